@@ -1,0 +1,678 @@
+/**
+ * Shared pieces of the deterministic scenario generators (`examples/generate-loiret.ts` and
+ * `bench/engine/generate.ts`): a seeded PRNG, the reference data readers (RPLS 2019 aggregates,
+ * COG 2026), the synthetic parts (financing, QPV codes, events) and the scenario types as written.
+ *
+ * Only Node built-ins: the generators must run with nothing but `tsx`.
+ * Every random choice goes through one `Rng`, so one seed always gives byte-identical output.
+ */
+import { createReadStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
+
+// ---------------------------------------------------------------------------------------------
+// Scenario types, as written to the file (see ../../shared/design/scenario-format.md).
+// Kept local on purpose: the generators write the published contract, not the engine's types.
+
+export type Typologie = 'T1' | 'T2' | 'T3' | 'T4' | 'T5' | 'T6';
+export type Financement = 'PLAI' | 'PLUS' | 'PLS' | 'PLI' | 'AUTRE';
+export type HorsFlux = 'defense' | 'securite_interieure' | 'eps';
+export type Exclusion =
+  | 'mutation_interne'
+  | 'relogement_anru'
+  | 'relogement_orcod'
+  | 'relogement_insalubrite'
+  | 'relogement_vente';
+export type TypeReservataire = 'etat' | 'action_logement' | 'commune' | 'epci' | 'departement';
+
+export interface Logement {
+  id: string;
+  commune: string;
+  qpv: string | null;
+  typologie: Typologie;
+  financement: Financement;
+  construction: number;
+  horsFlux: HorsFlux | null;
+  /** SIREN of the commune's EPCI (COG 2026); optional field added to the contract. */
+  epci?: string;
+}
+
+export interface Reservataire {
+  id: string;
+  type: TypeReservataire;
+  nom: string;
+  commune?: string;
+}
+
+export type Perimetre = { departement: string } | { communes: string[] } | { epci: string };
+
+export interface Convention {
+  id: string;
+  reservataire: string;
+  taux: number;
+  tauxAgents?: number;
+  perimetre: Perimetre;
+  decompte: 'mise_a_disposition' | 'attribution' | 'bail_signe';
+  echecDecompte: boolean;
+  delaiPropositionJours: number;
+  candidatsDemandes: number;
+  gestion: 'directe' | 'deleguee';
+  report: number;
+  contraintes?: { uniformiteCommunale?: boolean; partHorsQpvMin?: number };
+}
+
+export interface Menage {
+  quartile1: boolean;
+  prioritaire: boolean;
+  relogementAnru: boolean;
+}
+
+export type Evenement =
+  | { date: string; type: 'liberation'; logement: string; exclusion?: Exclusion; premiereMiseEnLocation?: boolean }
+  | { date: string; type: 'orientation_forcee'; logement: string; reservataire: string; motif: string }
+  | { date: string; type: 'orientation_multiple'; logement: string; reservataires: string[]; motif: string }
+  | { date: string; type: 'candidats'; logement: string; nombre: number }
+  | { date: string; type: 'decision_cal'; logement: string; decision: 'attribution' | 'non_attribution' | 'irrecevabilite' }
+  | { date: string; type: 'bail_signe'; logement: string; reservataire?: string; menage: Menage }
+  | { date: string; type: 'refus'; logement: string }
+  | { date: string; type: 'sans_candidat'; logement: string };
+
+export interface Scenario {
+  annee: number;
+  departement: string;
+  bailleur: { id: string; nom: string };
+  logements: Logement[];
+  reservataires: Reservataire[];
+  conventions: Convention[];
+  evenements: Evenement[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeded randomness
+
+/** mulberry32: a small 32-bit PRNG, good enough for test data and identical on every platform. */
+export class Rng {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  /** A float in [0, 1). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** An integer in [min, max], both included. */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    const item = items[Math.floor(this.next() * items.length)];
+    if (item === undefined) throw new Error('pick : liste vide');
+    return item;
+  }
+
+  /** A key drawn with the given weights (they need not sum to 1). */
+  weighted<K extends string>(weights: Readonly<Partial<Record<K, number>>>): K {
+    const entries = Object.entries(weights) as [K, number][];
+    const total = entries.reduce((s, [, w]) => s + w, 0);
+    let u = this.next() * total;
+    for (const [key, w] of entries) {
+      if (u < w) return key;
+      u -= w;
+    }
+    const last = entries[entries.length - 1];
+    if (last === undefined) throw new Error('weighted : aucun poids');
+    return last[0];
+  }
+
+  /** `k` distinct indices of [0, n), in draw order (partial Fisher–Yates). */
+  sample(n: number, k: number): number[] {
+    const idx = Array.from({ length: n }, (_, i) => i);
+    const m = Math.min(k, n);
+    for (let i = 0; i < m; i++) {
+      const j = i + Math.floor(this.next() * (n - i));
+      const a = idx[i]!;
+      idx[i] = idx[j]!;
+      idx[j] = a;
+    }
+    return idx.slice(0, m);
+  }
+}
+
+/** FNV-1a hash of a string, to derive independent seeds (e.g. one per département). */
+export function hashSeed(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paths and reference data
+
+/** Root of the repository (the parent of `examples/`). */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * The shared data directory: `$FLUX_SHARED_DATA` if set (relative paths from the working
+ * directory), else `../shared/data` beside the repository.
+ */
+export function sharedDataDir(): string {
+  const override = process.env['FLUX_SHARED_DATA'];
+  if (override) return isAbsolute(override) ? override : resolve(process.cwd(), override);
+  return resolve(REPO_ROOT, '..', 'shared', 'data');
+}
+
+export function dataPath(relative: string): string {
+  return resolve(sharedDataDir(), relative);
+}
+
+/** Splits one CSV line (comma separator, double quotes, "" as an escaped quote). */
+export function parseCsvLine(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quoted) {
+      if (c === '"') {
+        if (line[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      fields.push(field);
+      field = '';
+    } else field += c;
+  }
+  fields.push(field);
+  return fields;
+}
+
+/** One row of `rpls_par_date_2019*.csv`: a count of units sharing these characteristics. */
+export interface RplsRow {
+  depcom: string;
+  construct: number;
+  nbpiece: string;
+  qpv: boolean;
+  n: number;
+}
+
+const RPLS_COLUMNS = ['DEPCOM', 'construct', 'dpeenergie', 'dpeserre', 'nbpiece', 'typeconst', 'qpv', 'n'];
+
+function rplsRowParser(header: string): (line: string) => RplsRow {
+  const cols = parseCsvLine(header);
+  const at = (name: string): number => {
+    const i = cols.indexOf(name);
+    if (i < 0) throw new Error(`colonne « ${name} » absente de l'en-tête RPLS`);
+    return i;
+  };
+  for (const c of RPLS_COLUMNS) at(c);
+  const [iCom, iCons, iPiece, iQpv, iN] = [at('DEPCOM'), at('construct'), at('nbpiece'), at('qpv'), at('n')];
+  return (line) => {
+    const f = parseCsvLine(line);
+    return {
+      depcom: f[iCom] ?? '',
+      construct: Number(f[iCons]),
+      nbpiece: f[iPiece] ?? '',
+      qpv: f[iQpv] === 'En QPV',
+      n: Number(f[iN]),
+    };
+  };
+}
+
+/** Streams the rows of an RPLS 2019 count file (plain or gzip), in file order. */
+export async function* readRplsRows(path: string): AsyncGenerator<RplsRow> {
+  const raw = createReadStream(path);
+  const input = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let parse: ((line: string) => RplsRow) | null = null;
+  for await (const line of lines) {
+    if (line === '') continue;
+    if (parse === null) {
+      parse = rplsRowParser(line);
+      continue;
+    }
+    yield parse(line);
+  }
+}
+
+/** The RPLS 2019 "Taux de mobilité" (whole stock) of each département, as a fraction. */
+export function readMobiliteDepartements(): Map<string, number> {
+  const text = readFileSync(dataPath('rrrpls_rpls2019/indicateurs_rpls_2019.csv'), 'utf8');
+  const lines = text.split(/\r?\n/);
+  const cols = parseCsvLine(lines[0] ?? '');
+  const i = (name: string): number => cols.indexOf(name);
+  const [iType, iCode, iVar, iVal, iSous] = [i('TypeZone'), i('CodeZone'), i('Variable'), i('Valeur'), i('SousEnsemble')];
+  const rates = new Map<string, number>();
+  for (const line of lines.slice(1)) {
+    if (!line.includes('taux_mobilite')) continue;
+    const f = parseCsvLine(line);
+    if (f[iType] === 'Départements' && f[iVar] === 'taux_mobilite' && f[iSous] === 'Ensemble du parc') {
+      rates.set(f[iCode] ?? '', Number(f[iVal]) / 100);
+    }
+  }
+  return rates;
+}
+
+export interface CommuneCog {
+  code: string;
+  nom: string;
+  epci: string | null;
+  nomEpci: string | null;
+}
+
+export interface Cog {
+  /** Resolves a commune code of any year (2019 RPLS codes included) to its 2026 commune. */
+  commune(code: string): CommuneCog | undefined;
+  departementNom(code: string): string | undefined;
+  /** "du Loiret", "de l'Ain", "des Hautes-Alpes", "de Paris"… (INSEE typeLiaison). */
+  departementDe(code: string): string;
+}
+
+interface CommuneJson {
+  code: string;
+  type: string;
+  anciensCodes?: string[];
+  chefLieu?: string;
+  commune?: string;
+}
+
+interface DepartementJson {
+  code: string;
+  nom: string;
+  typeLiaison: number;
+}
+
+/** COG 2026 (via @etalab/decoupage-administratif): communes, their EPCI, and old codes. */
+export function loadCog(): Cog {
+  const current = new Map<string, CommuneCog>();
+  const csv = readFileSync(dataPath('cog_2026_decoupage_administratif/communes_epci_2026.csv'), 'utf8');
+  const lines = csv.split(/\r?\n/);
+  const cols = parseCsvLine(lines[0] ?? '');
+  const [iCode, iNom, iEpci, iNomEpci] = ['code_commune', 'nom_commune', 'siren_epci', 'nom_epci'].map((c) => cols.indexOf(c));
+  for (const line of lines.slice(1)) {
+    if (line === '') continue;
+    const f = parseCsvLine(line);
+    const code = f[iCode!] ?? '';
+    current.set(code, { code, nom: f[iNom!] ?? code, epci: f[iEpci!] || null, nomEpci: f[iNomEpci!] || null });
+  }
+  // Codes that no longer exist (merged communes, delegated or associated communes) → current code.
+  const successor = new Map<string, string>();
+  const all = JSON.parse(readFileSync(dataPath('cog_2026_decoupage_administratif/communes.json'), 'utf8')) as CommuneJson[];
+  for (const c of all) {
+    if (c.type === 'commune-actuelle') for (const old of c.anciensCodes ?? []) successor.set(old, c.code);
+  }
+  for (const c of all) {
+    const parent = c.type === 'arrondissement-municipal' ? c.commune : c.chefLieu;
+    if (c.type !== 'commune-actuelle' && parent && !successor.has(c.code)) successor.set(c.code, parent);
+  }
+  const deps = JSON.parse(readFileSync(dataPath('cog_2026_decoupage_administratif/departements.json'), 'utf8')) as DepartementJson[];
+  const depByCode = new Map(deps.map((d) => [d.code, d]));
+  return {
+    commune(code) {
+      return current.get(code) ?? current.get(successor.get(code) ?? '');
+    },
+    departementNom(code) {
+      return depByCode.get(code)?.nom;
+    },
+    departementDe(code) {
+      const d = depByCode.get(code);
+      if (!d) return `du département ${code}`;
+      if (/^(La|Le|Les) |^L'/.test(d.nom)) return `de ${d.nom}`;
+      const liaison = ['de ', "d'", 'du ', 'de la ', 'des ', "de l'", 'des ', 'de las ', 'de los '][d.typeLiaison] ?? 'de ';
+      return `${liaison}${d.nom}`;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unit characteristics that RPLS 2019 aggregates do not give
+
+/** Département code of a commune: 2 characters, 3 for overseas (97x). */
+export function departementOf(depcom: string): string {
+  return depcom.startsWith('97') ? depcom.slice(0, 3) : depcom.slice(0, 2);
+}
+
+/**
+ * Share of "5 et plus" units that have 6 rooms or more. The RPLS aggregate stops at "5 et plus";
+ * nationally, 6-room-and-more units are a small fraction of large units (order of magnitude, not
+ * read from a table): 10 % of them become "T6".
+ */
+export const PART_T6_PARMI_5_ET_PLUS = 0.1;
+
+export function typologieOf(nbpiece: string, rng: Rng): Typologie {
+  switch (nbpiece) {
+    case '1':
+      return 'T1';
+    case '2':
+      return 'T2';
+    case '3':
+      return 'T3';
+    case '4':
+      return 'T4';
+    default:
+      return rng.chance(PART_T6_PARMI_5_ET_PLUS) ? 'T6' : 'T5';
+  }
+}
+
+/**
+ * Synthetic QPV code of a unit in a QPV: the data only says "En QPV". Built as the 2015 format
+ * "QP" + 3-character département + 3 digits, the digits being the end of the commune code
+ * (45234 → QP045234). One code per commune; NOT a real QPV code.
+ */
+export function qpvCodeOf(depcom: string): string {
+  const dep = departementOf(depcom);
+  return `QP${dep.padStart(3, '0')}${depcom.slice(-3)}`;
+}
+
+/**
+ * Financing shares by construction period. RPLS aggregates carry no financing, so these are
+ * APPROXIMATIONS, orders of magnitude of the national stock by "financement initial" (SDES, "Le
+ * parc locatif social au 1er janvier 2019": roughly 80 % HLM/O-PLA-PLUS, 5–7 % PLAI, 6–8 % PLS,
+ * ~2 % PLI, the rest other) and of the agréments of the 2010s (SISAL: about 30 % PLAI, 45 % PLUS,
+ * 25 % PLS). They respect the dates of the products: PLAI exists since 1990 (PLA-I), PLS since
+ * 1977 as PLA-CFF/PPLS, PLI since 1987. Stock built before 1977 is HLM-O, counted as "PLUS"
+ * (same rent ceilings family) or "AUTRE" (ILN, PSR, PLR…).
+ */
+export const PARTS_FINANCEMENT: readonly { avant: number; parts: Partial<Record<Financement, number>> }[] = [
+  { avant: 1977, parts: { PLUS: 0.9, AUTRE: 0.1 } },
+  { avant: 1987, parts: { PLUS: 0.88, PLS: 0.05, AUTRE: 0.07 } },
+  { avant: 1990, parts: { PLUS: 0.85, PLS: 0.05, PLI: 0.04, AUTRE: 0.06 } },
+  { avant: 2000, parts: { PLUS: 0.8, PLAI: 0.06, PLS: 0.06, PLI: 0.04, AUTRE: 0.04 } },
+  { avant: 2010, parts: { PLUS: 0.7, PLAI: 0.1, PLS: 0.13, PLI: 0.04, AUTRE: 0.03 } },
+  { avant: Infinity, parts: { PLUS: 0.52, PLAI: 0.24, PLS: 0.2, PLI: 0.02, AUTRE: 0.02 } },
+];
+
+export function financementOf(construction: number, rng: Rng): Financement {
+  const period = PARTS_FINANCEMENT.find((p) => construction < p.avant) ?? PARTS_FINANCEMENT[PARTS_FINANCEMENT.length - 1]!;
+  return rng.weighted(period.parts);
+}
+
+/**
+ * Systematic proportional sampling of a sequence of counts: keeps `fraction` of the units with a
+ * seeded random start, so that any run of rows (a commune, a construction period) keeps its share
+ * to within one unit. Returns the number of units kept from each row.
+ */
+export function systematicSample(counts: readonly number[], fraction: number, rng: Rng): number[] {
+  if (fraction >= 1) return [...counts];
+  const start = rng.next();
+  let cumulative = 0;
+  return counts.map((n) => {
+    const before = Math.floor(cumulative * fraction + start);
+    cumulative += n;
+    return Math.floor(cumulative * fraction + start) - before;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calendar of the year: days are indices from 1 January (0) of `annee`.
+
+export class Calendrier {
+  readonly jours: number;
+  private readonly iso: string[] = [];
+  private readonly ouvre: boolean[] = [];
+
+  constructor(readonly annee: number) {
+    const debut = Date.UTC(annee, 0, 1);
+    this.jours = Math.round((Date.UTC(annee + 1, 0, 1) - debut) / 86_400_000);
+    // A margin after 31 December so that shifting a late date forward never runs out of days.
+    for (let j = 0; j < this.jours + 15; j++) {
+      const d = new Date(debut + j * 86_400_000);
+      this.iso.push(d.toISOString().slice(0, 10));
+      const mmdd = this.iso[j]!.slice(5);
+      const weekday = d.getUTCDay();
+      this.ouvre.push(weekday !== 0 && weekday !== 6 && mmdd !== '01-01' && mmdd !== '12-25');
+    }
+  }
+
+  /** The first working day (Monday–Friday, not 1 January nor 25 December) at or after `jour`. */
+  jourOuvre(jour: number): number {
+    let j = jour;
+    while (j < this.ouvre.length && !this.ouvre[j]) j++;
+    return j;
+  }
+
+  /** A working day of the year drawn uniformly. */
+  jourOuvreAuHasard(rng: Rng): number {
+    for (;;) {
+      const j = rng.int(0, this.jours - 1);
+      if (this.ouvre[j]) return j;
+    }
+  }
+
+  dansAnnee(jour: number): boolean {
+    return jour >= 0 && jour < this.jours;
+  }
+
+  date(jour: number): string {
+    const d = this.iso[jour];
+    if (d === undefined) throw new Error(`jour ${jour} hors du calendrier ${this.annee}`);
+    return d;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events. All probabilities below are synthetic orders of magnitude, not measured data.
+
+/** Exclusions from the flow among liberations (≈ 12 % in all). */
+export const PARTS_EXCLUSION: Readonly<Record<Exclusion | 'aucune', number>> = {
+  aucune: 0.88,
+  mutation_interne: 0.09,
+  relogement_anru: 0.02,
+  relogement_insalubrite: 0.0045,
+  relogement_vente: 0.004,
+  relogement_orcod: 0.0015,
+};
+export const PART_ORIENTATION_FORCEE = 0.01;
+export const PART_ORIENTATION_MULTIPLE = 0.02;
+export const PART_CANDIDATS = 0.9;
+export const PART_UN_SEUL_CANDIDAT = 0.08;
+export const PART_ATTRIBUTION = 0.85;
+export const PART_BAIL_APRES_ATTRIBUTION = 0.9;
+export const PART_QUARTILE1 = 0.27;
+export const PART_PRIORITAIRE = 0.3;
+export const PART_RELOGEMENT_ANRU = 0.02;
+
+export function exclusionOf(rng: Rng): Exclusion | null {
+  const e = rng.weighted(PARTS_EXCLUSION);
+  return e === 'aucune' ? null : e;
+}
+
+/** French reasons for a forced orientation, by type of réservataire. */
+export const MOTIFS_ORIENTATION_FORCEE: Readonly<Record<TypeReservataire, readonly string[]>> = {
+  etat: ['Ménage reconnu prioritaire et urgent (DALO) à reloger sans délai', 'Sortie d’hébergement demandée par le SIAO'],
+  action_logement: ['Salarié en mobilité professionnelle, demande d’Action Logement'],
+  commune: ['Relogement urgent demandé par la commune', 'Ménage sinistré (incendie) relogé à la demande du maire'],
+  epci: ['Relogement demandé par l’intercommunalité (opération d’aménagement)'],
+  departement: ['Jeune sortant de l’aide sociale à l’enfance, demande du département'],
+};
+
+export const MOTIFS_ORIENTATION_MULTIPLE: readonly string[] = [
+  'Logement peu demandé : proposé à plusieurs réservataires',
+  'Vacance prolongée, mise en commun pour accélérer la relocation',
+  'Grand logement : mise en commun pour trouver un ménage adapté',
+];
+
+/** An event with its day, before dates are written. */
+export interface EvenementDate {
+  jour: number;
+  evenement: Evenement;
+}
+
+/**
+ * The letting that follows a liberation, in order: candidates (or none in time), the CAL's
+ * decision, then a signed lease or a refusal. Days are shifted to working days; events after
+ * the year's end are cut by the caller. `pool` names the réservataires of an
+ * orientation_multiple: the signed lease then says which of them it counts for.
+ */
+export function cycleDeLocation(
+  rng: Rng,
+  cal: Calendrier,
+  logement: string,
+  jourLiberation: number,
+  pool: readonly string[] | null,
+): EvenementDate[] {
+  const out: EvenementDate[] = [];
+  const at = (j: number): { jour: number; date: string } => {
+    const jour = cal.jourOuvre(j);
+    return { jour, date: cal.dansAnnee(jour) ? cal.date(jour) : '' };
+  };
+  if (!rng.chance(PART_CANDIDATS)) {
+    const t = at(jourLiberation + rng.int(30, 40));
+    out.push({ jour: t.jour, evenement: { date: t.date, type: 'sans_candidat', logement } });
+    return out;
+  }
+  const tCand = at(jourLiberation + rng.int(10, 35));
+  const nombre = rng.chance(PART_UN_SEUL_CANDIDAT) ? 1 : 3;
+  out.push({ jour: tCand.jour, evenement: { date: tCand.date, type: 'candidats', logement, nombre } });
+  const tCal = at(tCand.jour + rng.int(5, 20));
+  if (!rng.chance(PART_ATTRIBUTION)) {
+    const decision = rng.chance(0.6) ? 'non_attribution' : 'irrecevabilite';
+    out.push({ jour: tCal.jour, evenement: { date: tCal.date, type: 'decision_cal', logement, decision } });
+    const tRefus = at(tCal.jour + rng.int(2, 7));
+    out.push({ jour: tRefus.jour, evenement: { date: tRefus.date, type: 'refus', logement } });
+    return out;
+  }
+  out.push({ jour: tCal.jour, evenement: { date: tCal.date, type: 'decision_cal', logement, decision: 'attribution' } });
+  if (!rng.chance(PART_BAIL_APRES_ATTRIBUTION)) {
+    // The household declines the offer (10 days to answer, silence counts as a refusal).
+    const tRefus = at(tCal.jour + rng.int(5, 15));
+    out.push({ jour: tRefus.jour, evenement: { date: tRefus.date, type: 'refus', logement } });
+    return out;
+  }
+  const tBail = at(tCal.jour + rng.int(10, 40));
+  const menage: Menage = {
+    quartile1: rng.chance(PART_QUARTILE1),
+    prioritaire: rng.chance(PART_PRIORITAIRE),
+    relogementAnru: rng.chance(PART_RELOGEMENT_ANRU),
+  };
+  const bail: Evenement = pool
+    ? { date: tBail.date, type: 'bail_signe', logement, reservataire: rng.pick(pool), menage }
+    : { date: tBail.date, type: 'bail_signe', logement, menage };
+  out.push({ jour: tBail.jour, evenement: bail });
+  return out;
+}
+
+/** Keeps the events up to the year's end (the letting stays in progress after it). */
+export function dansLAnnee(cal: Calendrier, events: EvenementDate[]): EvenementDate[] {
+  const firstOut = events.findIndex((e) => !cal.dansAnnee(e.jour));
+  return firstOut < 0 ? events : events.slice(0, firstOut);
+}
+
+/**
+ * Sorts dated events by day, keeping generation order within a day (a liberation is generated
+ * right before its forced or multiple orientation, so that one follows it).
+ */
+export function trierEvenements(events: readonly EvenementDate[]): Evenement[] {
+  return events
+    .map((e, seq) => ({ e, seq }))
+    .sort((a, b) => a.e.jour - b.e.jour || a.seq - b.seq)
+    .map(({ e }) => e.evenement);
+}
+
+/** A réservataire that may receive a given unit (its convention's perimeter contains it). */
+export interface Eligible {
+  id: string;
+  type: TypeReservataire;
+}
+
+/**
+ * All events of one liberation: the liberation itself (with its exclusion, if any), a forced or
+ * multiple orientation on the same day for a few, then the letting's lifecycle up to the year's
+ * end. Units outside the flow (horsFlux) and excluded units get the liberation only. First
+ * lettings of a new programme are never excluded here.
+ */
+export function evenementsDeLiberation(
+  rng: Rng,
+  cal: Calendrier,
+  logement: Logement,
+  jour: number,
+  eligibles: readonly Eligible[],
+  premiereMiseEnLocation = false,
+): EvenementDate[] {
+  const date = cal.date(jour);
+  const id = logement.id;
+  const liberation: Evenement = premiereMiseEnLocation
+    ? { date, type: 'liberation', logement: id, premiereMiseEnLocation: true }
+    : { date, type: 'liberation', logement: id };
+  if (logement.horsFlux !== null) return [{ jour, evenement: liberation }];
+  const exclusion = premiereMiseEnLocation ? null : exclusionOf(rng);
+  if (exclusion !== null) return [{ jour, evenement: { ...liberation, exclusion } }];
+
+  const out: EvenementDate[] = [{ jour, evenement: liberation }];
+  let pool: string[] | null = null;
+  const u = rng.next();
+  if (u < PART_ORIENTATION_FORCEE && eligibles.length > 0) {
+    const r = rng.pick(eligibles);
+    const motif = rng.pick(MOTIFS_ORIENTATION_FORCEE[r.type]);
+    out.push({ jour, evenement: { date, type: 'orientation_forcee', logement: id, reservataire: r.id, motif } });
+  } else if (u < PART_ORIENTATION_FORCEE + PART_ORIENTATION_MULTIPLE && eligibles.length >= 2) {
+    // Action Logement and the State pool most often; sometimes a third réservataire joins.
+    const base = eligibles.filter((r) => r.type === 'action_logement' || r.type === 'etat').map((r) => r.id);
+    const others = eligibles.filter((r) => !base.includes(r.id)).map((r) => r.id);
+    pool = base.length >= 2 ? base : eligibles.slice(0, 2).map((r) => r.id);
+    const extra = others.filter((o) => !pool!.includes(o));
+    if (extra.length > 0 && rng.chance(0.3)) pool = [...pool, rng.pick(extra)];
+    const motif = rng.pick(MOTIFS_ORIENTATION_MULTIPLE);
+    out.push({ jour, evenement: { date, type: 'orientation_multiple', logement: id, reservataires: pool, motif } });
+  }
+  out.push(...dansLAnnee(cal, cycleDeLocation(rng, cal, id, jour, pool)));
+  return out;
+}
+
+/** Counts of a generated scenario, for the stderr summaries. */
+export interface Bilan {
+  liberations: number;
+  premieresMisesEnLocation: number;
+  exclusions: number;
+  horsFlux: number;
+  orientationsForcees: number;
+  orientationsMultiples: number;
+  bauxSignes: number;
+  evenements: number;
+}
+
+export function bilanVide(): Bilan {
+  return {
+    liberations: 0,
+    premieresMisesEnLocation: 0,
+    exclusions: 0,
+    horsFlux: 0,
+    orientationsForcees: 0,
+    orientationsMultiples: 0,
+    bauxSignes: 0,
+    evenements: 0,
+  };
+}
+
+export function compter(bilan: Bilan, events: readonly Evenement[], horsFluxIds: ReadonlySet<string>): void {
+  for (const e of events) {
+    bilan.evenements++;
+    if (e.type === 'liberation') {
+      bilan.liberations++;
+      if (e.premiereMiseEnLocation) bilan.premieresMisesEnLocation++;
+      if (e.exclusion) bilan.exclusions++;
+      if (horsFluxIds.has(e.logement)) bilan.horsFlux++;
+    } else if (e.type === 'orientation_forcee') bilan.orientationsForcees++;
+    else if (e.type === 'orientation_multiple') bilan.orientationsMultiples++;
+    else if (e.type === 'bail_signe') bilan.bauxSignes++;
+  }
+}

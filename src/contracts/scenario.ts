@@ -1,0 +1,110 @@
+/**
+ * The scenario file's contract (docs: ../shared/design/scenario-format.md) as one zod schema,
+ * shared by the CLI, the API and the published JSON Schema (`schemas/scenario.schema.json`).
+ * Unknown fields are errors. Fields added to the contract: `logements[].epci`,
+ * `reservataires[].epci`, `conventions[].derogation`, `conventions[].regleReport`; optional
+ * with defaults: `horsFlux`, `report`, `delaiPropositionJours`, `candidatsDemandes`, `gestion`.
+ */
+import { z } from 'zod';
+import {
+  DECISIONS_CAL,
+  EXCLUSIONS,
+  FINANCEMENTS,
+  HORS_FLUX,
+  MODES_GESTION,
+  REGLES_DECOMPTE,
+  TYPES_RESERVATAIRE,
+  TYPOLOGIES,
+} from '../domain/types.ts';
+
+const dateIso = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), {
+    message: 'date inexistante',
+  });
+const id = z.string().min(1, 'identifiant vide');
+const codeCommune = z.string().regex(/^(\d{5}|2[AB]\d{3})$/, 'code commune INSEE attendu (5 caractères)');
+const taux = z.number().min(0, 'un taux est une fraction entre 0 et 1').max(1, 'un taux est une fraction entre 0 et 1 (0,3 = 30 %)');
+const fourchette = z
+  .tuple([taux, taux])
+  .refine(([min, max]) => min <= max, { message: 'fourchette [min, max] avec min ≤ max' });
+
+export const logementSchema = z.strictObject({
+  id,
+  commune: codeCommune,
+  qpv: z.string().min(1).nullable(),
+  typologie: z.enum(TYPOLOGIES),
+  financement: z.enum(FINANCEMENTS),
+  construction: z.number().int().min(1000).max(2200),
+  horsFlux: z.enum(HORS_FLUX).nullable().default(null),
+  epci: z.string().regex(/^\d{9}$/, 'SIREN d’EPCI attendu (9 chiffres)').optional(),
+});
+
+export const reservataireSchema = z.strictObject({
+  id,
+  type: z.enum(TYPES_RESERVATAIRE),
+  nom: z.string().min(1),
+  commune: codeCommune.optional(),
+  epci: z.string().regex(/^\d{9}$/).optional(),
+});
+
+const perimetreSchema = z.union([
+  z.strictObject({ departement: z.string().regex(/^(\d{2}|2[AB]|97\d)$/, 'code de département attendu') }),
+  z.strictObject({ communes: z.array(codeCommune).min(1) }),
+  z.strictObject({ epci: z.string().regex(/^\d{9}$/, 'SIREN d’EPCI attendu (9 chiffres)') }),
+]);
+
+export const conventionSchema = z.strictObject({
+  id,
+  reservataire: id,
+  taux,
+  tauxAgents: taux.optional(),
+  perimetre: perimetreSchema,
+  decompte: z.enum(REGLES_DECOMPTE),
+  echecDecompte: z.boolean(),
+  delaiPropositionJours: z.number().int().min(1).max(365).default(30),
+  candidatsDemandes: z.number().int().min(1).max(10).default(3),
+  gestion: z.enum(MODES_GESTION).default('directe'),
+  report: z.number().min(-1e6).max(1e6).default(0),
+  contraintes: z
+    .strictObject({
+      uniformiteCommunale: z.boolean().optional(),
+      partHorsQpvMin: taux.optional(),
+      typologie: z.partialRecord(z.enum(TYPOLOGIES), fourchette).optional(),
+      financement: z.partialRecord(z.enum(FINANCEMENTS), fourchette).optional(),
+    })
+    .optional(),
+  derogation: z.strictObject({ arrete: z.string().min(1), du: dateIso, au: dateIso }).optional(),
+  regleReport: z.union([z.enum(['aucun', 'integral']), z.strictObject({ plafond: z.number().min(0) })]).optional(),
+});
+
+const base = { date: dateIso, logement: id };
+const menageSchema = z.strictObject({
+  quartile1: z.boolean(),
+  prioritaire: z.boolean(),
+  relogementAnru: z.boolean().default(false),
+});
+
+export const evenementSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...base, type: z.literal('liberation'), exclusion: z.enum(EXCLUSIONS).optional(), premiereMiseEnLocation: z.boolean().optional() }),
+  z.strictObject({ ...base, type: z.literal('orientation_forcee'), reservataire: id, motif: z.string().min(1, 'le motif est obligatoire') }),
+  z.strictObject({ ...base, type: z.literal('orientation_multiple'), reservataires: z.array(id).min(2, 'au moins deux réservataires'), motif: z.string().min(1, 'le motif est obligatoire') }),
+  z.strictObject({ ...base, type: z.literal('candidats'), nombre: z.number().int().min(1) }),
+  z.strictObject({ ...base, type: z.literal('decision_cal'), decision: z.enum(DECISIONS_CAL) }),
+  z.strictObject({ ...base, type: z.literal('bail_signe'), menage: menageSchema.optional(), reservataire: id.optional() }),
+  z.strictObject({ ...base, type: z.literal('refus') }),
+  z.strictObject({ ...base, type: z.literal('sans_candidat') }),
+]);
+
+export const scenarioSchema = z.strictObject({
+  annee: z.number().int().min(2000).max(2100),
+  departement: z.string().regex(/^(\d{2}|2[AB]|97\d)$/, 'code de département attendu'),
+  bailleur: z.strictObject({ id, nom: z.string().min(1) }),
+  logements: z.array(logementSchema),
+  reservataires: z.array(reservataireSchema),
+  conventions: z.array(conventionSchema),
+  evenements: z.array(evenementSchema),
+});
+
+export type ScenarioEntree = z.input<typeof scenarioSchema>;

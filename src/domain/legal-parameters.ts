@@ -1,0 +1,78 @@
+/**
+ * Legal parameters as dated, sourced data — never literals in the rules. Each value holds from
+ * `du` (inclusive) to `au` (inclusive, null = still in force). `valeurAu` picks the one in force.
+ */
+
+export interface ParametreDate<T> {
+  valeur: T;
+  du: string;
+  au: string | null;
+  source: string;
+}
+
+export const PARAMETRES = {
+  /** State's share of the bailleur's annual flow, at most. */
+  plafondEtat: [
+    {
+      valeur: 0.3,
+      du: '2020-02-22',
+      au: null,
+      source: 'CCH art. R.441-5-2 I, créé par le décret n° 2020-145 du 20 février 2020',
+    },
+  ],
+  /** Of which, for the State's civil and military agents, at most. */
+  plafondAgentsEtat: [
+    {
+      valeur: 0.05,
+      du: '2020-02-22',
+      au: null,
+      source: 'CCH art. R.441-5-2 I, créé par le décret n° 2020-145 du 20 février 2020',
+    },
+  ],
+  /** Longest duration of a préfet's derogation to the State caps, in days (one year). */
+  dureeMaxDerogationJours: [
+    { valeur: 366, du: '2020-02-22', au: null, source: 'CCH art. R.441-5-2 I : « une durée déterminée qui ne peut excéder un an »' },
+  ],
+  /** Default least share of the State's flow outside QPV. */
+  partHorsQpvMinEtat: [
+    { valeur: 0.3, du: '2020-02-22', au: null, source: 'CCH art. R.441-5-2 II (« sauf stipulation contraire »)' },
+  ],
+  /** Collectivities' rights in exchange for loan guarantees, at most (overall). */
+  plafondGarantiesCollectivites: [
+    { valeur: 0.2, du: '2020-02-22', au: null, source: 'CCH art. R.441-5 (droits en contrepartie de la garantie des emprunts)' },
+  ],
+  /** Allocations outside QPV to the first quartile or to ANRU-rehoused households, at least. */
+  objectifQuartile1HorsQpv: [
+    { valeur: 0.25, du: '2017-01-27', au: null, source: 'CCH art. L.441-1 (loi Égalité et citoyenneté n° 2017-86, art. 70)' },
+  ],
+  /** Allocations in QPV to applicants above the first quartile, at least (unless the CIL says otherwise). */
+  objectifNonQuartile1EnQpv: [
+    { valeur: 0.5, du: '2017-01-27', au: null, source: 'CCH art. L.441-1 (loi Égalité et citoyenneté n° 2017-86, art. 70)' },
+  ],
+  /** Each réservataire's (and the bailleur's) allocations to priority publics, at least. */
+  objectifPrioritaires: [
+    { valeur: 0.25, du: '2017-01-27', au: null, source: 'CCH art. L.441-1 (loi Égalité et citoyenneté n° 2017-86, art. 70)' },
+  ],
+  /** Deadline to convert stock conventions into flow. */
+  dateLimiteConversion: [
+    { valeur: '2023-11-24', du: '2022-02-23', au: null, source: 'Loi ELAN n° 2018-1021 art. 114 IV, échéance reportée par la loi 3DS n° 2022-217 du 21 février 2022' },
+  ],
+  /** Day and month before which the annual bilan and the excluded-units forecast are due. */
+  echeanceBilan: [
+    { valeur: '02-28', du: '2020-02-22', au: null, source: 'CCH art. R.441-5-1 et R.441-5 I (décret n° 2020-145)' },
+  ],
+  /** Days an applicant has to answer an offer; silence is a refusal. */
+  delaiReponseDemandeurJours: [
+    { valeur: 10, du: '2020-02-22', au: null, source: 'CCH art. R.441-10 (délai de réflexion d’au moins dix jours ; le silence vaut refus en pratique)' },
+  ],
+} as const satisfies Record<string, readonly ParametreDate<number | string>[]>;
+
+export type NomParametre = keyof typeof PARAMETRES;
+
+/** The value of a parameter in force on an ISO date. Throws if none is (a data error, not user input). */
+export function valeurAu<N extends NomParametre>(nom: N, date: string): (typeof PARAMETRES)[N][number]['valeur'] {
+  const versions: readonly ParametreDate<number | string>[] = PARAMETRES[nom];
+  const found = versions.find((v) => v.du <= date && (v.au === null || date <= v.au));
+  if (!found) throw new Error(`Paramètre légal « ${nom} » sans valeur en vigueur au ${date}`);
+  return found.valeur as (typeof PARAMETRES)[N][number]['valeur'];
+}

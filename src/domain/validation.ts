@@ -1,0 +1,261 @@
+/**
+ * Validation of a scenario's meaning once its shape is right: references between its parts, and
+ * the legal rules on a set of conventions. Returns every problem, each named by its field path.
+ */
+import type { Probleme } from './errors.ts';
+import { toMicro, MICRO } from './exact.ts';
+import { valeurAu } from './legal-parameters.ts';
+import { contient, departementDeCommune, estTerritorial } from './perimeter.ts';
+import type { Convention, Reservataire, Scenario, TypeReservataire } from './types.ts';
+
+const COLLECTIVITES: ReadonlySet<TypeReservataire> = new Set(['commune', 'epci', 'ept', 'departement', 'region']);
+const TERRITORIAUX: ReadonlySet<TypeReservataire> = new Set(['commune', 'epci', 'ept']);
+
+const pct = (micro: number) => `${(micro / 10_000).toLocaleString('fr-FR', { maximumFractionDigits: 4 })} %`;
+
+function joursEntre(du: string, au: string): number {
+  return (Date.parse(`${au}T00:00:00Z`) - Date.parse(`${du}T00:00:00Z`)) / 86_400_000;
+}
+
+/** A préfet's derogation in force during the year, at most one year long (R.441-5-2 I). */
+function derogationValide(c: Convention, annee: number, chemin: string, problemes: Probleme[]): boolean {
+  const d = c.derogation;
+  if (!d) return false;
+  const debutAnnee = `${annee}-01-01`;
+  const finAnnee = `${annee}-12-31`;
+  if (d.au < d.du) {
+    problemes.push({ chemin: `${chemin}.derogation.au`, message: 'la fin de la dérogation précède son début' });
+    return false;
+  }
+  const max = valeurAu('dureeMaxDerogationJours', d.du);
+  if (joursEntre(d.du, d.au) > max - 1) {
+    problemes.push({
+      chemin: `${chemin}.derogation`,
+      message: 'une dérogation du préfet ne peut excéder un an (CCH R.441-5-2 I)',
+    });
+    return false;
+  }
+  if (d.au < debutAnnee || d.du > finAnnee) {
+    problemes.push({
+      chemin: `${chemin}.derogation`,
+      message: `la dérogation (${d.du} → ${d.au}) ne couvre pas l’année ${annee}`,
+    });
+    return false;
+  }
+  return true;
+}
+
+function validerEtat(c: Convention, i: number, annee: number, problemes: Probleme[]): void {
+  const chemin = `conventions[${i}]`;
+  const date = `${annee}-01-01`;
+  const plafond = toMicro(valeurAu('plafondEtat', date))!;
+  const plafondAgents = toMicro(valeurAu('plafondAgentsEtat', date))!;
+  const taux = toMicro(c.taux) ?? 0;
+  const agents = toMicro(c.tauxAgents ?? 0) ?? 0;
+  const depasse = taux > plafond || agents > plafondAgents;
+  if (depasse && derogationValide(c, annee, chemin, problemes)) return;
+  if (taux > plafond) {
+    problemes.push({
+      chemin: `${chemin}.taux`,
+      message: `le contingent de l’État est de ${pct(plafond)} au plus du flux annuel (CCH R.441-5-2 I) : ${pct(taux)} demandé sans dérogation datée du préfet`,
+    });
+  }
+  if (agents > plafondAgents) {
+    problemes.push({
+      chemin: `${chemin}.tauxAgents`,
+      message: `la part des agents de l’État est de ${pct(plafondAgents)} au plus (CCH R.441-5-2 I) : ${pct(agents)} demandé sans dérogation datée du préfet`,
+    });
+  }
+}
+
+/** Every problem of meaning in a well-shaped scenario; an empty list when it can be run. */
+export function validerScenario(s: Scenario): Probleme[] {
+  const problemes: Probleme[] = [];
+  const logements = new Map<string, number>();
+  s.logements.forEach((l, i) => {
+    if (logements.has(l.id)) problemes.push({ chemin: `logements[${i}].id`, message: `identifiant « ${l.id} » en double` });
+    logements.set(l.id, i);
+    if (departementDeCommune(l.commune) !== s.departement) {
+      problemes.push({
+        chemin: `logements[${i}].commune`,
+        message: `la commune ${l.commune} n’est pas dans le département ${s.departement} du scénario`,
+      });
+    }
+  });
+  const reservataires = new Map<string, Reservataire>();
+  s.reservataires.forEach((r, i) => {
+    if (reservataires.has(r.id) || r.id === 'BAILLEUR') {
+      problemes.push({ chemin: `reservataires[${i}].id`, message: `identifiant « ${r.id} » en double ou réservé` });
+    }
+    reservataires.set(r.id, r);
+    if (r.type === 'commune' && !r.commune) {
+      problemes.push({ chemin: `reservataires[${i}].commune`, message: 'une commune réservataire doit indiquer son code INSEE' });
+    }
+  });
+  validerConventions(s, reservataires, problemes);
+  validerReferencesEvenements(s, logements, reservataires, problemes);
+  return problemes;
+}
+
+function validerConventions(s: Scenario, reservataires: Map<string, Reservataire>, problemes: Probleme[]): void {
+  const parReservataire = new Map<string, number>();
+  const ids = new Set<string>();
+  s.conventions.forEach((c, i) => {
+    const chemin = `conventions[${i}]`;
+    if (ids.has(c.id)) problemes.push({ chemin: `${chemin}.id`, message: `identifiant « ${c.id} » en double` });
+    ids.add(c.id);
+    const r = reservataires.get(c.reservataire);
+    if (!r) {
+      problemes.push({ chemin: `${chemin}.reservataire`, message: `réservataire « ${c.reservataire} » inconnu` });
+      return;
+    }
+    const deja = parReservataire.get(c.reservataire);
+    if (deja !== undefined) {
+      problemes.push({
+        chemin: `${chemin}.reservataire`,
+        message: `une seule convention par bailleur, réservataire et département (CCH R.441-5 I) : « ${c.reservataire} » en a déjà une (conventions[${deja}])`,
+      });
+    }
+    parReservataire.set(c.reservataire, i);
+    if (toMicro(c.taux) === null) problemes.push({ chemin: `${chemin}.taux`, message: 'au plus 6 décimales' });
+    if (c.tauxAgents !== undefined) {
+      if (r.type !== 'etat') {
+        problemes.push({ chemin: `${chemin}.tauxAgents`, message: 'la part des agents ne concerne que la convention de l’État' });
+      } else if (c.tauxAgents > c.taux) {
+        problemes.push({ chemin: `${chemin}.tauxAgents`, message: 'la part des agents ne peut dépasser le taux de la convention' });
+      }
+    }
+    if (toMicro(c.report) === null) problemes.push({ chemin: `${chemin}.report`, message: 'au plus 6 décimales' });
+    if (r.type === 'etat') validerEtat(c, i, s.annee, problemes);
+    if (c.derogation && r.type !== 'etat') {
+      problemes.push({ chemin: `${chemin}.derogation`, message: 'seule la convention de l’État peut bénéficier d’une dérogation du préfet' });
+    }
+    const p = c.perimetre;
+    if ('departement' in p) {
+      if (p.departement !== s.departement) {
+        problemes.push({
+          chemin: `${chemin}.perimetre.departement`,
+          message: `le périmètre ${p.departement} n’est pas le département ${s.departement} du scénario`,
+        });
+      }
+      if (TERRITORIAUX.has(r.type)) {
+        problemes.push({
+          chemin: `${chemin}.perimetre`,
+          message: `la convention d’une ${r.type === 'commune' ? 'commune' : 'intercommunalité'} ne porte que sur son territoire (CCH R.441-5-3)`,
+        });
+      }
+    } else if (!TERRITORIAUX.has(r.type)) {
+      problemes.push({
+        chemin: `${chemin}.perimetre`,
+        message: 'un périmètre communal ou intercommunal est réservé aux communes, EPCI et EPT réservataires (CCH R.441-5-3) ; les autres conventions couvrent tout le département (CCH R.441-5 I)',
+      });
+    } else if ('communes' in p) {
+      if (r.type === 'commune' && r.commune && p.communes.some((code) => code !== r.commune)) {
+        problemes.push({
+          chemin: `${chemin}.perimetre.communes`,
+          message: `la convention de la commune ${r.commune} ne peut couvrir que son territoire (CCH R.441-5-3)`,
+        });
+      }
+    } else if (r.type === 'commune') {
+      problemes.push({ chemin: `${chemin}.perimetre`, message: 'une commune a un périmètre communal, pas intercommunal (CCH R.441-5-3)' });
+    } else if (!s.logements.some((l) => l.epci !== undefined)) {
+      problemes.push({
+        chemin: `${chemin}.perimetre.epci`,
+        message: 'périmètre intercommunal : indiquez l’EPCI des logements (champ « epci ») ou laissez la commande le compléter',
+      });
+    }
+  });
+  validerSommes(s, reservataires, problemes);
+}
+
+/** Σ taux ≤ 100 % and collectivities ≤ 20 % wherever the perimeters overlap, commune by commune. */
+function validerSommes(s: Scenario, reservataires: Map<string, Reservataire>, problemes: Probleme[]): void {
+  const plafondCollectivites = toMicro(valeurAu('plafondGarantiesCollectivites', `${s.annee}-01-01`))!;
+  const vus = new Set<string>();
+  const signales = new Set<string>();
+  const lieux = s.logements.length > 0 ? s.logements : [{ commune: `${s.departement}000`, epci: undefined }];
+  for (const l of lieux) {
+    const cle = `${l.commune}|${l.epci ?? ''}`;
+    if (vus.has(cle)) continue;
+    vus.add(cle);
+    let total = 0;
+    let collectivites = 0;
+    let dernier = -1;
+    let dernierCollectivite = -1;
+    s.conventions.forEach((c, i) => {
+      if (!contient(c.perimetre, l) && !(s.logements.length === 0 && !estTerritorial(c.perimetre))) return;
+      const t = toMicro(c.taux) ?? 0;
+      total += t;
+      dernier = i;
+      const r = reservataires.get(c.reservataire);
+      if (r && COLLECTIVITES.has(r.type)) {
+        collectivites += t;
+        dernierCollectivite = i;
+      }
+    });
+    if (total > MICRO && !signales.has(`t${dernier}`)) {
+      signales.add(`t${dernier}`);
+      problemes.push({
+        chemin: `conventions[${dernier}].taux`,
+        message: `la somme des taux atteint ${pct(total)} sur la commune ${l.commune} : elle ne peut dépasser 100 % du flux`,
+      });
+    }
+    if (collectivites > plafondCollectivites && !signales.has(`c${dernierCollectivite}`)) {
+      signales.add(`c${dernierCollectivite}`);
+      problemes.push({
+        chemin: `conventions[${dernierCollectivite}].taux`,
+        message: `les droits des collectivités atteignent ${pct(collectivites)} sur la commune ${l.commune} : ${pct(plafondCollectivites)} au plus (CCH R.441-5, garanties d’emprunt)`,
+      });
+    }
+  }
+}
+
+function validerReferencesEvenements(
+  s: Scenario,
+  logements: Map<string, number>,
+  reservataires: Map<string, Reservataire>,
+  problemes: Probleme[],
+): void {
+  const conventionDe = new Map(s.conventions.map((c) => [c.reservataire, c]));
+  const debut = `${s.annee}-01-01`;
+  const fin = `${s.annee}-12-31`;
+  s.evenements.forEach((e, i) => {
+    const chemin = `evenements[${i}]`;
+    if (e.date < debut || e.date > fin) {
+      problemes.push({ chemin: `${chemin}.date`, message: `la date ${e.date} est hors de l’année ${s.annee}` });
+    }
+    const li = logements.get(e.logement);
+    if (li === undefined) {
+      problemes.push({ chemin: `${chemin}.logement`, message: `logement « ${e.logement} » inconnu` });
+      return;
+    }
+    const logement = s.logements[li]!;
+    const cibles =
+      e.type === 'orientation_forcee'
+        ? [{ id: e.reservataire, chemin: `${chemin}.reservataire` }]
+        : e.type === 'orientation_multiple'
+          ? e.reservataires.map((id, k) => ({ id, chemin: `${chemin}.reservataires[${k}]` }))
+          : e.type === 'bail_signe' && e.reservataire !== undefined
+            ? [{ id: e.reservataire, chemin: `${chemin}.reservataire` }]
+            : [];
+    for (const cible of cibles) {
+      if (cible.id === 'BAILLEUR' && e.type === 'orientation_forcee') continue;
+      if (!reservataires.has(cible.id)) {
+        problemes.push({ chemin: cible.chemin, message: `réservataire « ${cible.id} » inconnu` });
+        continue;
+      }
+      const c = conventionDe.get(cible.id);
+      if (!c) {
+        problemes.push({ chemin: cible.chemin, message: `« ${cible.id} » n’a pas de convention avec ce bailleur` });
+      } else if (!contient(c.perimetre, logement)) {
+        problemes.push({
+          chemin: cible.chemin,
+          message: `le logement ${logement.id} (commune ${logement.commune}) est hors du périmètre de la convention de « ${cible.id} »`,
+        });
+      }
+    }
+    if (e.type === 'orientation_multiple' && new Set(e.reservataires).size !== e.reservataires.length) {
+      problemes.push({ chemin: `${chemin}.reservataires`, message: 'réservataire cité deux fois' });
+    }
+  });
+}
