@@ -266,6 +266,6 @@ console.error(
     `${bilan.premieresMisesEnLocation} premières mises en location = ${bilan.liberations} libérations ` +
     `(${bilan.exclusions} exclues, ${bilan.horsFlux} hors flux), ${bilan.orientationsForcees} orientations forcées, ` +
     `${bilan.orientationsMultiples} multiples, ${bilan.bauxSignes} baux signés, ${bilan.evenements} événements, ` +
-    `${conventions.length} conventions, ${text.length} octets → ${args.out}` +
+    `${conventions.length} conventions, ${Buffer.byteLength(text)} octets → ${args.out}` +
     (sansEpci > 0 ? ` ; attention : ${sansEpci} logements sans EPCI connu` : ''),
 );
