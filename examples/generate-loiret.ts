@@ -267,5 +267,5 @@ console.error(
     `(${bilan.exclusions} exclues, ${bilan.horsFlux} hors flux), ${bilan.orientationsForcees} orientations forcées, ` +
     `${bilan.orientationsMultiples} multiples, ${bilan.bauxSignes} baux signés, ${bilan.evenements} événements, ` +
     `${conventions.length} conventions, ${Buffer.byteLength(text)} octets → ${args.out}` +
-    (sansEpci > 0 ? ` ; attention : ${sansEpci} logements sans EPCI connu` : ''),
+    (sansEpci > 0 ? ` ; ${sansEpci} logements dans des communes sans EPCI : champ epci omis` : ''),
 );

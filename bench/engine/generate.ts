@@ -311,5 +311,5 @@ console.error(
     `(${b.exclusions} exclues, ${b.orientationsForcees} orientations forcées, ${b.orientationsMultiples} multiples), ` +
     `${b.bauxSignes} baux signés, ${b.evenements} événements, ${(totaux.octets / 2 ** 20).toFixed(1)} Mio ` +
     `en ${secondes} s (RSS ${memoire} Mio) → ${args.out}` +
-    (totaux.sansEpci > 0 ? ` ; attention : ${totaux.sansEpci} logements sans EPCI connu` : ''),
+    (totaux.sansEpci > 0 ? ` ; ${totaux.sansEpci} logements dans des communes sans EPCI (îles mono-communales) : champ epci omis` : ''),
 );

@@ -6,7 +6,7 @@
  * Only Node built-ins: the generators must run with nothing but `tsx`.
  * Every random choice goes through one `Rng`, so one seed always gives byte-identical output.
  */
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
@@ -178,8 +178,14 @@ export function sharedDataDir(): string {
   return resolve(REPO_ROOT, '..', 'shared', 'data');
 }
 
+/** A file of the shared data directory; exits with a French message (status 2) if it is missing. */
 export function dataPath(relative: string): string {
-  return resolve(sharedDataDir(), relative);
+  const path = resolve(sharedDataDir(), relative);
+  if (!existsSync(path)) {
+    console.error(`fichier de données introuvable : ${path} (définir FLUX_SHARED_DATA vers le dossier shared/data)`);
+    process.exit(2);
+  }
+  return path;
 }
 
 /** Splits one CSV line (comma separator, double quotes, "" as an escaped quote). */

@@ -5,7 +5,10 @@ import { LIBELLES_EXCLUSION, type MotifExclusion } from '../domain/flow.ts';
 const nombre = (x: number, decimales = 0) =>
   x.toLocaleString('fr-FR', { minimumFractionDigits: decimales, maximumFractionDigits: decimales }).replace(/\u202f/g, ' ');
 const pourcent = (x: number) => `${nombre(x * 100, 1)} %`;
-const signe = (x: number) => (x > 0 ? `+${nombre(x, 1)}` : nombre(x, 1));
+const signe = (x: number) => {
+  const arrondi = Math.round(x * 10) / 10;
+  return arrondi > 0 ? `+${nombre(arrondi, 1)}` : nombre(arrondi === 0 ? 0 : arrondi, 1);
+};
 
 function tableau(entetes: string[], lignes: string[][]): string {
   const largeurs = entetes.map((e, i) => Math.max(e.length, ...lignes.map((l) => l[i]!.length)));

@@ -23,7 +23,7 @@ import {
   type Reservataire,
   type Scenario,
 } from './types.ts';
-import { validerScenario } from './validation.ts';
+import { indexerLogements, validerScenario } from './validation.ts';
 
 // ───────────────────────────── output types ─────────────────────────────
 
@@ -108,8 +108,9 @@ export interface ResultatSimulation {
 export const DIMENSIONS = ['typologie', 'financement', 'qpv', 'commune'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
-function valeurs(l: Logement): [string, string, string, string] {
-  return [l.typologie, l.financement, l.qpv === null ? 'hors_qpv' : 'qpv', l.commune];
+/** The unit's value in each dimension, as map keys "dimension index:value". */
+function cles(l: Logement): string[] {
+  return [`0:${l.typologie}`, `1:${l.financement}`, l.qpv === null ? '2:hors_qpv' : '2:qpv', `3:${l.commune}`];
 }
 
 /** Per-line qualitative commitments, resolved with the State's defaults. */
@@ -140,6 +141,9 @@ interface Ligne {
 
 interface Location {
   logement: Logement;
+  /** Dimension keys of the unit (see `cles`) and the lines eligible for it, computed once. */
+  cles: string[];
+  cel: Cellule;
   date: string;
   slot: number; // index in orientations
   etat: EtatLocation;
@@ -163,6 +167,14 @@ interface Cellule {
   rhos: number[];
 }
 
+/** Options for comparing rules; the product always runs with the defaults. */
+export interface OptionsMoteur {
+  /** The quota rule: index of the line to serve among `lignes` (default: earliest deadline). */
+  regleQuota?: (lignes: readonly LigneQuota[]) => number;
+  /** Balance the qualitative mix when the quota allows it (default: true). */
+  equilibreQualitatif?: boolean;
+}
+
 class Moteur {
   readonly lignes: Ligne[] = [];
   readonly bailleur: number;
@@ -176,7 +188,11 @@ class Moteur {
   readonly fluxCommune = new Map<string, number>();
   readonly problemes: Probleme[] = [];
 
-  constructor(readonly scenario: Scenario) {
+  constructor(
+    readonly scenario: Scenario,
+    readonly logements: Map<string, Logement>,
+    readonly options: OptionsMoteur = {},
+  ) {
     const reservataires = new Map(scenario.reservataires.map((r) => [r.id, r]));
     const defautHorsQpvEtat = valeurAu('partHorsQpvMinEtat', `${scenario.annee}-01-01`);
     let reports = 0;
@@ -204,7 +220,7 @@ class Moteur {
   }
 
   cellule(l: Logement): Cellule {
-    const cle = `${l.commune}|${l.epci ?? ''}`;
+    const cle = l.epci === undefined ? l.commune : `${l.commune}|${l.epci}`;
     let c = this.cellules.get(cle);
     if (!c) {
       const lignes: number[] = [];
@@ -229,13 +245,17 @@ class Moteur {
 
   run(): ResultatSimulation {
     const s = this.scenario;
-    const logements = new Map(s.logements.map((l) => [l.id, l]));
-    // Stable sort by date; each event keeps its index in the file for error paths.
-    const ordre = s.evenements.map((_, i) => i).sort((a, b) => {
-      const da = s.evenements[a]!.date;
-      const db = s.evenements[b]!.date;
-      return da < db ? -1 : da > db ? 1 : a - b;
-    });
+    const logements = this.logements;
+    // Stable sort by date (skipped when the file is already in order); each event keeps its
+    // index in the file for error paths.
+    const ordre = s.evenements.map((_, i) => i);
+    if (s.evenements.some((e, i) => i > 0 && e.date < s.evenements[i - 1]!.date)) {
+      ordre.sort((a, b) => {
+        const da = s.evenements[a]!.date;
+        const db = s.evenements[b]!.date;
+        return da < db ? -1 : da > db ? 1 : a - b;
+      });
+    }
     // A liberation is left for a person to orient when a forced or pooled orientation of the same
     // unit follows on the same date.
     const orientationManuelle = new Set<string>();
@@ -245,8 +265,9 @@ class Moteur {
     for (const i of ordre) {
       const e = s.evenements[i]!;
       const logement = logements.get(e.logement)!;
+      const manuelle = e.type === 'liberation' && orientationManuelle.size > 0 && orientationManuelle.has(`${e.date}|${e.logement}`);
       try {
-        this.appliquer(e, logement, orientationManuelle.has(`${e.date}|${e.logement}`));
+        this.appliquer(e, logement, manuelle);
       } catch (err) {
         if (err instanceof TransitionImpossible || err instanceof EvenementRefuse) {
           this.problemes.push({ chemin: `evenements[${i}]`, message: err.message });
@@ -290,9 +311,9 @@ class Moteur {
         if (!loc) throw new EvenementRefuse(`aucune location en cours pour le logement ${e.logement} (pas de libération)`);
         const cible = e.reservataire === BAILLEUR ? this.bailleur : this.parReservataire.get(e.reservataire)!;
         const transition: Transition = loc.etat === 'orientee' ? 'reorienter' : 'orienter';
-        const explication = this.expliquer(loc.logement);
+        const explication = this.expliquer(loc);
         loc.etat = transiter(loc.etat, transition, e.logement);
-        if (loc.detenteur >= 0) this.retirer(loc.detenteur, loc.logement);
+        if (loc.detenteur >= 0) this.retirer(loc.detenteur, loc);
         loc.forcee = true;
         loc.pool = null;
         this.tenir(cible, loc);
@@ -311,12 +332,12 @@ class Moteur {
         const loc = this.enCours.get(e.logement);
         if (!loc) throw new EvenementRefuse(`aucune location en cours pour le logement ${e.logement} (pas de libération)`);
         const transition: Transition = loc.etat === 'orientee' ? 'reorienter' : 'orienter';
-        const explication = this.expliquer(loc.logement);
+        const explication = this.expliquer(loc);
         loc.etat = transiter(loc.etat, transition, e.logement);
-        if (loc.detenteur >= 0) this.retirer(loc.detenteur, loc.logement);
+        if (loc.detenteur >= 0) this.retirer(loc.detenteur, loc);
         const membres = e.reservataires.map((id) => this.parReservataire.get(id)!);
         // Until a lease names the réservataire, the unit is held by the most urgent pool member.
-        const provisoire = this.plusUrgent(loc.logement, membres);
+        const provisoire = this.plusUrgent(loc, membres);
         loc.forcee = true;
         loc.pool = membres;
         this.tenir(provisoire, loc);
@@ -364,7 +385,7 @@ class Moteur {
         if (l.pool && e.reservataire !== undefined) {
           const r = this.parReservataire.get(e.reservataire)!;
           if (r !== l.detenteur) {
-            this.retirer(l.detenteur, l.logement);
+            this.retirer(l.detenteur, l);
             this.tenir(r, l);
           }
           const o = this.orientations[l.slot]!;
@@ -393,6 +414,8 @@ class Moteur {
     const dansLeFlux = ajouterAuFlux(this.flux, { exclusion: horsFlux ? null : exclusion, horsFlux, premiereMiseEnLocation: premiere });
     const loc: Location = {
       logement,
+      cles: cles(logement),
+      cel: this.cellule(logement),
       date,
       slot: this.orientations.length,
       etat: 'liberee',
@@ -424,7 +447,7 @@ class Moteur {
       return;
     }
     this.enCours.set(logement.id, loc);
-    this.compterDansLeFlux(logement);
+    this.compterDansLeFlux(loc);
     if (manuelle) {
       // The slot is filled by the orientation that follows on the same date.
       this.orientations.push({ logement: logement.id, date, reservataire: null, motif: '', forcee: true, explication: { candidats: [] } });
@@ -434,32 +457,29 @@ class Moteur {
   }
 
   /** Adds a flow unit to the entitlements and to the flow mix of every line covering it. */
-  private compterDansLeFlux(l: Logement): void {
-    const cel = this.cellule(l);
-    const v = valeurs(l);
-    cel.lignes.forEach((li, k) => {
-      const ligne = this.lignes[li]!;
+  private compterDansLeFlux(loc: Location): void {
+    const { cel } = loc;
+    for (let k = 0; k < cel.lignes.length; k++) {
+      const ligne = this.lignes[cel.lignes[k]!]!;
       ligne.droit += cel.rhos[k]!;
       ligne.rhoCumule += cel.rhos[k]!;
       ligne.fluxTotal += 1;
-      for (let d = 0; d < 4; d++) incr(ligne.fluxParValeur, `${d}:${v[d]}`, 1);
-    });
-    incr(this.fluxCommune, l.commune, 1);
+      for (const cle of loc.cles) incr(ligne.fluxParValeur, cle, 1);
+    }
+    incr(this.fluxCommune, loc.logement.commune, 1);
   }
 
   private tenir(li: number, loc: Location): void {
     const ligne = this.lignes[li]!;
     loc.detenteur = li;
     ligne.detenus += 1;
-    const v = valeurs(loc.logement);
-    for (let d = 0; d < 4; d++) incr(ligne.recus, `${d}:${v[d]}`, 1);
+    for (const cle of loc.cles) incr(ligne.recus, cle, 1);
   }
 
-  private retirer(li: number, l: Logement): void {
+  private retirer(li: number, loc: Location): void {
     const ligne = this.lignes[li]!;
     ligne.detenus -= 1;
-    const v = valeurs(l);
-    for (let d = 0; d < 4; d++) incr(ligne.recus, `${d}:${v[d]}`, -1);
+    for (const cle of loc.cles) incr(ligne.recus, cle, -1);
   }
 
   private echouer(loc: Location): void {
@@ -470,17 +490,17 @@ class Moteur {
     // the réservataire is owed the next suitable unit (its lag rises by one).
     if (ligne?.convention && !ligne.convention.echecDecompte) {
       loc.rendue = true;
-      this.retirer(loc.detenteur, loc.logement);
-      this.lignes[this.bailleur]!.detenus += 1;
-      const v = valeurs(loc.logement);
-      for (let d = 0; d < 4; d++) incr(this.lignes[this.bailleur]!.recus, `${d}:${v[d]}`, 1);
+      this.retirer(loc.detenteur, loc);
+      const bailleur = this.lignes[this.bailleur]!;
+      bailleur.detenus += 1;
+      for (const cle of loc.cles) incr(bailleur.recus, cle, 1);
     }
   }
 
   // ─── the choice ───
 
-  private quota(l: Logement): { cel: Cellule; lignes: LigneQuota[] } {
-    const cel = this.cellule(l);
+  private quota(loc: Location): { cel: Cellule; lignes: LigneQuota[] } {
+    const { cel } = loc;
     return {
       cel,
       lignes: cel.lignes.map((li, k) => {
@@ -490,8 +510,8 @@ class Moteur {
     };
   }
 
-  private plusUrgent(l: Logement, membres: number[]): number {
-    const { lignes } = this.quota(l);
+  private plusUrgent(loc: Location, membres: number[]): number {
+    const { lignes } = this.quota(loc);
     const parmi = lignes.filter((q) => membres.includes(q.index));
     parmi.sort(compareUrgence);
     return parmi[0]?.index ?? membres[0]!;
@@ -501,13 +521,13 @@ class Moteur {
    * How much line `li` needs a unit like `l` to match the mix of its perimeter's flow, in units
    * (> 0: under-served in these characteristics), with the commitments of its convention.
    */
-  private besoin(li: number, l: Logement): number {
+  private besoin(li: number, loc: Location): number {
     const ligne = this.lignes[li]!;
-    const v = valeurs(l);
+    const l = loc.logement;
     const apres = ligne.detenus + 1;
     let score = 0;
     for (let d = 0; d < 4; d++) {
-      const cle = `${d}:${v[d]}`;
+      const cle = loc.cles[d]!;
       const recus = ligne.recus.get(cle) ?? 0;
       if (d === 3 && ligne.contraintes.uniformiteCommunale) {
         // The rate applies in each commune: the line is owed taux × the commune's flow there.
@@ -532,13 +552,13 @@ class Moteur {
     return score;
   }
 
-  private expliquer(l: Logement): { recommande: string | null; choix: number; candidats: CandidatExplication[]; qualitatif: boolean } {
-    const { lignes } = this.quota(l);
-    const edf = choisirEcheance(lignes);
-    const besoins = lignes.map((q) => this.besoin(q.index, l));
+  private expliquer(loc: Location): { recommande: string | null; choix: number; candidats: CandidatExplication[]; qualitatif: boolean } {
+    const { lignes } = this.quota(loc);
+    const edf = (this.options.regleQuota ?? choisirEcheance)(lignes);
+    const besoins = lignes.map((q) => this.besoin(q.index, loc));
     let choix = edf;
     let qualitatif = false;
-    if (edf >= 0) {
+    if (edf >= 0 && this.options.equilibreQualitatif !== false) {
       // The qualitative balance may serve another line below its entitlement, when it needs this
       // unit by at least one more unit of mix and the quota stays reachable for everyone.
       const ordre = lignes
@@ -577,7 +597,7 @@ class Moteur {
   }
 
   private orienter(loc: Location): void {
-    const { choix, candidats, qualitatif } = this.expliquer(loc.logement);
+    const { choix, candidats, qualitatif } = this.expliquer(loc);
     const li = choix >= 0 ? choix : this.bailleur;
     loc.etat = transiter(loc.etat, 'orienter', loc.logement.id);
     this.tenir(li, loc);
@@ -711,8 +731,9 @@ function arrondi(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
 
+/** A number the French way (decimal comma, up to 3 decimals); Intl is far too slow for a hot path. */
 function format(x: number): string {
-  return x.toLocaleString('fr-FR', { maximumFractionDigits: 3 });
+  return String(Math.round(x * 1000) / 1000).replace('.', ',');
 }
 
 function indicateur(numerateur: number, denominateur: number, cible: number): Indicateur {
@@ -732,8 +753,9 @@ function reporter(soldeMicro: number, c: Convention | null): number {
  * Runs a scenario's year through the engine. Throws `DonneesInvalides` listing every problem
  * (meaning of the data, impossible transitions) with its field path.
  */
-export function simuler(scenario: Scenario): ResultatSimulation {
-  const problemes = validerScenario(scenario);
+export function simuler(scenario: Scenario, options: OptionsMoteur = {}): ResultatSimulation {
+  const logements = indexerLogements(scenario);
+  const problemes = validerScenario(scenario, logements);
   if (problemes.length > 0) throw new DonneesInvalides(problemes);
-  return new Moteur(scenario).run();
+  return new Moteur(scenario, logements, options).run();
 }

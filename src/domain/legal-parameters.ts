@@ -15,6 +15,12 @@ export const PARAMETRES = {
   plafondEtat: [
     {
       valeur: 0.3,
+      du: '2000-01-01',
+      au: '2020-02-21',
+      source: 'CCH art. R.441-5 dans sa rédaction antérieure au décret n° 2020-145 (contingent préfectoral : 30 % au plus)',
+    },
+    {
+      valeur: 0.3,
       du: '2020-02-22',
       au: null,
       source: 'CCH art. R.441-5-2 I, créé par le décret n° 2020-145 du 20 février 2020',
@@ -24,6 +30,12 @@ export const PARAMETRES = {
   plafondAgentsEtat: [
     {
       valeur: 0.05,
+      du: '2000-01-01',
+      au: '2020-02-21',
+      source: 'CCH art. R.441-5 dans sa rédaction antérieure au décret n° 2020-145 (dont 5 % au plus pour les agents de l’État)',
+    },
+    {
+      valeur: 0.05,
       du: '2020-02-22',
       au: null,
       source: 'CCH art. R.441-5-2 I, créé par le décret n° 2020-145 du 20 février 2020',
@@ -31,15 +43,17 @@ export const PARAMETRES = {
   ],
   /** Longest duration of a préfet's derogation to the State caps, in days (one year). */
   dureeMaxDerogationJours: [
+    { valeur: 366, du: '2000-01-01', au: '2020-02-21', source: 'Durée d’un an retenue par analogie avec CCH art. R.441-5-2 I (décret n° 2020-145)' },
     { valeur: 366, du: '2020-02-22', au: null, source: 'CCH art. R.441-5-2 I : « une durée déterminée qui ne peut excéder un an »' },
   ],
   /** Default least share of the State's flow outside QPV. */
   partHorsQpvMinEtat: [
+    { valeur: 0, du: '2000-01-01', au: '2020-02-21', source: 'Règle créée par le décret n° 2020-145 : aucune part minimale avant le 22 février 2020' },
     { valeur: 0.3, du: '2020-02-22', au: null, source: 'CCH art. R.441-5-2 II (« sauf stipulation contraire »)' },
   ],
   /** Collectivities' rights in exchange for loan guarantees, at most (overall). */
   plafondGarantiesCollectivites: [
-    { valeur: 0.2, du: '2020-02-22', au: null, source: 'CCH art. R.441-5 (droits en contrepartie de la garantie des emprunts)' },
+    { valeur: 0.2, du: '2000-01-01', au: null, source: 'CCH art. R.441-5 (droits en contrepartie de la garantie des emprunts)' },
   ],
   /** Allocations outside QPV to the first quartile or to ANRU-rehoused households, at least. */
   objectifQuartile1HorsQpv: [

@@ -6,7 +6,7 @@ import type { Probleme } from './errors.ts';
 import { toMicro, MICRO } from './exact.ts';
 import { valeurAu } from './legal-parameters.ts';
 import { contient, departementDeCommune, estTerritorial } from './perimeter.ts';
-import type { Convention, Reservataire, Scenario, TypeReservataire } from './types.ts';
+import type { Convention, Logement, Reservataire, Scenario, TypeReservataire } from './types.ts';
 
 const COLLECTIVITES: ReadonlySet<TypeReservataire> = new Set(['commune', 'epci', 'ept', 'departement', 'region']);
 const TERRITORIAUX: ReadonlySet<TypeReservataire> = new Set(['commune', 'epci', 'ept']);
@@ -68,20 +68,32 @@ function validerEtat(c: Convention, i: number, annee: number, problemes: Problem
   }
 }
 
+/** The units by id (the first one of an id when the file repeats it). */
+export function indexerLogements(s: Scenario): Map<string, Logement> {
+  const index = new Map<string, Logement>();
+  for (const l of s.logements) if (!index.has(l.id)) index.set(l.id, l);
+  return index;
+}
+
 /** Every problem of meaning in a well-shaped scenario; an empty list when it can be run. */
-export function validerScenario(s: Scenario): Probleme[] {
+export function validerScenario(s: Scenario, logements: Map<string, Logement> = indexerLogements(s)): Probleme[] {
   const problemes: Probleme[] = [];
-  const logements = new Map<string, number>();
-  s.logements.forEach((l, i) => {
-    if (logements.has(l.id)) problemes.push({ chemin: `logements[${i}].id`, message: `identifiant « ${l.id} » en double` });
-    logements.set(l.id, i);
+  if (logements.size !== s.logements.length) {
+    const vus = new Set<string>();
+    s.logements.forEach((l, i) => {
+      if (vus.has(l.id)) problemes.push({ chemin: `logements[${i}].id`, message: `identifiant « ${l.id} » en double` });
+      vus.add(l.id);
+    });
+  }
+  for (let i = 0; i < s.logements.length; i++) {
+    const l = s.logements[i]!;
     if (departementDeCommune(l.commune) !== s.departement) {
       problemes.push({
         chemin: `logements[${i}].commune`,
         message: `la commune ${l.commune} n’est pas dans le département ${s.departement} du scénario`,
       });
     }
-  });
+  }
   const reservataires = new Map<string, Reservataire>();
   s.reservataires.forEach((r, i) => {
     if (reservataires.has(r.id) || r.id === 'BAILLEUR') {
@@ -171,19 +183,24 @@ function validerConventions(s: Scenario, reservataires: Map<string, Reservataire
 /** Σ taux ≤ 100 % and collectivities ≤ 20 % wherever the perimeters overlap, commune by commune. */
 function validerSommes(s: Scenario, reservataires: Map<string, Reservataire>, problemes: Probleme[]): void {
   const plafondCollectivites = toMicro(valeurAu('plafondGarantiesCollectivites', `${s.annee}-01-01`))!;
-  const vus = new Set<string>();
   const signales = new Set<string>();
-  const lieux = s.logements.length > 0 ? s.logements : [{ commune: `${s.departement}000`, epci: undefined }];
+  // Distinct places (commune, EPCI) of the units, by commune; a département-wide place when there are none.
+  const parCommune = new Map<string, Pick<Logement, 'commune' | 'epci'>[]>();
+  for (const l of s.logements) {
+    const deja = parCommune.get(l.commune);
+    if (!deja) parCommune.set(l.commune, [l]);
+    else if (deja[deja.length - 1]!.epci !== l.epci && !deja.some((x) => x.epci === l.epci)) deja.push(l);
+  }
+  const lieux = [...parCommune.values()].flat();
+  const sansLogement = lieux.length === 0;
+  if (sansLogement) lieux.push({ commune: `${s.departement}000` });
   for (const l of lieux) {
-    const cle = `${l.commune}|${l.epci ?? ''}`;
-    if (vus.has(cle)) continue;
-    vus.add(cle);
     let total = 0;
     let collectivites = 0;
     let dernier = -1;
     let dernierCollectivite = -1;
     s.conventions.forEach((c, i) => {
-      if (!contient(c.perimetre, l) && !(s.logements.length === 0 && !estTerritorial(c.perimetre))) return;
+      if (sansLogement ? estTerritorial(c.perimetre) : !contient(c.perimetre, l)) return;
       const t = toMicro(c.taux) ?? 0;
       total += t;
       dernier = i;
@@ -212,7 +229,7 @@ function validerSommes(s: Scenario, reservataires: Map<string, Reservataire>, pr
 
 function validerReferencesEvenements(
   s: Scenario,
-  logements: Map<string, number>,
+  logements: Map<string, Logement>,
   reservataires: Map<string, Reservataire>,
   problemes: Probleme[],
 ): void {
@@ -224,12 +241,11 @@ function validerReferencesEvenements(
     if (e.date < debut || e.date > fin) {
       problemes.push({ chemin: `${chemin}.date`, message: `la date ${e.date} est hors de l’année ${s.annee}` });
     }
-    const li = logements.get(e.logement);
-    if (li === undefined) {
+    const logement = logements.get(e.logement);
+    if (logement === undefined) {
       problemes.push({ chemin: `${chemin}.logement`, message: `logement « ${e.logement} » inconnu` });
       return;
     }
-    const logement = s.logements[li]!;
     const cibles =
       e.type === 'orientation_forcee'
         ? [{ id: e.reservataire, chemin: `${chemin}.reservataire` }]
