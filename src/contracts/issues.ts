@@ -29,6 +29,7 @@ function message(issue: z.core.$ZodIssue): string {
     case 'unrecognized_keys':
       return `champ inconnu : ${issue.keys.map((k) => `« ${k} »`).join(', ')}`;
     case 'invalid_value':
+      if (issue.input === undefined) return `champ obligatoire manquant ; valeurs possibles : ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
       return `valeur non admise ; valeurs possibles : ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_union':
       if ('discriminator' in issue && issue.discriminator) return `type d’événement inconnu`;

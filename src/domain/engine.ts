@@ -167,6 +167,9 @@ interface Cellule {
   rhos: number[];
 }
 
+/** Weight, in units of mix, of a convention's explicit commitment (ranges, share outside QPV). */
+const POIDS_ENGAGEMENT = 5;
+
 /** Options for comparing rules; the product always runs with the defaults. */
 export interface OptionsMoteur {
   /** The quota rule: index of the line to serve among `lignes` (default: earliest deadline). */
@@ -539,15 +542,16 @@ class Moteur {
       score += part * apres - recus;
       const f = ligne.contraintes.fourchettes.get(cle);
       if (f) {
-        if (recus / Math.max(1, ligne.detenus) < f[0]) score += 2;
-        if ((recus + 1) / apres > f[1]) score -= 2;
+        if (recus / Math.max(1, ligne.detenus) < f[0]) score += POIDS_ENGAGEMENT;
+        if ((recus + 1) / apres > f[1]) score -= POIDS_ENGAGEMENT;
       }
     }
     const min = ligne.contraintes.partHorsQpvMin;
     if (min > 0) {
+      // A least share outside QPV is a commitment, not a preference: weigh it above the mix.
       const horsQpv = ligne.recus.get('2:hors_qpv') ?? 0;
-      if (l.qpv === null && horsQpv / Math.max(1, ligne.detenus) < min) score += 2;
-      if (l.qpv !== null && horsQpv / apres < min) score -= 2;
+      if (l.qpv === null && horsQpv < min * apres) score += POIDS_ENGAGEMENT;
+      if (l.qpv !== null && horsQpv < min * apres) score -= POIDS_ENGAGEMENT;
     }
     return score;
   }

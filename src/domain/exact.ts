@@ -20,7 +20,7 @@ export function toMicro(value: number): number | null {
 
 /** A micro-unit quantity as a plain number rounded to 6 decimals, for output. */
 export function fromMicro(micro: number): number {
-  return Math.round(micro) / MICRO;
+  return Math.round(micro) / MICRO + 0; // + 0 turns -0 into 0
 }
 
 /**

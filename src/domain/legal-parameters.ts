@@ -41,10 +41,10 @@ export const PARAMETRES = {
       source: 'CCH art. R.441-5-2 I, créé par le décret n° 2020-145 du 20 février 2020',
     },
   ],
-  /** Longest duration of a préfet's derogation to the State caps, in days (one year). */
-  dureeMaxDerogationJours: [
-    { valeur: 366, du: '2000-01-01', au: '2020-02-21', source: 'Durée d’un an retenue par analogie avec CCH art. R.441-5-2 I (décret n° 2020-145)' },
-    { valeur: 366, du: '2020-02-22', au: null, source: 'CCH art. R.441-5-2 I : « une durée déterminée qui ne peut excéder un an »' },
+  /** Longest duration of a préfet's derogation to the State caps, in months (one year). */
+  dureeMaxDerogationMois: [
+    { valeur: 12, du: '2000-01-01', au: '2020-02-21', source: 'Durée d’un an retenue par analogie avec CCH art. R.441-5-2 I (décret n° 2020-145)' },
+    { valeur: 12, du: '2020-02-22', au: null, source: 'CCH art. R.441-5-2 I : « une durée déterminée qui ne peut excéder un an »' },
   ],
   /** Default least share of the State's flow outside QPV. */
   partHorsQpvMinEtat: [

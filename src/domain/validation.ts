@@ -13,10 +13,6 @@ const TERRITORIAUX: ReadonlySet<TypeReservataire> = new Set(['commune', 'epci', 
 
 const pct = (micro: number) => `${(micro / 10_000).toLocaleString('fr-FR', { maximumFractionDigits: 4 })} %`;
 
-function joursEntre(du: string, au: string): number {
-  return (Date.parse(`${au}T00:00:00Z`) - Date.parse(`${du}T00:00:00Z`)) / 86_400_000;
-}
-
 /** A préfet's derogation in force during the year, at most one year long (R.441-5-2 I). */
 function derogationValide(c: Convention, annee: number, chemin: string, problemes: Probleme[]): boolean {
   const d = c.derogation;
@@ -27,8 +23,13 @@ function derogationValide(c: Convention, annee: number, chemin: string, probleme
     problemes.push({ chemin: `${chemin}.derogation.au`, message: 'la fin de la dérogation précède son début' });
     return false;
   }
-  const max = valeurAu('dureeMaxDerogationJours', d.du);
-  if (joursEntre(d.du, d.au) > max - 1) {
+  // "Une durée déterminée qui ne peut excéder un an": the last day is at most the eve of the
+  // same date one year later (2025-03-01 → 2026-02-28).
+  const max = valeurAu('dureeMaxDerogationMois', d.du);
+  const limite = new Date(`${d.du}T00:00:00Z`);
+  limite.setUTCMonth(limite.getUTCMonth() + max);
+  limite.setUTCDate(limite.getUTCDate() - 1);
+  if (d.au > limite.toISOString().slice(0, 10)) {
     problemes.push({
       chemin: `${chemin}.derogation`,
       message: 'une dérogation du préfet ne peut excéder un an (CCH R.441-5-2 I)',

@@ -1,0 +1,132 @@
+/**
+ * Small builders of `Scenario` objects for tests. Every builder returns a complete, valid value
+ * with neutral defaults; pass overrides for what the test is about.
+ *
+ * Defaults: year 2025, département 45 (Loiret), commune 45234, units outside QPV, conventions on
+ * the whole département, counted at orientation, failures consuming the right, no carry-over.
+ */
+import type {
+  Convention,
+  DecisionCal,
+  Evenement,
+  Exclusion,
+  Logement,
+  Menage,
+  Reservataire,
+  Scenario,
+  TypeReservataire,
+} from '../../src/domain/types.ts';
+
+export const ANNEE = 2025;
+export const DEPARTEMENT = '45';
+/** Three communes of the Loiret, for perimeter and uniformity tests. */
+export const COMMUNES = ['45234', '45147', '45284'] as const;
+
+/** A scenario with the State and Action Logement as réservataires and nothing else. */
+export function unScenario(overrides: Partial<Scenario> = {}): Scenario {
+  return {
+    annee: ANNEE,
+    departement: DEPARTEMENT,
+    bailleur: { id: 'B1', nom: 'Office de test' },
+    logements: [],
+    reservataires: [reservataire('ETAT', 'etat'), reservataire('AL', 'action_logement')],
+    conventions: [],
+    evenements: [],
+    ...overrides,
+  };
+}
+
+export function reservataire(id: string, type: TypeReservataire, overrides: Partial<Reservataire> = {}): Reservataire {
+  return { id, type, nom: `Réservataire ${id}`, ...overrides };
+}
+
+export function logement(id: string, overrides: Partial<Logement> = {}): Logement {
+  return {
+    id,
+    commune: COMMUNES[0],
+    qpv: null,
+    typologie: 'T3',
+    financement: 'PLUS',
+    construction: 1975,
+    horsFlux: null,
+    ...overrides,
+  };
+}
+
+/** `n` units named `${prefix}1` … `${prefix}n`, all with the same overrides. */
+export function logements(prefix: string, n: number, overrides: Partial<Logement> = {}): Logement[] {
+  return Array.from({ length: n }, (_, i) => logement(`${prefix}${i + 1}`, overrides));
+}
+
+export function convention(id: string, reservataire: string, taux: number, overrides: Partial<Convention> = {}): Convention {
+  return {
+    id,
+    reservataire,
+    taux,
+    perimetre: { departement: DEPARTEMENT },
+    decompte: 'mise_a_disposition',
+    echecDecompte: true,
+    delaiPropositionJours: 30,
+    candidatsDemandes: 3,
+    gestion: 'directe',
+    report: 0,
+    ...overrides,
+  };
+}
+
+/** The ISO date of the k-th day of the test year (k = 0 is 1 January; k ≤ 364). */
+export function jour(k: number): string {
+  const d = new Date(Date.UTC(ANNEE, 0, 1 + k));
+  if (d.getUTCFullYear() !== ANNEE) throw new Error(`jour(${k}) is outside ${ANNEE}`);
+  return d.toISOString().slice(0, 10);
+}
+
+// ─── events ───
+
+export function liberation(
+  date: string,
+  logement: string,
+  extra: { exclusion?: Exclusion; premiereMiseEnLocation?: boolean } = {},
+): Evenement {
+  return { date, type: 'liberation', logement, ...extra };
+}
+
+export function orientationForcee(date: string, logement: string, reservataire: string, motif = 'test'): Evenement {
+  return { date, type: 'orientation_forcee', logement, reservataire, motif };
+}
+
+export function orientationMultiple(date: string, logement: string, reservataires: string[], motif = 'test'): Evenement {
+  return { date, type: 'orientation_multiple', logement, reservataires, motif };
+}
+
+export function candidats(date: string, logement: string, nombre = 3): Evenement {
+  return { date, type: 'candidats', logement, nombre };
+}
+
+export function decisionCal(date: string, logement: string, decision: DecisionCal = 'attribution'): Evenement {
+  return { date, type: 'decision_cal', logement, decision };
+}
+
+export function bailSigne(date: string, logement: string, extra: { menage?: Menage; reservataire?: string } = {}): Evenement {
+  return { date, type: 'bail_signe', logement, ...extra };
+}
+
+export function refus(date: string, logement: string): Evenement {
+  return { date, type: 'refus', logement };
+}
+
+export function sansCandidat(date: string, logement: string): Evenement {
+  return { date, type: 'sans_candidat', logement };
+}
+
+export function menage(overrides: Partial<Menage> = {}): Menage {
+  return { quartile1: false, prioritaire: false, relogementAnru: false, ...overrides };
+}
+
+/**
+ * A whole letting after a liberation: candidates, a positive CAL decision and a signed lease,
+ * on the given day and the two following ones.
+ */
+export function locationComplete(k: number, logement: string, extra: { menage?: Menage; reservataire?: string } = {}): Evenement[] {
+  return [candidats(jour(k), logement), decisionCal(jour(k + 1), logement), bailSigne(jour(k + 2), logement, extra)];
+}
