@@ -98,7 +98,7 @@ export const evenementSchema = z.discriminatedUnion('type', [
 ]);
 
 export const scenarioSchema = z.strictObject({
-  annee: z.number().int().min(2000).max(2100),
+  annee: z.number().int().min(2017, 'année 2017 ou suivante (objectifs d’attribution de la loi Égalité et citoyenneté)').max(2100),
   departement: z.string().regex(/^(\d{2}|2[AB]|97\d)$/, 'code de département attendu'),
   bailleur: z.strictObject({ id, nom: z.string().min(1) }),
   logements: z.array(logementSchema),

@@ -327,7 +327,7 @@ class Moteur {
           motif: `Orientation décidée par le bailleur : ${e.motif}`,
           forcee: true,
           recommandation: explication.recommande,
-          explication: { candidats: explication.candidats.map((c) => ({ ...c, retenu: c.reservataire === this.lignes[cible]!.id })) },
+          explication: { candidats: explication.candidats.map((c) => decisionHumaine(c, this.lignes[cible]!.id, explication.recommande)) },
         };
         return;
       }
@@ -348,11 +348,11 @@ class Moteur {
           logement: logement.id,
           date: loc.date,
           reservataire: this.lignes[provisoire]!.id,
-          motif: `Orientation vers plusieurs réservataires (${e.reservataires.join(', ')}) : ${e.motif} ; compté provisoirement pour ${this.lignes[provisoire]!.id}, le plus en retard, jusqu’au bail`,
+          motif: `Orientation vers plusieurs réservataires (${e.reservataires.join(', ')}) : ${e.motif} ; compté provisoirement pour ${this.lignes[provisoire]!.id}, dont le droit est le plus pressant, jusqu’au bail`,
           forcee: true,
           pool: [...e.reservataires],
           recommandation: explication.recommande,
-          explication: { candidats: explication.candidats.map((c) => ({ ...c, retenu: c.reservataire === this.lignes[provisoire]!.id })) },
+          explication: { candidats: explication.candidats.map((c) => decisionHumaine(c, this.lignes[provisoire]!.id, explication.recommande)) },
         };
         return;
       }
@@ -394,6 +394,7 @@ class Moteur {
           const o = this.orientations[l.slot]!;
           o.reservataire = e.reservataire;
           o.motif += ` ; bail signé par un candidat de ${e.reservataire}`;
+          for (const c of o.explication.candidats) c.retenu = c.reservataire === e.reservataire;
         }
         l.bail = true;
         l.menage = e.menage ?? { quartile1: false, prioritaire: false, relogementAnru: false };
@@ -703,6 +704,19 @@ class Moteur {
 }
 
 class EvenementRefuse extends Error {}
+
+/** A candidate line of an orientation decided by a person rather than by the engine. */
+function decisionHumaine(c: CandidatExplication, choisi: string, recommande: string | null): CandidatExplication {
+  const retenu = c.reservataire === choisi;
+  const raison = retenu
+    ? c.reservataire === recommande
+      ? 'retenu par le bailleur, conformément à la recommandation'
+      : 'retenu par décision du bailleur (motif ci-dessus)'
+    : c.reservataire === recommande
+      ? `recommandé par le moteur (${c.raison.replace(/^retenu : /, '')}), écarté par le bailleur`
+      : c.raison;
+  return { ...c, retenu, raison };
+}
 
 function nouvelleLigne(
   id: string,

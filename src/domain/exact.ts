@@ -3,8 +3,8 @@
  *
  * A rate is held as an integer number of millionths ("micro"): 0.3 → 300 000. An entitlement is
  * held in micro-units: taux × n is then an integer product, never a float that drifts
- * (0.3 × 410 must be exactly 123, not 123.00000000000001). Values stay far below 2^53 for any
- * realistic year (10^6 × 10^7 units).
+ * (0.12 × 90 gives 10.799999999999999 in floating point; 120 000 × 90 is exactly 10 800 000).
+ * Values stay far below 2^53 for any realistic year (10^6 × 10^7 units).
  */
 
 export const MICRO = 1_000_000;
@@ -14,7 +14,9 @@ export function toMicro(value: number): number | null {
   if (!Number.isFinite(value)) return null;
   const scaled = value * MICRO;
   const rounded = Math.round(scaled);
-  if (Math.abs(scaled - rounded) > 1e-6 * Math.max(1, Math.abs(scaled))) return null;
+  // The float product carries at most ~1e-9 of error for the magnitudes used here; anything
+  // further from an integer is a seventh decimal, refused rather than silently rounded.
+  if (Math.abs(scaled - rounded) > 1e-6) return null;
   return rounded;
 }
 

@@ -131,6 +131,10 @@ function validerConventions(s: Scenario, reservataires: Map<string, Reservataire
     }
     parReservataire.set(c.reservataire, i);
     if (toMicro(c.taux) === null) problemes.push({ chemin: `${chemin}.taux`, message: 'au plus 6 décimales' });
+    if (c.tauxAgents !== undefined && toMicro(c.tauxAgents) === null) problemes.push({ chemin: `${chemin}.tauxAgents`, message: 'au plus 6 décimales' });
+    if (c.regleReport !== undefined && typeof c.regleReport === 'object' && toMicro(c.regleReport.plafond) === null) {
+      problemes.push({ chemin: `${chemin}.regleReport.plafond`, message: 'au plus 6 décimales' });
+    }
     if (c.tauxAgents !== undefined) {
       if (r.type !== 'etat') {
         problemes.push({ chemin: `${chemin}.tauxAgents`, message: 'la part des agents ne concerne que la convention de l’État' });
