@@ -9,6 +9,8 @@ import { FluxError, DonneesInvalides } from '../domain/errors.ts';
 import { resumeFrancais } from './format.ts';
 
 export const EXIT_ENTREE_INVALIDE = 2;
+/** `flux audit verify` found an altered or deleted event. */
+export const EXIT_AUDIT_ALTERE = 3;
 
 interface Sorties {
   out: (s: string) => void;
@@ -34,6 +36,24 @@ async function simulate(fichier: string, options: { json?: boolean }, io: Sortie
   return 0;
 }
 
+async function auditVerify(dossier: string, io: Sorties): Promise<number> {
+  const { ouvrirBase } = await import('../db/client.ts');
+  const { verifierAudit } = await import('../app/audit.ts');
+  const base = await ouvrirBase({ url: process.env.DATABASE_URL, dossier });
+  try {
+    await base.migrer();
+    const v = await verifierAudit(base.db);
+    if (v.ok) {
+      io.out(`Journal d’audit intègre : ${v.evenements} événements, chaîne d’empreintes vérifiée.\n`);
+      return 0;
+    }
+    io.err(`Journal d’audit ALTÉRÉ : événement n° ${v.anomalie!.seq} — ${v.anomalie!.message} (${v.evenements} événements lus).\n`);
+    return EXIT_AUDIT_ALTERE;
+  } finally {
+    await base.fermer();
+  }
+}
+
 /** Runs the CLI with these arguments; resolves to the exit status. */
 export async function main(argv: string[], io: Sorties = sortiesStandard): Promise<number> {
   let code = 0;
@@ -50,6 +70,15 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     .option('--json', 'sortie JSON complète (orientations expliquées, bilan, objectifs, écarts)')
     .action(async (fichier: string, options: { json?: boolean }) => {
       code = await simulate(fichier, options, io);
+    });
+  program
+    .command('audit')
+    .description('Journal d’audit')
+    .command('verify')
+    .description('Vérifie la chaîne d’empreintes du journal d’audit (base DATABASE_URL, sinon ./data/flux)')
+    .option('--data <dossier>', 'dossier PGlite', process.env.FLUX_DATA_DIR ?? 'data/flux')
+    .action(async (options: { data: string }) => {
+      code = await auditVerify(options.data, io);
     });
   try {
     await program.parseAsync(argv, { from: 'user' });

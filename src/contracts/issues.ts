@@ -21,7 +21,7 @@ const TYPES: Record<string, string> = {
   undefined: 'absent',
 };
 
-function message(issue: z.core.$ZodIssue): string {
+export function messageIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return `champ obligatoire manquant (${TYPES[issue.expected] ?? issue.expected} attendu)`;
@@ -50,7 +50,7 @@ export function problemesZod(error: z.ZodError): Probleme[] {
       for (const k of issue.keys) out.push({ chemin: chemin([...issue.path, k]), message: 'champ inconnu' });
       continue;
     }
-    out.push({ chemin: chemin(issue.path), message: message(issue) });
+    out.push({ chemin: chemin(issue.path), message: messageIssue(issue) });
   }
   return out;
 }

@@ -1,0 +1,133 @@
+/**
+ * A bailleur's year in a département, read from the database as a scenario of `flux simulate`,
+ * and its ledger: always the engine's run over the stored events (one engine, server and CLI).
+ * Results are cached per (bailleur, département, année) and invalidated by the last event's id,
+ * read at each request (a cheap indexed query), so several server instances stay correct.
+ */
+import { and, asc, eq, inArray, lte, max, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { conventions, conventionVersions, evenementsFlux, logements, organisations } from '../db/schema.ts';
+import { simuler, type ResultatSimulation } from '../domain/engine.ts';
+import type { Convention, Evenement, Logement, Reservataire, Scenario, TypeReservataire } from '../domain/types.ts';
+
+export interface CleAnnee {
+  bailleurId: string;
+  departement: string;
+  annee: number;
+}
+
+/** The convention version in force at the start of the year, or the first one effective later. */
+export async function conventionsEnVigueur(tx: Tx, cle: CleAnnee) {
+  const rows = await tx
+    .select({
+      convention: conventions,
+      version: conventionVersions,
+      reservataire: organisations,
+    })
+    .from(conventions)
+    .innerJoin(conventionVersions, eq(conventionVersions.conventionId, conventions.id))
+    .innerJoin(organisations, eq(organisations.id, conventions.reservataireId))
+    .where(
+      and(
+        eq(conventions.bailleurId, cle.bailleurId),
+        eq(conventions.departement, cle.departement),
+        lte(conventionVersions.effectifLe, `${cle.annee}-12-31`),
+      ),
+    )
+    .orderBy(asc(conventions.id), asc(conventionVersions.version));
+  const parConvention = new Map<string, (typeof rows)[number]>();
+  for (const r of rows) {
+    const deja = parConvention.get(r.convention.id);
+    // Keep the latest version effective on or before 1 January, else the earliest of the year.
+    if (!deja || (r.version.effectifLe <= `${cle.annee}-01-01` && r.version.version > deja.version.version)) parConvention.set(r.convention.id, r);
+  }
+  return [...parConvention.values()];
+}
+
+export async function chargerScenario(tx: Tx, cle: CleAnnee): Promise<Scenario> {
+  const [bailleur] = await tx.select().from(organisations).where(eq(organisations.id, cle.bailleurId));
+  const convs = await conventionsEnVigueur(tx, cle);
+  const evs = await tx
+    .select({ evenement: evenementsFlux.evenement })
+    .from(evenementsFlux)
+    .where(and(eq(evenementsFlux.bailleurId, cle.bailleurId), eq(evenementsFlux.departement, cle.departement), eq(evenementsFlux.annee, cle.annee)))
+    .orderBy(asc(evenementsFlux.id));
+  const evenements = evs.map((e) => e.evenement as Evenement);
+  const ids = [...new Set(evenements.map((e) => e.logement))];
+  const unites: Logement[] = [];
+  for (let i = 0; i < ids.length; i += 5000) {
+    const lot = await tx.select().from(logements).where(inArray(logements.id, ids.slice(i, i + 5000)));
+    for (const l of lot) {
+      unites.push({
+        id: l.id,
+        commune: l.commune,
+        qpv: l.qpv,
+        typologie: l.typologie as Logement['typologie'],
+        financement: l.financement as Logement['financement'],
+        construction: l.construction,
+        horsFlux: l.horsFlux as Logement['horsFlux'],
+        ...(l.epci ? { epci: l.epci } : {}),
+      });
+    }
+  }
+  unites.sort((a, b) => (a.id < b.id ? -1 : 1));
+  const reservataires: Reservataire[] = convs.map(({ reservataire: r }) => ({
+    id: r.id,
+    type: (r.typeReservataire ?? 'employeur') as TypeReservataire,
+    nom: r.nom,
+    ...(r.commune ? { commune: r.commune } : {}),
+    ...(r.epci ? { epci: r.epci } : {}),
+  }));
+  const convsScenario: Convention[] = convs.map(({ convention: c, version: v }) => ({
+    ...(v.parametres as Omit<Convention, 'id' | 'reservataire' | 'taux' | 'tauxAgents'>),
+    id: c.id,
+    reservataire: c.reservataireId,
+    taux: Number(v.taux),
+    ...(v.tauxAgents !== null ? { tauxAgents: Number(v.tauxAgents) } : {}),
+  }));
+  return {
+    annee: cle.annee,
+    departement: cle.departement,
+    bailleur: { id: cle.bailleurId, nom: bailleur?.nom ?? cle.bailleurId },
+    logements: unites,
+    reservataires,
+    conventions: convsScenario,
+    evenements,
+  };
+}
+
+const cache = new Map<string, { version: string; resultat: ResultatSimulation; scenario: Scenario }>();
+
+/** The engine's result for the year, recomputed only when an event or a convention version changed. */
+export async function resultatAnnee(tx: Tx, cle: CleAnnee): Promise<{ resultat: ResultatSimulation; scenario: Scenario }> {
+  const [ev] = await tx
+    .select({ dernier: max(evenementsFlux.id) })
+    .from(evenementsFlux)
+    .where(and(eq(evenementsFlux.bailleurId, cle.bailleurId), eq(evenementsFlux.departement, cle.departement), eq(evenementsFlux.annee, cle.annee)));
+  const [cv] = await tx
+    .select({ n: sql<string>`count(*)::text`, dernier: max(conventionVersions.creeLe) })
+    .from(conventionVersions)
+    .innerJoin(conventions, eq(conventions.id, conventionVersions.conventionId))
+    .where(and(eq(conventions.bailleurId, cle.bailleurId), eq(conventions.departement, cle.departement)));
+  const version = `${ev?.dernier ?? 0}|${cv?.n ?? 0}|${String(cv?.dernier ?? '')}`;
+  const k = `${cle.bailleurId}|${cle.departement}|${cle.annee}`;
+  const enCache = cache.get(k);
+  if (enCache && enCache.version === version) return enCache;
+  const scenario = await chargerScenario(tx, cle);
+  const resultat = simuler(scenario);
+  const entree = { version, resultat, scenario };
+  cache.set(k, entree);
+  return entree;
+}
+
+/** The (bailleur, département) pairs that have conventions or events, for a set of bailleurs or all. */
+export async function anneesConnues(tx: Tx, filtre: { bailleurIds?: string[]; departement?: string }): Promise<{ bailleurId: string; departement: string }[]> {
+  const conds = [];
+  if (filtre.bailleurIds) conds.push(inArray(conventions.bailleurId, filtre.bailleurIds.length ? filtre.bailleurIds : ['']));
+  if (filtre.departement) conds.push(eq(conventions.departement, filtre.departement));
+  const rows = await tx
+    .selectDistinct({ bailleurId: conventions.bailleurId, departement: conventions.departement })
+    .from(conventions)
+    .where(conds.length ? and(...conds) : undefined);
+  return rows.sort((a, b) => (a.bailleurId + a.departement < b.bailleurId + b.departement ? -1 : 1));
+}

@@ -1,0 +1,246 @@
+/**
+ * Use cases of the vacancy lifecycle. Each runs in one transaction: the state change (guarded by
+ * `update … where etat = $expected`, so of two concurrent actions exactly one wins and the other
+ * gets a `Conflit`), the event appended to the year's events in the scenario format, the engine's
+ * run over the year (which checks the event and decides the orientation), and the audit event.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { baux, candidatures, conventions, decisionsCal, evenementsFlux, locations, logements } from '../db/schema.ts';
+import type { LocationApi, TransitionApi } from '../contracts/api.ts';
+import type { Orientation } from '../domain/engine.ts';
+import { ETATS_FINAUX, transiter, type EtatLocation, type Transition } from '../domain/lifecycle.ts';
+import { BAILLEUR, type Evenement, type Exclusion } from '../domain/types.ts';
+import { resultatAnnee, type CleAnnee } from './annee.ts';
+import { journaliser } from './audit.ts';
+import { Conflit, Interdit, Introuvable } from './errors.ts';
+import { porteeLocations } from './portee.ts';
+import { exiger, type Acteur } from './roles.ts';
+
+type LigneLocation = typeof locations.$inferSelect;
+
+function versApi(l: LigneLocation, logement: { commune: string; typologie: string }): LocationApi {
+  return {
+    id: l.id,
+    logementId: l.logementId,
+    bailleurId: l.bailleurId,
+    commune: logement.commune,
+    typologie: logement.typologie,
+    dateLiberation: l.dateLiberation,
+    etat: l.etat,
+    exclusion: l.exclusion,
+    ligne: l.ligne,
+    reservataireId: l.reservataireId,
+    pool: (l.pool as string[] | null) ?? null,
+    forcee: l.forcee,
+    motif: l.motif,
+  };
+}
+
+export async function listerLocations(tx: Tx, acteur: Acteur, q: { page: number; taille: number; etat?: string | undefined; annee?: number | undefined }) {
+  const conds = [porteeLocations(acteur)];
+  if (q.etat) conds.push(eq(locations.etat, q.etat));
+  if (q.annee) conds.push(eq(locations.annee, q.annee));
+  const where = and(...conds);
+  const [total] = await tx.select({ n: count() }).from(locations).where(where);
+  const rows = await tx
+    .select({ l: locations, commune: logements.commune, typologie: logements.typologie })
+    .from(locations)
+    .innerJoin(logements, eq(logements.id, locations.logementId))
+    .where(where)
+    .orderBy(desc(locations.dateLiberation), asc(locations.id))
+    .limit(q.taille)
+    .offset((q.page - 1) * q.taille);
+  return { total: total?.n ?? 0, page: q.page, locations: rows.map((r) => versApi(r.l, r)) };
+}
+
+export async function lireLocation(tx: Tx, acteur: Acteur, id: string): Promise<LocationApi> {
+  const [r] = await tx
+    .select({ l: locations, commune: logements.commune, typologie: logements.typologie })
+    .from(locations)
+    .innerJoin(logements, eq(logements.id, locations.logementId))
+    .where(and(eq(locations.id, id), porteeLocations(acteur)));
+  if (!r) throw new Introuvable(`vacance ${id} introuvable`);
+  return versApi(r.l, r);
+}
+
+/** Serialises the engine's decisions of one bailleur × département × year across connections. */
+async function verrouillerAnnee(tx: Tx, cle: CleAnnee): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`flux|${cle.bailleurId}|${cle.departement}|${cle.annee}`}))`);
+}
+
+async function ajouterEvenement(tx: Tx, cle: CleAnnee, locationId: string, evenement: Evenement): Promise<void> {
+  await tx.insert(evenementsFlux).values({ ...cle, locationId, evenement });
+}
+
+/** The engine's orientation of this letting (the last one of the unit in the year). */
+async function orientationMoteur(tx: Tx, cle: CleAnnee, logementId: string): Promise<Orientation | undefined> {
+  const { resultat } = await resultatAnnee(tx, cle);
+  for (let i = resultat.orientations.length - 1; i >= 0; i--) if (resultat.orientations[i]!.logement === logementId) return resultat.orientations[i];
+  return undefined;
+}
+
+function ligneVersOrganisation(ligne: string | null): string | null {
+  return ligne === null || ligne === BAILLEUR ? null : ligne;
+}
+
+export async function declarerVacance(
+  tx: Tx,
+  acteur: Acteur,
+  d: { logementId: string; date: string; exclusion?: Exclusion | undefined; premiereMiseEnLocation?: boolean | undefined },
+): Promise<LocationApi> {
+  exiger(acteur, ['agent_bailleur'], 'déclarer une vacance');
+  const [logement] = await tx.select().from(logements).where(and(eq(logements.id, d.logementId), eq(logements.bailleurId, acteur.organisationId)));
+  if (!logement) throw new Introuvable(`logement ${d.logementId} introuvable dans votre patrimoine`);
+  const cle: CleAnnee = { bailleurId: acteur.organisationId, departement: logement.departement, annee: Number(d.date.slice(0, 4)) };
+  await verrouillerAnnee(tx, cle);
+  const [ouverte] = await tx
+    .select({ id: locations.id, etat: locations.etat })
+    .from(locations)
+    .where(and(eq(locations.logementId, logement.id), sql`${locations.etat} not in ('exclue', 'bail_signe', 'refus', 'sans_candidat')`));
+  if (ouverte) throw new Conflit(`le logement ${logement.id} a déjà une vacance en cours (${ouverte.id}, état « ${ouverte.etat} »)`);
+  const id = randomUUID();
+  const exclu = d.exclusion !== undefined || logement.horsFlux !== null;
+  await tx.insert(locations).values({
+    id,
+    bailleurId: acteur.organisationId,
+    logementId: logement.id,
+    departement: logement.departement,
+    annee: cle.annee,
+    dateLiberation: d.date,
+    premiereMiseEnLocation: d.premiereMiseEnLocation ?? false,
+    exclusion: d.exclusion ?? logement.horsFlux,
+    etat: exclu ? 'exclue' : 'liberee',
+  });
+  await ajouterEvenement(tx, cle, id, {
+    date: d.date,
+    type: 'liberation',
+    logement: logement.id,
+    ...(d.exclusion ? { exclusion: d.exclusion } : {}),
+    ...(d.premiereMiseEnLocation ? { premiereMiseEnLocation: true } : {}),
+  });
+  const o = await orientationMoteur(tx, cle, logement.id);
+  if (!exclu && o) {
+    await tx
+      .update(locations)
+      .set({ etat: 'orientee', ligne: o.reservataire, reservataireId: ligneVersOrganisation(o.reservataire), motif: o.motif, majLe: new Date() })
+      .where(eq(locations.id, id));
+  }
+  const apres = await lireLocation(tx, { ...acteur }, id);
+  await journaliser(tx, acteur, { action: 'vacance.declarer', cibleType: 'location', cibleId: id, avant: null, apres });
+  return apres;
+}
+
+const TRANSITIONS_API: Record<TransitionApi['transition'], Transition> = {
+  orienter: 'orienter',
+  orienter_multiple: 'orienter',
+  proposer_candidats: 'proposer_candidats',
+  decider: 'decider',
+  signer_bail: 'signer_bail',
+  refuser: 'refuser',
+  constater_sans_candidat: 'constater_sans_candidat',
+};
+
+export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t: TransitionApi): Promise<LocationApi> {
+  const [loc] = await tx.select().from(locations).where(and(eq(locations.id, id), porteeLocations(acteur)));
+  if (!loc) throw new Introuvable(`vacance ${id} introuvable`);
+  peutAgir(acteur, loc, t);
+  const etat = loc.etat as EtatLocation;
+  if (t.etatAttendu !== etat) {
+    throw new Conflit(`la vacance a changé entre-temps : elle est « ${etat} », vous pensiez « ${t.etatAttendu} » ; rechargez la page`);
+  }
+  let transition = TRANSITIONS_API[t.transition];
+  if (transition === 'orienter' && etat === 'orientee') transition = 'reorienter';
+  const suivant = transiter(etat, transition, loc.logementId);
+  // The guarded update: of two concurrent transitions from the same state, exactly one matches.
+  const maj = await tx
+    .update(locations)
+    .set({ etat: suivant, majLe: new Date() })
+    .where(and(eq(locations.id, id), eq(locations.etat, etat)))
+    .returning({ id: locations.id });
+  if (maj.length === 0) throw new Conflit('la vacance vient d’être modifiée par quelqu’un d’autre ; rechargez la page');
+  const cle: CleAnnee = { bailleurId: loc.bailleurId, departement: loc.departement, annee: loc.annee };
+  await verrouillerAnnee(tx, cle);
+  const avant = await lireLocation(tx, acteur, id).then((l) => ({ ...l, etat }));
+  const base = { date: t.date, logement: loc.logementId };
+  switch (t.transition) {
+    case 'orienter':
+      await verifierConventions(tx, loc, [t.reservataire].filter((r) => r !== BAILLEUR));
+      await ajouterEvenement(tx, cle, id, { ...base, type: 'orientation_forcee', reservataire: t.reservataire, motif: t.motif });
+      break;
+    case 'orienter_multiple':
+      await verifierConventions(tx, loc, t.reservataires);
+      await ajouterEvenement(tx, cle, id, { ...base, type: 'orientation_multiple', reservataires: t.reservataires, motif: t.motif });
+      break;
+    case 'proposer_candidats':
+      await ajouterEvenement(tx, cle, id, { ...base, type: 'candidats', nombre: t.candidats.length });
+      await tx.insert(candidatures).values(
+        t.candidats.map((c, i) => ({
+          id: randomUUID(),
+          locationId: id,
+          reservataireId: loc.reservataireId,
+          numeroSne: c.numeroSne,
+          rang: i + 1,
+          tailleMenage: c.tailleMenage ?? null,
+          quartile1: c.quartile1,
+          prioritaire: c.prioritaire,
+          dalo: c.dalo,
+        })),
+      );
+      break;
+    case 'decider':
+      await ajouterEvenement(tx, cle, id, { ...base, type: 'decision_cal', decision: t.decision });
+      await tx.insert(decisionsCal).values({ id: randomUUID(), locationId: id, decision: t.decision, motif: t.motif ?? null, dateDecision: t.date });
+      break;
+    case 'signer_bail':
+      await ajouterEvenement(tx, cle, id, { ...base, type: 'bail_signe', menage: t.menage, ...(t.reservataire ? { reservataire: t.reservataire } : {}) });
+      await tx.insert(baux).values({ id: randomUUID(), locationId: id, dateSignature: t.date, menage: t.menage });
+      break;
+    case 'refuser':
+      await ajouterEvenement(tx, cle, id, { ...base, type: 'refus' });
+      break;
+    case 'constater_sans_candidat':
+      await ajouterEvenement(tx, cle, id, { ...base, type: 'sans_candidat' });
+      break;
+  }
+  // The engine replays the year with the new event: it refuses what the rules forbid (the whole
+  // transaction is then rolled back) and gives the unit's line after the change.
+  const o = await orientationMoteur(tx, cle, loc.logementId);
+  if (o) {
+    await tx
+      .update(locations)
+      .set({ ligne: o.reservataire, reservataireId: ligneVersOrganisation(o.reservataire), pool: o.pool ?? null, forcee: o.forcee, motif: o.motif })
+      .where(eq(locations.id, id));
+  }
+  const apres = await lireLocation(tx, acteur.role === 'agent_reservataire' ? { ...acteur, role: 'pilote_etat', departement: loc.departement } : acteur, id);
+  await journaliser(tx, acteur, {
+    action: `vacance.${t.transition}`,
+    cibleType: 'location',
+    cibleId: id,
+    avant,
+    apres,
+    motif: 'motif' in t ? (t.motif ?? null) : null,
+  });
+  return apres;
+}
+
+/** Who may move a vacancy: its bailleur always; the réservataire it is oriented to may propose candidates. */
+function peutAgir(acteur: Acteur, loc: LigneLocation, t: TransitionApi): void {
+  if (acteur.role === 'agent_bailleur' && loc.bailleurId === acteur.organisationId) return;
+  const titulaire = loc.reservataireId === acteur.organisationId || ((loc.pool as string[] | null) ?? []).includes(acteur.organisationId);
+  if ((acteur.role === 'agent_reservataire' || acteur.role === 'pilote_etat') && titulaire && t.transition === 'proposer_candidats') return;
+  throw new Interdit('seul le bailleur fait avancer cette vacance ; le réservataire titulaire peut proposer des candidats');
+}
+
+async function verifierConventions(tx: Tx, loc: LigneLocation, reservataires: string[]): Promise<void> {
+  for (const r of reservataires) {
+    const [c] = await tx
+      .select({ id: conventions.id })
+      .from(conventions)
+      .where(and(eq(conventions.bailleurId, loc.bailleurId), eq(conventions.reservataireId, r), eq(conventions.departement, loc.departement)));
+    if (!c) throw new Introuvable(`aucune convention entre ce bailleur et le réservataire « ${r} » dans le département ${loc.departement}`);
+  }
+}
+
+export { ETATS_FINAUX };

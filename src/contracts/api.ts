@@ -1,0 +1,200 @@
+/**
+ * The HTTP API's contracts: one zod schema per request and response, shared by the server (which
+ * validates with them and publishes them as OpenAPI) and the web front end (which types its calls).
+ */
+import { z } from 'zod';
+import { DECISIONS_CAL, EXCLUSIONS } from '../domain/types.ts';
+
+export const ROLES_API = ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci', 'administrateur'] as const;
+
+export const erreurSchema = z.object({
+  erreur: z.string(),
+  message: z.string(),
+  problemes: z.array(z.object({ chemin: z.string(), message: z.string() })).optional(),
+});
+
+export const connexionSchema = z.strictObject({
+  email: z.string().min(3, 'adresse électronique attendue').max(254),
+  motDePasse: z.string().min(1, 'mot de passe attendu').max(200),
+});
+
+export const sessionSchema = z.object({
+  utilisateur: z.object({ id: z.string(), email: z.string(), nom: z.string() }),
+  organisation: z.object({
+    id: z.string(),
+    nom: z.string(),
+    categorie: z.string(),
+    typeReservataire: z.string().nullable(),
+    departement: z.string().nullable(),
+  }),
+  role: z.enum(ROLES_API),
+  csrf: z.string(),
+});
+export type SessionApi = z.infer<typeof sessionSchema>;
+
+export const ligneConventionSchema = z.object({
+  conventionId: z.string().nullable(),
+  bailleur: z.object({ id: z.string(), nom: z.string() }),
+  reservataire: z.object({ id: z.string(), nom: z.string(), type: z.string() }),
+  departement: z.string(),
+  taux: z.number(),
+  droit: z.number(),
+  misADisposition: z.number(),
+  proposes: z.number(),
+  attribues: z.number(),
+  bauxSignes: z.number(),
+  echecs: z.number(),
+  decomptes: z.number(),
+  solde: z.number(),
+});
+export type LigneConventionApi = z.infer<typeof ligneConventionSchema>;
+
+export const stockSchema = z.object({
+  logements: z.number(),
+  horsFlux: z.number(),
+  enQpv: z.number(),
+  parTypologie: z.record(z.string(), z.number()),
+  parFinancement: z.record(z.string(), z.number()),
+});
+
+export const fluxSchema = z.object({
+  disponibles: z.number(),
+  exclus: z.number(),
+  fluxAnnuel: z.number(),
+});
+
+export const accueilSchema = z.object({
+  role: z.enum(ROLES_API),
+  organisation: z.object({ id: z.string(), nom: z.string() }),
+  annee: z.number(),
+  perimetre: z.string(),
+  stock: stockSchema.nullable(),
+  flux: fluxSchema.nullable(),
+  conventions: z.array(ligneConventionSchema),
+  administration: z.object({ organisations: z.number(), utilisateurs: z.number() }).nullable(),
+});
+export type AccueilApi = z.infer<typeof accueilSchema>;
+
+export const anneeQuerySchema = z.strictObject({ annee: z.coerce.number().int().min(2000).max(2100).optional() });
+
+export const pageQuerySchema = z.strictObject({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  taille: z.coerce.number().int().min(1).max(500).default(50),
+  commune: z.string().regex(/^\d[\dAB]\d{3}$/).optional(),
+});
+
+export const logementSchema = z.object({
+  id: z.string(),
+  bailleurId: z.string(),
+  rpls: z.string(),
+  commune: z.string(),
+  qpv: z.string().nullable(),
+  typologie: z.string(),
+  financement: z.string(),
+  construction: z.number(),
+  horsFlux: z.string().nullable(),
+});
+export const pageLogementsSchema = z.object({ total: z.number(), page: z.number(), logements: z.array(logementSchema) });
+
+export const locationSchema = z.object({
+  id: z.string(),
+  logementId: z.string(),
+  bailleurId: z.string(),
+  commune: z.string(),
+  typologie: z.string(),
+  dateLiberation: z.string(),
+  etat: z.string(),
+  exclusion: z.string().nullable(),
+  ligne: z.string().nullable(),
+  reservataireId: z.string().nullable(),
+  pool: z.array(z.string()).nullable(),
+  forcee: z.boolean(),
+  motif: z.string().nullable(),
+});
+export type LocationApi = z.infer<typeof locationSchema>;
+export const pageLocationsSchema = z.object({ total: z.number(), page: z.number(), locations: z.array(locationSchema) });
+export const locationsQuerySchema = z.strictObject({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  taille: z.coerce.number().int().min(1).max(500).default(50),
+  etat: z.string().max(40).optional(),
+  annee: z.coerce.number().int().min(2000).max(2100).optional(),
+});
+
+const dateIso = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ');
+
+export const declarationSchema = z.strictObject({
+  logementId: z.string().min(1),
+  date: dateIso,
+  exclusion: z.enum(EXCLUSIONS).optional(),
+  premiereMiseEnLocation: z.boolean().optional(),
+});
+
+const commun = { etatAttendu: z.string().min(1, 'état attendu (pour détecter un conflit)'), date: dateIso };
+export const transitionSchema = z.discriminatedUnion('transition', [
+  z.strictObject({ ...commun, transition: z.literal('orienter'), reservataire: z.string().min(1), motif: z.string().min(3, 'motif écrit obligatoire') }),
+  z.strictObject({ ...commun, transition: z.literal('orienter_multiple'), reservataires: z.array(z.string().min(1)).min(2), motif: z.string().min(3, 'motif écrit obligatoire') }),
+  z.strictObject({
+    ...commun,
+    transition: z.literal('proposer_candidats'),
+    candidats: z
+      .array(
+        z.strictObject({
+          numeroSne: z.string().regex(/^[0-9A-Z]{8,20}$/, 'numéro unique SNE attendu'),
+          tailleMenage: z.number().int().min(1).max(20).optional(),
+          quartile1: z.boolean().default(false),
+          prioritaire: z.boolean().default(false),
+          dalo: z.boolean().default(false),
+        }),
+      )
+      .min(1),
+  }),
+  z.strictObject({ ...commun, transition: z.literal('decider'), decision: z.enum(DECISIONS_CAL), motif: z.string().max(2000).optional() }),
+  z.strictObject({
+    ...commun,
+    transition: z.literal('signer_bail'),
+    menage: z.strictObject({ quartile1: z.boolean(), prioritaire: z.boolean(), relogementAnru: z.boolean().default(false) }),
+    reservataire: z.string().optional(),
+  }),
+  z.strictObject({ ...commun, transition: z.literal('refuser') }),
+  z.strictObject({ ...commun, transition: z.literal('constater_sans_candidat') }),
+]);
+export type TransitionApi = z.infer<typeof transitionSchema>;
+
+export const idParamSchema = z.strictObject({ id: z.string().min(1).max(200) });
+
+export const verificationAuditSchema = z.object({
+  ok: z.boolean(),
+  evenements: z.number(),
+  anomalie: z.object({ seq: z.number(), message: z.string() }).nullable(),
+});
+
+export const organisationSchema = z.object({
+  id: z.string(),
+  nom: z.string(),
+  categorie: z.string(),
+  siren: z.string().nullable(),
+  typeReservataire: z.string().nullable(),
+  departement: z.string().nullable(),
+});
+export const nouvelleOrganisationSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{2,40}$/, 'identifiant : lettres, chiffres, - et _'),
+  nom: z.string().min(2).max(200),
+  categorie: z.enum(['bailleur', 'reservataire', 'etat', 'epci', 'administration']),
+  siren: z.string().regex(/^\d{9}$/, 'SIREN : 9 chiffres').optional(),
+  typeReservataire: z.string().max(40).optional(),
+  departement: z.string().regex(/^(\d{2}|2[AB]|97\d)$/).optional(),
+});
+export const utilisateurSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  nom: z.string(),
+  actif: z.boolean(),
+  adhesions: z.array(z.object({ organisationId: z.string(), role: z.string() })),
+});
+export const nouvelUtilisateurSchema = z.strictObject({
+  email: z.email('adresse électronique invalide'),
+  nom: z.string().min(2).max(200),
+  motDePasse: z.string().min(12, 'au moins 12 caractères').max(200),
+  organisationId: z.string().min(1),
+  role: z.enum(ROLES_API),
+});

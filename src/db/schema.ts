@@ -1,0 +1,284 @@
+/**
+ * The one database schema, for PGlite (embedded, default) and PostgreSQL (`DATABASE_URL`).
+ * Migrations are generated from it by drizzle-kit (`npm run db:generate`) and committed; CI fails
+ * when they drift (`npm run db:check`).
+ *
+ * The year of a bailleur in a département is kept as its events, in the scenario format of
+ * `flux simulate` (`evenements_flux`): the ledger is always the engine's run over them, so the
+ * server and the CLI cannot disagree. `locations` holds each vacancy's current state, moved only
+ * through the lifecycle's transitions with `update … where etat = $expected`.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/** Organisations: bailleurs (SIREN), réservataires (with their kind), EPCI, State services, administration. */
+export const organisations = pgTable(
+  'organisations',
+  {
+    id: text('id').primaryKey(),
+    nom: text('nom').notNull(),
+    /** bailleur | reservataire | etat | epci | administration */
+    categorie: text('categorie').notNull(),
+    siren: text('siren'),
+    /** For réservataires: etat, action_logement, commune, epci, departement… (scenario types). */
+    typeReservataire: text('type_reservataire'),
+    departement: text('departement'),
+    /** INSEE code of a commune réservataire, SIREN of an EPCI. */
+    commune: text('commune'),
+    epci: text('epci'),
+    creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('organisations_siren_categorie').on(t.siren, t.categorie)],
+);
+
+export const utilisateurs = pgTable('utilisateurs', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  nom: text('nom').notNull(),
+  /** argon2id hash; null for accounts that sign in only through ProConnect (OIDC). */
+  motDePasse: text('mot_de_passe'),
+  actif: boolean('actif').notNull().default(true),
+  creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Membership of a user in an organisation, with its role (see src/app/roles.ts). */
+export const adhesions = pgTable(
+  'adhesions',
+  {
+    utilisateurId: text('utilisateur_id')
+      .notNull()
+      .references(() => utilisateurs.id),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    /** agent_bailleur | agent_reservataire | pilote_etat | lecteur_epci | administrateur */
+    role: text('role').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.utilisateurId, t.organisationId] })],
+);
+
+export const sessions = pgTable('sessions', {
+  id: text('id').primaryKey(),
+  utilisateurId: text('utilisateur_id')
+    .notNull()
+    .references(() => utilisateurs.id),
+  organisationId: text('organisation_id')
+    .notNull()
+    .references(() => organisations.id),
+  csrf: text('csrf').notNull(),
+  creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
+  expireLe: timestamp('expire_le', { withTimezone: true }).notNull(),
+});
+
+/** COG reference: EPCI and communes. */
+export const epcis = pgTable('epcis', {
+  siren: text('siren').primaryKey(),
+  nom: text('nom').notNull(),
+});
+
+export const communes = pgTable(
+  'communes',
+  {
+    code: text('code').primaryKey(),
+    nom: text('nom').notNull(),
+    departement: text('departement').notNull(),
+    epci: text('epci').references(() => epcis.siren),
+  },
+  (t) => [index('communes_departement').on(t.departement), index('communes_epci').on(t.epci)],
+);
+
+export const programmes = pgTable('programmes', {
+  id: text('id').primaryKey(),
+  bailleurId: text('bailleur_id')
+    .notNull()
+    .references(() => organisations.id),
+  nom: text('nom').notNull(),
+  commune: text('commune').notNull(),
+});
+
+export const logements = pgTable(
+  'logements',
+  {
+    id: text('id').primaryKey(),
+    bailleurId: text('bailleur_id')
+      .notNull()
+      .references(() => organisations.id),
+    programmeId: text('programme_id').references(() => programmes.id),
+    /** The unit's RPLS identifier, unique per bailleur. */
+    rpls: text('rpls').notNull(),
+    departement: text('departement').notNull(),
+    commune: text('commune').notNull(),
+    epci: text('epci'),
+    qpv: text('qpv'),
+    typologie: text('typologie').notNull(),
+    financement: text('financement').notNull(),
+    construction: integer('construction').notNull(),
+    individuel: boolean('individuel').notNull().default(false),
+    horsFlux: text('hors_flux'),
+  },
+  (t) => [
+    uniqueIndex('logements_bailleur_rpls').on(t.bailleurId, t.rpls),
+    index('logements_bailleur_departement').on(t.bailleurId, t.departement),
+    index('logements_commune').on(t.commune),
+  ],
+);
+
+/** One convention per bailleur × réservataire × département (CCH R.441-5 I). */
+export const conventions = pgTable(
+  'conventions',
+  {
+    id: text('id').primaryKey(),
+    bailleurId: text('bailleur_id')
+      .notNull()
+      .references(() => organisations.id),
+    reservataireId: text('reservataire_id')
+      .notNull()
+      .references(() => organisations.id),
+    departement: text('departement').notNull(),
+  },
+  (t) => [uniqueIndex('conventions_unique').on(t.bailleurId, t.reservataireId, t.departement)],
+);
+
+/** Versions (avenants) of a convention; the one in force on a date is the latest effective one. */
+export const conventionVersions = pgTable(
+  'convention_versions',
+  {
+    id: text('id').primaryKey(),
+    conventionId: text('convention_id')
+      .notNull()
+      .references(() => conventions.id),
+    version: integer('version').notNull(),
+    effectifLe: date('effectif_le').notNull(),
+    taux: numeric('taux', { precision: 9, scale: 6 }).notNull(),
+    tauxAgents: numeric('taux_agents', { precision: 9, scale: 6 }),
+    /** The convention's parameters in the scenario format (perimetre, decompte, contraintes…). */
+    parametres: jsonb('parametres').notNull(),
+    creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('convention_versions_unique').on(t.conventionId, t.version)],
+);
+
+/** A vacancy (one letting of one unit) and its lifecycle state (src/domain/lifecycle.ts). */
+export const locations = pgTable(
+  'locations',
+  {
+    id: text('id').primaryKey(),
+    bailleurId: text('bailleur_id')
+      .notNull()
+      .references(() => organisations.id),
+    logementId: text('logement_id')
+      .notNull()
+      .references(() => logements.id),
+    departement: text('departement').notNull(),
+    annee: integer('annee').notNull(),
+    dateLiberation: date('date_liberation').notNull(),
+    premiereMiseEnLocation: boolean('premiere_mise_en_location').notNull().default(false),
+    exclusion: text('exclusion'),
+    etat: text('etat').notNull(),
+    /** Réservataire organisation the unit is oriented to; null for the bailleur's own share or none yet. */
+    reservataireId: text('reservataire_id').references(() => organisations.id),
+    /** Line of the ledger ("BAILLEUR" or a réservataire id) once oriented. */
+    ligne: text('ligne'),
+    pool: jsonb('pool'),
+    forcee: boolean('forcee').notNull().default(false),
+    motif: text('motif'),
+    majLe: timestamp('maj_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('locations_bailleur_annee').on(t.bailleurId, t.departement, t.annee),
+    index('locations_reservataire').on(t.reservataireId),
+    uniqueIndex('locations_en_cours')
+      .on(t.logementId)
+      .where(sql`etat not in ('exclue', 'bail_signe', 'refus', 'sans_candidat')`),
+  ],
+);
+
+/** The year's events of a bailleur × département, in the scenario format, in order. */
+export const evenementsFlux = pgTable(
+  'evenements_flux',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    bailleurId: text('bailleur_id')
+      .notNull()
+      .references(() => organisations.id),
+    departement: text('departement').notNull(),
+    annee: integer('annee').notNull(),
+    locationId: text('location_id').references(() => locations.id),
+    evenement: jsonb('evenement').notNull(),
+  },
+  (t) => [index('evenements_flux_annee').on(t.bailleurId, t.departement, t.annee, t.id)],
+);
+
+/** Candidates proposed for a vacancy, identified by their SNE number only (no other personal data). */
+export const candidatures = pgTable(
+  'candidatures',
+  {
+    id: text('id').primaryKey(),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id),
+    reservataireId: text('reservataire_id').references(() => organisations.id),
+    numeroSne: text('numero_sne').notNull(),
+    rang: integer('rang').notNull(),
+    tailleMenage: integer('taille_menage'),
+    quartile1: boolean('quartile1').notNull().default(false),
+    prioritaire: boolean('prioritaire').notNull().default(false),
+    dalo: boolean('dalo').notNull().default(false),
+    creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('candidatures_location').on(t.locationId)],
+);
+
+export const decisionsCal = pgTable('decisions_cal', {
+  id: text('id').primaryKey(),
+  locationId: text('location_id')
+    .notNull()
+    .references(() => locations.id),
+  candidatureId: text('candidature_id').references(() => candidatures.id),
+  decision: text('decision').notNull(),
+  motif: text('motif'),
+  dateDecision: date('date_decision').notNull(),
+});
+
+export const baux = pgTable('baux', {
+  id: text('id').primaryKey(),
+  locationId: text('location_id')
+    .notNull()
+    .references(() => locations.id)
+    .unique(),
+  dateSignature: date('date_signature').notNull(),
+  menage: jsonb('menage').notNull(),
+});
+
+/**
+ * The audit trail: append-only and hash-chained. Each event stores the hash of the previous one;
+ * `flux audit verify` recomputes the chain and names the first altered or missing event.
+ */
+export const evenementsAudit = pgTable('evenements_audit', {
+  seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+  /** ISO 8601 instant as written (text, so that the hashed form reads back byte for byte). */
+  horodatage: text('horodatage').notNull(),
+  utilisateurId: text('utilisateur_id'),
+  organisationId: text('organisation_id'),
+  action: text('action').notNull(),
+  cibleType: text('cible_type').notNull(),
+  cibleId: text('cible_id').notNull(),
+  avant: jsonb('avant'),
+  apres: jsonb('apres'),
+  motif: text('motif'),
+  hashPrecedent: text('hash_precedent').notNull(),
+  hash: text('hash').notNull(),
+});

@@ -1,0 +1,58 @@
+/**
+ * The one error handler: every error becomes a JSON body {erreur, message, problemes?} in French
+ * with the right status; never a stack trace, never a 500 for bad input.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import { messageIssue } from '../contracts/issues.ts';
+import { Conflit, Interdit, Introuvable, NonAuthentifie } from '../app/errors.ts';
+import { DonneesInvalides, FluxError, TransitionImpossible, type Probleme } from '../domain/errors.ts';
+
+const CONTEXTES: Record<string, string> = { body: 'corps', querystring: 'paramètres', params: 'chemin', headers: 'en-têtes' };
+
+function problemesValidation(error: FastifyError & { validation: { keyword: string; instancePath: string; message?: string; params: Record<string, unknown> }[] }): Probleme[] {
+  const contexte = CONTEXTES[(error as { validationContext?: string }).validationContext ?? 'body'] ?? 'corps';
+  return error.validation.map((v) => {
+    const path = v.instancePath.split('/').filter(Boolean);
+    const issue = { code: v.keyword, path, message: v.message ?? '', ...v.params } as unknown as z.core.$ZodIssue;
+    if (v.keyword === 'unrecognized_keys') {
+      const keys = (v.params.keys as string[] | undefined) ?? [];
+      return { chemin: [contexte, ...path, ...keys].join('.'), message: 'champ inconnu' };
+    }
+    return { chemin: [contexte, ...path].join('.') || contexte, message: messageIssue(issue) };
+  });
+}
+
+export function gestionnaireErreurs(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const problemes = problemesValidation(error as never);
+    return reply.status(400).send({ erreur: 'REQUETE_INVALIDE', message: problemes.map((p) => `${p.chemin} : ${p.message}`).join(' ; '), problemes });
+  }
+  if (error instanceof DonneesInvalides) {
+    return reply.status(422).send({ erreur: error.code, message: error.problemes.map((p) => `${p.chemin} : ${p.message}`).join(' ; '), problemes: error.problemes });
+  }
+  if (error instanceof TransitionImpossible) return reply.status(409).send({ erreur: error.code, message: error.message });
+  if (error instanceof NonAuthentifie) return reply.status(401).send({ erreur: error.code, message: error.message });
+  if (error instanceof Interdit) return reply.status(403).send({ erreur: error.code, message: error.message });
+  if (error instanceof Introuvable) return reply.status(404).send({ erreur: error.code, message: error.message });
+  if (error instanceof Conflit) return reply.status(409).send({ erreur: error.code, message: error.message });
+  if (error instanceof FluxError) return reply.status(422).send({ erreur: error.code, message: error.message });
+  if (isResponseSerializationError(error)) {
+    request.log.error(error, 'réponse non conforme au contrat');
+    return reply.status(500).send({ erreur: 'ERREUR_INTERNE', message: 'erreur interne : réponse non conforme' });
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    const messages: Record<string, string> = {
+      FST_ERR_CTP_INVALID_MEDIA_TYPE: 'type de contenu non pris en charge : envoyez du JSON (application/json)',
+      FST_ERR_CTP_EMPTY_JSON_BODY: 'corps JSON vide',
+      FST_ERR_CTP_BODY_TOO_LARGE: 'corps de requête trop volumineux',
+      FST_ERR_CTP_INVALID_JSON_BODY: 'JSON invalide',
+    };
+    const message = error.code && messages[error.code] ? messages[error.code]! : error instanceof SyntaxError ? 'JSON invalide' : status === 429 ? 'trop de tentatives : réessayez dans une minute' : 'requête invalide';
+    return reply.status(status).send({ erreur: status === 429 ? 'TROP_DE_REQUETES' : 'REQUETE_INVALIDE', message });
+  }
+  request.log.error(error);
+  return reply.status(500).send({ erreur: 'ERREUR_INTERNE', message: 'erreur interne du serveur' });
+}

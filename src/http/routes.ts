@@ -1,0 +1,204 @@
+/** The API's routes: each validates with the shared zod contracts and calls one use case. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { accueil, lignesConventions } from '../app/accueil.ts';
+import { creerOrganisation, creerUtilisateur, listerOrganisations, listerUtilisateurs } from '../app/admin.ts';
+import { verifierAudit } from '../app/audit.ts';
+import { connecter, deconnecter, DUREE_SESSION_MS, type SessionOuverte } from '../app/auth.ts';
+import { listerLogements } from '../app/logements.ts';
+import { appliquerTransition, declarerVacance, lireLocation, listerLocations } from '../app/locations.ts';
+import type { Acteur } from '../app/roles.ts';
+import {
+  accueilSchema,
+  anneeQuerySchema,
+  connexionSchema,
+  declarationSchema,
+  erreurSchema,
+  idParamSchema,
+  ligneConventionSchema,
+  locationSchema,
+  locationsQuerySchema,
+  nouvelleOrganisationSchema,
+  nouvelUtilisateurSchema,
+  organisationSchema,
+  pageLocationsSchema,
+  pageLogementsSchema,
+  pageQuerySchema,
+  sessionSchema,
+  transitionSchema,
+  utilisateurSchema,
+  verificationAuditSchema,
+} from '../contracts/api.ts';
+import { COOKIE_SESSION, type OptionsServeur } from './server.ts';
+
+const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema, 429: erreurSchema };
+
+function vueSession(s: SessionOuverte) {
+  return { utilisateur: s.utilisateur, organisation: s.organisation, role: s.acteur.role, csrf: s.csrf };
+}
+
+/** The current year in Europe/Paris. */
+export function anneeCourante(maintenant = new Date()): number {
+  return Number(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric' }).format(maintenant));
+}
+
+export async function enregistrerRoutes(api: FastifyInstance & { withTypeProvider: () => FastifyInstance }, options: OptionsServeur): Promise<void> {
+  const app = api.withTypeProvider<ZodTypeProvider>();
+  const { db } = options.base;
+  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
+
+  app.get('/sante', { config: { acces: 'public' }, schema: { tags: ['système'], summary: 'État du service', response: { 200: z.object({ ok: z.boolean(), base: z.string() }) } } }, async () => ({
+    ok: true,
+    base: options.base.genre,
+  }));
+
+  app.post(
+    '/session',
+    {
+      config: { acces: 'public', rateLimit: { max: options.limiteConnexion ?? 10, timeWindow: '1 minute' } },
+      schema: { tags: ['session'], summary: 'Se connecter', body: connexionSchema, response: { 200: sessionSchema, ...erreurs } },
+    },
+    async (request, reply) => {
+      const session = await db.transaction((tx) => connecter(tx, request.body.email, request.body.motDePasse));
+      reply.setCookie(COOKIE_SESSION, session.id, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: options.https ?? request.protocol === 'https',
+        maxAge: DUREE_SESSION_MS / 1000,
+      });
+      return vueSession(session);
+    },
+  );
+
+  app.get('/session', { config: { acces: 'connecte' }, schema: { tags: ['session'], summary: 'Session en cours', response: { 200: sessionSchema, ...erreurs } } }, async (request) =>
+    vueSession(request.session!),
+  );
+
+  app.delete('/session', { config: { acces: 'connecte' }, schema: { tags: ['session'], summary: 'Se déconnecter', response: { 204: z.null(), ...erreurs } } }, async (request, reply) => {
+    await db.transaction((tx) => deconnecter(tx, request.session!));
+    reply.clearCookie(COOKIE_SESSION, { path: '/' });
+    return reply.status(204).send(null);
+  });
+
+  app.get(
+    '/accueil',
+    {
+      config: { acces: 'connecte' },
+      schema: { tags: ['accueil'], summary: 'Écran d’accueil du rôle', querystring: anneeQuerySchema, response: { 200: accueilSchema, ...erreurs } },
+    },
+    async (request) => db.transaction((tx) => accueil(tx, acteur(request), request.query.annee ?? anneeCourante())),
+  );
+
+  app.get(
+    '/conventions',
+    {
+      config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] },
+      schema: {
+        tags: ['conventions'],
+        summary: 'Conventions visibles et leur bilan de l’année (moteur)',
+        querystring: anneeQuerySchema,
+        response: { 200: z.object({ annee: z.number(), conventions: z.array(ligneConventionSchema) }), ...erreurs },
+      },
+    },
+    async (request) => {
+      const annee = request.query.annee ?? anneeCourante();
+      const { lignes } = await db.transaction((tx) => lignesConventions(tx, acteur(request), annee));
+      return { annee, conventions: lignes };
+    },
+  );
+
+  app.get(
+    '/logements',
+    {
+      config: { acces: ['agent_bailleur', 'pilote_etat', 'lecteur_epci'] },
+      schema: { tags: ['patrimoine'], summary: 'Logements visibles', querystring: pageQuerySchema, response: { 200: pageLogementsSchema, ...erreurs } },
+    },
+    async (request) => db.transaction((tx) => listerLogements(tx, acteur(request), request.query)),
+  );
+
+  app.get(
+    '/locations',
+    {
+      config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
+      schema: { tags: ['vacances'], summary: 'Vacances visibles', querystring: locationsQuerySchema, response: { 200: pageLocationsSchema, ...erreurs } },
+    },
+    async (request) => db.transaction((tx) => listerLocations(tx, acteur(request), request.query)),
+  );
+
+  app.get(
+    '/locations/:id',
+    {
+      config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
+      schema: { tags: ['vacances'], summary: 'Une vacance', params: idParamSchema, response: { 200: locationSchema, ...erreurs } },
+    },
+    async (request) => db.transaction((tx) => lireLocation(tx, acteur(request), request.params.id)),
+  );
+
+  app.post(
+    '/locations',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: { tags: ['vacances'], summary: 'Déclarer une vacance (préavis, livraison)', body: declarationSchema, response: { 201: locationSchema, ...erreurs } },
+    },
+    async (request, reply) => {
+      const loc = await db.transaction((tx) => declarerVacance(tx, acteur(request), request.body));
+      return reply.status(201).send(loc);
+    },
+  );
+
+  app.post(
+    '/locations/:id/transitions',
+    {
+      config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
+      schema: {
+        tags: ['vacances'],
+        summary: 'Faire avancer une vacance (orienter, proposer des candidats, décision CAL, bail, échec)',
+        params: idParamSchema,
+        body: transitionSchema,
+        response: { 200: locationSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => appliquerTransition(tx, acteur(request), request.params.id, request.body)),
+  );
+
+  app.get(
+    '/audit/verification',
+    {
+      config: { acces: ['administrateur', 'pilote_etat'] },
+      schema: { tags: ['audit'], summary: 'Vérifier la chaîne d’empreintes du journal d’audit', response: { 200: verificationAuditSchema, ...erreurs } },
+    },
+    async () => db.transaction((tx) => verifierAudit(tx)),
+  );
+
+  app.get(
+    '/admin/organisations',
+    { config: { acces: ['administrateur'] }, schema: { tags: ['administration'], summary: 'Organisations', response: { 200: z.array(organisationSchema), ...erreurs } } },
+    async (request) => db.transaction((tx) => listerOrganisations(tx, acteur(request))),
+  );
+
+  app.post(
+    '/admin/organisations',
+    {
+      config: { acces: ['administrateur'] },
+      schema: { tags: ['administration'], summary: 'Créer une organisation', body: nouvelleOrganisationSchema, response: { 201: organisationSchema, ...erreurs } },
+    },
+    async (request, reply) => reply.status(201).send(await db.transaction((tx) => creerOrganisation(tx, acteur(request), request.body))),
+  );
+
+  app.get(
+    '/admin/utilisateurs',
+    { config: { acces: ['administrateur'] }, schema: { tags: ['administration'], summary: 'Comptes', response: { 200: z.array(utilisateurSchema), ...erreurs } } },
+    async (request) => db.transaction((tx) => listerUtilisateurs(tx, acteur(request))),
+  );
+
+  app.post(
+    '/admin/utilisateurs',
+    {
+      config: { acces: ['administrateur'] },
+      schema: { tags: ['administration'], summary: 'Créer un compte', body: nouvelUtilisateurSchema, response: { 201: utilisateurSchema, ...erreurs } },
+    },
+    async (request, reply) => reply.status(201).send(await db.transaction((tx) => creerUtilisateur(tx, acteur(request), request.body))),
+  );
+}

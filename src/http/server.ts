@@ -1,0 +1,122 @@
+/**
+ * The HTTP server: Fastify + zod (validation and OpenAPI from the same schemas), thin routes that
+ * validate and call one use case in one transaction. Security: helmet headers, session cookie
+ * (httpOnly, SameSite=Lax, Secure behind https), CSRF token on state-changing requests,
+ * rate-limited sign-in, deny-by-default access declared on every route (`config.acces`).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { csrfValide, lireSession, type SessionOuverte } from '../app/auth.ts';
+import { Interdit, NonAuthentifie } from '../app/errors.ts';
+import type { Role } from '../app/roles.ts';
+import type { Base } from '../db/client.ts';
+import { gestionnaireErreurs } from './errors.ts';
+import { enregistrerOidc, type ConfigOidc } from './oidc.ts';
+import { enregistrerRoutes } from './routes.ts';
+
+export const COOKIE_SESSION = 'flux_session';
+
+/** Who may call a route: nobody signed in needed, any signed-in user, or these roles only. */
+export type Acces = 'public' | 'connecte' | readonly Role[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    acces?: Acces;
+  }
+  interface FastifyRequest {
+    session: SessionOuverte | null;
+  }
+}
+
+export interface OptionsServeur {
+  base: Base;
+  /** Built web app to serve at / (web/dist); none in API-only tests. */
+  webDist?: string | undefined;
+  /** Behind https: Secure cookies. */
+  https?: boolean;
+  journal?: boolean;
+  oidc?: ConfigOidc | null;
+  /** Sign-in attempts allowed per minute and client (default 10). */
+  limiteConnexion?: number;
+}
+
+export async function construireServeur(options: OptionsServeur): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.journal ? { level: 'info' } : false,
+    bodyLimit: 1 << 20,
+    trustProxy: true,
+    ajv: undefined,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(gestionnaireErreurs);
+  app.decorateRequest('session', null);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Flux — API',
+        description: 'Gestion en flux des droits de réservation du logement social. Authentification par cookie de session ; en-tête x-csrf-token sur toute requête qui modifie.',
+        version: '0.1.0',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: COOKIE_SESSION } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  // Deny by default: a route without an `acces` declaration answers 403 to everyone.
+  app.addHook('preHandler', async (request: FastifyRequest) => {
+    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/docs')) return;
+    const acces = request.routeOptions.config.acces;
+    const id = request.cookies[COOKIE_SESSION];
+    if (id) {
+      request.session = await lireSession(options.base.db, id);
+    }
+    if (acces === 'public') return;
+    if (!request.session) throw new NonAuthentifie();
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method) && !csrfValide(request.session, request.headers['x-csrf-token'] as string | undefined)) {
+      throw new Interdit('jeton CSRF absent ou invalide : rechargez la page');
+    }
+    if (acces === 'connecte') return;
+    if (!acces || !acces.includes(request.session.acteur.role)) throw new Interdit('accès refusé pour votre rôle');
+  });
+
+  await app.register(async (api) => enregistrerRoutes(api.withTypeProvider<ZodTypeProvider>(), options), { prefix: '/api' });
+  if (options.oidc) await app.register(async (api) => enregistrerOidc(api, options), { prefix: '/api' });
+
+  if (options.webDist && existsSync(resolve(options.webDist, 'index.html'))) {
+    await app.register(fastifyStatic, { root: resolve(options.webDist), wildcard: false });
+    app.setNotFoundHandler((request, reply) => {
+      if (request.method === 'GET' && !request.url.startsWith('/api')) return reply.sendFile('index.html');
+      return reply.status(404).send({ erreur: 'INTROUVABLE', message: `aucune route ${request.method} ${request.url.split('?')[0]}` });
+    });
+  } else {
+    app.setNotFoundHandler((request, reply) =>
+      reply.status(404).send({ erreur: 'INTROUVABLE', message: `aucune route ${request.method} ${request.url.split('?')[0]}` }),
+    );
+  }
+  return app;
+}
