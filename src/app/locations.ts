@@ -1,8 +1,9 @@
 /**
  * Use cases of the vacancy lifecycle. Each runs in one transaction: the state change (guarded by
- * `update … where etat = $expected`, so of two concurrent actions exactly one wins and the other
+ * `update … where etat = $expected and version = $seen`, so of two concurrent actions exactly one wins and the other
  * gets a `Conflit`), the event appended to the year's events in the scenario format, the engine's
  * run over the year (which checks the event and decides the orientation), and the audit event.
+ * The guard is the version the user saw (`version`, bumped by every transition) and its state.
  */
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
@@ -35,6 +36,7 @@ function versApi(l: LigneLocation, logement: { commune: string; typologie: strin
     pool: (l.pool as string[] | null) ?? null,
     forcee: l.forcee,
     motif: l.motif,
+    version: l.version,
   };
 }
 
@@ -147,17 +149,19 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
   if (!loc) throw new Introuvable(`vacance ${id} introuvable`);
   peutAgir(acteur, loc, t);
   const etat = loc.etat as EtatLocation;
-  if (t.etatAttendu !== etat) {
-    throw new Conflit(`la vacance a changé entre-temps : elle est « ${etat} », vous pensiez « ${t.etatAttendu} » ; rechargez la page`);
+  if (t.etatAttendu !== etat || t.version !== loc.version) {
+    throw new Conflit(
+      `la vacance a changé entre-temps (elle est « ${etat} », version ${loc.version} ; vous aviez vu « ${t.etatAttendu} », version ${t.version}) : rechargez la page`,
+    );
   }
   let transition = TRANSITIONS_API[t.transition];
   if (transition === 'orienter' && etat === 'orientee') transition = 'reorienter';
   const suivant = transiter(etat, transition, loc.logementId);
-  // The guarded update: of two concurrent transitions from the same state, exactly one matches.
+  // The guarded update: of two concurrent transitions from the same version, exactly one matches.
   const maj = await tx
     .update(locations)
-    .set({ etat: suivant, majLe: new Date() })
-    .where(and(eq(locations.id, id), eq(locations.etat, etat)))
+    .set({ etat: suivant, version: sql`${locations.version} + 1`, majLe: new Date() })
+    .where(and(eq(locations.id, id), eq(locations.etat, etat), eq(locations.version, t.version)))
     .returning({ id: locations.id });
   if (maj.length === 0) throw new Conflit('la vacance vient d’être modifiée par quelqu’un d’autre ; rechargez la page');
   const cle: CleAnnee = { bailleurId: loc.bailleurId, departement: loc.departement, annee: loc.annee };

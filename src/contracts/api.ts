@@ -110,6 +110,8 @@ export const locationSchema = z.object({
   pool: z.array(z.string()).nullable(),
   forcee: z.boolean(),
   motif: z.string().nullable(),
+  /** The version to send back with the next transition (optimistic lock). */
+  version: z.number(),
 });
 export type LocationApi = z.infer<typeof locationSchema>;
 export const pageLocationsSchema = z.object({ total: z.number(), page: z.number(), locations: z.array(locationSchema) });
@@ -129,7 +131,12 @@ export const declarationSchema = z.strictObject({
   premiereMiseEnLocation: z.boolean().optional(),
 });
 
-const commun = { etatAttendu: z.string().min(1, 'état attendu (pour détecter un conflit)'), date: dateIso };
+const commun = {
+  etatAttendu: z.string().min(1, 'état attendu (pour détecter un conflit)'),
+  /** The vacancy's `version` as the user saw it: another change in between → 409. */
+  version: z.number().int().min(0),
+  date: dateIso,
+};
 export const transitionSchema = z.discriminatedUnion('transition', [
   z.strictObject({ ...commun, transition: z.literal('orienter'), reservataire: z.string().min(1), motif: z.string().min(3, 'motif écrit obligatoire') }),
   z.strictObject({ ...commun, transition: z.literal('orienter_multiple'), reservataires: z.array(z.string().min(1)).min(2), motif: z.string().min(3, 'motif écrit obligatoire') }),

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -58,4 +59,10 @@ export async function ouvrirBase(options: OptionsBase = {}): Promise<Base> {
     migrer: () => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: migrations }),
     fermer: () => client.close(),
   };
+}
+
+/** Rows of a raw SQL query (`sql\`…\``), on either driver (both answer `{ rows }`). */
+export async function lignes<T>(tx: Tx, requete: SQL): Promise<T[]> {
+  const r = (await tx.execute(requete)) as unknown as { rows: T[] };
+  return r.rows;
 }

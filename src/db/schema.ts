@@ -195,6 +195,8 @@ export const locations = pgTable(
     pool: jsonb('pool'),
     forcee: boolean('forcee').notNull().default(false),
     motif: text('motif'),
+    /** Incremented by every transition: a client acts on the version it saw (optimistic lock). */
+    version: integer('version').notNull().default(0),
     majLe: timestamp('maj_le', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

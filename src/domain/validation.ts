@@ -175,7 +175,7 @@ function validerConventions(s: Scenario, reservataires: Map<string, Reservataire
       }
     } else if (r.type === 'commune') {
       problemes.push({ chemin: `${chemin}.perimetre`, message: 'une commune a un périmètre communal, pas intercommunal (CCH R.441-5-3)' });
-    } else if (!s.logements.some((l) => l.epci !== undefined)) {
+    } else if (s.logements.length > 0 && !s.logements.some((l) => l.epci !== undefined)) {
       problemes.push({
         chemin: `${chemin}.perimetre.epci`,
         message: 'périmètre intercommunal : indiquez l’EPCI des logements (champ « epci ») ou laissez la commande le compléter',

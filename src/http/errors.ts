@@ -11,11 +11,25 @@ import { DonneesInvalides, FluxError, TransitionImpossible, type Probleme } from
 
 const CONTEXTES: Record<string, string> = { body: 'corps', querystring: 'paramètres', params: 'chemin', headers: 'en-têtes' };
 
-function problemesValidation(error: FastifyError & { validation: { keyword: string; instancePath: string; message?: string; params: Record<string, unknown> }[] }): Probleme[] {
-  const contexte = CONTEXTES[(error as { validationContext?: string }).validationContext ?? 'body'] ?? 'corps';
+const SOURCES: Record<string, 'body' | 'query' | 'params' | 'headers'> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
+
+/** The value at a path of the request's input, to tell a missing field from a wrong one. */
+function valeurA(racine: unknown, path: string[]): unknown {
+  let v = racine;
+  for (const p of path) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[p] : undefined;
+  return v;
+}
+
+function problemesValidation(
+  error: FastifyError & { validation: { keyword: string; instancePath: string; message?: string; params: Record<string, unknown> }[] },
+  request: FastifyRequest,
+): Probleme[] {
+  const source = (error as { validationContext?: string }).validationContext ?? 'body';
+  const contexte = CONTEXTES[source] ?? 'corps';
+  const entree = (request as unknown as Record<string, unknown>)[SOURCES[source] ?? 'body'];
   return error.validation.map((v) => {
     const path = v.instancePath.split('/').filter(Boolean);
-    const issue = { code: v.keyword, path, message: v.message ?? '', ...v.params } as unknown as z.core.$ZodIssue;
+    const issue = { code: v.keyword, path, message: v.message ?? '', ...v.params, input: valeurA(entree, path) } as unknown as z.core.$ZodIssue;
     if (v.keyword === 'unrecognized_keys') {
       const keys = (v.params.keys as string[] | undefined) ?? [];
       return { chemin: [contexte, ...path, ...keys].join('.'), message: 'champ inconnu' };
@@ -26,7 +40,7 @@ function problemesValidation(error: FastifyError & { validation: { keyword: stri
 
 export function gestionnaireErreurs(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (hasZodFastifySchemaValidationErrors(error)) {
-    const problemes = problemesValidation(error as never);
+    const problemes = problemesValidation(error as never, request);
     return reply.status(400).send({ erreur: 'REQUETE_INVALIDE', message: problemes.map((p) => `${p.chemin} : ${p.message}`).join(' ; '), problemes });
   }
   if (error instanceof DonneesInvalides) {

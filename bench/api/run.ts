@@ -1,0 +1,74 @@
+/**
+ * Benchmark of the API's main read endpoints at 100 concurrent connections, beside a bare Fastify
+ * route in the same run: requests per second and p99 latency (autocannon).
+ *
+ *   node bin/run-ts.js bench/api/run.ts            # 10 s per endpoint, demo Loiret on PGlite
+ *   DATABASE_URL=postgres://… node bin/run-ts.js bench/api/run.ts
+ *   node bin/run-ts.js bench/api/run.ts --smoke    # 1 s, 10 connections, 10 % of the demo (CI)
+ *
+ * Targets (issue 3): ≥ 1,500 req/s and p99 ≤ 50 ms on this 2-core machine.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import autocannon from 'autocannon';
+
+const smoke = process.argv.includes('--smoke');
+const duree = smoke ? 1 : 10;
+const connexions = smoke ? 10 : 100;
+const racine = resolve(import.meta.dirname, '../..');
+
+function demarrer(args: string[], env: NodeJS.ProcessEnv): Promise<{ port: number; proc: ChildProcess }> {
+  return new Promise((ok, ko) => {
+    const proc = spawn(process.execPath, [`${racine}/bin/run-ts.js`, `${racine}/bench/api/serveur.ts`, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let tampon = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      tampon += d.toString();
+      const m = /PRET (\d+)/.exec(tampon);
+      if (m) ok({ port: Number(m[1]), proc });
+    });
+    proc.on('exit', (code) => ko(new Error(`serveur arrêté (code ${code})`)));
+  });
+}
+
+async function mesurer(url: string, cookie?: string) {
+  const r = await autocannon({ url, connections: connexions, duration: duree, headers: cookie ? { cookie } : {} });
+  const erreurs = r.errors + r.timeouts + (r.non2xx ?? 0);
+  return { rps: r.requests.average, p99: r.latency.p99, erreurs };
+}
+
+async function connecter(port: number, email: string): Promise<string> {
+  const r = await fetch(`http://127.0.0.1:${port}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, motDePasse: 'flux-demo-2026' }),
+  });
+  if (!r.ok) throw new Error(`connexion ${email} : ${r.status}`);
+  return (r.headers.get('set-cookie') ?? '').split(';')[0]!;
+}
+
+const env = { ...process.env, FLUX_BENCH_ECHELLE: smoke ? '0.1' : (process.env.FLUX_BENCH_ECHELLE ?? '1') };
+const nu = await demarrer(['--nu'], env);
+const flux = await demarrer([], env);
+try {
+  const bailleur = await connecter(flux.port, 'bailleur@demo.flux');
+  const etat = await connecter(flux.port, 'etat@demo.flux');
+  const reservataire = await connecter(flux.port, 'reservataire@demo.flux');
+  const cas: [string, string, string | undefined][] = [
+    ['route Fastify nue', `http://127.0.0.1:${nu.port}/api/nu`, undefined],
+    ['GET /api/accueil (bailleur)', `http://127.0.0.1:${flux.port}/api/accueil`, bailleur],
+    ['GET /api/conventions (pilote État)', `http://127.0.0.1:${flux.port}/api/conventions`, etat],
+    ['GET /api/logements?page=3 (bailleur)', `http://127.0.0.1:${flux.port}/api/logements?page=3`, bailleur],
+    ['GET /api/locations (réservataire)', `http://127.0.0.1:${flux.port}/api/locations`, reservataire],
+  ];
+  console.log(`${connexions} connexions, ${duree} s par point d’accès, base ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, échelle ${env.FLUX_BENCH_ECHELLE}`);
+  let echec = false;
+  for (const [nom, url, cookie] of cas) {
+    const m = await mesurer(url, cookie);
+    console.log(`${nom.padEnd(40)} ${m.rps.toFixed(0).padStart(7)} req/s   p99 ${String(m.p99).padStart(4)} ms   ${m.erreurs ? `${m.erreurs} erreurs` : ''}`);
+    if (m.erreurs > 0) echec = true;
+  }
+  if (echec) process.exitCode = 1;
+} finally {
+  nu.proc.kill();
+  flux.proc.kill();
+}

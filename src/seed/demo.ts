@@ -1,0 +1,801 @@
+/**
+ * The demo département, seeded by `npm start` on an empty database: the Loiret (45), its real
+ * social-housing count by commune (SDES, RPLS 2024) and its communes and EPCI (COG 2026), shared
+ * among three FICTITIOUS bailleurs, the real réservataires of the département as organisations,
+ * one account per role, the conventions, and the year's events run through the engine.
+ *
+ * Real: the number of units per commune, each commune's turnover rate, the communes, their EPCI,
+ * and the names and SIREN of Orléans Métropole and of the Ville d'Orléans. Synthetic (seeded,
+ * deterministic): the bailleurs, the split of the stock, programmes, every unit's characteristics
+ * (typology, financing, construction year, QPV code, individual house, outside the flow), the
+ * conventions' terms, every event, candidates (SNE numbers), CAL decisions and leases.
+ *
+ * Same options → same rows (ids, events, states), on PGlite and on PostgreSQL alike; only the
+ * password hashes (random salts) and timestamps differ.
+ */
+import { hash } from '@node-rs/argon2';
+import { count, getTableColumns, sql } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Db, Tx } from '../db/client.ts';
+import {
+  adhesions,
+  baux,
+  candidatures,
+  communes,
+  conventions,
+  conventionVersions,
+  decisionsCal,
+  epcis,
+  evenementsFlux,
+  locations,
+  logements,
+  organisations,
+  programmes,
+  utilisateurs,
+} from '../db/schema.ts';
+import { simuler } from '../domain/engine.ts';
+import type { EtatLocation } from '../domain/lifecycle.ts';
+import {
+  BAILLEUR,
+  type Convention,
+  type Evenement,
+  type Financement,
+  type HorsFlux,
+  type Logement,
+  type Reservataire,
+  type Scenario,
+  type TypeReservataire,
+  type Typologie,
+} from '../domain/types.ts';
+import { validerScenario } from '../domain/validation.ts';
+import { chargerCog, DEPARTEMENT_DEMO, lireRplsLoiret, type CogDepartement } from './referentiel.ts';
+import {
+  Calendrier,
+  Rng,
+  arrondiSystematique,
+  constructionAuHasard,
+  evenementsDeLiberation,
+  financementOf,
+  hashSeed,
+  jusquAu,
+  trierEvenements,
+  PART_HORS_FLUX,
+  PART_PRIORITAIRE,
+  PART_QUARTILE1,
+  PARTS_HORS_FLUX,
+  PARTS_TYPOLOGIE,
+  type Eligible,
+  type EvenementDate,
+} from './synthetic.ts';
+
+/** The one password of every demo account (printed by `npm start`; never use it elsewhere). */
+export const MOT_DE_PASSE_DEMO = 'flux-demo-2026';
+
+export { DEPARTEMENT_DEMO };
+
+export interface OptionsDemo {
+  /** Year of the events (default: the year of `aujourdhui`). */
+  annee?: number;
+  /** ISO date up to which events are generated (default: today, UTC). */
+  aujourdhui?: string;
+  /** Share of the real stock to create (default 1: the whole Loiret, 51,914 units). */
+  echelle?: number;
+}
+
+export interface ResumeDemo {
+  organisations: number;
+  utilisateurs: number;
+  logements: number;
+  programmes: number;
+  conventions: number;
+  locations: number;
+  evenements: number;
+  candidatures: number;
+  decisionsCal: number;
+  baux: number;
+  annee: number;
+  /** Last day of the generated events. */
+  aujourdhui: string;
+}
+
+// ───────────────────────────── organisations ─────────────────────────────
+
+/** Orléans Métropole's SIREN (COG, epci.json). */
+export const SIREN_ORLEANS_METROPOLE = '244500468';
+export const COMMUNE_ORLEANS = '45234';
+
+/**
+ * The three bailleurs are FICTITIOUS: invented names marked "Démo", and 9-digit identifiers that
+ * fail the Luhn check every real SIREN passes, so they can never be a real company's.
+ */
+export const BAILLEURS_DEMO = [
+  { id: 'HLD', nom: 'Habitat Loiret Démo', siren: '999450001' },
+  { id: 'VLL', nom: 'Val de Loire Logis Démo', siren: '999450002' },
+  { id: 'GBH', nom: 'Gâtinais Beauce Habitat Démo', siren: '999450003' },
+] as const;
+type IdBailleur = (typeof BAILLEURS_DEMO)[number]['id'];
+
+export const ORG = {
+  etat: 'ETAT-45',
+  actionLogement: 'ACTION-LOGEMENT',
+  metropole: 'ORLEANS-METROPOLE',
+  orleans: 'VILLE-ORLEANS',
+  departement: 'DEPARTEMENT-45',
+  administration: 'ADMIN',
+} as const;
+
+type LigneOrganisation = typeof organisations.$inferInsert;
+
+const ORGANISATIONS: readonly LigneOrganisation[] = [
+  ...BAILLEURS_DEMO.map((b) => ({ id: b.id, nom: b.nom, categorie: 'bailleur', siren: b.siren, departement: DEPARTEMENT_DEMO })),
+  // The réservataire of the State contingent in the département (préfet, through the DDETS).
+  { id: ORG.etat, nom: 'Préfecture du Loiret — DDETS', categorie: 'etat', typeReservataire: 'etat', departement: DEPARTEMENT_DEMO },
+  { id: ORG.actionLogement, nom: 'Action Logement Services', categorie: 'reservataire', typeReservataire: 'action_logement' },
+  // Both a réservataire (its convention covers its territory) and the EPCI that reads the flow.
+  {
+    id: ORG.metropole,
+    nom: 'Orléans Métropole',
+    categorie: 'epci',
+    siren: SIREN_ORLEANS_METROPOLE,
+    typeReservataire: 'epci',
+    departement: DEPARTEMENT_DEMO,
+    epci: SIREN_ORLEANS_METROPOLE,
+  },
+  {
+    id: ORG.orleans,
+    nom: 'Ville d’Orléans',
+    categorie: 'reservataire',
+    siren: '214502346',
+    typeReservataire: 'commune',
+    departement: DEPARTEMENT_DEMO,
+    commune: COMMUNE_ORLEANS,
+    epci: SIREN_ORLEANS_METROPOLE,
+  },
+  { id: ORG.departement, nom: 'Département du Loiret', categorie: 'reservataire', typeReservataire: 'departement', departement: DEPARTEMENT_DEMO },
+  { id: ORG.administration, nom: 'Administration de Flux (démo)', categorie: 'administration' },
+];
+
+// ───────────────────────────── accounts ─────────────────────────────
+
+export type RoleDemo = 'agent_bailleur' | 'agent_reservataire' | 'pilote_etat' | 'lecteur_epci' | 'administrateur';
+
+export interface CompteDemo {
+  email: string;
+  nom: string;
+  role: RoleDemo;
+  organisationId: string;
+  organisation: string;
+}
+
+const nomOrganisation = (id: string): string => ORGANISATIONS.find((o) => o.id === id)?.nom ?? id;
+const compte = (email: string, nom: string, role: RoleDemo, organisationId: string): CompteDemo => ({
+  email,
+  nom,
+  role,
+  organisationId,
+  organisation: nomOrganisation(organisationId),
+});
+
+/** The demo accounts, all with the password `MOT_DE_PASSE_DEMO`. */
+export const COMPTES_DEMO: readonly CompteDemo[] = [
+  compte('bailleur@demo.flux', 'Agent bailleur (démo)', 'agent_bailleur', 'HLD'),
+  compte('bailleur2@demo.flux', 'Agent bailleur 2 (démo)', 'agent_bailleur', 'VLL'),
+  compte('bailleur3@demo.flux', 'Agent bailleur 3 (démo)', 'agent_bailleur', 'GBH'),
+  compte('reservataire@demo.flux', 'Agent Action Logement (démo)', 'agent_reservataire', ORG.actionLogement),
+  compte('commune@demo.flux', 'Agent de la Ville d’Orléans (démo)', 'agent_reservataire', ORG.orleans),
+  compte('departement@demo.flux', 'Agent du Département (démo)', 'agent_reservataire', ORG.departement),
+  compte('etat@demo.flux', 'Pilote DDETS du Loiret (démo)', 'pilote_etat', ORG.etat),
+  compte('epci@demo.flux', 'Lecteur Orléans Métropole (démo)', 'lecteur_epci', ORG.metropole),
+  compte('admin@demo.flux', 'Administrateur (démo)', 'administrateur', ORG.administration),
+];
+
+// ───────────────────────────── the split of the stock ─────────────────────────────
+
+/**
+ * Each bailleur's territory, by EPCI (SIREN): HLD the Orléans area and the west (≈ 55 %), VLL the
+ * Montargis area, the Loire valley upstream and a share of Orléans (≈ 30 %), GBH the north and
+ * the Gâtinais (≈ 15 %). Communes of another EPCI go to HLD.
+ */
+const TERRITOIRES: Readonly<Record<string, IdBailleur>> = {
+  [SIREN_ORLEANS_METROPOLE]: 'HLD',
+  '200070183': 'HLD', // CC des Terres du Val de Loire
+  '200005932': 'HLD', // CC des Portes de Sologne
+  '200035764': 'HLD', // CC de la Beauce Loirétaine
+  '244500484': 'HLD', // CC de la Forêt
+  '244500203': 'VLL', // CA Montargoise et Rives du Loing
+  '200068278': 'VLL', // CC Berry Loire Puisaye
+  '200070100': 'VLL', // CC du Val de Sully
+  '244500427': 'VLL', // CC des Loges
+  '200066280': 'GBH', // CC du Pithiverais
+  '200071850': 'GBH', // CC du Pithiverais-Gâtinais
+  '244500542': 'GBH', // CC de la Plaine du Nord Loiret
+  '244500419': 'GBH', // CC des Quatre Vallées
+  '200067676': 'GBH', // CC Canaux et Forêts en Gâtinais
+  '200067668': 'GBH', // CC de la Cléry, du Betz et de l'Ouanne
+  '244500211': 'GBH', // CC Giennoises
+};
+/** The two big bailleurs overlap in Orléans: VLL holds this share of the city's stock. */
+const PART_VLL_ORLEANS = 0.29;
+
+/**
+ * SYNTHETIC QPV codes, in the shape of the 2024 geography ("QN" + 3-character département + 3
+ * digits) but NOT real codes: ≈ 20 % of the programmes of these communes are placed in one.
+ */
+const QPV_SYNTHETIQUES: Readonly<Record<string, readonly string[]>> = {
+  '45234': ['QN045001', 'QN045002', 'QN045003'], // Orléans
+  '45147': ['QN045004'], // Fleury-les-Aubrais
+  '45285': ['QN045005'], // Saint-Jean-de-la-Ruelle
+  '45284': ['QN045006'], // Saint-Jean-de-Braye
+  '45208': ['QN045007'], // Montargis
+  '45068': ['QN045008'], // Châlette-sur-Loing
+  '45155': ['QN045009'], // Gien
+  '45252': ['QN045010'], // Pithiviers
+};
+const PART_PROGRAMMES_EN_QPV = 0.2;
+
+/** Individual houses: ≈ 15 % of units (by programme; more often in small communes). */
+const PART_INDIVIDUEL_PETITE_COMMUNE = 0.4;
+const PART_INDIVIDUEL = 0.11;
+const PETITE_COMMUNE = 150;
+
+/**
+ * One programme per bailleur is delivered during the year (first lettings, `premiereMiseEnLocation`):
+ * its commune and its delivery, as a share of the year.
+ */
+const PROGRAMMES_NEUFS: Readonly<Record<IdBailleur, { commune: string; livraison: number }>> = {
+  HLD: { commune: '45284', livraison: 0.45 }, // Saint-Jean-de-Braye
+  VLL: { commune: '45004', livraison: 0.25 }, // Amilly
+  GBH: { commune: '45252', livraison: 0.7 }, // Pithiviers
+};
+/** A 2020s programme mix (≈ 30 % PLAI, 50 % PLUS, 20 % PLS). */
+const FINANCEMENT_NEUF: Readonly<Partial<Record<Financement, number>>> = { PLAI: 0.3, PLUS: 0.5, PLS: 0.2 };
+
+const NOMS_RESIDENCES = [
+  'Les Tilleuls', 'Les Acacias', 'Le Clos du Moulin', 'Les Glycines', 'La Roseraie', 'Les Peupliers', 'Le Val Fleuri',
+  'Les Marronniers', 'Les Charmilles', 'Le Parc', 'Les Sablons', 'La Source', 'Les Aubépines', 'Le Bourg', 'Les Vignes',
+  'Les Cèdres', 'La Loire', 'Les Coteaux', 'Les Prés', 'Le Belvédère', 'Les Hirondelles', 'La Fontaine', 'Les Lilas', 'Le Mail',
+] as const;
+
+interface Unite {
+  logement: typeof logements.$inferInsert & { id: string; commune: string; typologie: Typologie; financement: Financement; construction: number };
+  horsFlux: HorsFlux | null;
+  neuf: boolean;
+}
+
+interface Parc {
+  programmes: (typeof programmes.$inferInsert)[];
+  /** Units by bailleur, in id order. */
+  unites: Map<IdBailleur, Unite[]>;
+}
+
+/** Units per commune and bailleur, from the RPLS counts (scaled), and their programmes and units. */
+function genererParc(cog: CogDepartement, echelle: number, annee: number): { parc: Parc; mobilite: Map<string, number> } {
+  const rng = new Rng(hashSeed('flux-demo-loiret-parc'));
+  // Real counts by current commune (RPLS 2024 codes that merged since are added to their successor).
+  const parCommune = new Map<string, { nb: number; mobilites: number }>();
+  for (const r of lireRplsLoiret()) {
+    const code = cog.courante(r.depcom);
+    if (!code) throw new Error(`commune ${r.depcom} (${r.libcom}) du RPLS 2024 absente du COG`);
+    const c = parCommune.get(code) ?? { nb: 0, mobilites: 0 };
+    c.nb += r.nbLs;
+    c.mobilites += (r.nbLs * r.txMob) / 100;
+    parCommune.set(code, c);
+  }
+  const codes = [...parCommune.keys()].sort();
+  const mobilite = new Map(codes.map((c) => [c, parCommune.get(c)!.nb > 0 ? parCommune.get(c)!.mobilites / parCommune.get(c)!.nb : 0]));
+  const nombres = echelle === 1 ? codes.map((c) => parCommune.get(c)!.nb) : arrondiSystematique(codes.map((c) => parCommune.get(c)!.nb * echelle), rng);
+
+  const parc: Parc = { programmes: [], unites: new Map(BAILLEURS_DEMO.map((b) => [b.id, []])) };
+  const numeroProgramme = new Map<IdBailleur, number>();
+  const neufFait = new Set<IdBailleur>();
+  codes.forEach((code, i) => {
+    const total = nombres[i]!;
+    const commune = cog.communes.get(code)!;
+    const proprietaire = (commune.epci && TERRITOIRES[commune.epci]) || 'HLD';
+    const parts: [IdBailleur, number][] =
+      code === COMMUNE_ORLEANS
+        ? [
+            ['HLD', total - Math.round(total * PART_VLL_ORLEANS)],
+            ['VLL', Math.round(total * PART_VLL_ORLEANS)],
+          ]
+        : [[proprietaire, total]];
+    for (const [b, n] of parts) {
+      if (n <= 0) continue;
+      // Programmes of about 50 units (20–80), sizes drawn around the mean.
+      const k = Math.max(1, Math.round(n / 50));
+      const tailles = Array.from({ length: k }, () => 0.6 + 0.8 * rng.next());
+      const somme = tailles.reduce((s, t) => s + t, 0);
+      const effectifs = arrondiSystematique(
+        tailles.map((t) => (t / somme) * n),
+        rng,
+      );
+      // Exactly n units: the last programme absorbs the floating-point remainder.
+      effectifs[k - 1] = n - effectifs.slice(0, k - 1).reduce((s, e) => s + e, 0);
+      const bailleur = BAILLEURS_DEMO.find((x) => x.id === b)!;
+      const unites = parc.unites.get(b)!;
+      const numeroBailleur = BAILLEURS_DEMO.indexOf(bailleur) + 1;
+      for (const effectif of effectifs) {
+        if (effectif <= 0) continue;
+        const np = (numeroProgramme.get(b) ?? 0) + 1;
+        numeroProgramme.set(b, np);
+        const programmeId = `${b}-P${String(np).padStart(4, '0')}`;
+        const neuf = PROGRAMMES_NEUFS[b].commune === code && !neufFait.has(b);
+        if (neuf) neufFait.add(b);
+        const construction = neuf ? annee : constructionAuHasard(rng);
+        const individuel = !neuf && rng.chance(total < PETITE_COMMUNE ? PART_INDIVIDUEL_PETITE_COMMUNE : PART_INDIVIDUEL);
+        const qpvs = QPV_SYNTHETIQUES[code];
+        const qpv = !neuf && qpvs && rng.chance(PART_PROGRAMMES_EN_QPV) ? rng.pick(qpvs) : null;
+        const residence = rng.pick(NOMS_RESIDENCES);
+        parc.programmes.push({
+          id: programmeId,
+          bailleurId: b,
+          nom: `${neuf ? 'Résidence neuve ' : 'Résidence '}${residence} (${commune.nom})`,
+          commune: code,
+        });
+        for (let u = 0; u < effectif; u++) {
+          const n1 = unites.length + 1;
+          const horsFlux = !neuf && rng.chance(PART_HORS_FLUX) ? rng.weighted(PARTS_HORS_FLUX) : null;
+          unites.push({
+            neuf,
+            horsFlux,
+            logement: {
+              id: `${b}-${String(n1).padStart(6, '0')}`,
+              bailleurId: b,
+              programmeId,
+              // Synthetic RPLS identifier: département, bailleur number, sequence (unique per bailleur).
+              rpls: `045${numeroBailleur}${String(n1).padStart(8, '0')}`,
+              departement: DEPARTEMENT_DEMO,
+              commune: code,
+              epci: commune.epci,
+              qpv,
+              typologie: rng.weighted(PARTS_TYPOLOGIE),
+              financement: neuf ? rng.weighted(FINANCEMENT_NEUF) : financementOf(construction, rng),
+              construction,
+              individuel,
+              horsFlux,
+            },
+          });
+        }
+      }
+    }
+  });
+  return { parc, mobilite };
+}
+
+// ───────────────────────────── conventions ─────────────────────────────
+
+type Parametres = Omit<Convention, 'id' | 'reservataire' | 'taux' | 'tauxAgents'>;
+
+interface ConventionDemo {
+  /** Fixed number: conventions ids sort in the order of the scenario (the engine's ledger order). */
+  numero: number;
+  reservataire: string;
+  type: TypeReservataire;
+  taux: number;
+  tauxAgents?: number;
+  parametres: Parametres;
+  /** The convention exists only for bailleurs with stock in this commune / EPCI. */
+  si?: { commune: string } | { epci: string };
+}
+
+const COMMUN = { delaiPropositionJours: 30, candidatsDemandes: 3, report: 0 } as const;
+
+/** Every bailleur's conventions (invented but realistic terms; Σ taux ≤ 100 %, collectivities ≤ 20 %). */
+const CONVENTIONS_DEMO: readonly ConventionDemo[] = [
+  {
+    numero: 1,
+    reservataire: ORG.etat,
+    type: 'etat',
+    taux: 0.25,
+    tauxAgents: 0.05,
+    parametres: {
+      perimetre: { departement: DEPARTEMENT_DEMO },
+      decompte: 'bail_signe',
+      echecDecompte: false,
+      ...COMMUN,
+      gestion: 'directe',
+      contraintes: { uniformiteCommunale: true, partHorsQpvMin: 0.3 },
+    },
+  },
+  {
+    numero: 2,
+    reservataire: ORG.actionLogement,
+    type: 'action_logement',
+    taux: 0.25,
+    parametres: { perimetre: { departement: DEPARTEMENT_DEMO }, decompte: 'attribution', echecDecompte: true, ...COMMUN, gestion: 'deleguee' },
+  },
+  {
+    numero: 3,
+    reservataire: ORG.metropole,
+    type: 'epci',
+    taux: 0.1,
+    parametres: { perimetre: { epci: SIREN_ORLEANS_METROPOLE }, decompte: 'mise_a_disposition', echecDecompte: true, ...COMMUN, gestion: 'directe' },
+    si: { epci: SIREN_ORLEANS_METROPOLE },
+  },
+  {
+    numero: 4,
+    reservataire: ORG.departement,
+    type: 'departement',
+    taux: 0.03,
+    parametres: { perimetre: { departement: DEPARTEMENT_DEMO }, decompte: 'attribution', echecDecompte: false, ...COMMUN, gestion: 'directe' },
+  },
+  {
+    numero: 5,
+    reservataire: ORG.orleans,
+    type: 'commune',
+    taux: 0.05,
+    parametres: { perimetre: { communes: [COMMUNE_ORLEANS] }, decompte: 'mise_a_disposition', echecDecompte: true, ...COMMUN, gestion: 'directe' },
+    si: { commune: COMMUNE_ORLEANS },
+  },
+];
+
+function conventionsDuBailleur(unites: readonly Unite[]): ConventionDemo[] {
+  const communesB = new Set(unites.map((u) => u.logement.commune));
+  const epcisB = new Set(unites.map((u) => u.logement.epci));
+  return CONVENTIONS_DEMO.filter((c) => !c.si || ('commune' in c.si ? communesB.has(c.si.commune) : epcisB.has(c.si.epci)));
+}
+
+const idConvention = (b: string, c: ConventionDemo): string => `${b}-CV${c.numero}`;
+
+// ───────────────────────────── the year ─────────────────────────────
+
+interface Annee {
+  scenario: Scenario;
+  evenements: EvenementDate[];
+}
+
+const versLogement = (u: Unite): Logement => ({
+  id: u.logement.id,
+  commune: u.logement.commune,
+  qpv: u.logement.qpv ?? null,
+  typologie: u.logement.typologie,
+  financement: u.logement.financement,
+  construction: u.logement.construction,
+  horsFlux: u.horsFlux,
+  ...(u.logement.epci ? { epci: u.logement.epci } : {}),
+});
+
+/**
+ * The bailleur's events of the year up to day `jusqua`: for each commune, its RPLS turnover rate ×
+ * the bailleur's units there gives the year's re-lettings (rounded systematically over the
+ * communes), drawn among its units on working days of the whole year; then the first lettings of
+ * its new programme. Only the events up to `jusqua` are kept, so the draws never depend on it.
+ */
+function genererAnnee(b: (typeof BAILLEURS_DEMO)[number], unites: readonly Unite[], mobilite: Map<string, number>, annee: number, jusqua: number): Annee {
+  const rng = new Rng(hashSeed(`flux-demo-${b.id}-${annee}`));
+  const cal = new Calendrier(annee);
+  const convs = conventionsDuBailleur(unites);
+  const eligibles = (u: Unite): Eligible[] =>
+    convs
+      .filter((c) => {
+        const p = c.parametres.perimetre;
+        if ('communes' in p) return p.communes.includes(u.logement.commune);
+        if ('epci' in p) return u.logement.epci === p.epci;
+        return true;
+      })
+      .map((c) => ({ id: c.reservataire, type: c.type }));
+
+  const parCommune = new Map<string, Unite[]>();
+  for (const u of unites) {
+    if (u.neuf) continue;
+    const l = parCommune.get(u.logement.commune);
+    if (l) l.push(u);
+    else parCommune.set(u.logement.commune, [u]);
+  }
+  const codes = [...parCommune.keys()].sort();
+  const relocations = arrondiSystematique(
+    codes.map((c) => parCommune.get(c)!.length * (mobilite.get(c) ?? 0)),
+    rng,
+  );
+  const datees: EvenementDate[] = [];
+  codes.forEach((code, i) => {
+    const liste = parCommune.get(code)!;
+    for (const k of rng.sample(liste.length, relocations[i]!)) {
+      const u = liste[k]!;
+      const jour = cal.jourOuvreAuHasard(rng);
+      const evs = evenementsDeLiberation(rng, cal, { id: u.logement.id, horsFlux: u.horsFlux }, jour, eligibles(u));
+      if (jour <= jusqua) datees.push(...jusquAu(jusqua, evs));
+    }
+  });
+  const neufs = unites.filter((u) => u.neuf);
+  const livraison = cal.jourOuvre(Math.floor(PROGRAMMES_NEUFS[b.id].livraison * cal.jours));
+  for (const u of neufs) {
+    const evs = evenementsDeLiberation(rng, cal, { id: u.logement.id, horsFlux: u.horsFlux }, livraison, eligibles(u), true);
+    if (livraison <= jusqua) datees.push(...jusquAu(jusqua, evs));
+  }
+  const evenements = trierEvenements(datees);
+
+  const references = new Set(evenements.map((e) => e.evenement.logement));
+  const reservataires: Reservataire[] = convs.map((c) => {
+    const o = ORGANISATIONS.find((x) => x.id === c.reservataire)!;
+    return {
+      id: o.id,
+      type: c.type,
+      nom: o.nom,
+      ...(o.commune ? { commune: o.commune } : {}),
+      ...(o.epci ? { epci: o.epci } : {}),
+    };
+  });
+  const scenario: Scenario = {
+    annee,
+    departement: DEPARTEMENT_DEMO,
+    bailleur: { id: b.id, nom: b.nom },
+    logements: unites.filter((u) => references.has(u.logement.id)).map(versLogement),
+    reservataires,
+    conventions: convs.map((c) => ({
+      id: idConvention(b.id, c),
+      reservataire: c.reservataire,
+      taux: c.taux,
+      ...(c.tauxAgents !== undefined ? { tauxAgents: c.tauxAgents } : {}),
+      ...c.parametres,
+    })),
+    evenements: evenements.map((e) => e.evenement),
+  };
+  return { scenario, evenements };
+}
+
+/** The state of a letting after its last event (src/domain/lifecycle.ts). */
+function etatApres(e: Evenement, horsFlux: boolean): EtatLocation {
+  switch (e.type) {
+    case 'liberation':
+      return horsFlux || e.exclusion ? 'exclue' : 'orientee';
+    case 'orientation_forcee':
+    case 'orientation_multiple':
+      return 'orientee';
+    default:
+      return e.type;
+  }
+}
+
+const TAILLES_MENAGE: Readonly<Record<Typologie, [number, number]>> = {
+  T1: [1, 1],
+  T2: [1, 2],
+  T3: [2, 3],
+  T4: [3, 4],
+  T5: [4, 6],
+  T6: [5, 7],
+};
+const MOTIFS_NON_ATTRIBUTION = ['Taux d’effort trop élevé au regard des ressources', 'Logement inadapté à la composition du ménage'];
+const MOTIFS_IRRECEVABILITE = ['Ressources supérieures aux plafonds réglementaires', 'Absence de titre de séjour en cours de validité'];
+
+interface Lignes {
+  locations: (typeof locations.$inferInsert)[];
+  evenements: (typeof evenementsFlux.$inferInsert)[];
+  candidatures: (typeof candidatures.$inferInsert)[];
+  decisions: (typeof decisionsCal.$inferInsert)[];
+  baux: (typeof baux.$inferInsert)[];
+}
+
+/** Runs the year through the engine and turns it into rows: lettings, events, candidates, decisions, leases. */
+function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lignes {
+  const { scenario } = annee;
+  const out: Lignes = { locations: [], evenements: [], candidatures: [], decisions: [], baux: [] };
+  // Nothing yet (the year has just begun): no scenario to run (an EPCI perimeter without units would not validate).
+  if (scenario.evenements.length === 0) return out;
+  const problemes = validerScenario(scenario);
+  if (problemes.length > 0) throw new Error(`scénario de démonstration invalide (${b}) : ${problemes.map((p) => `${p.chemin}: ${p.message}`).join(' ; ')}`);
+  const resultat = simuler(scenario);
+  const orientation = new Map(resultat.orientations.map((o) => [o.logement, o]));
+  const parId = new Map(unites.map((u) => [u.logement.id, u]));
+  const reservataires = new Set(scenario.reservataires.map((r) => r.id));
+
+  // One letting per liberation (each unit is liberated at most once in the year), numbered by date.
+  const locationDe = new Map<string, string>();
+  const derniers = new Map<string, Evenement>();
+  const bauxSignes = new Map<string, Extract<Evenement, { type: 'bail_signe' }>>();
+  for (const e of scenario.evenements) {
+    if (e.type === 'liberation') locationDe.set(e.logement, `${b}-LOC-${String(locationDe.size + 1).padStart(4, '0')}`);
+    if (e.type === 'bail_signe') bauxSignes.set(e.logement, e);
+    derniers.set(e.logement, e);
+    out.evenements.push({ bailleurId: b, departement: DEPARTEMENT_DEMO, annee: scenario.annee, locationId: locationDe.get(e.logement)!, evenement: e });
+  }
+  for (const e of scenario.evenements) {
+    const locationId = locationDe.get(e.logement)!;
+    const u = parId.get(e.logement)!;
+    if (e.type === 'liberation') {
+      const o = orientation.get(e.logement);
+      if (!o) throw new Error(`le moteur n’a pas orienté le logement ${e.logement}`);
+      const ligne = o.reservataire;
+      out.locations.push({
+        id: locationId,
+        bailleurId: b,
+        logementId: e.logement,
+        departement: DEPARTEMENT_DEMO,
+        annee: scenario.annee,
+        dateLiberation: e.date,
+        premiereMiseEnLocation: e.premiereMiseEnLocation ?? false,
+        exclusion: e.exclusion ?? null,
+        etat: etatApres(derniers.get(e.logement)!, u.horsFlux !== null),
+        reservataireId: ligne !== null && ligne !== BAILLEUR && reservataires.has(ligne) ? ligne : null,
+        ligne,
+        pool: o.pool ?? null,
+        forcee: o.forcee,
+        motif: o.motif,
+      });
+    } else if (e.type === 'candidats') {
+      // Candidates identified by a synthetic SNE number only; the first one is the household that signs.
+      const rng = new Rng(hashSeed(`flux-demo-candidats-${scenario.annee}-${e.logement}`));
+      const o = orientation.get(e.logement)!;
+      const bail = bauxSignes.get(e.logement);
+      const signataire = bail ? (bail.reservataire ?? o.reservataire) : o.reservataire;
+      const pour = (rang: number): string | null => {
+        const r = o.pool ? (rang === 1 ? signataire : o.pool[(rang - 1) % o.pool.length]!) : o.reservataire;
+        return r !== null && reservataires.has(r) ? r : null;
+      };
+      const [min, max] = TAILLES_MENAGE[u.logement.typologie];
+      for (let rang = 1; rang <= e.nombre; rang++) {
+        const reservataireId = pour(rang);
+        const menage = rang === 1 ? bail?.menage : undefined;
+        const prioritaire = menage ? menage.prioritaire : rng.chance(PART_PRIORITAIRE);
+        out.candidatures.push({
+          id: `${locationId}-C${rang}`,
+          locationId,
+          reservataireId,
+          numeroSne: `045${rng.chiffres(11)}`,
+          rang,
+          tailleMenage: rng.int(min, max),
+          quartile1: menage ? menage.quartile1 : rng.chance(PART_QUARTILE1),
+          prioritaire,
+          dalo: prioritaire && reservataireId === ORG.etat && rng.chance(0.4),
+        });
+      }
+    } else if (e.type === 'decision_cal') {
+      const rng = new Rng(hashSeed(`flux-demo-cal-${scenario.annee}-${e.logement}`));
+      out.decisions.push({
+        id: `${locationId}-CAL`,
+        locationId,
+        candidatureId: `${locationId}-C1`,
+        decision: e.decision,
+        motif: e.decision === 'non_attribution' ? rng.pick(MOTIFS_NON_ATTRIBUTION) : e.decision === 'irrecevabilite' ? rng.pick(MOTIFS_IRRECEVABILITE) : null,
+        dateDecision: e.date,
+      });
+    } else if (e.type === 'bail_signe') {
+      out.baux.push({
+        id: `${locationId}-BAIL`,
+        locationId,
+        dateSignature: e.date,
+        menage: e.menage ?? { quartile1: false, prioritaire: false, relogementAnru: false },
+      });
+    }
+  }
+  return out;
+}
+
+// ───────────────────────────── database ─────────────────────────────
+
+/**
+ * Bulk insert, portable across PGlite and node-postgres: each chunk of rows travels as ONE JSON
+ * parameter, expanded by `jsonb_to_recordset` in the rows' order (`with ordinality`, so that a
+ * bigserial id follows it). About ten times faster than multi-row VALUES on PGlite, where binding
+ * each parameter dominates. Columns are those present in the chunk's rows; a row without one of
+ * them inserts NULL there (the seed's rows of a table all have the same keys).
+ */
+async function inserer<T extends PgTable>(tx: Tx, table: T, lignes: readonly T['$inferInsert'][], taille = 5000): Promise<void> {
+  const colonnes = getTableColumns(table) as Record<string, PgColumn>;
+  for (let i = 0; i < lignes.length; i += taille) {
+    const lot = lignes.slice(i, i + taille) as Record<string, unknown>[];
+    const cles = Object.keys(colonnes).filter((k) => lot.some((l) => l[k] !== undefined));
+    const json = JSON.stringify(lot.map((l) => Object.fromEntries(cles.map((k) => [colonnes[k]!.name, l[k] ?? null]))));
+    const noms = sql.join(
+      cles.map((k) => sql.identifier(colonnes[k]!.name)),
+      sql`, `,
+    );
+    const definitions = sql.join(
+      cles.map((k) => sql`${sql.identifier(colonnes[k]!.name)} ${sql.raw(colonnes[k]!.getSQLType())}`),
+      sql`, `,
+    );
+    await tx.execute(
+      sql`insert into ${table} (${noms}) select ${noms} from rows from (jsonb_to_recordset(${json}::jsonb) as (${definitions})) with ordinality as x order by x.ordinality`,
+    );
+  }
+}
+
+/** True when the database holds no organisation and no user (a fresh install). */
+export async function estVide(db: Db | Tx): Promise<boolean> {
+  const [o] = await db.select({ n: count() }).from(organisations);
+  const [u] = await db.select({ n: count() }).from(utilisateurs);
+  return Number(o?.n ?? 0) === 0 && Number(u?.n ?? 0) === 0;
+}
+
+/** Lock key for the seeding transaction ("FLUX" in ASCII), so that two starting servers cannot both seed. */
+const VERROU_DEMO = 0x464c5558;
+
+const BASE_NON_VIDE = 'la base n’est pas vide : la démonstration ne s’installe que sur une base neuve (aucune organisation ni aucun utilisateur)';
+
+function dateDuJour(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/**
+ * Seeds the demo Loiret on an EMPTY database (throws otherwise), in one transaction. Returns what
+ * was created. `npm start` calls it when `organisations` is empty and prints `COMPTES_DEMO`.
+ */
+export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<ResumeDemo> {
+  const aujourdhui = options.aujourdhui ?? dateDuJour();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(aujourdhui) || Number.isNaN(Date.parse(`${aujourdhui}T00:00:00Z`))) {
+    throw new Error(`date du jour invalide : « ${aujourdhui} » (format attendu AAAA-MM-JJ)`);
+  }
+  const annee = options.annee ?? Number(aujourdhui.slice(0, 4));
+  if (!Number.isInteger(annee) || annee < 2000 || annee > 2100) throw new Error(`année invalide : ${annee}`);
+  if (aujourdhui < `${annee}-01-01`) throw new Error(`la date du jour (${aujourdhui}) précède l’année ${annee} de la démonstration`);
+  const echelle = options.echelle ?? 1;
+  if (!(echelle > 0 && echelle <= 1)) throw new Error(`échelle invalide : ${echelle} (une part du parc réel, entre 0 exclu et 1)`);
+
+  if (!(await estVide(db))) throw new Error(BASE_NON_VIDE);
+  // Everything is computed before the transaction opens; the engine checks every year.
+  const cog = chargerCog(DEPARTEMENT_DEMO);
+  const { parc, mobilite } = genererParc(cog, echelle, annee);
+  const cal = new Calendrier(annee);
+  const jusqua = Math.min(cal.jourDe(aujourdhui), cal.jours - 1);
+  const annees = BAILLEURS_DEMO.map((b) => {
+    const unites = parc.unites.get(b.id)!;
+    const a = genererAnnee(b, unites, mobilite, annee, jusqua);
+    return { b, unites, annee: a, lignes: lignesDeLAnnee(b.id, unites, a) };
+  });
+  const motsDePasse = await Promise.all(COMPTES_DEMO.map(() => hash(MOT_DE_PASSE_DEMO)));
+
+  const lignesConventions: (typeof conventions.$inferInsert)[] = [];
+  const lignesVersions: (typeof conventionVersions.$inferInsert)[] = [];
+  for (const { b, unites } of annees) {
+    for (const c of conventionsDuBailleur(unites)) {
+      const id = idConvention(b.id, c);
+      lignesConventions.push({ id, bailleurId: b.id, reservataireId: c.reservataire, departement: DEPARTEMENT_DEMO });
+      lignesVersions.push({
+        id: `${id}-V1`,
+        conventionId: id,
+        version: 1,
+        effectifLe: `${annee}-01-01`,
+        taux: c.taux.toFixed(6),
+        tauxAgents: c.tauxAgents !== undefined ? c.tauxAgents.toFixed(6) : null,
+        parametres: c.parametres,
+      });
+    }
+  }
+
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${VERROU_DEMO})`);
+    // Checked again under the lock: another process may have seeded meanwhile.
+    if (!(await estVide(tx))) throw new Error(BASE_NON_VIDE);
+    await inserer(tx, organisations, ORGANISATIONS);
+    await tx
+      .insert(utilisateurs)
+      .values(COMPTES_DEMO.map((c, i) => ({ id: `U-${c.email.split('@')[0]!.toUpperCase()}`, email: c.email, nom: c.nom, motDePasse: motsDePasse[i]! })));
+    await tx.insert(adhesions).values(COMPTES_DEMO.map((c) => ({ utilisateurId: `U-${c.email.split('@')[0]!.toUpperCase()}`, organisationId: c.organisationId, role: c.role })));
+    await tx
+      .insert(epcis)
+      .values([...cog.epcis.values()].sort((a, b) => (a.siren < b.siren ? -1 : 1)))
+      .onConflictDoNothing();
+    await tx
+      .insert(communes)
+      .values([...cog.communes.values()].sort((a, b) => (a.code < b.code ? -1 : 1)).map((c) => ({ code: c.code, nom: c.nom, departement: DEPARTEMENT_DEMO, epci: c.epci })))
+      .onConflictDoNothing();
+    await inserer(tx, programmes, parc.programmes);
+    for (const { unites } of annees) await inserer(tx, logements, unites.map((u) => u.logement));
+    await inserer(tx, conventions, lignesConventions);
+    await inserer(tx, conventionVersions, lignesVersions);
+    for (const { lignes } of annees) {
+      await inserer(tx, locations, lignes.locations);
+      // In the scenario's order: the ids (bigserial) give it back.
+      await inserer(tx, evenementsFlux, lignes.evenements);
+      await inserer(tx, candidatures, lignes.candidatures);
+      await inserer(tx, decisionsCal, lignes.decisions);
+      await inserer(tx, baux, lignes.baux);
+    }
+  });
+
+  const somme = (f: (l: Lignes) => number): number => annees.reduce((s, a) => s + f(a.lignes), 0);
+  return {
+    organisations: ORGANISATIONS.length,
+    utilisateurs: COMPTES_DEMO.length,
+    logements: annees.reduce((s, a) => s + a.unites.length, 0),
+    programmes: parc.programmes.length,
+    conventions: lignesConventions.length,
+    locations: somme((l) => l.locations.length),
+    evenements: somme((l) => l.evenements.length),
+    candidatures: somme((l) => l.candidatures.length),
+    decisionsCal: somme((l) => l.decisions.length),
+    baux: somme((l) => l.baux.length),
+    annee,
+    aujourdhui: cal.date(jusqua),
+  };
+}

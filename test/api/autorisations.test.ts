@@ -1,0 +1,83 @@
+/**
+ * The authorization matrix: every route of the OpenAPI document × every role (and nobody signed
+ * in), asserted allowed or denied from the table below. A route missing from the table fails the
+ * test: a new route cannot ship without deciding who may call it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Role } from '../../src/app/roles.ts';
+import { serveurDeTest, type ServeurDeTest } from './harness.ts';
+
+type Qui = 'public' | Role;
+const TOUS: readonly Role[] = ROLES;
+const DONNEES: readonly Role[] = ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'];
+
+/** Who may call each route. Everyone else must get 401 (not signed in) or 403. */
+const MATRICE: Record<string, readonly Qui[]> = {
+  'GET /api/sante': ['public', ...TOUS],
+  'POST /api/session': ['public', ...TOUS],
+  'GET /api/session': TOUS,
+  'DELETE /api/session': TOUS,
+  'GET /api/accueil': TOUS,
+  'GET /api/conventions': DONNEES,
+  'GET /api/logements': ['agent_bailleur', 'pilote_etat', 'lecteur_epci'],
+  'GET /api/locations': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+  'GET /api/locations/{id}': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+  'POST /api/locations': ['agent_bailleur'],
+  'POST /api/locations/{id}/transitions': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+  'GET /api/audit/verification': ['administrateur', 'pilote_etat'],
+  'GET /api/admin/organisations': ['administrateur'],
+  'POST /api/admin/organisations': ['administrateur'],
+  'GET /api/admin/utilisateurs': ['administrateur'],
+  'POST /api/admin/utilisateurs': ['administrateur'],
+};
+
+/** A demo account per role. */
+const COMPTE: Record<Role, string> = {
+  agent_bailleur: 'bailleur@demo.flux',
+  agent_reservataire: 'reservataire@demo.flux',
+  pilote_etat: 'etat@demo.flux',
+  lecteur_epci: 'epci@demo.flux',
+  administrateur: 'admin@demo.flux',
+};
+
+describe('matrice des autorisations (toutes les routes OpenAPI × tous les rôles)', () => {
+  let s: ServeurDeTest;
+  let routes: string[] = [];
+  beforeAll(async () => {
+    s = await serveurDeTest('pglite');
+    const doc = (await s.app.inject({ method: 'GET', url: '/api/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    routes = Object.entries(doc.paths).flatMap(([chemin, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${chemin}`));
+  }, 120_000);
+  afterAll(() => s?.fermer());
+
+  it('chaque route publiée a une ligne dans la matrice, et réciproquement', () => {
+    expect(routes.length).toBeGreaterThan(10);
+    expect([...routes].sort()).toEqual(Object.keys(MATRICE).sort());
+  });
+
+  it('chaque rôle est autorisé ou refusé exactement comme la matrice le dit', async () => {
+    const ecarts: string[] = [];
+    for (const route of routes) {
+      const [methode, chemin] = route.split(' ') as ['GET' | 'POST' | 'DELETE', string];
+      const url = chemin.replace('{id}', 'identifiant-inexistant');
+      for (const qui of ['public', ...ROLES] as Qui[]) {
+        // DELETE /api/session would end the shared session: test it on a fresh one.
+        let email: string | null = qui === 'public' ? null : COMPTE[qui];
+        if (methode === 'DELETE' && email) {
+          const r = await s.app.inject({ method: 'POST', url: '/api/session', payload: { email, motDePasse: 'flux-demo-2026' } });
+          s.comptes[`jetable-${email}`] = { cookie: r.cookies[0]!.value, csrf: (r.json() as { csrf: string }).csrf, organisationId: '' };
+          email = `jetable-${email}`;
+        }
+        const corps = methode === 'GET' || methode === 'DELETE' ? undefined : {};
+        const r = await s.appel(email, methode, url, corps);
+        const refuse = r.statusCode === 401 || r.statusCode === 403;
+        const attendu = MATRICE[route]?.includes(qui) ?? false;
+        if (attendu === refuse) ecarts.push(`${route} pour ${qui} : ${r.statusCode} (${attendu ? 'devrait être autorisé' : 'devrait être refusé'})`);
+        if (!attendu && qui === 'public' && r.statusCode !== 401) ecarts.push(`${route} sans session : ${r.statusCode} au lieu de 401`);
+        if (!attendu && qui !== 'public' && r.statusCode !== 403) ecarts.push(`${route} pour ${qui} : ${r.statusCode} au lieu de 403`);
+        expect(r.statusCode, `${route} ${qui}`).toBeLessThan(500);
+      }
+    }
+    expect(ecarts).toEqual([]);
+  });
+});

@@ -1,0 +1,279 @@
+/**
+ * The demo département (src/seed/demo.ts): seeded on a fresh database (PGlite, and PostgreSQL when
+ * DATABASE_URL is set), it holds the real Loiret stock, one account per role, one convention per
+ * bailleur × réservataire × département, and a year of events that the engine replays into exactly
+ * the orientations stored in `locations`.
+ */
+import { readFileSync } from 'node:fs';
+import { verify } from '@node-rs/argon2';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chargerScenario } from '../../src/app/annee.ts';
+import { ROLES } from '../../src/app/roles.ts';
+import {
+  adhesions,
+  baux,
+  candidatures,
+  communes,
+  conventions,
+  conventionVersions,
+  decisionsCal,
+  epcis,
+  evenementsFlux,
+  locations,
+  logements,
+  organisations,
+  programmes,
+  utilisateurs,
+} from '../../src/db/schema.ts';
+import { simuler } from '../../src/domain/engine.ts';
+import type { Evenement } from '../../src/domain/types.ts';
+import { validerScenario } from '../../src/domain/validation.ts';
+import { BAILLEURS_DEMO, COMPTES_DEMO, estVide, MOT_DE_PASSE_DEMO, ORG, seedDemo, type ResumeDemo } from '../../src/seed/demo.ts';
+import { genresDeTest, ouvrirBaseDeTest, type BaseDeTest } from '../helpers/database.ts';
+
+const ANNEE = 2026;
+const AUJOURDHUI = '2026-06-30';
+
+/** Σ nb_ls of the shipped CSV, read independently of the seed (nb_ls is the third field from the end). */
+function stockDuCsv(): number {
+  const lignes = readFileSync(new URL('../../src/seed/data/loiret-rpls-2024-communes.csv', import.meta.url), 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l !== '');
+  expect(lignes[0]).toBe('DEPCOM,LIBCOM,nb_ls,tx_mob,tx_vac');
+  return lignes.slice(1).reduce((s, l) => s + Number(l.split(',').at(-3)), 0);
+}
+
+const nombre = async (t: BaseDeTest, table: PgTable): Promise<number> => {
+  const [r] = await t.base.db.select({ n: count() }).from(table);
+  return Number(r?.n ?? 0);
+};
+
+describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) => {
+  let t: BaseDeTest;
+  let resume: ResumeDemo;
+  let duree = 0;
+
+  beforeAll(async () => {
+    t = await ouvrirBaseDeTest(genre);
+    expect(await estVide(t.base.db)).toBe(true);
+    const debut = performance.now();
+    resume = await seedDemo(t.base.db, { annee: ANNEE, aujourdhui: AUJOURDHUI });
+    duree = performance.now() - debut;
+    console.log(`seedDemo (${genre}) : ${Math.round(duree)} ms`, resume);
+  }, 120_000);
+  afterAll(async () => {
+    await t?.fermer();
+  });
+
+  it('installe tout le parc réel : autant de logements que Σ nb_ls du RPLS 2024 livré', async () => {
+    const stock = stockDuCsv();
+    expect(stock).toBe(51_914);
+    expect(await nombre(t, logements)).toBe(stock);
+    expect(resume.logements).toBe(stock);
+    expect(duree).toBeLessThan(30_000);
+  });
+
+  it('résume exactement ce qu’il a écrit', async () => {
+    expect(resume.annee).toBe(ANNEE);
+    expect(resume.aujourdhui).toBe(AUJOURDHUI);
+    expect(await nombre(t, organisations)).toBe(resume.organisations);
+    expect(await nombre(t, utilisateurs)).toBe(resume.utilisateurs);
+    expect(await nombre(t, programmes)).toBe(resume.programmes);
+    expect(await nombre(t, conventions)).toBe(resume.conventions);
+    expect(await nombre(t, conventionVersions)).toBe(resume.conventions);
+    expect(await nombre(t, locations)).toBe(resume.locations);
+    expect(await nombre(t, evenementsFlux)).toBe(resume.evenements);
+    expect(await nombre(t, candidatures)).toBe(resume.candidatures);
+    expect(await nombre(t, decisionsCal)).toBe(resume.decisionsCal);
+    expect(await nombre(t, baux)).toBe(resume.baux);
+    expect(resume.locations).toBeGreaterThan(1000);
+  });
+
+  it('remplit les communes et EPCI du Loiret, et eux seuls', async () => {
+    const lignes = await t.base.db.select().from(communes);
+    expect(lignes.length).toBeGreaterThan(300);
+    expect(lignes.every((c) => c.departement === '45' && c.code.startsWith('45'))).toBe(true);
+    const orleans = lignes.find((c) => c.code === '45234');
+    expect(orleans).toMatchObject({ nom: 'Orléans', epci: '244500468' });
+    const sirens = new Set((await t.base.db.select().from(epcis)).map((e) => e.siren));
+    expect(sirens.has('244500468')).toBe(true);
+    for (const c of lignes) if (c.epci) expect(sirens.has(c.epci)).toBe(true);
+    // Every unit is in a seeded commune, with that commune's EPCI.
+    const [orphelins] = await t.base.db
+      .select({ n: count() })
+      .from(logements)
+      .leftJoin(communes, eq(communes.code, logements.commune))
+      .where(sql`${communes.code} is null or ${communes.epci} is distinct from ${logements.epci}`);
+    expect(Number(orphelins?.n)).toBe(0);
+  });
+
+  it('crée un compte par rôle, mots de passe argon2 vérifiables', async () => {
+    const comptes = await t.base.db
+      .select({ email: utilisateurs.email, motDePasse: utilisateurs.motDePasse, role: adhesions.role, organisationId: adhesions.organisationId })
+      .from(utilisateurs)
+      .innerJoin(adhesions, eq(adhesions.utilisateurId, utilisateurs.id))
+      .orderBy(asc(utilisateurs.email));
+    expect(new Set(comptes.map((c) => c.role))).toEqual(new Set(ROLES));
+    expect(comptes.map((c) => c.email).sort()).toEqual(COMPTES_DEMO.map((c) => c.email).sort());
+    for (const c of comptes) {
+      const attendu = COMPTES_DEMO.find((x) => x.email === c.email)!;
+      expect(c).toMatchObject({ role: attendu.role, organisationId: attendu.organisationId });
+    }
+    expect(comptes.find((c) => c.email === 'etat@demo.flux')).toMatchObject({ role: 'pilote_etat', organisationId: ORG.etat });
+    expect(comptes.find((c) => c.email === 'epci@demo.flux')).toMatchObject({ role: 'lecteur_epci', organisationId: ORG.metropole });
+    const bailleur = comptes.find((c) => c.email === 'bailleur@demo.flux')!;
+    expect(bailleur.motDePasse).toMatch(/^\$argon2id\$/);
+    expect(await verify(bailleur.motDePasse!, MOT_DE_PASSE_DEMO)).toBe(true);
+    expect(await verify(bailleur.motDePasse!, 'mauvais-mot-de-passe')).toBe(false);
+  });
+
+  it('une convention par bailleur × réservataire × département, les collectivités sur leur territoire seulement', async () => {
+    const lignes = await t.base.db
+      .select({ bailleur: conventions.bailleurId, reservataire: conventions.reservataireId, departement: conventions.departement, n: count() })
+      .from(conventions)
+      .groupBy(conventions.bailleurId, conventions.reservataireId, conventions.departement);
+    expect(lignes.every((l) => Number(l.n) === 1 && l.departement === '45')).toBe(true);
+    const de = (b: string) => new Set(lignes.filter((l) => l.bailleur === b).map((l) => l.reservataire));
+    const partout = [ORG.etat, ORG.actionLogement, ORG.departement];
+    expect(de('HLD')).toEqual(new Set([...partout, ORG.metropole, ORG.orleans]));
+    expect(de('VLL')).toEqual(new Set([...partout, ORG.metropole, ORG.orleans]));
+    // GBH has no stock in Orléans Métropole: neither the Métropole nor the city has a convention with it.
+    expect(de('GBH')).toEqual(new Set(partout));
+    const [gbhOrleans] = await t.base.db
+      .select({ n: count() })
+      .from(logements)
+      .where(and(eq(logements.bailleurId, 'GBH'), eq(logements.epci, '244500468')));
+    expect(Number(gbhOrleans?.n)).toBe(0);
+  });
+
+  it('rejoue chaque année avec le moteur : mêmes orientations que `locations`, états et tables filles cohérents', async () => {
+    for (const b of BAILLEURS_DEMO) {
+      const cle = { bailleurId: b.id, departement: '45', annee: ANNEE };
+      const scenario = await chargerScenario(t.base.db, cle);
+      expect(validerScenario(scenario)).toEqual([]);
+      // The stored events in id order are the scenario's order: dates never go back.
+      expect(scenario.evenements.every((e, i) => i === 0 || e.date >= scenario.evenements[i - 1]!.date)).toBe(true);
+      expect(scenario.evenements.every((e) => e.date >= `${ANNEE}-01-01` && e.date <= AUJOURDHUI)).toBe(true);
+      const resultat = simuler(scenario);
+
+      const locs = await t.base.db.select().from(locations).where(eq(locations.bailleurId, b.id)).orderBy(asc(locations.id));
+      expect(locs.length).toBe(resultat.orientations.length);
+      const parLogement = new Map(locs.map((l) => [l.logementId, l]));
+      expect(parLogement.size).toBe(locs.length);
+      const reservataires = new Set(scenario.reservataires.map((r) => r.id));
+      for (const o of resultat.orientations) {
+        const l = parLogement.get(o.logement)!;
+        expect(l, o.logement).toBeDefined();
+        expect({ ligne: l.ligne, motif: l.motif, forcee: l.forcee, pool: l.pool, date: l.dateLiberation }).toEqual({
+          ligne: o.reservataire,
+          motif: o.motif,
+          forcee: o.forcee,
+          pool: o.pool ?? null,
+          date: o.date,
+        });
+        expect(l.reservataireId).toBe(o.reservataire !== null && reservataires.has(o.reservataire) ? o.reservataire : null);
+      }
+
+      // Each letting's state is the one after its last event; its child rows follow its events.
+      const evs = await t.base.db
+        .select({ locationId: evenementsFlux.locationId, evenement: evenementsFlux.evenement })
+        .from(evenementsFlux)
+        .where(eq(evenementsFlux.bailleurId, b.id))
+        .orderBy(asc(evenementsFlux.id));
+      const parLocation = new Map<string, Evenement[]>();
+      for (const e of evs) {
+        const ev = e.evenement as Evenement;
+        expect(parLogement.get(ev.logement)?.id).toBe(e.locationId);
+        parLocation.set(e.locationId!, [...(parLocation.get(e.locationId!) ?? []), ev]);
+      }
+      const cands = await t.base.db
+        .select({ locationId: candidatures.locationId, n: count() })
+        .from(candidatures)
+        .innerJoin(locations, eq(locations.id, candidatures.locationId))
+        .where(eq(locations.bailleurId, b.id))
+        .groupBy(candidatures.locationId);
+      const nCand = new Map(cands.map((c) => [c.locationId, Number(c.n)]));
+      const bauxB = new Map(
+        (await t.base.db.select().from(baux).innerJoin(locations, eq(locations.id, baux.locationId)).where(eq(locations.bailleurId, b.id))).map((r) => [
+          r.baux.locationId,
+          r.baux,
+        ]),
+      );
+      for (const l of locs) {
+        const liste = parLocation.get(l.id)!;
+        const dernier = liste.at(-1)!;
+        const attendu =
+          dernier.type === 'liberation'
+            ? dernier.exclusion || scenario.logements.find((x) => x.id === l.logementId)?.horsFlux
+              ? 'exclue'
+              : 'orientee'
+            : dernier.type === 'orientation_forcee' || dernier.type === 'orientation_multiple'
+              ? 'orientee'
+              : dernier.type;
+        expect(l.etat, l.id).toBe(attendu);
+        const candidats = liste.find((e) => e.type === 'candidats');
+        expect(nCand.get(l.id) ?? 0).toBe(candidats?.type === 'candidats' ? candidats.nombre : 0);
+        const bail = liste.find((e) => e.type === 'bail_signe');
+        if (bail?.type === 'bail_signe') expect(bauxB.get(l.id)).toMatchObject({ dateSignature: bail.date, menage: bail.menage });
+        else expect(bauxB.has(l.id)).toBe(false);
+      }
+    }
+  });
+
+  it('refuse de s’installer sur une base qui n’est pas vide', async () => {
+    expect(await estVide(t.base.db)).toBe(false);
+    await expect(seedDemo(t.base.db, { annee: ANNEE, aujourdhui: AUJOURDHUI, echelle: 0.01 })).rejects.toThrow(/pas vide/);
+    expect(await nombre(t, logements)).toBe(resume.logements);
+  });
+});
+
+describe('base de démonstration : déterminisme et options', () => {
+  /** The rows that must not depend on the run: units, lettings and events, in id order. */
+  async function empreinte(t: BaseDeTest): Promise<string> {
+    const db = t.base.db;
+    const l = await db.select().from(logements).orderBy(asc(logements.id));
+    const loc = await db.select().from(locations).orderBy(asc(locations.id));
+    const ev = await db.select().from(evenementsFlux).orderBy(asc(evenementsFlux.id));
+    const c = await db.select().from(candidatures).orderBy(asc(candidatures.id));
+    const sans = <T extends object>(lignes: T[], cle: keyof T) => lignes.map((x) => ({ ...x, [cle]: null }));
+    return JSON.stringify([l, sans(loc, 'majLe'), ev, sans(c, 'creeLe')]);
+  }
+
+  it('mêmes options, mêmes lignes ; une date plus tardive prolonge la même histoire', async () => {
+    const bases = await Promise.all([ouvrirBaseDeTest('pglite'), ouvrirBaseDeTest('pglite'), ouvrirBaseDeTest('pglite')]);
+    try {
+      const [a, b, c] = bases as [BaseDeTest, BaseDeTest, BaseDeTest];
+      const ra = await seedDemo(a.base.db, { annee: 2025, aujourdhui: '2025-05-15', echelle: 0.05 });
+      const rb = await seedDemo(b.base.db, { annee: 2025, aujourdhui: '2025-05-15', echelle: 0.05 });
+      expect(rb).toEqual(ra);
+      expect(await empreinte(b)).toBe(await empreinte(a));
+      expect(ra.logements).toBeGreaterThanOrEqual(2595);
+      expect(ra.logements).toBeLessThanOrEqual(2597);
+
+      // Later in the year: every liberation up to 15 May is still there, with the same unit and date.
+      const rc = await seedDemo(c.base.db, { aujourdhui: '2025-12-31', echelle: 0.05 });
+      expect(rc.annee).toBe(2025);
+      expect(rc.locations).toBeGreaterThan(ra.locations);
+      const cle = (r: { logementId: string; dateLiberation: string }) => `${r.logementId}@${r.dateLiberation}`;
+      const avant = (await a.base.db.select().from(locations)).map(cle);
+      const apres = new Set((await c.base.db.select().from(locations)).map(cle));
+      expect(avant.every((k) => apres.has(k))).toBe(true);
+    } finally {
+      await Promise.all(bases.map((x) => x.fermer()));
+    }
+  }, 120_000);
+
+  it('refuse une date antérieure à l’année ou une échelle absurde', async () => {
+    const t = await ouvrirBaseDeTest('pglite');
+    try {
+      await expect(seedDemo(t.base.db, { annee: 2026, aujourdhui: '2025-12-31' })).rejects.toThrow(/précède/);
+      await expect(seedDemo(t.base.db, { echelle: 0 })).rejects.toThrow(/échelle/);
+      await expect(seedDemo(t.base.db, { aujourdhui: '29/11/2026' })).rejects.toThrow(/AAAA-MM-JJ/);
+      expect(await estVide(t.base.db)).toBe(true);
+    } finally {
+      await t.fermer();
+    }
+  });
+});
