@@ -63,6 +63,8 @@ try {
   console.log(`${connexions} connexions, ${duree} s par point d’accès, base ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, échelle ${env.FLUX_BENCH_ECHELLE}`);
   let echec = false;
   for (const [nom, url, cookie] of cas) {
+    // One request first: the steady state is measured, not the first computation of the answer.
+    await fetch(url, { headers: cookie ? { cookie } : {} });
     const m = await mesurer(url, cookie);
     console.log(`${nom.padEnd(40)} ${m.rps.toFixed(0).padStart(7)} req/s   p99 ${String(m.p99).padStart(4)} ms   ${m.erreurs ? `${m.erreurs} erreurs` : ''}`);
     if (m.erreurs > 0) echec = true;

@@ -3,8 +3,10 @@
  * PostgreSQL with DATABASE_URL in a fresh database), or a bare Fastify route (`--nu`), listening
  * on a free port; prints "PRET <port>" when ready.
  */
+import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
-import { ouvrirBase } from '../../src/db/client.ts';
+import pg from 'pg';
+import { ouvrirBase, type Base } from '../../src/db/client.ts';
 import { construireServeur } from '../../src/http/server.ts';
 import { seedDemo } from '../../src/seed/demo.ts';
 
@@ -15,7 +17,29 @@ if (process.argv.includes('--nu')) {
   const a = app.server.address();
   console.log(`PRET ${typeof a === 'object' && a ? a.port : 0}`);
 } else {
-  const base = await ouvrirBase({ url: process.env.DATABASE_URL, dossier: 'memory://' });
+  // On PostgreSQL, a fresh database for the run, dropped when the process ends.
+  let url = process.env.DATABASE_URL;
+  if (url) {
+    const nom = `flux_bench_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`create database "${nom}"`);
+    await admin.end();
+    const u = new URL(url);
+    u.pathname = `/${nom}`;
+    const racine = url;
+    url = u.href;
+    const nettoyer = async () => {
+      await base.fermer();
+      const c = new pg.Client({ connectionString: racine });
+      await c.connect();
+      await c.query(`drop database if exists "${nom}" with (force)`);
+      await c.end();
+      process.exit(0);
+    };
+    process.on('SIGTERM', () => void nettoyer());
+  }
+  const base: Base = await ouvrirBase({ url, dossier: 'memory://' });
   await base.migrer();
   await seedDemo(base.db, { echelle: Number(process.env.FLUX_BENCH_ECHELLE ?? 1) });
   const app = await construireServeur({ base, limiteConnexion: 1000 });

@@ -40,6 +40,9 @@ export interface OptionsBase {
 export async function ouvrirBase(options: OptionsBase = {}): Promise<Base> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: 20 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process:
+    // the pool discards it and opens another on the next query.
+    pool.on('error', (err) => console.error(`PostgreSQL : connexion inactive perdue (${err.message})`));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       db,

@@ -1,5 +1,5 @@
 /** The API's routes: each validates with the shared zod contracts and calls one use case. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { accueil, lignesConventions } from '../app/accueil.ts';
@@ -7,6 +7,7 @@ import { creerOrganisation, creerUtilisateur, listerOrganisations, listerUtilisa
 import { verifierAudit } from '../app/audit.ts';
 import { connecter, deconnecter, DUREE_SESSION_MS, type SessionOuverte } from '../app/auth.ts';
 import { listerLogements } from '../app/logements.ts';
+import { memoiserJson } from '../app/memo.ts';
 import { appliquerTransition, declarerVacance, lireLocation, listerLocations } from '../app/locations.ts';
 import type { Acteur } from '../app/roles.ts';
 import {
@@ -36,6 +37,13 @@ const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: 
 
 function vueSession(s: SessionOuverte) {
   return { utilisateur: s.utilisateur, organisation: s.organisation, role: s.acteur.role, csrf: s.csrf };
+}
+
+const reponseConventionsSchema = z.object({ annee: z.number(), conventions: z.array(ligneConventionSchema) });
+
+/** Sends an answer already checked against its contract and serialised (see `memoiserJson`). */
+function json(reply: FastifyReply, texte: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').serializer((x: unknown) => x as string).send(texte);
 }
 
 /** The current year in Europe/Paris. */
@@ -78,6 +86,7 @@ export async function enregistrerRoutes(api: FastifyInstance & { withTypeProvide
 
   app.delete('/session', { config: { acces: 'connecte' }, schema: { tags: ['session'], summary: 'Se déconnecter', response: { 204: z.null(), ...erreurs } } }, async (request, reply) => {
     await db.transaction((tx) => deconnecter(tx, request.session!));
+    app.oublierSession(request.session!.id);
     reply.clearCookie(COOKIE_SESSION, { path: '/' });
     return reply.status(204).send(null);
   });
@@ -88,7 +97,11 @@ export async function enregistrerRoutes(api: FastifyInstance & { withTypeProvide
       config: { acces: 'connecte' },
       schema: { tags: ['accueil'], summary: 'Écran d’accueil du rôle', querystring: anneeQuerySchema, response: { 200: accueilSchema, ...erreurs } },
     },
-    async (request) => db.transaction((tx) => accueil(tx, acteur(request), request.query.annee ?? anneeCourante())),
+    async (request, reply) => {
+      const a = acteur(request);
+      const annee = request.query.annee ?? anneeCourante();
+      return json(reply, await memoiserJson(db, `accueil|${a.organisationId}|${a.role}|${annee}`, accueilSchema, () => db.transaction((tx) => accueil(tx, a, annee))));
+    },
   );
 
   app.get(
@@ -99,13 +112,19 @@ export async function enregistrerRoutes(api: FastifyInstance & { withTypeProvide
         tags: ['conventions'],
         summary: 'Conventions visibles et leur bilan de l’année (moteur)',
         querystring: anneeQuerySchema,
-        response: { 200: z.object({ annee: z.number(), conventions: z.array(ligneConventionSchema) }), ...erreurs },
+        response: { 200: reponseConventionsSchema, ...erreurs },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const annee = request.query.annee ?? anneeCourante();
-      const { lignes } = await db.transaction((tx) => lignesConventions(tx, acteur(request), annee));
-      return { annee, conventions: lignes };
+      const a = acteur(request);
+      return json(
+        reply,
+        await memoiserJson(db, `conventions|${a.organisationId}|${a.role}|${annee}`, reponseConventionsSchema, async () => {
+          const { lignes } = await db.transaction((tx) => lignesConventions(tx, a, annee));
+          return { annee, conventions: lignes };
+        }),
+      );
     },
   );
 
@@ -115,7 +134,11 @@ export async function enregistrerRoutes(api: FastifyInstance & { withTypeProvide
       config: { acces: ['agent_bailleur', 'pilote_etat', 'lecteur_epci'] },
       schema: { tags: ['patrimoine'], summary: 'Logements visibles', querystring: pageQuerySchema, response: { 200: pageLogementsSchema, ...erreurs } },
     },
-    async (request) => db.transaction((tx) => listerLogements(tx, acteur(request), request.query)),
+    async (request, reply) => {
+      const a = acteur(request);
+      const q = request.query;
+      return json(reply, await memoiserJson(db, `logements|${a.organisationId}|${a.role}|${q.page}|${q.taille}|${q.commune ?? ''}`, pageLogementsSchema, () => listerLogements(db, a, q)));
+    },
   );
 
   app.get(
@@ -124,7 +147,14 @@ export async function enregistrerRoutes(api: FastifyInstance & { withTypeProvide
       config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
       schema: { tags: ['vacances'], summary: 'Vacances visibles', querystring: locationsQuerySchema, response: { 200: pageLocationsSchema, ...erreurs } },
     },
-    async (request) => db.transaction((tx) => listerLocations(tx, acteur(request), request.query)),
+    async (request, reply) => {
+      const a = acteur(request);
+      const q = request.query;
+      return json(
+        reply,
+        await memoiserJson(db, `locations|${a.organisationId}|${a.role}|${q.page}|${q.taille}|${q.etat ?? ''}|${q.annee ?? ''}`, pageLocationsSchema, () => listerLocations(db, a, q)),
+      );
+    },
   );
 
   app.get(
@@ -133,7 +163,7 @@ export async function enregistrerRoutes(api: FastifyInstance & { withTypeProvide
       config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
       schema: { tags: ['vacances'], summary: 'Une vacance', params: idParamSchema, response: { 200: locationSchema, ...erreurs } },
     },
-    async (request) => db.transaction((tx) => lireLocation(tx, acteur(request), request.params.id)),
+    async (request) => lireLocation(db, acteur(request), request.params.id),
   );
 
   app.post(

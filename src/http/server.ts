@@ -16,6 +16,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { csrfValide, lireSession, type SessionOuverte } from '../app/auth.ts';
 import { Interdit, NonAuthentifie } from '../app/errors.ts';
+import { oublierVersion } from '../app/memo.ts';
 import type { Role } from '../app/roles.ts';
 import type { Base } from '../db/client.ts';
 import { gestionnaireErreurs } from './errors.ts';
@@ -23,6 +24,8 @@ import { enregistrerOidc, type ConfigOidc } from './oidc.ts';
 import { enregistrerRoutes } from './routes.ts';
 
 export const COOKIE_SESSION = 'flux_session';
+/** How long a server instance trusts a session it has read, before reading it again. */
+export const SESSION_CACHE_MS = 5_000;
 
 /** Who may call a route: nobody signed in needed, any signed-in user, or these roles only. */
 export type Acces = 'public' | 'connecte' | readonly Role[];
@@ -33,6 +36,9 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     session: SessionOuverte | null;
+  }
+  interface FastifyInstance {
+    oublierSession(id: string): void;
   }
 }
 
@@ -59,6 +65,20 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(gestionnaireErreurs);
   app.decorateRequest('session', null);
+
+  // Sessions are read from the database at most every few seconds per server instance; a session
+  // closed on this instance is forgotten at once, on another within SESSION_CACHE_MS.
+  const sessions = new Map<string, { session: SessionOuverte | null; jusqua: number }>();
+  const sessionEnCache = async (id: string): Promise<SessionOuverte | null> => {
+    const maintenant = Date.now();
+    const deja = sessions.get(id);
+    if (deja && deja.jusqua > maintenant) return deja.session;
+    const session = await lireSession(options.base.db, id);
+    if (sessions.size > 10_000) sessions.clear();
+    sessions.set(id, { session, jusqua: maintenant + SESSION_CACHE_MS });
+    return session;
+  };
+  app.decorate('oublierSession', (id: string) => sessions.delete(id));
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -93,9 +113,7 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
     if (!request.url.startsWith('/api/') || request.url.startsWith('/api/docs')) return;
     const acces = request.routeOptions.config.acces;
     const id = request.cookies[COOKIE_SESSION];
-    if (id) {
-      request.session = await lireSession(options.base.db, id);
-    }
+    if (id) request.session = await sessionEnCache(id);
     if (acces === 'public') return;
     if (!request.session) throw new NonAuthentifie();
     if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method) && !csrfValide(request.session, request.headers['x-csrf-token'] as string | undefined)) {
@@ -103,6 +121,11 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
     }
     if (acces === 'connecte') return;
     if (!acces || !acces.includes(request.session.acteur.role)) throw new Interdit('accès refusé pour votre rôle');
+  });
+
+  // A write answered (committed or not): cached reads must look at the data version again.
+  app.addHook('onResponse', async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') oublierVersion();
   });
 
   await app.register(async (api) => enregistrerRoutes(api.withTypeProvider<ZodTypeProvider>(), options), { prefix: '/api' });
