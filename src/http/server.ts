@@ -110,7 +110,7 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
   // Deny by default: a route without an `acces` declaration answers 403 to everyone. Runs on
   // request, before the body is even parsed: an unauthorised caller learns nothing from validation.
   app.addHook('onRequest', async (request: FastifyRequest) => {
-    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/docs')) return;
+    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/docs') || request.is404) return;
     const acces = request.routeOptions.config.acces;
     const id = request.cookies[COOKIE_SESSION];
     if (id) request.session = await sessionEnCache(id);
