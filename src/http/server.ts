@@ -132,10 +132,13 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
   if (options.oidc) await app.register(async (api) => enregistrerOidc(api, options), { prefix: '/api' });
 
   if (options.webDist && existsSync(resolve(options.webDist, 'index.html'))) {
-    await app.register(fastifyStatic, { root: resolve(options.webDist), wildcard: false });
+    // Files are looked up at request time (a rebuilt web app is served without a restart); a path
+    // of the single-page app (no file extension) gets index.html, a missing file a 404.
+    await app.register(fastifyStatic, { root: resolve(options.webDist), wildcard: true });
     app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api')) return reply.sendFile('index.html');
-      return reply.status(404).send({ erreur: 'INTROUVABLE', message: `aucune route ${request.method} ${request.url.split('?')[0]}` });
+      const chemin = request.url.split('?')[0]!;
+      if (request.method === 'GET' && !chemin.startsWith('/api') && !/\.[a-z0-9]+$/i.test(chemin)) return reply.sendFile('index.html');
+      return reply.status(404).send({ erreur: 'INTROUVABLE', message: `aucune route ${request.method} ${chemin}` });
     });
   } else {
     app.setNotFoundHandler((request, reply) =>

@@ -1,0 +1,199 @@
+/**
+ * The only way the front end talks to the server: `fetch` on the same origin, JSON in and out,
+ * the session's CSRF token on every state-changing request, and the server's error JSON
+ * ({erreur, message, problemes?}) turned into a thrown `ErreurApi`.
+ */
+import type { z } from 'zod';
+import type {
+  AccueilApi,
+  logementSchema,
+  nouvelleOrganisationSchema,
+  nouvelUtilisateurSchema,
+  organisationSchema,
+  pageLocationsSchema,
+  pageLogementsSchema,
+  SessionApi,
+  utilisateurSchema,
+  verificationAuditSchema,
+} from '../../src/contracts/api.ts';
+
+export type { AccueilApi, LigneConventionApi, LocationApi, SessionApi } from '../../src/contracts/api.ts';
+
+/** A problem on one field of a refused request (`chemin` is the field's path, e.g. "email"). */
+export interface Probleme {
+  chemin: string;
+  message: string;
+}
+
+/** An error answered by the server (or the network), with its French message. */
+export class ErreurApi extends Error {
+  override readonly name = 'ErreurApi';
+  constructor(
+    /** HTTP status; 0 when the server could not be reached. */
+    readonly statut: number,
+    /** The server's error code (NON_AUTHENTIFIE, INTERDIT, CONFLIT, VALIDATION…). */
+    readonly code: string,
+    message: string,
+    readonly problemes: Probleme[] = [],
+  ) {
+    super(message);
+  }
+
+  /** The message of the problem on one field of the request's body ("email" matches "corps.email"). */
+  probleme(champ: string): string | undefined {
+    return this.problemes.find((p) => {
+      const chemin = cheminDansLeCorps(p.chemin);
+      return chemin === champ || chemin.startsWith(`${champ}.`);
+    })?.message;
+  }
+}
+
+/** "corps.email" → "email": the server prefixes a field's path with the part of the request. */
+export function cheminDansLeCorps(chemin: string): string {
+  return chemin.replace(/^(corps|body)\./, '');
+}
+
+let jetonCsrf: string | null = null;
+
+/** Remembers the CSRF token of the current session (null after signing out). */
+export function retenirCsrf(jeton: string | null): void {
+  jetonCsrf = jeton;
+}
+
+const MESSAGES_STATUT: Record<number, string> = {
+  400: 'La demande est incorrecte.',
+  401: 'Votre session a expiré : reconnectez-vous.',
+  403: 'Votre rôle ne permet pas cette action.',
+  404: 'Élément introuvable.',
+  409: 'Quelqu’un a modifié cet élément avant vous : rechargez la page puis recommencez.',
+  422: 'Certaines informations sont invalides.',
+  429: 'Trop de tentatives : patientez une minute avant de réessayer.',
+};
+
+function messageParDefaut(statut: number): string {
+  return MESSAGES_STATUT[statut] ?? (statut >= 500 ? 'Le serveur a rencontré une erreur : réessayez dans un instant.' : `Erreur inattendue (${statut}).`);
+}
+
+function estObjet(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+async function versErreur(reponse: Response): Promise<ErreurApi> {
+  let corps: unknown = null;
+  try {
+    corps = await reponse.json();
+  } catch {
+    // not JSON (a proxy's page, an empty body): the status says enough
+  }
+  if (estObjet(corps) && typeof corps.message === 'string') {
+    const problemes = Array.isArray(corps.problemes)
+      ? corps.problemes.filter((p): p is Probleme => estObjet(p) && typeof p.chemin === 'string' && typeof p.message === 'string')
+      : [];
+    const code = typeof corps.erreur === 'string' ? corps.erreur : `HTTP_${reponse.status}`;
+    // 429 from the rate limiter may carry an English message: keep ours.
+    const message = reponse.status === 429 ? messageParDefaut(429) : corps.message;
+    return new ErreurApi(reponse.status, code, message, problemes);
+  }
+  return new ErreurApi(reponse.status, `HTTP_${reponse.status}`, messageParDefaut(reponse.status));
+}
+
+type Methode = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface OptionsRequete {
+  corps?: unknown;
+  /** The sign-in request carries no CSRF token (there is no session yet). */
+  sansCsrf?: boolean;
+  signal?: AbortSignal | undefined;
+}
+
+/** One request to the API; resolves with the JSON answer (undefined for 204). */
+export async function requete<T>(methode: Methode, chemin: string, options: OptionsRequete = {}): Promise<T> {
+  const entetes: Record<string, string> = { accept: 'application/json' };
+  if (options.corps !== undefined) entetes['content-type'] = 'application/json';
+  if (methode !== 'GET' && !options.sansCsrf && jetonCsrf) entetes['x-csrf-token'] = jetonCsrf;
+  let reponse: Response;
+  try {
+    reponse = await fetch(chemin, {
+      method: methode,
+      headers: entetes,
+      credentials: 'same-origin',
+      body: options.corps === undefined ? null : JSON.stringify(options.corps),
+      signal: options.signal ?? null,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ErreurApi(0, 'RESEAU', 'Le serveur est injoignable : vérifiez votre connexion puis réessayez.');
+  }
+  if (!reponse.ok) throw await versErreur(reponse);
+  if (reponse.status === 204) return undefined as T;
+  return (await reponse.json()) as T;
+}
+
+/** Builds "/api/x?a=1&b=2", leaving out empty values. */
+export function avecParametres(chemin: string, parametres: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [cle, valeur] of Object.entries(parametres)) if (valeur !== undefined && valeur !== null && valeur !== '') q.set(cle, String(valeur));
+  const s = q.toString();
+  return s ? `${chemin}?${s}` : chemin;
+}
+
+// ——— The calls the pages make ———
+
+export type Logement = z.infer<typeof logementSchema>;
+export type PageLogements = z.infer<typeof pageLogementsSchema>;
+export type PageLocations = z.infer<typeof pageLocationsSchema>;
+export type Organisation = z.infer<typeof organisationSchema>;
+export type Utilisateur = z.infer<typeof utilisateurSchema>;
+export type NouvelleOrganisation = z.input<typeof nouvelleOrganisationSchema>;
+export type NouvelUtilisateur = z.input<typeof nouvelUtilisateurSchema>;
+export type VerificationAudit = z.infer<typeof verificationAuditSchema>;
+
+/** The signed-in session, or null when nobody is signed in (401). */
+export async function lireSession(signal?: AbortSignal): Promise<SessionApi | null> {
+  try {
+    const s = await requete<SessionApi>('GET', '/api/session', { signal });
+    retenirCsrf(s.csrf);
+    return s;
+  } catch (e) {
+    if (e instanceof ErreurApi && e.statut === 401) {
+      retenirCsrf(null);
+      return null;
+    }
+    throw e;
+  }
+}
+
+export async function seConnecter(email: string, motDePasse: string): Promise<SessionApi> {
+  const s = await requete<SessionApi>('POST', '/api/session', { corps: { email, motDePasse }, sansCsrf: true });
+  retenirCsrf(s.csrf);
+  return s;
+}
+
+export async function seDeconnecter(): Promise<void> {
+  try {
+    await requete<undefined>('DELETE', '/api/session');
+  } finally {
+    retenirCsrf(null);
+  }
+}
+
+export const lireAccueil = (annee: number | undefined, signal?: AbortSignal) => requete<AccueilApi>('GET', avecParametres('/api/accueil', { annee }), { signal });
+
+export const lireLogements = (p: { page: number; taille: number; commune?: string | undefined }, signal?: AbortSignal) =>
+  requete<PageLogements>('GET', avecParametres('/api/logements', p), { signal });
+
+export const lireLocations = (p: { page: number; taille: number; etat?: string | undefined; annee?: number | undefined }, signal?: AbortSignal) =>
+  requete<PageLocations>('GET', avecParametres('/api/locations', p), { signal });
+
+/** A list answered either as an array or wrapped in an object ({organisations: […]}). */
+function liste<T>(reponse: unknown, cle: string): T[] {
+  if (Array.isArray(reponse)) return reponse as T[];
+  if (estObjet(reponse) && Array.isArray(reponse[cle])) return reponse[cle] as T[];
+  return [];
+}
+
+export const lireOrganisations = async (signal?: AbortSignal) => liste<Organisation>(await requete<unknown>('GET', '/api/admin/organisations', { signal }), 'organisations');
+export const lireUtilisateurs = async (signal?: AbortSignal) => liste<Utilisateur>(await requete<unknown>('GET', '/api/admin/utilisateurs', { signal }), 'utilisateurs');
+export const creerOrganisation = (o: NouvelleOrganisation) => requete<Organisation>('POST', '/api/admin/organisations', { corps: o });
+export const verifierAudit = (signal?: AbortSignal) => requete<VerificationAudit>('GET', '/api/audit/verification', { signal });
+export const creerUtilisateur = (u: NouvelUtilisateur) => requete<Utilisateur>('POST', '/api/admin/utilisateurs', { corps: u });

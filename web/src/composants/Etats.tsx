@@ -1,0 +1,47 @@
+/** Loading, error and empty states, written in French and announced to screen readers. */
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import type { ReactNode } from 'react';
+import { ErreurApi } from '../api.ts';
+
+export function Chargement({ quoi }: { quoi: string }) {
+  return (
+    <p role="status" className="flux-chargement">
+      <span className="fr-icon-refresh-line flux-chargement__icone" aria-hidden="true" /> Chargement de {quoi}…
+    </p>
+  );
+}
+
+export function messageErreur(erreur: unknown): string {
+  if (erreur instanceof ErreurApi) return erreur.message;
+  return 'Une erreur inattendue est survenue : rechargez la page.';
+}
+
+export function ErreurChargement({ erreur, quoi, reessayer }: { erreur: unknown; quoi: string; reessayer?: () => void }) {
+  const interdit = erreur instanceof ErreurApi && erreur.statut === 403;
+  return (
+    <Alert
+      severity={interdit ? 'warning' : 'error'}
+      as="h2"
+      title={interdit ? `Vous n’avez pas accès à ${quoi}` : `Impossible de charger ${quoi}`}
+      description={
+        <>
+          {messageErreur(erreur)}
+          {reessayer && !interdit ? (
+            <>
+              <br />
+              <Button priority="secondary" size="small" className="fr-mt-2w" onClick={reessayer}>
+                Réessayer
+              </Button>
+            </>
+          ) : null}
+        </>
+      }
+      className="fr-mb-4w"
+    />
+  );
+}
+
+export function Vide({ children }: { children: ReactNode }) {
+  return <p className="fr-text--lg flux-vide">{children}</p>;
+}

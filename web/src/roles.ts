@@ -1,0 +1,77 @@
+/**
+ * What each role may open in the interface. The server enforces access on every request (deny by
+ * default); this table only decides what the navigation offers and which pages explain, in French,
+ * that they are not for this role.
+ */
+import type { SessionApi } from './api.ts';
+
+export type Role = SessionApi['role'];
+
+export const LIBELLES_ROLE: Record<Role, string> = {
+  agent_bailleur: 'Agent de bailleur',
+  agent_reservataire: 'Agent de réservataire',
+  pilote_etat: 'Pilote de l’État (DDETS)',
+  lecteur_epci: 'Lecteur EPCI',
+  administrateur: 'Administrateur',
+};
+
+export type Rubrique = 'accueil' | 'logements' | 'locations' | 'administration';
+
+export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles: readonly Role[] }> = {
+  accueil: { titre: 'Accueil', chemin: '/', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci', 'administrateur'] },
+  logements: { titre: 'Logements', chemin: '/logements', roles: ['agent_bailleur', 'pilote_etat', 'lecteur_epci'] },
+  locations: { titre: 'Locations', chemin: '/locations', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
+  administration: { titre: 'Administration', chemin: '/administration', roles: ['administrateur'] },
+};
+
+export function peutOuvrir(role: Role, rubrique: Rubrique): boolean {
+  return RUBRIQUES[rubrique].roles.includes(role);
+}
+
+/** Categories of organisations, as the administration creates them. */
+export const CATEGORIES: Record<string, string> = {
+  bailleur: 'Bailleur social',
+  reservataire: 'Réservataire',
+  etat: 'Services de l’État',
+  epci: 'EPCI',
+  administration: 'Administration de la plateforme',
+};
+
+export const TYPES_RESERVATAIRE: Record<string, string> = {
+  etat: 'État (contingent préfectoral)',
+  action_logement: 'Action Logement',
+  commune: 'Commune',
+  epci: 'EPCI',
+  ept: 'EPT',
+  departement: 'Département',
+  region: 'Région',
+  employeur: 'Employeur',
+  organisme_desinteresse: 'Organisme à caractère désintéressé',
+  bailleur: 'Part propre du bailleur',
+};
+
+/** The states of a letting (`EtatLocation`), in French, with the DSFR badge severity that goes with them. */
+export const ETATS_LOCATION: Record<string, { libelle: string; severite?: 'success' | 'error' | 'info' | 'warning' | 'new' }> = {
+  liberee: { libelle: 'Libérée', severite: 'new' },
+  orientee: { libelle: 'Orientée', severite: 'info' },
+  candidats: { libelle: 'Candidats proposés', severite: 'info' },
+  decision_cal: { libelle: 'Décision de la CAL', severite: 'warning' },
+  bail_signe: { libelle: 'Bail signé', severite: 'success' },
+  refus: { libelle: 'Refus', severite: 'error' },
+  sans_candidat: { libelle: 'Sans candidat', severite: 'error' },
+  exclue: { libelle: 'Exclue du flux' },
+};
+
+export const EXCLUSIONS: Record<string, string> = {
+  mutation_interne: 'Mutation interne',
+  relogement_anru: 'Relogement ANRU',
+  relogement_orcod: 'Relogement ORCOD',
+  relogement_insalubrite: 'Relogement (insalubrité)',
+  relogement_vente: 'Relogement (vente HLM)',
+};
+
+export const HORS_FLUX: Record<string, string> = {
+  defense: 'Défense',
+  securite_interieure: 'Sécurité intérieure',
+  eps: 'Établissement public de santé',
+};

@@ -1,0 +1,33 @@
+/** The pages and who may open them. */
+import { createBrowserRouter } from 'react-router';
+import { Cadre } from './composants/Cadre.tsx';
+import { ErreurRoute } from './composants/ErreurRoute.tsx';
+import { Protege, Reserve } from './composants/Protege.tsx';
+import { Accessibilite } from './pages/Accessibilite.tsx';
+import { Accueil } from './pages/Accueil.tsx';
+import { Administration } from './pages/Administration.tsx';
+import { Connexion } from './pages/Connexion.tsx';
+import { Introuvable } from './pages/Introuvable.tsx';
+import { Locations } from './pages/Locations.tsx';
+import { Logements } from './pages/Logements.tsx';
+
+export const routeur = createBrowserRouter([
+  {
+    element: <Cadre />,
+    errorElement: <ErreurRoute />,
+    children: [
+      { path: 'connexion', element: <Connexion /> },
+      { path: 'accessibilite', element: <Accessibilite /> },
+      {
+        element: <Protege />,
+        children: [
+          { index: true, element: <Accueil /> },
+          { path: 'logements', element: <Reserve rubrique="logements"><Logements /></Reserve> },
+          { path: 'locations', element: <Reserve rubrique="locations"><Locations /></Reserve> },
+          { path: 'administration', element: <Reserve rubrique="administration"><Administration /></Reserve> },
+        ],
+      },
+      { path: '*', element: <Introuvable /> },
+    ],
+  },
+]);
