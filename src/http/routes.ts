@@ -47,8 +47,10 @@ function json(reply: FastifyReply, texte: string): FastifyReply {
 }
 
 /** The current year in Europe/Paris. */
+const FORMAT_ANNEE_PARIS = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric' });
+
 export function anneeCourante(maintenant = new Date()): number {
-  return Number(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric' }).format(maintenant));
+  return Number(FORMAT_ANNEE_PARIS.format(maintenant));
 }
 
 export async function enregistrerRoutes(api: FastifyInstance & { withTypeProvider: () => FastifyInstance }, options: OptionsServeur): Promise<void> {
