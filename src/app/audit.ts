@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import { asc, desc, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { evenementsAudit } from '../db/schema.ts';
-import type { Acteur } from './roles.ts';
 
 export const HASH_ORIGINE = '0'.repeat(64);
 
@@ -45,7 +44,7 @@ const VERROU_AUDIT = 7_201_202;
 
 export async function journaliser(
   tx: Tx,
-  acteur: Pick<Acteur, 'utilisateurId' | 'organisationId'> | null,
+  acteur: { utilisateurId: string | null; organisationId: string | null } | null,
   evenement: { action: string; cibleType: string; cibleId: string; avant?: unknown; apres?: unknown; motif?: string | null },
   maintenant: Date = new Date(),
 ): Promise<void> {

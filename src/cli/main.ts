@@ -54,6 +54,84 @@ async function auditVerify(dossier: string, io: Sorties): Promise<number> {
   }
 }
 
+interface OptionsImportRplsCli {
+  bailleur: string;
+  validesSeulement?: boolean;
+  json?: boolean;
+  departement?: string;
+  erreurs?: string;
+  data: string;
+}
+
+/** How many of the rejected rows' problems are printed (the error file has them all). */
+const PROBLEMES_AFFICHES = 20;
+
+async function importRpls(fichier: string, options: OptionsImportRplsCli, io: Sorties): Promise<number> {
+  const { writeFile } = await import('node:fs/promises');
+  const { basename, dirname, extname, join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { ouvrirBase } = await import('../db/client.ts');
+  const { importerRpls, resumeImportFrancais, sourceFichier } = await import('../import/rpls-import.ts');
+  let source: Awaited<ReturnType<typeof sourceFichier>>;
+  try {
+    source = await sourceFichier(fichier);
+  } catch (err) {
+    io.err(`${fichier}: fichier illisible (${(err as NodeJS.ErrnoException).code ?? 'erreur'})\n`);
+    return EXIT_ENTREE_INVALIDE;
+  }
+  // A progress line on stderr, only on a terminal, rewritten in place at most five times a second.
+  const tty = io === sortiesStandard && process.stderr.isTTY === true;
+  let derniere = 0;
+  const surProgression = tty
+    ? (lus: number, total: number | null) => {
+        const maintenant = Date.now();
+        if (maintenant - derniere < 200 && lus !== total) return;
+        derniere = maintenant;
+        const part = total ? ` ${Math.floor((lus / total) * 100)} %` : '';
+        io.err(`\rLecture du fichier RPLS :${part} (${(lus / 1e6).toFixed(1)} Mo)`);
+      }
+    : undefined;
+  const base = await ouvrirBase({ url: process.env.DATABASE_URL, dossier: options.data });
+  try {
+    await base.migrer();
+    let r;
+    try {
+      r = await importerRpls(base.db, source, {
+        siren: options.bailleur,
+        valideSeulement: options.validesSeulement,
+        departement: options.departement,
+        surProgression,
+      });
+    } catch (err) {
+      if (tty) io.err('\r\x1b[K');
+      if (!(err instanceof DonneesInvalides)) throw err;
+      // The file's problems read like the rejected rows': « ligne 1, colonne DEPCOM : … ».
+      for (const p of err.problemes) io.err(`${p.chemin} : ${p.message}\n`);
+      return EXIT_ENTREE_INVALIDE;
+    }
+    if (tty) io.err('\r\x1b[K');
+    if (r.erreurs !== null) {
+      let chemin = options.erreurs ?? join(dirname(fichier), `${basename(fichier, extname(fichier))}.erreurs.csv`);
+      try {
+        await writeFile(chemin, r.erreurs, 'utf8');
+      } catch {
+        chemin = join(tmpdir(), `${basename(fichier, extname(fichier))}.erreurs.csv`);
+        await writeFile(chemin, r.erreurs, 'utf8');
+      }
+      r.resume.fichierErreurs = chemin;
+    }
+    if (options.json) io.out(`${JSON.stringify(r.resume, null, 2)}\n`);
+    else io.out(`${resumeImportFrancais(r.resume)}\n`);
+    if (r.resume.importe) return 0;
+    for (const p of r.problemes.slice(0, PROBLEMES_AFFICHES)) io.err(`${p.chemin} : ${p.message}\n`);
+    if (r.problemes.length > PROBLEMES_AFFICHES) io.err(`… et ${r.problemes.length - PROBLEMES_AFFICHES} autres problèmes\n`);
+    io.err(`${r.resume.rejetes} ligne(s) rejetée(s), rien n’a été importé ; fichier d’erreurs : ${r.resume.fichierErreurs}\n`);
+    return EXIT_ENTREE_INVALIDE;
+  } finally {
+    await base.fermer();
+  }
+}
+
 /** Runs the CLI with these arguments; resolves to the exit status. */
 export async function main(argv: string[], io: Sorties = sortiesStandard): Promise<number> {
   let code = 0;
@@ -79,6 +157,23 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     .option('--data <dossier>', 'dossier PGlite', process.env.FLUX_DATA_DIR ?? 'data/flux')
     .action(async (options: { data: string }) => {
       code = await auditVerify(options.data, io);
+    });
+  program
+    .command('import')
+    .description('Imports de données de référence')
+    .command('rpls')
+    .description(
+      'Importe le fichier RPLS d’un bailleur (logement par logement, format SDES) : tout ou rien, fichier d’erreurs sinon (base DATABASE_URL, sinon ./data/flux)',
+    )
+    .argument('<fichier>', 'fichier RPLS CSV (« ; » ou « , », UTF-8 ou Latin-1)')
+    .requiredOption('--bailleur <siren>', 'SIREN du bailleur (organisation de catégorie « bailleur »)')
+    .option('--valides-seulement', 'importe les lignes valides même si d’autres sont rejetées')
+    .option('--departement <dd>', 'n’importe que les logements de ce département')
+    .option('--erreurs <fichier>', 'chemin du fichier d’erreurs (défaut : FICHIER.erreurs.csv à côté du fichier)')
+    .option('--json', 'résumé JSON')
+    .option('--data <dossier>', 'dossier PGlite', process.env.FLUX_DATA_DIR ?? 'data/flux')
+    .action(async (fichier: string, options: OptionsImportRplsCli) => {
+      code = await importRpls(fichier, options, io);
     });
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -128,12 +128,49 @@ export const logements = pgTable(
     construction: integer('construction').notNull(),
     individuel: boolean('individuel').notNull().default(false),
     horsFlux: text('hors_flux'),
+    /** From the RPLS import (src/import/rpls.ts): habitable surface (m²), SURFHAB. */
+    surface: numeric('surface', { precision: 8, scale: 2 }),
+    /** Monthly rent in principal (€), LOYERPRINC; null when absent or "sans objet" (9999). */
+    loyer: numeric('loyer', { precision: 9, scale: 2 }),
+    /** DPE energy class A–G, DPEENERGIE. */
+    dpe: text('dpe'),
+    /** APL convention (CONV, else derived from NUMCONV/DATCONV); null when the file says nothing. */
+    conventionne: boolean('conventionne'),
+    numeroConvention: text('numero_convention'),
+    dateConvention: date('date_convention'),
+    /** Street address as in the RPLS file (number, street, postcode, commune). */
+    adresse: text('adresse'),
+    /** The RPLS FINAN code the `financement` category was mapped from (src/import/financement-rpls.ts). */
+    codeFinancement: text('code_financement'),
+    /** The RPLS import that last created or changed the unit. */
+    importRplsId: text('import_rpls_id').references(() => importsRpls.id),
+    /** Set when the unit was absent from an RPLS import of its bailleur (never deleted); null when present. */
+    absentRplsDepuis: text('absent_rpls_depuis').references(() => importsRpls.id),
   },
   (t) => [
     uniqueIndex('logements_bailleur_rpls').on(t.bailleurId, t.rpls),
     index('logements_bailleur_departement').on(t.bailleurId, t.departement),
     index('logements_commune').on(t.commune),
   ],
+);
+
+/** One RPLS file imported for a bailleur (`flux import rpls`): its scope, its fingerprint and its summary. */
+export const importsRpls = pgTable(
+  'imports_rpls',
+  {
+    id: text('id').primaryKey(),
+    bailleurId: text('bailleur_id')
+      .notNull()
+      .references(() => organisations.id),
+    /** The département the import was restricted to (`--departement`), null for the whole file. */
+    departement: text('departement'),
+    fichier: text('fichier').notNull(),
+    /** SHA-256 of the file's bytes. */
+    empreinte: text('empreinte').notNull(),
+    importeLe: timestamp('importe_le', { withTimezone: true }).notNull().defaultNow(),
+    resume: jsonb('resume').notNull(),
+  },
+  (t) => [index('imports_rpls_bailleur').on(t.bailleurId, t.importeLe)],
 );
 
 /** One convention per bailleur × réservataire × département (CCH R.441-5 I). */
