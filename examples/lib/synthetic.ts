@@ -11,6 +11,45 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
+import {
+  MOTIFS_ORIENTATION_MULTIPLE,
+  PARTS_EXCLUSION,
+  PARTS_FINANCEMENT,
+  PART_ATTRIBUTION,
+  PART_BAIL_APRES_ATTRIBUTION,
+  PART_CANDIDATS,
+  PART_ORIENTATION_FORCEE,
+  PART_ORIENTATION_MULTIPLE,
+  PART_PRIORITAIRE,
+  PART_QUARTILE1,
+  PART_RELOGEMENT_ANRU,
+  PART_UN_SEUL_CANDIDAT,
+  Rng,
+  exclusionOf,
+  financementOf,
+  hashSeed,
+} from '../../src/seed/synthetic.ts';
+
+// The seeded PRNG and the synthetic shares are the product's (src/seed/synthetic.ts, also used by
+// the demo département), so the examples and the demo draw from the same rules.
+export {
+  MOTIFS_ORIENTATION_MULTIPLE,
+  PARTS_EXCLUSION,
+  PARTS_FINANCEMENT,
+  PART_ATTRIBUTION,
+  PART_BAIL_APRES_ATTRIBUTION,
+  PART_CANDIDATS,
+  PART_ORIENTATION_FORCEE,
+  PART_ORIENTATION_MULTIPLE,
+  PART_PRIORITAIRE,
+  PART_QUARTILE1,
+  PART_RELOGEMENT_ANRU,
+  PART_UN_SEUL_CANDIDAT,
+  Rng,
+  exclusionOf,
+  financementOf,
+  hashSeed,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Scenario types, as written to the file (see ../../shared/design/scenario-format.md).
@@ -87,79 +126,6 @@ export interface Scenario {
   reservataires: Reservataire[];
   conventions: Convention[];
   evenements: Evenement[];
-}
-
-// ---------------------------------------------------------------------------------------------
-// Seeded randomness
-
-/** mulberry32: a small 32-bit PRNG, good enough for test data and identical on every platform. */
-export class Rng {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** A float in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** An integer in [min, max], both included. */
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    const item = items[Math.floor(this.next() * items.length)];
-    if (item === undefined) throw new Error('pick : liste vide');
-    return item;
-  }
-
-  /** A key drawn with the given weights (they need not sum to 1). */
-  weighted<K extends string>(weights: Readonly<Partial<Record<K, number>>>): K {
-    const entries = Object.entries(weights) as [K, number][];
-    const total = entries.reduce((s, [, w]) => s + w, 0);
-    let u = this.next() * total;
-    for (const [key, w] of entries) {
-      if (u < w) return key;
-      u -= w;
-    }
-    const last = entries[entries.length - 1];
-    if (last === undefined) throw new Error('weighted : aucun poids');
-    return last[0];
-  }
-
-  /** `k` distinct indices of [0, n), in draw order (partial Fisher–Yates). */
-  sample(n: number, k: number): number[] {
-    const idx = Array.from({ length: n }, (_, i) => i);
-    const m = Math.min(k, n);
-    for (let i = 0; i < m; i++) {
-      const j = i + Math.floor(this.next() * (n - i));
-      const a = idx[i]!;
-      idx[i] = idx[j]!;
-      idx[j] = a;
-    }
-    return idx.slice(0, m);
-  }
-}
-
-/** FNV-1a hash of a string, to derive independent seeds (e.g. one per département). */
-export function hashSeed(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,29 +356,6 @@ export function qpvCodeOf(depcom: string): string {
 }
 
 /**
- * Financing shares by construction period. RPLS aggregates carry no financing, so these are
- * APPROXIMATIONS, orders of magnitude of the national stock by "financement initial" (SDES, "Le
- * parc locatif social au 1er janvier 2019": roughly 80 % HLM/O-PLA-PLUS, 5–7 % PLAI, 6–8 % PLS,
- * ~2 % PLI, the rest other) and of the agréments of the 2010s (SISAL: about 30 % PLAI, 45 % PLUS,
- * 25 % PLS). They respect the dates of the products: PLAI exists since 1990 (PLA-I), PLS since
- * 1977 as PLA-CFF/PPLS, PLI since 1987. Stock built before 1977 is HLM-O, counted as "PLUS"
- * (same rent ceilings family) or "AUTRE" (ILN, PSR, PLR…).
- */
-export const PARTS_FINANCEMENT: readonly { avant: number; parts: Partial<Record<Financement, number>> }[] = [
-  { avant: 1977, parts: { PLUS: 0.9, AUTRE: 0.1 } },
-  { avant: 1987, parts: { PLUS: 0.88, PLS: 0.05, AUTRE: 0.07 } },
-  { avant: 1990, parts: { PLUS: 0.85, PLS: 0.05, PLI: 0.04, AUTRE: 0.06 } },
-  { avant: 2000, parts: { PLUS: 0.8, PLAI: 0.06, PLS: 0.06, PLI: 0.04, AUTRE: 0.04 } },
-  { avant: 2010, parts: { PLUS: 0.7, PLAI: 0.1, PLS: 0.13, PLI: 0.04, AUTRE: 0.03 } },
-  { avant: Infinity, parts: { PLUS: 0.52, PLAI: 0.24, PLS: 0.2, PLI: 0.02, AUTRE: 0.02 } },
-];
-
-export function financementOf(construction: number, rng: Rng): Financement {
-  const period = PARTS_FINANCEMENT.find((p) => construction < p.avant) ?? PARTS_FINANCEMENT[PARTS_FINANCEMENT.length - 1]!;
-  return rng.weighted(period.parts);
-}
-
-/**
  * Systematic proportional sampling of a sequence of counts: keeps `fraction` of the units with a
  * seeded random start, so that any run of rows (a commune, a construction period) keeps its share
  * to within one unit. Returns the number of units kept from each row.
@@ -478,30 +421,6 @@ export class Calendrier {
 // ---------------------------------------------------------------------------------------------
 // Events. All probabilities below are synthetic orders of magnitude, not measured data.
 
-/** Exclusions from the flow among liberations (≈ 12 % in all). */
-export const PARTS_EXCLUSION: Readonly<Record<Exclusion | 'aucune', number>> = {
-  aucune: 0.88,
-  mutation_interne: 0.09,
-  relogement_anru: 0.02,
-  relogement_insalubrite: 0.0045,
-  relogement_vente: 0.004,
-  relogement_orcod: 0.0015,
-};
-export const PART_ORIENTATION_FORCEE = 0.01;
-export const PART_ORIENTATION_MULTIPLE = 0.02;
-export const PART_CANDIDATS = 0.9;
-export const PART_UN_SEUL_CANDIDAT = 0.08;
-export const PART_ATTRIBUTION = 0.85;
-export const PART_BAIL_APRES_ATTRIBUTION = 0.9;
-export const PART_QUARTILE1 = 0.27;
-export const PART_PRIORITAIRE = 0.3;
-export const PART_RELOGEMENT_ANRU = 0.02;
-
-export function exclusionOf(rng: Rng): Exclusion | null {
-  const e = rng.weighted(PARTS_EXCLUSION);
-  return e === 'aucune' ? null : e;
-}
-
 /** French reasons for a forced orientation, by type of réservataire. */
 export const MOTIFS_ORIENTATION_FORCEE: Readonly<Record<TypeReservataire, readonly string[]>> = {
   etat: ['Ménage reconnu prioritaire et urgent (DALO) à reloger sans délai', 'Sortie d’hébergement demandée par le SIAO'],
@@ -510,12 +429,6 @@ export const MOTIFS_ORIENTATION_FORCEE: Readonly<Record<TypeReservataire, readon
   epci: ['Relogement demandé par l’intercommunalité (opération d’aménagement)'],
   departement: ['Jeune sortant de l’aide sociale à l’enfance, demande du département'],
 };
-
-export const MOTIFS_ORIENTATION_MULTIPLE: readonly string[] = [
-  'Logement peu demandé : proposé à plusieurs réservataires',
-  'Vacance prolongée, mise en commun pour accélérer la relocation',
-  'Grand logement : mise en commun pour trouver un ménage adapté',
-];
 
 /** An event with its day, before dates are written. */
 export interface EvenementDate {
