@@ -11,7 +11,7 @@ import type { Tx } from '../db/client.ts';
 import { baux, candidatures, conventions, decisionsCal, evenementsFlux, locations, logements } from '../db/schema.ts';
 import type { LocationApi, TransitionApi } from '../contracts/api.ts';
 import type { Orientation } from '../domain/engine.ts';
-import { ETATS_FINAUX, transiter, type EtatLocation, type Transition } from '../domain/lifecycle.ts';
+import { transiter, type EtatLocation, type Transition } from '../domain/lifecycle.ts';
 import { BAILLEUR, type Evenement, type Exclusion } from '../domain/types.ts';
 import { resultatAnnee, type CleAnnee } from './annee.ts';
 import { journaliser } from './audit.ts';
@@ -57,12 +57,13 @@ export async function listerLocations(tx: Tx, acteur: Acteur, q: { page: number;
   return { total: total?.n ?? 0, page: q.page, locations: rows.map((r) => versApi(r.l, r)) };
 }
 
-export async function lireLocation(tx: Tx, acteur: Acteur, id: string): Promise<LocationApi> {
+/** A vacancy the actor may see (404 otherwise, whether it exists or not). */
+export async function lireLocation(tx: Tx, acteur: Acteur | null, id: string): Promise<LocationApi> {
   const [r] = await tx
     .select({ l: locations, commune: logements.commune, typologie: logements.typologie })
     .from(locations)
     .innerJoin(logements, eq(logements.id, locations.logementId))
-    .where(and(eq(locations.id, id), porteeLocations(acteur)));
+    .where(and(eq(locations.id, id), acteur ? porteeLocations(acteur) : undefined));
   if (!r) throw new Introuvable(`vacance ${id} introuvable`);
   return versApi(r.l, r);
 }
@@ -129,7 +130,7 @@ export async function declarerVacance(
       .set({ etat: 'orientee', ligne: o.reservataire, reservataireId: ligneVersOrganisation(o.reservataire), motif: o.motif, majLe: new Date() })
       .where(eq(locations.id, id));
   }
-  const apres = await lireLocation(tx, { ...acteur }, id);
+  const apres = await lireLocation(tx, null, id);
   await journaliser(tx, acteur, { action: 'vacance.declarer', cibleType: 'location', cibleId: id, avant: null, apres });
   return apres;
 }
@@ -166,7 +167,8 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
   if (maj.length === 0) throw new Conflit('la vacance vient d’être modifiée par quelqu’un d’autre ; rechargez la page');
   const cle: CleAnnee = { bailleurId: loc.bailleurId, departement: loc.departement, annee: loc.annee };
   await verrouillerAnnee(tx, cle);
-  const avant = await lireLocation(tx, acteur, id).then((l) => ({ ...l, etat }));
+  // Before/after for the audit trail, read whatever the actor's scope (it may change with the action).
+  const avant = await lireLocation(tx, null, id).then((l) => ({ ...l, etat, version: loc.version }));
   const base = { date: t.date, logement: loc.logementId };
   switch (t.transition) {
     case 'orienter':
@@ -217,7 +219,7 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
       .set({ ligne: o.reservataire, reservataireId: ligneVersOrganisation(o.reservataire), pool: o.pool ?? null, forcee: o.forcee, motif: o.motif })
       .where(eq(locations.id, id));
   }
-  const apres = await lireLocation(tx, acteur.role === 'agent_reservataire' ? { ...acteur, role: 'pilote_etat', departement: loc.departement } : acteur, id);
+  const apres = await lireLocation(tx, null, id);
   await journaliser(tx, acteur, {
     action: `vacance.${t.transition}`,
     cibleType: 'location',
@@ -247,4 +249,3 @@ async function verifierConventions(tx: Tx, loc: LigneLocation, reservataires: st
   }
 }
 
-export { ETATS_FINAUX };
