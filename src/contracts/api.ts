@@ -205,3 +205,34 @@ export const nouvelUtilisateurSchema = z.strictObject({
   organisationId: z.string().min(1),
   role: z.enum(ROLES_API),
 });
+
+/** GET /api/patrimoine/qualite(.xlsx): the bailleur (required for the State pilot) and the lettings' year (default: the previous year). */
+export const qualiteQuerySchema = z.strictObject({
+  bailleur: z.string().min(1).max(200).optional(),
+  annee: z.coerce.number().int().min(2000).max(2100).optional(),
+});
+
+export const controleQualiteSchema = z.object({
+  code: z.string(),
+  libelle: z.string(),
+  gravite: z.enum(['erreur', 'avertissement']),
+  nombre: z.number(),
+  /** Up to 20 unit ids. */
+  exemples: z.array(z.string()),
+});
+
+export const rapportQualiteSchema = z.object({
+  bailleur: z.object({ id: z.string(), nom: z.string() }),
+  totalLogements: z.number(),
+  controles: z.array(controleQualiteSchema),
+  indicateurs: z.object({
+    partAttributionsReservataireConnu: z.object({
+      realise: z.number().nullable(),
+      numerateur: z.number(),
+      denominateur: z.number(),
+      annee: z.number(),
+      reference: z.string(),
+    }),
+  }),
+});
+export type RapportQualiteApi = z.infer<typeof rapportQualiteSchema>;

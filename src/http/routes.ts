@@ -8,6 +8,7 @@ import { verifierAudit } from '../app/audit.ts';
 import { connecter, deconnecter, DUREE_SESSION_MS, type SessionOuverte } from '../app/auth.ts';
 import { listerLogements } from '../app/logements.ts';
 import { memoiserJson } from '../app/memo.ts';
+import { lireQualite, qualiteComplete } from '../app/qualite.ts';
 import { appliquerTransition, declarerVacance, lireLocation, listerLocations } from '../app/locations.ts';
 import type { Acteur } from '../app/roles.ts';
 import {
@@ -26,11 +27,14 @@ import {
   pageLocationsSchema,
   pageLogementsSchema,
   pageQuerySchema,
+  qualiteQuerySchema,
+  rapportQualiteSchema,
   sessionSchema,
   transitionSchema,
   utilisateurSchema,
   verificationAuditSchema,
 } from '../contracts/api.ts';
+import { classeurQualite, nomFichierQualite, TYPE_XLSX } from '../reports/qualite-xlsx.ts';
 import { COOKIE_SESSION, type OptionsServeur } from './server.ts';
 
 const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema, 429: erreurSchema };
@@ -48,6 +52,14 @@ function json(reply: FastifyReply, texte: string): FastifyReply {
 
 /** The current year in Europe/Paris. */
 const FORMAT_ANNEE_PARIS = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric' });
+
+/** Today in Europe/Paris, as YYYY-MM-DD (file names). */
+const FORMAT_JOUR_PARIS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** `attachment` with an ASCII file name and its French (UTF-8, RFC 6266) form. */
+function pieceJointe(ascii: string, francais: string): string {
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
+}
 
 export function anneeCourante(maintenant = new Date()): number {
   return Number(FORMAT_ANNEE_PARIS.format(maintenant));
@@ -140,6 +152,50 @@ export async function enregistrerRoutes(api: FastifyInstance & { withTypeProvide
       const a = acteur(request);
       const q = request.query;
       return json(reply, await memoiserJson(db, `logements|${a.organisationId}|${a.role}|${q.page}|${q.taille}|${q.commune ?? ''}`, pageLogementsSchema, () => listerLogements(db, a, q)));
+    },
+  );
+
+  app.get(
+    '/patrimoine/qualite',
+    {
+      config: { acces: ['agent_bailleur', 'pilote_etat'] },
+      schema: {
+        tags: ['patrimoine'],
+        summary: 'Qualité des données du patrimoine d’un bailleur (contrôles et part des attributions au réservataire connu)',
+        querystring: qualiteQuerySchema,
+        response: { 200: rapportQualiteSchema, ...erreurs },
+      },
+    },
+    async (request, reply) => {
+      const a = acteur(request);
+      const q = request.query;
+      const courante = anneeCourante();
+      return json(
+        reply,
+        await memoiserJson(db, `qualite|${a.organisationId}|${a.role}|${q.bailleur ?? ''}|${q.annee ?? courante - 1}`, rapportQualiteSchema, () => db.transaction((tx) => lireQualite(tx, a, q, courante))),
+      );
+    },
+  );
+
+  app.get(
+    '/patrimoine/qualite.xlsx',
+    {
+      config: { acces: ['agent_bailleur', 'pilote_etat'] },
+      schema: {
+        tags: ['patrimoine'],
+        summary: 'Qualité des données du patrimoine d’un bailleur, au format tableur (XLSX)',
+        querystring: qualiteQuerySchema,
+        response: { 200: z.string().describe(`classeur XLSX (${TYPE_XLSX})`), ...erreurs },
+      },
+    },
+    async (request, reply) => {
+      const q = await db.transaction((tx) => qualiteComplete(tx, acteur(request), request.query, anneeCourante()));
+      const jour = FORMAT_JOUR_PARIS.format(new Date());
+      const classeur = await classeurQualite(q);
+      return reply
+        .type(TYPE_XLSX)
+        .header('content-disposition', pieceJointe(nomFichierQualite(q.rapport.bailleur.id, jour), `Qualité des données — ${q.rapport.bailleur.nom} — ${jour}.xlsx`))
+        .send(classeur as unknown as string); // a Buffer is sent as is, never serialised
     },
   );
 

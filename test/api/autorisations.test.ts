@@ -20,6 +20,8 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'GET /api/accueil': TOUS,
   'GET /api/conventions': DONNEES,
   'GET /api/logements': ['agent_bailleur', 'pilote_etat', 'lecteur_epci'],
+  'GET /api/patrimoine/qualite': ['agent_bailleur', 'pilote_etat'],
+  'GET /api/patrimoine/qualite.xlsx': ['agent_bailleur', 'pilote_etat'],
   'GET /api/locations': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'GET /api/locations/{id}': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'POST /api/locations': ['agent_bailleur'],

@@ -12,12 +12,13 @@ import type {
   organisationSchema,
   pageLocationsSchema,
   pageLogementsSchema,
+  RapportQualiteApi,
   SessionApi,
   utilisateurSchema,
   verificationAuditSchema,
 } from '../../src/contracts/api.ts';
 
-export type { AccueilApi, LigneConventionApi, LocationApi, SessionApi } from '../../src/contracts/api.ts';
+export type { AccueilApi, LigneConventionApi, LocationApi, RapportQualiteApi, SessionApi } from '../../src/contracts/api.ts';
 
 /** A problem on one field of a refused request (`chemin` is the field's path, e.g. "email"). */
 export interface Probleme {
@@ -197,3 +198,10 @@ export const lireUtilisateurs = async (signal?: AbortSignal) => liste<Utilisateu
 export const creerOrganisation = (o: NouvelleOrganisation) => requete<Organisation>('POST', '/api/admin/organisations', { corps: o });
 export const verifierAudit = (signal?: AbortSignal) => requete<VerificationAudit>('GET', '/api/audit/verification', { signal });
 export const creerUtilisateur = (u: NouvelUtilisateur) => requete<Utilisateur>('POST', '/api/admin/utilisateurs', { corps: u });
+
+/** The data-quality report of a bailleur (the State pilot names it; a bailleur gets its own). */
+export const lireQualite = (p: { bailleur?: string | undefined; annee?: number | undefined }, signal?: AbortSignal) =>
+  requete<RapportQualiteApi>('GET', avecParametres('/api/patrimoine/qualite', p), { signal });
+
+/** The address of the same report as an XLSX workbook (a plain link: the browser downloads it). */
+export const adresseQualiteXlsx = (p: { bailleur?: string | undefined; annee?: number | undefined }) => avecParametres('/api/patrimoine/qualite.xlsx', p);

@@ -10,6 +10,7 @@ import { Connexion } from './pages/Connexion.tsx';
 import { Introuvable } from './pages/Introuvable.tsx';
 import { Locations } from './pages/Locations.tsx';
 import { Logements } from './pages/Logements.tsx';
+import { Qualite } from './pages/Qualite.tsx';
 
 export const routeur = createBrowserRouter([
   {
@@ -24,6 +25,7 @@ export const routeur = createBrowserRouter([
           { index: true, element: <Accueil /> },
           { path: 'logements', element: <Reserve rubrique="logements"><Logements /></Reserve> },
           { path: 'locations', element: <Reserve rubrique="locations"><Locations /></Reserve> },
+          { path: 'qualite', element: <Reserve rubrique="qualite"><Qualite /></Reserve> },
           { path: 'administration', element: <Reserve rubrique="administration"><Administration /></Reserve> },
         ],
       },

@@ -1,0 +1,81 @@
+/**
+ * Use case "data-quality report" (issue « Patrimoine », item 3): reads a bailleur's units and its
+ * lettings of a year within the actor's scope, then runs the pure `rapportQualite`.
+ * - agent_bailleur: its own organisation only (asking for another bailleur → Interdit);
+ * - pilote_etat: a bailleur given as a parameter, its units and lettings in the pilot's département;
+ * - everyone else: Interdit.
+ */
+import { and, asc, eq } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { locations, logements, organisations } from '../db/schema.ts';
+import { DonneesInvalides } from '../domain/errors.ts';
+import { logementsParControle, rapportQualite, type CodeControle, type LogementQualite, type RapportQualite } from '../domain/qualite.ts';
+import { communeCourante } from '../import/cog.ts';
+import { Interdit, Introuvable } from './errors.ts';
+import { porteeLocations, porteeLogements } from './portee.ts';
+import type { Acteur } from './roles.ts';
+
+export interface DemandeQualite {
+  bailleur?: string | undefined;
+  /** The lettings' year; default: the year before `anneeCourante`. */
+  annee?: number | undefined;
+}
+
+export interface QualiteComplete {
+  rapport: RapportQualite;
+  /** The units read, by id, and every unit failing each control (for the XLSX's detail sheets). */
+  logements: Map<string, LogementQualite>;
+  enDefaut: Map<CodeControle, string[]>;
+}
+
+/** The bailleur whose report the actor may read, or an error. */
+async function bailleurAutorise(tx: Tx, acteur: Acteur, demande: DemandeQualite): Promise<{ id: string; nom: string }> {
+  let id: string;
+  if (acteur.role === 'agent_bailleur') {
+    id = demande.bailleur ?? acteur.organisationId;
+    if (id !== acteur.organisationId) throw new Interdit('vous ne pouvez consulter que la qualité des données de votre organisme');
+  } else if (acteur.role === 'pilote_etat') {
+    if (!acteur.departement) throw new Interdit('aucun département n’est rattaché à votre organisation');
+    if (!demande.bailleur) throw new DonneesInvalides([{ chemin: 'paramètres.bailleur', message: 'indiquez le bailleur (bailleur=identifiant)' }]);
+    id = demande.bailleur;
+  } else {
+    throw new Interdit('le rapport de qualité des données est réservé aux bailleurs et aux pilotes de l’État');
+  }
+  const [org] = await tx.select({ id: organisations.id, nom: organisations.nom, categorie: organisations.categorie }).from(organisations).where(eq(organisations.id, id));
+  if (!org || org.categorie !== 'bailleur') throw new Introuvable(`bailleur inconnu : ${id}`);
+  return { id: org.id, nom: org.nom };
+}
+
+export async function qualiteComplete(tx: Tx, acteur: Acteur, demande: DemandeQualite, anneeCourante: number): Promise<QualiteComplete> {
+  const bailleur = await bailleurAutorise(tx, acteur, demande);
+  const annee = demande.annee ?? anneeCourante - 1;
+  const rows = await tx
+    .select({
+      id: logements.id,
+      rpls: logements.rpls,
+      departement: logements.departement,
+      commune: logements.commune,
+      qpv: logements.qpv,
+      typologie: logements.typologie,
+      financement: logements.financement,
+      construction: logements.construction,
+      surface: logements.surface,
+      conventionne: logements.conventionne,
+      absentRplsDepuis: logements.absentRplsDepuis,
+    })
+    .from(logements)
+    .where(and(porteeLogements(acteur), eq(logements.bailleurId, bailleur.id)))
+    .orderBy(asc(logements.id));
+  const unites: LogementQualite[] = rows.map((r) => ({ ...r, surface: r.surface === null ? null : Number(r.surface) }));
+  const lettings = await tx
+    .select({ id: locations.id, etat: locations.etat, ligne: locations.ligne })
+    .from(locations)
+    .where(and(porteeLocations(acteur), eq(locations.bailleurId, bailleur.id), eq(locations.annee, annee)))
+    .orderBy(asc(locations.id));
+  const entree = { bailleur, logements: unites, locations: lettings, annee, anneeCourante, communeCourante };
+  return { rapport: rapportQualite(entree), logements: new Map(unites.map((u) => [u.id, u])), enDefaut: logementsParControle(entree) };
+}
+
+export async function lireQualite(tx: Tx, acteur: Acteur, demande: DemandeQualite, anneeCourante: number): Promise<RapportQualite> {
+  return (await qualiteComplete(tx, acteur, demande, anneeCourante)).rapport;
+}
