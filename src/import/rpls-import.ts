@@ -12,15 +12,24 @@
  *   deleted — vacancies and events refer to them: they are marked `absent_rpls_depuis` = this
  *   import and reported as `disparus`; the mark is cleared when a later file has them again.
  *   Units of rejected rows (with `valideSeulement`) are not counted as gone.
- * - Bulk: 5,000 rows per statement, travelling as one JSON parameter (`json_to_recordset`; plain
- *   json parses faster than jsonb here), never row by row.
+ * - Bulk: COPY on both drivers, never row by row. The rows are streamed out as CSV chunks
+ *   (`pg-copy-streams` on the transaction's own connection for PostgreSQL; `COPY … FROM '/dev/blob'`
+ *   by chunks of `LOT_COPIE` rows for PGlite), straight into `logements` when the bailleur has no
+ *   unit yet, else into a temporary staging table (dropped at commit) followed by ONE
+ *   `insert … select … on conflict do update`. Another driver falls back to chunks of 5,000 rows
+ *   travelling as one JSON parameter (`json_to_recordset`).
  * - Audit: one event `rpls.importer` on the import, its summary in `apres`, attributed to the
  *   actor (the command line: no user, the bailleur organisation).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomFillSync, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PGlite, Transaction as TransactionPglite } from '@electric-sql/pglite';
 import { and, eq, sql } from 'drizzle-orm';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { journaliser } from '../app/audit.ts';
 import { Interdit, Introuvable } from '../app/errors.ts';
 import { exiger, type Acteur } from '../app/roles.ts';
@@ -271,11 +280,9 @@ export async function importerRpls(db: Db, source: SourceRpls, options: OptionsI
       empreinte: lecture.empreinte,
       resume: resumeAudit(resume),
     });
-    const ecrits = [
-      ...c.nouveaux.map((l) => ligneLogement(randomUUID(), bailleur.id, importId, l)),
-      ...c.modifies.map((m) => ligneLogement(m.id, bailleur.id, importId, m.logement)),
-    ];
-    for (let i = 0; i < ecrits.length; i += LOT) await upsert(tx, ecrits.slice(i, i + LOT));
+    // Nothing of the bailleur stored (in any département): the new units go straight into the table.
+    const vierge = c.modifies.length === 0 && (options.departement ? !(await aDesLogements(tx, bailleur.id)) : stockes.length === 0);
+    await ecrire(tx, bailleur.id, importId, c.nouveaux, c.modifies, vierge);
     for (let i = 0; i < c.disparus.length; i += LOT) {
       const ids = JSON.stringify(c.disparus.slice(i, i + LOT).map((s) => s.id));
       await tx.execute(
@@ -394,11 +401,196 @@ const MAJ = `${COLONNES.filter(([n]) => !['id', 'bailleur_id', 'rpls'].includes(
   .map(([n]) => `${n} = excluded.${n}`)
   .join(', ')}, absent_rpls_depuis = null`;
 
-/** One statement for a whole chunk: the rows travel as one JSON parameter. */
+/** One statement for a whole chunk: the rows travel as one JSON parameter (the fallback). */
 async function upsert(tx: Tx, lot: readonly Record<string, unknown>[]): Promise<void> {
   await tx.execute(
     sql`insert into logements (${sql.raw(NOMS)}) select ${sql.raw(NOMS)} from json_to_recordset(${JSON.stringify(lot)}::json) as x(${sql.raw(DEFINITION)}) on conflict (bailleur_id, rpls) do update set ${sql.raw(MAJ)}`,
   );
+}
+
+async function aDesLogements(tx: Tx, bailleurId: string): Promise<boolean> {
+  const [r] = await lignes<{ oui: boolean }>(tx, sql`select exists (select 1 from logements where bailleur_id = ${bailleurId}) as oui`);
+  return r?.oui === true;
+}
+
+/** Rows per COPY statement on PGlite (one blob each: a few tens of MB at most). */
+export const LOT_COPIE = 100_000;
+/** Rows per CSV chunk written to the PostgreSQL COPY stream. */
+const MORCEAU_CSV = 2_000;
+/** The staging table (temporary, dropped at commit). */
+const TABLE_TRANSIT = 'rpls_transit';
+
+type ClientBrut = { genre: 'postgresql'; client: pg.ClientBase } | { genre: 'pglite'; client: PGlite | TransactionPglite } | null;
+
+/**
+ * The raw connection under a Drizzle transaction: node-postgres keeps the pool client it checked
+ * out in `session.client`, PGlite its transaction object. Null for anything else.
+ */
+function clientBrut(tx: Tx): ClientBrut {
+  const client = (tx as unknown as { session?: { client?: unknown } }).session?.client;
+  if (client instanceof pg.Client) return { genre: 'postgresql', client };
+  if (client && typeof (client as { query?: unknown }).query === 'function' && typeof (client as { exec?: unknown }).exec === 'function') {
+    return { genre: 'pglite', client: client as PGlite | TransactionPglite };
+  }
+  return null;
+}
+
+/** One CSV field for COPY: empty for null, quoted when needed (an empty string is `""`). */
+function champCsv(v: string | number | boolean | null): string {
+  if (v === null) return '';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (typeof v === 'number') return String(v);
+  return v === '' || /[",\r\n\\]/.test(v) || v !== v.trim() ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** One unit as a CSV line in the order of `COLONNES`. */
+export function ligneCsv(id: string, bailleurId: string, importId: string, l: LogementRpls): string {
+  return (
+    [
+      id,
+      bailleurId,
+      l.rpls,
+      l.departement,
+      l.commune,
+      l.epci,
+      l.qpv,
+      l.typologie,
+      l.financement,
+      l.codeFinancement,
+      l.construction,
+      l.individuel,
+      l.surface,
+      l.loyer,
+      l.dpe,
+      l.conventionne,
+      l.numeroConvention,
+      l.dateConvention,
+      l.adresse,
+      importId,
+    ]
+      .map(champCsv)
+      .join(',') + '\n'
+  );
+}
+
+/** The written columns (`logements` order of the COPY), for tools that load the same rows. */
+export const COLONNES_COPIE: readonly string[] = COLONNES.map(([n]) => n);
+
+/** The units to write, as CSV chunks of at most `parMorceau` rows (new ones get a fresh id). */
+function* morceauxCsv(
+  bailleurId: string,
+  importId: string,
+  nouveaux: readonly LogementRpls[],
+  modifies: readonly { id: string; logement: LogementRpls }[],
+  parMorceau: number,
+): Generator<string> {
+  let morceau = '';
+  let n = 0;
+  const ajouter = (ligne: string): string | null => {
+    morceau += ligne;
+    if (++n < parMorceau) return null;
+    const plein = morceau;
+    morceau = '';
+    n = 0;
+    return plein;
+  };
+  for (const l of nouveaux) {
+    const plein = ajouter(ligneCsv(uuidOrdonne(), bailleurId, importId, l));
+    if (plein !== null) yield plein;
+  }
+  for (const m of modifies) {
+    const plein = ajouter(ligneCsv(m.id, bailleurId, importId, m.logement));
+    if (plein !== null) yield plein;
+  }
+  if (morceau !== '') yield morceau;
+}
+
+let dernierMs = 0;
+let sequence = 0;
+const alea = Buffer.alloc(8192);
+let positionAlea = alea.length;
+
+/**
+ * A time-ordered UUID (version 7, RFC 9562: 48-bit milliseconds, a 12-bit sequence within the
+ * millisecond, 62 random bits) for the units an import creates: their primary-key index is then
+ * appended to rather than split at random places (a random UUID per unit makes a 5 M-unit load
+ * touch the whole index). Same text form as `randomUUID()`; ordered as text.
+ */
+export function uuidOrdonne(): string {
+  const maintenant = Date.now();
+  if (maintenant > dernierMs) {
+    dernierMs = maintenant;
+    sequence = 0;
+  } else if (++sequence > 0xfff) {
+    dernierMs++;
+    sequence = 0;
+  }
+  if (positionAlea + 8 > alea.length) {
+    randomFillSync(alea);
+    positionAlea = 0;
+  }
+  const r = alea.subarray(positionAlea, (positionAlea += 8));
+  r[0] = (r[0]! & 0x3f) | 0x80;
+  const t = dernierMs.toString(16).padStart(12, '0');
+  const h = r.toString('hex');
+  return `${t.slice(0, 8)}-${t.slice(8)}-7${sequence.toString(16).padStart(3, '0')}-${h.slice(0, 4)}-${h.slice(4)}`;
+}
+
+/** COPY of CSV chunks into `cible`, on the transaction's own connection. */
+async function copier(brut: NonNullable<ClientBrut>, cible: string, morceaux: Iterable<string>, parMorceau: number): Promise<void> {
+  const ordre = `copy ${cible} (${NOMS}) from ${brut.genre === 'pglite' ? `'/dev/blob'` : 'stdin'} with (format csv)`;
+  if (brut.genre === 'postgresql') {
+    // Readable.from pulls the generator only as fast as the socket drains: flat memory.
+    await pipeline(Readable.from(morceaux, { objectMode: false }), brut.client.query(copyFrom(ordre)));
+    return;
+  }
+  // PGlite reads one blob per COPY: group the chunks into blobs of `LOT_COPIE` rows.
+  const parBlob = Math.max(1, Math.floor(LOT_COPIE / parMorceau));
+  let blob: string[] = [];
+  for (const m of morceaux) {
+    blob.push(m);
+    if (blob.length >= parBlob) {
+      await brut.client.query(ordre, [], { blob: new Blob(blob) });
+      blob = [];
+    }
+  }
+  if (blob.length > 0) await brut.client.query(ordre, [], { blob: new Blob(blob) });
+}
+
+/**
+ * Writes the new and changed units: COPY straight into `logements` when the bailleur has none yet
+ * (`vierge`), else COPY into a staging table and one upsert from it; JSON chunks on another driver.
+ */
+async function ecrire(
+  tx: Tx,
+  bailleurId: string,
+  importId: string,
+  nouveaux: readonly LogementRpls[],
+  modifies: readonly { id: string; logement: LogementRpls }[],
+  vierge: boolean,
+): Promise<void> {
+  if (nouveaux.length + modifies.length === 0) return;
+  const brut = clientBrut(tx);
+  if (!brut) {
+    const ecrits = [
+      ...nouveaux.map((l) => ligneLogement(randomUUID(), bailleurId, importId, l)),
+      ...modifies.map((m) => ligneLogement(m.id, bailleurId, importId, m.logement)),
+    ];
+    for (let i = 0; i < ecrits.length; i += LOT) await upsert(tx, ecrits.slice(i, i + LOT));
+    return;
+  }
+  const parMorceau = brut.genre === 'pglite' ? LOT_COPIE : MORCEAU_CSV;
+  const morceaux = morceauxCsv(bailleurId, importId, nouveaux, modifies, parMorceau);
+  if (!vierge) {
+    await tx.execute(sql.raw(`create temporary table ${TABLE_TRANSIT} (${DEFINITION}) on commit drop`));
+    await copier(brut, TABLE_TRANSIT, morceaux, parMorceau);
+  }
+  // Every constraint stays checked, foreign keys included: integrity before speed.
+  if (vierge) await copier(brut, 'logements', morceaux, parMorceau);
+  else {
+    await tx.execute(sql.raw(`insert into logements (${NOMS}) select ${NOMS} from ${TABLE_TRANSIT} on conflict (bailleur_id, rpls) do update set ${MAJ}`));
+    await tx.execute(sql.raw(`drop table ${TABLE_TRANSIT}`));
+  }
 }
 
 // ───────────────────────────── the French summary ─────────────────────────────
