@@ -3,7 +3,7 @@
  * validates with them and publishes them as OpenAPI) and the web front end (which types its calls).
  */
 import { z } from 'zod';
-import { DECISIONS_CAL, EXCLUSIONS } from '../domain/types.ts';
+import { DECISIONS_CAL, EXCLUSIONS, FINANCEMENTS } from '../domain/types.ts';
 
 export const ROLES_API = ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci', 'administrateur'] as const;
 
@@ -236,3 +236,47 @@ export const rapportQualiteSchema = z.object({
   }),
 });
 export type RapportQualiteApi = z.infer<typeof rapportQualiteSchema>;
+
+/** POST /api/patrimoine/import-rpls: « import the valid rows only » (`valides=1`) and the file's name (summary, audit). */
+export const importRplsQuerySchema = z.strictObject({
+  valides: z.enum(['0', '1', 'true', 'false']).optional(),
+  nom: z.string().min(1).max(255).optional(),
+});
+
+/** The summary of an RPLS import (`ResumeImportRpls` of the use case, without the error file's path). */
+export const resumeImportRplsSchema = z.object({
+  fichier: z.string(),
+  bailleur: z.object({ id: z.string(), nom: z.string(), siren: z.string() }),
+  departement: z.string().nullable(),
+  encodage: z.enum(['utf-8', 'windows-1252']),
+  separateur: z.enum([';', ',']),
+  /** The identifier column used, or "adresse+rang" (built). */
+  identifiant: z.string(),
+  lignes: z.number(),
+  logements: z.number(),
+  rejetes: z.number(),
+  horsDepartement: z.number(),
+  importe: z.boolean(),
+  nouveaux: z.number(),
+  modifies: z.number(),
+  inchanges: z.number(),
+  disparus: z.number(),
+  dejaAbsents: z.number(),
+  champsModifies: z.record(z.string(), z.number()),
+  communesFusionnees: z.array(z.object({ code: z.string(), courante: z.string(), logements: z.number() })),
+  parCategorie: z.record(z.enum(FINANCEMENTS), z.number()),
+  detail: z.object({
+    nouveaux: z.array(z.string()),
+    modifies: z.array(z.object({ rpls: z.string(), champs: z.array(z.string()) })),
+    disparus: z.array(z.string()),
+  }),
+  dureeMs: z.number(),
+});
+export type ResumeImportRplsApi = z.infer<typeof resumeImportRplsSchema>;
+
+/** A refused RPLS import (422): the first problems, and the whole error file (UTF-8 with BOM, base64) when rows were rejected. */
+export const erreurImportRplsSchema = erreurSchema.extend({
+  fichierErreurs: z.string().optional(),
+  nomFichierErreurs: z.string().optional(),
+});
+export type ErreurImportRplsApi = z.infer<typeof erreurImportRplsSchema>;

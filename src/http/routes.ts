@@ -1,4 +1,6 @@
 /** The API's routes: each validates with the shared zod contracts and calls one use case. */
+import { basename, extname } from 'node:path';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -11,13 +13,18 @@ import { memoiserJson } from '../app/memo.ts';
 import { lireQualite, qualiteComplete } from '../app/qualite.ts';
 import { appliquerTransition, declarerVacance, lireLocation, listerLocations } from '../app/locations.ts';
 import type { Acteur } from '../app/roles.ts';
+import { organisations } from '../db/schema.ts';
+import { DonneesInvalides } from '../domain/errors.ts';
+import { importerRpls, sourceOctets } from '../import/rpls-import.ts';
 import {
   accueilSchema,
   anneeQuerySchema,
   connexionSchema,
   declarationSchema,
+  erreurImportRplsSchema,
   erreurSchema,
   idParamSchema,
+  importRplsQuerySchema,
   ligneConventionSchema,
   locationSchema,
   locationsQuerySchema,
@@ -29,6 +36,7 @@ import {
   pageQuerySchema,
   qualiteQuerySchema,
   rapportQualiteSchema,
+  resumeImportRplsSchema,
   sessionSchema,
   transitionSchema,
   utilisateurSchema,
@@ -59,6 +67,21 @@ const FORMAT_JOUR_PARIS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/P
 /** `attachment` with an ASCII file name and its French (UTF-8, RFC 6266) form. */
 function pieceJointe(ascii: string, francais: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
+}
+
+/** The largest RPLS file accepted by the upload (a big bailleur's national file is a few hundred MB). */
+export const TAILLE_MAX_RPLS = 300 * 1024 * 1024;
+/** Problems listed in a refused import's answer (the error file has them all). */
+export const PROBLEMES_MAX_RPLS = 50;
+const TYPES_FICHIER_RPLS = ['text/csv', 'application/octet-stream'];
+
+/** A file name as sent by the browser, without any path, safe for a header or a download. */
+function nomDeFichier(nom: string | undefined): string {
+  const propre = [...basename((nom ?? '').replace(/\\/g, '/'))]
+    .map((c) => (c.charCodeAt(0) < 0x20 || '"<>|:*?'.includes(c) ? '_' : c))
+    .join('')
+    .trim();
+  return propre || 'RPLS.csv';
 }
 
 export function anneeCourante(maintenant = new Date()): number {
@@ -198,6 +221,48 @@ export async function enregistrerRoutes(api: FastifyInstance & { withTypeProvide
         .send(classeur as unknown as string); // a Buffer is sent as is, never serialised
     },
   );
+
+  // The raw RPLS file: its own scope, so only this route reads CSV / octet-stream bodies (as a Buffer).
+  await app.register(async (portee) => {
+    const route = portee.withTypeProvider<ZodTypeProvider>();
+    route.addContentTypeParser(TYPES_FICHIER_RPLS, { parseAs: 'buffer', bodyLimit: TAILLE_MAX_RPLS }, (_request, corps, fini) => fini(null, corps));
+    route.post(
+      '/patrimoine/import-rpls',
+      {
+        bodyLimit: TAILLE_MAX_RPLS,
+        config: { acces: ['agent_bailleur'] },
+        schema: {
+          tags: ['patrimoine'],
+          summary: 'Importer le fichier RPLS du bailleur (corps : le fichier brut, text/csv ou application/octet-stream ; 300 Mo au plus)',
+          description:
+            'Tout ou rien : une ligne invalide et rien n’est importé (422, avec les premiers problèmes et le fichier d’erreurs en base64), sauf avec `valides=1` qui importe les lignes valides.',
+          querystring: importRplsQuerySchema,
+          response: { 200: resumeImportRplsSchema, ...erreurs, 413: erreurSchema, 415: erreurSchema, 422: erreurImportRplsSchema },
+        },
+      },
+      async (request, reply) => {
+        if (!Buffer.isBuffer(request.body)) {
+          return reply.status(415).send({ erreur: 'TYPE_NON_PRIS_EN_CHARGE', message: 'envoyez le fichier RPLS lui-même (content-type text/csv ou application/octet-stream)' });
+        }
+        const a = acteur(request);
+        const [organisation] = await db.select({ siren: organisations.siren }).from(organisations).where(eq(organisations.id, a.organisationId));
+        if (!organisation?.siren) {
+          throw new DonneesInvalides([{ chemin: 'bailleur', message: 'votre organisme n’a pas de SIREN : l’administrateur doit le renseigner avant un import RPLS' }]);
+        }
+        const nom = nomDeFichier(request.query.nom);
+        const valides = request.query.valides === '1' || request.query.valides === 'true';
+        const r = await importerRpls(db, sourceOctets(nom, request.body), { siren: organisation.siren, valideSeulement: valides, acteur: a });
+        if (r.resume.importe) return r.resume;
+        const n = r.problemes.length;
+        return reply.status(422).send({
+          erreur: 'LIGNES_INVALIDES',
+          message: `${n} problème${n > 1 ? 's' : ''} sur ${r.resume.rejetes} ligne${r.resume.rejetes > 1 ? 's' : ''} rejetée${r.resume.rejetes > 1 ? 's' : ''} : rien n’a été importé. Corrigez le fichier, ou importez seulement les lignes valides.`,
+          problemes: r.problemes.slice(0, PROBLEMES_MAX_RPLS),
+          ...(r.erreurs !== null ? { fichierErreurs: Buffer.from(r.erreurs, 'utf8').toString('base64'), nomFichierErreurs: `${basename(nom, extname(nom))}.erreurs.csv` } : {}),
+        });
+      },
+    );
+  });
 
   app.get(
     '/locations',

@@ -22,6 +22,7 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'GET /api/logements': ['agent_bailleur', 'pilote_etat', 'lecteur_epci'],
   'GET /api/patrimoine/qualite': ['agent_bailleur', 'pilote_etat'],
   'GET /api/patrimoine/qualite.xlsx': ['agent_bailleur', 'pilote_etat'],
+  'POST /api/patrimoine/import-rpls': ['agent_bailleur'],
   'GET /api/locations': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'GET /api/locations/{id}': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'POST /api/locations': ['agent_bailleur'],

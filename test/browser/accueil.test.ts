@@ -24,8 +24,8 @@ interface Cas {
 }
 
 const CAS: Cas[] = [
-  { email: 'bailleur@demo.flux', capture: 'accueil-bailleur', titre: 'Habitat Loiret Démo', badge: 'Agent de bailleur', navigation: ['Accueil', 'Logements', 'Locations', 'Qualité des données'], tuiles: ['Logements du parc', 'Logements en QPV', /^Logements disponibles en \d{4}$/, /^Flux annuel \d{4}$/] },
-  { email: 'bailleur2@demo.flux', capture: 'accueil-bailleur2', titre: 'Val de Loire Logis Démo', badge: 'Agent de bailleur', navigation: ['Accueil', 'Logements', 'Locations', 'Qualité des données'], tuiles: ['Logements du parc', 'Logements en QPV', /^Logements disponibles en/, /^Flux annuel/] },
+  { email: 'bailleur@demo.flux', capture: 'accueil-bailleur', titre: 'Habitat Loiret Démo', badge: 'Agent de bailleur', navigation: ['Accueil', 'Logements', 'Locations', 'Qualité des données', 'Import RPLS'], tuiles: ['Logements du parc', 'Logements en QPV', /^Logements disponibles en \d{4}$/, /^Flux annuel \d{4}$/] },
+  { email: 'bailleur2@demo.flux', capture: 'accueil-bailleur2', titre: 'Val de Loire Logis Démo', badge: 'Agent de bailleur', navigation: ['Accueil', 'Logements', 'Locations', 'Qualité des données', 'Import RPLS'], tuiles: ['Logements du parc', 'Logements en QPV', /^Logements disponibles en/, /^Flux annuel/] },
   { email: 'reservataire@demo.flux', capture: 'accueil-action-logement', titre: 'Action Logement Services', badge: 'Agent de réservataire', navigation: ['Accueil', 'Locations'], tuiles: [/^Droit \d{4}$/, 'Logements orientés'] },
   { email: 'commune@demo.flux', capture: 'accueil-commune', titre: 'Ville d’Orléans', badge: 'Agent de réservataire', navigation: ['Accueil', 'Locations'], tuiles: [/^Droit/, 'Logements orientés'] },
   { email: 'etat@demo.flux', capture: 'accueil-etat', titre: 'Préfecture du Loiret — DDETS', badge: 'Pilote de l’État (DDETS)', navigation: ['Accueil', 'Logements', 'Locations', 'Qualité des données'], tuiles: ['Logements du parc', 'Logements en QPV', /^Logements disponibles en/, /^Flux annuel/] },

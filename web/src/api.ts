@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type {
   AccueilApi,
+  ErreurImportRplsApi,
   logementSchema,
   nouvelleOrganisationSchema,
   nouvelUtilisateurSchema,
@@ -13,12 +14,13 @@ import type {
   pageLocationsSchema,
   pageLogementsSchema,
   RapportQualiteApi,
+  ResumeImportRplsApi,
   SessionApi,
   utilisateurSchema,
   verificationAuditSchema,
 } from '../../src/contracts/api.ts';
 
-export type { AccueilApi, LigneConventionApi, LocationApi, RapportQualiteApi, SessionApi } from '../../src/contracts/api.ts';
+export type { AccueilApi, ErreurImportRplsApi, LigneConventionApi, LocationApi, RapportQualiteApi, ResumeImportRplsApi, SessionApi } from '../../src/contracts/api.ts';
 
 /** A problem on one field of a refused request (`chemin` is the field's path, e.g. "email"). */
 export interface Probleme {
@@ -205,3 +207,39 @@ export const lireQualite = (p: { bailleur?: string | undefined; annee?: number |
 
 /** The address of the same report as an XLSX workbook (a plain link: the browser downloads it). */
 export const adresseQualiteXlsx = (p: { bailleur?: string | undefined; annee?: number | undefined }) => avecParametres('/api/patrimoine/qualite.xlsx', p);
+
+/** The outcome of an RPLS upload: imported (the summary), or refused because rows are invalid (the problems and the error file). */
+export type ResultatTeleversement = { importe: true; resume: ResumeImportRplsApi } | { importe: false; refus: ErreurImportRplsApi };
+
+/**
+ * Uploads an RPLS file as the raw body of POST /api/patrimoine/import-rpls. XMLHttpRequest rather
+ * than fetch: it reports the upload's progress (`surProgression(envoyes, total)`). Other errors are
+ * thrown as `ErreurApi`.
+ */
+export function televerserRpls(fichier: File, options: { validesSeulement: boolean; surProgression?: (envoyes: number, total: number) => void }): Promise<ResultatTeleversement> {
+  return new Promise((resoudre, rejeter) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', avecParametres('/api/patrimoine/import-rpls', { valides: options.validesSeulement ? '1' : undefined, nom: fichier.name }));
+    xhr.setRequestHeader('content-type', 'text/csv');
+    xhr.setRequestHeader('accept', 'application/json');
+    if (jetonCsrf) xhr.setRequestHeader('x-csrf-token', jetonCsrf);
+    xhr.withCredentials = true;
+    xhr.responseType = 'text';
+    xhr.upload.onprogress = (e) => options.surProgression?.(e.loaded, e.lengthComputable ? e.total : fichier.size);
+    xhr.onerror = () => rejeter(new ErreurApi(0, 'RESEAU', 'Le serveur est injoignable : vérifiez votre connexion puis réessayez.'));
+    xhr.onload = () => {
+      let corps: unknown = null;
+      try {
+        corps = JSON.parse(xhr.responseText);
+      } catch {
+        // not JSON: the status says enough
+      }
+      if (xhr.status === 200 && estObjet(corps)) return resoudre({ importe: true, resume: corps as ResumeImportRplsApi });
+      if (xhr.status === 422 && estObjet(corps) && typeof corps.message === 'string' && corps.erreur === 'LIGNES_INVALIDES') {
+        return resoudre({ importe: false, refus: corps as ErreurImportRplsApi });
+      }
+      void versErreur(new Response(xhr.responseText || null, { status: xhr.status })).then(rejeter);
+    };
+    xhr.send(fichier);
+  });
+}

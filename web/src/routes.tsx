@@ -7,6 +7,7 @@ import { Accessibilite } from './pages/Accessibilite.tsx';
 import { Accueil } from './pages/Accueil.tsx';
 import { Administration } from './pages/Administration.tsx';
 import { Connexion } from './pages/Connexion.tsx';
+import { ImportRpls } from './pages/ImportRpls.tsx';
 import { Introuvable } from './pages/Introuvable.tsx';
 import { Locations } from './pages/Locations.tsx';
 import { Logements } from './pages/Logements.tsx';
@@ -26,6 +27,7 @@ export const routeur = createBrowserRouter([
           { path: 'logements', element: <Reserve rubrique="logements"><Logements /></Reserve> },
           { path: 'locations', element: <Reserve rubrique="locations"><Locations /></Reserve> },
           { path: 'qualite', element: <Reserve rubrique="qualite"><Qualite /></Reserve> },
+          { path: 'import', element: <Reserve rubrique="import"><ImportRpls /></Reserve> },
           { path: 'administration', element: <Reserve rubrique="administration"><Administration /></Reserve> },
         ],
       },
