@@ -12,6 +12,7 @@ import { createGunzip } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import {
+  Calendrier,
   MOTIFS_ORIENTATION_MULTIPLE,
   PARTS_EXCLUSION,
   PARTS_FINANCEMENT,
@@ -33,6 +34,7 @@ import {
 // The seeded PRNG and the synthetic shares are the product's (src/seed/synthetic.ts, also used by
 // the demo département), so the examples and the demo draw from the same rules.
 export {
+  Calendrier,
   MOTIFS_ORIENTATION_MULTIPLE,
   PARTS_EXCLUSION,
   PARTS_FINANCEMENT,
@@ -372,51 +374,8 @@ export function systematicSample(counts: readonly number[], fraction: number, rn
 }
 
 // ---------------------------------------------------------------------------------------------
-// Calendar of the year: days are indices from 1 January (0) of `annee`.
+// Calendar of the year: `Calendrier` (src/seed/synthetic.ts), days as indices from 1 January.
 
-export class Calendrier {
-  readonly jours: number;
-  private readonly iso: string[] = [];
-  private readonly ouvre: boolean[] = [];
-
-  constructor(readonly annee: number) {
-    const debut = Date.UTC(annee, 0, 1);
-    this.jours = Math.round((Date.UTC(annee + 1, 0, 1) - debut) / 86_400_000);
-    // A margin after 31 December so that shifting a late date forward never runs out of days.
-    for (let j = 0; j < this.jours + 15; j++) {
-      const d = new Date(debut + j * 86_400_000);
-      this.iso.push(d.toISOString().slice(0, 10));
-      const mmdd = this.iso[j]!.slice(5);
-      const weekday = d.getUTCDay();
-      this.ouvre.push(weekday !== 0 && weekday !== 6 && mmdd !== '01-01' && mmdd !== '12-25');
-    }
-  }
-
-  /** The first working day (Monday–Friday, not 1 January nor 25 December) at or after `jour`. */
-  jourOuvre(jour: number): number {
-    let j = jour;
-    while (j < this.ouvre.length && !this.ouvre[j]) j++;
-    return j;
-  }
-
-  /** A working day of the year drawn uniformly. */
-  jourOuvreAuHasard(rng: Rng): number {
-    for (;;) {
-      const j = rng.int(0, this.jours - 1);
-      if (this.ouvre[j]) return j;
-    }
-  }
-
-  dansAnnee(jour: number): boolean {
-    return jour >= 0 && jour < this.jours;
-  }
-
-  date(jour: number): string {
-    const d = this.iso[jour];
-    if (d === undefined) throw new Error(`jour ${jour} hors du calendrier ${this.annee}`);
-    return d;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Events. All probabilities below are synthetic orders of magnitude, not measured data.
