@@ -374,10 +374,6 @@ export function systematicSample(counts: readonly number[], fraction: number, rn
 }
 
 // ---------------------------------------------------------------------------------------------
-// Calendar of the year: `Calendrier` (src/seed/synthetic.ts), days as indices from 1 January.
-
-
-// ---------------------------------------------------------------------------------------------
 // Events. All probabilities below are synthetic orders of magnitude, not measured data.
 
 /** French reasons for a forced orientation, by type of réservataire. */
