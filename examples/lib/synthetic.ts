@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { isAbsolute, resolve } from 'node:path';
 import {
   Calendrier,
+  cycleDeLocation,
   MOTIFS_ORIENTATION_MULTIPLE,
   PARTS_EXCLUSION,
   PARTS_FINANCEMENT,
@@ -35,6 +36,7 @@ import {
 // the demo département), so the examples and the demo draw from the same rules.
 export {
   Calendrier,
+  cycleDeLocation,
   MOTIFS_ORIENTATION_MULTIPLE,
   PARTS_EXCLUSION,
   PARTS_FINANCEMENT,
@@ -115,8 +117,8 @@ export type Evenement =
   | { date: string; type: 'orientation_forcee'; logement: string; reservataire: string; motif: string }
   | { date: string; type: 'orientation_multiple'; logement: string; reservataires: string[]; motif: string }
   | { date: string; type: 'candidats'; logement: string; nombre: number }
-  | { date: string; type: 'decision_cal'; logement: string; decision: 'attribution' | 'non_attribution' | 'irrecevabilite' }
-  | { date: string; type: 'bail_signe'; logement: string; reservataire?: string; menage: Menage }
+  | { date: string; type: 'decision_cal'; logement: string; decision: 'attribution' | 'attribution_rang' | 'attribution_condition_suspensive' | 'non_attribution' | 'irrecevabilite' }
+  | { date: string; type: 'bail_signe'; logement: string; reservataire?: string; menage?: Menage }
   | { date: string; type: 'refus'; logement: string }
   | { date: string; type: 'sans_candidat'; logement: string };
 
@@ -391,59 +393,6 @@ export interface EvenementDate {
   evenement: Evenement;
 }
 
-/**
- * The letting that follows a liberation, in order: candidates (or none in time), the CAL's
- * decision, then a signed lease or a refusal. Days are shifted to working days; events after
- * the year's end are cut by the caller. `pool` names the réservataires of an
- * orientation_multiple: the signed lease then says which of them it counts for.
- */
-export function cycleDeLocation(
-  rng: Rng,
-  cal: Calendrier,
-  logement: string,
-  jourLiberation: number,
-  pool: readonly string[] | null,
-): EvenementDate[] {
-  const out: EvenementDate[] = [];
-  const at = (j: number): { jour: number; date: string } => {
-    const jour = cal.jourOuvre(j);
-    return { jour, date: cal.dansAnnee(jour) ? cal.date(jour) : '' };
-  };
-  if (!rng.chance(PART_CANDIDATS)) {
-    const t = at(jourLiberation + rng.int(30, 40));
-    out.push({ jour: t.jour, evenement: { date: t.date, type: 'sans_candidat', logement } });
-    return out;
-  }
-  const tCand = at(jourLiberation + rng.int(10, 35));
-  const nombre = rng.chance(PART_UN_SEUL_CANDIDAT) ? 1 : 3;
-  out.push({ jour: tCand.jour, evenement: { date: tCand.date, type: 'candidats', logement, nombre } });
-  const tCal = at(tCand.jour + rng.int(5, 20));
-  if (!rng.chance(PART_ATTRIBUTION)) {
-    const decision = rng.chance(0.6) ? 'non_attribution' : 'irrecevabilite';
-    out.push({ jour: tCal.jour, evenement: { date: tCal.date, type: 'decision_cal', logement, decision } });
-    const tRefus = at(tCal.jour + rng.int(2, 7));
-    out.push({ jour: tRefus.jour, evenement: { date: tRefus.date, type: 'refus', logement } });
-    return out;
-  }
-  out.push({ jour: tCal.jour, evenement: { date: tCal.date, type: 'decision_cal', logement, decision: 'attribution' } });
-  if (!rng.chance(PART_BAIL_APRES_ATTRIBUTION)) {
-    // The household declines the offer (10 days to answer, silence counts as a refusal).
-    const tRefus = at(tCal.jour + rng.int(5, 15));
-    out.push({ jour: tRefus.jour, evenement: { date: tRefus.date, type: 'refus', logement } });
-    return out;
-  }
-  const tBail = at(tCal.jour + rng.int(10, 40));
-  const menage: Menage = {
-    quartile1: rng.chance(PART_QUARTILE1),
-    prioritaire: rng.chance(PART_PRIORITAIRE),
-    relogementAnru: rng.chance(PART_RELOGEMENT_ANRU),
-  };
-  const bail: Evenement = pool
-    ? { date: tBail.date, type: 'bail_signe', logement, reservataire: rng.pick(pool), menage }
-    : { date: tBail.date, type: 'bail_signe', logement, menage };
-  out.push({ jour: tBail.jour, evenement: bail });
-  return out;
-}
 
 /** Keeps the events up to the year's end (the letting stays in progress after it). */
 export function dansLAnnee(cal: Calendrier, events: EvenementDate[]): EvenementDate[] {
