@@ -12,6 +12,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { champs } from './referentiel.ts';
 
 const DEPARTEMENT = '45';
 const racine = fileURLToPath(new URL('../../', import.meta.url));
@@ -19,30 +20,6 @@ const partage = process.env['FLUX_SHARED_DATA'];
 const dossier = partage ? (isAbsolute(partage) ? partage : resolve(process.cwd(), partage)) : resolve(racine, '..', 'shared', 'data');
 const source = resolve(dossier, 'odis_rpls2024_communes', 'lgt_soc_2024_extracted.csv');
 const cible = fileURLToPath(new URL('./data/loiret-rpls-2024-communes.csv', import.meta.url));
-
-/** Splits one CSV line (comma separator, double quotes, "" as an escaped quote). */
-function champs(ligne: string): string[] {
-  const out: string[] = [];
-  let champ = '';
-  let cite = false;
-  for (let i = 0; i < ligne.length; i++) {
-    const c = ligne[i];
-    if (cite) {
-      if (c === '"') {
-        if (ligne[i + 1] === '"') {
-          champ += '"';
-          i++;
-        } else cite = false;
-      } else champ += c;
-    } else if (c === '"') cite = true;
-    else if (c === ',') {
-      out.push(champ);
-      champ = '';
-    } else champ += c;
-  }
-  out.push(champ);
-  return out;
-}
 
 const ecrire = (v: string): string => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 

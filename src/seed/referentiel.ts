@@ -27,7 +27,7 @@ export interface CommuneRpls {
 const FICHIER_RPLS = new URL('./data/loiret-rpls-2024-communes.csv', import.meta.url);
 
 /** Splits one CSV line (comma separator, double quotes, "" as an escaped quote). */
-function champs(ligne: string): string[] {
+export function champs(ligne: string): string[] {
   const out: string[] = [];
   let champ = '';
   let cite = false;
