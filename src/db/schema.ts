@@ -12,6 +12,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
+  check,
   date,
   index,
   integer,
@@ -146,12 +147,109 @@ export const logements = pgTable(
     importRplsId: text('import_rpls_id').references(() => importsRpls.id),
     /** Set when the unit was absent from an RPLS import of its bailleur (never deleted); null when present. */
     absentRplsDepuis: text('absent_rpls_depuis').references(() => importsRpls.id),
+    /**
+     * The unit's stock reservation before conversion (rules.md §4, §7): null = unknown, 'aucune' =
+     * known to be free, 'reserve' = reserved to `reservataireStockId` for the convention's term,
+     * 'droit_unique' = a one-shot right (one letting) of `reservataireStockId`.
+     */
+    reservationStock: text('reservation_stock'),
+    reservataireStockId: text('reservataire_stock_id').references(() => organisations.id),
   },
   (t) => [
     uniqueIndex('logements_bailleur_rpls').on(t.bailleurId, t.rpls),
     index('logements_bailleur_departement').on(t.bailleurId, t.departement),
     index('logements_commune').on(t.commune),
+    index('logements_reservataire_stock').on(t.reservataireStockId),
+    check(
+      'logements_reservation_stock',
+      sql`(reservation_stock is null and reservataire_stock_id is null) or (reservation_stock = 'aucune' and reservataire_stock_id is null) or (reservation_stock in ('reserve', 'droit_unique') and reservataire_stock_id is not null)`,
+    ),
   ],
+);
+
+/**
+ * The official lists of quartiers prioritaires de la politique de la ville (QPV), 2015 geography
+ * ("QP" + département + number, décret 2014-1750) and 2024 geography ("QN…", décret 2023-1314),
+ * as imported (`flux import qpv`) or shipped (src/reference/).
+ */
+export const quartiersPrioritaires = pgTable(
+  'quartiers_prioritaires',
+  {
+    code: text('code').primaryKey(),
+    geographie: text('geographie').notNull(),
+    nom: text('nom').notNull(),
+    departement: text('departement').notNull(),
+    /** INSEE codes of the communes the quarter lies in (the first is the main one). */
+    communes: jsonb('communes').$type<string[]>().notNull(),
+    source: text('source').notNull(),
+  },
+  (t) => [index('quartiers_prioritaires_departement').on(t.departement, t.geographie)],
+);
+
+/**
+ * Dated zonings per commune: 'zone_apl' (I, II, III — the APL rent-ceiling zone, arrêté du 17 mars
+ * 1978) and 'zone_tendue' ('oui' — décret 2013-392, then 2023-822). A commune's value on a date
+ * is the row with du ≤ date < au (au null = still in force).
+ */
+export const zonagesCommunes = pgTable(
+  'zonages_communes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    commune: text('commune').notNull(),
+    zonage: text('zonage').notNull(),
+    valeur: text('valeur').notNull(),
+    du: date('du').notNull(),
+    au: date('au'),
+    source: text('source').notNull(),
+  },
+  (t) => [uniqueIndex('zonages_communes_unique').on(t.commune, t.zonage, t.du)],
+);
+
+/**
+ * A locked état des lieux of a bailleur's reservations in a département (rules.md §7): the agreed
+ * « photo de départ », immutable (append-only, migration 0004), versioned, with the SHA-256 of
+ * its content that each party signs. The conversion starts from a version signed by every party.
+ */
+export const etatsDesLieux = pgTable(
+  'etats_des_lieux',
+  {
+    id: text('id').primaryKey(),
+    bailleurId: text('bailleur_id')
+      .notNull()
+      .references(() => organisations.id),
+    departement: text('departement').notNull(),
+    version: integer('version').notNull(),
+    /** The content: the mixes per group and the unit-level reservations (src/domain/etat-des-lieux.ts). */
+    contenu: jsonb('contenu').notNull(),
+    empreinte: text('empreinte').notNull(),
+    /** The organisations that must sign: the bailleur and every réservataire holding units. */
+    parties: jsonb('parties').$type<string[]>().notNull(),
+    verrouilleLe: timestamp('verrouille_le', { withTimezone: true }).notNull().defaultNow(),
+    verrouillePar: text('verrouille_par')
+      .notNull()
+      .references(() => utilisateurs.id),
+  },
+  (t) => [uniqueIndex('etats_des_lieux_version').on(t.bailleurId, t.departement, t.version)],
+);
+
+/** One party's sign-off of a locked état des lieux (append-only). */
+export const signaturesEtatDesLieux = pgTable(
+  'signatures_etat_des_lieux',
+  {
+    etatDesLieuxId: text('etat_des_lieux_id')
+      .notNull()
+      .references(() => etatsDesLieux.id),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    utilisateurId: text('utilisateur_id')
+      .notNull()
+      .references(() => utilisateurs.id),
+    /** The content's SHA-256 the signer saw (must equal the état des lieux's). */
+    empreinte: text('empreinte').notNull(),
+    signeLe: timestamp('signe_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.etatDesLieuxId, t.organisationId] })],
 );
 
 /** One RPLS file imported for a bailleur (`flux import rpls`): its scope, its fingerprint and its summary. */
