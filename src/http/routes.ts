@@ -43,6 +43,7 @@ import {
   verificationAuditSchema,
 } from '../contracts/api.ts';
 import { classeurQualite, nomFichierQualite, TYPE_XLSX } from '../reports/qualite-xlsx.ts';
+import { enregistrerRoutesPatrimoine } from './routes-patrimoine.ts';
 import { COOKIE_SESSION, type OptionsServeur } from './server.ts';
 
 const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema, 429: erreurSchema };
@@ -263,6 +264,8 @@ export async function enregistrerRoutes(api: FastifyInstance & { withTypeProvide
       },
     );
   });
+
+  await enregistrerRoutesPatrimoine(api, options);
 
   app.get(
     '/locations',

@@ -1,0 +1,192 @@
+/**
+ * Routes of the état des lieux of reservations (live picture, XLSX, locked versions, signatures)
+ * and of the stock-reservation import. Each validates with the contracts and calls one use case.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  lireEtatDesLieux,
+  lireVersionEtat,
+  listerVersionsEtat,
+  signerEtatDesLieux,
+  verrouillerEtatDesLieux,
+} from '../app/etat-des-lieux.ts';
+import { importerReservationsStock } from '../app/reservations-stock.ts';
+import type { Acteur } from '../app/roles.ts';
+import type { SessionOuverte } from '../app/auth.ts';
+import { erreurSchema, idParamSchema } from '../contracts/api.ts';
+import {
+  etatDesLieuxSchema,
+  etatQuerySchema,
+  reservationsQuerySchema,
+  resumeReservationsSchema,
+  signatureSchema,
+  verrouillageSchema,
+  versionEtatDetailSchema,
+  versionEtatSchema,
+} from '../contracts/etat-des-lieux.ts';
+import type { EtatDesLieux } from '../domain/etat-des-lieux.ts';
+import { classeurEtatDesLieux, nomFichierEtat, TYPE_XLSX } from '../reports/etat-des-lieux-xlsx.ts';
+import type { OptionsServeur } from './server.ts';
+
+const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema };
+
+/** Today in Europe/Paris (YYYY-MM-DD). */
+const FORMAT_JOUR_PARIS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+export const aujourdhuiParis = (): string => FORMAT_JOUR_PARIS.format(new Date());
+
+/** The JSON form: the unit-level detail is replaced by its size (it is in the XLSX). */
+const resume = (e: EtatDesLieux) => ({ ...e, unites: e.unites.length });
+
+const pieceJointe = (ascii: string, francais: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
+
+/** Who may read an état des lieux (the use case narrows to the actor's bailleurs and scope). */
+const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] as const;
+const RESERVATIONS_MAX = 50 * 1024 * 1024;
+
+export async function enregistrerRoutesPatrimoine(api: FastifyInstance, options: OptionsServeur): Promise<void> {
+  const app = api.withTypeProvider<ZodTypeProvider>();
+  const { db } = options.base;
+  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
+
+  app.get(
+    '/patrimoine/etat-des-lieux',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['patrimoine'],
+        summary: 'État des lieux des réservations du stock d’un bailleur dans un département (photographie du jour ou à une date)',
+        querystring: etatQuerySchema,
+        response: { 200: etatDesLieuxSchema, ...erreurs },
+      },
+    },
+    async (request) => resume(await db.transaction((tx) => lireEtatDesLieux(tx, acteur(request), request.query, request.query.date ?? aujourdhuiParis()))),
+  );
+
+  app.get(
+    '/patrimoine/etat-des-lieux.xlsx',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['patrimoine'],
+        summary: 'État des lieux des réservations, au format tableur (XLSX : synthèse, une feuille par dimension, détail des logements)',
+        querystring: etatQuerySchema,
+        response: { 200: z.string().describe(`classeur XLSX (${TYPE_XLSX})`), ...erreurs },
+      },
+    },
+    async (request, reply) => {
+      const date = request.query.date ?? aujourdhuiParis();
+      const etat = await db.transaction((tx) => lireEtatDesLieux(tx, acteur(request), request.query, date));
+      const classeur = await classeurEtatDesLieux(etat, null);
+      return reply
+        .type(TYPE_XLSX)
+        .header('content-disposition', pieceJointe(nomFichierEtat(etat.bailleur.id, etat.departement, date), `État des lieux — ${etat.bailleur.nom} — ${etat.departement} — ${date}.xlsx`))
+        .send(classeur as unknown as string);
+    },
+  );
+
+  app.get(
+    '/patrimoine/etats-des-lieux',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['patrimoine'],
+        summary: 'Versions verrouillées de l’état des lieux d’un bailleur (photo de départ) et leurs signatures',
+        querystring: etatQuerySchema.omit({ date: true }),
+        response: { 200: z.array(versionEtatSchema), ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => listerVersionsEtat(tx, acteur(request), request.query)),
+  );
+
+  app.post(
+    '/patrimoine/etats-des-lieux',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['patrimoine'],
+        summary: 'Verrouiller la photographie du jour comme nouvelle version (immuable), à faire signer par chaque partie',
+        body: verrouillageSchema,
+        response: { 201: versionEtatSchema, ...erreurs },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await db.transaction((tx) => verrouillerEtatDesLieux(tx, acteur(request), request.body, aujourdhuiParis()))),
+  );
+
+  app.get(
+    '/patrimoine/etats-des-lieux/:id',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: { tags: ['patrimoine'], summary: 'Une version verrouillée de l’état des lieux', params: idParamSchema, response: { 200: versionEtatDetailSchema, ...erreurs } },
+    },
+    async (request) => {
+      const r = await db.transaction((tx) => lireVersionEtat(tx, acteur(request), request.params.id));
+      return { version: r.version, etat: resume(r.etat) };
+    },
+  );
+
+  app.get(
+    '/patrimoine/etats-des-lieux/:id/xlsx',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['patrimoine'],
+        summary: 'Une version verrouillée de l’état des lieux, au format tableur (XLSX)',
+        params: idParamSchema,
+        response: { 200: z.string().describe(`classeur XLSX (${TYPE_XLSX})`), ...erreurs },
+      },
+    },
+    async (request, reply) => {
+      const r = await db.transaction((tx) => lireVersionEtat(tx, acteur(request), request.params.id));
+      const classeur = await classeurEtatDesLieux(r.etat, r.version);
+      return reply
+        .type(TYPE_XLSX)
+        .header(
+          'content-disposition',
+          pieceJointe(nomFichierEtat(r.etat.bailleur.id, r.etat.departement, `v${r.version.version}`), `État des lieux — ${r.etat.bailleur.nom} — version ${r.version.version}.xlsx`),
+        )
+        .send(classeur as unknown as string);
+    },
+  );
+
+  app.post(
+    '/patrimoine/etats-des-lieux/:id/signatures',
+    {
+      config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
+      schema: {
+        tags: ['patrimoine'],
+        summary: 'Signer une version verrouillée pour son organisation (avec l’empreinte de la version lue)',
+        params: idParamSchema,
+        body: signatureSchema,
+        response: { 201: versionEtatSchema, ...erreurs },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await db.transaction((tx) => signerEtatDesLieux(tx, acteur(request), request.params.id, request.body.empreinte))),
+  );
+
+  // The raw reservations file: its own scope, so only this route reads CSV bodies (as a Buffer).
+  await app.register(async (portee) => {
+    const route = portee.withTypeProvider<ZodTypeProvider>();
+    route.addContentTypeParser(['text/csv', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: RESERVATIONS_MAX }, (_r, corps, fini) => fini(null, corps));
+    route.post(
+      '/patrimoine/reservations',
+      {
+        bodyLimit: RESERVATIONS_MAX,
+        config: { acces: ['agent_bailleur'] },
+        schema: {
+          tags: ['patrimoine'],
+          summary: 'Importer les réservations du stock (corps : CSV RPLS ; RESERVATAIRE ; TYPE) — tout ou rien',
+          querystring: reservationsQuerySchema,
+          response: { 200: resumeReservationsSchema, ...erreurs, 415: erreurSchema },
+        },
+      },
+      async (request, reply) => {
+        if (!Buffer.isBuffer(request.body)) return reply.status(415).send({ erreur: 'TYPE_NON_PRIS_EN_CHARGE', message: 'envoyez le fichier CSV lui-même (content-type text/csv)' });
+        const a = acteur(request);
+        const octets = request.body;
+        return db.transaction((tx) => importerReservationsStock(tx, a, { bailleur: a.organisationId, fichier: request.query.nom ?? 'reservations.csv', octets }));
+      },
+    );
+  });
+}
