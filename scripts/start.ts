@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { ouvrirBase } from '../src/db/client.ts';
 import { construireServeur } from '../src/http/server.ts';
 import { configOidcDepuisEnv } from '../src/http/oidc.ts';
+import { chargerQpvEmbarques } from '../src/reference/qpv.ts';
 import { COMPTES_DEMO, MOT_DE_PASSE_DEMO, estVide, seedDemo } from '../src/seed/demo.ts';
 
 const racine = resolve(import.meta.dirname, '..');
@@ -37,6 +38,8 @@ await construireWebSiBesoin();
 const url = process.env.DATABASE_URL;
 const base = await ouvrirBase({ url, dossier: process.env.FLUX_DATA_DIR ?? join(racine, 'data/flux') });
 await base.migrer();
+// Reference lists shipped with the product (src/reference/data): loaded where not yet known.
+await base.db.transaction((tx) => chargerQpvEmbarques(tx));
 if (await estVide(base.db)) {
   console.log('Base vide : chargement du département de démonstration (Loiret)…');
   const r = await seedDemo(base.db);

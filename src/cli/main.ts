@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { simulerTexte } from '../app/scenario.ts';
 import { FluxError, DonneesInvalides } from '../domain/errors.ts';
 import { resumeFrancais } from './format.ts';
+import { ajouterImportsReferentiels } from './referentiels.ts';
 
 export const EXIT_ENTREE_INVALIDE = 2;
 /** `flux audit verify` found an altered or deleted event. */
@@ -158,9 +159,8 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     .action(async (options: { data: string }) => {
       code = await auditVerify(options.data, io);
     });
-  program
-    .command('import')
-    .description('Imports de données de référence')
+  const importer = program.command('import').description('Imports : patrimoine RPLS, réservations du stock, référentiels (QPV, zonages)');
+  importer
     .command('rpls')
     .description(
       'Importe le fichier RPLS d’un bailleur (logement par logement, format SDES) : tout ou rien, fichier d’erreurs sinon (base DATABASE_URL, sinon ./data/flux)',
@@ -175,6 +175,9 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     .action(async (fichier: string, options: OptionsImportRplsCli) => {
       code = await importRpls(fichier, options, io);
     });
+  ajouterImportsReferentiels(importer, io, (c) => {
+    code = c;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

@@ -1,0 +1,108 @@
+/**
+ * `flux import reservations|qpv|zonage`: a bailleur's stock reservations and the reference lists
+ * (QPV, APL zones, zones tendues). Each reads a whole CSV, checks every row and writes all or
+ * nothing in one transaction on the database of DATABASE_URL (else the PGlite folder `--data`).
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import type { Tx } from '../db/client.ts';
+
+interface Sorties {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const DOSSIER_DEFAUT = process.env.FLUX_DATA_DIR ?? 'data/flux';
+
+/** Reads the file, opens and migrates the base, runs `action` in one transaction. */
+async function executer<R>(fichier: string, data: string, io: Sorties, action: (tx: Tx, octets: Uint8Array, nom: string) => Promise<R>): Promise<R | null> {
+  let octets: Uint8Array;
+  try {
+    octets = await readFile(fichier);
+  } catch (err) {
+    io.err(`${fichier}: fichier illisible (${(err as NodeJS.ErrnoException).code ?? 'erreur'})\n`);
+    return null;
+  }
+  const { ouvrirBase } = await import('../db/client.ts');
+  const base = await ouvrirBase({ url: process.env.DATABASE_URL, dossier: data });
+  try {
+    await base.migrer();
+    return await base.db.transaction((tx) => action(tx, octets, basename(fichier)));
+  } finally {
+    await base.fermer();
+  }
+}
+
+export function ajouterImportsReferentiels(importer: Command, io: Sorties, fin: (code: number) => void): void {
+  importer
+    .command('reservations')
+    .description('Importe les réservations du stock d’un bailleur (CSV : RPLS ; RESERVATAIRE ; TYPE) : tout ou rien')
+    .argument('<fichier>', 'CSV « ; » ou « , » : RPLS (identifiant), RESERVATAIRE (identifiant Flux ou SIREN, vide = non réservé), TYPE facultatif')
+    .requiredOption('--bailleur <id>', 'identifiant Flux ou SIREN du bailleur')
+    .option('--json', 'résumé JSON')
+    .option('--data <dossier>', 'dossier PGlite', DOSSIER_DEFAUT)
+    .action(async (fichier: string, o: { bailleur: string; json?: boolean; data: string }) => {
+      const { importerReservationsStock, resumeReservationsFrancais } = await import('../app/reservations-stock.ts');
+      const r = await executer(fichier, o.data, io, (tx, octets, nom) => importerReservationsStock(tx, null, { bailleur: o.bailleur, fichier: nom, octets }));
+      if (!r) return fin(2);
+      io.out(o.json ? `${JSON.stringify(r, null, 2)}\n` : `${resumeReservationsFrancais(r)}\n`);
+      fin(0);
+    });
+  importer
+    .command('qpv')
+    .description('Importe une liste officielle de quartiers prioritaires (CSV : CODE_QP ; NOM_QP ; CODE_COMMUNE)')
+    .argument('<fichier>', 'CSV « ; » ou « , », une ligne par quartier et commune')
+    .requiredOption('--geographie <annee>', 'géographie : 2015 (codes QP…) ou 2024 (codes QN…)')
+    .requiredOption('--source <texte>', 'source de la liste (ex. « ANCT, liste des QPV 2024, data.gouv.fr, 2024-01-01 »)')
+    .option('--json', 'résumé JSON')
+    .option('--data <dossier>', 'dossier PGlite', DOSSIER_DEFAUT)
+    .action(async (fichier: string, o: { geographie: string; source: string; json?: boolean; data: string }) => {
+      const { GEOGRAPHIES_QPV, importerQpv } = await import('../reference/qpv.ts');
+      const geographie = GEOGRAPHIES_QPV.find((g) => g === o.geographie);
+      if (!geographie) {
+        io.err(`--geographie : « ${o.geographie} » invalide (2015 ou 2024)\n`);
+        return fin(2);
+      }
+      const r = await executer(fichier, o.data, io, (tx, octets, nom) => importerQpv(tx, null, { fichier: nom, octets, geographie, source: o.source }));
+      if (!r) return fin(2);
+      io.out(
+        o.json
+          ? `${JSON.stringify(r, null, 2)}\n`
+          : `Quartiers prioritaires ${r.geographie} importés (${r.fichier}) : ${r.quartiers} quartier(s), ${r.nouveaux} nouveau(x), ${r.modifies} modifié(s) ; départements ${r.departements.join(', ')}.\n`,
+      );
+      fin(0);
+    });
+  importer
+    .command('zonage')
+    .description('Importe un zonage daté des communes : zone APL (I, II, III) ou zone tendue')
+    .argument('<fichier>', 'CSV : CODGEO (commune) et, pour la zone APL, ZONE')
+    .requiredOption('--type <zonage>', 'zone_apl ou zone_tendue')
+    .requiredOption('--du <date>', 'premier jour de validité (AAAA-MM-JJ)')
+    .option('--au <date>', 'fin de validité, exclue (AAAA-MM-JJ)')
+    .requiredOption('--source <texte>', 'texte officiel (ex. « décret n° 2023-822 du 25 août 2023 »)')
+    .option('--remplace', 'la liste remplace la précédente : les communes absentes sortent du zonage au --du')
+    .option('--json', 'résumé JSON')
+    .option('--data <dossier>', 'dossier PGlite', DOSSIER_DEFAUT)
+    .action(async (fichier: string, o: { type: string; du: string; au?: string; source: string; remplace?: boolean; json?: boolean; data: string }) => {
+      const { ZONAGES, importerZonage } = await import('../reference/zonages.ts');
+      const zonage = ZONAGES.find((z) => z === o.type);
+      if (!zonage) {
+        io.err(`--type : « ${o.type} » invalide (zone_apl ou zone_tendue)\n`);
+        return fin(2);
+      }
+      const r = await executer(fichier, o.data, io, (tx, octets, nom) =>
+        importerZonage(tx, null, { fichier: nom, octets, zonage, du: o.du, au: o.au ?? null, source: o.source, remplacer: o.remplace }),
+      );
+      if (!r) return fin(2);
+      const valeurs = Object.entries(r.parValeur)
+        .map(([v, n]) => `${v} : ${n}`)
+        .join(', ');
+      io.out(
+        o.json
+          ? `${JSON.stringify(r, null, 2)}\n`
+          : `Zonage ${r.zonage} importé (${r.fichier}) : ${r.communes} commune(s) à partir du ${r.du}${r.au ? ` jusqu’au ${r.au} exclu` : ''} (${valeurs}) ; ${r.periodesCloses} période(s) antérieure(s) close(s).\n`,
+      );
+      fin(0);
+    });
+}
