@@ -19,6 +19,7 @@ import type {
   utilisateurSchema,
   verificationAuditSchema,
 } from '../../src/contracts/api.ts';
+import type { etatDesLieuxSchema, resumeReservationsSchema, versionEtatSchema } from '../../src/contracts/etat-des-lieux.ts';
 
 export type { AccueilApi, ErreurImportRplsApi, LigneConventionApi, LocationApi, RapportQualiteApi, ResumeImportRplsApi, SessionApi } from '../../src/contracts/api.ts';
 
@@ -242,4 +243,36 @@ export function televerserRpls(fichier: File, options: { validesSeulement: boole
     };
     xhr.send(fichier);
   });
+}
+
+// ——— État des lieux des réservations ———
+
+export type EtatDesLieuxApi = z.infer<typeof etatDesLieuxSchema>;
+export type VersionEtatApi = z.infer<typeof versionEtatSchema>;
+export type ResumeReservationsApi = z.infer<typeof resumeReservationsSchema>;
+
+type DemandeEtat = { bailleur?: string | undefined; departement?: string | undefined };
+
+export const lireEtatDesLieux = (p: DemandeEtat, signal?: AbortSignal) => requete<EtatDesLieuxApi>('GET', avecParametres('/api/patrimoine/etat-des-lieux', p), { signal });
+export const adresseEtatXlsx = (p: DemandeEtat) => avecParametres('/api/patrimoine/etat-des-lieux.xlsx', p);
+export const lireVersionsEtat = (p: DemandeEtat, signal?: AbortSignal) => requete<VersionEtatApi[]>('GET', avecParametres('/api/patrimoine/etats-des-lieux', p), { signal });
+export const verrouillerEtat = (p: DemandeEtat) => requete<VersionEtatApi>('POST', '/api/patrimoine/etats-des-lieux', { corps: p });
+export const signerEtat = (id: string, empreinte: string) => requete<VersionEtatApi>('POST', `/api/patrimoine/etats-des-lieux/${encodeURIComponent(id)}/signatures`, { corps: { empreinte } });
+export const adresseVersionXlsx = (id: string) => `/api/patrimoine/etats-des-lieux/${encodeURIComponent(id)}/xlsx`;
+
+/** Uploads a stock-reservations CSV (raw body); refused files come back as an ErreurApi with their problems. */
+export async function televerserReservations(fichier: File): Promise<ResumeReservationsApi> {
+  let reponse: Response;
+  try {
+    reponse = await fetch(avecParametres('/api/patrimoine/reservations', { nom: fichier.name }), {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', accept: 'application/json', ...(jetonCsrf ? { 'x-csrf-token': jetonCsrf } : {}) },
+      credentials: 'same-origin',
+      body: fichier,
+    });
+  } catch {
+    throw new ErreurApi(0, 'RESEAU', 'Le serveur est injoignable : vérifiez votre connexion puis réessayez.');
+  }
+  if (!reponse.ok) throw await versErreur(reponse);
+  return (await reponse.json()) as ResumeReservationsApi;
 }

@@ -11,6 +11,7 @@ import { ImportRpls } from './pages/ImportRpls.tsx';
 import { Introuvable } from './pages/Introuvable.tsx';
 import { Locations } from './pages/Locations.tsx';
 import { Logements } from './pages/Logements.tsx';
+import { EtatDesLieux } from './pages/EtatDesLieux.tsx';
 import { Qualite } from './pages/Qualite.tsx';
 
 export const routeur = createBrowserRouter([
@@ -27,6 +28,7 @@ export const routeur = createBrowserRouter([
           { path: 'logements', element: <Reserve rubrique="logements"><Logements /></Reserve> },
           { path: 'locations', element: <Reserve rubrique="locations"><Locations /></Reserve> },
           { path: 'qualite', element: <Reserve rubrique="qualite"><Qualite /></Reserve> },
+          { path: 'etat-des-lieux', element: <Reserve rubrique="etat-des-lieux"><EtatDesLieux /></Reserve> },
           { path: 'import', element: <Reserve rubrique="import"><ImportRpls /></Reserve> },
           { path: 'administration', element: <Reserve rubrique="administration"><Administration /></Reserve> },
         ],

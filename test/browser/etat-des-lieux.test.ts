@@ -1,0 +1,93 @@
+/**
+ * « État des lieux » in the browser: the bailleur imports its stock reservations from the page,
+ * reads the groups (the same figures as the API) and a dimension's chart and table, locks the
+ * picture and signs it; Action Logement chooses the bailleur, sees only its own part and signs.
+ * Checked with axe-core and photographed into /tmp/flux-screens/.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { auditer, capturer, colonne, decrireNavigateur, DELAI_DEMARRAGE, demarrer, enFrancais, seConnecter, surveiller, violationsGraves, type Environnement } from './harness.ts';
+
+interface Groupe {
+  id: string;
+  libelle: string;
+  logements: number;
+}
+
+decrireNavigateur('état des lieux des réservations (navigateur)', () => {
+  let env: Environnement;
+  let contexte: BrowserContext;
+  let page: Page;
+  let erreurs: string[];
+
+  beforeAll(async () => {
+    env = await demarrer();
+  }, DELAI_DEMARRAGE);
+  afterAll(async () => {
+    await env?.fermer();
+  });
+  beforeEach(async () => {
+    contexte = await env.contexte();
+    page = await contexte.newPage();
+    erreurs = surveiller(page);
+  });
+  afterEach(async () => {
+    await contexte.close();
+    expect(erreurs, 'erreurs dans la page').toEqual([]);
+  });
+
+  it('le bailleur importe ses réservations, lit les groupes et un profil, verrouille et signe', async () => {
+    await seConnecter(page, 'bailleur@demo.flux');
+    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'État des lieux' }).click();
+    await page.waitForURL((u) => u.pathname === '/etat-des-lieux');
+    await page.locator('#tableau-edl-groupes').waitFor();
+
+    // Five of HLD's units to Action Logement (the file names them by RPLS identifier).
+    const logements = (await (await page.request.get('/api/logements?page=1&taille=5')).json()) as { logements: { rpls: string }[] };
+    const dossier = mkdtempSync(join(tmpdir(), 'flux-edl-'));
+    const fichier = join(dossier, 'reservations.csv');
+    writeFileSync(fichier, `RPLS;RESERVATAIRE\n${logements.logements.map((l) => `${l.rpls};ACTION-LOGEMENT`).join('\n')}\n`);
+    await page.getByLabel('Fichier des réservations').setInputFiles(fichier);
+    await page.getByRole('button', { name: 'Importer', exact: true }).click();
+    await page.getByText('Réservations importées').waitFor();
+
+    const api = (await (await page.request.get('/api/patrimoine/etat-des-lieux')).json()) as { groupes: Groupe[] };
+    expect(api.groupes.find((g) => g.id === 'ACTION-LOGEMENT')?.logements).toBeGreaterThanOrEqual(5);
+    await expect.poll(() => colonne(page, '#tableau-edl-groupes', 'Logements')).toEqual(api.groupes.map((g) => enFrancais(g.logements)));
+    expect(await colonne(page, '#tableau-edl-groupes', 'Groupe')).toEqual(api.groupes.map((g) => g.libelle));
+
+    await page.getByLabel('Dimension').selectOption('financement');
+    await page.locator('#tableau-edl-dimension').getByText('Financement').first().waitFor();
+    expect(await page.locator('figure svg[role="img"]').count()).toBe(2);
+    expect(violationsGraves(await auditer(page), 'état des lieux (bailleur)')).toEqual([]);
+    await capturer(page, 'etat-des-lieux-bailleur');
+
+    await page.getByRole('button', { name: 'Verrouiller la photographie du jour' }).click();
+    await page.getByText(/Version \d+ verrouillée : elle attend la signature/).waitFor();
+    const signer = page.getByRole('button', { name: /^Signer la version \d+ pour Habitat Loiret Démo$/ });
+    await signer.click();
+    await expect.poll(() => signer.count()).toBe(0);
+    await page.getByText(/Habitat Loiret Démo : signée le/).first().waitFor();
+  });
+
+  it('Action Logement choisit le bailleur, ne voit que sa part et signe la version', async () => {
+    await seConnecter(page, 'reservataire@demo.flux');
+    await page.goto('/etat-des-lieux');
+    await page.getByText('Choisissez un bailleur pour afficher son état des lieux.').waitFor();
+    await expect.poll(() => page.getByLabel('Bailleur', { exact: true }).locator('option').count()).toBeGreaterThan(1);
+    await page.getByLabel('Bailleur', { exact: true }).selectOption('HLD');
+    await page.getByRole('button', { name: 'Afficher' }).click();
+    await page.locator('#tableau-edl-groupes').waitFor();
+    const groupes = await colonne(page, '#tableau-edl-groupes', 'Groupe');
+    expect(groupes).toContain('Action Logement Services');
+    expect(groupes).not.toContain('Préfecture du Loiret — DDETS');
+    const signer = page.getByRole('button', { name: /^Signer la version \d+ pour Action Logement Services$/ });
+    await signer.first().click();
+    await expect.poll(() => signer.count()).toBe(0);
+    expect(violationsGraves(await auditer(page), 'état des lieux (réservataire)')).toEqual([]);
+    await capturer(page, 'etat-des-lieux-reservataire');
+  });
+});
