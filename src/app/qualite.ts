@@ -5,11 +5,11 @@
  * - pilote_etat: a bailleur given as a parameter, its units and lettings in the pilot's département;
  * - everyone else: Interdit.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { locations, logements, organisations } from '../db/schema.ts';
+import { locations, logements, organisations, quartiersPrioritaires } from '../db/schema.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
-import { logementsParControle, rapportQualite, type CodeControle, type LogementQualite, type RapportQualite } from '../domain/qualite.ts';
+import { departementDuQpv, logementsParControle, rapportQualite, type CodeControle, type LogementQualite, type RapportQualite } from '../domain/qualite.ts';
 import { communeCourante } from '../import/cog.ts';
 import { Interdit, Introuvable } from './errors.ts';
 import { porteeLocations, porteeLogements } from './portee.ts';
@@ -46,6 +46,22 @@ async function bailleurAutorise(tx: Tx, acteur: Acteur, demande: DemandeQualite)
   return { id: org.id, nom: org.nom };
 }
 
+/**
+ * The official QPV lists loaded for the départements of the units' QPV codes: a code's quarter, null
+ * when a list of its geography is loaded for its département but lacks it, undefined otherwise.
+ */
+async function listesQpv(tx: Tx, unites: readonly LogementQualite[]): Promise<(code: string) => { communes: readonly string[] } | null | undefined> {
+  const departements = [...new Set(unites.flatMap((u) => (u.qpv && /^Q[PN]/i.test(u.qpv) ? [departementDuQpv(u.qpv.toUpperCase()) ?? ''] : [])).filter(Boolean))];
+  if (departements.length === 0) return () => undefined;
+  const quartiers = await tx
+    .select({ code: quartiersPrioritaires.code, communes: quartiersPrioritaires.communes })
+    .from(quartiersPrioritaires)
+    .where(inArray(quartiersPrioritaires.departement, departements));
+  const parCode = new Map(quartiers.map((q) => [q.code, q]));
+  const charges = new Set(quartiers.map((q) => `${q.code.slice(0, 2)}|${departementDuQpv(q.code)}`));
+  return (code) => parCode.get(code) ?? (charges.has(`${code.slice(0, 2)}|${departementDuQpv(code)}`) ? null : undefined);
+}
+
 export async function qualiteComplete(tx: Tx, acteur: Acteur, demande: DemandeQualite, anneeCourante: number): Promise<QualiteComplete> {
   const bailleur = await bailleurAutorise(tx, acteur, demande);
   const annee = demande.annee ?? anneeCourante - 1;
@@ -61,6 +77,7 @@ export async function qualiteComplete(tx: Tx, acteur: Acteur, demande: DemandeQu
       construction: logements.construction,
       surface: logements.surface,
       conventionne: logements.conventionne,
+      reservationStock: logements.reservationStock,
       absentRplsDepuis: logements.absentRplsDepuis,
     })
     .from(logements)
@@ -72,7 +89,7 @@ export async function qualiteComplete(tx: Tx, acteur: Acteur, demande: DemandeQu
     .from(locations)
     .where(and(porteeLocations(acteur), eq(locations.bailleurId, bailleur.id), eq(locations.annee, annee)))
     .orderBy(asc(locations.id));
-  const entree = { bailleur, logements: unites, locations: lettings, annee, anneeCourante, communeCourante };
+  const entree = { bailleur, logements: unites, locations: lettings, annee, anneeCourante, communeCourante, quartier: await listesQpv(tx, unites) };
   return { rapport: rapportQualite(entree), logements: new Map(unites.map((u) => [u.id, u])), enDefaut: logementsParControle(entree) };
 }
 

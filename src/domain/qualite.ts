@@ -22,6 +22,8 @@ export interface LogementQualite {
   /** Habitable surface (m²), null when the file gave none. */
   surface: number | null;
   conventionne: boolean | null;
+  /** The stock reservation: 'reserve', 'droit_unique', 'aucune', or null when unknown. */
+  reservationStock: string | null;
   /** The RPLS import the unit was absent from, null when present in the last one. */
   absentRplsDepuis: string | null;
 }
@@ -44,6 +46,12 @@ export interface EntreeQualite {
   anneeCourante: number;
   /** The current COG code of a commune code (following mergers), null when the COG does not know it. */
   communeCourante: (code: string) => string | null;
+  /**
+   * The official list's quarter of a QPV code: its communes, null when the code is not in the
+   * list, undefined when no official list of that geography is loaded for its département (then
+   * nothing is said).
+   */
+  quartier?: ((code: string) => { communes: readonly string[] } | null | undefined) | undefined;
 }
 
 export type Gravite = 'erreur' | 'avertissement';
@@ -131,9 +139,11 @@ export const REGLES = {
   QPV_FORMAT: { code: 'QPV_FORMAT', libelle: 'Code QPV au format invalide (QP… ou QN… sur 8 caractères attendu)', gravite: 'erreur' },
   QPV_SANS_CODE: { code: 'QPV_SANS_CODE', libelle: 'Logement marqué en QPV sans code de quartier', gravite: 'avertissement' },
   QPV_DEPARTEMENT: { code: 'QPV_DEPARTEMENT', libelle: 'Code QPV d’un autre département que celui du logement', gravite: 'erreur' },
+  QPV_INCONNU: { code: 'QPV_INCONNU', libelle: 'Code QPV absent de la liste officielle chargée pour sa géographie et son département', gravite: 'erreur' },
+  QPV_COMMUNE: { code: 'QPV_COMMUNE', libelle: 'Quartier prioritaire situé hors de la commune du logement (liste officielle)', gravite: 'avertissement' },
   RESERVATION_INCONNUE: {
     code: 'RESERVATION_INCONNUE',
-    libelle: 'Réservation du stock inconnue : conventionnement inconnu (non conventionné ou non renseigné ; pas encore de donnée de réservataire du stock)',
+    libelle: 'Réservation du stock inconnue : ni réservataire ni « non réservé » renseigné (import des réservations)',
     gravite: 'avertissement',
   },
   ABSENT_RPLS: { code: 'ABSENT_RPLS', libelle: 'Logement absent du dernier import RPLS', gravite: 'avertissement' },
@@ -142,7 +152,7 @@ export const REGLES = {
 export type CodeControle = keyof typeof REGLES;
 
 /** Which controls a unit fails (duplicates aside: they need the whole stock). */
-export function controlesDuLogement(l: LogementQualite, entree: Pick<EntreeQualite, 'anneeCourante' | 'communeCourante'>): CodeControle[] {
+export function controlesDuLogement(l: LogementQualite, entree: Pick<EntreeQualite, 'anneeCourante' | 'communeCourante' | 'quartier'>): CodeControle[] {
   const codes: CodeControle[] = [];
   if (vide(l.rpls)) codes.push('RPLS_ABSENT');
 
@@ -179,11 +189,16 @@ export function controlesDuLogement(l: LogementQualite, entree: Pick<EntreeQuali
         // The unit's département, else the one of its commune.
         const depLogement = !vide(l.departement) ? l.departement!.trim().toUpperCase() : RE_COMMUNE.test(commune) ? departementDeCommune(commune) : null;
         if (depLogement !== null && depLogement !== dep) codes.push('QPV_DEPARTEMENT');
+        else {
+          const q = entree.quartier?.(qpv.toUpperCase());
+          if (q === null) codes.push('QPV_INCONNU');
+          else if (q && RE_COMMUNE.test(commune) && !q.communes.includes(entree.communeCourante(commune) ?? commune) && !q.communes.includes(commune)) codes.push('QPV_COMMUNE');
+        }
       }
     }
   }
 
-  if (l.conventionne !== true) codes.push('RESERVATION_INCONNUE');
+  if (l.reservationStock === null || l.reservationStock === undefined) codes.push('RESERVATION_INCONNUE');
   if (l.absentRplsDepuis !== null) codes.push('ABSENT_RPLS');
   return codes;
 }
@@ -197,7 +212,7 @@ export function partAttributionsReservataireConnu(locations: readonly LocationQu
 }
 
 /** Every unit failing each control (all of them, in input order): the detail sheets of the XLSX. */
-export function logementsParControle(entree: Pick<EntreeQualite, 'logements' | 'anneeCourante' | 'communeCourante'>): Map<CodeControle, string[]> {
+export function logementsParControle(entree: Pick<EntreeQualite, 'logements' | 'anneeCourante' | 'communeCourante' | 'quartier'>): Map<CodeControle, string[]> {
   const trouves = new Map<CodeControle, string[]>();
   for (const code of Object.keys(REGLES) as CodeControle[]) trouves.set(code, []);
   const parRpls = new Map<string, number>();

@@ -7,7 +7,7 @@
  * its own report); the State pilot must name the bailleur (422 without), any bailleur of its
  * département.
  */
-import { and, eq, isNotNull, ne, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anneeCourante } from '../../src/http/routes.ts';
@@ -37,7 +37,7 @@ describe.each(genresDeTest())('qualité des données du patrimoine (%s)', (genre
     [defauts.horsCog, defauts.qpvAutreDepartement, defauts.absentRpls] = ids as [string, string, string];
     await db.update(logements).set({ commune: '45999' }).where(eq(logements.id, defauts.horsCog));
     await db.update(logements).set({ qpv: 'QN075001' }).where(eq(logements.id, defauts.qpvAutreDepartement));
-    await db.update(logements).set({ conventionne: true, surface: '64.5' }).where(eq(logements.bailleurId, 'HLD'));
+    await db.update(logements).set({ reservationStock: 'aucune', reservataireStockId: null, surface: '64.5' }).where(eq(logements.bailleurId, 'HLD'));
     await db.execute(sql`insert into imports_rpls (id, bailleur_id, fichier, empreinte, resume) values ('IMP-TEST', 'HLD', 'rpls.csv', 'x', '{}'::jsonb)`);
     await db.update(logements).set({ absentRplsDepuis: 'IMP-TEST' }).where(eq(logements.id, defauts.absentRpls));
   }, 120_000);
@@ -145,9 +145,11 @@ describe.each(genresDeTest())('qualité des données du patrimoine (%s)', (genre
     expect(rapport.bailleur.id).toBe('VLL');
     expect(rapport.totalLogements).toBe(a.total);
     expect(rapport.indicateurs.partAttributionsReservataireConnu).toMatchObject({ numerateur: a.numerateur, denominateur: a.denominateur });
-    // The seed gives no surface and no APL convention: every unit of VLL is flagged.
-    expect(controle(rapport, 'SURFACE_ABSENTE').nombre).toBe(a.total);
-    expect(controle(rapport, 'RESERVATION_INCONNUE').nombre).toBe(a.total);
+    // As many flagged units as the database holds without surface, and without known stock reservation.
+    const compter = async (condition: ReturnType<typeof isNull>) =>
+      Number((await s.t.base.db.select({ n: sql<number>`count(*)::int` }).from(logements).where(and(eq(logements.bailleurId, 'VLL'), condition)))[0]!.n);
+    expect(controle(rapport, 'SURFACE_ABSENTE').nombre).toBe(await compter(isNull(logements.surface)));
+    expect(controle(rapport, 'RESERVATION_INCONNUE').nombre).toBe(await compter(isNull(logements.reservationStock)));
 
     const sans = await s.appel(ETAT, 'GET', '/api/patrimoine/qualite');
     expect(sans.statusCode).toBe(422);

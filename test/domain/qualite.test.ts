@@ -24,6 +24,7 @@ const BON: LogementQualite = {
   construction: 1975,
   surface: 65,
   conventionne: true,
+  reservationStock: 'aucune',
   absentRplsDepuis: null,
 };
 
@@ -77,12 +78,25 @@ describe('contrôles par logement', () => {
     ['code QPV sans préfixe', { qpv: '045001' }, ['QPV_FORMAT']],
     ['marqueur QPV sans code', { qpv: 'QPV' }, ['QPV_SANS_CODE']],
     ['drapeau RPLS 1 sans code', { qpv: '1' }, ['QPV_SANS_CODE']],
-    ['non conventionné', { conventionne: false }, ['RESERVATION_INCONNUE']],
-    ['conventionnement non renseigné', { conventionne: null }, ['RESERVATION_INCONNUE']],
+    ['réservation du stock inconnue', { reservationStock: null }, ['RESERVATION_INCONNUE']],
+    ['non conventionné mais réservation connue', { conventionne: false, reservationStock: 'reserve' }, []],
     ['absent du dernier import RPLS', { absentRplsDepuis: 'IMP-2' }, ['ABSENT_RPLS']],
   ];
   it.each(CAS)('%s', (_, changement, attendu) => {
     expect(controles(changement)).toEqual(attendu);
+  });
+
+  it('liste officielle des QPV chargée : code inconnu de la liste, quartier hors de la commune ; sans liste, rien n’est dit', () => {
+    const LISTE: Record<string, { communes: string[] }> = { QN045001: { communes: ['45234'] } };
+    // A list of the 2024 geography is loaded for the Loiret only.
+    const quartier = (code: string) => LISTE[code] ?? (code.startsWith('QN045') ? null : undefined);
+    const avec = (changement: Partial<LogementQualite>) => controlesDuLogement({ ...BON, ...changement }, { anneeCourante: 2026, communeCourante, quartier });
+    expect(avec({ qpv: 'QN045001' })).toEqual([]);
+    expect(avec({ qpv: 'QN045009' })).toEqual(['QPV_INCONNU']);
+    expect(avec({ qpv: 'QN045001', commune: '45147' })).toEqual(['QPV_COMMUNE']);
+    // A merged commune is compared through its current code.
+    expect(avec({ qpv: 'QN045001', commune: '45001' })).toEqual(['COMMUNE_ANCIENNE']);
+    expect(avec({ qpv: 'QP045009' })).toEqual([]);
   });
 
   it('département d’un code QPV', () => {
@@ -112,7 +126,7 @@ describe('rapport d’un bailleur', () => {
       expect(['erreur', 'avertissement']).toContain(c.gravite);
       if (c.code !== 'FINANCEMENT_ABSENT') expect(c.nombre, c.code).toBe(0);
     }
-    expect(r.controles.find((c) => c.code === 'RESERVATION_INCONNUE')!.libelle).toMatch(/conventionnement inconnu/);
+    expect(r.controles.find((c) => c.code === 'RESERVATION_INCONNUE')!.libelle).toMatch(/ni réservataire ni « non réservé »/);
   });
 
   it('indicateur : part des baux signés de l’année dont la ligne est un réservataire', () => {
@@ -140,7 +154,7 @@ describe('rapport d’un bailleur', () => {
   });
 
   it('pure : la même entrée donne le même rapport', () => {
-    const e = entree([BON, { ...BON, id: 'L2', qpv: 'QPV', conventionne: null }]);
+    const e = entree([BON, { ...BON, id: 'L2', qpv: 'QPV', reservationStock: null }]);
     expect(rapportQualite(e)).toEqual(rapportQualite(e));
   });
 });
