@@ -50,7 +50,7 @@ decrireNavigateur('état des lieux des réservations (navigateur)', () => {
     const dossier = mkdtempSync(join(tmpdir(), 'flux-edl-'));
     const fichier = join(dossier, 'reservations.csv');
     writeFileSync(fichier, `RPLS;RESERVATAIRE\n${logements.logements.map((l) => `${l.rpls};ACTION-LOGEMENT`).join('\n')}\n`);
-    await page.getByLabel('Fichier des réservations').setInputFiles(fichier);
+    await page.locator('#edl-fichier').setInputFiles(fichier);
     await page.getByRole('button', { name: 'Importer', exact: true }).click();
     await page.getByText('Réservations importées').waitFor();
 

@@ -24,7 +24,7 @@ export function BarresEmpilees({ titre, series, modalites }: { titre: string; se
   const largeur = 640;
   const hauteurBarre = 22;
   const pas = 40;
-  const marge = 190;
+  const marge = 250;
   const hauteur = series.length * pas + 8;
   return (
     <figure className="flux-graphique">
@@ -36,7 +36,7 @@ export function BarresEmpilees({ titre, series, modalites }: { titre: string; se
           return (
             <g key={s.id}>
               <text x={marge - 8} y={y + hauteurBarre / 2} textAnchor="end" dominantBaseline="middle" className="flux-graphique__etiquette">
-                {s.libelle.length > 28 ? `${s.libelle.slice(0, 27)}…` : s.libelle}
+                {s.libelle.length > 32 ? `${s.libelle.slice(0, 31)}…` : s.libelle}
               </text>
               {total === 0 ? (
                 <rect x={marge} y={y} width={largeur} height={hauteurBarre} fill="none" stroke="#929292" strokeDasharray="4 3" />
@@ -75,7 +75,7 @@ export function BarresEmpilees({ titre, series, modalites }: { titre: string; se
 /** Horizontal bars of counts (one per item), each labelled with its count and share of `total`. */
 export function BarresSimples({ titre, items, total }: { titre: string; items: { id: string; libelle: string; valeur: number }[]; total: number }) {
   const largeur = 520;
-  const marge = 190;
+  const marge = 250;
   const pas = 34;
   const max = Math.max(1, ...items.map((i) => i.valeur));
   return (
@@ -87,7 +87,7 @@ export function BarresSimples({ titre, items, total }: { titre: string; items: {
           return (
             <g key={it.id}>
               <text x={marge - 8} y={y + 10} textAnchor="end" dominantBaseline="middle" className="flux-graphique__etiquette">
-                {it.libelle.length > 28 ? `${it.libelle.slice(0, 27)}…` : it.libelle}
+                {it.libelle.length > 32 ? `${it.libelle.slice(0, 31)}…` : it.libelle}
               </text>
               <rect x={marge} y={y} width={Math.max(w, it.valeur > 0 ? 1 : 0)} height={20} fill={COULEURS[0]} />
               <text x={marge + w + 6} y={y + 10} dominantBaseline="middle" className="flux-graphique__etiquette">

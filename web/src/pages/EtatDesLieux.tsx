@@ -308,7 +308,7 @@ function ImportReservations() {
         Un fichier CSV avec une ligne par logement : <code>RPLS</code> (identifiant), <code>RESERVATAIRE</code> (identifiant Flux ou SIREN ; vide si non réservé) et, au besoin, <code>TYPE</code> (réservé, droit
         unique, aucune, inconnue). Tout ou rien : une ligne invalide et rien n’est modifié.
       </p>
-      <form onSubmit={envoyer} aria-label="Fichier des réservations du stock" noValidate>
+      <form onSubmit={envoyer} aria-label="Import des réservations du stock" noValidate>
         <Upload
           label="Fichier des réservations"
           hint="CSV « ; » ou « , », UTF-8 ou Latin-1."
