@@ -306,6 +306,27 @@ export const conventionVersions = pgTable(
   (t) => [uniqueIndex('convention_versions_unique').on(t.conventionId, t.version)],
 );
 
+/**
+ * The bailleur's forecast inputs for a year in a département (issue 5 item 2): window, planned
+ * deliveries, demolitions, sales, forecast exclusions, the PRU/ANRU volume, and the past flows of
+ * years Flux holds no events for. One row per year, changed under an optimistic lock, audited.
+ */
+export const previsionsFlux = pgTable(
+  'previsions_flux',
+  {
+    bailleurId: text('bailleur_id')
+      .notNull()
+      .references(() => organisations.id),
+    departement: text('departement').notNull(),
+    annee: integer('annee').notNull(),
+    parametres: jsonb('parametres').notNull(),
+    version: integer('version').notNull().default(1),
+    majLe: timestamp('maj_le', { withTimezone: true }).notNull().defaultNow(),
+    majPar: text('maj_par').references(() => utilisateurs.id),
+  },
+  (t) => [primaryKey({ columns: [t.bailleurId, t.departement, t.annee] })],
+);
+
 /** A vacancy (one letting of one unit) and its lifecycle state (src/domain/lifecycle.ts). */
 export const locations = pgTable(
   'locations',
