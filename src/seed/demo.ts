@@ -1,14 +1,23 @@
 /**
  * The demo département, seeded by `npm start` on an empty database: the Loiret (45), its real
- * social-housing count by commune (SDES, RPLS 2024) and its communes and EPCI (COG 2026), shared
- * among three FICTITIOUS bailleurs, the real réservataires of the département as organisations,
- * one account per role, the conventions, and the year's events run through the engine.
+ * social-housing stock (SDES, RPLS 2019: one unit per dwelling of the published counts) and its
+ * communes and EPCI (COG 2026), shared among three FICTITIOUS bailleurs, the real réservataires of
+ * the département as organisations, one account per role, the conventions, and the year's events
+ * run through the engine.
  *
- * Real: the number of units per commune, each commune's turnover rate, the communes, their EPCI,
- * and the names and SIREN of Orléans Métropole and of the Ville d'Orléans. Synthetic (seeded,
- * deterministic): the bailleurs, the split of the stock, programmes, every unit's characteristics
- * (typology, financing, construction year, QPV code, individual house, outside the flow), the
- * conventions' terms, every event, candidates (SNE numbers), CAL decisions and leases.
+ * Real: each unit's commune (2019 codes mapped to the current COG), construction year, number of
+ * rooms (→ typology T1…T5, T5 = « 5 et plus »), collective or individual, in a QPV or not, and DPE
+ * energy class (SDES, RPLS 2019, via MaelTheuliere/rrrpls: src/seed/data/loiret-rpls-2019.csv);
+ * the mean rent per m² of each EPCI (same source); each commune's turnover rate (SDES, RPLS 2024);
+ * the communes, their EPCI, and the names and SIREN of Orléans Métropole and of the Ville d'Orléans.
+ *
+ * Synthetic (seeded, deterministic): the bailleurs and the split of the stock, programmes (the
+ * units of one commune × year × collective/individual × QPV, by about 50), which QPV (the codes are
+ * fictitious), financing (published shares by construction period, src/seed/synthetic.ts), surface,
+ * the rent's spread and financing factor, conventionnement (from the financing), units outside the
+ * flow, each bailleur's new programme of the year, the stock reservations before the reform (shares
+ * in RESERVATIONS_STOCK below), the conventions' terms, every event, candidates (SNE numbers), CAL
+ * decisions and leases.
  *
  * Same options → same rows (ids, events, states), on PGlite and on PostgreSQL alike; only the
  * password hashes (random salts) and timestamps differ.
@@ -48,12 +57,11 @@ import {
   type Typologie,
 } from '../domain/types.ts';
 import { validerScenario } from '../domain/validation.ts';
-import { chargerCog, DEPARTEMENT_DEMO, lireRplsLoiret, type CogDepartement } from './referentiel.ts';
+import { chargerCog, DEPARTEMENT_DEMO, lireLoyersLoiret, lireRpls2019Loiret, lireRplsLoiret, type CogDepartement } from './referentiel.ts';
 import {
   Calendrier,
   Rng,
   arrondiSystematique,
-  constructionAuHasard,
   evenementsDeLiberation,
   financementOf,
   hashSeed,
@@ -78,7 +86,10 @@ export interface OptionsDemo {
   annee?: number;
   /** ISO date up to which events are generated (default: today, UTC). */
   aujourdhui?: string;
-  /** Share of the real stock to create (default 1: the whole Loiret, 51,914 units). */
+  /**
+   * Share of the real stock to create (default 1: the whole Loiret, the 50,770 units of the RPLS
+   * 2019), drawn over the RPLS rows by systematic rounding; the year's new programmes are added whole.
+   */
   echelle?: number;
 }
 
@@ -93,6 +104,8 @@ export interface ResumeDemo {
   candidatures: number;
   decisionsCal: number;
   baux: number;
+  /** RPLS 2019 commune codes merged since, mapped to their current COG code, and how many units they had. */
+  communesRenumerotees: { codes: number; logements: number };
   annee: number;
   /** Last day of the generated events. */
   aujourdhui: string;
@@ -214,12 +227,13 @@ const TERRITOIRES: Readonly<Record<string, IdBailleur>> = {
   '200067668': 'GBH', // CC de la Cléry, du Betz et de l'Ouanne
   '244500211': 'GBH', // CC Giennoises
 };
-/** The two big bailleurs overlap in Orléans: VLL holds this share of the city's stock. */
+/** The two big bailleurs overlap in Orléans: VLL holds this share of the city's programmes (drawn one by one). */
 const PART_VLL_ORLEANS = 0.29;
 
 /**
  * SYNTHETIC QPV codes, in the shape of the 2024 geography ("QN" + 3-character département + 3
- * digits) but NOT real codes: ≈ 20 % of the programmes of these communes are placed in one.
+ * digits) but NOT real codes. Whether a unit is in a QPV is real (RPLS 2019); which quartier of
+ * its commune it is in is not: each QPV programme draws one of its commune's codes.
  */
 const QPV_SYNTHETIQUES: Readonly<Record<string, readonly string[]>> = {
   '45234': ['QN045001', 'QN045002', 'QN045003'], // Orléans
@@ -230,25 +244,66 @@ const QPV_SYNTHETIQUES: Readonly<Record<string, readonly string[]>> = {
   '45068': ['QN045008'], // Châlette-sur-Loing
   '45155': ['QN045009'], // Gien
   '45252': ['QN045010'], // Pithiviers
+  '45315': ['QN045011'], // Sully-sur-Loire
 };
-const PART_PROGRAMMES_EN_QPV = 0.2;
 
-/** Individual houses: ≈ 15 % of units (by programme; more often in small communes). */
-const PART_INDIVIDUEL_PETITE_COMMUNE = 0.4;
-const PART_INDIVIDUEL = 0.11;
-const PETITE_COMMUNE = 150;
+/** Programmes: the units of one commune × construction year × collective/individual × QPV, by about 50. */
+const TAILLE_PROGRAMME = 50;
 
 /**
- * One programme per bailleur is delivered during the year (first lettings, `premiereMiseEnLocation`):
- * its commune and its delivery, as a share of the year.
+ * One SYNTHETIC programme per bailleur is delivered during the year (first lettings,
+ * `premiereMiseEnLocation`), on top of the real stock: its commune, its size and its delivery, as
+ * a share of the year.
  */
-const PROGRAMMES_NEUFS: Readonly<Record<IdBailleur, { commune: string; livraison: number }>> = {
-  HLD: { commune: '45284', livraison: 0.45 }, // Saint-Jean-de-Braye
-  VLL: { commune: '45004', livraison: 0.25 }, // Amilly
-  GBH: { commune: '45252', livraison: 0.7 }, // Pithiviers
+const PROGRAMMES_NEUFS: Readonly<Record<IdBailleur, { commune: string; logements: number; livraison: number }>> = {
+  HLD: { commune: '45284', logements: 32, livraison: 0.45 }, // Saint-Jean-de-Braye
+  VLL: { commune: '45004', logements: 24, livraison: 0.25 }, // Amilly
+  GBH: { commune: '45252', logements: 16, livraison: 0.7 }, // Pithiviers
 };
 /** A 2020s programme mix (≈ 30 % PLAI, 50 % PLUS, 20 % PLS). */
 const FINANCEMENT_NEUF: Readonly<Partial<Record<Financement, number>>> = { PLAI: 0.3, PLUS: 0.5, PLS: 0.2 };
+/** New buildings (RE2020): DPE A or B. */
+const DPE_NEUF: Readonly<Record<'A' | 'B', number>> = { A: 0.4, B: 0.6 };
+
+/**
+ * SYNTHETIC habitable surfaces: a mean by typology (orders of magnitude of the social stock), drawn
+ * ±12 %, individual houses 8 % larger; always within the plausible ranges of src/domain/qualite.ts.
+ */
+const SURFACE_MOYENNE: Readonly<Record<Typologie, number>> = { T1: 31, T2: 47, T3: 65, T4: 79, T5: 93, T6: 108 };
+const ECART_SURFACE = 0.12;
+const SURFACE_INDIVIDUEL = 1.08;
+
+/**
+ * Monthly rent (principal) = surface × the REAL mean rent per m² of the unit's EPCI (RPLS 2019, the
+ * département's when the EPCI has none) × a SYNTHETIC financing factor (PLAI below the mean, PLS and
+ * PLI above) × a seeded spread of ±15 %.
+ */
+const FACTEUR_LOYER: Readonly<Record<Financement, number>> = { PLAI: 0.88, PLUS: 1, PLS: 1.2, PLI: 1.35, AUTRE: 0.95 };
+const ECART_LOYER = 0.15;
+/** APL convention: PLAI, PLUS and PLS units are conventionnés; PLI and older « AUTRE » financing are not. */
+const CONVENTIONNE: Readonly<Record<Financement, boolean>> = { PLAI: true, PLUS: true, PLS: true, PLI: false, AUTRE: false };
+
+/**
+ * Stock reservations BEFORE the reform (`reservationStock`, `reservataireStockId`): SYNTHETIC target
+ * shares of all units, drawn per unit (seeded) with weights calibrated on the stock so that the
+ * totals land on them:
+ *
+ * - unknown (null): ≈ 8 %, concentrated in GBH (≈ 1 % of the other bailleurs' units), so that the
+ *   data-quality report has something to say;
+ * - the State (contingent préfectoral): ≈ 25 %, more in stock built before 1977, less after 2000,
+ *   half as often in QPV;
+ * - Action Logement: ≈ 18 %, more in stock built since 2000, 1.5 × more in Orléans Métropole;
+ * - the Ville d'Orléans: ≈ 15 % of the units of Orléans (45234), none elsewhere;
+ * - the Département: ≈ 3 %;
+ * - droits uniques (one letting): ≈ 1 %, three times in four Action Logement's;
+ * - the rest (≈ 30 %) known to be free ('aucune'); so are the programmes delivered this year.
+ */
+const RESERVATIONS_STOCK = { inconnue: 0.08, inconnueHorsGbh: 0.01, etat: 0.25, actionLogement: 0.18, orleans: 0.15, departement: 0.03, droitUnique: 0.01 } as const;
+const BAILLEUR_INCONNUES: IdBailleur = 'GBH';
+const TITULAIRES_DROIT_UNIQUE: Readonly<Record<string, number>> = { [ORG.actionLogement]: 0.75, [ORG.etat]: 0.15, [ORG.departement]: 0.1 };
+const poidsEtat = (u: Unite): number => (u.logement.construction < 1977 ? 1.4 : u.logement.construction < 2000 ? 1 : 0.6) * (u.logement.qpv ? 0.5 : 1);
+const poidsActionLogement = (u: Unite): number =>
+  (u.logement.construction >= 2000 ? 1.6 : u.logement.construction >= 1977 ? 1 : 0.7) * (u.logement.epci === SIREN_ORLEANS_METROPOLE ? 1.5 : 1);
 
 const NOMS_RESIDENCES = [
   'Les Tilleuls', 'Les Acacias', 'Le Clos du Moulin', 'Les Glycines', 'La Roseraie', 'Les Peupliers', 'Le Val Fleuri',
@@ -266,12 +321,30 @@ interface Parc {
   programmes: (typeof programmes.$inferInsert)[];
   /** Units by bailleur, in id order. */
   unites: Map<IdBailleur, Unite[]>;
+  /** RPLS 2019 commune codes that merged since, mapped to their current code, and their units. */
+  communesRenumerotees: { codes: number; logements: number };
 }
 
-/** Units per commune and bailleur, from the RPLS counts (scaled), and their programmes and units. */
-function genererParc(cog: CogDepartement, echelle: number, annee: number): { parc: Parc; mobilite: Map<string, number> } {
-  const rng = new Rng(hashSeed('flux-demo-loiret-parc'));
-  // Real counts by current commune (RPLS 2024 codes that merged since are added to their successor).
+/** What a unit of a programme brings before its place in the stock. */
+interface CaracteresReels {
+  typologie: Typologie;
+  dpe: string | null;
+  financement: Financement;
+  construction: number;
+  individuel: boolean;
+}
+
+/** A group of real units sharing commune, construction year, collective/individual and QPV. */
+interface Groupe {
+  commune: string;
+  construction: number;
+  individuel: boolean;
+  qpv: boolean;
+  unites: { typologie: Typologie; dpe: string | null }[];
+}
+
+/** Each commune's turnover rate (fraction; RPLS 2024, by current code) and the département's mean, weighted by stock. */
+function mobilites(cog: CogDepartement): { parCommune: Map<string, number>; departement: number } {
   const parCommune = new Map<string, { nb: number; mobilites: number }>();
   for (const r of lireRplsLoiret()) {
     const code = cog.courante(r.depcom);
@@ -281,85 +354,176 @@ function genererParc(cog: CogDepartement, echelle: number, annee: number): { par
     c.mobilites += (r.nbLs * r.txMob) / 100;
     parCommune.set(code, c);
   }
-  const codes = [...parCommune.keys()].sort();
-  const mobilite = new Map(codes.map((c) => [c, parCommune.get(c)!.nb > 0 ? parCommune.get(c)!.mobilites / parCommune.get(c)!.nb : 0]));
-  const nombres = echelle === 1 ? codes.map((c) => parCommune.get(c)!.nb) : arrondiSystematique(codes.map((c) => parCommune.get(c)!.nb * echelle), rng);
+  const total = [...parCommune.values()].reduce((s, c) => ({ nb: s.nb + c.nb, mobilites: s.mobilites + c.mobilites }), { nb: 0, mobilites: 0 });
+  return {
+    parCommune: new Map([...parCommune].map(([code, c]) => [code, c.nb > 0 ? c.mobilites / c.nb : 0])),
+    departement: total.nb > 0 ? total.mobilites / total.nb : 0,
+  };
+}
 
-  const parc: Parc = { programmes: [], unites: new Map(BAILLEURS_DEMO.map((b) => [b.id, []])) };
-  const numeroProgramme = new Map<IdBailleur, number>();
-  const neufFait = new Set<IdBailleur>();
-  codes.forEach((code, i) => {
-    const total = nombres[i]!;
-    const commune = cog.communes.get(code)!;
-    const proprietaire = (commune.epci && TERRITOIRES[commune.epci]) || 'HLD';
-    const parts: [IdBailleur, number][] =
-      code === COMMUNE_ORLEANS
-        ? [
-            ['HLD', total - Math.round(total * PART_VLL_ORLEANS)],
-            ['VLL', Math.round(total * PART_VLL_ORLEANS)],
-          ]
-        : [[proprietaire, total]];
-    for (const [b, n] of parts) {
-      if (n <= 0) continue;
-      // Programmes of about 50 units (20–80), sizes drawn around the mean.
-      const k = Math.max(1, Math.round(n / 50));
-      const tailles = Array.from({ length: k }, () => 0.6 + 0.8 * rng.next());
-      const somme = tailles.reduce((s, t) => s + t, 0);
-      const effectifs = arrondiSystematique(
-        tailles.map((t) => (t / somme) * n),
-        rng,
-      );
-      // Exactly n units: the last programme absorbs the floating-point remainder.
-      effectifs[k - 1] = n - effectifs.slice(0, k - 1).reduce((s, e) => s + e, 0);
-      const bailleur = BAILLEURS_DEMO.find((x) => x.id === b)!;
-      const unites = parc.unites.get(b)!;
-      const numeroBailleur = BAILLEURS_DEMO.indexOf(bailleur) + 1;
-      for (const effectif of effectifs) {
-        if (effectif <= 0) continue;
-        const np = (numeroProgramme.get(b) ?? 0) + 1;
-        numeroProgramme.set(b, np);
-        const programmeId = `${b}-P${String(np).padStart(4, '0')}`;
-        const neuf = PROGRAMMES_NEUFS[b].commune === code && !neufFait.has(b);
-        if (neuf) neufFait.add(b);
-        const construction = neuf ? annee : constructionAuHasard(rng);
-        const individuel = !neuf && rng.chance(total < PETITE_COMMUNE ? PART_INDIVIDUEL_PETITE_COMMUNE : PART_INDIVIDUEL);
-        const qpvs = QPV_SYNTHETIQUES[code];
-        const qpv = !neuf && qpvs && rng.chance(PART_PROGRAMMES_EN_QPV) ? rng.pick(qpvs) : null;
-        const residence = rng.pick(NOMS_RESIDENCES);
-        parc.programmes.push({
-          id: programmeId,
-          bailleurId: b,
-          nom: `${neuf ? 'Résidence neuve ' : 'Résidence '}${residence} (${commune.nom})`,
-          commune: code,
-        });
-        for (let u = 0; u < effectif; u++) {
-          const n1 = unites.length + 1;
-          const horsFlux = !neuf && rng.chance(PART_HORS_FLUX) ? rng.weighted(PARTS_HORS_FLUX) : null;
-          unites.push({
-            neuf,
-            horsFlux,
-            logement: {
-              id: `${b}-${String(n1).padStart(6, '0')}`,
-              bailleurId: b,
-              programmeId,
-              // Synthetic RPLS identifier: département, bailleur number, sequence (unique per bailleur).
-              rpls: `045${numeroBailleur}${String(n1).padStart(8, '0')}`,
-              departement: DEPARTEMENT_DEMO,
-              commune: code,
-              epci: commune.epci,
-              qpv,
-              typologie: rng.weighted(PARTS_TYPOLOGIE),
-              financement: neuf ? rng.weighted(FINANCEMENT_NEUF) : financementOf(construction, rng),
-              construction,
-              individuel,
-              horsFlux,
-            },
-          });
-        }
-      }
+/**
+ * The real units (RPLS 2019 counts, scaled by `echelle` with systematic rounding over the rows),
+ * grouped, with their commune mapped to the current COG.
+ */
+function groupesRpls(cog: CogDepartement, echelle: number, rng: Rng): { groupes: Groupe[]; communesRenumerotees: Parc['communesRenumerotees'] } {
+  const comptages = lireRpls2019Loiret();
+  const nombres = echelle === 1 ? comptages.map((c) => c.n) : arrondiSystematique(comptages.map((c) => c.n * echelle), rng);
+  const parCle = new Map<string, Groupe>();
+  const anciens = new Set<string>();
+  let renumerotes = 0;
+  comptages.forEach((c, i) => {
+    const n = nombres[i]!;
+    const commune = cog.courante(c.depcom);
+    if (!commune) throw new Error(`commune ${c.depcom} du RPLS 2019 absente du COG`);
+    if (commune !== c.depcom) {
+      anciens.add(c.depcom);
+      renumerotes += n;
     }
+    if (n <= 0) return;
+    const cle = `${commune}|${c.construction}|${c.individuel ? 'I' : 'C'}|${c.qpv ? 1 : 0}`;
+    let g = parCle.get(cle);
+    if (!g) {
+      g = { commune, construction: c.construction, individuel: c.individuel, qpv: c.qpv, unites: [] };
+      parCle.set(cle, g);
+    }
+    for (let k = 0; k < n; k++) g.unites.push({ typologie: `T${c.pieces}`, dpe: c.dpe });
   });
-  return { parc, mobilite };
+  const cles = [...parCle.keys()].sort();
+  return { groupes: cles.map((k) => parCle.get(k)!), communesRenumerotees: { codes: anciens.size, logements: renumerotes } };
+}
+
+/** The units and programmes of the demo: the real stock shared among the bailleurs, plus each one's new programme. */
+function genererParc(cog: CogDepartement, echelle: number, annee: number): Parc {
+  const rng = new Rng(hashSeed('flux-demo-loiret-rpls-2019'));
+  const loyers = lireLoyersLoiret();
+  const { groupes, communesRenumerotees } = groupesRpls(cog, echelle, rng);
+  const parc: Parc = { programmes: [], unites: new Map(BAILLEURS_DEMO.map((b) => [b.id, []])), communesRenumerotees };
+  const numeroProgramme = new Map<IdBailleur, number>();
+
+  const programme = (b: IdBailleur, commune: string, neuf: boolean, qpv: string | null, unites: readonly CaracteresReels[]): void => {
+    const c = cog.communes.get(commune);
+    if (!c) throw new Error(`commune ${commune} absente du COG du Loiret`);
+    const np = (numeroProgramme.get(b) ?? 0) + 1;
+    numeroProgramme.set(b, np);
+    const programmeId = `${b}-P${String(np).padStart(4, '0')}`;
+    parc.programmes.push({ id: programmeId, bailleurId: b, nom: `${neuf ? 'Résidence neuve ' : 'Résidence '}${rng.pick(NOMS_RESIDENCES)} (${c.nom})`, commune });
+    const liste = parc.unites.get(b)!;
+    const numeroBailleur = BAILLEURS_DEMO.findIndex((x) => x.id === b) + 1;
+    const loyerM2 = (c.epci ? loyers.epci.get(c.epci) : undefined) ?? loyers.departement;
+    for (const u of unites) {
+      const n1 = liste.length + 1;
+      const horsFlux = !neuf && rng.chance(PART_HORS_FLUX) ? rng.weighted(PARTS_HORS_FLUX) : null;
+      const surface = SURFACE_MOYENNE[u.typologie] * (u.individuel ? SURFACE_INDIVIDUEL : 1) * (1 - ECART_SURFACE + 2 * ECART_SURFACE * rng.next());
+      const loyer = surface * loyerM2 * FACTEUR_LOYER[u.financement] * (1 - ECART_LOYER + 2 * ECART_LOYER * rng.next());
+      liste.push({
+        neuf,
+        horsFlux,
+        logement: {
+          id: `${b}-${String(n1).padStart(6, '0')}`,
+          bailleurId: b,
+          programmeId,
+          // Synthetic RPLS identifier: département, bailleur number, sequence (unique per bailleur).
+          rpls: `045${numeroBailleur}${String(n1).padStart(8, '0')}`,
+          departement: DEPARTEMENT_DEMO,
+          commune,
+          epci: c.epci,
+          qpv,
+          typologie: u.typologie,
+          financement: u.financement,
+          construction: u.construction,
+          individuel: u.individuel,
+          horsFlux,
+          surface: surface.toFixed(2),
+          loyer: loyer.toFixed(2),
+          dpe: u.dpe,
+          conventionne: CONVENTIONNE[u.financement],
+          reservationStock: null,
+          reservataireStockId: null,
+        },
+      });
+    }
+  };
+
+  for (const g of groupes) {
+    const epci = cog.communes.get(g.commune)?.epci;
+    const proprietaire = (epci && TERRITOIRES[epci]) || 'HLD';
+    // Programmes of about TAILLE_PROGRAMME units; the group's units dealt in turn, so each programme mixes its typologies.
+    const k = Math.max(1, Math.round(g.unites.length / TAILLE_PROGRAMME));
+    for (let p = 0; p < k; p++) {
+      const b: IdBailleur = g.commune === COMMUNE_ORLEANS && rng.chance(PART_VLL_ORLEANS) ? 'VLL' : proprietaire;
+      const qpvs = QPV_SYNTHETIQUES[g.commune];
+      if (g.qpv && !qpvs) throw new Error(`aucun code QPV fictif pour la commune ${g.commune}`);
+      const qpv = g.qpv ? rng.pick(qpvs!) : null;
+      const unites = g.unites
+        .filter((_, j) => j % k === p)
+        .map((u) => {
+          const financement = financementOf(g.construction, rng);
+          return { typologie: u.typologie, dpe: u.dpe, financement, construction: g.construction, individuel: g.individuel };
+        });
+      programme(b, g.commune, false, qpv, unites);
+    }
+  }
+  for (const b of BAILLEURS_DEMO) {
+    const neuf = PROGRAMMES_NEUFS[b.id];
+    const unites = Array.from({ length: neuf.logements }, () => ({
+      typologie: rng.weighted(PARTS_TYPOLOGIE),
+      dpe: rng.weighted(DPE_NEUF),
+      financement: rng.weighted(FINANCEMENT_NEUF),
+      construction: annee,
+      individuel: false,
+    }));
+    programme(b.id, neuf.commune, true, null, unites);
+  }
+  reserverLeStock(parc);
+  return parc;
+}
+
+/** Draws every unit's stock reservation (see RESERVATIONS_STOCK), calibrated on the generated stock. */
+function reserverLeStock(parc: Parc): void {
+  const rng = new Rng(hashSeed('flux-demo-loiret-reservations-stock'));
+  const toutes = BAILLEURS_DEMO.flatMap((b) => parc.unites.get(b.id)!);
+  const total = toutes.length;
+  const chezGbh = parc.unites.get(BAILLEUR_INCONNUES)!.length;
+  const orleans = toutes.filter((u) => u.logement.commune === COMMUNE_ORLEANS).length;
+  // Unknown: ≈ 1 % outside GBH, the rest of the 8 % in GBH.
+  const pInconnueGbh = Math.min(0.9, (RESERVATIONS_STOCK.inconnue * total - RESERVATIONS_STOCK.inconnueHorsGbh * (total - chezGbh)) / Math.max(1, chezGbh));
+  const connues: Unite[] = [];
+  for (const u of toutes) {
+    const p = u.logement.bailleurId === BAILLEUR_INCONNUES ? pInconnueGbh : RESERVATIONS_STOCK.inconnueHorsGbh;
+    if (u.neuf) u.logement.reservationStock = 'aucune';
+    else if (rng.chance(p)) u.logement.reservationStock = null;
+    else connues.push(u);
+  }
+  // Calibration: each weight × its constant sums, over the known units, to the target share of all units.
+  const somme = (f: (u: Unite) => number): number => connues.reduce((s, u) => s + f(u), 0);
+  const kEtat = (RESERVATIONS_STOCK.etat * total) / Math.max(1e-9, somme(poidsEtat));
+  const kAl = (RESERVATIONS_STOCK.actionLogement * total) / Math.max(1e-9, somme(poidsActionLogement));
+  const orleansConnues = connues.filter((u) => u.logement.commune === COMMUNE_ORLEANS).length;
+  const pOrleans = orleansConnues > 0 ? (RESERVATIONS_STOCK.orleans * orleans) / orleansConnues : 0;
+  const pDepartement = (RESERVATIONS_STOCK.departement * total) / Math.max(1, connues.length);
+  const pDroitUnique = (RESERVATIONS_STOCK.droitUnique * total) / Math.max(1, connues.length);
+  for (const u of connues) {
+    const parts: [string, 'reserve' | 'droit_unique', number][] = [
+      [ORG.etat, 'reserve', kEtat * poidsEtat(u)],
+      [ORG.actionLogement, 'reserve', kAl * poidsActionLogement(u)],
+      [ORG.orleans, 'reserve', u.logement.commune === COMMUNE_ORLEANS ? pOrleans : 0],
+      [ORG.departement, 'reserve', pDepartement],
+      ['', 'droit_unique', pDroitUnique],
+    ];
+    // Never more than 95 % reserved on one unit's profile.
+    const reserve = parts.reduce((s, [, , p]) => s + p, 0);
+    const facteur = reserve > 0.95 ? 0.95 / reserve : 1;
+    let x = rng.next();
+    u.logement.reservationStock = 'aucune';
+    for (const [id, genre, p] of parts) {
+      if (x < p * facteur) {
+        u.logement.reservationStock = genre;
+        u.logement.reservataireStockId = genre === 'droit_unique' ? rng.weighted(TITULAIRES_DROIT_UNIQUE) : id;
+        break;
+      }
+      x -= p * facteur;
+    }
+  }
 }
 
 // ───────────────────────────── conventions ─────────────────────────────
@@ -461,7 +625,13 @@ const versLogement = (u: Unite): Logement => ({
  * communes), drawn among its units on working days of the whole year; then the first lettings of
  * its new programme. Only the events up to `jusqua` are kept, so the draws never depend on it.
  */
-function genererAnnee(b: (typeof BAILLEURS_DEMO)[number], unites: readonly Unite[], mobilite: Map<string, number>, annee: number, jusqua: number): Annee {
+function genererAnnee(
+  b: (typeof BAILLEURS_DEMO)[number],
+  unites: readonly Unite[],
+  mobilite: ReturnType<typeof mobilites>,
+  annee: number,
+  jusqua: number,
+): Annee {
   const rng = new Rng(hashSeed(`flux-demo-${b.id}-${annee}`));
   const cal = new Calendrier(annee);
   const convs = conventionsDuBailleur(unites);
@@ -484,7 +654,7 @@ function genererAnnee(b: (typeof BAILLEURS_DEMO)[number], unites: readonly Unite
   }
   const codes = [...parCommune.keys()].sort();
   const relocations = arrondiSystematique(
-    codes.map((c) => parCommune.get(c)!.length * (mobilite.get(c) ?? 0)),
+    codes.map((c) => parCommune.get(c)!.length * (mobilite.parCommune.get(c) ?? mobilite.departement)),
     rng,
   );
   const datees: EvenementDate[] = [];
@@ -724,7 +894,8 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
   if (!(await estVide(db))) throw new Error(BASE_NON_VIDE);
   // Everything is computed before the transaction opens; the engine checks every year.
   const cog = chargerCog(DEPARTEMENT_DEMO);
-  const { parc, mobilite } = genererParc(cog, echelle, annee);
+  const parc = genererParc(cog, echelle, annee);
+  const mobilite = mobilites(cog);
   const cal = new Calendrier(annee);
   const jusqua = Math.min(cal.jourDe(aujourdhui), cal.jours - 1);
   const annees = BAILLEURS_DEMO.map((b) => {
@@ -795,6 +966,7 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
     candidatures: somme((l) => l.candidatures.length),
     decisionsCal: somme((l) => l.decisions.length),
     baux: somme((l) => l.baux.length),
+    communesRenumerotees: parc.communesRenumerotees,
     annee,
     aujourdhui: cal.date(jusqua),
   };

@@ -1,6 +1,11 @@
 /**
  * The real public data the demo ships or depends on, read at run time without `../shared/data`:
  *
+ * - `data/loiret-rpls-2019.csv`: the Loiret's social dwellings at 1 January 2019 counted by commune
+ *   × construction year × DPE energy class × rooms × collective/individual × QPV (SDES, RPLS 2019,
+ *   via MaelTheuliere/rrrpls; see data/README.md for its licence);
+ * - `data/loiret-rpls-2019-loyers.csv`: the RPLS 2019 mean rent per m² of the Loiret and of its
+ *   EPCI (same source);
  * - `data/loiret-rpls-2024-communes.csv`: the Loiret's social-housing count, turnover and vacancy
  *   rates by commune (SDES, RPLS at 1 January 2024, Licence Ouverte; see data/README.md);
  * - the COG 2026 communes and EPCI of the Loiret, from the npm package
@@ -74,6 +79,81 @@ export function lireRplsLoiret(): CommuneRpls[] {
     }
     return r;
   });
+}
+
+/** One row of the RPLS 2019 counts: `n` dwellings sharing these characteristics. */
+export interface ComptageRpls2019 {
+  /** INSEE code as published (COG 2019: some communes have merged since). */
+  depcom: string;
+  /** Year construction was completed, as published (a few are implausibly old). */
+  construction: number;
+  /** DPE energy class A–G, null when unknown (« Inconnu »). */
+  dpe: 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | null;
+  /** Number of rooms, 5 standing for « 5 et plus ». */
+  pieces: 1 | 2 | 3 | 4 | 5;
+  individuel: boolean;
+  qpv: boolean;
+  n: number;
+}
+
+const FICHIER_RPLS_2019 = new URL('./data/loiret-rpls-2019.csv', import.meta.url);
+const FICHIER_LOYERS_2019 = new URL('./data/loiret-rpls-2019-loyers.csv', import.meta.url);
+
+/** A shipped CSV file's rows (header checked) and the fields of each. */
+function lireCsv(fichier: URL, colonnes: readonly string[]): string[][] {
+  const lignes = readFileSync(fichier, 'utf8').split(/\r?\n/).filter((l) => l !== '');
+  const entete = champs(lignes[0] ?? '');
+  if (entete.join(',') !== colonnes.join(',')) throw new Error(`en-tête inattendu dans ${fichier.pathname} : ${lignes[0]}`);
+  return lignes.slice(1).map(champs);
+}
+
+/** The shipped RPLS 2019 counts of the Loiret, in file order (commune, year, collective/individual, QPV, rooms, DPE). */
+export function lireRpls2019Loiret(): ComptageRpls2019[] {
+  return lireCsv(FICHIER_RPLS_2019, ['DEPCOM', 'construct', 'dpeenergie', 'nbpiece', 'typeconst', 'qpv', 'n']).map((f, k) => {
+    const [depcom = '', construct = '', dpe = '', pieces = '', typeconst = '', qpv = '', n = ''] = f;
+    const r: ComptageRpls2019 = {
+      depcom,
+      construction: Number(construct),
+      dpe: dpe === '' ? null : (dpe as ComptageRpls2019['dpe']),
+      pieces: Number(pieces) as ComptageRpls2019['pieces'],
+      individuel: typeconst === 'I',
+      qpv: qpv === '1',
+      n: Number(n),
+    };
+    if (
+      !/^\d{5}$/.test(depcom) ||
+      !/^\d{4}$/.test(construct) ||
+      !/^[A-G]?$/.test(dpe) ||
+      !/^[1-5]$/.test(pieces) ||
+      !/^[CI]$/.test(typeconst) ||
+      !/^[01]$/.test(qpv) ||
+      !Number.isInteger(r.n) ||
+      r.n <= 0
+    ) {
+      throw new Error(`ligne ${k + 2} invalide dans ${FICHIER_RPLS_2019.pathname} : ${f.join(',')}`);
+    }
+    return r;
+  });
+}
+
+/** RPLS 2019 mean monthly rent per m² (€) of the whole stock: the département's and each EPCI's (by SIREN). */
+export interface LoyersRpls2019 {
+  departement: number;
+  epci: Map<string, number>;
+}
+
+export function lireLoyersLoiret(): LoyersRpls2019 {
+  let departement: number | null = null;
+  const epci = new Map<string, number>();
+  for (const f of lireCsv(FICHIER_LOYERS_2019, ['TypeZone', 'CodeZone', 'Zone', 'loyer_m2'])) {
+    const [type, code = '', , valeur] = f;
+    const v = Number(valeur);
+    if (!(v > 0)) throw new Error(`loyer au m² invalide dans ${FICHIER_LOYERS_2019.pathname} : ${f.join(',')}`);
+    if (type === 'Départements' && code === DEPARTEMENT_DEMO) departement = v;
+    else if (type === 'Epci') epci.set(code, v);
+  }
+  if (departement === null) throw new Error(`loyer au m² du département absent de ${FICHIER_LOYERS_2019.pathname}`);
+  return { departement, epci };
 }
 
 interface EpciJson {

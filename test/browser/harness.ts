@@ -128,8 +128,9 @@ export interface Environnement {
 }
 
 /**
- * Starts everything. `echelle` is the share of the real Loiret stock the demo creates (1 = 51,914
- * units, ~13 s to seed; the default 0.1 keeps every bailleur, réservataire and convention).
+ * Starts everything. `echelle` is the share of the real Loiret stock the demo creates (1 = 50,770
+ * units plus 72 new ones, ~13 s to seed; the default 0.1 keeps every bailleur, réservataire and
+ * convention).
  */
 export async function demarrer(options: { echelle?: number } = {}): Promise<Environnement> {
   if (!CHROMIUM_PRESENT) throw new Error(MESSAGE_ABSENT);

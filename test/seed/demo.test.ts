@@ -1,8 +1,9 @@
 /**
  * The demo département (src/seed/demo.ts): seeded on a fresh database (PGlite, and PostgreSQL when
- * DATABASE_URL is set), it holds the real Loiret stock, one account per role, one convention per
- * bailleur × réservataire × département, and a year of events that the engine replays into exactly
- * the orientations stored in `locations`.
+ * DATABASE_URL is set), it holds the real Loiret stock (RPLS 2019, one unit per counted dwelling)
+ * plus each bailleur's new programme, the stock reservations before the reform, one account per
+ * role, one convention per bailleur × réservataire × département, and a year of events that the
+ * engine replays into exactly the orientations stored in `locations`.
  */
 import { readFileSync } from 'node:fs';
 import { verify } from '@node-rs/argon2';
@@ -36,19 +37,27 @@ import { genresDeTest, ouvrirBaseDeTest, type BaseDeTest } from '../helpers/data
 const ANNEE = 2026;
 const AUJOURDHUI = '2026-06-30';
 
-/** Σ nb_ls of the shipped CSV, read independently of the seed (nb_ls is the third field from the end). */
-function stockDuCsv(): number {
-  const lignes = readFileSync(new URL('../../src/seed/data/loiret-rpls-2024-communes.csv', import.meta.url), 'utf8')
+/** The shipped RPLS 2019 counts, read independently of the seed. */
+function comptagesDuCsv(): { depcom: string; construct: number; dpe: string | null; pieces: number; individuel: boolean; qpv: boolean; n: number }[] {
+  const lignes = readFileSync(new URL('../../src/seed/data/loiret-rpls-2019.csv', import.meta.url), 'utf8')
     .split(/\r?\n/)
     .filter((l) => l !== '');
-  expect(lignes[0]).toBe('DEPCOM,LIBCOM,nb_ls,tx_mob,tx_vac');
-  return lignes.slice(1).reduce((s, l) => s + Number(l.split(',').at(-3)), 0);
+  expect(lignes[0]).toBe('DEPCOM,construct,dpeenergie,nbpiece,typeconst,qpv,n');
+  return lignes.slice(1).map((l) => {
+    const [depcom, construct, dpe, pieces, typeconst, qpv, n] = l.split(',');
+    return { depcom: depcom!, construct: Number(construct), dpe: dpe || null, pieces: Number(pieces), individuel: typeconst === 'I', qpv: qpv === '1', n: Number(n) };
+  });
 }
+/** Units of the year's new programmes (HLD 32, VLL 24, GBH 16), added to the real stock. */
+const NEUFS = 72;
 
 const nombre = async (t: BaseDeTest, table: PgTable): Promise<number> => {
   const [r] = await t.base.db.select({ n: count() }).from(table);
   return Number(r?.n ?? 0);
 };
+
+/** The units' fingerprint on each kind of database: the same options give the same rows on both. */
+const empreintesLogements = new Map<string, string>();
 
 describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) => {
   let t: BaseDeTest;
@@ -67,12 +76,86 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
     await t?.fermer();
   });
 
-  it('installe tout le parc réel : autant de logements que Σ nb_ls du RPLS 2024 livré', async () => {
-    const stock = stockDuCsv();
-    expect(stock).toBe(51_914);
-    expect(await nombre(t, logements)).toBe(stock);
-    expect(resume.logements).toBe(stock);
+  it('installe tout le parc réel : un logement par logement compté du RPLS 2019 livré, plus les programmes neufs', async () => {
+    const comptages = comptagesDuCsv();
+    const stock = comptages.reduce((s, c) => s + c.n, 0);
+    expect(stock).toBe(50_770);
+    expect(await nombre(t, logements)).toBe(stock + NEUFS);
+    expect(resume.logements).toBe(stock + NEUFS);
+    // Every 2019 code of the Loiret is still a current commune in the COG 2026.
+    expect(resume.communesRenumerotees).toEqual({ codes: 0, logements: 0 });
     expect(duree).toBeLessThan(30_000);
+
+    // The real characteristics, unit for unit: commune, year, rooms, collective/individual, QPV, DPE.
+    const cle = (commune: string, construction: number, typologie: string, individuel: boolean, qpv: boolean, dpe: string | null): string =>
+      [commune, construction, typologie, individuel ? 'I' : 'C', qpv ? 1 : 0, dpe ?? '-'].join('|');
+    const attendu = new Map<string, number>();
+    for (const c of comptages) {
+      const k = cle(c.depcom, c.construct, `T${c.pieces}`, c.individuel, c.qpv, c.dpe);
+      attendu.set(k, (attendu.get(k) ?? 0) + c.n);
+    }
+    const lignes = await t.base.db
+      .select({ commune: logements.commune, construction: logements.construction, typologie: logements.typologie, individuel: logements.individuel, qpv: logements.qpv, dpe: logements.dpe, n: count() })
+      .from(logements)
+      .where(sql`${logements.construction} < 2019`)
+      .groupBy(logements.commune, logements.construction, logements.typologie, logements.individuel, logements.qpv, logements.dpe);
+    const obtenu = new Map<string, number>();
+    for (const l of lignes) {
+      const k = cle(l.commune, l.construction, l.typologie, l.individuel, l.qpv !== null, l.dpe);
+      obtenu.set(k, (obtenu.get(k) ?? 0) + Number(l.n));
+    }
+    expect(obtenu).toEqual(attendu);
+  });
+
+  it('donne à chaque logement une surface, un loyer au m² de son EPCI et un conventionnement selon son financement', async () => {
+    const [r] = await t.base.db
+      .select({
+        sansSurface: sql<number>`count(*) filter (where ${logements.surface} is null or ${logements.loyer} is null)`,
+        m2Min: sql<string>`min(${logements.loyer} / ${logements.surface})`,
+        m2Max: sql<string>`max(${logements.loyer} / ${logements.surface})`,
+        conventionnes: sql<number>`count(*) filter (where ${logements.conventionne} is distinct from (${logements.financement} in ('PLAI', 'PLUS', 'PLS')))`,
+        qpvFictifs: sql<number>`count(*) filter (where ${logements.qpv} is not null and ${logements.qpv} !~ '^QN045[0-9]{3}$')`,
+      })
+      .from(logements);
+    expect(Number(r?.sansSurface)).toBe(0);
+    // Loiret EPCI 5.03–5.99 €/m² (RPLS 2019) × financing 0.88–1.35 × ±15 %.
+    expect(Number(r?.m2Min)).toBeGreaterThan(5.03 * 0.88 * 0.85 - 0.01);
+    expect(Number(r?.m2Max)).toBeLessThan(5.99 * 1.35 * 1.15 + 0.01);
+    expect(Number(r?.conventionnes)).toBe(0);
+    expect(Number(r?.qpvFictifs)).toBe(0);
+  });
+
+  it('écrit les mêmes logements sur PGlite et sur PostgreSQL', async () => {
+    const [r] = await t.base.db
+      .select({
+        empreinte: sql<string>`md5(string_agg(concat_ws('|', id, bailleur_id, programme_id, rpls, commune, epci, qpv, typologie, financement, construction, individuel, hors_flux, surface, loyer, dpe, conventionne, reservation_stock, reservataire_stock_id), ';' order by id))`,
+      })
+      .from(logements);
+    const empreinte = r!.empreinte;
+    for (const autre of empreintesLogements.values()) expect(empreinte).toBe(autre);
+    empreintesLogements.set(genre, empreinte);
+  });
+
+  it('réserve le stock comme avant la réforme : parts synthétiques, inconnues surtout chez GBH', async () => {
+    const lignes = await t.base.db
+      .select({ bailleur: logements.bailleurId, commune: logements.commune, genre: logements.reservationStock, titulaire: logements.reservataireStockId, n: count() })
+      .from(logements)
+      .groupBy(logements.bailleurId, logements.commune, logements.reservationStock, logements.reservataireStockId);
+    const total = lignes.reduce((s, l) => s + Number(l.n), 0);
+    const part = (f: (l: (typeof lignes)[number]) => boolean, sur = total): number => lignes.filter(f).reduce((s, l) => s + Number(l.n), 0) / sur;
+    expect(part((l) => l.genre === 'reserve' && l.titulaire === ORG.etat)).toBeCloseTo(0.25, 1);
+    expect(part((l) => l.genre === 'reserve' && l.titulaire === ORG.actionLogement)).toBeCloseTo(0.18, 1);
+    expect(part((l) => l.genre === 'reserve' && l.titulaire === ORG.departement)).toBeCloseTo(0.03, 2);
+    expect(part((l) => l.genre === 'droit_unique')).toBeCloseTo(0.01, 2);
+    expect(part((l) => l.genre === 'droit_unique' && l.titulaire === ORG.actionLogement)).toBeGreaterThan(0.006);
+    expect(part((l) => l.genre === null)).toBeCloseTo(0.08, 2);
+    const orleans = lignes.filter((l) => l.commune === '45234').reduce((s, l) => s + Number(l.n), 0);
+    expect(part((l) => l.commune === '45234' && l.titulaire === ORG.orleans, orleans)).toBeCloseTo(0.15, 1);
+    expect(part((l) => l.commune !== '45234' && l.titulaire === ORG.orleans)).toBe(0);
+    // Unknown reservations: most of them at GBH.
+    expect(part((l) => l.genre === null && l.bailleur === 'GBH')).toBeGreaterThan(0.06);
+    // An id exactly for 'reserve' and 'droit_unique' (the CHECK constraint holds it too).
+    expect(lignes.every((l) => (l.genre === 'reserve' || l.genre === 'droit_unique') === (l.titulaire !== null))).toBe(true);
   });
 
   it('résume exactement ce qu’il a écrit', async () => {
@@ -249,8 +332,9 @@ describe('base de démonstration : déterminisme et options', () => {
       const rb = await seedDemo(b.base.db, { annee: 2025, aujourdhui: '2025-05-15', echelle: 0.05 });
       expect(rb).toEqual(ra);
       expect(await empreinte(b)).toBe(await empreinte(a));
-      expect(ra.logements).toBeGreaterThanOrEqual(2595);
-      expect(ra.logements).toBeLessThanOrEqual(2597);
+      // 5 % of the RPLS 2019 stock (2,538.5 units), plus the new programmes whole.
+      expect(ra.logements).toBeGreaterThanOrEqual(2538 + NEUFS);
+      expect(ra.logements).toBeLessThanOrEqual(2539 + NEUFS);
 
       // Later in the year: every liberation up to 15 May is still there, with the same unit and date.
       const rc = await seedDemo(c.base.db, { aujourdhui: '2025-12-31', echelle: 0.05 });
