@@ -3,11 +3,12 @@
  * from the real RPLS 2019 counts) imported, through the real use case (`importerRpls`: read,
  * validate, load by COPY, audit, one transaction), into PostgreSQL (a fresh database on
  * DATABASE_URL, dropped at the end) and into PGlite (a temporary data directory, removed at the
- * end). In the same run, the same normalised rows (the `logements` columns the import writes) are
- * exported once as CSV and loaded by `psql \copy` into a fresh copy of the `logements` table
- * (same indexes, same foreign keys): the reference the import is compared with.
+ * end). In the same run, the rows the import wrote into PostgreSQL (the `logements` columns it
+ * writes) are exported as CSV and loaded again by `psql \copy` into a fresh copy of the
+ * `logements` table (same indexes, same foreign keys): the reference the import is compared with.
+ * The read and validation alone (`lireRpls`, no database) are timed first.
  *
- *   node bin/run-ts.js bench/import/run.ts [--scale 1] [--fichier FILE]
+ *   node bin/run-ts.js bench/import/run.ts [--scale 1] [--fichier FILE] [--sans-pglite]
  *   node bin/run-ts.js bench/import/run.ts --smoke          # scale 0.002 (≈ 10,000 units), for CI
  *
  * Without DATABASE_URL only PGlite runs. Peak RSS is sampled every 100 ms in each phase, and the
@@ -15,7 +16,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,11 +24,11 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { lignes, ouvrirBase, type Base } from '../../src/db/client.ts';
 import { organisations } from '../../src/db/schema.ts';
-import { COLONNES_COPIE, importerRpls, ligneCsv, lireRpls, sourceFichier, uuidOrdonne } from '../../src/import/rpls-import.ts';
+import { COLONNES_COPIE, importerRpls, lireRpls, sourceFichier } from '../../src/import/rpls-import.ts';
 import { cheminSortie, generer } from './generate.ts';
 
 const { values: args } = parseArgs({
-  options: { scale: { type: 'string', default: '1' }, smoke: { type: 'boolean', default: false }, fichier: { type: 'string' } },
+  options: { scale: { type: 'string', default: '1' }, smoke: { type: 'boolean', default: false }, fichier: { type: 'string' }, 'sans-pglite': { type: 'boolean', default: false } },
 });
 const scale = args.smoke ? 0.002 : Number(args.scale);
 const fichier = args.fichier ? resolve(args.fichier) : cheminSortie(scale);
@@ -71,25 +72,17 @@ async function importer(base: Base, genre: string): Promise<{ logements: number;
   return { logements: res.logements, ms: m.ms, pic: m.pic };
 }
 
-/** The file's normalised rows as CSV in `COLONNES_COPIE` order (what the import writes). */
-async function exporter(bailleurId: string, importId: string, sortie: string): Promise<{ logements: number; msLecture: number }> {
-  const m = await mesurer(() => lireRpls({ nom: fichier, taille: statSync(fichier).size, ouvrir: () => sourceLecture() }, { siren: SIREN }));
-  const fd = openSync(sortie, 'w');
-  let tampon = '';
-  for (const l of m.r.validation.logements) {
-    tampon += ligneCsv(uuidOrdonne(), bailleurId, importId, l);
-    if (tampon.length > 1 << 20) {
-      writeSync(fd, tampon);
-      tampon = '';
-    }
-  }
-  writeSync(fd, tampon);
-  closeSync(fd);
-  return { logements: m.r.validation.logements.length, msLecture: m.ms };
+/** The read and validation alone, without a database (the staging CSV is built and dropped). */
+async function lireSeulement(): Promise<{ logements: number; ms: number; pic: number }> {
+  const m = await mesurer(async () => lireRpls(await sourceFichier(fichier), { siren: SIREN }));
+  return { logements: m.r.bilan.logements, ms: m.ms, pic: m.pic };
 }
 
-async function* sourceLecture(): AsyncIterable<Uint8Array> {
-  yield* (await sourceFichier(fichier)).ouvrir();
+/** psql, failing loudly. */
+function psql(url: string, commande: string): string {
+  const p = spawnSync('psql', [url, '-v', 'ON_ERROR_STOP=1', '-c', commande], { encoding: 'utf8' });
+  if (p.status !== 0) throw new Error(`psql ${commande} : ${p.stderr}`);
+  return p.stdout.trim();
 }
 
 interface Ligne {
@@ -100,7 +93,10 @@ interface Ligne {
 }
 const resultats: Ligne[] = [];
 let copie: { ms: number; logements: number } | null = null;
-let lectureSeule: number | null = null;
+
+// ───────────── read and validation alone ─────────────
+const lectureSeule = await lireSeulement();
+console.log(`lecture seule ${lectureSeule.logements} logements en ${(lectureSeule.ms / 1000).toFixed(1)} s = ${debit(lectureSeule.logements, lectureSeule.ms)}   pic RSS ${mio(lectureSeule.pic)}`);
 
 // ───────────── PostgreSQL ─────────────
 const admin = process.env['DATABASE_URL'];
@@ -123,23 +119,23 @@ if (admin) {
     const base = await ouvrirBase({ url: url.toString() });
     try {
       await base.migrer();
-      const bailleurId = await creerBailleur(base);
+      await creerBailleur(base);
       const r = await importer(base, 'PostgreSQL');
       resultats.push({ base: 'PostgreSQL (importerRpls)', ...r });
-      const [imp] = await lignes<{ id: string }>(base.db, sql`select id from imports_rpls`);
+      // The reference: the rows the import wrote, exported as CSV, loaded again by `psql \copy`
+      // into a copy of the table (same indexes, same foreign keys).
       const csv = join(dossierCsv, 'logements.csv');
-      const e = await exporter(bailleurId, imp!.id, csv);
-      lectureSeule = e.msLecture;
+      const colonnes = COLONNES_COPIE.join(', ');
+      psql(url.toString(), `\\copy (select ${colonnes} from logements order by id) to '${csv}' csv`);
       await base.db.execute(sql`create table logements_copie (like logements including all)`);
       await base.db.execute(
-        sql`alter table logements_copie add foreign key (bailleur_id) references organisations(id), add foreign key (import_rpls_id) references imports_rpls(id), add foreign key (absent_rpls_depuis) references imports_rpls(id)`,
+        sql`alter table logements_copie add foreign key (bailleur_id) references organisations(id), add foreign key (import_rpls_id) references imports_rpls(id), add foreign key (absent_rpls_depuis) references imports_rpls(id), add foreign key (reservataire_stock_id) references organisations(id)`,
       );
       const debut = performance.now();
-      const p = spawnSync('psql', [url.toString(), '-v', 'ON_ERROR_STOP=1', '-c', `\\copy logements_copie(${COLONNES_COPIE.join(', ')}) from '${csv}' csv`], { encoding: 'utf8' });
+      const sortie = psql(url.toString(), `\\copy logements_copie(${colonnes}) from '${csv}' csv`);
       const ms = performance.now() - debut;
-      if (p.status !== 0) throw new Error(`psql \\copy : ${p.stderr}`);
-      copie = { ms, logements: e.logements };
-      console.log(`psql \\copy    ${e.logements} lignes normalisées en ${(ms / 1000).toFixed(1)} s = ${debit(e.logements, ms)}   (${p.stdout.trim()})`);
+      copie = { ms, logements: r.logements };
+      console.log(`psql \\copy    ${r.logements} lignes normalisées en ${(ms / 1000).toFixed(1)} s = ${debit(r.logements, ms)}   (${sortie})`);
     } finally {
       await base.fermer();
     }
@@ -152,7 +148,8 @@ if (admin) {
 }
 
 // ───────────── PGlite ─────────────
-{
+if (args['sans-pglite']) console.log('PGlite        ignoré (--sans-pglite)');
+else {
   const dossier = mkdtempSync(join(tmpdir(), 'flux-bench-pglite-'));
   try {
     const base = await ouvrirBase({ dossier });
@@ -177,5 +174,5 @@ if (copie) {
   const pgRes = resultats.find((r) => r.base.startsWith('PostgreSQL'))!;
   console.log(`${'psql \\copy (mêmes lignes)'.padEnd(28)} ${debit(copie.logements, copie.ms).padStart(12)}   ${(copie.ms / 1000).toFixed(1)} s   → import = ${(pgRes.ms / copie.ms).toFixed(2)} × \\copy`);
 }
-if (lectureSeule !== null) console.log(`${'lecture + validation seules'.padEnd(28)} ${(lectureSeule / 1000).toFixed(1)} s (lireRpls, sans base)`);
+console.log(`${'lecture + validation seules'.padEnd(28)} ${(lectureSeule.ms / 1000).toFixed(1)} s   pic RSS ${mio(lectureSeule.pic)} (lireRpls, sans base)`);
 console.log(`max RSS du processus : ${mio(maxRss)}   node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);

@@ -1,7 +1,9 @@
 /**
- * RPLS import, the pure part: header, row validation, transformation into units, comparison
- * with the units already stored, and the error file. No I/O, no clock, no database: records come
- * from `rpls-csv.ts`, the COG through `Referentiel`, and `rpls-import.ts` loads the result.
+ * RPLS import, the pure part: header, row validation, transformation into units, and the error
+ * file. No I/O, no clock, no database: records come from `rpls-csv.ts`, the COG through
+ * `Referentiel`; `rpls-import.ts` streams the valid rows into a staging table as they come and
+ * does there what needs the whole file (ranks of built identifiers, duplicates, the comparison
+ * with the stored units). `validerEnregistrements` does the same in memory, for small inputs.
  *
  * The layout is the SDES one: the column names of the RPLS files (DEPCOM, QPV, FINAN…), the codes
  * of the arrêté du 5 janvier 2010 (art. 3, tableau 2). Header names are matched case-insensitively.
@@ -35,7 +37,7 @@
 import { createHash } from 'node:crypto';
 import type { Probleme } from '../domain/errors.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
-import type { Financement, Typologie } from '../domain/types.ts';
+import { FINANCEMENTS, type Financement, type Typologie } from '../domain/types.ts';
 import { codeFinancementRpls } from './financement-rpls.ts';
 import type { Enregistrement } from './rpls-csv.ts';
 
@@ -116,9 +118,8 @@ function resumeNoms(noms: string[]): string {
   return lus.length > 12 ? `${texte}, …` : texte || 'aucune';
 }
 
-/** One unit as read from the file, ready to be stored. */
-export interface LogementRpls {
-  rpls: string;
+/** A valid row's fields, shared by its `nb` units (all but the identifier). */
+export interface FicheLogement {
   /** The file line it comes from. */
   ligne: number;
   departement: string;
@@ -142,6 +143,36 @@ export interface LogementRpls {
   adresse: string | null;
 }
 
+/** One unit as read from the file, ready to be stored. */
+export interface LogementRpls extends FicheLogement {
+  rpls: string;
+}
+
+/**
+ * How a row's `nb` units are identified. With an identifier column: the value for one unit, else
+ * `valeur#1` … `valeur#nb`. Built: `adresse` (`commune-empreinte`) and the unit's rank among the
+ * units of that address in file order, rejected rows included: `adresse-rang`. The rank and the
+ * in-file duplicates need the whole file: the import computes them in SQL on its staging table,
+ * `validerEnregistrements` in memory (`identifiantsEnMemoire`, `doublonsEnMemoire`), same rules.
+ */
+export interface Identite {
+  ligne: number;
+  nb: number;
+  /** The identifier column's value; null for a built identifier. */
+  valeur: string | null;
+  /** Built identifier without its rank (`11262-3fa9c2d41b7e`); null with an identifier column. */
+  adresse: string | null;
+}
+
+/** The identifiers of a row with an identifier column (`identite.valeur` set). */
+export function identifiantsDeValeur(identite: Identite): string[] {
+  const v = identite.valeur!;
+  if (identite.nb === 1) return [v];
+  const ids: string[] = [];
+  for (let k = 1; k <= identite.nb; k++) ids.push(`${v}#${k}`);
+  return ids;
+}
+
 /** A rejected row: its fields as read and its problems. */
 export interface Rejet {
   ligne: number;
@@ -149,21 +180,46 @@ export interface Rejet {
   problemes: Probleme[];
 }
 
+/** What one data record gives: nothing (blank, other département), a valid row, or a rejected one. */
+export type Issue =
+  | { genre: 'ignoree' }
+  | { genre: 'valide'; identite: Identite; fiche: FicheLogement }
+  /** `identite` when the row's units can be told (they are then not "gone" in the comparison). */
+  | { genre: 'rejetee'; rejet: Rejet; identite: Identite | null };
+
+const IGNOREE: Issue = { genre: 'ignoree' };
+
+/**
+ * The in-file duplicates of the identifier column: line → the first line that has the same value.
+ * Known after a first pass over the whole file; a second pass reports them on their rows.
+ */
+export type Doublons = ReadonlyMap<number, number>;
+
 export interface OptionsValidation {
   /** Only rows of this département are taken; the others are counted, not validated. */
   departement?: string | undefined;
+  /** Rows whose identifier repeats an earlier row's (see `Doublons`). */
+  doublons?: Doublons | undefined;
 }
 
-export interface ResultatValidation {
+/** Counts of a pass over the file: bounded whatever its size (the rejected rows aside). */
+export interface BilanValidation {
   entete: Entete;
-  logements: LogementRpls[];
   rejets: Rejet[];
   /** Data records read (blank lines aside). */
   lignes: number;
+  /** Valid units (a grouped row counts its `nb` units). */
+  logements: number;
   /** Rows of another département than `--departement`. */
   horsDepartement: number;
   /** Merged commune codes met: file code → current code, and how many units. */
   communesFusionnees: Map<string, { courante: string; logements: number }>;
+  /** Valid units by financing category. */
+  parCategorie: Record<Financement, number>;
+}
+
+export interface ResultatValidation extends Omit<BilanValidation, 'logements' | 'parCategorie'> {
+  logements: LogementRpls[];
   /** Identifiers of the rejected rows' units (when they can be told): not "gone" in the comparison. */
   identifiantsRejetes: Set<string>;
 }
@@ -176,10 +232,10 @@ export function departementDeCommune(code: string): string {
 const TYPOLOGIES_PAR_PIECES: readonly Typologie[] = ['T1', 'T2', 'T3', 'T4', 'T5', 'T6'];
 const RE_COMMUNE = /^(?:\d{2}|2[AB])\d{3}$/;
 const RE_CODE_QPV = /^Q[PN][0-9A-Z]{6}$/;
-const RE_ENTIER = /^\d+(?:\.0+)?$/;
 const RE_DECIMAL = /^\d+(?:[.,]\d+)?$/;
-const RE_ANNEE = /^\d{4}(?:\.0+)?$/;
 const RE_ESPACES = /\s{2,}/g;
+const RE_DATE_FR = /^(\d{2})\/(\d{2})\/(\d{4})$/;
+const RE_DATE_ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Non-empty parts joined by one space. */
 function joindre(...parties: string[]): string {
@@ -188,9 +244,23 @@ function joindre(...parties: string[]): string {
   return r;
 }
 
-/** "12", "12.0" → 12; anything else → null. */
+/** "12", "12.0", "12.00" → 12; anything else → null. Without a regular expression: it runs on every field of every row. */
 function entier(s: string): number | null {
-  return RE_ENTIER.test(s) ? Number(s.replace(/\.0+$/, '')) : null;
+  const n = s.length;
+  let i = 0;
+  let x = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    x = x * 10 + (c - 48);
+    i++;
+  }
+  if (i === 0) return null;
+  if (i < n) {
+    if (s.charCodeAt(i) !== 46 || i + 1 === n) return null; // "12." is not an integer
+    for (let j = i + 1; j < n; j++) if (s.charCodeAt(j) !== 48) return null;
+  }
+  return i > 15 ? Number(s.slice(0, i)) : x;
 }
 function decimal(s: string): number | null {
   return RE_DECIMAL.test(s) ? Number(s.replace(',', '.')) : null;
@@ -199,11 +269,11 @@ const arrondi2 = (x: number): number => Math.round(x * 100) / 100;
 
 /** "24/11/1986" or "1986-11-24" → "1986-11-24" when it is a real date; else null. */
 function dateIso(s: string): string | null {
-  let m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(s);
+  let m = RE_DATE_FR.exec(s);
   let a: string, mo: string, j: string;
   if (m) [, j, mo, a] = m as unknown as [string, string, string, string];
   else {
-    m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+    m = RE_DATE_ISO.exec(s);
     if (!m) return null;
     [, a, mo, j] = m as unknown as [string, string, string, string];
   }
@@ -221,6 +291,19 @@ function normaliser(s: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** True when every character is a digit 0–9 (and there is one). */
+function chiffres(s: string): boolean {
+  if (s === '') return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** True for A–G, one character. */
+const estClasseDpe = (s: string): boolean => s.length === 1 && s >= 'A' && s <= 'G';
 
 /** The columns the validation reads (their positions are looked up once per file). */
 const COLONNES_LUES = [
@@ -245,24 +328,24 @@ const COLONNES_LUES = [
 ] as const;
 type ColonneLue = (typeof COLONNES_LUES)[number];
 
-/** Validates and transforms the data records one by one (keeps the state: ranks, duplicates). */
+/**
+ * Validates and transforms the data records one by one. Keeps counts only (and the rejected rows):
+ * the valid rows go to the caller as they come, so that memory does not grow with the file.
+ */
 export class ValidationRpls {
-  private readonly logements: LogementRpls[] = [];
   private readonly rejets: Rejet[] = [];
   private lignes = 0;
+  private logements = 0;
   private horsDepartement = 0;
   private readonly communesFusionnees = new Map<string, { courante: string; logements: number }>();
-  private readonly identifiantsRejetes = new Set<string>();
-  /** Identifier → line that used it first. */
-  private readonly vus = new Map<string, number>();
-  /** Address key → units already seen at that address. */
-  private readonly rangs = new Map<string, number>();
+  private readonly parCategorie = Object.fromEntries(FINANCEMENTS.map((f) => [f, 0])) as Record<Financement, number>;
   /** Position of each column read, -1 when the file does not have it. */
   private readonly p: Readonly<Record<ColonneLue, number>>;
   /** Position of the identifier column, -1 for a built identifier. */
   private readonly pId: number;
   private readonly pAdresse: readonly number[];
   private readonly n: number;
+  private readonly doublons: Doublons;
 
   constructor(
     readonly entete: Entete,
@@ -275,6 +358,7 @@ export class ValidationRpls {
     this.p = p;
     this.pId = entete.identifiant === IDENTIFIANT_CONSTRUIT ? -1 : entete.index.get(entete.identifiant)!;
     this.pAdresse = COLONNES_ADRESSE_IDENTIFIANT.map((c) => p[c]);
+    this.doublons = options.doublons ?? new Map();
   }
 
   /** The column's name as written in the file (its canonical name when absent). */
@@ -287,9 +371,9 @@ export class ValidationRpls {
     problemes.push({ chemin: chemin(ligne, this.nom(colonne)), message });
   }
 
-  ajouter(e: Enregistrement): void {
+  ajouter(e: Enregistrement): Issue {
     const champs = e.champs;
-    if (!e.guillemetNonFerme && champs.every((c) => c.trim() === '')) return; // ";;;;" line
+    if (!e.guillemetNonFerme && estVide(champs)) return IGNOREE; // ";;;;" line
     this.lignes++;
     const ligne = e.ligne;
     const p = this.p;
@@ -306,20 +390,17 @@ export class ValidationRpls {
         chemin: chemin(ligne, this.entete.noms[champs.length] || `${champs.length + 1}`),
         message: `champ absent : ${champs.length} champs pour ${this.n} colonnes (ligne tronquée ?)`,
       });
-    } else if (champs.length > this.n && champs.slice(this.n).some((c) => c.trim() !== '')) {
+    } else if (champs.length > this.n && !estVide(champs, this.n)) {
       problemes.push({
         chemin: chemin(ligne, `${this.n + 1}`),
         message: `champ en trop : ${champs.length} champs pour ${this.n} colonnes (séparateur dans une valeur non entre guillemets ?)`,
       });
     }
-    if (problemes.length > 0) {
-      this.rejeter(e, problemes, []);
-      return;
-    }
+    if (problemes.length > 0) return this.rejeter(e, problemes, null);
 
     // Commune (and the département filter).
     let depcom = v(p.DEPCOM).toUpperCase();
-    if (depcom.length === 4 && /^\d{4}$/.test(depcom)) depcom = `0${depcom}`; // a leading zero lost by a spreadsheet
+    if (depcom.length === 4 && chiffres(depcom)) depcom = `0${depcom}`; // a leading zero lost by a spreadsheet
     let commune: string | null = null;
     if (depcom === '') this.probleme(problemes, ligne, 'DEPCOM', 'code commune manquant');
     else if (!RE_COMMUNE.test(depcom)) this.probleme(problemes, ligne, 'DEPCOM', `code commune invalide « ${depcom} » (5 caractères attendus)`);
@@ -330,7 +411,7 @@ export class ValidationRpls {
     const communeCle = commune ?? depcom;
     if (this.options.departement && commune !== null && departementDeCommune(commune) !== this.options.departement) {
       this.horsDepartement++;
-      return;
+      return IGNOREE;
     }
 
     // Number of units the row stands for.
@@ -343,24 +424,19 @@ export class ValidationRpls {
       } else nb = x;
     }
 
-    // Identifiers.
-    const identifiants: string[] = [];
+    // Identity (the identifiers themselves, rank and duplicates, need the whole file: see `Identite`).
+    let identite: Identite | null = null;
     if (this.pId < 0) {
       let cle = communeCle;
       for (const i of this.pAdresse) cle += `|${normaliser(v(i))}`;
-      const avant = this.rangs.get(cle) ?? 0;
-      this.rangs.set(cle, avant + nb);
-      const empreinte = createHash('sha1').update(cle).digest('hex').slice(0, 12);
-      for (let k = 1; k <= nb; k++) identifiants.push(`${communeCle}-${empreinte}-${avant + k}`);
+      identite = { ligne, nb, valeur: null, adresse: `${communeCle}-${createHash('sha1').update(cle).digest('hex').slice(0, 12)}` };
     } else {
       const id = v(this.pId);
       if (id === '') this.probleme(problemes, ligne, this.entete.identifiant, 'identifiant du logement vide');
       else {
-        const premiere = this.vus.get(id);
+        const premiere = this.doublons.get(ligne);
         if (premiere !== undefined) this.probleme(problemes, ligne, this.entete.identifiant, `identifiant en double « ${id} » (déjà ligne ${premiere})`);
-        else this.vus.set(id, ligne);
-        if (nb === 1) identifiants.push(id);
-        else for (let k = 1; k <= nb; k++) identifiants.push(`${id}#${k}`);
+        identite = { ligne, nb, valeur: id, adresse: null };
       }
     }
 
@@ -391,7 +467,8 @@ export class ValidationRpls {
       this.probleme(problemes, ligne, 'NBPIECE', piecesBrut === '' ? 'nombre de pièces manquant' : `nombre de pièces invalide « ${piecesBrut} » (entier de 1 à 99)`);
     }
     const constructBrut = v(p.CONSTRUCT);
-    const construction = RE_ANNEE.test(constructBrut) ? entier(constructBrut) : null;
+    // Four digits, possibly followed by ".0…" (`entier` checks the rest).
+    const construction = constructBrut.length >= 4 && (constructBrut.length === 4 || constructBrut.charCodeAt(4) === 46) ? entier(constructBrut) : null;
     if (construction === null || construction < 1000 || construction > 2100) {
       this.probleme(problemes, ligne, 'CONSTRUCT', constructBrut === '' ? 'année de construction manquante' : `année de construction invalide « ${constructBrut} » (aaaa)`);
     }
@@ -415,7 +492,7 @@ export class ValidationRpls {
       else if (x !== 9999) loyer = arrondi2(x / nb); // 9999: « sans objet » (arrêté, position 44)
     }
     let dpe: string | null = v(p.DPEENERGIE).toUpperCase() || null;
-    if (dpe !== null && !/^[A-G]$/.test(dpe)) {
+    if (dpe !== null && !estClasseDpe(dpe)) {
       this.probleme(problemes, ligne, 'DPEENERGIE', `classe DPE invalide « ${dpe} » (A à G, ou vide)`);
       dpe = null;
     }
@@ -437,34 +514,31 @@ export class ValidationRpls {
       conventionne = numeroConvention !== null || datconvBrut !== '';
     }
 
-    if (problemes.length > 0) {
-      this.rejeter(e, problemes, identifiants);
-      return;
-    }
+    if (problemes.length > 0) return this.rejeter(e, problemes, identite);
     const communeOk = commune!;
     if (communeOk !== depcom) {
       const f = this.communesFusionnees.get(depcom) ?? { courante: communeOk, logements: 0 };
       f.logements += nb;
       this.communesFusionnees.set(depcom, f);
     }
+    this.logements += nb;
+    this.parCategorie[finan!.financement] += nb;
     // The address as written: "16 R VOLTAIRE, LIEU-DIT, 11100 NARBONNE".
-    let adresse = '';
-    for (const partie of [joindre(v(p.NUMVOIE), v(p.INDREP), v(p.TYPVOIE), v(p.NOMVOIE)), v(p.LIEUDIT), joindre(v(p.CODEPOSTAL), v(p.LIBCOM))]) {
+    let adresse = joindre(v(p.NUMVOIE), v(p.INDREP), v(p.TYPVOIE), v(p.NOMVOIE));
+    for (const partie of [v(p.LIEUDIT), joindre(v(p.CODEPOSTAL), v(p.LIBCOM))]) {
       if (partie !== '') adresse = adresse === '' ? partie : `${adresse}, ${partie}`;
     }
-    const departement = departementDeCommune(communeOk);
-    const epci = this.referentiel.epciDeCommune(communeOk);
-    const typologie = TYPOLOGIES_PAR_PIECES[Math.min(pieces!, 6) - 1]!;
-    for (const rpls of identifiants) {
-      this.logements.push({
-        rpls,
+    return {
+      genre: 'valide',
+      identite: identite!,
+      fiche: {
         ligne,
-        departement,
+        departement: departementDeCommune(communeOk),
         commune: communeOk,
         communeFichier: depcom,
-        epci,
+        epci: this.referentiel.epciDeCommune(communeOk),
         qpv,
-        typologie,
+        typologie: TYPOLOGIES_PAR_PIECES[Math.min(pieces!, 6) - 1]!,
         financement: finan!.financement,
         codeFinancement: finan!.code,
         construction: construction!,
@@ -476,39 +550,98 @@ export class ValidationRpls {
         numeroConvention,
         dateConvention,
         adresse: adresse === '' ? null : adresse.replace(RE_ESPACES, ' '),
-      });
-    }
-  }
-
-  private rejeter(e: Enregistrement, problemes: Probleme[], identifiants: string[]): void {
-    this.rejets.push({ ligne: e.ligne, champs: e.champs, problemes });
-    for (const id of identifiants) this.identifiantsRejetes.add(id);
-  }
-
-  resultat(): ResultatValidation {
-    return {
-      entete: this.entete,
-      logements: this.logements,
-      rejets: this.rejets,
-      lignes: this.lignes,
-      horsDepartement: this.horsDepartement,
-      communesFusionnees: this.communesFusionnees,
-      identifiantsRejetes: this.identifiantsRejetes,
+      },
     };
   }
+
+  private rejeter(e: Enregistrement, problemes: Probleme[], identite: Identite | null): Issue {
+    const rejet = { ligne: e.ligne, champs: e.champs, problemes };
+    this.rejets.push(rejet);
+    return { genre: 'rejetee', rejet, identite };
+  }
+
+  bilan(): BilanValidation {
+    return {
+      entete: this.entete,
+      rejets: this.rejets,
+      lignes: this.lignes,
+      logements: this.logements,
+      horsDepartement: this.horsDepartement,
+      communesFusionnees: this.communesFusionnees,
+      parCategorie: this.parCategorie,
+    };
+  }
+}
+
+/** True when every field from `depuis` on is blank. */
+function estVide(champs: readonly string[], depuis = 0): boolean {
+  for (let i = depuis; i < champs.length; i++) if (champs[i]!.trim() !== '') return false;
+  return true;
+}
+
+/** In-file duplicates among rows in file order (in memory: the import does it in SQL). */
+export function doublonsEnMemoire(identites: Iterable<Identite>): Map<number, number> {
+  const premieres = new Map<string, number>();
+  const doublons = new Map<number, number>();
+  for (const i of identites) {
+    if (i.valeur === null) continue;
+    const premiere = premieres.get(i.valeur);
+    if (premiere === undefined) premieres.set(i.valeur, i.ligne);
+    else doublons.set(i.ligne, premiere);
+  }
+  return doublons;
+}
+
+/** The identifiers of a row's units, ranks counted in `rangs` (in memory: the import does it in SQL). */
+export function identifiantsEnMemoire(identite: Identite, rangs: Map<string, number>): string[] {
+  if (identite.valeur !== null) return identifiantsDeValeur(identite);
+  const avant = rangs.get(identite.adresse!) ?? 0;
+  rangs.set(identite.adresse!, avant + identite.nb);
+  const ids: string[] = [];
+  for (let k = 1; k <= identite.nb; k++) ids.push(`${identite.adresse}-${avant + k}`);
+  return ids;
 }
 
 /** Header + data records → units and rejects (the whole pure pipeline, for in-memory inputs). */
 export function validerEnregistrements(enregistrements: readonly Enregistrement[], referentiel: Referentiel, options: OptionsValidation = {}): ResultatValidation {
   const entete = analyserEntete(enregistrements[0]);
-  const v = new ValidationRpls(entete, referentiel, options);
-  for (let k = 1; k < enregistrements.length; k++) v.ajouter(enregistrements[k]!);
-  return v.resultat();
+  const passe = (doublons: Doublons): { bilan: BilanValidation; issues: Issue[] } => {
+    const v = new ValidationRpls(entete, referentiel, { ...options, doublons });
+    const issues: Issue[] = [];
+    for (let k = 1; k < enregistrements.length; k++) issues.push(v.ajouter(enregistrements[k]!));
+    return { bilan: v.bilan(), issues };
+  };
+  const identites = (issues: Issue[]): Identite[] => issues.flatMap((i) => (i.genre !== 'ignoree' && i.identite ? [i.identite] : []));
+  let p = passe(new Map());
+  const doublons = doublonsEnMemoire(identites(p.issues));
+  if (doublons.size > 0) p = passe(doublons);
+  const rangs = new Map<string, number>();
+  const logements: LogementRpls[] = [];
+  const identifiantsRejetes = new Set<string>();
+  for (const i of p.issues) {
+    if (i.genre === 'ignoree' || !i.identite) continue;
+    const ids = identifiantsEnMemoire(i.identite, rangs);
+    if (i.genre === 'valide') for (const rpls of ids) logements.push({ rpls, ...i.fiche });
+    else for (const id of ids) identifiantsRejetes.add(id);
+  }
+  const { bilan } = p;
+  return {
+    entete,
+    logements,
+    rejets: bilan.rejets,
+    lignes: bilan.lignes,
+    horsDepartement: bilan.horsDepartement,
+    communesFusionnees: bilan.communesFusionnees,
+    identifiantsRejetes,
+  };
 }
 
 // ───────────────────────────── comparison with the stored units ─────────────────────────────
 
-/** The fields compared from one import to the next (the others are Flux's own: hors flux, programme). */
+/**
+ * The fields compared from one import to the next (the others are Flux's own: hors flux,
+ * programme, stock reservation). The import compares them in SQL (`is distinct from`).
+ */
 export const CHAMPS_COMPARES = [
   'departement',
   'commune',
@@ -528,61 +661,6 @@ export const CHAMPS_COMPARES = [
   'adresse',
 ] as const;
 export type ChampCompare = (typeof CHAMPS_COMPARES)[number];
-
-/** A stored unit, as read back (numerics may come back as strings). */
-export type LogementStocke = { id: string; rpls: string; absentRplsDepuis: string | null } & Record<ChampCompare, unknown>;
-
-export interface Modification {
-  id: string;
-  logement: LogementRpls;
-  /** Changed fields; `present` when the unit was marked absent and is back. */
-  champs: (ChampCompare | 'present')[];
-}
-
-export interface Comparaison {
-  nouveaux: LogementRpls[];
-  modifies: Modification[];
-  inchanges: number;
-  /** Present before, absent from this file (and not among the rejected rows): to be marked. */
-  disparus: LogementStocke[];
-  /** Already marked absent by an earlier import, still absent. */
-  dejaAbsents: number;
-}
-
-function egal(a: unknown, b: unknown): boolean {
-  if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
-  if (typeof a === 'number' || typeof b === 'number') return Number(a) === Number(b);
-  return a === b;
-}
-
-/** What the file changes in the stored units of the same scope. */
-export function comparer(stockes: readonly LogementStocke[], fichier: readonly LogementRpls[], identifiantsRejetes: ReadonlySet<string> = new Set()): Comparaison {
-  const parRpls = new Map(stockes.map((s) => [s.rpls, s]));
-  const dansFichier = new Set<string>();
-  const nouveaux: LogementRpls[] = [];
-  const modifies: Modification[] = [];
-  let inchanges = 0;
-  for (const l of fichier) {
-    dansFichier.add(l.rpls);
-    const s = parRpls.get(l.rpls);
-    if (!s) {
-      nouveaux.push(l);
-      continue;
-    }
-    const champs: Modification['champs'] = CHAMPS_COMPARES.filter((c) => !egal(s[c], l[c]));
-    if (s.absentRplsDepuis !== null) champs.push('present');
-    if (champs.length === 0) inchanges++;
-    else modifies.push({ id: s.id, logement: l, champs });
-  }
-  const disparus: LogementStocke[] = [];
-  let dejaAbsents = 0;
-  for (const s of stockes) {
-    if (dansFichier.has(s.rpls) || identifiantsRejetes.has(s.rpls)) continue;
-    if (s.absentRplsDepuis !== null) dejaAbsents++;
-    else disparus.push(s);
-  }
-  return { nouveaux, modifies, inchanges, disparus, dejaAbsents };
-}
 
 // ───────────────────────────── the error file ─────────────────────────────
 

@@ -1,14 +1,15 @@
 /**
- * The import's COPY load: the CSV it streams (quoting, nulls, empty strings), the time-ordered
- * identifiers of new units, and round trips through both drivers — straight into `logements` for a
- * bailleur without units, through the staging table otherwise (changed, back, and a bailleur whose
- * only units are in another département) — with awkward text values.
+ * The import's COPY load: the staging CSV it streams (quoting, nulls, empty strings), the
+ * time-ordered identifiers of new units, and round trips through both drivers — a bailleur without
+ * units, a re-import (changed, back, and a bailleur whose only units are in another département) —
+ * with awkward text values.
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logements, organisations } from '../../src/db/schema.ts';
-import { importerRpls, ligneCsv, lireRpls, sourceOctets, uuidOrdonne } from '../../src/import/rpls-import.ts';
-import type { LogementRpls } from '../../src/import/rpls.ts';
+import { lireTout } from '../../src/import/rpls-csv.ts';
+import { ficheCsv, importerRpls, sourceOctets, uuidOrdonne } from '../../src/import/rpls-import.ts';
+import { validerEnregistrements, type FicheLogement } from '../../src/import/rpls.ts';
 import { genresDeTest, ouvrirBaseDeTest, type BaseDeTest } from '../helpers/database.ts';
 import { COG, COLONNES_DE_BASE, csv, ligne, utf8 } from './fichiers.ts';
 
@@ -21,9 +22,8 @@ describe('uuidOrdonne', () => {
   });
 });
 
-describe('ligneCsv', () => {
-  const base: LogementRpls = {
-    rpls: 'A1',
+describe('ficheCsv', () => {
+  const base: FicheLogement = {
     ligne: 2,
     departement: '45',
     commune: '45234',
@@ -44,8 +44,9 @@ describe('ligneCsv', () => {
     adresse: '3, RUE "DU" PONT\nBAT A',
   };
   it('null vide, chaîne vide entre guillemets, guillemets doublés, booléens t/f', () => {
-    expect(ligneCsv('i', 'b', 'm', base)).toBe('i,b,A1,45,45234,,,T3,PLUS,13,1975,f,65.5,,D,t,"",2001-02-03,"3, RUE ""DU"" PONT\nBAT A",m\n');
-    expect(ligneCsv('i', 'b', 'm', { ...base, adresse: ' ESPACE ' })).toContain('," ESPACE ",');
+    expect(ficheCsv(base)).toBe('45,45234,,,T3,PLUS,13,1975,f,65.5,,D,t,"",2001-02-03,"3, RUE ""DU"" PONT\nBAT A"');
+    expect(ficheCsv({ ...base, adresse: ' ESPACE ' })).toContain(',2001-02-03," ESPACE "');
+    expect(ficheCsv({ ...base, conventionne: null, adresse: null, numeroConvention: 'A\\B' })).toBe('45,45234,,,T3,PLUS,13,1975,f,65.5,,D,,"A\\B",2001-02-03,');
   });
 });
 
@@ -81,7 +82,7 @@ describe.each(genresDeTest())('chargement par COPY (%s)', (genre) => {
     const octets = fichier(30, (i) => ({ LOYERPRINC: i % 3 === 0 ? '' : `${400 + i}.5`, SURFHAB: `${50 + i}.25` }));
     const r = await importerRpls(t.base.db, sourceOctets('copie.csv', octets), { siren: b.siren });
     expect(r.resume).toMatchObject({ importe: true, nouveaux: 30, rejetes: 0 });
-    const lus = (await lireRpls(sourceOctets('copie.csv', octets), { siren: b.siren, referentiel: COG })).validation.logements;
+    const lus = validerEnregistrements(lireTout(octets).enregistrements, COG).logements;
     const attendu = lus.map((l) => ({ rpls: l.rpls, adresse: l.adresse, surface: l.surface, loyer: l.loyer })).sort((x, y) => (x.rpls < y.rpls ? -1 : 1));
     const stocke = (await stock(b.id)).map((s) => ({ rpls: s.rpls, adresse: s.adresse, surface: s.surface === null ? null : Number(s.surface), loyer: s.loyer === null ? null : Number(s.loyer) }));
     expect(stocke).toEqual(attendu);

@@ -1,7 +1,8 @@
 /**
  * The RPLS import use case against a real database (PGlite always, PostgreSQL when DATABASE_URL is
  * set): the Narbonne file, encodings, separators, truncation, a wrong header, atomicity and the
- * error file, a re-import's differences, merged communes, the département filter, the audit event.
+ * error file, in-file duplicates, a re-import's differences (and the stock reservation it must
+ * leave alone), merged communes, the département filter, the audit event.
  */
 import { and, count, eq, isNotNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -273,6 +274,76 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
       const [absents] = await t.base.db.select({ n: count() }).from(logements).where(and(eq(logements.bailleurId, b.id), isNotNull(logements.absentRplsDepuis)));
       expect(Number(absents!.n)).toBe(disparus);
     });
+  });
+
+  it('un réimport ne touche jamais à la réservation de stock d’un logement (ni aux champs propres à Flux)', async () => {
+    const b = await bailleur();
+    const reservataire = `RESA-${b.id}`;
+    await t.base.db.insert(organisations).values({ id: reservataire, nom: 'Commune réservataire', categorie: 'reservataire', typeReservataire: 'commune' });
+    await importer(utf8(csv([ligne('A'), ligne('B'), ligne('C')])), b.siren);
+    await t.base.db
+      .update(logements)
+      .set({ reservationStock: 'reserve', reservataireStockId: reservataire, horsFlux: 'defense' })
+      .where(and(eq(logements.bailleurId, b.id), eq(logements.rpls, 'A')));
+    await t.base.db.update(logements).set({ reservationStock: 'aucune' }).where(and(eq(logements.bailleurId, b.id), eq(logements.rpls, 'B')));
+    // A changed (surface), B unchanged, C gone, D new.
+    const r = await importer(utf8(csv([ligne('A', { SURFHAB: '80' }), ligne('B'), ligne('D')])), b.siren);
+    expect(r.resume).toMatchObject({ nouveaux: 1, modifies: 1, inchanges: 1, disparus: 1 });
+    const stock = await t.base.db
+      .select({ rpls: logements.rpls, surface: logements.surface, reservation: logements.reservationStock, reservataire: logements.reservataireStockId, horsFlux: logements.horsFlux })
+      .from(logements)
+      .where(eq(logements.bailleurId, b.id))
+      .orderBy(logements.rpls);
+    expect(stock).toEqual([
+      { rpls: 'A', surface: '80.00', reservation: 'reserve', reservataire, horsFlux: 'defense' },
+      { rpls: 'B', surface: '65.00', reservation: 'aucune', reservataire: null, horsFlux: null },
+      { rpls: 'C', surface: '65.00', reservation: null, reservataire: null, horsFlux: null },
+      { rpls: 'D', surface: '65.00', reservation: null, reservataire: null, horsFlux: null },
+    ]);
+    // Back with every field changed: the reservation stays.
+    await importer(utf8(csv([ligne('A', { SURFHAB: '81', FINAN: '10', DEPCOM: '45068' })])), b.siren);
+    const [a] = await t.base.db.select().from(logements).where(and(eq(logements.bailleurId, b.id), eq(logements.rpls, 'A')));
+    expect(a).toMatchObject({ commune: '45068', financement: 'PLAI', reservationStock: 'reserve', reservataireStockId: reservataire, horsFlux: 'defense' });
+  });
+
+  describe('identifiants en double dans le fichier', () => {
+    it('rejetés en nommant la première ligne, les autres problèmes de la ligne à leur place ; rien d’importé', async () => {
+      const b = await bailleur();
+      const r = await importer(utf8(csv([ligne('A'), ligne('B'), ligne('A'), ligne('B', { FINAN: '77', QPV: 'x' }), ligne('C'), ligne('A')])), b.siren);
+      expect(r.resume).toMatchObject({ importe: false, logements: 3, rejetes: 3 });
+      expect(r.problemes).toEqual([
+        { chemin: 'ligne 4, colonne RPLS_ID', message: 'identifiant en double « A » (déjà ligne 2)' },
+        { chemin: 'ligne 5, colonne RPLS_ID', message: 'identifiant en double « B » (déjà ligne 3)' },
+        { chemin: 'ligne 5, colonne QPV', message: expect.stringMatching(/^valeur QPV invalide/) },
+        { chemin: 'ligne 5, colonne FINAN', message: 'code de financement inconnu « 77 »' },
+        { chemin: 'ligne 7, colonne RPLS_ID', message: 'identifiant en double « A » (déjà ligne 2)' },
+      ]);
+      expect(r.erreurs!.split('\r\n')).toHaveLength(5);
+      expect(await nombre(b.id)).toBe(0);
+    });
+
+    it('--valides-seulement : la première occurrence est importée ; les lignes groupées comptent leurs logements', async () => {
+      const b = await bailleur();
+      const colonnes = [...COLONNES_DE_BASE, 'nb'];
+      const r = await importer(utf8(csv([ligne('A', { nb: '2' }), ligne('B', { nb: '1' }), ligne('A', { nb: '3', FINAN: '10' })], { colonnes })), b.siren, { valideSeulement: true });
+      expect(r.resume).toMatchObject({ importe: true, logements: 3, rejetes: 1, nouveaux: 3, parCategorie: { PLUS: 3, PLAI: 0 } });
+      const stock = await t.base.db.select({ rpls: logements.rpls }).from(logements).where(eq(logements.bailleurId, b.id)).orderBy(logements.rpls);
+      expect(stock.map((x) => x.rpls)).toEqual(['A#1', 'A#2', 'B']);
+    });
+  });
+
+  it('un octet Latin-1 après plus d’un mégaoctet d’UTF-8 : relu en Windows-1252, chaque logement une seule fois', async () => {
+    const b = await bailleur();
+    const n = 25_000;
+    const lignes = Array.from({ length: n }, (_, i) => ligne(`L${i}`, { NOMVOIE: `RUE NUMERO ${i}` }));
+    lignes.push(ligne('DERNIER', { NOMVOIE: "RUE DE L'ÉGLISE" }));
+    const octets = latin1(csv(lignes));
+    expect(octets.length).toBeGreaterThan(1 << 20);
+    const r = await importer(octets, b.siren);
+    expect(r.resume).toMatchObject({ importe: true, encodage: 'windows-1252', logements: n + 1, nouveaux: n + 1 });
+    expect(await nombre(b.id)).toBe(n + 1);
+    const [d] = await t.base.db.select({ adresse: logements.adresse }).from(logements).where(and(eq(logements.bailleurId, b.id), eq(logements.rpls, 'DERNIER')));
+    expect(d?.adresse).toBe("RUE DE L'ÉGLISE, ORLEANS");
   });
 
   it('une commune fusionnée est rattachée à la commune actuelle et rapportée', async () => {

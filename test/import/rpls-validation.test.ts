@@ -1,7 +1,7 @@
 /**
  * The pure part of the RPLS import: the header, each validation rule one by one (table-driven),
  * the transformation (typology, financing, QPV, grouped rows, merged communes, built identifiers),
- * the comparison with stored units and the error file.
+ * duplicates, and the error file (the comparison with stored units is SQL: rpls-import.test.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { DonneesInvalides } from '../../src/domain/errors.ts';
@@ -11,10 +11,8 @@ import {
   IDENTIFIANT_CONSTRUIT,
   QPV_SANS_CODE,
   analyserEntete,
-  comparer,
   fichierErreurs,
   validerEnregistrements,
-  type LogementStocke,
   type ResultatValidation,
 } from '../../src/import/rpls.ts';
 import { COG, COLONNES_DE_BASE, NARBONNE_LIGNES, NARBONNE_LOGEMENTS, csv, ligne, narbonne, utf8, type Ligne } from './fichiers.ts';
@@ -276,31 +274,6 @@ describe('transformation', () => {
     expect(r.logements[0]).toMatchObject({ surface: 62.32, financement: 'PLUS', codeFinancement: '12', qpv: 'QPV', construction: 1851, typologie: 'T3', dpe: 'C', conventionne: true, dateConvention: '1986-11-24', adresse: '16 R VOLTAIRE, APT N.9 RESIDENCE SAN MIGUEL, 11100 NARBONNE' });
     const parFinan = Object.fromEntries(['PLAI', 'PLUS', 'PLS', 'PLI', 'AUTRE'].map((f) => [f, r.logements.filter((l) => l.financement === f).length]));
     expect(parFinan).toEqual({ PLAI: 573, PLUS: 3632, PLS: 59, PLI: 0, AUTRE: 1779 });
-  });
-});
-
-describe('comparaison avec le stock', () => {
-  const stocke = (id: string, rpls: string, champs: Partial<LogementStocke> = {}): LogementStocke => {
-    const l = valider([ligne(rpls)]).logements[0]!;
-    // As read back from the database: numeric columns come as strings.
-    return { ...l, id, absentRplsDepuis: null, surface: String(l.surface), ...champs };
-  };
-
-  it('nouveaux, modifiés (quels champs), inchangés, disparus, réapparus ; les rejetés ne disparaissent pas', () => {
-    const fichier = valider([ligne('A'), ligne('B', { FINAN: '10', SURFHAB: '70' }), ligne('C'), ligne('E')]).logements;
-    const c = comparer(
-      [stocke('1', 'A'), stocke('2', 'B'), stocke('3', 'C', { absentRplsDepuis: 'imp0' }), stocke('4', 'D'), stocke('5', 'R'), stocke('6', 'Z', { absentRplsDepuis: 'imp0' })],
-      fichier,
-      new Set(['R']),
-    );
-    expect(c.nouveaux.map((l) => l.rpls)).toEqual(['E']);
-    expect(c.modifies.map((m) => [m.id, m.champs])).toEqual([
-      ['2', ['financement', 'codeFinancement', 'surface']],
-      ['3', ['present']],
-    ]);
-    expect(c.inchanges).toBe(1);
-    expect(c.disparus.map((s) => s.id)).toEqual(['4']);
-    expect(c.dejaAbsents).toBe(1);
   });
 });
 
