@@ -28,13 +28,13 @@ export interface DemandeEtat {
   departement?: string | undefined;
 }
 
-interface Perimetre {
+export interface Perimetre {
   bailleur: { id: string; nom: string };
   departement: string;
 }
 
 /** The bailleur × département the actor asks for, if the actor may read it. */
-async function perimetreAutorise(tx: Tx, acteur: Acteur, demande: DemandeEtat): Promise<Perimetre> {
+export async function perimetreAutorise(tx: Tx, acteur: Acteur, demande: DemandeEtat): Promise<Perimetre> {
   const id = acteur.role === 'agent_bailleur' ? (demande.bailleur ?? acteur.organisationId) : demande.bailleur;
   if (!id) throw new DonneesInvalides([{ chemin: 'paramètres.bailleur', message: 'indiquez le bailleur (bailleur=identifiant)' }]);
   const [org] = await tx

@@ -57,6 +57,8 @@ import {
   type Typologie,
 } from '../domain/types.ts';
 import { validerScenario } from '../domain/validation.ts';
+import { chargerQpvEmbarques } from '../reference/qpv.ts';
+import { zonesAplDemo } from '../reference/zonage-demo.ts';
 import { chargerCog, DEPARTEMENT_DEMO, lireLoyersLoiret, lireRpls2019Loiret, lireRplsLoiret, type CogDepartement } from './referentiel.ts';
 import {
   Calendrier,
@@ -940,6 +942,9 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
       .insert(communes)
       .values([...cog.communes.values()].sort((a, b) => (a.code < b.code ? -1 : 1)).map((c) => ({ code: c.code, nom: c.nom, departement: DEPARTEMENT_DEMO, epci: c.epci })))
       .onConflictDoNothing();
+    // The APL zones of the Loiret (an approximation, marked as such: src/reference/zonage-demo.ts).
+    await zonesAplDemo(tx, [...cog.communes.values()], SIREN_ORLEANS_METROPOLE);
+    await chargerQpvEmbarques(tx);
     await inserer(tx, programmes, parc.programmes);
     for (const { unites } of annees) await inserer(tx, logements, unites.map((u) => u.logement));
     await inserer(tx, conventions, lignesConventions);

@@ -1,0 +1,154 @@
+/**
+ * Use case of the stock → flow conversion (issue 5 item 3, rules.md §4): it starts from the latest
+ * état des lieux signed by every party (`photoDeDepart`), observes the turnover of each segment over
+ * the window's stored years (departures of the year's events ÷ units of the segment in the locked
+ * picture), takes the forecast net flow of `lirePrevision`, and runs `convertirStock` with every
+ * method side by side, plus the draft convention terms of each method (`projeterConventions`).
+ *
+ * Who: the bailleur and the State pilot see every réservataire; a réservataire its own lines.
+ */
+import { inArray } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { organisations } from '../db/schema.ts';
+import {
+  convertirStock,
+  METHODES_CONVERSION,
+  projeterConventions,
+  type LogementsReserves,
+  type MethodeConversion,
+  type ModeDroitsUniques,
+  type ObservationRotation,
+  type ProjetConventions,
+  type ResultatConversion,
+} from '../domain/conversion.ts';
+import { DonneesInvalides } from '../domain/errors.ts';
+import type { UniteEtat } from '../domain/etat-des-lieux.ts';
+import { departsParLogement } from '../domain/flux-observe.ts';
+import { FINANCEMENTS, type Financement, type TypeReservataire } from '../domain/types.ts';
+import { resultatAnnee } from './annee.ts';
+import { perimetreAutorise, photoDeDepart } from './etat-des-lieux.ts';
+import { calculerPrevision } from './prevision.ts';
+import type { Acteur } from './roles.ts';
+
+export interface DemandeConversion {
+  bailleur?: string | undefined;
+  departement?: string | undefined;
+  annee?: number | undefined;
+  fenetre?: number | undefined;
+  droitsUniques?: 'ponctuel' | 'etale' | undefined;
+  annees?: number | undefined;
+  effectifMinimal?: number | undefined;
+}
+
+export type ReponseConversion = {
+  bailleur: { id: string; nom: string };
+  departement: string;
+  annee: number;
+  etatDesLieux: { id: string; version: number; empreinte: string };
+  noms: Record<string, string>;
+  resultat: ResultatConversion;
+  projets: Record<MethodeConversion, ProjetConventions>;
+};
+
+const SANS_PROGRAMME = 'sans-programme';
+const financement = (f: string): Financement => ((FINANCEMENTS as readonly string[]).includes(f) ? (f as Financement) : 'AUTRE');
+const cleSegment = (u: UniteEtat) => `${u[4] ?? SANS_PROGRAMME}|${u[5]}|${u[6]}|${financement(u[7])}|${u[8]}`;
+
+export async function lireConversion(tx: Tx, acteur: Acteur, demande: DemandeConversion, anneeCourante: number): Promise<ReponseConversion> {
+  const { bailleur, departement } = await perimetreAutorise(tx, acteur, demande);
+  const annee = demande.annee ?? anneeCourante + 1;
+  const fenetre = demande.fenetre ?? 1;
+  const photo = await photoDeDepart(tx, bailleur.id, departement);
+  if (!photo) {
+    throw new DonneesInvalides([
+      { chemin: 'etatDesLieux', message: 'aucun état des lieux signé par toutes les parties : le bailleur le verrouille, puis chaque partie le signe, avant la conversion' },
+    ]);
+  }
+  const unites = photo.etat.unites;
+
+  // Stock per segment (the locked picture), departures per segment (the window's stored years).
+  const stock = new Map<string, { u: UniteEtat; logements: number }>();
+  for (const u of unites) {
+    const k = cleSegment(u);
+    const s = stock.get(k);
+    if (s) s.logements++;
+    else stock.set(k, { u, logements: 1 });
+  }
+  const segmentDe = new Map(unites.map((u) => [u[0], cleSegment(u)]));
+  const observations: ObservationRotation[] = [];
+  for (let a = annee - fenetre; a < annee; a++) {
+    const { scenario } = await resultatAnnee(tx, { bailleurId: bailleur.id, departement, annee: a });
+    if (scenario.evenements.length === 0) {
+      throw new DonneesInvalides([{ chemin: 'fenetre', message: `l’année ${a} de la fenêtre n’a pas d’événements dans Flux : la rotation n’y est pas observable ; réduisez la fenêtre` }]);
+    }
+    const departs = new Map<string, number>();
+    for (const [logement, n] of departsParLogement(scenario)) {
+      const k = segmentDe.get(logement);
+      if (k) departs.set(k, (departs.get(k) ?? 0) + n);
+    }
+    for (const [k, s] of stock) {
+      observations.push({
+        annee: a,
+        programme: s.u[4] ?? SANS_PROGRAMME,
+        commune: s.u[5],
+        typologie: s.u[6],
+        financement: financement(s.u[7]),
+        qpv: s.u[8] === 1,
+        logements: s.logements,
+        departs: departs.get(k) ?? 0,
+      });
+    }
+  }
+
+  // Reserved units per réservataire and segment; one-shot rights apart.
+  const reservations = new Map<string, LogementsReserves>();
+  const uniques = new Map<string, number>();
+  for (const u of unites) {
+    if (!u[3]) continue;
+    if (u[2] === 'droit_unique') uniques.set(u[3], (uniques.get(u[3]) ?? 0) + 1);
+    if (u[2] !== 'reserve') continue;
+    const k = `${u[3]}|${cleSegment(u)}`;
+    const r = reservations.get(k);
+    if (r) r.nombre++;
+    else reservations.set(k, { reservataire: u[3], programme: u[4] ?? SANS_PROGRAMME, commune: u[5], typologie: u[6], financement: financement(u[7]), qpv: u[8] === 1, nombre: 1 });
+  }
+  const ids = [...new Set([...[...reservations.values()].map((r) => r.reservataire), ...uniques.keys()])];
+  const orgs = ids.length ? await tx.select({ id: organisations.id, nom: organisations.nom, type: organisations.typeReservataire }).from(organisations).where(inArray(organisations.id, ids)) : [];
+
+  // The forecast flow of the département, and of each territorial réservataire's own perimeter.
+  const prevision = await calculerPrevision(tx, { bailleur, departement }, annee, anneeCourante).catch(
+    (err: unknown) => {
+      if (err instanceof DonneesInvalides) throw new DonneesInvalides(err.problemes.map((p) => ({ ...p, message: `prévision de flux ${annee} : ${p.message}` })));
+      throw err;
+    },
+  );
+  const [departementale, ...territoriales] = prevision.previsions;
+  const fluxParReservataire: Record<string, number> = {};
+  for (const p of territoriales) for (const d of p.droits) if (d.applicable && d.reservataire !== 'BAILLEUR' && ids.includes(d.reservataire)) fluxParReservataire[d.reservataire] = p.fluxNet.valeur;
+  const mode: ModeDroitsUniques = demande.droitsUniques === 'etale' ? { mode: 'etale', annees: demande.annees ?? 3 } : { mode: 'ponctuel' };
+  const resultat = convertirStock({
+    annee,
+    fenetre,
+    reservataires: orgs.map((o) => ({ id: o.id, type: (o.type ?? 'employeur') as TypeReservataire })),
+    reservations: [...reservations.values()],
+    observations,
+    fluxPrevisionnel: departementale!.fluxNet.valeur,
+    fluxParReservataire,
+    droitsUniques: [...uniques].map(([reservataire, nombre]) => ({ reservataire, nombre })),
+    modeDroitsUniques: mode,
+    ...(demande.effectifMinimal ? { effectifMinimal: demande.effectifMinimal } : {}),
+  });
+  const projets = Object.fromEntries(METHODES_CONVERSION.map((m) => [m, projeterConventions(resultat, m)])) as Record<MethodeConversion, ProjetConventions>;
+  const noms = Object.fromEntries(orgs.map((o) => [o.id, o.nom]));
+
+  if (acteur.role === 'agent_reservataire') {
+    const moi = acteur.organisationId;
+    for (const m of METHODES_CONVERSION) {
+      resultat.methodes[m].reservataires = resultat.methodes[m].reservataires.filter((r) => r.reservataire === moi);
+      projets[m].projets = projets[m].projets.filter((p) => p.reservataire === moi);
+    }
+    resultat.comparaison = resultat.comparaison.filter((c) => c.reservataire === moi);
+    resultat.droitsUniques = resultat.droitsUniques.filter((d) => d.reservataire === moi);
+  }
+  return { bailleur, departement, annee, etatDesLieux: { id: photo.version.id, version: photo.version.version, empreinte: photo.version.empreinte }, noms, resultat, projets };
+}

@@ -1,0 +1,93 @@
+/**
+ * Routes of the flow forecast (prévisionnel: JSON, XLSX, PDF; the bailleur's inputs) and of the
+ * stock → flow conversion workbench. Each validates with the contracts and calls one use case.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { lireConversion } from '../app/conversion.ts';
+import { enregistrerPrevision, lirePrevision } from '../app/prevision.ts';
+import type { Acteur } from '../app/roles.ts';
+import type { SessionOuverte } from '../app/auth.ts';
+import { erreurSchema } from '../contracts/api.ts';
+import { conversionQuerySchema, enregistrementPrevisionSchema, previsionQuerySchema, reponsePrevisionSchema } from '../contracts/prevision.ts';
+import { classeurPrevisionnel, nomFichierPrevisionnel, pdfPrevisionnel, TYPE_PDF, TYPE_XLSX } from '../reports/previsionnel.ts';
+import { aujourdhuiParis } from './routes-patrimoine.ts';
+import { anneeCourante } from './routes.ts';
+import type { OptionsServeur } from './server.ts';
+
+const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema };
+const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] as const;
+const pieceJointe = (ascii: string, francais: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
+
+export async function enregistrerRoutesFlux(api: FastifyInstance, options: OptionsServeur): Promise<void> {
+  const app = api.withTypeProvider<ZodTypeProvider>();
+  const { db } = options.base;
+  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
+
+  app.get(
+    '/flux/prevision',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['flux'],
+        summary: 'Prévision du flux d’un bailleur dans un département (année suivante par défaut) : flux brut, exclusions, flux net, droits prévus et reports',
+        querystring: previsionQuerySchema,
+        response: { 200: reponsePrevisionSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => lirePrevision(tx, acteur(request), request.query, anneeCourante())),
+  );
+
+  app.put(
+    '/flux/prevision',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['flux'],
+        summary: 'Enregistrer les hypothèses de la prévision (fenêtre, livraisons, démolitions, ventes, exclusions prévues, volume PRU, flux passés saisis)',
+        body: enregistrementPrevisionSchema,
+        response: { 200: reponsePrevisionSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => enregistrerPrevision(tx, acteur(request), request.body, anneeCourante())),
+  );
+
+  for (const format of ['xlsx', 'pdf'] as const) {
+    app.get(
+      `/flux/prevision.${format}`,
+      {
+        config: { acces: [...LECTEURS] },
+        schema: {
+          tags: ['flux'],
+          summary: `Le prévisionnel à transmettre aux réservataires avant le 28 février, au format ${format.toUpperCase()}`,
+          querystring: previsionQuerySchema,
+          response: { 200: z.string().describe(format === 'xlsx' ? `classeur XLSX (${TYPE_XLSX})` : `document PDF (${TYPE_PDF})`), ...erreurs },
+        },
+      },
+      async (request, reply) => {
+        const p = await db.transaction((tx) => lirePrevision(tx, acteur(request), request.query, anneeCourante()));
+        const corps = format === 'xlsx' ? await classeurPrevisionnel(p) : await pdfPrevisionnel(p, aujourdhuiParis());
+        return reply
+          .type(format === 'xlsx' ? TYPE_XLSX : TYPE_PDF)
+          .header('content-disposition', pieceJointe(nomFichierPrevisionnel(p, format), `Prévisionnel ${p.annee} — ${p.bailleur.nom} — ${p.departement}.${format}`))
+          .send(corps as unknown as string);
+      },
+    );
+  }
+
+  app.get(
+    '/flux/conversion',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['flux'],
+        summary: 'Conversion des réservations du stock en taux de flux, à partir du dernier état des lieux signé : méthodes côte à côte et projets de conventions',
+        querystring: conversionQuerySchema,
+        // The result is large and typed in src/domain/conversion.ts; the contract checks its envelope.
+        response: { 200: z.looseObject({ bailleur: z.object({ id: z.string(), nom: z.string() }), annee: z.number(), resultat: z.unknown(), projets: z.unknown() }), ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => lireConversion(tx, acteur(request), request.query, anneeCourante())),
+  );
+}
