@@ -276,3 +276,19 @@ export async function televerserReservations(fichier: File): Promise<ResumeReser
   if (!reponse.ok) throw await versErreur(reponse);
   return (await reponse.json()) as ResumeReservationsApi;
 }
+
+// ——— Prévision du flux et conversion ———
+
+export type { ReponsePrevision as PrevisionApi, ParametresPrevision } from '../../src/contracts/prevision.ts';
+export type { ReponseConversion as ConversionApi } from '../../src/app/conversion.ts';
+import type { ParametresPrevision as _Parametres, ReponsePrevision as _Prevision } from '../../src/contracts/prevision.ts';
+import type { ReponseConversion as _Conversion } from '../../src/app/conversion.ts';
+
+type DemandePrevision = { bailleur?: string | undefined; departement?: string | undefined; annee?: number | undefined };
+export const lirePrevision = (p: DemandePrevision, signal?: AbortSignal) => requete<_Prevision>('GET', avecParametres('/api/flux/prevision', p), { signal });
+export const enregistrerPrevision = (corps: { annee: number; version: number; parametres: Partial<_Parametres> }) => requete<_Prevision>('PUT', '/api/flux/prevision', { corps });
+export const adressePrevisionnel = (p: DemandePrevision, format: 'xlsx' | 'pdf') => avecParametres(`/api/flux/prevision.${format}`, p);
+export const lireConversion = (p: DemandePrevision & { fenetre?: number | undefined; droitsUniques?: 'ponctuel' | 'etale' | undefined; annees?: number | undefined }, signal?: AbortSignal) =>
+  requete<_Conversion>('GET', avecParametres('/api/flux/conversion', p), { signal });
+export const creerAvenantsConversion = (corps: { methode: 'programme' | 'segment' | 'bailleur'; annee: number; fenetre?: number | undefined; droitsUniques?: 'ponctuel' | 'etale' | undefined; annees?: number | undefined; motif?: string | undefined }) =>
+  requete<{ conventions: string[] }>('POST', '/api/flux/conversion/avenants', { corps });

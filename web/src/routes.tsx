@@ -11,7 +11,9 @@ import { ImportRpls } from './pages/ImportRpls.tsx';
 import { Introuvable } from './pages/Introuvable.tsx';
 import { Locations } from './pages/Locations.tsx';
 import { Logements } from './pages/Logements.tsx';
+import { Conversion } from './pages/Conversion.tsx';
 import { EtatDesLieux } from './pages/EtatDesLieux.tsx';
+import { Prevision } from './pages/Prevision.tsx';
 import { Qualite } from './pages/Qualite.tsx';
 
 export const routeur = createBrowserRouter([
@@ -29,6 +31,8 @@ export const routeur = createBrowserRouter([
           { path: 'locations', element: <Reserve rubrique="locations"><Locations /></Reserve> },
           { path: 'qualite', element: <Reserve rubrique="qualite"><Qualite /></Reserve> },
           { path: 'etat-des-lieux', element: <Reserve rubrique="etat-des-lieux"><EtatDesLieux /></Reserve> },
+          { path: 'prevision', element: <Reserve rubrique="prevision"><Prevision /></Reserve> },
+          { path: 'conversion', element: <Reserve rubrique="conversion"><Conversion /></Reserve> },
           { path: 'import', element: <Reserve rubrique="import"><ImportRpls /></Reserve> },
           { path: 'administration', element: <Reserve rubrique="administration"><Administration /></Reserve> },
         ],
