@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import { simulerTexte } from '../app/scenario.ts';
 import { FluxError, DonneesInvalides } from '../domain/errors.ts';
+import { ajouterConventions } from './conventions.ts';
 import { resumeFrancais } from './format.ts';
 import { ajouterImportsReferentiels } from './referentiels.ts';
 
@@ -176,6 +177,9 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
       code = await importRpls(fichier, options, io);
     });
   ajouterImportsReferentiels(importer, io, (c) => {
+    code = c;
+  });
+  ajouterConventions(program, io, (c) => {
     code = c;
   });
   try {

@@ -2,7 +2,7 @@
  * The scenario file's contract (docs: ../shared/design/scenario-format.md) as one zod schema,
  * shared by the CLI, the API and the published JSON Schema (`schemas/scenario.schema.json`).
  * Unknown fields are errors. Fields added to the contract: `logements[].epci`,
- * `reservataires[].epci`, `conventions[].derogation`, `conventions[].regleReport`; optional
+ * `reservataires[].epci`, `conventions[].derogation`, `conventions[].regleReport`, `conventions[].forme`; optional
  * with defaults: `horsFlux`, `report`, `delaiPropositionJours`, `candidatsDemandes`, `gestion`.
  */
 import { z } from 'zod';
@@ -10,6 +10,7 @@ import {
   DECISIONS_CAL,
   EXCLUSIONS,
   FINANCEMENTS,
+  FORMES_CONVENTION,
   HORS_FLUX,
   MODES_GESTION,
   REGLES_DECOMPTE,
@@ -77,6 +78,7 @@ export const conventionSchema = z.strictObject({
     .optional(),
   derogation: z.strictObject({ arrete: z.string().min(1), du: dateIso, au: dateIso }).optional(),
   regleReport: z.union([z.enum(['aucun', 'integral']), z.strictObject({ plafond: z.number().min(0) })]).optional(),
+  forme: z.enum(FORMES_CONVENTION).optional(),
 });
 
 const base = { date: dateIso, logement: id };

@@ -67,9 +67,25 @@ export const PARAMETRES = {
   objectifPrioritaires: [
     { valeur: 0.25, du: '2017-01-27', au: null, source: 'CCH art. L.441-1 (loi Égalité et citoyenneté n° 2017-86, art. 70)' },
   ],
-  /** Deadline to convert stock conventions into flow. */
+  /**
+   * Deadline to convert stock conventions into flow (the last day they may still be signed): after
+   * it, the rights of a réservataire with no flow convention fall to the préfet.
+   */
   dateLimiteConversion: [
-    { valeur: '2023-11-24', du: '2022-02-23', au: null, source: 'Loi ELAN n° 2018-1021 art. 114 IV, échéance reportée par la loi 3DS n° 2022-217 du 21 février 2022' },
+    {
+      valeur: '2021-11-24',
+      du: '2018-11-25',
+      au: '2022-02-22',
+      source:
+        'Loi ELAN n° 2018-1021 du 23 novembre 2018, art. 114 IV (mise en conformité dans les trois ans des conventions « ne portant pas exclusivement sur un flux ») ; décret n° 2020-145 du 20 février 2020, art. 3 I',
+    },
+    {
+      valeur: '2023-11-24',
+      du: '2022-02-23',
+      au: null,
+      source:
+        'Loi ELAN n° 2018-1021 art. 114 IV, échéance reportée par la loi 3DS n° 2022-217 du 21 février 2022 ; à défaut de convention en flux signée, le flux du réservataire relève du préfet (décret n° 2020-145 art. 3, modifié par le décret n° 2021-1016 : reprise décidée par le préfet)',
+    },
   ],
   /** Day and month before which the annual bilan and the excluded-units forecast are due. */
   echeanceBilan: [

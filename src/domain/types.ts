@@ -43,6 +43,13 @@ export type RegleDecompte = (typeof REGLES_DECOMPTE)[number];
 export const MODES_GESTION = ['directe', 'deleguee'] as const;
 export type ModeGestion = (typeof MODES_GESTION)[number];
 
+/**
+ * The convention's form: still on identified units (stock), being converted, or in flow. A stock
+ * convention not converted by the deadline (`dateLimiteConversion`) falls to the préfet.
+ */
+export const FORMES_CONVENTION = ['stock', 'conversion', 'flux'] as const;
+export type FormeConvention = (typeof FORMES_CONVENTION)[number];
+
 /** The five decisions of a CAL (CCH R.441-3). */
 export const DECISIONS_CAL = [
   'attribution',
@@ -120,6 +127,8 @@ export interface Convention {
   contraintes?: Contraintes;
   derogation?: Derogation;
   regleReport?: RegleReport;
+  /** The convention's form; absent = 'flux'. Recorded, not used by the engine. */
+  forme?: FormeConvention;
 }
 
 export interface Menage {

@@ -105,12 +105,38 @@ export function validerScenario(s: Scenario, logements: Map<string, Logement> = 
       problemes.push({ chemin: `reservataires[${i}].commune`, message: 'une commune réservataire doit indiquer son code INSEE' });
     }
   });
-  validerConventions(s, reservataires, problemes);
+  verifierConventions(s, reservataires, problemes);
   validerReferencesEvenements(s, logements, reservataires, problemes);
   return problemes;
 }
 
-function validerConventions(s: Scenario, reservataires: Map<string, Reservataire>, problemes: Probleme[]): void {
+/**
+ * A set of conventions of one bailleur in one département, to check against the law on its own
+ * (a scenario is one): the places of the bailleur's units are where Σ taux is checked.
+ */
+export interface JeuConventions {
+  annee: number;
+  departement: string;
+  /** The bailleur's units, or only their distinct places (commune, EPCI). */
+  logements: readonly Pick<Logement, 'commune' | 'epci'>[];
+  reservataires: readonly Reservataire[];
+  conventions: readonly Convention[];
+}
+
+/**
+ * The legal rules on a set of conventions, as `validerScenario` checks them: one per réservataire
+ * (CCH R.441-5 I), the State's caps and derogation (R.441-5-2 I), perimeters (R.441-5-3), Σ taux
+ * ≤ 100 % and collectivities ≤ 20 % on every place. Each problem is named `conventions[i].champ`.
+ */
+export function validerConventions(jeu: JeuConventions): Probleme[] {
+  const reservataires = new Map<string, Reservataire>();
+  for (const r of jeu.reservataires) reservataires.set(r.id, r);
+  const problemes: Probleme[] = [];
+  verifierConventions(jeu, reservataires, problemes);
+  return problemes;
+}
+
+function verifierConventions(s: JeuConventions, reservataires: Map<string, Reservataire>, problemes: Probleme[]): void {
   const parReservataire = new Map<string, number>();
   const ids = new Set<string>();
   s.conventions.forEach((c, i) => {
@@ -186,7 +212,7 @@ function validerConventions(s: Scenario, reservataires: Map<string, Reservataire
 }
 
 /** Σ taux ≤ 100 % and collectivities ≤ 20 % wherever the perimeters overlap, commune by commune. */
-function validerSommes(s: Scenario, reservataires: Map<string, Reservataire>, problemes: Probleme[]): void {
+function validerSommes(s: JeuConventions, reservataires: Map<string, Reservataire>, problemes: Probleme[]): void {
   const plafondCollectivites = toMicro(valeurAu('plafondGarantiesCollectivites', `${s.annee}-01-01`))!;
   const signales = new Set<string>();
   // Distinct places (commune, EPCI) of the units, by commune; a département-wide place when there are none.

@@ -43,6 +43,7 @@ import {
   verificationAuditSchema,
 } from '../contracts/api.ts';
 import { classeurQualite, nomFichierQualite, TYPE_XLSX } from '../reports/qualite-xlsx.ts';
+import { enregistrerRoutesConventions } from './routes-conventions.ts';
 import { enregistrerRoutesFlux } from './routes-flux.ts';
 import { enregistrerRoutesPatrimoine } from './routes-patrimoine.ts';
 import { COOKIE_SESSION, type OptionsServeur } from './server.ts';
@@ -267,6 +268,7 @@ export async function enregistrerRoutes(api: FastifyInstance & { withTypeProvide
   });
 
   await enregistrerRoutesPatrimoine(api, options);
+  await enregistrerRoutesConventions(api, options);
   await enregistrerRoutesFlux(api, options);
 
   app.get(

@@ -1,0 +1,151 @@
+/**
+ * API and CLI contracts of conventions kept as versions (avenants): a version's parameters are the
+ * scenario format's convention (`conventionSchema`) without its id and réservataire, plus the date it
+ * takes effect. One schema per contract, shared by the API, the web client and `flux conventions`.
+ */
+import { z } from 'zod';
+import { FORMES_CONVENTION, type FormeConvention } from '../domain/types.ts';
+import { conventionSchema } from './scenario.ts';
+
+const dateIso = z.iso.date('date attendue au format AAAA-MM-JJ');
+const departement = z.string().regex(/^(\d{2}|2[AB]|97\d)$/, 'code de département attendu (45, 2A, 971)');
+const motif = z.string().trim().min(1, 'le motif est obligatoire').max(2000, '2 000 caractères au plus');
+
+export const LIBELLES_FORME: Readonly<Record<FormeConvention, string>> = {
+  stock: 'en stock',
+  conversion: 'en conversion',
+  flux: 'en flux',
+};
+
+/** A version's parameters in the scenario format (taux, périmètre, décompte, contraintes, forme…). */
+export const parametresVersionSchema = conventionSchema.omit({ id: true, reservataire: true });
+export type ParametresVersion = z.output<typeof parametresVersionSchema>;
+
+/** The file of `flux conventions avenant --fichier`: the version's parameters and the date it takes effect. */
+export const fichierAvenantSchema = parametresVersionSchema.extend({
+  effectifLe: dateIso,
+  motif: motif.optional(),
+});
+
+/** POST /api/conventions/:id/versions — a new version (avenant), never a change to a written one. */
+export const avenantSchema = parametresVersionSchema.extend({
+  effectifLe: dateIso,
+  motif,
+  /** The version the author read: if another one was written since, the avenant is refused (409). */
+  versionLue: z.number().int().min(1, 'numéro de version attendu'),
+});
+export type AvenantEntree = z.input<typeof avenantSchema>;
+
+/** POST /api/conventions — a new convention of the signed-in bailleur, with its first version. */
+export const nouvelleConventionSchema = parametresVersionSchema.extend({
+  reservataire: z.string().min(1, 'réservataire attendu').max(200),
+  departement,
+  effectifLe: dateIso,
+  motif: motif.optional(),
+});
+export type NouvelleConventionEntree = z.input<typeof nouvelleConventionSchema>;
+
+export const registreQuerySchema = z.strictObject({
+  annee: z.coerce.number().int().min(2000).max(2100).optional(),
+  bailleur: z.string().min(1).max(200).optional(),
+});
+
+export const anneeConventionQuerySchema = z.strictObject({
+  annee: z.coerce.number().int().min(2000).max(2100).optional(),
+});
+
+const partieSchema = z.object({ id: z.string(), nom: z.string() });
+
+/** The year's ledger line of the convention (the engine's run over the year's events). */
+export const ligneAnneeSchema = z.object({
+  annee: z.number().int(),
+  taux: z.number(),
+  droit: z.number(),
+  misADisposition: z.number(),
+  proposes: z.number(),
+  attribues: z.number(),
+  bauxSignes: z.number(),
+  echecs: z.number(),
+  decomptes: z.number(),
+  solde: z.number(),
+  reportAnneeSuivante: z.number(),
+  enCours: z.number(),
+});
+
+/** A stock convention past the conversion deadline: its rights fall to the préfet, and what that does to the State's flow. */
+export const caduciteSchema = z.object({
+  /** The first day the convention is caduque (the day after the deadline). */
+  depuis: z.string(),
+  source: z.string(),
+  /** The convention's share of the flow now exercised by the préfet, and this year's droit on it. */
+  tauxRepris: z.number(),
+  droitRepris: z.number().nullable(),
+  /** The State's line before and after taking these rights back (null when the bailleur has no State convention). */
+  etat: z
+    .object({
+      conventionId: z.string(),
+      tauxAvant: z.number(),
+      tauxApres: z.number(),
+      droitAvant: z.number().nullable(),
+      droitApres: z.number().nullable(),
+    })
+    .nullable(),
+  message: z.string(),
+});
+
+export const formeSchema = z.object({
+  forme: z.enum(FORMES_CONVENTION),
+  libelle: z.string(),
+  /** The conversion deadline in force (24 Nov 2023) and its source; null before the loi ELAN. */
+  echeance: z.object({ date: z.string(), source: z.string() }).nullable(),
+  statut: z.enum(['flux', 'a_convertir', 'caduque']),
+  /** « caduque — droits repris par le préfet », or what is left before the deadline. */
+  message: z.string(),
+  caducite: caduciteSchema.nullable(),
+});
+
+export const versionConventionSchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  effectifLe: z.string(),
+  taux: z.number(),
+  tauxAgents: z.number().nullable(),
+  forme: z.enum(FORMES_CONVENTION),
+  parametres: z.record(z.string(), z.unknown()),
+  creeLe: z.string(),
+  /** From the audit trail: who wrote it and why. */
+  auteur: z.string().nullable(),
+  motif: z.string().nullable(),
+  enVigueur: z.boolean(),
+});
+export type VersionConventionApi = z.infer<typeof versionConventionSchema>;
+
+/** One line of the register: a convention, its version in force and its balance of the year. */
+export const conventionResumeSchema = z.object({
+  id: z.string(),
+  bailleur: partieSchema,
+  reservataire: partieSchema.extend({ type: z.string() }),
+  departement: z.string(),
+  versionEnVigueur: versionConventionSchema.nullable(),
+  versions: z.number().int(),
+  forme: formeSchema,
+  ligne: ligneAnneeSchema.nullable(),
+});
+export type ConventionResumeApi = z.infer<typeof conventionResumeSchema>;
+
+export const registreConventionsSchema = z.object({
+  annee: z.number().int(),
+  aujourdhui: z.string(),
+  conventions: z.array(conventionResumeSchema),
+});
+export type RegistreConventionsApi = z.infer<typeof registreConventionsSchema>;
+
+export const conventionDetailSchema = conventionResumeSchema.extend({
+  annee: z.number().int(),
+  aujourdhui: z.string(),
+  /** Every version, latest first. */
+  historique: z.array(versionConventionSchema),
+  /** May the signed-in actor write an avenant (the bailleur's agent). */
+  modifiable: z.boolean(),
+});
+export type ConventionDetailApi = z.infer<typeof conventionDetailSchema>;
