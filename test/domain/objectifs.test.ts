@@ -1,0 +1,117 @@
+/**
+ * Allocation objectives per EPCI and per line, and the year-end trend (src/domain/objectifs.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { avancementAnnee, calculerObjectifs, suivre, type BailObjectif, type ParametresObjectifs } from '../../src/domain/objectifs.ts';
+import { BAILLEUR } from '../../src/domain/types.ts';
+
+const P: ParametresObjectifs = {
+  annee: 2026,
+  aujourdhui: '2026-07-02',
+  cibleQuartile1HorsQpv: 0.25,
+  cibleNonQuartile1EnQpv: 0.5,
+  ciblePrioritaires: 0.25,
+};
+
+const bail = (b: Partial<BailObjectif> & { q1?: boolean; prio?: boolean; anru?: boolean }): BailObjectif => ({
+  date: b.date ?? '2026-03-01',
+  epci: b.epci === undefined ? 'E1' : b.epci,
+  qpv: b.qpv ?? false,
+  ligne: b.ligne ?? 'AL',
+  menage: { quartile1: b.q1 ?? false, prioritaire: b.prio ?? false, relogementAnru: b.anru ?? false },
+});
+
+describe('avancement de l’année', () => {
+  it('compte les jours écoulés, aujourd’hui compris, et se borne à [0, 1]', () => {
+    expect(avancementAnnee(2026, '2026-01-01')).toBeCloseTo(1 / 365);
+    expect(avancementAnnee(2026, '2026-07-02')).toBeCloseTo(183 / 365);
+    expect(avancementAnnee(2024, '2024-12-31')).toBe(1);
+    expect(avancementAnnee(2026, '2025-12-31')).toBe(0);
+    expect(avancementAnnee(2026, '2027-02-01')).toBe(1);
+  });
+});
+
+describe('tendance d’un objectif', () => {
+  // Table: numerator, denominator, target, elapsed fraction → trend.
+  const cas: [number, number, number, number, string][] = [
+    [0, 0, 0.25, 0.5, 'sans_donnees'],
+    [3, 10, 0.25, 0.5, 'en_bonne_voie'],
+    [1, 4, 0.25, 0.5, 'en_bonne_voie'], // exactly on target
+    // 10 leases at mid-year → 20 by year end, 10 to come; 5 needed, 2 held → 3 of the 10 remaining: reachable.
+    [2, 10, 0.25, 0.5, 'en_retard'],
+    // 10 leases at 90 % of the year → 11.1 by year end, 1.1 to come; 2.8 needed, 0 held → out of reach.
+    [0, 10, 0.25, 0.9, 'hors_d_atteinte'],
+    [3, 10, 0.25, 1, 'atteint'],
+    [2, 10, 0.25, 1, 'non_atteint'],
+  ];
+  it.each(cas)('%i/%i, cible %f, avancement %f → %s', (n, d, cible, avancement, attendu) => {
+    expect(suivre(n, d, cible, avancement, 'X').tendance).toBe(attendu);
+  });
+
+  it('explique la projection : baux restants au rythme de l’année et part requise', () => {
+    const s = suivre(2, 10, 0.25, 0.5, 'Test');
+    expect(s.projectionFinAnnee).toBe(20);
+    expect(s.restants).toBe(10);
+    expect(s.manquants).toBeCloseTo(3, 6);
+    expect(s.partRequiseRestants).toBeCloseTo(0.3, 6);
+    expect(s.explication).toContain('en retard');
+    expect(s.explication).toContain('30 %');
+  });
+});
+
+describe('objectifs par EPCI et par ligne', () => {
+  it('compte les baux hors QPV (1er quartile ou ANRU) et en QPV (hors 1er quartile) par EPCI', () => {
+    const r = calculerObjectifs(
+      [
+        bail({ q1: true }),
+        bail({ anru: true }),
+        bail({}),
+        bail({}),
+        bail({ qpv: true, q1: true }),
+        bail({ qpv: true }),
+        bail({ epci: 'E2', q1: true }),
+        bail({ epci: null }),
+      ],
+      P,
+      { nomsEpci: { E1: 'Métropole' } },
+    );
+    expect(r.baux).toBe(8);
+    expect(r.parEpci.map((e) => e.epci)).toEqual(['E1', 'E2', null]);
+    const e1 = r.parEpci[0]!;
+    expect([e1.quartile1HorsQpv.numerateur, e1.quartile1HorsQpv.denominateur, e1.quartile1HorsQpv.part]).toEqual([2, 4, 0.5]);
+    expect([e1.nonQuartile1EnQpv.numerateur, e1.nonQuartile1EnQpv.denominateur]).toEqual([1, 2]);
+    expect(e1.quartile1HorsQpv.explication).toContain('Métropole');
+    // 0 of 1 at mid-year: about one more lease to come, half of it needed → still reachable.
+    expect(r.parEpci[2]!.quartile1HorsQpv.tendance).toBe('en_retard');
+  });
+
+  it('prend la cible QPV fixée par la CIL d’un EPCI, sinon 50 %', () => {
+    const baux = [bail({ qpv: true }), bail({ qpv: true, q1: true }), bail({ qpv: true, q1: true }), bail({ epci: 'E2', qpv: true })];
+    const r = calculerObjectifs(baux, { ...P, ciblesQpvParEpci: { E1: 0.3 } });
+    expect(r.parEpci[0]!.nonQuartile1EnQpv.cible).toBe(0.3);
+    expect(r.parEpci[0]!.nonQuartile1EnQpv.tendance).toBe('en_bonne_voie');
+    expect(r.parEpci[1]!.nonQuartile1EnQpv.cible).toBe(0.5);
+  });
+
+  it('suit 25 % de ménages prioritaires par ligne, la part propre du bailleur en dernier, et la cible propre de l’État', () => {
+    const r = calculerObjectifs(
+      [bail({ ligne: BAILLEUR, prio: true }), bail({ ligne: 'AL' }), bail({ ligne: 'AL' }), bail({ ligne: 'ETAT', prio: true }), bail({ ligne: 'ETAT' })],
+      { ...P, ciblesPrioritairesParLigne: { ETAT: 5 / 6 } },
+      { lignes: ['ETAT', 'COMMUNE'], nomsLignes: { AL: 'Action Logement' } },
+    );
+    expect(r.parLigne.map((l) => l.ligne)).toEqual(['ETAT', 'COMMUNE', 'AL', BAILLEUR]);
+    expect(r.parLigne[0]!.prioritaires.cible).toBeCloseTo(5 / 6);
+    // 1 of 2 at mid-year, target 5/6: ≈ 2.3 more priority leases needed among ≈ 2 to come.
+    expect(r.parLigne[0]!.prioritaires.tendance).toBe('hors_d_atteinte');
+    expect(r.parLigne[1]!.prioritaires.tendance).toBe('sans_donnees');
+    expect(r.parLigne[2]!.prioritaires.tendance).toBe('en_retard');
+    expect(r.parLigne[3]!.prioritaires.tendance).toBe('en_bonne_voie');
+    expect(r.alertes.some((a) => a.startsWith('Action Logement, ménages prioritaires'))).toBe(true);
+    expect(r.alertes.some((a) => a.startsWith('part propre du bailleur'))).toBe(false);
+  });
+
+  it('ne compte que les baux de l’année signés jusqu’à aujourd’hui', () => {
+    const r = calculerObjectifs([bail({ date: '2025-12-31' }), bail({ date: '2026-07-02' }), bail({ date: '2026-07-03' })], P);
+    expect(r.baux).toBe(1);
+  });
+});
