@@ -70,7 +70,7 @@ export interface SourceRpls {
 
 export async function sourceFichier(chemin: string): Promise<SourceRpls> {
   const { size } = await stat(chemin);
-  return { nom: chemin, taille: size, ouvrir: () => createReadStream(chemin, { highWaterMark: 1 << 20 }) };
+  return { nom: chemin, taille: size, ouvrir: () => createReadStream(chemin, { highWaterMark: 1 << 16 }) };
 }
 
 export function sourceOctets(nom: string, octets: Uint8Array): SourceRpls {
@@ -223,7 +223,7 @@ export const COLONNES_COPIE: readonly string[] = ['id', 'bailleur_id', 'rpls', .
 const MAJ = `${[...COLONNES_LOGEMENT.map(([n]) => n), 'import_rpls_id'].map((n) => `${n} = excluded.${n}`).join(', ')}, absent_rpls_depuis = null`;
 
 /** Bytes of CSV per write to the PostgreSQL COPY stream (and per staging flush). */
-const MORCEAU_CSV = 1 << 20;
+const MORCEAU_CSV = 1 << 17;
 /** Bytes of CSV per `COPY … FROM '/dev/blob'` on PGlite (one blob each). */
 export const BLOB_MAX = 16 << 20;
 

@@ -263,7 +263,8 @@ function entier(s: string): number | null {
   return i > 15 ? Number(s.slice(0, i)) : x;
 }
 function decimal(s: string): number | null {
-  return RE_DECIMAL.test(s) ? Number(s.replace(',', '.')) : null;
+  if (!RE_DECIMAL.test(s)) return null;
+  return Number(s.includes(',') ? s.replace(',', '.') : s);
 }
 const arrondi2 = (x: number): number => Math.round(x * 100) / 100;
 
@@ -377,8 +378,6 @@ export class ValidationRpls {
     this.lignes++;
     const ligne = e.ligne;
     const p = this.p;
-    /** The trimmed field at a position ('' when the column or the field is absent). */
-    const v = (i: number): string => (i < 0 ? '' : (champs[i] ?? '').trim());
     const problemes: Probleme[] = [];
 
     // Shape of the record: cut lines, unclosed quotes, extra fields.
@@ -399,7 +398,7 @@ export class ValidationRpls {
     if (problemes.length > 0) return this.rejeter(e, problemes, null);
 
     // Commune (and the département filter).
-    let depcom = v(p.DEPCOM).toUpperCase();
+    let depcom = champ(champs, p.DEPCOM).toUpperCase();
     if (depcom.length === 4 && chiffres(depcom)) depcom = `0${depcom}`; // a leading zero lost by a spreadsheet
     let commune: string | null = null;
     if (depcom === '') this.probleme(problemes, ligne, 'DEPCOM', 'code commune manquant');
@@ -417,7 +416,7 @@ export class ValidationRpls {
     // Number of units the row stands for.
     let nb = 1;
     if (p.NB >= 0) {
-      const brut = v(p.NB);
+      const brut = champ(champs, p.NB);
       const x = entier(brut);
       if (x === null || x < 1 || x > NB_MAX) {
         this.probleme(problemes, ligne, 'NB', brut === '' ? 'nombre de logements manquant' : `nombre de logements invalide « ${brut} » (entier de 1 à ${NB_MAX})`);
@@ -428,10 +427,10 @@ export class ValidationRpls {
     let identite: Identite | null = null;
     if (this.pId < 0) {
       let cle = communeCle;
-      for (const i of this.pAdresse) cle += `|${normaliser(v(i))}`;
+      for (const i of this.pAdresse) cle += `|${normaliser(champ(champs, i))}`;
       identite = { ligne, nb, valeur: null, adresse: `${communeCle}-${createHash('sha1').update(cle).digest('hex').slice(0, 12)}` };
     } else {
-      const id = v(this.pId);
+      const id = champ(champs, this.pId);
       if (id === '') this.probleme(problemes, ligne, this.entete.identifiant, 'identifiant du logement vide');
       else {
         const premiere = this.doublons.get(ligne);
@@ -441,8 +440,8 @@ export class ValidationRpls {
     }
 
     // QPV.
-    const qpvBrut = v(p.QPV).toUpperCase();
-    const codeQpv = (v(p.CODE_QPV) || v(p.CODEQPV)).toUpperCase();
+    const qpvBrut = champ(champs, p.QPV).toUpperCase();
+    const codeQpv = (champ(champs, p.CODE_QPV) || champ(champs, p.CODEQPV)).toUpperCase();
     let qpv: string | null = null;
     const drapeau = entier(qpvBrut);
     if (qpvBrut === '') this.probleme(problemes, ligne, 'QPV', 'QPV manquant (1 : en QPV, 2 : hors QPV, ou code QP…/QN…)');
@@ -457,47 +456,47 @@ export class ValidationRpls {
     }
 
     // Construction type, rooms, year, financing.
-    const typeconst = v(p.TYPECONST).toUpperCase();
+    const typeconst = champ(champs, p.TYPECONST).toUpperCase();
     if (typeconst !== 'C' && typeconst !== 'I' && typeconst !== 'E') {
       this.probleme(problemes, ligne, 'TYPECONST', typeconst === '' ? 'type de construction manquant (C ou I)' : `type de construction invalide « ${typeconst} » (C : collectif, I : individuel)`);
     }
-    const piecesBrut = v(p.NBPIECE);
+    const piecesBrut = champ(champs, p.NBPIECE);
     const pieces = entier(piecesBrut);
     if (pieces === null || pieces < 1 || pieces > 99) {
       this.probleme(problemes, ligne, 'NBPIECE', piecesBrut === '' ? 'nombre de pièces manquant' : `nombre de pièces invalide « ${piecesBrut} » (entier de 1 à 99)`);
     }
-    const constructBrut = v(p.CONSTRUCT);
+    const constructBrut = champ(champs, p.CONSTRUCT);
     // Four digits, possibly followed by ".0…" (`entier` checks the rest).
     const construction = constructBrut.length >= 4 && (constructBrut.length === 4 || constructBrut.charCodeAt(4) === 46) ? entier(constructBrut) : null;
     if (construction === null || construction < 1000 || construction > 2100) {
       this.probleme(problemes, ligne, 'CONSTRUCT', constructBrut === '' ? 'année de construction manquante' : `année de construction invalide « ${constructBrut} » (aaaa)`);
     }
-    const finanBrut = v(p.FINAN);
+    const finanBrut = champ(champs, p.FINAN);
     const finan = codeFinancementRpls(finanBrut);
     if (!finan) this.probleme(problemes, ligne, 'FINAN', finanBrut === '' ? 'code de financement manquant' : `code de financement inconnu « ${finanBrut} »`);
 
     // Optional columns.
     let surface: number | null = null;
-    const surfBrut = v(p.SURFHAB);
+    const surfBrut = champ(champs, p.SURFHAB);
     if (surfBrut !== '') {
       const x = decimal(surfBrut);
       if (x === null || x <= 0 || x / nb > 10_000) this.probleme(problemes, ligne, 'SURFHAB', `surface habitable invalide « ${surfBrut} » (m², nombre positif)`);
       else surface = arrondi2(x / nb);
     }
     let loyer: number | null = null;
-    const loyerBrut = v(p.LOYERPRINC);
+    const loyerBrut = champ(champs, p.LOYERPRINC);
     if (loyerBrut !== '') {
       const x = decimal(loyerBrut);
       if (x === null || x / nb > 100_000) this.probleme(problemes, ligne, 'LOYERPRINC', `loyer principal invalide « ${loyerBrut} » (euros)`);
       else if (x !== 9999) loyer = arrondi2(x / nb); // 9999: « sans objet » (arrêté, position 44)
     }
-    let dpe: string | null = v(p.DPEENERGIE).toUpperCase() || null;
+    let dpe: string | null = champ(champs, p.DPEENERGIE).toUpperCase() || null;
     if (dpe !== null && !estClasseDpe(dpe)) {
       this.probleme(problemes, ligne, 'DPEENERGIE', `classe DPE invalide « ${dpe} » (A à G, ou vide)`);
       dpe = null;
     }
-    const numeroConvention = v(p.NUMCONV) || null;
-    const datconvBrut = v(p.DATCONV);
+    const numeroConvention = champ(champs, p.NUMCONV) || null;
+    const datconvBrut = champ(champs, p.DATCONV);
     let dateConvention: string | null = null;
     if (datconvBrut !== '') {
       dateConvention = dateIso(datconvBrut);
@@ -505,7 +504,7 @@ export class ValidationRpls {
     }
     let conventionne: boolean | null = null;
     if (p.CONV >= 0) {
-      const convBrut = v(p.CONV);
+      const convBrut = champ(champs, p.CONV);
       const x = entier(convBrut);
       if (convBrut === '') conventionne = null;
       else if (x === 1 || x === 2) conventionne = x === 1;
@@ -524,8 +523,8 @@ export class ValidationRpls {
     this.logements += nb;
     this.parCategorie[finan!.financement] += nb;
     // The address as written: "16 R VOLTAIRE, LIEU-DIT, 11100 NARBONNE".
-    let adresse = joindre(v(p.NUMVOIE), v(p.INDREP), v(p.TYPVOIE), v(p.NOMVOIE));
-    for (const partie of [v(p.LIEUDIT), joindre(v(p.CODEPOSTAL), v(p.LIBCOM))]) {
+    let adresse = joindre(champ(champs, p.NUMVOIE), champ(champs, p.INDREP), champ(champs, p.TYPVOIE), champ(champs, p.NOMVOIE));
+    for (const partie of [champ(champs, p.LIEUDIT), joindre(champ(champs, p.CODEPOSTAL), champ(champs, p.LIBCOM))]) {
       if (partie !== '') adresse = adresse === '' ? partie : `${adresse}, ${partie}`;
     }
     return {
@@ -555,7 +554,9 @@ export class ValidationRpls {
   }
 
   private rejeter(e: Enregistrement, problemes: Probleme[], identite: Identite | null): Issue {
-    const rejet = { ligne: e.ligne, champs: e.champs, problemes };
+    // Kept to the end: copied, so that they do not hold on to the chunk of text the reader cut
+    // them from (V8 strings may be slices of a larger one).
+    const rejet = JSON.parse(JSON.stringify({ ligne: e.ligne, champs: e.champs, problemes })) as Rejet;
     this.rejets.push(rejet);
     return { genre: 'rejetee', rejet, identite };
   }
@@ -571,6 +572,13 @@ export class ValidationRpls {
       parCategorie: this.parCategorie,
     };
   }
+}
+
+/** The trimmed field at a position ('' when the column or the field is absent). */
+function champ(champs: readonly string[], i: number): string {
+  if (i < 0) return '';
+  const c = champs[i];
+  return c === undefined ? '' : c.trim();
 }
 
 /** True when every field from `depuis` on is blank. */
