@@ -440,3 +440,116 @@ export const evenementsAudit = pgTable('evenements_audit', {
   hashPrecedent: text('hash_precedent').notNull(),
   hash: text('hash').notNull(),
 });
+
+/**
+ * The bailleur's decision on a vacancy's orientation (issue 6): the engine's line confirmed, or
+ * overridden (another line, or a pool, with the reason kept on the vacancy and in the audit). It
+ * opens the réservataire's proposal delay: `echeance` = `orienteeLe` + the convention's
+ * `delaiPropositionJours`, both Europe/Paris dates. One row per vacancy, replaced by a new decision.
+ */
+export const delaisProposition = pgTable(
+  'delais_proposition',
+  {
+    locationId: text('location_id')
+      .primaryKey()
+      .references(() => locations.id),
+    /** confirmee | forcee | pool */
+    decision: text('decision').notNull(),
+    orienteeLe: date('orientee_le').notNull(),
+    /** Null for the bailleur's own line (no réservataire to wait for). */
+    echeance: date('echeance'),
+    decidePar: text('decide_par'),
+    creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('delais_proposition_echeance').on(t.echeance)],
+);
+
+/**
+ * Notifications to an organisation (in the application, and by e-mail when SMTP is configured):
+ * new orientation, deadline approaching, deadline passed, CAL result. `cle` makes each one unique
+ * (a scheduled check run twice notifies once); `envoyeeLe` is set once the e-mail has gone.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    /** orientation | echeance_proche | echeance_depassee | resultat_cal */
+    type: text('type').notNull(),
+    locationId: text('location_id').references(() => locations.id),
+    titre: text('titre').notNull(),
+    message: text('message').notNull(),
+    cle: text('cle').notNull(),
+    creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
+    lueLe: timestamp('lue_le', { withTimezone: true }),
+    envoyeeLe: timestamp('envoyee_le', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('notifications_cle').on(t.cle), index('notifications_organisation').on(t.organisationId, t.creeLe)],
+);
+
+/**
+ * CAL sessions (issue 6 item 4): one date, one bailleur, the vacancies it examines. A session's
+ * decisions go through the vacancy's `decider` transition (`decisions_cal`); this records the
+ * session, the order of examination and what followed each decision.
+ */
+export const sessionsCal = pgTable(
+  'sessions_cal',
+  {
+    id: text('id').primaryKey(),
+    bailleurId: text('bailleur_id')
+      .notNull()
+      .references(() => organisations.id),
+    departement: text('departement').notNull(),
+    dateSession: date('date_session').notNull(),
+    lieu: text('lieu'),
+    creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('sessions_cal_bailleur').on(t.bailleurId, t.dateSession)],
+);
+
+/** One vacancy examined by one session, with the CAL's ranking and what followed its decision. */
+export const examensCal = pgTable(
+  'examens_cal',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessionsCal.id),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id),
+    ordre: integer('ordre').notNull(),
+    /** Why fewer than three applications are examined without a DALO designation (too few applicants). */
+    motifMoinsDeTrois: text('motif_moins_de_trois'),
+    decisionCalId: text('decision_cal_id').references(() => decisionsCal.id),
+    /** Candidatures ranked by the CAL (rang 1, 2, 3), in order; empty for a negative decision. */
+    classement: jsonb('classement').notNull().default([]),
+    /** After a failure or a negative decision: rang_suivant | reservataire | bailleur | maire; bail once signed. */
+    suite: text('suite'),
+  },
+  (t) => [uniqueIndex('examens_cal_unique').on(t.sessionId, t.locationId), index('examens_cal_location').on(t.locationId)],
+);
+
+/** An offer made to a ranked candidate after a positive decision: 10 days to answer, silence = refusal. */
+export const offresCal = pgTable(
+  'offres_cal',
+  {
+    id: text('id').primaryKey(),
+    examenId: text('examen_id')
+      .notNull()
+      .references(() => examensCal.id),
+    candidatureId: text('candidature_id')
+      .notNull()
+      .references(() => candidatures.id),
+    rang: integer('rang').notNull(),
+    dateOffre: date('date_offre').notNull(),
+    /** Last day to answer (Europe/Paris). */
+    echeance: date('echeance').notNull(),
+    /** null while pending; acceptee | refusee | silence (refusal by silence after the deadline). */
+    reponse: text('reponse'),
+    dateReponse: date('date_reponse'),
+  },
+  (t) => [index('offres_cal_en_attente').on(t.echeance).where(sql`reponse is null`), index('offres_cal_examen').on(t.examenId)],
+);
