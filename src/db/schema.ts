@@ -521,6 +521,8 @@ export const examensCal = pgTable(
       .notNull()
       .references(() => locations.id),
     ordre: integer('ordre').notNull(),
+    /** The candidatures examined (ids, in the order proposed): the round of proposals on the table that day. */
+    candidats: jsonb('candidats').notNull().default([]),
     /** Why fewer than three applications are examined without a DALO designation (too few applicants). */
     motifMoinsDeTrois: text('motif_moins_de_trois'),
     decisionCalId: text('decision_cal_id').references(() => decisionsCal.id),
