@@ -292,3 +292,17 @@ export const lireConversion = (p: DemandePrevision & { fenetre?: number | undefi
   requete<_Conversion>('GET', avecParametres('/api/flux/conversion', p), { signal });
 export const creerAvenantsConversion = (corps: { methode: 'programme' | 'segment' | 'bailleur'; annee: number; fenetre?: number | undefined; droitsUniques?: 'ponctuel' | 'etale' | undefined; annees?: number | undefined; motif?: string | undefined }) =>
   requete<{ conventions: string[] }>('POST', '/api/flux/conversion/avenants', { corps });
+
+// ——— Conventions et avenants ———
+
+export type { AvenantEntree, ConventionDetailApi, ConventionResumeApi, RegistreConventionsApi, VersionConventionApi } from '../../src/contracts/conventions.ts';
+import type { AvenantEntree as _Avenant, ConventionDetailApi as _Convention, RegistreConventionsApi as _Registre } from '../../src/contracts/conventions.ts';
+
+/** The conventions the actor may see: version in force, form, balance of the year. */
+export const lireRegistreConventions = (p: { annee?: number | undefined; bailleur?: string | undefined }, signal?: AbortSignal) =>
+  requete<_Registre>('GET', avecParametres('/api/conventions/registre', p), { signal });
+/** One convention: its versions (avenants), its form and its ledger line of the year. */
+export const lireConvention = (id: string, annee: number | undefined, signal?: AbortSignal) =>
+  requete<_Convention>('GET', avecParametres(`/api/conventions/${encodeURIComponent(id)}`, { annee }), { signal });
+/** A new version of the convention; refused (422) with a French message per field, or 409 when another version was written since `versionLue`. */
+export const ajouterAvenant = (id: string, corps: _Avenant) => requete<_Convention>('POST', `/api/conventions/${encodeURIComponent(id)}/versions`, { corps });

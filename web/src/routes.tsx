@@ -7,6 +7,8 @@ import { Accessibilite } from './pages/Accessibilite.tsx';
 import { Accueil } from './pages/Accueil.tsx';
 import { Administration } from './pages/Administration.tsx';
 import { Connexion } from './pages/Connexion.tsx';
+import { Conventions } from './pages/Conventions.tsx';
+import { ConventionsFiche } from './pages/ConventionsFiche.tsx';
 import { ImportRpls } from './pages/ImportRpls.tsx';
 import { Introuvable } from './pages/Introuvable.tsx';
 import { Locations } from './pages/Locations.tsx';
@@ -29,6 +31,8 @@ export const routeur = createBrowserRouter([
           { index: true, element: <Accueil /> },
           { path: 'logements', element: <Reserve rubrique="logements"><Logements /></Reserve> },
           { path: 'locations', element: <Reserve rubrique="locations"><Locations /></Reserve> },
+          { path: 'conventions', element: <Reserve rubrique="conventions"><Conventions /></Reserve> },
+          { path: 'conventions/:id', element: <Reserve rubrique="conventions"><ConventionsFiche /></Reserve> },
           { path: 'qualite', element: <Reserve rubrique="qualite"><Qualite /></Reserve> },
           { path: 'etat-des-lieux', element: <Reserve rubrique="etat-des-lieux"><EtatDesLieux /></Reserve> },
           { path: 'prevision', element: <Reserve rubrique="prevision"><Prevision /></Reserve> },

@@ -1,0 +1,91 @@
+/**
+ * « Conventions » in the browser: the bailleur opens the list, then a convention (parameters in plain
+ * French, history, the year's ledger line), sees the server's French message on the taux field for
+ * an illegal avenant, adds a legal one and sees the new version; the State pilot reads without a
+ * form. Checked with axe-core and photographed into /tmp/flux-screens/.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { RegistreConventionsApi } from '../../src/contracts/conventions.ts';
+import { auditer, capturer, colonne, decrireNavigateur, DELAI_DEMARRAGE, demarrer, seConnecter, surveiller, violationsGraves, type Environnement } from './harness.ts';
+
+decrireNavigateur('conventions et avenants (navigateur)', () => {
+  let env: Environnement;
+  let contexte: BrowserContext;
+  let page: Page;
+  let erreurs: string[];
+
+  beforeAll(async () => {
+    env = await demarrer();
+  }, DELAI_DEMARRAGE);
+  afterAll(async () => {
+    await env?.fermer();
+  });
+  beforeEach(async () => {
+    contexte = await env.contexte();
+    page = await contexte.newPage();
+    erreurs = surveiller(page);
+  });
+  afterEach(async () => {
+    await contexte.close();
+    expect(erreurs, 'erreurs dans la page').toEqual([]);
+  });
+
+  it('le bailleur ouvre une convention, voit le refus motivé d’un avenant illégal, ajoute un avenant et voit la nouvelle version', async () => {
+    await seConnecter(page, 'bailleur@demo.flux');
+    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Conventions' }).click();
+    await page.waitForURL((u) => u.pathname === '/conventions');
+    await page.locator('#tableau-conventions').waitFor();
+    const registre = (await (await page.request.get('/api/conventions/registre')).json()) as RegistreConventionsApi;
+    expect(await colonne(page, '#tableau-conventions', 'Réservataire')).toEqual(registre.conventions.map((c) => c.reservataire.nom));
+    expect((await colonne(page, '#tableau-conventions', 'Forme')).every((f) => f === 'En flux')).toBe(true);
+    expect(violationsGraves(await auditer(page), 'liste des conventions (bailleur)')).toEqual([]);
+    await capturer(page, 'conventions-bailleur');
+
+    await page.getByRole('link', { name: 'Convention Action Logement Services' }).click();
+    await page.waitForURL((u) => u.pathname === '/conventions/HLD-CV2');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Convention Action Logement Services');
+    await page.locator('#tableau-cv-parametres').waitFor();
+    expect(await colonne(page, '#tableau-cv-parametres', 'Paramètre')).toEqual(expect.arrayContaining(['Taux', 'Périmètre', 'Décompte', 'Gestion', 'Report du solde', 'Forme']));
+    await page.getByText(/^25\s% du flux annuel de logements libérés$/).waitFor();
+    await page.getByText('à l’attribution par la commission (CAL)', { exact: false }).waitFor();
+    await page.locator('#tableau-cv-bilan').waitFor();
+    expect(await colonne(page, '#tableau-cv-versions', 'Version')).toEqual(['n° 1 en vigueur']);
+    expect(violationsGraves(await auditer(page), 'convention (bailleur)')).toEqual([]);
+
+    // Σ taux above 100 %: refused, the server's message on the taux field, nothing written.
+    const annee = new Date().getFullYear();
+    await page.getByLabel('Nouveau taux (en % du flux annuel)').fill('80');
+    await page.getByLabel('Date d’effet').fill(`${annee}-01-01`);
+    await page.getByLabel('Motif').fill('essai au-delà du plafond');
+    await page.getByRole('button', { name: 'Enregistrer l’avenant' }).click();
+    await page.getByText('Avenant refusé : rien n’a été enregistré').waitFor();
+    const message = page.locator('#avenant-taux-messages-group .fr-message--error');
+    await message.waitFor();
+    expect(await message.textContent()).toMatch(/la somme des taux atteint .* ne peut dépasser 100 % du flux/);
+    expect(await page.locator('#avenant-taux').getAttribute('aria-invalid')).toBe('true');
+    expect(violationsGraves(await auditer(page), 'avenant refusé')).toEqual([]);
+    await capturer(page, 'convention-avenant-refuse');
+
+    await page.getByLabel('Nouveau taux (en % du flux annuel)').fill('27,5');
+    await page.getByLabel('Motif').fill('avenant n° 1 : hausse négociée');
+    await page.getByRole('button', { name: 'Enregistrer l’avenant' }).click();
+    await page.getByText(/Avenant enregistré : version n° 2, effective le 01\/01\/\d{4}\./).waitFor();
+    await expect.poll(() => colonne(page, '#tableau-cv-versions', 'Version')).toEqual(['n° 2 en vigueur', 'n° 1']);
+    expect(await colonne(page, '#tableau-cv-versions', 'Motif')).toEqual(['avenant n° 1 : hausse négociée', '—']);
+    await expect.poll(async () => (await colonne(page, '#tableau-cv-bilan', 'Taux')).map((t) => t.replace(/\s/g, ' '))).toEqual(['27,5 %']);
+    await page.getByRole('heading', { name: 'Version en vigueur : n° 2' }).waitFor();
+    await page.getByText(/^27,5\s% du flux annuel de logements libérés$/).waitFor();
+    expect(violationsGraves(await auditer(page), 'convention après avenant')).toEqual([]);
+    await capturer(page, 'convention-apres-avenant');
+  });
+
+  it('le pilote de l’État lit une convention sans formulaire d’avenant', async () => {
+    await seConnecter(page, 'etat@demo.flux');
+    await page.goto('/conventions/HLD-CV1');
+    await page.locator('#tableau-cv-parametres').waitFor();
+    await page.getByText(/dont 5\s%\spour les agents de l’État/).waitFor();
+    expect(await page.getByRole('heading', { name: 'Ajouter un avenant' }).count()).toBe(0);
+    expect(violationsGraves(await auditer(page), 'convention (pilote)')).toEqual([]);
+  });
+});

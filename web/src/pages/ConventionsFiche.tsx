@@ -1,0 +1,379 @@
+/**
+ * One convention (GET /api/conventions/:id): the parameters of the version in force in plain
+ * French, its form and the conversion deadline (a caduque convention's share of the flow and what
+ * it adds to the State's line), the ledger line of the year, the history of versions (avenants);
+ * and, for the bailleur, a form to add an avenant — the server's French messages shown on the
+ * fields they name.
+ */
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
+import { Badge } from '@codegouvfr/react-dsfr/Badge';
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Input } from '@codegouvfr/react-dsfr/Input';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Link, useParams } from 'react-router';
+import { ajouterAvenant, cheminDansLeCorps, ErreurApi, lireConvention, type ConventionDetailApi, type VersionConventionApi } from '../api.ts';
+import { Chargement, ErreurChargement, messageErreur } from '../composants/Etats.tsx';
+import { Page } from '../composants/Page.tsx';
+import { Solde } from '../composants/Solde.tsx';
+import { Tableau, type Colonne } from '../composants/Tableau.tsx';
+import { date, dateEnLettres, decimal, nombre, pluriel, taux } from '../format.ts';
+import { TYPES_RESERVATAIRE } from '../roles.ts';
+import { BadgeForme } from './Conventions.tsx';
+
+const DECOMPTES: Record<string, string> = {
+  mise_a_disposition: 'dès que le logement lui est orienté (mise à disposition)',
+  attribution: 'à l’attribution par la commission (CAL)',
+  bail_signe: 'à la signature du bail',
+};
+
+interface Parametres {
+  perimetre?: { departement?: string; communes?: string[]; epci?: string };
+  decompte?: string;
+  echecDecompte?: boolean;
+  delaiPropositionJours?: number;
+  candidatsDemandes?: number;
+  gestion?: string;
+  report?: number;
+  regleReport?: 'aucun' | 'integral' | { plafond: number };
+  contraintes?: {
+    uniformiteCommunale?: boolean;
+    partHorsQpvMin?: number;
+    typologie?: Record<string, [number, number]>;
+    financement?: Record<string, [number, number]>;
+  };
+  derogation?: { arrete: string; du: string; au: string };
+}
+
+/** The version's parameters as sentences, one per line of the table. */
+function enClair(v: VersionConventionApi, typeReservataire: string): { terme: string; valeur: string }[] {
+  const p = v.parametres as Parametres;
+  const etat = typeReservataire === 'etat';
+  const lignes: { terme: string; valeur: string }[] = [];
+  lignes.push({ terme: 'Taux', valeur: `${taux(v.taux)} du flux annuel de logements libérés${v.tauxAgents !== null ? `, dont ${taux(v.tauxAgents)} pour les agents de l’État` : ''}` });
+  const per = p.perimetre ?? {};
+  lignes.push({
+    terme: 'Périmètre',
+    valeur: per.departement ? `tout le parc du bailleur dans le département ${per.departement}` : per.communes ? `le parc du bailleur dans ${per.communes.length > 1 ? 'les communes' : 'la commune'} ${per.communes.join(', ')}` : per.epci ? `le parc du bailleur dans l’EPCI ${per.epci} (SIREN)` : '—',
+  });
+  lignes.push({ terme: 'Décompte', valeur: `un logement compte pour le réservataire ${DECOMPTES[p.decompte ?? ''] ?? p.decompte ?? '—'}` });
+  lignes.push({
+    terme: 'Échec',
+    valeur: p.echecDecompte
+      ? 'un échec (refus des candidats, aucun candidat dans le délai) consomme le droit du réservataire'
+      : 'un échec rend le logement au bailleur « pour un tour » : le droit du réservataire reste dû',
+  });
+  lignes.push({ terme: 'Proposition de candidats', valeur: `${pluriel(p.candidatsDemandes ?? 3, 'candidat demandé', 'candidats demandés')} par logement, dans un délai de ${pluriel(p.delaiPropositionJours ?? 30, 'jour')}` });
+  lignes.push({
+    terme: 'Gestion',
+    valeur: p.gestion === 'deleguee' ? 'déléguée : le bailleur désigne les candidats pour le compte du réservataire et lui en rend compte' : 'directe : le réservataire désigne ses candidats',
+  });
+  const regle = p.regleReport ?? 'integral';
+  lignes.push({
+    terme: 'Report du solde',
+    valeur: `${regle === 'aucun' ? 'aucun report : le solde de l’année est abandonné' : regle === 'integral' ? 'le solde de l’année est reporté en entier sur l’année suivante' : `le solde est reporté dans la limite de ${decimal(regle.plafond)} logement(s)`}${p.report ? ` ; report de l’année précédente : ${decimal(p.report)} logement(s)` : ''}`,
+  });
+  const c = p.contraintes ?? {};
+  const uniforme = c.uniformiteCommunale ?? etat;
+  lignes.push({ terme: 'Répartition par commune', valeur: uniforme ? 'le taux s’applique dans chaque commune' : 'le taux s’applique sur l’ensemble du périmètre' });
+  const horsQpv = c.partHorsQpvMin ?? (etat ? 0.3 : 0);
+  if (horsQpv > 0) lignes.push({ terme: 'Hors QPV', valeur: `au moins ${taux(horsQpv)} des logements du réservataire hors quartier prioritaire` });
+  for (const [dimension, libelle] of [
+    ['typologie', 'Typologies'],
+    ['financement', 'Financements'],
+  ] as const) {
+    const f = c[dimension];
+    if (f && Object.keys(f).length) lignes.push({ terme: libelle, valeur: Object.entries(f).map(([k, [min, max]]) => `${k} de ${taux(min)} à ${taux(max)}`).join(' ; ') });
+  }
+  if (p.derogation) lignes.push({ terme: 'Dérogation du préfet', valeur: `arrêté « ${p.derogation.arrete} », du ${dateEnLettres(p.derogation.du)} au ${dateEnLettres(p.derogation.au)}` });
+  lignes.push({ terme: 'Forme', valeur: v.forme === 'flux' ? 'en flux' : v.forme === 'stock' ? 'en stock (logements identifiés)' : 'en conversion vers le flux' });
+  lignes.push({ terme: 'Effective depuis le', valeur: dateEnLettres(v.effectifLe) });
+  return lignes;
+}
+
+function anneeDemandee(): number | undefined {
+  const n = Number(new URLSearchParams(window.location.search).get('annee'));
+  return Number.isInteger(n) && n >= 2000 && n <= 2100 ? n : undefined;
+}
+
+export function ConventionsFiche() {
+  const { id = '' } = useParams();
+  const annee = anneeDemandee();
+  const { data, error, isPending, refetch } = useQuery({ queryKey: ['convention', id, annee], queryFn: ({ signal }) => lireConvention(id, annee, signal) });
+  const titre = data ? `Convention ${data.reservataire.nom}` : 'Convention';
+  return (
+    <Page
+      titre={titre}
+      titreDocument={data ? `${titre} — ${data.bailleur.nom}` : titre}
+      sousTitre={
+        data ? (
+          <p className="fr-text--lead">
+            {data.bailleur.nom} et {data.reservataire.nom} ({TYPES_RESERVATAIRE[data.reservataire.type] ?? data.reservataire.type}), département {data.departement}.{' '}
+            <Link to="/conventions">Toutes les conventions</Link>
+          </p>
+        ) : undefined
+      }
+    >
+      {isPending ? (
+        <Chargement quoi="la convention" />
+      ) : error && !data ? (
+        <ErreurChargement erreur={error} quoi="la convention" reessayer={() => void refetch()} />
+      ) : data ? (
+        <Fiche convention={data} />
+      ) : null}
+    </Page>
+  );
+}
+
+function Fiche({ convention: c }: { convention: ConventionDetailApi }) {
+  const v = c.versionEnVigueur;
+  const f = c.forme;
+  return (
+    <>
+      <section aria-labelledby="cv-forme" className="fr-mb-6w">
+        <h2 id="cv-forme" className="fr-h3">
+          Forme de la convention <BadgeForme forme={f} />
+        </h2>
+        {f.statut === 'caduque' ? (
+          <Alert
+            severity="error"
+            title="Caduque — droits repris par le préfet"
+            description={
+              <>
+                <p>{f.caducite?.message ?? f.message}</p>
+                {f.caducite?.etat ? (
+                  <p>
+                    Contingent de l’État : {taux(f.caducite.etat.tauxAvant)} → {taux(f.caducite.etat.tauxApres)} du flux
+                    {f.caducite.etat.droitAvant !== null && f.caducite.etat.droitApres !== null
+                      ? `, droit ${c.annee} : ${decimal(f.caducite.etat.droitAvant)} → ${decimal(f.caducite.etat.droitApres)} logements`
+                      : ''}
+                    .
+                  </p>
+                ) : null}
+                <p className="fr-text--sm">Source : {f.echeance?.source}</p>
+              </>
+            }
+          />
+        ) : f.statut === 'a_convertir' ? (
+          <Alert severity="warning" title={`Convention ${f.libelle}`} description={<p>{f.message}</p>} />
+        ) : (
+          <p>{f.message}</p>
+        )}
+      </section>
+
+      <section aria-labelledby="cv-version" className="fr-mb-6w">
+        <h2 id="cv-version" className="fr-h3">
+          {v ? `Version en vigueur : n° ${v.version}` : 'Aucune version en vigueur aujourd’hui'}
+        </h2>
+        {v ? (
+          <Tableau
+            id="tableau-cv-parametres"
+            legende={`Paramètres de la version n° ${v.version}, effective le ${date(v.effectifLe)}`}
+            colonnes={[
+              { titre: 'Paramètre', valeur: (l: { terme: string; valeur: string }) => l.terme, entete: true },
+              { titre: 'Ce que prévoit la convention', valeur: (l: { terme: string; valeur: string }) => l.valeur },
+            ]}
+            lignes={enClair(v, c.reservataire.type)}
+            cle={(l) => l.terme}
+            bordure
+          />
+        ) : (
+          <p>La première version prend effet plus tard : voir l’historique ci-dessous.</p>
+        )}
+      </section>
+
+      <Bilan convention={c} />
+      <Historique convention={c} />
+      {c.modifiable ? <FormulaireAvenant convention={c} /> : null}
+    </>
+  );
+}
+
+function Bilan({ convention: c }: { convention: ConventionDetailApi }) {
+  const l = c.ligne;
+  return (
+    <section aria-labelledby="cv-bilan" className="fr-mb-6w">
+      <h2 id="cv-bilan" className="fr-h3">
+        Bilan {c.annee}
+      </h2>
+      {l ? (
+        <Tableau
+          id="tableau-cv-bilan"
+          legende={`Ligne du bilan ${c.annee} (le moteur rejoue les événements de l’année avec la version en vigueur au 1er janvier)`}
+          colonnes={[
+            { titre: 'Taux', valeur: () => taux(l.taux), nombre: true },
+            { titre: 'Droit', valeur: () => decimal(l.droit), nombre: true },
+            { titre: 'Mis à disposition', valeur: () => nombre(l.misADisposition), nombre: true },
+            { titre: 'Proposés', valeur: () => nombre(l.proposes), nombre: true },
+            { titre: 'Attribués', valeur: () => nombre(l.attribues), nombre: true },
+            { titre: 'Baux signés', valeur: () => nombre(l.bauxSignes), nombre: true },
+            { titre: 'Échecs', valeur: () => nombre(l.echecs), nombre: true },
+            { titre: 'Décomptés', valeur: () => nombre(l.decomptes), nombre: true },
+            { titre: 'Solde', valeur: () => <Solde valeur={l.solde} />, nombre: true },
+          ]}
+          lignes={[l]}
+          cle={() => 'ligne'}
+          bordure
+        />
+      ) : (
+        <p>Pas de ligne au bilan {c.annee} : aucune version de la convention n’est en vigueur cette année.</p>
+      )}
+    </section>
+  );
+}
+
+function Historique({ convention: c }: { convention: ConventionDetailApi }) {
+  const colonnes: Colonne<VersionConventionApi>[] = [
+    {
+      titre: 'Version',
+      entete: true,
+      valeur: (v) => (
+        <>
+          n° {v.version}{' '}
+          {v.enVigueur ? (
+            <Badge as="span" severity="info" small noIcon>
+              en vigueur
+            </Badge>
+          ) : null}
+        </>
+      ),
+    },
+    { titre: 'Effective le', valeur: (v) => date(v.effectifLe) },
+    { titre: 'Taux', valeur: (v) => `${taux(v.taux)}${v.tauxAgents !== null ? ` (agents ${taux(v.tauxAgents)})` : ''}`, nombre: true },
+    { titre: 'Forme', valeur: (v) => (v.forme === 'flux' ? 'en flux' : v.forme === 'stock' ? 'en stock' : 'en conversion') },
+    { titre: 'Motif', valeur: (v) => v.motif ?? '—' },
+    { titre: 'Enregistrée', valeur: (v) => `le ${date(v.creeLe)}${v.auteur ? ` par ${v.auteur}` : ''}` },
+  ];
+  return (
+    <section aria-labelledby="cv-historique" className="fr-mb-6w">
+      <h2 id="cv-historique" className="fr-h3">
+        Historique des versions (avenants)
+      </h2>
+      <p>Une version écrite ne change plus : chaque avenant est une nouvelle version, datée. La version en vigueur est la dernière dont la date d’effet est passée.</p>
+      <Tableau id="tableau-cv-versions" legende={`${pluriel(c.historique.length, 'version')}, de la plus récente à la plus ancienne`} colonnes={colonnes} lignes={c.historique} cle={(v) => v.id} bordure />
+    </section>
+  );
+}
+
+/** "30" or "30,5" (a percentage) → 0.3 / 0.305, exact to the millionth; null when it is not a number. */
+function fractionDePourcentage(texte: string): number | null {
+  const t = texte.trim().replace(',', '.').replace(/\s*%$/, '');
+  if (!/^\d+(\.\d+)?$/.test(t)) return null;
+  return Math.round(Number(t) * 10_000) / 1_000_000;
+}
+
+function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi }) {
+  const client = useQueryClient();
+  const derniere = c.historique[0]!;
+  const [tauxSaisi, setTaux] = useState(String(Math.round(derniere.taux * 1_000_000) / 10_000).replace('.', ','));
+  const [effectifLe, setEffectifLe] = useState('');
+  const [motif, setMotif] = useState('');
+  const [locales, setLocales] = useState<Record<string, string>>({});
+  const envoi = useMutation({
+    mutationFn: (corps: Parameters<typeof ajouterAvenant>[1]) => ajouterAvenant(c.id, corps),
+    onSuccess: (nouvelle) => {
+      client.setQueryData(['convention', c.id, undefined], nouvelle);
+      void client.invalidateQueries({ queryKey: ['convention', c.id] });
+      void client.invalidateQueries({ queryKey: ['conventions'] });
+      setMotif('');
+      setEffectifLe('');
+    },
+  });
+  const erreur = envoi.error;
+  const message = (champ: string) => locales[champ] ?? (erreur instanceof ErreurApi ? erreur.probleme(champ) : undefined);
+  const etat = (champ: string) => {
+    const m = message(champ);
+    return m ? ({ state: 'error', stateRelatedMessage: m } as const) : ({ state: 'default' } as const);
+  };
+  // Problems on fields the form does not show (périmètre, dérogation, another convention…).
+  const autres = erreur instanceof ErreurApi ? erreur.problemes.filter((p) => !['taux', 'effectifLe', 'motif'].some((ch) => cheminDansLeCorps(p.chemin) === ch || cheminDansLeCorps(p.chemin).startsWith(`${ch}.`))) : [];
+  const envoyer = (e: FormEvent) => {
+    e.preventDefault();
+    const fraction = fractionDePourcentage(tauxSaisi);
+    const manquants: Record<string, string> = {};
+    if (fraction === null) manquants.taux = 'indiquez un pourcentage, par exemple 27,5';
+    if (!effectifLe) manquants.effectifLe = 'indiquez la date d’effet de l’avenant';
+    if (!motif.trim()) manquants.motif = 'indiquez le motif de l’avenant';
+    setLocales(manquants);
+    if (Object.keys(manquants).length) return;
+    const { forme, ...parametres } = derniere.parametres as Record<string, unknown> & { forme?: unknown };
+    envoi.mutate({
+      ...(parametres as Omit<Parameters<typeof ajouterAvenant>[1], 'taux' | 'effectifLe' | 'motif' | 'versionLue'>),
+      ...(forme === 'stock' || forme === 'conversion' || forme === 'flux' ? { forme } : {}),
+      taux: fraction!,
+      ...(derniere.tauxAgents !== null ? { tauxAgents: derniere.tauxAgents } : {}),
+      effectifLe,
+      motif: motif.trim(),
+      versionLue: derniere.version,
+    });
+  };
+  return (
+    <section aria-labelledby="cv-avenant" className="fr-mb-6w">
+      <h2 id="cv-avenant" className="fr-h3">
+        Ajouter un avenant
+      </h2>
+      <p>
+        L’avenant crée la version n° {derniere.version + 1} avec les paramètres de la version n° {derniere.version} et le nouveau taux. Il est contrôlé avec les autres conventions en vigueur à sa date
+        d’effet : plafonds de l’État (CCH R.441-5-2 I), somme des taux, droits des collectivités, périmètres.
+      </p>
+      <form onSubmit={envoyer} aria-label="Ajouter un avenant" noValidate>
+        <div className="fr-grid-row fr-grid-row--gutters">
+          <div className="fr-col-12 fr-col-md-4">
+            <Input
+              label="Nouveau taux (en % du flux annuel)"
+              hintText={`Actuellement ${taux(derniere.taux)}. Exemple : 27,5`}
+              {...etat('taux')}
+              nativeInputProps={{ id: 'avenant-taux', name: 'taux', inputMode: 'decimal', 'aria-invalid': message('taux') ? true : undefined, value: tauxSaisi, onChange: (e) => setTaux(e.target.value), required: true, autoComplete: 'off' }}
+            />
+          </div>
+          <div className="fr-col-12 fr-col-md-4">
+            <Input
+              label="Date d’effet"
+              hintText={`Au plus tôt le ${date(derniere.effectifLe)}`}
+              {...etat('effectifLe')}
+              nativeInputProps={{ id: 'avenant-date', name: 'effectifLe', type: 'date', 'aria-invalid': message('effectifLe') ? true : undefined, value: effectifLe, min: derniere.effectifLe, onChange: (e) => setEffectifLe(e.target.value), required: true }}
+            />
+          </div>
+          <div className="fr-col-12">
+            <Input
+              label="Motif"
+              hintText="Ce qui justifie l’avenant ; il figure à l’historique et au journal d’audit"
+              textArea
+              {...etat('motif')}
+              nativeTextAreaProps={{ id: 'avenant-motif', name: 'motif', 'aria-invalid': message('motif') ? true : undefined, value: motif, onChange: (e) => setMotif(e.target.value), required: true, rows: 3 }}
+            />
+          </div>
+        </div>
+        <Button type="submit" iconId="fr-icon-add-line" disabled={envoi.isPending} className="fr-mt-2w">
+          {envoi.isPending ? 'Enregistrement…' : 'Enregistrer l’avenant'}
+        </Button>
+      </form>
+      <div aria-live="polite">
+        {erreur ? (
+          <Alert
+            className="fr-mt-2w"
+            severity={erreur instanceof ErreurApi && erreur.statut === 409 ? 'warning' : 'error'}
+            title={erreur instanceof ErreurApi && erreur.statut === 409 ? 'La convention a changé entre-temps' : 'Avenant refusé : rien n’a été enregistré'}
+            description={
+              <>
+                <p>{erreur instanceof ErreurApi && erreur.statut === 422 ? 'Corrigez les champs signalés.' : messageErreur(erreur)}</p>
+                {autres.length ? (
+                  <ul>
+                    {autres.map((p) => (
+                      <li key={`${p.chemin}${p.message}`}>
+                        {cheminDansLeCorps(p.chemin)} : {p.message}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+              </>
+            }
+          />
+        ) : null}
+        {envoi.data && !erreur ? (
+          <Alert className="fr-mt-2w" severity="success" small description={`Avenant enregistré : version n° ${envoi.data.historique[0]!.version}, effective le ${date(envoi.data.historique[0]!.effectifLe)}.`} />
+        ) : null}
+      </div>
+    </section>
+  );
+}
