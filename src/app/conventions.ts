@@ -370,13 +370,20 @@ async function verrouiller(tx: Tx, bailleurId: string, departement: string): Pro
  * version takes effect. Problems on the written convention are named by the request's field
  * (`taux`, `derogation`…); those on another convention by `conventions.<id>.<champ>`.
  */
-async function verifierJeu(tx: Tx, cible: { id: string; bailleurId: string; departement: string; reservataire: LigneOrganisation }, nouvelle: Convention, effectifLe: string): Promise<void> {
-  const autres = await tx
-    .select({ convention: conventions, reservataire: organisations })
-    .from(conventions)
-    .innerJoin(organisations, eq(organisations.id, conventions.reservataireId))
-    .where(and(eq(conventions.bailleurId, cible.bailleurId), eq(conventions.departement, cible.departement), sql`${conventions.id} <> ${cible.id}`))
-    .orderBy(asc(conventions.id));
+async function verifierJeu(
+  tx: Tx,
+  cible: { bailleurId: string; departement: string; reservataire: LigneOrganisation; remplace: string | null },
+  nouvelle: Convention,
+  effectifLe: string,
+): Promise<void> {
+  const autres = (
+    await tx
+      .select({ convention: conventions, reservataire: organisations })
+      .from(conventions)
+      .innerJoin(organisations, eq(organisations.id, conventions.reservataireId))
+      .where(and(eq(conventions.bailleurId, cible.bailleurId), eq(conventions.departement, cible.departement)))
+      .orderBy(asc(conventions.id))
+  ).filter((a) => a.convention.id !== cible.remplace);
   const versions = await versionsDe(
     tx,
     autres.map((a) => a.convention.id),
@@ -477,7 +484,7 @@ export async function ajouterAvenant(
   const ligne = ecrireVersion(conventionId, max + 1, entree);
   await verifierJeu(
     tx,
-    { id: conventionId, bailleurId: c.convention.bailleurId, departement: c.convention.departement, reservataire: c.reservataire },
+    { bailleurId: c.convention.bailleurId, departement: c.convention.departement, reservataire: c.reservataire, remplace: conventionId },
     versConvention(conventionId, c.convention.reservataireId, ligne),
     entree.effectifLe,
   );
@@ -520,7 +527,7 @@ export async function creerConvention(
     .select({ id: conventions.id })
     .from(conventions)
     .where(and(eq(conventions.bailleurId, bailleurId), eq(conventions.reservataireId, reservataire.id), eq(conventions.departement, entree.departement)));
-  await verifierJeu(tx, { id, bailleurId, departement: entree.departement, reservataire }, versConvention(id, reservataire.id, ligne), entree.effectifLe);
+  await verifierJeu(tx, { bailleurId, departement: entree.departement, reservataire, remplace: null }, versConvention(`${id} (nouvelle)`, reservataire.id, ligne), entree.effectifLe);
   if (existante) {
     throw new DonneesInvalides([
       {

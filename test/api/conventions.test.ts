@@ -116,7 +116,9 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
       expect(pilote.every((c) => c.departement === '45')).toBe(true);
 
       const epci = await registre(EPCI);
+      expect(epci.length).toBeGreaterThan(0);
       expect(epci.every((c) => c.reservataire.id === 'ORLEANS-METROPOLE')).toBe(true);
+      expect((await s.appel(EPCI, 'GET', `/api/conventions/${CV_AL}`)).statusCode).toBe(404);
 
       expect((await s.appel(ADMIN, 'GET', '/api/conventions/registre')).statusCode).toBe(403);
       expect((await s.appel(null, 'GET', '/api/conventions/registre')).statusCode).toBe(401);
@@ -309,7 +311,12 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
       const c = r.json() as ConventionDetailApi;
       expect(c).toMatchObject({ bailleur: { id: 'HLD' }, reservataire: { id: 'EMPLOYEUR-TEST', type: 'employeur' }, versions: 1 });
       expect(c.historique[0]).toMatchObject({ version: 1, taux: 0.02, motif: 'nouvelle convention', parametres: { gestion: 'directe', delaiPropositionJours: 30, candidatsDemandes: 3 } });
-      expect((await s.appel(BAILLEUR, 'POST', '/api/conventions', corps)).statusCode).toBe(422);
+      const double = refus(await s.appel(BAILLEUR, 'POST', '/api/conventions', { ...corps, effectifLe: `${ANNEE}-06-01` }));
+      expect(double).toEqual([expect.objectContaining({ chemin: 'reservataire', message: expect.stringContaining('(CCH R.441-5 I)') })]);
+      // Another bailleur may sign with the same réservataire.
+      const autre = await s.appel(BAILLEUR2, 'POST', '/api/conventions', corps);
+      expect(autre.statusCode, autre.body).toBe(201);
+      expect((autre.json() as ConventionDetailApi).bailleur.id).toBe('VLL');
       expect((await verifierAudit(s.t.base.db)).ok).toBe(true);
     });
   });
