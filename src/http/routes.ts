@@ -268,6 +268,7 @@ export async function enregistrerRoutes(api: FastifyInstance & { withTypeProvide
   });
 
   await enregistrerRoutesPatrimoine(api, options);
+  await (await import('./routes-cal.ts')).enregistrerRoutesCal(api, options);
   await enregistrerRoutesConventions(api, options);
   await enregistrerRoutesFlux(api, options);
 

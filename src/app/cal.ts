@@ -1,0 +1,462 @@
+/**
+ * Use cases of the CAL (issue 6 item 4): sessions, the units each examines with their ranked
+ * candidates, the five decisions (through the vacancy's `decider` transition, so the year's events
+ * and the ledger follow), the offer to the candidate ranked first and its 10-day answer (silence =
+ * refusal), the lease, or the failure and what follows (next ranked candidate; back to the
+ * réservataire; in a QPV, the mayor designates). Each runs in the caller's transaction and is audited.
+ *
+ * After a failure the vacancy stays « décision CAL »: whoever designates next (the réservataire, the
+ * mayor through the bailleur, or the bailleur) proposes new candidates with `proposer_candidats`,
+ * which the lifecycle allows from that state, and a later session examines them.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { candidatures, decisionsCal, examensCal, locations, logements, offresCal, organisations, sessionsCal } from '../db/schema.ts';
+import type { AExaminerApi, DecisionExamenApi, ExamenCalApi, OffreCalApi, SessionCalApi, SessionCalDetailApi } from '../contracts/cal.ts';
+import {
+  ajouterJours,
+  echeanceReponse,
+  LIBELLES_DECISION,
+  LIBELLES_SUITE,
+  suiteApresEchec,
+  verifierDecision,
+  verifierExamen,
+  type SuiteEchec,
+} from '../domain/cal.ts';
+import { DonneesInvalides } from '../domain/errors.ts';
+import { DECISIONS_POSITIVES, type DecisionCal } from '../domain/types.ts';
+import { journaliser } from './audit.ts';
+import { Conflit, Introuvable } from './errors.ts';
+import { appliquerTransition } from './locations.ts';
+import { exiger, type Acteur } from './roles.ts';
+
+type LigneSession = typeof sessionsCal.$inferSelect;
+type LigneExamen = typeof examensCal.$inferSelect;
+type LigneOffre = typeof offresCal.$inferSelect;
+type Reponse = 'acceptee' | 'refusee' | 'silence';
+
+/** A CAL result, as the notifications need it. */
+export interface ResultatCal {
+  locationId: string;
+  type: 'decision' | 'echec_offre' | 'bail';
+  decision?: DecisionCal;
+  suite?: SuiteEchec | 'bail' | null;
+}
+type EcouteurCal = (tx: Tx, resultat: ResultatCal) => Promise<void>;
+let ecouteurCal: EcouteurCal | null = null;
+
+/**
+ * POINT D'APPEL des notifications (issue 6 item 7, module src/app/notifications.ts, hors de ce
+ * fichier) : chaque résultat de CAL — décision, offre refusée ou expirée et sa suite, bail signé —
+ * passe par `notifierResultatCal`, dans la transaction de l'action. Le module des notifications s'y
+ * branche une fois au démarrage avec `brancherNotificationsCal(…)` ; sans branchement, rien n'est envoyé.
+ */
+export function brancherNotificationsCal(ecouteur: EcouteurCal | null): void {
+  ecouteurCal = ecouteur;
+}
+
+export async function notifierResultatCal(tx: Tx, resultat: ResultatCal): Promise<void> {
+  if (ecouteurCal) await ecouteurCal(tx, resultat);
+}
+
+/** Sessions the actor may see: its own (bailleur), those of its département (State pilot). */
+function porteeSessions(a: Acteur) {
+  if (a.role === 'agent_bailleur') return eq(sessionsCal.bailleurId, a.organisationId);
+  if (a.role === 'pilote_etat' && a.departement) return eq(sessionsCal.departement, a.departement);
+  return sql`false`;
+}
+
+export async function listerSessions(tx: Tx, acteur: Acteur): Promise<SessionCalApi[]> {
+  exiger(acteur, ['agent_bailleur', 'pilote_etat'], 'consulter les séances de CAL');
+  const rows = await tx
+    .select({
+      s: sessionsCal,
+      bailleur: organisations.nom,
+      examens: sql<number>`(select count(*) from examens_cal e where e.session_id = ${sessionsCal.id})`.mapWith(Number),
+      decides: sql<number>`(select count(*) from examens_cal e where e.session_id = ${sessionsCal.id} and e.decision_cal_id is not null)`.mapWith(Number),
+    })
+    .from(sessionsCal)
+    .innerJoin(organisations, eq(organisations.id, sessionsCal.bailleurId))
+    .where(porteeSessions(acteur))
+    .orderBy(desc(sessionsCal.dateSession), asc(sessionsCal.id));
+  return rows.map((r) => versApi(r.s, r.bailleur, r.examens, r.decides));
+}
+
+function versApi(s: LigneSession, bailleur: string, examens: number, decides: number): SessionCalApi {
+  return { id: s.id, bailleurId: s.bailleurId, bailleur, departement: s.departement, date: s.dateSession, lieu: s.lieu, examens, decides };
+}
+
+export async function creerSession(tx: Tx, acteur: Acteur, d: { date: string; departement: string; lieu?: string | undefined }): Promise<SessionCalApi> {
+  exiger(acteur, ['agent_bailleur'], 'créer une séance de CAL');
+  const id = randomUUID();
+  const [s] = await tx
+    .insert(sessionsCal)
+    .values({ id, bailleurId: acteur.organisationId, departement: d.departement, dateSession: d.date, lieu: d.lieu ?? null })
+    .returning();
+  const [b] = await tx.select({ nom: organisations.nom }).from(organisations).where(eq(organisations.id, acteur.organisationId));
+  const apres = versApi(s!, b?.nom ?? acteur.organisationId, 0, 0);
+  await journaliser(tx, acteur, { action: 'cal.session.creer', cibleType: 'session_cal', cibleId: id, avant: null, apres });
+  return apres;
+}
+
+async function session(tx: Tx, acteur: Acteur, id: string): Promise<LigneSession & { bailleur: string }> {
+  const [r] = await tx
+    .select({ s: sessionsCal, bailleur: organisations.nom })
+    .from(sessionsCal)
+    .innerJoin(organisations, eq(organisations.id, sessionsCal.bailleurId))
+    .where(and(eq(sessionsCal.id, id), porteeSessions(acteur)));
+  if (!r) throw new Introuvable(`séance de CAL ${id} introuvable`);
+  return { ...r.s, bailleur: r.bailleur };
+}
+
+/** The candidatures of the latest round of proposals of a vacancy (one `proposer_candidats`). */
+async function candidatsDuTour(tx: Tx, locationId: string) {
+  return tx
+    .select()
+    .from(candidatures)
+    .where(
+      and(
+        eq(candidatures.locationId, locationId),
+        sql`${candidatures.creeLe} = (select max(c.cree_le) from candidatures c where c.location_id = ${locationId})`,
+      ),
+    )
+    .orderBy(asc(candidatures.rang));
+}
+
+export async function lireSession(tx: Tx, acteur: Acteur, id: string): Promise<SessionCalDetailApi> {
+  exiger(acteur, ['agent_bailleur', 'pilote_etat'], 'consulter une séance de CAL');
+  const s = await session(tx, acteur, id);
+  const rows = await tx
+    .select({ e: examensCal, l: locations, logement: logements, d: decisionsCal })
+    .from(examensCal)
+    .innerJoin(locations, eq(locations.id, examensCal.locationId))
+    .innerJoin(logements, eq(logements.id, locations.logementId))
+    .leftJoin(decisionsCal, eq(decisionsCal.id, examensCal.decisionCalId))
+    .where(eq(examensCal.sessionId, id))
+    .orderBy(asc(examensCal.ordre));
+  const idsCandidats = rows.flatMap((r) => r.e.candidats as string[]);
+  const cands = idsCandidats.length ? await tx.select().from(candidatures).where(inArray(candidatures.id, idsCandidats)) : [];
+  const parId = new Map(cands.map((c) => [c.id, c]));
+  const offres = rows.length
+    ? await tx
+        .select({ o: offresCal, numeroSne: candidatures.numeroSne })
+        .from(offresCal)
+        .innerJoin(candidatures, eq(candidatures.id, offresCal.candidatureId))
+        .where(
+          inArray(
+            offresCal.examenId,
+            rows.map((r) => r.e.id),
+          ),
+        )
+        .orderBy(asc(offresCal.rang))
+    : [];
+  const liste = rows.map((r): ExamenCalApi => {
+    const suite = r.e.suite as ExamenCalApi['suite'];
+    return {
+      id: r.e.id,
+      ordre: r.e.ordre,
+      locationId: r.l.id,
+      logementId: r.l.logementId,
+      commune: r.logement.commune,
+      typologie: r.logement.typologie,
+      financement: r.logement.financement,
+      qpv: r.logement.qpv,
+      ligne: r.l.ligne,
+      reservataireId: r.l.reservataireId,
+      pool: (r.l.pool as string[] | null) ?? null,
+      etat: r.l.etat,
+      version: r.l.version,
+      motifMoinsDeTrois: r.e.motifMoinsDeTrois,
+      candidats: (r.e.candidats as string[])
+        .map((c) => parId.get(c))
+        .filter((c) => c !== undefined)
+        .map((c) => ({
+          id: c.id,
+          numeroSne: c.numeroSne,
+          rang: c.rang,
+          reservataireId: c.reservataireId,
+          tailleMenage: c.tailleMenage,
+          quartile1: c.quartile1,
+          prioritaire: c.prioritaire,
+          dalo: c.dalo,
+        })),
+      decision: r.d
+        ? {
+            decision: r.d.decision as DecisionCal,
+            libelle: LIBELLES_DECISION[r.d.decision as DecisionCal],
+            motif: r.d.motif,
+            date: r.d.dateDecision,
+            classement: r.e.classement as string[],
+          }
+        : null,
+      offres: offres.filter((o) => o.o.examenId === r.e.id).map((o) => offreVersApi(o.o, o.numeroSne)),
+      suite,
+      libelleSuite: suite ? LIBELLES_SUITE[suite] : null,
+    };
+  });
+  return { ...versApi(s, s.bailleur, rows.length, rows.filter((r) => r.e.decisionCalId !== null).length), liste };
+}
+
+function offreVersApi(o: LigneOffre, numeroSne: string): OffreCalApi {
+  return {
+    id: o.id,
+    candidatureId: o.candidatureId,
+    numeroSne,
+    rang: o.rang,
+    dateOffre: o.dateOffre,
+    echeance: o.echeance,
+    reponse: o.reponse as Reponse | null,
+    dateReponse: o.dateReponse,
+  };
+}
+
+/** The bailleur's vacancies with candidates and no pending examination: what a session can examine. */
+export async function aExaminer(tx: Tx, acteur: Acteur): Promise<AExaminerApi[]> {
+  exiger(acteur, ['agent_bailleur'], 'préparer une séance de CAL');
+  const rows = await tx
+    .select({
+      l: locations,
+      commune: logements.commune,
+      typologie: logements.typologie,
+      qpv: logements.qpv,
+      candidats: sql<number>`(select count(*) from candidatures c where c.location_id = ${locations.id} and c.cree_le = (select max(c2.cree_le) from candidatures c2 where c2.location_id = ${locations.id}))`.mapWith(Number),
+      dalo: sql<boolean>`exists (select 1 from candidatures c where c.location_id = ${locations.id} and c.dalo and c.cree_le = (select max(c2.cree_le) from candidatures c2 where c2.location_id = ${locations.id}))`.mapWith(Boolean),
+    })
+    .from(locations)
+    .innerJoin(logements, eq(logements.id, locations.logementId))
+    .where(
+      and(
+        eq(locations.bailleurId, acteur.organisationId),
+        eq(locations.etat, 'candidats'),
+        sql`not exists (select 1 from examens_cal e where e.location_id = ${locations.id} and e.decision_cal_id is null)`,
+      ),
+    )
+    .orderBy(asc(locations.dateLiberation), asc(locations.id))
+    .limit(500);
+  return rows.map((r) => ({
+    locationId: r.l.id,
+    logementId: r.l.logementId,
+    departement: r.l.departement,
+    commune: r.commune,
+    typologie: r.typologie,
+    qpv: r.qpv,
+    ligne: r.l.ligne,
+    candidats: r.candidats,
+    dalo: r.dalo,
+  }));
+}
+
+export async function ajouterExamen(tx: Tx, acteur: Acteur, sessionId: string, d: { locationId: string; motifMoinsDeTrois?: string | undefined }): Promise<SessionCalDetailApi> {
+  exiger(acteur, ['agent_bailleur'], 'inscrire un logement à une séance de CAL');
+  const s = await session(tx, acteur, sessionId);
+  const [loc] = await tx
+    .select()
+    .from(locations)
+    .where(and(eq(locations.id, d.locationId), eq(locations.bailleurId, acteur.organisationId)));
+  if (!loc) throw new Introuvable(`vacance ${d.locationId} introuvable`);
+  if (loc.departement !== s.departement) throw new Conflit(`la vacance est dans le département ${loc.departement}, la séance dans le ${s.departement}`);
+  if (loc.etat !== 'candidats') throw new Conflit(`la vacance est « ${loc.etat} » : la CAL examine les logements dont les candidats sont proposés`);
+  const [enCours] = await tx
+    .select({ id: examensCal.id, sessionId: examensCal.sessionId })
+    .from(examensCal)
+    .where(and(eq(examensCal.locationId, loc.id), isNull(examensCal.decisionCalId)));
+  if (enCours) throw new Conflit(`la vacance est déjà inscrite à une séance (${enCours.sessionId}) sans décision`);
+  const cands = await candidatsDuTour(tx, loc.id);
+  const problemes = verifierExamen(cands, d.motifMoinsDeTrois);
+  if (problemes.length) throw new DonneesInvalides(problemes);
+  const [n] = await tx.select({ n: count() }).from(examensCal).where(eq(examensCal.sessionId, sessionId));
+  const id = randomUUID();
+  await tx.insert(examensCal).values({
+    id,
+    sessionId,
+    locationId: loc.id,
+    ordre: (n?.n ?? 0) + 1,
+    candidats: cands.map((c) => c.id),
+    motifMoinsDeTrois: cands.length < 3 && !cands.some((c) => c.dalo) ? (d.motifMoinsDeTrois ?? null) : null,
+  });
+  await journaliser(tx, acteur, {
+    action: 'cal.examen.inscrire',
+    cibleType: 'session_cal',
+    cibleId: sessionId,
+    avant: null,
+    apres: { examen: id, locationId: loc.id, candidats: cands.map((c) => c.numeroSne) },
+    motif: d.motifMoinsDeTrois ?? null,
+  });
+  return lireSession(tx, acteur, sessionId);
+}
+
+async function examenDe(tx: Tx, sessionId: string, locationId: string): Promise<LigneExamen> {
+  const [e] = await tx
+    .select()
+    .from(examensCal)
+    .where(and(eq(examensCal.sessionId, sessionId), eq(examensCal.locationId, locationId)));
+  if (!e) throw new Introuvable(`la vacance ${locationId} n’est pas inscrite à cette séance`);
+  return e;
+}
+
+/** Records the CAL's decision on one examined unit; a positive one sends the offer to rang 1. */
+export async function deciderExamen(tx: Tx, acteur: Acteur, sessionId: string, d: DecisionExamenApi): Promise<SessionCalDetailApi> {
+  exiger(acteur, ['agent_bailleur'], 'enregistrer une décision de CAL');
+  const s = await session(tx, acteur, sessionId);
+  const e = await examenDe(tx, sessionId, d.locationId);
+  if (e.decisionCalId) throw new Conflit('la CAL a déjà statué sur ce logement dans cette séance : rechargez la page');
+  const problemes = verifierDecision(d.decision, d.classement, d.motif, e.candidats as string[]);
+  if (problemes.length) throw new DonneesInvalides(problemes);
+  const avant = await tx.select({ id: decisionsCal.id }).from(decisionsCal).where(eq(decisionsCal.locationId, d.locationId));
+  // The vacancy's own transition: version lock, year's event, the engine's check, its audit.
+  await appliquerTransition(tx, acteur, d.locationId, {
+    transition: 'decider',
+    etatAttendu: 'candidats',
+    version: d.version,
+    date: s.dateSession,
+    decision: d.decision,
+    ...(d.motif ? { motif: d.motif } : {}),
+  });
+  const deja = new Set(avant.map((a) => a.id));
+  const [nouvelle] = (await tx.select({ id: decisionsCal.id }).from(decisionsCal).where(eq(decisionsCal.locationId, d.locationId))).filter((r) => !deja.has(r.id));
+  const premier = d.classement[0] ?? null;
+  if (premier) await tx.update(decisionsCal).set({ candidatureId: premier }).where(eq(decisionsCal.id, nouvelle!.id));
+  const positive = DECISIONS_POSITIVES.has(d.decision);
+  let suite: SuiteEchec | null = null;
+  if (!positive) suite = await suiteDe(tx, d.locationId, [], 0, null);
+  await tx.update(examensCal).set({ decisionCalId: nouvelle!.id, classement: d.classement, suite }).where(eq(examensCal.id, e.id));
+  if (positive && premier) {
+    await tx.insert(offresCal).values({ id: randomUUID(), examenId: e.id, candidatureId: premier, rang: 1, dateOffre: s.dateSession, echeance: echeanceReponse(s.dateSession) });
+  }
+  await journaliser(tx, acteur, {
+    action: 'cal.decider',
+    cibleType: 'location',
+    cibleId: d.locationId,
+    avant: null,
+    apres: { session: sessionId, decision: d.decision, classement: d.classement, suite },
+    motif: d.motif ?? null,
+  });
+  await notifierResultatCal(tx, { locationId: d.locationId, type: 'decision', decision: d.decision, suite });
+  return lireSession(tx, acteur, sessionId);
+}
+
+/** What follows a failure on this vacancy (the candidate's réservataire, else the vacancy's). */
+async function suiteDe(tx: Tx, locationId: string, classement: string[], rangCourant: number, candidatureId: string | null): Promise<SuiteEchec> {
+  const [r] = await tx
+    .select({ qpv: logements.qpv, reservataireId: locations.reservataireId, pool: locations.pool })
+    .from(locations)
+    .innerJoin(logements, eq(logements.id, locations.logementId))
+    .where(eq(locations.id, locationId));
+  let reservataire = r?.reservataireId !== null && r?.reservataireId !== undefined;
+  if (candidatureId) {
+    const [c] = await tx.select({ r: candidatures.reservataireId }).from(candidatures).where(eq(candidatures.id, candidatureId));
+    if (c?.r) reservataire = true;
+  }
+  if (!reservataire && ((r?.pool as string[] | null) ?? []).length > 0) reservataire = true;
+  return suiteApresEchec({ classement, rangCourant, qpv: r?.qpv !== null && r?.qpv !== undefined, reservataire });
+}
+
+async function offreDuBailleur(tx: Tx, acteur: Acteur, offreId: string) {
+  const [r] = await tx
+    .select({ o: offresCal, e: examensCal, s: sessionsCal })
+    .from(offresCal)
+    .innerJoin(examensCal, eq(examensCal.id, offresCal.examenId))
+    .innerJoin(sessionsCal, eq(sessionsCal.id, examensCal.sessionId))
+    .where(and(eq(offresCal.id, offreId), eq(sessionsCal.bailleurId, acteur.organisationId)));
+  if (!r) throw new Introuvable(`offre ${offreId} introuvable`);
+  return r;
+}
+
+/**
+ * The answer closes the offer (guarded: of two concurrent answers one wins). A refusal — or the
+ * silence past the deadline — passes to the next ranked candidate, or records what follows.
+ */
+async function cloreOffre(tx: Tx, acteur: Acteur | null, o: LigneOffre, e: LigneExamen, reponse: Reponse, date: string): Promise<SuiteEchec | null> {
+  const maj = await tx
+    .update(offresCal)
+    .set({ reponse, dateReponse: date })
+    .where(and(eq(offresCal.id, o.id), isNull(offresCal.reponse)))
+    .returning({ id: offresCal.id });
+  if (maj.length === 0) throw new Conflit('cette offre a déjà reçu une réponse : rechargez la page');
+  let suite: SuiteEchec | null = null;
+  if (reponse !== 'acceptee') {
+    const classement = e.classement as string[];
+    suite = await suiteDe(tx, e.locationId, classement, o.rang, o.candidatureId);
+    if (suite === 'rang_suivant') {
+      await tx
+        .insert(offresCal)
+        .values({ id: randomUUID(), examenId: e.id, candidatureId: classement[o.rang]!, rang: o.rang + 1, dateOffre: date, echeance: echeanceReponse(date) });
+    }
+    await tx.update(examensCal).set({ suite }).where(eq(examensCal.id, e.id));
+    await notifierResultatCal(tx, { locationId: e.locationId, type: 'echec_offre', suite });
+  }
+  await journaliser(tx, acteur, {
+    action: reponse === 'silence' ? 'cal.offre.expirer' : `cal.offre.${reponse === 'acceptee' ? 'accepter' : 'refuser'}`,
+    cibleType: 'offre_cal',
+    cibleId: o.id,
+    avant: { reponse: null },
+    apres: { reponse, date, suite },
+    motif: reponse === 'silence' ? `sans réponse au ${o.echeance} (10 jours) : vaut refus` : null,
+  });
+  return suite;
+}
+
+export async function repondreOffre(tx: Tx, acteur: Acteur, offreId: string, d: { reponse: 'acceptee' | 'refusee'; date: string }, aujourdhui: string): Promise<SessionCalDetailApi> {
+  exiger(acteur, ['agent_bailleur'], 'enregistrer la réponse d’un candidat');
+  const { o, e, s } = await offreDuBailleur(tx, acteur, offreId);
+  if (d.date < o.dateOffre) throw new DonneesInvalides([{ chemin: 'date', message: `la réponse ne peut précéder l’offre du ${o.dateOffre}` }]);
+  if (d.date > aujourdhui) throw new DonneesInvalides([{ chemin: 'date', message: 'la date de réponse est dans le futur' }]);
+  if (d.reponse === 'acceptee' && d.date > o.echeance) {
+    throw new Conflit(`le délai de réponse a expiré le ${o.echeance} : le silence vaut refus, l’offre ne peut plus être acceptée`);
+  }
+  await cloreOffre(tx, acteur, o, e, d.reponse, d.date);
+  return lireSession(tx, acteur, s.id);
+}
+
+/**
+ * Turns every offer whose 10 days have passed (at `aujourdhui`, Europe/Paris) into a refusal by
+ * silence, dated the day after its deadline. Idempotent: an answered offer is never touched again.
+ * `acteur` null = the server's scheduled check (every bailleur); else that bailleur's offers only.
+ */
+export async function expirerOffres(tx: Tx, acteur: Acteur | null, aujourdhui: string): Promise<{ expirees: number; offres: string[] }> {
+  if (acteur) exiger(acteur, ['agent_bailleur'], 'constater les offres expirées');
+  const rows = await tx
+    .select({ o: offresCal, e: examensCal })
+    .from(offresCal)
+    .innerJoin(examensCal, eq(examensCal.id, offresCal.examenId))
+    .innerJoin(sessionsCal, eq(sessionsCal.id, examensCal.sessionId))
+    .where(and(isNull(offresCal.reponse), lt(offresCal.echeance, aujourdhui), acteur ? eq(sessionsCal.bailleurId, acteur.organisationId) : undefined))
+    .orderBy(asc(offresCal.echeance), asc(offresCal.id));
+  const offres: string[] = [];
+  for (const r of rows) {
+    // A row locked by a concurrent run is skipped there: re-read under this transaction's guard.
+    const [encore] = await tx.select({ id: offresCal.id }).from(offresCal).where(and(eq(offresCal.id, r.o.id), isNull(offresCal.reponse)));
+    if (!encore) continue;
+    await cloreOffre(tx, acteur, r.o, r.e, 'silence', ajouterJours(r.o.echeance, 1));
+    offres.push(r.o.id);
+  }
+  return { expirees: offres.length, offres };
+}
+
+/** The lease signed by the candidate who accepted the offer: the vacancy's `signer_bail` transition. */
+export async function signerBailOffre(
+  tx: Tx,
+  acteur: Acteur,
+  offreId: string,
+  d: { date: string; version: number; relogementAnru: boolean },
+): Promise<SessionCalDetailApi> {
+  exiger(acteur, ['agent_bailleur'], 'enregistrer un bail signé');
+  const { o, e, s } = await offreDuBailleur(tx, acteur, offreId);
+  if (o.reponse !== 'acceptee') throw new Conflit('le bail suit l’acceptation de l’offre par le candidat : enregistrez d’abord sa réponse');
+  const [c] = await tx.select().from(candidatures).where(eq(candidatures.id, o.candidatureId));
+  const [loc] = await tx.select({ pool: locations.pool }).from(locations).where(eq(locations.id, e.locationId));
+  const pool = (loc?.pool as string[] | null) ?? null;
+  await appliquerTransition(tx, acteur, e.locationId, {
+    transition: 'signer_bail',
+    etatAttendu: 'decision_cal',
+    version: d.version,
+    date: d.date,
+    menage: { quartile1: c!.quartile1, prioritaire: c!.prioritaire, relogementAnru: d.relogementAnru },
+    ...(pool && c!.reservataireId ? { reservataire: c!.reservataireId } : {}),
+  });
+  await tx.update(examensCal).set({ suite: 'bail' }).where(eq(examensCal.id, e.id));
+  await journaliser(tx, acteur, { action: 'cal.bail', cibleType: 'offre_cal', cibleId: o.id, avant: null, apres: { locationId: e.locationId, candidat: c!.numeroSne, date: d.date } });
+  await notifierResultatCal(tx, { locationId: e.locationId, type: 'bail', suite: 'bail' });
+  return lireSession(tx, acteur, s.id);
+}

@@ -1,0 +1,158 @@
+/**
+ * Contracts of the CAL sessions (issue 6 item 4) and of the live allocation objectives (item 6),
+ * shared by the server (validation, OpenAPI) and the web front end.
+ */
+import { z } from 'zod';
+import { SUITES_ECHEC } from '../domain/cal.ts';
+import { TENDANCES } from '../domain/objectifs.ts';
+import { DECISIONS_CAL } from '../domain/types.ts';
+
+const dateIso = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ');
+
+export const nouvelleSessionSchema = z.strictObject({
+  date: dateIso,
+  departement: z.string().regex(/^(\d{2}|2A|2B|\d{3})$/, 'code de département attendu'),
+  lieu: z.string().max(200).optional(),
+});
+
+export const sessionCalSchema = z.object({
+  id: z.string(),
+  bailleurId: z.string(),
+  bailleur: z.string(),
+  departement: z.string(),
+  date: z.string(),
+  lieu: z.string().nullable(),
+  examens: z.number(),
+  decides: z.number(),
+});
+export type SessionCalApi = z.infer<typeof sessionCalSchema>;
+
+export const candidatCalSchema = z.object({
+  id: z.string(),
+  numeroSne: z.string(),
+  /** Order of the réservataire's proposal. */
+  rang: z.number(),
+  reservataireId: z.string().nullable(),
+  tailleMenage: z.number().nullable(),
+  quartile1: z.boolean(),
+  prioritaire: z.boolean(),
+  dalo: z.boolean(),
+});
+
+export const offreCalSchema = z.object({
+  id: z.string(),
+  candidatureId: z.string(),
+  numeroSne: z.string(),
+  rang: z.number(),
+  dateOffre: z.string(),
+  echeance: z.string(),
+  reponse: z.enum(['acceptee', 'refusee', 'silence']).nullable(),
+  dateReponse: z.string().nullable(),
+});
+export type OffreCalApi = z.infer<typeof offreCalSchema>;
+
+export const examenCalSchema = z.object({
+  id: z.string(),
+  ordre: z.number(),
+  locationId: z.string(),
+  logementId: z.string(),
+  commune: z.string(),
+  typologie: z.string(),
+  financement: z.string(),
+  qpv: z.string().nullable(),
+  ligne: z.string().nullable(),
+  reservataireId: z.string().nullable(),
+  pool: z.array(z.string()).nullable(),
+  etat: z.string(),
+  version: z.number(),
+  motifMoinsDeTrois: z.string().nullable(),
+  candidats: z.array(candidatCalSchema),
+  decision: z
+    .object({
+      decision: z.enum(DECISIONS_CAL),
+      libelle: z.string(),
+      motif: z.string().nullable(),
+      date: z.string(),
+      /** Candidature ids ranked by the CAL, rang 1 first. */
+      classement: z.array(z.string()),
+    })
+    .nullable(),
+  offres: z.array(offreCalSchema),
+  suite: z.enum([...SUITES_ECHEC, 'bail']).nullable(),
+  libelleSuite: z.string().nullable(),
+});
+export type ExamenCalApi = z.infer<typeof examenCalSchema>;
+
+export const sessionCalDetailSchema = sessionCalSchema.extend({ liste: z.array(examenCalSchema) });
+export type SessionCalDetailApi = z.infer<typeof sessionCalDetailSchema>;
+
+/** A vacancy with candidates, waiting for a CAL. */
+export const aExaminerSchema = z.object({
+  locationId: z.string(),
+  logementId: z.string(),
+  departement: z.string(),
+  commune: z.string(),
+  typologie: z.string(),
+  qpv: z.string().nullable(),
+  ligne: z.string().nullable(),
+  candidats: z.number(),
+  dalo: z.boolean(),
+});
+export type AExaminerApi = z.infer<typeof aExaminerSchema>;
+
+export const ajoutExamenSchema = z.strictObject({
+  locationId: z.string().min(1),
+  motifMoinsDeTrois: z.string().max(2000).optional(),
+});
+
+export const decisionExamenSchema = z.strictObject({
+  locationId: z.string().min(1),
+  /** The vacancy's version as the user saw it (optimistic lock, 409 when it changed). */
+  version: z.number().int().min(0),
+  decision: z.enum(DECISIONS_CAL),
+  motif: z.string().max(2000).optional(),
+  classement: z.array(z.string().min(1)).max(3).default([]),
+});
+export type DecisionExamenApi = z.infer<typeof decisionExamenSchema>;
+
+export const reponseOffreSchema = z.strictObject({
+  reponse: z.enum(['acceptee', 'refusee']),
+  date: dateIso,
+});
+
+export const bailOffreSchema = z.strictObject({
+  date: dateIso,
+  version: z.number().int().min(0),
+  relogementAnru: z.boolean().default(false),
+});
+
+export const expirationSchema = z.object({ expirees: z.number(), offres: z.array(z.string()) });
+
+export const objectifsQuerySchema = z.strictObject({
+  annee: z.coerce.number().int().min(2000).max(2100).optional(),
+});
+
+const suiviSchema = z.object({
+  numerateur: z.number(),
+  denominateur: z.number(),
+  part: z.number().nullable(),
+  cible: z.number(),
+  projectionFinAnnee: z.number(),
+  restants: z.number(),
+  manquants: z.number(),
+  partRequiseRestants: z.number().nullable(),
+  tendance: z.enum(TENDANCES),
+  explication: z.string(),
+});
+
+export const objectifsSchema = z.object({
+  annee: z.number(),
+  aujourdhui: z.string(),
+  avancement: z.number(),
+  baux: z.number(),
+  methode: z.string(),
+  parEpci: z.array(z.object({ epci: z.string().nullable(), nom: z.string(), quartile1HorsQpv: suiviSchema, nonQuartile1EnQpv: suiviSchema })),
+  parLigne: z.array(z.object({ ligne: z.string(), nom: z.string(), prioritaires: suiviSchema })),
+  alertes: z.array(z.string()),
+});
+export type ObjectifsApi = z.infer<typeof objectifsSchema>;

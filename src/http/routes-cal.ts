@@ -1,0 +1,208 @@
+/**
+ * Routes of the CAL sessions (issue 6 item 4) and of the live allocation objectives (item 6). Each
+ * validates with the contracts of src/contracts/cal.ts and calls one use case.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { SessionOuverte } from '../app/auth.ts';
+import {
+  aExaminer,
+  ajouterExamen,
+  creerSession,
+  deciderExamen,
+  expirerOffres,
+  lireSession,
+  listerSessions,
+  repondreOffre,
+  signerBailOffre,
+} from '../app/cal.ts';
+import { lireObjectifs } from '../app/objectifs.ts';
+import type { Acteur } from '../app/roles.ts';
+import { organisations } from '../db/schema.ts';
+import { erreurSchema, idParamSchema } from '../contracts/api.ts';
+import {
+  aExaminerSchema,
+  ajoutExamenSchema,
+  bailOffreSchema,
+  decisionExamenSchema,
+  expirationSchema,
+  nouvelleSessionSchema,
+  objectifsQuerySchema,
+  objectifsSchema,
+  reponseOffreSchema,
+  sessionCalDetailSchema,
+  sessionCalSchema,
+} from '../contracts/cal.ts';
+import { nomFichierProcesVerbal, pdfProcesVerbal, TYPE_PDF } from '../reports/proces-verbal.ts';
+import { aujourdhuiParis } from './routes-patrimoine.ts';
+import type { OptionsServeur } from './server.ts';
+
+const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema };
+const pieceJointe = (ascii: string, francais: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
+
+/** Who reads CAL sessions: the bailleur (its own) and the State pilot (a CAL member, its département). */
+const LECTEURS_CAL = ['agent_bailleur', 'pilote_etat'] as const;
+
+export async function enregistrerRoutesCal(api: FastifyInstance, options: OptionsServeur): Promise<void> {
+  const app = api.withTypeProvider<ZodTypeProvider>();
+  const { db } = options.base;
+  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
+
+  app.get(
+    '/cal/sessions',
+    {
+      config: { acces: [...LECTEURS_CAL] },
+      schema: { tags: ['cal'], summary: 'Séances de CAL visibles', response: { 200: z.array(sessionCalSchema), ...erreurs } },
+    },
+    async (request) => db.transaction((tx) => listerSessions(tx, acteur(request))),
+  );
+
+  app.post(
+    '/cal/sessions',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: { tags: ['cal'], summary: 'Créer une séance de CAL (date, département)', body: nouvelleSessionSchema, response: { 201: sessionCalSchema, ...erreurs } },
+    },
+    async (request, reply) => reply.status(201).send(await db.transaction((tx) => creerSession(tx, acteur(request), request.body))),
+  );
+
+  app.get(
+    '/cal/a-examiner',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: { tags: ['cal'], summary: 'Vacances dont les candidats sont proposés, à inscrire à une séance', response: { 200: z.array(aExaminerSchema), ...erreurs } },
+    },
+    async (request) => db.transaction((tx) => aExaminer(tx, acteur(request))),
+  );
+
+  app.get(
+    '/cal/sessions/:id',
+    {
+      config: { acces: [...LECTEURS_CAL] },
+      schema: {
+        tags: ['cal'],
+        summary: 'Une séance : logements examinés, candidats classés, décisions, offres et suites',
+        params: idParamSchema,
+        response: { 200: sessionCalDetailSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => lireSession(tx, acteur(request), request.params.id)),
+  );
+
+  app.post(
+    '/cal/sessions/:id/examens',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['cal'],
+        summary: 'Inscrire une vacance à la séance (au moins trois candidatures, sauf désignation DALO ou motif)',
+        params: idParamSchema,
+        body: ajoutExamenSchema,
+        response: { 200: sessionCalDetailSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => ajouterExamen(tx, acteur(request), request.params.id, request.body)),
+  );
+
+  app.post(
+    '/cal/sessions/:id/decisions',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['cal'],
+        summary: 'Enregistrer la décision de la CAL sur un logement (une des cinq décisions, motif, classement)',
+        params: idParamSchema,
+        body: decisionExamenSchema,
+        response: { 200: sessionCalDetailSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => deciderExamen(tx, acteur(request), request.params.id, request.body)),
+  );
+
+  app.get(
+    '/cal/sessions/:id/proces-verbal.pdf',
+    {
+      config: { acces: [...LECTEURS_CAL] },
+      schema: {
+        tags: ['cal'],
+        summary: 'Procès-verbal de la séance (PDF)',
+        params: idParamSchema,
+        response: { 200: z.string().describe(`document PDF (${TYPE_PDF})`), ...erreurs },
+      },
+    },
+    async (request, reply) => {
+      const { s, noms } = await db.transaction(async (tx) => {
+        const s = await lireSession(tx, acteur(request), request.params.id);
+        const orgs = await tx.select({ id: organisations.id, nom: organisations.nom }).from(organisations);
+        return { s, noms: Object.fromEntries(orgs.map((o) => [o.id, o.nom])) };
+      });
+      const pdf = await pdfProcesVerbal(s, noms, aujourdhuiParis());
+      return reply
+        .type(TYPE_PDF)
+        .header('content-disposition', pieceJointe(nomFichierProcesVerbal(s), `Procès-verbal CAL ${s.date} — ${s.bailleur}.pdf`))
+        .send(pdf as unknown as string);
+    },
+  );
+
+  app.post(
+    '/cal/offres/:id/reponse',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['cal'],
+        summary: 'Réponse du candidat à l’offre (10 jours ; un refus passe au rang suivant ou à la suite prévue)',
+        params: idParamSchema,
+        body: reponseOffreSchema,
+        response: { 200: sessionCalDetailSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => repondreOffre(tx, acteur(request), request.params.id, request.body, aujourdhuiParis())),
+  );
+
+  app.post(
+    '/cal/offres/:id/bail',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['cal'],
+        summary: 'Bail signé par le candidat qui a accepté l’offre',
+        params: idParamSchema,
+        body: bailOffreSchema,
+        response: { 200: sessionCalDetailSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => signerBailOffre(tx, acteur(request), request.params.id, request.body)),
+  );
+
+  app.post(
+    '/cal/offres/expirer',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['cal'],
+        summary: 'Constater les offres sans réponse après 10 jours (le silence vaut refus) ; sans effet si déjà fait',
+        response: { 200: expirationSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => expirerOffres(tx, acteur(request), aujourdhuiParis())),
+  );
+
+  app.get(
+    '/objectifs',
+    {
+      config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] },
+      schema: {
+        tags: ['objectifs'],
+        summary: 'Objectifs d’attribution de l’année en cours, par EPCI et par réservataire, avec leur tendance',
+        querystring: objectifsQuerySchema,
+        response: { 200: objectifsSchema, ...erreurs },
+      },
+    },
+    async (request) => {
+      const aujourdhui = aujourdhuiParis();
+      const annee = request.query.annee ?? Number(aujourdhui.slice(0, 4));
+      return db.transaction((tx) => lireObjectifs(tx, acteur(request), annee, aujourdhui));
+    },
+  );
+}

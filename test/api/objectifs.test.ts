@@ -1,0 +1,76 @@
+/**
+ * Live allocation objectives through the API, on the seeded demo (PGlite, and PostgreSQL when
+ * DATABASE_URL is set): the count of the year's signed leases per scope (bailleur, réservataire,
+ * State pilot, EPCI reader), the figures re-derived from the database, the trends and warnings.
+ */
+import { and, eq, gte, lte } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ObjectifsApi } from '../../src/contracts/cal.ts';
+import { baux, locations, logements } from '../../src/db/schema.ts';
+import { TENDANCES } from '../../src/domain/objectifs.ts';
+import { ORG, SIREN_ORLEANS_METROPOLE } from '../../src/seed/demo.ts';
+import { genresDeTest } from '../helpers/database.ts';
+import { serveurDeTest, type ServeurDeTest } from './harness.ts';
+
+const ANNEE = 2026;
+
+describe.each(genresDeTest())('objectifs d’attribution par l’API (%s)', (genre) => {
+  let s: ServeurDeTest;
+  beforeAll(async () => {
+    s = await serveurDeTest(genre);
+  }, 180_000);
+  afterAll(() => s?.fermer());
+
+  const lire = async (email: string): Promise<ObjectifsApi> => {
+    const r = await s.appel(email, 'GET', `/api/objectifs?annee=${ANNEE}`);
+    expect(r.statusCode, r.body).toBe(200);
+    return r.json() as ObjectifsApi;
+  };
+
+  it('le bailleur voit ses baux de l’année, par EPCI et par ligne, recomptés depuis la base', async () => {
+    const o = await lire('bailleur@demo.flux');
+    const rows = await s.t.base.db
+      .select({ menage: baux.menage, qpv: logements.qpv, ligne: locations.ligne })
+      .from(baux)
+      .innerJoin(locations, eq(locations.id, baux.locationId))
+      .innerJoin(logements, eq(logements.id, locations.logementId))
+      .where(and(eq(locations.bailleurId, 'HLD'), gte(baux.dateSignature, `${ANNEE}-01-01`), lte(baux.dateSignature, o.aujourdhui)));
+    expect(o.baux).toBe(rows.length);
+    expect(o.baux).toBeGreaterThan(0);
+    expect(o.parEpci.reduce((n, e) => n + e.quartile1HorsQpv.denominateur + e.nonQuartile1EnQpv.denominateur, 0)).toBe(rows.length);
+    const horsQpv = rows.filter((r) => r.qpv === null);
+    const q1 = horsQpv.filter((r) => {
+      const m = r.menage as { quartile1: boolean; relogementAnru: boolean };
+      return m.quartile1 || m.relogementAnru;
+    }).length;
+    expect(o.parEpci.reduce((n, e) => n + e.quartile1HorsQpv.numerateur, 0)).toBe(q1);
+    expect(o.parLigne.reduce((n, l) => n + l.prioritaires.denominateur, 0)).toBe(rows.length);
+    expect(o.parLigne.at(-1)!.nom).toBe('Part propre du bailleur');
+    for (const l of o.parLigne) expect(TENDANCES).toContain(l.prioritaires.tendance);
+    // The State's line is for priority publics but for its agents' share.
+    const etat = o.parLigne.find((l) => l.ligne === ORG.etat);
+    if (etat) expect(etat.prioritaires.cible).toBeGreaterThan(0.25);
+    expect(o.methode).toContain('rythme de l’année');
+    expect(o.alertes).toEqual(
+      [...o.parEpci.flatMap((e) => [e.quartile1HorsQpv, e.nonQuartile1EnQpv]), ...o.parLigne.map((l) => l.prioritaires)]
+        .filter((x) => ['en_retard', 'hors_d_atteinte', 'non_atteint'].includes(x.tendance))
+        .map((x) => x.explication),
+    );
+  });
+
+  it('le réservataire ne voit que sa ligne ; l’EPCI que son territoire ; l’État son département', async () => {
+    const al = await lire('reservataire@demo.flux');
+    expect(al.parLigne.map((l) => l.ligne)).toEqual([ORG.actionLogement]);
+    const epci = await lire('epci@demo.flux');
+    expect(epci.parEpci.map((e) => e.epci)).toEqual([SIREN_ORLEANS_METROPOLE]);
+    expect(epci.parEpci[0]!.nom).toContain('Orléans');
+    const etat = await lire('etat@demo.flux');
+    const bailleur = await lire('bailleur@demo.flux');
+    expect(etat.baux).toBeGreaterThanOrEqual(bailleur.baux);
+    expect(etat.baux).toBeGreaterThanOrEqual(epci.baux);
+  });
+
+  it('refuse l’administrateur (pas de données d’attribution)', async () => {
+    expect((await s.appel('admin@demo.flux', 'GET', '/api/objectifs')).statusCode).toBe(403);
+  });
+});
