@@ -249,3 +249,34 @@ async function verifierConventions(tx: Tx, loc: LigneLocation, reservataires: st
   }
 }
 
+
+/**
+ * The scheduled check's transition (issue 6): a proposal deadline passed without candidates, so the
+ * letting ends `sans_candidat` and the unit goes back to the bailleur for this letting (counted or
+ * not per the convention's `echecDecompte`, in the engine). No actor: audited as the system. Guarded
+ * like any transition; returns null when the vacancy moved meanwhile (nothing to do).
+ */
+export async function constaterSansCandidatSysteme(tx: Tx, id: string, date: string, motif: string): Promise<LocationApi | null> {
+  const [loc] = await tx.select().from(locations).where(eq(locations.id, id));
+  if (!loc || loc.etat !== 'orientee') return null;
+  const maj = await tx
+    .update(locations)
+    .set({ etat: transiter('orientee', 'constater_sans_candidat', loc.logementId), version: sql`${locations.version} + 1`, majLe: new Date() })
+    .where(and(eq(locations.id, id), eq(locations.etat, 'orientee'), eq(locations.version, loc.version)))
+    .returning({ id: locations.id });
+  if (maj.length === 0) return null;
+  const cle: CleAnnee = { bailleurId: loc.bailleurId, departement: loc.departement, annee: loc.annee };
+  await verrouillerAnnee(tx, cle);
+  const avant = await lireLocation(tx, null, id).then((l) => ({ ...l, etat: 'orientee', version: loc.version }));
+  await ajouterEvenement(tx, cle, id, { date, type: 'sans_candidat', logement: loc.logementId });
+  const o = await orientationMoteur(tx, cle, loc.logementId);
+  if (o) {
+    await tx
+      .update(locations)
+      .set({ ligne: o.reservataire, reservataireId: ligneVersOrganisation(o.reservataire), pool: o.pool ?? null, forcee: o.forcee, motif: o.motif })
+      .where(eq(locations.id, id));
+  }
+  const apres = await lireLocation(tx, null, id);
+  await journaliser(tx, null, { action: 'vacance.constater_sans_candidat', cibleType: 'location', cibleId: id, avant, apres, motif });
+  return apres;
+}

@@ -15,8 +15,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { csrfValide, lireSession, type SessionOuverte } from '../app/auth.ts';
+import { verifierEcheances } from '../app/echeances.ts';
 import { Interdit, NonAuthentifie } from '../app/errors.ts';
 import { oublierVersion } from '../app/memo.ts';
+import { configSmtpDepuisEnv, creerExpediteur, expedierNotifications, type ConfigSmtp, type Expediteur } from '../app/notifications.ts';
 import type { Role } from '../app/roles.ts';
 import type { Base } from '../db/client.ts';
 import { gestionnaireErreurs } from './errors.ts';
@@ -52,7 +54,18 @@ export interface OptionsServeur {
   oidc?: ConfigOidc | null;
   /** Sign-in attempts allowed per minute and client (default 10). */
   limiteConnexion?: number;
+  /** SMTP for the notification e-mails; default from FLUX_SMTP_URL / FLUX_SMTP_FROM (off when unset); null: off. */
+  smtp?: ConfigSmtp | null;
+  /** Interval of the scheduled check of proposal deadlines, in ms (default 15 minutes); 0: not started. */
+  verificationEcheancesMs?: number;
+  /** The clock of the routes that date a decision or a countdown (tests fix it); default the system's. */
+  horloge?: () => Date;
+  /** Set by the server from `smtp`: what the routes send the e-mails with. */
+  expediteur?: Expediteur | null;
 }
+
+/** Default interval of the scheduled deadline check. */
+export const VERIFICATION_ECHEANCES_MS = 15 * 60_000;
 
 export async function construireServeur(options: OptionsServeur): Promise<FastifyInstance> {
   const app = Fastify({
@@ -128,7 +141,31 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
     if (request.method !== 'GET' && request.method !== 'HEAD') oublierVersion();
   });
 
-  await app.register(async (api) => enregistrerRoutes(api.withTypeProvider<ZodTypeProvider>(), options), { prefix: '/api' });
+  // E-mail of the notifications and the scheduled deadline check, stopped when the server closes.
+  const smtp = options.smtp === undefined ? configSmtpDepuisEnv() : options.smtp;
+  const expediteur = options.expediteur ?? (smtp ? creerExpediteur(smtp) : null);
+  const intervalle = options.verificationEcheancesMs ?? VERIFICATION_ECHEANCES_MS;
+  let verification: Promise<void> | null = null;
+  const minuteur =
+    intervalle > 0
+      ? setInterval(() => {
+          verification ??= verifierEcheances(options.base.db, new Date())
+            .then(() => expedierNotifications(options.base.db, expediteur))
+            .then(() => undefined)
+            .catch((e: unknown) => app.log.error(e, 'vérification des délais de proposition'))
+            .finally(() => {
+              verification = null;
+            });
+        }, intervalle)
+      : null;
+  minuteur?.unref();
+  app.addHook('onClose', async () => {
+    if (minuteur) clearInterval(minuteur);
+    await verification;
+    if (!options.expediteur) expediteur?.fermer();
+  });
+
+  await app.register(async (api) => enregistrerRoutes(api.withTypeProvider<ZodTypeProvider>(), { ...options, expediteur }), { prefix: '/api' });
   if (options.oidc) await app.register(async (api) => enregistrerOidc(api, options), { prefix: '/api' });
 
   if (options.webDist && existsSync(resolve(options.webDist, 'index.html'))) {

@@ -1,8 +1,8 @@
 /**
  * « Conventions » in the browser: the bailleur opens the list, then a convention (parameters in plain
  * French, history, the year's ledger line), sees the server's French message on the taux field for
- * an illegal avenant, adds a legal one and sees the new version; the State pilot reads without a
- * form. Checked with axe-core and photographed into /tmp/flux-screens/.
+ * an illegal avenant, adds a legal one and sees the new version, then records a convention still in
+ * stock and sees it caduque with the State's new share; the State pilot reads without a form. Checked with axe-core and photographed into /tmp/flux-screens/.
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
@@ -78,6 +78,23 @@ decrireNavigateur('conventions et avenants (navigateur)', () => {
     await page.getByText(/^27,5\s% du flux annuel de logements libérés$/).waitFor();
     expect(violationsGraves(await auditer(page), 'convention après avenant')).toEqual([]);
     await capturer(page, 'convention-apres-avenant');
+
+    // A convention recorded as still in stock is past the conversion deadline: caduque, its share goes to the State.
+    await page.goto('/conventions/HLD-CV4');
+    await page.locator('#tableau-cv-parametres').waitFor();
+    await page.locator('#avenant-forme').selectOption('stock');
+    await page.getByLabel('Date d’effet').fill(`${annee}-01-01`);
+    await page.getByLabel('Motif').fill('convention historique restée en stock');
+    await page.getByRole('button', { name: 'Enregistrer l’avenant' }).click();
+    await page.getByText(/Avenant enregistré : version n° 2/).waitFor();
+    await page.getByRole('heading', { name: 'Caduque — droits repris par le préfet', exact: true }).waitFor();
+    await page.getByText(/Contingent de l’État : 25\s% → 28\s% du flux/).waitFor();
+    await page.getByText(/Caduque depuis le 25\/11\/2023 \(échéance de conversion : 24\/11\/2023\)/).waitFor();
+    expect(violationsGraves(await auditer(page), 'convention caduque')).toEqual([]);
+    await capturer(page, 'convention-caduque');
+    await page.goto('/conventions');
+    await page.locator('#tableau-conventions').waitFor();
+    expect(await colonne(page, '#tableau-conventions', 'Forme')).toContain('Caduque — droits repris par le préfet');
   });
 
   it('le pilote de l’État lit une convention sans formulaire d’avenant', async () => {

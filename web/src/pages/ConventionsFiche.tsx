@@ -9,6 +9,7 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
+import { Select } from '@codegouvfr/react-dsfr/Select';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
@@ -268,6 +269,7 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
   const [tauxSaisi, setTaux] = useState(String(Math.round(derniere.taux * 1_000_000) / 10_000).replace('.', ','));
   const [effectifLe, setEffectifLe] = useState('');
   const [motif, setMotif] = useState('');
+  const [forme, setForme] = useState<'stock' | 'conversion' | 'flux'>(derniere.forme);
   const [locales, setLocales] = useState<Record<string, string>>({});
   const envoi = useMutation({
     mutationFn: (corps: Parameters<typeof ajouterAvenant>[1]) => ajouterAvenant(c.id, corps),
@@ -286,7 +288,7 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
     return m ? ({ state: 'error', stateRelatedMessage: m } as const) : ({ state: 'default' } as const);
   };
   // Problems on fields the form does not show (périmètre, dérogation, another convention…).
-  const autres = erreur instanceof ErreurApi ? erreur.problemes.filter((p) => !['taux', 'effectifLe', 'motif'].some((ch) => cheminDansLeCorps(p.chemin) === ch || cheminDansLeCorps(p.chemin).startsWith(`${ch}.`))) : [];
+  const autres = erreur instanceof ErreurApi ? erreur.problemes.filter((p) => !['taux', 'effectifLe', 'motif', 'forme'].some((ch) => cheminDansLeCorps(p.chemin) === ch || cheminDansLeCorps(p.chemin).startsWith(`${ch}.`))) : [];
   const envoyer = (e: FormEvent) => {
     e.preventDefault();
     const fraction = fractionDePourcentage(tauxSaisi);
@@ -296,10 +298,9 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
     if (!motif.trim()) manquants.motif = 'indiquez le motif de l’avenant';
     setLocales(manquants);
     if (Object.keys(manquants).length) return;
-    const { forme, ...parametres } = derniere.parametres as Record<string, unknown> & { forme?: unknown };
     envoi.mutate({
-      ...(parametres as Omit<Parameters<typeof ajouterAvenant>[1], 'taux' | 'effectifLe' | 'motif' | 'versionLue'>),
-      ...(forme === 'stock' || forme === 'conversion' || forme === 'flux' ? { forme } : {}),
+      ...(derniere.parametres as Omit<Parameters<typeof ajouterAvenant>[1], 'taux' | 'effectifLe' | 'motif' | 'versionLue'>),
+      forme,
       taux: fraction!,
       ...(derniere.tauxAgents !== null ? { tauxAgents: derniere.tauxAgents } : {}),
       effectifLe,
@@ -313,7 +314,7 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
         Ajouter un avenant
       </h2>
       <p>
-        L’avenant crée la version n° {derniere.version + 1} avec les paramètres de la version n° {derniere.version} et le nouveau taux. Il est contrôlé avec les autres conventions en vigueur à sa date
+        L’avenant crée la version n° {derniere.version + 1} avec les paramètres de la version n° {derniere.version}, le nouveau taux et la forme choisie. Il est contrôlé avec les autres conventions en vigueur à sa date
         d’effet : plafonds de l’État (CCH R.441-5-2 I), somme des taux, droits des collectivités, périmètres.
       </p>
       <form onSubmit={envoyer} aria-label="Ajouter un avenant" noValidate>
@@ -333,6 +334,18 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
               {...etat('effectifLe')}
               nativeInputProps={{ id: 'avenant-date', name: 'effectifLe', type: 'date', 'aria-invalid': message('effectifLe') ? true : undefined, value: effectifLe, min: derniere.effectifLe, onChange: (e) => setEffectifLe(e.target.value), required: true }}
             />
+          </div>
+          <div className="fr-col-12 fr-col-md-4">
+            <Select
+              label="Forme"
+              hint="En flux une fois la convention convertie et signée"
+              {...etat('forme')}
+              nativeSelectProps={{ id: 'avenant-forme', name: 'forme', value: forme, onChange: (e) => setForme(e.target.value as typeof forme) }}
+            >
+              <option value="flux">En flux (pourcentage du flux annuel)</option>
+              <option value="conversion">En conversion</option>
+              <option value="stock">En stock (logements identifiés)</option>
+            </Select>
           </div>
           <div className="fr-col-12">
             <Input

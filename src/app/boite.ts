@@ -1,0 +1,137 @@
+/**
+ * The réservataire's inbox (issue 6): the units the bailleur decided to orient to it (alone or in a
+ * pool), with their characteristics and the countdown to its proposal deadline (Europe/Paris), and
+ * the candidates it proposes by SNE number with only what the CAL needs. In delegated management
+ * (`gestion: 'deleguee'`, rules.md §2) the bailleur designates on the réservataire's behalf: the
+ * bailleur's inbox holds those units and only the bailleur proposes; the réservataire sees them.
+ */
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { candidatures, delaisProposition, locations, logements, organisations } from '../db/schema.ts';
+import type { BoiteApi, CandidatBoite, ElementBoiteApi } from '../contracts/orientation.ts';
+import type { LocationApi } from '../contracts/api.ts';
+import type { CleAnnee } from './annee.ts';
+import { joursEntre, parametresConventions, type ParametresConvention } from './echeances.ts';
+import { Conflit, Interdit, Introuvable } from './errors.ts';
+import { appliquerTransition } from './locations.ts';
+import { dateFr } from './notifications.ts';
+import { exiger, type Acteur } from './roles.ts';
+
+const ETATS_BOITE = ['orientee', 'candidats', 'decision_cal'];
+
+/** The vacancies whose inbox the actor holds, before the delegated-management filter. */
+function portee(acteur: Acteur) {
+  if (acteur.role === 'agent_bailleur') return eq(locations.bailleurId, acteur.organisationId);
+  return sql`(${locations.reservataireId} = ${acteur.organisationId} or ${locations.pool} @> ${JSON.stringify([acteur.organisationId])}::jsonb)`;
+}
+
+async function elements(tx: Tx, acteur: Acteur, aujourdhui: string, locationId?: string): Promise<ElementBoiteApi[]> {
+  exiger(acteur, ['agent_reservataire', 'pilote_etat', 'agent_bailleur'], 'consulter la boîte de réception');
+  const rows = await tx
+    .select({ l: locations, d: delaisProposition, logement: logements, bailleur: organisations.nom })
+    .from(locations)
+    .innerJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
+    .innerJoin(logements, eq(logements.id, locations.logementId))
+    .innerJoin(organisations, eq(organisations.id, locations.bailleurId))
+    .where(and(portee(acteur), inArray(locations.etat, ETATS_BOITE), locationId ? eq(locations.id, locationId) : undefined))
+    .orderBy(delaisProposition.echeance, locations.id);
+  const parametres = new Map<string, Map<string, ParametresConvention>>();
+  const noms = new Map<string, string>();
+  const out: ElementBoiteApi[] = [];
+  for (const { l, d, logement, bailleur } of rows) {
+    const titulaire = l.pool ? (acteur.role === 'agent_bailleur' ? null : acteur.organisationId) : l.reservataireId;
+    const cle: CleAnnee = { bailleurId: l.bailleurId, departement: l.departement, annee: l.annee };
+    const k = `${cle.bailleurId}|${cle.departement}|${cle.annee}`;
+    if (!parametres.has(k)) parametres.set(k, await parametresConventions(tx, cle));
+    const membres = (l.pool as string[] | null) ?? (l.reservataireId ? [l.reservataireId] : []);
+    // The bailleur's inbox: units of its réservataires in delegated management (the first such pool member).
+    const pour = acteur.role === 'agent_bailleur' ? membres.find((m) => parametres.get(k)!.get(m)?.gestion === 'deleguee') : (titulaire ?? undefined);
+    if (!pour) continue;
+    const p = parametres.get(k)!.get(pour);
+    if (!p) continue;
+    if (!noms.has(pour)) {
+      const [o] = await tx.select({ nom: organisations.nom }).from(organisations).where(eq(organisations.id, pour));
+      noms.set(pour, o?.nom ?? pour);
+    }
+    const peutProposer = l.etat === 'orientee' && (acteur.role === 'agent_bailleur' ? p.gestion === 'deleguee' : p.gestion === 'directe');
+    const cands = await tx
+      .select()
+      .from(candidatures)
+      .where(and(eq(candidatures.locationId, l.id), l.pool ? eq(candidatures.reservataireId, pour) : undefined))
+      .orderBy(candidatures.rang);
+    out.push({
+      locationId: l.id,
+      version: l.version,
+      etat: l.etat,
+      bailleur: { id: l.bailleurId, nom: bailleur },
+      logement: {
+        id: logement.id,
+        commune: logement.commune,
+        typologie: logement.typologie,
+        financement: logement.financement,
+        qpv: logement.qpv,
+        construction: logement.construction,
+      },
+      dateLiberation: l.dateLiberation,
+      reservataire: { id: pour, nom: noms.get(pour)! },
+      pool: (l.pool as string[] | null) ?? null,
+      gestion: p.gestion,
+      orienteeLe: d.orienteeLe,
+      echeance: d.echeance,
+      joursRestants: d.echeance ? joursEntre(aujourdhui, d.echeance) : null,
+      candidatsDemandes: p.candidatsDemandes,
+      peutProposer,
+      candidats: cands.map((c) => ({ numeroSne: c.numeroSne, rang: c.rang, tailleMenage: c.tailleMenage, quartile1: c.quartile1, prioritaire: c.prioritaire, dalo: c.dalo })),
+    });
+  }
+  return out;
+}
+
+/** GET /api/boite */
+export async function lireBoite(tx: Tx, acteur: Acteur, aujourdhui: string): Promise<BoiteApi> {
+  return { aujourdhui, elements: await elements(tx, acteur, aujourdhui) };
+}
+
+/**
+ * POST /api/boite/:id/candidats — candidates by SNE number, before the deadline. The priority
+ * flags are kept as the CAL needs them: `dalo`, and `prioritaire` for DALO, PDALHPD or another
+ * L.441-1 category (the allocation objectives count them together, rules.md §6).
+ */
+export async function proposerCandidats(
+  tx: Tx,
+  acteur: Acteur,
+  id: string,
+  corps: { version: number; candidats: CandidatBoite[] },
+  aujourdhui: string,
+): Promise<LocationApi> {
+  const [el] = await elements(tx, acteur, aujourdhui, id);
+  if (!el) throw new Introuvable(`vacance ${id} introuvable dans votre boîte de réception`);
+  if (!el.peutProposer) {
+    if (el.etat !== 'orientee') throw new Conflit(`des candidats ont déjà été proposés pour cette vacance (elle est « ${el.etat} »)`);
+    throw new Interdit(
+      el.gestion === 'deleguee'
+        ? 'gestion déléguée : le bailleur désigne les candidats pour le compte du réservataire'
+        : 'gestion directe : le réservataire désigne lui-même ses candidats',
+    );
+  }
+  if (el.echeance !== null && aujourdhui > el.echeance) {
+    throw new Conflit(`le délai de proposition a expiré le ${dateFr(el.echeance)} : le logement revient au bailleur pour un tour`);
+  }
+  const sne = corps.candidats.map((c) => c.numeroSne.toUpperCase());
+  if (new Set(sne).size !== sne.length) throw new Conflit('le même numéro unique SNE figure deux fois dans la proposition');
+  const date = [aujourdhui, el.orienteeLe, el.dateLiberation].sort().at(-1)!;
+  const annee = Number(el.dateLiberation.slice(0, 4));
+  return appliquerTransition(tx, acteur, id, {
+    transition: 'proposer_candidats',
+    etatAttendu: 'orientee',
+    version: corps.version,
+    date: date > `${annee}-12-31` ? `${annee}-12-31` : date,
+    candidats: corps.candidats.map((c) => ({
+      numeroSne: c.numeroSne.toUpperCase(),
+      tailleMenage: c.tailleMenage,
+      quartile1: c.quartile1,
+      prioritaire: c.dalo || c.pdalhpd || c.autreL4411,
+      dalo: c.dalo,
+    })),
+  });
+}

@@ -1,0 +1,132 @@
+/**
+ * Proposal deadlines (issue 6): the réservataire has the convention's `delaiPropositionJours` from
+ * the bailleur's orientation decision to propose candidates; dates are Europe/Paris days. The
+ * scheduled check (`verifierEcheances`, run by the server on an interval and by tests with their own
+ * "now") reminds two days before, and at the deadline without candidates ends the letting
+ * `sans_candidat`: the unit goes back to the bailleur for this letting (« pour un tour »), counted
+ * against the réservataire or not per the convention's `echecDecompte` (the engine's bilan).
+ * Running it twice changes nothing more: expired vacancies are final, notifications have unique keys.
+ */
+import { and, eq, isNotNull, lte } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.ts';
+import { delaisProposition, locations, logements } from '../db/schema.ts';
+import type { Convention } from '../domain/types.ts';
+import { conventionsEnVigueur, type CleAnnee } from './annee.ts';
+import { constaterSansCandidatSysteme } from './locations.ts';
+import { dateFr, notifier } from './notifications.ts';
+
+const JOUR_PARIS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The day of an instant in Europe/Paris, YYYY-MM-DD. */
+export function jourParis(instant: Date): string {
+  return JOUR_PARIS.format(instant);
+}
+
+/** A calendar date plus n days (calendar arithmetic, no time zone involved). */
+export function ajouterJours(iso: string, n: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Days from `de` to `a` (negative when `a` is earlier). */
+export function joursEntre(de: string, a: string): number {
+  return Math.round((Date.parse(`${a}T00:00:00Z`) - Date.parse(`${de}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Reminder before the deadline, in days. */
+export const RAPPEL_JOURS = 2;
+
+export type ParametresConvention = Pick<Convention, 'delaiPropositionJours' | 'candidatsDemandes' | 'gestion' | 'echecDecompte'>;
+
+/** The parameters of the conventions in force for a bailleur's year, by réservataire. */
+export async function parametresConventions(tx: Tx, cle: CleAnnee): Promise<Map<string, ParametresConvention>> {
+  const m = new Map<string, ParametresConvention>();
+  for (const { convention, version } of await conventionsEnVigueur(tx, cle)) {
+    const p = version.parametres as Partial<ParametresConvention>;
+    m.set(convention.reservataireId, {
+      delaiPropositionJours: p.delaiPropositionJours ?? 30,
+      candidatsDemandes: p.candidatsDemandes ?? 3,
+      gestion: p.gestion ?? 'directe',
+      echecDecompte: p.echecDecompte ?? false,
+    });
+  }
+  return m;
+}
+
+export interface BilanVerification {
+  aujourdhui: string;
+  /** Vacancies ended `sans_candidat` by this run. */
+  expirees: string[];
+  /** Reminders stored by this run or earlier ones (J-2 and closer). */
+  rappels: number;
+}
+
+/** The scheduled check. Each expired vacancy is handled in its own transaction. */
+export async function verifierEcheances(db: Db, maintenant: Date): Promise<BilanVerification> {
+  const aujourdhui = jourParis(maintenant);
+  const rows = await db
+    .select({ d: delaisProposition, l: locations, commune: logements.commune, typologie: logements.typologie })
+    .from(delaisProposition)
+    .innerJoin(locations, eq(locations.id, delaisProposition.locationId))
+    .innerJoin(logements, eq(logements.id, locations.logementId))
+    .where(and(eq(locations.etat, 'orientee'), isNotNull(delaisProposition.echeance), lte(delaisProposition.echeance, ajouterJours(aujourdhui, RAPPEL_JOURS))));
+  const bilan: BilanVerification = { aujourdhui, expirees: [], rappels: 0 };
+  for (const r of rows) {
+    const echeance = r.d.echeance!;
+    const destinataires = [...new Set([...(r.l.reservataireId ? [r.l.reservataireId] : []), ...((r.l.pool as string[] | null) ?? [])])];
+    const unite = `le logement ${r.l.logementId} (${r.typologie}, commune ${r.commune})`;
+    if (echeance >= aujourdhui) {
+      const reste = joursEntre(aujourdhui, echeance);
+      await db.transaction(async (tx) => {
+        for (const organisationId of destinataires) {
+          await notifier(
+            tx,
+            {
+              organisationId,
+              type: 'echeance_proche',
+              locationId: r.l.id,
+              titre: `Délai de proposition : ${reste === 0 ? 'dernier jour' : `plus que ${reste} jour${reste > 1 ? 's' : ''}`}`,
+              message: `Le délai pour proposer des candidats sur ${unite} expire le ${dateFr(echeance)} au soir. Sans proposition, le logement revient au bailleur pour un tour.`,
+              cle: `echeance_proche|${r.l.id}|${echeance}|${organisationId}`,
+            },
+            maintenant,
+          );
+        }
+      });
+      bilan.rappels++;
+      continue;
+    }
+    // Deadline passed: the event is dated the day after the deadline, within the letting's year.
+    const cle: CleAnnee = { bailleurId: r.l.bailleurId, departement: r.l.departement, annee: r.l.annee };
+    const date = [ajouterJours(echeance, 1), r.d.orienteeLe, r.l.dateLiberation].sort().at(-1)!;
+    const dateEvenement = date > `${r.l.annee}-12-31` ? `${r.l.annee}-12-31` : date;
+    const fait = await db.transaction(async (tx) => {
+      const parametres = await parametresConventions(tx, cle);
+      // A pooled letting fails for its provisional holder (ADR 0006), which `reservataireId` names.
+      const decompte = r.l.reservataireId !== null && parametres.get(r.l.reservataireId)?.echecDecompte === true;
+      const consequence = decompte
+        ? 'le logement revient au bailleur pour un tour ; selon la convention, cet échec est décompté du droit du réservataire'
+        : 'le logement revient au bailleur pour un tour ; selon la convention, cet échec n’est pas décompté : le réservataire reste créancier d’un logement';
+      const apres = await constaterSansCandidatSysteme(tx, r.l.id, dateEvenement, `délai de proposition expiré le ${dateFr(echeance)} sans candidat : ${consequence}`);
+      if (!apres) return false;
+      for (const organisationId of [...destinataires, r.l.bailleurId]) {
+        await notifier(
+          tx,
+          {
+            organisationId,
+            type: 'echeance_depassee',
+            locationId: r.l.id,
+            titre: 'Délai de proposition dépassé : logement rendu au bailleur pour un tour',
+            message: `Aucun candidat n’a été proposé pour ${unite} avant le ${dateFr(echeance)} : ${consequence}.`,
+            cle: `echeance_depassee|${r.l.id}|${organisationId}`,
+          },
+          maintenant,
+        );
+      }
+      return true;
+    });
+    if (fait) bilan.expirees.push(r.l.id);
+  }
+  return bilan;
+}

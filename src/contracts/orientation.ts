@@ -1,0 +1,152 @@
+/**
+ * Contracts of the orientation decision (the engine's recommendation, confirmed or overridden),
+ * the réservataire's inbox with its proposal deadlines, candidates by SNE number, and the
+ * notifications. Shared by the server and the web front end.
+ */
+import { z } from 'zod';
+
+/** A ledger line named for people: a réservataire organisation, or the bailleur's own share. */
+export const ligneNommeeSchema = z.object({ ligne: z.string(), nom: z.string() });
+
+export const ecartLigneSchema = z.object({
+  dimension: z.enum(['typologie', 'financement', 'qpv', 'commune']),
+  /** The unit's value in this dimension (T3, PLUS, qpv / hors_qpv, a commune code). */
+  valeur: z.string(),
+  /** Share of this value among the units the line holds, and in its périmètre's flow; ecart = part − partFlux. */
+  part: z.number(),
+  partFlux: z.number(),
+  ecart: z.number(),
+});
+
+export const candidatRecommandationSchema = ligneNommeeSchema.extend({
+  droitExact: z.number(),
+  oriente: z.number(),
+  /** droit − orientés: > 0 = owed units. */
+  retard: z.number(),
+  echeance: z.number().nullable(),
+  besoinQualitatif: z.number(),
+  recommande: z.boolean(),
+  raison: z.string(),
+  ecarts: z.array(ecartLigneSchema),
+  /** One French sentence: who is owed, by how much, why (not) this line. */
+  phrase: z.string(),
+});
+
+export const decisionOrientationSchema = z.object({
+  decision: z.enum(['confirmee', 'forcee', 'pool']),
+  orienteeLe: z.string(),
+  echeance: z.string().nullable(),
+});
+
+export const recommandationSchema = z.object({
+  locationId: z.string(),
+  version: z.number(),
+  etat: z.string(),
+  logement: z.object({ id: z.string(), commune: z.string(), typologie: z.string(), financement: z.string(), qpv: z.string().nullable() }),
+  /** The engine's line for this unit, given the year's ledger. */
+  recommande: ligneNommeeSchema.nullable(),
+  /** The line the unit counts for now (the recommendation until the bailleur decides otherwise). */
+  actuelle: ligneNommeeSchema.nullable(),
+  pool: z.array(ligneNommeeSchema).nullable(),
+  forcee: z.boolean(),
+  motif: z.string().nullable(),
+  /** The bailleur's decision, null while it is still to be taken. */
+  decision: decisionOrientationSchema.nullable(),
+  /** The engine's explanation in French. */
+  explication: z.string(),
+  candidats: z.array(candidatRecommandationSchema),
+});
+export type RecommandationApi = z.infer<typeof recommandationSchema>;
+
+const motifEcrit = z.string().trim().min(3, 'motif écrit obligatoire (au moins 3 caractères)').max(2000);
+
+/** POST /api/locations/:id/orientation: confirm the recommendation, or override it (another line or a pool) with a reason. */
+export const decisionOrientationCorpsSchema = z.discriminatedUnion('decision', [
+  z.strictObject({ decision: z.literal('confirmer'), version: z.number().int().min(0) }),
+  z.strictObject({
+    decision: z.literal('forcer'),
+    version: z.number().int().min(0),
+    reservataire: z.string().min(1),
+    /** Required unless the line is the recommended one. */
+    motif: motifEcrit.optional(),
+  }),
+  z.strictObject({ decision: z.literal('pool'), version: z.number().int().min(0), reservataires: z.array(z.string().min(1)).min(2, 'au moins deux réservataires'), motif: motifEcrit }),
+]);
+export type DecisionOrientationCorps = z.infer<typeof decisionOrientationCorpsSchema>;
+
+/**
+ * The SNE number (numéro unique d'enregistrement): its official layout is not documented in this
+ * repository, so 10 to 20 letters or digits are accepted (ADR 0014).
+ */
+export const FORMAT_NUMERO_SNE = /^[0-9A-Za-z]{10,20}$/;
+export const MESSAGE_NUMERO_SNE = 'numéro unique SNE invalide : 10 à 20 lettres ou chiffres, sans espace ni tiret (par exemple 045261100012345)';
+
+/** A candidate: only what the CAL needs — no name, no other personal data. */
+export const candidatBoiteSchema = z.strictObject({
+  numeroSne: z.string().regex(FORMAT_NUMERO_SNE, MESSAGE_NUMERO_SNE),
+  tailleMenage: z.number().int().min(1, 'taille du ménage : au moins 1 personne').max(20),
+  quartile1: z.boolean(),
+  dalo: z.boolean(),
+  pdalhpd: z.boolean(),
+  /** Another priority category of CCH L.441-1. */
+  autreL4411: z.boolean(),
+});
+export type CandidatBoite = z.infer<typeof candidatBoiteSchema>;
+
+export const propositionCorpsSchema = z.strictObject({
+  version: z.number().int().min(0),
+  candidats: z.array(candidatBoiteSchema).min(1, 'au moins un candidat').max(10, 'au plus 10 candidats'),
+});
+
+export const candidatureBoiteSchema = z.object({
+  numeroSne: z.string(),
+  rang: z.number(),
+  tailleMenage: z.number().nullable(),
+  quartile1: z.boolean(),
+  prioritaire: z.boolean(),
+  dalo: z.boolean(),
+});
+
+export const elementBoiteSchema = z.object({
+  locationId: z.string(),
+  version: z.number(),
+  etat: z.string(),
+  bailleur: z.object({ id: z.string(), nom: z.string() }),
+  logement: z.object({
+    id: z.string(),
+    commune: z.string(),
+    typologie: z.string(),
+    financement: z.string(),
+    qpv: z.string().nullable(),
+    construction: z.number(),
+  }),
+  dateLiberation: z.string(),
+  reservataire: z.object({ id: z.string(), nom: z.string() }),
+  pool: z.array(z.string()).nullable(),
+  gestion: z.enum(['directe', 'deleguee']),
+  orienteeLe: z.string(),
+  echeance: z.string().nullable(),
+  /** Days left until the deadline (Europe/Paris), 0 on its last day, negative once passed. */
+  joursRestants: z.number().nullable(),
+  candidatsDemandes: z.number(),
+  /** Whether the signed-in actor may propose candidates (the réservataire in directe, the bailleur in déléguée). */
+  peutProposer: z.boolean(),
+  candidats: z.array(candidatureBoiteSchema),
+});
+export type ElementBoiteApi = z.infer<typeof elementBoiteSchema>;
+
+export const boiteSchema = z.object({ aujourdhui: z.string(), elements: z.array(elementBoiteSchema) });
+export type BoiteApi = z.infer<typeof boiteSchema>;
+
+export const notificationSchema = z.object({
+  id: z.string(),
+  type: z.string(),
+  locationId: z.string().nullable(),
+  titre: z.string(),
+  message: z.string(),
+  creeLe: z.string(),
+  lue: z.boolean(),
+});
+export type NotificationApi = z.infer<typeof notificationSchema>;
+export const notificationsSchema = z.object({ nonLues: z.number(), notifications: z.array(notificationSchema) });
+export type NotificationsApi = z.infer<typeof notificationsSchema>;

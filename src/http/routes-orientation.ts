@@ -1,0 +1,115 @@
+/**
+ * Routes of the orientation decision, the réservataire's inbox and the notifications (issue 6).
+ * Each validates with the contracts and calls one use case in one transaction; the e-mails of the
+ * notifications it stored go after the commit (SMTP from configuration, off when unset).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { SessionOuverte } from '../app/auth.ts';
+import { lireBoite, proposerCandidats } from '../app/boite.ts';
+import { jourParis } from '../app/echeances.ts';
+import { expedierNotifications, listerNotifications, marquerLue } from '../app/notifications.ts';
+import { deciderOrientation, recommandation } from '../app/orientation.ts';
+import type { Acteur } from '../app/roles.ts';
+import { erreurSchema, idParamSchema, locationSchema } from '../contracts/api.ts';
+import { boiteSchema, decisionOrientationCorpsSchema, notificationsSchema, propositionCorpsSchema, recommandationSchema } from '../contracts/orientation.ts';
+import type { OptionsServeur } from './server.ts';
+
+const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema };
+
+export async function enregistrerRoutesOrientation(api: FastifyInstance, options: OptionsServeur): Promise<void> {
+  const app = api.withTypeProvider<ZodTypeProvider>();
+  const { db } = options.base;
+  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
+  const aujourdhui = () => jourParis(options.horloge ? options.horloge() : new Date());
+  const expedier = async (log: { error: (o: unknown, m: string) => void }) => {
+    try {
+      await expedierNotifications(db, options.expediteur ?? null);
+    } catch (e) {
+      log.error(e, 'envoi des notifications par courriel');
+    }
+  };
+
+  app.get(
+    '/locations/:id/recommandation',
+    {
+      config: { acces: ['agent_bailleur', 'pilote_etat'] },
+      schema: {
+        tags: ['vacances'],
+        summary: 'Recommandation d’orientation du moteur et son explication : qui est dû, de combien, les écarts qualitatifs, pourquoi pas les autres',
+        params: idParamSchema,
+        response: { 200: recommandationSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => recommandation(tx, acteur(request), request.params.id)),
+  );
+
+  app.post(
+    '/locations/:id/orientation',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['vacances'],
+        summary: 'Décision du bailleur : confirmer la recommandation (sans motif), ou orienter autrement ou vers plusieurs réservataires (motif écrit obligatoire)',
+        params: idParamSchema,
+        body: decisionOrientationCorpsSchema,
+        response: { 200: locationSchema, ...erreurs },
+      },
+    },
+    async (request) => {
+      const r = await db.transaction((tx) => deciderOrientation(tx, acteur(request), request.params.id, request.body, aujourdhui()));
+      await expedier(request.log);
+      return r;
+    },
+  );
+
+  app.get(
+    '/boite',
+    {
+      config: { acces: ['agent_reservataire', 'pilote_etat', 'agent_bailleur'] },
+      schema: {
+        tags: ['boîte de réception'],
+        summary: 'Logements orientés au réservataire (ou, en gestion déléguée, au bailleur pour son compte) avec le compte à rebours du délai de proposition',
+        response: { 200: boiteSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => lireBoite(tx, acteur(request), aujourdhui())),
+  );
+
+  app.post(
+    '/boite/:id/candidats',
+    {
+      config: { acces: ['agent_reservataire', 'pilote_etat', 'agent_bailleur'] },
+      schema: {
+        tags: ['boîte de réception'],
+        summary: 'Proposer des candidats par numéro unique SNE, avec seulement ce dont la CAL a besoin',
+        params: idParamSchema,
+        body: propositionCorpsSchema,
+        response: { 200: locationSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => proposerCandidats(tx, acteur(request), request.params.id, request.body, aujourdhui())),
+  );
+
+  app.get(
+    '/notifications',
+    {
+      config: { acces: 'connecte' },
+      schema: { tags: ['notifications'], summary: 'Notifications de votre organisation (les 50 dernières) et le nombre de non lues', response: { 200: notificationsSchema, ...erreurs } },
+    },
+    async (request) => db.transaction((tx) => listerNotifications(tx, acteur(request))),
+  );
+
+  app.post(
+    '/notifications/:id/lue',
+    {
+      config: { acces: 'connecte' },
+      schema: { tags: ['notifications'], summary: 'Marquer une notification comme lue', params: idParamSchema, response: { 200: z.object({ ok: z.literal(true) }), ...erreurs } },
+    },
+    async (request) => {
+      await db.transaction((tx) => marquerLue(tx, acteur(request), request.params.id));
+      return { ok: true as const };
+    },
+  );
+}

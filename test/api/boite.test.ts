@@ -1,0 +1,202 @@
+/**
+ * The réservataire's inbox (issue 6 items 2–3): scoping (a réservataire never sees another's
+ * units), delegated management (the bailleur proposes for the réservataire), candidates by SNE
+ * number with only what the CAL needs, and the scheduled deadline check: J-2 reminder, then
+ * « pour un tour » with and without `echecDecompte`, audited as the system, idempotent.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resultatAnnee } from '../../src/app/annee.ts';
+import { ajouterJours, jourParis, verifierEcheances } from '../../src/app/echeances.ts';
+import { lignes } from '../../src/db/client.ts';
+import { BAILLEUR as LIGNE_BAILLEUR } from '../../src/domain/types.ts';
+import { ORG } from '../../src/seed/demo.ts';
+import { genresDeTest } from '../helpers/database.ts';
+import { serveurDeTest, type ServeurDeTest } from './harness.ts';
+
+const BAILLEUR = 'bailleur@demo.flux';
+const AL = 'reservataire@demo.flux';
+const DEPT = 'departement@demo.flux';
+const COMMUNE = 'commune@demo.flux';
+const MAINTENANT = new Date('2026-11-22T09:00:00Z');
+const CLE = { bailleurId: 'HLD', departement: '45', annee: 2026 };
+
+const candidat = (numeroSne: string, plus: Record<string, unknown> = {}) => ({
+  numeroSne,
+  tailleMenage: 3,
+  quartile1: true,
+  dalo: false,
+  pdalhpd: true,
+  autreL4411: false,
+  ...plus,
+});
+
+interface Element {
+  locationId: string;
+  version: number;
+  etat: string;
+  reservataire: { id: string };
+  gestion: string;
+  echeance: string | null;
+  joursRestants: number | null;
+  peutProposer: boolean;
+  logement: { typologie: string; commune: string };
+}
+
+describe('dates de Paris', () => {
+  it('le jour est celui de Paris, pas celui de UTC', () => {
+    expect(jourParis(new Date('2026-11-29T23:30:00Z'))).toBe('2026-11-30');
+    expect(jourParis(new Date('2026-07-14T21:59:00Z'))).toBe('2026-07-14');
+    expect(jourParis(new Date('2026-07-14T22:00:00Z'))).toBe('2026-07-15');
+    expect(ajouterJours('2026-12-22', 30)).toBe('2027-01-21');
+  });
+});
+
+describe.each(genresDeTest())('boîte de réception et délais de proposition (%s)', (genre) => {
+  let s: ServeurDeTest;
+  let libres = 0;
+  beforeAll(async () => {
+    s = await serveurDeTest(genre, { horloge: () => MAINTENANT, verificationEcheancesMs: 0 });
+  }, 120_000);
+  afterAll(() => s?.fermer());
+
+  /** A new vacancy of HLD oriented by the bailleur to `reservataire` (forced with a reason unless recommended). */
+  async function orienter(reservataire: string): Promise<string> {
+    const [l] = await lignes<{ id: string }>(
+      s.t.base.db,
+      sql`select id from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id) order by id limit 1 offset ${libres++}`,
+    );
+    const v = (await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: l!.id, date: '2026-11-21' })).json();
+    const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'forcer', version: v.version, reservataire, motif: 'Test de la boîte de réception' });
+    expect(r.statusCode, r.body).toBe(200);
+    return v.id as string;
+  }
+  async function boite(email: string): Promise<Element[]> {
+    const r = await s.appel(email, 'GET', '/api/boite');
+    expect(r.statusCode, r.body).toBe(200);
+    return r.json().elements;
+  }
+
+  let pourDept = '';
+  let pourAl = '';
+  it('chaque réservataire ne voit que ses logements, avec le compte à rebours (30 jours)', async () => {
+    pourDept = await orienter(ORG.departement);
+    pourAl = await orienter(ORG.actionLogement);
+    const dept = await boite(DEPT);
+    expect(dept.map((e) => e.locationId)).toEqual([pourDept]);
+    expect(dept[0]).toMatchObject({ reservataire: { id: ORG.departement }, gestion: 'directe', echeance: '2026-12-22', joursRestants: 30, peutProposer: true, etat: 'orientee' });
+    expect(dept[0]!.logement.typologie).toMatch(/^T\d$/);
+    const al = await boite(AL);
+    expect(al.map((e) => e.locationId)).toEqual([pourAl]);
+    // Delegated management: the réservataire sees the unit, the bailleur proposes for it.
+    expect(al[0]).toMatchObject({ gestion: 'deleguee', peutProposer: false });
+    expect(await boite(COMMUNE)).toEqual([]);
+    const bailleur = await boite(BAILLEUR);
+    expect(bailleur.map((e) => e.locationId)).toEqual([pourAl]);
+    expect(bailleur[0]).toMatchObject({ reservataire: { id: ORG.actionLogement }, peutProposer: true });
+    expect(await boite('bailleur2@demo.flux')).toEqual([]);
+  });
+
+  it('proposer : numéro SNE vérifié, aucun champ en plus, seulement le titulaire', async () => {
+    const el = (await boite(DEPT))[0]!;
+    const url = `/api/boite/${pourDept}/candidats`;
+    const faux = await s.appel(DEPT, 'POST', url, { version: el.version, candidats: [candidat('04-5261')] });
+    expect(faux.statusCode).toBe(400);
+    expect(faux.json().message).toMatch(/numéro unique SNE invalide : 10 à 20 lettres ou chiffres/);
+    const nom = await s.appel(DEPT, 'POST', url, { version: el.version, candidats: [candidat('045261100012345', { nom: 'Dupont', dateNaissance: '1980-01-01' })] });
+    expect(nom.statusCode).toBe(400);
+    expect(nom.json().problemes.map((p: { message: string }) => p.message)).toContain('champ inconnu');
+    const sansTaille = await s.appel(DEPT, 'POST', url, { version: el.version, candidats: [{ numeroSne: '045261100012345', quartile1: false, dalo: false, pdalhpd: false, autreL4411: false }] });
+    expect(sansTaille.statusCode).toBe(400);
+    expect((await s.appel(COMMUNE, 'POST', url, { version: el.version, candidats: [candidat('045261100012345')] })).statusCode).toBe(404);
+    expect((await s.appel(AL, 'POST', url, { version: el.version, candidats: [candidat('045261100012345')] })).statusCode).toBe(404);
+    const double = await s.appel(DEPT, 'POST', url, { version: el.version, candidats: [candidat('045261100012345'), candidat('045261100012345')] });
+    expect(double.statusCode).toBe(409);
+    const ok = await s.appel(DEPT, 'POST', url, {
+      version: el.version,
+      candidats: [candidat('045261100012345'), candidat('0452611000abcde', { pdalhpd: false, dalo: true, tailleMenage: 1 }), candidat('04526110009999', { pdalhpd: false, quartile1: false })],
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().etat).toBe('candidats');
+    const rows = await lignes<{ numero_sne: string; rang: number; taille_menage: number; prioritaire: boolean; dalo: boolean; quartile1: boolean }>(
+      s.t.base.db,
+      sql`select numero_sne, rang, taille_menage, prioritaire, dalo, quartile1 from candidatures where location_id = ${pourDept} order by rang`,
+    );
+    expect(rows).toEqual([
+      { numero_sne: '045261100012345', rang: 1, taille_menage: 3, prioritaire: true, dalo: false, quartile1: true },
+      { numero_sne: '0452611000ABCDE', rang: 2, taille_menage: 1, prioritaire: true, dalo: true, quartile1: true },
+      { numero_sne: '04526110009999', rang: 3, taille_menage: 3, prioritaire: false, dalo: false, quartile1: false },
+    ]);
+    const apres = (await boite(DEPT))[0]!;
+    expect(apres).toMatchObject({ etat: 'candidats', peutProposer: false, joursRestants: 30 });
+  });
+
+  it('gestion déléguée : le réservataire ne propose pas (403), le bailleur propose pour lui', async () => {
+    const el = (await boite(BAILLEUR))[0]!;
+    const url = `/api/boite/${pourAl}/candidats`;
+    const r = await s.appel(AL, 'POST', url, { version: el.version, candidats: [candidat('045261100054321')] });
+    expect(r.statusCode).toBe(403);
+    expect(r.json().message).toMatch(/gestion déléguée/);
+    const b = await s.appel(BAILLEUR, 'POST', url, { version: el.version, candidats: [candidat('045261100054321')] });
+    expect(b.statusCode, b.body).toBe(200);
+    expect((await boite(AL))[0]).toMatchObject({ etat: 'candidats' });
+  });
+
+  it('délai dépassé sans candidat → rendu au bailleur pour un tour, décompté ou non selon la convention ; deux passages ne changent rien de plus', async () => {
+    const dept = await orienter(ORG.departement); // echecDecompte: false
+    const al = await orienter(ORG.actionLogement); // echecDecompte: true
+    const bilan = async () => {
+      const { resultat } = await resultatAnnee(s.t.base.db, CLE);
+      return Object.fromEntries(resultat.bilan.map((l) => [l.reservataire, l]));
+    };
+    const avant = await bilan();
+    // J-2: a reminder, once.
+    const rappel = await verifierEcheances(s.t.base.db, new Date('2026-12-20T08:00:00Z'));
+    expect(rappel.expirees).toEqual([]);
+    const rappels = await lignes<{ organisation_id: string; titre: string }>(
+      s.t.base.db,
+      sql`select organisation_id, titre from notifications where type = 'echeance_proche' and location_id in (${dept}, ${al}) order by organisation_id`,
+    );
+    expect(rappels).toEqual([
+      { organisation_id: ORG.actionLogement, titre: 'Délai de proposition : plus que 2 jours' },
+      { organisation_id: ORG.departement, titre: 'Délai de proposition : plus que 2 jours' },
+    ]);
+    // The last day (22 December in Paris) is still within the delay.
+    expect((await verifierEcheances(s.t.base.db, new Date('2026-12-22T22:30:00Z'))).expirees).toEqual([]);
+    // 23 December, 00:30 in Paris (still the 22nd in UTC): the deadline has passed.
+    const v = await verifierEcheances(s.t.base.db, new Date('2026-12-22T23:30:00Z'));
+    expect(v.aujourdhui).toBe('2026-12-23');
+    expect(v.expirees.sort()).toEqual([dept, al].sort());
+    const etats = await lignes<{ id: string; etat: string }>(s.t.base.db, sql`select id, etat from locations where id in (${dept}, ${al})`);
+    expect(etats.map((e) => e.etat)).toEqual(['sans_candidat', 'sans_candidat']);
+    const apres = await bilan();
+    expect(apres[ORG.departement]!.echecs).toBe(avant[ORG.departement]!.echecs + 1);
+    expect(apres[ORG.departement]!.decomptes).toBe(avant[ORG.departement]!.decomptes);
+    expect(apres[ORG.actionLogement]!.echecs).toBe(avant[ORG.actionLogement]!.echecs + 1);
+    expect(apres[ORG.actionLogement]!.decomptes).toBe(avant[ORG.actionLogement]!.decomptes + 1);
+    expect(apres[LIGNE_BAILLEUR]!.pourUnTour).toBe(avant[LIGNE_BAILLEUR]!.pourUnTour + 1);
+    const audit = await lignes<{ utilisateur_id: string | null; organisation_id: string | null; motif: string }>(
+      s.t.base.db,
+      sql`select utilisateur_id, organisation_id, motif from evenements_audit where cible_id = ${dept} and action = 'vacance.constater_sans_candidat'`,
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ utilisateur_id: null, organisation_id: null });
+    expect(audit[0]!.motif).toMatch(/délai de proposition expiré le 22 décembre 2026 sans candidat.*n’est pas décompté/);
+    const notes = await lignes<{ organisation_id: string }>(s.t.base.db, sql`select organisation_id from notifications where type = 'echeance_depassee' and location_id = ${al} order by organisation_id`);
+    expect(notes.map((n) => n.organisation_id)).toEqual([ORG.actionLogement, 'HLD']);
+    expect(await boite(DEPT)).not.toContainEqual(expect.objectContaining({ locationId: dept }));
+    // Twice: nothing more.
+    const compte = async () =>
+      (await lignes<{ a: number; n: number; e: number }>(
+        s.t.base.db,
+        sql`select (select count(*)::int from evenements_audit) as a, (select count(*)::int from notifications) as n, (select count(*)::int from evenements_flux) as e`,
+      ))[0];
+    const c1 = await compte();
+    const encore = await verifierEcheances(s.t.base.db, new Date('2026-12-23T09:00:00Z'));
+    expect(encore.expirees).toEqual([]);
+    expect(await compte()).toEqual(c1);
+    // Too late to propose.
+    const el = await s.appel(BAILLEUR, 'GET', `/api/locations/${dept}`);
+    expect(el.json().etat).toBe('sans_candidat');
+  });
+});
