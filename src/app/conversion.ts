@@ -7,11 +7,12 @@
  *
  * Who: the bailleur and the State pilot see every réservataire; a réservataire its own lines.
  */
-import { inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { organisations } from '../db/schema.ts';
+import { conventions, conventionVersions, organisations } from '../db/schema.ts';
 import {
   convertirStock,
+  LIBELLES_METHODE,
   METHODES_CONVERSION,
   projeterConventions,
   type LogementsReserves,
@@ -21,11 +22,13 @@ import {
   type ProjetConventions,
   type ResultatConversion,
 } from '../domain/conversion.ts';
-import { DonneesInvalides } from '../domain/errors.ts';
+import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import type { UniteEtat } from '../domain/etat-des-lieux.ts';
 import { departsParLogement } from '../domain/flux-observe.ts';
 import { FINANCEMENTS, type Financement, type TypeReservataire } from '../domain/types.ts';
-import { resultatAnnee } from './annee.ts';
+import { conventionsEnVigueur, resultatAnnee } from './annee.ts';
+import { ajouterAvenant, creerConvention, type EntreeVersion } from './conventions.ts';
+import { Interdit } from './errors.ts';
 import { perimetreAutorise, photoDeDepart } from './etat-des-lieux.ts';
 import { calculerPrevision } from './prevision.ts';
 import type { Acteur } from './roles.ts';
@@ -124,7 +127,12 @@ export async function lireConversion(tx: Tx, acteur: Acteur, demande: DemandeCon
   );
   const [departementale, ...territoriales] = prevision.previsions;
   const fluxParReservataire: Record<string, number> = {};
-  for (const p of territoriales) for (const d of p.droits) if (d.applicable && d.reservataire !== 'BAILLEUR' && ids.includes(d.reservataire)) fluxParReservataire[d.reservataire] = p.fluxNet.valeur;
+  // A commune's or an EPCI's convention covers its territory only (CCH R.441-5-3): its taux is a share of that perimeter's flow.
+  for (const { convention: cv, version: v } of await conventionsEnVigueur(tx, { bailleurId: bailleur.id, departement, annee })) {
+    const perimetre = JSON.stringify((v.parametres as { perimetre: unknown }).perimetre);
+    const propre = territoriales.find((p) => JSON.stringify(p.perimetre) === perimetre);
+    if (propre && ids.includes(cv.reservataireId)) fluxParReservataire[cv.reservataireId] = propre.fluxNet.valeur;
+  }
   const mode: ModeDroitsUniques = demande.droitsUniques === 'etale' ? { mode: 'etale', annees: demande.annees ?? 3 } : { mode: 'ponctuel' };
   const resultat = convertirStock({
     annee,
@@ -151,4 +159,64 @@ export async function lireConversion(tx: Tx, acteur: Acteur, demande: DemandeCon
     resultat.droitsUniques = resultat.droitsUniques.filter((d) => d.reservataire === moi);
   }
   return { bailleur, departement, annee, etatDesLieux: { id: photo.version.id, version: photo.version.version, empreinte: photo.version.empreinte }, noms, resultat, projets };
+}
+
+export interface DemandeAvenants extends DemandeConversion {
+  methode: MethodeConversion;
+  motif?: string | undefined;
+}
+
+/**
+ * Turns the drafts of one method into convention versions in one transaction (issue 5 item 3):
+ * for each réservataire, an avenant of its convention in force (the taux of the draft, the form
+ * « en flux », the one-shot rights' first-year carry-over), effective on 1 January of the
+ * conversion's year — or a new convention when there is none. Each is checked by the conventions'
+ * legal validation: one refusal and nothing is written. Only the bailleur's agents.
+ */
+export async function creerAvenantsDeConversion(tx: Tx, acteur: Acteur, demande: DemandeAvenants, anneeCourante: number, aujourdhui: string): Promise<{ conventions: string[] }> {
+  if (acteur.role !== 'agent_bailleur') throw new Interdit('seul le bailleur transforme la conversion en avenants');
+  const c = await lireConversion(tx, acteur, demande, anneeCourante);
+  const projets = c.projets[demande.methode];
+  const effectifLe = `${c.annee}-01-01`;
+  const motif = demande.motif?.trim() || `Conversion du stock en flux (${LIBELLES_METHODE[demande.methode]}), état des lieux version ${c.etatDesLieux.version}`;
+  const quand = { annee: c.annee, aujourdhui };
+  const existantes = await tx
+    .select({ id: conventions.id, reservataire: conventions.reservataireId })
+    .from(conventions)
+    .where(and(eq(conventions.bailleurId, c.bailleur.id), eq(conventions.departement, c.departement)));
+  const faites: string[] = [];
+  const problemes: Probleme[] = [];
+  for (const p of projets.projets) {
+    const existante = existantes.find((e) => e.reservataire === p.reservataire);
+    try {
+      if (existante) {
+        const [derniere] = await tx.select().from(conventionVersions).where(eq(conventionVersions.conventionId, existante.id)).orderBy(desc(conventionVersions.version)).limit(1);
+        const parametres = (derniere?.parametres ?? {}) as Omit<EntreeVersion, 'taux' | 'effectifLe'>;
+        const tauxAgents = derniere?.tauxAgents === null || derniere?.tauxAgents === undefined ? undefined : Math.min(Number(derniere.tauxAgents), p.taux);
+        await ajouterAvenant(
+          tx,
+          acteur,
+          existante.id,
+          { ...parametres, taux: p.taux, ...(tauxAgents !== undefined ? { tauxAgents } : {}), forme: 'flux', report: p.reportInitial, effectifLe: derniere && derniere.effectifLe > effectifLe ? derniere.effectifLe : effectifLe, motif },
+          quand,
+        );
+        faites.push(existante.id);
+      } else {
+        const [org] = await tx.select({ commune: organisations.commune, epci: organisations.epci }).from(organisations).where(eq(organisations.id, p.reservataire));
+        const perimetre = p.type === 'commune' && org?.commune ? { communes: [org.commune] } : (p.type === 'epci' || p.type === 'ept') && org?.epci ? { epci: org.epci } : { departement: c.departement };
+        const d = await creerConvention(
+          tx,
+          acteur,
+          { reservataire: p.reservataire, departement: c.departement, taux: p.taux, perimetre, decompte: 'mise_a_disposition', echecDecompte: true, delaiPropositionJours: 30, candidatsDemandes: 3, gestion: 'directe', report: p.reportInitial, forme: 'flux', effectifLe, motif },
+          quand,
+        );
+        faites.push(d.id);
+      }
+    } catch (err) {
+      if (!(err instanceof DonneesInvalides)) throw err;
+      problemes.push(...err.problemes.map((x) => ({ chemin: `${p.reservataire}.${x.chemin}`, message: `${c.noms[p.reservataire] ?? p.reservataire} : ${x.message}` })));
+    }
+  }
+  if (problemes.length) throw new DonneesInvalides(problemes);
+  return { conventions: faites };
 }

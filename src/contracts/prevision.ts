@@ -128,3 +128,16 @@ export const conversionQuerySchema = z.strictObject({
 });
 
 export const methodeSchema = z.enum(METHODES_CONVERSION);
+
+/** POST /api/flux/conversion/avenants: the conversion's hypotheses (as in the query), the method kept, and the avenants' reason. */
+export const avenantsConversionSchema = z.strictObject({
+  bailleur: z.string().min(1).max(200).optional(),
+  departement: departement.optional(),
+  annee: z.number().int().min(2018).max(2100).optional(),
+  fenetre: z.number().int().min(1).max(3).optional(),
+  droitsUniques: z.enum(['ponctuel', 'etale']).optional(),
+  annees: z.number().int().min(2).max(10).optional(),
+  effectifMinimal: z.number().int().min(1).max(1000).optional(),
+  methode: z.enum(METHODES_CONVERSION),
+  motif: z.string().max(500).optional(),
+});

@@ -5,12 +5,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { lireConversion } from '../app/conversion.ts';
+import { creerAvenantsDeConversion, lireConversion } from '../app/conversion.ts';
 import { enregistrerPrevision, lirePrevision } from '../app/prevision.ts';
 import type { Acteur } from '../app/roles.ts';
 import type { SessionOuverte } from '../app/auth.ts';
 import { erreurSchema } from '../contracts/api.ts';
-import { conversionQuerySchema, enregistrementPrevisionSchema, previsionQuerySchema, reponsePrevisionSchema } from '../contracts/prevision.ts';
+import { avenantsConversionSchema, conversionQuerySchema, enregistrementPrevisionSchema, previsionQuerySchema, reponsePrevisionSchema } from '../contracts/prevision.ts';
 import { classeurPrevisionnel, nomFichierPrevisionnel, pdfPrevisionnel, TYPE_PDF, TYPE_XLSX } from '../reports/previsionnel.ts';
 import { aujourdhuiParis } from './routes-patrimoine.ts';
 import { anneeCourante } from './routes.ts';
@@ -89,5 +89,19 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
       },
     },
     async (request) => db.transaction((tx) => lireConversion(tx, acteur(request), request.query, anneeCourante())),
+  );
+
+  app.post(
+    '/flux/conversion/avenants',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['flux'],
+        summary: 'Transformer les projets d’une méthode de conversion en avenants (ou nouvelles conventions), effectifs au 1er janvier, en une fois : tout ou rien',
+        body: avenantsConversionSchema,
+        response: { 201: z.object({ conventions: z.array(z.string()) }), ...erreurs },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await db.transaction((tx) => creerAvenantsDeConversion(tx, acteur(request), request.body, anneeCourante(), aujourdhuiParis()))),
   );
 }

@@ -40,6 +40,7 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'GET /api/flux/prevision.xlsx': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'GET /api/flux/prevision.pdf': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'GET /api/flux/conversion': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+  'POST /api/flux/conversion/avenants': ['agent_bailleur'],
   'GET /api/locations': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'GET /api/locations/{id}': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'POST /api/locations': ['agent_bailleur'],

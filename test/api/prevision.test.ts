@@ -141,4 +141,37 @@ describe.each(genresDeTest())('prévision du flux et conversion (%s)', (genre) =
     expect(al.resultat.comparaison.map((x) => x.reservataire)).toEqual(['ACTION-LOGEMENT']);
     expect((await verifierAudit(s.t.base.db)).ok).toBe(true);
   });
+
+  it('les projets d’une méthode deviennent des avenants au 1er janvier, en une fois, contrôlés par les règles des conventions', async () => {
+    const db = s.t.base.db;
+    const versions = async () => Number((await db.execute(sql`select count(*)::int as n from convention_versions`)).rows[0]!['n' as never]);
+    expect((await s.appel(AL, 'POST', '/api/flux/conversion/avenants', { methode: 'segment', annee: ANNEE })).statusCode).toBe(403);
+    // With the Ville d’Orléans’ reserved units, its converted share breaks the collectivities’ 20 % on Orléans: refused, nothing written.
+    const avant = await versions();
+    const refus = await s.appel(BAILLEUR, 'POST', '/api/flux/conversion/avenants', { methode: 'segment', annee: ANNEE });
+    expect(refus.statusCode).toBe(422);
+    expect((refus.json() as { problemes: { chemin: string; message: string }[] }).problemes[0]).toMatchObject({ chemin: 'VILLE-ORLEANS.taux' });
+    expect(refus.body).toMatch(/CCH R\.441-5/);
+    expect(await versions()).toBe(avant);
+
+    // The parties agree to release the city's units: a new picture, locked and signed by all.
+    const orleans = await db.select({ rpls: logements.rpls }).from(logements).where(and(eq(logements.bailleurId, 'HLD'), eq(logements.reservataireStockId, 'VILLE-ORLEANS')));
+    const csv = `RPLS;RESERVATAIRE;TYPE\n${orleans.map((l) => `${l.rpls};;aucune`).join('\n')}\n`;
+    const imp = await s.app.inject({ method: 'POST', url: '/api/patrimoine/reservations', payload: csv, headers: { 'content-type': 'text/csv', 'x-csrf-token': s.comptes[BAILLEUR]!.csrf }, cookies: { flux_session: s.comptes[BAILLEUR]!.cookie } });
+    expect(imp.statusCode, imp.body).toBe(200);
+    const v = (await s.appel(BAILLEUR, 'POST', '/api/patrimoine/etats-des-lieux', {})).json() as { id: string; empreinte: string; parties: { organisationId: string }[] };
+    const comptes: Record<string, string> = { HLD: BAILLEUR, 'ACTION-LOGEMENT': AL, 'ETAT-45': ETAT, 'DEPARTEMENT-45': 'departement@demo.flux' };
+    for (const partie of v.parties) expect((await s.appel(comptes[partie.organisationId]!, 'POST', `/api/patrimoine/etats-des-lieux/${v.id}/signatures`, { empreinte: v.empreinte })).statusCode).toBe(201);
+
+    const c = (await s.appel(BAILLEUR, 'GET', `/api/flux/conversion?annee=${ANNEE}`)).json() as ReponseConversion;
+    const projetAl = c.projets.segment.projets.find((x) => x.reservataire === 'ACTION-LOGEMENT')!;
+    const ok = await s.appel(BAILLEUR, 'POST', '/api/flux/conversion/avenants', { methode: 'segment', annee: ANNEE });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect((ok.json() as { conventions: string[] }).conventions).toHaveLength(c.projets.segment.projets.length);
+    expect(await versions()).toBe(avant + c.projets.segment.projets.length);
+    // The forecast of the year now uses the converted rates.
+    const p = await lire(BAILLEUR);
+    expect(p.previsions[0]!.droits.find((d) => d.reservataire === 'ACTION-LOGEMENT')!.taux).toBe(projetAl.taux);
+    expect((await verifierAudit(db)).ok).toBe(true);
+  });
 });
