@@ -45,6 +45,7 @@ import {
 import { classeurQualite, nomFichierQualite, TYPE_XLSX } from '../reports/qualite-xlsx.ts';
 import { enregistrerRoutesConventions } from './routes-conventions.ts';
 import { enregistrerRoutesFlux } from './routes-flux.ts';
+import { enregistrerRoutesOrientation } from './routes-orientation.ts';
 import { enregistrerRoutesPatrimoine } from './routes-patrimoine.ts';
 import { COOKIE_SESSION, type OptionsServeur } from './server.ts';
 
@@ -268,6 +269,7 @@ export async function enregistrerRoutes(api: FastifyInstance & { withTypeProvide
   });
 
   await enregistrerRoutesPatrimoine(api, options);
+  await enregistrerRoutesOrientation(api, options);
   await (await import('./routes-cal.ts')).enregistrerRoutesCal(api, options);
   await enregistrerRoutesConventions(api, options);
   await enregistrerRoutesFlux(api, options);
