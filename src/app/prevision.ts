@@ -10,7 +10,7 @@
  */
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { communes, evenementsFlux, logements, organisations, previsionsFlux } from '../db/schema.ts';
+import { communes, epcis, evenementsFlux, logements, organisations, previsionsFlux } from '../db/schema.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import { LIBELLES_EXCLUSION, type FluxAnnuel } from '../domain/flow.ts';
 import { fluxDuPerimetre } from '../domain/flux-observe.ts';
@@ -41,7 +41,7 @@ async function anneesAvecEvenements(tx: Tx, bailleurId: string, departement: str
 function libellePerimetre(p: Perimetre, noms: ReadonlyMap<string, string>): string {
   if ('departement' in p) return `Département ${p.departement}`;
   if ('communes' in p) return p.communes.map((c) => noms.get(c) ?? c).join(', ');
-  return `EPCI ${noms.get(p.epci) ?? p.epci}`;
+  return noms.get(p.epci) ?? `EPCI ${p.epci}`;
 }
 
 const versObserve = (annee: number, f: FluxAnnuel): FluxObserve => ({ annee, disponibles: f.disponibles, premieresMisesEnLocation: f.premieresMisesEnLocation, exclus: { ...f.exclus } });
@@ -121,6 +121,7 @@ export async function calculerPrevision(tx: Tx, perimetreAcces: PerimetreAcces, 
   const nomsCommunes = new Map(
     (await tx.select({ code: communes.code, nom: communes.nom }).from(communes).where(eq(communes.departement, departement))).map((c) => [c.code, c.nom]),
   );
+  for (const e of await tx.selectDistinct({ siren: epcis.siren, nom: epcis.nom }).from(epcis).innerJoin(communes, eq(communes.epci, epcis.siren)).where(eq(communes.departement, departement))) nomsCommunes.set(e.siren, e.nom);
 
   const fenetreAnnees = Array.from({ length: fenetre }, (_, i) => annee - fenetre + i);
   const observes = (perimetre: Perimetre): FluxObserve[] | null => {

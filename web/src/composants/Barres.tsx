@@ -73,7 +73,8 @@ export function BarresEmpilees({ titre, series, modalites }: { titre: string; se
 }
 
 /** Horizontal bars of counts (one per item), each labelled with its count and share of `total`. */
-export function BarresSimples({ titre, items, total }: { titre: string; items: { id: string; libelle: string; valeur: number }[]; total: number }) {
+/** `total` null: the bars show their count only (no share). */
+export function BarresSimples({ titre, items, total }: { titre: string; items: { id: string; libelle: string; valeur: number }[]; total: number | null }) {
   const largeur = 520;
   const marge = 250;
   const pas = 34;
@@ -91,7 +92,7 @@ export function BarresSimples({ titre, items, total }: { titre: string; items: {
               </text>
               <rect x={marge} y={y} width={Math.max(w, it.valeur > 0 ? 1 : 0)} height={20} fill={COULEURS[0]} />
               <text x={marge + w + 6} y={y + 10} dominantBaseline="middle" className="flux-graphique__etiquette">
-                {`${nombre(it.valeur)} (${total ? taux(it.valeur / total) : '—'})`}
+                {total === null ? nombre(it.valeur) : `${nombre(it.valeur)} (${total ? taux(it.valeur / total) : '—'})`}
               </text>
             </g>
           );

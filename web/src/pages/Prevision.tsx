@@ -102,7 +102,6 @@ export function Prevision() {
 function Contenu({ p }: { p: PrevisionApi }) {
   const dep = p.previsions[0]!;
   const historique = [...p.historique.map((h) => ({ id: String(h.annee), libelle: `${h.annee}${h.incomplete ? ' (en cours)' : ''}${h.source === 'saisi' ? ' (saisi)' : ''}`, valeur: h.fluxAnnuel })), { id: 'prevu', libelle: `${p.annee} (prévu)`, valeur: dep.fluxNet.arrondi }];
-  const max = Math.max(...historique.map((h) => h.valeur), 1);
   return (
     <>
       <ChiffresCles titre={`${p.bailleur.nom} — département ${p.departement}, prévision ${p.annee}`}>
@@ -115,7 +114,7 @@ function Contenu({ p }: { p: PrevisionApi }) {
         <h2 id="prevision-historique" className="fr-h3">
           Flux observés et flux prévu
         </h2>
-        <BarresSimples titre={`Flux annuel par année : ${historique.map((h) => `${h.libelle} ${nombre(h.valeur)}`).join(', ')}`} items={historique} total={max} />
+        <BarresSimples titre={`Flux annuel par année : ${historique.map((h) => `${h.libelle} ${nombre(h.valeur)}`).join(', ')}`} items={historique} total={null} />
         <Tableau
           id="tableau-historique"
           legende="Flux des années passées (événements enregistrés dans Flux, ou saisis)"
