@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifierAudit } from '../../src/app/audit.ts';
 import type { ReponsePrevision } from '../../src/contracts/prevision.ts';
-import { logements } from '../../src/db/schema.ts';
+import { conventionVersions, logements } from '../../src/db/schema.ts';
 import type { ReponseConversion } from '../../src/app/conversion.ts';
 import { genresDeTest } from '../helpers/database.ts';
 import { serveurDeTest, type ServeurDeTest } from './harness.ts';
@@ -144,7 +144,7 @@ describe.each(genresDeTest())('prévision du flux et conversion (%s)', (genre) =
 
   it('les projets d’une méthode deviennent des avenants au 1er janvier, en une fois, contrôlés par les règles des conventions', async () => {
     const db = s.t.base.db;
-    const versions = async () => Number((await db.execute(sql`select count(*)::int as n from convention_versions`)).rows[0]!['n' as never]);
+    const versions = async () => Number((await db.select({ n: sql<number>`count(*)::int` }).from(conventionVersions))[0]!.n);
     expect((await s.appel(AL, 'POST', '/api/flux/conversion/avenants', { methode: 'segment', annee: ANNEE })).statusCode).toBe(403);
     // With the Ville d’Orléans’ reserved units, its converted share breaks the collectivities’ 20 % on Orléans: refused, nothing written.
     const avant = await versions();
