@@ -306,3 +306,25 @@ export const lireConvention = (id: string, annee: number | undefined, signal?: A
   requete<_Convention>('GET', avecParametres(`/api/conventions/${encodeURIComponent(id)}`, { annee }), { signal });
 /** A new version of the convention; refused (422) with a French message per field, or 409 when another version was written since `versionLue`. */
 export const ajouterAvenant = (id: string, corps: _Avenant) => requete<_Convention>('POST', `/api/conventions/${encodeURIComponent(id)}/versions`, { corps });
+
+// ───────────── CAL sessions and allocation objectives (issue 6 items 4 and 6) ─────────────
+
+export type { AExaminerApi, ExamenCalApi, ObjectifsApi, OffreCalApi, SessionCalApi, SessionCalDetailApi } from '../../src/contracts/cal.ts';
+import type { AExaminerApi as _AExaminer, ObjectifsApi as _Objectifs, SessionCalApi as _SessionCal, SessionCalDetailApi as _SessionCalDetail } from '../../src/contracts/cal.ts';
+import type { DecisionCal as _DecisionCal } from '../../src/domain/types.ts';
+
+export const lireSessionsCal = (signal?: AbortSignal) => requete<_SessionCal[]>('GET', '/api/cal/sessions', { signal });
+export const creerSessionCal = (corps: { date: string; departement: string; lieu?: string | undefined }) => requete<_SessionCal>('POST', '/api/cal/sessions', { corps });
+export const lireSessionCal = (id: string, signal?: AbortSignal) => requete<_SessionCalDetail>('GET', `/api/cal/sessions/${encodeURIComponent(id)}`, { signal });
+export const lireAExaminer = (signal?: AbortSignal) => requete<_AExaminer[]>('GET', '/api/cal/a-examiner', { signal });
+export const inscrireExamen = (session: string, corps: { locationId: string; motifMoinsDeTrois?: string | undefined }) =>
+  requete<_SessionCalDetail>('POST', `/api/cal/sessions/${encodeURIComponent(session)}/examens`, { corps });
+export const deciderExamen = (session: string, corps: { locationId: string; version: number; decision: _DecisionCal; motif?: string | undefined; classement: string[] }) =>
+  requete<_SessionCalDetail>('POST', `/api/cal/sessions/${encodeURIComponent(session)}/decisions`, { corps });
+export const adresseProcesVerbal = (session: string) => `/api/cal/sessions/${encodeURIComponent(session)}/proces-verbal.pdf`;
+export const repondreOffre = (offre: string, corps: { reponse: 'acceptee' | 'refusee'; date: string }) =>
+  requete<_SessionCalDetail>('POST', `/api/cal/offres/${encodeURIComponent(offre)}/reponse`, { corps });
+export const signerBailOffre = (offre: string, corps: { date: string; version: number; relogementAnru?: boolean }) =>
+  requete<_SessionCalDetail>('POST', `/api/cal/offres/${encodeURIComponent(offre)}/bail`, { corps });
+export const expirerOffres = () => requete<{ expirees: number; offres: string[] }>('POST', '/api/cal/offres/expirer', { corps: {} });
+export const lireObjectifs = (annee: number | undefined, signal?: AbortSignal) => requete<_Objectifs>('GET', avecParametres('/api/objectifs', { annee }), { signal });

@@ -13,6 +13,8 @@ import { ImportRpls } from './pages/ImportRpls.tsx';
 import { Introuvable } from './pages/Introuvable.tsx';
 import { Locations } from './pages/Locations.tsx';
 import { Logements } from './pages/Logements.tsx';
+import { Cal, CalSeance } from './pages/Cal.tsx';
+import { Objectifs } from './pages/Objectifs.tsx';
 import { Conversion } from './pages/Conversion.tsx';
 import { EtatDesLieux } from './pages/EtatDesLieux.tsx';
 import { Prevision } from './pages/Prevision.tsx';
@@ -31,6 +33,9 @@ export const routeur = createBrowserRouter([
           { index: true, element: <Accueil /> },
           { path: 'logements', element: <Reserve rubrique="logements"><Logements /></Reserve> },
           { path: 'locations', element: <Reserve rubrique="locations"><Locations /></Reserve> },
+          { path: 'cal', element: <Reserve rubrique="cal"><Cal /></Reserve> },
+          { path: 'cal/:id', element: <Reserve rubrique="cal"><CalSeance /></Reserve> },
+          { path: 'objectifs', element: <Reserve rubrique="objectifs"><Objectifs /></Reserve> },
           { path: 'conventions', element: <Reserve rubrique="conventions"><Conventions /></Reserve> },
           { path: 'conventions/:id', element: <Reserve rubrique="conventions"><ConventionsFiche /></Reserve> },
           { path: 'qualite', element: <Reserve rubrique="qualite"><Qualite /></Reserve> },
