@@ -10,7 +10,9 @@ import nodemailer from 'nodemailer';
 import type { Db, Tx } from '../db/client.ts';
 import { adhesions, locations, logements, notifications, organisations, utilisateurs } from '../db/schema.ts';
 import type { NotificationsApi } from '../contracts/orientation.ts';
+import { LIBELLES_SUITE } from '../domain/cal.ts';
 import type { DecisionCal } from '../domain/types.ts';
+import type { ResultatCal } from './cal.ts';
 import { journaliser } from './audit.ts';
 import { Introuvable } from './errors.ts';
 import type { Acteur } from './roles.ts';
@@ -82,28 +84,40 @@ const LIBELLES_DECISION: Record<DecisionCal, string> = {
 };
 
 /**
- * The CAL's decision on a vacancy, notified to the réservataire(s) it is oriented to (for the CAL
- * work to call in its transaction). Nothing for the bailleur's own line.
+ * A CAL result (decision, offer refused or unanswered and what follows, lease signed), notified to
+ * the réservataire(s) the vacancy is oriented to, in the CAL action's transaction. The CAL module
+ * (src/app/cal.ts) calls it through its `brancherNotificationsCal` hook, plugged in by the server.
+ * Nothing for the bailleur's own line.
  */
-export async function notifierResultatCal(tx: Tx, d: { locationId: string; decision: DecisionCal; date: string; motif?: string | null }): Promise<void> {
+export async function notifierResultatCal(tx: Tx, resultat: ResultatCal, maintenant: Date = new Date()): Promise<void> {
   const [r] = await tx
     .select({ l: locations, commune: logements.commune, typologie: logements.typologie })
     .from(locations)
     .innerJoin(logements, eq(logements.id, locations.logementId))
-    .where(eq(locations.id, d.locationId));
-  if (!r) throw new Introuvable(`vacance ${d.locationId} introuvable`);
+    .where(eq(locations.id, resultat.locationId));
+  if (!r) throw new Introuvable(`vacance ${resultat.locationId} introuvable`);
+  const unite = `le logement ${r.l.logementId} (${r.typologie}, commune ${r.commune})`;
+  const suite = resultat.suite ? ` Suite : ${LIBELLES_SUITE[resultat.suite]}.` : '';
+  const { titre, message } =
+    resultat.type === 'decision' && resultat.decision
+      ? { titre: `Décision de la CAL : ${LIBELLES_DECISION[resultat.decision]}`, message: `La commission d’attribution a rendu une décision d’${LIBELLES_DECISION[resultat.decision]} pour ${unite}.${suite}` }
+      : resultat.type === 'bail'
+        ? { titre: 'Bail signé', message: `Le bail de ${unite} est signé.` }
+        : { titre: 'Offre refusée ou sans réponse', message: `Le candidat retenu par la CAL pour ${unite} a refusé l’offre ou n’a pas répondu dans les 10 jours.${suite}` };
   const destinataires = new Set<string>([...(r.l.reservataireId ? [r.l.reservataireId] : []), ...((r.l.pool as string[] | null) ?? [])]);
   for (const organisationId of destinataires) {
-    await notifier(tx, {
-      organisationId,
-      type: 'resultat_cal',
-      locationId: d.locationId,
-      titre: `Décision de la CAL : ${LIBELLES_DECISION[d.decision]}`,
-      message:
-        `La commission d’attribution a rendu le ${dateFr(d.date)} une décision d’${LIBELLES_DECISION[d.decision]} pour le logement ${r.l.logementId} ` +
-        `(${r.typologie}, commune ${r.commune}).${d.motif ? ` Motif : ${d.motif}.` : ''}`,
-      cle: `resultat_cal|${d.locationId}|${d.date}|${d.decision}|${organisationId}`,
-    });
+    await notifier(
+      tx,
+      {
+        organisationId,
+        type: 'resultat_cal',
+        locationId: resultat.locationId,
+        titre,
+        message,
+        cle: `resultat_cal|${resultat.locationId}|${r.l.version}|${resultat.type}|${resultat.decision ?? ''}|${resultat.suite ?? ''}|${organisationId}`,
+      },
+      maintenant,
+    );
   }
 }
 

@@ -15,10 +15,11 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { csrfValide, lireSession, type SessionOuverte } from '../app/auth.ts';
+import { brancherNotificationsCal } from '../app/cal.ts';
 import { verifierEcheances } from '../app/echeances.ts';
 import { Interdit, NonAuthentifie } from '../app/errors.ts';
 import { oublierVersion } from '../app/memo.ts';
-import { configSmtpDepuisEnv, creerExpediteur, expedierNotifications, type ConfigSmtp, type Expediteur } from '../app/notifications.ts';
+import { configSmtpDepuisEnv, creerExpediteur, expedierNotifications, notifierResultatCal, type ConfigSmtp, type Expediteur } from '../app/notifications.ts';
 import type { Role } from '../app/roles.ts';
 import type { Base } from '../db/client.ts';
 import { gestionnaireErreurs } from './errors.ts';
@@ -142,6 +143,7 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
   });
 
   // E-mail of the notifications and the scheduled deadline check, stopped when the server closes.
+  brancherNotificationsCal((tx, resultat) => notifierResultatCal(tx, resultat));
   const smtp = options.smtp === undefined ? configSmtpDepuisEnv() : options.smtp;
   const expediteur = options.expediteur ?? (smtp ? creerExpediteur(smtp) : null);
   const intervalle = options.verificationEcheancesMs ?? VERIFICATION_ECHEANCES_MS;
