@@ -10,7 +10,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { AccueilApi } from '../../src/contracts/api.ts';
 import { logements } from '../../src/db/schema.ts';
 import { BAILLEURS_DEMO } from '../../src/seed/demo.ts';
+import { RUBRIQUES, type Role } from '../../web/src/roles.ts';
 import { auditer, capturer, colonne, decrireNavigateur, DELAI_DEMARRAGE, demarrer, enFrancais, seConnecter, surveiller, violationsGraves, type Environnement } from './harness.ts';
+
+/** The menu a role gets: the rubriques its role may open, in the table's order (web/src/roles.ts). */
+const menuDe = (role: Role): string[] => Object.values(RUBRIQUES).filter((r) => r.roles.includes(role)).map((r) => r.titre);
 
 const RESERVATAIRES = ['Préfecture du Loiret — DDETS', 'Action Logement Services', 'Orléans Métropole', 'Ville d’Orléans', 'Département du Loiret', 'Part propre du bailleur'];
 
@@ -24,13 +28,13 @@ interface Cas {
 }
 
 const CAS: Cas[] = [
-  { email: 'bailleur@demo.flux', capture: 'accueil-bailleur', titre: 'Habitat Loiret Démo', badge: 'Agent de bailleur', navigation: ['Accueil', 'Logements', 'Locations', 'Qualité des données', 'Import RPLS'], tuiles: ['Logements du parc', 'Logements en QPV', /^Logements disponibles en \d{4}$/, /^Flux annuel \d{4}$/] },
-  { email: 'bailleur2@demo.flux', capture: 'accueil-bailleur2', titre: 'Val de Loire Logis Démo', badge: 'Agent de bailleur', navigation: ['Accueil', 'Logements', 'Locations', 'Qualité des données', 'Import RPLS'], tuiles: ['Logements du parc', 'Logements en QPV', /^Logements disponibles en/, /^Flux annuel/] },
-  { email: 'reservataire@demo.flux', capture: 'accueil-action-logement', titre: 'Action Logement Services', badge: 'Agent de réservataire', navigation: ['Accueil', 'Locations'], tuiles: [/^Droit \d{4}$/, 'Logements orientés'] },
-  { email: 'commune@demo.flux', capture: 'accueil-commune', titre: 'Ville d’Orléans', badge: 'Agent de réservataire', navigation: ['Accueil', 'Locations'], tuiles: [/^Droit/, 'Logements orientés'] },
-  { email: 'etat@demo.flux', capture: 'accueil-etat', titre: 'Préfecture du Loiret — DDETS', badge: 'Pilote de l’État (DDETS)', navigation: ['Accueil', 'Logements', 'Locations', 'Qualité des données'], tuiles: ['Logements du parc', 'Logements en QPV', /^Logements disponibles en/, /^Flux annuel/] },
-  { email: 'epci@demo.flux', capture: 'accueil-epci', titre: 'Orléans Métropole', badge: 'Lecteur EPCI', navigation: ['Accueil', 'Logements'], tuiles: ['Logements du parc', 'Logements en QPV', /^Droit/, 'Logements orientés'] },
-  { email: 'admin@demo.flux', capture: 'accueil-admin', titre: 'Administration de Flux (démo)', badge: 'Administrateur', navigation: ['Accueil', 'Administration'], tuiles: ['Organisations', 'Comptes utilisateurs'] },
+  { email: 'bailleur@demo.flux', capture: 'accueil-bailleur', titre: 'Habitat Loiret Démo', badge: 'Agent de bailleur', navigation: menuDe('agent_bailleur'), tuiles: ['Logements du parc', 'Logements en QPV', /^Logements disponibles en \d{4}$/, /^Flux annuel \d{4}$/] },
+  { email: 'bailleur2@demo.flux', capture: 'accueil-bailleur2', titre: 'Val de Loire Logis Démo', badge: 'Agent de bailleur', navigation: menuDe('agent_bailleur'), tuiles: ['Logements du parc', 'Logements en QPV', /^Logements disponibles en/, /^Flux annuel/] },
+  { email: 'reservataire@demo.flux', capture: 'accueil-action-logement', titre: 'Action Logement Services', badge: 'Agent de réservataire', navigation: menuDe('agent_reservataire'), tuiles: [/^Droit \d{4}$/, 'Logements orientés'] },
+  { email: 'commune@demo.flux', capture: 'accueil-commune', titre: 'Ville d’Orléans', badge: 'Agent de réservataire', navigation: menuDe('agent_reservataire'), tuiles: [/^Droit/, 'Logements orientés'] },
+  { email: 'etat@demo.flux', capture: 'accueil-etat', titre: 'Préfecture du Loiret — DDETS', badge: 'Pilote de l’État (DDETS)', navigation: menuDe('pilote_etat'), tuiles: ['Logements du parc', 'Logements en QPV', /^Logements disponibles en/, /^Flux annuel/] },
+  { email: 'epci@demo.flux', capture: 'accueil-epci', titre: 'Orléans Métropole', badge: 'Lecteur EPCI', navigation: menuDe('lecteur_epci'), tuiles: ['Logements du parc', 'Logements en QPV', /^Droit/, 'Logements orientés'] },
+  { email: 'admin@demo.flux', capture: 'accueil-admin', titre: 'Administration de Flux (démo)', badge: 'Administrateur', navigation: menuDe('administrateur'), tuiles: ['Organisations', 'Comptes utilisateurs'] },
 ];
 
 decrireNavigateur('accueil de chaque rôle (navigateur)', () => {
@@ -69,6 +73,8 @@ decrireNavigateur('accueil de chaque rôle (navigateur)', () => {
     expect(await page.locator('.flux-perimetre').textContent()).toBe(api.perimetre);
     const menu = page.getByRole('navigation', { name: 'Menu principal' });
     expect(await menu.getByRole('link').allTextContents()).toEqual(c.navigation);
+    expect(c.navigation[0]).toBe('Accueil');
+    if (c.badge === 'Administrateur') expect(c.navigation).toEqual(['Accueil', 'Administration']);
     for (const t of c.tuiles) expect(await tuile(t).count(), `tuile ${String(t)}`).toBe(1);
     if (api.stock) {
       expect(await tuile('Logements du parc').textContent()).toBe(enFrancais(api.stock.logements));
