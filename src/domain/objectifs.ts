@@ -142,7 +142,8 @@ export function suivre(numerateur: number, denominateur: number, cible: number, 
     tendance = 'hors_d_atteinte';
     explication =
       `${libelle} : ${pct(part)} (${numerateur}/${denominateur}) pour un objectif de ${pct(cible)} — hors d’atteinte : au rythme de l’année, ` +
-      `environ ${Math.round(restants)} bail(aux) d’ici au 31 décembre, alors qu’il en faudrait ${Math.ceil(manquants)} de plus pour l’objectif`;
+      `${Math.round(restants) === 0 ? 'moins d’un bail est encore attendu' : `environ ${Math.round(restants)} bail(aux) encore attendu(s)`} d’ici au 31 décembre, ` +
+      `alors qu’il en faudrait ${Math.ceil(manquants)} de plus servant l’objectif`;
   } else {
     tendance = 'en_retard';
     explication =

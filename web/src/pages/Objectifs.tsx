@@ -40,6 +40,9 @@ const MODALITES = [
 ];
 const serie = (id: string, libelle: string, s: Suivi): Serie => ({ id, libelle, valeurs: { oui: s.numerateur, non: s.denominateur - s.numerateur } });
 
+/** The share of the remaining leases needed: above 100 % the target is out of reach. */
+const partRequise = (p: number | null): string => (p === null ? '—' : p > 1 ? 'plus de 100 %' : taux(p));
+
 function colonnesSuivi<T>(titre: string, nom: (l: T) => string, suivi: (l: T) => Suivi): Colonne<T>[] {
   return [
     { titre, entete: true, valeur: nom },
@@ -48,7 +51,7 @@ function colonnesSuivi<T>(titre: string, nom: (l: T) => string, suivi: (l: T) =>
     { titre: 'Part', valeur: (l) => (suivi(l).part === null ? '—' : taux(suivi(l).part!)), nombre: true },
     { titre: 'Objectif', valeur: (l) => taux(suivi(l).cible), nombre: true },
     { titre: 'Baux attendus au 31 déc.', valeur: (l) => decimal(suivi(l).projectionFinAnnee), nombre: true },
-    { titre: 'Part requise des baux restants', valeur: (l) => (suivi(l).partRequiseRestants === null ? '—' : taux(Math.min(suivi(l).partRequiseRestants!, 9.99))), nombre: true },
+    { titre: 'Part requise des baux restants', valeur: (l) => partRequise(suivi(l).partRequiseRestants), nombre: true },
     { titre: 'Tendance', valeur: (l) => <BadgeTendance suivi={suivi(l)} /> },
   ];
 }
