@@ -100,8 +100,10 @@ const cache = new Map<string, { version: string; resultat: ResultatSimulation; s
 
 /** The engine's result for the year, recomputed only when an event or a convention version changed. */
 export async function resultatAnnee(tx: Tx, cle: CleAnnee): Promise<{ resultat: ResultatSimulation; scenario: Scenario }> {
+  // Event ids are taken at insert, not at commit: a transaction may commit an id below one already
+  // visible. The count and the last id together change with every committed event (append-only).
   const [ev] = await tx
-    .select({ dernier: max(evenementsFlux.id) })
+    .select({ dernier: max(evenementsFlux.id), n: sql<string>`count(*)::text` })
     .from(evenementsFlux)
     .where(and(eq(evenementsFlux.bailleurId, cle.bailleurId), eq(evenementsFlux.departement, cle.departement), eq(evenementsFlux.annee, cle.annee)));
   const [cv] = await tx
@@ -109,7 +111,7 @@ export async function resultatAnnee(tx: Tx, cle: CleAnnee): Promise<{ resultat: 
     .from(conventionVersions)
     .innerJoin(conventions, eq(conventions.id, conventionVersions.conventionId))
     .where(and(eq(conventions.bailleurId, cle.bailleurId), eq(conventions.departement, cle.departement)));
-  const version = `${ev?.dernier ?? 0}|${cv?.n ?? 0}|${String(cv?.dernier ?? '')}`;
+  const version = `${ev?.dernier ?? 0}|${ev?.n ?? 0}|${cv?.n ?? 0}|${String(cv?.dernier ?? '')}`;
   const k = `${cle.bailleurId}|${cle.departement}|${cle.annee}`;
   const enCache = cache.get(k);
   if (enCache && enCache.version === version) return enCache;
