@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { candidatures, decisionsCal, examensCal, locations, logements, offresCal, organisations, sessionsCal } from '../db/schema.ts';
+import { candidatures, communes, decisionsCal, examensCal, locations, logements, offresCal, organisations, sessionsCal } from '../db/schema.ts';
 import type { AExaminerApi, DecisionExamenApi, ExamenCalApi, OffreCalApi, SessionCalApi, SessionCalDetailApi } from '../contracts/cal.ts';
 import {
   ajouterJours,
@@ -128,10 +128,11 @@ export async function lireSession(tx: Tx, acteur: Acteur, id: string): Promise<S
   exiger(acteur, ['agent_bailleur', 'pilote_etat'], 'consulter une séance de CAL');
   const s = await session(tx, acteur, id);
   const rows = await tx
-    .select({ e: examensCal, l: locations, logement: logements, d: decisionsCal })
+    .select({ e: examensCal, l: locations, logement: logements, d: decisionsCal, nomCommune: communes.nom })
     .from(examensCal)
     .innerJoin(locations, eq(locations.id, examensCal.locationId))
     .innerJoin(logements, eq(logements.id, locations.logementId))
+    .leftJoin(communes, eq(communes.code, logements.commune))
     .leftJoin(decisionsCal, eq(decisionsCal.id, examensCal.decisionCalId))
     .where(eq(examensCal.sessionId, id))
     .orderBy(asc(examensCal.ordre));
@@ -159,6 +160,7 @@ export async function lireSession(tx: Tx, acteur: Acteur, id: string): Promise<S
       locationId: r.l.id,
       logementId: r.l.logementId,
       commune: r.logement.commune,
+      nomCommune: r.nomCommune,
       typologie: r.logement.typologie,
       financement: r.logement.financement,
       qpv: r.logement.qpv,
@@ -432,6 +434,21 @@ export async function expirerOffres(tx: Tx, acteur: Acteur | null, aujourdhui: s
     offres.push(r.o.id);
   }
   return { expirees: offres.length, offres };
+}
+
+const JOUR_PARIS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The calendar day of an instant in Europe/Paris (YYYY-MM-DD): deadlines are Paris days. */
+export function jourParis(maintenant: Date): string {
+  return JOUR_PARIS.format(maintenant);
+}
+
+/**
+ * `expirerOffres` at an instant: the day is read in Europe/Paris (23:30 UTC on 5 December is already
+ * 6 December in Paris). For the server's scheduled check: `expirerOffresAu(tx, null, new Date())`.
+ */
+export function expirerOffresAu(tx: Tx, acteur: Acteur | null, maintenant: Date): Promise<{ expirees: number; offres: string[] }> {
+  return expirerOffres(tx, acteur, jourParis(maintenant));
 }
 
 /** The lease signed by the candidate who accepted the offer: the vacancy's `signer_bail` transition. */

@@ -57,6 +57,8 @@ export const examenCalSchema = z.object({
   locationId: z.string(),
   logementId: z.string(),
   commune: z.string(),
+  /** The commune's name (COG), null when unknown. */
+  nomCommune: z.string().nullable(),
   typologie: z.string(),
   financement: z.string(),
   qpv: z.string().nullable(),

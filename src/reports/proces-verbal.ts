@@ -48,7 +48,7 @@ export function pdfProcesVerbal(s: SessionCalDetailApi, noms: Readonly<Record<st
   for (const e of s.liste) {
     if (doc.y > doc.page.height - 180) doc.addPage();
     doc.font('Helvetica-Bold').fontSize(12);
-    t(`${e.ordre}. Logement ${e.logementId} — ${e.typologie}, ${e.financement}, commune ${e.commune}${e.qpv ? `, en QPV (${e.qpv})` : ', hors QPV'}`);
+    t(`${e.ordre}. Logement ${e.logementId} — ${e.typologie}, ${e.financement}, ${e.nomCommune ? `${e.nomCommune} (${e.commune})` : `commune ${e.commune}`}${e.qpv ? `, en QPV (${e.qpv})` : ', hors QPV'}`);
     doc.font('Helvetica').fontSize(9);
     t(`Orienté vers : ${e.pool ? `plusieurs réservataires (${e.pool.map(nom).join(', ')})` : nom(e.ligne === 'BAILLEUR' ? null : e.reservataireId ?? e.ligne)}`);
     if (e.motifMoinsDeTrois) t(`Moins de trois candidatures examinées : ${e.motifMoinsDeTrois}`);

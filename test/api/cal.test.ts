@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifierAudit } from '../../src/app/audit.ts';
-import { expirerOffres } from '../../src/app/cal.ts';
+import { expirerOffres, expirerOffresAu, jourParis } from '../../src/app/cal.ts';
 import type { AExaminerApi, SessionCalApi, SessionCalDetailApi } from '../../src/contracts/cal.ts';
 import { echeanceReponse, offreExpiree, suiteApresEchec, verifierDecision, verifierExamen } from '../../src/domain/cal.ts';
 import { evenementsAudit } from '../../src/db/schema.ts';
@@ -193,12 +193,20 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
 
   it('en QPV, l’offre sans réponse après dix jours vaut refus et le maire désigne ; constaté une seule fois', async () => {
     const e = examen(C);
-    let r = await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/decisions`, { locationId: C, version: e.version, decision: 'attribution', classement: [e.candidats[0]!.id] });
+    // Two members record the decision at once: one wins, the other is told to reload.
+    const corps = { locationId: C, version: e.version, decision: 'attribution', classement: [e.candidats[0]!.id] };
+    const deux = await Promise.all([0, 1].map(() => s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/decisions`, corps)));
+    expect(deux.map((x) => x.statusCode).sort()).toEqual([200, 409]);
+    let r = await s.appel(BAILLEUR, 'GET', `/api/cal/sessions/${session.id}`);
     expect(r.statusCode, r.body).toBe(200);
     // Today (the real clock) is before the deadline of 2026-12-05 or after it; use the use case with a fixed "now".
     const avant = await s.t.base.db.transaction((tx) => expirerOffres(tx, null, '2026-12-05'));
     expect(avant.offres).not.toContain(examen(C).offres[0]?.id);
-    const premiere = await s.t.base.db.transaction((tx) => expirerOffres(tx, null, '2026-12-06'));
+    // 22:30 UTC on 5 December is 23:30 in Paris: still the last day to answer.
+    expect(jourParis(new Date('2026-12-05T22:30:00Z'))).toBe('2026-12-05');
+    expect((await s.t.base.db.transaction((tx) => expirerOffresAu(tx, null, new Date('2026-12-05T22:30:00Z')))).expirees).toBe(0);
+    // 23:30 UTC on 5 December is already 6 December in Paris: the offer has expired.
+    const premiere = await s.t.base.db.transaction((tx) => expirerOffresAu(tx, null, new Date('2026-12-05T23:30:00Z')));
     const seconde = await s.t.base.db.transaction((tx) => expirerOffres(tx, null, '2026-12-06'));
     expect(premiere.expirees).toBeGreaterThanOrEqual(1);
     expect(seconde.expirees).toBe(0);

@@ -271,7 +271,7 @@ function Examen({ session, examen: e, bailleur, surMaj }: { session: SessionCalD
   return (
     <section className="fr-mt-6w" aria-labelledby={`examen-${e.id}`}>
       <h2 id={`examen-${e.id}`} className="fr-h4">
-        {`${e.ordre}. Logement ${e.logementId} — ${e.typologie} ${e.financement}, ${e.commune}${e.qpv ? ` (QPV ${e.qpv})` : ''}`}{' '}
+        {`${e.ordre}. Logement ${e.logementId} — ${e.typologie} ${e.financement}, ${e.nomCommune ?? e.commune}${e.qpv ? ` (QPV ${e.qpv})` : ''}`}{' '}
         {etat ? (
           <Badge as="span" small severity={etat.severite ?? 'info'}>
             {etat.libelle}
