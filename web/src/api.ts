@@ -328,3 +328,31 @@ export const signerBailOffre = (offre: string, corps: { date: string; version: n
   requete<_SessionCalDetail>('POST', `/api/cal/offres/${encodeURIComponent(offre)}/bail`, { corps });
 export const expirerOffres = () => requete<{ expirees: number; offres: string[] }>('POST', '/api/cal/offres/expirer', { corps: {} });
 export const lireObjectifs = (annee: number | undefined, signal?: AbortSignal) => requete<_Objectifs>('GET', avecParametres('/api/objectifs', { annee }), { signal });
+
+// ——— orientation decision, réservataire's inbox, notifications (issue 6) ———
+
+export type { BoiteApi, ElementBoiteApi, NotificationApi, NotificationsApi, RecommandationApi } from '../../src/contracts/orientation.ts';
+import type { BoiteApi as _Boite, NotificationsApi as _Notifications, RecommandationApi as _Recommandation } from '../../src/contracts/orientation.ts';
+import type { LocationApi as _Location } from '../../src/contracts/api.ts';
+
+/** A candidate as the CAL needs it: SNE number, household size and flags, nothing else. */
+export interface CandidatSaisi {
+  numeroSne: string;
+  tailleMenage: number;
+  quartile1: boolean;
+  dalo: boolean;
+  pdalhpd: boolean;
+  autreL4411: boolean;
+}
+export type DecisionOrientation =
+  | { decision: 'confirmer'; version: number }
+  | { decision: 'forcer'; version: number; reservataire: string; motif?: string | undefined }
+  | { decision: 'pool'; version: number; reservataires: string[]; motif: string };
+
+export const lireRecommandation = (id: string, signal?: AbortSignal) => requete<_Recommandation>('GET', `/api/locations/${encodeURIComponent(id)}/recommandation`, { signal });
+export const deciderOrientation = (id: string, corps: DecisionOrientation) => requete<_Location>('POST', `/api/locations/${encodeURIComponent(id)}/orientation`, { corps });
+export const lireBoite = (signal?: AbortSignal) => requete<_Boite>('GET', '/api/boite', { signal });
+export const proposerCandidats = (id: string, corps: { version: number; candidats: CandidatSaisi[] }) =>
+  requete<_Location>('POST', `/api/boite/${encodeURIComponent(id)}/candidats`, { corps });
+export const lireNotifications = (signal?: AbortSignal) => requete<_Notifications>('GET', '/api/notifications', { signal });
+export const marquerNotificationLue = (id: string) => requete<{ ok: true }>('POST', `/api/notifications/${encodeURIComponent(id)}/lue`, { corps: {} });

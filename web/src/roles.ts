@@ -15,12 +15,13 @@ export const LIBELLES_ROLE: Record<Role, string> = {
   administrateur: 'Administrateur',
 };
 
-export type Rubrique = 'accueil' | 'logements' | 'locations' | 'cal' | 'objectifs' | 'conventions' | 'qualite' | 'etat-des-lieux' | 'prevision' | 'conversion' | 'import' | 'administration';
+export type Rubrique = 'accueil' | 'logements' | 'locations' | 'boite' | 'cal' | 'objectifs' | 'conventions' | 'qualite' | 'etat-des-lieux' | 'prevision' | 'conversion' | 'import' | 'administration';
 
 export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles: readonly Role[] }> = {
   accueil: { titre: 'Accueil', chemin: '/', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci', 'administrateur'] },
   logements: { titre: 'Logements', chemin: '/logements', roles: ['agent_bailleur', 'pilote_etat', 'lecteur_epci'] },
   locations: { titre: 'Locations', chemin: '/locations', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
+  boite: { titre: 'Boîte de réception', chemin: '/boite', roles: ['agent_reservataire', 'pilote_etat', 'agent_bailleur'] },
   cal: { titre: 'CAL', chemin: '/cal', roles: ['agent_bailleur', 'pilote_etat'] },
   objectifs: { titre: 'Objectifs', chemin: '/objectifs', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] },
   conventions: { titre: 'Conventions', chemin: '/conventions', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] },

@@ -5,6 +5,7 @@ import { ErreurRoute } from './composants/ErreurRoute.tsx';
 import { Protege, Reserve } from './composants/Protege.tsx';
 import { Accessibilite } from './pages/Accessibilite.tsx';
 import { Accueil } from './pages/Accueil.tsx';
+import { Boite } from './pages/Boite.tsx';
 import { Administration } from './pages/Administration.tsx';
 import { Connexion } from './pages/Connexion.tsx';
 import { Conventions } from './pages/Conventions.tsx';
@@ -33,6 +34,7 @@ export const routeur = createBrowserRouter([
           { index: true, element: <Accueil /> },
           { path: 'logements', element: <Reserve rubrique="logements"><Logements /></Reserve> },
           { path: 'locations', element: <Reserve rubrique="locations"><Locations /></Reserve> },
+          { path: 'boite', element: <Reserve rubrique="boite"><Boite /></Reserve> },
           { path: 'cal', element: <Reserve rubrique="cal"><Cal /></Reserve> },
           { path: 'cal/:id', element: <Reserve rubrique="cal"><CalSeance /></Reserve> },
           { path: 'objectifs', element: <Reserve rubrique="objectifs"><Objectifs /></Reserve> },

@@ -8,6 +8,7 @@ import { SkipLinks } from '@codegouvfr/react-dsfr/SkipLinks';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { peutOuvrir, RUBRIQUES, type Rubrique } from '../roles.ts';
 import { useDeconnexion, useSession } from '../session.tsx';
+import { IndicateurNotifications } from './Notifications.tsx';
 
 const BRAND_TOP = (
   <>
@@ -62,6 +63,7 @@ export function Cadre() {
                   <span className="fr-sr-only">, </span>
                   <span className="flux-identite__org">{session.organisation.nom}</span>
                 </p>,
+                <IndicateurNotifications key="notifications" />,
                 {
                   iconId: 'fr-icon-logout-box-r-line',
                   text: deconnexion.isPending ? 'Déconnexion…' : 'Se déconnecter',

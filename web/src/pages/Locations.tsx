@@ -7,6 +7,7 @@ import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { lireLocations, type LocationApi } from '../api.ts';
 import { Chargement, ErreurChargement, Vide } from '../composants/Etats.tsx';
+import { PanneauRecommandation } from '../composants/Recommandation.tsx';
 import { Page } from '../composants/Page.tsx';
 import { pageDemandee, Pagination } from '../composants/Pagination.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
@@ -50,6 +51,15 @@ export function Locations() {
     if (choixAnnee) p.annee = choixAnnee;
     setParametres(p);
   };
+  // The recommendation panel of one vacancy (bailleur and State pilot), kept in the address.
+  const vacance = parametres.get('vacance');
+  const voirRecommandation = session.role === 'agent_bailleur' || session.role === 'pilote_etat';
+  const ouvrir = (id: string | null) => {
+    const p = new URLSearchParams(parametres);
+    if (id) p.set('vacance', id);
+    else p.delete('vacance');
+    setParametres(p);
+  };
   const courante = new Date().getFullYear();
   const annees = Array.from({ length: 6 }, (_, i) => courante + 1 - i);
 
@@ -86,11 +96,25 @@ export function Locations() {
         </>
       ),
     },
+    ...(voirRecommandation
+      ? [
+          {
+            titre: 'Recommandation',
+            valeur: (l: LocationApi) =>
+              l.etat === 'orientee' ? (
+                <Button type="button" size="small" priority="secondary" onClick={() => ouvrir(l.id)}>
+                  Voir<span className="fr-sr-only"> la recommandation pour le logement {l.logementId}</span>
+                </Button>
+              ) : null,
+          },
+        ]
+      : []),
   ];
 
   return (
     <Page titre="Locations" titreDocument="Locations">
       <p className="fr-text--lead">Chaque logement libéré, de sa libération à la signature du bail ou à l’échec, et son orientation.</p>
+      {vacance && voirRecommandation ? <PanneauRecommandation key={vacance} id={vacance} peutDecider={session.role === 'agent_bailleur'} fermer={() => ouvrir(null)} /> : null}
       <form onSubmit={filtrer} className="flux-filtres fr-mb-3w" aria-label="Filtrer les locations">
         <Select label="État" nativeSelectProps={{ id: 'filtre-etat', name: 'etat', value: choixEtat, onChange: (e) => setChoixEtat(e.target.value) }}>
           <option value="">Tous les états</option>

@@ -1,0 +1,118 @@
+/**
+ * Orientation in the browser (issue 6): the bailleur reads the engine's recommendation with its
+ * explanation in « Locations » and confirms it; the réservataire is notified in the header, finds
+ * the unit in its « Boîte de réception » with the countdown, is told in French when an SNE number
+ * is malformed, and proposes its candidates. Checked with axe-core and photographed.
+ */
+import { sql } from 'drizzle-orm';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { jourParis } from '../../src/app/echeances.ts';
+import type { RecommandationApi } from '../../src/contracts/orientation.ts';
+import { lignes } from '../../src/db/client.ts';
+import { auditer, capturer, decrireNavigateur, DELAI_DEMARRAGE, demarrer, seConnecter, surveiller, violationsGraves, type Environnement } from './harness.ts';
+
+/** Réservataires in gestion directe with a demo account that holds an inbox. */
+const COMPTES: Record<string, string> = { 'ETAT-45': 'etat@demo.flux', 'DEPARTEMENT-45': 'departement@demo.flux', 'VILLE-ORLEANS': 'commune@demo.flux' };
+
+decrireNavigateur('orientation et boîte de réception (navigateur)', () => {
+  let env: Environnement;
+  const contextes: BrowserContext[] = [];
+  const erreurs: string[] = [];
+  beforeAll(async () => {
+    env = await demarrer();
+  }, DELAI_DEMARRAGE);
+  afterAll(async () => {
+    await env?.fermer();
+  });
+  afterEach(async () => {
+    for (const c of contextes.splice(0)) await c.close();
+    expect(erreurs, 'erreurs dans la page').toEqual([]);
+  });
+
+  async function nouvellePage(): Promise<Page> {
+    const c = await env.contexte();
+    contextes.push(c);
+    const page = await c.newPage();
+    const e = surveiller(page);
+    page.on('close', () => erreurs.push(...e));
+    return page;
+  }
+
+  it('le bailleur confirme la recommandation ; le réservataire la voit avec le compte à rebours et propose ses candidats', async () => {
+    const bailleur = await nouvellePage();
+    await seConnecter(bailleur, 'bailleur@demo.flux');
+    const { csrf } = (await (await bailleur.request.get('/api/session')).json()) as { csrf: string };
+    const aujourdhui = jourParis(new Date());
+
+    // Declare vacancies of HLD until the engine recommends a réservataire in gestion directe.
+    const libres = await lignes<{ id: string }>(
+      env.base.db,
+      sql`select id from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id and v.etat not in ('exclue', 'bail_signe', 'refus', 'sans_candidat')) order by id limit 40`,
+    );
+    let choisi: { id: string; logementId: string; rec: RecommandationApi } | null = null;
+    for (const { id: logementId } of libres) {
+      const r = await bailleur.request.post('/api/locations', { data: { logementId, date: aujourdhui }, headers: { 'x-csrf-token': csrf } });
+      if (r.status() !== 201) continue;
+      const v = (await r.json()) as { id: string };
+      const rec = (await (await bailleur.request.get(`/api/locations/${v.id}/recommandation`)).json()) as RecommandationApi;
+      if (rec.recommande && COMPTES[rec.recommande.ligne]) {
+        choisi = { id: v.id, logementId, rec };
+        break;
+      }
+    }
+    expect(choisi, 'une vacance recommandée à un réservataire en gestion directe').not.toBeNull();
+    const { id, logementId, rec } = choisi!;
+    const compte = COMPTES[rec.recommande!.ligne]!;
+
+    await bailleur.goto(`/locations?vacance=${id}`);
+    const panneau = bailleur.getByRole('region', { name: `Recommandation pour le logement ${logementId}` });
+    await expect.poll(() => panneau.isVisible()).toBe(true);
+    expect(await panneau.textContent()).toContain(`Le moteur recommande ${rec.recommande!.nom}`);
+    expect(await bailleur.locator('#tableau-recommandation caption').textContent()).toContain('Lignes éligibles');
+    const graves = violationsGraves(await auditer(bailleur), 'recommandation');
+    expect(graves).toEqual([]);
+    await capturer(bailleur, 'orientation-recommandation');
+    await bailleur.getByRole('button', { name: `Confirmer la recommandation : ${rec.recommande!.nom}` }).click();
+    await expect.poll(() => bailleur.getByRole('status').filter({ hasText: 'Décision enregistrée.' }).isVisible()).toBe(true);
+    await expect.poll(() => panneau.textContent()).toMatch(/recommandation confirmée.*Délai de proposition jusqu’au/);
+
+    // The réservataire: notified in the header, the unit in its inbox with 30 days left.
+    const reservataire = await nouvellePage();
+    await seConnecter(reservataire, compte);
+    const cloche = reservataire.getByRole('button', { name: /^Notifications/ }).first();
+    await expect.poll(() => cloche.textContent()).toMatch(/\(\d+\)/);
+    await cloche.click();
+    await expect.poll(() => reservataire.getByRole('region', { name: 'Liste des notifications' }).first().textContent()).toContain('Nouveau logement orienté');
+    await cloche.click();
+    await reservataire.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Boîte de réception' }).click();
+    await reservataire.waitForURL((u) => u.pathname === '/boite');
+    const ligne = reservataire.locator('#tableau-boite tbody tr', { hasText: logementId });
+    await expect.poll(() => ligne.textContent()).toContain('30 jours restants');
+    expect(violationsGraves(await auditer(reservataire), 'boîte de réception')).toEqual([]);
+
+    await ligne.getByRole('button', { name: `Proposer des candidats pour le logement ${logementId}` }).click();
+    const formulaire = reservataire.getByRole('form', { name: `Proposer des candidats pour le logement ${logementId}` });
+    await formulaire.getByLabel('Numéro unique SNE du candidat 1').fill('04-52');
+    await formulaire.getByRole('button', { name: 'Proposer les candidats' }).click();
+    await expect.poll(() => formulaire.textContent()).toContain('Numéro unique SNE invalide : 10 à 20 lettres ou chiffres');
+    await formulaire.getByLabel('Numéro unique SNE du candidat 1').fill('045261100012345');
+    await formulaire.getByLabel('Taille du ménage du candidat 1 (personnes)').fill('4');
+    await formulaire.getByLabel('DALO (candidat 1)').check({ force: true });
+    await formulaire.getByLabel('Numéro unique SNE du candidat 2').fill('045261100012346');
+    await formulaire.getByLabel('Premier quartile de revenus (candidat 2)').check({ force: true });
+    expect(violationsGraves(await auditer(reservataire), 'formulaire des candidats')).toEqual([]);
+    await capturer(reservataire, 'orientation-boite');
+    await formulaire.getByRole('button', { name: 'Proposer les candidats' }).click();
+    await expect.poll(() => ligne.textContent()).toContain('n° 045261100012345, n° 045261100012346');
+    expect(await ligne.textContent()).toContain('Candidats proposés');
+    const c = await lignes<{ numero_sne: string; taille_menage: number; dalo: boolean; prioritaire: boolean; quartile1: boolean }>(
+      env.base.db,
+      sql`select numero_sne, taille_menage, dalo, prioritaire, quartile1 from candidatures where location_id = ${id} order by rang`,
+    );
+    expect(c).toEqual([
+      { numero_sne: '045261100012345', taille_menage: 4, dalo: true, prioritaire: true, quartile1: false },
+      { numero_sne: '045261100012346', taille_menage: 1, dalo: false, prioritaire: false, quartile1: true },
+    ]);
+  });
+});
