@@ -62,15 +62,12 @@ const empreintesLogements = new Map<string, string>();
 describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) => {
   let t: BaseDeTest;
   let resume: ResumeDemo;
-  let duree = 0;
 
   beforeAll(async () => {
     t = await ouvrirBaseDeTest(genre);
     expect(await estVide(t.base.db)).toBe(true);
-    const debut = performance.now();
+    // Its duration is not a test (machines are noisy): `npm start` prints it.
     resume = await seedDemo(t.base.db, { annee: ANNEE, aujourdhui: AUJOURDHUI });
-    duree = performance.now() - debut;
-    console.log(`seedDemo (${genre}) : ${Math.round(duree)} ms`, resume);
   }, 120_000);
   afterAll(async () => {
     await t?.fermer();
@@ -84,7 +81,6 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
     expect(resume.logements).toBe(stock + NEUFS);
     // Every 2019 code of the Loiret is still a current commune in the COG 2026.
     expect(resume.communesRenumerotees).toEqual({ codes: 0, logements: 0 });
-    expect(duree).toBeLessThan(30_000);
 
     // The real characteristics, unit for unit: commune, year, rooms, collective/individual, QPV, DPE.
     const cle = (commune: string, construction: number, typologie: string, individuel: boolean, qpv: boolean, dpe: string | null): string =>
