@@ -121,7 +121,7 @@ export async function proposerCandidats(
   if (new Set(sne).size !== sne.length) throw new Conflit('le même numéro unique SNE figure deux fois dans la proposition');
   const date = [aujourdhui, el.orienteeLe, el.dateLiberation].sort().at(-1)!;
   const annee = Number(el.dateLiberation.slice(0, 4));
-  return appliquerTransition(tx, acteur, id, {
+  const apres = await appliquerTransition(tx, acteur, id, {
     transition: 'proposer_candidats',
     etatAttendu: 'orientee',
     version: corps.version,
@@ -134,4 +134,7 @@ export async function proposerCandidats(
       dalo: c.dalo,
     })),
   });
+  // In a pool, the candidates are the proposing réservataire's, not the provisional holder's.
+  if (el.pool) await tx.update(candidatures).set({ reservataireId: el.reservataire.id }).where(eq(candidatures.locationId, id));
+  return apres;
 }

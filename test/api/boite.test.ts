@@ -142,6 +142,23 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
     expect((await boite(AL))[0]).toMatchObject({ etat: 'candidats' });
   });
 
+  it('plusieurs réservataires (pool) : chacun voit le logement ; les candidats sont ceux du réservataire qui propose', async () => {
+    const [l] = await lignes<{ id: string }>(
+      s.t.base.db,
+      sql`select id from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id) order by id limit 1 offset ${libres++}`,
+    );
+    const v = (await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: l!.id, date: '2026-11-21' })).json();
+    const p = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'pool', version: v.version, reservataires: [ORG.departement, ORG.etat], motif: 'Grand logement' });
+    expect(p.statusCode, p.body).toBe(200);
+    const dept = (await boite(DEPT)).find((e) => e.locationId === v.id)!;
+    expect(dept).toMatchObject({ reservataire: { id: ORG.departement }, peutProposer: true, joursRestants: 30 });
+    expect((await boite('etat@demo.flux')).find((e) => e.locationId === v.id)).toMatchObject({ reservataire: { id: ORG.etat }, peutProposer: true });
+    const r = await s.appel(DEPT, 'POST', `/api/boite/${v.id}/candidats`, { version: dept.version, candidats: [candidat('045261100077777')] });
+    expect(r.statusCode, r.body).toBe(200);
+    const c = await lignes<{ reservataire_id: string }>(s.t.base.db, sql`select reservataire_id from candidatures where location_id = ${v.id}`);
+    expect(c).toEqual([{ reservataire_id: ORG.departement }]);
+  });
+
   it('délai dépassé sans candidat → rendu au bailleur pour un tour, décompté ou non selon la convention ; deux passages ne changent rien de plus', async () => {
     const dept = await orienter(ORG.departement); // echecDecompte: false
     const al = await orienter(ORG.actionLogement); // echecDecompte: true
