@@ -162,32 +162,38 @@ export function creerExpediteur(config: ConfigSmtp): Expediteur {
 
 /**
  * Sends the notifications not yet e-mailed to the active accounts of their organisation, one
- * e-mail per notification; a failed one stays pending for the next run. Returns how many went.
+ * e-mail per notification. Each one is claimed first (`envoyee_le` set where still null), so two
+ * runs — on this instance or another — never send it twice; a failed one is released for the next
+ * run. Returns how many went.
  */
 export async function expedierNotifications(db: Db, expediteur: Expediteur | null): Promise<number> {
   if (!expediteur) return 0;
   const enAttente = await db.select().from(notifications).where(isNull(notifications.envoyeeLe)).orderBy(asc(notifications.creeLe)).limit(200);
   let envoyees = 0;
   for (const n of enAttente) {
+    const [pris] = await db
+      .update(notifications)
+      .set({ envoyeeLe: new Date() })
+      .where(and(eq(notifications.id, n.id), isNull(notifications.envoyeeLe)))
+      .returning({ id: notifications.id });
+    if (!pris) continue;
     const comptes = await db
       .select({ email: utilisateurs.email })
       .from(adhesions)
       .innerJoin(utilisateurs, eq(utilisateurs.id, adhesions.utilisateurId))
       .where(and(eq(adhesions.organisationId, n.organisationId), eq(utilisateurs.actif, true), inArray(adhesions.role, ['agent_bailleur', 'agent_reservataire', 'pilote_etat'])));
+    if (comptes.length === 0) continue;
     const [org] = await db.select({ nom: organisations.nom }).from(organisations).where(eq(organisations.id, n.organisationId));
-    if (comptes.length > 0) {
-      try {
-        await expediteur.envoyer({
-          to: comptes.map((c) => c.email).sort(),
-          subject: `[Flux] ${n.titre}`,
-          text: `Bonjour,\n\n${n.message}\n\nCette notification est adressée à ${org?.nom ?? n.organisationId}. Retrouvez-la dans Flux, rubrique « Boîte de réception ».\n\n— Flux, gestion en flux des droits de réservation\n`,
-        });
-      } catch {
-        continue;
-      }
+    try {
+      await expediteur.envoyer({
+        to: comptes.map((c) => c.email).sort(),
+        subject: `[Flux] ${n.titre}`,
+        text: `Bonjour,\n\n${n.message}\n\nCette notification est adressée à ${org?.nom ?? n.organisationId}. Retrouvez-la dans Flux, rubrique « Boîte de réception ».\n\n— Flux, gestion en flux des droits de réservation\n`,
+      });
       envoyees++;
+    } catch {
+      await db.update(notifications).set({ envoyeeLe: null }).where(eq(notifications.id, n.id));
     }
-    await db.update(notifications).set({ envoyeeLe: new Date() }).where(eq(notifications.id, n.id));
   }
   return envoyees;
 }

@@ -25,7 +25,7 @@ export async function enregistrerRoutesOrientation(api: FastifyInstance, options
   const aujourdhui = () => jourParis(options.horloge ? options.horloge() : new Date());
   const expedier = async (log: { error: (o: unknown, m: string) => void }) => {
     try {
-      await expedierNotifications(db, options.expediteur ?? null);
+      await (options.expedier ? options.expedier() : expedierNotifications(db, options.expediteur ?? null));
     } catch (e) {
       log.error(e, 'envoi des notifications par courriel');
     }

@@ -63,6 +63,8 @@ export interface OptionsServeur {
   horloge?: () => Date;
   /** Set by the server from `smtp`: what the routes send the e-mails with. */
   expediteur?: Expediteur | null;
+  /** Set by the server: sends the pending e-mails, one run at a time. */
+  expedier?: () => Promise<unknown>;
 }
 
 /** Default interval of the scheduled deadline check. */
@@ -161,13 +163,24 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
         }, intervalle)
       : null;
   minuteur?.unref();
+  // E-mails go one run at a time on this instance: after any write (the CAL's results among them)
+  // and, awaited, by the routes that notify (so the e-mail has gone when they answer).
+  let envoi: Promise<unknown> = Promise.resolve();
+  const expedier = (): Promise<unknown> =>
+    (envoi = envoi.then(() => expedierNotifications(options.base.db, expediteur)).catch((e: unknown) => app.log.error(e, 'envoi des notifications par courriel')));
+  if (expediteur) {
+    app.addHook('onResponse', async (request) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD' && request.url.startsWith('/api/')) void expedier();
+    });
+  }
   app.addHook('onClose', async () => {
     if (minuteur) clearInterval(minuteur);
     await verification;
+    await envoi;
     if (!options.expediteur) expediteur?.fermer();
   });
 
-  await app.register(async (api) => enregistrerRoutes(api.withTypeProvider<ZodTypeProvider>(), { ...options, expediteur }), { prefix: '/api' });
+  await app.register(async (api) => enregistrerRoutes(api.withTypeProvider<ZodTypeProvider>(), { ...options, expediteur, expedier }), { prefix: '/api' });
   if (options.oidc) await app.register(async (api) => enregistrerOidc(api, options), { prefix: '/api' });
 
   if (options.webDist && existsSync(resolve(options.webDist, 'index.html'))) {
