@@ -11,23 +11,37 @@ import type { Tx } from '../db/client.ts';
 import { evenementsAudit } from '../db/schema.ts';
 
 const TAILLE_MAX = 2_000;
-const memoire = new Map<string, { version: number; valeur: Promise<unknown> }>();
 
 export const VERSION_TTL_MS = 250;
-let versionLue: { valeur: number; jusqua: number } | null = null;
+
+/**
+ * One cache per database handle: two servers of one process on two databases (the tests run
+ * PGlite and PostgreSQL side by side) never read each other's answers.
+ */
+interface Cache {
+  memoire: Map<string, { version: number; valeur: Promise<unknown> }>;
+  versionLue: { valeur: number; jusqua: number } | null;
+}
+const caches = new WeakMap<object, Cache>();
+const cacheDe = (tx: Tx): Cache => {
+  let c = caches.get(tx);
+  if (!c) caches.set(tx, (c = { memoire: new Map(), versionLue: null }));
+  return c;
+};
 
 export async function versionDonnees(tx: Tx): Promise<number> {
+  const c = cacheDe(tx);
   const maintenant = Date.now();
-  if (versionLue && versionLue.jusqua > maintenant) return versionLue.valeur;
+  if (c.versionLue && c.versionLue.jusqua > maintenant) return c.versionLue.valeur;
   const [r] = await tx.select({ v: max(evenementsAudit.seq) }).from(evenementsAudit);
   const valeur = Number(r?.v ?? 0);
-  versionLue = { valeur, jusqua: maintenant + VERSION_TTL_MS };
+  c.versionLue = { valeur, jusqua: maintenant + VERSION_TTL_MS };
   return valeur;
 }
 
-/** After a write of this instance: the next read asks the database for the version again. */
-export function oublierVersion(): void {
-  versionLue = null;
+/** After a write of this instance on `db`: the next read asks the database for the version again. */
+export function oublierVersion(db: Tx): void {
+  cacheDe(db).versionLue = null;
 }
 
 /**
@@ -35,6 +49,7 @@ export function oublierVersion(): void {
  * requests for the same missing value share one computation.
  */
 export async function memoiser<T>(tx: Tx, cle: string, calcul: () => Promise<T>): Promise<T> {
+  const { memoire } = cacheDe(tx);
   const version = await versionDonnees(tx);
   const deja = memoire.get(cle);
   if (deja && deja.version === version) return deja.valeur as Promise<T>;

@@ -141,7 +141,7 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
 
   // A write answered (committed or not): cached reads must look at the data version again.
   app.addHook('onResponse', async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') oublierVersion();
+    if (request.method !== 'GET' && request.method !== 'HEAD') oublierVersion(options.base.db);
   });
 
   // E-mail of the notifications and the scheduled deadline check, stopped when the server closes.
