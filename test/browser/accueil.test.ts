@@ -5,13 +5,13 @@
  * /tmp/flux-screens/.
  */
 import { count, eq } from 'drizzle-orm';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, expect, it } from 'vitest';
 import type { AccueilApi } from '../../src/contracts/api.ts';
 import { logements } from '../../src/db/schema.ts';
 import { BAILLEURS_DEMO } from '../../src/seed/demo.ts';
 import { RUBRIQUES, type Role } from '../../web/src/roles.ts';
-import { auditer, capturer, colonne, decrireNavigateur, DELAI_DEMARRAGE, demarrer, enFrancais, seConnecter, surveiller, violationsGraves, type Environnement } from './harness.ts';
+import { auditer, capturer, colonne, decrireNavigateur, enFrancais, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
 
 /** The menu a role gets: the rubriques its role may open, in the table's order (web/src/roles.ts). */
 const menuDe = (role: Role): string[] => Object.values(RUBRIQUES).filter((r) => r.roles.includes(role)).map((r) => r.titre);
@@ -38,25 +38,11 @@ const CAS: Cas[] = [
 ];
 
 decrireNavigateur('accueil de chaque rôle (navigateur)', () => {
-  let env: Environnement;
-  let contexte: BrowserContext;
-  let page: Page;
-  let erreurs: string[];
 
-  beforeAll(async () => {
-    env = await demarrer();
-  }, DELAI_DEMARRAGE);
-  afterAll(async () => {
-    await env?.fermer();
-  });
-  beforeEach(async () => {
-    contexte = await env.contexte();
-    page = await contexte.newPage();
-    erreurs = surveiller(page);
-  });
-  afterEach(async () => {
-    await contexte.close();
-    expect(erreurs, 'erreurs dans la page').toEqual([]);
+  const nav = preparerNavigateur();
+  let page: Page;
+  beforeEach(() => {
+    page = nav.page;
   });
 
   const tuile = (libelle: string | RegExp) => page.locator('.flux-chiffre', { has: page.getByRole('heading', { name: libelle }) }).locator('.flux-chiffre__valeur');
@@ -139,7 +125,7 @@ decrireNavigateur('accueil de chaque rôle (navigateur)', () => {
     expect(bailleurs).toEqual(new Set(BAILLEURS_DEMO.map((b) => b.nom)));
     const legendes = await page.locator('.flux-bilan table caption').allTextContents();
     for (const b of BAILLEURS_DEMO) expect(legendes).toContainEqual(expect.stringContaining(b.nom));
-    const [parc] = await env.base.db.select({ n: count() }).from(logements).where(eq(logements.departement, '45'));
+    const [parc] = await nav.env.base.db.select({ n: count() }).from(logements).where(eq(logements.departement, '45'));
     expect(await tuile('Logements du parc').textContent()).toBe(enFrancais(parc!.n));
   });
 

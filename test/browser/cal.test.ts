@@ -7,65 +7,54 @@
  */
 import { readFileSync } from 'node:fs';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, expect, it } from 'vitest';
 import { appliquerTransition, declarerVacance } from '../../src/app/locations.ts';
 import type { Acteur } from '../../src/app/roles.ts';
 import { logements } from '../../src/db/schema.ts';
-import { auditer, capturer, decrireNavigateur, DELAI_DEMARRAGE, demarrer, seConnecter, surveiller, violationsGraves, type Environnement } from './harness.ts';
+import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
 
 const aujourdhui = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
 decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
-  let env: Environnement;
-  let contexte: BrowserContext;
-  let page: Page;
-  let erreurs: string[];
   let logementId = '';
 
-  beforeAll(async () => {
-    env = await demarrer();
-    const acteur: Acteur = { utilisateurId: 'U-BAILLEUR', organisationId: 'HLD', role: 'agent_bailleur', departement: '45', epci: null };
-    await env.base.db.transaction(async (tx) => {
-      const [libre] = await tx
-        .select({ id: logements.id })
-        .from(logements)
-        .where(
-          and(
-            eq(logements.bailleurId, 'HLD'),
-            isNull(logements.horsFlux),
-            isNull(logements.qpv),
-            sql`not exists (select 1 from locations l where l.logement_id = ${logements.id} and l.etat not in ('exclue', 'bail_signe', 'refus', 'sans_candidat'))`,
-          ),
-        )
-        .limit(1);
-      logementId = libre!.id;
-      const jour = aujourdhui();
-      const loc = await declarerVacance(tx, acteur, { logementId, date: jour });
-      await appliquerTransition(tx, acteur, loc.id, {
-        transition: 'proposer_candidats',
-        etatAttendu: loc.etat,
-        version: loc.version,
-        date: jour,
-        candidats: [
-          { numeroSne: '04500000000101', tailleMenage: 3, quartile1: true, prioritaire: true, dalo: false },
-          { numeroSne: '04500000000102', tailleMenage: 2, quartile1: false, prioritaire: false, dalo: false },
-          { numeroSne: '04500000000103', tailleMenage: 4, quartile1: false, prioritaire: false, dalo: false },
-        ],
+  const nav = preparerNavigateur({
+    preparer: async (env) => {
+      const acteur: Acteur = { utilisateurId: 'U-BAILLEUR', organisationId: 'HLD', role: 'agent_bailleur', departement: '45', epci: null };
+      await env.base.db.transaction(async (tx) => {
+        const [libre] = await tx
+          .select({ id: logements.id })
+          .from(logements)
+          .where(
+            and(
+              eq(logements.bailleurId, 'HLD'),
+              isNull(logements.horsFlux),
+              isNull(logements.qpv),
+              sql`not exists (select 1 from locations l where l.logement_id = ${logements.id} and l.etat not in ('exclue', 'bail_signe', 'refus', 'sans_candidat'))`,
+            ),
+          )
+          .limit(1);
+        logementId = libre!.id;
+        const jour = aujourdhui();
+        const loc = await declarerVacance(tx, acteur, { logementId, date: jour });
+        await appliquerTransition(tx, acteur, loc.id, {
+          transition: 'proposer_candidats',
+          etatAttendu: loc.etat,
+          version: loc.version,
+          date: jour,
+          candidats: [
+            { numeroSne: '04500000000101', tailleMenage: 3, quartile1: true, prioritaire: true, dalo: false },
+            { numeroSne: '04500000000102', tailleMenage: 2, quartile1: false, prioritaire: false, dalo: false },
+            { numeroSne: '04500000000103', tailleMenage: 4, quartile1: false, prioritaire: false, dalo: false },
+          ],
+        });
       });
-    });
-  }, DELAI_DEMARRAGE);
-  afterAll(async () => {
-    await env?.fermer();
+    },
   });
-  beforeEach(async () => {
-    contexte = await env.contexte();
-    page = await contexte.newPage();
-    erreurs = surveiller(page);
-  });
-  afterEach(async () => {
-    await contexte.close();
-    expect(erreurs, 'erreurs dans la page').toEqual([]);
+  let page: Page;
+  beforeEach(() => {
+    page = nav.page;
   });
 
   it('le bailleur tient une séance : inscription, décision motivée, procès-verbal, acceptation et bail', async () => {

@@ -5,37 +5,23 @@
  * show the server's refusals on the field concerned.
  */
 import { and, eq } from 'drizzle-orm';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, expect, it } from 'vitest';
 import type { LocationApi } from '../../src/contracts/api.ts';
 import { logements } from '../../src/db/schema.ts';
 import { COMMUNE_ORLEANS } from '../../src/seed/demo.ts';
-import { auditer, colonne, decrireNavigateur, DELAI_DEMARRAGE, demarrer, enFrancais, seConnecter, surveiller, violationsGraves, type Environnement } from './harness.ts';
+import { auditer, colonne, decrireNavigateur, enFrancais, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
 
 decrireNavigateur('cloisonnement et administration (navigateur)', () => {
-  let env: Environnement;
-  let contexte: BrowserContext;
-  let page: Page;
-  let erreurs: string[];
 
-  beforeAll(async () => {
-    env = await demarrer();
-  }, DELAI_DEMARRAGE);
-  afterAll(async () => {
-    await env?.fermer();
-  });
-  beforeEach(async () => {
-    contexte = await env.contexte();
-    page = await contexte.newPage();
-    erreurs = surveiller(page);
-  });
-  afterEach(async () => {
-    await contexte.close();
-    expect(erreurs, 'erreurs dans la page').toEqual([]);
+  const nav = preparerNavigateur();
+  let page: Page;
+  beforeEach(() => {
+    page = nav.page;
   });
 
   const rplsDe = async (bailleurId: string) =>
-    new Set((await env.base.db.select({ rpls: logements.rpls }).from(logements).where(and(eq(logements.bailleurId, bailleurId), eq(logements.commune, COMMUNE_ORLEANS)))).map((l) => l.rpls));
+    new Set((await nav.env.base.db.select({ rpls: logements.rpls }).from(logements).where(and(eq(logements.bailleurId, bailleurId), eq(logements.commune, COMMUNE_ORLEANS)))).map((l) => l.rpls));
 
   it('un bailleur ne voit pas les logements d’un autre bailleur, même dans une commune qu’ils partagent', async () => {
     const hld = await rplsDe('HLD');
@@ -151,7 +137,7 @@ decrireNavigateur('cloisonnement et administration (navigateur)', () => {
     await expect.poll(() => colonne(page, '#tableau-utilisateurs', 'Adresse électronique')).toContain('camille.test@lht.example');
 
     // The new account signs in.
-    const autre = await env.contexte();
+    const autre = await nav.env.contexte();
     const p2 = await autre.newPage();
     await seConnecter(p2, 'camille.test@lht.example', 'un-mot-de-passe-assez-long');
     expect(await p2.getByRole('heading', { level: 1 }).textContent()).toBe('Loiret Habitat Test');

@@ -2,30 +2,16 @@
  * The sign-in page in a real browser: accessible (axe-core), usable with the keyboard alone,
  * errors announced, and signing out really ends the session.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { auditer, decrireNavigateur, DELAI_DEMARRAGE, demarrer, MOT_DE_PASSE_DEMO, seConnecter, surveiller, violationsGraves, type Environnement } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { beforeEach, expect, it } from 'vitest';
+import { auditer, decrireNavigateur, MOT_DE_PASSE_DEMO, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
 
 decrireNavigateur('connexion (navigateur)', () => {
-  let env: Environnement;
-  let contexte: BrowserContext;
-  let page: Page;
-  let erreurs: string[];
 
-  beforeAll(async () => {
-    env = await demarrer();
-  }, DELAI_DEMARRAGE);
-  afterAll(async () => {
-    await env?.fermer();
-  });
-  beforeEach(async () => {
-    contexte = await env.contexte();
-    page = await contexte.newPage();
-    erreurs = surveiller(page);
-  });
-  afterEach(async () => {
-    await contexte.close();
-    expect(erreurs, 'erreurs dans la page').toEqual([]);
+  const nav = preparerNavigateur();
+  let page: Page;
+  beforeEach(() => {
+    page = nav.page;
   });
 
   it('une adresse inconnue de la session est renvoyée vers la connexion, en français, avec un titre de page', async () => {
@@ -79,7 +65,7 @@ decrireNavigateur('connexion (navigateur)', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
   });
 
-  it('les erreurs sont annoncées (role=alert) : champs vides, puis mot de passe faux', async () => {
+  it('les nav.erreurs sont annoncées (role=alert) : champs vides, puis mot de passe faux', async () => {
     await page.goto('/connexion');
     await page.getByRole('button', { name: 'Se connecter' }).click();
     const alerte = page.getByRole('alert');

@@ -4,31 +4,17 @@
  * an illegal avenant, adds a legal one and sees the new version, then records a convention still in
  * stock and sees it caduque with the State's new share; the State pilot reads without a form. Checked with axe-core and photographed into /tmp/flux-screens/.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, expect, it } from 'vitest';
 import type { RegistreConventionsApi } from '../../src/contracts/conventions.ts';
-import { auditer, capturer, colonne, decrireNavigateur, DELAI_DEMARRAGE, demarrer, seConnecter, surveiller, violationsGraves, type Environnement } from './harness.ts';
+import { auditer, capturer, colonne, decrireNavigateur, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
 
 decrireNavigateur('conventions et avenants (navigateur)', () => {
-  let env: Environnement;
-  let contexte: BrowserContext;
-  let page: Page;
-  let erreurs: string[];
 
-  beforeAll(async () => {
-    env = await demarrer();
-  }, DELAI_DEMARRAGE);
-  afterAll(async () => {
-    await env?.fermer();
-  });
-  beforeEach(async () => {
-    contexte = await env.contexte();
-    page = await contexte.newPage();
-    erreurs = surveiller(page);
-  });
-  afterEach(async () => {
-    await contexte.close();
-    expect(erreurs, 'erreurs dans la page').toEqual([]);
+  const nav = preparerNavigateur();
+  let page: Page;
+  beforeEach(() => {
+    page = nav.page;
   });
 
   it('le bailleur ouvre une convention, voit le refus motivé d’un avenant illégal, ajoute un avenant et voit la nouvelle version', async () => {

@@ -7,9 +7,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { auditer, capturer, colonne, decrireNavigateur, DELAI_DEMARRAGE, demarrer, enFrancais, seConnecter, surveiller, violationsGraves, type Environnement } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { beforeEach, expect, it } from 'vitest';
+import { auditer, capturer, colonne, decrireNavigateur, enFrancais, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
 
 interface Groupe {
   id: string;
@@ -18,25 +18,11 @@ interface Groupe {
 }
 
 decrireNavigateur('état des lieux des réservations (navigateur)', () => {
-  let env: Environnement;
-  let contexte: BrowserContext;
-  let page: Page;
-  let erreurs: string[];
 
-  beforeAll(async () => {
-    env = await demarrer();
-  }, DELAI_DEMARRAGE);
-  afterAll(async () => {
-    await env?.fermer();
-  });
-  beforeEach(async () => {
-    contexte = await env.contexte();
-    page = await contexte.newPage();
-    erreurs = surveiller(page);
-  });
-  afterEach(async () => {
-    await contexte.close();
-    expect(erreurs, 'erreurs dans la page').toEqual([]);
+  const nav = preparerNavigateur();
+  let page: Page;
+  beforeEach(() => {
+    page = nav.page;
   });
 
   it('le bailleur importe ses réservations, lit les groupes et un profil, verrouille et signe', async () => {

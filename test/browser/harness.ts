@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ouvrirBase, type Base } from '../../src/db/client.ts';
 import { construireServeur } from '../../src/http/server.ts';
 import { MOT_DE_PASSE_DEMO, seedDemo } from '../../src/seed/demo.ts';
@@ -161,6 +161,53 @@ export async function demarrer(options: { echelle?: number } = {}): Promise<Envi
       await navigateur.close().catch(() => undefined);
       await serveur.close();
       await base.fermer();
+    },
+  };
+}
+
+/** What the usual hooks of a browser test file set: the server + browser, and each test's page. */
+export interface Navigation {
+  readonly env: Environnement;
+  readonly contexte: BrowserContext;
+  readonly page: Page;
+  readonly erreurs: string[];
+}
+
+/**
+ * Registers the hooks every browser test file needs: start the server and the browser once
+ * (then `preparer`, for the file's own data), a fresh context and page per test whose errors must
+ * stay empty, and everything closed at the end. Read `nav.page` etc. inside the tests.
+ */
+export function preparerNavigateur(options: { preparer?: (env: Environnement) => Promise<void> } = {}): Navigation {
+  const etat: { env?: Environnement; contexte?: BrowserContext; page?: Page; erreurs?: string[] } = {};
+  beforeAll(async () => {
+    etat.env = await demarrer();
+    await options.preparer?.(etat.env);
+  }, DELAI_DEMARRAGE);
+  afterAll(async () => {
+    await etat.env?.fermer();
+  });
+  beforeEach(async () => {
+    etat.contexte = await etat.env!.contexte();
+    etat.page = await etat.contexte.newPage();
+    etat.erreurs = surveiller(etat.page);
+  });
+  afterEach(async () => {
+    await etat.contexte?.close();
+    expect(etat.erreurs, 'erreurs dans la page').toEqual([]);
+  });
+  return {
+    get env() {
+      return etat.env!;
+    },
+    get contexte() {
+      return etat.contexte!;
+    },
+    get page() {
+      return etat.page!;
+    },
+    get erreurs() {
+      return etat.erreurs!;
     },
   };
 }

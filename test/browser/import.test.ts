@@ -7,34 +7,21 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { csv, ligne } from '../import/fichiers.ts';
-import { auditer, capturer, decrireNavigateur, DELAI_DEMARRAGE, demarrer, seConnecter, surveiller, violationsGraves, type Environnement } from './harness.ts';
+import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
 
 decrireNavigateur('import RPLS (navigateur)', () => {
-  let env: Environnement;
-  let contexte: BrowserContext;
+  const nav = preparerNavigateur();
   let page: Page;
-  let erreurs: string[];
   let dossier: string;
-
-  beforeAll(async () => {
+  beforeAll(() => {
     dossier = mkdtempSync(join(tmpdir(), 'flux-import-'));
-    env = await demarrer();
-  }, DELAI_DEMARRAGE);
-  afterAll(async () => {
-    await env?.fermer();
-    rmSync(dossier, { recursive: true, force: true });
   });
-  beforeEach(async () => {
-    contexte = await env.contexte();
-    page = await contexte.newPage();
-    erreurs = surveiller(page);
-  });
-  afterEach(async () => {
-    await contexte.close();
-    expect(erreurs, 'erreurs dans la page').toEqual([]);
+  afterAll(() => rmSync(dossier, { recursive: true, force: true }));
+  beforeEach(() => {
+    page = nav.page;
   });
 
   const tuile = (libelle: string) => page.locator('.flux-chiffre', { has: page.getByRole('heading', { name: libelle }) }).locator('.flux-chiffre__valeur');

@@ -4,34 +4,20 @@
  * convention page, and sees the forecast change; the PDF downloads; the conversion page says why it
  * cannot run before an état des lieux is signed. Checked with axe-core, photographed.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, expect, it } from 'vitest';
 import type { ReponsePrevision } from '../../src/contracts/prevision.ts';
-import { auditer, capturer, colonne, decrireNavigateur, DELAI_DEMARRAGE, demarrer, seConnecter, surveiller, violationsGraves, type Environnement } from './harness.ts';
+import { auditer, capturer, colonne, decrireNavigateur, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
 
 const pourcentage = (x: number) => new Intl.NumberFormat('fr-FR', { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(x);
 
 decrireNavigateur('prévision du flux et conversion (navigateur)', () => {
-  let env: Environnement;
-  let contexte: BrowserContext;
-  let page: Page;
-  let erreurs: string[];
   const annee = new Date().getFullYear() + 1;
 
-  beforeAll(async () => {
-    env = await demarrer();
-  }, DELAI_DEMARRAGE);
-  afterAll(async () => {
-    await env?.fermer();
-  });
-  beforeEach(async () => {
-    contexte = await env.contexte();
-    page = await contexte.newPage();
-    erreurs = surveiller(page);
-  });
-  afterEach(async () => {
-    await contexte.close();
-    expect(erreurs, 'erreurs dans la page').toEqual([]);
+  const nav = preparerNavigateur();
+  let page: Page;
+  beforeEach(() => {
+    page = nav.page;
   });
 
   const tauxAl = async () => {

@@ -4,35 +4,21 @@
  * table and the XLSX link; the State pilot chooses a bailleur; a réservataire is told the page is
  * not for its role. Checked with axe-core and photographed into /tmp/flux-screens/.
  */
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, expect, it } from 'vitest';
 import type { RapportQualiteApi } from '../../src/contracts/api.ts';
-import { auditer, capturer, colonne, decrireNavigateur, DELAI_DEMARRAGE, demarrer, enFrancais, seConnecter, surveiller, violationsGraves, type Environnement } from './harness.ts';
+import { auditer, capturer, colonne, decrireNavigateur, enFrancais, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
 
 const pourcentage = (x: number) => new Intl.NumberFormat('fr-FR', { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(x);
 
 decrireNavigateur('qualité des données (navigateur)', () => {
-  let env: Environnement;
-  let contexte: BrowserContext;
-  let page: Page;
-  let erreurs: string[];
   /** The demo's lettings are in the current year (the seed's `aujourdhui` is today). */
   const annee = new Date().getFullYear();
 
-  beforeAll(async () => {
-    env = await demarrer();
-  }, DELAI_DEMARRAGE);
-  afterAll(async () => {
-    await env?.fermer();
-  });
-  beforeEach(async () => {
-    contexte = await env.contexte();
-    page = await contexte.newPage();
-    erreurs = surveiller(page);
-  });
-  afterEach(async () => {
-    await contexte.close();
-    expect(erreurs, 'erreurs dans la page').toEqual([]);
+  const nav = preparerNavigateur();
+  let page: Page;
+  beforeEach(() => {
+    page = nav.page;
   });
 
   const tuile = (libelle: string) => page.locator('.flux-chiffre', { has: page.getByRole('heading', { name: libelle }) });
