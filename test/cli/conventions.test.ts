@@ -3,16 +3,14 @@
  * PGlite (a data directory) and on PostgreSQL when DATABASE_URL is set: the list in French and
  * JSON, an avenant from a version file, and invalid input as exit 2 with `chemin: message` lines.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifierAudit } from '../../src/app/audit.ts';
-import { main } from '../../src/cli/main.ts';
 import type { RegistreConventionsApi } from '../../src/contracts/conventions.ts';
-import { ouvrirBase } from '../../src/db/client.ts';
 import { seedDemo } from '../../src/seed/demo.ts';
-import { genresDeTest, ouvrirBaseDeTest, type BaseDeTest } from '../helpers/database.ts';
+import { baseCli } from '../helpers/cli.ts';
+import { genresDeTest } from '../helpers/database.ts';
 
 /** Exit 2, nothing on stdout, every stderr line `chemin: message`, no stack frame. */
 function erreurs(r: { code: number; out: string; err: string }): string[] {
@@ -26,42 +24,10 @@ function erreurs(r: { code: number; out: string; err: string }): string[] {
 }
 
 describe.each(genresDeTest())('flux conventions (%s)', (genre) => {
-  const dossier = mkdtempSync(join(tmpdir(), 'flux-conventions-'));
-  const data = join(dossier, 'pglite');
-  let pg: BaseDeTest | null = null;
-  let url: string | undefined;
-
-  beforeAll(async () => {
-    if (genre === 'postgresql') {
-      pg = await ouvrirBaseDeTest('postgresql');
-      url = pg.url!;
-      await seedDemo(pg.base.db, { echelle: 0.02, aujourdhui: '2026-11-20' });
-    } else {
-      const base = await ouvrirBase({ dossier: data });
-      await base.migrer();
-      await seedDemo(base.db, { echelle: 0.02, aujourdhui: '2026-11-20' });
-      await base.fermer();
-    }
-  }, 120_000);
-  afterAll(async () => {
-    await pg?.fermer();
-    rmSync(dossier, { recursive: true, force: true });
+  const cli = baseCli(genre, 'flux-conventions-', async (db) => {
+    await seedDemo(db, { echelle: 0.02, aujourdhui: '2026-11-20' });
   });
-
-  async function lancer(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const avant = process.env['DATABASE_URL'];
-    if (url) process.env['DATABASE_URL'] = url;
-    else delete process.env['DATABASE_URL'];
-    try {
-      const code = await main([...argv, '--data', data], { out: (s) => (out += s), err: (s) => (err += s) });
-      return { code, out, err };
-    } finally {
-      if (avant === undefined) delete process.env['DATABASE_URL'];
-      else process.env['DATABASE_URL'] = avant;
-    }
-  }
+  const { dossier, lancer } = cli;
 
   function fichier(nom: string, contenu: unknown): string {
     const chemin = join(dossier, nom);
@@ -128,11 +94,6 @@ describe.each(genresDeTest())('flux conventions (%s)', (genre) => {
     const al = liste.conventions.find((c) => c.id === 'HLD-CV2')!;
     expect(al.versionEnVigueur).toMatchObject({ version: 2, taux: 0.3 });
     expect(al.ligne?.taux).toBe(0.3);
-    const base = pg ? pg.base : await ouvrirBase({ dossier: data });
-    try {
-      expect((await verifierAudit(base.db)).ok).toBe(true);
-    } finally {
-      if (!pg) await base.fermer();
-    }
+    expect((await cli.avecBase((db) => verifierAudit(db))).ok).toBe(true);
   });
 });

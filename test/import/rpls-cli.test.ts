@@ -4,17 +4,15 @@
  * data directory) and on PostgreSQL when DATABASE_URL is set; once through the real binary.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
-import { ouvrirBase } from '../../src/db/client.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { organisations } from '../../src/db/schema.ts';
 import { lireTout } from '../../src/import/rpls-csv.ts';
 import type { ResumeImportRpls } from '../../src/import/rpls-import.ts';
-import { genresDeTest, ouvrirBaseDeTest, type BaseDeTest } from '../helpers/database.ts';
+import { baseCli } from '../helpers/cli.ts';
+import { genresDeTest } from '../helpers/database.ts';
 import { NARBONNE_CHEMIN, NARBONNE_LOGEMENTS, csv, ligne, narbonne } from './fichiers.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/flux.js', import.meta.url));
@@ -22,43 +20,10 @@ const URL_ADMIN = process.env['DATABASE_URL'];
 const SIREN = '999220001';
 
 describe.each(genresDeTest())('flux import rpls (%s)', (genre) => {
-  const dossier = mkdtempSync(join(tmpdir(), 'flux-import-rpls-'));
-  const data = join(dossier, 'pglite');
-  let pg: BaseDeTest | null = null;
-  /** DATABASE_URL for the CLI: the test database on PostgreSQL, none on PGlite. */
-  let url: string | undefined;
-
-  beforeAll(async () => {
-    if (genre === 'postgresql') {
-      pg = await ouvrirBaseDeTest('postgresql');
-      url = pg.url!;
-      await pg.base.db.insert(organisations).values({ id: 'B-CLI', nom: 'Bailleur CLI', categorie: 'bailleur', siren: SIREN });
-    } else {
-      const base = await ouvrirBase({ dossier: data });
-      await base.migrer();
-      await base.db.insert(organisations).values({ id: 'B-CLI', nom: 'Bailleur CLI', categorie: 'bailleur', siren: SIREN });
-      await base.fermer();
-    }
-  }, 60_000);
-  afterAll(async () => {
-    await pg?.fermer();
-    rmSync(dossier, { recursive: true, force: true });
+  const cli = baseCli(genre, 'flux-import-rpls-', async (db) => {
+    await db.insert(organisations).values({ id: 'B-CLI', nom: 'Bailleur CLI', categorie: 'bailleur', siren: SIREN });
   });
-
-  async function lancer(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = '';
-    let err = '';
-    const avant = process.env['DATABASE_URL'];
-    if (url) process.env['DATABASE_URL'] = url;
-    else delete process.env['DATABASE_URL'];
-    try {
-      const code = await main([...argv, '--data', data], { out: (s) => (out += s), err: (s) => (err += s) });
-      return { code, out, err };
-    } finally {
-      if (avant === undefined) delete process.env['DATABASE_URL'];
-      else process.env['DATABASE_URL'] = avant;
-    }
-  }
+  const { dossier, data, lancer } = cli;
 
   function fichier(nom: string, contenu: string | Buffer): string {
     const chemin = join(dossier, nom);
@@ -130,7 +95,7 @@ describe.each(genresDeTest())('flux import rpls (%s)', (genre) => {
   it('par le vrai binaire : statut 2 sur une ligne invalide', () => {
     const f = fichier('binaire.csv', csv([ligne('Z', { QPV: '' })]));
     const env = { ...process.env };
-    if (url) env['DATABASE_URL'] = url;
+    if (cli.url) env['DATABASE_URL'] = cli.url;
     else delete env['DATABASE_URL'];
     const r = spawnSync(process.execPath, [BIN, 'import', 'rpls', f, '--bailleur', SIREN, '--data', data], { encoding: 'utf8', env });
     expect(r.status).toBe(2);
