@@ -11,10 +11,11 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { lireAccueil, lireConversion, type ConversionApi } from '../api.ts';
+import { lireConversion, type ConversionApi } from '../api.ts';
 import { BarresSimples } from '../composants/Barres.tsx';
 import { Chargement, ErreurChargement, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
+import { SelectBailleur } from '../composants/SelectBailleur.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { decimal, nombre } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
@@ -41,9 +42,6 @@ export function Conversion() {
   };
   const actif = !choisit || demande.bailleur !== undefined;
   const { data, error, isPending, refetch } = useQuery({ queryKey: ['conversion', demande], queryFn: ({ signal }) => lireConversion(demande, signal), placeholderData: keepPreviousData, enabled: actif, retry: false });
-  const { data: accueil } = useQuery({ queryKey: ['accueil', 'courante'], queryFn: ({ signal }) => lireAccueil(undefined, signal), staleTime: 5 * 60_000, enabled: choisit });
-  const bailleurs = new Map<string, string>();
-  for (const l of accueil?.conventions ?? []) bailleurs.set(l.bailleur.id, l.bailleur.nom);
   const [choix, setChoix] = useState({ bailleur: demande.bailleur ?? '', fenetre: String(demande.fenetre ?? 1), droitsUniques: demande.droitsUniques ?? 'ponctuel', annees: String(demande.annees ?? 3) });
   const appliquer = (e: FormEvent) => {
     e.preventDefault();
@@ -62,16 +60,7 @@ export function Conversion() {
       </p>
       <form onSubmit={appliquer} className="flux-filtres fr-mb-4w" aria-label="Hypothèses de la conversion">
         {choisit ? (
-          <Select label="Bailleur" nativeSelectProps={{ id: 'conversion-bailleur', value: choix.bailleur, onChange: (e) => setChoix({ ...choix, bailleur: e.target.value }) }}>
-            <option value="" disabled>
-              Choisir un bailleur
-            </option>
-            {[...bailleurs].map(([id, nom]) => (
-              <option key={id} value={id}>
-                {nom}
-              </option>
-            ))}
-          </Select>
+          <SelectBailleur id="conversion-bailleur" valeur={choix.bailleur} surChoix={(b) => setChoix({ ...choix, bailleur: b })} />
         ) : null}
         <Select label="Rotation observée sur" nativeSelectProps={{ id: 'conversion-fenetre', value: choix.fenetre, onChange: (e) => setChoix({ ...choix, fenetre: e.target.value }) }}>
           {[1, 2, 3].map((n) => (

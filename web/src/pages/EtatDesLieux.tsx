@@ -18,7 +18,6 @@ import {
   adresseEtatXlsx,
   adresseVersionXlsx,
   ErreurApi,
-  lireAccueil,
   lireEtatDesLieux,
   lireVersionsEtat,
   signerEtat,
@@ -32,6 +31,7 @@ import { BarresEmpilees, BarresSimples } from '../composants/Barres.tsx';
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
 import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
+import { SelectBailleur } from '../composants/SelectBailleur.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { date, nombre, pluriel, taux } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
@@ -96,25 +96,13 @@ export function EtatDesLieux() {
 function ChoixBailleur({ bailleur }: { bailleur: string | undefined }) {
   const [, setParametres] = useSearchParams();
   const [choix, setChoix] = useState(bailleur ?? '');
-  const { data: accueil } = useQuery({ queryKey: ['accueil', 'courante'], queryFn: ({ signal }) => lireAccueil(undefined, signal), staleTime: 5 * 60_000 });
-  const bailleurs = new Map<string, string>();
-  for (const l of accueil?.conventions ?? []) bailleurs.set(l.bailleur.id, l.bailleur.nom);
   const envoyer = (e: FormEvent) => {
     e.preventDefault();
     if (choix) setParametres({ bailleur: choix });
   };
   return (
     <form onSubmit={envoyer} className="flux-filtres fr-mb-4w" aria-label="Choisir le bailleur">
-      <Select label="Bailleur" nativeSelectProps={{ id: 'edl-bailleur', name: 'bailleur', value: choix, onChange: (e) => setChoix(e.target.value) }}>
-        <option value="" disabled>
-          Choisir un bailleur
-        </option>
-        {[...bailleurs].map(([id, nom]) => (
-          <option key={id} value={id}>
-            {nom}
-          </option>
-        ))}
-      </Select>
+      <SelectBailleur id="edl-bailleur" valeur={choix} surChoix={setChoix} />
       <Button type="submit" priority="secondary">
         Afficher
       </Button>

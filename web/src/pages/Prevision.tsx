@@ -12,11 +12,12 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { adressePrevisionnel, enregistrerPrevision, ErreurApi, lireAccueil, lirePrevision, type PrevisionApi } from '../api.ts';
+import { adressePrevisionnel, enregistrerPrevision, ErreurApi, lirePrevision, type PrevisionApi } from '../api.ts';
 import { BarresSimples } from '../composants/Barres.tsx';
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
 import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
+import { SelectBailleur } from '../composants/SelectBailleur.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { decimal, nombre, taux } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
@@ -42,9 +43,6 @@ export function Prevision() {
   const demande = { bailleur, annee };
   const actif = !choisit || bailleur !== undefined;
   const { data, error, isPending, refetch } = useQuery({ queryKey: ['prevision', demande], queryFn: ({ signal }) => lirePrevision(demande, signal), placeholderData: keepPreviousData, enabled: actif, retry: false });
-  const { data: accueil } = useQuery({ queryKey: ['accueil', 'courante'], queryFn: ({ signal }) => lireAccueil(undefined, signal), staleTime: 5 * 60_000, enabled: choisit });
-  const bailleurs = new Map<string, string>();
-  for (const l of accueil?.conventions ?? []) bailleurs.set(l.bailleur.id, l.bailleur.nom);
   const [choix, setChoix] = useState({ bailleur: bailleur ?? '', annee: String(annee) });
   const afficher = (e: FormEvent) => {
     e.preventDefault();
@@ -58,16 +56,7 @@ export function Prevision() {
       </p>
       <form onSubmit={afficher} className="flux-filtres fr-mb-4w" aria-label="Choisir la prévision affichée">
         {choisit ? (
-          <Select label="Bailleur" nativeSelectProps={{ id: 'prevision-bailleur', value: choix.bailleur, onChange: (e) => setChoix({ ...choix, bailleur: e.target.value }) }}>
-            <option value="" disabled>
-              Choisir un bailleur
-            </option>
-            {[...bailleurs].map(([id, nom]) => (
-              <option key={id} value={id}>
-                {nom}
-              </option>
-            ))}
-          </Select>
+          <SelectBailleur id="prevision-bailleur" valeur={choix.bailleur} surChoix={(b) => setChoix({ ...choix, bailleur: b })} />
         ) : null}
         <Select label="Année prévue" nativeSelectProps={{ id: 'prevision-annee', value: choix.annee, onChange: (e) => setChoix({ ...choix, annee: e.target.value }) }}>
           {[anneeSuivante, anneeSuivante - 1].map((a) => (

@@ -10,10 +10,11 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { adresseQualiteXlsx, lireAccueil, lireQualite, type RapportQualiteApi } from '../api.ts';
+import { adresseQualiteXlsx, lireQualite, type RapportQualiteApi } from '../api.ts';
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
 import { Chargement, ErreurChargement, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
+import { SelectBailleur } from '../composants/SelectBailleur.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { nombre, pluriel, taux } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
@@ -66,9 +67,6 @@ function Choix({ pilote, bailleur, annee }: { pilote: boolean; bailleur: string 
   const [choixAnnee, setChoixAnnee] = useState(String(annee ?? courante - 1));
   const [choixBailleur, setChoixBailleur] = useState(bailleur ?? '');
   // The bailleurs of the pilot's département: those of the home page's ledger.
-  const { data: accueil } = useQuery({ queryKey: ['accueil', 'courante'], queryFn: ({ signal }) => lireAccueil(undefined, signal), staleTime: 5 * 60_000, enabled: pilote });
-  const bailleurs = new Map<string, string>();
-  for (const l of accueil?.conventions ?? []) bailleurs.set(l.bailleur.id, l.bailleur.nom);
   const envoyer = (e: FormEvent) => {
     e.preventDefault();
     setParametres({ ...(pilote && choixBailleur ? { bailleur: choixBailleur } : {}), annee: choixAnnee });
@@ -78,16 +76,7 @@ function Choix({ pilote, bailleur, annee }: { pilote: boolean; bailleur: string 
   return (
     <form onSubmit={envoyer} className="flux-filtres fr-mb-4w" aria-label="Choisir le rapport affiché">
       {pilote ? (
-        <Select label="Bailleur" nativeSelectProps={{ id: 'qualite-bailleur', name: 'bailleur', value: choixBailleur, onChange: (e) => setChoixBailleur(e.target.value) }}>
-          <option value="" disabled>
-            Choisir un bailleur
-          </option>
-          {[...bailleurs].map(([id, nom]) => (
-            <option key={id} value={id}>
-              {nom}
-            </option>
-          ))}
-        </Select>
+        <SelectBailleur id="qualite-bailleur" valeur={choixBailleur} surChoix={setChoixBailleur} />
       ) : null}
       <Select label="Année des attributions" nativeSelectProps={{ id: 'qualite-annee', name: 'annee', value: choixAnnee, onChange: (e) => setChoixAnnee(e.target.value) }}>
         {annees.map((a) => (
