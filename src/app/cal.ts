@@ -15,7 +15,6 @@ import type { Tx } from '../db/client.ts';
 import { candidatures, communes, decisionsCal, examensCal, locations, logements, offresCal, organisations, sessionsCal } from '../db/schema.ts';
 import type { AExaminerApi, DecisionExamenApi, ExamenCalApi, OffreCalApi, SessionCalApi, SessionCalDetailApi } from '../contracts/cal.ts';
 import {
-  ajouterJours,
   echeanceReponse,
   LIBELLES_DECISION,
   LIBELLES_SUITE,
@@ -27,6 +26,7 @@ import {
 import { DonneesInvalides } from '../domain/errors.ts';
 import { DECISIONS_POSITIVES, type DecisionCal } from '../domain/types.ts';
 import { journaliser } from './audit.ts';
+import { ajouterJours, jourParis } from './echeances.ts';
 import { Conflit, Introuvable } from './errors.ts';
 import { appliquerTransition } from './locations.ts';
 import { exiger, type Acteur } from './roles.ts';
@@ -436,16 +436,9 @@ export async function expirerOffres(tx: Tx, acteur: Acteur | null, aujourdhui: s
   return { expirees: offres.length, offres };
 }
 
-const JOUR_PARIS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** The calendar day of an instant in Europe/Paris (YYYY-MM-DD): deadlines are Paris days. */
-export function jourParis(maintenant: Date): string {
-  return JOUR_PARIS.format(maintenant);
-}
-
 /**
  * `expirerOffres` at an instant: the day is read in Europe/Paris (23:30 UTC on 5 December is already
- * 6 December in Paris). For the server's scheduled check: `expirerOffresAu(tx, null, new Date())`.
+ * 6 December in Paris). The server's scheduled check runs it (`verificationPlanifiee`, src/app/verification.ts).
  */
 export function expirerOffresAu(tx: Tx, acteur: Acteur | null, maintenant: Date): Promise<{ expirees: number; offres: string[] }> {
   return expirerOffres(tx, acteur, jourParis(maintenant));

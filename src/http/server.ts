@@ -16,11 +16,11 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { csrfValide, lireSession, type SessionOuverte } from '../app/auth.ts';
 import { brancherNotificationsCal } from '../app/cal.ts';
-import { verifierEcheances } from '../app/echeances.ts';
 import { Interdit, NonAuthentifie } from '../app/errors.ts';
 import { oublierVersion } from '../app/memo.ts';
 import { configSmtpDepuisEnv, creerExpediteur, expedierNotifications, notifierResultatCal, type ConfigSmtp, type Expediteur } from '../app/notifications.ts';
 import type { Role } from '../app/roles.ts';
+import { verificationPlanifiee } from '../app/verification.ts';
 import type { Base } from '../db/client.ts';
 import { gestionnaireErreurs } from './errors.ts';
 import { enregistrerOidc, type ConfigOidc } from './oidc.ts';
@@ -57,7 +57,7 @@ export interface OptionsServeur {
   limiteConnexion?: number;
   /** SMTP for the notification e-mails; default from FLUX_SMTP_URL / FLUX_SMTP_FROM (off when unset); null: off. */
   smtp?: ConfigSmtp | null;
-  /** Interval of the scheduled check of proposal deadlines, in ms (default 15 minutes); 0: not started. */
+  /** Interval of the scheduled check (proposal deadlines, CAL offers), in ms (default 15 minutes); 0: not started. */
   verificationEcheancesMs?: number;
   /** The clock of the routes that date a decision or a countdown (tests fix it); default the system's. */
   horloge?: () => Date;
@@ -67,7 +67,7 @@ export interface OptionsServeur {
   expedier?: () => Promise<unknown>;
 }
 
-/** Default interval of the scheduled deadline check. */
+/** Default interval of the scheduled check (proposal deadlines and CAL offers). */
 export const VERIFICATION_ECHEANCES_MS = 15 * 60_000;
 
 export async function construireServeur(options: OptionsServeur): Promise<FastifyInstance> {
@@ -144,7 +144,8 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
     if (request.method !== 'GET' && request.method !== 'HEAD') oublierVersion(options.base.db);
   });
 
-  // E-mail of the notifications and the scheduled deadline check, stopped when the server closes.
+  // E-mail of the notifications and the scheduled check (proposal deadlines, CAL offers), stopped
+  // when the server closes.
   brancherNotificationsCal((tx, resultat) => notifierResultatCal(tx, resultat));
   const smtp = options.smtp === undefined ? configSmtpDepuisEnv() : options.smtp;
   const expediteur = options.expediteur ?? (smtp ? creerExpediteur(smtp) : null);
@@ -153,10 +154,10 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
   const minuteur =
     intervalle > 0
       ? setInterval(() => {
-          verification ??= verifierEcheances(options.base.db, new Date())
+          verification ??= verificationPlanifiee(options.base.db, new Date())
             .then(() => expedierNotifications(options.base.db, expediteur))
             .then(() => undefined)
-            .catch((e: unknown) => app.log.error(e, 'vérification des délais de proposition'))
+            .catch((e: unknown) => app.log.error(e, 'vérification des délais de proposition et des offres de la CAL'))
             .finally(() => {
               verification = null;
             });

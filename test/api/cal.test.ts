@@ -4,11 +4,14 @@
  * rules (three applications but for DALO, ranking, written reasons); the offer to rang 1, a refusal
  * that passes to rang 2, the acceptance and the lease; a negative decision sent back; an offer left
  * unanswered in a QPV turned into a refusal after 10 days (idempotent) with the mayor designating;
- * the minutes as a PDF; scope and the audit chain. Plus the pure CAL rules (src/domain/cal.ts).
+ * the scheduled check of the server expiring an offer and passing to the next rank; the minutes as a
+ * PDF; scope and the audit chain. Plus the pure CAL rules (src/domain/cal.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifierAudit } from '../../src/app/audit.ts';
-import { expirerOffres, expirerOffresAu, jourParis } from '../../src/app/cal.ts';
+import { expirerOffres, expirerOffresAu } from '../../src/app/cal.ts';
+import { jourParis } from '../../src/app/echeances.ts';
+import { verificationPlanifiee } from '../../src/app/verification.ts';
 import type { AExaminerApi, SessionCalApi, SessionCalDetailApi } from '../../src/contracts/cal.ts';
 import { echeanceReponse, offreExpiree, suiteApresEchec, verifierDecision, verifierExamen } from '../../src/domain/cal.ts';
 import { evenementsAudit } from '../../src/db/schema.ts';
@@ -218,6 +221,41 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
     expect((await s.appel(BAILLEUR, 'POST', '/api/cal/offres/expirer', {})).json()).toEqual({ expirees: 0, offres: [] });
   });
 
+  it('la vérification planifiée du serveur constate l’offre sans réponse : refus, offre au rang suivant', async () => {
+    const D = (await vacance(false)).id;
+    await transition(D, { transition: 'proposer_candidats', candidats: [candidat(12), candidat(13), candidat(14)] });
+    let r = await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/examens`, { locationId: D });
+    expect(r.statusCode, r.body).toBe(200);
+    detail = r.json() as SessionCalDetailApi;
+    const [c1, c2] = examen(D).candidats;
+    r = await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/decisions`, {
+      locationId: D,
+      version: examen(D).version,
+      decision: 'attribution_rang',
+      classement: [c1!.id, c2!.id],
+      motif: 'composition familiale adaptée au logement',
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    detail = r.json() as SessionCalDetailApi;
+    const offre = examen(D).offres[0]!;
+    expect(offre).toMatchObject({ rang: 1, candidatureId: c1!.id, echeance: '2026-12-05', reponse: null });
+    // The last day to answer (Paris): nothing expires.
+    expect((await verificationPlanifiee(s.t.base.db, new Date('2026-12-05T12:00:00Z'))).offres.offres).not.toContain(offre.id);
+    // The next day, the scheduled run turns the silence into a refusal and offers the unit to rang 2.
+    const v = await verificationPlanifiee(s.t.base.db, new Date('2026-12-06T08:00:00Z'));
+    expect(v.offres.offres).toContain(offre.id);
+    expect(v.echeances.aujourdhui).toBe('2026-12-06');
+    detail = (await s.appel(BAILLEUR, 'GET', `/api/cal/sessions/${session.id}`)).json() as SessionCalDetailApi;
+    expect(examen(D).offres).toEqual([
+      expect.objectContaining({ id: offre.id, rang: 1, reponse: 'silence', dateReponse: '2026-12-06' }),
+      expect.objectContaining({ rang: 2, candidatureId: c2!.id, dateOffre: '2026-12-06', echeance: '2026-12-16', reponse: null }),
+    ]);
+    expect(examen(D).suite).toBe('rang_suivant');
+    expect(examen(D).etat).toBe('decision_cal');
+    // Idempotent: a second run the same day changes nothing.
+    expect((await verificationPlanifiee(s.t.base.db, new Date('2026-12-06T09:00:00Z'))).offres.expirees).toBe(0);
+  });
+
   it('le procès-verbal est un PDF ; l’État le lit, un autre bailleur ne voit pas la séance', async () => {
     const r = await s.appel(BAILLEUR, 'GET', `/api/cal/sessions/${session.id}/proces-verbal.pdf`);
     expect(r.statusCode).toBe(200);
@@ -231,7 +269,7 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
     expect(((await s.appel(BAILLEUR2, 'GET', '/api/cal/sessions')).json() as SessionCalApi[]).map((x) => x.id)).not.toContain(session.id);
     expect((await s.appel(BAILLEUR2, 'POST', `/api/cal/sessions/${session.id}/examens`, { locationId: A })).statusCode).toBe(404);
     const liste = (await s.appel(BAILLEUR, 'GET', '/api/cal/sessions')).json() as SessionCalApi[];
-    expect(liste.find((x) => x.id === session.id)).toMatchObject({ examens: 3, decides: 3 });
+    expect(liste.find((x) => x.id === session.id)).toMatchObject({ examens: 4, decides: 4 });
   });
 
   it('chaque étape est journalisée, la chaîne d’audit reste intègre', async () => {
