@@ -116,7 +116,8 @@ export async function resultatAnnee(tx: Tx, cle: CleAnnee): Promise<{ resultat: 
   const enCache = cache.get(k);
   if (enCache && enCache.version === version) return enCache;
   const scenario = await chargerScenario(tx, cle);
-  const resultat = simuler(scenario);
+  // With the per-letting detail: the bilan and the dashboards read it (the rest is unchanged).
+  const resultat = simuler(scenario, { detail: true });
   const entree = { version, resultat, scenario };
   cache.set(k, entree);
   return entree;

@@ -4,7 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
-import { simulerTexte } from '../app/scenario.ts';
+import { lireScenario, simulerTexte } from '../app/scenario.ts';
+import { bilanAnnuel } from '../domain/bilan.ts';
+import { simuler } from '../domain/engine.ts';
 import { FluxError, DonneesInvalides } from '../domain/errors.ts';
 import { ajouterConventions } from './conventions.ts';
 import { resumeFrancais } from './format.ts';
@@ -24,13 +26,18 @@ const sortiesStandard: Sorties = {
   err: (s) => process.stderr.write(s),
 };
 
-async function simulate(fichier: string, options: { json?: boolean }, io: Sorties): Promise<number> {
+async function simulate(fichier: string, options: { json?: boolean; bilan?: boolean }, io: Sorties): Promise<number> {
   let texte: string;
   try {
     texte = await readFile(fichier, 'utf8');
   } catch (err) {
     io.err(`${fichier}: fichier illisible (${(err as NodeJS.ErrnoException).code ?? 'erreur'})\n`);
     return EXIT_ENTREE_INVALIDE;
+  }
+  if (options.bilan) {
+    const scenario = lireScenario(texte);
+    io.out(`${JSON.stringify(bilanAnnuel(scenario, simuler(scenario, { detail: true })), null, 2)}\n`);
+    return 0;
   }
   const resultat = simulerTexte(texte);
   if (options.json) io.out(`${JSON.stringify(resultat, null, 2)}\n`);
@@ -148,7 +155,8 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     .description('Rejoue une année de flux d’un bailleur (fichier scénario JSON) avec le moteur et affiche le bilan')
     .argument('<fichier>', 'scénario JSON (voir schemas/scenario.schema.json)')
     .option('--json', 'sortie JSON complète (orientations expliquées, bilan, objectifs, écarts)')
-    .action(async (fichier: string, options: { json?: boolean }) => {
+    .option('--bilan', 'sortie JSON du bilan annuel R.441-5-1 (par réservataire et par dimension, détail par logement), celui de l’API')
+    .action(async (fichier: string, options: { json?: boolean; bilan?: boolean }) => {
       code = await simulate(fichier, options, io);
     });
   program

@@ -95,12 +95,47 @@ export interface EcartValeur {
 
 export type Ecarts = Record<Dimension, Record<string, Record<string, EcartValeur>>>;
 
+/**
+ * One letting of the year as the engine counted it (only with `OptionsMoteur.detail`): what the
+ * annual bilan breaks down by dimension and the dashboards plot over time. Σ over the lettings of
+ * a line gives that line's `LigneBilan` figures exactly.
+ */
+export interface DetailLocation {
+  logement: string;
+  /** Date of the liberation (or first letting). */
+  date: string;
+  /** Why the unit is out of the flow, null when in it. */
+  exclusion: MotifExclusion | null;
+  premiereMiseEnLocation: boolean;
+  /** The line holding the letting at year end (a réservataire, "BAILLEUR"), null when out of the flow. */
+  ligne: string | null;
+  pool: string[] | null;
+  forcee: boolean;
+  propose: boolean;
+  attribue: boolean;
+  decision: DecisionCal | null;
+  bail: boolean;
+  echec: boolean;
+  /** Failed without consuming the right: let by the bailleur for one letting, counted on its line. */
+  pourUnTour: boolean;
+  /** Counted against `ligne`'s entitlement per its convention's rule. */
+  decompte: boolean;
+  enCours: boolean;
+  /** Dates of the steps reached (YYYY-MM-DD). */
+  dates: { candidats: string | null; decision: string | null; fin: string | null };
+  menage: Menage | null;
+  /** Entitlement this flow unit adds to each line covering it (units, exact to 1e-6). */
+  parts: Record<string, number>;
+}
+
 export interface ResultatSimulation {
   flux: FluxAnnuel;
   orientations: Orientation[];
   bilan: LigneBilan[];
   objectifs: Objectifs;
   ecarts: Ecarts;
+  /** Only with `OptionsMoteur.detail`: one entry per liberation, in the order of `orientations`. */
+  detail?: DetailLocation[];
 }
 
 // ───────────────────────────── engine state ─────────────────────────────
@@ -158,6 +193,9 @@ interface Location {
   rendue: boolean; // returned to the bailleur for one letting
   bail: boolean;
   menage: Menage | null;
+  exclusion: MotifExclusion | null;
+  premiere: boolean;
+  dates: { candidats: string | null; decision: string | null; fin: string | null };
 }
 
 interface Cellule {
@@ -176,6 +214,8 @@ export interface OptionsMoteur {
   regleQuota?: (lignes: readonly LigneQuota[]) => number;
   /** Balance the qualitative mix when the quota allows it (default: true). */
   equilibreQualitatif?: boolean;
+  /** Add `detail`, the year's lettings one by one (for the bilan and the dashboards). */
+  detail?: boolean;
 }
 
 class Moteur {
@@ -295,6 +335,7 @@ class Moteur {
       bilan: this.bilan(),
       objectifs: this.objectifs(),
       ecarts: this.ecarts(),
+      ...(this.options.detail ? { detail: this.detail() } : {}),
     };
   }
 
@@ -359,12 +400,14 @@ class Moteur {
       case 'candidats': {
         const loc = this.location(e, 'proposer_candidats');
         loc.propose = true;
+        loc.dates.candidats ??= e.date;
         return;
       }
       case 'decision_cal': {
         const loc = this.location(e, 'decider');
         loc.decision = e.decision;
         if (DECISIONS_POSITIVES.has(e.decision)) loc.attribue = true;
+        loc.dates.decision = e.date;
         return;
       }
       case 'bail_signe': {
@@ -397,14 +440,15 @@ class Moteur {
           for (const c of o.explication.candidats) c.retenu = c.reservataire === e.reservataire;
         }
         l.bail = true;
+        l.dates.fin = e.date;
         l.menage = e.menage ?? { quartile1: false, prioritaire: false, relogementAnru: false };
         this.enCours.delete(e.logement);
         return;
       }
       case 'refus':
-        return this.echouer(this.location(e, 'refuser'));
+        return this.echouer(this.location(e, 'refuser'), e.date);
       case 'sans_candidat':
-        return this.echouer(this.location(e, 'constater_sans_candidat'));
+        return this.echouer(this.location(e, 'constater_sans_candidat'), e.date);
     }
   }
 
@@ -434,6 +478,9 @@ class Moteur {
       rendue: false,
       bail: false,
       menage: null,
+      exclusion: motifExclu,
+      premiere,
+      dates: { candidats: null, decision: null, fin: null },
     };
     this.locations.push(loc);
     if (!dansLeFlux) {
@@ -486,8 +533,9 @@ class Moteur {
     for (const cle of loc.cles) incr(ligne.recus, cle, -1);
   }
 
-  private echouer(loc: Location): void {
+  private echouer(loc: Location, date: string): void {
     loc.echec = true;
+    loc.dates.fin = date;
     this.enCours.delete(loc.logement.id);
     const ligne = this.lignes[loc.detenteur];
     // A failure that does not consume the right: the bailleur lets the unit "pour un tour" and
@@ -623,15 +671,47 @@ class Moteur {
 
   // ─── results ───
 
+  /** Whether a held letting counts against its holder's entitlement, per the convention's rule. */
+  private decompte(li: number, loc: Location): boolean {
+    const c = this.lignes[li]!.convention;
+    if (!c) return true;
+    if (loc.echec) return c.echecDecompte;
+    return c.decompte === 'mise_a_disposition' || (c.decompte === 'attribution' ? loc.attribue : loc.bail);
+  }
+
+  private detail(): DetailLocation[] {
+    return this.locations.map((loc) => {
+      const parts: Record<string, number> = {};
+      if (loc.dansLeFlux) loc.cel.lignes.forEach((li, k) => (parts[this.lignes[li]!.id] = fromMicro(loc.cel.rhos[k]!)));
+      const tenue = loc.dansLeFlux && loc.detenteur >= 0;
+      return {
+        logement: loc.logement.id,
+        date: loc.date,
+        exclusion: loc.dansLeFlux ? null : loc.exclusion,
+        premiereMiseEnLocation: loc.premiere,
+        ligne: tenue ? this.lignes[loc.detenteur]!.id : null,
+        pool: loc.pool ? loc.pool.map((li) => this.lignes[li]!.id) : null,
+        forcee: loc.forcee,
+        propose: loc.propose,
+        attribue: loc.attribue,
+        decision: loc.decision,
+        bail: loc.bail,
+        echec: loc.echec,
+        pourUnTour: loc.rendue,
+        decompte: tenue && this.decompte(loc.detenteur, loc),
+        enCours: tenue && !loc.bail && !loc.echec,
+        dates: { ...loc.dates },
+        menage: loc.menage,
+        parts,
+      };
+    });
+  }
+
   private bilan(): LigneBilan[] {
     const lignes = this.lignes.map((ligne, li) => {
       const detenues = this.locations.filter((loc) => loc.dansLeFlux && loc.detenteur === li);
       const c = ligne.convention;
-      const decompte = (loc: Location): boolean => {
-        if (!c) return true;
-        if (loc.echec) return c.echecDecompte;
-        return c.decompte === 'mise_a_disposition' || (c.decompte === 'attribution' ? loc.attribue : loc.bail);
-      };
+      const decompte = (loc: Location): boolean => this.decompte(li, loc);
       const pourUnTour = li === this.bailleur ? this.locations.filter((loc) => loc.rendue).length : 0;
       const decomptes = detenues.filter(decompte).length + pourUnTour;
       const soldeMicro = decomptes * MICRO - ligne.droit;
