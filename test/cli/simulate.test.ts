@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { totalDimension, type BilanAnnuel } from '../../src/domain/bilan.ts';
 import type { ResultatSimulation } from '../../src/domain/engine.ts';
 import { convention, jour, liberation, logement, unScenario } from '../helpers/scenario.ts';
 
@@ -76,6 +77,18 @@ describe('flux simulate — the regulatory worked example', () => {
     for (const l of res.bilan) expect(l.misADisposition, l.reservataire).toBe(l.droit);
     expect(res.orientations).toHaveLength(940);
     expect(res.orientations.filter((o) => o.reservataire === null)).toHaveLength(240);
+  });
+
+  it('--bilan: the annual bilan, lines = --json bilan, each dimension summing to its line', async () => {
+    const r = await lancer(['simulate', EXEMPLE, '--bilan']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const b = JSON.parse(r.out) as BilanAnnuel;
+    const json = JSON.parse((await lancer(['simulate', EXEMPLE, '--json'])).out) as ResultatSimulation;
+    expect(b.lignes.map((l) => [l.ligne, l.droit, l.decomptes])).toEqual(json.bilan.map((l) => [l.reservataire, l.droit, l.decomptes]));
+    expect(b.detail).toHaveLength(940);
+    expect(b.exclusions.reduce((n, e) => n + e.logements, 0)).toBe(240);
+    for (const l of b.lignes) expect(totalDimension(b.dimensions.typologie, l.ligne).misADisposition, l.ligne).toBe(l.misADisposition);
   });
 
   it('without --json: the French table', async () => {
