@@ -81,7 +81,16 @@ async function elements(tx: Tx, acteur: Acteur, aujourdhui: string, locationId?:
       joursRestants: d.echeance ? joursEntre(aujourdhui, d.echeance) : null,
       candidatsDemandes: p.candidatsDemandes,
       peutProposer,
-      candidats: cands.map((c) => ({ numeroSne: c.numeroSne, rang: c.rang, tailleMenage: c.tailleMenage, quartile1: c.quartile1, prioritaire: c.prioritaire, dalo: c.dalo })),
+      candidats: cands.map((c) => ({
+        numeroSne: c.numeroSne,
+        rang: c.rang,
+        tailleMenage: c.tailleMenage,
+        quartile1: c.quartile1,
+        prioritaire: c.prioritaire,
+        dalo: c.dalo,
+        pdalhpd: c.pdalhpd,
+        autreL4411: c.autreL4411,
+      })),
     });
   }
   return out;
@@ -94,8 +103,8 @@ export async function lireBoite(tx: Tx, acteur: Acteur, aujourdhui: string): Pro
 
 /**
  * POST /api/boite/:id/candidats — candidates by SNE number, before the deadline. The priority
- * flags are kept as the CAL needs them: `dalo`, and `prioritaire` for DALO, PDALHPD or another
- * L.441-1 category (the allocation objectives count them together, rules.md §6).
+ * categories are kept apart as the CAL needs them (`dalo`, `pdalhpd`, `autreL4411`); `prioritaire`
+ * is any of the three, what the allocation objectives count (rules.md §6).
  */
 export async function proposerCandidats(
   tx: Tx,
@@ -132,6 +141,8 @@ export async function proposerCandidats(
       quartile1: c.quartile1,
       prioritaire: c.dalo || c.pdalhpd || c.autreL4411,
       dalo: c.dalo,
+      pdalhpd: c.pdalhpd,
+      autreL4411: c.autreL4411,
     })),
   });
   // In a pool, the candidates are the proposing réservataire's, not the provisional holder's.

@@ -182,6 +182,8 @@ export async function lireSession(tx: Tx, acteur: Acteur, id: string): Promise<S
           quartile1: c.quartile1,
           prioritaire: c.prioritaire,
           dalo: c.dalo,
+          pdalhpd: c.pdalhpd,
+          autreL4411: c.autreL4411,
         })),
       decision: r.d
         ? {

@@ -190,8 +190,11 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
           rang: i + 1,
           tailleMenage: c.tailleMenage ?? null,
           quartile1: c.quartile1,
-          prioritaire: c.prioritaire,
+          // What the objectives count: any priority category (rules.md §6).
+          prioritaire: c.prioritaire || c.dalo || c.pdalhpd || c.autreL4411,
           dalo: c.dalo,
+          pdalhpd: c.pdalhpd,
+          autreL4411: c.autreL4411,
         })),
       );
       break;

@@ -149,8 +149,12 @@ export const transitionSchema = z.discriminatedUnion('transition', [
           numeroSne: z.string().regex(/^[0-9A-Z]{8,20}$/, 'numéro unique SNE attendu'),
           tailleMenage: z.number().int().min(1).max(20).optional(),
           quartile1: z.boolean().default(false),
+          /** A priority household, category not given; stored true as well for any of the three below. */
           prioritaire: z.boolean().default(false),
           dalo: z.boolean().default(false),
+          pdalhpd: z.boolean().default(false),
+          /** Another priority category of CCH L.441-1. */
+          autreL4411: z.boolean().default(false),
         }),
       )
       .min(1),

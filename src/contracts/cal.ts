@@ -35,8 +35,12 @@ export const candidatCalSchema = z.object({
   reservataireId: z.string().nullable(),
   tailleMenage: z.number().nullable(),
   quartile1: z.boolean(),
+  /** Any of the three priority categories below: what the allocation objectives count. */
   prioritaire: z.boolean(),
   dalo: z.boolean(),
+  pdalhpd: z.boolean(),
+  /** Another priority category of CCH L.441-1. */
+  autreL4411: z.boolean(),
 });
 
 export const offreCalSchema = z.object({

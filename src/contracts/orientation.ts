@@ -103,8 +103,12 @@ export const candidatureBoiteSchema = z.object({
   rang: z.number(),
   tailleMenage: z.number().nullable(),
   quartile1: z.boolean(),
+  /** Any of the three priority categories below: what the allocation objectives count. */
   prioritaire: z.boolean(),
   dalo: z.boolean(),
+  pdalhpd: z.boolean(),
+  /** Another priority category of CCH L.441-1. */
+  autreL4411: z.boolean(),
 });
 
 export const elementBoiteSchema = z.object({

@@ -393,8 +393,13 @@ export const candidatures = pgTable(
     rang: integer('rang').notNull(),
     tailleMenage: integer('taille_menage'),
     quartile1: boolean('quartile1').notNull().default(false),
+    /** Any priority category (DALO, PDALHPD or another L.441-1 one): what the objectives count. */
     prioritaire: boolean('prioritaire').notNull().default(false),
     dalo: boolean('dalo').notNull().default(false),
+    /** Priority of the département's action plan (PDALHPD). */
+    pdalhpd: boolean('pdalhpd').notNull().default(false),
+    /** Another priority category of CCH L.441-1. */
+    autreL4411: boolean('autre_l4411').notNull().default(false),
     creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('candidatures_location').on(t.locationId)],

@@ -54,7 +54,8 @@ export function pdfProcesVerbal(s: SessionCalDetailApi, noms: Readonly<Record<st
     if (e.motifMoinsDeTrois) t(`Moins de trois candidatures examinées : ${e.motifMoinsDeTrois}`);
     t('Candidatures examinées :');
     for (const c of e.candidats) {
-      const drapeaux = [c.dalo ? 'DALO' : null, c.prioritaire ? 'prioritaire' : null, c.quartile1 ? '1er quartile' : null].filter(Boolean).join(', ');
+      const categories = [c.dalo ? 'DALO' : null, c.pdalhpd ? 'PDALHPD' : null, c.autreL4411 ? 'autre L.441-1' : null].filter(Boolean);
+      const drapeaux = [...(categories.length ? categories : [c.prioritaire ? 'prioritaire' : null]), c.quartile1 ? '1er quartile' : null].filter(Boolean).join(', ');
       t(`  • n° unique ${c.numeroSne}${c.tailleMenage ? ` — ménage de ${c.tailleMenage} personne(s)` : ''}${drapeaux ? ` — ${drapeaux}` : ''}${c.reservataireId ? ` — proposé par ${nom(c.reservataireId)}` : ''}`);
     }
     if (e.decision) {

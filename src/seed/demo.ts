@@ -799,17 +799,15 @@ function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lign
         const reservataireId = pour(rang);
         const menage = rang === 1 ? bail?.menage : undefined;
         const prioritaire = menage ? menage.prioritaire : rng.chance(PART_PRIORITAIRE);
-        out.candidatures.push({
-          id: `${locationId}-C${rang}`,
-          locationId,
-          reservataireId,
-          numeroSne: `045${rng.chiffres(11)}`,
-          rang,
-          tailleMenage: rng.int(min, max),
-          quartile1: menage ? menage.quartile1 : rng.chance(PART_QUARTILE1),
-          prioritaire,
-          dalo: prioritaire && reservataireId === ORG.etat && rng.chance(0.4),
-        });
+        const id = `${locationId}-C${rang}`;
+        // Drawn in this order (the demo's data stay the same from one version to the next).
+        const numeroSne = `045${rng.chiffres(11)}`;
+        const tailleMenage = rng.int(min, max);
+        const quartile1 = menage ? menage.quartile1 : rng.chance(PART_QUARTILE1);
+        const dalo = prioritaire && reservataireId === ORG.etat && rng.chance(0.4);
+        // A priority household not DALO is PDALHPD or another L.441-1 category (its own draw).
+        const pdalhpd = prioritaire && !dalo && new Rng(hashSeed(`flux-demo-categorie-${id}`)).chance(0.5);
+        out.candidatures.push({ id, locationId, reservataireId, numeroSne, rang, tailleMenage, quartile1, prioritaire, dalo, pdalhpd, autreL4411: prioritaire && !dalo && !pdalhpd });
       }
     } else if (e.type === 'decision_cal') {
       const rng = new Rng(hashSeed(`flux-demo-cal-${scenario.annee}-${e.logement}`));

@@ -41,6 +41,7 @@ interface Element {
   joursRestants: number | null;
   peutProposer: boolean;
   logement: { typologie: string; commune: string };
+  candidats: unknown[];
 }
 
 describe('dates de Paris', () => {
@@ -114,21 +115,34 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
     expect(double.statusCode).toBe(409);
     const ok = await s.appel(DEPT, 'POST', url, {
       version: el.version,
-      candidats: [candidat('045261100012345'), candidat('0452611000abcde', { pdalhpd: false, dalo: true, tailleMenage: 1 }), candidat('04526110009999', { pdalhpd: false, quartile1: false })],
+      candidats: [
+        candidat('045261100012345'),
+        candidat('0452611000abcde', { pdalhpd: false, dalo: true, tailleMenage: 1 }),
+        candidat('04526110009999', { pdalhpd: false, quartile1: false }),
+        candidat('04526110008888', { pdalhpd: false, autreL4411: true }),
+      ],
     });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json().etat).toBe('candidats');
-    const rows = await lignes<{ numero_sne: string; rang: number; taille_menage: number; prioritaire: boolean; dalo: boolean; quartile1: boolean }>(
+    // Each category kept apart; `prioritaire` = any of the three, what the objectives count.
+    const rows = await lignes<{ numero_sne: string; rang: number; taille_menage: number; prioritaire: boolean; dalo: boolean; pdalhpd: boolean; autre_l4411: boolean; quartile1: boolean }>(
       s.t.base.db,
-      sql`select numero_sne, rang, taille_menage, prioritaire, dalo, quartile1 from candidatures where location_id = ${pourDept} order by rang`,
+      sql`select numero_sne, rang, taille_menage, prioritaire, dalo, pdalhpd, autre_l4411, quartile1 from candidatures where location_id = ${pourDept} order by rang`,
     );
     expect(rows).toEqual([
-      { numero_sne: '045261100012345', rang: 1, taille_menage: 3, prioritaire: true, dalo: false, quartile1: true },
-      { numero_sne: '0452611000ABCDE', rang: 2, taille_menage: 1, prioritaire: true, dalo: true, quartile1: true },
-      { numero_sne: '04526110009999', rang: 3, taille_menage: 3, prioritaire: false, dalo: false, quartile1: false },
+      { numero_sne: '045261100012345', rang: 1, taille_menage: 3, prioritaire: true, dalo: false, pdalhpd: true, autre_l4411: false, quartile1: true },
+      { numero_sne: '0452611000ABCDE', rang: 2, taille_menage: 1, prioritaire: true, dalo: true, pdalhpd: false, autre_l4411: false, quartile1: true },
+      { numero_sne: '04526110009999', rang: 3, taille_menage: 3, prioritaire: false, dalo: false, pdalhpd: false, autre_l4411: false, quartile1: false },
+      { numero_sne: '04526110008888', rang: 4, taille_menage: 3, prioritaire: true, dalo: false, pdalhpd: false, autre_l4411: true, quartile1: true },
     ]);
     const apres = (await boite(DEPT))[0]!;
     expect(apres).toMatchObject({ etat: 'candidats', peutProposer: false, joursRestants: 30 });
+    expect(apres.candidats).toEqual([
+      { numeroSne: '045261100012345', rang: 1, tailleMenage: 3, quartile1: true, prioritaire: true, dalo: false, pdalhpd: true, autreL4411: false },
+      { numeroSne: '0452611000ABCDE', rang: 2, tailleMenage: 1, quartile1: true, prioritaire: true, dalo: true, pdalhpd: false, autreL4411: false },
+      { numeroSne: '04526110009999', rang: 3, tailleMenage: 3, quartile1: false, prioritaire: false, dalo: false, pdalhpd: false, autreL4411: false },
+      { numeroSne: '04526110008888', rang: 4, tailleMenage: 3, quartile1: true, prioritaire: true, dalo: false, pdalhpd: false, autreL4411: true },
+    ]);
   });
 
   it('gestion déléguée : le réservataire ne propose pas (403), le bailleur propose pour lui', async () => {

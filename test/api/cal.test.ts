@@ -62,12 +62,14 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
   }, 180_000);
   afterAll(() => s?.fermer());
 
-  const candidat = (n: number, options: { dalo?: boolean; q1?: boolean; prioritaire?: boolean } = {}) => ({
+  const candidat = (n: number, options: { dalo?: boolean; q1?: boolean; prioritaire?: boolean; pdalhpd?: boolean; autreL4411?: boolean } = {}) => ({
     numeroSne: `045${String(n).padStart(11, '0')}`,
     tailleMenage: 2,
     quartile1: options.q1 ?? false,
     prioritaire: options.prioritaire ?? false,
     dalo: options.dalo ?? false,
+    pdalhpd: options.pdalhpd ?? false,
+    autreL4411: options.autreL4411 ?? false,
   });
 
   /** Declares a vacancy on a free unit of the bailleur (in QPV or not) and returns it. */
@@ -101,7 +103,7 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
     C = (await vacance(true)).id;
     // C is oriented to Action Logement: a failure in QPV then passes to the mayor.
     await transition(C, { transition: 'orienter', reservataire: AL, motif: 'candidats d’Action Logement attendus pour ce logement' });
-    await transition(A, { transition: 'proposer_candidats', candidats: [candidat(1, { q1: true }), candidat(2), candidat(3, { prioritaire: true })] });
+    await transition(A, { transition: 'proposer_candidats', candidats: [candidat(1, { q1: true, pdalhpd: true }), candidat(2, { autreL4411: true }), candidat(3, { prioritaire: true })] });
     await transition(B, { transition: 'proposer_candidats', candidats: [candidat(4), candidat(5)] });
     await transition(C, { transition: 'proposer_candidats', candidats: [candidat(6), candidat(7), candidat(8)] });
     const a = (await s.appel(BAILLEUR, 'GET', '/api/cal/a-examiner')).json() as AExaminerApi[];
@@ -125,6 +127,12 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
     detail = r3.json() as SessionCalDetailApi;
     expect(detail.liste.map((e) => e.locationId)).toEqual([A, B, C]);
     expect(examen(A).candidats.map((c) => c.numeroSne)).toEqual([candidat(1).numeroSne, candidat(2).numeroSne, candidat(3).numeroSne]);
+    // The priority categories are kept apart on the session's screen; `prioritaire` is any of them.
+    expect(examen(A).candidats.map(({ prioritaire, dalo, pdalhpd, autreL4411 }) => ({ prioritaire, dalo, pdalhpd, autreL4411 }))).toEqual([
+      { prioritaire: true, dalo: false, pdalhpd: true, autreL4411: false },
+      { prioritaire: true, dalo: false, pdalhpd: false, autreL4411: true },
+      { prioritaire: true, dalo: false, pdalhpd: false, autreL4411: false },
+    ]);
     expect(examen(B).motifMoinsDeTrois).toContain('deux demandeurs');
   });
 

@@ -44,9 +44,9 @@ decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
           version: loc.version,
           date: jour,
           candidats: [
-            { numeroSne: '04500000000101', tailleMenage: 3, quartile1: true, prioritaire: true, dalo: false },
-            { numeroSne: '04500000000102', tailleMenage: 2, quartile1: false, prioritaire: false, dalo: false },
-            { numeroSne: '04500000000103', tailleMenage: 4, quartile1: false, prioritaire: false, dalo: false },
+            { numeroSne: '04500000000101', tailleMenage: 3, quartile1: true, prioritaire: false, dalo: false, pdalhpd: true, autreL4411: false },
+            { numeroSne: '04500000000102', tailleMenage: 2, quartile1: false, prioritaire: false, dalo: false, pdalhpd: false, autreL4411: false },
+            { numeroSne: '04500000000103', tailleMenage: 4, quartile1: false, prioritaire: false, dalo: false, pdalhpd: false, autreL4411: false },
           ],
         });
       });
@@ -72,7 +72,10 @@ decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
     await choix.selectOption(valeur!);
     await page.getByRole('button', { name: 'Inscrire' }).click();
     await page.getByRole('heading', { level: 2, name: new RegExp(`^1\\. Logement ${logementId}`) }).waitFor();
-    await page.getByRole('table', { name: `Candidats examinés pour le logement ${logementId}` }).waitFor();
+    const candidats = page.getByRole('table', { name: `Candidats examinés pour le logement ${logementId}` });
+    await candidats.waitFor();
+    // The priority categories, each apart, as badges.
+    expect(await candidats.locator('tbody tr', { hasText: '04500000000101' }).locator('.fr-badge').allTextContents()).toEqual(['PDALHPD', '1er quartile']);
 
     await page.getByLabel('Attribution avec classement').check({ force: true }); // the DSFR label covers its radio
     await page.getByLabel('Rang du candidat n° 04500000000101').selectOption('1');

@@ -101,18 +101,23 @@ decrireNavigateur('orientation et boîte de réception (navigateur)', () => {
     await formulaire.getByLabel('DALO (candidat 1)').check({ force: true });
     await formulaire.getByLabel('Numéro unique SNE du candidat 2').fill('045261100012346');
     await formulaire.getByLabel('Premier quartile de revenus (candidat 2)').check({ force: true });
+    await formulaire.getByLabel('Autre public prioritaire (L.441-1) (candidat 2)').check({ force: true });
     expect(violationsGraves(await auditer(reservataire), 'formulaire des candidats')).toEqual([]);
     await capturer(reservataire, 'orientation-boite');
     await formulaire.getByRole('button', { name: 'Proposer les candidats' }).click();
-    await expect.poll(() => ligne.textContent()).toContain('n° 045261100012345, n° 045261100012346');
+    // Each candidate with its own priority categories as badges.
+    const proposes = ligne.locator('li', { hasText: /^n° / });
+    await expect.poll(() => proposes.count()).toBe(2);
+    expect(await proposes.nth(0).textContent()).toBe('n° 045261100012345DALO');
+    expect(await proposes.nth(1).textContent()).toBe('n° 045261100012346Autre L.441-11er quartile');
     expect(await ligne.textContent()).toContain('Candidats proposés');
-    const c = await lignes<{ numero_sne: string; taille_menage: number; dalo: boolean; prioritaire: boolean; quartile1: boolean }>(
+    const c = await lignes<{ numero_sne: string; taille_menage: number; dalo: boolean; pdalhpd: boolean; autre_l4411: boolean; prioritaire: boolean; quartile1: boolean }>(
       env.base.db,
-      sql`select numero_sne, taille_menage, dalo, prioritaire, quartile1 from candidatures where location_id = ${id} order by rang`,
+      sql`select numero_sne, taille_menage, dalo, pdalhpd, autre_l4411, prioritaire, quartile1 from candidatures where location_id = ${id} order by rang`,
     );
     expect(c).toEqual([
-      { numero_sne: '045261100012345', taille_menage: 4, dalo: true, prioritaire: true, quartile1: false },
-      { numero_sne: '045261100012346', taille_menage: 1, dalo: false, prioritaire: false, quartile1: true },
+      { numero_sne: '045261100012345', taille_menage: 4, dalo: true, pdalhpd: false, autre_l4411: false, prioritaire: true, quartile1: false },
+      { numero_sne: '045261100012346', taille_menage: 1, dalo: false, pdalhpd: false, autre_l4411: true, prioritaire: true, quartile1: true },
     ]);
   });
 });

@@ -11,6 +11,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { ErreurApi, lireBoite, proposerCandidats, type CandidatSaisi, type ElementBoiteApi } from '../api.ts';
 import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
+import { Priorites } from '../composants/Priorites.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { dateEnLettres, pluriel } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
@@ -149,7 +150,14 @@ export function Boite() {
       titre: 'Candidats',
       valeur: (e) =>
         e.candidats.length > 0 ? (
-          e.candidats.map((c) => `n° ${c.numeroSne}`).join(', ')
+          <ul className="fr-raw-list">
+            {e.candidats.map((c) => (
+              <li key={c.numeroSne}>
+                n° {c.numeroSne}
+                <Priorites c={c} />
+              </li>
+            ))}
+          </ul>
         ) : e.peutProposer ? (
           <Button type="button" size="small" priority="secondary" onClick={() => setChoisi(e.locationId)}>
             Proposer<span className="fr-sr-only"> des candidats pour le logement {e.logement.id}</span>

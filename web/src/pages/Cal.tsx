@@ -29,6 +29,7 @@ import {
 } from '../api.ts';
 import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
+import { Priorites } from '../composants/Priorites.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { date, dateEnLettres, pluriel } from '../format.ts';
 import { ETATS_LOCATION } from '../roles.ts';
@@ -262,10 +263,7 @@ function Examen({ session, examen: e, bailleur, surMaj }: { session: SessionCalD
     { titre: 'N° unique (SNE)', entete: true, valeur: (c) => c.numeroSne },
     { titre: 'Ordre de proposition', valeur: (c) => c.rang, nombre: true },
     { titre: 'Ménage', valeur: (c) => (c.tailleMenage ? pluriel(c.tailleMenage, 'personne') : '—') },
-    {
-      titre: 'Situation',
-      valeur: (c) => [c.dalo ? 'DALO' : null, c.prioritaire ? 'prioritaire' : null, c.quartile1 ? '1er quartile' : null].filter(Boolean).join(', ') || '—',
-    },
+    { titre: 'Situation', valeur: (c) => <Priorites c={c} /> },
     { titre: 'Classement de la CAL', valeur: (c) => rangCal(c.id) },
   ];
   return (

@@ -1,0 +1,2 @@
+ALTER TABLE "candidatures" ADD COLUMN "pdalhpd" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "candidatures" ADD COLUMN "autre_l4411" boolean DEFAULT false NOT NULL;
