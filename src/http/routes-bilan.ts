@@ -1,0 +1,86 @@
+/**
+ * Routes of the annual bilan (CCH R.441-5-1; issue 7): the bilans an actor may read, and one bilan
+ * as JSON, XLSX, CSV or PDF. Each validates with the contracts and calls `lireBilan`, which scopes
+ * the bilan to the actor (a réservataire gets its own line and its own lettings only).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { SessionOuverte } from '../app/auth.ts';
+import { bilansAccessibles, lireBilan } from '../app/bilan.ts';
+import type { Acteur } from '../app/roles.ts';
+import { erreurSchema } from '../contracts/api.ts';
+import { bilanQuerySchema, bilanSchema, bilansAccessiblesSchema } from '../contracts/bilan.ts';
+import { csvBilan, TYPE_CSV } from '../reports/bilan-csv.ts';
+import { pdfBilan, TYPE_PDF } from '../reports/bilan-pdf.ts';
+import { classeurBilan, nomFichierBilan, TYPE_XLSX } from '../reports/bilan-xlsx.ts';
+import { aujourdhuiParis } from './routes-patrimoine.ts';
+import type { OptionsServeur } from './server.ts';
+
+const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema };
+const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] as const;
+const pieceJointe = (ascii: string, francais: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
+
+const FORMATS = {
+  xlsx: { type: TYPE_XLSX, description: 'classeur XLSX : synthèse, une feuille par dimension, détail des locations' },
+  csv: { type: TYPE_CSV, description: 'table CSV (« ; », UTF-8 avec BOM) : une ligne par dimension × valeur × réservataire, et les totaux par ligne' },
+  pdf: { type: TYPE_PDF, description: 'document PDF avec graphiques' },
+} as const;
+
+export async function enregistrerRoutesBilan(api: FastifyInstance, options: OptionsServeur): Promise<void> {
+  const app = api.withTypeProvider<ZodTypeProvider>();
+  const { db } = options.base;
+  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
+  const aujourdhui = () => (options.horloge ? options.horloge().toISOString().slice(0, 10) : aujourdhuiParis());
+
+  app.get(
+    '/bilans',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['bilan'],
+        summary: 'Les bilans annuels que vous pouvez lire : un par bailleur et département',
+        response: { 200: bilansAccessiblesSchema, ...erreurs },
+      },
+    },
+    async (request) => ({ bilans: await db.transaction((tx) => bilansAccessibles(tx, acteur(request))) }),
+  );
+
+  app.get(
+    '/bilan',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['bilan'],
+        summary: 'Bilan annuel R.441-5-1 d’un bailleur dans un département : logements proposés et attribués par réservataire et par dimension, droits, décomptes, soldes et reports, exclusions, objectifs, détail',
+        querystring: bilanQuerySchema,
+        response: { 200: bilanSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => lireBilan(tx, acteur(request), { annee: request.query.annee, bailleurId: request.query.bailleur, departement: request.query.departement })),
+  );
+
+  for (const format of ['xlsx', 'csv', 'pdf'] as const) {
+    app.get(
+      `/bilan.${format}`,
+      {
+        config: { acces: [...LECTEURS] },
+        schema: {
+          tags: ['bilan'],
+          summary: `Bilan annuel R.441-5-1, au format ${format.toUpperCase()}`,
+          querystring: bilanQuerySchema,
+          response: { 200: z.string().describe(`${FORMATS[format].description} (${FORMATS[format].type})`), ...erreurs },
+        },
+      },
+      async (request, reply) => {
+        const b = await db.transaction((tx) => lireBilan(tx, acteur(request), { annee: request.query.annee, bailleurId: request.query.bailleur, departement: request.query.departement }));
+        const edite = aujourdhui();
+        const corps = format === 'xlsx' ? await classeurBilan(b, edite) : format === 'pdf' ? await pdfBilan(b, edite) : csvBilan(b);
+        return reply
+          .type(FORMATS[format].type)
+          .header('content-disposition', pieceJointe(nomFichierBilan(b, format), `Bilan ${b.annee} — ${b.bailleur.nom} — ${b.departement}.${format}`))
+          .send(corps as unknown as string);
+      },
+    );
+  }
+}

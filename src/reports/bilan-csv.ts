@@ -1,0 +1,35 @@
+/**
+ * The annual bilan as one long CSV table a spreadsheet can pivot: a row per dimension × value ×
+ * line with the line's counters for that value, and the line totals as dimension « ensemble » (with
+ * taux, droit, solde and carry-over, empty on the other rows). French conventions: `;` separator,
+ * UTF-8 with BOM, CRLF line ends, decimal comma; fields quoted when they need it.
+ */
+import { COMPTEURS, DIMENSIONS_BILAN, type BilanAnnuel } from '../domain/bilan.ts';
+import { TITRES_COMPTEURS } from './bilan-xlsx.ts';
+
+export const TYPE_CSV = 'text/csv; charset=utf-8';
+
+/** A field as a French spreadsheet reads it: numbers with a decimal comma, text quoted if needed. */
+export function champCsv(v: string | number | null): string {
+  if (v === null) return '';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(6))).replace('.', ',');
+  return /[";\r\n]/.test(v) || v !== v.trim() ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+export const COLONNES_CSV = ['dimension', 'valeur', 'libellé', 'réservataire', ...COMPTEURS.map((c) => TITRES_COMPTEURS[c]), 'taux', 'droit', 'solde', 'report N+1'] as const;
+
+export function csvBilan(b: BilanAnnuel): string {
+  const lignes: (string | number | null)[][] = [[...COLONNES_CSV]];
+  for (const l of b.lignes) lignes.push(['ensemble', 'ensemble', 'Ensemble', l.nom, ...COMPTEURS.map((c) => l[c]), l.taux, l.droit, l.solde, l.reportAnneeSuivante]);
+  for (const dim of DIMENSIONS_BILAN) {
+    const D = b.dimensions[dim];
+    for (const v of D.valeurs) {
+      for (const l of b.lignes) {
+        const c = D.parLigne[l.ligne]?.[v];
+        if (!c) continue;
+        lignes.push([dim, v, D.libelles[v] ?? v, l.nom, ...COMPTEURS.map((k) => c[k]), null, null, null, null]);
+      }
+    }
+  }
+  return `\ufeff${lignes.map((r) => r.map(champCsv).join(';')).join('\r\n')}\r\n`;
+}

@@ -1,0 +1,155 @@
+/**
+ * The annual bilan (CCH R.441-5-1) as an XLSX workbook: « Synthèse » (the flow of the year, the
+ * ledger per line, the rehousing results, the allocation objectives), one sheet per dimension
+ * (values in rows, each line's figures in a group of columns, and the flow's units per value) and
+ * « Détail » (one row per letting, no personal data). Numbers stay numbers; rates are formatted.
+ * The workbook holds what the bilan holds: a réservataire's bilan has only its own line.
+ */
+import ExcelJS from 'exceljs';
+import { COMPTEURS, DIMENSIONS_BILAN, LIBELLES_COMPTEURS, LIBELLES_DIMENSIONS_BILAN, LIBELLES_STATUT, type BilanAnnuel, type Compteur } from '../domain/bilan.ts';
+import { LIBELLES_EXCLUSION, type MotifExclusion } from '../domain/flow.ts';
+import type { Indicateur } from '../domain/engine.ts';
+
+export { TYPE_XLSX } from './qualite-xlsx.ts';
+
+/** bilan-2025-HLD-45.xlsx (ASCII; the French name goes in filename*). */
+export function nomFichierBilan(b: Pick<BilanAnnuel, 'annee' | 'departement' | 'bailleur'>, extension: 'xlsx' | 'csv' | 'pdf' | 'json'): string {
+  return `bilan-${b.annee}-${b.bailleur.id.replace(/[^A-Za-z0-9_-]/g, '_')}-${b.departement.replace(/[^A-Za-z0-9_-]/g, '_')}.${extension}`;
+}
+
+/** Short column titles for the counters (the long ones are in LIBELLES_COMPTEURS). */
+export const TITRES_COMPTEURS: Readonly<Record<Compteur, string>> = {
+  misADisposition: 'Proposés (mis à disposition)',
+  proposes: 'Avec candidats',
+  attribues: 'Attribués',
+  bauxSignes: 'Baux signés',
+  echecs: 'Échecs',
+  pourUnTour: 'Pour un tour',
+  decomptes: 'Décomptés',
+  enCours: 'En cours au 31/12',
+};
+
+/** The objectives of the year, labelled (R.441-5 / L.441-1 targets), for every renderer. */
+export function objectifsLibelles(b: BilanAnnuel): { libelle: string; indicateur: Indicateur }[] {
+  const nom = new Map(b.lignes.map((l) => [l.ligne, l.nom]));
+  return [
+    { libelle: 'Attributions hors QPV à des ménages du 1er quartile', indicateur: b.objectifs.quartile1HorsQpv },
+    { libelle: 'Attributions en QPV à des ménages hors 1er quartile', indicateur: b.objectifs.nonQuartile1EnQpv },
+    ...Object.entries(b.objectifs.prioritaires).map(([l, indicateur]) => ({ libelle: `Ménages prioritaires — ${nom.get(l) ?? l}`, indicateur })),
+  ];
+}
+
+function entete(row: ExcelJS.Row): void {
+  row.font = { bold: true };
+  row.alignment = { vertical: 'middle', wrapText: true };
+  row.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE3E3FD' } };
+}
+
+const ouiNon = (v: boolean | null): string => (v === null ? '' : v ? 'oui' : 'non');
+
+/** Sheet names: ≤ 31 characters, none of : \ / ? * [ ]. */
+const nomFeuille = (s: string): string => s.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31);
+
+export async function classeurBilan(b: BilanAnnuel, editeLe: string): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Flux';
+  wb.created = new Date(0);
+  const nomLigne = new Map(b.lignes.map((l) => [l.ligne, l.nom]));
+
+  // ——— Synthèse ———
+  const s = wb.addWorksheet('Synthèse', { views: [{ state: 'frozen', ySplit: 1 }] });
+  s.columns = [{ width: 46 }, { width: 10 }, { width: 12 }, ...COMPTEURS.map(() => ({ width: 14 })), { width: 12 }, { width: 14 }];
+  s.addRow([`Bilan annuel ${b.annee} des logements proposés et attribués (CCH R.441-5-1)`]).font = { bold: true, size: 14 };
+  s.addRow(['Bailleur', `${b.bailleur.nom} (${b.bailleur.id})`]);
+  s.addRow(['Département', b.departement]);
+  s.addRow(['Année', b.annee]);
+  s.addRow(['Édité le', editeLe]);
+  s.addRow([]);
+  entete(s.addRow(['Flux de l’année', 'Logements']));
+  s.addRow(['Logements disponibles (remises en location et premières mises en location)', b.flux.disponibles]);
+  s.addRow(['dont premières mises en location', b.flux.premieresMisesEnLocation]);
+  for (const m of Object.keys(LIBELLES_EXCLUSION) as MotifExclusion[]) s.addRow([`Exclus : ${LIBELLES_EXCLUSION[m]}`, b.flux.exclus[m] ?? 0]);
+  s.addRow(['Flux annuel (base des droits)', b.flux.fluxAnnuel]).font = { bold: true };
+  s.addRow([]);
+  const enteteLignes = s.addRow(['Ligne (réservataire)', 'Taux', 'Droit', ...COMPTEURS.map((c) => TITRES_COMPTEURS[c]), 'Solde', 'Report N+1']);
+  entete(enteteLignes);
+  for (const l of b.lignes) {
+    const r = s.addRow([l.nom, l.taux, l.droit, ...COMPTEURS.map((c) => l[c]), l.solde, l.reportAnneeSuivante]);
+    r.getCell(2).numFmt = '0.00%';
+    for (const c of [3, COMPTEURS.length + 4, COMPTEURS.length + 5]) r.getCell(c).numFmt = '0.00';
+  }
+  s.addRow([]);
+  entete(s.addRow(['Relogements', 'Logements']));
+  s.addRow(['Logements exclus du flux pour un relogement (ANRU, ORCOD, insalubrité, vente)', b.relogements.exclusHorsFlux]);
+  s.addRow(['Baux signés par des ménages relogés au titre de l’ANRU (dans le flux)', b.relogements.bauxRelogementAnru]);
+  s.addRow([]);
+  entete(s.addRow(['Objectif d’attribution', 'Réalisé', 'Cible', 'Attributions retenues', 'Attributions comptées', 'Atteint']));
+  for (const { libelle, indicateur: i } of objectifsLibelles(b)) {
+    const r = s.addRow([libelle, i.realise, i.cible, i.numerateur, i.denominateur, i.realise === null ? 'sans attribution' : i.realise >= i.cible ? 'oui' : 'non']);
+    r.getCell(2).numFmt = '0.0%';
+    r.getCell(3).numFmt = '0.0%';
+  }
+
+  // ——— one sheet per dimension ———
+  for (const dim of DIMENSIONS_BILAN) {
+    const D = b.dimensions[dim];
+    const ws = wb.addWorksheet(nomFeuille(LIBELLES_DIMENSIONS_BILAN[dim]), { views: [{ state: 'frozen', xSplit: 3, ySplit: 2 }] });
+    ws.columns = [{ width: 32 }, { width: 12 }, { width: 12 }, ...b.lignes.flatMap(() => COMPTEURS.map(() => ({ width: 12 })))];
+    const haut = ws.addRow([LIBELLES_DIMENSIONS_BILAN[dim], '', 'Flux de l’année', ...b.lignes.flatMap((l) => COMPTEURS.map((_, i) => (i === 0 ? l.nom : '')))]);
+    const bas = ws.addRow(['Libellé', 'Code', 'Logements du flux', ...b.lignes.flatMap(() => COMPTEURS.map((c) => TITRES_COMPTEURS[c]))]);
+    entete(haut);
+    entete(bas);
+    b.lignes.forEach((_, i) => ws.mergeCells(1, 4 + i * COMPTEURS.length, 1, 3 + (i + 1) * COMPTEURS.length));
+    for (const v of D.valeurs) {
+      ws.addRow([D.libelles[v] ?? v, v, D.flux[v] ?? 0, ...b.lignes.flatMap((l) => COMPTEURS.map((c) => D.parLigne[l.ligne]?.[v]?.[c] ?? 0))]);
+    }
+    const total = ws.addRow(['Total', '', D.valeurs.reduce((t, v) => t + (D.flux[v] ?? 0), 0), ...b.lignes.flatMap((l) => COMPTEURS.map((c) => l[c]))]);
+    total.font = { bold: true };
+  }
+
+  // ——— Détail ———
+  const d = wb.addWorksheet('Détail', { views: [{ state: 'frozen', ySplit: 1 }] });
+  d.columns = [
+    { width: 22 }, { width: 10 }, { width: 10 }, { width: 12 }, { width: 12 }, { width: 14 }, { width: 12 }, { width: 30 }, { width: 36 }, { width: 24 },
+    { width: 12 }, { width: 18 }, { width: 12 }, { width: 10 }, { width: 10 }, { width: 12 }, { width: 12 }, { width: 14 },
+  ];
+  entete(
+    d.addRow([
+      'Logement', 'Commune', 'Typologie', 'Financement', 'QPV', 'Période de construction', 'Date de libération', 'Exclusion', 'Ligne', 'Orientation multiple',
+      'Statut', 'Décision CAL', 'Date de fin', 'Décompté', 'Pour un tour', '1er quartile', 'Prioritaire', 'Relogement ANRU',
+    ]),
+  );
+  for (const x of b.detail) {
+    d.addRow([
+      x.logement,
+      x.commune,
+      x.typologie,
+      x.financement,
+      x.qpv ?? '',
+      x.periode,
+      x.date,
+      x.exclusion ? LIBELLES_EXCLUSION[x.exclusion] : '',
+      x.ligne ? (nomLigne.get(x.ligne) ?? x.ligne) : '',
+      x.pool ? x.pool.map((p) => nomLigne.get(p) ?? p).join(', ') : '',
+      LIBELLES_STATUT[x.statut],
+      x.decision ?? '',
+      x.dateFin ?? '',
+      ouiNon(x.decompte),
+      ouiNon(x.pourUnTour),
+      ouiNon(x.quartile1),
+      ouiNon(x.prioritaire),
+      ouiNon(x.relogementAnru),
+    ]);
+  }
+  d.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: 18 } };
+
+  // The long labels of the counters, for whoever opens the workbook without the interface.
+  const l = wb.addWorksheet('Légende');
+  l.columns = [{ width: 30 }, { width: 60 }];
+  entete(l.addRow(['Colonne', 'Signification']));
+  for (const c of COMPTEURS) l.addRow([TITRES_COMPTEURS[c], LIBELLES_COMPTEURS[c]]);
+  l.addRow(['Droit', 'Droit exact de l’année (taux × flux du périmètre + report), non arrondi']);
+  l.addRow(['Solde', 'Décomptés − droit']);
+  l.addRow(['Report N+1', 'Report sur l’année suivante selon la convention']);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
