@@ -16,6 +16,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { csrfValide, lireSession, type SessionOuverte } from '../app/auth.ts';
 import { brancherNotificationsCal } from '../app/cal.ts';
+import { brancherHorlogeAnnees } from '../app/emission-bilan.ts';
 import { Interdit, NonAuthentifie } from '../app/errors.ts';
 import { oublierVersion } from '../app/memo.ts';
 import { configSmtpDepuisEnv, creerExpediteur, expedierNotifications, notifierResultatCal, type ConfigSmtp, type Expediteur } from '../app/notifications.ts';
@@ -25,6 +26,7 @@ import type { Base } from '../db/client.ts';
 import { gestionnaireErreurs } from './errors.ts';
 import { enregistrerOidc, type ConfigOidc } from './oidc.ts';
 import { enregistrerRoutes } from './routes.ts';
+import { enregistrerRoutesTableaux } from './routes-tableaux.ts';
 
 export const COOKIE_SESSION = 'flux_session';
 /** How long a server instance trusts a session it has read, before reading it again. */
@@ -147,6 +149,8 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
   // E-mail of the notifications and the scheduled check (proposal deadlines, CAL offers), stopped
   // when the server closes.
   brancherNotificationsCal((tx, resultat) => notifierResultatCal(tx, resultat));
+  // The day the year lock reads (is a late-correction window still open?): the server's clock.
+  brancherHorlogeAnnees(options.horloge);
   const smtp = options.smtp === undefined ? configSmtpDepuisEnv() : options.smtp;
   const expediteur = options.expediteur ?? (smtp ? creerExpediteur(smtp) : null);
   const intervalle = options.verificationEcheancesMs ?? VERIFICATION_ECHEANCES_MS;
@@ -182,6 +186,7 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
   });
 
   await app.register(async (api) => enregistrerRoutes(api.withTypeProvider<ZodTypeProvider>(), { ...options, expediteur, expedier }), { prefix: '/api' });
+  await app.register(async (api) => enregistrerRoutesTableaux(api, options), { prefix: '/api' });
   if (options.oidc) await app.register(async (api) => enregistrerOidc(api, options), { prefix: '/api' });
 
   if (options.webDist && existsSync(resolve(options.webDist, 'index.html'))) {
