@@ -15,6 +15,7 @@ import { transiter, type EtatLocation, type Transition } from '../domain/lifecyc
 import { BAILLEUR, type Evenement, type Exclusion } from '../domain/types.ts';
 import { resultatAnnee, type CleAnnee } from './annee.ts';
 import { journaliser } from './audit.ts';
+import { controlerEcritureAnnee } from './emission-bilan.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { porteeLocations } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
@@ -91,7 +92,7 @@ function ligneVersOrganisation(ligne: string | null): string | null {
 export async function declarerVacance(
   tx: Tx,
   acteur: Acteur,
-  d: { logementId: string; date: string; exclusion?: Exclusion | undefined; premiereMiseEnLocation?: boolean | undefined },
+  d: { logementId: string; date: string; exclusion?: Exclusion | undefined; premiereMiseEnLocation?: boolean | undefined; motif?: string | undefined },
 ): Promise<LocationApi> {
   exiger(acteur, ['agent_bailleur'], 'déclarer une vacance');
   const [logement] = await tx.select().from(logements).where(and(eq(logements.id, d.logementId), eq(logements.bailleurId, acteur.organisationId)));
@@ -116,6 +117,8 @@ export async function declarerVacance(
     exclusion: d.exclusion ?? logement.horsFlux,
     etat: exclu ? 'exclue' : 'liberee',
   });
+  // An issued year is locked (issue 7): refused, or recorded as a late correction with its reason.
+  await controlerEcritureAnnee(tx, cle, { acteur, locationId: id, action: 'vacance.declarer', motif: d.motif });
   await ajouterEvenement(tx, cle, id, {
     date: d.date,
     type: 'liberation',
@@ -167,6 +170,7 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
   if (maj.length === 0) throw new Conflit('la vacance vient d’être modifiée par quelqu’un d’autre ; rechargez la page');
   const cle: CleAnnee = { bailleurId: loc.bailleurId, departement: loc.departement, annee: loc.annee };
   await verrouillerAnnee(tx, cle);
+  await controlerEcritureAnnee(tx, cle, { acteur, locationId: id, action: `vacance.${t.transition}`, motif: t.motif });
   // Before/after for the audit trail, read whatever the actor's scope (it may change with the action).
   const avant = await lireLocation(tx, null, id).then((l) => ({ ...l, etat, version: loc.version }));
   const base = { date: t.date, logement: loc.logementId };
@@ -270,6 +274,7 @@ export async function constaterSansCandidatSysteme(tx: Tx, id: string, date: str
   if (maj.length === 0) return null;
   const cle: CleAnnee = { bailleurId: loc.bailleurId, departement: loc.departement, annee: loc.annee };
   await verrouillerAnnee(tx, cle);
+  await controlerEcritureAnnee(tx, cle, { acteur: null, locationId: id, action: 'vacance.constater_sans_candidat', motif });
   const avant = await lireLocation(tx, null, id).then((l) => ({ ...l, etat: 'orientee', version: loc.version }));
   await ajouterEvenement(tx, cle, id, { date, type: 'sans_candidat', logement: loc.logementId });
   const o = await orientationMoteur(tx, cle, loc.logementId);

@@ -17,7 +17,7 @@ import { journaliser } from './audit.ts';
 import { Introuvable } from './errors.ts';
 import type { Acteur } from './roles.ts';
 
-export const TYPES_NOTIFICATION = ['orientation', 'echeance_proche', 'echeance_depassee', 'resultat_cal'] as const;
+export const TYPES_NOTIFICATION = ['orientation', 'echeance_proche', 'echeance_depassee', 'resultat_cal', 'rappel_bilan'] as const;
 export type TypeNotification = (typeof TYPES_NOTIFICATION)[number];
 
 export interface NouvelleNotification {

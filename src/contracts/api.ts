@@ -129,6 +129,8 @@ export const declarationSchema = z.strictObject({
   date: dateIso,
   exclusion: z.enum(EXCLUSIONS).optional(),
   premiereMiseEnLocation: z.boolean().optional(),
+  /** Required on a year whose bilan is issued, in a late-correction window (issue 7). */
+  motif: z.string().max(2000).optional(),
 });
 
 const commun = {
@@ -136,6 +138,8 @@ const commun = {
   /** The vacancy's `version` as the user saw it: another change in between → 409. */
   version: z.number().int().min(0),
   date: dateIso,
+  /** The reason: required by some transitions, and by any on a year whose bilan is issued, in a late-correction window (issue 7). */
+  motif: z.string().max(2000).optional(),
 };
 export const transitionSchema = z.discriminatedUnion('transition', [
   z.strictObject({ ...commun, transition: z.literal('orienter'), reservataire: z.string().min(1), motif: z.string().min(3, 'motif écrit obligatoire') }),

@@ -560,3 +560,115 @@ export const offresCal = pgTable(
   },
   (t) => [index('offres_cal_en_attente').on(t.echeance).where(sql`reponse is null`), index('offres_cal_examen').on(t.examenId)],
 );
+
+/**
+ * The issued versions of a bailleur's annual bilan in a département (issue 7; ADR 0015): the
+ * BilanAnnuel JSON as issued, its SHA-256 fingerprint, who and when, and — from version 2 — what
+ * changed since the previous version and the late corrections behind it. Issuing locks the year.
+ * Append-only (triggers of migration 0009).
+ */
+export const emissionsBilan = pgTable(
+  'emissions_bilan',
+  {
+    id: text('id').primaryKey(),
+    bailleurId: text('bailleur_id')
+      .notNull()
+      .references(() => organisations.id),
+    departement: text('departement').notNull(),
+    annee: integer('annee').notNull(),
+    version: integer('version').notNull(),
+    contenu: jsonb('contenu').notNull(),
+    empreinte: text('empreinte').notNull(),
+    /** What changed since the previous version (src/domain/emission-bilan.ts); null for version 1. */
+    difference: jsonb('difference'),
+    /** The late corrections recorded since the previous version, as they were. */
+    corrections: jsonb('corrections').notNull().default([]),
+    emisLe: timestamp('emis_le', { withTimezone: true }).notNull().defaultNow(),
+    emisPar: text('emis_par')
+      .notNull()
+      .references(() => utilisateurs.id),
+  },
+  (t) => [uniqueIndex('emissions_bilan_version').on(t.bailleurId, t.departement, t.annee, t.version)],
+);
+
+/** An issued version marked sent to one recipient (a réservataire or an EPCI). Append-only. */
+export const envoisBilan = pgTable(
+  'envois_bilan',
+  {
+    emissionId: text('emission_id')
+      .notNull()
+      .references(() => emissionsBilan.id),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    envoyeLe: timestamp('envoye_le', { withTimezone: true }).notNull().defaultNow(),
+    envoyePar: text('envoye_par')
+      .notNull()
+      .references(() => utilisateurs.id),
+  },
+  (t) => [primaryKey({ columns: [t.emissionId, t.organisationId] })],
+);
+
+/** Each download of an issued version (who, for which organisation, when). Append-only. */
+export const telechargementsBilan = pgTable(
+  'telechargements_bilan',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    emissionId: text('emission_id')
+      .notNull()
+      .references(() => emissionsBilan.id),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    utilisateurId: text('utilisateur_id')
+      .notNull()
+      .references(() => utilisateurs.id),
+    telechargeLe: timestamp('telecharge_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('telechargements_bilan_emission').on(t.emissionId, t.organisationId)],
+);
+
+/**
+ * A late-correction window on an issued year: open until `fin` (inclusive, Europe/Paris) or until
+ * closed. Only its closing may be written afterwards (trigger of migration 0009).
+ */
+export const fenetresCorrection = pgTable(
+  'fenetres_correction',
+  {
+    id: text('id').primaryKey(),
+    bailleurId: text('bailleur_id')
+      .notNull()
+      .references(() => organisations.id),
+    departement: text('departement').notNull(),
+    annee: integer('annee').notNull(),
+    motif: text('motif').notNull(),
+    fin: date('fin').notNull(),
+    ouverteLe: timestamp('ouverte_le', { withTimezone: true }).notNull().defaultNow(),
+    ouvertePar: text('ouverte_par')
+      .notNull()
+      .references(() => utilisateurs.id),
+    clotureeLe: timestamp('cloturee_le', { withTimezone: true }),
+    clotureePar: text('cloturee_par').references(() => utilisateurs.id),
+  },
+  (t) => [index('fenetres_correction_annee').on(t.bailleurId, t.departement, t.annee)],
+);
+
+/** One write of an issued year accepted in a correction window, with its reason. Append-only. */
+export const correctionsAnnee = pgTable(
+  'corrections_annee',
+  {
+    id: text('id').primaryKey(),
+    fenetreId: text('fenetre_id')
+      .notNull()
+      .references(() => fenetresCorrection.id),
+    locationId: text('location_id').references(() => locations.id),
+    /** The vacancy action (vacance.declarer, vacance.orienter, …). */
+    action: text('action').notNull(),
+    motif: text('motif').notNull(),
+    /** null when the scheduled check wrote it. */
+    utilisateurId: text('utilisateur_id').references(() => utilisateurs.id),
+    organisationId: text('organisation_id').references(() => organisations.id),
+    corrigeLe: timestamp('corrige_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('corrections_annee_fenetre').on(t.fenetreId)],
+);

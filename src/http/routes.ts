@@ -273,6 +273,7 @@ export async function enregistrerRoutes(api: FastifyInstance & { withTypeProvide
   await (await import('./routes-cal.ts')).enregistrerRoutesCal(api, options);
   await enregistrerRoutesConventions(api, options);
   await enregistrerRoutesFlux(api, options);
+  await (await import('./routes-bilan-emission.ts')).enregistrerRoutesBilanEmission(api, options);
   await (await import('./routes-bilan.ts')).enregistrerRoutesBilan(api, options);
 
   app.get(

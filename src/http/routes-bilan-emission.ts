@@ -1,0 +1,116 @@
+/**
+ * Routes of the annual bilan's issuing and sending and of the year lock's late corrections
+ * (issue 7 items 2–3). Each validates with the contracts and calls one use case in one transaction;
+ * the server's clock (`horloge`, fixed by the tests) dates every write and decides "today".
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { SessionOuverte } from '../app/auth.ts';
+import { cloturerFenetre, emettreBilan, lireEmissions, marquerEnvoye, ouvrirFenetre, telechargerVersion } from '../app/emission-bilan.ts';
+import type { Acteur } from '../app/roles.ts';
+import { erreurSchema, idParamSchema } from '../contracts/api.ts';
+import { emettreSchema, emissionQuerySchema, emissionsAnneeSchema, emissionVersionParamsSchema, envoiSchema, fenetreSchema, versionEmiseSchema } from '../contracts/emission-bilan.ts';
+import type { OptionsServeur } from './server.ts';
+
+const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema };
+const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] as const;
+
+const pieceJointe = (ascii: string, francais: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
+
+export async function enregistrerRoutesBilanEmission(api: FastifyInstance, options: OptionsServeur): Promise<void> {
+  const app = api.withTypeProvider<ZodTypeProvider>();
+  const { db } = options.base;
+  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
+  const maintenant = () => (options.horloge ? options.horloge() : new Date());
+
+  app.post(
+    '/bilan/emissions',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['bilan'],
+        summary: 'Émettre le bilan annuel de l’année N (une fois N terminée) : version immuable, empreinte SHA-256 ; l’année est verrouillée',
+        body: emettreSchema,
+        response: { 201: emissionsAnneeSchema, ...erreurs },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await db.transaction((tx) => emettreBilan(tx, acteur(request), request.body, maintenant()))),
+  );
+
+  app.get(
+    '/bilan/emissions',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['bilan'],
+        summary: 'Émissions du bilan annuel : versions, destinataires, envois et téléchargements, verrou de l’année, corrections et ce qui a changé',
+        querystring: emissionQuerySchema,
+        response: { 200: emissionsAnneeSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => lireEmissions(tx, acteur(request), request.query, maintenant())),
+  );
+
+  app.post(
+    '/bilan/emissions/envois',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['bilan'],
+        summary: 'Marquer une version émise du bilan comme envoyée à un destinataire (réservataire ou EPCI)',
+        body: envoiSchema,
+        response: { 201: emissionsAnneeSchema, ...erreurs },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await db.transaction((tx) => marquerEnvoye(tx, acteur(request), request.body, maintenant()))),
+  );
+
+  app.get(
+    '/bilan/emissions/:version',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['bilan'],
+        summary: 'Télécharger une version émise (JSON) ; un réservataire reçoit ses seules lignes ; le téléchargement est enregistré',
+        params: emissionVersionParamsSchema,
+        querystring: emissionQuerySchema,
+        response: { 200: versionEmiseSchema, ...erreurs },
+      },
+    },
+    async (request, reply) => {
+      const v = await db.transaction((tx) => telechargerVersion(tx, acteur(request), { ...request.query, version: request.params.version }, maintenant()));
+      const b = v.bilan;
+      return reply
+        .header('content-disposition', pieceJointe(`bilan-${b.annee}-${b.departement}-${b.bailleur.id}-v${v.version}.json`, `Bilan ${b.annee} — ${b.bailleur.nom} — ${b.departement} — version ${v.version}.json`))
+        .send({ ...v, bilan: b as unknown as Record<string, unknown> });
+    },
+  );
+
+  app.post(
+    '/annees/corrections',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['bilan'],
+        summary: 'Ouvrir une fenêtre de correction tardive sur une année verrouillée (motif écrit, fin dans 30 jours au plus)',
+        body: fenetreSchema,
+        response: { 201: emissionsAnneeSchema, ...erreurs },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await db.transaction((tx) => ouvrirFenetre(tx, acteur(request), request.body, maintenant()))),
+  );
+
+  app.post(
+    '/annees/corrections/:id/cloture',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['bilan'],
+        summary: 'Clôturer la fenêtre de correction tardive : l’année est de nouveau verrouillée',
+        params: idParamSchema,
+        response: { 200: emissionsAnneeSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => cloturerFenetre(tx, acteur(request), request.params.id, maintenant())),
+  );
+}
