@@ -12,6 +12,7 @@ import type { Db, Tx } from '../db/client.ts';
 import { delaisProposition, locations, logements } from '../db/schema.ts';
 import type { Convention } from '../domain/types.ts';
 import { conventionsEnVigueur, type CleAnnee } from './annee.ts';
+import { AnneeVerrouillee } from './emission-bilan.ts';
 import { constaterSansCandidatSysteme } from './locations.ts';
 import { dateFr, notifier } from './notifications.ts';
 
@@ -34,6 +35,18 @@ export function joursEntre(de: string, a: string): number {
   return Math.round((Date.parse(`${a}T00:00:00Z`) - Date.parse(`${de}T00:00:00Z`)) / 86_400_000);
 }
 
+/** Days to propose candidates when the convention does not say (CONTEXT.md, délai de proposition). */
+export const DELAI_PROPOSITION_DEFAUT = 30;
+
+/**
+ * The proposal deadline of an orientation decided on `orienteeLe` (Europe/Paris day) for holders
+ * with these delays (`delaiPropositionJours`, 30 by default): the shortest one for a pool; null
+ * without a réservataire to wait for (the bailleur's own line).
+ */
+export function echeanceProposition(orienteeLe: string, delais: readonly (number | undefined)[]): string | null {
+  return delais.length ? ajouterJours(orienteeLe, Math.min(...delais.map((d) => d ?? DELAI_PROPOSITION_DEFAUT))) : null;
+}
+
 /** Reminder before the deadline, in days. */
 export const RAPPEL_JOURS = 2;
 
@@ -45,7 +58,7 @@ export async function parametresConventions(tx: Tx, cle: CleAnnee): Promise<Map<
   for (const { convention, version } of await conventionsEnVigueur(tx, cle)) {
     const p = version.parametres as Partial<ParametresConvention>;
     m.set(convention.reservataireId, {
-      delaiPropositionJours: p.delaiPropositionJours ?? 30,
+      delaiPropositionJours: p.delaiPropositionJours ?? DELAI_PROPOSITION_DEFAUT,
       candidatsDemandes: p.candidatsDemandes ?? 3,
       gestion: p.gestion ?? 'directe',
       echecDecompte: p.echecDecompte ?? false,
@@ -101,6 +114,7 @@ export async function verifierEcheances(db: Db, maintenant: Date): Promise<Bilan
     const cle: CleAnnee = { bailleurId: r.l.bailleurId, departement: r.l.departement, annee: r.l.annee };
     const date = [ajouterJours(echeance, 1), r.d.orienteeLe, r.l.dateLiberation].sort().at(-1)!;
     const dateEvenement = date > `${r.l.annee}-12-31` ? `${r.l.annee}-12-31` : date;
+    // A letting of a year whose bilan is issued (locked, no correction window) is left as it is.
     const fait = await db.transaction(async (tx) => {
       const parametres = await parametresConventions(tx, cle);
       // A pooled letting fails for its provisional holder (ADR 0006), which `reservataireId` names.
@@ -125,6 +139,9 @@ export async function verifierEcheances(db: Db, maintenant: Date): Promise<Bilan
         );
       }
       return true;
+    }).catch((e: unknown) => {
+      if (e instanceof AnneeVerrouillee) return false;
+      throw e;
     });
     if (fait) bilan.expirees.push(r.l.id);
   }

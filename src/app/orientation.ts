@@ -17,7 +17,7 @@ import { DonneesInvalides } from '../domain/errors.ts';
 import { BAILLEUR } from '../domain/types.ts';
 import { resultatAnnee, type CleAnnee } from './annee.ts';
 import { journaliser } from './audit.ts';
-import { ajouterJours, parametresConventions } from './echeances.ts';
+import { echeanceProposition, parametresConventions } from './echeances.ts';
 import { Conflit, Introuvable } from './errors.ts';
 import { appliquerTransition, lireLocation } from './locations.ts';
 import { dateFr, notifier } from './notifications.ts';
@@ -187,8 +187,10 @@ export async function deciderOrientation(tx: Tx, acteur: Acteur, id: string, cor
   const cle: CleAnnee = { bailleurId: l.bailleurId, departement: l.departement, annee: l.annee };
   const parametres = await parametresConventions(tx, cle);
   const titulaires = apres.pool ?? (apres.reservataireId ? [apres.reservataireId] : []);
-  const delais = titulaires.map((t) => parametres.get(t)?.delaiPropositionJours ?? 30);
-  const echeance = delais.length ? ajouterJours(date, Math.min(...delais)) : null;
+  const echeance = echeanceProposition(
+    date,
+    titulaires.map((t) => parametres.get(t)?.delaiPropositionJours),
+  );
   await tx.insert(delaisProposition).values({ locationId: id, decision, orienteeLe: date, echeance, decidePar: acteur.utilisateurId });
   const [logement] = await tx.select().from(logements).where(eq(logements.id, l.logementId));
   for (const organisationId of titulaires) {

@@ -34,6 +34,7 @@ import {
   conventions,
   conventionVersions,
   decisionsCal,
+  delaisProposition,
   epcis,
   evenementsFlux,
   locations,
@@ -42,6 +43,7 @@ import {
   programmes,
   utilisateurs,
 } from '../db/schema.ts';
+import { echeanceProposition } from '../app/echeances.ts';
 import { simuler } from '../domain/engine.ts';
 import type { EtatLocation } from '../domain/lifecycle.ts';
 import {
@@ -106,6 +108,8 @@ export interface ResumeDemo {
   candidatures: number;
   decisionsCal: number;
   baux: number;
+  /** Orientation decisions with their proposal deadline (open lettings oriented to réservataires). */
+  delaisProposition: number;
   /** RPLS 2019 commune codes merged since, mapped to their current COG code, and how many units they had. */
   communesRenumerotees: { codes: number; logements: number };
   annee: number;
@@ -736,12 +740,17 @@ interface Lignes {
   candidatures: (typeof candidatures.$inferInsert)[];
   decisions: (typeof decisionsCal.$inferInsert)[];
   baux: (typeof baux.$inferInsert)[];
+  /** The bailleur's orientation decision and the proposal deadline of the open lettings oriented to réservataires. */
+  delais: (typeof delaisProposition.$inferInsert)[];
 }
+
+/** Lettings still open: the réservataire's inbox shows them (src/app/boite.ts). */
+const ETATS_OUVERTS: ReadonlySet<EtatLocation> = new Set(['orientee', 'candidats', 'decision_cal']);
 
 /** Runs the year through the engine and turns it into rows: lettings, events, candidates, decisions, leases. */
 function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lignes {
   const { scenario } = annee;
-  const out: Lignes = { locations: [], evenements: [], candidatures: [], decisions: [], baux: [] };
+  const out: Lignes = { locations: [], evenements: [], candidatures: [], decisions: [], baux: [], delais: [] };
   // Nothing yet (the year has just begun): no scenario to run (an EPCI perimeter without units would not validate).
   if (scenario.evenements.length === 0) return out;
   const problemes = validerScenario(scenario);
@@ -827,6 +836,24 @@ function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lign
         menage: e.menage ?? { quartile1: false, prioritaire: false, relogementAnru: false },
       });
     }
+  }
+  // The bailleur decided each open letting's orientation on its liberation day (the engine's line,
+  // or its own forced or pooled choice, same day in the scenario): the réservataires find them in
+  // their inbox with the deadline of their convention, as `deciderOrientation` records it.
+  const delaiDe = new Map(scenario.conventions.map((c) => [c.reservataire, c.delaiPropositionJours]));
+  for (const l of out.locations) {
+    const titulaires = (l.pool as string[] | null | undefined) ?? (l.reservataireId ? [l.reservataireId] : []);
+    if (!ETATS_OUVERTS.has(l.etat as EtatLocation) || titulaires.length === 0) continue;
+    out.delais.push({
+      locationId: l.id,
+      decision: l.pool ? 'pool' : l.forcee ? 'forcee' : 'confirmee',
+      orienteeLe: l.dateLiberation,
+      echeance: echeanceProposition(
+        l.dateLiberation,
+        titulaires.map((t) => delaiDe.get(t)),
+      ),
+      decidePar: null,
+    });
   }
   return out;
 }
@@ -954,6 +981,7 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
       await inserer(tx, candidatures, lignes.candidatures);
       await inserer(tx, decisionsCal, lignes.decisions);
       await inserer(tx, baux, lignes.baux);
+      await inserer(tx, delaisProposition, lignes.delais);
     }
   });
 
@@ -969,6 +997,7 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
     candidatures: somme((l) => l.candidatures.length),
     decisionsCal: somme((l) => l.decisions.length),
     baux: somme((l) => l.baux.length),
+    delaisProposition: somme((l) => l.delais.length),
     communesRenumerotees: parc.communesRenumerotees,
     annee,
     aujourdhui: cal.date(jusqua),

@@ -1,14 +1,15 @@
 /**
- * The réservataire's inbox (issue 6 items 2–3): scoping (a réservataire never sees another's
- * units), delegated management (the bailleur proposes for the réservataire), candidates by SNE
- * number with only what the CAL needs, and the scheduled deadline check: J-2 reminder, then
- * « pour un tour » with and without `echecDecompte`, audited as the system, idempotent.
+ * The réservataire's inbox (issue 6 items 2–3): the demo's inboxes filled, scoping (a réservataire
+ * never sees another's units), delegated management (the bailleur proposes for the réservataire),
+ * candidates by SNE number with only what the CAL needs, and the scheduled deadline check: J-2
+ * reminder, then « pour un tour » with and without `echecDecompte`, audited as the system, idempotent.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultatAnnee } from '../../src/app/annee.ts';
-import { ajouterJours, jourParis, verifierEcheances } from '../../src/app/echeances.ts';
+import { ajouterJours, jourParis, joursEntre, verifierEcheances } from '../../src/app/echeances.ts';
 import { lignes } from '../../src/db/client.ts';
+import type { ElementBoiteApi } from '../../src/contracts/orientation.ts';
 import { BAILLEUR as LIGNE_BAILLEUR } from '../../src/domain/types.ts';
 import { ORG } from '../../src/seed/demo.ts';
 import { genresDeTest } from '../helpers/database.ts';
@@ -18,6 +19,7 @@ const BAILLEUR = 'bailleur@demo.flux';
 const AL = 'reservataire@demo.flux';
 const DEPT = 'departement@demo.flux';
 const COMMUNE = 'commune@demo.flux';
+const ETAT = 'etat@demo.flux';
 const MAINTENANT = new Date('2026-11-22T09:00:00Z');
 const CLE = { bailleurId: 'HLD', departement: '45', annee: 2026 };
 
@@ -31,18 +33,7 @@ const candidat = (numeroSne: string, plus: Record<string, unknown> = {}) => ({
   ...plus,
 });
 
-interface Element {
-  locationId: string;
-  version: number;
-  etat: string;
-  reservataire: { id: string };
-  gestion: string;
-  echeance: string | null;
-  joursRestants: number | null;
-  peutProposer: boolean;
-  logement: { typologie: string; commune: string };
-  candidats: unknown[];
-}
+type Element = ElementBoiteApi;
 
 describe('dates de Paris', () => {
   it('le jour est celui de Paris, pas celui de UTC', () => {
@@ -80,26 +71,49 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
 
   let pourDept = '';
   let pourAl = '';
+  /** The demo's own open lettings in each inbox, before the tests add theirs. */
+  const demo = new Map<string, string[]>();
+  it('la démonstration remplit les boîtes : les logements orientés aux réservataires, avec leur délai', async () => {
+    for (const email of [ETAT, DEPT, AL, COMMUNE, BAILLEUR, 'bailleur2@demo.flux']) demo.set(email, (await boite(email)).map((e) => e.locationId));
+    const etat = await boite(ETAT);
+    const enAttente = etat.filter((e) => e.etat === 'orientee');
+    expect(enAttente.length).toBeGreaterThan(0);
+    for (const e of etat) {
+      expect(e.reservataire.id).toBe(ORG.etat);
+      // Oriented on the liberation day, 30 days to propose (the demo's conventions).
+      expect(e.echeance).toBe(ajouterJours(e.orienteeLe, 30));
+      expect(e.joursRestants).toBe(joursEntre('2026-11-22', e.echeance!));
+    }
+    // The State proposes itself (gestion directe) while the deadline runs.
+    expect(enAttente.filter((e) => e.joursRestants! >= 0).every((e) => e.peutProposer && e.gestion === 'directe')).toBe(true);
+    // Action Logement is in delegated management: the bailleurs' inboxes hold its units.
+    expect(demo.get(AL)!.length).toBeGreaterThan(0);
+    expect((await boite(AL)).every((e) => e.gestion === 'deleguee' && !e.peutProposer)).toBe(true);
+    expect(demo.get(BAILLEUR)!.length).toBeGreaterThan(0);
+  });
+
   it('chaque réservataire ne voit que ses logements, avec le compte à rebours (30 jours)', async () => {
     pourDept = await orienter(ORG.departement);
     pourAl = await orienter(ORG.actionLogement);
-    const dept = await boite(DEPT);
+    const nouveaux = async (email: string) => (await boite(email)).filter((e) => !demo.get(email)!.includes(e.locationId));
+    const dept = await nouveaux(DEPT);
     expect(dept.map((e) => e.locationId)).toEqual([pourDept]);
     expect(dept[0]).toMatchObject({ reservataire: { id: ORG.departement }, gestion: 'directe', echeance: '2026-12-22', joursRestants: 30, peutProposer: true, etat: 'orientee' });
     expect(dept[0]!.logement.typologie).toMatch(/^T\d$/);
-    const al = await boite(AL);
+    expect((await boite(DEPT)).every((e) => e.reservataire.id === ORG.departement)).toBe(true);
+    const al = await nouveaux(AL);
     expect(al.map((e) => e.locationId)).toEqual([pourAl]);
     // Delegated management: the réservataire sees the unit, the bailleur proposes for it.
     expect(al[0]).toMatchObject({ gestion: 'deleguee', peutProposer: false });
-    expect(await boite(COMMUNE)).toEqual([]);
-    const bailleur = await boite(BAILLEUR);
+    expect(await nouveaux(COMMUNE)).toEqual([]);
+    const bailleur = await nouveaux(BAILLEUR);
     expect(bailleur.map((e) => e.locationId)).toEqual([pourAl]);
     expect(bailleur[0]).toMatchObject({ reservataire: { id: ORG.actionLogement }, peutProposer: true });
-    expect(await boite('bailleur2@demo.flux')).toEqual([]);
+    expect(await nouveaux('bailleur2@demo.flux')).toEqual([]);
   });
 
   it('proposer : numéro SNE vérifié, aucun champ en plus, seulement le titulaire', async () => {
-    const el = (await boite(DEPT))[0]!;
+    const el = (await boite(DEPT)).find((e) => e.locationId === pourDept)!;
     const url = `/api/boite/${pourDept}/candidats`;
     const faux = await s.appel(DEPT, 'POST', url, { version: el.version, candidats: [candidat('04-5261')] });
     expect(faux.statusCode).toBe(400);
@@ -135,7 +149,7 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
       { numero_sne: '04526110009999', rang: 3, taille_menage: 3, prioritaire: false, dalo: false, pdalhpd: false, autre_l4411: false, quartile1: false },
       { numero_sne: '04526110008888', rang: 4, taille_menage: 3, prioritaire: true, dalo: false, pdalhpd: false, autre_l4411: true, quartile1: true },
     ]);
-    const apres = (await boite(DEPT))[0]!;
+    const apres = (await boite(DEPT)).find((e) => e.locationId === pourDept)!;
     expect(apres).toMatchObject({ etat: 'candidats', peutProposer: false, joursRestants: 30 });
     expect(apres.candidats).toEqual([
       { numeroSne: '045261100012345', rang: 1, tailleMenage: 3, quartile1: true, prioritaire: true, dalo: false, pdalhpd: true, autreL4411: false },
@@ -146,14 +160,14 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
   });
 
   it('gestion déléguée : le réservataire ne propose pas (403), le bailleur propose pour lui', async () => {
-    const el = (await boite(BAILLEUR))[0]!;
+    const el = (await boite(BAILLEUR)).find((e) => e.locationId === pourAl)!;
     const url = `/api/boite/${pourAl}/candidats`;
     const r = await s.appel(AL, 'POST', url, { version: el.version, candidats: [candidat('045261100054321')] });
     expect(r.statusCode).toBe(403);
     expect(r.json().message).toMatch(/gestion déléguée/);
     const b = await s.appel(BAILLEUR, 'POST', url, { version: el.version, candidats: [candidat('045261100054321')] });
     expect(b.statusCode, b.body).toBe(200);
-    expect((await boite(AL))[0]).toMatchObject({ etat: 'candidats' });
+    expect((await boite(AL)).find((e) => e.locationId === pourAl)).toMatchObject({ etat: 'candidats' });
   });
 
   it('plusieurs réservataires (pool) : chacun voit le logement ; les candidats sont ceux du réservataire qui propose', async () => {
@@ -166,7 +180,7 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
     expect(p.statusCode, p.body).toBe(200);
     const dept = (await boite(DEPT)).find((e) => e.locationId === v.id)!;
     expect(dept).toMatchObject({ reservataire: { id: ORG.departement }, peutProposer: true, joursRestants: 30 });
-    expect((await boite('etat@demo.flux')).find((e) => e.locationId === v.id)).toMatchObject({ reservataire: { id: ORG.etat }, peutProposer: true });
+    expect((await boite(ETAT)).find((e) => e.locationId === v.id)).toMatchObject({ reservataire: { id: ORG.etat }, peutProposer: true });
     const r = await s.appel(DEPT, 'POST', `/api/boite/${v.id}/candidats`, { version: dept.version, candidats: [candidat('045261100077777')] });
     expect(r.statusCode, r.body).toBe(200);
     const c = await lignes<{ reservataire_id: string }>(s.t.base.db, sql`select reservataire_id from candidatures where location_id = ${v.id}`);
@@ -180,10 +194,10 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
       const { resultat } = await resultatAnnee(s.t.base.db, CLE);
       return Object.fromEntries(resultat.bilan.map((l) => [l.reservataire, l]));
     };
-    const avant = await bilan();
-    // J-2: a reminder, once.
+    // J-2: a reminder, once (the demo's lettings, oriented by 20 November, expire meanwhile).
     const rappel = await verifierEcheances(s.t.base.db, new Date('2026-12-20T08:00:00Z'));
-    expect(rappel.expirees).toEqual([]);
+    expect(rappel.expirees).not.toContain(dept);
+    expect(rappel.expirees).not.toContain(al);
     const rappels = await lignes<{ organisation_id: string; titre: string }>(
       s.t.base.db,
       sql`select organisation_id, titre from notifications where type = 'echeance_proche' and location_id in (${dept}, ${al}) order by organisation_id`,
@@ -193,7 +207,11 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
       { organisation_id: ORG.departement, titre: 'Délai de proposition : plus que 2 jours' },
     ]);
     // The last day (22 December in Paris) is still within the delay.
-    expect((await verifierEcheances(s.t.base.db, new Date('2026-12-22T22:30:00Z'))).expirees).toEqual([]);
+    const dernierJour = await verifierEcheances(s.t.base.db, new Date('2026-12-22T22:30:00Z'));
+    expect(dernierJour.expirees).not.toContain(dept);
+    expect(dernierJour.expirees).not.toContain(al);
+    // Every demo letting's deadline has passed by now: only these two are left to expire.
+    const avant = await bilan();
     // 23 December, 00:30 in Paris (still the 22nd in UTC): the deadline has passed.
     const v = await verifierEcheances(s.t.base.db, new Date('2026-12-22T23:30:00Z'));
     expect(v.aujourdhui).toBe('2026-12-23');

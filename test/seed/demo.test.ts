@@ -20,6 +20,7 @@ import {
   conventions,
   conventionVersions,
   decisionsCal,
+  delaisProposition,
   epcis,
   evenementsFlux,
   locations,
@@ -167,6 +168,7 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
     expect(await nombre(t, candidatures)).toBe(resume.candidatures);
     expect(await nombre(t, decisionsCal)).toBe(resume.decisionsCal);
     expect(await nombre(t, baux)).toBe(resume.baux);
+    expect(await nombre(t, delaisProposition)).toBe(resume.delaisProposition);
     expect(resume.locations).toBeGreaterThan(1000);
   });
 
@@ -299,6 +301,18 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
         else expect(bauxB.has(l.id)).toBe(false);
       }
     }
+  });
+
+  it('les locations ouvertes orientées à un réservataire ont leur décision et leur délai de proposition ; les autres non', async () => {
+    const rows = await t.base.db.select({ l: locations, d: delaisProposition }).from(locations).leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id));
+    const ouvertes = rows.filter((r) => ['orientee', 'candidats', 'decision_cal'].includes(r.l.etat) && (r.l.pool !== null || r.l.reservataireId !== null));
+    expect(ouvertes.filter((r) => r.l.etat === 'orientee').length).toBeGreaterThan(10);
+    for (const { l, d } of ouvertes) {
+      // Every demo convention gives 30 days (the shortest of a pool's too), from the liberation day.
+      const echeance = new Date(Date.parse(`${l.dateLiberation}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
+      expect(d, l.id).toMatchObject({ decision: l.pool ? 'pool' : l.forcee ? 'forcee' : 'confirmee', orienteeLe: l.dateLiberation, echeance });
+    }
+    expect(rows.filter((r) => r.d !== null).length).toBe(ouvertes.length);
   });
 
   it('refuse de s’installer sur une base qui n’est pas vide', async () => {
