@@ -15,7 +15,7 @@ export const LIBELLES_ROLE: Record<Role, string> = {
   administrateur: 'Administrateur',
 };
 
-export type Rubrique = 'accueil' | 'logements' | 'locations' | 'boite' | 'cal' | 'objectifs' | 'conventions' | 'qualite' | 'etat-des-lieux' | 'prevision' | 'conversion' | 'import' | 'administration';
+export type Rubrique = 'accueil' | 'logements' | 'locations' | 'boite' | 'cal' | 'objectifs' | 'tableau' | 'conventions' | 'qualite' | 'etat-des-lieux' | 'prevision' | 'conversion' | 'import' | 'administration';
 
 export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles: readonly Role[] }> = {
   accueil: { titre: 'Accueil', chemin: '/', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci', 'administrateur'] },
@@ -24,6 +24,7 @@ export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles:
   boite: { titre: 'Boîte de réception', chemin: '/boite', roles: ['agent_reservataire', 'pilote_etat', 'agent_bailleur'] },
   cal: { titre: 'CAL', chemin: '/cal', roles: ['agent_bailleur', 'pilote_etat'] },
   objectifs: { titre: 'Objectifs', chemin: '/objectifs', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] },
+  tableau: { titre: 'Tableau de bord', chemin: '/tableau', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] },
   conventions: { titre: 'Conventions', chemin: '/conventions', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] },
   qualite: { titre: 'Qualité des données', chemin: '/qualite', roles: ['agent_bailleur', 'pilote_etat'] },
   'etat-des-lieux': { titre: 'État des lieux', chemin: '/etat-des-lieux', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },

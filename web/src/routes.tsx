@@ -20,6 +20,7 @@ import { Conversion } from './pages/Conversion.tsx';
 import { EtatDesLieux } from './pages/EtatDesLieux.tsx';
 import { Prevision } from './pages/Prevision.tsx';
 import { Qualite } from './pages/Qualite.tsx';
+import { Tableau } from './pages/Tableau.tsx';
 
 export const routeur = createBrowserRouter([
   {
@@ -38,6 +39,7 @@ export const routeur = createBrowserRouter([
           { path: 'cal', element: <Reserve rubrique="cal"><Cal /></Reserve> },
           { path: 'cal/:id', element: <Reserve rubrique="cal"><CalSeance /></Reserve> },
           { path: 'objectifs', element: <Reserve rubrique="objectifs"><Objectifs /></Reserve> },
+          { path: 'tableau', element: <Reserve rubrique="tableau"><Tableau /></Reserve> },
           { path: 'conventions', element: <Reserve rubrique="conventions"><Conventions /></Reserve> },
           { path: 'conventions/:id', element: <Reserve rubrique="conventions"><ConventionsFiche /></Reserve> },
           { path: 'qualite', element: <Reserve rubrique="qualite"><Qualite /></Reserve> },
