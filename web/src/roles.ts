@@ -15,7 +15,7 @@ export const LIBELLES_ROLE: Record<Role, string> = {
   administrateur: 'Administrateur',
 };
 
-export type Rubrique = 'accueil' | 'logements' | 'locations' | 'boite' | 'cal' | 'objectifs' | 'tableau' | 'conventions' | 'qualite' | 'etat-des-lieux' | 'prevision' | 'conversion' | 'import' | 'administration';
+export type Rubrique = 'accueil' | 'logements' | 'locations' | 'boite' | 'cal' | 'objectifs' | 'tableau' | 'conventions' | 'qualite' | 'etat-des-lieux' | 'prevision' | 'bilan' | 'conversion' | 'import' | 'administration';
 
 export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles: readonly Role[] }> = {
   accueil: { titre: 'Accueil', chemin: '/', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci', 'administrateur'] },
@@ -29,6 +29,7 @@ export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles:
   qualite: { titre: 'Qualité des données', chemin: '/qualite', roles: ['agent_bailleur', 'pilote_etat'] },
   'etat-des-lieux': { titre: 'État des lieux', chemin: '/etat-des-lieux', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
   prevision: { titre: 'Prévision du flux', chemin: '/prevision', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
+  bilan: { titre: 'Bilan annuel', chemin: '/bilan', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] },
   conversion: { titre: 'Conversion', chemin: '/conversion', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
   import: { titre: 'Import RPLS', chemin: '/import', roles: ['agent_bailleur'] },
   administration: { titre: 'Administration', chemin: '/administration', roles: ['administrateur'] },

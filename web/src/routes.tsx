@@ -5,6 +5,7 @@ import { ErreurRoute } from './composants/ErreurRoute.tsx';
 import { Protege, Reserve } from './composants/Protege.tsx';
 import { Accessibilite } from './pages/Accessibilite.tsx';
 import { Accueil } from './pages/Accueil.tsx';
+import { Bilan } from './pages/Bilan.tsx';
 import { Boite } from './pages/Boite.tsx';
 import { Administration } from './pages/Administration.tsx';
 import { Connexion } from './pages/Connexion.tsx';
@@ -45,6 +46,7 @@ export const routeur = createBrowserRouter([
           { path: 'qualite', element: <Reserve rubrique="qualite"><Qualite /></Reserve> },
           { path: 'etat-des-lieux', element: <Reserve rubrique="etat-des-lieux"><EtatDesLieux /></Reserve> },
           { path: 'prevision', element: <Reserve rubrique="prevision"><Prevision /></Reserve> },
+          { path: 'bilan', element: <Reserve rubrique="bilan"><Bilan /></Reserve> },
           { path: 'conversion', element: <Reserve rubrique="conversion"><Conversion /></Reserve> },
           { path: 'import', element: <Reserve rubrique="import"><ImportRpls /></Reserve> },
           { path: 'administration', element: <Reserve rubrique="administration"><Administration /></Reserve> },
