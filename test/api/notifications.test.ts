@@ -1,8 +1,8 @@
 /**
- * Notifications (issue 6 item 7): stored in the application (list, mark as read, scoped to the
- * organisation) and e-mailed by SMTP to a local sink (`smtp-server` on a random port): new
- * orientation, deadline approaching, deadline passed, CAL result. PGlite, and PostgreSQL when
- * DATABASE_URL is set.
+ * Notifications (issue 6 item 7): stored in the application (list, mark as read; one row per
+ * organisation, so that reading is scoped to it: another organisation gets 404) and e-mailed by
+ * SMTP to a local sink (`smtp-server` on a random port): new orientation, deadline approaching,
+ * deadline passed, CAL result. PGlite, and PostgreSQL when DATABASE_URL is set.
  */
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
@@ -122,6 +122,8 @@ describe.each(genresDeTest())('notifications dans l’application et par courrie
     const { notifications } = (await s.appel(DEPT, 'GET', '/api/notifications')).json();
     const id = notifications[0].id as string;
     expect((await s.appel(AL, 'POST', `/api/notifications/${id}/lue`)).statusCode).toBe(404);
+    // Refused, and nothing changed for its owner.
+    expect((await s.appel(DEPT, 'GET', '/api/notifications')).json().nonLues).toBe(1);
     const r = await s.appel(DEPT, 'POST', `/api/notifications/${id}/lue`);
     expect(r.statusCode).toBe(200);
     const apres = (await s.appel(DEPT, 'GET', '/api/notifications')).json();
@@ -130,6 +132,39 @@ describe.each(genresDeTest())('notifications dans l’application et par courrie
     expect((await s.appel(DEPT, 'POST', `/api/notifications/${id}/lue`)).statusCode).toBe(200);
     const a = await lignes<{ n: number }>(s.t.base.db, sql`select count(*)::int as n from evenements_audit where action = 'notification.lire' and cible_id = ${id}`);
     expect(a[0]!.n).toBe(1);
+  });
+
+  it('un même fait notifié à deux organisations : chacune a la sienne, lue pour elle seule', async () => {
+    const [l] = await lignes<{ id: string }>(
+      s.t.base.db,
+      sql`select id from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id) order by id limit 1 offset ${libres++}`,
+    );
+    const v = (await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: l!.id, date: '2026-11-21' })).json();
+    const p = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, {
+      decision: 'pool',
+      version: v.version,
+      reservataires: [ORG.departement, ORG.actionLogement],
+      motif: 'Grand logement proposé à deux réservataires',
+    });
+    expect(p.statusCode, p.body).toBe(200);
+    type Liste = { nonLues: number; notifications: { id: string; locationId: string | null; lue: boolean }[] };
+    const de = async (email: string) => {
+      const liste = (await s.appel(email, 'GET', '/api/notifications')).json() as Liste;
+      return { nonLues: liste.nonLues, note: liste.notifications.find((n) => n.locationId === v.id)! };
+    };
+    const dept = await de(DEPT);
+    const al = await de(AL);
+    expect(dept.note.id).not.toBe(al.note.id);
+    // Neither may mark the other's read: 404, as for a notification that does not exist.
+    expect((await s.appel(AL, 'POST', `/api/notifications/${dept.note.id}/lue`)).statusCode).toBe(404);
+    expect((await s.appel(DEPT, 'POST', `/api/notifications/${al.note.id}/lue`)).statusCode).toBe(404);
+    expect((await s.appel(BAILLEUR, 'POST', `/api/notifications/${al.note.id}/lue`)).statusCode).toBe(404);
+    expect((await de(DEPT)).note.lue).toBe(false);
+    expect((await de(AL)).note.lue).toBe(false);
+    // Read by the Département: read for it only; Action Logement's stays unread.
+    expect((await s.appel(DEPT, 'POST', `/api/notifications/${dept.note.id}/lue`)).statusCode).toBe(200);
+    expect(await de(DEPT)).toMatchObject({ nonLues: dept.nonLues - 1, note: { lue: true } });
+    expect(await de(AL)).toMatchObject({ nonLues: al.nonLues, note: { lue: false } });
   });
 
   it('échéance proche (J-2) puis dépassée : notifiées et envoyées une seule fois', async () => {
@@ -144,8 +179,9 @@ describe.each(genresDeTest())('notifications dans l’application et par courrie
       await expect.poll(() => recus.filter((m) => m.sujet.includes('Délai de proposition : plus que 2 jours')).length).toBeGreaterThanOrEqual(1);
       const rappels = recus.filter((m) => m.sujet.includes('Délai de proposition : plus que 2 jours'));
       expect(rappels.length).toBeGreaterThanOrEqual(1);
-      expect(rappels[0]!.destinataires).toEqual([DEPT]);
-      expect(rappels[0]!.corps).toMatch(/expire le 22 décembre 2026 au soir\. Sans proposition, le logement revient au bailleur pour un tour\./);
+      const rappel = rappels.find((m) => m.destinataires.includes(DEPT))!;
+      expect(rappel.destinataires).toEqual([DEPT]);
+      expect(rappel.corps).toMatch(/expire le 22 décembre 2026 au soir\. Sans proposition, le logement revient au bailleur pour un tour\./);
       recus.length = 0;
       const v = await verifierEcheances(s.t.base.db, new Date('2026-12-23T08:00:00Z'));
       expect(v.expirees).toContain(id);
