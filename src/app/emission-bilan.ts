@@ -15,7 +15,7 @@
  * - `rappelsBilan`: the scheduled check's reminder to the bailleur from 1 and from 21 February.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import {
   conventions,
@@ -210,7 +210,13 @@ export interface CorrectionEmise {
   fenetre: { id: string; motif: string };
 }
 
-async function correctionsDepuis(tx: Tx, cle: CleAnnee, depuis: Date | null): Promise<CorrectionEmise[]> {
+/** The corrections of the year not yet in an issued version (whatever the clock says). */
+async function correctionsNonEmises(tx: Tx, cle: CleAnnee, vs: readonly { corrections: unknown }[]): Promise<CorrectionEmise[]> {
+  const emises = new Set(vs.flatMap((v) => (v.corrections as CorrectionEmise[]).map((c) => c.id)));
+  return (await correctionsDeLAnnee(tx, cle)).filter((c) => !emises.has(c.id));
+}
+
+async function correctionsDeLAnnee(tx: Tx, cle: CleAnnee): Promise<CorrectionEmise[]> {
   const rows = await tx
     .select({ c: correctionsAnnee, f: fenetresCorrection, par: utilisateurs.nom, logementId: locations.logementId })
     .from(correctionsAnnee)
@@ -222,7 +228,6 @@ async function correctionsDepuis(tx: Tx, cle: CleAnnee, depuis: Date | null): Pr
         eq(fenetresCorrection.bailleurId, cle.bailleurId),
         eq(fenetresCorrection.departement, cle.departement),
         eq(fenetresCorrection.annee, cle.annee),
-        depuis ? gt(correctionsAnnee.corrigeLe, depuis) : undefined,
       ),
     )
     .orderBy(asc(correctionsAnnee.corrigeLe), asc(correctionsAnnee.id));
@@ -260,7 +265,7 @@ export async function emettreBilan(tx: Tx, acteur: Acteur, d: { annee: number; d
     const [avant] = await tx.select({ contenu: emissionsBilan.contenu }).from(emissionsBilan).where(eq(emissionsBilan.id, precedente.id));
     difference = differenceBilans(avant!.contenu as BilanAnnuel, bilan);
   }
-  const corrections = precedente ? await correctionsDepuis(tx, cle, precedente.emisLe) : [];
+  const corrections = await correctionsNonEmises(tx, cle, deja);
   // Issuing closes an open correction window: the year is locked again.
   for (const f of await fenetres(tx, cle)) {
     if (f.clotureeLe !== null) continue;
@@ -349,7 +354,7 @@ export async function lireEmissions(
         .where(inArray(telechargementsBilan.emissionId, ids))
         .orderBy(asc(telechargementsBilan.telechargeLe), asc(telechargementsBilan.id))
     : [];
-  let enAttente = vs.length ? await correctionsDepuis(tx, cle, vs.at(-1)!.emisLe) : [];
+  let enAttente = vs.length ? await correctionsNonEmises(tx, cle, vs) : [];
 
   // A réservataire sees what concerns it: its own sending and downloads, its line's changes and the corrections of its lettings.
   const reservataire = acteur.role === 'agent_reservataire' ? acteur.organisationId : null;
