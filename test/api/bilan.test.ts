@@ -261,6 +261,10 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
     const csv = lignesCsv((await telecharger(AL, 'csv')).rawPayload);
     expect(new Set(csv.map((x) => x['réservataire']))).toEqual(new Set([b.lignes[0]!.nom]));
 
+    // The State pilot and the EPCI of the territory read every line (the bilan is addressed to them).
+    expect((await lire('etat@demo.flux')).lignes).toEqual(tout.lignes);
+    expect((await lire('epci@demo.flux')).lignes).toEqual(tout.lignes);
+
     // Another bailleur's bilan does not exist for VLL's agent; the Ville d’Orléans has no convention with GBH.
     expect((await s.appel('bailleur2@demo.flux', 'GET', `/api/bilan?${Q}`)).statusCode).toBe(404);
     expect((await s.appel('bailleur2@demo.flux', 'GET', `/api/bilan.xlsx?${Q}`)).statusCode).toBe(404);
