@@ -137,7 +137,8 @@ function ContingentEtat({ c, moisCourant }: { c: NonNullable<TableauApi['conting
 }
 
 /** The ledger of one line over the months: chart, then the same figures in a table. */
-function UneLigne({ l, id, moisCourant }: { l: LigneTableauApi; id: string; moisCourant: number | null }) {
+function UneLigne({ l, id, moisCourant, contexte }: { l: LigneTableauApi; id: string; moisCourant: number | null; contexte?: string }) {
+  const suffixe = contexte ? ` — ${contexte}` : '';
   const lignes = [
     { id: 'droit', libelle: 'Droit (cumul)', valeurs: l.points.map((p) => p.droit), format: decimal },
     { id: 'decomptes', libelle: 'Logements décomptés (cumul)', valeurs: l.points.map((p) => p.decomptes), format: nombre },
@@ -146,15 +147,15 @@ function UneLigne({ l, id, moisCourant }: { l: LigneTableauApi; id: string; mois
   return (
     <div className="fr-mb-4w">
       <Courbes
-        titre={`${l.nom} : droit et logements décomptés, mois par mois`}
+        titre={`${l.nom} : droit et logements décomptés, mois par mois${suffixe}`}
         series={lignes.slice(0, 2).map((s) => ({ id: s.id, libelle: s.libelle, valeurs: jusquA(s.valeurs, moisCourant) }))}
         moisCourant={moisCourant}
       />
       <TableDonnees
         id={`tableau-registre-${id}`}
-        legende={`${l.nom} : registre à la fin de chaque mois`}
-        description={`Au 31 décembre : droit ${decimal(l.droit)}, ${nombre(l.decomptes)} décompté(s), solde ${signe(l.solde)}${l.taux !== null ? ` ; taux ${taux(l.taux)}` : ''}.`}
-        colonnes={[{ titre: 'Fin du mois', valeur: (s) => s.libelle, entete: true }, ...colonnesMois<(typeof lignes)[number]>((s, m) => s.format(s.valeurs[m]!), moisCourant)]}
+        legende={`${l.nom} : registre à la fin de chaque mois${suffixe}`}
+        description={`${moisCourant !== null ? 'À ce jour' : 'Au 31 décembre'} : droit ${decimal(l.droit)}, ${nombre(l.decomptes)} décompté(s), solde ${signe(l.solde)}${l.taux !== null ? ` ; taux ${taux(l.taux)}` : ''}.`}
+        colonnes={[{ titre: 'Fin du mois', valeur: (s) => s.libelle, entete: true }, ...colonnesMois<(typeof lignes)[number]>((s, m) => (moisCourant !== null && m + 1 > moisCourant ? '—' : s.format(s.valeurs[m]!)), moisCourant)]}
         lignes={lignes}
         cle={(s) => s.id}
         compact
@@ -175,12 +176,10 @@ function UnBailleur({ b, moisCourant, role }: { b: TableauApi['bailleurs'][numbe
       </h2>
       <p>{`Flux annuel à ce jour : ${nombre(b.fluxAnnuel)} logement(s).`}</p>
       {b.lignes.map((l) => (
-        <section key={l.ligne} aria-labelledby={`tableau-${id}-${l.ligne}`}>
-          <h3 id={`tableau-${id}-${l.ligne}`} className="fr-h5">
-            {role === 'agent_reservataire' ? `Votre ligne chez ${b.bailleur}` : l.nom}
-          </h3>
-          <UneLigne l={l} id={`${id}-${l.ligne}`} moisCourant={moisCourant} />
-        </section>
+        <div key={l.ligne}>
+          <h3 className="fr-h5">{role === 'agent_reservataire' ? `Votre ligne chez ${b.bailleur}` : l.nom}</h3>
+          <UneLigne l={l} id={`${id}-${l.ligne}`} moisCourant={moisCourant} contexte={`${b.bailleur}, ${b.departement}`} />
+        </div>
       ))}
       <h3 className="fr-h5">Logements reçus et flux libéré</h3>
       {(b.lignes[0]?.mix ?? []).map((d, k) => {
