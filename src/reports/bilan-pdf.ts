@@ -108,7 +108,8 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
 
   // ——— ledger ———
   titre2('Bilan par ligne (réservataire)');
-  const colonnes = ['Taux', 'Droit', 'Proposés', 'Avec cand.', 'Attribués', 'Baux', 'Échecs', 'Pour un tour', 'Décomptés', 'En cours', 'Solde', 'Report'];
+  // Short headers (≈ 33 points a column on A4 portrait), spelt out in the note under the table.
+  const colonnes = ['Taux', 'Droit', 'Prop.', 'Cand.', 'Attr.', 'Baux', 'Échecs', 'Tour', 'Décpt.', 'En cours', 'Solde', 'Report'];
   const lc = (largeur - 120) / colonnes.length;
   tableau(
     ['Ligne', ...colonnes],
@@ -122,7 +123,10 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
     ]),
     [120, ...colonnes.map(() => lc)],
   );
-  t('Proposés : logements mis à disposition de la ligne ; décomptés : imputés sur son droit selon la règle de sa convention ; solde = décomptés − droit.');
+  t(
+    'Prop. : logements proposés (mis à disposition de la ligne) ; Cand. : avec candidats proposés ; Attr. : attribués en CAL ; Baux : baux signés ; Tour : loués par le bailleur pour un tour ; ' +
+      'Décpt. : décomptés du droit selon la règle de la convention ; En cours : au 31 décembre ; solde = décomptés − droit ; report : sur l’année suivante.',
+  );
 
   // ——— chart 1: entitlement vs counted, per line ———
   if (b.lignes.length) {
