@@ -20,8 +20,21 @@ import { communes, delaisProposition, epcis, examensCal, locations, logements, o
 import type { LigneTableauApi, TableauApi } from '../contracts/tableaux.ts';
 import { bilanAnnuel } from '../domain/bilan.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
-import { comparerMix, MOIS, sommerLignes, sommerRepartitions, sommerTerritoires, tableauBailleur, territoire, type LigneTableau, type Repartition, type Territoire } from '../domain/tableaux.ts';
-import { BAILLEUR } from '../domain/types.ts';
+import type { ResultatSimulation } from '../domain/engine.ts';
+import {
+  comparerMix,
+  MOIS,
+  sommerLignes,
+  sommerRepartitions,
+  sommerTerritoires,
+  tableauBailleur,
+  territoire,
+  type LigneTableau,
+  type Repartition,
+  type TableauBailleur,
+  type Territoire,
+} from '../domain/tableaux.ts';
+import { BAILLEUR, type Scenario } from '../domain/types.ts';
 import { resultatAnnee } from './annee.ts';
 import { bilansAccessibles } from './bilan.ts';
 import { lireObjectifs } from './objectifs.ts';
@@ -40,6 +53,18 @@ const avecMix = (l: LigneTableau, flux: Repartition): LigneTableauApi => {
   const { recus, ...reste } = l;
   return { ...reste, mix: comparerMix(recus, flux) };
 };
+
+/**
+ * A bailleur's dashboard figures, kept with the engine's result they come from: `resultatAnnee`
+ * returns the same object until an event or a convention changes, so they are computed once per
+ * version of the year (each party's dashboard then only filters them).
+ */
+const tableaux = new WeakMap<ResultatSimulation, TableauBailleur>();
+function tableauDuResultat(scenario: Scenario, resultat: ResultatSimulation): TableauBailleur {
+  let t = tableaux.get(resultat);
+  if (!t) tableaux.set(resultat, (t = tableauBailleur(scenario, resultat, bilanAnnuel(scenario, resultat))));
+  return t;
+}
 
 const rapport = (decomptes: number, droit: number): number | null => (droit > 0 ? Math.round((decomptes / droit) * 1e6) / 1e6 : null);
 
@@ -69,7 +94,7 @@ export async function lireTableau(tx: Tx, acteur: Acteur, annee: number, aujourd
       for (const r of scenario.reservataires) nomsLignes.set(r.id, r.nom);
       continue;
     }
-    const tb = tableauBailleur(scenario, resultat, bilanAnnuel(scenario, resultat));
+    const tb = tableauDuResultat(scenario, resultat);
     const lignes = role === 'agent_reservataire' ? tb.lignes.filter((l) => l.ligne === acteur.organisationId) : tb.lignes;
     if (role === 'agent_reservataire' && lignes.length === 0) continue;
     bailleurs.push({ bailleurId: a.bailleurId, bailleur: a.bailleur, departement: a.departement, fluxAnnuel: tb.fluxAnnuel, lignes: lignes.map((l) => avecMix(l, tb.flux)) });
