@@ -132,14 +132,14 @@ export interface Environnement {
  * units plus 72 new ones, ~13 s to seed; the default 0.1 keeps every bailleur, réservataire and
  * convention).
  */
-export async function demarrer(options: { echelle?: number } = {}): Promise<Environnement> {
+export async function demarrer(options: { echelle?: number; horloge?: () => Date } = {}): Promise<Environnement> {
   if (!CHROMIUM_PRESENT) throw new Error(MESSAGE_ABSENT);
   assurerWeb();
   const base = await ouvrirBase({ dossier: 'memory://' });
   await base.migrer();
   await seedDemo(base.db, { echelle: options.echelle ?? Number(process.env.FLUX_ECHELLE_TESTS ?? 0.1) });
   // Many sign-ins from one address in a few seconds: lift the rate limit for the suite.
-  const serveur = await construireServeur({ base, webDist: WEB_DIST, limiteConnexion: 10_000 });
+  const serveur = await construireServeur({ base, webDist: WEB_DIST, limiteConnexion: 10_000, ...(options.horloge ? { horloge: options.horloge } : {}) });
   await serveur.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(serveur.server.address() as AddressInfo).port}`;
   // launch() gives every run a fresh, temporary profile (user-data-dir), removed on close.
@@ -178,10 +178,10 @@ export interface Navigation {
  * (then `preparer`, for the file's own data), a fresh context and page per test whose errors must
  * stay empty, and everything closed at the end. Read `nav.page` etc. inside the tests.
  */
-export function preparerNavigateur(options: { preparer?: (env: Environnement) => Promise<void> } = {}): Navigation {
+export function preparerNavigateur(options: { preparer?: (env: Environnement) => Promise<void>; horloge?: () => Date } = {}): Navigation {
   const etat: { env?: Environnement; contexte?: BrowserContext; page?: Page; erreurs?: string[] } = {};
   beforeAll(async () => {
-    etat.env = await demarrer();
+    etat.env = await demarrer(options.horloge ? { horloge: options.horloge } : {});
     await options.preparer?.(etat.env);
   }, DELAI_DEMARRAGE);
   afterAll(async () => {
