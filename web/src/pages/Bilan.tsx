@@ -15,6 +15,7 @@ import type { BilanAccessibleApi, BilanApi } from '../../../src/contracts/bilan.
 import { avecParametres, requete } from '../api.ts';
 import { BarresEmpilees, type Serie } from '../composants/Barres.tsx';
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
+import { EmissionBilan } from '../composants/EmissionBilan.tsx';
 import { Chargement, ErreurChargement, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
@@ -207,6 +208,8 @@ function Contenu({ b }: { b: BilanApi }) {
       </section>
 
       <Objectifs b={b} />
+
+      <EmissionBilan annee={b.annee} bailleur={b.bailleur.id} departement={b.departement} />
 
       <section aria-labelledby="bilan-telecharger" className="fr-mb-6w">
         <h2 id="bilan-telecharger" className="fr-h3">
