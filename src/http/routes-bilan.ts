@@ -3,11 +3,12 @@
  * as JSON, XLSX, CSV or PDF. Each validates with the contracts and calls `lireBilan`, which scopes
  * the bilan to the actor (a réservataire gets its own line and its own lettings only).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SessionOuverte } from '../app/auth.ts';
 import { bilansAccessibles, lireBilan } from '../app/bilan.ts';
+import { memoiserJson } from '../app/memo.ts';
 import type { Acteur } from '../app/roles.ts';
 import { erreurSchema } from '../contracts/api.ts';
 import { bilanQuerySchema, bilanSchema, bilansAccessiblesSchema } from '../contracts/bilan.ts';
@@ -20,6 +21,9 @@ import type { OptionsServeur } from './server.ts';
 const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema };
 const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] as const;
 const pieceJointe = (ascii: string, francais: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
+
+/** Sends an answer already checked against its contract and serialised (see `memoiserJson`). */
+const json = (reply: FastifyReply, texte: string): FastifyReply => reply.type('application/json; charset=utf-8').serializer((x: unknown) => x as string).send(texte);
 
 const FORMATS = {
   xlsx: { type: TYPE_XLSX, description: 'classeur XLSX : synthèse, une feuille par dimension, détail des locations' },
@@ -57,7 +61,16 @@ export async function enregistrerRoutesBilan(api: FastifyInstance, options: Opti
         response: { 200: bilanSchema, ...erreurs },
       },
     },
-    async (request) => db.transaction((tx) => lireBilan(tx, acteur(request), { annee: request.query.annee, bailleurId: request.query.bailleur, departement: request.query.departement })),
+    // Checked against the contract and serialised once per data version (ADR 0010): the bilan of a
+    // département's bailleur is a few hundred kilobytes, read by every party.
+    async (request, reply) => {
+      const a = acteur(request);
+      const q = request.query;
+      const texte = await memoiserJson(db, `bilan|${a.organisationId}|${a.role}|${q.annee}|${q.bailleur ?? ''}|${q.departement ?? ''}`, bilanSchema, () =>
+        db.transaction((tx) => lireBilan(tx, a, { annee: q.annee, bailleurId: q.bailleur, departement: q.departement })),
+      );
+      return json(reply, texte);
+    },
   );
 
   for (const format of ['xlsx', 'csv', 'pdf'] as const) {
