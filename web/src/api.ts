@@ -189,6 +189,15 @@ export const lireLogements = (p: { page: number; taille: number; commune?: strin
 export const lireLocations = (p: { page: number; taille: number; etat?: string | undefined; annee?: number | undefined }, signal?: AbortSignal) =>
   requete<PageLocations>('GET', avecParametres('/api/locations', p), { signal });
 
+/** A vacancy the bailleur declares: a tenant's notice with the expected date, or a first letting; out of the flow with a legal reason. */
+export interface DeclarationVacance {
+  logementId: string;
+  date: string;
+  premiereMiseEnLocation?: boolean;
+  exclusion?: string;
+}
+export const declarerVacance = (corps: DeclarationVacance) => requete<_Location>('POST', '/api/locations', { corps });
+
 /** A list answered either as an array or wrapped in an object ({organisations: […]}). */
 function liste<T>(reponse: unknown, cle: string): T[] {
   if (Array.isArray(reponse)) return reponse as T[];

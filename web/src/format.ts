@@ -31,6 +31,9 @@ export function dateEnLettres(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : dateLongue.format(d);
 }
 
+/** Today in Europe/Paris, "2026-03-14": the day the server dates deadlines by. */
+export const aujourdhuiParis = (): string => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+
 /** "1 logement" / "12 logements" */
 export function pluriel(n: number, singulier: string, pluriel = `${singulier}s`): string {
   return `${nombre(n)} ${Math.abs(n) >= 2 ? pluriel : singulier}`;

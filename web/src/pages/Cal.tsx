@@ -31,7 +31,7 @@ import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants
 import { Page } from '../composants/Page.tsx';
 import { Priorites } from '../composants/Priorites.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
-import { date, dateEnLettres, pluriel } from '../format.ts';
+import { aujourdhuiParis, date, dateEnLettres, pluriel } from '../format.ts';
 import { ETATS_LOCATION } from '../roles.ts';
 import { useSessionOuverte } from '../session.tsx';
 
@@ -45,9 +45,6 @@ const DECISIONS = [
 type Decision = (typeof DECISIONS)[number]['code'];
 
 const REPONSES: Record<string, string> = { acceptee: 'Acceptée', refusee: 'Refusée', silence: 'Sans réponse (vaut refus)' };
-
-/** Today in Europe/Paris (YYYY-MM-DD). */
-const aujourdhui = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
 export function Cal() {
   const session = useSessionOuverte();
@@ -93,7 +90,7 @@ function NouvelleSession({ departement }: { departement: string }) {
   const client = useQueryClient();
   const navigate = useNavigate();
   const id = useId();
-  const [jour, setJour] = useState(aujourdhui());
+  const [jour, setJour] = useState(aujourdhuiParis());
   const [lieu, setLieu] = useState('');
   const creation = useMutation({
     mutationFn: () => creerSessionCal({ date: jour, departement, ...(lieu ? { lieu } : {}) }),
@@ -376,8 +373,8 @@ function FormulaireDecision({ session, examen: e, surMaj }: { session: SessionCa
 }
 
 function Offres({ examen: e, bailleur, surMaj }: { examen: ExamenCalApi; bailleur: boolean; surMaj: (s: SessionCalDetailApi) => void }) {
-  const reponse = useMutation({ mutationFn: (v: { offre: string; reponse: 'acceptee' | 'refusee' }) => repondreOffre(v.offre, { reponse: v.reponse, date: aujourdhui() }), onSuccess: surMaj });
-  const bail = useMutation({ mutationFn: (offre: string) => signerBailOffre(offre, { date: aujourdhui(), version: e.version }), onSuccess: surMaj });
+  const reponse = useMutation({ mutationFn: (v: { offre: string; reponse: 'acceptee' | 'refusee' }) => repondreOffre(v.offre, { reponse: v.reponse, date: aujourdhuiParis() }), onSuccess: surMaj });
+  const bail = useMutation({ mutationFn: (offre: string) => signerBailOffre(offre, { date: aujourdhuiParis(), version: e.version }), onSuccess: surMaj });
   const colonnes: Colonne<OffreCalApi>[] = [
     { titre: 'Rang', entete: true, valeur: (o) => `rang ${o.rang}` },
     { titre: 'Candidat', valeur: (o) => o.numeroSne },

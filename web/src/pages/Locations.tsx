@@ -1,19 +1,24 @@
-/** The lettings (from a unit's liberation to its lease) the user may see, with their state. */
+/**
+ * The lettings (from a unit's liberation to its lease) the user may see, with their state; the
+ * bailleur declares a vacancy here (a tenant's notice with the expected date, or a first letting;
+ * out of the flow with a legal reason) and reads the engine's recommendation for it at once.
+ */
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Select } from '@codegouvfr/react-dsfr/Select';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { lireLocations, type LocationApi } from '../api.ts';
-import { Chargement, ErreurChargement, Vide } from '../composants/Etats.tsx';
+import { declarerVacance, ErreurApi, lireLocations, type DeclarationVacance, type LocationApi } from '../api.ts';
+import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants/Etats.tsx';
 import { PanneauRecommandation } from '../composants/Recommandation.tsx';
 import { Page } from '../composants/Page.tsx';
 import { pageDemandee, Pagination } from '../composants/Pagination.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
-import { date, nombre, pluriel } from '../format.ts';
+import { aujourdhuiParis, date, nombre, pluriel } from '../format.ts';
 import { useNoms } from '../noms.ts';
-import { ETATS_LOCATION, EXCLUSIONS } from '../roles.ts';
+import { ETATS_LOCATION, EXCLUSIONS, HORS_FLUX } from '../roles.ts';
 import { useSessionOuverte } from '../session.tsx';
 
 const TAILLE = 50;
@@ -24,6 +29,133 @@ export function EtatLocation({ etat }: { etat: string }) {
     <Badge as="span" small {...(e.severite ? { severity: e.severite } : {})}>
       {e.libelle}
     </Badge>
+  );
+}
+
+/** The bailleur's declaration of a vacancy; a unit in the flow opens its recommendation. */
+function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
+  const id = useId();
+  const client = useQueryClient();
+  const [logementId, setLogementId] = useState('');
+  const [nature, setNature] = useState<'preavis' | 'premiere'>('preavis');
+  const [jour, setJour] = useState(aujourdhuiParis);
+  const [exclusion, setExclusion] = useState('');
+  const [erreur, setErreur] = useState<string | null>(null);
+  const declaration = useMutation({
+    mutationFn: (corps: DeclarationVacance) => declarerVacance(corps),
+    onSuccess: (l) => {
+      void client.invalidateQueries({ queryKey: ['locations'] });
+      setLogementId('');
+      setExclusion('');
+      if (l.etat === 'orientee') ouvrir(l.id);
+    },
+  });
+  const envoyer = (e: FormEvent) => {
+    e.preventDefault();
+    const logement = logementId.trim();
+    if (!logement) {
+      setErreur('Indiquez l’identifiant du logement libéré.');
+      return;
+    }
+    setErreur(null);
+    declaration.mutate({
+      logementId: logement,
+      date: jour,
+      ...(nature === 'premiere' ? { premiereMiseEnLocation: true } : {}),
+      ...(nature === 'preavis' && exclusion ? { exclusion } : {}),
+    });
+  };
+  const fait = declaration.data;
+  return (
+    <form onSubmit={envoyer} aria-labelledby={`${id}-titre`} className="fr-mb-4w" noValidate>
+      <h2 id={`${id}-titre`} className="fr-h4">
+        Déclarer une vacance
+      </h2>
+      <fieldset className="fr-fieldset" aria-labelledby={`${id}-nature`}>
+        <legend className="fr-fieldset__legend fr-text--regular" id={`${id}-nature`}>
+          Nature de la vacance
+        </legend>
+        {(
+          [
+            ['preavis', 'Départ du locataire (préavis reçu)'],
+            ['premiere', 'Première mise en location (programme neuf)'],
+          ] as const
+        ).map(([code, libelle]) => (
+          <div key={code} className="fr-fieldset__element fr-fieldset__element--inline">
+            <div className="fr-radio-group fr-radio-group--sm">
+              <input type="radio" id={`${id}-${code}`} name={`${id}-nature`} checked={nature === code} onChange={() => setNature(code)} />
+              <label className="fr-label" htmlFor={`${id}-${code}`}>
+                {libelle}
+              </label>
+            </div>
+          </div>
+        ))}
+      </fieldset>
+      <div className="fr-grid-row fr-grid-row--gutters">
+        <div className={`fr-col-12 fr-col-md-4 fr-input-group${erreur ? ' fr-input-group--error' : ''}`}>
+          <label className="fr-label" htmlFor={`${id}-logement`}>
+            Logement libéré
+            <span className="fr-hint-text">Son identifiant dans votre patrimoine, par exemple HLD-000123</span>
+          </label>
+          <input
+            className={`fr-input${erreur ? ' fr-input--error' : ''}`}
+            id={`${id}-logement`}
+            value={logementId}
+            onChange={(e) => setLogementId(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+            {...(erreur ? { 'aria-describedby': `${id}-logement-erreur`, 'aria-invalid': true } : {})}
+          />
+          {erreur ? (
+            <p className="fr-error-text" id={`${id}-logement-erreur`}>
+              {erreur}
+            </p>
+          ) : null}
+        </div>
+        <div className="fr-col-12 fr-col-md-4 fr-input-group">
+          <label className="fr-label" htmlFor={`${id}-date`}>
+            Date de libération prévue
+            <span className="fr-hint-text">La date de départ donnée par le préavis, ou celle de la livraison</span>
+          </label>
+          <input className="fr-input" type="date" id={`${id}-date`} value={jour} onChange={(e) => setJour(e.target.value)} required />
+        </div>
+        <div className="fr-col-12 fr-col-md-4">
+          <Select
+            label="Hors du flux (motif légal)"
+            hint="Seulement pour une libération qui ne compte pas dans le flux (CCH R.441-5)"
+            disabled={nature === 'premiere'}
+            nativeSelectProps={{ id: `${id}-exclusion`, value: exclusion, onChange: (e) => setExclusion(e.target.value) }}
+          >
+            <option value="">Non : le logement entre dans le flux</option>
+            {Object.entries(EXCLUSIONS).map(([code, libelle]) => (
+              <option key={code} value={code}>
+                {libelle}
+              </option>
+            ))}
+          </Select>
+        </div>
+      </div>
+      <Button type="submit" iconId="fr-icon-add-line" disabled={declaration.isPending}>
+        Déclarer la vacance
+      </Button>
+      {declaration.error ? (
+        <p className="fr-error-text" role="alert">
+          {declaration.error instanceof ErreurApi && declaration.error.problemes.length ? declaration.error.problemes.map((p) => p.message).join(' ; ') : messageErreur(declaration.error)}
+        </p>
+      ) : null}
+      {fait ? (
+        <Alert
+          small
+          severity="success"
+          className="fr-mt-2w"
+          description={
+            fait.exclusion
+              ? `Vacance du logement ${fait.logementId} déclarée hors du flux : ${EXCLUSIONS[fait.exclusion] ?? HORS_FLUX[fait.exclusion] ?? fait.exclusion}.`
+              : `Vacance du logement ${fait.logementId} déclarée. Lisez la recommandation du moteur et décidez de l’orientation.`
+          }
+        />
+      ) : null}
+    </form>
   );
 }
 
@@ -114,6 +246,7 @@ export function Locations() {
   return (
     <Page titre="Locations" titreDocument="Locations">
       <p className="fr-text--lead">Chaque logement libéré, de sa libération à la signature du bail ou à l’échec, et son orientation.</p>
+      {session.role === 'agent_bailleur' ? <DeclarationDeVacance ouvrir={ouvrir} /> : null}
       {vacance && voirRecommandation ? <PanneauRecommandation key={vacance} id={vacance} peutDecider={session.role === 'agent_bailleur'} fermer={() => ouvrir(null)} /> : null}
       <form onSubmit={filtrer} className="flux-filtres fr-mb-3w" aria-label="Filtrer les locations">
         <Select label="État" nativeSelectProps={{ id: 'filtre-etat', name: 'etat', value: choixEtat, onChange: (e) => setChoixEtat(e.target.value) }}>
