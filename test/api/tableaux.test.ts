@@ -19,8 +19,12 @@ const BAILLEUR = 'bailleur@demo.flux';
 
 describe.each(genresDeTest())('tableaux de bord par l’API (%s)', (genre) => {
   let s: ServeurDeTest;
+  /** Today for the server; the vacancies of these tests are dated today, after every stored event of the demo. */
+  const JOUR = '2026-11-20';
+  const AUJOURDHUI = new Date(`${JOUR}T10:00:00Z`);
+  let maintenant = AUJOURDHUI;
   beforeAll(async () => {
-    s = await serveurDeTest(genre, { horloge: () => new Date('2026-11-20T10:00:00Z') });
+    s = await serveurDeTest(genre, { horloge: () => maintenant });
   }, 180_000);
   afterAll(() => s?.fermer());
 
@@ -121,6 +125,72 @@ describe.each(genresDeTest())('tableaux de bord par l’API (%s)', (genre) => {
     expect(ter.mois.reduce((n, m) => n + m.baux, 0)).toBeLessThanOrEqual(flux);
   });
 
+  it('les délais manqués sont ceux de la base, dans le périmètre de chacun', async () => {
+    const somme = (v: number[]) => v.reduce((a, b) => a + b, 0);
+    for (const [email, portee] of [
+      [BAILLEUR, sql`v.bailleur_id = 'HLD'`],
+      ['reservataire@demo.flux', sql`v.ligne = ${ORG.actionLogement}`],
+      ['etat@demo.flux', sql`v.departement = '45'`],
+    ] as const) {
+      const t = await lire(email);
+      const [p] = await lignes<{ n: number }>(
+        s.t.base.db,
+        sql`select count(*)::int as n from delais_proposition d join locations v on v.id = d.location_id
+            where ${portee} and d.echeance between '2026-01-01' and '2026-12-31' and d.echeance < ${t.aujourdhui} and v.etat in ('orientee', 'sans_candidat')`,
+      );
+      const [o] = await lignes<{ n: number }>(
+        s.t.base.db,
+        sql`select count(*)::int as n from offres_cal o join examens_cal e on e.id = o.examen_id join locations v on v.id = e.location_id
+            where ${portee} and o.reponse = 'silence' and o.echeance between '2026-01-01' and '2026-12-31'`,
+      );
+      expect(somme(t.delais.propositionsDepassees), email).toBe(Number(p!.n));
+      expect(somme(t.delais.offresExpirees), email).toBe(Number(o!.n));
+      // The engine's lettings ended without candidate, on the lines shown.
+      expect(somme(t.delais.sansCandidat), email).toBe(t.bailleurs.reduce((n, b) => n + b.lignes.reduce((m, l) => m + somme(l.sansCandidat), 0), 0));
+    }
+  });
+
+  it('un délai de proposition dépassé sans candidats compte au mois de son échéance, pour le bailleur et la ligne', async () => {
+    const db = s.t.base.db;
+    const [libre] = await lignes<{ id: string }>(
+      db,
+      sql`select id from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id) order by id desc limit 1`,
+    );
+    const d = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: libre!.id, date: JOUR });
+    expect(d.statusCode, d.body).toBe(201);
+    const v = d.json() as { id: string; version: number };
+    const o = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'forcer', version: v.version, reservataire: ORG.actionLogement, motif: 'essai du tableau de bord' });
+    expect(o.statusCode, o.body).toBe(200);
+    const [delai] = await lignes<{ echeance: string }>(db, sql`select echeance::text as echeance from delais_proposition where location_id = ${v.id}`);
+    const mois = Number(delai!.echeance.slice(5, 7));
+    expect(delai!.echeance.startsWith('2026-')).toBe(true);
+    await new Promise((r) => setTimeout(r, 300)); // reads are cached ≤ 250 ms per instance (ADR 0010)
+    const comptes = [
+      ['bailleur@demo.flux', sql`v.bailleur_id = 'HLD'`, 1],
+      ['reservataire@demo.flux', sql`v.ligne = ${ORG.actionLogement}`, 1],
+      ['commune@demo.flux', sql`v.ligne = ${ORG.orleans}`, 0],
+    ] as const;
+    const avant = await Promise.all(comptes.map(([email]) => lire(email)));
+    try {
+      // The day after the deadline, nobody having proposed a candidate.
+      maintenant = new Date(new Date(`${delai!.echeance}T10:00:00Z`).getTime() + 86_400_000);
+      const lendemain = maintenant.toISOString().slice(0, 10);
+      for (const [i, [email, portee, hausse]] of comptes.entries()) {
+        const apres = await lire(email);
+        // The demo's other vacancies still waiting for candidates whose deadline passed meanwhile, in the same month.
+        const [autres] = await lignes<{ n: number }>(
+          db,
+          sql`select count(*)::int as n from delais_proposition d join locations v on v.id = d.location_id
+              where ${portee} and v.id <> ${v.id} and d.echeance >= ${JOUR} and d.echeance < ${lendemain}
+                and extract(month from d.echeance) = ${mois} and v.etat in ('orientee', 'sans_candidat')`,
+        );
+        expect(apres.delais.propositionsDepassees[mois - 1]! - avant[i]!.delais.propositionsDepassees[mois - 1]!, email).toBe(Number(autres!.n) + hausse);
+      }
+    } finally {
+      maintenant = AUJOURDHUI;
+    }
+  });
+
   it('un administrateur n’a pas de tableau de bord', async () => {
     expect((await s.appel('admin@demo.flux', 'GET', `/api/tableau?annee=${ANNEE}`)).statusCode).toBe(403);
     expect((await s.appel(null, 'GET', `/api/tableau?annee=${ANNEE}`)).statusCode).toBe(401);
@@ -139,12 +209,12 @@ describe.each(genresDeTest())('tableaux de bord par l’API (%s)', (genre) => {
       expect(r.statusCode, r.body).toBe(200);
       return r.json() as V;
     };
-    const d = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: libre!.id, date: '2026-11-03' });
+    const d = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: libre!.id, date: JOUR });
     expect(d.statusCode, d.body).toBe(201);
     let v = d.json() as V;
-    v = await transition(v, { transition: 'proposer_candidats', date: '2026-11-10', candidats: [{ numeroSne: '045261100099991' }, { numeroSne: '045261100099992' }, { numeroSne: '045261100099993' }] });
-    v = await transition(v, { transition: 'decider', date: '2026-11-12', decision: 'attribution' });
-    v = await transition(v, { transition: 'signer_bail', date: '2026-11-18', menage: { quartile1: false, prioritaire: true } });
+    v = await transition(v, { transition: 'proposer_candidats', date: JOUR, candidats: [{ numeroSne: '045261100099991' }, { numeroSne: '045261100099992' }, { numeroSne: '045261100099993' }] });
+    v = await transition(v, { transition: 'decider', date: JOUR, decision: 'attribution' });
+    v = await transition(v, { transition: 'signer_bail', date: JOUR, menage: { quartile1: false, prioritaire: true } });
     expect(v.etat).toBe('bail_signe');
     const ligne = v.ligne!;
 
