@@ -2,7 +2,9 @@
  * Issuing and sending the bilan in the browser (issue 7 items 2–3), the server's clock set to
  * January of the year after the demo's: the bailleur issues the bilan from « Bilan annuel » and
  * marks it sent to Action Logement; Action Logement sees « Envoyé le … » and downloads the issued
- * version, which holds its own line only; the download is recorded. Checked with axe-core.
+ * version, which holds its own line only; the download is recorded; the bailleur opens a
+ * late-correction window, corrects one letting with its reason and re-issues: the version 2 shows
+ * the change « avant → après » and the reason. Checked with axe-core.
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -78,5 +80,40 @@ decrireNavigateur('émission et envoi du bilan annuel (navigateur)', () => {
 
     expect(violationsGraves(await auditer(page), 'émission du bilan (réservataire)')).toEqual([]);
     await capturer(page, 'bilan-emission-reservataire');
+  });
+
+  it('le bailleur ouvre une fenêtre de correction, corrige avec un motif et réémet : « avant → après » et le motif', async () => {
+    await ouvrir('bailleur@demo.flux');
+    await page.getByText('Émis — version 1').waitFor();
+    await page.getByLabel('Motif de la correction').fill('Délai de proposition dépassé non constaté');
+    await page.getByLabel('Fin de la fenêtre').fill(`${annee + 1}-02-10`);
+    await page.getByRole('button', { name: 'Ouvrir la fenêtre de correction' }).click();
+    await page.getByText('Fenêtre de correction ouverte').waitFor();
+
+    // The correction itself, through the API with its reason (a vacancy of the year still oriented).
+    const { csrf } = (await (await page.request.get('/api/session')).json()) as { csrf: string };
+    const l = (await (await page.request.get(`/api/locations?etat=orientee&annee=${annee}&taille=100`)).json()) as {
+      locations: { id: string; version: number; reservataireId: string | null; logementId: string }[];
+    };
+    const v = l.locations.find((x) => x.reservataireId !== null)!;
+    expect(v).toBeDefined();
+    const corps = { transition: 'constater_sans_candidat', etatAttendu: 'orientee', version: v.version, date: `${annee}-12-31` };
+    const sans = await page.request.post(`/api/locations/${v.id}/transitions`, { data: corps, headers: { 'x-csrf-token': csrf } });
+    expect(sans.status()).toBe(422);
+    const avec = await page.request.post(`/api/locations/${v.id}/transitions`, { data: { ...corps, motif: 'aucun candidat reçu dans le délai' }, headers: { 'x-csrf-token': csrf } });
+    expect(avec.status()).toBe(200);
+
+    await page.reload();
+    await page.getByRole('table', { name: 'Corrections enregistrées, pas encore émises' }).getByText('aucun candidat reçu dans le délai').waitFor();
+    await page.getByRole('button', { name: `Réémettre le bilan ${annee} (version 2)` }).click();
+    await page.getByText('Émis — version 2').waitFor();
+    const changements = page.getByRole('table', { name: 'Chiffres modifiés entre la version 1 et la version 2 (avant → après)' });
+    await expect.poll(() => changements.getByRole('row', { name: new RegExp(`Logement ${v.logementId} .* Statut`) }).textContent()).toContain('en cours → échec');
+    expect(await page.getByRole('table', { name: 'Corrections tardives prises en compte dans la version 2' }).getByText('aucun candidat reçu dans le délai').count()).toBe(1);
+    // Issuing again locked the year: the form is offered again, no window is open.
+    expect(await page.getByText(`Année ${annee} verrouillée`).isVisible()).toBe(true);
+
+    expect(violationsGraves(await auditer(page), 'réémission du bilan (bailleur)')).toEqual([]);
+    await capturer(page, 'bilan-emission-version-2');
   });
 });

@@ -42,7 +42,7 @@ const CHIFFRES: Record<string, string> = {
   fluxAnnuel: 'Flux annuel',
 };
 const DIMENSIONS: Record<string, string> = { typologie: 'Typologie', financement: 'Financement', qpv: 'QPV', commune: 'Commune', periode: 'Période de construction' };
-const STATUTS: Record<string, string> = { exclue: 'hors flux', bail_signe: 'bail signé', echec: 'échec', en_cours: 'en cours' };
+const STATUTS: Record<string, string> = { exclue: 'hors flux', bail_signe: 'bail signé', echec: 'échec', en_cours: 'en cours', true: 'oui', false: 'non' };
 const ACTIONS: Record<string, string> = {
   'vacance.declarer': 'Vacance déclarée',
   'vacance.orienter': 'Orientation',
