@@ -8,7 +8,8 @@
  */
 import PDFDocument from 'pdfkit';
 import { DIMENSIONS_BILAN, LIBELLES_DIMENSIONS_BILAN, type BilanAnnuel } from '../domain/bilan.ts';
-import { objectifsLibelles } from './bilan-xlsx.ts';
+import { TYPOLOGIES } from '../domain/types.ts';
+import { fluxAutresValeurs, LIBELLE_AUTRES_VALEURS, objectifsLibelles } from './bilan-xlsx.ts';
 
 export const TYPE_PDF = 'application/pdf';
 
@@ -158,7 +159,9 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
 
   // ——— chart 2: typology mix received per line vs the flow's mix ———
   const typo = b.dimensions.typologie;
-  if (typo.valeurs.length) {
+  // Every typology of the flow (a réservataire's bilan lists only those it received).
+  const typologies = [...TYPOLOGIES.filter((v) => v in typo.flux), ...Object.keys(typo.flux).filter((v) => !(TYPOLOGIES as readonly string[]).includes(v))];
+  if (typologies.length) {
     titre2('Typologies reçues par chaque ligne et typologies du flux (en % des logements)');
     const series = [
       { nom: 'Flux de l’année (libérés)', valeurs: typo.flux },
@@ -171,11 +174,11 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
     const w = largeur - 150;
     series.forEach((s, i) => {
       const y = y0 + i * pas;
-      const total = typo.valeurs.reduce((a, v) => a + (s.valeurs[v] ?? 0), 0);
+      const total = typologies.reduce((a, v) => a + (s.valeurs[v] ?? 0), 0);
       doc.fillColor('#000000').fontSize(7.5).text(pdfTexte(s.nom), marge, y + 3, { width: 145, height: 12, ellipsis: true });
       let x = gauche;
       if (total === 0) doc.rect(gauche, y, w, 12).dash(3, { space: 2 }).stroke('#929292').undash();
-      typo.valeurs.forEach((v, j) => {
+      typologies.forEach((v, j) => {
         const n = s.valeurs[v] ?? 0;
         if (!n || !total) return;
         const lw = (n / total) * w;
@@ -186,7 +189,7 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
     });
     let x = gauche;
     const yl = y0 + series.length * pas + 4;
-    typo.valeurs.forEach((v, j) => {
+    typologies.forEach((v, j) => {
       doc.rect(x, yl, 8, 8).fill(COULEURS[j % COULEURS.length]!);
       doc.fillColor('#000000').fontSize(7.5).text(pdfTexte(typo.libelles[v] ?? v), x + 11, yl, { lineBreak: false });
       x += 45;
@@ -203,15 +206,20 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
     const lw = Math.min(70, (largeur - 180) / Math.max(1, b.lignes.length));
     tableau(
       [LIBELLES_DIMENSIONS_BILAN[dim], 'Flux', ...b.lignes.map((l) => l.nom)],
-      D.valeurs.map((v) => [
-        D.libelles[v] ?? v,
-        nombre.format(D.flux[v] ?? 0),
-        ...b.lignes.map((l) => {
-          const c = D.parLigne[l.ligne]?.[v];
-          return c ? `${nombre.format(c.misADisposition)} / ${nombre.format(c.attribues)}` : '—';
-        }),
-      ]),
+      [
+        ...D.valeurs.map((v) => [
+          D.libelles[v] ?? v,
+          nombre.format(D.flux[v] ?? 0),
+          ...b.lignes.map((l) => {
+            const c = D.parLigne[l.ligne]?.[v];
+            return c ? `${nombre.format(c.misADisposition)} / ${nombre.format(c.attribues)}` : '—';
+          }),
+        ]),
+        ...(fluxAutresValeurs(D) > 0 ? [[LIBELLE_AUTRES_VALEURS, nombre.format(fluxAutresValeurs(D)), ...b.lignes.map(() => '—')]] : []),
+        ['Total', nombre.format(Object.values(D.flux).reduce((t, n) => t + n, 0)), ...b.lignes.map((l) => `${nombre.format(l.misADisposition)} / ${nombre.format(l.attribues)}`)],
+      ],
       [140, 40, ...b.lignes.map(() => lw)],
+      (i) => i === D.valeurs.length + (fluxAutresValeurs(D) > 0 ? 1 : 0),
     );
   }
 

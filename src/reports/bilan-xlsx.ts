@@ -6,7 +6,7 @@
  * The workbook holds what the bilan holds: a réservataire's bilan has only its own line.
  */
 import ExcelJS from 'exceljs';
-import { COMPTEURS, DIMENSIONS_BILAN, LIBELLES_COMPTEURS, LIBELLES_DIMENSIONS_BILAN, LIBELLES_STATUT, type BilanAnnuel, type Compteur } from '../domain/bilan.ts';
+import { COMPTEURS, DIMENSIONS_BILAN, LIBELLES_COMPTEURS, LIBELLES_DIMENSIONS_BILAN, LIBELLES_STATUT, type BilanAnnuel, type Compteur, type DimensionDuBilan } from '../domain/bilan.ts';
 import { LIBELLES_EXCLUSION, type MotifExclusion } from '../domain/flow.ts';
 import type { Indicateur } from '../domain/engine.ts';
 
@@ -38,6 +38,16 @@ export function objectifsLibelles(b: BilanAnnuel): { libelle: string; indicateur
     ...Object.entries(b.objectifs.prioritaires).map(([l, indicateur]) => ({ libelle: `Ménages prioritaires — ${nom.get(l) ?? l}`, indicateur })),
   ];
 }
+
+/**
+ * Units of the flow whose value no line shown received (a réservataire's bilan lists only the values
+ * of its line; the flow's other units go in one row, so the flow column still sums to the flux).
+ */
+export function fluxAutresValeurs(D: DimensionDuBilan): number {
+  const vues = new Set(D.valeurs);
+  return Object.entries(D.flux).reduce((t, [v, n]) => (vues.has(v) ? t : t + n), 0);
+}
+export const LIBELLE_AUTRES_VALEURS = 'Autres valeurs du flux (non reçues)';
 
 function entete(row: ExcelJS.Row): void {
   row.font = { bold: true };
@@ -103,7 +113,9 @@ export async function classeurBilan(b: BilanAnnuel, editeLe: string): Promise<Bu
     for (const v of D.valeurs) {
       ws.addRow([D.libelles[v] ?? v, v, D.flux[v] ?? 0, ...b.lignes.flatMap((l) => COMPTEURS.map((c) => D.parLigne[l.ligne]?.[v]?.[c] ?? 0))]);
     }
-    const total = ws.addRow(['Total', '', D.valeurs.reduce((t, v) => t + (D.flux[v] ?? 0), 0), ...b.lignes.flatMap((l) => COMPTEURS.map((c) => l[c]))]);
+    const autres = fluxAutresValeurs(D);
+    if (autres > 0) ws.addRow([LIBELLE_AUTRES_VALEURS, '', autres, ...b.lignes.flatMap(() => COMPTEURS.map(() => 0))]);
+    const total = ws.addRow(['Total', '', Object.values(D.flux).reduce((t, n) => t + n, 0), ...b.lignes.flatMap((l) => COMPTEURS.map((c) => l[c]))]);
     total.font = { bold: true };
   }
 

@@ -258,6 +258,16 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
     for (const w of wb.worksheets) w.eachRow((row) => row.eachCell((c) => void (typeof c.value === 'string' && noms.push(c.value))));
     for (const nom of autres) expect(noms, nom).not.toContain(nom);
     expect(wb.getWorksheet('Détail')!.rowCount - 1).toBe(b.detail.length);
+    // Its dimension sheets list the values it received, the flow's other units in one row: the flow column sums to the flux.
+    for (const nom of ['Commune', 'Typologie']) {
+      const w = wb.getWorksheet(nom)!;
+      const total = w.getRow(w.rowCount);
+      expect(total.getCell(1).value).toBe('Total');
+      expect(total.getCell(3).value, nom).toBe(b.flux.fluxAnnuel);
+      let somme = 0;
+      for (let i = 3; i < w.rowCount; i++) somme += w.getRow(i).getCell(3).value as number;
+      expect(somme, nom).toBe(b.flux.fluxAnnuel);
+    }
     const csv = lignesCsv((await telecharger(AL, 'csv')).rawPayload);
     expect(new Set(csv.map((x) => x['réservataire']))).toEqual(new Set([b.lignes[0]!.nom]));
 

@@ -52,6 +52,8 @@ decrireNavigateur('bilan annuel (navigateur)', () => {
     // Each dimension's table has the flow's column and this line's only.
     const typologie = page.locator('#tableau-bilan-typologie thead th');
     expect(await typologie.allTextContents()).toEqual(['Typologie', 'Flux de l’année', 'Action Logement Services']);
+    // The flow's column sums to the flux annuel, the values the line did not receive in one row.
+    expect((await page.locator('#tableau-bilan-commune tfoot td').first().textContent())?.trim()).toBe(enFrancais(b.flux.fluxAnnuel));
     expect(violationsGraves(await auditer(page), 'bilan annuel (réservataire)')).toEqual([]);
     await capturer(page, 'bilan-reservataire');
 

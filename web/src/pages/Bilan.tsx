@@ -252,15 +252,22 @@ function UneDimension({ b, dimension, compteur }: { b: BilanApi; dimension: { co
     if (autres.length) r['__autres'] = autres.reduce((t, v) => t + f(v), 0);
     return r;
   };
-  const modalites = [...montrees.map((v) => ({ code: v, libelle: D.libelles[v] ?? v })), ...(autres.length ? [{ code: '__autres', libelle: `Autres (${autres.length})` }] : [])];
+  // A réservataire's bilan lists only the values its line received: the flow's other units in one more.
+  const nonRecues = Object.entries(D.flux).reduce((t, [v, n]) => (D.valeurs.includes(v) ? t : t + n), 0);
+  const modalites = [
+    ...montrees.map((v) => ({ code: v, libelle: D.libelles[v] ?? v })),
+    ...(autres.length ? [{ code: '__autres', libelle: `Autres (${autres.length})` }] : []),
+    ...(nonRecues ? [{ code: '__non_recues', libelle: 'Valeurs non reçues par la ligne' }] : []),
+  ];
   const series: Serie[] = [
-    { id: '__flux', libelle: 'Flux de l’année (libérés)', valeurs: regrouper((v) => D.flux[v] ?? 0) },
+    { id: '__flux', libelle: 'Flux de l’année (libérés)', valeurs: { ...regrouper((v) => D.flux[v] ?? 0), __non_recues: nonRecues } },
     ...b.lignes.map((l) => ({ id: l.ligne, libelle: l.nom, valeurs: regrouper((v) => valeur(l.ligne, v)) })),
   ];
+  const NON_RECUES = '__non_recues';
   const colonnes: Colonne<string>[] = [
-    { titre: dimension.libelle, valeur: (v) => D.libelles[v] ?? v, entete: true },
-    { titre: 'Flux de l’année', valeur: (v) => nombre(D.flux[v] ?? 0), nombre: true },
-    ...b.lignes.map((l): Colonne<string> => ({ titre: l.nom, valeur: (v) => nombre(valeur(l.ligne, v)), nombre: true })),
+    { titre: dimension.libelle, valeur: (v) => (v === NON_RECUES ? 'Autres valeurs du flux (non reçues)' : (D.libelles[v] ?? v)), entete: true },
+    { titre: 'Flux de l’année', valeur: (v) => nombre(v === NON_RECUES ? nonRecues : (D.flux[v] ?? 0)), nombre: true },
+    ...b.lignes.map((l): Colonne<string> => ({ titre: l.nom, valeur: (v) => nombre(v === NON_RECUES ? 0 : valeur(l.ligne, v)), nombre: true })),
   ];
   return (
     <div className="fr-mb-4w">
@@ -274,12 +281,12 @@ function UneDimension({ b, dimension, compteur }: { b: BilanApi; dimension: { co
             id={`tableau-${id}`}
             legende={`${dimension.libelle} — ${c.libelle.toLowerCase()} par ligne, et logements du flux`}
             colonnes={colonnes}
-            lignes={D.valeurs}
+            lignes={nonRecues ? [...D.valeurs, NON_RECUES] : D.valeurs}
             cle={(v) => v}
             pied={
               <tr>
                 <th scope="row">Total</th>
-                <td className="fr-cell--right flux-nombre">{nombre(D.valeurs.reduce((t, v) => t + (D.flux[v] ?? 0), 0))}</td>
+                <td className="fr-cell--right flux-nombre">{nombre(Object.values(D.flux).reduce((t, n) => t + n, 0))}</td>
                 {b.lignes.map((l) => (
                   <td key={l.ligne} className="fr-cell--right flux-nombre">
                     {nombre(l[compteur])}
