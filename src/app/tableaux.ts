@@ -147,7 +147,6 @@ export async function lireTableau(tx: Tx, acteur: Acteur, annee: number, aujourd
         .map(([ligne, n]) => ({ ligne, nom: ligne === BAILLEUR ? 'Part propre des bailleurs' : (nomsLignes.get(ligne) ?? ligne), logements: n }))
         .sort((x, y) => (x.ligne === BAILLEUR ? 1 : y.ligne === BAILLEUR ? -1 : y.logements - x.logements || x.nom.localeCompare(y.nom, 'fr'))),
       parBailleur: territoires.map((t) => ({ bailleurId: t.bailleurId, bailleur: t.bailleur, departement: t.departement, flux: t.t.mois.reduce((s, m) => s + m.flux, 0) })),
-      mix: comparerMix(somme.flux, somme.flux),
     };
     perimetre = `Les logements du territoire de ${nom} (${nbCommunes} communes), chez ${territoires.length} bailleur(s)`;
   } else if (role === 'agent_bailleur') {

@@ -76,7 +76,6 @@ export const tableauSchema = z.object({
       mois: z.array(z.object({ mois: z.number().int(), flux: z.number().int(), attribues: z.number().int(), baux: z.number().int(), sansCandidat: z.number().int() })).length(12),
       parLigne: z.array(z.object({ ligne: z.string(), nom: z.string(), logements: z.number().int() })),
       parBailleur: z.array(z.object({ bailleurId: z.string(), bailleur: z.string(), departement: z.string(), flux: z.number().int() })),
-      mix: z.array(mixSchema),
     })
     .nullable(),
   objectifs: objectifsSchema,

@@ -77,4 +77,26 @@ decrireNavigateur('tableau de bord (navigateur)', () => {
     expect(violationsGraves(await auditer(page), 'tableau de bord du pilote de l’État')).toEqual([]);
     await capturer(page, 'tableau-pilote-etat');
   });
+
+  it('un réservataire voit sa ligne chez chaque bailleur et leur somme ; l’EPCI voit son territoire', async () => {
+    const t = await ouvrir('reservataire@demo.flux');
+    await page.getByRole('heading', { level: 2, name: 'Toutes vos conventions' }).waitFor();
+    await verifierLigne(t.total!.nom, t.total!, t.moisCourant);
+    const lignes = await page.getByRole('heading', { level: 3 }).allTextContents();
+    expect(lignes.filter((h) => h.startsWith('Votre ligne chez '))).toHaveLength(t.bailleurs.length);
+    expect(lignes.some((h) => /contingent propre|Préfecture/.test(h))).toBe(false);
+    expect(violationsGraves(await auditer(page), 'tableau de bord d’un réservataire')).toEqual([]);
+
+    await page.getByRole('button', { name: 'Se déconnecter' }).first().click();
+    const e = await ouvrir('epci@demo.flux');
+    const ter = e.territoire!;
+    await page.getByRole('heading', { level: 2, name: `Territoire de ${ter.nom}` }).waitFor();
+    await expect.poll(() => page.getByRole('img', { name: exact(`${ter.nom} : logements du flux libérés et baux signés`) }).isVisible()).toBe(true);
+    const mois = page.getByRole('table', { name: `${ter.nom} : locations du territoire par mois` });
+    expect(await mois.getByRole('row').count()).toBe(13);
+    const colonneFlux = (await mois.locator('tbody tr td:nth-of-type(1)').allTextContents()).map((x) => x.trim());
+    expect(colonneFlux).toEqual(ter.mois.map((m) => entier.format(m.flux)));
+    expect(violationsGraves(await auditer(page), 'tableau de bord d’un EPCI')).toEqual([]);
+    await capturer(page, 'tableau-epci');
+  });
 });
