@@ -16,6 +16,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { csrfValide, lireSession, type SessionOuverte } from '../app/auth.ts';
 import { brancherNotificationsCal } from '../app/cal.ts';
+import { brancherHorlogeAnnees } from '../app/emission-bilan.ts';
 import { Interdit, NonAuthentifie } from '../app/errors.ts';
 import { oublierVersion } from '../app/memo.ts';
 import { configSmtpDepuisEnv, creerExpediteur, expedierNotifications, notifierResultatCal, type ConfigSmtp, type Expediteur } from '../app/notifications.ts';
@@ -148,6 +149,8 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
   // E-mail of the notifications and the scheduled check (proposal deadlines, CAL offers), stopped
   // when the server closes.
   brancherNotificationsCal((tx, resultat) => notifierResultatCal(tx, resultat));
+  // The day the year lock reads (is a late-correction window still open?): the server's clock.
+  brancherHorlogeAnnees(options.horloge);
   const smtp = options.smtp === undefined ? configSmtpDepuisEnv() : options.smtp;
   const expediteur = options.expediteur ?? (smtp ? creerExpediteur(smtp) : null);
   const intervalle = options.verificationEcheancesMs ?? VERIFICATION_ECHEANCES_MS;
