@@ -62,6 +62,7 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'POST /api/cal/offres/{id}/bail': ['agent_bailleur'],
   'POST /api/cal/offres/expirer': ['agent_bailleur'],
   'GET /api/objectifs': DONNEES,
+  'GET /api/tableau': DONNEES,
   'GET /api/bilans': DONNEES,
   'GET /api/bilan': DONNEES,
   'GET /api/bilan.xlsx': DONNEES,
