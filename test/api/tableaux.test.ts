@@ -191,6 +191,17 @@ describe.each(genresDeTest())('tableaux de bord par l’API (%s)', (genre) => {
     }
   });
 
+  it('une année passée sans événement répond aussi, sans mois en cours', async () => {
+    for (const email of [BAILLEUR, 'reservataire@demo.flux', 'etat@demo.flux', 'epci@demo.flux']) {
+      const r = await s.appel(email, 'GET', `/api/tableau?annee=${ANNEE - 3}`);
+      expect(r.statusCode, `${email} ${r.body}`).toBe(200);
+      const t = r.json() as TableauApi;
+      expect(t.moisCourant).toBeNull();
+      for (const b of t.bailleurs) for (const l of b.lignes) expect(l.decomptes).toBe(0);
+    }
+    expect((await s.appel(BAILLEUR, 'GET', '/api/tableau?annee=1999')).statusCode).toBe(400);
+  });
+
   it('un administrateur n’a pas de tableau de bord', async () => {
     expect((await s.appel('admin@demo.flux', 'GET', `/api/tableau?annee=${ANNEE}`)).statusCode).toBe(403);
     expect((await s.appel(null, 'GET', `/api/tableau?annee=${ANNEE}`)).statusCode).toBe(401);
