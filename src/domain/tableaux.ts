@@ -10,8 +10,9 @@
  * convention's rule counts it: at the orientation (`mise_a_disposition`, and every letting of the
  * bailleur's own line), at the CAL's positive decision (`attribution`, or the end of a counted
  * failure without one), at the lease (`bail_signe`, or the end of a counted failure); a letting let
- * by the bailleur « pour un tour » counts on the bailleur's line at the end of the failure. The
- * December point is therefore the engine's year-end `droit` and `decomptes`, to the unit.
+ * by the bailleur « pour un tour » counts on the bailleur's line at the end of the failure, and on
+ * the réservataire's between the date its rule counted it (orientation, positive decision) and that
+ * failure. The December point is therefore the engine's year-end `droit` and `decomptes`, to the unit.
  */
 import { bilanAnnuel, type BilanAnnuel } from './bilan.ts';
 import type { DetailLocation, ResultatSimulation } from './engine.ts';
@@ -111,8 +112,18 @@ export function registreMensuel(scenario: Scenario, resultat: ResultatSimulation
     }
     if (d.ligne === null) continue;
     const i = index.get(d.ligne)!;
-    if (d.decompte) comptes[i]![moisDe(dateDeDecompte(d, d.ligne === BAILLEUR ? null : (regles.get(d.ligne) ?? null)))]! += 1;
-    if (d.pourUnTour && b !== undefined) comptes[b]![moisDe(d.dates.fin ?? d.date)]! += 1;
+    const regle = d.ligne === BAILLEUR ? null : (regles.get(d.ligne) ?? null);
+    if (d.decompte) comptes[i]![moisDe(dateDeDecompte(d, regle))]! += 1;
+    if (d.pourUnTour) {
+      // Counted for the réservataire from the date its rule counted it until the failure handed the
+      // unit back: +1 then −1 (a lease rule never counted it); then on the bailleur's line.
+      const compteAvant = regle === 'mise_a_disposition' || (regle === 'attribution' && d.attribue && d.dates.decision !== null);
+      if (compteAvant) {
+        comptes[i]![moisDe(dateDeDecompte(d, regle))]! += 1;
+        comptes[i]![moisDe(d.dates.fin ?? d.date)]! -= 1;
+      }
+      if (b !== undefined) comptes[b]![moisDe(d.dates.fin ?? d.date)]! += 1;
+    }
     if (sansCandidat(d)) manques[i]![moisDe(d.dates.fin ?? d.date)]! += 1;
   }
 

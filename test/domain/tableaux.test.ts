@@ -36,7 +36,8 @@ function verifierRegistre(s: Scenario): void {
     expect(l.points).toHaveLength(12);
     expect(l.points[11], l.ligne).toEqual({ mois: 12, droit: b.droit, decomptes: b.decomptes });
     for (let m = 1; m < 12; m++) {
-      expect(l.points[m]!.decomptes).toBeGreaterThanOrEqual(l.points[m - 1]!.decomptes);
+      // A failure that hands a counted unit back lowers the count; never below zero.
+      expect(l.points[m]!.decomptes).toBeGreaterThanOrEqual(0);
       expect(l.points[m]!.droit).toBeGreaterThanOrEqual(l.points[m - 1]!.droit - 1e-9);
     }
     // The sans-candidat lettings of the line, by month, sum to the engine's.
@@ -96,6 +97,22 @@ describe('tableaux de bord : le registre mois par mois', () => {
     // The bailleur's line starts at minus the others' carry-over.
     expect(reg.get(BAILLEUR)!.points[0]!.droit).toBe(-1.5 + 0.45);
     for (const b of r.bilan) expect(reg.get(b.reservataire)!.points[11]).toEqual({ mois: 12, droit: b.droit, decomptes: b.decomptes });
+  });
+
+  it('un logement rendu pour un tour compte pour le réservataire jusqu’à l’échec, puis pour le bailleur', () => {
+    // AL counts at the orientation and a failure does not consume its right: counted from March to
+    // the failure in June, then on the bailleur's line.
+    const s = unScenario({
+      logements: [logement('X')],
+      conventions: [convention('CV-AL', 'AL', 0.5, { decompte: 'mise_a_disposition', echecDecompte: false })],
+      evenements: [liberation('2025-03-05', 'X'), orientationForcee('2025-03-05', 'X', 'AL'), sansCandidat('2025-06-12', 'X')],
+    });
+    const r = simuler(s, { detail: true });
+    const reg = new Map(registreMensuel(s, r).map((l) => [l.ligne, l]));
+    //                                                     J  F  M  A  M  J  J  A  S  O  N  D
+    expect(reg.get('AL')!.points.map((p) => p.decomptes)).toEqual([0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0]);
+    expect(reg.get(BAILLEUR)!.points.map((p) => p.decomptes)).toEqual([0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1]);
+    verifierRegistre(s);
   });
 
   it('décembre = fin d’année du moteur, sur des années tirées au hasard', () => {
