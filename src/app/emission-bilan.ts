@@ -63,6 +63,8 @@ let horloge: () => Date = () => new Date();
 export function brancherHorlogeAnnees(h: (() => Date) | undefined): void {
   horloge = h ?? (() => new Date());
 }
+/** Today (Europe/Paris) by the lock's clock: the day a window is judged open on. */
+export const jourDuVerrou = (): string => jourParis(horloge());
 
 export interface Destinataire {
   organisationId: string;
@@ -143,7 +145,7 @@ function versFenetre(f: typeof fenetresCorrection.$inferSelect): FenetreCorrecti
 }
 
 /** The state of year N for writes: open, locked by its issued bilan, or in a correction window. */
-async function etatDeLAnnee(tx: Tx, cle: CleAnnee, aujourdhui: string): Promise<EtatAnnee> {
+export async function etatDeLAnnee(tx: Tx, cle: CleAnnee, aujourdhui: string): Promise<EtatAnnee> {
   const [derniere] = await tx
     .select({ version: emissionsBilan.version, emisLe: emissionsBilan.emisLe })
     .from(emissionsBilan)

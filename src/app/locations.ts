@@ -15,14 +15,30 @@ import { transiter, type EtatLocation, type Transition } from '../domain/lifecyc
 import { BAILLEUR, type Evenement, type Exclusion } from '../domain/types.ts';
 import { resultatAnnee, type CleAnnee } from './annee.ts';
 import { journaliser } from './audit.ts';
-import { controlerEcritureAnnee } from './emission-bilan.ts';
+import { controlerEcritureAnnee, etatDeLAnnee, jourDuVerrou } from './emission-bilan.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { porteeLocations } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
 
 type LigneLocation = typeof locations.$inferSelect;
 
-function versApi(l: LigneLocation, logement: { commune: string; typologie: string }): LocationApi {
+type VerrouAnnee = LocationApi['verrouAnnee'];
+
+/** The lock state of each (bailleur, département, year) of these lettings, by the lock's clock (two indexed reads per year). */
+async function verrousDesAnnees(tx: Tx, ls: readonly LigneLocation[]): Promise<(l: LigneLocation) => VerrouAnnee> {
+  const cleDe = (l: LigneLocation) => `${l.bailleurId}|${l.departement}|${l.annee}`;
+  const aujourdhui = jourDuVerrou();
+  const verrous = new Map<string, VerrouAnnee>();
+  for (const l of ls) {
+    const k = cleDe(l);
+    if (verrous.has(k)) continue;
+    const e = await etatDeLAnnee(tx, { bailleurId: l.bailleurId, departement: l.departement, annee: l.annee }, aujourdhui);
+    verrous.set(k, e.etat === 'ouverte' ? null : { etat: e.etat, version: e.version, emisLe: e.emisLe, fin: e.etat === 'correction' ? e.fenetre.fin : null });
+  }
+  return (l) => verrous.get(cleDe(l)) ?? null;
+}
+
+function versApi(l: LigneLocation, logement: { commune: string; typologie: string }, verrouAnnee: VerrouAnnee): LocationApi {
   return {
     id: l.id,
     logementId: l.logementId,
@@ -38,6 +54,8 @@ function versApi(l: LigneLocation, logement: { commune: string; typologie: strin
     forcee: l.forcee,
     motif: l.motif,
     version: l.version,
+    annee: l.annee,
+    verrouAnnee,
   };
 }
 
@@ -55,7 +73,8 @@ export async function listerLocations(tx: Tx, acteur: Acteur, q: { page: number;
     .orderBy(desc(locations.dateLiberation), asc(locations.id))
     .limit(q.taille)
     .offset((q.page - 1) * q.taille);
-  return { total: total?.n ?? 0, page: q.page, locations: rows.map((r) => versApi(r.l, r)) };
+  const verrou = await verrousDesAnnees(tx, rows.map((r) => r.l));
+  return { total: total?.n ?? 0, page: q.page, locations: rows.map((r) => versApi(r.l, r, verrou(r.l))) };
 }
 
 /** A vacancy the actor may see (404 otherwise, whether it exists or not). */
@@ -66,7 +85,7 @@ export async function lireLocation(tx: Tx, acteur: Acteur | null, id: string): P
     .innerJoin(logements, eq(logements.id, locations.logementId))
     .where(and(eq(locations.id, id), acteur ? porteeLocations(acteur) : undefined));
   if (!r) throw new Introuvable(`vacance ${id} introuvable`);
-  return versApi(r.l, r);
+  return versApi(r.l, r, (await verrousDesAnnees(tx, [r.l]))(r.l));
 }
 
 /** Serialises the engine's decisions of one bailleur × département × year across connections. */

@@ -112,6 +112,16 @@ export const locationSchema = z.object({
   motif: z.string().nullable(),
   /** The version to send back with the next transition (optimistic lock). */
   version: z.number(),
+  /** The letting's year (the engine's: its events are events of this year). */
+  annee: z.number(),
+  /**
+   * The lock of that year (issue 7, ADR 0017): null while its bilan is not issued; `verrouillee`
+   * once issued (writes refused, 409); `correction` while a late-correction window is open until
+   * `fin` (inclusive): every transition then needs a written `motif`.
+   */
+  verrouAnnee: z
+    .object({ etat: z.enum(['verrouillee', 'correction']), version: z.number().int(), emisLe: z.string(), fin: z.string().nullable() })
+    .nullable(),
 });
 export type LocationApi = z.infer<typeof locationSchema>;
 export const pageLocationsSchema = z.object({ total: z.number(), page: z.number(), locations: z.array(locationSchema) });

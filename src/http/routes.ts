@@ -12,6 +12,7 @@ import { listerLogements } from '../app/logements.ts';
 import { memoiserJson } from '../app/memo.ts';
 import { lireQualite, qualiteComplete } from '../app/qualite.ts';
 import { appliquerTransition, declarerVacance, lireLocation, listerLocations } from '../app/locations.ts';
+import { jourDuVerrou } from '../app/emission-bilan.ts';
 import type { Acteur } from '../app/roles.ts';
 import { organisations } from '../db/schema.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
@@ -285,9 +286,10 @@ export async function enregistrerRoutes(api: FastifyInstance & { withTypeProvide
     async (request, reply) => {
       const a = acteur(request);
       const q = request.query;
+      // Keyed by the day too: a correction window's end changes each row's lock state without any write.
       return json(
         reply,
-        await memoiserJson(db, `locations|${a.organisationId}|${a.role}|${q.page}|${q.taille}|${q.etat ?? ''}|${q.annee ?? ''}`, pageLocationsSchema, () => listerLocations(db, a, q)),
+        await memoiserJson(db, `locations|${a.organisationId}|${a.role}|${q.page}|${q.taille}|${q.etat ?? ''}|${q.annee ?? ''}|${jourDuVerrou()}`, pageLocationsSchema, () => listerLocations(db, a, q)),
       );
     },
   );

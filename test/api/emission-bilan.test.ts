@@ -24,7 +24,7 @@ const AL = 'reservataire@demo.flux';
 const ANNEE = 2026;
 
 interface LocationListe {
-  locations: { id: string; etat: string; version: number; ligne: string | null; reservataireId: string | null; logementId: string }[];
+  locations: { id: string; etat: string; version: number; ligne: string | null; reservataireId: string | null; logementId: string; bailleurId: string; annee: number; verrouAnnee: unknown }[];
 }
 
 const attendre = () => new Promise((r) => setTimeout(r, 300));
@@ -52,7 +52,21 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
 
   let vacance: LocationListe['locations'][number];
 
+  /** The lock state each vacancy of the year shows, in the list and alone (GET /api/locations/:id). */
+  const verrousListes = async (email = BAILLEUR) => {
+    const r = await s.appel(email, 'GET', `/api/locations?annee=${ANNEE}&taille=100`);
+    expect(r.statusCode, r.body).toBe(200);
+    // A réservataire also sees other bailleurs' vacancies, whose year is not issued: HLD's only.
+    const ls = (r.json() as LocationListe).locations.filter((l) => l.bailleurId === 'HLD');
+    expect(ls.length).toBeGreaterThan(0);
+    expect(ls.every((l) => l.annee === ANNEE)).toBe(true);
+    const seule = await s.appel(email, 'GET', `/api/locations/${ls[0]!.id}`);
+    expect(seule.statusCode, seule.body).toBe(200);
+    return [...new Set([...ls.map((l) => JSON.stringify(l.verrouAnnee)), JSON.stringify((seule.json() as { verrouAnnee: unknown }).verrouAnnee)])].map((j) => JSON.parse(j) as unknown);
+  };
+
   it('émet le bilan une fois l’année terminée, par le bailleur seul, et verrouille l’année', async () => {
+    expect(await verrousListes()).toEqual([null]);
     const avant = await s.appel(BAILLEUR, 'POST', '/api/bilan/emissions', { annee: ANNEE });
     expect(avant.statusCode).toBe(409);
     expect(avant.json().message).toContain('n’est pas terminée');
@@ -78,6 +92,12 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
     const encore = await s.appel(BAILLEUR, 'POST', '/api/bilan/emissions', { annee: ANNEE });
     expect(encore.statusCode).toBe(409);
     expect(encore.json().message).toContain('n’a pas changé depuis la version 1');
+
+    // Each vacancy of the year says its year is locked (for the réservataire too).
+    await attendre();
+    const emisLe = e.versions[0]!.emisLe;
+    expect(await verrousListes()).toEqual([{ etat: 'verrouillee', version: 1, emisLe, fin: null }]);
+    expect(await verrousListes(AL)).toEqual([{ etat: 'verrouillee', version: 1, emisLe, fin: null }]);
   });
 
   it('refuse toute écriture d’un événement de l’année verrouillée (409 qui nomme le verrou)', async () => {
@@ -111,6 +131,8 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
     const r = await s.appel(BAILLEUR, 'POST', '/api/annees/corrections', { annee: ANNEE, motif: 'Délai de proposition dépassé non constaté', fin: '2027-02-10' });
     expect(r.statusCode, r.body).toBe(201);
     expect((r.json() as EmissionsAnneeApi).etat).toBe('correction');
+    await attendre();
+    expect(await verrousListes()).toEqual([expect.objectContaining({ etat: 'correction', version: 1, fin: '2027-02-10' })]);
     expect((await s.appel(BAILLEUR, 'POST', '/api/annees/corrections', { annee: ANNEE, motif: 'Une seconde fenêtre ouverte', fin: '2027-02-10' })).statusCode).toBe(409);
 
     const corps = { transition: 'constater_sans_candidat', etatAttendu: 'orientee', version: vacance.version, date: '2026-12-30' };
@@ -126,6 +148,12 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
     expect(e.correctionsEnAttente.map((c) => ({ locationId: c.locationId, motif: c.motif, action: c.action }))).toEqual([
       { locationId: vacance.id, motif: 'aucun candidat reçu dans le délai', action: 'vacance.constater_sans_candidat' },
     ]);
+
+    // The day after the window's end, with no write in between, the list shows the year locked again.
+    maintenant = new Date('2027-02-11T10:00:00Z');
+    expect(await verrousListes()).toEqual([expect.objectContaining({ etat: 'verrouillee', version: 1, fin: null })]);
+    maintenant = new Date('2027-01-15T10:00:00Z');
+    expect(await verrousListes()).toEqual([expect.objectContaining({ etat: 'correction', fin: '2027-02-10' })]);
   });
 
   it('la réémission (version 2) montre exactement ce qui a changé et le motif de la correction ; l’année est de nouveau verrouillée', async () => {
@@ -155,6 +183,8 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
     const stockee = await telecharger(BAILLEUR, 2, `annee=${ANNEE}`);
     expect(d).toEqual(differenceBilans(v1.bilan, stockee.bilan));
     expect(new Set(d.flux.map((c) => c.champ))).toEqual(new Set());
+    await attendre();
+    expect(await verrousListes()).toEqual([expect.objectContaining({ etat: 'verrouillee', version: 2, fin: null })]);
 
     const t = await s.appel(BAILLEUR, 'GET', `/api/locations?etat=orientee&annee=${ANNEE}&taille=1`);
     const autre = (t.json() as LocationListe).locations[0]!;
