@@ -106,7 +106,17 @@ export async function chargerScenario(tx: Tx, cle: CleAnnee): Promise<Scenario> 
   };
 }
 
+/** Puts `v` under `k` as the most recent entry and drops the least recent beyond `max`; returns `v`. */
+export function garderRecent<K, V>(m: Map<K, V>, k: K, v: V, max: number): V {
+  m.delete(k);
+  m.set(k, v);
+  while (m.size > max) m.delete(m.keys().next().value as K);
+  return v;
+}
+
 const cache = new Map<string, { version: string; resultat: ResultatSimulation; scenario: Scenario }>();
+/** Years kept in memory, least recently used out first (France has ≈ 2,000 bailleur × département years). */
+export const ANNEES_EN_CACHE = 256;
 
 /** The engine's result for the year, recomputed only when an event or a convention version changed. */
 export async function resultatAnnee(tx: Tx, cle: CleAnnee): Promise<{ resultat: ResultatSimulation; scenario: Scenario }> {
@@ -124,13 +134,11 @@ export async function resultatAnnee(tx: Tx, cle: CleAnnee): Promise<{ resultat: 
   const version = `${ev?.dernier ?? 0}|${ev?.n ?? 0}|${cv?.n ?? 0}|${String(cv?.dernier ?? '')}`;
   const k = `${cle.bailleurId}|${cle.departement}|${cle.annee}`;
   const enCache = cache.get(k);
-  if (enCache && enCache.version === version) return enCache;
+  if (enCache && enCache.version === version) return garderRecent(cache, k, enCache, ANNEES_EN_CACHE);
   const scenario = await chargerScenario(tx, cle);
   // With the per-letting detail: the bilan and the dashboards read it (the rest is unchanged).
   const resultat = simuler(scenario, { detail: true });
-  const entree = { version, resultat, scenario };
-  cache.set(k, entree);
-  return entree;
+  return garderRecent(cache, k, { version, resultat, scenario }, ANNEES_EN_CACHE);
 }
 
 /** The (bailleur, département) pairs that have conventions or events, for a set of bailleurs or all. */
