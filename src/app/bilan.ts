@@ -10,6 +10,7 @@ import type { Tx } from '../db/client.ts';
 import { communes, conventions, logements, organisations } from '../db/schema.ts';
 import { bilanAnnuel, bilanDuReservataire, type BilanAnnuel } from '../domain/bilan.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
+import type { Scenario } from '../domain/types.ts';
 import { resultatAnnee, type CleAnnee } from './annee.ts';
 import { Interdit, Introuvable } from './errors.ts';
 import { exiger, type Acteur } from './roles.ts';
@@ -71,20 +72,10 @@ export async function bilansAccessibles(tx: Tx, acteur: Acteur): Promise<BilanAc
  * The bilan of `cle` as the actor may read it. A bailleur may omit its own id; a bailleur or
  * département the actor has no bilan for is "not found" (existence is not disclosed).
  */
-export async function lireBilan(tx: Tx, acteur: Acteur, q: { bailleurId?: string | undefined; departement?: string | undefined; annee: number }): Promise<BilanAnnuel> {
+export async function lireBilan(tx: Tx, acteur: Acteur, q: QuestionBilan): Promise<BilanAnnuel> {
   exiger(acteur, ROLES_BILAN, 'consulter un bilan annuel');
-  if (!Number.isInteger(q.annee) || q.annee < 2000 || q.annee > 2100) throw new DonneesInvalides([{ chemin: 'annee', message: 'année invalide' }]);
-  const accessibles = await bilansAccessibles(tx, acteur);
-  const bailleurId = q.bailleurId ?? (acteur.role === 'agent_bailleur' ? acteur.organisationId : undefined);
-  if (!bailleurId) throw new DonneesInvalides([{ chemin: 'bailleur', message: 'indiquez le bailleur dont vous voulez le bilan' }]);
-  const siens = accessibles.filter((a) => a.bailleurId === bailleurId);
-  const departement = q.departement ?? (siens.length === 1 ? siens[0]!.departement : undefined);
-  if (!departement) {
-    if (siens.length === 0) throw new Introuvable(`aucun bilan accessible pour le bailleur ${bailleurId}`);
-    throw new DonneesInvalides([{ chemin: 'departement', message: `indiquez le département (${siens.map((s) => s.departement).join(', ')})` }]);
-  }
-  if (!siens.some((s) => s.departement === departement)) throw new Introuvable(`aucun bilan accessible pour le bailleur ${bailleurId} dans le département ${departement}`);
-  const cle: CleAnnee = { bailleurId, departement, annee: q.annee };
+  const cle = await cleAccessible(tx, acteur, q);
+  const { bailleurId, departement } = cle;
   const { resultat, scenario } = await resultatAnnee(tx, cle);
   const codes = [...new Set(scenario.logements.map((l) => l.commune))];
   const noms = codes.length ? await tx.select({ code: communes.code, nom: communes.nom }).from(communes).where(inArray(communes.code, codes)) : [];
@@ -96,4 +87,36 @@ export async function lireBilan(tx: Tx, acteur: Acteur, q: { bailleurId?: string
     .where(and(eq(conventions.bailleurId, bailleurId), eq(conventions.departement, departement), eq(conventions.reservataireId, acteur.organisationId)));
   if (!conv) throw new Interdit('vous n’avez pas de convention avec ce bailleur dans ce département');
   return bilanDuReservataire(bilan, acteur.organisationId);
+}
+
+/**
+ * The year's stored events as a scenario of `flux simulate` (the file `flux simulate --bilan`
+ * recomputes the bilan from, identically). For the parties who read every line — the bailleur, the
+ * State pilot, the EPCI — never a réservataire: the file holds every line's lettings.
+ */
+export async function scenarioDuBilan(tx: Tx, acteur: Acteur, q: QuestionBilan): Promise<Scenario> {
+  exiger(acteur, ['agent_bailleur', 'pilote_etat', 'lecteur_epci'], 'télécharger le scénario de l’année');
+  return (await resultatAnnee(tx, await cleAccessible(tx, acteur, q))).scenario;
+}
+
+export interface QuestionBilan {
+  bailleurId?: string | undefined;
+  departement?: string | undefined;
+  annee: number;
+}
+
+/** The year asked for, once checked that the actor may read its bilan. */
+async function cleAccessible(tx: Tx, acteur: Acteur, q: QuestionBilan): Promise<CleAnnee> {
+  if (!Number.isInteger(q.annee) || q.annee < 2000 || q.annee > 2100) throw new DonneesInvalides([{ chemin: 'annee', message: 'année invalide' }]);
+  const accessibles = await bilansAccessibles(tx, acteur);
+  const bailleurId = q.bailleurId ?? (acteur.role === 'agent_bailleur' ? acteur.organisationId : undefined);
+  if (!bailleurId) throw new DonneesInvalides([{ chemin: 'bailleur', message: 'indiquez le bailleur dont vous voulez le bilan' }]);
+  const siens = accessibles.filter((a) => a.bailleurId === bailleurId);
+  const departement = q.departement ?? (siens.length === 1 ? siens[0]!.departement : undefined);
+  if (!departement) {
+    if (siens.length === 0) throw new Introuvable(`aucun bilan accessible pour le bailleur ${bailleurId}`);
+    throw new DonneesInvalides([{ chemin: 'departement', message: `indiquez le département (${siens.map((s) => s.departement).join(', ')})` }]);
+  }
+  if (!siens.some((s) => s.departement === departement)) throw new Introuvable(`aucun bilan accessible pour le bailleur ${bailleurId} dans le département ${departement}`);
+  return { bailleurId, departement, annee: q.annee };
 }

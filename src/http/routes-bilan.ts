@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SessionOuverte } from '../app/auth.ts';
-import { bilansAccessibles, lireBilan } from '../app/bilan.ts';
+import { bilansAccessibles, lireBilan, scenarioDuBilan } from '../app/bilan.ts';
 import { memoiserJson } from '../app/memo.ts';
 import type { Acteur } from '../app/roles.ts';
 import { erreurSchema } from '../contracts/api.ts';
@@ -70,6 +70,28 @@ export async function enregistrerRoutesBilan(api: FastifyInstance, options: Opti
         db.transaction((tx) => lireBilan(tx, a, { annee: q.annee, bailleurId: q.bailleur, departement: q.departement })),
       );
       return json(reply, texte);
+    },
+  );
+
+  app.get(
+    '/bilan/scenario',
+    {
+      config: { acces: ['agent_bailleur', 'pilote_etat', 'lecteur_epci'] },
+      schema: {
+        tags: ['bilan'],
+        summary: 'Les événements de l’année en scénario de `flux simulate` : `flux simulate FICHIER --bilan` en recalcule le bilan à l’identique',
+        querystring: bilanQuerySchema,
+        response: { 200: z.string().describe('scénario JSON (schemas/scenario.schema.json)'), ...erreurs },
+      },
+    },
+    async (request, reply) => {
+      const s = await db.transaction((tx) => scenarioDuBilan(tx, acteur(request), { annee: request.query.annee, bailleurId: request.query.bailleur, departement: request.query.departement }));
+      const nom = `scenario-${s.annee}-${s.bailleur.id}-${s.departement}.json`;
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('content-disposition', pieceJointe(nom, nom))
+        .serializer((x: unknown) => x as string)
+        .send(`${JSON.stringify(s, null, 2)}\n`);
     },
   );
 

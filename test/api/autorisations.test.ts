@@ -68,6 +68,7 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'GET /api/bilan.xlsx': DONNEES,
   'GET /api/bilan.csv': DONNEES,
   'GET /api/bilan.pdf': DONNEES,
+  'GET /api/bilan/scenario': ['agent_bailleur', 'pilote_etat', 'lecteur_epci'],
   'POST /api/bilan/emissions': ['agent_bailleur'],
   'GET /api/bilan/emissions': DONNEES,
   'POST /api/bilan/emissions/envois': ['agent_bailleur'],

@@ -25,6 +25,7 @@ import { serveurDeTest, type ServeurDeTest } from './harness.ts';
 const BAILLEUR = 'bailleur@demo.flux';
 const AL = 'reservataire@demo.flux';
 const COMMUNE = 'commune@demo.flux';
+const PILOTE = 'etat@demo.flux';
 const ANNEE = 2026;
 const Q = `annee=${ANNEE}&bailleur=HLD&departement=45`;
 
@@ -82,9 +83,14 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
 
   it('le bilan de l’API est celui de flux simulate --bilan sur les événements de l’année', async () => {
     const api = await lire(BAILLEUR);
-    const scenario = await chargerScenario(s.t.base.db, { bailleurId: 'HLD', departement: '45', annee: ANNEE });
+    // The year's events as the State pilot downloads them, to replay them with the command line.
+    const telecharge = await s.appel(PILOTE, 'GET', `/api/bilan/scenario?${Q}`);
+    expect(telecharge.statusCode, telecharge.body.slice(0, 300)).toBe(200);
+    expect(telecharge.headers['content-disposition']).toContain(`scenario-${ANNEE}-HLD-45.json`);
+    expect(JSON.parse(telecharge.body)).toEqual(JSON.parse(JSON.stringify(await chargerScenario(s.t.base.db, { bailleurId: 'HLD', departement: '45', annee: ANNEE }))));
+    for (const refuse of [AL]) expect((await s.appel(refuse, 'GET', `/api/bilan/scenario?${Q}`)).statusCode, refuse).toBe(403);
     const fichier = join(mkdtempSync(join(tmpdir(), 'flux-bilan-')), 'annee.json');
-    writeFileSync(fichier, JSON.stringify(scenario));
+    writeFileSync(fichier, telecharge.body);
     let sortie = '';
     let erreur = '';
     const code = await main(['simulate', fichier, '--bilan'], { out: (x) => void (sortie += x), err: (x) => void (erreur += x) });

@@ -49,6 +49,7 @@ decrireNavigateur('bilan annuel (navigateur)', () => {
     expect(await colonne(page, '#tableau-bilan-lignes', 'Ligne')).toEqual(['Action Logement Services']);
     expect(await colonne(page, '#tableau-bilan-lignes', 'Baux signés')).toEqual([enFrancais(b.lignes[0]!.bauxSignes)]);
     expect(await page.getByText('Ce bilan est limité à votre ligne').isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: /événements de l’année/ }).count()).toBe(0);
     // Each dimension's table has the flow's column and this line's only.
     const typologie = page.locator('#tableau-bilan-typologie thead th');
     expect(await typologie.allTextContents()).toEqual(['Typologie', 'Flux de l’année', 'Action Logement Services']);
@@ -93,5 +94,10 @@ decrireNavigateur('bilan annuel (navigateur)', () => {
     const pdf = await page.request.get((await page.getByRole('link', { name: /au format PDF/ }).getAttribute('href'))!);
     expect(pdf.status()).toBe(200);
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    // The year's events, to recompute this bilan with flux simulate --bilan.
+    const [scenario] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /événements de l’année/ }).click()]);
+    expect(scenario.suggestedFilename()).toBe(`scenario-${annee}-HLD-45.json`);
+    const texte = readFileSync((await scenario.path())!, 'utf8');
+    expect((JSON.parse(texte) as { evenements: unknown[] }).evenements.length).toBeGreaterThan(b.detail.length);
   });
 });

@@ -18,6 +18,7 @@ import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
 import { EmissionBilan } from '../composants/EmissionBilan.tsx';
 import { Chargement, ErreurChargement, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
+import { useSessionOuverte } from '../session.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { decimal, nombre, signe, taux } from '../format.ts';
 
@@ -129,6 +130,9 @@ export function Bilan() {
 }
 
 function Contenu({ b }: { b: BilanApi }) {
+  // The year's events replayable with `flux simulate --bilan`: for the parties who read every line.
+  const { role } = useSessionOuverte();
+  const scenario = role === 'agent_bailleur' || role === 'pilote_etat' || role === 'lecteur_epci';
   const [compteur, setCompteur] = useState<Compteur>('misADisposition');
   const total = (k: Compteur) => b.lignes.reduce((t, l) => t + l[k], 0);
   const restreint = b.lignes.length === 1 && b.lignes[0]!.ligne !== 'BAILLEUR';
@@ -232,6 +236,18 @@ function Contenu({ b }: { b: BilanApi }) {
             </li>
           ))}
         </ul>
+        {scenario ? (
+          <p className="fr-mb-1w">
+            <a
+              className="fr-link fr-link--download"
+              href={avecParametres('/api/bilan/scenario', { annee: b.annee, bailleur: b.bailleur.id, departement: b.departement })}
+              download={`scenario-${b.annee}-${b.bailleur.id}-${b.departement}.json`}
+            >
+              Télécharger les événements de l’année (scénario JSON)
+              <span className="fr-link__detail">pour recalculer ce bilan à l’identique : flux simulate FICHIER --bilan</span>
+            </a>
+          </p>
+        ) : null}
         <p className="fr-text--sm">Les fichiers contiennent exactement les chiffres de cette page.</p>
       </section>
     </>
