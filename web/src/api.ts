@@ -365,3 +365,12 @@ export const proposerCandidats = (id: string, corps: { version: number; candidat
   requete<_Location>('POST', `/api/boite/${encodeURIComponent(id)}/candidats`, { corps });
 export const lireNotifications = (signal?: AbortSignal) => requete<_Notifications>('GET', '/api/notifications', { signal });
 export const marquerNotificationLue = (id: string) => requete<{ ok: true }>('POST', `/api/notifications/${encodeURIComponent(id)}/lue`, { corps: {} });
+
+// ——— late correction of a vacancy (issue 7 item 3) ———
+
+import type { transitionSchema as _transitionSchema } from '../../src/contracts/api.ts';
+
+/** A transition of a vacancy as the API takes it; `motif` is required for any of them on a year in a late-correction window. */
+export type TransitionVacance = z.input<typeof _transitionSchema>;
+/** POST /api/locations/:id/transitions: 409 when the year is locked or the vacancy changed since `version`, 422 with the field (`motif`…) otherwise. */
+export const appliquerTransition = (id: string, corps: TransitionVacance) => requete<_Location>('POST', `/api/locations/${encodeURIComponent(id)}/transitions`, { corps });

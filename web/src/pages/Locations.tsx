@@ -8,9 +8,10 @@ import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { Link, useSearchParams } from 'react-router';
 import { declarerVacance, ErreurApi, lireLocations, type DeclarationVacance, type LocationApi } from '../api.ts';
+import { CorrectionVacance, transitionsOffertes } from '../composants/CorrectionVacance.tsx';
 import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants/Etats.tsx';
 import { PanneauRecommandation } from '../composants/Recommandation.tsx';
 import { Page } from '../composants/Page.tsx';
@@ -159,6 +160,20 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
   );
 }
 
+/** The lock of the vacancy's year (issue 7): « Année verrouillée (bilan émis) » or « Correction tardive ouverte jusqu’au … ». */
+export function VerrouAnnee({ l }: { l: LocationApi }) {
+  if (!l.verrouAnnee) return null;
+  return l.verrouAnnee.etat === 'correction' ? (
+    <Badge as="span" small severity="warning" noIcon>
+      Correction tardive ouverte jusqu’au {date(l.verrouAnnee.fin ?? '')}
+    </Badge>
+  ) : (
+    <Badge as="span" small noIcon>
+      Année verrouillée (bilan émis)
+    </Badge>
+  );
+}
+
 export function Locations() {
   const session = useSessionOuverte();
   const nom = useNoms();
@@ -192,6 +207,20 @@ export function Locations() {
     else p.delete('vacance');
     setParametres(p);
   };
+  // The late correction of one vacancy (bailleur, in a correction window of its year).
+  const [aCorriger, setACorriger] = useState<LocationApi | null>(null);
+  const [corrigee, setCorrigee] = useState<string | null>(null);
+  const annonce = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (corrigee) annonce.current?.focus();
+  }, [corrigee]);
+  const corriger = (l: LocationApi) => {
+    setCorrigee(null);
+    setACorriger(l);
+  };
+  const bailleur = session.role === 'agent_bailleur';
+  // The listed years locked without a window: the way out is « Bilan annuel ».
+  const verrouillees = [...new Set((data?.locations ?? []).filter((l) => l.verrouAnnee?.etat === 'verrouillee').map((l) => l.annee))].sort();
   const courante = new Date().getFullYear();
   const annees = Array.from({ length: 6 }, (_, i) => courante + 1 - i);
 
@@ -211,6 +240,27 @@ export function Locations() {
     { titre: 'Commune (INSEE)', valeur: (l) => l.commune },
     { titre: 'Typologie', valeur: (l) => l.typologie },
     { titre: 'État', valeur: (l) => <EtatLocation etat={l.etat} /> },
+    {
+      titre: 'Année',
+      valeur: (l) => (
+        <>
+          {l.annee}
+          {l.verrouAnnee ? (
+            <>
+              {' '}
+              <VerrouAnnee l={l} />
+            </>
+          ) : null}
+          {bailleur && l.verrouAnnee?.etat === 'correction' && transitionsOffertes(l.etat).length > 0 ? (
+            <div className="fr-mt-1v">
+              <Button type="button" size="small" priority="secondary" onClick={() => corriger(l)}>
+                Corriger<span className="fr-sr-only"> la vacance du logement {l.logementId}</span>
+              </Button>
+            </div>
+          ) : null}
+        </>
+      ),
+    },
     {
       titre: 'Orientation',
       valeur: (l) => (
@@ -247,6 +297,39 @@ export function Locations() {
     <Page titre="Locations" titreDocument="Locations">
       <p className="fr-text--lead">Chaque logement libéré, de sa libération à la signature du bail ou à l’échec, et son orientation.</p>
       {session.role === 'agent_bailleur' ? <DeclarationDeVacance ouvrir={ouvrir} /> : null}
+      {corrigee ? (
+        <div ref={annonce} tabIndex={-1} className="fr-mb-3w">
+          <Alert small severity="success" description={corrigee} closable onClose={() => setCorrigee(null)} />
+        </div>
+      ) : null}
+      {aCorriger && bailleur ? (
+        <CorrectionVacance
+          key={`${aCorriger.id}|${aCorriger.version}`}
+          l={aCorriger}
+          fermer={() => setACorriger(null)}
+          reussi={(message) => {
+            setACorriger(null);
+            setCorrigee(message);
+          }}
+        />
+      ) : null}
+      {bailleur && verrouillees.length > 0 ? (
+        <Alert
+          small
+          severity="info"
+          className="fr-mb-3w"
+          description={
+            <>
+              {verrouillees.map((a) => (
+                <span key={a} className="fr-mb-0 fr-text--sm">
+                  L’année {a} est verrouillée : son bilan annuel est émis, ses vacances ne changent plus. Pour en corriger une, ouvrez une fenêtre de correction tardive (avec son motif) dans{' '}
+                  <Link to={`/bilan?annee=${a}`}>« Bilan annuel » {a}</Link>, puis revenez ici : « Corriger » apparaîtra sur chaque vacance de {a}.{' '}
+                </span>
+              ))}
+            </>
+          }
+        />
+      ) : null}
       {vacance && voirRecommandation ? <PanneauRecommandation key={vacance} id={vacance} peutDecider={session.role === 'agent_bailleur'} fermer={() => ouvrir(null)} /> : null}
       <form onSubmit={filtrer} className="flux-filtres fr-mb-3w" aria-label="Filtrer les locations">
         <Select label="État" nativeSelectProps={{ id: 'filtre-etat', name: 'etat', value: choixEtat, onChange: (e) => setChoixEtat(e.target.value) }}>

@@ -1,0 +1,433 @@
+/**
+ * The late correction of one vacancy (issue 7 item 3, ADR 0017), from « Locations »: once the
+ * bilan of its year is issued, the year is locked; while the bailleur's late-correction window is
+ * open, a vacancy may still move, each time with a written reason (`motif`), which the re-issued
+ * bilan lists. The form offers the lifecycle's transitions from the vacancy's state
+ * (src/domain/lifecycle.ts), with the fields the API needs for each, and the mandatory « Motif de
+ * la correction » (≥ 10 characters, counted). A refusal (409: year locked again, vacancy changed;
+ * 422: a field) is said in French with the field's name.
+ */
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Select } from '@codegouvfr/react-dsfr/Select';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { EtatLocation, Transition, TRANSITIONS } from '../../../src/domain/lifecycle.ts';
+import { appliquerTransition, cheminDansLeCorps, ErreurApi, lireRegistreConventions, type LocationApi, type TransitionVacance } from '../api.ts';
+import { aujourdhuiParis, date } from '../format.ts';
+import { ETATS_LOCATION } from '../roles.ts';
+import { messageErreur } from './Etats.tsx';
+
+/** The shortest reason of a late correction on this screen (the window's own rule). */
+export const MOTIF_CORRECTION_MIN = 10;
+
+/** The lifecycle's transitions allowed from state E (checked against the domain's table at compile time). */
+type Permises<E extends EtatLocation> = { [T in Transition]: E extends (typeof TRANSITIONS)[T]['de'][number] ? T : never }[Transition];
+
+/**
+ * What the form offers from each state: the lifecycle's transitions that go through the API's
+ * transitions (`exclure` is decided at the declaration, not afterwards).
+ */
+const OFFERTES: { [E in EtatLocation]: readonly Permises<E>[] } = {
+  liberee: ['orienter'],
+  orientee: ['reorienter', 'proposer_candidats', 'constater_sans_candidat'],
+  candidats: ['decider', 'refuser'],
+  decision_cal: ['signer_bail', 'proposer_candidats', 'refuser'],
+  exclue: [],
+  bail_signe: [],
+  refus: [],
+  sans_candidat: [],
+};
+
+const LIBELLES: Record<Transition, string> = {
+  exclure: 'Exclure du flux',
+  orienter: 'Orienter vers un réservataire',
+  reorienter: 'Réorienter vers un autre réservataire',
+  proposer_candidats: 'Enregistrer des candidats proposés',
+  decider: 'Enregistrer la décision de la CAL',
+  signer_bail: 'Enregistrer la signature du bail',
+  refuser: 'Enregistrer le refus du candidat',
+  constater_sans_candidat: 'Constater l’absence de candidat dans le délai',
+};
+
+const DECISIONS: { code: 'attribution' | 'attribution_rang' | 'attribution_condition_suspensive' | 'non_attribution' | 'irrecevabilite'; libelle: string }[] = [
+  { code: 'attribution', libelle: 'Attribution' },
+  { code: 'attribution_rang', libelle: 'Attribution avec classement' },
+  { code: 'attribution_condition_suspensive', libelle: 'Attribution sous condition suspensive' },
+  { code: 'non_attribution', libelle: 'Non-attribution' },
+  { code: 'irrecevabilite', libelle: 'Rejet pour irrecevabilité' },
+];
+
+/** The fields of the request, as the officer reads them (for the messages of a refusal). */
+const CHAMPS: Record<string, string> = {
+  motif: 'Motif de la correction',
+  date: 'Date de l’événement',
+  reservataire: 'Réservataire',
+  candidats: 'Candidats',
+  decision: 'Décision de la CAL',
+  menage: 'Ménage signataire',
+  version: 'Version de la vacance',
+  etatAttendu: 'État de la vacance',
+};
+
+function nomDuChamp(chemin: string): string {
+  const c = cheminDansLeCorps(chemin);
+  const sne = /^candidats\.(\d+)\.numeroSne$/.exec(c);
+  if (sne) return `Numéro unique SNE du candidat ${Number(sne[1]) + 1}`;
+  return CHAMPS[c] ?? CHAMPS[c.split('.')[0]!] ?? c;
+}
+
+const majuscule = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
+
+/** The refusal in French: what the server said, each field named. */
+export function messageRefus(e: unknown): string {
+  if (!(e instanceof ErreurApi)) return messageErreur(e);
+  if (e.problemes.length) return e.problemes.map((p) => `${nomDuChamp(p.chemin)} : ${p.message}`).join(' ; ');
+  if (e.statut === 409) return `${majuscule(e.message)}`;
+  return messageErreur(e);
+}
+
+const FORMAT_SNE = /^[0-9A-Z]{8,20}$/;
+interface Candidat {
+  numeroSne: string;
+  tailleMenage: number;
+  quartile1: boolean;
+  dalo: boolean;
+  pdalhpd: boolean;
+  autreL4411: boolean;
+}
+const VIDE: Candidat = { numeroSne: '', tailleMenage: 1, quartile1: false, dalo: false, pdalhpd: false, autreL4411: false };
+const DRAPEAUX: { cle: 'quartile1' | 'dalo' | 'pdalhpd' | 'autreL4411'; libelle: string }[] = [
+  { cle: 'quartile1', libelle: 'Premier quartile de revenus' },
+  { cle: 'dalo', libelle: 'DALO' },
+  { cle: 'pdalhpd', libelle: 'PDALHPD' },
+  { cle: 'autreL4411', libelle: 'Autre public prioritaire (L.441-1)' },
+];
+
+/** The transitions the form offers for this vacancy (none in a final state). */
+export function transitionsOffertes(etat: string): readonly Transition[] {
+  return etat in OFFERTES ? OFFERTES[etat as EtatLocation] : [];
+}
+
+export function CorrectionVacance({ l, fermer, reussi }: { l: LocationApi; fermer: () => void; reussi: (message: string) => void }) {
+  const id = useId();
+  const client = useQueryClient();
+  const titre = useRef<HTMLHeadingElement>(null);
+  useEffect(() => titre.current?.focus(), []);
+  const offertes = transitionsOffertes(l.etat);
+  const [transition, setTransition] = useState<Transition | ''>(offertes[0] ?? '');
+  // The event's day: today, or the last day of the corrected year once it is over.
+  const [jour, setJour] = useState(() => [aujourdhuiParis(), `${l.annee}-12-31`].sort()[0]!);
+  const [motif, setMotif] = useState('');
+  const [reservataire, setReservataire] = useState('');
+  const [decision, setDecision] = useState<(typeof DECISIONS)[number]['code']>('attribution');
+  const [menage, setMenage] = useState({ quartile1: false, prioritaire: false, relogementAnru: false });
+  const [candidats, setCandidats] = useState<Candidat[]>([{ ...VIDE }]);
+  const [fautes, setFautes] = useState<Record<string, string>>({});
+
+  const orienter = transition === 'orienter' || transition === 'reorienter';
+  const registre = useQuery({
+    queryKey: ['conventions', 'registre', l.annee],
+    queryFn: ({ signal }) => lireRegistreConventions({ annee: l.annee }, signal),
+    enabled: orienter,
+    staleTime: 60_000,
+  });
+  const reservataires = [
+    ...new Map(
+      (registre.data?.conventions ?? []).filter((c) => c.bailleur.id === l.bailleurId && c.reservataire.id !== l.reservataireId).map((c) => [c.reservataire.id, c.reservataire.nom] as const),
+    ),
+  ].sort((a, b) => a[1].localeCompare(b[1], 'fr'));
+
+  const envoi = useMutation({
+    mutationFn: (corps: TransitionVacance) => appliquerTransition(l.id, corps),
+    onSuccess: (apres) => {
+      void client.invalidateQueries({ queryKey: ['locations'] });
+      const avant = ETATS_LOCATION[l.etat]?.libelle ?? l.etat;
+      const etat = ETATS_LOCATION[apres.etat]?.libelle ?? apres.etat;
+      reussi(
+        `Correction enregistrée pour le logement ${l.logementId} : « ${avant} » → « ${etat} ». Motif : « ${motif.trim()} ». Elle figurera, avec ce qui a changé, dans la prochaine version du bilan ${l.annee}.`,
+      );
+    },
+    // A stale page: the list is read again, the officer reopens the form on the current state.
+    onError: (e) => {
+      if (e instanceof ErreurApi && e.statut === 409) void client.invalidateQueries({ queryKey: ['locations'] });
+    },
+  });
+  const refus = envoi.error instanceof ErreurApi ? envoi.error : null;
+  const fauteServeur = (champ: string) => refus?.probleme(champ);
+
+  const envoyer = (e: FormEvent) => {
+    e.preventDefault();
+    const f: Record<string, string> = {};
+    const n = motif.trim().length;
+    if (n < MOTIF_CORRECTION_MIN) f.motif = `Indiquez le motif de la correction : au moins ${MOTIF_CORRECTION_MIN} caractères (${n} saisi${n > 1 ? 's' : ''}).`;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(jour)) f.date = 'Indiquez la date de l’événement.';
+    if (!transition) f.transition = 'Choisissez la correction à enregistrer.';
+    if (orienter && !reservataire) f.reservataire = 'Choisissez le réservataire.';
+    if (transition === 'proposer_candidats') {
+      candidats.forEach((c, i) => {
+        const sne = c.numeroSne.trim().toUpperCase();
+        if (sne !== '' && !FORMAT_SNE.test(sne)) f[`sne${i}`] = 'Numéro unique SNE invalide : 8 à 20 lettres ou chiffres, sans espace ni tiret.';
+      });
+      if (candidats.every((c) => c.numeroSne.trim() === '')) f.sne0 = 'Indiquez au moins un candidat.';
+    }
+    setFautes(f);
+    if (Object.keys(f).length > 0 || !transition) return;
+    const commun = { etatAttendu: l.etat, version: l.version, date: jour, motif: motif.trim() };
+    let corps: TransitionVacance;
+    switch (transition) {
+      case 'orienter':
+      case 'reorienter':
+        corps = { ...commun, transition: 'orienter', reservataire };
+        break;
+      case 'proposer_candidats':
+        corps = {
+          ...commun,
+          transition: 'proposer_candidats',
+          candidats: candidats.filter((c) => c.numeroSne.trim() !== '').map((c) => ({ ...c, numeroSne: c.numeroSne.trim().toUpperCase() })),
+        };
+        break;
+      case 'decider':
+        corps = { ...commun, transition: 'decider', decision };
+        break;
+      case 'signer_bail':
+        corps = { ...commun, transition: 'signer_bail', menage };
+        break;
+      case 'refuser':
+        corps = { ...commun, transition: 'refuser' };
+        break;
+      case 'constater_sans_candidat':
+        corps = { ...commun, transition: 'constater_sans_candidat' };
+        break;
+      case 'exclure':
+        return;
+    }
+    envoi.mutate(corps);
+  };
+
+  const fauteMotif = fautes.motif ?? fauteServeur('motif');
+  const fauteDate = fautes.date ?? fauteServeur('date');
+  const n = motif.trim().length;
+
+  return (
+    <section className="fr-mb-4w fr-p-3w flux-panneau" style={{ border: '1px solid var(--border-default-grey)' }} aria-labelledby={`${id}-titre`}>
+      <h2 id={`${id}-titre`} className="fr-h4" tabIndex={-1} ref={titre}>
+        Corriger la vacance du logement {l.logementId}
+      </h2>
+      <p>
+        Le bilan {l.annee} est émis : cette vacance (état « {ETATS_LOCATION[l.etat]?.libelle ?? l.etat} », libérée le {date(l.dateLiberation)}) ne change que pendant la fenêtre de
+        correction tardive{l.verrouAnnee?.fin ? `, ouverte jusqu’au ${date(l.verrouAnnee.fin)}` : ''}. Chaque correction porte son motif ; la prochaine version du bilan les
+        liste, avec ce qui a changé.
+      </p>
+      {offertes.length === 0 ? (
+        <Alert small severity="info" description="Cette vacance est dans un état final : aucune transition n’en part." />
+      ) : (
+        <form onSubmit={envoyer} noValidate aria-labelledby={`${id}-titre`}>
+          <fieldset className="fr-fieldset" aria-labelledby={`${id}-quoi`}>
+            <legend className="fr-fieldset__legend fr-text--regular" id={`${id}-quoi`}>
+              Correction à enregistrer
+            </legend>
+            {offertes.map((t) => (
+              <div key={t} className="fr-fieldset__element">
+                <div className="fr-radio-group fr-radio-group--sm">
+                  <input type="radio" id={`${id}-${t}`} name={`${id}-transition`} checked={transition === t} onChange={() => setTransition(t)} />
+                  <label className="fr-label" htmlFor={`${id}-${t}`}>
+                    {LIBELLES[t]}
+                  </label>
+                </div>
+              </div>
+            ))}
+          </fieldset>
+
+          {orienter ? (
+            <Select
+              label="Réservataire"
+              hint="Un réservataire conventionné avec vous, ou votre part propre"
+              state={fautes.reservataire ?? fauteServeur('reservataire') ? 'error' : 'default'}
+              stateRelatedMessage={fautes.reservataire ?? fauteServeur('reservataire')}
+              nativeSelectProps={{ id: `${id}-reservataire`, value: reservataire, onChange: (e) => setReservataire(e.target.value) }}
+            >
+              <option value="">Choisir</option>
+              {l.ligne !== 'BAILLEUR' ? <option value="BAILLEUR">Part propre du bailleur</option> : null}
+              {reservataires.map(([code, nom]) => (
+                <option key={code} value={code}>
+                  {nom}
+                </option>
+              ))}
+            </Select>
+          ) : null}
+
+          {transition === 'decider' ? (
+            <Select label="Décision de la CAL" nativeSelectProps={{ id: `${id}-decision`, value: decision, onChange: (e) => setDecision(e.target.value as typeof decision) }}>
+              {DECISIONS.map((d) => (
+                <option key={d.code} value={d.code}>
+                  {d.libelle}
+                </option>
+              ))}
+            </Select>
+          ) : null}
+
+          {transition === 'signer_bail' ? (
+            <fieldset className="fr-fieldset" aria-labelledby={`${id}-menage`}>
+              <legend className="fr-fieldset__legend fr-text--regular" id={`${id}-menage`}>
+                Ménage signataire
+              </legend>
+              {(
+                [
+                  ['quartile1', 'Premier quartile de revenus'],
+                  ['prioritaire', 'Public prioritaire'],
+                  ['relogementAnru', 'Relogement ANRU'],
+                ] as const
+              ).map(([cle, libelle]) => (
+                <div key={cle} className="fr-fieldset__element fr-fieldset__element--inline">
+                  <div className="fr-checkbox-group fr-checkbox-group--sm">
+                    <input type="checkbox" id={`${id}-m-${cle}`} checked={menage[cle]} onChange={(e) => setMenage({ ...menage, [cle]: e.target.checked })} />
+                    <label className="fr-label" htmlFor={`${id}-m-${cle}`}>
+                      {libelle}
+                    </label>
+                  </div>
+                </div>
+              ))}
+            </fieldset>
+          ) : null}
+
+          {transition === 'proposer_candidats' ? (
+            <>
+              {candidats.map((c, i) => {
+                const faute = fautes[`sne${i}`] ?? fauteServeur(`candidats.${i}`);
+                return (
+                  <fieldset key={i} className="fr-fieldset" aria-labelledby={`${id}-c${i}`}>
+                    <legend className="fr-fieldset__legend fr-text--regular" id={`${id}-c${i}`}>
+                      Candidat {i + 1}
+                    </legend>
+                    <div className={`fr-fieldset__element fr-input-group${faute ? ' fr-input-group--error' : ''}`}>
+                      <label className="fr-label" htmlFor={`${id}-sne-${i}`}>
+                        Numéro unique SNE du candidat {i + 1}
+                        <span className="fr-hint-text">8 à 20 lettres ou chiffres, par exemple 045261100012345</span>
+                      </label>
+                      <input
+                        className={`fr-input${faute ? ' fr-input--error' : ''}`}
+                        id={`${id}-sne-${i}`}
+                        value={c.numeroSne}
+                        onChange={(e) => setCandidats(candidats.map((x, k) => (k === i ? { ...x, numeroSne: e.target.value } : x)))}
+                        autoComplete="off"
+                        spellCheck={false}
+                        {...(faute ? { 'aria-describedby': `${id}-sne-${i}-erreur`, 'aria-invalid': true } : {})}
+                      />
+                      {faute ? (
+                        <p className="fr-error-text" id={`${id}-sne-${i}-erreur`}>
+                          {faute}
+                        </p>
+                      ) : null}
+                    </div>
+                    <div className="fr-fieldset__element fr-input-group">
+                      <label className="fr-label" htmlFor={`${id}-taille-${i}`}>
+                        Taille du ménage du candidat {i + 1} (personnes)
+                      </label>
+                      <input
+                        className="fr-input"
+                        type="number"
+                        min={1}
+                        max={20}
+                        id={`${id}-taille-${i}`}
+                        value={c.tailleMenage}
+                        onChange={(e) => setCandidats(candidats.map((x, k) => (k === i ? { ...x, tailleMenage: Number(e.target.value) || 1 } : x)))}
+                      />
+                    </div>
+                    {DRAPEAUX.map((d) => (
+                      <div key={d.cle} className="fr-fieldset__element fr-fieldset__element--inline">
+                        <div className="fr-checkbox-group fr-checkbox-group--sm">
+                          <input
+                            type="checkbox"
+                            id={`${id}-${d.cle}-${i}`}
+                            checked={c[d.cle]}
+                            onChange={(e) => setCandidats(candidats.map((x, k) => (k === i ? { ...x, [d.cle]: e.target.checked } : x)))}
+                          />
+                          <label className="fr-label" htmlFor={`${id}-${d.cle}-${i}`}>
+                            {d.libelle}
+                            <span className="fr-sr-only"> (candidat {i + 1})</span>
+                          </label>
+                        </div>
+                      </div>
+                    ))}
+                  </fieldset>
+                );
+              })}
+              <Button type="button" priority="tertiary" size="small" iconId="fr-icon-add-line" onClick={() => setCandidats([...candidats, { ...VIDE }])} disabled={candidats.length >= 10}>
+                Ajouter un candidat
+              </Button>
+            </>
+          ) : null}
+
+          <div className={`fr-input-group fr-mt-2w${fauteDate ? ' fr-input-group--error' : ''}`}>
+            <label className="fr-label" htmlFor={`${id}-date`}>
+              Date de l’événement
+              <span className="fr-hint-text">Le jour où l’événement corrigé a eu lieu (année {l.annee})</span>
+            </label>
+            <input
+              className={`fr-input${fauteDate ? ' fr-input--error' : ''}`}
+              type="date"
+              id={`${id}-date`}
+              value={jour}
+              onChange={(e) => setJour(e.target.value)}
+              required
+              {...(fauteDate ? { 'aria-describedby': `${id}-date-erreur`, 'aria-invalid': true } : {})}
+            />
+            {fauteDate ? (
+              <p className="fr-error-text" id={`${id}-date-erreur`}>
+                {fauteDate}
+              </p>
+            ) : null}
+          </div>
+
+          <div className={`fr-input-group${fauteMotif ? ' fr-input-group--error' : ''}`}>
+            <label className="fr-label" htmlFor={`${id}-motif`}>
+              Motif de la correction
+              <span className="fr-hint-text">Au moins {MOTIF_CORRECTION_MIN} caractères : ce qui est corrigé et pourquoi. Il figurera dans le bilan réémis.</span>
+            </label>
+            <textarea
+              className={`fr-input${fauteMotif ? ' fr-input--error' : ''}`}
+              id={`${id}-motif`}
+              value={motif}
+              onChange={(e) => setMotif(e.target.value)}
+              required
+              maxLength={2000}
+              rows={3}
+              aria-describedby={`${id}-compte${fauteMotif ? ` ${id}-motif-erreur` : ''}`}
+              {...(fauteMotif ? { 'aria-invalid': true } : {})}
+            />
+            <p className="fr-hint-text fr-mt-1v" id={`${id}-compte`}>
+              {n} caractère{n > 1 ? 's' : ''} saisi{n > 1 ? 's' : ''} sur {MOTIF_CORRECTION_MIN} au moins
+            </p>
+            {fauteMotif ? (
+              <p className="fr-error-text" id={`${id}-motif-erreur`}>
+                {fauteMotif}
+              </p>
+            ) : null}
+          </div>
+
+          <Button type="submit" iconId="fr-icon-edit-line" disabled={envoi.isPending}>
+            Enregistrer la correction
+          </Button>{' '}
+          <Button type="button" priority="secondary" onClick={fermer}>
+            Annuler
+          </Button>
+          {fautes.transition ? (
+            <p className="fr-error-text" role="alert">
+              {fautes.transition}
+            </p>
+          ) : null}
+          {envoi.error ? (
+            <Alert
+              small
+              severity="error"
+              className="fr-mt-2w"
+              role="alert"
+              description={`La correction n’a pas été enregistrée. ${messageRefus(envoi.error)}${refus?.statut === 409 ? ' La liste est rechargée : rouvrez « Corriger » sur la vacance à jour.' : ''}`}
+            />
+          ) : null}
+        </form>
+      )}
+    </section>
+  );
+}
