@@ -14,6 +14,7 @@ import type { CleAnnee } from './annee.ts';
 import { joursEntre, parametresConventions, type ParametresConvention } from './echeances.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { appliquerTransition } from './locations.ts';
+import { piecesDesVacances } from './pieces.ts';
 import { dateFr } from './notifications.ts';
 import { exiger, type Acteur } from './roles.ts';
 
@@ -35,6 +36,7 @@ async function elements(tx: Tx, acteur: Acteur, aujourdhui: string, locationId?:
     .innerJoin(organisations, eq(organisations.id, locations.bailleurId))
     .where(and(portee(acteur), inArray(locations.etat, ETATS_BOITE), locationId ? eq(locations.id, locationId) : undefined))
     .orderBy(delaisProposition.echeance, locations.id);
+  const pieces = await piecesDesVacances(tx, rows.map((r) => r.l.id));
   const parametres = new Map<string, Map<string, ParametresConvention>>();
   const noms = new Map<string, string>();
   const out: ElementBoiteApi[] = [];
@@ -91,6 +93,7 @@ async function elements(tx: Tx, acteur: Acteur, aujourdhui: string, locationId?:
         pdalhpd: c.pdalhpd,
         autreL4411: c.autreL4411,
       })),
+      pieces: pieces.get(l.id) ?? [],
     });
   }
   return out;

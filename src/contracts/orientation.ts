@@ -4,6 +4,7 @@
  * notifications. Shared by the server and the web front end.
  */
 import { z } from 'zod';
+import { pieceBoiteSchema } from './pieces.ts';
 
 /** A ledger line named for people: a réservataire organisation, or the bailleur's own share. */
 export const ligneNommeeSchema = z.object({ ligne: z.string(), nom: z.string() });
@@ -136,6 +137,8 @@ export const elementBoiteSchema = z.object({
   /** Whether the signed-in actor may propose candidates (the réservataire in directe, the bailleur in déléguée). */
   peutProposer: z.boolean(),
   candidats: z.array(candidatureBoiteSchema),
+  /** Photos and plans the bailleur attached (GET /api/locations/:id/pieces/:piece for each). */
+  pieces: z.array(pieceBoiteSchema),
 });
 export type ElementBoiteApi = z.infer<typeof elementBoiteSchema>;
 

@@ -13,6 +13,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   date,
   index,
   integer,
@@ -671,4 +672,43 @@ export const correctionsAnnee = pgTable(
     corrigeLe: timestamp('corrige_le', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('corrections_annee_fenetre').on(t.fenetreId)],
+);
+
+/** Binary content (bytea): a Buffer on both drivers (PGlite answers a Uint8Array). */
+const octets = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
+});
+
+/**
+ * Photos and plans the bailleur attached to a vacancy (issue 6 item 2): JPEG, PNG, WebP or PDF
+ * (checked on their magic bytes), 5 MiB each, 10 per vacancy. Read by the bailleur, the
+ * réservataire(s) it was oriented to once decided, and the State pilot of the département.
+ */
+export const piecesVacances = pgTable(
+  'pieces_vacances',
+  {
+    id: text('id').primaryKey(),
+    locationId: text('location_id')
+      .notNull()
+      .references(() => locations.id),
+    /** The original file name, without any path. */
+    nom: text('nom').notNull(),
+    /** Optional, the image's alternative text. */
+    description: text('description'),
+    typeMime: text('type_mime').notNull(),
+    taille: integer('taille').notNull(),
+    /** SHA-256 of the content, hex. */
+    empreinte: text('empreinte').notNull(),
+    contenu: octets('contenu').notNull(),
+    ajoutePar: text('ajoute_par')
+      .notNull()
+      .references(() => utilisateurs.id),
+    ajouteLe: timestamp('ajoute_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('pieces_vacances_location').on(t.locationId, t.ajouteLe),
+    check('pieces_vacances_type', sql`${t.typeMime} in ('image/jpeg', 'image/png', 'image/webp', 'application/pdf')`),
+    check('pieces_vacances_taille', sql`${t.taille} > 0 and ${t.taille} <= 5242880 and ${t.taille} = octet_length(${t.contenu})`),
+  ],
 );

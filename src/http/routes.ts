@@ -276,6 +276,7 @@ export async function enregistrerRoutes(api: FastifyInstance & { withTypeProvide
   await enregistrerRoutesFlux(api, options);
   await (await import('./routes-bilan-emission.ts')).enregistrerRoutesBilanEmission(api, options);
   await (await import('./routes-bilan.ts')).enregistrerRoutesBilan(api, options);
+  await (await import('./routes-pieces.ts')).enregistrerRoutesPieces(api, options);
 
   app.get(
     '/locations',
