@@ -11,6 +11,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { ErreurApi, lireBoite, proposerCandidats, type CandidatSaisi, type ElementBoiteApi } from '../api.ts';
 import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
+import { ListePieces } from '../composants/PiecesVacance.tsx';
 import { Priorites } from '../composants/Priorites.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { dateEnLettres, pluriel } from '../format.ts';
@@ -143,6 +144,7 @@ export function Boite() {
     { titre: 'Typologie', valeur: (e) => e.logement.typologie },
     { titre: 'Financement', valeur: (e) => e.logement.financement },
     { titre: 'QPV', valeur: (e) => (e.logement.qpv ? `oui (${e.logement.qpv})` : 'non') },
+    { titre: 'Photos et plans', valeur: (e) => <ListePieces locationId={e.locationId} pieces={e.pieces} /> },
     { titre: 'Orienté le', valeur: (e) => dateEnLettres(e.orienteeLe) },
     { titre: 'Délai de proposition', valeur: (e) => <CompteARebours e={e} /> },
     { titre: 'État', valeur: (e) => <EtatLocation etat={e.etat} /> },

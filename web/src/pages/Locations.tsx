@@ -14,6 +14,7 @@ import { declarerVacance, ErreurApi, lireLocations, type DeclarationVacance, typ
 import { CorrectionVacance, transitionsOffertes } from '../composants/CorrectionVacance.tsx';
 import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants/Etats.tsx';
 import { PanneauRecommandation } from '../composants/Recommandation.tsx';
+import { PiecesVacance } from '../composants/PiecesVacance.tsx';
 import { Page } from '../composants/Page.tsx';
 import { pageDemandee, Pagination } from '../composants/Pagination.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
@@ -203,6 +204,7 @@ export function Locations() {
   const voirRecommandation = session.role === 'agent_bailleur' || session.role === 'pilote_etat';
   const ouvrir = (id: string | null) => {
     const p = new URLSearchParams(parametres);
+    p.delete('pieces');
     if (id) p.set('vacance', id);
     else p.delete('vacance');
     setParametres(p);
@@ -219,6 +221,16 @@ export function Locations() {
     setACorriger(l);
   };
   const bailleur = session.role === 'agent_bailleur';
+  // The photos and plans of one vacancy (bailleur): under its recommendation, or opened on their own.
+  const piecesDe = bailleur ? (parametres.get('pieces') ?? vacance) : null;
+  const ouvrirPieces = (id: string | null) => {
+    const p = new URLSearchParams(parametres);
+    p.delete('vacance');
+    if (id) p.set('pieces', id);
+    else p.delete('pieces');
+    setParametres(p);
+  };
+  const logementDe = (id: string) => data?.locations.find((l) => l.id === id)?.logementId;
   // The listed years locked without a window: the way out is « Bilan annuel ».
   const verrouillees = [...new Set((data?.locations ?? []).filter((l) => l.verrouAnnee?.etat === 'verrouillee').map((l) => l.annee))].sort();
   const courante = new Date().getFullYear();
@@ -291,6 +303,19 @@ export function Locations() {
           },
         ]
       : []),
+    ...(bailleur
+      ? [
+          {
+            titre: 'Photos et plans',
+            valeur: (l: LocationApi) =>
+              ['exclue', 'bail_signe', 'refus', 'sans_candidat'].includes(l.etat) ? null : (
+                <Button type="button" size="small" priority="tertiary" onClick={() => ouvrirPieces(l.id)}>
+                  Joindre<span className="fr-sr-only"> des photos ou plans au logement {l.logementId}</span>
+                </Button>
+              ),
+          },
+        ]
+      : []),
   ];
 
   return (
@@ -331,6 +356,7 @@ export function Locations() {
         />
       ) : null}
       {vacance && voirRecommandation ? <PanneauRecommandation key={vacance} id={vacance} peutDecider={session.role === 'agent_bailleur'} fermer={() => ouvrir(null)} /> : null}
+      {piecesDe ? <PiecesVacance key={`pieces-${piecesDe}`} locationId={piecesDe} logementId={logementDe(piecesDe)} {...(parametres.get('pieces') ? { fermer: () => ouvrirPieces(null) } : {})} /> : null}
       <form onSubmit={filtrer} className="flux-filtres fr-mb-3w" aria-label="Filtrer les locations">
         <Select label="État" nativeSelectProps={{ id: 'filtre-etat', name: 'etat', value: choixEtat, onChange: (e) => setChoixEtat(e.target.value) }}>
           <option value="">Tous les états</option>
