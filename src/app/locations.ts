@@ -6,7 +6,7 @@
  * The guard is the version the user saw (`version`, bumped by every transition) and its state.
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { baux, candidatures, conventions, decisionsCal, evenementsFlux, locations, logements } from '../db/schema.ts';
 import type { LocationApi, TransitionApi } from '../contracts/api.ts';
@@ -17,6 +17,7 @@ import { resultatAnnee, type CleAnnee } from './annee.ts';
 import { journaliser } from './audit.ts';
 import { controlerEcritureAnnee, etatDeLAnnee, jourDuVerrou } from './emission-bilan.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
+import { dateFr } from './notifications.ts';
 import { porteeLocations } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
 
@@ -95,6 +96,67 @@ async function verrouillerAnnee(tx: Tx, cle: CleAnnee): Promise<void> {
 
 async function ajouterEvenement(tx: Tx, cle: CleAnnee, locationId: string, evenement: Evenement): Promise<void> {
   await tx.insert(evenementsFlux).values({ ...cle, locationId, evenement });
+  await reconcilierOrientations(tx, cle, evenement.date, locationId);
+}
+
+/**
+ * The engine replays the whole year at each write, in date order: an event dated before other
+ * lettings (a notice declared late, an override dated on its liberation, a backdated failure) may
+ * change the engine's orientation of the lettings liberated after it. A provisional orientation
+ * (oriented, not yet decided by the bailleur) follows the engine, audited as the system's; so does
+ * the provisional holder of a pool. A letting already decided, with candidates, or closed keeps its
+ * line: the write is refused, naming those it would move (a decision is never moved behind its
+ * parties' backs, and the ledger never counts a unit for a line whose screens do not show it).
+ */
+async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sauf: string): Promise<void> {
+  const rows = await tx
+    .select({ l: locations, decidee: sql<boolean>`exists (select 1 from delais_proposition d where d.location_id = ${locations.id})`.mapWith(Boolean) })
+    .from(locations)
+    .where(
+      and(
+        eq(locations.bailleurId, cle.bailleurId),
+        eq(locations.departement, cle.departement),
+        eq(locations.annee, cle.annee),
+        gte(locations.dateLiberation, depuis),
+        ne(locations.id, sauf),
+        ne(locations.etat, 'exclue'),
+        ne(locations.etat, 'liberee'),
+      ),
+    );
+  if (rows.length === 0) return;
+  const { resultat } = await resultatAnnee(tx, cle);
+  const parLiberation = new Map(resultat.orientations.map((o) => [`${o.logement}|${o.date}`, o]));
+  const conflits: string[] = [];
+  for (const { l, decidee } of rows) {
+    const o = parLiberation.get(`${l.logementId}|${l.dateLiberation}`);
+    if (!o) continue;
+    const pool = o.pool ?? null;
+    const memePool = JSON.stringify(pool) === JSON.stringify((l.pool as string[] | null) ?? null);
+    if (o.reservataire === l.ligne && memePool) continue;
+    const provisoire = (l.etat === 'orientee' && !decidee && !l.forcee) || (pool !== null && memePool && l.etat !== 'bail_signe');
+    if (!provisoire) {
+      conflits.push(`logement ${l.logementId} libéré le ${dateFr(l.dateLiberation)} (${l.ligne ?? 'non orienté'} → ${o.reservataire ?? 'aucune ligne'})`);
+      continue;
+    }
+    await tx
+      .update(locations)
+      .set({ ligne: o.reservataire, reservataireId: ligneVersOrganisation(o.reservataire), motif: o.motif, version: sql`${locations.version} + 1`, majLe: new Date() })
+      .where(eq(locations.id, l.id));
+    await journaliser(tx, null, {
+      action: 'vacance.orientation_provisoire',
+      cibleType: 'location',
+      cibleId: l.id,
+      avant: { ligne: l.ligne, version: l.version },
+      apres: { ligne: o.reservataire, version: l.version + 1 },
+      motif: `orientation provisoire recalculée par le moteur après un événement du ${dateFr(depuis)} (vacance ${sauf})`,
+    });
+  }
+  if (conflits.length > 0) {
+    const liste = conflits.slice(0, 5).join(' ; ') + (conflits.length > 5 ? ` ; et ${conflits.length - 5} autre(s)` : '');
+    throw new Conflit(
+      `cet événement du ${dateFr(depuis)} changerait l’orientation de vacances déjà décidées : ${liste}. Datez-le après ces libérations, ou corrigez d’abord ces vacances.`,
+    );
+  }
 }
 
 /** The engine's orientation of this letting (the last one of the unit in the year). */

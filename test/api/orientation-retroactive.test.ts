@@ -1,0 +1,75 @@
+/**
+ * One ledger for every screen (issue 6 items 5 and 8): the engine replays the year in date order,
+ * so an event dated before other lettings may change their orientation. A provisional orientation
+ * follows the engine (stored line = engine's line, audited as the system's); a decided one never
+ * moves: the backdated write is refused with a French 409 naming it, and nothing is stored.
+ * PGlite, and PostgreSQL when DATABASE_URL is set. The demo is seeded on 20 November 2026.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lignes } from '../../src/db/client.ts';
+import { genresDeTest } from '../helpers/database.ts';
+import { serveurDeTest, type ServeurDeTest } from './harness.ts';
+
+const BAILLEUR = 'bailleur@demo.flux';
+type V = { id: string; version: number; etat: string; ligne: string | null; logementId: string };
+
+describe.each(genresDeTest())('orientations et événements antidatés (%s)', (genre) => {
+  let s: ServeurDeTest;
+  let libres: string[] = [];
+  beforeAll(async () => {
+    s = await serveurDeTest(genre);
+    libres = (
+      await lignes<{ id: string }>(
+        s.t.base.db,
+        sql`select id from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id) order by id limit 40`,
+      )
+    ).map((r) => r.id);
+  }, 120_000);
+  afterAll(() => s?.fermer());
+
+  const declarer = (logementId: string, date: string) => s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date });
+  const compter = async (): Promise<number> =>
+    (await lignes<{ n: number }>(s.t.base.db, sql`select count(*)::int as n from evenements_flux where bailleur_id = 'HLD' and annee = 2026`))[0]!.n;
+  const recommandee = async (id: string): Promise<string | null> => {
+    const r = await s.appel(BAILLEUR, 'GET', `/api/locations/${id}/recommandation`);
+    expect(r.statusCode, r.body).toBe(200);
+    return (r.json() as { recommande: { ligne: string } | null }).recommande?.ligne ?? null;
+  };
+
+  it('une orientation provisoire suit le moteur quand un préavis antérieur est déclaré après elle', async () => {
+    const p = await declarer(libres.shift()!, '2026-12-31');
+    expect(p.statusCode, p.body).toBe(201);
+    const provisoire = p.json() as V;
+    let changements = 0;
+    let precedente = provisoire.ligne;
+    for (let i = 0; i < 12; i++) {
+      const r = await declarer(libres.shift()!, '2026-12-30');
+      expect(r.statusCode, r.body).toBe(201);
+      const apres = (await s.appel(BAILLEUR, 'GET', `/api/locations/${provisoire.id}`)).json() as V;
+      // Whatever came before it, the stored line is the engine's: the screens and the ledger agree.
+      expect(apres.ligne).toBe(await recommandee(provisoire.id));
+      if (apres.ligne !== precedente) changements++;
+      precedente = apres.ligne;
+    }
+    expect(changements, 'la vacance provisoire a changé de ligne au moins une fois').toBeGreaterThan(0);
+    const audit = await lignes<{ n: number }>(
+      s.t.base.db,
+      sql`select count(*)::int as n from evenements_audit where action = 'vacance.orientation_provisoire' and cible_id = ${provisoire.id} and utilisateur_id is null`,
+    );
+    expect(audit[0]!.n).toBe(changements);
+  });
+
+  it('une vacance déjà décidée ne bouge pas : l’événement antidaté est refusé et rien n’est enregistré', async () => {
+    // The demo's year is lived up to 20 November: a notice dated 2 January comes before hundreds of
+    // decided lettings, and moves some of them in the engine's replay.
+    const avant = await compter();
+    const logementId = libres.shift()!;
+    const r = await declarer(logementId, '2026-01-02');
+    expect(r.statusCode, r.body).toBe(409);
+    expect((r.json() as { message: string }).message).toMatch(/changerait l’orientation de vacances déjà décidées : logement \S+ libéré le/);
+    expect(await compter()).toBe(avant);
+    const vacances = await lignes<{ n: number }>(s.t.base.db, sql`select count(*)::int as n from locations where logement_id = ${logementId}`);
+    expect(vacances[0]!.n).toBe(0);
+  });
+});
