@@ -13,6 +13,7 @@ import { delaisProposition, locations, logements } from '../db/schema.ts';
 import type { Convention } from '../domain/types.ts';
 import { conventionsEnVigueur, type CleAnnee } from './annee.ts';
 import { AnneeVerrouillee } from './emission-bilan.ts';
+import { Conflit } from './errors.ts';
 import { constaterSansCandidatSysteme } from './locations.ts';
 import { dateFr, notifier } from './notifications.ts';
 
@@ -73,6 +74,8 @@ export interface BilanVerification {
   expirees: string[];
   /** Reminders stored by this run or earlier ones (J-2 and closer). */
   rappels: number;
+  /** Expired vacancies left as they are: ending them now would move a decided letting (ADR 0018), or the year is locked. */
+  bloquees: { locationId: string; raison: string }[];
 }
 
 /** The scheduled check. Each expired vacancy is handled in its own transaction. */
@@ -84,7 +87,7 @@ export async function verifierEcheances(db: Db, maintenant: Date): Promise<Bilan
     .innerJoin(locations, eq(locations.id, delaisProposition.locationId))
     .innerJoin(logements, eq(logements.id, locations.logementId))
     .where(and(eq(locations.etat, 'orientee'), isNotNull(delaisProposition.echeance), lte(delaisProposition.echeance, ajouterJours(aujourdhui, RAPPEL_JOURS))));
-  const bilan: BilanVerification = { aujourdhui, expirees: [], rappels: 0 };
+  const bilan: BilanVerification = { aujourdhui, expirees: [], rappels: 0, bloquees: [] };
   for (const r of rows) {
     const echeance = r.d.echeance!;
     const destinataires = [...new Set([...(r.l.reservataireId ? [r.l.reservataireId] : []), ...((r.l.pool as string[] | null) ?? [])])];
@@ -140,7 +143,12 @@ export async function verifierEcheances(db: Db, maintenant: Date): Promise<Bilan
       }
       return true;
     }).catch((e: unknown) => {
+      // One vacancy that cannot end now never stops the others' check; it is reported.
       if (e instanceof AnneeVerrouillee) return false;
+      if (e instanceof Conflit) {
+        bilan.bloquees.push({ locationId: r.l.id, raison: e.message });
+        return false;
+      }
       throw e;
     });
     if (fait) bilan.expirees.push(r.l.id);

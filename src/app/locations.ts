@@ -319,6 +319,37 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
   return apres;
 }
 
+/**
+ * The bailleur confirms the engine's recommendation: pinned as an `orientation_forcee` with
+ * `confirmee`, dated on the liberation, so that no event recorded later and dated before it moves
+ * the unit to another line (ADR 0018). Guarded by the vacancy's version like any transition.
+ */
+export async function epinglerOrientation(tx: Tx, acteur: Acteur, id: string, version: number): Promise<LocationApi> {
+  const [loc] = await tx.select().from(locations).where(and(eq(locations.id, id), porteeLocations(acteur)));
+  if (!loc) throw new Introuvable(`vacance ${id} introuvable`);
+  if (loc.etat !== 'orientee' || loc.ligne === null) throw new Conflit(`la vacance n’est plus à orienter (elle est « ${loc.etat} »)`);
+  const maj = await tx
+    .update(locations)
+    .set({ version: sql`${locations.version} + 1`, majLe: new Date() })
+    .where(and(eq(locations.id, id), eq(locations.etat, 'orientee'), eq(locations.version, version)))
+    .returning({ id: locations.id });
+  if (maj.length === 0) throw new Conflit('la vacance vient d’être modifiée par quelqu’un d’autre ; rechargez la page');
+  const cle: CleAnnee = { bailleurId: loc.bailleurId, departement: loc.departement, annee: loc.annee };
+  await verrouillerAnnee(tx, cle);
+  await controlerEcritureAnnee(tx, cle, { acteur, locationId: id, action: 'vacance.confirmer_orientation', motif: undefined });
+  await ajouterEvenement(tx, cle, id, {
+    date: loc.dateLiberation,
+    type: 'orientation_forcee',
+    logement: loc.logementId,
+    reservataire: loc.ligne,
+    motif: 'recommandation du moteur confirmée par le bailleur',
+    confirmee: true,
+  });
+  const o = await orientationMoteur(tx, cle, loc.logementId);
+  if (o) await tx.update(locations).set({ ligne: o.reservataire, reservataireId: ligneVersOrganisation(o.reservataire), forcee: o.forcee, motif: o.motif }).where(eq(locations.id, id));
+  return lireLocation(tx, null, id);
+}
+
 /** Who may move a vacancy: its bailleur always; the réservataire it is oriented to may propose candidates. */
 function peutAgir(acteur: Acteur, loc: LigneLocation, t: TransitionApi): void {
   if (acteur.role === 'agent_bailleur' && loc.bailleurId === acteur.organisationId) return;

@@ -7,7 +7,7 @@
  * `orientation_multiple` event, audited with its reason); a confirmation is audited on its own.
  * Either decision opens the réservataire's proposal delay and notifies it.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { delaisProposition, locations, logements, organisations } from '../db/schema.ts';
 import type { DecisionOrientationCorps, RecommandationApi } from '../contracts/orientation.ts';
@@ -19,7 +19,7 @@ import { resultatAnnee, type CleAnnee } from './annee.ts';
 import { journaliser } from './audit.ts';
 import { echeanceProposition, parametresConventions } from './echeances.ts';
 import { Conflit, Introuvable } from './errors.ts';
-import { appliquerTransition, lireLocation } from './locations.ts';
+import { appliquerTransition, epinglerOrientation } from './locations.ts';
 import { dateFr, notifier } from './notifications.ts';
 import { porteeLocations } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
@@ -154,13 +154,8 @@ export async function deciderOrientation(tx: Tx, acteur: Acteur, id: string, cor
   const confirmer = corps.decision === 'confirmer' || (corps.decision === 'forcer' && corps.reservataire === recommandee && !l.forcee);
   if (confirmer) {
     if (l.forcee || recommandee === null || l.ligne !== recommandee) throw new Conflit('il n’y a pas de recommandation du moteur à confirmer pour cette vacance');
-    const maj = await tx
-      .update(locations)
-      .set({ version: sql`${locations.version} + 1`, majLe: new Date() })
-      .where(and(eq(locations.id, id), eq(locations.etat, 'orientee'), eq(locations.version, l.version)))
-      .returning({ id: locations.id });
-    if (maj.length === 0) throw new Conflit('la vacance vient d’être modifiée par quelqu’un d’autre ; rechargez la page');
-    apres = await lireLocation(tx, null, id);
+    // Pinned as an event: no event recorded later and dated before it moves it (ADR 0018).
+    apres = await epinglerOrientation(tx, acteur, id, l.version);
     await journaliser(tx, acteur, {
       action: 'vacance.confirmer_orientation',
       cibleType: 'location',

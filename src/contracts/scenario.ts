@@ -90,7 +90,14 @@ const menageSchema = z.strictObject({
 
 export const evenementSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...base, type: z.literal('liberation'), exclusion: z.enum(EXCLUSIONS).optional(), premiereMiseEnLocation: z.boolean().optional() }),
-  z.strictObject({ ...base, type: z.literal('orientation_forcee'), reservataire: id, motif: z.string().min(1, 'le motif est obligatoire') }),
+  z.strictObject({
+    ...base,
+    type: z.literal('orientation_forcee'),
+    reservataire: id,
+    motif: z.string().min(1, 'le motif est obligatoire'),
+    /** [Flux] The bailleur confirmed the engine's recommendation: the unit keeps this line whatever is recorded before it. */
+    confirmee: z.literal(true).optional(),
+  }),
   z.strictObject({ ...base, type: z.literal('orientation_multiple'), reservataires: z.array(id).min(2, 'au moins deux réservataires'), motif: z.string().min(1, 'le motif est obligatoire') }),
   z.strictObject({ ...base, type: z.literal('candidats'), nombre: z.number().int().min(1) }),
   z.strictObject({ ...base, type: z.literal('decision_cal'), decision: z.enum(DECISIONS_CAL) }),

@@ -303,7 +303,8 @@ class Moteur {
     // unit follows on the same date.
     const orientationManuelle = new Set<string>();
     for (const e of s.evenements) {
-      if (e.type === 'orientation_forcee' || e.type === 'orientation_multiple') orientationManuelle.add(`${e.date}|${e.logement}`);
+      // A confirmation pins the engine's own orientation: the liberation is oriented as usual first.
+      if ((e.type === 'orientation_forcee' && !e.confirmee) || e.type === 'orientation_multiple') orientationManuelle.add(`${e.date}|${e.logement}`);
     }
     for (const i of ordre) {
       const e = s.evenements[i]!;
@@ -355,6 +356,7 @@ class Moteur {
         if (!loc) throw new EvenementRefuse(`aucune location en cours pour le logement ${e.logement} (pas de libération)`);
         const cible = e.reservataire === BAILLEUR ? this.bailleur : this.parReservataire.get(e.reservataire)!;
         const transition: Transition = loc.etat === 'orientee' ? 'reorienter' : 'orienter';
+        if (e.confirmee) return this.confirmer(loc, cible, transition);
         const explication = this.expliquer(loc);
         loc.etat = transiter(loc.etat, transition, e.logement);
         if (loc.detenteur >= 0) this.retirer(loc.detenteur, loc);
@@ -450,6 +452,35 @@ class Moteur {
       case 'sans_candidat':
         return this.echouer(this.location(e, 'constater_sans_candidat'), e.date);
     }
+  }
+
+  /**
+   * The bailleur confirmed the engine's recommendation (`orientation_forcee` with `confirmee`, dated
+   * on the liberation): the unit is held by that line from then on, whatever a later-recorded event
+   * dated before it would now make the engine choose (ADR 0018). Normally the line already holds it.
+   */
+  private confirmer(loc: Location, cible: number, transition: Transition): void {
+    loc.etat = transiter(loc.etat, transition, loc.logement.id);
+    if (loc.detenteur === cible && !loc.pool) {
+      const o = this.orientations[loc.slot]!;
+      o.motif = `${o.motif} ; recommandation confirmée par le bailleur`;
+      return;
+    }
+    const explication = this.expliquer(loc);
+    if (loc.detenteur >= 0) this.retirer(loc.detenteur, loc);
+    loc.pool = null;
+    loc.forcee = false;
+    this.tenir(cible, loc);
+    const id = this.lignes[cible]!.id;
+    this.orientations[loc.slot] = {
+      logement: loc.logement.id,
+      date: loc.date,
+      reservataire: id,
+      motif: `Recommandation du moteur confirmée par le bailleur pour ${id} ; le moteur choisirait aujourd’hui ${explication.recommande ?? 'aucune ligne'}, après des événements enregistrés depuis`,
+      forcee: false,
+      recommandation: explication.recommande,
+      explication: { candidats: explication.candidats.map((c) => decisionHumaine(c, id, explication.recommande)) },
+    };
   }
 
   private liberer(date: string, logement: Logement, exclusion: Exclusion | null, premiere: boolean, manuelle: boolean): void {

@@ -144,7 +144,7 @@ interface EvenementBase {
 
 export type Evenement =
   | (EvenementBase & { type: 'liberation'; exclusion?: Exclusion; premiereMiseEnLocation?: boolean })
-  | (EvenementBase & { type: 'orientation_forcee'; reservataire: string; motif: string })
+  | (EvenementBase & { type: 'orientation_forcee'; reservataire: string; motif: string; confirmee?: true })
   | (EvenementBase & { type: 'orientation_multiple'; reservataires: string[]; motif: string })
   | (EvenementBase & { type: 'candidats'; nombre: number })
   | (EvenementBase & { type: 'decision_cal'; decision: DecisionCal })

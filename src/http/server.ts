@@ -159,6 +159,9 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
     intervalle > 0
       ? setInterval(() => {
           verification ??= verificationPlanifiee(options.base.db, new Date())
+            .then((v) => {
+              for (const b of v.echeances.bloquees) app.log.warn({ vacance: b.locationId }, `délai de proposition expiré, vacance laissée en l’état : ${b.raison}`);
+            })
             .then(() => expedierNotifications(options.base.db, expediteur))
             .then(() => undefined)
             .catch((e: unknown) => app.log.error(e, 'vérification des délais de proposition et des offres de la CAL'))

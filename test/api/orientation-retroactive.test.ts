@@ -7,6 +7,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resultatAnnee } from '../../src/app/annee.ts';
 import { lignes } from '../../src/db/client.ts';
 import { genresDeTest } from '../helpers/database.ts';
 import { serveurDeTest, type ServeurDeTest } from './harness.ts';
@@ -58,6 +59,28 @@ describe.each(genresDeTest())('orientations et événements antidatés (%s)', (g
       sql`select count(*)::int as n from evenements_audit where action = 'vacance.orientation_provisoire' and cible_id = ${provisoire.id} and utilisateur_id is null`,
     );
     expect(audit[0]!.n).toBe(changements);
+  });
+
+  it('une recommandation confirmée est épinglée : les préavis antérieurs déclarés ensuite ne la déplacent pas', async () => {
+    const p = await declarer(libres.shift()!, '2026-12-31');
+    expect(p.statusCode, p.body).toBe(201);
+    const v = p.json() as V;
+    const c = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'confirmer', version: v.version });
+    expect(c.statusCode, c.body).toBe(200);
+    for (let i = 0; i < 8; i++) {
+      const r = await declarer(libres.shift()!, '2026-12-30');
+      expect(r.statusCode, r.body).toBe(201);
+      expect(((await s.appel(BAILLEUR, 'GET', `/api/locations/${v.id}`)).json() as V).ligne).toBe(v.ligne);
+    }
+    // Every letting of the year: the stored line is the engine's (one ledger for every screen).
+    const annee = await resultatAnnee(s.t.base.db, { bailleurId: 'HLD', departement: '45', annee: 2026 });
+    const moteur = new Map(annee.resultat.orientations.map((o) => [`${o.logement}|${o.date}`, o.reservataire]));
+    const stockees = await lignes<{ logement_id: string; date_liberation: string; ligne: string | null }>(
+      s.t.base.db,
+      sql`select logement_id, to_char(date_liberation, 'YYYY-MM-DD') as date_liberation, ligne from locations where bailleur_id = 'HLD' and annee = 2026 and etat not in ('exclue', 'liberee') and pool is null`,
+    );
+    const ecarts = stockees.filter((r) => moteur.get(`${r.logement_id}|${r.date_liberation}`) !== r.ligne);
+    expect(ecarts).toEqual([]);
   });
 
   it('une vacance déjà décidée ne bouge pas : l’événement antidaté est refusé et rien n’est enregistré', async () => {
