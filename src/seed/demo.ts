@@ -755,8 +755,6 @@ function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lign
   if (scenario.evenements.length === 0) return out;
   const problemes = validerScenario(scenario);
   if (problemes.length > 0) throw new Error(`scénario de démonstration invalide (${b}) : ${problemes.map((p) => `${p.chemin}: ${p.message}`).join(' ; ')}`);
-  const resultat = simuler(scenario);
-  const orientation = new Map(resultat.orientations.map((o) => [o.logement, o]));
   const parId = new Map(unites.map((u) => [u.logement.id, u]));
   const reservataires = new Set(scenario.reservataires.map((r) => r.id));
 
@@ -768,8 +766,24 @@ function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lign
     if (e.type === 'liberation') locationDe.set(e.logement, `${b}-LOC-${String(locationDe.size + 1).padStart(4, '0')}`);
     if (e.type === 'bail_signe') bauxSignes.set(e.logement, e);
     derniers.set(e.logement, e);
+  }
+  // The bailleur decided every engine orientation of the year but those of its own line still
+  // waiting: each decision is pinned as the server records it (ADR 0018), right after its
+  // liberation, so that no event recorded later moves a decided letting. Same figures (tested).
+  const premier = simuler(scenario);
+  const epingles = new Map<string, Evenement>();
+  for (const o of premier.orientations) {
+    if (o.reservataire === null || o.forcee) continue;
+    const encoreOuverte = derniers.get(o.logement)?.type === 'liberation';
+    if (o.reservataire === BAILLEUR && encoreOuverte) continue;
+    epingles.set(o.logement, { date: o.date, type: 'orientation_forcee', logement: o.logement, reservataire: o.reservataire, motif: 'recommandation du moteur confirmée par le bailleur', confirmee: true });
+  }
+  const evenements = scenario.evenements.flatMap((e) => (e.type === 'liberation' && epingles.has(e.logement) ? [e, epingles.get(e.logement)!] : [e]));
+  for (const e of evenements) {
     out.evenements.push({ bailleurId: b, departement: DEPARTEMENT_DEMO, annee: scenario.annee, locationId: locationDe.get(e.logement)!, evenement: e });
   }
+  const resultat = simuler({ ...scenario, evenements });
+  const orientation = new Map(resultat.orientations.map((o) => [o.logement, o]));
   for (const e of scenario.evenements) {
     const locationId = locationDe.get(e.logement)!;
     const u = parId.get(e.logement)!;

@@ -38,6 +38,18 @@ describe.each(genresDeTest())('orientations et événements antidatés (%s)', (g
     return (r.json() as { recommande: { ligne: string } | null }).recommande?.ligne ?? null;
   };
 
+  /** Every letting of the year: the stored line is the engine's (one ledger for every screen). */
+  const verifierCoherence = async (): Promise<void> => {
+    const annee = await resultatAnnee(s.t.base.db, { bailleurId: 'HLD', departement: '45', annee: 2026 });
+    const moteur = new Map(annee.resultat.orientations.map((o) => [`${o.logement}|${o.date}`, o.reservataire]));
+    const stockees = await lignes<{ logement_id: string; date_liberation: string; ligne: string | null }>(
+      s.t.base.db,
+      sql`select logement_id, to_char(date_liberation, 'YYYY-MM-DD') as date_liberation, ligne from locations where bailleur_id = 'HLD' and annee = 2026 and etat not in ('exclue', 'liberee') and pool is null`,
+    );
+    expect(stockees.length).toBeGreaterThan(100);
+    expect(stockees.filter((r) => moteur.get(`${r.logement_id}|${r.date_liberation}`) !== r.ligne)).toEqual([]);
+  };
+
   it('une orientation provisoire suit le moteur quand un préavis antérieur est déclaré après elle', async () => {
     const p = await declarer(libres.shift()!, '2026-12-31');
     expect(p.statusCode, p.body).toBe(201);
@@ -72,27 +84,39 @@ describe.each(genresDeTest())('orientations et événements antidatés (%s)', (g
       expect(r.statusCode, r.body).toBe(201);
       expect(((await s.appel(BAILLEUR, 'GET', `/api/locations/${v.id}`)).json() as V).ligne).toBe(v.ligne);
     }
-    // Every letting of the year: the stored line is the engine's (one ledger for every screen).
-    const annee = await resultatAnnee(s.t.base.db, { bailleurId: 'HLD', departement: '45', annee: 2026 });
-    const moteur = new Map(annee.resultat.orientations.map((o) => [`${o.logement}|${o.date}`, o.reservataire]));
-    const stockees = await lignes<{ logement_id: string; date_liberation: string; ligne: string | null }>(
-      s.t.base.db,
-      sql`select logement_id, to_char(date_liberation, 'YYYY-MM-DD') as date_liberation, ligne from locations where bailleur_id = 'HLD' and annee = 2026 and etat not in ('exclue', 'liberee') and pool is null`,
-    );
-    const ecarts = stockees.filter((r) => moteur.get(`${r.logement_id}|${r.date_liberation}`) !== r.ligne);
-    expect(ecarts).toEqual([]);
+    await verifierCoherence();
   });
 
-  it('une vacance déjà décidée ne bouge pas : l’événement antidaté est refusé et rien n’est enregistré', async () => {
-    // The demo's year is lived up to 20 November: a notice dated 2 January comes before hundreds of
-    // decided lettings, and moves some of them in the engine's replay.
-    const avant = await compter();
-    const logementId = libres.shift()!;
-    const r = await declarer(logementId, '2026-01-02');
-    expect(r.statusCode, r.body).toBe(409);
-    expect((r.json() as { message: string }).message).toMatch(/changerait l’orientation de vacances déjà décidées : logement \S+ libéré le/);
-    expect(await compter()).toBe(avant);
-    const vacances = await lignes<{ n: number }>(s.t.base.db, sql`select count(*)::int as n from locations where logement_id = ${logementId}`);
-    expect(vacances[0]!.n).toBe(0);
+  it('les décisions de la démonstration sont épinglées : un préavis du 2 janvier déclaré ensuite est accepté et ne déplace aucune vacance décidée', async () => {
+    const r = await declarer(libres.shift()!, '2026-01-02');
+    expect(r.statusCode, r.body).toBe(201);
+    await verifierCoherence();
+  });
+
+  it('une vacance décidée sans décision d’orientation enregistrée ne bouge pas : l’événement antidaté est refusé, rien n’est enregistré', async () => {
+    // A letting moved on through the API without the bailleur's orientation decision: not pinned.
+    const p = (await declarer(libres.shift()!, '2026-12-31')).json() as V;
+    const t = await s.appel(BAILLEUR, 'POST', `/api/locations/${p.id}/transitions`, {
+      etatAttendu: 'orientee',
+      version: p.version,
+      transition: 'proposer_candidats',
+      date: '2026-12-31',
+      candidats: [{ numeroSne: '045261100099991' }],
+    });
+    expect(t.statusCode, t.body).toBe(200);
+    let refus: { message: string } | null = null;
+    for (let i = 0; i < 15 && !refus; i++) {
+      const avant = await compter();
+      const logementId = libres.shift()!;
+      const r = await declarer(logementId, '2026-12-30');
+      if (r.statusCode === 201) continue;
+      expect(r.statusCode, r.body).toBe(409);
+      refus = r.json() as { message: string };
+      expect(await compter()).toBe(avant);
+      const vacances = await lignes<{ n: number }>(s.t.base.db, sql`select count(*)::int as n from locations where logement_id = ${logementId}`);
+      expect(vacances[0]!.n).toBe(0);
+    }
+    expect(refus?.message).toMatch(new RegExp(`changerait l’orientation de vacances déjà décidées : logement ${p.logementId} libéré le 31 décembre 2026`));
+    await verifierCoherence();
   });
 });
