@@ -4,11 +4,11 @@
  * Results are cached per (bailleur, département, année) and invalidated by the last event's id,
  * read at each request (a cheap indexed query), so several server instances stay correct.
  */
-import { and, asc, eq, inArray, lte, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, max, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { conventions, conventionVersions, evenementsFlux, logements, organisations } from '../db/schema.ts';
+import { conventions, conventionVersions, emissionsBilan, evenementsFlux, logements, organisations } from '../db/schema.ts';
 import { simuler, type ResultatSimulation } from '../domain/engine.ts';
-import type { Convention, Evenement, Logement, Reservataire, Scenario, TypeReservataire } from '../domain/types.ts';
+import { BAILLEUR, type Convention, type Evenement, type Logement, type Reservataire, type Scenario, type TypeReservataire } from '../domain/types.ts';
 
 export interface CleAnnee {
   bailleurId: string;
@@ -44,9 +44,28 @@ export async function conventionsEnVigueur(tx: Tx, cle: CleAnnee) {
   return [...parConvention.values()];
 }
 
+/**
+ * The carry-over year N inherits from the latest issued bilan of year N−1 (ADR 0019): for each
+ * réservataire's line, the opposite of its `reportAnneeSuivante` (what its convention's carry-over
+ * rule kept of the balance). None before that bilan is issued: the convention's own `report` holds.
+ */
+export async function reportsHerites(tx: Tx, cle: CleAnnee): Promise<{ version: string; annee: number; emission: number; reports: Map<string, number> } | null> {
+  const [e] = await tx
+    .select({ id: emissionsBilan.id, version: emissionsBilan.version, contenu: emissionsBilan.contenu })
+    .from(emissionsBilan)
+    .where(and(eq(emissionsBilan.bailleurId, cle.bailleurId), eq(emissionsBilan.departement, cle.departement), eq(emissionsBilan.annee, cle.annee - 1)))
+    .orderBy(desc(emissionsBilan.version))
+    .limit(1);
+  if (!e) return null;
+  const lignes = (e.contenu as { lignes: { ligne: string; reportAnneeSuivante: number }[] }).lignes;
+  const reports = new Map(lignes.filter((l) => l.ligne !== BAILLEUR).map((l) => [l.ligne, l.reportAnneeSuivante === 0 ? 0 : -l.reportAnneeSuivante]));
+  return { version: e.id, annee: cle.annee - 1, emission: e.version, reports };
+}
+
 export async function chargerScenario(tx: Tx, cle: CleAnnee): Promise<Scenario> {
   const [bailleur] = await tx.select().from(organisations).where(eq(organisations.id, cle.bailleurId));
   const convs = await conventionsEnVigueur(tx, cle);
+  const herites = await reportsHerites(tx, cle);
   const evs = await tx
     .select({ evenement: evenementsFlux.evenement })
     .from(evenementsFlux)
@@ -94,6 +113,7 @@ export async function chargerScenario(tx: Tx, cle: CleAnnee): Promise<Scenario> 
     reservataire: c.reservataireId,
     taux: Number(v.taux),
     ...(v.tauxAgents !== null ? { tauxAgents: Number(v.tauxAgents) } : {}),
+    ...(herites?.reports.has(c.reservataireId) ? { report: herites.reports.get(c.reservataireId)! } : {}),
   }));
   return {
     annee: cle.annee,
@@ -131,7 +151,8 @@ export async function resultatAnnee(tx: Tx, cle: CleAnnee): Promise<{ resultat: 
     .from(conventionVersions)
     .innerJoin(conventions, eq(conventions.id, conventionVersions.conventionId))
     .where(and(eq(conventions.bailleurId, cle.bailleurId), eq(conventions.departement, cle.departement)));
-  const version = `${ev?.dernier ?? 0}|${ev?.n ?? 0}|${cv?.n ?? 0}|${String(cv?.dernier ?? '')}`;
+  const herites = await reportsHerites(tx, cle);
+  const version = `${ev?.dernier ?? 0}|${ev?.n ?? 0}|${cv?.n ?? 0}|${String(cv?.dernier ?? '')}|${herites?.version ?? ''}`;
   const k = `${cle.bailleurId}|${cle.departement}|${cle.annee}`;
   const enCache = cache.get(k);
   if (enCache && enCache.version === version) return garderRecent(cache, k, enCache, ANNEES_EN_CACHE);

@@ -125,9 +125,10 @@ function vueVersion(v: LigneVersion, enVigueur: boolean, audit?: { auteur: strin
   };
 }
 
-function vueLigne(annee: number, b: LigneBilan) {
+function vueLigne(annee: number, b: LigneBilan, report: number) {
   return {
     annee,
+    report,
     taux: b.taux,
     droit: b.droit,
     misADisposition: b.misADisposition,
@@ -279,7 +280,8 @@ function resume(
     versionEnVigueur: enVigueur ? vueVersion(enVigueur, true, audit?.get(enVigueur.id)) : null,
     versions: versions.length,
     forme: { ...forme, caducite: caducite(forme, l.convention, l.reservataire, reference ? Number(reference.taux) : 0, annee, quand.annee, etatVisible) },
-    ligne: ligne ? vueLigne(quand.annee, ligne) : null,
+    // The report in effect: the previous year's carry-over once its bilan is issued (ADR 0019), else the convention's.
+    ligne: ligne ? vueLigne(quand.annee, ligne, annee.scenario.conventions.find((c) => c.id === l.convention.id)?.report ?? 0) : null,
   };
 }
 

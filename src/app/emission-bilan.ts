@@ -52,6 +52,7 @@ import { canonique, journaliser } from './audit.ts';
 import { bilansAccessibles, lireBilan } from './bilan.ts';
 import { jourParis } from './echeances.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
+import { reconcilierAnnee } from './locations.ts';
 import { dateFr, notifier } from './notifications.ts';
 import { exiger, type Acteur } from './roles.ts';
 
@@ -283,6 +284,9 @@ export async function emettreBilan(tx: Tx, acteur: Acteur, d: { annee: number; d
     { action: 'bilan.emettre', cibleType: 'emission_bilan', cibleId: id, avant: precedente ? { version: precedente.version, empreinte: precedente.empreinte } : null, apres: { ...cle, version, empreinte, corrections: corrections.length } },
     maintenant,
   );
+  // Year N+1 inherits this bilan's carry-over (ADR 0019): its lettings follow the engine's replay,
+  // or the issue is refused if a decided one would move.
+  await reconcilierAnnee(tx, { ...cle, annee: cle.annee + 1 });
   return lireEmissions(tx, acteur, { annee: d.annee, departement: cle.departement }, maintenant);
 }
 

@@ -108,6 +108,11 @@ async function ajouterEvenement(tx: Tx, cle: CleAnnee, locationId: string, evene
  * line: the write is refused, naming those it would move (a decision is never moved behind its
  * parties' backs, and the ledger never counts a unit for a line whose screens do not show it).
  */
+/** The whole year reconciled with the engine's replay (after a change of its inputs other than an event). */
+export function reconcilierAnnee(tx: Tx, cle: CleAnnee): Promise<void> {
+  return reconcilierOrientations(tx, cle, `${cle.annee}-01-01`, '');
+}
+
 async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sauf: string): Promise<void> {
   const rows = await tx
     .select({ l: locations, decidee: sql<boolean>`exists (select 1 from delais_proposition d where d.location_id = ${locations.id})`.mapWith(Boolean) })

@@ -59,6 +59,8 @@ const partieSchema = z.object({ id: z.string(), nom: z.string() });
 /** The year's ledger line of the convention (the engine's run over the year's events). */
 export const ligneAnneeSchema = z.object({
   annee: z.number().int(),
+  /** Carry-over from the previous year in this year's droit: the issued bilan's (ADR 0019), else the convention's. */
+  report: z.number(),
   taux: z.number(),
   droit: z.number(),
   misADisposition: z.number(),

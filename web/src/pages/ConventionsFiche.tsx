@@ -72,7 +72,7 @@ function enClair(v: VersionConventionApi, typeReservataire: string): { terme: st
   const regle = p.regleReport ?? 'integral';
   lignes.push({
     terme: 'Report du solde',
-    valeur: `${regle === 'aucun' ? 'aucun report : le solde de l’année est abandonné' : regle === 'integral' ? 'le solde de l’année est reporté en entier sur l’année suivante' : `le solde est reporté dans la limite de ${decimal(regle.plafond)} logement(s)`}${p.report ? ` ; report de l’année précédente : ${decimal(p.report)} logement(s)` : ''}`,
+    valeur: `${regle === 'aucun' ? 'aucun report : le solde de l’année est abandonné' : regle === 'integral' ? 'le solde de l’année est reporté en entier sur l’année suivante' : `le solde est reporté dans la limite de ${decimal(regle.plafond)} logement(s)`}${p.report ? ` ; report inscrit pour la première année : ${decimal(p.report)} logement(s) (ensuite, celui du bilan émis)` : ''}`,
   });
   const c = p.contraintes ?? {};
   const uniforme = c.uniformiteCommunale ?? etat;
@@ -203,6 +203,7 @@ function Bilan({ convention: c }: { convention: ConventionDetailApi }) {
           legende={`Ligne du bilan ${c.annee} (le moteur rejoue les événements de l’année avec la version en vigueur au 1er janvier)`}
           colonnes={[
             { titre: 'Taux', valeur: () => taux(l.taux), nombre: true },
+            { titre: `Report de ${c.annee - 1}`, valeur: () => decimal(l.report), nombre: true },
             { titre: 'Droit', valeur: () => decimal(l.droit), nombre: true },
             { titre: 'Mis à disposition', valeur: () => nombre(l.misADisposition), nombre: true },
             { titre: 'Proposés', valeur: () => nombre(l.proposes), nombre: true },
@@ -219,6 +220,12 @@ function Bilan({ convention: c }: { convention: ConventionDetailApi }) {
       ) : (
         <p>Pas de ligne au bilan {c.annee} : aucune version de la convention n’est en vigueur cette année.</p>
       )}
+      {l ? (
+        <p className="fr-text--sm">
+          Le droit comprend le report de {c.annee - 1} : celui du bilan {c.annee - 1} émis par le bailleur (le solde gardé selon la règle de report de la convention), ou, tant que ce bilan
+          n’est pas émis, le report inscrit dans la convention.
+        </p>
+      ) : null}
     </section>
   );
 }
