@@ -7,34 +7,20 @@
  * parameters (CCH L.441-1); the State's line is for priority publics but for its agents' share
  * (1 − taux agents / taux of its conventions in force, averaged when several bailleurs are in scope).
  */
-import { and, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { baux, communes, conventions, conventionVersions, epcis, locations, logements, organisations } from '../db/schema.ts';
 import type { ObjectifsApi } from '../contracts/cal.ts';
 import { valeurAu } from '../domain/legal-parameters.ts';
 import { calculerObjectifs, type BailObjectif } from '../domain/objectifs.ts';
 import { BAILLEUR, type Menage } from '../domain/types.ts';
+import { porteeLignesLocations } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
 
 export const METHODE_TENDANCE =
   'Tendance : le rythme de l’année (baux signés jusqu’à aujourd’hui ÷ part de l’année écoulée) donne le nombre de baux attendus au 31 décembre. ' +
   '« En retard » : la part actuelle est sous l’objectif et, prolongée telle quelle, le manquerait ; il faut qu’une part plus forte des baux restants serve l’objectif. ' +
   '« Hors d’atteinte » : même si tous les baux restants au rythme de l’année servaient l’objectif, il ne serait pas atteint.';
-
-function portee(a: Acteur): SQL {
-  switch (a.role) {
-    case 'agent_bailleur':
-      return eq(locations.bailleurId, a.organisationId);
-    case 'agent_reservataire':
-      return eq(locations.ligne, a.organisationId);
-    case 'pilote_etat':
-      return a.departement ? eq(locations.departement, a.departement) : sql`false`;
-    case 'lecteur_epci':
-      return a.epci ? sql`coalesce(${logements.epci}, ${communes.epci}) = ${a.epci}` : sql`false`;
-    default:
-      return sql`false`;
-  }
-}
 
 export async function lireObjectifs(tx: Tx, acteur: Acteur, annee: number, aujourdhui: string): Promise<ObjectifsApi> {
   exiger(acteur, ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'], 'consulter les objectifs d’attribution');
@@ -51,7 +37,7 @@ export async function lireObjectifs(tx: Tx, acteur: Acteur, annee: number, aujou
     .innerJoin(locations, eq(locations.id, baux.locationId))
     .innerJoin(logements, eq(logements.id, locations.logementId))
     .leftJoin(communes, eq(communes.code, logements.commune))
-    .where(and(gte(baux.dateSignature, `${annee}-01-01`), lte(baux.dateSignature, `${annee}-12-31`), portee(acteur)));
+    .where(and(gte(baux.dateSignature, `${annee}-01-01`), lte(baux.dateSignature, `${annee}-12-31`), porteeLignesLocations(acteur)));
   const liste: BailObjectif[] = rows.map((r) => ({
     date: r.date,
     epci: r.epci,

@@ -52,6 +52,26 @@ export function porteeLocations(a: Acteur): SQL {
   }
 }
 
+/**
+ * Lettings the actor may follow by their ledger line (objectives, deadlines): the bailleur its own,
+ * a réservataire those counted for it, the State pilot its département, an EPCI reader those of its
+ * territory's units. The query must join `logements` and `communes` (the unit's EPCI, else its commune's).
+ */
+export function porteeLignesLocations(a: Acteur): SQL {
+  switch (a.role) {
+    case 'agent_bailleur':
+      return eq(locations.bailleurId, a.organisationId);
+    case 'agent_reservataire':
+      return eq(locations.ligne, a.organisationId);
+    case 'pilote_etat':
+      return a.departement ? eq(locations.departement, a.departement) : RIEN;
+    case 'lecteur_epci':
+      return a.epci ? sql`coalesce(${logements.epci}, ${communes.epci}) = ${a.epci}` : RIEN;
+    default:
+      return RIEN;
+  }
+}
+
 /** The communes of an EPCI's territory. */
 export async function communesDuTerritoire(tx: Tx, epci: string): Promise<string[]> {
   const rows = await tx.select({ code: communes.code }).from(communes).where(eq(communes.epci, epci));

@@ -14,7 +14,7 @@
  * passed without candidates (`delais_proposition`), the CAL's offers expired unanswered
  * (`offres_cal`, silence = refusal).
  */
-import { and, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { communes, delaisProposition, epcis, examensCal, locations, logements, offresCal } from '../db/schema.ts';
 import type { LigneTableauApi, TableauApi } from '../contracts/tableaux.ts';
@@ -38,7 +38,7 @@ import { BAILLEUR, type Scenario } from '../domain/types.ts';
 import { resultatAnnee } from './annee.ts';
 import { bilansAccessibles } from './bilan.ts';
 import { lireObjectifs } from './objectifs.ts';
-import { communesDuTerritoire } from './portee.ts';
+import { communesDuTerritoire, porteeLignesLocations } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
 
 export const ROLES_TABLEAU = ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] as const;
@@ -178,22 +178,6 @@ export async function lireTableau(tx: Tx, acteur: Acteur, annee: number, aujourd
   };
 }
 
-/** What the actor may see of the vacancies, for the deadlines (a réservataire: its own line). */
-function porteeDelais(a: Acteur): SQL {
-  switch (a.role) {
-    case 'agent_bailleur':
-      return eq(locations.bailleurId, a.organisationId);
-    case 'agent_reservataire':
-      return eq(locations.ligne, a.organisationId);
-    case 'pilote_etat':
-      return a.departement ? eq(locations.departement, a.departement) : sql`false`;
-    case 'lecteur_epci':
-      return a.epci ? sql`coalesce(${logements.epci}, ${communes.epci}) = ${a.epci}` : sql`false`;
-    default:
-      return sql`false`;
-  }
-}
-
 /** Proposal deadlines passed without candidates, and CAL offers expired, by month of the deadline. */
 async function delaisManques(tx: Tx, acteur: Acteur, annee: number, aujourdhui: string): Promise<{ propositionsDepassees: number[]; offresExpirees: number[] }> {
   const debut = `${annee}-01-01`;
@@ -211,7 +195,7 @@ async function delaisManques(tx: Tx, acteur: Acteur, annee: number, aujourdhui: 
         lte(delaisProposition.echeance, fin),
         lt(delaisProposition.echeance, aujourdhui),
         inArray(locations.etat, ['orientee', 'sans_candidat']),
-        porteeDelais(acteur),
+        porteeLignesLocations(acteur),
       ),
     )
     .groupBy(moisP);
@@ -223,7 +207,7 @@ async function delaisManques(tx: Tx, acteur: Acteur, annee: number, aujourdhui: 
     .innerJoin(locations, eq(locations.id, examensCal.locationId))
     .innerJoin(logements, eq(logements.id, locations.logementId))
     .leftJoin(communes, eq(communes.code, logements.commune))
-    .where(and(eq(offresCal.reponse, 'silence'), gte(offresCal.echeance, debut), lte(offresCal.echeance, fin), porteeDelais(acteur)))
+    .where(and(eq(offresCal.reponse, 'silence'), gte(offresCal.echeance, debut), lte(offresCal.echeance, fin), porteeLignesLocations(acteur)))
     .groupBy(moisO);
   const parMois = (rows: { mois: number; n: number }[]) => MOIS.map((_, m) => Number(rows.find((r) => Number(r.mois) === m + 1)?.n ?? 0));
   return { propositionsDepassees: parMois(propositions), offresExpirees: parMois(offres) };
