@@ -9,15 +9,16 @@ import { describe, expect, it } from 'vitest';
 import { lireScenario } from '../../src/app/scenario.ts';
 import { bilanAnnuel, bilanDuReservataire, COMPTEURS, DIMENSIONS_BILAN, totalDimension, type BilanAnnuel } from '../../src/domain/bilan.ts';
 import { simuler } from '../../src/domain/engine.ts';
-import { FINANCEMENTS, TYPOLOGIES, type Evenement, type Scenario } from '../../src/domain/types.ts';
+import type { Evenement, Scenario } from '../../src/domain/types.ts';
 import {
-  bailSigne,
   candidats,
   COMMUNES,
   convention,
   decisionCal,
+  evenementsDeLocation,
   jour,
   liberation,
+  LOCATION_ALEATOIRE,
   locationComplete,
   logement,
   menage,
@@ -163,40 +164,11 @@ describe('bilan annuel (R.441-5-1)', () => {
   });
 
   it('Σ des valeurs = ligne du moteur, sur des années tirées au hasard', () => {
-    const etapes = fc.constantFrom('rien', 'candidats', 'attribution', 'bail', 'refus', 'sans_candidat', 'non_attribution');
-    const arb = fc.array(
-      fc.record({
-        typologie: fc.constantFrom(...TYPOLOGIES),
-        financement: fc.constantFrom(...FINANCEMENTS),
-        qpv: fc.boolean(),
-        commune: fc.constantFrom(...COMMUNES),
-        construction: fc.integer({ min: 1930, max: 2024 }),
-        exclusion: fc.option(fc.constantFrom('mutation_interne' as const, 'relogement_anru' as const), { freq: 6 }),
-        etape: etapes,
-        ligne: fc.constantFrom('AL', 'ETAT', 'BAILLEUR', null),
-      }),
-      { minLength: 1, maxLength: 40 },
-    );
+    const arb = fc.array(fc.record({ ...LOCATION_ALEATOIRE, construction: fc.integer({ min: 1930, max: 2024 }) }), { minLength: 1, maxLength: 40 });
     fc.assert(
       fc.property(arb, fc.boolean(), fc.constantFrom('mise_a_disposition' as const, 'attribution' as const, 'bail_signe' as const), (us, echecDecompte, decompte) => {
         const logements = us.map((u, i) => logement(`U${i}`, { typologie: u.typologie, financement: u.financement, qpv: u.qpv ? 'QN04500A' : null, commune: u.commune, construction: u.construction }));
-        const evenements: Evenement[] = [];
-        us.forEach((u, i) => {
-          const id = `U${i}`;
-          const d = jour(i % 100);
-          evenements.push(liberation(d, id, u.exclusion ? { exclusion: u.exclusion } : {}));
-          if (u.exclusion) return;
-          if (u.ligne) evenements.push(orientationForcee(d, id, u.ligne));
-          const apres = jour(200 + (i % 100));
-          if (u.etape === 'rien') return;
-          if (u.etape === 'sans_candidat') return void evenements.push(sansCandidat(apres, id));
-          evenements.push(candidats(apres, id));
-          if (u.etape === 'candidats') return;
-          if (u.etape === 'refus') return void evenements.push(refus(apres, id));
-          evenements.push(decisionCal(apres, id, u.etape === 'non_attribution' ? 'non_attribution' : 'attribution'));
-          if (u.etape === 'non_attribution') return void evenements.push(refus(apres, id));
-          if (u.etape === 'bail') evenements.push(bailSigne(apres, id));
-        });
+        const evenements = us.flatMap((u, i) => evenementsDeLocation(`U${i}`, u, { liberation: jour(i % 100), suite: jour(200 + (i % 100)) }));
         const s = unScenario({
           logements,
           conventions: [convention('CV-AL', 'AL', 0.25, { decompte, echecDecompte }), convention('CV-ETAT', 'ETAT', 0.3, { decompte, echecDecompte: !echecDecompte })],

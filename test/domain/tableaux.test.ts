@@ -10,15 +10,17 @@ import { describe, expect, it } from 'vitest';
 import { lireScenario } from '../../src/app/scenario.ts';
 import { simuler } from '../../src/domain/engine.ts';
 import { comparerMix, registreMensuel, sommerLignes, tableauBailleur, territoire } from '../../src/domain/tableaux.ts';
-import { BAILLEUR, FINANCEMENTS, TYPOLOGIES, type Evenement, type Scenario } from '../../src/domain/types.ts';
+import { BAILLEUR, type Scenario } from '../../src/domain/types.ts';
 import {
   bailSigne,
   candidats,
   COMMUNES,
   convention,
   decisionCal,
+  evenementsDeLocation,
   jour,
   liberation,
+  LOCATION_ALEATOIRE,
   logement,
   orientationForcee,
   refus,
@@ -116,42 +118,12 @@ describe('tableaux de bord : le registre mois par mois', () => {
   });
 
   it('décembre = fin d’année du moteur, sur des années tirées au hasard', () => {
-    const arb = fc.array(
-      fc.record({
-        typologie: fc.constantFrom(...TYPOLOGIES),
-        financement: fc.constantFrom(...FINANCEMENTS),
-        qpv: fc.boolean(),
-        commune: fc.constantFrom(...COMMUNES),
-        exclusion: fc.option(fc.constantFrom('mutation_interne' as const, 'relogement_anru' as const), { freq: 6 }),
-        etape: fc.constantFrom('rien', 'candidats', 'attribution', 'bail', 'refus', 'sans_candidat', 'non_attribution'),
-        ligne: fc.constantFrom('AL', 'ETAT', 'BAILLEUR', null),
-        jour: fc.integer({ min: 0, max: 236 }),
-        delai: fc.integer({ min: 0, max: 64 }),
-      }),
-      { minLength: 1, maxLength: 40 },
-    );
+    const arb = fc.array(fc.record({ ...LOCATION_ALEATOIRE, jour: fc.integer({ min: 0, max: 236 }), delai: fc.integer({ min: 0, max: 64 }) }), { minLength: 1, maxLength: 40 });
     const regle = fc.constantFrom('mise_a_disposition' as const, 'attribution' as const, 'bail_signe' as const);
     fc.assert(
       fc.property(arb, fc.boolean(), regle, regle, fc.integer({ min: -3, max: 3 }), (us, echecDecompte, rAl, rEtat, report) => {
         const logements = us.map((u, i) => logement(`U${i}`, { typologie: u.typologie, financement: u.financement, qpv: u.qpv ? 'QN04500A' : null, commune: u.commune }));
-        const evenements: Evenement[] = [];
-        us.forEach((u, i) => {
-          const id = `U${i}`;
-          const d = jour(u.jour);
-          evenements.push(liberation(d, id, u.exclusion ? { exclusion: u.exclusion } : {}));
-          if (u.exclusion) return;
-          if (u.ligne) evenements.push(orientationForcee(d, id, u.ligne));
-          const a = jour(u.jour + u.delai);
-          const b = jour(u.jour + 2 * u.delai);
-          if (u.etape === 'rien') return;
-          if (u.etape === 'sans_candidat') return void evenements.push(sansCandidat(a, id));
-          evenements.push(candidats(a, id));
-          if (u.etape === 'candidats') return;
-          if (u.etape === 'refus') return void evenements.push(refus(b, id));
-          evenements.push(decisionCal(a, id, u.etape === 'non_attribution' ? 'non_attribution' : 'attribution'));
-          if (u.etape === 'non_attribution') return void evenements.push(refus(b, id));
-          if (u.etape === 'bail') evenements.push(bailSigne(b, id));
-        });
+        const evenements = us.flatMap((u, i) => evenementsDeLocation(`U${i}`, u, { liberation: jour(u.jour), suite: jour(u.jour + u.delai), fin: jour(u.jour + 2 * u.delai) }));
         evenements.sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : 0));
         const s = unScenario({
           logements,

@@ -5,16 +5,19 @@
  * Defaults: year 2025, département 45 (Loiret), commune 45234, units outside QPV, conventions on
  * the whole département, counted at orientation, failures consuming the right, no carry-over.
  */
-import type {
-  Convention,
-  DecisionCal,
-  Evenement,
-  Exclusion,
-  Logement,
-  Menage,
-  Reservataire,
-  Scenario,
-  TypeReservataire,
+import fc from 'fast-check';
+import {
+  FINANCEMENTS,
+  TYPOLOGIES,
+  type Convention,
+  type DecisionCal,
+  type Evenement,
+  type Exclusion,
+  type Logement,
+  type Menage,
+  type Reservataire,
+  type Scenario,
+  type TypeReservataire,
 } from '../../src/domain/types.ts';
 
 export const ANNEE = 2025;
@@ -129,4 +132,52 @@ export function menage(overrides: Partial<Menage> = {}): Menage {
  */
 export function locationComplete(k: number, logement: string, extra: { menage?: Menage; reservataire?: string } = {}): Evenement[] {
   return [candidats(jour(k), logement), decisionCal(jour(k + 1), logement), bailSigne(jour(k + 2), logement, extra)];
+}
+
+// ─── random lettings (property tests) ───
+
+/** How far a random letting goes after its liberation. */
+export const ETAPES_LOCATION = ['rien', 'candidats', 'attribution', 'bail', 'refus', 'sans_candidat', 'non_attribution'] as const;
+export type EtapeLocation = (typeof ETAPES_LOCATION)[number];
+
+/**
+ * The random fields of one letting shared by the property tests (spread into `fc.record`): the
+ * unit's mix, its exclusion from the flow, how far it goes, the line it is forced to (null: the
+ * engine's choice).
+ */
+export const LOCATION_ALEATOIRE = {
+  typologie: fc.constantFrom(...TYPOLOGIES),
+  financement: fc.constantFrom(...FINANCEMENTS),
+  qpv: fc.boolean(),
+  commune: fc.constantFrom(...COMMUNES),
+  exclusion: fc.option(fc.constantFrom('mutation_interne' as const, 'relogement_anru' as const), { freq: 6 }),
+  etape: fc.constantFrom(...ETAPES_LOCATION),
+  ligne: fc.constantFrom('AL', 'ETAT', 'BAILLEUR', null),
+};
+
+/**
+ * The events of one random letting of unit `id`, up to `u.etape`: the liberation on
+ * `dates.liberation` (out of the flow with `u.exclusion`, and then nothing else), the orientation
+ * forced to `u.ligne` the same day when given; candidates and the CAL's decision on `dates.suite`;
+ * a refusal or the signed lease on `dates.fin` (default: `dates.suite`).
+ */
+export function evenementsDeLocation(
+  id: string,
+  u: { exclusion: Exclusion | null; ligne: string | null; etape: EtapeLocation },
+  dates: { liberation: string; suite: string; fin?: string },
+): Evenement[] {
+  const evenements = [liberation(dates.liberation, id, u.exclusion ? { exclusion: u.exclusion } : {})];
+  if (u.exclusion) return evenements;
+  if (u.ligne) evenements.push(orientationForcee(dates.liberation, id, u.ligne));
+  const a = dates.suite;
+  const b = dates.fin ?? dates.suite;
+  if (u.etape === 'rien') return evenements;
+  if (u.etape === 'sans_candidat') return [...evenements, sansCandidat(a, id)];
+  evenements.push(candidats(a, id));
+  if (u.etape === 'candidats') return evenements;
+  if (u.etape === 'refus') return [...evenements, refus(b, id)];
+  evenements.push(decisionCal(a, id, u.etape === 'non_attribution' ? 'non_attribution' : 'attribution'));
+  if (u.etape === 'non_attribution') return [...evenements, refus(b, id)];
+  if (u.etape === 'bail') evenements.push(bailSigne(b, id));
+  return evenements;
 }
