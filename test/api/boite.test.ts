@@ -5,7 +5,7 @@
  * reminder, then « pour un tour » with and without `echecDecompte`, audited as the system, idempotent.
  */
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resultatAnnee } from '../../src/app/annee.ts';
 import { ajouterJours, jourParis, joursEntre, verifierEcheances } from '../../src/app/echeances.ts';
 import { lignes } from '../../src/db/client.ts';
@@ -13,7 +13,7 @@ import type { ElementBoiteApi } from '../../src/contracts/orientation.ts';
 import { BAILLEUR as LIGNE_BAILLEUR } from '../../src/domain/types.ts';
 import { ORG } from '../../src/seed/demo.ts';
 import { genresDeTest } from '../helpers/database.ts';
-import { serveurDeTest, type ServeurDeTest } from './harness.ts';
+import { logementsLibres, serveurDeSuite } from './harness.ts';
 
 const BAILLEUR = 'bailleur@demo.flux';
 const AL = 'reservataire@demo.flux';
@@ -45,20 +45,13 @@ describe('dates de Paris', () => {
 });
 
 describe.each(genresDeTest())('boîte de réception et délais de proposition (%s)', (genre) => {
-  let s: ServeurDeTest;
-  let libres = 0;
-  beforeAll(async () => {
-    s = await serveurDeTest(genre, { horloge: () => MAINTENANT, verificationEcheancesMs: 0 });
-  }, 120_000);
-  afterAll(() => s?.fermer());
+  const s = serveurDeSuite(genre, { horloge: () => MAINTENANT, verificationEcheancesMs: 0 });
+  const logementLibre = logementsLibres(s);
 
   /** A new vacancy of HLD oriented by the bailleur to `reservataire` (forced with a reason unless recommended). */
   async function orienter(reservataire: string): Promise<string> {
-    const [l] = await lignes<{ id: string }>(
-      s.t.base.db,
-      sql`select id from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id) order by id limit 1 offset ${libres++}`,
-    );
-    const v = (await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: l!.id, date: '2026-11-21' })).json();
+    const logementId = await logementLibre();
+    const v = (await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date: '2026-11-21' })).json();
     const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'forcer', version: v.version, reservataire, motif: 'Test de la boîte de réception' });
     expect(r.statusCode, r.body).toBe(200);
     return v.id as string;
@@ -171,11 +164,8 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
   });
 
   it('plusieurs réservataires (pool) : chacun voit le logement ; les candidats sont ceux du réservataire qui propose', async () => {
-    const [l] = await lignes<{ id: string }>(
-      s.t.base.db,
-      sql`select id from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id) order by id limit 1 offset ${libres++}`,
-    );
-    const v = (await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: l!.id, date: '2026-11-21' })).json();
+    const logementId = await logementLibre();
+    const v = (await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date: '2026-11-21' })).json();
     const p = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'pool', version: v.version, reservataires: [ORG.departement, ORG.etat], motif: 'Grand logement' });
     expect(p.statusCode, p.body).toBe(200);
     const dept = (await boite(DEPT)).find((e) => e.locationId === v.id)!;

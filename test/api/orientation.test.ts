@@ -5,12 +5,12 @@
  * DATABASE_URL is set.
  */
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lignes } from '../../src/db/client.ts';
 import { BAILLEUR as LIGNE_BAILLEUR } from '../../src/domain/types.ts';
 import { ORG } from '../../src/seed/demo.ts';
 import { genresDeTest } from '../helpers/database.ts';
-import { serveurDeTest, type ServeurDeTest } from './harness.ts';
+import { logementsLibres, serveurDeSuite } from './harness.ts';
 
 const BAILLEUR = 'bailleur@demo.flux';
 const AL = 'reservataire@demo.flux';
@@ -29,19 +29,12 @@ interface Candidat {
 }
 
 describe.each(genresDeTest())('orientation : recommandation confirmée ou forcée (%s)', (genre) => {
-  let s: ServeurDeTest;
-  let libres = 0;
-  beforeAll(async () => {
-    s = await serveurDeTest(genre, { horloge: () => MAINTENANT, verificationEcheancesMs: 0 });
-  }, 120_000);
-  afterAll(() => s?.fermer());
+  const s = serveurDeSuite(genre, { horloge: () => MAINTENANT, verificationEcheancesMs: 0 });
+  const logementLibre = logementsLibres(s);
 
   async function declarer(): Promise<{ id: string; version: number; ligne: string }> {
-    const [l] = await lignes<{ id: string }>(
-      s.t.base.db,
-      sql`select id from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id) order by id limit 1 offset ${libres++}`,
-    );
-    const r = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: l!.id, date: '2026-11-21' });
+    const logementId = await logementLibre();
+    const r = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date: '2026-11-21' });
     expect(r.statusCode, r.body).toBe(201);
     return r.json();
   }
@@ -159,11 +152,8 @@ describe.each(genresDeTest())('orientation : recommandation confirmée ou forcé
   });
 
   it('un logement hors du flux (motif légal) n’a pas de recommandation', async () => {
-    const [l] = await lignes<{ id: string }>(
-      s.t.base.db,
-      sql`select id from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id) order by id desc limit 1`,
-    );
-    const r = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: l!.id, date: '2026-11-21', exclusion: 'mutation_interne' });
+    const logementId = await logementsLibres(s, 'desc')();
+    const r = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date: '2026-11-21', exclusion: 'mutation_interne' });
     expect(r.statusCode).toBe(201);
     expect(r.json().etat).toBe('exclue');
     const rec = await s.appel(BAILLEUR, 'GET', `/api/locations/${r.json().id}/recommandation`);

@@ -9,13 +9,13 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lignes } from '../../src/db/client.ts';
 import type { ElementBoiteApi } from '../../src/contracts/orientation.ts';
 import { PIECES_MAX_PAR_VACANCE, TAILLE_MAX_PIECE, type PieceApi } from '../../src/contracts/pieces.ts';
 import { COMPTES_DEMO, ORG } from '../../src/seed/demo.ts';
 import { genresDeTest } from '../helpers/database.ts';
-import { serveurDeTest, type ServeurDeTest } from './harness.ts';
+import { logementsLibres, serveurDeSuite } from './harness.ts';
 
 const BAILLEUR = 'bailleur@demo.flux';
 const AL = 'reservataire@demo.flux';
@@ -29,12 +29,8 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1');
 
 describe.each(genresDeTest())('photos et plans d’une vacance (%s)', (genre) => {
-  let s: ServeurDeTest;
-  let libres = 0;
-  beforeAll(async () => {
-    s = await serveurDeTest(genre, { horloge: () => MAINTENANT, verificationEcheancesMs: 0 });
-  }, 120_000);
-  afterAll(() => s?.fermer());
+  const s = serveurDeSuite(genre, { horloge: () => MAINTENANT, verificationEcheancesMs: 0 });
+  const logementLibre = logementsLibres(s, 'desc');
 
   function televerser(email: string, locationId: string, type: string, contenu: Buffer, nom: string, description?: string): Promise<LightMyRequestResponse> {
     const c = s.comptes[email]!;
@@ -50,11 +46,8 @@ describe.each(genresDeTest())('photos et plans d’une vacance (%s)', (genre) =>
 
   /** A new vacancy of HLD, not yet decided. */
   async function declarer(): Promise<{ id: string; version: number; reservataireId: string | null }> {
-    const [l] = await lignes<{ id: string }>(
-      s.t.base.db,
-      sql`select id from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id) order by id desc limit 1 offset ${libres++}`,
-    );
-    const r = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: l!.id, date: '2026-11-21' });
+    const logementId = await logementLibre();
+    const r = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date: '2026-11-21' });
     expect(r.statusCode, r.body).toBe(201);
     return r.json();
   }
