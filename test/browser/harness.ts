@@ -10,12 +10,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ouvrirBase, type Base } from '../../src/db/client.ts';
+import { jourParis } from '../../src/app/echeances.ts';
+import type { RecommandationApi } from '../../src/contracts/orientation.ts';
+import { lignes, ouvrirBase, type Base } from '../../src/db/client.ts';
 import { construireServeur } from '../../src/http/server.ts';
-import { MOT_DE_PASSE_DEMO, seedDemo } from '../../src/seed/demo.ts';
+import { MOT_DE_PASSE_DEMO, ORG, seedDemo } from '../../src/seed/demo.ts';
 
 export const RACINE = resolve(import.meta.dirname, '../..');
 export const WEB_DIST = join(RACINE, 'web/dist');
@@ -171,6 +174,11 @@ export interface Navigation {
   readonly contexte: BrowserContext;
   readonly page: Page;
   readonly erreurs: string[];
+  /**
+   * Another page in a fresh context of its own (no cookies: another person signed in), watched
+   * like `page`: closed after the test, its errors must stay empty.
+   */
+  nouvellePage(): Promise<Page>;
 }
 
 /**
@@ -180,6 +188,7 @@ export interface Navigation {
  */
 export function preparerNavigateur(options: { preparer?: (env: Environnement) => Promise<void>; horloge?: () => Date } = {}): Navigation {
   const etat: { env?: Environnement; contexte?: BrowserContext; page?: Page; erreurs?: string[] } = {};
+  const autres: { contexte: BrowserContext; erreurs: string[] }[] = [];
   beforeAll(async () => {
     etat.env = await demarrer(options.horloge ? { horloge: options.horloge } : {});
     await options.preparer?.(etat.env);
@@ -194,7 +203,10 @@ export function preparerNavigateur(options: { preparer?: (env: Environnement) =>
   });
   afterEach(async () => {
     await etat.contexte?.close();
+    const ouvertes = autres.splice(0);
+    for (const a of ouvertes) await a.contexte.close();
     expect(etat.erreurs, 'erreurs dans la page').toEqual([]);
+    expect(ouvertes.flatMap((a) => a.erreurs), 'erreurs dans les autres pages').toEqual([]);
   });
   return {
     get env() {
@@ -208,6 +220,12 @@ export function preparerNavigateur(options: { preparer?: (env: Environnement) =>
     },
     get erreurs() {
       return etat.erreurs!;
+    },
+    async nouvellePage() {
+      const contexte = await etat.env!.contexte();
+      const page = await contexte.newPage();
+      autres.push({ contexte, erreurs: surveiller(page) });
+      return page;
     },
   };
 }
@@ -283,3 +301,49 @@ export async function colonne(page: Page, tableau: string, entete: string): Prom
 
 /** fr-FR integer, as the interface writes it (narrow no-break space as thousands separator). */
 export const enFrancais = (n: number): string => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 }).format(n);
+
+// ——— a vacancy for a réservataire in gestion directe ———
+
+/** Réservataires in gestion directe with a demo account that holds an inbox (the seed's conventions with HLD). */
+export const COMPTES_GESTION_DIRECTE: Readonly<Record<string, string>> = {
+  [ORG.etat]: 'etat@demo.flux',
+  [ORG.departement]: 'departement@demo.flux',
+  [ORG.orleans]: 'commune@demo.flux',
+};
+
+/** Up to 40 units of HLD in the flow with no open letting, by id (`desc`: from the last). */
+export async function logementsLibresHld(env: Environnement, ordre: 'asc' | 'desc' = 'asc'): Promise<string[]> {
+  const libres = await lignes<{ id: string }>(
+    env.base.db,
+    sql`select id from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id and v.etat not in ('exclue', 'bail_signe', 'refus', 'sans_candidat')) order by id ${sql.raw(ordre)} limit 40`,
+  );
+  return libres.map((l) => l.id);
+}
+
+/**
+ * Through the API as the bailleur signed in on `page` (HLD): declares vacancies of the free units
+ * (`logementsLibresHld`), liberated today in Paris, one by one until the engine recommends a
+ * réservataire in gestion directe (the others stay declared, oriented elsewhere). Fails the test
+ * when none is. Returns the vacancy, its unit, the recommendation and that réservataire's account.
+ */
+export async function vacanceOrienteeVersDirecte(
+  page: Page,
+  env: Environnement,
+  ordre: 'asc' | 'desc' = 'asc',
+): Promise<{ id: string; logementId: string; rec: RecommandationApi; compte: string }> {
+  const { csrf } = (await (await page.request.get('/api/session')).json()) as { csrf: string };
+  const aujourdhui = jourParis(new Date());
+  let choisi: { id: string; logementId: string; rec: RecommandationApi } | null = null;
+  for (const logementId of await logementsLibresHld(env, ordre)) {
+    const r = await page.request.post('/api/locations', { data: { logementId, date: aujourdhui }, headers: { 'x-csrf-token': csrf } });
+    if (r.status() !== 201) continue;
+    const v = (await r.json()) as { id: string };
+    const rec = (await (await page.request.get(`/api/locations/${v.id}/recommandation`)).json()) as RecommandationApi;
+    if (rec.recommande && COMPTES_GESTION_DIRECTE[rec.recommande.ligne]) {
+      choisi = { id: v.id, logementId, rec };
+      break;
+    }
+  }
+  expect(choisi, 'une vacance recommandée à un réservataire en gestion directe').not.toBeNull();
+  return { ...choisi!, compte: COMPTES_GESTION_DIRECTE[choisi!.rec.recommande!.ligne]! };
+}

@@ -8,19 +8,14 @@
  * the story through the API, shows on both parties' screens exactly one more unit oriented,
  * proposed, attributed, leased and counted — the same figures on both sides. Checked with axe-core.
  */
-import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { beforeEach, expect, it } from 'vitest';
 import { jourParis } from '../../src/app/echeances.ts';
 import type { ConventionResumeApi, RegistreConventionsApi } from '../../src/contracts/conventions.ts';
 import type { RecommandationApi } from '../../src/contracts/orientation.ts';
-import { lignes } from '../../src/db/client.ts';
-import { ORG } from '../../src/seed/demo.ts';
-import { auditer, capturer, colonne, decrireNavigateur, enFrancais, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
+import { auditer, capturer, colonne, COMPTES_GESTION_DIRECTE as COMPTES, decrireNavigateur, enFrancais, logementsLibresHld, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
 
 const BAILLEUR = 'bailleur@demo.flux';
-/** Réservataires in gestion directe with a demo account (the seed's conventions with HLD). */
-const COMPTES: Record<string, string> = { [ORG.etat]: 'etat@demo.flux', [ORG.departement]: 'departement@demo.flux', [ORG.orleans]: 'commune@demo.flux' };
 const CANDIDATS = ['045261100040001', '045261100040002', '045261100040003'];
 /** The ledger's counters a letting moves, as the convention's page names them. */
 const COMPTEURS = [
@@ -61,12 +56,8 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
 
     // Units of HLD free today; declared one by one until the engine recommends a réservataire in
     // gestion directe with a demo account (the others stay declared, oriented elsewhere).
-    const libres = await lignes<{ id: string }>(
-      nav.env.base.db,
-      sql`select id from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id and v.etat not in ('exclue', 'bail_signe', 'refus', 'sans_candidat')) order by id limit 40`,
-    );
     const aujourdhui = jourParis(new Date());
-    for (const { id: logementId } of libres) {
+    for (const logementId of await logementsLibresHld(nav.env)) {
       await formulaire.getByLabel('Départ du locataire (préavis reçu)').check({ force: true }); // the DSFR label covers its radio
       await formulaire.getByLabel('Logement libéré').fill(logementId);
       await formulaire.getByLabel('Date de libération prévue').fill(aujourdhui);

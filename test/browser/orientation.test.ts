@@ -5,65 +5,17 @@
  * is malformed, and proposes its candidates. Checked with axe-core and photographed.
  */
 import { sql } from 'drizzle-orm';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { jourParis } from '../../src/app/echeances.ts';
-import type { RecommandationApi } from '../../src/contracts/orientation.ts';
+import { expect, it } from 'vitest';
 import { lignes } from '../../src/db/client.ts';
-import { auditer, capturer, decrireNavigateur, DELAI_DEMARRAGE, demarrer, seConnecter, surveiller, violationsGraves, type Environnement } from './harness.ts';
-
-/** Réservataires in gestion directe with a demo account that holds an inbox. */
-const COMPTES: Record<string, string> = { 'ETAT-45': 'etat@demo.flux', 'DEPARTEMENT-45': 'departement@demo.flux', 'VILLE-ORLEANS': 'commune@demo.flux' };
+import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, vacanceOrienteeVersDirecte, violationsGraves } from './harness.ts';
 
 decrireNavigateur('orientation et boîte de réception (navigateur)', () => {
-  let env: Environnement;
-  const contextes: BrowserContext[] = [];
-  const erreurs: string[] = [];
-  beforeAll(async () => {
-    env = await demarrer();
-  }, DELAI_DEMARRAGE);
-  afterAll(async () => {
-    await env?.fermer();
-  });
-  afterEach(async () => {
-    for (const c of contextes.splice(0)) await c.close();
-    expect(erreurs, 'erreurs dans la page').toEqual([]);
-  });
-
-  async function nouvellePage(): Promise<Page> {
-    const c = await env.contexte();
-    contextes.push(c);
-    const page = await c.newPage();
-    const e = surveiller(page);
-    page.on('close', () => erreurs.push(...e));
-    return page;
-  }
+  const nav = preparerNavigateur();
 
   it('le bailleur confirme la recommandation ; le réservataire la voit avec le compte à rebours et propose ses candidats', async () => {
-    const bailleur = await nouvellePage();
+    const bailleur = nav.page;
     await seConnecter(bailleur, 'bailleur@demo.flux');
-    const { csrf } = (await (await bailleur.request.get('/api/session')).json()) as { csrf: string };
-    const aujourdhui = jourParis(new Date());
-
-    // Declare vacancies of HLD until the engine recommends a réservataire in gestion directe.
-    const libres = await lignes<{ id: string }>(
-      env.base.db,
-      sql`select id from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id and v.etat not in ('exclue', 'bail_signe', 'refus', 'sans_candidat')) order by id limit 40`,
-    );
-    let choisi: { id: string; logementId: string; rec: RecommandationApi } | null = null;
-    for (const { id: logementId } of libres) {
-      const r = await bailleur.request.post('/api/locations', { data: { logementId, date: aujourdhui }, headers: { 'x-csrf-token': csrf } });
-      if (r.status() !== 201) continue;
-      const v = (await r.json()) as { id: string };
-      const rec = (await (await bailleur.request.get(`/api/locations/${v.id}/recommandation`)).json()) as RecommandationApi;
-      if (rec.recommande && COMPTES[rec.recommande.ligne]) {
-        choisi = { id: v.id, logementId, rec };
-        break;
-      }
-    }
-    expect(choisi, 'une vacance recommandée à un réservataire en gestion directe').not.toBeNull();
-    const { id, logementId, rec } = choisi!;
-    const compte = COMPTES[rec.recommande!.ligne]!;
+    const { id, logementId, rec, compte } = await vacanceOrienteeVersDirecte(bailleur, nav.env);
 
     await bailleur.goto(`/locations?vacance=${id}`);
     const panneau = bailleur.getByRole('region', { name: `Recommandation pour le logement ${logementId}` });
@@ -78,7 +30,7 @@ decrireNavigateur('orientation et boîte de réception (navigateur)', () => {
     await expect.poll(() => panneau.textContent()).toMatch(/recommandation confirmée.*Délai de proposition jusqu’au/);
 
     // The réservataire: notified in the header, the unit in its inbox with 30 days left.
-    const reservataire = await nouvellePage();
+    const reservataire = await nav.nouvellePage();
     await seConnecter(reservataire, compte);
     const cloche = reservataire.getByRole('button', { name: /^Notifications/ }).first();
     await expect.poll(() => cloche.textContent()).toMatch(/\(\d+\)/);
@@ -112,7 +64,7 @@ decrireNavigateur('orientation et boîte de réception (navigateur)', () => {
     expect(await proposes.nth(1).textContent()).toBe('n° 045261100012346Autre L.441-11er quartile');
     expect(await ligne.textContent()).toContain('Candidats proposés');
     const c = await lignes<{ numero_sne: string; taille_menage: number; dalo: boolean; pdalhpd: boolean; autre_l4411: boolean; prioritaire: boolean; quartile1: boolean }>(
-      env.base.db,
+      nav.env.base.db,
       sql`select numero_sne, taille_menage, dalo, pdalhpd, autre_l4411, prioritaire, quartile1 from candidatures where location_id = ${id} order by rang`,
     );
     expect(c).toEqual([

@@ -6,68 +6,20 @@
  * description as alternative text, the plan as a download link with its size. axe-core on both.
  */
 import { sql } from 'drizzle-orm';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { jourParis } from '../../src/app/echeances.ts';
-import type { RecommandationApi } from '../../src/contracts/orientation.ts';
+import { expect, it } from 'vitest';
 import { lignes } from '../../src/db/client.ts';
-import { auditer, capturer, decrireNavigateur, DELAI_DEMARRAGE, demarrer, seConnecter, surveiller, violationsGraves, type Environnement } from './harness.ts';
-
-/** Réservataires in gestion directe with a demo account that holds an inbox. */
-const COMPTES: Record<string, string> = { 'ETAT-45': 'etat@demo.flux', 'DEPARTEMENT-45': 'departement@demo.flux', 'VILLE-ORLEANS': 'commune@demo.flux' };
+import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, vacanceOrienteeVersDirecte, violationsGraves } from './harness.ts';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1');
 
 decrireNavigateur('photos et plans d’une vacance (navigateur)', () => {
-  let env: Environnement;
-  const contextes: BrowserContext[] = [];
-  const erreurs: string[] = [];
-  beforeAll(async () => {
-    env = await demarrer();
-  }, DELAI_DEMARRAGE);
-  afterAll(async () => {
-    await env?.fermer();
-  });
-  afterEach(async () => {
-    for (const c of contextes.splice(0)) await c.close();
-    expect(erreurs, 'erreurs dans la page').toEqual([]);
-  });
-
-  async function nouvellePage(): Promise<Page> {
-    const c = await env.contexte();
-    contextes.push(c);
-    const page = await c.newPage();
-    const e = surveiller(page);
-    page.on('close', () => erreurs.push(...e));
-    return page;
-  }
+  const nav = preparerNavigateur();
 
   it('le bailleur joint un plan et une photo à une vacance orientée ; le réservataire les voit dans sa boîte de réception', async () => {
-    const bailleur = await nouvellePage();
+    const bailleur = nav.page;
     await seConnecter(bailleur, 'bailleur@demo.flux');
-    const { csrf } = (await (await bailleur.request.get('/api/session')).json()) as { csrf: string };
-    const aujourdhui = jourParis(new Date());
-
-    // Declare vacancies of HLD until the engine recommends a réservataire in gestion directe.
-    const libres = await lignes<{ id: string }>(
-      env.base.db,
-      sql`select id from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id and v.etat not in ('exclue', 'bail_signe', 'refus', 'sans_candidat')) order by id desc limit 40`,
-    );
-    let choisi: { id: string; logementId: string; rec: RecommandationApi } | null = null;
-    for (const { id: logementId } of libres) {
-      const r = await bailleur.request.post('/api/locations', { data: { logementId, date: aujourdhui }, headers: { 'x-csrf-token': csrf } });
-      if (r.status() !== 201) continue;
-      const v = (await r.json()) as { id: string };
-      const rec = (await (await bailleur.request.get(`/api/locations/${v.id}/recommandation`)).json()) as RecommandationApi;
-      if (rec.recommande && COMPTES[rec.recommande.ligne]) {
-        choisi = { id: v.id, logementId, rec };
-        break;
-      }
-    }
-    expect(choisi, 'une vacance recommandée à un réservataire en gestion directe').not.toBeNull();
-    const { id, logementId, rec } = choisi!;
-    const compte = COMPTES[rec.recommande!.ligne]!;
+    const { id, logementId, rec, compte } = await vacanceOrienteeVersDirecte(bailleur, nav.env, 'desc');
 
     // The bailleur confirms the recommendation, then attaches the files under it.
     await bailleur.goto(`/locations?vacance=${id}`);
@@ -96,14 +48,14 @@ decrireNavigateur('photos et plans d’une vacance (navigateur)', () => {
     expect(violationsGraves(await auditer(bailleur), 'photos et plans (bailleur)')).toEqual([]);
     await capturer(bailleur, 'pieces-bailleur');
 
-    const stockees = await lignes<{ nom: string; type_mime: string; taille: number }>(env.base.db, sql`select nom, type_mime, taille from pieces_vacances where location_id = ${id} order by ajoute_le`);
+    const stockees = await lignes<{ nom: string; type_mime: string; taille: number }>(nav.env.base.db, sql`select nom, type_mime, taille from pieces_vacances where location_id = ${id} order by ajoute_le`);
     expect(stockees).toEqual([
       { nom: 'plan-T3.pdf', type_mime: 'application/pdf', taille: PDF.length },
       { nom: 'sejour.png', type_mime: 'image/png', taille: PNG.length },
     ]);
 
     // The réservataire: both in its inbox's row, the photo displayed from the server.
-    const reservataire = await nouvellePage();
+    const reservataire = await nav.nouvellePage();
     await seConnecter(reservataire, compte);
     await reservataire.goto('/boite');
     const ligne = reservataire.locator('#tableau-boite tbody tr', { hasText: logementId });
