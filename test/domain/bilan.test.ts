@@ -10,23 +10,7 @@ import { lireScenario } from '../../src/app/scenario.ts';
 import { bilanAnnuel, bilanDuReservataire, COMPTEURS, DIMENSIONS_BILAN, totalDimension, type BilanAnnuel } from '../../src/domain/bilan.ts';
 import { simuler } from '../../src/domain/engine.ts';
 import type { Evenement, Scenario } from '../../src/domain/types.ts';
-import {
-  candidats,
-  COMMUNES,
-  convention,
-  decisionCal,
-  evenementsDeLocation,
-  jour,
-  liberation,
-  LOCATION_ALEATOIRE,
-  locationComplete,
-  logement,
-  menage,
-  orientationForcee,
-  refus,
-  sansCandidat,
-  unScenario,
-} from '../helpers/scenario.ts';
+import { candidats, COMMUNES, convention, decisionCal, evenementsDeLocation, jour, liberation, LOCATION_ALEATOIRE, locationComplete, logement, menage, orientationForcee, refus, sansCandidat, unScenario } from '../helpers/scenario.ts';
 
 function bilanDe(s: Scenario): BilanAnnuel {
   return bilanAnnuel(s, simuler(s, { detail: true }));

@@ -11,22 +11,7 @@ import { lireScenario } from '../../src/app/scenario.ts';
 import { simuler } from '../../src/domain/engine.ts';
 import { comparerMix, registreMensuel, sommerLignes, tableauBailleur, territoire } from '../../src/domain/tableaux.ts';
 import { BAILLEUR, type Scenario } from '../../src/domain/types.ts';
-import {
-  bailSigne,
-  candidats,
-  COMMUNES,
-  convention,
-  decisionCal,
-  evenementsDeLocation,
-  jour,
-  liberation,
-  LOCATION_ALEATOIRE,
-  logement,
-  orientationForcee,
-  refus,
-  sansCandidat,
-  unScenario,
-} from '../helpers/scenario.ts';
+import { bailSigne, candidats, COMMUNES, convention, decisionCal, evenementsDeLocation, jour, liberation, LOCATION_ALEATOIRE, logement, orientationForcee, refus, sansCandidat, unScenario } from '../helpers/scenario.ts';
 
 /** December = the engine's year end, every point's count and entitlement never decrease (but for the bailleur's carry-over). */
 function verifierRegistre(s: Scenario): void {

@@ -6,19 +6,7 @@
  * the whole département, counted at orientation, failures consuming the right, no carry-over.
  */
 import fc from 'fast-check';
-import {
-  FINANCEMENTS,
-  TYPOLOGIES,
-  type Convention,
-  type DecisionCal,
-  type Evenement,
-  type Exclusion,
-  type Logement,
-  type Menage,
-  type Reservataire,
-  type Scenario,
-  type TypeReservataire,
-} from '../../src/domain/types.ts';
+import { FINANCEMENTS, TYPOLOGIES, type Convention, type DecisionCal, type Evenement, type Exclusion, type Logement, type Menage, type Reservataire, type Scenario, type TypeReservataire } from '../../src/domain/types.ts';
 
 export const ANNEE = 2025;
 export const DEPARTEMENT = '45';
