@@ -30,6 +30,7 @@ import { validerConventions } from '../domain/validation.ts';
 import { resultatAnnee } from './annee.ts';
 import { journaliser } from './audit.ts';
 import { Conflit, Introuvable } from './errors.ts';
+import { reconcilierAnneesDepuis } from './locations.ts';
 import { porteeConventions } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
 
@@ -504,6 +505,8 @@ export async function ajouterAvenant(
     apres: resumeAudit(ligne),
     motif: entree.motif ?? null,
   });
+  // The years it applies to are replayed with it: provisional orientations follow, decided ones stay (ADR 0018).
+  await reconcilierAnneesDepuis(tx, c.convention.bailleurId, c.convention.departement, Number(entree.effectifLe.slice(0, 4)));
   return lireConvention(tx, acteur, conventionId, quand);
 }
 
@@ -546,5 +549,6 @@ export async function creerConvention(
     throw err;
   }
   await journaliser(tx, acteur, { action: 'convention.creer', cibleType: 'convention', cibleId: id, avant: null, apres: resumeAudit(ligne), motif: entree.motif ?? null });
+  await reconcilierAnneesDepuis(tx, bailleurId, entree.departement, Number(entree.effectifLe.slice(0, 4)));
   return lireConvention(tx, acteur, id, quand);
 }

@@ -113,6 +113,16 @@ export function reconcilierAnnee(tx: Tx, cle: CleAnnee): Promise<void> {
   return reconcilierOrientations(tx, cle, `${cle.annee}-01-01`, '');
 }
 
+/** Every stored year of a bailleur × département from `annee` on, reconciled (after a convention changed). */
+export async function reconcilierAnneesDepuis(tx: Tx, bailleurId: string, departement: string, annee: number): Promise<void> {
+  const annees = await tx
+    .selectDistinct({ annee: evenementsFlux.annee })
+    .from(evenementsFlux)
+    .where(and(eq(evenementsFlux.bailleurId, bailleurId), eq(evenementsFlux.departement, departement), gte(evenementsFlux.annee, annee)))
+    .orderBy(asc(evenementsFlux.annee));
+  for (const a of annees) await reconcilierAnnee(tx, { bailleurId, departement, annee: a.annee });
+}
+
 async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sauf: string): Promise<void> {
   const rows = await tx
     .select({ l: locations, decidee: sql<boolean>`exists (select 1 from delais_proposition d where d.location_id = ${locations.id})`.mapWith(Boolean) })

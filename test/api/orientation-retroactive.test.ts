@@ -87,6 +87,27 @@ describe.each(genresDeTest())('orientations et événements antidatés (%s)', (g
     await verifierCoherence();
   });
 
+  it('un avenant qui s’applique à l’année la rejoue : les orientations provisoires suivent, les décidées restent', async () => {
+    const p = await declarer(libres.shift()!, '2026-12-31');
+    expect(p.statusCode, p.body).toBe(201);
+    const registre = (await s.appel(BAILLEUR, 'GET', '/api/conventions/registre?annee=2026')).json() as { conventions: { id: string; reservataire: { type: string } }[] };
+    const cible = registre.conventions.find((c) => c.reservataire.type === 'action_logement')!;
+    const fiche = (await s.appel(BAILLEUR, 'GET', `/api/conventions/${cible.id}`)).json() as {
+      historique: { version: number; taux: number; tauxAgents: number | null; effectifLe: string; parametres: Record<string, unknown> }[];
+    };
+    const v = fiche.historique[0]!;
+    const r = await s.appel(BAILLEUR, 'POST', `/api/conventions/${cible.id}/versions`, {
+      ...v.parametres,
+      taux: Math.round((v.taux + 0.03) * 100) / 100,
+      ...(v.tauxAgents !== null ? { tauxAgents: v.tauxAgents } : {}),
+      effectifLe: v.effectifLe,
+      motif: 'avenant de test : taux relevé pour toute l’année',
+      versionLue: v.version,
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    await verifierCoherence();
+  });
+
   it('les décisions de la démonstration sont épinglées : un préavis du 2 janvier déclaré ensuite est accepté et ne déplace aucune vacance décidée', async () => {
     const r = await declarer(libres.shift()!, '2026-01-02');
     expect(r.statusCode, r.body).toBe(201);
