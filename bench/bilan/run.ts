@@ -37,7 +37,8 @@ import { parseArgs } from 'node:util';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { chargerScenario, type CleAnnee } from '../../src/app/annee.ts';
+import { creerBaseTemporaire } from '../base-temporaire.ts';
+import { chargerScenario, COLONNES_LOGEMENT, versConvention, versionsDeLAnnee, versLogement, versReservataire, type CleAnnee } from '../../src/app/annee.ts';
 import { lireBilan } from '../../src/app/bilan.ts';
 import type { Acteur } from '../../src/app/roles.ts';
 import { ouvrirBase, type Db } from '../../src/db/client.ts';
@@ -45,7 +46,7 @@ import { communes as tableCommunes, conventions, conventionVersions, evenementsF
 import { bilanAnnuel, COMPTEURS, DIMENSIONS_BILAN, type BilanAnnuel } from '../../src/domain/bilan.ts';
 import { simuler, type ResultatSimulation } from '../../src/domain/engine.ts';
 import { PERIODES } from '../../src/domain/etat-des-lieux.ts';
-import type { Convention, Evenement, Logement, Reservataire, Scenario } from '../../src/domain/types.ts';
+import type { Convention, Evenement, Reservataire, Scenario } from '../../src/domain/types.ts';
 
 const racine = resolve(import.meta.dirname, '../..');
 const { values: args } = parseArgs({
@@ -280,18 +281,7 @@ async function departementGroupe(db: Db, annee: number, dep: string, cles: Reado
       .where(and(sql`${evenementsFlux.bailleurId} in ${bailleursDuDep}`, eq(evenementsFlux.departement, dep), eq(evenementsFlux.annee, annee)))
       .orderBy(asc(evenementsFlux.id)),
     db
-      .select({
-        bailleurId: logements.bailleurId,
-        departement: logements.departement,
-        id: logements.id,
-        commune: logements.commune,
-        qpv: logements.qpv,
-        typologie: logements.typologie,
-        financement: logements.financement,
-        construction: logements.construction,
-        horsFlux: logements.horsFlux,
-        epci: logements.epci,
-      })
+      .select({ bailleurId: logements.bailleurId, departement: logements.departement, ...COLONNES_LOGEMENT })
       .from(logements)
       .where(
         sql`${logements.id} in (select distinct ${evenementsFlux.evenement} ->> 'logement' from ${evenementsFlux} where ${evenementsFlux.bailleurId} in ${bailleursDuDep} and ${evenementsFlux.departement} = ${dep} and ${evenementsFlux.annee} = ${annee})`,
@@ -310,35 +300,13 @@ async function departementGroupe(db: Db, annee: number, dep: string, cles: Reado
     }
     return sc;
   };
-  const parConvention = new Map<string, (typeof lignesConv)[number]>();
-  for (const r of lignesConv) {
-    const deja = parConvention.get(r.convention.id);
-    if (!deja || (r.version.effectifLe <= `${annee}-01-01` && r.version.version > deja.version.version)) parConvention.set(r.convention.id, r);
-  }
-  for (const { convention: c, version: v, reservataire: r } of parConvention.values()) {
-    const sc = scenarioDe(c.bailleurId, c.departement);
-    sc.reservataires.push({ id: r.id, type: (r.typeReservataire ?? 'employeur') as Reservataire['type'], nom: r.nom, ...(r.commune ? { commune: r.commune } : {}), ...(r.epci ? { epci: r.epci } : {}) });
-    sc.conventions.push({
-      ...(v.parametres as Omit<Convention, 'id' | 'reservataire' | 'taux' | 'tauxAgents'>),
-      id: c.id,
-      reservataire: c.reservataireId,
-      taux: Number(v.taux),
-      ...(v.tauxAgents !== null ? { tauxAgents: Number(v.tauxAgents) } : {}),
-    });
+  for (const cv of versionsDeLAnnee(lignesConv, annee).values()) {
+    const sc = scenarioDe(cv.convention.bailleurId, cv.convention.departement);
+    sc.reservataires.push(versReservataire(cv.reservataire));
+    sc.conventions.push(versConvention(cv));
   }
   for (const e of evs) scenarioDe(e.bailleurId, e.departement).evenements.push(e.evenement as Evenement);
-  for (const l of lus) {
-    scenarioDe(l.bailleurId, l.departement).logements.push({
-      id: l.id,
-      commune: l.commune,
-      qpv: l.qpv,
-      typologie: l.typologie as Logement['typologie'],
-      financement: l.financement as Logement['financement'],
-      construction: l.construction,
-      horsFlux: l.horsFlux as Logement['horsFlux'],
-      ...(l.epci ? { epci: l.epci } : {}),
-    });
-  }
+  for (const l of lus) scenarioDe(l.bailleurId, l.departement).logements.push(versLogement(l));
   for (const sc of scenarios.values()) sc.logements.sort((a, b) => (a.id < b.id ? -1 : 1));
   const temps: Temps = { chargement: performance.now() - t, moteur: 0, agregation: 0 };
   let bilans = 0;
@@ -363,19 +331,8 @@ const s = (x: number): string => `${(x / 1000).toFixed(2)} s`;
 const mediane = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const debutRun = performance.now();
 
-const nomBase = `flux_bench_bilan_${process.pid}`;
-const administrer = async (requete: string): Promise<void> => {
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  try {
-    await c.query(requete);
-  } finally {
-    await c.end();
-  }
-};
-await administrer(`create database "${nomBase}"`);
-const url = new URL(admin);
-url.pathname = `/${nomBase}`;
+const temporaire = await creerBaseTemporaire(admin, 'flux_bench_bilan');
+const url = new URL(temporaire.url);
 const dossier = mkdtempSync(join(tmpdir(), 'flux-bench-bilan-'));
 let echec = false;
 try {
@@ -454,7 +411,7 @@ try {
     const nLogements = paires.reduce((n, p) => n + p.logements, 0);
     const nEvenements = paires.reduce((n, p) => n + p.evenements, 0);
     console.log(`fichier        ${fichier}`);
-    console.log(`base           ${nomBase} : ${paires.length} bilans (bailleur × département), ${nLogements} logements, ${nEvenements} événements, + le département ${DEP} en un seul bailleur (${tout.logements.length} logements)`);
+    console.log(`base           ${url.pathname.slice(1)} : ${paires.length} bilans (bailleur × département), ${nLogements} logements, ${nEvenements} événements, + le département ${DEP} en un seul bailleur (${tout.logements.length} logements)`);
     console.log(`préparation    lecture ${s(lecture)}, chargement PostgreSQL (COPY, index, analyze) ${s(chargementBase)}`);
 
     // ── the département: one bailleur, the whole stock ──
@@ -595,6 +552,6 @@ try {
   console.error(e instanceof Error ? e.message : e);
 } finally {
   rmSync(dossier, { recursive: true, force: true });
-  await administrer(`drop database if exists "${nomBase}"`);
+  await temporaire.supprimer();
 }
 if (echec) process.exit(1);

@@ -21,10 +21,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { lignes, ouvrirBase, type Base } from '../../src/db/client.ts';
 import { organisations } from '../../src/db/schema.ts';
 import { COLONNES_COPIE, importerRpls, lireRpls, sourceFichier } from '../../src/import/rpls-import.ts';
+import { creerBaseTemporaire } from '../base-temporaire.ts';
 import { cheminSortie, generer } from './generate.ts';
 
 const { values: args } = parseArgs({
@@ -101,19 +101,8 @@ console.log(`lecture seule ${lectureSeule.logements} logements en ${(lectureSeul
 // ───────────── PostgreSQL ─────────────
 const admin = process.env['DATABASE_URL'];
 if (admin) {
-  const nom = `flux_bench_import_${process.pid}`;
-  const administrer = async (requete: string): Promise<void> => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    try {
-      await c.query(requete);
-    } finally {
-      await c.end();
-    }
-  };
-  await administrer(`create database "${nom}"`);
-  const url = new URL(admin);
-  url.pathname = `/${nom}`;
+  const temporaire = await creerBaseTemporaire(admin, 'flux_bench_import');
+  const url = new URL(temporaire.url);
   const dossierCsv = mkdtempSync(join(tmpdir(), 'flux-bench-import-'));
   try {
     const base = await ouvrirBase({ url: url.toString() });
@@ -141,7 +130,7 @@ if (admin) {
     }
   } finally {
     rmSync(dossierCsv, { recursive: true, force: true });
-    await administrer(`drop database if exists "${nom}" with (force)`);
+    await temporaire.supprimer();
   }
 } else {
   console.log('PostgreSQL    ignoré (DATABASE_URL absent)');

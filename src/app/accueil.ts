@@ -3,6 +3,7 @@ import { count, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { conventions, logements, organisations, utilisateurs } from '../db/schema.ts';
 import type { AccueilApi, LigneConventionApi } from '../contracts/api.ts';
+import { chiffresLigne } from '../domain/bilan.ts';
 import { BAILLEUR } from '../domain/types.ts';
 import { resultatAnnee } from './annee.ts';
 import { porteeConventions, porteeLogements } from './portee.ts';
@@ -60,15 +61,7 @@ export async function lignesConventions(tx: Tx, acteur: Acteur, annee: number): 
         bailleur: { id: a.bailleurId, nom: a.bailleurNom },
         reservataire: propre ? { id: BAILLEUR, nom: 'Part propre du bailleur', type: 'bailleur' } : { id: b.reservataire, nom: r?.nom ?? b.reservataire, type: r?.type ?? '' },
         departement: a.departement,
-        taux: b.taux,
-        droit: b.droit,
-        misADisposition: b.misADisposition,
-        proposes: b.proposes,
-        attribues: b.attribues,
-        bauxSignes: b.bauxSignes,
-        echecs: b.echecs,
-        decomptes: b.decomptes,
-        solde: b.solde,
+        ...chiffresLigne(b),
       });
     }
   }

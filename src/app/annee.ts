@@ -35,13 +35,73 @@ export async function conventionsEnVigueur(tx: Tx, cle: CleAnnee) {
       ),
     )
     .orderBy(asc(conventions.id), asc(conventionVersions.version));
-  const parConvention = new Map<string, (typeof rows)[number]>();
+  return [...versionsDeLAnnee(rows, cle.annee).values()];
+}
+
+type LigneConventionVersion = { convention: typeof conventions.$inferSelect; version: typeof conventionVersions.$inferSelect };
+
+/**
+ * Each convention's version for the year, from its versions in order: the latest effective on or
+ * before 1 January, else the earliest of the year. Keyed by convention id.
+ */
+export function versionsDeLAnnee<R extends LigneConventionVersion>(rows: readonly R[], annee: number): Map<string, R> {
+  const parConvention = new Map<string, R>();
   for (const r of rows) {
     const deja = parConvention.get(r.convention.id);
-    // Keep the latest version effective on or before 1 January, else the earliest of the year.
-    if (!deja || (r.version.effectifLe <= `${cle.annee}-01-01` && r.version.version > deja.version.version)) parConvention.set(r.convention.id, r);
+    if (!deja || (r.version.effectifLe <= `${annee}-01-01` && r.version.version > deja.version.version)) parConvention.set(r.convention.id, r);
   }
-  return [...parConvention.values()];
+  return parConvention;
+}
+
+/** The columns of a unit the engine reads (`versLogement`). */
+export const COLONNES_LOGEMENT = {
+  id: logements.id,
+  commune: logements.commune,
+  qpv: logements.qpv,
+  typologie: logements.typologie,
+  financement: logements.financement,
+  construction: logements.construction,
+  horsFlux: logements.horsFlux,
+  epci: logements.epci,
+};
+
+type LigneLogement = { [K in keyof typeof COLONNES_LOGEMENT]: (typeof logements.$inferSelect)[K] };
+
+/** A stored unit as the scenario's `Logement`. */
+export function versLogement(l: LigneLogement): Logement {
+  return {
+    id: l.id,
+    commune: l.commune,
+    qpv: l.qpv,
+    typologie: l.typologie as Logement['typologie'],
+    financement: l.financement as Logement['financement'],
+    construction: l.construction,
+    horsFlux: l.horsFlux as Logement['horsFlux'],
+    ...(l.epci ? { epci: l.epci } : {}),
+  };
+}
+
+/** A réservataire organisation as the scenario's `Reservataire`. */
+export function versReservataire(r: typeof organisations.$inferSelect): Reservataire {
+  return {
+    id: r.id,
+    type: (r.typeReservataire ?? 'employeur') as TypeReservataire,
+    nom: r.nom,
+    ...(r.commune ? { commune: r.commune } : {}),
+    ...(r.epci ? { epci: r.epci } : {}),
+  };
+}
+
+/** A convention's version for the year as the scenario's `Convention` (`report`: an inherited carry-over, ADR 0019). */
+export function versConvention({ convention: c, version: v }: LigneConventionVersion, report?: number): Convention {
+  return {
+    ...(v.parametres as Omit<Convention, 'id' | 'reservataire' | 'taux' | 'tauxAgents'>),
+    id: c.id,
+    reservataire: c.reservataireId,
+    taux: Number(v.taux),
+    ...(v.tauxAgents !== null ? { tauxAgents: Number(v.tauxAgents) } : {}),
+    ...(report !== undefined ? { report } : {}),
+  };
 }
 
 /**
@@ -75,46 +135,15 @@ export async function chargerScenario(tx: Tx, cle: CleAnnee): Promise<Scenario> 
   // The units the year's events name, in one query (a list of thousands of parameters was 3 to 4
   // times slower for a département: bench/bilan), only the columns the engine reads.
   const lus = await tx
-    .select({
-      id: logements.id,
-      commune: logements.commune,
-      qpv: logements.qpv,
-      typologie: logements.typologie,
-      financement: logements.financement,
-      construction: logements.construction,
-      horsFlux: logements.horsFlux,
-      epci: logements.epci,
-    })
+    .select(COLONNES_LOGEMENT)
     .from(logements)
     .where(
       sql`${logements.id} in (select distinct ${evenementsFlux.evenement} ->> 'logement' from ${evenementsFlux} where ${evenementsFlux.bailleurId} = ${cle.bailleurId} and ${evenementsFlux.departement} = ${cle.departement} and ${evenementsFlux.annee} = ${cle.annee})`,
     );
-  const unites: Logement[] = lus.map((l) => ({
-    id: l.id,
-    commune: l.commune,
-    qpv: l.qpv,
-    typologie: l.typologie as Logement['typologie'],
-    financement: l.financement as Logement['financement'],
-    construction: l.construction,
-    horsFlux: l.horsFlux as Logement['horsFlux'],
-    ...(l.epci ? { epci: l.epci } : {}),
-  }));
+  const unites = lus.map(versLogement);
   unites.sort((a, b) => (a.id < b.id ? -1 : 1));
-  const reservataires: Reservataire[] = convs.map(({ reservataire: r }) => ({
-    id: r.id,
-    type: (r.typeReservataire ?? 'employeur') as TypeReservataire,
-    nom: r.nom,
-    ...(r.commune ? { commune: r.commune } : {}),
-    ...(r.epci ? { epci: r.epci } : {}),
-  }));
-  const convsScenario: Convention[] = convs.map(({ convention: c, version: v }) => ({
-    ...(v.parametres as Omit<Convention, 'id' | 'reservataire' | 'taux' | 'tauxAgents'>),
-    id: c.id,
-    reservataire: c.reservataireId,
-    taux: Number(v.taux),
-    ...(v.tauxAgents !== null ? { tauxAgents: Number(v.tauxAgents) } : {}),
-    ...(herites?.reports.has(c.reservataireId) ? { report: herites.reports.get(c.reservataireId)! } : {}),
-  }));
+  const reservataires = convs.map(({ reservataire: r }) => versReservataire(r));
+  const convsScenario = convs.map((cv) => versConvention(cv, herites?.reports.get(cv.convention.reservataireId)));
   return {
     annee: cle.annee,
     departement: cle.departement,

@@ -83,16 +83,7 @@ async function elements(tx: Tx, acteur: Acteur, aujourdhui: string, locationId?:
       joursRestants: d.echeance ? joursEntre(aujourdhui, d.echeance) : null,
       candidatsDemandes: p.candidatsDemandes,
       peutProposer,
-      candidats: cands.map((c) => ({
-        numeroSne: c.numeroSne,
-        rang: c.rang,
-        tailleMenage: c.tailleMenage,
-        quartile1: c.quartile1,
-        prioritaire: c.prioritaire,
-        dalo: c.dalo,
-        pdalhpd: c.pdalhpd,
-        autreL4411: c.autreL4411,
-      })),
+      candidats: cands.map(vueCandidat),
       pieces: pieces.get(l.id) ?? [],
     });
   }
@@ -151,4 +142,18 @@ export async function proposerCandidats(
   // In a pool, the candidates are the proposing réservataire's, not the provisional holder's.
   if (el.pool) await tx.update(candidatures).set({ reservataireId: el.reservataire.id }).where(eq(candidatures.locationId, id));
   return apres;
+}
+
+/** What a screen shows of a candidature: its SNE number, rank and what the CAL needs (ADR 0014). */
+export function vueCandidat(c: typeof candidatures.$inferSelect) {
+  return {
+    numeroSne: c.numeroSne,
+    rang: c.rang,
+    tailleMenage: c.tailleMenage,
+    quartile1: c.quartile1,
+    prioritaire: c.prioritaire,
+    dalo: c.dalo,
+    pdalhpd: c.pdalhpd,
+    autreL4411: c.autreL4411,
+  };
 }

@@ -28,6 +28,7 @@ import { DECISIONS_POSITIVES, type DecisionCal } from '../domain/types.ts';
 import { journaliser } from './audit.ts';
 import { ajouterJours, jourParis } from './echeances.ts';
 import { Conflit, Introuvable } from './errors.ts';
+import { vueCandidat } from './boite.ts';
 import { appliquerTransition } from './locations.ts';
 import { exiger, type Acteur } from './roles.ts';
 
@@ -173,18 +174,7 @@ export async function lireSession(tx: Tx, acteur: Acteur, id: string): Promise<S
       candidats: (r.e.candidats as string[])
         .map((c) => parId.get(c))
         .filter((c) => c !== undefined)
-        .map((c) => ({
-          id: c.id,
-          numeroSne: c.numeroSne,
-          rang: c.rang,
-          reservataireId: c.reservataireId,
-          tailleMenage: c.tailleMenage,
-          quartile1: c.quartile1,
-          prioritaire: c.prioritaire,
-          dalo: c.dalo,
-          pdalhpd: c.pdalhpd,
-          autreL4411: c.autreL4411,
-        })),
+        .map((c) => ({ id: c.id, reservataireId: c.reservataireId, ...vueCandidat(c) })),
       decision: r.d
         ? {
             decision: r.d.decision as DecisionCal,

@@ -23,6 +23,7 @@ import {
   type VersionConventionApi,
 } from '../contracts/conventions.ts';
 import type { LigneBilan, ResultatSimulation } from '../domain/engine.ts';
+import { chiffresLigne } from '../domain/bilan.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import { PARAMETRES } from '../domain/legal-parameters.ts';
 import type { Convention, FormeConvention, Reservataire, Scenario, TypeReservataire } from '../domain/types.ts';
@@ -130,15 +131,7 @@ function vueLigne(annee: number, b: LigneBilan, report: number) {
   return {
     annee,
     report,
-    taux: b.taux,
-    droit: b.droit,
-    misADisposition: b.misADisposition,
-    proposes: b.proposes,
-    attribues: b.attribues,
-    bauxSignes: b.bauxSignes,
-    echecs: b.echecs,
-    decomptes: b.decomptes,
-    solde: b.solde,
+    ...chiffresLigne(b),
     reportAnneeSuivante: b.reportAnneeSuivante,
     enCours: b.enCours,
   };

@@ -32,11 +32,8 @@ export const sessionSchema = z.object({
 });
 export type SessionApi = z.infer<typeof sessionSchema>;
 
-export const ligneConventionSchema = z.object({
-  conventionId: z.string().nullable(),
-  bailleur: z.object({ id: z.string(), nom: z.string() }),
-  reservataire: z.object({ id: z.string(), nom: z.string(), type: z.string() }),
-  departement: z.string(),
+/** The figures of a ledger line every screen shows (`chiffresLigne`, src/domain/bilan.ts). */
+export const chiffresLigneSchema = z.object({
   taux: z.number(),
   droit: z.number(),
   misADisposition: z.number(),
@@ -46,6 +43,13 @@ export const ligneConventionSchema = z.object({
   echecs: z.number(),
   decomptes: z.number(),
   solde: z.number(),
+});
+
+export const ligneConventionSchema = chiffresLigneSchema.extend({
+  conventionId: z.string().nullable(),
+  bailleur: z.object({ id: z.string(), nom: z.string() }),
+  reservataire: z.object({ id: z.string(), nom: z.string(), type: z.string() }),
+  departement: z.string(),
 });
 export type LigneConventionApi = z.infer<typeof ligneConventionSchema>;
 

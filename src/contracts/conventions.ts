@@ -4,6 +4,7 @@
  * takes effect. One schema per contract, shared by the API, the web client and `flux conventions`.
  */
 import { z } from 'zod';
+import { chiffresLigneSchema } from './api.ts';
 import { FORMES_CONVENTION, type FormeConvention } from '../domain/types.ts';
 import { conventionSchema } from './scenario.ts';
 
@@ -57,19 +58,10 @@ export const anneeConventionQuerySchema = z.strictObject({
 const partieSchema = z.object({ id: z.string(), nom: z.string() });
 
 /** The year's ledger line of the convention (the engine's run over the year's events). */
-export const ligneAnneeSchema = z.object({
+export const ligneAnneeSchema = chiffresLigneSchema.extend({
   annee: z.number().int(),
   /** Carry-over from the previous year in this year's droit: the issued bilan's (ADR 0019), else the convention's. */
   report: z.number(),
-  taux: z.number(),
-  droit: z.number(),
-  misADisposition: z.number(),
-  proposes: z.number(),
-  attribues: z.number(),
-  bauxSignes: z.number(),
-  echecs: z.number(),
-  decomptes: z.number(),
-  solde: z.number(),
   reportAnneeSuivante: z.number(),
   enCours: z.number(),
 });

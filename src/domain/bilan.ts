@@ -7,7 +7,7 @@
  * objectives. Pure, and made of the engine's own figures: the lines are the engine's `bilan`, the
  * breakdowns are Σ of its per-letting `detail` (Σ over a dimension's values = the line, always).
  */
-import type { DetailLocation, Objectifs, ResultatSimulation } from './engine.ts';
+import type { DetailLocation, LigneBilan, Objectifs, ResultatSimulation } from './engine.ts';
 import { periodeDe, PERIODES } from './etat-des-lieux.ts';
 import { LIBELLES_EXCLUSION, type FluxAnnuel, type MotifExclusion } from './flow.ts';
 import { BAILLEUR, FINANCEMENTS, TYPOLOGIES, type Logement, type Scenario } from './types.ts';
@@ -105,6 +105,21 @@ export interface BilanAnnuel {
   detail: LigneDetailBilan[];
 }
 
+/** The figures of a ledger line every screen shows (the registry, the home page, a convention). */
+export function chiffresLigne(b: LigneBilan) {
+  return {
+    taux: b.taux,
+    droit: b.droit,
+    misADisposition: b.misADisposition,
+    proposes: b.proposes,
+    attribues: b.attribues,
+    bauxSignes: b.bauxSignes,
+    echecs: b.echecs,
+    decomptes: b.decomptes,
+    solde: b.solde,
+  };
+}
+
 export function compteursVides(): Compteurs {
   return { misADisposition: 0, proposes: 0, attribues: 0, bauxSignes: 0, echecs: 0, pourUnTour: 0, decomptes: 0, enCours: 0 };
 }
@@ -149,21 +164,10 @@ export function bilanAnnuel(scenario: Scenario, resultat: ResultatSimulation, no
   if (!resultat.detail) throw new Error('bilanAnnuel : le moteur doit être lancé avec { detail: true }');
   const logements = new Map(scenario.logements.map((l) => [l.id, l]));
   const nomsReservataires = new Map(scenario.reservataires.map((r) => [r.id, r.nom]));
-  const lignes: LigneBilanAnnuel[] = resultat.bilan.map((b) => ({
-    ligne: b.reservataire,
-    nom: b.reservataire === BAILLEUR ? `${scenario.bailleur.nom} (contingent propre)` : (nomsReservataires.get(b.reservataire) ?? b.reservataire),
-    taux: b.taux,
-    droit: b.droit,
-    misADisposition: b.misADisposition,
-    proposes: b.proposes,
-    attribues: b.attribues,
-    bauxSignes: b.bauxSignes,
-    echecs: b.echecs,
-    pourUnTour: b.pourUnTour,
-    decomptes: b.decomptes,
-    enCours: b.enCours,
-    solde: b.solde,
-    reportAnneeSuivante: b.reportAnneeSuivante,
+  const lignes: LigneBilanAnnuel[] = resultat.bilan.map(({ reservataire, ...chiffres }) => ({
+    ligne: reservataire,
+    nom: reservataire === BAILLEUR ? `${scenario.bailleur.nom} (contingent propre)` : (nomsReservataires.get(reservataire) ?? reservataire),
+    ...chiffres,
   }));
 
   const dimensions = {} as Record<DimensionBilan, DimensionDuBilan>;
