@@ -13,10 +13,11 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { EtatLocation, Transition, TRANSITIONS } from '../../../src/domain/lifecycle.ts';
-import { appliquerTransition, cheminDansLeCorps, ErreurApi, lireRegistreConventions, type LocationApi, type TransitionVacance } from '../api.ts';
+import { appliquerTransition, cheminDansLeCorps, ErreurApi, lireRegistreConventions, type CandidatSaisi, type LocationApi, type TransitionVacance } from '../api.ts';
 import { aujourdhuiParis, date } from '../format.ts';
 import { ETATS_LOCATION } from '../roles.ts';
 import { messageErreur } from './Etats.tsx';
+import { CANDIDAT_VIDE, candidatsAEnvoyer, fautesCandidats, SaisieCandidats } from './SaisieCandidats.tsx';
 
 /** The shortest reason of a late correction on this screen (the window's own rule). */
 export const MOTIF_CORRECTION_MIN = 10;
@@ -87,23 +88,6 @@ export function messageRefus(e: unknown): string {
   return messageErreur(e);
 }
 
-const FORMAT_SNE = /^[0-9A-Z]{8,20}$/;
-interface Candidat {
-  numeroSne: string;
-  tailleMenage: number;
-  quartile1: boolean;
-  dalo: boolean;
-  pdalhpd: boolean;
-  autreL4411: boolean;
-}
-const VIDE: Candidat = { numeroSne: '', tailleMenage: 1, quartile1: false, dalo: false, pdalhpd: false, autreL4411: false };
-const DRAPEAUX: { cle: 'quartile1' | 'dalo' | 'pdalhpd' | 'autreL4411'; libelle: string }[] = [
-  { cle: 'quartile1', libelle: 'Premier quartile de revenus' },
-  { cle: 'dalo', libelle: 'DALO' },
-  { cle: 'pdalhpd', libelle: 'PDALHPD' },
-  { cle: 'autreL4411', libelle: 'Autre public prioritaire (L.441-1)' },
-];
-
 /** The transitions the form offers for this vacancy (none in a final state). */
 export function transitionsOffertes(etat: string): readonly Transition[] {
   return etat in OFFERTES ? OFFERTES[etat as EtatLocation] : [];
@@ -122,7 +106,7 @@ export function CorrectionVacance({ l, fermer, reussi }: { l: LocationApi; ferme
   const [reservataire, setReservataire] = useState('');
   const [decision, setDecision] = useState<(typeof DECISIONS)[number]['code']>('attribution');
   const [menage, setMenage] = useState({ quartile1: false, prioritaire: false, relogementAnru: false });
-  const [candidats, setCandidats] = useState<Candidat[]>([{ ...VIDE }]);
+  const [candidats, setCandidats] = useState<CandidatSaisi[]>([{ ...CANDIDAT_VIDE }]);
   const [fautes, setFautes] = useState<Record<string, string>>({});
 
   const orienter = transition === 'orienter' || transition === 'reorienter';
@@ -165,11 +149,7 @@ export function CorrectionVacance({ l, fermer, reussi }: { l: LocationApi; ferme
     if (!transition) f.transition = 'Choisissez la correction à enregistrer.';
     if (orienter && !reservataire) f.reservataire = 'Choisissez le réservataire.';
     if (transition === 'proposer_candidats') {
-      candidats.forEach((c, i) => {
-        const sne = c.numeroSne.trim().toUpperCase();
-        if (sne !== '' && !FORMAT_SNE.test(sne)) f[`sne${i}`] = 'Numéro unique SNE invalide : 8 à 20 lettres ou chiffres, sans espace ni tiret.';
-      });
-      if (candidats.every((c) => c.numeroSne.trim() === '')) f.sne0 = 'Indiquez au moins un candidat.';
+      for (const [i, m] of Object.entries(fautesCandidats(candidats))) f[`sne${i}`] = m;
     }
     setFautes(f);
     if (Object.keys(f).length > 0 || !transition) return;
@@ -184,7 +164,7 @@ export function CorrectionVacance({ l, fermer, reussi }: { l: LocationApi; ferme
         corps = {
           ...commun,
           transition: 'proposer_candidats',
-          candidats: candidats.filter((c) => c.numeroSne.trim() !== '').map((c) => ({ ...c, numeroSne: c.numeroSne.trim().toUpperCase() })),
+          candidats: candidatsAEnvoyer(candidats),
         };
         break;
       case 'decider':
@@ -292,71 +272,7 @@ export function CorrectionVacance({ l, fermer, reussi }: { l: LocationApi; ferme
           ) : null}
 
           {transition === 'proposer_candidats' ? (
-            <>
-              {candidats.map((c, i) => {
-                const faute = fautes[`sne${i}`] ?? fauteServeur(`candidats.${i}`);
-                return (
-                  <fieldset key={i} className="fr-fieldset" aria-labelledby={`${id}-c${i}`}>
-                    <legend className="fr-fieldset__legend fr-text--regular" id={`${id}-c${i}`}>
-                      Candidat {i + 1}
-                    </legend>
-                    <div className={`fr-fieldset__element fr-input-group${faute ? ' fr-input-group--error' : ''}`}>
-                      <label className="fr-label" htmlFor={`${id}-sne-${i}`}>
-                        Numéro unique SNE du candidat {i + 1}
-                        <span className="fr-hint-text">8 à 20 lettres ou chiffres, par exemple 045261100012345</span>
-                      </label>
-                      <input
-                        className={`fr-input${faute ? ' fr-input--error' : ''}`}
-                        id={`${id}-sne-${i}`}
-                        value={c.numeroSne}
-                        onChange={(e) => setCandidats(candidats.map((x, k) => (k === i ? { ...x, numeroSne: e.target.value } : x)))}
-                        autoComplete="off"
-                        spellCheck={false}
-                        {...(faute ? { 'aria-describedby': `${id}-sne-${i}-erreur`, 'aria-invalid': true } : {})}
-                      />
-                      {faute ? (
-                        <p className="fr-error-text" id={`${id}-sne-${i}-erreur`}>
-                          {faute}
-                        </p>
-                      ) : null}
-                    </div>
-                    <div className="fr-fieldset__element fr-input-group">
-                      <label className="fr-label" htmlFor={`${id}-taille-${i}`}>
-                        Taille du ménage du candidat {i + 1} (personnes)
-                      </label>
-                      <input
-                        className="fr-input"
-                        type="number"
-                        min={1}
-                        max={20}
-                        id={`${id}-taille-${i}`}
-                        value={c.tailleMenage}
-                        onChange={(e) => setCandidats(candidats.map((x, k) => (k === i ? { ...x, tailleMenage: Number(e.target.value) || 1 } : x)))}
-                      />
-                    </div>
-                    {DRAPEAUX.map((d) => (
-                      <div key={d.cle} className="fr-fieldset__element fr-fieldset__element--inline">
-                        <div className="fr-checkbox-group fr-checkbox-group--sm">
-                          <input
-                            type="checkbox"
-                            id={`${id}-${d.cle}-${i}`}
-                            checked={c[d.cle]}
-                            onChange={(e) => setCandidats(candidats.map((x, k) => (k === i ? { ...x, [d.cle]: e.target.checked } : x)))}
-                          />
-                          <label className="fr-label" htmlFor={`${id}-${d.cle}-${i}`}>
-                            {d.libelle}
-                            <span className="fr-sr-only"> (candidat {i + 1})</span>
-                          </label>
-                        </div>
-                      </div>
-                    ))}
-                  </fieldset>
-                );
-              })}
-              <Button type="button" priority="tertiary" size="small" iconId="fr-icon-add-line" onClick={() => setCandidats([...candidats, { ...VIDE }])} disabled={candidats.length >= 10}>
-                Ajouter un candidat
-              </Button>
-            </>
+            <SaisieCandidats id={id} candidats={candidats} setCandidats={setCandidats} faute={(i) => fautes[`sne${i}`] ?? fauteServeur(`candidats.${i}`)} />
           ) : null}
 
           <div className={`fr-input-group fr-mt-2w${fauteDate ? ' fr-input-group--error' : ''}`}>

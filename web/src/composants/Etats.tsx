@@ -45,3 +45,18 @@ export function ErreurChargement({ erreur, quoi, reessayer }: { erreur: unknown;
 export function Vide({ children }: { children: ReactNode }) {
   return <p className="fr-text--lg flux-vide">{children}</p>;
 }
+
+/** What `EtatRequete` reads of a query (TanStack Query's result has it). */
+export interface RequeteLue<T> {
+  data: T | undefined;
+  error: unknown;
+  isPending: boolean;
+  refetch: () => unknown;
+}
+
+/** A query's answer in its three states: loading, failed (with « Réessayer »), then its content. */
+export function EtatRequete<T>({ requete, quoi, children }: { requete: RequeteLue<T>; quoi: string; children: (data: T) => ReactNode }) {
+  if (requete.isPending) return <Chargement quoi={quoi} />;
+  if (requete.error && !requete.data) return <ErreurChargement erreur={requete.error} quoi={quoi} reessayer={() => void requete.refetch()} />;
+  return requete.data !== undefined ? <>{children(requete.data)}</> : null;
+}

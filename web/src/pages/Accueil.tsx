@@ -4,16 +4,16 @@
  */
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Select } from '@codegouvfr/react-dsfr/Select';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { lireAccueil, type AccueilApi, type LigneConventionApi } from '../api.ts';
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
-import { Chargement, ErreurChargement, Vide } from '../composants/Etats.tsx';
+import { EtatRequete, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Solde } from '../composants/Solde.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
+import { SelectAnnee } from '../composants/SelectAnnee.tsx';
 import { decimal, nombre, taux } from '../format.ts';
 import { HORS_FLUX, LIBELLES_ROLE, peutOuvrir, TYPES_RESERVATAIRE } from '../roles.ts';
 import { useSessionOuverte } from '../session.tsx';
@@ -47,13 +47,9 @@ export function Accueil() {
         </p>
       }
     >
-      {isPending ? (
-        <Chargement quoi="votre tableau de bord" />
-      ) : error && !data ? (
-        <ErreurChargement erreur={error} quoi="votre tableau de bord" reessayer={() => void refetch()} />
-      ) : data ? (
-        <TableauDeBord accueil={data} />
-      ) : null}
+      <EtatRequete requete={{ data, error, isPending, refetch }} quoi="votre tableau de bord">
+        {(data) => <TableauDeBord accueil={data} />}
+      </EtatRequete>
     </Page>
   );
 }
@@ -70,13 +66,7 @@ function ChoixAnnee({ annee }: { annee: number }) {
   };
   return (
     <form onSubmit={envoyer} className="flux-choix-annee" aria-label="Choisir l’année affichée">
-      <Select label="Année affichée" nativeSelectProps={{ id: 'accueil-annee', name: 'annee', value: choix, onChange: (e) => setChoix(e.target.value) }}>
-        {[...annees].map((a) => (
-          <option key={a} value={a}>
-            {a}
-          </option>
-        ))}
-      </Select>
+      <SelectAnnee id="accueil-annee" name="annee" label="Année affichée" annees={[...annees]} valeur={choix} surChoix={setChoix} />
       <Button type="submit" priority="secondary">
         Afficher
       </Button>

@@ -20,6 +20,7 @@ import { Chargement, ErreurChargement, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { useSessionOuverte } from '../session.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
+import { SelectAnnee } from '../composants/SelectAnnee.tsx';
 import { decimal, nombre, signe, taux } from '../format.ts';
 
 type Ligne = BilanApi['lignes'][number];
@@ -98,14 +99,15 @@ export function Bilan() {
             ))}
           </Select>
         ) : null}
-        <Select label="Année du bilan" nativeSelectProps={{ id: 'bilan-annee', name: 'annee', value: anneeChoisie, onChange: (e) => setChoix({ cle, annee: e.target.value }) }}>
-          {[anneeDerniere + 1, anneeDerniere, anneeDerniere - 1, anneeDerniere - 2, anneeDerniere - 3].map((a) => (
-            <option key={a} value={a}>
-              {a}
-              {a === anneeDerniere + 1 ? ' (en cours)' : ''}
-            </option>
-          ))}
-        </Select>
+        <SelectAnnee
+          id="bilan-annee"
+          name="annee"
+          label="Année du bilan"
+          annees={[anneeDerniere + 1, anneeDerniere, anneeDerniere - 1, anneeDerniere - 2, anneeDerniere - 3]}
+          valeur={anneeChoisie}
+          surChoix={(annee) => setChoix({ cle, annee })}
+          libelle={(a) => (a === anneeDerniere + 1 ? `${a} (en cours)` : String(a))}
+        />
         <Button type="submit" priority="secondary">
           Afficher
         </Button>

@@ -13,13 +13,11 @@ import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants
 import { Page } from '../composants/Page.tsx';
 import { ListePieces } from '../composants/PiecesVacance.tsx';
 import { Priorites } from '../composants/Priorites.tsx';
+import { CANDIDAT_VIDE, candidatsAEnvoyer, fautesCandidats, SaisieCandidats } from '../composants/SaisieCandidats.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { dateEnLettres, pluriel } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
 import { EtatLocation } from './Locations.tsx';
-
-/** The same check as the server's (ADR 0014), to say it before sending. */
-const FORMAT_SNE = /^[0-9A-Za-z]{10,20}$/;
 
 function CompteARebours({ e }: { e: ElementBoiteApi }) {
   if (e.echeance === null || e.joursRestants === null) return <>—</>;
@@ -36,35 +34,21 @@ function CompteARebours({ e }: { e: ElementBoiteApi }) {
   );
 }
 
-const VIDE: CandidatSaisi = { numeroSne: '', tailleMenage: 1, quartile1: false, dalo: false, pdalhpd: false, autreL4411: false };
-
 function FormulaireCandidats({ e }: { e: ElementBoiteApi }) {
   const id = useId();
   const client = useQueryClient();
-  const [candidats, setCandidats] = useState<CandidatSaisi[]>(() => Array.from({ length: Math.max(1, e.candidatsDemandes) }, () => ({ ...VIDE })));
+  const [candidats, setCandidats] = useState<CandidatSaisi[]>(() => Array.from({ length: Math.max(1, e.candidatsDemandes) }, () => ({ ...CANDIDAT_VIDE })));
   const [erreurs, setErreurs] = useState<Record<number, string>>({});
   const envoi = useMutation({
-    mutationFn: () => proposerCandidats(e.locationId, { version: e.version, candidats: candidats.filter((c) => c.numeroSne.trim() !== '').map((c) => ({ ...c, numeroSne: c.numeroSne.trim() })) }),
+    mutationFn: () => proposerCandidats(e.locationId, { version: e.version, candidats: candidatsAEnvoyer(candidats) }),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['boite'] }),
   });
-  const maj = (i: number, c: Partial<CandidatSaisi>) => setCandidats(candidats.map((x, k) => (k === i ? { ...x, ...c } : x)));
   const envoyer = (ev: FormEvent) => {
     ev.preventDefault();
-    const fautes: Record<number, string> = {};
-    candidats.forEach((c, i) => {
-      const n = c.numeroSne.trim();
-      if (n !== '' && !FORMAT_SNE.test(n)) fautes[i] = 'Numéro unique SNE invalide : 10 à 20 lettres ou chiffres, sans espace ni tiret.';
-    });
-    if (candidats.every((c) => c.numeroSne.trim() === '')) fautes[0] = 'Indiquez au moins un candidat.';
+    const fautes = fautesCandidats(candidats);
     setErreurs(fautes);
     if (Object.keys(fautes).length === 0) envoi.mutate();
   };
-  const drapeaux: { cle: keyof CandidatSaisi; libelle: string }[] = [
-    { cle: 'quartile1', libelle: 'Premier quartile de revenus' },
-    { cle: 'dalo', libelle: 'DALO' },
-    { cle: 'pdalhpd', libelle: 'PDALHPD' },
-    { cle: 'autreL4411', libelle: 'Autre public prioritaire (L.441-1)' },
-  ];
   return (
     <form onSubmit={envoyer} aria-labelledby={`${id}-titre`} className="fr-mt-2w" noValidate>
       <h2 id={`${id}-titre`} className="fr-h5">
@@ -73,53 +57,7 @@ function FormulaireCandidats({ e }: { e: ElementBoiteApi }) {
       <p className="fr-text--sm">
         Seulement ce dont la CAL a besoin : le numéro unique SNE, la taille du ménage et les critères de priorité. Aucun nom ni autre donnée personnelle. {e.candidatsDemandes} candidats demandés (un seul pour une désignation DALO).
       </p>
-      {candidats.map((c, i) => (
-        <fieldset key={i} className="fr-fieldset" aria-labelledby={`${id}-c${i}`}>
-          <legend className="fr-fieldset__legend fr-text--regular" id={`${id}-c${i}`}>
-            Candidat {i + 1}
-          </legend>
-          <div className={`fr-fieldset__element fr-input-group${erreurs[i] ? ' fr-input-group--error' : ''}`}>
-            <label className="fr-label" htmlFor={`${id}-sne-${i}`}>
-              Numéro unique SNE du candidat {i + 1}
-              <span className="fr-hint-text">10 à 20 lettres ou chiffres, par exemple 045261100012345</span>
-            </label>
-            <input
-              className={`fr-input${erreurs[i] ? ' fr-input--error' : ''}`}
-              id={`${id}-sne-${i}`}
-              value={c.numeroSne}
-              onChange={(ev) => maj(i, { numeroSne: ev.target.value })}
-              autoComplete="off"
-              spellCheck={false}
-              {...(erreurs[i] ? { 'aria-describedby': `${id}-sne-${i}-erreur`, 'aria-invalid': true } : {})}
-            />
-            {erreurs[i] ? (
-              <p className="fr-error-text" id={`${id}-sne-${i}-erreur`}>
-                {erreurs[i]}
-              </p>
-            ) : null}
-          </div>
-          <div className="fr-fieldset__element fr-input-group">
-            <label className="fr-label" htmlFor={`${id}-taille-${i}`}>
-              Taille du ménage du candidat {i + 1} (personnes)
-            </label>
-            <input className="fr-input" type="number" min={1} max={20} id={`${id}-taille-${i}`} value={c.tailleMenage} onChange={(ev) => maj(i, { tailleMenage: Number(ev.target.value) || 1 })} />
-          </div>
-          {drapeaux.map((d) => (
-            <div key={d.cle} className="fr-fieldset__element fr-fieldset__element--inline">
-              <div className="fr-checkbox-group fr-checkbox-group--sm">
-                <input type="checkbox" id={`${id}-${d.cle}-${i}`} checked={c[d.cle] as boolean} onChange={(ev) => maj(i, { [d.cle]: ev.target.checked })} />
-                <label className="fr-label" htmlFor={`${id}-${d.cle}-${i}`}>
-                  {d.libelle}
-                  <span className="fr-sr-only"> (candidat {i + 1})</span>
-                </label>
-              </div>
-            </div>
-          ))}
-        </fieldset>
-      ))}
-      <Button type="button" priority="tertiary" iconId="fr-icon-add-line" onClick={() => setCandidats([...candidats, { ...VIDE }])} disabled={candidats.length >= 10}>
-        Ajouter un candidat
-      </Button>{' '}
+      <SaisieCandidats id={id} candidats={candidats} setCandidats={setCandidats} faute={(i) => erreurs[i]} />{' '}
       <Button type="submit" disabled={envoi.isPending}>
         Proposer les candidats
       </Button>

@@ -14,7 +14,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { ajouterAvenant, cheminDansLeCorps, ErreurApi, lireConvention, type ConventionDetailApi, type VersionConventionApi } from '../api.ts';
-import { Chargement, ErreurChargement, messageErreur } from '../composants/Etats.tsx';
+import { EtatRequete, messageErreur } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Solde } from '../composants/Solde.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
@@ -115,13 +115,9 @@ export function ConventionsFiche() {
         ) : undefined
       }
     >
-      {isPending ? (
-        <Chargement quoi="la convention" />
-      ) : error && !data ? (
-        <ErreurChargement erreur={error} quoi="la convention" reessayer={() => void refetch()} />
-      ) : data ? (
-        <Fiche convention={data} />
-      ) : null}
+      <EtatRequete requete={{ data, error, isPending, refetch }} quoi="la convention">
+        {(data) => <Fiche convention={data} />}
+      </EtatRequete>
     </Page>
   );
 }

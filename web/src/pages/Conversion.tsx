@@ -13,7 +13,7 @@ import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { lireConversion, type ConversionApi } from '../api.ts';
 import { BarresSimples } from '../composants/Barres.tsx';
-import { Chargement, ErreurChargement, Vide } from '../composants/Etats.tsx';
+import { EtatRequete, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { SelectBailleur } from '../composants/SelectBailleur.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
@@ -88,13 +88,11 @@ export function Conversion() {
       </form>
       {!actif ? (
         <Vide>Choisissez un bailleur pour afficher sa conversion.</Vide>
-      ) : isPending ? (
-        <Chargement quoi="la conversion" />
-      ) : error && !data ? (
-        <ErreurChargement erreur={error} quoi="la conversion" reessayer={() => void refetch()} />
-      ) : data ? (
-        <Resultat c={data} peutCreer={session.role === 'agent_bailleur'} />
-      ) : null}
+      ) : (
+        <EtatRequete requete={{ data, error, isPending, refetch }} quoi="la conversion">
+          {(data) => <Resultat c={data} peutCreer={session.role === 'agent_bailleur'} />}
+        </EtatRequete>
+      )}
     </Page>
   );
 }

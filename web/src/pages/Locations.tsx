@@ -12,7 +12,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { declarerVacance, ErreurApi, lireLocations, type DeclarationVacance, type LocationApi } from '../api.ts';
 import { CorrectionVacance, transitionsOffertes } from '../composants/CorrectionVacance.tsx';
-import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants/Etats.tsx';
+import { EtatRequete, messageErreur, Vide } from '../composants/Etats.tsx';
 import { PanneauRecommandation } from '../composants/Recommandation.tsx';
 import { PiecesVacance } from '../composants/PiecesVacance.tsx';
 import { Page } from '../composants/Page.tsx';
@@ -378,29 +378,27 @@ export function Locations() {
           Filtrer
         </Button>
       </form>
-      {isPending ? (
-        <Chargement quoi="la liste des locations" />
-      ) : error && !data ? (
-        <ErreurChargement erreur={error} quoi="la liste des locations" reessayer={() => void refetch()} />
-      ) : data ? (
-        <>
-          <p role="status" className="fr-mb-2w">
-            {data.total === 0 ? '' : `${pluriel(data.total, 'location')} — page ${nombre(page)} sur ${nombre(Math.max(1, Math.ceil(data.total / TAILLE)))}${isFetching ? ' (mise à jour…)' : ''}`}
-          </p>
-          {data.locations.length === 0 ? (
-            <Vide>
-              {etat || annee
-                ? 'Aucune location ne correspond à ces critères.'
-                : session.role === 'agent_reservataire'
-                  ? 'Aucun logement ne vous a encore été orienté.'
-                  : 'Aucune libération de logement n’est encore enregistrée.'}
-            </Vide>
-          ) : (
-            <Tableau id="tableau-locations" legende={`Locations, page ${nombre(page)}`} colonnes={colonnes} lignes={data.locations} cle={(l) => l.id} />
-          )}
-          <Pagination page={page} total={data.total} taille={TAILLE} />
-        </>
-      ) : null}
+      <EtatRequete requete={{ data, error, isPending, refetch }} quoi="la liste des locations">
+        {(data) => (
+          <>
+            <p role="status" className="fr-mb-2w">
+              {data.total === 0 ? '' : `${pluriel(data.total, 'location')} — page ${nombre(page)} sur ${nombre(Math.max(1, Math.ceil(data.total / TAILLE)))}${isFetching ? ' (mise à jour…)' : ''}`}
+            </p>
+            {data.locations.length === 0 ? (
+              <Vide>
+                {etat || annee
+                  ? 'Aucune location ne correspond à ces critères.'
+                  : session.role === 'agent_reservataire'
+                    ? 'Aucun logement ne vous a encore été orienté.'
+                    : 'Aucune libération de logement n’est encore enregistrée.'}
+              </Vide>
+            ) : (
+              <Tableau id="tableau-locations" legende={`Locations, page ${nombre(page)}`} colonnes={colonnes} lignes={data.locations} cle={(l) => l.id} />
+            )}
+            <Pagination page={page} total={data.total} taille={TAILLE} />
+          </>
+        )}
+      </EtatRequete>
     </Page>
   );
 }

@@ -5,7 +5,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { lireLogements, type Logement } from '../api.ts';
-import { Chargement, ErreurChargement, Vide } from '../composants/Etats.tsx';
+import { EtatRequete, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { pageDemandee, Pagination } from '../composants/Pagination.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
@@ -70,31 +70,29 @@ export function Logements() {
           Filtrer
         </Button>
       </form>
-      {isPending ? (
-        <Chargement quoi="la liste des logements" />
-      ) : error && !data ? (
-        <ErreurChargement erreur={error} quoi="la liste des logements" reessayer={() => void refetch()} />
-      ) : data ? (
-        <>
-          <p role="status" className="fr-mb-2w">
-            {data.total === 0
-              ? ''
-              : `${pluriel(data.total, 'logement')}${commune ? ` dans la commune ${commune}` : ''} — page ${nombre(page)} sur ${nombre(Math.max(1, Math.ceil(data.total / TAILLE)))}${isFetching ? ' (mise à jour…)' : ''}`}
-          </p>
-          {data.logements.length === 0 ? (
-            <Vide>{commune ? `Aucun logement de votre périmètre dans la commune ${commune}.` : page > 1 ? 'Cette page est vide : revenez à la première page.' : 'Aucun logement n’est encore enregistré dans votre périmètre.'}</Vide>
-          ) : (
-            <Tableau
-              id="tableau-logements"
-              legende={`Logements${commune ? ` de la commune ${commune}` : ''}, page ${nombre(page)}`}
-              colonnes={colonnes}
-              lignes={data.logements}
-              cle={(l) => l.id}
-            />
-          )}
-          <Pagination page={page} total={data.total} taille={TAILLE} />
-        </>
-      ) : null}
+      <EtatRequete requete={{ data, error, isPending, refetch }} quoi="la liste des logements">
+        {(data) => (
+          <>
+            <p role="status" className="fr-mb-2w">
+              {data.total === 0
+                ? ''
+                : `${pluriel(data.total, 'logement')}${commune ? ` dans la commune ${commune}` : ''} — page ${nombre(page)} sur ${nombre(Math.max(1, Math.ceil(data.total / TAILLE)))}${isFetching ? ' (mise à jour…)' : ''}`}
+            </p>
+            {data.logements.length === 0 ? (
+              <Vide>{commune ? `Aucun logement de votre périmètre dans la commune ${commune}.` : page > 1 ? 'Cette page est vide : revenez à la première page.' : 'Aucun logement n’est encore enregistré dans votre périmètre.'}</Vide>
+            ) : (
+              <Tableau
+                id="tableau-logements"
+                legende={`Logements${commune ? ` de la commune ${commune}` : ''}, page ${nombre(page)}`}
+                colonnes={colonnes}
+                lignes={data.logements}
+                cle={(l) => l.id}
+              />
+            )}
+            <Pagination page={page} total={data.total} taille={TAILLE} />
+          </>
+        )}
+      </EtatRequete>
     </Page>
   );
 }

@@ -56,6 +56,36 @@ function colonnesSuivi<T>(titre: string, nom: (l: T) => string, suivi: (l: T) =>
   ];
 }
 
+/** One objective followed over a list (EPCI, ledger lines): its chart and its table. */
+function SuiviObjectif<T>({
+  id,
+  titre,
+  legende,
+  entete,
+  lignes,
+  cle,
+  nom,
+  suivi,
+  modalites = MODALITES,
+}: {
+  id: string;
+  titre: string;
+  legende: string;
+  entete: string;
+  lignes: T[];
+  cle: (l: T) => string;
+  nom: (l: T) => string;
+  suivi: (l: T) => Suivi;
+  modalites?: { code: string; libelle: string }[];
+}) {
+  return (
+    <>
+      <BarresEmpilees titre={titre} series={lignes.map((l) => serie(cle(l), nom(l), suivi(l)))} modalites={modalites} />
+      <Tableau id={id} legende={legende} colonnes={colonnesSuivi<T>(entete, nom, suivi)} lignes={lignes} cle={cle} bordure />
+    </>
+  );
+}
+
 export function Objectifs() {
   const { data, error, isPending, refetch } = useQuery({ queryKey: ['objectifs'], queryFn: ({ signal }) => lireObjectifs(undefined, signal) });
   return (
@@ -99,32 +129,26 @@ export function Objectifs() {
                 Par EPCI
               </h2>
               <h3 className="fr-h5">Hors QPV : premier quartile ou relogés ANRU</h3>
-              <BarresEmpilees
-                titre="Part des baux hors QPV signés par des ménages du premier quartile ou relogés ANRU, par EPCI"
-                series={data.parEpci.map((e) => serie(e.epci ?? 'aucun', e.nom, e.quartile1HorsQpv))}
-                modalites={MODALITES}
-              />
-              <Tableau
+              <SuiviObjectif
                 id="tableau-objectifs-q1"
+                titre="Part des baux hors QPV signés par des ménages du premier quartile ou relogés ANRU, par EPCI"
                 legende="Hors QPV : baux au premier quartile ou à des relogés ANRU, par EPCI"
-                colonnes={colonnesSuivi<ObjectifsApi['parEpci'][number]>('EPCI', (e) => e.nom, (e) => e.quartile1HorsQpv)}
+                entete="EPCI"
                 lignes={data.parEpci}
                 cle={(e) => e.epci ?? 'aucun'}
-                bordure
+                nom={(e) => e.nom}
+                suivi={(e) => e.quartile1HorsQpv}
               />
               <h3 className="fr-h5 fr-mt-4w">En QPV : ménages hors premier quartile</h3>
-              <BarresEmpilees
-                titre="Part des baux en QPV signés par des ménages hors premier quartile, par EPCI"
-                series={data.parEpci.map((e) => serie(e.epci ?? 'aucun', e.nom, e.nonQuartile1EnQpv))}
-                modalites={MODALITES}
-              />
-              <Tableau
+              <SuiviObjectif
                 id="tableau-objectifs-qpv"
+                titre="Part des baux en QPV signés par des ménages hors premier quartile, par EPCI"
                 legende="En QPV : baux à des ménages hors premier quartile, par EPCI"
-                colonnes={colonnesSuivi<ObjectifsApi['parEpci'][number]>('EPCI', (e) => e.nom, (e) => e.nonQuartile1EnQpv)}
+                entete="EPCI"
                 lignes={data.parEpci}
                 cle={(e) => e.epci ?? 'aucun'}
-                bordure
+                nom={(e) => e.nom}
+                suivi={(e) => e.nonQuartile1EnQpv}
               />
             </section>
           ) : null}
@@ -133,21 +157,19 @@ export function Objectifs() {
               <h2 id="objectifs-lignes" className="fr-h3 fr-mt-4w">
                 Par réservataire : ménages prioritaires
               </h2>
-              <BarresEmpilees
+              <SuiviObjectif
+                id="tableau-objectifs-prioritaires"
                 titre="Part des baux signés par des ménages prioritaires, par réservataire et pour la part propre du bailleur"
-                series={data.parLigne.map((l) => serie(l.ligne, l.nom, l.prioritaires))}
+                legende="Baux à des ménages prioritaires (DALO et autres catégories de l’article L.441-1), par ligne"
+                entete="Réservataire"
+                lignes={data.parLigne}
+                cle={(l) => l.ligne}
+                nom={(l) => l.nom}
+                suivi={(l) => l.prioritaires}
                 modalites={[
                   { code: 'oui', libelle: 'Ménages prioritaires' },
                   { code: 'non', libelle: 'Autres ménages' },
                 ]}
-              />
-              <Tableau
-                id="tableau-objectifs-prioritaires"
-                legende="Baux à des ménages prioritaires (DALO et autres catégories de l’article L.441-1), par ligne"
-                colonnes={colonnesSuivi<ObjectifsApi['parLigne'][number]>('Réservataire', (l) => l.nom, (l) => l.prioritaires)}
-                lignes={data.parLigne}
-                cle={(l) => l.ligne}
-                bordure
               />
             </section>
           ) : null}

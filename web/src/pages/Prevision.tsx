@@ -19,6 +19,7 @@ import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants
 import { Page } from '../composants/Page.tsx';
 import { SelectBailleur } from '../composants/SelectBailleur.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
+import { SelectAnnee } from '../composants/SelectAnnee.tsx';
 import { decimal, nombre, taux } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
 
@@ -58,13 +59,7 @@ export function Prevision() {
         {choisit ? (
           <SelectBailleur id="prevision-bailleur" valeur={choix.bailleur} surChoix={(b) => setChoix({ ...choix, bailleur: b })} />
         ) : null}
-        <Select label="Année prévue" nativeSelectProps={{ id: 'prevision-annee', value: choix.annee, onChange: (e) => setChoix({ ...choix, annee: e.target.value }) }}>
-          {[anneeSuivante, anneeSuivante - 1].map((a) => (
-            <option key={a} value={a}>
-              {a}
-            </option>
-          ))}
-        </Select>
+        <SelectAnnee id="prevision-annee" label="Année prévue" annees={[anneeSuivante, anneeSuivante - 1]} valeur={choix.annee} surChoix={(annee) => setChoix({ ...choix, annee })} />
         <Button type="submit" priority="secondary">
           Afficher
         </Button>

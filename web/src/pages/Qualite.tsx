@@ -6,16 +6,16 @@
  */
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Select } from '@codegouvfr/react-dsfr/Select';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { adresseQualiteXlsx, lireQualite, type RapportQualiteApi } from '../api.ts';
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
-import { Chargement, ErreurChargement, Vide } from '../composants/Etats.tsx';
+import { EtatRequete, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { SelectBailleur } from '../composants/SelectBailleur.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
+import { SelectAnnee } from '../composants/SelectAnnee.tsx';
 import { nombre, pluriel, taux } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
 
@@ -49,13 +49,11 @@ export function Qualite() {
       <Choix pilote={pilote} bailleur={bailleur} annee={annee} />
       {pilote && !bailleur ? (
         <Vide>Choisissez un bailleur de votre département pour afficher le rapport.</Vide>
-      ) : isPending ? (
-        <Chargement quoi="le rapport de qualité des données" />
-      ) : error && !data ? (
-        <ErreurChargement erreur={error} quoi="le rapport de qualité des données" reessayer={() => void refetch()} />
-      ) : data ? (
-        <Rapport rapport={data} annee={annee} />
-      ) : null}
+      ) : (
+        <EtatRequete requete={{ data, error, isPending, refetch }} quoi="le rapport de qualité des données">
+          {(data) => <Rapport rapport={data} annee={annee} />}
+        </EtatRequete>
+      )}
     </Page>
   );
 }
@@ -78,13 +76,7 @@ function Choix({ pilote, bailleur, annee }: { pilote: boolean; bailleur: string 
       {pilote ? (
         <SelectBailleur id="qualite-bailleur" valeur={choixBailleur} surChoix={setChoixBailleur} />
       ) : null}
-      <Select label="Année des attributions" nativeSelectProps={{ id: 'qualite-annee', name: 'annee', value: choixAnnee, onChange: (e) => setChoixAnnee(e.target.value) }}>
-        {annees.map((a) => (
-          <option key={a} value={a}>
-            {a}
-          </option>
-        ))}
-      </Select>
+      <SelectAnnee id="qualite-annee" name="annee" label="Année des attributions" annees={annees} valeur={choixAnnee} surChoix={setChoixAnnee} />
       <Button type="submit" priority="secondary">
         Afficher
       </Button>

@@ -9,7 +9,6 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Select } from '@codegouvfr/react-dsfr/Select';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
@@ -18,9 +17,10 @@ import { avecParametres, requete } from '../api.ts';
 import { BarresEmpilees, BarresSimples } from '../composants/Barres.tsx';
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
 import { Courbes, MOIS_COURTS } from '../composants/Courbes.tsx';
-import { Chargement, ErreurChargement, Vide } from '../composants/Etats.tsx';
+import { EtatRequete, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Tableau as TableDonnees, type Colonne } from '../composants/Tableau.tsx';
+import { SelectAnnee } from '../composants/SelectAnnee.tsx';
 import { dateEnLettres, decimal, nombre, signe, taux } from '../format.ts';
 
 export const lireTableau = (annee: number | undefined, signal?: AbortSignal) => requete<TableauApi>('GET', avecParametres('/api/tableau', { annee }), { signal });
@@ -58,24 +58,14 @@ export function Tableau() {
         les objectifs d’attribution et leur tendance, les délais manqués.
       </p>
       <form onSubmit={afficher} className="flux-filtres fr-mb-4w" aria-label="Choisir l’année du tableau de bord">
-        <Select label="Année" nativeSelectProps={{ id: 'tableau-annee', value: choix, onChange: (e) => setChoix(e.target.value) }}>
-          {[anneeCourante, anneeCourante - 1, anneeCourante - 2].map((a) => (
-            <option key={a} value={a}>
-              {a}
-            </option>
-          ))}
-        </Select>
+        <SelectAnnee id="tableau-annee" label="Année" annees={[anneeCourante, anneeCourante - 1, anneeCourante - 2]} valeur={choix} surChoix={setChoix} />
         <Button type="submit" priority="secondary">
           Afficher
         </Button>
       </form>
-      {isPending ? (
-        <Chargement quoi="le tableau de bord" />
-      ) : error && !data ? (
-        <ErreurChargement erreur={error} quoi="le tableau de bord" reessayer={() => void refetch()} />
-      ) : data ? (
-        <Contenu t={data} />
-      ) : null}
+      <EtatRequete requete={{ data, error, isPending, refetch }} quoi="le tableau de bord">
+        {(data) => <Contenu t={data} />}
+      </EtatRequete>
     </Page>
   );
 }
