@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'coverage/**', 'bench/out/**', 'web/dist/**', 'web/public/dsfr/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'data/**',
+      'dist/**',
+      'coverage/**',
+      'bench/out/**',
+      'web/dist/**',
+      'web/public/dsfr/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

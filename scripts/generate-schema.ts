@@ -22,7 +22,9 @@ if (process.argv.includes('--check')) {
     // missing file: reported below
   }
   if (actuel !== texte) {
-    console.error('schemas/scenario.schema.json ne correspond plus au contrat : lancez `node bin/run-ts.js scripts/generate-schema.ts`');
+    console.error(
+      'schemas/scenario.schema.json ne correspond plus au contrat : lancez `node bin/run-ts.js scripts/generate-schema.ts`',
+    );
     process.exit(1);
   }
   console.log('schemas/scenario.schema.json à jour');

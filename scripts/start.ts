@@ -26,8 +26,21 @@ function plusRecent(dossier: string, depuis: number): boolean {
 async function construireWebSiBesoin(): Promise<void> {
   const index = join(webDist, 'index.html');
   const construit = existsSync(index) ? statSync(index).mtimeMs : 0;
-  const sources = [join(racine, 'web/src'), join(racine, 'web/index.html'), join(racine, 'web/vite.config.ts'), join(racine, 'src/contracts')];
-  if (construit && !sources.some((s) => (statSync(s, { throwIfNoEntry: false })?.isDirectory() ? plusRecent(s, construit) : (statSync(s, { throwIfNoEntry: false })?.mtimeMs ?? 0) > construit))) return;
+  const sources = [
+    join(racine, 'web/src'),
+    join(racine, 'web/index.html'),
+    join(racine, 'web/vite.config.ts'),
+    join(racine, 'src/contracts'),
+  ];
+  if (
+    construit &&
+    !sources.some((s) =>
+      statSync(s, { throwIfNoEntry: false })?.isDirectory()
+        ? plusRecent(s, construit)
+        : (statSync(s, { throwIfNoEntry: false })?.mtimeMs ?? 0) > construit,
+    )
+  )
+    return;
   console.log('Construction de l’interface web (web/dist)…');
   const { construireWeb } = await import('../web/build.ts');
   await construireWeb();
@@ -43,15 +56,25 @@ await base.db.transaction((tx) => chargerQpvEmbarques(tx));
 if (await estVide(base.db)) {
   console.log('Base vide : chargement du département de démonstration (Loiret)…');
   const r = await seedDemo(base.db);
-  console.log(`  ${r.logements} logements, ${r.conventions} conventions, ${r.locations} vacances ${r.annee} rejouées par le moteur.`);
+  console.log(
+    `  ${r.logements} logements, ${r.conventions} conventions, ${r.locations} vacances ${r.annee} rejouées par le moteur.`,
+  );
 }
-const serveur = await construireServeur({ base, webDist, journal: process.env.FLUX_JOURNAL === '1', oidc: configOidcDepuisEnv(process.env), https: process.env.FLUX_HTTPS === '1' });
+const serveur = await construireServeur({
+  base,
+  webDist,
+  journal: process.env.FLUX_JOURNAL === '1',
+  oidc: configOidcDepuisEnv(process.env),
+  https: process.env.FLUX_HTTPS === '1',
+});
 const port = Number(process.env.PORT ?? 3000);
 const hote = process.env.HOST ?? '127.0.0.1';
 await serveur.listen({ port, host: hote });
 const adresse = `http://${hote === '0.0.0.0' ? '127.0.0.1' : hote}:${port}/`;
 console.log(`\nFlux est prêt (${((Date.now() - debut) / 1000).toFixed(1)} s) : ${adresse}`);
-console.log(`Base : ${base.genre === 'pglite' ? `PGlite, ${process.env.FLUX_DATA_DIR ?? 'data/flux'}` : 'PostgreSQL (DATABASE_URL)'} · API documentée : ${adresse}api/docs`);
+console.log(
+  `Base : ${base.genre === 'pglite' ? `PGlite, ${process.env.FLUX_DATA_DIR ?? 'data/flux'}` : 'PostgreSQL (DATABASE_URL)'} · API documentée : ${adresse}api/docs`,
+);
 console.log(`\nComptes de démonstration (mot de passe : ${MOT_DE_PASSE_DEMO}) :`);
 for (const c of COMPTES_DEMO) console.log(`  ${c.email.padEnd(26)} ${c.role.padEnd(20)} ${c.organisation}`);
 const arreter = async () => {

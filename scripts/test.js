@@ -10,7 +10,14 @@ const dir = mkdtempSync(join(tmpdir(), 'flux-test-'));
 const rapport = join(dir, 'vitest.json');
 const r = spawnSync(
   process.execPath,
-  ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${rapport}`, ...process.argv.slice(2)],
+  [
+    'node_modules/vitest/vitest.mjs',
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${rapport}`,
+    ...process.argv.slice(2),
+  ],
   { stdio: 'inherit' },
 );
 let resume = null;

@@ -16,7 +16,11 @@ describe('examples/loiret-2019.json', () => {
   it('est exactement ce que son générateur écrit à partir des données RPLS 2019', () => {
     const dir = mkdtempSync(join(tmpdir(), 'flux-loiret-'));
     const sortie = join(dir, 'loiret.json');
-    execFileSync(process.execPath, [`${racine}bin/run-ts.js`, `${racine}examples/generate-loiret.ts`, '--out', sortie], { stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [`${racine}bin/run-ts.js`, `${racine}examples/generate-loiret.ts`, '--out', sortie],
+      { stdio: 'pipe' },
+    );
     expect(readFileSync(sortie, 'utf8')).toBe(readFileSync(`${racine}examples/loiret-2019.json`, 'utf8'));
   });
 
@@ -36,10 +40,15 @@ describe('examples/loiret-2019.json', () => {
     // each exact entitlement. Mixed perimeters (an EPCI and a commune beside département-wide
     // conventions) and pooled units leave a little more room than the one unit of a single perimeter.
     const echecRendu = new Map(
-      (scenario as unknown as { conventions: { reservataire: string; echecDecompte: boolean }[] }).conventions.map((c) => [c.reservataire, !c.echecDecompte]),
+      (scenario as unknown as { conventions: { reservataire: string; echecDecompte: boolean }[] }).conventions.map(
+        (c) => [c.reservataire, !c.echecDecompte],
+      ),
     );
     for (const l of r.bilan) {
-      const detenus = l.reservataire === 'BAILLEUR' ? l.misADisposition + l.pourUnTour : l.misADisposition - (echecRendu.get(l.reservataire) ? l.echecs : 0);
+      const detenus =
+        l.reservataire === 'BAILLEUR'
+          ? l.misADisposition + l.pourUnTour
+          : l.misADisposition - (echecRendu.get(l.reservataire) ? l.echecs : 0);
       expect(Math.abs(detenus - l.droit), l.reservataire).toBeLessThan(2);
     }
     const etat = r.bilan.find((l) => l.reservataire === 'ETAT')!;

@@ -29,7 +29,9 @@ function copierDsfr(): Plugin {
       execFileSync(process.execPath, [bin('copy-dsfr-to-public'), '--projectDir', racineWeb], { stdio: 'inherit' });
       // react-dsfr's "update-icons": keeps in icons.min.css (213 kB → ~7 kB) and in public/dsfr/icons
       // only the icons the code uses (it scans web/ and react-dsfr itself).
-      execFileSync(process.execPath, [bin('only-include-used-icons'), '--projectDir', racineWeb, '--silent'], { stdio: 'inherit' });
+      execFileSync(process.execPath, [bin('only-include-used-icons'), '--projectDir', racineWeb, '--silent'], {
+        stdio: 'inherit',
+      });
     },
   };
 }

@@ -19,7 +19,10 @@ const racine = resolve(import.meta.dirname, '../..');
 
 function demarrer(args: string[], env: NodeJS.ProcessEnv): Promise<{ port: number; proc: ChildProcess }> {
   return new Promise((ok, ko) => {
-    const proc = spawn(process.execPath, [`${racine}/bin/run-ts.js`, `${racine}/bench/api/serveur.ts`, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [`${racine}/bin/run-ts.js`, `${racine}/bench/api/serveur.ts`, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let tampon = '';
     proc.stdout!.on('data', (d: Buffer) => {
       tampon += d.toString();
@@ -60,13 +63,17 @@ try {
     ['GET /api/logements?page=3 (bailleur)', `http://127.0.0.1:${flux.port}/api/logements?page=3`, bailleur],
     ['GET /api/locations (réservataire)', `http://127.0.0.1:${flux.port}/api/locations`, reservataire],
   ];
-  console.log(`${connexions} connexions, ${duree} s par point d’accès, base ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, échelle ${env.FLUX_BENCH_ECHELLE}`);
+  console.log(
+    `${connexions} connexions, ${duree} s par point d’accès, base ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, échelle ${env.FLUX_BENCH_ECHELLE}`,
+  );
   let echec = false;
   for (const [nom, url, cookie] of cas) {
     // One request first: the steady state is measured, not the first computation of the answer.
     await fetch(url, { headers: cookie ? { cookie } : {} });
     const m = await mesurer(url, cookie);
-    console.log(`${nom.padEnd(40)} ${m.rps.toFixed(0).padStart(7)} req/s   p99 ${String(m.p99).padStart(4)} ms   ${m.erreurs ? `${m.erreurs} erreurs` : ''}`);
+    console.log(
+      `${nom.padEnd(40)} ${m.rps.toFixed(0).padStart(7)} req/s   p99 ${String(m.p99).padStart(4)} ms   ${m.erreurs ? `${m.erreurs} erreurs` : ''}`,
+    );
     if (m.erreurs > 0) echec = true;
   }
   if (echec) process.exitCode = 1;

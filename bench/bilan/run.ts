@@ -28,7 +28,15 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  type WriteStream,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -38,11 +46,26 @@ import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { creerBaseTemporaire } from '../base-temporaire.ts';
-import { chargerScenario, COLONNES_LOGEMENT, versConvention, versionsDeLAnnee, versLogement, versReservataire, type CleAnnee } from '../../src/app/annee.ts';
+import {
+  chargerScenario,
+  COLONNES_LOGEMENT,
+  versConvention,
+  versionsDeLAnnee,
+  versLogement,
+  versReservataire,
+  type CleAnnee,
+} from '../../src/app/annee.ts';
 import { lireBilan } from '../../src/app/bilan.ts';
 import type { Acteur } from '../../src/app/roles.ts';
 import { ouvrirBase, type Db } from '../../src/db/client.ts';
-import { communes as tableCommunes, conventions, conventionVersions, evenementsFlux, logements, organisations } from '../../src/db/schema.ts';
+import {
+  communes as tableCommunes,
+  conventions,
+  conventionVersions,
+  evenementsFlux,
+  logements,
+  organisations,
+} from '../../src/db/schema.ts';
 import { bilanAnnuel, COMPTEURS, DIMENSIONS_BILAN, type BilanAnnuel } from '../../src/domain/bilan.ts';
 import { simuler, type ResultatSimulation } from '../../src/domain/engine.ts';
 import { PERIODES } from '../../src/domain/etat-des-lieux.ts';
@@ -65,7 +88,10 @@ const DEP = args.departement;
 const seul = args['departement-seul'];
 const REPETITIONS = Math.max(1, Number(args.repetitions));
 const CONCURRENCE = Math.max(1, Number(args.concurrence));
-const fichier = resolve(args.fichier ?? `${racine}/bench/out/${args.smoke ? 'national-smoke' : scale === 1 ? 'national' : `national-${scale}`}.jsonl`);
+const fichier = resolve(
+  args.fichier ??
+    `${racine}/bench/out/${args.smoke ? 'national-smoke' : scale === 1 ? 'national' : `national-${scale}`}.jsonl`,
+);
 const PYTHON = '/usr/bin/python3';
 
 const admin = process.env['DATABASE_URL'];
@@ -74,12 +100,18 @@ if (!admin) {
   process.exit(2);
 }
 if (!seul && spawnSync(PYTHON, ['-c', 'import pandas'], { encoding: 'utf8' }).status !== 0) {
-  console.error(`pandas absent de ${PYTHON} : installez le paquet Debian python3-pandas (apt-get install python3-pandas), ou lancez --departement-seul.`);
+  console.error(
+    `pandas absent de ${PYTHON} : installez le paquet Debian python3-pandas (apt-get install python3-pandas), ou lancez --departement-seul.`,
+  );
   process.exit(2);
 }
 if (!existsSync(fichier)) {
   console.error(`${fichier} absent : génération…`);
-  execFileSync(process.execPath, [`${racine}/bin/run-ts.js`, `${racine}/bench/engine/generate.ts`, '--out', fichier, '--scale', String(scale)], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [`${racine}/bin/run-ts.js`, `${racine}/bench/engine/generate.ts`, '--out', fichier, '--scale', String(scale)],
+    { stdio: 'inherit' },
+  );
 }
 
 // ───────────── the scenarios, with the réservataires shared across bailleurs ─────────────
@@ -128,7 +160,9 @@ function fusionner(scenarios: readonly Scenario[], dep: string): Scenario {
   const conventions = new Map<string, Convention>();
   for (const s of scenarios) {
     for (const r of s.reservataires) if (!reservataires.has(r.id)) reservataires.set(r.id, r);
-    for (const c of s.conventions) if (!conventions.has(c.reservataire)) conventions.set(c.reservataire, { ...c, id: `${bailleur.id}-${c.reservataire}` });
+    for (const c of s.conventions)
+      if (!conventions.has(c.reservataire))
+        conventions.set(c.reservataire, { ...c, id: `${bailleur.id}-${c.reservataire}` });
   }
   const evenements = scenarios
     .flatMap((s) => s.evenements)
@@ -149,7 +183,8 @@ function fusionner(scenarios: readonly Scenario[], dep: string): Scenario {
 
 // ───────────── CSV and COPY ─────────────
 
-const texte = (v: string | null | undefined): string => (v === null || v === undefined ? '' : `"${v.replace(/"/g, '""')}"`);
+const texte = (v: string | null | undefined): string =>
+  v === null || v === undefined ? '' : `"${v.replace(/"/g, '""')}"`;
 
 class Ecrivain {
   private tampon = '';
@@ -184,7 +219,8 @@ async function ecrireScenario(s: Scenario, unites: Ecrivain, evenements: Ecrivai
       `${texte(l.id)},${texte(s.bailleur.id)},${texte(l.id)},${s.departement},${texte(l.commune)},${texte(l.epci)},${texte(l.qpv)},${l.typologie},${l.financement},${l.construction},${texte(l.horsFlux)}\n`,
     );
   }
-  for (const e of s.evenements) await evenements.ecrire(`${texte(s.bailleur.id)},${s.departement},${s.annee},${texte(JSON.stringify(e))}\n`);
+  for (const e of s.evenements)
+    await evenements.ecrire(`${texte(s.bailleur.id)},${s.departement},${s.annee},${texte(JSON.stringify(e))}\n`);
 }
 
 // ───────────── the bilan, split ─────────────
@@ -195,7 +231,10 @@ interface Temps {
   agregation: number;
 }
 
-async function bilanMesure(db: Db, cle: CleAnnee): Promise<{ temps: Temps; bilan: BilanAnnuel; scenario: Scenario; resultat: ResultatSimulation }> {
+async function bilanMesure(
+  db: Db,
+  cle: CleAnnee,
+): Promise<{ temps: Temps; bilan: BilanAnnuel; scenario: Scenario; resultat: ResultatSimulation }> {
   let t = performance.now();
   const scenario = await chargerScenario(db, cle);
   const chargement = performance.now() - t;
@@ -205,7 +244,12 @@ async function bilanMesure(db: Db, cle: CleAnnee): Promise<{ temps: Temps; bilan
   t = performance.now();
   // As lireBilan: the communes' names, then the bilan.
   const codes = [...new Set(scenario.logements.map((l) => l.commune))];
-  const noms = codes.length ? await db.select({ code: tableCommunes.code, nom: tableCommunes.nom }).from(tableCommunes).where(inArray(tableCommunes.code, codes)) : [];
+  const noms = codes.length
+    ? await db
+        .select({ code: tableCommunes.code, nom: tableCommunes.nom })
+        .from(tableCommunes)
+        .where(inArray(tableCommunes.code, codes))
+    : [];
   const bilan = bilanAnnuel(scenario, resultat, { communes: new Map(noms.map((n) => [n.code, n.nom])) });
   const agregation = performance.now() - t;
   return { temps: { chargement, moteur, agregation }, bilan, scenario, resultat };
@@ -214,7 +258,10 @@ async function bilanMesure(db: Db, cle: CleAnnee): Promise<{ temps: Temps; bilan
 /** dimension → value → counter → n, and the number of (bailleur, line, value) cells per dimension. */
 type Totaux = { cellules: Record<string, number>; totaux: Record<string, Record<string, Record<string, number>>> };
 function totauxVides(): Totaux {
-  return { cellules: Object.fromEntries(DIMENSIONS_BILAN.map((d) => [d, 0])), totaux: Object.fromEntries(DIMENSIONS_BILAN.map((d) => [d, {}])) };
+  return {
+    cellules: Object.fromEntries(DIMENSIONS_BILAN.map((d) => [d, 0])),
+    totaux: Object.fromEntries(DIMENSIONS_BILAN.map((d) => [d, {}])),
+  };
 }
 function ajouterTotaux(t: Totaux, b: BilanAnnuel): void {
   for (const dim of DIMENSIONS_BILAN) {
@@ -244,7 +291,8 @@ function ecarts(a: Totaux, b: Totaux): string[] {
   return out.slice(0, 10);
 }
 
-const ENTETE_CSV = 'bailleur,departement,logement,ligne,exclusion,commune,typologie,financement,qpv,construction,propose,attribue,bail,echec,pour_un_tour,decompte,en_cours\n';
+const ENTETE_CSV =
+  'bailleur,departement,logement,ligne,exclusion,commune,typologie,financement,qpv,construction,propose,attribue,bail,echec,pour_un_tour,decompte,en_cours\n';
 async function exporterLocations(csv: Ecrivain, scenario: Scenario, resultat: ResultatSimulation): Promise<void> {
   const unites = new Map(scenario.logements.map((l) => [l.id, l]));
   const b = (x: boolean): string => (x ? '1' : '0');
@@ -263,11 +311,20 @@ async function exporterLocations(csv: Ecrivain, scenario: Scenario, resultat: Re
  * the same scenarios as `chargerScenario` builds (conventions by id, the version in force on
  * 1 January, units by id, events by id), the same engine and `bilanAnnuel`.
  */
-async function departementGroupe(db: Db, annee: number, dep: string, cles: ReadonlySet<string>, totaux: Totaux): Promise<{ temps: Temps; bilans: number }> {
+async function departementGroupe(
+  db: Db,
+  annee: number,
+  dep: string,
+  cles: ReadonlySet<string>,
+  totaux: Totaux,
+): Promise<{ temps: Temps; bilans: number }> {
   let t = performance.now();
   const bailleursDuDep = sql`(select ${conventions.bailleurId} from ${conventions} where ${conventions.departement} = ${dep})`;
   const [bailleurs, lignesConv, evs, lus, noms] = await Promise.all([
-    db.select({ id: organisations.id, nom: organisations.nom }).from(organisations).where(sql`${organisations.id} in ${bailleursDuDep}`),
+    db
+      .select({ id: organisations.id, nom: organisations.nom })
+      .from(organisations)
+      .where(sql`${organisations.id} in ${bailleursDuDep}`),
     db
       .select({ convention: conventions, version: conventionVersions, reservataire: organisations })
       .from(conventions)
@@ -276,9 +333,19 @@ async function departementGroupe(db: Db, annee: number, dep: string, cles: Reado
       .where(and(eq(conventions.departement, dep), lte(conventionVersions.effectifLe, `${annee}-12-31`)))
       .orderBy(asc(conventions.id), asc(conventionVersions.version)),
     db
-      .select({ bailleurId: evenementsFlux.bailleurId, departement: evenementsFlux.departement, evenement: evenementsFlux.evenement })
+      .select({
+        bailleurId: evenementsFlux.bailleurId,
+        departement: evenementsFlux.departement,
+        evenement: evenementsFlux.evenement,
+      })
       .from(evenementsFlux)
-      .where(and(sql`${evenementsFlux.bailleurId} in ${bailleursDuDep}`, eq(evenementsFlux.departement, dep), eq(evenementsFlux.annee, annee)))
+      .where(
+        and(
+          sql`${evenementsFlux.bailleurId} in ${bailleursDuDep}`,
+          eq(evenementsFlux.departement, dep),
+          eq(evenementsFlux.annee, annee),
+        ),
+      )
       .orderBy(asc(evenementsFlux.id)),
     db
       .select({ bailleurId: logements.bailleurId, departement: logements.departement, ...COLONNES_LOGEMENT })
@@ -286,7 +353,10 @@ async function departementGroupe(db: Db, annee: number, dep: string, cles: Reado
       .where(
         sql`${logements.id} in (select distinct ${evenementsFlux.evenement} ->> 'logement' from ${evenementsFlux} where ${evenementsFlux.bailleurId} in ${bailleursDuDep} and ${evenementsFlux.departement} = ${dep} and ${evenementsFlux.annee} = ${annee})`,
       ),
-    db.select({ code: tableCommunes.code, nom: tableCommunes.nom }).from(tableCommunes).where(eq(tableCommunes.departement, dep)),
+    db
+      .select({ code: tableCommunes.code, nom: tableCommunes.nom })
+      .from(tableCommunes)
+      .where(eq(tableCommunes.departement, dep)),
   ]);
   const nomBailleur = new Map(bailleurs.map((b) => [b.id, b.nom]));
   const communes = new Map(noms.map((n) => [n.code, n.nom]));
@@ -295,7 +365,15 @@ async function departementGroupe(db: Db, annee: number, dep: string, cles: Reado
     const k = `${bailleurId}|${departement}`;
     let sc = scenarios.get(k);
     if (!sc) {
-      sc = { annee, departement, bailleur: { id: bailleurId, nom: nomBailleur.get(bailleurId) ?? bailleurId }, logements: [], reservataires: [], conventions: [], evenements: [] };
+      sc = {
+        annee,
+        departement,
+        bailleur: { id: bailleurId, nom: nomBailleur.get(bailleurId) ?? bailleurId },
+        logements: [],
+        reservataires: [],
+        conventions: [],
+        evenements: [],
+      };
       scenarios.set(k, sc);
     }
     return sc;
@@ -354,20 +432,34 @@ try {
     const metadonnees = (sc: Scenario): void => {
       organisations.set(sc.bailleur.id, `${texte(sc.bailleur.id)},${texte(sc.bailleur.nom)},bailleur,,,,`);
       for (const r of sc.reservataires) {
-        if (!organisations.has(r.id)) organisations.set(r.id, `${texte(r.id)},${texte(r.nom)},reservataire,${r.type},${sc.departement},${texte(r.commune)},${texte(r.epci)}`);
+        if (!organisations.has(r.id))
+          organisations.set(
+            r.id,
+            `${texte(r.id)},${texte(r.nom)},reservataire,${r.type},${sc.departement},${texte(r.commune)},${texte(r.epci)}`,
+          );
       }
       for (const c of sc.conventions) {
         const { id, reservataire, taux, tauxAgents, ...parametres } = c;
         conventions.push(`${texte(id)},${texte(sc.bailleur.id)},${texte(reservataire)},${sc.departement}`);
-        versions.push(`${texte(`${id}-v1`)},${texte(id)},1,${sc.annee}-01-01,${taux.toFixed(6)},${tauxAgents === undefined ? '' : tauxAgents.toFixed(6)},${texte(JSON.stringify(parametres))}`);
+        versions.push(
+          `${texte(`${id}-v1`)},${texte(id)},1,${sc.annee}-01-01,${taux.toFixed(6)},${tauxAgents === undefined ? '' : tauxAgents.toFixed(6)},${texte(JSON.stringify(parametres))}`,
+        );
       }
     };
     const prefixe = new RegExp(`^\\{"annee":\\d+,"departement":"${DEP}"`);
-    for await (const ligne of createInterface({ input: createReadStream(fichier, { encoding: 'utf8', highWaterMark: 1 << 22 }), crlfDelay: Infinity })) {
+    for await (const ligne of createInterface({
+      input: createReadStream(fichier, { encoding: 'utf8', highWaterMark: 1 << 22 }),
+      crlfDelay: Infinity,
+    })) {
       if (!ligne || (seul && !prefixe.test(ligne))) continue;
       const sc = globaliser(JSON.parse(ligne) as Scenario);
       metadonnees(sc);
-      paires.push({ bailleurId: sc.bailleur.id, departement: sc.departement, logements: sc.logements.length, evenements: sc.evenements.length });
+      paires.push({
+        bailleurId: sc.bailleur.id,
+        departement: sc.departement,
+        logements: sc.logements.length,
+        evenements: sc.evenements.length,
+      });
       await ecrireScenario(sc, unites, evenements);
       if (sc.departement === DEP) duDepartement.push(sc);
     }
@@ -388,31 +480,67 @@ try {
       await e.fermer();
       return join(dossier, nom);
     };
-    const cogChemin = resolve(process.env['FLUX_SHARED_DATA'] ?? resolve(racine, '..', 'shared', 'data'), 'cog_2026_decoupage_administratif/communes_epci_2026.csv');
+    const cogChemin = resolve(
+      process.env['FLUX_SHARED_DATA'] ?? resolve(racine, '..', 'shared', 'data'),
+      'cog_2026_decoupage_administratif/communes_epci_2026.csv',
+    );
     const cog = readFileSync(cogChemin, 'utf8');
     // COG 2026 communes and their EPCI (CSV with a header, read by PostgreSQL itself).
-    const entete = cog.split(/\r?\n/, 1)[0]!.split(',').map((c) => c.replace(/"/g, ''));
+    const entete = cog
+      .split(/\r?\n/, 1)[0]!
+      .split(',')
+      .map((c) => c.replace(/"/g, ''));
     await client.query(`create temporary table cog_brut (${entete.map((c) => `"${c}" text`).join(', ')})`);
     await copier(client, `copy cog_brut from stdin with (format csv, header true)`, cogChemin);
-    await client.query(`insert into epcis (siren, nom) select distinct on (siren_epci) siren_epci, nom_epci from cog_brut where siren_epci <> '' order by siren_epci`);
+    await client.query(
+      `insert into epcis (siren, nom) select distinct on (siren_epci) siren_epci, nom_epci from cog_brut where siren_epci <> '' order by siren_epci`,
+    );
     await client.query(
       `insert into communes (code, nom, departement, epci) select code_commune, nom_commune, departement, nullif(siren_epci, '') from cog_brut on conflict do nothing`,
     );
-    await copier(client, `copy organisations (id, nom, categorie, type_reservataire, departement, commune, epci) from stdin with (format csv)`, await ecrireLignes('organisations.csv', organisations.values()));
-    await copier(client, `copy conventions (id, bailleur_id, reservataire_id, departement) from stdin with (format csv)`, await ecrireLignes('conventions.csv', conventions));
-    await copier(client, `copy convention_versions (id, convention_id, version, effectif_le, taux, taux_agents, parametres) from stdin with (format csv)`, await ecrireLignes('versions.csv', versions));
-    const index = (await client.query<{ indexname: string; indexdef: string }>(`select indexname, indexdef from pg_indexes where schemaname = current_schema() and tablename in ('logements', 'evenements_flux') and indexname not like '%_pkey'`)).rows;
+    await copier(
+      client,
+      `copy organisations (id, nom, categorie, type_reservataire, departement, commune, epci) from stdin with (format csv)`,
+      await ecrireLignes('organisations.csv', organisations.values()),
+    );
+    await copier(
+      client,
+      `copy conventions (id, bailleur_id, reservataire_id, departement) from stdin with (format csv)`,
+      await ecrireLignes('conventions.csv', conventions),
+    );
+    await copier(
+      client,
+      `copy convention_versions (id, convention_id, version, effectif_le, taux, taux_agents, parametres) from stdin with (format csv)`,
+      await ecrireLignes('versions.csv', versions),
+    );
+    const index = (
+      await client.query<{ indexname: string; indexdef: string }>(
+        `select indexname, indexdef from pg_indexes where schemaname = current_schema() and tablename in ('logements', 'evenements_flux') and indexname not like '%_pkey'`,
+      )
+    ).rows;
     for (const i of index) await client.query(`drop index "${i.indexname}"`);
-    await copier(client, `copy logements (id, bailleur_id, rpls, departement, commune, epci, qpv, typologie, financement, construction, hors_flux) from stdin with (format csv)`, join(dossier, 'logements.csv'));
-    await copier(client, `copy evenements_flux (bailleur_id, departement, annee, evenement) from stdin with (format csv)`, join(dossier, 'evenements.csv'));
+    await copier(
+      client,
+      `copy logements (id, bailleur_id, rpls, departement, commune, epci, qpv, typologie, financement, construction, hors_flux) from stdin with (format csv)`,
+      join(dossier, 'logements.csv'),
+    );
+    await copier(
+      client,
+      `copy evenements_flux (bailleur_id, departement, annee, evenement) from stdin with (format csv)`,
+      join(dossier, 'evenements.csv'),
+    );
     for (const i of index) await client.query(i.indexdef);
     await client.query('vacuum analyze');
     const chargementBase = performance.now() - t;
     const nLogements = paires.reduce((n, p) => n + p.logements, 0);
     const nEvenements = paires.reduce((n, p) => n + p.evenements, 0);
     console.log(`fichier        ${fichier}`);
-    console.log(`base           ${url.pathname.slice(1)} : ${paires.length} bilans (bailleur × département), ${nLogements} logements, ${nEvenements} événements, + le département ${DEP} en un seul bailleur (${tout.logements.length} logements)`);
-    console.log(`préparation    lecture ${s(lecture)}, chargement PostgreSQL (COPY, index, analyze) ${s(chargementBase)}`);
+    console.log(
+      `base           ${url.pathname.slice(1)} : ${paires.length} bilans (bailleur × département), ${nLogements} logements, ${nEvenements} événements, + le département ${DEP} en un seul bailleur (${tout.logements.length} logements)`,
+    );
+    console.log(
+      `préparation    lecture ${s(lecture)}, chargement PostgreSQL (COPY, index, analyze) ${s(chargementBase)}`,
+    );
 
     // ── the département: one bailleur, the whole stock ──
     const cle: CleAnnee = { bailleurId: tout.bailleur.id, departement: DEP, annee: tout.annee };
@@ -425,7 +553,13 @@ try {
       mesures.push(m.temps);
       dernier = m.bilan;
     }
-    const pilote: Acteur = { utilisateurId: 'bench', organisationId: `ETAT-${DEP}`, role: 'pilote_etat', departement: DEP, epci: null };
+    const pilote: Acteur = {
+      utilisateurId: 'bench',
+      organisationId: `ETAT-${DEP}`,
+      role: 'pilote_etat',
+      departement: DEP,
+      epci: null,
+    };
     t = performance.now();
     const bilanFroid = await lireBilan(base.db, pilote, cle);
     const froid = performance.now() - t;
@@ -448,7 +582,10 @@ try {
     ajouterTotaux(t1, bilanFroid);
     ajouterTotaux(t2, dernier!);
     ajouterTotaux(t3, direct);
-    const diff = [...ecarts(t1, t2).map((x) => `lireBilan / découpé : ${x}`), ...ecarts(t1, t3).map((x) => `lireBilan / moteur sur le scénario en mémoire : ${x}`)];
+    const diff = [
+      ...ecarts(t1, t2).map((x) => `lireBilan / découpé : ${x}`),
+      ...ecarts(t1, t3).map((x) => `lireBilan / moteur sur le scénario en mémoire : ${x}`),
+    ];
     if (diff.length) throw new Error(`département ${DEP} : bilans différents\n${diff.join('\n')}`);
     const med = (k: keyof Temps): number => mediane(mesures.map((m) => m[k]));
     const medTotal = mediane(mesures.map((m) => m.chargement + m.moteur + m.agregation));
@@ -459,8 +596,12 @@ try {
     console.log(
       `  premier calcul du processus       ${ms(premier.chargement + premier.moteur + premier.agregation)} = chargement PostgreSQL ${ms(premier.chargement)} + moteur ${ms(premier.moteur)} + agrégation ${ms(premier.agregation)}`,
     );
-    console.log(`  découpé, médiane de ${REPETITIONS}          ${ms(medTotal)} = chargement PostgreSQL ${ms(med('chargement'))} + moteur ${ms(med('moteur'))} + agrégation ${ms(med('agregation'))}`);
-    console.log(`  lireBilan à froid (pilote État)   ${ms(froid)}   (cible ≤ 300 ms : ${froid <= 300 ? 'tenue' : 'MANQUÉE'})`);
+    console.log(
+      `  découpé, médiane de ${REPETITIONS}          ${ms(medTotal)} = chargement PostgreSQL ${ms(med('chargement'))} + moteur ${ms(med('moteur'))} + agrégation ${ms(med('agregation'))}`,
+    );
+    console.log(
+      `  lireBilan à froid (pilote État)   ${ms(froid)}   (cible ≤ 300 ms : ${froid <= 300 ? 'tenue' : 'MANQUÉE'})`,
+    );
     console.log(`  lireBilan en cache                ${ms(chaud)}`);
 
     if (!seul) {
@@ -476,7 +617,11 @@ try {
       const totaux = totauxVides();
       const debutNational = performance.now();
       for (const p of paires) {
-        const m = await bilanMesure(base.db, { bailleurId: p.bailleurId, departement: p.departement, annee: tout.annee });
+        const m = await bilanMesure(base.db, {
+          bailleurId: p.bailleurId,
+          departement: p.departement,
+          annee: tout.annee,
+        });
         for (const k of ['chargement', 'moteur', 'agregation'] as const) {
           somme[k] += m.temps[k];
           if (p.departement === DEP) duDep[k] += m.temps[k];
@@ -508,7 +653,9 @@ try {
       );
       const concurrent = performance.now() - debutConcurrent;
       const meilleur = Math.min(murNational, concurrent);
-      console.log(`  bilans, ${CONCURRENCE} à la fois              ${s(concurrent)} (mur)   (cible ≤ 10 s : ${meilleur <= 10_000 ? 'tenue' : 'MANQUÉE'}, ${s(meilleur)})`);
+      console.log(
+        `  bilans, ${CONCURRENCE} à la fois              ${s(concurrent)} (mur)   (cible ≤ 10 s : ${meilleur <= 10_000 ? 'tenue' : 'MANQUÉE'}, ${s(meilleur)})`,
+      );
       const cles = new Set(paires.map((p) => `${p.bailleurId}|${p.departement}`));
       const groupe = { temps: { chargement: 0, moteur: 0, agregation: 0 } as Temps, totaux: totauxVides(), bilans: 0 };
       for (const dep of [...new Set(paires.map((p) => p.departement))]) {
@@ -523,26 +670,47 @@ try {
       console.log(
         `  essai : groupé par département     ${s(groupeTotal)} = chargement PostgreSQL ${s(groupe.temps.chargement)} (5 requêtes par département) + moteur ${s(groupe.temps.moteur)} + agrégation ${s(groupe.temps.agregation)}   (mêmes totaux)`,
       );
-      console.log(`  dont le département ${DEP} (${nDep} bailleurs)  ${ms(duDep.chargement + duDep.moteur + duDep.agregation)} = ${ms(duDep.chargement)} + ${ms(duDep.moteur)} + ${ms(duDep.agregation)}`);
+      console.log(
+        `  dont le département ${DEP} (${nDep} bailleurs)  ${ms(duDep.chargement + duDep.moteur + duDep.agregation)} = ${ms(duDep.chargement)} + ${ms(duDep.moteur)} + ${ms(duDep.agregation)}`,
+      );
       console.log(`  export CSV des locations (hors bilans) ${s(exportMs)}`);
 
-      const p = spawnSync(PYTHON, [join(import.meta.dirname, 'groupby.py'), csvChemin, JSON.stringify(PERIODES.map((x) => [x.code, Number.isFinite(x.jusqua) ? x.jusqua : null]))], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 28,
-      });
+      const p = spawnSync(
+        PYTHON,
+        [
+          join(import.meta.dirname, 'groupby.py'),
+          csvChemin,
+          JSON.stringify(PERIODES.map((x) => [x.code, Number.isFinite(x.jusqua) ? x.jusqua : null])),
+        ],
+        {
+          encoding: 'utf8',
+          maxBuffer: 1 << 28,
+        },
+      );
       if (p.status !== 0) throw new Error(`groupby.py : ${p.stderr}`);
-      const pandas = JSON.parse(p.stdout) as Totaux & { lecture_s: number; groupby_s: number; lignes: number; pandas: string };
+      const pandas = JSON.parse(p.stdout) as Totaux & {
+        lecture_s: number;
+        groupby_s: number;
+        lignes: number;
+        pandas: string;
+      };
       const pandasMs = (pandas.lecture_s + pandas.groupby_s) * 1000;
       console.log(
         `  pandas ${pandas.pandas} (même lignes)        ${s(pandasMs)} = read_csv ${s(pandas.lecture_s * 1000)} + group-by ${s(pandas.groupby_s * 1000)}   (${pandas.lignes} lignes)`,
       );
-      console.log(`  bilans ÷ pandas                   ${(national / pandasMs).toFixed(2)} ×   (bilans ÷ group-by seul : ${(national / (pandas.groupby_s * 1000)).toFixed(2)} ×; essai groupé ÷ pandas : ${(groupeTotal / pandasMs).toFixed(2)} ×)`);
+      console.log(
+        `  bilans ÷ pandas                   ${(national / pandasMs).toFixed(2)} ×   (bilans ÷ group-by seul : ${(national / (pandas.groupby_s * 1000)).toFixed(2)} ×; essai groupé ÷ pandas : ${(groupeTotal / pandasMs).toFixed(2)} ×)`,
+      );
       const d = ecarts(totaux, pandas);
       if (pandas.lignes !== locations) d.unshift(`${pandas.lignes} lignes lues par pandas ≠ ${locations} locations`);
       if (d.length) throw new Error(`pandas et les bilans diffèrent\n${d.join('\n')}`);
-      console.log(`  contrôle                          totaux pandas = totaux des bilans (${DIMENSIONS_BILAN.length} dimensions × valeurs × ${COMPTEURS.length} compteurs, ${Object.values(totaux.cellules).reduce((a, b) => a + b, 0)} cellules)`);
+      console.log(
+        `  contrôle                          totaux pandas = totaux des bilans (${DIMENSIONS_BILAN.length} dimensions × valeurs × ${COMPTEURS.length} compteurs, ${Object.values(totaux.cellules).reduce((a, b) => a + b, 0)} cellules)`,
+      );
     }
-    console.log(`\nnode ${process.version}, ${new Date().toISOString().slice(0, 10)}, ${s(performance.now() - debutRun)} en tout`);
+    console.log(
+      `\nnode ${process.version}, ${new Date().toISOString().slice(0, 10)}, ${s(performance.now() - debutRun)} en tout`,
+    );
   } finally {
     await client.end().catch(() => undefined);
     await base.fermer();

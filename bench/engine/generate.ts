@@ -195,7 +195,11 @@ function conventionsDe(
   return { reservataires, conventions };
 }
 
-function eligiblesDe(l: Logement, reservataires: readonly Reservataire[], conventions: readonly Convention[]): Eligible[] {
+function eligiblesDe(
+  l: Logement,
+  reservataires: readonly Reservataire[],
+  conventions: readonly Convention[],
+): Eligible[] {
   return reservataires
     .filter((r) => {
       const p = conventions.find((c) => c.reservataire === r.id)?.perimetre;
@@ -254,7 +258,9 @@ function genererDepartement(dep: string, rows: readonly RplsRow[]): void {
     const dated: EvenementDate[] = [];
     for (const index of rng.sample(logements.length, Math.round(logements.length * mobilite))) {
       const l = logements[index]!;
-      dated.push(...evenementsDeLiberation(rng, cal, l, cal.jourOuvreAuHasard(rng), eligiblesDe(l, reservataires, conventions)));
+      dated.push(
+        ...evenementsDeLiberation(rng, cal, l, cal.jourOuvreAuHasard(rng), eligiblesDe(l, reservataires, conventions)),
+      );
     }
     const evenements = trierEvenements(dated);
     const scenario: Scenario = {
@@ -311,5 +317,7 @@ console.error(
     `(${b.exclusions} exclues, ${b.orientationsForcees} orientations forcées, ${b.orientationsMultiples} multiples), ` +
     `${b.bauxSignes} baux signés, ${b.evenements} événements, ${(totaux.octets / 2 ** 20).toFixed(1)} Mio ` +
     `en ${secondes} s (RSS ${memoire} Mio) → ${args.out}` +
-    (totaux.sansEpci > 0 ? ` ; ${totaux.sansEpci} logements dans des communes sans EPCI (îles mono-communales) : champ epci omis` : ''),
+    (totaux.sansEpci > 0
+      ? ` ; ${totaux.sansEpci} logements dans des communes sans EPCI (îles mono-communales) : champ epci omis`
+      : ''),
 );

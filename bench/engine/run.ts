@@ -24,13 +24,25 @@ import { simuler } from '../../src/domain/engine.ts';
 const racine = resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
-const fichier = resolve(args.find((a) => !a.startsWith('--')) ?? `${racine}/bench/out/${smoke ? 'national-smoke' : 'national'}.jsonl`);
+const fichier = resolve(
+  args.find((a) => !a.startsWith('--')) ?? `${racine}/bench/out/${smoke ? 'national-smoke' : 'national'}.jsonl`,
+);
 
 if (!existsSync(fichier)) {
   console.error(`${fichier} absent : génération…`);
-  execFileSync(process.execPath, [`${racine}/bin/run-ts.js`, `${racine}/bench/engine/generate.ts`, '--out', fichier, ...(smoke ? ['--scale', '0.01'] : [])], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [
+      `${racine}/bin/run-ts.js`,
+      `${racine}/bench/engine/generate.ts`,
+      '--out',
+      fichier,
+      ...(smoke ? ['--scale', '0.01'] : []),
+    ],
+    {
+      stdio: 'inherit',
+    },
+  );
 }
 
 let parse = 0;
@@ -43,7 +55,10 @@ let conventions = 0;
 let flux = 0;
 let octets = 0;
 
-const lignes = createInterface({ input: createReadStream(fichier, { encoding: 'utf8', highWaterMark: 1 << 22 }), crlfDelay: Infinity });
+const lignes = createInterface({
+  input: createReadStream(fichier, { encoding: 'utf8', highWaterMark: 1 << 22 }),
+  crlfDelay: Infinity,
+});
 for await (const ligne of lignes) {
   if (!ligne) continue;
   octets += Buffer.byteLength(ligne) + 1;
@@ -65,10 +80,14 @@ for await (const ligne of lignes) {
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 console.log(`fichier      ${fichier} (${(octets / 2 ** 20).toFixed(1)} Mio)`);
-console.log(`volume       ${scenarios} scénarios, ${logements} logements, ${conventions} conventions, ${evenements} événements, flux annuel ${flux}`);
+console.log(
+  `volume       ${scenarios} scénarios, ${logements} logements, ${conventions} conventions, ${evenements} événements, flux annuel ${flux}`,
+);
 console.log(`parse        ${s(parse)}   (JSON.parse seul)`);
 console.log(`contrat zod  ${s(contrat)}`);
-console.log(`moteur       ${s(moteur)}   = ${(moteur / parse).toFixed(2)} × parse   (cibles : ≤ 5 s et ≤ 3 × parse à l’échelle nationale)`);
+console.log(
+  `moteur       ${s(moteur)}   = ${(moteur / parse).toFixed(2)} × parse   (cibles : ≤ 5 s et ≤ 3 × parse à l’échelle nationale)`,
+);
 console.log(`node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
 if (scenarios === 0) {
   console.error('aucun scénario lu');

@@ -17,18 +17,47 @@ import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
-import { REPO_ROOT, Rng, dataPath, financementOf, parseCsvLine, PART_T6_PARMI_5_ET_PLUS } from '../../examples/lib/synthetic.ts';
+import {
+  REPO_ROOT,
+  Rng,
+  dataPath,
+  financementOf,
+  parseCsvLine,
+  PART_T6_PARMI_5_ET_PLUS,
+} from '../../examples/lib/synthetic.ts';
 import type { Financement } from '../../examples/lib/synthetic.ts';
 
 export const SOURCE = 'rrrpls_rpls2019/rpls_par_date_2019.csv.gz';
-export const COLONNES = ['RPLS_ID', 'DEPCOM', 'QPV', 'TYPECONST', 'NBPIECE', 'SURFHAB', 'CONSTRUCT', 'FINAN', 'DPEENERGIE', 'LOYERPRINC', 'NUMVOIE', 'NOMVOIE'];
+export const COLONNES = [
+  'RPLS_ID',
+  'DEPCOM',
+  'QPV',
+  'TYPECONST',
+  'NBPIECE',
+  'SURFHAB',
+  'CONSTRUCT',
+  'FINAN',
+  'DPEENERGIE',
+  'LOYERPRINC',
+  'NUMVOIE',
+  'NOMVOIE',
+];
 
 /** A FINAN code of the category, for the period (financement-rpls.ts: 10–49 since 1977, 50–99 before). */
 const CODE_FINAN: Readonly<Record<'depuis' | 'avant', Record<Financement, string>>> = {
   depuis: { PLAI: '10', PLUS: '13', PLS: '14', PLI: '16', AUTRE: '49' },
   avant: { PLAI: '51', PLUS: '50', PLS: '14', PLI: '16', AUTRE: '99' },
 };
-const VOIES = ['RUE DES LILAS', 'AVENUE JEAN JAURES', 'RUE VICTOR HUGO', 'ALLEE DES PEUPLIERS', 'BOULEVARD PASTEUR', 'PLACE DE LA REPUBLIQUE', 'RUE DU STADE', 'CHEMIN DES VIGNES'];
+const VOIES = [
+  'RUE DES LILAS',
+  'AVENUE JEAN JAURES',
+  'RUE VICTOR HUGO',
+  'ALLEE DES PEUPLIERS',
+  'BOULEVARD PASTEUR',
+  'PLACE DE LA REPUBLIQUE',
+  'RUE DU STADE',
+  'CHEMIN DES VIGNES',
+];
 /** Average habitable surface by rooms (m², order of magnitude of the social stock). */
 const SURFACE: Readonly<Record<string, number>> = { '1': 32, '2': 48, '3': 66, '4': 80, '5': 95, '6': 110 };
 
@@ -65,7 +94,15 @@ export async function generer(scale: number, out: string, seed = 2019): Promise<
       cols = ['DEPCOM', 'construct', 'dpeenergie', 'nbpiece', 'typeconst', 'qpv', 'n'].map(index);
       continue;
     }
-    const [depcom, construct, dpe, nbpiece, typeconst, qpv, nb] = cols.map((i) => f[i] ?? '') as [string, string, string, string, string, string, string];
+    const [depcom, construct, dpe, nbpiece, typeconst, qpv, nb] = cols.map((i) => f[i] ?? '') as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     const avant = Math.floor(cumul * scale + depart);
     cumul += Number(nb);
     const garder = scale >= 1 ? Number(nb) : Math.floor(cumul * scale + depart) - avant;
@@ -89,7 +126,13 @@ export async function generer(scale: number, out: string, seed = 2019): Promise<
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bench/import/generate.ts')) {
-  const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, out: { type: 'string' }, seed: { type: 'string', default: '2019' } } });
+  const { values } = parseArgs({
+    options: {
+      scale: { type: 'string', default: '1' },
+      out: { type: 'string' },
+      seed: { type: 'string', default: '2019' },
+    },
+  });
   const scale = Number(values.scale);
   if (!(scale > 0 && scale <= 1)) {
     console.error(`--scale invalide « ${values.scale} » (0 < scale ≤ 1)`);

@@ -28,7 +28,12 @@ import { creerBaseTemporaire } from '../base-temporaire.ts';
 import { cheminSortie, generer } from './generate.ts';
 
 const { values: args } = parseArgs({
-  options: { scale: { type: 'string', default: '1' }, smoke: { type: 'boolean', default: false }, fichier: { type: 'string' }, 'sans-pglite': { type: 'boolean', default: false } },
+  options: {
+    scale: { type: 'string', default: '1' },
+    smoke: { type: 'boolean', default: false },
+    fichier: { type: 'string' },
+    'sans-pglite': { type: 'boolean', default: false },
+  },
 });
 const scale = args.smoke ? 0.002 : Number(args.scale);
 const fichier = args.fichier ? resolve(args.fichier) : cheminSortie(scale);
@@ -58,7 +63,9 @@ async function mesurer<T>(f: () => Promise<T>): Promise<{ r: T; ms: number; pic:
 
 async function creerBailleur(base: Base): Promise<string> {
   const id = randomUUID();
-  await base.db.insert(organisations).values({ id, nom: 'Bailleur national (bench)', categorie: 'bailleur', siren: SIREN });
+  await base.db
+    .insert(organisations)
+    .values({ id, nom: 'Bailleur national (bench)', categorie: 'bailleur', siren: SIREN });
   return id;
 }
 
@@ -68,7 +75,9 @@ async function importer(base: Base, genre: string): Promise<{ logements: number;
   if (!res.importe || res.rejetes > 0) throw new Error(`${genre} : import refusé (${res.rejetes} lignes rejetées)`);
   const [c] = await lignes<{ n: number }>(base.db, sql`select count(*)::int as n from logements`);
   if (c?.n !== res.logements) throw new Error(`${genre} : ${c?.n} logements en base pour ${res.logements} importés`);
-  console.log(`${genre.padEnd(13)} ${res.logements} logements en ${(m.ms / 1000).toFixed(1)} s = ${debit(res.logements, m.ms)}   pic RSS ${mio(m.pic)}`);
+  console.log(
+    `${genre.padEnd(13)} ${res.logements} logements en ${(m.ms / 1000).toFixed(1)} s = ${debit(res.logements, m.ms)}   pic RSS ${mio(m.pic)}`,
+  );
   return { logements: res.logements, ms: m.ms, pic: m.pic };
 }
 
@@ -96,7 +105,9 @@ let copie: { ms: number; logements: number } | null = null;
 
 // ───────────── read and validation alone ─────────────
 const lectureSeule = await lireSeulement();
-console.log(`lecture seule ${lectureSeule.logements} logements en ${(lectureSeule.ms / 1000).toFixed(1)} s = ${debit(lectureSeule.logements, lectureSeule.ms)}   pic RSS ${mio(lectureSeule.pic)}`);
+console.log(
+  `lecture seule ${lectureSeule.logements} logements en ${(lectureSeule.ms / 1000).toFixed(1)} s = ${debit(lectureSeule.logements, lectureSeule.ms)}   pic RSS ${mio(lectureSeule.pic)}`,
+);
 
 // ───────────── PostgreSQL ─────────────
 const admin = process.env['DATABASE_URL'];
@@ -124,7 +135,9 @@ if (admin) {
       const sortie = psql(url.toString(), `\\copy logements_copie(${colonnes}) from '${csv}' csv`);
       const ms = performance.now() - debut;
       copie = { ms, logements: r.logements };
-      console.log(`psql \\copy    ${r.logements} lignes normalisées en ${(ms / 1000).toFixed(1)} s = ${debit(r.logements, ms)}   (${sortie})`);
+      console.log(
+        `psql \\copy    ${r.logements} lignes normalisées en ${(ms / 1000).toFixed(1)} s = ${debit(r.logements, ms)}   (${sortie})`,
+      );
     } finally {
       await base.fermer();
     }
@@ -158,10 +171,19 @@ else {
 const maxRss = process.resourceUsage().maxRSS * 1024;
 console.log('');
 console.log(`fichier       ${fichier} (${mio(statSync(fichier).size)})`);
-for (const r of resultats) console.log(`${r.base.padEnd(28)} ${debit(r.logements, r.ms).padStart(12)}   ${(r.ms / 1000).toFixed(1)} s   pic RSS ${mio(r.pic)}`);
+for (const r of resultats)
+  console.log(
+    `${r.base.padEnd(28)} ${debit(r.logements, r.ms).padStart(12)}   ${(r.ms / 1000).toFixed(1)} s   pic RSS ${mio(r.pic)}`,
+  );
 if (copie) {
   const pgRes = resultats.find((r) => r.base.startsWith('PostgreSQL'))!;
-  console.log(`${'psql \\copy (mêmes lignes)'.padEnd(28)} ${debit(copie.logements, copie.ms).padStart(12)}   ${(copie.ms / 1000).toFixed(1)} s   → import = ${(pgRes.ms / copie.ms).toFixed(2)} × \\copy`);
+  console.log(
+    `${'psql \\copy (mêmes lignes)'.padEnd(28)} ${debit(copie.logements, copie.ms).padStart(12)}   ${(copie.ms / 1000).toFixed(1)} s   → import = ${(pgRes.ms / copie.ms).toFixed(2)} × \\copy`,
+  );
 }
-console.log(`${'lecture + validation seules'.padEnd(28)} ${(lectureSeule.ms / 1000).toFixed(1)} s   pic RSS ${mio(lectureSeule.pic)} (lireRpls, sans base)`);
-console.log(`max RSS du processus : ${mio(maxRss)}   node ${process.version}, ${new Date().toISOString().slice(0, 10)}`);
+console.log(
+  `${'lecture + validation seules'.padEnd(28)} ${(lectureSeule.ms / 1000).toFixed(1)} s   pic RSS ${mio(lectureSeule.pic)} (lireRpls, sans base)`,
+);
+console.log(
+  `max RSS du processus : ${mio(maxRss)}   node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
+);

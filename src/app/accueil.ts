@@ -12,7 +12,12 @@ import type { Acteur } from './roles.ts';
 export async function stock(tx: Tx, acteur: Acteur): Promise<AccueilApi['stock']> {
   const portee = porteeLogements(acteur);
   const compter = async (colonne: typeof logements.typologie | typeof logements.financement) => {
-    const rows = await tx.select({ v: colonne, n: count() }).from(logements).where(portee).groupBy(colonne).orderBy(colonne);
+    const rows = await tx
+      .select({ v: colonne, n: count() })
+      .from(logements)
+      .where(portee)
+      .groupBy(colonne)
+      .orderBy(colonne);
     return Object.fromEntries(rows.map((r) => [r.v, r.n]));
   };
   const [totaux] = await tx
@@ -33,7 +38,11 @@ export async function stock(tx: Tx, acteur: Acteur): Promise<AccueilApi['stock']
 }
 
 /** Ledger lines of the conventions the actor may see, for a year (the engine's figures). */
-export async function lignesConventions(tx: Tx, acteur: Acteur, annee: number): Promise<{ lignes: LigneConventionApi[]; flux: NonNullable<AccueilApi['flux']> }> {
+export async function lignesConventions(
+  tx: Tx,
+  acteur: Acteur,
+  annee: number,
+): Promise<{ lignes: LigneConventionApi[]; flux: NonNullable<AccueilApi['flux']> }> {
   const visibles = await tx
     .select({ convention: conventions, bailleur: organisations })
     .from(conventions)
@@ -41,12 +50,21 @@ export async function lignesConventions(tx: Tx, acteur: Acteur, annee: number): 
     .where(porteeConventions(acteur))
     .orderBy(conventions.bailleurId, conventions.departement, conventions.id);
   const annees = new Map<string, { bailleurId: string; bailleurNom: string; departement: string }>();
-  for (const v of visibles) annees.set(`${v.convention.bailleurId}|${v.convention.departement}`, { bailleurId: v.convention.bailleurId, bailleurNom: v.bailleur.nom, departement: v.convention.departement });
+  for (const v of visibles)
+    annees.set(`${v.convention.bailleurId}|${v.convention.departement}`, {
+      bailleurId: v.convention.bailleurId,
+      bailleurNom: v.bailleur.nom,
+      departement: v.convention.departement,
+    });
   const visiblesIds = new Set(visibles.map((v) => v.convention.id));
   const lignes: LigneConventionApi[] = [];
   const flux = { disponibles: 0, exclus: 0, fluxAnnuel: 0 };
   for (const a of annees.values()) {
-    const { resultat, scenario } = await resultatAnnee(tx, { bailleurId: a.bailleurId, departement: a.departement, annee });
+    const { resultat, scenario } = await resultatAnnee(tx, {
+      bailleurId: a.bailleurId,
+      departement: a.departement,
+      annee,
+    });
     flux.disponibles += resultat.flux.disponibles;
     flux.fluxAnnuel += resultat.flux.fluxAnnuel;
     flux.exclus += resultat.flux.disponibles - resultat.flux.fluxAnnuel;
@@ -54,12 +72,15 @@ export async function lignesConventions(tx: Tx, acteur: Acteur, annee: number): 
     for (const b of resultat.bilan) {
       const c = scenario.conventions.find((x) => x.reservataire === b.reservataire);
       const propre = b.reservataire === BAILLEUR;
-      if (propre ? acteur.role !== 'agent_bailleur' && acteur.role !== 'pilote_etat' : !c || !visiblesIds.has(c.id)) continue;
+      if (propre ? acteur.role !== 'agent_bailleur' && acteur.role !== 'pilote_etat' : !c || !visiblesIds.has(c.id))
+        continue;
       const r = noms.get(b.reservataire);
       lignes.push({
         conventionId: c?.id ?? null,
         bailleur: { id: a.bailleurId, nom: a.bailleurNom },
-        reservataire: propre ? { id: BAILLEUR, nom: 'Part propre du bailleur', type: 'bailleur' } : { id: b.reservataire, nom: r?.nom ?? b.reservataire, type: r?.type ?? '' },
+        reservataire: propre
+          ? { id: BAILLEUR, nom: 'Part propre du bailleur', type: 'bailleur' }
+          : { id: b.reservataire, nom: r?.nom ?? b.reservataire, type: r?.type ?? '' },
         departement: a.departement,
         ...chiffresLigne(b),
       });
@@ -71,7 +92,8 @@ export async function lignesConventions(tx: Tx, acteur: Acteur, annee: number): 
 const PERIMETRES: Record<Acteur['role'], string> = {
   agent_bailleur: 'Vous voyez le patrimoine, les vacances et toutes les conventions de votre organisme.',
   agent_reservataire: 'Vous voyez vos conventions avec chaque bailleur et les logements orientés vers vous.',
-  pilote_etat: 'Vous voyez tous les bailleurs et toutes les conventions de votre département, en lecture ; vous agissez sur le contingent de l’État.',
+  pilote_etat:
+    'Vous voyez tous les bailleurs et toutes les conventions de votre département, en lecture ; vous agissez sur le contingent de l’État.',
   lecteur_epci: 'Vous voyez le patrimoine social de votre territoire et vos conventions, en lecture seule.',
   administrateur: 'Vous gérez les organisations et les comptes ; vous ne voyez aucune donnée de logement.',
 };
@@ -79,7 +101,8 @@ const PERIMETRES: Record<Acteur['role'], string> = {
 export async function accueil(tx: Tx, acteur: Acteur, annee: number): Promise<AccueilApi> {
   const [org] = await tx.select().from(organisations).where(eq(organisations.id, acteur.organisationId));
   const voitStock = acteur.role === 'agent_bailleur' || acteur.role === 'pilote_etat' || acteur.role === 'lecteur_epci';
-  const { lignes, flux } = acteur.role === 'administrateur' ? { lignes: [], flux: null } : await lignesConventions(tx, acteur, annee);
+  const { lignes, flux } =
+    acteur.role === 'administrateur' ? { lignes: [], flux: null } : await lignesConventions(tx, acteur, annee);
   let administration: AccueilApi['administration'] = null;
   if (acteur.role === 'administrateur') {
     const [o] = await tx.select({ n: count() }).from(organisations);

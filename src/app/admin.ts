@@ -22,20 +22,41 @@ const ROLES_PAR_CATEGORIE: Record<string, readonly string[]> = {
 export async function listerOrganisations(tx: Tx, acteur: Acteur) {
   exiger(acteur, ['administrateur'], 'lister les organisations');
   const rows = await tx.select().from(organisations).orderBy(asc(organisations.nom));
-  return rows.map((o) => ({ id: o.id, nom: o.nom, categorie: o.categorie, siren: o.siren, typeReservataire: o.typeReservataire, departement: o.departement }));
+  return rows.map((o) => ({
+    id: o.id,
+    nom: o.nom,
+    categorie: o.categorie,
+    siren: o.siren,
+    typeReservataire: o.typeReservataire,
+    departement: o.departement,
+  }));
 }
 
 export async function creerOrganisation(tx: Tx, acteur: Acteur, o: z.infer<typeof nouvelleOrganisationSchema>) {
   exiger(acteur, ['administrateur'], 'créer une organisation');
-  if (o.categorie === 'bailleur' && !o.siren) throw new DonneesInvalides([{ chemin: 'siren', message: 'un bailleur est identifié par son SIREN' }]);
+  if (o.categorie === 'bailleur' && !o.siren)
+    throw new DonneesInvalides([{ chemin: 'siren', message: 'un bailleur est identifié par son SIREN' }]);
   if ((o.categorie === 'reservataire' || o.categorie === 'etat' || o.categorie === 'epci') && !o.typeReservataire) {
     throw new DonneesInvalides([{ chemin: 'typeReservataire', message: 'précisez le type de réservataire' }]);
   }
   const [existe] = await tx.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, o.id));
   if (existe) throw new Conflit(`l’organisation « ${o.id} » existe déjà`);
-  const ligne = { id: o.id, nom: o.nom, categorie: o.categorie, siren: o.siren ?? null, typeReservataire: o.typeReservataire ?? null, departement: o.departement ?? null };
+  const ligne = {
+    id: o.id,
+    nom: o.nom,
+    categorie: o.categorie,
+    siren: o.siren ?? null,
+    typeReservataire: o.typeReservataire ?? null,
+    departement: o.departement ?? null,
+  };
   await tx.insert(organisations).values(ligne);
-  await journaliser(tx, acteur, { action: 'organisation.creer', cibleType: 'organisation', cibleId: o.id, avant: null, apres: ligne });
+  await journaliser(tx, acteur, {
+    action: 'organisation.creer',
+    cibleType: 'organisation',
+    cibleId: o.id,
+    avant: null,
+    apres: ligne,
+  });
   return ligne;
 }
 
@@ -48,16 +69,26 @@ export async function listerUtilisateurs(tx: Tx, acteur: Acteur) {
     email: u.email,
     nom: u.nom,
     actif: u.actif,
-    adhesions: ads.filter((a) => a.utilisateurId === u.id).map((a) => ({ organisationId: a.organisationId, role: a.role })),
+    adhesions: ads
+      .filter((a) => a.utilisateurId === u.id)
+      .map((a) => ({ organisationId: a.organisationId, role: a.role })),
   }));
 }
 
 export async function creerUtilisateur(tx: Tx, acteur: Acteur, u: z.infer<typeof nouvelUtilisateurSchema>) {
   exiger(acteur, ['administrateur'], 'créer un compte');
   const [org] = await tx.select().from(organisations).where(eq(organisations.id, u.organisationId));
-  if (!org) throw new DonneesInvalides([{ chemin: 'organisationId', message: `organisation « ${u.organisationId} » inconnue` }]);
+  if (!org)
+    throw new DonneesInvalides([
+      { chemin: 'organisationId', message: `organisation « ${u.organisationId} » inconnue` },
+    ]);
   if (!(ROLES_PAR_CATEGORIE[org.categorie] ?? []).includes(u.role)) {
-    throw new DonneesInvalides([{ chemin: 'role', message: `le rôle « ${u.role} » ne convient pas à une organisation de catégorie « ${org.categorie} »` }]);
+    throw new DonneesInvalides([
+      {
+        chemin: 'role',
+        message: `le rôle « ${u.role} » ne convient pas à une organisation de catégorie « ${org.categorie} »`,
+      },
+    ]);
   }
   const email = u.email.trim().toLowerCase();
   const [existe] = await tx.select({ id: utilisateurs.id }).from(utilisateurs).where(eq(utilisateurs.email, email));
@@ -66,6 +97,12 @@ export async function creerUtilisateur(tx: Tx, acteur: Acteur, u: z.infer<typeof
   await tx.insert(utilisateurs).values({ id, email, nom: u.nom, motDePasse: await hash(u.motDePasse) });
   await tx.insert(adhesions).values({ utilisateurId: id, organisationId: u.organisationId, role: u.role });
   const apres = { id, email, nom: u.nom, actif: true, adhesions: [{ organisationId: u.organisationId, role: u.role }] };
-  await journaliser(tx, acteur, { action: 'utilisateur.creer', cibleType: 'utilisateur', cibleId: id, avant: null, apres });
+  await journaliser(tx, acteur, {
+    action: 'utilisateur.creer',
+    cibleType: 'utilisateur',
+    cibleId: id,
+    avant: null,
+    apres,
+  });
   return apres;
 }

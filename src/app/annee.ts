@@ -6,9 +6,24 @@
  */
 import { and, asc, desc, eq, inArray, lte, max, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { conventions, conventionVersions, emissionsBilan, evenementsFlux, logements, organisations } from '../db/schema.ts';
+import {
+  conventions,
+  conventionVersions,
+  emissionsBilan,
+  evenementsFlux,
+  logements,
+  organisations,
+} from '../db/schema.ts';
 import { simuler, type ResultatSimulation } from '../domain/engine.ts';
-import { BAILLEUR, type Convention, type Evenement, type Logement, type Reservataire, type Scenario, type TypeReservataire } from '../domain/types.ts';
+import {
+  BAILLEUR,
+  type Convention,
+  type Evenement,
+  type Logement,
+  type Reservataire,
+  type Scenario,
+  type TypeReservataire,
+} from '../domain/types.ts';
 
 export interface CleAnnee {
   bailleurId: string;
@@ -38,7 +53,10 @@ export async function conventionsEnVigueur(tx: Tx, cle: CleAnnee) {
   return [...versionsDeLAnnee(rows, cle.annee).values()];
 }
 
-type LigneConventionVersion = { convention: typeof conventions.$inferSelect; version: typeof conventionVersions.$inferSelect };
+type LigneConventionVersion = {
+  convention: typeof conventions.$inferSelect;
+  version: typeof conventionVersions.$inferSelect;
+};
 
 /**
  * Each convention's version for the year, from its versions in order: the latest effective on or
@@ -48,7 +66,8 @@ export function versionsDeLAnnee<R extends LigneConventionVersion>(rows: readonl
   const parConvention = new Map<string, R>();
   for (const r of rows) {
     const deja = parConvention.get(r.convention.id);
-    if (!deja || (r.version.effectifLe <= `${annee}-01-01` && r.version.version > deja.version.version)) parConvention.set(r.convention.id, r);
+    if (!deja || (r.version.effectifLe <= `${annee}-01-01` && r.version.version > deja.version.version))
+      parConvention.set(r.convention.id, r);
   }
   return parConvention;
 }
@@ -109,16 +128,29 @@ export function versConvention({ convention: c, version: v }: LigneConventionVer
  * réservataire's line, the opposite of its `reportAnneeSuivante` (what its convention's carry-over
  * rule kept of the balance). None before that bilan is issued: the convention's own `report` holds.
  */
-export async function reportsHerites(tx: Tx, cle: CleAnnee): Promise<{ version: string; annee: number; emission: number; reports: Map<string, number> } | null> {
+export async function reportsHerites(
+  tx: Tx,
+  cle: CleAnnee,
+): Promise<{ version: string; annee: number; emission: number; reports: Map<string, number> } | null> {
   const [e] = await tx
     .select({ id: emissionsBilan.id, version: emissionsBilan.version, contenu: emissionsBilan.contenu })
     .from(emissionsBilan)
-    .where(and(eq(emissionsBilan.bailleurId, cle.bailleurId), eq(emissionsBilan.departement, cle.departement), eq(emissionsBilan.annee, cle.annee - 1)))
+    .where(
+      and(
+        eq(emissionsBilan.bailleurId, cle.bailleurId),
+        eq(emissionsBilan.departement, cle.departement),
+        eq(emissionsBilan.annee, cle.annee - 1),
+      ),
+    )
     .orderBy(desc(emissionsBilan.version))
     .limit(1);
   if (!e) return null;
   const lignes = (e.contenu as { lignes: { ligne: string; reportAnneeSuivante: number }[] }).lignes;
-  const reports = new Map(lignes.filter((l) => l.ligne !== BAILLEUR).map((l) => [l.ligne, l.reportAnneeSuivante === 0 ? 0 : -l.reportAnneeSuivante]));
+  const reports = new Map(
+    lignes
+      .filter((l) => l.ligne !== BAILLEUR)
+      .map((l) => [l.ligne, l.reportAnneeSuivante === 0 ? 0 : -l.reportAnneeSuivante]),
+  );
   return { version: e.id, annee: cle.annee - 1, emission: e.version, reports };
 }
 
@@ -129,7 +161,13 @@ export async function chargerScenario(tx: Tx, cle: CleAnnee): Promise<Scenario> 
   const evs = await tx
     .select({ evenement: evenementsFlux.evenement })
     .from(evenementsFlux)
-    .where(and(eq(evenementsFlux.bailleurId, cle.bailleurId), eq(evenementsFlux.departement, cle.departement), eq(evenementsFlux.annee, cle.annee)))
+    .where(
+      and(
+        eq(evenementsFlux.bailleurId, cle.bailleurId),
+        eq(evenementsFlux.departement, cle.departement),
+        eq(evenementsFlux.annee, cle.annee),
+      ),
+    )
     .orderBy(asc(evenementsFlux.id));
   const evenements = evs.map((e) => e.evenement as Evenement);
   // The units the year's events name, in one query (a list of thousands of parameters was 3 to 4
@@ -168,13 +206,22 @@ const cache = new Map<string, { version: string; resultat: ResultatSimulation; s
 export const ANNEES_EN_CACHE = 256;
 
 /** The engine's result for the year, recomputed only when an event or a convention version changed. */
-export async function resultatAnnee(tx: Tx, cle: CleAnnee): Promise<{ resultat: ResultatSimulation; scenario: Scenario }> {
+export async function resultatAnnee(
+  tx: Tx,
+  cle: CleAnnee,
+): Promise<{ resultat: ResultatSimulation; scenario: Scenario }> {
   // Event ids are taken at insert, not at commit: a transaction may commit an id below one already
   // visible. The count and the last id together change with every committed event (append-only).
   const [ev] = await tx
     .select({ dernier: max(evenementsFlux.id), n: sql<string>`count(*)::text` })
     .from(evenementsFlux)
-    .where(and(eq(evenementsFlux.bailleurId, cle.bailleurId), eq(evenementsFlux.departement, cle.departement), eq(evenementsFlux.annee, cle.annee)));
+    .where(
+      and(
+        eq(evenementsFlux.bailleurId, cle.bailleurId),
+        eq(evenementsFlux.departement, cle.departement),
+        eq(evenementsFlux.annee, cle.annee),
+      ),
+    );
   const [cv] = await tx
     .select({ n: sql<string>`count(*)::text`, dernier: max(conventionVersions.creeLe) })
     .from(conventionVersions)
@@ -192,9 +239,13 @@ export async function resultatAnnee(tx: Tx, cle: CleAnnee): Promise<{ resultat: 
 }
 
 /** The (bailleur, département) pairs that have conventions or events, for a set of bailleurs or all. */
-export async function anneesConnues(tx: Tx, filtre: { bailleurIds?: string[]; departement?: string }): Promise<{ bailleurId: string; departement: string }[]> {
+export async function anneesConnues(
+  tx: Tx,
+  filtre: { bailleurIds?: string[]; departement?: string },
+): Promise<{ bailleurId: string; departement: string }[]> {
   const conds = [];
-  if (filtre.bailleurIds) conds.push(inArray(conventions.bailleurId, filtre.bailleurIds.length ? filtre.bailleurIds : ['']));
+  if (filtre.bailleurIds)
+    conds.push(inArray(conventions.bailleurId, filtre.bailleurIds.length ? filtre.bailleurIds : ['']));
   if (filtre.departement) conds.push(eq(conventions.departement, filtre.departement));
   const rows = await tx
     .selectDistinct({ bailleurId: conventions.bailleurId, departement: conventions.departement })

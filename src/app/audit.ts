@@ -45,11 +45,22 @@ const VERROU_AUDIT = 7_201_202;
 export async function journaliser(
   tx: Tx,
   acteur: { utilisateurId: string | null; organisationId: string | null } | null,
-  evenement: { action: string; cibleType: string; cibleId: string; avant?: unknown; apres?: unknown; motif?: string | null },
+  evenement: {
+    action: string;
+    cibleType: string;
+    cibleId: string;
+    avant?: unknown;
+    apres?: unknown;
+    motif?: string | null;
+  },
   maintenant: Date = new Date(),
 ): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${VERROU_AUDIT})`);
-  const [dernier] = await tx.select({ hash: evenementsAudit.hash }).from(evenementsAudit).orderBy(desc(evenementsAudit.seq)).limit(1);
+  const [dernier] = await tx
+    .select({ hash: evenementsAudit.hash })
+    .from(evenementsAudit)
+    .orderBy(desc(evenementsAudit.seq))
+    .limit(1);
   const hashPrecedent = dernier?.hash ?? HASH_ORIGINE;
   const contenu: ContenuAudit = {
     horodatage: maintenant.toISOString(),
@@ -67,7 +78,7 @@ export async function journaliser(
 
 /** What jsonb gives back: undefined fields dropped, dates as strings. */
 function normaliser(v: unknown): unknown {
-  return v === undefined ? null : JSON.parse(JSON.stringify(v)) as unknown;
+  return v === undefined ? null : (JSON.parse(JSON.stringify(v)) as unknown);
 }
 
 export interface VerificationAudit {
@@ -107,7 +118,11 @@ export async function verifierAudit(tx: Tx): Promise<VerificationAudit> {
       motif: l.motif,
     };
     if (hacher(precedent, contenu) !== l.hash) {
-      return { ok: false, evenements: lignes.length, anomalie: { seq: l.seq, message: 'contenu altéré : son empreinte ne correspond plus' } };
+      return {
+        ok: false,
+        evenements: lignes.length,
+        anomalie: { seq: l.seq, message: 'contenu altéré : son empreinte ne correspond plus' },
+      };
     }
     precedent = l.hash;
     seqPrecedent = l.seq;

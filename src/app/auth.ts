@@ -18,22 +18,52 @@ export interface SessionOuverte {
   csrf: string;
   acteur: Acteur;
   utilisateur: { id: string; email: string; nom: string };
-  organisation: { id: string; nom: string; categorie: string; typeReservataire: string | null; departement: string | null };
+  organisation: {
+    id: string;
+    nom: string;
+    categorie: string;
+    typeReservataire: string | null;
+    departement: string | null;
+  };
 }
 
 // A hash to verify against when the e-mail is unknown, so both paths take the same time.
 const HASH_LEURRE = '$argon2id$v=19$m=19456,t=2,p=1$Jh6XG7rU/BuTRiSsGokN3g$WmfNtFfUF2NwXl2YVgT3p7/ChCp/Kem7D+wjIuLfe2M';
 
-export async function connecter(tx: Tx, email: string, motDePasse: string, maintenant = new Date()): Promise<SessionOuverte> {
+export async function connecter(
+  tx: Tx,
+  email: string,
+  motDePasse: string,
+  maintenant = new Date(),
+): Promise<SessionOuverte> {
   const [u] = await tx.select().from(utilisateurs).where(eq(utilisateurs.email, email.trim().toLowerCase()));
   const ok = await verify(u?.motDePasse ?? HASH_LEURRE, motDePasse).catch(() => false);
-  if (!u || !u.actif || !u.motDePasse || !ok) throw new NonAuthentifie('adresse électronique ou mot de passe incorrect');
-  const [a] = await tx.select().from(adhesions).where(eq(adhesions.utilisateurId, u.id)).orderBy(asc(adhesions.organisationId)).limit(1);
+  if (!u || !u.actif || !u.motDePasse || !ok)
+    throw new NonAuthentifie('adresse électronique ou mot de passe incorrect');
+  const [a] = await tx
+    .select()
+    .from(adhesions)
+    .where(eq(adhesions.utilisateurId, u.id))
+    .orderBy(asc(adhesions.organisationId))
+    .limit(1);
   if (!a) throw new NonAuthentifie('ce compte n’est rattaché à aucune organisation');
   const id = randomBytes(32).toString('hex');
   const csrf = randomBytes(24).toString('hex');
-  await tx.insert(sessions).values({ id, utilisateurId: u.id, organisationId: a.organisationId, csrf, expireLe: new Date(maintenant.getTime() + DUREE_SESSION_MS) });
-  await journaliser(tx, { utilisateurId: u.id, organisationId: a.organisationId }, { action: 'connexion', cibleType: 'utilisateur', cibleId: u.id }, maintenant);
+  await tx
+    .insert(sessions)
+    .values({
+      id,
+      utilisateurId: u.id,
+      organisationId: a.organisationId,
+      csrf,
+      expireLe: new Date(maintenant.getTime() + DUREE_SESSION_MS),
+    });
+  await journaliser(
+    tx,
+    { utilisateurId: u.id, organisationId: a.organisationId },
+    { action: 'connexion', cibleType: 'utilisateur', cibleId: u.id },
+    maintenant,
+  );
   const session = await lireSession(tx, id, maintenant);
   return session!;
 }
@@ -44,7 +74,10 @@ export async function lireSession(tx: Tx, id: string, maintenant = new Date()): 
     .from(sessions)
     .innerJoin(utilisateurs, eq(utilisateurs.id, sessions.utilisateurId))
     .innerJoin(organisations, eq(organisations.id, sessions.organisationId))
-    .innerJoin(adhesions, and(eq(adhesions.utilisateurId, sessions.utilisateurId), eq(adhesions.organisationId, sessions.organisationId)))
+    .innerJoin(
+      adhesions,
+      and(eq(adhesions.utilisateurId, sessions.utilisateurId), eq(adhesions.organisationId, sessions.organisationId)),
+    )
     .where(and(eq(sessions.id, id), gt(sessions.expireLe, maintenant), eq(utilisateurs.actif, true)));
   if (!r) return null;
   return {
@@ -70,7 +103,11 @@ export async function lireSession(tx: Tx, id: string, maintenant = new Date()): 
 
 export async function deconnecter(tx: Tx, session: SessionOuverte): Promise<void> {
   await tx.delete(sessions).where(eq(sessions.id, session.id));
-  await journaliser(tx, session.acteur, { action: 'deconnexion', cibleType: 'utilisateur', cibleId: session.acteur.utilisateurId });
+  await journaliser(tx, session.acteur, {
+    action: 'deconnexion',
+    cibleType: 'utilisateur',
+    cibleId: session.acteur.utilisateurId,
+  });
 }
 
 export function csrfValide(session: SessionOuverte, jeton: string | undefined): boolean {

@@ -29,7 +29,10 @@ export async function bilansAccessibles(tx: Tx, acteur: Acteur): Promise<BilanAc
   let rows: { bailleurId: string; departement: string }[];
   switch (acteur.role) {
     case 'agent_bailleur':
-      rows = await tx.selectDistinct({ bailleurId: conventions.bailleurId, departement: conventions.departement }).from(conventions).where(eq(conventions.bailleurId, acteur.organisationId));
+      rows = await tx
+        .selectDistinct({ bailleurId: conventions.bailleurId, departement: conventions.departement })
+        .from(conventions)
+        .where(eq(conventions.bailleurId, acteur.organisationId));
       break;
     case 'agent_reservataire':
       rows = await tx
@@ -39,7 +42,10 @@ export async function bilansAccessibles(tx: Tx, acteur: Acteur): Promise<BilanAc
       break;
     case 'pilote_etat':
       rows = acteur.departement
-        ? await tx.selectDistinct({ bailleurId: conventions.bailleurId, departement: conventions.departement }).from(conventions).where(eq(conventions.departement, acteur.departement))
+        ? await tx
+            .selectDistinct({ bailleurId: conventions.bailleurId, departement: conventions.departement })
+            .from(conventions)
+            .where(eq(conventions.departement, acteur.departement))
         : [];
       break;
     default:
@@ -78,13 +84,21 @@ export async function lireBilan(tx: Tx, acteur: Acteur, q: QuestionBilan): Promi
   const { bailleurId, departement } = cle;
   const { resultat, scenario } = await resultatAnnee(tx, cle);
   const codes = [...new Set(scenario.logements.map((l) => l.commune))];
-  const noms = codes.length ? await tx.select({ code: communes.code, nom: communes.nom }).from(communes).where(inArray(communes.code, codes)) : [];
+  const noms = codes.length
+    ? await tx.select({ code: communes.code, nom: communes.nom }).from(communes).where(inArray(communes.code, codes))
+    : [];
   const bilan = bilanAnnuel(scenario, resultat, { communes: new Map(noms.map((n) => [n.code, n.nom])) });
   if (acteur.role !== 'agent_reservataire') return bilan;
   const [conv] = await tx
     .select({ id: conventions.id })
     .from(conventions)
-    .where(and(eq(conventions.bailleurId, bailleurId), eq(conventions.departement, departement), eq(conventions.reservataireId, acteur.organisationId)));
+    .where(
+      and(
+        eq(conventions.bailleurId, bailleurId),
+        eq(conventions.departement, departement),
+        eq(conventions.reservataireId, acteur.organisationId),
+      ),
+    );
   if (!conv) throw new Interdit('vous n’avez pas de convention avec ce bailleur dans ce département');
   return bilanDuReservataire(bilan, acteur.organisationId);
 }
@@ -107,16 +121,21 @@ export interface QuestionBilan {
 
 /** The year asked for, once checked that the actor may read its bilan. */
 async function cleAccessible(tx: Tx, acteur: Acteur, q: QuestionBilan): Promise<CleAnnee> {
-  if (!Number.isInteger(q.annee) || q.annee < 2000 || q.annee > 2100) throw new DonneesInvalides([{ chemin: 'annee', message: 'année invalide' }]);
+  if (!Number.isInteger(q.annee) || q.annee < 2000 || q.annee > 2100)
+    throw new DonneesInvalides([{ chemin: 'annee', message: 'année invalide' }]);
   const accessibles = await bilansAccessibles(tx, acteur);
   const bailleurId = q.bailleurId ?? (acteur.role === 'agent_bailleur' ? acteur.organisationId : undefined);
-  if (!bailleurId) throw new DonneesInvalides([{ chemin: 'bailleur', message: 'indiquez le bailleur dont vous voulez le bilan' }]);
+  if (!bailleurId)
+    throw new DonneesInvalides([{ chemin: 'bailleur', message: 'indiquez le bailleur dont vous voulez le bilan' }]);
   const siens = accessibles.filter((a) => a.bailleurId === bailleurId);
   const departement = q.departement ?? (siens.length === 1 ? siens[0]!.departement : undefined);
   if (!departement) {
     if (siens.length === 0) throw new Introuvable(`aucun bilan accessible pour le bailleur ${bailleurId}`);
-    throw new DonneesInvalides([{ chemin: 'departement', message: `indiquez le département (${siens.map((s) => s.departement).join(', ')})` }]);
+    throw new DonneesInvalides([
+      { chemin: 'departement', message: `indiquez le département (${siens.map((s) => s.departement).join(', ')})` },
+    ]);
   }
-  if (!siens.some((s) => s.departement === departement)) throw new Introuvable(`aucun bilan accessible pour le bailleur ${bailleurId} dans le département ${departement}`);
+  if (!siens.some((s) => s.departement === departement))
+    throw new Introuvable(`aucun bilan accessible pour le bailleur ${bailleurId} dans le département ${departement}`);
   return { bailleurId, departement, annee: q.annee };
 }

@@ -34,9 +34,14 @@ async function elements(tx: Tx, acteur: Acteur, aujourdhui: string, locationId?:
     .innerJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
     .innerJoin(logements, eq(logements.id, locations.logementId))
     .innerJoin(organisations, eq(organisations.id, locations.bailleurId))
-    .where(and(portee(acteur), inArray(locations.etat, ETATS_BOITE), locationId ? eq(locations.id, locationId) : undefined))
+    .where(
+      and(portee(acteur), inArray(locations.etat, ETATS_BOITE), locationId ? eq(locations.id, locationId) : undefined),
+    )
     .orderBy(delaisProposition.echeance, locations.id);
-  const pieces = await piecesDesVacances(tx, rows.map((r) => r.l.id));
+  const pieces = await piecesDesVacances(
+    tx,
+    rows.map((r) => r.l.id),
+  );
   const parametres = new Map<string, Map<string, ParametresConvention>>();
   const noms = new Map<string, string>();
   const out: ElementBoiteApi[] = [];
@@ -47,7 +52,10 @@ async function elements(tx: Tx, acteur: Acteur, aujourdhui: string, locationId?:
     if (!parametres.has(k)) parametres.set(k, await parametresConventions(tx, cle));
     const membres = (l.pool as string[] | null) ?? (l.reservataireId ? [l.reservataireId] : []);
     // The bailleur's inbox: units of its réservataires in delegated management (the first such pool member).
-    const pour = acteur.role === 'agent_bailleur' ? membres.find((m) => parametres.get(k)!.get(m)?.gestion === 'deleguee') : (titulaire ?? undefined);
+    const pour =
+      acteur.role === 'agent_bailleur'
+        ? membres.find((m) => parametres.get(k)!.get(m)?.gestion === 'deleguee')
+        : (titulaire ?? undefined);
     if (!pour) continue;
     const p = parametres.get(k)!.get(pour);
     if (!p) continue;
@@ -55,7 +63,8 @@ async function elements(tx: Tx, acteur: Acteur, aujourdhui: string, locationId?:
       const [o] = await tx.select({ nom: organisations.nom }).from(organisations).where(eq(organisations.id, pour));
       noms.set(pour, o?.nom ?? pour);
     }
-    const peutProposer = l.etat === 'orientee' && (acteur.role === 'agent_bailleur' ? p.gestion === 'deleguee' : p.gestion === 'directe');
+    const peutProposer =
+      l.etat === 'orientee' && (acteur.role === 'agent_bailleur' ? p.gestion === 'deleguee' : p.gestion === 'directe');
     const cands = await tx
       .select()
       .from(candidatures)
@@ -110,7 +119,8 @@ export async function proposerCandidats(
   const [el] = await elements(tx, acteur, aujourdhui, id);
   if (!el) throw new Introuvable(`vacance ${id} introuvable dans votre boîte de réception`);
   if (!el.peutProposer) {
-    if (el.etat !== 'orientee') throw new Conflit(`des candidats ont déjà été proposés pour cette vacance (elle est « ${el.etat} »)`);
+    if (el.etat !== 'orientee')
+      throw new Conflit(`des candidats ont déjà été proposés pour cette vacance (elle est « ${el.etat} »)`);
     throw new Interdit(
       el.gestion === 'deleguee'
         ? 'gestion déléguée : le bailleur désigne les candidats pour le compte du réservataire'
@@ -118,10 +128,13 @@ export async function proposerCandidats(
     );
   }
   if (el.echeance !== null && aujourdhui > el.echeance) {
-    throw new Conflit(`le délai de proposition a expiré le ${dateFr(el.echeance)} : le logement revient au bailleur pour un tour`);
+    throw new Conflit(
+      `le délai de proposition a expiré le ${dateFr(el.echeance)} : le logement revient au bailleur pour un tour`,
+    );
   }
   const sne = corps.candidats.map((c) => c.numeroSne.toUpperCase());
-  if (new Set(sne).size !== sne.length) throw new Conflit('le même numéro unique SNE figure deux fois dans la proposition');
+  if (new Set(sne).size !== sne.length)
+    throw new Conflit('le même numéro unique SNE figure deux fois dans la proposition');
   const date = [aujourdhui, el.orienteeLe, el.dateLiberation].sort().at(-1)!;
   const annee = Number(el.dateLiberation.slice(0, 4));
   const apres = await appliquerTransition(tx, acteur, id, {
@@ -140,7 +153,8 @@ export async function proposerCandidats(
     })),
   });
   // In a pool, the candidates are the proposing réservataire's, not the provisional holder's.
-  if (el.pool) await tx.update(candidatures).set({ reservataireId: el.reservataire.id }).where(eq(candidatures.locationId, id));
+  if (el.pool)
+    await tx.update(candidatures).set({ reservataireId: el.reservataire.id }).where(eq(candidatures.locationId, id));
   return apres;
 }
 

@@ -12,8 +12,25 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { candidatures, communes, decisionsCal, examensCal, locations, logements, offresCal, organisations, sessionsCal } from '../db/schema.ts';
-import type { AExaminerApi, DecisionExamenApi, ExamenCalApi, OffreCalApi, SessionCalApi, SessionCalDetailApi } from '../contracts/cal.ts';
+import {
+  candidatures,
+  communes,
+  decisionsCal,
+  examensCal,
+  locations,
+  logements,
+  offresCal,
+  organisations,
+  sessionsCal,
+} from '../db/schema.ts';
+import type {
+  AExaminerApi,
+  DecisionExamenApi,
+  ExamenCalApi,
+  OffreCalApi,
+  SessionCalApi,
+  SessionCalDetailApi,
+} from '../contracts/cal.ts';
 import {
   echeanceReponse,
   LIBELLES_DECISION,
@@ -75,7 +92,10 @@ export async function listerSessions(tx: Tx, acteur: Acteur): Promise<SessionCal
       s: sessionsCal,
       bailleur: organisations.nom,
       examens: sql<number>`(select count(*) from examens_cal e where e.session_id = ${sessionsCal.id})`.mapWith(Number),
-      decides: sql<number>`(select count(*) from examens_cal e where e.session_id = ${sessionsCal.id} and e.decision_cal_id is not null)`.mapWith(Number),
+      decides:
+        sql<number>`(select count(*) from examens_cal e where e.session_id = ${sessionsCal.id} and e.decision_cal_id is not null)`.mapWith(
+          Number,
+        ),
     })
     .from(sessionsCal)
     .innerJoin(organisations, eq(organisations.id, sessionsCal.bailleurId))
@@ -85,19 +105,47 @@ export async function listerSessions(tx: Tx, acteur: Acteur): Promise<SessionCal
 }
 
 function versApi(s: LigneSession, bailleur: string, examens: number, decides: number): SessionCalApi {
-  return { id: s.id, bailleurId: s.bailleurId, bailleur, departement: s.departement, date: s.dateSession, lieu: s.lieu, examens, decides };
+  return {
+    id: s.id,
+    bailleurId: s.bailleurId,
+    bailleur,
+    departement: s.departement,
+    date: s.dateSession,
+    lieu: s.lieu,
+    examens,
+    decides,
+  };
 }
 
-export async function creerSession(tx: Tx, acteur: Acteur, d: { date: string; departement: string; lieu?: string | undefined }): Promise<SessionCalApi> {
+export async function creerSession(
+  tx: Tx,
+  acteur: Acteur,
+  d: { date: string; departement: string; lieu?: string | undefined },
+): Promise<SessionCalApi> {
   exiger(acteur, ['agent_bailleur'], 'créer une séance de CAL');
   const id = randomUUID();
   const [s] = await tx
     .insert(sessionsCal)
-    .values({ id, bailleurId: acteur.organisationId, departement: d.departement, dateSession: d.date, lieu: d.lieu ?? null })
+    .values({
+      id,
+      bailleurId: acteur.organisationId,
+      departement: d.departement,
+      dateSession: d.date,
+      lieu: d.lieu ?? null,
+    })
     .returning();
-  const [b] = await tx.select({ nom: organisations.nom }).from(organisations).where(eq(organisations.id, acteur.organisationId));
+  const [b] = await tx
+    .select({ nom: organisations.nom })
+    .from(organisations)
+    .where(eq(organisations.id, acteur.organisationId));
   const apres = versApi(s!, b?.nom ?? acteur.organisationId, 0, 0);
-  await journaliser(tx, acteur, { action: 'cal.session.creer', cibleType: 'session_cal', cibleId: id, avant: null, apres });
+  await journaliser(tx, acteur, {
+    action: 'cal.session.creer',
+    cibleType: 'session_cal',
+    cibleId: id,
+    avant: null,
+    apres,
+  });
   return apres;
 }
 
@@ -138,7 +186,9 @@ export async function lireSession(tx: Tx, acteur: Acteur, id: string): Promise<S
     .where(eq(examensCal.sessionId, id))
     .orderBy(asc(examensCal.ordre));
   const idsCandidats = rows.flatMap((r) => r.e.candidats as string[]);
-  const cands = idsCandidats.length ? await tx.select().from(candidatures).where(inArray(candidatures.id, idsCandidats)) : [];
+  const cands = idsCandidats.length
+    ? await tx.select().from(candidatures).where(inArray(candidatures.id, idsCandidats))
+    : [];
   const parId = new Map(cands.map((c) => [c.id, c]));
   const offres = rows.length
     ? await tx
@@ -214,8 +264,13 @@ export async function aExaminer(tx: Tx, acteur: Acteur): Promise<AExaminerApi[]>
       commune: logements.commune,
       typologie: logements.typologie,
       qpv: logements.qpv,
-      candidats: sql<number>`(select count(*) from candidatures c where c.location_id = ${locations.id} and c.cree_le = (select max(c2.cree_le) from candidatures c2 where c2.location_id = ${locations.id}))`.mapWith(Number),
-      dalo: sql<boolean>`exists (select 1 from candidatures c where c.location_id = ${locations.id} and c.dalo and c.cree_le = (select max(c2.cree_le) from candidatures c2 where c2.location_id = ${locations.id}))`.mapWith(Boolean),
+      candidats:
+        sql<number>`(select count(*) from candidatures c where c.location_id = ${locations.id} and c.cree_le = (select max(c2.cree_le) from candidatures c2 where c2.location_id = ${locations.id}))`.mapWith(
+          Number,
+        ),
+      dalo: sql<boolean>`exists (select 1 from candidatures c where c.location_id = ${locations.id} and c.dalo and c.cree_le = (select max(c2.cree_le) from candidatures c2 where c2.location_id = ${locations.id}))`.mapWith(
+        Boolean,
+      ),
     })
     .from(locations)
     .innerJoin(logements, eq(logements.id, locations.logementId))
@@ -241,7 +296,12 @@ export async function aExaminer(tx: Tx, acteur: Acteur): Promise<AExaminerApi[]>
   }));
 }
 
-export async function ajouterExamen(tx: Tx, acteur: Acteur, sessionId: string, d: { locationId: string; motifMoinsDeTrois?: string | undefined }): Promise<SessionCalDetailApi> {
+export async function ajouterExamen(
+  tx: Tx,
+  acteur: Acteur,
+  sessionId: string,
+  d: { locationId: string; motifMoinsDeTrois?: string | undefined },
+): Promise<SessionCalDetailApi> {
   exiger(acteur, ['agent_bailleur'], 'inscrire un logement à une séance de CAL');
   const s = await session(tx, acteur, sessionId);
   const [loc] = await tx
@@ -249,8 +309,10 @@ export async function ajouterExamen(tx: Tx, acteur: Acteur, sessionId: string, d
     .from(locations)
     .where(and(eq(locations.id, d.locationId), eq(locations.bailleurId, acteur.organisationId)));
   if (!loc) throw new Introuvable(`vacance ${d.locationId} introuvable`);
-  if (loc.departement !== s.departement) throw new Conflit(`la vacance est dans le département ${loc.departement}, la séance dans le ${s.departement}`);
-  if (loc.etat !== 'candidats') throw new Conflit(`la vacance est « ${loc.etat} » : la CAL examine les logements dont les candidats sont proposés`);
+  if (loc.departement !== s.departement)
+    throw new Conflit(`la vacance est dans le département ${loc.departement}, la séance dans le ${s.departement}`);
+  if (loc.etat !== 'candidats')
+    throw new Conflit(`la vacance est « ${loc.etat} » : la CAL examine les logements dont les candidats sont proposés`);
   const [enCours] = await tx
     .select({ id: examensCal.id, sessionId: examensCal.sessionId })
     .from(examensCal)
@@ -290,14 +352,22 @@ async function examenDe(tx: Tx, sessionId: string, locationId: string): Promise<
 }
 
 /** Records the CAL's decision on one examined unit; a positive one sends the offer to rang 1. */
-export async function deciderExamen(tx: Tx, acteur: Acteur, sessionId: string, d: DecisionExamenApi): Promise<SessionCalDetailApi> {
+export async function deciderExamen(
+  tx: Tx,
+  acteur: Acteur,
+  sessionId: string,
+  d: DecisionExamenApi,
+): Promise<SessionCalDetailApi> {
   exiger(acteur, ['agent_bailleur'], 'enregistrer une décision de CAL');
   const s = await session(tx, acteur, sessionId);
   const e = await examenDe(tx, sessionId, d.locationId);
   if (e.decisionCalId) throw new Conflit('la CAL a déjà statué sur ce logement dans cette séance : rechargez la page');
   const problemes = verifierDecision(d.decision, d.classement, d.motif, e.candidats as string[]);
   if (problemes.length) throw new DonneesInvalides(problemes);
-  const avant = await tx.select({ id: decisionsCal.id }).from(decisionsCal).where(eq(decisionsCal.locationId, d.locationId));
+  const avant = await tx
+    .select({ id: decisionsCal.id })
+    .from(decisionsCal)
+    .where(eq(decisionsCal.locationId, d.locationId));
   // The vacancy's own transition: version lock, year's event, the engine's check, its audit.
   await appliquerTransition(tx, acteur, d.locationId, {
     transition: 'decider',
@@ -308,15 +378,29 @@ export async function deciderExamen(tx: Tx, acteur: Acteur, sessionId: string, d
     ...(d.motif ? { motif: d.motif } : {}),
   });
   const deja = new Set(avant.map((a) => a.id));
-  const [nouvelle] = (await tx.select({ id: decisionsCal.id }).from(decisionsCal).where(eq(decisionsCal.locationId, d.locationId))).filter((r) => !deja.has(r.id));
+  const [nouvelle] = (
+    await tx.select({ id: decisionsCal.id }).from(decisionsCal).where(eq(decisionsCal.locationId, d.locationId))
+  ).filter((r) => !deja.has(r.id));
   const premier = d.classement[0] ?? null;
   if (premier) await tx.update(decisionsCal).set({ candidatureId: premier }).where(eq(decisionsCal.id, nouvelle!.id));
   const positive = DECISIONS_POSITIVES.has(d.decision);
   let suite: SuiteEchec | null = null;
   if (!positive) suite = await suiteDe(tx, d.locationId, [], 0, null);
-  await tx.update(examensCal).set({ decisionCalId: nouvelle!.id, classement: d.classement, suite }).where(eq(examensCal.id, e.id));
+  await tx
+    .update(examensCal)
+    .set({ decisionCalId: nouvelle!.id, classement: d.classement, suite })
+    .where(eq(examensCal.id, e.id));
   if (positive && premier) {
-    await tx.insert(offresCal).values({ id: randomUUID(), examenId: e.id, candidatureId: premier, rang: 1, dateOffre: s.dateSession, echeance: echeanceReponse(s.dateSession) });
+    await tx
+      .insert(offresCal)
+      .values({
+        id: randomUUID(),
+        examenId: e.id,
+        candidatureId: premier,
+        rang: 1,
+        dateOffre: s.dateSession,
+        echeance: echeanceReponse(s.dateSession),
+      });
   }
   await journaliser(tx, acteur, {
     action: 'cal.decider',
@@ -331,7 +415,13 @@ export async function deciderExamen(tx: Tx, acteur: Acteur, sessionId: string, d
 }
 
 /** What follows a failure on this vacancy (the candidate's réservataire, else the vacancy's). */
-async function suiteDe(tx: Tx, locationId: string, classement: string[], rangCourant: number, candidatureId: string | null): Promise<SuiteEchec> {
+async function suiteDe(
+  tx: Tx,
+  locationId: string,
+  classement: string[],
+  rangCourant: number,
+  candidatureId: string | null,
+): Promise<SuiteEchec> {
   const [r] = await tx
     .select({ qpv: logements.qpv, reservataireId: locations.reservataireId, pool: locations.pool })
     .from(locations)
@@ -339,7 +429,10 @@ async function suiteDe(tx: Tx, locationId: string, classement: string[], rangCou
     .where(eq(locations.id, locationId));
   let reservataire = r?.reservataireId !== null && r?.reservataireId !== undefined;
   if (candidatureId) {
-    const [c] = await tx.select({ r: candidatures.reservataireId }).from(candidatures).where(eq(candidatures.id, candidatureId));
+    const [c] = await tx
+      .select({ r: candidatures.reservataireId })
+      .from(candidatures)
+      .where(eq(candidatures.id, candidatureId));
     if (c?.r) reservataire = true;
   }
   if (!reservataire && ((r?.pool as string[] | null) ?? []).length > 0) reservataire = true;
@@ -361,7 +454,14 @@ async function offreDuBailleur(tx: Tx, acteur: Acteur, offreId: string) {
  * The answer closes the offer (guarded: of two concurrent answers one wins). A refusal — or the
  * silence past the deadline — passes to the next ranked candidate, or records what follows.
  */
-async function cloreOffre(tx: Tx, acteur: Acteur | null, o: LigneOffre, e: LigneExamen, reponse: Reponse, date: string): Promise<SuiteEchec | null> {
+async function cloreOffre(
+  tx: Tx,
+  acteur: Acteur | null,
+  o: LigneOffre,
+  e: LigneExamen,
+  reponse: Reponse,
+  date: string,
+): Promise<SuiteEchec | null> {
   const maj = await tx
     .update(offresCal)
     .set({ reponse, dateReponse: date })
@@ -375,13 +475,21 @@ async function cloreOffre(tx: Tx, acteur: Acteur | null, o: LigneOffre, e: Ligne
     if (suite === 'rang_suivant') {
       await tx
         .insert(offresCal)
-        .values({ id: randomUUID(), examenId: e.id, candidatureId: classement[o.rang]!, rang: o.rang + 1, dateOffre: date, echeance: echeanceReponse(date) });
+        .values({
+          id: randomUUID(),
+          examenId: e.id,
+          candidatureId: classement[o.rang]!,
+          rang: o.rang + 1,
+          dateOffre: date,
+          echeance: echeanceReponse(date),
+        });
     }
     await tx.update(examensCal).set({ suite }).where(eq(examensCal.id, e.id));
     await notifierResultatCal(tx, { locationId: e.locationId, type: 'echec_offre', suite });
   }
   await journaliser(tx, acteur, {
-    action: reponse === 'silence' ? 'cal.offre.expirer' : `cal.offre.${reponse === 'acceptee' ? 'accepter' : 'refuser'}`,
+    action:
+      reponse === 'silence' ? 'cal.offre.expirer' : `cal.offre.${reponse === 'acceptee' ? 'accepter' : 'refuser'}`,
     cibleType: 'offre_cal',
     cibleId: o.id,
     avant: { reponse: null },
@@ -391,13 +499,23 @@ async function cloreOffre(tx: Tx, acteur: Acteur | null, o: LigneOffre, e: Ligne
   return suite;
 }
 
-export async function repondreOffre(tx: Tx, acteur: Acteur, offreId: string, d: { reponse: 'acceptee' | 'refusee'; date: string }, aujourdhui: string): Promise<SessionCalDetailApi> {
+export async function repondreOffre(
+  tx: Tx,
+  acteur: Acteur,
+  offreId: string,
+  d: { reponse: 'acceptee' | 'refusee'; date: string },
+  aujourdhui: string,
+): Promise<SessionCalDetailApi> {
   exiger(acteur, ['agent_bailleur'], 'enregistrer la réponse d’un candidat');
   const { o, e, s } = await offreDuBailleur(tx, acteur, offreId);
-  if (d.date < o.dateOffre) throw new DonneesInvalides([{ chemin: 'date', message: `la réponse ne peut précéder l’offre du ${o.dateOffre}` }]);
-  if (d.date > aujourdhui) throw new DonneesInvalides([{ chemin: 'date', message: 'la date de réponse est dans le futur' }]);
+  if (d.date < o.dateOffre)
+    throw new DonneesInvalides([{ chemin: 'date', message: `la réponse ne peut précéder l’offre du ${o.dateOffre}` }]);
+  if (d.date > aujourdhui)
+    throw new DonneesInvalides([{ chemin: 'date', message: 'la date de réponse est dans le futur' }]);
   if (d.reponse === 'acceptee' && d.date > o.echeance) {
-    throw new Conflit(`le délai de réponse a expiré le ${o.echeance} : le silence vaut refus, l’offre ne peut plus être acceptée`);
+    throw new Conflit(
+      `le délai de réponse a expiré le ${o.echeance} : le silence vaut refus, l’offre ne peut plus être acceptée`,
+    );
   }
   await cloreOffre(tx, acteur, o, e, d.reponse, d.date);
   return lireSession(tx, acteur, s.id);
@@ -408,19 +526,32 @@ export async function repondreOffre(tx: Tx, acteur: Acteur, offreId: string, d: 
  * silence, dated the day after its deadline. Idempotent: an answered offer is never touched again.
  * `acteur` null = the server's scheduled check (every bailleur); else that bailleur's offers only.
  */
-export async function expirerOffres(tx: Tx, acteur: Acteur | null, aujourdhui: string): Promise<{ expirees: number; offres: string[] }> {
+export async function expirerOffres(
+  tx: Tx,
+  acteur: Acteur | null,
+  aujourdhui: string,
+): Promise<{ expirees: number; offres: string[] }> {
   if (acteur) exiger(acteur, ['agent_bailleur'], 'constater les offres expirées');
   const rows = await tx
     .select({ o: offresCal, e: examensCal })
     .from(offresCal)
     .innerJoin(examensCal, eq(examensCal.id, offresCal.examenId))
     .innerJoin(sessionsCal, eq(sessionsCal.id, examensCal.sessionId))
-    .where(and(isNull(offresCal.reponse), lt(offresCal.echeance, aujourdhui), acteur ? eq(sessionsCal.bailleurId, acteur.organisationId) : undefined))
+    .where(
+      and(
+        isNull(offresCal.reponse),
+        lt(offresCal.echeance, aujourdhui),
+        acteur ? eq(sessionsCal.bailleurId, acteur.organisationId) : undefined,
+      ),
+    )
     .orderBy(asc(offresCal.echeance), asc(offresCal.id));
   const offres: string[] = [];
   for (const r of rows) {
     // A row locked by a concurrent run is skipped there: re-read under this transaction's guard.
-    const [encore] = await tx.select({ id: offresCal.id }).from(offresCal).where(and(eq(offresCal.id, r.o.id), isNull(offresCal.reponse)));
+    const [encore] = await tx
+      .select({ id: offresCal.id })
+      .from(offresCal)
+      .where(and(eq(offresCal.id, r.o.id), isNull(offresCal.reponse)));
     if (!encore) continue;
     await cloreOffre(tx, acteur, r.o, r.e, 'silence', ajouterJours(r.o.echeance, 1));
     offres.push(r.o.id);
@@ -432,7 +563,11 @@ export async function expirerOffres(tx: Tx, acteur: Acteur | null, aujourdhui: s
  * `expirerOffres` at an instant: the day is read in Europe/Paris (23:30 UTC on 5 December is already
  * 6 December in Paris). The server's scheduled check runs it (`verificationPlanifiee`, src/app/verification.ts).
  */
-export function expirerOffresAu(tx: Tx, acteur: Acteur | null, maintenant: Date): Promise<{ expirees: number; offres: string[] }> {
+export function expirerOffresAu(
+  tx: Tx,
+  acteur: Acteur | null,
+  maintenant: Date,
+): Promise<{ expirees: number; offres: string[] }> {
   return expirerOffres(tx, acteur, jourParis(maintenant));
 }
 
@@ -445,7 +580,8 @@ export async function signerBailOffre(
 ): Promise<SessionCalDetailApi> {
   exiger(acteur, ['agent_bailleur'], 'enregistrer un bail signé');
   const { o, e, s } = await offreDuBailleur(tx, acteur, offreId);
-  if (o.reponse !== 'acceptee') throw new Conflit('le bail suit l’acceptation de l’offre par le candidat : enregistrez d’abord sa réponse');
+  if (o.reponse !== 'acceptee')
+    throw new Conflit('le bail suit l’acceptation de l’offre par le candidat : enregistrez d’abord sa réponse');
   const [c] = await tx.select().from(candidatures).where(eq(candidatures.id, o.candidatureId));
   const [loc] = await tx.select({ pool: locations.pool }).from(locations).where(eq(locations.id, e.locationId));
   const pool = (loc?.pool as string[] | null) ?? null;
@@ -458,7 +594,13 @@ export async function signerBailOffre(
     ...(pool && c!.reservataireId ? { reservataire: c!.reservataireId } : {}),
   });
   await tx.update(examensCal).set({ suite: 'bail' }).where(eq(examensCal.id, e.id));
-  await journaliser(tx, acteur, { action: 'cal.bail', cibleType: 'offre_cal', cibleId: o.id, avant: null, apres: { locationId: e.locationId, candidat: c!.numeroSne, date: d.date } });
+  await journaliser(tx, acteur, {
+    action: 'cal.bail',
+    cibleType: 'offre_cal',
+    cibleId: o.id,
+    avant: null,
+    apres: { locationId: e.locationId, candidat: c!.numeroSne, date: d.date },
+  });
   await notifierResultatCal(tx, { locationId: e.locationId, type: 'bail', suite: 'bail' });
   return lireSession(tx, acteur, s.id);
 }

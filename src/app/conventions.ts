@@ -13,7 +13,14 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Tx } from '../db/client.ts';
-import { conventions, conventionVersions, evenementsAudit, logements, organisations, utilisateurs } from '../db/schema.ts';
+import {
+  conventions,
+  conventionVersions,
+  evenementsAudit,
+  logements,
+  organisations,
+  utilisateurs,
+} from '../db/schema.ts';
 import {
   LIBELLES_FORME,
   type ConventionDetailApi,
@@ -80,8 +87,16 @@ export interface EtatForme {
 export function etatForme(forme: FormeConvention, aujourdhui: string): EtatForme {
   const echeance = echeanceConversion(aujourdhui);
   const libelle = LIBELLES_FORME[forme];
-  if (forme === 'flux') return { forme, libelle, echeance, statut: 'flux', message: 'Convention en flux : un pourcentage du flux annuel de logements libérés.' };
-  const quoi = forme === 'stock' ? 'Convention en stock (logements identifiés)' : 'Convention en cours de conversion en flux';
+  if (forme === 'flux')
+    return {
+      forme,
+      libelle,
+      echeance,
+      statut: 'flux',
+      message: 'Convention en flux : un pourcentage du flux annuel de logements libérés.',
+    };
+  const quoi =
+    forme === 'stock' ? 'Convention en stock (logements identifiés)' : 'Convention en cours de conversion en flux';
   if (echeance && aujourdhui > echeance.date) {
     return {
       forme,
@@ -103,7 +118,10 @@ export function etatForme(forme: FormeConvention, aujourdhui: string): EtatForme
 }
 
 /** The version in force on a date: the highest-numbered one effective on or before it. */
-export function versionAu<V extends { version: number; effectifLe: string }>(versions: readonly V[], date: string): V | null {
+export function versionAu<V extends { version: number; effectifLe: string }>(
+  versions: readonly V[],
+  date: string,
+): V | null {
   let retenue: V | null = null;
   for (const v of versions) if (v.effectifLe <= date && (!retenue || v.version > retenue.version)) retenue = v;
   return retenue;
@@ -111,7 +129,11 @@ export function versionAu<V extends { version: number; effectifLe: string }>(ver
 
 // ───────────────────────────── reading ─────────────────────────────
 
-function vueVersion(v: LigneVersion, enVigueur: boolean, audit?: { auteur: string | null; motif: string | null }): VersionConventionApi {
+function vueVersion(
+  v: LigneVersion,
+  enVigueur: boolean,
+  audit?: { auteur: string | null; motif: string | null },
+): VersionConventionApi {
   return {
     id: v.id,
     version: v.version,
@@ -146,7 +168,15 @@ interface Annee {
  * What a caduque convention's rights do to the State's line this year: its taux and droit are
  * added to the State's (shown only to those who may see the State's convention).
  */
-function caducite(etat: EtatForme, c: LigneConvention, reservataire: LigneOrganisation, taux: number, annee: Annee | null, an: number, etatVisible: (id: string) => boolean): ConventionResumeApi['forme']['caducite'] {
+function caducite(
+  etat: EtatForme,
+  c: LigneConvention,
+  reservataire: LigneOrganisation,
+  taux: number,
+  annee: Annee | null,
+  an: number,
+  etatVisible: (id: string) => boolean,
+): ConventionResumeApi['forme']['caducite'] {
   if (etat.statut !== 'caduque' || !etat.echeance) return null;
   const ligne = annee?.resultat.bilan.find((b) => b.reservataire === c.reservataireId) ?? null;
   const droitRepris = ligne ? ligne.droit : null;
@@ -162,8 +192,13 @@ function caducite(etat: EtatForme, c: LigneConvention, reservataire: LigneOrgani
       message: 'Convention de l’État : le préfet exerce déjà ces droits ; elle doit être signée en flux.',
     };
   }
-  const convEtat = annee?.scenario.conventions.find((x) => annee.scenario.reservataires.find((r) => r.id === x.reservataire)?.type === 'etat') ?? null;
-  const ligneEtat = convEtat ? (annee?.resultat.bilan.find((b) => b.reservataire === convEtat.reservataire) ?? null) : null;
+  const convEtat =
+    annee?.scenario.conventions.find(
+      (x) => annee.scenario.reservataires.find((r) => r.id === x.reservataire)?.type === 'etat',
+    ) ?? null;
+  const ligneEtat = convEtat
+    ? (annee?.resultat.bilan.find((b) => b.reservataire === convEtat.reservataire) ?? null)
+    : null;
   const etatVu =
     convEtat && etatVisible(convEtat.id)
       ? {
@@ -177,7 +212,9 @@ function caducite(etat: EtatForme, c: LigneConvention, reservataire: LigneOrgani
   const part = `ses ${pct(taux)} du flux${droitRepris !== null ? ` (droit ${an} : ${unites(droitRepris)} logement${droitRepris >= 2 ? 's' : ''})` : ''} relèvent du contingent de l’État`;
   const surEtat = etatVu
     ? `, qui passe de ${pct(etatVu.tauxAvant)} à ${pct(etatVu.tauxApres)} du flux${
-        etatVu.droitAvant !== null && etatVu.droitApres !== null ? ` (droit ${an} : ${unites(etatVu.droitAvant)} → ${unites(etatVu.droitApres)} logements)` : ''
+        etatVu.droitAvant !== null && etatVu.droitApres !== null
+          ? ` (droit ${an} : ${unites(etatVu.droitAvant)} → ${unites(etatVu.droitApres)} logements)`
+          : ''
       }`
     : '';
   return {
@@ -215,8 +252,16 @@ async function bailleurNomme(tx: Tx, bailleur: string): Promise<string> {
   const [o] = await tx
     .select({ id: organisations.id })
     .from(organisations)
-    .where(and(eq(organisations.categorie, 'bailleur'), sql`(${organisations.id} = ${bailleur} or ${organisations.siren} = ${bailleur})`));
-  if (!o) throw new DonneesInvalides([{ chemin: 'bailleur', message: `bailleur « ${bailleur} » inconnu (identifiant Flux ou SIREN)` }]);
+    .where(
+      and(
+        eq(organisations.categorie, 'bailleur'),
+        sql`(${organisations.id} = ${bailleur} or ${organisations.siren} = ${bailleur})`,
+      ),
+    );
+  if (!o)
+    throw new DonneesInvalides([
+      { chemin: 'bailleur', message: `bailleur « ${bailleur} » inconnu (identifiant Flux ou SIREN)` },
+    ]);
   return o.id;
 }
 
@@ -224,7 +269,12 @@ async function bailleurNomme(tx: Tx, bailleur: string): Promise<string> {
  * The conventions `acteur` may see (all of them for the command line, `acteur` null), each with its
  * version in force today, its form and its ledger line of `quand.annee`.
  */
-export async function listerConventions(tx: Tx, acteur: Acteur | null, filtre: { bailleur?: string | undefined }, quand: Quand): Promise<RegistreConventionsApi> {
+export async function listerConventions(
+  tx: Tx,
+  acteur: Acteur | null,
+  filtre: { bailleur?: string | undefined },
+  quand: Quand,
+): Promise<RegistreConventionsApi> {
   const conds = [acteur ? porteeConventions(acteur) : sql`true`];
   if (filtre.bailleur) conds.push(eq(conventions.bailleurId, await bailleurNomme(tx, filtre.bailleur)));
   const lignes = await tx
@@ -245,7 +295,11 @@ export async function listerConventions(tx: Tx, acteur: Acteur | null, filtre: {
     const cle = `${l.convention.bailleurId}|${l.convention.departement}`;
     let annee = annees.get(cle);
     if (!annee) {
-      annee = await resultatAnnee(tx, { bailleurId: l.convention.bailleurId, departement: l.convention.departement, annee: quand.annee });
+      annee = await resultatAnnee(tx, {
+        bailleurId: l.convention.bailleurId,
+        departement: l.convention.departement,
+        annee: quand.annee,
+      });
       annees.set(cle, annee);
     }
     out.push(resume(l, versions.get(l.convention.id) ?? [], annee, quand, (id) => acteur === null || visibles.has(id)));
@@ -265,7 +319,11 @@ function resume(
   // Before its first version takes effect, a convention is shown with that version.
   const reference = enVigueur ?? versions[0] ?? null;
   const forme = etatForme(formeDe(reference?.parametres), quand.aujourdhui);
-  const ligne = annee.resultat.bilan.find((b) => b.reservataire === l.convention.reservataireId && annee.scenario.conventions.some((c) => c.id === l.convention.id));
+  const ligne = annee.resultat.bilan.find(
+    (b) =>
+      b.reservataire === l.convention.reservataireId &&
+      annee.scenario.conventions.some((c) => c.id === l.convention.id),
+  );
   return {
     id: l.convention.id,
     bailleur: { id: l.bailleur.id, nom: l.bailleur.nom },
@@ -273,14 +331,32 @@ function resume(
     departement: l.convention.departement,
     versionEnVigueur: enVigueur ? vueVersion(enVigueur, true, audit?.get(enVigueur.id)) : null,
     versions: versions.length,
-    forme: { ...forme, caducite: caducite(forme, l.convention, l.reservataire, reference ? Number(reference.taux) : 0, annee, quand.annee, etatVisible) },
+    forme: {
+      ...forme,
+      caducite: caducite(
+        forme,
+        l.convention,
+        l.reservataire,
+        reference ? Number(reference.taux) : 0,
+        annee,
+        quand.annee,
+        etatVisible,
+      ),
+    },
     // The report in effect: the previous year's carry-over once its bilan is issued (ADR 0019), else the convention's.
-    ligne: ligne ? vueLigne(quand.annee, ligne, annee.scenario.conventions.find((c) => c.id === l.convention.id)?.report ?? 0) : null,
+    ligne: ligne
+      ? vueLigne(quand.annee, ligne, annee.scenario.conventions.find((c) => c.id === l.convention.id)?.report ?? 0)
+      : null,
   };
 }
 
 /** One convention the actor may see, with every version (author and reason from the audit trail) and its ledger line. */
-export async function lireConvention(tx: Tx, acteur: Acteur | null, id: string, quand: Quand): Promise<ConventionDetailApi> {
+export async function lireConvention(
+  tx: Tx,
+  acteur: Acteur | null,
+  id: string,
+  quand: Quand,
+): Promise<ConventionDetailApi> {
   const [l] = await tx
     .select({ convention: conventions, bailleur: bailleurs, reservataire: reservataires })
     .from(conventions)
@@ -290,7 +366,12 @@ export async function lireConvention(tx: Tx, acteur: Acteur | null, id: string, 
   if (!l) throw new Introuvable(`convention « ${id} » introuvable`);
   const versions = (await versionsDe(tx, [id])).get(id) ?? [];
   const journal = await tx
-    .select({ apres: evenementsAudit.apres, motif: evenementsAudit.motif, utilisateurId: evenementsAudit.utilisateurId, auteur: utilisateurs.nom })
+    .select({
+      apres: evenementsAudit.apres,
+      motif: evenementsAudit.motif,
+      utilisateurId: evenementsAudit.utilisateurId,
+      auteur: utilisateurs.nom,
+    })
     .from(evenementsAudit)
     .leftJoin(utilisateurs, eq(utilisateurs.id, evenementsAudit.utilisateurId))
     .where(and(eq(evenementsAudit.cibleType, 'convention'), eq(evenementsAudit.cibleId, id)))
@@ -298,16 +379,30 @@ export async function lireConvention(tx: Tx, acteur: Acteur | null, id: string, 
   const audit = new Map<string, { auteur: string | null; motif: string | null }>();
   for (const e of journal) {
     const versionId = (e.apres as { id?: unknown } | null)?.id;
-    if (typeof versionId === 'string') audit.set(versionId, { auteur: e.auteur ?? (e.utilisateurId === null ? 'ligne de commande' : null), motif: e.motif });
+    if (typeof versionId === 'string')
+      audit.set(versionId, {
+        auteur: e.auteur ?? (e.utilisateurId === null ? 'ligne de commande' : null),
+        motif: e.motif,
+      });
   }
-  const annee = await resultatAnnee(tx, { bailleurId: l.convention.bailleurId, departement: l.convention.departement, annee: quand.annee });
+  const annee = await resultatAnnee(tx, {
+    bailleurId: l.convention.bailleurId,
+    departement: l.convention.departement,
+    annee: quand.annee,
+  });
   const visibles = acteur
     ? new Set(
         (
           await tx
             .select({ id: conventions.id })
             .from(conventions)
-            .where(and(eq(conventions.bailleurId, l.convention.bailleurId), eq(conventions.departement, l.convention.departement), porteeConventions(acteur)))
+            .where(
+              and(
+                eq(conventions.bailleurId, l.convention.bailleurId),
+                eq(conventions.departement, l.convention.departement),
+                porteeConventions(acteur),
+              ),
+            )
         ).map((r) => r.id),
       )
     : null;
@@ -328,15 +423,29 @@ export async function lireConvention(tx: Tx, acteur: Acteur | null, id: string, 
 export type EntreeVersion = ParametresVersion & { effectifLe: string; motif?: string | undefined };
 
 /** Fields of a request that are not the version's parameters. */
-const HORS_PARAMETRES = new Set(['taux', 'tauxAgents', 'effectifLe', 'motif', 'versionLue', 'reservataire', 'departement']);
+const HORS_PARAMETRES = new Set([
+  'taux',
+  'tauxAgents',
+  'effectifLe',
+  'motif',
+  'versionLue',
+  'reservataire',
+  'departement',
+]);
 
 /** The parameters stored in `convention_versions.parametres` (the taux apart, in their own columns); the form always written. */
 function parametresStockes(e: EntreeVersion): Record<string, unknown> {
-  const parametres = Object.fromEntries(Object.entries(e).filter(([k, v]) => !HORS_PARAMETRES.has(k) && v !== undefined));
+  const parametres = Object.fromEntries(
+    Object.entries(e).filter(([k, v]) => !HORS_PARAMETRES.has(k) && v !== undefined),
+  );
   return { ...parametres, forme: e.forme ?? 'flux' };
 }
 
-function versConvention(id: string, reservataire: string, v: { taux: string | number; tauxAgents?: string | number | null | undefined; parametres: unknown }): Convention {
+function versConvention(
+  id: string,
+  reservataire: string,
+  v: { taux: string | number; tauxAgents?: string | number | null | undefined; parametres: unknown },
+): Convention {
   return {
     ...(v.parametres as Omit<Convention, 'id' | 'reservataire' | 'taux' | 'tauxAgents'>),
     id,
@@ -357,7 +466,9 @@ function versReservataire(o: LigneOrganisation): Reservataire {
 }
 
 async function verrouiller(tx: Tx, bailleurId: string, departement: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${VERROU_CONVENTIONS}, hashtext(${`${bailleurId}|${departement}`}))`);
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(${VERROU_CONVENTIONS}, hashtext(${`${bailleurId}|${departement}`}))`,
+  );
 }
 
 /**
@@ -397,7 +508,11 @@ async function verifierJeu(
     const enVigueur: { convention: Convention; reservataire: Reservataire }[] = [];
     for (const a of autres) {
       const v = versionAu(versions.get(a.convention.id) ?? [], date);
-      if (v) enVigueur.push({ convention: versConvention(a.convention.id, a.convention.reservataireId, v), reservataire: versReservataire(a.reservataire) });
+      if (v)
+        enVigueur.push({
+          convention: versConvention(a.convention.id, a.convention.reservataireId, v),
+          reservataire: versReservataire(a.reservataire),
+        });
     }
     enVigueur.push({ convention: nouvelle, reservataire: versReservataire(cible.reservataire) });
     const dernier = enVigueur.length - 1;
@@ -412,9 +527,16 @@ async function verifierJeu(
       const m = /^conventions\[(\d+)\](?:\.(.*))?$/.exec(p.chemin);
       const i = m ? Number(m[1]) : -1;
       const champ = m?.[2] ?? '';
-      const chemin = i === dernier ? champ || 'convention' : i >= 0 ? `conventions.${enVigueur[i]!.convention.id}${champ ? `.${champ}` : ''}` : p.chemin;
+      const chemin =
+        i === dernier
+          ? champ || 'convention'
+          : i >= 0
+            ? `conventions.${enVigueur[i]!.convention.id}${champ ? `.${champ}` : ''}`
+            : p.chemin;
       // The domain names other conventions by their index in the set: name them by their id.
-      const texte = p.message.replace(/conventions\[(\d+)\]/g, (_t, k: string) => (Number(k) === dernier ? 'cette convention' : `la convention ${enVigueur[Number(k)]?.convention.id ?? k}`));
+      const texte = p.message.replace(/conventions\[(\d+)\]/g, (_t, k: string) =>
+        Number(k) === dernier ? 'cette convention' : `la convention ${enVigueur[Number(k)]?.convention.id ?? k}`,
+      );
       const message = date === effectifLe ? texte : `${texte} (au ${dateFr(date)}, date d’effet d’un autre avenant)`;
       const cle = `${chemin}|${p.message}`;
       if (vus.has(cle)) continue;
@@ -425,7 +547,11 @@ async function verifierJeu(
   if (problemes.length) throw new DonneesInvalides(problemes);
 }
 
-function ecrireVersion(conventionId: string, version: number, e: EntreeVersion): typeof conventionVersions.$inferInsert {
+function ecrireVersion(
+  conventionId: string,
+  version: number,
+  e: EntreeVersion,
+): typeof conventionVersions.$inferInsert {
   return {
     id: `${conventionId}-V${version}`,
     conventionId,
@@ -438,7 +564,14 @@ function ecrireVersion(conventionId: string, version: number, e: EntreeVersion):
 }
 
 function resumeAudit(v: typeof conventionVersions.$inferInsert | LigneVersion) {
-  return { id: v.id, version: v.version, effectifLe: v.effectifLe, taux: Number(v.taux), tauxAgents: v.tauxAgents === null || v.tauxAgents === undefined ? null : Number(v.tauxAgents), parametres: v.parametres };
+  return {
+    id: v.id,
+    version: v.version,
+    effectifLe: v.effectifLe,
+    taux: Number(v.taux),
+    tauxAgents: v.tauxAgents === null || v.tauxAgents === undefined ? null : Number(v.tauxAgents),
+    parametres: v.parametres,
+  };
 }
 
 function violeUnicite(err: unknown): boolean {
@@ -464,30 +597,50 @@ export async function ajouterAvenant(
     .select({ convention: conventions, reservataire: organisations })
     .from(conventions)
     .innerJoin(organisations, eq(organisations.id, conventions.reservataireId))
-    .where(and(eq(conventions.id, conventionId), acteur ? eq(conventions.bailleurId, acteur.organisationId) : sql`true`));
+    .where(
+      and(eq(conventions.id, conventionId), acteur ? eq(conventions.bailleurId, acteur.organisationId) : sql`true`),
+    );
   if (!c) throw new Introuvable(`convention « ${conventionId} » introuvable`);
   await verrouiller(tx, c.convention.bailleurId, c.convention.departement);
-  const [derniere] = await tx.select().from(conventionVersions).where(eq(conventionVersions.conventionId, conventionId)).orderBy(desc(conventionVersions.version)).limit(1);
+  const [derniere] = await tx
+    .select()
+    .from(conventionVersions)
+    .where(eq(conventionVersions.conventionId, conventionId))
+    .orderBy(desc(conventionVersions.version))
+    .limit(1);
   const max = derniere?.version ?? 0;
   if (entree.versionLue !== undefined && entree.versionLue !== max) {
-    throw new Conflit(`la convention a changé depuis votre lecture : la version ${max} a été enregistrée (vous partiez de la version ${entree.versionLue}) ; rechargez la page puis recommencez`);
+    throw new Conflit(
+      `la convention a changé depuis votre lecture : la version ${max} a été enregistrée (vous partiez de la version ${entree.versionLue}) ; rechargez la page puis recommencez`,
+    );
   }
   if (derniere && entree.effectifLe < derniere.effectifLe) {
     throw new DonneesInvalides([
-      { chemin: 'effectifLe', message: `un avenant prend effet au plus tôt à la date de la version précédente (version ${derniere.version}, effective le ${dateFr(derniere.effectifLe)})` },
+      {
+        chemin: 'effectifLe',
+        message: `un avenant prend effet au plus tôt à la date de la version précédente (version ${derniere.version}, effective le ${dateFr(derniere.effectifLe)})`,
+      },
     ]);
   }
   const ligne = ecrireVersion(conventionId, max + 1, entree);
   await verifierJeu(
     tx,
-    { bailleurId: c.convention.bailleurId, departement: c.convention.departement, reservataire: c.reservataire, remplace: conventionId },
+    {
+      bailleurId: c.convention.bailleurId,
+      departement: c.convention.departement,
+      reservataire: c.reservataire,
+      remplace: conventionId,
+    },
     versConvention(conventionId, c.convention.reservataireId, ligne),
     entree.effectifLe,
   );
   try {
     await tx.insert(conventionVersions).values(ligne);
   } catch (err) {
-    if (violeUnicite(err)) throw new Conflit('un autre avenant vient d’être enregistré sur cette convention ; rechargez la page puis recommencez');
+    if (violeUnicite(err))
+      throw new Conflit(
+        'un autre avenant vient d’être enregistré sur cette convention ; rechargez la page puis recommencez',
+      );
     throw err;
   }
   await journaliser(tx, acteur, {
@@ -499,7 +652,12 @@ export async function ajouterAvenant(
     motif: entree.motif ?? null,
   });
   // The years it applies to are replayed with it: provisional orientations follow, decided ones stay (ADR 0018).
-  await reconcilierAnneesDepuis(tx, c.convention.bailleurId, c.convention.departement, Number(entree.effectifLe.slice(0, 4)));
+  await reconcilierAnneesDepuis(
+    tx,
+    c.convention.bailleurId,
+    c.convention.departement,
+    Number(entree.effectifLe.slice(0, 4)),
+  );
   return lireConvention(tx, acteur, conventionId, quand);
 }
 
@@ -514,7 +672,9 @@ export async function creerConvention(
   const bailleurId = acteur.organisationId;
   const [reservataire] = await tx.select().from(organisations).where(eq(organisations.id, entree.reservataire));
   if (!reservataire || !reservataire.typeReservataire || reservataire.id === bailleurId) {
-    throw new DonneesInvalides([{ chemin: 'reservataire', message: `« ${entree.reservataire} » n’est pas un réservataire connu de Flux` }]);
+    throw new DonneesInvalides([
+      { chemin: 'reservataire', message: `« ${entree.reservataire} » n’est pas un réservataire connu de Flux` },
+    ]);
   }
   await verrouiller(tx, bailleurId, entree.departement);
   const id = `${bailleurId}-CV-${entree.departement}-${reservataire.id}`;
@@ -524,8 +684,19 @@ export async function creerConvention(
   const [existante] = await tx
     .select({ id: conventions.id })
     .from(conventions)
-    .where(and(eq(conventions.bailleurId, bailleurId), eq(conventions.reservataireId, reservataire.id), eq(conventions.departement, entree.departement)));
-  await verifierJeu(tx, { bailleurId, departement: entree.departement, reservataire, remplace: null }, versConvention(`${id} (nouvelle)`, reservataire.id, ligne), entree.effectifLe);
+    .where(
+      and(
+        eq(conventions.bailleurId, bailleurId),
+        eq(conventions.reservataireId, reservataire.id),
+        eq(conventions.departement, entree.departement),
+      ),
+    );
+  await verifierJeu(
+    tx,
+    { bailleurId, departement: entree.departement, reservataire, remplace: null },
+    versConvention(`${id} (nouvelle)`, reservataire.id, ligne),
+    entree.effectifLe,
+  );
   if (existante) {
     throw new DonneesInvalides([
       {
@@ -535,13 +706,23 @@ export async function creerConvention(
     ]);
   }
   try {
-    await tx.insert(conventions).values({ id, bailleurId, reservataireId: reservataire.id, departement: entree.departement });
+    await tx
+      .insert(conventions)
+      .values({ id, bailleurId, reservataireId: reservataire.id, departement: entree.departement });
     await tx.insert(conventionVersions).values(ligne);
   } catch (err) {
-    if (violeUnicite(err)) throw new Conflit('cette convention vient d’être créée par quelqu’un d’autre ; rechargez la page');
+    if (violeUnicite(err))
+      throw new Conflit('cette convention vient d’être créée par quelqu’un d’autre ; rechargez la page');
     throw err;
   }
-  await journaliser(tx, acteur, { action: 'convention.creer', cibleType: 'convention', cibleId: id, avant: null, apres: resumeAudit(ligne), motif: entree.motif ?? null });
+  await journaliser(tx, acteur, {
+    action: 'convention.creer',
+    cibleType: 'convention',
+    cibleId: id,
+    avant: null,
+    apres: resumeAudit(ligne),
+    motif: entree.motif ?? null,
+  });
   await reconcilierAnneesDepuis(tx, bailleurId, entree.departement, Number(entree.effectifLe.slice(0, 4)));
   return lireConvention(tx, acteur, id, quand);
 }

@@ -54,17 +54,27 @@ export type ReponseConversion = {
 };
 
 const SANS_PROGRAMME = 'sans-programme';
-const financement = (f: string): Financement => ((FINANCEMENTS as readonly string[]).includes(f) ? (f as Financement) : 'AUTRE');
+const financement = (f: string): Financement =>
+  (FINANCEMENTS as readonly string[]).includes(f) ? (f as Financement) : 'AUTRE';
 const cleSegment = (u: UniteEtat) => `${u[4] ?? SANS_PROGRAMME}|${u[5]}|${u[6]}|${financement(u[7])}|${u[8]}`;
 
-export async function lireConversion(tx: Tx, acteur: Acteur, demande: DemandeConversion, anneeCourante: number): Promise<ReponseConversion> {
+export async function lireConversion(
+  tx: Tx,
+  acteur: Acteur,
+  demande: DemandeConversion,
+  anneeCourante: number,
+): Promise<ReponseConversion> {
   const { bailleur, departement } = await perimetreAutorise(tx, acteur, demande);
   const annee = demande.annee ?? anneeCourante + 1;
   const fenetre = demande.fenetre ?? 1;
   const photo = await photoDeDepart(tx, bailleur.id, departement);
   if (!photo) {
     throw new DonneesInvalides([
-      { chemin: 'etatDesLieux', message: 'aucun état des lieux signé par toutes les parties : le bailleur le verrouille, puis chaque partie le signe, avant la conversion' },
+      {
+        chemin: 'etatDesLieux',
+        message:
+          'aucun état des lieux signé par toutes les parties : le bailleur le verrouille, puis chaque partie le signe, avant la conversion',
+      },
     ]);
   }
   const unites = photo.etat.unites;
@@ -82,7 +92,12 @@ export async function lireConversion(tx: Tx, acteur: Acteur, demande: DemandeCon
   for (let a = annee - fenetre; a < annee; a++) {
     const { scenario } = await resultatAnnee(tx, { bailleurId: bailleur.id, departement, annee: a });
     if (scenario.evenements.length === 0) {
-      throw new DonneesInvalides([{ chemin: 'fenetre', message: `l’année ${a} de la fenêtre n’a pas d’événements dans Flux : la rotation n’y est pas observable ; réduisez la fenêtre` }]);
+      throw new DonneesInvalides([
+        {
+          chemin: 'fenetre',
+          message: `l’année ${a} de la fenêtre n’a pas d’événements dans Flux : la rotation n’y est pas observable ; réduisez la fenêtre`,
+        },
+      ]);
     }
     const departs = new Map<string, number>();
     for (const [logement, n] of departsParLogement(scenario)) {
@@ -113,27 +128,49 @@ export async function lireConversion(tx: Tx, acteur: Acteur, demande: DemandeCon
     const k = `${u[3]}|${cleSegment(u)}`;
     const r = reservations.get(k);
     if (r) r.nombre++;
-    else reservations.set(k, { reservataire: u[3], programme: u[4] ?? SANS_PROGRAMME, commune: u[5], typologie: u[6], financement: financement(u[7]), qpv: u[8] === 1, nombre: 1 });
+    else
+      reservations.set(k, {
+        reservataire: u[3],
+        programme: u[4] ?? SANS_PROGRAMME,
+        commune: u[5],
+        typologie: u[6],
+        financement: financement(u[7]),
+        qpv: u[8] === 1,
+        nombre: 1,
+      });
   }
   const ids = [...new Set([...[...reservations.values()].map((r) => r.reservataire), ...uniques.keys()])];
-  const orgs = ids.length ? await tx.select({ id: organisations.id, nom: organisations.nom, type: organisations.typeReservataire }).from(organisations).where(inArray(organisations.id, ids)) : [];
+  const orgs = ids.length
+    ? await tx
+        .select({ id: organisations.id, nom: organisations.nom, type: organisations.typeReservataire })
+        .from(organisations)
+        .where(inArray(organisations.id, ids))
+    : [];
 
   // The forecast flow of the département, and of each territorial réservataire's own perimeter.
   const prevision = await calculerPrevision(tx, { bailleur, departement }, annee, anneeCourante).catch(
     (err: unknown) => {
-      if (err instanceof DonneesInvalides) throw new DonneesInvalides(err.problemes.map((p) => ({ ...p, message: `prévision de flux ${annee} : ${p.message}` })));
+      if (err instanceof DonneesInvalides)
+        throw new DonneesInvalides(
+          err.problemes.map((p) => ({ ...p, message: `prévision de flux ${annee} : ${p.message}` })),
+        );
       throw err;
     },
   );
   const [departementale, ...territoriales] = prevision.previsions;
   const fluxParReservataire: Record<string, number> = {};
   // A commune's or an EPCI's convention covers its territory only (CCH R.441-5-3): its taux is a share of that perimeter's flow.
-  for (const { convention: cv, version: v } of await conventionsEnVigueur(tx, { bailleurId: bailleur.id, departement, annee })) {
+  for (const { convention: cv, version: v } of await conventionsEnVigueur(tx, {
+    bailleurId: bailleur.id,
+    departement,
+    annee,
+  })) {
     const perimetre = JSON.stringify((v.parametres as { perimetre: unknown }).perimetre);
     const propre = territoriales.find((p) => JSON.stringify(p.perimetre) === perimetre);
     if (propre && ids.includes(cv.reservataireId)) fluxParReservataire[cv.reservataireId] = propre.fluxNet.valeur;
   }
-  const mode: ModeDroitsUniques = demande.droitsUniques === 'etale' ? { mode: 'etale', annees: demande.annees ?? 3 } : { mode: 'ponctuel' };
+  const mode: ModeDroitsUniques =
+    demande.droitsUniques === 'etale' ? { mode: 'etale', annees: demande.annees ?? 3 } : { mode: 'ponctuel' };
   const resultat = convertirStock({
     annee,
     fenetre,
@@ -146,7 +183,10 @@ export async function lireConversion(tx: Tx, acteur: Acteur, demande: DemandeCon
     modeDroitsUniques: mode,
     ...(demande.effectifMinimal ? { effectifMinimal: demande.effectifMinimal } : {}),
   });
-  const projets = Object.fromEntries(METHODES_CONVERSION.map((m) => [m, projeterConventions(resultat, m)])) as Record<MethodeConversion, ProjetConventions>;
+  const projets = Object.fromEntries(METHODES_CONVERSION.map((m) => [m, projeterConventions(resultat, m)])) as Record<
+    MethodeConversion,
+    ProjetConventions
+  >;
   const noms = Object.fromEntries(orgs.map((o) => [o.id, o.nom]));
 
   if (acteur.role === 'agent_reservataire') {
@@ -158,7 +198,15 @@ export async function lireConversion(tx: Tx, acteur: Acteur, demande: DemandeCon
     resultat.comparaison = resultat.comparaison.filter((c) => c.reservataire === moi);
     resultat.droitsUniques = resultat.droitsUniques.filter((d) => d.reservataire === moi);
   }
-  return { bailleur, departement, annee, etatDesLieux: { id: photo.version.id, version: photo.version.version, empreinte: photo.version.empreinte }, noms, resultat, projets };
+  return {
+    bailleur,
+    departement,
+    annee,
+    etatDesLieux: { id: photo.version.id, version: photo.version.version, empreinte: photo.version.empreinte },
+    noms,
+    resultat,
+    projets,
+  };
 }
 
 export interface DemandeAvenants extends DemandeConversion {
@@ -173,12 +221,20 @@ export interface DemandeAvenants extends DemandeConversion {
  * conversion's year — or a new convention when there is none. Each is checked by the conventions'
  * legal validation: one refusal and nothing is written. Only the bailleur's agents.
  */
-export async function creerAvenantsDeConversion(tx: Tx, acteur: Acteur, demande: DemandeAvenants, anneeCourante: number, aujourdhui: string): Promise<{ conventions: string[] }> {
+export async function creerAvenantsDeConversion(
+  tx: Tx,
+  acteur: Acteur,
+  demande: DemandeAvenants,
+  anneeCourante: number,
+  aujourdhui: string,
+): Promise<{ conventions: string[] }> {
   if (acteur.role !== 'agent_bailleur') throw new Interdit('seul le bailleur transforme la conversion en avenants');
   const c = await lireConversion(tx, acteur, demande, anneeCourante);
   const projets = c.projets[demande.methode];
   const effectifLe = `${c.annee}-01-01`;
-  const motif = demande.motif?.trim() || `Conversion du stock en flux (${LIBELLES_METHODE[demande.methode]}), état des lieux version ${c.etatDesLieux.version}`;
+  const motif =
+    demande.motif?.trim() ||
+    `Conversion du stock en flux (${LIBELLES_METHODE[demande.methode]}), état des lieux version ${c.etatDesLieux.version}`;
   const quand = { annee: c.annee, aujourdhui };
   const existantes = await tx
     .select({ id: conventions.id, reservataire: conventions.reservataireId })
@@ -190,31 +246,74 @@ export async function creerAvenantsDeConversion(tx: Tx, acteur: Acteur, demande:
     const existante = existantes.find((e) => e.reservataire === p.reservataire);
     try {
       if (existante) {
-        const [derniere] = await tx.select().from(conventionVersions).where(eq(conventionVersions.conventionId, existante.id)).orderBy(desc(conventionVersions.version)).limit(1);
+        const [derniere] = await tx
+          .select()
+          .from(conventionVersions)
+          .where(eq(conventionVersions.conventionId, existante.id))
+          .orderBy(desc(conventionVersions.version))
+          .limit(1);
         const parametres = (derniere?.parametres ?? {}) as Omit<EntreeVersion, 'taux' | 'effectifLe'>;
-        const tauxAgents = derniere?.tauxAgents === null || derniere?.tauxAgents === undefined ? undefined : Math.min(Number(derniere.tauxAgents), p.taux);
+        const tauxAgents =
+          derniere?.tauxAgents === null || derniere?.tauxAgents === undefined
+            ? undefined
+            : Math.min(Number(derniere.tauxAgents), p.taux);
         await ajouterAvenant(
           tx,
           acteur,
           existante.id,
-          { ...parametres, taux: p.taux, ...(tauxAgents !== undefined ? { tauxAgents } : {}), forme: 'flux', report: p.reportInitial, effectifLe: derniere && derniere.effectifLe > effectifLe ? derniere.effectifLe : effectifLe, motif },
+          {
+            ...parametres,
+            taux: p.taux,
+            ...(tauxAgents !== undefined ? { tauxAgents } : {}),
+            forme: 'flux',
+            report: p.reportInitial,
+            effectifLe: derniere && derniere.effectifLe > effectifLe ? derniere.effectifLe : effectifLe,
+            motif,
+          },
           quand,
         );
         faites.push(existante.id);
       } else {
-        const [org] = await tx.select({ commune: organisations.commune, epci: organisations.epci }).from(organisations).where(eq(organisations.id, p.reservataire));
-        const perimetre = p.type === 'commune' && org?.commune ? { communes: [org.commune] } : (p.type === 'epci' || p.type === 'ept') && org?.epci ? { epci: org.epci } : { departement: c.departement };
+        const [org] = await tx
+          .select({ commune: organisations.commune, epci: organisations.epci })
+          .from(organisations)
+          .where(eq(organisations.id, p.reservataire));
+        const perimetre =
+          p.type === 'commune' && org?.commune
+            ? { communes: [org.commune] }
+            : (p.type === 'epci' || p.type === 'ept') && org?.epci
+              ? { epci: org.epci }
+              : { departement: c.departement };
         const d = await creerConvention(
           tx,
           acteur,
-          { reservataire: p.reservataire, departement: c.departement, taux: p.taux, perimetre, decompte: 'mise_a_disposition', echecDecompte: true, delaiPropositionJours: 30, candidatsDemandes: 3, gestion: 'directe', report: p.reportInitial, forme: 'flux', effectifLe, motif },
+          {
+            reservataire: p.reservataire,
+            departement: c.departement,
+            taux: p.taux,
+            perimetre,
+            decompte: 'mise_a_disposition',
+            echecDecompte: true,
+            delaiPropositionJours: 30,
+            candidatsDemandes: 3,
+            gestion: 'directe',
+            report: p.reportInitial,
+            forme: 'flux',
+            effectifLe,
+            motif,
+          },
           quand,
         );
         faites.push(d.id);
       }
     } catch (err) {
       if (!(err instanceof DonneesInvalides)) throw err;
-      problemes.push(...err.problemes.map((x) => ({ chemin: `${p.reservataire}.${x.chemin}`, message: `${c.noms[p.reservataire] ?? p.reservataire} : ${x.message}` })));
+      problemes.push(
+        ...err.problemes.map((x) => ({
+          chemin: `${p.reservataire}.${x.chemin}`,
+          message: `${c.noms[p.reservataire] ?? p.reservataire} : ${x.message}`,
+        })),
+      );
     }
   }
   if (problemes.length) throw new DonneesInvalides(problemes);

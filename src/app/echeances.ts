@@ -17,7 +17,12 @@ import { Conflit } from './errors.ts';
 import { constaterSansCandidatSysteme } from './locations.ts';
 import { dateFr, notifier } from './notifications.ts';
 
-const JOUR_PARIS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+const JOUR_PARIS = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Paris',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 /** The day of an instant in Europe/Paris, YYYY-MM-DD. */
 export function jourParis(instant: Date): string {
@@ -51,7 +56,10 @@ export function echeanceProposition(orienteeLe: string, delais: readonly (number
 /** Reminder before the deadline, in days. */
 export const RAPPEL_JOURS = 2;
 
-export type ParametresConvention = Pick<Convention, 'delaiPropositionJours' | 'candidatsDemandes' | 'gestion' | 'echecDecompte'>;
+export type ParametresConvention = Pick<
+  Convention,
+  'delaiPropositionJours' | 'candidatsDemandes' | 'gestion' | 'echecDecompte'
+>;
 
 /** The parameters of the conventions in force for a bailleur's year, by réservataire. */
 export async function parametresConventions(tx: Tx, cle: CleAnnee): Promise<Map<string, ParametresConvention>> {
@@ -86,11 +94,19 @@ export async function verifierEcheances(db: Db, maintenant: Date): Promise<Bilan
     .from(delaisProposition)
     .innerJoin(locations, eq(locations.id, delaisProposition.locationId))
     .innerJoin(logements, eq(logements.id, locations.logementId))
-    .where(and(eq(locations.etat, 'orientee'), isNotNull(delaisProposition.echeance), lte(delaisProposition.echeance, ajouterJours(aujourdhui, RAPPEL_JOURS))));
+    .where(
+      and(
+        eq(locations.etat, 'orientee'),
+        isNotNull(delaisProposition.echeance),
+        lte(delaisProposition.echeance, ajouterJours(aujourdhui, RAPPEL_JOURS)),
+      ),
+    );
   const bilan: BilanVerification = { aujourdhui, expirees: [], rappels: 0, bloquees: [] };
   for (const r of rows) {
     const echeance = r.d.echeance!;
-    const destinataires = [...new Set([...(r.l.reservataireId ? [r.l.reservataireId] : []), ...((r.l.pool as string[] | null) ?? [])])];
+    const destinataires = [
+      ...new Set([...(r.l.reservataireId ? [r.l.reservataireId] : []), ...((r.l.pool as string[] | null) ?? [])]),
+    ];
     const unite = `le logement ${r.l.logementId} (${r.typologie}, commune ${r.commune})`;
     if (echeance >= aujourdhui) {
       const reste = joursEntre(aujourdhui, echeance);
@@ -118,39 +134,46 @@ export async function verifierEcheances(db: Db, maintenant: Date): Promise<Bilan
     const date = [ajouterJours(echeance, 1), r.d.orienteeLe, r.l.dateLiberation].sort().at(-1)!;
     const dateEvenement = date > `${r.l.annee}-12-31` ? `${r.l.annee}-12-31` : date;
     // A letting of a year whose bilan is issued (locked, no correction window) is left as it is.
-    const fait = await db.transaction(async (tx) => {
-      const parametres = await parametresConventions(tx, cle);
-      // A pooled letting fails for its provisional holder (ADR 0006), which `reservataireId` names.
-      const decompte = r.l.reservataireId !== null && parametres.get(r.l.reservataireId)?.echecDecompte === true;
-      const consequence = decompte
-        ? 'le logement revient au bailleur pour un tour ; selon la convention, cet échec est décompté du droit du réservataire'
-        : 'le logement revient au bailleur pour un tour ; selon la convention, cet échec n’est pas décompté : le réservataire reste créancier d’un logement';
-      const apres = await constaterSansCandidatSysteme(tx, r.l.id, dateEvenement, `délai de proposition expiré le ${dateFr(echeance)} sans candidat : ${consequence}`);
-      if (!apres) return false;
-      for (const organisationId of [...destinataires, r.l.bailleurId]) {
-        await notifier(
+    const fait = await db
+      .transaction(async (tx) => {
+        const parametres = await parametresConventions(tx, cle);
+        // A pooled letting fails for its provisional holder (ADR 0006), which `reservataireId` names.
+        const decompte = r.l.reservataireId !== null && parametres.get(r.l.reservataireId)?.echecDecompte === true;
+        const consequence = decompte
+          ? 'le logement revient au bailleur pour un tour ; selon la convention, cet échec est décompté du droit du réservataire'
+          : 'le logement revient au bailleur pour un tour ; selon la convention, cet échec n’est pas décompté : le réservataire reste créancier d’un logement';
+        const apres = await constaterSansCandidatSysteme(
           tx,
-          {
-            organisationId,
-            type: 'echeance_depassee',
-            locationId: r.l.id,
-            titre: 'Délai de proposition dépassé : logement rendu au bailleur pour un tour',
-            message: `Aucun candidat n’a été proposé pour ${unite} avant le ${dateFr(echeance)} : ${consequence}.`,
-            cle: `echeance_depassee|${r.l.id}|${organisationId}`,
-          },
-          maintenant,
+          r.l.id,
+          dateEvenement,
+          `délai de proposition expiré le ${dateFr(echeance)} sans candidat : ${consequence}`,
         );
-      }
-      return true;
-    }).catch((e: unknown) => {
-      // One vacancy that cannot end now never stops the others' check; it is reported.
-      if (e instanceof AnneeVerrouillee) return false;
-      if (e instanceof Conflit) {
-        bilan.bloquees.push({ locationId: r.l.id, raison: e.message });
-        return false;
-      }
-      throw e;
-    });
+        if (!apres) return false;
+        for (const organisationId of [...destinataires, r.l.bailleurId]) {
+          await notifier(
+            tx,
+            {
+              organisationId,
+              type: 'echeance_depassee',
+              locationId: r.l.id,
+              titre: 'Délai de proposition dépassé : logement rendu au bailleur pour un tour',
+              message: `Aucun candidat n’a été proposé pour ${unite} avant le ${dateFr(echeance)} : ${consequence}.`,
+              cle: `echeance_depassee|${r.l.id}|${organisationId}`,
+            },
+            maintenant,
+          );
+        }
+        return true;
+      })
+      .catch((e: unknown) => {
+        // One vacancy that cannot end now never stops the others' check; it is reported.
+        if (e instanceof AnneeVerrouillee) return false;
+        if (e instanceof Conflit) {
+          bilan.bloquees.push({ locationId: r.l.id, raison: e.message });
+          return false;
+        }
+        throw e;
+      });
     if (fait) bilan.expirees.push(r.l.id);
   }
   return bilan;

@@ -101,7 +101,11 @@ export async function destinatairesBilan(tx: Tx, bailleurId: string, departement
 }
 
 /** The (bailleur, département) of a request, if the actor may read its bilan (404 otherwise). */
-async function perimetre(tx: Tx, acteur: Acteur, q: { bailleur?: string | undefined; departement?: string | undefined }): Promise<{ bailleurId: string; bailleur: string; departement: string }> {
+async function perimetre(
+  tx: Tx,
+  acteur: Acteur,
+  q: { bailleur?: string | undefined; departement?: string | undefined },
+): Promise<{ bailleurId: string; bailleur: string; departement: string }> {
   const accessibles = await bilansAccessibles(tx, acteur);
   const bailleurId = q.bailleur ?? (acteur.role === 'agent_bailleur' ? acteur.organisationId : undefined);
   if (!bailleurId) throw new DonneesInvalides([{ chemin: 'bailleur', message: 'indiquez le bailleur' }]);
@@ -109,10 +113,13 @@ async function perimetre(tx: Tx, acteur: Acteur, q: { bailleur?: string | undefi
   const departement = q.departement ?? (siens.length === 1 ? siens[0]!.departement : undefined);
   if (!departement) {
     if (siens.length === 0) throw new Introuvable(`aucun bilan accessible pour le bailleur ${bailleurId}`);
-    throw new DonneesInvalides([{ chemin: 'departement', message: `indiquez le département (${siens.map((s) => s.departement).join(', ')})` }]);
+    throw new DonneesInvalides([
+      { chemin: 'departement', message: `indiquez le département (${siens.map((s) => s.departement).join(', ')})` },
+    ]);
   }
   const p = siens.find((s) => s.departement === departement);
-  if (!p) throw new Introuvable(`aucun bilan accessible pour le bailleur ${bailleurId} dans le département ${departement}`);
+  if (!p)
+    throw new Introuvable(`aucun bilan accessible pour le bailleur ${bailleurId} dans le département ${departement}`);
   return p;
 }
 
@@ -129,7 +136,13 @@ async function versions(tx: Tx, cle: CleAnnee) {
     })
     .from(emissionsBilan)
     .innerJoin(utilisateurs, eq(utilisateurs.id, emissionsBilan.emisPar))
-    .where(and(eq(emissionsBilan.bailleurId, cle.bailleurId), eq(emissionsBilan.departement, cle.departement), eq(emissionsBilan.annee, cle.annee)))
+    .where(
+      and(
+        eq(emissionsBilan.bailleurId, cle.bailleurId),
+        eq(emissionsBilan.departement, cle.departement),
+        eq(emissionsBilan.annee, cle.annee),
+      ),
+    )
     .orderBy(asc(emissionsBilan.version));
 }
 
@@ -137,7 +150,13 @@ async function fenetres(tx: Tx, cle: CleAnnee) {
   return tx
     .select()
     .from(fenetresCorrection)
-    .where(and(eq(fenetresCorrection.bailleurId, cle.bailleurId), eq(fenetresCorrection.departement, cle.departement), eq(fenetresCorrection.annee, cle.annee)))
+    .where(
+      and(
+        eq(fenetresCorrection.bailleurId, cle.bailleurId),
+        eq(fenetresCorrection.departement, cle.departement),
+        eq(fenetresCorrection.annee, cle.annee),
+      ),
+    )
     .orderBy(asc(fenetresCorrection.ouverteLe), asc(fenetresCorrection.id));
 }
 
@@ -150,7 +169,13 @@ export async function etatDeLAnnee(tx: Tx, cle: CleAnnee, aujourdhui: string): P
   const [derniere] = await tx
     .select({ version: emissionsBilan.version, emisLe: emissionsBilan.emisLe })
     .from(emissionsBilan)
-    .where(and(eq(emissionsBilan.bailleurId, cle.bailleurId), eq(emissionsBilan.departement, cle.departement), eq(emissionsBilan.annee, cle.annee)))
+    .where(
+      and(
+        eq(emissionsBilan.bailleurId, cle.bailleurId),
+        eq(emissionsBilan.departement, cle.departement),
+        eq(emissionsBilan.annee, cle.annee),
+      ),
+    )
     .orderBy(desc(emissionsBilan.version))
     .limit(1);
   if (!derniere) return { etat: 'ouverte' };
@@ -165,12 +190,18 @@ export async function etatDeLAnnee(tx: Tx, cle: CleAnnee, aujourdhui: string): P
         isNull(fenetresCorrection.clotureeLe),
       ),
     );
-  return etatAnnee({ version: derniere.version, emisLe: derniere.emisLe.toISOString() }, ouvertes.map(versFenetre), aujourdhui);
+  return etatAnnee(
+    { version: derniere.version, emisLe: derniere.emisLe.toISOString() },
+    ouvertes.map(versFenetre),
+    aujourdhui,
+  );
 }
 
 /** Serialises with the vacancy writes of the same year (same key as src/app/locations.ts). */
 async function verrouillerAnnee(tx: Tx, cle: CleAnnee): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`flux|${cle.bailleurId}|${cle.departement}|${cle.annee}`}))`);
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtext(${`flux|${cle.bailleurId}|${cle.departement}|${cle.annee}`}))`,
+  );
 }
 
 /**
@@ -214,7 +245,11 @@ export interface CorrectionEmise {
 }
 
 /** The corrections of the year not yet in an issued version (whatever the clock says). */
-async function correctionsNonEmises(tx: Tx, cle: CleAnnee, vs: readonly { corrections: unknown }[]): Promise<CorrectionEmise[]> {
+async function correctionsNonEmises(
+  tx: Tx,
+  cle: CleAnnee,
+  vs: readonly { corrections: unknown }[],
+): Promise<CorrectionEmise[]> {
   const emises = new Set(vs.flatMap((v) => (v.corrections as CorrectionEmise[]).map((c) => c.id)));
   return (await correctionsDeLAnnee(tx, cle)).filter((c) => !emises.has(c.id));
 }
@@ -247,41 +282,89 @@ async function correctionsDeLAnnee(tx: Tx, cle: CleAnnee): Promise<CorrectionEmi
 }
 
 /** The bailleur issues the bilan of year N (a new version, when it changed) and locks the year. */
-export async function emettreBilan(tx: Tx, acteur: Acteur, d: { annee: number; departement?: string | undefined }, maintenant: Date): Promise<EmissionsAnnee> {
+export async function emettreBilan(
+  tx: Tx,
+  acteur: Acteur,
+  d: { annee: number; departement?: string | undefined },
+  maintenant: Date,
+): Promise<EmissionsAnnee> {
   exiger(acteur, ['agent_bailleur'], 'émettre le bilan annuel');
   const p = await perimetre(tx, acteur, { departement: d.departement });
   const cle: CleAnnee = { bailleurId: p.bailleurId, departement: p.departement, annee: d.annee };
   const aujourdhui = jourParis(maintenant);
   if (!peutEmettre(d.annee, aujourdhui)) {
-    throw new Conflit(`l’année ${d.annee} n’est pas terminée : son bilan s’émet à partir du ${dateFr(premierJourEmission(d.annee))}`);
+    throw new Conflit(
+      `l’année ${d.annee} n’est pas terminée : son bilan s’émet à partir du ${dateFr(premierJourEmission(d.annee))}`,
+    );
   }
   await verrouillerAnnee(tx, cle);
-  const bilan = await lireBilan(tx, acteur, { bailleurId: cle.bailleurId, departement: cle.departement, annee: cle.annee });
+  const bilan = await lireBilan(tx, acteur, {
+    bailleurId: cle.bailleurId,
+    departement: cle.departement,
+    annee: cle.annee,
+  });
   const empreinte = empreinteBilan(bilan);
   const deja = await versions(tx, cle);
   const precedente = deja.at(-1);
   let difference: DifferenceBilan | null = null;
   if (precedente) {
     if (precedente.empreinte === empreinte) {
-      throw new Conflit(`le bilan ${d.annee} n’a pas changé depuis la version ${precedente.version} émise le ${dateFr(jourParis(precedente.emisLe))} : rien à émettre`);
+      throw new Conflit(
+        `le bilan ${d.annee} n’a pas changé depuis la version ${precedente.version} émise le ${dateFr(jourParis(precedente.emisLe))} : rien à émettre`,
+      );
     }
-    const [avant] = await tx.select({ contenu: emissionsBilan.contenu }).from(emissionsBilan).where(eq(emissionsBilan.id, precedente.id));
+    const [avant] = await tx
+      .select({ contenu: emissionsBilan.contenu })
+      .from(emissionsBilan)
+      .where(eq(emissionsBilan.id, precedente.id));
     difference = differenceBilans(avant!.contenu as BilanAnnuel, bilan);
   }
   const corrections = await correctionsNonEmises(tx, cle, deja);
   // Issuing closes an open correction window: the year is locked again.
   for (const f of await fenetres(tx, cle)) {
     if (f.clotureeLe !== null) continue;
-    await tx.update(fenetresCorrection).set({ clotureeLe: maintenant, clotureePar: acteur.utilisateurId }).where(eq(fenetresCorrection.id, f.id));
-    await journaliser(tx, acteur, { action: 'annee.correction.cloturer', cibleType: 'fenetre_correction', cibleId: f.id, avant: { ouverte: true }, apres: { ouverte: false, par: 'émission du bilan' } }, maintenant);
+    await tx
+      .update(fenetresCorrection)
+      .set({ clotureeLe: maintenant, clotureePar: acteur.utilisateurId })
+      .where(eq(fenetresCorrection.id, f.id));
+    await journaliser(
+      tx,
+      acteur,
+      {
+        action: 'annee.correction.cloturer',
+        cibleType: 'fenetre_correction',
+        cibleId: f.id,
+        avant: { ouverte: true },
+        apres: { ouverte: false, par: 'émission du bilan' },
+      },
+      maintenant,
+    );
   }
   const id = randomUUID();
   const version = (precedente?.version ?? 0) + 1;
-  await tx.insert(emissionsBilan).values({ id, ...cle, version, contenu: bilan, empreinte, difference, corrections, emisLe: maintenant, emisPar: acteur.utilisateurId });
+  await tx
+    .insert(emissionsBilan)
+    .values({
+      id,
+      ...cle,
+      version,
+      contenu: bilan,
+      empreinte,
+      difference,
+      corrections,
+      emisLe: maintenant,
+      emisPar: acteur.utilisateurId,
+    });
   await journaliser(
     tx,
     acteur,
-    { action: 'bilan.emettre', cibleType: 'emission_bilan', cibleId: id, avant: precedente ? { version: precedente.version, empreinte: precedente.empreinte } : null, apres: { ...cle, version, empreinte, corrections: corrections.length } },
+    {
+      action: 'bilan.emettre',
+      cibleType: 'emission_bilan',
+      cibleId: id,
+      avant: precedente ? { version: precedente.version, empreinte: precedente.empreinte } : null,
+      apres: { ...cle, version, empreinte, corrections: corrections.length },
+    },
     maintenant,
   );
   // Year N+1 inherits this bilan's carry-over (ADR 0019): its lettings follow the engine's replay,
@@ -301,7 +384,15 @@ export interface EmissionsAnnee {
   peutEmettre: boolean;
   etat: 'ouverte' | 'verrouillee' | 'correction';
   fenetreMaxJours: number;
-  fenetres: { id: string; motif: string; fin: string; ouverteLe: string; ouvertePar: string; clotureeLe: string | null; ouverte: boolean }[];
+  fenetres: {
+    id: string;
+    motif: string;
+    fin: string;
+    ouverteLe: string;
+    ouvertePar: string;
+    clotureeLe: string | null;
+    ouverte: boolean;
+  }[];
   destinataires: Destinataire[];
   versions: {
     version: number;
@@ -324,21 +415,47 @@ export async function lireEmissions(
   q: { annee: number; bailleur?: string | undefined; departement?: string | undefined },
   maintenant: Date,
 ): Promise<EmissionsAnnee> {
-  exiger(acteur, ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'], 'consulter l’émission du bilan annuel');
+  exiger(
+    acteur,
+    ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'],
+    'consulter l’émission du bilan annuel',
+  );
   const p = await perimetre(tx, acteur, q);
   const cle: CleAnnee = { bailleurId: p.bailleurId, departement: p.departement, annee: q.annee };
   const aujourdhui = jourParis(maintenant);
   const vs = await versions(tx, cle);
   const fs = await fenetres(tx, cle);
   const ouvertesPar = fs.length
-    ? new Map((await tx.select({ id: utilisateurs.id, nom: utilisateurs.nom }).from(utilisateurs).where(inArray(utilisateurs.id, fs.map((f) => f.ouvertePar)))).map((u) => [u.id, u.nom]))
+    ? new Map(
+        (
+          await tx
+            .select({ id: utilisateurs.id, nom: utilisateurs.nom })
+            .from(utilisateurs)
+            .where(
+              inArray(
+                utilisateurs.id,
+                fs.map((f) => f.ouvertePar),
+              ),
+            )
+        ).map((u) => [u.id, u.nom]),
+      )
     : new Map<string, string>();
-  const etat = etatAnnee(vs.length ? { version: vs.at(-1)!.version, emisLe: vs.at(-1)!.emisLe.toISOString() } : null, fs.map(versFenetre), aujourdhui);
+  const etat = etatAnnee(
+    vs.length ? { version: vs.at(-1)!.version, emisLe: vs.at(-1)!.emisLe.toISOString() } : null,
+    fs.map(versFenetre),
+    aujourdhui,
+  );
   let destinataires = await destinatairesBilan(tx, cle.bailleurId, cle.departement);
   const ids = vs.map((v) => v.id);
   const envois = ids.length
     ? await tx
-        .select({ emissionId: envoisBilan.emissionId, organisationId: envoisBilan.organisationId, nom: organisations.nom, envoyeLe: envoisBilan.envoyeLe, envoyePar: utilisateurs.nom })
+        .select({
+          emissionId: envoisBilan.emissionId,
+          organisationId: envoisBilan.organisationId,
+          nom: organisations.nom,
+          envoyeLe: envoisBilan.envoyeLe,
+          envoyePar: utilisateurs.nom,
+        })
         .from(envoisBilan)
         .innerJoin(organisations, eq(organisations.id, envoisBilan.organisationId))
         .innerJoin(utilisateurs, eq(utilisateurs.id, envoisBilan.envoyePar))
@@ -370,11 +487,19 @@ export async function lireEmissions(
     const siens = await tx
       .select({ logementId: locations.logementId })
       .from(locations)
-      .where(and(eq(locations.bailleurId, cle.bailleurId), eq(locations.departement, cle.departement), eq(locations.annee, cle.annee), sql`(${locations.reservataireId} = ${reservataire} or ${locations.pool} @> ${JSON.stringify([reservataire])}::jsonb)`));
+      .where(
+        and(
+          eq(locations.bailleurId, cle.bailleurId),
+          eq(locations.departement, cle.departement),
+          eq(locations.annee, cle.annee),
+          sql`(${locations.reservataireId} = ${reservataire} or ${locations.pool} @> ${JSON.stringify([reservataire])}::jsonb)`,
+        ),
+      );
     sesLogements = new Set(siens.map((s) => s.logementId));
     enAttente = [];
   }
-  const pourActeur = (c: CorrectionEmise[]) => (reservataire ? c.filter((x) => x.logementId !== null && sesLogements.has(x.logementId)) : c);
+  const pourActeur = (c: CorrectionEmise[]) =>
+    reservataire ? c.filter((x) => x.logementId !== null && sesLogements.has(x.logementId)) : c;
   const garde = (organisationId: string) => !reservataire || organisationId === reservataire;
 
   return {
@@ -402,12 +527,29 @@ export async function lireEmissions(
       emisLe: v.emisLe.toISOString(),
       emisPar: v.emisPar,
       empreinte: v.empreinte,
-      difference: v.difference === null ? null : reservataire ? differencePourReservataire(v.difference as DifferenceBilan, reservataire, sesLogements) : (v.difference as DifferenceBilan),
+      difference:
+        v.difference === null
+          ? null
+          : reservataire
+            ? differencePourReservataire(v.difference as DifferenceBilan, reservataire, sesLogements)
+            : (v.difference as DifferenceBilan),
       corrections: pourActeur(v.corrections as CorrectionEmise[]),
-      envois: envois.filter((e) => e.emissionId === v.id && garde(e.organisationId)).map((e) => ({ organisationId: e.organisationId, nom: e.nom, envoyeLe: e.envoyeLe.toISOString(), envoyePar: e.envoyePar })),
+      envois: envois
+        .filter((e) => e.emissionId === v.id && garde(e.organisationId))
+        .map((e) => ({
+          organisationId: e.organisationId,
+          nom: e.nom,
+          envoyeLe: e.envoyeLe.toISOString(),
+          envoyePar: e.envoyePar,
+        })),
       telechargements: telechargements
         .filter((t) => t.emissionId === v.id && garde(t.organisationId))
-        .map((t) => ({ organisationId: t.organisationId, nom: t.nom, utilisateur: t.utilisateur, le: t.le.toISOString() })),
+        .map((t) => ({
+          organisationId: t.organisationId,
+          nom: t.nom,
+          utilisateur: t.utilisateur,
+          le: t.le.toISOString(),
+        })),
     })),
     correctionsEnAttente: enAttente,
   };
@@ -417,7 +559,14 @@ async function versionEmise(tx: Tx, cle: CleAnnee, version: number) {
   const [v] = await tx
     .select()
     .from(emissionsBilan)
-    .where(and(eq(emissionsBilan.bailleurId, cle.bailleurId), eq(emissionsBilan.departement, cle.departement), eq(emissionsBilan.annee, cle.annee), eq(emissionsBilan.version, version)));
+    .where(
+      and(
+        eq(emissionsBilan.bailleurId, cle.bailleurId),
+        eq(emissionsBilan.departement, cle.departement),
+        eq(emissionsBilan.annee, cle.annee),
+        eq(emissionsBilan.version, version),
+      ),
+    );
   if (!v) throw new Introuvable(`aucune version ${version} émise du bilan ${cle.annee}`);
   return v;
 }
@@ -433,18 +582,38 @@ export async function marquerEnvoye(
   const p = await perimetre(tx, acteur, { departement: d.departement });
   const cle: CleAnnee = { bailleurId: p.bailleurId, departement: p.departement, annee: d.annee };
   const v = await versionEmise(tx, cle, d.version);
-  const destinataire = (await destinatairesBilan(tx, cle.bailleurId, cle.departement)).find((x) => x.organisationId === d.organisationId);
-  if (!destinataire) throw new DonneesInvalides([{ chemin: 'organisationId', message: `« ${d.organisationId} » n’est pas un destinataire du bilan (réservataire conventionné ou EPCI du territoire)` }]);
+  const destinataire = (await destinatairesBilan(tx, cle.bailleurId, cle.departement)).find(
+    (x) => x.organisationId === d.organisationId,
+  );
+  if (!destinataire)
+    throw new DonneesInvalides([
+      {
+        chemin: 'organisationId',
+        message: `« ${d.organisationId} » n’est pas un destinataire du bilan (réservataire conventionné ou EPCI du territoire)`,
+      },
+    ]);
   const inseres = await tx
     .insert(envoisBilan)
-    .values({ emissionId: v.id, organisationId: d.organisationId, envoyeLe: maintenant, envoyePar: acteur.utilisateurId })
+    .values({
+      emissionId: v.id,
+      organisationId: d.organisationId,
+      envoyeLe: maintenant,
+      envoyePar: acteur.utilisateurId,
+    })
     .onConflictDoNothing()
     .returning({ id: envoisBilan.emissionId });
-  if (inseres.length === 0) throw new Conflit(`la version ${d.version} du bilan ${d.annee} est déjà marquée envoyée à ${destinataire.nom}`);
+  if (inseres.length === 0)
+    throw new Conflit(`la version ${d.version} du bilan ${d.annee} est déjà marquée envoyée à ${destinataire.nom}`);
   await journaliser(
     tx,
     acteur,
-    { action: 'bilan.envoyer', cibleType: 'emission_bilan', cibleId: v.id, avant: null, apres: { version: d.version, destinataire: d.organisationId, envoyeLe: maintenant.toISOString() } },
+    {
+      action: 'bilan.envoyer',
+      cibleType: 'emission_bilan',
+      cibleId: v.id,
+      avant: null,
+      apres: { version: d.version, destinataire: d.organisationId, envoyeLe: maintenant.toISOString() },
+    },
     maintenant,
   );
   return lireEmissions(tx, acteur, { annee: d.annee, departement: cle.departement }, maintenant);
@@ -460,7 +629,11 @@ export async function telechargerVersion(
   q: { annee: number; bailleur?: string | undefined; departement?: string | undefined; version: number },
   maintenant: Date,
 ): Promise<{ version: number; emisLe: string; empreinte: string; bilan: BilanAnnuel }> {
-  exiger(acteur, ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'], 'télécharger un bilan annuel émis');
+  exiger(
+    acteur,
+    ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'],
+    'télécharger un bilan annuel émis',
+  );
   const p = await perimetre(tx, acteur, q);
   const cle: CleAnnee = { bailleurId: p.bailleurId, departement: p.departement, annee: q.annee };
   const v = await versionEmise(tx, cle, q.version);
@@ -469,12 +642,36 @@ export async function telechargerVersion(
     const [conv] = await tx
       .select({ id: conventions.id })
       .from(conventions)
-      .where(and(eq(conventions.bailleurId, cle.bailleurId), eq(conventions.departement, cle.departement), eq(conventions.reservataireId, acteur.organisationId)));
+      .where(
+        and(
+          eq(conventions.bailleurId, cle.bailleurId),
+          eq(conventions.departement, cle.departement),
+          eq(conventions.reservataireId, acteur.organisationId),
+        ),
+      );
     if (!conv) throw new Interdit('vous n’avez pas de convention avec ce bailleur dans ce département');
     bilan = bilanDuReservataire(bilan, acteur.organisationId);
   }
-  await tx.insert(telechargementsBilan).values({ emissionId: v.id, organisationId: acteur.organisationId, utilisateurId: acteur.utilisateurId, telechargeLe: maintenant });
-  await journaliser(tx, acteur, { action: 'bilan.telecharger', cibleType: 'emission_bilan', cibleId: v.id, avant: null, apres: { version: v.version, organisation: acteur.organisationId } }, maintenant);
+  await tx
+    .insert(telechargementsBilan)
+    .values({
+      emissionId: v.id,
+      organisationId: acteur.organisationId,
+      utilisateurId: acteur.utilisateurId,
+      telechargeLe: maintenant,
+    });
+  await journaliser(
+    tx,
+    acteur,
+    {
+      action: 'bilan.telecharger',
+      cibleType: 'emission_bilan',
+      cibleId: v.id,
+      avant: null,
+      apres: { version: v.version, organisation: acteur.organisationId },
+    },
+    maintenant,
+  );
   return { version: v.version, emisLe: v.emisLe.toISOString(), empreinte: v.empreinte, bilan };
 }
 
@@ -491,31 +688,64 @@ export async function ouvrirFenetre(
   await verrouillerAnnee(tx, cle);
   const aujourdhui = jourParis(maintenant);
   const etat = await etatDeLAnnee(tx, cle, aujourdhui);
-  if (etat.etat === 'ouverte') throw new Conflit(`l’année ${d.annee} n’est pas verrouillée (son bilan n’est pas émis) : ses événements s’enregistrent sans fenêtre de correction`);
-  if (etat.etat === 'correction') throw new Conflit(`une fenêtre de correction est déjà ouverte sur ${d.annee} jusqu’au ${dateFr(etat.fenetre.fin)}`);
+  if (etat.etat === 'ouverte')
+    throw new Conflit(
+      `l’année ${d.annee} n’est pas verrouillée (son bilan n’est pas émis) : ses événements s’enregistrent sans fenêtre de correction`,
+    );
+  if (etat.etat === 'correction')
+    throw new Conflit(`une fenêtre de correction est déjà ouverte sur ${d.annee} jusqu’au ${dateFr(etat.fenetre.fin)}`);
   const problemes = validerFenetre(d, aujourdhui);
   if (problemes.length) throw new DonneesInvalides(problemes);
   const id = randomUUID();
   const motif = d.motif.trim();
-  await tx.insert(fenetresCorrection).values({ id, ...cle, motif, fin: d.fin, ouverteLe: maintenant, ouvertePar: acteur.utilisateurId });
-  await journaliser(tx, acteur, { action: 'annee.correction.ouvrir', cibleType: 'fenetre_correction', cibleId: id, avant: null, apres: { ...cle, fin: d.fin }, motif }, maintenant);
+  await tx
+    .insert(fenetresCorrection)
+    .values({ id, ...cle, motif, fin: d.fin, ouverteLe: maintenant, ouvertePar: acteur.utilisateurId });
+  await journaliser(
+    tx,
+    acteur,
+    {
+      action: 'annee.correction.ouvrir',
+      cibleType: 'fenetre_correction',
+      cibleId: id,
+      avant: null,
+      apres: { ...cle, fin: d.fin },
+      motif,
+    },
+    maintenant,
+  );
   return lireEmissions(tx, acteur, { annee: d.annee, departement: cle.departement }, maintenant);
 }
 
 /** The bailleur closes its open window: the year is locked again. */
 export async function cloturerFenetre(tx: Tx, acteur: Acteur, id: string, maintenant: Date): Promise<EmissionsAnnee> {
   exiger(acteur, ['agent_bailleur'], 'clôturer une fenêtre de correction tardive');
-  const [f] = await tx.select().from(fenetresCorrection).where(and(eq(fenetresCorrection.id, id), eq(fenetresCorrection.bailleurId, acteur.organisationId)));
+  const [f] = await tx
+    .select()
+    .from(fenetresCorrection)
+    .where(and(eq(fenetresCorrection.id, id), eq(fenetresCorrection.bailleurId, acteur.organisationId)));
   if (!f) throw new Introuvable(`fenêtre de correction ${id} introuvable`);
   await verrouillerAnnee(tx, f);
-  if (!fenetreOuverte(versFenetre(f), jourParis(maintenant))) throw new Conflit('cette fenêtre de correction est déjà close');
+  if (!fenetreOuverte(versFenetre(f), jourParis(maintenant)))
+    throw new Conflit('cette fenêtre de correction est déjà close');
   const maj = await tx
     .update(fenetresCorrection)
     .set({ clotureeLe: maintenant, clotureePar: acteur.utilisateurId })
     .where(and(eq(fenetresCorrection.id, id), isNull(fenetresCorrection.clotureeLe)))
     .returning({ id: fenetresCorrection.id });
   if (maj.length === 0) throw new Conflit('cette fenêtre de correction vient d’être close');
-  await journaliser(tx, acteur, { action: 'annee.correction.cloturer', cibleType: 'fenetre_correction', cibleId: id, avant: { ouverte: true }, apres: { ouverte: false } }, maintenant);
+  await journaliser(
+    tx,
+    acteur,
+    {
+      action: 'annee.correction.cloturer',
+      cibleType: 'fenetre_correction',
+      cibleId: id,
+      avant: { ouverte: true },
+      apres: { ouverte: false },
+    },
+    maintenant,
+  );
   return lireEmissions(tx, acteur, { annee: f.annee, departement: f.departement }, maintenant);
 }
 
@@ -551,7 +781,14 @@ export async function rappelsBilan(db: Db, maintenant: Date): Promise<BilanRappe
         message = `Le bilan annuel ${annee} (département ${departement}) n’est pas encore émis. La loi (CCH R.441-5-1) demande de l’adresser à chaque réservataire et aux EPCI avant le ${dateFr(echeanceLegale(annee))}. Émettez-le dans Flux, puis marquez-le envoyé à chaque destinataire.`;
       } else {
         const destinataires = await destinatairesBilan(tx, bailleurId, departement);
-        const envoyes = new Set((await tx.select({ o: envoisBilan.organisationId }).from(envoisBilan).where(eq(envoisBilan.emissionId, derniere.id))).map((e) => e.o));
+        const envoyes = new Set(
+          (
+            await tx
+              .select({ o: envoisBilan.organisationId })
+              .from(envoisBilan)
+              .where(eq(envoisBilan.emissionId, derniere.id))
+          ).map((e) => e.o),
+        );
         const manquants = destinataires.filter((d) => !envoyes.has(d.organisationId));
         if (manquants.length) {
           manque = 'envoi';
@@ -565,7 +802,10 @@ export async function rappelsBilan(db: Db, maintenant: Date): Promise<BilanRappe
           organisationId: bailleurId,
           type: 'rappel_bilan',
           locationId: null,
-          titre: etape.etape === 'premier' ? `Bilan annuel ${annee} : à adresser avant le ${dateFr(echeanceLegale(annee))}` : `Bilan annuel ${annee} : plus qu’une semaine avant l’échéance légale`,
+          titre:
+            etape.etape === 'premier'
+              ? `Bilan annuel ${annee} : à adresser avant le ${dateFr(echeanceLegale(annee))}`
+              : `Bilan annuel ${annee} : plus qu’une semaine avant l’échéance légale`,
           message,
           cle: `rappel_bilan|${bailleurId}|${departement}|${annee}|${etape.etape}`,
         },

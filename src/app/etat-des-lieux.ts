@@ -14,9 +14,26 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { communes, conventions, epcis, etatsDesLieux, logements, organisations, signaturesEtatDesLieux, utilisateurs, zonagesCommunes } from '../db/schema.ts';
+import {
+  communes,
+  conventions,
+  epcis,
+  etatsDesLieux,
+  logements,
+  organisations,
+  signaturesEtatDesLieux,
+  utilisateurs,
+  zonagesCommunes,
+} from '../db/schema.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
-import { etatDesLieux, reservatairesDe, vueReservataire, type EtatDesLieux, type LogementEtat, type Reservation } from '../domain/etat-des-lieux.ts';
+import {
+  etatDesLieux,
+  reservatairesDe,
+  vueReservataire,
+  type EtatDesLieux,
+  type LogementEtat,
+  type Reservation,
+} from '../domain/etat-des-lieux.ts';
 import { ZONES_APL, type ZoneApl } from '../domain/plafonds-apl.ts';
 import { TYPOLOGIES, type Typologie } from '../domain/types.ts';
 import { canonique, journaliser } from './audit.ts';
@@ -36,12 +53,21 @@ export interface Perimetre {
 /** The bailleur × département the actor asks for, if the actor may read it. */
 export async function perimetreAutorise(tx: Tx, acteur: Acteur, demande: DemandeEtat): Promise<Perimetre> {
   const id = acteur.role === 'agent_bailleur' ? (demande.bailleur ?? acteur.organisationId) : demande.bailleur;
-  if (!id) throw new DonneesInvalides([{ chemin: 'paramètres.bailleur', message: 'indiquez le bailleur (bailleur=identifiant)' }]);
+  if (!id)
+    throw new DonneesInvalides([
+      { chemin: 'paramètres.bailleur', message: 'indiquez le bailleur (bailleur=identifiant)' },
+    ]);
   const [org] = await tx
-    .select({ id: organisations.id, nom: organisations.nom, categorie: organisations.categorie, departement: organisations.departement })
+    .select({
+      id: organisations.id,
+      nom: organisations.nom,
+      categorie: organisations.categorie,
+      departement: organisations.departement,
+    })
     .from(organisations)
     .where(eq(organisations.id, id));
-  if (acteur.role === 'agent_bailleur' && id !== acteur.organisationId) throw new Interdit('vous ne pouvez consulter que l’état des lieux de votre organisme');
+  if (acteur.role === 'agent_bailleur' && id !== acteur.organisationId)
+    throw new Interdit('vous ne pouvez consulter que l’état des lieux de votre organisme');
   if (!org || org.categorie !== 'bailleur') throw new Introuvable(`bailleur inconnu : ${id}`);
   let departement: string | undefined;
   switch (acteur.role) {
@@ -50,7 +76,8 @@ export async function perimetreAutorise(tx: Tx, acteur: Acteur, demande: Demande
       break;
     case 'pilote_etat':
       if (!acteur.departement) throw new Interdit('aucun département n’est rattaché à votre organisation');
-      if (demande.departement && demande.departement !== acteur.departement) throw new Interdit(`votre périmètre est le département ${acteur.departement}`);
+      if (demande.departement && demande.departement !== acteur.departement)
+        throw new Interdit(`votre périmètre est le département ${acteur.departement}`);
       departement = acteur.departement;
       break;
     case 'agent_reservataire': {
@@ -59,22 +86,40 @@ export async function perimetreAutorise(tx: Tx, acteur: Acteur, demande: Demande
       const [lien] = await tx
         .select({ n: sql<number>`1` })
         .from(logements)
-        .where(and(eq(logements.bailleurId, id), eq(logements.departement, departement), eq(logements.reservataireStockId, acteur.organisationId)))
+        .where(
+          and(
+            eq(logements.bailleurId, id),
+            eq(logements.departement, departement),
+            eq(logements.reservataireStockId, acteur.organisationId),
+          ),
+        )
         .limit(1);
       const [convention] = lien
         ? [lien]
         : await tx
             .select({ n: sql<number>`1` })
             .from(conventions)
-            .where(and(eq(conventions.bailleurId, id), eq(conventions.departement, departement), eq(conventions.reservataireId, acteur.organisationId)))
+            .where(
+              and(
+                eq(conventions.bailleurId, id),
+                eq(conventions.departement, departement),
+                eq(conventions.reservataireId, acteur.organisationId),
+              ),
+            )
             .limit(1);
-      if (!convention) throw new Interdit('vous ne détenez ni réservation ni convention chez ce bailleur dans ce département');
+      if (!convention)
+        throw new Interdit('vous ne détenez ni réservation ni convention chez ce bailleur dans ce département');
       break;
     }
     default:
-      throw new Interdit('l’état des lieux des réservations est réservé au bailleur, à ses réservataires et au pilote de l’État');
+      throw new Interdit(
+        'l’état des lieux des réservations est réservé au bailleur, à ses réservataires et au pilote de l’État',
+      );
   }
-  if (!departement) throw new DonneesInvalides([{ chemin: 'paramètres.departement', message: 'indiquez le département (departement=45)' }]);
+  if (!departement)
+    throw new DonneesInvalides([
+      { chemin: 'paramètres.departement', message: 'indiquez le département (departement=45)' },
+    ]);
   return { bailleur: { id: org.id, nom: org.nom }, departement };
 }
 
@@ -102,7 +147,13 @@ export async function calculerEtatDesLieux(tx: Tx, perimetre: Perimetre, date: s
     })
     .from(logements)
     // Units the last RPLS import no longer lists have left the stock.
-    .where(and(eq(logements.bailleurId, bailleur.id), eq(logements.departement, departement), isNull(logements.absentRplsDepuis)))
+    .where(
+      and(
+        eq(logements.bailleurId, bailleur.id),
+        eq(logements.departement, departement),
+        isNull(logements.absentRplsDepuis),
+      ),
+    )
     .orderBy(asc(logements.id));
   const unites: LogementEtat[] = rows.map((r) => ({
     ...r,
@@ -115,9 +166,21 @@ export async function calculerEtatDesLieux(tx: Tx, perimetre: Perimetre, date: s
   const codesEpci = [...new Set(unites.flatMap((u) => (u.epci ? [u.epci] : [])))];
   const idsReservataires = [...new Set(unites.flatMap((u) => (u.reservataire ? [u.reservataire] : [])))];
   const [noms, nomsEpci, nomsReservataires, zones] = await Promise.all([
-    codesCommunes.length ? tx.select({ code: communes.code, nom: communes.nom }).from(communes).where(inArray(communes.code, codesCommunes)) : [],
-    codesEpci.length ? tx.select({ code: epcis.siren, nom: epcis.nom }).from(epcis).where(inArray(epcis.siren, codesEpci)) : [],
-    idsReservataires.length ? tx.select({ id: organisations.id, nom: organisations.nom }).from(organisations).where(inArray(organisations.id, idsReservataires)) : [],
+    codesCommunes.length
+      ? tx
+          .select({ code: communes.code, nom: communes.nom })
+          .from(communes)
+          .where(inArray(communes.code, codesCommunes))
+      : [],
+    codesEpci.length
+      ? tx.select({ code: epcis.siren, nom: epcis.nom }).from(epcis).where(inArray(epcis.siren, codesEpci))
+      : [],
+    idsReservataires.length
+      ? tx
+          .select({ id: organisations.id, nom: organisations.nom })
+          .from(organisations)
+          .where(inArray(organisations.id, idsReservataires))
+      : [],
     codesCommunes.length
       ? tx
           .select({ commune: zonagesCommunes.commune, valeur: zonagesCommunes.valeur })
@@ -134,7 +197,10 @@ export async function calculerEtatDesLieux(tx: Tx, perimetre: Perimetre, date: s
   ]);
   // Typology could not be checked in SQL: a unit with an unknown typology would distort the mix.
   const invalide = rows.find((r) => !estTypologie(r.typologie));
-  if (invalide) throw new DonneesInvalides([{ chemin: `logements.${invalide.rpls}.typologie`, message: `typologie inconnue « ${invalide.typologie} »` }]);
+  if (invalide)
+    throw new DonneesInvalides([
+      { chemin: `logements.${invalide.rpls}.typologie`, message: `typologie inconnue « ${invalide.typologie} »` },
+    ]);
   const zoneParCommune = new Map(zones.filter((z) => estZone(z.valeur)).map((z) => [z.commune, z.valeur as ZoneApl]));
   return etatDesLieux({
     bailleur,
@@ -153,7 +219,12 @@ function pourActeur(acteur: Acteur, etat: EtatDesLieux): EtatDesLieux {
   return acteur.role === 'agent_reservataire' ? vueReservataire(etat, acteur.organisationId) : etat;
 }
 
-export async function lireEtatDesLieux(tx: Tx, acteur: Acteur, demande: DemandeEtat, date: string): Promise<EtatDesLieux> {
+export async function lireEtatDesLieux(
+  tx: Tx,
+  acteur: Acteur,
+  demande: DemandeEtat,
+  date: string,
+): Promise<EtatDesLieux> {
   const perimetre = await perimetreAutorise(tx, acteur, demande);
   return pourActeur(acteur, await calculerEtatDesLieux(tx, perimetre, date));
 }
@@ -202,16 +273,33 @@ async function versions(tx: Tx, filtre: SQL): Promise<VersionEtat[]> {
   if (lignes.length === 0) return [];
   const ids = lignes.map((l) => l.id);
   const signatures = await tx
-    .select({ etat: signaturesEtatDesLieux.etatDesLieuxId, organisation: signaturesEtatDesLieux.organisationId, signeLe: signaturesEtatDesLieux.signeLe, nom: utilisateurs.nom })
+    .select({
+      etat: signaturesEtatDesLieux.etatDesLieuxId,
+      organisation: signaturesEtatDesLieux.organisationId,
+      signeLe: signaturesEtatDesLieux.signeLe,
+      nom: utilisateurs.nom,
+    })
     .from(signaturesEtatDesLieux)
     .innerJoin(utilisateurs, eq(utilisateurs.id, signaturesEtatDesLieux.utilisateurId))
     .where(inArray(signaturesEtatDesLieux.etatDesLieuxId, ids));
   const idsParties = [...new Set(lignes.flatMap((l) => l.parties))];
-  const noms = new Map((await tx.select({ id: organisations.id, nom: organisations.nom }).from(organisations).where(inArray(organisations.id, idsParties))).map((o) => [o.id, o.nom]));
+  const noms = new Map(
+    (
+      await tx
+        .select({ id: organisations.id, nom: organisations.nom })
+        .from(organisations)
+        .where(inArray(organisations.id, idsParties))
+    ).map((o) => [o.id, o.nom]),
+  );
   return lignes.map((l) => {
     const parties = l.parties.map((p): PartieSignataire => {
       const s = signatures.find((x) => x.etat === l.id && x.organisation === p);
-      return { organisationId: p, nom: noms.get(p) ?? p, signeLe: s ? s.signeLe.toISOString() : null, signataire: s?.nom ?? null };
+      return {
+        organisationId: p,
+        nom: noms.get(p) ?? p,
+        signeLe: s ? s.signeLe.toISOString() : null,
+        signataire: s?.nom ?? null,
+      };
     });
     return {
       ...l,
@@ -228,25 +316,52 @@ export async function listerVersionsEtat(tx: Tx, acteur: Acteur, demande: Demand
 }
 
 /** Locks the current picture as the next version. Only the bailleur's agents may lock. */
-export async function verrouillerEtatDesLieux(tx: Tx, acteur: Acteur, demande: DemandeEtat, date: string): Promise<VersionEtat> {
+export async function verrouillerEtatDesLieux(
+  tx: Tx,
+  acteur: Acteur,
+  demande: DemandeEtat,
+  date: string,
+): Promise<VersionEtat> {
   if (acteur.role !== 'agent_bailleur') throw new Interdit('seul le bailleur verrouille son état des lieux');
   const perimetre = await perimetreAutorise(tx, acteur, demande);
   // One lock at a time per bailleur × département (the version number is taken under it).
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`etat-des-lieux|${perimetre.bailleur.id}|${perimetre.departement}`}))`);
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtext(${`etat-des-lieux|${perimetre.bailleur.id}|${perimetre.departement}`}))`,
+  );
   const etat = await calculerEtatDesLieux(tx, perimetre, date);
-  if (etat.unites.length === 0) throw new DonneesInvalides([{ chemin: 'logements', message: `aucun logement du bailleur dans le département ${perimetre.departement} : rien à verrouiller` }]);
+  if (etat.unites.length === 0)
+    throw new DonneesInvalides([
+      {
+        chemin: 'logements',
+        message: `aucun logement du bailleur dans le département ${perimetre.departement} : rien à verrouiller`,
+      },
+    ]);
   const empreinte = empreinteEtat(etat);
   const [derniere] = await tx
     .select({ version: etatsDesLieux.version, empreinte: etatsDesLieux.empreinte })
     .from(etatsDesLieux)
-    .where(and(eq(etatsDesLieux.bailleurId, perimetre.bailleur.id), eq(etatsDesLieux.departement, perimetre.departement)))
+    .where(
+      and(eq(etatsDesLieux.bailleurId, perimetre.bailleur.id), eq(etatsDesLieux.departement, perimetre.departement)),
+    )
     .orderBy(desc(etatsDesLieux.version))
     .limit(1);
-  if (derniere?.empreinte === empreinte) throw new Conflit(`l’état des lieux n’a pas changé depuis la version ${derniere.version} : rien à verrouiller`);
+  if (derniere?.empreinte === empreinte)
+    throw new Conflit(`l’état des lieux n’a pas changé depuis la version ${derniere.version} : rien à verrouiller`);
   const version = (derniere?.version ?? 0) + 1;
   const id = `EDL-${perimetre.bailleur.id}-${perimetre.departement}-${version}`;
   const parties = [perimetre.bailleur.id, ...reservatairesDe(etat)];
-  await tx.insert(etatsDesLieux).values({ id, bailleurId: perimetre.bailleur.id, departement: perimetre.departement, version, contenu: etat, empreinte, parties, verrouillePar: acteur.utilisateurId });
+  await tx
+    .insert(etatsDesLieux)
+    .values({
+      id,
+      bailleurId: perimetre.bailleur.id,
+      departement: perimetre.departement,
+      version,
+      contenu: etat,
+      empreinte,
+      parties,
+      verrouillePar: acteur.utilisateurId,
+    });
   await journaliser(tx, acteur, {
     action: 'etat_des_lieux.verrouille',
     cibleType: 'etat_des_lieux',
@@ -257,42 +372,85 @@ export async function verrouillerEtatDesLieux(tx: Tx, acteur: Acteur, demande: D
   return v!;
 }
 
-async function versionAutorisee(tx: Tx, acteur: Acteur, id: string): Promise<{ version: VersionEtat; contenu: EtatDesLieux }> {
-  const [ligne] = await tx.select({ bailleurId: etatsDesLieux.bailleurId, departement: etatsDesLieux.departement, contenu: etatsDesLieux.contenu }).from(etatsDesLieux).where(eq(etatsDesLieux.id, id));
+async function versionAutorisee(
+  tx: Tx,
+  acteur: Acteur,
+  id: string,
+): Promise<{ version: VersionEtat; contenu: EtatDesLieux }> {
+  const [ligne] = await tx
+    .select({
+      bailleurId: etatsDesLieux.bailleurId,
+      departement: etatsDesLieux.departement,
+      contenu: etatsDesLieux.contenu,
+    })
+    .from(etatsDesLieux)
+    .where(eq(etatsDesLieux.id, id));
   if (!ligne) throw new Introuvable(`état des lieux inconnu : ${id}`);
   await perimetreAutorise(tx, acteur, { bailleur: ligne.bailleurId, departement: ligne.departement });
   const [version] = await versions(tx, eq(etatsDesLieux.id, id));
   return { version: version!, contenu: ligne.contenu as EtatDesLieux };
 }
 
-export async function lireVersionEtat(tx: Tx, acteur: Acteur, id: string): Promise<{ version: VersionEtat; etat: EtatDesLieux }> {
+export async function lireVersionEtat(
+  tx: Tx,
+  acteur: Acteur,
+  id: string,
+): Promise<{ version: VersionEtat; etat: EtatDesLieux }> {
   const { version, contenu } = await versionAutorisee(tx, acteur, id);
   return { version, etat: pourActeur(acteur, contenu) };
 }
 
 /** A party signs the version it read (its fingerprint). */
 export async function signerEtatDesLieux(tx: Tx, acteur: Acteur, id: string, empreinte: string): Promise<VersionEtat> {
-  if (!['agent_bailleur', 'agent_reservataire', 'pilote_etat'].includes(acteur.role)) throw new Interdit('votre rôle ne permet pas de signer un état des lieux');
+  if (!['agent_bailleur', 'agent_reservataire', 'pilote_etat'].includes(acteur.role))
+    throw new Interdit('votre rôle ne permet pas de signer un état des lieux');
   const { version } = await versionAutorisee(tx, acteur, id);
   const partie = version.parties.find((p) => p.organisationId === acteur.organisationId);
   if (!partie) throw new Interdit('votre organisation n’est pas partie à cet état des lieux');
   if (empreinte !== version.empreinte) {
-    throw new Conflit(`l’empreinte signée (${empreinte.slice(0, 12)}…) n’est pas celle de la version ${version.version} (${version.empreinte.slice(0, 12)}…) : relisez la version avant de signer`);
+    throw new Conflit(
+      `l’empreinte signée (${empreinte.slice(0, 12)}…) n’est pas celle de la version ${version.version} (${version.empreinte.slice(0, 12)}…) : relisez la version avant de signer`,
+    );
   }
-  if (partie.signeLe) throw new Conflit(`${partie.nom} a déjà signé la version ${version.version} (${partie.signataire ?? ''})`);
+  if (partie.signeLe)
+    throw new Conflit(`${partie.nom} a déjà signé la version ${version.version} (${partie.signataire ?? ''})`);
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`signature|${id}|${acteur.organisationId}`}))`);
-  const inserees = await tx.insert(signaturesEtatDesLieux).values({ etatDesLieuxId: id, organisationId: acteur.organisationId, utilisateurId: acteur.utilisateurId, empreinte }).onConflictDoNothing().returning();
+  const inserees = await tx
+    .insert(signaturesEtatDesLieux)
+    .values({
+      etatDesLieuxId: id,
+      organisationId: acteur.organisationId,
+      utilisateurId: acteur.utilisateurId,
+      empreinte,
+    })
+    .onConflictDoNothing()
+    .returning();
   if (inserees.length === 0) throw new Conflit(`${partie.nom} a déjà signé la version ${version.version}`);
-  await journaliser(tx, acteur, { action: 'etat_des_lieux.signe', cibleType: 'etat_des_lieux', cibleId: id, apres: { version: version.version, empreinte } });
+  await journaliser(tx, acteur, {
+    action: 'etat_des_lieux.signe',
+    cibleType: 'etat_des_lieux',
+    cibleId: id,
+    apres: { version: version.version, empreinte },
+  });
   const [v] = await versions(tx, eq(etatsDesLieux.id, id));
   return v!;
 }
 
 /** The latest version signed by every party — the conversion's starting point — or null. */
-export async function photoDeDepart(tx: Tx, bailleurId: string, departement: string): Promise<{ version: VersionEtat; etat: EtatDesLieux } | null> {
-  const toutes = await versions(tx, and(eq(etatsDesLieux.bailleurId, bailleurId), eq(etatsDesLieux.departement, departement))!);
+export async function photoDeDepart(
+  tx: Tx,
+  bailleurId: string,
+  departement: string,
+): Promise<{ version: VersionEtat; etat: EtatDesLieux } | null> {
+  const toutes = await versions(
+    tx,
+    and(eq(etatsDesLieux.bailleurId, bailleurId), eq(etatsDesLieux.departement, departement))!,
+  );
   const signee = toutes.find((v) => v.statut === 'signe');
   if (!signee) return null;
-  const [ligne] = await tx.select({ contenu: etatsDesLieux.contenu }).from(etatsDesLieux).where(eq(etatsDesLieux.id, signee.id));
+  const [ligne] = await tx
+    .select({ contenu: etatsDesLieux.contenu })
+    .from(etatsDesLieux)
+    .where(eq(etatsDesLieux.id, signee.id));
   return { version: signee, etat: ligne!.contenu as EtatDesLieux };
 }

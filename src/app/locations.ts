@@ -33,13 +33,26 @@ async function verrousDesAnnees(tx: Tx, ls: readonly LigneLocation[]): Promise<(
   for (const l of ls) {
     const k = cleDe(l);
     if (verrous.has(k)) continue;
-    const e = await etatDeLAnnee(tx, { bailleurId: l.bailleurId, departement: l.departement, annee: l.annee }, aujourdhui);
-    verrous.set(k, e.etat === 'ouverte' ? null : { etat: e.etat, version: e.version, emisLe: e.emisLe, fin: e.etat === 'correction' ? e.fenetre.fin : null });
+    const e = await etatDeLAnnee(
+      tx,
+      { bailleurId: l.bailleurId, departement: l.departement, annee: l.annee },
+      aujourdhui,
+    );
+    verrous.set(
+      k,
+      e.etat === 'ouverte'
+        ? null
+        : { etat: e.etat, version: e.version, emisLe: e.emisLe, fin: e.etat === 'correction' ? e.fenetre.fin : null },
+    );
   }
   return (l) => verrous.get(cleDe(l)) ?? null;
 }
 
-function versApi(l: LigneLocation, logement: { commune: string; typologie: string }, verrouAnnee: VerrouAnnee): LocationApi {
+function versApi(
+  l: LigneLocation,
+  logement: { commune: string; typologie: string },
+  verrouAnnee: VerrouAnnee,
+): LocationApi {
   return {
     id: l.id,
     logementId: l.logementId,
@@ -60,7 +73,11 @@ function versApi(l: LigneLocation, logement: { commune: string; typologie: strin
   };
 }
 
-export async function listerLocations(tx: Tx, acteur: Acteur, q: { page: number; taille: number; etat?: string | undefined; annee?: number | undefined }) {
+export async function listerLocations(
+  tx: Tx,
+  acteur: Acteur,
+  q: { page: number; taille: number; etat?: string | undefined; annee?: number | undefined },
+) {
   const conds = [porteeLocations(acteur)];
   if (q.etat) conds.push(eq(locations.etat, q.etat));
   if (q.annee) conds.push(eq(locations.annee, q.annee));
@@ -74,7 +91,10 @@ export async function listerLocations(tx: Tx, acteur: Acteur, q: { page: number;
     .orderBy(desc(locations.dateLiberation), asc(locations.id))
     .limit(q.taille)
     .offset((q.page - 1) * q.taille);
-  const verrou = await verrousDesAnnees(tx, rows.map((r) => r.l));
+  const verrou = await verrousDesAnnees(
+    tx,
+    rows.map((r) => r.l),
+  );
   return { total: total?.n ?? 0, page: q.page, locations: rows.map((r) => versApi(r.l, r, verrou(r.l))) };
 }
 
@@ -91,7 +111,9 @@ export async function lireLocation(tx: Tx, acteur: Acteur | null, id: string): P
 
 /** Serialises the engine's decisions of one bailleur × département × year across connections. */
 async function verrouillerAnnee(tx: Tx, cle: CleAnnee): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`flux|${cle.bailleurId}|${cle.departement}|${cle.annee}`}))`);
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtext(${`flux|${cle.bailleurId}|${cle.departement}|${cle.annee}`}))`,
+  );
 }
 
 async function ajouterEvenement(tx: Tx, cle: CleAnnee, locationId: string, evenement: Evenement): Promise<void> {
@@ -114,18 +136,34 @@ export function reconcilierAnnee(tx: Tx, cle: CleAnnee): Promise<void> {
 }
 
 /** Every stored year of a bailleur × département from `annee` on, reconciled (after a convention changed). */
-export async function reconcilierAnneesDepuis(tx: Tx, bailleurId: string, departement: string, annee: number): Promise<void> {
+export async function reconcilierAnneesDepuis(
+  tx: Tx,
+  bailleurId: string,
+  departement: string,
+  annee: number,
+): Promise<void> {
   const annees = await tx
     .selectDistinct({ annee: evenementsFlux.annee })
     .from(evenementsFlux)
-    .where(and(eq(evenementsFlux.bailleurId, bailleurId), eq(evenementsFlux.departement, departement), gte(evenementsFlux.annee, annee)))
+    .where(
+      and(
+        eq(evenementsFlux.bailleurId, bailleurId),
+        eq(evenementsFlux.departement, departement),
+        gte(evenementsFlux.annee, annee),
+      ),
+    )
     .orderBy(asc(evenementsFlux.annee));
   for (const a of annees) await reconcilierAnnee(tx, { bailleurId, departement, annee: a.annee });
 }
 
 async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sauf: string): Promise<void> {
   const rows = await tx
-    .select({ l: locations, decidee: sql<boolean>`exists (select 1 from delais_proposition d where d.location_id = ${locations.id})`.mapWith(Boolean) })
+    .select({
+      l: locations,
+      decidee: sql<boolean>`exists (select 1 from delais_proposition d where d.location_id = ${locations.id})`.mapWith(
+        Boolean,
+      ),
+    })
     .from(locations)
     .where(
       and(
@@ -148,14 +186,23 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
     const pool = o.pool ?? null;
     const memePool = JSON.stringify(pool) === JSON.stringify((l.pool as string[] | null) ?? null);
     if (o.reservataire === l.ligne && memePool) continue;
-    const provisoire = (l.etat === 'orientee' && !decidee && !l.forcee) || (pool !== null && memePool && l.etat !== 'bail_signe');
+    const provisoire =
+      (l.etat === 'orientee' && !decidee && !l.forcee) || (pool !== null && memePool && l.etat !== 'bail_signe');
     if (!provisoire) {
-      conflits.push(`logement ${l.logementId} libéré le ${dateFr(l.dateLiberation)} (${l.ligne ?? 'non orienté'} → ${o.reservataire ?? 'aucune ligne'})`);
+      conflits.push(
+        `logement ${l.logementId} libéré le ${dateFr(l.dateLiberation)} (${l.ligne ?? 'non orienté'} → ${o.reservataire ?? 'aucune ligne'})`,
+      );
       continue;
     }
     await tx
       .update(locations)
-      .set({ ligne: o.reservataire, reservataireId: ligneVersOrganisation(o.reservataire), motif: o.motif, version: sql`${locations.version} + 1`, majLe: new Date() })
+      .set({
+        ligne: o.reservataire,
+        reservataireId: ligneVersOrganisation(o.reservataire),
+        motif: o.motif,
+        version: sql`${locations.version} + 1`,
+        majLe: new Date(),
+      })
       .where(eq(locations.id, l.id));
     await journaliser(tx, null, {
       action: 'vacance.orientation_provisoire',
@@ -167,7 +214,8 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
     });
   }
   if (conflits.length > 0) {
-    const liste = conflits.slice(0, 5).join(' ; ') + (conflits.length > 5 ? ` ; et ${conflits.length - 5} autre(s)` : '');
+    const liste =
+      conflits.slice(0, 5).join(' ; ') + (conflits.length > 5 ? ` ; et ${conflits.length - 5} autre(s)` : '');
     throw new Conflit(
       `cet événement du ${dateFr(depuis)} changerait l’orientation de vacances déjà décidées : ${liste}. Datez-le après ces libérations, ou corrigez d’abord ces vacances.`,
     );
@@ -177,7 +225,8 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
 /** The engine's orientation of this letting (the last one of the unit in the year). */
 async function orientationMoteur(tx: Tx, cle: CleAnnee, logementId: string): Promise<Orientation | undefined> {
   const { resultat } = await resultatAnnee(tx, cle);
-  for (let i = resultat.orientations.length - 1; i >= 0; i--) if (resultat.orientations[i]!.logement === logementId) return resultat.orientations[i];
+  for (let i = resultat.orientations.length - 1; i >= 0; i--)
+    if (resultat.orientations[i]!.logement === logementId) return resultat.orientations[i];
   return undefined;
 }
 
@@ -188,18 +237,39 @@ function ligneVersOrganisation(ligne: string | null): string | null {
 export async function declarerVacance(
   tx: Tx,
   acteur: Acteur,
-  d: { logementId: string; date: string; exclusion?: Exclusion | undefined; premiereMiseEnLocation?: boolean | undefined; motif?: string | undefined },
+  d: {
+    logementId: string;
+    date: string;
+    exclusion?: Exclusion | undefined;
+    premiereMiseEnLocation?: boolean | undefined;
+    motif?: string | undefined;
+  },
 ): Promise<LocationApi> {
   exiger(acteur, ['agent_bailleur'], 'déclarer une vacance');
-  const [logement] = await tx.select().from(logements).where(and(eq(logements.id, d.logementId), eq(logements.bailleurId, acteur.organisationId)));
+  const [logement] = await tx
+    .select()
+    .from(logements)
+    .where(and(eq(logements.id, d.logementId), eq(logements.bailleurId, acteur.organisationId)));
   if (!logement) throw new Introuvable(`logement ${d.logementId} introuvable dans votre patrimoine`);
-  const cle: CleAnnee = { bailleurId: acteur.organisationId, departement: logement.departement, annee: Number(d.date.slice(0, 4)) };
+  const cle: CleAnnee = {
+    bailleurId: acteur.organisationId,
+    departement: logement.departement,
+    annee: Number(d.date.slice(0, 4)),
+  };
   await verrouillerAnnee(tx, cle);
   const [ouverte] = await tx
     .select({ id: locations.id, etat: locations.etat })
     .from(locations)
-    .where(and(eq(locations.logementId, logement.id), sql`${locations.etat} not in ('exclue', 'bail_signe', 'refus', 'sans_candidat')`));
-  if (ouverte) throw new Conflit(`le logement ${logement.id} a déjà une vacance en cours (${ouverte.id}, état « ${ouverte.etat} »)`);
+    .where(
+      and(
+        eq(locations.logementId, logement.id),
+        sql`${locations.etat} not in ('exclue', 'bail_signe', 'refus', 'sans_candidat')`,
+      ),
+    );
+  if (ouverte)
+    throw new Conflit(
+      `le logement ${logement.id} a déjà une vacance en cours (${ouverte.id}, état « ${ouverte.etat} »)`,
+    );
   const id = randomUUID();
   const exclu = d.exclusion !== undefined || logement.horsFlux !== null;
   await tx.insert(locations).values({
@@ -226,7 +296,13 @@ export async function declarerVacance(
   if (!exclu && o) {
     await tx
       .update(locations)
-      .set({ etat: 'orientee', ligne: o.reservataire, reservataireId: ligneVersOrganisation(o.reservataire), motif: o.motif, majLe: new Date() })
+      .set({
+        etat: 'orientee',
+        ligne: o.reservataire,
+        reservataireId: ligneVersOrganisation(o.reservataire),
+        motif: o.motif,
+        majLe: new Date(),
+      })
       .where(eq(locations.id, id));
   }
   const apres = await lireLocation(tx, null, id);
@@ -245,7 +321,10 @@ const TRANSITIONS_API: Record<TransitionApi['transition'], Transition> = {
 };
 
 export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t: TransitionApi): Promise<LocationApi> {
-  const [loc] = await tx.select().from(locations).where(and(eq(locations.id, id), porteeLocations(acteur)));
+  const [loc] = await tx
+    .select()
+    .from(locations)
+    .where(and(eq(locations.id, id), porteeLocations(acteur)));
   if (!loc) throw new Introuvable(`vacance ${id} introuvable`);
   peutAgir(acteur, loc, t);
   const etat = loc.etat as EtatLocation;
@@ -272,12 +351,26 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
   const base = { date: t.date, logement: loc.logementId };
   switch (t.transition) {
     case 'orienter':
-      await verifierConventions(tx, loc, [t.reservataire].filter((r) => r !== BAILLEUR));
-      await ajouterEvenement(tx, cle, id, { ...base, type: 'orientation_forcee', reservataire: t.reservataire, motif: t.motif });
+      await verifierConventions(
+        tx,
+        loc,
+        [t.reservataire].filter((r) => r !== BAILLEUR),
+      );
+      await ajouterEvenement(tx, cle, id, {
+        ...base,
+        type: 'orientation_forcee',
+        reservataire: t.reservataire,
+        motif: t.motif,
+      });
       break;
     case 'orienter_multiple':
       await verifierConventions(tx, loc, t.reservataires);
-      await ajouterEvenement(tx, cle, id, { ...base, type: 'orientation_multiple', reservataires: t.reservataires, motif: t.motif });
+      await ajouterEvenement(tx, cle, id, {
+        ...base,
+        type: 'orientation_multiple',
+        reservataires: t.reservataires,
+        motif: t.motif,
+      });
       break;
     case 'proposer_candidats':
       await ajouterEvenement(tx, cle, id, { ...base, type: 'candidats', nombre: t.candidats.length });
@@ -300,10 +393,23 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
       break;
     case 'decider':
       await ajouterEvenement(tx, cle, id, { ...base, type: 'decision_cal', decision: t.decision });
-      await tx.insert(decisionsCal).values({ id: randomUUID(), locationId: id, decision: t.decision, motif: t.motif ?? null, dateDecision: t.date });
+      await tx
+        .insert(decisionsCal)
+        .values({
+          id: randomUUID(),
+          locationId: id,
+          decision: t.decision,
+          motif: t.motif ?? null,
+          dateDecision: t.date,
+        });
       break;
     case 'signer_bail':
-      await ajouterEvenement(tx, cle, id, { ...base, type: 'bail_signe', menage: t.menage, ...(t.reservataire ? { reservataire: t.reservataire } : {}) });
+      await ajouterEvenement(tx, cle, id, {
+        ...base,
+        type: 'bail_signe',
+        menage: t.menage,
+        ...(t.reservataire ? { reservataire: t.reservataire } : {}),
+      });
       await tx.insert(baux).values({ id: randomUUID(), locationId: id, dateSignature: t.date, menage: t.menage });
       break;
     case 'refuser':
@@ -319,7 +425,13 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
   if (o) {
     await tx
       .update(locations)
-      .set({ ligne: o.reservataire, reservataireId: ligneVersOrganisation(o.reservataire), pool: o.pool ?? null, forcee: o.forcee, motif: o.motif })
+      .set({
+        ligne: o.reservataire,
+        reservataireId: ligneVersOrganisation(o.reservataire),
+        pool: o.pool ?? null,
+        forcee: o.forcee,
+        motif: o.motif,
+      })
       .where(eq(locations.id, id));
   }
   const apres = await lireLocation(tx, null, id);
@@ -340,9 +452,13 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
  * the unit to another line (ADR 0018). Guarded by the vacancy's version like any transition.
  */
 export async function epinglerOrientation(tx: Tx, acteur: Acteur, id: string, version: number): Promise<LocationApi> {
-  const [loc] = await tx.select().from(locations).where(and(eq(locations.id, id), porteeLocations(acteur)));
+  const [loc] = await tx
+    .select()
+    .from(locations)
+    .where(and(eq(locations.id, id), porteeLocations(acteur)));
   if (!loc) throw new Introuvable(`vacance ${id} introuvable`);
-  if (loc.etat !== 'orientee' || loc.ligne === null) throw new Conflit(`la vacance n’est plus à orienter (elle est « ${loc.etat} »)`);
+  if (loc.etat !== 'orientee' || loc.ligne === null)
+    throw new Conflit(`la vacance n’est plus à orienter (elle est « ${loc.etat} »)`);
   const maj = await tx
     .update(locations)
     .set({ version: sql`${locations.version} + 1`, majLe: new Date() })
@@ -351,7 +467,12 @@ export async function epinglerOrientation(tx: Tx, acteur: Acteur, id: string, ve
   if (maj.length === 0) throw new Conflit('la vacance vient d’être modifiée par quelqu’un d’autre ; rechargez la page');
   const cle: CleAnnee = { bailleurId: loc.bailleurId, departement: loc.departement, annee: loc.annee };
   await verrouillerAnnee(tx, cle);
-  await controlerEcritureAnnee(tx, cle, { acteur, locationId: id, action: 'vacance.confirmer_orientation', motif: undefined });
+  await controlerEcritureAnnee(tx, cle, {
+    acteur,
+    locationId: id,
+    action: 'vacance.confirmer_orientation',
+    motif: undefined,
+  });
   await ajouterEvenement(tx, cle, id, {
     date: loc.dateLiberation,
     type: 'orientation_forcee',
@@ -361,16 +482,34 @@ export async function epinglerOrientation(tx: Tx, acteur: Acteur, id: string, ve
     confirmee: true,
   });
   const o = await orientationMoteur(tx, cle, loc.logementId);
-  if (o) await tx.update(locations).set({ ligne: o.reservataire, reservataireId: ligneVersOrganisation(o.reservataire), forcee: o.forcee, motif: o.motif }).where(eq(locations.id, id));
+  if (o)
+    await tx
+      .update(locations)
+      .set({
+        ligne: o.reservataire,
+        reservataireId: ligneVersOrganisation(o.reservataire),
+        forcee: o.forcee,
+        motif: o.motif,
+      })
+      .where(eq(locations.id, id));
   return lireLocation(tx, null, id);
 }
 
 /** Who may move a vacancy: its bailleur always; the réservataire it is oriented to may propose candidates. */
 function peutAgir(acteur: Acteur, loc: LigneLocation, t: TransitionApi): void {
   if (acteur.role === 'agent_bailleur' && loc.bailleurId === acteur.organisationId) return;
-  const titulaire = loc.reservataireId === acteur.organisationId || ((loc.pool as string[] | null) ?? []).includes(acteur.organisationId);
-  if ((acteur.role === 'agent_reservataire' || acteur.role === 'pilote_etat') && titulaire && t.transition === 'proposer_candidats') return;
-  throw new Interdit('seul le bailleur fait avancer cette vacance ; le réservataire titulaire peut proposer des candidats');
+  const titulaire =
+    loc.reservataireId === acteur.organisationId ||
+    ((loc.pool as string[] | null) ?? []).includes(acteur.organisationId);
+  if (
+    (acteur.role === 'agent_reservataire' || acteur.role === 'pilote_etat') &&
+    titulaire &&
+    t.transition === 'proposer_candidats'
+  )
+    return;
+  throw new Interdit(
+    'seul le bailleur fait avancer cette vacance ; le réservataire titulaire peut proposer des candidats',
+  );
 }
 
 async function verifierConventions(tx: Tx, loc: LigneLocation, reservataires: string[]): Promise<void> {
@@ -378,11 +517,19 @@ async function verifierConventions(tx: Tx, loc: LigneLocation, reservataires: st
     const [c] = await tx
       .select({ id: conventions.id })
       .from(conventions)
-      .where(and(eq(conventions.bailleurId, loc.bailleurId), eq(conventions.reservataireId, r), eq(conventions.departement, loc.departement)));
-    if (!c) throw new Introuvable(`aucune convention entre ce bailleur et le réservataire « ${r} » dans le département ${loc.departement}`);
+      .where(
+        and(
+          eq(conventions.bailleurId, loc.bailleurId),
+          eq(conventions.reservataireId, r),
+          eq(conventions.departement, loc.departement),
+        ),
+      );
+    if (!c)
+      throw new Introuvable(
+        `aucune convention entre ce bailleur et le réservataire « ${r} » dans le département ${loc.departement}`,
+      );
   }
 }
-
 
 /**
  * The scheduled check's transition (issue 6): a proposal deadline passed without candidates, so the
@@ -390,28 +537,55 @@ async function verifierConventions(tx: Tx, loc: LigneLocation, reservataires: st
  * not per the convention's `echecDecompte`, in the engine). No actor: audited as the system. Guarded
  * like any transition; returns null when the vacancy moved meanwhile (nothing to do).
  */
-export async function constaterSansCandidatSysteme(tx: Tx, id: string, date: string, motif: string): Promise<LocationApi | null> {
+export async function constaterSansCandidatSysteme(
+  tx: Tx,
+  id: string,
+  date: string,
+  motif: string,
+): Promise<LocationApi | null> {
   const [loc] = await tx.select().from(locations).where(eq(locations.id, id));
   if (!loc || loc.etat !== 'orientee') return null;
   const maj = await tx
     .update(locations)
-    .set({ etat: transiter('orientee', 'constater_sans_candidat', loc.logementId), version: sql`${locations.version} + 1`, majLe: new Date() })
+    .set({
+      etat: transiter('orientee', 'constater_sans_candidat', loc.logementId),
+      version: sql`${locations.version} + 1`,
+      majLe: new Date(),
+    })
     .where(and(eq(locations.id, id), eq(locations.etat, 'orientee'), eq(locations.version, loc.version)))
     .returning({ id: locations.id });
   if (maj.length === 0) return null;
   const cle: CleAnnee = { bailleurId: loc.bailleurId, departement: loc.departement, annee: loc.annee };
   await verrouillerAnnee(tx, cle);
-  await controlerEcritureAnnee(tx, cle, { acteur: null, locationId: id, action: 'vacance.constater_sans_candidat', motif });
+  await controlerEcritureAnnee(tx, cle, {
+    acteur: null,
+    locationId: id,
+    action: 'vacance.constater_sans_candidat',
+    motif,
+  });
   const avant = await lireLocation(tx, null, id).then((l) => ({ ...l, etat: 'orientee', version: loc.version }));
   await ajouterEvenement(tx, cle, id, { date, type: 'sans_candidat', logement: loc.logementId });
   const o = await orientationMoteur(tx, cle, loc.logementId);
   if (o) {
     await tx
       .update(locations)
-      .set({ ligne: o.reservataire, reservataireId: ligneVersOrganisation(o.reservataire), pool: o.pool ?? null, forcee: o.forcee, motif: o.motif })
+      .set({
+        ligne: o.reservataire,
+        reservataireId: ligneVersOrganisation(o.reservataire),
+        pool: o.pool ?? null,
+        forcee: o.forcee,
+        motif: o.motif,
+      })
       .where(eq(locations.id, id));
   }
   const apres = await lireLocation(tx, null, id);
-  await journaliser(tx, null, { action: 'vacance.constater_sans_candidat', cibleType: 'location', cibleId: id, avant, apres, motif });
+  await journaliser(tx, null, {
+    action: 'vacance.constater_sans_candidat',
+    cibleType: 'location',
+    cibleId: id,
+    avant,
+    apres,
+    motif,
+  });
   return apres;
 }

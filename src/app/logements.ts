@@ -5,7 +5,11 @@ import { logements } from '../db/schema.ts';
 import { porteeLogements } from './portee.ts';
 import type { Acteur } from './roles.ts';
 
-export async function listerLogements(tx: Tx, acteur: Acteur, q: { page: number; taille: number; commune?: string | undefined }) {
+export async function listerLogements(
+  tx: Tx,
+  acteur: Acteur,
+  q: { page: number; taille: number; commune?: string | undefined },
+) {
   const where = and(porteeLogements(acteur), q.commune ? eq(logements.commune, q.commune) : undefined);
   const [total] = await tx.select({ n: count() }).from(logements).where(where);
   const rows = await tx

@@ -64,6 +64,11 @@ export async function memoiser<T>(tx: Tx, cle: string, calcul: () => Promise<T>)
 }
 
 /** Like `memoiser`, for an HTTP answer: checked once against its contract, serialised once. */
-export async function memoiserJson<T>(tx: Tx, cle: string, contrat: { parse(v: unknown): T }, calcul: () => Promise<T>): Promise<string> {
+export async function memoiserJson<T>(
+  tx: Tx,
+  cle: string,
+  contrat: { parse(v: unknown): T },
+  calcul: () => Promise<T>,
+): Promise<string> {
   return memoiser(tx, `json|${cle}`, async () => JSON.stringify(contrat.parse(await calcul())));
 }

@@ -17,7 +17,13 @@ import { journaliser } from './audit.ts';
 import { Introuvable } from './errors.ts';
 import type { Acteur } from './roles.ts';
 
-export const TYPES_NOTIFICATION = ['orientation', 'echeance_proche', 'echeance_depassee', 'resultat_cal', 'rappel_bilan'] as const;
+export const TYPES_NOTIFICATION = [
+  'orientation',
+  'echeance_proche',
+  'echeance_depassee',
+  'resultat_cal',
+  'rappel_bilan',
+] as const;
 export type TypeNotification = (typeof TYPES_NOTIFICATION)[number];
 
 export interface NouvelleNotification {
@@ -72,7 +78,13 @@ export async function marquerLue(tx: Tx, acteur: Acteur, id: string, maintenant:
   if (!n) throw new Introuvable(`notification ${id} introuvable`);
   if (n.lueLe !== null) return;
   await tx.update(notifications).set({ lueLe: maintenant }).where(eq(notifications.id, id));
-  await journaliser(tx, acteur, { action: 'notification.lire', cibleType: 'notification', cibleId: id, avant: { lue: false }, apres: { lue: true } });
+  await journaliser(tx, acteur, {
+    action: 'notification.lire',
+    cibleType: 'notification',
+    cibleId: id,
+    avant: { lue: false },
+    apres: { lue: true },
+  });
 }
 
 const LIBELLES_DECISION: Record<DecisionCal, string> = {
@@ -100,11 +112,20 @@ export async function notifierResultatCal(tx: Tx, resultat: ResultatCal, mainten
   const suite = resultat.suite ? ` Suite : ${LIBELLES_SUITE[resultat.suite]}.` : '';
   const { titre, message } =
     resultat.type === 'decision' && resultat.decision
-      ? { titre: `Décision de la CAL : ${LIBELLES_DECISION[resultat.decision]}`, message: `La commission d’attribution a rendu une décision d’${LIBELLES_DECISION[resultat.decision]} pour ${unite}.${suite}` }
+      ? {
+          titre: `Décision de la CAL : ${LIBELLES_DECISION[resultat.decision]}`,
+          message: `La commission d’attribution a rendu une décision d’${LIBELLES_DECISION[resultat.decision]} pour ${unite}.${suite}`,
+        }
       : resultat.type === 'bail'
         ? { titre: 'Bail signé', message: `Le bail de ${unite} est signé.` }
-        : { titre: 'Offre refusée ou sans réponse', message: `Le candidat retenu par la CAL pour ${unite} a refusé l’offre ou n’a pas répondu dans les 10 jours.${suite}` };
-  const destinataires = new Set<string>([...(r.l.reservataireId ? [r.l.reservataireId] : []), ...((r.l.pool as string[] | null) ?? [])]);
+        : {
+            titre: 'Offre refusée ou sans réponse',
+            message: `Le candidat retenu par la CAL pour ${unite} a refusé l’offre ou n’a pas répondu dans les 10 jours.${suite}`,
+          };
+  const destinataires = new Set<string>([
+    ...(r.l.reservataireId ? [r.l.reservataireId] : []),
+    ...((r.l.pool as string[] | null) ?? []),
+  ]);
   for (const organisationId of destinataires) {
     await notifier(
       tx,
@@ -124,7 +145,20 @@ export async function notifierResultatCal(tx: Tx, resultat: ResultatCal, mainten
 /** 2026-12-01 → 1er décembre 2026. */
 export function dateFr(iso: string): string {
   const [a, m, j] = iso.split('-').map(Number) as [number, number, number];
-  const mois = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'][m - 1];
+  const mois = [
+    'janvier',
+    'février',
+    'mars',
+    'avril',
+    'mai',
+    'juin',
+    'juillet',
+    'août',
+    'septembre',
+    'octobre',
+    'novembre',
+    'décembre',
+  ][m - 1];
   return `${j === 1 ? '1er' : j} ${mois} ${a}`;
 }
 
@@ -168,7 +202,12 @@ export function creerExpediteur(config: ConfigSmtp): Expediteur {
  */
 export async function expedierNotifications(db: Db, expediteur: Expediteur | null): Promise<number> {
   if (!expediteur) return 0;
-  const enAttente = await db.select().from(notifications).where(isNull(notifications.envoyeeLe)).orderBy(asc(notifications.creeLe)).limit(200);
+  const enAttente = await db
+    .select()
+    .from(notifications)
+    .where(isNull(notifications.envoyeeLe))
+    .orderBy(asc(notifications.creeLe))
+    .limit(200);
   let envoyees = 0;
   for (const n of enAttente) {
     const [pris] = await db
@@ -181,9 +220,18 @@ export async function expedierNotifications(db: Db, expediteur: Expediteur | nul
       .select({ email: utilisateurs.email })
       .from(adhesions)
       .innerJoin(utilisateurs, eq(utilisateurs.id, adhesions.utilisateurId))
-      .where(and(eq(adhesions.organisationId, n.organisationId), eq(utilisateurs.actif, true), inArray(adhesions.role, ['agent_bailleur', 'agent_reservataire', 'pilote_etat'])));
+      .where(
+        and(
+          eq(adhesions.organisationId, n.organisationId),
+          eq(utilisateurs.actif, true),
+          inArray(adhesions.role, ['agent_bailleur', 'agent_reservataire', 'pilote_etat']),
+        ),
+      );
     if (comptes.length === 0) continue;
-    const [org] = await db.select({ nom: organisations.nom }).from(organisations).where(eq(organisations.id, n.organisationId));
+    const [org] = await db
+      .select({ nom: organisations.nom })
+      .from(organisations)
+      .where(eq(organisations.id, n.organisationId));
     try {
       await expediteur.envoyer({
         to: comptes.map((c) => c.email).sort(),

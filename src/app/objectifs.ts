@@ -9,7 +9,16 @@
  */
 import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { baux, communes, conventions, conventionVersions, epcis, locations, logements, organisations } from '../db/schema.ts';
+import {
+  baux,
+  communes,
+  conventions,
+  conventionVersions,
+  epcis,
+  locations,
+  logements,
+  organisations,
+} from '../db/schema.ts';
 import type { ObjectifsApi } from '../contracts/cal.ts';
 import { valeurAu } from '../domain/legal-parameters.ts';
 import { calculerObjectifs, type BailObjectif } from '../domain/objectifs.ts';
@@ -23,7 +32,11 @@ export const METHODE_TENDANCE =
   '« Hors d’atteinte » : même si tous les baux restants au rythme de l’année servaient l’objectif, il ne serait pas atteint.';
 
 export async function lireObjectifs(tx: Tx, acteur: Acteur, annee: number, aujourdhui: string): Promise<ObjectifsApi> {
-  exiger(acteur, ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'], 'consulter les objectifs d’attribution');
+  exiger(
+    acteur,
+    ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'],
+    'consulter les objectifs d’attribution',
+  );
   const rows = await tx
     .select({
       date: baux.dateSignature,
@@ -37,7 +50,13 @@ export async function lireObjectifs(tx: Tx, acteur: Acteur, annee: number, aujou
     .innerJoin(locations, eq(locations.id, baux.locationId))
     .innerJoin(logements, eq(logements.id, locations.logementId))
     .leftJoin(communes, eq(communes.code, logements.commune))
-    .where(and(gte(baux.dateSignature, `${annee}-01-01`), lte(baux.dateSignature, `${annee}-12-31`), porteeLignesLocations(acteur)));
+    .where(
+      and(
+        gte(baux.dateSignature, `${annee}-01-01`),
+        lte(baux.dateSignature, `${annee}-12-31`),
+        porteeLignesLocations(acteur),
+      ),
+    );
   const liste: BailObjectif[] = rows.map((r) => ({
     date: r.date,
     epci: r.epci,
@@ -47,13 +66,20 @@ export async function lireObjectifs(tx: Tx, acteur: Acteur, annee: number, aujou
   }));
 
   const idsLignes = [...new Set(liste.map((b) => b.ligne))].filter((l) => l !== BAILLEUR);
-  if (acteur.role === 'agent_reservataire' && !idsLignes.includes(acteur.organisationId)) idsLignes.push(acteur.organisationId);
+  if (acteur.role === 'agent_reservataire' && !idsLignes.includes(acteur.organisationId))
+    idsLignes.push(acteur.organisationId);
   const orgs = idsLignes.length
-    ? await tx.select({ id: organisations.id, nom: organisations.nom, type: organisations.typeReservataire }).from(organisations).where(inArray(organisations.id, idsLignes))
+    ? await tx
+        .select({ id: organisations.id, nom: organisations.nom, type: organisations.typeReservataire })
+        .from(organisations)
+        .where(inArray(organisations.id, idsLignes))
     : [];
   const idsEpci = [...new Set(liste.map((b) => b.epci).filter((e): e is string => e !== null))];
   const nomsEpci = Object.fromEntries(
-    (idsEpci.length ? await tx.select().from(epcis).where(inArray(epcis.siren, idsEpci)) : []).map((e) => [e.siren, e.nom]),
+    (idsEpci.length ? await tx.select().from(epcis).where(inArray(epcis.siren, idsEpci)) : []).map((e) => [
+      e.siren,
+      e.nom,
+    ]),
   );
   const nomsLignes = Object.fromEntries(orgs.map((o) => [o.id, o.nom]));
 
@@ -85,7 +111,10 @@ export async function lireObjectifs(tx: Tx, acteur: Acteur, annee: number, aujou
     baux: r.baux,
     methode: METHODE_TENDANCE,
     parEpci: r.parEpci.map((e) => ({ ...e, nom: e.epci === null ? 'Hors EPCI connu' : (nomsEpci[e.epci] ?? e.epci) })),
-    parLigne: r.parLigne.map((l) => ({ ...l, nom: l.ligne === BAILLEUR ? 'Part propre du bailleur' : (nomsLignes[l.ligne] ?? l.ligne) })),
+    parLigne: r.parLigne.map((l) => ({
+      ...l,
+      nom: l.ligne === BAILLEUR ? 'Part propre du bailleur' : (nomsLignes[l.ligne] ?? l.ligne),
+    })),
     alertes: r.alertes,
   };
 }
@@ -94,11 +123,24 @@ export async function lireObjectifs(tx: Tx, acteur: Acteur, annee: number, aujou
 async function partsPrioritairesEtat(tx: Tx, etat: string, bailleurs: string[], date: string): Promise<number[]> {
   if (bailleurs.length === 0) return [];
   const rows = await tx
-    .select({ convention: conventions.id, version: conventionVersions.version, taux: conventionVersions.taux, tauxAgents: conventionVersions.tauxAgents })
+    .select({
+      convention: conventions.id,
+      version: conventionVersions.version,
+      taux: conventionVersions.taux,
+      tauxAgents: conventionVersions.tauxAgents,
+    })
     .from(conventions)
     .innerJoin(conventionVersions, eq(conventionVersions.conventionId, conventions.id))
-    .where(and(eq(conventions.reservataireId, etat), inArray(conventions.bailleurId, bailleurs), lte(conventionVersions.effectifLe, date)));
+    .where(
+      and(
+        eq(conventions.reservataireId, etat),
+        inArray(conventions.bailleurId, bailleurs),
+        lte(conventionVersions.effectifLe, date),
+      ),
+    );
   const derniere = new Map<string, (typeof rows)[number]>();
   for (const r of rows) if ((derniere.get(r.convention)?.version ?? -1) < r.version) derniere.set(r.convention, r);
-  return [...derniere.values()].filter((r) => Number(r.taux) > 0).map((r) => 1 - Number(r.tauxAgents ?? 0) / Number(r.taux));
+  return [...derniere.values()]
+    .filter((r) => Number(r.taux) > 0)
+    .map((r) => 1 - Number(r.tauxAgents ?? 0) / Number(r.taux));
 }

@@ -33,13 +33,19 @@ function chiffre(n: number): string {
 async function noms(tx: Tx, ids: string[]): Promise<Map<string, string>> {
   const m = new Map<string, string>([[BAILLEUR, NOM_BAILLEUR]]);
   const autres = ids.filter((i) => i !== BAILLEUR);
-  if (autres.length) for (const o of await tx.select({ id: organisations.id, nom: organisations.nom }).from(organisations).where(inArray(organisations.id, autres))) m.set(o.id, o.nom);
+  if (autres.length)
+    for (const o of await tx
+      .select({ id: organisations.id, nom: organisations.nom })
+      .from(organisations)
+      .where(inArray(organisations.id, autres)))
+      m.set(o.id, o.nom);
   return m;
 }
 
 /** The engine's orientation of the unit's current letting. */
 function orientationDe(orientations: Orientation[], logementId: string): Orientation | undefined {
-  for (let i = orientations.length - 1; i >= 0; i--) if (orientations[i]!.logement === logementId) return orientations[i];
+  for (let i = orientations.length - 1; i >= 0; i--)
+    if (orientations[i]!.logement === logementId) return orientations[i];
   return undefined;
 }
 
@@ -57,14 +63,19 @@ async function chargerVacance(tx: Tx, acteur: Acteur, id: string) {
 export async function recommandation(tx: Tx, acteur: Acteur, id: string): Promise<RecommandationApi> {
   exiger(acteur, ['agent_bailleur', 'pilote_etat'], 'lire la recommandation d’orientation');
   const { l, logement } = await chargerVacance(tx, acteur, id);
-  if (l.etat === 'exclue') throw new Conflit(`la vacance est hors du flux (${l.exclusion ?? 'exclusion'}) : aucune orientation à recommander`);
+  if (l.etat === 'exclue')
+    throw new Conflit(`la vacance est hors du flux (${l.exclusion ?? 'exclusion'}) : aucune orientation à recommander`);
   const cle: CleAnnee = { bailleurId: l.bailleurId, departement: l.departement, annee: l.annee };
   const { resultat } = await resultatAnnee(tx, cle);
   const o = orientationDe(resultat.orientations, l.logementId);
   if (!o) throw new Introuvable(`aucune orientation du moteur pour la vacance ${id}`);
   const recommandee = o.forcee ? (o.recommandation ?? null) : o.reservataire;
   const [decision] = await tx.select().from(delaisProposition).where(eq(delaisProposition.locationId, id));
-  const nomme = await noms(tx, [...o.explication.candidats.map((c) => c.reservataire), ...(o.reservataire ? [o.reservataire] : []), ...(o.pool ?? [])]);
+  const nomme = await noms(tx, [
+    ...o.explication.candidats.map((c) => c.reservataire),
+    ...(o.reservataire ? [o.reservataire] : []),
+    ...(o.pool ?? []),
+  ]);
   const nom = (ligne: string) => nomme.get(ligne) ?? ligne;
   const valeurs: Record<(typeof DIMENSIONS)[number], string> = {
     typologie: logement.typologie,
@@ -78,12 +89,15 @@ export async function recommandation(tx: Tx, acteur: Acteur, id: string): Promis
       const e = resultat.ecarts[dimension][c.reservataire]?.[valeurs[dimension]];
       return e ? [{ dimension, valeur: valeurs[dimension], part: e.part, partFlux: e.partFlux, ecart: e.ecart }] : [];
     });
-    const manque = ecarts.filter((e) => e.ecart < -0.05).map((e) => `${e.valeur} (${chiffre(e.part * 100)} % reçus contre ${chiffre(e.partFlux * 100)} % du flux)`);
+    const manque = ecarts
+      .filter((e) => e.ecart < -0.05)
+      .map((e) => `${e.valeur} (${chiffre(e.part * 100)} % reçus contre ${chiffre(e.partFlux * 100)} % du flux)`);
     const du =
       retard > 0
         ? `${nom(c.reservataire)} est en retard de ${chiffre(retard)} logement${retard >= 2 ? 's' : ''} sur son droit (${chiffre(c.droitExact)} dus, ${c.oriente} orientés)`
         : `${nom(c.reservataire)} a atteint son droit (${chiffre(c.droitExact)} dus, ${c.oriente} orientés)`;
-    const echeance = c.echeance === null ? '' : `, échéance dans ${chiffre(c.echeance)} logement${c.echeance >= 2 ? 's' : ''} du flux`;
+    const echeance =
+      c.echeance === null ? '' : `, échéance dans ${chiffre(c.echeance)} logement${c.echeance >= 2 ? 's' : ''} du flux`;
     const qualitatif = manque.length ? ` ; il manque de logements ${manque.join(', ')}` : '';
     const recommande = c.reservataire === recommandee;
     return {
@@ -112,13 +126,25 @@ export async function recommandation(tx: Tx, acteur: Acteur, id: string): Promis
     locationId: l.id,
     version: l.version,
     etat: l.etat,
-    logement: { id: logement.id, commune: logement.commune, typologie: logement.typologie, financement: logement.financement, qpv: logement.qpv },
+    logement: {
+      id: logement.id,
+      commune: logement.commune,
+      typologie: logement.typologie,
+      financement: logement.financement,
+      qpv: logement.qpv,
+    },
     recommande: recommandee ? { ligne: recommandee, nom: nom(recommandee) } : null,
     actuelle: o.reservataire ? { ligne: o.reservataire, nom: nom(o.reservataire) } : null,
     pool: o.pool ? o.pool.map((p) => ({ ligne: p, nom: nom(p) })) : null,
     forcee: l.forcee,
     motif: l.motif,
-    decision: decision ? { decision: decision.decision as 'confirmee' | 'forcee' | 'pool', orienteeLe: decision.orienteeLe, echeance: decision.echeance } : null,
+    decision: decision
+      ? {
+          decision: decision.decision as 'confirmee' | 'forcee' | 'pool',
+          orienteeLe: decision.orienteeLe,
+          echeance: decision.echeance,
+        }
+      : null,
     explication,
     candidats,
   };
@@ -134,15 +160,26 @@ function dateDecision(l: { dateLiberation: string; annee: number }, aujourdhui: 
  * POST /api/locations/:id/orientation — confirm the recommendation or override it. A vacancy is
  * decided once, while oriented and without candidates; confirming needs the engine's own line.
  */
-export async function deciderOrientation(tx: Tx, acteur: Acteur, id: string, corps: DecisionOrientationCorps, aujourdhui: string): Promise<LocationApi> {
+export async function deciderOrientation(
+  tx: Tx,
+  acteur: Acteur,
+  id: string,
+  corps: DecisionOrientationCorps,
+  aujourdhui: string,
+): Promise<LocationApi> {
   exiger(acteur, ['agent_bailleur'], 'décider l’orientation d’une vacance');
   const { l } = await chargerVacance(tx, acteur, id);
   if (l.etat !== 'orientee') throw new Conflit(`la vacance n’est plus à orienter (elle est « ${l.etat} »)`);
   if (corps.version !== l.version) {
-    throw new Conflit(`la vacance a changé entre-temps (version ${l.version} ; vous aviez vu la version ${corps.version}) : rechargez la page`);
+    throw new Conflit(
+      `la vacance a changé entre-temps (version ${l.version} ; vous aviez vu la version ${corps.version}) : rechargez la page`,
+    );
   }
   const [deja] = await tx.select().from(delaisProposition).where(eq(delaisProposition.locationId, id));
-  if (deja) throw new Conflit(`l’orientation de cette vacance a déjà été décidée le ${dateFr(deja.orienteeLe)} (${deja.decision})`);
+  if (deja)
+    throw new Conflit(
+      `l’orientation de cette vacance a déjà été décidée le ${dateFr(deja.orienteeLe)} (${deja.decision})`,
+    );
   const rec = await recommandation(tx, acteur, id);
   const recommandee = rec.recommande?.ligne ?? null;
   const date = dateDecision(l, aujourdhui);
@@ -151,9 +188,11 @@ export async function deciderOrientation(tx: Tx, acteur: Acteur, id: string, cor
   const surLaLiberation = { etatAttendu: 'orientee', version: l.version, date: l.dateLiberation } as const;
   let decision: 'confirmee' | 'forcee' | 'pool';
   let apres: LocationApi;
-  const confirmer = corps.decision === 'confirmer' || (corps.decision === 'forcer' && corps.reservataire === recommandee && !l.forcee);
+  const confirmer =
+    corps.decision === 'confirmer' || (corps.decision === 'forcer' && corps.reservataire === recommandee && !l.forcee);
   if (confirmer) {
-    if (l.forcee || recommandee === null || l.ligne !== recommandee) throw new Conflit('il n’y a pas de recommandation du moteur à confirmer pour cette vacance');
+    if (l.forcee || recommandee === null || l.ligne !== recommandee)
+      throw new Conflit('il n’y a pas de recommandation du moteur à confirmer pour cette vacance');
     // Pinned as an event: no event recorded later and dated before it moves it (ADR 0018).
     apres = await epinglerOrientation(tx, acteur, id, l.version);
     await journaliser(tx, acteur, {
@@ -166,14 +205,32 @@ export async function deciderOrientation(tx: Tx, acteur: Acteur, id: string, cor
     });
     decision = 'confirmee';
   } else if (corps.decision === 'forcer') {
-    if (!corps.motif) throw new DonneesInvalides([{ chemin: 'motif', message: `motif écrit obligatoire : le moteur recommande ${rec.recommande?.nom ?? 'une autre ligne'}` }]);
-    apres = await appliquerTransition(tx, acteur, id, { ...surLaLiberation, transition: 'orienter', reservataire: corps.reservataire, motif: corps.motif });
+    if (!corps.motif)
+      throw new DonneesInvalides([
+        {
+          chemin: 'motif',
+          message: `motif écrit obligatoire : le moteur recommande ${rec.recommande?.nom ?? 'une autre ligne'}`,
+        },
+      ]);
+    apres = await appliquerTransition(tx, acteur, id, {
+      ...surLaLiberation,
+      transition: 'orienter',
+      reservataire: corps.reservataire,
+      motif: corps.motif,
+    });
     decision = 'forcee';
   } else if (corps.decision === 'pool') {
     if (new Set(corps.reservataires).size !== corps.reservataires.length || corps.reservataires.includes(BAILLEUR)) {
-      throw new DonneesInvalides([{ chemin: 'reservataires', message: 'réservataires distincts attendus, sans la part du bailleur' }]);
+      throw new DonneesInvalides([
+        { chemin: 'reservataires', message: 'réservataires distincts attendus, sans la part du bailleur' },
+      ]);
     }
-    apres = await appliquerTransition(tx, acteur, id, { ...surLaLiberation, transition: 'orienter_multiple', reservataires: corps.reservataires, motif: corps.motif });
+    apres = await appliquerTransition(tx, acteur, id, {
+      ...surLaLiberation,
+      transition: 'orienter_multiple',
+      reservataires: corps.reservataires,
+      motif: corps.motif,
+    });
     decision = 'pool';
   } else {
     throw new Conflit('décision inconnue');
@@ -186,7 +243,9 @@ export async function deciderOrientation(tx: Tx, acteur: Acteur, id: string, cor
     date,
     titulaires.map((t) => parametres.get(t)?.delaiPropositionJours),
   );
-  await tx.insert(delaisProposition).values({ locationId: id, decision, orienteeLe: date, echeance, decidePar: acteur.utilisateurId });
+  await tx
+    .insert(delaisProposition)
+    .values({ locationId: id, decision, orienteeLe: date, echeance, decidePar: acteur.utilisateurId });
   const [logement] = await tx.select().from(logements).where(eq(logements.id, l.logementId));
   for (const organisationId of titulaires) {
     await notifier(tx, {

@@ -64,7 +64,10 @@ export function nomPropre(nom: string): string {
 function lisibles(acteur: Acteur): SQL {
   const base = porteeLocations(acteur);
   if (acteur.role !== 'agent_reservataire') return base;
-  return and(base, sql`exists (select 1 from ${delaisProposition} where ${delaisProposition.locationId} = ${locations.id})`)!;
+  return and(
+    base,
+    sql`exists (select 1 from ${delaisProposition} where ${delaisProposition.locationId} = ${locations.id})`,
+  )!;
 }
 
 const colonnes = {
@@ -105,16 +108,36 @@ const introuvable = (id: string) => new Introuvable(`vacance ${id} introuvable`)
 
 /** GET /api/locations/:id/pieces */
 export async function listerPieces(tx: Tx, acteur: Acteur, locationId: string): Promise<PiecesApi> {
-  exiger(acteur, ['agent_bailleur', 'agent_reservataire', 'pilote_etat'], 'consulter les photos et plans d’une vacance');
-  const [l] = await tx.select({ id: locations.id }).from(locations).where(and(eq(locations.id, locationId), lisibles(acteur)));
+  exiger(
+    acteur,
+    ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+    'consulter les photos et plans d’une vacance',
+  );
+  const [l] = await tx
+    .select({ id: locations.id })
+    .from(locations)
+    .where(and(eq(locations.id, locationId), lisibles(acteur)));
   if (!l) throw introuvable(locationId);
-  const rows = await tx.select(colonnes).from(piecesVacances).where(eq(piecesVacances.locationId, locationId)).orderBy(asc(piecesVacances.ajouteLe), asc(piecesVacances.id));
+  const rows = await tx
+    .select(colonnes)
+    .from(piecesVacances)
+    .where(eq(piecesVacances.locationId, locationId))
+    .orderBy(asc(piecesVacances.ajouteLe), asc(piecesVacances.id));
   return { locationId, pieces: rows.map(vue), maximum: PIECES_MAX_PAR_VACANCE, tailleMax: TAILLE_MAX_PIECE };
 }
 
 /** GET /api/locations/:id/pieces/:piece — the piece with its content. */
-export async function lirePiece(tx: Tx, acteur: Acteur, locationId: string, pieceId: string): Promise<PieceApi & { contenu: Buffer }> {
-  exiger(acteur, ['agent_bailleur', 'agent_reservataire', 'pilote_etat'], 'consulter les photos et plans d’une vacance');
+export async function lirePiece(
+  tx: Tx,
+  acteur: Acteur,
+  locationId: string,
+  pieceId: string,
+): Promise<PieceApi & { contenu: Buffer }> {
+  exiger(
+    acteur,
+    ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+    'consulter les photos et plans d’une vacance',
+  );
   const [p] = await tx
     .select({ ...colonnes, contenu: piecesVacances.contenu })
     .from(piecesVacances)
@@ -128,10 +151,21 @@ export async function lirePiece(tx: Tx, acteur: Acteur, locationId: string, piec
 export async function piecesDesVacances(tx: Tx, ids: string[]): Promise<Map<string, PieceBoiteApi[]>> {
   const out = new Map<string, PieceBoiteApi[]>();
   if (ids.length === 0) return out;
-  const rows = await tx.select(colonnes).from(piecesVacances).where(inArray(piecesVacances.locationId, ids)).orderBy(asc(piecesVacances.ajouteLe), asc(piecesVacances.id));
+  const rows = await tx
+    .select(colonnes)
+    .from(piecesVacances)
+    .where(inArray(piecesVacances.locationId, ids))
+    .orderBy(asc(piecesVacances.ajouteLe), asc(piecesVacances.id));
   for (const p of rows) {
     const liste = out.get(p.locationId) ?? [];
-    liste.push({ id: p.id, nom: p.nom, description: p.description, type: p.typeMime as TypePiece, taille: p.taille, ajouteLe: p.ajouteLe.toISOString() });
+    liste.push({
+      id: p.id,
+      nom: p.nom,
+      description: p.description,
+      type: p.typeMime as TypePiece,
+      taille: p.taille,
+      ajouteLe: p.ajouteLe.toISOString(),
+    });
     out.set(p.locationId, liste);
   }
   return out;
@@ -146,14 +180,22 @@ export interface NouvellePiece {
 }
 
 /** POST /api/locations/:id/pieces — the bailleur of the vacancy attaches a photo or a plan. */
-export async function ajouterPiece(tx: Tx, acteur: Acteur, locationId: string, piece: NouvellePiece): Promise<PieceApi> {
+export async function ajouterPiece(
+  tx: Tx,
+  acteur: Acteur,
+  locationId: string,
+  piece: NouvellePiece,
+): Promise<PieceApi> {
   exiger(acteur, ['agent_bailleur'], 'joindre une photo ou un plan à une vacance');
   const type = piece.typeDeclare.split(';')[0]!.trim().toLowerCase();
   if (!(TYPES_PIECES as readonly string[]).includes(type)) {
-    throw new DonneesInvalides([{ chemin: 'fichier', message: `type de fichier « ${type || 'absent'} » refusé : ${ACCEPTES}` }]);
+    throw new DonneesInvalides([
+      { chemin: 'fichier', message: `type de fichier « ${type || 'absent'} » refusé : ${ACCEPTES}` },
+    ]);
   }
   if (piece.contenu.length === 0) throw new DonneesInvalides([{ chemin: 'fichier', message: 'le fichier est vide' }]);
-  if (piece.contenu.length > TAILLE_MAX_PIECE) throw new DonneesInvalides([{ chemin: 'fichier', message: messageTaille(piece.contenu.length) }]);
+  if (piece.contenu.length > TAILLE_MAX_PIECE)
+    throw new DonneesInvalides([{ chemin: 'fichier', message: messageTaille(piece.contenu.length) }]);
   const reel = typeReel(piece.contenu);
   if (reel !== type) {
     throw new DonneesInvalides([
@@ -176,20 +218,45 @@ export async function ajouterPiece(tx: Tx, acteur: Acteur, locationId: string, p
     .where(and(eq(locations.id, locationId), eq(locations.bailleurId, acteur.organisationId)))
     .for('update');
   if (!l) throw introuvable(locationId);
-  if (ETATS_CLOS.includes(l.etat)) throw new Conflit(`la vacance est close (« ${l.etat} ») : on n’y joint plus de photo ni de plan`);
-  const [{ n } = { n: 0 }] = await tx.select({ n: sql<number>`count(*)::int` }).from(piecesVacances).where(eq(piecesVacances.locationId, locationId));
+  if (ETATS_CLOS.includes(l.etat))
+    throw new Conflit(`la vacance est close (« ${l.etat} ») : on n’y joint plus de photo ni de plan`);
+  const [{ n } = { n: 0 }] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(piecesVacances)
+    .where(eq(piecesVacances.locationId, locationId));
   if (n >= PIECES_MAX_PAR_VACANCE) {
-    throw new DonneesInvalides([{ chemin: 'fichier', message: `${PIECES_MAX_PAR_VACANCE} photos ou plans au plus par vacance : supprimez-en un avant d’en joindre un autre` }]);
+    throw new DonneesInvalides([
+      {
+        chemin: 'fichier',
+        message: `${PIECES_MAX_PAR_VACANCE} photos ou plans au plus par vacance : supprimez-en un avant d’en joindre un autre`,
+      },
+    ]);
   }
 
   const id = randomUUID();
   const empreinte = createHash('sha256').update(piece.contenu).digest('hex');
   const [row] = await tx
     .insert(piecesVacances)
-    .values({ id, locationId, nom, description, typeMime: type, taille: piece.contenu.length, empreinte, contenu: piece.contenu, ajoutePar: acteur.utilisateurId })
+    .values({
+      id,
+      locationId,
+      nom,
+      description,
+      typeMime: type,
+      taille: piece.contenu.length,
+      empreinte,
+      contenu: piece.contenu,
+      ajoutePar: acteur.utilisateurId,
+    })
     .returning(colonnes);
   const apres = vue(row!);
-  await journaliser(tx, acteur, { action: 'vacance.piece.ajouter', cibleType: 'location', cibleId: locationId, avant: null, apres: resumeAudit(apres) });
+  await journaliser(tx, acteur, {
+    action: 'vacance.piece.ajouter',
+    cibleType: 'location',
+    cibleId: locationId,
+    avant: null,
+    apres: resumeAudit(apres),
+  });
   return apres;
 }
 
@@ -200,16 +267,38 @@ export async function supprimerPiece(tx: Tx, acteur: Acteur, locationId: string,
     .select(colonnes)
     .from(piecesVacances)
     .innerJoin(locations, eq(locations.id, piecesVacances.locationId))
-    .where(and(eq(piecesVacances.id, pieceId), eq(piecesVacances.locationId, locationId), eq(locations.bailleurId, acteur.organisationId)));
+    .where(
+      and(
+        eq(piecesVacances.id, pieceId),
+        eq(piecesVacances.locationId, locationId),
+        eq(locations.bailleurId, acteur.organisationId),
+      ),
+    );
   if (!p) throw new Introuvable(`pièce ${pieceId} introuvable pour la vacance ${locationId}`);
-  const supprimees = await tx.delete(piecesVacances).where(eq(piecesVacances.id, pieceId)).returning({ id: piecesVacances.id });
+  const supprimees = await tx
+    .delete(piecesVacances)
+    .where(eq(piecesVacances.id, pieceId))
+    .returning({ id: piecesVacances.id });
   if (supprimees.length === 0) throw new Conflit('cette pièce vient d’être supprimée par quelqu’un d’autre');
-  await journaliser(tx, acteur, { action: 'vacance.piece.supprimer', cibleType: 'location', cibleId: locationId, avant: resumeAudit(vue(p)), apres: null });
+  await journaliser(tx, acteur, {
+    action: 'vacance.piece.supprimer',
+    cibleType: 'location',
+    cibleId: locationId,
+    avant: resumeAudit(vue(p)),
+    apres: null,
+  });
 }
 
 /** What the audit keeps of a piece: never its content. */
 function resumeAudit(p: PieceApi) {
-  return { piece: p.id, nom: p.nom, description: p.description, type: p.type, taille: p.taille, empreinte: p.empreinte };
+  return {
+    piece: p.id,
+    nom: p.nom,
+    description: p.description,
+    type: p.type,
+    taille: p.taille,
+    empreinte: p.empreinte,
+  };
 }
 
 /** The French message of a file over the limit. */

@@ -15,7 +15,13 @@ import { DonneesInvalides } from '../domain/errors.ts';
 import { LIBELLES_EXCLUSION, type FluxAnnuel } from '../domain/flow.ts';
 import { fluxDuPerimetre } from '../domain/flux-observe.ts';
 import { contient } from '../domain/perimeter.ts';
-import { prevoirFlux, type ConventionPrevision, type DroitPrevisionnel, type FluxObserve, type Prevision } from '../domain/prevision.ts';
+import {
+  prevoirFlux,
+  type ConventionPrevision,
+  type DroitPrevisionnel,
+  type FluxObserve,
+  type Prevision,
+} from '../domain/prevision.ts';
 import { BAILLEUR, type Perimetre, type Scenario } from '../domain/types.ts';
 import { parametresPrevisionSchema, type ParametresPrevision, type ReponsePrevision } from '../contracts/prevision.ts';
 import { conventionsEnVigueur, resultatAnnee } from './annee.ts';
@@ -44,23 +50,45 @@ function libellePerimetre(p: Perimetre, noms: ReadonlyMap<string, string>): stri
   return noms.get(p.epci) ?? `EPCI ${p.epci}`;
 }
 
-const versObserve = (annee: number, f: FluxAnnuel): FluxObserve => ({ annee, disponibles: f.disponibles, premieresMisesEnLocation: f.premieresMisesEnLocation, exclus: { ...f.exclus } });
+const versObserve = (annee: number, f: FluxAnnuel): FluxObserve => ({
+  annee,
+  disponibles: f.disponibles,
+  premieresMisesEnLocation: f.premieresMisesEnLocation,
+  exclus: { ...f.exclus },
+});
 
-export async function lirePrevision(tx: Tx, acteur: Acteur, demande: DemandePrevision, anneeCourante: number): Promise<ReponsePrevision> {
+export async function lirePrevision(
+  tx: Tx,
+  acteur: Acteur,
+  demande: DemandePrevision,
+  anneeCourante: number,
+): Promise<ReponsePrevision> {
   const perimetre = await perimetreAutorise(tx, acteur, demande);
   const r = await calculerPrevision(tx, perimetre, demande.annee ?? anneeCourante + 1, anneeCourante);
   // The réservataire reads its own lines only.
-  if (acteur.role === 'agent_reservataire') for (const p of r.previsions) p.droits = p.droits.filter((d) => d.reservataire === acteur.organisationId);
+  if (acteur.role === 'agent_reservataire')
+    for (const p of r.previsions) p.droits = p.droits.filter((d) => d.reservataire === acteur.organisationId);
   return r;
 }
 
 /** The forecast of a bailleur × département for `annee`, every line (no scoping: callers check access). */
-export async function calculerPrevision(tx: Tx, perimetreAcces: PerimetreAcces, annee: number, anneeCourante: number): Promise<ReponsePrevision> {
+export async function calculerPrevision(
+  tx: Tx,
+  perimetreAcces: PerimetreAcces,
+  annee: number,
+  anneeCourante: number,
+): Promise<ReponsePrevision> {
   const { bailleur, departement } = perimetreAcces;
   const [stocke] = await tx
     .select()
     .from(previsionsFlux)
-    .where(and(eq(previsionsFlux.bailleurId, bailleur.id), eq(previsionsFlux.departement, departement), eq(previsionsFlux.annee, annee)));
+    .where(
+      and(
+        eq(previsionsFlux.bailleurId, bailleur.id),
+        eq(previsionsFlux.departement, departement),
+        eq(previsionsFlux.annee, annee),
+      ),
+    );
   const parametres: ParametresPrevision = parametresPrevisionSchema.parse(stocke?.parametres ?? {});
 
   // Past years: the engine's run over the stored events, else the flows entered.
@@ -76,11 +104,24 @@ export async function calculerPrevision(tx: Tx, perimetreAcces: PerimetreAcces, 
   const annees = new Set([...avecEvenements, ...parametres.fluxSaisis.map((f) => f.annee).filter((a) => a < annee)]);
   for (const a of [...annees].sort((x, y) => x - y)) {
     const r = resultats.get(a);
-    if (r) historique.push({ annee: a, source: 'flux', incomplete: a >= anneeCourante, ...r.flux, exclus: { ...r.flux.exclus } });
+    if (r)
+      historique.push({
+        annee: a,
+        source: 'flux',
+        incomplete: a >= anneeCourante,
+        ...r.flux,
+        exclus: { ...r.flux.exclus },
+      });
     else {
       const f = parametres.fluxSaisis.find((x) => x.annee === a)!;
       const exclus = Object.values(f.exclus).reduce<number>((t, n) => t + (n ?? 0), 0);
-      historique.push({ source: 'saisi', incomplete: false, ...f, exclus: { ...f.exclus } as Record<string, number>, fluxAnnuel: f.disponibles - exclus });
+      historique.push({
+        source: 'saisi',
+        incomplete: false,
+        ...f,
+        exclus: { ...f.exclus } as Record<string, number>,
+        fluxAnnuel: f.disponibles - exclus,
+      });
     }
   }
   const fenetre = parametres.fenetre;
@@ -111,24 +152,53 @@ export async function calculerPrevision(tx: Tx, perimetreAcces: PerimetreAcces, 
     };
   });
   const nomsReservataires = new Map(
-    enVigueur.length ? (await tx.select({ id: organisations.id, nom: organisations.nom }).from(organisations).where(inArray(organisations.id, enVigueur.map((c) => c.convention.reservataireId)))).map((o) => [o.id, o.nom]) : [],
+    enVigueur.length
+      ? (
+          await tx
+            .select({ id: organisations.id, nom: organisations.nom })
+            .from(organisations)
+            .where(
+              inArray(
+                organisations.id,
+                enVigueur.map((c) => c.convention.reservataireId),
+              ),
+            )
+        ).map((o) => [o.id, o.nom])
+      : [],
   );
 
   const unitesDuParc = await tx
     .select({ commune: logements.commune, epci: logements.epci })
     .from(logements)
-    .where(and(eq(logements.bailleurId, bailleur.id), eq(logements.departement, departement), isNull(logements.absentRplsDepuis)));
+    .where(
+      and(
+        eq(logements.bailleurId, bailleur.id),
+        eq(logements.departement, departement),
+        isNull(logements.absentRplsDepuis),
+      ),
+    );
   const nomsCommunes = new Map(
-    (await tx.select({ code: communes.code, nom: communes.nom }).from(communes).where(eq(communes.departement, departement))).map((c) => [c.code, c.nom]),
+    (
+      await tx
+        .select({ code: communes.code, nom: communes.nom })
+        .from(communes)
+        .where(eq(communes.departement, departement))
+    ).map((c) => [c.code, c.nom]),
   );
-  for (const e of await tx.selectDistinct({ siren: epcis.siren, nom: epcis.nom }).from(epcis).innerJoin(communes, eq(communes.epci, epcis.siren)).where(eq(communes.departement, departement))) nomsCommunes.set(e.siren, e.nom);
+  for (const e of await tx
+    .selectDistinct({ siren: epcis.siren, nom: epcis.nom })
+    .from(epcis)
+    .innerJoin(communes, eq(communes.epci, epcis.siren))
+    .where(eq(communes.departement, departement)))
+    nomsCommunes.set(e.siren, e.nom);
 
   const fenetreAnnees = Array.from({ length: fenetre }, (_, i) => annee - fenetre + i);
   const observes = (perimetre: Perimetre): FluxObserve[] | null => {
     const h: FluxObserve[] = [];
     for (const a of fenetreAnnees) {
       const s = scenarios.get(a);
-      if (s) h.push(versObserve(a, 'departement' in perimetre ? resultats.get(a)!.flux : fluxDuPerimetre(s, perimetre)));
+      if (s)
+        h.push(versObserve(a, 'departement' in perimetre ? resultats.get(a)!.flux : fluxDuPerimetre(s, perimetre)));
       else if ('departement' in perimetre) h.push(parametres.fluxSaisis.find((f) => f.annee === a)!);
       else return null; // an entered flow is the département's: no perimeter detail
     }
@@ -136,17 +206,23 @@ export async function calculerPrevision(tx: Tx, perimetreAcces: PerimetreAcces, 
   };
 
   const perimetres: Perimetre[] = [{ departement }];
-  for (const c of conventionsPrevision) if (!('departement' in c.perimetre) && !perimetres.some((p) => JSON.stringify(p) === JSON.stringify(c.perimetre))) perimetres.push(c.perimetre);
+  for (const c of conventionsPrevision)
+    if (!('departement' in c.perimetre) && !perimetres.some((p) => JSON.stringify(p) === JSON.stringify(c.perimetre)))
+      perimetres.push(c.perimetre);
   const previsions: ReponsePrevision['previsions'] = [];
   const avertissementsTerritoriaux: string[] = [];
   for (const perimetre of perimetres) {
     const departemental = 'departement' in perimetre;
     const historiquePerimetre = observes(perimetre);
     if (!historiquePerimetre) {
-      avertissementsTerritoriaux.push(`${libellePerimetre(perimetre, nomsCommunes)} : pas de prévision propre, une année de la fenêtre n’a qu’un flux saisi pour tout le département`);
+      avertissementsTerritoriaux.push(
+        `${libellePerimetre(perimetre, nomsCommunes)} : pas de prévision propre, une année de la fenêtre n’a qu’un flux saisi pour tout le département`,
+      );
       continue;
     }
-    const parc = unitesDuParc.filter((u) => contient(perimetre, { commune: u.commune, ...(u.epci ? { epci: u.epci } : {}) })).length;
+    const parc = unitesDuParc.filter((u) =>
+      contient(perimetre, { commune: u.commune, ...(u.epci ? { epci: u.epci } : {}) }),
+    ).length;
     const p = prevoirFlux({
       annee,
       perimetre,
@@ -154,7 +230,13 @@ export async function calculerPrevision(tx: Tx, perimetreAcces: PerimetreAcces, 
       historique: historiquePerimetre,
       // Deliveries, demolitions, sales, entered exclusions and the PRU volume are the département's.
       ...(departemental
-        ? { livraisons: parametres.livraisons, demolitions: parametres.demolitions, ventes: parametres.ventes, exclusionsPrevues: parametres.exclusionsPrevues, volumePru: parametres.volumePru }
+        ? {
+            livraisons: parametres.livraisons,
+            demolitions: parametres.demolitions,
+            ventes: parametres.ventes,
+            exclusionsPrevues: parametres.exclusionsPrevues,
+            volumePru: parametres.volumePru,
+          }
         : {}),
       parc,
       conventions: conventionsPrevision,
@@ -177,8 +259,16 @@ export async function calculerPrevision(tx: Tx, perimetreAcces: PerimetreAcces, 
   };
 }
 
-function vuePrevision(p: Prevision, libelle: string, noms: ReadonlyMap<string, string>, nomBailleur: string): ReponsePrevision['previsions'][number] {
-  const droit = (d: DroitPrevisionnel) => ({ ...d, nom: d.reservataire === BAILLEUR ? `${nomBailleur} (part propre)` : (noms.get(d.reservataire) ?? d.reservataire) });
+function vuePrevision(
+  p: Prevision,
+  libelle: string,
+  noms: ReadonlyMap<string, string>,
+  nomBailleur: string,
+): ReponsePrevision['previsions'][number] {
+  const droit = (d: DroitPrevisionnel) => ({
+    ...d,
+    nom: d.reservataire === BAILLEUR ? `${nomBailleur} (part propre)` : (noms.get(d.reservataire) ?? d.reservataire),
+  });
   return {
     ...p,
     libelle,
@@ -190,7 +280,14 @@ function vuePrevision(p: Prevision, libelle: string, noms: ReadonlyMap<string, s
 }
 
 /** The PRU/ANRU rehousings of the forecast year so far (excluded lettings « relogement_anru »), against the volume. */
-async function suiviPru(tx: Tx, bailleurId: string, departement: string, annee: number, parametres: ParametresPrevision, noms: ReadonlyMap<string, string>): Promise<ReponsePrevision['suiviPru']> {
+async function suiviPru(
+  tx: Tx,
+  bailleurId: string,
+  departement: string,
+  annee: number,
+  parametres: ParametresPrevision,
+  noms: ReadonlyMap<string, string>,
+): Promise<ReponsePrevision['suiviPru']> {
   const rows = await tx
     .select({ typologie: logements.typologie, commune: logements.commune, n: sql<number>`count(*)::int` })
     .from(evenementsFlux)
@@ -216,8 +313,17 @@ async function suiviPru(tx: Tx, bailleurId: string, departement: string, annee: 
   return {
     volume: parametres.volumePru,
     realises: [...parTypologie.values()].reduce((s, n) => s + n, 0),
-    parTypologie: typologies.map((t) => ({ typologie: t, prevus: (parametres.pru.typologies as Record<string, number | undefined>)[t] ?? null, realises: parTypologie.get(t) ?? 0 })),
-    parCommune: codes.map((c) => ({ commune: c, nom: noms.get(c) ?? c, prevus: parametres.pru.communes[c] ?? null, realises: parCommune.get(c) ?? 0 })),
+    parTypologie: typologies.map((t) => ({
+      typologie: t,
+      prevus: (parametres.pru.typologies as Record<string, number | undefined>)[t] ?? null,
+      realises: parTypologie.get(t) ?? 0,
+    })),
+    parCommune: codes.map((c) => ({
+      commune: c,
+      nom: noms.get(c) ?? c,
+      prevus: parametres.pru.communes[c] ?? null,
+      realises: parCommune.get(c) ?? 0,
+    })),
   };
 }
 
@@ -232,24 +338,64 @@ export async function enregistrerPrevision(
   const { bailleur, departement } = await perimetreAutorise(tx, acteur, demande);
   const p = demande.parametres;
   const problemes = [];
-  for (const [t, n] of Object.entries(p.pru.typologies)) if ((n ?? 0) > p.volumePru) problemes.push({ chemin: `parametres.pru.typologies.${t}`, message: `${n} relogements en ${t} dépassent le volume PRU de ${p.volumePru}` });
-  for (const [c, n] of Object.entries(p.pru.communes)) if (n > p.volumePru) problemes.push({ chemin: `parametres.pru.communes.${c}`, message: `${n} relogements à ${c} dépassent le volume PRU de ${p.volumePru}` });
+  for (const [t, n] of Object.entries(p.pru.typologies))
+    if ((n ?? 0) > p.volumePru)
+      problemes.push({
+        chemin: `parametres.pru.typologies.${t}`,
+        message: `${n} relogements en ${t} dépassent le volume PRU de ${p.volumePru}`,
+      });
+  for (const [c, n] of Object.entries(p.pru.communes))
+    if (n > p.volumePru)
+      problemes.push({
+        chemin: `parametres.pru.communes.${c}`,
+        message: `${n} relogements à ${c} dépassent le volume PRU de ${p.volumePru}`,
+      });
   const typologies = Object.values(p.pru.typologies).reduce<number>((t, n) => t + (n ?? 0), 0);
-  if (typologies > p.volumePru) problemes.push({ chemin: 'parametres.pru.typologies', message: `la répartition par typologie (${typologies}) dépasse le volume PRU (${p.volumePru})` });
+  if (typologies > p.volumePru)
+    problemes.push({
+      chemin: 'parametres.pru.typologies',
+      message: `la répartition par typologie (${typologies}) dépasse le volume PRU (${p.volumePru})`,
+    });
   const parCommunes = Object.values(p.pru.communes).reduce<number>((t, n) => t + n, 0);
-  if (parCommunes > p.volumePru) problemes.push({ chemin: 'parametres.pru.communes', message: `la répartition par commune (${parCommunes}) dépasse le volume PRU (${p.volumePru})` });
+  if (parCommunes > p.volumePru)
+    problemes.push({
+      chemin: 'parametres.pru.communes',
+      message: `la répartition par commune (${parCommunes}) dépasse le volume PRU (${p.volumePru})`,
+    });
   p.fluxSaisis.forEach((f, i) => {
-    if (f.annee >= demande.annee) problemes.push({ chemin: `parametres.fluxSaisis[${i}].annee`, message: `un flux saisi est celui d’une année passée (avant ${demande.annee})` });
-    if (f.premieresMisesEnLocation > f.disponibles) problemes.push({ chemin: `parametres.fluxSaisis[${i}].premieresMisesEnLocation`, message: 'plus de premières mises en location que de logements disponibles' });
+    if (f.annee >= demande.annee)
+      problemes.push({
+        chemin: `parametres.fluxSaisis[${i}].annee`,
+        message: `un flux saisi est celui d’une année passée (avant ${demande.annee})`,
+      });
+    if (f.premieresMisesEnLocation > f.disponibles)
+      problemes.push({
+        chemin: `parametres.fluxSaisis[${i}].premieresMisesEnLocation`,
+        message: 'plus de premières mises en location que de logements disponibles',
+      });
     const exclus = Object.values(f.exclus).reduce<number>((t, n) => t + (n ?? 0), 0);
-    if (exclus > f.disponibles) problemes.push({ chemin: `parametres.fluxSaisis[${i}].exclus`, message: `${exclus} logements exclus pour ${f.disponibles} disponibles` });
-    if (p.fluxSaisis.findIndex((g) => g.annee === f.annee) !== i) problemes.push({ chemin: `parametres.fluxSaisis[${i}].annee`, message: `l’année ${f.annee} est saisie deux fois` });
+    if (exclus > f.disponibles)
+      problemes.push({
+        chemin: `parametres.fluxSaisis[${i}].exclus`,
+        message: `${exclus} logements exclus pour ${f.disponibles} disponibles`,
+      });
+    if (p.fluxSaisis.findIndex((g) => g.annee === f.annee) !== i)
+      problemes.push({
+        chemin: `parametres.fluxSaisis[${i}].annee`,
+        message: `l’année ${f.annee} est saisie deux fois`,
+      });
   });
   if (problemes.length) throw new DonneesInvalides(problemes);
-  const cle = and(eq(previsionsFlux.bailleurId, bailleur.id), eq(previsionsFlux.departement, departement), eq(previsionsFlux.annee, demande.annee));
+  const cle = and(
+    eq(previsionsFlux.bailleurId, bailleur.id),
+    eq(previsionsFlux.departement, departement),
+    eq(previsionsFlux.annee, demande.annee),
+  );
   const [avant] = await tx.select().from(previsionsFlux).where(cle).for('update');
   if ((avant?.version ?? 0) !== demande.version) {
-    throw new Conflit(`la prévision ${demande.annee} a été modifiée entre-temps (version ${avant?.version ?? 0}, vous aviez la version ${demande.version}) : rechargez-la`);
+    throw new Conflit(
+      `la prévision ${demande.annee} a été modifiée entre-temps (version ${avant?.version ?? 0}, vous aviez la version ${demande.version}) : rechargez-la`,
+    );
   }
   if (avant) {
     const maj = await tx
@@ -261,10 +407,18 @@ export async function enregistrerPrevision(
   } else {
     const inseres = await tx
       .insert(previsionsFlux)
-      .values({ bailleurId: bailleur.id, departement, annee: demande.annee, parametres: p, version: 1, majPar: acteur.utilisateurId })
+      .values({
+        bailleurId: bailleur.id,
+        departement,
+        annee: demande.annee,
+        parametres: p,
+        version: 1,
+        majPar: acteur.utilisateurId,
+      })
       .onConflictDoNothing()
       .returning({ version: previsionsFlux.version });
-    if (inseres.length === 0) throw new Conflit(`la prévision ${demande.annee} vient d’être créée par quelqu’un d’autre : rechargez-la`);
+    if (inseres.length === 0)
+      throw new Conflit(`la prévision ${demande.annee} vient d’être créée par quelqu’un d’autre : rechargez-la`);
   }
   await journaliser(tx, acteur, {
     action: 'prevision.enregistree',

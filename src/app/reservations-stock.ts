@@ -64,9 +64,15 @@ async function bailleurCible(tx: Tx, acteur: Acteur | null, bailleur: string): P
   const [org] = await tx
     .select({ id: organisations.id, nom: organisations.nom, categorie: organisations.categorie })
     .from(organisations)
-    .where(and(or(eq(organisations.id, bailleur), eq(organisations.siren, bailleur)), eq(organisations.categorie, 'bailleur')));
+    .where(
+      and(
+        or(eq(organisations.id, bailleur), eq(organisations.siren, bailleur)),
+        eq(organisations.categorie, 'bailleur'),
+      ),
+    );
   if (!org) throw new Introuvable(`bailleur inconnu : ${bailleur} (identifiant Flux ou SIREN attendu)`);
-  if (acteur && (acteur.role !== 'agent_bailleur' || acteur.organisationId !== org.id)) throw new Interdit('seul le bailleur importe les réservations de son patrimoine');
+  if (acteur && (acteur.role !== 'agent_bailleur' || acteur.organisationId !== org.id))
+    throw new Interdit('seul le bailleur importe les réservations de son patrimoine');
   return org;
 }
 
@@ -78,7 +84,12 @@ export async function importerReservationsStock(
   const bailleur = await bailleurCible(tx, acteur, entree.bailleur);
   const lignes = lireTableau(entree.octets, entree.fichier, COLONNES);
   const reservataires = await tx
-    .select({ id: organisations.id, siren: organisations.siren, categorie: organisations.categorie, nom: organisations.nom })
+    .select({
+      id: organisations.id,
+      siren: organisations.siren,
+      categorie: organisations.categorie,
+      nom: organisations.nom,
+    })
     .from(organisations)
     .where(inArray(organisations.categorie, ['reservataire', 'etat', 'epci']));
   const parId = new Map(reservataires.map((r) => [r.id, r.id]));
@@ -86,7 +97,11 @@ export async function importerReservationsStock(
   const stock = new Map(
     (
       await tx
-        .select({ rpls: logements.rpls, reservation: logements.reservationStock, reservataire: logements.reservataireStockId })
+        .select({
+          rpls: logements.rpls,
+          reservation: logements.reservationStock,
+          reservataire: logements.reservataireStockId,
+        })
         .from(logements)
         .where(eq(logements.bailleurId, bailleur.id))
     ).map((l) => [l.rpls, l]),
@@ -110,26 +125,53 @@ export async function importerReservationsStock(
     const avant = problemes.length;
     const unite = stock.get(valeurs.rpls);
     if (!valeurs.rpls) problemes.push({ chemin: ici('RPLS'), message: 'identifiant RPLS manquant' });
-    else if (vus.has(valeurs.rpls)) problemes.push({ chemin: ici('RPLS'), message: `logement ${valeurs.rpls} déjà présent ligne ${vus.get(valeurs.rpls)}` });
-    else if (!unite) problemes.push({ chemin: ici('RPLS'), message: `logement ${valeurs.rpls} inconnu du patrimoine de ${bailleur.nom} (importez d’abord son fichier RPLS)` });
+    else if (vus.has(valeurs.rpls))
+      problemes.push({
+        chemin: ici('RPLS'),
+        message: `logement ${valeurs.rpls} déjà présent ligne ${vus.get(valeurs.rpls)}`,
+      });
+    else if (!unite)
+      problemes.push({
+        chemin: ici('RPLS'),
+        message: `logement ${valeurs.rpls} inconnu du patrimoine de ${bailleur.nom} (importez d’abord son fichier RPLS)`,
+      });
     if (valeurs.rpls && !vus.has(valeurs.rpls)) vus.set(valeurs.rpls, ligne);
-    let type: Exclude<Reservation, null> | 'inconnue' | undefined = valeurs.type ? TYPES[cle(valeurs.type)] : valeurs.reservataire ? 'reserve' : 'aucune';
+    let type: Exclude<Reservation, null> | 'inconnue' | undefined = valeurs.type
+      ? TYPES[cle(valeurs.type)]
+      : valeurs.reservataire
+        ? 'reserve'
+        : 'aucune';
     if (type === undefined) {
-      problemes.push({ chemin: ici('TYPE'), message: `type « ${valeurs.type} » inconnu (attendu : reserve, droit unique, aucune ou inconnue)` });
+      problemes.push({
+        chemin: ici('TYPE'),
+        message: `type « ${valeurs.type} » inconnu (attendu : reserve, droit unique, aucune ou inconnue)`,
+      });
       type = 'inconnue';
     }
     const reservataire = valeurs.reservataire ? (parId.get(valeurs.reservataire) ?? null) : null;
     if (type === 'reserve' || type === 'droit_unique') {
-      if (!valeurs.reservataire) problemes.push({ chemin: ici('RESERVATAIRE'), message: `réservataire manquant pour un logement de type « ${valeurs.type || 'reserve'} »` });
-      else if (!reservataire) problemes.push({ chemin: ici('RESERVATAIRE'), message: `réservataire « ${valeurs.reservataire} » inconnu (identifiant Flux ou SIREN d’un réservataire attendu)` });
+      if (!valeurs.reservataire)
+        problemes.push({
+          chemin: ici('RESERVATAIRE'),
+          message: `réservataire manquant pour un logement de type « ${valeurs.type || 'reserve'} »`,
+        });
+      else if (!reservataire)
+        problemes.push({
+          chemin: ici('RESERVATAIRE'),
+          message: `réservataire « ${valeurs.reservataire} » inconnu (identifiant Flux ou SIREN d’un réservataire attendu)`,
+        });
     } else if (valeurs.reservataire) {
-      problemes.push({ chemin: ici('RESERVATAIRE'), message: `un logement de type « ${type} » n’a pas de réservataire (« ${valeurs.reservataire} » donné)` });
+      problemes.push({
+        chemin: ici('RESERVATAIRE'),
+        message: `un logement de type « ${type} » n’a pas de réservataire (« ${valeurs.reservataire} » donné)`,
+      });
     }
     if (problemes.length > avant || !unite) continue;
     resume.parNature[type]++;
     const apres: Reservation = type === 'inconnue' ? null : type;
     const apresReservataire = apres === 'reserve' || apres === 'droit_unique' ? reservataire : null;
-    if (apresReservataire) resume.parReservataire[apresReservataire] = (resume.parReservataire[apresReservataire] ?? 0) + 1;
+    if (apresReservataire)
+      resume.parReservataire[apresReservataire] = (resume.parReservataire[apresReservataire] ?? 0) + 1;
     if (unite.reservation === apres && unite.reservataire === apresReservataire) {
       resume.inchanges++;
       continue;

@@ -27,5 +27,6 @@ export interface Acteur {
 }
 
 export function exiger(acteur: Acteur, roles: readonly Role[], action: string): void {
-  if (!roles.includes(acteur.role)) throw new Interdit(`action réservée (${action}) : votre rôle « ${LIBELLES_ROLE[acteur.role]} » ne le permet pas`);
+  if (!roles.includes(acteur.role))
+    throw new Interdit(`action réservée (${action}) : votre rôle « ${LIBELLES_ROLE[acteur.role]} » ne le permet pas`);
 }

@@ -66,11 +66,13 @@ function tableauDuResultat(scenario: Scenario, resultat: ResultatSimulation): Ta
   return t;
 }
 
-const rapport = (decomptes: number, droit: number): number | null => (droit > 0 ? Math.round((decomptes / droit) * 1e6) / 1e6 : null);
+const rapport = (decomptes: number, droit: number): number | null =>
+  droit > 0 ? Math.round((decomptes / droit) * 1e6) / 1e6 : null;
 
 export async function lireTableau(tx: Tx, acteur: Acteur, annee: number, aujourdhui: string): Promise<TableauApi> {
   exiger(acteur, ROLES_TABLEAU, 'consulter un tableau de bord');
-  if (!Number.isInteger(annee) || annee < 2000 || annee > 2100) throw new DonneesInvalides([{ chemin: 'annee', message: 'année invalide' }]);
+  if (!Number.isInteger(annee) || annee < 2000 || annee > 2100)
+    throw new DonneesInvalides([{ chemin: 'annee', message: 'année invalide' }]);
   const role = acteur.role as TableauApi['role'];
   const accessibles = await bilansAccessibles(tx, acteur);
   const moisCourant = aujourdhui.startsWith(`${annee}-`) ? Number(aujourdhui.slice(5, 7)) : null;
@@ -88,27 +90,43 @@ export async function lireTableau(tx: Tx, acteur: Acteur, annee: number, aujourd
   }
 
   for (const a of accessibles) {
-    const { scenario, resultat } = await resultatAnnee(tx, { bailleurId: a.bailleurId, departement: a.departement, annee });
+    const { scenario, resultat } = await resultatAnnee(tx, {
+      bailleurId: a.bailleurId,
+      departement: a.departement,
+      annee,
+    });
     if (dansTerritoire) {
       territoires.push({ ...a, t: territoire(scenario, resultat, dansTerritoire) });
       for (const r of scenario.reservataires) nomsLignes.set(r.id, r.nom);
       continue;
     }
     const tb = tableauDuResultat(scenario, resultat);
-    const lignes = role === 'agent_reservataire' ? tb.lignes.filter((l) => l.ligne === acteur.organisationId) : tb.lignes;
+    const lignes =
+      role === 'agent_reservataire' ? tb.lignes.filter((l) => l.ligne === acteur.organisationId) : tb.lignes;
     if (role === 'agent_reservataire' && lignes.length === 0) continue;
-    bailleurs.push({ bailleurId: a.bailleurId, bailleur: a.bailleur, departement: a.departement, fluxAnnuel: tb.fluxAnnuel, lignes: lignes.map((l) => avecMix(l, tb.flux)) });
+    bailleurs.push({
+      bailleurId: a.bailleurId,
+      bailleur: a.bailleur,
+      departement: a.departement,
+      fluxAnnuel: tb.fluxAnnuel,
+      lignes: lignes.map((l) => avecMix(l, tb.flux)),
+    });
     if (role === 'agent_reservataire') for (const l of lignes) siennes.push({ ligne: l, flux: tb.flux });
     if (role === 'pilote_etat') {
       const lignesEtat = tb.lignes.filter((l) => l.type === 'etat');
-      if (lignesEtat.length) etat.push({ bailleurId: a.bailleurId, bailleur: a.bailleur, lignes: lignesEtat, flux: tb.flux });
+      if (lignesEtat.length)
+        etat.push({ bailleurId: a.bailleurId, bailleur: a.bailleur, lignes: lignesEtat, flux: tb.flux });
     }
   }
 
   let total: LigneTableauApi | null = null;
   if (role === 'agent_reservataire' && siennes.length > 0) {
     total = avecMix(
-      sommerLignes(acteur.organisationId, `${siennes[0]!.ligne.nom} — tous bailleurs`, siennes.map((s) => s.ligne)),
+      sommerLignes(
+        acteur.organisationId,
+        `${siennes[0]!.ligne.nom} — tous bailleurs`,
+        siennes.map((s) => s.ligne),
+      ),
       sommerRepartitions(siennes.map((s) => s.flux)),
     );
   }
@@ -124,7 +142,13 @@ export async function lireTableau(tx: Tx, acteur: Acteur, annee: number, aujourd
       ligne: avecMix(somme, sommerRepartitions(etat.map((e) => e.flux))),
       parBailleur: etat.map((e) => {
         const s = sommerLignes('ETAT', e.bailleur, e.lignes);
-        return { bailleurId: e.bailleurId, bailleur: e.bailleur, droit: s.droit, decomptes: s.decomptes, taux: rapport(s.decomptes, s.droit) };
+        return {
+          bailleurId: e.bailleurId,
+          bailleur: e.bailleur,
+          droit: s.droit,
+          decomptes: s.decomptes,
+          taux: rapport(s.decomptes, s.droit),
+        };
       }),
       explication: EXPLICATION_CONTINGENT,
     };
@@ -144,9 +168,24 @@ export async function lireTableau(tx: Tx, acteur: Acteur, annee: number, aujourd
       communes: nbCommunes,
       mois: somme.mois,
       parLigne: Object.entries(somme.parLigne)
-        .map(([ligne, n]) => ({ ligne, nom: ligne === BAILLEUR ? 'Part propre des bailleurs' : (nomsLignes.get(ligne) ?? ligne), logements: n }))
-        .sort((x, y) => (x.ligne === BAILLEUR ? 1 : y.ligne === BAILLEUR ? -1 : y.logements - x.logements || x.nom.localeCompare(y.nom, 'fr'))),
-      parBailleur: territoires.map((t) => ({ bailleurId: t.bailleurId, bailleur: t.bailleur, departement: t.departement, flux: t.t.mois.reduce((s, m) => s + m.flux, 0) })),
+        .map(([ligne, n]) => ({
+          ligne,
+          nom: ligne === BAILLEUR ? 'Part propre des bailleurs' : (nomsLignes.get(ligne) ?? ligne),
+          logements: n,
+        }))
+        .sort((x, y) =>
+          x.ligne === BAILLEUR
+            ? 1
+            : y.ligne === BAILLEUR
+              ? -1
+              : y.logements - x.logements || x.nom.localeCompare(y.nom, 'fr'),
+        ),
+      parBailleur: territoires.map((t) => ({
+        bailleurId: t.bailleurId,
+        bailleur: t.bailleur,
+        departement: t.departement,
+        flux: t.t.mois.reduce((s, m) => s + m.flux, 0),
+      })),
     };
     perimetre = `Les logements du territoire de ${nom} (${nbCommunes} communes), chez ${territoires.length} bailleur(s)`;
   } else if (role === 'agent_bailleur') {
@@ -158,9 +197,14 @@ export async function lireTableau(tx: Tx, acteur: Acteur, annee: number, aujourd
     perimetre = `Tous les bailleurs du département ${acteur.departement ?? '—'} (${bailleurs.length}), toutes leurs lignes, et l’usage du contingent préfectoral`;
   }
 
-  const [objectifs, delais] = [await lireObjectifs(tx, acteur, annee, aujourdhui), await delaisManques(tx, acteur, annee, aujourdhui)];
+  const [objectifs, delais] = [
+    await lireObjectifs(tx, acteur, annee, aujourdhui),
+    await delaisManques(tx, acteur, annee, aujourdhui),
+  ];
   const sansCandidat = MOIS.map((_, m) =>
-    role === 'lecteur_epci' ? (terr?.mois[m]?.sansCandidat ?? 0) : bailleurs.reduce((s, b) => s + b.lignes.reduce((t, l) => t + l.sansCandidat[m]!, 0), 0),
+    role === 'lecteur_epci'
+      ? (terr?.mois[m]?.sansCandidat ?? 0)
+      : bailleurs.reduce((s, b) => s + b.lignes.reduce((t, l) => t + l.sansCandidat[m]!, 0), 0),
   );
 
   return {
@@ -179,7 +223,12 @@ export async function lireTableau(tx: Tx, acteur: Acteur, annee: number, aujourd
 }
 
 /** Proposal deadlines passed without candidates, and CAL offers expired, by month of the deadline. */
-async function delaisManques(tx: Tx, acteur: Acteur, annee: number, aujourdhui: string): Promise<{ propositionsDepassees: number[]; offresExpirees: number[] }> {
+async function delaisManques(
+  tx: Tx,
+  acteur: Acteur,
+  annee: number,
+  aujourdhui: string,
+): Promise<{ propositionsDepassees: number[]; offresExpirees: number[] }> {
   const debut = `${annee}-01-01`;
   const fin = `${annee}-12-31`;
   const moisP = sql<number>`extract(month from ${delaisProposition.echeance})::int`;
@@ -207,8 +256,16 @@ async function delaisManques(tx: Tx, acteur: Acteur, annee: number, aujourdhui: 
     .innerJoin(locations, eq(locations.id, examensCal.locationId))
     .innerJoin(logements, eq(logements.id, locations.logementId))
     .leftJoin(communes, eq(communes.code, logements.commune))
-    .where(and(eq(offresCal.reponse, 'silence'), gte(offresCal.echeance, debut), lte(offresCal.echeance, fin), porteeLignesLocations(acteur)))
+    .where(
+      and(
+        eq(offresCal.reponse, 'silence'),
+        gte(offresCal.echeance, debut),
+        lte(offresCal.echeance, fin),
+        porteeLignesLocations(acteur),
+      ),
+    )
     .groupBy(moisO);
-  const parMois = (rows: { mois: number; n: number }[]) => MOIS.map((_, m) => Number(rows.find((r) => Number(r.mois) === m + 1)?.n ?? 0));
+  const parMois = (rows: { mois: number; n: number }[]) =>
+    MOIS.map((_, m) => Number(rows.find((r) => Number(r.mois) === m + 1)?.n ?? 0));
   return { propositionsDepassees: parMois(propositions), offresExpirees: parMois(offres) };
 }

@@ -20,11 +20,17 @@ interface Sorties {
 }
 
 const DOSSIER_DEFAUT = process.env.FLUX_DATA_DIR ?? 'data/flux';
-const FORMAT_JOUR_PARIS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+const FORMAT_JOUR_PARIS = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Paris',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 function quand(annee: string | undefined): Quand {
   const aujourdhui = FORMAT_JOUR_PARIS.format(new Date());
-  if (annee !== undefined && !/^\d{4}$/.test(annee)) throw new DonneesInvalides([{ chemin: '--annee', message: 'année attendue (AAAA)' }]);
+  if (annee !== undefined && !/^\d{4}$/.test(annee))
+    throw new DonneesInvalides([{ chemin: '--annee', message: 'année attendue (AAAA)' }]);
   return { annee: annee ? Number(annee) : Number(aujourdhui.slice(0, 4)), aujourdhui };
 }
 
@@ -41,12 +47,17 @@ async function dansLaBase<R>(data: string, action: (tx: Tx) => Promise<R>): Prom
 
 const pct = (x: number) => `${(x * 100).toLocaleString('fr-FR', { maximumFractionDigits: 4 })} %`;
 const dateFr = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
-const signe = (x: number) => x.toLocaleString('fr-FR', { maximumFractionDigits: 2, signDisplay: 'exceptZero' }).replace('-', '−');
+const signe = (x: number) =>
+  x.toLocaleString('fr-FR', { maximumFractionDigits: 2, signDisplay: 'exceptZero' }).replace('-', '−');
 
 function ligneFrancaise(c: ConventionResumeApi, annee: number): string {
   const v = c.versionEnVigueur;
-  const taux = v ? `taux ${pct(v.taux)}${v.tauxAgents !== null ? ` (dont agents ${pct(v.tauxAgents)})` : ''}, version ${v.version} du ${dateFr(v.effectifLe)}` : 'aucune version en vigueur';
-  const solde = c.ligne ? `droit ${annee} ${c.ligne.droit.toLocaleString('fr-FR', { maximumFractionDigits: 2 })}, solde ${signe(c.ligne.solde)}` : `pas de ligne au bilan ${annee}`;
+  const taux = v
+    ? `taux ${pct(v.taux)}${v.tauxAgents !== null ? ` (dont agents ${pct(v.tauxAgents)})` : ''}, version ${v.version} du ${dateFr(v.effectifLe)}`
+    : 'aucune version en vigueur';
+  const solde = c.ligne
+    ? `droit ${annee} ${c.ligne.droit.toLocaleString('fr-FR', { maximumFractionDigits: 2 })}, solde ${signe(c.ligne.solde)}`
+    : `pas de ligne au bilan ${annee}`;
   const forme = c.forme.statut === 'caduque' ? 'CADUQUE — droits repris par le préfet' : c.forme.libelle;
   return `${c.id} — ${c.reservataire.nom} (${c.departement}) : ${taux} ; ${forme} ; ${solde}`;
 }
@@ -57,7 +68,9 @@ async function lireFichierAvenant(fichier: string) {
   try {
     texte = await readFile(fichier, 'utf8');
   } catch (err) {
-    throw new DonneesInvalides([{ chemin: fichier, message: `fichier illisible (${(err as NodeJS.ErrnoException).code ?? 'erreur'})` }]);
+    throw new DonneesInvalides([
+      { chemin: fichier, message: `fichier illisible (${(err as NodeJS.ErrnoException).code ?? 'erreur'})` },
+    ]);
   }
   let brut: unknown;
   try {
@@ -71,10 +84,14 @@ async function lireFichierAvenant(fichier: string) {
 }
 
 export function ajouterConventions(program: Command, io: Sorties, fin: (code: number) => void): void {
-  const conventions = program.command('conventions').description('Conventions de réservation et leurs avenants (base DATABASE_URL, sinon ./data/flux)');
+  const conventions = program
+    .command('conventions')
+    .description('Conventions de réservation et leurs avenants (base DATABASE_URL, sinon ./data/flux)');
   conventions
     .command('list')
-    .description('Liste les conventions d’un bailleur : version en vigueur, forme (stock, conversion, flux) et solde de l’année')
+    .description(
+      'Liste les conventions d’un bailleur : version en vigueur, forme (stock, conversion, flux) et solde de l’année',
+    )
     .requiredOption('--bailleur <id>', 'identifiant Flux ou SIREN du bailleur')
     .option('--annee <aaaa>', 'année du bilan (défaut : l’année en cours)')
     .option('--json', 'sortie JSON (registre complet)')
@@ -90,21 +107,33 @@ export function ajouterConventions(program: Command, io: Sorties, fin: (code: nu
     });
   conventions
     .command('avenant')
-    .description('Enregistre un avenant : une nouvelle version de la convention, contrôlée avec les conventions en vigueur à sa date')
+    .description(
+      'Enregistre un avenant : une nouvelle version de la convention, contrôlée avec les conventions en vigueur à sa date',
+    )
     .requiredOption('--convention <id>', 'identifiant de la convention')
-    .requiredOption('--fichier <version.json>', 'paramètres de la version au format scénario (taux, perimetre, decompte…) et effectifLe (AAAA-MM-JJ), motif facultatif')
+    .requiredOption(
+      '--fichier <version.json>',
+      'paramètres de la version au format scénario (taux, perimetre, decompte…) et effectifLe (AAAA-MM-JJ), motif facultatif',
+    )
     .option('--json', 'sortie JSON (la convention et ses versions)')
     .option('--data <dossier>', 'dossier PGlite', DOSSIER_DEFAUT)
     .action(async (o: { convention: string; fichier: string; json?: boolean; data: string }) => {
       const entree = await lireFichierAvenant(o.fichier);
       const q = quand(undefined);
       const { ajouterAvenant } = await import('../app/conventions.ts');
-      const c = await dansLaBase(o.data, (tx) => ajouterAvenant(tx, null, o.convention, entree, q)).catch((err: unknown) => {
-        throw err instanceof Introuvable ? new DonneesInvalides([{ chemin: '--convention', message: err.message }]) : err;
-      });
+      const c = await dansLaBase(o.data, (tx) => ajouterAvenant(tx, null, o.convention, entree, q)).catch(
+        (err: unknown) => {
+          throw err instanceof Introuvable
+            ? new DonneesInvalides([{ chemin: '--convention', message: err.message }])
+            : err;
+        },
+      );
       const v = c.historique[0]!;
       if (o.json) io.out(`${JSON.stringify(c, null, 2)}\n`);
-      else io.out(`Avenant enregistré : convention ${c.id} (${c.reservataire.nom}), version ${v.version} effective le ${dateFr(v.effectifLe)}, taux ${pct(v.taux)}, ${c.forme.libelle}.\n`);
+      else
+        io.out(
+          `Avenant enregistré : convention ${c.id} (${c.reservataire.nom}), version ${v.version} effective le ${dateFr(v.effectifLe)}, taux ${pct(v.taux)}, ${c.forme.libelle}.\n`,
+        );
       fin(0);
     });
 }

@@ -3,7 +3,9 @@ import type { Indicateur, ResultatSimulation } from '../domain/engine.ts';
 import { LIBELLES_EXCLUSION, type MotifExclusion } from '../domain/flow.ts';
 
 const nombre = (x: number, decimales = 0) =>
-  x.toLocaleString('fr-FR', { minimumFractionDigits: decimales, maximumFractionDigits: decimales }).replace(/\u202f/g, ' ');
+  x
+    .toLocaleString('fr-FR', { minimumFractionDigits: decimales, maximumFractionDigits: decimales })
+    .replace(/\u202f/g, ' ');
 const pourcent = (x: number) => `${nombre(x * 100, 1)} %`;
 const signe = (x: number) => {
   const arrondi = Math.round(x * 10) / 10;
@@ -12,12 +14,14 @@ const signe = (x: number) => {
 
 function tableau(entetes: string[], lignes: string[][]): string {
   const largeurs = entetes.map((e, i) => Math.max(e.length, ...lignes.map((l) => l[i]!.length)));
-  const rendre = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(largeurs[i]!) : c.padStart(largeurs[i]!))).join('  ');
+  const rendre = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(largeurs[i]!) : c.padStart(largeurs[i]!))).join('  ');
   return [rendre(entetes), largeurs.map((l) => '─'.repeat(l)).join('  '), ...lignes.map(rendre)].join('\n');
 }
 
 function indicateur(nom: string, i: Indicateur): string {
-  const realise = i.realise === null ? 'sans objet (aucun bail)' : `${pourcent(i.realise)} (${i.numerateur}/${i.denominateur})`;
+  const realise =
+    i.realise === null ? 'sans objet (aucun bail)' : `${pourcent(i.realise)} (${i.numerateur}/${i.denominateur})`;
   const etat = i.realise === null ? '' : i.realise >= i.cible ? '  ✓ atteint' : '  ✗ non atteint';
   return `  ${nom} : ${realise}, cible ${pourcent(i.cible)}${etat}`;
 }
@@ -25,15 +29,33 @@ function indicateur(nom: string, i: Indicateur): string {
 export function resumeFrancais(r: ResultatSimulation, titre: string): string {
   const out: string[] = [];
   out.push(titre, '');
-  out.push(`Flux annuel : ${nombre(r.flux.disponibles)} logements disponibles (dont ${nombre(r.flux.premieresMisesEnLocation)} premières mises en location)`);
+  out.push(
+    `Flux annuel : ${nombre(r.flux.disponibles)} logements disponibles (dont ${nombre(r.flux.premieresMisesEnLocation)} premières mises en location)`,
+  );
   const exclus = Object.entries(r.flux.exclus).filter(([, n]) => n > 0);
   const totalExclus = exclus.reduce((s, [, n]) => s + n, 0);
-  out.push(`  − ${nombre(totalExclus)} exclus${exclus.length ? ' : ' + exclus.map(([k, n]) => `${LIBELLES_EXCLUSION[k as MotifExclusion]} ${nombre(n)}`).join(', ') : ''}`);
+  out.push(
+    `  − ${nombre(totalExclus)} exclus${exclus.length ? ' : ' + exclus.map(([k, n]) => `${LIBELLES_EXCLUSION[k as MotifExclusion]} ${nombre(n)}`).join(', ') : ''}`,
+  );
   out.push(`  = ${nombre(r.flux.fluxAnnuel)} logements dans le flux`, '');
   out.push('Bilan par convention (droit exact = taux × flux du périmètre + report) :');
   out.push(
     tableau(
-      ['Réservataire', 'Taux', 'Droit', 'Mis à dispo.', 'Proposés', 'Attribués', 'Baux', 'Échecs', 'Pour un tour', 'En cours', 'Décomptés', 'Solde', 'Report N+1'],
+      [
+        'Réservataire',
+        'Taux',
+        'Droit',
+        'Mis à dispo.',
+        'Proposés',
+        'Attribués',
+        'Baux',
+        'Échecs',
+        'Pour un tour',
+        'En cours',
+        'Décomptés',
+        'Solde',
+        'Report N+1',
+      ],
       r.bilan.map((l) => [
         l.reservataire,
         pourcent(l.taux),
@@ -51,12 +73,19 @@ export function resumeFrancais(r: ResultatSimulation, titre: string): string {
       ]),
     ),
   );
-  out.push('', 'Solde = décomptés − droit : négatif, le réservataire est créancier ; le report de l’année suivante s’ajoute à son droit avec le signe opposé.');
+  out.push(
+    '',
+    'Solde = décomptés − droit : négatif, le réservataire est créancier ; le report de l’année suivante s’ajoute à son droit avec le signe opposé.',
+  );
   out.push('', 'Objectifs d’attribution (baux signés) :');
   out.push(indicateur('Hors QPV, 1er quartile ou relogés ANRU', r.objectifs.quartile1HorsQpv));
   out.push(indicateur('En QPV, hors 1er quartile', r.objectifs.nonQuartile1EnQpv));
-  for (const [id, i] of Object.entries(r.objectifs.prioritaires)) out.push(indicateur(`Publics prioritaires — ${id}`, i));
+  for (const [id, i] of Object.entries(r.objectifs.prioritaires))
+    out.push(indicateur(`Publics prioritaires — ${id}`, i));
   const forcees = r.orientations.filter((o) => o.forcee).length;
-  out.push('', `${nombre(r.orientations.length)} orientations, dont ${nombre(forcees)} décidées par le bailleur (forcées ou multiples). Détail et explications : --json.`);
+  out.push(
+    '',
+    `${nombre(r.orientations.length)} orientations, dont ${nombre(forcees)} décidées par le bailleur (forcées ou multiples). Détail et explications : --json.`,
+  );
   return out.join('\n');
 }

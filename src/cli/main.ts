@@ -56,7 +56,9 @@ async function auditVerify(dossier: string, io: Sorties): Promise<number> {
       io.out(`Journal d’audit intègre : ${v.evenements} événements, chaîne d’empreintes vérifiée.\n`);
       return 0;
     }
-    io.err(`Journal d’audit ALTÉRÉ : événement n° ${v.anomalie!.seq} — ${v.anomalie!.message} (${v.evenements} événements lus).\n`);
+    io.err(
+      `Journal d’audit ALTÉRÉ : événement n° ${v.anomalie!.seq} — ${v.anomalie!.message} (${v.evenements} événements lus).\n`,
+    );
     return EXIT_AUDIT_ALTERE;
   } finally {
     await base.fermer();
@@ -133,8 +135,11 @@ async function importRpls(fichier: string, options: OptionsImportRplsCli, io: So
     else io.out(`${resumeImportFrancais(r.resume)}\n`);
     if (r.resume.importe) return 0;
     for (const p of r.problemes.slice(0, PROBLEMES_AFFICHES)) io.err(`${p.chemin} : ${p.message}\n`);
-    if (r.problemes.length > PROBLEMES_AFFICHES) io.err(`… et ${r.problemes.length - PROBLEMES_AFFICHES} autres problèmes\n`);
-    io.err(`${r.resume.rejetes} ligne(s) rejetée(s), rien n’a été importé ; fichier d’erreurs : ${r.resume.fichierErreurs}\n`);
+    if (r.problemes.length > PROBLEMES_AFFICHES)
+      io.err(`… et ${r.problemes.length - PROBLEMES_AFFICHES} autres problèmes\n`);
+    io.err(
+      `${r.resume.rejetes} ligne(s) rejetée(s), rien n’a été importé ; fichier d’erreurs : ${r.resume.fichierErreurs}\n`,
+    );
     return EXIT_ENTREE_INVALIDE;
   } finally {
     await base.fermer();
@@ -155,7 +160,10 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     .description('Rejoue une année de flux d’un bailleur (fichier scénario JSON) avec le moteur et affiche le bilan')
     .argument('<fichier>', 'scénario JSON (voir schemas/scenario.schema.json)')
     .option('--json', 'sortie JSON complète (orientations expliquées, bilan, objectifs, écarts)')
-    .option('--bilan', 'sortie JSON du bilan annuel R.441-5-1 (par réservataire et par dimension, détail par logement), celui de l’API')
+    .option(
+      '--bilan',
+      'sortie JSON du bilan annuel R.441-5-1 (par réservataire et par dimension, détail par logement), celui de l’API',
+    )
     .action(async (fichier: string, options: { json?: boolean; bilan?: boolean }) => {
       code = await simulate(fichier, options, io);
     });
@@ -168,7 +176,9 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     .action(async (options: { data: string }) => {
       code = await auditVerify(options.data, io);
     });
-  const importer = program.command('import').description('Imports : patrimoine RPLS, réservations du stock, référentiels (QPV, zonages)');
+  const importer = program
+    .command('import')
+    .description('Imports : patrimoine RPLS, réservations du stock, référentiels (QPV, zonages)');
   importer
     .command('rpls')
     .description(

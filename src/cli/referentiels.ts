@@ -16,7 +16,12 @@ interface Sorties {
 const DOSSIER_DEFAUT = process.env.FLUX_DATA_DIR ?? 'data/flux';
 
 /** Reads the file, opens and migrates the base, runs `action` in one transaction. */
-async function executer<R>(fichier: string, data: string, io: Sorties, action: (tx: Tx, octets: Uint8Array, nom: string) => Promise<R>): Promise<R | null> {
+async function executer<R>(
+  fichier: string,
+  data: string,
+  io: Sorties,
+  action: (tx: Tx, octets: Uint8Array, nom: string) => Promise<R>,
+): Promise<R | null> {
   let octets: Uint8Array;
   try {
     octets = await readFile(fichier);
@@ -38,13 +43,18 @@ export function ajouterImportsReferentiels(importer: Command, io: Sorties, fin: 
   importer
     .command('reservations')
     .description('Importe les réservations du stock d’un bailleur (CSV : RPLS ; RESERVATAIRE ; TYPE) : tout ou rien')
-    .argument('<fichier>', 'CSV « ; » ou « , » : RPLS (identifiant), RESERVATAIRE (identifiant Flux ou SIREN, vide = non réservé), TYPE facultatif')
+    .argument(
+      '<fichier>',
+      'CSV « ; » ou « , » : RPLS (identifiant), RESERVATAIRE (identifiant Flux ou SIREN, vide = non réservé), TYPE facultatif',
+    )
     .requiredOption('--bailleur <id>', 'identifiant Flux ou SIREN du bailleur')
     .option('--json', 'résumé JSON')
     .option('--data <dossier>', 'dossier PGlite', DOSSIER_DEFAUT)
     .action(async (fichier: string, o: { bailleur: string; json?: boolean; data: string }) => {
       const { importerReservationsStock, resumeReservationsFrancais } = await import('../app/reservations-stock.ts');
-      const r = await executer(fichier, o.data, io, (tx, octets, nom) => importerReservationsStock(tx, null, { bailleur: o.bailleur, fichier: nom, octets }));
+      const r = await executer(fichier, o.data, io, (tx, octets, nom) =>
+        importerReservationsStock(tx, null, { bailleur: o.bailleur, fichier: nom, octets }),
+      );
       if (!r) return fin(2);
       io.out(o.json ? `${JSON.stringify(r, null, 2)}\n` : `${resumeReservationsFrancais(r)}\n`);
       fin(0);
@@ -54,7 +64,10 @@ export function ajouterImportsReferentiels(importer: Command, io: Sorties, fin: 
     .description('Importe une liste officielle de quartiers prioritaires (CSV : CODE_QP ; NOM_QP ; CODE_COMMUNE)')
     .argument('<fichier>', 'CSV « ; » ou « , », une ligne par quartier et commune')
     .requiredOption('--geographie <annee>', 'géographie : 2015 (codes QP…) ou 2024 (codes QN…)')
-    .requiredOption('--source <texte>', 'source de la liste (ex. « ANCT, liste des QPV 2024, data.gouv.fr, 2024-01-01 »)')
+    .requiredOption(
+      '--source <texte>',
+      'source de la liste (ex. « ANCT, liste des QPV 2024, data.gouv.fr, 2024-01-01 »)',
+    )
     .option('--json', 'résumé JSON')
     .option('--data <dossier>', 'dossier PGlite', DOSSIER_DEFAUT)
     .action(async (fichier: string, o: { geographie: string; source: string; json?: boolean; data: string }) => {
@@ -64,7 +77,9 @@ export function ajouterImportsReferentiels(importer: Command, io: Sorties, fin: 
         io.err(`--geographie : « ${o.geographie} » invalide (2015 ou 2024)\n`);
         return fin(2);
       }
-      const r = await executer(fichier, o.data, io, (tx, octets, nom) => importerQpv(tx, null, { fichier: nom, octets, geographie, source: o.source }));
+      const r = await executer(fichier, o.data, io, (tx, octets, nom) =>
+        importerQpv(tx, null, { fichier: nom, octets, geographie, source: o.source }),
+      );
       if (!r) return fin(2);
       io.out(
         o.json
@@ -84,25 +99,38 @@ export function ajouterImportsReferentiels(importer: Command, io: Sorties, fin: 
     .option('--remplace', 'la liste remplace la précédente : les communes absentes sortent du zonage au --du')
     .option('--json', 'résumé JSON')
     .option('--data <dossier>', 'dossier PGlite', DOSSIER_DEFAUT)
-    .action(async (fichier: string, o: { type: string; du: string; au?: string; source: string; remplace?: boolean; json?: boolean; data: string }) => {
-      const { ZONAGES, importerZonage } = await import('../reference/zonages.ts');
-      const zonage = ZONAGES.find((z) => z === o.type);
-      if (!zonage) {
-        io.err(`--type : « ${o.type} » invalide (zone_apl ou zone_tendue)\n`);
-        return fin(2);
-      }
-      const r = await executer(fichier, o.data, io, (tx, octets, nom) =>
-        importerZonage(tx, null, { fichier: nom, octets, zonage, du: o.du, au: o.au ?? null, source: o.source, remplacer: o.remplace }),
-      );
-      if (!r) return fin(2);
-      const valeurs = Object.entries(r.parValeur)
-        .map(([v, n]) => `${v} : ${n}`)
-        .join(', ');
-      io.out(
-        o.json
-          ? `${JSON.stringify(r, null, 2)}\n`
-          : `Zonage ${r.zonage} importé (${r.fichier}) : ${r.communes} commune(s) à partir du ${r.du}${r.au ? ` jusqu’au ${r.au} exclu` : ''} (${valeurs}) ; ${r.periodesCloses} période(s) antérieure(s) close(s).\n`,
-      );
-      fin(0);
-    });
+    .action(
+      async (
+        fichier: string,
+        o: { type: string; du: string; au?: string; source: string; remplace?: boolean; json?: boolean; data: string },
+      ) => {
+        const { ZONAGES, importerZonage } = await import('../reference/zonages.ts');
+        const zonage = ZONAGES.find((z) => z === o.type);
+        if (!zonage) {
+          io.err(`--type : « ${o.type} » invalide (zone_apl ou zone_tendue)\n`);
+          return fin(2);
+        }
+        const r = await executer(fichier, o.data, io, (tx, octets, nom) =>
+          importerZonage(tx, null, {
+            fichier: nom,
+            octets,
+            zonage,
+            du: o.du,
+            au: o.au ?? null,
+            source: o.source,
+            remplacer: o.remplace,
+          }),
+        );
+        if (!r) return fin(2);
+        const valeurs = Object.entries(r.parValeur)
+          .map(([v, n]) => `${v} : ${n}`)
+          .join(', ');
+        io.out(
+          o.json
+            ? `${JSON.stringify(r, null, 2)}\n`
+            : `Zonage ${r.zonage} importé (${r.fichier}) : ${r.communes} commune(s) à partir du ${r.du}${r.au ? ` jusqu’au ${r.au} exclu` : ''} (${valeurs}) ; ${r.periodesCloses} période(s) antérieure(s) close(s).\n`,
+        );
+        fin(0);
+      },
+    );
 }

@@ -5,7 +5,13 @@
 import { z } from 'zod';
 import { DECISIONS_CAL, EXCLUSIONS, FINANCEMENTS } from '../domain/types.ts';
 
-export const ROLES_API = ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci', 'administrateur'] as const;
+export const ROLES_API = [
+  'agent_bailleur',
+  'agent_reservataire',
+  'pilote_etat',
+  'lecteur_epci',
+  'administrateur',
+] as const;
 
 export const erreurSchema = z.object({
   erreur: z.string(),
@@ -84,7 +90,10 @@ export const anneeQuerySchema = z.strictObject({ annee: z.coerce.number().int().
 export const pageQuerySchema = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   taille: z.coerce.number().int().min(1).max(500).default(50),
-  commune: z.string().regex(/^\d[\dAB]\d{3}$/).optional(),
+  commune: z
+    .string()
+    .regex(/^\d[\dAB]\d{3}$/)
+    .optional(),
 });
 
 export const logementSchema = z.object({
@@ -98,7 +107,11 @@ export const logementSchema = z.object({
   construction: z.number(),
   horsFlux: z.string().nullable(),
 });
-export const pageLogementsSchema = z.object({ total: z.number(), page: z.number(), logements: z.array(logementSchema) });
+export const pageLogementsSchema = z.object({
+  total: z.number(),
+  page: z.number(),
+  logements: z.array(logementSchema),
+});
 
 export const locationSchema = z.object({
   id: z.string(),
@@ -124,11 +137,20 @@ export const locationSchema = z.object({
    * `fin` (inclusive): every transition then needs a written `motif`.
    */
   verrouAnnee: z
-    .object({ etat: z.enum(['verrouillee', 'correction']), version: z.number().int(), emisLe: z.string(), fin: z.string().nullable() })
+    .object({
+      etat: z.enum(['verrouillee', 'correction']),
+      version: z.number().int(),
+      emisLe: z.string(),
+      fin: z.string().nullable(),
+    })
     .nullable(),
 });
 export type LocationApi = z.infer<typeof locationSchema>;
-export const pageLocationsSchema = z.object({ total: z.number(), page: z.number(), locations: z.array(locationSchema) });
+export const pageLocationsSchema = z.object({
+  total: z.number(),
+  page: z.number(),
+  locations: z.array(locationSchema),
+});
 export const locationsQuerySchema = z.strictObject({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   taille: z.coerce.number().int().min(1).max(500).default(50),
@@ -156,8 +178,18 @@ const commun = {
   motif: z.string().max(2000).optional(),
 };
 export const transitionSchema = z.discriminatedUnion('transition', [
-  z.strictObject({ ...commun, transition: z.literal('orienter'), reservataire: z.string().min(1), motif: z.string().min(3, 'motif écrit obligatoire') }),
-  z.strictObject({ ...commun, transition: z.literal('orienter_multiple'), reservataires: z.array(z.string().min(1)).min(2), motif: z.string().min(3, 'motif écrit obligatoire') }),
+  z.strictObject({
+    ...commun,
+    transition: z.literal('orienter'),
+    reservataire: z.string().min(1),
+    motif: z.string().min(3, 'motif écrit obligatoire'),
+  }),
+  z.strictObject({
+    ...commun,
+    transition: z.literal('orienter_multiple'),
+    reservataires: z.array(z.string().min(1)).min(2),
+    motif: z.string().min(3, 'motif écrit obligatoire'),
+  }),
   z.strictObject({
     ...commun,
     transition: z.literal('proposer_candidats'),
@@ -177,11 +209,20 @@ export const transitionSchema = z.discriminatedUnion('transition', [
       )
       .min(1),
   }),
-  z.strictObject({ ...commun, transition: z.literal('decider'), decision: z.enum(DECISIONS_CAL), motif: z.string().max(2000).optional() }),
+  z.strictObject({
+    ...commun,
+    transition: z.literal('decider'),
+    decision: z.enum(DECISIONS_CAL),
+    motif: z.string().max(2000).optional(),
+  }),
   z.strictObject({
     ...commun,
     transition: z.literal('signer_bail'),
-    menage: z.strictObject({ quartile1: z.boolean(), prioritaire: z.boolean(), relogementAnru: z.boolean().default(false) }),
+    menage: z.strictObject({
+      quartile1: z.boolean(),
+      prioritaire: z.boolean(),
+      relogementAnru: z.boolean().default(false),
+    }),
     reservataire: z.string().optional(),
   }),
   z.strictObject({ ...commun, transition: z.literal('refuser') }),
@@ -209,9 +250,15 @@ export const nouvelleOrganisationSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_-]{2,40}$/, 'identifiant : lettres, chiffres, - et _'),
   nom: z.string().min(2).max(200),
   categorie: z.enum(['bailleur', 'reservataire', 'etat', 'epci', 'administration']),
-  siren: z.string().regex(/^\d{9}$/, 'SIREN : 9 chiffres').optional(),
+  siren: z
+    .string()
+    .regex(/^\d{9}$/, 'SIREN : 9 chiffres')
+    .optional(),
   typeReservataire: z.string().max(40).optional(),
-  departement: z.string().regex(/^(\d{2}|2[AB]|97\d)$/).optional(),
+  departement: z
+    .string()
+    .regex(/^(\d{2}|2[AB]|97\d)$/)
+    .optional(),
 });
 export const utilisateurSchema = z.object({
   id: z.string(),

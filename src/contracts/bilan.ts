@@ -19,14 +19,26 @@ export const bilanQuerySchema = z.strictObject({
 });
 export type BilanQuery = z.infer<typeof bilanQuerySchema>;
 
-export const bilanAccessibleSchema = z.object({ bailleurId: z.string(), bailleur: z.string(), departement: z.string() });
+export const bilanAccessibleSchema = z.object({
+  bailleurId: z.string(),
+  bailleur: z.string(),
+  departement: z.string(),
+});
 export const bilansAccessiblesSchema = z.object({ bilans: z.array(bilanAccessibleSchema) });
 export type BilanAccessibleApi = z.infer<typeof bilanAccessibleSchema>;
 
-const compteurs = Object.fromEntries(COMPTEURS.map((c) => [c, z.number().int().min(0)])) as Record<(typeof COMPTEURS)[number], z.ZodNumber>;
+const compteurs = Object.fromEntries(COMPTEURS.map((c) => [c, z.number().int().min(0)])) as Record<
+  (typeof COMPTEURS)[number],
+  z.ZodNumber
+>;
 const compteursSchema = z.object(compteurs);
 
-const indicateurSchema = z.object({ realise: z.number().nullable(), cible: z.number(), numerateur: z.number(), denominateur: z.number() });
+const indicateurSchema = z.object({
+  realise: z.number().nullable(),
+  cible: z.number(),
+  numerateur: z.number(),
+  denominateur: z.number(),
+});
 
 const dimensionSchema = z.object({
   valeurs: z.array(z.string()),
@@ -56,10 +68,19 @@ export const bilanSchema = z.object({
       ...compteurs,
     }),
   ),
-  dimensions: z.object(Object.fromEntries(DIMENSIONS_BILAN.map((d) => [d, dimensionSchema])) as Record<(typeof DIMENSIONS_BILAN)[number], typeof dimensionSchema>),
+  dimensions: z.object(
+    Object.fromEntries(DIMENSIONS_BILAN.map((d) => [d, dimensionSchema])) as Record<
+      (typeof DIMENSIONS_BILAN)[number],
+      typeof dimensionSchema
+    >,
+  ),
   exclusions: z.array(z.object({ motif, libelle: z.string(), logements: z.number().int() })),
   relogements: z.object({ exclusHorsFlux: z.number().int(), bauxRelogementAnru: z.number().int() }),
-  objectifs: z.object({ quartile1HorsQpv: indicateurSchema, nonQuartile1EnQpv: indicateurSchema, prioritaires: z.record(z.string(), indicateurSchema) }),
+  objectifs: z.object({
+    quartile1HorsQpv: indicateurSchema,
+    nonQuartile1EnQpv: indicateurSchema,
+    prioritaires: z.record(z.string(), indicateurSchema),
+  }),
   detail: z.array(
     z.object({
       logement: z.string(),

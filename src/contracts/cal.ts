@@ -157,7 +157,14 @@ export const objectifsSchema = z.object({
   avancement: z.number(),
   baux: z.number(),
   methode: z.string(),
-  parEpci: z.array(z.object({ epci: z.string().nullable(), nom: z.string(), quartile1HorsQpv: suiviSchema, nonQuartile1EnQpv: suiviSchema })),
+  parEpci: z.array(
+    z.object({
+      epci: z.string().nullable(),
+      nom: z.string(),
+      quartile1HorsQpv: suiviSchema,
+      nonQuartile1EnQpv: suiviSchema,
+    }),
+  ),
   parLigne: z.array(z.object({ ligne: z.string(), nom: z.string(), prioritaires: suiviSchema })),
   alertes: z.array(z.string()),
 });

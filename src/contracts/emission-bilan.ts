@@ -25,7 +25,11 @@ export const envoiSchema = z.strictObject({
 export const fenetreSchema = z.strictObject({
   annee,
   departement: departement.optional(),
-  motif: z.string().trim().min(MOTIF_FENETRE_MIN, `motif écrit d’au moins ${MOTIF_FENETRE_MIN} caractères obligatoire`).max(2000),
+  motif: z
+    .string()
+    .trim()
+    .min(MOTIF_FENETRE_MIN, `motif écrit d’au moins ${MOTIF_FENETRE_MIN} caractères obligatoire`)
+    .max(2000),
   /** Last day of the window (inclusive), at most FENETRE_MAX_JOURS days ahead. */
   fin: z.iso.date(`fin : AAAA-MM-JJ attendu (au plus ${FENETRE_MAX_JOURS} jours)`),
 });
@@ -34,9 +38,27 @@ const changement = { avant: z.number(), apres: z.number() };
 export const differenceSchema = z.object({
   identique: z.boolean(),
   lignes: z.array(z.object({ ligne: z.string(), nom: z.string(), compteur: z.string(), ...changement })),
-  dimensions: z.array(z.object({ dimension: z.string(), valeur: z.string(), libelle: z.string(), ligne: z.string(), nom: z.string(), compteur: z.string(), ...changement })),
+  dimensions: z.array(
+    z.object({
+      dimension: z.string(),
+      valeur: z.string(),
+      libelle: z.string(),
+      ligne: z.string(),
+      nom: z.string(),
+      compteur: z.string(),
+      ...changement,
+    }),
+  ),
   flux: z.array(z.object({ champ: z.string(), ...changement })),
-  logements: z.array(z.object({ logement: z.string(), date: z.string(), champ: z.string(), avant: z.string().nullable(), apres: z.string().nullable() })),
+  logements: z.array(
+    z.object({
+      logement: z.string(),
+      date: z.string(),
+      champ: z.string(),
+      avant: z.string().nullable(),
+      apres: z.string().nullable(),
+    }),
+  ),
 });
 
 export const correctionSchema = z.object({
@@ -61,9 +83,19 @@ export const emissionsAnneeSchema = z.object({
   etat: z.enum(['ouverte', 'verrouillee', 'correction']),
   fenetreMaxJours: z.number().int(),
   fenetres: z.array(
-    z.object({ id: z.string(), motif: z.string(), fin: z.string(), ouverteLe: z.string(), ouvertePar: z.string(), clotureeLe: z.string().nullable(), ouverte: z.boolean() }),
+    z.object({
+      id: z.string(),
+      motif: z.string(),
+      fin: z.string(),
+      ouverteLe: z.string(),
+      ouvertePar: z.string(),
+      clotureeLe: z.string().nullable(),
+      ouverte: z.boolean(),
+    }),
   ),
-  destinataires: z.array(z.object({ organisationId: z.string(), nom: z.string(), nature: z.enum(['reservataire', 'epci']) })),
+  destinataires: z.array(
+    z.object({ organisationId: z.string(), nom: z.string(), nature: z.enum(['reservataire', 'epci']) }),
+  ),
   versions: z.array(
     z.object({
       version: z.number().int(),
@@ -72,8 +104,12 @@ export const emissionsAnneeSchema = z.object({
       empreinte: z.string(),
       difference: differenceSchema.nullable(),
       corrections: z.array(correctionSchema),
-      envois: z.array(z.object({ organisationId: z.string(), nom: z.string(), envoyeLe: z.string(), envoyePar: z.string() })),
-      telechargements: z.array(z.object({ organisationId: z.string(), nom: z.string(), utilisateur: z.string(), le: z.string() })),
+      envois: z.array(
+        z.object({ organisationId: z.string(), nom: z.string(), envoyeLe: z.string(), envoyePar: z.string() }),
+      ),
+      telechargements: z.array(
+        z.object({ organisationId: z.string(), nom: z.string(), utilisateur: z.string(), le: z.string() }),
+      ),
     }),
   ),
   correctionsEnAttente: z.array(correctionSchema),

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { DIMENSIONS } from '../domain/etat-des-lieux.ts';
 
-const dimensions = <T extends z.ZodType>(t: T) => z.object(Object.fromEntries(DIMENSIONS.map((d) => [d, t])) as Record<(typeof DIMENSIONS)[number], T>);
+const dimensions = <T extends z.ZodType>(t: T) =>
+  z.object(Object.fromEntries(DIMENSIONS.map((d) => [d, t])) as Record<(typeof DIMENSIONS)[number], T>);
 
 export const etatQuerySchema = z.strictObject({
   bailleur: z.string().min(1).max(200).optional(),
@@ -78,6 +79,11 @@ export const resumeReservationsSchema = z.object({
   lignes: z.number().int(),
   modifies: z.number().int(),
   inchanges: z.number().int(),
-  parNature: z.object({ reserve: z.number().int(), droit_unique: z.number().int(), aucune: z.number().int(), inconnue: z.number().int() }),
+  parNature: z.object({
+    reserve: z.number().int(),
+    droit_unique: z.number().int(),
+    aucune: z.number().int(),
+    inconnue: z.number().int(),
+  }),
   parReservataire: z.record(z.string(), z.number().int()),
 });

@@ -24,18 +24,24 @@ const TYPES: Record<string, string> = {
 export function messageIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      if (issue.input === undefined) return `champ obligatoire manquant (${TYPES[issue.expected] ?? issue.expected} attendu)`;
+      if (issue.input === undefined)
+        return `champ obligatoire manquant (${TYPES[issue.expected] ?? issue.expected} attendu)`;
       return `${TYPES[issue.expected] ?? issue.expected} attendu`;
     case 'unrecognized_keys':
       return `champ inconnu : ${issue.keys.map((k) => `« ${k} »`).join(', ')}`;
     case 'invalid_value':
-      if (issue.input === undefined) return `champ obligatoire manquant ; valeurs possibles : ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+      if (issue.input === undefined)
+        return `champ obligatoire manquant ; valeurs possibles : ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
       return `valeur non admise ; valeurs possibles : ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_union':
       if ('discriminator' in issue && issue.discriminator) return `type d’événement inconnu`;
       return 'forme non reconnue';
     case 'too_small':
-      return issue.origin === 'array' ? `au moins ${String(issue.minimum)} élément(s)` : issue.message.startsWith('Too') ? `valeur minimale : ${String(issue.minimum)}` : issue.message;
+      return issue.origin === 'array'
+        ? `au moins ${String(issue.minimum)} élément(s)`
+        : issue.message.startsWith('Too')
+          ? `valeur minimale : ${String(issue.minimum)}`
+          : issue.message;
     case 'too_big':
       return issue.message.startsWith('Too') ? `valeur maximale : ${String(issue.maximum)}` : issue.message;
     default:

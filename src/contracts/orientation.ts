@@ -43,7 +43,13 @@ export const recommandationSchema = z.object({
   locationId: z.string(),
   version: z.number(),
   etat: z.string(),
-  logement: z.object({ id: z.string(), commune: z.string(), typologie: z.string(), financement: z.string(), qpv: z.string().nullable() }),
+  logement: z.object({
+    id: z.string(),
+    commune: z.string(),
+    typologie: z.string(),
+    financement: z.string(),
+    qpv: z.string().nullable(),
+  }),
   /** The engine's line for this unit, given the year's ledger. */
   recommande: ligneNommeeSchema.nullable(),
   /** The line the unit counts for now (the recommendation until the bailleur decides otherwise). */
@@ -71,7 +77,12 @@ export const decisionOrientationCorpsSchema = z.discriminatedUnion('decision', [
     /** Required unless the line is the recommended one. */
     motif: motifEcrit.optional(),
   }),
-  z.strictObject({ decision: z.literal('pool'), version: z.number().int().min(0), reservataires: z.array(z.string().min(1)).min(2, 'au moins deux réservataires'), motif: motifEcrit }),
+  z.strictObject({
+    decision: z.literal('pool'),
+    version: z.number().int().min(0),
+    reservataires: z.array(z.string().min(1)).min(2, 'au moins deux réservataires'),
+    motif: motifEcrit,
+  }),
 ]);
 export type DecisionOrientationCorps = z.infer<typeof decisionOrientationCorpsSchema>;
 
@@ -80,7 +91,8 @@ export type DecisionOrientationCorps = z.infer<typeof decisionOrientationCorpsSc
  * repository, so 10 to 20 letters or digits are accepted (ADR 0014).
  */
 export const FORMAT_NUMERO_SNE = /^[0-9A-Za-z]{10,20}$/;
-export const MESSAGE_NUMERO_SNE = 'numéro unique SNE invalide : 10 à 20 lettres ou chiffres, sans espace ni tiret (par exemple 045261100012345)';
+export const MESSAGE_NUMERO_SNE =
+  'numéro unique SNE invalide : 10 à 20 lettres ou chiffres, sans espace ni tiret (par exemple 045261100012345)';
 
 /** A candidate: only what the CAL needs — no name, no other personal data. */
 export const candidatBoiteSchema = z.strictObject({

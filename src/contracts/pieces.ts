@@ -29,7 +29,12 @@ export const pieceSchema = z.object({
 });
 export type PieceApi = z.infer<typeof pieceSchema>;
 
-export const piecesSchema = z.object({ locationId: z.string(), pieces: z.array(pieceSchema), maximum: z.number(), tailleMax: z.number() });
+export const piecesSchema = z.object({
+  locationId: z.string(),
+  pieces: z.array(pieceSchema),
+  maximum: z.number(),
+  tailleMax: z.number(),
+});
 export type PiecesApi = z.infer<typeof piecesSchema>;
 
 /** POST /api/locations/:id/pieces?nom=…&description=… */
@@ -52,4 +57,5 @@ export const pieceBoiteSchema = z.object({
 export type PieceBoiteApi = z.infer<typeof pieceBoiteSchema>;
 
 /** The address of a piece's content. */
-export const adressePiece = (locationId: string, pieceId: string) => `/api/locations/${encodeURIComponent(locationId)}/pieces/${encodeURIComponent(pieceId)}`;
+export const adressePiece = (locationId: string, pieceId: string) =>
+  `/api/locations/${encodeURIComponent(locationId)}/pieces/${encodeURIComponent(pieceId)}`;

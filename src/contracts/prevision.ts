@@ -30,7 +30,9 @@ export const parametresPrevisionSchema = z.strictObject({
   pru: z
     .strictObject({
       typologies: z.partialRecord(z.enum(TYPOLOGIES), unites).default({}),
-      communes: z.record(z.string().regex(/^(\d{5}|2[AB]\d{3})$/, 'code commune INSEE à 5 caractères'), unites).default({}),
+      communes: z
+        .record(z.string().regex(/^(\d{5}|2[AB]\d{3})$/, 'code commune INSEE à 5 caractères'), unites)
+        .default({}),
     })
     .default({ typologies: {}, communes: {} }),
   fluxSaisis: z.array(fluxSaisiSchema).max(10).default([]),
@@ -67,14 +69,20 @@ const droit = z.object({
 });
 const prevision = z.object({
   annee: z.number(),
-  perimetre: z.union([z.object({ departement: z.string() }), z.object({ communes: z.array(z.string()) }), z.object({ epci: z.string() })]),
+  perimetre: z.union([
+    z.object({ departement: z.string() }),
+    z.object({ communes: z.array(z.string()) }),
+    z.object({ epci: z.string() }),
+  ]),
   libelle: z.string(),
   fenetre: z.number(),
   anneesRetenues: z.array(z.number()),
   remisesEnLocation: quantite,
   premieresMisesEnLocation: quantite,
   fluxBrut: quantite,
-  exclusions: z.array(quantite.extend({ motif: z.string(), libelle: z.string(), source: z.enum(['saisie', 'moyenne']) })),
+  exclusions: z.array(
+    quantite.extend({ motif: z.string(), libelle: z.string(), source: z.enum(['saisie', 'moyenne']) }),
+  ),
   totalExclusions: quantite,
   volumePru: quantite,
   fluxNet: quantite,
@@ -111,7 +119,9 @@ export const reponsePrevisionSchema = z.object({
     volume: z.number(),
     realises: z.number(),
     parTypologie: z.array(z.object({ typologie: z.string(), prevus: z.number().nullable(), realises: z.number() })),
-    parCommune: z.array(z.object({ commune: z.string(), nom: z.string(), prevus: z.number().nullable(), realises: z.number() })),
+    parCommune: z.array(
+      z.object({ commune: z.string(), nom: z.string(), prevus: z.number().nullable(), realises: z.number() }),
+    ),
   }),
 });
 export type ReponsePrevision = z.infer<typeof reponsePrevisionSchema>;

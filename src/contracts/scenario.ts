@@ -21,12 +21,18 @@ import {
 const dateIso = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), {
-    message: 'date inexistante',
-  });
+  .refine(
+    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+    {
+      message: 'date inexistante',
+    },
+  );
 const id = z.string().min(1, 'identifiant vide');
 const codeCommune = z.string().regex(/^(\d{5}|2[AB]\d{3})$/, 'code commune INSEE attendu (5 caractères)');
-const taux = z.number().min(0, 'un taux est une fraction entre 0 et 1').max(1, 'un taux est une fraction entre 0 et 1 (0,3 = 30 %)');
+const taux = z
+  .number()
+  .min(0, 'un taux est une fraction entre 0 et 1')
+  .max(1, 'un taux est une fraction entre 0 et 1 (0,3 = 30 %)');
 const fourchette = z
   .tuple([taux, taux])
   .refine(([min, max]) => min <= max, { message: 'fourchette [min, max] avec min ≤ max' });
@@ -39,7 +45,10 @@ export const logementSchema = z.strictObject({
   financement: z.enum(FINANCEMENTS),
   construction: z.number().int().min(1000).max(2200),
   horsFlux: z.enum(HORS_FLUX).nullable().default(null),
-  epci: z.string().regex(/^\d{9}$/, 'SIREN d’EPCI attendu (9 chiffres)').optional(),
+  epci: z
+    .string()
+    .regex(/^\d{9}$/, 'SIREN d’EPCI attendu (9 chiffres)')
+    .optional(),
 });
 
 export const reservataireSchema = z.strictObject({
@@ -47,7 +56,10 @@ export const reservataireSchema = z.strictObject({
   type: z.enum(TYPES_RESERVATAIRE),
   nom: z.string().min(1),
   commune: codeCommune.optional(),
-  epci: z.string().regex(/^\d{9}$/).optional(),
+  epci: z
+    .string()
+    .regex(/^\d{9}$/)
+    .optional(),
 });
 
 const perimetreSchema = z.union([
@@ -89,7 +101,12 @@ const menageSchema = z.strictObject({
 });
 
 export const evenementSchema = z.discriminatedUnion('type', [
-  z.strictObject({ ...base, type: z.literal('liberation'), exclusion: z.enum(EXCLUSIONS).optional(), premiereMiseEnLocation: z.boolean().optional() }),
+  z.strictObject({
+    ...base,
+    type: z.literal('liberation'),
+    exclusion: z.enum(EXCLUSIONS).optional(),
+    premiereMiseEnLocation: z.boolean().optional(),
+  }),
   z.strictObject({
     ...base,
     type: z.literal('orientation_forcee'),
@@ -98,16 +115,30 @@ export const evenementSchema = z.discriminatedUnion('type', [
     /** [Flux] The bailleur confirmed the engine's recommendation: the unit keeps this line whatever is recorded before it. */
     confirmee: z.literal(true).optional(),
   }),
-  z.strictObject({ ...base, type: z.literal('orientation_multiple'), reservataires: z.array(id).min(2, 'au moins deux réservataires'), motif: z.string().min(1, 'le motif est obligatoire') }),
+  z.strictObject({
+    ...base,
+    type: z.literal('orientation_multiple'),
+    reservataires: z.array(id).min(2, 'au moins deux réservataires'),
+    motif: z.string().min(1, 'le motif est obligatoire'),
+  }),
   z.strictObject({ ...base, type: z.literal('candidats'), nombre: z.number().int().min(1) }),
   z.strictObject({ ...base, type: z.literal('decision_cal'), decision: z.enum(DECISIONS_CAL) }),
-  z.strictObject({ ...base, type: z.literal('bail_signe'), menage: menageSchema.optional(), reservataire: id.optional() }),
+  z.strictObject({
+    ...base,
+    type: z.literal('bail_signe'),
+    menage: menageSchema.optional(),
+    reservataire: id.optional(),
+  }),
   z.strictObject({ ...base, type: z.literal('refus') }),
   z.strictObject({ ...base, type: z.literal('sans_candidat') }),
 ]);
 
 export const scenarioSchema = z.strictObject({
-  annee: z.number().int().min(2017, 'année 2017 ou suivante (objectifs d’attribution de la loi Égalité et citoyenneté)').max(2100),
+  annee: z
+    .number()
+    .int()
+    .min(2017, 'année 2017 ou suivante (objectifs d’attribution de la loi Égalité et citoyenneté)')
+    .max(2100),
   departement: z.string().regex(/^(\d{2}|2[AB]|97\d)$/, 'code de département attendu'),
   bailleur: z.strictObject({ id, nom: z.string().min(1) }),
   logements: z.array(logementSchema),

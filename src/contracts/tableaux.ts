@@ -16,7 +16,16 @@ const pointSchema = z.object({ mois: z.number().int().min(1).max(12), droit: z.n
 const mixSchema = z.object({
   dimension: z.enum(['typologie', 'financement', 'qpv']),
   libelle: z.string(),
-  valeurs: z.array(z.object({ code: z.string(), libelle: z.string(), recus: z.number().int(), partRecue: z.number(), flux: z.number().int(), partFlux: z.number() })),
+  valeurs: z.array(
+    z.object({
+      code: z.string(),
+      libelle: z.string(),
+      recus: z.number().int(),
+      partRecue: z.number(),
+      flux: z.number().int(),
+      partFlux: z.number(),
+    }),
+  ),
 });
 
 export const ligneTableauSchema = z.object({
@@ -63,7 +72,15 @@ export const tableauSchema = z.object({
       /** decomptes ÷ droit, null without entitlement. */
       taux: z.number().nullable(),
       ligne: ligneTableauSchema,
-      parBailleur: z.array(z.object({ bailleurId: z.string(), bailleur: z.string(), droit: z.number(), decomptes: z.number().int(), taux: z.number().nullable() })),
+      parBailleur: z.array(
+        z.object({
+          bailleurId: z.string(),
+          bailleur: z.string(),
+          droit: z.number(),
+          decomptes: z.number().int(),
+          taux: z.number().nullable(),
+        }),
+      ),
       explication: z.string(),
     })
     .nullable(),
@@ -73,9 +90,21 @@ export const tableauSchema = z.object({
       epci: z.string(),
       nom: z.string(),
       communes: z.number().int(),
-      mois: z.array(z.object({ mois: z.number().int(), flux: z.number().int(), attribues: z.number().int(), baux: z.number().int(), sansCandidat: z.number().int() })).length(12),
+      mois: z
+        .array(
+          z.object({
+            mois: z.number().int(),
+            flux: z.number().int(),
+            attribues: z.number().int(),
+            baux: z.number().int(),
+            sansCandidat: z.number().int(),
+          }),
+        )
+        .length(12),
       parLigne: z.array(z.object({ ligne: z.string(), nom: z.string(), logements: z.number().int() })),
-      parBailleur: z.array(z.object({ bailleurId: z.string(), bailleur: z.string(), departement: z.string(), flux: z.number().int() })),
+      parBailleur: z.array(
+        z.object({ bailleurId: z.string(), bailleur: z.string(), departement: z.string(), flux: z.number().int() }),
+      ),
     })
     .nullable(),
   objectifs: objectifsSchema,

@@ -492,7 +492,10 @@ export const notifications = pgTable(
     lueLe: timestamp('lue_le', { withTimezone: true }),
     envoyeeLe: timestamp('envoyee_le', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('notifications_cle').on(t.cle), index('notifications_organisation').on(t.organisationId, t.creeLe)],
+  (t) => [
+    uniqueIndex('notifications_cle').on(t.cle),
+    index('notifications_organisation').on(t.organisationId, t.creeLe),
+  ],
 );
 
 /**
@@ -537,7 +540,10 @@ export const examensCal = pgTable(
     /** After a failure or a negative decision: rang_suivant | reservataire | bailleur | maire; bail once signed. */
     suite: text('suite'),
   },
-  (t) => [uniqueIndex('examens_cal_unique').on(t.sessionId, t.locationId), index('examens_cal_location').on(t.locationId)],
+  (t) => [
+    uniqueIndex('examens_cal_unique').on(t.sessionId, t.locationId),
+    index('examens_cal_location').on(t.locationId),
+  ],
 );
 
 /** An offer made to a ranked candidate after a positive decision: 10 days to answer, silence = refusal. */
@@ -559,7 +565,12 @@ export const offresCal = pgTable(
     reponse: text('reponse'),
     dateReponse: date('date_reponse'),
   },
-  (t) => [index('offres_cal_en_attente').on(t.echeance).where(sql`reponse is null`), index('offres_cal_examen').on(t.examenId)],
+  (t) => [
+    index('offres_cal_en_attente')
+      .on(t.echeance)
+      .where(sql`reponse is null`),
+    index('offres_cal_examen').on(t.examenId),
+  ],
 );
 
 /**
@@ -709,6 +720,9 @@ export const piecesVacances = pgTable(
   (t) => [
     index('pieces_vacances_location').on(t.locationId, t.ajouteLe),
     check('pieces_vacances_type', sql`${t.typeMime} in ('image/jpeg', 'image/png', 'image/webp', 'application/pdf')`),
-    check('pieces_vacances_taille', sql`${t.taille} > 0 and ${t.taille} <= 5242880 and ${t.taille} = octet_length(${t.contenu})`),
+    check(
+      'pieces_vacances_taille',
+      sql`${t.taille} > 0 and ${t.taille} <= 5242880 and ${t.taille} = octet_length(${t.contenu})`,
+    ),
   ],
 );

@@ -24,7 +24,16 @@ export const LIBELLES_DIMENSIONS_BILAN: Readonly<Record<DimensionBilan, string>>
 };
 
 /** The figures counted for a line, in total or for one value of a dimension. */
-export const COMPTEURS = ['misADisposition', 'proposes', 'attribues', 'bauxSignes', 'echecs', 'pourUnTour', 'decomptes', 'enCours'] as const;
+export const COMPTEURS = [
+  'misADisposition',
+  'proposes',
+  'attribues',
+  'bauxSignes',
+  'echecs',
+  'pourUnTour',
+  'decomptes',
+  'enCours',
+] as const;
 export type Compteur = (typeof COMPTEURS)[number];
 export type Compteurs = Record<Compteur, number>;
 
@@ -121,7 +130,16 @@ export function chiffresLigne(b: LigneBilan) {
 }
 
 export function compteursVides(): Compteurs {
-  return { misADisposition: 0, proposes: 0, attribues: 0, bauxSignes: 0, echecs: 0, pourUnTour: 0, decomptes: 0, enCours: 0 };
+  return {
+    misADisposition: 0,
+    proposes: 0,
+    attribues: 0,
+    bauxSignes: 0,
+    echecs: 0,
+    pourUnTour: 0,
+    decomptes: 0,
+    enCours: 0,
+  };
 }
 
 function ajouter(c: Compteurs, d: DetailLocation): void {
@@ -160,13 +178,20 @@ function statutDe(d: DetailLocation): StatutLocation {
  * The bilan of a year from the engine's run over its scenario (run with `detail`). `noms` names the
  * réservataires and communes (code → name) for the labels; a code without a name stays a code.
  */
-export function bilanAnnuel(scenario: Scenario, resultat: ResultatSimulation, noms: { communes?: ReadonlyMap<string, string> } = {}): BilanAnnuel {
+export function bilanAnnuel(
+  scenario: Scenario,
+  resultat: ResultatSimulation,
+  noms: { communes?: ReadonlyMap<string, string> } = {},
+): BilanAnnuel {
   if (!resultat.detail) throw new Error('bilanAnnuel : le moteur doit être lancé avec { detail: true }');
   const logements = new Map(scenario.logements.map((l) => [l.id, l]));
   const nomsReservataires = new Map(scenario.reservataires.map((r) => [r.id, r.nom]));
   const lignes: LigneBilanAnnuel[] = resultat.bilan.map(({ reservataire, ...chiffres }) => ({
     ligne: reservataire,
-    nom: reservataire === BAILLEUR ? `${scenario.bailleur.nom} (contingent propre)` : (nomsReservataires.get(reservataire) ?? reservataire),
+    nom:
+      reservataire === BAILLEUR
+        ? `${scenario.bailleur.nom} (contingent propre)`
+        : (nomsReservataires.get(reservataire) ?? reservataire),
     ...chiffres,
   }));
 

@@ -32,7 +32,10 @@ export const LIBELLES_DECISION: Record<DecisionCal, string> = {
 };
 
 /** Problems keeping a unit from being examined with these applications (empty = fine). */
-export function verifierExamen(candidats: readonly { dalo: boolean }[], motifMoinsDeTrois: string | null | undefined): Probleme[] {
+export function verifierExamen(
+  candidats: readonly { dalo: boolean }[],
+  motifMoinsDeTrois: string | null | undefined,
+): Probleme[] {
   if (candidats.length === 0) return [{ chemin: 'candidats', message: 'aucun candidat proposé pour ce logement' }];
   if (candidats.length >= CANDIDATS_MIN_CAL || candidats.some((c) => c.dalo)) return [];
   if (motifMoinsDeTrois && motifMoinsDeTrois.trim().length >= 3) return [];
@@ -45,21 +48,33 @@ export function verifierExamen(candidats: readonly { dalo: boolean }[], motifMoi
 }
 
 /** Problems with a decision: its ranking (candidate ids, rang 1 first) and its written reason. */
-export function verifierDecision(decision: DecisionCal, classement: readonly string[], motif: string | null | undefined, candidats: readonly string[]): Probleme[] {
+export function verifierDecision(
+  decision: DecisionCal,
+  classement: readonly string[],
+  motif: string | null | undefined,
+  candidats: readonly string[],
+): Probleme[] {
   const p: Probleme[] = [];
   const inconnus = classement.filter((c) => !candidats.includes(c));
-  if (inconnus.length) p.push({ chemin: 'classement', message: `candidat(s) inconnu(s) pour ce logement : ${inconnus.join(', ')}` });
-  if (new Set(classement).size !== classement.length) p.push({ chemin: 'classement', message: 'un candidat figure deux fois au classement' });
+  if (inconnus.length)
+    p.push({ chemin: 'classement', message: `candidat(s) inconnu(s) pour ce logement : ${inconnus.join(', ')}` });
+  if (new Set(classement).size !== classement.length)
+    p.push({ chemin: 'classement', message: 'un candidat figure deux fois au classement' });
   if (DECISIONS_POSITIVES.has(decision)) {
     if (decision === 'attribution_rang') {
-      if (classement.length < 1 || classement.length > RANGS_MAX) p.push({ chemin: 'classement', message: `une attribution avec classement range de 1 à ${RANGS_MAX} candidats` });
+      if (classement.length < 1 || classement.length > RANGS_MAX)
+        p.push({
+          chemin: 'classement',
+          message: `une attribution avec classement range de 1 à ${RANGS_MAX} candidats`,
+        });
     } else if (classement.length !== 1) {
       p.push({ chemin: 'classement', message: 'une attribution désigne exactement un candidat' });
     }
   } else if (classement.length > 0) {
     p.push({ chemin: 'classement', message: 'une décision négative ne classe aucun candidat' });
   }
-  const motifRequis = decision === 'non_attribution' || decision === 'irrecevabilite' || decision === 'attribution_condition_suspensive';
+  const motifRequis =
+    decision === 'non_attribution' || decision === 'irrecevabilite' || decision === 'attribution_condition_suspensive';
   if (motifRequis && !(motif && motif.trim().length >= 3)) {
     p.push({
       chemin: 'motif',
@@ -93,7 +108,12 @@ export function offreExpiree(echeance: string, aujourdhui: string): boolean {
  * the CAL ranked one more; otherwise, in a QPV and for a réservataire's candidate, the mayor becomes
  * the designating party; otherwise back to the réservataire (or to the bailleur for its own line).
  */
-export function suiteApresEchec(e: { classement: readonly string[]; rangCourant: number; qpv: boolean; reservataire: boolean }): SuiteEchec {
+export function suiteApresEchec(e: {
+  classement: readonly string[];
+  rangCourant: number;
+  qpv: boolean;
+  reservataire: boolean;
+}): SuiteEchec {
   if (e.rangCourant < e.classement.length) return 'rang_suivant';
   if (e.qpv && e.reservataire) return 'maire';
   return e.reservataire ? 'reservataire' : 'bailleur';

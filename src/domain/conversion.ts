@@ -35,7 +35,15 @@ import {
   verifierQuantite,
   type Quantite,
 } from './prevision.ts';
-import { BAILLEUR, FINANCEMENTS, TYPOLOGIES, type Financement, type Reservataire, type TypeReservataire, type Typologie } from './types.ts';
+import {
+  BAILLEUR,
+  FINANCEMENTS,
+  TYPOLOGIES,
+  type Financement,
+  type Reservataire,
+  type TypeReservataire,
+  type Typologie,
+} from './types.ts';
 
 export const METHODES_CONVERSION = ['programme', 'segment', 'bailleur'] as const;
 export type MethodeConversion = (typeof METHODES_CONVERSION)[number];
@@ -205,7 +213,9 @@ function pourcentage2(micro: number): string {
 }
 
 function periodeTexte(anneesRetenues: readonly number[]): string {
-  return anneesRetenues.length === 1 ? `${anneesRetenues[0]}` : `${anneesRetenues[0]}–${anneesRetenues[anneesRetenues.length - 1]}`;
+  return anneesRetenues.length === 1
+    ? `${anneesRetenues[0]}`
+    : `${anneesRetenues[0]}–${anneesRetenues[anneesRetenues.length - 1]}`;
 }
 
 const NOMS_NIVEAU: Readonly<Record<NiveauRotation, string>> = {
@@ -218,13 +228,21 @@ const NOMS_NIVEAU: Readonly<Record<NiveauRotation, string>> = {
 // ───────────────────────────── validation ─────────────────────────────
 
 function verifierCle(s: CleSegment, chemin: string, problemes: Probleme[]): void {
-  if (typeof s.programme !== 'string' || s.programme === '') problemes.push({ chemin: `${chemin}.programme`, message: 'identifiant de programme attendu' });
-  if (typeof s.commune !== 'string' || s.commune === '') problemes.push({ chemin: `${chemin}.commune`, message: 'code INSEE de commune attendu' });
+  if (typeof s.programme !== 'string' || s.programme === '')
+    problemes.push({ chemin: `${chemin}.programme`, message: 'identifiant de programme attendu' });
+  if (typeof s.commune !== 'string' || s.commune === '')
+    problemes.push({ chemin: `${chemin}.commune`, message: 'code INSEE de commune attendu' });
   if (!(TYPOLOGIES as readonly string[]).includes(s.typologie)) {
-    problemes.push({ chemin: `${chemin}.typologie`, message: `typologie inconnue ; admises : ${TYPOLOGIES.join(', ')}` });
+    problemes.push({
+      chemin: `${chemin}.typologie`,
+      message: `typologie inconnue ; admises : ${TYPOLOGIES.join(', ')}`,
+    });
   }
   if (!(FINANCEMENTS as readonly string[]).includes(s.financement)) {
-    problemes.push({ chemin: `${chemin}.financement`, message: `financement inconnu ; admis : ${FINANCEMENTS.join(', ')}` });
+    problemes.push({
+      chemin: `${chemin}.financement`,
+      message: `financement inconnu ; admis : ${FINANCEMENTS.join(', ')}`,
+    });
   }
   if (typeof s.qpv !== 'boolean') problemes.push({ chemin: `${chemin}.qpv`, message: 'vrai ou faux attendu' });
 }
@@ -244,12 +262,14 @@ function valider(e: EntreeConversion): { problemes: Probleme[]; anneesRetenues: 
       : [];
   const ids = new Set<string>();
   e.reservataires.forEach((r, i) => {
-    if (ids.has(r.id) || r.id === BAILLEUR) problemes.push({ chemin: `reservataires[${i}].id`, message: `identifiant « ${r.id} » en double ou réservé` });
+    if (ids.has(r.id) || r.id === BAILLEUR)
+      problemes.push({ chemin: `reservataires[${i}].id`, message: `identifiant « ${r.id} » en double ou réservé` });
     ids.add(r.id);
   });
   e.reservations.forEach((l, i) => {
     const chemin = `reservations[${i}]`;
-    if (!ids.has(l.reservataire)) problemes.push({ chemin: `${chemin}.reservataire`, message: `réservataire « ${l.reservataire} » inconnu` });
+    if (!ids.has(l.reservataire))
+      problemes.push({ chemin: `${chemin}.reservataire`, message: `réservataire « ${l.reservataire} » inconnu` });
     verifierEntier(l.nombre, `${chemin}.nombre`, problemes);
     verifierCle(l, chemin, problemes);
   });
@@ -258,10 +278,15 @@ function valider(e: EntreeConversion): { problemes: Probleme[]; anneesRetenues: 
   e.observations.forEach((o, i) => {
     const chemin = `observations[${i}]`;
     verifierCle(o, chemin, problemes);
-    if (!Number.isInteger(o.annee)) problemes.push({ chemin: `${chemin}.annee`, message: 'une année entière est attendue' });
+    if (!Number.isInteger(o.annee))
+      problemes.push({ chemin: `${chemin}.annee`, message: 'une année entière est attendue' });
     anneesVues.add(o.annee);
     const cle = `${o.annee}|${o.programme}|${libelleSegment(o)}`;
-    if (vues.has(cle)) problemes.push({ chemin, message: `segment observé deux fois la même année (${o.annee}, programme ${o.programme}, ${libelleSegment(o)})` });
+    if (vues.has(cle))
+      problemes.push({
+        chemin,
+        message: `segment observé deux fois la même année (${o.annee}, programme ${o.programme}, ${libelleSegment(o)})`,
+      });
     vues.add(cle);
     const okL = verifierEntier(o.logements, `${chemin}.logements`, problemes);
     const okD = verifierEntier(o.departs, `${chemin}.departs`, problemes);
@@ -273,7 +298,10 @@ function valider(e: EntreeConversion): { problemes: Probleme[]; anneesRetenues: 
   if (e.observations.length > 0) {
     for (const a of anneesRetenues) {
       if (!anneesVues.has(a)) {
-        problemes.push({ chemin: 'observations', message: `l’année ${a} manque : la fenêtre de ${e.fenetre} an${e.fenetre > 1 ? 's' : ''} couvre ${periodeTexte(anneesRetenues)}` });
+        problemes.push({
+          chemin: 'observations',
+          message: `l’année ${a} manque : la fenêtre de ${e.fenetre} an${e.fenetre > 1 ? 's' : ''} couvre ${periodeTexte(anneesRetenues)}`,
+        });
       }
     }
   }
@@ -281,7 +309,10 @@ function valider(e: EntreeConversion): { problemes: Probleme[]; anneesRetenues: 
     if (verifierQuantite(e.rotationBailleur, 'rotationBailleur', problemes) && e.rotationBailleur > 1) {
       problemes.push({ chemin: 'rotationBailleur', message: 'un taux de rotation est une fraction entre 0 et 1' });
     }
-  } else if (anneesRetenues.length > 0 && dansFenetre.reduce((s, o) => s + (Number.isInteger(o.logements) ? o.logements : 0), 0) === 0) {
+  } else if (
+    anneesRetenues.length > 0 &&
+    dansFenetre.reduce((s, o) => s + (Number.isInteger(o.logements) ? o.logements : 0), 0) === 0
+  ) {
     problemes.push({
       chemin: 'observations',
       message: `aucun logement observé sur ${periodeTexte(anneesRetenues)} : indiquez les observations de rotation ou la rotation du bailleur (rotationBailleur)`,
@@ -289,11 +320,16 @@ function valider(e: EntreeConversion): { problemes: Probleme[]; anneesRetenues: 
   }
   verifierFlux(e.fluxPrevisionnel, 'fluxPrevisionnel', problemes);
   for (const [id, f] of Object.entries(e.fluxParReservataire ?? {})) {
-    if (!ids.has(id)) problemes.push({ chemin: `fluxParReservataire.${id}`, message: `réservataire « ${id} » inconnu` });
+    if (!ids.has(id))
+      problemes.push({ chemin: `fluxParReservataire.${id}`, message: `réservataire « ${id} » inconnu` });
     verifierFlux(f, `fluxParReservataire.${id}`, problemes);
   }
   (e.droitsUniques ?? []).forEach((d, i) => {
-    if (!ids.has(d.reservataire)) problemes.push({ chemin: `droitsUniques[${i}].reservataire`, message: `réservataire « ${d.reservataire} » inconnu` });
+    if (!ids.has(d.reservataire))
+      problemes.push({
+        chemin: `droitsUniques[${i}].reservataire`,
+        message: `réservataire « ${d.reservataire} » inconnu`,
+      });
     verifierEntier(d.nombre, `droitsUniques[${i}].nombre`, problemes);
   });
   const mode = e.modeDroitsUniques;
@@ -433,7 +469,13 @@ function convertir(
       const choix = rotationPour(methode, l, t, minimum);
       const deja = lignes.get(choix.cle);
       if (deja) deja.logements += l.nombre;
-      else lignes.set(choix.cle, { logements: l.nombre, rotation: choix.rotation, repli: choix.repli, motif: choix.motif });
+      else
+        lignes.set(choix.cle, {
+          logements: l.nombre,
+          rotation: choix.rotation,
+          repli: choix.repli,
+          motif: choix.motif,
+        });
     }
     const detail: LigneConversion[] = [...lignes].map(([cle, g]) => {
       const micro = g.logements * g.rotation.rotationMicro;
@@ -474,17 +516,18 @@ function convertir(
   return {
     methode,
     reservataires,
-    totalDisponibilites: quantite(total, `Σ des disponibilités attendues des logements réservés (${LIBELLES_METHODE[methode]}) : ${unites(total)}`),
+    totalDisponibilites: quantite(
+      total,
+      `Σ des disponibilités attendues des logements réservés (${LIBELLES_METHODE[methode]}) : ${unites(total)}`,
+    ),
   };
 }
 
-function convertirDroitsUniques(
-  e: EntreeConversion,
-  fluxDe: (id: string) => FluxDe,
-): ConversionDroitsUniques[] {
+function convertirDroitsUniques(e: EntreeConversion, fluxDe: (id: string) => FluxDe): ConversionDroitsUniques[] {
   const mode = e.modeDroitsUniques ?? { mode: 'ponctuel' };
   const parReservataire = new Map<string, number>();
-  for (const d of e.droitsUniques ?? []) parReservataire.set(d.reservataire, (parReservataire.get(d.reservataire) ?? 0) + d.nombre);
+  for (const d of e.droitsUniques ?? [])
+    parReservataire.set(d.reservataire, (parReservataire.get(d.reservataire) ?? 0) + d.nombre);
   return [...parReservataire].map(([reservataire, nombre]) => {
     if (mode.mode === 'ponctuel') {
       return {
@@ -492,7 +535,10 @@ function convertirDroitsUniques(
         nombre,
         mode: 'ponctuel',
         annees: 1,
-        ponctuel: quantite(nombre * MICRO, `${nombre} droit${nombre > 1 ? 's' : ''} unique${nombre > 1 ? 's' : ''}, comptés une fois la première année`),
+        ponctuel: quantite(
+          nombre * MICRO,
+          `${nombre} droit${nombre > 1 ? 's' : ''} unique${nombre > 1 ? 's' : ''}, comptés une fois la première année`,
+        ),
         parAn: quantite(0, 'droits uniques non étalés'),
         tauxMicro: 0,
         explication: `${nombre} droits uniques : un compteur ponctuel de ${nombre} logements la première année (à porter en report de départ de la convention), hors taux`,
@@ -546,7 +592,10 @@ export function convertirStock(e: EntreeConversion): ResultatConversion {
     annee: e.annee,
     fenetre: e.fenetre,
     anneesRetenues,
-    fluxPrevisionnel: quantite(fluxDepartement, `flux prévisionnel net du bailleur sur le département : ${unites(fluxDepartement)}`),
+    fluxPrevisionnel: quantite(
+      fluxDepartement,
+      `flux prévisionnel net du bailleur sur le département : ${unites(fluxDepartement)}`,
+    ),
     rotations: {
       programme: [...tables.programme.values()],
       segment: [...tables.segment.values()],
@@ -618,7 +667,8 @@ export function projeterConventions(r: ResultatConversion, methode: MethodeConve
       });
     }
     const parties = [`${c.pourcentage} (${LIBELLES_METHODE[methode]})`];
-    if (du && du.tauxMicro > 0) parties.push(`+ ${pourcent(du.tauxMicro)} de droits uniques étalés sur ${du.annees} ans`);
+    if (du && du.tauxMicro > 0)
+      parties.push(`+ ${pourcent(du.tauxMicro)} de droits uniques étalés sur ${du.annees} ans`);
     return {
       reservataire: c.reservataire,
       type: c.type,
@@ -635,7 +685,10 @@ export function projeterConventions(r: ResultatConversion, methode: MethodeConve
   const somme = departementaux.reduce((s, p) => s + p.tauxMicro, 0);
   const collectivites = departementaux.filter((p) => COLLECTIVITES.has(p.type)).reduce((s, p) => s + p.tauxMicro, 0);
   if (somme > MICRO) {
-    avertissements.push({ chemin: 'projets', message: `la somme des taux atteint ${pourcent(somme)} : elle ne peut dépasser 100 % du flux (CCH R.441-5 I)` });
+    avertissements.push({
+      chemin: 'projets',
+      message: `la somme des taux atteint ${pourcent(somme)} : elle ne peut dépasser 100 % du flux (CCH R.441-5 I)`,
+    });
   }
   if (collectivites > plafondCollectivites) {
     avertissements.push({

@@ -7,7 +7,14 @@
  * - what changed between two issued versions of a bilan (`differenceBilans`): per line and counter,
  *   per dimension value and counter, the flow's figures and the lettings — before → after.
  */
-import { COMPTEURS, DIMENSIONS_BILAN, type BilanAnnuel, type Compteurs, type DimensionBilan, type LigneDetailBilan } from './bilan.ts';
+import {
+  COMPTEURS,
+  DIMENSIONS_BILAN,
+  type BilanAnnuel,
+  type Compteurs,
+  type DimensionBilan,
+  type LigneDetailBilan,
+} from './bilan.ts';
 import type { Probleme } from './errors.ts';
 
 /** Longest late-correction window, in days from the day it opens. */
@@ -44,7 +51,11 @@ export function fenetreOuverte(f: FenetreCorrection, aujourdhui: string): boolea
 }
 
 /** The state of year N: the last issued version (if any) and the windows opened since. */
-export function etatAnnee(derniere: { version: number; emisLe: string } | null, fenetres: readonly FenetreCorrection[], aujourdhui: string): EtatAnnee {
+export function etatAnnee(
+  derniere: { version: number; emisLe: string } | null,
+  fenetres: readonly FenetreCorrection[],
+  aujourdhui: string,
+): EtatAnnee {
   if (!derniere) return { etat: 'ouverte' };
   const ouverte = fenetres.find((f) => fenetreOuverte(f, aujourdhui));
   return ouverte ? { etat: 'correction', ...derniere, fenetre: ouverte } : { etat: 'verrouillee', ...derniere };
@@ -54,7 +65,11 @@ export function etatAnnee(derniere: { version: number; emisLe: string } | null, 
  * May an event of year N be written? `null` when yes; else why not, in French: the year is locked,
  * or a correction window is open but the write has no written reason.
  */
-export function refusEcriture(e: EtatAnnee, annee: number, motif: string | null | undefined): { type: 'verrouillee' | 'motif_requis'; message: string } | null {
+export function refusEcriture(
+  e: EtatAnnee,
+  annee: number,
+  motif: string | null | undefined,
+): { type: 'verrouillee' | 'motif_requis'; message: string } | null {
   if (e.etat === 'ouverte') return null;
   if (e.etat === 'verrouillee') {
     return {
@@ -74,10 +89,16 @@ export function refusEcriture(e: EtatAnnee, annee: number, motif: string | null 
 /** The problems of a window request (reason, end date), none when valid. */
 export function validerFenetre(d: { motif: string; fin: string }, aujourdhui: string): Probleme[] {
   const problemes: Probleme[] = [];
-  if (d.motif.trim().length < MOTIF_FENETRE_MIN) problemes.push({ chemin: 'motif', message: `motif écrit d’au moins ${MOTIF_FENETRE_MIN} caractères obligatoire` });
+  if (d.motif.trim().length < MOTIF_FENETRE_MIN)
+    problemes.push({ chemin: 'motif', message: `motif écrit d’au moins ${MOTIF_FENETRE_MIN} caractères obligatoire` });
   const max = ajouterJoursIso(aujourdhui, FENETRE_MAX_JOURS);
-  if (d.fin < aujourdhui) problemes.push({ chemin: 'fin', message: `la fin de la fenêtre ne peut pas précéder aujourd’hui (${aujourdhui})` });
-  else if (d.fin > max) problemes.push({ chemin: 'fin', message: `une fenêtre de correction dure au plus ${FENETRE_MAX_JOURS} jours : fin au plus tard le ${max}` });
+  if (d.fin < aujourdhui)
+    problemes.push({ chemin: 'fin', message: `la fin de la fenêtre ne peut pas précéder aujourd’hui (${aujourdhui})` });
+  else if (d.fin > max)
+    problemes.push({
+      chemin: 'fin',
+      message: `une fenêtre de correction dure au plus ${FENETRE_MAX_JOURS} jours : fin au plus tard le ${max}`,
+    });
   return problemes;
 }
 
@@ -180,7 +201,10 @@ export function differenceBilans(avant: BilanAnnuel, apres: BilanAnnuel): Differ
   const lignes: ChangementLigne[] = [];
   const nomsAvant = new Map(avant.lignes.map((l) => [l.ligne, l]));
   const nomsApres = new Map(apres.lignes.map((l) => [l.ligne, l]));
-  const ordreLignes = [...apres.lignes.map((l) => l.ligne), ...avant.lignes.map((l) => l.ligne).filter((l) => !nomsApres.has(l))];
+  const ordreLignes = [
+    ...apres.lignes.map((l) => l.ligne),
+    ...avant.lignes.map((l) => l.ligne).filter((l) => !nomsApres.has(l)),
+  ];
   const nomDe = (ligne: string) => nomsApres.get(ligne)?.nom ?? nomsAvant.get(ligne)?.nom ?? ligne;
   for (const ligne of ordreLignes) {
     const a = nomsAvant.get(ligne);
@@ -204,7 +228,17 @@ export function differenceBilans(avant: BilanAnnuel, apres: BilanAnnuel): Differ
         for (const c of COMPTEURS) {
           const va = ca[c] ?? 0;
           const vp = cp[c] ?? 0;
-          if (va !== vp) dimensions.push({ dimension: dim, valeur: v, libelle: P.libelles[v] ?? A.libelles[v] ?? v, ligne, nom: nomDe(ligne), compteur: c, avant: va, apres: vp });
+          if (va !== vp)
+            dimensions.push({
+              dimension: dim,
+              valeur: v,
+              libelle: P.libelles[v] ?? A.libelles[v] ?? v,
+              ligne,
+              nom: nomDe(ligne),
+              compteur: c,
+              avant: va,
+              apres: vp,
+            });
         }
       }
     }
@@ -228,19 +262,43 @@ export function differenceBilans(avant: BilanAnnuel, apres: BilanAnnuel): Differ
       logements.push({ logement: d.logement, date: d.date, champ: 'presence', avant: null, apres: d.statut });
       continue;
     }
-    if (a.ligne !== d.ligne) logements.push({ logement: d.logement, date: d.date, champ: 'ligne', avant: a.ligne, apres: d.ligne });
-    if (a.statut !== d.statut) logements.push({ logement: d.logement, date: d.date, champ: 'statut', avant: a.statut, apres: d.statut });
-    if (a.decompte !== d.decompte) logements.push({ logement: d.logement, date: d.date, champ: 'decompte', avant: String(a.decompte), apres: String(d.decompte) });
+    if (a.ligne !== d.ligne)
+      logements.push({ logement: d.logement, date: d.date, champ: 'ligne', avant: a.ligne, apres: d.ligne });
+    if (a.statut !== d.statut)
+      logements.push({ logement: d.logement, date: d.date, champ: 'statut', avant: a.statut, apres: d.statut });
+    if (a.decompte !== d.decompte)
+      logements.push({
+        logement: d.logement,
+        date: d.date,
+        champ: 'decompte',
+        avant: String(a.decompte),
+        apres: String(d.decompte),
+      });
   }
-  for (const a of avant.detail) if (!dp.has(cleDetail(a))) logements.push({ logement: a.logement, date: a.date, champ: 'presence', avant: a.statut, apres: null });
+  for (const a of avant.detail)
+    if (!dp.has(cleDetail(a)))
+      logements.push({ logement: a.logement, date: a.date, champ: 'presence', avant: a.statut, apres: null });
 
-  return { identique: lignes.length + dimensions.length + flux.length + logements.length === 0, lignes, dimensions, flux, logements };
+  return {
+    identique: lignes.length + dimensions.length + flux.length + logements.length === 0,
+    lignes,
+    dimensions,
+    flux,
+    logements,
+  };
 }
 
 /** The part of a difference one réservataire may see: its own line's changes, the flow's, its lettings. */
-export function differencePourReservataire(d: DifferenceBilan, reservataire: string, sesLogements: ReadonlySet<string>): DifferenceBilan {
+export function differencePourReservataire(
+  d: DifferenceBilan,
+  reservataire: string,
+  sesLogements: ReadonlySet<string>,
+): DifferenceBilan {
   const lignes = d.lignes.filter((c) => c.ligne === reservataire);
   const dimensions = d.dimensions.filter((c) => c.ligne === reservataire);
-  const logements = d.logements.filter((c) => sesLogements.has(c.logement) || (c.champ === 'ligne' && (c.avant === reservataire || c.apres === reservataire)));
+  const logements = d.logements.filter(
+    (c) =>
+      sesLogements.has(c.logement) || (c.champ === 'ligne' && (c.avant === reservataire || c.apres === reservataire)),
+  );
   return { identique: d.identique, lignes, dimensions, flux: d.flux, logements };
 }

@@ -258,7 +258,11 @@ class Moteur {
     }
     this.bailleur = this.lignes.length;
     this.lignes.push(
-      nouvelleLigne(BAILLEUR, null, null, 0, -reports, { uniformiteCommunale: false, partHorsQpvMin: 0, fourchettes: new Map() }),
+      nouvelleLigne(BAILLEUR, null, null, 0, -reports, {
+        uniformiteCommunale: false,
+        partHorsQpvMin: 0,
+        fourchettes: new Map(),
+      }),
     );
   }
 
@@ -304,12 +308,14 @@ class Moteur {
     const orientationManuelle = new Set<string>();
     for (const e of s.evenements) {
       // A confirmation pins the engine's own orientation: the liberation is oriented as usual first.
-      if ((e.type === 'orientation_forcee' && !e.confirmee) || e.type === 'orientation_multiple') orientationManuelle.add(`${e.date}|${e.logement}`);
+      if ((e.type === 'orientation_forcee' && !e.confirmee) || e.type === 'orientation_multiple')
+        orientationManuelle.add(`${e.date}|${e.logement}`);
     }
     for (const i of ordre) {
       const e = s.evenements[i]!;
       const logement = logements.get(e.logement)!;
-      const manuelle = e.type === 'liberation' && orientationManuelle.size > 0 && orientationManuelle.has(`${e.date}|${e.logement}`);
+      const manuelle =
+        e.type === 'liberation' && orientationManuelle.size > 0 && orientationManuelle.has(`${e.date}|${e.logement}`);
       try {
         this.appliquer(e, logement, manuelle);
       } catch (err) {
@@ -353,7 +359,8 @@ class Moteur {
         return this.liberer(e.date, logement, e.exclusion ?? null, e.premiereMiseEnLocation ?? false, manuelle);
       case 'orientation_forcee': {
         const loc = this.enCours.get(e.logement);
-        if (!loc) throw new EvenementRefuse(`aucune location en cours pour le logement ${e.logement} (pas de libération)`);
+        if (!loc)
+          throw new EvenementRefuse(`aucune location en cours pour le logement ${e.logement} (pas de libération)`);
         const cible = e.reservataire === BAILLEUR ? this.bailleur : this.parReservataire.get(e.reservataire)!;
         const transition: Transition = loc.etat === 'orientee' ? 'reorienter' : 'orienter';
         if (e.confirmee) return this.confirmer(loc, cible, transition);
@@ -370,13 +377,18 @@ class Moteur {
           motif: `Orientation décidée par le bailleur : ${e.motif}`,
           forcee: true,
           recommandation: explication.recommande,
-          explication: { candidats: explication.candidats.map((c) => decisionHumaine(c, this.lignes[cible]!.id, explication.recommande)) },
+          explication: {
+            candidats: explication.candidats.map((c) =>
+              decisionHumaine(c, this.lignes[cible]!.id, explication.recommande),
+            ),
+          },
         };
         return;
       }
       case 'orientation_multiple': {
         const loc = this.enCours.get(e.logement);
-        if (!loc) throw new EvenementRefuse(`aucune location en cours pour le logement ${e.logement} (pas de libération)`);
+        if (!loc)
+          throw new EvenementRefuse(`aucune location en cours pour le logement ${e.logement} (pas de libération)`);
         const transition: Transition = loc.etat === 'orientee' ? 'reorienter' : 'orienter';
         const explication = this.expliquer(loc);
         loc.etat = transiter(loc.etat, transition, e.logement);
@@ -395,7 +407,11 @@ class Moteur {
           forcee: true,
           pool: [...e.reservataires],
           recommandation: explication.recommande,
-          explication: { candidats: explication.candidats.map((c) => decisionHumaine(c, this.lignes[provisoire]!.id, explication.recommande)) },
+          explication: {
+            candidats: explication.candidats.map((c) =>
+              decisionHumaine(c, this.lignes[provisoire]!.id, explication.recommande),
+            ),
+          },
         };
         return;
       }
@@ -421,13 +437,19 @@ class Moteur {
           const r = this.parReservataire.get(e.reservataire)!;
           if (loc.pool) {
             if (!loc.pool.includes(r)) {
-              throw new EvenementRefuse(`« ${e.reservataire} » ne fait pas partie des réservataires du logement ${e.logement}`);
+              throw new EvenementRefuse(
+                `« ${e.reservataire} » ne fait pas partie des réservataires du logement ${e.logement}`,
+              );
             }
           } else if (r !== loc.detenteur) {
-            throw new EvenementRefuse(`le logement ${e.logement} est orienté vers ${this.lignes[loc.detenteur]?.id ?? 'personne'}, pas vers « ${e.reservataire} »`);
+            throw new EvenementRefuse(
+              `le logement ${e.logement} est orienté vers ${this.lignes[loc.detenteur]?.id ?? 'personne'}, pas vers « ${e.reservataire} »`,
+            );
           }
         } else if (loc?.pool && e.reservataire === undefined) {
-          throw new EvenementRefuse(`logement ${e.logement} orienté vers plusieurs réservataires : le bail doit nommer celui dont le candidat signe (« reservataire »)`);
+          throw new EvenementRefuse(
+            `logement ${e.logement} orienté vers plusieurs réservataires : le bail doit nommer celui dont le candidat signe (« reservataire »)`,
+          );
         }
         const l = this.location(e, 'signer_bail');
         if (l.pool && e.reservataire !== undefined) {
@@ -483,14 +505,26 @@ class Moteur {
     };
   }
 
-  private liberer(date: string, logement: Logement, exclusion: Exclusion | null, premiere: boolean, manuelle: boolean): void {
+  private liberer(
+    date: string,
+    logement: Logement,
+    exclusion: Exclusion | null,
+    premiere: boolean,
+    manuelle: boolean,
+  ): void {
     const precedente = this.enCours.get(logement.id);
     if (precedente) {
-      throw new EvenementRefuse(`le logement ${logement.id} est déjà en cours de location depuis le ${precedente.date} (état « ${precedente.etat} »)`);
+      throw new EvenementRefuse(
+        `le logement ${logement.id} est déjà en cours de location depuis le ${precedente.date} (état « ${precedente.etat} »)`,
+      );
     }
     const horsFlux = logement.horsFlux;
     const motifExclu: MotifExclusion | null = horsFlux ?? exclusion;
-    const dansLeFlux = ajouterAuFlux(this.flux, { exclusion: horsFlux ? null : exclusion, horsFlux, premiereMiseEnLocation: premiere });
+    const dansLeFlux = ajouterAuFlux(this.flux, {
+      exclusion: horsFlux ? null : exclusion,
+      horsFlux,
+      premiereMiseEnLocation: premiere,
+    });
     const loc: Location = {
       logement,
       cles: cles(logement),
@@ -532,7 +566,14 @@ class Moteur {
     this.compterDansLeFlux(loc);
     if (manuelle) {
       // The slot is filled by the orientation that follows on the same date.
-      this.orientations.push({ logement: logement.id, date, reservataire: null, motif: '', forcee: true, explication: { candidats: [] } });
+      this.orientations.push({
+        logement: logement.id,
+        date,
+        reservataire: null,
+        motif: '',
+        forcee: true,
+        explication: { candidats: [] },
+      });
       return;
     }
     this.orienter(loc);
@@ -636,7 +677,12 @@ class Moteur {
     return score;
   }
 
-  private expliquer(loc: Location): { recommande: string | null; choix: number; candidats: CandidatExplication[]; qualitatif: boolean } {
+  private expliquer(loc: Location): {
+    recommande: string | null;
+    choix: number;
+    candidats: CandidatExplication[];
+    qualitatif: boolean;
+  } {
     const { lignes } = this.quota(loc);
     const edf = (this.options.regleQuota ?? choisirEcheance)(lignes);
     const besoins = lignes.map((q) => this.besoin(q.index, loc));
@@ -661,10 +707,16 @@ class Moteur {
     const candidats = lignes.map((q, k): CandidatExplication => {
       const ligne = this.lignes[q.index]!;
       let raison: string;
-      if (k === choix) raison = qualitatif ? 'retenu : équilibre qualitatif, le quota restant tenu' : 'retenu : échéance la plus proche';
+      if (k === choix)
+        raison = qualitatif
+          ? 'retenu : équilibre qualitatif, le quota restant tenu'
+          : 'retenu : échéance la plus proche';
       else if (q.retard <= 0) raison = 'droit atteint : aucun retard sur son droit exact';
-      else if (k === edf) raison = 'échéance la plus proche, mais le logement manque davantage à une autre ligne sans compromettre le quota';
-      else if (besoins[k]! >= besoins[edf]! + 1) raison = 'en retard, mais le servir ferait manquer une échéance (propriété de quota)';
+      else if (k === edf)
+        raison =
+          'échéance la plus proche, mais le logement manque davantage à une autre ligne sans compromettre le quota';
+      else if (besoins[k]! >= besoins[edf]! + 1)
+        raison = 'en retard, mais le servir ferait manquer une échéance (propriété de quota)';
       else raison = 'en retard, échéance plus lointaine';
       const e = echeance(q);
       return {
@@ -677,7 +729,12 @@ class Moteur {
         raison,
       };
     });
-    return { recommande: choix >= 0 ? this.lignes[lignes[choix]!.index]!.id : null, choix: choix >= 0 ? lignes[choix]!.index : -1, candidats, qualitatif };
+    return {
+      recommande: choix >= 0 ? this.lignes[lignes[choix]!.index]!.id : null,
+      choix: choix >= 0 ? lignes[choix]!.index : -1,
+      candidats,
+      qualitatif,
+    };
   }
 
   private orienter(loc: Location): void {
@@ -788,7 +845,11 @@ class Moteur {
         horsQpv.length,
         valeurAu('objectifQuartile1HorsQpv', date),
       ),
-      nonQuartile1EnQpv: indicateur(enQpv.filter((l) => !l.menage?.quartile1).length, enQpv.length, valeurAu('objectifNonQuartile1EnQpv', date)),
+      nonQuartile1EnQpv: indicateur(
+        enQpv.filter((l) => !l.menage?.quartile1).length,
+        enQpv.length,
+        valeurAu('objectifNonQuartile1EnQpv', date),
+      ),
       prioritaires,
     };
   }
@@ -805,7 +866,12 @@ class Moteur {
           const nombre = ligne.recus.get(cle) ?? 0;
           const part = ligne.detenus > 0 ? nombre / ligne.detenus : 0;
           const partFlux = ligne.fluxTotal > 0 ? (ligne.fluxParValeur.get(cle) ?? 0) / ligne.fluxTotal : 0;
-          parValeur[cle.slice(2)] = { nombre, part: arrondi(part), partFlux: arrondi(partFlux), ecart: arrondi(part - partFlux) };
+          parValeur[cle.slice(2)] = {
+            nombre,
+            part: arrondi(part),
+            partFlux: arrondi(partFlux),
+            ecart: arrondi(part - partFlux),
+          };
         }
         ecarts[dim][ligne.id] = parValeur;
       });
@@ -866,7 +932,12 @@ function format(x: number): string {
 }
 
 function indicateur(numerateur: number, denominateur: number, cible: number): Indicateur {
-  return { realise: denominateur > 0 ? arrondi(numerateur / denominateur) : null, cible: arrondi(cible), numerateur, denominateur };
+  return {
+    realise: denominateur > 0 ? arrondi(numerateur / denominateur) : null,
+    cible: arrondi(cible),
+    numerateur,
+    denominateur,
+  };
 }
 
 /** What the convention's carry-over rule keeps of the balance (micro-units, same sign as solde). */

@@ -47,7 +47,16 @@ export interface EntreeEtatDesLieux {
   zoneApl: (commune: string) => ZoneApl | null;
 }
 
-export const DIMENSIONS = ['typologie', 'financement', 'qpv', 'commune', 'epci', 'periode', 'habitat', 'abordable'] as const;
+export const DIMENSIONS = [
+  'typologie',
+  'financement',
+  'qpv',
+  'commune',
+  'epci',
+  'periode',
+  'habitat',
+  'abordable',
+] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 export const LIBELLES_DIMENSIONS: Readonly<Record<Dimension, string>> = {
@@ -154,7 +163,14 @@ export function etatDesLieux(e: EntreeEtatDesLieux): EtatDesLieux {
       epci: u.epci ?? 'sans-epci',
       periode: periodeDe(u.construction),
       habitat: u.individuel ? 'individuel' : 'collectif',
-      abordable: zone === null || bareme === null ? 'zone-inconnue' : abordable === null ? 'loyer-inconnu' : abordable ? 'abordable' : 'au-dessus',
+      abordable:
+        zone === null || bareme === null
+          ? 'zone-inconnue'
+          : abordable === null
+            ? 'loyer-inconnu'
+            : abordable
+              ? 'abordable'
+              : 'au-dessus',
     };
     const cibles: Groupe[] = [ensemble];
     if (u.reservation === 'reserve' && u.reservataire) cibles.push(reservataire(u.reservataire));
@@ -167,15 +183,31 @@ export function etatDesLieux(e: EntreeEtatDesLieux): EtatDesLieux {
       g.logements++;
       for (const d of DIMENSIONS) ajouter(g.mixes[d], codes[d]);
     }
-    unites.push([u.id, u.rpls, u.reservation, u.reservataire, u.programme, u.commune, u.typologie, u.financement, u.qpv ? 1 : 0]);
+    unites.push([
+      u.id,
+      u.rpls,
+      u.reservation,
+      u.reservataire,
+      u.programme,
+      u.commune,
+      u.typologie,
+      u.financement,
+      u.qpv ? 1 : 0,
+    ]);
   }
-  const reservataires = [...parReservataire.values()].sort((a, b) => a.libelle.localeCompare(b.libelle, 'fr') || a.id.localeCompare(b.id));
+  const reservataires = [...parReservataire.values()].sort(
+    (a, b) => a.libelle.localeCompare(b.libelle, 'fr') || a.id.localeCompare(b.id),
+  );
   const groupes = [ensemble, ...reservataires, nonReserve, inconnue];
-  const parNombre = (m: Record<string, number>) =>
-    Object.keys(m).sort((a, b) => m[b]! - m[a]! || a.localeCompare(b));
+  const parNombre = (m: Record<string, number>) => Object.keys(m).sort((a, b) => m[b]! - m[a]! || a.localeCompare(b));
   const modalites: Record<Dimension, string[]> = {
     typologie: TYPOLOGIES.filter((t) => t in ensemble.mixes.typologie),
-    financement: [...FINANCEMENTS.filter((f) => f in ensemble.mixes.financement), ...Object.keys(ensemble.mixes.financement).filter((f) => !(FINANCEMENTS as readonly string[]).includes(f)).sort()],
+    financement: [
+      ...FINANCEMENTS.filter((f) => f in ensemble.mixes.financement),
+      ...Object.keys(ensemble.mixes.financement)
+        .filter((f) => !(FINANCEMENTS as readonly string[]).includes(f))
+        .sort(),
+    ],
     qpv: ['qpv', 'hors-qpv'].filter((q) => q in ensemble.mixes.qpv),
     commune: parNombre(ensemble.mixes.commune),
     epci: parNombre(ensemble.mixes.epci),
@@ -227,7 +259,12 @@ export function vueReservataire(etat: EtatDesLieux, reservataireId: string): Eta
     autres.droitsUniques += g.droitsUniques;
     for (const d of DIMENSIONS) for (const [k, n] of Object.entries(g.mixes[d])) ajouter(autres.mixes[d], k, n);
   }
-  if (autres.logements > 0 || autres.droitsUniques > 0) groupes.splice(groupes.findIndex((g) => g.nature === 'non_reserve'), 0, autres);
+  if (autres.logements > 0 || autres.droitsUniques > 0)
+    groupes.splice(
+      groupes.findIndex((g) => g.nature === 'non_reserve'),
+      0,
+      autres,
+    );
   return { ...etat, groupes, unites: etat.unites.filter((u) => u[3] === reservataireId) };
 }
 

@@ -15,7 +15,11 @@ export function fluxDuPerimetre(s: Scenario, perimetre: Perimetre): FluxAnnuel {
     if (e.type !== 'liberation') continue;
     const l = logements.get(e.logement);
     if (!l || !contient(perimetre, l)) continue;
-    disponibilites.push({ exclusion: e.exclusion ?? null, horsFlux: l.horsFlux ?? null, premiereMiseEnLocation: e.premiereMiseEnLocation === true });
+    disponibilites.push({
+      exclusion: e.exclusion ?? null,
+      horsFlux: l.horsFlux ?? null,
+      premiereMiseEnLocation: e.premiereMiseEnLocation === true,
+    });
   }
   return calculerFlux(disponibilites);
 }

@@ -17,7 +17,8 @@ export const PARAMETRES = {
       valeur: 0.3,
       du: '2000-01-01',
       au: '2020-02-21',
-      source: 'CCH art. R.441-5 dans sa rédaction antérieure au décret n° 2020-145 (contingent préfectoral : 30 % au plus)',
+      source:
+        'CCH art. R.441-5 dans sa rédaction antérieure au décret n° 2020-145 (contingent préfectoral : 30 % au plus)',
     },
     {
       valeur: 0.3,
@@ -32,7 +33,8 @@ export const PARAMETRES = {
       valeur: 0.05,
       du: '2000-01-01',
       au: '2020-02-21',
-      source: 'CCH art. R.441-5 dans sa rédaction antérieure au décret n° 2020-145 (dont 5 % au plus pour les agents de l’État)',
+      source:
+        'CCH art. R.441-5 dans sa rédaction antérieure au décret n° 2020-145 (dont 5 % au plus pour les agents de l’État)',
     },
     {
       valeur: 0.05,
@@ -43,29 +45,64 @@ export const PARAMETRES = {
   ],
   /** Longest duration of a préfet's derogation to the State caps, in months (one year). */
   dureeMaxDerogationMois: [
-    { valeur: 12, du: '2000-01-01', au: '2020-02-21', source: 'Durée d’un an retenue par analogie avec CCH art. R.441-5-2 I (décret n° 2020-145)' },
-    { valeur: 12, du: '2020-02-22', au: null, source: 'CCH art. R.441-5-2 I : « une durée déterminée qui ne peut excéder un an »' },
+    {
+      valeur: 12,
+      du: '2000-01-01',
+      au: '2020-02-21',
+      source: 'Durée d’un an retenue par analogie avec CCH art. R.441-5-2 I (décret n° 2020-145)',
+    },
+    {
+      valeur: 12,
+      du: '2020-02-22',
+      au: null,
+      source: 'CCH art. R.441-5-2 I : « une durée déterminée qui ne peut excéder un an »',
+    },
   ],
   /** Default least share of the State's flow outside QPV. */
   partHorsQpvMinEtat: [
-    { valeur: 0, du: '2000-01-01', au: '2020-02-21', source: 'Règle créée par le décret n° 2020-145 : aucune part minimale avant le 22 février 2020' },
+    {
+      valeur: 0,
+      du: '2000-01-01',
+      au: '2020-02-21',
+      source: 'Règle créée par le décret n° 2020-145 : aucune part minimale avant le 22 février 2020',
+    },
     { valeur: 0.3, du: '2020-02-22', au: null, source: 'CCH art. R.441-5-2 II (« sauf stipulation contraire »)' },
   ],
   /** Collectivities' rights in exchange for loan guarantees, at most (overall). */
   plafondGarantiesCollectivites: [
-    { valeur: 0.2, du: '2000-01-01', au: null, source: 'CCH art. R.441-5 (droits en contrepartie de la garantie des emprunts)' },
+    {
+      valeur: 0.2,
+      du: '2000-01-01',
+      au: null,
+      source: 'CCH art. R.441-5 (droits en contrepartie de la garantie des emprunts)',
+    },
   ],
   /** Allocations outside QPV to the first quartile or to ANRU-rehoused households, at least. */
   objectifQuartile1HorsQpv: [
-    { valeur: 0.25, du: '2017-01-27', au: null, source: 'CCH art. L.441-1 (loi Égalité et citoyenneté n° 2017-86, art. 70)' },
+    {
+      valeur: 0.25,
+      du: '2017-01-27',
+      au: null,
+      source: 'CCH art. L.441-1 (loi Égalité et citoyenneté n° 2017-86, art. 70)',
+    },
   ],
   /** Allocations in QPV to applicants above the first quartile, at least (unless the CIL says otherwise). */
   objectifNonQuartile1EnQpv: [
-    { valeur: 0.5, du: '2017-01-27', au: null, source: 'CCH art. L.441-1 (loi Égalité et citoyenneté n° 2017-86, art. 70)' },
+    {
+      valeur: 0.5,
+      du: '2017-01-27',
+      au: null,
+      source: 'CCH art. L.441-1 (loi Égalité et citoyenneté n° 2017-86, art. 70)',
+    },
   ],
   /** Each réservataire's (and the bailleur's) allocations to priority publics, at least. */
   objectifPrioritaires: [
-    { valeur: 0.25, du: '2017-01-27', au: null, source: 'CCH art. L.441-1 (loi Égalité et citoyenneté n° 2017-86, art. 70)' },
+    {
+      valeur: 0.25,
+      du: '2017-01-27',
+      au: null,
+      source: 'CCH art. L.441-1 (loi Égalité et citoyenneté n° 2017-86, art. 70)',
+    },
   ],
   /**
    * Deadline to convert stock conventions into flow (the last day they may still be signed): after
@@ -93,7 +130,12 @@ export const PARAMETRES = {
   ],
   /** Days an applicant has to answer an offer; silence is a refusal. */
   delaiReponseDemandeurJours: [
-    { valeur: 10, du: '2020-02-22', au: null, source: 'CCH art. R.441-10 (délai de réflexion d’au moins dix jours ; le silence vaut refus en pratique)' },
+    {
+      valeur: 10,
+      du: '2020-02-22',
+      au: null,
+      source: 'CCH art. R.441-10 (délai de réflexion d’au moins dix jours ; le silence vaut refus en pratique)',
+    },
   ],
 } as const satisfies Record<string, readonly ParametreDate<number | string>[]>;
 

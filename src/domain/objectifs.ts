@@ -48,7 +48,14 @@ export interface ParametresObjectifs {
   ciblesPrioritairesParLigne?: Readonly<Record<string, number>>;
 }
 
-export const TENDANCES = ['atteint', 'non_atteint', 'en_bonne_voie', 'en_retard', 'hors_d_atteinte', 'sans_donnees'] as const;
+export const TENDANCES = [
+  'atteint',
+  'non_atteint',
+  'en_bonne_voie',
+  'en_retard',
+  'hors_d_atteinte',
+  'sans_donnees',
+] as const;
 export type Tendance = (typeof TENDANCES)[number];
 
 export const LIBELLES_TENDANCE: Record<Tendance, string> = {
@@ -120,7 +127,13 @@ export function avancementAnnee(annee: number, aujourdhui: string): number {
 }
 
 /** One objective's state and trend (see the module's comment for the rule). */
-export function suivre(numerateur: number, denominateur: number, cible: number, avancement: number, libelle: string): SuiviObjectif {
+export function suivre(
+  numerateur: number,
+  denominateur: number,
+  cible: number,
+  avancement: number,
+  libelle: string,
+): SuiviObjectif {
   const part = denominateur > 0 ? numerateur / denominateur : null;
   const projection = denominateur > 0 && avancement > 0 ? denominateur / avancement : denominateur;
   const restants = Math.max(0, projection - denominateur);
@@ -174,12 +187,18 @@ const ALERTES: ReadonlySet<Tendance> = new Set(['en_retard', 'hors_d_atteinte', 
 export function calculerObjectifs(
   baux: readonly BailObjectif[],
   p: ParametresObjectifs,
-  options: { lignes?: readonly string[]; nomsEpci?: Readonly<Record<string, string>>; nomsLignes?: Readonly<Record<string, string>> } = {},
+  options: {
+    lignes?: readonly string[];
+    nomsEpci?: Readonly<Record<string, string>>;
+    nomsLignes?: Readonly<Record<string, string>>;
+  } = {},
 ): ResultatObjectifs {
   const avancement = avancementAnnee(p.annee, p.aujourdhui);
   const duMoment = baux.filter((b) => b.date.startsWith(`${p.annee}-`) && b.date <= p.aujourdhui);
 
-  const epcis = [...new Set(duMoment.map((b) => b.epci))].sort((a, b) => (a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0));
+  const epcis = [...new Set(duMoment.map((b) => b.epci))].sort((a, b) =>
+    a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0,
+  );
   const parEpci = epcis.map((epci): ObjectifsEpci => {
     const siens = duMoment.filter((b) => b.epci === epci);
     const hors = siens.filter((b) => !b.qpv);
@@ -195,17 +214,34 @@ export function calculerObjectifs(
         avancement,
         `${nom}, hors QPV, 1er quartile ou relogés ANRU`,
       ),
-      nonQuartile1EnQpv: suivre(en.filter((b) => !b.menage.quartile1).length, en.length, cibleQpv, avancement, `${nom}, en QPV, hors 1er quartile`),
+      nonQuartile1EnQpv: suivre(
+        en.filter((b) => !b.menage.quartile1).length,
+        en.length,
+        cibleQpv,
+        avancement,
+        `${nom}, en QPV, hors 1er quartile`,
+      ),
     };
   });
 
   const connues = options.lignes ?? [];
-  const autres = [...new Set(duMoment.map((b) => b.ligne))].filter((l) => !connues.includes(l)).sort((a, b) => (a === BAILLEUR ? 1 : b === BAILLEUR ? -1 : a < b ? -1 : 1));
+  const autres = [...new Set(duMoment.map((b) => b.ligne))]
+    .filter((l) => !connues.includes(l))
+    .sort((a, b) => (a === BAILLEUR ? 1 : b === BAILLEUR ? -1 : a < b ? -1 : 1));
   const parLigne = [...connues, ...autres].map((ligne): ObjectifsLigne => {
     const siens = duMoment.filter((b) => b.ligne === ligne);
     const nom = ligne === BAILLEUR ? 'part propre du bailleur' : (options.nomsLignes?.[ligne] ?? ligne);
     const cible = p.ciblesPrioritairesParLigne?.[ligne] ?? p.ciblePrioritaires;
-    return { ligne, prioritaires: suivre(siens.filter((b) => b.menage.prioritaire).length, siens.length, cible, avancement, `${nom}, ménages prioritaires`) };
+    return {
+      ligne,
+      prioritaires: suivre(
+        siens.filter((b) => b.menage.prioritaire).length,
+        siens.length,
+        cible,
+        avancement,
+        `${nom}, ménages prioritaires`,
+      ),
+    };
   });
 
   const alertes = [
@@ -215,5 +251,13 @@ export function calculerObjectifs(
     .filter((s) => ALERTES.has(s.tendance))
     .map((s) => s.explication);
 
-  return { annee: p.annee, aujourdhui: p.aujourdhui, avancement: arrondi(avancement), baux: duMoment.length, parEpci, parLigne, alertes };
+  return {
+    annee: p.annee,
+    aujourdhui: p.aujourdhui,
+    avancement: arrondi(avancement),
+    baux: duMoment.length,
+    parEpci,
+    parLigne,
+    alertes,
+  };
 }

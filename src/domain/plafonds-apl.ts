@@ -23,7 +23,12 @@ export interface PlafondsZone {
 
 export type BaremeApl = Readonly<Record<ZoneApl, PlafondsZone>>;
 
-const zone = (personneSeule: number, couple: number, unePersonneACharge: number, parPersonneSupplementaire: number): PlafondsZone => ({
+const zone = (
+  personneSeule: number,
+  couple: number,
+  unePersonneACharge: number,
+  parPersonneSupplementaire: number,
+): PlafondsZone => ({
   personneSeule,
   couple,
   unePersonneACharge,
@@ -32,16 +37,25 @@ const zone = (personneSeule: number, couple: number, unePersonneACharge: number,
 
 export const BAREMES_APL: readonly ParametreDate<BaremeApl>[] = [
   {
-    valeur: { I: zone(29_682, 35_799, 40_460, 5_870), II: zone(25_869, 31_664, 35_630, 5_186), III: zone(24_246, 29_392, 32_956, 4_723) },
+    valeur: {
+      I: zone(29_682, 35_799, 40_460, 5_870),
+      II: zone(25_869, 31_664, 35_630, 5_186),
+      III: zone(24_246, 29_392, 32_956, 4_723),
+    },
     du: '2020-10-01',
     au: '2023-09-30',
     source: 'Arrêté du 27 septembre 2019, art. 7, tableau modifié (Légifrance JORFARTI000042376750)',
   },
   {
-    valeur: { I: zone(31_930, 38_509, 43_524, 6_315), II: zone(27_828, 34_062, 38_328, 5_579), III: zone(26_082, 31_617, 35_451, 5_081) },
+    valeur: {
+      I: zone(31_930, 38_509, 43_524, 6_315),
+      II: zone(27_828, 34_062, 38_328, 5_579),
+      III: zone(26_082, 31_617, 35_451, 5_081),
+    },
     du: '2023-10-01',
     au: null,
-    source: 'Arrêté du 27 septembre 2019, art. 7, version en vigueur au 1er octobre 2023 (Légifrance LEGIARTI000048109313)',
+    source:
+      'Arrêté du 27 septembre 2019, art. 7, version en vigueur au 1er octobre 2023 (Légifrance LEGIARTI000048109313)',
   },
 ];
 
@@ -74,7 +88,12 @@ export function plafondPour(bareme: BaremeApl, zoneApl: ZoneApl, typologie: Typo
 }
 
 /** Whether a monthly rent (euros, 2 decimals) is at or under the ceiling; null when the rent is unknown. */
-export function estAbordable(loyer: number | null, bareme: BaremeApl, zoneApl: ZoneApl, typologie: Typologie): boolean | null {
+export function estAbordable(
+  loyer: number | null,
+  bareme: BaremeApl,
+  zoneApl: ZoneApl,
+  typologie: Typologie,
+): boolean | null {
   if (loyer === null || !Number.isFinite(loyer)) return null;
   return Math.round(loyer * 100) <= plafondPour(bareme, zoneApl, typologie);
 }

@@ -184,7 +184,10 @@ function annees(liste: readonly number[]): string {
 
 export function verifierEntier(v: unknown, chemin: string, problemes: Probleme[]): v is number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-    problemes.push({ chemin, message: `un nombre entier de logements, positif ou nul, est attendu (reçu ${String(v)})` });
+    problemes.push({
+      chemin,
+      message: `un nombre entier de logements, positif ou nul, est attendu (reçu ${String(v)})`,
+    });
     return false;
   }
   return true;
@@ -232,7 +235,9 @@ function verifierExclusions(
       });
       continue;
     }
-    const ok = entier ? verifierEntier(n, `${chemin}.${motif}`, problemes) : verifierQuantite(n, `${chemin}.${motif}`, problemes);
+    const ok = entier
+      ? verifierEntier(n, `${chemin}.${motif}`, problemes)
+      : verifierQuantite(n, `${chemin}.${motif}`, problemes);
     if (ok) total += n!;
   }
   return total;
@@ -246,7 +251,8 @@ export function couvre(convention: Perimetre, prevu: Perimetre): boolean {
     if ('communes' in prevu) return prevu.communes.every((c) => departementDeCommune(c) === convention.departement);
     return true;
   }
-  if ('communes' in convention) return 'communes' in prevu && prevu.communes.every((c) => convention.communes.includes(c));
+  if ('communes' in convention)
+    return 'communes' in prevu && prevu.communes.every((c) => convention.communes.includes(c));
   return 'epci' in prevu && prevu.epci === convention.epci;
 }
 
@@ -257,8 +263,10 @@ function validerEntree(e: EntreePrevision): { problemes: Probleme[]; fenetre: Fl
   const parAnnee = new Map<number, FluxObserve>();
   e.historique.forEach((h, i) => {
     const chemin = `historique[${i}]`;
-    if (!Number.isInteger(h.annee)) problemes.push({ chemin: `${chemin}.annee`, message: 'une année entière est attendue' });
-    else if (parAnnee.has(h.annee)) problemes.push({ chemin: `${chemin}.annee`, message: `l’année ${h.annee} figure deux fois` });
+    if (!Number.isInteger(h.annee))
+      problemes.push({ chemin: `${chemin}.annee`, message: 'une année entière est attendue' });
+    else if (parAnnee.has(h.annee))
+      problemes.push({ chemin: `${chemin}.annee`, message: `l’année ${h.annee} figure deux fois` });
     else parAnnee.set(h.annee, h);
     const disp = verifierEntier(h.disponibles, `${chemin}.disponibles`, problemes);
     const prem = verifierEntier(h.premieresMisesEnLocation, `${chemin}.premieresMisesEnLocation`, problemes);
@@ -270,7 +278,10 @@ function validerEntree(e: EntreePrevision): { problemes: Probleme[]; fenetre: Fl
     }
     const exclus = verifierExclusions(h.exclus, `${chemin}.exclus`, problemes, true);
     if (disp && exclus > h.disponibles) {
-      problemes.push({ chemin: `${chemin}.exclus`, message: `${exclus} logements exclus pour ${h.disponibles} disponibles` });
+      problemes.push({
+        chemin: `${chemin}.exclus`,
+        message: `${exclus} logements exclus pour ${h.disponibles} disponibles`,
+      });
     }
   });
   const fenetre: FluxObserve[] = [];
@@ -293,7 +304,10 @@ function validerEntree(e: EntreePrevision): { problemes: Probleme[]; fenetre: Fl
   const sorties = (e.demolitions ?? 0) + (e.ventes ?? 0);
   if (sorties > 0) {
     if (e.parc === undefined || e.parc === 0) {
-      problemes.push({ chemin: 'parc', message: 'le parc au 1er janvier est nécessaire pour tenir compte des démolitions et des ventes' });
+      problemes.push({
+        chemin: 'parc',
+        message: 'le parc au 1er janvier est nécessaire pour tenir compte des démolitions et des ventes',
+      });
     } else if (sorties > e.parc) {
       problemes.push({ chemin: 'parc', message: `${sorties} logements démolis ou vendus pour un parc de ${e.parc}` });
     }
@@ -305,16 +319,25 @@ function validerEntree(e: EntreePrevision): { problemes: Probleme[]; fenetre: Fl
     const chemin = `conventions[${i}]`;
     if (ids.has(c.id)) problemes.push({ chemin: `${chemin}.id`, message: `identifiant « ${c.id} » en double` });
     ids.add(c.id);
-    if (c.reservataire === BAILLEUR) problemes.push({ chemin: `${chemin}.reservataire`, message: `« ${BAILLEUR} » est réservé à la ligne du bailleur` });
+    if (c.reservataire === BAILLEUR)
+      problemes.push({
+        chemin: `${chemin}.reservataire`,
+        message: `« ${BAILLEUR} » est réservé à la ligne du bailleur`,
+      });
     const t = toMicro(c.taux);
-    if (t === null || t < 0 || t > MICRO) problemes.push({ chemin: `${chemin}.taux`, message: 'un taux entre 0 et 1, au plus 6 décimales' });
+    if (t === null || t < 0 || t > MICRO)
+      problemes.push({ chemin: `${chemin}.taux`, message: 'un taux entre 0 et 1, au plus 6 décimales' });
     if (c.tauxAgents !== undefined) {
       const a = toMicro(c.tauxAgents);
       if (a === null || a < 0 || (t !== null && a > t)) {
-        problemes.push({ chemin: `${chemin}.tauxAgents`, message: 'entre 0 et le taux de la convention, au plus 6 décimales' });
+        problemes.push({
+          chemin: `${chemin}.tauxAgents`,
+          message: 'entre 0 et le taux de la convention, au plus 6 décimales',
+        });
       }
     }
-    if (!Number.isFinite(c.report) || toMicro(c.report) === null) problemes.push({ chemin: `${chemin}.report`, message: 'au plus 6 décimales' });
+    if (!Number.isFinite(c.report) || toMicro(c.report) === null)
+      problemes.push({ chemin: `${chemin}.report`, message: 'au plus 6 décimales' });
   });
   const somme = e.conventions
     .filter((c) => couvre(c.perimetre, e.perimetre))
@@ -375,7 +398,9 @@ export function prevoirFlux(e: EntreePrevision): Prevision {
   const premieresMisesEnLocation = quantite(
     livraisons * MICRO,
     `premières mises en location prévues (livraisons de ${e.annee}) : ${livraisons}` +
-      (premieresPassees > 0 ? ` ; celles du passé (${unites(premieresPassees)} par an en moyenne ${periode}) ne sont pas reconduites` : ''),
+      (premieresPassees > 0
+        ? ` ; celles du passé (${unites(premieresPassees)} par an en moyenne ${periode}) ne sont pas reconduites`
+        : ''),
   );
   const fluxBrut = quantite(
     remisesMicro + premieresMisesEnLocation.micro,
@@ -387,11 +412,19 @@ export function prevoirFlux(e: EntreePrevision): Prevision {
     const saisie = e.exclusionsPrevues?.[motif];
     if (saisie !== undefined) {
       const micro = versMicro(saisie)!;
-      return { motif, source: 'saisie', ...quantite(micro, `${LIBELLES_EXCLUSION[motif]} : ${unites(micro)}, prévision saisie`) };
+      return {
+        motif,
+        source: 'saisie',
+        ...quantite(micro, `${LIBELLES_EXCLUSION[motif]} : ${unites(micro)}, prévision saisie`),
+      };
     }
     const passees = fenetre.map((h) => h.exclus[motif] ?? 0);
     const m = moyenne(passees);
-    return { motif, source: 'moyenne', ...quantite(m, `${LIBELLES_EXCLUSION[motif]} : moyenne ${periode}, ${detailMoyenne(passees, m)}`) };
+    return {
+      motif,
+      source: 'moyenne',
+      ...quantite(m, `${LIBELLES_EXCLUSION[motif]} : moyenne ${periode}, ${detailMoyenne(passees, m)}`),
+    };
   });
   const exclusMicro = exclusions.reduce((s, x) => s + x.micro, 0);
   const nonNulles = exclusions.filter((x) => x.micro !== 0);
@@ -404,7 +437,9 @@ export function prevoirFlux(e: EntreePrevision): Prevision {
   const pruMicro = versMicro(e.volumePru ?? 0)!;
   const volumePru = quantite(
     pruMicro,
-    pruMicro === 0 ? 'aucun volume réservé aux relogements PRU/ANRU' : `volume réservé aux relogements PRU/ANRU, retiré du flux : ${unites(pruMicro)}`,
+    pruMicro === 0
+      ? 'aucun volume réservé aux relogements PRU/ANRU'
+      : `volume réservé aux relogements PRU/ANRU, retiré du flux : ${unites(pruMicro)}`,
   );
   const anru = exclusions.find((x) => x.motif === 'relogement_anru')!;
   if (pruMicro > 0 && anru.micro > 0) {
@@ -436,8 +471,11 @@ export function prevoirFlux(e: EntreePrevision): Prevision {
     const reportMicro = toMicro(c.report)!;
     const applicable = couvre(c.perimetre, e.perimetre);
     if (!applicable) {
-      const texte = 'le périmètre de la convention ne couvre pas celui de la prévision : prévoir le flux de son propre périmètre';
-      avertissements.push(`convention ${c.id} (${c.reservataire}) : ${texte} ; sa part est comprise ici dans celle du bailleur`);
+      const texte =
+        'le périmètre de la convention ne couvre pas celui de la prévision : prévoir le flux de son propre périmètre';
+      avertissements.push(
+        `convention ${c.id} (${c.reservataire}) : ${texte} ; sa part est comprise ici dans celle du bailleur`,
+      );
       return {
         convention: c.id,
         reservataire: c.reservataire,
@@ -453,13 +491,28 @@ export function prevoirFlux(e: EntreePrevision): Prevision {
     sommeTaux += tauxMicro;
     sommeDroitsFlux += fluxMicro;
     sommeReports += reportMicro;
-    const droitFlux = quantite(fluxMicro, `${pourcent(tauxMicro)} × flux net ${unites(netMicro)} = ${unites(fluxMicro)}`);
-    const report = quantite(reportMicro, reportMicro === 0 ? 'pas de report de l’an dernier' : `report de l’an dernier : ${unites(reportMicro)}`);
+    const droitFlux = quantite(
+      fluxMicro,
+      `${pourcent(tauxMicro)} × flux net ${unites(netMicro)} = ${unites(fluxMicro)}`,
+    );
+    const report = quantite(
+      reportMicro,
+      reportMicro === 0 ? 'pas de report de l’an dernier' : `report de l’an dernier : ${unites(reportMicro)}`,
+    );
     const droit = quantite(
       fluxMicro + reportMicro,
       `${pourcent(tauxMicro)} × ${unites(netMicro)} = ${unites(fluxMicro)} ; + report ${reportMicro < 0 ? `(${unites(reportMicro)})` : unites(reportMicro)} = ${unites(fluxMicro + reportMicro)}`,
     );
-    const ligne: DroitPrevisionnel = { convention: c.id, reservataire: c.reservataire, tauxMicro, taux: fromMicro(tauxMicro), applicable, droitFlux, report, droit };
+    const ligne: DroitPrevisionnel = {
+      convention: c.id,
+      reservataire: c.reservataire,
+      tauxMicro,
+      taux: fromMicro(tauxMicro),
+      applicable,
+      droitFlux,
+      report,
+      droit,
+    };
     if (c.tauxAgents !== undefined) {
       const agentsMicro = toMicro(c.tauxAgents)!;
       const a = mulDivArrondi(agentsMicro, netMicro, MICRO);
@@ -483,14 +536,21 @@ export function prevoirFlux(e: EntreePrevision): Prevision {
       fluxBailleur,
       `part non réservée (1 − Σ taux = ${pourcent(tauxBailleur)}) : flux net ${unites(netMicro)} − droits des conventions ${unites(sommeDroitsFlux)} = ${unites(fluxBailleur)}`,
     ),
-    report: quantite(-sommeReports, sommeReports === 0 ? 'aucun report' : `− Σ reports des conventions (${unites(sommeReports)}) : le bailleur les fournit sur sa part`),
+    report: quantite(
+      -sommeReports,
+      sommeReports === 0
+        ? 'aucun report'
+        : `− Σ reports des conventions (${unites(sommeReports)}) : le bailleur les fournit sur sa part`,
+    ),
     droit: quantite(
       fluxBailleur - sommeReports,
       `${unites(fluxBailleur)} − reports des conventions (${unites(sommeReports)}) = ${unites(fluxBailleur - sommeReports)} ; Σ droits de toutes les lignes = flux net`,
     ),
   };
   if (fluxBailleur - sommeReports < 0) {
-    avertissements.push(`les reports des conventions (${unites(sommeReports)}) dépassent la part du bailleur (${unites(fluxBailleur)}) : son droit prévisionnel est négatif`);
+    avertissements.push(
+      `les reports des conventions (${unites(sommeReports)}) dépassent la part du bailleur (${unites(fluxBailleur)}) : son droit prévisionnel est négatif`,
+    );
   }
 
   return {

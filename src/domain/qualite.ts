@@ -127,20 +127,64 @@ export const REGLES = {
   RPLS_ABSENT: { code: 'RPLS_ABSENT', libelle: 'Identifiant RPLS manquant', gravite: 'erreur' },
   RPLS_DOUBLON: { code: 'RPLS_DOUBLON', libelle: 'Identifiant RPLS en double chez le bailleur', gravite: 'erreur' },
   COMMUNE_ABSENTE: { code: 'COMMUNE_ABSENTE', libelle: 'Commune manquante', gravite: 'erreur' },
-  COMMUNE_FORMAT: { code: 'COMMUNE_FORMAT', libelle: 'Code commune au format invalide (5 caractères INSEE attendus)', gravite: 'erreur' },
-  COMMUNE_HORS_COG: { code: 'COMMUNE_HORS_COG', libelle: 'Code commune inconnu du code officiel géographique (COG)', gravite: 'erreur' },
-  COMMUNE_ANCIENNE: { code: 'COMMUNE_ANCIENNE', libelle: 'Code d’une commune fusionnée depuis (à mettre à jour)', gravite: 'avertissement' },
+  COMMUNE_FORMAT: {
+    code: 'COMMUNE_FORMAT',
+    libelle: 'Code commune au format invalide (5 caractères INSEE attendus)',
+    gravite: 'erreur',
+  },
+  COMMUNE_HORS_COG: {
+    code: 'COMMUNE_HORS_COG',
+    libelle: 'Code commune inconnu du code officiel géographique (COG)',
+    gravite: 'erreur',
+  },
+  COMMUNE_ANCIENNE: {
+    code: 'COMMUNE_ANCIENNE',
+    libelle: 'Code d’une commune fusionnée depuis (à mettre à jour)',
+    gravite: 'avertissement',
+  },
   FINANCEMENT_ABSENT: { code: 'FINANCEMENT_ABSENT', libelle: 'Financement manquant', gravite: 'erreur' },
-  FINANCEMENT_AUTRE: { code: 'FINANCEMENT_AUTRE', libelle: 'Financement « AUTRE » (ni PLAI, PLUS, PLS ni PLI)', gravite: 'avertissement' },
+  FINANCEMENT_AUTRE: {
+    code: 'FINANCEMENT_AUTRE',
+    libelle: 'Financement « AUTRE » (ni PLAI, PLUS, PLS ni PLI)',
+    gravite: 'avertissement',
+  },
   TYPOLOGIE_ABSENTE: { code: 'TYPOLOGIE_ABSENTE', libelle: 'Typologie manquante', gravite: 'erreur' },
-  CONSTRUCTION_INVALIDE: { code: 'CONSTRUCTION_INVALIDE', libelle: 'Année de construction manquante ou invraisemblable (avant 1850 ou dans le futur)', gravite: 'erreur' },
+  CONSTRUCTION_INVALIDE: {
+    code: 'CONSTRUCTION_INVALIDE',
+    libelle: 'Année de construction manquante ou invraisemblable (avant 1850 ou dans le futur)',
+    gravite: 'erreur',
+  },
   SURFACE_ABSENTE: { code: 'SURFACE_ABSENTE', libelle: 'Surface habitable manquante', gravite: 'avertissement' },
-  SURFACE_IMPLAUSIBLE: { code: 'SURFACE_IMPLAUSIBLE', libelle: 'Surface habitable invraisemblable pour la typologie', gravite: 'avertissement' },
-  QPV_FORMAT: { code: 'QPV_FORMAT', libelle: 'Code QPV au format invalide (QP… ou QN… sur 8 caractères attendu)', gravite: 'erreur' },
-  QPV_SANS_CODE: { code: 'QPV_SANS_CODE', libelle: 'Logement marqué en QPV sans code de quartier', gravite: 'avertissement' },
-  QPV_DEPARTEMENT: { code: 'QPV_DEPARTEMENT', libelle: 'Code QPV d’un autre département que celui du logement', gravite: 'erreur' },
-  QPV_INCONNU: { code: 'QPV_INCONNU', libelle: 'Code QPV absent de la liste officielle chargée pour sa géographie et son département', gravite: 'erreur' },
-  QPV_COMMUNE: { code: 'QPV_COMMUNE', libelle: 'Quartier prioritaire situé hors de la commune du logement (liste officielle)', gravite: 'avertissement' },
+  SURFACE_IMPLAUSIBLE: {
+    code: 'SURFACE_IMPLAUSIBLE',
+    libelle: 'Surface habitable invraisemblable pour la typologie',
+    gravite: 'avertissement',
+  },
+  QPV_FORMAT: {
+    code: 'QPV_FORMAT',
+    libelle: 'Code QPV au format invalide (QP… ou QN… sur 8 caractères attendu)',
+    gravite: 'erreur',
+  },
+  QPV_SANS_CODE: {
+    code: 'QPV_SANS_CODE',
+    libelle: 'Logement marqué en QPV sans code de quartier',
+    gravite: 'avertissement',
+  },
+  QPV_DEPARTEMENT: {
+    code: 'QPV_DEPARTEMENT',
+    libelle: 'Code QPV d’un autre département que celui du logement',
+    gravite: 'erreur',
+  },
+  QPV_INCONNU: {
+    code: 'QPV_INCONNU',
+    libelle: 'Code QPV absent de la liste officielle chargée pour sa géographie et son département',
+    gravite: 'erreur',
+  },
+  QPV_COMMUNE: {
+    code: 'QPV_COMMUNE',
+    libelle: 'Quartier prioritaire situé hors de la commune du logement (liste officielle)',
+    gravite: 'avertissement',
+  },
   RESERVATION_INCONNUE: {
     code: 'RESERVATION_INCONNUE',
     libelle: 'Réservation du stock inconnue : ni réservataire ni « non réservé » renseigné (import des réservations)',
@@ -152,7 +196,10 @@ export const REGLES = {
 export type CodeControle = keyof typeof REGLES;
 
 /** Which controls a unit fails (duplicates aside: they need the whole stock). */
-export function controlesDuLogement(l: LogementQualite, entree: Pick<EntreeQualite, 'anneeCourante' | 'communeCourante' | 'quartier'>): CodeControle[] {
+export function controlesDuLogement(
+  l: LogementQualite,
+  entree: Pick<EntreeQualite, 'anneeCourante' | 'communeCourante' | 'quartier'>,
+): CodeControle[] {
   const codes: CodeControle[] = [];
   if (vide(l.rpls)) codes.push('RPLS_ABSENT');
 
@@ -171,7 +218,13 @@ export function controlesDuLogement(l: LogementQualite, entree: Pick<EntreeQuali
   const typologie = l.typologie?.trim().toUpperCase() ?? '';
   if (typologie === '') codes.push('TYPOLOGIE_ABSENTE');
 
-  if (l.construction === null || !Number.isInteger(l.construction) || l.construction < ANNEE_CONSTRUCTION_MIN || l.construction > entree.anneeCourante) codes.push('CONSTRUCTION_INVALIDE');
+  if (
+    l.construction === null ||
+    !Number.isInteger(l.construction) ||
+    l.construction < ANNEE_CONSTRUCTION_MIN ||
+    l.construction > entree.anneeCourante
+  )
+    codes.push('CONSTRUCTION_INVALIDE');
 
   if (l.surface === null || l.surface === undefined) codes.push('SURFACE_ABSENTE');
   else {
@@ -187,12 +240,22 @@ export function controlesDuLogement(l: LogementQualite, entree: Pick<EntreeQuali
       if (dep === null) codes.push('QPV_FORMAT');
       else {
         // The unit's département, else the one of its commune.
-        const depLogement = !vide(l.departement) ? l.departement!.trim().toUpperCase() : RE_COMMUNE.test(commune) ? departementDeCommune(commune) : null;
+        const depLogement = !vide(l.departement)
+          ? l.departement!.trim().toUpperCase()
+          : RE_COMMUNE.test(commune)
+            ? departementDeCommune(commune)
+            : null;
         if (depLogement !== null && depLogement !== dep) codes.push('QPV_DEPARTEMENT');
         else {
           const q = entree.quartier?.(qpv.toUpperCase());
           if (q === null) codes.push('QPV_INCONNU');
-          else if (q && RE_COMMUNE.test(commune) && !q.communes.includes(entree.communeCourante(commune) ?? commune) && !q.communes.includes(commune)) codes.push('QPV_COMMUNE');
+          else if (
+            q &&
+            RE_COMMUNE.test(commune) &&
+            !q.communes.includes(entree.communeCourante(commune) ?? commune) &&
+            !q.communes.includes(commune)
+          )
+            codes.push('QPV_COMMUNE');
         }
       }
     }
@@ -204,7 +267,11 @@ export function controlesDuLogement(l: LogementQualite, entree: Pick<EntreeQuali
 }
 
 /** Share of the year's signed leases whose line is a réservataire (not the bailleur's own, not none). */
-export function partAttributionsReservataireConnu(locations: readonly LocationQualite[]): { numerateur: number; denominateur: number; realise: number | null } {
+export function partAttributionsReservataireConnu(locations: readonly LocationQualite[]): {
+  numerateur: number;
+  denominateur: number;
+  realise: number | null;
+} {
   const signes = locations.filter((l) => l.etat === 'bail_signe');
   const numerateur = signes.filter((l) => l.ligne !== null && l.ligne.trim() !== '' && l.ligne !== BAILLEUR).length;
   const denominateur = signes.length;
@@ -212,11 +279,14 @@ export function partAttributionsReservataireConnu(locations: readonly LocationQu
 }
 
 /** Every unit failing each control (all of them, in input order): the detail sheets of the XLSX. */
-export function logementsParControle(entree: Pick<EntreeQualite, 'logements' | 'anneeCourante' | 'communeCourante' | 'quartier'>): Map<CodeControle, string[]> {
+export function logementsParControle(
+  entree: Pick<EntreeQualite, 'logements' | 'anneeCourante' | 'communeCourante' | 'quartier'>,
+): Map<CodeControle, string[]> {
   const trouves = new Map<CodeControle, string[]>();
   for (const code of Object.keys(REGLES) as CodeControle[]) trouves.set(code, []);
   const parRpls = new Map<string, number>();
-  for (const l of entree.logements) if (!vide(l.rpls)) parRpls.set(l.rpls!.trim(), (parRpls.get(l.rpls!.trim()) ?? 0) + 1);
+  for (const l of entree.logements)
+    if (!vide(l.rpls)) parRpls.set(l.rpls!.trim(), (parRpls.get(l.rpls!.trim()) ?? 0) + 1);
   for (const l of entree.logements) {
     for (const code of controlesDuLogement(l, entree)) trouves.get(code)!.push(l.id);
     // Duplicates: every unit that shares its identifier with another.
@@ -230,14 +300,24 @@ export function rapportQualite(entree: EntreeQualite): RapportQualite {
   const controles: Controle[] = (Object.keys(REGLES) as CodeControle[]).map((code) => {
     const ids = trouves.get(code)!;
     const r: Regle = REGLES[code];
-    return { code: r.code, libelle: r.libelle, gravite: r.gravite, nombre: ids.length, exemples: ids.slice(0, MAX_EXEMPLES) };
+    return {
+      code: r.code,
+      libelle: r.libelle,
+      gravite: r.gravite,
+      nombre: ids.length,
+      exemples: ids.slice(0, MAX_EXEMPLES),
+    };
   });
   return {
     bailleur: entree.bailleur,
     totalLogements: entree.logements.length,
     controles,
     indicateurs: {
-      partAttributionsReservataireConnu: { ...partAttributionsReservataireConnu(entree.locations), annee: entree.annee, reference: REFERENCE_INDICATEUR },
+      partAttributionsReservataireConnu: {
+        ...partAttributionsReservataireConnu(entree.locations),
+        annee: entree.annee,
+        reference: REFERENCE_INDICATEUR,
+      },
     },
   };
 }

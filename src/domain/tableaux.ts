@@ -19,7 +19,20 @@ import type { DetailLocation, ResultatSimulation } from './engine.ts';
 import { fromMicro, toMicro } from './exact.ts';
 import { BAILLEUR, type Logement, type RegleDecompte, type Scenario } from './types.ts';
 
-export const MOIS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'] as const;
+export const MOIS = [
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+] as const;
 
 /** The dimensions whose mix a dashboard compares (received by a line vs vacated in the flow). */
 export const DIMENSIONS_MIX = ['typologie', 'financement', 'qpv'] as const;
@@ -83,7 +96,10 @@ export const sansCandidat = (d: DetailLocation): boolean => d.echec && !d.propos
  * Each line's ledger at the end of each month, in the order of the engine's bilan. Lines are the
  * conventions' réservataires and `BAILLEUR`.
  */
-export function registreMensuel(scenario: Scenario, resultat: ResultatSimulation): { ligne: string; points: PointRegistre[]; sansCandidat: number[] }[] {
+export function registreMensuel(
+  scenario: Scenario,
+  resultat: ResultatSimulation,
+): { ligne: string; points: PointRegistre[]; sansCandidat: number[] }[] {
   if (!resultat.detail) throw new Error('registreMensuel : le moteur doit être lancé avec { detail: true }');
   const ids = resultat.bilan.map((b) => b.reservataire);
   const index = new Map(ids.map((id, i) => [id, i]));
@@ -117,7 +133,8 @@ export function registreMensuel(scenario: Scenario, resultat: ResultatSimulation
     if (d.pourUnTour) {
       // Counted for the réservataire from the date its rule counted it until the failure handed the
       // unit back: +1 then −1 (a lease rule never counted it); then on the bailleur's line.
-      const compteAvant = regle === 'mise_a_disposition' || (regle === 'attribution' && d.attribue && d.dates.decision !== null);
+      const compteAvant =
+        regle === 'mise_a_disposition' || (regle === 'attribution' && d.attribue && d.dates.decision !== null);
       if (compteAvant) {
         comptes[i]![moisDe(dateDeDecompte(d, regle))]! += 1;
         comptes[i]![moisDe(d.dates.fin ?? d.date)]! -= 1;
@@ -149,7 +166,11 @@ function valeurMix(dim: DimensionMix, l: Logement): string {
  * figures, the mix it received and the flow's mix, from the engine's run with `detail` (and its
  * bilan, when already computed).
  */
-export function tableauBailleur(scenario: Scenario, resultat: ResultatSimulation, bilan: BilanAnnuel = bilanAnnuel(scenario, resultat)): TableauBailleur {
+export function tableauBailleur(
+  scenario: Scenario,
+  resultat: ResultatSimulation,
+  bilan: BilanAnnuel = bilanAnnuel(scenario, resultat),
+): TableauBailleur {
   const registres = new Map(registreMensuel(scenario, resultat).map((r) => [r.ligne, r]));
   const types = new Map(scenario.reservataires.map((r) => [r.id, r.type as string]));
   const flux = repartitionVide();
@@ -187,7 +208,8 @@ export function tableauBailleur(scenario: Scenario, resultat: ResultatSimulation
 /** Σ of repartitions. */
 export function sommerRepartitions(rs: readonly Repartition[]): Repartition {
   const t = repartitionVide();
-  for (const r of rs) for (const dim of DIMENSIONS_MIX) for (const [v, n] of Object.entries(r[dim])) t[dim][v] = (t[dim][v] ?? 0) + n;
+  for (const r of rs)
+    for (const dim of DIMENSIONS_MIX) for (const [v, n] of Object.entries(r[dim])) t[dim][v] = (t[dim][v] ?? 0) + n;
   return t;
 }
 
@@ -249,7 +271,10 @@ const arrondi = (x: number) => Math.round(x * 1e6) / 1e6;
 export function comparerMix(recus: Repartition, flux: Repartition): MixDimension[] {
   return DIMENSIONS_MIX.map((dim) => {
     const vues = new Set([...Object.keys(flux[dim]), ...Object.keys(recus[dim])]);
-    const codes = [...ORDRE[dim].filter((v) => vues.has(v)), ...[...vues].filter((v) => !ORDRE[dim].includes(v)).sort()];
+    const codes = [
+      ...ORDRE[dim].filter((v) => vues.has(v)),
+      ...[...vues].filter((v) => !ORDRE[dim].includes(v)).sort(),
+    ];
     const totalRecus = Object.values(recus[dim]).reduce((s, n) => s + n, 0);
     const totalFlux = Object.values(flux[dim]).reduce((s, n) => s + n, 0);
     return {
@@ -291,7 +316,11 @@ export interface Territoire {
 }
 
 /** The lettings of the units for which `dans` holds (a territory), by month and by line. */
-export function territoire(scenario: Scenario, resultat: ResultatSimulation, dans: (l: Logement) => boolean): Territoire {
+export function territoire(
+  scenario: Scenario,
+  resultat: ResultatSimulation,
+  dans: (l: Logement) => boolean,
+): Territoire {
   if (!resultat.detail) throw new Error('territoire : le moteur doit être lancé avec { detail: true }');
   const logements = new Map(scenario.logements.map((l) => [l.id, l]));
   const mois = MOIS.map((_, m): MoisTerritoire => ({ mois: m + 1, flux: 0, attribues: 0, baux: 0, sansCandidat: 0 }));

@@ -102,7 +102,10 @@ export function validerScenario(s: Scenario, logements: Map<string, Logement> = 
     }
     reservataires.set(r.id, r);
     if (r.type === 'commune' && !r.commune) {
-      problemes.push({ chemin: `reservataires[${i}].commune`, message: 'une commune réservataire doit indiquer son code INSEE' });
+      problemes.push({
+        chemin: `reservataires[${i}].commune`,
+        message: 'une commune réservataire doit indiquer son code INSEE',
+      });
     }
   });
   verifierConventions(s, reservataires, problemes);
@@ -157,21 +160,31 @@ function verifierConventions(s: JeuConventions, reservataires: Map<string, Reser
     }
     parReservataire.set(c.reservataire, i);
     if (toMicro(c.taux) === null) problemes.push({ chemin: `${chemin}.taux`, message: 'au plus 6 décimales' });
-    if (c.tauxAgents !== undefined && toMicro(c.tauxAgents) === null) problemes.push({ chemin: `${chemin}.tauxAgents`, message: 'au plus 6 décimales' });
+    if (c.tauxAgents !== undefined && toMicro(c.tauxAgents) === null)
+      problemes.push({ chemin: `${chemin}.tauxAgents`, message: 'au plus 6 décimales' });
     if (c.regleReport !== undefined && typeof c.regleReport === 'object' && toMicro(c.regleReport.plafond) === null) {
       problemes.push({ chemin: `${chemin}.regleReport.plafond`, message: 'au plus 6 décimales' });
     }
     if (c.tauxAgents !== undefined) {
       if (r.type !== 'etat') {
-        problemes.push({ chemin: `${chemin}.tauxAgents`, message: 'la part des agents ne concerne que la convention de l’État' });
+        problemes.push({
+          chemin: `${chemin}.tauxAgents`,
+          message: 'la part des agents ne concerne que la convention de l’État',
+        });
       } else if (c.tauxAgents > c.taux) {
-        problemes.push({ chemin: `${chemin}.tauxAgents`, message: 'la part des agents ne peut dépasser le taux de la convention' });
+        problemes.push({
+          chemin: `${chemin}.tauxAgents`,
+          message: 'la part des agents ne peut dépasser le taux de la convention',
+        });
       }
     }
     if (toMicro(c.report) === null) problemes.push({ chemin: `${chemin}.report`, message: 'au plus 6 décimales' });
     if (r.type === 'etat') validerEtat(c, i, s.annee, problemes);
     if (c.derogation && r.type !== 'etat') {
-      problemes.push({ chemin: `${chemin}.derogation`, message: 'seule la convention de l’État peut bénéficier d’une dérogation du préfet' });
+      problemes.push({
+        chemin: `${chemin}.derogation`,
+        message: 'seule la convention de l’État peut bénéficier d’une dérogation du préfet',
+      });
     }
     const p = c.perimetre;
     if ('departement' in p) {
@@ -190,7 +203,8 @@ function verifierConventions(s: JeuConventions, reservataires: Map<string, Reser
     } else if (!TERRITORIAUX.has(r.type)) {
       problemes.push({
         chemin: `${chemin}.perimetre`,
-        message: 'un périmètre communal ou intercommunal est réservé aux communes, EPCI et EPT réservataires (CCH R.441-5-3) ; les autres conventions couvrent tout le département (CCH R.441-5 I)',
+        message:
+          'un périmètre communal ou intercommunal est réservé aux communes, EPCI et EPT réservataires (CCH R.441-5-3) ; les autres conventions couvrent tout le département (CCH R.441-5 I)',
       });
     } else if ('communes' in p) {
       if (r.type === 'commune' && r.commune && p.communes.some((code) => code !== r.commune)) {
@@ -200,11 +214,15 @@ function verifierConventions(s: JeuConventions, reservataires: Map<string, Reser
         });
       }
     } else if (r.type === 'commune') {
-      problemes.push({ chemin: `${chemin}.perimetre`, message: 'une commune a un périmètre communal, pas intercommunal (CCH R.441-5-3)' });
+      problemes.push({
+        chemin: `${chemin}.perimetre`,
+        message: 'une commune a un périmètre communal, pas intercommunal (CCH R.441-5-3)',
+      });
     } else if (s.logements.length > 0 && !s.logements.some((l) => l.epci !== undefined)) {
       problemes.push({
         chemin: `${chemin}.perimetre.epci`,
-        message: 'périmètre intercommunal : indiquez l’EPCI des logements (champ « epci ») ou laissez la commande le compléter',
+        message:
+          'périmètre intercommunal : indiquez l’EPCI des logements (champ « epci ») ou laissez la commande le compléter',
       });
     }
   });

@@ -9,9 +9,19 @@ import { messageIssue } from '../contracts/issues.ts';
 import { Conflit, Interdit, Introuvable, NonAuthentifie } from '../app/errors.ts';
 import { DonneesInvalides, FluxError, TransitionImpossible, type Probleme } from '../domain/errors.ts';
 
-const CONTEXTES: Record<string, string> = { body: 'corps', querystring: 'paramètres', params: 'chemin', headers: 'en-têtes' };
+const CONTEXTES: Record<string, string> = {
+  body: 'corps',
+  querystring: 'paramètres',
+  params: 'chemin',
+  headers: 'en-têtes',
+};
 
-const SOURCES: Record<string, 'body' | 'query' | 'params' | 'headers'> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
+const SOURCES: Record<string, 'body' | 'query' | 'params' | 'headers'> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'params',
+  headers: 'headers',
+};
 
 /** The value at a path of the request's input, to tell a missing field from a wrong one. */
 function valeurA(racine: unknown, path: string[]): unknown {
@@ -21,7 +31,9 @@ function valeurA(racine: unknown, path: string[]): unknown {
 }
 
 function problemesValidation(
-  error: FastifyError & { validation: { keyword: string; instancePath: string; message?: string; params: Record<string, unknown> }[] },
+  error: FastifyError & {
+    validation: { keyword: string; instancePath: string; message?: string; params: Record<string, unknown> }[];
+  },
   request: FastifyRequest,
 ): Probleme[] {
   const source = (error as { validationContext?: string }).validationContext ?? 'body';
@@ -29,7 +41,13 @@ function problemesValidation(
   const entree = (request as unknown as Record<string, unknown>)[SOURCES[source] ?? 'body'];
   return error.validation.map((v) => {
     const path = v.instancePath.split('/').filter(Boolean);
-    const issue = { code: v.keyword, path, message: v.message ?? '', ...v.params, input: valeurA(entree, path) } as unknown as z.core.$ZodIssue;
+    const issue = {
+      code: v.keyword,
+      path,
+      message: v.message ?? '',
+      ...v.params,
+      input: valeurA(entree, path),
+    } as unknown as z.core.$ZodIssue;
     if (v.keyword === 'unrecognized_keys') {
       const keys = (v.params.keys as string[] | undefined) ?? [];
       return { chemin: [contexte, ...path, ...keys].join('.'), message: 'champ inconnu' };
@@ -41,12 +59,25 @@ function problemesValidation(
 export function gestionnaireErreurs(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (hasZodFastifySchemaValidationErrors(error)) {
     const problemes = problemesValidation(error as never, request);
-    return reply.status(400).send({ erreur: 'REQUETE_INVALIDE', message: problemes.map((p) => `${p.chemin} : ${p.message}`).join(' ; '), problemes });
+    return reply
+      .status(400)
+      .send({
+        erreur: 'REQUETE_INVALIDE',
+        message: problemes.map((p) => `${p.chemin} : ${p.message}`).join(' ; '),
+        problemes,
+      });
   }
   if (error instanceof DonneesInvalides) {
-    return reply.status(422).send({ erreur: error.code, message: error.problemes.map((p) => `${p.chemin} : ${p.message}`).join(' ; '), problemes: error.problemes });
+    return reply
+      .status(422)
+      .send({
+        erreur: error.code,
+        message: error.problemes.map((p) => `${p.chemin} : ${p.message}`).join(' ; '),
+        problemes: error.problemes,
+      });
   }
-  if (error instanceof TransitionImpossible) return reply.status(409).send({ erreur: error.code, message: error.message });
+  if (error instanceof TransitionImpossible)
+    return reply.status(409).send({ erreur: error.code, message: error.message });
   if (error instanceof NonAuthentifie) return reply.status(401).send({ erreur: error.code, message: error.message });
   if (error instanceof Interdit) return reply.status(403).send({ erreur: error.code, message: error.message });
   if (error instanceof Introuvable) return reply.status(404).send({ erreur: error.code, message: error.message });
@@ -64,7 +95,14 @@ export function gestionnaireErreurs(error: FastifyError, request: FastifyRequest
       FST_ERR_CTP_BODY_TOO_LARGE: 'corps de requête trop volumineux',
       FST_ERR_CTP_INVALID_JSON_BODY: 'JSON invalide',
     };
-    const message = error.code && messages[error.code] ? messages[error.code]! : error instanceof SyntaxError ? 'JSON invalide' : status === 429 ? 'trop de tentatives : réessayez dans une minute' : 'requête invalide';
+    const message =
+      error.code && messages[error.code]
+        ? messages[error.code]!
+        : error instanceof SyntaxError
+          ? 'JSON invalide'
+          : status === 429
+            ? 'trop de tentatives : réessayez dans une minute'
+            : 'requête invalide';
     return reply.status(status).send({ erreur: status === 429 ? 'TROP_DE_REQUETES' : 'REQUETE_INVALIDE', message });
   }
   request.log.error(error);

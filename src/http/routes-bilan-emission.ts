@@ -6,16 +6,39 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { SessionOuverte } from '../app/auth.ts';
-import { cloturerFenetre, emettreBilan, lireEmissions, marquerEnvoye, ouvrirFenetre, telechargerVersion } from '../app/emission-bilan.ts';
+import {
+  cloturerFenetre,
+  emettreBilan,
+  lireEmissions,
+  marquerEnvoye,
+  ouvrirFenetre,
+  telechargerVersion,
+} from '../app/emission-bilan.ts';
 import type { Acteur } from '../app/roles.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
-import { emettreSchema, emissionQuerySchema, emissionsAnneeSchema, emissionVersionParamsSchema, envoiSchema, fenetreSchema, versionEmiseSchema } from '../contracts/emission-bilan.ts';
+import {
+  emettreSchema,
+  emissionQuerySchema,
+  emissionsAnneeSchema,
+  emissionVersionParamsSchema,
+  envoiSchema,
+  fenetreSchema,
+  versionEmiseSchema,
+} from '../contracts/emission-bilan.ts';
 import type { OptionsServeur } from './server.ts';
 
-const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema };
+const erreurs = {
+  400: erreurSchema,
+  401: erreurSchema,
+  403: erreurSchema,
+  404: erreurSchema,
+  409: erreurSchema,
+  422: erreurSchema,
+};
 const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] as const;
 
-const pieceJointe = (ascii: string, francais: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
+const pieceJointe = (ascii: string, francais: string) =>
+  `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
 
 export async function enregistrerRoutesBilanEmission(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
@@ -29,12 +52,16 @@ export async function enregistrerRoutesBilanEmission(api: FastifyInstance, optio
       config: { acces: ['agent_bailleur'] },
       schema: {
         tags: ['bilan'],
-        summary: 'Émettre le bilan annuel de l’année N (une fois N terminée) : version immuable, empreinte SHA-256 ; l’année est verrouillée',
+        summary:
+          'Émettre le bilan annuel de l’année N (une fois N terminée) : version immuable, empreinte SHA-256 ; l’année est verrouillée',
         body: emettreSchema,
         response: { 201: emissionsAnneeSchema, ...erreurs },
       },
     },
-    async (request, reply) => reply.status(201).send(await db.transaction((tx) => emettreBilan(tx, acteur(request), request.body, maintenant()))),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await db.transaction((tx) => emettreBilan(tx, acteur(request), request.body, maintenant()))),
   );
 
   app.get(
@@ -43,7 +70,8 @@ export async function enregistrerRoutesBilanEmission(api: FastifyInstance, optio
       config: { acces: [...LECTEURS] },
       schema: {
         tags: ['bilan'],
-        summary: 'Émissions du bilan annuel : versions, destinataires, envois et téléchargements, verrou de l’année, corrections et ce qui a changé',
+        summary:
+          'Émissions du bilan annuel : versions, destinataires, envois et téléchargements, verrou de l’année, corrections et ce qui a changé',
         querystring: emissionQuerySchema,
         response: { 200: emissionsAnneeSchema, ...erreurs },
       },
@@ -62,7 +90,10 @@ export async function enregistrerRoutesBilanEmission(api: FastifyInstance, optio
         response: { 201: emissionsAnneeSchema, ...erreurs },
       },
     },
-    async (request, reply) => reply.status(201).send(await db.transaction((tx) => marquerEnvoye(tx, acteur(request), request.body, maintenant()))),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await db.transaction((tx) => marquerEnvoye(tx, acteur(request), request.body, maintenant()))),
   );
 
   app.get(
@@ -71,17 +102,26 @@ export async function enregistrerRoutesBilanEmission(api: FastifyInstance, optio
       config: { acces: [...LECTEURS] },
       schema: {
         tags: ['bilan'],
-        summary: 'Télécharger une version émise (JSON) ; un réservataire reçoit ses seules lignes ; le téléchargement est enregistré',
+        summary:
+          'Télécharger une version émise (JSON) ; un réservataire reçoit ses seules lignes ; le téléchargement est enregistré',
         params: emissionVersionParamsSchema,
         querystring: emissionQuerySchema,
         response: { 200: versionEmiseSchema, ...erreurs },
       },
     },
     async (request, reply) => {
-      const v = await db.transaction((tx) => telechargerVersion(tx, acteur(request), { ...request.query, version: request.params.version }, maintenant()));
+      const v = await db.transaction((tx) =>
+        telechargerVersion(tx, acteur(request), { ...request.query, version: request.params.version }, maintenant()),
+      );
       const b = v.bilan;
       return reply
-        .header('content-disposition', pieceJointe(`bilan-${b.annee}-${b.departement}-${b.bailleur.id}-v${v.version}.json`, `Bilan ${b.annee} — ${b.bailleur.nom} — ${b.departement} — version ${v.version}.json`))
+        .header(
+          'content-disposition',
+          pieceJointe(
+            `bilan-${b.annee}-${b.departement}-${b.bailleur.id}-v${v.version}.json`,
+            `Bilan ${b.annee} — ${b.bailleur.nom} — ${b.departement} — version ${v.version}.json`,
+          ),
+        )
         .send({ ...v, bilan: b as unknown as Record<string, unknown> });
     },
   );
@@ -92,12 +132,16 @@ export async function enregistrerRoutesBilanEmission(api: FastifyInstance, optio
       config: { acces: ['agent_bailleur'] },
       schema: {
         tags: ['bilan'],
-        summary: 'Ouvrir une fenêtre de correction tardive sur une année verrouillée (motif écrit, fin dans 30 jours au plus)',
+        summary:
+          'Ouvrir une fenêtre de correction tardive sur une année verrouillée (motif écrit, fin dans 30 jours au plus)',
         body: fenetreSchema,
         response: { 201: emissionsAnneeSchema, ...erreurs },
       },
     },
-    async (request, reply) => reply.status(201).send(await db.transaction((tx) => ouvrirFenetre(tx, acteur(request), request.body, maintenant()))),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await db.transaction((tx) => ouvrirFenetre(tx, acteur(request), request.body, maintenant()))),
   );
 
   app.post(

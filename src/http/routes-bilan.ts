@@ -18,16 +18,32 @@ import { classeurBilan, nomFichierBilan, TYPE_XLSX } from '../reports/bilan-xlsx
 import { aujourdhuiParis } from './routes-patrimoine.ts';
 import type { OptionsServeur } from './server.ts';
 
-const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema };
+const erreurs = {
+  400: erreurSchema,
+  401: erreurSchema,
+  403: erreurSchema,
+  404: erreurSchema,
+  409: erreurSchema,
+  422: erreurSchema,
+};
 const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] as const;
-const pieceJointe = (ascii: string, francais: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
+const pieceJointe = (ascii: string, francais: string) =>
+  `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
 
 /** Sends an answer already checked against its contract and serialised (see `memoiserJson`). */
-const json = (reply: FastifyReply, texte: string): FastifyReply => reply.type('application/json; charset=utf-8').serializer((x: unknown) => x as string).send(texte);
+const json = (reply: FastifyReply, texte: string): FastifyReply =>
+  reply
+    .type('application/json; charset=utf-8')
+    .serializer((x: unknown) => x as string)
+    .send(texte);
 
 const FORMATS = {
   xlsx: { type: TYPE_XLSX, description: 'classeur XLSX : synthèse, une feuille par dimension, détail des locations' },
-  csv: { type: TYPE_CSV, description: 'table CSV (« ; », UTF-8 avec BOM) : une ligne par dimension × valeur × réservataire, et les totaux par ligne' },
+  csv: {
+    type: TYPE_CSV,
+    description:
+      'table CSV (« ; », UTF-8 avec BOM) : une ligne par dimension × valeur × réservataire, et les totaux par ligne',
+  },
   pdf: { type: TYPE_PDF, description: 'document PDF avec graphiques' },
 } as const;
 
@@ -56,7 +72,8 @@ export async function enregistrerRoutesBilan(api: FastifyInstance, options: Opti
       config: { acces: [...LECTEURS] },
       schema: {
         tags: ['bilan'],
-        summary: 'Bilan annuel R.441-5-1 d’un bailleur dans un département : logements proposés et attribués par réservataire et par dimension, droits, décomptes, soldes et reports, exclusions, objectifs, détail',
+        summary:
+          'Bilan annuel R.441-5-1 d’un bailleur dans un département : logements proposés et attribués par réservataire et par dimension, droits, décomptes, soldes et reports, exclusions, objectifs, détail',
         querystring: bilanQuerySchema,
         response: { 200: bilanSchema, ...erreurs },
       },
@@ -66,8 +83,14 @@ export async function enregistrerRoutesBilan(api: FastifyInstance, options: Opti
     async (request, reply) => {
       const a = acteur(request);
       const q = request.query;
-      const texte = await memoiserJson(db, `bilan|${a.organisationId}|${a.role}|${q.annee}|${q.bailleur ?? ''}|${q.departement ?? ''}`, bilanSchema, () =>
-        db.transaction((tx) => lireBilan(tx, a, { annee: q.annee, bailleurId: q.bailleur, departement: q.departement })),
+      const texte = await memoiserJson(
+        db,
+        `bilan|${a.organisationId}|${a.role}|${q.annee}|${q.bailleur ?? ''}|${q.departement ?? ''}`,
+        bilanSchema,
+        () =>
+          db.transaction((tx) =>
+            lireBilan(tx, a, { annee: q.annee, bailleurId: q.bailleur, departement: q.departement }),
+          ),
       );
       return json(reply, texte);
     },
@@ -79,13 +102,20 @@ export async function enregistrerRoutesBilan(api: FastifyInstance, options: Opti
       config: { acces: ['agent_bailleur', 'pilote_etat', 'lecteur_epci'] },
       schema: {
         tags: ['bilan'],
-        summary: 'Les événements de l’année en scénario de `flux simulate` : `flux simulate FICHIER --bilan` en recalcule le bilan à l’identique',
+        summary:
+          'Les événements de l’année en scénario de `flux simulate` : `flux simulate FICHIER --bilan` en recalcule le bilan à l’identique',
         querystring: bilanQuerySchema,
         response: { 200: z.string().describe('scénario JSON (schemas/scenario.schema.json)'), ...erreurs },
       },
     },
     async (request, reply) => {
-      const s = await db.transaction((tx) => scenarioDuBilan(tx, acteur(request), { annee: request.query.annee, bailleurId: request.query.bailleur, departement: request.query.departement }));
+      const s = await db.transaction((tx) =>
+        scenarioDuBilan(tx, acteur(request), {
+          annee: request.query.annee,
+          bailleurId: request.query.bailleur,
+          departement: request.query.departement,
+        }),
+      );
       const nom = `scenario-${s.annee}-${s.bailleur.id}-${s.departement}.json`;
       return reply
         .type('application/json; charset=utf-8')
@@ -104,16 +134,32 @@ export async function enregistrerRoutesBilan(api: FastifyInstance, options: Opti
           tags: ['bilan'],
           summary: `Bilan annuel R.441-5-1, au format ${format.toUpperCase()}`,
           querystring: bilanQuerySchema,
-          response: { 200: z.string().describe(`${FORMATS[format].description} (${FORMATS[format].type})`), ...erreurs },
+          response: {
+            200: z.string().describe(`${FORMATS[format].description} (${FORMATS[format].type})`),
+            ...erreurs,
+          },
         },
       },
       async (request, reply) => {
-        const b = await db.transaction((tx) => lireBilan(tx, acteur(request), { annee: request.query.annee, bailleurId: request.query.bailleur, departement: request.query.departement }));
+        const b = await db.transaction((tx) =>
+          lireBilan(tx, acteur(request), {
+            annee: request.query.annee,
+            bailleurId: request.query.bailleur,
+            departement: request.query.departement,
+          }),
+        );
         const edite = aujourdhui();
-        const corps = format === 'xlsx' ? await classeurBilan(b, edite) : format === 'pdf' ? await pdfBilan(b, edite) : csvBilan(b);
+        const corps =
+          format === 'xlsx' ? await classeurBilan(b, edite) : format === 'pdf' ? await pdfBilan(b, edite) : csvBilan(b);
         return reply
           .type(FORMATS[format].type)
-          .header('content-disposition', pieceJointe(nomFichierBilan(b, format), `Bilan ${b.annee} — ${b.bailleur.nom} — ${b.departement}.${format}`))
+          .header(
+            'content-disposition',
+            pieceJointe(
+              nomFichierBilan(b, format),
+              `Bilan ${b.annee} — ${b.bailleur.nom} — ${b.departement}.${format}`,
+            ),
+          )
           .send(corps as unknown as string);
       },
     );

@@ -38,8 +38,16 @@ import { nomFichierProcesVerbal, pdfProcesVerbal, TYPE_PDF } from '../reports/pr
 import { aujourdhuiParis } from './routes-patrimoine.ts';
 import type { OptionsServeur } from './server.ts';
 
-const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema };
-const pieceJointe = (ascii: string, francais: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
+const erreurs = {
+  400: erreurSchema,
+  401: erreurSchema,
+  403: erreurSchema,
+  404: erreurSchema,
+  409: erreurSchema,
+  422: erreurSchema,
+};
+const pieceJointe = (ascii: string, francais: string) =>
+  `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
 
 /** Who reads CAL sessions: the bailleur (its own) and the State pilot (a CAL member, its département). */
 const LECTEURS_CAL = ['agent_bailleur', 'pilote_etat'] as const;
@@ -53,7 +61,11 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
     '/cal/sessions',
     {
       config: { acces: [...LECTEURS_CAL] },
-      schema: { tags: ['cal'], summary: 'Séances de CAL visibles', response: { 200: z.array(sessionCalSchema), ...erreurs } },
+      schema: {
+        tags: ['cal'],
+        summary: 'Séances de CAL visibles',
+        response: { 200: z.array(sessionCalSchema), ...erreurs },
+      },
     },
     async (request) => db.transaction((tx) => listerSessions(tx, acteur(request))),
   );
@@ -62,16 +74,26 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
     '/cal/sessions',
     {
       config: { acces: ['agent_bailleur'] },
-      schema: { tags: ['cal'], summary: 'Créer une séance de CAL (date, département)', body: nouvelleSessionSchema, response: { 201: sessionCalSchema, ...erreurs } },
+      schema: {
+        tags: ['cal'],
+        summary: 'Créer une séance de CAL (date, département)',
+        body: nouvelleSessionSchema,
+        response: { 201: sessionCalSchema, ...erreurs },
+      },
     },
-    async (request, reply) => reply.status(201).send(await db.transaction((tx) => creerSession(tx, acteur(request), request.body))),
+    async (request, reply) =>
+      reply.status(201).send(await db.transaction((tx) => creerSession(tx, acteur(request), request.body))),
   );
 
   app.get(
     '/cal/a-examiner',
     {
       config: { acces: ['agent_bailleur'] },
-      schema: { tags: ['cal'], summary: 'Vacances dont les candidats sont proposés, à inscrire à une séance', response: { 200: z.array(aExaminerSchema), ...erreurs } },
+      schema: {
+        tags: ['cal'],
+        summary: 'Vacances dont les candidats sont proposés, à inscrire à une séance',
+        response: { 200: z.array(aExaminerSchema), ...erreurs },
+      },
     },
     async (request) => db.transaction((tx) => aExaminer(tx, acteur(request))),
   );
@@ -140,7 +162,10 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
       const pdf = await pdfProcesVerbal(s, noms, aujourdhuiParis());
       return reply
         .type(TYPE_PDF)
-        .header('content-disposition', pieceJointe(nomFichierProcesVerbal(s), `Procès-verbal CAL ${s.date} — ${s.bailleur}.pdf`))
+        .header(
+          'content-disposition',
+          pieceJointe(nomFichierProcesVerbal(s), `Procès-verbal CAL ${s.date} — ${s.bailleur}.pdf`),
+        )
         .send(pdf as unknown as string);
     },
   );
@@ -157,7 +182,8 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
         response: { 200: sessionCalDetailSchema, ...erreurs },
       },
     },
-    async (request) => db.transaction((tx) => repondreOffre(tx, acteur(request), request.params.id, request.body, aujourdhuiParis())),
+    async (request) =>
+      db.transaction((tx) => repondreOffre(tx, acteur(request), request.params.id, request.body, aujourdhuiParis())),
   );
 
   app.post(

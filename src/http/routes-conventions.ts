@@ -20,7 +20,14 @@ import {
 import { aujourdhuiParis } from './routes-patrimoine.ts';
 import type { OptionsServeur } from './server.ts';
 
-const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema };
+const erreurs = {
+  400: erreurSchema,
+  401: erreurSchema,
+  403: erreurSchema,
+  404: erreurSchema,
+  409: erreurSchema,
+  422: erreurSchema,
+};
 
 const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] as const;
 
@@ -41,12 +48,16 @@ export async function enregistrerRoutesConventions(api: FastifyInstance, options
       config: { acces: [...LECTEURS] },
       schema: {
         tags: ['conventions'],
-        summary: 'Registre des conventions visibles : version en vigueur, forme (stock, conversion, flux), échéance de conversion et solde de l’année',
+        summary:
+          'Registre des conventions visibles : version en vigueur, forme (stock, conversion, flux), échéance de conversion et solde de l’année',
         querystring: registreQuerySchema,
         response: { 200: registreConventionsSchema, ...erreurs },
       },
     },
-    async (request) => db.transaction((tx) => listerConventions(tx, acteur(request), { bailleur: request.query.bailleur }, quand(request.query.annee))),
+    async (request) =>
+      db.transaction((tx) =>
+        listerConventions(tx, acteur(request), { bailleur: request.query.bailleur }, quand(request.query.annee)),
+      ),
   );
 
   app.get(
@@ -55,13 +66,15 @@ export async function enregistrerRoutesConventions(api: FastifyInstance, options
       config: { acces: [...LECTEURS] },
       schema: {
         tags: ['conventions'],
-        summary: 'Une convention : ses versions (avenants), la version en vigueur, sa forme et sa ligne du bilan de l’année',
+        summary:
+          'Une convention : ses versions (avenants), la version en vigueur, sa forme et sa ligne du bilan de l’année',
         params: idParamSchema,
         querystring: anneeConventionQuerySchema,
         response: { 200: conventionDetailSchema, ...erreurs },
       },
     },
-    async (request) => db.transaction((tx) => lireConvention(tx, acteur(request), request.params.id, quand(request.query.annee))),
+    async (request) =>
+      db.transaction((tx) => lireConvention(tx, acteur(request), request.params.id, quand(request.query.annee))),
   );
 
   app.post(
@@ -70,12 +83,16 @@ export async function enregistrerRoutesConventions(api: FastifyInstance, options
       config: { acces: ['agent_bailleur'] },
       schema: {
         tags: ['conventions'],
-        summary: 'Créer une convention du bailleur avec un réservataire dans un département, et sa première version (contrôles légaux)',
+        summary:
+          'Créer une convention du bailleur avec un réservataire dans un département, et sa première version (contrôles légaux)',
         body: nouvelleConventionSchema,
         response: { 201: conventionDetailSchema, ...erreurs },
       },
     },
-    async (request, reply) => reply.status(201).send(await db.transaction((tx) => creerConvention(tx, acteur(request), request.body, quand(undefined)))),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await db.transaction((tx) => creerConvention(tx, acteur(request), request.body, quand(undefined)))),
   );
 
   app.post(
@@ -84,12 +101,20 @@ export async function enregistrerRoutesConventions(api: FastifyInstance, options
       config: { acces: ['agent_bailleur'] },
       schema: {
         tags: ['conventions'],
-        summary: 'Ajouter un avenant : une nouvelle version datée, contrôlée avec les conventions en vigueur à sa date (409 si une autre version a été écrite depuis versionLue)',
+        summary:
+          'Ajouter un avenant : une nouvelle version datée, contrôlée avec les conventions en vigueur à sa date (409 si une autre version a été écrite depuis versionLue)',
         params: idParamSchema,
         body: avenantSchema,
         response: { 201: conventionDetailSchema, ...erreurs },
       },
     },
-    async (request, reply) => reply.status(201).send(await db.transaction((tx) => ajouterAvenant(tx, acteur(request), request.params.id, request.body, quand(undefined)))),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await db.transaction((tx) =>
+            ajouterAvenant(tx, acteur(request), request.params.id, request.body, quand(undefined)),
+          ),
+        ),
   );
 }

@@ -10,15 +10,35 @@ import { enregistrerPrevision, lirePrevision } from '../app/prevision.ts';
 import type { Acteur } from '../app/roles.ts';
 import type { SessionOuverte } from '../app/auth.ts';
 import { erreurSchema } from '../contracts/api.ts';
-import { avenantsConversionSchema, conversionQuerySchema, enregistrementPrevisionSchema, previsionQuerySchema, reponsePrevisionSchema } from '../contracts/prevision.ts';
-import { classeurPrevisionnel, nomFichierPrevisionnel, pdfPrevisionnel, TYPE_PDF, TYPE_XLSX } from '../reports/previsionnel.ts';
+import {
+  avenantsConversionSchema,
+  conversionQuerySchema,
+  enregistrementPrevisionSchema,
+  previsionQuerySchema,
+  reponsePrevisionSchema,
+} from '../contracts/prevision.ts';
+import {
+  classeurPrevisionnel,
+  nomFichierPrevisionnel,
+  pdfPrevisionnel,
+  TYPE_PDF,
+  TYPE_XLSX,
+} from '../reports/previsionnel.ts';
 import { aujourdhuiParis } from './routes-patrimoine.ts';
 import { anneeCourante } from './routes.ts';
 import type { OptionsServeur } from './server.ts';
 
-const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema };
+const erreurs = {
+  400: erreurSchema,
+  401: erreurSchema,
+  403: erreurSchema,
+  404: erreurSchema,
+  409: erreurSchema,
+  422: erreurSchema,
+};
 const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] as const;
-const pieceJointe = (ascii: string, francais: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
+const pieceJointe = (ascii: string, francais: string) =>
+  `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
 
 export async function enregistrerRoutesFlux(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
@@ -31,7 +51,8 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
       config: { acces: [...LECTEURS] },
       schema: {
         tags: ['flux'],
-        summary: 'Prévision du flux d’un bailleur dans un département (année suivante par défaut) : flux brut, exclusions, flux net, droits prévus et reports',
+        summary:
+          'Prévision du flux d’un bailleur dans un département (année suivante par défaut) : flux brut, exclusions, flux net, droits prévus et reports',
         querystring: previsionQuerySchema,
         response: { 200: reponsePrevisionSchema, ...erreurs },
       },
@@ -45,7 +66,8 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
       config: { acces: ['agent_bailleur'] },
       schema: {
         tags: ['flux'],
-        summary: 'Enregistrer les hypothèses de la prévision (fenêtre, livraisons, démolitions, ventes, exclusions prévues, volume PRU, flux passés saisis)',
+        summary:
+          'Enregistrer les hypothèses de la prévision (fenêtre, livraisons, démolitions, ventes, exclusions prévues, volume PRU, flux passés saisis)',
         body: enregistrementPrevisionSchema,
         response: { 200: reponsePrevisionSchema, ...erreurs },
       },
@@ -62,7 +84,10 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
           tags: ['flux'],
           summary: `Le prévisionnel à transmettre aux réservataires avant le 28 février, au format ${format.toUpperCase()}`,
           querystring: previsionQuerySchema,
-          response: { 200: z.string().describe(format === 'xlsx' ? `classeur XLSX (${TYPE_XLSX})` : `document PDF (${TYPE_PDF})`), ...erreurs },
+          response: {
+            200: z.string().describe(format === 'xlsx' ? `classeur XLSX (${TYPE_XLSX})` : `document PDF (${TYPE_PDF})`),
+            ...erreurs,
+          },
         },
       },
       async (request, reply) => {
@@ -70,7 +95,13 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
         const corps = format === 'xlsx' ? await classeurPrevisionnel(p) : await pdfPrevisionnel(p, aujourdhuiParis());
         return reply
           .type(format === 'xlsx' ? TYPE_XLSX : TYPE_PDF)
-          .header('content-disposition', pieceJointe(nomFichierPrevisionnel(p, format), `Prévisionnel ${p.annee} — ${p.bailleur.nom} — ${p.departement}.${format}`))
+          .header(
+            'content-disposition',
+            pieceJointe(
+              nomFichierPrevisionnel(p, format),
+              `Prévisionnel ${p.annee} — ${p.bailleur.nom} — ${p.departement}.${format}`,
+            ),
+          )
           .send(corps as unknown as string);
       },
     );
@@ -82,10 +113,19 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
       config: { acces: [...LECTEURS] },
       schema: {
         tags: ['flux'],
-        summary: 'Conversion des réservations du stock en taux de flux, à partir du dernier état des lieux signé : méthodes côte à côte et projets de conventions',
+        summary:
+          'Conversion des réservations du stock en taux de flux, à partir du dernier état des lieux signé : méthodes côte à côte et projets de conventions',
         querystring: conversionQuerySchema,
         // The result is large and typed in src/domain/conversion.ts; the contract checks its envelope.
-        response: { 200: z.looseObject({ bailleur: z.object({ id: z.string(), nom: z.string() }), annee: z.number(), resultat: z.unknown(), projets: z.unknown() }), ...erreurs },
+        response: {
+          200: z.looseObject({
+            bailleur: z.object({ id: z.string(), nom: z.string() }),
+            annee: z.number(),
+            resultat: z.unknown(),
+            projets: z.unknown(),
+          }),
+          ...erreurs,
+        },
       },
     },
     async (request) => db.transaction((tx) => lireConversion(tx, acteur(request), request.query, anneeCourante())),
@@ -97,11 +137,19 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
       config: { acces: ['agent_bailleur'] },
       schema: {
         tags: ['flux'],
-        summary: 'Transformer les projets d’une méthode de conversion en avenants (ou nouvelles conventions), effectifs au 1er janvier, en une fois : tout ou rien',
+        summary:
+          'Transformer les projets d’une méthode de conversion en avenants (ou nouvelles conventions), effectifs au 1er janvier, en une fois : tout ou rien',
         body: avenantsConversionSchema,
         response: { 201: z.object({ conventions: z.array(z.string()) }), ...erreurs },
       },
     },
-    async (request, reply) => reply.status(201).send(await db.transaction((tx) => creerAvenantsDeConversion(tx, acteur(request), request.body, anneeCourante(), aujourdhuiParis()))),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await db.transaction((tx) =>
+            creerAvenantsDeConversion(tx, acteur(request), request.body, anneeCourante(), aujourdhuiParis()),
+          ),
+        ),
   );
 }

@@ -13,10 +13,23 @@ import { expedierNotifications, listerNotifications, marquerLue } from '../app/n
 import { deciderOrientation, recommandation } from '../app/orientation.ts';
 import type { Acteur } from '../app/roles.ts';
 import { erreurSchema, idParamSchema, locationSchema } from '../contracts/api.ts';
-import { boiteSchema, decisionOrientationCorpsSchema, notificationsSchema, propositionCorpsSchema, recommandationSchema } from '../contracts/orientation.ts';
+import {
+  boiteSchema,
+  decisionOrientationCorpsSchema,
+  notificationsSchema,
+  propositionCorpsSchema,
+  recommandationSchema,
+} from '../contracts/orientation.ts';
 import type { OptionsServeur } from './server.ts';
 
-const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema };
+const erreurs = {
+  400: erreurSchema,
+  401: erreurSchema,
+  403: erreurSchema,
+  404: erreurSchema,
+  409: erreurSchema,
+  422: erreurSchema,
+};
 
 export async function enregistrerRoutesOrientation(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
@@ -37,7 +50,8 @@ export async function enregistrerRoutesOrientation(api: FastifyInstance, options
       config: { acces: ['agent_bailleur', 'pilote_etat'] },
       schema: {
         tags: ['vacances'],
-        summary: 'Recommandation d’orientation du moteur et son explication : qui est dû, de combien, les écarts qualitatifs, pourquoi pas les autres',
+        summary:
+          'Recommandation d’orientation du moteur et son explication : qui est dû, de combien, les écarts qualitatifs, pourquoi pas les autres',
         params: idParamSchema,
         response: { 200: recommandationSchema, ...erreurs },
       },
@@ -51,14 +65,17 @@ export async function enregistrerRoutesOrientation(api: FastifyInstance, options
       config: { acces: ['agent_bailleur'] },
       schema: {
         tags: ['vacances'],
-        summary: 'Décision du bailleur : confirmer la recommandation (sans motif), ou orienter autrement ou vers plusieurs réservataires (motif écrit obligatoire)',
+        summary:
+          'Décision du bailleur : confirmer la recommandation (sans motif), ou orienter autrement ou vers plusieurs réservataires (motif écrit obligatoire)',
         params: idParamSchema,
         body: decisionOrientationCorpsSchema,
         response: { 200: locationSchema, ...erreurs },
       },
     },
     async (request) => {
-      const r = await db.transaction((tx) => deciderOrientation(tx, acteur(request), request.params.id, request.body, aujourdhui()));
+      const r = await db.transaction((tx) =>
+        deciderOrientation(tx, acteur(request), request.params.id, request.body, aujourdhui()),
+      );
       await expedier(request.log);
       return r;
     },
@@ -70,7 +87,8 @@ export async function enregistrerRoutesOrientation(api: FastifyInstance, options
       config: { acces: ['agent_reservataire', 'pilote_etat', 'agent_bailleur'] },
       schema: {
         tags: ['boîte de réception'],
-        summary: 'Logements orientés au réservataire (ou, en gestion déléguée, au bailleur pour son compte) avec le compte à rebours du délai de proposition',
+        summary:
+          'Logements orientés au réservataire (ou, en gestion déléguée, au bailleur pour son compte) avec le compte à rebours du délai de proposition',
         response: { 200: boiteSchema, ...erreurs },
       },
     },
@@ -89,14 +107,19 @@ export async function enregistrerRoutesOrientation(api: FastifyInstance, options
         response: { 200: locationSchema, ...erreurs },
       },
     },
-    async (request) => db.transaction((tx) => proposerCandidats(tx, acteur(request), request.params.id, request.body, aujourdhui())),
+    async (request) =>
+      db.transaction((tx) => proposerCandidats(tx, acteur(request), request.params.id, request.body, aujourdhui())),
   );
 
   app.get(
     '/notifications',
     {
       config: { acces: 'connecte' },
-      schema: { tags: ['notifications'], summary: 'Notifications de votre organisation (les 50 dernières) et le nombre de non lues', response: { 200: notificationsSchema, ...erreurs } },
+      schema: {
+        tags: ['notifications'],
+        summary: 'Notifications de votre organisation (les 50 dernières) et le nombre de non lues',
+        response: { 200: notificationsSchema, ...erreurs },
+      },
     },
     async (request) => db.transaction((tx) => listerNotifications(tx, acteur(request))),
   );
@@ -105,7 +128,12 @@ export async function enregistrerRoutesOrientation(api: FastifyInstance, options
     '/notifications/:id/lue',
     {
       config: { acces: 'connecte' },
-      schema: { tags: ['notifications'], summary: 'Marquer une notification comme lue', params: idParamSchema, response: { 200: z.object({ ok: z.literal(true) }), ...erreurs } },
+      schema: {
+        tags: ['notifications'],
+        summary: 'Marquer une notification comme lue',
+        params: idParamSchema,
+        response: { 200: z.object({ ok: z.literal(true) }), ...erreurs },
+      },
     },
     async (request) => {
       await db.transaction((tx) => marquerLue(tx, acteur(request), request.params.id));

@@ -30,16 +30,29 @@ import type { EtatDesLieux } from '../domain/etat-des-lieux.ts';
 import { classeurEtatDesLieux, nomFichierEtat, TYPE_XLSX } from '../reports/etat-des-lieux-xlsx.ts';
 import type { OptionsServeur } from './server.ts';
 
-const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema };
+const erreurs = {
+  400: erreurSchema,
+  401: erreurSchema,
+  403: erreurSchema,
+  404: erreurSchema,
+  409: erreurSchema,
+  422: erreurSchema,
+};
 
 /** Today in Europe/Paris (YYYY-MM-DD). */
-const FORMAT_JOUR_PARIS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+const FORMAT_JOUR_PARIS = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Paris',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 export const aujourdhuiParis = (): string => FORMAT_JOUR_PARIS.format(new Date());
 
 /** The JSON form: the unit-level detail is replaced by its size (it is in the XLSX). */
 const resume = (e: EtatDesLieux) => ({ ...e, unites: e.unites.length });
 
-const pieceJointe = (ascii: string, francais: string) => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
+const pieceJointe = (ascii: string, francais: string) =>
+  `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
 
 /** Who may read an état des lieux (the use case narrows to the actor's bailleurs and scope). */
 const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] as const;
@@ -56,12 +69,18 @@ export async function enregistrerRoutesPatrimoine(api: FastifyInstance, options:
       config: { acces: [...LECTEURS] },
       schema: {
         tags: ['patrimoine'],
-        summary: 'État des lieux des réservations du stock d’un bailleur dans un département (photographie du jour ou à une date)',
+        summary:
+          'État des lieux des réservations du stock d’un bailleur dans un département (photographie du jour ou à une date)',
         querystring: etatQuerySchema,
         response: { 200: etatDesLieuxSchema, ...erreurs },
       },
     },
-    async (request) => resume(await db.transaction((tx) => lireEtatDesLieux(tx, acteur(request), request.query, request.query.date ?? aujourdhuiParis()))),
+    async (request) =>
+      resume(
+        await db.transaction((tx) =>
+          lireEtatDesLieux(tx, acteur(request), request.query, request.query.date ?? aujourdhuiParis()),
+        ),
+      ),
   );
 
   app.get(
@@ -70,7 +89,8 @@ export async function enregistrerRoutesPatrimoine(api: FastifyInstance, options:
       config: { acces: [...LECTEURS] },
       schema: {
         tags: ['patrimoine'],
-        summary: 'État des lieux des réservations, au format tableur (XLSX : synthèse, une feuille par dimension, détail des logements)',
+        summary:
+          'État des lieux des réservations, au format tableur (XLSX : synthèse, une feuille par dimension, détail des logements)',
         querystring: etatQuerySchema,
         response: { 200: z.string().describe(`classeur XLSX (${TYPE_XLSX})`), ...erreurs },
       },
@@ -81,7 +101,13 @@ export async function enregistrerRoutesPatrimoine(api: FastifyInstance, options:
       const classeur = await classeurEtatDesLieux(etat, null);
       return reply
         .type(TYPE_XLSX)
-        .header('content-disposition', pieceJointe(nomFichierEtat(etat.bailleur.id, etat.departement, date), `État des lieux — ${etat.bailleur.nom} — ${etat.departement} — ${date}.xlsx`))
+        .header(
+          'content-disposition',
+          pieceJointe(
+            nomFichierEtat(etat.bailleur.id, etat.departement, date),
+            `État des lieux — ${etat.bailleur.nom} — ${etat.departement} — ${date}.xlsx`,
+          ),
+        )
         .send(classeur as unknown as string);
     },
   );
@@ -106,19 +132,30 @@ export async function enregistrerRoutesPatrimoine(api: FastifyInstance, options:
       config: { acces: ['agent_bailleur'] },
       schema: {
         tags: ['patrimoine'],
-        summary: 'Verrouiller la photographie du jour comme nouvelle version (immuable), à faire signer par chaque partie',
+        summary:
+          'Verrouiller la photographie du jour comme nouvelle version (immuable), à faire signer par chaque partie',
         body: verrouillageSchema,
         response: { 201: versionEtatSchema, ...erreurs },
       },
     },
-    async (request, reply) => reply.status(201).send(await db.transaction((tx) => verrouillerEtatDesLieux(tx, acteur(request), request.body, aujourdhuiParis()))),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await db.transaction((tx) => verrouillerEtatDesLieux(tx, acteur(request), request.body, aujourdhuiParis())),
+        ),
   );
 
   app.get(
     '/patrimoine/etats-des-lieux/:id',
     {
       config: { acces: [...LECTEURS] },
-      schema: { tags: ['patrimoine'], summary: 'Une version verrouillée de l’état des lieux', params: idParamSchema, response: { 200: versionEtatDetailSchema, ...erreurs } },
+      schema: {
+        tags: ['patrimoine'],
+        summary: 'Une version verrouillée de l’état des lieux',
+        params: idParamSchema,
+        response: { 200: versionEtatDetailSchema, ...erreurs },
+      },
     },
     async (request) => {
       const r = await db.transaction((tx) => lireVersionEtat(tx, acteur(request), request.params.id));
@@ -144,7 +181,10 @@ export async function enregistrerRoutesPatrimoine(api: FastifyInstance, options:
         .type(TYPE_XLSX)
         .header(
           'content-disposition',
-          pieceJointe(nomFichierEtat(r.etat.bailleur.id, r.etat.departement, `v${r.version.version}`), `État des lieux — ${r.etat.bailleur.nom} — version ${r.version.version}.xlsx`),
+          pieceJointe(
+            nomFichierEtat(r.etat.bailleur.id, r.etat.departement, `v${r.version.version}`),
+            `État des lieux — ${r.etat.bailleur.nom} — version ${r.version.version}.xlsx`,
+          ),
         )
         .send(classeur as unknown as string);
     },
@@ -162,13 +202,24 @@ export async function enregistrerRoutesPatrimoine(api: FastifyInstance, options:
         response: { 201: versionEtatSchema, ...erreurs },
       },
     },
-    async (request, reply) => reply.status(201).send(await db.transaction((tx) => signerEtatDesLieux(tx, acteur(request), request.params.id, request.body.empreinte))),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await db.transaction((tx) =>
+            signerEtatDesLieux(tx, acteur(request), request.params.id, request.body.empreinte),
+          ),
+        ),
   );
 
   // The raw reservations file: its own scope, so only this route reads CSV bodies (as a Buffer).
   await app.register(async (portee) => {
     const route = portee.withTypeProvider<ZodTypeProvider>();
-    route.addContentTypeParser(['text/csv', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: RESERVATIONS_MAX }, (_r, corps, fini) => fini(null, corps));
+    route.addContentTypeParser(
+      ['text/csv', 'application/octet-stream'],
+      { parseAs: 'buffer', bodyLimit: RESERVATIONS_MAX },
+      (_r, corps, fini) => fini(null, corps),
+    );
     route.post(
       '/patrimoine/reservations',
       {
@@ -182,10 +233,22 @@ export async function enregistrerRoutesPatrimoine(api: FastifyInstance, options:
         },
       },
       async (request, reply) => {
-        if (!Buffer.isBuffer(request.body)) return reply.status(415).send({ erreur: 'TYPE_NON_PRIS_EN_CHARGE', message: 'envoyez le fichier CSV lui-même (content-type text/csv)' });
+        if (!Buffer.isBuffer(request.body))
+          return reply
+            .status(415)
+            .send({
+              erreur: 'TYPE_NON_PRIS_EN_CHARGE',
+              message: 'envoyez le fichier CSV lui-même (content-type text/csv)',
+            });
         const a = acteur(request);
         const octets = request.body;
-        return db.transaction((tx) => importerReservationsStock(tx, a, { bailleur: a.organisationId, fichier: request.query.nom ?? 'reservations.csv', octets }));
+        return db.transaction((tx) =>
+          importerReservationsStock(tx, a, {
+            bailleur: a.organisationId,
+            fichier: request.query.nom ?? 'reservations.csv',
+            octets,
+          }),
+        );
       },
     );
   });

@@ -11,19 +11,35 @@ import type { SessionOuverte } from '../app/auth.ts';
 import { ajouterPiece, listerPieces, lirePiece, messageTaille, supprimerPiece } from '../app/pieces.ts';
 import type { Acteur } from '../app/roles.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
-import { ajoutPieceQuerySchema, pieceParamsSchema, pieceSchema, piecesSchema, TAILLE_MAX_PIECE } from '../contracts/pieces.ts';
+import {
+  ajoutPieceQuerySchema,
+  pieceParamsSchema,
+  pieceSchema,
+  piecesSchema,
+  TAILLE_MAX_PIECE,
+} from '../contracts/pieces.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import { gestionnaireErreurs } from './errors.ts';
 import type { OptionsServeur } from './server.ts';
 
-const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 409: erreurSchema, 422: erreurSchema };
+const erreurs = {
+  400: erreurSchema,
+  401: erreurSchema,
+  403: erreurSchema,
+  404: erreurSchema,
+  409: erreurSchema,
+  422: erreurSchema,
+};
 
 /** The file responses: nothing in them may run or load anything. */
 const CSP_FICHIER = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'";
 
 /** `inline` or `attachment` with an ASCII file name and its UTF-8 form (RFC 6266). */
 function disposition(genre: 'inline' | 'attachment', nom: string): string {
-  const ascii = nom.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const ascii = nom
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x20-\x7e]|["\\]/g, '_');
   return `${genre}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(nom)}`;
 }
 
@@ -36,7 +52,12 @@ export async function enregistrerRoutesPieces(api: FastifyInstance, options: Opt
     '/locations/:id/pieces',
     {
       config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
-      schema: { tags: ['vacances'], summary: 'Photos et plans joints à une vacance', params: idParamSchema, response: { 200: piecesSchema, ...erreurs } },
+      schema: {
+        tags: ['vacances'],
+        summary: 'Photos et plans joints à une vacance',
+        params: idParamSchema,
+        response: { 200: piecesSchema, ...erreurs },
+      },
     },
     async (request) => db.transaction((tx) => listerPieces(tx, acteur(request), request.params.id)),
   );
@@ -49,7 +70,10 @@ export async function enregistrerRoutesPieces(api: FastifyInstance, options: Opt
         tags: ['vacances'],
         summary: 'Le fichier d’une photo (affichée) ou d’un plan PDF (téléchargé)',
         params: pieceParamsSchema,
-        response: { 200: z.string().describe('le fichier, avec son type (image/jpeg, image/png, image/webp, application/pdf)'), ...erreurs },
+        response: {
+          200: z.string().describe('le fichier, avec son type (image/jpeg, image/png, image/webp, application/pdf)'),
+          ...erreurs,
+        },
       },
     },
     async (request, reply) => {
@@ -69,7 +93,12 @@ export async function enregistrerRoutesPieces(api: FastifyInstance, options: Opt
     '/locations/:id/pieces/:piece',
     {
       config: { acces: ['agent_bailleur'] },
-      schema: { tags: ['vacances'], summary: 'Supprimer une photo ou un plan d’une vacance (journalisé)', params: pieceParamsSchema, response: { 204: z.null(), ...erreurs } },
+      schema: {
+        tags: ['vacances'],
+        summary: 'Supprimer une photo ou un plan d’une vacance (journalisé)',
+        params: pieceParamsSchema,
+        response: { 204: z.null(), ...erreurs },
+      },
     },
     async (request, reply) => {
       await db.transaction((tx) => supprimerPiece(tx, acteur(request), request.params.id, request.params.piece));
@@ -81,12 +110,20 @@ export async function enregistrerRoutesPieces(api: FastifyInstance, options: Opt
   // one is too large in French, naming the field.
   await app.register(async (portee) => {
     const route = portee.withTypeProvider<ZodTypeProvider>();
-    route.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: TAILLE_MAX_PIECE }, (_request, corps, fini) => fini(null, corps));
+    route.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: TAILLE_MAX_PIECE }, (_request, corps, fini) =>
+      fini(null, corps),
+    );
     route.setErrorHandler((error: FastifyError, request, reply) => {
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         const taille = Number(request.headers['content-length']);
         const message = messageTaille(Number.isFinite(taille) && taille > 0 ? taille : undefined);
-        return reply.status(413).send({ erreur: 'FICHIER_TROP_VOLUMINEUX', message: `fichier : ${message}`, problemes: [{ chemin: 'fichier', message }] });
+        return reply
+          .status(413)
+          .send({
+            erreur: 'FICHIER_TROP_VOLUMINEUX',
+            message: `fichier : ${message}`,
+            problemes: [{ chemin: 'fichier', message }],
+          });
       }
       return gestionnaireErreurs(error, request, reply);
     });
@@ -97,7 +134,8 @@ export async function enregistrerRoutesPieces(api: FastifyInstance, options: Opt
         config: { acces: ['agent_bailleur'] },
         schema: {
           tags: ['vacances'],
-          summary: 'Joindre une photo (JPEG, PNG, WebP) ou un plan (PDF) à une vacance : le fichier brut en corps, avec son Content-Type ; 5 Mo au plus, 10 par vacance',
+          summary:
+            'Joindre une photo (JPEG, PNG, WebP) ou un plan (PDF) à une vacance : le fichier brut en corps, avec son Content-Type ; 5 Mo au plus, 10 par vacance',
           params: idParamSchema,
           querystring: ajoutPieceQuerySchema,
           response: { 201: pieceSchema, ...erreurs, 413: erreurSchema },
@@ -105,7 +143,13 @@ export async function enregistrerRoutesPieces(api: FastifyInstance, options: Opt
       },
       async (request, reply) => {
         if (!Buffer.isBuffer(request.body)) {
-          throw new DonneesInvalides([{ chemin: 'fichier', message: 'envoyez le fichier lui-même en corps de requête, avec son type (image/jpeg, image/png, image/webp ou application/pdf)' }]);
+          throw new DonneesInvalides([
+            {
+              chemin: 'fichier',
+              message:
+                'envoyez le fichier lui-même en corps de requête, avec son type (image/jpeg, image/png, image/webp ou application/pdf)',
+            },
+          ]);
         }
         const corps = request.body;
         const p = await db.transaction((tx) =>

@@ -38,9 +38,17 @@ export async function enregistrerRoutesTableaux(api: FastifyInstance, options: O
       const a = acteur(request);
       const jour = aujourdhui();
       const annee = request.query.annee ?? Number(jour.slice(0, 4));
-      const texte = await memoiserJson(db, `tableau|${a.organisationId}|${a.role}|${annee}|${jour}`, tableauSchema, () => db.transaction((tx) => lireTableau(tx, a, annee, jour)));
+      const texte = await memoiserJson(
+        db,
+        `tableau|${a.organisationId}|${a.role}|${annee}|${jour}`,
+        tableauSchema,
+        () => db.transaction((tx) => lireTableau(tx, a, annee, jour)),
+      );
       // Already checked against the contract and serialised once (see `memoiserJson`).
-      return (reply as FastifyReply).type('application/json; charset=utf-8').serializer((x: unknown) => x as string).send(texte);
+      return (reply as FastifyReply)
+        .type('application/json; charset=utf-8')
+        .serializer((x: unknown) => x as string)
+        .send(texte);
     },
   );
 }

@@ -13,13 +13,25 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { csrfValide, lireSession, type SessionOuverte } from '../app/auth.ts';
 import { brancherNotificationsCal } from '../app/cal.ts';
 import { brancherHorlogeAnnees } from '../app/emission-bilan.ts';
 import { Interdit, NonAuthentifie } from '../app/errors.ts';
 import { oublierVersion } from '../app/memo.ts';
-import { configSmtpDepuisEnv, creerExpediteur, expedierNotifications, notifierResultatCal, type ConfigSmtp, type Expediteur } from '../app/notifications.ts';
+import {
+  configSmtpDepuisEnv,
+  creerExpediteur,
+  expedierNotifications,
+  notifierResultatCal,
+  type ConfigSmtp,
+  type Expediteur,
+} from '../app/notifications.ts';
 import type { Role } from '../app/roles.ts';
 import { verificationPlanifiee } from '../app/verification.ts';
 import type { Base } from '../db/client.ts';
@@ -116,7 +128,8 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
       openapi: '3.1.0',
       info: {
         title: 'Flux — API',
-        description: 'Gestion en flux des droits de réservation du logement social. Authentification par cookie de session ; en-tête x-csrf-token sur toute requête qui modifie.',
+        description:
+          'Gestion en flux des droits de réservation du logement social. Authentification par cookie de session ; en-tête x-csrf-token sur toute requête qui modifie.',
         version: '0.1.0',
       },
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: COOKIE_SESSION } } },
@@ -134,7 +147,10 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
     if (id) request.session = await sessionEnCache(id);
     if (acces === 'public') return;
     if (!request.session) throw new NonAuthentifie();
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method) && !csrfValide(request.session, request.headers['x-csrf-token'] as string | undefined)) {
+    if (
+      !['GET', 'HEAD', 'OPTIONS'].includes(request.method) &&
+      !csrfValide(request.session, request.headers['x-csrf-token'] as string | undefined)
+    ) {
       throw new Interdit('jeton CSRF absent ou invalide : rechargez la page');
     }
     if (acces === 'connecte') return;
@@ -160,7 +176,11 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
       ? setInterval(() => {
           verification ??= verificationPlanifiee(options.base.db, new Date())
             .then((v) => {
-              for (const b of v.echeances.bloquees) app.log.warn({ vacance: b.locationId }, `délai de proposition expiré, vacance laissée en l’état : ${b.raison}`);
+              for (const b of v.echeances.bloquees)
+                app.log.warn(
+                  { vacance: b.locationId },
+                  `délai de proposition expiré, vacance laissée en l’état : ${b.raison}`,
+                );
             })
             .then(() => expedierNotifications(options.base.db, expediteur))
             .then(() => undefined)
@@ -175,7 +195,9 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
   // and, awaited, by the routes that notify (so the e-mail has gone when they answer).
   let envoi: Promise<unknown> = Promise.resolve();
   const expedier = (): Promise<unknown> =>
-    (envoi = envoi.then(() => expedierNotifications(options.base.db, expediteur)).catch((e: unknown) => app.log.error(e, 'envoi des notifications par courriel')));
+    (envoi = envoi
+      .then(() => expedierNotifications(options.base.db, expediteur))
+      .catch((e: unknown) => app.log.error(e, 'envoi des notifications par courriel')));
   if (expediteur) {
     app.addHook('onResponse', async (request) => {
       if (request.method !== 'GET' && request.method !== 'HEAD' && request.url.startsWith('/api/')) void expedier();
@@ -188,7 +210,10 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
     if (!options.expediteur) expediteur?.fermer();
   });
 
-  await app.register(async (api) => enregistrerRoutes(api.withTypeProvider<ZodTypeProvider>(), { ...options, expediteur, expedier }), { prefix: '/api' });
+  await app.register(
+    async (api) => enregistrerRoutes(api.withTypeProvider<ZodTypeProvider>(), { ...options, expediteur, expedier }),
+    { prefix: '/api' },
+  );
   await app.register(async (api) => enregistrerRoutesTableaux(api, options), { prefix: '/api' });
   if (options.oidc) await app.register(async (api) => enregistrerOidc(api, options), { prefix: '/api' });
 
@@ -198,12 +223,15 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
     await app.register(fastifyStatic, { root: resolve(options.webDist), wildcard: true });
     app.setNotFoundHandler((request, reply) => {
       const chemin = request.url.split('?')[0]!;
-      if (request.method === 'GET' && !chemin.startsWith('/api') && !/\.[a-z0-9]+$/i.test(chemin)) return reply.sendFile('index.html');
+      if (request.method === 'GET' && !chemin.startsWith('/api') && !/\.[a-z0-9]+$/i.test(chemin))
+        return reply.sendFile('index.html');
       return reply.status(404).send({ erreur: 'INTROUVABLE', message: `aucune route ${request.method} ${chemin}` });
     });
   } else {
     app.setNotFoundHandler((request, reply) =>
-      reply.status(404).send({ erreur: 'INTROUVABLE', message: `aucune route ${request.method} ${request.url.split('?')[0]}` }),
+      reply
+        .status(404)
+        .send({ erreur: 'INTROUVABLE', message: `aucune route ${request.method} ${request.url.split('?')[0]}` }),
     );
   }
   return app;

@@ -46,7 +46,13 @@ export const SOURCE_FINANCEMENT_RPLS =
 
 export const CODES_FINANCEMENT_RPLS: readonly CodeFinancementRpls[] = [
   // Financed from 1977 (1983 in the DOM).
-  { code: '10', libelle: 'PLA d’intégration (LLTS dans les DOM)', periode: 'depuis_1977', financement: 'PLAI', fondement: 'texte' },
+  {
+    code: '10',
+    libelle: 'PLA d’intégration (LLTS dans les DOM)',
+    periode: 'depuis_1977',
+    financement: 'PLAI',
+    fondement: 'texte',
+  },
   {
     code: '11',
     libelle: 'PLA loyer minoré / PLA très social / PLA insertion',
@@ -64,7 +70,13 @@ export const CODES_FINANCEMENT_RPLS: readonly CodeFinancementRpls[] = [
     note: 'le PLUS a remplacé le PLA ordinaire en 1999 ; CUS 13 (PLUS) dans le fichier de Narbonne',
   },
   { code: '13', libelle: 'PLUS (LLS dans les DOM)', periode: 'depuis_1977', financement: 'PLUS', fondement: 'texte' },
-  { code: '14', libelle: 'PLS / PPLS / PCLS / PLA CFF', periode: 'depuis_1977', financement: 'PLS', fondement: 'texte' },
+  {
+    code: '14',
+    libelle: 'PLS / PPLS / PCLS / PLA CFF',
+    periode: 'depuis_1977',
+    financement: 'PLS',
+    fondement: 'texte',
+  },
   {
     code: '15',
     libelle: 'PAP locatif',
@@ -82,7 +94,13 @@ export const CODES_FINANCEMENT_RPLS: readonly CodeFinancementRpls[] = [
     fondement: 'incertain',
     note: 'prêt conventionné locatif : plafonds proches du PLS quand il est conventionné, non vérifié',
   },
-  { code: '49', libelle: 'Autre financement (depuis 1977)', periode: 'depuis_1977', financement: 'AUTRE', fondement: 'texte' },
+  {
+    code: '49',
+    libelle: 'Autre financement (depuis 1977)',
+    periode: 'depuis_1977',
+    financement: 'AUTRE',
+    fondement: 'texte',
+  },
   // Financed before 1977 (1983 in the DOM).
   {
     code: '50',

@@ -216,7 +216,11 @@ export class LecteurCsv {
 }
 
 /** Every record of a whole input held in memory (tests, small files), with its encoding and separator. */
-export function lireTout(octets: Uint8Array): { encodage: Encodage; separateur: Separateur; enregistrements: Enregistrement[] } {
+export function lireTout(octets: Uint8Array): {
+  encodage: Encodage;
+  separateur: Separateur;
+  enregistrements: Enregistrement[];
+} {
   for (const encodage of ['utf-8', 'windows-1252'] as const) {
     const lecteur = new LecteurCsv(encodage);
     try {

@@ -218,7 +218,13 @@ const DEFINITION_TRANSIT = COLONNES_TRANSIT.map(([n, t]) => `${n} ${t}`).join(',
 const NOMS_TRANSIT = COLONNES_TRANSIT.map(([n]) => n).join(', ');
 
 /** The columns an import writes into `logements`, in this order (tools that load the same rows use it). */
-export const COLONNES_COPIE: readonly string[] = ['id', 'bailleur_id', 'rpls', ...COLONNES_LOGEMENT.map(([n]) => n), 'import_rpls_id'];
+export const COLONNES_COPIE: readonly string[] = [
+  'id',
+  'bailleur_id',
+  'rpls',
+  ...COLONNES_LOGEMENT.map(([n]) => n),
+  'import_rpls_id',
+];
 /** On conflict (bailleur, rpls) the file's columns are replaced, and the unit is present again. */
 const MAJ = `${[...COLONNES_LOGEMENT.map(([n]) => n), 'import_rpls_id'].map((n) => `${n} = excluded.${n}`).join(', ')}, absent_rpls_depuis = null`;
 
@@ -280,16 +286,22 @@ class Ecriture {
       if (nb === 1) t = `${++this.n},${ligne},${v},,${valide ? 'f' : 't'},${valide ? uuidOrdonne() : ''},${v},${queue}`;
       else {
         const ids = identifiantsDeValeur(issue.identite);
-        for (let k = 0; k < nb; k++) t += `${++this.n},${ligne},${k === 0 ? v : ''},,${valide ? 'f' : 't'},${valide ? uuidOrdonne() : ''},${champCsv(ids[k]!)},${queue}`;
+        for (let k = 0; k < nb; k++)
+          t += `${++this.n},${ligne},${k === 0 ? v : ''},,${valide ? 'f' : 't'},${valide ? uuidOrdonne() : ''},${champCsv(ids[k]!)},${queue}`;
       }
     } else {
       const c = champCsv(adresse);
-      for (let k = 0; k < nb; k++) t += `${++this.n},${ligne},,${c},${valide ? 'f' : 't'},${valide ? uuidOrdonne() : ''},,${queue}`;
+      for (let k = 0; k < nb; k++)
+        t += `${++this.n},${ligne},,${c},${valide ? 'f' : 't'},${valide ? uuidOrdonne() : ''},,${queue}`;
     }
     this.tampon += t;
   }
 
-  private ajouterLogements(identite: Identite, fiche: FicheLogement, cible: Extract<Cible, { genre: 'logements' }>): void {
+  private ajouterLogements(
+    identite: Identite,
+    fiche: FicheLogement,
+    cible: Extract<Cible, { genre: 'logements' }>,
+  ): void {
     const queue = `,${ficheCsv(fiche)},${cible.importId}\n`;
     const debut = `,${cible.bailleurId},`;
     let t = '';
@@ -320,7 +332,8 @@ interface Chargeur {
   abandonner(err: unknown): Promise<void>;
 }
 
-type ClientBrut = { genre: 'postgresql'; client: pg.ClientBase } | { genre: 'pglite'; client: PGlite | TransactionPglite };
+type ClientBrut =
+  { genre: 'postgresql'; client: pg.ClientBase } | { genre: 'pglite'; client: PGlite | TransactionPglite };
 
 /**
  * The raw connection under a Drizzle transaction: node-postgres keeps the pool client it checked
@@ -329,7 +342,11 @@ type ClientBrut = { genre: 'postgresql'; client: pg.ClientBase } | { genre: 'pgl
 function clientBrut(tx: Tx): ClientBrut {
   const client = (tx as unknown as { session?: { client?: unknown } }).session?.client;
   if (client instanceof pg.Client) return { genre: 'postgresql', client };
-  if (client && typeof (client as { query?: unknown }).query === 'function' && typeof (client as { exec?: unknown }).exec === 'function') {
+  if (
+    client &&
+    typeof (client as { query?: unknown }).query === 'function' &&
+    typeof (client as { exec?: unknown }).exec === 'function'
+  ) {
     return { genre: 'pglite', client: client as PGlite | TransactionPglite };
   }
   throw new Error('import RPLS : pilote de base inconnu (ni node-postgres ni PGlite), pas de COPY possible');
@@ -395,7 +412,9 @@ function chargeurPglite(client: PGlite | TransactionPglite, ordre: string): Char
 }
 
 const nouveauChargeur = (brut: ClientBrut, cible: Cible): Chargeur =>
-  brut.genre === 'postgresql' ? chargeurPostgresql(brut.client, ordreCopie(brut.genre, cible)) : chargeurPglite(brut.client, ordreCopie(brut.genre, cible));
+  brut.genre === 'postgresql'
+    ? chargeurPostgresql(brut.client, ordreCopie(brut.genre, cible))
+    : chargeurPglite(brut.client, ordreCopie(brut.genre, cible));
 
 // ───────────────────────────── reading ─────────────────────────────
 
@@ -454,7 +473,14 @@ export async function lireRpls(source: SourceRpls, options: OptionsImportRpls): 
 class PasDirect extends Error {}
 
 /** One pass into the `cible`; the COPY is ended on success (and on `Utf8Invalide`), cancelled otherwise. */
-async function passeTransit(brut: ClientBrut, source: SourceRpls, encodage: Encodage, options: OptionsImportRpls, doublons?: Doublons, cible: Cible = { genre: 'transit' }): Promise<Lecture> {
+async function passeTransit(
+  brut: ClientBrut,
+  source: SourceRpls,
+  encodage: Encodage,
+  options: OptionsImportRpls,
+  doublons?: Doublons,
+  cible: Cible = { genre: 'transit' },
+): Promise<Lecture> {
   const chargeur = nouveauChargeur(brut, cible);
   try {
     const lecture = await passe(source, encodage, options, doublons, chargeur, cible);
@@ -469,7 +495,12 @@ async function passeTransit(brut: ClientBrut, source: SourceRpls, encodage: Enco
 }
 
 /** Reads the file into the staging table: encoding, then ranks or duplicates (a second pass when there are some). */
-async function lireDansTransit(tx: Tx, brut: ClientBrut, source: SourceRpls, options: OptionsImportRpls): Promise<Lecture> {
+async function lireDansTransit(
+  tx: Tx,
+  brut: ClientBrut,
+  source: SourceRpls,
+  options: OptionsImportRpls,
+): Promise<Lecture> {
   const vider = () => tx.execute(sql.raw(`truncate ${TABLE_TRANSIT}`));
   let lecture: Lecture;
   try {
@@ -498,7 +529,13 @@ async function lireDansTransit(tx: Tx, brut: ClientBrut, source: SourceRpls, opt
     );
     if (doublons.length > 0) {
       await vider();
-      lecture = await passeTransit(brut, source, lecture.encodage, options, new Map(doublons.map((d) => [Number(d.ligne), Number(d.premiere)])));
+      lecture = await passeTransit(
+        brut,
+        source,
+        lecture.encodage,
+        options,
+        new Map(doublons.map((d) => [Number(d.ligne), Number(d.premiere)])),
+      );
     }
   }
   await tx.execute(sql.raw(`analyze ${TABLE_TRANSIT}`));
@@ -511,7 +548,12 @@ async function lireDansTransit(tx: Tx, brut: ClientBrut, source: SourceRpls, opt
  * built identifiers (their ranks are computed on the staging table), or an identifier repeated in
  * the file (the unique index says so; the staging path then reports the duplicates on their rows).
  */
-async function lireDirect(tx: Tx, source: SourceRpls, options: OptionsImportRpls, cible: Extract<Cible, { genre: 'logements' }>): Promise<Lecture | null> {
+async function lireDirect(
+  tx: Tx,
+  source: SourceRpls,
+  options: OptionsImportRpls,
+  cible: Extract<Cible, { genre: 'logements' }>,
+): Promise<Lecture | null> {
   const essai = (encodage: Encodage): Promise<Lecture> =>
     (tx as Db).transaction(async (sp) => {
       cible.premiers.length = 0;
@@ -544,7 +586,8 @@ function violeIndexRpls(err: unknown): boolean {
 
 function verifierOptions(o: OptionsImportRpls): void {
   const problemes: Probleme[] = [];
-  if (!/^\d{9}$/.test(o.siren)) problemes.push({ chemin: '--bailleur', message: `SIREN invalide « ${o.siren} » (9 chiffres)` });
+  if (!/^\d{9}$/.test(o.siren))
+    problemes.push({ chemin: '--bailleur', message: `SIREN invalide « ${o.siren} » (9 chiffres)` });
   if (o.departement !== undefined && !/^(?:\d{2}|2[AB]|97\d)$/.test(o.departement)) {
     problemes.push({ chemin: '--departement', message: `département invalide « ${o.departement} » (45, 2A, 974…)` });
   }
@@ -556,7 +599,10 @@ async function trouverBailleur(db: Db | Tx, siren: string) {
     .select({ id: organisations.id, nom: organisations.nom, siren: organisations.siren })
     .from(organisations)
     .where(and(eq(organisations.siren, siren), eq(organisations.categorie, 'bailleur')));
-  if (!b) throw new Introuvable(`aucun bailleur de SIREN ${siren} : créez d’abord l’organisation (catégorie « bailleur ») avec ce SIREN`);
+  if (!b)
+    throw new Introuvable(
+      `aucun bailleur de SIREN ${siren} : créez d’abord l’organisation (catégorie « bailleur ») avec ce SIREN`,
+    );
   return { id: b.id, nom: b.nom, siren };
 }
 
@@ -568,7 +614,11 @@ class Annulation extends Error {
 }
 
 /** Imports an RPLS file for a bailleur. Throws `DonneesInvalides` (options, header), `Introuvable`, `Interdit`. */
-export async function importerRpls(db: Db, source: SourceRpls, options: OptionsImportRpls): Promise<ResultatImportRpls> {
+export async function importerRpls(
+  db: Db,
+  source: SourceRpls,
+  options: OptionsImportRpls,
+): Promise<ResultatImportRpls> {
   const debut = performance.now();
   verifierOptions(options);
   const bailleur = await trouverBailleur(db, options.siren);
@@ -584,10 +634,14 @@ export async function importerRpls(db: Db, source: SourceRpls, options: OptionsI
       await tx.execute(sql`select pg_advisory_xact_lock(${VERROU_IMPORT}, hashtext(${bailleur.id}))`);
       const importId = randomUUID();
       // The import's row first (the units refer to it); its fingerprint and summary at the end.
-      await tx.insert(importsRpls).values({ id: importId, bailleurId: bailleur.id, departement, fichier: source.nom, empreinte: '', resume: {} });
+      await tx
+        .insert(importsRpls)
+        .values({ id: importId, bailleurId: bailleur.id, departement, fichier: source.nom, empreinte: '', resume: {} });
       // Nothing of the bailleur stored (in any département): every unit is new, nothing to compare.
       const vierge = !(await aDesLogements(tx, bailleur.id));
-      const direct = vierge ? { genre: 'logements' as const, bailleurId: bailleur.id, importId, premiers: [] as string[] } : null;
+      const direct = vierge
+        ? { genre: 'logements' as const, bailleurId: bailleur.id, importId, premiers: [] as string[] }
+        : null;
       let lecture = direct ? await lireDirect(tx, source, options, direct) : null;
       const transit = lecture === null;
       if (lecture === null) {
@@ -597,7 +651,11 @@ export async function importerRpls(db: Db, source: SourceRpls, options: OptionsI
       const b = lecture.bilan;
       const resultat = (resume: ResumeImportRpls): ResultatImportRpls => {
         resume.dureeMs = Math.round(performance.now() - debut);
-        return { resume, problemes: b.rejets.flatMap((r) => r.problemes), erreurs: b.rejets.length > 0 ? fichierErreurs(b.entete, b.rejets) : null };
+        return {
+          resume,
+          problemes: b.rejets.flatMap((r) => r.problemes),
+          erreurs: b.rejets.length > 0 ? fichierErreurs(b.entete, b.rejets) : null,
+        };
       };
       const resume: ResumeImportRpls = {
         fichier: source.nom,
@@ -617,7 +675,11 @@ export async function importerRpls(db: Db, source: SourceRpls, options: OptionsI
         disparus: 0,
         dejaAbsents: 0,
         champsModifies: {},
-        communesFusionnees: [...b.communesFusionnees].map(([code, f]) => ({ code, courante: f.courante, logements: f.logements })),
+        communesFusionnees: [...b.communesFusionnees].map(([code, f]) => ({
+          code,
+          courante: f.courante,
+          logements: f.logements,
+        })),
         parCategorie: b.parCategorie,
         detail: { nouveaux: [], modifies: [], disparus: [] },
         dureeMs: 0,
@@ -625,19 +687,33 @@ export async function importerRpls(db: Db, source: SourceRpls, options: OptionsI
       if (b.logements === 0 && b.rejets.length === 0) {
         // An empty file would mark the whole stock as gone: refused.
         const ou = departement ? ` du département ${departement}` : '';
-        throw new DonneesInvalides([{ chemin: chemin(2, b.entete.noms[b.entete.index.get('DEPCOM') ?? 0] ?? 'DEPCOM'), message: `aucun logement${ou} dans le fichier : rien à importer` }]);
+        throw new DonneesInvalides([
+          {
+            chemin: chemin(2, b.entete.noms[b.entete.index.get('DEPCOM') ?? 0] ?? 'DEPCOM'),
+            message: `aucun logement${ou} dans le fichier : rien à importer`,
+          },
+        ]);
       }
-      if (b.rejets.length > 0 && (!options.valideSeulement || b.logements === 0)) throw new Annulation(resultat(resume));
+      if (b.rejets.length > 0 && (!options.valideSeulement || b.logements === 0))
+        throw new Annulation(resultat(resume));
 
       const perimetre = sql`s.bailleur_id = ${bailleur.id}${departement ? sql` and s.departement = ${departement}` : sql``}`;
       resume.importe = true;
       if (vierge) {
         resume.nouveaux = b.logements;
         resume.detail.nouveaux = transit
-          ? (await lignes<{ rpls: string }>(tx, sql.raw(`select rpls from ${TABLE_TRANSIT} where not rejete order by n limit ${DETAIL_MAX}`))).map((r) => r.rpls)
+          ? (
+              await lignes<{ rpls: string }>(
+                tx,
+                sql.raw(`select rpls from ${TABLE_TRANSIT} where not rejete order by n limit ${DETAIL_MAX}`),
+              )
+            ).map((r) => r.rpls)
           : direct!.premiers.slice();
       } else await comparer(tx, perimetre, resume);
-      await tx.update(importsRpls).set({ empreinte: lecture.empreinte, resume: resumeAudit(resume) }).where(eq(importsRpls.id, importId));
+      await tx
+        .update(importsRpls)
+        .set({ empreinte: lecture.empreinte, resume: resumeAudit(resume) })
+        .where(eq(importsRpls.id, importId));
       if (resume.disparus > 0) {
         await tx.execute(
           sql`update logements s set absent_rpls_depuis = ${importId} where ${perimetre} and s.absent_rpls_depuis is null and not exists (select 1 from ${sql.raw(TABLE_TRANSIT)} t where t.rpls = s.rpls)`,
@@ -647,7 +723,10 @@ export async function importerRpls(db: Db, source: SourceRpls, options: OptionsI
       const colonnes = sql.raw(COLONNES_COPIE.join(', '));
       const valeurs = sql`t.id, ${bailleur.id}, t.rpls, ${sql.raw(COLONNES_LOGEMENT.map(([n]) => `t.${n}`).join(', '))}, ${importId}`;
       if (vierge) {
-        if (transit) await tx.execute(sql`insert into logements (${colonnes}) select ${valeurs} from ${sql.raw(TABLE_TRANSIT)} t where not t.rejete`);
+        if (transit)
+          await tx.execute(
+            sql`insert into logements (${colonnes}) select ${valeurs} from ${sql.raw(TABLE_TRANSIT)} t where not t.rejete`,
+          );
       } else if (resume.nouveaux + resume.modifies > 0) {
         await tx.execute(
           sql`insert into logements (${colonnes}) select ${valeurs} from ${sql.raw(TABLE_TRANSIT)} t left join logements s on ${perimetre} and s.rpls = t.rpls
@@ -656,7 +735,13 @@ export async function importerRpls(db: Db, source: SourceRpls, options: OptionsI
       }
       // No user for the command line: the event is the bailleur's, with a null user.
       const auteur = options.acteur ?? { utilisateurId: null, organisationId: bailleur.id };
-      await journaliser(tx, auteur, { action: 'rpls.importer', cibleType: 'import_rpls', cibleId: importId, avant: null, apres: resumeAudit(resume) });
+      await journaliser(tx, auteur, {
+        action: 'rpls.importer',
+        cibleType: 'import_rpls',
+        cibleId: importId,
+        avant: null,
+        apres: resumeAudit(resume),
+      });
       return resultat(resume);
     });
   } catch (err) {
@@ -674,7 +759,10 @@ const DIFFERENT = `(${CHAMPS_COMPARES.map((c) => `s.${COLONNE_DE[c]} is distinct
  */
 async function comparer(tx: Tx, perimetre: SQL, resume: ResumeImportRpls): Promise<void> {
   const transit = sql.raw(TABLE_TRANSIT);
-  const parChamp = CHAMPS_COMPARES.map((c) => `count(*) filter (where s.id is not null and s.${COLONNE_DE[c]} is distinct from t.${COLONNE_DE[c]})::int as "${c}"`).join(', ');
+  const parChamp = CHAMPS_COMPARES.map(
+    (c) =>
+      `count(*) filter (where s.id is not null and s.${COLONNE_DE[c]} is distinct from t.${COLONNE_DE[c]})::int as "${c}"`,
+  ).join(', ');
   const [c] = await lignes<Record<string, number>>(
     tx,
     sql`select count(*) filter (where s.id is null)::int as nouveaux,
@@ -703,13 +791,18 @@ async function comparer(tx: Tx, perimetre: SQL, resume: ResumeImportRpls): Promi
     resume.detail.nouveaux = r.map((x) => x.rpls);
   }
   if (resume.modifies > 0) {
-    const drapeaux = CHAMPS_COMPARES.map((c) => `s.${COLONNE_DE[c]} is distinct from t.${COLONNE_DE[c]} as "${c}"`).join(', ');
+    const drapeaux = CHAMPS_COMPARES.map(
+      (c) => `s.${COLONNE_DE[c]} is distinct from t.${COLONNE_DE[c]} as "${c}"`,
+    ).join(', ');
     const r = await lignes<Record<string, unknown>>(
       tx,
       sql`select t.rpls, ${sql.raw(drapeaux)}, s.absent_rpls_depuis is not null as present from ${transit} t join logements s on ${perimetre} and s.rpls = t.rpls
           where not t.rejete and ${sql.raw(DIFFERENT)} order by t.n limit ${sql.raw(String(DETAIL_MAX))}`,
     );
-    resume.detail.modifies = r.map((x) => ({ rpls: String(x['rpls']), champs: [...CHAMPS_COMPARES, 'present'].filter((champ) => x[champ] === true) }));
+    resume.detail.modifies = r.map((x) => ({
+      rpls: String(x['rpls']),
+      champs: [...CHAMPS_COMPARES, 'present'].filter((champ) => x[champ] === true),
+    }));
   }
   if (resume.disparus > 0) {
     const r = await lignes<{ rpls: string }>(
@@ -729,7 +822,10 @@ function resumeAudit(r: ResumeImportRpls): Omit<ResumeImportRpls, 'detail' | 'du
 }
 
 async function aDesLogements(tx: Tx, bailleurId: string): Promise<boolean> {
-  const [r] = await lignes<{ oui: boolean }>(tx, sql`select exists (select 1 from logements where bailleur_id = ${bailleurId}) as oui`);
+  const [r] = await lignes<{ oui: boolean }>(
+    tx,
+    sql`select exists (select 1 from logements where bailleur_id = ${bailleurId}) as oui`,
+  );
   return r?.oui === true;
 }
 
@@ -770,7 +866,12 @@ export function uuidOrdonne(): string {
   const i = positionAlea;
   positionAlea += 8;
   const r = alea;
-  const seq = sequence < 0x10 ? `00${sequence.toString(16)}` : sequence < 0x100 ? `0${sequence.toString(16)}` : sequence.toString(16);
+  const seq =
+    sequence < 0x10
+      ? `00${sequence.toString(16)}`
+      : sequence < 0x100
+        ? `0${sequence.toString(16)}`
+        : sequence.toString(16);
   return `${prefixeMs}${seq}-${HEX[(r[i]! & 0x3f) | 0x80]}${HEX[r[i + 1]!]}-${HEX[r[i + 2]!]}${HEX[r[i + 3]!]}${HEX[r[i + 4]!]}${HEX[r[i + 5]!]}${HEX[r[i + 6]!]}${HEX[r[i + 7]!]}`;
 }
 
@@ -782,14 +883,23 @@ const pluriel = (n: number, un: string, plusieurs: string): string => `${nombre(
 /** The summary for a terminal. */
 export function resumeImportFrancais(r: ResumeImportRpls): string {
   const out: string[] = [];
-  out.push(`Import RPLS de ${r.fichier} — ${r.bailleur.nom} (SIREN ${r.bailleur.siren})${r.departement ? `, département ${r.departement}` : ''}`);
+  out.push(
+    `Import RPLS de ${r.fichier} — ${r.bailleur.nom} (SIREN ${r.bailleur.siren})${r.departement ? `, département ${r.departement}` : ''}`,
+  );
   out.push(
     `  lu : ${pluriel(r.lignes, 'ligne', 'lignes')} (${r.encodage === 'utf-8' ? 'UTF-8' : 'Latin-1 (Windows-1252)'}, séparateur « ${r.separateur} »), ` +
       `identifiant : ${r.identifiant === IDENTIFIANT_CONSTRUIT ? 'construit (commune + adresse + rang)' : `colonne ${r.identifiant}`}`,
   );
-  out.push(`  ${pluriel(r.logements, 'logement valide', 'logements valides')}, ${pluriel(r.rejetes, 'ligne rejetée', 'lignes rejetées')}` + (r.horsDepartement ? `, ${pluriel(r.horsDepartement, 'ligne', 'lignes')} d’un autre département ignorée${r.horsDepartement > 1 ? 's' : ''}` : ''));
+  out.push(
+    `  ${pluriel(r.logements, 'logement valide', 'logements valides')}, ${pluriel(r.rejetes, 'ligne rejetée', 'lignes rejetées')}` +
+      (r.horsDepartement
+        ? `, ${pluriel(r.horsDepartement, 'ligne', 'lignes')} d’un autre département ignorée${r.horsDepartement > 1 ? 's' : ''}`
+        : ''),
+  );
   if (r.importe) {
-    out.push(`  ${pluriel(r.nouveaux, 'nouveau', 'nouveaux')}, ${pluriel(r.modifies, 'modifié', 'modifiés')}, ${pluriel(r.inchanges, 'inchangé', 'inchangés')}, ${pluriel(r.disparus, 'disparu', 'disparus')} (marqués absents, non supprimés)${r.dejaAbsents ? `, ${nombre(r.dejaAbsents)} toujours absents` : ''}`);
+    out.push(
+      `  ${pluriel(r.nouveaux, 'nouveau', 'nouveaux')}, ${pluriel(r.modifies, 'modifié', 'modifiés')}, ${pluriel(r.inchanges, 'inchangé', 'inchangés')}, ${pluriel(r.disparus, 'disparu', 'disparus')} (marqués absents, non supprimés)${r.dejaAbsents ? `, ${nombre(r.dejaAbsents)} toujours absents` : ''}`,
+    );
     const champs = Object.entries(r.champsModifies);
     if (champs.length) out.push(`  champs modifiés : ${champs.map(([c, n]) => `${c} ${nombre(n)}`).join(', ')}`);
   } else {
@@ -797,7 +907,9 @@ export function resumeImportFrancais(r: ResumeImportRpls): string {
   }
   out.push(`  par financement : ${FINANCEMENTS.map((f) => `${f} ${nombre(r.parCategorie[f])}`).join(', ')}`);
   if (r.communesFusionnees.length) {
-    out.push(`  communes fusionnées : ${r.communesFusionnees.map((f) => `${f.code} → ${f.courante} (${pluriel(f.logements, 'logement', 'logements')})`).join(', ')}`);
+    out.push(
+      `  communes fusionnées : ${r.communesFusionnees.map((f) => `${f.code} → ${f.courante} (${pluriel(f.logements, 'logement', 'logements')})`).join(', ')}`,
+    );
   }
   if (r.fichierErreurs) out.push(`  fichier d’erreurs : ${r.fichierErreurs}`);
   return out.join('\n');

@@ -95,10 +95,17 @@ export function analyserEntete(enregistrement: Enregistrement | undefined): Ente
   });
   const problemes: Probleme[] = [];
   if (noms.every((n) => n === '')) {
-    problemes.push({ chemin: chemin(1, COLONNES_OBLIGATOIRES[0]), message: 'fichier vide : l’en-tête des colonnes RPLS est absent' });
+    problemes.push({
+      chemin: chemin(1, COLONNES_OBLIGATOIRES[0]),
+      message: 'fichier vide : l’en-tête des colonnes RPLS est absent',
+    });
   } else {
     for (const c of COLONNES_OBLIGATOIRES) {
-      if (!index.has(c)) problemes.push({ chemin: chemin(1, c), message: `colonne obligatoire absente de l’en-tête (colonnes lues : ${resumeNoms(noms)})` });
+      if (!index.has(c))
+        problemes.push({
+          chemin: chemin(1, c),
+          message: `colonne obligatoire absente de l’en-tête (colonnes lues : ${resumeNoms(noms)})`,
+        });
     }
   }
   const identifiant = COLONNES_IDENTIFIANT.find((c) => index.has(c)) ?? IDENTIFIANT_CONSTRUIT;
@@ -279,7 +286,13 @@ function dateIso(s: string): string | null {
     [, a, mo, j] = m as unknown as [string, string, string, string];
   }
   const d = new Date(Date.UTC(Number(a), Number(mo) - 1, Number(j)));
-  if (d.getUTCFullYear() !== Number(a) || d.getUTCMonth() !== Number(mo) - 1 || d.getUTCDate() !== Number(j) || Number(a) < 1800) return null;
+  if (
+    d.getUTCFullYear() !== Number(a) ||
+    d.getUTCMonth() !== Number(mo) - 1 ||
+    d.getUTCDate() !== Number(j) ||
+    Number(a) < 1800
+  )
+    return null;
   return `${a}-${mo}-${j}`;
 }
 
@@ -383,7 +396,10 @@ export class ValidationRpls {
     // Shape of the record: cut lines, unclosed quotes, extra fields.
     if (e.guillemetNonFerme) {
       const k = Math.max(Math.min(champs.length, this.n) - 1, 0);
-      problemes.push({ chemin: chemin(ligne, this.entete.noms[k] || `${k + 1}`), message: 'guillemet ouvert jamais fermé : fichier tronqué ?' });
+      problemes.push({
+        chemin: chemin(ligne, this.entete.noms[k] || `${k + 1}`),
+        message: 'guillemet ouvert jamais fermé : fichier tronqué ?',
+      });
     } else if (champs.length < this.n) {
       problemes.push({
         chemin: chemin(ligne, this.entete.noms[champs.length] || `${champs.length + 1}`),
@@ -402,10 +418,12 @@ export class ValidationRpls {
     if (depcom.length === 4 && chiffres(depcom)) depcom = `0${depcom}`; // a leading zero lost by a spreadsheet
     let commune: string | null = null;
     if (depcom === '') this.probleme(problemes, ligne, 'DEPCOM', 'code commune manquant');
-    else if (!RE_COMMUNE.test(depcom)) this.probleme(problemes, ligne, 'DEPCOM', `code commune invalide « ${depcom} » (5 caractères attendus)`);
+    else if (!RE_COMMUNE.test(depcom))
+      this.probleme(problemes, ligne, 'DEPCOM', `code commune invalide « ${depcom} » (5 caractères attendus)`);
     else {
       commune = this.referentiel.communeCourante(depcom);
-      if (commune === null) this.probleme(problemes, ligne, 'DEPCOM', `commune inconnue du code officiel géographique « ${depcom} »`);
+      if (commune === null)
+        this.probleme(problemes, ligne, 'DEPCOM', `commune inconnue du code officiel géographique « ${depcom} »`);
     }
     const communeCle = commune ?? depcom;
     if (this.options.departement && commune !== null && departementDeCommune(commune) !== this.options.departement) {
@@ -419,7 +437,14 @@ export class ValidationRpls {
       const brut = champ(champs, p.NB);
       const x = entier(brut);
       if (x === null || x < 1 || x > NB_MAX) {
-        this.probleme(problemes, ligne, 'NB', brut === '' ? 'nombre de logements manquant' : `nombre de logements invalide « ${brut} » (entier de 1 à ${NB_MAX})`);
+        this.probleme(
+          problemes,
+          ligne,
+          'NB',
+          brut === ''
+            ? 'nombre de logements manquant'
+            : `nombre de logements invalide « ${brut} » (entier de 1 à ${NB_MAX})`,
+        );
       } else nb = x;
     }
 
@@ -428,13 +453,24 @@ export class ValidationRpls {
     if (this.pId < 0) {
       let cle = communeCle;
       for (const i of this.pAdresse) cle += `|${normaliser(champ(champs, i))}`;
-      identite = { ligne, nb, valeur: null, adresse: `${communeCle}-${createHash('sha1').update(cle).digest('hex').slice(0, 12)}` };
+      identite = {
+        ligne,
+        nb,
+        valeur: null,
+        adresse: `${communeCle}-${createHash('sha1').update(cle).digest('hex').slice(0, 12)}`,
+      };
     } else {
       const id = champ(champs, this.pId);
       if (id === '') this.probleme(problemes, ligne, this.entete.identifiant, 'identifiant du logement vide');
       else {
         const premiere = this.doublons.get(ligne);
-        if (premiere !== undefined) this.probleme(problemes, ligne, this.entete.identifiant, `identifiant en double « ${id} » (déjà ligne ${premiere})`);
+        if (premiere !== undefined)
+          this.probleme(
+            problemes,
+            ligne,
+            this.entete.identifiant,
+            `identifiant en double « ${id} » (déjà ligne ${premiere})`,
+          );
         identite = { ligne, nb, valeur: id, adresse: null };
       }
     }
@@ -444,50 +480,91 @@ export class ValidationRpls {
     const codeQpv = (champ(champs, p.CODE_QPV) || champ(champs, p.CODEQPV)).toUpperCase();
     let qpv: string | null = null;
     const drapeau = entier(qpvBrut);
-    if (qpvBrut === '') this.probleme(problemes, ligne, 'QPV', 'QPV manquant (1 : en QPV, 2 : hors QPV, ou code QP…/QN…)');
+    if (qpvBrut === '')
+      this.probleme(problemes, ligne, 'QPV', 'QPV manquant (1 : en QPV, 2 : hors QPV, ou code QP…/QN…)');
     else if (drapeau === 1) qpv = QPV_SANS_CODE;
     else if (RE_CODE_QPV.test(qpvBrut)) qpv = qpvBrut;
-    else if (drapeau !== 2) this.probleme(problemes, ligne, 'QPV', `valeur QPV invalide « ${qpvBrut} » (1 : en QPV, 2 : hors QPV, ou code QP…/QN…)`);
+    else if (drapeau !== 2)
+      this.probleme(
+        problemes,
+        ligne,
+        'QPV',
+        `valeur QPV invalide « ${qpvBrut} » (1 : en QPV, 2 : hors QPV, ou code QP…/QN…)`,
+      );
     if (codeQpv !== '') {
       const colonne = p.CODE_QPV >= 0 ? 'CODE_QPV' : 'CODEQPV';
-      if (!RE_CODE_QPV.test(codeQpv)) this.probleme(problemes, ligne, colonne, `code QPV invalide « ${codeQpv} » (QP… ou QN… sur 8 caractères)`);
-      else if (drapeau === 2) this.probleme(problemes, ligne, colonne, `code QPV « ${codeQpv} » pour un logement déclaré hors QPV`);
+      if (!RE_CODE_QPV.test(codeQpv))
+        this.probleme(problemes, ligne, colonne, `code QPV invalide « ${codeQpv} » (QP… ou QN… sur 8 caractères)`);
+      else if (drapeau === 2)
+        this.probleme(problemes, ligne, colonne, `code QPV « ${codeQpv} » pour un logement déclaré hors QPV`);
       else qpv = codeQpv;
     }
 
     // Construction type, rooms, year, financing.
     const typeconst = champ(champs, p.TYPECONST).toUpperCase();
     if (typeconst !== 'C' && typeconst !== 'I' && typeconst !== 'E') {
-      this.probleme(problemes, ligne, 'TYPECONST', typeconst === '' ? 'type de construction manquant (C ou I)' : `type de construction invalide « ${typeconst} » (C : collectif, I : individuel)`);
+      this.probleme(
+        problemes,
+        ligne,
+        'TYPECONST',
+        typeconst === ''
+          ? 'type de construction manquant (C ou I)'
+          : `type de construction invalide « ${typeconst} » (C : collectif, I : individuel)`,
+      );
     }
     const piecesBrut = champ(champs, p.NBPIECE);
     const pieces = entier(piecesBrut);
     if (pieces === null || pieces < 1 || pieces > 99) {
-      this.probleme(problemes, ligne, 'NBPIECE', piecesBrut === '' ? 'nombre de pièces manquant' : `nombre de pièces invalide « ${piecesBrut} » (entier de 1 à 99)`);
+      this.probleme(
+        problemes,
+        ligne,
+        'NBPIECE',
+        piecesBrut === ''
+          ? 'nombre de pièces manquant'
+          : `nombre de pièces invalide « ${piecesBrut} » (entier de 1 à 99)`,
+      );
     }
     const constructBrut = champ(champs, p.CONSTRUCT);
     // Four digits, possibly followed by ".0…" (`entier` checks the rest).
-    const construction = constructBrut.length >= 4 && (constructBrut.length === 4 || constructBrut.charCodeAt(4) === 46) ? entier(constructBrut) : null;
+    const construction =
+      constructBrut.length >= 4 && (constructBrut.length === 4 || constructBrut.charCodeAt(4) === 46)
+        ? entier(constructBrut)
+        : null;
     if (construction === null || construction < 1000 || construction > 2100) {
-      this.probleme(problemes, ligne, 'CONSTRUCT', constructBrut === '' ? 'année de construction manquante' : `année de construction invalide « ${constructBrut} » (aaaa)`);
+      this.probleme(
+        problemes,
+        ligne,
+        'CONSTRUCT',
+        constructBrut === ''
+          ? 'année de construction manquante'
+          : `année de construction invalide « ${constructBrut} » (aaaa)`,
+      );
     }
     const finanBrut = champ(champs, p.FINAN);
     const finan = codeFinancementRpls(finanBrut);
-    if (!finan) this.probleme(problemes, ligne, 'FINAN', finanBrut === '' ? 'code de financement manquant' : `code de financement inconnu « ${finanBrut} »`);
+    if (!finan)
+      this.probleme(
+        problemes,
+        ligne,
+        'FINAN',
+        finanBrut === '' ? 'code de financement manquant' : `code de financement inconnu « ${finanBrut} »`,
+      );
 
     // Optional columns.
     let surface: number | null = null;
     const surfBrut = champ(champs, p.SURFHAB);
     if (surfBrut !== '') {
       const x = decimal(surfBrut);
-      if (x === null || x <= 0 || x / nb > 10_000) this.probleme(problemes, ligne, 'SURFHAB', `surface habitable invalide « ${surfBrut} » (m², nombre positif)`);
+      if (x === null || x <= 0 || x / nb > 10_000)
+        this.probleme(problemes, ligne, 'SURFHAB', `surface habitable invalide « ${surfBrut} » (m², nombre positif)`);
       else surface = arrondi2(x / nb);
     }
     let loyer: number | null = null;
     const loyerBrut = champ(champs, p.LOYERPRINC);
     if (loyerBrut !== '') {
       const x = decimal(loyerBrut);
-      if (x === null || x / nb > 100_000) this.probleme(problemes, ligne, 'LOYERPRINC', `loyer principal invalide « ${loyerBrut} » (euros)`);
+      if (x === null || x / nb > 100_000)
+        this.probleme(problemes, ligne, 'LOYERPRINC', `loyer principal invalide « ${loyerBrut} » (euros)`);
       else if (x !== 9999) loyer = arrondi2(x / nb); // 9999: « sans objet » (arrêté, position 44)
     }
     let dpe: string | null = champ(champs, p.DPEENERGIE).toUpperCase() || null;
@@ -500,7 +577,8 @@ export class ValidationRpls {
     let dateConvention: string | null = null;
     if (datconvBrut !== '') {
       dateConvention = dateIso(datconvBrut);
-      if (dateConvention === null) this.probleme(problemes, ligne, 'DATCONV', `date de convention invalide « ${datconvBrut} » (jj/mm/aaaa)`);
+      if (dateConvention === null)
+        this.probleme(problemes, ligne, 'DATCONV', `date de convention invalide « ${datconvBrut} » (jj/mm/aaaa)`);
     }
     let conventionne: boolean | null = null;
     if (p.CONV >= 0) {
@@ -523,7 +601,12 @@ export class ValidationRpls {
     this.logements += nb;
     this.parCategorie[finan!.financement] += nb;
     // The address as written: "16 R VOLTAIRE, LIEU-DIT, 11100 NARBONNE".
-    let adresse = joindre(champ(champs, p.NUMVOIE), champ(champs, p.INDREP), champ(champs, p.TYPVOIE), champ(champs, p.NOMVOIE));
+    let adresse = joindre(
+      champ(champs, p.NUMVOIE),
+      champ(champs, p.INDREP),
+      champ(champs, p.TYPVOIE),
+      champ(champs, p.NOMVOIE),
+    );
     for (const partie of [champ(champs, p.LIEUDIT), joindre(champ(champs, p.CODEPOSTAL), champ(champs, p.LIBCOM))]) {
       if (partie !== '') adresse = adresse === '' ? partie : `${adresse}, ${partie}`;
     }
@@ -611,7 +694,11 @@ export function identifiantsEnMemoire(identite: Identite, rangs: Map<string, num
 }
 
 /** Header + data records → units and rejects (the whole pure pipeline, for in-memory inputs). */
-export function validerEnregistrements(enregistrements: readonly Enregistrement[], referentiel: Referentiel, options: OptionsValidation = {}): ResultatValidation {
+export function validerEnregistrements(
+  enregistrements: readonly Enregistrement[],
+  referentiel: Referentiel,
+  options: OptionsValidation = {},
+): ResultatValidation {
   const entete = analyserEntete(enregistrements[0]);
   const passe = (doublons: Doublons): { bilan: BilanValidation; issues: Issue[] } => {
     const v = new ValidationRpls(entete, referentiel, { ...options, doublons });
@@ -619,7 +706,8 @@ export function validerEnregistrements(enregistrements: readonly Enregistrement[
     for (let k = 1; k < enregistrements.length; k++) issues.push(v.ajouter(enregistrements[k]!));
     return { bilan: v.bilan(), issues };
   };
-  const identites = (issues: Issue[]): Identite[] => issues.flatMap((i) => (i.genre !== 'ignoree' && i.identite ? [i.identite] : []));
+  const identites = (issues: Issue[]): Identite[] =>
+    issues.flatMap((i) => (i.genre !== 'ignoree' && i.identite ? [i.identite] : []));
   let p = passe(new Map());
   const doublons = doublonsEnMemoire(identites(p.issues));
   if (doublons.size > 0) p = passe(doublons);

@@ -24,7 +24,10 @@ const PREFIXE: Record<GeographieQpv, string> = { '2015': 'QP', '2024': 'QN' };
 const COLONNES = {
   code: { noms: ['CODE_QP', 'CODE_QPV', 'CODE_QUARTIER', 'QP', 'QPV', 'CODE'], obligatoire: true },
   nom: { noms: ['NOM_QP', 'LIB_QP', 'LIBELLE_QP', 'NOM_QPV', 'LIB_QPV', 'NOM', 'LIBELLE'], obligatoire: true },
-  communes: { noms: ['CODE_COMMUNE', 'INSEE_COM', 'CODE_INSEE', 'DEPCOM', 'COMMUNE', 'CODES_COMMUNES', 'INSEE_COMS'], obligatoire: true },
+  communes: {
+    noms: ['CODE_COMMUNE', 'INSEE_COM', 'CODE_INSEE', 'DEPCOM', 'COMMUNE', 'CODES_COMMUNES', 'INSEE_COMS'],
+    obligatoire: true,
+  },
 } as const satisfies Colonnes<'code' | 'nom' | 'communes'>;
 
 /** The département of a QPV code: QP009001 → 09, QP971001 → 971, QP02A001 → 2A. */
@@ -52,21 +55,39 @@ export function lireListeQpv(octets: Uint8Array, fichier: string, geographie: Ge
     const code = valeurs.code.toUpperCase();
     const ici = (c: string) => `${fichier}:${ligne}:${c}`;
     if (!FORMAT_CODE.test(code)) {
-      problemes.push({ chemin: ici('CODE_QP'), message: `code « ${valeurs.code} » invalide (attendu : ${PREFIXE[geographie]} + département sur 3 caractères + 3 caractères, ex. ${PREFIXE[geographie]}045001)` });
+      problemes.push({
+        chemin: ici('CODE_QP'),
+        message: `code « ${valeurs.code} » invalide (attendu : ${PREFIXE[geographie]} + département sur 3 caractères + 3 caractères, ex. ${PREFIXE[geographie]}045001)`,
+      });
       continue;
     }
     if (!code.startsWith(PREFIXE[geographie])) {
-      problemes.push({ chemin: ici('CODE_QP'), message: `code ${code} d’une autre géographie : la géographie ${geographie} a des codes ${PREFIXE[geographie]}…` });
+      problemes.push({
+        chemin: ici('CODE_QP'),
+        message: `code ${code} d’une autre géographie : la géographie ${geographie} a des codes ${PREFIXE[geographie]}…`,
+      });
       continue;
     }
     if (!valeurs.nom) problemes.push({ chemin: ici('NOM_QP'), message: 'nom du quartier manquant' });
     const communes = valeurs.communes.split(/[\s,|]+/).filter(Boolean);
     if (communes.length === 0) problemes.push({ chemin: ici('CODE_COMMUNE'), message: 'commune manquante' });
-    for (const c of communes) if (!FORMAT_COMMUNE.test(c)) problemes.push({ chemin: ici('CODE_COMMUNE'), message: `code commune « ${c} » invalide (5 caractères INSEE attendus)` });
+    for (const c of communes)
+      if (!FORMAT_COMMUNE.test(c))
+        problemes.push({
+          chemin: ici('CODE_COMMUNE'),
+          message: `code commune « ${c} » invalide (5 caractères INSEE attendus)`,
+        });
     const q = quartiers.get(code);
-    if (!q) quartiers.set(code, { code, nom: valeurs.nom, departement: departementDuQpv(code), communes: [...new Set(communes)] });
+    if (!q)
+      quartiers.set(code, {
+        code,
+        nom: valeurs.nom,
+        departement: departementDuQpv(code),
+        communes: [...new Set(communes)],
+      });
     else {
-      if (valeurs.nom && q.nom !== valeurs.nom) problemes.push({ chemin: ici('NOM_QP'), message: `le quartier ${code} a déjà le nom « ${q.nom} »` });
+      if (valeurs.nom && q.nom !== valeurs.nom)
+        problemes.push({ chemin: ici('NOM_QP'), message: `le quartier ${code} a déjà le nom « ${q.nom} »` });
       for (const c of communes) if (!q.communes.includes(c)) q.communes.push(c);
     }
   }
@@ -84,10 +105,22 @@ export interface ResumeQpv {
 }
 
 /** Loads (upserts by code) a list in one transaction; audited. */
-export async function importerQpv(tx: Tx, acteur: Acteur | null, entree: { fichier: string; octets: Uint8Array; geographie: GeographieQpv; source: string }): Promise<ResumeQpv> {
+export async function importerQpv(
+  tx: Tx,
+  acteur: Acteur | null,
+  entree: { fichier: string; octets: Uint8Array; geographie: GeographieQpv; source: string },
+): Promise<ResumeQpv> {
   const quartiers = lireListeQpv(entree.octets, entree.fichier, entree.geographie);
   const existants = new Map(
-    (await tx.select({ code: quartiersPrioritaires.code, nom: quartiersPrioritaires.nom, communes: quartiersPrioritaires.communes }).from(quartiersPrioritaires)).map((q) => [q.code, q]),
+    (
+      await tx
+        .select({
+          code: quartiersPrioritaires.code,
+          nom: quartiersPrioritaires.nom,
+          communes: quartiersPrioritaires.communes,
+        })
+        .from(quartiersPrioritaires)
+    ).map((q) => [q.code, q]),
   );
   let nouveaux = 0;
   let modifies = 0;
@@ -102,7 +135,13 @@ export async function importerQpv(tx: Tx, acteur: Acteur | null, entree: { fichi
       .values(quartiers.slice(i, i + 1000).map((q) => ({ ...q, geographie: entree.geographie, source: entree.source })))
       .onConflictDoUpdate({
         target: quartiersPrioritaires.code,
-        set: { nom: sql`excluded.nom`, communes: sql`excluded.communes`, departement: sql`excluded.departement`, geographie: sql`excluded.geographie`, source: sql`excluded.source` },
+        set: {
+          nom: sql`excluded.nom`,
+          communes: sql`excluded.communes`,
+          departement: sql`excluded.departement`,
+          geographie: sql`excluded.geographie`,
+          source: sql`excluded.source`,
+        },
       });
   }
   const resume: ResumeQpv = {
@@ -113,7 +152,12 @@ export async function importerQpv(tx: Tx, acteur: Acteur | null, entree: { fichi
     modifies,
     departements: [...new Set(quartiers.map((q) => q.departement))].sort(),
   };
-  await journaliser(tx, acteur, { action: 'referentiel.qpv_importe', cibleType: 'referentiel', cibleId: `qpv-${entree.geographie}`, apres: { ...resume, source: entree.source } });
+  await journaliser(tx, acteur, {
+    action: 'referentiel.qpv_importe',
+    cibleType: 'referentiel',
+    cibleId: `qpv-${entree.geographie}`,
+    apres: { ...resume, source: entree.source },
+  });
   return resume;
 }
 

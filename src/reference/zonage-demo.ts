@@ -12,9 +12,27 @@ export const SOURCE_ZONAGE_DEMO =
   'démonstration : approximation (communes d’Orléans Métropole en zone II, autres communes en zone III) — à remplacer par la liste de l’arrêté du 17 mars 1978 modifié';
 
 /** Writes zone II for the communes of `epciZoneII`, zone III for the others, from 1978-03-17 (idempotent). */
-export async function zonesAplDemo(tx: Tx, communes: readonly { code: string; epci: string | null }[], epciZoneII: string): Promise<number> {
-  const lignes = communes.map((c) => ({ commune: c.code, zonage: 'zone_apl', valeur: c.epci === epciZoneII ? 'II' : 'III', du: '1978-03-17', au: null, source: SOURCE_ZONAGE_DEMO }));
+export async function zonesAplDemo(
+  tx: Tx,
+  communes: readonly { code: string; epci: string | null }[],
+  epciZoneII: string,
+): Promise<number> {
+  const lignes = communes.map((c) => ({
+    commune: c.code,
+    zonage: 'zone_apl',
+    valeur: c.epci === epciZoneII ? 'II' : 'III',
+    du: '1978-03-17',
+    au: null,
+    source: SOURCE_ZONAGE_DEMO,
+  }));
   let n = 0;
-  for (let i = 0; i < lignes.length; i += 1000) n += (await tx.insert(zonagesCommunes).values(lignes.slice(i, i + 1000)).onConflictDoNothing().returning({ id: zonagesCommunes.id })).length;
+  for (let i = 0; i < lignes.length; i += 1000)
+    n += (
+      await tx
+        .insert(zonagesCommunes)
+        .values(lignes.slice(i, i + 1000))
+        .onConflictDoNothing()
+        .returning({ id: zonagesCommunes.id })
+    ).length;
   return n;
 }

@@ -46,16 +46,37 @@ export function lireListeZonage(octets: Uint8Array, fichier: string, zonage: Zon
   const resultat: ZonageCommune[] = [];
   for (const { ligne, valeurs } of lignes) {
     const ici = (c: string) => `${fichier}:${ligne}:${c}`;
-    if (!FORMAT_COMMUNE.test(valeurs.commune)) problemes.push({ chemin: ici('CODGEO'), message: `code commune « ${valeurs.commune} » invalide (5 caractères INSEE attendus)` });
-    else if (vus.has(valeurs.commune)) problemes.push({ chemin: ici('CODGEO'), message: `commune ${valeurs.commune} déjà présente ligne ${vus.get(valeurs.commune)}` });
+    if (!FORMAT_COMMUNE.test(valeurs.commune))
+      problemes.push({
+        chemin: ici('CODGEO'),
+        message: `code commune « ${valeurs.commune} » invalide (5 caractères INSEE attendus)`,
+      });
+    else if (vus.has(valeurs.commune))
+      problemes.push({
+        chemin: ici('CODGEO'),
+        message: `commune ${valeurs.commune} déjà présente ligne ${vus.get(valeurs.commune)}`,
+      });
     vus.set(valeurs.commune, vus.get(valeurs.commune) ?? ligne);
     let valeur = 'oui';
     if (zonage === 'zone_apl') {
-      const z = ZONE[valeurs.valeur.toUpperCase().replace(/^ZONE\s*/, '').trim()];
-      if (!z) problemes.push({ chemin: ici('ZONE'), message: `zone APL « ${valeurs.valeur} » invalide (attendu : ${ZONES_APL.join(', ')})` });
+      const z =
+        ZONE[
+          valeurs.valeur
+            .toUpperCase()
+            .replace(/^ZONE\s*/, '')
+            .trim()
+        ];
+      if (!z)
+        problemes.push({
+          chemin: ici('ZONE'),
+          message: `zone APL « ${valeurs.valeur} » invalide (attendu : ${ZONES_APL.join(', ')})`,
+        });
       valeur = z ?? '';
     } else if (valeurs.valeur && !/^(oui|1|o|x|zone tendue)$/i.test(valeurs.valeur)) {
-      problemes.push({ chemin: ici('VALEUR'), message: `valeur « ${valeurs.valeur} » : la liste des zones tendues ne contient que les communes concernées (laissez vide ou « oui »)` });
+      problemes.push({
+        chemin: ici('VALEUR'),
+        message: `valeur « ${valeurs.valeur} » : la liste des zones tendues ne contient que les communes concernées (laissez vide ou « oui »)`,
+      });
     }
     resultat.push({ commune: valeurs.commune, valeur });
   }
@@ -82,23 +103,42 @@ export interface ResumeZonage {
   parValeur: Record<string, number>;
 }
 
-export async function importerZonage(tx: Tx, acteur: Acteur | null, entree: { fichier: string; octets: Uint8Array } & OptionsZonage): Promise<ResumeZonage> {
+export async function importerZonage(
+  tx: Tx,
+  acteur: Acteur | null,
+  entree: { fichier: string; octets: Uint8Array } & OptionsZonage,
+): Promise<ResumeZonage> {
   const problemes: Probleme[] = [];
-  if (!dateValide(entree.du)) problemes.push({ chemin: 'du', message: `date « ${entree.du} » invalide (AAAA-MM-JJ attendu)` });
-  if (entree.au && (!dateValide(entree.au) || entree.au <= entree.du)) problemes.push({ chemin: 'au', message: `date de fin « ${entree.au} » invalide (AAAA-MM-JJ, après le ${entree.du})` });
-  if (!entree.source.trim()) problemes.push({ chemin: 'source', message: 'indiquez la source de la liste (texte officiel et date)' });
+  if (!dateValide(entree.du))
+    problemes.push({ chemin: 'du', message: `date « ${entree.du} » invalide (AAAA-MM-JJ attendu)` });
+  if (entree.au && (!dateValide(entree.au) || entree.au <= entree.du))
+    problemes.push({
+      chemin: 'au',
+      message: `date de fin « ${entree.au} » invalide (AAAA-MM-JJ, après le ${entree.du})`,
+    });
+  if (!entree.source.trim())
+    problemes.push({ chemin: 'source', message: 'indiquez la source de la liste (texte officiel et date)' });
   if (problemes.length) throw new DonneesInvalides(problemes);
   const liste = lireListeZonage(entree.octets, entree.fichier, entree.zonage);
   const communes = liste.map((l) => l.commune);
   let periodesCloses = 0;
   // Close the open periods that began before this list (for all communes with `remplacer`).
-  const ouvertes = and(eq(zonagesCommunes.zonage, entree.zonage), isNull(zonagesCommunes.au), lt(zonagesCommunes.du, entree.du));
+  const ouvertes = and(
+    eq(zonagesCommunes.zonage, entree.zonage),
+    isNull(zonagesCommunes.au),
+    lt(zonagesCommunes.du, entree.du),
+  );
   for (let i = 0; i < communes.length; i += 5000) {
     const lot = communes.slice(i, i + 5000);
     const closes = await tx
       .update(zonagesCommunes)
       .set({ au: entree.du })
-      .where(and(ouvertes, sql`${zonagesCommunes.commune} in (select jsonb_array_elements_text(${JSON.stringify(lot)}::jsonb))`))
+      .where(
+        and(
+          ouvertes,
+          sql`${zonagesCommunes.commune} in (select jsonb_array_elements_text(${JSON.stringify(lot)}::jsonb))`,
+        ),
+      )
       .returning({ id: zonagesCommunes.id });
     periodesCloses += closes.length;
   }
@@ -113,7 +153,18 @@ export async function importerZonage(tx: Tx, acteur: Acteur | null, entree: { fi
   for (let i = 0; i < liste.length; i += 1000) {
     await tx
       .insert(zonagesCommunes)
-      .values(liste.slice(i, i + 1000).map((l) => ({ commune: l.commune, zonage: entree.zonage, valeur: l.valeur, du: entree.du, au: entree.au ?? null, source: entree.source })))
+      .values(
+        liste
+          .slice(i, i + 1000)
+          .map((l) => ({
+            commune: l.commune,
+            zonage: entree.zonage,
+            valeur: l.valeur,
+            du: entree.du,
+            au: entree.au ?? null,
+            source: entree.source,
+          })),
+      )
       .onConflictDoUpdate({
         target: [zonagesCommunes.commune, zonagesCommunes.zonage, zonagesCommunes.du],
         set: { valeur: sql`excluded.valeur`, au: sql`excluded.au`, source: sql`excluded.source` },
@@ -121,8 +172,21 @@ export async function importerZonage(tx: Tx, acteur: Acteur | null, entree: { fi
   }
   const parValeur: Record<string, number> = {};
   for (const l of liste) parValeur[l.valeur] = (parValeur[l.valeur] ?? 0) + 1;
-  const resume: ResumeZonage = { zonage: entree.zonage, du: entree.du, au: entree.au ?? null, fichier: entree.fichier, communes: liste.length, periodesCloses, parValeur };
-  await journaliser(tx, acteur, { action: 'referentiel.zonage_importe', cibleType: 'referentiel', cibleId: entree.zonage, apres: { ...resume, source: entree.source } });
+  const resume: ResumeZonage = {
+    zonage: entree.zonage,
+    du: entree.du,
+    au: entree.au ?? null,
+    fichier: entree.fichier,
+    communes: liste.length,
+    periodesCloses,
+    parValeur,
+  };
+  await journaliser(tx, acteur, {
+    action: 'referentiel.zonage_importe',
+    cibleType: 'referentiel',
+    cibleId: entree.zonage,
+    apres: { ...resume, source: entree.source },
+  });
   return resume;
 }
 
@@ -131,6 +195,13 @@ export async function zonageAu(tx: Tx, commune: string, zonage: Zonage, date: st
   const [l] = await tx
     .select({ valeur: zonagesCommunes.valeur })
     .from(zonagesCommunes)
-    .where(and(eq(zonagesCommunes.commune, commune), eq(zonagesCommunes.zonage, zonage), sql`${zonagesCommunes.du} <= ${date}`, sql`(${zonagesCommunes.au} is null or ${zonagesCommunes.au} > ${date})`));
+    .where(
+      and(
+        eq(zonagesCommunes.commune, commune),
+        eq(zonagesCommunes.zonage, zonage),
+        sql`${zonagesCommunes.du} <= ${date}`,
+        sql`(${zonagesCommunes.au} is null or ${zonagesCommunes.au} > ${date})`,
+      ),
+    );
   return l?.valeur ?? null;
 }

@@ -16,11 +16,32 @@ export function champCsv(v: string | number | null): string {
   return /[";\r\n]/.test(v) || v !== v.trim() ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-export const COLONNES_CSV = ['dimension', 'valeur', 'libellé', 'réservataire', ...COMPTEURS.map((c) => TITRES_COMPTEURS[c]), 'taux', 'droit', 'solde', 'report N+1'] as const;
+export const COLONNES_CSV = [
+  'dimension',
+  'valeur',
+  'libellé',
+  'réservataire',
+  ...COMPTEURS.map((c) => TITRES_COMPTEURS[c]),
+  'taux',
+  'droit',
+  'solde',
+  'report N+1',
+] as const;
 
 export function csvBilan(b: BilanAnnuel): string {
   const lignes: (string | number | null)[][] = [[...COLONNES_CSV]];
-  for (const l of b.lignes) lignes.push(['ensemble', 'ensemble', 'Ensemble', l.nom, ...COMPTEURS.map((c) => l[c]), l.taux, l.droit, l.solde, l.reportAnneeSuivante]);
+  for (const l of b.lignes)
+    lignes.push([
+      'ensemble',
+      'ensemble',
+      'Ensemble',
+      l.nom,
+      ...COMPTEURS.map((c) => l[c]),
+      l.taux,
+      l.droit,
+      l.solde,
+      l.reportAnneeSuivante,
+    ]);
   for (const dim of DIMENSIONS_BILAN) {
     const D = b.dimensions[dim];
     for (const v of D.valeurs) {

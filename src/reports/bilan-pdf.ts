@@ -16,10 +16,28 @@ export const TYPE_PDF = 'application/pdf';
 const nombre = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const pourcent = new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 2 });
-const COULEURS = ['#000091', '#6a6af4', '#e1000f', '#009081', '#c3992a', '#a558a0', '#ff9575', '#417dc4', '#7f7f7f', '#ce614a', '#34cb6a', '#fcc63a'];
+const COULEURS = [
+  '#000091',
+  '#6a6af4',
+  '#e1000f',
+  '#009081',
+  '#c3992a',
+  '#a558a0',
+  '#ff9575',
+  '#417dc4',
+  '#7f7f7f',
+  '#ce614a',
+  '#34cb6a',
+  '#fcc63a',
+];
 
 /** Standard PDF fonts write WinAnsi: narrow spaces, the true minus sign and ≤ ≥ are replaced. */
-const pdfTexte = (s: string): string => s.replace(/[\u202f\u2009]/g, '\u00a0').replace(/\u2212/g, '-').replace(/≤/g, '<=').replace(/≥/g, '>=');
+const pdfTexte = (s: string): string =>
+  s
+    .replace(/[\u202f\u2009]/g, '\u00a0')
+    .replace(/\u2212/g, '-')
+    .replace(/≤/g, '<=')
+    .replace(/≥/g, '>=');
 
 export interface OptionsPdf {
   /** Uncompressed content streams (tests read the text); default compressed. */
@@ -37,7 +55,11 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
     margin: marge,
     compress: options.compresser ?? true,
     bufferPages: true,
-    info: { Title: `${titreBilan(b)} — ${b.bailleur.nom} — ${b.departement}`, Author: 'Flux', CreationDate: new Date(0) },
+    info: {
+      Title: `${titreBilan(b)} — ${b.bailleur.nom} — ${b.departement}`,
+      Author: 'Flux',
+      CreationDate: new Date(0),
+    },
   });
   const morceaux: Buffer[] = [];
   doc.on('data', (x: Buffer) => morceaux.push(x));
@@ -58,12 +80,32 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
   };
 
   /** A table: the first column left-aligned, the others right-aligned; the header repeats on a new page. */
-  const tableau = (entetes: string[], lignes: string[][], largeurs: number[], gras: (i: number) => boolean = () => false) => {
+  const tableau = (
+    entetes: string[],
+    lignes: string[][],
+    largeurs: number[],
+    gras: (i: number) => boolean = () => false,
+  ) => {
     const hLigne = 12;
     const ecrireLigne = (cells: string[], enGras: boolean, fond: string | null) => {
       const y = doc.y;
-      const hauteur = Math.max(hLigne, ...cells.map((c, i) => doc.font(enGras ? 'Helvetica-Bold' : 'Helvetica').heightOfString(pdfTexte(c), { width: largeurs[i]! - 4 }) + 3));
-      if (fond) doc.rect(marge, y - 1, largeurs.reduce((a, x) => a + x, 0), hauteur).fill(fond);
+      const hauteur = Math.max(
+        hLigne,
+        ...cells.map(
+          (c, i) =>
+            doc.font(enGras ? 'Helvetica-Bold' : 'Helvetica').heightOfString(pdfTexte(c), { width: largeurs[i]! - 4 }) +
+            3,
+        ),
+      );
+      if (fond)
+        doc
+          .rect(
+            marge,
+            y - 1,
+            largeurs.reduce((a, x) => a + x, 0),
+            hauteur,
+          )
+          .fill(fond);
       doc.fillColor('#000000').font(enGras ? 'Helvetica-Bold' : 'Helvetica');
       let x = marge;
       cells.forEach((c, i) => {
@@ -92,8 +134,11 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
   t(titreBilan(b));
   doc.font('Helvetica').fontSize(10).fillColor('#3a3a3a');
   t(`${b.bailleur.nom} (${b.bailleur.id}) — département ${b.departement} — année ${b.annee}`);
-  t(`Édité le ${editeLe} par Flux. CCH R.441-5-1 : bilan transmis par le bailleur à chaque réservataire avant le 28 février.`);
-  if (b.lignes.length === 1 && b.lignes[0]!.ligne !== 'BAILLEUR') t(`Bilan restreint à la ligne de ${b.lignes[0]!.nom}.`);
+  t(
+    `Édité le ${editeLe} par Flux. CCH R.441-5-1 : bilan transmis par le bailleur à chaque réservataire avant le 28 février.`,
+  );
+  if (b.lignes.length === 1 && b.lignes[0]!.ligne !== 'BAILLEUR')
+    t(`Bilan restreint à la ligne de ${b.lignes[0]!.nom}.`);
   doc.fillColor('#000000');
 
   // ——— flow and exclusions ———
@@ -110,7 +155,20 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
   // ——— ledger ———
   titre2('Bilan par ligne (réservataire)');
   // Short headers (≈ 33 points a column on A4 portrait), spelt out in the note under the table.
-  const colonnes = ['Taux', 'Droit', 'Prop.', 'Cand.', 'Attr.', 'Baux', 'Échecs', 'Tour', 'Décpt.', 'En cours', 'Solde', 'Report'];
+  const colonnes = [
+    'Taux',
+    'Droit',
+    'Prop.',
+    'Cand.',
+    'Attr.',
+    'Baux',
+    'Échecs',
+    'Tour',
+    'Décpt.',
+    'En cours',
+    'Solde',
+    'Report',
+  ];
   const lc = (largeur - 120) / colonnes.length;
   tableau(
     ['Ligne', ...colonnes],
@@ -118,7 +176,9 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
       l.nom,
       pourcent.format(l.taux),
       decimal.format(l.droit),
-      ...[l.misADisposition, l.proposes, l.attribues, l.bauxSignes, l.echecs, l.pourUnTour, l.decomptes, l.enCours].map((n) => nombre.format(n)),
+      ...[l.misADisposition, l.proposes, l.attribues, l.bauxSignes, l.echecs, l.pourUnTour, l.decomptes, l.enCours].map(
+        (n) => nombre.format(n),
+      ),
       decimal.format(l.solde),
       decimal.format(l.reportAnneeSuivante),
     ]),
@@ -141,7 +201,10 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
     const max = Math.max(1, ...b.lignes.flatMap((l) => [l.droit, l.decomptes]));
     b.lignes.forEach((l, i) => {
       const y = y0 + i * pas;
-      doc.fillColor('#000000').fontSize(7.5).text(pdfTexte(l.nom), marge, y + 4, { width: 145, height: 20, ellipsis: true });
+      doc
+        .fillColor('#000000')
+        .fontSize(7.5)
+        .text(pdfTexte(l.nom), marge, y + 4, { width: 145, height: 20, ellipsis: true });
       doc.rect(gauche, y, (l.droit / max) * w, 9).fill('#6a6af4');
       doc.rect(gauche, y + 10, (l.decomptes / max) * w, 9).fill('#000091');
       doc.fillColor('#000000').fontSize(7);
@@ -150,7 +213,10 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
     });
     const yl = y0 + b.lignes.length * pas + 4;
     doc.rect(gauche, yl, 8, 8).fill('#6a6af4');
-    doc.fillColor('#000000').fontSize(7.5).text('Droit', gauche + 12, yl, { lineBreak: false });
+    doc
+      .fillColor('#000000')
+      .fontSize(7.5)
+      .text('Droit', gauche + 12, yl, { lineBreak: false });
     doc.rect(gauche + 70, yl, 8, 8).fill('#000091');
     doc.fillColor('#000000').text('Décomptés', gauche + 82, yl, { lineBreak: false });
     doc.x = marge;
@@ -160,12 +226,20 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
   // ——— chart 2: typology mix received per line vs the flow's mix ———
   const typo = b.dimensions.typologie;
   // Every typology of the flow (a réservataire's bilan lists only those it received).
-  const typologies = [...TYPOLOGIES.filter((v) => v in typo.flux), ...Object.keys(typo.flux).filter((v) => !(TYPOLOGIES as readonly string[]).includes(v))];
+  const typologies = [
+    ...TYPOLOGIES.filter((v) => v in typo.flux),
+    ...Object.keys(typo.flux).filter((v) => !(TYPOLOGIES as readonly string[]).includes(v)),
+  ];
   if (typologies.length) {
     titre2('Typologies reçues par chaque ligne et typologies du flux (en % des logements)');
     const series = [
       { nom: 'Flux de l’année (libérés)', valeurs: typo.flux },
-      ...b.lignes.map((l) => ({ nom: l.nom, valeurs: Object.fromEntries(Object.entries(typo.parLigne[l.ligne] ?? {}).map(([v, c]) => [v, c.misADisposition])) })),
+      ...b.lignes.map((l) => ({
+        nom: l.nom,
+        valeurs: Object.fromEntries(
+          Object.entries(typo.parLigne[l.ligne] ?? {}).map(([v, c]) => [v, c.misADisposition]),
+        ),
+      })),
     ];
     const pas = 18;
     place(series.length * pas + 30);
@@ -175,7 +249,10 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
     series.forEach((s, i) => {
       const y = y0 + i * pas;
       const total = typologies.reduce((a, v) => a + (s.valeurs[v] ?? 0), 0);
-      doc.fillColor('#000000').fontSize(7.5).text(pdfTexte(s.nom), marge, y + 3, { width: 145, height: 12, ellipsis: true });
+      doc
+        .fillColor('#000000')
+        .fontSize(7.5)
+        .text(pdfTexte(s.nom), marge, y + 3, { width: 145, height: 12, ellipsis: true });
       let x = gauche;
       if (total === 0) doc.rect(gauche, y, w, 12).dash(3, { space: 2 }).stroke('#929292').undash();
       typologies.forEach((v, j) => {
@@ -183,7 +260,11 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
         if (!n || !total) return;
         const lw = (n / total) * w;
         doc.rect(x, y, lw, 12).fill(COULEURS[j % COULEURS.length]!);
-        if (lw > 22) doc.fillColor('#ffffff').fontSize(6.5).text(pourcent.format(n / total), x + 1, y + 3, { width: lw - 2, align: 'center', lineBreak: false });
+        if (lw > 22)
+          doc
+            .fillColor('#ffffff')
+            .fontSize(6.5)
+            .text(pourcent.format(n / total), x + 1, y + 3, { width: lw - 2, align: 'center', lineBreak: false });
         x += lw;
       });
     });
@@ -191,7 +272,10 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
     const yl = y0 + series.length * pas + 4;
     typologies.forEach((v, j) => {
       doc.rect(x, yl, 8, 8).fill(COULEURS[j % COULEURS.length]!);
-      doc.fillColor('#000000').fontSize(7.5).text(pdfTexte(typo.libelles[v] ?? v), x + 11, yl, { lineBreak: false });
+      doc
+        .fillColor('#000000')
+        .fontSize(7.5)
+        .text(pdfTexte(typo.libelles[v] ?? v), x + 11, yl, { lineBreak: false });
       x += 45;
     });
     doc.x = marge;
@@ -215,8 +299,14 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
             return c ? `${nombre.format(c.misADisposition)} / ${nombre.format(c.attribues)}` : '—';
           }),
         ]),
-        ...(fluxAutresValeurs(D) > 0 ? [[LIBELLE_AUTRES_VALEURS, nombre.format(fluxAutresValeurs(D)), ...b.lignes.map(() => '—')]] : []),
-        ['Total', nombre.format(Object.values(D.flux).reduce((t, n) => t + n, 0)), ...b.lignes.map((l) => `${nombre.format(l.misADisposition)} / ${nombre.format(l.attribues)}`)],
+        ...(fluxAutresValeurs(D) > 0
+          ? [[LIBELLE_AUTRES_VALEURS, nombre.format(fluxAutresValeurs(D)), ...b.lignes.map(() => '—')]]
+          : []),
+        [
+          'Total',
+          nombre.format(Object.values(D.flux).reduce((t, n) => t + n, 0)),
+          ...b.lignes.map((l) => `${nombre.format(l.misADisposition)} / ${nombre.format(l.attribues)}`),
+        ],
       ],
       [140, 40, ...b.lignes.map(() => lw)],
       (i) => i === D.valeurs.length + (fluxAutresValeurs(D) > 0 ? 1 : 0),
@@ -228,8 +318,14 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
   tableau(
     ['Relogements', 'Logements'],
     [
-      ['Logements exclus du flux pour un relogement (ANRU, ORCOD, insalubrité, vente)', nombre.format(b.relogements.exclusHorsFlux)],
-      ['Baux signés par des ménages relogés au titre de l’ANRU (dans le flux)', nombre.format(b.relogements.bauxRelogementAnru)],
+      [
+        'Logements exclus du flux pour un relogement (ANRU, ORCOD, insalubrité, vente)',
+        nombre.format(b.relogements.exclusHorsFlux),
+      ],
+      [
+        'Baux signés par des ménages relogés au titre de l’ANRU (dans le flux)',
+        nombre.format(b.relogements.bauxRelogementAnru),
+      ],
     ],
     [largeur - 90, 90],
   );
@@ -251,7 +347,15 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
   for (let i = 0; i < pages.count; i++) {
     doc.switchToPage(pages.start + i);
     doc.page.margins.bottom = 0; // the footer sits in the margin: no automatic new page
-    doc.fontSize(7).fillColor('#666666').text(pdfTexte(`${b.bailleur.nom} — bilan ${b.annee} — page ${i + 1} / ${pages.count}`), marge, doc.page.height - marge + 12, { width: largeur, align: 'right', lineBreak: false });
+    doc
+      .fontSize(7)
+      .fillColor('#666666')
+      .text(
+        pdfTexte(`${b.bailleur.nom} — bilan ${b.annee} — page ${i + 1} / ${pages.count}`),
+        marge,
+        doc.page.height - marge + 12,
+        { width: largeur, align: 'right', lineBreak: false },
+      );
   }
   doc.end();
   return fini;

@@ -6,14 +6,26 @@
  * The workbook holds what the bilan holds: a réservataire's bilan has only its own line.
  */
 import ExcelJS from 'exceljs';
-import { COMPTEURS, DIMENSIONS_BILAN, LIBELLES_COMPTEURS, LIBELLES_DIMENSIONS_BILAN, LIBELLES_STATUT, type BilanAnnuel, type Compteur, type DimensionDuBilan } from '../domain/bilan.ts';
+import {
+  COMPTEURS,
+  DIMENSIONS_BILAN,
+  LIBELLES_COMPTEURS,
+  LIBELLES_DIMENSIONS_BILAN,
+  LIBELLES_STATUT,
+  type BilanAnnuel,
+  type Compteur,
+  type DimensionDuBilan,
+} from '../domain/bilan.ts';
 import { LIBELLES_EXCLUSION, type MotifExclusion } from '../domain/flow.ts';
 import type { Indicateur } from '../domain/engine.ts';
 
 export { TYPE_XLSX } from './qualite-xlsx.ts';
 
 /** bilan-2025-HLD-45.xlsx (ASCII; the French name goes in filename*). */
-export function nomFichierBilan(b: Pick<BilanAnnuel, 'annee' | 'departement' | 'bailleur'>, extension: 'xlsx' | 'csv' | 'pdf' | 'json'): string {
+export function nomFichierBilan(
+  b: Pick<BilanAnnuel, 'annee' | 'departement' | 'bailleur'>,
+  extension: 'xlsx' | 'csv' | 'pdf' | 'json',
+): string {
   return `bilan-${b.annee}-${b.bailleur.id.replace(/[^A-Za-z0-9_-]/g, '_')}-${b.departement.replace(/[^A-Za-z0-9_-]/g, '_')}.${extension}`;
 }
 
@@ -35,7 +47,10 @@ export function objectifsLibelles(b: BilanAnnuel): { libelle: string; indicateur
   return [
     { libelle: 'Attributions hors QPV à des ménages du 1er quartile', indicateur: b.objectifs.quartile1HorsQpv },
     { libelle: 'Attributions en QPV à des ménages hors 1er quartile', indicateur: b.objectifs.nonQuartile1EnQpv },
-    ...Object.entries(b.objectifs.prioritaires).map(([l, indicateur]) => ({ libelle: `Ménages prioritaires — ${nom.get(l) ?? l}`, indicateur })),
+    ...Object.entries(b.objectifs.prioritaires).map(([l, indicateur]) => ({
+      libelle: `Ménages prioritaires — ${nom.get(l) ?? l}`,
+      indicateur,
+    })),
   ];
 }
 
@@ -68,8 +83,18 @@ export async function classeurBilan(b: BilanAnnuel, editeLe: string): Promise<Bu
 
   // ——— Synthèse ———
   const s = wb.addWorksheet('Synthèse', { views: [{ state: 'frozen', ySplit: 1 }] });
-  s.columns = [{ width: 46 }, { width: 10 }, { width: 12 }, ...COMPTEURS.map(() => ({ width: 14 })), { width: 12 }, { width: 14 }];
-  s.addRow([`Bilan annuel ${b.annee} des logements proposés et attribués (CCH R.441-5-1)`]).font = { bold: true, size: 14 };
+  s.columns = [
+    { width: 46 },
+    { width: 10 },
+    { width: 12 },
+    ...COMPTEURS.map(() => ({ width: 14 })),
+    { width: 12 },
+    { width: 14 },
+  ];
+  s.addRow([`Bilan annuel ${b.annee} des logements proposés et attribués (CCH R.441-5-1)`]).font = {
+    bold: true,
+    size: 14,
+  };
   s.addRow(['Bailleur', `${b.bailleur.nom} (${b.bailleur.id})`]);
   s.addRow(['Département', b.departement]);
   s.addRow(['Année', b.annee]);
@@ -78,10 +103,18 @@ export async function classeurBilan(b: BilanAnnuel, editeLe: string): Promise<Bu
   entete(s.addRow(['Flux de l’année', 'Logements']));
   s.addRow(['Logements disponibles (remises en location et premières mises en location)', b.flux.disponibles]);
   s.addRow(['dont premières mises en location', b.flux.premieresMisesEnLocation]);
-  for (const m of Object.keys(LIBELLES_EXCLUSION) as MotifExclusion[]) s.addRow([`Exclus : ${LIBELLES_EXCLUSION[m]}`, b.flux.exclus[m] ?? 0]);
+  for (const m of Object.keys(LIBELLES_EXCLUSION) as MotifExclusion[])
+    s.addRow([`Exclus : ${LIBELLES_EXCLUSION[m]}`, b.flux.exclus[m] ?? 0]);
   s.addRow(['Flux annuel (base des droits)', b.flux.fluxAnnuel]).font = { bold: true };
   s.addRow([]);
-  const enteteLignes = s.addRow(['Ligne (réservataire)', 'Taux', 'Droit', ...COMPTEURS.map((c) => TITRES_COMPTEURS[c]), 'Solde', 'Report N+1']);
+  const enteteLignes = s.addRow([
+    'Ligne (réservataire)',
+    'Taux',
+    'Droit',
+    ...COMPTEURS.map((c) => TITRES_COMPTEURS[c]),
+    'Solde',
+    'Report N+1',
+  ]);
   entete(enteteLignes);
   for (const l of b.lignes) {
     const r = s.addRow([l.nom, l.taux, l.droit, ...COMPTEURS.map((c) => l[c]), l.solde, l.reportAnneeSuivante]);
@@ -90,12 +123,31 @@ export async function classeurBilan(b: BilanAnnuel, editeLe: string): Promise<Bu
   }
   s.addRow([]);
   entete(s.addRow(['Relogements', 'Logements']));
-  s.addRow(['Logements exclus du flux pour un relogement (ANRU, ORCOD, insalubrité, vente)', b.relogements.exclusHorsFlux]);
+  s.addRow([
+    'Logements exclus du flux pour un relogement (ANRU, ORCOD, insalubrité, vente)',
+    b.relogements.exclusHorsFlux,
+  ]);
   s.addRow(['Baux signés par des ménages relogés au titre de l’ANRU (dans le flux)', b.relogements.bauxRelogementAnru]);
   s.addRow([]);
-  entete(s.addRow(['Objectif d’attribution', 'Réalisé', 'Cible', 'Attributions retenues', 'Attributions comptées', 'Atteint']));
+  entete(
+    s.addRow([
+      'Objectif d’attribution',
+      'Réalisé',
+      'Cible',
+      'Attributions retenues',
+      'Attributions comptées',
+      'Atteint',
+    ]),
+  );
   for (const { libelle, indicateur: i } of objectifsLibelles(b)) {
-    const r = s.addRow([libelle, i.realise, i.cible, i.numerateur, i.denominateur, i.realise === null ? 'sans attribution' : i.realise >= i.cible ? 'oui' : 'non']);
+    const r = s.addRow([
+      libelle,
+      i.realise,
+      i.cible,
+      i.numerateur,
+      i.denominateur,
+      i.realise === null ? 'sans attribution' : i.realise >= i.cible ? 'oui' : 'non',
+    ]);
     r.getCell(2).numFmt = '0.0%';
     r.getCell(3).numFmt = '0.0%';
   }
@@ -103,32 +155,91 @@ export async function classeurBilan(b: BilanAnnuel, editeLe: string): Promise<Bu
   // ——— one sheet per dimension ———
   for (const dim of DIMENSIONS_BILAN) {
     const D = b.dimensions[dim];
-    const ws = wb.addWorksheet(nomFeuille(LIBELLES_DIMENSIONS_BILAN[dim]), { views: [{ state: 'frozen', xSplit: 3, ySplit: 2 }] });
-    ws.columns = [{ width: 32 }, { width: 12 }, { width: 12 }, ...b.lignes.flatMap(() => COMPTEURS.map(() => ({ width: 12 })))];
-    const haut = ws.addRow([LIBELLES_DIMENSIONS_BILAN[dim], '', 'Flux de l’année', ...b.lignes.flatMap((l) => COMPTEURS.map((_, i) => (i === 0 ? l.nom : '')))]);
-    const bas = ws.addRow(['Libellé', 'Code', 'Logements du flux', ...b.lignes.flatMap(() => COMPTEURS.map((c) => TITRES_COMPTEURS[c]))]);
+    const ws = wb.addWorksheet(nomFeuille(LIBELLES_DIMENSIONS_BILAN[dim]), {
+      views: [{ state: 'frozen', xSplit: 3, ySplit: 2 }],
+    });
+    ws.columns = [
+      { width: 32 },
+      { width: 12 },
+      { width: 12 },
+      ...b.lignes.flatMap(() => COMPTEURS.map(() => ({ width: 12 }))),
+    ];
+    const haut = ws.addRow([
+      LIBELLES_DIMENSIONS_BILAN[dim],
+      '',
+      'Flux de l’année',
+      ...b.lignes.flatMap((l) => COMPTEURS.map((_, i) => (i === 0 ? l.nom : ''))),
+    ]);
+    const bas = ws.addRow([
+      'Libellé',
+      'Code',
+      'Logements du flux',
+      ...b.lignes.flatMap(() => COMPTEURS.map((c) => TITRES_COMPTEURS[c])),
+    ]);
     entete(haut);
     entete(bas);
     b.lignes.forEach((_, i) => ws.mergeCells(1, 4 + i * COMPTEURS.length, 1, 3 + (i + 1) * COMPTEURS.length));
     for (const v of D.valeurs) {
-      ws.addRow([D.libelles[v] ?? v, v, D.flux[v] ?? 0, ...b.lignes.flatMap((l) => COMPTEURS.map((c) => D.parLigne[l.ligne]?.[v]?.[c] ?? 0))]);
+      ws.addRow([
+        D.libelles[v] ?? v,
+        v,
+        D.flux[v] ?? 0,
+        ...b.lignes.flatMap((l) => COMPTEURS.map((c) => D.parLigne[l.ligne]?.[v]?.[c] ?? 0)),
+      ]);
     }
     const autres = fluxAutresValeurs(D);
     if (autres > 0) ws.addRow([LIBELLE_AUTRES_VALEURS, '', autres, ...b.lignes.flatMap(() => COMPTEURS.map(() => 0))]);
-    const total = ws.addRow(['Total', '', Object.values(D.flux).reduce((t, n) => t + n, 0), ...b.lignes.flatMap((l) => COMPTEURS.map((c) => l[c]))]);
+    const total = ws.addRow([
+      'Total',
+      '',
+      Object.values(D.flux).reduce((t, n) => t + n, 0),
+      ...b.lignes.flatMap((l) => COMPTEURS.map((c) => l[c])),
+    ]);
     total.font = { bold: true };
   }
 
   // ——— Détail ———
   const d = wb.addWorksheet('Détail', { views: [{ state: 'frozen', ySplit: 1 }] });
   d.columns = [
-    { width: 22 }, { width: 10 }, { width: 10 }, { width: 12 }, { width: 12 }, { width: 14 }, { width: 12 }, { width: 30 }, { width: 36 }, { width: 24 },
-    { width: 12 }, { width: 18 }, { width: 12 }, { width: 10 }, { width: 10 }, { width: 12 }, { width: 12 }, { width: 14 },
+    { width: 22 },
+    { width: 10 },
+    { width: 10 },
+    { width: 12 },
+    { width: 12 },
+    { width: 14 },
+    { width: 12 },
+    { width: 30 },
+    { width: 36 },
+    { width: 24 },
+    { width: 12 },
+    { width: 18 },
+    { width: 12 },
+    { width: 10 },
+    { width: 10 },
+    { width: 12 },
+    { width: 12 },
+    { width: 14 },
   ];
   entete(
     d.addRow([
-      'Logement', 'Commune', 'Typologie', 'Financement', 'QPV', 'Période de construction', 'Date de libération', 'Exclusion', 'Ligne', 'Orientation multiple',
-      'Statut', 'Décision CAL', 'Date de fin', 'Décompté', 'Pour un tour', '1er quartile', 'Prioritaire', 'Relogement ANRU',
+      'Logement',
+      'Commune',
+      'Typologie',
+      'Financement',
+      'QPV',
+      'Période de construction',
+      'Date de libération',
+      'Exclusion',
+      'Ligne',
+      'Orientation multiple',
+      'Statut',
+      'Décision CAL',
+      'Date de fin',
+      'Décompté',
+      'Pour un tour',
+      '1er quartile',
+      'Prioritaire',
+      'Relogement ANRU',
     ]),
   );
   for (const x of b.detail) {

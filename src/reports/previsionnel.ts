@@ -40,7 +40,11 @@ export async function classeurPrevisionnel(p: ReponsePrevision): Promise<Buffer>
     s.addRow([]);
     entete(s.addRow([prev.libelle, 'Logements', 'Calcul']));
     s.addRow(['Remises en location', prev.remisesEnLocation.valeur, prev.remisesEnLocation.explication]);
-    s.addRow(['Premières mises en location', prev.premieresMisesEnLocation.valeur, prev.premieresMisesEnLocation.explication]);
+    s.addRow([
+      'Premières mises en location',
+      prev.premieresMisesEnLocation.valeur,
+      prev.premieresMisesEnLocation.explication,
+    ]);
     s.addRow(['Flux brut', prev.fluxBrut.valeur, prev.fluxBrut.explication]).font = { bold: true };
     for (const e of prev.exclusions) s.addRow([`Exclusion prévue : ${e.libelle}`, e.valeur, e.explication]);
     s.addRow(['Total des exclusions', prev.totalExclusions.valeur, prev.totalExclusions.explication]);
@@ -51,21 +55,64 @@ export async function classeurPrevisionnel(p: ReponsePrevision): Promise<Buffer>
   s.getColumn(3).alignment = { wrapText: true, vertical: 'top' };
 
   const d = wb.addWorksheet('Droits');
-  d.columns = [{ width: 30 }, { width: 40 }, { width: 10 }, { width: 14 }, { width: 14 }, { width: 14 }, { width: 14 }, { width: 80 }];
-  entete(d.addRow(['Périmètre', 'Réservataire', 'Taux', 'Droit du flux', 'Report', 'Droit prévu', 'Dont agents', 'Calcul']));
+  d.columns = [
+    { width: 30 },
+    { width: 40 },
+    { width: 10 },
+    { width: 14 },
+    { width: 14 },
+    { width: 14 },
+    { width: 14 },
+    { width: 80 },
+  ];
+  entete(
+    d.addRow(['Périmètre', 'Réservataire', 'Taux', 'Droit du flux', 'Report', 'Droit prévu', 'Dont agents', 'Calcul']),
+  );
   for (const prev of p.previsions) {
     for (const l of [...prev.droits.filter((x) => x.applicable), prev.bailleur]) {
-      d.addRow([prev.libelle, l.nom, l.taux, l.droitFlux.valeur, l.report.valeur, l.droit.valeur, l.droitAgents?.valeur ?? null, l.droit.explication]);
+      d.addRow([
+        prev.libelle,
+        l.nom,
+        l.taux,
+        l.droitFlux.valeur,
+        l.report.valeur,
+        l.droit.valeur,
+        l.droitAgents?.valeur ?? null,
+        l.droit.explication,
+      ]);
     }
   }
   d.getColumn(3).numFmt = '0.00%';
 
   const h = wb.addWorksheet('Historique');
   const motifs = Object.keys(LIBELLES_EXCLUSION) as MotifExclusion[];
-  h.columns = [{ width: 10 }, { width: 14 }, { width: 14 }, { width: 14 }, ...motifs.map(() => ({ width: 16 })), { width: 14 }];
-  entete(h.addRow(['Année', 'Source', 'Disponibles', 'Premières mises en location', ...motifs.map((m) => `Exclus : ${LIBELLES_EXCLUSION[m]}`), 'Flux annuel']));
+  h.columns = [
+    { width: 10 },
+    { width: 14 },
+    { width: 14 },
+    { width: 14 },
+    ...motifs.map(() => ({ width: 16 })),
+    { width: 14 },
+  ];
+  entete(
+    h.addRow([
+      'Année',
+      'Source',
+      'Disponibles',
+      'Premières mises en location',
+      ...motifs.map((m) => `Exclus : ${LIBELLES_EXCLUSION[m]}`),
+      'Flux annuel',
+    ]),
+  );
   for (const a of p.historique) {
-    h.addRow([a.annee, a.source === 'flux' ? (a.incomplete ? 'Flux (année en cours)' : 'Flux') : 'Saisi', a.disponibles, a.premieresMisesEnLocation, ...motifs.map((m) => a.exclus[m] ?? 0), a.fluxAnnuel]);
+    h.addRow([
+      a.annee,
+      a.source === 'flux' ? (a.incomplete ? 'Flux (année en cours)' : 'Flux') : 'Saisi',
+      a.disponibles,
+      a.premieresMisesEnLocation,
+      ...motifs.map((m) => a.exclus[m] ?? 0),
+      a.fluxAnnuel,
+    ]);
   }
   if (p.suiviPru.volume > 0 || p.suiviPru.realises > 0) {
     const r = wb.addWorksheet('Relogements PRU');
@@ -79,10 +126,19 @@ export async function classeurPrevisionnel(p: ReponsePrevision): Promise<Buffer>
 }
 
 /** Standard PDF fonts write WinAnsi: narrow spaces and the true minus sign are replaced. */
-const pdfTexte = (s: string): string => s.replace(/[\u202f\u2009]/g, '\u00a0').replace(/\u2212/g, '-').replace(/[≤]/g, '<=').replace(/[≥]/g, '>=');
+const pdfTexte = (s: string): string =>
+  s
+    .replace(/[\u202f\u2009]/g, '\u00a0')
+    .replace(/\u2212/g, '-')
+    .replace(/[≤]/g, '<=')
+    .replace(/[≥]/g, '>=');
 
 export function pdfPrevisionnel(p: ReponsePrevision, genereLe: string): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 48, info: { Title: `Prévisionnel de flux ${p.annee} — ${p.bailleur.nom}`, Author: 'Flux', CreationDate: new Date(0) } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 48,
+    info: { Title: `Prévisionnel de flux ${p.annee} — ${p.bailleur.nom}`, Author: 'Flux', CreationDate: new Date(0) },
+  });
   const morceaux: Buffer[] = [];
   doc.on('data', (b: Buffer) => morceaux.push(b));
   const fini = new Promise<Buffer>((ok) => doc.on('end', () => ok(Buffer.concat(morceaux))));
@@ -92,12 +148,21 @@ export function pdfPrevisionnel(p: ReponsePrevision, genereLe: string): Promise<
   doc.font('Helvetica-Bold').fontSize(16);
   t(`Prévisionnel de flux ${p.annee}`);
   doc.font('Helvetica').fontSize(10).fillColor('#3a3a3a');
-  t(`${p.bailleur.nom} — département ${p.departement} — établi le ${genereLe} (CCH R.441-5 I : à transmettre aux réservataires avant le 28 février)`);
+  t(
+    `${p.bailleur.nom} — département ${p.departement} — établi le ${genereLe} (CCH R.441-5 I : à transmettre aux réservataires avant le 28 février)`,
+  );
   doc.moveDown();
 
   // Chart: the past flows (flux annuel) and the forecast net flow.
   const dep = p.previsions[0];
-  const barres = [...p.historique.map((a) => ({ libelle: `${a.annee}${a.incomplete ? '*' : ''}`, valeur: a.fluxAnnuel, prevu: false })), ...(dep ? [{ libelle: `${p.annee} (prévu)`, valeur: dep.fluxNet.valeur, prevu: true }] : [])];
+  const barres = [
+    ...p.historique.map((a) => ({
+      libelle: `${a.annee}${a.incomplete ? '*' : ''}`,
+      valeur: a.fluxAnnuel,
+      prevu: false,
+    })),
+    ...(dep ? [{ libelle: `${p.annee} (prévu)`, valeur: dep.fluxNet.valeur, prevu: true }] : []),
+  ];
   if (barres.length) {
     doc.font('Helvetica-Bold').fontSize(12).fillColor('#000000');
     t('Flux annuel observé et flux net prévu');
@@ -130,7 +195,12 @@ export function pdfPrevisionnel(p: ReponsePrevision, genereLe: string): Promise<
       ['Remises en location', prev.remisesEnLocation.valeur],
       ['Premières mises en location', prev.premieresMisesEnLocation.valeur],
       ['Flux brut', prev.fluxBrut.valeur],
-      ...prev.exclusions.filter((e) => e.valeur > 0).map((e): [string, number] => [`Exclusion prévue : ${e.libelle} (${e.source === 'saisie' ? 'saisie' : 'moyenne'})`, e.valeur]),
+      ...prev.exclusions
+        .filter((e) => e.valeur > 0)
+        .map((e): [string, number] => [
+          `Exclusion prévue : ${e.libelle} (${e.source === 'saisie' ? 'saisie' : 'moyenne'})`,
+          e.valeur,
+        ]),
       ['Volume réservé aux relogements PRU/ANRU', prev.volumePru.valeur],
       ['Flux net (base des droits)', prev.fluxNet.valeur],
     ];
@@ -147,7 +217,14 @@ export function pdfPrevisionnel(p: ReponsePrevision, genereLe: string): Promise<
     for (const l of [...prev.droits.filter((x) => x.applicable), prev.bailleur]) {
       const y = doc.y;
       t(`${l.nom} — ${pourcent.format(l.taux)}`, { width: largeur - 220 });
-      doc.text(pdfTexte(`${nombre.format(l.droitFlux.valeur)} + report ${nombre.format(l.report.valeur)} = ${nombre.format(l.droit.valeur)}`), 48 + largeur - 210, y, { width: 210, align: 'right' });
+      doc.text(
+        pdfTexte(
+          `${nombre.format(l.droitFlux.valeur)} + report ${nombre.format(l.report.valeur)} = ${nombre.format(l.droit.valeur)}`,
+        ),
+        48 + largeur - 210,
+        y,
+        { width: 210, align: 'right' },
+      );
       doc.x = 48;
     }
     for (const a of prev.avertissements) {
@@ -163,8 +240,11 @@ export function pdfPrevisionnel(p: ReponsePrevision, genereLe: string): Promise<
     doc.font('Helvetica-Bold').fontSize(12);
     t(`Résultats ${precedente.annee} : logements exclus du flux et relogements`);
     doc.font('Helvetica').fontSize(9);
-    t(`${nombre.format(precedente.disponibles)} logements disponibles, dont ${nombre.format(precedente.premieresMisesEnLocation)} premières mises en location ; flux annuel ${nombre.format(precedente.fluxAnnuel)}.`);
-    for (const [m, n] of Object.entries(precedente.exclus)) if (n > 0) t(`${LIBELLES_EXCLUSION[m as MotifExclusion] ?? m} : ${nombre.format(n)}`);
+    t(
+      `${nombre.format(precedente.disponibles)} logements disponibles, dont ${nombre.format(precedente.premieresMisesEnLocation)} premières mises en location ; flux annuel ${nombre.format(precedente.fluxAnnuel)}.`,
+    );
+    for (const [m, n] of Object.entries(precedente.exclus))
+      if (n > 0) t(`${LIBELLES_EXCLUSION[m as MotifExclusion] ?? m} : ${nombre.format(n)}`);
   }
   doc.end();
   return fini;

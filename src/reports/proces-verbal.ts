@@ -24,9 +24,17 @@ const pdfTexte = (s: string): string =>
     .replace(/[≥]/g, '>=')
     .replace(/[→]/g, '->');
 
-const REPONSES: Record<string, string> = { acceptee: 'acceptée', refusee: 'refusée', silence: 'sans réponse dans les 10 jours (vaut refus)' };
+const REPONSES: Record<string, string> = {
+  acceptee: 'acceptée',
+  refusee: 'refusée',
+  silence: 'sans réponse dans les 10 jours (vaut refus)',
+};
 
-export function pdfProcesVerbal(s: SessionCalDetailApi, noms: Readonly<Record<string, string>>, genereLe: string): Promise<Buffer> {
+export function pdfProcesVerbal(
+  s: SessionCalDetailApi,
+  noms: Readonly<Record<string, string>>,
+  genereLe: string,
+): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
     margin: 48,
@@ -42,21 +50,38 @@ export function pdfProcesVerbal(s: SessionCalDetailApi, noms: Readonly<Record<st
   t('Procès-verbal de la commission d’attribution des logements et d’examen de l’occupation des logements (CALEOL)');
   doc.font('Helvetica').fontSize(10).fillColor('#3a3a3a');
   t(`${s.bailleur} — séance du ${s.date}${s.lieu ? ` — ${s.lieu}` : ''} — département ${s.departement}`);
-  t(`${s.examens} logement(s) examiné(s), ${s.decides} décision(s). Décisions prises en application de l’article R.441-3 du CCH. Établi le ${genereLe}.`);
+  t(
+    `${s.examens} logement(s) examiné(s), ${s.decides} décision(s). Décisions prises en application de l’article R.441-3 du CCH. Établi le ${genereLe}.`,
+  );
   doc.fillColor('#000000').moveDown();
 
   for (const e of s.liste) {
     if (doc.y > doc.page.height - 180) doc.addPage();
     doc.font('Helvetica-Bold').fontSize(12);
-    t(`${e.ordre}. Logement ${e.logementId} — ${e.typologie}, ${e.financement}, ${e.nomCommune ? `${e.nomCommune} (${e.commune})` : `commune ${e.commune}`}${e.qpv ? `, en QPV (${e.qpv})` : ', hors QPV'}`);
+    t(
+      `${e.ordre}. Logement ${e.logementId} — ${e.typologie}, ${e.financement}, ${e.nomCommune ? `${e.nomCommune} (${e.commune})` : `commune ${e.commune}`}${e.qpv ? `, en QPV (${e.qpv})` : ', hors QPV'}`,
+    );
     doc.font('Helvetica').fontSize(9);
-    t(`Orienté vers : ${e.pool ? `plusieurs réservataires (${e.pool.map(nom).join(', ')})` : nom(e.ligne === 'BAILLEUR' ? null : e.reservataireId ?? e.ligne)}`);
+    t(
+      `Orienté vers : ${e.pool ? `plusieurs réservataires (${e.pool.map(nom).join(', ')})` : nom(e.ligne === 'BAILLEUR' ? null : (e.reservataireId ?? e.ligne))}`,
+    );
     if (e.motifMoinsDeTrois) t(`Moins de trois candidatures examinées : ${e.motifMoinsDeTrois}`);
     t('Candidatures examinées :');
     for (const c of e.candidats) {
-      const categories = [c.dalo ? 'DALO' : null, c.pdalhpd ? 'PDALHPD' : null, c.autreL4411 ? 'autre L.441-1' : null].filter(Boolean);
-      const drapeaux = [...(categories.length ? categories : [c.prioritaire ? 'prioritaire' : null]), c.quartile1 ? '1er quartile' : null].filter(Boolean).join(', ');
-      t(`  • n° unique ${c.numeroSne}${c.tailleMenage ? ` — ménage de ${c.tailleMenage} personne(s)` : ''}${drapeaux ? ` — ${drapeaux}` : ''}${c.reservataireId ? ` — proposé par ${nom(c.reservataireId)}` : ''}`);
+      const categories = [
+        c.dalo ? 'DALO' : null,
+        c.pdalhpd ? 'PDALHPD' : null,
+        c.autreL4411 ? 'autre L.441-1' : null,
+      ].filter(Boolean);
+      const drapeaux = [
+        ...(categories.length ? categories : [c.prioritaire ? 'prioritaire' : null]),
+        c.quartile1 ? '1er quartile' : null,
+      ]
+        .filter(Boolean)
+        .join(', ');
+      t(
+        `  • n° unique ${c.numeroSne}${c.tailleMenage ? ` — ménage de ${c.tailleMenage} personne(s)` : ''}${drapeaux ? ` — ${drapeaux}` : ''}${c.reservataireId ? ` — proposé par ${nom(c.reservataireId)}` : ''}`,
+      );
     }
     if (e.decision) {
       doc.font('Helvetica-Bold');
@@ -73,7 +98,9 @@ export function pdfProcesVerbal(s: SessionCalDetailApi, noms: Readonly<Record<st
       doc.font('Helvetica');
     }
     for (const o of e.offres) {
-      t(`Offre au rang ${o.rang} (n° ${o.numeroSne}) le ${o.dateOffre}, réponse attendue au plus tard le ${o.echeance} : ${o.reponse ? `${REPONSES[o.reponse]} le ${o.dateReponse}` : 'en attente'}`);
+      t(
+        `Offre au rang ${o.rang} (n° ${o.numeroSne}) le ${o.dateOffre}, réponse attendue au plus tard le ${o.echeance} : ${o.reponse ? `${REPONSES[o.reponse]} le ${o.dateReponse}` : 'en attente'}`,
+      );
     }
     if (e.libelleSuite) t(`Suite : ${e.libelleSuite}`);
     doc.moveDown();
@@ -81,7 +108,9 @@ export function pdfProcesVerbal(s: SessionCalDetailApi, noms: Readonly<Record<st
   if (s.liste.length === 0) t('Aucun logement inscrit à cette séance.');
   doc.moveDown();
   doc.fontSize(8).fillColor('#3a3a3a');
-  t('Les candidats sont identifiés par leur numéro unique d’enregistrement (SNE) ; aucune autre donnée personnelle ne figure au procès-verbal.');
+  t(
+    'Les candidats sont identifiés par leur numéro unique d’enregistrement (SNE) ; aucune autre donnée personnelle ne figure au procès-verbal.',
+  );
   doc.end();
   return fini;
 }

@@ -10,7 +10,14 @@ import { REGLES, type CodeControle } from '../domain/qualite.ts';
 export const TYPE_XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The headers of the « Synthèse » sheet, in order. */
-export const ENTETES_SYNTHESE = ['Contrôle', 'Libellé', 'Gravité', 'Logements concernés', 'Part du parc', 'Exemples (identifiants)'] as const;
+export const ENTETES_SYNTHESE = [
+  'Contrôle',
+  'Libellé',
+  'Gravité',
+  'Logements concernés',
+  'Part du parc',
+  'Exemples (identifiants)',
+] as const;
 
 const GRAVITES = { erreur: 'Erreur', avertissement: 'Avertissement' } as const;
 

@@ -61,7 +61,14 @@ import {
 import { validerScenario } from '../domain/validation.ts';
 import { chargerQpvEmbarques } from '../reference/qpv.ts';
 import { zonesAplDemo } from '../reference/zonage-demo.ts';
-import { chargerCog, DEPARTEMENT_DEMO, lireLoyersLoiret, lireRpls2019Loiret, lireRplsLoiret, type CogDepartement } from './referentiel.ts';
+import {
+  chargerCog,
+  DEPARTEMENT_DEMO,
+  lireLoyersLoiret,
+  lireRpls2019Loiret,
+  lireRplsLoiret,
+  type CogDepartement,
+} from './referentiel.ts';
 import {
   Calendrier,
   Rng,
@@ -146,10 +153,27 @@ export const ORG = {
 type LigneOrganisation = typeof organisations.$inferInsert;
 
 const ORGANISATIONS: readonly LigneOrganisation[] = [
-  ...BAILLEURS_DEMO.map((b) => ({ id: b.id, nom: b.nom, categorie: 'bailleur', siren: b.siren, departement: DEPARTEMENT_DEMO })),
+  ...BAILLEURS_DEMO.map((b) => ({
+    id: b.id,
+    nom: b.nom,
+    categorie: 'bailleur',
+    siren: b.siren,
+    departement: DEPARTEMENT_DEMO,
+  })),
   // The réservataire of the State contingent in the département (préfet, through the DDETS).
-  { id: ORG.etat, nom: 'Préfecture du Loiret — DDETS', categorie: 'etat', typeReservataire: 'etat', departement: DEPARTEMENT_DEMO },
-  { id: ORG.actionLogement, nom: 'Action Logement Services', categorie: 'reservataire', typeReservataire: 'action_logement' },
+  {
+    id: ORG.etat,
+    nom: 'Préfecture du Loiret — DDETS',
+    categorie: 'etat',
+    typeReservataire: 'etat',
+    departement: DEPARTEMENT_DEMO,
+  },
+  {
+    id: ORG.actionLogement,
+    nom: 'Action Logement Services',
+    categorie: 'reservataire',
+    typeReservataire: 'action_logement',
+  },
   // Both a réservataire (its convention covers its territory) and the EPCI that reads the flow.
   {
     id: ORG.metropole,
@@ -170,7 +194,13 @@ const ORGANISATIONS: readonly LigneOrganisation[] = [
     commune: COMMUNE_ORLEANS,
     epci: SIREN_ORLEANS_METROPOLE,
   },
-  { id: ORG.departement, nom: 'Département du Loiret', categorie: 'reservataire', typeReservataire: 'departement', departement: DEPARTEMENT_DEMO },
+  {
+    id: ORG.departement,
+    nom: 'Département du Loiret',
+    categorie: 'reservataire',
+    typeReservataire: 'departement',
+    departement: DEPARTEMENT_DEMO,
+  },
   { id: ORG.administration, nom: 'Administration de Flux (démo)', categorie: 'administration' },
 ];
 
@@ -287,7 +317,13 @@ const SURFACE_INDIVIDUEL = 1.08;
 const FACTEUR_LOYER: Readonly<Record<Financement, number>> = { PLAI: 0.88, PLUS: 1, PLS: 1.2, PLI: 1.35, AUTRE: 0.95 };
 const ECART_LOYER = 0.15;
 /** APL convention: PLAI, PLUS and PLS units are conventionnés; PLI and older « AUTRE » financing are not. */
-const CONVENTIONNE: Readonly<Record<Financement, boolean>> = { PLAI: true, PLUS: true, PLS: true, PLI: false, AUTRE: false };
+const CONVENTIONNE: Readonly<Record<Financement, boolean>> = {
+  PLAI: true,
+  PLUS: true,
+  PLS: true,
+  PLI: false,
+  AUTRE: false,
+};
 
 /**
  * Stock reservations BEFORE the reform (`reservationStock`, `reservataireStockId`): SYNTHETIC target
@@ -304,21 +340,62 @@ const CONVENTIONNE: Readonly<Record<Financement, boolean>> = { PLAI: true, PLUS:
  * - droits uniques (one letting): ≈ 1 %, three times in four Action Logement's;
  * - the rest (≈ 30 %) known to be free ('aucune'); so are the programmes delivered this year.
  */
-const RESERVATIONS_STOCK = { inconnue: 0.08, inconnueHorsGbh: 0.01, etat: 0.25, actionLogement: 0.18, orleans: 0.15, departement: 0.03, droitUnique: 0.01 } as const;
+const RESERVATIONS_STOCK = {
+  inconnue: 0.08,
+  inconnueHorsGbh: 0.01,
+  etat: 0.25,
+  actionLogement: 0.18,
+  orleans: 0.15,
+  departement: 0.03,
+  droitUnique: 0.01,
+} as const;
 const BAILLEUR_INCONNUES: IdBailleur = 'GBH';
-const TITULAIRES_DROIT_UNIQUE: Readonly<Record<string, number>> = { [ORG.actionLogement]: 0.75, [ORG.etat]: 0.15, [ORG.departement]: 0.1 };
-const poidsEtat = (u: Unite): number => (u.logement.construction < 1977 ? 1.4 : u.logement.construction < 2000 ? 1 : 0.6) * (u.logement.qpv ? 0.5 : 1);
+const TITULAIRES_DROIT_UNIQUE: Readonly<Record<string, number>> = {
+  [ORG.actionLogement]: 0.75,
+  [ORG.etat]: 0.15,
+  [ORG.departement]: 0.1,
+};
+const poidsEtat = (u: Unite): number =>
+  (u.logement.construction < 1977 ? 1.4 : u.logement.construction < 2000 ? 1 : 0.6) * (u.logement.qpv ? 0.5 : 1);
 const poidsActionLogement = (u: Unite): number =>
-  (u.logement.construction >= 2000 ? 1.6 : u.logement.construction >= 1977 ? 1 : 0.7) * (u.logement.epci === SIREN_ORLEANS_METROPOLE ? 1.5 : 1);
+  (u.logement.construction >= 2000 ? 1.6 : u.logement.construction >= 1977 ? 1 : 0.7) *
+  (u.logement.epci === SIREN_ORLEANS_METROPOLE ? 1.5 : 1);
 
 const NOMS_RESIDENCES = [
-  'Les Tilleuls', 'Les Acacias', 'Le Clos du Moulin', 'Les Glycines', 'La Roseraie', 'Les Peupliers', 'Le Val Fleuri',
-  'Les Marronniers', 'Les Charmilles', 'Le Parc', 'Les Sablons', 'La Source', 'Les Aubépines', 'Le Bourg', 'Les Vignes',
-  'Les Cèdres', 'La Loire', 'Les Coteaux', 'Les Prés', 'Le Belvédère', 'Les Hirondelles', 'La Fontaine', 'Les Lilas', 'Le Mail',
+  'Les Tilleuls',
+  'Les Acacias',
+  'Le Clos du Moulin',
+  'Les Glycines',
+  'La Roseraie',
+  'Les Peupliers',
+  'Le Val Fleuri',
+  'Les Marronniers',
+  'Les Charmilles',
+  'Le Parc',
+  'Les Sablons',
+  'La Source',
+  'Les Aubépines',
+  'Le Bourg',
+  'Les Vignes',
+  'Les Cèdres',
+  'La Loire',
+  'Les Coteaux',
+  'Les Prés',
+  'Le Belvédère',
+  'Les Hirondelles',
+  'La Fontaine',
+  'Les Lilas',
+  'Le Mail',
 ] as const;
 
 interface Unite {
-  logement: typeof logements.$inferInsert & { id: string; commune: string; typologie: Typologie; financement: Financement; construction: number };
+  logement: typeof logements.$inferInsert & {
+    id: string;
+    commune: string;
+    typologie: Typologie;
+    financement: Financement;
+    construction: number;
+  };
   horsFlux: HorsFlux | null;
   neuf: boolean;
 }
@@ -360,7 +437,10 @@ function mobilites(cog: CogDepartement): { parCommune: Map<string, number>; depa
     c.mobilites += (r.nbLs * r.txMob) / 100;
     parCommune.set(code, c);
   }
-  const total = [...parCommune.values()].reduce((s, c) => ({ nb: s.nb + c.nb, mobilites: s.mobilites + c.mobilites }), { nb: 0, mobilites: 0 });
+  const total = [...parCommune.values()].reduce((s, c) => ({ nb: s.nb + c.nb, mobilites: s.mobilites + c.mobilites }), {
+    nb: 0,
+    mobilites: 0,
+  });
   return {
     parCommune: new Map([...parCommune].map(([code, c]) => [code, c.nb > 0 ? c.mobilites / c.nb : 0])),
     departement: total.nb > 0 ? total.mobilites / total.nb : 0,
@@ -371,9 +451,19 @@ function mobilites(cog: CogDepartement): { parCommune: Map<string, number>; depa
  * The real units (RPLS 2019 counts, scaled by `echelle` with systematic rounding over the rows),
  * grouped, with their commune mapped to the current COG.
  */
-function groupesRpls(cog: CogDepartement, echelle: number, rng: Rng): { groupes: Groupe[]; communesRenumerotees: Parc['communesRenumerotees'] } {
+function groupesRpls(
+  cog: CogDepartement,
+  echelle: number,
+  rng: Rng,
+): { groupes: Groupe[]; communesRenumerotees: Parc['communesRenumerotees'] } {
   const comptages = lireRpls2019Loiret();
-  const nombres = echelle === 1 ? comptages.map((c) => c.n) : arrondiSystematique(comptages.map((c) => c.n * echelle), rng);
+  const nombres =
+    echelle === 1
+      ? comptages.map((c) => c.n)
+      : arrondiSystematique(
+          comptages.map((c) => c.n * echelle),
+          rng,
+        );
   const parCle = new Map<string, Groupe>();
   const anciens = new Set<string>();
   let renumerotes = 0;
@@ -395,7 +485,10 @@ function groupesRpls(cog: CogDepartement, echelle: number, rng: Rng): { groupes:
     for (let k = 0; k < n; k++) g.unites.push({ typologie: `T${c.pieces}`, dpe: c.dpe });
   });
   const cles = [...parCle.keys()].sort();
-  return { groupes: cles.map((k) => parCle.get(k)!), communesRenumerotees: { codes: anciens.size, logements: renumerotes } };
+  return {
+    groupes: cles.map((k) => parCle.get(k)!),
+    communesRenumerotees: { codes: anciens.size, logements: renumerotes },
+  };
 }
 
 /** The units and programmes of the demo: the real stock shared among the bailleurs, plus each one's new programme. */
@@ -406,20 +499,34 @@ function genererParc(cog: CogDepartement, echelle: number, annee: number): Parc 
   const parc: Parc = { programmes: [], unites: new Map(BAILLEURS_DEMO.map((b) => [b.id, []])), communesRenumerotees };
   const numeroProgramme = new Map<IdBailleur, number>();
 
-  const programme = (b: IdBailleur, commune: string, neuf: boolean, qpv: string | null, unites: readonly CaracteresReels[]): void => {
+  const programme = (
+    b: IdBailleur,
+    commune: string,
+    neuf: boolean,
+    qpv: string | null,
+    unites: readonly CaracteresReels[],
+  ): void => {
     const c = cog.communes.get(commune);
     if (!c) throw new Error(`commune ${commune} absente du COG du Loiret`);
     const np = (numeroProgramme.get(b) ?? 0) + 1;
     numeroProgramme.set(b, np);
     const programmeId = `${b}-P${String(np).padStart(4, '0')}`;
-    parc.programmes.push({ id: programmeId, bailleurId: b, nom: `${neuf ? 'Résidence neuve ' : 'Résidence '}${rng.pick(NOMS_RESIDENCES)} (${c.nom})`, commune });
+    parc.programmes.push({
+      id: programmeId,
+      bailleurId: b,
+      nom: `${neuf ? 'Résidence neuve ' : 'Résidence '}${rng.pick(NOMS_RESIDENCES)} (${c.nom})`,
+      commune,
+    });
     const liste = parc.unites.get(b)!;
     const numeroBailleur = BAILLEURS_DEMO.findIndex((x) => x.id === b) + 1;
     const loyerM2 = (c.epci ? loyers.epci.get(c.epci) : undefined) ?? loyers.departement;
     for (const u of unites) {
       const n1 = liste.length + 1;
       const horsFlux = !neuf && rng.chance(PART_HORS_FLUX) ? rng.weighted(PARTS_HORS_FLUX) : null;
-      const surface = SURFACE_MOYENNE[u.typologie] * (u.individuel ? SURFACE_INDIVIDUEL : 1) * (1 - ECART_SURFACE + 2 * ECART_SURFACE * rng.next());
+      const surface =
+        SURFACE_MOYENNE[u.typologie] *
+        (u.individuel ? SURFACE_INDIVIDUEL : 1) *
+        (1 - ECART_SURFACE + 2 * ECART_SURFACE * rng.next());
       const loyer = surface * loyerM2 * FACTEUR_LOYER[u.financement] * (1 - ECART_LOYER + 2 * ECART_LOYER * rng.next());
       liste.push({
         neuf,
@@ -464,7 +571,13 @@ function genererParc(cog: CogDepartement, echelle: number, annee: number): Parc 
         .filter((_, j) => j % k === p)
         .map((u) => {
           const financement = financementOf(g.construction, rng);
-          return { typologie: u.typologie, dpe: u.dpe, financement, construction: g.construction, individuel: g.individuel };
+          return {
+            typologie: u.typologie,
+            dpe: u.dpe,
+            financement,
+            construction: g.construction,
+            individuel: g.individuel,
+          };
         });
       programme(b, g.commune, false, qpv, unites);
     }
@@ -492,7 +605,11 @@ function reserverLeStock(parc: Parc): void {
   const chezGbh = parc.unites.get(BAILLEUR_INCONNUES)!.length;
   const orleans = toutes.filter((u) => u.logement.commune === COMMUNE_ORLEANS).length;
   // Unknown: ≈ 1 % outside GBH, the rest of the 8 % in GBH.
-  const pInconnueGbh = Math.min(0.9, (RESERVATIONS_STOCK.inconnue * total - RESERVATIONS_STOCK.inconnueHorsGbh * (total - chezGbh)) / Math.max(1, chezGbh));
+  const pInconnueGbh = Math.min(
+    0.9,
+    (RESERVATIONS_STOCK.inconnue * total - RESERVATIONS_STOCK.inconnueHorsGbh * (total - chezGbh)) /
+      Math.max(1, chezGbh),
+  );
   const connues: Unite[] = [];
   for (const u of toutes) {
     const p = u.logement.bailleurId === BAILLEUR_INCONNUES ? pInconnueGbh : RESERVATIONS_STOCK.inconnueHorsGbh;
@@ -572,14 +689,26 @@ const CONVENTIONS_DEMO: readonly ConventionDemo[] = [
     reservataire: ORG.actionLogement,
     type: 'action_logement',
     taux: 0.25,
-    parametres: { perimetre: { departement: DEPARTEMENT_DEMO }, decompte: 'attribution', echecDecompte: true, ...COMMUN, gestion: 'deleguee' },
+    parametres: {
+      perimetre: { departement: DEPARTEMENT_DEMO },
+      decompte: 'attribution',
+      echecDecompte: true,
+      ...COMMUN,
+      gestion: 'deleguee',
+    },
   },
   {
     numero: 3,
     reservataire: ORG.metropole,
     type: 'epci',
     taux: 0.1,
-    parametres: { perimetre: { epci: SIREN_ORLEANS_METROPOLE }, decompte: 'mise_a_disposition', echecDecompte: true, ...COMMUN, gestion: 'directe' },
+    parametres: {
+      perimetre: { epci: SIREN_ORLEANS_METROPOLE },
+      decompte: 'mise_a_disposition',
+      echecDecompte: true,
+      ...COMMUN,
+      gestion: 'directe',
+    },
     si: { epci: SIREN_ORLEANS_METROPOLE },
   },
   {
@@ -587,14 +716,26 @@ const CONVENTIONS_DEMO: readonly ConventionDemo[] = [
     reservataire: ORG.departement,
     type: 'departement',
     taux: 0.03,
-    parametres: { perimetre: { departement: DEPARTEMENT_DEMO }, decompte: 'attribution', echecDecompte: false, ...COMMUN, gestion: 'directe' },
+    parametres: {
+      perimetre: { departement: DEPARTEMENT_DEMO },
+      decompte: 'attribution',
+      echecDecompte: false,
+      ...COMMUN,
+      gestion: 'directe',
+    },
   },
   {
     numero: 5,
     reservataire: ORG.orleans,
     type: 'commune',
     taux: 0.05,
-    parametres: { perimetre: { communes: [COMMUNE_ORLEANS] }, decompte: 'mise_a_disposition', echecDecompte: true, ...COMMUN, gestion: 'directe' },
+    parametres: {
+      perimetre: { communes: [COMMUNE_ORLEANS] },
+      decompte: 'mise_a_disposition',
+      echecDecompte: true,
+      ...COMMUN,
+      gestion: 'directe',
+    },
     si: { commune: COMMUNE_ORLEANS },
   },
 ];
@@ -602,7 +743,9 @@ const CONVENTIONS_DEMO: readonly ConventionDemo[] = [
 function conventionsDuBailleur(unites: readonly Unite[]): ConventionDemo[] {
   const communesB = new Set(unites.map((u) => u.logement.commune));
   const epcisB = new Set(unites.map((u) => u.logement.epci));
-  return CONVENTIONS_DEMO.filter((c) => !c.si || ('commune' in c.si ? communesB.has(c.si.commune) : epcisB.has(c.si.epci)));
+  return CONVENTIONS_DEMO.filter(
+    (c) => !c.si || ('commune' in c.si ? communesB.has(c.si.commune) : epcisB.has(c.si.epci)),
+  );
 }
 
 const idConvention = (b: string, c: ConventionDemo): string => `${b}-CV${c.numero}`;
@@ -676,7 +819,14 @@ function genererAnnee(
   const neufs = unites.filter((u) => u.neuf);
   const livraison = cal.jourOuvre(Math.floor(PROGRAMMES_NEUFS[b.id].livraison * cal.jours));
   for (const u of neufs) {
-    const evs = evenementsDeLiberation(rng, cal, { id: u.logement.id, horsFlux: u.horsFlux }, livraison, eligibles(u), true);
+    const evs = evenementsDeLiberation(
+      rng,
+      cal,
+      { id: u.logement.id, horsFlux: u.horsFlux },
+      livraison,
+      eligibles(u),
+      true,
+    );
     if (livraison <= jusqua) datees.push(...jusquAu(jusqua, evs));
   }
   const evenements = trierEvenements(datees);
@@ -731,8 +881,14 @@ const TAILLES_MENAGE: Readonly<Record<Typologie, [number, number]>> = {
   T5: [4, 6],
   T6: [5, 7],
 };
-const MOTIFS_NON_ATTRIBUTION = ['Taux d’effort trop élevé au regard des ressources', 'Logement inadapté à la composition du ménage'];
-const MOTIFS_IRRECEVABILITE = ['Ressources supérieures aux plafonds réglementaires', 'Absence de titre de séjour en cours de validité'];
+const MOTIFS_NON_ATTRIBUTION = [
+  'Taux d’effort trop élevé au regard des ressources',
+  'Logement inadapté à la composition du ménage',
+];
+const MOTIFS_IRRECEVABILITE = [
+  'Ressources supérieures aux plafonds réglementaires',
+  'Absence de titre de séjour en cours de validité',
+];
 
 interface Lignes {
   locations: (typeof locations.$inferInsert)[];
@@ -754,7 +910,10 @@ function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lign
   // Nothing yet (the year has just begun): no scenario to run (an EPCI perimeter without units would not validate).
   if (scenario.evenements.length === 0) return out;
   const problemes = validerScenario(scenario);
-  if (problemes.length > 0) throw new Error(`scénario de démonstration invalide (${b}) : ${problemes.map((p) => `${p.chemin}: ${p.message}`).join(' ; ')}`);
+  if (problemes.length > 0)
+    throw new Error(
+      `scénario de démonstration invalide (${b}) : ${problemes.map((p) => `${p.chemin}: ${p.message}`).join(' ; ')}`,
+    );
   const parId = new Map(unites.map((u) => [u.logement.id, u]));
   const reservataires = new Set(scenario.reservataires.map((r) => r.id));
 
@@ -776,11 +935,26 @@ function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lign
     if (o.reservataire === null || o.forcee) continue;
     const encoreOuverte = derniers.get(o.logement)?.type === 'liberation';
     if (o.reservataire === BAILLEUR && encoreOuverte) continue;
-    epingles.set(o.logement, { date: o.date, type: 'orientation_forcee', logement: o.logement, reservataire: o.reservataire, motif: 'recommandation du moteur confirmée par le bailleur', confirmee: true });
+    epingles.set(o.logement, {
+      date: o.date,
+      type: 'orientation_forcee',
+      logement: o.logement,
+      reservataire: o.reservataire,
+      motif: 'recommandation du moteur confirmée par le bailleur',
+      confirmee: true,
+    });
   }
-  const evenements = scenario.evenements.flatMap((e) => (e.type === 'liberation' && epingles.has(e.logement) ? [e, epingles.get(e.logement)!] : [e]));
+  const evenements = scenario.evenements.flatMap((e) =>
+    e.type === 'liberation' && epingles.has(e.logement) ? [e, epingles.get(e.logement)!] : [e],
+  );
   for (const e of evenements) {
-    out.evenements.push({ bailleurId: b, departement: DEPARTEMENT_DEMO, annee: scenario.annee, locationId: locationDe.get(e.logement)!, evenement: e });
+    out.evenements.push({
+      bailleurId: b,
+      departement: DEPARTEMENT_DEMO,
+      annee: scenario.annee,
+      locationId: locationDe.get(e.logement)!,
+      evenement: e,
+    });
   }
   const resultat = simuler({ ...scenario, evenements });
   const orientation = new Map(resultat.orientations.map((o) => [o.logement, o]));
@@ -830,7 +1004,19 @@ function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lign
         const dalo = prioritaire && reservataireId === ORG.etat && rng.chance(0.4);
         // A priority household not DALO is PDALHPD or another L.441-1 category (its own draw).
         const pdalhpd = prioritaire && !dalo && new Rng(hashSeed(`flux-demo-categorie-${id}`)).chance(0.5);
-        out.candidatures.push({ id, locationId, reservataireId, numeroSne, rang, tailleMenage, quartile1, prioritaire, dalo, pdalhpd, autreL4411: prioritaire && !dalo && !pdalhpd });
+        out.candidatures.push({
+          id,
+          locationId,
+          reservataireId,
+          numeroSne,
+          rang,
+          tailleMenage,
+          quartile1,
+          prioritaire,
+          dalo,
+          pdalhpd,
+          autreL4411: prioritaire && !dalo && !pdalhpd,
+        });
       }
     } else if (e.type === 'decision_cal') {
       const rng = new Rng(hashSeed(`flux-demo-cal-${scenario.annee}-${e.logement}`));
@@ -839,7 +1025,12 @@ function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lign
         locationId,
         candidatureId: `${locationId}-C1`,
         decision: e.decision,
-        motif: e.decision === 'non_attribution' ? rng.pick(MOTIFS_NON_ATTRIBUTION) : e.decision === 'irrecevabilite' ? rng.pick(MOTIFS_IRRECEVABILITE) : null,
+        motif:
+          e.decision === 'non_attribution'
+            ? rng.pick(MOTIFS_NON_ATTRIBUTION)
+            : e.decision === 'irrecevabilite'
+              ? rng.pick(MOTIFS_IRRECEVABILITE)
+              : null,
         dateDecision: e.date,
       });
     } else if (e.type === 'bail_signe') {
@@ -881,7 +1072,12 @@ function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lign
  * each parameter dominates. Columns are those present in the chunk's rows; a row without one of
  * them inserts NULL there (the seed's rows of a table all have the same keys).
  */
-async function inserer<T extends PgTable>(tx: Tx, table: T, lignes: readonly T['$inferInsert'][], taille = 5000): Promise<void> {
+async function inserer<T extends PgTable>(
+  tx: Tx,
+  table: T,
+  lignes: readonly T['$inferInsert'][],
+  taille = 5000,
+): Promise<void> {
   const colonnes = getTableColumns(table) as Record<string, PgColumn>;
   for (let i = 0; i < lignes.length; i += taille) {
     const lot = lignes.slice(i, i + taille) as Record<string, unknown>[];
@@ -911,7 +1107,8 @@ export async function estVide(db: Db | Tx): Promise<boolean> {
 /** Lock key for the seeding transaction ("FLUX" in ASCII), so that two starting servers cannot both seed. */
 const VERROU_DEMO = 0x464c5558;
 
-const BASE_NON_VIDE = 'la base n’est pas vide : la démonstration ne s’installe que sur une base neuve (aucune organisation ni aucun utilisateur)';
+const BASE_NON_VIDE =
+  'la base n’est pas vide : la démonstration ne s’installe que sur une base neuve (aucune organisation ni aucun utilisateur)';
 
 function dateDuJour(): string {
   return new Date().toISOString().slice(0, 10);
@@ -928,9 +1125,11 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
   }
   const annee = options.annee ?? Number(aujourdhui.slice(0, 4));
   if (!Number.isInteger(annee) || annee < 2000 || annee > 2100) throw new Error(`année invalide : ${annee}`);
-  if (aujourdhui < `${annee}-01-01`) throw new Error(`la date du jour (${aujourdhui}) précède l’année ${annee} de la démonstration`);
+  if (aujourdhui < `${annee}-01-01`)
+    throw new Error(`la date du jour (${aujourdhui}) précède l’année ${annee} de la démonstration`);
   const echelle = options.echelle ?? 1;
-  if (!(echelle > 0 && echelle <= 1)) throw new Error(`échelle invalide : ${echelle} (une part du parc réel, entre 0 exclu et 1)`);
+  if (!(echelle > 0 && echelle <= 1))
+    throw new Error(`échelle invalide : ${echelle} (une part du parc réel, entre 0 exclu et 1)`);
 
   if (!(await estVide(db))) throw new Error(BASE_NON_VIDE);
   // Everything is computed before the transaction opens; the engine checks every year.
@@ -971,21 +1170,45 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
     await inserer(tx, organisations, ORGANISATIONS);
     await tx
       .insert(utilisateurs)
-      .values(COMPTES_DEMO.map((c, i) => ({ id: `U-${c.email.split('@')[0]!.toUpperCase()}`, email: c.email, nom: c.nom, motDePasse: motsDePasse[i]! })));
-    await tx.insert(adhesions).values(COMPTES_DEMO.map((c) => ({ utilisateurId: `U-${c.email.split('@')[0]!.toUpperCase()}`, organisationId: c.organisationId, role: c.role })));
+      .values(
+        COMPTES_DEMO.map((c, i) => ({
+          id: `U-${c.email.split('@')[0]!.toUpperCase()}`,
+          email: c.email,
+          nom: c.nom,
+          motDePasse: motsDePasse[i]!,
+        })),
+      );
+    await tx
+      .insert(adhesions)
+      .values(
+        COMPTES_DEMO.map((c) => ({
+          utilisateurId: `U-${c.email.split('@')[0]!.toUpperCase()}`,
+          organisationId: c.organisationId,
+          role: c.role,
+        })),
+      );
     await tx
       .insert(epcis)
       .values([...cog.epcis.values()].sort((a, b) => (a.siren < b.siren ? -1 : 1)))
       .onConflictDoNothing();
     await tx
       .insert(communes)
-      .values([...cog.communes.values()].sort((a, b) => (a.code < b.code ? -1 : 1)).map((c) => ({ code: c.code, nom: c.nom, departement: DEPARTEMENT_DEMO, epci: c.epci })))
+      .values(
+        [...cog.communes.values()]
+          .sort((a, b) => (a.code < b.code ? -1 : 1))
+          .map((c) => ({ code: c.code, nom: c.nom, departement: DEPARTEMENT_DEMO, epci: c.epci })),
+      )
       .onConflictDoNothing();
     // The APL zones of the Loiret (an approximation, marked as such: src/reference/zonage-demo.ts).
     await zonesAplDemo(tx, [...cog.communes.values()], SIREN_ORLEANS_METROPOLE);
     await chargerQpvEmbarques(tx);
     await inserer(tx, programmes, parc.programmes);
-    for (const { unites } of annees) await inserer(tx, logements, unites.map((u) => u.logement));
+    for (const { unites } of annees)
+      await inserer(
+        tx,
+        logements,
+        unites.map((u) => u.logement),
+      );
     await inserer(tx, conventions, lignesConventions);
     await inserer(tx, conventionVersions, lignesVersions);
     for (const { lignes } of annees) {

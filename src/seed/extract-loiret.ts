@@ -23,7 +23,11 @@ import { champs, chargerCog, DEPARTEMENT_DEMO } from './referentiel.ts';
 
 const racine = fileURLToPath(new URL('../../', import.meta.url));
 const partage = process.env['FLUX_SHARED_DATA'];
-const dossier = partage ? (isAbsolute(partage) ? partage : resolve(process.cwd(), partage)) : resolve(racine, '..', 'shared', 'data');
+const dossier = partage
+  ? isAbsolute(partage)
+    ? partage
+    : resolve(process.cwd(), partage)
+  : resolve(racine, '..', 'shared', 'data');
 const cible = (nom: string): string => fileURLToPath(new URL(`./data/${nom}`, import.meta.url));
 
 const ecrire = (v: string): string => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -56,7 +60,14 @@ function ecrireFichier(nom: string, lignes: readonly string[], message: string):
 function rpls2024(): void {
   const source = resolve(dossier, 'odis_rpls2024_communes', 'lgt_soc_2024_extracted.csv');
   const { lignes, col } = lire(source);
-  const [iDep, iCom, iLib, iNb, iMob, iVac] = ['DEP', 'DEPCOM_ARM', 'LIBCOM', 'nb_ls', 'tx_mob', 'tx_vac'].map(col) as [number, number, number, number, number, number];
+  const [iDep, iCom, iLib, iNb, iMob, iVac] = ['DEP', 'DEPCOM_ARM', 'LIBCOM', 'nb_ls', 'tx_mob', 'tx_vac'].map(col) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const sortie = ['DEPCOM,LIBCOM,nb_ls,tx_mob,tx_vac'];
   let logements = 0;
   for (const f of lignes) {
@@ -64,7 +75,11 @@ function rpls2024(): void {
     sortie.push([f[iCom]!, f[iLib]!, f[iNb]!, f[iMob]!, f[iVac]!].map(ecrire).join(','));
     logements += Number(f[iNb]);
   }
-  ecrireFichier('loiret-rpls-2024-communes.csv', sortie, `${sortie.length - 1} communes du Loiret (RPLS 2024), ${logements} logements sociaux`);
+  ecrireFichier(
+    'loiret-rpls-2024-communes.csv',
+    sortie,
+    `${sortie.length - 1} communes du Loiret (RPLS 2024), ${logements} logements sociaux`,
+  );
 }
 
 // ───────────────────────────── RPLS 2019, detailed counts ─────────────────────────────
@@ -95,15 +110,15 @@ function code(table: ReadonlyMap<string, string>, valeur: string | undefined, co
 function rpls2019(): void {
   const source = resolve(dossier, 'rrrpls_rpls2019', 'rpls_par_date_2019_CVL.csv');
   const { lignes, col } = lire(source);
-  const [iCom, iCon, iDpe, iPie, iTyp, iQpv, iN] = ['DEPCOM', 'construct', 'dpeenergie', 'nbpiece', 'typeconst', 'qpv', 'n'].map(col) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [iCom, iCon, iDpe, iPie, iTyp, iQpv, iN] = [
+    'DEPCOM',
+    'construct',
+    'dpeenergie',
+    'nbpiece',
+    'typeconst',
+    'qpv',
+    'n',
+  ].map(col) as [number, number, number, number, number, number, number];
   // Summed over dpeserre (the only column dropped).
   const sommes = new Map<string, { cle: string[]; n: number }>();
   let total = 0;
@@ -112,8 +127,16 @@ function rpls2019(): void {
     if (!depcom.startsWith(DEPARTEMENT_DEMO)) continue;
     const construct = f[iCon] ?? '';
     const n = Number(f[iN]);
-    if (!/^\d{5}$/.test(depcom) || !/^\d{4}$/.test(construct) || !Number.isInteger(n) || n <= 0) throw new Error(`ligne invalide dans ${source} : ${f.join(',')}`);
-    const cle = [depcom, construct, code(DPE, f[iDpe], 'dpeenergie'), code(PIECES, f[iPie], 'nbpiece'), code(TYPECONST, f[iTyp], 'typeconst'), code(QPV, f[iQpv], 'qpv')];
+    if (!/^\d{5}$/.test(depcom) || !/^\d{4}$/.test(construct) || !Number.isInteger(n) || n <= 0)
+      throw new Error(`ligne invalide dans ${source} : ${f.join(',')}`);
+    const cle = [
+      depcom,
+      construct,
+      code(DPE, f[iDpe], 'dpeenergie'),
+      code(PIECES, f[iPie], 'nbpiece'),
+      code(TYPECONST, f[iTyp], 'typeconst'),
+      code(QPV, f[iQpv], 'qpv'),
+    ];
     const k = cle.join(',');
     const s = sommes.get(k);
     if (s) s.n += n;
@@ -123,9 +146,16 @@ function rpls2019(): void {
   // Sorted by commune, construction year, collective/individual, QPV, rooms, DPE (unknown last).
   const tri = (c: string[]): string => [c[0], c[1], c[4], c[5], c[3], c[2] === '' ? 'Z' : c[2]].join('|');
   const rangees = [...sommes.values()].sort((a, b) => (tri(a.cle) < tri(b.cle) ? -1 : tri(a.cle) > tri(b.cle) ? 1 : 0));
-  const sortie = ['DEPCOM,construct,dpeenergie,nbpiece,typeconst,qpv,n', ...rangees.map((r) => [...r.cle, String(r.n)].join(','))];
+  const sortie = [
+    'DEPCOM,construct,dpeenergie,nbpiece,typeconst,qpv,n',
+    ...rangees.map((r) => [...r.cle, String(r.n)].join(',')),
+  ];
   const communes = new Set(rangees.map((r) => r.cle[0])).size;
-  ecrireFichier('loiret-rpls-2019.csv', sortie, `${rangees.length} lignes, ${communes} communes du Loiret (RPLS 2019), ${total} logements sociaux`);
+  ecrireFichier(
+    'loiret-rpls-2019.csv',
+    sortie,
+    `${rangees.length} lignes, ${communes} communes du Loiret (RPLS 2019), ${total} logements sociaux`,
+  );
 }
 
 // ───────────────────────────── RPLS 2019, rent per m² ─────────────────────────────
@@ -133,18 +163,30 @@ function rpls2019(): void {
 function loyers2019(): void {
   const source = resolve(dossier, 'rrrpls_rpls2019', 'indicateurs_rpls_2019.csv');
   const { lignes, col } = lire(source);
-  const [iType, iZone, iCode, iVar, iVal, iSous] = ['TypeZone', 'Zone', 'CodeZone', 'Variable', 'Valeur', 'SousEnsemble'].map(col) as [number, number, number, number, number, number];
+  const [iType, iZone, iCode, iVar, iVal, iSous] = [
+    'TypeZone',
+    'Zone',
+    'CodeZone',
+    'Variable',
+    'Valeur',
+    'SousEnsemble',
+  ].map(col) as [number, number, number, number, number, number];
   const epcis = new Set(chargerCog(DEPARTEMENT_DEMO).epcis.keys());
   const garder = (f: string[]): boolean =>
     f[iVar] === 'loyer_m2' &&
     f[iSous] === 'Ensemble du parc' &&
-    ((f[iType] === 'Départements' && f[iCode] === DEPARTEMENT_DEMO) || (f[iType] === 'Epci' && epcis.has(f[iCode] ?? '')));
+    ((f[iType] === 'Départements' && f[iCode] === DEPARTEMENT_DEMO) ||
+      (f[iType] === 'Epci' && epcis.has(f[iCode] ?? '')));
   const rangees = lignes.filter(garder).map((f) => [f[iType]!, f[iCode]!, f[iZone]!, f[iVal]!]);
   // The département first, then the EPCI by SIREN.
   rangees.sort((a, b) => (a[0] !== b[0] ? (a[0] === 'Départements' ? -1 : 1) : a[1]! < b[1]! ? -1 : 1));
   const manquants = [...epcis].filter((s) => !rangees.some((r) => r[1] === s));
   const sortie = ['TypeZone,CodeZone,Zone,loyer_m2', ...rangees.map((r) => r.map(ecrire).join(','))];
-  ecrireFichier('loiret-rpls-2019-loyers.csv', sortie, `loyer au m² (RPLS 2019) : le Loiret et ${rangees.length - 1} EPCI${manquants.length > 0 ? ` (sans valeur : ${manquants.join(', ')})` : ''}`);
+  ecrireFichier(
+    'loiret-rpls-2019-loyers.csv',
+    sortie,
+    `loyer au m² (RPLS 2019) : le Loiret et ${rangees.length - 1} EPCI${manquants.length > 0 ? ` (sans valeur : ${manquants.join(', ')})` : ''}`,
+  );
 }
 
 rpls2024();

@@ -57,14 +57,22 @@ export function champs(ligne: string): string[] {
 
 /** The shipped RPLS 2024 rows of the Loiret, in file order (by commune code). */
 export function lireRplsLoiret(): CommuneRpls[] {
-  const lignes = readFileSync(FICHIER_RPLS, 'utf8').split(/\r?\n/).filter((l) => l !== '');
+  const lignes = readFileSync(FICHIER_RPLS, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l !== '');
   const entete = champs(lignes[0] ?? '');
   const col = (nom: string): number => {
     const i = entete.indexOf(nom);
     if (i < 0) throw new Error(`colonne « ${nom} » absente de ${FICHIER_RPLS.pathname}`);
     return i;
   };
-  const [iCom, iLib, iNb, iMob, iVac] = ['DEPCOM', 'LIBCOM', 'nb_ls', 'tx_mob', 'tx_vac'].map(col) as [number, number, number, number, number];
+  const [iCom, iLib, iNb, iMob, iVac] = ['DEPCOM', 'LIBCOM', 'nb_ls', 'tx_mob', 'tx_vac'].map(col) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   return lignes.slice(1).map((ligne, k) => {
     const f = champs(ligne);
     const r: CommuneRpls = {
@@ -74,7 +82,13 @@ export function lireRplsLoiret(): CommuneRpls[] {
       txMob: Number(f[iMob]),
       txVac: Number(f[iVac]),
     };
-    if (!/^\d{5}$/.test(r.depcom) || !Number.isInteger(r.nbLs) || r.nbLs < 0 || !Number.isFinite(r.txMob) || !Number.isFinite(r.txVac)) {
+    if (
+      !/^\d{5}$/.test(r.depcom) ||
+      !Number.isInteger(r.nbLs) ||
+      r.nbLs < 0 ||
+      !Number.isFinite(r.txMob) ||
+      !Number.isFinite(r.txVac)
+    ) {
       throw new Error(`ligne ${k + 2} invalide dans ${FICHIER_RPLS.pathname} : ${ligne}`);
     }
     return r;
@@ -101,39 +115,44 @@ const FICHIER_LOYERS_2019 = new URL('./data/loiret-rpls-2019-loyers.csv', import
 
 /** A shipped CSV file's rows (header checked) and the fields of each. */
 function lireCsv(fichier: URL, colonnes: readonly string[]): string[][] {
-  const lignes = readFileSync(fichier, 'utf8').split(/\r?\n/).filter((l) => l !== '');
+  const lignes = readFileSync(fichier, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l !== '');
   const entete = champs(lignes[0] ?? '');
-  if (entete.join(',') !== colonnes.join(',')) throw new Error(`en-tête inattendu dans ${fichier.pathname} : ${lignes[0]}`);
+  if (entete.join(',') !== colonnes.join(','))
+    throw new Error(`en-tête inattendu dans ${fichier.pathname} : ${lignes[0]}`);
   return lignes.slice(1).map(champs);
 }
 
 /** The shipped RPLS 2019 counts of the Loiret, in file order (commune, year, collective/individual, QPV, rooms, DPE). */
 export function lireRpls2019Loiret(): ComptageRpls2019[] {
-  return lireCsv(FICHIER_RPLS_2019, ['DEPCOM', 'construct', 'dpeenergie', 'nbpiece', 'typeconst', 'qpv', 'n']).map((f, k) => {
-    const [depcom = '', construct = '', dpe = '', pieces = '', typeconst = '', qpv = '', n = ''] = f;
-    const r: ComptageRpls2019 = {
-      depcom,
-      construction: Number(construct),
-      dpe: dpe === '' ? null : (dpe as ComptageRpls2019['dpe']),
-      pieces: Number(pieces) as ComptageRpls2019['pieces'],
-      individuel: typeconst === 'I',
-      qpv: qpv === '1',
-      n: Number(n),
-    };
-    if (
-      !/^\d{5}$/.test(depcom) ||
-      !/^\d{4}$/.test(construct) ||
-      !/^[A-G]?$/.test(dpe) ||
-      !/^[1-5]$/.test(pieces) ||
-      !/^[CI]$/.test(typeconst) ||
-      !/^[01]$/.test(qpv) ||
-      !Number.isInteger(r.n) ||
-      r.n <= 0
-    ) {
-      throw new Error(`ligne ${k + 2} invalide dans ${FICHIER_RPLS_2019.pathname} : ${f.join(',')}`);
-    }
-    return r;
-  });
+  return lireCsv(FICHIER_RPLS_2019, ['DEPCOM', 'construct', 'dpeenergie', 'nbpiece', 'typeconst', 'qpv', 'n']).map(
+    (f, k) => {
+      const [depcom = '', construct = '', dpe = '', pieces = '', typeconst = '', qpv = '', n = ''] = f;
+      const r: ComptageRpls2019 = {
+        depcom,
+        construction: Number(construct),
+        dpe: dpe === '' ? null : (dpe as ComptageRpls2019['dpe']),
+        pieces: Number(pieces) as ComptageRpls2019['pieces'],
+        individuel: typeconst === 'I',
+        qpv: qpv === '1',
+        n: Number(n),
+      };
+      if (
+        !/^\d{5}$/.test(depcom) ||
+        !/^\d{4}$/.test(construct) ||
+        !/^[A-G]?$/.test(dpe) ||
+        !/^[1-5]$/.test(pieces) ||
+        !/^[CI]$/.test(typeconst) ||
+        !/^[01]$/.test(qpv) ||
+        !Number.isInteger(r.n) ||
+        r.n <= 0
+      ) {
+        throw new Error(`ligne ${k + 2} invalide dans ${FICHIER_RPLS_2019.pathname} : ${f.join(',')}`);
+      }
+      return r;
+    },
+  );
 }
 
 /** RPLS 2019 mean monthly rent per m² (€) of the whole stock: the département's and each EPCI's (by SIREN). */

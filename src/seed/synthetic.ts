@@ -7,7 +7,17 @@
  * Every probability below is a synthetic order of magnitude, NOT measured data, except where a
  * comment names a source.
  */
-import type { DecisionCal, Evenement, Exclusion, Financement, HorsFlux, Logement, Menage, TypeReservataire, Typologie } from '../domain/types.ts';
+import type {
+  DecisionCal,
+  Evenement,
+  Exclusion,
+  Financement,
+  HorsFlux,
+  Logement,
+  Menage,
+  TypeReservataire,
+  Typologie,
+} from '../domain/types.ts';
 
 // ───────────────────────────── seeded randomness ─────────────────────────────
 
@@ -157,7 +167,14 @@ export class Calendrier {
 // ───────────────────────────── units ─────────────────────────────
 
 /** National shares of the social stock by typology (order of magnitude of RPLS: T3 most frequent). */
-export const PARTS_TYPOLOGIE: Readonly<Record<Typologie, number>> = { T1: 0.06, T2: 0.2, T3: 0.38, T4: 0.27, T5: 0.08, T6: 0.01 };
+export const PARTS_TYPOLOGIE: Readonly<Record<Typologie, number>> = {
+  T1: 0.06,
+  T2: 0.2,
+  T3: 0.38,
+  T4: 0.27,
+  T5: 0.08,
+  T6: 0.01,
+};
 
 /**
  * Construction decades of the Loiret's social stock: shares by decade of the RPLS 2019 counts of
@@ -197,7 +214,8 @@ export const PARTS_FINANCEMENT: readonly { avant: number; parts: Partial<Record<
 ];
 
 export function financementOf(construction: number, rng: Rng): Financement {
-  const period = PARTS_FINANCEMENT.find((p) => construction < p.avant) ?? PARTS_FINANCEMENT[PARTS_FINANCEMENT.length - 1]!;
+  const period =
+    PARTS_FINANCEMENT.find((p) => construction < p.avant) ?? PARTS_FINANCEMENT[PARTS_FINANCEMENT.length - 1]!;
   return rng.weighted(period.parts);
 }
 
@@ -233,7 +251,10 @@ export function exclusionOf(rng: Rng): Exclusion | null {
 
 /** French reasons for a forced orientation, by type of réservataire. */
 export const MOTIFS_ORIENTATION_FORCEE: Readonly<Partial<Record<TypeReservataire, readonly string[]>>> = {
-  etat: ['Ménage reconnu prioritaire et urgent (DALO) à reloger sans délai', 'Sortie d’hébergement demandée par le SIAO'],
+  etat: [
+    'Ménage reconnu prioritaire et urgent (DALO) à reloger sans délai',
+    'Sortie d’hébergement demandée par le SIAO',
+  ],
   action_logement: ['Salarié en mobilité professionnelle, demande d’Action Logement'],
   commune: ['Relogement urgent demandé par la commune', 'Ménage sinistré (incendie) relogé à la demande du maire'],
   epci: ['Relogement demandé par l’intercommunalité (opération d’aménagement)'],
@@ -263,7 +284,13 @@ export interface Eligible {
  * decision, then a signed lease or a refusal (as examples/lib/synthetic.ts). Events after the
  * cut-off day are dropped by the caller.
  */
-export function cycleDeLocation(rng: Rng, cal: Calendrier, logement: string, jourLiberation: number, pool: readonly string[] | null): EvenementDate[] {
+export function cycleDeLocation(
+  rng: Rng,
+  cal: Calendrier,
+  logement: string,
+  jourLiberation: number,
+  pool: readonly string[] | null,
+): EvenementDate[] {
   const out: EvenementDate[] = [];
   const at = (j: number): { jour: number; date: string } => {
     const jour = cal.jourOuvre(j);
@@ -285,7 +312,10 @@ export function cycleDeLocation(rng: Rng, cal: Calendrier, logement: string, jou
     out.push({ jour: tRefus.jour, evenement: { date: tRefus.date, type: 'refus', logement } });
     return out;
   }
-  out.push({ jour: tCal.jour, evenement: { date: tCal.date, type: 'decision_cal', logement, decision: 'attribution' } });
+  out.push({
+    jour: tCal.jour,
+    evenement: { date: tCal.date, type: 'decision_cal', logement, decision: 'attribution' },
+  });
   if (!rng.chance(PART_BAIL_APRES_ATTRIBUTION)) {
     // The household declines the offer (10 days to answer, silence counts as a refusal).
     const tRefus = at(tCal.jour + rng.int(5, 15));

@@ -40,7 +40,12 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
 
   describe('entrées invalides : 4xx et message en français, jamais 500', () => {
     it('JSON mal formé → 400 « JSON invalide »', async () => {
-      const r = await s.app.inject({ method: 'POST', url: '/api/session', headers: { 'content-type': 'application/json' }, payload: '{"email": ' });
+      const r = await s.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        headers: { 'content-type': 'application/json' },
+        payload: '{"email": ',
+      });
       expect(r.statusCode).toBe(400);
       expect(r.json()).toMatchObject({ erreur: 'REQUETE_INVALIDE', message: 'JSON invalide' });
     });
@@ -60,7 +65,18 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
       expect(r.json().problemes[0].chemin).toBe('paramètres.page');
     });
     it('aucune de 40 entrées hostiles ne donne 500', async () => {
-      const corps = ['', 'null', '[]', '"x"', '{}', '{"transition":"voler"}', '{"etatAttendu":1}', '\u0000', '{"a":'.repeat(50), '{"date":"2026-13-45","logementId":"x"}'];
+      const corps = [
+        '',
+        'null',
+        '[]',
+        '"x"',
+        '{}',
+        '{"transition":"voler"}',
+        '{"etatAttendu":1}',
+        '\u0000',
+        '{"a":'.repeat(50),
+        '{"date":"2026-13-45","logementId":"x"}',
+      ];
       const urls = ['/api/locations', '/api/locations/x/transitions', '/api/admin/organisations', '/api/session'];
       for (const url of urls) {
         for (const payload of corps) {
@@ -81,16 +97,29 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
 
   describe('sécurité', () => {
     it('mot de passe faux → 401, message sans dire lequel des deux est faux', async () => {
-      const r = await s.app.inject({ method: 'POST', url: '/api/session', payload: { email: BAILLEUR, motDePasse: 'mauvais' } });
+      const r = await s.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { email: BAILLEUR, motDePasse: 'mauvais' },
+      });
       expect(r.statusCode).toBe(401);
       expect(r.json().message).toBe('adresse électronique ou mot de passe incorrect');
     });
     it('cookie de session httpOnly, SameSite=Lax, Secure derrière https', async () => {
-      const r = await s.app.inject({ method: 'POST', url: '/api/session', payload: { email: BAILLEUR, motDePasse: 'flux-demo-2026' } });
+      const r = await s.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { email: BAILLEUR, motDePasse: 'flux-demo-2026' },
+      });
       const c = r.cookies[0]!;
       expect(c).toMatchObject({ name: 'flux_session', httpOnly: true, sameSite: 'Lax', path: '/' });
       expect(c.secure).toBeFalsy();
-      const https = await s.app.inject({ method: 'POST', url: '/api/session', headers: { 'x-forwarded-proto': 'https' }, payload: { email: BAILLEUR, motDePasse: 'flux-demo-2026' } });
+      const https = await s.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        headers: { 'x-forwarded-proto': 'https' },
+        payload: { email: BAILLEUR, motDePasse: 'flux-demo-2026' },
+      });
       expect(https.cookies[0]!.secure).toBe(true);
     });
     it('requête qui modifie sans jeton CSRF → 403', async () => {
@@ -114,7 +143,15 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
       const app = await construireServeur({ base: s.t.base, limiteConnexion: 3 });
       const codes: number[] = [];
       for (let i = 0; i < 5; i++) {
-        codes.push((await app.inject({ method: 'POST', url: '/api/session', payload: { email: BAILLEUR, motDePasse: 'mauvais' } })).statusCode);
+        codes.push(
+          (
+            await app.inject({
+              method: 'POST',
+              url: '/api/session',
+              payload: { email: BAILLEUR, motDePasse: 'mauvais' },
+            })
+          ).statusCode,
+        );
       }
       await app.close();
       expect(codes).toEqual([401, 401, 401, 429, 429]);
@@ -144,15 +181,21 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
       const lignes = a.conventions as Ligne[];
       expect(lignes.length).toBe(3);
       expect(new Set(lignes.map((l) => l.reservataire.id))).toEqual(new Set([ORG.actionLogement]));
-      const locs = (await s.appel(AL, 'GET', '/api/locations?taille=500')).json().locations as { reservataireId: string | null; pool: string[] | null }[];
+      const locs = (await s.appel(AL, 'GET', '/api/locations?taille=500')).json().locations as {
+        reservataireId: string | null;
+        pool: string[] | null;
+      }[];
       expect(locs.length).toBeGreaterThan(0);
-      for (const l of locs) expect(l.reservataireId === ORG.actionLogement || (l.pool ?? []).includes(ORG.actionLogement)).toBe(true);
+      for (const l of locs)
+        expect(l.reservataireId === ORG.actionLogement || (l.pool ?? []).includes(ORG.actionLogement)).toBe(true);
       expect((await s.appel(AL, 'GET', '/api/logements')).statusCode).toBe(403);
     });
     it('le pilote de l’État voit tous les bailleurs du département', async () => {
       const a = (await s.appel(ETAT, 'GET', '/api/accueil?annee=2026')).json();
       expect(new Set((a.conventions as Ligne[]).map((l) => l.bailleur.id))).toEqual(new Set(['HLD', 'VLL', 'GBH']));
-      expect(a.stock.logements).toBeGreaterThan((await s.appel(BAILLEUR, 'GET', '/api/accueil?annee=2026')).json().stock.logements);
+      expect(a.stock.logements).toBeGreaterThan(
+        (await s.appel(BAILLEUR, 'GET', '/api/accueil?annee=2026')).json().stock.logements,
+      );
     });
     it('l’EPCI ne voit que son territoire, en lecture seule', async () => {
       const r = await s.appel(EPCI, 'GET', '/api/logements?taille=500');
@@ -167,12 +210,23 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
         )})`,
       );
       expect(horsTerritoire).toBe(0);
-      expect((await s.appel(EPCI, 'POST', '/api/locations', { logementId: 'x', date: '2026-11-20' })).statusCode).toBe(403);
+      expect((await s.appel(EPCI, 'POST', '/api/locations', { logementId: 'x', date: '2026-11-20' })).statusCode).toBe(
+        403,
+      );
     });
     it('une vacance d’un autre bailleur est introuvable (404), même par son identifiant', async () => {
       const autre = (await s.appel(BAILLEUR2, 'GET', '/api/locations?taille=1')).json().locations[0] as { id: string };
       expect((await s.appel(BAILLEUR, 'GET', `/api/locations/${autre.id}`)).statusCode).toBe(404);
-      expect((await s.appel(BAILLEUR, 'POST', `/api/locations/${autre.id}/transitions`, { transition: 'refuser', etatAttendu: 'candidats', version: 0, date: '2026-11-21' })).statusCode).toBe(404);
+      expect(
+        (
+          await s.appel(BAILLEUR, 'POST', `/api/locations/${autre.id}/transitions`, {
+            transition: 'refuser',
+            etatAttendu: 'candidats',
+            version: 0,
+            date: '2026-11-21',
+          })
+        ).statusCode,
+      ).toBe(404);
     });
     it('l’administrateur ne voit aucune donnée de logement', async () => {
       const a = (await s.appel(ADMIN, 'GET', '/api/accueil')).json();
@@ -220,13 +274,23 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
       // Action Logement proposes candidates for the unit now in its inbox.
       const c = await s.appel(AL, 'POST', `/api/locations/${v.id}/transitions`, {
         transition: 'proposer_candidats',
-        candidats: [{ numeroSne: '04524112345678' }, { numeroSne: '04524112345679' }, { numeroSne: '04524112345680', prioritaire: true }],
+        candidats: [
+          { numeroSne: '04524112345678' },
+          { numeroSne: '04524112345679' },
+          { numeroSne: '04524112345680', prioritaire: true },
+        ],
         etatAttendu: 'orientee',
         version: f.json().version,
         date: '2026-11-22',
       });
       expect(c.statusCode, c.body).toBe(200);
-      const d = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, { transition: 'decider', decision: 'attribution', etatAttendu: 'candidats', version: c.json().version, date: '2026-11-25' });
+      const d = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, {
+        transition: 'decider',
+        decision: 'attribution',
+        etatAttendu: 'candidats',
+        version: c.json().version,
+        date: '2026-11-25',
+      });
       expect(d.statusCode).toBe(200);
       const al0 = await ligne(AL, ORG.actionLogement);
       const b = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, {
@@ -240,9 +304,15 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
       expect(b.json().etat).toBe('bail_signe');
       const al1 = await ligne(AL, ORG.actionLogement);
       expect(al1.misADisposition).toBe(al0.misADisposition);
-      if (v.ligne !== ORG.actionLogement) expect((await ligne(BAILLEUR, v.ligne)).misADisposition).toBe(avant.misADisposition - 1);
+      if (v.ligne !== ORG.actionLogement)
+        expect((await ligne(BAILLEUR, v.ligne)).misADisposition).toBe(avant.misADisposition - 1);
       // A transition the state machine forbids → 409 and nothing changes.
-      const x = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, { transition: 'refuser', etatAttendu: 'bail_signe', version: b.json().version, date: '2026-11-29' });
+      const x = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, {
+        transition: 'refuser',
+        etatAttendu: 'bail_signe',
+        version: b.json().version,
+        date: '2026-11-29',
+      });
       expect(x.statusCode).toBe(409);
       expect(x.json().message).toMatch(/transition impossible/);
     });
@@ -251,11 +321,23 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
       const logementId = await logementLibre(BAILLEUR);
       const v = (await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date: '2026-11-21' })).json();
       const avant = await compter(s, sql`select count(*)::int as n from evenements_flux where location_id = ${v.id}`);
-      const corps = (reservataire: string) => ({ transition: 'orienter', reservataire, motif: 'décision en commission', etatAttendu: 'orientee', version: v.version, date: '2026-11-22' });
+      const corps = (reservataire: string) => ({
+        transition: 'orienter',
+        reservataire,
+        motif: 'décision en commission',
+        etatAttendu: 'orientee',
+        version: v.version,
+        date: '2026-11-22',
+      });
       const reponses = await Promise.all([
         s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, corps(ORG.actionLogement)),
         s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, corps(ORG.etat)),
-        s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, { transition: 'constater_sans_candidat', etatAttendu: 'orientee', version: v.version, date: '2026-11-22' }),
+        s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, {
+          transition: 'constater_sans_candidat',
+          etatAttendu: 'orientee',
+          version: v.version,
+          date: '2026-11-22',
+        }),
       ]);
       const codes = reponses.map((r) => r.statusCode).sort();
       expect(codes.filter((c) => c === 200)).toHaveLength(1);
@@ -267,7 +349,9 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
 
     it('un logement déjà en cours de location ne peut être déclaré deux fois (409)', async () => {
       const logementId = await logementLibre(BAILLEUR);
-      expect((await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date: '2026-11-21' })).statusCode).toBe(201);
+      expect((await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date: '2026-11-21' })).statusCode).toBe(
+        201,
+      );
       const r = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date: '2026-11-22' });
       expect(r.statusCode).toBe(409);
     });
@@ -277,7 +361,9 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
     it('chaque écriture est journalisée dans la même transaction ; la chaîne est intègre', async () => {
       const v = await verifierAudit(s.t.base.db);
       expect(v).toMatchObject({ ok: true, anomalie: null });
-      expect(await compter(s, sql`select count(*)::int as n from evenements_audit where action like 'vacance.%'`)).toBeGreaterThan(0);
+      expect(
+        await compter(s, sql`select count(*)::int as n from evenements_audit where action like 'vacance.%'`),
+      ).toBeGreaterThan(0);
       const r = await s.appel(ETAT, 'GET', '/api/audit/verification');
       expect(r.json().ok).toBe(true);
     });
@@ -290,9 +376,15 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
       await db.execute(sql`alter table evenements_audit disable trigger evenements_audit_pas_de_modification`);
       try {
         await db.execute(sql`update evenements_audit set motif = 'réécrit' where seq = 2`);
-        expect(await verifierAudit(db)).toMatchObject({ ok: false, anomalie: { seq: 2, message: expect.stringMatching(/altéré/) } });
+        expect(await verifierAudit(db)).toMatchObject({
+          ok: false,
+          anomalie: { seq: 2, message: expect.stringMatching(/altéré/) },
+        });
         await db.execute(sql`delete from evenements_audit where seq = 2`);
-        expect(await verifierAudit(db)).toMatchObject({ ok: false, anomalie: { seq: 3, message: expect.stringMatching(/supprimé/) } });
+        expect(await verifierAudit(db)).toMatchObject({
+          ok: false,
+          anomalie: { seq: 3, message: expect.stringMatching(/supprimé/) },
+        });
       } finally {
         await db.execute(sql`alter table evenements_audit enable trigger evenements_audit_pas_de_modification`);
       }

@@ -100,8 +100,12 @@ describe('matrice des autorisations (toutes les routes OpenAPI × tous les rôle
   let routes: string[] = [];
   beforeAll(async () => {
     s = await serveurDeTest('pglite');
-    const doc = (await s.app.inject({ method: 'GET', url: '/api/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
-    routes = Object.entries(doc.paths).flatMap(([chemin, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${chemin}`));
+    const doc = (await s.app.inject({ method: 'GET', url: '/api/docs/json' })).json() as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    routes = Object.entries(doc.paths).flatMap(([chemin, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${chemin}`),
+    );
   }, 120_000);
   afterAll(() => s?.fermer());
 
@@ -119,17 +123,30 @@ describe('matrice des autorisations (toutes les routes OpenAPI × tous les rôle
         // DELETE /api/session would end the shared session: test it on a fresh one.
         let email: string | null = qui === 'public' ? null : COMPTE[qui];
         if (methode === 'DELETE' && email) {
-          const r = await s.app.inject({ method: 'POST', url: '/api/session', payload: { email, motDePasse: 'flux-demo-2026' } });
-          s.comptes[`jetable-${email}`] = { cookie: r.cookies[0]!.value, csrf: (r.json() as { csrf: string }).csrf, organisationId: '' };
+          const r = await s.app.inject({
+            method: 'POST',
+            url: '/api/session',
+            payload: { email, motDePasse: 'flux-demo-2026' },
+          });
+          s.comptes[`jetable-${email}`] = {
+            cookie: r.cookies[0]!.value,
+            csrf: (r.json() as { csrf: string }).csrf,
+            organisationId: '',
+          };
           email = `jetable-${email}`;
         }
         const corps = methode === 'GET' || methode === 'DELETE' ? undefined : {};
         const r = await s.appel(email, methode, url, corps);
         const refuse = r.statusCode === 401 || r.statusCode === 403;
         const attendu = MATRICE[route]?.includes(qui) ?? false;
-        if (attendu === refuse) ecarts.push(`${route} pour ${qui} : ${r.statusCode} (${attendu ? 'devrait être autorisé' : 'devrait être refusé'})`);
-        if (!attendu && qui === 'public' && r.statusCode !== 401) ecarts.push(`${route} sans session : ${r.statusCode} au lieu de 401`);
-        if (!attendu && qui !== 'public' && r.statusCode !== 403) ecarts.push(`${route} pour ${qui} : ${r.statusCode} au lieu de 403`);
+        if (attendu === refuse)
+          ecarts.push(
+            `${route} pour ${qui} : ${r.statusCode} (${attendu ? 'devrait être autorisé' : 'devrait être refusé'})`,
+          );
+        if (!attendu && qui === 'public' && r.statusCode !== 401)
+          ecarts.push(`${route} sans session : ${r.statusCode} au lieu de 401`);
+        if (!attendu && qui !== 'public' && r.statusCode !== 403)
+          ecarts.push(`${route} pour ${qui} : ${r.statusCode} au lieu de 403`);
         expect(r.statusCode, `${route} ${qui}`).toBeLessThan(500);
       }
     }

@@ -30,7 +30,17 @@ const ANNEE = 2026;
 const Q = `annee=${ANNEE}&bailleur=HLD&departement=45`;
 
 /** The text a PDF writes with the standard fonts (hex strings of TJ arrays, WinAnsi = Windows-1252). */
-const WIN_ANSI: Record<number, string> = { 0x80: '€', 0x85: '…', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x96: '–', 0x97: '—', 0x9c: 'œ' };
+const WIN_ANSI: Record<number, string> = {
+  0x80: '€',
+  0x85: '…',
+  0x91: '‘',
+  0x92: '’',
+  0x93: '“',
+  0x94: '”',
+  0x96: '–',
+  0x97: '—',
+  0x9c: 'œ',
+};
 const winAnsi = (octets: Buffer): string => [...octets].map((o) => WIN_ANSI[o] ?? String.fromCharCode(o)).join('');
 function textePdf(pdf: Buffer): string {
   const s = pdf.toString('latin1');
@@ -75,7 +85,9 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
   it('les bilans accessibles : le bailleur a le sien, un réservataire ceux des bailleurs avec qui il a une convention', async () => {
     const r = await s.appel(BAILLEUR, 'GET', '/api/bilans');
     expect(r.statusCode, r.body).toBe(200);
-    expect((r.json() as { bilans: unknown[] }).bilans).toEqual([{ bailleurId: 'HLD', bailleur: expect.any(String), departement: '45' }]);
+    expect((r.json() as { bilans: unknown[] }).bilans).toEqual([
+      { bailleurId: 'HLD', bailleur: expect.any(String), departement: '45' },
+    ]);
     const al = (await s.appel(AL, 'GET', '/api/bilans')).json() as { bilans: { bailleurId: string }[] };
     expect(al.bilans.map((b) => b.bailleurId).sort()).toEqual(['GBH', 'HLD', 'VLL']);
     expect((await s.appel('admin@demo.flux', 'GET', '/api/bilans')).statusCode).toBe(403);
@@ -87,13 +99,21 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
     const telecharge = await s.appel(PILOTE, 'GET', `/api/bilan/scenario?${Q}`);
     expect(telecharge.statusCode, telecharge.body.slice(0, 300)).toBe(200);
     expect(telecharge.headers['content-disposition']).toContain(`scenario-${ANNEE}-HLD-45.json`);
-    expect(JSON.parse(telecharge.body)).toEqual(JSON.parse(JSON.stringify(await chargerScenario(s.t.base.db, { bailleurId: 'HLD', departement: '45', annee: ANNEE }))));
-    for (const refuse of [AL]) expect((await s.appel(refuse, 'GET', `/api/bilan/scenario?${Q}`)).statusCode, refuse).toBe(403);
+    expect(JSON.parse(telecharge.body)).toEqual(
+      JSON.parse(
+        JSON.stringify(await chargerScenario(s.t.base.db, { bailleurId: 'HLD', departement: '45', annee: ANNEE })),
+      ),
+    );
+    for (const refuse of [AL])
+      expect((await s.appel(refuse, 'GET', `/api/bilan/scenario?${Q}`)).statusCode, refuse).toBe(403);
     const fichier = join(mkdtempSync(join(tmpdir(), 'flux-bilan-')), 'annee.json');
     writeFileSync(fichier, telecharge.body);
     let sortie = '';
     let erreur = '';
-    const code = await main(['simulate', fichier, '--bilan'], { out: (x) => void (sortie += x), err: (x) => void (erreur += x) });
+    const code = await main(['simulate', fichier, '--bilan'], {
+      out: (x) => void (sortie += x),
+      err: (x) => void (erreur += x),
+    });
     expect(code, erreur).toBe(0);
     const cli = JSON.parse(sortie) as BilanAnnuel;
 
@@ -107,8 +127,17 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
     expect(api.relogements).toEqual(cli.relogements);
     for (const dim of DIMENSIONS_BILAN) {
       const { parLigne, flux, valeurs } = cli.dimensions[dim];
-      expect({ parLigne: api.dimensions[dim].parLigne, flux: api.dimensions[dim].flux, valeurs: api.dimensions[dim].valeurs }, dim).toEqual({ parLigne, flux, valeurs });
-      for (const l of api.lignes) for (const k of COMPTEURS) expect(totalDimension(api.dimensions[dim], l.ligne)[k], `${dim} ${l.ligne} ${k}`).toBe(l[k]);
+      expect(
+        {
+          parLigne: api.dimensions[dim].parLigne,
+          flux: api.dimensions[dim].flux,
+          valeurs: api.dimensions[dim].valeurs,
+        },
+        dim,
+      ).toEqual({ parLigne, flux, valeurs });
+      for (const l of api.lignes)
+        for (const k of COMPTEURS)
+          expect(totalDimension(api.dimensions[dim], l.ligne)[k], `${dim} ${l.ligne} ${k}`).toBe(l[k]);
     }
     // The communes are named by the API (the scenario file has codes only).
     expect(Object.values(api.dimensions.commune.libelles).some((l) => /^Orléans \(45234\)$/.test(l))).toBe(true);
@@ -122,15 +151,27 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
     );
     type V = { id: string; version: number; etat: string };
     const transition = async (v: V, corps: Record<string, unknown>): Promise<V> => {
-      const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, { etatAttendu: v.etat, version: v.version, ...corps });
+      const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, {
+        etatAttendu: v.etat,
+        version: v.version,
+        ...corps,
+      });
       expect(r.statusCode, r.body).toBe(200);
       return r.json() as V;
     };
     const d = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: libre!.id, date: '2026-11-03' });
     expect(d.statusCode, d.body).toBe(201);
-    let v = await transition(d.json() as V, { transition: 'proposer_candidats', date: '2026-11-10', candidats: [{ numeroSne: '045261100092345' }, { numeroSne: '045261100092346' }, { numeroSne: '045261100092347' }] });
+    let v = await transition(d.json() as V, {
+      transition: 'proposer_candidats',
+      date: '2026-11-10',
+      candidats: [{ numeroSne: '045261100092345' }, { numeroSne: '045261100092346' }, { numeroSne: '045261100092347' }],
+    });
     v = await transition(v, { transition: 'decider', date: '2026-11-12', decision: 'attribution' });
-    await transition(v, { transition: 'signer_bail', date: '2026-11-18', menage: { quartile1: false, prioritaire: false } });
+    await transition(v, {
+      transition: 'signer_bail',
+      date: '2026-11-18',
+      menage: { quartile1: false, prioritaire: false },
+    });
     await new Promise((r) => setTimeout(r, 300)); // reads are cached ≤ 250 ms per instance (ADR 0010)
 
     const apres = await lire(BAILLEUR);
@@ -153,9 +194,12 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
     const typoAvant = avant.dimensions.typologie;
     const typoApres = apres.dimensions.typologie;
     expect(typoApres.flux[t]).toBe((typoAvant.flux[t] ?? 0) + 1);
-    expect(typoApres.parLigne[ligne]![t]!.misADisposition).toBe((typoAvant.parLigne[ligne]?.[t]?.misADisposition ?? 0) + 1);
+    expect(typoApres.parLigne[ligne]![t]!.misADisposition).toBe(
+      (typoAvant.parLigne[ligne]?.[t]?.misADisposition ?? 0) + 1,
+    );
     expect(typoApres.parLigne[ligne]![t]!.bauxSignes).toBe((typoAvant.parLigne[ligne]?.[t]?.bauxSignes ?? 0) + 1);
-    for (const autre of typoApres.valeurs.filter((x) => x !== t)) expect(typoApres.parLigne[ligne]?.[autre], autre).toEqual(typoAvant.parLigne[ligne]?.[autre]);
+    for (const autre of typoApres.valeurs.filter((x) => x !== t))
+      expect(typoApres.parLigne[ligne]?.[autre], autre).toEqual(typoAvant.parLigne[ligne]?.[autre]);
   });
 
   it('le XLSX rouvert : la synthèse, une feuille par dimension et le détail portent les chiffres du JSON', async () => {
@@ -163,7 +207,16 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
     const r = await telecharger(BAILLEUR, 'xlsx');
     expect(r.headers['content-disposition']).toContain(`filename="bilan-${ANNEE}-HLD-45.xlsx"`);
     const wb = await classeur(r.rawPayload);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Synthèse', 'Typologie', 'Financement', 'Quartier prioritaire (QPV)', 'Commune', 'Période de construction', 'Détail', 'Légende']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      'Synthèse',
+      'Typologie',
+      'Financement',
+      'Quartier prioritaire (QPV)',
+      'Commune',
+      'Période de construction',
+      'Détail',
+      'Légende',
+    ]);
 
     const synthese = wb.getWorksheet('Synthèse')!;
     const ligneDe = (w: ExcelJS.Worksheet, col: number, valeur: string): ExcelJS.Row => {
@@ -196,7 +249,9 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
     expect(typo.getRow(1).getCell(4 + i * COMPTEURS.length).value).toBe(b.lignes[i]!.nom);
     const k = COMPTEURS.indexOf('attribues');
     expect(typo.getRow(2).getCell(4 + i * COMPTEURS.length + k).value).toBe(TITRES_COMPTEURS.attribues);
-    expect(t3.getCell(4 + i * COMPTEURS.length + k).value).toBe(b.dimensions.typologie.parLigne['ACTION-LOGEMENT']!.T3?.attribues ?? 0);
+    expect(t3.getCell(4 + i * COMPTEURS.length + k).value).toBe(
+      b.dimensions.typologie.parLigne['ACTION-LOGEMENT']!.T3?.attribues ?? 0,
+    );
     expect(typo.rowCount).toBe(2 + b.dimensions.typologie.valeurs.length + 1);
 
     const detail = wb.getWorksheet('Détail')!;
@@ -212,7 +267,9 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
     const octets = r.rawPayload;
     expect([...octets.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const texte = octets.toString('utf8');
-    expect(texte.split('\r\n')[0]).toBe(`\ufeffdimension;valeur;libellé;réservataire;${COMPTEURS.map((c) => TITRES_COMPTEURS[c]).join(';')};taux;droit;solde;report N+1`);
+    expect(texte.split('\r\n')[0]).toBe(
+      `\ufeffdimension;valeur;libellé;réservataire;${COMPTEURS.map((c) => TITRES_COMPTEURS[c]).join(';')};taux;droit;solde;report N+1`,
+    );
     expect(texte.replace(/\r\n/g, '')).not.toContain('\n');
     const rows = lignesCsv(octets);
     for (const l of b.lignes) {
@@ -223,12 +280,19 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
       expect(nombreCsv(total.droit!)).toBeCloseTo(l.droit, 5);
       if (!Number.isInteger(l.droit)) expect(total.droit).toContain(',');
       for (const dim of DIMENSIONS_BILAN) {
-        const somme = rows.filter((x) => x.dimension === dim && x['réservataire'] === l.nom).reduce((t, x) => t + Number(x[TITRES_COMPTEURS.misADisposition]), 0);
+        const somme = rows
+          .filter((x) => x.dimension === dim && x['réservataire'] === l.nom)
+          .reduce((t, x) => t + Number(x[TITRES_COMPTEURS.misADisposition]), 0);
         expect(somme, `${dim} ${l.ligne}`).toBe(l.misADisposition);
       }
     }
     // A commune label with a comma or a quote would be quoted; every row has the header's width.
-    expect(texte.split('\r\n').filter(Boolean).every((ligne) => ligne.split(';').length >= 4)).toBe(true);
+    expect(
+      texte
+        .split('\r\n')
+        .filter(Boolean)
+        .every((ligne) => ligne.split(';').length >= 4),
+    ).toBe(true);
   });
 
   it('le PDF : A4, des pages, le titre, les lignes et les graphiques', async () => {
@@ -255,13 +319,15 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
     expect(b.lignes[0]).toEqual(tout.lignes.find((l) => l.ligne === 'ACTION-LOGEMENT'));
     expect(b.detail.length).toBe(tout.detail.filter((d) => d.ligne === 'ACTION-LOGEMENT').length);
     expect(b.detail.every((d) => d.ligne === 'ACTION-LOGEMENT')).toBe(true);
-    for (const dim of DIMENSIONS_BILAN) expect(Object.keys(b.dimensions[dim].parLigne), dim).toEqual(['ACTION-LOGEMENT']);
+    for (const dim of DIMENSIONS_BILAN)
+      expect(Object.keys(b.dimensions[dim].parLigne), dim).toEqual(['ACTION-LOGEMENT']);
     expect(Object.keys(b.objectifs.prioritaires).every((l) => l === 'ACTION-LOGEMENT')).toBe(true);
 
     const autres = tout.lignes.filter((l) => l.ligne !== 'ACTION-LOGEMENT').map((l) => l.nom);
     const wb = await classeur((await telecharger(AL, 'xlsx')).rawPayload);
     const noms: string[] = [];
-    for (const w of wb.worksheets) w.eachRow((row) => row.eachCell((c) => void (typeof c.value === 'string' && noms.push(c.value))));
+    for (const w of wb.worksheets)
+      w.eachRow((row) => row.eachCell((c) => void (typeof c.value === 'string' && noms.push(c.value))));
     for (const nom of autres) expect(noms, nom).not.toContain(nom);
     expect(wb.getWorksheet('Détail')!.rowCount - 1).toBe(b.detail.length);
     // Its dimension sheets list the values it received, the flow's other units in one row: the flow column sums to the flux.
@@ -286,8 +352,12 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
     expect((await s.appel('bailleur2@demo.flux', 'GET', `/api/bilan.xlsx?${Q}`)).statusCode).toBe(404);
     const commune = (await s.appel(COMMUNE, 'GET', '/api/bilans')).json() as { bilans: { bailleurId: string }[] };
     expect(commune.bilans.map((x) => x.bailleurId)).not.toContain('GBH');
-    expect([403, 404]).toContain((await s.appel(COMMUNE, 'GET', `/api/bilan?annee=${ANNEE}&bailleur=GBH&departement=45`)).statusCode);
-    expect([403, 404]).toContain((await s.appel(COMMUNE, 'GET', `/api/bilan.csv?annee=${ANNEE}&bailleur=GBH&departement=45`)).statusCode);
+    expect([403, 404]).toContain(
+      (await s.appel(COMMUNE, 'GET', `/api/bilan?annee=${ANNEE}&bailleur=GBH&departement=45`)).statusCode,
+    );
+    expect([403, 404]).toContain(
+      (await s.appel(COMMUNE, 'GET', `/api/bilan.csv?annee=${ANNEE}&bailleur=GBH&departement=45`)).statusCode,
+    );
     expect((await s.appel(null, 'GET', `/api/bilan?${Q}`)).statusCode).toBe(401);
     expect((await s.appel(BAILLEUR, 'GET', '/api/bilan?annee=1999')).statusCode).toBe(400);
   });

@@ -52,7 +52,12 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
   async function orienter(reservataire: string): Promise<string> {
     const logementId = await logementLibre();
     const v = (await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date: '2026-11-21' })).json();
-    const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'forcer', version: v.version, reservataire, motif: 'Test de la boîte de réception' });
+    const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, {
+      decision: 'forcer',
+      version: v.version,
+      reservataire,
+      motif: 'Test de la boîte de réception',
+    });
     expect(r.statusCode, r.body).toBe(200);
     return v.id as string;
   }
@@ -67,7 +72,11 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
   /** The demo's own open lettings in each inbox, before the tests add theirs. */
   const demo = new Map<string, string[]>();
   it('la démonstration remplit les boîtes : les logements orientés aux réservataires, avec leur délai', async () => {
-    for (const email of [ETAT, DEPT, AL, COMMUNE, BAILLEUR, 'bailleur2@demo.flux']) demo.set(email, (await boite(email)).map((e) => e.locationId));
+    for (const email of [ETAT, DEPT, AL, COMMUNE, BAILLEUR, 'bailleur2@demo.flux'])
+      demo.set(
+        email,
+        (await boite(email)).map((e) => e.locationId),
+      );
     const etat = await boite(ETAT);
     const enAttente = etat.filter((e) => e.etat === 'orientee');
     expect(enAttente.length).toBeGreaterThan(0);
@@ -78,7 +87,9 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
       expect(e.joursRestants).toBe(joursEntre('2026-11-22', e.echeance!));
     }
     // The State proposes itself (gestion directe) while the deadline runs.
-    expect(enAttente.filter((e) => e.joursRestants! >= 0).every((e) => e.peutProposer && e.gestion === 'directe')).toBe(true);
+    expect(enAttente.filter((e) => e.joursRestants! >= 0).every((e) => e.peutProposer && e.gestion === 'directe')).toBe(
+      true,
+    );
     // Action Logement is in delegated management: the bailleurs' inboxes hold its units.
     expect(demo.get(AL)!.length).toBeGreaterThan(0);
     expect((await boite(AL)).every((e) => e.gestion === 'deleguee' && !e.peutProposer)).toBe(true);
@@ -88,10 +99,18 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
   it('chaque réservataire ne voit que ses logements, avec le compte à rebours (30 jours)', async () => {
     pourDept = await orienter(ORG.departement);
     pourAl = await orienter(ORG.actionLogement);
-    const nouveaux = async (email: string) => (await boite(email)).filter((e) => !demo.get(email)!.includes(e.locationId));
+    const nouveaux = async (email: string) =>
+      (await boite(email)).filter((e) => !demo.get(email)!.includes(e.locationId));
     const dept = await nouveaux(DEPT);
     expect(dept.map((e) => e.locationId)).toEqual([pourDept]);
-    expect(dept[0]).toMatchObject({ reservataire: { id: ORG.departement }, gestion: 'directe', echeance: '2026-12-22', joursRestants: 30, peutProposer: true, etat: 'orientee' });
+    expect(dept[0]).toMatchObject({
+      reservataire: { id: ORG.departement },
+      gestion: 'directe',
+      echeance: '2026-12-22',
+      joursRestants: 30,
+      peutProposer: true,
+      etat: 'orientee',
+    });
     expect(dept[0]!.logement.typologie).toMatch(/^T\d$/);
     expect((await boite(DEPT)).every((e) => e.reservataire.id === ORG.departement)).toBe(true);
     const al = await nouveaux(AL);
@@ -111,14 +130,28 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
     const faux = await s.appel(DEPT, 'POST', url, { version: el.version, candidats: [candidat('04-5261')] });
     expect(faux.statusCode).toBe(400);
     expect(faux.json().message).toMatch(/numéro unique SNE invalide : 10 à 20 lettres ou chiffres/);
-    const nom = await s.appel(DEPT, 'POST', url, { version: el.version, candidats: [candidat('045261100012345', { nom: 'Dupont', dateNaissance: '1980-01-01' })] });
+    const nom = await s.appel(DEPT, 'POST', url, {
+      version: el.version,
+      candidats: [candidat('045261100012345', { nom: 'Dupont', dateNaissance: '1980-01-01' })],
+    });
     expect(nom.statusCode).toBe(400);
     expect(nom.json().problemes.map((p: { message: string }) => p.message)).toContain('champ inconnu');
-    const sansTaille = await s.appel(DEPT, 'POST', url, { version: el.version, candidats: [{ numeroSne: '045261100012345', quartile1: false, dalo: false, pdalhpd: false, autreL4411: false }] });
+    const sansTaille = await s.appel(DEPT, 'POST', url, {
+      version: el.version,
+      candidats: [{ numeroSne: '045261100012345', quartile1: false, dalo: false, pdalhpd: false, autreL4411: false }],
+    });
     expect(sansTaille.statusCode).toBe(400);
-    expect((await s.appel(COMMUNE, 'POST', url, { version: el.version, candidats: [candidat('045261100012345')] })).statusCode).toBe(404);
-    expect((await s.appel(AL, 'POST', url, { version: el.version, candidats: [candidat('045261100012345')] })).statusCode).toBe(404);
-    const double = await s.appel(DEPT, 'POST', url, { version: el.version, candidats: [candidat('045261100012345'), candidat('045261100012345')] });
+    expect(
+      (await s.appel(COMMUNE, 'POST', url, { version: el.version, candidats: [candidat('045261100012345')] }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await s.appel(AL, 'POST', url, { version: el.version, candidats: [candidat('045261100012345')] })).statusCode,
+    ).toBe(404);
+    const double = await s.appel(DEPT, 'POST', url, {
+      version: el.version,
+      candidats: [candidat('045261100012345'), candidat('045261100012345')],
+    });
     expect(double.statusCode).toBe(409);
     const ok = await s.appel(DEPT, 'POST', url, {
       version: el.version,
@@ -132,23 +165,104 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json().etat).toBe('candidats');
     // Each category kept apart; `prioritaire` = any of the three, what the objectives count.
-    const rows = await lignes<{ numero_sne: string; rang: number; taille_menage: number; prioritaire: boolean; dalo: boolean; pdalhpd: boolean; autre_l4411: boolean; quartile1: boolean }>(
+    const rows = await lignes<{
+      numero_sne: string;
+      rang: number;
+      taille_menage: number;
+      prioritaire: boolean;
+      dalo: boolean;
+      pdalhpd: boolean;
+      autre_l4411: boolean;
+      quartile1: boolean;
+    }>(
       s.t.base.db,
       sql`select numero_sne, rang, taille_menage, prioritaire, dalo, pdalhpd, autre_l4411, quartile1 from candidatures where location_id = ${pourDept} order by rang`,
     );
     expect(rows).toEqual([
-      { numero_sne: '045261100012345', rang: 1, taille_menage: 3, prioritaire: true, dalo: false, pdalhpd: true, autre_l4411: false, quartile1: true },
-      { numero_sne: '0452611000ABCDE', rang: 2, taille_menage: 1, prioritaire: true, dalo: true, pdalhpd: false, autre_l4411: false, quartile1: true },
-      { numero_sne: '04526110009999', rang: 3, taille_menage: 3, prioritaire: false, dalo: false, pdalhpd: false, autre_l4411: false, quartile1: false },
-      { numero_sne: '04526110008888', rang: 4, taille_menage: 3, prioritaire: true, dalo: false, pdalhpd: false, autre_l4411: true, quartile1: true },
+      {
+        numero_sne: '045261100012345',
+        rang: 1,
+        taille_menage: 3,
+        prioritaire: true,
+        dalo: false,
+        pdalhpd: true,
+        autre_l4411: false,
+        quartile1: true,
+      },
+      {
+        numero_sne: '0452611000ABCDE',
+        rang: 2,
+        taille_menage: 1,
+        prioritaire: true,
+        dalo: true,
+        pdalhpd: false,
+        autre_l4411: false,
+        quartile1: true,
+      },
+      {
+        numero_sne: '04526110009999',
+        rang: 3,
+        taille_menage: 3,
+        prioritaire: false,
+        dalo: false,
+        pdalhpd: false,
+        autre_l4411: false,
+        quartile1: false,
+      },
+      {
+        numero_sne: '04526110008888',
+        rang: 4,
+        taille_menage: 3,
+        prioritaire: true,
+        dalo: false,
+        pdalhpd: false,
+        autre_l4411: true,
+        quartile1: true,
+      },
     ]);
     const apres = (await boite(DEPT)).find((e) => e.locationId === pourDept)!;
     expect(apres).toMatchObject({ etat: 'candidats', peutProposer: false, joursRestants: 30 });
     expect(apres.candidats).toEqual([
-      { numeroSne: '045261100012345', rang: 1, tailleMenage: 3, quartile1: true, prioritaire: true, dalo: false, pdalhpd: true, autreL4411: false },
-      { numeroSne: '0452611000ABCDE', rang: 2, tailleMenage: 1, quartile1: true, prioritaire: true, dalo: true, pdalhpd: false, autreL4411: false },
-      { numeroSne: '04526110009999', rang: 3, tailleMenage: 3, quartile1: false, prioritaire: false, dalo: false, pdalhpd: false, autreL4411: false },
-      { numeroSne: '04526110008888', rang: 4, tailleMenage: 3, quartile1: true, prioritaire: true, dalo: false, pdalhpd: false, autreL4411: true },
+      {
+        numeroSne: '045261100012345',
+        rang: 1,
+        tailleMenage: 3,
+        quartile1: true,
+        prioritaire: true,
+        dalo: false,
+        pdalhpd: true,
+        autreL4411: false,
+      },
+      {
+        numeroSne: '0452611000ABCDE',
+        rang: 2,
+        tailleMenage: 1,
+        quartile1: true,
+        prioritaire: true,
+        dalo: true,
+        pdalhpd: false,
+        autreL4411: false,
+      },
+      {
+        numeroSne: '04526110009999',
+        rang: 3,
+        tailleMenage: 3,
+        quartile1: false,
+        prioritaire: false,
+        dalo: false,
+        pdalhpd: false,
+        autreL4411: false,
+      },
+      {
+        numeroSne: '04526110008888',
+        rang: 4,
+        tailleMenage: 3,
+        quartile1: true,
+        prioritaire: true,
+        dalo: false,
+        pdalhpd: false,
+        autreL4411: true,
+      },
     ]);
   });
 
@@ -166,14 +280,28 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
   it('plusieurs réservataires (pool) : chacun voit le logement ; les candidats sont ceux du réservataire qui propose', async () => {
     const logementId = await logementLibre();
     const v = (await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date: '2026-11-21' })).json();
-    const p = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'pool', version: v.version, reservataires: [ORG.departement, ORG.etat], motif: 'Grand logement' });
+    const p = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, {
+      decision: 'pool',
+      version: v.version,
+      reservataires: [ORG.departement, ORG.etat],
+      motif: 'Grand logement',
+    });
     expect(p.statusCode, p.body).toBe(200);
     const dept = (await boite(DEPT)).find((e) => e.locationId === v.id)!;
     expect(dept).toMatchObject({ reservataire: { id: ORG.departement }, peutProposer: true, joursRestants: 30 });
-    expect((await boite(ETAT)).find((e) => e.locationId === v.id)).toMatchObject({ reservataire: { id: ORG.etat }, peutProposer: true });
-    const r = await s.appel(DEPT, 'POST', `/api/boite/${v.id}/candidats`, { version: dept.version, candidats: [candidat('045261100077777')] });
+    expect((await boite(ETAT)).find((e) => e.locationId === v.id)).toMatchObject({
+      reservataire: { id: ORG.etat },
+      peutProposer: true,
+    });
+    const r = await s.appel(DEPT, 'POST', `/api/boite/${v.id}/candidats`, {
+      version: dept.version,
+      candidats: [candidat('045261100077777')],
+    });
     expect(r.statusCode, r.body).toBe(200);
-    const c = await lignes<{ reservataire_id: string }>(s.t.base.db, sql`select reservataire_id from candidatures where location_id = ${v.id}`);
+    const c = await lignes<{ reservataire_id: string }>(
+      s.t.base.db,
+      sql`select reservataire_id from candidatures where location_id = ${v.id}`,
+    );
     expect(c).toEqual([{ reservataire_id: ORG.departement }]);
   });
 
@@ -206,7 +334,10 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
     const v = await verifierEcheances(s.t.base.db, new Date('2026-12-22T23:30:00Z'));
     expect(v.aujourdhui).toBe('2026-12-23');
     expect(v.expirees.sort()).toEqual([dept, al].sort());
-    const etats = await lignes<{ id: string; etat: string }>(s.t.base.db, sql`select id, etat from locations where id in (${dept}, ${al})`);
+    const etats = await lignes<{ id: string; etat: string }>(
+      s.t.base.db,
+      sql`select id, etat from locations where id in (${dept}, ${al})`,
+    );
     expect(etats.map((e) => e.etat)).toEqual(['sans_candidat', 'sans_candidat']);
     const apres = await bilan();
     expect(apres[ORG.departement]!.echecs).toBe(avant[ORG.departement]!.echecs + 1);
@@ -220,16 +351,23 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
     );
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ utilisateur_id: null, organisation_id: null });
-    expect(audit[0]!.motif).toMatch(/délai de proposition expiré le 22 décembre 2026 sans candidat.*n’est pas décompté/);
-    const notes = await lignes<{ organisation_id: string }>(s.t.base.db, sql`select organisation_id from notifications where type = 'echeance_depassee' and location_id = ${al} order by organisation_id`);
+    expect(audit[0]!.motif).toMatch(
+      /délai de proposition expiré le 22 décembre 2026 sans candidat.*n’est pas décompté/,
+    );
+    const notes = await lignes<{ organisation_id: string }>(
+      s.t.base.db,
+      sql`select organisation_id from notifications where type = 'echeance_depassee' and location_id = ${al} order by organisation_id`,
+    );
     expect(notes.map((n) => n.organisation_id)).toEqual([ORG.actionLogement, 'HLD']);
     expect(await boite(DEPT)).not.toContainEqual(expect.objectContaining({ locationId: dept }));
     // Twice: nothing more.
     const compte = async () =>
-      (await lignes<{ a: number; n: number; e: number }>(
-        s.t.base.db,
-        sql`select (select count(*)::int from evenements_audit) as a, (select count(*)::int from notifications) as n, (select count(*)::int from evenements_flux) as e`,
-      ))[0];
+      (
+        await lignes<{ a: number; n: number; e: number }>(
+          s.t.base.db,
+          sql`select (select count(*)::int from evenements_audit) as a, (select count(*)::int from notifications) as n, (select count(*)::int from evenements_flux) as e`,
+        )
+      )[0];
     const c1 = await compte();
     const encore = await verifierEcheances(s.t.base.db, new Date('2026-12-23T09:00:00Z'));
     expect(encore.expirees).toEqual([]);

@@ -13,7 +13,13 @@ import { expirerOffres, expirerOffresAu } from '../../src/app/cal.ts';
 import { jourParis } from '../../src/app/echeances.ts';
 import { verificationPlanifiee } from '../../src/app/verification.ts';
 import type { AExaminerApi, SessionCalApi, SessionCalDetailApi } from '../../src/contracts/cal.ts';
-import { echeanceReponse, offreExpiree, suiteApresEchec, verifierDecision, verifierExamen } from '../../src/domain/cal.ts';
+import {
+  echeanceReponse,
+  offreExpiree,
+  suiteApresEchec,
+  verifierDecision,
+  verifierExamen,
+} from '../../src/domain/cal.ts';
 import { evenementsAudit } from '../../src/db/schema.ts';
 import { genresDeTest } from '../helpers/database.ts';
 import { serveurDeTest, type ServeurDeTest } from './harness.ts';
@@ -48,7 +54,9 @@ describe('règles de la CAL (pures)', () => {
     expect(offreExpiree('2027-01-04', '2027-01-05')).toBe(true);
   });
   it('après un échec : rang suivant, sinon le maire en QPV, sinon le réservataire ou le bailleur', () => {
-    expect(suiteApresEchec({ classement: ['a', 'b'], rangCourant: 1, qpv: true, reservataire: true })).toBe('rang_suivant');
+    expect(suiteApresEchec({ classement: ['a', 'b'], rangCourant: 1, qpv: true, reservataire: true })).toBe(
+      'rang_suivant',
+    );
     expect(suiteApresEchec({ classement: ['a', 'b'], rangCourant: 2, qpv: true, reservataire: true })).toBe('maire');
     expect(suiteApresEchec({ classement: ['a'], rangCourant: 1, qpv: false, reservataire: true })).toBe('reservataire');
     expect(suiteApresEchec({ classement: [], rangCourant: 0, qpv: true, reservataire: false })).toBe('bailleur');
@@ -62,7 +70,10 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
   }, 180_000);
   afterAll(() => s?.fermer());
 
-  const candidat = (n: number, options: { dalo?: boolean; q1?: boolean; prioritaire?: boolean; pdalhpd?: boolean; autreL4411?: boolean } = {}) => ({
+  const candidat = (
+    n: number,
+    options: { dalo?: boolean; q1?: boolean; prioritaire?: boolean; pdalhpd?: boolean; autreL4411?: boolean } = {},
+  ) => ({
     numeroSne: `045${String(n).padStart(11, '0')}`,
     tailleMenage: 2,
     quartile1: options.q1 ?? false,
@@ -79,7 +90,8 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
       const { logements } = r.json() as { logements: { id: string; qpv: string | null; horsFlux: string | null }[] };
       for (const l of logements.filter((x) => (x.qpv !== null) === qpv && x.horsFlux === null)) {
         const d = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: l.id, date: '2026-11-21' });
-        if (d.statusCode === 201 || d.statusCode === 200) return d.json() as { id: string; version: number; etat: string };
+        if (d.statusCode === 201 || d.statusCode === 200)
+          return d.json() as { id: string; version: number; etat: string };
       }
     }
     throw new Error('aucun logement libre');
@@ -87,7 +99,12 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
 
   async function transition(id: string, corps: Record<string, unknown>, date = '2026-11-22') {
     const loc = (await s.appel(BAILLEUR, 'GET', `/api/locations/${id}`)).json() as { etat: string; version: number };
-    const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${id}/transitions`, { etatAttendu: loc.etat, version: loc.version, date, ...corps });
+    const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${id}/transitions`, {
+      etatAttendu: loc.etat,
+      version: loc.version,
+      date,
+      ...corps,
+    });
     expect(r.statusCode, r.body).toBe(200);
     return r.json() as { etat: string; version: number };
   }
@@ -102,8 +119,19 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
     B = (await vacance(false)).id;
     C = (await vacance(true)).id;
     // C is oriented to Action Logement: a failure in QPV then passes to the mayor.
-    await transition(C, { transition: 'orienter', reservataire: AL, motif: 'candidats d’Action Logement attendus pour ce logement' });
-    await transition(A, { transition: 'proposer_candidats', candidats: [candidat(1, { q1: true, pdalhpd: true }), candidat(2, { autreL4411: true }), candidat(3, { prioritaire: true })] });
+    await transition(C, {
+      transition: 'orienter',
+      reservataire: AL,
+      motif: 'candidats d’Action Logement attendus pour ce logement',
+    });
+    await transition(A, {
+      transition: 'proposer_candidats',
+      candidats: [
+        candidat(1, { q1: true, pdalhpd: true }),
+        candidat(2, { autreL4411: true }),
+        candidat(3, { prioritaire: true }),
+      ],
+    });
     await transition(B, { transition: 'proposer_candidats', candidats: [candidat(4), candidat(5)] });
     await transition(C, { transition: 'proposer_candidats', candidats: [candidat(6), candidat(7), candidat(8)] });
     const a = (await s.appel(BAILLEUR, 'GET', '/api/cal/a-examiner')).json() as AExaminerApi[];
@@ -112,23 +140,47 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
   });
 
   it('crée une séance et y inscrit les logements (trois candidatures, sauf motif)', async () => {
-    const r = await s.appel(BAILLEUR, 'POST', '/api/cal/sessions', { date: '2026-11-25', departement: '45', lieu: 'Siège, salle du conseil' });
+    const r = await s.appel(BAILLEUR, 'POST', '/api/cal/sessions', {
+      date: '2026-11-25',
+      departement: '45',
+      lieu: 'Siège, salle du conseil',
+    });
     expect(r.statusCode, r.body).toBe(201);
     session = r.json() as SessionCalApi;
-    expect((await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/examens`, { locationId: A })).statusCode).toBe(200);
+    expect(
+      (await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/examens`, { locationId: A })).statusCode,
+    ).toBe(200);
     const sansMotif = await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/examens`, { locationId: B });
     expect(sansMotif.statusCode).toBe(422);
     expect(sansMotif.json().problemes[0].chemin).toBe('motifMoinsDeTrois');
-    expect((await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/examens`, { locationId: B, motifMoinsDeTrois: 'deux demandeurs seulement pour ce T5' })).statusCode).toBe(200);
+    expect(
+      (
+        await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/examens`, {
+          locationId: B,
+          motifMoinsDeTrois: 'deux demandeurs seulement pour ce T5',
+        })
+      ).statusCode,
+    ).toBe(200);
     const deuxFois = await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/examens`, { locationId: B });
     expect(deuxFois.statusCode).toBe(409);
     const r3 = await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/examens`, { locationId: C });
     expect(r3.statusCode).toBe(200);
     detail = r3.json() as SessionCalDetailApi;
     expect(detail.liste.map((e) => e.locationId)).toEqual([A, B, C]);
-    expect(examen(A).candidats.map((c) => c.numeroSne)).toEqual([candidat(1).numeroSne, candidat(2).numeroSne, candidat(3).numeroSne]);
+    expect(examen(A).candidats.map((c) => c.numeroSne)).toEqual([
+      candidat(1).numeroSne,
+      candidat(2).numeroSne,
+      candidat(3).numeroSne,
+    ]);
     // The priority categories are kept apart on the session's screen; `prioritaire` is any of them.
-    expect(examen(A).candidats.map(({ prioritaire, dalo, pdalhpd, autreL4411 }) => ({ prioritaire, dalo, pdalhpd, autreL4411 }))).toEqual([
+    expect(
+      examen(A).candidats.map(({ prioritaire, dalo, pdalhpd, autreL4411 }) => ({
+        prioritaire,
+        dalo,
+        pdalhpd,
+        autreL4411,
+      })),
+    ).toEqual([
       { prioritaire: true, dalo: false, pdalhpd: true, autreL4411: false },
       { prioritaire: true, dalo: false, pdalhpd: false, autreL4411: true },
       { prioritaire: true, dalo: false, pdalhpd: false, autreL4411: false },
@@ -138,7 +190,11 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
 
   it('refuse une décision incomplète ou sur une version périmée', async () => {
     const e = examen(B);
-    const sansMotif = await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/decisions`, { locationId: B, version: e.version, decision: 'non_attribution' });
+    const sansMotif = await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/decisions`, {
+      locationId: B,
+      version: e.version,
+      decision: 'non_attribution',
+    });
     expect(sansMotif.statusCode).toBe(422);
     const perimee = await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/decisions`, {
       locationId: B,
@@ -162,25 +218,57 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
     expect(r.statusCode, r.body).toBe(200);
     detail = r.json() as SessionCalDetailApi;
     expect(examen(A).etat).toBe('decision_cal');
-    expect(examen(A).decision).toMatchObject({ decision: 'attribution_rang', classement: [c1!.id, c2!.id], date: '2026-11-25' });
-    expect(examen(A).offres).toEqual([expect.objectContaining({ rang: 1, dateOffre: '2026-11-25', echeance: '2026-12-05', reponse: null })]);
-    const deja = await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/decisions`, { locationId: A, version: examen(A).version, decision: 'attribution', classement: [c1!.id] });
+    expect(examen(A).decision).toMatchObject({
+      decision: 'attribution_rang',
+      classement: [c1!.id, c2!.id],
+      date: '2026-11-25',
+    });
+    expect(examen(A).offres).toEqual([
+      expect.objectContaining({ rang: 1, dateOffre: '2026-11-25', echeance: '2026-12-05', reponse: null }),
+    ]);
+    const deja = await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/decisions`, {
+      locationId: A,
+      version: examen(A).version,
+      decision: 'attribution',
+      classement: [c1!.id],
+    });
     expect(deja.statusCode).toBe(409);
 
-    r = await s.appel(BAILLEUR, 'POST', `/api/cal/offres/${examen(A).offres[0]!.id}/reponse`, { reponse: 'refusee', date: '2026-11-26' });
+    r = await s.appel(BAILLEUR, 'POST', `/api/cal/offres/${examen(A).offres[0]!.id}/reponse`, {
+      reponse: 'refusee',
+      date: '2026-11-26',
+    });
     expect(r.statusCode, r.body).toBe(200);
     detail = r.json() as SessionCalDetailApi;
     expect(examen(A).suite).toBe('rang_suivant');
-    expect(examen(A).offres[1]).toMatchObject({ rang: 2, candidatureId: c2!.id, dateOffre: '2026-11-26', echeance: '2026-12-06', reponse: null });
-    const encore = await s.appel(BAILLEUR, 'POST', `/api/cal/offres/${examen(A).offres[0]!.id}/reponse`, { reponse: 'acceptee', date: '2026-11-26' });
+    expect(examen(A).offres[1]).toMatchObject({
+      rang: 2,
+      candidatureId: c2!.id,
+      dateOffre: '2026-11-26',
+      echeance: '2026-12-06',
+      reponse: null,
+    });
+    const encore = await s.appel(BAILLEUR, 'POST', `/api/cal/offres/${examen(A).offres[0]!.id}/reponse`, {
+      reponse: 'acceptee',
+      date: '2026-11-26',
+    });
     expect(encore.statusCode).toBe(409);
 
-    const tropTot = await s.appel(BAILLEUR, 'POST', `/api/cal/offres/${examen(A).offres[1]!.id}/bail`, { date: '2026-11-27', version: examen(A).version });
+    const tropTot = await s.appel(BAILLEUR, 'POST', `/api/cal/offres/${examen(A).offres[1]!.id}/bail`, {
+      date: '2026-11-27',
+      version: examen(A).version,
+    });
     expect(tropTot.statusCode).toBe(409);
-    r = await s.appel(BAILLEUR, 'POST', `/api/cal/offres/${examen(A).offres[1]!.id}/reponse`, { reponse: 'acceptee', date: '2026-11-27' });
+    r = await s.appel(BAILLEUR, 'POST', `/api/cal/offres/${examen(A).offres[1]!.id}/reponse`, {
+      reponse: 'acceptee',
+      date: '2026-11-27',
+    });
     expect(r.statusCode, r.body).toBe(200);
     detail = r.json() as SessionCalDetailApi;
-    r = await s.appel(BAILLEUR, 'POST', `/api/cal/offres/${examen(A).offres[1]!.id}/bail`, { date: '2026-11-28', version: examen(A).version });
+    r = await s.appel(BAILLEUR, 'POST', `/api/cal/offres/${examen(A).offres[1]!.id}/bail`, {
+      date: '2026-11-28',
+      version: examen(A).version,
+    });
     expect(r.statusCode, r.body).toBe(200);
     detail = r.json() as SessionCalDetailApi;
     expect(examen(A).etat).toBe('bail_signe');
@@ -198,7 +286,11 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
     detail = r.json() as SessionCalDetailApi;
     expect(['reservataire', 'bailleur']).toContain(examen(B).suite);
     expect(examen(B).decision?.motif).toBe('ressources au-delà des plafonds');
-    const nouveaux = await transition(B, { transition: 'proposer_candidats', candidats: [candidat(9), candidat(10), candidat(11)] }, '2026-11-27');
+    const nouveaux = await transition(
+      B,
+      { transition: 'proposer_candidats', candidats: [candidat(9), candidat(10), candidat(11)] },
+      '2026-11-27',
+    );
     expect(nouveaux.etat).toBe('candidats');
   });
 
@@ -206,7 +298,9 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
     const e = examen(C);
     // Two members record the decision at once: one wins, the other is told to reload.
     const corps = { locationId: C, version: e.version, decision: 'attribution', classement: [e.candidats[0]!.id] };
-    const deux = await Promise.all([0, 1].map(() => s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/decisions`, corps)));
+    const deux = await Promise.all(
+      [0, 1].map(() => s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/decisions`, corps)),
+    );
     expect(deux.map((x) => x.statusCode).sort()).toEqual([200, 409]);
     let r = await s.appel(BAILLEUR, 'GET', `/api/cal/sessions/${session.id}`);
     expect(r.statusCode, r.body).toBe(200);
@@ -215,7 +309,9 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
     expect(avant.offres).not.toContain(examen(C).offres[0]?.id);
     // 22:30 UTC on 5 December is 23:30 in Paris: still the last day to answer.
     expect(jourParis(new Date('2026-12-05T22:30:00Z'))).toBe('2026-12-05');
-    expect((await s.t.base.db.transaction((tx) => expirerOffresAu(tx, null, new Date('2026-12-05T22:30:00Z')))).expirees).toBe(0);
+    expect(
+      (await s.t.base.db.transaction((tx) => expirerOffresAu(tx, null, new Date('2026-12-05T22:30:00Z')))).expirees,
+    ).toBe(0);
     // 23:30 UTC on 5 December is already 6 December in Paris: the offer has expired.
     const premiere = await s.t.base.db.transaction((tx) => expirerOffresAu(tx, null, new Date('2026-12-05T23:30:00Z')));
     const seconde = await s.t.base.db.transaction((tx) => expirerOffres(tx, null, '2026-12-06'));
@@ -226,7 +322,10 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
     expect(examen(C).offres[0]).toMatchObject({ reponse: 'silence', dateReponse: '2026-12-06' });
     expect(examen(C).suite).toBe('maire');
     expect(examen(C).libelleSuite).toContain('maire');
-    expect((await s.appel(BAILLEUR, 'POST', '/api/cal/offres/expirer', {})).json()).toEqual({ expirees: 0, offres: [] });
+    expect((await s.appel(BAILLEUR, 'POST', '/api/cal/offres/expirer', {})).json()).toEqual({
+      expirees: 0,
+      offres: [],
+    });
   });
 
   it('la vérification planifiée du serveur constate l’offre sans réponse : refus, offre au rang suivant', async () => {
@@ -248,7 +347,9 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
     const offre = examen(D).offres[0]!;
     expect(offre).toMatchObject({ rang: 1, candidatureId: c1!.id, echeance: '2026-12-05', reponse: null });
     // The last day to answer (Paris): nothing expires.
-    expect((await verificationPlanifiee(s.t.base.db, new Date('2026-12-05T12:00:00Z'))).offres.offres).not.toContain(offre.id);
+    expect((await verificationPlanifiee(s.t.base.db, new Date('2026-12-05T12:00:00Z'))).offres.offres).not.toContain(
+      offre.id,
+    );
     // The next day, the scheduled run turns the silence into a refusal and offers the unit to rang 2.
     const v = await verificationPlanifiee(s.t.base.db, new Date('2026-12-06T08:00:00Z'));
     expect(v.offres.offres).toContain(offre.id);
@@ -256,7 +357,13 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
     detail = (await s.appel(BAILLEUR, 'GET', `/api/cal/sessions/${session.id}`)).json() as SessionCalDetailApi;
     expect(examen(D).offres).toEqual([
       expect.objectContaining({ id: offre.id, rang: 1, reponse: 'silence', dateReponse: '2026-12-06' }),
-      expect.objectContaining({ rang: 2, candidatureId: c2!.id, dateOffre: '2026-12-06', echeance: '2026-12-16', reponse: null }),
+      expect.objectContaining({
+        rang: 2,
+        candidatureId: c2!.id,
+        dateOffre: '2026-12-06',
+        echeance: '2026-12-16',
+        reponse: null,
+      }),
     ]);
     expect(examen(D).suite).toBe('rang_suivant');
     expect(examen(D).etat).toBe('decision_cal');
@@ -272,10 +379,16 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdf.subarray(-6).toString('latin1')).toMatch(/%%EOF\s*$/);
     expect((await s.appel(ETAT, 'GET', `/api/cal/sessions/${session.id}/proces-verbal.pdf`)).statusCode).toBe(200);
-    expect(((await s.appel(ETAT, 'GET', '/api/cal/sessions')).json() as SessionCalApi[]).map((x) => x.id)).toContain(session.id);
+    expect(((await s.appel(ETAT, 'GET', '/api/cal/sessions')).json() as SessionCalApi[]).map((x) => x.id)).toContain(
+      session.id,
+    );
     expect((await s.appel(BAILLEUR2, 'GET', `/api/cal/sessions/${session.id}`)).statusCode).toBe(404);
-    expect(((await s.appel(BAILLEUR2, 'GET', '/api/cal/sessions')).json() as SessionCalApi[]).map((x) => x.id)).not.toContain(session.id);
-    expect((await s.appel(BAILLEUR2, 'POST', `/api/cal/sessions/${session.id}/examens`, { locationId: A })).statusCode).toBe(404);
+    expect(
+      ((await s.appel(BAILLEUR2, 'GET', '/api/cal/sessions')).json() as SessionCalApi[]).map((x) => x.id),
+    ).not.toContain(session.id);
+    expect(
+      (await s.appel(BAILLEUR2, 'POST', `/api/cal/sessions/${session.id}/examens`, { locationId: A })).statusCode,
+    ).toBe(404);
     const liste = (await s.appel(BAILLEUR, 'GET', '/api/cal/sessions')).json() as SessionCalApi[];
     expect(liste.find((x) => x.id === session.id)).toMatchObject({ examens: 4, decides: 4 });
   });
@@ -283,8 +396,20 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
   it('chaque étape est journalisée, la chaîne d’audit reste intègre', async () => {
     const v = await s.t.base.db.transaction((tx) => verifierAudit(tx));
     expect(v.ok).toBe(true);
-    const actions = await s.t.base.db.transaction((tx) => tx.select({ action: evenementsAudit.action }).from(evenementsAudit));
+    const actions = await s.t.base.db.transaction((tx) =>
+      tx.select({ action: evenementsAudit.action }).from(evenementsAudit),
+    );
     const faites = new Set(actions.map((a) => a.action));
-    for (const a of ['cal.session.creer', 'cal.examen.inscrire', 'cal.decider', 'cal.offre.refuser', 'cal.offre.accepter', 'cal.offre.expirer', 'cal.bail', 'vacance.decider']) expect(faites).toContain(a);
+    for (const a of [
+      'cal.session.creer',
+      'cal.examen.inscrire',
+      'cal.decider',
+      'cal.offre.refuser',
+      'cal.offre.accepter',
+      'cal.offre.expirer',
+      'cal.bail',
+      'vacance.decider',
+    ])
+      expect(faites).toContain(a);
   });
 });

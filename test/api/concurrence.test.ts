@@ -32,27 +32,50 @@ describe.each(genresDeTest())('50 actions concurrentes (%s)', (genre) => {
     );
     const vacances: { id: string; version: number }[] = [];
     for (const [i, l] of libres.entries()) {
-      const r = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: l.id, date: `2026-11-${String(10 + i).padStart(2, '0')}` });
+      const r = await s.appel(BAILLEUR, 'POST', '/api/locations', {
+        logementId: l.id,
+        date: `2026-11-${String(10 + i).padStart(2, '0')}`,
+      });
       expect(r.statusCode, r.body).toBe(201);
       vacances.push(r.json() as { id: string; version: number });
     }
-    const evenements = async () => Number((await lignes<{ n: number }>(db, sql`select count(*)::int as n from evenements_flux where bailleur_id = 'HLD'`))[0]!.n);
+    const evenements = async () =>
+      Number(
+        (
+          await lignes<{ n: number }>(db, sql`select count(*)::int as n from evenements_flux where bailleur_id = 'HLD'`)
+        )[0]!.n,
+      );
     const avant = await evenements();
     const orienter = (v: { id: string; version: number }, reservataire: string) =>
-      s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, { transition: 'orienter', reservataire, motif: 'arbitrage en commission', etatAttendu: 'orientee', version: v.version, date: '2026-11-25' });
+      s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, {
+        transition: 'orienter',
+        reservataire,
+        motif: 'arbitrage en commission',
+        etatAttendu: 'orientee',
+        version: v.version,
+        date: '2026-11-25',
+      });
     const actions = vacances.flatMap((v) => [
       orienter(v, ORG.actionLogement),
       orienter(v, ORG.etat),
       orienter(v, ORG.departement),
       orienter(v, ORG.actionLogement),
-      s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, { transition: 'constater_sans_candidat', etatAttendu: 'orientee', version: v.version, date: '2026-11-25' }),
+      s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, {
+        transition: 'constater_sans_candidat',
+        etatAttendu: 'orientee',
+        version: v.version,
+        date: '2026-11-25',
+      }),
     ]);
     expect(actions).toHaveLength(50);
     const reponses = await Promise.all(actions);
     expect(reponses.filter((r) => r.statusCode >= 500)).toHaveLength(0);
     for (let i = 0; i < vacances.length; i++) {
       const siennes = reponses.slice(i * 5, i * 5 + 5);
-      expect(siennes.filter((r) => r.statusCode === 200), `vacance ${vacances[i]!.id}`).toHaveLength(1);
+      expect(
+        siennes.filter((r) => r.statusCode === 200),
+        `vacance ${vacances[i]!.id}`,
+      ).toHaveLength(1);
       for (const r of siennes.filter((x) => x.statusCode !== 200)) {
         expect(r.statusCode).toBe(409);
         expect(r.json()).toMatchObject({ erreur: 'CONFLIT', message: expect.stringMatching(/\S/) });
@@ -63,10 +86,15 @@ describe.each(genresDeTest())('50 actions concurrentes (%s)', (genre) => {
     const attendu = simuler(await chargerScenario(db, { bailleurId: 'HLD', departement: '45', annee: 2026 })).bilan;
     // (Reads are cached for at most 250 ms per instance — ADR 0010 — hence the wait before reading.)
     await new Promise((r) => setTimeout(r, 300));
-    const api = (await s.appel(BAILLEUR, 'GET', '/api/conventions?annee=2026')).json() as { conventions: { bailleur: { id: string }; reservataire: { id: string }; misADisposition: number }[] };
+    const api = (await s.appel(BAILLEUR, 'GET', '/api/conventions?annee=2026')).json() as {
+      conventions: { bailleur: { id: string }; reservataire: { id: string }; misADisposition: number }[];
+    };
     const lignesHld = api.conventions.filter((c) => c.bailleur.id === 'HLD');
     expect(lignesHld.length).toBeGreaterThan(3);
-    for (const l of lignesHld) expect(l.misADisposition, l.reservataire.id).toBe(attendu.find((b) => b.reservataire === l.reservataire.id)!.misADisposition);
+    for (const l of lignesHld)
+      expect(l.misADisposition, l.reservataire.id).toBe(
+        attendu.find((b) => b.reservataire === l.reservataire.id)!.misADisposition,
+      );
     expect((await verifierAudit(db)).ok).toBe(true);
   }, 120_000);
 });

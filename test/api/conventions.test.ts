@@ -72,7 +72,12 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
     return r.json() as ConventionDetailApi;
   };
   /** An avenant: the version in force's parameters with `changements`. */
-  const avenant = async (email: string, id: string, changements: Record<string, unknown>, base?: ConventionDetailApi) => {
+  const avenant = async (
+    email: string,
+    id: string,
+    changements: Record<string, unknown>,
+    base?: ConventionDetailApi,
+  ) => {
     const c = base ?? (await lire(BAILLEUR, id));
     const v = c.historique[0]!;
     const corps = {
@@ -123,9 +128,13 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
       expect((await s.appel(ADMIN, 'GET', '/api/conventions/registre')).statusCode).toBe(403);
       expect((await s.appel(null, 'GET', '/api/conventions/registre')).statusCode).toBe(401);
       // The State pilot names a bailleur.
-      expect(new Set((await registre(ETAT)).filter((c) => c.bailleur.id === 'VLL').map((c) => c.bailleur.id))).toEqual(new Set(['VLL']));
+      expect(new Set((await registre(ETAT)).filter((c) => c.bailleur.id === 'VLL').map((c) => c.bailleur.id))).toEqual(
+        new Set(['VLL']),
+      );
       const filtre = await s.appel(ETAT, 'GET', `/api/conventions/registre?annee=${ANNEE}&bailleur=VLL`);
-      expect(new Set((filtre.json() as RegistreConventionsApi).conventions.map((c) => c.bailleur.id))).toEqual(new Set(['VLL']));
+      expect(new Set((filtre.json() as RegistreConventionsApi).conventions.map((c) => c.bailleur.id))).toEqual(
+        new Set(['VLL']),
+      );
     });
 
     it('une convention hors de la portée de l’acteur est introuvable (404), pas seulement masquée', async () => {
@@ -149,27 +158,50 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
   describe('contrôles légaux d’un avenant, à sa date d’effet', () => {
     it('CCH R.441-5-2 I — contingent de l’État à 31 % refusé sans dérogation (champ taux)', async () => {
       const p = refus(await avenant(BAILLEUR, CV_ETAT, { taux: 0.31 }));
-      expect(p).toEqual([expect.objectContaining({ chemin: 'taux', message: expect.stringContaining('CCH R.441-5-2 I') })]);
+      expect(p).toEqual([
+        expect.objectContaining({ chemin: 'taux', message: expect.stringContaining('CCH R.441-5-2 I') }),
+      ]);
       expect(p[0]!.message).toContain('31 %');
     });
 
     it('CCH R.441-5-2 I — part des agents de l’État à 6 % refusée (champ tauxAgents)', async () => {
       const p = refus(await avenant(BAILLEUR, CV_ETAT, { tauxAgents: 0.06 }));
-      expect(p).toEqual([expect.objectContaining({ chemin: 'tauxAgents', message: expect.stringContaining('5 % au plus (CCH R.441-5-2 I)') })]);
+      expect(p).toEqual([
+        expect.objectContaining({
+          chemin: 'tauxAgents',
+          message: expect.stringContaining('5 % au plus (CCH R.441-5-2 I)'),
+        }),
+      ]);
     });
 
     it('CCH R.441-5-2 I — dérogation du préfet de plus d’un an (13 mois) refusée (champ derogation)', async () => {
-      const p = refus(await avenant(BAILLEUR, CV_ETAT, { taux: 0.32, effectifLe: '2027-01-01', derogation: { arrete: 'Arrêté 2027-01', du: '2027-01-01', au: '2028-01-31' } }));
+      const p = refus(
+        await avenant(BAILLEUR, CV_ETAT, {
+          taux: 0.32,
+          effectifLe: '2027-01-01',
+          derogation: { arrete: 'Arrêté 2027-01', du: '2027-01-01', au: '2028-01-31' },
+        }),
+      );
       expect(p.map((x) => x.chemin)).toContain('derogation');
       expect(p.find((x) => x.chemin === 'derogation')!.message).toContain('ne peut excéder un an (CCH R.441-5-2 I)');
     });
 
     it('CCH R.441-5-2 I — dérogation datée d’un an au plus : 32 % accepté, nouvelle version', async () => {
-      const r = await avenant(BAILLEUR, CV_ETAT, { taux: 0.32, effectifLe: '2027-01-01', derogation: { arrete: 'Arrêté 2027-01', du: '2027-01-01', au: '2027-12-31' }, motif: 'dérogation du préfet' });
+      const r = await avenant(BAILLEUR, CV_ETAT, {
+        taux: 0.32,
+        effectifLe: '2027-01-01',
+        derogation: { arrete: 'Arrêté 2027-01', du: '2027-01-01', au: '2027-12-31' },
+        motif: 'dérogation du préfet',
+      });
       expect(r.statusCode, r.body).toBe(201);
       const c = r.json() as ConventionDetailApi;
       expect(c.historique.map((v) => v.version)).toEqual([2, 1]);
-      expect(c.historique[0]).toMatchObject({ taux: 0.32, effectifLe: '2027-01-01', motif: 'dérogation du préfet', auteur: 'Agent bailleur (démo)' });
+      expect(c.historique[0]).toMatchObject({
+        taux: 0.32,
+        effectifLe: '2027-01-01',
+        motif: 'dérogation du préfet',
+        auteur: 'Agent bailleur (démo)',
+      });
     });
 
     it('CCH R.441-5 I — la somme des taux ne peut dépasser 100 % du flux (champ taux)', async () => {
@@ -186,15 +218,30 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
 
     it('CCH R.441-5-3 — un périmètre communal est refusé à Action Logement (champ perimetre)', async () => {
       const p = refus(await avenant(BAILLEUR, CV_AL, { perimetre: { communes: ['45234'] } }));
-      expect(p).toEqual([expect.objectContaining({ chemin: 'perimetre', message: expect.stringContaining('CCH R.441-5-3') })]);
+      expect(p).toEqual([
+        expect.objectContaining({ chemin: 'perimetre', message: expect.stringContaining('CCH R.441-5-3') }),
+      ]);
     });
 
     it('CCH R.441-5 I — une seconde convention pour le même bailleur × réservataire × département est refusée (champ reservataire)', async () => {
       const c = await lire(BAILLEUR, CV_AL);
       const v = c.historique[0]!;
-      const r = await s.appel(BAILLEUR, 'POST', '/api/conventions', { ...v.parametres, taux: 0.05, reservataire: 'ACTION-LOGEMENT', departement: '45', effectifLe: `${ANNEE}-01-01` });
+      const r = await s.appel(BAILLEUR, 'POST', '/api/conventions', {
+        ...v.parametres,
+        taux: 0.05,
+        reservataire: 'ACTION-LOGEMENT',
+        departement: '45',
+        effectifLe: `${ANNEE}-01-01`,
+      });
       const p = refus(r);
-      expect(p).toEqual([expect.objectContaining({ chemin: 'reservataire', message: expect.stringContaining('une seule convention par bailleur, réservataire et département (CCH R.441-5 I)') })]);
+      expect(p).toEqual([
+        expect.objectContaining({
+          chemin: 'reservataire',
+          message: expect.stringContaining(
+            'une seule convention par bailleur, réservataire et département (CCH R.441-5 I)',
+          ),
+        }),
+      ]);
     });
 
     it('un avenant ne prend pas effet avant la version précédente ; un corps incomplet est refusé champ par champ', async () => {
@@ -203,23 +250,45 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
       const r = await s.appel(BAILLEUR, 'POST', `/api/conventions/${CV_AL}/versions`, { taux: 2 });
       expect(r.statusCode).toBe(400);
       const chemins = (r.json() as { problemes: Probleme[] }).problemes.map((x) => x.chemin);
-      expect(chemins).toEqual(expect.arrayContaining(['corps.taux', 'corps.effectifLe', 'corps.versionLue', 'corps.motif', 'corps.perimetre']));
+      expect(chemins).toEqual(
+        expect.arrayContaining([
+          'corps.taux',
+          'corps.effectifLe',
+          'corps.versionLue',
+          'corps.motif',
+          'corps.perimetre',
+        ]),
+      );
     });
   });
 
   describe('versions immuables, numérotées, sous verrou', () => {
     it('un avenant est une nouvelle ligne numérotée max + 1 ; la version précédente ne change pas', async () => {
-      const avant = await s.t.base.db.select().from(conventionVersions).where(eq(conventionVersions.conventionId, CV_DEP)).orderBy(asc(conventionVersions.version));
+      const avant = await s.t.base.db
+        .select()
+        .from(conventionVersions)
+        .where(eq(conventionVersions.conventionId, CV_DEP))
+        .orderBy(asc(conventionVersions.version));
       expect(avant.map((v) => v.version)).toEqual([1]);
       const r = await avenant(BAILLEUR, CV_DEP, { taux: 0.04, effectifLe: '2026-07-01', motif: 'hausse négociée' });
       expect(r.statusCode, r.body).toBe(201);
-      const apres = await s.t.base.db.select().from(conventionVersions).where(eq(conventionVersions.conventionId, CV_DEP)).orderBy(asc(conventionVersions.version));
+      const apres = await s.t.base.db
+        .select()
+        .from(conventionVersions)
+        .where(eq(conventionVersions.conventionId, CV_DEP))
+        .orderBy(asc(conventionVersions.version));
       expect(apres.map((v) => v.version)).toEqual([1, 2]);
       expect(apres[0]).toEqual(avant[0]);
       expect(apres[1]).toMatchObject({ id: `${CV_DEP}-V2`, taux: '0.040000', effectifLe: '2026-07-01' });
       expect((apres[1]!.parametres as { forme: string }).forme).toBe('flux');
       // A version read before this avenant is stale: refused, nothing written.
-      const perime = await s.appel(BAILLEUR, 'POST', `/api/conventions/${CV_DEP}/versions`, { ...(avant[0]!.parametres as object), taux: 0.05, effectifLe: '2026-08-01', motif: 'périmé', versionLue: 1 });
+      const perime = await s.appel(BAILLEUR, 'POST', `/api/conventions/${CV_DEP}/versions`, {
+        ...(avant[0]!.parametres as object),
+        taux: 0.05,
+        effectifLe: '2026-08-01',
+        motif: 'périmé',
+        versionLue: 1,
+      });
       expect(perime.statusCode, perime.body).toBe(409);
       expect((await lire(BAILLEUR, CV_DEP)).historique.map((v) => v.version)).toEqual([2, 1]);
     });
@@ -242,11 +311,17 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
       const ligneAl = async () => {
         const r = await s.appel(BAILLEUR, 'GET', `/api/conventions?annee=${ANNEE}`);
         expect(r.statusCode).toBe(200);
-        return (r.json() as { conventions: { conventionId: string | null; taux: number; droit: number }[] }).conventions.find((l) => l.conventionId === CV_AL)!;
+        return (
+          r.json() as { conventions: { conventionId: string | null; taux: number; droit: number }[] }
+        ).conventions.find((l) => l.conventionId === CV_AL)!;
       };
       const avant = await ligneAl();
       expect(avant.taux).toBe(0.25);
-      const r = await avenant(BAILLEUR, CV_AL, { taux: 0.3, effectifLe: `${ANNEE}-01-01`, motif: 'avenant au 1er janvier' });
+      const r = await avenant(BAILLEUR, CV_AL, {
+        taux: 0.3,
+        effectifLe: `${ANNEE}-01-01`,
+        motif: 'avenant au 1er janvier',
+      });
       expect(r.statusCode, r.body).toBe(201);
       const c = r.json() as ConventionDetailApi;
       expect(c.ligne?.taux).toBe(0.3);
@@ -254,12 +329,18 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
       expect(apres.taux).toBe(0.3);
       if (avant.droit > 0) expect(apres.droit).toBeCloseTo((avant.droit * 0.3) / 0.25, 6);
       // The ledger read back through the register agrees.
-      const reg = (await s.appel(BAILLEUR, 'GET', `/api/conventions/registre?annee=${ANNEE}`)).json() as RegistreConventionsApi;
+      const reg = (
+        await s.appel(BAILLEUR, 'GET', `/api/conventions/registre?annee=${ANNEE}`)
+      ).json() as RegistreConventionsApi;
       expect(reg.conventions.find((x) => x.id === CV_AL)?.ligne?.droit).toBe(apres.droit);
     });
 
     it('loi ELAN art. 114 IV / loi 3DS — une convention en stock après le 24/11/2023 est caduque : ses droits vont au contingent de l’État', async () => {
-      const r = await avenant(BAILLEUR, CV_DEP, { forme: 'stock', effectifLe: '2026-09-01', motif: 'convention historique en stock' });
+      const r = await avenant(BAILLEUR, CV_DEP, {
+        forme: 'stock',
+        effectifLe: '2026-09-01',
+        motif: 'convention historique en stock',
+      });
       expect(r.statusCode, r.body).toBe(201);
       const c = r.json() as ConventionDetailApi;
       expect(c.forme).toMatchObject({ forme: 'stock', statut: 'caduque', echeance: { date: '2023-11-24' } });
@@ -294,7 +375,12 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
     });
 
     it('une nouvelle convention avec un nouveau réservataire : version 1, auditée', async () => {
-      const org = await s.appel(ADMIN, 'POST', '/api/admin/organisations', { id: 'EMPLOYEUR-TEST', nom: 'Employeur de test', categorie: 'reservataire', typeReservataire: 'employeur' });
+      const org = await s.appel(ADMIN, 'POST', '/api/admin/organisations', {
+        id: 'EMPLOYEUR-TEST',
+        nom: 'Employeur de test',
+        categorie: 'reservataire',
+        typeReservataire: 'employeur',
+      });
       expect(org.statusCode, org.body).toBe(201);
       const corps = {
         reservataire: 'EMPLOYEUR-TEST',
@@ -309,10 +395,23 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
       const r = await s.appel(BAILLEUR, 'POST', '/api/conventions', corps);
       expect(r.statusCode, r.body).toBe(201);
       const c = r.json() as ConventionDetailApi;
-      expect(c).toMatchObject({ bailleur: { id: 'HLD' }, reservataire: { id: 'EMPLOYEUR-TEST', type: 'employeur' }, versions: 1 });
-      expect(c.historique[0]).toMatchObject({ version: 1, taux: 0.02, motif: 'nouvelle convention', parametres: { gestion: 'directe', delaiPropositionJours: 30, candidatsDemandes: 3 } });
-      const double = refus(await s.appel(BAILLEUR, 'POST', '/api/conventions', { ...corps, effectifLe: `${ANNEE}-06-01` }));
-      expect(double).toEqual([expect.objectContaining({ chemin: 'reservataire', message: expect.stringContaining('(CCH R.441-5 I)') })]);
+      expect(c).toMatchObject({
+        bailleur: { id: 'HLD' },
+        reservataire: { id: 'EMPLOYEUR-TEST', type: 'employeur' },
+        versions: 1,
+      });
+      expect(c.historique[0]).toMatchObject({
+        version: 1,
+        taux: 0.02,
+        motif: 'nouvelle convention',
+        parametres: { gestion: 'directe', delaiPropositionJours: 30, candidatsDemandes: 3 },
+      });
+      const double = refus(
+        await s.appel(BAILLEUR, 'POST', '/api/conventions', { ...corps, effectifLe: `${ANNEE}-06-01` }),
+      );
+      expect(double).toEqual([
+        expect.objectContaining({ chemin: 'reservataire', message: expect.stringContaining('(CCH R.441-5 I)') }),
+      ]);
       // Another bailleur may sign with the same réservataire.
       const autre = await s.appel(BAILLEUR2, 'POST', '/api/conventions', corps);
       expect(autre.statusCode, autre.body).toBe(201);

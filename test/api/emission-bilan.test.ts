@@ -24,7 +24,17 @@ const AL = 'reservataire@demo.flux';
 const ANNEE = 2026;
 
 interface LocationListe {
-  locations: { id: string; etat: string; version: number; ligne: string | null; reservataireId: string | null; logementId: string; bailleurId: string; annee: number; verrouAnnee: unknown }[];
+  locations: {
+    id: string;
+    etat: string;
+    version: number;
+    ligne: string | null;
+    reservataireId: string | null;
+    logementId: string;
+    bailleurId: string;
+    annee: number;
+    verrouAnnee: unknown;
+  }[];
 }
 
 const attendre = () => new Promise((r) => setTimeout(r, 300));
@@ -62,7 +72,12 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
     expect(ls.every((l) => l.annee === ANNEE)).toBe(true);
     const seule = await s.appel(email, 'GET', `/api/locations/${ls[0]!.id}`);
     expect(seule.statusCode, seule.body).toBe(200);
-    return [...new Set([...ls.map((l) => JSON.stringify(l.verrouAnnee)), JSON.stringify((seule.json() as { verrouAnnee: unknown }).verrouAnnee)])].map((j) => JSON.parse(j) as unknown);
+    return [
+      ...new Set([
+        ...ls.map((l) => JSON.stringify(l.verrouAnnee)),
+        JSON.stringify((seule.json() as { verrouAnnee: unknown }).verrouAnnee),
+      ]),
+    ].map((j) => JSON.parse(j) as unknown);
   };
 
   it('émet le bilan une fois l’année terminée, par le bailleur seul, et verrouille l’année', async () => {
@@ -81,7 +96,9 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
     expect(e.versions[0]!.empreinte).toMatch(/^[0-9a-f]{64}$/);
     expect(e.versions[0]!.difference).toBeNull();
     // The recipients: every réservataire with a convention with HLD in the Loiret.
-    expect(e.destinataires.map((d) => d.organisationId)).toEqual(expect.arrayContaining([ORG.actionLogement, ORG.etat, ORG.metropole]));
+    expect(e.destinataires.map((d) => d.organisationId)).toEqual(
+      expect.arrayContaining([ORG.actionLogement, ORG.etat, ORG.metropole]),
+    );
 
     // Issued = the bilan of the live year, figure for figure.
     const v1 = await telecharger(BAILLEUR, 1, `annee=${ANNEE}`);
@@ -104,7 +121,10 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
     const l = await s.appel(BAILLEUR, 'GET', `/api/locations?etat=orientee&annee=${ANNEE}&taille=100`);
     expect(l.statusCode, l.body).toBe(200);
     const orientees = (l.json() as LocationListe).locations;
-    vacance = orientees.find((x) => x.reservataireId === ORG.actionLogement) ?? orientees.find((x) => x.reservataireId !== null) ?? orientees[0]!;
+    vacance =
+      orientees.find((x) => x.reservataireId === ORG.actionLogement) ??
+      orientees.find((x) => x.reservataireId !== null) ??
+      orientees[0]!;
     expect(vacance).toBeDefined();
     const t = await s.appel(BAILLEUR, 'POST', `/api/locations/${vacance.id}/transitions`, {
       transition: 'constater_sans_candidat',
@@ -123,31 +143,74 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
   });
 
   it('fenêtre de correction : motif et fin contrôlés ; une écriture sans motif refusée, avec motif acceptée et enregistrée', async () => {
-    expect((await s.appel(AL, 'POST', '/api/annees/corrections', { annee: ANNEE, motif: 'Erreur de saisie constatée', fin: '2027-02-01' })).statusCode).toBe(403);
-    expect((await s.appel(BAILLEUR, 'POST', '/api/annees/corrections', { annee: ANNEE, motif: 'court', fin: '2027-02-01' })).statusCode).toBe(400);
-    const tard = await s.appel(BAILLEUR, 'POST', '/api/annees/corrections', { annee: ANNEE, motif: 'Erreur de saisie constatée', fin: '2027-03-01' });
+    expect(
+      (
+        await s.appel(AL, 'POST', '/api/annees/corrections', {
+          annee: ANNEE,
+          motif: 'Erreur de saisie constatée',
+          fin: '2027-02-01',
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(
+      (await s.appel(BAILLEUR, 'POST', '/api/annees/corrections', { annee: ANNEE, motif: 'court', fin: '2027-02-01' }))
+        .statusCode,
+    ).toBe(400);
+    const tard = await s.appel(BAILLEUR, 'POST', '/api/annees/corrections', {
+      annee: ANNEE,
+      motif: 'Erreur de saisie constatée',
+      fin: '2027-03-01',
+    });
     expect(tard.statusCode).toBe(422);
     expect(tard.json().message).toContain('30 jours');
-    const r = await s.appel(BAILLEUR, 'POST', '/api/annees/corrections', { annee: ANNEE, motif: 'Délai de proposition dépassé non constaté', fin: '2027-02-10' });
+    const r = await s.appel(BAILLEUR, 'POST', '/api/annees/corrections', {
+      annee: ANNEE,
+      motif: 'Délai de proposition dépassé non constaté',
+      fin: '2027-02-10',
+    });
     expect(r.statusCode, r.body).toBe(201);
     expect((r.json() as EmissionsAnneeApi).etat).toBe('correction');
     await attendre();
-    expect(await verrousListes()).toEqual([expect.objectContaining({ etat: 'correction', version: 1, fin: '2027-02-10' })]);
-    expect((await s.appel(BAILLEUR, 'POST', '/api/annees/corrections', { annee: ANNEE, motif: 'Une seconde fenêtre ouverte', fin: '2027-02-10' })).statusCode).toBe(409);
+    expect(await verrousListes()).toEqual([
+      expect.objectContaining({ etat: 'correction', version: 1, fin: '2027-02-10' }),
+    ]);
+    expect(
+      (
+        await s.appel(BAILLEUR, 'POST', '/api/annees/corrections', {
+          annee: ANNEE,
+          motif: 'Une seconde fenêtre ouverte',
+          fin: '2027-02-10',
+        })
+      ).statusCode,
+    ).toBe(409);
 
-    const corps = { transition: 'constater_sans_candidat', etatAttendu: 'orientee', version: vacance.version, date: '2026-12-30' };
+    const corps = {
+      transition: 'constater_sans_candidat',
+      etatAttendu: 'orientee',
+      version: vacance.version,
+      date: '2026-12-30',
+    };
     const sans = await s.appel(BAILLEUR, 'POST', `/api/locations/${vacance.id}/transitions`, corps);
     expect(sans.statusCode).toBe(422);
     expect(sans.json().problemes[0].chemin).toBe('motif');
-    const avec = await s.appel(BAILLEUR, 'POST', `/api/locations/${vacance.id}/transitions`, { ...corps, motif: 'aucun candidat reçu dans le délai' });
+    const avec = await s.appel(BAILLEUR, 'POST', `/api/locations/${vacance.id}/transitions`, {
+      ...corps,
+      motif: 'aucun candidat reçu dans le délai',
+    });
     expect(avec.statusCode, avec.body).toBe(200);
     expect(avec.json().etat).toBe('sans_candidat');
 
     await attendre();
     const e = await emissions();
-    expect(e.correctionsEnAttente.map((c) => ({ locationId: c.locationId, motif: c.motif, action: c.action }))).toEqual([
-      { locationId: vacance.id, motif: 'aucun candidat reçu dans le délai', action: 'vacance.constater_sans_candidat' },
-    ]);
+    expect(e.correctionsEnAttente.map((c) => ({ locationId: c.locationId, motif: c.motif, action: c.action }))).toEqual(
+      [
+        {
+          locationId: vacance.id,
+          motif: 'aucun candidat reçu dans le délai',
+          action: 'vacance.constater_sans_candidat',
+        },
+      ],
+    );
 
     // The day after the window's end, with no write in between, the list shows the year locked again.
     maintenant = new Date('2027-02-11T10:00:00Z');
@@ -172,13 +235,27 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
     const d = v2.difference!;
     expect(d.identique).toBe(false);
     // The one letting that changed: in progress → failed.
-    expect(d.logements).toEqual([{ logement: vacance.logementId, date: expect.any(String), champ: 'statut', avant: 'en_cours', apres: 'echec' }]);
+    expect(d.logements).toEqual([
+      { logement: vacance.logementId, date: expect.any(String), champ: 'statut', avant: 'en_cours', apres: 'echec' },
+    ]);
     // The line's figures: one failure more, one letting in progress less, before → after from version 1.
     const ligne = v1.bilan.lignes.find((x) => x.ligne === vacance.ligne)!;
-    expect(d.lignes).toEqual(expect.arrayContaining([
-      expect.objectContaining({ ligne: ligne.ligne, compteur: 'echecs', avant: ligne.echecs, apres: ligne.echecs + 1 }),
-      expect.objectContaining({ ligne: ligne.ligne, compteur: 'enCours', avant: ligne.enCours, apres: ligne.enCours - 1 }),
-    ]));
+    expect(d.lignes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          ligne: ligne.ligne,
+          compteur: 'echecs',
+          avant: ligne.echecs,
+          apres: ligne.echecs + 1,
+        }),
+        expect.objectContaining({
+          ligne: ligne.ligne,
+          compteur: 'enCours',
+          avant: ligne.enCours,
+          apres: ligne.enCours - 1,
+        }),
+      ]),
+    );
     // The stored difference is the difference of the two stored versions, and nothing else.
     const stockee = await telecharger(BAILLEUR, 2, `annee=${ANNEE}`);
     expect(d).toEqual(differenceBilans(v1.bilan, stockee.bilan));
@@ -207,12 +284,16 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
     const r = await s.appel(BAILLEUR, 'POST', '/api/bilan/emissions/envois', corps);
     expect(r.statusCode, r.body).toBe(201);
     expect((await s.appel(BAILLEUR, 'POST', '/api/bilan/emissions/envois', corps)).statusCode).toBe(409);
-    expect((await s.appel(BAILLEUR, 'POST', '/api/bilan/emissions/envois', { ...corps, organisationId: 'VLL' })).statusCode).toBe(422);
+    expect(
+      (await s.appel(BAILLEUR, 'POST', '/api/bilan/emissions/envois', { ...corps, organisationId: 'VLL' })).statusCode,
+    ).toBe(422);
 
     await attendre();
     const vu = await emissions(AL, `annee=${ANNEE}&bailleur=HLD`);
     expect(vu.destinataires.map((d) => d.organisationId)).toEqual([ORG.actionLogement]);
-    expect(vu.versions[1]!.envois).toEqual([expect.objectContaining({ organisationId: ORG.actionLogement, envoyeLe: '2027-01-20T10:00:00.000Z' })]);
+    expect(vu.versions[1]!.envois).toEqual([
+      expect.objectContaining({ organisationId: ORG.actionLogement, envoyeLe: '2027-01-20T10:00:00.000Z' }),
+    ]);
     expect(vu.peutEmettre).toBe(false);
     expect(vu.correctionsEnAttente).toEqual([]);
     expect((vu.versions[1]!.difference?.lignes ?? []).every((c) => c.ligne === ORG.actionLogement)).toBe(true);
@@ -221,43 +302,68 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
     expect(b.bilan.lignes.map((l) => l.ligne)).toEqual([ORG.actionLogement]);
     expect(b.bilan.detail.length).toBeGreaterThan(0);
     expect(b.bilan.detail.every((x) => x.ligne === ORG.actionLogement)).toBe(true);
-    for (const dim of Object.values(b.bilan.dimensions)) expect(Object.keys(dim.parLigne)).toEqual([ORG.actionLogement]);
+    for (const dim of Object.values(b.bilan.dimensions))
+      expect(Object.keys(dim.parLigne)).toEqual([ORG.actionLogement]);
 
     await attendre();
     const e = await emissions();
-    expect(e.versions[1]!.telechargements).toEqual(expect.arrayContaining([expect.objectContaining({ organisationId: ORG.actionLogement })]));
+    expect(e.versions[1]!.telechargements).toEqual(
+      expect.arrayContaining([expect.objectContaining({ organisationId: ORG.actionLogement })]),
+    );
     expect(e.versions[1]!.envois.map((x) => x.organisationId)).toEqual([ORG.actionLogement]);
   });
 
   it('rappel au bailleur les 1er et 21 février (clés uniques, idempotent), plus rien quand tout est envoyé', async () => {
     const db = s.t.base.db;
     const cles = async () =>
-      (await db.select({ cle: notifications.cle, org: notifications.organisationId }).from(notifications).where(like(notifications.cle, 'rappel_bilan|%'))).map((n) => n.cle).sort();
+      (
+        await db
+          .select({ cle: notifications.cle, org: notifications.organisationId })
+          .from(notifications)
+          .where(like(notifications.cle, 'rappel_bilan|%'))
+      )
+        .map((n) => n.cle)
+        .sort();
     expect((await rappelsBilan(db, new Date('2027-01-31T22:59:00Z'))).rappels).toEqual([]);
     // 1 February in Paris (23:30 UTC on 31 January): HLD has not sent to everyone, VLL and GBH have not issued.
     const premier = await verificationPlanifiee(db, new Date('2027-01-31T23:30:00Z'));
     expect(premier.bilans.etape).toBe('premier');
-    expect(premier.bilans.rappels).toEqual(expect.arrayContaining([
-      { bailleurId: 'HLD', departement: '45', manque: 'envoi' },
-      { bailleurId: 'VLL', departement: '45', manque: 'emission' },
-    ]));
+    expect(premier.bilans.rappels).toEqual(
+      expect.arrayContaining([
+        { bailleurId: 'HLD', departement: '45', manque: 'envoi' },
+        { bailleurId: 'VLL', departement: '45', manque: 'emission' },
+      ]),
+    );
     const apres1 = await cles();
     expect(apres1).toContain('rappel_bilan|HLD|45|2026|premier');
     await rappelsBilan(db, new Date('2027-02-05T09:00:00Z'));
     expect(await cles()).toEqual(apres1);
-    const [n] = await db.select().from(notifications).where(and(eq(notifications.cle, 'rappel_bilan|HLD|45|2026|premier')));
+    const [n] = await db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.cle, 'rappel_bilan|HLD|45|2026|premier')));
     expect(n).toMatchObject({ organisationId: 'HLD', type: 'rappel_bilan' });
     expect(n!.message).toContain('n’est pas marquée envoyée');
 
     // Everything sent for HLD: no second reminder for it; VLL is reminded again.
     maintenant = new Date('2027-02-10T10:00:00Z');
     for (const d of (await emissions()).destinataires.filter((x) => x.organisationId !== ORG.actionLogement)) {
-      expect((await s.appel(BAILLEUR, 'POST', '/api/bilan/emissions/envois', { annee: ANNEE, version: 2, organisationId: d.organisationId })).statusCode).toBe(201);
+      expect(
+        (
+          await s.appel(BAILLEUR, 'POST', '/api/bilan/emissions/envois', {
+            annee: ANNEE,
+            version: 2,
+            organisationId: d.organisationId,
+          })
+        ).statusCode,
+      ).toBe(201);
     }
     const second = await rappelsBilan(db, new Date('2027-02-21T08:00:00Z'));
     expect(second.etape).toBe('second');
     expect(second.rappels.some((x) => x.bailleurId === 'HLD')).toBe(false);
-    expect(second.rappels).toEqual(expect.arrayContaining([{ bailleurId: 'VLL', departement: '45', manque: 'emission' }]));
+    expect(second.rappels).toEqual(
+      expect.arrayContaining([{ bailleurId: 'VLL', departement: '45', manque: 'emission' }]),
+    );
     const apres2 = await cles();
     expect(apres2).toContain('rappel_bilan|VLL|45|2026|second');
     expect(apres2).not.toContain('rappel_bilan|HLD|45|2026|second');

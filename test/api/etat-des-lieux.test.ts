@@ -52,7 +52,9 @@ describe.each(genresDeTest())('état des lieux des réservations (%s)', (genre) 
       await s.t.base.db
         .select({ rpls: logements.rpls })
         .from(logements)
-        .where(and(eq(logements.bailleurId, 'HLD'), eq(logements.departement, '45'), isNull(logements.absentRplsDepuis)))
+        .where(
+          and(eq(logements.bailleurId, 'HLD'), eq(logements.departement, '45'), isNull(logements.absentRplsDepuis)),
+        )
         .orderBy(asc(logements.rpls))
     ).map((r) => r.rpls);
   }, 120_000);
@@ -68,12 +70,26 @@ describe.each(genresDeTest())('état des lieux des réservations (%s)', (genre) 
     });
 
   it('import des réservations du stock : tout ou rien, chaque problème nommé par ligne et colonne', async () => {
-    const avant = await s.t.base.db.select({ r: logements.reservationStock, id: logements.reservataireStockId }).from(logements).where(eq(logements.rpls, rpls[0]!));
-    const r = await importer(BAILLEUR, csv([[rpls[0]!, 'ACTION-LOGEMENT', ''], ['INCONNU-1', 'ACTION-LOGEMENT', ''], [rpls[1]!, 'PERSONNE', 'reserve'], [rpls[2]!, '', 'bizarre']]));
+    const avant = await s.t.base.db
+      .select({ r: logements.reservationStock, id: logements.reservataireStockId })
+      .from(logements)
+      .where(eq(logements.rpls, rpls[0]!));
+    const r = await importer(
+      BAILLEUR,
+      csv([
+        [rpls[0]!, 'ACTION-LOGEMENT', ''],
+        ['INCONNU-1', 'ACTION-LOGEMENT', ''],
+        [rpls[1]!, 'PERSONNE', 'reserve'],
+        [rpls[2]!, '', 'bizarre'],
+      ]),
+    );
     expect(r.statusCode).toBe(422);
     const chemins = (r.json() as { problemes: { chemin: string }[] }).problemes.map((p) => p.chemin);
     expect(chemins).toEqual(['reservations.csv:3:RPLS', 'reservations.csv:4:RESERVATAIRE', 'reservations.csv:5:TYPE']);
-    const apres = await s.t.base.db.select({ r: logements.reservationStock, id: logements.reservataireStockId }).from(logements).where(eq(logements.rpls, rpls[0]!));
+    const apres = await s.t.base.db
+      .select({ r: logements.reservationStock, id: logements.reservataireStockId })
+      .from(logements)
+      .where(eq(logements.rpls, rpls[0]!));
     expect(apres).toEqual(avant);
     // Another bailleur's agent cannot write HLD's reservations: its own stock does not hold these units.
     expect((await importer(BAILLEUR3, csv([[rpls[0]!, 'ACTION-LOGEMENT', '']]))).statusCode).toBe(422);
@@ -81,15 +97,28 @@ describe.each(genresDeTest())('état des lieux des réservations (%s)', (genre) 
 
   it('import valide : 10 logements à Action Logement, 5 à l’État, un droit unique de la Ville d’Orléans (par SIREN), le reste non réservé', async () => {
     const lignes = rpls.map((id, i): string[] =>
-      i < 10 ? [id, 'ACTION-LOGEMENT', ''] : i < 15 ? [id, 'ETAT-45', 'réservé'] : i === 15 ? [id, '214502346', 'droit unique'] : [id, '', ''],
+      i < 10
+        ? [id, 'ACTION-LOGEMENT', '']
+        : i < 15
+          ? [id, 'ETAT-45', 'réservé']
+          : i === 15
+            ? [id, '214502346', 'droit unique']
+            : [id, '', ''],
     );
     const r = await importer(BAILLEUR, csv(lignes));
     expect(r.statusCode, r.body).toBe(200);
-    const resume = r.json() as { lignes: number; parNature: Record<string, number>; parReservataire: Record<string, number> };
+    const resume = r.json() as {
+      lignes: number;
+      parNature: Record<string, number>;
+      parReservataire: Record<string, number>;
+    };
     expect(resume.lignes).toBe(rpls.length);
     expect(resume.parNature).toEqual({ reserve: 15, droit_unique: 1, aucune: rpls.length - 16, inconnue: 0 });
     expect(resume.parReservataire).toEqual({ 'ACTION-LOGEMENT': 10, 'ETAT-45': 5, 'VILLE-ORLEANS': 1 });
-    const [n] = await s.t.base.db.select({ n: sql<number>`count(*)::int` }).from(logements).where(and(eq(logements.bailleurId, 'HLD'), eq(logements.reservataireStockId, 'ACTION-LOGEMENT')));
+    const [n] = await s.t.base.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(logements)
+      .where(and(eq(logements.bailleurId, 'HLD'), eq(logements.reservataireStockId, 'ACTION-LOGEMENT')));
     expect(Number(n!.n)).toBe(10);
   });
 
@@ -176,7 +205,8 @@ describe.each(genresDeTest())('état des lieux des réservations (%s)', (genre) 
   });
 
   it('signer : l’empreinte lue, une fois par partie ; une fois toutes signées, c’est la photo de départ', async () => {
-    const signer = (email: string, empreinte: string) => s.appel(email, 'POST', `/api/patrimoine/etats-des-lieux/${v1.id}/signatures`, { empreinte });
+    const signer = (email: string, empreinte: string) =>
+      s.appel(email, 'POST', `/api/patrimoine/etats-des-lieux/${v1.id}/signatures`, { empreinte });
     expect((await signer(AL, 'f'.repeat(64))).statusCode).toBe(409);
     expect((await signer(AL, v1.empreinte)).statusCode).toBe(201);
     expect((await signer(AL, v1.empreinte)).statusCode).toBe(409);
@@ -190,8 +220,17 @@ describe.each(genresDeTest())('état des lieux des réservations (%s)', (genre) 
     expect(photo?.version.version).toBe(1);
     expect(photo?.etat.unites).toHaveLength(rpls.length);
     // The commune sees its version: its own unit, the others summed.
-    const vue = (await s.appel(COMMUNE, 'GET', `/api/patrimoine/etats-des-lieux/${v1.id}`)).json() as { etat: Etat; version: Version };
-    expect(vue.etat.groupes.map((g) => g.id)).toEqual(['ENSEMBLE', 'VILLE-ORLEANS', 'AUTRES', 'NON_RESERVE', 'INCONNUE']);
+    const vue = (await s.appel(COMMUNE, 'GET', `/api/patrimoine/etats-des-lieux/${v1.id}`)).json() as {
+      etat: Etat;
+      version: Version;
+    };
+    expect(vue.etat.groupes.map((g) => g.id)).toEqual([
+      'ENSEMBLE',
+      'VILLE-ORLEANS',
+      'AUTRES',
+      'NON_RESERVE',
+      'INCONNUE',
+    ]);
     expect(vue.etat.unites).toBe(1);
     const xlsx = await s.appel(COMMUNE, 'GET', `/api/patrimoine/etats-des-lieux/${v1.id}/xlsx`);
     expect(xlsx.statusCode).toBe(200);

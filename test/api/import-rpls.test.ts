@@ -20,14 +20,21 @@ describe.each(genresDeTest())('import RPLS par l’API (%s)', (genre) => {
   }, 120_000);
   afterAll(() => s?.fermer());
 
-  function televerser(email: string, corps: Buffer | string, options: { query?: string; type?: string; csrf?: boolean } = {}) {
+  function televerser(
+    email: string,
+    corps: Buffer | string,
+    options: { query?: string; type?: string; csrf?: boolean } = {},
+  ) {
     const c = s.comptes[email]!;
     return s.app.inject({
       method: 'POST',
       url: `${URL_IMPORT}${options.query ?? ''}`,
       payload: corps,
       cookies: { flux_session: c.cookie },
-      headers: { 'content-type': options.type ?? 'text/csv', ...(options.csrf === false ? {} : { 'x-csrf-token': c.csrf }) },
+      headers: {
+        'content-type': options.type ?? 'text/csv',
+        ...(options.csrf === false ? {} : { 'x-csrf-token': c.csrf }),
+      },
     });
   }
 
@@ -36,17 +43,28 @@ describe.each(genresDeTest())('import RPLS par l’API (%s)', (genre) => {
     return Number(r!.n);
   }
   async function imports(bailleurId: string): Promise<number> {
-    const [r] = await s.t.base.db.select({ n: count() }).from(importsRpls).where(eq(importsRpls.bailleurId, bailleurId));
+    const [r] = await s.t.base.db
+      .select({ n: count() })
+      .from(importsRpls)
+      .where(eq(importsRpls.bailleurId, bailleurId));
     return Number(r!.n);
   }
 
   /** Three valid rows and, unless `valide`, one with an invalid surface and construction year. */
   const fichier = (valide = false) =>
-    csv([ligne('R-1'), ligne('R-2', { NBPIECE: '2' }), ...(valide ? [] : [ligne('R-3', { SURFHAB: 'grande', CONSTRUCT: '3000' })]), ligne('R-4', { FINAN: '10' })]);
+    csv([
+      ligne('R-1'),
+      ligne('R-2', { NBPIECE: '2' }),
+      ...(valide ? [] : [ligne('R-3', { SURFHAB: 'grande', CONSTRUCT: '3000' })]),
+      ligne('R-4', { FINAN: '10' }),
+    ]);
 
   it(`le bailleur de démo téléverse le fichier de Narbonne : 200 et ${NARBONNE_LOGEMENTS} logements`, async () => {
     const avant = await nombre('HLD');
-    const r = await televerser('bailleur@demo.flux', narbonne(), { query: '?nom=RPLS_correct.csv', type: 'application/octet-stream' });
+    const r = await televerser('bailleur@demo.flux', narbonne(), {
+      query: '?nom=RPLS_correct.csv',
+      type: 'application/octet-stream',
+    });
     expect(r.statusCode, r.body).toBe(200);
     const resume = r.json() as ResumeImportRplsApi;
     expect(resume).toMatchObject({
@@ -69,7 +87,10 @@ describe.each(genresDeTest())('import RPLS par l’API (%s)', (genre) => {
 
   it('une ligne invalide : 422, rien n’est importé, le fichier d’erreurs (BOM UTF-8, colonne Erreur) en base64', async () => {
     const avant = await nombre('VLL');
-    const r = await televerser('bailleur2@demo.flux', `${fichier()}`, { query: '?nom=patrimoine%202026.csv', type: 'text/csv; charset=utf-8' });
+    const r = await televerser('bailleur2@demo.flux', `${fichier()}`, {
+      query: '?nom=patrimoine%202026.csv',
+      type: 'text/csv; charset=utf-8',
+    });
     expect(r.statusCode, r.body).toBe(422);
     const e = r.json() as ErreurImportRplsApi;
     expect(e.erreur).toBe('LIGNES_INVALIDES');
@@ -102,7 +123,16 @@ describe.each(genresDeTest())('import RPLS par l’API (%s)', (genre) => {
     const sansCsrf = await televerser('bailleur2@demo.flux', fichier(true), { csrf: false });
     expect(sansCsrf.statusCode).toBe(403);
     expect(sansCsrf.json()).toMatchObject({ erreur: 'INTERDIT' });
-    expect((await s.app.inject({ method: 'POST', url: URL_IMPORT, payload: fichier(true), headers: { 'content-type': 'text/csv' } })).statusCode).toBe(401);
+    expect(
+      (
+        await s.app.inject({
+          method: 'POST',
+          url: URL_IMPORT,
+          payload: fichier(true),
+          headers: { 'content-type': 'text/csv' },
+        })
+      ).statusCode,
+    ).toBe(401);
     const json = await s.appel('bailleur2@demo.flux', 'POST', URL_IMPORT, {});
     expect(json.statusCode).toBe(415);
     const vide = await televerser('bailleur2@demo.flux', 'n’importe quoi\n');

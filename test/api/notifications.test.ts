@@ -9,7 +9,12 @@ import { sql } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifierEcheances } from '../../src/app/echeances.ts';
-import { configSmtpDepuisEnv, creerExpediteur, expedierNotifications, notifierResultatCal } from '../../src/app/notifications.ts';
+import {
+  configSmtpDepuisEnv,
+  creerExpediteur,
+  expedierNotifications,
+  notifierResultatCal,
+} from '../../src/app/notifications.ts';
 import { lignes } from '../../src/db/client.ts';
 import { ORG } from '../../src/seed/demo.ts';
 import { genresDeTest } from '../helpers/database.ts';
@@ -29,7 +34,12 @@ interface Courriel {
 /** Decodes the RFC 2047 encoded words of a header. */
 function decoderEntete(v: string): string {
   return v.replace(/\s*=\?UTF-8\?([QB])\?([^?]*)\?=/gi, (_, enc: string, txt: string) =>
-    enc.toUpperCase() === 'B' ? Buffer.from(txt, 'base64').toString('utf8') : Buffer.from(txt.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+    enc.toUpperCase() === 'B'
+      ? Buffer.from(txt, 'base64').toString('utf8')
+      : Buffer.from(
+          txt.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        ).toString('utf8'),
   );
 }
 
@@ -44,7 +54,12 @@ function lire(brut: string, destinataires: string[]): Courriel {
     codage === 'base64'
       ? Buffer.from(texte.replace(/\s+/g, ''), 'base64').toString('utf8')
       : codage === 'quoted-printable'
-        ? Buffer.from(texte.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8')
+        ? Buffer.from(
+            texte
+              .replace(/=\r?\n/g, '')
+              .replace(/=([0-9A-F]{2})/gi, (_x, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8')
         : texte;
   return { destinataires, sujet, corps: corps.replace(/\r\n/g, '\n') };
 }
@@ -52,8 +67,13 @@ function lire(brut: string, destinataires: string[]): Courriel {
 describe('configuration SMTP', () => {
   it('sans FLUX_SMTP_URL, pas de courriel ; l’expéditeur par défaut sinon', () => {
     expect(configSmtpDepuisEnv({})).toBeNull();
-    expect(configSmtpDepuisEnv({ FLUX_SMTP_URL: 'smtp://localhost:2525' })).toEqual({ url: 'smtp://localhost:2525', from: 'Flux <ne-pas-repondre@flux.localhost>' });
-    expect(configSmtpDepuisEnv({ FLUX_SMTP_URL: 'smtp://h:25', FLUX_SMTP_FROM: 'Flux <flux@exemple.fr>' })?.from).toBe('Flux <flux@exemple.fr>');
+    expect(configSmtpDepuisEnv({ FLUX_SMTP_URL: 'smtp://localhost:2525' })).toEqual({
+      url: 'smtp://localhost:2525',
+      from: 'Flux <ne-pas-repondre@flux.localhost>',
+    });
+    expect(configSmtpDepuisEnv({ FLUX_SMTP_URL: 'smtp://h:25', FLUX_SMTP_FROM: 'Flux <flux@exemple.fr>' })?.from).toBe(
+      'Flux <flux@exemple.fr>',
+    );
   });
 });
 
@@ -72,14 +92,20 @@ describe.each(genresDeTest())('notifications dans l’application et par courrie
         const morceaux: Buffer[] = [];
         flux.on('data', (m: Buffer) => morceaux.push(m));
         flux.on('end', () => {
-          recus.push(lire(Buffer.concat(morceaux).toString('utf8'), session.envelope.rcptTo.map((r) => r.address).sort()));
+          recus.push(
+            lire(Buffer.concat(morceaux).toString('utf8'), session.envelope.rcptTo.map((r) => r.address).sort()),
+          );
           fin();
         });
       },
     });
     await new Promise<void>((ok) => puits.listen(0, '127.0.0.1', ok));
     const port = (puits.server.address() as AddressInfo).port;
-    s = await serveurDeTest(genre, { horloge: () => MAINTENANT, verificationEcheancesMs: 0, smtp: { url: `smtp://127.0.0.1:${port}`, from: 'Flux <flux@exemple.fr>' } });
+    s = await serveurDeTest(genre, {
+      horloge: () => MAINTENANT,
+      verificationEcheancesMs: 0,
+      smtp: { url: `smtp://127.0.0.1:${port}`, from: 'Flux <flux@exemple.fr>' },
+    });
   }, 120_000);
   afterAll(async () => {
     await s?.fermer();
@@ -92,7 +118,12 @@ describe.each(genresDeTest())('notifications dans l’application et par courrie
       sql`select id from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id) order by id limit 1 offset ${libres++}`,
     );
     const v = (await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: l!.id, date: '2026-11-21' })).json();
-    const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'forcer', version: v.version, reservataire: ORG.departement, motif: 'Demande du Département' });
+    const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, {
+      decision: 'forcer',
+      version: v.version,
+      reservataire: ORG.departement,
+      motif: 'Demande du Département',
+    });
     expect(r.statusCode, r.body).toBe(200);
     return v.id as string;
   }
@@ -112,10 +143,14 @@ describe.each(genresDeTest())('notifications dans l’application et par courrie
     expect(m.destinataires).toEqual([DEPT]);
     expect(m.sujet).toMatch(/^\[Flux\] Nouveau logement orienté : T\d à \d{5}$/);
     expect(m.corps).toMatch(/^Bonjour,/);
-    expect(m.corps).toMatch(/Le bailleur vous oriente le logement .* Proposez vos candidats avant le 22 décembre 2026 au soir ; sans proposition, le logement revient au bailleur pour un tour\./s);
+    expect(m.corps).toMatch(
+      /Le bailleur vous oriente le logement .* Proposez vos candidats avant le 22 décembre 2026 au soir ; sans proposition, le logement revient au bailleur pour un tour\./s,
+    );
     expect(m.corps).toMatch(/adressée à Département du Loiret|adressée à .*Département/);
     // Sent once.
-    expect(await expedierNotifications(s.t.base.db, creerExpediteur({ url: 'smtp://127.0.0.1:1', from: 'x@y.z' }))).toBe(0);
+    expect(
+      await expedierNotifications(s.t.base.db, creerExpediteur({ url: 'smtp://127.0.0.1:1', from: 'x@y.z' })),
+    ).toBe(0);
   });
 
   it('marquer comme lue : seulement pour son organisation ; audité', async () => {
@@ -130,7 +165,10 @@ describe.each(genresDeTest())('notifications dans l’application et par courrie
     expect(apres.nonLues).toBe(0);
     expect(apres.notifications[0].lue).toBe(true);
     expect((await s.appel(DEPT, 'POST', `/api/notifications/${id}/lue`)).statusCode).toBe(200);
-    const a = await lignes<{ n: number }>(s.t.base.db, sql`select count(*)::int as n from evenements_audit where action = 'notification.lire' and cible_id = ${id}`);
+    const a = await lignes<{ n: number }>(
+      s.t.base.db,
+      sql`select count(*)::int as n from evenements_audit where action = 'notification.lire' and cible_id = ${id}`,
+    );
     expect(a[0]!.n).toBe(1);
   });
 
@@ -171,25 +209,36 @@ describe.each(genresDeTest())('notifications dans l’application et par courrie
     recus.length = 0;
     const id = await orienterAuDepartement();
     recus.length = 0;
-    const expediteur = creerExpediteur({ url: `smtp://127.0.0.1:${(puits.server.address() as AddressInfo).port}`, from: 'Flux <flux@exemple.fr>' });
+    const expediteur = creerExpediteur({
+      url: `smtp://127.0.0.1:${(puits.server.address() as AddressInfo).port}`,
+      from: 'Flux <flux@exemple.fr>',
+    });
     try {
       await verifierEcheances(s.t.base.db, new Date('2026-12-20T10:00:00Z'));
       await verifierEcheances(s.t.base.db, new Date('2026-12-20T11:00:00Z'));
       await expedierNotifications(s.t.base.db, expediteur);
-      await expect.poll(() => recus.filter((m) => m.sujet.includes('Délai de proposition : plus que 2 jours')).length).toBeGreaterThanOrEqual(1);
+      await expect
+        .poll(() => recus.filter((m) => m.sujet.includes('Délai de proposition : plus que 2 jours')).length)
+        .toBeGreaterThanOrEqual(1);
       const rappels = recus.filter((m) => m.sujet.includes('Délai de proposition : plus que 2 jours'));
       expect(rappels.length).toBeGreaterThanOrEqual(1);
       const rappel = rappels.find((m) => m.destinataires.includes(DEPT))!;
       expect(rappel.destinataires).toEqual([DEPT]);
-      expect(rappel.corps).toMatch(/expire le 22 décembre 2026 au soir\. Sans proposition, le logement revient au bailleur pour un tour\./);
+      expect(rappel.corps).toMatch(
+        /expire le 22 décembre 2026 au soir\. Sans proposition, le logement revient au bailleur pour un tour\./,
+      );
       recus.length = 0;
       const v = await verifierEcheances(s.t.base.db, new Date('2026-12-23T08:00:00Z'));
       expect(v.expirees).toContain(id);
       await expedierNotifications(s.t.base.db, expediteur);
       await expect.poll(() => recus.length).toBeGreaterThanOrEqual(2);
-      const depasses = recus.filter((m) => m.sujet === '[Flux] Délai de proposition dépassé : logement rendu au bailleur pour un tour');
+      const depasses = recus.filter(
+        (m) => m.sujet === '[Flux] Délai de proposition dépassé : logement rendu au bailleur pour un tour',
+      );
       expect(depasses.map((m) => m.destinataires[0]).sort()).toEqual(expect.arrayContaining([BAILLEUR, DEPT]));
-      expect(depasses.find((m) => m.destinataires.includes(DEPT))!.corps).toMatch(/Aucun candidat n’a été proposé .* avant le 22 décembre 2026 : le logement revient au bailleur pour un tour ; selon la convention, cet échec n’est pas décompté/s);
+      expect(depasses.find((m) => m.destinataires.includes(DEPT))!.corps).toMatch(
+        /Aucun candidat n’a été proposé .* avant le 22 décembre 2026 : le logement revient au bailleur pour un tour ; selon la convention, cet échec n’est pas décompté/s,
+      );
       recus.length = 0;
       await verifierEcheances(s.t.base.db, new Date('2026-12-24T08:00:00Z'));
       expect(await expedierNotifications(s.t.base.db, expediteur)).toBe(0);
@@ -203,9 +252,14 @@ describe.each(genresDeTest())('notifications dans l’application et par courrie
     recus.length = 0;
     const id = await orienterAuDepartement();
     recus.length = 0;
-    await s.t.base.db.transaction((tx) => notifierResultatCal(tx, { locationId: id, type: 'decision', decision: 'attribution', suite: null }));
+    await s.t.base.db.transaction((tx) =>
+      notifierResultatCal(tx, { locationId: id, type: 'decision', decision: 'attribution', suite: null }),
+    );
     const n = (await s.appel(DEPT, 'GET', '/api/notifications')).json();
-    expect(n.notifications.find((x: { type: string }) => x.type === 'resultat_cal')).toMatchObject({ locationId: id, titre: 'Décision de la CAL : attribution' });
+    expect(n.notifications.find((x: { type: string }) => x.type === 'resultat_cal')).toMatchObject({
+      locationId: id,
+      titre: 'Décision de la CAL : attribution',
+    });
     // The server sends pending e-mails after any write request (here the CAL's own routes would be one).
     expect((await s.appel(DEPT, 'POST', '/api/notifications/inexistante/lue')).statusCode).toBe(404);
     await expect.poll(() => recus.length).toBe(1);

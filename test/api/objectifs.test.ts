@@ -34,10 +34,18 @@ describe.each(genresDeTest())('objectifs d’attribution par l’API (%s)', (gen
       .from(baux)
       .innerJoin(locations, eq(locations.id, baux.locationId))
       .innerJoin(logements, eq(logements.id, locations.logementId))
-      .where(and(eq(locations.bailleurId, 'HLD'), gte(baux.dateSignature, `${ANNEE}-01-01`), lte(baux.dateSignature, o.aujourdhui)));
+      .where(
+        and(
+          eq(locations.bailleurId, 'HLD'),
+          gte(baux.dateSignature, `${ANNEE}-01-01`),
+          lte(baux.dateSignature, o.aujourdhui),
+        ),
+      );
     expect(o.baux).toBe(rows.length);
     expect(o.baux).toBeGreaterThan(0);
-    expect(o.parEpci.reduce((n, e) => n + e.quartile1HorsQpv.denominateur + e.nonQuartile1EnQpv.denominateur, 0)).toBe(rows.length);
+    expect(o.parEpci.reduce((n, e) => n + e.quartile1HorsQpv.denominateur + e.nonQuartile1EnQpv.denominateur, 0)).toBe(
+      rows.length,
+    );
     const horsQpv = rows.filter((r) => r.qpv === null);
     const q1 = horsQpv.filter((r) => {
       const m = r.menage as { quartile1: boolean; relogementAnru: boolean };

@@ -21,7 +21,12 @@ describe('connexion ProConnect (OIDC)', () => {
         FLUX_OIDC_CLIENT_SECRET: 's',
         FLUX_OIDC_REDIRECT_URI: 'https://flux.exemple/api/auth/proconnect/retour',
       }),
-    ).toEqual({ issuer: 'https://idp.exemple', clientId: 'flux', clientSecret: 's', redirectUri: 'https://flux.exemple/api/auth/proconnect/retour' });
+    ).toEqual({
+      issuer: 'https://idp.exemple',
+      clientId: 'flux',
+      clientSecret: 's',
+      redirectUri: 'https://flux.exemple/api/auth/proconnect/retour',
+    });
   });
 
   it('les routes ProConnect n’existent que si elle est configurée', async () => {
@@ -30,10 +35,19 @@ describe('connexion ProConnect (OIDC)', () => {
     await sans.close();
     const avec = await construireServeur({
       base: t.base,
-      oidc: { issuer: 'https://idp.exemple', clientId: 'flux', clientSecret: 's', redirectUri: 'https://flux.exemple/api/auth/proconnect/retour' },
+      oidc: {
+        issuer: 'https://idp.exemple',
+        clientId: 'flux',
+        clientSecret: 's',
+        redirectUri: 'https://flux.exemple/api/auth/proconnect/retour',
+      },
     });
-    const doc = (await avec.inject({ method: 'GET', url: '/api/docs/json' })).json() as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/auth/proconnect', '/api/auth/proconnect/retour']));
+    const doc = (await avec.inject({ method: 'GET', url: '/api/docs/json' })).json() as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/proconnect', '/api/auth/proconnect/retour']),
+    );
     // Without its state cookie, the return from ProConnect is refused before any network call.
     const r = await avec.inject({ method: 'GET', url: '/api/auth/proconnect/retour?code=x&state=y' });
     expect(r.statusCode).toBe(401);

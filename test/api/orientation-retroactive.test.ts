@@ -29,9 +29,15 @@ describe.each(genresDeTest())('orientations et événements antidatés (%s)', (g
   }, 120_000);
   afterAll(() => s?.fermer());
 
-  const declarer = (logementId: string, date: string) => s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date });
+  const declarer = (logementId: string, date: string) =>
+    s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date });
   const compter = async (): Promise<number> =>
-    (await lignes<{ n: number }>(s.t.base.db, sql`select count(*)::int as n from evenements_flux where bailleur_id = 'HLD' and annee = 2026`))[0]!.n;
+    (
+      await lignes<{ n: number }>(
+        s.t.base.db,
+        sql`select count(*)::int as n from evenements_flux where bailleur_id = 'HLD' and annee = 2026`,
+      )
+    )[0]!.n;
   const recommandee = async (id: string): Promise<string | null> => {
     const r = await s.appel(BAILLEUR, 'GET', `/api/locations/${id}/recommandation`);
     expect(r.statusCode, r.body).toBe(200);
@@ -77,7 +83,10 @@ describe.each(genresDeTest())('orientations et événements antidatés (%s)', (g
     const p = await declarer(libres.shift()!, '2026-12-31');
     expect(p.statusCode, p.body).toBe(201);
     const v = p.json() as V;
-    const c = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'confirmer', version: v.version });
+    const c = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, {
+      decision: 'confirmer',
+      version: v.version,
+    });
     expect(c.statusCode, c.body).toBe(200);
     for (let i = 0; i < 8; i++) {
       const r = await declarer(libres.shift()!, '2026-12-30');
@@ -90,10 +99,18 @@ describe.each(genresDeTest())('orientations et événements antidatés (%s)', (g
   it('un avenant qui s’applique à l’année la rejoue : les orientations provisoires suivent, les décidées restent', async () => {
     const p = await declarer(libres.shift()!, '2026-12-31');
     expect(p.statusCode, p.body).toBe(201);
-    const registre = (await s.appel(BAILLEUR, 'GET', '/api/conventions/registre?annee=2026')).json() as { conventions: { id: string; reservataire: { type: string } }[] };
+    const registre = (await s.appel(BAILLEUR, 'GET', '/api/conventions/registre?annee=2026')).json() as {
+      conventions: { id: string; reservataire: { type: string } }[];
+    };
     const cible = registre.conventions.find((c) => c.reservataire.type === 'action_logement')!;
     const fiche = (await s.appel(BAILLEUR, 'GET', `/api/conventions/${cible.id}`)).json() as {
-      historique: { version: number; taux: number; tauxAgents: number | null; effectifLe: string; parametres: Record<string, unknown> }[];
+      historique: {
+        version: number;
+        taux: number;
+        tauxAgents: number | null;
+        effectifLe: string;
+        parametres: Record<string, unknown>;
+      }[];
     };
     const v = fiche.historique[0]!;
     const r = await s.appel(BAILLEUR, 'POST', `/api/conventions/${cible.id}/versions`, {
@@ -134,10 +151,17 @@ describe.each(genresDeTest())('orientations et événements antidatés (%s)', (g
       expect(r.statusCode, r.body).toBe(409);
       refus = r.json() as { message: string };
       expect(await compter()).toBe(avant);
-      const vacances = await lignes<{ n: number }>(s.t.base.db, sql`select count(*)::int as n from locations where logement_id = ${logementId}`);
+      const vacances = await lignes<{ n: number }>(
+        s.t.base.db,
+        sql`select count(*)::int as n from locations where logement_id = ${logementId}`,
+      );
       expect(vacances[0]!.n).toBe(0);
     }
-    expect(refus?.message).toMatch(new RegExp(`changerait l’orientation de vacances déjà décidées : logement ${p.logementId} libéré le 31 décembre 2026`));
+    expect(refus?.message).toMatch(
+      new RegExp(
+        `changerait l’orientation de vacances déjà décidées : logement ${p.logementId} libéré le 31 décembre 2026`,
+      ),
+    );
     await verifierCoherence();
   });
 });

@@ -70,7 +70,10 @@ describe.each(genresDeTest())('orientation : recommandation confirmée ou forcé
 
   it('confirmer : sans motif, audité, ouvre le délai et notifie le réservataire ; une seconde décision → 409', async () => {
     const v = await declarer();
-    const c = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'confirmer', version: v.version });
+    const c = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, {
+      decision: 'confirmer',
+      version: v.version,
+    });
     expect(c.statusCode, c.body).toBe(200);
     expect(c.json()).toMatchObject({ etat: 'orientee', ligne: v.ligne, forcee: false, version: v.version + 1 });
     const rec = (await s.appel(BAILLEUR, 'GET', `/api/locations/${v.id}/recommandation`)).json();
@@ -78,7 +81,10 @@ describe.each(genresDeTest())('orientation : recommandation confirmée ou forcé
     expect(rec.decision.orienteeLe).toBe('2026-11-22');
     if (v.ligne !== LIGNE_BAILLEUR) {
       expect(rec.decision.echeance).toBe('2026-12-22');
-      const n = await lignes<{ organisation_id: string; type: string }>(s.t.base.db, sql`select organisation_id, type from notifications where location_id = ${v.id}`);
+      const n = await lignes<{ organisation_id: string; type: string }>(
+        s.t.base.db,
+        sql`select organisation_id, type from notifications where location_id = ${v.id}`,
+      );
       expect(n).toEqual([{ organisation_id: v.ligne, type: 'orientation' }]);
     } else {
       expect(rec.decision.echeance).toBeNull();
@@ -86,27 +92,45 @@ describe.each(genresDeTest())('orientation : recommandation confirmée ou forcé
     const a = await audit(v.id);
     expect(a.at(-1)).toMatchObject({ action: 'vacance.confirmer_orientation', motif: null });
     expect(a.at(-1)!.utilisateur_id).not.toBeNull();
-    const encore = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'confirmer', version: v.version + 1 });
+    const encore = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, {
+      decision: 'confirmer',
+      version: v.version + 1,
+    });
     expect(encore.statusCode).toBe(409);
     expect(encore.json().message).toMatch(/déjà été décidée/);
   });
 
   it('une version périmée → 409 ; un réservataire ne décide pas → 403', async () => {
     const v = await declarer();
-    const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'confirmer', version: v.version + 3 });
+    const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, {
+      decision: 'confirmer',
+      version: v.version + 3,
+    });
     expect(r.statusCode).toBe(409);
     expect(r.json().message).toMatch(/rechargez la page/);
-    expect((await s.appel(AL, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'confirmer', version: v.version })).statusCode).toBe(403);
+    expect(
+      (await s.appel(AL, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'confirmer', version: v.version }))
+        .statusCode,
+    ).toBe(403);
   });
 
   it('forcer vers une autre ligne exige un motif écrit ; le motif est audité et visible', async () => {
     const v = await declarer();
     const rec = (await s.appel(BAILLEUR, 'GET', `/api/locations/${v.id}/recommandation`)).json();
     const autre = (rec.candidats as Candidat[]).find((c) => !c.recommande && c.ligne !== LIGNE_BAILLEUR)!;
-    const sans = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'forcer', version: v.version, reservataire: autre.ligne });
+    const sans = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, {
+      decision: 'forcer',
+      version: v.version,
+      reservataire: autre.ligne,
+    });
     expect(sans.statusCode).toBe(422);
     expect(sans.json().message).toMatch(/motif écrit obligatoire : le moteur recommande/);
-    const court = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'forcer', version: v.version, reservataire: autre.ligne, motif: 'x' });
+    const court = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, {
+      decision: 'forcer',
+      version: v.version,
+      reservataire: autre.ligne,
+      motif: 'x',
+    });
     expect(court.statusCode).toBe(400);
     const f = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, {
       decision: 'forcer',
@@ -118,13 +142,25 @@ describe.each(genresDeTest())('orientation : recommandation confirmée ou forcé
     expect(f.json()).toMatchObject({ ligne: autre.ligne, reservataireId: autre.ligne, forcee: true });
     expect(f.json().motif).toMatch(/Logement adapté PMR, demandeur identifié/);
     const apres = (await s.appel(BAILLEUR, 'GET', `/api/locations/${v.id}/recommandation`)).json();
-    expect(apres).toMatchObject({ forcee: true, recommande: { ligne: v.ligne }, actuelle: { ligne: autre.ligne }, decision: { decision: 'forcee' } });
-    expect((await audit(v.id)).at(-1)).toMatchObject({ action: 'vacance.orienter', motif: 'Logement adapté PMR, demandeur identifié' });
+    expect(apres).toMatchObject({
+      forcee: true,
+      recommande: { ligne: v.ligne },
+      actuelle: { ligne: autre.ligne },
+      decision: { decision: 'forcee' },
+    });
+    expect((await audit(v.id)).at(-1)).toMatchObject({
+      action: 'vacance.orienter',
+      motif: 'Logement adapté PMR, demandeur identifié',
+    });
   });
 
   it('forcer vers la ligne recommandée vaut confirmation, sans motif', async () => {
     const v = await declarer();
-    const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'forcer', version: v.version, reservataire: v.ligne });
+    const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, {
+      decision: 'forcer',
+      version: v.version,
+      reservataire: v.ligne,
+    });
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json().forcee).toBe(false);
     expect((await audit(v.id)).at(-1)!.action).toBe('vacance.confirmer_orientation');
@@ -132,7 +168,11 @@ describe.each(genresDeTest())('orientation : recommandation confirmée ou forcé
 
   it('plusieurs réservataires à la fois (pool) : motif obligatoire, délai le plus court, chacun notifié', async () => {
     const v = await declarer();
-    const sans = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'pool', version: v.version, reservataires: [ORG.actionLogement, ORG.departement] });
+    const sans = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, {
+      decision: 'pool',
+      version: v.version,
+      reservataires: [ORG.actionLogement, ORG.departement],
+    });
     expect(sans.statusCode).toBe(400);
     expect(sans.json().problemes[0].chemin).toBe('corps.motif');
     const p = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, {
@@ -143,9 +183,15 @@ describe.each(genresDeTest())('orientation : recommandation confirmée ou forcé
     });
     expect(p.statusCode, p.body).toBe(200);
     expect(p.json()).toMatchObject({ pool: [ORG.actionLogement, ORG.departement], forcee: true });
-    const n = await lignes<{ organisation_id: string }>(s.t.base.db, sql`select organisation_id from notifications where location_id = ${v.id} order by organisation_id`);
+    const n = await lignes<{ organisation_id: string }>(
+      s.t.base.db,
+      sql`select organisation_id from notifications where location_id = ${v.id} order by organisation_id`,
+    );
     expect(n.map((x) => x.organisation_id)).toEqual([ORG.actionLogement, ORG.departement].sort());
-    expect((await audit(v.id)).at(-1)).toMatchObject({ action: 'vacance.orienter_multiple', motif: 'Grand logement : élargir les candidatures' });
+    expect((await audit(v.id)).at(-1)).toMatchObject({
+      action: 'vacance.orienter_multiple',
+      motif: 'Grand logement : élargir les candidatures',
+    });
     const rec = (await s.appel(BAILLEUR, 'GET', `/api/locations/${v.id}/recommandation`)).json();
     expect(rec.decision).toMatchObject({ decision: 'pool', echeance: '2026-12-22' });
     expect(rec.pool.map((x: { ligne: string }) => x.ligne)).toEqual([ORG.actionLogement, ORG.departement]);
@@ -153,7 +199,11 @@ describe.each(genresDeTest())('orientation : recommandation confirmée ou forcé
 
   it('un logement hors du flux (motif légal) n’a pas de recommandation', async () => {
     const logementId = await logementsLibres(s, 'desc')();
-    const r = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date: '2026-11-21', exclusion: 'mutation_interne' });
+    const r = await s.appel(BAILLEUR, 'POST', '/api/locations', {
+      logementId,
+      date: '2026-11-21',
+      exclusion: 'mutation_interne',
+    });
     expect(r.statusCode).toBe(201);
     expect(r.json().etat).toBe('exclue');
     const rec = await s.appel(BAILLEUR, 'GET', `/api/locations/${r.json().id}/recommandation`);

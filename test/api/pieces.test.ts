@@ -24,15 +24,28 @@ const ETAT = 'etat@demo.flux';
 const MAINTENANT = new Date('2026-11-22T09:00:00Z');
 
 /** A real 1×1 PNG. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+  'base64',
+);
 /** A minimal PDF. */
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1');
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+  'latin1',
+);
 
 describe.each(genresDeTest())('photos et plans d’une vacance (%s)', (genre) => {
   const s = serveurDeSuite(genre, { horloge: () => MAINTENANT, verificationEcheancesMs: 0 });
   const logementLibre = logementsLibres(s, 'desc');
 
-  function televerser(email: string, locationId: string, type: string, contenu: Buffer, nom: string, description?: string): Promise<LightMyRequestResponse> {
+  function televerser(
+    email: string,
+    locationId: string,
+    type: string,
+    contenu: Buffer,
+    nom: string,
+    description?: string,
+  ): Promise<LightMyRequestResponse> {
     const c = s.comptes[email]!;
     const q = new URLSearchParams({ nom, ...(description ? { description } : {}) });
     return s.app.inject({
@@ -58,14 +71,32 @@ describe.each(genresDeTest())('photos et plans d’une vacance (%s)', (genre) =>
 
   it('le bailleur joint une photo PNG et un plan PDF, chacun avec son nom, son type, sa taille et son empreinte', async () => {
     const v = await declarer();
-    const d = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'forcer', version: v.version, reservataire: ORG.actionLogement, motif: 'Test des photos et plans' });
+    const d = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, {
+      decision: 'forcer',
+      version: v.version,
+      reservataire: ORG.actionLogement,
+      motif: 'Test des photos et plans',
+    });
     expect(d.statusCode, d.body).toBe(200);
     vacance = v.id;
 
-    const r1 = await televerser(BAILLEUR, vacance, 'image/png', PNG, 'C:\\photos\\séjour.png', 'Séjour lumineux, vue sur le parc');
+    const r1 = await televerser(
+      BAILLEUR,
+      vacance,
+      'image/png',
+      PNG,
+      'C:\\photos\\séjour.png',
+      'Séjour lumineux, vue sur le parc',
+    );
     expect(r1.statusCode, r1.body).toBe(201);
     png = r1.json();
-    expect(png).toMatchObject({ locationId: vacance, nom: 'séjour.png', description: 'Séjour lumineux, vue sur le parc', type: 'image/png', taille: PNG.length });
+    expect(png).toMatchObject({
+      locationId: vacance,
+      nom: 'séjour.png',
+      description: 'Séjour lumineux, vue sur le parc',
+      type: 'image/png',
+      taille: PNG.length,
+    });
     expect(png.empreinte).toBe(createHash('sha256').update(PNG).digest('hex'));
 
     const r2 = await televerser(BAILLEUR, vacance, 'application/pdf', PDF, 'plan T3.pdf');
@@ -77,20 +108,51 @@ describe.each(genresDeTest())('photos et plans d’une vacance (%s)', (genre) =>
     expect(liste.statusCode).toBe(200);
     expect(liste.json().pieces.map((p: PieceApi) => p.id)).toEqual([png.id, pdf.id]);
 
-    const audit = await lignes<{ apres: Record<string, unknown> }>(s.t.base.db, sql`select apres from evenements_audit where action = 'vacance.piece.ajouter' and cible_id = ${vacance} order by seq`);
+    const audit = await lignes<{ apres: Record<string, unknown> }>(
+      s.t.base.db,
+      sql`select apres from evenements_audit where action = 'vacance.piece.ajouter' and cible_id = ${vacance} order by seq`,
+    );
     expect(audit.map((a) => a.apres)).toEqual([
-      { piece: png.id, nom: 'séjour.png', description: 'Séjour lumineux, vue sur le parc', type: 'image/png', taille: PNG.length, empreinte: png.empreinte },
-      { piece: pdf.id, nom: 'plan T3.pdf', description: null, type: 'application/pdf', taille: PDF.length, empreinte: pdf.empreinte },
+      {
+        piece: png.id,
+        nom: 'séjour.png',
+        description: 'Séjour lumineux, vue sur le parc',
+        type: 'image/png',
+        taille: PNG.length,
+        empreinte: png.empreinte,
+      },
+      {
+        piece: pdf.id,
+        nom: 'plan T3.pdf',
+        description: null,
+        type: 'application/pdf',
+        taille: PDF.length,
+        empreinte: pdf.empreinte,
+      },
     ]);
   });
 
   it('un type que les premiers octets contredisent, un type non accepté, un fichier vide sont refusés (422, champ « fichier »)', async () => {
     const pdfEnPng = await televerser(BAILLEUR, vacance, 'image/png', PDF, 'faux.png');
     expect(pdfEnPng.statusCode).toBe(422);
-    expect(pdfEnPng.json().problemes).toEqual([{ chemin: 'fichier', message: expect.stringContaining('le contenu du fichier est un document PDF, pas une image PNG') }]);
-    const texteEnJpeg = await televerser(BAILLEUR, vacance, 'image/jpeg', Buffer.from('<script>alert(1)</script>'), 'photo.jpg');
+    expect(pdfEnPng.json().problemes).toEqual([
+      {
+        chemin: 'fichier',
+        message: expect.stringContaining('le contenu du fichier est un document PDF, pas une image PNG'),
+      },
+    ]);
+    const texteEnJpeg = await televerser(
+      BAILLEUR,
+      vacance,
+      'image/jpeg',
+      Buffer.from('<script>alert(1)</script>'),
+      'photo.jpg',
+    );
     expect(texteEnJpeg.statusCode).toBe(422);
-    expect(texteEnJpeg.json().problemes[0]).toMatchObject({ chemin: 'fichier', message: expect.stringContaining('n’est pas une image JPEG') });
+    expect(texteEnJpeg.json().problemes[0]).toMatchObject({
+      chemin: 'fichier',
+      message: expect.stringContaining('n’est pas une image JPEG'),
+    });
     const html = await televerser(BAILLEUR, vacance, 'text/html', Buffer.from('<html></html>'), 'page.html');
     expect(html.statusCode).toBe(422);
     expect(html.json().message).toContain('type de fichier « text/html » refusé');
@@ -106,7 +168,10 @@ describe.each(genresDeTest())('photos et plans d’une vacance (%s)', (genre) =>
     const gros = Buffer.concat([PNG, Buffer.alloc(TAILLE_MAX_PIECE + 1 - PNG.length)]);
     const r = await televerser(BAILLEUR, vacance, 'image/png', gros, 'grand.png');
     expect(r.statusCode).toBe(413);
-    expect(r.json()).toMatchObject({ erreur: 'FICHIER_TROP_VOLUMINEUX', problemes: [{ chemin: 'fichier', message: expect.stringContaining('5 Mo au plus par photo ou plan') }] });
+    expect(r.json()).toMatchObject({
+      erreur: 'FICHIER_TROP_VOLUMINEUX',
+      problemes: [{ chemin: 'fichier', message: expect.stringContaining('5 Mo au plus par photo ou plan') }],
+    });
     // Exactly 5 MiB passes.
     const juste = await televerser(BAILLEUR, vacance, 'image/png', gros.subarray(0, TAILLE_MAX_PIECE), 'juste.png');
     expect(juste.statusCode, juste.body).toBe(201);
@@ -122,7 +187,9 @@ describe.each(genresDeTest())('photos et plans d’une vacance (%s)', (genre) =>
     expect(image.statusCode).toBe(200);
     expect(image.rawPayload.equals(PNG)).toBe(true);
     expect(image.headers['content-type']).toBe('image/png');
-    expect(image.headers['content-disposition']).toBe(`inline; filename="sejour.png"; filename*=UTF-8''s%C3%A9jour.png`);
+    expect(image.headers['content-disposition']).toBe(
+      `inline; filename="sejour.png"; filename*=UTF-8''s%C3%A9jour.png`,
+    );
     expect(image.headers['x-content-type-options']).toBe('nosniff');
     expect(String(image.headers['content-security-policy'])).toMatch(/^sandbox;/);
 
@@ -142,7 +209,9 @@ describe.each(genresDeTest())('photos et plans d’une vacance (%s)', (genre) =>
       expect((await s.appel(email, 'GET', `/api/locations/${vacance}/pieces/${png.id}`)).statusCode, email).toBe(404);
     }
     expect((await televerser('bailleur2@demo.flux', vacance, 'image/png', PNG, 'intrus.png')).statusCode).toBe(404);
-    expect((await s.appel('bailleur2@demo.flux', 'DELETE', `/api/locations/${vacance}/pieces/${png.id}`)).statusCode).toBe(404);
+    expect(
+      (await s.appel('bailleur2@demo.flux', 'DELETE', `/api/locations/${vacance}/pieces/${png.id}`)).statusCode,
+    ).toBe(404);
     expect((await s.appel(AL, 'DELETE', `/api/locations/${vacance}/pieces/${png.id}`)).statusCode).toBe(403);
     // A piece asked through another vacancy's address.
     const autre = await declarer();
@@ -150,11 +219,14 @@ describe.each(genresDeTest())('photos et plans d’une vacance (%s)', (genre) =>
   });
 
   it('avant la décision d’orientation du bailleur, le réservataire recommandé ne voit rien (404)', async () => {
-    const comptes = new Map(COMPTES_DEMO.filter((c) => c.role === 'agent_reservataire').map((c) => [c.organisationId, c.email]));
+    const comptes = new Map(
+      COMPTES_DEMO.filter((c) => c.role === 'agent_reservataire').map((c) => [c.organisationId, c.email]),
+    );
     let trouve: { id: string; email: string } | null = null;
     for (let i = 0; i < 30 && !trouve; i++) {
       const v = await declarer();
-      if (v.reservataireId && comptes.has(v.reservataireId)) trouve = { id: v.id, email: comptes.get(v.reservataireId)! };
+      if (v.reservataireId && comptes.has(v.reservataireId))
+        trouve = { id: v.id, email: comptes.get(v.reservataireId)! };
     }
     expect(trouve, 'une vacance recommandée à un réservataire qui a un compte de démonstration').not.toBeNull();
     expect((await televerser(BAILLEUR, trouve!.id, 'image/png', PNG, 'avant.png')).statusCode).toBe(201);
@@ -167,8 +239,22 @@ describe.each(genresDeTest())('photos et plans d’une vacance (%s)', (genre) =>
     expect(r.statusCode).toBe(200);
     const el = (r.json().elements as ElementBoiteApi[]).find((e) => e.locationId === vacance)!;
     expect(el.pieces).toEqual([
-      { id: png.id, nom: 'séjour.png', description: 'Séjour lumineux, vue sur le parc', type: 'image/png', taille: PNG.length, ajouteLe: png.ajouteLe },
-      { id: pdf.id, nom: 'plan T3.pdf', description: null, type: 'application/pdf', taille: PDF.length, ajouteLe: pdf.ajouteLe },
+      {
+        id: png.id,
+        nom: 'séjour.png',
+        description: 'Séjour lumineux, vue sur le parc',
+        type: 'image/png',
+        taille: PNG.length,
+        ajouteLe: png.ajouteLe,
+      },
+      {
+        id: pdf.id,
+        nom: 'plan T3.pdf',
+        description: null,
+        type: 'application/pdf',
+        taille: PDF.length,
+        ajouteLe: pdf.ajouteLe,
+      },
       expect.objectContaining({ nom: 'juste.png', taille: TAILLE_MAX_PIECE }),
     ]);
     expect(JSON.stringify(el.pieces)).not.toContain('contenu');
@@ -182,8 +268,15 @@ describe.each(genresDeTest())('photos et plans d’une vacance (%s)', (genre) =>
     }
     const onzieme = await televerser(BAILLEUR, vacance, 'application/pdf', PDF, 'onzieme.pdf');
     expect(onzieme.statusCode).toBe(422);
-    expect(onzieme.json().problemes).toEqual([{ chemin: 'fichier', message: '10 photos ou plans au plus par vacance : supprimez-en un avant d’en joindre un autre' }]);
-    expect((await s.appel(BAILLEUR, 'GET', `/api/locations/${vacance}/pieces`)).json().pieces).toHaveLength(PIECES_MAX_PAR_VACANCE);
+    expect(onzieme.json().problemes).toEqual([
+      {
+        chemin: 'fichier',
+        message: '10 photos ou plans au plus par vacance : supprimez-en un avant d’en joindre un autre',
+      },
+    ]);
+    expect((await s.appel(BAILLEUR, 'GET', `/api/locations/${vacance}/pieces`)).json().pieces).toHaveLength(
+      PIECES_MAX_PAR_VACANCE,
+    );
   });
 
   it('le bailleur supprime une pièce : journalisé sans contenu, elle disparaît pour tous ; une place se libère', async () => {
@@ -191,14 +284,23 @@ describe.each(genresDeTest())('photos et plans d’une vacance (%s)', (genre) =>
     expect(r.statusCode, r.body).toBe(204);
     expect((await s.appel(BAILLEUR, 'DELETE', `/api/locations/${vacance}/pieces/${pdf.id}`)).statusCode).toBe(404);
     expect((await s.appel(AL, 'GET', `/api/locations/${vacance}/pieces/${pdf.id}`)).statusCode).toBe(404);
-    const el = ((await s.appel(AL, 'GET', '/api/boite')).json().elements as ElementBoiteApi[]).find((e) => e.locationId === vacance)!;
+    const el = ((await s.appel(AL, 'GET', '/api/boite')).json().elements as ElementBoiteApi[]).find(
+      (e) => e.locationId === vacance,
+    )!;
     expect(el.pieces.map((p) => p.id)).not.toContain(pdf.id);
     const audit = await lignes<{ avant: Record<string, unknown>; apres: unknown; utilisateur_id: string }>(
       s.t.base.db,
       sql`select avant, apres, utilisateur_id from evenements_audit where action = 'vacance.piece.supprimer' and cible_id = ${vacance}`,
     );
     expect(audit).toHaveLength(1);
-    expect(audit[0]!.avant).toEqual({ piece: pdf.id, nom: 'plan T3.pdf', description: null, type: 'application/pdf', taille: PDF.length, empreinte: pdf.empreinte });
+    expect(audit[0]!.avant).toEqual({
+      piece: pdf.id,
+      nom: 'plan T3.pdf',
+      description: null,
+      type: 'application/pdf',
+      taille: PDF.length,
+      empreinte: pdf.empreinte,
+    });
     expect(audit[0]!.apres).toBeNull();
     expect((await televerser(BAILLEUR, vacance, 'application/pdf', PDF, 'plan-bis.pdf')).statusCode).toBe(201);
     const chaine = await s.appel(ETAT, 'GET', '/api/audit/verification');

@@ -46,11 +46,26 @@ describe.each(genresDeTest())('prévision du flux et conversion (%s)', (genre) =
     expect(lignes.reduce((t, d) => t + d.droit.micro, 0)).toBe(dep.fluxNet.micro);
     // The territorial conventions (Ville d’Orléans, Orléans Métropole) get their own perimeter's forecast.
     expect(p.previsions.length).toBeGreaterThan(1);
-    expect(p.parc).toBe(Number((await s.t.base.db.select({ n: sql<number>`count(*)::int` }).from(logements).where(and(eq(logements.bailleurId, 'HLD'), isNull(logements.absentRplsDepuis))))[0]!.n));
+    expect(p.parc).toBe(
+      Number(
+        (
+          await s.t.base.db
+            .select({ n: sql<number>`count(*)::int` })
+            .from(logements)
+            .where(and(eq(logements.bailleurId, 'HLD'), isNull(logements.absentRplsDepuis)))
+        )[0]!.n,
+      ),
+    );
   });
 
   it('les hypothèses du bailleur : livraisons, exclusions saisies, volume PRU qualifié ; verrou de version ; contrôles nommés', async () => {
-    const parametres = { fenetre: 1, livraisons: 30, exclusionsPrevues: { mutation_interne: 50 }, volumePru: 12, pru: { typologies: { T3: 8 }, communes: { '45234': 10 } } };
+    const parametres = {
+      fenetre: 1,
+      livraisons: 30,
+      exclusionsPrevues: { mutation_interne: 50 },
+      volumePru: 12,
+      pru: { typologies: { T3: 8 }, communes: { '45234': 10 } },
+    };
     const r = await s.appel(BAILLEUR, 'PUT', '/api/flux/prevision', { annee: ANNEE, version: 0, parametres });
     expect(r.statusCode, r.body).toBe(200);
     const p = r.json() as ReponsePrevision;
@@ -63,21 +78,42 @@ describe.each(genresDeTest())('prévision du flux et conversion (%s)', (genre) =
     expect(p.suiviPru.volume).toBe(12);
     expect(p.suiviPru.parTypologie.find((t) => t.typologie === 'T3')?.prevus).toBe(8);
     // The same version again: someone saved in between.
-    expect((await s.appel(BAILLEUR, 'PUT', '/api/flux/prevision', { annee: ANNEE, version: 0, parametres })).statusCode).toBe(409);
-    const trop = await s.appel(BAILLEUR, 'PUT', '/api/flux/prevision', { annee: ANNEE, version: 1, parametres: { ...parametres, pru: { typologies: { T3: 20 }, communes: {} } } });
+    expect(
+      (await s.appel(BAILLEUR, 'PUT', '/api/flux/prevision', { annee: ANNEE, version: 0, parametres })).statusCode,
+    ).toBe(409);
+    const trop = await s.appel(BAILLEUR, 'PUT', '/api/flux/prevision', {
+      annee: ANNEE,
+      version: 1,
+      parametres: { ...parametres, pru: { typologies: { T3: 20 }, communes: {} } },
+    });
     expect(trop.statusCode).toBe(422);
-    expect((trop.json() as { problemes: { chemin: string }[] }).problemes.map((x) => x.chemin)).toContain('parametres.pru.typologies.T3');
-    expect((await s.appel(AL, 'PUT', '/api/flux/prevision', { annee: ANNEE, version: 1, parametres })).statusCode).toBe(403);
+    expect((trop.json() as { problemes: { chemin: string }[] }).problemes.map((x) => x.chemin)).toContain(
+      'parametres.pru.typologies.T3',
+    );
+    expect((await s.appel(AL, 'PUT', '/api/flux/prevision', { annee: ANNEE, version: 1, parametres })).statusCode).toBe(
+      403,
+    );
   });
 
   it('fenêtre de deux ans : l’année sans événements doit être saisie', async () => {
-    const sans = await s.appel(BAILLEUR, 'PUT', '/api/flux/prevision', { annee: ANNEE, version: 1, parametres: { fenetre: 2 } });
+    const sans = await s.appel(BAILLEUR, 'PUT', '/api/flux/prevision', {
+      annee: ANNEE,
+      version: 1,
+      parametres: { fenetre: 2 },
+    });
     expect(sans.statusCode).toBe(422);
     expect(sans.body).toContain('2025');
     const avec = await s.appel(BAILLEUR, 'PUT', '/api/flux/prevision', {
       annee: ANNEE,
       version: 1,
-      parametres: { fenetre: 2, livraisons: 30, volumePru: 12, fluxSaisis: [{ annee: 2025, disponibles: 1500, premieresMisesEnLocation: 40, exclus: { mutation_interne: 90 } }] },
+      parametres: {
+        fenetre: 2,
+        livraisons: 30,
+        volumePru: 12,
+        fluxSaisis: [
+          { annee: 2025, disponibles: 1500, premieresMisesEnLocation: 40, exclus: { mutation_interne: 90 } },
+        ],
+      },
     });
     expect(avec.statusCode, avec.body).toBe(200);
     const p = avec.json() as ReponsePrevision;
@@ -87,7 +123,15 @@ describe.each(genresDeTest())('prévision du flux et conversion (%s)', (genre) =
     expect(p.previsions).toHaveLength(1);
     expect(p.previsions[0]!.avertissements.join(' ')).toMatch(/pas de prévision propre/);
     // Back to one year for the conversion below.
-    expect((await s.appel(BAILLEUR, 'PUT', '/api/flux/prevision', { annee: ANNEE, version: 2, parametres: { fenetre: 1, livraisons: 30 } })).statusCode).toBe(200);
+    expect(
+      (
+        await s.appel(BAILLEUR, 'PUT', '/api/flux/prevision', {
+          annee: ANNEE,
+          version: 2,
+          parametres: { fenetre: 1, livraisons: 30 },
+        })
+      ).statusCode,
+    ).toBe(200);
   });
 
   it('un réservataire lit le prévisionnel avec ses seules lignes ; XLSX et PDF', async () => {
@@ -102,7 +146,9 @@ describe.each(genresDeTest())('prévision du flux et conversion (%s)', (genre) =
     const droits: unknown[] = [];
     wb.getWorksheet('Droits')!.eachRow((row, n) => n > 1 && droits.push((row.values as unknown[])[2]));
     // Its line and the bailleur's own, for the département and each territorial perimeter.
-    expect(droits).toEqual(p.previsions.flatMap(() => ['Action Logement Services', 'Habitat Loiret Démo (part propre)']));
+    expect(droits).toEqual(
+      p.previsions.flatMap(() => ['Action Logement Services', 'Habitat Loiret Démo (part propre)']),
+    );
     const pdf = await s.appel(BAILLEUR, 'GET', `/api/flux/prevision.pdf?annee=${ANNEE}`);
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
@@ -115,10 +161,25 @@ describe.each(genresDeTest())('prévision du flux et conversion (%s)', (genre) =
     const avant = await s.appel(BAILLEUR, 'GET', `/api/flux/conversion?annee=${ANNEE}`);
     expect(avant.statusCode).toBe(422);
     expect(avant.body).toMatch(/aucun état des lieux signé/);
-    const v = (await s.appel(BAILLEUR, 'POST', '/api/patrimoine/etats-des-lieux', {})).json() as { id: string; empreinte: string; parties: { organisationId: string }[] };
-    const comptes: Record<string, string> = { HLD: BAILLEUR, 'ACTION-LOGEMENT': AL, 'ETAT-45': ETAT, 'VILLE-ORLEANS': 'commune@demo.flux', 'DEPARTEMENT-45': 'departement@demo.flux' };
+    const v = (await s.appel(BAILLEUR, 'POST', '/api/patrimoine/etats-des-lieux', {})).json() as {
+      id: string;
+      empreinte: string;
+      parties: { organisationId: string }[];
+    };
+    const comptes: Record<string, string> = {
+      HLD: BAILLEUR,
+      'ACTION-LOGEMENT': AL,
+      'ETAT-45': ETAT,
+      'VILLE-ORLEANS': 'commune@demo.flux',
+      'DEPARTEMENT-45': 'departement@demo.flux',
+    };
     for (const partie of v.parties) {
-      const r = await s.appel(comptes[partie.organisationId]!, 'POST', `/api/patrimoine/etats-des-lieux/${v.id}/signatures`, { empreinte: v.empreinte });
+      const r = await s.appel(
+        comptes[partie.organisationId]!,
+        'POST',
+        `/api/patrimoine/etats-des-lieux/${v.id}/signatures`,
+        { empreinte: v.empreinte },
+      );
       expect(r.statusCode, `${partie.organisationId} ${r.body}`).toBe(201);
     }
     const r = await s.appel(BAILLEUR, 'GET', `/api/flux/conversion?annee=${ANNEE}&fenetre=1`);
@@ -128,40 +189,81 @@ describe.each(genresDeTest())('prévision du flux et conversion (%s)', (genre) =
     const p = await lire(BAILLEUR);
     expect(c.resultat.fluxPrevisionnel.valeur).toBe(p.previsions[0]!.fluxNet.valeur);
     // Each réservataire's reserved units are those of the signed picture.
-    const detail = (await s.appel(BAILLEUR, 'GET', `/api/patrimoine/etats-des-lieux/${v.id}`)).json() as { etat: { groupes: { id: string; logements: number }[] } };
-    for (const ligne of c.resultat.comparaison) expect(ligne.logements, ligne.reservataire).toBe(detail.etat.groupes.find((g) => g.id === ligne.reservataire)!.logements);
+    const detail = (await s.appel(BAILLEUR, 'GET', `/api/patrimoine/etats-des-lieux/${v.id}`)).json() as {
+      etat: { groupes: { id: string; logements: number }[] };
+    };
+    for (const ligne of c.resultat.comparaison)
+      expect(ligne.logements, ligne.reservataire).toBe(
+        detail.etat.groupes.find((g) => g.id === ligne.reservataire)!.logements,
+      );
     // The bailleur-wide method: taux = units × the bailleur's turnover ÷ the forecast flow.
     const rot = c.resultat.rotations.bailleur.rotation;
     for (const ligne of c.resultat.methodes.bailleur.reservataires.filter((x) => !x.fluxPropre)) {
       expect(ligne.taux).toBeCloseTo((ligne.logements * rot) / c.resultat.fluxPrevisionnel.valeur, 5);
     }
-    for (const m of ['programme', 'segment', 'bailleur'] as const) expect(c.projets[m].projets.length).toBe(c.resultat.methodes[m].reservataires.length);
+    for (const m of ['programme', 'segment', 'bailleur'] as const)
+      expect(c.projets[m].projets.length).toBe(c.resultat.methodes[m].reservataires.length);
     // Action Logement sees its own line only.
-    const al = (await s.appel(AL, 'GET', `/api/flux/conversion?bailleur=HLD&annee=${ANNEE}`)).json() as ReponseConversion;
+    const al = (
+      await s.appel(AL, 'GET', `/api/flux/conversion?bailleur=HLD&annee=${ANNEE}`)
+    ).json() as ReponseConversion;
     expect(al.resultat.comparaison.map((x) => x.reservataire)).toEqual(['ACTION-LOGEMENT']);
     expect((await verifierAudit(s.t.base.db)).ok).toBe(true);
   });
 
   it('les projets d’une méthode deviennent des avenants au 1er janvier, en une fois, contrôlés par les règles des conventions', async () => {
     const db = s.t.base.db;
-    const versions = async () => Number((await db.select({ n: sql<number>`count(*)::int` }).from(conventionVersions))[0]!.n);
-    expect((await s.appel(AL, 'POST', '/api/flux/conversion/avenants', { methode: 'segment', annee: ANNEE })).statusCode).toBe(403);
+    const versions = async () =>
+      Number((await db.select({ n: sql<number>`count(*)::int` }).from(conventionVersions))[0]!.n);
+    expect(
+      (await s.appel(AL, 'POST', '/api/flux/conversion/avenants', { methode: 'segment', annee: ANNEE })).statusCode,
+    ).toBe(403);
     // With the Ville d’Orléans’ reserved units, its converted share breaks the collectivities’ 20 % on Orléans: refused, nothing written.
     const avant = await versions();
-    const refus = await s.appel(BAILLEUR, 'POST', '/api/flux/conversion/avenants', { methode: 'segment', annee: ANNEE });
+    const refus = await s.appel(BAILLEUR, 'POST', '/api/flux/conversion/avenants', {
+      methode: 'segment',
+      annee: ANNEE,
+    });
     expect(refus.statusCode).toBe(422);
-    expect((refus.json() as { problemes: { chemin: string; message: string }[] }).problemes[0]).toMatchObject({ chemin: 'VILLE-ORLEANS.taux' });
+    expect((refus.json() as { problemes: { chemin: string; message: string }[] }).problemes[0]).toMatchObject({
+      chemin: 'VILLE-ORLEANS.taux',
+    });
     expect(refus.body).toMatch(/CCH R\.441-5/);
     expect(await versions()).toBe(avant);
 
     // The parties agree to release the city's units: a new picture, locked and signed by all.
-    const orleans = await db.select({ rpls: logements.rpls }).from(logements).where(and(eq(logements.bailleurId, 'HLD'), eq(logements.reservataireStockId, 'VILLE-ORLEANS')));
+    const orleans = await db
+      .select({ rpls: logements.rpls })
+      .from(logements)
+      .where(and(eq(logements.bailleurId, 'HLD'), eq(logements.reservataireStockId, 'VILLE-ORLEANS')));
     const csv = `RPLS;RESERVATAIRE;TYPE\n${orleans.map((l) => `${l.rpls};;aucune`).join('\n')}\n`;
-    const imp = await s.app.inject({ method: 'POST', url: '/api/patrimoine/reservations', payload: csv, headers: { 'content-type': 'text/csv', 'x-csrf-token': s.comptes[BAILLEUR]!.csrf }, cookies: { flux_session: s.comptes[BAILLEUR]!.cookie } });
+    const imp = await s.app.inject({
+      method: 'POST',
+      url: '/api/patrimoine/reservations',
+      payload: csv,
+      headers: { 'content-type': 'text/csv', 'x-csrf-token': s.comptes[BAILLEUR]!.csrf },
+      cookies: { flux_session: s.comptes[BAILLEUR]!.cookie },
+    });
     expect(imp.statusCode, imp.body).toBe(200);
-    const v = (await s.appel(BAILLEUR, 'POST', '/api/patrimoine/etats-des-lieux', {})).json() as { id: string; empreinte: string; parties: { organisationId: string }[] };
-    const comptes: Record<string, string> = { HLD: BAILLEUR, 'ACTION-LOGEMENT': AL, 'ETAT-45': ETAT, 'DEPARTEMENT-45': 'departement@demo.flux' };
-    for (const partie of v.parties) expect((await s.appel(comptes[partie.organisationId]!, 'POST', `/api/patrimoine/etats-des-lieux/${v.id}/signatures`, { empreinte: v.empreinte })).statusCode).toBe(201);
+    const v = (await s.appel(BAILLEUR, 'POST', '/api/patrimoine/etats-des-lieux', {})).json() as {
+      id: string;
+      empreinte: string;
+      parties: { organisationId: string }[];
+    };
+    const comptes: Record<string, string> = {
+      HLD: BAILLEUR,
+      'ACTION-LOGEMENT': AL,
+      'ETAT-45': ETAT,
+      'DEPARTEMENT-45': 'departement@demo.flux',
+    };
+    for (const partie of v.parties)
+      expect(
+        (
+          await s.appel(comptes[partie.organisationId]!, 'POST', `/api/patrimoine/etats-des-lieux/${v.id}/signatures`, {
+            empreinte: v.empreinte,
+          })
+        ).statusCode,
+      ).toBe(201);
 
     const c = (await s.appel(BAILLEUR, 'GET', `/api/flux/conversion?annee=${ANNEE}`)).json() as ReponseConversion;
     const projetAl = c.projets.segment.projets.find((x) => x.reservataire === 'ACTION-LOGEMENT')!;

@@ -33,12 +33,24 @@ describe.each(genresDeTest())('qualité des données du patrimoine (%s)', (genre
   beforeAll(async () => {
     s = await serveurDeTest(genre);
     const db = s.t.base.db;
-    const ids = (await db.select({ id: logements.id }).from(logements).where(eq(logements.bailleurId, 'HLD')).orderBy(logements.id).limit(3)).map((r) => r.id);
+    const ids = (
+      await db
+        .select({ id: logements.id })
+        .from(logements)
+        .where(eq(logements.bailleurId, 'HLD'))
+        .orderBy(logements.id)
+        .limit(3)
+    ).map((r) => r.id);
     [defauts.horsCog, defauts.qpvAutreDepartement, defauts.absentRpls] = ids as [string, string, string];
     await db.update(logements).set({ commune: '45999' }).where(eq(logements.id, defauts.horsCog));
     await db.update(logements).set({ qpv: 'QN075001' }).where(eq(logements.id, defauts.qpvAutreDepartement));
-    await db.update(logements).set({ reservationStock: 'aucune', reservataireStockId: null, surface: '64.5' }).where(eq(logements.bailleurId, 'HLD'));
-    await db.execute(sql`insert into imports_rpls (id, bailleur_id, fichier, empreinte, resume) values ('IMP-TEST', 'HLD', 'rpls.csv', 'x', '{}'::jsonb)`);
+    await db
+      .update(logements)
+      .set({ reservationStock: 'aucune', reservataireStockId: null, surface: '64.5' })
+      .where(eq(logements.bailleurId, 'HLD'));
+    await db.execute(
+      sql`insert into imports_rpls (id, bailleur_id, fichier, empreinte, resume) values ('IMP-TEST', 'HLD', 'rpls.csv', 'x', '{}'::jsonb)`,
+    );
     await db.update(logements).set({ absentRplsDepuis: 'IMP-TEST' }).where(eq(logements.id, defauts.absentRpls));
   }, 120_000);
   afterAll(() => s?.fermer());
@@ -47,9 +59,19 @@ describe.each(genresDeTest())('qualité des données du patrimoine (%s)', (genre
 
   async function attendu(bailleurId: string) {
     const db = s.t.base.db;
-    const [total] = await db.select({ n: sql<number>`count(*)::int` }).from(logements).where(eq(logements.bailleurId, bailleurId));
-    const signes = and(eq(locations.bailleurId, bailleurId), eq(locations.annee, ANNEE), eq(locations.etat, 'bail_signe'));
-    const [den] = await db.select({ n: sql<number>`count(*)::int` }).from(locations).where(signes);
+    const [total] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(logements)
+      .where(eq(logements.bailleurId, bailleurId));
+    const signes = and(
+      eq(locations.bailleurId, bailleurId),
+      eq(locations.annee, ANNEE),
+      eq(locations.etat, 'bail_signe'),
+    );
+    const [den] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(locations)
+      .where(signes);
     const [num] = await db
       .select({ n: sql<number>`count(*)::int` })
       .from(locations)
@@ -64,7 +86,11 @@ describe.each(genresDeTest())('qualité des données du patrimoine (%s)', (genre
     const a = await attendu('HLD');
     expect(rapport.bailleur).toEqual({ id: 'HLD', nom: 'Habitat Loiret Démo' });
     expect(rapport.totalLogements).toBe(a.total);
-    expect(controle(rapport, 'COMMUNE_HORS_COG')).toMatchObject({ nombre: 1, exemples: [defauts.horsCog], gravite: 'erreur' });
+    expect(controle(rapport, 'COMMUNE_HORS_COG')).toMatchObject({
+      nombre: 1,
+      exemples: [defauts.horsCog],
+      gravite: 'erreur',
+    });
     expect(controle(rapport, 'QPV_DEPARTEMENT')).toMatchObject({ nombre: 1, exemples: [defauts.qpvAutreDepartement] });
     expect(controle(rapport, 'ABSENT_RPLS')).toMatchObject({ nombre: 1, exemples: [defauts.absentRpls] });
     expect(controle(rapport, 'RESERVATION_INCONNUE').nombre).toBe(0);
@@ -74,13 +100,21 @@ describe.each(genresDeTest())('qualité des données du patrimoine (%s)', (genre
     for (const c of rapport.controles) expect(c.exemples.length).toBeLessThanOrEqual(Math.min(20, c.nombre));
     const i = rapport.indicateurs.partAttributionsReservataireConnu;
     expect(a.denominateur).toBeGreaterThan(0);
-    expect(i).toEqual({ realise: a.numerateur / a.denominateur, numerateur: a.numerateur, denominateur: a.denominateur, annee: ANNEE, reference: 'Loiret 49 %, 5–12 % ailleurs (séminaire)' });
+    expect(i).toEqual({
+      realise: a.numerateur / a.denominateur,
+      numerateur: a.numerateur,
+      denominateur: a.denominateur,
+      annee: ANNEE,
+      reference: 'Loiret 49 %, 5–12 % ailleurs (séminaire)',
+    });
   });
 
   it('sans année : les attributions de l’année précédente', async () => {
     const r = await s.appel(BAILLEUR, 'GET', '/api/patrimoine/qualite?bailleur=HLD');
     expect(r.statusCode).toBe(200);
-    expect((r.json() as RapportQualiteApi).indicateurs.partAttributionsReservataireConnu.annee).toBe(anneeCourante() - 1);
+    expect((r.json() as RapportQualiteApi).indicateurs.partAttributionsReservataireConnu.annee).toBe(
+      anneeCourante() - 1,
+    );
   });
 
   it('le classeur XLSX : en-têtes, nom de fichier, feuille « Synthèse » identique au JSON', async () => {
@@ -90,7 +124,9 @@ describe.each(genresDeTest())('qualité des données du patrimoine (%s)', (genre
     expect(r.headers['content-type']).toBe(TYPE_XLSX);
     const disposition = String(r.headers['content-disposition']);
     expect(disposition).toMatch(/^attachment; filename="qualite-des-donnees-HLD-\d{4}-\d{2}-\d{2}\.xlsx"/);
-    expect(decodeURIComponent(disposition.split("UTF-8''")[1]!)).toMatch(/^Qualité des données — Habitat Loiret Démo — \d{4}-\d{2}-\d{2}\.xlsx$/);
+    expect(decodeURIComponent(disposition.split("UTF-8''")[1]!)).toMatch(
+      /^Qualité des données — Habitat Loiret Démo — \d{4}-\d{2}-\d{2}\.xlsx$/,
+    );
 
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
@@ -101,7 +137,10 @@ describe.each(genresDeTest())('qualité des données du patrimoine (%s)', (genre
     expect(synthese.getColumn(2).width).toBeGreaterThan(30);
     json.controles.forEach((c, n) => {
       const ligne = synthese.getRow(n + 2);
-      expect([ligne.getCell(1).value, ligne.getCell(2).value, ligne.getCell(4).value, ligne.getCell(6).value], c.code).toEqual([c.code, c.libelle, c.nombre, c.exemples.join(', ')]);
+      expect(
+        [ligne.getCell(1).value, ligne.getCell(2).value, ligne.getCell(4).value, ligne.getCell(6).value],
+        c.code,
+      ).toEqual([c.code, c.libelle, c.nombre, c.exemples.join(', ')]);
       expect(ligne.getCell(3).value).toBe(c.gravite === 'erreur' ? 'Erreur' : 'Avertissement');
     });
     const i = json.indicateurs.partAttributionsReservataireConnu;
@@ -144,10 +183,20 @@ describe.each(genresDeTest())('qualité des données du patrimoine (%s)', (genre
     const a = await attendu('VLL');
     expect(rapport.bailleur.id).toBe('VLL');
     expect(rapport.totalLogements).toBe(a.total);
-    expect(rapport.indicateurs.partAttributionsReservataireConnu).toMatchObject({ numerateur: a.numerateur, denominateur: a.denominateur });
+    expect(rapport.indicateurs.partAttributionsReservataireConnu).toMatchObject({
+      numerateur: a.numerateur,
+      denominateur: a.denominateur,
+    });
     // As many flagged units as the database holds without surface, and without known stock reservation.
     const compter = async (condition: ReturnType<typeof isNull>) =>
-      Number((await s.t.base.db.select({ n: sql<number>`count(*)::int` }).from(logements).where(and(eq(logements.bailleurId, 'VLL'), condition)))[0]!.n);
+      Number(
+        (
+          await s.t.base.db
+            .select({ n: sql<number>`count(*)::int` })
+            .from(logements)
+            .where(and(eq(logements.bailleurId, 'VLL'), condition))
+        )[0]!.n,
+      );
     expect(controle(rapport, 'SURFACE_ABSENTE').nombre).toBe(await compter(isNull(logements.surface)));
     expect(controle(rapport, 'RESERVATION_INCONNUE').nombre).toBe(await compter(isNull(logements.reservationStock)));
 

@@ -33,7 +33,11 @@ describe.each(genresDeTest())('le même registre par l’API et par flux simulat
     );
     type V = { id: string; version: number; etat: string };
     const transition = async (v: V, corps: Record<string, unknown>): Promise<V> => {
-      const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, { etatAttendu: v.etat, version: v.version, ...corps });
+      const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, {
+        etatAttendu: v.etat,
+        version: v.version,
+        ...corps,
+      });
       expect(r.statusCode, r.body).toBe(200);
       return r.json() as V;
     };
@@ -44,11 +48,28 @@ describe.each(genresDeTest())('le même registre par l’API et par flux simulat
       vacances.push(r.json() as V);
     }
     // One to the lease, one refused by the CAL, one without candidate.
-    let a = await transition(vacances[0]!, { transition: 'proposer_candidats', date: '2026-11-10', candidats: [{ numeroSne: '045261100012345' }, { numeroSne: '045261100012346' }, { numeroSne: '045261100012347' }] });
+    let a = await transition(vacances[0]!, {
+      transition: 'proposer_candidats',
+      date: '2026-11-10',
+      candidats: [{ numeroSne: '045261100012345' }, { numeroSne: '045261100012346' }, { numeroSne: '045261100012347' }],
+    });
     a = await transition(a, { transition: 'decider', date: '2026-11-12', decision: 'attribution' });
-    await transition(a, { transition: 'signer_bail', date: '2026-11-18', menage: { quartile1: true, prioritaire: true } });
-    const b = await transition(vacances[1]!, { transition: 'proposer_candidats', date: '2026-11-10', candidats: [{ numeroSne: '045261100022345' }] });
-    await transition(b, { transition: 'decider', date: '2026-11-12', decision: 'non_attribution', motif: 'ressources au-dessus des plafonds' });
+    await transition(a, {
+      transition: 'signer_bail',
+      date: '2026-11-18',
+      menage: { quartile1: true, prioritaire: true },
+    });
+    const b = await transition(vacances[1]!, {
+      transition: 'proposer_candidats',
+      date: '2026-11-10',
+      candidats: [{ numeroSne: '045261100022345' }],
+    });
+    await transition(b, {
+      transition: 'decider',
+      date: '2026-11-12',
+      decision: 'non_attribution',
+      motif: 'ressources au-dessus des plafonds',
+    });
     await transition(vacances[2]!, { transition: 'constater_sans_candidat', date: '2026-11-19' });
 
     // The same stored events, as a scenario file, through the command line.
@@ -58,13 +79,27 @@ describe.each(genresDeTest())('le même registre par l’API et par flux simulat
     writeFileSync(fichier, JSON.stringify(scenario));
     let sortie = '';
     let erreur = '';
-    const code = await main(['simulate', fichier, '--json'], { out: (x) => void (sortie += x), err: (x) => void (erreur += x) });
+    const code = await main(['simulate', fichier, '--json'], {
+      out: (x) => void (sortie += x),
+      err: (x) => void (erreur += x),
+    });
     expect(code, erreur).toBe(0);
     const cli = (JSON.parse(sortie) as { bilan: LigneBilan[] }).bilan;
 
     await new Promise((r) => setTimeout(r, 300)); // reads are cached ≤ 250 ms per instance (ADR 0010)
     const api = (await s.appel(BAILLEUR, 'GET', '/api/conventions?annee=2026')).json() as {
-      conventions: { bailleur: { id: string }; reservataire: { id: string }; droit: number; misADisposition: number; proposes: number; attribues: number; bauxSignes: number; echecs: number; decomptes: number; solde: number }[];
+      conventions: {
+        bailleur: { id: string };
+        reservataire: { id: string };
+        droit: number;
+        misADisposition: number;
+        proposes: number;
+        attribues: number;
+        bauxSignes: number;
+        echecs: number;
+        decomptes: number;
+        solde: number;
+      }[];
     };
     const hld = api.conventions.filter((c) => c.bailleur.id === 'HLD');
     expect(hld.length).toBeGreaterThan(3);
@@ -72,7 +107,19 @@ describe.each(genresDeTest())('le même registre par l’API et par flux simulat
       const c = cli.find((x) => x.reservataire === l.reservataire.id);
       expect(c, l.reservataire.id).toBeDefined();
       const { droit, misADisposition, proposes, attribues, bauxSignes, echecs, decomptes, solde } = c!;
-      expect({ droit: l.droit, misADisposition: l.misADisposition, proposes: l.proposes, attribues: l.attribues, bauxSignes: l.bauxSignes, echecs: l.echecs, decomptes: l.decomptes, solde: l.solde }, l.reservataire.id).toEqual({
+      expect(
+        {
+          droit: l.droit,
+          misADisposition: l.misADisposition,
+          proposes: l.proposes,
+          attribues: l.attribues,
+          bauxSignes: l.bauxSignes,
+          echecs: l.echecs,
+          decomptes: l.decomptes,
+          solde: l.solde,
+        },
+        l.reservataire.id,
+      ).toEqual({
         droit,
         misADisposition,
         proposes,

@@ -37,7 +37,9 @@ describe.each(genresDeTest())('report du solde sur l’année suivante (%s)', (g
     const avant = await resultatAnnee(s.t.base.db, CLE_2027);
     const saisis = new Map(avant.scenario.conventions.map((c) => [c.reservataire, c.report]));
     const bilan2026 = (await s.appel(AGENT, 'GET', '/api/bilan?annee=2026')).json() as BilanAnnuel;
-    const attendus = new Map(bilan2026.lignes.filter((l) => l.ligne !== BAILLEUR).map((l) => [l.ligne, -l.reportAnneeSuivante]));
+    const attendus = new Map(
+      bilan2026.lignes.filter((l) => l.ligne !== BAILLEUR).map((l) => [l.ligne, -l.reportAnneeSuivante]),
+    );
     // The demo's year is not balanced: the carry-over changes at least one report.
     expect([...attendus].some(([r, v]) => Math.abs(v - (saisis.get(r) ?? 0)) > 1e-6)).toBe(true);
 

@@ -35,7 +35,8 @@ describe.each(genresDeTest())('tableaux de bord par l’API (%s)', (genre) => {
   };
 
   /** The engine's year end of every line of a bailleur (the figures of the ledger and the bilan). */
-  const moteur = async (bailleurId: string, departement = '45') => (await resultatAnnee(s.t.base.db, { bailleurId, departement, annee: ANNEE })).resultat.bilan;
+  const moteur = async (bailleurId: string, departement = '45') =>
+    (await resultatAnnee(s.t.base.db, { bailleurId, departement, annee: ANNEE })).resultat.bilan;
 
   it('le bailleur voit toutes ses lignes ; décembre = fin d’année du moteur', async () => {
     const t = await lire(BAILLEUR);
@@ -55,7 +56,9 @@ describe.each(genresDeTest())('tableaux de bord par l’API (%s)', (genre) => {
     expect(t.contingentEtat).toBeNull();
     expect(t.territoire).toBeNull();
     expect(t.objectifs.annee).toBe(ANNEE);
-    expect(t.delais.sansCandidat.reduce((a, b) => a + b, 0)).toBe(hld.lignes.reduce((n, l) => n + l.sansCandidat.reduce((a, b) => a + b, 0), 0));
+    expect(t.delais.sansCandidat.reduce((a, b) => a + b, 0)).toBe(
+      hld.lignes.reduce((n, l) => n + l.sansCandidat.reduce((a, b) => a + b, 0), 0),
+    );
   });
 
   it('un réservataire ne voit que sa propre ligne, chez chaque bailleur, et leur somme', async () => {
@@ -64,15 +67,24 @@ describe.each(genresDeTest())('tableaux de bord par l’API (%s)', (genre) => {
       ['commune@demo.flux', ORG.orleans],
     ] as const) {
       const t = await lire(email);
-      const attendus = await lignes<{ b: string }>(s.t.base.db, sql`select distinct bailleur_id as b from conventions where reservataire_id = ${org} order by 1`);
+      const attendus = await lignes<{ b: string }>(
+        s.t.base.db,
+        sql`select distinct bailleur_id as b from conventions where reservataire_id = ${org} order by 1`,
+      );
       expect(t.bailleurs.map((b) => b.bailleurId).sort(), email).toEqual(attendus.map((a) => a.b));
       for (const b of t.bailleurs) {
-        expect(b.lignes.map((l) => l.ligne), `${email} chez ${b.bailleurId}`).toEqual([org]);
+        expect(
+          b.lignes.map((l) => l.ligne),
+          `${email} chez ${b.bailleurId}`,
+        ).toEqual([org]);
         const e = (await moteur(b.bailleurId)).find((x) => x.reservataire === org)!;
         expect(b.lignes[0]!.points[11]).toEqual({ mois: 12, droit: e.droit, decomptes: e.decomptes });
       }
       expect(t.total!.decomptes).toBe(t.bailleurs.reduce((n, b) => n + b.lignes[0]!.decomptes, 0));
-      expect(t.total!.droit).toBeCloseTo(t.bailleurs.reduce((n, b) => n + b.lignes[0]!.droit, 0), 6);
+      expect(t.total!.droit).toBeCloseTo(
+        t.bailleurs.reduce((n, b) => n + b.lignes[0]!.droit, 0),
+        6,
+      );
       expect(t.objectifs.parLigne.map((l) => l.ligne)).toEqual([org]);
       // No other line anywhere in the answer.
       const autres = Object.values(ORG).filter((o) => o !== org);
@@ -84,7 +96,10 @@ describe.each(genresDeTest())('tableaux de bord par l’API (%s)', (genre) => {
 
   it('le pilote de l’État voit tous les bailleurs de son département et l’usage du contingent', async () => {
     const t = await lire('etat@demo.flux');
-    const attendus = await lignes<{ b: string }>(s.t.base.db, sql`select distinct bailleur_id as b from conventions where departement = '45' order by 1`);
+    const attendus = await lignes<{ b: string }>(
+      s.t.base.db,
+      sql`select distinct bailleur_id as b from conventions where departement = '45' order by 1`,
+    );
     expect(t.bailleurs.map((b) => b.bailleurId).sort()).toEqual(attendus.map((a) => a.b));
     expect(attendus.length).toBeGreaterThan(1);
     let droit = 0;
@@ -146,7 +161,9 @@ describe.each(genresDeTest())('tableaux de bord par l’API (%s)', (genre) => {
       expect(somme(t.delais.propositionsDepassees), email).toBe(Number(p!.n));
       expect(somme(t.delais.offresExpirees), email).toBe(Number(o!.n));
       // The engine's lettings ended without candidate, on the lines shown.
-      expect(somme(t.delais.sansCandidat), email).toBe(t.bailleurs.reduce((n, b) => n + b.lignes.reduce((m, l) => m + somme(l.sansCandidat), 0), 0));
+      expect(somme(t.delais.sansCandidat), email).toBe(
+        t.bailleurs.reduce((n, b) => n + b.lignes.reduce((m, l) => m + somme(l.sansCandidat), 0), 0),
+      );
     }
   });
 
@@ -159,9 +176,17 @@ describe.each(genresDeTest())('tableaux de bord par l’API (%s)', (genre) => {
     const d = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: libre!.id, date: JOUR });
     expect(d.statusCode, d.body).toBe(201);
     const v = d.json() as { id: string; version: number };
-    const o = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, { decision: 'forcer', version: v.version, reservataire: ORG.actionLogement, motif: 'essai du tableau de bord' });
+    const o = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, {
+      decision: 'forcer',
+      version: v.version,
+      reservataire: ORG.actionLogement,
+      motif: 'essai du tableau de bord',
+    });
     expect(o.statusCode, o.body).toBe(200);
-    const [delai] = await lignes<{ echeance: string }>(db, sql`select echeance::text as echeance from delais_proposition where location_id = ${v.id}`);
+    const [delai] = await lignes<{ echeance: string }>(
+      db,
+      sql`select echeance::text as echeance from delais_proposition where location_id = ${v.id}`,
+    );
     const mois = Number(delai!.echeance.slice(5, 7));
     expect(delai!.echeance.startsWith('2026-')).toBe(true);
     await new Promise((r) => setTimeout(r, 300)); // reads are cached ≤ 250 ms per instance (ADR 0010)
@@ -184,7 +209,10 @@ describe.each(genresDeTest())('tableaux de bord par l’API (%s)', (genre) => {
               where ${portee} and v.id <> ${v.id} and d.echeance >= ${JOUR} and d.echeance < ${lendemain}
                 and extract(month from d.echeance) = ${mois} and v.etat in ('orientee', 'sans_candidat')`,
         );
-        expect(apres.delais.propositionsDepassees[mois - 1]! - avant[i]!.delais.propositionsDepassees[mois - 1]!, email).toBe(Number(autres!.n) + hausse);
+        expect(
+          apres.delais.propositionsDepassees[mois - 1]! - avant[i]!.delais.propositionsDepassees[mois - 1]!,
+          email,
+        ).toBe(Number(autres!.n) + hausse);
       }
     } finally {
       maintenant = AUJOURDHUI;
@@ -216,14 +244,22 @@ describe.each(genresDeTest())('tableaux de bord par l’API (%s)', (genre) => {
     );
     type V = { id: string; version: number; etat: string; ligne: string | null };
     const transition = async (v: V, corps: Record<string, unknown>): Promise<V> => {
-      const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, { etatAttendu: v.etat, version: v.version, ...corps });
+      const r = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, {
+        etatAttendu: v.etat,
+        version: v.version,
+        ...corps,
+      });
       expect(r.statusCode, r.body).toBe(200);
       return r.json() as V;
     };
     const d = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: libre!.id, date: JOUR });
     expect(d.statusCode, d.body).toBe(201);
     let v = d.json() as V;
-    v = await transition(v, { transition: 'proposer_candidats', date: JOUR, candidats: [{ numeroSne: '045261100099991' }, { numeroSne: '045261100099992' }, { numeroSne: '045261100099993' }] });
+    v = await transition(v, {
+      transition: 'proposer_candidats',
+      date: JOUR,
+      candidats: [{ numeroSne: '045261100099991' }, { numeroSne: '045261100099992' }, { numeroSne: '045261100099993' }],
+    });
     v = await transition(v, { transition: 'decider', date: JOUR, decision: 'attribution' });
     v = await transition(v, { transition: 'signer_bail', date: JOUR, menage: { quartile1: false, prioritaire: true } });
     expect(v.etat).toBe('bail_signe');

@@ -11,12 +11,31 @@ import type { AccueilApi } from '../../src/contracts/api.ts';
 import { logements } from '../../src/db/schema.ts';
 import { BAILLEURS_DEMO } from '../../src/seed/demo.ts';
 import { RUBRIQUES, type Role } from '../../web/src/roles.ts';
-import { auditer, capturer, colonne, decrireNavigateur, enFrancais, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
+import {
+  auditer,
+  capturer,
+  colonne,
+  decrireNavigateur,
+  enFrancais,
+  preparerNavigateur,
+  seConnecter,
+  violationsGraves,
+} from './harness.ts';
 
 /** The menu a role gets: the rubriques its role may open, in the table's order (web/src/roles.ts). */
-const menuDe = (role: Role): string[] => Object.values(RUBRIQUES).filter((r) => r.roles.includes(role)).map((r) => r.titre);
+const menuDe = (role: Role): string[] =>
+  Object.values(RUBRIQUES)
+    .filter((r) => r.roles.includes(role))
+    .map((r) => r.titre);
 
-const RESERVATAIRES = ['Préfecture du Loiret — DDETS', 'Action Logement Services', 'Orléans Métropole', 'Ville d’Orléans', 'Département du Loiret', 'Part propre du bailleur'];
+const RESERVATAIRES = [
+  'Préfecture du Loiret — DDETS',
+  'Action Logement Services',
+  'Orléans Métropole',
+  'Ville d’Orléans',
+  'Département du Loiret',
+  'Part propre du bailleur',
+];
 
 interface Cas {
   email: string;
@@ -28,24 +47,75 @@ interface Cas {
 }
 
 const CAS: Cas[] = [
-  { email: 'bailleur@demo.flux', capture: 'accueil-bailleur', titre: 'Habitat Loiret Démo', badge: 'Agent de bailleur', navigation: menuDe('agent_bailleur'), tuiles: ['Logements du parc', 'Logements en QPV', /^Logements disponibles en \d{4}$/, /^Flux annuel \d{4}$/] },
-  { email: 'bailleur2@demo.flux', capture: 'accueil-bailleur2', titre: 'Val de Loire Logis Démo', badge: 'Agent de bailleur', navigation: menuDe('agent_bailleur'), tuiles: ['Logements du parc', 'Logements en QPV', /^Logements disponibles en/, /^Flux annuel/] },
-  { email: 'reservataire@demo.flux', capture: 'accueil-action-logement', titre: 'Action Logement Services', badge: 'Agent de réservataire', navigation: menuDe('agent_reservataire'), tuiles: [/^Droit \d{4}$/, 'Logements orientés'] },
-  { email: 'commune@demo.flux', capture: 'accueil-commune', titre: 'Ville d’Orléans', badge: 'Agent de réservataire', navigation: menuDe('agent_reservataire'), tuiles: [/^Droit/, 'Logements orientés'] },
-  { email: 'etat@demo.flux', capture: 'accueil-etat', titre: 'Préfecture du Loiret — DDETS', badge: 'Pilote de l’État (DDETS)', navigation: menuDe('pilote_etat'), tuiles: ['Logements du parc', 'Logements en QPV', /^Logements disponibles en/, /^Flux annuel/] },
-  { email: 'epci@demo.flux', capture: 'accueil-epci', titre: 'Orléans Métropole', badge: 'Lecteur EPCI', navigation: menuDe('lecteur_epci'), tuiles: ['Logements du parc', 'Logements en QPV', /^Droit/, 'Logements orientés'] },
-  { email: 'admin@demo.flux', capture: 'accueil-admin', titre: 'Administration de Flux (démo)', badge: 'Administrateur', navigation: menuDe('administrateur'), tuiles: ['Organisations', 'Comptes utilisateurs'] },
+  {
+    email: 'bailleur@demo.flux',
+    capture: 'accueil-bailleur',
+    titre: 'Habitat Loiret Démo',
+    badge: 'Agent de bailleur',
+    navigation: menuDe('agent_bailleur'),
+    tuiles: ['Logements du parc', 'Logements en QPV', /^Logements disponibles en \d{4}$/, /^Flux annuel \d{4}$/],
+  },
+  {
+    email: 'bailleur2@demo.flux',
+    capture: 'accueil-bailleur2',
+    titre: 'Val de Loire Logis Démo',
+    badge: 'Agent de bailleur',
+    navigation: menuDe('agent_bailleur'),
+    tuiles: ['Logements du parc', 'Logements en QPV', /^Logements disponibles en/, /^Flux annuel/],
+  },
+  {
+    email: 'reservataire@demo.flux',
+    capture: 'accueil-action-logement',
+    titre: 'Action Logement Services',
+    badge: 'Agent de réservataire',
+    navigation: menuDe('agent_reservataire'),
+    tuiles: [/^Droit \d{4}$/, 'Logements orientés'],
+  },
+  {
+    email: 'commune@demo.flux',
+    capture: 'accueil-commune',
+    titre: 'Ville d’Orléans',
+    badge: 'Agent de réservataire',
+    navigation: menuDe('agent_reservataire'),
+    tuiles: [/^Droit/, 'Logements orientés'],
+  },
+  {
+    email: 'etat@demo.flux',
+    capture: 'accueil-etat',
+    titre: 'Préfecture du Loiret — DDETS',
+    badge: 'Pilote de l’État (DDETS)',
+    navigation: menuDe('pilote_etat'),
+    tuiles: ['Logements du parc', 'Logements en QPV', /^Logements disponibles en/, /^Flux annuel/],
+  },
+  {
+    email: 'epci@demo.flux',
+    capture: 'accueil-epci',
+    titre: 'Orléans Métropole',
+    badge: 'Lecteur EPCI',
+    navigation: menuDe('lecteur_epci'),
+    tuiles: ['Logements du parc', 'Logements en QPV', /^Droit/, 'Logements orientés'],
+  },
+  {
+    email: 'admin@demo.flux',
+    capture: 'accueil-admin',
+    titre: 'Administration de Flux (démo)',
+    badge: 'Administrateur',
+    navigation: menuDe('administrateur'),
+    tuiles: ['Organisations', 'Comptes utilisateurs'],
+  },
 ];
 
 decrireNavigateur('accueil de chaque rôle (navigateur)', () => {
-
   const nav = preparerNavigateur();
   let page: Page;
   beforeEach(() => {
     page = nav.page;
   });
 
-  const tuile = (libelle: string | RegExp) => page.locator('.flux-chiffre', { has: page.getByRole('heading', { name: libelle }) }).locator('.flux-chiffre__valeur');
+  const tuile = (libelle: string | RegExp) =>
+    page
+      .locator('.flux-chiffre', { has: page.getByRole('heading', { name: libelle }) })
+      .locator('.flux-chiffre__valeur');
   const lignesBilan = () => page.locator('.flux-bilan table tbody tr');
 
   /** Signs in, waits for the figures, checks what every role's home has in common; returns the API's data. */
@@ -81,14 +151,23 @@ decrireNavigateur('accueil de chaque rôle (navigateur)', () => {
     const api = await accueil(c);
     expect(api.conventions.length).toBeGreaterThan(1);
     expect(new Set(api.conventions.map((l) => l.bailleur.id))).toEqual(new Set(['HLD']));
-    expect(await colonne(page, '.flux-bilan', 'Réservataire')).toEqual(api.conventions.map((l) => expect.stringContaining(l.reservataire.nom) as unknown as string));
-    expect(await colonne(page, '.flux-bilan', 'Réservataire')).toContainEqual(expect.stringContaining('Part propre du bailleur'));
+    expect(await colonne(page, '.flux-bilan', 'Réservataire')).toEqual(
+      api.conventions.map((l) => expect.stringContaining(l.reservataire.nom) as unknown as string),
+    );
+    expect(await colonne(page, '.flux-bilan', 'Réservataire')).toContainEqual(
+      expect.stringContaining('Part propre du bailleur'),
+    );
     // Figures in French: rate in %, entitlement with one decimal, signed balance with words.
     const premiere = api.conventions[0]!;
-    expect((await colonne(page, '.flux-bilan', 'Taux'))[0]).toBe(new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 2 }).format(premiere.taux));
-    expect((await colonne(page, '.flux-bilan', 'Droit'))[0]).toBe(new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(premiere.droit));
+    expect((await colonne(page, '.flux-bilan', 'Taux'))[0]).toBe(
+      new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 2 }).format(premiere.taux),
+    );
+    expect((await colonne(page, '.flux-bilan', 'Droit'))[0]).toBe(
+      new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(premiere.droit),
+    );
     const soldes = await colonne(page, '.flux-bilan', 'Solde');
-    for (const s of soldes) expect(s).toMatch(/^([+−]\d[\d\u202f]*,\d|0,0)\s*(sous le droit|au-dessus du droit|à l’équilibre)$/);
+    for (const s of soldes)
+      expect(s).toMatch(/^([+−]\d[\d\u202f]*,\d|0,0)\s*(sous le droit|au-dessus du droit|à l’équilibre)$/);
     const main = await page.locator('main').textContent();
     for (const autre of BAILLEURS_DEMO.filter((b) => b.id !== 'HLD')) expect(main).not.toContain(autre.nom);
     // The tables say what they hold.
@@ -109,14 +188,18 @@ decrireNavigateur('accueil de chaque rôle (navigateur)', () => {
     expect(reservataires.length).toBe(api.conventions.length);
     for (const r of reservataires) expect(r.startsWith('Action Logement Services')).toBe(true);
     const main = (await page.locator('main').textContent())!;
-    for (const autre of RESERVATAIRES.filter((r) => r !== 'Action Logement Services')) expect(main, autre).not.toContain(autre);
-    expect(new Set(await colonne(page, '.flux-bilan', 'Bailleur'))).toEqual(new Set(api.conventions.map((l) => l.bailleur.nom)));
+    for (const autre of RESERVATAIRES.filter((r) => r !== 'Action Logement Services'))
+      expect(main, autre).not.toContain(autre);
+    expect(new Set(await colonne(page, '.flux-bilan', 'Bailleur'))).toEqual(
+      new Set(api.conventions.map((l) => l.bailleur.nom)),
+    );
   });
 
   it('Ville d’Orléans : seulement ses propres lignes', async () => {
     const api = await accueil(CAS[3]!);
     expect(new Set(api.conventions.map((l) => l.reservataire.id))).toEqual(new Set(['VILLE-ORLEANS']));
-    for (const r of await colonne(page, '.flux-bilan', 'Réservataire')) expect(r.startsWith('Ville d’Orléans')).toBe(true);
+    for (const r of await colonne(page, '.flux-bilan', 'Réservataire'))
+      expect(r.startsWith('Ville d’Orléans')).toBe(true);
   });
 
   it('pilote de l’État : tous les bailleurs du Loiret, un bilan par bailleur', async () => {
@@ -150,6 +233,8 @@ decrireNavigateur('accueil de chaque rôle (navigateur)', () => {
     await page.getByLabel('Année affichée', { exact: true }).selectOption(String(annee - 1));
     await page.getByRole('button', { name: 'Afficher' }).click();
     await page.waitForURL((u) => u.searchParams.get('annee') === String(annee - 1));
-    await expect.poll(() => page.getByRole('heading', { name: /^Chiffres clés/ }).textContent()).toBe(`Chiffres clés ${annee - 1}`);
+    await expect
+      .poll(() => page.getByRole('heading', { name: /^Chiffres clés/ }).textContent())
+      .toBe(`Chiffres clés ${annee - 1}`);
   });
 });

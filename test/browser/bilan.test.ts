@@ -9,7 +9,16 @@ import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { beforeEach, expect, it } from 'vitest';
 import type { BilanApi } from '../../src/contracts/bilan.ts';
-import { auditer, capturer, colonne, decrireNavigateur, enFrancais, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
+import {
+  auditer,
+  capturer,
+  colonne,
+  decrireNavigateur,
+  enFrancais,
+  preparerNavigateur,
+  seConnecter,
+  violationsGraves,
+} from './harness.ts';
 
 decrireNavigateur('bilan annuel (navigateur)', () => {
   // The demo seeds the current year: the page opens on last year's (empty) bilan, then we choose this one.
@@ -54,23 +63,37 @@ decrireNavigateur('bilan annuel (navigateur)', () => {
     const typologie = page.locator('#tableau-bilan-typologie thead th');
     expect(await typologie.allTextContents()).toEqual(['Typologie', 'Flux de l’année', 'Action Logement Services']);
     // The flow's column sums to the flux annuel, the values the line did not receive in one row.
-    expect((await page.locator('#tableau-bilan-commune tfoot td').first().textContent())?.trim()).toBe(enFrancais(b.flux.fluxAnnuel));
+    expect((await page.locator('#tableau-bilan-commune tfoot td').first().textContent())?.trim()).toBe(
+      enFrancais(b.flux.fluxAnnuel),
+    );
     expect(violationsGraves(await auditer(page), 'bilan annuel (réservataire)')).toEqual([]);
     await capturer(page, 'bilan-reservataire');
 
-    const [telechargement] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /au format XLSX/ }).click()]);
+    const [telechargement] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /au format XLSX/ }).click(),
+    ]);
     // The French name of Content-Disposition's filename* (filename= has its ASCII form, bilan-AAAA-HLD-45.xlsx).
     expect(telechargement.suggestedFilename()).toBe(`Bilan ${annee} — Habitat Loiret Démo — 45.xlsx`);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync((await telechargement.path())!) as unknown as ArrayBuffer);
     const textes = new Set<string>();
-    for (const w of wb.worksheets) w.eachRow((row) => row.eachCell((c) => void (typeof c.value === 'string' && textes.add(c.value))));
+    for (const w of wb.worksheets)
+      w.eachRow((row) => row.eachCell((c) => void (typeof c.value === 'string' && textes.add(c.value))));
     expect(textes.has('Action Logement Services')).toBe(true);
-    for (const autre of ['Préfecture du Loiret — DDETS', 'Orléans Métropole', 'Département du Loiret', 'Ville d’Orléans', 'Habitat Loiret Démo (contingent propre)']) expect(textes.has(autre), autre).toBe(false);
+    for (const autre of [
+      'Préfecture du Loiret — DDETS',
+      'Orléans Métropole',
+      'Département du Loiret',
+      'Ville d’Orléans',
+      'Habitat Loiret Démo (contingent propre)',
+    ])
+      expect(textes.has(autre), autre).toBe(false);
     const detail = wb.getWorksheet('Détail')!;
     expect(detail.rowCount - 1).toBe(b.detail.length);
     const colLigne = (detail.getRow(1).values as unknown[]).indexOf('Ligne');
-    for (let i = 2; i <= detail.rowCount; i++) expect(detail.getRow(i).getCell(colLigne).value).toBe('Action Logement Services');
+    for (let i = 2; i <= detail.rowCount; i++)
+      expect(detail.getRow(i).getCell(colLigne).value).toBe('Action Logement Services');
   });
 
   it('le bailleur voit toutes les lignes, avec les chiffres de l’API', async () => {
@@ -82,11 +105,17 @@ decrireNavigateur('bilan annuel (navigateur)', () => {
     const b = await api(`annee=${annee}`);
     expect(b.lignes.length).toBeGreaterThan(3);
     expect(await colonne(page, '#tableau-bilan-lignes', 'Ligne')).toEqual(b.lignes.map((l) => l.nom));
-    expect(await colonne(page, '#tableau-bilan-lignes', 'Décomptés')).toEqual(b.lignes.map((l) => enFrancais(l.decomptes)));
-    expect(await colonne(page, '#tableau-bilan-typologie', 'Flux de l’année')).toEqual(b.dimensions.typologie.valeurs.map((v) => enFrancais(b.dimensions.typologie.flux[v] ?? 0)));
+    expect(await colonne(page, '#tableau-bilan-lignes', 'Décomptés')).toEqual(
+      b.lignes.map((l) => enFrancais(l.decomptes)),
+    );
+    expect(await colonne(page, '#tableau-bilan-typologie', 'Flux de l’année')).toEqual(
+      b.dimensions.typologie.valeurs.map((v) => enFrancais(b.dimensions.typologie.flux[v] ?? 0)),
+    );
     await page.getByLabel('Chiffre montré dans les graphiques et tableaux').selectOption('attribues');
     expect(await colonne(page, '#tableau-bilan-typologie', 'Action Logement Services')).toEqual(
-      b.dimensions.typologie.valeurs.map((v) => enFrancais(b.dimensions.typologie.parLigne['ACTION-LOGEMENT']?.[v]?.attribues ?? 0)),
+      b.dimensions.typologie.valeurs.map((v) =>
+        enFrancais(b.dimensions.typologie.parLigne['ACTION-LOGEMENT']?.[v]?.attribues ?? 0),
+      ),
     );
     expect(await page.getByRole('img', { name: /Typologie : répartition du flux/ }).count()).toBe(1);
     expect(violationsGraves(await auditer(page), 'bilan annuel (bailleur)')).toEqual([]);
@@ -95,7 +124,10 @@ decrireNavigateur('bilan annuel (navigateur)', () => {
     expect(pdf.status()).toBe(200);
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
     // The year's events, to recompute this bilan with flux simulate --bilan.
-    const [scenario] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /événements de l’année/ }).click()]);
+    const [scenario] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /événements de l’année/ }).click(),
+    ]);
     expect(scenario.suggestedFilename()).toBe(`scenario-${annee}-HLD-45.json`);
     const texte = readFileSync((await scenario.path())!, 'utf8');
     expect((JSON.parse(texte) as { evenements: unknown[] }).evenements.length).toBeGreaterThan(b.detail.length);

@@ -14,14 +14,26 @@ import type { Acteur } from '../../src/app/roles.ts';
 import { logements } from '../../src/db/schema.ts';
 import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
 
-const aujourdhui = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+const aujourdhui = () =>
+  new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Paris',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date());
 
 decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
   let logementId = '';
 
   const nav = preparerNavigateur({
     preparer: async (env) => {
-      const acteur: Acteur = { utilisateurId: 'U-BAILLEUR', organisationId: 'HLD', role: 'agent_bailleur', departement: '45', epci: null };
+      const acteur: Acteur = {
+        utilisateurId: 'U-BAILLEUR',
+        organisationId: 'HLD',
+        role: 'agent_bailleur',
+        departement: '45',
+        epci: null,
+      };
       await env.base.db.transaction(async (tx) => {
         const [libre] = await tx
           .select({ id: logements.id })
@@ -44,9 +56,33 @@ decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
           version: loc.version,
           date: jour,
           candidats: [
-            { numeroSne: '04500000000101', tailleMenage: 3, quartile1: true, prioritaire: false, dalo: false, pdalhpd: true, autreL4411: false },
-            { numeroSne: '04500000000102', tailleMenage: 2, quartile1: false, prioritaire: false, dalo: false, pdalhpd: false, autreL4411: false },
-            { numeroSne: '04500000000103', tailleMenage: 4, quartile1: false, prioritaire: false, dalo: false, pdalhpd: false, autreL4411: false },
+            {
+              numeroSne: '04500000000101',
+              tailleMenage: 3,
+              quartile1: true,
+              prioritaire: false,
+              dalo: false,
+              pdalhpd: true,
+              autreL4411: false,
+            },
+            {
+              numeroSne: '04500000000102',
+              tailleMenage: 2,
+              quartile1: false,
+              prioritaire: false,
+              dalo: false,
+              pdalhpd: false,
+              autreL4411: false,
+            },
+            {
+              numeroSne: '04500000000103',
+              tailleMenage: 4,
+              quartile1: false,
+              prioritaire: false,
+              dalo: false,
+              pdalhpd: false,
+              autreL4411: false,
+            },
           ],
         });
       });
@@ -67,7 +103,9 @@ decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Séance de CAL du /);
 
     const choix = page.getByLabel('Logement dont les candidats sont proposés');
-    await expect.poll(async () => (await choix.locator('option').allTextContents()).some((t) => t.startsWith(logementId))).toBe(true);
+    await expect
+      .poll(async () => (await choix.locator('option').allTextContents()).some((t) => t.startsWith(logementId)))
+      .toBe(true);
     const valeur = await choix.locator('option', { hasText: logementId }).getAttribute('value');
     await choix.selectOption(valeur!);
     await page.getByRole('button', { name: 'Inscrire' }).click();
@@ -75,7 +113,9 @@ decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
     const candidats = page.getByRole('table', { name: `Candidats examinés pour le logement ${logementId}` });
     await candidats.waitFor();
     // The priority categories, each apart, as badges.
-    expect(await candidats.locator('tbody tr', { hasText: '04500000000101' }).locator('.fr-badge').allTextContents()).toEqual(['PDALHPD', '1er quartile']);
+    expect(
+      await candidats.locator('tbody tr', { hasText: '04500000000101' }).locator('.fr-badge').allTextContents(),
+    ).toEqual(['PDALHPD', '1er quartile']);
 
     await page.getByLabel('Attribution avec classement').check({ force: true }); // the DSFR label covers its radio
     await page.getByLabel('Rang du candidat n° 04500000000101').selectOption('1');
@@ -88,16 +128,25 @@ decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
     expect(violationsGraves(await auditer(page), 'séance de CAL (décision enregistrée)')).toEqual([]);
     await capturer(page, 'cal-seance-bailleur');
 
-    const [telechargement] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Télécharger le procès-verbal (PDF)' }).click()]);
+    const [telechargement] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Télécharger le procès-verbal (PDF)' }).click(),
+    ]);
     const pdf = readFileSync((await telechargement.path())!);
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdf.subarray(-6).toString('latin1')).toMatch(/%%EOF\s*$/);
-    expect(telechargement.suggestedFilename()).toMatch(/^Procès-verbal CAL \d{4}-\d{2}-\d{2} — Habitat Loiret Démo\.pdf$/);
+    expect(telechargement.suggestedFilename()).toMatch(
+      /^Procès-verbal CAL \d{4}-\d{2}-\d{2} — Habitat Loiret Démo\.pdf$/,
+    );
 
     await page.getByRole('button', { name: 'Acceptée (n° 04500000000101)' }).click();
     await page.getByRole('button', { name: 'Bail signé (n° 04500000000101)' }).click();
     await page.getByText('Suite : bail signé.').waitFor();
-    await expect.poll(() => page.getByRole('heading', { level: 2, name: new RegExp(`^1\\. Logement ${logementId}`) }).textContent()).toContain('Bail signé');
+    await expect
+      .poll(() =>
+        page.getByRole('heading', { level: 2, name: new RegExp(`^1\\. Logement ${logementId}`) }).textContent(),
+      )
+      .toContain('Bail signé');
   });
 
   it('l’État lit la séance sans formulaire ; les objectifs montrent barres, tableaux et alertes', async () => {

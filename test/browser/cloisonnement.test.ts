@@ -10,10 +10,17 @@ import { beforeEach, expect, it } from 'vitest';
 import type { LocationApi } from '../../src/contracts/api.ts';
 import { logements } from '../../src/db/schema.ts';
 import { COMMUNE_ORLEANS } from '../../src/seed/demo.ts';
-import { auditer, colonne, decrireNavigateur, enFrancais, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
+import {
+  auditer,
+  colonne,
+  decrireNavigateur,
+  enFrancais,
+  preparerNavigateur,
+  seConnecter,
+  violationsGraves,
+} from './harness.ts';
 
 decrireNavigateur('cloisonnement et administration (navigateur)', () => {
-
   const nav = preparerNavigateur();
   let page: Page;
   beforeEach(() => {
@@ -21,7 +28,14 @@ decrireNavigateur('cloisonnement et administration (navigateur)', () => {
   });
 
   const rplsDe = async (bailleurId: string) =>
-    new Set((await nav.env.base.db.select({ rpls: logements.rpls }).from(logements).where(and(eq(logements.bailleurId, bailleurId), eq(logements.commune, COMMUNE_ORLEANS)))).map((l) => l.rpls));
+    new Set(
+      (
+        await nav.env.base.db
+          .select({ rpls: logements.rpls })
+          .from(logements)
+          .where(and(eq(logements.bailleurId, bailleurId), eq(logements.commune, COMMUNE_ORLEANS)))
+      ).map((l) => l.rpls),
+    );
 
   it('un bailleur ne voit pas les logements d’un autre bailleur, même dans une commune qu’ils partagent', async () => {
     const hld = await rplsDe('HLD');
@@ -35,7 +49,9 @@ decrireNavigateur('cloisonnement et administration (navigateur)', () => {
     await page.getByLabel('Code commune (INSEE)').fill(COMMUNE_ORLEANS);
     await page.getByRole('button', { name: 'Filtrer' }).click();
     await page.waitForURL((u) => u.searchParams.get('commune') === COMMUNE_ORLEANS);
-    await expect.poll(() => page.getByRole('status').first().textContent()).toContain(`${enFrancais(hld.size)} logement`);
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toContain(`${enFrancais(hld.size)} logement`);
     const vus = await colonne(page, '#tableau-logements', 'N° RPLS');
     expect(vus.length).toBe(Math.min(50, hld.size));
     for (const rpls of vus) {
@@ -46,7 +62,10 @@ decrireNavigateur('cloisonnement et administration (navigateur)', () => {
     expect(violationsGraves(await auditer(page), 'logements')).toEqual([]);
 
     // The API answers the same, whatever the page asks for.
-    const api = (await (await page.request.get(`/api/logements?commune=${COMMUNE_ORLEANS}&taille=500`)).json()) as { total: number; logements: { bailleurId: string }[] };
+    const api = (await (await page.request.get(`/api/logements?commune=${COMMUNE_ORLEANS}&taille=500`)).json()) as {
+      total: number;
+      logements: { bailleurId: string }[];
+    };
     expect(api.total).toBe(hld.size);
     expect(new Set(api.logements.map((l) => l.bailleurId))).toEqual(new Set(['HLD']));
 
@@ -69,19 +88,28 @@ decrireNavigateur('cloisonnement et administration (navigateur)', () => {
 
   it('un réservataire : pas de page Logements (message en français, API 403), ses seules locations', async () => {
     await seConnecter(page, 'reservataire@demo.flux');
-    expect(await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Logements' }).count()).toBe(0);
+    expect(
+      await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Logements' }).count(),
+    ).toBe(0);
     await page.goto('/logements');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Accès non autorisé');
-    expect(await page.getByRole('alert').textContent()).toContain('La page « Logements » n’est pas accessible avec votre rôle');
+    expect(await page.getByRole('alert').textContent()).toContain(
+      'La page « Logements » n’est pas accessible avec votre rôle',
+    );
     expect((await page.request.get('/api/logements')).status()).toBe(403);
 
     await page.goto('/locations');
     await page.locator('#tableau-locations').waitFor();
     expect(violationsGraves(await auditer(page), 'locations')).toEqual([]);
-    const api = (await (await page.request.get('/api/locations?taille=500')).json()) as { total: number; locations: LocationApi[] };
+    const api = (await (await page.request.get('/api/locations?taille=500')).json()) as {
+      total: number;
+      locations: LocationApi[];
+    };
     expect(api.total).toBeGreaterThan(0);
-    for (const l of api.locations) expect(l.reservataireId === 'ACTION-LOGEMENT' || (l.pool ?? []).includes('ACTION-LOGEMENT')).toBe(true);
-    for (const o of await colonne(page, '#tableau-locations', 'Orientation')) expect(o).toContain('Action Logement Services');
+    for (const l of api.locations)
+      expect(l.reservataireId === 'ACTION-LOGEMENT' || (l.pool ?? []).includes('ACTION-LOGEMENT')).toBe(true);
+    for (const o of await colonne(page, '#tableau-locations', 'Orientation'))
+      expect(o).toContain('Action Logement Services');
     // State badges carry words, not only a colour.
     for (const e of await colonne(page, '#tableau-locations', 'État')) expect(e.length).toBeGreaterThan(3);
   });
@@ -95,7 +123,10 @@ decrireNavigateur('cloisonnement et administration (navigateur)', () => {
 
   it('administrateur : listes, création d’une organisation puis d’un compte, refus affichés sur le champ', async () => {
     await seConnecter(page, 'admin@demo.flux');
-    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Administration' }).click();
+    await page
+      .getByRole('navigation', { name: 'Menu principal' })
+      .getByRole('link', { name: 'Administration' })
+      .click();
     await page.locator('#tableau-organisations').waitFor();
     await page.locator('#tableau-utilisateurs').waitFor();
     expect(await colonne(page, '#tableau-organisations', 'Nom')).toContain('Habitat Loiret Démo');
@@ -111,14 +142,19 @@ decrireNavigateur('cloisonnement et administration (navigateur)', () => {
     expect(await formulaire.getByLabel('SIREN').getAttribute('aria-invalid')).toBe('true');
     // …with the server's words under the field, tied to it by aria-describedby.
     const decrit = await formulaire.locator('#organisation-siren').evaluate((i) =>
-      (i.getAttribute('aria-describedby') ?? '').split(' ').map((id) => (id ? (document.getElementById(id)?.textContent ?? '') : '')).join(' '),
+      (i.getAttribute('aria-describedby') ?? '')
+        .split(' ')
+        .map((id) => (id ? (document.getElementById(id)?.textContent ?? '') : ''))
+        .join(' '),
     );
     expect(decrit).toContain('un bailleur est identifié par son SIREN');
 
     await formulaire.getByLabel('SIREN').fill('999450099');
     await formulaire.getByLabel('Département').fill('45');
     await formulaire.getByRole('button', { name: 'Créer l’organisation' }).click();
-    await expect.poll(() => formulaire.getByRole('status').first().textContent()).toContain('L’organisation « Loiret Habitat Test » est créée.');
+    await expect
+      .poll(() => formulaire.getByRole('status').first().textContent())
+      .toContain('L’organisation « Loiret Habitat Test » est créée.');
     await expect.poll(() => colonne(page, '#tableau-organisations', 'Nom')).toContain('Loiret Habitat Test');
 
     const compte = page.getByRole('form', { name: 'Créer un compte' });
@@ -134,7 +170,9 @@ decrireNavigateur('cloisonnement et administration (navigateur)', () => {
     await compte.getByLabel('Rôle').selectOption('agent_bailleur');
     await compte.getByRole('button', { name: 'Créer le compte' }).click();
     await expect.poll(() => compte.getByRole('status').first().textContent()).toContain('camille.test@lht.example');
-    await expect.poll(() => colonne(page, '#tableau-utilisateurs', 'Adresse électronique')).toContain('camille.test@lht.example');
+    await expect
+      .poll(() => colonne(page, '#tableau-utilisateurs', 'Adresse électronique'))
+      .toContain('camille.test@lht.example');
 
     // The new account signs in.
     const autre = await nav.env.contexte();

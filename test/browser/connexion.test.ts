@@ -4,10 +4,16 @@
  */
 import type { Page } from 'playwright-core';
 import { beforeEach, expect, it } from 'vitest';
-import { auditer, decrireNavigateur, MOT_DE_PASSE_DEMO, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
+import {
+  auditer,
+  decrireNavigateur,
+  MOT_DE_PASSE_DEMO,
+  preparerNavigateur,
+  seConnecter,
+  violationsGraves,
+} from './harness.ts';
 
 decrireNavigateur('connexion (navigateur)', () => {
-
   const nav = preparerNavigateur();
   let page: Page;
   beforeEach(() => {
@@ -24,7 +30,9 @@ decrireNavigateur('connexion (navigateur)', () => {
     expect(await page.getByText('Comptes de démonstration : voir le terminal de npm start').isVisible()).toBe(true);
     // Form fields: labelled, with the autocomplete a password manager needs.
     expect(await page.getByLabel('Adresse électronique').getAttribute('autocomplete')).toBe('username');
-    expect(await page.getByLabel('Mot de passe', { exact: true }).getAttribute('autocomplete')).toBe('current-password');
+    expect(await page.getByLabel('Mot de passe', { exact: true }).getAttribute('autocomplete')).toBe(
+      'current-password',
+    );
   });
 
   it('axe-core : aucune violation grave ou critique sur la page de connexion (vide, puis en erreur)', async () => {
@@ -42,7 +50,11 @@ decrireNavigateur('connexion (navigateur)', () => {
     await page.bringToFront();
     // The first Tab reaches the skip links.
     await page.keyboard.press('Tab');
-    await expect.poll(() => page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent?.trim()}`)).toBe('A Contenu');
+    await expect
+      .poll(() =>
+        page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent?.trim()}`),
+      )
+      .toBe('A Contenu');
     let id = '';
     for (let i = 0; i < 20 && id !== 'connexion-email'; i++) {
       await page.keyboard.press('Tab');

@@ -7,10 +7,17 @@
 import type { Page } from 'playwright-core';
 import { beforeEach, expect, it } from 'vitest';
 import type { RegistreConventionsApi } from '../../src/contracts/conventions.ts';
-import { auditer, capturer, colonne, decrireNavigateur, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
+import {
+  auditer,
+  capturer,
+  colonne,
+  decrireNavigateur,
+  preparerNavigateur,
+  seConnecter,
+  violationsGraves,
+} from './harness.ts';
 
 decrireNavigateur('conventions et avenants (navigateur)', () => {
-
   const nav = preparerNavigateur();
   let page: Page;
   beforeEach(() => {
@@ -23,16 +30,22 @@ decrireNavigateur('conventions et avenants (navigateur)', () => {
     await page.waitForURL((u) => u.pathname === '/conventions');
     await page.locator('#tableau-conventions').waitFor();
     const registre = (await (await page.request.get('/api/conventions/registre')).json()) as RegistreConventionsApi;
-    expect(await colonne(page, '#tableau-conventions', 'Réservataire')).toEqual(registre.conventions.map((c) => c.reservataire.nom));
+    expect(await colonne(page, '#tableau-conventions', 'Réservataire')).toEqual(
+      registre.conventions.map((c) => c.reservataire.nom),
+    );
     expect((await colonne(page, '#tableau-conventions', 'Forme')).every((f) => f === 'En flux')).toBe(true);
     expect(violationsGraves(await auditer(page), 'liste des conventions (bailleur)')).toEqual([]);
     await capturer(page, 'conventions-bailleur');
 
     await page.getByRole('link', { name: 'Convention Action Logement Services' }).click();
     await page.waitForURL((u) => u.pathname === '/conventions/HLD-CV2');
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Convention Action Logement Services');
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent())
+      .toBe('Convention Action Logement Services');
     await page.locator('#tableau-cv-parametres').waitFor();
-    expect(await colonne(page, '#tableau-cv-parametres', 'Paramètre')).toEqual(expect.arrayContaining(['Taux', 'Périmètre', 'Décompte', 'Gestion', 'Report du solde', 'Forme']));
+    expect(await colonne(page, '#tableau-cv-parametres', 'Paramètre')).toEqual(
+      expect.arrayContaining(['Taux', 'Périmètre', 'Décompte', 'Gestion', 'Report du solde', 'Forme']),
+    );
     await page.getByText(/^25\s% du flux annuel de logements libérés$/).waitFor();
     await page.getByText('à l’attribution par la commission (CAL)', { exact: false }).waitFor();
     await page.locator('#tableau-cv-bilan').waitFor();
@@ -59,7 +72,9 @@ decrireNavigateur('conventions et avenants (navigateur)', () => {
     await page.getByText(/Avenant enregistré : version n° 2, effective le 01\/01\/\d{4}\./).waitFor();
     await expect.poll(() => colonne(page, '#tableau-cv-versions', 'Version')).toEqual(['n° 2 en vigueur', 'n° 1']);
     expect(await colonne(page, '#tableau-cv-versions', 'Motif')).toEqual(['avenant n° 1 : hausse négociée', '—']);
-    await expect.poll(async () => (await colonne(page, '#tableau-cv-bilan', 'Taux')).map((t) => t.replace(/\s/g, ' '))).toEqual(['27,5 %']);
+    await expect
+      .poll(async () => (await colonne(page, '#tableau-cv-bilan', 'Taux')).map((t) => t.replace(/\s/g, ' ')))
+      .toEqual(['27,5 %']);
     await page.getByRole('heading', { name: 'Version en vigueur : n° 2' }).waitFor();
     await page.getByText(/^27,5\s% du flux annuel de logements libérés$/).waitFor();
     expect(violationsGraves(await auditer(page), 'convention après avenant')).toEqual([]);

@@ -27,7 +27,8 @@ decrireNavigateur('correction tardive d’une vacance depuis « Locations » (na
   });
 
   const csrf = async () => ((await (await page.request.get('/api/session')).json()) as { csrf: string }).csrf;
-  const poster = async (url: string, data: unknown) => page.request.post(url, { data, headers: { 'x-csrf-token': await csrf() } });
+  const poster = async (url: string, data: unknown) =>
+    page.request.post(url, { data, headers: { 'x-csrf-token': await csrf() } });
   const orientees = async () => {
     // The page's first page of oriented vacancies of the year, in the same order.
     const r = await page.request.get(`/api/locations?etat=orientee&annee=${annee}&page=1&taille=50`);
@@ -40,7 +41,9 @@ decrireNavigateur('correction tardive d’une vacance depuis « Locations » (na
     await page.getByLabel('État').selectOption('orientee');
     await page.getByLabel('Année').selectOption(String(annee));
     await page.getByRole('button', { name: 'Filtrer' }).click();
-    await page.waitForURL((u) => u.searchParams.get('annee') === String(annee) && u.searchParams.get('etat') === 'orientee');
+    await page.waitForURL(
+      (u) => u.searchParams.get('annee') === String(annee) && u.searchParams.get('etat') === 'orientee',
+    );
     await page.locator('#tableau-locations').waitFor();
   };
 
@@ -63,7 +66,11 @@ decrireNavigateur('correction tardive d’une vacance depuis « Locations » (na
     expect(violationsGraves(await auditer(page), 'locations, année verrouillée')).toEqual([]);
 
     // The bailleur opens a late-correction window (as on « Bilan annuel »).
-    const fenetre = await poster('/api/annees/corrections', { annee, motif: 'Délais de proposition dépassés non constatés', fin });
+    const fenetre = await poster('/api/annees/corrections', {
+      annee,
+      motif: 'Délais de proposition dépassés non constatés',
+      fin,
+    });
     expect(fenetre.status(), await fenetre.text()).toBe(201);
     await page.reload();
     await tableau.waitFor();
@@ -75,8 +82,13 @@ decrireNavigateur('correction tardive d’une vacance depuis « Locations » (na
     expect(v && autre).toBeTruthy();
 
     // A stale form: the vacancy moved after the form was opened → 409 in French, the list reloads.
-    await page.getByRole('button', { name: `Corriger la vacance du logement ${autre!.logementId}`, exact: true }).click();
-    const formulaire = page.getByRole('region', { name: `Corriger la vacance du logement ${autre!.logementId}`, exact: true });
+    await page
+      .getByRole('button', { name: `Corriger la vacance du logement ${autre!.logementId}`, exact: true })
+      .click();
+    const formulaire = page.getByRole('region', {
+      name: `Corriger la vacance du logement ${autre!.logementId}`,
+      exact: true,
+    });
     await formulaire.waitFor();
     const deplacee = await poster(`/api/locations/${autre!.id}/transitions`, {
       transition: 'constater_sans_candidat',
@@ -90,7 +102,9 @@ decrireNavigateur('correction tardive d’une vacance depuis « Locations » (na
     await formulaire.getByLabel('Motif de la correction').fill('Aucun candidat reçu dans le délai');
     await formulaire.getByRole('button', { name: 'Enregistrer la correction' }).click();
     const refus = formulaire.getByRole('alert');
-    await expect.poll(() => refus.textContent()).toContain('La correction n’a pas été enregistrée. La vacance a changé entre-temps');
+    await expect
+      .poll(() => refus.textContent())
+      .toContain('La correction n’a pas été enregistrée. La vacance a changé entre-temps');
     expect(await refus.textContent()).toContain('rouvrez « Corriger »');
     await formulaire.getByRole('button', { name: 'Annuler' }).click();
 
@@ -99,8 +113,18 @@ decrireNavigateur('correction tardive d’une vacance depuis « Locations » (na
     const form = page.getByRole('region', { name: `Corriger la vacance du logement ${v!.logementId}`, exact: true });
     await form.waitFor();
     // The lifecycle's transitions from « Orientée », nothing else.
-    expect((await form.getByRole('radio').evaluateAll((rs) => rs.map((r) => (r as HTMLInputElement).labels?.[0]?.textContent?.trim() ?? ''))).sort()).toEqual(
-      ['Constater l’absence de candidat dans le délai', 'Enregistrer des candidats proposés', 'Réorienter vers un autre réservataire'].sort(),
+    expect(
+      (
+        await form
+          .getByRole('radio')
+          .evaluateAll((rs) => rs.map((r) => (r as HTMLInputElement).labels?.[0]?.textContent?.trim() ?? ''))
+      ).sort(),
+    ).toEqual(
+      [
+        'Constater l’absence de candidat dans le délai',
+        'Enregistrer des candidats proposés',
+        'Réorienter vers un autre réservataire',
+      ].sort(),
     );
     await form.getByLabel('Constater l’absence de candidat dans le délai').check({ force: true }); // the DSFR label covers its radio
     await form.getByLabel('Date de l’événement').fill(`${annee}-12-31`);
@@ -118,7 +142,11 @@ decrireNavigateur('correction tardive d’une vacance depuis « Locations » (na
     const raison = 'Aucun candidat reçu dans le délai d’un mois';
     await motif.fill(raison);
     await form.getByRole('button', { name: 'Enregistrer la correction' }).click();
-    await page.getByText(`Correction enregistrée pour le logement ${v!.logementId} : « Orientée » → « Sans candidat ». Motif : « ${raison} »`).waitFor();
+    await page
+      .getByText(
+        `Correction enregistrée pour le logement ${v!.logementId} : « Orientée » → « Sans candidat ». Motif : « ${raison} »`,
+      )
+      .waitFor();
     expect(await form.count()).toBe(0);
     // The list refreshed: neither corrected vacancy is « Orientée » any more.
     const restantes = (await orientees()).length;
@@ -126,7 +154,11 @@ decrireNavigateur('correction tardive d’une vacance depuis « Locations » (na
     await expect.poll(() => tableau.locator('tbody tr').count()).toBe(restantes);
     expect(await tableau.getByRole('row', { name: new RegExp(v!.logementId) }).count()).toBe(0);
     const apres = (await (await page.request.get(`/api/locations/${v!.id}`)).json()) as LocationApi;
-    expect(apres).toMatchObject({ etat: 'sans_candidat', version: v!.version + 1, verrouAnnee: { etat: 'correction', fin } });
+    expect(apres).toMatchObject({
+      etat: 'sans_candidat',
+      version: v!.version + 1,
+      verrouAnnee: { etat: 'correction', fin },
+    });
     expect(violationsGraves(await auditer(page), 'locations, correction enregistrée')).toEqual([]);
     await capturer(page, 'locations-correction-enregistree');
 
@@ -138,11 +170,18 @@ decrireNavigateur('correction tardive d’une vacance depuis « Locations » (na
     expect(v2.corrections.map((c) => ({ locationId: c.locationId, motif: c.motif, action: c.action }))).toEqual(
       expect.arrayContaining([{ locationId: v!.id, motif: raison, action: 'vacance.constater_sans_candidat' }]),
     );
-    expect(v2.difference!.logements).toEqual(expect.arrayContaining([expect.objectContaining({ logement: v!.logementId, champ: 'statut', avant: 'en_cours', apres: 'echec' })]));
+    expect(v2.difference!.logements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ logement: v!.logementId, champ: 'statut', avant: 'en_cours', apres: 'echec' }),
+      ]),
+    );
 
     await page.goto(`/bilan?annee=${annee}`);
     await page.getByText('Émis — version 2').waitFor();
-    await page.getByRole('table', { name: 'Corrections tardives prises en compte dans la version 2' }).getByText(raison).waitFor();
+    await page
+      .getByRole('table', { name: 'Corrections tardives prises en compte dans la version 2' })
+      .getByText(raison)
+      .waitFor();
     expect(violationsGraves(await auditer(page), 'bilan réémis après une correction depuis « Locations »')).toEqual([]);
 
     // Locked again: no « Corriger » left.

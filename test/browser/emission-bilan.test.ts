@@ -49,7 +49,9 @@ decrireNavigateur('émission et envoi du bilan annuel (navigateur)', () => {
     expect(await ligneAL.textContent()).toContain('non envoyé');
     await page.getByRole('button', { name: 'Marquer envoyé : version 1 à Action Logement Services' }).click();
     await expect.poll(() => ligneAL.textContent()).toContain(`envoyé le ${leJour}`);
-    expect(await page.getByRole('button', { name: 'Marquer envoyé : version 1 à Action Logement Services' }).count()).toBe(0);
+    expect(
+      await page.getByRole('button', { name: 'Marquer envoyé : version 1 à Action Logement Services' }).count(),
+    ).toBe(0);
     // The others are still to send.
     expect(await page.getByRole('button', { name: /Marquer envoyé : version 1 à/ }).count()).toBeGreaterThan(0);
     // The correction window form says how long a window may last.
@@ -66,8 +68,14 @@ decrireNavigateur('émission et envoi du bilan annuel (navigateur)', () => {
     expect(await page.getByRole('button', { name: /Émettre le bilan/ }).count()).toBe(0);
     expect(await page.locator('#tableau-destinataires-1').count()).toBe(0);
 
-    const [telechargement] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Télécharger la version 1/ }).click()]);
-    const v = JSON.parse(readFileSync((await telechargement.path())!, 'utf8')) as { version: number; bilan: BilanAnnuel };
+    const [telechargement] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /Télécharger la version 1/ }).click(),
+    ]);
+    const v = JSON.parse(readFileSync((await telechargement.path())!, 'utf8')) as {
+      version: number;
+      bilan: BilanAnnuel;
+    };
     expect(v.version).toBe(1);
     expect(v.bilan.annee).toBe(annee);
     expect(v.bilan.lignes.map((l) => l.ligne)).toEqual(['ACTION-LOGEMENT']);
@@ -97,19 +105,44 @@ decrireNavigateur('émission et envoi du bilan annuel (navigateur)', () => {
     };
     const v = l.locations.find((x) => x.reservataireId !== null)!;
     expect(v).toBeDefined();
-    const corps = { transition: 'constater_sans_candidat', etatAttendu: 'orientee', version: v.version, date: `${annee}-12-31` };
-    const sans = await page.request.post(`/api/locations/${v.id}/transitions`, { data: corps, headers: { 'x-csrf-token': csrf } });
+    const corps = {
+      transition: 'constater_sans_candidat',
+      etatAttendu: 'orientee',
+      version: v.version,
+      date: `${annee}-12-31`,
+    };
+    const sans = await page.request.post(`/api/locations/${v.id}/transitions`, {
+      data: corps,
+      headers: { 'x-csrf-token': csrf },
+    });
     expect(sans.status()).toBe(422);
-    const avec = await page.request.post(`/api/locations/${v.id}/transitions`, { data: { ...corps, motif: 'aucun candidat reçu dans le délai' }, headers: { 'x-csrf-token': csrf } });
+    const avec = await page.request.post(`/api/locations/${v.id}/transitions`, {
+      data: { ...corps, motif: 'aucun candidat reçu dans le délai' },
+      headers: { 'x-csrf-token': csrf },
+    });
     expect(avec.status()).toBe(200);
 
     await page.reload();
-    await page.getByRole('table', { name: 'Corrections enregistrées, pas encore émises' }).getByText('aucun candidat reçu dans le délai').waitFor();
+    await page
+      .getByRole('table', { name: 'Corrections enregistrées, pas encore émises' })
+      .getByText('aucun candidat reçu dans le délai')
+      .waitFor();
     await page.getByRole('button', { name: `Réémettre le bilan ${annee} (version 2)` }).click();
     await page.getByText('Émis — version 2').waitFor();
-    const changements = page.getByRole('table', { name: 'Chiffres modifiés entre la version 1 et la version 2 (avant → après)' });
-    await expect.poll(() => changements.getByRole('row', { name: new RegExp(`Logement ${v.logementId} .* Statut`) }).textContent()).toContain('en cours → échec');
-    expect(await page.getByRole('table', { name: 'Corrections tardives prises en compte dans la version 2' }).getByText('aucun candidat reçu dans le délai').count()).toBe(1);
+    const changements = page.getByRole('table', {
+      name: 'Chiffres modifiés entre la version 1 et la version 2 (avant → après)',
+    });
+    await expect
+      .poll(() =>
+        changements.getByRole('row', { name: new RegExp(`Logement ${v.logementId} .* Statut`) }).textContent(),
+      )
+      .toContain('en cours → échec');
+    expect(
+      await page
+        .getByRole('table', { name: 'Corrections tardives prises en compte dans la version 2' })
+        .getByText('aucun candidat reçu dans le délai')
+        .count(),
+    ).toBe(1);
     // Issuing again locked the year: the form is offered again, no window is open.
     expect(await page.getByText(`Année ${annee} verrouillée`).isVisible()).toBe(true);
 

@@ -9,7 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeEach, expect, it } from 'vitest';
-import { auditer, capturer, colonne, decrireNavigateur, enFrancais, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
+import {
+  auditer,
+  capturer,
+  colonne,
+  decrireNavigateur,
+  enFrancais,
+  preparerNavigateur,
+  seConnecter,
+  violationsGraves,
+} from './harness.ts';
 
 interface Groupe {
   id: string;
@@ -18,7 +27,6 @@ interface Groupe {
 }
 
 decrireNavigateur('état des lieux des réservations (navigateur)', () => {
-
   const nav = preparerNavigateur();
   let page: Page;
   beforeEach(() => {
@@ -27,22 +35,32 @@ decrireNavigateur('état des lieux des réservations (navigateur)', () => {
 
   it('le bailleur importe ses réservations, lit les groupes et un profil, verrouille et signe', async () => {
     await seConnecter(page, 'bailleur@demo.flux');
-    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'État des lieux' }).click();
+    await page
+      .getByRole('navigation', { name: 'Menu principal' })
+      .getByRole('link', { name: 'État des lieux' })
+      .click();
     await page.waitForURL((u) => u.pathname === '/etat-des-lieux');
     await page.locator('#tableau-edl-groupes').waitFor();
 
     // Five of HLD's units to Action Logement (the file names them by RPLS identifier).
-    const logements = (await (await page.request.get('/api/logements?page=1&taille=5')).json()) as { logements: { rpls: string }[] };
+    const logements = (await (await page.request.get('/api/logements?page=1&taille=5')).json()) as {
+      logements: { rpls: string }[];
+    };
     const dossier = mkdtempSync(join(tmpdir(), 'flux-edl-'));
     const fichier = join(dossier, 'reservations.csv');
-    writeFileSync(fichier, `RPLS;RESERVATAIRE\n${logements.logements.map((l) => `${l.rpls};ACTION-LOGEMENT`).join('\n')}\n`);
+    writeFileSync(
+      fichier,
+      `RPLS;RESERVATAIRE\n${logements.logements.map((l) => `${l.rpls};ACTION-LOGEMENT`).join('\n')}\n`,
+    );
     await page.locator('#edl-fichier').setInputFiles(fichier);
     await page.getByRole('button', { name: 'Importer', exact: true }).click();
     await page.getByText('Réservations importées').waitFor();
 
     const api = (await (await page.request.get('/api/patrimoine/etat-des-lieux')).json()) as { groupes: Groupe[] };
     expect(api.groupes.find((g) => g.id === 'ACTION-LOGEMENT')?.logements).toBeGreaterThanOrEqual(5);
-    await expect.poll(() => colonne(page, '#tableau-edl-groupes', 'Logements')).toEqual(api.groupes.map((g) => enFrancais(g.logements)));
+    await expect
+      .poll(() => colonne(page, '#tableau-edl-groupes', 'Logements'))
+      .toEqual(api.groupes.map((g) => enFrancais(g.logements)));
     expect(await colonne(page, '#tableau-edl-groupes', 'Groupe')).toEqual(api.groupes.map((g) => g.libelle));
 
     await page.getByLabel('Dimension').selectOption('financement');
@@ -56,7 +74,10 @@ decrireNavigateur('état des lieux des réservations (navigateur)', () => {
     const signer = page.getByRole('button', { name: /^Signer la version \d+ pour Habitat Loiret Démo$/ });
     await signer.click();
     await expect.poll(() => signer.count()).toBe(0);
-    await page.getByText(/Habitat Loiret Démo : signée le/).first().waitFor();
+    await page
+      .getByText(/Habitat Loiret Démo : signée le/)
+      .first()
+      .waitFor();
   });
 
   it('Action Logement choisit le bailleur, ne voit que sa part et signe la version', async () => {

@@ -108,10 +108,14 @@ export function assurerWeb(): void {
   }
   try {
     if (webAJour()) return;
-    const r = spawnSync(process.execPath, [join(RACINE, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-      cwd: RACINE,
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [join(RACINE, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+      {
+        cwd: RACINE,
+        encoding: 'utf8',
+      },
+    );
     if (r.status !== 0) throw new Error(`échec de la construction de web/dist :\n${r.stdout}\n${r.stderr}`);
   } finally {
     rmSync(verrou, { recursive: true, force: true });
@@ -142,11 +146,20 @@ export async function demarrer(options: { echelle?: number; horloge?: () => Date
   await base.migrer();
   await seedDemo(base.db, { echelle: options.echelle ?? Number(process.env.FLUX_ECHELLE_TESTS ?? 0.1) });
   // Many sign-ins from one address in a few seconds: lift the rate limit for the suite.
-  const serveur = await construireServeur({ base, webDist: WEB_DIST, limiteConnexion: 10_000, ...(options.horloge ? { horloge: options.horloge } : {}) });
+  const serveur = await construireServeur({
+    base,
+    webDist: WEB_DIST,
+    limiteConnexion: 10_000,
+    ...(options.horloge ? { horloge: options.horloge } : {}),
+  });
   await serveur.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(serveur.server.address() as AddressInfo).port}`;
   // launch() gives every run a fresh, temporary profile (user-data-dir), removed on close.
-  const navigateur = await chromium.launch({ executablePath: CHEMIN_CHROMIUM, args: ARGUMENTS_CHROMIUM, headless: true });
+  const navigateur = await chromium.launch({
+    executablePath: CHEMIN_CHROMIUM,
+    args: ARGUMENTS_CHROMIUM,
+    headless: true,
+  });
   const axe = readFileSync(join(RACINE, 'node_modules/axe-core/axe.min.js'), 'utf8');
   return {
     url,
@@ -154,10 +167,17 @@ export async function demarrer(options: { echelle?: number; horloge?: () => Date
     serveur,
     navigateur,
     async contexte() {
-      const c = await navigateur.newContext({ baseURL: url, locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } });
+      const c = await navigateur.newContext({
+        baseURL: url,
+        locale: 'fr-FR',
+        timezoneId: 'Europe/Paris',
+        viewport: { width: 1280, height: 900 },
+      });
       // axe-core is injected from a same-origin address, so the app's real Content-Security-Policy
       // (script-src 'self') stays in force during the audit.
-      await c.route('**/__tests__/axe.min.js', (r) => r.fulfill({ status: 200, contentType: 'text/javascript', body: axe }));
+      await c.route('**/__tests__/axe.min.js', (r) =>
+        r.fulfill({ status: 200, contentType: 'text/javascript', body: axe }),
+      );
       return c;
     },
     async fermer() {
@@ -186,7 +206,9 @@ export interface Navigation {
  * (then `preparer`, for the file's own data), a fresh context and page per test whose errors must
  * stay empty, and everything closed at the end. Read `nav.page` etc. inside the tests.
  */
-export function preparerNavigateur(options: { preparer?: (env: Environnement) => Promise<void>; horloge?: () => Date } = {}): Navigation {
+export function preparerNavigateur(
+  options: { preparer?: (env: Environnement) => Promise<void>; horloge?: () => Date } = {},
+): Navigation {
   const etat: { env?: Environnement; contexte?: BrowserContext; page?: Page; erreurs?: string[] } = {};
   const autres: { contexte: BrowserContext; erreurs: string[] }[] = [];
   beforeAll(async () => {
@@ -206,7 +228,10 @@ export function preparerNavigateur(options: { preparer?: (env: Environnement) =>
     const ouvertes = autres.splice(0);
     for (const a of ouvertes) await a.contexte.close();
     expect(etat.erreurs, 'erreurs dans la page').toEqual([]);
-    expect(ouvertes.flatMap((a) => a.erreurs), 'erreurs dans les autres pages').toEqual([]);
+    expect(
+      ouvertes.flatMap((a) => a.erreurs),
+      'erreurs dans les autres pages',
+    ).toEqual([]);
   });
   return {
     get env() {
@@ -266,19 +291,36 @@ export interface Violation {
 export async function auditer(page: Page): Promise<Violation[]> {
   await page.addScriptTag({ url: '/__tests__/axe.min.js' });
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: Violation[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, description: v.description, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+    const axe = (
+      window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: Violation[] }> } }
+    ).axe;
+    const r = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      description: v.description,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
   });
 }
 
 /** The serious and critical violations, each on one readable line (minor ones are printed). */
 export function violationsGraves(violations: Violation[], ou: string): string[] {
   const mineures = violations.filter((v) => v.impact !== 'serious' && v.impact !== 'critical');
-  if (mineures.length) console.warn(`axe (${ou}) — à améliorer : ${mineures.map((v) => `${v.id} [${v.impact}] ×${v.nodes.length}`).join(', ')}`);
+  if (mineures.length)
+    console.warn(
+      `axe (${ou}) — à améliorer : ${mineures.map((v) => `${v.id} [${v.impact}] ×${v.nodes.length}`).join(', ')}`,
+    );
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} [${v.impact}] ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join(' | ')}`);
+    .map(
+      (v) =>
+        `${v.id} [${v.impact}] ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`).join(' | ')}`,
+    );
 }
 
 export async function capturer(page: Page, nom: string): Promise<string> {
@@ -335,7 +377,10 @@ export async function vacanceOrienteeVersDirecte(
   const aujourdhui = jourParis(new Date());
   let choisi: { id: string; logementId: string; rec: RecommandationApi } | null = null;
   for (const logementId of await logementsLibresHld(env, ordre)) {
-    const r = await page.request.post('/api/locations', { data: { logementId, date: aujourdhui }, headers: { 'x-csrf-token': csrf } });
+    const r = await page.request.post('/api/locations', {
+      data: { logementId, date: aujourdhui },
+      headers: { 'x-csrf-token': csrf },
+    });
     if (r.status() !== 201) continue;
     const v = (await r.json()) as { id: string };
     const rec = (await (await page.request.get(`/api/locations/${v.id}/recommandation`)).json()) as RecommandationApi;

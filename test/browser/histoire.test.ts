@@ -13,7 +13,18 @@ import { beforeEach, expect, it } from 'vitest';
 import { jourParis } from '../../src/app/echeances.ts';
 import type { ConventionResumeApi, RegistreConventionsApi } from '../../src/contracts/conventions.ts';
 import type { RecommandationApi } from '../../src/contracts/orientation.ts';
-import { auditer, capturer, colonne, COMPTES_GESTION_DIRECTE as COMPTES, decrireNavigateur, enFrancais, logementsLibresHld, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
+import {
+  auditer,
+  capturer,
+  colonne,
+  COMPTES_GESTION_DIRECTE as COMPTES,
+  decrireNavigateur,
+  enFrancais,
+  logementsLibresHld,
+  preparerNavigateur,
+  seConnecter,
+  violationsGraves,
+} from './harness.ts';
 
 const BAILLEUR = 'bailleur@demo.flux';
 const CANDIDATS = ['045261100040001', '045261100040002', '045261100040003'];
@@ -45,7 +56,9 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
   it('1. le bailleur déclare la vacance dans « Locations », lit la recommandation expliquée et la confirme', async () => {
     await seConnecter(page, BAILLEUR);
     const registre = (await (await page.request.get('/api/conventions/registre')).json()) as RegistreConventionsApi;
-    for (const c of registre.conventions) if (c.bailleur.id === 'HLD' && COMPTES[c.reservataire.id] && c.ligne) avant.set(c.reservataire.id, { convention: c, ligne: c.ligne });
+    for (const c of registre.conventions)
+      if (c.bailleur.id === 'HLD' && COMPTES[c.reservataire.id] && c.ligne)
+        avant.set(c.reservataire.id, { convention: c, ligne: c.ligne });
     expect([...avant.keys()].sort()).toEqual(Object.keys(COMPTES).sort());
 
     await menu().getByRole('link', { name: 'Locations' }).click();
@@ -85,7 +98,9 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
     expect(violationsGraves(await auditer(page), 'recommandation après déclaration')).toEqual([]);
     await capturer(page, 'histoire-1-recommandation');
     await page.getByRole('button', { name: `Confirmer la recommandation : ${nom}` }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Décision enregistrée.' }).isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'Décision enregistrée.' }).isVisible())
+      .toBe(true);
     await expect.poll(() => panneau.textContent()).toMatch(/recommandation confirmée.*Délai de proposition jusqu’au/);
   });
 
@@ -108,7 +123,9 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
     expect(violationsGraves(await auditer(page), 'boîte de réception (proposition)')).toEqual([]);
     await formulaire.getByRole('button', { name: 'Proposer les candidats' }).click();
     const proposes = ligne.locator('li', { hasText: /^n° / });
-    await expect.poll(() => proposes.allTextContents()).toEqual([`n° ${CANDIDATS[0]}PDALHPD`, `n° ${CANDIDATS[1]}1er quartile`, `n° ${CANDIDATS[2]}—`]);
+    await expect
+      .poll(() => proposes.allTextContents())
+      .toEqual([`n° ${CANDIDATS[0]}PDALHPD`, `n° ${CANDIDATS[1]}1er quartile`, `n° ${CANDIDATS[2]}—`]);
     expect(await ligne.textContent()).toContain('Candidats proposés');
     await capturer(page, 'histoire-2-boite');
   });
@@ -124,14 +141,18 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
     await page.waitForURL((u) => /^\/cal\/[^/]+$/.test(u.pathname));
 
     const choix = page.getByLabel('Logement dont les candidats sont proposés');
-    await expect.poll(async () => (await choix.locator('option').allTextContents()).some((t) => t.startsWith(logementId))).toBe(true);
+    await expect
+      .poll(async () => (await choix.locator('option').allTextContents()).some((t) => t.startsWith(logementId)))
+      .toBe(true);
     await choix.selectOption((await choix.locator('option', { hasText: logementId }).getAttribute('value'))!);
     await page.getByRole('button', { name: 'Inscrire' }).click();
     const candidats = page.getByRole('table', { name: `Candidats examinés pour le logement ${logementId}` });
     await candidats.waitFor();
     // The three candidates on the table, with their priority category.
     for (const sne of CANDIDATS) expect(await candidats.locator('tbody tr', { hasText: sne }).count()).toBe(1);
-    expect(await candidats.locator('tbody tr', { hasText: CANDIDATS[0] }).locator('.fr-badge').allTextContents()).toEqual(['PDALHPD']);
+    expect(
+      await candidats.locator('tbody tr', { hasText: CANDIDATS[0] }).locator('.fr-badge').allTextContents(),
+    ).toEqual(['PDALHPD']);
 
     await page.getByLabel('Attribution avec classement').check({ force: true });
     await page.getByLabel(`Rang du candidat n° ${CANDIDATS[0]}`).selectOption('1');
@@ -142,7 +163,9 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
     await page.getByRole('button', { name: `Acceptée (n° ${CANDIDATS[0]})` }).click();
     await page.getByRole('button', { name: `Bail signé (n° ${CANDIDATS[0]})` }).click();
     await page.getByText('Suite : bail signé.').waitFor();
-    await expect.poll(() => page.getByRole('heading', { level: 2, name: new RegExp(`Logement ${logementId}`) }).textContent()).toContain('Bail signé');
+    await expect
+      .poll(() => page.getByRole('heading', { level: 2, name: new RegExp(`Logement ${logementId}`) }).textContent())
+      .toContain('Bail signé');
     expect(violationsGraves(await auditer(page), 'séance de CAL (bail signé)')).toEqual([]);
     await capturer(page, 'histoire-3-cal');
   });
@@ -185,7 +208,9 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
     await seConnecter(page, COMPTES[reservataire]!);
     await laisserPasserLeCache();
     // The réservataire holds conventions with several bailleurs: its link names the bailleur.
-    const vuParLeReservataire = await ligneALEcran(`Convention ${nom} avec ${avant.get(reservataire)!.convention.bailleur.nom}`);
+    const vuParLeReservataire = await ligneALEcran(
+      `Convention ${nom} avec ${avant.get(reservataire)!.convention.bailleur.nom}`,
+    );
     expect(vuParLeReservataire).toEqual(vuParLeBailleur);
     expect(vuParLeReservataire['bauxSignes']).toBe(enFrancais(avant.get(reservataire)!.ligne.bauxSignes + 1));
     await capturer(page, 'histoire-5-convention-reservataire');

@@ -24,11 +24,22 @@ decrireNavigateur('import RPLS (navigateur)', () => {
     page = nav.page;
   });
 
-  const tuile = (libelle: string) => page.locator('.flux-chiffre', { has: page.getByRole('heading', { name: libelle }) }).locator('.flux-chiffre__valeur');
+  const tuile = (libelle: string) =>
+    page
+      .locator('.flux-chiffre', { has: page.getByRole('heading', { name: libelle }) })
+      .locator('.flux-chiffre__valeur');
 
   it('le bailleur téléverse un petit fichier RPLS valide et lit le résumé', async () => {
     const chemin = join(dossier, 'patrimoine.csv');
-    writeFileSync(chemin, csv([ligne('NAV-1'), ligne('NAV-2', { NBPIECE: '2' }), ligne('NAV-3', { FINAN: '10' }), ligne('NAV-4', { SURFHAB: '48' })]));
+    writeFileSync(
+      chemin,
+      csv([
+        ligne('NAV-1'),
+        ligne('NAV-2', { NBPIECE: '2' }),
+        ligne('NAV-3', { FINAN: '10' }),
+        ligne('NAV-4', { SURFHAB: '48' }),
+      ]),
+    );
     await seConnecter(page, 'bailleur@demo.flux');
     await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Import RPLS' }).click();
     await page.waitForURL((u) => u.pathname === '/import');
@@ -55,7 +66,10 @@ decrireNavigateur('import RPLS (navigateur)', () => {
     await page.getByRole('button', { name: 'Importer le fichier' }).click();
     await page.getByRole('alert').filter({ hasText: 'Rien n’a été importé' }).waitFor();
     expect(await page.locator('#import-problemes li').first().textContent()).toContain('ligne 3, colonne SURFHAB');
-    const [telechargement] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Télécharger le fichier d’erreurs' }).click()]);
+    const [telechargement] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Télécharger le fichier d’erreurs' }).click(),
+    ]);
     expect(telechargement.suggestedFilename()).toBe('invalide.erreurs.csv');
     const contenu = readFileSync((await telechargement.path())!);
     expect([...contenu.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -66,7 +80,9 @@ decrireNavigateur('import RPLS (navigateur)', () => {
 
   it('un réservataire : la page n’est pas pour son rôle', async () => {
     await seConnecter(page, 'reservataire@demo.flux');
-    expect(await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Import RPLS' }).count()).toBe(0);
+    expect(
+      await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Import RPLS' }).count(),
+    ).toBe(0);
     await page.goto('/import');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Accès non autorisé');
   });

@@ -7,7 +7,15 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { lignes } from '../../src/db/client.ts';
-import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, vacanceOrienteeVersDirecte, violationsGraves } from './harness.ts';
+import {
+  auditer,
+  capturer,
+  decrireNavigateur,
+  preparerNavigateur,
+  seConnecter,
+  vacanceOrienteeVersDirecte,
+  violationsGraves,
+} from './harness.ts';
 
 decrireNavigateur('orientation et boîte de réception (navigateur)', () => {
   const nav = preparerNavigateur();
@@ -26,7 +34,9 @@ decrireNavigateur('orientation et boîte de réception (navigateur)', () => {
     expect(graves).toEqual([]);
     await capturer(bailleur, 'orientation-recommandation');
     await bailleur.getByRole('button', { name: `Confirmer la recommandation : ${rec.recommande!.nom}` }).click();
-    await expect.poll(() => bailleur.getByRole('status').filter({ hasText: 'Décision enregistrée.' }).isVisible()).toBe(true);
+    await expect
+      .poll(() => bailleur.getByRole('status').filter({ hasText: 'Décision enregistrée.' }).isVisible())
+      .toBe(true);
     await expect.poll(() => panneau.textContent()).toMatch(/recommandation confirmée.*Délai de proposition jusqu’au/);
 
     // The réservataire: notified in the header, the unit in its inbox with 30 days left.
@@ -35,19 +45,28 @@ decrireNavigateur('orientation et boîte de réception (navigateur)', () => {
     const cloche = reservataire.getByRole('button', { name: /^Notifications/ }).first();
     await expect.poll(() => cloche.textContent()).toMatch(/\(\d+\)/);
     await cloche.click();
-    await expect.poll(() => reservataire.getByRole('region', { name: 'Liste des notifications' }).first().textContent()).toContain('Nouveau logement orienté');
+    await expect
+      .poll(() => reservataire.getByRole('region', { name: 'Liste des notifications' }).first().textContent())
+      .toContain('Nouveau logement orienté');
     await cloche.click();
-    await reservataire.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Boîte de réception' }).click();
+    await reservataire
+      .getByRole('navigation', { name: 'Menu principal' })
+      .getByRole('link', { name: 'Boîte de réception' })
+      .click();
     await reservataire.waitForURL((u) => u.pathname === '/boite');
     const ligne = reservataire.locator('#tableau-boite tbody tr', { hasText: logementId });
     await expect.poll(() => ligne.textContent()).toContain('30 jours restants');
     expect(violationsGraves(await auditer(reservataire), 'boîte de réception')).toEqual([]);
 
     await ligne.getByRole('button', { name: `Proposer des candidats pour le logement ${logementId}` }).click();
-    const formulaire = reservataire.getByRole('form', { name: `Proposer des candidats pour le logement ${logementId}` });
+    const formulaire = reservataire.getByRole('form', {
+      name: `Proposer des candidats pour le logement ${logementId}`,
+    });
     await formulaire.getByLabel('Numéro unique SNE du candidat 1').fill('04-52');
     await formulaire.getByRole('button', { name: 'Proposer les candidats' }).click();
-    await expect.poll(() => formulaire.textContent()).toContain('Numéro unique SNE invalide : 10 à 20 lettres ou chiffres');
+    await expect
+      .poll(() => formulaire.textContent())
+      .toContain('Numéro unique SNE invalide : 10 à 20 lettres ou chiffres');
     await formulaire.getByLabel('Numéro unique SNE du candidat 1').fill('045261100012345');
     await formulaire.getByLabel('Taille du ménage du candidat 1 (personnes)').fill('4');
     await formulaire.getByLabel('DALO (candidat 1)').check({ force: true });
@@ -63,13 +82,37 @@ decrireNavigateur('orientation et boîte de réception (navigateur)', () => {
     expect(await proposes.nth(0).textContent()).toBe('n° 045261100012345DALO');
     expect(await proposes.nth(1).textContent()).toBe('n° 045261100012346Autre L.441-11er quartile');
     expect(await ligne.textContent()).toContain('Candidats proposés');
-    const c = await lignes<{ numero_sne: string; taille_menage: number; dalo: boolean; pdalhpd: boolean; autre_l4411: boolean; prioritaire: boolean; quartile1: boolean }>(
+    const c = await lignes<{
+      numero_sne: string;
+      taille_menage: number;
+      dalo: boolean;
+      pdalhpd: boolean;
+      autre_l4411: boolean;
+      prioritaire: boolean;
+      quartile1: boolean;
+    }>(
       nav.env.base.db,
       sql`select numero_sne, taille_menage, dalo, pdalhpd, autre_l4411, prioritaire, quartile1 from candidatures where location_id = ${id} order by rang`,
     );
     expect(c).toEqual([
-      { numero_sne: '045261100012345', taille_menage: 4, dalo: true, pdalhpd: false, autre_l4411: false, prioritaire: true, quartile1: false },
-      { numero_sne: '045261100012346', taille_menage: 1, dalo: false, pdalhpd: false, autre_l4411: true, prioritaire: true, quartile1: true },
+      {
+        numero_sne: '045261100012345',
+        taille_menage: 4,
+        dalo: true,
+        pdalhpd: false,
+        autre_l4411: false,
+        prioritaire: true,
+        quartile1: false,
+      },
+      {
+        numero_sne: '045261100012346',
+        taille_menage: 1,
+        dalo: false,
+        pdalhpd: false,
+        autre_l4411: true,
+        prioritaire: true,
+        quartile1: true,
+      },
     ]);
   });
 });

@@ -8,10 +8,24 @@
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { lignes } from '../../src/db/client.ts';
-import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, vacanceOrienteeVersDirecte, violationsGraves } from './harness.ts';
+import {
+  auditer,
+  capturer,
+  decrireNavigateur,
+  preparerNavigateur,
+  seConnecter,
+  vacanceOrienteeVersDirecte,
+  violationsGraves,
+} from './harness.ts';
 
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+  'base64',
+);
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+  'latin1',
+);
 
 decrireNavigateur('photos et plans d’une vacance (navigateur)', () => {
   const nav = preparerNavigateur();
@@ -24,7 +38,9 @@ decrireNavigateur('photos et plans d’une vacance (navigateur)', () => {
     // The bailleur confirms the recommendation, then attaches the files under it.
     await bailleur.goto(`/locations?vacance=${id}`);
     await bailleur.getByRole('button', { name: `Confirmer la recommandation : ${rec.recommande!.nom}` }).click();
-    await expect.poll(() => bailleur.getByRole('status').filter({ hasText: 'Décision enregistrée.' }).isVisible()).toBe(true);
+    await expect
+      .poll(() => bailleur.getByRole('status').filter({ hasText: 'Décision enregistrée.' }).isVisible())
+      .toBe(true);
     const panneau = bailleur.getByRole('region', { name: `Photos et plans du logement ${logementId}` });
     await expect.poll(() => panneau.isVisible()).toBe(true);
     expect(await panneau.textContent()).toContain('aucun');
@@ -32,7 +48,11 @@ decrireNavigateur('photos et plans d’une vacance (navigateur)', () => {
     expect(await fichier.getAttribute('accept')).toContain('application/pdf');
 
     // A text file renamed .png: refused by the server, which reads its first bytes.
-    await fichier.setInputFiles({ name: 'faux.png', mimeType: 'image/png', buffer: Buffer.from('ceci n’est pas une image') });
+    await fichier.setInputFiles({
+      name: 'faux.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from('ceci n’est pas une image'),
+    });
     await panneau.getByRole('button', { name: 'Joindre le fichier' }).click();
     await expect.poll(() => panneau.textContent()).toContain('Le contenu du fichier n’est pas une image PNG');
 
@@ -43,12 +63,19 @@ decrireNavigateur('photos et plans d’une vacance (navigateur)', () => {
     await panneau.getByLabel('Description (facultative)').fill('Séjour avec balcon, vue sur le parc');
     await panneau.getByRole('button', { name: 'Joindre le fichier' }).click();
     await expect.poll(() => panneau.getByRole('status').textContent()).toBe('« sejour.png » est joint à la vacance.');
-    await expect.poll(() => panneau.getByRole('img', { name: 'Séjour avec balcon, vue sur le parc' }).isVisible()).toBe(true);
-    expect(await panneau.getByRole('link', { name: /Plan « plan-T3\.pdf »/ }).textContent()).toContain(`PDF – ${PDF.length} octets`);
+    await expect
+      .poll(() => panneau.getByRole('img', { name: 'Séjour avec balcon, vue sur le parc' }).isVisible())
+      .toBe(true);
+    expect(await panneau.getByRole('link', { name: /Plan « plan-T3\.pdf »/ }).textContent()).toContain(
+      `PDF – ${PDF.length} octets`,
+    );
     expect(violationsGraves(await auditer(bailleur), 'photos et plans (bailleur)')).toEqual([]);
     await capturer(bailleur, 'pieces-bailleur');
 
-    const stockees = await lignes<{ nom: string; type_mime: string; taille: number }>(nav.env.base.db, sql`select nom, type_mime, taille from pieces_vacances where location_id = ${id} order by ajoute_le`);
+    const stockees = await lignes<{ nom: string; type_mime: string; taille: number }>(
+      nav.env.base.db,
+      sql`select nom, type_mime, taille from pieces_vacances where location_id = ${id} order by ajoute_le`,
+    );
     expect(stockees).toEqual([
       { nom: 'plan-T3.pdf', type_mime: 'application/pdf', taille: PDF.length },
       { nom: 'sejour.png', type_mime: 'image/png', taille: PNG.length },

@@ -7,9 +7,18 @@
 import type { Page } from 'playwright-core';
 import { beforeEach, expect, it } from 'vitest';
 import type { ReponsePrevision } from '../../src/contracts/prevision.ts';
-import { auditer, capturer, colonne, decrireNavigateur, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
+import {
+  auditer,
+  capturer,
+  colonne,
+  decrireNavigateur,
+  preparerNavigateur,
+  seConnecter,
+  violationsGraves,
+} from './harness.ts';
 
-const pourcentage = (x: number) => new Intl.NumberFormat('fr-FR', { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(x);
+const pourcentage = (x: number) =>
+  new Intl.NumberFormat('fr-FR', { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(x);
 
 decrireNavigateur('prévision du flux et conversion (navigateur)', () => {
   const annee = new Date().getFullYear() + 1;
@@ -27,7 +36,10 @@ decrireNavigateur('prévision du flux et conversion (navigateur)', () => {
 
   it('le bailleur lit la prévision, enregistre un avenant et voit la prévision changer', async () => {
     await seConnecter(page, 'bailleur@demo.flux');
-    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Prévision du flux' }).click();
+    await page
+      .getByRole('navigation', { name: 'Menu principal' })
+      .getByRole('link', { name: 'Prévision du flux' })
+      .click();
     await page.waitForURL((u) => u.pathname === '/prevision');
     const avant = await tauxAl();
     const tableau = page.getByRole('table', { name: /Droits prévus par réservataire — Département 45/ });
@@ -36,7 +48,9 @@ decrireNavigateur('prévision du flux et conversion (navigateur)', () => {
     expect(await ligneAl.textContent()).toContain(pourcentage(avant.taux));
     expect(violationsGraves(await auditer(page), 'prévision du flux')).toEqual([]);
     await capturer(page, 'prevision-bailleur');
-    const pdf = await page.request.get((await page.getByRole('link', { name: /Télécharger le prévisionnel PDF/ }).getAttribute('href'))!);
+    const pdf = await page.request.get(
+      (await page.getByRole('link', { name: /Télécharger le prévisionnel PDF/ }).getAttribute('href'))!,
+    );
     expect(pdf.status()).toBe(200);
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
 
@@ -47,11 +61,21 @@ decrireNavigateur('prévision du flux et conversion (navigateur)', () => {
     await page.getByLabel('Date d’effet').fill(`${annee}-01-01`);
     await page.getByLabel('Motif').fill('avenant : taux de flux négocié');
     await page.getByRole('button', { name: 'Enregistrer l’avenant' }).click();
-    await page.getByRole('heading', { name: /Version en vigueur/ }).first().waitFor();
+    await page
+      .getByRole('heading', { name: /Version en vigueur/ })
+      .first()
+      .waitFor();
 
     await page.goto(`/prevision?annee=${annee}`);
     await expect.poll(async () => (await tauxAl()).taux).toBe(0.2);
-    await expect.poll(() => page.getByRole('table', { name: /Droits prévus par réservataire — Département 45/ }).getByRole('row', { name: /Action Logement Services/ }).textContent()).toContain(pourcentage(0.2));
+    await expect
+      .poll(() =>
+        page
+          .getByRole('table', { name: /Droits prévus par réservataire — Département 45/ })
+          .getByRole('row', { name: /Action Logement Services/ })
+          .textContent(),
+      )
+      .toContain(pourcentage(0.2));
     expect(await colonne(page, '#tableau-historique', 'Source')).toContain('Événements Flux');
   });
 

@@ -7,9 +7,19 @@
 import type { Page } from 'playwright-core';
 import { beforeEach, expect, it } from 'vitest';
 import type { RapportQualiteApi } from '../../src/contracts/api.ts';
-import { auditer, capturer, colonne, decrireNavigateur, enFrancais, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
+import {
+  auditer,
+  capturer,
+  colonne,
+  decrireNavigateur,
+  enFrancais,
+  preparerNavigateur,
+  seConnecter,
+  violationsGraves,
+} from './harness.ts';
 
-const pourcentage = (x: number) => new Intl.NumberFormat('fr-FR', { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(x);
+const pourcentage = (x: number) =>
+  new Intl.NumberFormat('fr-FR', { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(x);
 
 decrireNavigateur('qualité des données (navigateur)', () => {
   /** The demo's lettings are in the current year (the seed's `aujourdhui` is today). */
@@ -21,11 +31,15 @@ decrireNavigateur('qualité des données (navigateur)', () => {
     page = nav.page;
   });
 
-  const tuile = (libelle: string) => page.locator('.flux-chiffre', { has: page.getByRole('heading', { name: libelle }) });
+  const tuile = (libelle: string) =>
+    page.locator('.flux-chiffre', { has: page.getByRole('heading', { name: libelle }) });
 
   it('le bailleur ouvre la page depuis le menu et lit l’indicateur, les contrôles et le lien XLSX', async () => {
     await seConnecter(page, 'bailleur@demo.flux');
-    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Qualité des données' }).click();
+    await page
+      .getByRole('navigation', { name: 'Menu principal' })
+      .getByRole('link', { name: 'Qualité des données' })
+      .click();
     await page.waitForURL((u) => u.pathname === '/qualite');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Qualité des données');
     await page.getByLabel('Année des attributions').selectOption(String(annee));
@@ -35,13 +49,21 @@ decrireNavigateur('qualité des données (navigateur)', () => {
     const api = (await (await page.request.get(`/api/patrimoine/qualite?annee=${annee}`)).json()) as RapportQualiteApi;
     const i = api.indicateurs.partAttributionsReservataireConnu;
     expect(i.denominateur).toBeGreaterThan(0);
-    await expect.poll(() => tuile('Attributions au réservataire connu').locator('.flux-chiffre__valeur').textContent()).toBe(pourcentage(i.realise!));
+    await expect
+      .poll(() => tuile('Attributions au réservataire connu').locator('.flux-chiffre__valeur').textContent())
+      .toBe(pourcentage(i.realise!));
     expect(await tuile('Attributions au réservataire connu').textContent()).toContain('Loiret 49 %');
-    expect(await tuile('Logements contrôlés').locator('.flux-chiffre__valeur').textContent()).toBe(enFrancais(api.totalLogements));
+    expect(await tuile('Logements contrôlés').locator('.flux-chiffre__valeur').textContent()).toBe(
+      enFrancais(api.totalLogements),
+    );
 
     expect(await colonne(page, '#tableau-qualite', 'Contrôle')).toEqual(api.controles.map((c) => c.libelle));
-    expect(await colonne(page, '#tableau-qualite', 'Logements')).toEqual(api.controles.map((c) => enFrancais(c.nombre)));
-    expect(await colonne(page, '#tableau-qualite', 'Gravité')).toEqual(api.controles.map((c) => (c.gravite === 'erreur' ? 'Erreur' : 'Avertissement')));
+    expect(await colonne(page, '#tableau-qualite', 'Logements')).toEqual(
+      api.controles.map((c) => enFrancais(c.nombre)),
+    );
+    expect(await colonne(page, '#tableau-qualite', 'Gravité')).toEqual(
+      api.controles.map((c) => (c.gravite === 'erreur' ? 'Erreur' : 'Avertissement')),
+    );
 
     const lien = page.getByRole('link', { name: /Télécharger le rapport complet/ });
     expect(await lien.getAttribute('href')).toBe(`/api/patrimoine/qualite.xlsx?bailleur=HLD&annee=${annee}`);
@@ -68,7 +90,12 @@ decrireNavigateur('qualité des données (navigateur)', () => {
 
   it('un réservataire : la page n’est pas pour son rôle', async () => {
     await seConnecter(page, 'reservataire@demo.flux');
-    expect(await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Qualité des données' }).count()).toBe(0);
+    expect(
+      await page
+        .getByRole('navigation', { name: 'Menu principal' })
+        .getByRole('link', { name: 'Qualité des données' })
+        .count(),
+    ).toBe(0);
     await page.goto('/qualite');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Accès non autorisé');
   });

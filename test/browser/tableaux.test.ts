@@ -10,7 +10,11 @@ import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, 
 
 const entier = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
 const uneDecimale = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-const pourcentage = new Intl.NumberFormat('fr-FR', { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: 2 });
+const pourcentage = new Intl.NumberFormat('fr-FR', {
+  style: 'percent',
+  minimumFractionDigits: 0,
+  maximumFractionDigits: 2,
+});
 const exact = (texte: string) => new RegExp(`^${texte.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
 
 decrireNavigateur('tableau de bord (navigateur)', () => {
@@ -22,7 +26,10 @@ decrireNavigateur('tableau de bord (navigateur)', () => {
 
   const ouvrir = async (email: string): Promise<TableauApi> => {
     await seConnecter(page, email);
-    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Tableau de bord' }).click();
+    await page
+      .getByRole('navigation', { name: 'Menu principal' })
+      .getByRole('link', { name: 'Tableau de bord' })
+      .click();
     await page.waitForURL((u) => u.pathname === '/tableau');
     await page.getByRole('heading', { level: 1, name: 'Tableau de bord' }).waitFor();
     const r = await page.request.get(`/api/tableau?annee=${new Date().getFullYear()}`);
@@ -31,13 +38,26 @@ decrireNavigateur('tableau de bord (navigateur)', () => {
   };
 
   /** The chart of a line is drawn and its table gives the API's figures, month by month. */
-  const verifierLigne = async (nom: string, l: TableauApi['bailleurs'][number]['lignes'][number], moisCourant: number | null) => {
+  const verifierLigne = async (
+    nom: string,
+    l: TableauApi['bailleurs'][number]['lignes'][number],
+    moisCourant: number | null,
+  ) => {
     // Months to come are shown as « — ».
-    const attendu = (f: (p: (typeof l.points)[number]) => string) => l.points.map((p) => (moisCourant !== null && p.mois > moisCourant ? '—' : f(p)));
-    await expect.poll(() => page.getByRole('img', { name: exact(`${nom} : droit et logements décomptés, mois par mois`) }).first().isVisible()).toBe(true);
+    const attendu = (f: (p: (typeof l.points)[number]) => string) =>
+      l.points.map((p) => (moisCourant !== null && p.mois > moisCourant ? '—' : f(p)));
+    await expect
+      .poll(() =>
+        page
+          .getByRole('img', { name: exact(`${nom} : droit et logements décomptés, mois par mois`) })
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
     const table = page.getByRole('table', { name: exact(`${nom} : registre à la fin de chaque mois`) }).first();
     await table.waitFor();
-    const cellules = async (ligne: RegExp) => (await table.getByRole('row', { name: ligne }).getByRole('cell').allTextContents()).map((t) => t.trim());
+    const cellules = async (ligne: RegExp) =>
+      (await table.getByRole('row', { name: ligne }).getByRole('cell').allTextContents()).map((t) => t.trim());
     expect(await cellules(/^Droit \(cumul\)/)).toEqual(attendu((p) => uneDecimale.format(p.droit)));
     expect(await cellules(/^Logements décomptés \(cumul\)/)).toEqual(attendu((p) => entier.format(p.decomptes)));
   };
@@ -50,9 +70,17 @@ decrireNavigateur('tableau de bord (navigateur)', () => {
     expect(b.lignes.length).toBeGreaterThan(1);
     for (const l of b.lignes) await verifierLigne(l.nom, l, t.moisCourant);
     // The mix received vs vacated, and the deadlines missed, with their tables.
-    await page.getByRole('table', { name: exact(`Typologie : part des logements reçus et part du flux libéré — ${b.bailleur}`) }).waitFor();
+    await page
+      .getByRole('table', {
+        name: exact(`Typologie : part des logements reçus et part du flux libéré — ${b.bailleur}`),
+      })
+      .waitFor();
     const delais = page.getByRole('table', { name: /Délais manqués par mois/ });
-    const annee = await delais.getByRole('row', { name: /^Locations terminées sans candidat/ }).getByRole('cell').last().textContent();
+    const annee = await delais
+      .getByRole('row', { name: /^Locations terminées sans candidat/ })
+      .getByRole('cell')
+      .last()
+      .textContent();
     expect(annee?.trim()).toBe(entier.format(t.delais.sansCandidat.reduce((a, n) => a + n, 0)));
     await page.getByRole('heading', { level: 2, name: 'Objectifs d’attribution et tendance' }).waitFor();
     expect(violationsGraves(await auditer(page), 'tableau de bord du bailleur')).toEqual([]);
@@ -63,17 +91,38 @@ decrireNavigateur('tableau de bord (navigateur)', () => {
     const t = await ouvrir('etat@demo.flux');
     const c = t.contingentEtat!;
     expect(c).not.toBeNull();
-    const tuile = page.locator('.flux-chiffre', { has: page.getByRole('heading', { name: 'Part du contingent utilisée' }) });
-    await expect.poll(async () => (await tuile.textContent()) ?? '').toContain(c.taux === null ? '—' : pourcentage.format(c.taux));
-    await expect.poll(() => page.getByText(/Historiquement, moins de la moitié/).first().isVisible()).toBe(true);
+    const tuile = page.locator('.flux-chiffre', {
+      has: page.getByRole('heading', { name: 'Part du contingent utilisée' }),
+    });
+    await expect
+      .poll(async () => (await tuile.textContent()) ?? '')
+      .toContain(c.taux === null ? '—' : pourcentage.format(c.taux));
+    await expect
+      .poll(() =>
+        page
+          .getByText(/Historiquement, moins de la moitié/)
+          .first()
+          .isVisible(),
+      )
+      .toBe(true);
     const parBailleur = page.getByRole('table', { name: 'Usage du contingent préfectoral par bailleur' });
     for (const b of c.parBailleur) {
-      const cellules = (await parBailleur.getByRole('row', { name: exact(b.bailleur) }).getByRole('cell').allTextContents()).map((x) => x.trim());
-      expect(cellules).toEqual([uneDecimale.format(b.droit), entier.format(b.decomptes), b.taux === null ? '—' : pourcentage.format(b.taux)]);
+      const cellules = (
+        await parBailleur
+          .getByRole('row', { name: exact(b.bailleur) })
+          .getByRole('cell')
+          .allTextContents()
+      ).map((x) => x.trim());
+      expect(cellules).toEqual([
+        uneDecimale.format(b.droit),
+        entier.format(b.decomptes),
+        b.taux === null ? '—' : pourcentage.format(b.taux),
+      ]);
     }
     await verifierLigne(c.ligne.nom, c.ligne, t.moisCourant);
     expect(t.bailleurs.length).toBeGreaterThan(1);
-    for (const b of t.bailleurs) await page.getByRole('heading', { level: 2, name: `${b.bailleur} — département ${b.departement}` }).waitFor();
+    for (const b of t.bailleurs)
+      await page.getByRole('heading', { level: 2, name: `${b.bailleur} — département ${b.departement}` }).waitFor();
     expect(violationsGraves(await auditer(page), 'tableau de bord du pilote de l’État')).toEqual([]);
     await capturer(page, 'tableau-pilote-etat');
   });
@@ -91,7 +140,11 @@ decrireNavigateur('tableau de bord (navigateur)', () => {
     const e = await ouvrir('epci@demo.flux');
     const ter = e.territoire!;
     await page.getByRole('heading', { level: 2, name: `Territoire de ${ter.nom}` }).waitFor();
-    await expect.poll(() => page.getByRole('img', { name: exact(`${ter.nom} : logements du flux libérés et baux signés`) }).isVisible()).toBe(true);
+    await expect
+      .poll(() =>
+        page.getByRole('img', { name: exact(`${ter.nom} : logements du flux libérés et baux signés`) }).isVisible(),
+      )
+      .toBe(true);
     const mois = page.getByRole('table', { name: `${ter.nom} : locations du territoire par mois` });
     expect(await mois.getByRole('row').count()).toBe(13);
     const colonneFlux = (await mois.locator('tbody tr td:nth-of-type(1)').allTextContents()).map((x) => x.trim());

@@ -52,7 +52,9 @@ describe.each(genresDeTest())('flux conventions (%s)', (genre) => {
     expect(r.code).toBe(0);
     const lignes = r.out.trimEnd().split('\n');
     expect(lignes.length).toBeGreaterThanOrEqual(3);
-    expect(lignes[0]).toMatch(/^HLD-CV1 — Préfecture du Loiret — DDETS \(45\) : taux 25 % \(dont agents 5 %\), version 1 du 01\/01\/2026 ; en flux ; droit 2026 [\d,]+, solde /);
+    expect(lignes[0]).toMatch(
+      /^HLD-CV1 — Préfecture du Loiret — DDETS \(45\) : taux 25 % \(dont agents 5 %\), version 1 du 01\/01\/2026 ; en flux ; droit 2026 [\d,]+, solde /,
+    );
     // The SIREN names the bailleur too.
     const parSiren = await lancer(['conventions', 'list', '--bailleur', '999450001', '--annee', '2026']);
     expect(parSiren.out).toBe(r.out);
@@ -68,8 +70,19 @@ describe.each(genresDeTest())('flux conventions (%s)', (genre) => {
   });
 
   it('entrée invalide : statut 2 et une ligne « chemin: message » par problème', async () => {
-    expect(erreurs(await lancer(['conventions', 'list', '--bailleur', 'PERSONNE']))).toEqual(['bailleur: bailleur « PERSONNE » inconnu (identifiant Flux ou SIREN)']);
-    const forme = erreurs(await lancer(['conventions', 'avenant', '--convention', 'HLD-CV2', '--fichier', fichier('forme.json', { taux: 'beaucoup', decompte: 'jamais' })]));
+    expect(erreurs(await lancer(['conventions', 'list', '--bailleur', 'PERSONNE']))).toEqual([
+      'bailleur: bailleur « PERSONNE » inconnu (identifiant Flux ou SIREN)',
+    ]);
+    const forme = erreurs(
+      await lancer([
+        'conventions',
+        'avenant',
+        '--convention',
+        'HLD-CV2',
+        '--fichier',
+        fichier('forme.json', { taux: 'beaucoup', decompte: 'jamais' }),
+      ]),
+    );
     expect(forme).toEqual(
       expect.arrayContaining([
         'taux: un nombre attendu',
@@ -78,19 +91,61 @@ describe.each(genresDeTest())('flux conventions (%s)', (genre) => {
         expect.stringMatching(/^effectifLe: champ obligatoire manquant/),
       ]),
     );
-    const json = erreurs(await lancer(['conventions', 'avenant', '--convention', 'HLD-CV2', '--fichier', fichier('casse.json', '{ "taux": 0.3,\n  oups }')]));
+    const json = erreurs(
+      await lancer([
+        'conventions',
+        'avenant',
+        '--convention',
+        'HLD-CV2',
+        '--fichier',
+        fichier('casse.json', '{ "taux": 0.3,\n  oups }'),
+      ]),
+    );
     expect(json).toEqual([expect.stringMatching(/casse\.json: JSON invalide \(ligne 2, colonne \d+\)$/)]);
-    const loi = erreurs(await lancer(['conventions', 'avenant', '--convention', 'HLD-CV1', '--fichier', fichier('etat.json', versionAl({ taux: 0.31, tauxAgents: 0.05, decompte: 'bail_signe' }))]));
-    expect(loi).toEqual([expect.stringMatching(/^taux: le contingent de l’État est de 30 % au plus du flux annuel \(CCH R\.441-5-2 I\)/)]);
-    expect(erreurs(await lancer(['conventions', 'avenant', '--convention', 'PAS-LA', '--fichier', fichier('al.json', versionAl())]))).toEqual(['--convention: convention « PAS-LA » introuvable']);
+    const loi = erreurs(
+      await lancer([
+        'conventions',
+        'avenant',
+        '--convention',
+        'HLD-CV1',
+        '--fichier',
+        fichier('etat.json', versionAl({ taux: 0.31, tauxAgents: 0.05, decompte: 'bail_signe' })),
+      ]),
+    );
+    expect(loi).toEqual([
+      expect.stringMatching(/^taux: le contingent de l’État est de 30 % au plus du flux annuel \(CCH R\.441-5-2 I\)/),
+    ]);
+    expect(
+      erreurs(
+        await lancer([
+          'conventions',
+          'avenant',
+          '--convention',
+          'PAS-LA',
+          '--fichier',
+          fichier('al.json', versionAl()),
+        ]),
+      ),
+    ).toEqual(['--convention: convention « PAS-LA » introuvable']);
   });
 
   it('avenant : nouvelle version enregistrée, auditée, en vigueur dans la liste', async () => {
-    const r = await lancer(['conventions', 'avenant', '--convention', 'HLD-CV2', '--fichier', fichier('al-ok.json', versionAl())]);
+    const r = await lancer([
+      'conventions',
+      'avenant',
+      '--convention',
+      'HLD-CV2',
+      '--fichier',
+      fichier('al-ok.json', versionAl()),
+    ]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toBe('Avenant enregistré : convention HLD-CV2 (Action Logement Services), version 2 effective le 01/01/2026, taux 30 %, en flux.\n');
-    const liste = JSON.parse((await lancer(['conventions', 'list', '--bailleur', 'HLD', '--annee', '2026', '--json'])).out) as RegistreConventionsApi;
+    expect(r.out).toBe(
+      'Avenant enregistré : convention HLD-CV2 (Action Logement Services), version 2 effective le 01/01/2026, taux 30 %, en flux.\n',
+    );
+    const liste = JSON.parse(
+      (await lancer(['conventions', 'list', '--bailleur', 'HLD', '--annee', '2026', '--json'])).out,
+    ) as RegistreConventionsApi;
     const al = liste.conventions.find((c) => c.id === 'HLD-CV2')!;
     expect(al.versionEnVigueur).toMatchObject({ version: 2, taux: 0.3 });
     expect(al.ligne?.taux).toBe(0.3);

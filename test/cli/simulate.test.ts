@@ -47,7 +47,11 @@ function valide(): Record<string, unknown> {
   ) as Record<string, unknown>;
 }
 
-function modifie(f: (s: Record<string, unknown> & { conventions: Record<string, unknown>[]; evenements: Record<string, unknown>[] }) => void): string {
+function modifie(
+  f: (
+    s: Record<string, unknown> & { conventions: Record<string, unknown>[]; evenements: Record<string, unknown>[] },
+  ) => void,
+): string {
   const s = valide() as Parameters<typeof f>[0];
   f(s);
   return fichier(JSON.stringify(s, null, 2));
@@ -85,10 +89,13 @@ describe('flux simulate — the regulatory worked example', () => {
     expect(r.code).toBe(0);
     const b = JSON.parse(r.out) as BilanAnnuel;
     const json = JSON.parse((await lancer(['simulate', EXEMPLE, '--json'])).out) as ResultatSimulation;
-    expect(b.lignes.map((l) => [l.ligne, l.droit, l.decomptes])).toEqual(json.bilan.map((l) => [l.reservataire, l.droit, l.decomptes]));
+    expect(b.lignes.map((l) => [l.ligne, l.droit, l.decomptes])).toEqual(
+      json.bilan.map((l) => [l.reservataire, l.droit, l.decomptes]),
+    );
     expect(b.detail).toHaveLength(940);
     expect(b.exclusions.reduce((n, e) => n + e.logements, 0)).toBe(240);
-    for (const l of b.lignes) expect(totalDimension(b.dimensions.typologie, l.ligne).misADisposition, l.ligne).toBe(l.misADisposition);
+    for (const l of b.lignes)
+      expect(totalDimension(b.dimensions.typologie, l.ligne).misADisposition, l.ligne).toBe(l.misADisposition);
   });
 
   it('without --json: the French table', async () => {
@@ -147,7 +154,9 @@ describe('flux simulate — bad inputs exit 2 with `chemin: message` lines', () 
         delete s.conventions[1]!['echecDecompte'];
       }),
     ]);
-    expect(attendreErreurs(r)).toEqual(['conventions[1].echecDecompte: champ obligatoire manquant (un booléen (true/false) attendu)']);
+    expect(attendreErreurs(r)).toEqual([
+      'conventions[1].echecDecompte: champ obligatoire manquant (un booléen (true/false) attendu)',
+    ]);
   });
 
   it('a rate of 1.5 → conventions[i].taux is a fraction between 0 and 1', async () => {
@@ -243,7 +252,11 @@ describe('flux --help', () => {
 
 describe('the real binary (bin/flux.js)', () => {
   it('`node bin/flux.js simulate … --json` exits 0 with parseable JSON', () => {
-    const p = spawnSync(process.execPath, [BIN, 'simulate', EXEMPLE, '--json'], { cwd: RACINE, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const p = spawnSync(process.execPath, [BIN, 'simulate', EXEMPLE, '--json'], {
+      cwd: RACINE,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
     expect(p.error).toBeUndefined();
     expect(p.stderr).toBe('');
     expect(p.status).toBe(0);

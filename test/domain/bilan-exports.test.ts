@@ -12,13 +12,29 @@ import { lireTout } from '../../src/import/rpls-csv.ts';
 import { champCsv, csvBilan } from '../../src/reports/bilan-csv.ts';
 import { pdfBilan, titreBilan } from '../../src/reports/bilan-pdf.ts';
 import { classeurBilan } from '../../src/reports/bilan-xlsx.ts';
-import { convention, jour, liberation, locationComplete, logement, orientationForcee, reservataire, unScenario } from '../helpers/scenario.ts';
+import {
+  convention,
+  jour,
+  liberation,
+  locationComplete,
+  logement,
+  orientationForcee,
+  reservataire,
+  unScenario,
+} from '../helpers/scenario.ts';
 
 /** Two lines, one of them with a name full of CSV separators and quotes. */
 function unBilan(): BilanAnnuel {
   const s = unScenario({
-    reservataires: [reservataire('AL', 'action_logement', { nom: 'Action Logement; « Services » "AL"' }), reservataire('ETAT', 'etat')],
-    logements: [logement('L1', { typologie: 'T2' }), logement('L2', { typologie: 'T3' }), logement('L3', { typologie: 'T3' })],
+    reservataires: [
+      reservataire('AL', 'action_logement', { nom: 'Action Logement; « Services » "AL"' }),
+      reservataire('ETAT', 'etat'),
+    ],
+    logements: [
+      logement('L1', { typologie: 'T2' }),
+      logement('L2', { typologie: 'T3' }),
+      logement('L3', { typologie: 'T3' }),
+    ],
     conventions: [convention('CV-AL', 'AL', 0.25), convention('CV-ETAT', 'ETAT', 0.3)],
     evenements: [
       liberation(jour(1), 'L1'),
@@ -35,7 +51,11 @@ function unBilan(): BilanAnnuel {
 const WIN_ANSI: Record<number, string> = { 0x85: '…', 0x92: '’', 0x96: '–', 0x97: '—' };
 function textePdf(pdf: Buffer): string {
   return [...pdf.toString('latin1').matchAll(/\[((?:<[0-9a-f]*>\s*-?[\d.]*\s*)+)\]\s*TJ/g)]
-    .map((m) => [...m[1]!.matchAll(/<([0-9a-f]*)>/g)].map((h) => [...Buffer.from(h[1]!, 'hex')].map((o) => WIN_ANSI[o] ?? String.fromCharCode(o)).join('')).join(''))
+    .map((m) =>
+      [...m[1]!.matchAll(/<([0-9a-f]*)>/g)]
+        .map((h) => [...Buffer.from(h[1]!, 'hex')].map((o) => WIN_ANSI[o] ?? String.fromCharCode(o)).join(''))
+        .join(''),
+    )
     .join('\n');
 }
 

@@ -7,10 +7,33 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lireScenario } from '../../src/app/scenario.ts';
-import { bilanAnnuel, bilanDuReservataire, COMPTEURS, DIMENSIONS_BILAN, totalDimension, type BilanAnnuel } from '../../src/domain/bilan.ts';
+import {
+  bilanAnnuel,
+  bilanDuReservataire,
+  COMPTEURS,
+  DIMENSIONS_BILAN,
+  totalDimension,
+  type BilanAnnuel,
+} from '../../src/domain/bilan.ts';
 import { simuler } from '../../src/domain/engine.ts';
 import type { Evenement, Scenario } from '../../src/domain/types.ts';
-import { candidats, COMMUNES, convention, decisionCal, evenementsDeLocation, jour, liberation, LOCATION_ALEATOIRE, locationComplete, logement, menage, orientationForcee, refus, sansCandidat, unScenario } from '../helpers/scenario.ts';
+import {
+  candidats,
+  COMMUNES,
+  convention,
+  decisionCal,
+  evenementsDeLocation,
+  jour,
+  liberation,
+  LOCATION_ALEATOIRE,
+  locationComplete,
+  logement,
+  menage,
+  orientationForcee,
+  refus,
+  sansCandidat,
+  unScenario,
+} from '../helpers/scenario.ts';
 
 function bilanDe(s: Scenario): BilanAnnuel {
   return bilanAnnuel(s, simuler(s, { detail: true }));
@@ -37,8 +60,14 @@ function verifierSommes(b: BilanAnnuel): void {
  *   X1, X2 T3 PLUS: excluded (mutation interne, relogement ANRU).
  */
 function scenarioConnu(): Scenario {
-  const u = (id: string, typologie: 'T1' | 'T2' | 'T3' | 'T4', financement: 'PLAI' | 'PLUS' | 'PLS', construction: number, qpv: string | null, commune: string = COMMUNES[0]) =>
-    logement(id, { typologie, financement, construction, qpv, commune });
+  const u = (
+    id: string,
+    typologie: 'T1' | 'T2' | 'T3' | 'T4',
+    financement: 'PLAI' | 'PLUS' | 'PLS',
+    construction: number,
+    qpv: string | null,
+    commune: string = COMMUNES[0],
+  ) => logement(id, { typologie, financement, construction, qpv, commune });
   const logements = [
     u('A1', 'T2', 'PLAI', 1960, 'QN04500A'),
     u('A2', 'T3', 'PLUS', 1960, null, COMMUNES[1]),
@@ -50,11 +79,22 @@ function scenarioConnu(): Scenario {
     u('X1', 'T3', 'PLUS', 1960, null),
     u('X2', 'T3', 'PLUS', 1960, null),
   ];
-  const cible: Record<string, string> = { A1: 'AL', A2: 'AL', A3: 'AL', A4: 'AL', E1: 'ETAT', E2: 'ETAT', B1: 'BAILLEUR' };
+  const cible: Record<string, string> = {
+    A1: 'AL',
+    A2: 'AL',
+    A3: 'AL',
+    A4: 'AL',
+    E1: 'ETAT',
+    E2: 'ETAT',
+    B1: 'BAILLEUR',
+  };
   const evenements: Evenement[] = [
     liberation(jour(0), 'X1', { exclusion: 'mutation_interne' }),
     liberation(jour(0), 'X2', { exclusion: 'relogement_anru' }),
-    ...Object.entries(cible).flatMap(([id, r], i) => [liberation(jour(i + 1), id), orientationForcee(jour(i + 1), id, r)]),
+    ...Object.entries(cible).flatMap(([id, r], i) => [
+      liberation(jour(i + 1), id),
+      orientationForcee(jour(i + 1), id, r),
+    ]),
     ...locationComplete(20, 'A1', { menage: menage({ quartile1: true }) }),
     ...locationComplete(20, 'A2'),
     candidats(jour(20), 'A3'),
@@ -86,37 +126,107 @@ describe('bilan annuel (R.441-5-1)', () => {
     expect(b.relogements).toEqual({ exclusHorsFlux: 1, bauxRelogementAnru: 0 });
 
     const al = b.lignes.find((l) => l.ligne === 'AL')!;
-    expect(al).toMatchObject({ misADisposition: 4, proposes: 4, attribues: 2, bauxSignes: 2, echecs: 1, pourUnTour: 0, decomptes: 2, enCours: 1 });
+    expect(al).toMatchObject({
+      misADisposition: 4,
+      proposes: 4,
+      attribues: 2,
+      bauxSignes: 2,
+      echecs: 1,
+      pourUnTour: 0,
+      decomptes: 2,
+      enCours: 1,
+    });
     expect(al.droit).toBeCloseTo(0.25 * 7, 6);
     expect(al.solde).toBeCloseTo(2 - 1.75, 6);
     const etat = b.lignes.find((l) => l.ligne === 'ETAT')!;
-    expect(etat).toMatchObject({ misADisposition: 2, proposes: 1, attribues: 1, bauxSignes: 1, echecs: 1, decomptes: 2, enCours: 0 });
+    expect(etat).toMatchObject({
+      misADisposition: 2,
+      proposes: 1,
+      attribues: 1,
+      bauxSignes: 1,
+      echecs: 1,
+      decomptes: 2,
+      enCours: 0,
+    });
     const bailleur = b.lignes.find((l) => l.ligne === 'BAILLEUR')!;
     expect(bailleur).toMatchObject({ misADisposition: 1, bauxSignes: 1, pourUnTour: 1, decomptes: 2 });
 
     const typo = b.dimensions.typologie;
     expect(typo.valeurs).toEqual(['T1', 'T2', 'T3', 'T4']);
     expect(typo.parLigne.AL).toEqual({
-      T2: { misADisposition: 1, proposes: 1, attribues: 1, bauxSignes: 1, echecs: 0, pourUnTour: 0, decomptes: 1, enCours: 0 },
-      T3: { misADisposition: 2, proposes: 2, attribues: 1, bauxSignes: 1, echecs: 1, pourUnTour: 0, decomptes: 1, enCours: 0 },
-      T4: { misADisposition: 1, proposes: 1, attribues: 0, bauxSignes: 0, echecs: 0, pourUnTour: 0, decomptes: 0, enCours: 1 },
+      T2: {
+        misADisposition: 1,
+        proposes: 1,
+        attribues: 1,
+        bauxSignes: 1,
+        echecs: 0,
+        pourUnTour: 0,
+        decomptes: 1,
+        enCours: 0,
+      },
+      T3: {
+        misADisposition: 2,
+        proposes: 2,
+        attribues: 1,
+        bauxSignes: 1,
+        echecs: 1,
+        pourUnTour: 0,
+        decomptes: 1,
+        enCours: 0,
+      },
+      T4: {
+        misADisposition: 1,
+        proposes: 1,
+        attribues: 0,
+        bauxSignes: 0,
+        echecs: 0,
+        pourUnTour: 0,
+        decomptes: 0,
+        enCours: 1,
+      },
     });
     // The unit AL's candidate refused is let by the bailleur for one letting: on its line, as T3.
     expect(typo.parLigne.BAILLEUR!.T3).toMatchObject({ misADisposition: 0, pourUnTour: 1, decomptes: 1 });
     expect(typo.flux).toEqual({ T1: 1, T2: 2, T3: 3, T4: 1 });
 
-    expect(b.dimensions.financement.parLigne.ETAT).toMatchObject({ PLAI: { bauxSignes: 1 }, PLUS: { echecs: 1, decomptes: 1 } });
-    expect(b.dimensions.qpv.parLigne.AL).toMatchObject({ qpv: { misADisposition: 1 }, hors_qpv: { misADisposition: 3 } });
+    expect(b.dimensions.financement.parLigne.ETAT).toMatchObject({
+      PLAI: { bauxSignes: 1 },
+      PLUS: { echecs: 1, decomptes: 1 },
+    });
+    expect(b.dimensions.qpv.parLigne.AL).toMatchObject({
+      qpv: { misADisposition: 1 },
+      hors_qpv: { misADisposition: 3 },
+    });
     expect(b.dimensions.qpv.libelles).toEqual({ hors_qpv: 'Hors QPV', qpv: 'En QPV' });
-    expect(b.dimensions.commune.parLigne.AL).toMatchObject({ [COMMUNES[0]]: { misADisposition: 2 }, [COMMUNES[1]]: { misADisposition: 2 } });
+    expect(b.dimensions.commune.parLigne.AL).toMatchObject({
+      [COMMUNES[0]]: { misADisposition: 2 },
+      [COMMUNES[1]]: { misADisposition: 2 },
+    });
     expect(b.dimensions.commune.parLigne.ETAT![COMMUNES[2]]).toMatchObject({ echecs: 1 });
     expect(b.dimensions.periode.valeurs).toEqual(['1949-1974', '1975-1989', '2005-2014', 'depuis-2015']);
-    expect(b.dimensions.periode.parLigne.AL).toMatchObject({ '1949-1974': { bauxSignes: 2 }, '2005-2014': { echecs: 1, enCours: 1 } });
+    expect(b.dimensions.periode.parLigne.AL).toMatchObject({
+      '1949-1974': { bauxSignes: 2 },
+      '2005-2014': { echecs: 1, enCours: 1 },
+    });
 
     expect(b.detail).toHaveLength(9);
-    expect(b.detail.find((d) => d.logement === 'A3')).toMatchObject({ ligne: 'AL', statut: 'echec', pourUnTour: true, decompte: false, decision: 'non_attribution' });
-    expect(b.detail.find((d) => d.logement === 'X2')).toMatchObject({ ligne: null, statut: 'exclue', exclusion: 'relogement_anru' });
-    expect(b.detail.find((d) => d.logement === 'A1')).toMatchObject({ statut: 'bail_signe', quartile1: true, dateFin: expect.any(String) });
+    expect(b.detail.find((d) => d.logement === 'A3')).toMatchObject({
+      ligne: 'AL',
+      statut: 'echec',
+      pourUnTour: true,
+      decompte: false,
+      decision: 'non_attribution',
+    });
+    expect(b.detail.find((d) => d.logement === 'X2')).toMatchObject({
+      ligne: null,
+      statut: 'exclue',
+      exclusion: 'relogement_anru',
+    });
+    expect(b.detail.find((d) => d.logement === 'A1')).toMatchObject({
+      statut: 'bail_signe',
+      quartile1: true,
+      dateFin: expect.any(String),
+    });
     expect(b.objectifs.prioritaires.ETAT).toMatchObject({ numerateur: 1, denominateur: 1 });
     verifierSommes(b);
   });
@@ -140,7 +250,9 @@ describe('bilan annuel (R.441-5-1)', () => {
   });
 
   it('l’option detail ne change rien au reste de la sortie du moteur', () => {
-    const s = JSON.parse(readFileSync(new URL('../../examples/exemple-commune.json', import.meta.url), 'utf8')) as Scenario;
+    const s = JSON.parse(
+      readFileSync(new URL('../../examples/exemple-commune.json', import.meta.url), 'utf8'),
+    ) as Scenario;
     const { detail, ...reste } = simuler(s, { detail: true });
     expect(detail).toBeDefined();
     expect(JSON.stringify(reste)).toBe(JSON.stringify(simuler(s)));
@@ -148,18 +260,39 @@ describe('bilan annuel (R.441-5-1)', () => {
   });
 
   it('Σ des valeurs = ligne du moteur, sur des années tirées au hasard', () => {
-    const arb = fc.array(fc.record({ ...LOCATION_ALEATOIRE, construction: fc.integer({ min: 1930, max: 2024 }) }), { minLength: 1, maxLength: 40 });
+    const arb = fc.array(fc.record({ ...LOCATION_ALEATOIRE, construction: fc.integer({ min: 1930, max: 2024 }) }), {
+      minLength: 1,
+      maxLength: 40,
+    });
     fc.assert(
-      fc.property(arb, fc.boolean(), fc.constantFrom('mise_a_disposition' as const, 'attribution' as const, 'bail_signe' as const), (us, echecDecompte, decompte) => {
-        const logements = us.map((u, i) => logement(`U${i}`, { typologie: u.typologie, financement: u.financement, qpv: u.qpv ? 'QN04500A' : null, commune: u.commune, construction: u.construction }));
-        const evenements = us.flatMap((u, i) => evenementsDeLocation(`U${i}`, u, { liberation: jour(i % 100), suite: jour(200 + (i % 100)) }));
-        const s = unScenario({
-          logements,
-          conventions: [convention('CV-AL', 'AL', 0.25, { decompte, echecDecompte }), convention('CV-ETAT', 'ETAT', 0.3, { decompte, echecDecompte: !echecDecompte })],
-          evenements,
-        });
-        verifierSommes(bilanDe(s));
-      }),
+      fc.property(
+        arb,
+        fc.boolean(),
+        fc.constantFrom('mise_a_disposition' as const, 'attribution' as const, 'bail_signe' as const),
+        (us, echecDecompte, decompte) => {
+          const logements = us.map((u, i) =>
+            logement(`U${i}`, {
+              typologie: u.typologie,
+              financement: u.financement,
+              qpv: u.qpv ? 'QN04500A' : null,
+              commune: u.commune,
+              construction: u.construction,
+            }),
+          );
+          const evenements = us.flatMap((u, i) =>
+            evenementsDeLocation(`U${i}`, u, { liberation: jour(i % 100), suite: jour(200 + (i % 100)) }),
+          );
+          const s = unScenario({
+            logements,
+            conventions: [
+              convention('CV-AL', 'AL', 0.25, { decompte, echecDecompte }),
+              convention('CV-ETAT', 'ETAT', 0.3, { decompte, echecDecompte: !echecDecompte }),
+            ],
+            evenements,
+          });
+          verifierSommes(bilanDe(s));
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -32,7 +32,9 @@ describe('orientation confirmée (épinglée)', () => {
     const pins = avant.orientations.map((o) => confirmer(o.date, o.logement, o.reservataire!));
     const apres = simuler(annee([...evs, ...pins]));
     expect(apres.bilan).toEqual(avant.bilan);
-    expect(apres.orientations.map((o) => [o.logement, o.reservataire, o.forcee])).toEqual(avant.orientations.map((o) => [o.logement, o.reservataire, false]));
+    expect(apres.orientations.map((o) => [o.logement, o.reservataire, o.forcee])).toEqual(
+      avant.orientations.map((o) => [o.logement, o.reservataire, false]),
+    );
     expect(apres.orientations.every((o) => o.motif.endsWith('recommandation confirmée par le bailleur'))).toBe(true);
   });
 
@@ -49,7 +51,9 @@ describe('orientation confirmée (épinglée)', () => {
     const avecPin = simuler(annee([...evs, ...pins, ...tardives]));
     for (const e of evs) expect(ligne(avecPin, e.logement), e.logement).toBe(ligne(avant, e.logement));
     // One the engine would now orient elsewhere says so, with the engine's choice of the moment.
-    const retenues = avecPin.orientations.filter((x) => x.motif.startsWith('Recommandation du moteur confirmée par le bailleur pour '));
+    const retenues = avecPin.orientations.filter((x) =>
+      x.motif.startsWith('Recommandation du moteur confirmée par le bailleur pour '),
+    );
     expect(retenues.length).toBeGreaterThan(0);
     for (const o of retenues) {
       expect(o.forcee).toBe(false);

@@ -64,7 +64,8 @@ function problemes(e: EntreeConversion): Probleme[] {
 
 describe('rules.md §4 — exemple : 300 logements à 9 % + 200 à 4 %, flux 700', () => {
   const r = convertirStock(exemple());
-  const R = (m: (typeof METHODES_CONVERSION)[number]) => r.methodes[m].reservataires.find((x) => x.reservataire === 'R')!;
+  const R = (m: (typeof METHODES_CONVERSION)[number]) =>
+    r.methodes[m].reservataires.find((x) => x.reservataire === 'R')!;
 
   it('rules.md §4 — rotation par programme : 27 + 8 = 35 disponibilités par an → taux 5,0 %', () => {
     const c = R('programme');
@@ -123,7 +124,11 @@ describe('rules.md §4 — exemple : 300 logements à 9 % + 200 à 4 %, flux 700
     });
     const c = convertirStock(e);
     expect(c.anneesRetenues).toEqual([2024, 2025]);
-    expect(c.rotations.programme.find((x) => x.cle === 'P1')!).toMatchObject({ departs: 180, logementsAnnees: 2000, rotationMicro: 90_000 });
+    expect(c.rotations.programme.find((x) => x.cle === 'P1')!).toMatchObject({
+      departs: 180,
+      logementsAnnees: 2000,
+      rotationMicro: 90_000,
+    });
     expect(c.methodes.programme.reservataires[0]!.tauxMicro).toBe(50_000);
   });
 });
@@ -185,7 +190,9 @@ describe('rules.md §4 — droits uniques', () => {
   });
 
   it('regulation.md §3.3 — étalés sur 3 ans : 6 ÷ 3 = 2 par an → + 0,29 % pendant 3 ans', () => {
-    const r = convertirStock(exemple({ droitsUniques: [{ reservataire: 'R', nombre: 6 }], modeDroitsUniques: { mode: 'etale', annees: 3 } }));
+    const r = convertirStock(
+      exemple({ droitsUniques: [{ reservataire: 'R', nombre: 6 }], modeDroitsUniques: { mode: 'etale', annees: 3 } }),
+    );
     const d = r.droitsUniques[0]!;
     expect(d.parAn.micro).toBe(2 * MICRO);
     expect(d.tauxMicro).toBe(2_857); // 2 ÷ 700
@@ -208,22 +215,33 @@ describe('projets de conventions — plafonds légaux en avertissement, jamais �
     const r = convertirStock(exemple({ reservataires: [e.reservataire], reservations: [e.reservation] }));
     const projet = projeterConventions(r, 'programme');
     expect(projet.projets[0]!.tauxMicro).toBe(385_714);
-    expect(projet.avertissements).toContainEqual({ chemin: 'projets[0].taux', message: expect.stringContaining('CCH R.441-5-2 I') });
+    expect(projet.avertissements).toContainEqual({
+      chemin: 'projets[0].taux',
+      message: expect.stringContaining('CCH R.441-5-2 I'),
+    });
   });
 
   it('CCH R.441-5 I — Σ taux au-delà de 100 % signalée ; part du bailleur négative montrée', () => {
     const a = beaucoup('AL', 'action_logement', 5000);
     const b = beaucoup('ETAT', 'etat', 3000);
-    const r = convertirStock(exemple({ reservataires: [a.reservataire, b.reservataire], reservations: [a.reservation, b.reservation] }));
+    const r = convertirStock(
+      exemple({ reservataires: [a.reservataire, b.reservataire], reservations: [a.reservation, b.reservation] }),
+    );
     const projet = projeterConventions(r, 'programme');
-    expect(projet.avertissements).toContainEqual({ chemin: 'projets', message: expect.stringContaining('ne peut dépasser 100 %') });
+    expect(projet.avertissements).toContainEqual({
+      chemin: 'projets',
+      message: expect.stringContaining('ne peut dépasser 100 %'),
+    });
     expect(projet.tauxBailleurMicro).toBeLessThan(0);
   });
 
   it('CCH R.441-5 — droits des collectivités au-delà de 20 % signalés', () => {
     const d = beaucoup('DEP', 'departement', 2000); // 180 ÷ 700 = 25.7 %
     const r = convertirStock(exemple({ reservataires: [d.reservataire], reservations: [d.reservation] }));
-    expect(projeterConventions(r, 'programme').avertissements).toContainEqual({ chemin: 'projets', message: expect.stringContaining('garanties d’emprunt') });
+    expect(projeterConventions(r, 'programme').avertissements).toContainEqual({
+      chemin: 'projets',
+      message: expect.stringContaining('garanties d’emprunt'),
+    });
   });
 
   it('CCH R.441-5-3 — une commune convertie sur le flux du département est signalée ; sur son propre flux, non', () => {
@@ -258,15 +276,27 @@ describe('rules.md §4 — validation des entrées', () => {
         fluxPrevisionnel: 0,
       }),
     ).map((p) => p.chemin);
-    expect(pbs).toEqual(expect.arrayContaining(['reservations[0].reservataire', 'reservations[1].nombre', 'reservations[1].typologie', 'fluxPrevisionnel']));
+    expect(pbs).toEqual(
+      expect.arrayContaining([
+        'reservations[0].reservataire',
+        'reservations[1].nombre',
+        'reservations[1].typologie',
+        'fluxPrevisionnel',
+      ]),
+    );
   });
 
   it('rules.md §4 — une année de la fenêtre sans observation est refusée', () => {
-    expect(problemes(exemple({ fenetre: 2 }))).toContainEqual({ chemin: 'observations', message: expect.stringContaining('l’année 2024 manque') });
+    expect(problemes(exemple({ fenetre: 2 }))).toContainEqual({
+      chemin: 'observations',
+      message: expect.stringContaining('l’année 2024 manque'),
+    });
   });
 
   it('rules.md §4 — ni observation ni rotation du bailleur : refusé ; avec la rotation saisie : tout au taux du bailleur', () => {
-    expect(problemes(exemple({ observations: [] }))).toContainEqual(expect.objectContaining({ chemin: 'observations' }));
+    expect(problemes(exemple({ observations: [] }))).toContainEqual(
+      expect.objectContaining({ chemin: 'observations' }),
+    );
     const r = convertirStock(exemple({ observations: [], rotationBailleur: 0.075 }));
     expect(r.methodes.programme.reservataires[0]!.tauxMicro).toBe(53_571);
   });
@@ -288,7 +318,11 @@ const tirageArb = fc.record({
     { minLength: PROGRAMMES.length, maxLength: PROGRAMMES.length },
   ),
   reservations: fc.array(
-    fc.record({ reservataire: fc.integer({ min: 0, max: 3 }), programme: fc.integer({ min: 0, max: PROGRAMMES.length - 1 }), nombre: fc.integer({ min: 0, max: 400 }) }),
+    fc.record({
+      reservataire: fc.integer({ min: 0, max: 3 }),
+      programme: fc.integer({ min: 0, max: PROGRAMMES.length - 1 }),
+      nombre: fc.integer({ min: 0, max: 400 }),
+    }),
     { maxLength: 20 },
   ),
   flux: fc.integer({ min: 1, max: 200_000_000 }).map((m) => m / 1000),
@@ -314,7 +348,10 @@ describe('propriétés de la conversion (fast-check)', () => {
         const r = convertirStock(entreeDe(t));
         // Independently: each programme is its own segment here, with its own history.
         const rotation = (i: number) => mulDivArrondi(t.observations[i]!.departs, MICRO, t.observations[i]!.logements);
-        const totalObs = t.observations.reduce((s, o) => ({ d: s.d + o.departs, l: s.l + o.logements }), { d: 0, l: 0 });
+        const totalObs = t.observations.reduce((s, o) => ({ d: s.d + o.departs, l: s.l + o.logements }), {
+          d: 0,
+          l: 0,
+        });
         const rotationBailleur = mulDivArrondi(totalObs.d, MICRO, totalObs.l);
         const attendu = t.reservations.reduce((s, x) => s + x.nombre * rotation(x.programme), 0);
         const attenduBailleur = t.reservations.reduce((s, x) => s + x.nombre * rotationBailleur, 0);
@@ -347,18 +384,26 @@ describe('propriétés de la conversion (fast-check)', () => {
 
   it('rules.md §4 — le taux croît avec les logements réservés (jamais ne décroît)', () => {
     fc.assert(
-      fc.property(tirageArb, fc.integer({ min: 0, max: PROGRAMMES.length - 1 }), fc.integer({ min: 1, max: 500 }), (t, programme, ajout) => {
-        const avant = convertirStock(entreeDe(t));
-        const apres = convertirStock(entreeDe({ ...t, reservations: [...t.reservations, { reservataire: 0, programme, nombre: ajout }] }));
-        for (const m of METHODES_CONVERSION) {
-          const a = avant.methodes[m].reservataires[0]!;
-          const b = apres.methodes[m].reservataires[0]!;
-          expect(b.logements).toBe(a.logements + ajout);
-          expect(b.tauxMicro).toBeGreaterThanOrEqual(a.tauxMicro);
-          // The others do not move.
-          for (let i = 1; i < 4; i++) expect(apres.methodes[m].reservataires[i]!.tauxMicro).toBe(avant.methodes[m].reservataires[i]!.tauxMicro);
-        }
-      }),
+      fc.property(
+        tirageArb,
+        fc.integer({ min: 0, max: PROGRAMMES.length - 1 }),
+        fc.integer({ min: 1, max: 500 }),
+        (t, programme, ajout) => {
+          const avant = convertirStock(entreeDe(t));
+          const apres = convertirStock(
+            entreeDe({ ...t, reservations: [...t.reservations, { reservataire: 0, programme, nombre: ajout }] }),
+          );
+          for (const m of METHODES_CONVERSION) {
+            const a = avant.methodes[m].reservataires[0]!;
+            const b = apres.methodes[m].reservataires[0]!;
+            expect(b.logements).toBe(a.logements + ajout);
+            expect(b.tauxMicro).toBeGreaterThanOrEqual(a.tauxMicro);
+            // The others do not move.
+            for (let i = 1; i < 4; i++)
+              expect(apres.methodes[m].reservataires[i]!.tauxMicro).toBe(avant.methodes[m].reservataires[i]!.tauxMicro);
+          }
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -369,7 +414,9 @@ describe('propriétés de la conversion (fast-check)', () => {
         const r = convertirStock(entreeDe(t));
         for (const m of METHODES_CONVERSION) {
           for (const c of r.methodes[m].reservataires) {
-            expect(Math.abs(c.tauxMicro * c.flux.micro - c.disponibilites.micro * MICRO)).toBeLessThanOrEqual(c.flux.micro / 2);
+            expect(Math.abs(c.tauxMicro * c.flux.micro - c.disponibilites.micro * MICRO)).toBeLessThanOrEqual(
+              c.flux.micro / 2,
+            );
           }
         }
       }),

@@ -46,7 +46,10 @@ function scenarioAL(regle: Partial<Convention>): Scenario {
     logements: ls,
     conventions: [convention('CV-AL', 'AL', 0.25, { report: 0.5, ...regle })],
     evenements: [
-      ...ls.flatMap((l, i) => [liberation(jour(i), l.id), orientationForcee(jour(i), l.id, l.id.startsWith('A') ? 'AL' : 'BAILLEUR')]),
+      ...ls.flatMap((l, i) => [
+        liberation(jour(i), l.id),
+        orientationForcee(jour(i), l.id, l.id.startsWith('A') ? 'AL' : 'BAILLEUR'),
+      ]),
       ...locationComplete(20, 'A1'),
       candidats(jour(20), 'A2'),
       decisionCal(jour(21), 'A2', 'attribution_condition_suspensive'),
@@ -73,39 +76,42 @@ const DECOMPTES: { decompte: RegleDecompte; echecDecompte: boolean; decomptes: n
 ];
 
 describe('ledger of a convention by counting rule', () => {
-  it.each(DECOMPTES)('décompte « $decompte », échec décompté : $echecDecompte → $decomptes décomptés', ({ decompte, echecDecompte, decomptes }) => {
-    const r = simuler(scenarioAL({ decompte, echecDecompte }));
-    expect(r.flux.fluxAnnuel).toBe(12);
-    const al = ligne(r.bilan, 'AL');
-    expect(al).toEqual({
-      reservataire: 'AL',
-      taux: 0.25,
-      droit: 3.5,
-      // The counters follow the lettings whatever the rule: the rule only decides `decomptes`.
-      misADisposition: 6,
-      proposes: 4,
-      attribues: 2,
-      bauxSignes: 1,
-      echecs: 3,
-      pourUnTour: 0,
-      decomptes,
-      solde: decomptes - 3.5,
-      reportAnneeSuivante: decomptes - 3.5,
-      enCours: 2,
-    });
-    // A failure that does not consume the right is let by the bailleur "pour un tour" and counts
-    // for its own share; otherwise the bailleur counts only what it holds.
-    const bailleur = ligne(r.bilan, 'BAILLEUR');
-    const pourUnTour = echecDecompte ? 0 : 3;
-    expect(bailleur).toMatchObject({
-      droit: 8.5, // 75 % of 12 minus AL's carry-over
-      misADisposition: 6,
-      pourUnTour,
-      decomptes: 6 + pourUnTour,
-      solde: 6 + pourUnTour - 8.5,
-      enCours: 6,
-    });
-  });
+  it.each(DECOMPTES)(
+    'décompte « $decompte », échec décompté : $echecDecompte → $decomptes décomptés',
+    ({ decompte, echecDecompte, decomptes }) => {
+      const r = simuler(scenarioAL({ decompte, echecDecompte }));
+      expect(r.flux.fluxAnnuel).toBe(12);
+      const al = ligne(r.bilan, 'AL');
+      expect(al).toEqual({
+        reservataire: 'AL',
+        taux: 0.25,
+        droit: 3.5,
+        // The counters follow the lettings whatever the rule: the rule only decides `decomptes`.
+        misADisposition: 6,
+        proposes: 4,
+        attribues: 2,
+        bauxSignes: 1,
+        echecs: 3,
+        pourUnTour: 0,
+        decomptes,
+        solde: decomptes - 3.5,
+        reportAnneeSuivante: decomptes - 3.5,
+        enCours: 2,
+      });
+      // A failure that does not consume the right is let by the bailleur "pour un tour" and counts
+      // for its own share; otherwise the bailleur counts only what it holds.
+      const bailleur = ligne(r.bilan, 'BAILLEUR');
+      const pourUnTour = echecDecompte ? 0 : 3;
+      expect(bailleur).toMatchObject({
+        droit: 8.5, // 75 % of 12 minus AL's carry-over
+        misADisposition: 6,
+        pourUnTour,
+        decomptes: 6 + pourUnTour,
+        solde: 6 + pourUnTour - 8.5,
+        enCours: 6,
+      });
+    },
+  );
 
   it('the ledger lines’ made-available units add up to the flow', () => {
     const r = simuler(scenarioAL({}));
@@ -130,7 +136,9 @@ describe('carry-over to next year (regleReport)', () => {
     { plafond: 3, decompte: 'bail_signe' as const, solde: -2.5, report: -2.5 },
     { plafond: 0, decompte: 'bail_signe' as const, solde: -2.5, report: 0 },
   ])('{ plafond: $plafond } clamps a balance of $solde to $report', ({ plafond, decompte, solde, report }) => {
-    const r = simuler(scenarioAL({ decompte, echecDecompte: decompte === 'mise_a_disposition', regleReport: { plafond } }));
+    const r = simuler(
+      scenarioAL({ decompte, echecDecompte: decompte === 'mise_a_disposition', regleReport: { plafond } }),
+    );
     const al = ligne(r.bilan, 'AL');
     expect(al.solde).toBe(solde);
     expect(al.reportAnneeSuivante + 0).toBe(report); // + 0: a clamp at 0 may yield -0, printed as 0
@@ -177,7 +185,13 @@ describe('a failure that does not consume the right: the réservataire is owed t
   }
 
   it('the quota rule gives L3 to AL (set-up check)', () => {
-    expect(apresEchec(true).orientations.map((o) => o.reservataire)).toEqual(['BAILLEUR', 'BAILLEUR', 'AL', 'BAILLEUR', 'BAILLEUR']);
+    expect(apresEchec(true).orientations.map((o) => o.reservataire)).toEqual([
+      'BAILLEUR',
+      'BAILLEUR',
+      'AL',
+      'BAILLEUR',
+      'BAILLEUR',
+    ]);
   });
 
   it('echecDecompte: false → the next ordinary liberation goes to AL', () => {
@@ -185,7 +199,11 @@ describe('a failure that does not consume the right: the réservataire is owed t
     const l5 = r.orientations.find((o) => o.logement === 'L5')!;
     expect(l5.reservataire).toBe('AL');
     expect(l5.forcee).toBe(false);
-    expect(l5.explication.candidats.find((c) => c.reservataire === 'AL')).toMatchObject({ oriente: 0, droitExact: 1.25, retenu: true });
+    expect(l5.explication.candidats.find((c) => c.reservataire === 'AL')).toMatchObject({
+      oriente: 0,
+      droitExact: 1.25,
+      retenu: true,
+    });
     expect(ligne(r.bilan, 'BAILLEUR').pourUnTour).toBe(1);
     expect(ligne(r.bilan, 'AL')).toMatchObject({ misADisposition: 2, echecs: 1, decomptes: 1 });
   });
@@ -227,7 +245,13 @@ describe('pooled orientation (orientation_multiple)', () => {
     expect(r.orientations[0]!.reservataire).toBe(qui);
     expect(r.orientations[0]!.motif).toContain(`bail signé par un candidat de ${qui}`);
     const autre = qui === 'AL' ? 'ETAT' : 'AL';
-    expect(ligne(r.bilan, qui)).toMatchObject({ misADisposition: 1, proposes: 1, attribues: 1, bauxSignes: 1, decomptes: 1 });
+    expect(ligne(r.bilan, qui)).toMatchObject({
+      misADisposition: 1,
+      proposes: 1,
+      attribues: 1,
+      bauxSignes: 1,
+      decomptes: 1,
+    });
     expect(ligne(r.bilan, autre)).toMatchObject({ misADisposition: 0, bauxSignes: 0, decomptes: 0 });
     expect(r.ecarts.typologie[qui]).toHaveProperty('T3.nombre', 1);
     expect(r.ecarts.typologie[autre]?.['T3']?.nombre ?? 0).toBe(0);
@@ -253,8 +277,16 @@ describe('pooled orientation (orientation_multiple)', () => {
   it('a lease naming a réservataire outside the pool is an error', () => {
     const p = erreurs(
       pool([bailSigne(jour(15), 'L1', { reservataire: 'DEP' })], {
-        reservataires: [reservataire('ETAT', 'etat'), reservataire('AL', 'action_logement'), reservataire('DEP', 'departement')],
-        conventions: [convention('CV-ETAT', 'ETAT', 0.3), convention('CV-AL', 'AL', 0.25), convention('CV-DEP', 'DEP', 0.05)],
+        reservataires: [
+          reservataire('ETAT', 'etat'),
+          reservataire('AL', 'action_logement'),
+          reservataire('DEP', 'departement'),
+        ],
+        conventions: [
+          convention('CV-ETAT', 'ETAT', 0.3),
+          convention('CV-AL', 'AL', 0.25),
+          convention('CV-DEP', 'DEP', 0.05),
+        ],
       }),
     );
     expect(p.map((x) => x.chemin)).toEqual(['evenements[4]']);
@@ -265,7 +297,11 @@ describe('pooled orientation (orientation_multiple)', () => {
     const s = unScenario({
       logements: ls,
       conventions: [convention('CV-ETAT', 'ETAT', 0.3), convention('CV-AL', 'AL', 0.25)],
-      evenements: [liberation(jour(0), 'L1'), orientationForcee(jour(0), 'L1', 'AL'), ...locationComplete(1, 'L1', { reservataire: 'ETAT' })],
+      evenements: [
+        liberation(jour(0), 'L1'),
+        orientationForcee(jour(0), 'L1', 'AL'),
+        ...locationComplete(1, 'L1', { reservataire: 'ETAT' }),
+      ],
     });
     expect(erreurs(s).map((x) => x.chemin)).toEqual(['evenements[4]']);
   });

@@ -17,7 +17,15 @@ import {
 } from '../../src/domain/emission-bilan.ts';
 import { simuler } from '../../src/domain/engine.ts';
 import type { Evenement, Scenario } from '../../src/domain/types.ts';
-import { convention, jour, liberation, locationComplete, logement, orientationForcee, unScenario } from '../helpers/scenario.ts';
+import {
+  convention,
+  jour,
+  liberation,
+  locationComplete,
+  logement,
+  orientationForcee,
+  unScenario,
+} from '../helpers/scenario.ts';
 
 function bilanDe(s: Scenario): BilanAnnuel {
   return bilanAnnuel(s, simuler(s, { detail: true }));
@@ -32,12 +40,18 @@ function scenario(orientations: Record<string, string>): Scenario {
     logement('B1', { typologie: 'T4', financement: 'PLS' }),
   ];
   const evenements: Evenement[] = [
-    ...Object.entries(orientations).flatMap(([id, r], i) => [liberation(jour(i + 1), id), orientationForcee(jour(i + 1), id, r)]),
+    ...Object.entries(orientations).flatMap(([id, r], i) => [
+      liberation(jour(i + 1), id),
+      orientationForcee(jour(i + 1), id, r),
+    ]),
     ...Object.keys(orientations).flatMap((id, i) => locationComplete(20 + i, id)),
   ];
   return unScenario({
     logements,
-    conventions: [convention('CV-AL', 'AL', 0.25, { decompte: 'bail_signe' }), convention('CV-ETAT', 'ETAT', 0.3, { decompte: 'bail_signe' })],
+    conventions: [
+      convention('CV-AL', 'AL', 0.25, { decompte: 'bail_signe' }),
+      convention('CV-ETAT', 'ETAT', 0.3, { decompte: 'bail_signe' }),
+    ],
     evenements,
   });
 }
@@ -74,7 +88,9 @@ describe('émission du bilan et verrou de l’année', () => {
     // The window's end or its closing relocks.
     expect(etatAnnee(emise, [fenetre], '2027-02-10').etat).toBe('correction');
     expect(etatAnnee(emise, [fenetre], '2027-02-11').etat).toBe('verrouillee');
-    expect(etatAnnee(emise, [{ ...fenetre, clotureeLe: '2027-01-21T08:00:00.000Z' }], '2027-01-21').etat).toBe('verrouillee');
+    expect(etatAnnee(emise, [{ ...fenetre, clotureeLe: '2027-01-21T08:00:00.000Z' }], '2027-01-21').etat).toBe(
+      'verrouillee',
+    );
   });
 
   it('une fenêtre de correction : motif d’au moins 10 caractères, fin entre aujourd’hui et 30 jours', () => {
@@ -82,7 +98,9 @@ describe('émission du bilan et verrou de l’année', () => {
     expect(validerFenetre({ motif: 'court', fin: '2027-01-20' }, '2027-01-15').map((p) => p.chemin)).toEqual(['motif']);
     const tard = validerFenetre({ motif: 'Erreur de saisie', fin: '2027-02-15' }, '2027-01-15');
     expect(tard).toEqual([{ chemin: 'fin', message: expect.stringContaining(`${FENETRE_MAX_JOURS} jours`) }]);
-    expect(validerFenetre({ motif: 'Erreur de saisie', fin: '2027-01-14' }, '2027-01-15').map((p) => p.chemin)).toEqual(['fin']);
+    expect(validerFenetre({ motif: 'Erreur de saisie', fin: '2027-01-14' }, '2027-01-15').map((p) => p.chemin)).toEqual(
+      ['fin'],
+    );
   });
 
   it('rappel : à partir du 1er février, puis du 21 février, jusqu’à la fin de février', () => {
@@ -111,10 +129,15 @@ describe('ce qui a changé entre deux versions', () => {
     const attendus = [];
     for (const la of avant.lignes) {
       const lp = apres.lignes.find((l) => l.ligne === la.ligne)!;
-      for (const c of COMPTEURS) if (la[c] !== lp[c]) attendus.push({ ligne: la.ligne, compteur: c, avant: la[c], apres: lp[c] });
+      for (const c of COMPTEURS)
+        if (la[c] !== lp[c]) attendus.push({ ligne: la.ligne, compteur: c, avant: la[c], apres: lp[c] });
     }
     expect(attendus.length).toBeGreaterThan(0);
-    expect(d.lignes.filter((c) => (COMPTEURS as readonly string[]).includes(c.compteur)).map(({ ligne, compteur, avant, apres }) => ({ ligne, compteur, avant, apres }))).toEqual(attendus);
+    expect(
+      d.lignes
+        .filter((c) => (COMPTEURS as readonly string[]).includes(c.compteur))
+        .map(({ ligne, compteur, avant, apres }) => ({ ligne, compteur, avant, apres })),
+    ).toEqual(attendus);
     const al = d.lignes.filter((c) => c.ligne === 'AL' && c.compteur === 'bauxSignes');
     expect(al).toEqual([{ ligne: 'AL', nom: expect.any(String), compteur: 'bauxSignes', avant: 2, apres: 1 }]);
     expect(d.lignes.some((c) => c.ligne === 'BAILLEUR')).toBe(false);
@@ -133,7 +156,11 @@ describe('ce qui a changé entre deux versions', () => {
 
   it('un réservataire ne voit que les changements de sa ligne et de ses logements', () => {
     const d = differenceBilans(avant, apres);
-    const etat = differencePourReservataire(d, 'ETAT', new Set(bilanDuReservataire(apres, 'ETAT').detail.map((x) => x.logement)));
+    const etat = differencePourReservataire(
+      d,
+      'ETAT',
+      new Set(bilanDuReservataire(apres, 'ETAT').detail.map((x) => x.logement)),
+    );
     expect(etat.lignes.length).toBeGreaterThan(0);
     expect(etat.lignes.every((c) => c.ligne === 'ETAT')).toBe(true);
     expect(etat.dimensions.every((c) => c.ligne === 'ETAT')).toBe(true);

@@ -1,7 +1,16 @@
 /** The état des lieux of reservations (src/domain/etat-des-lieux.ts) and the APL ceilings (src/domain/plafonds-apl.ts). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DIMENSIONS, etatDesLieux, partAbordable, periodeDe, vueReservataire, type EntreeEtatDesLieux, type LogementEtat, type Reservation } from '../../src/domain/etat-des-lieux.ts';
+import {
+  DIMENSIONS,
+  etatDesLieux,
+  partAbordable,
+  periodeDe,
+  vueReservataire,
+  type EntreeEtatDesLieux,
+  type LogementEtat,
+  type Reservation,
+} from '../../src/domain/etat-des-lieux.ts';
 import { baremeAu, estAbordable, plafondPour } from '../../src/domain/plafonds-apl.ts';
 import { TYPOLOGIES, type Typologie } from '../../src/domain/types.ts';
 
@@ -31,7 +40,12 @@ describe('plafonds de loyer APL (arrêté du 27 septembre 2019, art. 7 ; CCH D.8
   });
 });
 
-const unite = (id: string, reservation: Reservation, reservataire: string | null, autres: Partial<LogementEtat> = {}): LogementEtat => ({
+const unite = (
+  id: string,
+  reservation: Reservation,
+  reservataire: string | null,
+  autres: Partial<LogementEtat> = {},
+): LogementEtat => ({
   id,
   rpls: `R${id}`,
   programme: 'P1',
@@ -132,7 +146,12 @@ describe('état des lieux des réservations (rules.md §7)', () => {
     fc.assert(
       fc.property(fc.array(arbUnite, { maxLength: 200 }), (tirages) => {
         const logements = tirages.map(({ reservation, reservataire, ...caracteres }, i) =>
-          unite(String(i), reservation, reservation === 'reserve' || reservation === 'droit_unique' ? reservataire : null, caracteres),
+          unite(
+            String(i),
+            reservation,
+            reservation === 'reserve' || reservation === 'droit_unique' ? reservataire : null,
+            caracteres,
+          ),
         );
         const e = etatDesLieux(entree(logements));
         const [ensemble, ...autres] = e.groupes;
@@ -146,7 +165,9 @@ describe('état des lieux des réservations (rules.md §7)', () => {
         // A réservataire's view keeps the totals and hides the others' ids and units.
         const vue = vueReservataire(e, 'AL');
         expect(vue.groupes.some((g) => g.id === 'ETAT' || g.id === 'COMMUNE')).toBe(false);
-        expect(vue.groupes.reduce((s, g) => (g.nature === 'ensemble' ? s : s + g.logements + g.droitsUniques), 0)).toBe(ensemble!.logements);
+        expect(vue.groupes.reduce((s, g) => (g.nature === 'ensemble' ? s : s + g.logements + g.droitsUniques), 0)).toBe(
+          ensemble!.logements,
+        );
         expect(vue.unites.every((u) => u[3] === 'AL')).toBe(true);
       }),
       { numRuns: 300 },

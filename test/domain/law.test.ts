@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { simuler, type ResultatSimulation } from '../../src/domain/engine.ts';
 import { DonneesInvalides, type Probleme } from '../../src/domain/errors.ts';
 import { PARAMETRES, valeurAu, type NomParametre, type ParametreDate } from '../../src/domain/legal-parameters.ts';
-import { EXCLUSIONS, HORS_FLUX, type Convention, type Logement, type Scenario, type Typologie } from '../../src/domain/types.ts';
+import {
+  EXCLUSIONS,
+  HORS_FLUX,
+  type Convention,
+  type Logement,
+  type Scenario,
+  type Typologie,
+} from '../../src/domain/types.ts';
 import {
   COMMUNES,
   candidats,
@@ -136,12 +143,12 @@ describe('CCH R.441-5-2 I — contingent de l’État', () => {
   });
 
   it('CCH R.441-5-2 I — la part des agents est une part du contingent de l’État, et de lui seul', () => {
-    expect(problemes(avecConventions([convention('CV-ETAT', 'ETAT', 0.04, { tauxAgents: 0.05 })])).map((x) => x.chemin)).toEqual([
-      'conventions[0].tauxAgents',
-    ]);
-    expect(problemes(avecConventions([convention('CV-AL', 'AL', 0.25, { tauxAgents: 0.02 })])).map((x) => x.chemin)).toEqual([
-      'conventions[0].tauxAgents',
-    ]);
+    expect(
+      problemes(avecConventions([convention('CV-ETAT', 'ETAT', 0.04, { tauxAgents: 0.05 })])).map((x) => x.chemin),
+    ).toEqual(['conventions[0].tauxAgents']);
+    expect(
+      problemes(avecConventions([convention('CV-AL', 'AL', 0.25, { tauxAgents: 0.02 })])).map((x) => x.chemin),
+    ).toEqual(['conventions[0].tauxAgents']);
   });
 });
 
@@ -149,7 +156,13 @@ describe('CCH R.441-5-2 I — contingent de l’État', () => {
 
 describe('CCH R.441-5 I et R.441-5-3 — conventions et périmètres', () => {
   it('CCH R.441-5 I — une seule convention par bailleur × réservataire × département', () => {
-    const p = problemes(avecConventions([convention('CV-AL-1', 'AL', 0.1), convention('CV-ETAT', 'ETAT', 0.3), convention('CV-AL-2', 'AL', 0.1)]));
+    const p = problemes(
+      avecConventions([
+        convention('CV-AL-1', 'AL', 0.1),
+        convention('CV-ETAT', 'ETAT', 0.3),
+        convention('CV-AL-2', 'AL', 0.1),
+      ]),
+    );
     expect(p).toHaveLength(1);
     expect(p[0]!.chemin).toBe('conventions[2].reservataire');
     expect(p[0]!.message).toContain('R.441-5 I');
@@ -157,9 +170,16 @@ describe('CCH R.441-5 I et R.441-5-3 — conventions et périmètres', () => {
   });
 
   it('CCH R.441-5 I — la somme des taux ne dépasse pas 100 % du flux', () => {
-    const s = avecConventions([convention('CV-ETAT', 'ETAT', 0.3), convention('CV-AL', 'AL', 0.5), convention('CV-EMP', 'EMP', 0.25)], {
-      reservataires: [reservataire('ETAT', 'etat'), reservataire('AL', 'action_logement'), reservataire('EMP', 'employeur')],
-    });
+    const s = avecConventions(
+      [convention('CV-ETAT', 'ETAT', 0.3), convention('CV-AL', 'AL', 0.5), convention('CV-EMP', 'EMP', 0.25)],
+      {
+        reservataires: [
+          reservataire('ETAT', 'etat'),
+          reservataire('AL', 'action_logement'),
+          reservataire('EMP', 'employeur'),
+        ],
+      },
+    );
     const p = problemes(s);
     expect(p).toHaveLength(1);
     expect(p[0]!.chemin).toBe('conventions[2].taux');
@@ -170,7 +190,12 @@ describe('CCH R.441-5 I et R.441-5-3 — conventions et périmètres', () => {
   it('CCH R.441-5 I — une somme des taux d’exactement 100 % est admise (arithmétique exacte) et la part du bailleur est nulle', () => {
     // 0.3 + 0.45 + 0.15 + 0.1 is not 1 in floating point; the engine must still accept it.
     const s = avecConventions(
-      [convention('CV-ETAT', 'ETAT', 0.3), convention('CV-AL', 'AL', 0.45), convention('CV-EMP', 'EMP', 0.15), convention('CV-ORG', 'ORG', 0.1)],
+      [
+        convention('CV-ETAT', 'ETAT', 0.3),
+        convention('CV-AL', 'AL', 0.45),
+        convention('CV-EMP', 'EMP', 0.15),
+        convention('CV-ORG', 'ORG', 0.1),
+      ],
       {
         reservataires: [
           reservataire('ETAT', 'etat'),
@@ -211,7 +236,10 @@ describe('CCH R.441-5 I et R.441-5-3 — conventions et périmètres', () => {
 
   it('CCH R.441-5-3 — un périmètre communal ou intercommunal est refusé aux autres réservataires', () => {
     const s = avecConventions(
-      [convention('CV-AL', 'AL', 0.2, { perimetre: { communes: ['45234'] } }), convention('CV-DEP', 'DEP', 0.05, { perimetre: { epci: EPCI_ORLEANS } })],
+      [
+        convention('CV-AL', 'AL', 0.2, { perimetre: { communes: ['45234'] } }),
+        convention('CV-DEP', 'DEP', 0.05, { perimetre: { epci: EPCI_ORLEANS } }),
+      ],
       territoriaux,
     );
     const p = problemes(s);
@@ -220,11 +248,17 @@ describe('CCH R.441-5 I et R.441-5-3 — conventions et périmètres', () => {
   });
 
   it('CCH R.441-5-3 — une commune ne conventionne que sur son propre territoire', () => {
-    const autre = avecConventions([convention('CV-C', 'C234', 0.05, { perimetre: { communes: ['45234', '45147'] } })], territoriaux);
+    const autre = avecConventions(
+      [convention('CV-C', 'C234', 0.05, { perimetre: { communes: ['45234', '45147'] } })],
+      territoriaux,
+    );
     expect(problemes(autre).map((x) => x.chemin)).toEqual(['conventions[0].perimetre.communes']);
     const departement = avecConventions([convention('CV-C', 'C234', 0.05)], territoriaux);
     expect(problemes(departement).map((x) => x.chemin)).toEqual(['conventions[0].perimetre']);
-    const epci = avecConventions([convention('CV-C', 'C234', 0.05, { perimetre: { epci: EPCI_ORLEANS } })], territoriaux);
+    const epci = avecConventions(
+      [convention('CV-C', 'C234', 0.05, { perimetre: { epci: EPCI_ORLEANS } })],
+      territoriaux,
+    );
     expect(problemes(epci).map((x) => x.chemin)).toEqual(['conventions[0].perimetre']);
   });
 
@@ -244,10 +278,17 @@ describe('CCH R.441-5 I et R.441-5-3 — conventions et périmètres', () => {
   });
 
   it('CCH R.441-5 — les droits des collectivités en contrepartie des garanties d’emprunt sont plafonnés à 20 %', () => {
-    const ok = avecConventions([convention('CV-DEP', 'DEP', 0.1), convention('CV-C', 'C234', 0.1, { perimetre: { communes: ['45234'] } })], territoriaux);
+    const ok = avecConventions(
+      [convention('CV-DEP', 'DEP', 0.1), convention('CV-C', 'C234', 0.1, { perimetre: { communes: ['45234'] } })],
+      territoriaux,
+    );
     expect(problemes(ok)).toEqual([]);
     const trop = avecConventions(
-      [convention('CV-DEP', 'DEP', 0.15), convention('CV-AL', 'AL', 0.25), convention('CV-C', 'C234', 0.1, { perimetre: { communes: ['45234'] } })],
+      [
+        convention('CV-DEP', 'DEP', 0.15),
+        convention('CV-AL', 'AL', 0.25),
+        convention('CV-C', 'C234', 0.1, { perimetre: { communes: ['45234'] } }),
+      ],
       territoriaux,
     );
     const p = problemes(trop);
@@ -261,58 +302,64 @@ describe('CCH R.441-5 I et R.441-5-3 — conventions et périmètres', () => {
 // ───────────────────────────── R.441-5 I: the annual flow ─────────────────────────────
 
 describe('CCH R.441-5 I — le flux annuel et ses exclusions', () => {
-  it.each(EXCLUSIONS)('CCH R.441-5 I — un logement exclu (%s) est compté dans flux.exclus et jamais orienté', (exclusion) => {
-    // Excluded units are T6 in 45147; the flow units are T3 in 45234: a T6 or a 45147 in any
-    // ledger line's mix would betray an excluded unit counted somewhere.
-    const exclus = logements('X', 2, { typologie: 'T6', commune: '45147' });
-    const flux = logements('L', 4);
-    const s = unScenario({
-      logements: [...exclus, ...flux],
-      conventions: [convention('CV-ETAT', 'ETAT', 0.3), convention('CV-AL', 'AL', 0.25)],
-      evenements: [
-        liberation(jour(0), 'X1', { exclusion }),
-        ...flux.map((l, i) => liberation(jour(i + 1), l.id)),
-        liberation(jour(9), 'X2', { exclusion, premiereMiseEnLocation: true }),
-      ],
-    });
-    const r = simuler(s);
-    expect(r.flux.disponibles).toBe(6);
-    expect(r.flux.exclus[exclusion]).toBe(2);
-    expect(Object.values(r.flux.exclus).reduce((a, b) => a + b, 0)).toBe(2);
-    expect(r.flux.fluxAnnuel).toBe(4);
-    for (const id of ['X1', 'X2']) {
-      const o = r.orientations.find((x) => x.logement === id)!;
-      expect(o.reservataire).toBeNull();
-      expect(o.forcee).toBe(false);
-      expect(o.motif).toContain('R.441-5 I');
-    }
-    expect(r.bilan.reduce((t, l) => t + l.misADisposition, 0)).toBe(4);
-    expect(r.bilan.reduce((t, l) => t + l.droit, 0)).toBeCloseTo(4, 9);
-    for (const l of r.bilan) {
-      expect(r.ecarts.typologie[l.reservataire]).not.toHaveProperty('T6');
-      expect(r.ecarts.commune[l.reservataire]).not.toHaveProperty('45147');
-    }
-  });
+  it.each(EXCLUSIONS)(
+    'CCH R.441-5 I — un logement exclu (%s) est compté dans flux.exclus et jamais orienté',
+    (exclusion) => {
+      // Excluded units are T6 in 45147; the flow units are T3 in 45234: a T6 or a 45147 in any
+      // ledger line's mix would betray an excluded unit counted somewhere.
+      const exclus = logements('X', 2, { typologie: 'T6', commune: '45147' });
+      const flux = logements('L', 4);
+      const s = unScenario({
+        logements: [...exclus, ...flux],
+        conventions: [convention('CV-ETAT', 'ETAT', 0.3), convention('CV-AL', 'AL', 0.25)],
+        evenements: [
+          liberation(jour(0), 'X1', { exclusion }),
+          ...flux.map((l, i) => liberation(jour(i + 1), l.id)),
+          liberation(jour(9), 'X2', { exclusion, premiereMiseEnLocation: true }),
+        ],
+      });
+      const r = simuler(s);
+      expect(r.flux.disponibles).toBe(6);
+      expect(r.flux.exclus[exclusion]).toBe(2);
+      expect(Object.values(r.flux.exclus).reduce((a, b) => a + b, 0)).toBe(2);
+      expect(r.flux.fluxAnnuel).toBe(4);
+      for (const id of ['X1', 'X2']) {
+        const o = r.orientations.find((x) => x.logement === id)!;
+        expect(o.reservataire).toBeNull();
+        expect(o.forcee).toBe(false);
+        expect(o.motif).toContain('R.441-5 I');
+      }
+      expect(r.bilan.reduce((t, l) => t + l.misADisposition, 0)).toBe(4);
+      expect(r.bilan.reduce((t, l) => t + l.droit, 0)).toBeCloseTo(4, 9);
+      for (const l of r.bilan) {
+        expect(r.ecarts.typologie[l.reservataire]).not.toHaveProperty('T6');
+        expect(r.ecarts.commune[l.reservataire]).not.toHaveProperty('45147');
+      }
+    },
+  );
 
-  it.each(HORS_FLUX)('CCH R.441-5 I — un logement « %s » (stock identifié) n’est jamais dans le flux, même sans exclusion', (horsFlux) => {
-    const s = unScenario({
-      logements: [logement('H1', { horsFlux }), logement('H2', { horsFlux }), ...logements('L', 3)],
-      conventions: [convention('CV-ETAT', 'ETAT', 0.3)],
-      evenements: [
-        liberation(jour(0), 'H1'),
-        liberation(jour(1), 'H2', { exclusion: 'mutation_interne' }), // counted once, under its identified stock
-        liberation(jour(2), 'L1'),
-        liberation(jour(3), 'L2'),
-        liberation(jour(4), 'L3'),
-      ],
-    });
-    const r = simuler(s);
-    expect(r.flux.exclus[horsFlux]).toBe(2);
-    expect(r.flux.exclus.mutation_interne).toBe(0);
-    expect(r.flux.fluxAnnuel).toBe(3);
-    expect(r.orientations.filter((o) => o.logement.startsWith('H')).map((o) => o.reservataire)).toEqual([null, null]);
-    expect(r.bilan.reduce((t, l) => t + l.misADisposition, 0)).toBe(3);
-  });
+  it.each(HORS_FLUX)(
+    'CCH R.441-5 I — un logement « %s » (stock identifié) n’est jamais dans le flux, même sans exclusion',
+    (horsFlux) => {
+      const s = unScenario({
+        logements: [logement('H1', { horsFlux }), logement('H2', { horsFlux }), ...logements('L', 3)],
+        conventions: [convention('CV-ETAT', 'ETAT', 0.3)],
+        evenements: [
+          liberation(jour(0), 'H1'),
+          liberation(jour(1), 'H2', { exclusion: 'mutation_interne' }), // counted once, under its identified stock
+          liberation(jour(2), 'L1'),
+          liberation(jour(3), 'L2'),
+          liberation(jour(4), 'L3'),
+        ],
+      });
+      const r = simuler(s);
+      expect(r.flux.exclus[horsFlux]).toBe(2);
+      expect(r.flux.exclus.mutation_interne).toBe(0);
+      expect(r.flux.fluxAnnuel).toBe(3);
+      expect(r.orientations.filter((o) => o.logement.startsWith('H')).map((o) => o.reservataire)).toEqual([null, null]);
+      expect(r.bilan.reduce((t, l) => t + l.misADisposition, 0)).toBe(3);
+    },
+  );
 
   it('CCH R.441-5 I — un logement de stock identifié ne peut être orienté de force dans le flux', () => {
     const s = unScenario({
@@ -376,7 +423,10 @@ describe('CCH R.441-5-2 II — répartition du contingent de l’État', () => {
         }),
       );
       COMMUNES.forEach((commune, c) => {
-        expect(Math.abs(etatParCommune(r, commune) - 0.3 * TAILLES[c]!), `graine ${graine}, commune ${commune}`).toBeLessThanOrEqual(2);
+        expect(
+          Math.abs(etatParCommune(r, commune) - 0.3 * TAILLES[c]!),
+          `graine ${graine}, commune ${commune}`,
+        ).toBeLessThanOrEqual(2);
       });
     }
   });
@@ -417,7 +467,11 @@ describe('CCH R.441-5-2 II — répartition du contingent de l’État', () => {
       const sansContrainte = { uniformiteCommunale: false, partHorsQpvMin: 0 };
       const r = simuler(
         unScenario({
-          reservataires: [reservataire('ETAT', 'etat'), reservataire('AL', 'action_logement'), reservataire('DEP', 'departement')],
+          reservataires: [
+            reservataire('ETAT', 'etat'),
+            reservataire('AL', 'action_logement'),
+            reservataire('DEP', 'departement'),
+          ],
           logements: ls,
           conventions: [
             convention('CV-ETAT', 'ETAT', 0.3, { contraintes: sansContrainte }),
@@ -432,7 +486,9 @@ describe('CCH R.441-5-2 II — répartition du contingent de l’État', () => {
         x[o.reservataire!]! += 1;
         const n = i + 1;
         for (const [ligne, p] of Object.entries(pourcents)) {
-          expect(Math.abs(100 * x[ligne]! - p * n), `graine ${graine}, ${ligne} après ${n} logements`).toBeLessThan(100);
+          expect(Math.abs(100 * x[ligne]! - p * n), `graine ${graine}, ${ligne} après ${n} logements`).toBeLessThan(
+            100,
+          );
         }
       });
     }
@@ -451,7 +507,11 @@ describe('CCH R.441-5-2 II — répartition du contingent de l’État', () => {
       const hasard = aleatoire(graine);
       const ls = melanger(
         Array.from({ length: 100 }, (_, i) =>
-          logement(`L${i + 1}`, { commune: COMMUNES[i % 3]!, qpv: i < 50 ? 'QN04500A' : null, typologie: TYPOS[Math.floor(hasard() * 5)]! }),
+          logement(`L${i + 1}`, {
+            commune: COMMUNES[i % 3]!,
+            qpv: i < 50 ? 'QN04500A' : null,
+            typologie: TYPOS[Math.floor(hasard() * 5)]!,
+          }),
         ),
         hasard,
       );
@@ -478,7 +538,9 @@ describe('CCH R.441-5-2 II — répartition du contingent de l’État', () => {
     for (let graine = 1; graine <= 8; graine++) {
       const hasard = aleatoire(graine);
       const ls = melanger(
-        Array.from({ length: 100 }, (_, i) => logement(`L${i + 1}`, { commune: COMMUNES[i % 3]!, qpv: i < 80 ? 'QN04500A' : null })),
+        Array.from({ length: 100 }, (_, i) =>
+          logement(`L${i + 1}`, { commune: COMMUNES[i % 3]!, qpv: i < 80 ? 'QN04500A' : null }),
+        ),
         hasard,
       );
       const r = simuler(
@@ -500,7 +562,11 @@ describe('CCH R.441-5-2 II — répartition du contingent de l’État', () => {
     const evenements = liberations(ls);
     const avec = simuler(unScenario({ logements: ls, conventions: [convention('CV-ETAT', 'ETAT', 0.3)], evenements }));
     const sans = simuler(
-      unScenario({ logements: ls, conventions: [convention('CV-ETAT', 'ETAT', 0.3, { contraintes: { partHorsQpvMin: 0 } })], evenements }),
+      unScenario({
+        logements: ls,
+        conventions: [convention('CV-ETAT', 'ETAT', 0.3, { contraintes: { partHorsQpvMin: 0 } })],
+        evenements,
+      }),
     );
     // Lifting the constraint can only lower the State's units outside QPV.
     expect(etatHorsQpv(sans).hors).toBeLessThanOrEqual(etatHorsQpv(avec).hors);
@@ -521,7 +587,16 @@ describe('CCH L.441-1 — objectifs d’attribution', () => {
     logement('Q2', { qpv: 'QN04500A' }),
     logement('Q3', { qpv: 'QN04500A' }),
   ];
-  const lignes: Record<string, string> = { H1: 'ETAT', H2: 'AL', H3: 'BAILLEUR', H4: 'AL', H5: 'ETAT', Q1: 'ETAT', Q2: 'AL', Q3: 'BAILLEUR' };
+  const lignes: Record<string, string> = {
+    H1: 'ETAT',
+    H2: 'AL',
+    H3: 'BAILLEUR',
+    H4: 'AL',
+    H5: 'ETAT',
+    Q1: 'ETAT',
+    Q2: 'AL',
+    Q3: 'BAILLEUR',
+  };
   const menages = {
     H1: menage({ quartile1: true, prioritaire: true }),
     H2: menage({ relogementAnru: true }),
@@ -576,7 +651,11 @@ describe('CCH L.441-1 — objectifs d’attribution', () => {
       unScenario({
         logements: [logement('H1')],
         conventions: [convention('CV-AL', 'AL', 0.25)],
-        evenements: [liberation(jour(0), 'H1'), orientationForcee(jour(0), 'H1', 'AL'), ...locationComplete(1, 'H1', { menage: menage({ prioritaire: true }) })],
+        evenements: [
+          liberation(jour(0), 'H1'),
+          orientationForcee(jour(0), 'H1', 'AL'),
+          ...locationComplete(1, 'H1', { menage: menage({ prioritaire: true }) }),
+        ],
       }),
     );
     expect(r.objectifs.prioritaires['AL']).toMatchObject({ realise: 1, numerateur: 1, denominateur: 1 });
@@ -587,7 +666,8 @@ describe('CCH L.441-1 — objectifs d’attribution', () => {
 // ───────────────────────────── legal parameters ─────────────────────────────
 
 describe('paramètres légaux datés et sourcés (CCH R.441-5, R.441-5-1, R.441-5-2, L.441-1, loi ELAN art. 114)', () => {
-  const estDateIso = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+  const estDateIso = (d: string) =>
+    /^\d{4}-\d{2}-\d{2}$/.test(d) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
   const entrees = Object.entries(PARAMETRES) as [NomParametre, readonly ParametreDate<number | string>[]][];
 
   it.each(entrees)('%s : chaque version a une source non vide et des dates valides', (_nom, versions) => {

@@ -5,7 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import { simuler } from '../../src/domain/engine.ts';
 import { DonneesInvalides, TransitionImpossible } from '../../src/domain/errors.ts';
-import { ETATS_FINAUX, ETATS_LOCATION, TRANSITIONS, peutTransiter, transiter, type EtatLocation, type Transition } from '../../src/domain/lifecycle.ts';
+import {
+  ETATS_FINAUX,
+  ETATS_LOCATION,
+  TRANSITIONS,
+  peutTransiter,
+  transiter,
+  type EtatLocation,
+  type Transition,
+} from '../../src/domain/lifecycle.ts';
 import type { Evenement, Scenario } from '../../src/domain/types.ts';
 import {
   bailSigne,
@@ -38,13 +46,24 @@ const ATTENDU: Record<EtatLocation, Partial<Record<Transition, EtatLocation>>> =
 };
 
 const TOUTES_TRANSITIONS = Object.keys(TRANSITIONS) as Transition[];
-const PAIRES = ETATS_LOCATION.flatMap((etat) => TOUTES_TRANSITIONS.map((transition) => ({ etat, transition, vers: ATTENDU[etat][transition] })));
+const PAIRES = ETATS_LOCATION.flatMap((etat) =>
+  TOUTES_TRANSITIONS.map((transition) => ({ etat, transition, vers: ATTENDU[etat][transition] })),
+);
 
 describe('transition table of a letting', () => {
   it('covers the 8 states and 8 transitions of the diagram', () => {
     expect([...ETATS_LOCATION].sort()).toEqual(Object.keys(ATTENDU).sort());
     expect(TOUTES_TRANSITIONS.sort()).toEqual(
-      ['constater_sans_candidat', 'decider', 'exclure', 'orienter', 'proposer_candidats', 'refuser', 'reorienter', 'signer_bail'].sort(),
+      [
+        'constater_sans_candidat',
+        'decider',
+        'exclure',
+        'orienter',
+        'proposer_candidats',
+        'refuser',
+        'reorienter',
+        'signer_bail',
+      ].sort(),
     );
   });
 
@@ -105,7 +124,12 @@ function problemes(s: Scenario): { chemin: string; message: string }[] {
 describe('the engine applies the lifecycle to the events', () => {
   it('a complete letting is accepted: liberation, candidates, CAL decision, lease', () => {
     const r = simuler(
-      scenario([liberation(jour(0), 'L1'), candidats(jour(1), 'L1'), decisionCal(jour(2), 'L1'), bailSigne(jour(3), 'L1')]),
+      scenario([
+        liberation(jour(0), 'L1'),
+        candidats(jour(1), 'L1'),
+        decisionCal(jour(2), 'L1'),
+        bailSigne(jour(3), 'L1'),
+      ]),
     );
     expect(r.orientations).toHaveLength(1);
     expect(r.bilan.reduce((s, l) => s + l.bauxSignes, 0)).toBe(1);
@@ -141,7 +165,12 @@ describe('the engine applies the lifecycle to the events', () => {
 
   it('bail_signe after a negative CAL decision → error naming the missing attribution', () => {
     const p = problemes(
-      scenario([liberation(jour(0), 'L1'), candidats(jour(1), 'L1'), decisionCal(jour(2), 'L1', 'irrecevabilite'), bailSigne(jour(3), 'L1')]),
+      scenario([
+        liberation(jour(0), 'L1'),
+        candidats(jour(1), 'L1'),
+        decisionCal(jour(2), 'L1', 'irrecevabilite'),
+        bailSigne(jour(3), 'L1'),
+      ]),
     );
     expect(p.map((x) => x.chemin)).toEqual(['evenements[3]']);
     expect(p[0]!.message).toMatch(/sans décision d’attribution/);
@@ -160,7 +189,9 @@ describe('the engine applies the lifecycle to the events', () => {
   });
 
   it('candidats on an excluded unit → error (an excluded letting is final)', () => {
-    const p = problemes(scenario([liberation(jour(0), 'L1', { exclusion: 'mutation_interne' }), candidats(jour(1), 'L1')]));
+    const p = problemes(
+      scenario([liberation(jour(0), 'L1', { exclusion: 'mutation_interne' }), candidats(jour(1), 'L1')]),
+    );
     expect(p.map((x) => x.chemin)).toEqual(['evenements[1]']);
     expect(p[0]!.message).toMatch(/aucune location en cours/);
   });
@@ -201,7 +232,9 @@ describe('the engine applies the lifecycle to the events', () => {
   });
 
   it('events after a final state are refused (refus, then candidats)', () => {
-    const p = problemes(scenario([liberation(jour(0), 'L1'), candidats(jour(1), 'L1'), refus(jour(2), 'L1'), candidats(jour(3), 'L1')]));
+    const p = problemes(
+      scenario([liberation(jour(0), 'L1'), candidats(jour(1), 'L1'), refus(jour(2), 'L1'), candidats(jour(3), 'L1')]),
+    );
     expect(p.map((x) => x.chemin)).toEqual(['evenements[3]']);
   });
 
@@ -212,7 +245,9 @@ describe('the engine applies the lifecycle to the events', () => {
   });
 
   it('orientation_forcee once candidates were proposed → error (a unit is re-oriented only before candidates)', () => {
-    const p = problemes(scenario([liberation(jour(0), 'L1'), candidats(jour(1), 'L1'), orientationForcee(jour(2), 'L1', 'AL')]));
+    const p = problemes(
+      scenario([liberation(jour(0), 'L1'), candidats(jour(1), 'L1'), orientationForcee(jour(2), 'L1', 'AL')]),
+    );
     expect(p.map((x) => x.chemin)).toEqual(['evenements[2]']);
     expect(p[0]!.message).toMatch(/transition impossible .*« candidats »/);
   });
@@ -224,7 +259,9 @@ describe('the engine applies the lifecycle to the events', () => {
   });
 
   it('a liberation followed by an orientation_forcee on the same date is not oriented by the engine', () => {
-    const r = simuler(scenario([liberation(jour(0), 'L1'), orientationForcee(jour(0), 'L1', 'AL', 'choix du bailleur')]));
+    const r = simuler(
+      scenario([liberation(jour(0), 'L1'), orientationForcee(jour(0), 'L1', 'AL', 'choix du bailleur')]),
+    );
     expect(r.orientations).toHaveLength(1);
     const o = r.orientations[0]!;
     expect(o).toMatchObject({ reservataire: 'AL', forcee: true });
@@ -245,9 +282,15 @@ describe('the engine applies the lifecycle to the events', () => {
 
   it('orientation_multiple on an excluded unit → error (an excluded unit cannot be put back in the flow)', () => {
     const p = problemes(
-      scenario([liberation(jour(0), 'L1', { exclusion: 'relogement_vente' }), orientationMultiple(jour(0), 'L1', ['AL', 'ETAT'])], {
-        conventions: [convention('CV-AL', 'AL', 0.25), convention('CV-ETAT', 'ETAT', 0.3)],
-      }),
+      scenario(
+        [
+          liberation(jour(0), 'L1', { exclusion: 'relogement_vente' }),
+          orientationMultiple(jour(0), 'L1', ['AL', 'ETAT']),
+        ],
+        {
+          conventions: [convention('CV-AL', 'AL', 0.25), convention('CV-ETAT', 'ETAT', 0.3)],
+        },
+      ),
     );
     expect(p.map((x) => x.chemin)).toEqual(['evenements[1]']);
     expect(p[0]!.message).toMatch(/aucune location en cours/);
@@ -255,7 +298,13 @@ describe('the engine applies the lifecycle to the events', () => {
 
   it('every problem is reported at once, not only the first', () => {
     const p = problemes(
-      scenario([liberation(jour(0), 'L1'), bailSigne(jour(1), 'L1'), candidats(jour(2), 'L2'), liberation(jour(3), 'L3'), liberation(jour(4), 'L3')]),
+      scenario([
+        liberation(jour(0), 'L1'),
+        bailSigne(jour(1), 'L1'),
+        candidats(jour(2), 'L2'),
+        liberation(jour(3), 'L3'),
+        liberation(jour(4), 'L3'),
+      ]),
     );
     expect(p.map((x) => x.chemin)).toEqual(['evenements[1]', 'evenements[2]', 'evenements[4]']);
   });

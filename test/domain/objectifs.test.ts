@@ -2,7 +2,13 @@
  * Allocation objectives per EPCI and per line, and the year-end trend (src/domain/objectifs.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { avancementAnnee, calculerObjectifs, suivre, type BailObjectif, type ParametresObjectifs } from '../../src/domain/objectifs.ts';
+import {
+  avancementAnnee,
+  calculerObjectifs,
+  suivre,
+  type BailObjectif,
+  type ParametresObjectifs,
+} from '../../src/domain/objectifs.ts';
 import { BAILLEUR } from '../../src/domain/types.ts';
 
 const P: ParametresObjectifs = {
@@ -78,7 +84,9 @@ describe('objectifs par EPCI et par ligne', () => {
     expect(r.baux).toBe(8);
     expect(r.parEpci.map((e) => e.epci)).toEqual(['E1', 'E2', null]);
     const e1 = r.parEpci[0]!;
-    expect([e1.quartile1HorsQpv.numerateur, e1.quartile1HorsQpv.denominateur, e1.quartile1HorsQpv.part]).toEqual([2, 4, 0.5]);
+    expect([e1.quartile1HorsQpv.numerateur, e1.quartile1HorsQpv.denominateur, e1.quartile1HorsQpv.part]).toEqual([
+      2, 4, 0.5,
+    ]);
     expect([e1.nonQuartile1EnQpv.numerateur, e1.nonQuartile1EnQpv.denominateur]).toEqual([1, 2]);
     expect(e1.quartile1HorsQpv.explication).toContain('Métropole');
     // 0 of 1 at mid-year: about one more lease to come, half of it needed → still reachable.
@@ -86,7 +94,12 @@ describe('objectifs par EPCI et par ligne', () => {
   });
 
   it('prend la cible QPV fixée par la CIL d’un EPCI, sinon 50 %', () => {
-    const baux = [bail({ qpv: true }), bail({ qpv: true, q1: true }), bail({ qpv: true, q1: true }), bail({ epci: 'E2', qpv: true })];
+    const baux = [
+      bail({ qpv: true }),
+      bail({ qpv: true, q1: true }),
+      bail({ qpv: true, q1: true }),
+      bail({ epci: 'E2', qpv: true }),
+    ];
     const r = calculerObjectifs(baux, { ...P, ciblesQpvParEpci: { E1: 0.3 } });
     expect(r.parEpci[0]!.nonQuartile1EnQpv.cible).toBe(0.3);
     expect(r.parEpci[0]!.nonQuartile1EnQpv.tendance).toBe('en_bonne_voie');
@@ -95,7 +108,13 @@ describe('objectifs par EPCI et par ligne', () => {
 
   it('suit 25 % de ménages prioritaires par ligne, la part propre du bailleur en dernier, et la cible propre de l’État', () => {
     const r = calculerObjectifs(
-      [bail({ ligne: BAILLEUR, prio: true }), bail({ ligne: 'AL' }), bail({ ligne: 'AL' }), bail({ ligne: 'ETAT', prio: true }), bail({ ligne: 'ETAT' })],
+      [
+        bail({ ligne: BAILLEUR, prio: true }),
+        bail({ ligne: 'AL' }),
+        bail({ ligne: 'AL' }),
+        bail({ ligne: 'ETAT', prio: true }),
+        bail({ ligne: 'ETAT' }),
+      ],
       { ...P, ciblesPrioritairesParLigne: { ETAT: 5 / 6 } },
       { lignes: ['ETAT', 'COMMUNE'], nomsLignes: { AL: 'Action Logement' } },
     );
@@ -111,7 +130,10 @@ describe('objectifs par EPCI et par ligne', () => {
   });
 
   it('ne compte que les baux de l’année signés jusqu’à aujourd’hui', () => {
-    const r = calculerObjectifs([bail({ date: '2025-12-31' }), bail({ date: '2026-07-02' }), bail({ date: '2026-07-03' })], P);
+    const r = calculerObjectifs(
+      [bail({ date: '2025-12-31' }), bail({ date: '2026-07-02' }), bail({ date: '2026-07-03' })],
+      P,
+    );
     expect(r.baux).toBe(1);
   });
 });

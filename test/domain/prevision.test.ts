@@ -61,7 +61,8 @@ function problemes(e: EntreePrevision): Probleme[] {
   return [];
 }
 
-const droit = (p: Prevision, id: string) => (id === BAILLEUR ? p.bailleur : p.droits.find((d) => d.reservataire === id)!);
+const droit = (p: Prevision, id: string) =>
+  id === BAILLEUR ? p.bailleur : p.droits.find((d) => d.reservataire === id)!;
 
 describe('CCH R.441-5 I — flux prévisionnel, exemple de regulation.md §3.2', () => {
   const p = prevoirFlux(entree());
@@ -103,7 +104,15 @@ describe('CCH R.441-5 I — flux prévisionnel, exemple de regulation.md §3.2',
   });
 
   it('rules.md §3 — chaque chiffre porte une explication en français', () => {
-    const quantites = [p.remisesEnLocation, p.premieresMisesEnLocation, p.fluxBrut, ...p.exclusions, p.totalExclusions, p.volumePru, p.fluxNet];
+    const quantites = [
+      p.remisesEnLocation,
+      p.premieresMisesEnLocation,
+      p.fluxBrut,
+      ...p.exclusions,
+      p.totalExclusions,
+      p.volumePru,
+      p.fluxNet,
+    ];
     for (const d of [...p.droits, p.bailleur]) quantites.push(d.droitFlux, d.report, d.droit);
     for (const q of quantites) expect(q.explication.length).toBeGreaterThan(5);
     expect(p.avertissements).toEqual([]);
@@ -113,7 +122,12 @@ describe('CCH R.441-5 I — flux prévisionnel, exemple de regulation.md §3.2',
 describe('rules.md §3 — fenêtre de 1 à 3 ans', () => {
   const historique: FluxObserve[] = [
     { annee: 2023, disponibles: 900, premieresMisesEnLocation: 100, exclus: { mutation_interne: 140 } },
-    { annee: 2024, disponibles: 880, premieresMisesEnLocation: 60, exclus: { mutation_interne: 160, relogement_orcod: 1 } },
+    {
+      annee: 2024,
+      disponibles: 880,
+      premieresMisesEnLocation: 60,
+      exclus: { mutation_interne: 160, relogement_orcod: 1 },
+    },
     ANNEE_2025,
   ];
 
@@ -150,7 +164,9 @@ describe('rules.md §3 — fenêtre de 1 à 3 ans', () => {
   });
 
   it('rules.md §3 — une année en double est refusée', () => {
-    expect(problemes(entree({ historique: [ANNEE_2025, ANNEE_2025] }))).toContainEqual(expect.objectContaining({ chemin: 'historique[1].annee' }));
+    expect(problemes(entree({ historique: [ANNEE_2025, ANNEE_2025] }))).toContainEqual(
+      expect.objectContaining({ chemin: 'historique[1].annee' }),
+    );
   });
 });
 
@@ -176,11 +192,18 @@ describe('rules.md §3 — livraisons, démolitions et ventes prévues', () => {
     const pbs = problemes(
       entree({
         livraisons: -1,
-        historique: [{ annee: 2025, disponibles: 10.5, premieresMisesEnLocation: -2, exclus: { mutation_interne: -1 } }],
+        historique: [
+          { annee: 2025, disponibles: 10.5, premieresMisesEnLocation: -2, exclus: { mutation_interne: -1 } },
+        ],
       }),
     ).map((x) => x.chemin);
     expect(pbs).toEqual(
-      expect.arrayContaining(['livraisons', 'historique[0].disponibles', 'historique[0].premieresMisesEnLocation', 'historique[0].exclus.mutation_interne']),
+      expect.arrayContaining([
+        'livraisons',
+        'historique[0].disponibles',
+        'historique[0].premieresMisesEnLocation',
+        'historique[0].exclus.mutation_interne',
+      ]),
     );
   });
 });
@@ -210,7 +233,10 @@ describe('CCH R.441-5 I — exclusions prévues par catégorie et volume PRU', (
 
   it('CCH R.441-5 I — des exclusions au-delà du flux brut sont refusées (le flux net ne peut être négatif)', () => {
     expect(problemes(entree({ exclusionsPrevues: { mutation_interne: 900 } }))).toContainEqual(
-      expect.objectContaining({ chemin: 'exclusionsPrevues', message: expect.stringContaining('dépassent le flux brut') }),
+      expect.objectContaining({
+        chemin: 'exclusionsPrevues',
+        message: expect.stringContaining('dépassent le flux brut'),
+      }),
     );
   });
 });
@@ -231,7 +257,11 @@ describe('rules.md §3 — droits prévisionnels et report', () => {
         perimetre: { communes: ['45234'] },
         historique: [{ annee: 2025, disponibles: 100, premieresMisesEnLocation: 0, exclus: { mutation_interne: 10 } }],
         livraisons: 0,
-        conventions: [cv('ETAT', 0.3), cv('C', 0.12, { perimetre: { communes: ['45234'] } }), cv('AUTRE', 0.1, { perimetre: { communes: ['45147'] } })],
+        conventions: [
+          cv('ETAT', 0.3),
+          cv('C', 0.12, { perimetre: { communes: ['45234'] } }),
+          cv('AUTRE', 0.1, { perimetre: { communes: ['45147'] } }),
+        ],
       }),
     );
     expect(p.fluxNet.valeur).toBe(90);
@@ -243,7 +273,9 @@ describe('rules.md §3 — droits prévisionnels et report', () => {
   });
 
   it('CCH R.441-5 I — Σ taux au-delà de 100 % refusée', () => {
-    expect(problemes(entree({ conventions: [cv('ETAT', 0.3), cv('AL', 0.75)] }))).toContainEqual(expect.objectContaining({ chemin: 'conventions' }));
+    expect(problemes(entree({ conventions: [cv('ETAT', 0.3), cv('AL', 0.75)] }))).toContainEqual(
+      expect.objectContaining({ chemin: 'conventions' }),
+    );
   });
 });
 
@@ -254,12 +286,20 @@ const anneeArb = (annee: number) =>
     .record({
       remises: fc.integer({ min: 0, max: 3000 }),
       premieres: fc.integer({ min: 0, max: 300 }),
-      exclus: fc.array(fc.integer({ min: 0, max: 60 }), { minLength: MOTIFS_EXCLUSION.length, maxLength: MOTIFS_EXCLUSION.length }),
+      exclus: fc.array(fc.integer({ min: 0, max: 60 }), {
+        minLength: MOTIFS_EXCLUSION.length,
+        maxLength: MOTIFS_EXCLUSION.length,
+      }),
     })
     .map(({ remises, premieres, exclus }): FluxObserve => {
       // Exclusions never exceed what was available.
       const disponibles = remises + premieres + exclus.reduce((s, x) => s + x, 0);
-      return { annee, disponibles, premieresMisesEnLocation: premieres, exclus: Object.fromEntries(MOTIFS_EXCLUSION.map((m, i) => [m, exclus[i]!])) };
+      return {
+        annee,
+        disponibles,
+        premieresMisesEnLocation: premieres,
+        exclus: Object.fromEntries(MOTIFS_EXCLUSION.map((m, i) => [m, exclus[i]!])),
+      };
     });
 
 const entreeArb = fc
@@ -274,28 +314,27 @@ const entreeArb = fc
     taux: fc.array(fc.integer({ min: 0, max: 250_000 }), { maxLength: 4 }),
     reports: fc.array(fc.integer({ min: -5_000_000, max: 5_000_000 }), { minLength: 4, maxLength: 4 }),
   })
-  .map(
-    (t): EntreePrevision => ({
-      annee: 2026,
-      perimetre: DEPARTEMENT,
-      fenetre: t.fenetre,
-      historique: t.historique,
-      livraisons: t.livraisons,
-      parc: t.parc,
-      demolitions: t.demolitions,
-      ventes: t.ventes,
-      volumePru: t.volumePru,
-      exclusionsPrevues: { relogement_anru: 0 },
-      conventions: t.taux.map((m, i) => cv(`R${i}`, m / MICRO, { report: t.reports[i]! / MICRO })),
-    }),
-  );
+  .map((t): EntreePrevision => ({
+    annee: 2026,
+    perimetre: DEPARTEMENT,
+    fenetre: t.fenetre,
+    historique: t.historique,
+    livraisons: t.livraisons,
+    parc: t.parc,
+    demolitions: t.demolitions,
+    ventes: t.ventes,
+    volumePru: t.volumePru,
+    exclusionsPrevues: { relogement_anru: 0 },
+    conventions: t.taux.map((m, i) => cv(`R${i}`, m / MICRO, { report: t.reports[i]! / MICRO })),
+  }));
 
 /** Runs the forecast, or null when the draw makes exclusions exceed the gross flow (refused). */
 function prevoirOuNull(e: EntreePrevision): Prevision | null {
   try {
     return prevoirFlux(e);
   } catch (err) {
-    if (err instanceof DonneesInvalides && err.problemes.every((x) => x.message.includes('dépassent le flux brut'))) return null;
+    if (err instanceof DonneesInvalides && err.problemes.every((x) => x.message.includes('dépassent le flux brut')))
+      return null;
     throw err;
   }
 }
@@ -338,7 +377,9 @@ describe('propriétés du flux prévisionnel (fast-check)', () => {
     fc.assert(
       fc.property(anneeArb(2025), fc.integer({ min: 1, max: 3 }), (annee, fenetre) => {
         const historique = [2023, 2024, 2025].map((a) => ({ ...annee, annee: a }));
-        const p = prevoirFlux(entree({ fenetre, historique, livraisons: annee.premieresMisesEnLocation, conventions: [] }));
+        const p = prevoirFlux(
+          entree({ fenetre, historique, livraisons: annee.premieresMisesEnLocation, conventions: [] }),
+        );
         const exclus = MOTIFS_EXCLUSION.reduce((s, m) => s + (annee.exclus[m] ?? 0), 0);
         expect(p.fluxNet.micro).toBe((annee.disponibles - exclus) * MICRO);
       }),

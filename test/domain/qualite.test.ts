@@ -29,14 +29,28 @@ const BON: LogementQualite = {
 };
 
 /** A tiny COG: Orléans, Fleury; 45001 was merged into 45234 (fictitious, for the test). */
-const COG: Record<string, string> = { '45234': '45234', '45147': '45147', '45001': '45234', '2A004': '2A004', '97105': '97105' };
+const COG: Record<string, string> = {
+  '45234': '45234',
+  '45147': '45147',
+  '45001': '45234',
+  '2A004': '2A004',
+  '97105': '97105',
+};
 const communeCourante = (code: string): string | null => COG[code] ?? null;
 
 function entree(logements: LogementQualite[], locations: LocationQualite[] = []): EntreeQualite {
-  return { bailleur: { id: 'B', nom: 'Bailleur test' }, logements, locations, annee: 2025, anneeCourante: 2026, communeCourante };
+  return {
+    bailleur: { id: 'B', nom: 'Bailleur test' },
+    logements,
+    locations,
+    annee: 2025,
+    anneeCourante: 2026,
+    communeCourante,
+  };
 }
 
-const controles = (changement: Partial<LogementQualite>): CodeControle[] => controlesDuLogement({ ...BON, ...changement }, { anneeCourante: 2026, communeCourante });
+const controles = (changement: Partial<LogementQualite>): CodeControle[] =>
+  controlesDuLogement({ ...BON, ...changement }, { anneeCourante: 2026, communeCourante });
 
 describe('contrôles par logement', () => {
   it('un logement complet ne déclenche aucun contrôle', () => {
@@ -90,7 +104,8 @@ describe('contrôles par logement', () => {
     const LISTE: Record<string, { communes: string[] }> = { QN045001: { communes: ['45234'] } };
     // A list of the 2024 geography is loaded for the Loiret only.
     const quartier = (code: string) => LISTE[code] ?? (code.startsWith('QN045') ? null : undefined);
-    const avec = (changement: Partial<LogementQualite>) => controlesDuLogement({ ...BON, ...changement }, { anneeCourante: 2026, communeCourante, quartier });
+    const avec = (changement: Partial<LogementQualite>) =>
+      controlesDuLogement({ ...BON, ...changement }, { anneeCourante: 2026, communeCourante, quartier });
     expect(avec({ qpv: 'QN045001' })).toEqual([]);
     expect(avec({ qpv: 'QN045009' })).toEqual(['QPV_INCONNU']);
     expect(avec({ qpv: 'QN045001', commune: '45147' })).toEqual(['QPV_COMMUNE']);
@@ -100,19 +115,36 @@ describe('contrôles par logement', () => {
   });
 
   it('département d’un code QPV', () => {
-    expect([departementDuQpv('QN045001'), departementDuQpv('QP02B004'), departementDuQpv('QN974010'), departementDuQpv('QPV')]).toEqual(['45', '2B', '974', null]);
+    expect([
+      departementDuQpv('QN045001'),
+      departementDuQpv('QP02B004'),
+      departementDuQpv('QN974010'),
+      departementDuQpv('QPV'),
+    ]).toEqual(['45', '2B', '974', null]);
   });
 });
 
 describe('rapport d’un bailleur', () => {
   it('doublons d’identifiant RPLS : chaque logement du doublon est compté', () => {
-    const r = rapportQualite(entree([BON, { ...BON, id: 'L2' }, { ...BON, id: 'L3', rpls: '0000000003' }, { ...BON, id: 'L4', rpls: ' 0000000001 ' }]));
+    const r = rapportQualite(
+      entree([
+        BON,
+        { ...BON, id: 'L2' },
+        { ...BON, id: 'L3', rpls: '0000000003' },
+        { ...BON, id: 'L4', rpls: ' 0000000001 ' },
+      ]),
+    );
     const d = r.controles.find((c) => c.code === 'RPLS_DOUBLON')!;
     expect(d).toMatchObject({ nombre: 3, exemples: ['L1', 'L2', 'L4'], gravite: 'erreur' });
   });
 
   it('chaque contrôle est listé, en français, avec au plus 20 exemples', () => {
-    const logements = Array.from({ length: 25 }, (_, i) => ({ ...BON, id: `L${String(i).padStart(2, '0')}`, rpls: `R${i}`, financement: null }));
+    const logements = Array.from({ length: 25 }, (_, i) => ({
+      ...BON,
+      id: `L${String(i).padStart(2, '0')}`,
+      rpls: `R${i}`,
+      financement: null,
+    }));
     const r = rapportQualite(entree(logements));
     expect(r.totalLogements).toBe(25);
     expect(r.bailleur).toEqual({ id: 'B', nom: 'Bailleur test' });
@@ -126,7 +158,9 @@ describe('rapport d’un bailleur', () => {
       expect(['erreur', 'avertissement']).toContain(c.gravite);
       if (c.code !== 'FINANCEMENT_ABSENT') expect(c.nombre, c.code).toBe(0);
     }
-    expect(r.controles.find((c) => c.code === 'RESERVATION_INCONNUE')!.libelle).toMatch(/ni réservataire ni « non réservé »/);
+    expect(r.controles.find((c) => c.code === 'RESERVATION_INCONNUE')!.libelle).toMatch(
+      /ni réservataire ni « non réservé »/,
+    );
   });
 
   it('indicateur : part des baux signés de l’année dont la ligne est un réservataire', () => {
@@ -143,13 +177,23 @@ describe('rapport d’un bailleur', () => {
       { id: 'j', etat: 'exclue', ligne: null },
     ];
     const r = rapportQualite(entree([BON], locations));
-    expect(r.indicateurs.partAttributionsReservataireConnu).toEqual({ realise: 4 / 7, numerateur: 4, denominateur: 7, annee: 2025, reference: REFERENCE_INDICATEUR });
+    expect(r.indicateurs.partAttributionsReservataireConnu).toEqual({
+      realise: 4 / 7,
+      numerateur: 4,
+      denominateur: 7,
+      annee: 2025,
+      reference: REFERENCE_INDICATEUR,
+    });
     expect(REFERENCE_INDICATEUR).toBe('Loiret 49 %, 5–12 % ailleurs (séminaire)');
   });
 
   it('indicateur sans bail signé : non calculable (null), pas 0 %', () => {
     const r = rapportQualite(entree([], [{ id: 'a', etat: 'refus', ligne: 'ETAT' }]));
-    expect(r.indicateurs.partAttributionsReservataireConnu).toMatchObject({ realise: null, numerateur: 0, denominateur: 0 });
+    expect(r.indicateurs.partAttributionsReservataireConnu).toMatchObject({
+      realise: null,
+      numerateur: 0,
+      denominateur: 0,
+    });
     expect(r.totalLogements).toBe(0);
   });
 

@@ -96,7 +96,8 @@ function violationQuota(s: Scenario, r: ResultatSimulation): string | null {
     orientes.set(o.reservataire, orientes.get(o.reservataire)! + 1);
     for (const [ligne, t] of taux) {
       const ecart = orientes.get(ligne)! * MICRO - t * n;
-      if (Math.abs(ecart) >= MICRO) return `${ligne} à n=${n} : ${orientes.get(ligne)} orientés pour un droit de ${(t * n) / MICRO}`;
+      if (Math.abs(ecart) >= MICRO)
+        return `${ligne} à n=${n} : ${orientes.get(ligne)} orientés pour un droit de ${(t * n) / MICRO}`;
     }
   }
   return null;
@@ -134,7 +135,12 @@ describe('propriété de quota (rules.md §5)', () => {
     // A known counter-example: 1 %, 30 %, 30 %, 5 %, 4 % (+ 30 % bailleur) breaks by unit 40.
     const contre: Tirage = {
       taux: [0.01, 0.3, 0.3, 0.05, 0.04],
-      logements: Array.from({ length: 60 }, () => ({ commune: '45234', qpv: null, typologie: 'T3', financement: 'PLUS' })),
+      logements: Array.from({ length: 60 }, () => ({
+        commune: '45234',
+        qpv: null,
+        typologie: 'T3',
+        financement: 'PLUS',
+      })),
       exclusions: [],
     };
     const glouton: OptionsMoteur = { regleQuota: gloutonPlusGrandRetard, equilibreQualitatif: false };
@@ -148,7 +154,12 @@ describe('propriété de quota (rules.md §5)', () => {
       fc.property(roundRates, (p) => {
         const t: Tirage = {
           taux: p.map((x) => x / 100),
-          logements: Array.from({ length: 120 }, () => ({ commune: '45234', qpv: null, typologie: 'T3', financement: 'PLUS' })),
+          logements: Array.from({ length: 120 }, () => ({
+            commune: '45234',
+            qpv: null,
+            typologie: 'T3',
+            financement: 'PLUS',
+          })),
           exclusions: [],
         };
         const s = scenarioDe(t);

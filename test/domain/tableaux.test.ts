@@ -11,7 +11,22 @@ import { lireScenario } from '../../src/app/scenario.ts';
 import { simuler } from '../../src/domain/engine.ts';
 import { comparerMix, registreMensuel, sommerLignes, tableauBailleur, territoire } from '../../src/domain/tableaux.ts';
 import { BAILLEUR, type Scenario } from '../../src/domain/types.ts';
-import { bailSigne, candidats, COMMUNES, convention, decisionCal, evenementsDeLocation, jour, liberation, LOCATION_ALEATOIRE, logement, orientationForcee, refus, sansCandidat, unScenario } from '../helpers/scenario.ts';
+import {
+  bailSigne,
+  candidats,
+  COMMUNES,
+  convention,
+  decisionCal,
+  evenementsDeLocation,
+  jour,
+  liberation,
+  LOCATION_ALEATOIRE,
+  logement,
+  orientationForcee,
+  refus,
+  sansCandidat,
+  unScenario,
+} from '../helpers/scenario.ts';
 
 /** December = the engine's year end, every point's count and entitlement never decrease (but for the bailleur's carry-over). */
 function verifierRegistre(s: Scenario): void {
@@ -44,7 +59,10 @@ describe('tableaux de bord : le registre mois par mois', () => {
   it('chaque location compte à la date de la règle de sa convention', () => {
     // AL counts at the lease, ETAT at the CAL's decision, COM at the orientation.
     const s = unScenario({
-      reservataires: [...unScenario().reservataires, { id: 'COM', type: 'commune', nom: 'Commune', commune: COMMUNES[0] }],
+      reservataires: [
+        ...unScenario().reservataires,
+        { id: 'COM', type: 'commune', nom: 'Commune', commune: COMMUNES[0] },
+      ],
       logements: [logement('A'), logement('E'), logement('C'), logement('R')],
       conventions: [
         convention('CV-AL', 'AL', 0.2, { decompte: 'bail_signe', echecDecompte: false }),
@@ -80,10 +98,16 @@ describe('tableaux de bord : le registre mois par mois', () => {
     // R failed, not counted for AL: let by the bailleur « pour un tour », counted on its line in October.
     expect(compte(BAILLEUR)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1]);
     // Entitlements: the State's carry-over from January, then 0.25 per flow unit in the month it is liberated.
-    expect(reg.get('ETAT')!.points.map((p) => p.droit).slice(0, 4)).toEqual([1.75, 2, 2.5, 2.5]);
+    expect(
+      reg
+        .get('ETAT')!
+        .points.map((p) => p.droit)
+        .slice(0, 4),
+    ).toEqual([1.75, 2, 2.5, 2.5]);
     // The bailleur's line starts at minus the others' carry-over.
     expect(reg.get(BAILLEUR)!.points[0]!.droit).toBe(-1.5 + 0.45);
-    for (const b of r.bilan) expect(reg.get(b.reservataire)!.points[11]).toEqual({ mois: 12, droit: b.droit, decomptes: b.decomptes });
+    for (const b of r.bilan)
+      expect(reg.get(b.reservataire)!.points[11]).toEqual({ mois: 12, droit: b.droit, decomptes: b.decomptes });
   });
 
   it('un logement rendu pour un tour compte pour le réservataire jusqu’à l’échec, puis pour le bailleur', () => {
@@ -92,7 +116,11 @@ describe('tableaux de bord : le registre mois par mois', () => {
     const s = unScenario({
       logements: [logement('X')],
       conventions: [convention('CV-AL', 'AL', 0.5, { decompte: 'mise_a_disposition', echecDecompte: false })],
-      evenements: [liberation('2025-03-05', 'X'), orientationForcee('2025-03-05', 'X', 'AL'), sansCandidat('2025-06-12', 'X')],
+      evenements: [
+        liberation('2025-03-05', 'X'),
+        orientationForcee('2025-03-05', 'X', 'AL'),
+        sansCandidat('2025-06-12', 'X'),
+      ],
     });
     const r = simuler(s, { detail: true });
     const reg = new Map(registreMensuel(s, r).map((l) => [l.ligne, l]));
@@ -103,23 +131,50 @@ describe('tableaux de bord : le registre mois par mois', () => {
   });
 
   it('décembre = fin d’année du moteur, sur des années tirées au hasard', () => {
-    const arb = fc.array(fc.record({ ...LOCATION_ALEATOIRE, jour: fc.integer({ min: 0, max: 236 }), delai: fc.integer({ min: 0, max: 64 }) }), { minLength: 1, maxLength: 40 });
+    const arb = fc.array(
+      fc.record({
+        ...LOCATION_ALEATOIRE,
+        jour: fc.integer({ min: 0, max: 236 }),
+        delai: fc.integer({ min: 0, max: 64 }),
+      }),
+      { minLength: 1, maxLength: 40 },
+    );
     const regle = fc.constantFrom('mise_a_disposition' as const, 'attribution' as const, 'bail_signe' as const);
     fc.assert(
-      fc.property(arb, fc.boolean(), regle, regle, fc.integer({ min: -3, max: 3 }), (us, echecDecompte, rAl, rEtat, report) => {
-        const logements = us.map((u, i) => logement(`U${i}`, { typologie: u.typologie, financement: u.financement, qpv: u.qpv ? 'QN04500A' : null, commune: u.commune }));
-        const evenements = us.flatMap((u, i) => evenementsDeLocation(`U${i}`, u, { liberation: jour(u.jour), suite: jour(u.jour + u.delai), fin: jour(u.jour + 2 * u.delai) }));
-        evenements.sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : 0));
-        const s = unScenario({
-          logements,
-          conventions: [
-            convention('CV-AL', 'AL', 0.25, { decompte: rAl, echecDecompte, report: report / 2 }),
-            convention('CV-ETAT', 'ETAT', 0.3, { decompte: rEtat, echecDecompte: !echecDecompte }),
-          ],
-          evenements,
-        });
-        verifierRegistre(s);
-      }),
+      fc.property(
+        arb,
+        fc.boolean(),
+        regle,
+        regle,
+        fc.integer({ min: -3, max: 3 }),
+        (us, echecDecompte, rAl, rEtat, report) => {
+          const logements = us.map((u, i) =>
+            logement(`U${i}`, {
+              typologie: u.typologie,
+              financement: u.financement,
+              qpv: u.qpv ? 'QN04500A' : null,
+              commune: u.commune,
+            }),
+          );
+          const evenements = us.flatMap((u, i) =>
+            evenementsDeLocation(`U${i}`, u, {
+              liberation: jour(u.jour),
+              suite: jour(u.jour + u.delai),
+              fin: jour(u.jour + 2 * u.delai),
+            }),
+          );
+          evenements.sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : 0));
+          const s = unScenario({
+            logements,
+            conventions: [
+              convention('CV-AL', 'AL', 0.25, { decompte: rAl, echecDecompte, report: report / 2 }),
+              convention('CV-ETAT', 'ETAT', 0.3, { decompte: rEtat, echecDecompte: !echecDecompte }),
+            ],
+            evenements,
+          });
+          verifierRegistre(s);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -134,7 +189,10 @@ describe('tableaux de bord : mix, sommes, territoire', () => {
     for (const l of t.lignes) {
       const b = r.bilan.find((x) => x.reservataire === l.ligne)!;
       for (const dim of ['typologie', 'financement', 'qpv'] as const) {
-        expect(Object.values(l.recus[dim]).reduce((a, n) => a + n, 0), `${l.ligne} ${dim}`).toBe(b.misADisposition);
+        expect(
+          Object.values(l.recus[dim]).reduce((a, n) => a + n, 0),
+          `${l.ligne} ${dim}`,
+        ).toBe(b.misADisposition);
         expect(Object.values(t.flux[dim]).reduce((a, n) => a + n, 0)).toBe(r.flux.fluxAnnuel);
       }
       for (const d of comparerMix(l.recus, t.flux)) {

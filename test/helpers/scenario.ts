@@ -6,7 +6,19 @@
  * the whole département, counted at orientation, failures consuming the right, no carry-over.
  */
 import fc from 'fast-check';
-import { FINANCEMENTS, TYPOLOGIES, type Convention, type DecisionCal, type Evenement, type Exclusion, type Logement, type Menage, type Reservataire, type Scenario, type TypeReservataire } from '../../src/domain/types.ts';
+import {
+  FINANCEMENTS,
+  TYPOLOGIES,
+  type Convention,
+  type DecisionCal,
+  type Evenement,
+  type Exclusion,
+  type Logement,
+  type Menage,
+  type Reservataire,
+  type Scenario,
+  type TypeReservataire,
+} from '../../src/domain/types.ts';
 
 export const ANNEE = 2025;
 export const DEPARTEMENT = '45';
@@ -49,7 +61,12 @@ export function logements(prefix: string, n: number, overrides: Partial<Logement
   return Array.from({ length: n }, (_, i) => logement(`${prefix}${i + 1}`, overrides));
 }
 
-export function convention(id: string, reservataire: string, taux: number, overrides: Partial<Convention> = {}): Convention {
+export function convention(
+  id: string,
+  reservataire: string,
+  taux: number,
+  overrides: Partial<Convention> = {},
+): Convention {
   return {
     id,
     reservataire,
@@ -86,7 +103,12 @@ export function orientationForcee(date: string, logement: string, reservataire: 
   return { date, type: 'orientation_forcee', logement, reservataire, motif };
 }
 
-export function orientationMultiple(date: string, logement: string, reservataires: string[], motif = 'test'): Evenement {
+export function orientationMultiple(
+  date: string,
+  logement: string,
+  reservataires: string[],
+  motif = 'test',
+): Evenement {
   return { date, type: 'orientation_multiple', logement, reservataires, motif };
 }
 
@@ -98,7 +120,11 @@ export function decisionCal(date: string, logement: string, decision: DecisionCa
   return { date, type: 'decision_cal', logement, decision };
 }
 
-export function bailSigne(date: string, logement: string, extra: { menage?: Menage; reservataire?: string } = {}): Evenement {
+export function bailSigne(
+  date: string,
+  logement: string,
+  extra: { menage?: Menage; reservataire?: string } = {},
+): Evenement {
   return { date, type: 'bail_signe', logement, ...extra };
 }
 
@@ -118,14 +144,26 @@ export function menage(overrides: Partial<Menage> = {}): Menage {
  * A whole letting after a liberation: candidates, a positive CAL decision and a signed lease,
  * on the given day and the two following ones.
  */
-export function locationComplete(k: number, logement: string, extra: { menage?: Menage; reservataire?: string } = {}): Evenement[] {
+export function locationComplete(
+  k: number,
+  logement: string,
+  extra: { menage?: Menage; reservataire?: string } = {},
+): Evenement[] {
   return [candidats(jour(k), logement), decisionCal(jour(k + 1), logement), bailSigne(jour(k + 2), logement, extra)];
 }
 
 // ─── random lettings (property tests) ───
 
 /** How far a random letting goes after its liberation. */
-export const ETAPES_LOCATION = ['rien', 'candidats', 'attribution', 'bail', 'refus', 'sans_candidat', 'non_attribution'] as const;
+export const ETAPES_LOCATION = [
+  'rien',
+  'candidats',
+  'attribution',
+  'bail',
+  'refus',
+  'sans_candidat',
+  'non_attribution',
+] as const;
 export type EtapeLocation = (typeof ETAPES_LOCATION)[number];
 
 /**

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { communeCourante, epciDeCommune } from '../../src/import/cog.ts';
 import type { Referentiel } from '../../src/import/rpls.ts';
 
-export const NARBONNE_CHEMIN = fileURLToPath(new URL('../../../shared/data/rpls_narbonne_adresses/RPLS_correct.csv', import.meta.url));
+export const NARBONNE_CHEMIN = fileURLToPath(
+  new URL('../../../shared/data/rpls_narbonne_adresses/RPLS_correct.csv', import.meta.url),
+);
 export const NARBONNE_LOGEMENTS = 6043;
 export const NARBONNE_LIGNES = 1170;
 
@@ -17,7 +19,19 @@ export const COG: Referentiel = { communeCourante, epciDeCommune };
 /** A unit row with valid defaults, by column name. */
 export type Ligne = Record<string, string>;
 
-export const COLONNES_DE_BASE = ['RPLS_ID', 'DEPCOM', 'LIBCOM', 'NOMVOIE', 'QPV', 'TYPECONST', 'NBPIECE', 'SURFHAB', 'CONSTRUCT', 'FINAN', 'DPEENERGIE'];
+export const COLONNES_DE_BASE = [
+  'RPLS_ID',
+  'DEPCOM',
+  'LIBCOM',
+  'NOMVOIE',
+  'QPV',
+  'TYPECONST',
+  'NBPIECE',
+  'SURFHAB',
+  'CONSTRUCT',
+  'FINAN',
+  'DPEENERGIE',
+];
 
 export function ligne(id: string, champs: Ligne = {}): Ligne {
   return {
@@ -41,13 +55,19 @@ function cellule(s: string, sep: string): string {
 }
 
 /** A CSV text: the header, then one line per row (missing values empty). */
-export function csv(lignes: readonly Ligne[], options: { colonnes?: readonly string[]; sep?: ';' | ','; eol?: string } = {}): string {
+export function csv(
+  lignes: readonly Ligne[],
+  options: { colonnes?: readonly string[]; sep?: ';' | ','; eol?: string } = {},
+): string {
   const colonnes = options.colonnes ?? COLONNES_DE_BASE;
   const sep = options.sep ?? ';';
   const eol = options.eol ?? '\n';
-  return [colonnes.join(sep), ...lignes.map((l) => colonnes.map((c) => cellule(l[c] ?? '', sep)).join(sep))].join(eol) + eol;
+  return (
+    [colonnes.join(sep), ...lignes.map((l) => colonnes.map((c) => cellule(l[c] ?? '', sep)).join(sep))].join(eol) + eol
+  );
 }
 
 export const utf8 = (texte: string): Buffer => Buffer.from(texte, 'utf8');
-export const utf8Bom = (texte: string): Buffer => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(texte, 'utf8')]);
+export const utf8Bom = (texte: string): Buffer =>
+  Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(texte, 'utf8')]);
 export const latin1 = (texte: string): Buffer => Buffer.from(texte, 'latin1');

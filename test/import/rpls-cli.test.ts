@@ -36,12 +36,19 @@ describe.each(genresDeTest())('flux import rpls (%s)', (genre) => {
     const r = await lancer(['import', 'rpls', f, '--bailleur', SIREN, '--json']);
     expect(r.code).toBe(2);
     const resume = JSON.parse(r.out) as ResumeImportRpls;
-    expect(resume).toMatchObject({ importe: false, logements: 1, rejetes: 1, fichierErreurs: join(dossier, 'invalide.erreurs.csv') });
+    expect(resume).toMatchObject({
+      importe: false,
+      logements: 1,
+      rejetes: 1,
+      fichierErreurs: join(dossier, 'invalide.erreurs.csv'),
+    });
     expect(r.err).toContain('ligne 3, colonne FINAN : code de financement inconnu « 77 »\n');
     expect(r.err).toContain(`fichier d’erreurs : ${join(dossier, 'invalide.erreurs.csv')}`);
     const erreurs = readFileSync(resume.fichierErreurs!, 'utf8');
     expect(erreurs.startsWith('\uFEFF')).toBe(true);
-    expect(erreurs.split('\r\n')[1]).toBe('B;45234;ORLEANS;RUE DES CARMES;2;C;3;65;1975;77;D;ligne 3, colonne FINAN : code de financement inconnu « 77 »');
+    expect(erreurs.split('\r\n')[1]).toBe(
+      'B;45234;ORLEANS;RUE DES CARMES;2;C;3;65;1975;77;D;ligne 3, colonne FINAN : code de financement inconnu « 77 »',
+    );
   });
 
   it('--erreurs choisit le fichier d’erreurs', async () => {
@@ -58,7 +65,15 @@ describe.each(genresDeTest())('flux import rpls (%s)', (genre) => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const resume = JSON.parse(r.out) as ResumeImportRpls;
-    expect(resume).toMatchObject({ logements: NARBONNE_LOGEMENTS, rejetes: 0, nouveaux: NARBONNE_LOGEMENTS, modifies: 0, disparus: 0, communesFusionnees: [], parCategorie: { PLAI: 573, PLUS: 3632, PLS: 59, PLI: 0, AUTRE: 1779 } });
+    expect(resume).toMatchObject({
+      logements: NARBONNE_LOGEMENTS,
+      rejetes: 0,
+      nouveaux: NARBONNE_LOGEMENTS,
+      modifies: 0,
+      disparus: 0,
+      communesFusionnees: [],
+      parCategorie: { PLAI: 573, PLUS: 3632, PLS: 59, PLI: 0, AUTRE: 1779 },
+    });
     expect(resume.fichierErreurs).toBeUndefined();
 
     const encore = await lancer(['import', 'rpls', NARBONNE_CHEMIN, '--bailleur', SIREN]);
@@ -70,11 +85,18 @@ describe.each(genresDeTest())('flux import rpls (%s)', (genre) => {
 
   it('--valides-seulement : statut 0 et fichier d’erreurs', async () => {
     const [entete, premiere] = lireTout(narbonne()).enregistrements.map((e) => e.champs);
-    const mauvaise = premiere!.map((v, i) => (entete![i] === 'FINAN' ? '77' : entete![i] === 'NOMVOIE' ? 'RUE NEUVE' : v));
+    const mauvaise = premiere!.map((v, i) =>
+      entete![i] === 'FINAN' ? '77' : entete![i] === 'NOMVOIE' ? 'RUE NEUVE' : v,
+    );
     const f = fichier('mixte.csv', Buffer.concat([narbonne(), Buffer.from(`${mauvaise.join(';')}\n`)]));
     const r = await lancer(['import', 'rpls', f, '--bailleur', SIREN, '--valides-seulement', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toMatchObject({ importe: true, rejetes: 1, inchanges: NARBONNE_LOGEMENTS, fichierErreurs: join(dossier, 'mixte.erreurs.csv') });
+    expect(JSON.parse(r.out)).toMatchObject({
+      importe: true,
+      rejetes: 1,
+      inchanges: NARBONNE_LOGEMENTS,
+      fichierErreurs: join(dossier, 'mixte.erreurs.csv'),
+    });
   });
 
   it('en-tête sans DEPCOM, SIREN inconnu, fichier absent, option manquante : statut 2 et message clair', async () => {
@@ -97,7 +119,10 @@ describe.each(genresDeTest())('flux import rpls (%s)', (genre) => {
     const env = { ...process.env };
     if (cli.url) env['DATABASE_URL'] = cli.url;
     else delete env['DATABASE_URL'];
-    const r = spawnSync(process.execPath, [BIN, 'import', 'rpls', f, '--bailleur', SIREN, '--data', data], { encoding: 'utf8', env });
+    const r = spawnSync(process.execPath, [BIN, 'import', 'rpls', f, '--bailleur', SIREN, '--data', data], {
+      encoding: 'utf8',
+      env,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('ligne 2, colonne QPV : QPV manquant');
   });

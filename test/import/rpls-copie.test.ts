@@ -46,7 +46,9 @@ describe('ficheCsv', () => {
   it('null vide, chaîne vide entre guillemets, guillemets doublés, booléens t/f', () => {
     expect(ficheCsv(base)).toBe('45,45234,,,T3,PLUS,13,1975,f,65.5,,D,t,"",2001-02-03,"3, RUE ""DU"" PONT\nBAT A"');
     expect(ficheCsv({ ...base, adresse: ' ESPACE ' })).toContain(',2001-02-03," ESPACE "');
-    expect(ficheCsv({ ...base, conventionne: null, adresse: null, numeroConvention: 'A\\B' })).toBe('45,45234,,,T3,PLUS,13,1975,f,65.5,,D,,"A\\B",2001-02-03,');
+    expect(ficheCsv({ ...base, conventionne: null, adresse: null, numeroConvention: 'A\\B' })).toBe(
+      '45,45234,,,T3,PLUS,13,1975,f,65.5,,D,,"A\\B",2001-02-03,',
+    );
   });
 });
 
@@ -61,17 +63,33 @@ describe.each(genresDeTest())('chargement par COPY (%s)', (genre) => {
   async function bailleur(): Promise<{ id: string; siren: string }> {
     numero++;
     const b = { id: `COPIE-${numero}`, siren: `88811${String(numero).padStart(4, '0')}` };
-    await t.base.db.insert(organisations).values({ id: b.id, nom: `Bailleur ${numero}`, categorie: 'bailleur', siren: b.siren });
+    await t.base.db
+      .insert(organisations)
+      .values({ id: b.id, nom: `Bailleur ${numero}`, categorie: 'bailleur', siren: b.siren });
     return b;
   }
   const colonnes = [...COLONNES_DE_BASE, 'NUMVOIE', 'LOYERPRINC', 'NUMCONV'];
   const voies = ['RUE "DES" CARMES, BAT; A', 'RUE\\DU\\PONT', '  QUAI  ', 'ALLÉE DES ÉCOLES'];
   const fichier = (n: number, champs: (i: number) => Record<string, string> = () => ({})): Uint8Array =>
-    utf8(csv(Array.from({ length: n }, (_, i) => ligne(`C${i}`, { NOMVOIE: voies[i % voies.length]!, NUMVOIE: String(i), ...champs(i) })), { colonnes }));
+    utf8(
+      csv(
+        Array.from({ length: n }, (_, i) =>
+          ligne(`C${i}`, { NOMVOIE: voies[i % voies.length]!, NUMVOIE: String(i), ...champs(i) }),
+        ),
+        { colonnes },
+      ),
+    );
 
   async function stock(bailleurId: string) {
     return t.base.db
-      .select({ rpls: logements.rpls, adresse: logements.adresse, surface: logements.surface, loyer: logements.loyer, numeroConvention: logements.numeroConvention, absent: logements.absentRplsDepuis })
+      .select({
+        rpls: logements.rpls,
+        adresse: logements.adresse,
+        surface: logements.surface,
+        loyer: logements.loyer,
+        numeroConvention: logements.numeroConvention,
+        absent: logements.absentRplsDepuis,
+      })
       .from(logements)
       .where(eq(logements.bailleurId, bailleurId))
       .orderBy(logements.rpls);
@@ -83,8 +101,15 @@ describe.each(genresDeTest())('chargement par COPY (%s)', (genre) => {
     const r = await importerRpls(t.base.db, sourceOctets('copie.csv', octets), { siren: b.siren });
     expect(r.resume).toMatchObject({ importe: true, nouveaux: 30, rejetes: 0 });
     const lus = validerEnregistrements(lireTout(octets).enregistrements, COG).logements;
-    const attendu = lus.map((l) => ({ rpls: l.rpls, adresse: l.adresse, surface: l.surface, loyer: l.loyer })).sort((x, y) => (x.rpls < y.rpls ? -1 : 1));
-    const stocke = (await stock(b.id)).map((s) => ({ rpls: s.rpls, adresse: s.adresse, surface: s.surface === null ? null : Number(s.surface), loyer: s.loyer === null ? null : Number(s.loyer) }));
+    const attendu = lus
+      .map((l) => ({ rpls: l.rpls, adresse: l.adresse, surface: l.surface, loyer: l.loyer }))
+      .sort((x, y) => (x.rpls < y.rpls ? -1 : 1));
+    const stocke = (await stock(b.id)).map((s) => ({
+      rpls: s.rpls,
+      adresse: s.adresse,
+      surface: s.surface === null ? null : Number(s.surface),
+      loyer: s.loyer === null ? null : Number(s.loyer),
+    }));
     expect(stocke).toEqual(attendu);
     expect(stocke.some((s) => s.adresse?.includes('"DES" CARMES, BAT; A'))).toBe(true);
   });
@@ -95,7 +120,9 @@ describe.each(genresDeTest())('chargement par COPY (%s)', (genre) => {
     const second = utf8(
       csv(
         [
-          ...Array.from({ length: 15 }, (_, i) => ligne(`C${i}`, { NOMVOIE: voies[i % voies.length]!, NUMVOIE: String(i), SURFHAB: i < 5 ? '99.5' : '65' })),
+          ...Array.from({ length: 15 }, (_, i) =>
+            ligne(`C${i}`, { NOMVOIE: voies[i % voies.length]!, NUMVOIE: String(i), SURFHAB: i < 5 ? '99.5' : '65' }),
+          ),
           ligne('NOUVEAU', { NOMVOIE: 'RUE "NEUVE"', NUMVOIE: '1' }),
         ],
         { colonnes },
@@ -118,7 +145,15 @@ describe.each(genresDeTest())('chargement par COPY (%s)', (genre) => {
   it('département filtré, bailleur déjà présent ailleurs : un identifiant d’un autre département est mis à jour, pas dupliqué', async () => {
     const b = await bailleur();
     await importerRpls(t.base.db, sourceOctets('45.csv', fichier(3)), { siren: b.siren });
-    const autre = utf8(csv([ligne('C0', { DEPCOM: '41018', NOMVOIE: 'RUE DE BLOIS', NUMVOIE: '2' }), ligne('X1', { DEPCOM: '41018', NOMVOIE: 'RUE DE BLOIS', NUMVOIE: '4' })], { colonnes }));
+    const autre = utf8(
+      csv(
+        [
+          ligne('C0', { DEPCOM: '41018', NOMVOIE: 'RUE DE BLOIS', NUMVOIE: '2' }),
+          ligne('X1', { DEPCOM: '41018', NOMVOIE: 'RUE DE BLOIS', NUMVOIE: '4' }),
+        ],
+        { colonnes },
+      ),
+    );
     const r = await importerRpls(t.base.db, sourceOctets('41.csv', autre), { siren: b.siren, departement: '41' });
     expect(r.resume).toMatchObject({ importe: true, nouveaux: 2, disparus: 0 });
     const s = await stock(b.id);

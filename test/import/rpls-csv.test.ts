@@ -1,6 +1,12 @@
 /** The streaming CSV reader: separators, quotes, line breaks, encodings, chunk boundaries. */
 import { describe, expect, it } from 'vitest';
-import { DecoupeurCsv, LecteurCsv, detecterSeparateur, lireTout, type Enregistrement } from '../../src/import/rpls-csv.ts';
+import {
+  DecoupeurCsv,
+  LecteurCsv,
+  detecterSeparateur,
+  lireTout,
+  type Enregistrement,
+} from '../../src/import/rpls-csv.ts';
 import { latin1, narbonne, utf8, utf8Bom } from './fichiers.ts';
 
 const champs = (es: Enregistrement[]) => es.map((e) => e.champs);
@@ -24,14 +30,63 @@ function decouperParCaractere(texte: string, sep: ';' | ',' = ';'): Enregistreme
 
 describe('découpage', () => {
   it.each([
-    ['LF', 'a;b\nc;d\n', [['a', 'b'], ['c', 'd']]],
-    ['CRLF', 'a;b\r\nc;d\r\n', [['a', 'b'], ['c', 'd']]],
-    ['CR seul', 'a;b\rc;d', [['a', 'b'], ['c', 'd']]],
-    ['sans fin de ligne finale', 'a;b\nc;d', [['a', 'b'], ['c', 'd']]],
-    ['champs vides', ';;\n;x;\n', [['', '', ''], ['', 'x', '']]],
-    ['lignes vides ignorées', '\n\na;b\n\n\nc;d\n\n', [['a', 'b'], ['c', 'd']]],
+    [
+      'LF',
+      'a;b\nc;d\n',
+      [
+        ['a', 'b'],
+        ['c', 'd'],
+      ],
+    ],
+    [
+      'CRLF',
+      'a;b\r\nc;d\r\n',
+      [
+        ['a', 'b'],
+        ['c', 'd'],
+      ],
+    ],
+    [
+      'CR seul',
+      'a;b\rc;d',
+      [
+        ['a', 'b'],
+        ['c', 'd'],
+      ],
+    ],
+    [
+      'sans fin de ligne finale',
+      'a;b\nc;d',
+      [
+        ['a', 'b'],
+        ['c', 'd'],
+      ],
+    ],
+    [
+      'champs vides',
+      ';;\n;x;\n',
+      [
+        ['', '', ''],
+        ['', 'x', ''],
+      ],
+    ],
+    [
+      'lignes vides ignorées',
+      '\n\na;b\n\n\nc;d\n\n',
+      [
+        ['a', 'b'],
+        ['c', 'd'],
+      ],
+    ],
     ['guillemets', '"a;1";"b ""q"" c"\n', [['a;1', 'b "q" c']]],
-    ['saut de ligne entre guillemets', '"a\r\nb";c\nd;e\n', [['a\r\nb', 'c'], ['d', 'e']]],
+    [
+      'saut de ligne entre guillemets',
+      '"a\r\nb";c\nd;e\n',
+      [
+        ['a\r\nb', 'c'],
+        ['d', 'e'],
+      ],
+    ],
     ['guillemet vide', '"";x\n', [['', 'x']]],
     ['guillemet au milieu d’un champ non cité', 'a"b;c\n', [['a"b', 'c']]],
     ['texte après guillemet fermant', '"a"b;c\n', [['ab', 'c']]],
@@ -63,7 +118,11 @@ describe('découpage', () => {
 
 describe('encodages', () => {
   const texte = 'DEPCOM;LIBCOM\n45068;CHÂLETTE-SUR-LOING\n45234;ORLÉANS\n';
-  const attendu = [['DEPCOM', 'LIBCOM'], ['45068', 'CHÂLETTE-SUR-LOING'], ['45234', 'ORLÉANS']];
+  const attendu = [
+    ['DEPCOM', 'LIBCOM'],
+    ['45068', 'CHÂLETTE-SUR-LOING'],
+    ['45234', 'ORLÉANS'],
+  ];
 
   it.each([
     ['UTF-8', utf8(texte), 'utf-8'],
@@ -86,7 +145,10 @@ describe('encodages', () => {
     for (let coupe = 0; coupe <= octets.length; coupe++) {
       const l = new LecteurCsv('utf-8');
       const es = [...l.pousser(octets.subarray(0, coupe)), ...l.pousser(octets.subarray(coupe)), ...l.terminer()];
-      expect(champs(es)).toEqual([['A', 'B'], ['É', 'ü']]);
+      expect(champs(es)).toEqual([
+        ['A', 'B'],
+        ['É', 'ü'],
+      ]);
     }
   });
 

@@ -48,15 +48,25 @@ const PETIT = (() => {
   return NARBONNE.subarray(0, fin);
 })();
 /** Bytes that matter to a CSV reader. */
-const OCTETS_SPECIAUX = [0x3b, 0x2c, 0x22, 0x0d, 0x0a, 0x20, 0x00, 0xc3, 0xa9, 0xe9, 0xef, 0xbb, 0xbf, 0xff, 0x31, 0x39];
+const OCTETS_SPECIAUX = [
+  0x3b, 0x2c, 0x22, 0x0d, 0x0a, 0x20, 0x00, 0xc3, 0xa9, 0xe9, 0xef, 0xbb, 0xbf, 0xff, 0x31, 0x39,
+];
 
 const mutation = fc.oneof(
   // replace one byte
-  fc.record({ type: fc.constant('remplacer' as const), pos: fc.nat(), octet: fc.oneof(fc.constantFrom(...OCTETS_SPECIAUX), fc.integer({ min: 0, max: 255 })) }),
+  fc.record({
+    type: fc.constant('remplacer' as const),
+    pos: fc.nat(),
+    octet: fc.oneof(fc.constantFrom(...OCTETS_SPECIAUX), fc.integer({ min: 0, max: 255 })),
+  }),
   // delete a range
   fc.record({ type: fc.constant('supprimer' as const), pos: fc.nat(), longueur: fc.integer({ min: 1, max: 40 }) }),
   // insert random bytes
-  fc.record({ type: fc.constant('inserer' as const), pos: fc.nat(), octets: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+  fc.record({
+    type: fc.constant('inserer' as const),
+    pos: fc.nat(),
+    octets: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+  }),
   // cut the file (truncation)
   fc.record({ type: fc.constant('tronquer' as const), pos: fc.nat() }),
 );
@@ -99,20 +109,24 @@ describe('fuzzing du lecteur et de la validation RPLS', () => {
 
   it('le découpage en morceaux ne change rien (octets au hasard, coupures au hasard)', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(mutation, { maxLength: 3 }), { maxLength: 1 }), fc.array(fc.nat(), { maxLength: 8 }), (ms, coupes) => {
-        const octets = muter(PETIT, ms.flat());
-        const entier = lireTout(octets);
-        const positions = [...new Set(coupes.map((c) => c % (octets.length + 1)))].sort((a, b) => a - b);
-        const l = new LecteurCsv(entier.encodage);
-        const es: Enregistrement[] = [];
-        let debut = 0;
-        for (const p of [...positions, octets.length]) {
-          es.push(...l.pousser(octets.subarray(debut, p)));
-          debut = p;
-        }
-        es.push(...l.terminer());
-        expect(es).toEqual(entier.enregistrements);
-      }),
+      fc.property(
+        fc.array(fc.array(mutation, { maxLength: 3 }), { maxLength: 1 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (ms, coupes) => {
+          const octets = muter(PETIT, ms.flat());
+          const entier = lireTout(octets);
+          const positions = [...new Set(coupes.map((c) => c % (octets.length + 1)))].sort((a, b) => a - b);
+          const l = new LecteurCsv(entier.encodage);
+          const es: Enregistrement[] = [];
+          let debut = 0;
+          for (const p of [...positions, octets.length]) {
+            es.push(...l.pousser(octets.subarray(debut, p)));
+            debut = p;
+          }
+          es.push(...l.terminer());
+          expect(es).toEqual(entier.enregistrements);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -120,14 +134,18 @@ describe('fuzzing du lecteur et de la validation RPLS', () => {
   it('aller-retour : des champs quelconques écrits en CSV cité se relisent à l’identique', () => {
     const champ = fc.string({ unit: fc.constantFrom('a', 'é', ';', ',', '"', '\n', '\r', ' ', 'x'), maxLength: 12 });
     fc.assert(
-      fc.property(fc.array(fc.array(champ, { minLength: 2, maxLength: 5 }), { minLength: 1, maxLength: 8 }), fc.constantFrom(';', ','), (lignes, sep: ';' | ',') => {
-        const texte = lignes.map((l) => l.map((c) => `"${c.replace(/"/g, '""')}"`).join(sep)).join('\r\n');
-        const d = new DecoupeurCsv(sep);
-        const sortie: Enregistrement[] = [];
-        d.pousser(texte, sortie);
-        d.terminer(sortie);
-        expect(sortie.map((e) => e.champs)).toEqual(lignes);
-      }),
+      fc.property(
+        fc.array(fc.array(champ, { minLength: 2, maxLength: 5 }), { minLength: 1, maxLength: 8 }),
+        fc.constantFrom(';', ','),
+        (lignes, sep: ';' | ',') => {
+          const texte = lignes.map((l) => l.map((c) => `"${c.replace(/"/g, '""')}"`).join(sep)).join('\r\n');
+          const d = new DecoupeurCsv(sep);
+          const sortie: Enregistrement[] = [];
+          d.pousser(texte, sortie);
+          d.terminer(sortie);
+          expect(sortie.map((e) => e.champs)).toEqual(lignes);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -12,7 +12,12 @@ import type { Acteur } from '../../src/app/roles.ts';
 import { evenementsAudit, importsRpls, logements, organisations } from '../../src/db/schema.ts';
 import { DonneesInvalides } from '../../src/domain/errors.ts';
 import { lireTout } from '../../src/import/rpls-csv.ts';
-import { importerRpls, sourceOctets, type OptionsImportRpls, type ResultatImportRpls } from '../../src/import/rpls-import.ts';
+import {
+  importerRpls,
+  sourceOctets,
+  type OptionsImportRpls,
+  type ResultatImportRpls,
+} from '../../src/import/rpls-import.ts';
 import { COLONNES_ADRESSE_IDENTIFIANT } from '../../src/import/rpls.ts';
 import { genresDeTest, ouvrirBaseDeTest, type BaseDeTest } from '../helpers/database.ts';
 import { COLONNES_DE_BASE, NARBONNE_LOGEMENTS, csv, latin1, ligne, narbonne, utf8, utf8Bom } from './fichiers.ts';
@@ -29,12 +34,17 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
   async function bailleur(): Promise<{ id: string; siren: string }> {
     numero++;
     const b = { id: `BAILLEUR-${numero}`, siren: `99911${String(numero).padStart(4, '0')}` };
-    await t.base.db.insert(organisations).values({ id: b.id, nom: `Bailleur ${numero}`, categorie: 'bailleur', siren: b.siren });
+    await t.base.db
+      .insert(organisations)
+      .values({ id: b.id, nom: `Bailleur ${numero}`, categorie: 'bailleur', siren: b.siren });
     return b;
   }
 
-  const importer = (octets: Uint8Array, siren: string, options: Partial<OptionsImportRpls> = {}): Promise<ResultatImportRpls> =>
-    importerRpls(t.base.db, sourceOctets('essai.csv', octets), { siren, ...options });
+  const importer = (
+    octets: Uint8Array,
+    siren: string,
+    options: Partial<OptionsImportRpls> = {},
+  ): Promise<ResultatImportRpls> => importerRpls(t.base.db, sourceOctets('essai.csv', octets), { siren, ...options });
 
   async function nombre(bailleurId: string): Promise<number> {
     const [r] = await t.base.db.select({ n: count() }).from(logements).where(eq(logements.bailleurId, bailleurId));
@@ -42,7 +52,10 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
   }
 
   async function evenements(bailleurId: string) {
-    return t.base.db.select().from(evenementsAudit).where(and(eq(evenementsAudit.action, 'rpls.importer'), eq(evenementsAudit.organisationId, bailleurId)));
+    return t.base.db
+      .select()
+      .from(evenementsAudit)
+      .where(and(eq(evenementsAudit.action, 'rpls.importer'), eq(evenementsAudit.organisationId, bailleurId)));
   }
 
   it(`Narbonne : exactement ${NARBONNE_LOGEMENTS} logements, un événement d’audit ; réimporté, rien ne change`, async () => {
@@ -69,16 +82,31 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
       .from(logements)
       .where(eq(logements.bailleurId, b.id))
       .groupBy(logements.financement);
-    expect(Object.fromEntries(parFinancement.map((x) => [x.f, Number(x.n)]))).toEqual({ PLAI: 573, PLUS: 3632, PLS: 59, AUTRE: 1779 });
+    expect(Object.fromEntries(parFinancement.map((x) => [x.f, Number(x.n)]))).toEqual({
+      PLAI: 573,
+      PLUS: 3632,
+      PLS: 59,
+      AUTRE: 1779,
+    });
     // In QPV (flag 1, no code): the sum of `nb` of the rows flagged 1.
     const enregistrements = lireTout(narbonne()).enregistrements;
     const iQpv = enregistrements[0]!.champs.indexOf('QPV');
     const iNb = enregistrements[0]!.champs.indexOf('nb');
-    const attendusEnQpv = enregistrements.slice(1).reduce((s, e) => s + (e.champs[iQpv] === '1' ? Number(e.champs[iNb]) : 0), 0);
-    const [enQpv] = await t.base.db.select({ n: count() }).from(logements).where(and(eq(logements.bailleurId, b.id), eq(logements.qpv, 'QPV')));
+    const attendusEnQpv = enregistrements
+      .slice(1)
+      .reduce((s, e) => s + (e.champs[iQpv] === '1' ? Number(e.champs[iNb]) : 0), 0);
+    const [enQpv] = await t.base.db
+      .select({ n: count() })
+      .from(logements)
+      .where(and(eq(logements.bailleurId, b.id), eq(logements.qpv, 'QPV')));
     expect(Number(enQpv!.n)).toBe(attendusEnQpv);
-    const [surface] = await t.base.db.select({ s: sql<string>`sum(${logements.surface})` }).from(logements).where(eq(logements.bailleurId, b.id));
-    const surfaceFichier = enregistrements.slice(1).reduce((s, e) => s + Number(e.champs[enregistrements[0]!.champs.indexOf('SURFHAB')]), 0);
+    const [surface] = await t.base.db
+      .select({ s: sql<string>`sum(${logements.surface})` })
+      .from(logements)
+      .where(eq(logements.bailleurId, b.id));
+    const surfaceFichier = enregistrements
+      .slice(1)
+      .reduce((s, e) => s + Number(e.champs[enregistrements[0]!.champs.indexOf('SURFHAB')]), 0);
     expect(Math.abs(Number(surface!.s) - surfaceFichier)).toBeLessThan(NARBONNE_LOGEMENTS * 0.005);
 
     const evs = await evenements(b.id);
@@ -86,7 +114,11 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
     expect(evs[0]).toMatchObject({ utilisateurId: null, organisationId: b.id, cibleType: 'import_rpls', avant: null });
     expect(evs[0]!.apres).toMatchObject({ logements: NARBONNE_LOGEMENTS, nouveaux: NARBONNE_LOGEMENTS, importe: true });
     const [imp] = await t.base.db.select().from(importsRpls).where(eq(importsRpls.id, evs[0]!.cibleId));
-    expect(imp).toMatchObject({ bailleurId: b.id, fichier: 'essai.csv', empreinte: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(imp).toMatchObject({
+      bailleurId: b.id,
+      fichier: 'essai.csv',
+      empreinte: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
 
     const encore = await importer(narbonne(), b.siren);
     expect(encore.resume).toMatchObject({ nouveaux: 0, modifies: 0, inchanges: NARBONNE_LOGEMENTS, disparus: 0 });
@@ -111,7 +143,11 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
       const b = await bailleur();
       const r = await importer(octets, b.siren);
       expect(r.resume).toMatchObject({ importe: true, encodage, separateur, logements: 2, identifiant: 'RPLS_ID' });
-      const stock = await t.base.db.select({ rpls: logements.rpls, adresse: logements.adresse, commune: logements.commune }).from(logements).where(eq(logements.bailleurId, b.id)).orderBy(logements.rpls);
+      const stock = await t.base.db
+        .select({ rpls: logements.rpls, adresse: logements.adresse, commune: logements.commune })
+        .from(logements)
+        .where(eq(logements.bailleurId, b.id))
+        .orderBy(logements.rpls);
       expect(stock).toEqual([
         { rpls: 'E1', adresse: adresses[0], commune: '45068' },
         { rpls: 'E2', adresse: adresses[1], commune: '45234' },
@@ -125,7 +161,12 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
     const tronque = complet.subarray(0, complet.length - 9); // "…;C;A;;;;18.0\n" → "…;C;A"
     const r = await importer(tronque, b.siren);
     expect(r.resume).toMatchObject({ importe: false, rejetes: 1, logements: NARBONNE_LOGEMENTS - 18 });
-    expect(r.problemes).toEqual([{ chemin: 'ligne 1171, colonne SRU_EXPIR', message: 'champ absent : 35 champs pour 39 colonnes (ligne tronquée ?)' }]);
+    expect(r.problemes).toEqual([
+      {
+        chemin: 'ligne 1171, colonne SRU_EXPIR',
+        message: 'champ absent : 35 champs pour 39 colonnes (ligne tronquée ?)',
+      },
+    ]);
     expect(await nombre(b.id)).toBe(0);
   });
 
@@ -134,7 +175,9 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
     const texte = csv([ligne('A'), ligne('B', { NOMVOIE: 'RUE "DES" CARMES' })]);
     const r = await importer(utf8(texte.slice(0, texte.indexOf('""DES'))), b.siren);
     expect(r.resume.importe).toBe(false);
-    expect(r.problemes).toEqual([{ chemin: 'ligne 3, colonne NOMVOIE', message: 'guillemet ouvert jamais fermé : fichier tronqué ?' }]);
+    expect(r.problemes).toEqual([
+      { chemin: 'ligne 3, colonne NOMVOIE', message: 'guillemet ouvert jamais fermé : fichier tronqué ?' },
+    ]);
     expect(await nombre(b.id)).toBe(0);
   });
 
@@ -143,14 +186,23 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
     const texte = narbonne().toString('utf8').replace(';DEPCOM;', ';DEPCOMM;');
     const err = await importer(utf8(texte), b.siren).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DonneesInvalides);
-    expect((err as DonneesInvalides).problemes).toEqual([{ chemin: 'ligne 1, colonne DEPCOM', message: expect.stringMatching(/^colonne obligatoire absente de l’en-tête \(colonnes lues : REG, DEP, LIBDEP, DEPCOMM,/) }]);
+    expect((err as DonneesInvalides).problemes).toEqual([
+      {
+        chemin: 'ligne 1, colonne DEPCOM',
+        message: expect.stringMatching(
+          /^colonne obligatoire absente de l’en-tête \(colonnes lues : REG, DEP, LIBDEP, DEPCOMM,/,
+        ),
+      },
+    ]);
     expect(await nombre(b.id)).toBe(0);
   });
 
   it('un fichier sans aucun logement est refusé (il ferait disparaître tout le stock)', async () => {
     const b = await bailleur();
     const err = await importer(utf8(`${COLONNES_DE_BASE.join(';')}\n`), b.siren).catch((e: unknown) => e);
-    expect((err as DonneesInvalides).problemes).toEqual([{ chemin: 'ligne 2, colonne DEPCOM', message: 'aucun logement dans le fichier : rien à importer' }]);
+    expect((err as DonneesInvalides).problemes).toEqual([
+      { chemin: 'ligne 2, colonne DEPCOM', message: 'aucun logement dans le fichier : rien à importer' },
+    ]);
   });
 
   describe('atomicité et fichier d’erreurs', () => {
@@ -167,7 +219,9 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
       const octets = Buffer.concat([narbonne(), utf8(`${mauvaiseLigne(entete)}\n`)]);
       const r = await importer(octets, b.siren);
       expect(r.resume).toMatchObject({ importe: false, rejetes: 1, logements: NARBONNE_LOGEMENTS, nouveaux: 0 });
-      expect(r.problemes).toEqual([{ chemin: 'ligne 1172, colonne FINAN', message: 'code de financement inconnu « 77 »' }]);
+      expect(r.problemes).toEqual([
+        { chemin: 'ligne 1172, colonne FINAN', message: 'code de financement inconnu « 77 »' },
+      ]);
       expect(await nombre(b.id)).toBe(0);
       expect(await evenements(b.id)).toHaveLength(0);
       expect(await t.base.db.select().from(importsRpls).where(eq(importsRpls.bailleurId, b.id))).toHaveLength(0);
@@ -199,8 +253,16 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
     it('--valides-seulement : les logements des lignes rejetées ne sont pas comptés comme disparus', async () => {
       const b = await bailleur();
       await importer(utf8(csv([ligne('A'), ligne('B'), ligne('C')])), b.siren);
-      const r = await importer(utf8(csv([ligne('A'), ligne('B', { FINAN: '77' })])), b.siren, { valideSeulement: true });
-      expect(r.resume).toMatchObject({ importe: true, rejetes: 1, inchanges: 1, disparus: 1, detail: { disparus: ['C'] } });
+      const r = await importer(utf8(csv([ligne('A'), ligne('B', { FINAN: '77' })])), b.siren, {
+        valideSeulement: true,
+      });
+      expect(r.resume).toMatchObject({
+        importe: true,
+        rejetes: 1,
+        inchanges: 1,
+        disparus: 1,
+        detail: { disparus: ['C'] },
+      });
     });
   });
 
@@ -209,7 +271,13 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
       const b = await bailleur();
       const annee1 = [ligne('A'), ligne('B'), ligne('C'), ligne('D'), ligne('E')];
       await importer(utf8(csv(annee1)), b.siren);
-      const annee2 = [ligne('A'), ligne('B', { SURFHAB: '70' }), ligne('C', { FINAN: '10', NBPIECE: '7' }), ligne('F'), ligne('G')];
+      const annee2 = [
+        ligne('A'),
+        ligne('B', { SURFHAB: '70' }),
+        ligne('C', { FINAN: '10', NBPIECE: '7' }),
+        ligne('F'),
+        ligne('G'),
+      ];
       const r = await importer(utf8(csv(annee2)), b.siren);
       expect(r.resume).toMatchObject({
         nouveaux: 2,
@@ -217,17 +285,40 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
         inchanges: 1,
         disparus: 2,
         champsModifies: { surface: 1, financement: 1, codeFinancement: 1, typologie: 1 },
-        detail: { nouveaux: ['F', 'G'], disparus: ['D', 'E'], modifies: [{ rpls: 'B', champs: ['surface'] }, { rpls: 'C', champs: ['typologie', 'financement', 'codeFinancement'] }] },
+        detail: {
+          nouveaux: ['F', 'G'],
+          disparus: ['D', 'E'],
+          modifies: [
+            { rpls: 'B', champs: ['surface'] },
+            { rpls: 'C', champs: ['typologie', 'financement', 'codeFinancement'] },
+          ],
+        },
       });
-      const absents = await t.base.db.select({ rpls: logements.rpls }).from(logements).where(and(eq(logements.bailleurId, b.id), isNotNull(logements.absentRplsDepuis))).orderBy(logements.rpls);
+      const absents = await t.base.db
+        .select({ rpls: logements.rpls })
+        .from(logements)
+        .where(and(eq(logements.bailleurId, b.id), isNotNull(logements.absentRplsDepuis)))
+        .orderBy(logements.rpls);
       expect(absents.map((x) => x.rpls)).toEqual(['D', 'E']);
       expect(await nombre(b.id)).toBe(7); // never deleted
-      const [c] = await t.base.db.select().from(logements).where(and(eq(logements.bailleurId, b.id), eq(logements.rpls, 'C')));
+      const [c] = await t.base.db
+        .select()
+        .from(logements)
+        .where(and(eq(logements.bailleurId, b.id), eq(logements.rpls, 'C')));
       expect(c).toMatchObject({ financement: 'PLAI', codeFinancement: '10', typologie: 'T6' });
 
       const r3 = await importer(utf8(csv(annee1)), b.siren);
-      expect(r3.resume).toMatchObject({ nouveaux: 0, modifies: 4, disparus: 2, champsModifies: { present: 2, surface: 1 } });
-      const absents3 = await t.base.db.select({ rpls: logements.rpls }).from(logements).where(and(eq(logements.bailleurId, b.id), isNotNull(logements.absentRplsDepuis))).orderBy(logements.rpls);
+      expect(r3.resume).toMatchObject({
+        nouveaux: 0,
+        modifies: 4,
+        disparus: 2,
+        champsModifies: { present: 2, surface: 1 },
+      });
+      const absents3 = await t.base.db
+        .select({ rpls: logements.rpls })
+        .from(logements)
+        .where(and(eq(logements.bailleurId, b.id), isNotNull(logements.absentRplsDepuis)))
+        .orderBy(logements.rpls);
       expect(absents3.map((x) => x.rpls)).toEqual(['F', 'G']);
     });
 
@@ -254,7 +345,9 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
       const ajout2 = lignes[0]!.slice();
       ajout2[i('NOMVOIE')] = 'RUE NOUVELLE DEUX';
       ajout2[i('nb')] = '1.0';
-      const fichier = [entete!, ...suivante.filter((_l, k) => !supprimees.includes(k)), ajout1, ajout2].map((l) => l.join(';')).join('\r\n');
+      const fichier = [entete!, ...suivante.filter((_l, k) => !supprimees.includes(k)), ajout1, ajout2]
+        .map((l) => l.join(';'))
+        .join('\r\n');
 
       const modifies = nb(lignes[aFinan]!) + nb(lignes[aDpe]!);
       const disparus = supprimees.reduce((s, k) => s + nb(lignes[k]!), 0);
@@ -265,10 +358,17 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
         modifies,
         disparus,
         inchanges: NARBONNE_LOGEMENTS - modifies - disparus,
-        champsModifies: { financement: nb(lignes[aFinan]!), codeFinancement: nb(lignes[aFinan]!), dpe: nb(lignes[aDpe]!) },
+        champsModifies: {
+          financement: nb(lignes[aFinan]!),
+          codeFinancement: nb(lignes[aFinan]!),
+          dpe: nb(lignes[aDpe]!),
+        },
       });
       expect(await nombre(b.id)).toBe(NARBONNE_LOGEMENTS + 5);
-      const [absents] = await t.base.db.select({ n: count() }).from(logements).where(and(eq(logements.bailleurId, b.id), isNotNull(logements.absentRplsDepuis)));
+      const [absents] = await t.base.db
+        .select({ n: count() })
+        .from(logements)
+        .where(and(eq(logements.bailleurId, b.id), isNotNull(logements.absentRplsDepuis)));
       expect(Number(absents!.n)).toBe(disparus);
     });
   });
@@ -276,18 +376,34 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
   it('un réimport ne touche jamais à la réservation de stock d’un logement (ni aux champs propres à Flux)', async () => {
     const b = await bailleur();
     const reservataire = `RESA-${b.id}`;
-    await t.base.db.insert(organisations).values({ id: reservataire, nom: 'Commune réservataire', categorie: 'reservataire', typeReservataire: 'commune' });
+    await t.base.db
+      .insert(organisations)
+      .values({
+        id: reservataire,
+        nom: 'Commune réservataire',
+        categorie: 'reservataire',
+        typeReservataire: 'commune',
+      });
     await importer(utf8(csv([ligne('A'), ligne('B'), ligne('C')])), b.siren);
     await t.base.db
       .update(logements)
       .set({ reservationStock: 'reserve', reservataireStockId: reservataire, horsFlux: 'defense' })
       .where(and(eq(logements.bailleurId, b.id), eq(logements.rpls, 'A')));
-    await t.base.db.update(logements).set({ reservationStock: 'aucune' }).where(and(eq(logements.bailleurId, b.id), eq(logements.rpls, 'B')));
+    await t.base.db
+      .update(logements)
+      .set({ reservationStock: 'aucune' })
+      .where(and(eq(logements.bailleurId, b.id), eq(logements.rpls, 'B')));
     // A changed (surface), B unchanged, C gone, D new.
     const r = await importer(utf8(csv([ligne('A', { SURFHAB: '80' }), ligne('B'), ligne('D')])), b.siren);
     expect(r.resume).toMatchObject({ nouveaux: 1, modifies: 1, inchanges: 1, disparus: 1 });
     const stock = await t.base.db
-      .select({ rpls: logements.rpls, surface: logements.surface, reservation: logements.reservationStock, reservataire: logements.reservataireStockId, horsFlux: logements.horsFlux })
+      .select({
+        rpls: logements.rpls,
+        surface: logements.surface,
+        reservation: logements.reservationStock,
+        reservataire: logements.reservataireStockId,
+        horsFlux: logements.horsFlux,
+      })
       .from(logements)
       .where(eq(logements.bailleurId, b.id))
       .orderBy(logements.rpls);
@@ -299,14 +415,26 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
     ]);
     // Back with every field changed: the reservation stays.
     await importer(utf8(csv([ligne('A', { SURFHAB: '81', FINAN: '10', DEPCOM: '45068' })])), b.siren);
-    const [a] = await t.base.db.select().from(logements).where(and(eq(logements.bailleurId, b.id), eq(logements.rpls, 'A')));
-    expect(a).toMatchObject({ commune: '45068', financement: 'PLAI', reservationStock: 'reserve', reservataireStockId: reservataire, horsFlux: 'defense' });
+    const [a] = await t.base.db
+      .select()
+      .from(logements)
+      .where(and(eq(logements.bailleurId, b.id), eq(logements.rpls, 'A')));
+    expect(a).toMatchObject({
+      commune: '45068',
+      financement: 'PLAI',
+      reservationStock: 'reserve',
+      reservataireStockId: reservataire,
+      horsFlux: 'defense',
+    });
   });
 
   describe('identifiants en double dans le fichier', () => {
     it('rejetés en nommant la première ligne, les autres problèmes de la ligne à leur place ; rien d’importé', async () => {
       const b = await bailleur();
-      const r = await importer(utf8(csv([ligne('A'), ligne('B'), ligne('A'), ligne('B', { FINAN: '77', QPV: 'x' }), ligne('C'), ligne('A')])), b.siren);
+      const r = await importer(
+        utf8(csv([ligne('A'), ligne('B'), ligne('A'), ligne('B', { FINAN: '77', QPV: 'x' }), ligne('C'), ligne('A')])),
+        b.siren,
+      );
       expect(r.resume).toMatchObject({ importe: false, logements: 3, rejetes: 3 });
       expect(r.problemes).toEqual([
         { chemin: 'ligne 4, colonne RPLS_ID', message: 'identifiant en double « A » (déjà ligne 2)' },
@@ -322,9 +450,25 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
     it('--valides-seulement : la première occurrence est importée ; les lignes groupées comptent leurs logements', async () => {
       const b = await bailleur();
       const colonnes = [...COLONNES_DE_BASE, 'nb'];
-      const r = await importer(utf8(csv([ligne('A', { nb: '2' }), ligne('B', { nb: '1' }), ligne('A', { nb: '3', FINAN: '10' })], { colonnes })), b.siren, { valideSeulement: true });
-      expect(r.resume).toMatchObject({ importe: true, logements: 3, rejetes: 1, nouveaux: 3, parCategorie: { PLUS: 3, PLAI: 0 } });
-      const stock = await t.base.db.select({ rpls: logements.rpls }).from(logements).where(eq(logements.bailleurId, b.id)).orderBy(logements.rpls);
+      const r = await importer(
+        utf8(
+          csv([ligne('A', { nb: '2' }), ligne('B', { nb: '1' }), ligne('A', { nb: '3', FINAN: '10' })], { colonnes }),
+        ),
+        b.siren,
+        { valideSeulement: true },
+      );
+      expect(r.resume).toMatchObject({
+        importe: true,
+        logements: 3,
+        rejetes: 1,
+        nouveaux: 3,
+        parCategorie: { PLUS: 3, PLAI: 0 },
+      });
+      const stock = await t.base.db
+        .select({ rpls: logements.rpls })
+        .from(logements)
+        .where(eq(logements.bailleurId, b.id))
+        .orderBy(logements.rpls);
       expect(stock.map((x) => x.rpls)).toEqual(['A#1', 'A#2', 'B']);
     });
   });
@@ -339,7 +483,10 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
     const r = await importer(octets, b.siren);
     expect(r.resume).toMatchObject({ importe: true, encodage: 'windows-1252', logements: n + 1, nouveaux: n + 1 });
     expect(await nombre(b.id)).toBe(n + 1);
-    const [d] = await t.base.db.select({ adresse: logements.adresse }).from(logements).where(and(eq(logements.bailleurId, b.id), eq(logements.rpls, 'DERNIER')));
+    const [d] = await t.base.db
+      .select({ adresse: logements.adresse })
+      .from(logements)
+      .where(and(eq(logements.bailleurId, b.id), eq(logements.rpls, 'DERNIER')));
     expect(d?.adresse).toBe("RUE DE L'ÉGLISE, ORLEANS");
   });
 
@@ -347,32 +494,57 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
     const b = await bailleur();
     const r = await importer(utf8(csv([ligne('A', { DEPCOM: '01340' }), ligne('B')])), b.siren);
     expect(r.resume.communesFusionnees).toEqual([{ code: '01340', courante: '01015', logements: 1 }]);
-    const [a] = await t.base.db.select().from(logements).where(and(eq(logements.bailleurId, b.id), eq(logements.rpls, 'A')));
+    const [a] = await t.base.db
+      .select()
+      .from(logements)
+      .where(and(eq(logements.bailleurId, b.id), eq(logements.rpls, 'A')));
     expect(a).toMatchObject({ commune: '01015', departement: '01', epci: expect.stringMatching(/^\d{9}$/) });
   });
 
   it('--departement : seules les lignes du département, et seuls ses logements peuvent disparaître', async () => {
     const b = await bailleur();
     await importer(utf8(csv([ligne('A'), ligne('N1', { DEPCOM: '11262' })])), b.siren);
-    const r = await importer(utf8(csv([ligne('B'), ligne('N2', { DEPCOM: '11262', FINAN: '77' })])), b.siren, { departement: '45' });
-    expect(r.resume).toMatchObject({ importe: true, horsDepartement: 1, rejetes: 0, nouveaux: 1, disparus: 1, detail: { disparus: ['A'] } });
-    const absents = await t.base.db.select({ rpls: logements.rpls }).from(logements).where(and(eq(logements.bailleurId, b.id), isNotNull(logements.absentRplsDepuis)));
+    const r = await importer(utf8(csv([ligne('B'), ligne('N2', { DEPCOM: '11262', FINAN: '77' })])), b.siren, {
+      departement: '45',
+    });
+    expect(r.resume).toMatchObject({
+      importe: true,
+      horsDepartement: 1,
+      rejetes: 0,
+      nouveaux: 1,
+      disparus: 1,
+      detail: { disparus: ['A'] },
+    });
+    const absents = await t.base.db
+      .select({ rpls: logements.rpls })
+      .from(logements)
+      .where(and(eq(logements.bailleurId, b.id), isNotNull(logements.absentRplsDepuis)));
     expect(absents.map((x) => x.rpls)).toEqual(['A']);
   });
 
   it('SIREN inconnu, SIREN invalide, département invalide : erreurs claires', async () => {
     await expect(importer(utf8(csv([ligne('A')])), '123456789')).rejects.toThrow(Introuvable);
     await expect(importer(utf8(csv([ligne('A')])), '123456789')).rejects.toThrow(/aucun bailleur de SIREN 123456789/);
-    const err = (await importer(utf8(csv([ligne('A')])), '12345', { departement: '4' }).catch((e: unknown) => e)) as DonneesInvalides;
+    const err = (await importer(utf8(csv([ligne('A')])), '12345', { departement: '4' }).catch(
+      (e: unknown) => e,
+    )) as DonneesInvalides;
     expect(err.problemes.map((p) => p.chemin)).toEqual(['--bailleur', '--departement']);
   });
 
   it('un acteur connecté : son rôle et son organisme sont vérifiés, l’événement lui est attribué', async () => {
     const b = await bailleur();
     const autre = await bailleur();
-    const agent = (organisationId: string, role: Acteur['role'] = 'agent_bailleur'): Acteur => ({ utilisateurId: `U-${organisationId}`, organisationId, role, departement: null, epci: null });
+    const agent = (organisationId: string, role: Acteur['role'] = 'agent_bailleur'): Acteur => ({
+      utilisateurId: `U-${organisationId}`,
+      organisationId,
+      role,
+      departement: null,
+      epci: null,
+    });
     await expect(importer(utf8(csv([ligne('A')])), b.siren, { acteur: agent(autre.id) })).rejects.toThrow(Interdit);
-    await expect(importer(utf8(csv([ligne('A')])), b.siren, { acteur: agent(b.id, 'agent_reservataire') })).rejects.toThrow(Interdit);
+    await expect(
+      importer(utf8(csv([ligne('A')])), b.siren, { acteur: agent(b.id, 'agent_reservataire') }),
+    ).rejects.toThrow(Interdit);
     await importer(utf8(csv([ligne('A')])), b.siren, { acteur: agent(b.id) });
     const evs = await evenements(b.id);
     expect(evs.map((e) => e.utilisateurId)).toEqual([`U-${b.id}`]);

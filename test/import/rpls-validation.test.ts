@@ -15,9 +15,23 @@ import {
   validerEnregistrements,
   type ResultatValidation,
 } from '../../src/import/rpls.ts';
-import { COG, COLONNES_DE_BASE, NARBONNE_LIGNES, NARBONNE_LOGEMENTS, csv, ligne, narbonne, utf8, type Ligne } from './fichiers.ts';
+import {
+  COG,
+  COLONNES_DE_BASE,
+  NARBONNE_LIGNES,
+  NARBONNE_LOGEMENTS,
+  csv,
+  ligne,
+  narbonne,
+  utf8,
+  type Ligne,
+} from './fichiers.ts';
 
-function valider(lignes: readonly Ligne[], colonnes: readonly string[] = COLONNES_DE_BASE, options = {}): ResultatValidation {
+function valider(
+  lignes: readonly Ligne[],
+  colonnes: readonly string[] = COLONNES_DE_BASE,
+  options = {},
+): ResultatValidation {
   return validerEnregistrements(lireTout(utf8(csv(lignes, { colonnes }))).enregistrements, COG, options);
 }
 
@@ -34,12 +48,19 @@ function erreurEntete(texte: string): DonneesInvalides {
 describe('en-tête', () => {
   it('une colonne obligatoire absente est nommée (ligne 1)', () => {
     const e = erreurEntete(csv([ligne('A')], { colonnes: COLONNES_DE_BASE.filter((c) => c !== 'DEPCOM') }));
-    expect(e.problemes).toEqual([{ chemin: 'ligne 1, colonne DEPCOM', message: expect.stringMatching(/^colonne obligatoire absente de l’en-tête/) }]);
+    expect(e.problemes).toEqual([
+      {
+        chemin: 'ligne 1, colonne DEPCOM',
+        message: expect.stringMatching(/^colonne obligatoire absente de l’en-tête/),
+      },
+    ]);
   });
 
   it('toutes les colonnes absentes sont listées', () => {
     const e = erreurEntete('A;B\n1;2\n');
-    expect(e.problemes.map((p) => p.chemin)).toEqual(['DEPCOM', 'QPV', 'TYPECONST', 'NBPIECE', 'CONSTRUCT', 'FINAN'].map((c) => `ligne 1, colonne ${c}`));
+    expect(e.problemes.map((p) => p.chemin)).toEqual(
+      ['DEPCOM', 'QPV', 'TYPECONST', 'NBPIECE', 'CONSTRUCT', 'FINAN'].map((c) => `ligne 1, colonne ${c}`),
+    );
   });
 
   it('un fichier vide est refusé', () => {
@@ -48,14 +69,19 @@ describe('en-tête', () => {
 
   it('les noms de colonnes ignorent la casse et les espaces', () => {
     const noms = COLONNES_DE_BASE.map((c) => ` ${c.toLowerCase()} `);
-    const r = validerEnregistrements(lireTout(utf8(`${noms.join(';')}\n${csv([ligne('A')]).split('\n')[1]}\n`)).enregistrements, COG);
+    const r = validerEnregistrements(
+      lireTout(utf8(`${noms.join(';')}\n${csv([ligne('A')]).split('\n')[1]}\n`)).enregistrements,
+      COG,
+    );
     expect(r.rejets).toEqual([]);
     expect(r.logements).toHaveLength(1);
   });
 
   it('sans identifiant, l’adresse (NOMVOIE) est exigée', () => {
     const colonnes = COLONNES_DE_BASE.filter((c) => c !== 'RPLS_ID' && c !== 'NOMVOIE');
-    expect(erreurEntete(csv([ligne('A')], { colonnes })).problemes).toEqual([{ chemin: 'ligne 1, colonne NOMVOIE', message: expect.stringMatching(/ni colonne d’identifiant/) }]);
+    expect(erreurEntete(csv([ligne('A')], { colonnes })).problemes).toEqual([
+      { chemin: 'ligne 1, colonne NOMVOIE', message: expect.stringMatching(/ni colonne d’identifiant/) },
+    ]);
   });
 
   it.each([
@@ -64,7 +90,11 @@ describe('en-tête', () => {
     [['IDENT_INT'], 'IDENT_INT'],
     [['NOMVOIE'], IDENTIFIANT_CONSTRUIT],
   ])('identifiant parmi %j → %s', (colonnes, identifiant) => {
-    const entete = analyserEntete({ ligne: 1, champs: [...COLONNES_DE_BASE.slice(1, 2), 'QPV', 'TYPECONST', 'NBPIECE', 'CONSTRUCT', 'FINAN', ...colonnes], guillemetNonFerme: false });
+    const entete = analyserEntete({
+      ligne: 1,
+      champs: [...COLONNES_DE_BASE.slice(1, 2), 'QPV', 'TYPECONST', 'NBPIECE', 'CONSTRUCT', 'FINAN', ...colonnes],
+      guillemetNonFerme: false,
+    });
     expect(entete.identifiant).toBe(identifiant);
   });
 });
@@ -74,7 +104,12 @@ describe('règles de validation, une par une', () => {
   const cas: [string, Ligne, string, RegExp][] = [
     ['commune manquante', { DEPCOM: '' }, 'DEPCOM', /^code commune manquant$/],
     ['commune mal formée', { DEPCOM: '4523' + 'X' }, 'DEPCOM', /^code commune invalide « 4523X »/],
-    ['commune inconnue du COG', { DEPCOM: '45999' }, 'DEPCOM', /^commune inconnue du code officiel géographique « 45999 »$/],
+    [
+      'commune inconnue du COG',
+      { DEPCOM: '45999' },
+      'DEPCOM',
+      /^commune inconnue du code officiel géographique « 45999 »$/,
+    ],
     ['QPV manquant', { QPV: '' }, 'QPV', /^QPV manquant/],
     ['QPV invalide', { QPV: '3' }, 'QPV', /^valeur QPV invalide « 3 »/],
     ['type de construction invalide', { TYPECONST: 'X' }, 'TYPECONST', /^type de construction invalide « X »/],
@@ -99,7 +134,9 @@ describe('règles de validation, une par une', () => {
     expect(r.logements.map((l) => l.rpls)).toEqual(['A', 'C']);
     expect(r.rejets).toHaveLength(1);
     expect(r.rejets[0]!.ligne).toBe(3);
-    expect(r.rejets[0]!.problemes).toEqual([{ chemin: `ligne 3, colonne ${colonne}`, message: expect.stringMatching(message) }]);
+    expect(r.rejets[0]!.problemes).toEqual([
+      { chemin: `ligne 3, colonne ${colonne}`, message: expect.stringMatching(message) },
+    ]);
   });
 
   // Optional columns, checked when present.
@@ -117,24 +154,37 @@ describe('règles de validation, une par une', () => {
 
   it.each(optionnelles)('%s', (_nom, colonne, valeur, message) => {
     const colonnes = [...COLONNES_DE_BASE, colonne];
-    const r = valider([ligne('A', { [colonne]: colonne === 'nb' ? '1' : '' }), ligne('B', { [colonne]: valeur })], colonnes);
+    const r = valider(
+      [ligne('A', { [colonne]: colonne === 'nb' ? '1' : '' }), ligne('B', { [colonne]: valeur })],
+      colonnes,
+    );
     expect(r.logements.map((l) => l.rpls)).toEqual(['A']);
-    expect(r.rejets.map((x) => x.problemes)).toEqual([[{ chemin: `ligne 3, colonne ${colonne}`, message: expect.stringMatching(message) }]]);
+    expect(r.rejets.map((x) => x.problemes)).toEqual([
+      [{ chemin: `ligne 3, colonne ${colonne}`, message: expect.stringMatching(message) }],
+    ]);
   });
 
   it('un code QPV pour un logement déclaré hors QPV', () => {
     const r = valider([ligne('A', { QPV: '2', CODE_QPV: 'QP045001' })], [...COLONNES_DE_BASE, 'CODE_QPV']);
-    expect(r.rejets[0]!.problemes).toEqual([{ chemin: 'ligne 2, colonne CODE_QPV', message: 'code QPV « QP045001 » pour un logement déclaré hors QPV' }]);
+    expect(r.rejets[0]!.problemes).toEqual([
+      { chemin: 'ligne 2, colonne CODE_QPV', message: 'code QPV « QP045001 » pour un logement déclaré hors QPV' },
+    ]);
   });
 
   it('un identifiant en double', () => {
     const r = valider([ligne('A'), ligne('B'), ligne('A')]);
-    expect(r.rejets[0]!.problemes).toEqual([{ chemin: 'ligne 4, colonne RPLS_ID', message: 'identifiant en double « A » (déjà ligne 2)' }]);
+    expect(r.rejets[0]!.problemes).toEqual([
+      { chemin: 'ligne 4, colonne RPLS_ID', message: 'identifiant en double « A » (déjà ligne 2)' },
+    ]);
   });
 
   it('plusieurs problèmes sur une ligne sont tous rapportés', () => {
     const r = valider([ligne('A', { FINAN: '77', NBPIECE: '0', QPV: 'x' })]);
-    expect(r.rejets[0]!.problemes.map((p) => p.chemin)).toEqual(['ligne 2, colonne QPV', 'ligne 2, colonne NBPIECE', 'ligne 2, colonne FINAN']);
+    expect(r.rejets[0]!.problemes.map((p) => p.chemin)).toEqual([
+      'ligne 2, colonne QPV',
+      'ligne 2, colonne NBPIECE',
+      'ligne 2, colonne FINAN',
+    ]);
   });
 
   it('une ligne tronquée, un champ en trop', () => {
@@ -142,7 +192,12 @@ describe('règles de validation, une par une', () => {
     const r = validerEnregistrements(lireTout(utf8(texte)).enregistrements, COG);
     expect(r.rejets.map((x) => x.problemes)).toEqual([
       [{ chemin: 'ligne 2, colonne NOMVOIE', message: 'champ absent : 3 champs pour 11 colonnes (ligne tronquée ?)' }],
-      [{ chemin: 'ligne 3, colonne 12', message: expect.stringMatching(/^champ en trop : 12 champs pour 11 colonnes/) }],
+      [
+        {
+          chemin: 'ligne 3, colonne 12',
+          message: expect.stringMatching(/^champ en trop : 12 champs pour 11 colonnes/),
+        },
+      ],
     ]);
     expect(r.logements.map((l) => l.rpls)).toEqual(['C']); // trailing empty fields are tolerated
   });
@@ -201,7 +256,10 @@ describe('transformation', () => {
   });
 
   it('loyer 9999 = sans objet ; surface décimale à virgule', () => {
-    const r = valider([ligne('A', { LOYERPRINC: '9999', SURFHAB: '65,5' }), ligne('B', { LOYERPRINC: '412' })], [...COLONNES_DE_BASE, 'LOYERPRINC']);
+    const r = valider(
+      [ligne('A', { LOYERPRINC: '9999', SURFHAB: '65,5' }), ligne('B', { LOYERPRINC: '412' })],
+      [...COLONNES_DE_BASE, 'LOYERPRINC'],
+    );
     expect(r.logements.map((l) => [l.loyer, l.surface])).toEqual([
       [null, 65.5],
       [412, 65],
@@ -209,9 +267,15 @@ describe('transformation', () => {
   });
 
   it('conventionnement : CONV, sinon la présence de NUMCONV ou DATCONV', () => {
-    const avecConv = valider([ligne('A', { CONV: '1' }), ligne('B', { CONV: '2' }), ligne('C', { CONV: '' })], [...COLONNES_DE_BASE, 'CONV']);
+    const avecConv = valider(
+      [ligne('A', { CONV: '1' }), ligne('B', { CONV: '2' }), ligne('C', { CONV: '' })],
+      [...COLONNES_DE_BASE, 'CONV'],
+    );
     expect(avecConv.logements.map((l) => l.conventionne)).toEqual([true, false, null]);
-    const sansConv = valider([ligne('A', { DATCONV: '24/11/1986' }), ligne('B', { DATCONV: '' })], [...COLONNES_DE_BASE, 'DATCONV']);
+    const sansConv = valider(
+      [ligne('A', { DATCONV: '24/11/1986' }), ligne('B', { DATCONV: '' })],
+      [...COLONNES_DE_BASE, 'DATCONV'],
+    );
     expect(sansConv.logements.map((l) => [l.conventionne, l.dateConvention])).toEqual([
       [true, '1986-11-24'],
       [false, null],
@@ -232,7 +296,11 @@ describe('transformation', () => {
   });
 
   it('--departement : les lignes d’un autre département sont comptées, pas validées', () => {
-    const r = valider([ligne('A'), ligne('B', { DEPCOM: '11262', FINAN: '77' }), ligne('C', { FINAN: '77' })], COLONNES_DE_BASE, { departement: '45' });
+    const r = valider(
+      [ligne('A'), ligne('B', { DEPCOM: '11262', FINAN: '77' }), ligne('C', { FINAN: '77' })],
+      COLONNES_DE_BASE,
+      { departement: '45' },
+    );
     expect(r.horsDepartement).toBe(1);
     expect(r.logements.map((l) => l.rpls)).toEqual(['A']);
     expect(r.rejets.map((x) => x.ligne)).toEqual([4]);
@@ -250,7 +318,14 @@ describe('transformation', () => {
 
   it('identifiant construit : commune, empreinte de l’adresse, rang ; stable et indépendant des accents et de la casse', () => {
     const colonnes = COLONNES_DE_BASE.filter((c) => c !== 'RPLS_ID').concat('NUMVOIE', 'nb');
-    const a = valider([ligne('', { NUMVOIE: '3', NOMVOIE: 'Rue de l’Église', nb: '2' }), ligne('', { NUMVOIE: '5', nb: '1' }), ligne('', { NUMVOIE: '3', NOMVOIE: 'RUE  DE L’EGLISE', nb: '1' })], colonnes);
+    const a = valider(
+      [
+        ligne('', { NUMVOIE: '3', NOMVOIE: 'Rue de l’Église', nb: '2' }),
+        ligne('', { NUMVOIE: '5', nb: '1' }),
+        ligne('', { NUMVOIE: '3', NOMVOIE: 'RUE  DE L’EGLISE', nb: '1' }),
+      ],
+      colonnes,
+    );
     const ids = a.logements.map((l) => l.rpls);
     expect(ids).toHaveLength(4);
     expect(ids.every((id) => /^45234-[0-9a-f]{12}-\d+$/.test(id))).toBe(true);
@@ -258,7 +333,11 @@ describe('transformation', () => {
     expect(empreinte(ids[0]!)).toBe(empreinte(ids[3]!));
     expect(ids.map((id) => id.split('-')[2])).toEqual(['1', '2', '1', '3']);
     // The same file read again gives the same identifiers.
-    expect(valider([ligne('', { NUMVOIE: '3', NOMVOIE: 'Rue de l’Église', nb: '2' })], colonnes).logements.map((l) => l.rpls)).toEqual(ids.slice(0, 2));
+    expect(
+      valider([ligne('', { NUMVOIE: '3', NOMVOIE: 'Rue de l’Église', nb: '2' })], colonnes).logements.map(
+        (l) => l.rpls,
+      ),
+    ).toEqual(ids.slice(0, 2));
   });
 
   it(`Narbonne : ${NARBONNE_LIGNES} lignes → ${NARBONNE_LOGEMENTS} logements, tous valides, identifiants uniques`, () => {
@@ -271,8 +350,21 @@ describe('transformation', () => {
     expect(new Set(r.logements.map((l) => l.rpls)).size).toBe(NARBONNE_LOGEMENTS);
     expect(new Set(r.logements.map((l) => l.commune))).toEqual(new Set(['11262']));
     // First row: 19 units at 16 R VOLTAIRE, 1184 m² in all, FINAN 12, in QPV, built 1851.
-    expect(r.logements[0]).toMatchObject({ surface: 62.32, financement: 'PLUS', codeFinancement: '12', qpv: 'QPV', construction: 1851, typologie: 'T3', dpe: 'C', conventionne: true, dateConvention: '1986-11-24', adresse: '16 R VOLTAIRE, APT N.9 RESIDENCE SAN MIGUEL, 11100 NARBONNE' });
-    const parFinan = Object.fromEntries(['PLAI', 'PLUS', 'PLS', 'PLI', 'AUTRE'].map((f) => [f, r.logements.filter((l) => l.financement === f).length]));
+    expect(r.logements[0]).toMatchObject({
+      surface: 62.32,
+      financement: 'PLUS',
+      codeFinancement: '12',
+      qpv: 'QPV',
+      construction: 1851,
+      typologie: 'T3',
+      dpe: 'C',
+      conventionne: true,
+      dateConvention: '1986-11-24',
+      adresse: '16 R VOLTAIRE, APT N.9 RESIDENCE SAN MIGUEL, 11100 NARBONNE',
+    });
+    const parFinan = Object.fromEntries(
+      ['PLAI', 'PLUS', 'PLS', 'PLI', 'AUTRE'].map((f) => [f, r.logements.filter((l) => l.financement === f).length]),
+    );
     expect(parFinan).toEqual({ PLAI: 573, PLUS: 3632, PLS: 59, PLI: 0, AUTRE: 1779 });
   });
 });
@@ -286,7 +378,9 @@ describe('fichier d’erreurs', () => {
     expect(f.endsWith('\r\n')).toBe(true);
     const lignes = f.slice(1).split('\r\n');
     expect(lignes[0]).toBe([...COLONNES_DE_BASE, 'Erreur'].join(';'));
-    expect(lignes[1]).toBe('"B; ""b""";45234;ORLEANS;RUE DES CARMES;2;C;3;65;1975;77;D;ligne 3, colonne FINAN : code de financement inconnu « 77 »');
+    expect(lignes[1]).toBe(
+      '"B; ""b""";45234;ORLEANS;RUE DES CARMES;2;C;3;65;1975;77;D;ligne 3, colonne FINAN : code de financement inconnu « 77 »',
+    );
     expect(lignes).toHaveLength(3);
     // It reads back as a CSV with the same fields.
     const relu = lireTout(Buffer.from(f, 'utf8'));

@@ -32,21 +32,45 @@ import {
 import { simuler } from '../../src/domain/engine.ts';
 import type { Evenement } from '../../src/domain/types.ts';
 import { validerScenario } from '../../src/domain/validation.ts';
-import { BAILLEURS_DEMO, COMPTES_DEMO, estVide, MOT_DE_PASSE_DEMO, ORG, seedDemo, type ResumeDemo } from '../../src/seed/demo.ts';
+import {
+  BAILLEURS_DEMO,
+  COMPTES_DEMO,
+  estVide,
+  MOT_DE_PASSE_DEMO,
+  ORG,
+  seedDemo,
+  type ResumeDemo,
+} from '../../src/seed/demo.ts';
 import { genresDeTest, ouvrirBaseDeTest, type BaseDeTest } from '../helpers/database.ts';
 
 const ANNEE = 2026;
 const AUJOURDHUI = '2026-06-30';
 
 /** The shipped RPLS 2019 counts, read independently of the seed. */
-function comptagesDuCsv(): { depcom: string; construct: number; dpe: string | null; pieces: number; individuel: boolean; qpv: boolean; n: number }[] {
+function comptagesDuCsv(): {
+  depcom: string;
+  construct: number;
+  dpe: string | null;
+  pieces: number;
+  individuel: boolean;
+  qpv: boolean;
+  n: number;
+}[] {
   const lignes = readFileSync(new URL('../../src/seed/data/loiret-rpls-2019.csv', import.meta.url), 'utf8')
     .split(/\r?\n/)
     .filter((l) => l !== '');
   expect(lignes[0]).toBe('DEPCOM,construct,dpeenergie,nbpiece,typeconst,qpv,n');
   return lignes.slice(1).map((l) => {
     const [depcom, construct, dpe, pieces, typeconst, qpv, n] = l.split(',');
-    return { depcom: depcom!, construct: Number(construct), dpe: dpe || null, pieces: Number(pieces), individuel: typeconst === 'I', qpv: qpv === '1', n: Number(n) };
+    return {
+      depcom: depcom!,
+      construct: Number(construct),
+      dpe: dpe || null,
+      pieces: Number(pieces),
+      individuel: typeconst === 'I',
+      qpv: qpv === '1',
+      n: Number(n),
+    };
   });
 }
 /** Units of the year's new programmes (HLD 32, VLL 24, GBH 16), added to the real stock. */
@@ -84,18 +108,39 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
     expect(resume.communesRenumerotees).toEqual({ codes: 0, logements: 0 });
 
     // The real characteristics, unit for unit: commune, year, rooms, collective/individual, QPV, DPE.
-    const cle = (commune: string, construction: number, typologie: string, individuel: boolean, qpv: boolean, dpe: string | null): string =>
-      [commune, construction, typologie, individuel ? 'I' : 'C', qpv ? 1 : 0, dpe ?? '-'].join('|');
+    const cle = (
+      commune: string,
+      construction: number,
+      typologie: string,
+      individuel: boolean,
+      qpv: boolean,
+      dpe: string | null,
+    ): string => [commune, construction, typologie, individuel ? 'I' : 'C', qpv ? 1 : 0, dpe ?? '-'].join('|');
     const attendu = new Map<string, number>();
     for (const c of comptages) {
       const k = cle(c.depcom, c.construct, `T${c.pieces}`, c.individuel, c.qpv, c.dpe);
       attendu.set(k, (attendu.get(k) ?? 0) + c.n);
     }
     const lignes = await t.base.db
-      .select({ commune: logements.commune, construction: logements.construction, typologie: logements.typologie, individuel: logements.individuel, qpv: logements.qpv, dpe: logements.dpe, n: count() })
+      .select({
+        commune: logements.commune,
+        construction: logements.construction,
+        typologie: logements.typologie,
+        individuel: logements.individuel,
+        qpv: logements.qpv,
+        dpe: logements.dpe,
+        n: count(),
+      })
       .from(logements)
       .where(sql`${logements.construction} < 2019`)
-      .groupBy(logements.commune, logements.construction, logements.typologie, logements.individuel, logements.qpv, logements.dpe);
+      .groupBy(
+        logements.commune,
+        logements.construction,
+        logements.typologie,
+        logements.individuel,
+        logements.qpv,
+        logements.dpe,
+      );
     const obtenu = new Map<string, number>();
     for (const l of lignes) {
       const k = cle(l.commune, l.construction, l.typologie, l.individuel, l.qpv !== null, l.dpe);
@@ -135,11 +180,18 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
 
   it('réserve le stock comme avant la réforme : parts synthétiques, inconnues surtout chez GBH', async () => {
     const lignes = await t.base.db
-      .select({ bailleur: logements.bailleurId, commune: logements.commune, genre: logements.reservationStock, titulaire: logements.reservataireStockId, n: count() })
+      .select({
+        bailleur: logements.bailleurId,
+        commune: logements.commune,
+        genre: logements.reservationStock,
+        titulaire: logements.reservataireStockId,
+        n: count(),
+      })
       .from(logements)
       .groupBy(logements.bailleurId, logements.commune, logements.reservationStock, logements.reservataireStockId);
     const total = lignes.reduce((s, l) => s + Number(l.n), 0);
-    const part = (f: (l: (typeof lignes)[number]) => boolean, sur = total): number => lignes.filter(f).reduce((s, l) => s + Number(l.n), 0) / sur;
+    const part = (f: (l: (typeof lignes)[number]) => boolean, sur = total): number =>
+      lignes.filter(f).reduce((s, l) => s + Number(l.n), 0) / sur;
     expect(part((l) => l.genre === 'reserve' && l.titulaire === ORG.etat)).toBeCloseTo(0.25, 1);
     expect(part((l) => l.genre === 'reserve' && l.titulaire === ORG.actionLogement)).toBeCloseTo(0.18, 1);
     expect(part((l) => l.genre === 'reserve' && l.titulaire === ORG.departement)).toBeCloseTo(0.03, 2);
@@ -152,7 +204,9 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
     // Unknown reservations: most of them at GBH.
     expect(part((l) => l.genre === null && l.bailleur === 'GBH')).toBeGreaterThan(0.06);
     // An id exactly for 'reserve' and 'droit_unique' (the CHECK constraint holds it too).
-    expect(lignes.every((l) => (l.genre === 'reserve' || l.genre === 'droit_unique') === (l.titulaire !== null))).toBe(true);
+    expect(lignes.every((l) => (l.genre === 'reserve' || l.genre === 'droit_unique') === (l.titulaire !== null))).toBe(
+      true,
+    );
   });
 
   it('résume exactement ce qu’il a écrit', async () => {
@@ -192,7 +246,12 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
 
   it('crée un compte par rôle, mots de passe argon2 vérifiables', async () => {
     const comptes = await t.base.db
-      .select({ email: utilisateurs.email, motDePasse: utilisateurs.motDePasse, role: adhesions.role, organisationId: adhesions.organisationId })
+      .select({
+        email: utilisateurs.email,
+        motDePasse: utilisateurs.motDePasse,
+        role: adhesions.role,
+        organisationId: adhesions.organisationId,
+      })
       .from(utilisateurs)
       .innerJoin(adhesions, eq(adhesions.utilisateurId, utilisateurs.id))
       .orderBy(asc(utilisateurs.email));
@@ -202,8 +261,14 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
       const attendu = COMPTES_DEMO.find((x) => x.email === c.email)!;
       expect(c).toMatchObject({ role: attendu.role, organisationId: attendu.organisationId });
     }
-    expect(comptes.find((c) => c.email === 'etat@demo.flux')).toMatchObject({ role: 'pilote_etat', organisationId: ORG.etat });
-    expect(comptes.find((c) => c.email === 'epci@demo.flux')).toMatchObject({ role: 'lecteur_epci', organisationId: ORG.metropole });
+    expect(comptes.find((c) => c.email === 'etat@demo.flux')).toMatchObject({
+      role: 'pilote_etat',
+      organisationId: ORG.etat,
+    });
+    expect(comptes.find((c) => c.email === 'epci@demo.flux')).toMatchObject({
+      role: 'lecteur_epci',
+      organisationId: ORG.metropole,
+    });
     const bailleur = comptes.find((c) => c.email === 'bailleur@demo.flux')!;
     expect(bailleur.motDePasse).toMatch(/^\$argon2id\$/);
     expect(await verify(bailleur.motDePasse!, MOT_DE_PASSE_DEMO)).toBe(true);
@@ -212,7 +277,12 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
 
   it('une convention par bailleur × réservataire × département, les collectivités sur leur territoire seulement', async () => {
     const lignes = await t.base.db
-      .select({ bailleur: conventions.bailleurId, reservataire: conventions.reservataireId, departement: conventions.departement, n: count() })
+      .select({
+        bailleur: conventions.bailleurId,
+        reservataire: conventions.reservataireId,
+        departement: conventions.departement,
+        n: count(),
+      })
       .from(conventions)
       .groupBy(conventions.bailleurId, conventions.reservataireId, conventions.departement);
     expect(lignes.every((l) => Number(l.n) === 1 && l.departement === '45')).toBe(true);
@@ -239,7 +309,11 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
       expect(scenario.evenements.every((e) => e.date >= `${ANNEE}-01-01` && e.date <= AUJOURDHUI)).toBe(true);
       const resultat = simuler(scenario);
 
-      const locs = await t.base.db.select().from(locations).where(eq(locations.bailleurId, b.id)).orderBy(asc(locations.id));
+      const locs = await t.base.db
+        .select()
+        .from(locations)
+        .where(eq(locations.bailleurId, b.id))
+        .orderBy(asc(locations.id));
       expect(locs.length).toBe(resultat.orientations.length);
       const parLogement = new Map(locs.map((l) => [l.logementId, l]));
       expect(parLogement.size).toBe(locs.length);
@@ -254,7 +328,9 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
           pool: o.pool ?? null,
           date: o.date,
         });
-        expect(l.reservataireId).toBe(o.reservataire !== null && reservataires.has(o.reservataire) ? o.reservataire : null);
+        expect(l.reservataireId).toBe(
+          o.reservataire !== null && reservataires.has(o.reservataire) ? o.reservataire : null,
+        );
       }
 
       // Each letting's state is the one after its last event; its child rows follow its events.
@@ -277,10 +353,13 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
         .groupBy(candidatures.locationId);
       const nCand = new Map(cands.map((c) => [c.locationId, Number(c.n)]));
       const bauxB = new Map(
-        (await t.base.db.select().from(baux).innerJoin(locations, eq(locations.id, baux.locationId)).where(eq(locations.bailleurId, b.id))).map((r) => [
-          r.baux.locationId,
-          r.baux,
-        ]),
+        (
+          await t.base.db
+            .select()
+            .from(baux)
+            .innerJoin(locations, eq(locations.id, baux.locationId))
+            .where(eq(locations.bailleurId, b.id))
+        ).map((r) => [r.baux.locationId, r.baux]),
       );
       for (const l of locs) {
         const liste = parLocation.get(l.id)!;
@@ -297,27 +376,43 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
         const candidats = liste.find((e) => e.type === 'candidats');
         expect(nCand.get(l.id) ?? 0).toBe(candidats?.type === 'candidats' ? candidats.nombre : 0);
         const bail = liste.find((e) => e.type === 'bail_signe');
-        if (bail?.type === 'bail_signe') expect(bauxB.get(l.id)).toMatchObject({ dateSignature: bail.date, menage: bail.menage });
+        if (bail?.type === 'bail_signe')
+          expect(bauxB.get(l.id)).toMatchObject({ dateSignature: bail.date, menage: bail.menage });
         else expect(bauxB.has(l.id)).toBe(false);
       }
     }
   });
 
   it('les locations ouvertes orientées à un réservataire ont leur décision et leur délai de proposition ; les autres non', async () => {
-    const rows = await t.base.db.select({ l: locations, d: delaisProposition }).from(locations).leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id));
-    const ouvertes = rows.filter((r) => ['orientee', 'candidats', 'decision_cal'].includes(r.l.etat) && (r.l.pool !== null || r.l.reservataireId !== null));
+    const rows = await t.base.db
+      .select({ l: locations, d: delaisProposition })
+      .from(locations)
+      .leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id));
+    const ouvertes = rows.filter(
+      (r) =>
+        ['orientee', 'candidats', 'decision_cal'].includes(r.l.etat) &&
+        (r.l.pool !== null || r.l.reservataireId !== null),
+    );
     expect(ouvertes.filter((r) => r.l.etat === 'orientee').length).toBeGreaterThan(10);
     for (const { l, d } of ouvertes) {
       // Every demo convention gives 30 days (the shortest of a pool's too), from the liberation day.
-      const echeance = new Date(Date.parse(`${l.dateLiberation}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
-      expect(d, l.id).toMatchObject({ decision: l.pool ? 'pool' : l.forcee ? 'forcee' : 'confirmee', orienteeLe: l.dateLiberation, echeance });
+      const echeance = new Date(Date.parse(`${l.dateLiberation}T00:00:00Z`) + 30 * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+      expect(d, l.id).toMatchObject({
+        decision: l.pool ? 'pool' : l.forcee ? 'forcee' : 'confirmee',
+        orienteeLe: l.dateLiberation,
+        echeance,
+      });
     }
     expect(rows.filter((r) => r.d !== null).length).toBe(ouvertes.length);
   });
 
   it('refuse de s’installer sur une base qui n’est pas vide', async () => {
     expect(await estVide(t.base.db)).toBe(false);
-    await expect(seedDemo(t.base.db, { annee: ANNEE, aujourdhui: AUJOURDHUI, echelle: 0.01 })).rejects.toThrow(/pas vide/);
+    await expect(seedDemo(t.base.db, { annee: ANNEE, aujourdhui: AUJOURDHUI, echelle: 0.01 })).rejects.toThrow(
+      /pas vide/,
+    );
     expect(await nombre(t, logements)).toBe(resume.logements);
   });
 });
@@ -335,7 +430,11 @@ describe('base de démonstration : déterminisme et options', () => {
   }
 
   it('mêmes options, mêmes lignes ; une date plus tardive prolonge la même histoire', async () => {
-    const bases = await Promise.all([ouvrirBaseDeTest('pglite'), ouvrirBaseDeTest('pglite'), ouvrirBaseDeTest('pglite')]);
+    const bases = await Promise.all([
+      ouvrirBaseDeTest('pglite'),
+      ouvrirBaseDeTest('pglite'),
+      ouvrirBaseDeTest('pglite'),
+    ]);
     try {
       const [a, b, c] = bases as [BaseDeTest, BaseDeTest, BaseDeTest];
       const ra = await seedDemo(a.base.db, { annee: 2025, aujourdhui: '2025-05-15', echelle: 0.05 });

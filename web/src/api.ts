@@ -19,9 +19,21 @@ import type {
   utilisateurSchema,
   verificationAuditSchema,
 } from '../../src/contracts/api.ts';
-import type { etatDesLieuxSchema, resumeReservationsSchema, versionEtatSchema } from '../../src/contracts/etat-des-lieux.ts';
+import type {
+  etatDesLieuxSchema,
+  resumeReservationsSchema,
+  versionEtatSchema,
+} from '../../src/contracts/etat-des-lieux.ts';
 
-export type { AccueilApi, ErreurImportRplsApi, LigneConventionApi, LocationApi, RapportQualiteApi, ResumeImportRplsApi, SessionApi } from '../../src/contracts/api.ts';
+export type {
+  AccueilApi,
+  ErreurImportRplsApi,
+  LigneConventionApi,
+  LocationApi,
+  RapportQualiteApi,
+  ResumeImportRplsApi,
+  SessionApi,
+} from '../../src/contracts/api.ts';
 
 /** A problem on one field of a refused request (`chemin` is the field's path, e.g. "email"). */
 export interface Probleme {
@@ -75,7 +87,12 @@ const MESSAGES_STATUT: Record<number, string> = {
 };
 
 function messageParDefaut(statut: number): string {
-  return MESSAGES_STATUT[statut] ?? (statut >= 500 ? 'Le serveur a rencontré une erreur : réessayez dans un instant.' : `Erreur inattendue (${statut}).`);
+  return (
+    MESSAGES_STATUT[statut] ??
+    (statut >= 500
+      ? 'Le serveur a rencontré une erreur : réessayez dans un instant.'
+      : `Erreur inattendue (${statut}).`)
+  );
 }
 
 function estObjet(v: unknown): v is Record<string, unknown> {
@@ -91,7 +108,9 @@ async function versErreur(reponse: Response): Promise<ErreurApi> {
   }
   if (estObjet(corps) && typeof corps.message === 'string') {
     const problemes = Array.isArray(corps.problemes)
-      ? corps.problemes.filter((p): p is Probleme => estObjet(p) && typeof p.chemin === 'string' && typeof p.message === 'string')
+      ? corps.problemes.filter(
+          (p): p is Probleme => estObjet(p) && typeof p.chemin === 'string' && typeof p.message === 'string',
+        )
       : [];
     const code = typeof corps.erreur === 'string' ? corps.erreur : `HTTP_${reponse.status}`;
     // 429 from the rate limiter may carry an English message: keep ours.
@@ -136,7 +155,8 @@ export async function requete<T>(methode: Methode, chemin: string, options: Opti
 /** Builds "/api/x?a=1&b=2", leaving out empty values. */
 export function avecParametres(chemin: string, parametres: Record<string, string | number | undefined | null>): string {
   const q = new URLSearchParams();
-  for (const [cle, valeur] of Object.entries(parametres)) if (valeur !== undefined && valeur !== null && valeur !== '') q.set(cle, String(valeur));
+  for (const [cle, valeur] of Object.entries(parametres))
+    if (valeur !== undefined && valeur !== null && valeur !== '') q.set(cle, String(valeur));
   const s = q.toString();
   return s ? `${chemin}?${s}` : chemin;
 }
@@ -181,13 +201,18 @@ export async function seDeconnecter(): Promise<void> {
   }
 }
 
-export const lireAccueil = (annee: number | undefined, signal?: AbortSignal) => requete<AccueilApi>('GET', avecParametres('/api/accueil', { annee }), { signal });
+export const lireAccueil = (annee: number | undefined, signal?: AbortSignal) =>
+  requete<AccueilApi>('GET', avecParametres('/api/accueil', { annee }), { signal });
 
-export const lireLogements = (p: { page: number; taille: number; commune?: string | undefined }, signal?: AbortSignal) =>
-  requete<PageLogements>('GET', avecParametres('/api/logements', p), { signal });
+export const lireLogements = (
+  p: { page: number; taille: number; commune?: string | undefined },
+  signal?: AbortSignal,
+) => requete<PageLogements>('GET', avecParametres('/api/logements', p), { signal });
 
-export const lireLocations = (p: { page: number; taille: number; etat?: string | undefined; annee?: number | undefined }, signal?: AbortSignal) =>
-  requete<PageLocations>('GET', avecParametres('/api/locations', p), { signal });
+export const lireLocations = (
+  p: { page: number; taille: number; etat?: string | undefined; annee?: number | undefined },
+  signal?: AbortSignal,
+) => requete<PageLocations>('GET', avecParametres('/api/locations', p), { signal });
 
 /** A vacancy the bailleur declares: a tenant's notice with the expected date, or a first letting; out of the flow with a legal reason. */
 export interface DeclarationVacance {
@@ -205,38 +230,55 @@ function liste<T>(reponse: unknown, cle: string): T[] {
   return [];
 }
 
-export const lireOrganisations = async (signal?: AbortSignal) => liste<Organisation>(await requete<unknown>('GET', '/api/admin/organisations', { signal }), 'organisations');
-export const lireUtilisateurs = async (signal?: AbortSignal) => liste<Utilisateur>(await requete<unknown>('GET', '/api/admin/utilisateurs', { signal }), 'utilisateurs');
-export const creerOrganisation = (o: NouvelleOrganisation) => requete<Organisation>('POST', '/api/admin/organisations', { corps: o });
-export const verifierAudit = (signal?: AbortSignal) => requete<VerificationAudit>('GET', '/api/audit/verification', { signal });
-export const creerUtilisateur = (u: NouvelUtilisateur) => requete<Utilisateur>('POST', '/api/admin/utilisateurs', { corps: u });
+export const lireOrganisations = async (signal?: AbortSignal) =>
+  liste<Organisation>(await requete<unknown>('GET', '/api/admin/organisations', { signal }), 'organisations');
+export const lireUtilisateurs = async (signal?: AbortSignal) =>
+  liste<Utilisateur>(await requete<unknown>('GET', '/api/admin/utilisateurs', { signal }), 'utilisateurs');
+export const creerOrganisation = (o: NouvelleOrganisation) =>
+  requete<Organisation>('POST', '/api/admin/organisations', { corps: o });
+export const verifierAudit = (signal?: AbortSignal) =>
+  requete<VerificationAudit>('GET', '/api/audit/verification', { signal });
+export const creerUtilisateur = (u: NouvelUtilisateur) =>
+  requete<Utilisateur>('POST', '/api/admin/utilisateurs', { corps: u });
 
 /** The data-quality report of a bailleur (the State pilot names it; a bailleur gets its own). */
 export const lireQualite = (p: { bailleur?: string | undefined; annee?: number | undefined }, signal?: AbortSignal) =>
   requete<RapportQualiteApi>('GET', avecParametres('/api/patrimoine/qualite', p), { signal });
 
 /** The address of the same report as an XLSX workbook (a plain link: the browser downloads it). */
-export const adresseQualiteXlsx = (p: { bailleur?: string | undefined; annee?: number | undefined }) => avecParametres('/api/patrimoine/qualite.xlsx', p);
+export const adresseQualiteXlsx = (p: { bailleur?: string | undefined; annee?: number | undefined }) =>
+  avecParametres('/api/patrimoine/qualite.xlsx', p);
 
 /** The outcome of an RPLS upload: imported (the summary), or refused because rows are invalid (the problems and the error file). */
-export type ResultatTeleversement = { importe: true; resume: ResumeImportRplsApi } | { importe: false; refus: ErreurImportRplsApi };
+export type ResultatTeleversement =
+  { importe: true; resume: ResumeImportRplsApi } | { importe: false; refus: ErreurImportRplsApi };
 
 /**
  * Uploads an RPLS file as the raw body of POST /api/patrimoine/import-rpls. XMLHttpRequest rather
  * than fetch: it reports the upload's progress (`surProgression(envoyes, total)`). Other errors are
  * thrown as `ErreurApi`.
  */
-export function televerserRpls(fichier: File, options: { validesSeulement: boolean; surProgression?: (envoyes: number, total: number) => void }): Promise<ResultatTeleversement> {
+export function televerserRpls(
+  fichier: File,
+  options: { validesSeulement: boolean; surProgression?: (envoyes: number, total: number) => void },
+): Promise<ResultatTeleversement> {
   return new Promise((resoudre, rejeter) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', avecParametres('/api/patrimoine/import-rpls', { valides: options.validesSeulement ? '1' : undefined, nom: fichier.name }));
+    xhr.open(
+      'POST',
+      avecParametres('/api/patrimoine/import-rpls', {
+        valides: options.validesSeulement ? '1' : undefined,
+        nom: fichier.name,
+      }),
+    );
     xhr.setRequestHeader('content-type', 'text/csv');
     xhr.setRequestHeader('accept', 'application/json');
     if (jetonCsrf) xhr.setRequestHeader('x-csrf-token', jetonCsrf);
     xhr.withCredentials = true;
     xhr.responseType = 'text';
     xhr.upload.onprogress = (e) => options.surProgression?.(e.loaded, e.lengthComputable ? e.total : fichier.size);
-    xhr.onerror = () => rejeter(new ErreurApi(0, 'RESEAU', 'Le serveur est injoignable : vérifiez votre connexion puis réessayez.'));
+    xhr.onerror = () =>
+      rejeter(new ErreurApi(0, 'RESEAU', 'Le serveur est injoignable : vérifiez votre connexion puis réessayez.'));
     xhr.onload = () => {
       let corps: unknown = null;
       try {
@@ -244,8 +286,14 @@ export function televerserRpls(fichier: File, options: { validesSeulement: boole
       } catch {
         // not JSON: the status says enough
       }
-      if (xhr.status === 200 && estObjet(corps)) return resoudre({ importe: true, resume: corps as ResumeImportRplsApi });
-      if (xhr.status === 422 && estObjet(corps) && typeof corps.message === 'string' && corps.erreur === 'LIGNES_INVALIDES') {
+      if (xhr.status === 200 && estObjet(corps))
+        return resoudre({ importe: true, resume: corps as ResumeImportRplsApi });
+      if (
+        xhr.status === 422 &&
+        estObjet(corps) &&
+        typeof corps.message === 'string' &&
+        corps.erreur === 'LIGNES_INVALIDES'
+      ) {
         return resoudre({ importe: false, refus: corps as ErreurImportRplsApi });
       }
       void versErreur(new Response(xhr.responseText || null, { status: xhr.status })).then(rejeter);
@@ -262,11 +310,17 @@ export type ResumeReservationsApi = z.infer<typeof resumeReservationsSchema>;
 
 type DemandeEtat = { bailleur?: string | undefined; departement?: string | undefined };
 
-export const lireEtatDesLieux = (p: DemandeEtat, signal?: AbortSignal) => requete<EtatDesLieuxApi>('GET', avecParametres('/api/patrimoine/etat-des-lieux', p), { signal });
+export const lireEtatDesLieux = (p: DemandeEtat, signal?: AbortSignal) =>
+  requete<EtatDesLieuxApi>('GET', avecParametres('/api/patrimoine/etat-des-lieux', p), { signal });
 export const adresseEtatXlsx = (p: DemandeEtat) => avecParametres('/api/patrimoine/etat-des-lieux.xlsx', p);
-export const lireVersionsEtat = (p: DemandeEtat, signal?: AbortSignal) => requete<VersionEtatApi[]>('GET', avecParametres('/api/patrimoine/etats-des-lieux', p), { signal });
-export const verrouillerEtat = (p: DemandeEtat) => requete<VersionEtatApi>('POST', '/api/patrimoine/etats-des-lieux', { corps: p });
-export const signerEtat = (id: string, empreinte: string) => requete<VersionEtatApi>('POST', `/api/patrimoine/etats-des-lieux/${encodeURIComponent(id)}/signatures`, { corps: { empreinte } });
+export const lireVersionsEtat = (p: DemandeEtat, signal?: AbortSignal) =>
+  requete<VersionEtatApi[]>('GET', avecParametres('/api/patrimoine/etats-des-lieux', p), { signal });
+export const verrouillerEtat = (p: DemandeEtat) =>
+  requete<VersionEtatApi>('POST', '/api/patrimoine/etats-des-lieux', { corps: p });
+export const signerEtat = (id: string, empreinte: string) =>
+  requete<VersionEtatApi>('POST', `/api/patrimoine/etats-des-lieux/${encodeURIComponent(id)}/signatures`, {
+    corps: { empreinte },
+  });
 export const adresseVersionXlsx = (id: string) => `/api/patrimoine/etats-des-lieux/${encodeURIComponent(id)}/xlsx`;
 
 /** Uploads a stock-reservations CSV (raw body); refused files come back as an ErreurApi with their problems. */
@@ -275,7 +329,11 @@ export async function televerserReservations(fichier: File): Promise<ResumeReser
   try {
     reponse = await fetch(avecParametres('/api/patrimoine/reservations', { nom: fichier.name }), {
       method: 'POST',
-      headers: { 'content-type': 'text/csv', accept: 'application/json', ...(jetonCsrf ? { 'x-csrf-token': jetonCsrf } : {}) },
+      headers: {
+        'content-type': 'text/csv',
+        accept: 'application/json',
+        ...(jetonCsrf ? { 'x-csrf-token': jetonCsrf } : {}),
+      },
       credentials: 'same-origin',
       body: fichier,
     });
@@ -290,58 +348,126 @@ export async function televerserReservations(fichier: File): Promise<ResumeReser
 
 export type { ReponsePrevision as PrevisionApi, ParametresPrevision } from '../../src/contracts/prevision.ts';
 export type { ReponseConversion as ConversionApi } from '../../src/app/conversion.ts';
-import type { ParametresPrevision as _Parametres, ReponsePrevision as _Prevision } from '../../src/contracts/prevision.ts';
+import type {
+  ParametresPrevision as _Parametres,
+  ReponsePrevision as _Prevision,
+} from '../../src/contracts/prevision.ts';
 import type { ReponseConversion as _Conversion } from '../../src/app/conversion.ts';
 
 type DemandePrevision = { bailleur?: string | undefined; departement?: string | undefined; annee?: number | undefined };
-export const lirePrevision = (p: DemandePrevision, signal?: AbortSignal) => requete<_Prevision>('GET', avecParametres('/api/flux/prevision', p), { signal });
-export const enregistrerPrevision = (corps: { annee: number; version: number; parametres: Partial<_Parametres> }) => requete<_Prevision>('PUT', '/api/flux/prevision', { corps });
-export const adressePrevisionnel = (p: DemandePrevision, format: 'xlsx' | 'pdf') => avecParametres(`/api/flux/prevision.${format}`, p);
-export const lireConversion = (p: DemandePrevision & { fenetre?: number | undefined; droitsUniques?: 'ponctuel' | 'etale' | undefined; annees?: number | undefined }, signal?: AbortSignal) =>
-  requete<_Conversion>('GET', avecParametres('/api/flux/conversion', p), { signal });
-export const creerAvenantsConversion = (corps: { methode: 'programme' | 'segment' | 'bailleur'; annee: number; fenetre?: number | undefined; droitsUniques?: 'ponctuel' | 'etale' | undefined; annees?: number | undefined; motif?: string | undefined }) =>
-  requete<{ conventions: string[] }>('POST', '/api/flux/conversion/avenants', { corps });
+export const lirePrevision = (p: DemandePrevision, signal?: AbortSignal) =>
+  requete<_Prevision>('GET', avecParametres('/api/flux/prevision', p), { signal });
+export const enregistrerPrevision = (corps: { annee: number; version: number; parametres: Partial<_Parametres> }) =>
+  requete<_Prevision>('PUT', '/api/flux/prevision', { corps });
+export const adressePrevisionnel = (p: DemandePrevision, format: 'xlsx' | 'pdf') =>
+  avecParametres(`/api/flux/prevision.${format}`, p);
+export const lireConversion = (
+  p: DemandePrevision & {
+    fenetre?: number | undefined;
+    droitsUniques?: 'ponctuel' | 'etale' | undefined;
+    annees?: number | undefined;
+  },
+  signal?: AbortSignal,
+) => requete<_Conversion>('GET', avecParametres('/api/flux/conversion', p), { signal });
+export const creerAvenantsConversion = (corps: {
+  methode: 'programme' | 'segment' | 'bailleur';
+  annee: number;
+  fenetre?: number | undefined;
+  droitsUniques?: 'ponctuel' | 'etale' | undefined;
+  annees?: number | undefined;
+  motif?: string | undefined;
+}) => requete<{ conventions: string[] }>('POST', '/api/flux/conversion/avenants', { corps });
 
 // ——— Conventions et avenants ———
 
-export type { AvenantEntree, ConventionDetailApi, ConventionResumeApi, RegistreConventionsApi, VersionConventionApi } from '../../src/contracts/conventions.ts';
-import type { AvenantEntree as _Avenant, ConventionDetailApi as _Convention, RegistreConventionsApi as _Registre } from '../../src/contracts/conventions.ts';
+export type {
+  AvenantEntree,
+  ConventionDetailApi,
+  ConventionResumeApi,
+  RegistreConventionsApi,
+  VersionConventionApi,
+} from '../../src/contracts/conventions.ts';
+import type {
+  AvenantEntree as _Avenant,
+  ConventionDetailApi as _Convention,
+  RegistreConventionsApi as _Registre,
+} from '../../src/contracts/conventions.ts';
 
 /** The conventions the actor may see: version in force, form, balance of the year. */
-export const lireRegistreConventions = (p: { annee?: number | undefined; bailleur?: string | undefined }, signal?: AbortSignal) =>
-  requete<_Registre>('GET', avecParametres('/api/conventions/registre', p), { signal });
+export const lireRegistreConventions = (
+  p: { annee?: number | undefined; bailleur?: string | undefined },
+  signal?: AbortSignal,
+) => requete<_Registre>('GET', avecParametres('/api/conventions/registre', p), { signal });
 /** One convention: its versions (avenants), its form and its ledger line of the year. */
 export const lireConvention = (id: string, annee: number | undefined, signal?: AbortSignal) =>
   requete<_Convention>('GET', avecParametres(`/api/conventions/${encodeURIComponent(id)}`, { annee }), { signal });
 /** A new version of the convention; refused (422) with a French message per field, or 409 when another version was written since `versionLue`. */
-export const ajouterAvenant = (id: string, corps: _Avenant) => requete<_Convention>('POST', `/api/conventions/${encodeURIComponent(id)}/versions`, { corps });
+export const ajouterAvenant = (id: string, corps: _Avenant) =>
+  requete<_Convention>('POST', `/api/conventions/${encodeURIComponent(id)}/versions`, { corps });
 
 // ───────────── CAL sessions and allocation objectives (issue 6 items 4 and 6) ─────────────
 
-export type { AExaminerApi, ExamenCalApi, ObjectifsApi, OffreCalApi, SessionCalApi, SessionCalDetailApi } from '../../src/contracts/cal.ts';
-import type { AExaminerApi as _AExaminer, ObjectifsApi as _Objectifs, SessionCalApi as _SessionCal, SessionCalDetailApi as _SessionCalDetail } from '../../src/contracts/cal.ts';
+export type {
+  AExaminerApi,
+  ExamenCalApi,
+  ObjectifsApi,
+  OffreCalApi,
+  SessionCalApi,
+  SessionCalDetailApi,
+} from '../../src/contracts/cal.ts';
+import type {
+  AExaminerApi as _AExaminer,
+  ObjectifsApi as _Objectifs,
+  SessionCalApi as _SessionCal,
+  SessionCalDetailApi as _SessionCalDetail,
+} from '../../src/contracts/cal.ts';
 import type { DecisionCal as _DecisionCal } from '../../src/domain/types.ts';
 
 export const lireSessionsCal = (signal?: AbortSignal) => requete<_SessionCal[]>('GET', '/api/cal/sessions', { signal });
-export const creerSessionCal = (corps: { date: string; departement: string; lieu?: string | undefined }) => requete<_SessionCal>('POST', '/api/cal/sessions', { corps });
-export const lireSessionCal = (id: string, signal?: AbortSignal) => requete<_SessionCalDetail>('GET', `/api/cal/sessions/${encodeURIComponent(id)}`, { signal });
+export const creerSessionCal = (corps: { date: string; departement: string; lieu?: string | undefined }) =>
+  requete<_SessionCal>('POST', '/api/cal/sessions', { corps });
+export const lireSessionCal = (id: string, signal?: AbortSignal) =>
+  requete<_SessionCalDetail>('GET', `/api/cal/sessions/${encodeURIComponent(id)}`, { signal });
 export const lireAExaminer = (signal?: AbortSignal) => requete<_AExaminer[]>('GET', '/api/cal/a-examiner', { signal });
-export const inscrireExamen = (session: string, corps: { locationId: string; motifMoinsDeTrois?: string | undefined }) =>
-  requete<_SessionCalDetail>('POST', `/api/cal/sessions/${encodeURIComponent(session)}/examens`, { corps });
-export const deciderExamen = (session: string, corps: { locationId: string; version: number; decision: _DecisionCal; motif?: string | undefined; classement: string[] }) =>
-  requete<_SessionCalDetail>('POST', `/api/cal/sessions/${encodeURIComponent(session)}/decisions`, { corps });
-export const adresseProcesVerbal = (session: string) => `/api/cal/sessions/${encodeURIComponent(session)}/proces-verbal.pdf`;
+export const inscrireExamen = (
+  session: string,
+  corps: { locationId: string; motifMoinsDeTrois?: string | undefined },
+) => requete<_SessionCalDetail>('POST', `/api/cal/sessions/${encodeURIComponent(session)}/examens`, { corps });
+export const deciderExamen = (
+  session: string,
+  corps: {
+    locationId: string;
+    version: number;
+    decision: _DecisionCal;
+    motif?: string | undefined;
+    classement: string[];
+  },
+) => requete<_SessionCalDetail>('POST', `/api/cal/sessions/${encodeURIComponent(session)}/decisions`, { corps });
+export const adresseProcesVerbal = (session: string) =>
+  `/api/cal/sessions/${encodeURIComponent(session)}/proces-verbal.pdf`;
 export const repondreOffre = (offre: string, corps: { reponse: 'acceptee' | 'refusee'; date: string }) =>
   requete<_SessionCalDetail>('POST', `/api/cal/offres/${encodeURIComponent(offre)}/reponse`, { corps });
 export const signerBailOffre = (offre: string, corps: { date: string; version: number; relogementAnru?: boolean }) =>
   requete<_SessionCalDetail>('POST', `/api/cal/offres/${encodeURIComponent(offre)}/bail`, { corps });
-export const expirerOffres = () => requete<{ expirees: number; offres: string[] }>('POST', '/api/cal/offres/expirer', { corps: {} });
-export const lireObjectifs = (annee: number | undefined, signal?: AbortSignal) => requete<_Objectifs>('GET', avecParametres('/api/objectifs', { annee }), { signal });
+export const expirerOffres = () =>
+  requete<{ expirees: number; offres: string[] }>('POST', '/api/cal/offres/expirer', { corps: {} });
+export const lireObjectifs = (annee: number | undefined, signal?: AbortSignal) =>
+  requete<_Objectifs>('GET', avecParametres('/api/objectifs', { annee }), { signal });
 
 // ——— orientation decision, réservataire's inbox, notifications (issue 6) ———
 
-export type { BoiteApi, ElementBoiteApi, NotificationApi, NotificationsApi, RecommandationApi } from '../../src/contracts/orientation.ts';
-import type { BoiteApi as _Boite, NotificationsApi as _Notifications, RecommandationApi as _Recommandation } from '../../src/contracts/orientation.ts';
+export type {
+  BoiteApi,
+  ElementBoiteApi,
+  NotificationApi,
+  NotificationsApi,
+  RecommandationApi,
+} from '../../src/contracts/orientation.ts';
+import type {
+  BoiteApi as _Boite,
+  NotificationsApi as _Notifications,
+  RecommandationApi as _Recommandation,
+} from '../../src/contracts/orientation.ts';
 import type { LocationApi as _Location } from '../../src/contracts/api.ts';
 
 /** A candidate as the CAL needs it: SNE number, household size and flags, nothing else. */
@@ -358,13 +484,17 @@ export type DecisionOrientation =
   | { decision: 'forcer'; version: number; reservataire: string; motif?: string | undefined }
   | { decision: 'pool'; version: number; reservataires: string[]; motif: string };
 
-export const lireRecommandation = (id: string, signal?: AbortSignal) => requete<_Recommandation>('GET', `/api/locations/${encodeURIComponent(id)}/recommandation`, { signal });
-export const deciderOrientation = (id: string, corps: DecisionOrientation) => requete<_Location>('POST', `/api/locations/${encodeURIComponent(id)}/orientation`, { corps });
+export const lireRecommandation = (id: string, signal?: AbortSignal) =>
+  requete<_Recommandation>('GET', `/api/locations/${encodeURIComponent(id)}/recommandation`, { signal });
+export const deciderOrientation = (id: string, corps: DecisionOrientation) =>
+  requete<_Location>('POST', `/api/locations/${encodeURIComponent(id)}/orientation`, { corps });
 export const lireBoite = (signal?: AbortSignal) => requete<_Boite>('GET', '/api/boite', { signal });
 export const proposerCandidats = (id: string, corps: { version: number; candidats: CandidatSaisi[] }) =>
   requete<_Location>('POST', `/api/boite/${encodeURIComponent(id)}/candidats`, { corps });
-export const lireNotifications = (signal?: AbortSignal) => requete<_Notifications>('GET', '/api/notifications', { signal });
-export const marquerNotificationLue = (id: string) => requete<{ ok: true }>('POST', `/api/notifications/${encodeURIComponent(id)}/lue`, { corps: {} });
+export const lireNotifications = (signal?: AbortSignal) =>
+  requete<_Notifications>('GET', '/api/notifications', { signal });
+export const marquerNotificationLue = (id: string) =>
+  requete<{ ok: true }>('POST', `/api/notifications/${encodeURIComponent(id)}/lue`, { corps: {} });
 
 // ——— late correction of a vacancy (issue 7 item 3) ———
 
@@ -373,4 +503,5 @@ import type { transitionSchema as _transitionSchema } from '../../src/contracts/
 /** A transition of a vacancy as the API takes it; `motif` is required for any of them on a year in a late-correction window. */
 export type TransitionVacance = z.input<typeof _transitionSchema>;
 /** POST /api/locations/:id/transitions: 409 when the year is locked or the vacancy changed since `version`, 422 with the field (`motif`…) otherwise. */
-export const appliquerTransition = (id: string, corps: TransitionVacance) => requete<_Location>('POST', `/api/locations/${encodeURIComponent(id)}/transitions`, { corps });
+export const appliquerTransition = (id: string, corps: TransitionVacance) =>
+  requete<_Location>('POST', `/api/locations/${encodeURIComponent(id)}/transitions`, { corps });

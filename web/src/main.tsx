@@ -29,7 +29,8 @@ const client: QueryClient = new QueryClient({
     queries: {
       staleTime: 30_000,
       refetchOnWindowFocus: false,
-      retry: (echecs, erreur) => !(erreur instanceof ErreurApi && erreur.statut >= 400 && erreur.statut < 500) && echecs < 2,
+      retry: (echecs, erreur) =>
+        !(erreur instanceof ErreurApi && erreur.statut >= 400 && erreur.statut < 500) && echecs < 2,
     },
   },
 });

@@ -15,22 +15,77 @@ export const LIBELLES_ROLE: Record<Role, string> = {
   administrateur: 'Administrateur',
 };
 
-export type Rubrique = 'accueil' | 'logements' | 'locations' | 'boite' | 'cal' | 'objectifs' | 'tableau' | 'conventions' | 'qualite' | 'etat-des-lieux' | 'prevision' | 'bilan' | 'conversion' | 'import' | 'administration';
+export type Rubrique =
+  | 'accueil'
+  | 'logements'
+  | 'locations'
+  | 'boite'
+  | 'cal'
+  | 'objectifs'
+  | 'tableau'
+  | 'conventions'
+  | 'qualite'
+  | 'etat-des-lieux'
+  | 'prevision'
+  | 'bilan'
+  | 'conversion'
+  | 'import'
+  | 'administration';
 
 export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles: readonly Role[] }> = {
-  accueil: { titre: 'Accueil', chemin: '/', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci', 'administrateur'] },
+  accueil: {
+    titre: 'Accueil',
+    chemin: '/',
+    roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci', 'administrateur'],
+  },
   logements: { titre: 'Logements', chemin: '/logements', roles: ['agent_bailleur', 'pilote_etat', 'lecteur_epci'] },
-  locations: { titre: 'Locations', chemin: '/locations', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
-  boite: { titre: 'Boîte de réception', chemin: '/boite', roles: ['agent_reservataire', 'pilote_etat', 'agent_bailleur'] },
+  locations: {
+    titre: 'Locations',
+    chemin: '/locations',
+    roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+  },
+  boite: {
+    titre: 'Boîte de réception',
+    chemin: '/boite',
+    roles: ['agent_reservataire', 'pilote_etat', 'agent_bailleur'],
+  },
   cal: { titre: 'CAL', chemin: '/cal', roles: ['agent_bailleur', 'pilote_etat'] },
-  objectifs: { titre: 'Objectifs', chemin: '/objectifs', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] },
-  tableau: { titre: 'Tableau de bord', chemin: '/tableau', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] },
-  conventions: { titre: 'Conventions', chemin: '/conventions', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] },
+  objectifs: {
+    titre: 'Objectifs',
+    chemin: '/objectifs',
+    roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'],
+  },
+  tableau: {
+    titre: 'Tableau de bord',
+    chemin: '/tableau',
+    roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'],
+  },
+  conventions: {
+    titre: 'Conventions',
+    chemin: '/conventions',
+    roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'],
+  },
   qualite: { titre: 'Qualité des données', chemin: '/qualite', roles: ['agent_bailleur', 'pilote_etat'] },
-  'etat-des-lieux': { titre: 'État des lieux', chemin: '/etat-des-lieux', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
-  prevision: { titre: 'Prévision du flux', chemin: '/prevision', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
-  bilan: { titre: 'Bilan annuel', chemin: '/bilan', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] },
-  conversion: { titre: 'Conversion', chemin: '/conversion', roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
+  'etat-des-lieux': {
+    titre: 'État des lieux',
+    chemin: '/etat-des-lieux',
+    roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+  },
+  prevision: {
+    titre: 'Prévision du flux',
+    chemin: '/prevision',
+    roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+  },
+  bilan: {
+    titre: 'Bilan annuel',
+    chemin: '/bilan',
+    roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'],
+  },
+  conversion: {
+    titre: 'Conversion',
+    chemin: '/conversion',
+    roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+  },
   import: { titre: 'Import RPLS', chemin: '/import', roles: ['agent_bailleur'] },
   administration: { titre: 'Administration', chemin: '/administration', roles: ['administrateur'] },
 };
@@ -62,7 +117,10 @@ export const TYPES_RESERVATAIRE: Record<string, string> = {
 };
 
 /** The states of a letting (`EtatLocation`), in French, with the DSFR badge severity that goes with them. */
-export const ETATS_LOCATION: Record<string, { libelle: string; severite?: 'success' | 'error' | 'info' | 'warning' | 'new' }> = {
+export const ETATS_LOCATION: Record<
+  string,
+  { libelle: string; severite?: 'success' | 'error' | 'info' | 'warning' | 'new' }
+> = {
   liberee: { libelle: 'Libérée', severite: 'new' },
   orientee: { libelle: 'Orientée', severite: 'info' },
   candidats: { libelle: 'Candidats proposés', severite: 'info' },

@@ -34,22 +34,134 @@ export const routeur = createBrowserRouter([
         element: <Protege />,
         children: [
           { index: true, element: <Accueil /> },
-          { path: 'logements', element: <Reserve rubrique="logements"><Logements /></Reserve> },
-          { path: 'locations', element: <Reserve rubrique="locations"><Locations /></Reserve> },
-          { path: 'boite', element: <Reserve rubrique="boite"><Boite /></Reserve> },
-          { path: 'cal', element: <Reserve rubrique="cal"><Cal /></Reserve> },
-          { path: 'cal/:id', element: <Reserve rubrique="cal"><CalSeance /></Reserve> },
-          { path: 'objectifs', element: <Reserve rubrique="objectifs"><Objectifs /></Reserve> },
-          { path: 'tableau', element: <Reserve rubrique="tableau"><Tableau /></Reserve> },
-          { path: 'conventions', element: <Reserve rubrique="conventions"><Conventions /></Reserve> },
-          { path: 'conventions/:id', element: <Reserve rubrique="conventions"><ConventionsFiche /></Reserve> },
-          { path: 'qualite', element: <Reserve rubrique="qualite"><Qualite /></Reserve> },
-          { path: 'etat-des-lieux', element: <Reserve rubrique="etat-des-lieux"><EtatDesLieux /></Reserve> },
-          { path: 'prevision', element: <Reserve rubrique="prevision"><Prevision /></Reserve> },
-          { path: 'bilan', element: <Reserve rubrique="bilan"><Bilan /></Reserve> },
-          { path: 'conversion', element: <Reserve rubrique="conversion"><Conversion /></Reserve> },
-          { path: 'import', element: <Reserve rubrique="import"><ImportRpls /></Reserve> },
-          { path: 'administration', element: <Reserve rubrique="administration"><Administration /></Reserve> },
+          {
+            path: 'logements',
+            element: (
+              <Reserve rubrique="logements">
+                <Logements />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'locations',
+            element: (
+              <Reserve rubrique="locations">
+                <Locations />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'boite',
+            element: (
+              <Reserve rubrique="boite">
+                <Boite />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'cal',
+            element: (
+              <Reserve rubrique="cal">
+                <Cal />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'cal/:id',
+            element: (
+              <Reserve rubrique="cal">
+                <CalSeance />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'objectifs',
+            element: (
+              <Reserve rubrique="objectifs">
+                <Objectifs />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'tableau',
+            element: (
+              <Reserve rubrique="tableau">
+                <Tableau />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'conventions',
+            element: (
+              <Reserve rubrique="conventions">
+                <Conventions />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'conventions/:id',
+            element: (
+              <Reserve rubrique="conventions">
+                <ConventionsFiche />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'qualite',
+            element: (
+              <Reserve rubrique="qualite">
+                <Qualite />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'etat-des-lieux',
+            element: (
+              <Reserve rubrique="etat-des-lieux">
+                <EtatDesLieux />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'prevision',
+            element: (
+              <Reserve rubrique="prevision">
+                <Prevision />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'bilan',
+            element: (
+              <Reserve rubrique="bilan">
+                <Bilan />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'conversion',
+            element: (
+              <Reserve rubrique="conversion">
+                <Conversion />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'import',
+            element: (
+              <Reserve rubrique="import">
+                <ImportRpls />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'administration',
+            element: (
+              <Reserve rubrique="administration">
+                <Administration />
+              </Reserve>
+            ),
+          },
         ],
       },
       { path: '*', element: <Introuvable /> },

@@ -6,7 +6,20 @@
 import { nombre, taux } from '../format.ts';
 
 /** Distinct, DSFR-toned colours for the segments (illustrative palette); the last ones repeat. */
-export const COULEURS = ['#000091', '#6a6af4', '#e1000f', '#009081', '#c3992a', '#a558a0', '#ff9575', '#417dc4', '#7f7f7f', '#ce614a', '#34cb6a', '#fcc63a'];
+export const COULEURS = [
+  '#000091',
+  '#6a6af4',
+  '#e1000f',
+  '#009081',
+  '#c3992a',
+  '#a558a0',
+  '#ff9575',
+  '#417dc4',
+  '#7f7f7f',
+  '#ce614a',
+  '#34cb6a',
+  '#fcc63a',
+];
 
 export interface Serie {
   id: string;
@@ -20,7 +33,15 @@ export interface Modalite {
 }
 
 /** One horizontal 100 % bar per series; `titre` names the chart for screen readers. */
-export function BarresEmpilees({ titre, series, modalites }: { titre: string; series: Serie[]; modalites: Modalite[] }) {
+export function BarresEmpilees({
+  titre,
+  series,
+  modalites,
+}: {
+  titre: string;
+  series: Serie[];
+  modalites: Modalite[];
+}) {
   const largeur = 640;
   const hauteurBarre = 22;
   const pas = 40;
@@ -28,18 +49,38 @@ export function BarresEmpilees({ titre, series, modalites }: { titre: string; se
   const hauteur = series.length * pas + 8;
   return (
     <figure className="flux-graphique">
-      <svg viewBox={`0 0 ${largeur + marge} ${hauteur}`} width="100%" role="img" aria-label={titre} className="flux-graphique__svg">
+      <svg
+        viewBox={`0 0 ${largeur + marge} ${hauteur}`}
+        width="100%"
+        role="img"
+        aria-label={titre}
+        className="flux-graphique__svg"
+      >
         {series.map((s, i) => {
           const total = modalites.reduce((t, m) => t + (s.valeurs[m.code] ?? 0), 0);
           let x = marge;
           const y = i * pas + 8;
           return (
             <g key={s.id}>
-              <text x={marge - 8} y={y + hauteurBarre / 2} textAnchor="end" dominantBaseline="middle" className="flux-graphique__etiquette">
+              <text
+                x={marge - 8}
+                y={y + hauteurBarre / 2}
+                textAnchor="end"
+                dominantBaseline="middle"
+                className="flux-graphique__etiquette"
+              >
                 {s.libelle.length > 32 ? `${s.libelle.slice(0, 31)}…` : s.libelle}
               </text>
               {total === 0 ? (
-                <rect x={marge} y={y} width={largeur} height={hauteurBarre} fill="none" stroke="#929292" strokeDasharray="4 3" />
+                <rect
+                  x={marge}
+                  y={y}
+                  width={largeur}
+                  height={hauteurBarre}
+                  fill="none"
+                  stroke="#929292"
+                  strokeDasharray="4 3"
+                />
               ) : (
                 modalites.map((m, j) => {
                   const n = s.valeurs[m.code] ?? 0;
@@ -62,7 +103,11 @@ export function BarresEmpilees({ titre, series, modalites }: { titre: string; se
         <ul className="flux-legende" aria-label="Légende">
           {modalites.map((m, j) => (
             <li key={m.code}>
-              <span className="flux-legende__pastille" style={{ background: COULEURS[j % COULEURS.length] }} aria-hidden="true" />
+              <span
+                className="flux-legende__pastille"
+                style={{ background: COULEURS[j % COULEURS.length] }}
+                aria-hidden="true"
+              />
               {m.libelle}
             </li>
           ))}
@@ -74,20 +119,40 @@ export function BarresEmpilees({ titre, series, modalites }: { titre: string; se
 
 /** Horizontal bars of counts (one per item), each labelled with its count and share of `total`. */
 /** `total` null: the bars show their count only (no share). */
-export function BarresSimples({ titre, items, total }: { titre: string; items: { id: string; libelle: string; valeur: number }[]; total: number | null }) {
+export function BarresSimples({
+  titre,
+  items,
+  total,
+}: {
+  titre: string;
+  items: { id: string; libelle: string; valeur: number }[];
+  total: number | null;
+}) {
   const largeur = 520;
   const marge = 250;
   const pas = 34;
   const max = Math.max(1, ...items.map((i) => i.valeur));
   return (
     <figure className="flux-graphique">
-      <svg viewBox={`0 0 ${largeur + marge + 150} ${items.length * pas + 8}`} width="100%" role="img" aria-label={titre} className="flux-graphique__svg">
+      <svg
+        viewBox={`0 0 ${largeur + marge + 150} ${items.length * pas + 8}`}
+        width="100%"
+        role="img"
+        aria-label={titre}
+        className="flux-graphique__svg"
+      >
         {items.map((it, i) => {
           const y = i * pas + 8;
           const w = (it.valeur / max) * largeur;
           return (
             <g key={it.id}>
-              <text x={marge - 8} y={y + 10} textAnchor="end" dominantBaseline="middle" className="flux-graphique__etiquette">
+              <text
+                x={marge - 8}
+                y={y + 10}
+                textAnchor="end"
+                dominantBaseline="middle"
+                className="flux-graphique__etiquette"
+              >
                 {it.libelle.length > 32 ? `${it.libelle.slice(0, 31)}…` : it.libelle}
               </text>
               <rect x={marge} y={y} width={Math.max(w, it.valeur > 0 ? 1 : 0)} height={20} fill={COULEURS[0]} />

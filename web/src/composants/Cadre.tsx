@@ -59,7 +59,8 @@ export function Cadre() {
           session
             ? [
                 <p key="identite" className="fr-mb-0 fr-text--sm flux-identite">
-                  <span className="fr-icon-account-circle-line fr-icon--sm" aria-hidden="true" /> {session.utilisateur.nom}
+                  <span className="fr-icon-account-circle-line fr-icon--sm" aria-hidden="true" />{' '}
+                  {session.utilisateur.nom}
                   <span className="fr-sr-only">, </span>
                   <span className="flux-identite__org">{session.organisation.nom}</span>
                 </p>,
@@ -85,7 +86,8 @@ export function Cadre() {
         contentDescription="Flux tient le registre partagé des droits de réservation de logements sociaux gérés en flux (Code de la construction et de l’habitation, art. R.441-5) : conventions, flux annuel, orientations, décompte et bilan."
         license={
           <>
-            Sauf mention contraire, les contenus de ce site sont sous licence etalab-2.0 ; le code de Flux est publié sous licence MIT.
+            Sauf mention contraire, les contenus de ce site sont sous licence etalab-2.0 ; le code de Flux est publié
+            sous licence MIT.
           </>
         }
       />

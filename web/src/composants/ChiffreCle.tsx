@@ -2,7 +2,17 @@
 import { Tile } from '@codegouvfr/react-dsfr/Tile';
 import type { ReactNode } from 'react';
 
-export function ChiffreCle({ libelle, valeur, detail, lien }: { libelle: string; valeur: string; detail?: ReactNode; lien?: string | undefined }) {
+export function ChiffreCle({
+  libelle,
+  valeur,
+  detail,
+  lien,
+}: {
+  libelle: string;
+  valeur: string;
+  detail?: ReactNode;
+  lien?: string | undefined;
+}) {
   const commun = {
     title: libelle,
     titleAs: 'h3' as const,

@@ -13,7 +13,15 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { EtatLocation, Transition, TRANSITIONS } from '../../../src/domain/lifecycle.ts';
-import { appliquerTransition, cheminDansLeCorps, ErreurApi, lireRegistreConventions, type CandidatSaisi, type LocationApi, type TransitionVacance } from '../api.ts';
+import {
+  appliquerTransition,
+  cheminDansLeCorps,
+  ErreurApi,
+  lireRegistreConventions,
+  type CandidatSaisi,
+  type LocationApi,
+  type TransitionVacance,
+} from '../api.ts';
 import { aujourdhuiParis, date } from '../format.ts';
 import { ETATS_LOCATION } from '../roles.ts';
 import { messageErreur } from './Etats.tsx';
@@ -23,7 +31,9 @@ import { CANDIDAT_VIDE, candidatsAEnvoyer, fautesCandidats, SaisieCandidats } fr
 export const MOTIF_CORRECTION_MIN = 10;
 
 /** The lifecycle's transitions allowed from state E (checked against the domain's table at compile time). */
-type Permises<E extends EtatLocation> = { [T in Transition]: E extends (typeof TRANSITIONS)[T]['de'][number] ? T : never }[Transition];
+type Permises<E extends EtatLocation> = {
+  [T in Transition]: E extends (typeof TRANSITIONS)[T]['de'][number] ? T : never;
+}[Transition];
 
 /**
  * What the form offers from each state: the lifecycle's transitions that go through the API's
@@ -51,7 +61,10 @@ const LIBELLES: Record<Transition, string> = {
   constater_sans_candidat: 'Constater l’absence de candidat dans le délai',
 };
 
-const DECISIONS: { code: 'attribution' | 'attribution_rang' | 'attribution_condition_suspensive' | 'non_attribution' | 'irrecevabilite'; libelle: string }[] = [
+const DECISIONS: {
+  code: 'attribution' | 'attribution_rang' | 'attribution_condition_suspensive' | 'non_attribution' | 'irrecevabilite';
+  libelle: string;
+}[] = [
   { code: 'attribution', libelle: 'Attribution' },
   { code: 'attribution_rang', libelle: 'Attribution avec classement' },
   { code: 'attribution_condition_suspensive', libelle: 'Attribution sous condition suspensive' },
@@ -93,7 +106,15 @@ export function transitionsOffertes(etat: string): readonly Transition[] {
   return etat in OFFERTES ? OFFERTES[etat as EtatLocation] : [];
 }
 
-export function CorrectionVacance({ l, fermer, reussi }: { l: LocationApi; fermer: () => void; reussi: (message: string) => void }) {
+export function CorrectionVacance({
+  l,
+  fermer,
+  reussi,
+}: {
+  l: LocationApi;
+  fermer: () => void;
+  reussi: (message: string) => void;
+}) {
   const id = useId();
   const client = useQueryClient();
   const titre = useRef<HTMLHeadingElement>(null);
@@ -118,7 +139,9 @@ export function CorrectionVacance({ l, fermer, reussi }: { l: LocationApi; ferme
   });
   const reservataires = [
     ...new Map(
-      (registre.data?.conventions ?? []).filter((c) => c.bailleur.id === l.bailleurId && c.reservataire.id !== l.reservataireId).map((c) => [c.reservataire.id, c.reservataire.nom] as const),
+      (registre.data?.conventions ?? [])
+        .filter((c) => c.bailleur.id === l.bailleurId && c.reservataire.id !== l.reservataireId)
+        .map((c) => [c.reservataire.id, c.reservataire.nom] as const),
     ),
   ].sort((a, b) => a[1].localeCompare(b[1], 'fr'));
 
@@ -144,7 +167,8 @@ export function CorrectionVacance({ l, fermer, reussi }: { l: LocationApi; ferme
     e.preventDefault();
     const f: Record<string, string> = {};
     const n = motif.trim().length;
-    if (n < MOTIF_CORRECTION_MIN) f.motif = `Indiquez le motif de la correction : au moins ${MOTIF_CORRECTION_MIN} caractères (${n} saisi${n > 1 ? 's' : ''}).`;
+    if (n < MOTIF_CORRECTION_MIN)
+      f.motif = `Indiquez le motif de la correction : au moins ${MOTIF_CORRECTION_MIN} caractères (${n} saisi${n > 1 ? 's' : ''}).`;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(jour)) f.date = 'Indiquez la date de l’événement.';
     if (!transition) f.transition = 'Choisissez la correction à enregistrer.';
     if (orienter && !reservataire) f.reservataire = 'Choisissez le réservataire.';
@@ -190,17 +214,26 @@ export function CorrectionVacance({ l, fermer, reussi }: { l: LocationApi; ferme
   const n = motif.trim().length;
 
   return (
-    <section className="fr-mb-4w fr-p-3w flux-panneau" style={{ border: '1px solid var(--border-default-grey)' }} aria-labelledby={`${id}-titre`}>
+    <section
+      className="fr-mb-4w fr-p-3w flux-panneau"
+      style={{ border: '1px solid var(--border-default-grey)' }}
+      aria-labelledby={`${id}-titre`}
+    >
       <h2 id={`${id}-titre`} className="fr-h4" tabIndex={-1} ref={titre}>
         Corriger la vacance du logement {l.logementId}
       </h2>
       <p>
-        Le bilan {l.annee} est émis : cette vacance (état « {ETATS_LOCATION[l.etat]?.libelle ?? l.etat} », libérée le {date(l.dateLiberation)}) ne change que pendant la fenêtre de
-        correction tardive{l.verrouAnnee?.fin ? `, ouverte jusqu’au ${date(l.verrouAnnee.fin)}` : ''}. Chaque correction porte son motif ; la prochaine version du bilan les
-        liste, avec ce qui a changé.
+        Le bilan {l.annee} est émis : cette vacance (état « {ETATS_LOCATION[l.etat]?.libelle ?? l.etat} », libérée le{' '}
+        {date(l.dateLiberation)}) ne change que pendant la fenêtre de correction tardive
+        {l.verrouAnnee?.fin ? `, ouverte jusqu’au ${date(l.verrouAnnee.fin)}` : ''}. Chaque correction porte son motif ;
+        la prochaine version du bilan les liste, avec ce qui a changé.
       </p>
       {offertes.length === 0 ? (
-        <Alert small severity="info" description="Cette vacance est dans un état final : aucune transition n’en part." />
+        <Alert
+          small
+          severity="info"
+          description="Cette vacance est dans un état final : aucune transition n’en part."
+        />
       ) : (
         <form onSubmit={envoyer} noValidate aria-labelledby={`${id}-titre`}>
           <fieldset className="fr-fieldset" aria-labelledby={`${id}-quoi`}>
@@ -210,7 +243,13 @@ export function CorrectionVacance({ l, fermer, reussi }: { l: LocationApi; ferme
             {offertes.map((t) => (
               <div key={t} className="fr-fieldset__element">
                 <div className="fr-radio-group fr-radio-group--sm">
-                  <input type="radio" id={`${id}-${t}`} name={`${id}-transition`} checked={transition === t} onChange={() => setTransition(t)} />
+                  <input
+                    type="radio"
+                    id={`${id}-${t}`}
+                    name={`${id}-transition`}
+                    checked={transition === t}
+                    onChange={() => setTransition(t)}
+                  />
                   <label className="fr-label" htmlFor={`${id}-${t}`}>
                     {LIBELLES[t]}
                   </label>
@@ -218,14 +257,17 @@ export function CorrectionVacance({ l, fermer, reussi }: { l: LocationApi; ferme
               </div>
             ))}
           </fieldset>
-
           {orienter ? (
             <Select
               label="Réservataire"
               hint="Un réservataire conventionné avec vous, ou votre part propre"
-              state={fautes.reservataire ?? fauteServeur('reservataire') ? 'error' : 'default'}
+              state={(fautes.reservataire ?? fauteServeur('reservataire')) ? 'error' : 'default'}
               stateRelatedMessage={fautes.reservataire ?? fauteServeur('reservataire')}
-              nativeSelectProps={{ id: `${id}-reservataire`, value: reservataire, onChange: (e) => setReservataire(e.target.value) }}
+              nativeSelectProps={{
+                id: `${id}-reservataire`,
+                value: reservataire,
+                onChange: (e) => setReservataire(e.target.value),
+              }}
             >
               <option value="">Choisir</option>
               {l.ligne !== 'BAILLEUR' ? <option value="BAILLEUR">Part propre du bailleur</option> : null}
@@ -236,9 +278,15 @@ export function CorrectionVacance({ l, fermer, reussi }: { l: LocationApi; ferme
               ))}
             </Select>
           ) : null}
-
           {transition === 'decider' ? (
-            <Select label="Décision de la CAL" nativeSelectProps={{ id: `${id}-decision`, value: decision, onChange: (e) => setDecision(e.target.value as typeof decision) }}>
+            <Select
+              label="Décision de la CAL"
+              nativeSelectProps={{
+                id: `${id}-decision`,
+                value: decision,
+                onChange: (e) => setDecision(e.target.value as typeof decision),
+              }}
+            >
               {DECISIONS.map((d) => (
                 <option key={d.code} value={d.code}>
                   {d.libelle}
@@ -246,7 +294,6 @@ export function CorrectionVacance({ l, fermer, reussi }: { l: LocationApi; ferme
               ))}
             </Select>
           ) : null}
-
           {transition === 'signer_bail' ? (
             <fieldset className="fr-fieldset" aria-labelledby={`${id}-menage`}>
               <legend className="fr-fieldset__legend fr-text--regular" id={`${id}-menage`}>
@@ -261,7 +308,12 @@ export function CorrectionVacance({ l, fermer, reussi }: { l: LocationApi; ferme
               ).map(([cle, libelle]) => (
                 <div key={cle} className="fr-fieldset__element fr-fieldset__element--inline">
                   <div className="fr-checkbox-group fr-checkbox-group--sm">
-                    <input type="checkbox" id={`${id}-m-${cle}`} checked={menage[cle]} onChange={(e) => setMenage({ ...menage, [cle]: e.target.checked })} />
+                    <input
+                      type="checkbox"
+                      id={`${id}-m-${cle}`}
+                      checked={menage[cle]}
+                      onChange={(e) => setMenage({ ...menage, [cle]: e.target.checked })}
+                    />
                     <label className="fr-label" htmlFor={`${id}-m-${cle}`}>
                       {libelle}
                     </label>
@@ -270,11 +322,14 @@ export function CorrectionVacance({ l, fermer, reussi }: { l: LocationApi; ferme
               ))}
             </fieldset>
           ) : null}
-
           {transition === 'proposer_candidats' ? (
-            <SaisieCandidats id={id} candidats={candidats} setCandidats={setCandidats} faute={(i) => fautes[`sne${i}`] ?? fauteServeur(`candidats.${i}`)} />
+            <SaisieCandidats
+              id={id}
+              candidats={candidats}
+              setCandidats={setCandidats}
+              faute={(i) => fautes[`sne${i}`] ?? fauteServeur(`candidats.${i}`)}
+            />
           ) : null}
-
           <div className={`fr-input-group fr-mt-2w${fauteDate ? ' fr-input-group--error' : ''}`}>
             <label className="fr-label" htmlFor={`${id}-date`}>
               Date de l’événement
@@ -295,11 +350,13 @@ export function CorrectionVacance({ l, fermer, reussi }: { l: LocationApi; ferme
               </p>
             ) : null}
           </div>
-
           <div className={`fr-input-group${fauteMotif ? ' fr-input-group--error' : ''}`}>
             <label className="fr-label" htmlFor={`${id}-motif`}>
               Motif de la correction
-              <span className="fr-hint-text">Au moins {MOTIF_CORRECTION_MIN} caractères : ce qui est corrigé et pourquoi. Il figurera dans le bilan réémis.</span>
+              <span className="fr-hint-text">
+                Au moins {MOTIF_CORRECTION_MIN} caractères : ce qui est corrigé et pourquoi. Il figurera dans le bilan
+                réémis.
+              </span>
             </label>
             <textarea
               className={`fr-input${fauteMotif ? ' fr-input--error' : ''}`}
@@ -321,7 +378,6 @@ export function CorrectionVacance({ l, fermer, reussi }: { l: LocationApi; ferme
               </p>
             ) : null}
           </div>
-
           <Button type="submit" iconId="fr-icon-edit-line" disabled={envoi.isPending}>
             Enregistrer la correction
           </Button>{' '}

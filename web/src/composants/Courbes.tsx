@@ -8,7 +8,20 @@
 import { useId } from 'react';
 import { decimal } from '../format.ts';
 
-export const MOIS_COURTS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'];
+export const MOIS_COURTS = [
+  'janv.',
+  'févr.',
+  'mars',
+  'avr.',
+  'mai',
+  'juin',
+  'juil.',
+  'août',
+  'sept.',
+  'oct.',
+  'nov.',
+  'déc.',
+];
 
 export interface Courbe {
   id: string;
@@ -27,7 +40,8 @@ const STYLES = [
 
 function Marque({ x, y, forme, couleur }: { x: number; y: number; forme: string; couleur: string }) {
   if (forme === 'carre') return <rect x={x - 3.5} y={y - 3.5} width={7} height={7} fill={couleur} />;
-  if (forme === 'losange') return <path d={`M ${x} ${y - 5} L ${x + 5} ${y} L ${x} ${y + 5} L ${x - 5} ${y} Z`} fill={couleur} />;
+  if (forme === 'losange')
+    return <path d={`M ${x} ${y - 5} L ${x + 5} ${y} L ${x} ${y + 5} L ${x - 5} ${y} Z`} fill={couleur} />;
   return <circle cx={x} cy={y} r={3.5} fill={couleur} />;
 }
 
@@ -43,7 +57,17 @@ function pasAxe(max: number): number {
  * The curves of `series` over the months; `moisCourant` (1–12) draws the « aujourd’hui » line.
  * `titre` and `description` are the chart's accessible name and description.
  */
-export function Courbes({ titre, description, series, moisCourant = null }: { titre: string; description?: string; series: Courbe[]; moisCourant?: number | null }) {
+export function Courbes({
+  titre,
+  description,
+  series,
+  moisCourant = null,
+}: {
+  titre: string;
+  description?: string;
+  series: Courbe[];
+  moisCourant?: number | null;
+}) {
   const id = useId();
   const largeur = 720;
   const hauteur = 260;
@@ -63,16 +87,43 @@ export function Courbes({ titre, description, series, moisCourant = null }: { ti
   for (let v = bas0; v <= max + 1e-9; v += pas) graduations.push(Math.round(v * 1e6) / 1e6);
   const resume =
     description ??
-    series.map((s) => `${s.libelle} : ${s.valeurs.map((v, m) => (v === null ? null : `${MOIS_COURTS[m]} ${decimal(v)}`)).filter(Boolean).join(', ')}`).join(' ; ');
+    series
+      .map(
+        (s) =>
+          `${s.libelle} : ${s.valeurs
+            .map((v, m) => (v === null ? null : `${MOIS_COURTS[m]} ${decimal(v)}`))
+            .filter(Boolean)
+            .join(', ')}`,
+      )
+      .join(' ; ');
   return (
     <figure className="flux-graphique">
-      <svg viewBox={`0 0 ${largeur} ${hauteur}`} width="100%" role="img" aria-labelledby={`${id}-titre ${id}-desc`} className="flux-graphique__svg">
+      <svg
+        viewBox={`0 0 ${largeur} ${hauteur}`}
+        width="100%"
+        role="img"
+        aria-labelledby={`${id}-titre ${id}-desc`}
+        className="flux-graphique__svg"
+      >
         <title id={`${id}-titre`}>{titre}</title>
         <desc id={`${id}-desc`}>{resume}</desc>
         {graduations.map((v) => (
           <g key={v}>
-            <line x1={gauche} x2={largeur - droite} y1={y(v)} y2={y(v)} stroke={v === 0 ? '#666666' : '#dddddd'} strokeWidth={1} />
-            <text x={gauche - 6} y={y(v)} textAnchor="end" dominantBaseline="middle" className="flux-graphique__etiquette">
+            <line
+              x1={gauche}
+              x2={largeur - droite}
+              y1={y(v)}
+              y2={y(v)}
+              stroke={v === 0 ? '#666666' : '#dddddd'}
+              strokeWidth={1}
+            />
+            <text
+              x={gauche - 6}
+              y={y(v)}
+              textAnchor="end"
+              dominantBaseline="middle"
+              className="flux-graphique__etiquette"
+            >
               {decimal(v).replace(/,0$/, '')}
             </text>
           </g>
@@ -84,7 +135,14 @@ export function Courbes({ titre, description, series, moisCourant = null }: { ti
         ))}
         {moisCourant !== null ? (
           <g>
-            <line x1={x(moisCourant - 1)} x2={x(moisCourant - 1)} y1={haut} y2={hauteur - bas} stroke="#666666" strokeDasharray="3 3" />
+            <line
+              x1={x(moisCourant - 1)}
+              x2={x(moisCourant - 1)}
+              y1={haut}
+              y2={hauteur - bas}
+              stroke="#666666"
+              strokeDasharray="3 3"
+            />
             <text x={x(moisCourant - 1) - 4} y={haut + 10} textAnchor="end" className="flux-graphique__etiquette">
               mois en cours
             </text>
@@ -92,10 +150,18 @@ export function Courbes({ titre, description, series, moisCourant = null }: { ti
         ) : null}
         {series.map((s, k) => {
           const st = STYLES[k % STYLES.length]!;
-          const points = s.valeurs.map((v, m) => (v === null ? null : ([x(m), y(v)] as const))).filter((p): p is readonly [number, number] => p !== null);
+          const points = s.valeurs
+            .map((v, m) => (v === null ? null : ([x(m), y(v)] as const)))
+            .filter((p): p is readonly [number, number] => p !== null);
           return (
             <g key={s.id}>
-              <polyline points={points.map((p) => p.join(',')).join(' ')} fill="none" stroke={st.couleur} strokeWidth={2.5} strokeDasharray={st.tirets} />
+              <polyline
+                points={points.map((p) => p.join(',')).join(' ')}
+                fill="none"
+                stroke={st.couleur}
+                strokeWidth={2.5}
+                strokeDasharray={st.tirets}
+              />
               {points.map(([px, py], i) => (
                 <Marque key={i} x={px} y={py} forme={st.marque} couleur={st.couleur} />
               ))}
@@ -109,8 +175,21 @@ export function Courbes({ titre, description, series, moisCourant = null }: { ti
             const st = STYLES[k % STYLES.length]!;
             return (
               <li key={s.id}>
-                <svg width="34" height="12" aria-hidden="true" style={{ marginRight: '0.4rem', verticalAlign: '-0.1rem' }}>
-                  <line x1="1" x2="33" y1="6" y2="6" stroke={st.couleur} strokeWidth={2.5} strokeDasharray={st.tirets} />
+                <svg
+                  width="34"
+                  height="12"
+                  aria-hidden="true"
+                  style={{ marginRight: '0.4rem', verticalAlign: '-0.1rem' }}
+                >
+                  <line
+                    x1="1"
+                    x2="33"
+                    y1="6"
+                    y2="6"
+                    stroke={st.couleur}
+                    strokeWidth={2.5}
+                    strokeDasharray={st.tirets}
+                  />
                   <Marque x={17} y={6} forme={st.marque} couleur={st.couleur} />
                 </svg>
                 {s.libelle}

@@ -41,8 +41,21 @@ const CHIFFRES: Record<string, string> = {
   premieresMisesEnLocation: 'Premières mises en location',
   fluxAnnuel: 'Flux annuel',
 };
-const DIMENSIONS: Record<string, string> = { typologie: 'Typologie', financement: 'Financement', qpv: 'QPV', commune: 'Commune', periode: 'Période de construction' };
-const STATUTS: Record<string, string> = { exclue: 'hors flux', bail_signe: 'bail signé', echec: 'échec', en_cours: 'en cours', true: 'oui', false: 'non' };
+const DIMENSIONS: Record<string, string> = {
+  typologie: 'Typologie',
+  financement: 'Financement',
+  qpv: 'QPV',
+  commune: 'Commune',
+  periode: 'Période de construction',
+};
+const STATUTS: Record<string, string> = {
+  exclue: 'hors flux',
+  bail_signe: 'bail signé',
+  echec: 'échec',
+  en_cours: 'en cours',
+  true: 'oui',
+  false: 'non',
+};
 const ACTIONS: Record<string, string> = {
   'vacance.declarer': 'Vacance déclarée',
   'vacance.orienter': 'Orientation',
@@ -54,9 +67,11 @@ const ACTIONS: Record<string, string> = {
   'vacance.constater_sans_candidat': 'Sans candidat',
 };
 
-const lire = (c: Cle, signal?: AbortSignal) => requete<EmissionsAnneeApi>('GET', avecParametres('/api/bilan/emissions', { ...c }), { signal });
+const lire = (c: Cle, signal?: AbortSignal) =>
+  requete<EmissionsAnneeApi>('GET', avecParametres('/api/bilan/emissions', { ...c }), { signal });
 const adresseVersion = (c: Cle, version: number) => avecParametres(`/api/bilan/emissions/${version}`, { ...c });
-const chiffre = (x: number) => (Number.isInteger(x) ? nombre(x) : x.toLocaleString('fr-FR', { maximumFractionDigits: 2 }));
+const chiffre = (x: number) =>
+  Number.isInteger(x) ? nombre(x) : x.toLocaleString('fr-FR', { maximumFractionDigits: 2 });
 const jourPlus = (iso: string, n: number) => {
   const d = new Date(`${iso}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
@@ -69,7 +84,10 @@ export function EmissionBilan({ annee, bailleur, departement }: Cle) {
   const client = useQueryClient();
   const q = useQuery({ queryKey: ['emissions-bilan', cle], queryFn: ({ signal }) => lire(cle, signal), retry: false });
   const rafraichir = (e: EmissionsAnneeApi) => client.setQueryData(['emissions-bilan', cle], e);
-  const emission = useMutation({ mutationFn: () => requete<EmissionsAnneeApi>('POST', '/api/bilan/emissions', { corps: { annee, departement } }), onSuccess: rafraichir });
+  const emission = useMutation({
+    mutationFn: () => requete<EmissionsAnneeApi>('POST', '/api/bilan/emissions', { corps: { annee, departement } }),
+    onSuccess: rafraichir,
+  });
   const estBailleur = session.role === 'agent_bailleur';
   const e = q.data;
   return (
@@ -86,20 +104,49 @@ export function EmissionBilan({ annee, bailleur, departement }: Cle) {
           <Statut e={e} />
           {estBailleur ? (
             <div className="fr-mb-3w">
-              <Button iconId="fr-icon-send-plane-line" onClick={() => emission.mutate()} disabled={!e.peutEmettre || emission.isPending}>
-                {e.versions.length ? `Réémettre le bilan ${annee} (version ${e.versions.length + 1})` : `Émettre le bilan ${annee}`}
+              <Button
+                iconId="fr-icon-send-plane-line"
+                onClick={() => emission.mutate()}
+                disabled={!e.peutEmettre || emission.isPending}
+              >
+                {e.versions.length
+                  ? `Réémettre le bilan ${annee} (version ${e.versions.length + 1})`
+                  : `Émettre le bilan ${annee}`}
               </Button>
-              {!e.peutEmettre ? <p className="fr-hint-text fr-mt-1w">L’émission est possible à partir du {dateEnLettres(e.emissionPossibleLe)}, une fois l’année terminée.</p> : null}
+              {!e.peutEmettre ? (
+                <p className="fr-hint-text fr-mt-1w">
+                  L’émission est possible à partir du {dateEnLettres(e.emissionPossibleLe)}, une fois l’année terminée.
+                </p>
+              ) : null}
               {emission.error ? (
-                <Alert severity={emission.error instanceof ErreurApi && emission.error.statut === 409 ? 'info' : 'error'} small description={messageErreur(emission.error)} className="fr-mt-2w" />
+                <Alert
+                  severity={emission.error instanceof ErreurApi && emission.error.statut === 409 ? 'info' : 'error'}
+                  small
+                  description={messageErreur(emission.error)}
+                  className="fr-mt-2w"
+                />
               ) : null}
             </div>
           ) : null}
           {estBailleur && e.etat !== 'ouverte' ? <Fenetre e={e} cle={cle} rafraichir={rafraichir} /> : null}
-          {e.correctionsEnAttente.length ? <Corrections id="corrections-en-attente" titre="Corrections enregistrées, pas encore émises" corrections={e.correctionsEnAttente} /> : null}
+          {e.correctionsEnAttente.length ? (
+            <Corrections
+              id="corrections-en-attente"
+              titre="Corrections enregistrées, pas encore émises"
+              corrections={e.correctionsEnAttente}
+            />
+          ) : null}
           {e.versions.length === 0 ? <Vide>Le bilan {annee} n’a pas encore été émis.</Vide> : null}
           {[...e.versions].reverse().map((v) => (
-            <UneVersion key={v.version} e={e} v={v} cle={cle} rafraichir={rafraichir} estBailleur={estBailleur} estReservataire={session.role === 'agent_reservataire'} />
+            <UneVersion
+              key={v.version}
+              e={e}
+              v={v}
+              cle={cle}
+              rafraichir={rafraichir}
+              estBailleur={estBailleur}
+              estReservataire={session.role === 'agent_reservataire'}
+            />
           ))}
         </>
       ) : null}
@@ -113,7 +160,8 @@ function Statut({ e }: { e: EmissionsAnneeApi }) {
   if (!derniere) {
     return (
       <p>
-        <span className="fr-badge fr-badge--info fr-badge--no-icon fr-mr-1w">Non émis</span>À adresser à chaque réservataire et aux EPCI avant le {dateEnLettres(e.echeance)} (CCH R.441-5-1).
+        <span className="fr-badge fr-badge--info fr-badge--no-icon fr-mr-1w">Non émis</span>À adresser à chaque
+        réservataire et aux EPCI avant le {dateEnLettres(e.echeance)} (CCH R.441-5-1).
       </p>
     );
   }
@@ -124,7 +172,8 @@ function Statut({ e }: { e: EmissionsAnneeApi }) {
       {e.etat === 'correction' && fenetre ? (
         <>
           <span className="fr-badge fr-badge--warning fr-badge--no-icon fr-mr-1w">Fenêtre de correction ouverte</span>
-          jusqu’au {dateEnLettres(fenetre.fin)} (motif : « {fenetre.motif} ») : chaque modification d’un événement de {e.annee} doit porter un motif et sera listée dans la prochaine version.
+          jusqu’au {dateEnLettres(fenetre.fin)} (motif : « {fenetre.motif} ») : chaque modification d’un événement de{' '}
+          {e.annee} doit porter un motif et sera listée dans la prochaine version.
         </>
       ) : (
         <>
@@ -136,12 +185,23 @@ function Statut({ e }: { e: EmissionsAnneeApi }) {
   );
 }
 
-function Fenetre({ e, cle, rafraichir }: { e: EmissionsAnneeApi; cle: Cle; rafraichir: (e: EmissionsAnneeApi) => void }) {
+function Fenetre({
+  e,
+  cle,
+  rafraichir,
+}: {
+  e: EmissionsAnneeApi;
+  cle: Cle;
+  rafraichir: (e: EmissionsAnneeApi) => void;
+}) {
   const [motif, setMotif] = useState('');
   const [fin, setFin] = useState('');
   const max = jourPlus(e.aujourdhui, e.fenetreMaxJours);
   const ouverture = useMutation({
-    mutationFn: () => requete<EmissionsAnneeApi>('POST', '/api/annees/corrections', { corps: { annee: cle.annee, departement: cle.departement, motif, fin } }),
+    mutationFn: () =>
+      requete<EmissionsAnneeApi>('POST', '/api/annees/corrections', {
+        corps: { annee: cle.annee, departement: cle.departement, motif, fin },
+      }),
     onSuccess: (r) => {
       setMotif('');
       setFin('');
@@ -149,7 +209,11 @@ function Fenetre({ e, cle, rafraichir }: { e: EmissionsAnneeApi; cle: Cle; rafra
     },
   });
   const ouverte = e.fenetres.find((f) => f.ouverte);
-  const cloture = useMutation({ mutationFn: (id: string) => requete<EmissionsAnneeApi>('POST', `/api/annees/corrections/${encodeURIComponent(id)}/cloture`), onSuccess: rafraichir });
+  const cloture = useMutation({
+    mutationFn: (id: string) =>
+      requete<EmissionsAnneeApi>('POST', `/api/annees/corrections/${encodeURIComponent(id)}/cloture`),
+    onSuccess: rafraichir,
+  });
   const err = ouverture.error instanceof ErreurApi ? ouverture.error : null;
   const envoyer = (ev: FormEvent) => {
     ev.preventDefault();
@@ -158,10 +222,17 @@ function Fenetre({ e, cle, rafraichir }: { e: EmissionsAnneeApi; cle: Cle; rafra
   if (ouverte) {
     return (
       <div className="fr-mb-3w">
-        <Button priority="secondary" iconId="fr-icon-lock-line" onClick={() => cloture.mutate(ouverte.id)} disabled={cloture.isPending}>
+        <Button
+          priority="secondary"
+          iconId="fr-icon-lock-line"
+          onClick={() => cloture.mutate(ouverte.id)}
+          disabled={cloture.isPending}
+        >
           Clôturer la fenêtre de correction
         </Button>
-        {cloture.error ? <Alert severity="error" small description={messageErreur(cloture.error)} className="fr-mt-2w" /> : null}
+        {cloture.error ? (
+          <Alert severity="error" small description={messageErreur(cloture.error)} className="fr-mt-2w" />
+        ) : null}
       </div>
     );
   }
@@ -171,8 +242,9 @@ function Fenetre({ e, cle, rafraichir }: { e: EmissionsAnneeApi; cle: Cle; rafra
         Ouvrir une fenêtre de correction tardive
       </h3>
       <p className="fr-text--sm">
-        Pendant la fenêtre, les événements de {e.annee} peuvent être corrigés ; chaque correction porte son motif et figure dans la version suivante du bilan, avec ce qui a changé. La fenêtre dure{' '}
-        {e.fenetreMaxJours} jours au plus ; sa clôture, sa fin ou la réémission du bilan verrouillent de nouveau l’année.
+        Pendant la fenêtre, les événements de {e.annee} peuvent être corrigés ; chaque correction porte son motif et
+        figure dans la version suivante du bilan, avec ce qui a changé. La fenêtre dure {e.fenetreMaxJours} jours au
+        plus ; sa clôture, sa fin ou la réémission du bilan verrouillent de nouveau l’année.
       </p>
       <Input
         label="Motif de la correction"
@@ -180,19 +252,36 @@ function Fenetre({ e, cle, rafraichir }: { e: EmissionsAnneeApi; cle: Cle; rafra
         textArea
         state={err?.probleme('motif') ? 'error' : 'default'}
         stateRelatedMessage={err?.probleme('motif')}
-        nativeTextAreaProps={{ id: 'fenetre-motif', value: motif, onChange: (x) => setMotif(x.target.value), required: true, minLength: 10, maxLength: 2000 }}
+        nativeTextAreaProps={{
+          id: 'fenetre-motif',
+          value: motif,
+          onChange: (x) => setMotif(x.target.value),
+          required: true,
+          minLength: 10,
+          maxLength: 2000,
+        }}
       />
       <Input
         label="Fin de la fenêtre"
         hintText={`Au plus tard le ${date(max)} (${e.fenetreMaxJours} jours).`}
         state={err?.probleme('fin') ? 'error' : 'default'}
         stateRelatedMessage={err?.probleme('fin')}
-        nativeInputProps={{ id: 'fenetre-fin', type: 'date', value: fin, onChange: (x) => setFin(x.target.value), min: e.aujourdhui, max, required: true }}
+        nativeInputProps={{
+          id: 'fenetre-fin',
+          type: 'date',
+          value: fin,
+          onChange: (x) => setFin(x.target.value),
+          min: e.aujourdhui,
+          max,
+          required: true,
+        }}
       />
       <Button type="submit" priority="secondary" iconId="fr-icon-edit-line" disabled={ouverture.isPending}>
         Ouvrir la fenêtre de correction
       </Button>
-      {ouverture.error && !err?.problemes.length ? <Alert severity="error" small description={messageErreur(ouverture.error)} className="fr-mt-2w" /> : null}
+      {ouverture.error && !err?.problemes.length ? (
+        <Alert severity="error" small description={messageErreur(ouverture.error)} className="fr-mt-2w" />
+      ) : null}
     </form>
   );
 }
@@ -213,7 +302,10 @@ function UneVersion({
   estReservataire: boolean;
 }) {
   const envoi = useMutation({
-    mutationFn: (organisationId: string) => requete<EmissionsAnneeApi>('POST', '/api/bilan/emissions/envois', { corps: { annee: cle.annee, departement: cle.departement, version: v.version, organisationId } }),
+    mutationFn: (organisationId: string) =>
+      requete<EmissionsAnneeApi>('POST', '/api/bilan/emissions/envois', {
+        corps: { annee: cle.annee, departement: cle.departement, version: v.version, organisationId },
+      }),
     onSuccess: rafraichir,
   });
   const envoiA = new Map(v.envois.map((x) => [x.organisationId, x]));
@@ -245,8 +337,19 @@ function UneVersion({
           id={`tableau-destinataires-${v.version}`}
           legende={`Destinataires de la version ${v.version}`}
           colonnes={[
-            { titre: 'Destinataire', valeur: (d: EmissionsAnneeApi['destinataires'][number]) => `${d.nom}${d.nature === 'epci' ? ' (EPCI)' : ''}`, entete: true },
-            { titre: 'Envoi', valeur: (d) => (envoiA.get(d.organisationId) ? `envoyé le ${date(envoiA.get(d.organisationId)!.envoyeLe)} par ${envoiA.get(d.organisationId)!.envoyePar}` : 'non envoyé') },
+            {
+              titre: 'Destinataire',
+              valeur: (d: EmissionsAnneeApi['destinataires'][number]) =>
+                `${d.nom}${d.nature === 'epci' ? ' (EPCI)' : ''}`,
+              entete: true,
+            },
+            {
+              titre: 'Envoi',
+              valeur: (d) =>
+                envoiA.get(d.organisationId)
+                  ? `envoyé le ${date(envoiA.get(d.organisationId)!.envoyeLe)} par ${envoiA.get(d.organisationId)!.envoyePar}`
+                  : 'non envoyé',
+            },
             {
               titre: 'Téléchargements',
               valeur: (d) => {
@@ -260,7 +363,13 @@ function UneVersion({
                     titre: 'Action',
                     valeur: (d: EmissionsAnneeApi['destinataires'][number]) =>
                       envoiA.get(d.organisationId) ? null : (
-                        <Button size="small" priority="secondary" onClick={() => envoi.mutate(d.organisationId)} disabled={envoi.isPending} nativeButtonProps={{ 'aria-label': `Marquer envoyé : version ${v.version} à ${d.nom}` }}>
+                        <Button
+                          size="small"
+                          priority="secondary"
+                          onClick={() => envoi.mutate(d.organisationId)}
+                          disabled={envoi.isPending}
+                          nativeButtonProps={{ 'aria-label': `Marquer envoyé : version ${v.version} à ${d.nom}` }}
+                        >
                           Marquer envoyé
                         </Button>
                       ),
@@ -274,9 +383,17 @@ function UneVersion({
           compact
         />
       ) : null}
-      {envoi.error ? <Alert severity="error" small description={messageErreur(envoi.error)} className="fr-mt-2w" /> : null}
+      {envoi.error ? (
+        <Alert severity="error" small description={messageErreur(envoi.error)} className="fr-mt-2w" />
+      ) : null}
       {v.difference ? <Changements d={v.difference} version={v.version} /> : null}
-      {v.corrections.length ? <Corrections id={`corrections-${v.version}`} titre={`Corrections tardives prises en compte dans la version ${v.version}`} corrections={v.corrections} /> : null}
+      {v.corrections.length ? (
+        <Corrections
+          id={`corrections-${v.version}`}
+          titre={`Corrections tardives prises en compte dans la version ${v.version}`}
+          corrections={v.corrections}
+        />
+      ) : null}
     </article>
   );
 }
@@ -291,8 +408,20 @@ interface Changement {
 
 function Changements({ d, version }: { d: Difference; version: number }) {
   const lignes: Changement[] = [
-    ...d.flux.map((c) => ({ cle: `f-${c.champ}`, ou: 'Flux de l’année', chiffre: CHIFFRES[c.champ] ?? c.champ.replace('exclus.', 'Exclus : '), avant: chiffre(c.avant), apres: chiffre(c.apres) })),
-    ...d.lignes.map((c) => ({ cle: `l-${c.ligne}-${c.compteur}`, ou: c.nom, chiffre: CHIFFRES[c.compteur] ?? c.compteur, avant: chiffre(c.avant), apres: chiffre(c.apres) })),
+    ...d.flux.map((c) => ({
+      cle: `f-${c.champ}`,
+      ou: 'Flux de l’année',
+      chiffre: CHIFFRES[c.champ] ?? c.champ.replace('exclus.', 'Exclus : '),
+      avant: chiffre(c.avant),
+      apres: chiffre(c.apres),
+    })),
+    ...d.lignes.map((c) => ({
+      cle: `l-${c.ligne}-${c.compteur}`,
+      ou: c.nom,
+      chiffre: CHIFFRES[c.compteur] ?? c.compteur,
+      avant: chiffre(c.avant),
+      apres: chiffre(c.apres),
+    })),
     ...d.dimensions.map((c) => ({
       cle: `d-${c.dimension}-${c.valeur}-${c.ligne}-${c.compteur}`,
       ou: `${c.nom} — ${DIMENSIONS[c.dimension] ?? c.dimension} : ${c.libelle}`,
@@ -303,7 +432,14 @@ function Changements({ d, version }: { d: Difference; version: number }) {
     ...d.logements.map((c) => ({
       cle: `g-${c.logement}-${c.date}-${c.champ}`,
       ou: `Logement ${c.logement} (libéré le ${date(c.date)})`,
-      chiffre: c.champ === 'ligne' ? 'Ligne' : c.champ === 'statut' ? 'Statut' : c.champ === 'decompte' ? 'Décompté' : 'Présence',
+      chiffre:
+        c.champ === 'ligne'
+          ? 'Ligne'
+          : c.champ === 'statut'
+            ? 'Statut'
+            : c.champ === 'decompte'
+              ? 'Décompté'
+              : 'Présence',
       avant: c.avant === null ? '—' : (STATUTS[c.avant] ?? c.avant),
       apres: c.apres === null ? '—' : (STATUTS[c.apres] ?? c.apres),
     })),

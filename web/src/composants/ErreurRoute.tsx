@@ -9,7 +9,11 @@ export function ErreurRoute() {
     document.title = 'Erreur — Flux';
     console.error(erreur);
   }, [erreur]);
-  const detail = isRouteErrorResponse(erreur) ? `${erreur.status} ${erreur.statusText}` : erreur instanceof Error ? erreur.message : '';
+  const detail = isRouteErrorResponse(erreur)
+    ? `${erreur.status} ${erreur.statusText}`
+    : erreur instanceof Error
+      ? erreur.message
+      : '';
   return (
     <main id="contenu" className="fr-container fr-py-8w" lang="fr">
       <h1>Une erreur est survenue</h1>
@@ -19,7 +23,8 @@ export function ErreurRoute() {
         title="L’affichage de cette page a échoué"
         description={
           <>
-            Rechargez la page ; si l’erreur persiste, signalez-la à votre administrateur en indiquant l’heure et ce message : <code>{detail || 'erreur inconnue'}</code>.
+            Rechargez la page ; si l’erreur persiste, signalez-la à votre administrateur en indiquant l’heure et ce
+            message : <code>{detail || 'erreur inconnue'}</code>.
           </>
         }
         className="fr-mb-4w"

@@ -17,7 +17,15 @@ export function messageErreur(erreur: unknown): string {
   return 'Une erreur inattendue est survenue : rechargez la page.';
 }
 
-export function ErreurChargement({ erreur, quoi, reessayer }: { erreur: unknown; quoi: string; reessayer?: () => void }) {
+export function ErreurChargement({
+  erreur,
+  quoi,
+  reessayer,
+}: {
+  erreur: unknown;
+  quoi: string;
+  reessayer?: () => void;
+}) {
   const interdit = erreur instanceof ErreurApi && erreur.statut === 403;
   return (
     <Alert
@@ -55,8 +63,17 @@ export interface RequeteLue<T> {
 }
 
 /** A query's answer in its three states: loading, failed (with « Réessayer »), then its content. */
-export function EtatRequete<T>({ requete, quoi, children }: { requete: RequeteLue<T>; quoi: string; children: (data: T) => ReactNode }) {
+export function EtatRequete<T>({
+  requete,
+  quoi,
+  children,
+}: {
+  requete: RequeteLue<T>;
+  quoi: string;
+  children: (data: T) => ReactNode;
+}) {
   if (requete.isPending) return <Chargement quoi={quoi} />;
-  if (requete.error && !requete.data) return <ErreurChargement erreur={requete.error} quoi={quoi} reessayer={() => void requete.refetch()} />;
+  if (requete.error && !requete.data)
+    return <ErreurChargement erreur={requete.error} quoi={quoi} reessayer={() => void requete.refetch()} />;
   return requete.data !== undefined ? <>{children(requete.data)}</> : null;
 }

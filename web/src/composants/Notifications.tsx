@@ -28,8 +28,15 @@ export function IndicateurNotifications() {
   const id = useId();
   const client = useQueryClient();
   const [ouvert, setOuvert] = useState(false);
-  const { data, error } = useQuery({ queryKey: ['notifications'], queryFn: ({ signal }) => lireNotifications(signal), refetchInterval: 60_000 });
-  const lecture = useMutation({ mutationFn: marquerNotificationLue, onSuccess: () => void client.invalidateQueries({ queryKey: ['notifications'] }) });
+  const { data, error } = useQuery({
+    queryKey: ['notifications'],
+    queryFn: ({ signal }) => lireNotifications(signal),
+    refetchInterval: 60_000,
+  });
+  const lecture = useMutation({
+    mutationFn: marquerNotificationLue,
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['notifications'] }),
+  });
   const nonLues = data?.nonLues ?? 0;
   return (
     <div className="flux-notifications" style={{ position: 'relative' }}>
@@ -44,9 +51,19 @@ export function IndicateurNotifications() {
         <span className="flux-notifications__compte" aria-hidden={nonLues === 0}>
           {nonLues > 0 ? ` (${nonLues})` : ''}
         </span>
-        <span className="fr-sr-only">{nonLues === 0 ? ', aucune non lue' : `, ${nonLues} non lue${nonLues > 1 ? 's' : ''}`}</span>
+        <span className="fr-sr-only">
+          {nonLues === 0 ? ', aucune non lue' : `, ${nonLues} non lue${nonLues > 1 ? 's' : ''}`}
+        </span>
       </button>
-      <div id={`${id}-liste`} hidden={!ouvert} className="flux-notifications__panneau fr-p-2w" style={PANNEAU} role="region" aria-label="Liste des notifications" tabIndex={0}>
+      <div
+        id={`${id}-liste`}
+        hidden={!ouvert}
+        className="flux-notifications__panneau fr-p-2w"
+        style={PANNEAU}
+        role="region"
+        aria-label="Liste des notifications"
+        tabIndex={0}
+      >
         <h2 className="fr-h6 fr-mb-1w">Notifications</h2>
         {error ? <p className="fr-error-text">{messageErreur(error)}</p> : null}
         {data && data.notifications.length === 0 ? <p className="fr-text--sm fr-mb-0">Aucune notification.</p> : null}
@@ -65,7 +82,12 @@ export function IndicateurNotifications() {
                 </Link>
               ) : null}
               {n.lue ? null : (
-                <button type="button" className="fr-btn fr-btn--sm fr-btn--tertiary" disabled={lecture.isPending} onClick={() => lecture.mutate(n.id)}>
+                <button
+                  type="button"
+                  className="fr-btn fr-btn--sm fr-btn--tertiary"
+                  disabled={lecture.isPending}
+                  onClick={() => lecture.mutate(n.id)}
+                >
                   Marquer comme lue<span className="fr-sr-only"> : {n.titre}</span>
                 </button>
               )}

@@ -6,7 +6,17 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useLocation } from 'react-router';
 
-export function Page({ titre, titreDocument, sousTitre, children }: { titre: ReactNode; titreDocument: string; sousTitre?: ReactNode; children?: ReactNode }) {
+export function Page({
+  titre,
+  titreDocument,
+  sousTitre,
+  children,
+}: {
+  titre: ReactNode;
+  titreDocument: string;
+  sousTitre?: ReactNode;
+  children?: ReactNode;
+}) {
   const h1 = useRef<HTMLHeadingElement>(null);
   const { key } = useLocation();
 

@@ -13,7 +13,15 @@ export function Pagination({ page, total, taille }: { page: number; total: numbe
     const q = p.toString();
     return { to: q ? `?${q}` : '?' };
   };
-  return <PaginationDsfr count={pages} defaultPage={Math.min(page, pages)} getPageLinkProps={lien} showFirstLast className="fr-mt-3w" />;
+  return (
+    <PaginationDsfr
+      count={pages}
+      defaultPage={Math.min(page, pages)}
+      getPageLinkProps={lien}
+      showFirstLast
+      className="fr-mt-3w"
+    />
+  );
 }
 
 /** "?page=3" → 3 (1 when absent or invalid). */

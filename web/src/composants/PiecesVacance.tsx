@@ -10,11 +10,25 @@ import { Upload } from '@codegouvfr/react-dsfr/Upload';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { avecParametres, ErreurApi, requete, type LocationApi } from '../api.ts';
-import { adressePiece, EXTENSIONS_PIECES, PIECES_MAX_PAR_VACANCE, TAILLE_MAX_PIECE, TYPES_PIECES, type PieceApi, type PieceBoiteApi, type PiecesApi } from '../../../src/contracts/pieces.ts';
+import {
+  adressePiece,
+  EXTENSIONS_PIECES,
+  PIECES_MAX_PAR_VACANCE,
+  TAILLE_MAX_PIECE,
+  TYPES_PIECES,
+  type PieceApi,
+  type PieceBoiteApi,
+  type PiecesApi,
+} from '../../../src/contracts/pieces.ts';
 import { useSessionOuverte } from '../session.tsx';
 import { Chargement, ErreurChargement, messageErreur } from './Etats.tsx';
 
-const FORMATS: Record<string, string> = { 'image/jpeg': 'JPEG', 'image/png': 'PNG', 'image/webp': 'WebP', 'application/pdf': 'PDF' };
+const FORMATS: Record<string, string> = {
+  'image/jpeg': 'JPEG',
+  'image/png': 'PNG',
+  'image/webp': 'WebP',
+  'application/pdf': 'PDF',
+};
 const unChiffre = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 
 /** "845 octets", "12,4 ko", "3,2 Mo". */
@@ -25,9 +39,20 @@ export function tailleLisible(octets: number): string {
 }
 
 /** The alternative text of an image: its description, or its file name. */
-export const texteAlternatif = (p: Pick<PieceBoiteApi, 'nom' | 'description'>) => p.description?.trim() || `Photo « ${p.nom} »`;
+export const texteAlternatif = (p: Pick<PieceBoiteApi, 'nom' | 'description'>) =>
+  p.description?.trim() || `Photo « ${p.nom} »`;
 
-export function ListePieces({ locationId, pieces, supprimer, enCours }: { locationId: string; pieces: PieceBoiteApi[]; supprimer?: (p: PieceBoiteApi) => void; enCours?: boolean }) {
+export function ListePieces({
+  locationId,
+  pieces,
+  supprimer,
+  enCours,
+}: {
+  locationId: string;
+  pieces: PieceBoiteApi[];
+  supprimer?: (p: PieceBoiteApi) => void;
+  enCours?: boolean;
+}) {
   if (pieces.length === 0) return <span className="flux-secondaire">aucun</span>;
   return (
     <ul className="fr-raw-list flux-pieces">
@@ -42,7 +67,14 @@ export function ListePieces({ locationId, pieces, supprimer, enCours }: { locati
             ) : (
               <>
                 <a href={adresse} target="_blank" rel="noopener" className="flux-vignette">
-                  <img src={adresse} alt={texteAlternatif(p)} width={120} height={90} loading="lazy" style={{ objectFit: 'cover', display: 'block' }} />
+                  <img
+                    src={adresse}
+                    alt={texteAlternatif(p)}
+                    width={120}
+                    height={90}
+                    loading="lazy"
+                    style={{ objectFit: 'cover', display: 'block' }}
+                  />
                   <span className="fr-sr-only"> (ouvrir la photo en grand, nouvelle fenêtre)</span>
                 </a>
                 <span className="flux-secondaire">
@@ -51,7 +83,14 @@ export function ListePieces({ locationId, pieces, supprimer, enCours }: { locati
               </>
             )}
             {supprimer ? (
-              <Button type="button" size="small" priority="tertiary no outline" iconId="fr-icon-delete-line" disabled={enCours} onClick={() => supprimer(p)}>
+              <Button
+                type="button"
+                size="small"
+                priority="tertiary no outline"
+                iconId="fr-icon-delete-line"
+                disabled={enCours}
+                onClick={() => supprimer(p)}
+              >
                 Supprimer<span className="fr-sr-only"> « {p.nom} »</span>
               </Button>
             ) : null}
@@ -64,22 +103,45 @@ export function ListePieces({ locationId, pieces, supprimer, enCours }: { locati
 
 async function erreurDe(reponse: Response): Promise<ErreurApi> {
   try {
-    const corps = (await reponse.json()) as { erreur?: string; message?: string; problemes?: { chemin: string; message: string }[] };
-    if (typeof corps.message === 'string') return new ErreurApi(reponse.status, corps.erreur ?? `HTTP_${reponse.status}`, corps.message, corps.problemes ?? []);
+    const corps = (await reponse.json()) as {
+      erreur?: string;
+      message?: string;
+      problemes?: { chemin: string; message: string }[];
+    };
+    if (typeof corps.message === 'string')
+      return new ErreurApi(
+        reponse.status,
+        corps.erreur ?? `HTTP_${reponse.status}`,
+        corps.message,
+        corps.problemes ?? [],
+      );
   } catch {
     // not JSON: the status says enough
   }
-  return new ErreurApi(reponse.status, `HTTP_${reponse.status}`, reponse.status === 413 ? 'Fichier trop volumineux : 5 Mo au plus.' : `Erreur inattendue (${reponse.status}).`);
+  return new ErreurApi(
+    reponse.status,
+    `HTTP_${reponse.status}`,
+    reponse.status === 413 ? 'Fichier trop volumineux : 5 Mo au plus.' : `Erreur inattendue (${reponse.status}).`,
+  );
 }
 
 /** The message of a refused upload: the server's, on the field it names. */
 function messageEnvoi(e: unknown): string {
-  if (e instanceof ErreurApi && e.problemes.length > 0) return e.problemes.map((p) => p.message.charAt(0).toUpperCase() + p.message.slice(1)).join(' ; ');
+  if (e instanceof ErreurApi && e.problemes.length > 0)
+    return e.problemes.map((p) => p.message.charAt(0).toUpperCase() + p.message.slice(1)).join(' ; ');
   return messageErreur(e);
 }
 
 /** The bailleur's panel of a vacancy's photos and plans. */
-export function PiecesVacance({ locationId, logementId: connu, fermer }: { locationId: string; logementId?: string | undefined; fermer?: () => void }) {
+export function PiecesVacance({
+  locationId,
+  logementId: connu,
+  fermer,
+}: {
+  locationId: string;
+  logementId?: string | undefined;
+  fermer?: () => void;
+}) {
   const id = useId();
   const session = useSessionOuverte();
   const client = useQueryClient();
@@ -90,12 +152,14 @@ export function PiecesVacance({ locationId, logementId: connu, fermer }: { locat
   const [annonce, setAnnonce] = useState('');
   const { data, error, isPending, refetch } = useQuery({
     queryKey: ['pieces', locationId],
-    queryFn: ({ signal }) => requete<PiecesApi>('GET', `/api/locations/${encodeURIComponent(locationId)}/pieces`, { signal }),
+    queryFn: ({ signal }) =>
+      requete<PiecesApi>('GET', `/api/locations/${encodeURIComponent(locationId)}/pieces`, { signal }),
   });
   // The unit's identifier, when the vacancy is not on the page the bailleur is looking at.
   const { data: location } = useQuery({
     queryKey: ['location', locationId],
-    queryFn: ({ signal }) => requete<LocationApi>('GET', `/api/locations/${encodeURIComponent(locationId)}`, { signal }),
+    queryFn: ({ signal }) =>
+      requete<LocationApi>('GET', `/api/locations/${encodeURIComponent(locationId)}`, { signal }),
     enabled: !connu,
   });
   const logementId = connu ?? location?.logementId ?? '…';
@@ -107,12 +171,22 @@ export function PiecesVacance({ locationId, logementId: connu, fermer }: { locat
     mutationFn: async (f: File): Promise<PieceApi> => {
       let reponse: Response;
       try {
-        reponse = await fetch(avecParametres(`/api/locations/${encodeURIComponent(locationId)}/pieces`, { nom: f.name, description: description.trim() }), {
-          method: 'POST',
-          headers: { 'content-type': f.type || 'application/octet-stream', accept: 'application/json', 'x-csrf-token': session.csrf },
-          credentials: 'same-origin',
-          body: f,
-        });
+        reponse = await fetch(
+          avecParametres(`/api/locations/${encodeURIComponent(locationId)}/pieces`, {
+            nom: f.name,
+            description: description.trim(),
+          }),
+          {
+            method: 'POST',
+            headers: {
+              'content-type': f.type || 'application/octet-stream',
+              accept: 'application/json',
+              'x-csrf-token': session.csrf,
+            },
+            credentials: 'same-origin',
+            body: f,
+          },
+        );
       } catch {
         throw new ErreurApi(0, 'RESEAU', 'Le serveur est injoignable : vérifiez votre connexion puis réessayez.');
       }
@@ -140,8 +214,14 @@ export function PiecesVacance({ locationId, logementId: connu, fermer }: { locat
     setAnnonce('');
     envoi.reset();
     if (!fichier) return setErreurChoix('Choisissez une photo ou un plan à joindre.');
-    if (!(TYPES_PIECES as readonly string[]).includes(fichier.type)) return setErreurChoix(`Format refusé : seules les photos JPEG, PNG ou WebP et les plans PDF sont acceptés (${EXTENSIONS_PIECES}).`);
-    if (fichier.size > TAILLE_MAX_PIECE) return setErreurChoix(`Fichier trop volumineux (${tailleLisible(fichier.size)}) : ${tailleLisible(TAILLE_MAX_PIECE)} au plus.`);
+    if (!(TYPES_PIECES as readonly string[]).includes(fichier.type))
+      return setErreurChoix(
+        `Format refusé : seules les photos JPEG, PNG ou WebP et les plans PDF sont acceptés (${EXTENSIONS_PIECES}).`,
+      );
+    if (fichier.size > TAILLE_MAX_PIECE)
+      return setErreurChoix(
+        `Fichier trop volumineux (${tailleLisible(fichier.size)}) : ${tailleLisible(TAILLE_MAX_PIECE)} au plus.`,
+      );
     setErreurChoix(null);
     envoi.mutate(fichier);
   };
@@ -149,11 +229,17 @@ export function PiecesVacance({ locationId, logementId: connu, fermer }: { locat
   const complet = (data?.pieces.length ?? 0) >= PIECES_MAX_PAR_VACANCE;
   const erreur = erreurChoix ?? (envoi.error ? messageEnvoi(envoi.error) : null);
   return (
-    <section aria-labelledby={`${id}-titre`} className="fr-p-3w fr-mb-4w flux-panneau" style={{ border: '1px solid var(--border-default-grey)' }}>
+    <section
+      aria-labelledby={`${id}-titre`}
+      className="fr-p-3w fr-mb-4w flux-panneau"
+      style={{ border: '1px solid var(--border-default-grey)' }}
+    >
       <h2 id={`${id}-titre`} className="fr-h4">
         Photos et plans du logement {logementId}
       </h2>
-      <p className="fr-text--sm">Le réservataire les voit dans sa boîte de réception dès que l’orientation est décidée.</p>
+      <p className="fr-text--sm">
+        Le réservataire les voit dans sa boîte de réception dès que l’orientation est décidée.
+      </p>
       <div role="status" className="fr-text--sm">
         {annonce}
       </div>
@@ -163,7 +249,12 @@ export function PiecesVacance({ locationId, logementId: connu, fermer }: { locat
         <ErreurChargement erreur={error} quoi="les photos et plans" reessayer={() => void refetch()} />
       ) : (
         <>
-          <ListePieces locationId={locationId} pieces={data.pieces} supprimer={(p) => suppression.mutate(p)} enCours={suppression.isPending} />
+          <ListePieces
+            locationId={locationId}
+            pieces={data.pieces}
+            supprimer={(p) => suppression.mutate(p)}
+            enCours={suppression.isPending}
+          />
           {suppression.error ? (
             <p className="fr-error-text" role="alert">
               {messageErreur(suppression.error)}
@@ -199,9 +290,19 @@ export function PiecesVacance({ locationId, logementId: connu, fermer }: { locat
             <div className="fr-input-group fr-mt-2w">
               <label className="fr-label" htmlFor={`${id}-description`}>
                 Description (facultative)
-                <span className="fr-hint-text">Ce que montre la photo, lu à qui ne la voit pas (texte alternatif) ; par exemple « Séjour avec balcon, vue sur le parc ».</span>
+                <span className="fr-hint-text">
+                  Ce que montre la photo, lu à qui ne la voit pas (texte alternatif) ; par exemple « Séjour avec balcon,
+                  vue sur le parc ».
+                </span>
               </label>
-              <input className="fr-input" id={`${id}-description`} value={description} maxLength={500} onChange={(e) => setDescription(e.target.value)} disabled={envoi.isPending || complet} />
+              <input
+                className="fr-input"
+                id={`${id}-description`}
+                value={description}
+                maxLength={500}
+                onChange={(e) => setDescription(e.target.value)}
+                disabled={envoi.isPending || complet}
+              />
             </div>
             <Button type="submit" iconId="fr-icon-upload-line" disabled={envoi.isPending || complet}>
               Joindre le fichier

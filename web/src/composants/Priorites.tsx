@@ -14,7 +14,11 @@ export interface CategoriesCandidat {
 
 /** The libellés of a candidate's situation, in the order the CAL reads them. */
 export function libellesPriorites(c: CategoriesCandidat): string[] {
-  const categories = [c.dalo ? 'DALO' : null, c.pdalhpd ? 'PDALHPD' : null, c.autreL4411 ? 'Autre L.441-1' : null].filter((x) => x !== null);
+  const categories = [
+    c.dalo ? 'DALO' : null,
+    c.pdalhpd ? 'PDALHPD' : null,
+    c.autreL4411 ? 'Autre L.441-1' : null,
+  ].filter((x) => x !== null);
   if (categories.length === 0 && c.prioritaire) categories.push('Prioritaire');
   if (c.quartile1) categories.push('1er quartile');
   return categories;

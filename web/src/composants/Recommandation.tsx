@@ -14,12 +14,29 @@ import { Tableau, type Colonne } from './Tableau.tsx';
 
 type Candidat = RecommandationApi['candidats'][number];
 
-const DECISIONS: Record<string, string> = { confirmee: 'recommandation confirmée', forcee: 'orientation décidée autrement', pool: 'orientation vers plusieurs réservataires' };
+const DECISIONS: Record<string, string> = {
+  confirmee: 'recommandation confirmée',
+  forcee: 'orientation décidée autrement',
+  pool: 'orientation vers plusieurs réservataires',
+};
 
-export function PanneauRecommandation({ id, peutDecider, fermer }: { id: string; peutDecider: boolean; fermer: () => void }) {
+export function PanneauRecommandation({
+  id,
+  peutDecider,
+  fermer,
+}: {
+  id: string;
+  peutDecider: boolean;
+  fermer: () => void;
+}) {
   const titre = useId();
   const client = useQueryClient();
-  const { data: r, error, isPending, refetch } = useQuery({ queryKey: ['recommandation', id], queryFn: ({ signal }) => lireRecommandation(id, signal) });
+  const {
+    data: r,
+    error,
+    isPending,
+    refetch,
+  } = useQuery({ queryKey: ['recommandation', id], queryFn: ({ signal }) => lireRecommandation(id, signal) });
   const [mode, setMode] = useState<'autre' | 'pool'>('autre');
   const [ligne, setLigne] = useState('');
   const [pool, setPool] = useState<string[]>([]);
@@ -37,7 +54,16 @@ export function PanneauRecommandation({ id, peutDecider, fermer }: { id: string;
   if (error || !r) return <ErreurChargement erreur={error} quoi="la recommandation" reessayer={() => void refetch()} />;
 
   const colonnes: Colonne<Candidat>[] = [
-    { titre: 'Ligne', valeur: (c) => <>{c.nom}{c.recommande ? <span className="fr-badge fr-badge--sm fr-badge--success fr-ml-1w">recommandée</span> : null}</>, entete: true },
+    {
+      titre: 'Ligne',
+      valeur: (c) => (
+        <>
+          {c.nom}
+          {c.recommande ? <span className="fr-badge fr-badge--sm fr-badge--success fr-ml-1w">recommandée</span> : null}
+        </>
+      ),
+      entete: true,
+    },
     { titre: 'Droit exact', valeur: (c) => decimal(c.droitExact), nombre: true },
     { titre: 'Orientés', valeur: (c) => nombre(c.oriente), nombre: true },
     { titre: 'Retard', valeur: (c) => decimal(c.retard), nombre: true },
@@ -50,17 +76,28 @@ export function PanneauRecommandation({ id, peutDecider, fermer }: { id: string;
 
   const orienterAutrement = (e: FormEvent) => {
     e.preventDefault();
-    if (mode === 'autre') decision.mutate({ decision: 'forcer', version: r.version, reservataire: ligne, motif: motif.trim() || undefined });
+    if (mode === 'autre')
+      decision.mutate({
+        decision: 'forcer',
+        version: r.version,
+        reservataire: ligne,
+        motif: motif.trim() || undefined,
+      });
     else decision.mutate({ decision: 'pool', version: r.version, reservataires: pool, motif: motif.trim() });
   };
 
   return (
-    <section aria-labelledby={titre} className="fr-p-3w fr-mb-4w flux-panneau" style={{ border: '1px solid var(--border-default-grey)' }}>
+    <section
+      aria-labelledby={titre}
+      className="fr-p-3w fr-mb-4w flux-panneau"
+      style={{ border: '1px solid var(--border-default-grey)' }}
+    >
       <h2 id={titre} className="fr-h4">
         Recommandation pour le logement {r.logement.id}
       </h2>
       <p className="fr-text--sm fr-mb-1w">
-        {r.logement.typologie}, {r.logement.financement}, commune {r.logement.commune}, {r.logement.qpv ? `en QPV (${r.logement.qpv})` : 'hors QPV'}.
+        {r.logement.typologie}, {r.logement.financement}, commune {r.logement.commune},{' '}
+        {r.logement.qpv ? `en QPV (${r.logement.qpv})` : 'hors QPV'}.
       </p>
       <p id={`${titre}-explication`}>{r.explication}</p>
       {r.decision ? (
@@ -71,11 +108,22 @@ export function PanneauRecommandation({ id, peutDecider, fermer }: { id: string;
           className="fr-mb-2w"
         />
       ) : null}
-      <Tableau id="tableau-recommandation" legende="Lignes éligibles : droit, retard et raison du choix" colonnes={colonnes} lignes={r.candidats} cle={(c) => c.ligne} />
+      <Tableau
+        id="tableau-recommandation"
+        legende="Lignes éligibles : droit, retard et raison du choix"
+        colonnes={colonnes}
+        lignes={r.candidats}
+        cle={(c) => c.ligne}
+      />
       {aDecider ? (
         <div className="fr-mt-3w">
           {r.recommande && !r.forcee ? (
-            <Button type="button" iconId="fr-icon-check-line" disabled={decision.isPending} onClick={() => decision.mutate({ decision: 'confirmer', version: r.version })}>
+            <Button
+              type="button"
+              iconId="fr-icon-check-line"
+              disabled={decision.isPending}
+              onClick={() => decision.mutate({ decision: 'confirmer', version: r.version })}
+            >
               Confirmer la recommandation : {r.recommande.nom}
             </Button>
           ) : null}
@@ -89,7 +137,13 @@ export function PanneauRecommandation({ id, peutDecider, fermer }: { id: string;
               </legend>
               <div className="fr-fieldset__element">
                 <div className="fr-radio-group">
-                  <input type="radio" id={`${titre}-autre`} name={`${titre}-mode`} checked={mode === 'autre'} onChange={() => setMode('autre')} />
+                  <input
+                    type="radio"
+                    id={`${titre}-autre`}
+                    name={`${titre}-mode`}
+                    checked={mode === 'autre'}
+                    onChange={() => setMode('autre')}
+                  />
                   <label className="fr-label" htmlFor={`${titre}-autre`}>
                     Vers une autre ligne
                   </label>
@@ -97,7 +151,13 @@ export function PanneauRecommandation({ id, peutDecider, fermer }: { id: string;
               </div>
               <div className="fr-fieldset__element">
                 <div className="fr-radio-group">
-                  <input type="radio" id={`${titre}-pool`} name={`${titre}-mode`} checked={mode === 'pool'} onChange={() => setMode('pool')} />
+                  <input
+                    type="radio"
+                    id={`${titre}-pool`}
+                    name={`${titre}-mode`}
+                    checked={mode === 'pool'}
+                    onChange={() => setMode('pool')}
+                  />
                   <label className="fr-label" htmlFor={`${titre}-pool`}>
                     Vers plusieurs réservataires à la fois
                   </label>
@@ -109,7 +169,13 @@ export function PanneauRecommandation({ id, peutDecider, fermer }: { id: string;
                 <label className="fr-label" htmlFor={`${titre}-ligne`}>
                   Ligne
                 </label>
-                <select className="fr-select" id={`${titre}-ligne`} value={ligne} onChange={(e) => setLigne(e.target.value)} required>
+                <select
+                  className="fr-select"
+                  id={`${titre}-ligne`}
+                  value={ligne}
+                  onChange={(e) => setLigne(e.target.value)}
+                  required
+                >
                   <option value="">Choisir une ligne</option>
                   {autres.map((c) => (
                     <option key={c.ligne} value={c.ligne}>
@@ -130,7 +196,9 @@ export function PanneauRecommandation({ id, peutDecider, fermer }: { id: string;
                         type="checkbox"
                         id={`${titre}-m-${c.ligne}`}
                         checked={pool.includes(c.ligne)}
-                        onChange={(e) => setPool(e.target.checked ? [...pool, c.ligne] : pool.filter((p) => p !== c.ligne))}
+                        onChange={(e) =>
+                          setPool(e.target.checked ? [...pool, c.ligne] : pool.filter((p) => p !== c.ligne))
+                        }
                       />
                       <label className="fr-label" htmlFor={`${titre}-m-${c.ligne}`}>
                         {c.nom}
@@ -143,9 +211,18 @@ export function PanneauRecommandation({ id, peutDecider, fermer }: { id: string;
             <div className="fr-input-group">
               <label className="fr-label" htmlFor={`${titre}-motif`}>
                 Motif écrit
-                <span className="fr-hint-text">Pourquoi ne pas suivre la recommandation (conservé au journal d’audit et visible de tous).</span>
+                <span className="fr-hint-text">
+                  Pourquoi ne pas suivre la recommandation (conservé au journal d’audit et visible de tous).
+                </span>
               </label>
-              <textarea className="fr-input" id={`${titre}-motif`} value={motif} onChange={(e) => setMotif(e.target.value)} rows={2} maxLength={2000} />
+              <textarea
+                className="fr-input"
+                id={`${titre}-motif`}
+                value={motif}
+                onChange={(e) => setMotif(e.target.value)}
+                rows={2}
+                maxLength={2000}
+              />
             </div>
             <Button type="submit" priority="secondary" disabled={decision.isPending}>
               Orienter autrement

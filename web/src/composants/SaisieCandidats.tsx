@@ -7,7 +7,14 @@ import { Button } from '@codegouvfr/react-dsfr/Button';
 import { FORMAT_NUMERO_SNE } from '../../../src/contracts/orientation.ts';
 import type { CandidatSaisi } from '../api.ts';
 
-export const CANDIDAT_VIDE: CandidatSaisi = { numeroSne: '', tailleMenage: 1, quartile1: false, dalo: false, pdalhpd: false, autreL4411: false };
+export const CANDIDAT_VIDE: CandidatSaisi = {
+  numeroSne: '',
+  tailleMenage: 1,
+  quartile1: false,
+  dalo: false,
+  pdalhpd: false,
+  autreL4411: false,
+};
 /** As the API accepts at most. */
 export const CANDIDATS_MAX = 10;
 
@@ -23,7 +30,8 @@ export function fautesCandidats(candidats: readonly CandidatSaisi[]): Record<num
   const fautes: Record<number, string> = {};
   candidats.forEach((c, i) => {
     const n = c.numeroSne.trim();
-    if (n !== '' && !FORMAT_NUMERO_SNE.test(n)) fautes[i] = 'Numéro unique SNE invalide : 10 à 20 lettres ou chiffres, sans espace ni tiret.';
+    if (n !== '' && !FORMAT_NUMERO_SNE.test(n))
+      fautes[i] = 'Numéro unique SNE invalide : 10 à 20 lettres ou chiffres, sans espace ni tiret.';
   });
   if (candidats.every((c) => c.numeroSne.trim() === '')) fautes[0] = 'Indiquez au moins un candidat.';
   return fautes;
@@ -46,7 +54,8 @@ export function SaisieCandidats({
   /** The message of candidate i's SNE field, if any. */
   faute: (i: number) => string | undefined;
 }) {
-  const maj = (i: number, c: Partial<CandidatSaisi>) => setCandidats(candidats.map((x, k) => (k === i ? { ...x, ...c } : x)));
+  const maj = (i: number, c: Partial<CandidatSaisi>) =>
+    setCandidats(candidats.map((x, k) => (k === i ? { ...x, ...c } : x)));
   return (
     <>
       {candidats.map((c, i) => {
@@ -80,12 +89,25 @@ export function SaisieCandidats({
               <label className="fr-label" htmlFor={`${id}-taille-${i}`}>
                 Taille du ménage du candidat {i + 1} (personnes)
               </label>
-              <input className="fr-input" type="number" min={1} max={20} id={`${id}-taille-${i}`} value={c.tailleMenage} onChange={(ev) => maj(i, { tailleMenage: Number(ev.target.value) || 1 })} />
+              <input
+                className="fr-input"
+                type="number"
+                min={1}
+                max={20}
+                id={`${id}-taille-${i}`}
+                value={c.tailleMenage}
+                onChange={(ev) => maj(i, { tailleMenage: Number(ev.target.value) || 1 })}
+              />
             </div>
             {DRAPEAUX.map((d) => (
               <div key={d.cle} className="fr-fieldset__element fr-fieldset__element--inline">
                 <div className="fr-checkbox-group fr-checkbox-group--sm">
-                  <input type="checkbox" id={`${id}-${d.cle}-${i}`} checked={c[d.cle]} onChange={(ev) => maj(i, { [d.cle]: ev.target.checked })} />
+                  <input
+                    type="checkbox"
+                    id={`${id}-${d.cle}-${i}`}
+                    checked={c[d.cle]}
+                    onChange={(ev) => maj(i, { [d.cle]: ev.target.checked })}
+                  />
                   <label className="fr-label" htmlFor={`${id}-${d.cle}-${i}`}>
                     {d.libelle}
                     <span className="fr-sr-only"> (candidat {i + 1})</span>
@@ -96,7 +118,14 @@ export function SaisieCandidats({
           </fieldset>
         );
       })}
-      <Button type="button" priority="tertiary" size="small" iconId="fr-icon-add-line" onClick={() => setCandidats([...candidats, { ...CANDIDAT_VIDE }])} disabled={candidats.length >= CANDIDATS_MAX}>
+      <Button
+        type="button"
+        priority="tertiary"
+        size="small"
+        iconId="fr-icon-add-line"
+        onClick={() => setCandidats([...candidats, { ...CANDIDAT_VIDE }])}
+        disabled={candidats.length >= CANDIDATS_MAX}
+      >
         Ajouter un candidat
       </Button>
     </>

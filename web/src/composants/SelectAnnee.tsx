@@ -20,7 +20,10 @@ export function SelectAnnee({
   libelle?: (annee: number) => string;
 }) {
   return (
-    <Select label={label} nativeSelectProps={{ id, ...(name ? { name } : {}), value: valeur, onChange: (e) => surChoix(e.target.value) }}>
+    <Select
+      label={label}
+      nativeSelectProps={{ id, ...(name ? { name } : {}), value: valeur, onChange: (e) => surChoix(e.target.value) }}
+    >
       {annees.map((a) => (
         <option key={a} value={a}>
           {libelle(a)}

@@ -6,12 +6,27 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { useQuery } from '@tanstack/react-query';
 import { lireAccueil } from '../api.ts';
 
-export function SelectBailleur({ id, valeur, surChoix }: { id: string; valeur: string; surChoix: (bailleur: string) => void }) {
-  const { data: accueil } = useQuery({ queryKey: ['accueil', 'courante'], queryFn: ({ signal }) => lireAccueil(undefined, signal), staleTime: 5 * 60_000 });
+export function SelectBailleur({
+  id,
+  valeur,
+  surChoix,
+}: {
+  id: string;
+  valeur: string;
+  surChoix: (bailleur: string) => void;
+}) {
+  const { data: accueil } = useQuery({
+    queryKey: ['accueil', 'courante'],
+    queryFn: ({ signal }) => lireAccueil(undefined, signal),
+    staleTime: 5 * 60_000,
+  });
   const bailleurs = new Map<string, string>();
   for (const l of accueil?.conventions ?? []) bailleurs.set(l.bailleur.id, l.bailleur.nom);
   return (
-    <Select label="Bailleur" nativeSelectProps={{ id, name: 'bailleur', value: valeur, onChange: (e) => surChoix(e.target.value) }}>
+    <Select
+      label="Bailleur"
+      nativeSelectProps={{ id, name: 'bailleur', value: valeur, onChange: (e) => surChoix(e.target.value) }}
+    >
       <option value="" disabled>
         Choisir un bailleur
       </option>

@@ -64,11 +64,23 @@ export function Tableau<T>({
 }) {
   const { ref, defile } = useDefilement();
   const idLegende = useId();
-  const classes = ['fr-table', bordure && 'fr-table--bordered', compact && 'fr-table--sm', legendeMasquee && 'fr-table--no-caption', 'flux-tableau'].filter(Boolean).join(' ');
+  const classes = [
+    'fr-table',
+    bordure && 'fr-table--bordered',
+    compact && 'fr-table--sm',
+    legendeMasquee && 'fr-table--no-caption',
+    'flux-tableau',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
     <div className={classes} id={id}>
       <div className="fr-table__wrapper">
-        <div className="fr-table__container" ref={ref} {...(defile ? { tabIndex: 0, role: 'region', 'aria-labelledby': idLegende } : {})}>
+        <div
+          className="fr-table__container"
+          ref={ref}
+          {...(defile ? { tabIndex: 0, role: 'region', 'aria-labelledby': idLegende } : {})}
+        >
           <div className="fr-table__content">
             <table>
               <caption id={idLegende}>

@@ -43,7 +43,9 @@ export function Accueil() {
           <Badge as="span" severity="info" noIcon>
             {LIBELLES_ROLE[session.role]}
           </Badge>
-          {session.organisation.departement ? <span className="fr-ml-2w fr-text--sm">Département {session.organisation.departement}</span> : null}
+          {session.organisation.departement ? (
+            <span className="fr-ml-2w fr-text--sm">Département {session.organisation.departement}</span>
+          ) : null}
         </p>
       }
     >
@@ -66,7 +68,14 @@ function ChoixAnnee({ annee }: { annee: number }) {
   };
   return (
     <form onSubmit={envoyer} className="flux-choix-annee" aria-label="Choisir l’année affichée">
-      <SelectAnnee id="accueil-annee" name="annee" label="Année affichée" annees={[...annees]} valeur={choix} surChoix={setChoix} />
+      <SelectAnnee
+        id="accueil-annee"
+        name="annee"
+        label="Année affichée"
+        annees={[...annees]}
+        valeur={choix}
+        surChoix={setChoix}
+      />
       <Button type="submit" priority="secondary">
         Afficher
       </Button>
@@ -90,30 +99,67 @@ function TableauDeBord({ accueil }: { accueil: AccueilApi }) {
       <ChiffresCles titre={role === 'administrateur' ? 'La plateforme en chiffres' : `Chiffres clés ${annee}`}>
         {stock ? (
           <>
-            <ChiffreCle libelle="Logements du parc" valeur={nombre(stock.logements)} detail="logements sociaux dans votre périmètre" lien={voitLogements ? '/logements' : undefined} />
+            <ChiffreCle
+              libelle="Logements du parc"
+              valeur={nombre(stock.logements)}
+              detail="logements sociaux dans votre périmètre"
+              lien={voitLogements ? '/logements' : undefined}
+            />
             <ChiffreCle
               libelle="Logements en QPV"
               valeur={nombre(stock.enQpv)}
-              detail={stock.logements ? `soit ${taux(stock.enQpv / stock.logements)} du parc, en quartier prioritaire` : 'en quartier prioritaire de la politique de la ville'}
+              detail={
+                stock.logements
+                  ? `soit ${taux(stock.enQpv / stock.logements)} du parc, en quartier prioritaire`
+                  : 'en quartier prioritaire de la politique de la ville'
+              }
             />
           </>
         ) : null}
         {flux ? (
           <>
-            <ChiffreCle libelle={`Logements disponibles en ${annee}`} valeur={nombre(flux.disponibles)} detail="relocations et premières mises en location" lien={voitLocations ? '/locations' : undefined} />
-            <ChiffreCle libelle={`Flux annuel ${annee}`} valeur={nombre(flux.fluxAnnuel)} detail={`après ${nombre(flux.exclus)} exclusion${flux.exclus >= 2 ? 's' : ''} et logements hors flux`} />
+            <ChiffreCle
+              libelle={`Logements disponibles en ${annee}`}
+              valeur={nombre(flux.disponibles)}
+              detail="relocations et premières mises en location"
+              lien={voitLocations ? '/locations' : undefined}
+            />
+            <ChiffreCle
+              libelle={`Flux annuel ${annee}`}
+              valeur={nombre(flux.fluxAnnuel)}
+              detail={`après ${nombre(flux.exclus)} exclusion${flux.exclus >= 2 ? 's' : ''} et logements hors flux`}
+            />
           </>
         ) : null}
         {!flux && role !== 'administrateur' ? (
           <>
-            <ChiffreCle libelle={`Droit ${annee}`} valeur={decimal(somme((l) => l.droit))} detail={`logements dus au titre de ${conventions.length} convention${conventions.length >= 2 ? 's' : ''}`} />
-            <ChiffreCle libelle="Logements orientés" valeur={nombre(somme((l) => l.misADisposition))} detail={`dont ${nombre(somme((l) => l.bauxSignes))} avec bail signé`} lien={voitLocations ? '/locations' : undefined} />
+            <ChiffreCle
+              libelle={`Droit ${annee}`}
+              valeur={decimal(somme((l) => l.droit))}
+              detail={`logements dus au titre de ${conventions.length} convention${conventions.length >= 2 ? 's' : ''}`}
+            />
+            <ChiffreCle
+              libelle="Logements orientés"
+              valeur={nombre(somme((l) => l.misADisposition))}
+              detail={`dont ${nombre(somme((l) => l.bauxSignes))} avec bail signé`}
+              lien={voitLocations ? '/locations' : undefined}
+            />
           </>
         ) : null}
         {administration ? (
           <>
-            <ChiffreCle libelle="Organisations" valeur={nombre(administration.organisations)} detail="bailleurs, réservataires, services de l’État, EPCI" lien="/administration" />
-            <ChiffreCle libelle="Comptes utilisateurs" valeur={nombre(administration.utilisateurs)} detail="personnes pouvant se connecter" lien="/administration" />
+            <ChiffreCle
+              libelle="Organisations"
+              valeur={nombre(administration.organisations)}
+              detail="bailleurs, réservataires, services de l’État, EPCI"
+              lien="/administration"
+            />
+            <ChiffreCle
+              libelle="Comptes utilisateurs"
+              valeur={nombre(administration.utilisateurs)}
+              detail="personnes pouvant se connecter"
+              lien="/administration"
+            />
           </>
         ) : null}
       </ChiffresCles>
@@ -126,7 +172,8 @@ function TableauDeBord({ accueil }: { accueil: AccueilApi }) {
 }
 
 function Parc({ stock }: { stock: NonNullable<AccueilApi['stock']> }) {
-  const lignes = (repartition: Record<string, number>) => Object.entries(repartition).map(([valeur, n]) => ({ valeur, n }));
+  const lignes = (repartition: Record<string, number>) =>
+    Object.entries(repartition).map(([valeur, n]) => ({ valeur, n }));
   const part = (n: number) => (stock.logements ? taux(n / stock.logements) : '—');
   const colonnes = (titre: string): Colonne<{ valeur: string; n: number }>[] => [
     { titre, valeur: (l) => l.valeur, entete: true },
@@ -143,14 +190,28 @@ function Parc({ stock }: { stock: NonNullable<AccueilApi['stock']> }) {
       ) : (
         <>
           <p>
-            {nombre(stock.logements)} logements, dont {nombre(stock.enQpv)} en quartier prioritaire (QPV) et {nombre(stock.horsFlux)} hors flux ({Object.values(HORS_FLUX).join(', ').toLowerCase()}), qui restent en stock identifié.
+            {nombre(stock.logements)} logements, dont {nombre(stock.enQpv)} en quartier prioritaire (QPV) et{' '}
+            {nombre(stock.horsFlux)} hors flux ({Object.values(HORS_FLUX).join(', ').toLowerCase()}), qui restent en
+            stock identifié.
           </p>
           <div className="fr-grid-row fr-grid-row--gutters">
             <div className="fr-col-12 fr-col-md-6">
-              <Tableau legende="Logements par typologie" colonnes={colonnes('Typologie')} lignes={lignes(stock.parTypologie)} cle={(l) => l.valeur} bordure />
+              <Tableau
+                legende="Logements par typologie"
+                colonnes={colonnes('Typologie')}
+                lignes={lignes(stock.parTypologie)}
+                cle={(l) => l.valeur}
+                bordure
+              />
             </div>
             <div className="fr-col-12 fr-col-md-6">
-              <Tableau legende="Logements par financement" colonnes={colonnes('Financement')} lignes={lignes(stock.parFinancement)} cle={(l) => l.valeur} bordure />
+              <Tableau
+                legende="Logements par financement"
+                colonnes={colonnes('Financement')}
+                lignes={lignes(stock.parFinancement)}
+                cle={(l) => l.valeur}
+                bordure
+              />
             </div>
           </div>
         </>
@@ -161,8 +222,10 @@ function Parc({ stock }: { stock: NonNullable<AccueilApi['stock']> }) {
 
 const LEGENDE_BILAN = (
   <>
-    <strong>Droit</strong> : taux × flux annuel du périmètre, report compris, en logements (jamais arrondi). <strong>Orientés</strong> : logements mis à disposition.{' '}
-    <strong>Décomptés</strong> : logements comptés selon la règle de la convention. <strong>Solde</strong> = décomptés − droit ; négatif, le réservataire attend encore des logements.
+    <strong>Droit</strong> : taux × flux annuel du périmètre, report compris, en logements (jamais arrondi).{' '}
+    <strong>Orientés</strong> : logements mis à disposition. <strong>Décomptés</strong> : logements comptés selon la
+    règle de la convention. <strong>Solde</strong> = décomptés − droit ; négatif, le réservataire attend encore des
+    logements.
   </>
 );
 
@@ -190,10 +253,20 @@ function Conventions({ accueil }: { accueil: AccueilApi }) {
           <p className="fr-text--sm flux-legende">{LEGENDE_BILAN}</p>
           {grouper ? (
             [...parBailleur.values()].map((lignes) => (
-              <TableauBilan key={lignes[0]!.bailleur.id} annee={annee} lignes={lignes} legende={`${lignes[0]!.bailleur.nom} — bilan ${annee}`} />
+              <TableauBilan
+                key={lignes[0]!.bailleur.id}
+                annee={annee}
+                lignes={lignes}
+                legende={`${lignes[0]!.bailleur.nom} — bilan ${annee}`}
+              />
             ))
           ) : (
-            <TableauBilan annee={annee} lignes={conventions} legende={`Bilan ${annee} de ${conventions.length} ligne${conventions.length >= 2 ? 's' : ''} de convention`} legendeMasquee />
+            <TableauBilan
+              annee={annee}
+              lignes={conventions}
+              legende={`Bilan ${annee} de ${conventions.length} ligne${conventions.length >= 2 ? 's' : ''} de convention`}
+              legendeMasquee
+            />
           )}
         </>
       )}
@@ -201,18 +274,32 @@ function Conventions({ accueil }: { accueil: AccueilApi }) {
   );
 }
 
-function TableauBilan({ annee, lignes, legende, legendeMasquee = false }: { annee: number; lignes: LigneConventionApi[]; legende: string; legendeMasquee?: boolean }) {
+function TableauBilan({
+  annee,
+  lignes,
+  legende,
+  legendeMasquee = false,
+}: {
+  annee: number;
+  lignes: LigneConventionApi[];
+  legende: string;
+  legendeMasquee?: boolean;
+}) {
   const bailleurs = new Set(lignes.map((l) => l.bailleur.id));
   const plusieursDepartements = new Set(lignes.map((l) => l.departement)).size > 1;
   const somme = (f: (l: LigneConventionApi) => number) => lignes.reduce((s, l) => s + f(l), 0);
   const colonnes: Colonne<LigneConventionApi>[] = [
-    ...(bailleurs.size > 1 ? [{ titre: 'Bailleur', valeur: (l: LigneConventionApi) => l.bailleur.nom, entete: true }] : []),
+    ...(bailleurs.size > 1
+      ? [{ titre: 'Bailleur', valeur: (l: LigneConventionApi) => l.bailleur.nom, entete: true }]
+      : []),
     {
       titre: 'Réservataire',
       valeur: (l) => (
         <>
           {l.reservataire.nom}
-          {l.reservataire.type && TYPES_RESERVATAIRE[l.reservataire.type] && TYPES_RESERVATAIRE[l.reservataire.type] !== l.reservataire.nom ? (
+          {l.reservataire.type &&
+          TYPES_RESERVATAIRE[l.reservataire.type] &&
+          TYPES_RESERVATAIRE[l.reservataire.type] !== l.reservataire.nom ? (
             <span className="flux-secondaire">{TYPES_RESERVATAIRE[l.reservataire.type]}</span>
           ) : null}
         </>

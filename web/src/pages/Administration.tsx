@@ -53,7 +53,10 @@ export function Administration() {
     { titre: 'Nom', valeur: (o) => o.nom, entete: true },
     { titre: 'Identifiant', valeur: (o) => <code>{o.id}</code> },
     { titre: 'Catégorie', valeur: (o) => CATEGORIES[o.categorie] ?? o.categorie },
-    { titre: 'Type de réservataire', valeur: (o) => (o.typeReservataire ? (TYPES_RESERVATAIRE[o.typeReservataire] ?? o.typeReservataire) : '—') },
+    {
+      titre: 'Type de réservataire',
+      valeur: (o) => (o.typeReservataire ? (TYPES_RESERVATAIRE[o.typeReservataire] ?? o.typeReservataire) : '—'),
+    },
     { titre: 'SIREN', valeur: (o) => o.siren ?? '—' },
     { titre: 'Département', valeur: (o) => o.departement ?? '—' },
   ];
@@ -87,11 +90,21 @@ export function Administration() {
         {organisations.isPending ? (
           <Chargement quoi="la liste des organisations" />
         ) : organisations.error ? (
-          <ErreurChargement erreur={organisations.error} quoi="la liste des organisations" reessayer={() => void organisations.refetch()} />
+          <ErreurChargement
+            erreur={organisations.error}
+            quoi="la liste des organisations"
+            reessayer={() => void organisations.refetch()}
+          />
         ) : organisations.data.length === 0 ? (
           <Vide>Aucune organisation n’est encore enregistrée.</Vide>
         ) : (
-          <Tableau id="tableau-organisations" legende={`${nombre(organisations.data.length)} organisations`} colonnes={colonnesOrganisations} lignes={organisations.data} cle={(o) => o.id} />
+          <Tableau
+            id="tableau-organisations"
+            legende={`${nombre(organisations.data.length)} organisations`}
+            colonnes={colonnesOrganisations}
+            lignes={organisations.data}
+            cle={(o) => o.id}
+          />
         )}
         <FormulaireOrganisation />
       </section>
@@ -101,11 +114,21 @@ export function Administration() {
         {utilisateurs.isPending ? (
           <Chargement quoi="la liste des comptes" />
         ) : utilisateurs.error ? (
-          <ErreurChargement erreur={utilisateurs.error} quoi="la liste des comptes" reessayer={() => void utilisateurs.refetch()} />
+          <ErreurChargement
+            erreur={utilisateurs.error}
+            quoi="la liste des comptes"
+            reessayer={() => void utilisateurs.refetch()}
+          />
         ) : utilisateurs.data.length === 0 ? (
           <Vide>Aucun compte n’est encore créé.</Vide>
         ) : (
-          <Tableau id="tableau-utilisateurs" legende={`${nombre(utilisateurs.data.length)} comptes`} colonnes={colonnesUtilisateurs} lignes={utilisateurs.data} cle={(u) => u.id} />
+          <Tableau
+            id="tableau-utilisateurs"
+            legende={`${nombre(utilisateurs.data.length)} comptes`}
+            colonnes={colonnesUtilisateurs}
+            lignes={utilisateurs.data}
+            cle={(u) => u.id}
+          />
         )}
         <FormulaireUtilisateur organisations={organisations.data ?? []} />
       </section>
@@ -127,7 +150,15 @@ function etatChamp(erreur: unknown, locales: Record<string, string>, champ: stri
 }
 
 /** The form's outcome: a success (role=status) or an error summary (role=alert) that gets the focus. */
-function Issue({ succes, erreur, refIssue }: { succes: ReactNode; erreur: unknown; refIssue: React.RefObject<HTMLDivElement | null> }) {
+function Issue({
+  succes,
+  erreur,
+  refIssue,
+}: {
+  succes: ReactNode;
+  erreur: unknown;
+  refIssue: React.RefObject<HTMLDivElement | null>;
+}) {
   return (
     <div ref={refIssue} tabIndex={-1} className="flux-resume-erreurs">
       {erreur ? (
@@ -189,17 +220,23 @@ function FormulaireOrganisation() {
     e.preventDefault();
     setSucces(null);
     const l: Record<string, string> = {};
-    if (!/^[A-Za-z0-9_-]{2,40}$/.test(v.id)) l.id = 'Identifiant : 2 à 40 lettres, chiffres, « - » ou « _ », sans espace.';
+    if (!/^[A-Za-z0-9_-]{2,40}$/.test(v.id))
+      l.id = 'Identifiant : 2 à 40 lettres, chiffres, « - » ou « _ », sans espace.';
     if (v.nom.trim().length < 2) l.nom = 'Saisissez le nom de l’organisation (2 caractères au moins).';
     if (v.siren && !/^\d{9}$/.test(v.siren)) l.siren = 'Le SIREN compte 9 chiffres.';
-    if (v.departement && !/^(\d{2}|2[AB]|97\d)$/.test(v.departement)) l.departement = 'Code de département : 2 caractères (45, 2A…) ou 3 chiffres outre-mer (971…).';
+    if (v.departement && !/^(\d{2}|2[AB]|97\d)$/.test(v.departement))
+      l.departement = 'Code de département : 2 caractères (45, 2A…) ou 3 chiffres outre-mer (971…).';
     setLocales(l);
     if (Object.keys(l).length > 0) {
       creation.reset();
       requestAnimationFrame(() => document.getElementById(`organisation-${Object.keys(l)[0]}`)?.focus());
       return;
     }
-    const o: NouvelleOrganisation = { id: v.id, nom: v.nom.trim(), categorie: v.categorie as NouvelleOrganisation['categorie'] };
+    const o: NouvelleOrganisation = {
+      id: v.id,
+      nom: v.nom.trim(),
+      categorie: v.categorie as NouvelleOrganisation['categorie'],
+    };
     if (v.siren) o.siren = v.siren;
     if (v.typeReservataire) o.typeReservataire = v.typeReservataire;
     if (v.departement) o.departement = v.departement;
@@ -207,7 +244,12 @@ function FormulaireOrganisation() {
   };
   const err = creation.error;
   return (
-    <form onSubmit={envoyer} noValidate className="flux-formulaire fr-mt-4w" aria-labelledby="titre-nouvelle-organisation">
+    <form
+      onSubmit={envoyer}
+      noValidate
+      className="flux-formulaire fr-mt-4w"
+      aria-labelledby="titre-nouvelle-organisation"
+    >
       <h3 id="titre-nouvelle-organisation" className="fr-h5">
         Créer une organisation
       </h3>
@@ -215,13 +257,26 @@ function FormulaireOrganisation() {
       <p className="fr-text--sm">Les champs marqués d’un astérisque (*) sont obligatoires.</p>
       <div className="fr-grid-row fr-grid-row--gutters">
         <div className="fr-col-12 fr-col-md-6">
-          <Input label="Nom *" {...etatChamp(err, locales, 'nom')} nativeInputProps={{ ...champ('nom'), required: true, autoComplete: 'organization' }} />
+          <Input
+            label="Nom *"
+            {...etatChamp(err, locales, 'nom')}
+            nativeInputProps={{ ...champ('nom'), required: true, autoComplete: 'organization' }}
+          />
         </div>
         <div className="fr-col-12 fr-col-md-6">
-          <Input label="Identifiant *" hintText="Lettres, chiffres, « - » et « _ » ; par exemple bailleur-orleans" {...etatChamp(err, locales, 'id')} nativeInputProps={{ ...champ('id'), required: true, autoComplete: 'off', spellCheck: false }} />
+          <Input
+            label="Identifiant *"
+            hintText="Lettres, chiffres, « - » et « _ » ; par exemple bailleur-orleans"
+            {...etatChamp(err, locales, 'id')}
+            nativeInputProps={{ ...champ('id'), required: true, autoComplete: 'off', spellCheck: false }}
+          />
         </div>
         <div className="fr-col-12 fr-col-md-4">
-          <Select label="Catégorie *" {...etatChamp(err, locales, 'categorie')} nativeSelectProps={{ ...champ('categorie'), required: true }}>
+          <Select
+            label="Catégorie *"
+            {...etatChamp(err, locales, 'categorie')}
+            nativeSelectProps={{ ...champ('categorie'), required: true }}
+          >
             {Object.entries(CATEGORIES).map(([code, libelle]) => (
               <option key={code} value={code}>
                 {libelle}
@@ -230,7 +285,12 @@ function FormulaireOrganisation() {
           </Select>
         </div>
         <div className="fr-col-12 fr-col-md-4">
-          <Select label="Type de réservataire" hint="Pour un réservataire seulement" {...etatChamp(err, locales, 'typeReservataire')} nativeSelectProps={champ('typeReservataire')}>
+          <Select
+            label="Type de réservataire"
+            hint="Pour un réservataire seulement"
+            {...etatChamp(err, locales, 'typeReservataire')}
+            nativeSelectProps={champ('typeReservataire')}
+          >
             <option value="">Sans objet</option>
             {Object.entries(TYPES_RESERVATAIRE)
               .filter(([code]) => code !== 'bailleur')
@@ -242,10 +302,20 @@ function FormulaireOrganisation() {
           </Select>
         </div>
         <div className="fr-col-6 fr-col-md-2">
-          <Input label="SIREN" hintText="9 chiffres" {...etatChamp(err, locales, 'siren')} nativeInputProps={{ ...champ('siren'), inputMode: 'numeric', maxLength: 9, autoComplete: 'off' }} />
+          <Input
+            label="SIREN"
+            hintText="9 chiffres"
+            {...etatChamp(err, locales, 'siren')}
+            nativeInputProps={{ ...champ('siren'), inputMode: 'numeric', maxLength: 9, autoComplete: 'off' }}
+          />
         </div>
         <div className="fr-col-6 fr-col-md-2">
-          <Input label="Département" hintText="Ex. : 45" {...etatChamp(err, locales, 'departement')} nativeInputProps={{ ...champ('departement'), maxLength: 3, autoComplete: 'off' }} />
+          <Input
+            label="Département"
+            hintText="Ex. : 45"
+            {...etatChamp(err, locales, 'departement')}
+            nativeInputProps={{ ...champ('departement'), maxLength: 3, autoComplete: 'off' }}
+          />
         </div>
       </div>
       <Button type="submit" disabled={creation.isPending} iconId="fr-icon-add-line" className="fr-mt-2w">
@@ -266,7 +336,9 @@ function FormulaireUtilisateur({ organisations }: { organisations: Organisation[
   const creation = useMutation({
     mutationFn: creerUtilisateur,
     onSuccess: (u, demande) => {
-      setSucces(`Le compte de ${u?.nom ?? demande.nom} (${u?.email ?? demande.email}) est créé : communiquez-lui son mot de passe par un canal sûr.`);
+      setSucces(
+        `Le compte de ${u?.nom ?? demande.nom} (${u?.email ?? demande.email}) est créé : communiquez-lui son mot de passe par un canal sûr.`,
+      );
       setV(UTILISATEUR_VIDE);
       void client.invalidateQueries({ queryKey: CLE_UTILISATEURS });
       void client.invalidateQueries({ queryKey: ['accueil'] });
@@ -284,7 +356,8 @@ function FormulaireUtilisateur({ organisations }: { organisations: Organisation[
     e.preventDefault();
     setSucces(null);
     const l: Record<string, string> = {};
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email.trim())) l.email = 'Saisissez une adresse électronique valide, par exemple prenom.nom@organisme.fr.';
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email.trim()))
+      l.email = 'Saisissez une adresse électronique valide, par exemple prenom.nom@organisme.fr.';
     if (v.nom.trim().length < 2) l.nom = 'Saisissez le prénom et le nom de la personne.';
     if (v.motDePasse.length < 12) l.motDePasse = 'Le mot de passe doit compter au moins 12 caractères.';
     if (!v.organisationId) l.organisationId = 'Choisissez l’organisation de la personne.';
@@ -294,7 +367,13 @@ function FormulaireUtilisateur({ organisations }: { organisations: Organisation[
       requestAnimationFrame(() => document.getElementById(`utilisateur-${Object.keys(l)[0]}`)?.focus());
       return;
     }
-    const u: NouvelUtilisateur = { email: v.email.trim(), nom: v.nom.trim(), motDePasse: v.motDePasse, organisationId: v.organisationId, role: v.role as Role };
+    const u: NouvelUtilisateur = {
+      email: v.email.trim(),
+      nom: v.nom.trim(),
+      motDePasse: v.motDePasse,
+      organisationId: v.organisationId,
+      role: v.role as Role,
+    };
     creation.mutate(u);
   };
   const err = creation.error;
@@ -307,21 +386,46 @@ function FormulaireUtilisateur({ organisations }: { organisations: Organisation[
       <p className="fr-text--sm">Tous les champs sont obligatoires.</p>
       <div className="fr-grid-row fr-grid-row--gutters">
         <div className="fr-col-12 fr-col-md-6">
-          <Input label="Prénom et nom" {...etatChamp(err, locales, 'nom')} nativeInputProps={{ ...champ('nom'), required: true, autoComplete: 'off' }} />
+          <Input
+            label="Prénom et nom"
+            {...etatChamp(err, locales, 'nom')}
+            nativeInputProps={{ ...champ('nom'), required: true, autoComplete: 'off' }}
+          />
         </div>
         <div className="fr-col-12 fr-col-md-6">
-          <Input label="Adresse électronique" hintText="Format attendu : nom@organisme.fr" {...etatChamp(err, locales, 'email')} nativeInputProps={{ ...champ('email'), type: 'email', required: true, autoComplete: 'off', spellCheck: false }} />
+          <Input
+            label="Adresse électronique"
+            hintText="Format attendu : nom@organisme.fr"
+            {...etatChamp(err, locales, 'email')}
+            nativeInputProps={{
+              ...champ('email'),
+              type: 'email',
+              required: true,
+              autoComplete: 'off',
+              spellCheck: false,
+            }}
+          />
         </div>
         <div className="fr-col-12 fr-col-md-4">
           <Input
             label="Mot de passe initial"
             hintText="12 caractères au moins"
             {...etatChamp(err, locales, 'motDePasse')}
-            nativeInputProps={{ ...champ('motDePasse'), type: 'password', required: true, autoComplete: 'new-password', minLength: 12 }}
+            nativeInputProps={{
+              ...champ('motDePasse'),
+              type: 'password',
+              required: true,
+              autoComplete: 'new-password',
+              minLength: 12,
+            }}
           />
         </div>
         <div className="fr-col-12 fr-col-md-4">
-          <Select label="Organisation" {...etatChamp(err, locales, 'organisationId')} nativeSelectProps={{ ...champ('organisationId'), required: true }}>
+          <Select
+            label="Organisation"
+            {...etatChamp(err, locales, 'organisationId')}
+            nativeSelectProps={{ ...champ('organisationId'), required: true }}
+          >
             <option value="" disabled>
               Choisir une organisation
             </option>
@@ -333,7 +437,11 @@ function FormulaireUtilisateur({ organisations }: { organisations: Organisation[
           </Select>
         </div>
         <div className="fr-col-12 fr-col-md-4">
-          <Select label="Rôle" {...etatChamp(err, locales, 'role')} nativeSelectProps={{ ...champ('role'), required: true }}>
+          <Select
+            label="Rôle"
+            {...etatChamp(err, locales, 'role')}
+            nativeSelectProps={{ ...champ('role'), required: true }}
+          >
             {Object.entries(LIBELLES_ROLE).map(([code, libelle]) => (
               <option key={code} value={code}>
                 {libelle}
@@ -355,16 +463,34 @@ function VerificationJournal() {
   return (
     <section aria-labelledby="titre-journal" className="fr-mb-6w">
       <h2 id="titre-journal">Journal d’audit</h2>
-      <p>Chaque action enregistrée dans Flux est chaînée à la précédente : la vérification recalcule la chaîne et signale la première anomalie.</p>
-      <Button priority="secondary" iconId="fr-icon-shield-line" onClick={() => verification.mutate()} disabled={verification.isPending}>
+      <p>
+        Chaque action enregistrée dans Flux est chaînée à la précédente : la vérification recalcule la chaîne et signale
+        la première anomalie.
+      </p>
+      <Button
+        priority="secondary"
+        iconId="fr-icon-shield-line"
+        onClick={() => verification.mutate()}
+        disabled={verification.isPending}
+      >
         {verification.isPending ? 'Vérification en cours…' : 'Vérifier l’intégrité du journal'}
       </Button>
       <div className="fr-mt-3w">
         {verification.error ? (
-          <Alert severity="error" as="h3" title="Vérification impossible" description={messageErreur(verification.error)} />
+          <Alert
+            severity="error"
+            as="h3"
+            title="Vérification impossible"
+            description={messageErreur(verification.error)}
+          />
         ) : r ? (
           r.ok ? (
-            <Alert severity="success" as="h3" title="Journal intègre" description={`${nombre(r.evenements)} événements vérifiés, aucune anomalie.`} />
+            <Alert
+              severity="success"
+              as="h3"
+              title="Journal intègre"
+              description={`${nombre(r.evenements)} événements vérifiés, aucune anomalie.`}
+            />
           ) : (
             <Alert
               severity="error"

@@ -25,16 +25,20 @@ import { decimal, nombre, signe, taux } from '../format.ts';
 
 type Ligne = BilanApi['lignes'][number];
 type Dimension = keyof BilanApi['dimensions'];
-type Compteur = 'misADisposition' | 'proposes' | 'attribues' | 'bauxSignes' | 'echecs' | 'pourUnTour' | 'decomptes' | 'enCours';
+type Compteur =
+  'misADisposition' | 'proposes' | 'attribues' | 'bauxSignes' | 'echecs' | 'pourUnTour' | 'decomptes' | 'enCours';
 interface Demande {
   annee: number;
   bailleur?: string | undefined;
   departement?: string | undefined;
 }
 
-const lireBilans = (signal?: AbortSignal) => requete<{ bilans: BilanAccessibleApi[] }>('GET', '/api/bilans', { signal });
-const lireBilan = (d: Demande, signal?: AbortSignal) => requete<BilanApi>('GET', avecParametres('/api/bilan', { ...d }), { signal });
-const adresseBilan = (d: Demande, format: 'xlsx' | 'csv' | 'pdf' | 'json') => avecParametres(format === 'json' ? '/api/bilan' : `/api/bilan.${format}`, { ...d });
+const lireBilans = (signal?: AbortSignal) =>
+  requete<{ bilans: BilanAccessibleApi[] }>('GET', '/api/bilans', { signal });
+const lireBilan = (d: Demande, signal?: AbortSignal) =>
+  requete<BilanApi>('GET', avecParametres('/api/bilan', { ...d }), { signal });
+const adresseBilan = (d: Demande, format: 'xlsx' | 'csv' | 'pdf' | 'json') =>
+  avecParametres(format === 'json' ? '/api/bilan' : `/api/bilan.${format}`, { ...d });
 
 const DIMENSIONS: { code: Dimension; libelle: string }[] = [
   { code: 'typologie', libelle: 'Typologie' },
@@ -66,10 +70,17 @@ export function Bilan() {
   const liste = bilans.data?.bilans ?? [];
   const seul = liste.length === 1 ? liste[0] : undefined;
   const bailleur = parametres.get('bailleur') || seul?.bailleurId;
-  const departement = parametres.get('departement') || (bailleur ? liste.find((b) => b.bailleurId === bailleur)?.departement : undefined);
+  const departement =
+    parametres.get('departement') || (bailleur ? liste.find((b) => b.bailleurId === bailleur)?.departement : undefined);
   const demande: Demande = { annee, bailleur, departement };
   const actif = bailleur !== undefined && departement !== undefined;
-  const bilan = useQuery({ queryKey: ['bilan', demande], queryFn: ({ signal }) => lireBilan(demande, signal), placeholderData: keepPreviousData, enabled: actif, retry: false });
+  const bilan = useQuery({
+    queryKey: ['bilan', demande],
+    queryFn: ({ signal }) => lireBilan(demande, signal),
+    placeholderData: keepPreviousData,
+    enabled: actif,
+    retry: false,
+  });
   const [choix, setChoix] = useState<{ cle: string; annee: string } | null>(null);
   const cle = choix?.cle ?? (bailleur && departement ? `${bailleur}|${departement}` : '');
   const anneeChoisie = choix?.annee ?? String(annee);
@@ -81,14 +92,27 @@ export function Bilan() {
   };
   const b = bilan.data;
   return (
-    <Page titre="Bilan annuel" titreDocument={b ? `Bilan ${b.annee} — ${b.bailleur.nom} — ${b.departement}` : 'Bilan annuel'}>
+    <Page
+      titre="Bilan annuel"
+      titreDocument={b ? `Bilan ${b.annee} — ${b.bailleur.nom} — ${b.departement}` : 'Bilan annuel'}
+    >
       <p className="fr-text--lead">
-        Le bilan des logements proposés et attribués l’année passée, par réservataire, typologie, financement, localisation en QPV, commune et période de construction, avec le droit, les logements
-        décomptés, le solde et le report de chaque ligne : le bilan que le bailleur transmet à chaque réservataire avant le 28 février (CCH R.441-5-1).
+        Le bilan des logements proposés et attribués l’année passée, par réservataire, typologie, financement,
+        localisation en QPV, commune et période de construction, avec le droit, les logements décomptés, le solde et le
+        report de chaque ligne : le bilan que le bailleur transmet à chaque réservataire avant le 28 février (CCH
+        R.441-5-1).
       </p>
       <form onSubmit={afficher} className="flux-filtres fr-mb-4w" aria-label="Choisir le bilan affiché">
         {liste.length > 1 ? (
-          <Select label="Bailleur et département" nativeSelectProps={{ id: 'bilan-bailleur', name: 'bailleur', value: cle, onChange: (e) => setChoix({ cle: e.target.value, annee: anneeChoisie }) }}>
+          <Select
+            label="Bailleur et département"
+            nativeSelectProps={{
+              id: 'bilan-bailleur',
+              name: 'bailleur',
+              value: cle,
+              onChange: (e) => setChoix({ cle: e.target.value, annee: anneeChoisie }),
+            }}
+          >
             <option value="" disabled>
               Choisir un bailleur
             </option>
@@ -149,17 +173,35 @@ function Contenu({ b }: { b: BilanApi }) {
   return (
     <>
       <ChiffresCles titre={`${b.bailleur.nom} — département ${b.departement}, bilan ${b.annee}`}>
-        <ChiffreCle libelle="Logements disponibles" valeur={nombre(b.flux.disponibles)} detail={`dont ${nombre(b.flux.premieresMisesEnLocation)} première(s) mise(s) en location`} />
-        <ChiffreCle libelle="Exclus du flux" valeur={nombre(b.flux.disponibles - b.flux.fluxAnnuel)} detail="mutations, relogements, logements hors flux" />
-        <ChiffreCle libelle="Flux annuel" valeur={nombre(b.flux.fluxAnnuel)} detail="base des droits des réservataires" />
-        <ChiffreCle libelle={restreint ? 'Baux signés sur votre ligne' : 'Baux signés'} valeur={nombre(total('bauxSignes'))} detail={`${nombre(total('attribues'))} attribution(s) en CAL`} />
+        <ChiffreCle
+          libelle="Logements disponibles"
+          valeur={nombre(b.flux.disponibles)}
+          detail={`dont ${nombre(b.flux.premieresMisesEnLocation)} première(s) mise(s) en location`}
+        />
+        <ChiffreCle
+          libelle="Exclus du flux"
+          valeur={nombre(b.flux.disponibles - b.flux.fluxAnnuel)}
+          detail="mutations, relogements, logements hors flux"
+        />
+        <ChiffreCle
+          libelle="Flux annuel"
+          valeur={nombre(b.flux.fluxAnnuel)}
+          detail="base des droits des réservataires"
+        />
+        <ChiffreCle
+          libelle={restreint ? 'Baux signés sur votre ligne' : 'Baux signés'}
+          valeur={nombre(total('bauxSignes'))}
+          detail={`${nombre(total('attribues'))} attribution(s) en CAL`}
+        />
       </ChiffresCles>
 
       <section aria-labelledby="bilan-lignes" className="fr-mb-6w">
         <h2 id="bilan-lignes" className="fr-h3">
           Bilan par ligne
         </h2>
-        {restreint ? <p>Ce bilan est limité à votre ligne : les chiffres des autres réservataires ne vous sont pas communiqués.</p> : null}
+        {restreint ? (
+          <p>Ce bilan est limité à votre ligne : les chiffres des autres réservataires ne vous sont pas communiqués.</p>
+        ) : null}
         <Tableau
           id="tableau-bilan-lignes"
           legende={`Bilan ${b.annee} par ligne — ${b.bailleur.nom}, département ${b.departement}`}
@@ -176,7 +218,14 @@ function Contenu({ b }: { b: BilanApi }) {
         <h2 id="bilan-dimensions" className="fr-h3">
           Répartition par typologie, financement, QPV, commune et période de construction
         </h2>
-        <Select label="Chiffre montré dans les graphiques et tableaux" nativeSelectProps={{ id: 'bilan-compteur', value: compteur, onChange: (e) => setCompteur(e.target.value as Compteur) }}>
+        <Select
+          label="Chiffre montré dans les graphiques et tableaux"
+          nativeSelectProps={{
+            id: 'bilan-compteur',
+            value: compteur,
+            onChange: (e) => setCompteur(e.target.value as Compteur),
+          }}
+        >
           {COMPTEURS.map((c) => (
             <option key={c.code} value={c.code}>
               {c.libelle}
@@ -208,8 +257,9 @@ function Contenu({ b }: { b: BilanApi }) {
           <p>Aucun logement exclu du flux cette année.</p>
         )}
         <p>
-          {nombre(b.relogements.exclusHorsFlux)} logement(s) exclu(s) du flux pour un relogement (ANRU, ORCOD, insalubrité, vente) ; {nombre(b.relogements.bauxRelogementAnru)} bail(baux) signé(s) dans
-          le flux par des ménages relogés au titre de l’ANRU.
+          {nombre(b.relogements.exclusHorsFlux)} logement(s) exclu(s) du flux pour un relogement (ANRU, ORCOD,
+          insalubrité, vente) ; {nombre(b.relogements.bauxRelogementAnru)} bail(baux) signé(s) dans le flux par des
+          ménages relogés au titre de l’ANRU.
         </p>
       </section>
 
@@ -224,14 +274,22 @@ function Contenu({ b }: { b: BilanApi }) {
         <ul className="flux-liste-nue">
           {(
             [
-              ['xlsx', 'Télécharger le bilan au format XLSX', 'synthèse, une feuille par dimension, détail des locations'],
+              [
+                'xlsx',
+                'Télécharger le bilan au format XLSX',
+                'synthèse, une feuille par dimension, détail des locations',
+              ],
               ['csv', 'Télécharger le bilan au format CSV', 'table longue « ; », UTF-8, à croiser dans un tableur'],
               ['pdf', 'Télécharger le bilan au format PDF', 'avec les graphiques'],
               ['json', 'Télécharger le bilan au format JSON', 'les chiffres de l’API'],
             ] as const
           ).map(([format, titre, detail]) => (
             <li key={format} className="fr-mb-1w">
-              <a className="fr-link fr-link--download" href={adresseBilan({ annee: b.annee, bailleur: b.bailleur.id, departement: b.departement }, format)} download={format === 'json' ? `bilan-${b.annee}-${b.bailleur.id}-${b.departement}.json` : true}>
+              <a
+                className="fr-link fr-link--download"
+                href={adresseBilan({ annee: b.annee, bailleur: b.bailleur.id, departement: b.departement }, format)}
+                download={format === 'json' ? `bilan-${b.annee}-${b.bailleur.id}-${b.departement}.json` : true}
+              >
                 {titre}
                 <span className="fr-link__detail">{detail}</span>
               </a>
@@ -242,11 +300,17 @@ function Contenu({ b }: { b: BilanApi }) {
           <p className="fr-mb-1w">
             <a
               className="fr-link fr-link--download"
-              href={avecParametres('/api/bilan/scenario', { annee: b.annee, bailleur: b.bailleur.id, departement: b.departement })}
+              href={avecParametres('/api/bilan/scenario', {
+                annee: b.annee,
+                bailleur: b.bailleur.id,
+                departement: b.departement,
+              })}
               download={`scenario-${b.annee}-${b.bailleur.id}-${b.departement}.json`}
             >
               Télécharger les événements de l’année (scénario JSON)
-              <span className="fr-link__detail">pour recalculer ce bilan à l’identique : flux simulate FICHIER --bilan</span>
+              <span className="fr-link__detail">
+                pour recalculer ce bilan à l’identique : flux simulate FICHIER --bilan
+              </span>
             </a>
           </p>
         ) : null}
@@ -256,7 +320,15 @@ function Contenu({ b }: { b: BilanApi }) {
   );
 }
 
-function UneDimension({ b, dimension, compteur }: { b: BilanApi; dimension: { code: Dimension; libelle: string }; compteur: Compteur }) {
+function UneDimension({
+  b,
+  dimension,
+  compteur,
+}: {
+  b: BilanApi;
+  dimension: { code: Dimension; libelle: string };
+  compteur: Compteur;
+}) {
   const D = b.dimensions[dimension.code];
   const c = COMPTEURS.find((x) => x.code === compteur)!;
   const id = `bilan-${dimension.code}`;
@@ -278,14 +350,26 @@ function UneDimension({ b, dimension, compteur }: { b: BilanApi; dimension: { co
     ...(nonRecues ? [{ code: '__non_recues', libelle: 'Valeurs non reçues par la ligne' }] : []),
   ];
   const series: Serie[] = [
-    { id: '__flux', libelle: 'Flux de l’année (libérés)', valeurs: { ...regrouper((v) => D.flux[v] ?? 0), __non_recues: nonRecues } },
+    {
+      id: '__flux',
+      libelle: 'Flux de l’année (libérés)',
+      valeurs: { ...regrouper((v) => D.flux[v] ?? 0), __non_recues: nonRecues },
+    },
     ...b.lignes.map((l) => ({ id: l.ligne, libelle: l.nom, valeurs: regrouper((v) => valeur(l.ligne, v)) })),
   ];
   const NON_RECUES = '__non_recues';
   const colonnes: Colonne<string>[] = [
-    { titre: dimension.libelle, valeur: (v) => (v === NON_RECUES ? 'Autres valeurs du flux (non reçues)' : (D.libelles[v] ?? v)), entete: true },
+    {
+      titre: dimension.libelle,
+      valeur: (v) => (v === NON_RECUES ? 'Autres valeurs du flux (non reçues)' : (D.libelles[v] ?? v)),
+      entete: true,
+    },
     { titre: 'Flux de l’année', valeur: (v) => nombre(v === NON_RECUES ? nonRecues : (D.flux[v] ?? 0)), nombre: true },
-    ...b.lignes.map((l): Colonne<string> => ({ titre: l.nom, valeur: (v) => nombre(v === NON_RECUES ? 0 : valeur(l.ligne, v)), nombre: true })),
+    ...b.lignes.map((l): Colonne<string> => ({
+      titre: l.nom,
+      valeur: (v) => nombre(v === NON_RECUES ? 0 : valeur(l.ligne, v)),
+      nombre: true,
+    })),
   ];
   return (
     <div className="fr-mb-4w">
@@ -294,7 +378,11 @@ function UneDimension({ b, dimension, compteur }: { b: BilanApi; dimension: { co
       </h3>
       {D.valeurs.length ? (
         <>
-          <BarresEmpilees titre={`${dimension.libelle} : répartition du flux de l’année et de chaque ligne (${c.libelle.toLowerCase()}), en part des logements`} series={series} modalites={modalites} />
+          <BarresEmpilees
+            titre={`${dimension.libelle} : répartition du flux de l’année et de chaque ligne (${c.libelle.toLowerCase()}), en part des logements`}
+            series={series}
+            modalites={modalites}
+          />
           <Tableau
             id={`tableau-${id}`}
             legende={`${dimension.libelle} — ${c.libelle.toLowerCase()} par ligne, et logements du flux`}
@@ -304,7 +392,9 @@ function UneDimension({ b, dimension, compteur }: { b: BilanApi; dimension: { co
             pied={
               <tr>
                 <th scope="row">Total</th>
-                <td className="fr-cell--right flux-nombre">{nombre(Object.values(D.flux).reduce((t, n) => t + n, 0))}</td>
+                <td className="fr-cell--right flux-nombre">
+                  {nombre(Object.values(D.flux).reduce((t, n) => t + n, 0))}
+                </td>
                 {b.lignes.map((l) => (
                   <td key={l.ligne} className="fr-cell--right flux-nombre">
                     {nombre(l[compteur])}
@@ -328,7 +418,11 @@ function Objectifs({ b }: { b: BilanApi }) {
   const lignes = [
     { id: 'q1', libelle: 'Attributions hors QPV à des ménages du 1er quartile', i: b.objectifs.quartile1HorsQpv },
     { id: 'nq1', libelle: 'Attributions en QPV à des ménages hors 1er quartile', i: b.objectifs.nonQuartile1EnQpv },
-    ...Object.entries(b.objectifs.prioritaires).map(([l, i]) => ({ id: `p-${l}`, libelle: `Ménages prioritaires — ${nom.get(l) ?? l}`, i })),
+    ...Object.entries(b.objectifs.prioritaires).map(([l, i]) => ({
+      id: `p-${l}`,
+      libelle: `Ménages prioritaires — ${nom.get(l) ?? l}`,
+      i,
+    })),
   ];
   return (
     <section aria-labelledby="bilan-objectifs" className="fr-mb-6w">
@@ -342,8 +436,15 @@ function Objectifs({ b }: { b: BilanApi }) {
           { titre: 'Objectif', valeur: (o: (typeof lignes)[number]) => o.libelle, entete: true },
           { titre: 'Réalisé', valeur: (o) => (o.i.realise === null ? '—' : taux(o.i.realise)), nombre: true },
           { titre: 'Cible', valeur: (o) => taux(o.i.cible), nombre: true },
-          { titre: 'Attributions retenues / comptées', valeur: (o) => `${nombre(o.i.numerateur)} / ${nombre(o.i.denominateur)}`, nombre: true },
-          { titre: 'Atteint', valeur: (o) => (o.i.realise === null ? 'sans attribution' : o.i.realise >= o.i.cible ? 'oui' : 'non') },
+          {
+            titre: 'Attributions retenues / comptées',
+            valeur: (o) => `${nombre(o.i.numerateur)} / ${nombre(o.i.denominateur)}`,
+            nombre: true,
+          },
+          {
+            titre: 'Atteint',
+            valeur: (o) => (o.i.realise === null ? 'sans attribution' : o.i.realise >= o.i.cible ? 'oui' : 'non'),
+          },
         ]}
         lignes={lignes}
         cle={(o) => o.id}

@@ -23,7 +23,8 @@ function CompteARebours({ e }: { e: ElementBoiteApi }) {
   if (e.echeance === null || e.joursRestants === null) return <>—</>;
   if (e.etat !== 'orientee') return <>Candidats proposés</>;
   const j = e.joursRestants;
-  const texte = j < 0 ? 'Délai dépassé' : j === 0 ? 'Dernier jour' : `${pluriel(j, 'jour')} restant${j >= 2 ? 's' : ''}`;
+  const texte =
+    j < 0 ? 'Délai dépassé' : j === 0 ? 'Dernier jour' : `${pluriel(j, 'jour')} restant${j >= 2 ? 's' : ''}`;
   return (
     <>
       <Badge as="span" small severity={j <= 2 ? 'error' : j <= 7 ? 'warning' : 'info'} noIcon>
@@ -37,7 +38,9 @@ function CompteARebours({ e }: { e: ElementBoiteApi }) {
 function FormulaireCandidats({ e }: { e: ElementBoiteApi }) {
   const id = useId();
   const client = useQueryClient();
-  const [candidats, setCandidats] = useState<CandidatSaisi[]>(() => Array.from({ length: Math.max(1, e.candidatsDemandes) }, () => ({ ...CANDIDAT_VIDE })));
+  const [candidats, setCandidats] = useState<CandidatSaisi[]>(() =>
+    Array.from({ length: Math.max(1, e.candidatsDemandes) }, () => ({ ...CANDIDAT_VIDE })),
+  );
   const [erreurs, setErreurs] = useState<Record<number, string>>({});
   const envoi = useMutation({
     mutationFn: () => proposerCandidats(e.locationId, { version: e.version, candidats: candidatsAEnvoyer(candidats) }),
@@ -55,7 +58,8 @@ function FormulaireCandidats({ e }: { e: ElementBoiteApi }) {
         Proposer des candidats pour le logement {e.logement.id}
       </h2>
       <p className="fr-text--sm">
-        Seulement ce dont la CAL a besoin : le numéro unique SNE, la taille du ménage et les critères de priorité. Aucun nom ni autre donnée personnelle. {e.candidatsDemandes} candidats demandés (un seul pour une désignation DALO).
+        Seulement ce dont la CAL a besoin : le numéro unique SNE, la taille du ménage et les critères de priorité. Aucun
+        nom ni autre donnée personnelle. {e.candidatsDemandes} candidats demandés (un seul pour une désignation DALO).
       </p>
       <SaisieCandidats id={id} candidats={candidats} setCandidats={setCandidats} faute={(i) => erreurs[i]} />{' '}
       <Button type="submit" disabled={envoi.isPending}>
@@ -63,7 +67,9 @@ function FormulaireCandidats({ e }: { e: ElementBoiteApi }) {
       </Button>
       {envoi.error ? (
         <p className="fr-error-text" role="alert">
-          {envoi.error instanceof ErreurApi && envoi.error.problemes.length ? envoi.error.problemes.map((p) => p.message).join(' ; ') : messageErreur(envoi.error)}
+          {envoi.error instanceof ErreurApi && envoi.error.problemes.length
+            ? envoi.error.problemes.map((p) => p.message).join(' ; ')
+            : messageErreur(envoi.error)}
         </p>
       ) : null}
     </form>
@@ -72,12 +78,17 @@ function FormulaireCandidats({ e }: { e: ElementBoiteApi }) {
 
 export function Boite() {
   const session = useSessionOuverte();
-  const { data, error, isPending, refetch } = useQuery({ queryKey: ['boite'], queryFn: ({ signal }) => lireBoite(signal) });
+  const { data, error, isPending, refetch } = useQuery({
+    queryKey: ['boite'],
+    queryFn: ({ signal }) => lireBoite(signal),
+  });
   const [choisi, setChoisi] = useState<string | null>(null);
 
   const colonnes: Colonne<ElementBoiteApi>[] = [
     { titre: 'Logement', valeur: (e) => e.logement.id, entete: true },
-    ...(session.role === 'agent_bailleur' ? [{ titre: 'Pour le compte de', valeur: (e: ElementBoiteApi) => e.reservataire.nom }] : [{ titre: 'Bailleur', valeur: (e: ElementBoiteApi) => e.bailleur.nom }]),
+    ...(session.role === 'agent_bailleur'
+      ? [{ titre: 'Pour le compte de', valeur: (e: ElementBoiteApi) => e.reservataire.nom }]
+      : [{ titre: 'Bailleur', valeur: (e: ElementBoiteApi) => e.bailleur.nom }]),
     { titre: 'Commune (INSEE)', valeur: (e) => e.logement.commune },
     { titre: 'Typologie', valeur: (e) => e.logement.typologie },
     { titre: 'Financement', valeur: (e) => e.logement.financement },
@@ -126,10 +137,26 @@ export function Boite() {
         <Vide>Aucun logement ne vous est orienté pour le moment.</Vide>
       ) : (
         <>
-          <p role="status">{pluriel(data.elements.length, 'logement')} — délais comptés au {dateEnLettres(data.aujourdhui)} (heure de Paris)</p>
-          <Tableau id="tableau-boite" legende="Logements orientés et délais de proposition" colonnes={colonnes} lignes={data.elements} cle={(e) => e.locationId} />
+          <p role="status">
+            {pluriel(data.elements.length, 'logement')} — délais comptés au {dateEnLettres(data.aujourdhui)} (heure de
+            Paris)
+          </p>
+          <Tableau
+            id="tableau-boite"
+            legende="Logements orientés et délais de proposition"
+            colonnes={colonnes}
+            lignes={data.elements}
+            cle={(e) => e.locationId}
+          />
           {element ? <FormulaireCandidats key={element.locationId} e={element} /> : null}
-          {choisi && !element && data.elements.some((e) => e.locationId === choisi) ? <Alert small severity="success" description="Candidats proposés : le bailleur les présentera à la CAL." className="fr-mt-2w" /> : null}
+          {choisi && !element && data.elements.some((e) => e.locationId === choisi) ? (
+            <Alert
+              small
+              severity="success"
+              description="Candidats proposés : le bailleur les présentera à la CAL."
+              className="fr-mt-2w"
+            />
+          ) : null}
         </>
       )}
     </Page>

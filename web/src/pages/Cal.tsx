@@ -37,25 +37,43 @@ import { useSessionOuverte } from '../session.tsx';
 
 const DECISIONS = [
   { code: 'attribution', libelle: 'Attribution', aide: 'un candidat, rang 1' },
-  { code: 'attribution_rang', libelle: 'Attribution avec classement', aide: 'jusqu’à trois candidats classés : en cas de refus, le suivant' },
-  { code: 'attribution_condition_suspensive', libelle: 'Attribution sous condition suspensive', aide: 'motif : la pièce attendue' },
+  {
+    code: 'attribution_rang',
+    libelle: 'Attribution avec classement',
+    aide: 'jusqu’à trois candidats classés : en cas de refus, le suivant',
+  },
+  {
+    code: 'attribution_condition_suspensive',
+    libelle: 'Attribution sous condition suspensive',
+    aide: 'motif : la pièce attendue',
+  },
   { code: 'non_attribution', libelle: 'Non-attribution', aide: 'motif obligatoire' },
   { code: 'irrecevabilite', libelle: 'Rejet pour irrecevabilité', aide: 'motif obligatoire' },
 ] as const;
 type Decision = (typeof DECISIONS)[number]['code'];
 
-const REPONSES: Record<string, string> = { acceptee: 'Acceptée', refusee: 'Refusée', silence: 'Sans réponse (vaut refus)' };
+const REPONSES: Record<string, string> = {
+  acceptee: 'Acceptée',
+  refusee: 'Refusée',
+  silence: 'Sans réponse (vaut refus)',
+};
 
 export function Cal() {
   const session = useSessionOuverte();
   const bailleur = session.role === 'agent_bailleur';
-  const { data, error, isPending, refetch } = useQuery({ queryKey: ['cal', 'sessions'], queryFn: ({ signal }) => lireSessionsCal(signal) });
+  const { data, error, isPending, refetch } = useQuery({
+    queryKey: ['cal', 'sessions'],
+    queryFn: ({ signal }) => lireSessionsCal(signal),
+  });
   const colonnes: Colonne<SessionCalApi>[] = [
     {
       titre: 'Séance',
       entete: true,
       valeur: (s) => (
-        <Link to={`/cal/${encodeURIComponent(s.id)}`} aria-label={`Séance du ${dateEnLettres(s.date)}${bailleur ? '' : ` — ${s.bailleur}`}`}>
+        <Link
+          to={`/cal/${encodeURIComponent(s.id)}`}
+          aria-label={`Séance du ${dateEnLettres(s.date)}${bailleur ? '' : ` — ${s.bailleur}`}`}
+        >
           {dateEnLettres(s.date)}
         </Link>
       ),
@@ -68,8 +86,8 @@ export function Cal() {
   return (
     <Page titre="Commission d’attribution (CAL)" titreDocument="CAL">
       <p className="fr-text--lead">
-        Les séances de la commission d’attribution : les logements examinés, leurs candidats classés, la décision prise pour chacun (CCH R.441-3), puis la réponse du candidat, le bail ou la
-        suite donnée à un échec.
+        Les séances de la commission d’attribution : les logements examinés, leurs candidats classés, la décision prise
+        pour chacun (CCH R.441-3), puis la réponse du candidat, le bail ou la suite donnée à un échec.
       </p>
       {bailleur ? <NouvelleSession departement={session.organisation.departement ?? ''} /> : null}
       <h2 className="fr-h4 fr-mt-4w">Séances</h2>
@@ -80,7 +98,14 @@ export function Cal() {
       ) : data.length === 0 ? (
         <Vide>Aucune séance pour l’instant.</Vide>
       ) : (
-        <Tableau id="tableau-sessions-cal" legende="Séances de la CAL" colonnes={colonnes} lignes={data} cle={(s) => s.id} bordure />
+        <Tableau
+          id="tableau-sessions-cal"
+          legende="Séances de la CAL"
+          colonnes={colonnes}
+          lignes={data}
+          cle={(s) => s.id}
+          bordure
+        />
       )}
     </Page>
   );
@@ -113,13 +138,26 @@ function NouvelleSession({ departement }: { departement: string }) {
           <label className="fr-label" htmlFor={`${id}-date`}>
             Date de la séance
           </label>
-          <input className="fr-input" type="date" id={`${id}-date`} value={jour} onChange={(e) => setJour(e.target.value)} required />
+          <input
+            className="fr-input"
+            type="date"
+            id={`${id}-date`}
+            value={jour}
+            onChange={(e) => setJour(e.target.value)}
+            required
+          />
         </div>
         <div className="fr-col-12 fr-col-md-5 fr-input-group">
           <label className="fr-label" htmlFor={`${id}-lieu`}>
             Lieu <span className="fr-hint-text">Facultatif</span>
           </label>
-          <input className="fr-input" id={`${id}-lieu`} value={lieu} onChange={(e) => setLieu(e.target.value)} maxLength={200} />
+          <input
+            className="fr-input"
+            id={`${id}-lieu`}
+            value={lieu}
+            onChange={(e) => setLieu(e.target.value)}
+            maxLength={200}
+          />
         </div>
         <div className="fr-col-12 fr-col-md-4 fr-input-group">
           <Button type="submit" disabled={creation.isPending}>
@@ -127,7 +165,11 @@ function NouvelleSession({ departement }: { departement: string }) {
           </Button>
         </div>
       </div>
-      {creation.error ? <p className="fr-error-text" role="alert">{messageErreur(creation.error)}</p> : null}
+      {creation.error ? (
+        <p className="fr-error-text" role="alert">
+          {messageErreur(creation.error)}
+        </p>
+      ) : null}
     </form>
   );
 }
@@ -137,7 +179,10 @@ export function CalSeance() {
   const session = useSessionOuverte();
   const bailleur = session.role === 'agent_bailleur';
   const client = useQueryClient();
-  const { data, error, isPending, refetch } = useQuery({ queryKey: ['cal', 'session', id], queryFn: ({ signal }) => lireSessionCal(id, signal) });
+  const { data, error, isPending, refetch } = useQuery({
+    queryKey: ['cal', 'session', id],
+    queryFn: ({ signal }) => lireSessionCal(id, signal),
+  });
   const maj = (s: SessionCalDetailApi) => {
     client.setQueryData(['cal', 'session', id], s);
     void client.invalidateQueries({ queryKey: ['cal', 'sessions'] });
@@ -160,17 +205,27 @@ export function CalSeance() {
         <>
           <p className="fr-text--lead">
             {data.bailleur} — département {data.departement}
-            {data.lieu ? ` — ${data.lieu}` : ''} : {pluriel(data.examens, 'logement examiné', 'logements examinés')}, {pluriel(data.decides, 'décision', 'décisions')}.
+            {data.lieu ? ` — ${data.lieu}` : ''} : {pluriel(data.examens, 'logement examiné', 'logements examinés')},{' '}
+            {pluriel(data.decides, 'décision', 'décisions')}.
           </p>
           <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left">
             <li>
-              <a className="fr-btn fr-btn--secondary fr-icon-download-line" href={adresseProcesVerbal(data.id)} download>
+              <a
+                className="fr-btn fr-btn--secondary fr-icon-download-line"
+                href={adresseProcesVerbal(data.id)}
+                download
+              >
                 Télécharger le procès-verbal (PDF)
               </a>
             </li>
             {bailleur ? (
               <li>
-                <Button priority="tertiary" iconId="fr-icon-time-line" onClick={() => expiration.mutate()} disabled={expiration.isPending}>
+                <Button
+                  priority="tertiary"
+                  iconId="fr-icon-time-line"
+                  onClick={() => expiration.mutate()}
+                  disabled={expiration.isPending}
+                >
                   Constater les offres sans réponse après 10 jours
                 </Button>
               </li>
@@ -178,7 +233,9 @@ export function CalSeance() {
           </ul>
           {expiration.data ? (
             <p role="status">
-              {expiration.data.expirees === 0 ? 'Aucune offre expirée.' : `${pluriel(expiration.data.expirees, 'offre expirée', 'offres expirées')} : le silence vaut refus.`}
+              {expiration.data.expirees === 0
+                ? 'Aucune offre expirée.'
+                : `${pluriel(expiration.data.expirees, 'offre expirée', 'offres expirées')} : le silence vaut refus.`}
             </p>
           ) : null}
           {bailleur ? <Inscription session={data} surMaj={maj} /> : null}
@@ -221,7 +278,13 @@ function Inscription({ session, surMaj }: { session: SessionCalDetailApi; surMaj
           <label className="fr-label" htmlFor={`${id}-location`}>
             Logement dont les candidats sont proposés
           </label>
-          <select className="fr-select" id={`${id}-location`} value={locationId} onChange={(e) => setLocationId(e.target.value)} required>
+          <select
+            className="fr-select"
+            id={`${id}-location`}
+            value={locationId}
+            onChange={(e) => setLocationId(e.target.value)}
+            required
+          >
             <option value="">— Choisir —</option>
             {possibles.map((a) => (
               <option key={a.locationId} value={a.locationId}>
@@ -234,9 +297,18 @@ function Inscription({ session, surMaj }: { session: SessionCalDetailApi; surMaj
           <div className="fr-col-12 fr-col-md-6 fr-input-group">
             <label className="fr-label" htmlFor={`${id}-motif`}>
               Pourquoi moins de trois candidatures
-              <span className="fr-hint-text">La CAL en examine trois au moins, sauf désignation DALO (CCH R.441-3).</span>
+              <span className="fr-hint-text">
+                La CAL en examine trois au moins, sauf désignation DALO (CCH R.441-3).
+              </span>
             </label>
-            <input className="fr-input" id={`${id}-motif`} value={motif} onChange={(e) => setMotif(e.target.value)} required minLength={3} />
+            <input
+              className="fr-input"
+              id={`${id}-motif`}
+              value={motif}
+              onChange={(e) => setMotif(e.target.value)}
+              required
+              minLength={3}
+            />
           </div>
         ) : null}
         <div className="fr-col-12 fr-col-md-3 fr-input-group">
@@ -245,12 +317,26 @@ function Inscription({ session, surMaj }: { session: SessionCalDetailApi; surMaj
           </Button>
         </div>
       </div>
-      {inscription.error ? <p className="fr-error-text" role="alert">{messageErreur(inscription.error)}</p> : null}
+      {inscription.error ? (
+        <p className="fr-error-text" role="alert">
+          {messageErreur(inscription.error)}
+        </p>
+      ) : null}
     </form>
   );
 }
 
-function Examen({ session, examen: e, bailleur, surMaj }: { session: SessionCalDetailApi; examen: ExamenCalApi; bailleur: boolean; surMaj: (s: SessionCalDetailApi) => void }) {
+function Examen({
+  session,
+  examen: e,
+  bailleur,
+  surMaj,
+}: {
+  session: SessionCalDetailApi;
+  examen: ExamenCalApi;
+  bailleur: boolean;
+  surMaj: (s: SessionCalDetailApi) => void;
+}) {
   const rangCal = (c: string) => {
     const i = e.decision?.classement.indexOf(c) ?? -1;
     return i >= 0 ? `rang ${i + 1}` : '—';
@@ -274,15 +360,28 @@ function Examen({ session, examen: e, bailleur, surMaj }: { session: SessionCalD
         ) : null}
       </h2>
       {e.motifMoinsDeTrois ? <p className="fr-text--sm">Moins de trois candidatures : {e.motifMoinsDeTrois}</p> : null}
-      <Tableau legende={`Candidats examinés pour le logement ${e.logementId}`} colonnes={colonnes} lignes={e.candidats} cle={(c) => c.id} compact bordure />
+      <Tableau
+        legende={`Candidats examinés pour le logement ${e.logementId}`}
+        colonnes={colonnes}
+        lignes={e.candidats}
+        cle={(c) => c.id}
+        compact
+        bordure
+      />
       {e.decision ? (
         <div>
           <p>
-            <strong>Décision : {e.decision.libelle}</strong> (le {date(e.decision.date)}){e.decision.motif ? ` — motif : ${e.decision.motif}` : ''}
+            <strong>Décision : {e.decision.libelle}</strong> (le {date(e.decision.date)})
+            {e.decision.motif ? ` — motif : ${e.decision.motif}` : ''}
           </p>
           {e.offres.length ? <Offres examen={e} bailleur={bailleur} surMaj={surMaj} /> : null}
           {e.libelleSuite ? (
-            <Alert small severity={e.suite === 'bail' ? 'success' : 'info'} description={`Suite : ${e.libelleSuite}.`} className="fr-mt-2w" />
+            <Alert
+              small
+              severity={e.suite === 'bail' ? 'success' : 'info'}
+              description={`Suite : ${e.libelleSuite}.`}
+              className="fr-mt-2w"
+            />
           ) : null}
         </div>
       ) : bailleur ? (
@@ -294,7 +393,15 @@ function Examen({ session, examen: e, bailleur, surMaj }: { session: SessionCalD
   );
 }
 
-function FormulaireDecision({ session, examen: e, surMaj }: { session: SessionCalDetailApi; examen: ExamenCalApi; surMaj: (s: SessionCalDetailApi) => void }) {
+function FormulaireDecision({
+  session,
+  examen: e,
+  surMaj,
+}: {
+  session: SessionCalDetailApi;
+  examen: ExamenCalApi;
+  surMaj: (s: SessionCalDetailApi) => void;
+}) {
   const id = useId();
   const [decision, setDecision] = useState<Decision | ''>('');
   const [motif, setMotif] = useState('');
@@ -305,7 +412,14 @@ function FormulaireDecision({ session, examen: e, surMaj }: { session: SessionCa
     .sort((a, b) => Number(a[1]) - Number(b[1]))
     .map(([c]) => c);
   const envoi = useMutation({
-    mutationFn: () => deciderExamen(session.id, { locationId: e.locationId, version: e.version, decision: decision as Decision, classement: negative ? [] : classement, ...(motif ? { motif } : {}) }),
+    mutationFn: () =>
+      deciderExamen(session.id, {
+        locationId: e.locationId,
+        version: e.version,
+        decision: decision as Decision,
+        classement: negative ? [] : classement,
+        ...(motif ? { motif } : {}),
+      }),
     onSuccess: surMaj,
   });
   const envoyer = (ev: FormEvent) => {
@@ -324,7 +438,15 @@ function FormulaireDecision({ session, examen: e, surMaj }: { session: SessionCa
         {DECISIONS.map((d) => (
           <div key={d.code} className="fr-fieldset__element">
             <div className="fr-radio-group">
-              <input type="radio" id={`${id}-${d.code}`} name={`${id}-decision`} value={d.code} checked={decision === d.code} onChange={() => setDecision(d.code)} required />
+              <input
+                type="radio"
+                id={`${id}-${d.code}`}
+                name={`${id}-decision`}
+                value={d.code}
+                checked={decision === d.code}
+                onChange={() => setDecision(d.code)}
+                required
+              />
               <label className="fr-label" htmlFor={`${id}-${d.code}`}>
                 {d.libelle}
                 <span className="fr-hint-text">{d.aide}</span>
@@ -343,7 +465,12 @@ function FormulaireDecision({ session, examen: e, surMaj }: { session: SessionCa
               <label className="fr-label" htmlFor={`${id}-rang-${c.id}`}>
                 Rang du candidat n° {c.numeroSne}
               </label>
-              <select className="fr-select" id={`${id}-rang-${c.id}`} value={rangs[c.id] ?? ''} onChange={(ev) => setRangs({ ...rangs, [c.id]: ev.target.value })}>
+              <select
+                className="fr-select"
+                id={`${id}-rang-${c.id}`}
+                value={rangs[c.id] ?? ''}
+                onChange={(ev) => setRangs({ ...rangs, [c.id]: ev.target.value })}
+              >
                 <option value="">non classé</option>
                 {(decision === 'attribution_rang' ? ['1', '2', '3'] : ['1']).map((r) => (
                   <option key={r} value={r}>{`rang ${r}`}</option>
@@ -356,9 +483,18 @@ function FormulaireDecision({ session, examen: e, surMaj }: { session: SessionCa
       <div className="fr-input-group">
         <label className="fr-label" htmlFor={`${id}-motif`}>
           Motif de la décision
-          <span className="fr-hint-text">Obligatoire pour une non-attribution, un rejet ou une condition suspensive.</span>
+          <span className="fr-hint-text">
+            Obligatoire pour une non-attribution, un rejet ou une condition suspensive.
+          </span>
         </label>
-        <textarea className="fr-input" id={`${id}-motif`} value={motif} onChange={(ev) => setMotif(ev.target.value)} rows={2} maxLength={2000} />
+        <textarea
+          className="fr-input"
+          id={`${id}-motif`}
+          value={motif}
+          onChange={(ev) => setMotif(ev.target.value)}
+          rows={2}
+          maxLength={2000}
+        />
       </div>
       <Button type="submit" disabled={envoi.isPending || !decision}>
         Enregistrer la décision
@@ -372,15 +508,33 @@ function FormulaireDecision({ session, examen: e, surMaj }: { session: SessionCa
   );
 }
 
-function Offres({ examen: e, bailleur, surMaj }: { examen: ExamenCalApi; bailleur: boolean; surMaj: (s: SessionCalDetailApi) => void }) {
-  const reponse = useMutation({ mutationFn: (v: { offre: string; reponse: 'acceptee' | 'refusee' }) => repondreOffre(v.offre, { reponse: v.reponse, date: aujourdhuiParis() }), onSuccess: surMaj });
-  const bail = useMutation({ mutationFn: (offre: string) => signerBailOffre(offre, { date: aujourdhuiParis(), version: e.version }), onSuccess: surMaj });
+function Offres({
+  examen: e,
+  bailleur,
+  surMaj,
+}: {
+  examen: ExamenCalApi;
+  bailleur: boolean;
+  surMaj: (s: SessionCalDetailApi) => void;
+}) {
+  const reponse = useMutation({
+    mutationFn: (v: { offre: string; reponse: 'acceptee' | 'refusee' }) =>
+      repondreOffre(v.offre, { reponse: v.reponse, date: aujourdhuiParis() }),
+    onSuccess: surMaj,
+  });
+  const bail = useMutation({
+    mutationFn: (offre: string) => signerBailOffre(offre, { date: aujourdhuiParis(), version: e.version }),
+    onSuccess: surMaj,
+  });
   const colonnes: Colonne<OffreCalApi>[] = [
     { titre: 'Rang', entete: true, valeur: (o) => `rang ${o.rang}` },
     { titre: 'Candidat', valeur: (o) => o.numeroSne },
     { titre: 'Offre du', valeur: (o) => date(o.dateOffre) },
     { titre: 'Réponse attendue au plus tard le', valeur: (o) => date(o.echeance) },
-    { titre: 'Réponse', valeur: (o) => (o.reponse ? `${REPONSES[o.reponse]} le ${date(o.dateReponse ?? '')}` : 'En attente') },
+    {
+      titre: 'Réponse',
+      valeur: (o) => (o.reponse ? `${REPONSES[o.reponse]} le ${date(o.dateReponse ?? '')}` : 'En attente'),
+    },
     ...(bailleur
       ? [
           {
@@ -388,10 +542,20 @@ function Offres({ examen: e, bailleur, surMaj }: { examen: ExamenCalApi; bailleu
             valeur: (o: OffreCalApi) =>
               o.reponse === null ? (
                 <span className="flux-actions">
-                  <Button size="small" priority="secondary" onClick={() => reponse.mutate({ offre: o.id, reponse: 'acceptee' })} disabled={reponse.isPending}>
+                  <Button
+                    size="small"
+                    priority="secondary"
+                    onClick={() => reponse.mutate({ offre: o.id, reponse: 'acceptee' })}
+                    disabled={reponse.isPending}
+                  >
                     {`Acceptée (n° ${o.numeroSne})`}
                   </Button>{' '}
-                  <Button size="small" priority="tertiary" onClick={() => reponse.mutate({ offre: o.id, reponse: 'refusee' })} disabled={reponse.isPending}>
+                  <Button
+                    size="small"
+                    priority="tertiary"
+                    onClick={() => reponse.mutate({ offre: o.id, reponse: 'refusee' })}
+                    disabled={reponse.isPending}
+                  >
                     {`Refusée (n° ${o.numeroSne})`}
                   </Button>
                 </span>
@@ -409,7 +573,14 @@ function Offres({ examen: e, bailleur, surMaj }: { examen: ExamenCalApi; bailleu
   const erreur = reponse.error ?? bail.error;
   return (
     <>
-      <Tableau legende={`Offres pour le logement ${e.logementId} (10 jours pour répondre ; le silence vaut refus)`} colonnes={colonnes} lignes={e.offres} cle={(o) => o.id} compact bordure />
+      <Tableau
+        legende={`Offres pour le logement ${e.logementId} (10 jours pour répondre ; le silence vaut refus)`}
+        colonnes={colonnes}
+        lignes={e.offres}
+        cle={(o) => o.id}
+        compact
+        bordure
+      />
       {erreur ? (
         <p className="fr-error-text" role="alert">
           {messageErreur(erreur)}

@@ -11,7 +11,9 @@ import { useConnexion, useSession } from '../session.tsx';
 
 /** Only same-site paths are followed after signing in (never "//ailleurs.example"). */
 function retourSur(valeur: string | null): string {
-  return valeur && valeur.startsWith('/') && !valeur.startsWith('//') && !valeur.startsWith('/connexion') ? valeur : '/';
+  return valeur && valeur.startsWith('/') && !valeur.startsWith('//') && !valeur.startsWith('/connexion')
+    ? valeur
+    : '/';
 }
 
 interface Erreurs {
@@ -36,7 +38,8 @@ export function Connexion() {
     e.preventDefault();
     const trouvees: Erreurs = {};
     if (!email.trim()) trouvees.email = 'Saisissez votre adresse électronique.';
-    else if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) trouvees.email = 'Saisissez une adresse électronique valide, par exemple nom@organisme.fr.';
+    else if (!/^[^\s@]+@[^\s@]+$/.test(email.trim()))
+      trouvees.email = 'Saisissez une adresse électronique valide, par exemple nom@organisme.fr.';
     if (!motDePasse) trouvees.motDePasse = 'Saisissez votre mot de passe.';
     setErreurs(trouvees);
     if (trouvees.email || trouvees.motDePasse) {
@@ -77,7 +80,13 @@ export function Connexion() {
                 className="fr-mb-3w"
               />
             ) : erreurServeur ? (
-              <Alert severity="error" as="h2" title="Connexion impossible" description={erreurServeur} className="fr-mb-3w" />
+              <Alert
+                severity="error"
+                as="h2"
+                title="Connexion impossible"
+                description={erreurServeur}
+                className="fr-mb-3w"
+              />
             ) : null}
           </div>
           <form onSubmit={envoyer} noValidate aria-label="Se connecter à Flux">
@@ -130,7 +139,8 @@ export function Connexion() {
             </fieldset>
           </form>
           <p className="fr-text--sm fr-mt-4w flux-indice">
-            <span className="fr-icon-information-line fr-icon--sm" aria-hidden="true" /> Comptes de démonstration : voir le terminal de <code>npm start</code>.
+            <span className="fr-icon-information-line fr-icon--sm" aria-hidden="true" /> Comptes de démonstration : voir
+            le terminal de <code>npm start</code>.
           </p>
         </Page>
       </div>

@@ -49,7 +49,10 @@ export function Conventions() {
       titre: 'Réservataire',
       entete: true,
       valeur: (c) => (
-        <Link to={`/conventions/${encodeURIComponent(c.id)}`} aria-label={`Convention ${c.reservataire.nom}${plusieursBailleurs ? ` avec ${c.bailleur.nom}` : ''}`}>
+        <Link
+          to={`/conventions/${encodeURIComponent(c.id)}`}
+          aria-label={`Convention ${c.reservataire.nom}${plusieursBailleurs ? ` avec ${c.bailleur.nom}` : ''}`}
+        >
           {c.reservataire.nom}
         </Link>
       ),
@@ -58,15 +61,30 @@ export function Conventions() {
     { titre: 'Type', valeur: (c) => TYPES_RESERVATAIRE[c.reservataire.type] ?? c.reservataire.type },
     { titre: 'Taux', valeur: (c) => (c.versionEnVigueur ? taux(c.versionEnVigueur.taux) : '—'), nombre: true },
     { titre: 'Forme', valeur: (c) => <BadgeForme forme={c.forme} /> },
-    { titre: 'Version en vigueur', valeur: (c) => (c.versionEnVigueur ? `n° ${c.versionEnVigueur.version} du ${date(c.versionEnVigueur.effectifLe)}` : 'pas encore en vigueur') },
-    { titre: `Droit ${data?.annee ?? ''}`.trim(), valeur: (c) => (c.ligne ? decimal(c.ligne.droit) : '—'), nombre: true },
-    { titre: `Solde ${data?.annee ?? ''}`.trim(), valeur: (c) => (c.ligne ? <Solde valeur={c.ligne.solde} /> : '—'), nombre: true },
+    {
+      titre: 'Version en vigueur',
+      valeur: (c) =>
+        c.versionEnVigueur
+          ? `n° ${c.versionEnVigueur.version} du ${date(c.versionEnVigueur.effectifLe)}`
+          : 'pas encore en vigueur',
+    },
+    {
+      titre: `Droit ${data?.annee ?? ''}`.trim(),
+      valeur: (c) => (c.ligne ? decimal(c.ligne.droit) : '—'),
+      nombre: true,
+    },
+    {
+      titre: `Solde ${data?.annee ?? ''}`.trim(),
+      valeur: (c) => (c.ligne ? <Solde valeur={c.ligne.solde} /> : '—'),
+      nombre: true,
+    },
   ];
   const caduques = data?.conventions.filter((c) => c.forme.statut === 'caduque').length ?? 0;
   return (
     <Page titre="Conventions" titreDocument="Conventions">
       <p className="fr-text--lead">
-        Chaque convention de réservation, sa version en vigueur (le dernier avenant), sa forme — en stock, en conversion ou en flux — et son solde de l’année : les logements décomptés moins le droit.
+        Chaque convention de réservation, sa version en vigueur (le dernier avenant), sa forme — en stock, en conversion
+        ou en flux — et son solde de l’année : les logements décomptés moins le droit.
       </p>
       {isPending ? (
         <Chargement quoi="les conventions" />
@@ -78,11 +96,19 @@ export function Conventions() {
         <>
           {caduques > 0 ? (
             <p className="fr-text--sm">
-              {caduques === 1 ? 'Une convention est caduque' : `${caduques} conventions sont caduques`} : non converties en flux à l’échéance légale, leurs droits sont repris par le préfet (détail sur la page
-              de chaque convention).
+              {caduques === 1 ? 'Une convention est caduque' : `${caduques} conventions sont caduques`} : non converties
+              en flux à l’échéance légale, leurs droits sont repris par le préfet (détail sur la page de chaque
+              convention).
             </p>
           ) : null}
-          <Tableau id="tableau-conventions" legende={`Conventions — version en vigueur au ${date(data.aujourdhui)} et bilan ${data.annee}`} colonnes={colonnes} lignes={data.conventions} cle={(c) => c.id} bordure />
+          <Tableau
+            id="tableau-conventions"
+            legende={`Conventions — version en vigueur au ${date(data.aujourdhui)} et bilan ${data.annee}`}
+            colonnes={colonnes}
+            lignes={data.conventions}
+            cle={(c) => c.id}
+            bordure
+          />
         </>
       ) : null}
     </Page>

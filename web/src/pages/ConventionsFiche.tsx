@@ -13,7 +13,14 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
-import { ajouterAvenant, cheminDansLeCorps, ErreurApi, lireConvention, type ConventionDetailApi, type VersionConventionApi } from '../api.ts';
+import {
+  ajouterAvenant,
+  cheminDansLeCorps,
+  ErreurApi,
+  lireConvention,
+  type ConventionDetailApi,
+  type VersionConventionApi,
+} from '../api.ts';
 import { EtatRequete, messageErreur } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Solde } from '../composants/Solde.tsx';
@@ -51,23 +58,41 @@ function enClair(v: VersionConventionApi, typeReservataire: string): { terme: st
   const p = v.parametres as Parametres;
   const etat = typeReservataire === 'etat';
   const lignes: { terme: string; valeur: string }[] = [];
-  lignes.push({ terme: 'Taux', valeur: `${taux(v.taux)} du flux annuel de logements libérés${v.tauxAgents !== null ? `, dont ${taux(v.tauxAgents)} pour les agents de l’État` : ''}` });
+  lignes.push({
+    terme: 'Taux',
+    valeur: `${taux(v.taux)} du flux annuel de logements libérés${v.tauxAgents !== null ? `, dont ${taux(v.tauxAgents)} pour les agents de l’État` : ''}`,
+  });
   const per = p.perimetre ?? {};
   lignes.push({
     terme: 'Périmètre',
-    valeur: per.departement ? `tout le parc du bailleur dans le département ${per.departement}` : per.communes ? `le parc du bailleur dans ${per.communes.length > 1 ? 'les communes' : 'la commune'} ${per.communes.join(', ')}` : per.epci ? `le parc du bailleur dans l’EPCI ${per.epci} (SIREN)` : '—',
+    valeur: per.departement
+      ? `tout le parc du bailleur dans le département ${per.departement}`
+      : per.communes
+        ? `le parc du bailleur dans ${per.communes.length > 1 ? 'les communes' : 'la commune'} ${per.communes.join(', ')}`
+        : per.epci
+          ? `le parc du bailleur dans l’EPCI ${per.epci} (SIREN)`
+          : '—',
   });
-  lignes.push({ terme: 'Décompte', valeur: `un logement compte pour le réservataire ${DECOMPTES[p.decompte ?? ''] ?? p.decompte ?? '—'}` });
+  lignes.push({
+    terme: 'Décompte',
+    valeur: `un logement compte pour le réservataire ${DECOMPTES[p.decompte ?? ''] ?? p.decompte ?? '—'}`,
+  });
   lignes.push({
     terme: 'Échec',
     valeur: p.echecDecompte
       ? 'un échec (refus des candidats, aucun candidat dans le délai) consomme le droit du réservataire'
       : 'un échec rend le logement au bailleur « pour un tour » : le droit du réservataire reste dû',
   });
-  lignes.push({ terme: 'Proposition de candidats', valeur: `${pluriel(p.candidatsDemandes ?? 3, 'candidat demandé', 'candidats demandés')} par logement, dans un délai de ${pluriel(p.delaiPropositionJours ?? 30, 'jour')}` });
+  lignes.push({
+    terme: 'Proposition de candidats',
+    valeur: `${pluriel(p.candidatsDemandes ?? 3, 'candidat demandé', 'candidats demandés')} par logement, dans un délai de ${pluriel(p.delaiPropositionJours ?? 30, 'jour')}`,
+  });
   lignes.push({
     terme: 'Gestion',
-    valeur: p.gestion === 'deleguee' ? 'déléguée : le bailleur désigne les candidats pour le compte du réservataire et lui en rend compte' : 'directe : le réservataire désigne ses candidats',
+    valeur:
+      p.gestion === 'deleguee'
+        ? 'déléguée : le bailleur désigne les candidats pour le compte du réservataire et lui en rend compte'
+        : 'directe : le réservataire désigne ses candidats',
   });
   const regle = p.regleReport ?? 'integral';
   lignes.push({
@@ -76,18 +101,43 @@ function enClair(v: VersionConventionApi, typeReservataire: string): { terme: st
   });
   const c = p.contraintes ?? {};
   const uniforme = c.uniformiteCommunale ?? etat;
-  lignes.push({ terme: 'Répartition par commune', valeur: uniforme ? 'le taux s’applique dans chaque commune' : 'le taux s’applique sur l’ensemble du périmètre' });
+  lignes.push({
+    terme: 'Répartition par commune',
+    valeur: uniforme ? 'le taux s’applique dans chaque commune' : 'le taux s’applique sur l’ensemble du périmètre',
+  });
   const horsQpv = c.partHorsQpvMin ?? (etat ? 0.3 : 0);
-  if (horsQpv > 0) lignes.push({ terme: 'Hors QPV', valeur: `au moins ${taux(horsQpv)} des logements du réservataire hors quartier prioritaire` });
+  if (horsQpv > 0)
+    lignes.push({
+      terme: 'Hors QPV',
+      valeur: `au moins ${taux(horsQpv)} des logements du réservataire hors quartier prioritaire`,
+    });
   for (const [dimension, libelle] of [
     ['typologie', 'Typologies'],
     ['financement', 'Financements'],
   ] as const) {
     const f = c[dimension];
-    if (f && Object.keys(f).length) lignes.push({ terme: libelle, valeur: Object.entries(f).map(([k, [min, max]]) => `${k} de ${taux(min)} à ${taux(max)}`).join(' ; ') });
+    if (f && Object.keys(f).length)
+      lignes.push({
+        terme: libelle,
+        valeur: Object.entries(f)
+          .map(([k, [min, max]]) => `${k} de ${taux(min)} à ${taux(max)}`)
+          .join(' ; '),
+      });
   }
-  if (p.derogation) lignes.push({ terme: 'Dérogation du préfet', valeur: `arrêté « ${p.derogation.arrete} », du ${dateEnLettres(p.derogation.du)} au ${dateEnLettres(p.derogation.au)}` });
-  lignes.push({ terme: 'Forme', valeur: v.forme === 'flux' ? 'en flux' : v.forme === 'stock' ? 'en stock (logements identifiés)' : 'en conversion vers le flux' });
+  if (p.derogation)
+    lignes.push({
+      terme: 'Dérogation du préfet',
+      valeur: `arrêté « ${p.derogation.arrete} », du ${dateEnLettres(p.derogation.du)} au ${dateEnLettres(p.derogation.au)}`,
+    });
+  lignes.push({
+    terme: 'Forme',
+    valeur:
+      v.forme === 'flux'
+        ? 'en flux'
+        : v.forme === 'stock'
+          ? 'en stock (logements identifiés)'
+          : 'en conversion vers le flux',
+  });
   lignes.push({ terme: 'Effective depuis le', valeur: dateEnLettres(v.effectifLe) });
   return lignes;
 }
@@ -100,7 +150,10 @@ function anneeDemandee(): number | undefined {
 export function ConventionsFiche() {
   const { id = '' } = useParams();
   const annee = anneeDemandee();
-  const { data, error, isPending, refetch } = useQuery({ queryKey: ['convention', id, annee], queryFn: ({ signal }) => lireConvention(id, annee, signal) });
+  const { data, error, isPending, refetch } = useQuery({
+    queryKey: ['convention', id, annee],
+    queryFn: ({ signal }) => lireConvention(id, annee, signal),
+  });
   const titre = data ? `Convention ${data.reservataire.nom}` : 'Convention';
   return (
     <Page
@@ -109,7 +162,8 @@ export function ConventionsFiche() {
       sousTitre={
         data ? (
           <p className="fr-text--lead">
-            {data.bailleur.nom} et {data.reservataire.nom} ({TYPES_RESERVATAIRE[data.reservataire.type] ?? data.reservataire.type}), département {data.departement}.{' '}
+            {data.bailleur.nom} et {data.reservataire.nom} (
+            {TYPES_RESERVATAIRE[data.reservataire.type] ?? data.reservataire.type}), département {data.departement}.{' '}
             <Link to="/conventions">Toutes les conventions</Link>
           </p>
         ) : undefined
@@ -218,8 +272,9 @@ function Bilan({ convention: c }: { convention: ConventionDetailApi }) {
       )}
       {l ? (
         <p className="fr-text--sm">
-          Le droit comprend le report de {c.annee - 1} : celui du bilan {c.annee - 1} émis par le bailleur (le solde gardé selon la règle de report de la convention), ou, tant que ce bilan
-          n’est pas émis, le report inscrit dans la convention.
+          Le droit comprend le report de {c.annee - 1} : celui du bilan {c.annee - 1} émis par le bailleur (le solde
+          gardé selon la règle de report de la convention), ou, tant que ce bilan n’est pas émis, le report inscrit dans
+          la convention.
         </p>
       ) : null}
     </section>
@@ -243,8 +298,15 @@ function Historique({ convention: c }: { convention: ConventionDetailApi }) {
       ),
     },
     { titre: 'Effective le', valeur: (v) => date(v.effectifLe) },
-    { titre: 'Taux', valeur: (v) => `${taux(v.taux)}${v.tauxAgents !== null ? ` (agents ${taux(v.tauxAgents)})` : ''}`, nombre: true },
-    { titre: 'Forme', valeur: (v) => (v.forme === 'flux' ? 'en flux' : v.forme === 'stock' ? 'en stock' : 'en conversion') },
+    {
+      titre: 'Taux',
+      valeur: (v) => `${taux(v.taux)}${v.tauxAgents !== null ? ` (agents ${taux(v.tauxAgents)})` : ''}`,
+      nombre: true,
+    },
+    {
+      titre: 'Forme',
+      valeur: (v) => (v.forme === 'flux' ? 'en flux' : v.forme === 'stock' ? 'en stock' : 'en conversion'),
+    },
     { titre: 'Motif', valeur: (v) => v.motif ?? '—' },
     { titre: 'Enregistrée', valeur: (v) => `le ${date(v.creeLe)}${v.auteur ? ` par ${v.auteur}` : ''}` },
   ];
@@ -253,8 +315,18 @@ function Historique({ convention: c }: { convention: ConventionDetailApi }) {
       <h2 id="cv-historique" className="fr-h3">
         Historique des versions (avenants)
       </h2>
-      <p>Une version écrite ne change plus : chaque avenant est une nouvelle version, datée. La version en vigueur est la dernière dont la date d’effet est passée.</p>
-      <Tableau id="tableau-cv-versions" legende={`${pluriel(c.historique.length, 'version')}, de la plus récente à la plus ancienne`} colonnes={colonnes} lignes={c.historique} cle={(v) => v.id} bordure />
+      <p>
+        Une version écrite ne change plus : chaque avenant est une nouvelle version, datée. La version en vigueur est la
+        dernière dont la date d’effet est passée.
+      </p>
+      <Tableau
+        id="tableau-cv-versions"
+        legende={`${pluriel(c.historique.length, 'version')}, de la plus récente à la plus ancienne`}
+        colonnes={colonnes}
+        lignes={c.historique}
+        cle={(v) => v.id}
+        bordure
+      />
     </section>
   );
 }
@@ -285,13 +357,22 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
     },
   });
   const erreur = envoi.error;
-  const message = (champ: string) => locales[champ] ?? (erreur instanceof ErreurApi ? erreur.probleme(champ) : undefined);
+  const message = (champ: string) =>
+    locales[champ] ?? (erreur instanceof ErreurApi ? erreur.probleme(champ) : undefined);
   const etat = (champ: string) => {
     const m = message(champ);
     return m ? ({ state: 'error', stateRelatedMessage: m } as const) : ({ state: 'default' } as const);
   };
   // Problems on fields the form does not show (périmètre, dérogation, another convention…).
-  const autres = erreur instanceof ErreurApi ? erreur.problemes.filter((p) => !['taux', 'effectifLe', 'motif', 'forme'].some((ch) => cheminDansLeCorps(p.chemin) === ch || cheminDansLeCorps(p.chemin).startsWith(`${ch}.`))) : [];
+  const autres =
+    erreur instanceof ErreurApi
+      ? erreur.problemes.filter(
+          (p) =>
+            !['taux', 'effectifLe', 'motif', 'forme'].some(
+              (ch) => cheminDansLeCorps(p.chemin) === ch || cheminDansLeCorps(p.chemin).startsWith(`${ch}.`),
+            ),
+        )
+      : [];
   const envoyer = (e: FormEvent) => {
     e.preventDefault();
     const fraction = fractionDePourcentage(tauxSaisi);
@@ -302,7 +383,10 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
     setLocales(manquants);
     if (Object.keys(manquants).length) return;
     envoi.mutate({
-      ...(derniere.parametres as Omit<Parameters<typeof ajouterAvenant>[1], 'taux' | 'effectifLe' | 'motif' | 'versionLue'>),
+      ...(derniere.parametres as Omit<
+        Parameters<typeof ajouterAvenant>[1],
+        'taux' | 'effectifLe' | 'motif' | 'versionLue'
+      >),
       forme,
       taux: fraction!,
       ...(derniere.tauxAgents !== null ? { tauxAgents: derniere.tauxAgents } : {}),
@@ -317,8 +401,9 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
         Ajouter un avenant
       </h2>
       <p>
-        L’avenant crée la version n° {derniere.version + 1} avec les paramètres de la version n° {derniere.version}, le nouveau taux et la forme choisie. Il est contrôlé avec les autres conventions en vigueur à sa date
-        d’effet : plafonds de l’État (CCH R.441-5-2 I), somme des taux, droits des collectivités, périmètres.
+        L’avenant crée la version n° {derniere.version + 1} avec les paramètres de la version n° {derniere.version}, le
+        nouveau taux et la forme choisie. Il est contrôlé avec les autres conventions en vigueur à sa date d’effet :
+        plafonds de l’État (CCH R.441-5-2 I), somme des taux, droits des collectivités, périmètres.
       </p>
       <form onSubmit={envoyer} aria-label="Ajouter un avenant" noValidate>
         <div className="fr-grid-row fr-grid-row--gutters">
@@ -327,7 +412,16 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
               label="Nouveau taux (en % du flux annuel)"
               hintText={`Actuellement ${taux(derniere.taux)}. Exemple : 27,5`}
               {...etat('taux')}
-              nativeInputProps={{ id: 'avenant-taux', name: 'taux', inputMode: 'decimal', 'aria-invalid': message('taux') ? true : undefined, value: tauxSaisi, onChange: (e) => setTaux(e.target.value), required: true, autoComplete: 'off' }}
+              nativeInputProps={{
+                id: 'avenant-taux',
+                name: 'taux',
+                inputMode: 'decimal',
+                'aria-invalid': message('taux') ? true : undefined,
+                value: tauxSaisi,
+                onChange: (e) => setTaux(e.target.value),
+                required: true,
+                autoComplete: 'off',
+              }}
             />
           </div>
           <div className="fr-col-12 fr-col-md-4">
@@ -335,7 +429,16 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
               label="Date d’effet"
               hintText={`Au plus tôt le ${date(derniere.effectifLe)}`}
               {...etat('effectifLe')}
-              nativeInputProps={{ id: 'avenant-date', name: 'effectifLe', type: 'date', 'aria-invalid': message('effectifLe') ? true : undefined, value: effectifLe, min: derniere.effectifLe, onChange: (e) => setEffectifLe(e.target.value), required: true }}
+              nativeInputProps={{
+                id: 'avenant-date',
+                name: 'effectifLe',
+                type: 'date',
+                'aria-invalid': message('effectifLe') ? true : undefined,
+                value: effectifLe,
+                min: derniere.effectifLe,
+                onChange: (e) => setEffectifLe(e.target.value),
+                required: true,
+              }}
             />
           </div>
           <div className="fr-col-12 fr-col-md-4">
@@ -343,7 +446,12 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
               label="Forme"
               hint="En flux une fois la convention convertie et signée"
               {...etat('forme')}
-              nativeSelectProps={{ id: 'avenant-forme', name: 'forme', value: forme, onChange: (e) => setForme(e.target.value as typeof forme) }}
+              nativeSelectProps={{
+                id: 'avenant-forme',
+                name: 'forme',
+                value: forme,
+                onChange: (e) => setForme(e.target.value as typeof forme),
+              }}
             >
               <option value="flux">En flux (pourcentage du flux annuel)</option>
               <option value="conversion">En conversion</option>
@@ -356,7 +464,15 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
               hintText="Ce qui justifie l’avenant ; il figure à l’historique et au journal d’audit"
               textArea
               {...etat('motif')}
-              nativeTextAreaProps={{ id: 'avenant-motif', name: 'motif', 'aria-invalid': message('motif') ? true : undefined, value: motif, onChange: (e) => setMotif(e.target.value), required: true, rows: 3 }}
+              nativeTextAreaProps={{
+                id: 'avenant-motif',
+                name: 'motif',
+                'aria-invalid': message('motif') ? true : undefined,
+                value: motif,
+                onChange: (e) => setMotif(e.target.value),
+                required: true,
+                rows: 3,
+              }}
             />
           </div>
         </div>
@@ -369,10 +485,18 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
           <Alert
             className="fr-mt-2w"
             severity={erreur instanceof ErreurApi && erreur.statut === 409 ? 'warning' : 'error'}
-            title={erreur instanceof ErreurApi && erreur.statut === 409 ? 'La convention a changé entre-temps' : 'Avenant refusé : rien n’a été enregistré'}
+            title={
+              erreur instanceof ErreurApi && erreur.statut === 409
+                ? 'La convention a changé entre-temps'
+                : 'Avenant refusé : rien n’a été enregistré'
+            }
             description={
               <>
-                <p>{erreur instanceof ErreurApi && erreur.statut === 422 ? 'Corrigez les champs signalés.' : messageErreur(erreur)}</p>
+                <p>
+                  {erreur instanceof ErreurApi && erreur.statut === 422
+                    ? 'Corrigez les champs signalés.'
+                    : messageErreur(erreur)}
+                </p>
                 {autres.length ? (
                   <ul>
                     {autres.map((p) => (
@@ -387,7 +511,12 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
           />
         ) : null}
         {envoi.data && !erreur ? (
-          <Alert className="fr-mt-2w" severity="success" small description={`Avenant enregistré : version n° ${envoi.data.historique[0]!.version}, effective le ${date(envoi.data.historique[0]!.effectifLe)}.`} />
+          <Alert
+            className="fr-mt-2w"
+            severity="success"
+            small
+            description={`Avenant enregistré : version n° ${envoi.data.historique[0]!.version}, effective le ${date(envoi.data.historique[0]!.effectifLe)}.`}
+          />
         ) : null}
       </div>
     </section>

@@ -41,8 +41,19 @@ export function Conversion() {
     annees: Number(lire('annees')) || undefined,
   };
   const actif = !choisit || demande.bailleur !== undefined;
-  const { data, error, isPending, refetch } = useQuery({ queryKey: ['conversion', demande], queryFn: ({ signal }) => lireConversion(demande, signal), placeholderData: keepPreviousData, enabled: actif, retry: false });
-  const [choix, setChoix] = useState({ bailleur: demande.bailleur ?? '', fenetre: String(demande.fenetre ?? 1), droitsUniques: demande.droitsUniques ?? 'ponctuel', annees: String(demande.annees ?? 3) });
+  const { data, error, isPending, refetch } = useQuery({
+    queryKey: ['conversion', demande],
+    queryFn: ({ signal }) => lireConversion(demande, signal),
+    placeholderData: keepPreviousData,
+    enabled: actif,
+    retry: false,
+  });
+  const [choix, setChoix] = useState({
+    bailleur: demande.bailleur ?? '',
+    fenetre: String(demande.fenetre ?? 1),
+    droitsUniques: demande.droitsUniques ?? 'ponctuel',
+    annees: String(demande.annees ?? 3),
+  });
   const appliquer = (e: FormEvent) => {
     e.preventDefault();
     setParametres({
@@ -53,28 +64,57 @@ export function Conversion() {
     });
   };
   return (
-    <Page titre="Conversion du stock en flux" titreDocument={data ? `Conversion — ${data.bailleur.nom}` : 'Conversion du stock en flux'}>
+    <Page
+      titre="Conversion du stock en flux"
+      titreDocument={data ? `Conversion — ${data.bailleur.nom}` : 'Conversion du stock en flux'}
+    >
       <p className="fr-text--lead">
-        Ce que valent en flux les logements réservés de chaque réservataire : logements × rotation de leur segment = disponibilités attendues par an, rapportées au flux prévisionnel. Les méthodes sont
-        présentées côte à côte : c’est aux parties de choisir.
+        Ce que valent en flux les logements réservés de chaque réservataire : logements × rotation de leur segment =
+        disponibilités attendues par an, rapportées au flux prévisionnel. Les méthodes sont présentées côte à côte :
+        c’est aux parties de choisir.
       </p>
       <form onSubmit={appliquer} className="flux-filtres fr-mb-4w" aria-label="Hypothèses de la conversion">
         {choisit ? (
-          <SelectBailleur id="conversion-bailleur" valeur={choix.bailleur} surChoix={(b) => setChoix({ ...choix, bailleur: b })} />
+          <SelectBailleur
+            id="conversion-bailleur"
+            valeur={choix.bailleur}
+            surChoix={(b) => setChoix({ ...choix, bailleur: b })}
+          />
         ) : null}
-        <Select label="Rotation observée sur" nativeSelectProps={{ id: 'conversion-fenetre', value: choix.fenetre, onChange: (e) => setChoix({ ...choix, fenetre: e.target.value }) }}>
+        <Select
+          label="Rotation observée sur"
+          nativeSelectProps={{
+            id: 'conversion-fenetre',
+            value: choix.fenetre,
+            onChange: (e) => setChoix({ ...choix, fenetre: e.target.value }),
+          }}
+        >
           {[1, 2, 3].map((n) => (
             <option key={n} value={n}>
               {n} an{n > 1 ? 's' : ''}
             </option>
           ))}
         </Select>
-        <Select label="Droits uniques" nativeSelectProps={{ id: 'conversion-du', value: choix.droitsUniques, onChange: (e) => setChoix({ ...choix, droitsUniques: e.target.value as 'ponctuel' | 'etale' }) }}>
+        <Select
+          label="Droits uniques"
+          nativeSelectProps={{
+            id: 'conversion-du',
+            value: choix.droitsUniques,
+            onChange: (e) => setChoix({ ...choix, droitsUniques: e.target.value as 'ponctuel' | 'etale' }),
+          }}
+        >
           <option value="ponctuel">Comptés une fois, la première année</option>
           <option value="etale">Étalés sur plusieurs années</option>
         </Select>
         {choix.droitsUniques === 'etale' ? (
-          <Select label="Étalés sur" nativeSelectProps={{ id: 'conversion-annees', value: choix.annees, onChange: (e) => setChoix({ ...choix, annees: e.target.value }) }}>
+          <Select
+            label="Étalés sur"
+            nativeSelectProps={{
+              id: 'conversion-annees',
+              value: choix.annees,
+              onChange: (e) => setChoix({ ...choix, annees: e.target.value }),
+            }}
+          >
             {[2, 3, 4, 5].map((n) => (
               <option key={n} value={n}>
                 {n} ans
@@ -104,28 +144,48 @@ function Resultat({ c, peutCreer }: { c: ConversionApi; peutCreer: boolean }) {
   const colonnes: Colonne<(typeof r.comparaison)[number]>[] = [
     { titre: 'Réservataire', valeur: (l) => nom(l.reservataire), entete: true },
     { titre: 'Logements réservés', valeur: (l) => nombre(l.logements), nombre: true },
-    ...METHODES.map((m): Colonne<(typeof r.comparaison)[number]> => ({ titre: m.libelle, valeur: (l) => l.taux[m.code].pourcentage, nombre: true })),
+    ...METHODES.map((m): Colonne<(typeof r.comparaison)[number]> => ({
+      titre: m.libelle,
+      valeur: (l) => l.taux[m.code].pourcentage,
+      nombre: true,
+    })),
   ];
   const lignes = r.methodes[methode].reservataires;
   const projets = c.projets[methode];
   return (
     <>
       <p>
-        Depuis l’état des lieux signé <strong>version {c.etatDesLieux.version}</strong> ; flux prévisionnel {c.annee} : <strong>{decimal(r.fluxPrevisionnel.valeur)}</strong> logements ; rotation du bailleur{' '}
-        {r.rotations.bailleur.rotation.toLocaleString('fr-FR', { style: 'percent', maximumFractionDigits: 2 })} ({r.rotations.bailleur.explication}).
+        Depuis l’état des lieux signé <strong>version {c.etatDesLieux.version}</strong> ; flux prévisionnel {c.annee} :{' '}
+        <strong>{decimal(r.fluxPrevisionnel.valeur)}</strong> logements ; rotation du bailleur{' '}
+        {r.rotations.bailleur.rotation.toLocaleString('fr-FR', { style: 'percent', maximumFractionDigits: 2 })} (
+        {r.rotations.bailleur.explication}).
       </p>
       <section aria-labelledby="conversion-comparaison" className="fr-mb-6w">
         <h2 id="conversion-comparaison" className="fr-h3">
           Taux de flux selon la méthode
         </h2>
-        <Tableau id="tableau-conversion" legende="Taux de flux de chaque réservataire, méthode par méthode" colonnes={colonnes} lignes={r.comparaison} cle={(l) => l.reservataire} bordure />
+        <Tableau
+          id="tableau-conversion"
+          legende="Taux de flux de chaque réservataire, méthode par méthode"
+          colonnes={colonnes}
+          lignes={r.comparaison}
+          cle={(l) => l.reservataire}
+          bordure
+        />
       </section>
       <section aria-labelledby="conversion-detail" className="fr-mb-6w">
         <h2 id="conversion-detail" className="fr-h3">
           Détail d’une méthode
         </h2>
         <div className="flux-filtres fr-mb-2w">
-          <Select label="Méthode" nativeSelectProps={{ id: 'conversion-methode', value: methode, onChange: (e) => setMethode(e.target.value as Methode) }}>
+          <Select
+            label="Méthode"
+            nativeSelectProps={{
+              id: 'conversion-methode',
+              value: methode,
+              onChange: (e) => setMethode(e.target.value as Methode),
+            }}
+          >
             {METHODES.map((m) => (
               <option key={m.code} value={m.code}>
                 {m.libelle}
@@ -135,7 +195,11 @@ function Resultat({ c, peutCreer }: { c: ConversionApi; peutCreer: boolean }) {
         </div>
         <BarresSimples
           titre={`Disponibilités attendues par an : ${lignes.map((l) => `${nom(l.reservataire)} ${decimal(l.disponibilites.valeur)}`).join(', ')}`}
-          items={lignes.map((l) => ({ id: l.reservataire, libelle: nom(l.reservataire), valeur: Math.round(l.disponibilites.valeur) }))}
+          items={lignes.map((l) => ({
+            id: l.reservataire,
+            libelle: nom(l.reservataire),
+            valeur: Math.round(l.disponibilites.valeur),
+          }))}
           total={Math.round(r.fluxPrevisionnel.valeur)}
         />
         <Tableau
@@ -144,7 +208,11 @@ function Resultat({ c, peutCreer }: { c: ConversionApi; peutCreer: boolean }) {
             { titre: 'Réservataire', valeur: (l) => nom(l.reservataire), entete: true },
             { titre: 'Logements', valeur: (l) => nombre(l.logements), nombre: true },
             { titre: 'Disponibilités / an', valeur: (l) => decimal(l.disponibilites.valeur), nombre: true },
-            { titre: 'Flux de référence', valeur: (l) => `${decimal(l.flux.valeur)}${l.fluxPropre ? ' (son territoire)' : ''}`, nombre: true },
+            {
+              titre: 'Flux de référence',
+              valeur: (l) => `${decimal(l.flux.valeur)}${l.fluxPropre ? ' (son territoire)' : ''}`,
+              nombre: true,
+            },
             { titre: 'Taux', valeur: (l) => l.pourcentage, nombre: true },
             { titre: 'Calcul', valeur: (l) => <span className="fr-text--sm">{l.explication}</span> },
           ]}
@@ -182,9 +250,18 @@ function Resultat({ c, peutCreer }: { c: ConversionApi; peutCreer: boolean }) {
           cle={(p) => p.reservataire}
           bordure
         />
-        <p>Part propre du bailleur : {(projets.tauxBailleurMicro / 1e6).toLocaleString('fr-FR', { style: 'percent', maximumFractionDigits: 2 })}.</p>
+        <p>
+          Part propre du bailleur :{' '}
+          {(projets.tauxBailleurMicro / 1e6).toLocaleString('fr-FR', { style: 'percent', maximumFractionDigits: 2 })}.
+        </p>
         {projets.avertissements.map((a) => (
-          <Alert key={`${a.chemin}${a.message}`} severity="warning" small description={a.message} className="fr-mb-1w" />
+          <Alert
+            key={`${a.chemin}${a.message}`}
+            severity="warning"
+            small
+            description={a.message}
+            className="fr-mb-1w"
+          />
         ))}
         {peutCreer ? <ProjetsEnAvenants conversion={c} methode={methode} /> : null}
       </section>

@@ -6,7 +6,13 @@ import { useSearchParams } from 'react-router';
 import { creerAvenantsConversion, ErreurApi, type ConversionApi } from '../api.ts';
 import { messageErreur } from '../composants/Etats.tsx';
 
-export function ProjetsEnAvenants({ conversion, methode }: { conversion: ConversionApi; methode: 'programme' | 'segment' | 'bailleur' }) {
+export function ProjetsEnAvenants({
+  conversion,
+  methode,
+}: {
+  conversion: ConversionApi;
+  methode: 'programme' | 'segment' | 'bailleur';
+}) {
   const client = useQueryClient();
   const [parametres] = useSearchParams();
   const action = useMutation({
@@ -26,7 +32,14 @@ export function ProjetsEnAvenants({ conversion, methode }: { conversion: Convers
         {`Créer les avenants au 1er janvier ${conversion.annee}`}
       </Button>
       <div aria-live="polite">
-        {action.data ? <Alert severity="success" small description={`${action.data.conventions.length} convention(s) mises à jour : ${action.data.conventions.join(', ')}.`} className="fr-mt-2w" /> : null}
+        {action.data ? (
+          <Alert
+            severity="success"
+            small
+            description={`${action.data.conventions.length} convention(s) mises à jour : ${action.data.conventions.join(', ')}.`}
+            className="fr-mt-2w"
+          />
+        ) : null}
         {action.error ? (
           <Alert
             severity="error"

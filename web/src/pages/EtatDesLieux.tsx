@@ -66,14 +66,24 @@ export function EtatDesLieux() {
   const bailleur = choisit ? parametres.get('bailleur') || undefined : undefined;
   const demande = { bailleur };
   const actif = !choisit || bailleur !== undefined;
-  const etat = useQuery({ queryKey: ['etat-des-lieux', demande], queryFn: ({ signal }) => lireEtatDesLieux(demande, signal), placeholderData: keepPreviousData, enabled: actif });
-  const versions = useQuery({ queryKey: ['etats-des-lieux', demande], queryFn: ({ signal }) => lireVersionsEtat(demande, signal), enabled: actif });
+  const etat = useQuery({
+    queryKey: ['etat-des-lieux', demande],
+    queryFn: ({ signal }) => lireEtatDesLieux(demande, signal),
+    placeholderData: keepPreviousData,
+    enabled: actif,
+  });
+  const versions = useQuery({
+    queryKey: ['etats-des-lieux', demande],
+    queryFn: ({ signal }) => lireVersionsEtat(demande, signal),
+    enabled: actif,
+  });
   const titre = etat.data ? `État des lieux — ${etat.data.bailleur.nom}` : 'État des lieux des réservations';
   return (
     <Page titre="État des lieux des réservations" titreDocument={titre}>
       <p className="fr-text--lead">
-        La photographie de départ avant la gestion en flux : pour chaque réservataire, le non réservé et les réservations inconnues, le nombre de logements et leur profil, à côté de l’ensemble du parc. Une
-        fois verrouillée et signée par chaque partie, elle sert de base à la conversion en flux.
+        La photographie de départ avant la gestion en flux : pour chaque réservataire, le non réservé et les
+        réservations inconnues, le nombre de logements et leur profil, à côté de l’ensemble du parc. Une fois
+        verrouillée et signée par chaque partie, elle sert de base à la conversion en flux.
       </p>
       {choisit ? <ChoixBailleur bailleur={bailleur} /> : null}
       {!actif ? (
@@ -114,15 +124,25 @@ function Photographie({ etat }: { etat: EtatDesLieuxApi }) {
   const [dimension, setDimension] = useState<Dimension>('typologie');
   const ensemble = etat.groupes.find((g) => g.nature === 'ensemble')!;
   const groupe = (id: string) => etat.groupes.find((g) => g.id === id);
-  const reserves = etat.groupes.filter((g) => g.nature === 'reservataire' || g.nature === 'autres').reduce((s, g) => s + g.logements, 0);
+  const reserves = etat.groupes
+    .filter((g) => g.nature === 'reservataire' || g.nature === 'autres')
+    .reduce((s, g) => s + g.logements, 0);
   const inconnue = groupe('INCONNUE')?.logements ?? 0;
   const abordable = partAbordable(ensemble);
   const colonnes: Colonne<Groupe>[] = [
     { titre: 'Groupe', valeur: (g) => g.libelle, entete: true },
     { titre: 'Logements', valeur: (g) => nombre(g.logements), nombre: true },
-    { titre: 'Part du parc', valeur: (g) => (ensemble.logements ? taux(g.logements / ensemble.logements) : '—'), nombre: true },
+    {
+      titre: 'Part du parc',
+      valeur: (g) => (ensemble.logements ? taux(g.logements / ensemble.logements) : '—'),
+      nombre: true,
+    },
     { titre: 'Droits uniques', valeur: (g) => nombre(g.droitsUniques), nombre: true },
-    { titre: 'Part abordable', valeur: (g) => (partAbordable(g) === null ? '—' : taux(partAbordable(g)!)), nombre: true },
+    {
+      titre: 'Part abordable',
+      valeur: (g) => (partAbordable(g) === null ? '—' : taux(partAbordable(g)!)),
+      nombre: true,
+    },
   ];
   // The chart of one dimension: the modalities in order (communes: the first ones, the rest summed).
   let modalites = etat.modalites[dimension].map((code) => ({ code, libelle: etat.libelles[dimension][code] ?? code }));
@@ -140,27 +160,44 @@ function Photographie({ etat }: { etat: EtatDesLieuxApi }) {
     });
   }
   const libelleDimension = DIMENSIONS.find((d) => d.code === dimension)!.libelle;
-  const lignesDimension = etat.modalites[dimension].map((code) => ({ code, libelle: etat.libelles[dimension][code] ?? code }));
+  const lignesDimension = etat.modalites[dimension].map((code) => ({
+    code,
+    libelle: etat.libelles[dimension][code] ?? code,
+  }));
   const colonnesDimension: Colonne<{ code: string; libelle: string }>[] = [
     { titre: libelleDimension, valeur: (m) => m.libelle, entete: true },
-    ...etat.groupes.map(
-      (g): Colonne<{ code: string; libelle: string }> => ({
-        titre: g.libelle,
-        valeur: (m) => {
-          const n = g.mixes[dimension][m.code] ?? 0;
-          return `${nombre(n)} (${g.logements ? taux(n / g.logements) : '—'})`;
-        },
-        nombre: true,
-      }),
-    ),
+    ...etat.groupes.map((g): Colonne<{ code: string; libelle: string }> => ({
+      titre: g.libelle,
+      valeur: (m) => {
+        const n = g.mixes[dimension][m.code] ?? 0;
+        return `${nombre(n)} (${g.logements ? taux(n / g.logements) : '—'})`;
+      },
+      nombre: true,
+    })),
   ];
   return (
     <>
       <ChiffresCles titre={`${etat.bailleur.nom} — département ${etat.departement}, au ${date(etat.date)}`}>
-        <ChiffreCle libelle="Logements du parc" valeur={nombre(ensemble.logements)} detail={pluriel(ensemble.droitsUniques, 'droit unique', 'droits uniques') + ' en plus'} />
-        <ChiffreCle libelle="Réservés" valeur={ensemble.logements ? taux(reserves / ensemble.logements) : '—'} detail={`${pluriel(reserves, 'logement')} réservés à un réservataire`} />
-        <ChiffreCle libelle="Réservation inconnue" valeur={nombre(inconnue)} detail="à compléter avant de verrouiller (import des réservations)" />
-        <ChiffreCle libelle="Part abordable" valeur={abordable === null ? '—' : taux(abordable)} detail="loyer au plus au plafond APL du ménage que la typologie accueille" />
+        <ChiffreCle
+          libelle="Logements du parc"
+          valeur={nombre(ensemble.logements)}
+          detail={pluriel(ensemble.droitsUniques, 'droit unique', 'droits uniques') + ' en plus'}
+        />
+        <ChiffreCle
+          libelle="Réservés"
+          valeur={ensemble.logements ? taux(reserves / ensemble.logements) : '—'}
+          detail={`${pluriel(reserves, 'logement')} réservés à un réservataire`}
+        />
+        <ChiffreCle
+          libelle="Réservation inconnue"
+          valeur={nombre(inconnue)}
+          detail="à compléter avant de verrouiller (import des réservations)"
+        />
+        <ChiffreCle
+          libelle="Part abordable"
+          valeur={abordable === null ? '—' : taux(abordable)}
+          detail="loyer au plus au plafond APL du ménage que la typologie accueille"
+        />
       </ChiffresCles>
       <section aria-labelledby="edl-groupes" className="fr-mb-6w">
         <h2 id="edl-groupes" className="fr-h3">
@@ -168,12 +205,25 @@ function Photographie({ etat }: { etat: EtatDesLieuxApi }) {
         </h2>
         <BarresSimples
           titre={`Logements par groupe : ${etat.groupes.map((g) => `${g.libelle} ${nombre(g.logements)}`).join(', ')}`}
-          items={etat.groupes.filter((g) => g.nature !== 'ensemble').map((g) => ({ id: g.id, libelle: g.libelle, valeur: g.logements }))}
+          items={etat.groupes
+            .filter((g) => g.nature !== 'ensemble')
+            .map((g) => ({ id: g.id, libelle: g.libelle, valeur: g.logements }))}
           total={ensemble.logements}
         />
-        <Tableau id="tableau-edl-groupes" legende="Logements par réservataire, à côté de l’ensemble du parc" colonnes={colonnes} lignes={etat.groupes} cle={(g) => g.id} bordure />
+        <Tableau
+          id="tableau-edl-groupes"
+          legende="Logements par réservataire, à côté de l’ensemble du parc"
+          colonnes={colonnes}
+          lignes={etat.groupes}
+          cle={(g) => g.id}
+          bordure
+        />
         <p className="fr-text--sm fr-mt-1w">
-          Plafonds APL : {etat.bareme ? `${etat.bareme.source}, depuis le ${date(etat.bareme.du)}` : 'aucun barème en vigueur à cette date'}. Ménage retenu :{' '}
+          Plafonds APL :{' '}
+          {etat.bareme
+            ? `${etat.bareme.source}, depuis le ${date(etat.bareme.du)}`
+            : 'aucun barème en vigueur à cette date'}
+          . Ménage retenu :{' '}
           {Object.entries(etat.menages)
             .map(([t, m]) => `${t} ${m}`)
             .join(', ')}
@@ -185,7 +235,14 @@ function Photographie({ etat }: { etat: EtatDesLieuxApi }) {
           Profil des logements
         </h2>
         <div className="flux-filtres fr-mb-2w">
-          <Select label="Dimension" nativeSelectProps={{ id: 'edl-dimension', value: dimension, onChange: (e) => setDimension(e.target.value as Dimension) }}>
+          <Select
+            label="Dimension"
+            nativeSelectProps={{
+              id: 'edl-dimension',
+              value: dimension,
+              onChange: (e) => setDimension(e.target.value as Dimension),
+            }}
+          >
             {DIMENSIONS.map((d) => (
               <option key={d.code} value={d.code}>
                 {d.libelle}
@@ -193,10 +250,26 @@ function Photographie({ etat }: { etat: EtatDesLieuxApi }) {
             ))}
           </Select>
         </div>
-        <BarresEmpilees titre={`${libelleDimension} : répartition de chaque groupe (barres à 100 %), détail dans le tableau qui suit`} series={series} modalites={modalites} />
-        <Tableau id="tableau-edl-dimension" legende={`${libelleDimension} — logements et part de chaque groupe`} colonnes={colonnesDimension} lignes={lignesDimension} cle={(m) => m.code} bordure compact />
+        <BarresEmpilees
+          titre={`${libelleDimension} : répartition de chaque groupe (barres à 100 %), détail dans le tableau qui suit`}
+          series={series}
+          modalites={modalites}
+        />
+        <Tableau
+          id="tableau-edl-dimension"
+          legende={`${libelleDimension} — logements et part de chaque groupe`}
+          colonnes={colonnesDimension}
+          lignes={lignesDimension}
+          cle={(m) => m.code}
+          bordure
+          compact
+        />
         <p className="fr-mt-2w">
-          <a className="fr-link fr-link--download" href={adresseEtatXlsx({ bailleur: etat.bailleur.id, departement: etat.departement })} download>
+          <a
+            className="fr-link fr-link--download"
+            href={adresseEtatXlsx({ bailleur: etat.bailleur.id, departement: etat.departement })}
+            download
+          >
             Télécharger l’état des lieux du jour
             <span className="fr-link__detail">XLSX — synthèse, une feuille par dimension, détail des logements</span>
           </a>
@@ -206,12 +279,23 @@ function Photographie({ etat }: { etat: EtatDesLieuxApi }) {
   );
 }
 
-function Versions({ versions, erreur, demande }: { versions: VersionEtatApi[] | undefined; erreur: unknown; demande: { bailleur?: string | undefined } }) {
+function Versions({
+  versions,
+  erreur,
+  demande,
+}: {
+  versions: VersionEtatApi[] | undefined;
+  erreur: unknown;
+  demande: { bailleur?: string | undefined };
+}) {
   const session = useSessionOuverte();
   const client = useQueryClient();
   const rafraichir = () => client.invalidateQueries({ queryKey: ['etats-des-lieux'] });
   const verrouillage = useMutation({ mutationFn: () => verrouillerEtat(demande), onSuccess: rafraichir });
-  const signature = useMutation({ mutationFn: (v: VersionEtatApi) => signerEtat(v.id, v.empreinte), onSuccess: rafraichir });
+  const signature = useMutation({
+    mutationFn: (v: VersionEtatApi) => signerEtat(v.id, v.empreinte),
+    onSuccess: rafraichir,
+  });
   return (
     <section aria-labelledby="edl-versions" className="fr-mb-6w">
       <h2 id="edl-versions" className="fr-h3">
@@ -219,23 +303,44 @@ function Versions({ versions, erreur, demande }: { versions: VersionEtatApi[] | 
       </h2>
       {session.role === 'agent_bailleur' ? (
         <>
-          <p>Verrouiller fige la photographie du jour dans une version immuable, que chaque partie (vous et chaque réservataire détenteur de logements) signe ensuite.</p>
+          <p>
+            Verrouiller fige la photographie du jour dans une version immuable, que chaque partie (vous et chaque
+            réservataire détenteur de logements) signe ensuite.
+          </p>
           <Button iconId="fr-icon-lock-line" onClick={() => verrouillage.mutate()} disabled={verrouillage.isPending}>
             Verrouiller la photographie du jour
           </Button>
           {verrouillage.error ? (
-            <Alert severity={verrouillage.error instanceof ErreurApi && verrouillage.error.statut === 409 ? 'info' : 'error'} small description={messageErreur(verrouillage.error)} className="fr-mt-2w" />
+            <Alert
+              severity={verrouillage.error instanceof ErreurApi && verrouillage.error.statut === 409 ? 'info' : 'error'}
+              small
+              description={messageErreur(verrouillage.error)}
+              className="fr-mt-2w"
+            />
           ) : null}
-          {verrouillage.data ? <Alert severity="success" small description={`Version ${verrouillage.data.version} verrouillée : elle attend la signature de chaque partie.`} className="fr-mt-2w" /> : null}
+          {verrouillage.data ? (
+            <Alert
+              severity="success"
+              small
+              description={`Version ${verrouillage.data.version} verrouillée : elle attend la signature de chaque partie.`}
+              className="fr-mt-2w"
+            />
+          ) : null}
         </>
       ) : null}
-      {signature.error ? <Alert severity="error" small description={messageErreur(signature.error)} className="fr-mt-2w" /> : null}
+      {signature.error ? (
+        <Alert severity="error" small description={messageErreur(signature.error)} className="fr-mt-2w" />
+      ) : null}
       {erreur ? <ErreurChargement erreur={erreur} quoi="les versions verrouillées" /> : null}
       {versions && versions.length === 0 ? <Vide>Aucune version verrouillée pour l’instant.</Vide> : null}
       {versions?.map((v) => {
         const partie = v.parties.find((p) => p.organisationId === session.organisation.id);
         return (
-          <article key={v.id} className="fr-card fr-card--no-arrow fr-p-3w fr-mt-3w" aria-labelledby={`version-${v.id}`}>
+          <article
+            key={v.id}
+            className="fr-card fr-card--no-arrow fr-p-3w fr-mt-3w"
+            aria-labelledby={`version-${v.id}`}
+          >
             <h3 id={`version-${v.id}`} className="fr-h5">
               Version {v.version} — verrouillée le {date(v.verrouilleLe)} par {v.verrouillePar}{' '}
               {v.statut === 'signe' ? (
@@ -265,7 +370,12 @@ function Versions({ versions, erreur, demande }: { versions: VersionEtatApi[] | 
               </a>
             </p>
             {partie && !partie.signeLe && session.role !== 'lecteur_epci' ? (
-              <Button priority="secondary" iconId="fr-icon-edit-line" onClick={() => signature.mutate(v)} disabled={signature.isPending}>
+              <Button
+                priority="secondary"
+                iconId="fr-icon-edit-line"
+                onClick={() => signature.mutate(v)}
+                disabled={signature.isPending}
+              >
                 {`Signer la version ${v.version} pour ${partie.nom}`}
               </Button>
             ) : null}
@@ -293,14 +403,19 @@ function ImportReservations() {
         Importer les réservations du stock
       </h2>
       <p>
-        Un fichier CSV avec une ligne par logement : <code>RPLS</code> (identifiant), <code>RESERVATAIRE</code> (identifiant Flux ou SIREN ; vide si non réservé) et, au besoin, <code>TYPE</code> (réservé, droit
-        unique, aucune, inconnue). Tout ou rien : une ligne invalide et rien n’est modifié.
+        Un fichier CSV avec une ligne par logement : <code>RPLS</code> (identifiant), <code>RESERVATAIRE</code>{' '}
+        (identifiant Flux ou SIREN ; vide si non réservé) et, au besoin, <code>TYPE</code> (réservé, droit unique,
+        aucune, inconnue). Tout ou rien : une ligne invalide et rien n’est modifié.
       </p>
       <form onSubmit={envoyer} aria-label="Import des réservations du stock" noValidate>
         <Upload
           label="Fichier des réservations"
           hint="CSV « ; » ou « , », UTF-8 ou Latin-1."
-          nativeInputProps={{ id: 'edl-fichier', accept: '.csv,text/csv', onChange: (e) => setFichier(e.target.files?.[0] ?? null) }}
+          nativeInputProps={{
+            id: 'edl-fichier',
+            accept: '.csv,text/csv',
+            onChange: (e) => setFichier(e.target.files?.[0] ?? null),
+          }}
         />
         <Button type="submit" className="fr-mt-2w" disabled={!fichier || envoi.isPending}>
           Importer

@@ -42,7 +42,10 @@ export function ImportRpls() {
     setErreurChoix(null);
     setEtat({ etape: 'envoi', envoyes: 0, total: fichier.size });
     try {
-      const r = await televerserRpls(fichier, { validesSeulement, surProgression: (envoyes, total) => setEtat({ etape: 'envoi', envoyes, total }) });
+      const r = await televerserRpls(fichier, {
+        validesSeulement,
+        surProgression: (envoyes, total) => setEtat({ etape: 'envoi', envoyes, total }),
+      });
       if (r.importe) {
         setEtat({ etape: 'importe', resume: r.resume });
         await client.invalidateQueries();
@@ -55,8 +58,9 @@ export function ImportRpls() {
   return (
     <Page titre="Import RPLS" titreDocument="Import RPLS">
       <p className="fr-text--lead">
-        Mettez à jour votre patrimoine à partir de votre fichier du répertoire des logements locatifs des bailleurs sociaux (RPLS), au format CSV. Les logements absents du fichier ne sont pas supprimés : ils
-        sont signalés comme disparus.
+        Mettez à jour votre patrimoine à partir de votre fichier du répertoire des logements locatifs des bailleurs
+        sociaux (RPLS), au format CSV. Les logements absents du fichier ne sont pas supprimés : ils sont signalés comme
+        disparus.
       </p>
       <form onSubmit={(e) => void envoyer(e)} className="fr-mb-6w" aria-label="Choix du fichier à importer" noValidate>
         <Upload
@@ -83,7 +87,11 @@ export function ImportRpls() {
             {
               label: 'Importer seulement les lignes valides',
               hintText: 'Sinon, une seule ligne invalide et rien n’est importé.',
-              nativeInputProps: { name: 'valides', checked: validesSeulement, onChange: (e) => setValidesSeulement(e.target.checked) },
+              nativeInputProps: {
+                name: 'valides',
+                checked: validesSeulement,
+                onChange: (e) => setValidesSeulement(e.target.checked),
+              },
             },
           ]}
         />
@@ -93,7 +101,14 @@ export function ImportRpls() {
       </form>
       {etat.etape === 'envoi' ? <Progression envoyes={etat.envoyes} total={etat.total} /> : null}
       {etat.etape === 'erreur' ? (
-        <Alert severity="error" as="h2" role="alert" title="L’import n’a pas pu être fait" description={etat.message} className="fr-mb-4w" />
+        <Alert
+          severity="error"
+          as="h2"
+          role="alert"
+          title="L’import n’a pas pu être fait"
+          description={etat.message}
+          className="fr-mb-4w"
+        />
       ) : null}
       {etat.etape === 'refuse' ? <Refus refus={etat.refus} /> : null}
       {etat.etape === 'importe' ? <Resume resume={etat.resume} /> : null}
@@ -109,7 +124,13 @@ function Progression({ envoyes, total }: { envoyes: number; total: number }) {
       <label htmlFor="import-progression" className="fr-label">
         {fini ? 'Fichier envoyé, import en cours…' : 'Envoi du fichier'} <span aria-hidden="true">({part} %)</span>
       </label>
-      <progress id="import-progression" className="flux-progression" max={100} value={part} aria-valuetext={`${part} %`}>
+      <progress
+        id="import-progression"
+        className="flux-progression"
+        max={100}
+        value={part}
+        aria-valuetext={`${part} %`}
+      >
         {part} %
       </progress>
       <p role="status" className="fr-sr-only">
@@ -135,10 +156,19 @@ function Refus({ refus }: { refus: ErreurImportRplsApi }) {
   const problemes = refus.problemes ?? [];
   return (
     <section aria-labelledby="import-refus" className="fr-mb-6w">
-      <Alert severity="error" as="h2" role="alert" title={<span id="import-refus">Rien n’a été importé</span>} description={refus.message} className="fr-mb-4w" />
+      <Alert
+        severity="error"
+        as="h2"
+        role="alert"
+        title={<span id="import-refus">Rien n’a été importé</span>}
+        description={refus.message}
+        className="fr-mb-4w"
+      />
       {problemes.length > 0 ? (
         <>
-          <h3 className="fr-h5">{problemes.length >= 50 ? 'Les 50 premiers problèmes' : pluriel(problemes.length, 'problème')}</h3>
+          <h3 className="fr-h5">
+            {problemes.length >= 50 ? 'Les 50 premiers problèmes' : pluriel(problemes.length, 'problème')}
+          </h3>
           <ul id="import-problemes">
             {problemes.map((p, i) => (
               <li key={i}>
@@ -149,7 +179,11 @@ function Refus({ refus }: { refus: ErreurImportRplsApi }) {
         </>
       ) : null}
       {refus.fichierErreurs && refus.nomFichierErreurs ? (
-        <Button priority="secondary" iconId="fr-icon-download-line" onClick={() => telecharger(refus.fichierErreurs!, refus.nomFichierErreurs!)}>
+        <Button
+          priority="secondary"
+          iconId="fr-icon-download-line"
+          onClick={() => telecharger(refus.fichierErreurs!, refus.nomFichierErreurs!)}
+        >
           Télécharger le fichier d’erreurs
         </Button>
       ) : null}
@@ -161,17 +195,25 @@ function Resume({ resume }: { resume: ResumeImportRplsApi }) {
   return (
     <section aria-labelledby="import-resume" className="fr-mb-6w">
       <Alert
-          role="status"
-          severity={resume.rejetes > 0 ? 'warning' : 'success'}
-          as="h2"
-          title={<span id="import-resume">Import terminé</span>}
-          description={`${resume.fichier} : ${pluriel(resume.logements, 'logement valide', 'logements valides')} sur ${pluriel(resume.lignes, 'ligne')}${resume.rejetes > 0 ? `, ${pluriel(resume.rejetes, 'ligne rejetée', 'lignes rejetées')}` : ''}.`}
-          className="fr-mb-4w"
-        />
+        role="status"
+        severity={resume.rejetes > 0 ? 'warning' : 'success'}
+        as="h2"
+        title={<span id="import-resume">Import terminé</span>}
+        description={`${resume.fichier} : ${pluriel(resume.logements, 'logement valide', 'logements valides')} sur ${pluriel(resume.lignes, 'ligne')}${resume.rejetes > 0 ? `, ${pluriel(resume.rejetes, 'ligne rejetée', 'lignes rejetées')}` : ''}.`}
+        className="fr-mb-4w"
+      />
       <ChiffresCles titre="Ce qui a changé">
         <ChiffreCle libelle="Nouveaux" valeur={nombre(resume.nouveaux)} detail="logements ajoutés au patrimoine" />
-        <ChiffreCle libelle="Modifiés" valeur={nombre(resume.modifies)} detail={`${pluriel(resume.inchanges, 'logement inchangé', 'logements inchangés')}`} />
-        <ChiffreCle libelle="Disparus" valeur={nombre(resume.disparus)} detail="absents du fichier : signalés, non supprimés" />
+        <ChiffreCle
+          libelle="Modifiés"
+          valeur={nombre(resume.modifies)}
+          detail={`${pluriel(resume.inchanges, 'logement inchangé', 'logements inchangés')}`}
+        />
+        <ChiffreCle
+          libelle="Disparus"
+          valeur={nombre(resume.disparus)}
+          detail="absents du fichier : signalés, non supprimés"
+        />
         <ChiffreCle libelle="Lignes rejetées" valeur={nombre(resume.rejetes)} detail="lignes invalides non importées" />
       </ChiffresCles>
       <h3 className="fr-h5">Communes fusionnées</h3>

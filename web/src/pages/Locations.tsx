@@ -85,7 +85,13 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
         ).map(([code, libelle]) => (
           <div key={code} className="fr-fieldset__element fr-fieldset__element--inline">
             <div className="fr-radio-group fr-radio-group--sm">
-              <input type="radio" id={`${id}-${code}`} name={`${id}-nature`} checked={nature === code} onChange={() => setNature(code)} />
+              <input
+                type="radio"
+                id={`${id}-${code}`}
+                name={`${id}-nature`}
+                checked={nature === code}
+                onChange={() => setNature(code)}
+              />
               <label className="fr-label" htmlFor={`${id}-${code}`}>
                 {libelle}
               </label>
@@ -119,14 +125,25 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
             Date de libération prévue
             <span className="fr-hint-text">La date de départ donnée par le préavis, ou celle de la livraison</span>
           </label>
-          <input className="fr-input" type="date" id={`${id}-date`} value={jour} onChange={(e) => setJour(e.target.value)} required />
+          <input
+            className="fr-input"
+            type="date"
+            id={`${id}-date`}
+            value={jour}
+            onChange={(e) => setJour(e.target.value)}
+            required
+          />
         </div>
         <div className="fr-col-12 fr-col-md-4">
           <Select
             label="Hors du flux (motif légal)"
             hint="Seulement pour une libération qui ne compte pas dans le flux (CCH R.441-5)"
             disabled={nature === 'premiere'}
-            nativeSelectProps={{ id: `${id}-exclusion`, value: exclusion, onChange: (e) => setExclusion(e.target.value) }}
+            nativeSelectProps={{
+              id: `${id}-exclusion`,
+              value: exclusion,
+              onChange: (e) => setExclusion(e.target.value),
+            }}
           >
             <option value="">Non : le logement entre dans le flux</option>
             {Object.entries(EXCLUSIONS).map(([code, libelle]) => (
@@ -142,7 +159,9 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
       </Button>
       {declaration.error ? (
         <p className="fr-error-text" role="alert">
-          {declaration.error instanceof ErreurApi && declaration.error.problemes.length ? declaration.error.problemes.map((p) => p.message).join(' ; ') : messageErreur(declaration.error)}
+          {declaration.error instanceof ErreurApi && declaration.error.problemes.length
+            ? declaration.error.problemes.map((p) => p.message).join(' ; ')
+            : messageErreur(declaration.error)}
         </p>
       ) : null}
       {fait ? (
@@ -232,7 +251,9 @@ export function Locations() {
   };
   const logementDe = (id: string) => data?.locations.find((l) => l.id === id)?.logementId;
   // The listed years locked without a window: the way out is « Bilan annuel ».
-  const verrouillees = [...new Set((data?.locations ?? []).filter((l) => l.verrouAnnee?.etat === 'verrouillee').map((l) => l.annee))].sort();
+  const verrouillees = [
+    ...new Set((data?.locations ?? []).filter((l) => l.verrouAnnee?.etat === 'verrouillee').map((l) => l.annee)),
+  ].sort();
   const courante = new Date().getFullYear();
   const annees = Array.from({ length: 6 }, (_, i) => courante + 1 - i);
 
@@ -248,7 +269,9 @@ export function Locations() {
   const colonnes: Colonne<LocationApi>[] = [
     { titre: 'Libération', valeur: (l) => date(l.dateLiberation) },
     { titre: 'Logement', valeur: (l) => l.logementId, entete: true },
-    ...(session.role !== 'agent_bailleur' ? [{ titre: 'Bailleur', valeur: (l: LocationApi) => nom(l.bailleurId) }] : []),
+    ...(session.role !== 'agent_bailleur'
+      ? [{ titre: 'Bailleur', valeur: (l: LocationApi) => nom(l.bailleurId) }]
+      : []),
     { titre: 'Commune (INSEE)', valeur: (l) => l.commune },
     { titre: 'Typologie', valeur: (l) => l.typologie },
     { titre: 'État', valeur: (l) => <EtatLocation etat={l.etat} /> },
@@ -320,7 +343,9 @@ export function Locations() {
 
   return (
     <Page titre="Locations" titreDocument="Locations">
-      <p className="fr-text--lead">Chaque logement libéré, de sa libération à la signature du bail ou à l’échec, et son orientation.</p>
+      <p className="fr-text--lead">
+        Chaque logement libéré, de sa libération à la signature du bail ou à l’échec, et son orientation.
+      </p>
       {session.role === 'agent_bailleur' ? <DeclarationDeVacance ouvrir={ouvrir} /> : null}
       {corrigee ? (
         <div ref={annonce} tabIndex={-1} className="fr-mb-3w">
@@ -347,18 +372,42 @@ export function Locations() {
             <>
               {verrouillees.map((a) => (
                 <span key={a} className="fr-mb-0 fr-text--sm">
-                  L’année {a} est verrouillée : son bilan annuel est émis, ses vacances ne changent plus. Pour en corriger une, ouvrez une fenêtre de correction tardive (avec son motif) dans{' '}
-                  <Link to={`/bilan?annee=${a}`}>« Bilan annuel » {a}</Link>, puis revenez ici : « Corriger » apparaîtra sur chaque vacance de {a}.{' '}
+                  L’année {a} est verrouillée : son bilan annuel est émis, ses vacances ne changent plus. Pour en
+                  corriger une, ouvrez une fenêtre de correction tardive (avec son motif) dans{' '}
+                  <Link to={`/bilan?annee=${a}`}>« Bilan annuel » {a}</Link>, puis revenez ici : « Corriger » apparaîtra
+                  sur chaque vacance de {a}.{' '}
                 </span>
               ))}
             </>
           }
         />
       ) : null}
-      {vacance && voirRecommandation ? <PanneauRecommandation key={vacance} id={vacance} peutDecider={session.role === 'agent_bailleur'} fermer={() => ouvrir(null)} /> : null}
-      {piecesDe ? <PiecesVacance key={`pieces-${piecesDe}`} locationId={piecesDe} logementId={logementDe(piecesDe)} {...(parametres.get('pieces') ? { fermer: () => ouvrirPieces(null) } : {})} /> : null}
+      {vacance && voirRecommandation ? (
+        <PanneauRecommandation
+          key={vacance}
+          id={vacance}
+          peutDecider={session.role === 'agent_bailleur'}
+          fermer={() => ouvrir(null)}
+        />
+      ) : null}
+      {piecesDe ? (
+        <PiecesVacance
+          key={`pieces-${piecesDe}`}
+          locationId={piecesDe}
+          logementId={logementDe(piecesDe)}
+          {...(parametres.get('pieces') ? { fermer: () => ouvrirPieces(null) } : {})}
+        />
+      ) : null}
       <form onSubmit={filtrer} className="flux-filtres fr-mb-3w" aria-label="Filtrer les locations">
-        <Select label="État" nativeSelectProps={{ id: 'filtre-etat', name: 'etat', value: choixEtat, onChange: (e) => setChoixEtat(e.target.value) }}>
+        <Select
+          label="État"
+          nativeSelectProps={{
+            id: 'filtre-etat',
+            name: 'etat',
+            value: choixEtat,
+            onChange: (e) => setChoixEtat(e.target.value),
+          }}
+        >
           <option value="">Tous les états</option>
           {Object.entries(ETATS_LOCATION).map(([code, e]) => (
             <option key={code} value={code}>
@@ -366,7 +415,15 @@ export function Locations() {
             </option>
           ))}
         </Select>
-        <Select label="Année" nativeSelectProps={{ id: 'filtre-annee', name: 'annee', value: choixAnnee, onChange: (e) => setChoixAnnee(e.target.value) }}>
+        <Select
+          label="Année"
+          nativeSelectProps={{
+            id: 'filtre-annee',
+            name: 'annee',
+            value: choixAnnee,
+            onChange: (e) => setChoixAnnee(e.target.value),
+          }}
+        >
           <option value="">Toutes les années</option>
           {annees.map((a) => (
             <option key={a} value={a}>
@@ -382,7 +439,9 @@ export function Locations() {
         {(data) => (
           <>
             <p role="status" className="fr-mb-2w">
-              {data.total === 0 ? '' : `${pluriel(data.total, 'location')} — page ${nombre(page)} sur ${nombre(Math.max(1, Math.ceil(data.total / TAILLE)))}${isFetching ? ' (mise à jour…)' : ''}`}
+              {data.total === 0
+                ? ''
+                : `${pluriel(data.total, 'location')} — page ${nombre(page)} sur ${nombre(Math.max(1, Math.ceil(data.total / TAILLE)))}${isFetching ? ' (mise à jour…)' : ''}`}
             </p>
             {data.locations.length === 0 ? (
               <Vide>
@@ -393,7 +452,13 @@ export function Locations() {
                     : 'Aucune libération de logement n’est encore enregistrée.'}
               </Vide>
             ) : (
-              <Tableau id="tableau-locations" legende={`Locations, page ${nombre(page)}`} colonnes={colonnes} lignes={data.locations} cle={(l) => l.id} />
+              <Tableau
+                id="tableau-locations"
+                legende={`Locations, page ${nombre(page)}`}
+                colonnes={colonnes}
+                lignes={data.locations}
+                cle={(l) => l.id}
+              />
             )}
             <Pagination page={page} total={data.total} taille={TAILLE} />
           </>

@@ -52,19 +52,32 @@ export function Logements() {
     { titre: 'Typologie', valeur: (l) => l.typologie },
     { titre: 'Financement', valeur: (l) => l.financement },
     { titre: 'Construction', valeur: (l) => String(l.construction), nombre: true },
-    { titre: 'Flux', valeur: (l) => (l.horsFlux ? `Hors flux : ${HORS_FLUX[l.horsFlux] ?? l.horsFlux}` : 'Dans le flux') },
+    {
+      titre: 'Flux',
+      valeur: (l) => (l.horsFlux ? `Hors flux : ${HORS_FLUX[l.horsFlux] ?? l.horsFlux}` : 'Dans le flux'),
+    },
   ];
 
   return (
     <Page titre="Logements" titreDocument={commune ? `Logements de la commune ${commune}` : 'Logements'}>
-      <p className="fr-text--lead">Le parc de logements sociaux de votre périmètre, tel qu’importé du répertoire RPLS.</p>
+      <p className="fr-text--lead">
+        Le parc de logements sociaux de votre périmètre, tel qu’importé du répertoire RPLS.
+      </p>
       <form onSubmit={filtrer} className="flux-filtres fr-mb-3w" aria-label="Filtrer les logements">
         <Input
           label="Code commune (INSEE)"
           hintText="5 caractères, par exemple 45234 ; laissez vide pour tout afficher."
           state={erreurSaisie ? 'error' : 'default'}
           stateRelatedMessage={erreurSaisie ?? undefined}
-          nativeInputProps={{ id: 'filtre-commune', name: 'commune', value: saisie, onChange: (e) => setSaisie(e.target.value), maxLength: 5, autoComplete: 'off', spellCheck: false }}
+          nativeInputProps={{
+            id: 'filtre-commune',
+            name: 'commune',
+            value: saisie,
+            onChange: (e) => setSaisie(e.target.value),
+            maxLength: 5,
+            autoComplete: 'off',
+            spellCheck: false,
+          }}
         />
         <Button type="submit" iconId="fr-icon-filter-line" priority="secondary">
           Filtrer
@@ -79,7 +92,13 @@ export function Logements() {
                 : `${pluriel(data.total, 'logement')}${commune ? ` dans la commune ${commune}` : ''} — page ${nombre(page)} sur ${nombre(Math.max(1, Math.ceil(data.total / TAILLE)))}${isFetching ? ' (mise à jour…)' : ''}`}
             </p>
             {data.logements.length === 0 ? (
-              <Vide>{commune ? `Aucun logement de votre périmètre dans la commune ${commune}.` : page > 1 ? 'Cette page est vide : revenez à la première page.' : 'Aucun logement n’est encore enregistré dans votre périmètre.'}</Vide>
+              <Vide>
+                {commune
+                  ? `Aucun logement de votre périmètre dans la commune ${commune}.`
+                  : page > 1
+                    ? 'Cette page est vide : revenez à la première page.'
+                    : 'Aucun logement n’est encore enregistré dans votre périmètre.'}
+              </Vide>
             ) : (
               <Tableau
                 id="tableau-logements"

@@ -16,7 +16,10 @@ import { dateEnLettres, decimal, nombre, taux } from '../format.ts';
 
 type Suivi = ObjectifsApi['parLigne'][number]['prioritaires'];
 
-const TENDANCES: Record<Suivi['tendance'], { libelle: string; severite: 'success' | 'error' | 'info' | 'warning' | 'new' }> = {
+const TENDANCES: Record<
+  Suivi['tendance'],
+  { libelle: string; severite: 'success' | 'error' | 'info' | 'warning' | 'new' }
+> = {
   atteint: { libelle: 'Atteint', severite: 'success' },
   non_atteint: { libelle: 'Non atteint', severite: 'error' },
   en_bonne_voie: { libelle: 'En bonne voie', severite: 'success' },
@@ -38,7 +41,11 @@ const MODALITES = [
   { code: 'oui', libelle: 'Baux servant l’objectif' },
   { code: 'non', libelle: 'Autres baux' },
 ];
-const serie = (id: string, libelle: string, s: Suivi): Serie => ({ id, libelle, valeurs: { oui: s.numerateur, non: s.denominateur - s.numerateur } });
+const serie = (id: string, libelle: string, s: Suivi): Serie => ({
+  id,
+  libelle,
+  valeurs: { oui: s.numerateur, non: s.denominateur - s.numerateur },
+});
 
 /** The share of the remaining leases needed: above 100 % the target is out of reach. */
 const partRequise = (p: number | null): string => (p === null ? '—' : p > 1 ? 'plus de 100 %' : taux(p));
@@ -81,19 +88,30 @@ function SuiviObjectif<T>({
   return (
     <>
       <BarresEmpilees titre={titre} series={lignes.map((l) => serie(cle(l), nom(l), suivi(l)))} modalites={modalites} />
-      <Tableau id={id} legende={legende} colonnes={colonnesSuivi<T>(entete, nom, suivi)} lignes={lignes} cle={cle} bordure />
+      <Tableau
+        id={id}
+        legende={legende}
+        colonnes={colonnesSuivi<T>(entete, nom, suivi)}
+        lignes={lignes}
+        cle={cle}
+        bordure
+      />
     </>
   );
 }
 
 export function Objectifs() {
-  const { data, error, isPending, refetch } = useQuery({ queryKey: ['objectifs'], queryFn: ({ signal }) => lireObjectifs(undefined, signal) });
+  const { data, error, isPending, refetch } = useQuery({
+    queryKey: ['objectifs'],
+    queryFn: ({ signal }) => lireObjectifs(undefined, signal),
+  });
   return (
     <Page titre="Objectifs d’attribution" titreDocument="Objectifs d’attribution">
       <p className="fr-text--lead">
-        Les objectifs de la loi (CCH L.441-1) suivis en continu sur les baux signés de l’année : par EPCI, 25 % au moins des attributions hors QPV au premier quartile ou à des ménages relogés
-        dans le cadre du renouvellement urbain, et 50 % au moins des attributions en QPV aux autres quartiles ; par réservataire et pour la part propre du bailleur, 25 % au moins de ménages
-        prioritaires.
+        Les objectifs de la loi (CCH L.441-1) suivis en continu sur les baux signés de l’année : par EPCI, 25 % au moins
+        des attributions hors QPV au premier quartile ou à des ménages relogés dans le cadre du renouvellement urbain,
+        et 50 % au moins des attributions en QPV aux autres quartiles ; par réservataire et pour la part propre du
+        bailleur, 25 % au moins de ménages prioritaires.
       </p>
       {isPending ? (
         <Chargement quoi="les objectifs" />
@@ -120,7 +138,14 @@ export function Objectifs() {
               className="fr-mb-4w"
             />
           ) : (
-            <Alert severity="success" as="h2" title="Aucune alerte" description="Chaque objectif suivi est en bonne voie ou sans données." small className="fr-mb-4w" />
+            <Alert
+              severity="success"
+              as="h2"
+              title="Aucune alerte"
+              description="Chaque objectif suivi est en bonne voie ou sans données."
+              small
+              className="fr-mb-4w"
+            />
           )}
           {data.baux === 0 ? <Vide>Aucun bail signé cette année dans votre périmètre.</Vide> : null}
           {data.parEpci.length ? (

@@ -43,23 +43,43 @@ export function Prevision() {
   const annee = Number(parametres.get('annee')) || anneeSuivante;
   const demande = { bailleur, annee };
   const actif = !choisit || bailleur !== undefined;
-  const { data, error, isPending, refetch } = useQuery({ queryKey: ['prevision', demande], queryFn: ({ signal }) => lirePrevision(demande, signal), placeholderData: keepPreviousData, enabled: actif, retry: false });
+  const { data, error, isPending, refetch } = useQuery({
+    queryKey: ['prevision', demande],
+    queryFn: ({ signal }) => lirePrevision(demande, signal),
+    placeholderData: keepPreviousData,
+    enabled: actif,
+    retry: false,
+  });
   const [choix, setChoix] = useState({ bailleur: bailleur ?? '', annee: String(annee) });
   const afficher = (e: FormEvent) => {
     e.preventDefault();
     setParametres({ ...(choisit && choix.bailleur ? { bailleur: choix.bailleur } : {}), annee: choix.annee });
   };
   return (
-    <Page titre="Prévision du flux" titreDocument={data ? `Prévision ${data.annee} — ${data.bailleur.nom}` : 'Prévision du flux'}>
+    <Page
+      titre="Prévision du flux"
+      titreDocument={data ? `Prévision ${data.annee} — ${data.bailleur.nom}` : 'Prévision du flux'}
+    >
       <p className="fr-text--lead">
-        Le flux prévisionnel de l’année — remises en location observées, premières mises en location, logements exclus par catégorie, volume réservé aux relogements PRU — et le droit prévu de chaque
-        réservataire avec son report : le prévisionnel à transmettre avant le 28 février.
+        Le flux prévisionnel de l’année — remises en location observées, premières mises en location, logements exclus
+        par catégorie, volume réservé aux relogements PRU — et le droit prévu de chaque réservataire avec son report :
+        le prévisionnel à transmettre avant le 28 février.
       </p>
       <form onSubmit={afficher} className="flux-filtres fr-mb-4w" aria-label="Choisir la prévision affichée">
         {choisit ? (
-          <SelectBailleur id="prevision-bailleur" valeur={choix.bailleur} surChoix={(b) => setChoix({ ...choix, bailleur: b })} />
+          <SelectBailleur
+            id="prevision-bailleur"
+            valeur={choix.bailleur}
+            surChoix={(b) => setChoix({ ...choix, bailleur: b })}
+          />
         ) : null}
-        <SelectAnnee id="prevision-annee" label="Année prévue" annees={[anneeSuivante, anneeSuivante - 1]} valeur={choix.annee} surChoix={(annee) => setChoix({ ...choix, annee })} />
+        <SelectAnnee
+          id="prevision-annee"
+          label="Année prévue"
+          annees={[anneeSuivante, anneeSuivante - 1]}
+          valeur={choix.annee}
+          surChoix={(annee) => setChoix({ ...choix, annee })}
+        />
         <Button type="submit" priority="secondary">
           Afficher
         </Button>
@@ -71,12 +91,16 @@ export function Prevision() {
       ) : error && !data ? (
         <>
           <ErreurChargement erreur={error} quoi="la prévision du flux" reessayer={() => void refetch()} />
-          {session.role === 'agent_bailleur' && error instanceof ErreurApi && error.statut === 422 ? <Hypotheses annee={annee} version={null} initial={null} /> : null}
+          {session.role === 'agent_bailleur' && error instanceof ErreurApi && error.statut === 422 ? (
+            <Hypotheses annee={annee} version={null} initial={null} />
+          ) : null}
         </>
       ) : data ? (
         <>
           <Contenu p={data} />
-          {session.role === 'agent_bailleur' ? <Hypotheses annee={data.annee} version={data.version} initial={data.parametres} /> : null}
+          {session.role === 'agent_bailleur' ? (
+            <Hypotheses annee={data.annee} version={data.version} initial={data.parametres} />
+          ) : null}
         </>
       ) : null}
     </Page>
@@ -85,20 +109,43 @@ export function Prevision() {
 
 function Contenu({ p }: { p: PrevisionApi }) {
   const dep = p.previsions[0]!;
-  const historique = [...p.historique.map((h) => ({ id: String(h.annee), libelle: `${h.annee}${h.incomplete ? ' (en cours)' : ''}${h.source === 'saisi' ? ' (saisi)' : ''}`, valeur: h.fluxAnnuel })), { id: 'prevu', libelle: `${p.annee} (prévu)`, valeur: dep.fluxNet.arrondi }];
+  const historique = [
+    ...p.historique.map((h) => ({
+      id: String(h.annee),
+      libelle: `${h.annee}${h.incomplete ? ' (en cours)' : ''}${h.source === 'saisi' ? ' (saisi)' : ''}`,
+      valeur: h.fluxAnnuel,
+    })),
+    { id: 'prevu', libelle: `${p.annee} (prévu)`, valeur: dep.fluxNet.arrondi },
+  ];
   return (
     <>
       <ChiffresCles titre={`${p.bailleur.nom} — département ${p.departement}, prévision ${p.annee}`}>
         <ChiffreCle libelle="Flux brut prévu" valeur={decimal(dep.fluxBrut.valeur)} detail={dep.fluxBrut.explication} />
-        <ChiffreCle libelle="Exclusions prévues" valeur={decimal(dep.totalExclusions.valeur)} detail="mutations, relogements ANRU, ORCOD, insalubrité, vente, logements hors flux" />
-        <ChiffreCle libelle="Volume PRU" valeur={nombre(dep.volumePru.arrondi)} detail={`${nombre(p.suiviPru.realises)} relogement(s) ANRU enregistré(s) en ${p.annee}`} />
-        <ChiffreCle libelle="Flux net prévu" valeur={decimal(dep.fluxNet.valeur)} detail="base des droits des réservataires" />
+        <ChiffreCle
+          libelle="Exclusions prévues"
+          valeur={decimal(dep.totalExclusions.valeur)}
+          detail="mutations, relogements ANRU, ORCOD, insalubrité, vente, logements hors flux"
+        />
+        <ChiffreCle
+          libelle="Volume PRU"
+          valeur={nombre(dep.volumePru.arrondi)}
+          detail={`${nombre(p.suiviPru.realises)} relogement(s) ANRU enregistré(s) en ${p.annee}`}
+        />
+        <ChiffreCle
+          libelle="Flux net prévu"
+          valeur={decimal(dep.fluxNet.valeur)}
+          detail="base des droits des réservataires"
+        />
       </ChiffresCles>
       <section aria-labelledby="prevision-historique" className="fr-mb-6w">
         <h2 id="prevision-historique" className="fr-h3">
           Flux observés et flux prévu
         </h2>
-        <BarresSimples titre={`Flux annuel par année : ${historique.map((h) => `${h.libelle} ${nombre(h.valeur)}`).join(', ')}`} items={historique} total={null} />
+        <BarresSimples
+          titre={`Flux annuel par année : ${historique.map((h) => `${h.libelle} ${nombre(h.valeur)}`).join(', ')}`}
+          items={historique}
+          total={null}
+        />
         <Tableau
           id="tableau-historique"
           legende="Flux des années passées (événements enregistrés dans Flux, ou saisis)"
@@ -107,7 +154,11 @@ function Contenu({ p }: { p: PrevisionApi }) {
             { titre: 'Source', valeur: (h) => (h.source === 'flux' ? 'Événements Flux' : 'Saisi') },
             { titre: 'Disponibles', valeur: (h) => nombre(h.disponibles), nombre: true },
             { titre: 'Premières mises en location', valeur: (h) => nombre(h.premieresMisesEnLocation), nombre: true },
-            { titre: 'Exclus', valeur: (h) => nombre(Object.values(h.exclus).reduce((a, b) => a + b, 0)), nombre: true },
+            {
+              titre: 'Exclus',
+              valeur: (h) => nombre(Object.values(h.exclus).reduce((a, b) => a + b, 0)),
+              nombre: true,
+            },
             { titre: 'Flux annuel', valeur: (h) => nombre(h.fluxAnnuel), nombre: true },
           ]}
           lignes={p.historique}
@@ -119,11 +170,19 @@ function Contenu({ p }: { p: PrevisionApi }) {
         <UnPerimetre key={prev.libelle} prev={prev} id={`perimetre-${i}`} />
       ))}
       <p>
-        <a className="fr-link fr-link--download fr-mr-4w" href={adressePrevisionnel({ bailleur: p.bailleur.id, annee: p.annee }, 'pdf')} download>
+        <a
+          className="fr-link fr-link--download fr-mr-4w"
+          href={adressePrevisionnel({ bailleur: p.bailleur.id, annee: p.annee }, 'pdf')}
+          download
+        >
           Télécharger le prévisionnel
           <span className="fr-link__detail">PDF — avec le graphique des flux</span>
         </a>
-        <a className="fr-link fr-link--download" href={adressePrevisionnel({ bailleur: p.bailleur.id, annee: p.annee }, 'xlsx')} download>
+        <a
+          className="fr-link fr-link--download"
+          href={adressePrevisionnel({ bailleur: p.bailleur.id, annee: p.annee }, 'xlsx')}
+          download
+        >
           Télécharger le prévisionnel
           <span className="fr-link__detail">XLSX — calcul, droits, historique</span>
         </a>
@@ -137,7 +196,9 @@ function UnPerimetre({ prev, id }: { prev: UnePrevision; id: string }) {
     ['Remises en location', prev.remisesEnLocation],
     ['Premières mises en location', prev.premieresMisesEnLocation],
     ['Flux brut', prev.fluxBrut],
-    ...prev.exclusions.filter((e) => e.valeur > 0).map((e): [string, UnePrevision['fluxBrut']] => [`Exclusion prévue : ${e.libelle}`, e]),
+    ...prev.exclusions
+      .filter((e) => e.valeur > 0)
+      .map((e): [string, UnePrevision['fluxBrut']] => [`Exclusion prévue : ${e.libelle}`, e]),
     ['Volume réservé aux relogements PRU', prev.volumePru],
     ['Flux net', prev.fluxNet],
   ];
@@ -164,7 +225,13 @@ function UnPerimetre({ prev, id }: { prev: UnePrevision; id: string }) {
         cle={(l) => l[0]}
         bordure
       />
-      <Tableau legende={`Droits prévus par réservataire — ${prev.libelle}`} colonnes={colonnesDroits} lignes={[...prev.droits.filter((d) => d.applicable), prev.bailleur]} cle={(d) => `${d.convention ?? 'bailleur'}`} bordure />
+      <Tableau
+        legende={`Droits prévus par réservataire — ${prev.libelle}`}
+        colonnes={colonnesDroits}
+        lignes={[...prev.droits.filter((d) => d.applicable), prev.bailleur]}
+        cle={(d) => `${d.convention ?? 'bailleur'}`}
+        bordure
+      />
       {prev.avertissements.map((a) => (
         <Alert key={a} severity="warning" small description={a} className="fr-mb-1w" />
       ))}
@@ -173,7 +240,15 @@ function UnPerimetre({ prev, id }: { prev: UnePrevision; id: string }) {
 }
 
 /** The bailleur's inputs: saved under the version read (a concurrent save is refused, 409). */
-function Hypotheses({ annee, version, initial }: { annee: number; version: number | null; initial: PrevisionApi['parametres'] | null }) {
+function Hypotheses({
+  annee,
+  version,
+  initial,
+}: {
+  annee: number;
+  version: number | null;
+  initial: PrevisionApi['parametres'] | null;
+}) {
   const client = useQueryClient();
   const [valeurs, setValeurs] = useState(() => ({
     fenetre: String(initial?.fenetre ?? 1),
@@ -181,7 +256,12 @@ function Hypotheses({ annee, version, initial }: { annee: number; version: numbe
     demolitions: String(initial?.demolitions ?? 0),
     ventes: String(initial?.ventes ?? 0),
     volumePru: String(initial?.volumePru ?? 0),
-    ...Object.fromEntries(EXCLUSIONS_SAISIES.map(([m]) => [m, initial?.exclusionsPrevues[m] === undefined ? '' : String(initial.exclusionsPrevues[m])])),
+    ...Object.fromEntries(
+      EXCLUSIONS_SAISIES.map(([m]) => [
+        m,
+        initial?.exclusionsPrevues[m] === undefined ? '' : String(initial.exclusionsPrevues[m]),
+      ]),
+    ),
   }));
   const envoi = useMutation({
     mutationFn: () =>
@@ -195,12 +275,18 @@ function Hypotheses({ annee, version, initial }: { annee: number; version: numbe
           demolitions: Number(valeurs.demolitions),
           ventes: Number(valeurs.ventes),
           volumePru: Number(valeurs.volumePru),
-          exclusionsPrevues: Object.fromEntries(EXCLUSIONS_SAISIES.filter(([m]) => (valeurs as Record<string, string>)[m] !== '').map(([m]) => [m, Number((valeurs as Record<string, string>)[m])])),
+          exclusionsPrevues: Object.fromEntries(
+            EXCLUSIONS_SAISIES.filter(([m]) => (valeurs as Record<string, string>)[m] !== '').map(([m]) => [
+              m,
+              Number((valeurs as Record<string, string>)[m]),
+            ]),
+          ),
         },
       }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['prevision'] }),
   });
-  const probleme = (champ: string) => (envoi.error instanceof ErreurApi ? envoi.error.probleme(`parametres.${champ}`) : undefined);
+  const probleme = (champ: string) =>
+    envoi.error instanceof ErreurApi ? envoi.error.probleme(`parametres.${champ}`) : undefined;
   const champ = (nom: string, libelle: string, hint?: string, chemin = nom) => (
     <Input
       key={nom}
@@ -208,7 +294,14 @@ function Hypotheses({ annee, version, initial }: { annee: number; version: numbe
       hintText={hint}
       state={probleme(chemin) ? 'error' : 'default'}
       stateRelatedMessage={probleme(chemin)}
-      nativeInputProps={{ id: `prevision-${nom}`, type: 'number', min: 0, step: 1, value: (valeurs as Record<string, string>)[nom], onChange: (e) => setValeurs({ ...valeurs, [nom]: e.target.value }) }}
+      nativeInputProps={{
+        id: `prevision-${nom}`,
+        type: 'number',
+        min: 0,
+        step: 1,
+        value: (valeurs as Record<string, string>)[nom],
+        onChange: (e) => setValeurs({ ...valeurs, [nom]: e.target.value }),
+      }}
     />
   );
   return (
@@ -224,7 +317,15 @@ function Hypotheses({ annee, version, initial }: { annee: number; version: numbe
         aria-label={`Hypothèses de la prévision ${annee}`}
         noValidate
       >
-        <Select label="Fenêtre d’observation" hint="Années complètes dont la moyenne fait les remises en location" nativeSelectProps={{ id: 'prevision-fenetre', value: valeurs.fenetre, onChange: (e) => setValeurs({ ...valeurs, fenetre: e.target.value }) }}>
+        <Select
+          label="Fenêtre d’observation"
+          hint="Années complètes dont la moyenne fait les remises en location"
+          nativeSelectProps={{
+            id: 'prevision-fenetre',
+            value: valeurs.fenetre,
+            onChange: (e) => setValeurs({ ...valeurs, fenetre: e.target.value }),
+          }}
+        >
           {[1, 2, 3].map((n) => (
             <option key={n} value={n}>
               {n} an{n > 1 ? 's' : ''}
@@ -239,15 +340,26 @@ function Hypotheses({ annee, version, initial }: { annee: number; version: numbe
             {champ('volumePru', 'Volume réservé aux relogements PRU/ANRU', 'retiré du flux')}
           </div>
           <div className="fr-col-12 fr-col-md-6">
-            {EXCLUSIONS_SAISIES.map(([m, libelle]) => champ(m, libelle, 'vide : moyenne de la fenêtre', `exclusionsPrevues.${m}`))}
+            {EXCLUSIONS_SAISIES.map(([m, libelle]) =>
+              champ(m, libelle, 'vide : moyenne de la fenêtre', `exclusionsPrevues.${m}`),
+            )}
           </div>
         </div>
         <Button type="submit" disabled={envoi.isPending}>
           Enregistrer les hypothèses
         </Button>
         <div aria-live="polite">
-          {envoi.isSuccess ? <Alert severity="success" small description={`Hypothèses enregistrées (version ${envoi.data.version}) : la prévision est recalculée.`} className="fr-mt-2w" /> : null}
-          {envoi.error ? <Alert severity="error" small description={messageErreur(envoi.error)} className="fr-mt-2w" /> : null}
+          {envoi.isSuccess ? (
+            <Alert
+              severity="success"
+              small
+              description={`Hypothèses enregistrées (version ${envoi.data.version}) : la prévision est recalculée.`}
+              className="fr-mt-2w"
+            />
+          ) : null}
+          {envoi.error ? (
+            <Alert severity="error" small description={messageErreur(envoi.error)} className="fr-mt-2w" />
+          ) : null}
         </div>
       </form>
     </section>

@@ -41,10 +41,14 @@ export function Qualite() {
   });
 
   return (
-    <Page titre="Qualité des données" titreDocument={data ? `Qualité des données — ${data.bailleur.nom}` : 'Qualité des données'}>
+    <Page
+      titre="Qualité des données"
+      titreDocument={data ? `Qualité des données — ${data.bailleur.nom}` : 'Qualité des données'}
+    >
       <p className="fr-text--lead">
-        Les contrôles du patrimoine importé du répertoire RPLS : champs manquants ou invalides, identifiants en double, incohérences QPV, réservation du stock inconnue — et la part des attributions dont le
-        réservataire est connu, qui dit jusqu’où les fichiers sont fiables.
+        Les contrôles du patrimoine importé du répertoire RPLS : champs manquants ou invalides, identifiants en double,
+        incohérences QPV, réservation du stock inconnue — et la part des attributions dont le réservataire est connu,
+        qui dit jusqu’où les fichiers sont fiables.
       </p>
       <Choix pilote={pilote} bailleur={bailleur} annee={annee} />
       {pilote && !bailleur ? (
@@ -59,7 +63,15 @@ export function Qualite() {
 }
 
 /** The bailleur (State pilot only) and the year of the allocations. */
-function Choix({ pilote, bailleur, annee }: { pilote: boolean; bailleur: string | undefined; annee: number | undefined }) {
+function Choix({
+  pilote,
+  bailleur,
+  annee,
+}: {
+  pilote: boolean;
+  bailleur: string | undefined;
+  annee: number | undefined;
+}) {
   const [, setParametres] = useSearchParams();
   const courante = new Date().getFullYear();
   const [choixAnnee, setChoixAnnee] = useState(String(annee ?? courante - 1));
@@ -73,10 +85,15 @@ function Choix({ pilote, bailleur, annee }: { pilote: boolean; bailleur: string 
   for (let a = courante; a >= courante - 5; a--) annees.push(a);
   return (
     <form onSubmit={envoyer} className="flux-filtres fr-mb-4w" aria-label="Choisir le rapport affiché">
-      {pilote ? (
-        <SelectBailleur id="qualite-bailleur" valeur={choixBailleur} surChoix={setChoixBailleur} />
-      ) : null}
-      <SelectAnnee id="qualite-annee" name="annee" label="Année des attributions" annees={annees} valeur={choixAnnee} surChoix={setChoixAnnee} />
+      {pilote ? <SelectBailleur id="qualite-bailleur" valeur={choixBailleur} surChoix={setChoixBailleur} /> : null}
+      <SelectAnnee
+        id="qualite-annee"
+        name="annee"
+        label="Année des attributions"
+        annees={annees}
+        valeur={choixAnnee}
+        surChoix={setChoixAnnee}
+      />
       <Button type="submit" priority="secondary">
         Afficher
       </Button>
@@ -128,17 +145,36 @@ function Rapport({ rapport, annee }: { rapport: RapportQualiteApi; annee: number
               : `${nombre(i.numerateur)} baux signés sur ${nombre(i.denominateur)} en ${i.annee} ; référence : ${i.reference}`
           }
         />
-        <ChiffreCle libelle="Logements contrôlés" valeur={nombre(rapport.totalLogements)} detail="dans le patrimoine du bailleur" />
-        <ChiffreCle libelle="Anomalies bloquantes" valeur={nombre(erreurs)} detail="constats de gravité « erreur » (un logement peut en cumuler)" />
+        <ChiffreCle
+          libelle="Logements contrôlés"
+          valeur={nombre(rapport.totalLogements)}
+          detail="dans le patrimoine du bailleur"
+        />
+        <ChiffreCle
+          libelle="Anomalies bloquantes"
+          valeur={nombre(erreurs)}
+          detail="constats de gravité « erreur » (un logement peut en cumuler)"
+        />
       </ChiffresCles>
       <section aria-labelledby="controles" className="fr-mb-6w">
         <h2 id="controles" className="fr-h3">
           Contrôles du patrimoine
         </h2>
         {rapport.totalLogements === 0 ? <Vide>Aucun logement n’est enregistré pour ce bailleur.</Vide> : null}
-        <Tableau id="tableau-qualite" legende={`Contrôles de qualité des données — ${rapport.bailleur.nom}`} colonnes={colonnes} lignes={rapport.controles} cle={(c) => c.code} bordure />
+        <Tableau
+          id="tableau-qualite"
+          legende={`Contrôles de qualité des données — ${rapport.bailleur.nom}`}
+          colonnes={colonnes}
+          lignes={rapport.controles}
+          cle={(c) => c.code}
+          bordure
+        />
         <p className="fr-mt-2w">
-          <a className="fr-link fr-link--download" href={adresseQualiteXlsx({ bailleur: rapport.bailleur.id, annee })} download>
+          <a
+            className="fr-link fr-link--download"
+            href={adresseQualiteXlsx({ bailleur: rapport.bailleur.id, annee })}
+            download
+          >
             Télécharger le rapport complet (tous les logements concernés)
             <span className="fr-link__detail">XLSX — une feuille « Synthèse » et une feuille par contrôle</span>
           </a>

@@ -23,10 +23,14 @@ import { Tableau as TableDonnees, type Colonne } from '../composants/Tableau.tsx
 import { SelectAnnee } from '../composants/SelectAnnee.tsx';
 import { dateEnLettres, decimal, nombre, signe, taux } from '../format.ts';
 
-export const lireTableau = (annee: number | undefined, signal?: AbortSignal) => requete<TableauApi>('GET', avecParametres('/api/tableau', { annee }), { signal });
+export const lireTableau = (annee: number | undefined, signal?: AbortSignal) =>
+  requete<TableauApi>('GET', avecParametres('/api/tableau', { annee }), { signal });
 
 type Suivi = TableauApi['objectifs']['parLigne'][number]['prioritaires'];
-const TENDANCES: Record<Suivi['tendance'], { libelle: string; severite: 'success' | 'error' | 'info' | 'warning' | 'new' }> = {
+const TENDANCES: Record<
+  Suivi['tendance'],
+  { libelle: string; severite: 'success' | 'error' | 'info' | 'warning' | 'new' }
+> = {
   atteint: { libelle: 'Atteint', severite: 'success' },
   non_atteint: { libelle: 'Non atteint', severite: 'error' },
   en_bonne_voie: { libelle: 'En bonne voie', severite: 'success' },
@@ -36,17 +40,27 @@ const TENDANCES: Record<Suivi['tendance'], { libelle: string; severite: 'success
 };
 
 /** Months to come are not drawn (their points repeat the last known figures). */
-const jusquA = (valeurs: number[], moisCourant: number | null) => valeurs.map((v, m) => (moisCourant !== null && m + 1 > moisCourant ? null : v));
+const jusquA = (valeurs: number[], moisCourant: number | null) =>
+  valeurs.map((v, m) => (moisCourant !== null && m + 1 > moisCourant ? null : v));
 
 const colonnesMois = <T,>(valeur: (l: T, m: number) => string, moisCourant: number | null): Colonne<T>[] =>
-  MOIS_COURTS.map((m, i) => ({ titre: moisCourant !== null && i + 1 > moisCourant ? `${m} (à venir)` : m, valeur: (l: T) => valeur(l, i), nombre: true }));
+  MOIS_COURTS.map((m, i) => ({
+    titre: moisCourant !== null && i + 1 > moisCourant ? `${m} (à venir)` : m,
+    valeur: (l: T) => valeur(l, i),
+    nombre: true,
+  }));
 
 export function Tableau() {
   const [parametres, setParametres] = useSearchParams();
   const anneeCourante = new Date().getFullYear();
   const annee = Number(parametres.get('annee')) || anneeCourante;
   const [choix, setChoix] = useState(String(annee));
-  const { data, error, isPending, refetch } = useQuery({ queryKey: ['tableau', annee], queryFn: ({ signal }) => lireTableau(annee, signal), placeholderData: keepPreviousData, retry: false });
+  const { data, error, isPending, refetch } = useQuery({
+    queryKey: ['tableau', annee],
+    queryFn: ({ signal }) => lireTableau(annee, signal),
+    placeholderData: keepPreviousData,
+    retry: false,
+  });
   const afficher = (e: FormEvent) => {
     e.preventDefault();
     setParametres({ annee: choix });
@@ -54,11 +68,18 @@ export function Tableau() {
   return (
     <Page titre="Tableau de bord" titreDocument={`Tableau de bord ${annee}`}>
       <p className="fr-text--lead">
-        Le suivi en continu de l’année, avec les chiffres du moteur de Flux : le droit et les logements décomptés de chaque ligne mois par mois, les logements reçus comparés au flux libéré,
-        les objectifs d’attribution et leur tendance, les délais manqués.
+        Le suivi en continu de l’année, avec les chiffres du moteur de Flux : le droit et les logements décomptés de
+        chaque ligne mois par mois, les logements reçus comparés au flux libéré, les objectifs d’attribution et leur
+        tendance, les délais manqués.
       </p>
       <form onSubmit={afficher} className="flux-filtres fr-mb-4w" aria-label="Choisir l’année du tableau de bord">
-        <SelectAnnee id="tableau-annee" label="Année" annees={[anneeCourante, anneeCourante - 1, anneeCourante - 2]} valeur={choix} surChoix={setChoix} />
+        <SelectAnnee
+          id="tableau-annee"
+          label="Année"
+          annees={[anneeCourante, anneeCourante - 1, anneeCourante - 2]}
+          valeur={choix}
+          surChoix={setChoix}
+        />
         <Button type="submit" priority="secondary">
           Afficher
         </Button>
@@ -87,7 +108,9 @@ function Contenu({ t }: { t: TableauApi }) {
         </section>
       ) : null}
       {t.territoire ? <Territoire ter={t.territoire} moisCourant={t.moisCourant} /> : null}
-      {t.bailleurs.length === 0 && !t.territoire ? <Vide>Aucune convention dans votre périmètre pour cette année.</Vide> : null}
+      {t.bailleurs.length === 0 && !t.territoire ? (
+        <Vide>Aucune convention dans votre périmètre pour cette année.</Vide>
+      ) : null}
       {t.bailleurs.map((b) => (
         <UnBailleur key={`${b.bailleurId}-${b.departement}`} b={b} moisCourant={t.moisCourant} role={t.role} />
       ))}
@@ -97,17 +120,36 @@ function Contenu({ t }: { t: TableauApi }) {
   );
 }
 
-function ContingentEtat({ c, moisCourant }: { c: NonNullable<TableauApi['contingentEtat']>; moisCourant: number | null }) {
+function ContingentEtat({
+  c,
+  moisCourant,
+}: {
+  c: NonNullable<TableauApi['contingentEtat']>;
+  moisCourant: number | null;
+}) {
   const bas = c.taux !== null && c.taux < 0.5;
   return (
     <div className="fr-mb-6w">
       <ChiffresCles titre="Usage du contingent préfectoral">
-        <ChiffreCle libelle="Part du contingent utilisée" valeur={c.taux === null ? '—' : taux(c.taux)} detail="logements décomptés ÷ droit de l’État" />
-        <ChiffreCle libelle="Logements décomptés" valeur={nombre(c.decomptes)} detail="sur les lignes de l’État, tous bailleurs" />
+        <ChiffreCle
+          libelle="Part du contingent utilisée"
+          valeur={c.taux === null ? '—' : taux(c.taux)}
+          detail="logements décomptés ÷ droit de l’État"
+        />
+        <ChiffreCle
+          libelle="Logements décomptés"
+          valeur={nombre(c.decomptes)}
+          detail="sur les lignes de l’État, tous bailleurs"
+        />
         <ChiffreCle libelle="Droit de l’État" valeur={decimal(c.droit)} detail="report compris, au prorata du flux" />
         <ChiffreCle libelle="Écart" valeur={signe(c.decomptes - c.droit)} detail="décomptés − droit" />
       </ChiffresCles>
-      <Alert severity={bas ? 'warning' : 'info'} small description={`${bas ? 'Moins de la moitié du contingent est utilisée. ' : ''}${c.explication}`} className="fr-mb-3w" />
+      <Alert
+        severity={bas ? 'warning' : 'info'}
+        small
+        description={`${bas ? 'Moins de la moitié du contingent est utilisée. ' : ''}${c.explication}`}
+        className="fr-mb-3w"
+      />
       <TableDonnees
         id="tableau-contingent-bailleurs"
         legende="Usage du contingent préfectoral par bailleur"
@@ -127,25 +169,53 @@ function ContingentEtat({ c, moisCourant }: { c: NonNullable<TableauApi['conting
 }
 
 /** The ledger of one line over the months: chart, then the same figures in a table. */
-function UneLigne({ l, id, moisCourant, contexte }: { l: LigneTableauApi; id: string; moisCourant: number | null; contexte?: string }) {
+function UneLigne({
+  l,
+  id,
+  moisCourant,
+  contexte,
+}: {
+  l: LigneTableauApi;
+  id: string;
+  moisCourant: number | null;
+  contexte?: string;
+}) {
   const suffixe = contexte ? ` — ${contexte}` : '';
   const lignes = [
     { id: 'droit', libelle: 'Droit (cumul)', valeurs: l.points.map((p) => p.droit), format: decimal },
-    { id: 'decomptes', libelle: 'Logements décomptés (cumul)', valeurs: l.points.map((p) => p.decomptes), format: nombre },
-    { id: 'ecart', libelle: 'Écart (décomptés − droit)', valeurs: l.points.map((p) => p.decomptes - p.droit), format: signe },
+    {
+      id: 'decomptes',
+      libelle: 'Logements décomptés (cumul)',
+      valeurs: l.points.map((p) => p.decomptes),
+      format: nombre,
+    },
+    {
+      id: 'ecart',
+      libelle: 'Écart (décomptés − droit)',
+      valeurs: l.points.map((p) => p.decomptes - p.droit),
+      format: signe,
+    },
   ];
   return (
     <div className="fr-mb-4w">
       <Courbes
         titre={`${l.nom} : droit et logements décomptés, mois par mois${suffixe}`}
-        series={lignes.slice(0, 2).map((s) => ({ id: s.id, libelle: s.libelle, valeurs: jusquA(s.valeurs, moisCourant) }))}
+        series={lignes
+          .slice(0, 2)
+          .map((s) => ({ id: s.id, libelle: s.libelle, valeurs: jusquA(s.valeurs, moisCourant) }))}
         moisCourant={moisCourant}
       />
       <TableDonnees
         id={`tableau-registre-${id}`}
         legende={`${l.nom} : registre à la fin de chaque mois${suffixe}`}
         description={`${moisCourant !== null ? 'À ce jour' : 'Au 31 décembre'} : droit ${decimal(l.droit)}, ${nombre(l.decomptes)} décompté(s), solde ${signe(l.solde)}${l.taux !== null ? ` ; taux ${taux(l.taux)}` : ''}.`}
-        colonnes={[{ titre: 'Fin du mois', valeur: (s) => s.libelle, entete: true }, ...colonnesMois<(typeof lignes)[number]>((s, m) => (moisCourant !== null && m + 1 > moisCourant ? '—' : s.format(s.valeurs[m]!)), moisCourant)]}
+        colonnes={[
+          { titre: 'Fin du mois', valeur: (s) => s.libelle, entete: true },
+          ...colonnesMois<(typeof lignes)[number]>(
+            (s, m) => (moisCourant !== null && m + 1 > moisCourant ? '—' : s.format(s.valeurs[m]!)),
+            moisCourant,
+          ),
+        ]}
         lignes={lignes}
         cle={(s) => s.id}
         compact
@@ -157,7 +227,15 @@ function UneLigne({ l, id, moisCourant, contexte }: { l: LigneTableauApi; id: st
 
 type LigneMix = { id: string; nom: string; parts: { n: number; part: number }[] };
 
-function UnBailleur({ b, moisCourant, role }: { b: TableauApi['bailleurs'][number]; moisCourant: number | null; role: TableauApi['role'] }) {
+function UnBailleur({
+  b,
+  moisCourant,
+  role,
+}: {
+  b: TableauApi['bailleurs'][number];
+  moisCourant: number | null;
+  role: TableauApi['role'];
+}) {
   const id = `${b.bailleurId}-${b.departement}`.replace(/[^A-Za-z0-9-]/g, '');
   return (
     <section aria-labelledby={`tableau-${id}`} className="fr-mb-6w">
@@ -168,34 +246,49 @@ function UnBailleur({ b, moisCourant, role }: { b: TableauApi['bailleurs'][numbe
       {b.lignes.map((l) => (
         <div key={l.ligne}>
           <h3 className="fr-h5">{role === 'agent_reservataire' ? `Votre ligne chez ${b.bailleur}` : l.nom}</h3>
-          <UneLigne l={l} id={`${id}-${l.ligne}`} moisCourant={moisCourant} contexte={`${b.bailleur}, ${b.departement}`} />
+          <UneLigne
+            l={l}
+            id={`${id}-${l.ligne}`}
+            moisCourant={moisCourant}
+            contexte={`${b.bailleur}, ${b.departement}`}
+          />
         </div>
       ))}
       <h3 className="fr-h5">Logements reçus et flux libéré</h3>
       {(b.lignes[0]?.mix ?? []).map((d, k) => {
         const modalites = d.valeurs.map((v) => ({ code: v.code, libelle: v.libelle }));
         const series = [
-          ...b.lignes.map((l) => ({ id: l.ligne, libelle: `Reçus — ${l.nom}`, valeurs: Object.fromEntries(l.mix[k]!.valeurs.map((v) => [v.code, v.recus])) })),
+          ...b.lignes.map((l) => ({
+            id: l.ligne,
+            libelle: `Reçus — ${l.nom}`,
+            valeurs: Object.fromEntries(l.mix[k]!.valeurs.map((v) => [v.code, v.recus])),
+          })),
           { id: 'flux', libelle: 'Flux libéré', valeurs: Object.fromEntries(d.valeurs.map((v) => [v.code, v.flux])) },
         ];
         return (
           <div key={d.dimension} className="fr-mb-3w">
-            <BarresEmpilees titre={`${d.libelle} des logements reçus par ligne et du flux libéré — ${b.bailleur}`} series={series} modalites={modalites} />
+            <BarresEmpilees
+              titre={`${d.libelle} des logements reçus par ligne et du flux libéré — ${b.bailleur}`}
+              series={series}
+              modalites={modalites}
+            />
             <TableDonnees
               id={`tableau-mix-${id}-${d.dimension}`}
               legende={`${d.libelle} : part des logements reçus et part du flux libéré — ${b.bailleur}`}
               colonnes={[
                 { titre: 'Ligne', valeur: (l: LigneMix) => l.nom, entete: true },
-                ...d.valeurs.map(
-                  (v, j): Colonne<LigneMix> => ({
-                    titre: v.libelle,
-                    valeur: (l) => `${taux(l.parts[j]!.part)} (${nombre(l.parts[j]!.n)})`,
-                    nombre: true,
-                  }),
-                ),
+                ...d.valeurs.map((v, j): Colonne<LigneMix> => ({
+                  titre: v.libelle,
+                  valeur: (l) => `${taux(l.parts[j]!.part)} (${nombre(l.parts[j]!.n)})`,
+                  nombre: true,
+                })),
               ]}
               lignes={[
-                ...b.lignes.map((l) => ({ id: l.ligne, nom: `Reçus — ${l.nom}`, parts: l.mix[k]!.valeurs.map((v) => ({ n: v.recus, part: v.partRecue })) })),
+                ...b.lignes.map((l) => ({
+                  id: l.ligne,
+                  nom: `Reçus — ${l.nom}`,
+                  parts: l.mix[k]!.valeurs.map((v) => ({ n: v.recus, part: v.partRecue })),
+                })),
                 { id: 'flux', nom: 'Flux libéré', parts: d.valeurs.map((v) => ({ n: v.flux, part: v.partFlux })) },
               ]}
               cle={(l) => l.id}
@@ -222,8 +315,22 @@ function Territoire({ ter, moisCourant }: { ter: NonNullable<TableauApi['territo
       <Courbes
         titre={`${ter.nom} : logements du flux libérés et baux signés, en cumul mois par mois`}
         series={[
-          { id: 'flux', libelle: 'Flux libéré (cumul)', valeurs: jusquA(cumuls.map((c) => c.flux), moisCourant) },
-          { id: 'baux', libelle: 'Baux signés (cumul)', valeurs: jusquA(cumuls.map((c) => c.baux), moisCourant) },
+          {
+            id: 'flux',
+            libelle: 'Flux libéré (cumul)',
+            valeurs: jusquA(
+              cumuls.map((c) => c.flux),
+              moisCourant,
+            ),
+          },
+          {
+            id: 'baux',
+            libelle: 'Baux signés (cumul)',
+            valeurs: jusquA(
+              cumuls.map((c) => c.baux),
+              moisCourant,
+            ),
+          },
         ]}
         moisCourant={moisCourant}
       />
@@ -243,7 +350,11 @@ function Territoire({ ter, moisCourant }: { ter: NonNullable<TableauApi['territo
         bordure
       />
       <h3 className="fr-h5">Logements du territoire par ligne</h3>
-      <BarresSimples titre={`Logements du flux de ${ter.nom} par réservataire`} items={ter.parLigne.map((l) => ({ id: l.ligne, libelle: l.nom, valeur: l.logements }))} total={flux} />
+      <BarresSimples
+        titre={`Logements du flux de ${ter.nom} par réservataire`}
+        items={ter.parLigne.map((l) => ({ id: l.ligne, libelle: l.nom, valeur: l.logements }))}
+        total={flux}
+      />
       <TableDonnees
         id="tableau-territoire-lignes"
         legende={`Logements du flux de ${ter.nom} par réservataire`}
@@ -347,11 +458,19 @@ function Delais({ d, moisCourant }: { d: TableauApi['delais']; moisCourant: numb
       <h2 id="tableau-delais" className="fr-h3">
         Délais manqués
       </h2>
-      <BarresSimples titre={`Délais manqués dans l’année : ${lignes.map((l) => `${l.libelle} ${somme(l.valeurs)}`).join(', ')}`} items={lignes.map((l) => ({ id: l.id, libelle: l.libelle, valeur: somme(l.valeurs) }))} total={null} />
+      <BarresSimples
+        titre={`Délais manqués dans l’année : ${lignes.map((l) => `${l.libelle} ${somme(l.valeurs)}`).join(', ')}`}
+        items={lignes.map((l) => ({ id: l.id, libelle: l.libelle, valeur: somme(l.valeurs) }))}
+        total={null}
+      />
       <TableDonnees
         id="tableau-delais-mois"
         legende="Délais manqués par mois (mois de la fin de la location ou de l’échéance)"
-        colonnes={[{ titre: 'Délai', valeur: (l) => l.libelle, entete: true }, ...colonnesMois<(typeof lignes)[number]>((l, m) => nombre(l.valeurs[m]!), moisCourant), { titre: 'Année', valeur: (l) => nombre(somme(l.valeurs)), nombre: true }]}
+        colonnes={[
+          { titre: 'Délai', valeur: (l) => l.libelle, entete: true },
+          ...colonnesMois<(typeof lignes)[number]>((l, m) => nombre(l.valeurs[m]!), moisCourant),
+          { titre: 'Année', valeur: (l) => nombre(somme(l.valeurs)), nombre: true },
+        ]}
         lignes={lignes}
         cle={(l) => l.id}
         compact
