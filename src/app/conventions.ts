@@ -32,7 +32,7 @@ import {
 import type { LigneBilan, ResultatSimulation } from '../domain/engine.ts';
 import { chiffresLigne } from '../domain/bilan.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
-import { PARAMETRES } from '../domain/legal-parameters.ts';
+import { parametreEnVigueur } from '../domain/legal-parameters.ts';
 import type { Convention, FormeConvention, Reservataire, Scenario, TypeReservataire } from '../domain/types.ts';
 import { validerConventions } from '../domain/validation.ts';
 import { resultatAnnee } from './annee.ts';
@@ -63,7 +63,7 @@ const dateFr = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.sl
 
 /** The conversion deadline in force on a date, with its source; null before the loi ELAN. */
 export function echeanceConversion(date: string): { date: string; source: string } | null {
-  const p = PARAMETRES.dateLimiteConversion.find((v) => v.du <= date && (v.au === null || date <= v.au));
+  const p = parametreEnVigueur('dateLimiteConversion', date);
   return p ? { date: p.valeur, source: p.source } : null;
 }
 

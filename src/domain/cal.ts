@@ -3,12 +3,11 @@
  * must say, the applicant's delay to answer an offer, and what follows a failure.
  */
 import type { Probleme } from './errors.ts';
+import { valeurAu } from './legal-parameters.ts';
 import { DECISIONS_POSITIVES, type DecisionCal } from './types.ts';
 
 /** Applications examined per unit, at least, except a DALO designation (CCH R.441-3; regulation.md §2.12). */
 export const CANDIDATS_MIN_CAL = 3;
-/** Days an applicant has to answer an offer; silence counts as a refusal (practice, regulation.md §2.11). */
-export const DELAI_REPONSE_JOURS = 10;
 /** Candidates a CAL may rank for one unit (rang 1, 2, 3). */
 export const RANGS_MAX = 3;
 
@@ -93,9 +92,12 @@ export function ajouterJours(date: string, jours: number): string {
   return new Date(Date.UTC(a, m - 1, j + jours)).toISOString().slice(0, 10);
 }
 
-/** The last day to answer an offer made on `dateOffre`. */
+/**
+ * The last day to answer an offer made on `dateOffre`: the applicant's delay in force that day
+ * (`delaiReponseDemandeurJours`, CCH R.441-10); silence counts as a refusal (regulation.md §2.11).
+ */
 export function echeanceReponse(dateOffre: string): string {
-  return ajouterJours(dateOffre, DELAI_REPONSE_JOURS);
+  return ajouterJours(dateOffre, valeurAu('delaiReponseDemandeurJours', dateOffre));
 }
 
 /** True once the last day to answer has passed (`aujourdhui` in Europe/Paris). */

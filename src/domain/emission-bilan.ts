@@ -16,6 +16,7 @@ import {
   type LigneDetailBilan,
 } from './bilan.ts';
 import type { Probleme } from './errors.ts';
+import { valeurAu } from './legal-parameters.ts';
 
 /** Longest late-correction window, in days from the day it opens. */
 export const FENETRE_MAX_JOURS = 30;
@@ -110,9 +111,9 @@ export function ajouterJoursIso(iso: string, n: number): string {
 
 // ───────────────────────────── reminder ─────────────────────────────
 
-/** The legal deadline of the bilan of `annee`: 28 February of the next year (R.441-5-1). */
+/** The legal deadline of the bilan of `annee`: 28 February of the next year (R.441-5-1, `echeanceBilan`). */
 export function echeanceLegale(annee: number): string {
-  return `${annee + 1}-02-28`;
+  return `${annee + 1}-${valeurAu('echeanceBilan', `${annee + 1}-01-01`)}`;
 }
 
 export type EtapeRappel = 'premier' | 'second';
@@ -126,8 +127,8 @@ export function etapeRappel(aujourdhui: string): { annee: number; etape: EtapeRa
   const annee = Number(aujourdhui.slice(0, 4)) - 1;
   const mmjj = aujourdhui.slice(5);
   if (mmjj >= '03-01') return null;
-  if (mmjj >= '02-21') return { annee, etape: 'second' };
-  if (mmjj >= '02-01') return { annee, etape: 'premier' };
+  if (mmjj >= valeurAu('secondRappelBilan', aujourdhui)) return { annee, etape: 'second' };
+  if (mmjj >= valeurAu('premierRappelBilan', aujourdhui)) return { annee, etape: 'premier' };
   return null;
 }
 

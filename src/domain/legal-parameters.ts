@@ -128,6 +128,17 @@ export const PARAMETRES = {
   echeanceBilan: [
     { valeur: '02-28', du: '2020-02-22', au: null, source: 'CCH art. R.441-5-1 et R.441-5 I (décret n° 2020-145)' },
   ],
+  /**
+   * Day and month from which the bailleur is reminded of a bilan not yet issued or sent (first and
+   * second reminders). Not in a text: Flux's choice (ADR 0017), a month and a week before the
+   * deadline.
+   */
+  premierRappelBilan: [
+    { valeur: '02-01', du: '2020-02-22', au: null, source: 'Choix de Flux (ADR 0017) : un mois avant l’échéance' },
+  ],
+  secondRappelBilan: [
+    { valeur: '02-21', du: '2020-02-22', au: null, source: 'Choix de Flux (ADR 0017) : une semaine avant l’échéance' },
+  ],
   /** Days an applicant has to answer an offer; silence is a refusal. */
   delaiReponseDemandeurJours: [
     {
@@ -141,10 +152,19 @@ export const PARAMETRES = {
 
 export type NomParametre = keyof typeof PARAMETRES;
 
-/** The value of a parameter in force on an ISO date. Throws if none is (a data error, not user input). */
-export function valeurAu<N extends NomParametre>(nom: N, date: string): (typeof PARAMETRES)[N][number]['valeur'] {
+/** The version of a parameter in force on an ISO date (value and source), or null if none is. */
+export function parametreEnVigueur<N extends NomParametre>(
+  nom: N,
+  date: string,
+): ParametreDate<(typeof PARAMETRES)[N][number]['valeur']> | null {
   const versions: readonly ParametreDate<number | string>[] = PARAMETRES[nom];
   const found = versions.find((v) => v.du <= date && (v.au === null || date <= v.au));
+  return (found ?? null) as ParametreDate<(typeof PARAMETRES)[N][number]['valeur']> | null;
+}
+
+/** The value of a parameter in force on an ISO date. Throws if none is (a data error, not user input). */
+export function valeurAu<N extends NomParametre>(nom: N, date: string): (typeof PARAMETRES)[N][number]['valeur'] {
+  const found = parametreEnVigueur(nom, date);
   if (!found) throw new Error(`Paramètre légal « ${nom} » sans valeur en vigueur au ${date}`);
-  return found.valeur as (typeof PARAMETRES)[N][number]['valeur'];
+  return found.valeur;
 }
