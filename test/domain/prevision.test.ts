@@ -344,7 +344,7 @@ describe('propriétés du flux prévisionnel (fast-check)', () => {
     fc.assert(
       fc.property(entreeArb, (e) => {
         const p = prevoirOuNull(e);
-        if (!p) return;
+        fc.pre(p !== null);
         expect(p.totalExclusions.micro).toBe(p.exclusions.reduce((s, x) => s + x.micro, 0));
         expect(p.fluxNet.micro).toBe(p.fluxBrut.micro - p.totalExclusions.micro - p.volumePru.micro);
         expect(p.fluxNet.micro).toBeGreaterThanOrEqual(0);
@@ -358,7 +358,7 @@ describe('propriétés du flux prévisionnel (fast-check)', () => {
     fc.assert(
       fc.property(entreeArb, (e) => {
         const p = prevoirOuNull({ ...e, demolitions: 0, ventes: 0 });
-        if (!p) return;
+        fc.pre(p !== null);
         const retenues = e.historique.filter((h) => h.annee >= 2026 - e.fenetre);
         expect(retenues.map((h) => h.annee)).toEqual(p.anneesRetenues);
         const remises = retenues.reduce((s, h) => s + h.disponibles - h.premieresMisesEnLocation, 0);
@@ -390,7 +390,7 @@ describe('propriétés du flux prévisionnel (fast-check)', () => {
     fc.assert(
       fc.property(entreeArb, (e) => {
         const p = prevoirOuNull(e);
-        if (!p) return;
+        fc.pre(p !== null);
         expect([...p.droits, p.bailleur].reduce((s, d) => s + d.droit.micro, 0)).toBe(p.fluxNet.micro);
         expect([...p.droits, p.bailleur].reduce((s, d) => s + d.tauxMicro, 0)).toBe(MICRO);
       }),
