@@ -49,15 +49,13 @@ export async function connecter(
   if (!a) throw new NonAuthentifie('ce compte n’est rattaché à aucune organisation');
   const id = randomBytes(32).toString('hex');
   const csrf = randomBytes(24).toString('hex');
-  await tx
-    .insert(sessions)
-    .values({
-      id,
-      utilisateurId: u.id,
-      organisationId: a.organisationId,
-      csrf,
-      expireLe: new Date(maintenant.getTime() + DUREE_SESSION_MS),
-    });
+  await tx.insert(sessions).values({
+    id,
+    utilisateurId: u.id,
+    organisationId: a.organisationId,
+    csrf,
+    expireLe: new Date(maintenant.getTime() + DUREE_SESSION_MS),
+  });
   await journaliser(
     tx,
     { utilisateurId: u.id, organisationId: a.organisationId },

@@ -391,16 +391,14 @@ export async function deciderExamen(
     .set({ decisionCalId: nouvelle!.id, classement: d.classement, suite })
     .where(eq(examensCal.id, e.id));
   if (positive && premier) {
-    await tx
-      .insert(offresCal)
-      .values({
-        id: randomUUID(),
-        examenId: e.id,
-        candidatureId: premier,
-        rang: 1,
-        dateOffre: s.dateSession,
-        echeance: echeanceReponse(s.dateSession),
-      });
+    await tx.insert(offresCal).values({
+      id: randomUUID(),
+      examenId: e.id,
+      candidatureId: premier,
+      rang: 1,
+      dateOffre: s.dateSession,
+      echeance: echeanceReponse(s.dateSession),
+    });
   }
   await journaliser(tx, acteur, {
     action: 'cal.decider',
@@ -473,16 +471,14 @@ async function cloreOffre(
     const classement = e.classement as string[];
     suite = await suiteDe(tx, e.locationId, classement, o.rang, o.candidatureId);
     if (suite === 'rang_suivant') {
-      await tx
-        .insert(offresCal)
-        .values({
-          id: randomUUID(),
-          examenId: e.id,
-          candidatureId: classement[o.rang]!,
-          rang: o.rang + 1,
-          dateOffre: date,
-          echeance: echeanceReponse(date),
-        });
+      await tx.insert(offresCal).values({
+        id: randomUUID(),
+        examenId: e.id,
+        candidatureId: classement[o.rang]!,
+        rang: o.rang + 1,
+        dateOffre: date,
+        echeance: echeanceReponse(date),
+      });
     }
     await tx.update(examensCal).set({ suite }).where(eq(examensCal.id, e.id));
     await notifierResultatCal(tx, { locationId: e.locationId, type: 'echec_offre', suite });

@@ -31,6 +31,7 @@ import {
 } from '../contracts/conventions.ts';
 import type { LigneBilan, ResultatSimulation } from '../domain/engine.ts';
 import { chiffresLigne } from '../domain/bilan.ts';
+import { dateCourte } from '../domain/calendrier.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import { parametreEnVigueur } from '../domain/legal-parameters.ts';
 import type { Convention, FormeConvention, Reservataire, Scenario, TypeReservataire } from '../domain/types.ts';
@@ -57,7 +58,7 @@ const VERROU_CONVENTIONS = 7_201_203;
 
 const pct = (x: number) => `${(x * 100).toLocaleString('fr-FR', { maximumFractionDigits: 4 })} %`;
 const unites = (x: number) => x.toLocaleString('fr-FR', { maximumFractionDigits: 1 });
-const dateFr = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+const dateFr = dateCourte;
 
 // ───────────────────────────── form and conversion deadline (pure) ─────────────────────────────
 

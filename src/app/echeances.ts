@@ -10,6 +10,7 @@
 import { and, eq, isNotNull, lte } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { delaisProposition, locations, logements } from '../db/schema.ts';
+import { ajouterJours, jourParis, joursEntre } from '../domain/calendrier.ts';
 import type { Convention } from '../domain/types.ts';
 import { conventionsEnVigueur, type CleAnnee } from './annee.ts';
 import { AnneeVerrouillee } from './emission-bilan.ts';
@@ -17,29 +18,8 @@ import { Conflit } from './errors.ts';
 import { constaterSansCandidatSysteme } from './locations.ts';
 import { dateFr, notifier } from './notifications.ts';
 
-const JOUR_PARIS = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Paris',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-/** The day of an instant in Europe/Paris, YYYY-MM-DD. */
-export function jourParis(instant: Date): string {
-  return JOUR_PARIS.format(instant);
-}
-
-/** A calendar date plus n days (calendar arithmetic, no time zone involved). */
-export function ajouterJours(iso: string, n: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Days from `de` to `a` (negative when `a` is earlier). */
-export function joursEntre(de: string, a: string): number {
-  return Math.round((Date.parse(`${a}T00:00:00Z`) - Date.parse(`${de}T00:00:00Z`)) / 86_400_000);
-}
+// The calendar lives in src/domain/calendrier.ts; re-exported for the modules that import it from here.
+export { ajouterJours, jourParis, joursEntre } from '../domain/calendrier.ts';
 
 /** Days to propose candidates when the convention does not say (CONTEXT.md, délai de proposition). */
 export const DELAI_PROPOSITION_DEFAUT = 30;

@@ -350,18 +350,16 @@ export async function verrouillerEtatDesLieux(
   const version = (derniere?.version ?? 0) + 1;
   const id = `EDL-${perimetre.bailleur.id}-${perimetre.departement}-${version}`;
   const parties = [perimetre.bailleur.id, ...reservatairesDe(etat)];
-  await tx
-    .insert(etatsDesLieux)
-    .values({
-      id,
-      bailleurId: perimetre.bailleur.id,
-      departement: perimetre.departement,
-      version,
-      contenu: etat,
-      empreinte,
-      parties,
-      verrouillePar: acteur.utilisateurId,
-    });
+  await tx.insert(etatsDesLieux).values({
+    id,
+    bailleurId: perimetre.bailleur.id,
+    departement: perimetre.departement,
+    version,
+    contenu: etat,
+    empreinte,
+    parties,
+    verrouillePar: acteur.utilisateurId,
+  });
   await journaliser(tx, acteur, {
     action: 'etat_des_lieux.verrouille',
     cibleType: 'etat_des_lieux',

@@ -393,15 +393,13 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
       break;
     case 'decider':
       await ajouterEvenement(tx, cle, id, { ...base, type: 'decision_cal', decision: t.decision });
-      await tx
-        .insert(decisionsCal)
-        .values({
-          id: randomUUID(),
-          locationId: id,
-          decision: t.decision,
-          motif: t.motif ?? null,
-          dateDecision: t.date,
-        });
+      await tx.insert(decisionsCal).values({
+        id: randomUUID(),
+        locationId: id,
+        decision: t.decision,
+        motif: t.motif ?? null,
+        dateDecision: t.date,
+      });
       break;
     case 'signer_bail':
       await ajouterEvenement(tx, cle, id, {

@@ -11,6 +11,7 @@ import type { Db, Tx } from '../db/client.ts';
 import { adhesions, locations, logements, notifications, organisations, utilisateurs } from '../db/schema.ts';
 import type { NotificationsApi } from '../contracts/orientation.ts';
 import { LIBELLES_SUITE } from '../domain/cal.ts';
+import { dateLongue } from '../domain/calendrier.ts';
 import type { DecisionCal } from '../domain/types.ts';
 import type { ResultatCal } from './cal.ts';
 import { journaliser } from './audit.ts';
@@ -142,25 +143,8 @@ export async function notifierResultatCal(tx: Tx, resultat: ResultatCal, mainten
   }
 }
 
-/** 2026-12-01 → 1er décembre 2026. */
-export function dateFr(iso: string): string {
-  const [a, m, j] = iso.split('-').map(Number) as [number, number, number];
-  const mois = [
-    'janvier',
-    'février',
-    'mars',
-    'avril',
-    'mai',
-    'juin',
-    'juillet',
-    'août',
-    'septembre',
-    'octobre',
-    'novembre',
-    'décembre',
-  ][m - 1];
-  return `${j === 1 ? '1er' : j} ${mois} ${a}`;
-}
+/** 2026-12-01 → 1er décembre 2026 (src/domain/calendrier.ts). */
+export const dateFr = dateLongue;
 
 // ───────────────────────────── e-mail ─────────────────────────────
 

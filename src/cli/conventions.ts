@@ -12,6 +12,7 @@ import { positionJson } from '../app/scenario.ts';
 import { problemesZod } from '../contracts/issues.ts';
 import { fichierAvenantSchema, type ConventionResumeApi } from '../contracts/conventions.ts';
 import type { Tx } from '../db/client.ts';
+import { dateCourte, jourParis } from '../domain/calendrier.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 
 interface Sorties {
@@ -20,15 +21,9 @@ interface Sorties {
 }
 
 const DOSSIER_DEFAUT = process.env.FLUX_DATA_DIR ?? 'data/flux';
-const FORMAT_JOUR_PARIS = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Paris',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
 
 function quand(annee: string | undefined): Quand {
-  const aujourdhui = FORMAT_JOUR_PARIS.format(new Date());
+  const aujourdhui = jourParis(new Date());
   if (annee !== undefined && !/^\d{4}$/.test(annee))
     throw new DonneesInvalides([{ chemin: '--annee', message: 'année attendue (AAAA)' }]);
   return { annee: annee ? Number(annee) : Number(aujourdhui.slice(0, 4)), aujourdhui };
@@ -46,7 +41,7 @@ async function dansLaBase<R>(data: string, action: (tx: Tx) => Promise<R>): Prom
 }
 
 const pct = (x: number) => `${(x * 100).toLocaleString('fr-FR', { maximumFractionDigits: 4 })} %`;
-const dateFr = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+const dateFr = dateCourte;
 const signe = (x: number) =>
   x.toLocaleString('fr-FR', { maximumFractionDigits: 2, signDisplay: 'exceptZero' }).replace('-', '−');
 

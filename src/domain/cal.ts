@@ -2,6 +2,7 @@
  * The CAL's rules (CCH R.441-3; rules.md §1, §5), pure: what a session may examine, what a decision
  * must say, the applicant's delay to answer an offer, and what follows a failure.
  */
+import { ajouterJours } from './calendrier.ts';
 import type { Probleme } from './errors.ts';
 import { valeurAu } from './legal-parameters.ts';
 import { DECISIONS_POSITIVES, type DecisionCal } from './types.ts';
@@ -86,11 +87,7 @@ export function verifierDecision(
   return p;
 }
 
-/** Adds days to a YYYY-MM-DD date (calendar days, no clock). */
-export function ajouterJours(date: string, jours: number): string {
-  const [a, m, j] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(a, m - 1, j + jours)).toISOString().slice(0, 10);
-}
+export { ajouterJours } from './calendrier.ts';
 
 /**
  * The last day to answer an offer made on `dateOffre`: the applicant's delay in force that day

@@ -15,6 +15,7 @@ import {
   type DimensionBilan,
   type LigneDetailBilan,
 } from './bilan.ts';
+import { ajouterJours } from './calendrier.ts';
 import type { Probleme } from './errors.ts';
 import { valeurAu } from './legal-parameters.ts';
 
@@ -92,7 +93,7 @@ export function validerFenetre(d: { motif: string; fin: string }, aujourdhui: st
   const problemes: Probleme[] = [];
   if (d.motif.trim().length < MOTIF_FENETRE_MIN)
     problemes.push({ chemin: 'motif', message: `motif écrit d’au moins ${MOTIF_FENETRE_MIN} caractères obligatoire` });
-  const max = ajouterJoursIso(aujourdhui, FENETRE_MAX_JOURS);
+  const max = ajouterJours(aujourdhui, FENETRE_MAX_JOURS);
   if (d.fin < aujourdhui)
     problemes.push({ chemin: 'fin', message: `la fin de la fenêtre ne peut pas précéder aujourd’hui (${aujourdhui})` });
   else if (d.fin > max)
@@ -101,12 +102,6 @@ export function validerFenetre(d: { motif: string; fin: string }, aujourdhui: st
       message: `une fenêtre de correction dure au plus ${FENETRE_MAX_JOURS} jours : fin au plus tard le ${max}`,
     });
   return problemes;
-}
-
-export function ajouterJoursIso(iso: string, n: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
 }
 
 // ───────────────────────────── reminder ─────────────────────────────

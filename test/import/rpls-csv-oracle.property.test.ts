@@ -45,14 +45,18 @@ describe('lecteur CSV du RPLS : csv-parse comme oracle (ADR 0028)', () => {
           // A header first (the separator is detected on it), then records that are not blank lines.
           const lignes = [['RPLS_ID', 'DEPCOM', 'NOMVOIE'], ...recs.filter((r) => !(r.length === 1 && r[0] === ''))];
           // A line break inside a quoted field is the file's own.
-          const texte = lignes.map((r) => r.map(citer).join(';')).join(fin).replaceAll('⏎', fin) + fin;
+          const texte =
+            lignes
+              .map((r) => r.map(citer).join(';'))
+              .join(fin)
+              .replaceAll('⏎', fin) + fin;
           const octets = new TextEncoder().encode(texte);
-          const attendu = (
-            parse(texte, { delimiter: ';', info: true, relax_column_count: true, skip_empty_lines: false }) as {
-              record: string[];
-              info: { lines: number };
-            }[]
-          ).map((r, i, tous) => ({
+          // csv-parse's types do not model `info: true` (each row becomes { record, info }).
+          const lus = parse(texte, { delimiter: ';', info: true, relax_column_count: true }) as unknown as {
+            record: string[];
+            info: { lines: number };
+          }[];
+          const attendu = lus.map((r, i, tous) => ({
             champs: r.record,
             // csv-parse says the line a record ends on; the start is one after the previous end.
             ligne: i === 0 ? 1 : tous[i - 1]!.info.lines + 1,
