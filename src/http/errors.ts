@@ -59,22 +59,18 @@ function problemesValidation(
 export function gestionnaireErreurs(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (hasZodFastifySchemaValidationErrors(error)) {
     const problemes = problemesValidation(error as never, request);
-    return reply
-      .status(400)
-      .send({
-        erreur: 'REQUETE_INVALIDE',
-        message: problemes.map((p) => `${p.chemin} : ${p.message}`).join(' ; '),
-        problemes,
-      });
+    return reply.status(400).send({
+      erreur: 'REQUETE_INVALIDE',
+      message: problemes.map((p) => `${p.chemin} : ${p.message}`).join(' ; '),
+      problemes,
+    });
   }
   if (error instanceof DonneesInvalides) {
-    return reply
-      .status(422)
-      .send({
-        erreur: error.code,
-        message: error.problemes.map((p) => `${p.chemin} : ${p.message}`).join(' ; '),
-        problemes: error.problemes,
-      });
+    return reply.status(422).send({
+      erreur: error.code,
+      message: error.problemes.map((p) => `${p.chemin} : ${p.message}`).join(' ; '),
+      problemes: error.problemes,
+    });
   }
   if (error instanceof TransitionImpossible)
     return reply.status(409).send({ erreur: error.code, message: error.message });

@@ -92,15 +92,13 @@ export async function enregistrerOidc(app: FastifyInstance, options: OptionsServ
           .limit(1);
         if (!a) throw new NonAuthentifie('ce compte n’est rattaché à aucune organisation');
         const sid = randomBytes(32).toString('hex');
-        await tx
-          .insert(sessions)
-          .values({
-            id: sid,
-            utilisateurId: u.id,
-            organisationId: a.organisationId,
-            csrf: randomBytes(24).toString('hex'),
-            expireLe: new Date(Date.now() + DUREE_SESSION_MS),
-          });
+        await tx.insert(sessions).values({
+          id: sid,
+          utilisateurId: u.id,
+          organisationId: a.organisationId,
+          csrf: randomBytes(24).toString('hex'),
+          expireLe: new Date(Date.now() + DUREE_SESSION_MS),
+        });
         await journaliser(
           tx,
           { utilisateurId: u.id, organisationId: a.organisationId },

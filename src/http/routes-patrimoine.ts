@@ -234,12 +234,10 @@ export async function enregistrerRoutesPatrimoine(api: FastifyInstance, options:
       },
       async (request, reply) => {
         if (!Buffer.isBuffer(request.body))
-          return reply
-            .status(415)
-            .send({
-              erreur: 'TYPE_NON_PRIS_EN_CHARGE',
-              message: 'envoyez le fichier CSV lui-même (content-type text/csv)',
-            });
+          return reply.status(415).send({
+            erreur: 'TYPE_NON_PRIS_EN_CHARGE',
+            message: 'envoyez le fichier CSV lui-même (content-type text/csv)',
+          });
         const a = acteur(request);
         const octets = request.body;
         return db.transaction((tx) =>

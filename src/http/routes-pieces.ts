@@ -117,13 +117,11 @@ export async function enregistrerRoutesPieces(api: FastifyInstance, options: Opt
       if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
         const taille = Number(request.headers['content-length']);
         const message = messageTaille(Number.isFinite(taille) && taille > 0 ? taille : undefined);
-        return reply
-          .status(413)
-          .send({
-            erreur: 'FICHIER_TROP_VOLUMINEUX',
-            message: `fichier : ${message}`,
-            problemes: [{ chemin: 'fichier', message }],
-          });
+        return reply.status(413).send({
+          erreur: 'FICHIER_TROP_VOLUMINEUX',
+          message: `fichier : ${message}`,
+          problemes: [{ chemin: 'fichier', message }],
+        });
       }
       return gestionnaireErreurs(error, request, reply);
     });

@@ -345,12 +345,10 @@ export async function enregistrerRoutes(
       },
       async (request, reply) => {
         if (!Buffer.isBuffer(request.body)) {
-          return reply
-            .status(415)
-            .send({
-              erreur: 'TYPE_NON_PRIS_EN_CHARGE',
-              message: 'envoyez le fichier RPLS lui-même (content-type text/csv ou application/octet-stream)',
-            });
+          return reply.status(415).send({
+            erreur: 'TYPE_NON_PRIS_EN_CHARGE',
+            message: 'envoyez le fichier RPLS lui-même (content-type text/csv ou application/octet-stream)',
+          });
         }
         const a = acteur(request);
         const [organisation] = await db

@@ -154,16 +154,14 @@ export async function importerZonage(
     await tx
       .insert(zonagesCommunes)
       .values(
-        liste
-          .slice(i, i + 1000)
-          .map((l) => ({
-            commune: l.commune,
-            zonage: entree.zonage,
-            valeur: l.valeur,
-            du: entree.du,
-            au: entree.au ?? null,
-            source: entree.source,
-          })),
+        liste.slice(i, i + 1000).map((l) => ({
+          commune: l.commune,
+          zonage: entree.zonage,
+          valeur: l.valeur,
+          du: entree.du,
+          au: entree.au ?? null,
+          source: entree.source,
+        })),
       )
       .onConflictDoUpdate({
         target: [zonagesCommunes.commune, zonagesCommunes.zonage, zonagesCommunes.du],

@@ -1168,25 +1168,21 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
     // Checked again under the lock: another process may have seeded meanwhile.
     if (!(await estVide(tx))) throw new Error(BASE_NON_VIDE);
     await inserer(tx, organisations, ORGANISATIONS);
-    await tx
-      .insert(utilisateurs)
-      .values(
-        COMPTES_DEMO.map((c, i) => ({
-          id: `U-${c.email.split('@')[0]!.toUpperCase()}`,
-          email: c.email,
-          nom: c.nom,
-          motDePasse: motsDePasse[i]!,
-        })),
-      );
-    await tx
-      .insert(adhesions)
-      .values(
-        COMPTES_DEMO.map((c) => ({
-          utilisateurId: `U-${c.email.split('@')[0]!.toUpperCase()}`,
-          organisationId: c.organisationId,
-          role: c.role,
-        })),
-      );
+    await tx.insert(utilisateurs).values(
+      COMPTES_DEMO.map((c, i) => ({
+        id: `U-${c.email.split('@')[0]!.toUpperCase()}`,
+        email: c.email,
+        nom: c.nom,
+        motDePasse: motsDePasse[i]!,
+      })),
+    );
+    await tx.insert(adhesions).values(
+      COMPTES_DEMO.map((c) => ({
+        utilisateurId: `U-${c.email.split('@')[0]!.toUpperCase()}`,
+        organisationId: c.organisationId,
+        role: c.role,
+      })),
+    );
     await tx
       .insert(epcis)
       .values([...cog.epcis.values()].sort((a, b) => (a.siren < b.siren ? -1 : 1)))

@@ -376,14 +376,12 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
   it('un réimport ne touche jamais à la réservation de stock d’un logement (ni aux champs propres à Flux)', async () => {
     const b = await bailleur();
     const reservataire = `RESA-${b.id}`;
-    await t.base.db
-      .insert(organisations)
-      .values({
-        id: reservataire,
-        nom: 'Commune réservataire',
-        categorie: 'reservataire',
-        typeReservataire: 'commune',
-      });
+    await t.base.db.insert(organisations).values({
+      id: reservataire,
+      nom: 'Commune réservataire',
+      categorie: 'reservataire',
+      typeReservataire: 'commune',
+    });
     await importer(utf8(csv([ligne('A'), ligne('B'), ligne('C')])), b.siren);
     await t.base.db
       .update(logements)
