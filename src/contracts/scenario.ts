@@ -1,5 +1,5 @@
 /**
- * The scenario file's contract (docs: ../shared/design/scenario-format.md) as one zod schema,
+ * The scenario file's contract (docs/scenario-format.md) as one zod schema,
  * shared by the CLI, the API and the published JSON Schema (`schemas/scenario.schema.json`).
  * Unknown fields are errors. Fields added to the contract: `logements[].epci`,
  * `reservataires[].epci`, `conventions[].derogation`, `conventions[].regleReport`, `conventions[].forme`; optional

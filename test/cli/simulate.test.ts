@@ -1,5 +1,5 @@
 /**
- * `flux simulate`: the contract of ../shared/design/scenario-format.md, through `main()` with
+ * `flux simulate`: the contract of docs/scenario-format.md, through `main()` with
  * captured output, and twice through the real binary.
  */
 import { spawnSync } from 'node:child_process';
