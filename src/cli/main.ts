@@ -13,6 +13,7 @@ import { ajouterConventions } from './conventions.ts';
 import { resumeFrancais } from './format.ts';
 import { ecrireJsonEnFlux, type Ecrire } from './json-en-flux.ts';
 import { ajouterImportsReferentiels } from './referentiels.ts';
+import { ajouterSauvegarde } from './sauvegarde.ts';
 
 export const EXIT_ENTREE_INVALIDE = 2;
 /** `flux audit verify` found an altered or deleted event. */
@@ -232,6 +233,9 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     code = c;
   });
   ajouterConventions(program, io, (c) => {
+    code = c;
+  });
+  ajouterSauvegarde(program, io, (c) => {
     code = c;
   });
   try {
