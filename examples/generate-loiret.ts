@@ -1,6 +1,6 @@
 /**
  * Writes `examples/loiret-2019.json`: one year (2019) of the flow of one synthetic bailleur of
- * about 8,000 units in the Loiret (45), as a scenario file (../shared/design/scenario-format.md).
+ * about 8,000 units in the Loiret (45), as a scenario file (docs/scenario-format.md).
  *
  * Real inputs: the Loiret's RPLS 2019 counts (commune × construction year × rooms × QPV), its
  * RPLS 2019 turnover rate, COG 2026 communes and EPCI. Synthetic: the financing, the QPV codes,
@@ -77,7 +77,7 @@ const cog = loadCog();
 
 // --- Units: a systematic proportional sample of the real Loiret stock -------------------------
 const rows: RplsRow[] = [];
-for await (const row of readRplsRows(dataPath('rrrpls_rpls2019/rpls_par_date_2019_CVL.csv'))) {
+for await (const row of readRplsRows(dataPath('rpls2019/rpls_par_date_2019_45.csv.gz'))) {
   if (row.depcom.startsWith(DEPARTEMENT)) rows.push(row);
 }
 const stock = rows.reduce((s, r) => s + r.n, 0);

@@ -1,5 +1,5 @@
 /**
- * The committed examples are what their generators write (from ../shared/data), and each runs
+ * The committed examples are what their generators write (from data-ref/ and the COG package), and each runs
  * through the engine to a sensible ledger.
  */
 import { execFileSync } from 'node:child_process';

@@ -38,7 +38,8 @@ import {
   type WriteStream,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
@@ -202,6 +203,34 @@ class Ecrivain {
   async fermer(): Promise<void> {
     this.flux.end(this.tampon);
     await once(this.flux, 'finish');
+  }
+}
+
+/** The COG 2026 communes (actuelles) with their EPCI, as CSV lines (header first). */
+function* cogCsv(): Generator<string> {
+  const dossier = resolve(
+    dirname(createRequire(import.meta.url).resolve('@etalab/decoupage-administratif/package.json')),
+    'data',
+  );
+  const communes = JSON.parse(readFileSync(join(dossier, 'communes.json'), 'utf8')) as {
+    code: string;
+    nom: string;
+    type: string;
+    departement: string;
+  }[];
+  const epcis = JSON.parse(readFileSync(join(dossier, 'epci.json'), 'utf8')) as {
+    code: string;
+    nom: string;
+    membres: { code: string }[];
+  }[];
+  const epciDe = new Map<string, { code: string; nom: string }>();
+  for (const e of epcis) for (const m of e.membres) epciDe.set(m.code, e);
+  const champ = (v: string): string => `"${v.replace(/"/g, '""')}"`;
+  yield 'code_commune,nom_commune,departement,siren_epci,nom_epci';
+  for (const c of communes) {
+    if (c.type !== 'commune-actuelle') continue;
+    const e = epciDe.get(c.code);
+    yield [c.code, c.nom, c.departement, e?.code ?? '', e?.nom ?? ''].map(champ).join(',');
   }
 }
 
@@ -480,16 +509,10 @@ try {
       await e.fermer();
       return join(dossier, nom);
     };
-    const cogChemin = resolve(
-      process.env['FLUX_SHARED_DATA'] ?? resolve(racine, '..', 'shared', 'data'),
-      'cog_2026_decoupage_administratif/communes_epci_2026.csv',
-    );
-    const cog = readFileSync(cogChemin, 'utf8');
-    // COG 2026 communes and their EPCI (CSV with a header, read by PostgreSQL itself).
-    const entete = cog
-      .split(/\r?\n/, 1)[0]!
-      .split(',')
-      .map((c) => c.replace(/"/g, ''));
+    // COG 2026 communes and their EPCI (the npm package @etalab/decoupage-administratif), written
+    // as a CSV with a header for PostgreSQL to read itself.
+    const cogChemin = await ecrireLignes('cog.csv', cogCsv());
+    const entete = ['code_commune', 'nom_commune', 'departement', 'siren_epci', 'nom_epci'];
     await client.query(`create temporary table cog_brut (${entete.map((c) => `"${c}" text`).join(', ')})`);
     await copier(client, `copy cog_brut from stdin with (format csv, header true)`, cogChemin);
     await client.query(

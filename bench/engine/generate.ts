@@ -294,7 +294,7 @@ function terminerDepartement(): void {
     );
   }
 }
-for await (const row of readRplsRows(dataPath('rrrpls_rpls2019/rpls_par_date_2019.csv.gz'))) {
+for await (const row of readRplsRows(dataPath('rpls2019/rpls_par_date_2019_france.csv.gz'))) {
   const dep = departementOf(row.depcom);
   if (dep !== courant) {
     terminerDepartement();

@@ -27,7 +27,8 @@ import {
 } from '../../examples/lib/synthetic.ts';
 import type { Financement } from '../../examples/lib/synthetic.ts';
 
-export const SOURCE = 'rrrpls_rpls2019/rpls_par_date_2019.csv.gz';
+/** The compact national file (data-ref/README.md): `5` for « 5 et plus », `1`/`0` for QPV, C/I, no « Inconnu ». */
+export const SOURCE = 'rpls2019/rpls_par_date_2019_france.csv.gz';
 export const COLONNES = [
   'RPLS_ID',
   'DEPCOM',
@@ -110,12 +111,12 @@ export async function generer(scale: number, out: string, seed = 2019): Promise<
     const periode = annee < 1977 ? 'avant' : 'depuis';
     for (let k = 0; k < garder; k++) {
       n++;
-      const pieces = nbpiece === '5 et plus' ? (rng.chance(PART_T6_PARMI_5_ET_PLUS) ? '6' : '5') : nbpiece;
+      const pieces = nbpiece === '5' ? (rng.chance(PART_T6_PARMI_5_ET_PLUS) ? '6' : '5') : nbpiece;
       const surface = Math.round((SURFACE[pieces] ?? 70) * (0.8 + 0.4 * rng.next()) * 10) / 10;
       const loyer = Math.round(surface * (5 + 2 * rng.next()) * 100) / 100;
       tampon +=
-        `R${String(n).padStart(9, '0')};${depcom};${qpv === 'En QPV' ? '1' : '2'};${typeconst === 'Logements individuels' ? 'I' : 'C'};${pieces};` +
-        `${surface};${construct};${CODE_FINAN[periode][financementOf(annee, rng)]};${dpe === 'Inconnu' ? '' : dpe};${loyer};` +
+        `R${String(n).padStart(9, '0')};${depcom};${qpv === '1' ? '1' : '2'};${typeconst};${pieces};` +
+        `${surface};${construct};${CODE_FINAN[periode][financementOf(annee, rng)]};${dpe};${loyer};` +
         `${1 + (n % 120)};${VOIES[n % VOIES.length]}\n`;
       if (tampon.length > 1 << 20) vider();
     }

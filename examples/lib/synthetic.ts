@@ -7,10 +7,11 @@
  * Every random choice goes through one `Rng`, so one seed always gives byte-identical output.
  */
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import {
   Calendrier,
   cycleDeLocation,
@@ -56,7 +57,7 @@ export {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Scenario types, as written to the file (see ../../shared/design/scenario-format.md).
+// Scenario types, as written to the file (see docs/scenario-format.md).
 // Kept local on purpose: the generators write the published contract, not the engine's types.
 
 export type Typologie = 'T1' | 'T2' | 'T3' | 'T4' | 'T5' | 'T6';
@@ -139,23 +140,26 @@ export interface Scenario {
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * The shared data directory: `$FLUX_SHARED_DATA` if set (relative paths from the working
- * directory), else `../shared/data` beside the repository.
+ * The reference data the generators read, all inside the repository: `data-ref/` (RPLS 2019
+ * extracts, see data-ref/README.md for their sources and licences) and the COG 2026 of the npm
+ * package `@etalab/decoupage-administratif` (a dependency of the product).
  */
-export function sharedDataDir(): string {
-  const override = process.env['FLUX_SHARED_DATA'];
-  if (override) return isAbsolute(override) ? override : resolve(process.cwd(), override);
-  return resolve(REPO_ROOT, '..', 'shared', 'data');
-}
+export const DATA_REF = resolve(REPO_ROOT, 'data-ref');
 
-/** A file of the shared data directory; exits with a French message (status 2) if it is missing. */
+/** A file of `data-ref/`; exits with a French message (status 2) if it is missing. */
 export function dataPath(relative: string): string {
-  const path = resolve(sharedDataDir(), relative);
+  const path = resolve(DATA_REF, relative);
   if (!existsSync(path)) {
-    console.error(`fichier de données introuvable : ${path} (définir FLUX_SHARED_DATA vers le dossier shared/data)`);
+    console.error(`fichier de données introuvable : ${path} (voir data-ref/README.md)`);
     process.exit(2);
   }
   return path;
+}
+
+/** A data file of the COG 2026 package `@etalab/decoupage-administratif`. */
+function cogPath(fichier: string): string {
+  const require = createRequire(import.meta.url);
+  return resolve(dirname(require.resolve('@etalab/decoupage-administratif/package.json')), 'data', fichier);
 }
 
 /** Splits one CSV line (comma separator, double quotes, "" as an escaped quote). */
@@ -191,7 +195,12 @@ export interface RplsRow {
   n: number;
 }
 
-const RPLS_COLUMNS = ['DEPCOM', 'construct', 'dpeenergie', 'dpeserre', 'nbpiece', 'typeconst', 'qpv', 'n'];
+/**
+ * The columns read. Two encodings: the source's (`"5 et plus"`, `"En QPV"`, with `dpeserre`) and
+ * the compact one of `data-ref/rpls2019/rpls_par_date_2019_france.csv.gz` (`5`, `1`/`0`, summed
+ * over `dpeserre`); rows come out in the source's encoding.
+ */
+const RPLS_COLUMNS = ['DEPCOM', 'construct', 'nbpiece', 'qpv', 'n'];
 
 function rplsRowParser(header: string): (line: string) => RplsRow {
   const cols = parseCsvLine(header);
@@ -207,8 +216,8 @@ function rplsRowParser(header: string): (line: string) => RplsRow {
     return {
       depcom: f[iCom] ?? '',
       construct: Number(f[iCons]),
-      nbpiece: f[iPiece] ?? '',
-      qpv: f[iQpv] === 'En QPV',
+      nbpiece: f[iPiece] === '5' ? '5 et plus' : (f[iPiece] ?? ''),
+      qpv: f[iQpv] === 'En QPV' || f[iQpv] === '1',
       n: Number(f[iN]),
     };
   };
@@ -232,7 +241,7 @@ export async function* readRplsRows(path: string): AsyncGenerator<RplsRow> {
 
 /** The RPLS 2019 "Taux de mobilité" (whole stock) of each département, as a fraction. */
 export function readMobiliteDepartements(): Map<string, number> {
-  const text = readFileSync(dataPath('rrrpls_rpls2019/indicateurs_rpls_2019.csv'), 'utf8');
+  const text = readFileSync(dataPath('rpls2019/taux_mobilite_2019.csv'), 'utf8');
   const lines = text.split(/\r?\n/);
   const cols = parseCsvLine(lines[0] ?? '');
   const i = (name: string): number => cols.indexOf(name);
@@ -265,10 +274,17 @@ export interface Cog {
 
 interface CommuneJson {
   code: string;
+  nom: string;
   type: string;
   anciensCodes?: string[];
   chefLieu?: string;
   commune?: string;
+}
+
+interface EpciJson {
+  code: string;
+  nom: string;
+  membres: { code: string }[];
 }
 
 interface DepartementJson {
@@ -280,19 +296,17 @@ interface DepartementJson {
 /** COG 2026 (via @etalab/decoupage-administratif): communes, their EPCI, and old codes. */
 export function loadCog(): Cog {
   const current = new Map<string, CommuneCog>();
-  const csv = readFileSync(dataPath('cog_2026_decoupage_administratif/communes_epci_2026.csv'), 'utf8');
-  const lines = csv.split(/\r?\n/);
-  const cols = parseCsvLine(lines[0] ?? '');
-  const [iCode, iNom, iEpci, iNomEpci] = ['code_commune', 'nom_commune', 'siren_epci', 'nom_epci'].map((c) => cols.indexOf(c));
-  for (const line of lines.slice(1)) {
-    if (line === '') continue;
-    const f = parseCsvLine(line);
-    const code = f[iCode!] ?? '';
-    current.set(code, { code, nom: f[iNom!] ?? code, epci: f[iEpci!] || null, nomEpci: f[iNomEpci!] || null });
+  const all = JSON.parse(readFileSync(cogPath('communes.json'), 'utf8')) as CommuneJson[];
+  const epcis = JSON.parse(readFileSync(cogPath('epci.json'), 'utf8')) as EpciJson[];
+  const epciDe = new Map<string, EpciJson>();
+  for (const e of epcis) for (const m of e.membres) epciDe.set(m.code, e);
+  for (const c of all) {
+    if (c.type !== 'commune-actuelle') continue;
+    const e = epciDe.get(c.code);
+    current.set(c.code, { code: c.code, nom: c.nom, epci: e?.code ?? null, nomEpci: e?.nom ?? null });
   }
   // Codes that no longer exist (merged communes, delegated or associated communes) → current code.
   const successor = new Map<string, string>();
-  const all = JSON.parse(readFileSync(dataPath('cog_2026_decoupage_administratif/communes.json'), 'utf8')) as CommuneJson[];
   for (const c of all) {
     if (c.type === 'commune-actuelle') for (const old of c.anciensCodes ?? []) successor.set(old, c.code);
   }
@@ -300,7 +314,7 @@ export function loadCog(): Cog {
     const parent = c.type === 'arrondissement-municipal' ? c.commune : c.chefLieu;
     if (c.type !== 'commune-actuelle' && parent && !successor.has(c.code)) successor.set(c.code, parent);
   }
-  const deps = JSON.parse(readFileSync(dataPath('cog_2026_decoupage_administratif/departements.json'), 'utf8')) as DepartementJson[];
+  const deps = JSON.parse(readFileSync(cogPath('departements.json'), 'utf8')) as DepartementJson[];
   const depByCode = new Map(deps.map((d) => [d.code, d]));
   return {
     commune(code) {

@@ -2,6 +2,7 @@
  * The `flux` command line. Each command validates its input and calls one use case; domain
  * errors become exit status 2 with one line per problem, never a stack trace.
  */
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import { lireScenario, simulerTexte } from '../app/scenario.ts';
@@ -10,7 +11,9 @@ import { simuler } from '../domain/engine.ts';
 import { FluxError, DonneesInvalides } from '../domain/errors.ts';
 import { ajouterConventions } from './conventions.ts';
 import { resumeFrancais } from './format.ts';
+import { ecrireJsonEnFlux, type Ecrire } from './json-en-flux.ts';
 import { ajouterImportsReferentiels } from './referentiels.ts';
+import { ajouterSauvegarde } from './sauvegarde.ts';
 
 export const EXIT_ENTREE_INVALIDE = 2;
 /** `flux audit verify` found an altered or deleted event. */
@@ -19,14 +22,35 @@ export const EXIT_AUDIT_ALTERE = 3;
 interface Sorties {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** Large outputs: waits for the stream to drain (backpressure); `out` when absent. */
+  ecrire?: Ecrire;
 }
 
 const sortiesStandard: Sorties = {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
+  ecrire: async (s) => {
+    if (!process.stdout.write(s)) await once(process.stdout, 'drain');
+  },
 };
 
-async function simulate(fichier: string, options: { json?: boolean; bilan?: boolean }, io: Sorties): Promise<number> {
+interface OptionsSimulate {
+  json?: boolean;
+  bilan?: boolean;
+  /** `--no-explications` sets it false; default true. */
+  explications?: boolean;
+  sansExplications?: boolean;
+}
+
+/** An orientation without its `explication` (the candidates weighed), for `--sans-explications`. */
+function sansExplication(_cle: string, e: unknown): unknown {
+  if (_cle !== 'orientations' || e === null || typeof e !== 'object') return e;
+  const reste = { ...(e as Record<string, unknown>) };
+  delete reste['explication'];
+  return reste;
+}
+
+async function simulate(fichier: string, options: OptionsSimulate, io: Sorties): Promise<number> {
   let texte: string;
   try {
     texte = await readFile(fichier, 'utf8');
@@ -40,8 +64,13 @@ async function simulate(fichier: string, options: { json?: boolean; bilan?: bool
     return 0;
   }
   const resultat = simulerTexte(texte);
-  if (options.json) io.out(`${JSON.stringify(resultat, null, 2)}\n`);
-  else io.out(`${resumeFrancais(resultat, `Simulation de ${fichier}`)}\n`);
+  if (options.json) {
+    // Compact and streamed: a large bailleur's year is hundreds of MB of JSON, never one string.
+    const explications = options.explications !== false && !options.sansExplications;
+    await ecrireJsonEnFlux(resultat as unknown as Record<string, unknown>, io.ecrire ?? io.out, {
+      element: explications ? undefined : sansExplication,
+    });
+  } else io.out(`${resumeFrancais(resultat, `Simulation de ${fichier}`)}\n`);
   return 0;
 }
 
@@ -159,12 +188,18 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     .command('simulate')
     .description('Rejoue une année de flux d’un bailleur (fichier scénario JSON) avec le moteur et affiche le bilan')
     .argument('<fichier>', 'scénario JSON (voir schemas/scenario.schema.json)')
-    .option('--json', 'sortie JSON complète (orientations expliquées, bilan, objectifs, écarts)')
+    .option(
+      '--json',
+      'sortie JSON compacte, écrite au fil de l’eau (orientations expliquées, bilan, objectifs, écarts)',
+    )
+    .option('--explications', 'avec --json : les candidats pesés pour chaque orientation (par défaut)')
+    .option('--no-explications', 'avec --json : sans le champ « explication » des orientations (sortie plus légère)')
+    .option('--sans-explications', 'synonyme de --no-explications')
     .option(
       '--bilan',
       'sortie JSON du bilan annuel R.441-5-1 (par réservataire et par dimension, détail par logement), celui de l’API',
     )
-    .action(async (fichier: string, options: { json?: boolean; bilan?: boolean }) => {
+    .action(async (fichier: string, options: OptionsSimulate) => {
       code = await simulate(fichier, options, io);
     });
   program
@@ -198,6 +233,9 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     code = c;
   });
   ajouterConventions(program, io, (c) => {
+    code = c;
+  });
+  ajouterSauvegarde(program, io, (c) => {
     code = c;
   });
   try {

@@ -8,7 +8,7 @@
  * of Etalab's « lois non codifiées et règlements français » (GitHub
  * etalab/lois-non-codifiees-et-reglements-francais, arrete/2010/arrete-du-5-janvier-2010-devu0929020a,
  * commit 978482b). The same coding is used by the public RPLS files (the Narbonne extract of
- * ../shared/data has codes 10, 11, 12, 13, 14, 49, 51, 52 and 99, and 271 of its 274 rows coded 99
+ * data-ref/rpls-narbonne has codes 10, 11, 12, 13, 14, 49, 51, 52 and 99, and 271 of its 274 rows coded 99
  * were built before 1977, as the text's « avant 1977 » heading implies).
  *
  * The category is NOT in that text. `fondement` says where it comes from:

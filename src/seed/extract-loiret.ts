@@ -1,6 +1,7 @@
 /**
  * Dev tool, never run by the product: regenerates the Loiret (45) files the demo ships in
- * `src/seed/data/` from the shared data set (see data/README.md):
+ * `src/seed/data/` from the source files named in data/README.md, in a directory given with
+ * `--source` (laid out as the files are named below):
  *
  * - `loiret-rpls-2024-communes.csv`: the rows with DEP = 45 of the SDES RPLS 2024 commune results
  *   (`odis_rpls2024_communes/lgt_soc_2024_extracted.csv`), columns DEPCOM (from DEPCOM_ARM), LIBCOM,
@@ -11,23 +12,25 @@
  * - `loiret-rpls-2019-loyers.csv`: the RPLS 2019 « Loyer au m2 » of the whole stock (« Ensemble du
  *   parc ») of the Loiret and of the EPCI of its current communes (`rrrpls_rpls2019/indicateurs_rpls_2019.csv`).
  *
- *   node bin/run-ts.js src/seed/extract-loiret.ts
+ *   node bin/run-ts.js src/seed/extract-loiret.ts --source DOSSIER
  *
- * Reads `$FLUX_SHARED_DATA` (default `../shared/data` beside the repository). Same input →
- * byte-identical output.
+ * Reads only the directory it is given (the repository ships the outputs, not the sources). Same
+ * input → byte-identical output.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { champs, chargerCog, DEPARTEMENT_DEMO } from './referentiel.ts';
 
-const racine = fileURLToPath(new URL('../../', import.meta.url));
-const partage = process.env['FLUX_SHARED_DATA'];
-const dossier = partage
-  ? isAbsolute(partage)
-    ? partage
-    : resolve(process.cwd(), partage)
-  : resolve(racine, '..', 'shared', 'data');
+const { values: options } = parseArgs({ options: { source: { type: 'string' } } });
+if (!options.source) {
+  console.error(
+    'usage : node bin/run-ts.js src/seed/extract-loiret.ts --source DOSSIER (voir src/seed/data/README.md)',
+  );
+  process.exit(2);
+}
+const dossier = resolve(process.cwd(), options.source);
 const cible = (nom: string): string => fileURLToPath(new URL(`./data/${nom}`, import.meta.url));
 
 const ecrire = (v: string): string => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);

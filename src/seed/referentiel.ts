@@ -1,5 +1,5 @@
 /**
- * The real public data the demo ships or depends on, read at run time without `../shared/data`:
+ * The real public data the demo ships or depends on, read at run time from the repository only:
  *
  * - `data/loiret-rpls-2019.csv`: the Loiret's social dwellings at 1 January 2019 counted by commune
  *   × construction year × DPE energy class × rooms × collective/individual × QPV (SDES, RPLS 2019,

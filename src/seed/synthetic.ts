@@ -2,7 +2,7 @@
  * The synthetic rules of the demo data: a seeded PRNG, the calendar of a year, the unit
  * characteristics the public counts do not give, and the events of a letting. They mirror
  * `examples/lib/synthetic.ts` (same PRNG, same shares, same lifecycle) but live in `src/` because
- * the product runs without `examples/` and without `../shared/data`.
+ * the product runs without `examples/` (and the repository reads no data outside itself).
  *
  * Every probability below is a synthetic order of magnitude, NOT measured data, except where a
  * comment names a source.

@@ -1,5 +1,5 @@
 /**
- * `flux simulate`: the contract of ../shared/design/scenario-format.md, through `main()` with
+ * `flux simulate`: the contract of docs/scenario-format.md, through `main()` with
  * captured output, and twice through the real binary.
  */
 import { spawnSync } from 'node:child_process';
@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { simulerTexte } from '../../src/app/scenario.ts';
+import { ecrireJsonEnFlux } from '../../src/cli/json-en-flux.ts';
 import { main } from '../../src/cli/main.ts';
 import { totalDimension, type BilanAnnuel } from '../../src/domain/bilan.ts';
 import type { ResultatSimulation } from '../../src/domain/engine.ts';
@@ -233,6 +236,78 @@ describe('flux simulate — bad inputs exit 2 with `chemin: message` lines', () 
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.err).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe('flux simulate --json at scale: compact, streamed, explanations optional', () => {
+  const LOIRET = join(RACINE, 'examples', 'loiret-2019.json');
+
+  it('writes exactly JSON.stringify of the result, in blocks, never one string', async () => {
+    const blocs: string[] = [];
+    const code = await main(['simulate', LOIRET, '--json'], { out: (s) => blocs.push(s), err: (s) => blocs.push(s) });
+    expect(code).toBe(0);
+    const resultat = simulerTexte(readFileSync(LOIRET, 'utf8'));
+    const attendu = `${JSON.stringify(resultat)}\n`;
+    expect(blocs.join('')).toBe(attendu);
+    // Blocks of 64 KiB: each ends just after the element (an orientation, the bilan…) that took it past the size.
+    const petits: string[] = [];
+    await ecrireJsonEnFlux(resultat as unknown as Record<string, unknown>, (b) => void petits.push(b), {
+      tailleBloc: 64 * 1024,
+    });
+    expect(petits.join('')).toBe(attendu);
+    expect(petits.length).toBeGreaterThan(attendu.length / (128 * 1024));
+    for (const b of petits) expect(b.length).toBeLessThan(96 * 1024);
+  });
+
+  it.each([['--sans-explications'], ['--no-explications']])(
+    '%s: the same answer without the orientations’ « explication »',
+    async (option) => {
+      const avec = JSON.parse((await lancer(['simulate', EXEMPLE, '--json'])).out) as ResultatSimulation;
+      const r = await lancer(['simulate', EXEMPLE, '--json', option]);
+      expect(r.code).toBe(0);
+      expect(r.err).toBe('');
+      const sans = JSON.parse(r.out) as ResultatSimulation;
+      expect(sans.orientations).toHaveLength(avec.orientations.length);
+      for (const o of sans.orientations) expect(o).not.toHaveProperty('explication');
+      expect(sans).toEqual({
+        ...avec,
+        orientations: avec.orientations.map((o) => {
+          const copie: Partial<typeof o> = { ...o };
+          delete copie.explication;
+          return copie;
+        }),
+      });
+      expect(avec.orientations.every((o) => Array.isArray(o.explication.candidats))).toBe(true);
+    },
+  );
+
+  it('--explications is the default (accepted explicitly)', async () => {
+    const r = await lancer(['simulate', EXEMPLE, '--json', '--explications']);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe((await lancer(['simulate', EXEMPLE, '--json'])).out);
+  });
+
+  it('waits for each block to be written before building the next (backpressure)', async () => {
+    const valeur = {
+      a: 1,
+      vide: [],
+      absent: undefined,
+      liste: Array.from({ length: 30_000 }, (_, i) => ({ i, t: 'x'.repeat(80) })),
+      fin: { b: [1, null] },
+    };
+    let enCours = false;
+    let texte = '';
+    let blocs = 0;
+    await ecrireJsonEnFlux(valeur, async (b) => {
+      expect(enCours).toBe(false);
+      enCours = true;
+      await new Promise((r) => setTimeout(r, 1));
+      texte += b;
+      blocs++;
+      enCours = false;
+    });
+    expect(blocs).toBeGreaterThanOrEqual(2);
+    expect(texte).toBe(`${JSON.stringify(valeur)}\n`);
   });
 });
 

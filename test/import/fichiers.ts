@@ -1,12 +1,10 @@
-/** Small RPLS files for the import tests, and the real Narbonne extract. */
+/** Small RPLS files for the import tests, and the real Narbonne extract (data-ref/README.md). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { communeCourante, epciDeCommune } from '../../src/import/cog.ts';
 import type { Referentiel } from '../../src/import/rpls.ts';
 
-export const NARBONNE_CHEMIN = fileURLToPath(
-  new URL('../../../shared/data/rpls_narbonne_adresses/RPLS_correct.csv', import.meta.url),
-);
+export const NARBONNE_CHEMIN = fileURLToPath(new URL('../../data-ref/rpls-narbonne/RPLS_correct.csv', import.meta.url));
 export const NARBONNE_LOGEMENTS = 6043;
 export const NARBONNE_LIGNES = 1170;
 
