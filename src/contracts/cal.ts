@@ -24,6 +24,8 @@ export const sessionCalSchema = z.object({
   lieu: z.string().nullable(),
   examens: z.number(),
   decides: z.number(),
+  /** A cancelled session: when, and the written reason (its undecided units were withdrawn). */
+  annulation: z.object({ le: z.string(), motif: z.string() }).nullable(),
 });
 export type SessionCalApi = z.infer<typeof sessionCalSchema>;
 
@@ -109,6 +111,17 @@ export type AExaminerApi = z.infer<typeof aExaminerSchema>;
 export const ajoutExamenSchema = z.strictObject({
   locationId: z.string().min(1),
   motifMoinsDeTrois: z.string().max(2000).optional(),
+});
+
+/** Withdrawing a unit from a session before its decision (it goes back to « à examiner »). */
+export const retraitExamenSchema = z.strictObject({
+  locationId: z.string().min(1),
+  motif: z.string().max(2000).optional(),
+});
+
+/** Cancelling a session that has decided nothing: a written reason is required. */
+export const annulationSessionSchema = z.strictObject({
+  motif: z.string().trim().min(3, 'indiquez pourquoi la séance est annulée (3 caractères au moins)').max(2000),
 });
 
 export const decisionExamenSchema = z.strictObject({
