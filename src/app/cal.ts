@@ -223,6 +223,8 @@ export async function lireSession(tx: Tx, acteur: Acteur, id: string): Promise<S
       pool: (r.l.pool as string[] | null) ?? null,
       etat: r.l.etat,
       version: r.l.version,
+      dateLiberation: r.l.dateLiberation,
+      dateDepart: r.l.dateDepart,
       motifMoinsDeTrois: r.e.motifMoinsDeTrois,
       candidats: (r.e.candidats as string[])
         .map((c) => parId.get(c))

@@ -73,6 +73,9 @@ export const examenCalSchema = z.object({
   pool: z.array(z.string()).nullable(),
   etat: z.string(),
   version: z.number(),
+  /** The tenant's notice that opened the letting, and the departure when later (ADR 0026). */
+  dateLiberation: z.string(),
+  dateDepart: z.string().nullable(),
   motifMoinsDeTrois: z.string().nullable(),
   candidats: z.array(candidatCalSchema),
   decision: z
