@@ -13,6 +13,7 @@ import type { LocationApi, TransitionApi } from '../contracts/api.ts';
 import type { Orientation } from '../domain/engine.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import {
+  dateFrancaise,
   transiter,
   verifierDateSaisie,
   type EtapeDatee,
@@ -259,7 +260,7 @@ export async function declarerVacance(
     throw new DonneesInvalides([
       {
         chemin: 'dateDepart',
-        message: `le départ du locataire (${dateFr(d.dateDepart)}) ne peut précéder son préavis (${dateFr(d.date)}) : la vacance s’ouvre au préavis, indiquez un départ à cette date ou après`,
+        message: `le départ du locataire (${dateFrancaise(d.dateDepart)}) ne peut précéder son préavis (${dateFrancaise(d.date)}) : la vacance s’ouvre au préavis, indiquez un départ à cette date ou après`,
       },
     ]);
   // The departure is kept when later than the notice: the lease will be dated on or after it.
