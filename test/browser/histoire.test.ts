@@ -160,8 +160,11 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
     await page.getByLabel('Motif de la décision').fill('composition du ménage adaptée à la typologie');
     await page.getByRole('button', { name: 'Enregistrer la décision' }).click();
     await page.getByText('Décision : Attribution avec classement par rang').waitFor();
+    // Each answer and the lease are asked for in a modal that says what follows (issue 12 item 5).
     await page.getByRole('button', { name: `Acceptée (n° ${CANDIDATS[0]})` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Enregistrer l’acceptation' }).click();
     await page.getByRole('button', { name: `Bail signé (n° ${CANDIDATS[0]})` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Enregistrer le bail' }).click();
     await page.getByText('Suite : bail signé.').waitFor();
     await expect
       .poll(() => page.getByRole('heading', { level: 2, name: new RegExp(`Logement ${logementId}`) }).textContent())

@@ -139,7 +139,7 @@ export function EmissionBilan({ annee, bailleur, departement, vide = false }: Cl
                     ? [`L’année ${annee} n’est pas terminée : le bilan ne compterait pas ses derniers jours.`]
                     : []),
                 ]}
-                correction={`Une version émise ne s’annule pas : pour corriger, ouvrez une fenêtre de correction tardive (motif écrit, ${e.fenetreMaxJours} jours au plus), enregistrez les corrections, puis réémettez ; la nouvelle version montre ce qui a changé.`}
+                correction={`Une version émise ne s’annule pas : pour corriger, ouvrez une fenêtre de correction tardive (avec un motif écrit, pour une durée limitée), enregistrez les corrections, puis réémettez ; la nouvelle version montre ce qui a changé.`}
               />
               {!e.peutEmettre ? (
                 <p className="fr-hint-text fr-mt-1w">
