@@ -41,7 +41,7 @@ import {
   type SuiteEchec,
 } from '../domain/cal.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
-import { dateFrancaise, verifierDateSaisie } from '../domain/lifecycle.ts';
+import { dateFrancaise, LIBELLES_ETAT, verifierDateSaisie, type EtatLocation } from '../domain/lifecycle.ts';
 import { DECISIONS_POSITIVES, type DecisionCal } from '../domain/types.ts';
 import { journaliser } from './audit.ts';
 import { ajouterJours, jourParis } from './echeances.ts';
@@ -158,7 +158,7 @@ async function session(tx: Tx, acteur: Acteur, id: string): Promise<LigneSession
     .from(sessionsCal)
     .innerJoin(organisations, eq(organisations.id, sessionsCal.bailleurId))
     .where(and(eq(sessionsCal.id, id), porteeSessions(acteur)));
-  if (!r) throw new Introuvable(`séance de CAL ${id} introuvable`);
+  if (!r) throw new Introuvable('séance de CAL introuvable : elle n’existe pas ou n’est pas la vôtre');
   return { ...r.s, bailleur: r.bailleur };
 }
 
@@ -313,11 +313,21 @@ export async function ajouterExamen(
     .select()
     .from(locations)
     .where(and(eq(locations.id, d.locationId), eq(locations.bailleurId, acteur.organisationId)));
-  if (!loc) throw new Introuvable(`vacance ${d.locationId} introuvable`);
+  if (!loc) throw new Introuvable('vacance introuvable dans votre patrimoine');
   if (loc.departement !== s.departement)
     throw new Conflit(`la vacance est dans le département ${loc.departement}, la séance dans le ${s.departement}`);
-  if (loc.etat !== 'candidats')
-    throw new Conflit(`la vacance est « ${loc.etat} » : la CAL examine les logements dont les candidats sont proposés`);
+  if (loc.etat !== 'candidats') {
+    const etat = loc.etat as EtatLocation;
+    const suite =
+      etat === 'orientee' || etat === 'liberee'
+        ? 'inscrivez-le une fois les candidats proposés'
+        : etat === 'decision_cal'
+          ? 'après un échec, une nouvelle proposition de candidats le ramène parmi les logements à examiner'
+          : 'sa location est terminée';
+    throw new Conflit(
+      `ce logement est « ${LIBELLES_ETAT[etat] ?? etat} » : la CAL examine les logements dont les candidats sont proposés ; ${suite}`,
+    );
+  }
   sessionOuverte(s);
   const [enCours] = await tx
     .select({ date: sessionsCal.dateSession })
@@ -363,7 +373,7 @@ async function examenDe(tx: Tx, sessionId: string, locationId: string): Promise<
     .select()
     .from(examensCal)
     .where(and(eq(examensCal.sessionId, sessionId), eq(examensCal.locationId, locationId)));
-  if (!e) throw new Introuvable(`la vacance ${locationId} n’est pas inscrite à cette séance`);
+  if (!e) throw new Introuvable('ce logement n’est pas (ou plus) inscrit à cette séance : rechargez la page');
   return e;
 }
 
@@ -472,7 +482,7 @@ async function offreDuBailleur(tx: Tx, acteur: Acteur, offreId: string) {
     .innerJoin(examensCal, eq(examensCal.id, offresCal.examenId))
     .innerJoin(sessionsCal, eq(sessionsCal.id, examensCal.sessionId))
     .where(and(eq(offresCal.id, offreId), eq(sessionsCal.bailleurId, acteur.organisationId)));
-  if (!r) throw new Introuvable(`offre ${offreId} introuvable`);
+  if (!r) throw new Introuvable('offre introuvable : elle n’existe pas ou ne concerne pas vos logements');
   return r;
 }
 

@@ -30,6 +30,18 @@ export const ETATS_LOCATION = [
 ] as const;
 export type EtatLocation = (typeof ETATS_LOCATION)[number];
 
+/** Each state as officers read it. */
+export const LIBELLES_ETAT: Record<EtatLocation, string> = {
+  liberee: 'libérée',
+  exclue: 'hors du flux',
+  orientee: 'orientée, en attente de candidats',
+  candidats: 'candidats proposés',
+  decision_cal: 'décision de la CAL',
+  bail_signe: 'bail signé',
+  refus: 'refus',
+  sans_candidat: 'sans candidat',
+};
+
 export const TRANSITIONS = {
   exclure: { de: ['liberee'], vers: 'exclue' },
   orienter: { de: ['liberee'], vers: 'orientee' },

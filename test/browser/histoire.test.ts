@@ -73,7 +73,7 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
     for (const logementId of await logementsLibresHld(nav.env)) {
       await formulaire.getByLabel('Départ du locataire (préavis reçu)').check({ force: true }); // the DSFR label covers its radio
       await formulaire.getByLabel('Logement libéré').fill(logementId);
-      await formulaire.getByLabel('Date de libération prévue').fill(aujourdhui);
+      await formulaire.getByLabel('Date du préavis').fill(aujourdhui);
       await formulaire.getByRole('button', { name: 'Déclarer la vacance' }).click();
       const panneau = page.getByRole('region', { name: `Recommandation pour le logement ${logementId}` });
       await panneau.waitFor();

@@ -218,6 +218,8 @@ export const lireLocations = (
 export interface DeclarationVacance {
   logementId: string;
   date: string;
+  /** The tenant's departure, when later than the notice (ADR 0026). */
+  dateDepart?: string;
   premiereMiseEnLocation?: boolean;
   exclusion?: string;
 }

@@ -7,6 +7,7 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button, type ButtonProps } from '@codegouvfr/react-dsfr/Button';
 import { createModal } from '@codegouvfr/react-dsfr/Modal';
 import { useId, useMemo, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 
 export interface ConfirmationProps {
   /** The button that opens the modal. */
@@ -61,21 +62,25 @@ export function Confirmation({
           {libelle}
         </Button>
       )}
-      <modal.Component
-        title={titre}
-        titleAs="h2"
-        buttons={[
-          { children: 'Annuler', priority: 'secondary' },
-          { children: confirmer, onClick: surConfirmation },
-        ]}
-      >
-        {children}
-        <div>{consequences}</div>
-        {avertissements.map((a) => (
-          <Alert key={a} small severity="warning" description={a} className="fr-mt-2w" />
-        ))}
-        {correction ? <p className="fr-text--sm fr-mt-2w fr-mb-0">{correction}</p> : null}
-      </modal.Component>
+      {/* In the document's body: a button in a table cell must not give the modal its cell's layout. */}
+      {createPortal(
+        <modal.Component
+          title={titre}
+          titleAs="h2"
+          buttons={[
+            { children: 'Annuler', priority: 'secondary' },
+            { children: confirmer, onClick: surConfirmation },
+          ]}
+        >
+          {children}
+          <div>{consequences}</div>
+          {avertissements.map((a) => (
+            <Alert key={a} small severity="warning" description={a} className="fr-mt-2w" />
+          ))}
+          {correction ? <p className="fr-text--sm fr-mt-2w fr-mb-0">{correction}</p> : null}
+        </modal.Component>,
+        document.body,
+      )}
     </>
   );
 }

@@ -17,6 +17,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import {
+  ErreurApi,
   adresseProcesVerbal,
   annulerSessionCal,
   creerSessionCal,
@@ -35,7 +36,7 @@ import {
   type SessionCalDetailApi,
 } from '../api.ts';
 import { Confirmation } from '../composants/Confirmation.tsx';
-import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants/Etats.tsx';
+import { Chargement, ErreurChargement, messageErreur as messageBrut, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Priorites } from '../composants/Priorites.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
@@ -65,6 +66,12 @@ const REPONSES: Record<string, string> = {
   refusee: 'Refusée',
   silence: 'Sans réponse (vaut refus)',
 };
+
+/** What went wrong, as officers read it: the sentences, without the field each one is about. */
+function messageErreur(erreur: unknown): string {
+  if (erreur instanceof ErreurApi && erreur.problemes.length) return erreur.problemes.map((p) => p.message).join(' ; ');
+  return messageBrut(erreur);
+}
 
 export function Cal() {
   const session = useSessionOuverte();
