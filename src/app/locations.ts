@@ -312,6 +312,8 @@ export async function declarerVacance(
     ...(d.exclusion ? { exclusion: d.exclusion } : {}),
     ...(d.premiereMiseEnLocation ? { premiereMiseEnLocation: true } : {}),
     ...(depart ? { depart } : {}),
+  }).catch((err: unknown) => {
+    throw refusEnFrancais(err);
   });
   const o = await orientationMoteur(tx, cle, logement.id);
   if (!exclu && o) {
