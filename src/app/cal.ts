@@ -41,12 +41,14 @@ import {
   type SuiteEchec,
 } from '../domain/cal.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
+import { dateFrancaise, LIBELLES_ETAT, verifierDateSaisie, type EtatLocation } from '../domain/lifecycle.ts';
 import { DECISIONS_POSITIVES, type DecisionCal } from '../domain/types.ts';
 import { journaliser } from './audit.ts';
 import { ajouterJours, jourParis } from './echeances.ts';
 import { Conflit, Introuvable } from './errors.ts';
 import { vueCandidat } from './boite.ts';
-import { appliquerTransition } from './locations.ts';
+import { jourDuVerrou } from './emission-bilan.ts';
+import { appliquerTransition, etapesDeLaLocation } from './locations.ts';
 import { exiger, type Acteur } from './roles.ts';
 
 type LigneSession = typeof sessionsCal.$inferSelect;
@@ -114,6 +116,7 @@ function versApi(s: LigneSession, bailleur: string, examens: number, decides: nu
     lieu: s.lieu,
     examens,
     decides,
+    annulation: s.annuleeLe !== null ? { le: s.annuleeLe.toISOString(), motif: s.motifAnnulation ?? '' } : null,
   };
 }
 
@@ -155,7 +158,7 @@ async function session(tx: Tx, acteur: Acteur, id: string): Promise<LigneSession
     .from(sessionsCal)
     .innerJoin(organisations, eq(organisations.id, sessionsCal.bailleurId))
     .where(and(eq(sessionsCal.id, id), porteeSessions(acteur)));
-  if (!r) throw new Introuvable(`séance de CAL ${id} introuvable`);
+  if (!r) throw new Introuvable('séance de CAL introuvable : elle n’existe pas ou n’est pas la vôtre');
   return { ...r.s, bailleur: r.bailleur };
 }
 
@@ -220,6 +223,8 @@ export async function lireSession(tx: Tx, acteur: Acteur, id: string): Promise<S
       pool: (r.l.pool as string[] | null) ?? null,
       etat: r.l.etat,
       version: r.l.version,
+      dateLiberation: r.l.dateLiberation,
+      dateDepart: r.l.dateDepart,
       motifMoinsDeTrois: r.e.motifMoinsDeTrois,
       candidats: (r.e.candidats as string[])
         .map((c) => parId.get(c))
@@ -308,16 +313,37 @@ export async function ajouterExamen(
     .select()
     .from(locations)
     .where(and(eq(locations.id, d.locationId), eq(locations.bailleurId, acteur.organisationId)));
-  if (!loc) throw new Introuvable(`vacance ${d.locationId} introuvable`);
+  if (!loc) throw new Introuvable('vacance introuvable dans votre patrimoine');
   if (loc.departement !== s.departement)
     throw new Conflit(`la vacance est dans le département ${loc.departement}, la séance dans le ${s.departement}`);
-  if (loc.etat !== 'candidats')
-    throw new Conflit(`la vacance est « ${loc.etat} » : la CAL examine les logements dont les candidats sont proposés`);
+  if (loc.etat !== 'candidats') {
+    const etat = loc.etat as EtatLocation;
+    const suite =
+      etat === 'orientee' || etat === 'liberee'
+        ? 'inscrivez-le une fois les candidats proposés'
+        : etat === 'decision_cal'
+          ? 'après un échec, une nouvelle proposition de candidats le ramène parmi les logements à examiner'
+          : 'sa location est terminée';
+    throw new Conflit(
+      `ce logement est « ${LIBELLES_ETAT[etat] ?? etat} » : la CAL examine les logements dont les candidats sont proposés ; ${suite}`,
+    );
+  }
+  sessionOuverte(s);
   const [enCours] = await tx
-    .select({ id: examensCal.id, sessionId: examensCal.sessionId })
+    .select({ date: sessionsCal.dateSession })
     .from(examensCal)
+    .innerJoin(sessionsCal, eq(sessionsCal.id, examensCal.sessionId))
     .where(and(eq(examensCal.locationId, loc.id), isNull(examensCal.decisionCalId)));
-  if (enCours) throw new Conflit(`la vacance est déjà inscrite à une séance (${enCours.sessionId}) sans décision`);
+  if (enCours)
+    throw new Conflit(
+      `ce logement est déjà inscrit à la séance du ${dateFrancaise(enCours.date)}, qui n’a pas encore statué : retirez-le de cette séance pour l’inscrire à une autre`,
+    );
+  // The CAL may sit during the notice, but not before the candidates it examines (ADR 0026).
+  const avantSeance = (await etapesDeLaLocation(tx, loc.id)).filter((e) => e.date > s.dateSession);
+  if (avantSeance.length)
+    throw new Conflit(
+      `la séance du ${dateFrancaise(s.dateSession)} précède ${avantSeance.at(-1)!.libelle} du ${dateFrancaise(avantSeance.at(-1)!.date)} : inscrivez ce logement à une séance datée de ce jour ou après`,
+    );
   const cands = await candidatsDuTour(tx, loc.id);
   const problemes = verifierExamen(cands, d.motifMoinsDeTrois);
   if (problemes.length) throw new DonneesInvalides(problemes);
@@ -347,7 +373,7 @@ async function examenDe(tx: Tx, sessionId: string, locationId: string): Promise<
     .select()
     .from(examensCal)
     .where(and(eq(examensCal.sessionId, sessionId), eq(examensCal.locationId, locationId)));
-  if (!e) throw new Introuvable(`la vacance ${locationId} n’est pas inscrite à cette séance`);
+  if (!e) throw new Introuvable('ce logement n’est pas (ou plus) inscrit à cette séance : rechargez la page');
   return e;
 }
 
@@ -362,9 +388,21 @@ export async function deciderExamen(
   const s = await session(tx, acteur, sessionId);
   const e = await examenDe(tx, sessionId, d.locationId);
   if (e.decisionCalId) throw new Conflit('la CAL a déjà statué sur ce logement dans cette séance : rechargez la page');
+  sessionOuverte(s);
   const problemes = verifierDecision(d.decision, d.classement, d.motif, e.candidats as string[]);
   if (problemes.length) throw new DonneesInvalides(problemes);
-  const avant = await tx
+  // The decision is dated on the session: it must have sat, after the steps the unit went through.
+  const aujourdhui = jourDuVerrou();
+  if (s.dateSession > aujourdhui)
+    throw new Conflit(
+      `la séance du ${dateFrancaise(s.dateSession)} n’a pas encore eu lieu : enregistrez ses décisions à partir de ce jour`,
+    );
+  const avant = (await etapesDeLaLocation(tx, d.locationId)).filter((x) => x.date > s.dateSession);
+  if (avant.length)
+    throw new Conflit(
+      `la séance du ${dateFrancaise(s.dateSession)} précède ${avant.at(-1)!.libelle} du ${dateFrancaise(avant.at(-1)!.date)} : retirez ce logement de la séance et inscrivez-le à une séance datée de ce jour ou après`,
+    );
+  const dejaLa = await tx
     .select({ id: decisionsCal.id })
     .from(decisionsCal)
     .where(eq(decisionsCal.locationId, d.locationId));
@@ -377,7 +415,7 @@ export async function deciderExamen(
     decision: d.decision,
     ...(d.motif ? { motif: d.motif } : {}),
   });
-  const deja = new Set(avant.map((a) => a.id));
+  const deja = new Set(dejaLa.map((a) => a.id));
   const [nouvelle] = (
     await tx.select({ id: decisionsCal.id }).from(decisionsCal).where(eq(decisionsCal.locationId, d.locationId))
   ).filter((r) => !deja.has(r.id));
@@ -444,7 +482,7 @@ async function offreDuBailleur(tx: Tx, acteur: Acteur, offreId: string) {
     .innerJoin(examensCal, eq(examensCal.id, offresCal.examenId))
     .innerJoin(sessionsCal, eq(sessionsCal.id, examensCal.sessionId))
     .where(and(eq(offresCal.id, offreId), eq(sessionsCal.bailleurId, acteur.organisationId)));
-  if (!r) throw new Introuvable(`offre ${offreId} introuvable`);
+  if (!r) throw new Introuvable('offre introuvable : elle n’existe pas ou ne concerne pas vos logements');
   return r;
 }
 
@@ -504,13 +542,18 @@ export async function repondreOffre(
 ): Promise<SessionCalDetailApi> {
   exiger(acteur, ['agent_bailleur'], 'enregistrer la réponse d’un candidat');
   const { o, e, s } = await offreDuBailleur(tx, acteur, offreId);
-  if (d.date < o.dateOffre)
-    throw new DonneesInvalides([{ chemin: 'date', message: `la réponse ne peut précéder l’offre du ${o.dateOffre}` }]);
-  if (d.date > aujourdhui)
-    throw new DonneesInvalides([{ chemin: 'date', message: 'la date de réponse est dans le futur' }]);
+  if (o.reponse !== null)
+    throw new Conflit('ce candidat a déjà répondu à cette offre : rechargez la page pour voir la suite');
+  const problemes = verifierDateSaisie({
+    quoi: 'la réponse du candidat',
+    date: d.date,
+    aujourdhui,
+    suit: [{ libelle: 'l’offre', date: o.dateOffre }],
+  });
+  if (problemes.length) throw new DonneesInvalides(problemes);
   if (d.reponse === 'acceptee' && d.date > o.echeance) {
     throw new Conflit(
-      `le délai de réponse a expiré le ${o.echeance} : le silence vaut refus, l’offre ne peut plus être acceptée`,
+      `le délai de réponse a expiré le ${dateFrancaise(o.echeance)} : le silence vaut refus, l’offre ne peut plus être acceptée ; enregistrez un refus, l’offre passe alors au candidat suivant ou à la suite prévue`,
     );
   }
   await cloreOffre(tx, acteur, o, e, d.reponse, d.date);
@@ -578,6 +621,21 @@ export async function signerBailOffre(
   const { o, e, s } = await offreDuBailleur(tx, acteur, offreId);
   if (o.reponse !== 'acceptee')
     throw new Conflit('le bail suit l’acceptation de l’offre par le candidat : enregistrez d’abord sa réponse');
+  const [lieu] = await tx
+    .select({ depart: locations.dateDepart })
+    .from(locations)
+    .where(eq(locations.id, e.locationId));
+  const problemes = verifierDateSaisie({
+    quoi: 'le bail',
+    date: d.date,
+    aujourdhui: jourDuVerrou(),
+    suit: [
+      { libelle: 'la décision de la CAL', date: s.dateSession },
+      { libelle: 'l’acceptation de l’offre', date: o.dateReponse ?? o.dateOffre },
+    ],
+    depart: lieu?.depart ?? null,
+  });
+  if (problemes.length) throw new DonneesInvalides(problemes);
   const [c] = await tx.select().from(candidatures).where(eq(candidatures.id, o.candidatureId));
   const [loc] = await tx.select({ pool: locations.pool }).from(locations).where(eq(locations.id, e.locationId));
   const pool = (loc?.pool as string[] | null) ?? null;
@@ -599,4 +657,88 @@ export async function signerBailOffre(
   });
   await notifierResultatCal(tx, { locationId: e.locationId, type: 'bail', suite: 'bail' });
   return lireSession(tx, acteur, s.id);
+}
+
+/** A cancelled session takes no unit and no decision. */
+function sessionOuverte(s: LigneSession): void {
+  if (s.annuleeLe !== null)
+    throw new Conflit(
+      `la séance du ${dateFrancaise(s.dateSession)} a été annulée (${s.motifAnnulation ?? 'sans motif'}) : inscrivez les logements à une autre séance`,
+    );
+}
+
+/**
+ * Withdraws a unit from a session before its decision (not examined after all, or to move it to
+ * another session): the unit goes back to « à examiner », its candidates unchanged. Audited.
+ */
+export async function retirerExamen(
+  tx: Tx,
+  acteur: Acteur,
+  sessionId: string,
+  d: { locationId: string; motif?: string | undefined },
+): Promise<SessionCalDetailApi> {
+  exiger(acteur, ['agent_bailleur'], 'retirer un logement d’une séance de CAL');
+  const s = await session(tx, acteur, sessionId);
+  const e = await examenDe(tx, sessionId, d.locationId);
+  if (e.decisionCalId)
+    throw new Conflit(
+      'la CAL a déjà statué sur ce logement : sa décision ne se retire pas ; une nouvelle proposition de candidats après un échec le ramène à une prochaine séance',
+    );
+  const retire = await tx
+    .delete(examensCal)
+    .where(and(eq(examensCal.id, e.id), isNull(examensCal.decisionCalId)))
+    .returning({ id: examensCal.id });
+  if (retire.length === 0)
+    throw new Conflit('ce logement vient d’être modifié par quelqu’un d’autre : rechargez la page');
+  await journaliser(tx, acteur, {
+    action: 'cal.examen.retirer',
+    cibleType: 'session_cal',
+    cibleId: sessionId,
+    avant: { examen: e.id, locationId: d.locationId, date: s.dateSession },
+    apres: null,
+    motif: d.motif?.trim() || null,
+  });
+  return lireSession(tx, acteur, sessionId);
+}
+
+/**
+ * Cancels a session that has decided nothing yet, with a written reason: its units are withdrawn and
+ * go back to « à examiner ». A session that has decided on a unit has sat: withdraw the others instead.
+ */
+export async function annulerSession(
+  tx: Tx,
+  acteur: Acteur,
+  sessionId: string,
+  d: { motif: string },
+): Promise<SessionCalDetailApi> {
+  exiger(acteur, ['agent_bailleur'], 'annuler une séance de CAL');
+  const s = await session(tx, acteur, sessionId);
+  sessionOuverte(s);
+  const [decidees] = await tx
+    .select({ n: count() })
+    .from(examensCal)
+    .where(and(eq(examensCal.sessionId, sessionId), sql`${examensCal.decisionCalId} is not null`));
+  if ((decidees?.n ?? 0) > 0)
+    throw new Conflit(
+      `la séance du ${dateFrancaise(s.dateSession)} a déjà statué sur ${decidees!.n} logement(s) : elle a eu lieu et ne s’annule pas ; retirez un à un les logements qu’elle n’a pas examinés`,
+    );
+  const retires = await tx
+    .delete(examensCal)
+    .where(and(eq(examensCal.sessionId, sessionId), isNull(examensCal.decisionCalId)))
+    .returning({ locationId: examensCal.locationId });
+  const maj = await tx
+    .update(sessionsCal)
+    .set({ annuleeLe: new Date(), motifAnnulation: d.motif.trim() })
+    .where(and(eq(sessionsCal.id, sessionId), isNull(sessionsCal.annuleeLe)))
+    .returning({ id: sessionsCal.id });
+  if (maj.length === 0) throw new Conflit('la séance vient d’être annulée par quelqu’un d’autre : rechargez la page');
+  await journaliser(tx, acteur, {
+    action: 'cal.session.annuler',
+    cibleType: 'session_cal',
+    cibleId: sessionId,
+    avant: { date: s.dateSession, logements: retires.map((r) => r.locationId) },
+    apres: { annulee: true },
+    motif: d.motif.trim(),
+  });
+  return lireSession(tx, acteur, sessionId);
 }

@@ -11,7 +11,15 @@ import type { Tx } from '../db/client.ts';
 import { baux, candidatures, conventions, decisionsCal, evenementsFlux, locations, logements } from '../db/schema.ts';
 import type { LocationApi, TransitionApi } from '../contracts/api.ts';
 import type { Orientation } from '../domain/engine.ts';
-import { transiter, type EtatLocation, type Transition } from '../domain/lifecycle.ts';
+import { DonneesInvalides } from '../domain/errors.ts';
+import {
+  dateFrancaise,
+  transiter,
+  verifierDateSaisie,
+  type EtapeDatee,
+  type EtatLocation,
+  type Transition,
+} from '../domain/lifecycle.ts';
 import { BAILLEUR, type Evenement, type Exclusion } from '../domain/types.ts';
 import { resultatAnnee, type CleAnnee } from './annee.ts';
 import { journaliser } from './audit.ts';
@@ -60,6 +68,7 @@ function versApi(
     commune: logement.commune,
     typologie: logement.typologie,
     dateLiberation: l.dateLiberation,
+    dateDepart: l.dateDepart ?? null,
     etat: l.etat,
     exclusion: l.exclusion,
     ligne: l.ligne,
@@ -240,12 +249,22 @@ export async function declarerVacance(
   d: {
     logementId: string;
     date: string;
+    dateDepart?: string | undefined;
     exclusion?: Exclusion | undefined;
     premiereMiseEnLocation?: boolean | undefined;
     motif?: string | undefined;
   },
 ): Promise<LocationApi> {
   exiger(acteur, ['agent_bailleur'], 'déclarer une vacance');
+  if (d.dateDepart !== undefined && d.dateDepart < d.date)
+    throw new DonneesInvalides([
+      {
+        chemin: 'dateDepart',
+        message: `le départ du locataire (${dateFrancaise(d.dateDepart)}) ne peut précéder son préavis (${dateFrancaise(d.date)}) : la vacance s’ouvre au préavis, indiquez un départ à cette date ou après`,
+      },
+    ]);
+  // The departure is kept when later than the notice: the lease will be dated on or after it.
+  const depart = d.dateDepart !== undefined && d.dateDepart > d.date ? d.dateDepart : null;
   const [logement] = await tx
     .select()
     .from(logements)
@@ -279,6 +298,7 @@ export async function declarerVacance(
     departement: logement.departement,
     annee: cle.annee,
     dateLiberation: d.date,
+    dateDepart: depart,
     premiereMiseEnLocation: d.premiereMiseEnLocation ?? false,
     exclusion: d.exclusion ?? logement.horsFlux,
     etat: exclu ? 'exclue' : 'liberee',
@@ -291,6 +311,9 @@ export async function declarerVacance(
     logement: logement.id,
     ...(d.exclusion ? { exclusion: d.exclusion } : {}),
     ...(d.premiereMiseEnLocation ? { premiereMiseEnLocation: true } : {}),
+    ...(depart ? { depart } : {}),
+  }).catch((err: unknown) => {
+    throw refusEnFrancais(err);
   });
   const o = await orientationMoteur(tx, cle, logement.id);
   if (!exclu && o) {
@@ -346,8 +369,85 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
   const cle: CleAnnee = { bailleurId: loc.bailleurId, departement: loc.departement, annee: loc.annee };
   await verrouillerAnnee(tx, cle);
   await controlerEcritureAnnee(tx, cle, { acteur, locationId: id, action: `vacance.${t.transition}`, motif: t.motif });
+  await verifierDateTransition(tx, loc, t);
   // Before/after for the audit trail, read whatever the actor's scope (it may change with the action).
   const avant = await lireLocation(tx, null, id).then((l) => ({ ...l, etat, version: loc.version }));
+  try {
+    await enregistrerTransition(tx, cle, loc, t);
+  } catch (err) {
+    throw refusEnFrancais(err);
+  }
+  const apres = await lireLocation(tx, null, id);
+  await journaliser(tx, acteur, {
+    action: `vacance.${t.transition}`,
+    cibleType: 'location',
+    cibleId: id,
+    avant,
+    apres,
+    motif: 'motif' in t ? (t.motif ?? null) : null,
+  });
+  return apres;
+}
+
+/** What each step the officer dates is called, and the steps of a letting it follows (ADR 0026). */
+const QUOI_TRANSITION: Partial<Record<TransitionApi['transition'], string>> = {
+  proposer_candidats: 'la proposition des candidats',
+  decider: 'la décision de la CAL',
+  signer_bail: 'le bail',
+  refuser: 'le refus',
+};
+const ETAPES: Partial<Record<Evenement['type'], string>> = {
+  liberation: 'l’ouverture de la vacance (préavis)',
+  candidats: 'la proposition des candidats',
+  decision_cal: 'la décision de la CAL',
+};
+
+/** A letting's dated steps so far, from its events in the year (ADR 0026). */
+export async function etapesDeLaLocation(tx: Tx, locationId: string): Promise<EtapeDatee[]> {
+  const evs = await tx
+    .select({ e: evenementsFlux.evenement })
+    .from(evenementsFlux)
+    .where(eq(evenementsFlux.locationId, locationId));
+  return evs.flatMap(({ e }) => {
+    const ev = e as Evenement;
+    const libelle = ETAPES[ev.type];
+    return libelle ? [{ libelle, date: ev.date }] : [];
+  });
+}
+
+/**
+ * The date an officer gives a step: never before the steps it follows, a decision, a refusal or a
+ * lease never in the future, a lease never before the tenant's departure (ADR 0026). French, with
+ * the date that would do.
+ */
+async function verifierDateTransition(tx: Tx, loc: LigneLocation, t: TransitionApi): Promise<void> {
+  const quoi = QUOI_TRANSITION[t.transition];
+  if (!quoi) return;
+  const problemes = verifierDateSaisie({
+    quoi,
+    date: t.date,
+    // Candidates may be proposed during the notice, dated by the inbox; the others happened.
+    aujourdhui: t.transition === 'proposer_candidats' ? '9999-12-31' : jourDuVerrou(),
+    suit: await etapesDeLaLocation(tx, loc.id),
+    depart: t.transition === 'signer_bail' ? loc.dateDepart : null,
+  });
+  if (problemes.length) throw new DonneesInvalides(problemes);
+}
+
+/**
+ * The engine refuses an event with its position in the year's events (« evenements[8507] : … »):
+ * officers read what was refused and what to do, never a field path.
+ */
+export function refusEnFrancais(err: unknown): unknown {
+  if (!(err instanceof DonneesInvalides) || !err.problemes.some((p) => p.chemin.startsWith('evenements'))) return err;
+  const motifs = [...new Set(err.problemes.map((p) => p.message))].join(' ; ');
+  return new Conflit(
+    `le calendrier de la vacance ne permet pas cette étape (${motifs}) : vérifiez sa date — après le préavis, après l’étape précédente, et pour un bail après le départ du locataire — ou corrigez d’abord l’étape précédente`,
+  );
+}
+
+async function enregistrerTransition(tx: Tx, cle: CleAnnee, loc: LigneLocation, t: TransitionApi): Promise<void> {
+  const id = loc.id;
   const base = { date: t.date, logement: loc.logementId };
   switch (t.transition) {
     case 'orienter':
@@ -432,16 +532,6 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
       })
       .where(eq(locations.id, id));
   }
-  const apres = await lireLocation(tx, null, id);
-  await journaliser(tx, acteur, {
-    action: `vacance.${t.transition}`,
-    cibleType: 'location',
-    cibleId: id,
-    avant,
-    apres,
-    motif: 'motif' in t ? (t.motif ?? null) : null,
-  });
-  return apres;
 }
 
 /**

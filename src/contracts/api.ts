@@ -119,7 +119,10 @@ export const locationSchema = z.object({
   bailleurId: z.string(),
   commune: z.string(),
   typologie: z.string(),
+  /** The day the letting opened: the tenant's notice (ADR 0026). */
   dateLiberation: z.string(),
+  /** The tenant's departure when later than the notice; the lease is dated on or after it. */
+  dateDepart: z.string().nullable(),
   etat: z.string(),
   exclusion: z.string().nullable(),
   ligne: z.string().nullable(),
@@ -162,7 +165,10 @@ const dateIso = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format
 
 export const declarationSchema = z.strictObject({
   logementId: z.string().min(1),
+  /** The day the letting opens: the tenant's notice (préavis), or a first letting's announcement (ADR 0026). */
   date: dateIso,
+  /** The tenant's departure, when later than the notice: candidates and the CAL may come before it, the lease not. */
+  dateDepart: dateIso.optional(),
   exclusion: z.enum(EXCLUSIONS).optional(),
   premiereMiseEnLocation: z.boolean().optional(),
   /** Required on a year whose bilan is issued, in a late-correction window (issue 7). */

@@ -24,6 +24,8 @@ export const sessionCalSchema = z.object({
   lieu: z.string().nullable(),
   examens: z.number(),
   decides: z.number(),
+  /** A cancelled session: when, and the written reason (its undecided units were withdrawn). */
+  annulation: z.object({ le: z.string(), motif: z.string() }).nullable(),
 });
 export type SessionCalApi = z.infer<typeof sessionCalSchema>;
 
@@ -71,6 +73,9 @@ export const examenCalSchema = z.object({
   pool: z.array(z.string()).nullable(),
   etat: z.string(),
   version: z.number(),
+  /** The tenant's notice that opened the letting, and the departure when later (ADR 0026). */
+  dateLiberation: z.string(),
+  dateDepart: z.string().nullable(),
   motifMoinsDeTrois: z.string().nullable(),
   candidats: z.array(candidatCalSchema),
   decision: z
@@ -109,6 +114,17 @@ export type AExaminerApi = z.infer<typeof aExaminerSchema>;
 export const ajoutExamenSchema = z.strictObject({
   locationId: z.string().min(1),
   motifMoinsDeTrois: z.string().max(2000).optional(),
+});
+
+/** Withdrawing a unit from a session before its decision (it goes back to « à examiner »). */
+export const retraitExamenSchema = z.strictObject({
+  locationId: z.string().min(1),
+  motif: z.string().max(2000).optional(),
+});
+
+/** Cancelling a session that has decided nothing: a written reason is required. */
+export const annulationSessionSchema = z.strictObject({
+  motif: z.string().trim().min(3, 'indiquez pourquoi la séance est annulée (3 caractères au moins)').max(2000),
 });
 
 export const decisionExamenSchema = z.strictObject({

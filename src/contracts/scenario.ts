@@ -115,6 +115,8 @@ export const evenementSchema = z.discriminatedUnion('type', [
     type: z.literal('liberation'),
     exclusion: z.enum(EXCLUSIONS).optional(),
     premiereMiseEnLocation: z.boolean().optional(),
+    /** [Flux] The tenant's departure, on or after the notice (`date`); the lease is dated on or after it (ADR 0026). */
+    depart: dateIso.optional(),
   }),
   z.strictObject({
     ...base,

@@ -341,7 +341,10 @@ export const locations = pgTable(
       .references(() => logements.id),
     departement: text('departement').notNull(),
     annee: integer('annee').notNull(),
+    /** The day the letting opens: the tenant's notice, or a first letting's announcement (ADR 0026). */
     dateLiberation: date('date_liberation').notNull(),
+    /** The tenant's departure when later than the notice: the lease is dated on or after it (ADR 0026). */
+    dateDepart: date('date_depart'),
     premiereMiseEnLocation: boolean('premiere_mise_en_location').notNull().default(false),
     exclusion: text('exclusion'),
     etat: text('etat').notNull(),
@@ -378,7 +381,11 @@ export const evenementsFlux = pgTable(
     locationId: text('location_id').references(() => locations.id),
     evenement: jsonb('evenement').notNull(),
   },
-  (t) => [index('evenements_flux_annee').on(t.bailleurId, t.departement, t.annee, t.id)],
+  (t) => [
+    index('evenements_flux_annee').on(t.bailleurId, t.departement, t.annee, t.id),
+    // A letting's own events: the dates an officer enters are checked against them (ADR 0026).
+    index('evenements_flux_location').on(t.locationId),
+  ],
 );
 
 /** Candidates proposed for a vacancy, identified by their SNE number only (no other personal data). */
@@ -514,6 +521,9 @@ export const sessionsCal = pgTable(
     dateSession: date('date_session').notNull(),
     lieu: text('lieu'),
     creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
+    /** A cancelled session (its undecided units withdrawn), with the written reason. */
+    annuleeLe: timestamp('annulee_le', { withTimezone: true }),
+    motifAnnulation: text('motif_annulation'),
   },
   (t) => [index('sessions_cal_bailleur').on(t.bailleurId, t.dateSession)],
 );

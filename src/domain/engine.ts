@@ -195,6 +195,8 @@ interface Location {
   menage: Menage | null;
   exclusion: MotifExclusion | null;
   premiere: boolean;
+  /** The tenant's departure when the letting opened on the notice (ADR 0026), else null. */
+  depart: string | null;
   dates: { candidats: string | null; decision: string | null; fin: string | null };
 }
 
@@ -356,7 +358,10 @@ class Moteur {
   private appliquer(e: Evenement, logement: Logement, manuelle: boolean): void {
     switch (e.type) {
       case 'liberation':
-        return this.liberer(e.date, logement, e.exclusion ?? null, e.premiereMiseEnLocation ?? false, manuelle);
+        this.liberer(e.date, logement, e.exclusion ?? null, e.premiereMiseEnLocation ?? false, manuelle);
+        if (e.depart !== undefined && this.enCours.get(logement.id)?.date === e.date)
+          this.enCours.get(logement.id)!.depart = e.depart;
+        return;
       case 'orientation_forcee': {
         const loc = this.enCours.get(e.logement);
         if (!loc)
@@ -451,6 +456,11 @@ class Moteur {
             `logement ${e.logement} orienté vers plusieurs réservataires : le bail doit nommer celui dont le candidat signe (« reservataire »)`,
           );
         }
+        // ADR 0026: the letting opens on the tenant's notice; the lease cannot precede the departure.
+        if (loc?.depart && e.date < loc.depart)
+          throw new EvenementRefuse(
+            `bail signé le ${e.date}, avant le départ du locataire le ${loc.depart} (logement ${e.logement})`,
+          );
         const l = this.location(e, 'signer_bail');
         if (l.pool && e.reservataire !== undefined) {
           const r = this.parReservataire.get(e.reservataire)!;
@@ -545,6 +555,7 @@ class Moteur {
       menage: null,
       exclusion: motifExclu,
       premiere,
+      depart: null,
       dates: { candidats: null, decision: null, fin: null },
     };
     this.locations.push(loc);

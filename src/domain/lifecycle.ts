@@ -10,8 +10,13 @@
  * bail_signe, refus, sans_candidat and exclue are final. An impossible transition throws
  * `TransitionImpossible`. Concurrency is the caller's business: the server applies a transition
  * with `update … where etat = $expected`.
+ *
+ * The calendar of a letting (ADR 0026): the tenant's notice (préavis) opens it — the `liberation`
+ * event is dated on the notice, and carries the departure (`depart`) when it is later; orientation,
+ * candidates and the CAL may happen during the notice; the lease is dated on or after the departure.
+ * The dates an officer enters (decision, answer to an offer, lease) are checked by `verifierDateSaisie`.
  */
-import { TransitionImpossible } from './errors.ts';
+import { TransitionImpossible, type Probleme } from './errors.ts';
 
 export const ETATS_LOCATION = [
   'liberee',
@@ -24,6 +29,18 @@ export const ETATS_LOCATION = [
   'sans_candidat',
 ] as const;
 export type EtatLocation = (typeof ETATS_LOCATION)[number];
+
+/** Each state as officers read it. */
+export const LIBELLES_ETAT: Record<EtatLocation, string> = {
+  liberee: 'libérée',
+  exclue: 'hors du flux',
+  orientee: 'orientée, en attente de candidats',
+  candidats: 'candidats proposés',
+  decision_cal: 'décision de la CAL',
+  bail_signe: 'bail signé',
+  refus: 'refus',
+  sans_candidat: 'sans candidat',
+};
 
 export const TRANSITIONS = {
   exclure: { de: ['liberee'], vers: 'exclue' },
@@ -48,4 +65,53 @@ export function peutTransiter(etat: EtatLocation, transition: Transition): boole
 export function transiter(etat: EtatLocation, transition: Transition, logement?: string): EtatLocation {
   if (!peutTransiter(etat, transition)) throw new TransitionImpossible(etat, transition, logement);
   return TRANSITIONS[transition].vers;
+}
+
+/** A dated step of the letting that a new one follows (« la proposition des candidats », 2026-12-01). */
+export interface EtapeDatee {
+  libelle: string;
+  date: string;
+}
+
+/** 2026-12-07 → 07/12/2026 (the officers' way; no clock, no Intl). */
+export function dateFrancaise(iso: string): string {
+  const [a, m, j] = iso.split('-');
+  return `${j}/${m}/${a}`;
+}
+
+/**
+ * Problems with a date an officer enters for a step of a letting (empty = fine): never in the future
+ * (`aujourdhui`, Europe/Paris, given by the caller), never before a step it follows, and a lease never
+ * before the tenant's departure. Each message says which date would do.
+ */
+export function verifierDateSaisie(d: {
+  /** What is dated, with its article: « la décision de la CAL », « le bail », « la réponse du candidat ». */
+  quoi: string;
+  date: string;
+  aujourdhui: string;
+  suit?: readonly EtapeDatee[];
+  /** The tenant's departure, for a lease. */
+  depart?: string | null;
+  chemin?: string;
+}): Probleme[] {
+  const chemin = d.chemin ?? 'date';
+  const p: Probleme[] = [];
+  if (d.date > d.aujourdhui)
+    p.push({
+      chemin,
+      message: `${d.quoi} : le ${dateFrancaise(d.date)} est dans le futur ; indiquez la date où c’est arrivé, le ${dateFrancaise(d.aujourdhui)} au plus tard`,
+    });
+  let plusTard: EtapeDatee | null = null;
+  for (const e of d.suit ?? []) if (d.date < e.date && (plusTard === null || e.date > plusTard.date)) plusTard = e;
+  if (plusTard)
+    p.push({
+      chemin,
+      message: `${d.quoi} ne peut précéder ${plusTard.libelle} du ${dateFrancaise(plusTard.date)} : choisissez le ${dateFrancaise(plusTard.date)} ou une date postérieure`,
+    });
+  if (d.depart && d.date < d.depart)
+    p.push({
+      chemin,
+      message: `le bail ne peut être signé avant le départ du locataire, le ${dateFrancaise(d.depart)} : enregistrez-le à cette date ou après`,
+    });
+  return p;
 }

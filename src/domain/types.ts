@@ -143,7 +143,13 @@ interface EvenementBase {
 }
 
 export type Evenement =
-  | (EvenementBase & { type: 'liberation'; exclusion?: Exclusion; premiereMiseEnLocation?: boolean })
+  | (EvenementBase & {
+      type: 'liberation';
+      exclusion?: Exclusion;
+      premiereMiseEnLocation?: boolean;
+      /** The tenant's departure when the letting opens on the notice (ADR 0026): the lease cannot precede it. */
+      depart?: string;
+    })
   | (EvenementBase & { type: 'orientation_forcee'; reservataire: string; motif: string; confirmee?: true })
   | (EvenementBase & { type: 'orientation_multiple'; reservataires: string[]; motif: string })
   | (EvenementBase & { type: 'candidats'; nombre: number })

@@ -290,6 +290,12 @@ function validerReferencesEvenements(
     if (e.date < debut || e.date > fin) {
       problemes.push({ chemin: `${chemin}.date`, message: `la date ${e.date} est hors de l’année ${s.annee}` });
     }
+    if (e.type === 'liberation' && e.depart !== undefined && e.depart < e.date) {
+      problemes.push({
+        chemin: `${chemin}.depart`,
+        message: `le départ du locataire (${e.depart}) précède le préavis qui ouvre la location (${e.date})`,
+      });
+    }
     const logement = logements.get(e.logement);
     if (logement === undefined) {
       problemes.push({ chemin: `${chemin}.logement`, message: `logement « ${e.logement} » inconnu` });

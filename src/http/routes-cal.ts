@@ -9,14 +9,17 @@ import type { SessionOuverte } from '../app/auth.ts';
 import {
   aExaminer,
   ajouterExamen,
+  annulerSession,
   creerSession,
   deciderExamen,
   expirerOffres,
   lireSession,
   listerSessions,
   repondreOffre,
+  retirerExamen,
   signerBailOffre,
 } from '../app/cal.ts';
+import { jourDuVerrou } from '../app/emission-bilan.ts';
 import { lireObjectifs } from '../app/objectifs.ts';
 import type { Acteur } from '../app/roles.ts';
 import { organisations } from '../db/schema.ts';
@@ -24,6 +27,7 @@ import { erreurSchema, idParamSchema } from '../contracts/api.ts';
 import {
   aExaminerSchema,
   ajoutExamenSchema,
+  annulationSessionSchema,
   bailOffreSchema,
   decisionExamenSchema,
   expirationSchema,
@@ -31,6 +35,7 @@ import {
   objectifsQuerySchema,
   objectifsSchema,
   reponseOffreSchema,
+  retraitExamenSchema,
   sessionCalDetailSchema,
   sessionCalSchema,
 } from '../contracts/cal.ts';
@@ -128,6 +133,37 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
   );
 
   app.post(
+    '/cal/sessions/:id/retraits',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['cal'],
+        summary: 'Retirer un logement de la séance avant sa décision (il revient « à examiner »)',
+        params: idParamSchema,
+        body: retraitExamenSchema,
+        response: { 200: sessionCalDetailSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => retirerExamen(tx, acteur(request), request.params.id, request.body)),
+  );
+
+  app.post(
+    '/cal/sessions/:id/annulation',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['cal'],
+        summary:
+          'Annuler une séance qui n’a encore rien décidé (motif écrit) ; ses logements reviennent « à examiner »',
+        params: idParamSchema,
+        body: annulationSessionSchema,
+        response: { 200: sessionCalDetailSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => annulerSession(tx, acteur(request), request.params.id, request.body)),
+  );
+
+  app.post(
     '/cal/sessions/:id/decisions',
     {
       config: { acces: ['agent_bailleur'] },
@@ -183,7 +219,7 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
       },
     },
     async (request) =>
-      db.transaction((tx) => repondreOffre(tx, acteur(request), request.params.id, request.body, aujourdhuiParis())),
+      db.transaction((tx) => repondreOffre(tx, acteur(request), request.params.id, request.body, jourDuVerrou())),
   );
 
   app.post(

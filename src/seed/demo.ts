@@ -37,12 +37,16 @@ import {
   delaisProposition,
   epcis,
   evenementsFlux,
+  examensCal,
   locations,
   logements,
+  offresCal,
   organisations,
   programmes,
+  sessionsCal,
   utilisateurs,
 } from '../db/schema.ts';
+import { ajouterJours, echeanceReponse, suiteApresEchec } from '../domain/cal.ts';
 import { echeanceProposition } from '../app/echeances.ts';
 import { simuler } from '../domain/engine.ts';
 import type { EtatLocation } from '../domain/lifecycle.ts';
@@ -117,6 +121,9 @@ export interface ResumeDemo {
   baux: number;
   /** Orientation decisions with their proposal deadline (open lettings oriented to réservataires). */
   delaisProposition: number;
+  /** CAL sessions (the last weeks' and the next one) and offers made after their decisions. */
+  sessionsCal: number;
+  offresCal: number;
   /** RPLS 2019 commune codes merged since, mapped to their current COG code, and how many units they had. */
   communesRenumerotees: { codes: number; logements: number };
   annee: number;
@@ -740,11 +747,27 @@ const CONVENTIONS_DEMO: readonly ConventionDemo[] = [
   },
 ];
 
+/**
+ * Action Logement designates its own candidates (gestion directe) with VLL and GBH, and has
+ * delegated that to HLD: its officer has units to propose, and the bailleur's inbox holds the
+ * delegated ones (issue 12 item 8). The Ville d'Orléans and the others are in direct management.
+ */
+const GESTION_ACTION_LOGEMENT: Readonly<Record<IdBailleur, Convention['gestion']>> = {
+  HLD: 'deleguee',
+  VLL: 'directe',
+  GBH: 'directe',
+};
+
 function conventionsDuBailleur(unites: readonly Unite[]): ConventionDemo[] {
   const communesB = new Set(unites.map((u) => u.logement.commune));
   const epcisB = new Set(unites.map((u) => u.logement.epci));
+  const b = unites[0]?.logement.bailleurId as IdBailleur | undefined;
   return CONVENTIONS_DEMO.filter(
     (c) => !c.si || ('commune' in c.si ? communesB.has(c.si.commune) : epcisB.has(c.si.epci)),
+  ).map((c) =>
+    c.reservataire === ORG.actionLogement && b !== undefined
+      ? { ...c, parametres: { ...c.parametres, gestion: GESTION_ACTION_LOGEMENT[b] } }
+      : c,
   );
 }
 
@@ -898,6 +921,10 @@ interface Lignes {
   baux: (typeof baux.$inferInsert)[];
   /** The bailleur's orientation decision and the proposal deadline of the open lettings oriented to réservataires. */
   delais: (typeof delaisProposition.$inferInsert)[];
+  /** The CAL sessions of the last weeks and the next one, what they examined, and the offers that followed. */
+  sessions: (typeof sessionsCal.$inferInsert)[];
+  examens: (typeof examensCal.$inferInsert)[];
+  offres: (typeof offresCal.$inferInsert)[];
 }
 
 /** Lettings still open: the réservataire's inbox shows them (src/app/boite.ts). */
@@ -906,7 +933,17 @@ const ETATS_OUVERTS: ReadonlySet<EtatLocation> = new Set(['orientee', 'candidats
 /** Runs the year through the engine and turns it into rows: lettings, events, candidates, decisions, leases. */
 function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lignes {
   const { scenario } = annee;
-  const out: Lignes = { locations: [], evenements: [], candidatures: [], decisions: [], baux: [], delais: [] };
+  const out: Lignes = {
+    locations: [],
+    evenements: [],
+    candidatures: [],
+    decisions: [],
+    baux: [],
+    delais: [],
+    sessions: [],
+    examens: [],
+    offres: [],
+  };
   // Nothing yet (the year has just begun): no scenario to run (an EPCI perimeter without units would not validate).
   if (scenario.evenements.length === 0) return out;
   const problemes = validerScenario(scenario);
@@ -1063,6 +1100,116 @@ function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lign
   return out;
 }
 
+/** Weeks of CAL sessions the demo shows before its day (the decisions of that period, by date). */
+const JOURS_CAL_DEMO = 35;
+/** Units put on the next session (a week after the demo's day), among those with their candidates. */
+const INSCRITS_PROCHAINE_CAL = 5;
+
+/**
+ * The CAL of the demo (issue 12 item 8): one session per day the CAL decided in the last
+ * `JOURS_CAL_DEMO` days, with the units it examined, their candidates and the CAL's ranking; the
+ * offer to rang 1 and its answer (accepted then a lease, refused, accepted with the lease to record,
+ * or pending within its 10 days); and the next session, a week ahead, with units already inscribed.
+ */
+function calDeLAnnee(b: string, scenario: Scenario, unites: readonly Unite[], out: Lignes, aujourdhui: string): void {
+  const parId = new Map(unites.map((u) => [u.logement.id, u]));
+  const location = new Map(out.locations.map((l) => [l.id, l]));
+  const candidatsDe = new Map<string, { id: string; dalo: boolean }[]>();
+  for (const c of out.candidatures) {
+    const l = candidatsDe.get(c.locationId);
+    if (l) l.push({ id: c.id!, dalo: c.dalo ?? false });
+    else candidatsDe.set(c.locationId, [{ id: c.id!, dalo: c.dalo ?? false }]);
+  }
+  const fin = new Map<string, { type: 'bail_signe' | 'refus'; date: string }>();
+  for (const e of scenario.evenements)
+    if (e.type === 'bail_signe' || e.type === 'refus') fin.set(e.logement, { type: e.type, date: e.date });
+  const depuis = ajouterJours(aujourdhui, -JOURS_CAL_DEMO);
+  const recentes = out.decisions
+    .filter((d) => d.dateDecision >= depuis && d.dateDecision <= aujourdhui)
+    .sort((x, y) => (x.dateDecision < y.dateDecision ? -1 : x.dateDecision > y.dateDecision ? 1 : 0));
+  const ordre = new Map<string, number>();
+  const examen = (sessionId: string, locationId: string, decisionCalId: string | null) => {
+    const cands = candidatsDe.get(locationId) ?? [];
+    const n = (ordre.get(sessionId) ?? 0) + 1;
+    ordre.set(sessionId, n);
+    return {
+      id: `${locationId}-EX`,
+      sessionId,
+      locationId,
+      ordre: n,
+      candidats: cands.map((c) => c.id),
+      motifMoinsDeTrois:
+        cands.length < 3 && !cands.some((c) => c.dalo) ? 'Peu de demandeurs pour ce logement dans le secteur' : null,
+      decisionCalId,
+    };
+  };
+  const lieu = 'Siège du bailleur, salle du conseil';
+  for (const d of recentes) {
+    const sessionId = `${b}-CAL-${d.dateDecision}`;
+    if (!out.sessions.some((x) => x.id === sessionId))
+      out.sessions.push({
+        id: sessionId,
+        bailleurId: b,
+        departement: DEPARTEMENT_DEMO,
+        dateSession: d.dateDecision,
+        lieu,
+      });
+    const l = location.get(d.locationId)!;
+    const u = parId.get(l.logementId)!;
+    const qpv = u.logement.qpv !== null && u.logement.qpv !== undefined;
+    const reservataire = l.reservataireId !== null && l.reservataireId !== undefined;
+    const positive = d.decision !== 'non_attribution' && d.decision !== 'irrecevabilite';
+    const premier = `${d.locationId}-C1`;
+    const ex = examen(sessionId, d.locationId, d.id!);
+    const suite = (() => {
+      if (!positive) return suiteApresEchec({ classement: [], rangCourant: 0, qpv, reservataire });
+      const f = fin.get(l.logementId);
+      const echeance = echeanceReponse(d.dateDecision);
+      const offre = { id: `${d.locationId}-OF1`, examenId: ex.id, candidatureId: premier, rang: 1 };
+      const accepte = ajouterJours(d.dateDecision, 3);
+      if (f?.type === 'bail_signe') {
+        out.offres.push({
+          ...offre,
+          dateOffre: d.dateDecision,
+          echeance,
+          reponse: 'acceptee',
+          dateReponse: accepte < f.date ? accepte : f.date,
+        });
+        return 'bail';
+      }
+      if (f?.type === 'refus') {
+        out.offres.push({ ...offre, dateOffre: d.dateDecision, echeance, reponse: 'refusee', dateReponse: f.date });
+        return suiteApresEchec({ classement: [premier], rangCourant: 1, qpv, reservataire });
+      }
+      // Still open: within its 10 days the offer waits for an answer; past them it was accepted, the lease to record.
+      out.offres.push({
+        ...offre,
+        dateOffre: d.dateDecision,
+        echeance,
+        reponse: echeance >= aujourdhui ? null : 'acceptee',
+        dateReponse: echeance >= aujourdhui ? null : accepte,
+      });
+      return null;
+    })();
+    out.examens.push({ ...ex, classement: positive ? [premier] : [], suite });
+  }
+  // The next session, a week ahead: the units with their candidates, the oldest first.
+  const prochaine = ajouterJours(aujourdhui, 7);
+  const aInscrire = out.locations
+    .filter(
+      (l) =>
+        l.etat === 'candidats' &&
+        (candidatsDe.get(l.id!)?.length ?? 0) >= 3 &&
+        !out.examens.some((e) => e.locationId === l.id),
+    )
+    .sort((x, y) => (x.dateLiberation < y.dateLiberation ? -1 : x.dateLiberation > y.dateLiberation ? 1 : 0))
+    .slice(0, INSCRITS_PROCHAINE_CAL);
+  if (aInscrire.length === 0) return;
+  const sessionId = `${b}-CAL-${prochaine}`;
+  out.sessions.push({ id: sessionId, bailleurId: b, departement: DEPARTEMENT_DEMO, dateSession: prochaine, lieu });
+  for (const l of aInscrire) out.examens.push({ ...examen(sessionId, l.id!, null), classement: [], suite: null });
+}
+
 // ───────────────────────────── database ─────────────────────────────
 
 /**
@@ -1141,7 +1288,9 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
   const annees = BAILLEURS_DEMO.map((b) => {
     const unites = parc.unites.get(b.id)!;
     const a = genererAnnee(b, unites, mobilite, annee, jusqua);
-    return { b, unites, annee: a, lignes: lignesDeLAnnee(b.id, unites, a) };
+    const lignes = lignesDeLAnnee(b.id, unites, a);
+    calDeLAnnee(b.id, a.scenario, unites, lignes, cal.date(jusqua));
+    return { b, unites, annee: a, lignes };
   });
   const motsDePasse = await Promise.all(COMPTES_DEMO.map(() => hash(MOT_DE_PASSE_DEMO)));
 
@@ -1215,6 +1364,9 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
       await inserer(tx, decisionsCal, lignes.decisions);
       await inserer(tx, baux, lignes.baux);
       await inserer(tx, delaisProposition, lignes.delais);
+      await inserer(tx, sessionsCal, lignes.sessions);
+      await inserer(tx, examensCal, lignes.examens);
+      await inserer(tx, offresCal, lignes.offres);
     }
   });
 
@@ -1231,6 +1383,8 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
     decisionsCal: somme((l) => l.decisions.length),
     baux: somme((l) => l.baux.length),
     delaisProposition: somme((l) => l.delais.length),
+    sessionsCal: somme((l) => l.sessions.length),
+    offresCal: somme((l) => l.offres.length),
     communesRenumerotees: parc.communesRenumerotees,
     annee,
     aujourdhui: cal.date(jusqua),

@@ -61,6 +61,8 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'GET /api/cal/sessions/{id}': ['agent_bailleur', 'pilote_etat'],
   'POST /api/cal/sessions/{id}/examens': ['agent_bailleur'],
   'POST /api/cal/sessions/{id}/decisions': ['agent_bailleur'],
+  'POST /api/cal/sessions/{id}/retraits': ['agent_bailleur'],
+  'POST /api/cal/sessions/{id}/annulation': ['agent_bailleur'],
   'GET /api/cal/sessions/{id}/proces-verbal.pdf': ['agent_bailleur', 'pilote_etat'],
   'POST /api/cal/offres/{id}/reponse': ['agent_bailleur'],
   'POST /api/cal/offres/{id}/bail': ['agent_bailleur'],

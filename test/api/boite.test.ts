@@ -90,9 +90,18 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
     expect(enAttente.filter((e) => e.joursRestants! >= 0).every((e) => e.peutProposer && e.gestion === 'directe')).toBe(
       true,
     );
-    // Action Logement is in delegated management: the bailleurs' inboxes hold its units.
+    // Action Logement delegated its proposals to HLD (the bailleur's inbox holds those units) and
+    // proposes itself with VLL and GBH (gestion directe): its officer has units to propose.
     expect(demo.get(AL)!.length).toBeGreaterThan(0);
-    expect((await boite(AL)).every((e) => e.gestion === 'deleguee' && !e.peutProposer)).toBe(true);
+    const chezAl = await boite(AL);
+    const hld = new Set(demo.get(BAILLEUR));
+    expect(chezAl.filter((e) => hld.has(e.locationId)).every((e) => e.gestion === 'deleguee' && !e.peutProposer)).toBe(
+      true,
+    );
+    const directes = chezAl.filter((e) => e.gestion === 'directe');
+    expect(directes.length).toBeGreaterThan(0);
+    expect(directes.every((e) => !hld.has(e.locationId))).toBe(true);
+    expect(directes.some((e) => e.peutProposer)).toBe(true);
     expect(demo.get(BAILLEUR)!.length).toBeGreaterThan(0);
   });
 

@@ -24,6 +24,7 @@ const aujourdhui = () =>
 
 decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
   let logementId = '';
+  let adresseSeance = '';
 
   const nav = preparerNavigateur({
     preparer: async (env) => {
@@ -100,6 +101,7 @@ decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
     await page.getByLabel('Lieu').fill('Siège, salle du conseil');
     await page.getByRole('button', { name: 'Créer la séance' }).click();
     await page.waitForURL((u) => /^\/cal\/[^/]+$/.test(u.pathname));
+    adresseSeance = new URL(page.url()).pathname;
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toMatch(/^Séance de CAL du /);
 
     const choix = page.getByLabel('Logement dont les candidats sont proposés');
@@ -140,7 +142,9 @@ decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
     );
 
     await page.getByRole('button', { name: 'Acceptée (n° 04500000000101)' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Enregistrer l’acceptation' }).click();
     await page.getByRole('button', { name: 'Bail signé (n° 04500000000101)' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Enregistrer le bail' }).click();
     await page.getByText('Suite : bail signé.').waitFor();
     await expect
       .poll(() =>
@@ -154,7 +158,9 @@ decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
     await page.goto('/cal');
     await page.locator('#tableau-sessions-cal').waitFor();
     expect(await page.getByRole('button', { name: 'Créer la séance' }).count()).toBe(0);
-    await page.locator('#tableau-sessions-cal a').first().click();
+    // The demo's sessions are listed too (the next one first): open the one the bailleur held.
+    expect(await page.locator('#tableau-sessions-cal a').count()).toBeGreaterThan(1);
+    await page.goto(adresseSeance);
     await page.getByRole('heading', { level: 2, name: new RegExp(`Logement ${logementId}`) }).waitFor();
     expect(await page.getByRole('button', { name: 'Enregistrer la décision' }).count()).toBe(0);
 

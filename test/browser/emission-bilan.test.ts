@@ -40,6 +40,7 @@ decrireNavigateur('émission et envoi du bilan annuel (navigateur)', () => {
     await ouvrir('bailleur@demo.flux');
     await page.getByText('Non émis').waitFor();
     await page.getByRole('button', { name: `Émettre le bilan ${annee}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Émettre le bilan' }).click();
     await page.getByText('Émis — version 1').waitFor();
     expect(await page.getByText(`Année ${annee} verrouillée`).isVisible()).toBe(true);
     expect(await page.getByRole('heading', { name: /Version 1 — émise le/ }).textContent()).toContain(leJour);
@@ -128,6 +129,7 @@ decrireNavigateur('émission et envoi du bilan annuel (navigateur)', () => {
       .getByText('aucun candidat reçu dans le délai')
       .waitFor();
     await page.getByRole('button', { name: `Réémettre le bilan ${annee} (version 2)` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Réémettre le bilan' }).click();
     await page.getByText('Émis — version 2').waitFor();
     const changements = page.getByRole('table', {
       name: 'Chiffres modifiés entre la version 1 et la version 2 (avant → après)',

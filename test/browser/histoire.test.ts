@@ -73,7 +73,7 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
     for (const logementId of await logementsLibresHld(nav.env)) {
       await formulaire.getByLabel('Départ du locataire (préavis reçu)').check({ force: true }); // the DSFR label covers its radio
       await formulaire.getByLabel('Logement libéré').fill(logementId);
-      await formulaire.getByLabel('Date de libération prévue').fill(aujourdhui);
+      await formulaire.getByLabel('Date du préavis').fill(aujourdhui);
       await formulaire.getByRole('button', { name: 'Déclarer la vacance' }).click();
       const panneau = page.getByRole('region', { name: `Recommandation pour le logement ${logementId}` });
       await panneau.waitFor();
@@ -160,8 +160,11 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
     await page.getByLabel('Motif de la décision').fill('composition du ménage adaptée à la typologie');
     await page.getByRole('button', { name: 'Enregistrer la décision' }).click();
     await page.getByText('Décision : Attribution avec classement par rang').waitFor();
+    // Each answer and the lease are asked for in a modal that says what follows (issue 12 item 5).
     await page.getByRole('button', { name: `Acceptée (n° ${CANDIDATS[0]})` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Enregistrer l’acceptation' }).click();
     await page.getByRole('button', { name: `Bail signé (n° ${CANDIDATS[0]})` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Enregistrer le bail' }).click();
     await page.getByText('Suite : bail signé.').waitFor();
     await expect
       .poll(() => page.getByRole('heading', { level: 2, name: new RegExp(`Logement ${logementId}`) }).textContent())

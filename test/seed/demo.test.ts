@@ -23,10 +23,13 @@ import {
   delaisProposition,
   epcis,
   evenementsFlux,
+  examensCal,
   locations,
   logements,
+  offresCal,
   organisations,
   programmes,
+  sessionsCal,
   utilisateurs,
 } from '../../src/db/schema.ts';
 import { simuler } from '../../src/domain/engine.ts';
@@ -296,6 +299,69 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
       .from(logements)
       .where(and(eq(logements.bailleurId, 'GBH'), eq(logements.epci, '244500468')));
     expect(Number(gbhOrleans?.n)).toBe(0);
+  });
+
+  it('Action Logement propose elle-même chez VLL et GBH (gestion directe), délègue à HLD ; la Ville d’Orléans en directe', async () => {
+    const versions = await t.base.db
+      .select({
+        bailleur: conventions.bailleurId,
+        reservataire: conventions.reservataireId,
+        p: conventionVersions.parametres,
+      })
+      .from(conventionVersions)
+      .innerJoin(conventions, eq(conventions.id, conventionVersions.conventionId));
+    const gestion = (b: string, r: string) =>
+      (versions.find((v) => v.bailleur === b && v.reservataire === r)!.p as { gestion: string }).gestion;
+    expect([
+      gestion('HLD', ORG.actionLogement),
+      gestion('VLL', ORG.actionLogement),
+      gestion('GBH', ORG.actionLogement),
+    ]).toEqual(['deleguee', 'directe', 'directe']);
+    expect(gestion('HLD', ORG.orleans)).toBe('directe');
+    // Action Logement has units waiting for its own candidates (open, oriented to it, with a deadline).
+    const [aProposer] = await t.base.db
+      .select({ n: count() })
+      .from(locations)
+      .innerJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
+      .where(
+        and(
+          eq(locations.reservataireId, ORG.actionLogement),
+          eq(locations.etat, 'orientee'),
+          sql`${locations.bailleurId} <> 'HLD'`,
+        ),
+      );
+    expect(Number(aProposer?.n)).toBeGreaterThan(0);
+  });
+
+  it('la CAL des dernières semaines et la prochaine séance : examens, décisions, offres en attente et baux à enregistrer', async () => {
+    expect(await nombre(t, sessionsCal)).toBe(resume.sessionsCal);
+    expect(await nombre(t, offresCal)).toBe(resume.offresCal);
+    const sessions = await t.base.db.select().from(sessionsCal);
+    expect(new Set(sessions.map((s) => s.bailleurId))).toEqual(new Set(['HLD', 'VLL', 'GBH']));
+    // One session a week ahead per bailleur, its units inscribed without a decision yet.
+    const aVenir = sessions.filter((s) => s.dateSession > AUJOURDHUI);
+    expect(aVenir.length).toBeGreaterThan(0);
+    const inscrits = await t.base.db
+      .select({ e: examensCal, etat: locations.etat })
+      .from(examensCal)
+      .innerJoin(locations, eq(locations.id, examensCal.locationId))
+      .where(eq(examensCal.sessionId, aVenir[0]!.id));
+    expect(inscrits.length).toBeGreaterThan(0);
+    expect(inscrits.every((r) => r.etat === 'candidats' && r.e.decisionCalId === null)).toBe(true);
+    // Every past examination carries its decision, dated on its session.
+    const passes = await t.base.db
+      .select({ s: sessionsCal.dateSession, d: decisionsCal.dateDecision })
+      .from(examensCal)
+      .innerJoin(sessionsCal, eq(sessionsCal.id, examensCal.sessionId))
+      .innerJoin(decisionsCal, eq(decisionsCal.id, examensCal.decisionCalId));
+    expect(passes.length).toBeGreaterThan(0);
+    expect(passes.every((r) => r.s === r.d && r.s <= AUJOURDHUI)).toBe(true);
+    const offres = await t.base.db.select().from(offresCal);
+    // Offers waiting within their 10 days, and accepted ones whose lease is still to record.
+    expect(offres.some((o) => o.reponse === null && o.echeance >= AUJOURDHUI)).toBe(true);
+    expect(offres.filter((o) => o.reponse === null).every((o) => o.echeance >= AUJOURDHUI)).toBe(true);
+    expect(offres.some((o) => o.reponse === 'acceptee')).toBe(true);
+    expect(offres.every((o) => o.dateReponse === null || o.dateReponse >= o.dateOffre)).toBe(true);
   });
 
   it('rejoue chaque année avec le moteur : mêmes orientations que `locations`, états et tables filles cohérents', async () => {

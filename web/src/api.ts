@@ -218,6 +218,8 @@ export const lireLocations = (
 export interface DeclarationVacance {
   logementId: string;
   date: string;
+  /** The tenant's departure, when later than the notice (ADR 0026). */
+  dateDepart?: string;
   premiereMiseEnLocation?: boolean;
   exclusion?: string;
 }
@@ -443,6 +445,10 @@ export const deciderExamen = (
     classement: string[];
   },
 ) => requete<_SessionCalDetail>('POST', `/api/cal/sessions/${encodeURIComponent(session)}/decisions`, { corps });
+export const retirerExamen = (session: string, corps: { locationId: string; motif?: string | undefined }) =>
+  requete<_SessionCalDetail>('POST', `/api/cal/sessions/${encodeURIComponent(session)}/retraits`, { corps });
+export const annulerSessionCal = (session: string, corps: { motif: string }) =>
+  requete<_SessionCalDetail>('POST', `/api/cal/sessions/${encodeURIComponent(session)}/annulation`, { corps });
 export const adresseProcesVerbal = (session: string) =>
   `/api/cal/sessions/${encodeURIComponent(session)}/proces-verbal.pdf`;
 export const repondreOffre = (offre: string, corps: { reponse: 'acceptee' | 'refusee'; date: string }) =>

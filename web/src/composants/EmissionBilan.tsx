@@ -14,6 +14,7 @@ import type { EmissionsAnneeApi } from '../../../src/contracts/emission-bilan.ts
 import { avecParametres, ErreurApi, requete } from '../api.ts';
 import { useSessionOuverte } from '../session.tsx';
 import { date, dateEnLettres, nombre } from '../format.ts';
+import { Confirmation } from './Confirmation.tsx';
 import { Chargement, ErreurChargement, messageErreur, Vide } from './Etats.tsx';
 import { Tableau } from './Tableau.tsx';
 
@@ -78,7 +79,11 @@ const jourPlus = (iso: string, n: number) => {
   return d.toISOString().slice(0, 10);
 };
 
-export function EmissionBilan({ annee, bailleur, departement }: Cle) {
+/**
+ * `vide`: the bilan has nothing in it (no unit made available in the year): issuing it is asked for
+ * twice, with a warning (issue 12 item 5).
+ */
+export function EmissionBilan({ annee, bailleur, departement, vide = false }: Cle & { vide?: boolean }) {
   const session = useSessionOuverte();
   const cle: Cle = { annee, bailleur, departement };
   const client = useQueryClient();
@@ -104,15 +109,38 @@ export function EmissionBilan({ annee, bailleur, departement }: Cle) {
           <Statut e={e} />
           {estBailleur ? (
             <div className="fr-mb-3w">
-              <Button
+              <Confirmation
                 iconId="fr-icon-send-plane-line"
-                onClick={() => emission.mutate()}
                 disabled={!e.peutEmettre || emission.isPending}
-              >
-                {e.versions.length
-                  ? `Réémettre le bilan ${annee} (version ${e.versions.length + 1})`
-                  : `Émettre le bilan ${annee}`}
-              </Button>
+                surConfirmation={() => emission.mutate()}
+                libelle={
+                  e.versions.length
+                    ? `Réémettre le bilan ${annee} (version ${e.versions.length + 1})`
+                    : `Émettre le bilan ${annee}`
+                }
+                titre={
+                  e.versions.length
+                    ? `Réémettre le bilan ${annee} (version ${e.versions.length + 1}) ?`
+                    : `Émettre le bilan ${annee} ?`
+                }
+                confirmer={e.versions.length ? 'Réémettre le bilan' : 'Émettre le bilan'}
+                consequences={
+                  <p>
+                    {`Le bilan ${annee} devient une version numérotée, définitive, avec son empreinte ; ses destinataires (${e.destinataires.length}) pourront la télécharger. L’année ${annee} est alors verrouillée : plus aucun événement de ${annee} ne s’enregistre sans fenêtre de correction tardive.`}
+                  </p>
+                }
+                avertissements={[
+                  ...(vide
+                    ? [
+                        `Ce bilan est vide : aucun logement n’a été mis à disposition en ${annee} pour ce bailleur dans ce département. Vérifiez l’année et le bailleur avant d’émettre un bilan à zéro.`,
+                      ]
+                    : []),
+                  ...(e.aujourdhui < `${annee + 1}-01-01`
+                    ? [`L’année ${annee} n’est pas terminée : le bilan ne compterait pas ses derniers jours.`]
+                    : []),
+                ]}
+                correction={`Une version émise ne s’annule pas : pour corriger, ouvrez une fenêtre de correction tardive (avec un motif écrit, pour une durée limitée), enregistrez les corrections, puis réémettez ; la nouvelle version montre ce qui a changé.`}
+              />
               {!e.peutEmettre ? (
                 <p className="fr-hint-text fr-mt-1w">
                   L’émission est possible à partir du {dateEnLettres(e.emissionPossibleLe)}, une fois l’année terminée.

@@ -265,7 +265,12 @@ function Contenu({ b }: { b: BilanApi }) {
 
       <Objectifs b={b} />
 
-      <EmissionBilan annee={b.annee} bailleur={b.bailleur.id} departement={b.departement} />
+      <EmissionBilan
+        annee={b.annee}
+        bailleur={b.bailleur.id}
+        departement={b.departement}
+        vide={b.flux.disponibles === 0}
+      />
 
       <section aria-labelledby="bilan-telecharger" className="fr-mb-6w">
         <h2 id="bilan-telecharger" className="fr-h3">

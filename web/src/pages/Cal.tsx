@@ -4,6 +4,11 @@
  * recording of one of the five decisions with its reasons and the CAL's ranking, the offers with
  * their 10-day deadline (answer, silence = refusal, lease) and what follows a failure; the minutes
  * as a PDF. The State pilot reads the sessions of its département.
+ *
+ * Nothing gets stuck (issue 12 item 4): a unit is withdrawn from a session before its decision, a
+ * session that decided nothing is cancelled with a reason; the answer to an offer and the lease are
+ * dated by the officer (today by default, never in the future, never before what they follow, a lease
+ * never before the tenant's departure) and confirmed in a modal that says what follows.
  */
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
@@ -12,7 +17,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import {
+  ErreurApi,
   adresseProcesVerbal,
+  annulerSessionCal,
   creerSessionCal,
   deciderExamen,
   expirerOffres,
@@ -21,13 +28,15 @@ import {
   lireSessionCal,
   lireSessionsCal,
   repondreOffre,
+  retirerExamen,
   signerBailOffre,
   type ExamenCalApi,
   type OffreCalApi,
   type SessionCalApi,
   type SessionCalDetailApi,
 } from '../api.ts';
-import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants/Etats.tsx';
+import { Confirmation } from '../composants/Confirmation.tsx';
+import { Chargement, ErreurChargement, messageErreur as messageBrut, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Priorites } from '../composants/Priorites.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
@@ -58,6 +67,12 @@ const REPONSES: Record<string, string> = {
   silence: 'Sans réponse (vaut refus)',
 };
 
+/** What went wrong, as officers read it: the sentences, without the field each one is about. */
+function messageErreur(erreur: unknown): string {
+  if (erreur instanceof ErreurApi && erreur.problemes.length) return erreur.problemes.map((p) => p.message).join(' ; ');
+  return messageBrut(erreur);
+}
+
 export function Cal() {
   const session = useSessionOuverte();
   const bailleur = session.role === 'agent_bailleur';
@@ -82,6 +97,27 @@ export function Cal() {
     { titre: 'Lieu', valeur: (s) => s.lieu ?? '—' },
     { titre: 'Logements examinés', valeur: (s) => s.examens, nombre: true },
     { titre: 'Décisions', valeur: (s) => s.decides, nombre: true },
+    {
+      titre: 'État',
+      valeur: (s) =>
+        s.annulation ? (
+          <Badge as="span" small severity="error">
+            Annulée
+          </Badge>
+        ) : s.date > aujourdhuiParis() ? (
+          <Badge as="span" small severity="info">
+            À venir
+          </Badge>
+        ) : s.examens > s.decides ? (
+          <Badge as="span" small severity="warning">
+            Décisions à enregistrer
+          </Badge>
+        ) : (
+          <Badge as="span" small severity="success">
+            Tenue
+          </Badge>
+        ),
+    },
   ];
   return (
     <Page titre="Commission d’attribution (CAL)" titreDocument="CAL">
@@ -238,7 +274,21 @@ export function CalSeance() {
                 : `${pluriel(expiration.data.expirees, 'offre expirée', 'offres expirées')} : le silence vaut refus.`}
             </p>
           ) : null}
-          {bailleur ? <Inscription session={data} surMaj={maj} /> : null}
+          {data.annulation ? (
+            <Alert
+              severity="warning"
+              title={`Séance annulée le ${date(data.annulation.le.slice(0, 10))}`}
+              description={`Motif : ${data.annulation.motif}. Ses logements sont revenus « à examiner » : inscrivez-les à une autre séance.`}
+              className="fr-mb-4w"
+            />
+          ) : null}
+          {bailleur && !data.annulation && data.date > aujourdhuiParis() ? (
+            <p className="fr-text--sm">
+              La séance n’a pas encore eu lieu : ses décisions s’enregistrent à partir du {date(data.date)}.
+            </p>
+          ) : null}
+          {bailleur && !data.annulation ? <Inscription session={data} surMaj={maj} /> : null}
+          {bailleur && !data.annulation && data.decides === 0 ? <AnnulationSeance session={data} surMaj={maj} /> : null}
           {data.liste.length === 0 ? <Vide>Aucun logement inscrit à cette séance.</Vide> : null}
           {data.liste.map((e) => (
             <Examen key={e.id} session={data} examen={e} bailleur={bailleur} surMaj={maj} />
@@ -359,6 +409,10 @@ function Examen({
           </Badge>
         ) : null}
       </h2>
+      <p className="fr-text--sm fr-mb-1w">
+        Préavis reçu le {date(e.dateLiberation)}
+        {e.dateDepart ? ` — départ du locataire le ${date(e.dateDepart)} : le bail se signe à partir de ce jour` : ''}.
+      </p>
       {e.motifMoinsDeTrois ? <p className="fr-text--sm">Moins de trois candidatures : {e.motifMoinsDeTrois}</p> : null}
       <Tableau
         legende={`Candidats examinés pour le logement ${e.logementId}`}
@@ -384,8 +438,11 @@ function Examen({
             />
           ) : null}
         </div>
-      ) : bailleur ? (
-        <FormulaireDecision session={session} examen={e} surMaj={surMaj} />
+      ) : bailleur && !session.annulation ? (
+        <>
+          <FormulaireDecision session={session} examen={e} surMaj={surMaj} />
+          <Retrait session={session} examen={e} surMaj={surMaj} />
+        </>
       ) : (
         <p>Décision non encore enregistrée.</p>
       )}
@@ -431,6 +488,7 @@ function FormulaireDecision({
       <h3 id={`${id}-titre`} className="fr-h6">
         Décision de la CAL pour le logement {e.logementId}
       </h3>
+      <p className="fr-text--sm">La décision est datée du jour de la séance, le {date(session.date)}.</p>
       <fieldset className="fr-fieldset" aria-labelledby={`${id}-legende`}>
         <legend className="fr-fieldset__legend fr-text--regular" id={`${id}-legende`}>
           Décision (CCH R.441-3)
@@ -508,6 +566,134 @@ function FormulaireDecision({
   );
 }
 
+/** Withdraws a unit from the session before its decision: it goes back to « à examiner ». */
+function Retrait({
+  session,
+  examen: e,
+  surMaj,
+}: {
+  session: SessionCalDetailApi;
+  examen: ExamenCalApi;
+  surMaj: (s: SessionCalDetailApi) => void;
+}) {
+  const retrait = useMutation({
+    mutationFn: () => retirerExamen(session.id, { locationId: e.locationId }),
+    onSuccess: surMaj,
+  });
+  return (
+    <div className="fr-mt-2w">
+      <Button
+        priority="tertiary"
+        iconId="fr-icon-arrow-go-back-line"
+        onClick={() => retrait.mutate()}
+        disabled={retrait.isPending}
+      >
+        {`Retirer le logement ${e.logementId} de la séance`}
+      </Button>
+      <p className="fr-hint-text fr-mt-1v">
+        Il revient parmi les logements à examiner, avec ses candidats : inscrivez-le à une autre séance.
+      </p>
+      {retrait.error ? (
+        <p className="fr-error-text" role="alert">
+          {messageErreur(retrait.error)}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Cancels a session that has decided nothing, with a written reason (its units go back « à examiner »). */
+function AnnulationSeance({
+  session,
+  surMaj,
+}: {
+  session: SessionCalDetailApi;
+  surMaj: (s: SessionCalDetailApi) => void;
+}) {
+  const id = useId();
+  const [motif, setMotif] = useState('');
+  const annulation = useMutation({
+    mutationFn: () => annulerSessionCal(session.id, { motif }),
+    onSuccess: surMaj,
+  });
+  return (
+    <div className="fr-mb-4w">
+      <Confirmation
+        libelle="Annuler la séance"
+        titre={`Annuler la séance du ${date(session.date)} ?`}
+        priority="tertiary"
+        iconId="fr-icon-close-circle-line"
+        confirmer="Annuler la séance"
+        disabled={annulation.isPending}
+        surConfirmation={() => annulation.mutate()}
+        consequences={
+          <p>
+            {session.liste.length === 0
+              ? 'La séance n’a aucun logement inscrit.'
+              : `Ses ${pluriel(session.liste.length, 'logement inscrit', 'logements inscrits')} reviendront parmi les logements à examiner, avec leurs candidats.`}{' '}
+            La séance restera dans la liste, marquée « Annulée », avec votre motif.
+          </p>
+        }
+        correction="Une séance annulée ne se rétablit pas : créez une nouvelle séance et inscrivez-y les logements."
+      >
+        <div className="fr-input-group">
+          <label className="fr-label" htmlFor={`${id}-motif`}>
+            Motif de l’annulation
+            <span className="fr-hint-text">Obligatoire : il figure au journal et sur la séance.</span>
+          </label>
+          <input
+            className="fr-input"
+            id={`${id}-motif`}
+            value={motif}
+            onChange={(ev) => setMotif(ev.target.value)}
+            minLength={3}
+            maxLength={2000}
+          />
+        </div>
+      </Confirmation>
+      {annulation.error ? (
+        <p className="fr-error-text" role="alert">
+          {messageErreur(annulation.error)}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A date field for a step: today by default, never in the future, never before `min`. */
+function ChampDate({
+  id,
+  libelle,
+  valeur,
+  min,
+  surChangement,
+}: {
+  id: string;
+  libelle: string;
+  valeur: string;
+  min: string;
+  surChangement: (v: string) => void;
+}) {
+  return (
+    <div className="fr-input-group">
+      <label className="fr-label" htmlFor={id}>
+        {libelle}
+        <span className="fr-hint-text">{`Entre le ${date(min)} et aujourd’hui (${date(aujourdhuiParis())}).`}</span>
+      </label>
+      <input
+        className="fr-input"
+        type="date"
+        id={id}
+        value={valeur}
+        min={min}
+        max={aujourdhuiParis()}
+        onChange={(ev) => surChangement(ev.target.value)}
+        required
+      />
+    </div>
+  );
+}
+
 function Offres({
   examen: e,
   bailleur,
@@ -517,15 +703,19 @@ function Offres({
   bailleur: boolean;
   surMaj: (s: SessionCalDetailApi) => void;
 }) {
+  const id = useId();
+  const [jourReponse, setJourReponse] = useState(aujourdhuiParis());
+  const [jourBail, setJourBail] = useState(aujourdhuiParis());
   const reponse = useMutation({
     mutationFn: (v: { offre: string; reponse: 'acceptee' | 'refusee' }) =>
-      repondreOffre(v.offre, { reponse: v.reponse, date: aujourdhuiParis() }),
+      repondreOffre(v.offre, { reponse: v.reponse, date: jourReponse }),
     onSuccess: surMaj,
   });
   const bail = useMutation({
-    mutationFn: (offre: string) => signerBailOffre(offre, { date: aujourdhuiParis(), version: e.version }),
+    mutationFn: (offre: string) => signerBailOffre(offre, { date: jourBail, version: e.version }),
     onSuccess: surMaj,
   });
+  const apresBail = (o: OffreCalApi) => [o.dateReponse ?? o.dateOffre, e.dateDepart ?? ''].sort().at(-1)!;
   const colonnes: Colonne<OffreCalApi>[] = [
     { titre: 'Rang', entete: true, valeur: (o) => `rang ${o.rang}` },
     { titre: 'Candidat', valeur: (o) => o.numeroSne },
@@ -542,27 +732,86 @@ function Offres({
             valeur: (o: OffreCalApi) =>
               o.reponse === null ? (
                 <span className="flux-actions">
-                  <Button
+                  <Confirmation
+                    libelle={`Acceptée (n° ${o.numeroSne})`}
+                    titre={`Le candidat n° ${o.numeroSne} accepte l’offre ?`}
                     size="small"
                     priority="secondary"
-                    onClick={() => reponse.mutate({ offre: o.id, reponse: 'acceptee' })}
                     disabled={reponse.isPending}
+                    confirmer="Enregistrer l’acceptation"
+                    surConfirmation={() => reponse.mutate({ offre: o.id, reponse: 'acceptee' })}
+                    consequences={
+                      <p>
+                        {`L’offre du ${date(o.dateOffre)} est close : le logement est promis à ce candidat, et le bail s’enregistre ensuite`}
+                        {e.dateDepart ? `, à partir du départ du locataire le ${date(e.dateDepart)}` : ''}.
+                      </p>
+                    }
+                    correction="Une réponse enregistrée ne s’annule pas ici : si le candidat se désiste avant le bail, la CAL statue à nouveau après une nouvelle proposition de candidats ; une erreur de saisie se corrige par une correction motivée de la vacance."
                   >
-                    {`Acceptée (n° ${o.numeroSne})`}
-                  </Button>{' '}
-                  <Button
+                    <ChampDate
+                      id={`${id}-reponse-${o.id}`}
+                      libelle="Date de la réponse"
+                      valeur={jourReponse}
+                      min={o.dateOffre}
+                      surChangement={setJourReponse}
+                    />
+                  </Confirmation>{' '}
+                  <Confirmation
+                    libelle={`Refusée (n° ${o.numeroSne})`}
+                    titre={`Le candidat n° ${o.numeroSne} refuse l’offre ?`}
                     size="small"
                     priority="tertiary"
-                    onClick={() => reponse.mutate({ offre: o.id, reponse: 'refusee' })}
                     disabled={reponse.isPending}
+                    confirmer="Enregistrer le refus"
+                    surConfirmation={() => reponse.mutate({ offre: o.id, reponse: 'refusee' })}
+                    consequences={
+                      <p>
+                        L’offre passe au candidat classé suivant s’il y en a un ; sinon le logement revient à qui
+                        désigne (le réservataire, le maire en QPV, ou le bailleur) pour de nouveaux candidats.
+                      </p>
+                    }
+                    correction="Un refus enregistré ne s’annule pas : la suite est donnée aussitôt."
                   >
-                    {`Refusée (n° ${o.numeroSne})`}
-                  </Button>
+                    <ChampDate
+                      id={`${id}-refus-${o.id}`}
+                      libelle="Date de la réponse"
+                      valeur={jourReponse}
+                      min={o.dateOffre}
+                      surChangement={setJourReponse}
+                    />
+                  </Confirmation>
                 </span>
               ) : o.reponse === 'acceptee' && e.etat === 'decision_cal' ? (
-                <Button size="small" onClick={() => bail.mutate(o.id)} disabled={bail.isPending}>
-                  {`Bail signé (n° ${o.numeroSne})`}
-                </Button>
+                <Confirmation
+                  libelle={`Bail signé (n° ${o.numeroSne})`}
+                  titre={`Enregistrer le bail du candidat n° ${o.numeroSne} ?`}
+                  size="small"
+                  disabled={bail.isPending}
+                  confirmer="Enregistrer le bail"
+                  surConfirmation={() => bail.mutate(o.id)}
+                  consequences={
+                    <p>
+                      La location se termine : le logement est attribué à ce ménage, compté au décompte de sa ligne et
+                      aux objectifs d’attribution de l’année.
+                    </p>
+                  }
+                  avertissements={
+                    e.dateDepart && e.dateDepart > aujourdhuiParis()
+                      ? [
+                          `Le locataire part le ${date(e.dateDepart)} : le bail ne peut être enregistré qu’à partir de ce jour.`,
+                        ]
+                      : []
+                  }
+                  correction="Un bail enregistré termine la vacance et ne s’annule pas : une erreur se corrige par une correction motivée de l’année (fenêtre de correction, avec son motif)."
+                >
+                  <ChampDate
+                    id={`${id}-bail-${o.id}`}
+                    libelle="Date de signature du bail"
+                    valeur={jourBail}
+                    min={apresBail(o)}
+                    surChangement={setJourBail}
+                  />
+                </Confirmation>
               ) : (
                 '—'
               ),

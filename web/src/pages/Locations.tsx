@@ -41,6 +41,7 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
   const [logementId, setLogementId] = useState('');
   const [nature, setNature] = useState<'preavis' | 'premiere'>('preavis');
   const [jour, setJour] = useState(aujourdhuiParis);
+  const [depart, setDepart] = useState('');
   const [exclusion, setExclusion] = useState('');
   const [erreur, setErreur] = useState<string | null>(null);
   const declaration = useMutation({
@@ -48,6 +49,7 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
     onSuccess: (l) => {
       void client.invalidateQueries({ queryKey: ['locations'] });
       setLogementId('');
+      setDepart('');
       setExclusion('');
       if (l.etat === 'orientee') ouvrir(l.id);
     },
@@ -63,6 +65,7 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
     declaration.mutate({
       logementId: logement,
       date: jour,
+      ...(nature === 'preavis' && depart ? { dateDepart: depart } : {}),
       ...(nature === 'premiere' ? { premiereMiseEnLocation: true } : {}),
       ...(nature === 'preavis' && exclusion ? { exclusion } : {}),
     });
@@ -122,8 +125,8 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
         </div>
         <div className="fr-col-12 fr-col-md-4 fr-input-group">
           <label className="fr-label" htmlFor={`${id}-date`}>
-            Date de libération prévue
-            <span className="fr-hint-text">La date de départ donnée par le préavis, ou celle de la livraison</span>
+            {nature === 'premiere' ? 'Date de mise en location' : 'Date du préavis'}
+            <span className="fr-hint-text">Le jour où la vacance s’ouvre : il la place dans le flux de l’année</span>
           </label>
           <input
             className="fr-input"
@@ -134,6 +137,24 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
             required
           />
         </div>
+        {nature === 'preavis' ? (
+          <div className="fr-col-12 fr-col-md-4 fr-input-group">
+            <label className="fr-label" htmlFor={`${id}-depart`}>
+              Date de départ du locataire{' '}
+              <span className="fr-hint-text">
+                Facultatif, si elle est plus tardive : la CAL peut se tenir avant, le bail se signe à partir de ce jour
+              </span>
+            </label>
+            <input
+              className="fr-input"
+              type="date"
+              id={`${id}-depart`}
+              value={depart}
+              min={jour}
+              onChange={(e) => setDepart(e.target.value)}
+            />
+          </div>
+        ) : null}
         <div className="fr-col-12 fr-col-md-4">
           <Select
             label="Hors du flux (motif légal)"
