@@ -155,9 +155,14 @@ export async function ouvrirBase(options: OptionsBase = {}): Promise<Base> {
       keepAlive: d.keepalive > 0,
       keepAliveInitialDelayMillis: d.keepalive,
     });
-    // An idle connection dropped by the server (restart, failover) must not crash the process:
-    // the pool discards it and opens another on the next query.
-    pool.on('error', (err) => console.error(`PostgreSQL : connexion inactive perdue (${err.message})`));
+    // A connection dropped by the server (restart, failover, a transaction ended by
+    // idle_in_transaction_session_timeout) must not crash the process: the pool discards it and
+    // opens another on the next query. A client checked out has no listener of the pool's: each
+    // connection gets its own (an 'error' event without a listener is an uncaught exception).
+    pool.on('error', () => undefined);
+    pool.on('connect', (client) =>
+      client.on('error', (err) => console.error(`PostgreSQL : connexion perdue (${err.message})`)),
+    );
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       db,

@@ -75,6 +75,15 @@ export function optionsLogger(journal: OptionsJournal | false): Partial<FastifyS
           messageKey: 'message',
           formatters: { level: (label: string) => ({ niveau: label }) },
           serializers: { err: (e: unknown) => erreurJournal(e), error: (e: unknown) => erreurJournal(e) },
+          // `log.error(err)` alone takes the error's message as the line's: without its query parameters.
+          hooks: {
+            logMethod(args: unknown[], method: (...a: unknown[]) => void) {
+              const [premier, second] = args;
+              if (premier instanceof Error && typeof second !== 'string')
+                return method.apply(this, [premier, sansParametres(premier.message), ...args.slice(1)]);
+              return method.apply(this, args);
+            },
+          },
           ...(journal.destination ? { stream: journal.destination } : {}),
         }
       : false,

@@ -17,7 +17,8 @@ import type { Base } from '../db/client.ts';
 interface Metriques {
   registre: Registry;
   http: Histogram<'methode' | 'route' | 'statut'>;
-  bases: Set<Base>;
+  /** The databases of the servers open, with how many servers use each. */
+  bases: Map<Base, number>;
 }
 
 let metriques: Metriques | null = null;
@@ -46,8 +47,8 @@ export function metriquesProcessus(): Metriques {
     labelNames: ['cache', 'resultat'] as const,
     registers: [registre],
   });
-  const bases = new Set<Base>();
-  const etats = () => [...bases].map((b) => b.etatPool()).filter((e) => e !== null);
+  const bases = new Map<Base, number>();
+  const etats = () => [...bases.keys()].map((b) => b.etatPool()).filter((e) => e !== null);
   const jauge = (name: string, help: string, lire: (e: NonNullable<ReturnType<Base['etatPool']>>) => number) =>
     new Gauge({
       name,
@@ -99,9 +100,11 @@ export function verifierAccesMetriques(request: FastifyRequest, jeton: string | 
 /** Times every request, serves `/metrics`, follows the database's pool until the server closes. */
 export function brancherMetriques(app: FastifyInstance, base: Base, jeton: string | null): void {
   const m = metriquesProcessus();
-  m.bases.add(base);
+  m.bases.set(base, (m.bases.get(base) ?? 0) + 1);
   app.addHook('onClose', async () => {
-    m.bases.delete(base);
+    const n = (m.bases.get(base) ?? 1) - 1;
+    if (n > 0) m.bases.set(base, n);
+    else m.bases.delete(base);
   });
   app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
     // Unknown paths share one label: a scan of invented URLs cannot multiply the series.
