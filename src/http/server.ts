@@ -185,7 +185,8 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
 
   // No API answer is kept by a browser or a shared cache (personal data, per-user answers).
   app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith('/api/') || request.url === '/metrics') reply.header('cache-control', 'no-store');
+    if (request.url.startsWith('/api/') || request.url.split('?')[0] === '/metrics')
+      reply.header('cache-control', 'no-store');
   });
 
   // A write answered (committed or not): cached reads must look at the data version again.
