@@ -1,9 +1,10 @@
 /**
  * Graceful stop of `npm start` (scripts/start.ts, issue 15 item 4): on SIGTERM the server stops
- * accepting, finishes, closes its database (PGlite directory, or the PostgreSQL pool: no backend
+ * accepting, finishes the requests in progress, closes its database (PGlite directory, or the PostgreSQL pool: no backend
  * left) and exits 0. The real script, spawned on a temporary database, API only, no demo seed.
  */
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +20,8 @@ interface Arret {
   sortie: string;
   dureeArretMs: number;
   pret: number;
+  /** Status of the request in progress when the signal came. */
+  reponseEnCours: number;
 }
 
 async function demarrerEtArreter(env: Record<string, string>, signal: NodeJS.Signals): Promise<Arret> {
@@ -26,7 +29,16 @@ async function demarrerEtArreter(env: Record<string, string>, signal: NodeJS.Sig
   delete parent.DATABASE_URL;
   const enfant = spawn(process.execPath, ['bin/run-ts.js', 'scripts/start.ts'], {
     cwd: racine,
-    env: { ...parent, PORT: '0', HOST: '127.0.0.1', FLUX_WEB: '0', FLUX_DEMO: '0', FLUX_JOURNAL: '1', ...env },
+    env: {
+      ...parent,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      FLUX_WEB: '0',
+      FLUX_DEMO: '0',
+      FLUX_JOURNAL: '1',
+      FLUX_ARRET_DELAI_MS: '30000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let sortie = '';
@@ -47,10 +59,34 @@ async function demarrerEtArreter(env: Record<string, string>, signal: NodeJS.Sig
     });
   });
   const pret = (await fetch(`${adresse}api/sante/pret`)).status;
+  // A request in progress when the signal comes: its body is half sent, the rest follows after.
+  const corps = JSON.stringify({ email: 'personne@exemple.fr', motDePasse: 'x'.repeat(100) });
+  const u = new URL(`${adresse}api/session`);
+  let reponseEnCours = 0;
+  const enCours = new Promise<number>((ok, echec) => {
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(corps) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => ok((reponseEnCours = res.statusCode ?? 0)));
+      },
+    );
+    req.on('error', echec);
+    req.write(corps.slice(0, 20));
+    setTimeout(() => req.end(corps.slice(20)), 700);
+  });
+  await new Promise((ok) => setTimeout(ok, 200));
   const debut = Date.now();
   enfant.kill(signal);
+  await enCours;
   const code = await fin;
-  return { code, sortie, dureeArretMs: Date.now() - debut, pret };
+  return { code, sortie, dureeArretMs: Date.now() - debut, pret, reponseEnCours };
 }
 
 describe.each(genresDeTest())('arrêt propre de npm start (%s)', (genre) => {
@@ -62,8 +98,11 @@ describe.each(genresDeTest())('arrêt propre de npm start (%s)', (genre) => {
       if (t) env.DATABASE_URL = t.url!;
       const r = await demarrerEtArreter(env, 'SIGTERM');
       expect(r.pret).toBe(200);
+      // The request in progress was answered (401: no such account), not cut.
+      expect(r.reponseEnCours).toBe(401);
       expect(r.code, r.sortie).toBe(0);
-      expect(r.dureeArretMs).toBeLessThan(5_000);
+      // Exit 0: stopped within FLUX_ARRET_DELAI_MS without cutting anything (the forced path exits 1).
+      expect(r.dureeArretMs).toBeLessThan(30_000);
       const journal = r.sortie
         .split('\n')
         .filter((l) => l.startsWith('{'))
