@@ -2,6 +2,9 @@
  * `npm start`: builds the web app when needed, opens the database (PGlite in ./data/flux, or
  * PostgreSQL when DATABASE_URL is set), migrates, seeds the demo département on an empty
  * database, and serves the API and the web app. Installs nothing; restarting keeps the data.
+ * `FLUX_WEB=0`: the API only (no build, no web app); `FLUX_DEMO=0`: an empty database stays empty.
+ * SIGTERM or SIGINT: stops accepting, lets the requests in progress finish (at most
+ * FLUX_ARRET_DELAI_MS, default 10 s), closes the database, exits 0 (1 if it had to cut requests).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -47,13 +50,14 @@ async function construireWebSiBesoin(): Promise<void> {
 }
 
 const debut = Date.now();
-await construireWebSiBesoin();
+const avecWeb = process.env.FLUX_WEB !== '0';
+if (avecWeb) await construireWebSiBesoin();
 const url = process.env.DATABASE_URL;
 const base = await ouvrirBase({ url, dossier: process.env.FLUX_DATA_DIR ?? join(racine, 'data/flux') });
 await base.migrer();
 // Reference lists shipped with the product (src/reference/data): loaded where not yet known.
 await base.db.transaction((tx) => chargerQpvEmbarques(tx));
-if (await estVide(base.db)) {
+if (process.env.FLUX_DEMO !== '0' && (await estVide(base.db))) {
   console.log('Base vide : chargement du département de démonstration (Loiret)…');
   const r = await seedDemo(base.db);
   console.log(
@@ -62,25 +66,52 @@ if (await estVide(base.db)) {
 }
 const serveur = await construireServeur({
   base,
-  webDist,
-  journal: process.env.FLUX_JOURNAL === '1',
+  webDist: avecWeb ? webDist : undefined,
   oidc: configOidcDepuisEnv(process.env),
   https: process.env.FLUX_HTTPS === '1',
 });
 const port = Number(process.env.PORT ?? 3000);
 const hote = process.env.HOST ?? '127.0.0.1';
 await serveur.listen({ port, host: hote });
-const adresse = `http://${hote === '0.0.0.0' ? '127.0.0.1' : hote}:${port}/`;
+const ecoute = serveur.server.address();
+const portReel = typeof ecoute === 'object' && ecoute ? ecoute.port : port;
+const adresse = `http://${hote === '0.0.0.0' ? '127.0.0.1' : hote}:${portReel}/`;
 console.log(`\nFlux est prêt (${((Date.now() - debut) / 1000).toFixed(1)} s) : ${adresse}`);
 console.log(
   `Base : ${base.genre === 'pglite' ? `PGlite, ${process.env.FLUX_DATA_DIR ?? 'data/flux'}` : 'PostgreSQL (DATABASE_URL)'} · API documentée : ${adresse}api/docs`,
 );
 console.log(`\nComptes de démonstration (mot de passe : ${MOT_DE_PASSE_DEMO}) :`);
 for (const c of COMPTES_DEMO) console.log(`  ${c.email.padEnd(26)} ${c.role.padEnd(20)} ${c.organisation}`);
-const arreter = async () => {
-  await serveur.close();
-  await base.fermer();
-  process.exit(0);
+
+// Graceful stop: Fastify stops accepting (new requests on kept-alive connections get 503), waits
+// for the requests in progress, closes idle connections; then the pool (or PGlite) is closed.
+// A second signal, or the delay running out, cuts what is left.
+const delaiArret = Number(process.env.FLUX_ARRET_DELAI_MS ?? 10_000);
+let arret: Promise<void> | null = null;
+const arreter = (signal: NodeJS.Signals): void => {
+  if (arret) {
+    serveur.log.warn({ signal }, 'second signal : arrêt immédiat');
+    process.exit(1);
+  }
+  serveur.log.info({ signal }, 'arrêt demandé : fin des requêtes en cours');
+  const minuteur = setTimeout(() => {
+    serveur.log.error({ delaiMs: delaiArret }, 'arrêt : requêtes encore en cours après le délai, connexions coupées');
+    serveur.server.closeAllConnections();
+    void base.fermer().finally(() => process.exit(1));
+  }, delaiArret);
+  minuteur.unref();
+  arret = (async () => {
+    try {
+      await serveur.close();
+      await base.fermer();
+    } catch (e) {
+      serveur.log.error(e, 'arrêt');
+      process.exit(1);
+    }
+    clearTimeout(minuteur);
+    serveur.log.info('arrêt terminé');
+    process.exit(0);
+  })();
 };
-process.on('SIGINT', () => void arreter());
-process.on('SIGTERM', () => void arreter());
+process.on('SIGINT', arreter);
+process.on('SIGTERM', arreter);

@@ -42,7 +42,7 @@ if (process.argv.includes('--nu')) {
   const base: Base = await ouvrirBase({ url, dossier: 'memory://' });
   await base.migrer();
   await seedDemo(base.db, { echelle: Number(process.env.FLUX_BENCH_ECHELLE ?? 1) });
-  const app = await construireServeur({ base, limiteConnexion: 1000 });
+  const app = await construireServeur({ base, limiteConnexion: 1000, journal: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const a = app.server.address();
   console.log(`PRET ${typeof a === 'object' && a ? a.port : 0}`);

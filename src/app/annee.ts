@@ -15,6 +15,7 @@ import {
   organisations,
 } from '../db/schema.ts';
 import { simuler, type ResultatSimulation } from '../domain/engine.ts';
+import { sondes } from './sondes.ts';
 import {
   BAILLEUR,
   type Convention,
@@ -231,10 +232,13 @@ export async function resultatAnnee(
   const version = `${ev?.dernier ?? 0}|${ev?.n ?? 0}|${cv?.n ?? 0}|${String(cv?.dernier ?? '')}|${herites?.version ?? ''}`;
   const k = `${cle.bailleurId}|${cle.departement}|${cle.annee}`;
   const enCache = cache.get(k);
+  sondes.cache('annee', enCache?.version === version);
   if (enCache && enCache.version === version) return garderRecent(cache, k, enCache, ANNEES_EN_CACHE);
   const scenario = await chargerScenario(tx, cle);
   // With the per-letting detail: the bilan and the dashboards read it (the rest is unchanged).
+  const t0 = performance.now();
   const resultat = simuler(scenario, { detail: true });
+  sondes.rejeu(performance.now() - t0);
   return garderRecent(cache, k, { version, resultat, scenario }, ANNEES_EN_CACHE);
 }
 

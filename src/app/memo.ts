@@ -9,6 +9,7 @@
 import { max } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { evenementsAudit } from '../db/schema.ts';
+import { sondes } from './sondes.ts';
 
 const TAILLE_MAX = 2_000;
 
@@ -52,6 +53,7 @@ export async function memoiser<T>(tx: Tx, cle: string, calcul: () => Promise<T>)
   const { memoire } = cacheDe(tx);
   const version = await versionDonnees(tx);
   const deja = memoire.get(cle);
+  sondes.cache('reponse', deja?.version === version);
   if (deja && deja.version === version) return deja.valeur as Promise<T>;
   const valeur = calcul();
   if (memoire.size >= TAILLE_MAX) memoire.delete(memoire.keys().next().value!);

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import { analyser, type Tx } from '../db/client.ts';
 import { logements, organisations } from '../db/schema.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import type { Reservation } from '../domain/etat-des-lieux.ts';
@@ -194,6 +194,8 @@ export async function importerReservationsStock(
     cibleId: bailleur.id,
     apres: { ...resume, changements: audit },
   });
+  // The planner's statistics follow the import (committed with it; autovacuum may be late or off).
+  if (resume.modifies > 0) await analyser(tx, ['logements']);
   return resume;
 }
 

@@ -8,6 +8,8 @@ import type { z } from 'zod';
 import { messageIssue } from '../contracts/issues.ts';
 import { Conflit, Interdit, Introuvable, NonAuthentifie } from '../app/errors.ts';
 import { DonneesInvalides, FluxError, TransitionImpossible, type Probleme } from '../domain/errors.ts';
+import { erreurBaseIndisponible } from './erreurs-base.ts';
+import { TropDeTentatives } from './limites.ts';
 
 const CONTEXTES: Record<string, string> = {
   body: 'corps',
@@ -72,6 +74,11 @@ export function gestionnaireErreurs(error: FastifyError, request: FastifyRequest
       problemes: error.problemes,
     });
   }
+  if (error instanceof TropDeTentatives)
+    return reply
+      .status(429)
+      .header('retry-after', String(Math.max(1, Math.ceil((error.reessayerA - Date.now()) / 1000))))
+      .send({ erreur: error.code, message: error.message });
   if (error instanceof TransitionImpossible)
     return reply.status(409).send({ erreur: error.code, message: error.message });
   if (error instanceof NonAuthentifie) return reply.status(401).send({ erreur: error.code, message: error.message });
@@ -100,6 +107,11 @@ export function gestionnaireErreurs(error: FastifyError, request: FastifyRequest
             ? 'trop de tentatives : réessayez dans une minute'
             : 'requête invalide';
     return reply.status(status).send({ erreur: status === 429 ? 'TROP_DE_REQUETES' : 'REQUETE_INVALIDE', message });
+  }
+  const base = erreurBaseIndisponible(error);
+  if (base) {
+    request.log.error(error, base.message);
+    return reply.status(503).send(base);
   }
   request.log.error(error);
   return reply.status(500).send({ erreur: 'ERREUR_INTERNE', message: 'erreur interne du serveur' });

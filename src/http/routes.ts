@@ -117,22 +117,6 @@ export async function enregistrerRoutes(
   const { db } = options.base;
   const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
 
-  app.get(
-    '/sante',
-    {
-      config: { acces: 'public' },
-      schema: {
-        tags: ['système'],
-        summary: 'État du service',
-        response: { 200: z.object({ ok: z.boolean(), base: z.string() }) },
-      },
-    },
-    async () => ({
-      ok: true,
-      base: options.base.genre,
-    }),
-  );
-
   app.post(
     '/session',
     {
@@ -174,7 +158,6 @@ export async function enregistrerRoutes(
     },
     async (request, reply) => {
       await db.transaction((tx) => deconnecter(tx, request.session!));
-      app.oublierSession(request.session!.id);
       reply.clearCookie(COOKIE_SESSION, { path: '/' });
       return reply.status(204).send(null);
     },

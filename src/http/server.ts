@@ -2,7 +2,10 @@
  * The HTTP server: Fastify + zod (validation and OpenAPI from the same schemas), thin routes that
  * validate and call one use case in one transaction. Security: helmet headers, session cookie
  * (httpOnly, SameSite=Lax, Secure behind https), CSRF token on state-changing requests,
- * rate-limited sign-in, deny-by-default access declared on every route (`config.acces`).
+ * sign-in limited per address and per account (`limites.ts`), deny-by-default access declared on
+ * every route (`config.acces`), `Cache-Control: no-store` on every API answer, the OpenAPI
+ * document for signed-in users only (unless `FLUX_API_DOCS_PUBLIQUE=1`). Operations: JSON log
+ * (`journal.ts`), health (`routes-exploitation.ts`), Prometheus metrics (`metriques.ts`).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -36,13 +39,21 @@ import type { Role } from '../app/roles.ts';
 import { verificationPlanifiee } from '../app/verification.ts';
 import type { Base } from '../db/client.ts';
 import { gestionnaireErreurs } from './errors.ts';
+import { brancherJournal, journalDepuisEnv, optionsLogger, type OptionsJournal } from './journal.ts';
+import {
+  brancherLimiteCompte,
+  erreurLimiteAdresse,
+  LIMITE_COMPTE_PAR_DEFAUT,
+  proxiesDepuisTexte,
+  type LimiteCompte,
+} from './limites.ts';
+import { brancherMetriques } from './metriques.ts';
+import { enregistrerRoutesExploitation } from './routes-exploitation.ts';
 import { enregistrerOidc, type ConfigOidc } from './oidc.ts';
 import { enregistrerRoutes } from './routes.ts';
 import { enregistrerRoutesTableaux } from './routes-tableaux.ts';
 
 export const COOKIE_SESSION = 'flux_session';
-/** How long a server instance trusts a session it has read, before reading it again. */
-export const SESSION_CACHE_MS = 5_000;
 
 /** Who may call a route: nobody signed in needed, any signed-in user, or these roles only. */
 export type Acces = 'public' | 'connecte' | readonly Role[];
@@ -54,9 +65,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     session: SessionOuverte | null;
   }
-  interface FastifyInstance {
-    oublierSession(id: string): void;
-  }
 }
 
 export interface OptionsServeur {
@@ -65,10 +73,19 @@ export interface OptionsServeur {
   webDist?: string | undefined;
   /** Behind https: Secure cookies. */
   https?: boolean;
-  journal?: boolean;
+  /** JSON log: default from FLUX_JOURNAL (on unless `0`); false: off. */
+  journal?: boolean | OptionsJournal;
   oidc?: ConfigOidc | null;
-  /** Sign-in attempts allowed per minute and client (default 10). */
+  /** Sign-in attempts allowed per minute and client address (default 10). */
   limiteConnexion?: number;
+  /** Wrong passwords allowed per account before it is locked for a while (default 10 in 15 minutes). */
+  limiteCompte?: LimiteCompte;
+  /** Proxies whose X-Forwarded-For gives the client's address (IPs, CIDRs); default from FLUX_PROXIES, else none. */
+  proxies?: readonly string[];
+  /** OpenAPI document and Swagger UI without signing in; default FLUX_API_DOCS_PUBLIQUE=1, else signed-in users only. */
+  docsPubliques?: boolean;
+  /** Token required to read /metrics; default FLUX_METRICS_TOKEN; null: loopback only. */
+  jetonMetriques?: string | null;
   /** SMTP for the notification e-mails; default from FLUX_SMTP_URL / FLUX_SMTP_FROM (off when unset); null: off. */
   smtp?: ConfigSmtp | null;
   /** Interval of the scheduled check (proposal deadlines, CAL offers), in ms (default 15 minutes); 0: not started. */
@@ -85,30 +102,32 @@ export interface OptionsServeur {
 export const VERIFICATION_ECHEANCES_MS = 15 * 60_000;
 
 export async function construireServeur(options: OptionsServeur): Promise<FastifyInstance> {
+  const journal =
+    options.journal === undefined
+      ? journalDepuisEnv(process.env.FLUX_JOURNAL)
+      : options.journal === true
+        ? {}
+        : options.journal;
+  // X-Forwarded-For is believed only from the proxies listed: else anyone could pick the address
+  // the per-address sign-in limit counts.
+  const proxies = options.proxies ?? proxiesDepuisTexte(process.env.FLUX_PROXIES);
   const app = Fastify({
-    logger: options.journal ? { level: 'info' } : false,
+    ...optionsLogger(journal),
     bodyLimit: 1 << 20,
-    trustProxy: true,
+    trustProxy: proxies.length > 0 ? [...proxies] : false,
     ajv: undefined,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(gestionnaireErreurs);
   app.decorateRequest('session', null);
-
-  // Sessions are read from the database at most every few seconds per server instance; a session
-  // closed on this instance is forgotten at once, on another within SESSION_CACHE_MS.
-  const sessions = new Map<string, { session: SessionOuverte | null; jusqua: number }>();
-  const sessionEnCache = async (id: string): Promise<SessionOuverte | null> => {
-    const maintenant = Date.now();
-    const deja = sessions.get(id);
-    if (deja && deja.jusqua > maintenant) return deja.session;
-    const session = await lireSession(options.base.db, id);
-    if (sessions.size > 10_000) sessions.clear();
-    sessions.set(id, { session, jusqua: maintenant + SESSION_CACHE_MS });
-    return session;
-  };
-  app.decorate('oublierSession', (id: string) => sessions.delete(id));
+  brancherJournal(app);
+  brancherMetriques(
+    app,
+    options.base,
+    options.jetonMetriques === undefined ? process.env.FLUX_METRICS_TOKEN?.trim() || null : options.jetonMetriques,
+  );
+  const docsPubliques = options.docsPubliques ?? process.env.FLUX_API_DOCS_PUBLIQUE === '1';
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -122,7 +141,8 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
     },
   });
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, { global: false, errorResponseBuilder: erreurLimiteAdresse });
+  brancherLimiteCompte(app, options.limiteCompte ?? LIMITE_COMPTE_PAR_DEFAUT);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -140,11 +160,17 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
 
   // Deny by default: a route without an `acces` declaration answers 403 to everyone. Runs on
   // request, before the body is even parsed: an unauthorised caller learns nothing from validation.
+  // The session is read from the database on every request: one closed, expired or whose user was
+  // deactivated is refused at once, on every instance.
   app.addHook('onRequest', async (request: FastifyRequest) => {
-    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/docs') || request.is404) return;
-    const acces = request.routeOptions.config.acces;
+    if (!request.url.startsWith('/api/') || request.is404) return;
     const id = request.cookies[COOKIE_SESSION];
-    if (id) request.session = await sessionEnCache(id);
+    if (id) request.session = await lireSession(options.base.db, id);
+    if (request.url === '/api/docs' || request.url.startsWith('/api/docs/') || request.url.startsWith('/api/docs?')) {
+      if (!docsPubliques && !request.session) throw new NonAuthentifie('documentation de l’API : connexion requise');
+      return;
+    }
+    const acces = request.routeOptions.config.acces;
     if (acces === 'public') return;
     if (!request.session) throw new NonAuthentifie();
     if (
@@ -155,6 +181,12 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
     }
     if (acces === 'connecte') return;
     if (!acces || !acces.includes(request.session.acteur.role)) throw new Interdit('accès refusé pour votre rôle');
+  });
+
+  // No API answer is kept by a browser or a shared cache (personal data, per-user answers).
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/api/') || request.url.split('?')[0] === '/metrics')
+      reply.header('cache-control', 'no-store');
   });
 
   // A write answered (committed or not): cached reads must look at the data version again.
@@ -210,6 +242,7 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
     if (!options.expediteur) expediteur?.fermer();
   });
 
+  await app.register(async (api) => enregistrerRoutesExploitation(api, options), { prefix: '/api' });
   await app.register(
     async (api) => enregistrerRoutes(api.withTypeProvider<ZodTypeProvider>(), { ...options, expediteur, expedier }),
     { prefix: '/api' },

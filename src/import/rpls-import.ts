@@ -37,7 +37,7 @@ import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
 import { journaliser } from '../app/audit.ts';
 import { Interdit, Introuvable } from '../app/errors.ts';
 import { exiger, type Acteur } from '../app/roles.ts';
-import { lignes, type Db, type Tx } from '../db/client.ts';
+import { analyser, lignes, type Db, type Tx } from '../db/client.ts';
 import { importsRpls, organisations } from '../db/schema.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import { FINANCEMENTS, type Financement } from '../domain/types.ts';
@@ -742,6 +742,8 @@ export async function importerRpls(
         avant: null,
         apres: resumeAudit(resume),
       });
+      // The planner's statistics follow the import (committed with it; autovacuum may be late or off).
+      if (resume.nouveaux + resume.modifies + resume.disparus > 0) await analyser(tx, ['logements', 'imports_rpls']);
       return resultat(resume);
     });
   } catch (err) {

@@ -114,12 +114,22 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
       const c = r.cookies[0]!;
       expect(c).toMatchObject({ name: 'flux_session', httpOnly: true, sameSite: 'Lax', path: '/' });
       expect(c.secure).toBeFalsy();
-      const https = await s.app.inject({
+      // X-Forwarded-Proto is believed from a configured proxy only (FLUX_PROXIES).
+      const forge = await s.app.inject({
         method: 'POST',
         url: '/api/session',
         headers: { 'x-forwarded-proto': 'https' },
         payload: { email: BAILLEUR, motDePasse: 'flux-demo-2026' },
       });
+      expect(forge.cookies[0]!.secure).toBeFalsy();
+      const derriereProxy = await construireServeur({ base: s.t.base, proxies: ['127.0.0.1'] });
+      const https = await derriereProxy.inject({
+        method: 'POST',
+        url: '/api/session',
+        headers: { 'x-forwarded-proto': 'https' },
+        payload: { email: BAILLEUR, motDePasse: 'flux-demo-2026' },
+      });
+      await derriereProxy.close();
       expect(https.cookies[0]!.secure).toBe(true);
     });
     it('requête qui modifie sans jeton CSRF → 403', async () => {
@@ -156,11 +166,12 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
       await app.close();
       expect(codes).toEqual([401, 401, 401, 429, 429]);
     });
-    it('documentation OpenAPI servie à /api/docs', async () => {
-      const r = await s.app.inject({ method: 'GET', url: '/api/docs/json' });
+    it('documentation OpenAPI servie à /api/docs aux utilisateurs connectés', async () => {
+      const cookies = { flux_session: s.comptes[BAILLEUR]!.cookie };
+      const r = await s.app.inject({ method: 'GET', url: '/api/docs/json', cookies });
       expect(r.statusCode).toBe(200);
       expect(Object.keys(r.json().paths)).toContain('/api/locations/{id}/transitions');
-      expect((await s.app.inject({ method: 'GET', url: '/api/docs' })).statusCode).toBeLessThan(400);
+      expect((await s.app.inject({ method: 'GET', url: '/api/docs', cookies })).statusCode).toBeLessThan(400);
     });
   });
 

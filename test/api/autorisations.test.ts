@@ -14,6 +14,7 @@ const DONNEES: readonly Role[] = ['agent_bailleur', 'agent_reservataire', 'pilot
 /** Who may call each route. Everyone else must get 401 (not signed in) or 403. */
 const MATRICE: Record<string, readonly Qui[]> = {
   'GET /api/sante': ['public', ...TOUS],
+  'GET /api/sante/pret': ['public', ...TOUS],
   'POST /api/session': ['public', ...TOUS],
   'GET /api/session': TOUS,
   'DELETE /api/session': TOUS,
@@ -102,7 +103,13 @@ describe('matrice des autorisations (toutes les routes OpenAPI × tous les rôle
   let routes: string[] = [];
   beforeAll(async () => {
     s = await serveurDeTest('pglite');
-    const doc = (await s.app.inject({ method: 'GET', url: '/api/docs/json' })).json() as {
+    const doc = (
+      await s.app.inject({
+        method: 'GET',
+        url: '/api/docs/json',
+        cookies: { flux_session: s.comptes['admin@demo.flux']!.cookie },
+      })
+    ).json() as {
       paths: Record<string, Record<string, unknown>>;
     };
     routes = Object.entries(doc.paths).flatMap(([chemin, ops]) =>

@@ -35,6 +35,7 @@ describe('connexion ProConnect (OIDC)', () => {
     await sans.close();
     const avec = await construireServeur({
       base: t.base,
+      docsPubliques: true,
       oidc: {
         issuer: 'https://idp.exemple',
         clientId: 'flux',
