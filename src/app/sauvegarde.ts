@@ -347,9 +347,7 @@ async function recalerSequences(tx: Tx): Promise<void> {
 }
 
 /** Row counts of every table, and the audit chain's verification: what `flux migrer` compares. */
-export async function etatBase(
-  db: Db,
-): Promise<{
+export async function etatBase(db: Db): Promise<{
   tables: Map<string, number>;
   audit: Awaited<ReturnType<typeof verifierAudit>>;
   tete: { evenements: number; dernierHash: string };

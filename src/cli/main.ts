@@ -9,6 +9,7 @@ import { lireScenario, simulerTexte } from '../app/scenario.ts';
 import { bilanAnnuel } from '../domain/bilan.ts';
 import { simuler } from '../domain/engine.ts';
 import { FluxError, DonneesInvalides } from '../domain/errors.ts';
+import { ajouterAdministration } from './admin.ts';
 import { ajouterConventions } from './conventions.ts';
 import { resumeFrancais } from './format.ts';
 import { ecrireJsonEnFlux, type Ecrire } from './json-en-flux.ts';
@@ -24,6 +25,8 @@ interface Sorties {
   err: (s: string) => void;
   /** Large outputs: waits for the stream to drain (backpressure); `out` when absent. */
   ecrire?: Ecrire;
+  /** The standard input's text (tests inject it); process.stdin when absent. */
+  entree?: () => Promise<string>;
 }
 
 const sortiesStandard: Sorties = {
@@ -236,6 +239,9 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     code = c;
   });
   ajouterSauvegarde(program, io, (c) => {
+    code = c;
+  });
+  ajouterAdministration(program, io, (c) => {
     code = c;
   });
   try {

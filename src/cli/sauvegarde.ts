@@ -6,7 +6,7 @@
  * dump whose audit chain does not verify.
  */
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
@@ -52,8 +52,16 @@ function urlSansSecret(url: string): string {
   }
 }
 
+/** A PGlite source must exist: opening a missing folder would create, and copy, an empty base. */
+function sourceAbsente(data: string, io: Sorties): boolean {
+  if (existsSync(data)) return false;
+  io.err(`${data} : dossier de base embarquée introuvable (--data, ou DATABASE_URL pour PostgreSQL)\n`);
+  return true;
+}
+
 async function sauvegarde(fichier: string, options: { data: string }, io: Sorties): Promise<number> {
   const { sauvegarder } = await import('../app/sauvegarde.ts');
+  if (!process.env.DATABASE_URL && sourceAbsente(options.data, io)) return EXIT_ENTREE_INVALIDE;
   const base = await ouvrir({ url: process.env.DATABASE_URL, data: options.data });
   // Written beside, renamed at the end: a failed backup never leaves a file that looks whole.
   const partiel = `${fichier}.partiel`;
@@ -161,6 +169,7 @@ async function migrer(options: { data: string; vers?: string }, io: Sorties): Pr
     );
     return EXIT_ENTREE_INVALIDE;
   }
+  if (sourceAbsente(options.data, io)) return EXIT_ENTREE_INVALIDE;
   const source = await ouvrir({ data: options.data });
   let cible: Base | null = null;
   try {

@@ -4,7 +4,7 @@
  * row of every table; a dump with an altered audit chain, a damaged file, another migration level
  * or a non-empty target restore nothing.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +117,18 @@ describe('flux sauvegarde / restauration (PGlite)', () => {
     const ordre = manifeste.tables.map((t) => t.nom);
     expect(ordre.indexOf('organisations')).toBeLessThan(ordre.indexOf('logements'));
     expect(ordre.indexOf('logements')).toBeLessThan(ordre.indexOf('locations'));
+  });
+
+  it('sauvegarde ou migrer d’un dossier embarqué absent : statut 2, rien créé', async () => {
+    const absent = join(dossier, 'pas-de-base');
+    const r = await lancer(['sauvegarde', join(dossier, 'x.jsonl.gz'), '--data', absent]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`${absent} : dossier de base embarquée introuvable (--data, ou DATABASE_URL pour PostgreSQL)\n`);
+    const m = await lancer(['migrer', '--vers', 'postgres://flux@localhost:1/flux', '--data', absent]);
+    expect(m.code).toBe(2);
+    expect(m.err).toMatch(/dossier de base embarquée introuvable/);
+    expect(existsSync(absent)).toBe(false);
+    expect(existsSync(join(dossier, 'x.jsonl.gz'))).toBe(false);
   });
 
   it('sauvegarde vers un fichier existant : statut 2, rien d’écrasé', async () => {
