@@ -66,6 +66,8 @@ const A_RISQUE = new Set(['en_retard', 'hors_d_atteinte', 'non_atteint']);
 
 /** 2026-12-07 → 07/12/2026. */
 const jj = (iso: string): string => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+/** « de Val de Loire Logis », « d’Action Logement Services ». */
+export const de = (nom: string): string => (/^[aeiouyhéèêàâîôûAEIOUYHÉÈÊÀÂÎÔÛ]/.test(nom) ? `d’${nom}` : `de ${nom}`);
 const pluriel = (n: number, mot: string, motPluriel = `${mot}s`): string => `${n} ${n >= 2 ? motPluriel : mot}`;
 
 type Nouveau = Omit<ElementATraiterApi, 'joursRestants' | 'nombre'> & { nombre?: number };
@@ -265,7 +267,7 @@ async function pourBailleur(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
         cle: `designer|${r.id}`,
         type: 'candidats_a_designer',
         titre: `Désigner des candidats pour ${c.nom(delegue)} : ${c.unite(r)}`,
-        detail: `Gestion déléguée : vous proposez les candidats pour le compte de ${c.nom(delegue)}. Sans candidat à l’échéance, le logement revient au bailleur pour un tour.`,
+        detail: `Gestion déléguée : vous proposez les candidats pour le compte ${de(c.nom(delegue))}. Sans candidat à l’échéance, le logement revient au bailleur pour un tour.`,
         echeance: r.echeance,
         lien: lienVacance(r.id),
         action: 'Proposer des candidats',
@@ -275,7 +277,7 @@ async function pourBailleur(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
       out.push({
         cle: `relance|${r.id}`,
         type: 'candidats_en_retard',
-        titre: `Candidats attendus de ${qui} : ${c.unite(r)}`,
+        titre: `Candidats attendus ${de(qui)} : ${c.unite(r)}`,
         detail: `Orienté le ${jj(r.orienteeLe)} ; aucun candidat proposé à ce jour. Relancez le réservataire avant l’échéance.`,
         echeance: r.echeance,
         lien: lienVacance(r.id),
@@ -513,7 +515,7 @@ async function pourReservataire(c: Contexte, acteur: Acteur): Promise<Nouveau[]>
       cle: `proposer|${x.id}`,
       type: 'candidats_a_proposer',
       titre: `Proposer des candidats : ${c.unite(x)}`,
-      detail: `Logement de ${c.nom(x.bailleurId)} orienté vers vous le ${jj(x.orienteeLe)}${x.pool ? ' (proposé à plusieurs réservataires)' : ''}. Sans proposition à l’échéance, il revient au bailleur pour un tour.`,
+      detail: `Logement ${de(c.nom(x.bailleurId))} orienté vers vous le ${jj(x.orienteeLe)}${x.pool ? ' (proposé à plusieurs réservataires)' : ''}. Sans proposition à l’échéance, il revient au bailleur pour un tour.`,
       echeance: x.echeance,
       lien: lienVacance(x.id),
       action: 'Proposer des candidats',
@@ -524,7 +526,7 @@ async function pourReservataire(c: Contexte, acteur: Acteur): Promise<Nouveau[]>
       cle: `offre|${o.id}`,
       type: 'offre_en_attente',
       titre: `Offre faite à votre candidat : ${c.unite(o)}`,
-      detail: `La CAL de ${c.nom(o.bailleurId)} a attribué le logement ; offre du ${jj(o.dateOffre)}, réponse attendue au plus tard le ${jj(o.echeance)} (le silence vaut refus).`,
+      detail: `La CAL ${de(c.nom(o.bailleurId))} a attribué le logement ; offre du ${jj(o.dateOffre)}, réponse attendue au plus tard le ${jj(o.echeance)} (le silence vaut refus).`,
       echeance: o.echeance,
       lien: lienVacance(o.locationId),
       action: 'Voir la vacance',
@@ -534,7 +536,7 @@ async function pourReservataire(c: Contexte, acteur: Acteur): Promise<Nouveau[]>
       cle: `cal|${x.locationId}`,
       type: 'resultat_cal',
       titre: `Après la CAL du ${jj(x.date)} : de nouveaux candidats à proposer pour le ${c.unite(x)}`,
-      detail: `La CAL de ${c.nom(x.bailleurId)} n’a pas abouti ; le logement vous revient pour une nouvelle proposition.`,
+      detail: `La CAL ${de(c.nom(x.bailleurId))} n’a pas abouti ; le logement vous revient pour une nouvelle proposition.`,
       echeance: null,
       lien: lienVacance(x.locationId),
       action: 'Voir la vacance',
@@ -704,7 +706,7 @@ async function pourPilote(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
     out.push({
       cle: `bilan|${bailleurId}|${anneeBilan}`,
       type: 'bilan_en_retard',
-      titre: `Bilan annuel ${anneeBilan} de ${c.nom(bailleurId)} non émis`,
+      titre: `Bilan annuel ${anneeBilan} ${de(c.nom(bailleurId))} non émis`,
       detail:
         aujourdhui > echeance
           ? `L’échéance légale du ${jj(echeance)} est passée (CCH R.441-5-1).`
@@ -760,7 +762,7 @@ async function pourEpci(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
       out.push({
         cle: `bilan|${a.bailleurId}|${a.departement}|${anneeBilan}`,
         type: 'bilan_recu',
-        titre: `Bilan annuel ${anneeBilan} de ${a.bailleur} reçu`,
+        titre: `Bilan annuel ${anneeBilan} ${de(a.bailleur)} reçu`,
         detail: `Version ${emise.version}, émise le ${jj(emise.emisLe.toISOString().slice(0, 10))}, envoyée le ${jj(envoi.le.toISOString().slice(0, 10))}.`,
         echeance: null,
         lien: lienBilan(cle),
@@ -771,7 +773,7 @@ async function pourEpci(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
     out.push({
       cle: `bilan|${a.bailleurId}|${a.departement}|${anneeBilan}`,
       type: 'bilan_manquant',
-      titre: `Bilan annuel ${anneeBilan} de ${a.bailleur} non reçu`,
+      titre: `Bilan annuel ${anneeBilan} ${de(a.bailleur)} non reçu`,
       detail: emise
         ? `Émis le ${jj(emise.emisLe.toISOString().slice(0, 10))} (version ${emise.version}) mais pas encore marqué envoyé à votre EPCI ; échéance légale le ${jj(echeance)}.`
         : `Pas encore émis par le bailleur ; échéance légale le ${jj(echeance)} (CCH R.441-5-1).`,

@@ -169,10 +169,10 @@ describe.each(genresDeTest())('à traiter, par rôle (%s)', (genre) => {
     });
     const etat = bilan(await aTraiter(ETAT), 'bilan_en_retard');
     expect(etat.map((e) => e.titre)).toEqual(
-      expect.arrayContaining(['Bilan annuel 2026 de Habitat Loiret Démo non émis']),
+      expect.arrayContaining(['Bilan annuel 2026 d’Habitat Loiret Démo non émis']),
     );
     expect(bilan(await aTraiter(EPCI), 'bilan_manquant').map((e) => e.titre)).toContain(
-      'Bilan annuel 2026 de Habitat Loiret Démo non reçu',
+      'Bilan annuel 2026 d’Habitat Loiret Démo non reçu',
     );
 
     const r = await s.appel(BAILLEUR, 'POST', '/api/bilan/emissions', { annee: 2026 });
@@ -182,7 +182,7 @@ describe.each(genresDeTest())('à traiter, par rôle (%s)', (genre) => {
     expect(envoyer[0]!.detail).toContain('Orléans Métropole');
     expect(bilan(await aTraiter(BAILLEUR), 'bilan_a_emettre')).toEqual([]);
     expect(bilan(await aTraiter(ETAT), 'bilan_en_retard').map((e) => e.titre)).not.toContain(
-      'Bilan annuel 2026 de Habitat Loiret Démo non émis',
+      'Bilan annuel 2026 d’Habitat Loiret Démo non émis',
     );
     const emis = bilan(await aTraiter(EPCI), 'bilan_manquant').find((e) => e.titre.includes('Habitat Loiret Démo'))!;
     expect(emis.detail).toContain('pas encore marqué envoyé');
