@@ -19,6 +19,7 @@ import {
   seConnecter,
   violationsGraves,
 } from './harness.ts';
+import { allerAuMenu } from './menu.ts';
 
 interface Groupe {
   id: string;
@@ -35,10 +36,7 @@ decrireNavigateur('état des lieux des réservations (navigateur)', () => {
 
   it('le bailleur importe ses réservations, lit les groupes et un profil, verrouille et signe', async () => {
     await seConnecter(page, 'bailleur@demo.flux');
-    await page
-      .getByRole('navigation', { name: 'Menu principal' })
-      .getByRole('link', { name: 'État des lieux' })
-      .click();
+    await allerAuMenu(page, 'État des lieux');
     await page.waitForURL((u) => u.pathname === '/etat-des-lieux');
     await page.locator('#tableau-edl-groupes').waitFor();
 

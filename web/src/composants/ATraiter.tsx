@@ -35,8 +35,8 @@ function Echeance({ e }: { e: ElementATraiterApi }) {
     <>
       <Badge as="span" small noIcon severity={j < 0 ? 'error' : j <= 7 ? 'warning' : 'info'}>
         {delaiEnMots(j)}
-      </Badge>
-      <span className="fr-text--sm fr-ml-1w">échéance le {date(e.echeance)}</span>
+      </Badge>{' '}
+      <span className="fr-text--sm">échéance le {date(e.echeance)}</span>
     </>
   );
 }
