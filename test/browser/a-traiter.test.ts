@@ -186,4 +186,23 @@ decrireNavigateur('à traiter et menu de chaque rôle (navigateur)', () => {
     expect(await entreesDuMenu(page)).toEqual(['Accueil', 'Administration']);
     expect(await section().count()).toBe(0);
   });
+
+  it('les pages lues pour un bailleur s’ouvrent sur le premier, jamais vides (État, réservataire)', async () => {
+    for (const [email, chemins] of [
+      ['etat@demo.flux', ['/qualite', '/etat-des-lieux', '/prevision', '/conversion', '/bilan']],
+      ['reservataire@demo.flux', ['/etat-des-lieux', '/prevision', '/conversion', '/bilan']],
+    ] as const) {
+      await page.context().clearCookies();
+      await seConnecter(page, email);
+      for (const chemin of chemins) {
+        await page.goto(chemin);
+        if (chemin !== '/bilan') await page.waitForURL((u) => u.searchParams.get('bailleur') !== null);
+        const main = page.locator('main');
+        // The page's own content, not « choose a bailleur »: a heading beyond the title.
+        await main.locator('h2').first().waitFor();
+        expect(await main.textContent(), `${email} ${chemin}`).not.toMatch(/Choisissez un bailleur/);
+        expect(await main.textContent()).not.toMatch(/Chargement de la page du premier bailleur/);
+      }
+    }
+  });
 });

@@ -76,7 +76,9 @@ decrireNavigateur('qualité des données (navigateur)', () => {
   it('le pilote de l’État choisit un bailleur de son département', async () => {
     await seConnecter(page, 'etat@demo.flux');
     await page.goto('/qualite');
-    await page.getByText('Choisissez un bailleur de votre département').waitFor();
+    // Never blank (issue 12 item 7): the page opens on the first bailleur, then another is chosen.
+    await page.waitForURL((u) => u.searchParams.get('bailleur') === 'HLD');
+    await expect.poll(() => page.getByRole('heading', { name: 'Habitat Loiret Démo en chiffres' }).count()).toBe(1);
     await expect.poll(() => page.getByLabel('Bailleur', { exact: true }).locator('option').count()).toBeGreaterThan(1);
     await page.getByLabel('Bailleur', { exact: true }).selectOption('VLL');
     await page.getByRole('button', { name: 'Afficher' }).click();
