@@ -82,8 +82,8 @@ decrireNavigateur('état des lieux des réservations (navigateur)', () => {
     await seConnecter(page, 'reservataire@demo.flux');
     await page.goto('/etat-des-lieux');
     // Never blank (issue 12 item 7): the page opens on the first bailleur of the choice.
-    await page.waitForURL((u) => u.searchParams.get('bailleur') === 'HLD');
-    await expect.poll(() => page.getByLabel('Bailleur', { exact: true }).inputValue()).toBe('HLD');
+    await page.waitForURL((u) => u.searchParams.get('bailleur') === 'GBH');
+    await expect.poll(() => page.getByLabel('Bailleur', { exact: true }).inputValue()).toBe('GBH');
     await expect.poll(() => page.getByLabel('Bailleur', { exact: true }).locator('option').count()).toBeGreaterThan(1);
     await page.getByLabel('Bailleur', { exact: true }).selectOption('HLD');
     await page.getByRole('button', { name: 'Afficher' }).click();

@@ -77,8 +77,10 @@ decrireNavigateur('qualité des données (navigateur)', () => {
     await seConnecter(page, 'etat@demo.flux');
     await page.goto('/qualite');
     // Never blank (issue 12 item 7): the page opens on the first bailleur, then another is chosen.
-    await page.waitForURL((u) => u.searchParams.get('bailleur') === 'HLD');
-    await expect.poll(() => page.getByRole('heading', { name: 'Habitat Loiret Démo en chiffres' }).count()).toBe(1);
+    await page.waitForURL((u) => u.searchParams.get('bailleur') === 'GBH');
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Gâtinais Beauce Habitat Démo en chiffres' }).count())
+      .toBe(1);
     await expect.poll(() => page.getByLabel('Bailleur', { exact: true }).locator('option').count()).toBeGreaterThan(1);
     await page.getByLabel('Bailleur', { exact: true }).selectOption('VLL');
     await page.getByRole('button', { name: 'Afficher' }).click();
