@@ -129,6 +129,77 @@ describe.each(genresDeTest())('à traiter, par rôle (%s)', (genre) => {
     expect(JSON.stringify(await aTraiter(AL))).not.toContain(`proposer|${id}`);
   });
 
+  it('CAL : à préparer, puis l’offre en attente (bailleur et réservataire), puis le bail à enregistrer', async () => {
+    const id = await orienter(ORG.departement);
+    const avant = dont(await aTraiter(BAILLEUR), 'cal_a_preparer')[0]?.nombre ?? 0;
+    const el = (await s.appel(DEPT, 'GET', '/api/boite'))
+      .json()
+      .elements.find((e: { locationId: string }) => e.locationId === id);
+    const sne = (n: number) => ({
+      numeroSne: `0452611000${n}`,
+      tailleMenage: 2,
+      quartile1: false,
+      dalo: false,
+      pdalhpd: false,
+      autreL4411: false,
+    });
+    const p = await s.appel(DEPT, 'POST', `/api/boite/${id}/candidats`, {
+      version: el.version,
+      candidats: [sne(1), sne(2), sne(3)],
+    });
+    expect(p.statusCode, p.body).toBe(200);
+    const cal = dont(await aTraiter(BAILLEUR), 'cal_a_preparer');
+    expect(cal).toHaveLength(1);
+    expect(cal[0]).toMatchObject({ nombre: avant + 1, lien: '/cal' });
+
+    const session = (
+      await s.appel(BAILLEUR, 'POST', '/api/cal/sessions', { date: '2026-11-22', departement: '45' })
+    ).json() as { id: string };
+    expect(
+      (await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/examens`, { locationId: id })).statusCode,
+    ).toBe(200);
+    const detail = (await s.appel(BAILLEUR, 'GET', `/api/cal/sessions/${session.id}`)).json() as {
+      liste: { locationId: string; version: number; candidats: { id: string }[]; offres: { id: string }[] }[];
+    };
+    const ex = detail.liste.find((e) => e.locationId === id)!;
+    const d = await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/decisions`, {
+      locationId: id,
+      version: ex.version,
+      decision: 'attribution',
+      classement: [ex.candidats[0]!.id],
+    });
+    expect(d.statusCode, d.body).toBe(200);
+    const offre = (d.json() as typeof detail).liste.find((e) => e.locationId === id)!.offres[0]!;
+    expect((await aTraiter(BAILLEUR)).elements.find((e) => e.cle === `offre|${offre.id}`)).toMatchObject({
+      type: 'offre_en_attente',
+      echeance: '2026-12-02',
+      joursRestants: 10,
+      lien: `/cal/${session.id}`,
+    });
+    expect((await aTraiter(DEPT)).elements.find((e) => e.cle === `offre|${offre.id}`)).toMatchObject({
+      type: 'offre_en_attente',
+      echeance: '2026-12-02',
+      lien: `/locations/${id}`,
+    });
+    for (const autre of [AL, COMMUNE, BAILLEUR2, ETAT])
+      expect(JSON.stringify(await aTraiter(autre))).not.toContain(offre.id);
+
+    const r = await s.appel(BAILLEUR, 'POST', `/api/cal/offres/${offre.id}/reponse`, {
+      reponse: 'acceptee',
+      date: '2026-11-22',
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const apres = await aTraiter(BAILLEUR);
+    expect(apres.elements.map((e) => e.cle)).not.toContain(`offre|${offre.id}`);
+    expect(apres.elements.find((e) => e.cle === `bail|${offre.id}`)).toMatchObject({
+      type: 'bail_a_enregistrer',
+      echeance: '2026-11-22',
+      joursRestants: 0,
+      lien: `/cal/${session.id}`,
+    });
+    expect((await aTraiter(DEPT)).elements.map((e) => e.cle)).not.toContain(`offre|${offre.id}`);
+  });
+
   it('pilote de l’État : les logements du contingent en attente, par bailleur, nommé', async () => {
     const avant = dont(await aTraiter(ETAT), 'contingent_en_attente').find((e) => e.cle === 'contingent|HLD');
     await orienter(ORG.etat);
