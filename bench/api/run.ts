@@ -10,6 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 
 const smoke = process.argv.includes('--smoke');
@@ -77,6 +78,24 @@ try {
     if (m.erreurs > 0) echec = true;
   }
   if (echec) process.exitCode = 1;
+
+  // ─── « À traiter » (issue 12 item 1) — a separate addition, kept apart from the cases above ───
+  // The State pilot's first request computes the answer (no cache yet): its time is the server
+  // time on a miss (bench/api/a-traiter.ts measures it over 20 runs, target ≤ 300 ms); then the
+  // steady state, like the other endpoints.
+  {
+    const url = `http://127.0.0.1:${flux.port}/api/a-traiter`;
+    const t0 = performance.now();
+    const premiere = await fetch(url, { headers: { cookie: etat } });
+    const froid = performance.now() - t0;
+    await premiere.text();
+    const m = await mesurer(url, etat);
+    console.log(
+      `${'GET /api/a-traiter (pilote État)'.padEnd(40)} ${m.rps.toFixed(0).padStart(7)} req/s   p99 ${String(m.p99).padStart(4)} ms   première requête (sans cache) ${froid.toFixed(0)} ms${m.erreurs || !premiere.ok ? `   ${m.erreurs} erreurs, statut ${premiere.status}` : ''}`,
+    );
+    if (m.erreurs > 0 || !premiere.ok) process.exitCode = 1;
+  }
+  // ─── end of « À traiter » ───
 } finally {
   nu.proc.kill();
   flux.proc.kill();

@@ -52,6 +52,7 @@ import { enregistrerRoutesExploitation } from './routes-exploitation.ts';
 import { enregistrerOidc, type ConfigOidc } from './oidc.ts';
 import { enregistrerRoutes } from './routes.ts';
 import { enregistrerRoutesTableaux } from './routes-tableaux.ts';
+import { enregistrerRoutesATraiter } from './routes-a-traiter.ts';
 
 export const COOKIE_SESSION = 'flux_session';
 
@@ -248,6 +249,7 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
     { prefix: '/api' },
   );
   await app.register(async (api) => enregistrerRoutesTableaux(api, options), { prefix: '/api' });
+  await app.register(async (api) => enregistrerRoutesATraiter(api, options), { prefix: '/api' });
   if (options.oidc) await app.register(async (api) => enregistrerOidc(api, options), { prefix: '/api' });
 
   if (options.webDist && existsSync(resolve(options.webDist, 'index.html'))) {

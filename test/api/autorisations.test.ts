@@ -19,6 +19,7 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'GET /api/session': TOUS,
   'DELETE /api/session': TOUS,
   'GET /api/accueil': TOUS,
+  'GET /api/a-traiter': DONNEES,
   'GET /api/conventions': DONNEES,
   'GET /api/conventions/registre': DONNEES,
   'GET /api/conventions/{id}': DONNEES,

@@ -10,7 +10,7 @@ import { beforeEach, expect, it } from 'vitest';
 import type { AccueilApi } from '../../src/contracts/api.ts';
 import { logements } from '../../src/db/schema.ts';
 import { BAILLEURS_DEMO } from '../../src/seed/demo.ts';
-import { RUBRIQUES, type Role } from '../../web/src/roles.ts';
+import { menuDuRole, type Role } from '../../web/src/roles.ts';
 import {
   auditer,
   capturer,
@@ -21,12 +21,10 @@ import {
   seConnecter,
   violationsGraves,
 } from './harness.ts';
+import { entreesDuMenu } from './menu.ts';
 
-/** The menu a role gets: the rubriques its role may open, in the table's order (web/src/roles.ts). */
-const menuDe = (role: Role): string[] =>
-  Object.values(RUBRIQUES)
-    .filter((r) => r.roles.includes(role))
-    .map((r) => r.titre);
+/** The menu's top entries a role gets: pages and groups it may open (web/src/roles.ts). */
+const menuDe = (role: Role): string[] => menuDuRole(role).map((m) => m.titre);
 
 const RESERVATAIRES = [
   'Préfecture du Loiret — DDETS',
@@ -121,14 +119,13 @@ decrireNavigateur('accueil de chaque rôle (navigateur)', () => {
   /** Signs in, waits for the figures, checks what every role's home has in common; returns the API's data. */
   async function accueil(c: Cas): Promise<AccueilApi> {
     await seConnecter(page, c.email);
-    await page.getByRole('heading', { level: 2 }).first().waitFor();
+    await page.locator('.flux-chiffre').first().waitFor();
     const api = (await (await page.request.get('/api/accueil')).json()) as AccueilApi;
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(c.titre);
     expect(await page.title()).toBe(`Accueil — ${c.titre} — Flux`);
     expect(await page.locator('main .fr-badge').first().textContent()).toBe(c.badge);
     expect(await page.locator('.flux-perimetre').textContent()).toBe(api.perimetre);
-    const menu = page.getByRole('navigation', { name: 'Menu principal' });
-    expect(await menu.getByRole('link').allTextContents()).toEqual(c.navigation);
+    expect(await entreesDuMenu(page)).toEqual(c.navigation);
     expect(c.navigation[0]).toBe('Accueil');
     if (c.badge === 'Administrateur') expect(c.navigation).toEqual(['Accueil', 'Administration']);
     for (const t of c.tuiles) expect(await tuile(t).count(), `tuile ${String(t)}`).toBe(1);

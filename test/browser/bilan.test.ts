@@ -19,6 +19,7 @@ import {
   seConnecter,
   violationsGraves,
 } from './harness.ts';
+import { allerAuMenu } from './menu.ts';
 
 decrireNavigateur('bilan annuel (navigateur)', () => {
   // The demo seeds the current year: the page opens on last year's (empty) bilan, then we choose this one.
@@ -32,7 +33,7 @@ decrireNavigateur('bilan annuel (navigateur)', () => {
 
   const ouvrir = async (email: string) => {
     await seConnecter(page, email);
-    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Bilan annuel' }).click();
+    await allerAuMenu(page, 'Bilan annuel');
     await page.waitForURL((u) => u.pathname === '/bilan');
     await page.getByRole('heading', { level: 1, name: 'Bilan annuel' }).waitFor();
   };

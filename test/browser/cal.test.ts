@@ -13,6 +13,7 @@ import { appliquerTransition, declarerVacance } from '../../src/app/locations.ts
 import type { Acteur } from '../../src/app/roles.ts';
 import { logements } from '../../src/db/schema.ts';
 import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
+import { allerAuMenu } from './menu.ts';
 
 const aujourdhui = () =>
   new Intl.DateTimeFormat('en-CA', {
@@ -96,7 +97,7 @@ decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
 
   it('le bailleur tient une séance : inscription, décision motivée, procès-verbal, acceptation et bail', async () => {
     await seConnecter(page, 'bailleur@demo.flux');
-    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'CAL' }).click();
+    await allerAuMenu(page, 'CAL');
     await page.waitForURL((u) => u.pathname === '/cal');
     await page.getByLabel('Lieu').fill('Siège, salle du conseil');
     await page.getByRole('button', { name: 'Créer la séance' }).click();
@@ -164,7 +165,7 @@ decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
     await page.getByRole('heading', { level: 2, name: new RegExp(`Logement ${logementId}`) }).waitFor();
     expect(await page.getByRole('button', { name: 'Enregistrer la décision' }).count()).toBe(0);
 
-    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Objectifs' }).click();
+    await allerAuMenu(page, 'Objectifs');
     await page.waitForURL((u) => u.pathname === '/objectifs');
     await page.locator('#tableau-objectifs-q1').waitFor();
     await page.locator('#tableau-objectifs-prioritaires').waitFor();

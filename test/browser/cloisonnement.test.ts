@@ -19,6 +19,7 @@ import {
   seConnecter,
   violationsGraves,
 } from './harness.ts';
+import { allerAuMenu } from './menu.ts';
 
 decrireNavigateur('cloisonnement et administration (navigateur)', () => {
   const nav = preparerNavigateur();
@@ -44,7 +45,7 @@ decrireNavigateur('cloisonnement et administration (navigateur)', () => {
     expect(vll.size, 'VLL aussi : la commune est partagée').toBeGreaterThan(0);
 
     await seConnecter(page, 'bailleur@demo.flux');
-    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Logements' }).click();
+    await allerAuMenu(page, 'Logements');
     await page.waitForURL((u) => u.pathname === '/logements');
     await page.getByLabel('Code commune (INSEE)').fill(COMMUNE_ORLEANS);
     await page.getByRole('button', { name: 'Filtrer' }).click();
@@ -89,7 +90,10 @@ decrireNavigateur('cloisonnement et administration (navigateur)', () => {
   it('un réservataire : pas de page Logements (message en français, API 403), ses seules locations', async () => {
     await seConnecter(page, 'reservataire@demo.flux');
     expect(
-      await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Logements' }).count(),
+      await page
+        .getByRole('navigation', { name: 'Menu principal' })
+        .getByRole('link', { name: 'Logements', includeHidden: true })
+        .count(),
     ).toBe(0);
     await page.goto('/logements');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Accès non autorisé');
@@ -123,10 +127,7 @@ decrireNavigateur('cloisonnement et administration (navigateur)', () => {
 
   it('administrateur : listes, création d’une organisation puis d’un compte, refus affichés sur le champ', async () => {
     await seConnecter(page, 'admin@demo.flux');
-    await page
-      .getByRole('navigation', { name: 'Menu principal' })
-      .getByRole('link', { name: 'Administration' })
-      .click();
+    await allerAuMenu(page, 'Administration');
     await page.locator('#tableau-organisations').waitFor();
     await page.locator('#tableau-utilisateurs').waitFor();
     expect(await colonne(page, '#tableau-organisations', 'Nom')).toContain('Habitat Loiret Démo');

@@ -16,6 +16,7 @@ import {
   seConnecter,
   violationsGraves,
 } from './harness.ts';
+import { allerAuMenu } from './menu.ts';
 
 decrireNavigateur('conventions et avenants (navigateur)', () => {
   const nav = preparerNavigateur();
@@ -26,7 +27,7 @@ decrireNavigateur('conventions et avenants (navigateur)', () => {
 
   it('le bailleur ouvre une convention, voit le refus motivé d’un avenant illégal, ajoute un avenant et voit la nouvelle version', async () => {
     await seConnecter(page, 'bailleur@demo.flux');
-    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Conventions' }).click();
+    await allerAuMenu(page, 'Conventions');
     await page.waitForURL((u) => u.pathname === '/conventions');
     await page.locator('#tableau-conventions').waitFor();
     const registre = (await (await page.request.get('/api/conventions/registre')).json()) as RegistreConventionsApi;

@@ -13,6 +13,7 @@ import { beforeEach, expect, it } from 'vitest';
 import type { LocationApi } from '../../src/contracts/api.ts';
 import type { EmissionsAnneeApi } from '../../src/contracts/emission-bilan.ts';
 import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
+import { allerAuMenu } from './menu.ts';
 
 decrireNavigateur('correction tardive d’une vacance depuis « Locations » (navigateur)', () => {
   // The demo seeds the current year; the server lives on 20 January of the next one.
@@ -36,7 +37,7 @@ decrireNavigateur('correction tardive d’une vacance depuis « Locations » (na
     return ((await r.json()) as { locations: LocationApi[] }).locations;
   };
   const ouvrirLocations = async () => {
-    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Locations' }).click();
+    await allerAuMenu(page, 'Locations');
     await page.waitForURL((u) => u.pathname === '/locations');
     await page.getByLabel('État').selectOption('orientee');
     await page.getByLabel('Année').selectOption(String(annee));

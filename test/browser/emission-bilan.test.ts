@@ -12,6 +12,7 @@ import { beforeEach, expect, it } from 'vitest';
 import type { EmissionsAnneeApi } from '../../src/contracts/emission-bilan.ts';
 import type { BilanAnnuel } from '../../src/domain/bilan.ts';
 import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
+import { allerAuMenu } from './menu.ts';
 
 decrireNavigateur('émission et envoi du bilan annuel (navigateur)', () => {
   // The demo seeds the current year; the server lives on 20 January of the next one.
@@ -27,7 +28,7 @@ decrireNavigateur('émission et envoi du bilan annuel (navigateur)', () => {
 
   const ouvrir = async (email: string, bailleur?: string) => {
     await seConnecter(page, email);
-    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Bilan annuel' }).click();
+    await allerAuMenu(page, 'Bilan annuel');
     await page.waitForURL((u) => u.pathname === '/bilan');
     if (bailleur) await page.getByLabel('Bailleur et département').selectOption({ label: bailleur });
     await page.getByLabel('Année du bilan').selectOption(String(annee));

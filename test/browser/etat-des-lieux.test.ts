@@ -19,6 +19,7 @@ import {
   seConnecter,
   violationsGraves,
 } from './harness.ts';
+import { allerAuMenu } from './menu.ts';
 
 interface Groupe {
   id: string;
@@ -35,10 +36,7 @@ decrireNavigateur('état des lieux des réservations (navigateur)', () => {
 
   it('le bailleur importe ses réservations, lit les groupes et un profil, verrouille et signe', async () => {
     await seConnecter(page, 'bailleur@demo.flux');
-    await page
-      .getByRole('navigation', { name: 'Menu principal' })
-      .getByRole('link', { name: 'État des lieux' })
-      .click();
+    await allerAuMenu(page, 'État des lieux');
     await page.waitForURL((u) => u.pathname === '/etat-des-lieux');
     await page.locator('#tableau-edl-groupes').waitFor();
 
@@ -80,10 +78,12 @@ decrireNavigateur('état des lieux des réservations (navigateur)', () => {
       .waitFor();
   });
 
-  it('Action Logement choisit le bailleur, ne voit que sa part et signe la version', async () => {
+  it('Action Logement arrive sur le premier bailleur, le choisit, ne voit que sa part et signe la version', async () => {
     await seConnecter(page, 'reservataire@demo.flux');
     await page.goto('/etat-des-lieux');
-    await page.getByText('Choisissez un bailleur pour afficher son état des lieux.').waitFor();
+    // Never blank (issue 12 item 7): the page opens on the first bailleur of the choice.
+    await page.waitForURL((u) => u.searchParams.get('bailleur') === 'GBH');
+    await expect.poll(() => page.getByLabel('Bailleur', { exact: true }).inputValue()).toBe('GBH');
     await expect.poll(() => page.getByLabel('Bailleur', { exact: true }).locator('option').count()).toBeGreaterThan(1);
     await page.getByLabel('Bailleur', { exact: true }).selectOption('HLD');
     await page.getByRole('button', { name: 'Afficher' }).click();

@@ -25,6 +25,7 @@ import {
   seConnecter,
   violationsGraves,
 } from './harness.ts';
+import { allerAuMenu } from './menu.ts';
 
 const BAILLEUR = 'bailleur@demo.flux';
 const CANDIDATS = ['045261100040001', '045261100040002', '045261100040003'];
@@ -49,7 +50,6 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
   /** Before the story: the HLD ledger line of each réservataire that could be recommended. */
   const avant = new Map<string, { convention: ConventionResumeApi; ligne: Ligne }>();
   let choisi: { id: string; logementId: string; reservataire: string; nom: string } | null = null;
-  const menu = () => page.getByRole('navigation', { name: 'Menu principal' });
   /** Reads are cached up to 250 ms per data version: leave that long after the last write. */
   const laisserPasserLeCache = () => page.waitForTimeout(300);
 
@@ -61,7 +61,7 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
         avant.set(c.reservataire.id, { convention: c, ligne: c.ligne });
     expect([...avant.keys()].sort()).toEqual(Object.keys(COMPTES).sort());
 
-    await menu().getByRole('link', { name: 'Locations' }).click();
+    await allerAuMenu(page, 'Locations');
     await page.waitForURL((u) => u.pathname === '/locations');
     const formulaire = page.getByRole('form', { name: 'Déclarer une vacance' });
     await formulaire.waitFor();
@@ -108,7 +108,7 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
     expect(choisi).not.toBeNull();
     const { logementId, reservataire } = choisi!;
     await seConnecter(page, COMPTES[reservataire]!);
-    await menu().getByRole('link', { name: 'Boîte de réception' }).click();
+    await allerAuMenu(page, 'Boîte de réception');
     await page.waitForURL((u) => u.pathname === '/boite');
     const ligne = page.locator('#tableau-boite tbody tr', { hasText: logementId });
     await expect.poll(() => ligne.textContent()).toContain('30 jours restants');
@@ -134,7 +134,7 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
     expect(choisi).not.toBeNull();
     const { logementId } = choisi!;
     await seConnecter(page, BAILLEUR);
-    await menu().getByRole('link', { name: 'CAL' }).click();
+    await allerAuMenu(page, 'CAL');
     await page.waitForURL((u) => u.pathname === '/cal');
     await page.getByLabel('Lieu').fill('Agence d’Orléans');
     await page.getByRole('button', { name: 'Créer la séance' }).click();
@@ -175,7 +175,7 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
 
   /** The convention's ledger line on its page, as the signed-in party sees it. */
   async function ligneALEcran(lien: string): Promise<Record<string, string>> {
-    await menu().getByRole('link', { name: 'Conventions' }).click();
+    await allerAuMenu(page, 'Conventions');
     await page.waitForURL((u) => u.pathname === '/conventions');
     await page.getByRole('link', { name: lien, exact: true }).click();
     await page.locator('#tableau-cv-bilan').waitFor();

@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { csv, ligne } from '../import/fichiers.ts';
 import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
+import { allerAuMenu } from './menu.ts';
 
 decrireNavigateur('import RPLS (navigateur)', () => {
   const nav = preparerNavigateur();
@@ -41,7 +42,7 @@ decrireNavigateur('import RPLS (navigateur)', () => {
       ]),
     );
     await seConnecter(page, 'bailleur@demo.flux');
-    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Import RPLS' }).click();
+    await allerAuMenu(page, 'Import RPLS');
     await page.waitForURL((u) => u.pathname === '/import');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Import RPLS');
     expect(violationsGraves(await auditer(page), 'import RPLS (choix)')).toEqual([]);
@@ -81,7 +82,10 @@ decrireNavigateur('import RPLS (navigateur)', () => {
   it('un réservataire : la page n’est pas pour son rôle', async () => {
     await seConnecter(page, 'reservataire@demo.flux');
     expect(
-      await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Import RPLS' }).count(),
+      await page
+        .getByRole('navigation', { name: 'Menu principal' })
+        .getByRole('link', { name: 'Import RPLS', includeHidden: true })
+        .count(),
     ).toBe(0);
     await page.goto('/import');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Accès non autorisé');

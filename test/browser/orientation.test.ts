@@ -16,6 +16,7 @@ import {
   vacanceOrienteeVersDirecte,
   violationsGraves,
 } from './harness.ts';
+import { allerAuMenu } from './menu.ts';
 
 decrireNavigateur('orientation et boîte de réception (navigateur)', () => {
   const nav = preparerNavigateur();
@@ -49,10 +50,7 @@ decrireNavigateur('orientation et boîte de réception (navigateur)', () => {
       .poll(() => reservataire.getByRole('region', { name: 'Liste des notifications' }).first().textContent())
       .toContain('Nouveau logement orienté');
     await cloche.click();
-    await reservataire
-      .getByRole('navigation', { name: 'Menu principal' })
-      .getByRole('link', { name: 'Boîte de réception' })
-      .click();
+    await allerAuMenu(reservataire, 'Boîte de réception');
     await reservataire.waitForURL((u) => u.pathname === '/boite');
     const ligne = reservataire.locator('#tableau-boite tbody tr', { hasText: logementId });
     await expect.poll(() => ligne.textContent()).toContain('30 jours restants');

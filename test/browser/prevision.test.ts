@@ -16,6 +16,7 @@ import {
   seConnecter,
   violationsGraves,
 } from './harness.ts';
+import { allerAuMenu } from './menu.ts';
 
 const pourcentage = (x: number) =>
   new Intl.NumberFormat('fr-FR', { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(x);
@@ -36,10 +37,7 @@ decrireNavigateur('prévision du flux et conversion (navigateur)', () => {
 
   it('le bailleur lit la prévision, enregistre un avenant et voit la prévision changer', async () => {
     await seConnecter(page, 'bailleur@demo.flux');
-    await page
-      .getByRole('navigation', { name: 'Menu principal' })
-      .getByRole('link', { name: 'Prévision du flux' })
-      .click();
+    await allerAuMenu(page, 'Prévision du flux');
     await page.waitForURL((u) => u.pathname === '/prevision');
     const avant = await tauxAl();
     const tableau = page.getByRole('table', { name: /Droits prévus par réservataire — Département 45/ });
@@ -55,7 +53,7 @@ decrireNavigateur('prévision du flux et conversion (navigateur)', () => {
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
 
     // An avenant from the convention page, effective on 1 January of the forecast year.
-    await page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Conventions' }).click();
+    await allerAuMenu(page, 'Conventions');
     await page.getByRole('link', { name: 'Convention Action Logement Services' }).click();
     await page.getByLabel('Nouveau taux (en % du flux annuel)').fill('20');
     await page.getByLabel('Date d’effet').fill(`${annee}-01-01`);

@@ -17,6 +17,7 @@ import {
   seConnecter,
   violationsGraves,
 } from './harness.ts';
+import { allerAuMenu } from './menu.ts';
 
 const pourcentage = (x: number) =>
   new Intl.NumberFormat('fr-FR', { style: 'percent', minimumFractionDigits: 0, maximumFractionDigits: 2 }).format(x);
@@ -36,10 +37,7 @@ decrireNavigateur('qualité des données (navigateur)', () => {
 
   it('le bailleur ouvre la page depuis le menu et lit l’indicateur, les contrôles et le lien XLSX', async () => {
     await seConnecter(page, 'bailleur@demo.flux');
-    await page
-      .getByRole('navigation', { name: 'Menu principal' })
-      .getByRole('link', { name: 'Qualité des données' })
-      .click();
+    await allerAuMenu(page, 'Qualité des données');
     await page.waitForURL((u) => u.pathname === '/qualite');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Qualité des données');
     await page.getByLabel('Année des attributions').selectOption(String(annee));
@@ -78,7 +76,11 @@ decrireNavigateur('qualité des données (navigateur)', () => {
   it('le pilote de l’État choisit un bailleur de son département', async () => {
     await seConnecter(page, 'etat@demo.flux');
     await page.goto('/qualite');
-    await page.getByText('Choisissez un bailleur de votre département').waitFor();
+    // Never blank (issue 12 item 7): the page opens on the first bailleur, then another is chosen.
+    await page.waitForURL((u) => u.searchParams.get('bailleur') === 'GBH');
+    await expect
+      .poll(() => page.getByRole('heading', { name: 'Gâtinais Beauce Habitat Démo en chiffres' }).count())
+      .toBe(1);
     await expect.poll(() => page.getByLabel('Bailleur', { exact: true }).locator('option').count()).toBeGreaterThan(1);
     await page.getByLabel('Bailleur', { exact: true }).selectOption('VLL');
     await page.getByRole('button', { name: 'Afficher' }).click();
@@ -93,7 +95,7 @@ decrireNavigateur('qualité des données (navigateur)', () => {
     expect(
       await page
         .getByRole('navigation', { name: 'Menu principal' })
-        .getByRole('link', { name: 'Qualité des données' })
+        .getByRole('link', { name: 'Qualité des données', includeHidden: true })
         .count(),
     ).toBe(0);
     await page.goto('/qualite');

@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { beforeEach, expect, it } from 'vitest';
 import type { TableauApi } from '../../src/contracts/tableaux.ts';
 import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
+import { allerAuMenu } from './menu.ts';
 
 const entier = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
 const uneDecimale = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -26,10 +27,7 @@ decrireNavigateur('tableau de bord (navigateur)', () => {
 
   const ouvrir = async (email: string): Promise<TableauApi> => {
     await seConnecter(page, email);
-    await page
-      .getByRole('navigation', { name: 'Menu principal' })
-      .getByRole('link', { name: 'Tableau de bord' })
-      .click();
+    await allerAuMenu(page, 'Tableau de bord');
     await page.waitForURL((u) => u.pathname === '/tableau');
     await page.getByRole('heading', { level: 1, name: 'Tableau de bord' }).waitFor();
     const r = await page.request.get(`/api/tableau?annee=${new Date().getFullYear()}`);

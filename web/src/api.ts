@@ -511,3 +511,10 @@ export type TransitionVacance = z.input<typeof _transitionSchema>;
 /** POST /api/locations/:id/transitions: 409 when the year is locked or the vacancy changed since `version`, 422 with the field (`motif`…) otherwise. */
 export const appliquerTransition = (id: string, corps: TransitionVacance) =>
   requete<_Location>('POST', `/api/locations/${encodeURIComponent(id)}/transitions`, { corps });
+
+// ——— « À traiter » on each role's home (issue 12 item 1) ———
+
+export type { ATraiterApi, ElementATraiterApi } from '../../src/contracts/a-traiter.ts';
+import type { ATraiterApi as _ATraiter } from '../../src/contracts/a-traiter.ts';
+/** What waits for the signed-in person, most urgent first. */
+export const lireATraiter = (signal?: AbortSignal) => requete<_ATraiter>('GET', '/api/a-traiter', { signal });

@@ -94,6 +94,36 @@ export function peutOuvrir(role: Role, rubrique: Rubrique): boolean {
   return RUBRIQUES[rubrique].roles.includes(role);
 }
 
+/**
+ * The main navigation (issue 12 item 9): the home, then the pages grouped by when an officer needs
+ * them, each group a DSFR sub-menu; at most 7 top entries, on one line at 1366 px for every role.
+ */
+export const MENU: readonly (Rubrique | { titre: string; rubriques: readonly Rubrique[] })[] = [
+  'accueil',
+  { titre: 'Au quotidien', rubriques: ['locations', 'boite', 'cal'] },
+  { titre: 'Pilotage', rubriques: ['tableau', 'objectifs', 'bilan'] },
+  {
+    titre: 'Patrimoine et conventions',
+    rubriques: ['conventions', 'logements', 'qualite', 'etat-des-lieux', 'prevision', 'conversion', 'import'],
+  },
+  'administration',
+];
+
+export type EntreeMenu =
+  | { rubrique: Rubrique; titre: string; chemin: string }
+  | { titre: string; rubriques: { rubrique: Rubrique; titre: string; chemin: string }[] };
+
+/** The role's menu: the groups with the pages it may open (a group of one page is that page). */
+export function menuDuRole(role: Role): EntreeMenu[] {
+  const page = (r: Rubrique) => ({ rubrique: r, titre: RUBRIQUES[r].titre, chemin: RUBRIQUES[r].chemin });
+  return MENU.flatMap((m): EntreeMenu[] => {
+    if (typeof m === 'string') return peutOuvrir(role, m) ? [page(m)] : [];
+    const pages = m.rubriques.filter((r) => peutOuvrir(role, r)).map(page);
+    if (pages.length === 0) return [];
+    return pages.length === 1 ? [pages[0]!] : [{ titre: m.titre, rubriques: pages }];
+  });
+}
+
 /** Categories of organisations, as the administration creates them. */
 export const CATEGORIES: Record<string, string> = {
   bailleur: 'Bailleur social',

@@ -3,6 +3,7 @@ import { createBrowserRouter } from 'react-router';
 import { Cadre } from './composants/Cadre.tsx';
 import { ErreurRoute } from './composants/ErreurRoute.tsx';
 import { Protege, Reserve } from './composants/Protege.tsx';
+import { BailleurParDefaut } from './composants/SelectBailleur.tsx';
 import { Accessibilite } from './pages/Accessibilite.tsx';
 import { Accueil } from './pages/Accueil.tsx';
 import { Bilan } from './pages/Bilan.tsx';
@@ -110,7 +111,9 @@ export const routeur = createBrowserRouter([
             path: 'qualite',
             element: (
               <Reserve rubrique="qualite">
-                <Qualite />
+                <BailleurParDefaut>
+                  <Qualite />
+                </BailleurParDefaut>
               </Reserve>
             ),
           },
@@ -118,7 +121,9 @@ export const routeur = createBrowserRouter([
             path: 'etat-des-lieux',
             element: (
               <Reserve rubrique="etat-des-lieux">
-                <EtatDesLieux />
+                <BailleurParDefaut>
+                  <EtatDesLieux />
+                </BailleurParDefaut>
               </Reserve>
             ),
           },
@@ -126,7 +131,9 @@ export const routeur = createBrowserRouter([
             path: 'prevision',
             element: (
               <Reserve rubrique="prevision">
-                <Prevision />
+                <BailleurParDefaut>
+                  <Prevision />
+                </BailleurParDefaut>
               </Reserve>
             ),
           },
@@ -142,7 +149,9 @@ export const routeur = createBrowserRouter([
             path: 'conversion',
             element: (
               <Reserve rubrique="conversion">
-                <Conversion />
+                <BailleurParDefaut>
+                  <Conversion />
+                </BailleurParDefaut>
               </Reserve>
             ),
           },

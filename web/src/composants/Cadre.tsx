@@ -6,7 +6,8 @@ import { Footer } from '@codegouvfr/react-dsfr/Footer';
 import { Header } from '@codegouvfr/react-dsfr/Header';
 import { SkipLinks } from '@codegouvfr/react-dsfr/SkipLinks';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { peutOuvrir, RUBRIQUES, type Rubrique } from '../roles.ts';
+import type { MainNavigationProps } from '@codegouvfr/react-dsfr/MainNavigation';
+import { menuDuRole } from '../roles.ts';
 import { useDeconnexion, useSession } from '../session.tsx';
 import { IndicateurNotifications } from './Notifications.tsx';
 
@@ -26,13 +27,23 @@ export function Cadre() {
   const navigate = useNavigate();
   const { pathname } = useLocation();
 
-  const rubriques = (Object.keys(RUBRIQUES) as Rubrique[]).filter((r) => session && peutOuvrir(session.role, r));
-  const navigation = session
-    ? rubriques.map((r) => {
-        const { titre, chemin } = RUBRIQUES[r];
-        const actif = chemin === '/' ? pathname === '/' : pathname === chemin || pathname.startsWith(`${chemin}/`);
-        return { text: titre, linkProps: { to: chemin }, isActive: actif };
-      })
+  const actif = (chemin: string) =>
+    chemin === '/' ? pathname === '/' : pathname === chemin || pathname.startsWith(`${chemin}/`);
+  // Grouped DSFR navigation (issue 12 item 9): sub-menus open with Enter or Space, links by Tab.
+  const navigation: MainNavigationProps.Item[] | undefined = session
+    ? menuDuRole(session.role).map((m): MainNavigationProps.Item =>
+        'rubriques' in m
+          ? {
+              text: m.titre,
+              isActive: m.rubriques.some((r) => actif(r.chemin)),
+              menuLinks: m.rubriques.map((r) => ({
+                text: r.titre,
+                linkProps: { to: r.chemin },
+                isActive: actif(r.chemin),
+              })),
+            }
+          : { text: m.titre, linkProps: { to: m.chemin }, isActive: actif(m.chemin) },
+      )
     : undefined;
 
   const seDeconnecter = () => {

@@ -1,6 +1,7 @@
 /**
- * Home page, per role, from GET /api/accueil: who I am and what I see, the key figures, the stock
- * by typology and financing, and the ledger of every convention I may see for the year.
+ * Home page, per role: « À traiter » first (GET /api/a-traiter, what waits for me, most urgent
+ * first), then from GET /api/accueil who I am and what I see, the key figures, the stock by
+ * typology and financing, and the ledger of every convention I may see for the year.
  */
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
@@ -8,6 +9,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { lireAccueil, type AccueilApi, type LigneConventionApi } from '../api.ts';
+import { ATraiter } from '../composants/ATraiter.tsx';
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
 import { EtatRequete, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
@@ -49,6 +51,7 @@ export function Accueil() {
         </p>
       }
     >
+      {session.role !== 'administrateur' ? <ATraiter /> : null}
       <EtatRequete requete={{ data, error, isPending, refetch }} quoi="votre tableau de bord">
         {(data) => <TableauDeBord accueil={data} />}
       </EtatRequete>

@@ -68,8 +68,8 @@ export function Bilan() {
   const annee = Number(parametres.get('annee')) || anneeDerniere;
   const bilans = useQuery({ queryKey: ['bilans'], queryFn: ({ signal }) => lireBilans(signal), staleTime: 5 * 60_000 });
   const liste = bilans.data?.bilans ?? [];
-  const seul = liste.length === 1 ? liste[0] : undefined;
-  const bailleur = parametres.get('bailleur') || seul?.bailleurId;
+  // Never blank (issue 12 item 7): without a choice, the first bilan of the list.
+  const bailleur = parametres.get('bailleur') || liste[0]?.bailleurId;
   const departement =
     parametres.get('departement') || (bailleur ? liste.find((b) => b.bailleurId === bailleur)?.departement : undefined);
   const demande: Demande = { annee, bailleur, departement };
