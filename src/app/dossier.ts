@@ -255,6 +255,7 @@ export async function dossierVacance(
     })),
     bail: bail ? { dateSignature: bail.dateSignature } : null,
     chronologie,
+    boite: boite ?? null,
     actions: {
       recommandation:
         location.etat === 'orientee' && (bailleur || acteur.role === 'pilote_etat') && location.exclusion === null,

@@ -330,3 +330,29 @@ export async function pageBoite(
     elements: garde.slice(debut, debut + f.parPage),
   };
 }
+
+/**
+ * GET /api/communes/recherche?q=: communes of the reference (COG) by name or INSEE code, the
+ * actor's département first, exact matches first (the commune filters of the lists).
+ */
+export async function rechercherCommunes(tx: Tx, acteur: Acteur, q: string) {
+  const saisi = q.trim();
+  // Accents, hyphens and apostrophes do not matter: « saint jean de braye » finds Saint-Jean-de-Braye.
+  const simple = saisi
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[-’']/g, ' ');
+  const nomSimple = sql`translate(lower(${communes.nom}), ${"àâäçéèêëîïôöùûüÿ-’'"}, ${'aaaceeeeiioouuuy   '})`;
+  const rows = await tx
+    .select({ code: communes.code, nom: communes.nom })
+    .from(communes)
+    .where(or(sql`${nomSimple} like ${motif(simple)}`, ilike(communes.code, `${saisi.replace(/[\\%_]/g, '')}%`)))
+    .orderBy(
+      sql`case when ${communes.code} = ${saisi} or ${nomSimple} = ${simple} then 0 else 1 end`,
+      sql`case when ${communes.departement} = ${acteur.departement ?? ''} then 0 else 1 end`,
+      asc(communes.nom),
+    )
+    .limit(SUGGESTIONS_MAX);
+  return { communes: rows };
+}

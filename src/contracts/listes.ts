@@ -123,6 +123,8 @@ export const dossierVacanceSchema = z.object({
   ),
   bail: z.object({ dateSignature: z.string() }).nullable(),
   chronologie: z.array(faitChronologieSchema),
+  /** The vacancy as the actor's inbox shows it (deadline, who proposes), null when it is not in it. */
+  boite: elementBoiteSchema.nullable(),
   /** What the signed-in actor may do now on this vacancy. */
   actions: z.object({
     /** Read (and for the bailleur, decide) the engine's recommendation. */
@@ -134,3 +136,5 @@ export const dossierVacanceSchema = z.object({
   }),
 });
 export type DossierVacanceApi = z.infer<typeof dossierVacanceSchema>;
+
+export const communesTrouveesSchema = z.object({ communes: z.array(z.object({ code: z.string(), nom: z.string() })) });

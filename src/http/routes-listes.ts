@@ -7,10 +7,15 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { SessionOuverte } from '../app/auth.ts';
 import { dossierVacance } from '../app/dossier.ts';
 import { jourParis } from '../app/echeances.ts';
-import { rechercherLogements } from '../app/listes.ts';
+import { rechercherCommunes, rechercherLogements } from '../app/listes.ts';
 import type { Acteur } from '../app/roles.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
-import { dossierVacanceSchema, rechercheLogementsSchema, rechercheQuerySchema } from '../contracts/listes.ts';
+import {
+  communesTrouveesSchema,
+  dossierVacanceSchema,
+  rechercheLogementsSchema,
+  rechercheQuerySchema,
+} from '../contracts/listes.ts';
 import type { OptionsServeur } from './server.ts';
 
 const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema };
@@ -34,6 +39,20 @@ export async function enregistrerRoutesListes(api: FastifyInstance, options: Opt
       },
     },
     async (request) => rechercherLogements(db, acteur(request), request.query.q),
+  );
+
+  app.get(
+    '/communes/recherche',
+    {
+      config: { acces: 'connecte' },
+      schema: {
+        tags: ['référentiels'],
+        summary: 'Trouver une commune par son nom ou son code INSEE (10 au plus, celles de votre département d’abord)',
+        querystring: rechercheQuerySchema,
+        response: { 200: communesTrouveesSchema, ...erreurs },
+      },
+    },
+    async (request) => rechercherCommunes(db, acteur(request), request.query.q),
   );
 
   app.get(
