@@ -110,6 +110,13 @@ export function FiltreCommune({
   const communes = data?.communes ?? [];
   const libelle = (c: { code: string; nom: string }) => `${c.nom} (${c.code})`;
   const valider = () => {
+    // A code typed or a suggestion picked (« Orléans (45234) ») is enough.
+    const code = /^(?:.*\()?(\d[\dAB]\d{3})\)?$/.exec(saisie.trim().toUpperCase())?.[1];
+    if (code) {
+      choisir(code);
+      setSaisie('');
+      return;
+    }
     const trouvee =
       communes.find((c) => libelle(c) === saisie) ??
       communes.find((c) => c.nom.toLowerCase() === saisie.trim().toLowerCase() || c.code === saisie.trim());

@@ -6,7 +6,6 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { createModal } from '@codegouvfr/react-dsfr/Modal';
-import { useIsModalOpen } from '@codegouvfr/react-dsfr/Modal/useIsModalOpen';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { deciderOrientation, lireRecommandation, type DecisionOrientation, type RecommandationApi } from '../api.ts';
@@ -49,7 +48,6 @@ export function PanneauRecommandation({
     () => createModal({ id: `confirmer-orientation-${id.replace(/[^A-Za-z0-9_-]/g, '')}`, isOpenedByDefault: false }),
     [id],
   );
-  const confirmationOuverte = useIsModalOpen(confirmation);
   const decision = useMutation({
     mutationFn: (corps: DecisionOrientation) => deciderOrientation(id, corps),
     onSuccess: () => {
@@ -260,22 +258,20 @@ export function PanneauRecommandation({
               { children: 'Confirmer l’orientation', onClick: confirmer, doClosesModal: true },
             ]}
           >
-            {confirmationOuverte ? (
-              <>
-                <p>
-                  Le logement {r.logement.id} sera orienté vers {vers}
-                  {mode === 'pool' ? ' à la fois (il comptera pour celui dont le candidat signera le bail)' : ''}, au
-                  lieu de la recommandation du moteur{r.recommande ? ` (« ${r.recommande.nom} »)` : ''}.
-                </p>
-                <p>
-                  Le motif « {motif.trim()} » sera conservé au journal d’audit et visible de tous.{' '}
-                  {mode === 'autre' && ligne === 'BAILLEUR'
-                    ? 'Le logement compte pour la part propre du bailleur.'
-                    : 'Le réservataire est prévenu et son délai de proposition commence aujourd’hui.'}{' '}
-                  Cette décision ne s’annule pas : pour la changer ensuite, il faudra une nouvelle décision motivée.
-                </p>
-              </>
-            ) : null}
+            <>
+              <p>
+                Le logement {r.logement.id} sera orienté vers {vers}
+                {mode === 'pool' ? ' à la fois (il comptera pour celui dont le candidat signera le bail)' : ''}, au lieu
+                de la recommandation du moteur{r.recommande ? ` (« ${r.recommande.nom} »)` : ''}.
+              </p>
+              <p>
+                Le motif « {motif.trim()} » sera conservé au journal d’audit et visible de tous.{' '}
+                {mode === 'autre' && ligne === 'BAILLEUR'
+                  ? 'Le logement compte pour la part propre du bailleur.'
+                  : 'Le réservataire est prévenu et son délai de proposition commence aujourd’hui.'}{' '}
+                Cette décision ne s’annule pas : pour la changer ensuite, il faudra une nouvelle décision motivée.
+              </p>
+            </>
           </confirmation.Component>
         </div>
       ) : null}
