@@ -347,7 +347,12 @@ export async function rechercherCommunes(tx: Tx, acteur: Acteur, q: string) {
   const rows = await tx
     .select({ code: communes.code, nom: communes.nom })
     .from(communes)
-    .where(or(sql`${nomSimple} like ${motif(simple)}`, ilike(communes.code, `${saisi.replace(/[\\%_]/g, '')}%`)))
+    .where(
+      or(
+        sql`${nomSimple} like ${motif(simple)}`,
+        /^[\dAB]{1,5}$/i.test(saisi) ? ilike(communes.code, `${saisi}%`) : undefined,
+      ),
+    )
     .orderBy(
       sql`case when ${communes.code} = ${saisi} or ${nomSimple} = ${simple} then 0 else 1 end`,
       sql`case when ${communes.departement} = ${acteur.departement ?? ''} then 0 else 1 end`,

@@ -52,6 +52,8 @@ describe.each(genresDeTest())('listes de travail (%s)', (genre) => {
       const r = await s.appel(BAILLEUR, 'GET', `/api/locations?${mauvais}`);
       expect(r.statusCode, mauvais).toBe(400);
     }
+    const trop = (await s.appel(BAILLEUR, 'GET', '/api/locations?parPage=101')).json();
+    expect(trop.message).toMatch(/parPage.*100/);
     // The former `taille` still works, capped at 100.
     expect((await page(BAILLEUR, 'taille=500')).locations.length).toBe(100);
     const l = await s.appel(BAILLEUR, 'GET', '/api/logements?parPage=101');
@@ -193,6 +195,20 @@ describe.each(genresDeTest())('listes de travail (%s)', (genre) => {
     }
     const hld = (await s.appel(AL, 'GET', '/api/boite?bailleur=HLD&parPage=100')).json();
     expect((hld.elements as ElementBoiteListeApi[]).every((x) => x.bailleur.id === 'HLD')).toBe(true);
+  });
+
+  it('les communes se cherchent par leur nom, sans accents ni tirets, ou par leur code INSEE', async () => {
+    const noms = async (q: string) =>
+      (
+        (await s.appel(BAILLEUR, 'GET', `/api/communes/recherche?q=${encodeURIComponent(q)}`)).json() as {
+          communes: { code: string; nom: string }[];
+        }
+      ).communes;
+    expect((await noms('orleans'))[0]).toEqual({ code: '45234', nom: 'Orléans' });
+    expect((await noms('45234'))[0]).toEqual({ code: '45234', nom: 'Orléans' });
+    expect((await noms('saint jean de braye')).map((c) => c.nom)).toContain('Saint-Jean-de-Braye');
+    expect((await noms('%')).length).toBe(0);
+    expect((await noms('orl')).length).toBeLessThanOrEqual(10);
   });
 
   it('la déclaration accepte le numéro RPLS, proposé par l’autocomplétion', async () => {
