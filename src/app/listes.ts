@@ -361,3 +361,56 @@ export async function rechercherCommunes(tx: Tx, acteur: Acteur, q: string) {
     .limit(SUGGESTIONS_MAX);
   return { communes: rows };
 }
+
+const RANG_STATUT = { caduque: 0, a_convertir: 1, flux: 2 } as const;
+
+/**
+ * GET /api/conventions/registre, one page: filtered by réservataire, form status or a name
+ * (réservataire or bailleur), most urgent first — caduque, then to convert (nearest deadline
+ * first), then in flow by balance (the line most behind first).
+ */
+export function pageRegistre<
+  C extends {
+    bailleur: { nom: string };
+    reservataire: { id: string; nom: string };
+    forme: { statut: 'flux' | 'a_convertir' | 'caduque'; echeance: { date: string } | null };
+    ligne: { solde: number } | null;
+    id: string;
+  },
+>(
+  conventions: readonly C[],
+  f: {
+    page: number;
+    parPage: number;
+    reservataire?: string | undefined;
+    statut?: 'flux' | 'a_convertir' | 'caduque' | undefined;
+    q?: string | undefined;
+  },
+) {
+  const q = f.q?.toLowerCase();
+  const gardees = conventions
+    .filter(
+      (c) =>
+        (!f.reservataire || c.reservataire.id === f.reservataire) &&
+        (!f.statut || c.forme.statut === f.statut) &&
+        (!q || `${c.reservataire.nom} ${c.bailleur.nom}`.toLowerCase().includes(q)),
+    )
+    .map((c, i) => ({ c, i }))
+    .sort(
+      (a, b) =>
+        RANG_STATUT[a.c.forme.statut] - RANG_STATUT[b.c.forme.statut] ||
+        (a.c.forme.statut === 'a_convertir'
+          ? (a.c.forme.echeance?.date ?? '').localeCompare(b.c.forme.echeance?.date ?? '')
+          : 0) ||
+        (a.c.ligne?.solde ?? 0) - (b.c.ligne?.solde ?? 0) ||
+        a.i - b.i,
+    )
+    .map((x) => x.c);
+  const debut = (f.page - 1) * f.parPage;
+  return {
+    total: gardees.length,
+    page: f.page,
+    parPage: f.parPage,
+    conventions: gardees.slice(debut, debut + f.parPage),
+  };
+}

@@ -197,6 +197,41 @@ describe.each(genresDeTest())('listes de travail (%s)', (genre) => {
     expect((hld.elements as ElementBoiteListeApi[]).every((x) => x.bailleur.id === 'HLD')).toBe(true);
   });
 
+  it('le registre des conventions est paginé, filtré, les plus urgentes d’abord', async () => {
+    type Registre = {
+      total: number;
+      parPage: number;
+      conventions: {
+        id: string;
+        reservataire: { id: string; nom: string };
+        bailleur: { id: string };
+        forme: { statut: string };
+      }[];
+    };
+    const lire = async (email: string, q: string) => {
+      const r = await s.appel(email, 'GET', `/api/conventions/registre?${q}`);
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json() as Registre;
+    };
+    const tout = await lire(ETAT, 'parPage=100');
+    expect(tout.total).toBe(tout.conventions.length);
+    const rangs = tout.conventions.map((c) => ({ caduque: 0, a_convertir: 1, flux: 2 })[c.forme.statut as 'flux']);
+    expect(rangs).toEqual([...rangs].sort((a, b) => a - b));
+    const deux = await lire(ETAT, 'parPage=2&page=2');
+    expect(deux.conventions.map((c) => c.id)).toEqual(tout.conventions.slice(2, 4).map((c) => c.id));
+    const al = await lire(ETAT, `reservataire=${ORG.actionLogement}`);
+    expect(al.total).toBeGreaterThan(0);
+    expect(al.conventions.every((c) => c.reservataire.id === ORG.actionLogement)).toBe(true);
+    const nom = al.conventions[0]!.reservataire.nom;
+    expect(
+      (await lire(ETAT, `q=${encodeURIComponent(nom.slice(0, 6).toUpperCase())}`)).conventions.map((c) => c.id),
+    ).toEqual(expect.arrayContaining(al.conventions.map((c) => c.id)));
+    // A bailleur's filter never reaches another's conventions.
+    expect((await lire(BAILLEUR, 'bailleur=VLL')).total).toBe(0);
+    expect((await s.appel(ETAT, 'GET', '/api/conventions/registre?parPage=101')).statusCode).toBe(400);
+    expect((await s.appel(ETAT, 'GET', '/api/conventions/registre?statut=autre')).statusCode).toBe(400);
+  });
+
   it('les communes se cherchent par leur nom, sans accents ni tirets, ou par leur code INSEE', async () => {
     const noms = async (q: string) =>
       (

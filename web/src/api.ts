@@ -394,7 +394,7 @@ import type {
 
 /** The conventions the actor may see: version in force, form, balance of the year. */
 export const lireRegistreConventions = (
-  p: { annee?: number | undefined; bailleur?: string | undefined },
+  p: { annee?: number | undefined; bailleur?: string | undefined } & ParametresListe,
   signal?: AbortSignal,
 ) => requete<_Registre>('GET', avecParametres('/api/conventions/registre', p), { signal });
 /** One convention: its versions (avenants), its form and its ledger line of the year. */
