@@ -130,7 +130,7 @@ decrireNavigateur('listes de travail et page d’une vacance (navigateur)', () =
     await page.getByRole('button', { name: 'Déclarer la vacance' }).click();
     await expect
       .poll(() => page.locator('.fr-alert--success').first().textContent())
-      .toContain(`Vacance du logement ${logementId} (RPLS n° ${rpls}) déclarée`);
+      .toContain(`Vacance du logement ${logementId} déclarée. Son numéro RPLS : ${rpls}.`);
 
     // Its page: the recommendation, and overriding it asks first.
     const { locations } = (await (await page.request.get(`/api/locations?q=${logementId}`)).json()) as {

@@ -207,8 +207,8 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
           className="fr-mt-2w"
           description={
             fait.exclusion
-              ? `Vacance du logement ${fait.logementId} (RPLS n° ${fait.rpls}) déclarée hors du flux : ${EXCLUSIONS[fait.exclusion] ?? HORS_FLUX[fait.exclusion] ?? fait.exclusion}.`
-              : `Vacance du logement ${fait.logementId} (RPLS n° ${fait.rpls}) déclarée. Lisez la recommandation du moteur et décidez de l’orientation.`
+              ? `Vacance du logement ${fait.logementId} déclarée hors du flux : ${EXCLUSIONS[fait.exclusion] ?? HORS_FLUX[fait.exclusion] ?? fait.exclusion}. Son numéro RPLS : ${fait.rpls}.`
+              : `Vacance du logement ${fait.logementId} déclarée. Son numéro RPLS : ${fait.rpls}. Lisez la recommandation du moteur et décidez de l’orientation.`
           }
         />
       ) : null}
