@@ -26,7 +26,12 @@ function portee(acteur: Acteur) {
   return sql`(${locations.reservataireId} = ${acteur.organisationId} or ${locations.pool} @> ${JSON.stringify([acteur.organisationId])}::jsonb)`;
 }
 
-async function elements(tx: Tx, acteur: Acteur, aujourdhui: string, locationId?: string): Promise<ElementBoiteApi[]> {
+export async function elements(
+  tx: Tx,
+  acteur: Acteur,
+  aujourdhui: string,
+  locationId?: string,
+): Promise<ElementBoiteApi[]> {
   exiger(acteur, ['agent_reservataire', 'pilote_etat', 'agent_bailleur'], 'consulter la boîte de réception');
   const rows = await tx
     .select({ l: locations, d: delaisProposition, logement: logements, bailleur: organisations.nom })

@@ -49,6 +49,12 @@ export type NouvelleConventionEntree = z.input<typeof nouvelleConventionSchema>;
 export const registreQuerySchema = z.strictObject({
   annee: z.coerce.number().int().min(2000).max(2100).optional(),
   bailleur: z.string().min(1).max(200).optional(),
+  /** Issue 12: one page (at most 100), filtered by réservataire, form status or a name, most urgent first. */
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  parPage: z.coerce.number().int().min(1).max(100).default(50),
+  reservataire: z.string().min(1).max(200).optional(),
+  statut: z.enum(['flux', 'a_convertir', 'caduque']).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
 });
 
 export const anneeConventionQuerySchema = z.strictObject({
@@ -130,6 +136,10 @@ export type ConventionResumeApi = z.infer<typeof conventionResumeSchema>;
 export const registreConventionsSchema = z.object({
   annee: z.number().int(),
   aujourdhui: z.string(),
+  /** Conventions matching the filters (all pages); `conventions` holds page `page` of `parPage`. */
+  total: z.number().int(),
+  page: z.number().int(),
+  parPage: z.number().int(),
   conventions: z.array(conventionResumeSchema),
 });
 export type RegistreConventionsApi = z.infer<typeof registreConventionsSchema>;

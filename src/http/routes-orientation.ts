@@ -8,18 +8,19 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SessionOuverte } from '../app/auth.ts';
 import { lireBoite, proposerCandidats } from '../app/boite.ts';
+import { pageBoite } from '../app/listes.ts';
 import { jourParis } from '../app/echeances.ts';
 import { expedierNotifications, listerNotifications, marquerLue } from '../app/notifications.ts';
 import { deciderOrientation, recommandation } from '../app/orientation.ts';
 import type { Acteur } from '../app/roles.ts';
 import { erreurSchema, idParamSchema, locationSchema } from '../contracts/api.ts';
 import {
-  boiteSchema,
   decisionOrientationCorpsSchema,
   notificationsSchema,
   propositionCorpsSchema,
   recommandationSchema,
 } from '../contracts/orientation.ts';
+import { boiteQuerySchema, pageBoiteSchema } from '../contracts/listes.ts';
 import type { OptionsServeur } from './server.ts';
 
 const erreurs = {
@@ -88,11 +89,16 @@ export async function enregistrerRoutesOrientation(api: FastifyInstance, options
       schema: {
         tags: ['boîte de réception'],
         summary:
-          'Logements orientés au réservataire (ou, en gestion déléguée, au bailleur pour son compte) avec le compte à rebours du délai de proposition',
-        response: { 200: boiteSchema, ...erreurs },
+          'Logements orientés au réservataire (ou, en gestion déléguée, au bailleur pour son compte) avec le compte à rebours du délai de proposition : une page (100 au plus), filtrée, les plus urgents d’abord',
+        querystring: boiteQuerySchema,
+        response: { 200: pageBoiteSchema, ...erreurs },
       },
     },
-    async (request) => db.transaction((tx) => lireBoite(tx, acteur(request), aujourdhui())),
+    async (request) =>
+      db.transaction(async (tx) => {
+        const boite = await lireBoite(tx, acteur(request), aujourdhui());
+        return { aujourdhui: boite.aujourdhui, ...(await pageBoite(tx, boite.elements, request.query)) };
+      }),
   );
 
   app.post(

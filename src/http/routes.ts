@@ -8,10 +8,10 @@ import { accueil, lignesConventions } from '../app/accueil.ts';
 import { creerOrganisation, creerUtilisateur, listerOrganisations, listerUtilisateurs } from '../app/admin.ts';
 import { verifierAudit } from '../app/audit.ts';
 import { connecter, deconnecter, DUREE_SESSION_MS, type SessionOuverte } from '../app/auth.ts';
-import { listerLogements } from '../app/logements.ts';
+import { listerLocations, listerLogements } from '../app/listes.ts';
 import { memoiserJson } from '../app/memo.ts';
 import { lireQualite, qualiteComplete } from '../app/qualite.ts';
-import { appliquerTransition, declarerVacance, lireLocation, listerLocations } from '../app/locations.ts';
+import { appliquerTransition, declarerVacance, lireLocation } from '../app/locations.ts';
 import { jourDuVerrou } from '../app/emission-bilan.ts';
 import type { Acteur } from '../app/roles.ts';
 import { organisations } from '../db/schema.ts';
@@ -35,6 +35,7 @@ import {
   pageLocationsSchema,
   pageLogementsSchema,
   pageQuerySchema,
+  parPageDe,
   qualiteQuerySchema,
   rapportQualiteSchema,
   resumeImportRplsSchema,
@@ -221,7 +222,8 @@ export async function enregistrerRoutes(
       config: { acces: ['agent_bailleur', 'pilote_etat', 'lecteur_epci'] },
       schema: {
         tags: ['patrimoine'],
-        summary: 'Logements visibles',
+        summary:
+          'Logements visibles, une page (100 au plus) : filtres (commune, typologie, bailleur), recherche (numéro RPLS, identifiant, adresse)',
         querystring: pageQuerySchema,
         response: { 200: pageLogementsSchema, ...erreurs },
       },
@@ -233,9 +235,9 @@ export async function enregistrerRoutes(
         reply,
         await memoiserJson(
           db,
-          `logements|${a.organisationId}|${a.role}|${q.page}|${q.taille}|${q.commune ?? ''}`,
+          `logements|${a.organisationId}|${a.role}|${JSON.stringify({ ...q, parPage: parPageDe(q), taille: undefined })}`,
           pageLogementsSchema,
-          () => listerLogements(db, a, q),
+          () => listerLogements(db, a, { ...q, parPage: parPageDe(q) }),
         ),
       );
     },
@@ -378,6 +380,7 @@ export async function enregistrerRoutes(
   await (await import('./routes-bilan-emission.ts')).enregistrerRoutesBilanEmission(api, options);
   await (await import('./routes-bilan.ts')).enregistrerRoutesBilan(api, options);
   await (await import('./routes-pieces.ts')).enregistrerRoutesPieces(api, options);
+  await (await import('./routes-listes.ts')).enregistrerRoutesListes(api, options);
 
   app.get(
     '/locations',
@@ -385,7 +388,8 @@ export async function enregistrerRoutes(
       config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
       schema: {
         tags: ['vacances'],
-        summary: 'Vacances visibles',
+        summary:
+          'Vacances visibles, une page (100 au plus) : filtres (état, échéance, commune, typologie, réservataire, bailleur), recherche d’un logement (numéro RPLS, identifiant, adresse), les plus urgentes d’abord',
         querystring: locationsQuerySchema,
         response: { 200: pageLocationsSchema, ...erreurs },
       },
@@ -393,14 +397,16 @@ export async function enregistrerRoutes(
     async (request, reply) => {
       const a = acteur(request);
       const q = request.query;
-      // Keyed by the day too: a correction window's end changes each row's lock state without any write.
+      const f = { ...q, parPage: parPageDe(q), taille: undefined };
+      // Keyed by the day too: a correction window's end and the deadline filters change without any write.
+      const jour = jourDuVerrou();
       return json(
         reply,
         await memoiserJson(
           db,
-          `locations|${a.organisationId}|${a.role}|${q.page}|${q.taille}|${q.etat ?? ''}|${q.annee ?? ''}|${jourDuVerrou()}`,
+          `locations|${a.organisationId}|${a.role}|${JSON.stringify(f)}|${jour}`,
           pageLocationsSchema,
-          () => listerLocations(db, a, q),
+          () => listerLocations(db, a, f, jour),
         ),
       );
     },

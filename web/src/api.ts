@@ -204,15 +204,14 @@ export async function seDeconnecter(): Promise<void> {
 export const lireAccueil = (annee: number | undefined, signal?: AbortSignal) =>
   requete<AccueilApi>('GET', avecParametres('/api/accueil', { annee }), { signal });
 
-export const lireLogements = (
-  p: { page: number; taille: number; commune?: string | undefined },
-  signal?: AbortSignal,
-) => requete<PageLogements>('GET', avecParametres('/api/logements', p), { signal });
+/** Query parameters of a list (issue 12): values left out when empty. */
+export type ParametresListe = Record<string, string | number | undefined>;
 
-export const lireLocations = (
-  p: { page: number; taille: number; etat?: string | undefined; annee?: number | undefined },
-  signal?: AbortSignal,
-) => requete<PageLocations>('GET', avecParametres('/api/locations', p), { signal });
+export const lireLogements = (p: { page: number; parPage: number } & ParametresListe, signal?: AbortSignal) =>
+  requete<PageLogements>('GET', avecParametres('/api/logements', p), { signal });
+
+export const lireLocations = (p: { page: number; parPage: number } & ParametresListe, signal?: AbortSignal) =>
+  requete<PageLocations>('GET', avecParametres('/api/locations', p), { signal });
 
 /** A vacancy the bailleur declares: a tenant's notice with the expected date, or a first letting; out of the flow with a legal reason. */
 export interface DeclarationVacance {
@@ -397,7 +396,7 @@ import type {
 
 /** The conventions the actor may see: version in force, form, balance of the year. */
 export const lireRegistreConventions = (
-  p: { annee?: number | undefined; bailleur?: string | undefined },
+  p: { annee?: number | undefined; bailleur?: string | undefined } & ParametresListe,
   signal?: AbortSignal,
 ) => requete<_Registre>('GET', avecParametres('/api/conventions/registre', p), { signal });
 /** One convention: its versions (avenants), its form and its ledger line of the year. */
@@ -470,7 +469,6 @@ export type {
   RecommandationApi,
 } from '../../src/contracts/orientation.ts';
 import type {
-  BoiteApi as _Boite,
   NotificationsApi as _Notifications,
   RecommandationApi as _Recommandation,
 } from '../../src/contracts/orientation.ts';
@@ -494,7 +492,8 @@ export const lireRecommandation = (id: string, signal?: AbortSignal) =>
   requete<_Recommandation>('GET', `/api/locations/${encodeURIComponent(id)}/recommandation`, { signal });
 export const deciderOrientation = (id: string, corps: DecisionOrientation) =>
   requete<_Location>('POST', `/api/locations/${encodeURIComponent(id)}/orientation`, { corps });
-export const lireBoite = (signal?: AbortSignal) => requete<_Boite>('GET', '/api/boite', { signal });
+export const lireBoite = (p: { page: number; parPage: number } & ParametresListe, signal?: AbortSignal) =>
+  requete<PageBoiteApi>('GET', avecParametres('/api/boite', p), { signal });
 export const proposerCandidats = (id: string, corps: { version: number; candidats: CandidatSaisi[] }) =>
   requete<_Location>('POST', `/api/boite/${encodeURIComponent(id)}/candidats`, { corps });
 export const lireNotifications = (signal?: AbortSignal) =>
@@ -518,3 +517,30 @@ export type { ATraiterApi, ElementATraiterApi } from '../../src/contracts/a-trai
 import type { ATraiterApi as _ATraiter } from '../../src/contracts/a-traiter.ts';
 /** What waits for the signed-in person, most urgent first. */
 export const lireATraiter = (signal?: AbortSignal) => requete<_ATraiter>('GET', '/api/a-traiter', { signal });
+
+// ——— work-queue lists, unit search, vacancy page (issue 12) ———
+
+export type {
+  DossierVacanceApi,
+  ElementBoiteListeApi,
+  FaitChronologieApi,
+  PageBoiteApi,
+  SuggestionLogementApi,
+} from '../../src/contracts/listes.ts';
+import type {
+  DossierVacanceApi as _Dossier,
+  PageBoiteApi,
+  SuggestionLogementApi as _Suggestion,
+} from '../../src/contracts/listes.ts';
+
+/** GET /api/logements/recherche: up to 10 units by RPLS number, internal id or address. */
+export const rechercherLogements = (q: string, signal?: AbortSignal) =>
+  requete<{ logements: _Suggestion[] }>('GET', avecParametres('/api/logements/recherche', { q }), { signal });
+/** GET /api/communes/recherche: up to 10 communes by name or INSEE code. */
+export const rechercherCommunes = (q: string, signal?: AbortSignal) =>
+  requete<{ communes: { code: string; nom: string }[] }>('GET', avecParametres('/api/communes/recherche', { q }), {
+    signal,
+  });
+/** GET /api/locations/:id/dossier: the vacancy page. */
+export const lireDossier = (id: string, signal?: AbortSignal) =>
+  requete<_Dossier>('GET', `/api/locations/${encodeURIComponent(id)}/dossier`, { signal });
