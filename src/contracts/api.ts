@@ -312,7 +312,7 @@ export const importRplsQuerySchema = z.strictObject({
   nom: z.string().min(1).max(255).optional(),
 });
 
-/** The summary of an RPLS import (`ResumeImportRpls` of the use case, without the error file's path). */
+/** The summary of an RPLS import (`ResumeImportRpls` of the use case; `fichierErreurs` is a link here, not a path). */
 export const resumeImportRplsSchema = z.object({
   fichier: z.string(),
   bailleur: z.object({ id: z.string(), nom: z.string(), siren: z.string() }),
@@ -340,12 +340,10 @@ export const resumeImportRplsSchema = z.object({
     disparus: z.array(z.string()),
   }),
   dureeMs: z.number(),
+  /** With `valides=1` and rows rejected: the link of the error file (GET, 24 hours). */
+  fichierErreurs: z.string().optional(),
 });
 export type ResumeImportRplsApi = z.infer<typeof resumeImportRplsSchema>;
 
-/** A refused RPLS import (422): the first problems, and the whole error file (UTF-8 with BOM, base64) when rows were rejected. */
-export const erreurImportRplsSchema = erreurSchema.extend({
-  fichierErreurs: z.string().optional(),
-  nomFichierErreurs: z.string().optional(),
-});
-export type ErreurImportRplsApi = z.infer<typeof erreurImportRplsSchema>;
+/** A refused RPLS import (422): the summary, the first problems and the error file's link (`contracts/televersement.ts`). */
+export type { ErreurTeleversementApi as ErreurImportRplsApi } from './televersement.ts';
