@@ -10,7 +10,7 @@ import { erreurSchema } from './api.ts';
 /** The largest RPLS file accepted by the upload (a big bailleur's national file is a few hundred MB). */
 export const TAILLE_MAX_RPLS = 300 * 1024 * 1024;
 /** The largest stock-reservations file (one short row per unit: a few MB for the largest bailleur). */
-export const TAILLE_MAX_RESERVATIONS = 50 * 1024 * 1024;
+export const TAILLE_MAX_RESERVATIONS = 20 * 1024 * 1024;
 /** Problems listed in a refused upload's answer (the error file has them all). */
 export const PROBLEMES_MAX_TELEVERSEMENT = 50;
 

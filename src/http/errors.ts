@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { messageIssue } from '../contracts/issues.ts';
 import { Conflit, FichierTropVolumineux, Interdit, Introuvable, NonAuthentifie } from '../app/errors.ts';
 import { libelleTaille } from '../contracts/televersement.ts';
+import { EntreeInvalide } from './entrees.ts';
 import { DonneesInvalides, FluxError, TransitionImpossible, type Probleme } from '../domain/errors.ts';
 
 const CONTEXTES: Record<string, string> = {
@@ -64,6 +65,13 @@ export function gestionnaireErreurs(error: FastifyError, request: FastifyRequest
       erreur: 'REQUETE_INVALIDE',
       message: problemes.map((p) => `${p.chemin} : ${p.message}`).join(' ; '),
       problemes,
+    });
+  }
+  if (error instanceof EntreeInvalide) {
+    return reply.status(400).send({
+      erreur: 'REQUETE_INVALIDE',
+      message: error.problemes.map((p) => `${p.chemin} : ${p.message}`).join(' ; '),
+      problemes: error.problemes,
     });
   }
   if (error instanceof DonneesInvalides) {
