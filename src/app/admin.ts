@@ -1,7 +1,7 @@
 /** Administration use cases: organisations and accounts. */
 import { randomUUID } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Tx } from '../db/client.ts';
 import { adhesions, organisations, utilisateurs } from '../db/schema.ts';
@@ -41,6 +41,13 @@ export async function creerOrganisation(tx: Tx, acteur: Acteur, o: z.infer<typeo
   }
   const [existe] = await tx.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, o.id));
   if (existe) throw new Conflit(`l’organisation « ${o.id} » existe déjà`);
+  if (o.siren) {
+    const [meme] = await tx
+      .select({ nom: organisations.nom })
+      .from(organisations)
+      .where(and(eq(organisations.siren, o.siren), eq(organisations.categorie, o.categorie)));
+    if (meme) throw new Conflit(`le SIREN ${o.siren} est déjà celui de l’organisation « ${meme.nom} »`);
+  }
   const ligne = {
     id: o.id,
     nom: o.nom,

@@ -3,6 +3,7 @@
  * validates with them and publishes them as OpenAPI) and the web front end (which types its calls).
  */
 import { z } from 'zod';
+import { dateCalendaire } from './dates.ts';
 import { DECISIONS_CAL, EXCLUSIONS, FINANCEMENTS } from '../domain/types.ts';
 
 export const ROLES_API = [
@@ -92,7 +93,7 @@ export const pageQuerySchema = z.strictObject({
   taille: z.coerce.number().int().min(1).max(500).default(50),
   commune: z
     .string()
-    .regex(/^\d[\dAB]\d{3}$/)
+    .regex(/^\d[\dAB]\d{3}$/, 'code commune INSEE à 5 caractères attendu')
     .optional(),
 });
 
@@ -158,7 +159,7 @@ export const locationsQuerySchema = z.strictObject({
   annee: z.coerce.number().int().min(2000).max(2100).optional(),
 });
 
-const dateIso = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ');
+const dateIso = dateCalendaire;
 
 export const declarationSchema = z.strictObject({
   logementId: z.string().min(1),
@@ -257,7 +258,7 @@ export const nouvelleOrganisationSchema = z.strictObject({
   typeReservataire: z.string().max(40).optional(),
   departement: z
     .string()
-    .regex(/^(\d{2}|2[AB]|97\d)$/)
+    .regex(/^(\d{2}|2[AB]|97\d)$/, 'code de département attendu (45, 2A, 971)')
     .optional(),
 });
 export const utilisateurSchema = z.object({

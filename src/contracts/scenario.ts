@@ -6,6 +6,7 @@
  * with defaults: `horsFlux`, `report`, `delaiPropositionJours`, `candidatsDemandes`, `gestion`.
  */
 import { z } from 'zod';
+import { dateCalendaire } from './dates.ts';
 import {
   DECISIONS_CAL,
   EXCLUSIONS,
@@ -18,15 +19,7 @@ import {
   TYPOLOGIES,
 } from '../domain/types.ts';
 
-const dateIso = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ')
-  .refine(
-    (d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
-    {
-      message: 'date inexistante',
-    },
-  );
+const dateIso = dateCalendaire;
 const id = z.string().min(1, 'identifiant vide');
 const codeCommune = z.string().regex(/^(\d{5}|2[AB]\d{3})$/, 'code commune INSEE attendu (5 caractères)');
 const taux = z
@@ -58,7 +51,7 @@ export const reservataireSchema = z.strictObject({
   commune: codeCommune.optional(),
   epci: z
     .string()
-    .regex(/^\d{9}$/)
+    .regex(/^\d{9}$/, 'SIREN d’EPCI attendu (9 chiffres)')
     .optional(),
 });
 
