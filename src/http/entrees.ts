@@ -84,14 +84,20 @@ export function problemesEntree(racine: string, valeur: unknown, motif: RegExp, 
 /** Thrown to answer 400 (`REQUETE_INVALIDE`), like a contract's validation. */
 export class EntreeInvalide extends DonneesInvalides {}
 
+/** A parsed JSON body (a raw file's Buffer or an upload on disk is not one: its bytes are the file's). */
+function estJson(corps: unknown): boolean {
+  if (typeof corps === 'string') return true;
+  if (corps === null || typeof corps !== 'object' || Buffer.isBuffer(corps)) return false;
+  const proto = Object.getPrototypeOf(corps) as unknown;
+  return Array.isArray(corps) || proto === Object.prototype || proto === null;
+}
+
 /** The problems of a request's path parameters, query string and body. */
 export function problemesRequete(request: FastifyRequest): Probleme[] {
   return [
     ...problemesEntree('chemin', request.params, CONTROLE_LIGNE),
     ...problemesEntree('paramètres', request.query, CONTROLE_LIGNE),
-    ...(typeof request.body === 'object' || typeof request.body === 'string'
-      ? problemesEntree('corps', request.body, CONTROLE_CORPS)
-      : []),
+    ...(estJson(request.body) ? problemesEntree('corps', request.body, CONTROLE_CORPS) : []),
   ];
 }
 

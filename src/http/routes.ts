@@ -408,11 +408,11 @@ export async function enregistrerRoutes(
   app.get(
     '/fichiers-erreurs/:id',
     {
-      config: { acces: 'connecte' },
+      config: { acces: ['agent_bailleur'] },
       schema: {
         tags: ['patrimoine'],
         summary:
-          'Télécharger le fichier d’erreurs d’un téléversement refusé (CSV, UTF-8 avec BOM, « ; ») : l’organisation qui a téléversé, pendant 24 heures',
+          'Télécharger le fichier d’erreurs d’un téléversement refusé (CSV, UTF-8 avec BOM, « ; ») : l’organisation du bailleur qui a téléversé, pendant 24 heures',
         params: z.strictObject({ id: z.uuid('identifiant de fichier d’erreurs invalide') }),
         response: { 200: z.string().describe('fichier CSV (text/csv)'), ...erreurs },
       },

@@ -116,12 +116,11 @@ describe.each(genresDeTest())('import RPLS par l’API (%s)', (genre) => {
     expect(lignes[0]!.split(';').at(-1)).toBe('Erreur');
     expect(lignes[1]).toContain('R-3');
     expect(lignes[1]).toContain('SURFHAB');
-    // Another organisation — a bailleur, a réservataire — is told it does not exist.
-    for (const autre of ['bailleur@demo.flux', 'reservataire@demo.flux']) {
-      const x = await s.appel(autre, 'GET', f.url);
-      expect(x.statusCode).toBe(404);
-      expect(x.json().message).toMatch(/^fichier d’erreurs introuvable ou expiré/);
-    }
+    // Another bailleur is told it does not exist; other roles never upload, and are refused.
+    const autre = await s.appel('bailleur@demo.flux', 'GET', f.url);
+    expect(autre.statusCode).toBe(404);
+    expect(autre.json().message).toMatch(/^fichier d’erreurs introuvable ou expiré/);
+    expect((await s.appel('reservataire@demo.flux', 'GET', f.url)).statusCode).toBe(403);
     expect((await s.appel(null, 'GET', f.url)).statusCode).toBe(401);
     expect((await s.appel('bailleur2@demo.flux', 'GET', '/api/fichiers-erreurs/pas-un-uuid')).statusCode).toBe(400);
     // Expired: gone (and purged by the next file stored).
