@@ -3,6 +3,7 @@
  * validates with them and publishes them as OpenAPI) and the web front end (which types its calls).
  */
 import { z } from 'zod';
+import { dateCalendaire } from './dates.ts';
 import { DECISIONS_CAL, EXCLUSIONS, FINANCEMENTS, TYPOLOGIES } from '../domain/types.ts';
 
 export const ROLES_API = [
@@ -203,7 +204,7 @@ export const locationsQuerySchema = z.strictObject({
   tri: z.enum(['urgence', 'recentes']).default('urgence'),
 });
 
-const dateIso = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ');
+const dateIso = dateCalendaire;
 
 export const declarationSchema = z.strictObject({
   logementId: z.string().min(1),
@@ -305,7 +306,7 @@ export const nouvelleOrganisationSchema = z.strictObject({
   typeReservataire: z.string().max(40).optional(),
   departement: z
     .string()
-    .regex(/^(\d{2}|2[AB]|97\d)$/)
+    .regex(/^(\d{2}|2[AB]|97\d)$/, 'code de département attendu (45, 2A, 971)')
     .optional(),
 });
 export const utilisateurSchema = z.object({
@@ -360,7 +361,7 @@ export const importRplsQuerySchema = z.strictObject({
   nom: z.string().min(1).max(255).optional(),
 });
 
-/** The summary of an RPLS import (`ResumeImportRpls` of the use case, without the error file's path). */
+/** The summary of an RPLS import (`ResumeImportRpls` of the use case; `fichierErreurs` is a link here, not a path). */
 export const resumeImportRplsSchema = z.object({
   fichier: z.string(),
   bailleur: z.object({ id: z.string(), nom: z.string(), siren: z.string() }),
@@ -388,12 +389,10 @@ export const resumeImportRplsSchema = z.object({
     disparus: z.array(z.string()),
   }),
   dureeMs: z.number(),
+  /** With `valides=1` and rows rejected: the link of the error file (GET, 24 hours). */
+  fichierErreurs: z.string().optional(),
 });
 export type ResumeImportRplsApi = z.infer<typeof resumeImportRplsSchema>;
 
-/** A refused RPLS import (422): the first problems, and the whole error file (UTF-8 with BOM, base64) when rows were rejected. */
-export const erreurImportRplsSchema = erreurSchema.extend({
-  fichierErreurs: z.string().optional(),
-  nomFichierErreurs: z.string().optional(),
-});
-export type ErreurImportRplsApi = z.infer<typeof erreurImportRplsSchema>;
+/** A refused RPLS import (422): the summary, the first problems and the error file's link (`contracts/televersement.ts`). */
+export type { ErreurTeleversementApi as ErreurImportRplsApi } from './televersement.ts';

@@ -4,11 +4,12 @@
  * takes effect. One schema per contract, shared by the API, the web client and `flux conventions`.
  */
 import { z } from 'zod';
+import { dateCalendaire } from './dates.ts';
 import { chiffresLigneSchema } from './api.ts';
 import { FORMES_CONVENTION, type FormeConvention } from '../domain/types.ts';
 import { conventionSchema } from './scenario.ts';
 
-const dateIso = z.iso.date('date attendue au format AAAA-MM-JJ');
+const dateIso = dateCalendaire;
 const departement = z.string().regex(/^(\d{2}|2[AB]|97\d)$/, 'code de département attendu (45, 2A, 971)');
 const motif = z.string().trim().min(1, 'le motif est obligatoire').max(2000, '2 000 caractères au plus');
 

@@ -16,13 +16,21 @@ import { jourDuVerrou } from '../app/emission-bilan.ts';
 import type { Acteur } from '../app/roles.ts';
 import { organisations } from '../db/schema.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
-import { importerRpls, sourceOctets } from '../import/rpls-import.ts';
+import { importerRpls, sourceFichier } from '../import/rpls-import.ts';
+import { enregistrerFichierErreurs, lienFichierErreurs, lireFichierErreurs } from '../app/fichiers-erreurs.ts';
+import { supprimerTemporaire } from '../import/fichier-temporaire.ts';
+import {
+  erreurTeleversementSchema,
+  libelleTaille,
+  PROBLEMES_MAX_TELEVERSEMENT,
+  TAILLE_MAX_RPLS,
+} from '../contracts/televersement.ts';
+import { accepterTeleversements, estTeleversement } from './televersement.ts';
 import {
   accueilSchema,
   anneeQuerySchema,
   connexionSchema,
   declarationSchema,
-  erreurImportRplsSchema,
   erreurSchema,
   idParamSchema,
   importRplsQuerySchema,
@@ -91,10 +99,7 @@ function pieceJointe(ascii: string, francais: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
 }
 
-/** The largest RPLS file accepted by the upload (a big bailleur's national file is a few hundred MB). */
-export const TAILLE_MAX_RPLS = 300 * 1024 * 1024;
-/** Problems listed in a refused import's answer (the error file has them all). */
-export const PROBLEMES_MAX_RPLS = 50;
+export { TAILLE_MAX_RPLS } from '../contracts/televersement.ts';
 const TYPES_FICHIER_RPLS = ['text/csv', 'application/octet-stream'];
 
 /** A file name as sent by the browser, without any path, safe for a header or a download. */
@@ -299,37 +304,32 @@ export async function enregistrerRoutes(
     },
   );
 
-  // The raw RPLS file: its own scope, so only this route reads CSV / octet-stream bodies (as a Buffer).
+  // The raw RPLS file: its own scope, so only this route reads CSV / octet-stream bodies (streamed
+  // to a temporary file, never held in memory).
   await app.register(async (portee) => {
     const route = portee.withTypeProvider<ZodTypeProvider>();
-    route.addContentTypeParser(
-      TYPES_FICHIER_RPLS,
-      { parseAs: 'buffer', bodyLimit: TAILLE_MAX_RPLS },
-      (_request, corps, fini) => fini(null, corps),
-    );
+    accepterTeleversements(portee, TYPES_FICHIER_RPLS, TAILLE_MAX_RPLS);
     route.post(
       '/patrimoine/import-rpls',
       {
-        bodyLimit: TAILLE_MAX_RPLS,
         config: { acces: ['agent_bailleur'] },
         schema: {
           tags: ['patrimoine'],
-          summary:
-            'Importer le fichier RPLS du bailleur (corps : le fichier brut, text/csv ou application/octet-stream ; 300 Mo au plus)',
+          summary: `Importer le fichier RPLS du bailleur (corps : le fichier brut, text/csv ou application/octet-stream ; ${libelleTaille(TAILLE_MAX_RPLS)} au plus)`,
           description:
-            'Tout ou rien : une ligne invalide et rien n’est importé (422, avec les premiers problèmes et le fichier d’erreurs en base64), sauf avec `valides=1` qui importe les lignes valides.',
+            'Tout ou rien : une ligne invalide et rien n’est importé (422, avec le résumé, les premiers problèmes et le lien du fichier d’erreurs), sauf avec `valides=1` qui importe les lignes valides (200, avec le lien du fichier d’erreurs s’il y a des lignes rejetées). Le fichier d’erreurs se télécharge par GET /api/fichiers-erreurs/{id}, pendant 24 heures, par l’organisation qui a téléversé.',
           querystring: importRplsQuerySchema,
           response: {
             200: resumeImportRplsSchema,
             ...erreurs,
             413: erreurSchema,
             415: erreurSchema,
-            422: erreurImportRplsSchema,
+            422: erreurTeleversementSchema,
           },
         },
       },
       async (request, reply) => {
-        if (!Buffer.isBuffer(request.body)) {
+        if (!estTeleversement(request.body)) {
           return reply.status(415).send({
             erreur: 'TYPE_NON_PRIS_EN_CHARGE',
             message: 'envoyez le fichier RPLS lui-même (content-type text/csv ou application/octet-stream)',
@@ -350,27 +350,67 @@ export async function enregistrerRoutes(
         }
         const nom = nomDeFichier(request.query.nom);
         const valides = request.query.valides === '1' || request.query.valides === 'true';
-        const r = await importerRpls(db, sourceOctets(nom, request.body), {
-          siren: organisation.siren,
-          valideSeulement: valides,
-          acteur: a,
-        });
-        if (r.resume.importe) return r.resume;
-        const n = r.problemes.length;
+        const r = await importerRpls(
+          db,
+          { ...(await sourceFichier(request.body.chemin)), nom },
+          { siren: organisation.siren, valideSeulement: valides, acteur: a },
+        );
+        // The error file, written as the upload was read, is stored once and linked, never sent here.
+        let fichier = null;
+        if (r.erreurs) {
+          try {
+            fichier = await enregistrerFichierErreurs(db, a, r.erreurs, `${basename(nom, extname(nom))}.erreurs.csv`);
+          } finally {
+            await supprimerTemporaire(r.erreurs.chemin);
+          }
+        }
+        if (r.resume.importe)
+          return fichier ? { ...r.resume, fichierErreurs: lienFichierErreurs(fichier.id) } : r.resume;
+        const n = r.nombreProblemes;
+        const rejetes = r.resume.rejetes;
         return reply.status(422).send({
           erreur: 'LIGNES_INVALIDES',
-          message: `${n} problème${n > 1 ? 's' : ''} sur ${r.resume.rejetes} ligne${r.resume.rejetes > 1 ? 's' : ''} rejetée${r.resume.rejetes > 1 ? 's' : ''} : rien n’a été importé. Corrigez le fichier, ou importez seulement les lignes valides.`,
-          problemes: r.problemes.slice(0, PROBLEMES_MAX_RPLS),
-          ...(r.erreurs !== null
+          message: `${n} problème${n > 1 ? 's' : ''} sur ${rejetes} ligne${rejetes > 1 ? 's' : ''} rejetée${rejetes > 1 ? 's' : ''} : rien n’a été importé. Corrigez le fichier, ou importez seulement les lignes valides.`,
+          rejetes,
+          nombreProblemes: n,
+          problemes: r.problemes.slice(0, PROBLEMES_MAX_TELEVERSEMENT),
+          ...(fichier
             ? {
-                fichierErreurs: Buffer.from(r.erreurs, 'utf8').toString('base64'),
-                nomFichierErreurs: `${basename(nom, extname(nom))}.erreurs.csv`,
+                fichierErreurs: {
+                  url: lienFichierErreurs(fichier.id),
+                  nom: fichier.nom,
+                  lignes: fichier.lignes,
+                  taille: fichier.taille,
+                  expireLe: fichier.expireLe.toISOString(),
+                },
               }
             : {}),
         });
       },
     );
   });
+
+  app.get(
+    '/fichiers-erreurs/:id',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['patrimoine'],
+        summary:
+          'Télécharger le fichier d’erreurs d’un téléversement refusé (CSV, UTF-8 avec BOM, « ; ») : l’organisation du bailleur qui a téléversé, pendant 24 heures',
+        params: z.strictObject({ id: z.uuid('identifiant de fichier d’erreurs invalide') }),
+        response: { 200: z.string().describe('fichier CSV (text/csv)'), ...erreurs },
+      },
+    },
+    async (request, reply) => {
+      const f = await lireFichierErreurs(db, acteur(request), request.params.id);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-length', String(f.taille))
+        .header('content-disposition', pieceJointe(f.nom.replace(/[^\x20-\x7e]|["\\]/g, '_'), f.nom))
+        .send(f.contenu as unknown as string); // a stream is piped as is, never serialised
+    },
+  );
 
   await enregistrerRoutesPatrimoine(api, options);
   await enregistrerRoutesOrientation(api, options);

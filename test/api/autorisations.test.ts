@@ -39,6 +39,7 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'GET /api/patrimoine/etats-des-lieux/{id}/xlsx': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'POST /api/patrimoine/etats-des-lieux/{id}/signatures': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'POST /api/patrimoine/reservations': ['agent_bailleur'],
+  'GET /api/fichiers-erreurs/{id}': ['agent_bailleur'],
   'GET /api/flux/prevision': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'PUT /api/flux/prevision': ['agent_bailleur'],
   'GET /api/flux/prevision.xlsx': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],

@@ -341,8 +341,27 @@ export async function televerserReservations(fichier: File): Promise<ResumeReser
   } catch {
     throw new ErreurApi(0, 'RESEAU', 'Le serveur est injoignable : vérifiez votre connexion puis réessayez.');
   }
+  if (reponse.status === 422) {
+    const texte = await reponse.text();
+    let corps: unknown = null;
+    try {
+      corps = JSON.parse(texte);
+    } catch {
+      // not JSON: the status says enough
+    }
+    if (estObjet(corps) && corps.erreur === 'LIGNES_INVALIDES' && typeof corps.message === 'string')
+      throw new RefusTeleversementApi(corps as ErreurImportRplsApi);
+    throw await versErreur(new Response(texte || null, { status: 422 }));
+  }
   if (!reponse.ok) throw await versErreur(reponse);
   return (await reponse.json()) as ResumeReservationsApi;
+}
+
+/** An upload refused for its rows: the summary, the first problems and the error file's link. */
+export class RefusTeleversementApi extends ErreurApi {
+  constructor(readonly refus: ErreurImportRplsApi) {
+    super(422, refus.erreur, refus.message, refus.problemes ?? []);
+  }
 }
 
 // ——— Prévision du flux et conversion ———
