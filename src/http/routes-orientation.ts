@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SessionOuverte } from '../app/auth.ts';
-import { lireBoite, proposerCandidats } from '../app/boite.ts';
+import { boiteEnCache, proposerCandidats } from '../app/boite.ts';
 import { jourParis } from '../app/echeances.ts';
 import { expedierNotifications, listerNotifications, marquerLue } from '../app/notifications.ts';
 import { deciderOrientation, recommandation } from '../app/orientation.ts';
@@ -92,7 +92,7 @@ export async function enregistrerRoutesOrientation(api: FastifyInstance, options
         response: { 200: boiteSchema, ...erreurs },
       },
     },
-    async (request) => db.transaction((tx) => lireBoite(tx, acteur(request), aujourdhui())),
+    async (request) => boiteEnCache(db, acteur(request), aujourdhui()),
   );
 
   app.post(

@@ -9,7 +9,7 @@ import { creerOrganisation, creerUtilisateur, listerOrganisations, listerUtilisa
 import { verifierAudit } from '../app/audit.ts';
 import { connecter, deconnecter, DUREE_SESSION_MS, type SessionOuverte } from '../app/auth.ts';
 import { listerLogements } from '../app/logements.ts';
-import { memoiserJson } from '../app/memo.ts';
+import { avecBailleur, memoiserJson, porteeActeur } from '../app/memo.ts';
 import { lireQualite, qualiteComplete } from '../app/qualite.ts';
 import { appliquerTransition, declarerVacance, lireLocation, listerLocations } from '../app/locations.ts';
 import { jourDuVerrou } from '../app/emission-bilan.ts';
@@ -196,8 +196,12 @@ export async function enregistrerRoutes(
       const annee = request.query.annee ?? anneeCourante();
       return json(
         reply,
-        await memoiserJson(db, `accueil|${a.organisationId}|${a.role}|${annee}`, accueilSchema, () =>
-          db.transaction((tx) => accueil(tx, a, annee)),
+        await memoiserJson(
+          db,
+          `accueil|${a.organisationId}|${a.role}|${annee}`,
+          accueilSchema,
+          () => db.transaction((tx) => accueil(tx, a, annee)),
+          await porteeActeur(db, a),
         ),
       );
     },
@@ -227,6 +231,7 @@ export async function enregistrerRoutes(
             const { lignes } = await db.transaction((tx) => lignesConventions(tx, a, annee));
             return { annee, conventions: lignes };
           },
+          await porteeActeur(db, a),
         ),
       );
     },
@@ -253,6 +258,7 @@ export async function enregistrerRoutes(
           `logements|${a.organisationId}|${a.role}|${q.page}|${q.taille}|${q.commune ?? ''}`,
           pageLogementsSchema,
           () => listerLogements(db, a, q),
+          await porteeActeur(db, a),
         ),
       );
     },
@@ -281,6 +287,7 @@ export async function enregistrerRoutes(
           `qualite|${a.organisationId}|${a.role}|${q.bailleur ?? ''}|${q.annee ?? courante - 1}`,
           rapportQualiteSchema,
           () => db.transaction((tx) => lireQualite(tx, a, q, courante)),
+          avecBailleur(await porteeActeur(db, a), q.bailleur),
         ),
       );
     },
@@ -345,12 +352,10 @@ export async function enregistrerRoutes(
       },
       async (request, reply) => {
         if (!Buffer.isBuffer(request.body)) {
-          return reply
-            .status(415)
-            .send({
-              erreur: 'TYPE_NON_PRIS_EN_CHARGE',
-              message: 'envoyez le fichier RPLS lui-même (content-type text/csv ou application/octet-stream)',
-            });
+          return reply.status(415).send({
+            erreur: 'TYPE_NON_PRIS_EN_CHARGE',
+            message: 'envoyez le fichier RPLS lui-même (content-type text/csv ou application/octet-stream)',
+          });
         }
         const a = acteur(request);
         const [organisation] = await db
@@ -420,6 +425,7 @@ export async function enregistrerRoutes(
           `locations|${a.organisationId}|${a.role}|${q.page}|${q.taille}|${q.etat ?? ''}|${q.annee ?? ''}|${jourDuVerrou()}`,
           pageLocationsSchema,
           () => listerLocations(db, a, q),
+          await porteeActeur(db, a),
         ),
       );
     },

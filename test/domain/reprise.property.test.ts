@@ -66,7 +66,7 @@ const anneeArb = fc.record({
     { minLength: 1, maxLength: 25, size: 'max' },
   ),
   locations: fc.array(locationArb, { minLength: 1, maxLength: 40, size: 'max' }),
-  decompte: fc.constantFrom('mise_a_disposition' as const, 'attribution' as const, 'bail' as const),
+  decompte: fc.constantFrom('mise_a_disposition' as const, 'attribution' as const, 'bail_signe' as const),
   echecDecompte: fc.boolean(),
   etatUniforme: fc.boolean(),
   /** Where the events are cut into batches (fractions of the list). */
@@ -217,16 +217,16 @@ describe('reprise depuis un début de mois (ADR 0023)', () => {
       fc.property(anneeArb, (a) => {
         const { base, evenements } = scenarioDe(a);
         const bornes = [...new Set(a.coupes.map((c) => Math.floor(c * evenements.length)))].sort((x, y) => x - y);
-        let precedent: RejeuAnnee | null = null;
+        const dernier: { rejeu: RejeuAnnee | null } = { rejeu: null };
         for (const n of [...bornes, evenements.length]) {
           const scenario: Scenario = { ...base, evenements: evenements.slice(0, n) };
           const complet = issue(() => ({ resultat: simuler(scenario, { detail: true }) }));
-          const p = precedent;
+          const p = dernier.rejeu;
           const repris = issue(() => {
             const r = p
               ? reprendre(p.reprises, scenario, { detail: true })
               : simulerAvecReprises(scenario, { detail: true });
-            precedent = r;
+            dernier.rejeu = r;
             return r;
           });
           expect(repris).toBe(complet);
