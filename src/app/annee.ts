@@ -218,6 +218,12 @@ interface AnneeEnCache {
   scenario: Scenario;
   rejeu: RejeuAnnee;
   confirmee: boolean;
+  /**
+   * Not confirmed yet, but resumed from a confirmed run: the ids of the events read since. Once
+   * all of them are visible to another transaction they are committed (ids are never reused),
+   * and the run is confirmed. Null for an unconfirmed full replay.
+   */
+  aVerifier: number[] | null;
 }
 
 const cache = new Map<string, AnneeEnCache>();
@@ -274,11 +280,20 @@ export async function resultatAnnee(
     return garderRecent(cache, k, enCache, ANNEES_EN_CACHE);
   }
   let rejeu: RejeuAnnee | null = null;
+  let aVerifier: number[] | null = null;
+  if (enCache && !enCache.confirmee && enCache.aVerifier && enCache.aVerifier.length <= 1_000) {
+    // A run made in another write transaction: were its events committed?
+    const [vus] = await tx
+      .select({ n: sql<string>`count(*)::text` })
+      .from(evenementsFlux)
+      .where(inArray(evenementsFlux.id, enCache.aVerifier));
+    if (Number(vus?.n ?? 0) === enCache.aVerifier.length) enCache.confirmee = true;
+  }
   if (enCache?.confirmee && enCache.cadre === cadre && n > enCache.n && dernier > enCache.dernier) {
     // Committed events never disappear: if as many events are above the cached last id as were
     // added, those are exactly the new ones (an older id committed late would make one short).
     const nouveaux = await tx
-      .select({ evenement: evenementsFlux.evenement })
+      .select({ id: evenementsFlux.id, evenement: evenementsFlux.evenement })
       .from(evenementsFlux)
       .where(
         and(
@@ -296,6 +311,7 @@ export async function resultatAnnee(
         nouveaux.map((e) => e.evenement as Evenement),
       );
       rejeu = reprendre(enCache.rejeu.reprises, scenario, { detail: true });
+      aVerifier = nouveaux.map((e) => e.id);
       statistiquesAnnees.reprises++;
     }
   }
@@ -308,7 +324,17 @@ export async function resultatAnnee(
   return garderRecent(
     cache,
     k,
-    { version, cadre, dernier, n, resultat: rejeu.resultat, scenario, rejeu, confirmee },
+    {
+      version,
+      cadre,
+      dernier,
+      n,
+      resultat: rejeu.resultat,
+      scenario,
+      rejeu,
+      confirmee,
+      aVerifier: confirmee ? null : aVerifier,
+    },
     ANNEES_EN_CACHE,
   );
 }
