@@ -221,7 +221,7 @@ interface AnneeEnCache {
   /**
    * Not confirmed yet, but resumed from a confirmed run: the ids of the events read since. Once
    * all of them are visible to another transaction they are committed (ids are never reused),
-   * and the run is confirmed. Null for an unconfirmed full replay.
+   * and the run is confirmed.
    */
   aVerifier: number[] | null;
 }
@@ -319,6 +319,22 @@ export async function resultatAnnee(
     // With the per-letting detail: the bilan and the dashboards read it (the rest is unchanged).
     rejeu = simulerAvecReprises(await chargerScenario(tx, cle), { detail: true });
     statistiquesAnnees.rejeuxComplets++;
+    if (!confirmee) {
+      // In a write transaction, every event read is committed but those written by this
+      // transaction (or committed after it began): `age(xmin) <= 0`. Those are to be verified.
+      const propres = await tx
+        .select({ id: evenementsFlux.id })
+        .from(evenementsFlux)
+        .where(
+          and(
+            eq(evenementsFlux.bailleurId, cle.bailleurId),
+            eq(evenementsFlux.departement, cle.departement),
+            eq(evenementsFlux.annee, cle.annee),
+            sql`age(${evenementsFlux}.xmin) <= 0`,
+          ),
+        );
+      aVerifier = propres.map((e) => e.id);
+    }
   }
   const { scenario } = rejeu.reprises;
   return garderRecent(
