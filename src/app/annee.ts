@@ -230,8 +230,8 @@ const cache = new Map<string, AnneeEnCache>();
 /** Years kept in memory, least recently used out first (France has ≈ 2,000 bailleur × département years). */
 export const ANNEES_EN_CACHE = 256;
 
-/** How each year of the last calls was obtained (for the tests and the metrics): cache, resumption or full replay. */
-export const statistiquesAnnees = { enCache: 0, reprises: 0, rejeuxComplets: 0 };
+/** How each year was obtained (for the tests and the metrics): cache, resumption or full replay; the engine's time. */
+export const statistiquesAnnees = { enCache: 0, reprises: 0, rejeuxComplets: 0, msMoteur: 0 };
 
 /**
  * The engine's result for the year, recomputed only when an event or a convention version changed.
@@ -310,14 +310,19 @@ export async function resultatAnnee(
         enCache.scenario,
         nouveaux.map((e) => e.evenement as Evenement),
       );
+      const debut = performance.now();
       rejeu = reprendre(enCache.rejeu.reprises, scenario, { detail: true });
+      statistiquesAnnees.msMoteur += performance.now() - debut;
       aVerifier = nouveaux.map((e) => e.id);
       statistiquesAnnees.reprises++;
     }
   }
   if (!rejeu) {
     // With the per-letting detail: the bilan and the dashboards read it (the rest is unchanged).
-    rejeu = simulerAvecReprises(await chargerScenario(tx, cle), { detail: true });
+    const scenario = await chargerScenario(tx, cle);
+    const debut = performance.now();
+    rejeu = simulerAvecReprises(scenario, { detail: true });
+    statistiquesAnnees.msMoteur += performance.now() - debut;
     statistiquesAnnees.rejeuxComplets++;
     if (!confirmee) {
       // In a write transaction, every event read is committed but those written by this

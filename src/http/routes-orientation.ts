@@ -3,11 +3,12 @@
  * Each validates with the contracts and calls one use case in one transaction; the e-mails of the
  * notifications it stored go after the commit (SMTP from configuration, off when unset).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SessionOuverte } from '../app/auth.ts';
 import { boiteEnCache, proposerCandidats } from '../app/boite.ts';
+import { memoiser, porteeActeur } from '../app/memo.ts';
 import { jourParis } from '../app/echeances.ts';
 import { expedierNotifications, listerNotifications, marquerLue } from '../app/notifications.ts';
 import { deciderOrientation, recommandation } from '../app/orientation.ts';
@@ -92,7 +93,21 @@ export async function enregistrerRoutesOrientation(api: FastifyInstance, options
         response: { 200: boiteSchema, ...erreurs },
       },
     },
-    async (request) => boiteEnCache(db, acteur(request), aujourdhui()),
+    async (request, reply) => {
+      const a = acteur(request);
+      const jour = aujourdhui();
+      // The whole inbox, checked against its contract and serialised once per scope change (ADR 0023).
+      const texte = await memoiser(
+        db,
+        `json|boite|${a.organisationId}|${a.role}|${jour}`,
+        async () => JSON.stringify(boiteSchema.parse(await boiteEnCache(db, a, jour))),
+        await porteeActeur(db, a),
+      );
+      return (reply as FastifyReply)
+        .type('application/json; charset=utf-8')
+        .serializer((x: unknown) => x as string)
+        .send(texte);
+    },
   );
 
   app.post(
