@@ -14,6 +14,7 @@ import type { CleAnnee } from './annee.ts';
 import { joursEntre, parametresConventions, type ParametresConvention } from './echeances.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { appliquerTransition } from './locations.ts';
+import { memoiser, porteeActeur } from './memo.ts';
 import { piecesDesVacances } from './pieces.ts';
 import { dateFr } from './notifications.ts';
 import { exiger, type Acteur } from './roles.ts';
@@ -107,6 +108,20 @@ export async function elements(
 /** GET /api/boite */
 export async function lireBoite(tx: Tx, acteur: Acteur, aujourdhui: string): Promise<BoiteApi> {
   return { aujourdhui, elements: await elements(tx, acteur, aujourdhui) };
+}
+
+/**
+ * The actor's whole inbox of the day, kept in memory on `db` until a vacancy, CAL session or offer
+ * of its scope changes (ADR 0023): the computation per scope, that a page or a filter then reads.
+ * The answer is shared between requests: never change it.
+ */
+export async function boiteEnCache(db: Tx, acteur: Acteur, aujourdhui: string): Promise<BoiteApi> {
+  return memoiser(
+    db,
+    `boite|${acteur.organisationId}|${acteur.role}|${aujourdhui}`,
+    () => db.transaction((tx) => lireBoite(tx, acteur, aujourdhui)),
+    await porteeActeur(db, acteur),
+  );
 }
 
 /**

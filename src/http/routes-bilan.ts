@@ -8,7 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SessionOuverte } from '../app/auth.ts';
 import { bilansAccessibles, lireBilan, scenarioDuBilan } from '../app/bilan.ts';
-import { memoiserJson } from '../app/memo.ts';
+import { avecBailleur, memoiserJson, porteeActeur } from '../app/memo.ts';
 import type { Acteur } from '../app/roles.ts';
 import { erreurSchema } from '../contracts/api.ts';
 import { bilanQuerySchema, bilanSchema, bilansAccessiblesSchema } from '../contracts/bilan.ts';
@@ -91,6 +91,7 @@ export async function enregistrerRoutesBilan(api: FastifyInstance, options: Opti
           db.transaction((tx) =>
             lireBilan(tx, a, { annee: q.annee, bailleurId: q.bailleur, departement: q.departement }),
           ),
+        avecBailleur(await porteeActeur(db, a), q.bailleur),
       );
       return json(reply, texte);
     },

@@ -9,7 +9,7 @@ import { creerOrganisation, creerUtilisateur, listerOrganisations, listerUtilisa
 import { verifierAudit } from '../app/audit.ts';
 import { connecter, deconnecter, DUREE_SESSION_MS, type SessionOuverte } from '../app/auth.ts';
 import { listerLocations, listerLogements } from '../app/listes.ts';
-import { memoiserJson } from '../app/memo.ts';
+import { avecBailleur, memoiserJson, porteeActeur } from '../app/memo.ts';
 import { lireQualite, qualiteComplete } from '../app/qualite.ts';
 import { appliquerTransition, declarerVacance, lireLocation } from '../app/locations.ts';
 import { jourDuVerrou } from '../app/emission-bilan.ts';
@@ -185,8 +185,12 @@ export async function enregistrerRoutes(
       const annee = request.query.annee ?? anneeCourante();
       return json(
         reply,
-        await memoiserJson(db, `accueil|${a.organisationId}|${a.role}|${annee}`, accueilSchema, () =>
-          db.transaction((tx) => accueil(tx, a, annee)),
+        await memoiserJson(
+          db,
+          `accueil|${a.organisationId}|${a.role}|${annee}`,
+          accueilSchema,
+          () => db.transaction((tx) => accueil(tx, a, annee)),
+          await porteeActeur(db, a),
         ),
       );
     },
@@ -216,6 +220,7 @@ export async function enregistrerRoutes(
             const { lignes } = await db.transaction((tx) => lignesConventions(tx, a, annee));
             return { annee, conventions: lignes };
           },
+          await porteeActeur(db, a),
         ),
       );
     },
@@ -243,6 +248,7 @@ export async function enregistrerRoutes(
           `logements|${a.organisationId}|${a.role}|${JSON.stringify({ ...q, parPage: parPageDe(q), taille: undefined })}`,
           pageLogementsSchema,
           () => listerLogements(db, a, { ...q, parPage: parPageDe(q) }),
+          await porteeActeur(db, a),
         ),
       );
     },
@@ -271,6 +277,7 @@ export async function enregistrerRoutes(
           `qualite|${a.organisationId}|${a.role}|${q.bailleur ?? ''}|${q.annee ?? courante - 1}`,
           rapportQualiteSchema,
           () => db.transaction((tx) => lireQualite(tx, a, q, courante)),
+          avecBailleur(await porteeActeur(db, a), q.bailleur),
         ),
       );
     },
@@ -447,6 +454,7 @@ export async function enregistrerRoutes(
           `locations|${a.organisationId}|${a.role}|${JSON.stringify(f)}|${jour}`,
           pageLocationsSchema,
           () => listerLocations(db, a, f, jour),
+          await porteeActeur(db, a),
         ),
       );
     },
