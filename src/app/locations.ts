@@ -14,6 +14,7 @@ import type { Orientation } from '../domain/engine.ts';
 import { transiter, type EtatLocation, type Transition } from '../domain/lifecycle.ts';
 import { BAILLEUR, type Evenement, type Exclusion } from '../domain/types.ts';
 import { resultatAnnee, type CleAnnee } from './annee.ts';
+import { motifOrientation, nomsDesLignes } from './explication.ts';
 import { journaliser } from './audit.ts';
 import { controlerEcritureAnnee, etatDeLAnnee, jourDuVerrou } from './emission-bilan.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
@@ -177,7 +178,9 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
       ),
     );
   if (rows.length === 0) return;
-  const { resultat } = await resultatAnnee(tx, cle);
+  const { resultat, scenario } = await resultatAnnee(tx, cle);
+  const noms = nomsDesLignes(scenario);
+  const nom = (ligne: string | null, sinon: string) => (ligne === null ? sinon : (noms.get(ligne) ?? ligne));
   const parLiberation = new Map(resultat.orientations.map((o) => [`${o.logement}|${o.date}`, o]));
   const conflits: string[] = [];
   for (const { l, decidee } of rows) {
@@ -190,7 +193,7 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
       (l.etat === 'orientee' && !decidee && !l.forcee) || (pool !== null && memePool && l.etat !== 'bail_signe');
     if (!provisoire) {
       conflits.push(
-        `logement ${l.logementId} libéré le ${dateFr(l.dateLiberation)} (${l.ligne ?? 'non orienté'} → ${o.reservataire ?? 'aucune ligne'})`,
+        `logement ${l.logementId} libéré le ${dateFr(l.dateLiberation)} (${nom(l.ligne, 'non orienté')} → ${nom(o.reservataire, 'aucune ligne')})`,
       );
       continue;
     }
@@ -199,7 +202,7 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
       .set({
         ligne: o.reservataire,
         reservataireId: ligneVersOrganisation(o.reservataire),
-        motif: o.motif,
+        motif: motifOrientation(o, (x) => noms.get(x) ?? x),
         version: sql`${locations.version} + 1`,
         majLe: new Date(),
       })
@@ -224,9 +227,13 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
 
 /** The engine's orientation of this letting (the last one of the unit in the year). */
 async function orientationMoteur(tx: Tx, cle: CleAnnee, logementId: string): Promise<Orientation | undefined> {
-  const { resultat } = await resultatAnnee(tx, cle);
-  for (let i = resultat.orientations.length - 1; i >= 0; i--)
-    if (resultat.orientations[i]!.logement === logementId) return resultat.orientations[i];
+  const { resultat, scenario } = await resultatAnnee(tx, cle);
+  const noms = nomsDesLignes(scenario);
+  for (let i = resultat.orientations.length - 1; i >= 0; i--) {
+    const o = resultat.orientations[i]!;
+    // The motif officers read: in French with names, not the engine's command-line wording.
+    if (o.logement === logementId) return { ...o, motif: motifOrientation(o, (x) => noms.get(x) ?? x) };
+  }
   return undefined;
 }
 
@@ -393,15 +400,13 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
       break;
     case 'decider':
       await ajouterEvenement(tx, cle, id, { ...base, type: 'decision_cal', decision: t.decision });
-      await tx
-        .insert(decisionsCal)
-        .values({
-          id: randomUUID(),
-          locationId: id,
-          decision: t.decision,
-          motif: t.motif ?? null,
-          dateDecision: t.date,
-        });
+      await tx.insert(decisionsCal).values({
+        id: randomUUID(),
+        locationId: id,
+        decision: t.decision,
+        motif: t.motif ?? null,
+        dateDecision: t.date,
+      });
       break;
     case 'signer_bail':
       await ajouterEvenement(tx, cle, id, {

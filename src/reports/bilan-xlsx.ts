@@ -13,9 +13,9 @@ import {
   LIBELLES_DIMENSIONS_BILAN,
   LIBELLES_STATUT,
   type BilanAnnuel,
-  type Compteur,
   type DimensionDuBilan,
 } from '../domain/bilan.ts';
+import { TITRES_COMPTEURS } from '../domain/compteurs.ts';
 import { LIBELLES_EXCLUSION, type MotifExclusion } from '../domain/flow.ts';
 import type { Indicateur } from '../domain/engine.ts';
 
@@ -29,17 +29,8 @@ export function nomFichierBilan(
   return `bilan-${b.annee}-${b.bailleur.id.replace(/[^A-Za-z0-9_-]/g, '_')}-${b.departement.replace(/[^A-Za-z0-9_-]/g, '_')}.${extension}`;
 }
 
-/** Short column titles for the counters (the long ones are in LIBELLES_COMPTEURS). */
-export const TITRES_COMPTEURS: Readonly<Record<Compteur, string>> = {
-  misADisposition: 'Proposés (mis à disposition)',
-  proposes: 'Avec candidats',
-  attribues: 'Attribués',
-  bauxSignes: 'Baux signés',
-  echecs: 'Échecs',
-  pourUnTour: 'Pour un tour',
-  decomptes: 'Décomptés',
-  enCours: 'En cours au 31/12',
-};
+/** The counters' words (the glossary, src/domain/compteurs.ts). */
+export { TITRES_COMPTEURS };
 
 /** The objectives of the year, labelled (R.441-5 / L.441-1 targets), for every renderer. */
 export function objectifsLibelles(b: BilanAnnuel): { libelle: string; indicateur: Indicateur }[] {

@@ -44,6 +44,7 @@ import {
   utilisateurs,
 } from '../db/schema.ts';
 import { echeanceProposition } from '../app/echeances.ts';
+import { motifOrientation, nomsDesLignes } from '../app/explication.ts';
 import { simuler } from '../domain/engine.ts';
 import type { EtatLocation } from '../domain/lifecycle.ts';
 import {
@@ -958,6 +959,7 @@ function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lign
   }
   const resultat = simuler({ ...scenario, evenements });
   const orientation = new Map(resultat.orientations.map((o) => [o.logement, o]));
+  const nomsLignes = nomsDesLignes(scenario);
   for (const e of scenario.evenements) {
     const locationId = locationDe.get(e.logement)!;
     const u = parId.get(e.logement)!;
@@ -979,7 +981,7 @@ function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lign
         ligne,
         pool: o.pool ?? null,
         forcee: o.forcee,
-        motif: o.motif,
+        motif: motifOrientation(o, (x) => nomsLignes.get(x) ?? x),
       });
     } else if (e.type === 'candidats') {
       // Candidates identified by a synthetic SNE number only; the first one is the household that signs.
@@ -1168,25 +1170,21 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
     // Checked again under the lock: another process may have seeded meanwhile.
     if (!(await estVide(tx))) throw new Error(BASE_NON_VIDE);
     await inserer(tx, organisations, ORGANISATIONS);
-    await tx
-      .insert(utilisateurs)
-      .values(
-        COMPTES_DEMO.map((c, i) => ({
-          id: `U-${c.email.split('@')[0]!.toUpperCase()}`,
-          email: c.email,
-          nom: c.nom,
-          motDePasse: motsDePasse[i]!,
-        })),
-      );
-    await tx
-      .insert(adhesions)
-      .values(
-        COMPTES_DEMO.map((c) => ({
-          utilisateurId: `U-${c.email.split('@')[0]!.toUpperCase()}`,
-          organisationId: c.organisationId,
-          role: c.role,
-        })),
-      );
+    await tx.insert(utilisateurs).values(
+      COMPTES_DEMO.map((c, i) => ({
+        id: `U-${c.email.split('@')[0]!.toUpperCase()}`,
+        email: c.email,
+        nom: c.nom,
+        motDePasse: motsDePasse[i]!,
+      })),
+    );
+    await tx.insert(adhesions).values(
+      COMPTES_DEMO.map((c) => ({
+        utilisateurId: `U-${c.email.split('@')[0]!.toUpperCase()}`,
+        organisationId: c.organisationId,
+        role: c.role,
+      })),
+    );
     await tx
       .insert(epcis)
       .values([...cog.epcis.values()].sort((a, b) => (a.siren < b.siren ? -1 : 1)))

@@ -31,7 +31,7 @@ const CANDIDATS = ['045261100040001', '045261100040002', '045261100040003'];
 /** The ledger's counters a letting moves, as the convention's page names them. */
 const COMPTEURS = [
   ['misADisposition', 'Mis à disposition'],
-  ['proposes', 'Proposés'],
+  ['proposes', 'Avec candidats'],
   ['attribues', 'Attribués'],
   ['bauxSignes', 'Baux signés'],
   ['decomptes', 'Décomptés'],

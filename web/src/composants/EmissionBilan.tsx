@@ -26,9 +26,9 @@ interface Cle {
 }
 
 const CHIFFRES: Record<string, string> = {
-  misADisposition: 'Logements proposés',
+  misADisposition: 'Mis à disposition',
   proposes: 'Avec candidats',
-  attribues: 'Attribués en CAL',
+  attribues: 'Attribués',
   bauxSignes: 'Baux signés',
   echecs: 'Échecs',
   pourUnTour: 'Pour un tour',
