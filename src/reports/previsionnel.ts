@@ -8,6 +8,7 @@ import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import type { ReponsePrevision } from '../contracts/prevision.ts';
 import { LIBELLES_EXCLUSION, type MotifExclusion } from '../domain/flow.ts';
+import { dateFrancaise } from './statut-document.ts';
 
 export { TYPE_XLSX } from './qualite-xlsx.ts';
 export const TYPE_PDF = 'application/pdf';
@@ -149,7 +150,7 @@ export function pdfPrevisionnel(p: ReponsePrevision, genereLe: string): Promise<
   t(`Prévisionnel de flux ${p.annee}`);
   doc.font('Helvetica').fontSize(10).fillColor('#3a3a3a');
   t(
-    `${p.bailleur.nom} — département ${p.departement} — établi le ${genereLe} (CCH R.441-5 I : à transmettre aux réservataires avant le 28 février)`,
+    `${p.bailleur.nom} — département ${p.departement} — établi le ${dateFrancaise(genereLe)} (CCH R.441-5 I : à transmettre aux réservataires avant le 28 février)`,
   );
   doc.moveDown();
 

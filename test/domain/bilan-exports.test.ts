@@ -100,7 +100,7 @@ describe('sorties du bilan annuel', () => {
     expect(ligneAl!.getCell(2).value).toBe(0.25);
     expect(ligneAl!.getCell(2).numFmt).toBe('0.00%');
     expect(typeof ligneAl!.getCell(3).value).toBe('number');
-    expect(s.getCell('B5').value).toBe('2026-01-15');
+    expect(s.getCell('B5').value).toBe('15/01/2026');
     const typo = wb.getWorksheet('Typologie')!;
     expect(typo.views[0]).toMatchObject({ state: 'frozen', ySplit: 2, xSplit: 3 });
     expect(typo.getColumn(1).width).toBeGreaterThan(20);
