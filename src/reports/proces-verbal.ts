@@ -20,7 +20,9 @@ export function nomFichierProcesVerbal(s: SessionCalDetailApi): string {
 const pdfTexte = (s: string): string =>
   s
     .replace(/[\u202f\u2009]/g, '\u00a0')
-    .replace(/\u2212/g, '-')
+    .replace(/\u2212/g, '\u2013')
+    // A negative number: the en dash stands for the minus sign (WinAnsi has no U+2212).
+    .replace(/(^|[\s([;:=×+/])-(?=\d)/g, '$1\u2013')
     .replace(/[≤]/g, '<=')
     .replace(/[≥]/g, '>=')
     .replace(/[→]/g, '->');

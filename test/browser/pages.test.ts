@@ -78,6 +78,19 @@ const COMPTES: { email: string; role: Role }[] = [
 ];
 
 decrireNavigateur('chaque page du menu de chaque rôle, à 1366 px', () => {
+  it('la déclaration d’accessibilité dit « partiellement conforme » et liste ce qui reste', async () => {
+    const { page } = nav;
+    await page.setViewportSize({ width: LARGEUR, height: 900 });
+    const c = await examiner(page, '/accessibilite');
+    expect(c).toEqual({ chemin: '/accessibilite', largeur: c.largeur, axe: [], ids: [] });
+    expect(c.largeur).toBeLessThanOrEqual(LARGEUR);
+    const texte = await page.locator('main').innerText();
+    expect(texte).toContain('Flux est partiellement conforme au RGAA 4.1');
+    expect(texte).not.toContain('non conforme');
+    await page.getByRole('heading', { name: 'Non-conformités' }).waitFor();
+    expect(await page.locator('main ul').last().locator('li').count()).toBeGreaterThan(0);
+  });
+
   for (const { email, role } of COMPTES)
     it(`${email} : largeur, accessibilité, mots des pages`, { timeout: 300_000 }, async () => {
       const { page } = nav;
@@ -85,8 +98,9 @@ decrireNavigateur('chaque page du menu de chaque rôle, à 1366 px', () => {
       await seConnecter(page, email);
       const constats: Constat[] = [];
       for (const r of pagesDe(role)) constats.push(await examiner(page, r.chemin));
-      if (role === 'agent_bailleur') constats.push(await examiner(page, '/accessibilite'));
-      expect(constats.length).toBe(pagesDe(role).length + (role === 'agent_bailleur' ? 1 : 0));
+      expect(constats.map((c) => c.chemin)).toEqual(pagesDe(role).map((r) => r.chemin));
+      for (const c of constats.filter((x) => LARGEUR_A_VENIR.has(x.chemin)))
+        console.info(`${email} ${c.chemin} : ${c.largeur} px (vérifié après intégration, TODO(integration))`);
       const trop = constats
         .filter((c) => c.largeur > LARGEUR && !LARGEUR_A_VENIR.has(c.chemin))
         .map((c) => `${c.chemin} : ${c.largeur} px`);
