@@ -43,6 +43,7 @@ import {
 import { DonneesInvalides } from '../domain/errors.ts';
 import { DECISIONS_POSITIVES, type DecisionCal } from '../domain/types.ts';
 import { journaliser } from './audit.ts';
+import { LIBELLES_ETAT_LOCATION } from './explication.ts';
 import { ajouterJours, jourParis } from './echeances.ts';
 import { Conflit, Introuvable } from './errors.ts';
 import { vueCandidat } from './boite.ts';
@@ -155,7 +156,7 @@ async function session(tx: Tx, acteur: Acteur, id: string): Promise<LigneSession
     .from(sessionsCal)
     .innerJoin(organisations, eq(organisations.id, sessionsCal.bailleurId))
     .where(and(eq(sessionsCal.id, id), porteeSessions(acteur)));
-  if (!r) throw new Introuvable(`séance de CAL ${id} introuvable`);
+  if (!r) throw new Introuvable('séance de CAL introuvable');
   return { ...r.s, bailleur: r.bailleur };
 }
 
@@ -308,16 +309,22 @@ export async function ajouterExamen(
     .select()
     .from(locations)
     .where(and(eq(locations.id, d.locationId), eq(locations.bailleurId, acteur.organisationId)));
-  if (!loc) throw new Introuvable(`vacance ${d.locationId} introuvable`);
+  if (!loc) throw new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   if (loc.departement !== s.departement)
     throw new Conflit(`la vacance est dans le département ${loc.departement}, la séance dans le ${s.departement}`);
   if (loc.etat !== 'candidats')
-    throw new Conflit(`la vacance est « ${loc.etat} » : la CAL examine les logements dont les candidats sont proposés`);
+    throw new Conflit(
+      `la vacance est « ${LIBELLES_ETAT_LOCATION[loc.etat] ?? loc.etat} » : la CAL examine les logements dont les candidats sont proposés`,
+    );
   const [enCours] = await tx
-    .select({ id: examensCal.id, sessionId: examensCal.sessionId })
+    .select({ id: examensCal.id, dateSession: sessionsCal.dateSession })
     .from(examensCal)
+    .innerJoin(sessionsCal, eq(sessionsCal.id, examensCal.sessionId))
     .where(and(eq(examensCal.locationId, loc.id), isNull(examensCal.decisionCalId)));
-  if (enCours) throw new Conflit(`la vacance est déjà inscrite à une séance (${enCours.sessionId}) sans décision`);
+  if (enCours)
+    throw new Conflit(
+      `la vacance est déjà inscrite à la séance du ${enCours.dateSession.split('-').reverse().join('/')}, sans décision`,
+    );
   const cands = await candidatsDuTour(tx, loc.id);
   const problemes = verifierExamen(cands, d.motifMoinsDeTrois);
   if (problemes.length) throw new DonneesInvalides(problemes);
@@ -347,7 +354,7 @@ async function examenDe(tx: Tx, sessionId: string, locationId: string): Promise<
     .select()
     .from(examensCal)
     .where(and(eq(examensCal.sessionId, sessionId), eq(examensCal.locationId, locationId)));
-  if (!e) throw new Introuvable(`la vacance ${locationId} n’est pas inscrite à cette séance`);
+  if (!e) throw new Introuvable('cette vacance n’est pas inscrite à cette séance');
   return e;
 }
 
@@ -391,16 +398,14 @@ export async function deciderExamen(
     .set({ decisionCalId: nouvelle!.id, classement: d.classement, suite })
     .where(eq(examensCal.id, e.id));
   if (positive && premier) {
-    await tx
-      .insert(offresCal)
-      .values({
-        id: randomUUID(),
-        examenId: e.id,
-        candidatureId: premier,
-        rang: 1,
-        dateOffre: s.dateSession,
-        echeance: echeanceReponse(s.dateSession),
-      });
+    await tx.insert(offresCal).values({
+      id: randomUUID(),
+      examenId: e.id,
+      candidatureId: premier,
+      rang: 1,
+      dateOffre: s.dateSession,
+      echeance: echeanceReponse(s.dateSession),
+    });
   }
   await journaliser(tx, acteur, {
     action: 'cal.decider',
@@ -446,7 +451,7 @@ async function offreDuBailleur(tx: Tx, acteur: Acteur, offreId: string) {
     .innerJoin(examensCal, eq(examensCal.id, offresCal.examenId))
     .innerJoin(sessionsCal, eq(sessionsCal.id, examensCal.sessionId))
     .where(and(eq(offresCal.id, offreId), eq(sessionsCal.bailleurId, acteur.organisationId)));
-  if (!r) throw new Introuvable(`offre ${offreId} introuvable`);
+  if (!r) throw new Introuvable('offre introuvable');
   return r;
 }
 
@@ -473,16 +478,14 @@ async function cloreOffre(
     const classement = e.classement as string[];
     suite = await suiteDe(tx, e.locationId, classement, o.rang, o.candidatureId);
     if (suite === 'rang_suivant') {
-      await tx
-        .insert(offresCal)
-        .values({
-          id: randomUUID(),
-          examenId: e.id,
-          candidatureId: classement[o.rang]!,
-          rang: o.rang + 1,
-          dateOffre: date,
-          echeance: echeanceReponse(date),
-        });
+      await tx.insert(offresCal).values({
+        id: randomUUID(),
+        examenId: e.id,
+        candidatureId: classement[o.rang]!,
+        rang: o.rang + 1,
+        dateOffre: date,
+        echeance: echeanceReponse(date),
+      });
     }
     await tx.update(examensCal).set({ suite }).where(eq(examensCal.id, e.id));
     await notifierResultatCal(tx, { locationId: e.locationId, type: 'echec_offre', suite });

@@ -342,19 +342,17 @@ export async function emettreBilan(
   }
   const id = randomUUID();
   const version = (precedente?.version ?? 0) + 1;
-  await tx
-    .insert(emissionsBilan)
-    .values({
-      id,
-      ...cle,
-      version,
-      contenu: bilan,
-      empreinte,
-      difference,
-      corrections,
-      emisLe: maintenant,
-      emisPar: acteur.utilisateurId,
-    });
+  await tx.insert(emissionsBilan).values({
+    id,
+    ...cle,
+    version,
+    contenu: bilan,
+    empreinte,
+    difference,
+    corrections,
+    emisLe: maintenant,
+    emisPar: acteur.utilisateurId,
+  });
   await journaliser(
     tx,
     acteur,
@@ -652,14 +650,12 @@ export async function telechargerVersion(
     if (!conv) throw new Interdit('vous n’avez pas de convention avec ce bailleur dans ce département');
     bilan = bilanDuReservataire(bilan, acteur.organisationId);
   }
-  await tx
-    .insert(telechargementsBilan)
-    .values({
-      emissionId: v.id,
-      organisationId: acteur.organisationId,
-      utilisateurId: acteur.utilisateurId,
-      telechargeLe: maintenant,
-    });
+  await tx.insert(telechargementsBilan).values({
+    emissionId: v.id,
+    organisationId: acteur.organisationId,
+    utilisateurId: acteur.utilisateurId,
+    telechargeLe: maintenant,
+  });
   await journaliser(
     tx,
     acteur,
@@ -724,7 +720,7 @@ export async function cloturerFenetre(tx: Tx, acteur: Acteur, id: string, mainte
     .select()
     .from(fenetresCorrection)
     .where(and(eq(fenetresCorrection.id, id), eq(fenetresCorrection.bailleurId, acteur.organisationId)));
-  if (!f) throw new Introuvable(`fenêtre de correction ${id} introuvable`);
+  if (!f) throw new Introuvable('fenêtre de correction introuvable');
   await verrouillerAnnee(tx, f);
   if (!fenetreOuverte(versFenetre(f), jourParis(maintenant)))
     throw new Conflit('cette fenêtre de correction est déjà close');

@@ -55,7 +55,24 @@ export function raisonCandidat(
   c: CandidatExplication,
   candidats: readonly CandidatExplication[],
   nom: (ligne: string) => string,
+  /** A person decided (forced or pooled orientation): the line the engine recommended. */
+  humaine?: { recommande: string | null },
 ): string {
+  if (humaine) {
+    const parLeMoteur = candidats.map((x) => ({ ...x, retenu: x.reservataire === humaine.recommande }));
+    const raisonMoteur = raisonCandidat(
+      parLeMoteur.find((x) => x.reservataire === c.reservataire) ?? c,
+      parLeMoteur,
+      nom,
+    );
+    if (c.retenu)
+      return c.reservataire === humaine.recommande
+        ? 'retenu par le bailleur, conformément à la recommandation'
+        : 'retenu par décision du bailleur (voir son motif)';
+    if (c.reservataire === humaine.recommande)
+      return `recommandé par Flux (${raisonMoteur.replace(/^retenu : /, '')}), écarté par le bailleur`;
+    return raisonMoteur;
+  }
   const retenu = candidats.find((x) => x.retenu);
   const enRetard = candidats.filter((x) => x.droitExact - x.oriente > 1e-9 && x.echeance !== null);
   const plusProche = enRetard.reduce<CandidatExplication | undefined>(
@@ -74,15 +91,32 @@ export function raisonCandidat(
 }
 
 /**
- * The motif stored on an automatic orientation, for officers: who the engine chose and why, with
- * names. A forced or pooled orientation keeps the bailleur's own written reason.
+ * A motif the engine composed around a person's reason (a pooled orientation, a confirmation after
+ * later events): the ledger lines it names by identifier are given their names.
  */
-export function motifOrientation(o: Orientation, nom: (ligne: string) => string): string {
-  if (o.forcee || o.pool) return o.motif;
-  if (o.reservataire === null) return o.motif;
-  const c = o.explication.candidats.find((x) => x.reservataire === o.reservataire);
-  if (!c) return `Orienté vers ${nom(o.reservataire)} : aucune autre ligne n’a de droit sur ce logement`;
-  return `Orienté vers ${nom(o.reservataire)}, ${raisonCandidat(c, o.explication.candidats, nom).replace(/^retenu : /, '')} (${phraseDroit(nom(c.reservataire), c.droitExact, c.oriente).replace(/^.* a reçu /, 'avait reçu ')})`;
+export function nommerLignes(texte: string, noms: ReadonlyMap<string, string>): string {
+  const ids = [...noms.keys()].sort((a, b) => b.length - a.length);
+  if (ids.length === 0) return texte;
+  const echappe = ids.map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  return texte.replace(new RegExp(`(^|[^\\w-])(${echappe})(?![\\w-])`, 'g'), (_, avant: string, id: string) => {
+    return `${avant}${noms.get(id) ?? id}`;
+  });
+}
+
+/**
+ * The motif stored on an orientation, for officers: who the engine chose and why, with names. A
+ * forced or pooled orientation keeps the bailleur's own written reason, its lines named.
+ */
+export function motifOrientation(o: Orientation, noms: ReadonlyMap<string, string>): string {
+  const nom = (ligne: string) => noms.get(ligne) ?? ligne;
+  const c =
+    o.reservataire === null ? undefined : o.explication.candidats.find((x) => x.reservataire === o.reservataire);
+  const automatique = !o.forcee && !o.pool && o.reservataire !== null && o.recommandation === undefined;
+  if (!automatique || !c) return nommerLignes(o.motif, noms);
+  const confirmee = /recommandation confirmée par le bailleur$/.test(o.motif)
+    ? ' ; recommandation confirmée par le bailleur'
+    : '';
+  return `Orienté vers ${nom(o.reservataire!)}, ${raisonCandidat(c, o.explication.candidats, nom).replace(/^retenu : /, '')} (${phraseDroit(nom(c.reservataire), c.droitExact, c.oriente).replace(/^.* a reçu /, 'avait reçu ')})${confirmee}`;
 }
 
 /** A letting's state as officers read it (the web's ETATS_LOCATION, for the server's messages). */

@@ -14,7 +14,7 @@ import type { Orientation } from '../domain/engine.ts';
 import { transiter, type EtatLocation, type Transition } from '../domain/lifecycle.ts';
 import { BAILLEUR, type Evenement, type Exclusion } from '../domain/types.ts';
 import { resultatAnnee, type CleAnnee } from './annee.ts';
-import { motifOrientation, nomsDesLignes } from './explication.ts';
+import { LIBELLES_ETAT_LOCATION, motifOrientation, nomsDesLignes } from './explication.ts';
 import { journaliser } from './audit.ts';
 import { controlerEcritureAnnee, etatDeLAnnee, jourDuVerrou } from './emission-bilan.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
@@ -106,7 +106,7 @@ export async function lireLocation(tx: Tx, acteur: Acteur | null, id: string): P
     .from(locations)
     .innerJoin(logements, eq(logements.id, locations.logementId))
     .where(and(eq(locations.id, id), acteur ? porteeLocations(acteur) : undefined));
-  if (!r) throw new Introuvable(`vacance ${id} introuvable`);
+  if (!r) throw new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   return versApi(r.l, r, (await verrousDesAnnees(tx, [r.l]))(r.l));
 }
 
@@ -202,7 +202,7 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
       .set({
         ligne: o.reservataire,
         reservataireId: ligneVersOrganisation(o.reservataire),
-        motif: motifOrientation(o, (x) => noms.get(x) ?? x),
+        motif: motifOrientation(o, noms),
         version: sql`${locations.version} + 1`,
         majLe: new Date(),
       })
@@ -232,7 +232,7 @@ async function orientationMoteur(tx: Tx, cle: CleAnnee, logementId: string): Pro
   for (let i = resultat.orientations.length - 1; i >= 0; i--) {
     const o = resultat.orientations[i]!;
     // The motif officers read: in French with names, not the engine's command-line wording.
-    if (o.logement === logementId) return { ...o, motif: motifOrientation(o, (x) => noms.get(x) ?? x) };
+    if (o.logement === logementId) return { ...o, motif: motifOrientation(o, noms) };
   }
   return undefined;
 }
@@ -275,7 +275,7 @@ export async function declarerVacance(
     );
   if (ouverte)
     throw new Conflit(
-      `le logement ${logement.id} a déjà une vacance en cours (${ouverte.id}, état « ${ouverte.etat} »)`,
+      `le logement ${logement.id} a déjà une vacance en cours (état « ${LIBELLES_ETAT_LOCATION[ouverte.etat] ?? ouverte.etat} »)`,
     );
   const id = randomUUID();
   const exclu = d.exclusion !== undefined || logement.horsFlux !== null;
@@ -332,12 +332,12 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
     .select()
     .from(locations)
     .where(and(eq(locations.id, id), porteeLocations(acteur)));
-  if (!loc) throw new Introuvable(`vacance ${id} introuvable`);
+  if (!loc) throw new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   peutAgir(acteur, loc, t);
   const etat = loc.etat as EtatLocation;
   if (t.etatAttendu !== etat || t.version !== loc.version) {
     throw new Conflit(
-      `la vacance a changé entre-temps (elle est « ${etat} », version ${loc.version} ; vous aviez vu « ${t.etatAttendu} », version ${t.version}) : rechargez la page`,
+      `la vacance a changé entre-temps (elle est « ${LIBELLES_ETAT_LOCATION[etat] ?? etat} », version ${loc.version} ; vous aviez vu « ${LIBELLES_ETAT_LOCATION[t.etatAttendu] ?? t.etatAttendu} », version ${t.version}) : rechargez la page`,
     );
   }
   let transition = TRANSITIONS_API[t.transition];
@@ -461,9 +461,11 @@ export async function epinglerOrientation(tx: Tx, acteur: Acteur, id: string, ve
     .select()
     .from(locations)
     .where(and(eq(locations.id, id), porteeLocations(acteur)));
-  if (!loc) throw new Introuvable(`vacance ${id} introuvable`);
+  if (!loc) throw new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   if (loc.etat !== 'orientee' || loc.ligne === null)
-    throw new Conflit(`la vacance n’est plus à orienter (elle est « ${loc.etat} »)`);
+    throw new Conflit(
+      `la vacance n’est plus à orienter (elle est « ${LIBELLES_ETAT_LOCATION[loc.etat] ?? loc.etat} »)`,
+    );
   const maj = await tx
     .update(locations)
     .set({ version: sql`${locations.version} + 1`, majLe: new Date() })

@@ -113,7 +113,8 @@ export async function recommandation(tx: Tx, acteur: Acteur, id: string): Promis
     const echeance = phraseEcheance(c.echeance);
     const qualitatif = manque.length ? ` ; il a reçu peu de logements ${manque.join(', ')}` : '';
     const recommande = c.reservataire === recommandee;
-    const raison = raisonCandidat(c, o.explication.candidats, nom);
+    const humaine = o.forcee || o.pool !== undefined || o.recommandation !== undefined;
+    const raison = raisonCandidat(c, o.explication.candidats, nom, humaine ? { recommande: recommandee } : undefined);
     return {
       ligne: c.reservataire,
       nom: nom(c.reservataire),

@@ -981,7 +981,7 @@ function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lign
         ligne,
         pool: o.pool ?? null,
         forcee: o.forcee,
-        motif: motifOrientation(o, (x) => nomsLignes.get(x) ?? x),
+        motif: motifOrientation(o, nomsLignes),
       });
     } else if (e.type === 'candidats') {
       // Candidates identified by a synthetic SNE number only; the first one is the household that signs.

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   motifOrientation,
+  nommerLignes,
   nomsDesLignes,
   phraseDroit,
   phraseEcheance,
@@ -64,6 +65,24 @@ describe('explications en français pour les agents', () => {
     );
     expect(raisonCandidat(edf, tous, nom)).toContain('manque davantage à Action Logement Services');
     expect(raisonCandidat(servi, tous, nom)).toBe('non retenu : il a déjà reçu ce qui lui est dû');
+  });
+
+  it('un motif composé par le moteur autour de la raison du bailleur nomme les lignes', () => {
+    const pool: Orientation = {
+      logement: 'L1',
+      date: '2026-03-01',
+      reservataire: 'ETAT-45',
+      motif:
+        'Orientation vers plusieurs réservataires (ETAT-45, AL) : grand logement ; compté provisoirement pour ETAT-45, dont le droit est le plus pressant, jusqu’au bail ; bail signé par un candidat de AL',
+      forcee: false,
+      pool: ['ETAT-45', 'AL'],
+      explication: { candidats: [] },
+    };
+    expect(motifOrientation(pool, NOMS)).toBe(
+      'Orientation vers plusieurs réservataires (Préfecture du Loiret — DDETS, Action Logement Services) : grand logement ; compté provisoirement pour Préfecture du Loiret — DDETS, dont le droit est le plus pressant, jusqu’au bail ; bail signé par un candidat de Action Logement Services',
+    );
+    // A word that merely contains an identifier is left alone.
+    expect(nommerLignes('ALINE et AL-2 et AL', NOMS)).toBe('ALINE et AL-2 et Action Logement Services');
   });
 
   it('sur des années simulées : chaque motif automatique est en français, avec des noms, sans échéance négative', () => {
@@ -124,7 +143,7 @@ describe('explications en français pour les agents', () => {
         expect(r.orientations.filter((o) => o.reservataire !== null).length).toBe(typos.length);
         for (const o of r.orientations as Orientation[]) {
           if (o.reservataire === null) continue;
-          const m = motifOrientation(o, (x) => noms.get(x) ?? x);
+          const m = motifOrientation(o, noms);
           expect(m).not.toMatch(/ETAT-45|\bAL\b|BAILLEUR|-\d/);
           expect(m).toMatch(/^Orienté vers /);
           for (const c of o.explication.candidats) expect(phraseEcheance(c.echeance)).not.toMatch(/-|\u2212/);
