@@ -73,7 +73,7 @@ const adresseVersion = (c: Cle, version: number) => avecParametres(`/api/bilan/e
 const adresseDocument = (c: Cle, version: number, format: 'xlsx' | 'pdf' | 'csv') =>
   avecParametres(`/api/bilan/emissions/${version}/${format}`, { ...c });
 const chiffre = (x: number) =>
-  Number.isInteger(x) ? nombre(x) : x.toLocaleString('fr-FR', { maximumFractionDigits: 2 });
+  Number.isInteger(x) ? nombre(x) : x.toLocaleString('fr-FR', { maximumFractionDigits: 2 }).replace('-', '\u2212');
 const jourPlus = (iso: string, n: number) => {
   const d = new Date(`${iso}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
