@@ -93,7 +93,9 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
     // The recommendation and its explanation: who is owed, by how much, why not the others.
     const panneau = page.getByRole('region', { name: `Recommandation pour le logement ${logementId}` });
     expect(await panneau.textContent()).toContain(`Le moteur recommande ${nom}`);
-    expect(await page.locator('#tableau-recommandation caption').textContent()).toContain('Lignes éligibles');
+    expect(await page.locator('#tableau-recommandation caption').textContent()).toContain(
+      'Réservataires qui ont un droit sur ce logement',
+    );
     expect((await colonne(page, '#tableau-recommandation', 'Explication')).every((t) => t.length > 10)).toBe(true);
     expect(violationsGraves(await auditer(page), 'recommandation après déclaration')).toEqual([]);
     await capturer(page, 'histoire-1-recommandation');
