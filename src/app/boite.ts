@@ -15,6 +15,7 @@ import { joursEntre, parametresConventions, type ParametresConvention } from './
 import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { appliquerTransition } from './locations.ts';
 import { memoiser, porteeActeur } from './memo.ts';
+import { LIBELLES_ETAT_LOCATION } from './explication.ts';
 import { piecesDesVacances } from './pieces.ts';
 import { dateFr } from './notifications.ts';
 import { exiger, type Acteur } from './roles.ts';
@@ -137,10 +138,12 @@ export async function proposerCandidats(
   aujourdhui: string,
 ): Promise<LocationApi> {
   const [el] = await elements(tx, acteur, aujourdhui, id);
-  if (!el) throw new Introuvable(`vacance ${id} introuvable dans votre boîte de réception`);
+  if (!el) throw new Introuvable('vacance introuvable dans votre boîte de réception');
   if (!el.peutProposer) {
     if (el.etat !== 'orientee')
-      throw new Conflit(`des candidats ont déjà été proposés pour cette vacance (elle est « ${el.etat} »)`);
+      throw new Conflit(
+        `des candidats ont déjà été proposés pour cette vacance (elle est « ${LIBELLES_ETAT_LOCATION[el.etat] ?? el.etat} »)`,
+      );
     throw new Interdit(
       el.gestion === 'deleguee'
         ? 'gestion déléguée : le bailleur désigne les candidats pour le compte du réservataire'

@@ -33,6 +33,7 @@ import {
 } from '../domain/lifecycle.ts';
 import { BAILLEUR, type Evenement, type Exclusion } from '../domain/types.ts';
 import { resultatAnnee, type CleAnnee } from './annee.ts';
+import { LIBELLES_ETAT_LOCATION, motifOrientation, nomsDesLignes } from './explication.ts';
 import { journaliser } from './audit.ts';
 import { controlerEcritureAnnee, etatDeLAnnee, jourDuVerrou } from './emission-bilan.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
@@ -125,7 +126,7 @@ export async function lireLocation(tx: Tx, acteur: Acteur | null, id: string): P
     .leftJoin(communes, eq(communes.code, logements.commune))
     .leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
     .where(and(eq(locations.id, id), acteur ? porteeLocations(acteur) : undefined));
-  if (!r) throw new Introuvable(`vacance ${id} introuvable`);
+  if (!r) throw new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   return versApi(r.l, r, (await verrousDesAnnees(tx, [r.l]))(r.l));
 }
 
@@ -197,7 +198,9 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
       ),
     );
   if (rows.length === 0) return;
-  const { resultat } = await resultatAnnee(tx, cle);
+  const { resultat, scenario } = await resultatAnnee(tx, cle);
+  const noms = nomsDesLignes(scenario);
+  const nom = (ligne: string | null, sinon: string) => (ligne === null ? sinon : (noms.get(ligne) ?? ligne));
   const parLiberation = new Map(resultat.orientations.map((o) => [`${o.logement}|${o.date}`, o]));
   const conflits: string[] = [];
   for (const { l, decidee } of rows) {
@@ -210,7 +213,7 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
       (l.etat === 'orientee' && !decidee && !l.forcee) || (pool !== null && memePool && l.etat !== 'bail_signe');
     if (!provisoire) {
       conflits.push(
-        `logement ${l.logementId} libéré le ${dateFr(l.dateLiberation)} (${l.ligne ?? 'non orienté'} → ${o.reservataire ?? 'aucune ligne'})`,
+        `logement ${l.logementId} libéré le ${dateFr(l.dateLiberation)} (${nom(l.ligne, 'non orienté')} → ${nom(o.reservataire, 'aucune ligne')})`,
       );
       continue;
     }
@@ -219,7 +222,7 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
       .set({
         ligne: o.reservataire,
         reservataireId: ligneVersOrganisation(o.reservataire),
-        motif: o.motif,
+        motif: motifOrientation(o, noms),
         version: sql`${locations.version} + 1`,
         majLe: new Date(),
       })
@@ -244,9 +247,13 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
 
 /** The engine's orientation of this letting (the last one of the unit in the year). */
 async function orientationMoteur(tx: Tx, cle: CleAnnee, logementId: string): Promise<Orientation | undefined> {
-  const { resultat } = await resultatAnnee(tx, cle);
-  for (let i = resultat.orientations.length - 1; i >= 0; i--)
-    if (resultat.orientations[i]!.logement === logementId) return resultat.orientations[i];
+  const { resultat, scenario } = await resultatAnnee(tx, cle);
+  const noms = nomsDesLignes(scenario);
+  for (let i = resultat.orientations.length - 1; i >= 0; i--) {
+    const o = resultat.orientations[i]!;
+    // The motif officers read: in French with names, not the engine's command-line wording.
+    if (o.logement === logementId) return { ...o, motif: motifOrientation(o, noms) };
+  }
   return undefined;
 }
 
@@ -309,7 +316,7 @@ export async function declarerVacance(
     );
   if (ouverte)
     throw new Conflit(
-      `le logement ${logement.id} a déjà une vacance en cours (${ouverte.id}, état « ${ouverte.etat} »)`,
+      `le logement ${logement.id} a déjà une vacance en cours (état « ${LIBELLES_ETAT_LOCATION[ouverte.etat] ?? ouverte.etat} »)`,
     );
   const id = randomUUID();
   const exclu = d.exclusion !== undefined || logement.horsFlux !== null;
@@ -370,12 +377,12 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
     .select()
     .from(locations)
     .where(and(eq(locations.id, id), porteeLocations(acteur)));
-  if (!loc) throw new Introuvable(`vacance ${id} introuvable`);
+  if (!loc) throw new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   peutAgir(acteur, loc, t);
   const etat = loc.etat as EtatLocation;
   if (t.etatAttendu !== etat || t.version !== loc.version) {
     throw new Conflit(
-      `la vacance a changé entre-temps (elle est « ${etat} », version ${loc.version} ; vous aviez vu « ${t.etatAttendu} », version ${t.version}) : rechargez la page`,
+      `la vacance a changé entre-temps (elle est « ${LIBELLES_ETAT_LOCATION[etat] ?? etat} », version ${loc.version} ; vous aviez vu « ${LIBELLES_ETAT_LOCATION[t.etatAttendu] ?? t.etatAttendu} », version ${t.version}) : rechargez la page`,
     );
   }
   let transition = TRANSITIONS_API[t.transition];
@@ -566,9 +573,11 @@ export async function epinglerOrientation(tx: Tx, acteur: Acteur, id: string, ve
     .select()
     .from(locations)
     .where(and(eq(locations.id, id), porteeLocations(acteur)));
-  if (!loc) throw new Introuvable(`vacance ${id} introuvable`);
+  if (!loc) throw new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   if (loc.etat !== 'orientee' || loc.ligne === null)
-    throw new Conflit(`la vacance n’est plus à orienter (elle est « ${loc.etat} »)`);
+    throw new Conflit(
+      `la vacance n’est plus à orienter (elle est « ${LIBELLES_ETAT_LOCATION[loc.etat] ?? loc.etat} »)`,
+    );
   const maj = await tx
     .update(locations)
     .set({ version: sql`${locations.version} + 1`, majLe: new Date() })

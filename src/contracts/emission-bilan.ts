@@ -14,6 +14,12 @@ export const emissionQuerySchema = z.strictObject({
 
 export const emissionVersionParamsSchema = z.strictObject({ version: z.coerce.number().int().min(1) });
 
+/** An issued version as a document: XLSX, PDF or CSV. */
+export const emissionDocumentParamsSchema = z.strictObject({
+  version: z.coerce.number().int().min(1),
+  format: z.enum(['xlsx', 'pdf', 'csv']),
+});
+
 export const emettreSchema = z.strictObject({ annee, departement: departement.optional() });
 
 export const envoiSchema = z.strictObject({

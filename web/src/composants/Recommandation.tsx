@@ -9,7 +9,7 @@ import { createModal } from '@codegouvfr/react-dsfr/Modal';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useMemo, useState, type FormEvent } from 'react';
 import { deciderOrientation, lireRecommandation, type DecisionOrientation, type RecommandationApi } from '../api.ts';
-import { date, decimal, nombre } from '../format.ts';
+import { date, decimal, nombre, signe } from '../format.ts';
 import { Chargement, ErreurChargement, messageErreur } from './Etats.tsx';
 import { Tableau, type Colonne } from './Tableau.tsx';
 
@@ -72,9 +72,8 @@ export function PanneauRecommandation({
       entete: true,
     },
     { titre: 'Droit exact', valeur: (c) => decimal(c.droitExact), nombre: true },
-    { titre: 'Orientés', valeur: (c) => nombre(c.oriente), nombre: true },
-    { titre: 'Retard', valeur: (c) => decimal(c.retard), nombre: true },
-    { titre: 'Échéance (logements)', valeur: (c) => (c.echeance === null ? '—' : decimal(c.echeance)), nombre: true },
+    { titre: 'Mis à disposition', valeur: (c) => nombre(c.oriente), nombre: true },
+    { titre: 'Retard', valeur: (c) => signe(c.retard), nombre: true },
     { titre: 'Explication', valeur: (c) => c.phrase },
   ];
   const reservataires = r.candidats.filter((c) => c.ligne !== 'BAILLEUR');
@@ -128,7 +127,7 @@ export function PanneauRecommandation({
       ) : null}
       <Tableau
         id="tableau-recommandation"
-        legende="Lignes éligibles : droit, retard et raison du choix"
+        legende="Réservataires qui ont un droit sur ce logement : droit, logements mis à disposition à la date de la libération, retard et raison du choix"
         colonnes={colonnes}
         lignes={r.candidats}
         cle={(c) => c.ligne}

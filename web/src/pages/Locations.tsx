@@ -370,10 +370,16 @@ export function Locations() {
 
   const orientation = (l: LocationApi) => {
     if (l.exclusion) return `Exclue : ${EXCLUSIONS[l.exclusion] ?? l.exclusion}`;
-    if (l.pool && l.pool.length > 0) return `Plusieurs réservataires : ${l.pool.map((r) => nom(r)).join(', ')}`;
-    if (l.reservataireId) return nom(l.reservataireId);
+    if (l.pool && l.pool.length > 0) {
+      // Names this person may read; the others are counted, never shown by their identifiers.
+      const connus = l.pool.filter((r) => nom(r) !== r).map((r) => nom(r));
+      const autres = l.pool.length - connus.length;
+      return `Plusieurs réservataires : ${[...connus, ...(autres ? [`${autres} autre${autres > 1 ? 's' : ''} réservataire${autres > 1 ? 's' : ''}`] : [])].join(', ')}`;
+    }
+    const nomLisible = (id: string) => (nom(id) !== id ? nom(id) : 'un autre réservataire');
+    if (l.reservataireId) return nomLisible(l.reservataireId);
     if (l.ligne === 'BAILLEUR') return 'Part propre du bailleur';
-    if (l.ligne) return nom(l.ligne);
+    if (l.ligne) return nomLisible(l.ligne);
     return <span className="flux-secondaire">à orienter</span>;
   };
 
