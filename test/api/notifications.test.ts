@@ -238,9 +238,18 @@ describe.each(genresDeTest())('notifications dans l’application et par courrie
         (m) => m.sujet === '[Flux] Délai de proposition dépassé : logement rendu au bailleur pour un tour',
       );
       expect(depasses.map((m) => m.destinataires[0]).sort()).toEqual(expect.arrayContaining([BAILLEUR, DEPT]));
-      expect(depasses.find((m) => m.destinataires.includes(DEPT))!.corps).toMatch(
-        /Aucun candidat n’a été proposé .* avant le 22 décembre 2026 : le logement revient au bailleur pour un tour ; selon la convention, cet échec n’est pas décompté/s,
-      );
+      // The Département may also hear of a pooled letting held by another line (an earlier test's):
+      // its own letting's message says its convention does not count the failure.
+      expect(
+        depasses
+          .filter((m) => m.destinataires.includes(DEPT))
+          .map((m) => m.corps)
+          .some((c) =>
+            /Aucun candidat n’a été proposé .* avant le 22 décembre 2026 : le logement revient au bailleur pour un tour ; selon la convention, cet échec n’est pas décompté/s.test(
+              c,
+            ),
+          ),
+      ).toBe(true);
       recus.length = 0;
       await verifierEcheances(s.t.base.db, new Date('2026-12-24T08:00:00Z'));
       expect(await expedierNotifications(s.t.base.db, expediteur)).toBe(0);

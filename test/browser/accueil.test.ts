@@ -228,7 +228,7 @@ decrireNavigateur('accueil de chaque rôle (navigateur)', () => {
     await page.getByRole('heading', { name: /^Chiffres clés \d{4}$/ }).waitFor();
     const annee = Number((await page.getByRole('heading', { name: /^Chiffres clés/ }).textContent())!.slice(-4));
     await page.getByLabel('Année affichée', { exact: true }).selectOption(String(annee - 1));
-    await page.getByRole('button', { name: 'Afficher' }).click();
+    await page.getByRole('button', { name: 'Afficher', exact: true }).click();
     await page.waitForURL((u) => u.searchParams.get('annee') === String(annee - 1));
     await expect
       .poll(() => page.getByRole('heading', { name: /^Chiffres clés/ }).textContent())

@@ -40,7 +40,7 @@ decrireNavigateur('correction tardive d’une vacance depuis « Locations » (na
     await allerAuMenu(page, 'Locations');
     await page.waitForURL((u) => u.pathname === '/locations');
     await page.getByLabel('État').selectOption('orientee');
-    await page.getByLabel('Année').selectOption(String(annee));
+    await page.getByLabel('Année', { exact: true }).selectOption(String(annee));
     await page.getByRole('button', { name: 'Filtrer' }).click();
     await page.waitForURL(
       (u) => u.searchParams.get('annee') === String(annee) && u.searchParams.get('etat') === 'orientee',
