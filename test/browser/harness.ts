@@ -289,6 +289,15 @@ export interface Violation {
 
 /** Runs axe-core on the page (WCAG 2.1 A/AA + best practices); returns its violations. */
 export async function auditer(page: Page): Promise<Violation[]> {
+  // Audit the page as it settles, not a modal half faded in (its text's contrast is then too low):
+  // wait for the running CSS transitions and animations to finish.
+  // (At most 2 s: an endless animation, a spinner, never finishes.)
+  await page.evaluate(() =>
+    Promise.race([
+      Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))),
+      new Promise((fin) => setTimeout(fin, 2_000)),
+    ]),
+  );
   await page.addScriptTag({ url: '/__tests__/axe.min.js' });
   return page.evaluate(async () => {
     const axe = (
