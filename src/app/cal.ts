@@ -10,7 +10,7 @@
  * which the lifecycle allows from that state, and a later session examines them.
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import {
   candidatures,
@@ -27,7 +27,9 @@ import type {
   AExaminerApi,
   DecisionExamenApi,
   ExamenCalApi,
+  EtatSession,
   OffreCalApi,
+  PageSessionsCalApi,
   SessionCalApi,
   SessionCalDetailApi,
 } from '../contracts/cal.ts';
@@ -87,8 +89,36 @@ function porteeSessions(a: Acteur) {
   return sql`false`;
 }
 
-export async function listerSessions(tx: Tx, acteur: Acteur): Promise<SessionCalApi[]> {
+/** The filters and page of the sessions list (issue 12 item 2). */
+export interface FiltresSessions {
+  page: number;
+  parPage: number;
+  etat?: EtatSession | undefined;
+  du?: string | undefined;
+  au?: string | undefined;
+}
+
+/**
+ * One page of the sessions the actor may see, with their total: the sessions to come (not
+ * cancelled, today or later) soonest first, then the others latest first. `aujourdhui` is the
+ * Europe/Paris day that splits them.
+ */
+export async function listerSessions(
+  tx: Tx,
+  acteur: Acteur,
+  q: FiltresSessions,
+  aujourdhui: string,
+): Promise<PageSessionsCalApi> {
   exiger(acteur, ['agent_bailleur', 'pilote_etat'], 'consulter les séances de CAL');
+  const aVenir = and(isNull(sessionsCal.annuleeLe), gte(sessionsCal.dateSession, aujourdhui));
+  const conditions: (SQL | undefined)[] = [porteeSessions(acteur)];
+  if (q.etat === 'a_venir') conditions.push(aVenir);
+  if (q.etat === 'tenue') conditions.push(isNull(sessionsCal.annuleeLe), lt(sessionsCal.dateSession, aujourdhui));
+  if (q.etat === 'annulee') conditions.push(isNotNull(sessionsCal.annuleeLe));
+  if (q.du) conditions.push(gte(sessionsCal.dateSession, q.du));
+  if (q.au) conditions.push(lte(sessionsCal.dateSession, q.au));
+  const where = and(...conditions);
+  const [total] = await tx.select({ n: count() }).from(sessionsCal).where(where);
   const rows = await tx
     .select({
       s: sessionsCal,
@@ -101,9 +131,22 @@ export async function listerSessions(tx: Tx, acteur: Acteur): Promise<SessionCal
     })
     .from(sessionsCal)
     .innerJoin(organisations, eq(organisations.id, sessionsCal.bailleurId))
-    .where(porteeSessions(acteur))
-    .orderBy(desc(sessionsCal.dateSession), asc(sessionsCal.id));
-  return rows.map((r) => versApi(r.s, r.bailleur, r.examens, r.decides));
+    .where(where)
+    .orderBy(
+      sql`case when ${aVenir} then 0 else 1 end`,
+      sql`case when ${aVenir} then ${sessionsCal.dateSession} end asc`,
+      desc(sessionsCal.dateSession),
+      asc(sessionsCal.id),
+    )
+    .limit(q.parPage)
+    .offset((q.page - 1) * q.parPage);
+  return {
+    aujourdhui,
+    total: total?.n ?? 0,
+    page: q.page,
+    parPage: q.parPage,
+    sessions: rows.map((r) => versApi(r.s, r.bailleur, r.examens, r.decides)),
+  };
 }
 
 function versApi(s: LigneSession, bailleur: string, examens: number, decides: number): SessionCalApi {

@@ -3,6 +3,7 @@
  * shared by the server (validation, OpenAPI) and the web front end.
  */
 import { z } from 'zod';
+import { PAR_PAGE_MAX } from './api.ts';
 import { dateCalendaire } from './dates.ts';
 import { SUITES_ECHEC } from '../domain/cal.ts';
 import { TENDANCES } from '../domain/objectifs.ts';
@@ -29,6 +30,38 @@ export const sessionCalSchema = z.object({
   annulation: z.object({ le: z.string(), motif: z.string() }).nullable(),
 });
 export type SessionCalApi = z.infer<typeof sessionCalSchema>;
+
+/**
+ * A session's state as the list filters it (issue 12 item 2): « à venir » (not cancelled, today or
+ * later), « tenue » (not cancelled, before today), « annulée ».
+ */
+export const ETATS_SESSION = ['a_venir', 'tenue', 'annulee'] as const;
+export type EtatSession = (typeof ETATS_SESSION)[number];
+
+export const sessionsCalQuerySchema = z
+  .strictObject({
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    parPage: z.coerce.number().int().min(1).max(PAR_PAGE_MAX).default(50),
+    etat: z.enum(ETATS_SESSION).optional(),
+    /** Sessions held on or after this day. */
+    du: dateIso.optional(),
+    /** Sessions held on or before this day. */
+    au: dateIso.optional(),
+  })
+  .refine((q) => !q.du || !q.au || q.du <= q.au, {
+    message: 'la date de fin précède la date de début',
+    path: ['au'],
+  });
+
+/** One page of sessions: those to come soonest first, then past ones latest first. */
+export const pageSessionsCalSchema = z.object({
+  aujourdhui: z.string(),
+  total: z.number(),
+  page: z.number(),
+  parPage: z.number(),
+  sessions: z.array(sessionCalSchema),
+});
+export type PageSessionsCalApi = z.infer<typeof pageSessionsCalSchema>;
 
 export const candidatCalSchema = z.object({
   id: z.string(),

@@ -34,10 +34,12 @@ import {
   nouvelleSessionSchema,
   objectifsQuerySchema,
   objectifsSchema,
+  pageSessionsCalSchema,
   reponseOffreSchema,
   retraitExamenSchema,
   sessionCalDetailSchema,
   sessionCalSchema,
+  sessionsCalQuerySchema,
 } from '../contracts/cal.ts';
 import { nomFichierProcesVerbal, pdfProcesVerbal, TYPE_PDF } from '../reports/proces-verbal.ts';
 import { aujourdhuiParis } from './routes-patrimoine.ts';
@@ -68,11 +70,13 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
       config: { acces: [...LECTEURS_CAL] },
       schema: {
         tags: ['cal'],
-        summary: 'Séances de CAL visibles',
-        response: { 200: z.array(sessionCalSchema), ...erreurs },
+        summary:
+          'Séances de CAL visibles, une page (100 au plus) : filtres (état à venir, tenue ou annulée ; période du… au…), les séances à venir les plus proches d’abord, puis les passées les plus récentes',
+        querystring: sessionsCalQuerySchema,
+        response: { 200: pageSessionsCalSchema, ...erreurs },
       },
     },
-    async (request) => db.transaction((tx) => listerSessions(tx, acteur(request))),
+    async (request) => db.transaction((tx) => listerSessions(tx, acteur(request), request.query, jourDuVerrou())),
   );
 
   app.post(

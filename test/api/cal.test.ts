@@ -12,7 +12,7 @@ import { verifierAudit } from '../../src/app/audit.ts';
 import { expirerOffres, expirerOffresAu } from '../../src/app/cal.ts';
 import { jourParis } from '../../src/app/echeances.ts';
 import { verificationPlanifiee } from '../../src/app/verification.ts';
-import type { AExaminerApi, SessionCalApi, SessionCalDetailApi } from '../../src/contracts/cal.ts';
+import type { AExaminerApi, PageSessionsCalApi, SessionCalApi, SessionCalDetailApi } from '../../src/contracts/cal.ts';
 import {
   echeanceReponse,
   offreExpiree,
@@ -379,17 +379,17 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pdf.subarray(-6).toString('latin1')).toMatch(/%%EOF\s*$/);
     expect((await s.appel(ETAT, 'GET', `/api/cal/sessions/${session.id}/proces-verbal.pdf`)).statusCode).toBe(200);
-    expect(((await s.appel(ETAT, 'GET', '/api/cal/sessions')).json() as SessionCalApi[]).map((x) => x.id)).toContain(
-      session.id,
-    );
+    expect(
+      ((await s.appel(ETAT, 'GET', '/api/cal/sessions')).json() as PageSessionsCalApi).sessions.map((x) => x.id),
+    ).toContain(session.id);
     expect((await s.appel(BAILLEUR2, 'GET', `/api/cal/sessions/${session.id}`)).statusCode).toBe(404);
     expect(
-      ((await s.appel(BAILLEUR2, 'GET', '/api/cal/sessions')).json() as SessionCalApi[]).map((x) => x.id),
+      ((await s.appel(BAILLEUR2, 'GET', '/api/cal/sessions')).json() as PageSessionsCalApi).sessions.map((x) => x.id),
     ).not.toContain(session.id);
     expect(
       (await s.appel(BAILLEUR2, 'POST', `/api/cal/sessions/${session.id}/examens`, { locationId: A })).statusCode,
     ).toBe(404);
-    const liste = (await s.appel(BAILLEUR, 'GET', '/api/cal/sessions')).json() as SessionCalApi[];
+    const liste = ((await s.appel(BAILLEUR, 'GET', '/api/cal/sessions')).json() as PageSessionsCalApi).sessions;
     expect(liste.find((x) => x.id === session.id)).toMatchObject({ examens: 4, decides: 4 });
   });
 

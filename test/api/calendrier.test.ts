@@ -9,7 +9,7 @@
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { evenementsAudit } from '../../src/db/schema.ts';
-import type { AExaminerApi, SessionCalApi, SessionCalDetailApi } from '../../src/contracts/cal.ts';
+import type { AExaminerApi, PageSessionsCalApi, SessionCalApi, SessionCalDetailApi } from '../../src/contracts/cal.ts';
 import { genresDeTest } from '../helpers/database.ts';
 import { serveurDeSuite } from './harness.ts';
 
@@ -268,7 +268,7 @@ describe.each(genresDeTest())('calendrier d’une location (%s)', (genre) => {
     expect(annulee.annulation).toMatchObject({ motif: 'Quorum non atteint, séance reportée' });
     expect(annulee.liste).toEqual([]);
     expect(await aExaminer()).toContain(v.id);
-    const liste = (await s.appel(BAILLEUR, 'GET', '/api/cal/sessions')).json() as SessionCalApi[];
+    const liste = ((await s.appel(BAILLEUR, 'GET', '/api/cal/sessions')).json() as PageSessionsCalApi).sessions;
     expect(liste.find((x) => x.id === session.id)!.annulation).not.toBeNull();
     // A cancelled session takes no unit and is not cancelled twice.
     const apres = await inscrire(session.id, v.id);

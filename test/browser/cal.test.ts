@@ -161,6 +161,21 @@ decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
     expect(await page.getByRole('button', { name: 'Créer la séance' }).count()).toBe(0);
     // The demo's sessions are listed too (the next one first): open the one the bailleur held.
     expect(await page.locator('#tableau-sessions-cal a').count()).toBeGreaterThan(1);
+    await page
+      .getByRole('status')
+      .filter({ hasText: /séances? — page 1 sur 1/ })
+      .waitFor();
+    // The state filter goes into the address and the server returns only past sessions.
+    await page.locator('#filtre-seance-etat').selectOption('tenue');
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await page.waitForURL((u) => u.searchParams.get('etat') === 'tenue');
+    await expect
+      .poll(async () => {
+        const etats = await page.locator('#tableau-sessions-cal .fr-badge').allTextContents();
+        return etats.length > 0 && etats.every((e) => e === 'Tenue' || e === 'Décisions à enregistrer');
+      })
+      .toBe(true);
+    expect(violationsGraves(await auditer(page), 'séances de CAL filtrées (État)')).toEqual([]);
     await page.goto(adresseSeance);
     await page.getByRole('heading', { level: 2, name: new RegExp(`Logement ${logementId}`) }).waitFor();
     expect(await page.getByRole('button', { name: 'Enregistrer la décision' }).count()).toBe(0);

@@ -438,12 +438,14 @@ export type {
 import type {
   AExaminerApi as _AExaminer,
   ObjectifsApi as _Objectifs,
+  PageSessionsCalApi as _PageSessionsCal,
   SessionCalApi as _SessionCal,
   SessionCalDetailApi as _SessionCalDetail,
 } from '../../src/contracts/cal.ts';
 import type { DecisionCal as _DecisionCal } from '../../src/domain/types.ts';
 
-export const lireSessionsCal = (signal?: AbortSignal) => requete<_SessionCal[]>('GET', '/api/cal/sessions', { signal });
+export const lireSessionsCal = (p: { page: number; parPage: number } & ParametresListe, signal?: AbortSignal) =>
+  requete<_PageSessionsCal>('GET', avecParametres('/api/cal/sessions', p), { signal });
 export const creerSessionCal = (corps: { date: string; departement: string; lieu?: string | undefined }) =>
   requete<_SessionCal>('POST', '/api/cal/sessions', { corps });
 export const lireSessionCal = (id: string, signal?: AbortSignal) =>

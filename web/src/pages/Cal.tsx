@@ -13,9 +13,10 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Select } from '@codegouvfr/react-dsfr/Select';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import {
   ErreurApi,
   adresseProcesVerbal,
@@ -37,10 +38,12 @@ import {
 } from '../api.ts';
 import { Confirmation } from '../composants/Confirmation.tsx';
 import { Chargement, ErreurChargement, messageErreur as messageBrut, Vide } from '../composants/Etats.tsx';
+import { EffacerFiltres, PAR_PAGE, useFiltres } from '../composants/Listes.tsx';
 import { Page } from '../composants/Page.tsx';
+import { pageDemandee, Pagination } from '../composants/Pagination.tsx';
 import { Priorites } from '../composants/Priorites.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
-import { aujourdhuiParis, date, dateEnLettres, pluriel } from '../format.ts';
+import { aujourdhuiParis, date, dateEnLettres, nombre, pluriel } from '../format.ts';
 import { ETATS_LOCATION } from '../roles.ts';
 import { useSessionOuverte } from '../session.tsx';
 
@@ -73,13 +76,42 @@ function messageErreur(erreur: unknown): string {
   return messageBrut(erreur);
 }
 
+/** The state filter of the sessions list (the server's `etat`), in words. */
+const ETATS_SEANCE: Record<string, string> = {
+  a_venir: 'À venir (dès aujourd’hui)',
+  tenue: 'Tenues',
+  annulee: 'Annulées',
+};
+const FILTRES_SEANCES = ['etat', 'du', 'au'] as const;
+const estDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v);
+
 export function Cal() {
   const session = useSessionOuverte();
   const bailleur = session.role === 'agent_bailleur';
-  const { data, error, isPending, refetch } = useQuery({
-    queryKey: ['cal', 'sessions'],
-    queryFn: ({ signal }) => lireSessionsCal(signal),
+  const [parametres] = useSearchParams();
+  const page = pageDemandee(parametres.get('page'));
+  const { valeurs: f, changer, actifs } = useFiltres(FILTRES_SEANCES);
+  const requete = {
+    page,
+    parPage: PAR_PAGE,
+    etat: f.etat in ETATS_SEANCE ? f.etat : undefined,
+    du: estDate(f.du) ? f.du : undefined,
+    au: estDate(f.au) ? f.au : undefined,
+  };
+  const { data, error, isPending, isFetching, refetch } = useQuery({
+    queryKey: ['cal', 'sessions', requete],
+    queryFn: ({ signal }) => lireSessionsCal(requete, signal),
+    placeholderData: keepPreviousData,
   });
+  // The form's choices, applied together by « Filtrer »; the form follows the address.
+  const [choix, setChoix] = useState(() => ({ ...f }));
+  useEffect(() => setChoix({ ...f }), [parametres]);
+  const choisir = (k: (typeof FILTRES_SEANCES)[number]) => (e: { target: { value: string } }) =>
+    setChoix((c) => ({ ...c, [k]: e.target.value }));
+  const filtrer = (e: FormEvent) => {
+    e.preventDefault();
+    changer(choix);
+  };
   const colonnes: Colonne<SessionCalApi>[] = [
     {
       titre: 'Séance',
@@ -127,21 +159,77 @@ export function Cal() {
       </p>
       {bailleur ? <NouvelleSession departement={session.organisation.departement ?? ''} /> : null}
       <h2 className="fr-h4 fr-mt-4w">Séances</h2>
+      <form onSubmit={filtrer} className="flux-filtres fr-mb-2w" aria-label="Filtrer les séances">
+        <Select
+          label="État"
+          nativeSelectProps={{ id: 'filtre-seance-etat', name: 'etat', value: choix.etat, onChange: choisir('etat') }}
+        >
+          <option value="">Toutes les séances</option>
+          {Object.entries(ETATS_SEANCE).map(([code, libelle]) => (
+            <option key={code} value={code}>
+              {libelle}
+            </option>
+          ))}
+        </Select>
+        <div className="fr-input-group">
+          <label className="fr-label" htmlFor="filtre-seance-du">
+            Du
+          </label>
+          <input
+            className="fr-input"
+            type="date"
+            id="filtre-seance-du"
+            name="du"
+            value={choix.du}
+            onChange={choisir('du')}
+          />
+        </div>
+        <div className="fr-input-group">
+          <label className="fr-label" htmlFor="filtre-seance-au">
+            Au
+          </label>
+          <input
+            className="fr-input"
+            type="date"
+            id="filtre-seance-au"
+            name="au"
+            value={choix.au}
+            onChange={choisir('au')}
+          />
+        </div>
+        <Button type="submit" iconId="fr-icon-filter-line" priority="secondary">
+          Filtrer
+        </Button>
+        <EffacerFiltres
+          actifs={actifs}
+          effacer={() => changer(Object.fromEntries(FILTRES_SEANCES.map((k) => [k, ''])))}
+        />
+      </form>
       {isPending ? (
         <Chargement quoi="les séances" />
       ) : error ? (
         <ErreurChargement erreur={error} quoi="les séances" reessayer={() => void refetch()} />
-      ) : data.length === 0 ? (
-        <Vide>Aucune séance pour l’instant.</Vide>
       ) : (
-        <Tableau
-          id="tableau-sessions-cal"
-          legende="Séances de la CAL"
-          colonnes={colonnes}
-          lignes={data}
-          cle={(s) => s.id}
-          bordure
-        />
+        <>
+          <p role="status" className="fr-mb-2w">
+            {data.total === 0
+              ? ''
+              : `${pluriel(data.total, 'séance')} — page ${nombre(page)} sur ${nombre(Math.max(1, Math.ceil(data.total / data.parPage)))}${isFetching ? ' (mise à jour…)' : ''}`}
+          </p>
+          {data.sessions.length === 0 ? (
+            <Vide>{actifs > 0 ? 'Aucune séance ne correspond à ces critères.' : 'Aucune séance pour l’instant.'}</Vide>
+          ) : (
+            <Tableau
+              id="tableau-sessions-cal"
+              legende={`Séances de la CAL, page ${nombre(page)}`}
+              colonnes={colonnes}
+              lignes={data.sessions}
+              cle={(s) => s.id}
+              bordure
+            />
+          )}
+          <Pagination page={page} total={data.total} taille={data.parPage} />
+        </>
       )}
     </Page>
   );
