@@ -17,6 +17,7 @@ import { date, dateEnLettres, nombre } from '../format.ts';
 import { Confirmation } from './Confirmation.tsx';
 import { Chargement, ErreurChargement, messageErreur, Vide } from './Etats.tsx';
 import { Tableau } from './Tableau.tsx';
+import { cles } from '../cles.ts';
 
 type Version = EmissionsAnneeApi['versions'][number];
 type Difference = NonNullable<Version['difference']>;
@@ -87,8 +88,8 @@ export function EmissionBilan({ annee, bailleur, departement, vide = false }: Cl
   const session = useSessionOuverte();
   const cle: Cle = { annee, bailleur, departement };
   const client = useQueryClient();
-  const q = useQuery({ queryKey: ['emissions-bilan', cle], queryFn: ({ signal }) => lire(cle, signal), retry: false });
-  const rafraichir = (e: EmissionsAnneeApi) => client.setQueryData(['emissions-bilan', cle], e);
+  const q = useQuery({ queryKey: cles.emissionsBilan(cle), queryFn: ({ signal }) => lire(cle, signal), retry: false });
+  const rafraichir = (e: EmissionsAnneeApi) => client.setQueryData(cles.emissionsBilan(cle), e);
   const emission = useMutation({
     mutationFn: () => requete<EmissionsAnneeApi>('POST', '/api/bilan/emissions', { corps: { annee, departement } }),
     onSuccess: rafraichir,

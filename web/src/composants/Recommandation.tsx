@@ -11,6 +11,7 @@ import { deciderOrientation, lireRecommandation, type DecisionOrientation, type 
 import { date, decimal, nombre } from '../format.ts';
 import { Chargement, ErreurChargement, messageErreur } from './Etats.tsx';
 import { Tableau, type Colonne } from './Tableau.tsx';
+import { cles } from '../cles.ts';
 
 type Candidat = RecommandationApi['candidats'][number];
 
@@ -36,7 +37,7 @@ export function PanneauRecommandation({
     error,
     isPending,
     refetch,
-  } = useQuery({ queryKey: ['recommandation', id], queryFn: ({ signal }) => lireRecommandation(id, signal) });
+  } = useQuery({ queryKey: cles.recommandation(id), queryFn: ({ signal }) => lireRecommandation(id, signal) });
   const [mode, setMode] = useState<'autre' | 'pool'>('autre');
   const [ligne, setLigne] = useState('');
   const [pool, setPool] = useState<string[]>([]);
@@ -44,9 +45,9 @@ export function PanneauRecommandation({
   const decision = useMutation({
     mutationFn: (corps: DecisionOrientation) => deciderOrientation(id, corps),
     onSuccess: () => {
-      void client.invalidateQueries({ queryKey: ['recommandation', id] });
-      void client.invalidateQueries({ queryKey: ['locations'] });
-      void client.invalidateQueries({ queryKey: ['boite'] });
+      void client.invalidateQueries({ queryKey: cles.recommandation(id) });
+      void client.invalidateQueries({ queryKey: cles.locations.tout() });
+      void client.invalidateQueries({ queryKey: cles.boite() });
     },
   });
 

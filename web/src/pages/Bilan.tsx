@@ -22,6 +22,7 @@ import { useSessionOuverte } from '../session.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { SelectAnnee } from '../composants/SelectAnnee.tsx';
 import { decimal, nombre, signe, taux } from '../format.ts';
+import { cles } from '../cles.ts';
 
 type Ligne = BilanApi['lignes'][number];
 type Dimension = keyof BilanApi['dimensions'];
@@ -66,7 +67,11 @@ export function Bilan() {
   const [parametres, setParametres] = useSearchParams();
   const anneeDerniere = new Date().getFullYear() - 1;
   const annee = Number(parametres.get('annee')) || anneeDerniere;
-  const bilans = useQuery({ queryKey: ['bilans'], queryFn: ({ signal }) => lireBilans(signal), staleTime: 5 * 60_000 });
+  const bilans = useQuery({
+    queryKey: cles.bilans(),
+    queryFn: ({ signal }) => lireBilans(signal),
+    staleTime: 5 * 60_000,
+  });
   const liste = bilans.data?.bilans ?? [];
   // Never blank (issue 12 item 7): without a choice, the first bilan of the list.
   const bailleur = parametres.get('bailleur') || liste[0]?.bailleurId;
@@ -75,7 +80,7 @@ export function Bilan() {
   const demande: Demande = { annee, bailleur, departement };
   const actif = bailleur !== undefined && departement !== undefined;
   const bilan = useQuery({
-    queryKey: ['bilan', demande],
+    queryKey: cles.bilan(demande),
     queryFn: ({ signal }) => lireBilan(demande, signal),
     placeholderData: keepPreviousData,
     enabled: actif,

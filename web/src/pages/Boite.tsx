@@ -18,6 +18,7 @@ import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { dateEnLettres, pluriel } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
 import { EtatLocation } from './Locations.tsx';
+import { cles } from '../cles.ts';
 
 function CompteARebours({ e }: { e: ElementBoiteApi }) {
   if (e.echeance === null || e.joursRestants === null) return <>—</>;
@@ -44,7 +45,7 @@ function FormulaireCandidats({ e }: { e: ElementBoiteApi }) {
   const [erreurs, setErreurs] = useState<Record<number, string>>({});
   const envoi = useMutation({
     mutationFn: () => proposerCandidats(e.locationId, { version: e.version, candidats: candidatsAEnvoyer(candidats) }),
-    onSuccess: () => void client.invalidateQueries({ queryKey: ['boite'] }),
+    onSuccess: () => void client.invalidateQueries({ queryKey: cles.boite() }),
   });
   const envoyer = (ev: FormEvent) => {
     ev.preventDefault();
@@ -79,7 +80,7 @@ function FormulaireCandidats({ e }: { e: ElementBoiteApi }) {
 export function Boite() {
   const session = useSessionOuverte();
   const { data, error, isPending, refetch } = useQuery({
-    queryKey: ['boite'],
+    queryKey: cles.boite(),
     queryFn: ({ signal }) => lireBoite(signal),
   });
   const [choisi, setChoisi] = useState<string | null>(null);

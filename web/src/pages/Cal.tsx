@@ -43,6 +43,7 @@ import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { aujourdhuiParis, date, dateEnLettres, pluriel } from '../format.ts';
 import { ETATS_LOCATION } from '../roles.ts';
 import { useSessionOuverte } from '../session.tsx';
+import { cles } from '../cles.ts';
 
 const DECISIONS = [
   { code: 'attribution', libelle: 'Attribution', aide: 'un candidat, rang 1' },
@@ -77,7 +78,7 @@ export function Cal() {
   const session = useSessionOuverte();
   const bailleur = session.role === 'agent_bailleur';
   const { data, error, isPending, refetch } = useQuery({
-    queryKey: ['cal', 'sessions'],
+    queryKey: cles.cal.sessions(),
     queryFn: ({ signal }) => lireSessionsCal(signal),
   });
   const colonnes: Colonne<SessionCalApi>[] = [
@@ -156,7 +157,7 @@ function NouvelleSession({ departement }: { departement: string }) {
   const creation = useMutation({
     mutationFn: () => creerSessionCal({ date: jour, departement, ...(lieu ? { lieu } : {}) }),
     onSuccess: (s) => {
-      void client.invalidateQueries({ queryKey: ['cal'] });
+      void client.invalidateQueries({ queryKey: cles.cal.tout() });
       void navigate(`/cal/${encodeURIComponent(s.id)}`);
     },
   });
@@ -216,13 +217,13 @@ export function CalSeance() {
   const bailleur = session.role === 'agent_bailleur';
   const client = useQueryClient();
   const { data, error, isPending, refetch } = useQuery({
-    queryKey: ['cal', 'session', id],
+    queryKey: cles.cal.session(id),
     queryFn: ({ signal }) => lireSessionCal(id, signal),
   });
   const maj = (s: SessionCalDetailApi) => {
-    client.setQueryData(['cal', 'session', id], s);
-    void client.invalidateQueries({ queryKey: ['cal', 'sessions'] });
-    void client.invalidateQueries({ queryKey: ['cal', 'a-examiner'] });
+    client.setQueryData(cles.cal.session(id), s);
+    void client.invalidateQueries({ queryKey: cles.cal.sessions() });
+    void client.invalidateQueries({ queryKey: cles.cal.aExaminer() });
   };
   const expiration = useMutation({ mutationFn: expirerOffres, onSuccess: () => void refetch() });
   const titre = data ? `Séance de CAL du ${dateEnLettres(data.date)}` : 'Séance de CAL';
@@ -301,7 +302,7 @@ export function CalSeance() {
 
 function Inscription({ session, surMaj }: { session: SessionCalDetailApi; surMaj: (s: SessionCalDetailApi) => void }) {
   const id = useId();
-  const { data } = useQuery({ queryKey: ['cal', 'a-examiner'], queryFn: ({ signal }) => lireAExaminer(signal) });
+  const { data } = useQuery({ queryKey: cles.cal.aExaminer(), queryFn: ({ signal }) => lireAExaminer(signal) });
   const [locationId, setLocationId] = useState('');
   const [motif, setMotif] = useState('');
   const possibles = (data ?? []).filter((a) => a.departement === session.departement);

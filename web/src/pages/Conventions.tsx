@@ -14,6 +14,7 @@ import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { date, decimal, taux } from '../format.ts';
 import { TYPES_RESERVATAIRE } from '../roles.ts';
 import { useSessionOuverte } from '../session.tsx';
+import { cles } from '../cles.ts';
 
 /** The form of a convention as a badge: words, not colour alone. */
 export function BadgeForme({ forme }: { forme: ConventionResumeApi['forme'] }) {
@@ -39,7 +40,7 @@ export function BadgeForme({ forme }: { forme: ConventionResumeApi['forme'] }) {
 export function Conventions() {
   const session = useSessionOuverte();
   const { data, error, isPending, refetch } = useQuery({
-    queryKey: ['conventions', 'registre'],
+    queryKey: cles.conventions.registre(),
     queryFn: ({ signal }) => lireRegistreConventions({}, signal),
     placeholderData: keepPreviousData,
   });

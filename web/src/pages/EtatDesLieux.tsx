@@ -35,6 +35,7 @@ import { SelectBailleur } from '../composants/SelectBailleur.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { date, nombre, pluriel, taux } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
+import { cles } from '../cles.ts';
 
 type Groupe = EtatDesLieuxApi['groupes'][number];
 type Dimension = keyof EtatDesLieuxApi['modalites'];
@@ -67,13 +68,13 @@ export function EtatDesLieux() {
   const demande = { bailleur };
   const actif = !choisit || bailleur !== undefined;
   const etat = useQuery({
-    queryKey: ['etat-des-lieux', demande],
+    queryKey: cles.etatDesLieux.demande(demande),
     queryFn: ({ signal }) => lireEtatDesLieux(demande, signal),
     placeholderData: keepPreviousData,
     enabled: actif,
   });
   const versions = useQuery({
-    queryKey: ['etats-des-lieux', demande],
+    queryKey: cles.versionsEtat.demande(demande),
     queryFn: ({ signal }) => lireVersionsEtat(demande, signal),
     enabled: actif,
   });
@@ -290,7 +291,7 @@ function Versions({
 }) {
   const session = useSessionOuverte();
   const client = useQueryClient();
-  const rafraichir = () => client.invalidateQueries({ queryKey: ['etats-des-lieux'] });
+  const rafraichir = () => client.invalidateQueries({ queryKey: cles.versionsEtat.tout() });
   const verrouillage = useMutation({ mutationFn: () => verrouillerEtat(demande), onSuccess: rafraichir });
   const signature = useMutation({
     mutationFn: (v: VersionEtatApi) => signerEtat(v.id, v.empreinte),
@@ -391,7 +392,7 @@ function ImportReservations() {
   const [fichier, setFichier] = useState<File | null>(null);
   const envoi = useMutation({
     mutationFn: (f: File) => televerserReservations(f),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['etat-des-lieux'] }),
+    onSuccess: () => client.invalidateQueries({ queryKey: cles.etatDesLieux.tout() }),
   });
   const envoyer = (e: FormEvent) => {
     e.preventDefault();

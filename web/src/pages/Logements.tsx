@@ -13,6 +13,7 @@ import { nombre, pluriel } from '../format.ts';
 import { HORS_FLUX } from '../roles.ts';
 import { useNoms } from '../noms.ts';
 import { useSessionOuverte } from '../session.tsx';
+import { cles } from '../cles.ts';
 
 const TAILLE = 50;
 const CODE_COMMUNE = /^\d[\dAB]\d{3}$/;
@@ -26,7 +27,7 @@ export function Logements() {
   const plusieursBailleurs = session.role !== 'agent_bailleur';
   const nom = useNoms(plusieursBailleurs);
   const { data, error, isPending, isFetching, refetch } = useQuery({
-    queryKey: ['logements', { page, commune }],
+    queryKey: cles.logements({ page, commune }),
     queryFn: ({ signal }) => lireLogements({ page, taille: TAILLE, commune }, signal),
     placeholderData: keepPreviousData,
   });

@@ -22,6 +22,7 @@ import { Page } from '../composants/Page.tsx';
 import { Tableau as TableDonnees, type Colonne } from '../composants/Tableau.tsx';
 import { SelectAnnee } from '../composants/SelectAnnee.tsx';
 import { dateEnLettres, decimal, nombre, signe, taux } from '../format.ts';
+import { cles } from '../cles.ts';
 
 export const lireTableau = (annee: number | undefined, signal?: AbortSignal) =>
   requete<TableauApi>('GET', avecParametres('/api/tableau', { annee }), { signal });
@@ -56,7 +57,7 @@ export function Tableau() {
   const annee = Number(parametres.get('annee')) || anneeCourante;
   const [choix, setChoix] = useState(String(annee));
   const { data, error, isPending, refetch } = useQuery({
-    queryKey: ['tableau', annee],
+    queryKey: cles.tableau(annee),
     queryFn: ({ signal }) => lireTableau(annee, signal),
     placeholderData: keepPreviousData,
     retry: false,
