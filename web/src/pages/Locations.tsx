@@ -22,6 +22,7 @@ import { aujourdhuiParis, date, nombre, pluriel } from '../format.ts';
 import { useNoms } from '../noms.ts';
 import { ETATS_LOCATION, EXCLUSIONS, HORS_FLUX } from '../roles.ts';
 import { useSessionOuverte } from '../session.tsx';
+import { cles } from '../cles.ts';
 
 const TAILLE = 50;
 
@@ -42,12 +43,12 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
   const [nature, setNature] = useState<'preavis' | 'premiere'>('preavis');
   const [jour, setJour] = useState(aujourdhuiParis);
   const [depart, setDepart] = useState('');
-  const [exclusion, setExclusion] = useState('');
+  const [exclusion, setExclusion] = useState<DeclarationVacance['exclusion'] | ''>('');
   const [erreur, setErreur] = useState<string | null>(null);
   const declaration = useMutation({
     mutationFn: (corps: DeclarationVacance) => declarerVacance(corps),
     onSuccess: (l) => {
-      void client.invalidateQueries({ queryKey: ['locations'] });
+      void client.invalidateQueries({ queryKey: cles.locations.tout() });
       setLogementId('');
       setDepart('');
       setExclusion('');
@@ -163,7 +164,8 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
             nativeSelectProps={{
               id: `${id}-exclusion`,
               value: exclusion,
-              onChange: (e) => setExclusion(e.target.value),
+              // the options are the codes of EXCLUSIONS, the contract's list
+              onChange: (e) => setExclusion(e.target.value as DeclarationVacance['exclusion'] | ''),
             }}
           >
             <option value="">Non : le logement entre dans le flux</option>
@@ -225,7 +227,7 @@ export function Locations() {
   const anneeParam = Number(parametres.get('annee'));
   const annee = Number.isInteger(anneeParam) && anneeParam >= 2000 && anneeParam <= 2100 ? anneeParam : undefined;
   const { data, error, isPending, isFetching, refetch } = useQuery({
-    queryKey: ['locations', { page, etat, annee }],
+    queryKey: cles.locations.page({ page, etat, annee }),
     queryFn: ({ signal }) => lireLocations({ page, taille: TAILLE, etat, annee }, signal),
     placeholderData: keepPreviousData,
   });
