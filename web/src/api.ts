@@ -541,3 +541,44 @@ export const joindrePiece = (
   );
 export const supprimerPiece = (locationId: string, pieceId: string) =>
   requete<undefined>('DELETE', _adressePiece(locationId, pieceId));
+
+// ——— Bilan annuel, its issuing and sending, the dashboard (issue 7) ———
+
+export type { BilanAccessibleApi, BilanApi } from '../../src/contracts/bilan.ts';
+export type { EmissionsAnneeApi } from '../../src/contracts/emission-bilan.ts';
+export type { LigneTableauApi, TableauApi } from '../../src/contracts/tableaux.ts';
+import type { BilanAccessibleApi as _BilanAccessible, BilanApi as _Bilan } from '../../src/contracts/bilan.ts';
+import type {
+  emettreSchema as _emettreSchema,
+  EmissionsAnneeApi as _EmissionsAnnee,
+  envoiSchema as _envoiSchema,
+  fenetreSchema as _fenetreSchema,
+} from '../../src/contracts/emission-bilan.ts';
+import type { TableauApi as _Tableau } from '../../src/contracts/tableaux.ts';
+
+/** A year's bilan of one bailleur in one département. */
+export interface DemandeBilan {
+  annee: number;
+  bailleur?: string | undefined;
+  departement?: string | undefined;
+}
+
+/** The bilans the actor may read (bailleur × département). */
+export const lireBilans = (signal?: AbortSignal) =>
+  requete<{ bilans: _BilanAccessible[] }>('GET', '/api/bilans', { signal });
+export const lireBilan = (d: DemandeBilan, signal?: AbortSignal) =>
+  requete<_Bilan>('GET', avecParametres('/api/bilan', { ...d }), { signal });
+/** The issued versions of a year's bilan, their sending, the late-correction windows. */
+export const lireEmissionsBilan = (d: DemandeBilan, signal?: AbortSignal) =>
+  requete<_EmissionsAnnee>('GET', avecParametres('/api/bilan/emissions', { ...d }), { signal });
+export const emettreBilan = (corps: z.input<typeof _emettreSchema>) =>
+  requete<_EmissionsAnnee>('POST', '/api/bilan/emissions', { corps });
+export const marquerBilanEnvoye = (corps: z.input<typeof _envoiSchema>) =>
+  requete<_EmissionsAnnee>('POST', '/api/bilan/emissions/envois', { corps });
+export const ouvrirFenetreCorrection = (corps: z.input<typeof _fenetreSchema>) =>
+  requete<_EmissionsAnnee>('POST', '/api/annees/corrections', { corps });
+export const cloreFenetreCorrection = (id: string) =>
+  requete<_EmissionsAnnee>('POST', `/api/annees/corrections/${encodeURIComponent(id)}/cloture`);
+
+export const lireTableau = (annee: number | undefined, signal?: AbortSignal) =>
+  requete<_Tableau>('GET', avecParametres('/api/tableau', { annee }), { signal });

@@ -6,6 +6,7 @@
  * the invalidation that must refresh it cannot drift apart.
  */
 import type {
+  DemandeBilan,
   lireConversion,
   lireEtatDesLieux,
   lireLogements,
@@ -17,13 +18,6 @@ import type {
 
 /** The first parameter of an API call: what a page asks, and so what its key holds. */
 type Demande<F extends (...args: never[]) => unknown> = Parameters<F>[0];
-
-/** A year's bilan as the page asks it. */
-export interface DemandeBilan {
-  annee: number;
-  bailleur?: string | undefined;
-  departement?: string | undefined;
-}
 
 export const cles = {
   /** The signed-in session (`GET /api/session`): kept when the other queries are dropped at sign-in and sign-out. */
@@ -45,8 +39,7 @@ export const cles = {
   bilans: () => ['bilans'] as const,
   bilan: (d: DemandeBilan) => ['bilan', d] as const,
   /** The issuing of a year's bilan (versions, sending, late corrections). */
-  emissionsBilan: (d: { annee: number; bailleur?: string | undefined; departement?: string | undefined }) =>
-    ['emissions-bilan', d] as const,
+  emissionsBilan: (d: DemandeBilan) => ['emissions-bilan', d] as const,
   tableau: (annee: number) => ['tableau', annee] as const,
 
   cal: {

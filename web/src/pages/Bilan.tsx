@@ -11,8 +11,7 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import type { BilanAccessibleApi, BilanApi } from '../../../src/contracts/bilan.ts';
-import { avecParametres, requete } from '../api.ts';
+import { avecParametres, lireBilan, lireBilans, type BilanApi, type DemandeBilan as Demande } from '../api.ts';
 import { BarresEmpilees, type Serie } from '../composants/Barres.tsx';
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
 import { EmissionBilan } from '../composants/EmissionBilan.tsx';
@@ -28,16 +27,6 @@ type Ligne = BilanApi['lignes'][number];
 type Dimension = keyof BilanApi['dimensions'];
 type Compteur =
   'misADisposition' | 'proposes' | 'attribues' | 'bauxSignes' | 'echecs' | 'pourUnTour' | 'decomptes' | 'enCours';
-interface Demande {
-  annee: number;
-  bailleur?: string | undefined;
-  departement?: string | undefined;
-}
-
-const lireBilans = (signal?: AbortSignal) =>
-  requete<{ bilans: BilanAccessibleApi[] }>('GET', '/api/bilans', { signal });
-const lireBilan = (d: Demande, signal?: AbortSignal) =>
-  requete<BilanApi>('GET', avecParametres('/api/bilan', { ...d }), { signal });
 const adresseBilan = (d: Demande, format: 'xlsx' | 'csv' | 'pdf' | 'json') =>
   avecParametres(format === 'json' ? '/api/bilan' : `/api/bilan.${format}`, { ...d });
 

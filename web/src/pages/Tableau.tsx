@@ -12,8 +12,7 @@ import { Button } from '@codegouvfr/react-dsfr/Button';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import type { LigneTableauApi, TableauApi } from '../../../src/contracts/tableaux.ts';
-import { avecParametres, requete } from '../api.ts';
+import { lireTableau, type LigneTableauApi, type TableauApi } from '../api.ts';
 import { BarresEmpilees, BarresSimples } from '../composants/Barres.tsx';
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
 import { Courbes, MOIS_COURTS } from '../composants/Courbes.tsx';
@@ -23,9 +22,6 @@ import { Tableau as TableDonnees, type Colonne } from '../composants/Tableau.tsx
 import { SelectAnnee } from '../composants/SelectAnnee.tsx';
 import { dateEnLettres, decimal, nombre, signe, taux } from '../format.ts';
 import { cles } from '../cles.ts';
-
-export const lireTableau = (annee: number | undefined, signal?: AbortSignal) =>
-  requete<TableauApi>('GET', avecParametres('/api/tableau', { annee }), { signal });
 
 type Suivi = TableauApi['objectifs']['parLigne'][number]['prioritaires'];
 const TENDANCES: Record<
