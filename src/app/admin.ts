@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Tx } from '../db/client.ts';
 import { adhesions, organisations, sessions, utilisateurs } from '../db/schema.ts';
@@ -55,6 +55,13 @@ export async function creerOrganisation(tx: Tx, acteur: ActeurAdmin, o: z.infer<
   }
   const [existe] = await tx.select({ id: organisations.id }).from(organisations).where(eq(organisations.id, o.id));
   if (existe) throw new Conflit(`l’organisation « ${o.id} » existe déjà`);
+  if (o.siren) {
+    const [meme] = await tx
+      .select({ nom: organisations.nom })
+      .from(organisations)
+      .where(and(eq(organisations.siren, o.siren), eq(organisations.categorie, o.categorie)));
+    if (meme) throw new Conflit(`le SIREN ${o.siren} est déjà celui de l’organisation « ${meme.nom} »`);
+  }
   const ligne = {
     id: o.id,
     nom: o.nom,

@@ -1,10 +1,11 @@
 /**
  * A bailleur's year in a département, read from the database as a scenario of `flux simulate`,
  * and its ledger: always the engine's run over the stored events (one engine, server and CLI).
- * Results are cached per (bailleur, département, année) and invalidated by the last event's id,
- * read at each request (a cheap indexed query), so several server instances stay correct.
+ * Results are cached per (bailleur, département, année) under the events' last id and count, read at
+ * each request (a cheap indexed query), so several server instances stay correct; new events are
+ * replayed from the month start before them (ADR 0023).
  */
-import { and, asc, desc, eq, inArray, lte, max, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lte, max, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import {
   conventions,
@@ -14,7 +15,7 @@ import {
   logements,
   organisations,
 } from '../db/schema.ts';
-import { simuler, type ResultatSimulation } from '../domain/engine.ts';
+import { reprendre, simulerAvecReprises, type RejeuAnnee, type ResultatSimulation } from '../domain/engine.ts';
 import { sondes } from './sondes.ts';
 import {
   BAILLEUR,
@@ -202,19 +203,56 @@ export function garderRecent<K, V>(m: Map<K, V>, k: K, v: V, max: number): V {
   return v;
 }
 
-const cache = new Map<string, { version: string; resultat: ResultatSimulation; scenario: Scenario }>();
+/**
+ * A year in memory: the engine's run over its events, under the version of what it read. `reprises`
+ * (the engine's state at each month start) is kept only when the run read committed data: a run
+ * inside a write transaction may read an event that is then rolled back, so it is never the base
+ * of a later resumption, until a read outside any write confirms it (same version).
+ */
+interface AnneeEnCache {
+  version: string;
+  /** The part of the version that is not the events: convention versions, inherited carry-over. */
+  cadre: string;
+  dernier: number;
+  n: number;
+  resultat: ResultatSimulation;
+  scenario: Scenario;
+  rejeu: RejeuAnnee;
+  confirmee: boolean;
+  /**
+   * Not confirmed yet, but resumed from a confirmed run: the ids of the events read since. Once
+   * all of them are visible to another transaction they are committed (ids are never reused),
+   * and the run is confirmed.
+   */
+  aVerifier: number[] | null;
+}
+
+const cache = new Map<string, AnneeEnCache>();
 /** Years kept in memory, least recently used out first (France has ≈ 2,000 bailleur × département years). */
 export const ANNEES_EN_CACHE = 256;
 
-/** The engine's result for the year, recomputed only when an event or a convention version changed. */
+/** How each year was obtained (for the tests and the metrics): cache, resumption or full replay; the engine's time. */
+export const statistiquesAnnees = { enCache: 0, reprises: 0, rejeuxComplets: 0, msMoteur: 0 };
+
+/**
+ * The engine's result for the year, recomputed only when an event or a convention version changed.
+ * When events were only appended since the last committed run, the engine resumes from the month
+ * start before the earliest new event (`reprendre`, ADR 0023) and only the new events and units are
+ * read; anything else reloads and replays the whole year. Both give the same answer byte for byte.
+ */
 export async function resultatAnnee(
   tx: Tx,
   cle: CleAnnee,
 ): Promise<{ resultat: ResultatSimulation; scenario: Scenario }> {
   // Event ids are taken at insert, not at commit: a transaction may commit an id below one already
   // visible. The count and the last id together change with every committed event (append-only).
+  // `txid_current_if_assigned()` is not null inside a transaction that has written.
   const [ev] = await tx
-    .select({ dernier: max(evenementsFlux.id), n: sql<string>`count(*)::text` })
+    .select({
+      dernier: max(evenementsFlux.id),
+      n: sql<string>`count(*)::text`,
+      ecriture: sql<string | null>`txid_current_if_assigned()::text`,
+    })
     .from(evenementsFlux)
     .where(
       and(
@@ -229,17 +267,114 @@ export async function resultatAnnee(
     .innerJoin(conventions, eq(conventions.id, conventionVersions.conventionId))
     .where(and(eq(conventions.bailleurId, cle.bailleurId), eq(conventions.departement, cle.departement)));
   const herites = await reportsHerites(tx, cle);
-  const version = `${ev?.dernier ?? 0}|${ev?.n ?? 0}|${cv?.n ?? 0}|${String(cv?.dernier ?? '')}|${herites?.version ?? ''}`;
+  const dernier = Number(ev?.dernier ?? 0);
+  const n = Number(ev?.n ?? 0);
+  const cadre = `${cv?.n ?? 0}|${String(cv?.dernier ?? '')}|${herites?.version ?? ''}`;
+  const version = `${dernier}|${n}|${cadre}`;
+  const confirmee = ev?.ecriture === null || ev?.ecriture === undefined;
   const k = `${cle.bailleurId}|${cle.departement}|${cle.annee}`;
   const enCache = cache.get(k);
   sondes.cache('annee', enCache?.version === version);
-  if (enCache && enCache.version === version) return garderRecent(cache, k, enCache, ANNEES_EN_CACHE);
-  const scenario = await chargerScenario(tx, cle);
-  // With the per-letting detail: the bilan and the dashboards read it (the rest is unchanged).
-  const t0 = performance.now();
-  const resultat = simuler(scenario, { detail: true });
-  sondes.rejeu(performance.now() - t0);
-  return garderRecent(cache, k, { version, resultat, scenario }, ANNEES_EN_CACHE);
+  if (enCache && enCache.version === version) {
+    // Read outside any write with the same version: what the run read is committed.
+    if (confirmee) enCache.confirmee = true;
+    statistiquesAnnees.enCache++;
+    return garderRecent(cache, k, enCache, ANNEES_EN_CACHE);
+  }
+  let rejeu: RejeuAnnee | null = null;
+  let aVerifier: number[] | null = null;
+  if (enCache && !enCache.confirmee && enCache.aVerifier && enCache.aVerifier.length <= 1_000) {
+    // A run made in another write transaction: were its events committed?
+    const [vus] = await tx
+      .select({ n: sql<string>`count(*)::text` })
+      .from(evenementsFlux)
+      .where(inArray(evenementsFlux.id, enCache.aVerifier));
+    if (Number(vus?.n ?? 0) === enCache.aVerifier.length) enCache.confirmee = true;
+  }
+  if (enCache?.confirmee && enCache.cadre === cadre && n > enCache.n && dernier > enCache.dernier) {
+    // Committed events never disappear: if as many events are above the cached last id as were
+    // added, those are exactly the new ones (an older id committed late would make one short).
+    const nouveaux = await tx
+      .select({ id: evenementsFlux.id, evenement: evenementsFlux.evenement })
+      .from(evenementsFlux)
+      .where(
+        and(
+          eq(evenementsFlux.bailleurId, cle.bailleurId),
+          eq(evenementsFlux.departement, cle.departement),
+          eq(evenementsFlux.annee, cle.annee),
+          gt(evenementsFlux.id, enCache.dernier),
+        ),
+      )
+      .orderBy(asc(evenementsFlux.id));
+    if (nouveaux.length === n - enCache.n) {
+      const scenario = await prolongerScenario(
+        tx,
+        enCache.scenario,
+        nouveaux.map((e) => e.evenement as Evenement),
+      );
+      const debut = performance.now();
+      rejeu = reprendre(enCache.rejeu.reprises, scenario, { detail: true });
+      statistiquesAnnees.msMoteur += performance.now() - debut;
+      sondes.rejeu(performance.now() - debut);
+      aVerifier = nouveaux.map((e) => e.id);
+      statistiquesAnnees.reprises++;
+    }
+  }
+  if (!rejeu) {
+    // With the per-letting detail: the bilan and the dashboards read it (the rest is unchanged).
+    const scenario = await chargerScenario(tx, cle);
+    const debut = performance.now();
+    rejeu = simulerAvecReprises(scenario, { detail: true });
+    statistiquesAnnees.msMoteur += performance.now() - debut;
+    sondes.rejeu(performance.now() - debut);
+    statistiquesAnnees.rejeuxComplets++;
+    if (!confirmee) {
+      // In a write transaction, every event read is committed but those written by this
+      // transaction (or committed after it began): `age(xmin) <= 0`. Those are to be verified.
+      const propres = await tx
+        .select({ id: evenementsFlux.id })
+        .from(evenementsFlux)
+        .where(
+          and(
+            eq(evenementsFlux.bailleurId, cle.bailleurId),
+            eq(evenementsFlux.departement, cle.departement),
+            eq(evenementsFlux.annee, cle.annee),
+            sql`age(${evenementsFlux}.xmin) <= 0`,
+          ),
+        );
+      aVerifier = propres.map((e) => e.id);
+    }
+  }
+  const { scenario } = rejeu.reprises;
+  return garderRecent(
+    cache,
+    k,
+    {
+      version,
+      cadre,
+      dernier,
+      n,
+      resultat: rejeu.resultat,
+      scenario,
+      rejeu,
+      confirmee,
+      aVerifier: confirmee ? null : aVerifier,
+    },
+    ANNEES_EN_CACHE,
+  );
+}
+
+/** The year's scenario with `evenements` appended (in id order) and the units they name that it lacked. */
+async function prolongerScenario(tx: Tx, scenario: Scenario, evenements: Evenement[]): Promise<Scenario> {
+  const connus = new Set(scenario.logements.map((l) => l.id));
+  const manquants = [...new Set(evenements.map((e) => e.logement))].filter((id) => !connus.has(id));
+  let unites = scenario.logements;
+  if (manquants.length > 0) {
+    const lus = await tx.select(COLONNES_LOGEMENT).from(logements).where(inArray(logements.id, manquants));
+    unites = [...unites, ...lus.map(versLogement)];
+    unites.sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+  return { ...scenario, logements: unites, evenements: [...scenario.evenements, ...evenements] };
 }
 
 /** The (bailleur, département) pairs that have conventions or events, for a set of bailleurs or all. */

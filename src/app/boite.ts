@@ -14,6 +14,8 @@ import type { CleAnnee } from './annee.ts';
 import { joursEntre, parametresConventions, type ParametresConvention } from './echeances.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { appliquerTransition } from './locations.ts';
+import { memoiser, porteeActeur } from './memo.ts';
+import { LIBELLES_ETAT_LOCATION } from './explication.ts';
 import { piecesDesVacances } from './pieces.ts';
 import { dateFr } from './notifications.ts';
 import { exiger, type Acteur } from './roles.ts';
@@ -26,7 +28,12 @@ function portee(acteur: Acteur) {
   return sql`(${locations.reservataireId} = ${acteur.organisationId} or ${locations.pool} @> ${JSON.stringify([acteur.organisationId])}::jsonb)`;
 }
 
-async function elements(tx: Tx, acteur: Acteur, aujourdhui: string, locationId?: string): Promise<ElementBoiteApi[]> {
+export async function elements(
+  tx: Tx,
+  acteur: Acteur,
+  aujourdhui: string,
+  locationId?: string,
+): Promise<ElementBoiteApi[]> {
   exiger(acteur, ['agent_reservataire', 'pilote_etat', 'agent_bailleur'], 'consulter la boîte de réception');
   const rows = await tx
     .select({ l: locations, d: delaisProposition, logement: logements, bailleur: organisations.nom })
@@ -105,6 +112,20 @@ export async function lireBoite(tx: Tx, acteur: Acteur, aujourdhui: string): Pro
 }
 
 /**
+ * The actor's whole inbox of the day, kept in memory on `db` until a vacancy, CAL session or offer
+ * of its scope changes (ADR 0023): the computation per scope, that a page or a filter then reads.
+ * The answer is shared between requests: never change it.
+ */
+export async function boiteEnCache(db: Tx, acteur: Acteur, aujourdhui: string): Promise<BoiteApi> {
+  return memoiser(
+    db,
+    `boite|${acteur.organisationId}|${acteur.role}|${aujourdhui}`,
+    () => db.transaction((tx) => lireBoite(tx, acteur, aujourdhui)),
+    await porteeActeur(db, acteur),
+  );
+}
+
+/**
  * POST /api/boite/:id/candidats — candidates by SNE number, before the deadline. The priority
  * categories are kept apart as the CAL needs them (`dalo`, `pdalhpd`, `autreL4411`); `prioritaire`
  * is any of the three, what the allocation objectives count (rules.md §6).
@@ -117,10 +138,12 @@ export async function proposerCandidats(
   aujourdhui: string,
 ): Promise<LocationApi> {
   const [el] = await elements(tx, acteur, aujourdhui, id);
-  if (!el) throw new Introuvable(`vacance ${id} introuvable dans votre boîte de réception`);
+  if (!el) throw new Introuvable('vacance introuvable dans votre boîte de réception');
   if (!el.peutProposer) {
     if (el.etat !== 'orientee')
-      throw new Conflit(`des candidats ont déjà été proposés pour cette vacance (elle est « ${el.etat} »)`);
+      throw new Conflit(
+        `des candidats ont déjà été proposés pour cette vacance (elle est « ${LIBELLES_ETAT_LOCATION[el.etat] ?? el.etat} »)`,
+      );
     throw new Interdit(
       el.gestion === 'deleguee'
         ? 'gestion déléguée : le bailleur désigne les candidats pour le compte du réservataire'

@@ -275,7 +275,7 @@ export async function listerConventions(
   acteur: Acteur | null,
   filtre: { bailleur?: string | undefined },
   quand: Quand,
-): Promise<RegistreConventionsApi> {
+): Promise<Omit<RegistreConventionsApi, 'total' | 'page' | 'parPage'>> {
   const conds = [acteur ? porteeConventions(acteur) : sql`true`];
   if (filtre.bailleur) conds.push(eq(conventions.bailleurId, await bailleurNomme(tx, filtre.bailleur)));
   const lignes = await tx

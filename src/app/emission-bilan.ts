@@ -720,7 +720,7 @@ export async function cloturerFenetre(tx: Tx, acteur: Acteur, id: string, mainte
     .select()
     .from(fenetresCorrection)
     .where(and(eq(fenetresCorrection.id, id), eq(fenetresCorrection.bailleurId, acteur.organisationId)));
-  if (!f) throw new Introuvable(`fenêtre de correction ${id} introuvable`);
+  if (!f) throw new Introuvable('fenêtre de correction introuvable');
   await verrouillerAnnee(tx, f);
   if (!fenetreOuverte(versFenetre(f), jourParis(maintenant)))
     throw new Conflit('cette fenêtre de correction est déjà close');

@@ -6,9 +6,20 @@
  * The guard is the version the user saw (`version`, bumped by every transition) and its state.
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, gte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, ne, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { baux, candidatures, conventions, decisionsCal, evenementsFlux, locations, logements } from '../db/schema.ts';
+import {
+  baux,
+  candidatures,
+  communes,
+  conventions,
+  decisionsCal,
+  delaisProposition,
+  evenementsFlux,
+  locations,
+  logements,
+} from '../db/schema.ts';
+import { nomDeCommune } from '../import/cog.ts';
 import type { LocationApi, TransitionApi } from '../contracts/api.ts';
 import type { Orientation } from '../domain/engine.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
@@ -22,6 +33,7 @@ import {
 } from '../domain/lifecycle.ts';
 import { BAILLEUR, type Evenement, type Exclusion } from '../domain/types.ts';
 import { resultatAnnee, type CleAnnee } from './annee.ts';
+import { LIBELLES_ETAT_LOCATION, motifOrientation, nomsDesLignes } from './explication.ts';
 import { journaliser } from './audit.ts';
 import { controlerEcritureAnnee, etatDeLAnnee, jourDuVerrou } from './emission-bilan.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
@@ -29,12 +41,15 @@ import { dateFr } from './notifications.ts';
 import { porteeLocations } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
 
-type LigneLocation = typeof locations.$inferSelect;
+export type LigneLocation = typeof locations.$inferSelect;
 
-type VerrouAnnee = LocationApi['verrouAnnee'];
+export type VerrouAnnee = LocationApi['verrouAnnee'];
 
 /** The lock state of each (bailleur, département, year) of these lettings, by the lock's clock (two indexed reads per year). */
-async function verrousDesAnnees(tx: Tx, ls: readonly LigneLocation[]): Promise<(l: LigneLocation) => VerrouAnnee> {
+export async function verrousDesAnnees(
+  tx: Tx,
+  ls: readonly LigneLocation[],
+): Promise<(l: LigneLocation) => VerrouAnnee> {
   const cleDe = (l: LigneLocation) => `${l.bailleurId}|${l.departement}|${l.annee}`;
   const aujourdhui = jourDuVerrou();
   const verrous = new Map<string, VerrouAnnee>();
@@ -56,19 +71,39 @@ async function verrousDesAnnees(tx: Tx, ls: readonly LigneLocation[]): Promise<(
   return (l) => verrous.get(cleDe(l)) ?? null;
 }
 
-function versApi(
-  l: LigneLocation,
-  logement: { commune: string; typologie: string },
-  verrouAnnee: VerrouAnnee,
-): LocationApi {
+/** What a letting's row shows of its unit: its one name (internal id, RPLS number, address) and its commune by name. */
+export interface UniteDeLocation {
+  commune: string;
+  nomCommune: string | null;
+  typologie: string;
+  rpls: string;
+  adresse: string | null;
+  echeance: string | null;
+}
+
+/** The columns `versApi` needs besides the letting: join `logements`, left join `communes` and `delais_proposition`. */
+export const COLONNES_UNITE = {
+  commune: logements.commune,
+  nomCommune: communes.nom,
+  typologie: logements.typologie,
+  rpls: logements.rpls,
+  adresse: logements.adresse,
+  echeance: delaisProposition.echeance,
+};
+
+export function versApi(l: LigneLocation, u: UniteDeLocation, verrouAnnee: VerrouAnnee): LocationApi {
   return {
     id: l.id,
     logementId: l.logementId,
     bailleurId: l.bailleurId,
-    commune: logement.commune,
-    typologie: logement.typologie,
+    rpls: u.rpls,
+    adresse: u.adresse,
+    commune: u.commune,
+    nomCommune: u.nomCommune ?? nomDeCommune(u.commune) ?? u.commune,
+    typologie: u.typologie,
     dateLiberation: l.dateLiberation,
     dateDepart: l.dateDepart ?? null,
+    echeance: u.echeance,
     etat: l.etat,
     exclusion: l.exclusion,
     ligne: l.ligne,
@@ -82,39 +117,16 @@ function versApi(
   };
 }
 
-export async function listerLocations(
-  tx: Tx,
-  acteur: Acteur,
-  q: { page: number; taille: number; etat?: string | undefined; annee?: number | undefined },
-) {
-  const conds = [porteeLocations(acteur)];
-  if (q.etat) conds.push(eq(locations.etat, q.etat));
-  if (q.annee) conds.push(eq(locations.annee, q.annee));
-  const where = and(...conds);
-  const [total] = await tx.select({ n: count() }).from(locations).where(where);
-  const rows = await tx
-    .select({ l: locations, commune: logements.commune, typologie: logements.typologie })
-    .from(locations)
-    .innerJoin(logements, eq(logements.id, locations.logementId))
-    .where(where)
-    .orderBy(desc(locations.dateLiberation), asc(locations.id))
-    .limit(q.taille)
-    .offset((q.page - 1) * q.taille);
-  const verrou = await verrousDesAnnees(
-    tx,
-    rows.map((r) => r.l),
-  );
-  return { total: total?.n ?? 0, page: q.page, locations: rows.map((r) => versApi(r.l, r, verrou(r.l))) };
-}
-
 /** A vacancy the actor may see (404 otherwise, whether it exists or not). */
 export async function lireLocation(tx: Tx, acteur: Acteur | null, id: string): Promise<LocationApi> {
   const [r] = await tx
-    .select({ l: locations, commune: logements.commune, typologie: logements.typologie })
+    .select({ l: locations, ...COLONNES_UNITE })
     .from(locations)
     .innerJoin(logements, eq(logements.id, locations.logementId))
+    .leftJoin(communes, eq(communes.code, logements.commune))
+    .leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
     .where(and(eq(locations.id, id), acteur ? porteeLocations(acteur) : undefined));
-  if (!r) throw new Introuvable(`vacance ${id} introuvable`);
+  if (!r) throw new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   return versApi(r.l, r, (await verrousDesAnnees(tx, [r.l]))(r.l));
 }
 
@@ -186,7 +198,9 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
       ),
     );
   if (rows.length === 0) return;
-  const { resultat } = await resultatAnnee(tx, cle);
+  const { resultat, scenario } = await resultatAnnee(tx, cle);
+  const noms = nomsDesLignes(scenario);
+  const nom = (ligne: string | null, sinon: string) => (ligne === null ? sinon : (noms.get(ligne) ?? ligne));
   const parLiberation = new Map(resultat.orientations.map((o) => [`${o.logement}|${o.date}`, o]));
   const conflits: string[] = [];
   for (const { l, decidee } of rows) {
@@ -199,7 +213,7 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
       (l.etat === 'orientee' && !decidee && !l.forcee) || (pool !== null && memePool && l.etat !== 'bail_signe');
     if (!provisoire) {
       conflits.push(
-        `logement ${l.logementId} libéré le ${dateFr(l.dateLiberation)} (${l.ligne ?? 'non orienté'} → ${o.reservataire ?? 'aucune ligne'})`,
+        `logement ${l.logementId} libéré le ${dateFr(l.dateLiberation)} (${nom(l.ligne, 'non orienté')} → ${nom(o.reservataire, 'aucune ligne')})`,
       );
       continue;
     }
@@ -208,7 +222,7 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
       .set({
         ligne: o.reservataire,
         reservataireId: ligneVersOrganisation(o.reservataire),
-        motif: o.motif,
+        motif: motifOrientation(o, noms),
         version: sql`${locations.version} + 1`,
         majLe: new Date(),
       })
@@ -233,9 +247,13 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
 
 /** The engine's orientation of this letting (the last one of the unit in the year). */
 async function orientationMoteur(tx: Tx, cle: CleAnnee, logementId: string): Promise<Orientation | undefined> {
-  const { resultat } = await resultatAnnee(tx, cle);
-  for (let i = resultat.orientations.length - 1; i >= 0; i--)
-    if (resultat.orientations[i]!.logement === logementId) return resultat.orientations[i];
+  const { resultat, scenario } = await resultatAnnee(tx, cle);
+  const noms = nomsDesLignes(scenario);
+  for (let i = resultat.orientations.length - 1; i >= 0; i--) {
+    const o = resultat.orientations[i]!;
+    // The motif officers read: in French with names, not the engine's command-line wording.
+    if (o.logement === logementId) return { ...o, motif: motifOrientation(o, noms) };
+  }
   return undefined;
 }
 
@@ -265,11 +283,22 @@ export async function declarerVacance(
     ]);
   // The departure is kept when later than the notice: the lease will be dated on or after it.
   const depart = d.dateDepart !== undefined && d.dateDepart > d.date ? d.dateDepart : null;
-  const [logement] = await tx
+  // The unit by its internal id or its RPLS number (issue 12: one name for a unit); the id wins a tie.
+  const saisi = d.logementId.trim();
+  const trouves = await tx
     .select()
     .from(logements)
-    .where(and(eq(logements.id, d.logementId), eq(logements.bailleurId, acteur.organisationId)));
-  if (!logement) throw new Introuvable(`logement ${d.logementId} introuvable dans votre patrimoine`);
+    .where(
+      and(
+        eq(logements.bailleurId, acteur.organisationId),
+        or(eq(logements.id, saisi), eq(logements.rpls, saisi.toUpperCase()), eq(logements.rpls, saisi)),
+      ),
+    );
+  const logement = trouves.find((l) => l.id === saisi) ?? trouves[0];
+  if (!logement)
+    throw new Introuvable(
+      `logement « ${saisi} » introuvable dans votre patrimoine (ni identifiant interne, ni numéro RPLS)`,
+    );
   const cle: CleAnnee = {
     bailleurId: acteur.organisationId,
     departement: logement.departement,
@@ -287,7 +316,7 @@ export async function declarerVacance(
     );
   if (ouverte)
     throw new Conflit(
-      `le logement ${logement.id} a déjà une vacance en cours (${ouverte.id}, état « ${ouverte.etat} »)`,
+      `le logement ${logement.id} a déjà une vacance en cours (état « ${LIBELLES_ETAT_LOCATION[ouverte.etat] ?? ouverte.etat} »)`,
     );
   const id = randomUUID();
   const exclu = d.exclusion !== undefined || logement.horsFlux !== null;
@@ -348,12 +377,12 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
     .select()
     .from(locations)
     .where(and(eq(locations.id, id), porteeLocations(acteur)));
-  if (!loc) throw new Introuvable(`vacance ${id} introuvable`);
+  if (!loc) throw new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   peutAgir(acteur, loc, t);
   const etat = loc.etat as EtatLocation;
   if (t.etatAttendu !== etat || t.version !== loc.version) {
     throw new Conflit(
-      `la vacance a changé entre-temps (elle est « ${etat} », version ${loc.version} ; vous aviez vu « ${t.etatAttendu} », version ${t.version}) : rechargez la page`,
+      `la vacance a changé entre-temps (elle est « ${LIBELLES_ETAT_LOCATION[etat] ?? etat} », version ${loc.version} ; vous aviez vu « ${LIBELLES_ETAT_LOCATION[t.etatAttendu] ?? t.etatAttendu} », version ${t.version}) : rechargez la page`,
     );
   }
   let transition = TRANSITIONS_API[t.transition];
@@ -544,9 +573,11 @@ export async function epinglerOrientation(tx: Tx, acteur: Acteur, id: string, ve
     .select()
     .from(locations)
     .where(and(eq(locations.id, id), porteeLocations(acteur)));
-  if (!loc) throw new Introuvable(`vacance ${id} introuvable`);
+  if (!loc) throw new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   if (loc.etat !== 'orientee' || loc.ligne === null)
-    throw new Conflit(`la vacance n’est plus à orienter (elle est « ${loc.etat} »)`);
+    throw new Conflit(
+      `la vacance n’est plus à orienter (elle est « ${LIBELLES_ETAT_LOCATION[loc.etat] ?? loc.etat} »)`,
+    );
   const maj = await tx
     .update(locations)
     .set({ version: sql`${locations.version} + 1`, majLe: new Date() })

@@ -1,34 +1,66 @@
 /**
- * Read results kept in memory until the data changes. Every write is audited in the same
- * transaction, so the audit trail's last sequence number is a global data version. This instance
- * reads it at most every VERSION_TTL_MS, and forgets it as soon as one of its own writes is
- * answered (`oublierVersion`): its users always read their own writes; a write made through
- * another instance shows within VERSION_TTL_MS (and acting on a stale page is refused by the
- * vacancy's version lock, never applied twice).
+ * Read results kept in memory until the data they depend on changes (ADR 0023, amending 0010).
+ * Every write is audited in the same transaction, so the audit trail's last sequence number is a
+ * global data version. This instance reads it at most every VERSION_TTL_MS, and forgets it as soon
+ * as one of its own writes is answered (`oublierVersion`): its users always read their own writes;
+ * a write made through another instance shows within VERSION_TTL_MS (and acting on a stale page is
+ * refused by the vacancy's version lock, never applied twice).
+ *
+ * When the version moves, the audit events in between say which bailleur × département they
+ * touched (a vacancy, a CAL session or offer); a cached answer whose scope (`Portee`) none of them
+ * touches is kept and carried to the new version. An event this cannot place (a convention, an
+ * import, an account…) drops every answer, as does a gap too long to read.
  */
-import { max } from 'drizzle-orm';
+import { eq, max, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { evenementsAudit } from '../db/schema.ts';
+import { conventions, evenementsAudit } from '../db/schema.ts';
+import type { Acteur } from './roles.ts';
 import { sondes } from './sondes.ts';
 
 const TAILLE_MAX = 2_000;
 
 export const VERSION_TTL_MS = 250;
 
+/** Audit events read to place a version change; beyond, everything is dropped. */
+const CHANGEMENTS_LUS_MAX = 500;
+/** Version changes remembered (an entry older than the oldest is recomputed). */
+const JOURNAL_MAX = 256;
+
+/**
+ * What a cached answer depends on: everything, or the data of some bailleurs (in every
+ * département) and of every bailleur of some départements. `{ bailleurs: [] }` depends only on
+ * what no scope describes (conventions, organisations, reference data).
+ */
+export type Portee = 'tout' | { bailleurs?: readonly string[]; departements?: readonly string[] };
+
+/** The keys a version change touched, or every key. */
+type Touches = 'tout' | Set<string>;
+
+const cleBailleur = (b: string) => `b:${b}`;
+const cleDepartement = (d: string) => `d:${d}`;
+
 /**
  * One cache per database handle: two servers of one process on two databases (the tests run
  * PGlite and PostgreSQL side by side) never read each other's answers.
  */
 interface Cache {
-  memoire: Map<string, { version: number; valeur: Promise<unknown> }>;
+  memoire: Map<string, { version: number; portee: Portee; valeur: Promise<unknown> }>;
   versionLue: { valeur: number; jusqua: number } | null;
+  /** Consecutive version changes and what each touched: `depuis` < `jusqua`, in order. */
+  journal: { depuis: number; jusqua: number; touches: Touches }[];
+  /** Reading what the last version change touched (one query shared by concurrent reads). */
+  lecture: Promise<void> | null;
+  derniere: number | null;
 }
 const caches = new WeakMap<object, Cache>();
 const cacheDe = (tx: Tx): Cache => {
   let c = caches.get(tx);
-  if (!c) caches.set(tx, (c = { memoire: new Map(), versionLue: null }));
+  if (!c) caches.set(tx, (c = { memoire: new Map(), versionLue: null, journal: [], lecture: null, derniere: null }));
   return c;
 };
+
+/** Counters of the cache (for the tests and the metrics). */
+export const statistiquesCache = { trouves: 0, reportes: 0, calcules: 0 };
 
 export async function versionDonnees(tx: Tx): Promise<number> {
   const c = cacheDe(tx);
@@ -46,18 +78,107 @@ export function oublierVersion(db: Tx): void {
 }
 
 /**
- * The cached value of `cle` if no write happened since, else `calcul()` (then cached). Concurrent
- * requests for the same missing value share one computation.
+ * The scopes the audit events after `depuis` up to `jusqua` touched: the bailleur and département
+ * of the vacancy, CAL session or CAL offer each names; `tout` if one names anything else.
  */
-export async function memoiser<T>(tx: Tx, cle: string, calcul: () => Promise<T>): Promise<T> {
-  const { memoire } = cacheDe(tx);
+async function lireTouches(tx: Tx, depuis: number, jusqua: number): Promise<Touches> {
+  const rows = await tx.execute<{ bailleur: string | null; departement: string | null }>(sql`
+    select coalesce(l.bailleur_id, s.bailleur_id, lo.bailleur_id) as bailleur,
+           coalesce(l.departement, s.departement, lo.departement) as departement
+    from evenements_audit a
+    left join locations l on a.cible_type = 'location' and l.id = a.cible_id
+    left join sessions_cal s on a.cible_type = 'session_cal' and s.id = a.cible_id
+    left join offres_cal o on a.cible_type = 'offre_cal' and o.id = a.cible_id
+    left join examens_cal e on e.id = o.examen_id
+    left join locations lo on lo.id = e.location_id
+    where a.seq > ${depuis} and a.seq <= ${jusqua}
+    limit ${CHANGEMENTS_LUS_MAX + 1}`);
+  const lignes = (rows as unknown as { rows?: unknown[] }).rows ?? (rows as unknown as unknown[]);
+  if (lignes.length > CHANGEMENTS_LUS_MAX) return 'tout';
+  const touches = new Set<string>();
+  for (const r of lignes as { bailleur: string | null; departement: string | null }[]) {
+    if (!r.bailleur || !r.departement) return 'tout';
+    touches.add(cleBailleur(r.bailleur));
+    touches.add(cleDepartement(r.departement));
+  }
+  return touches;
+}
+
+/** Records what the change to `version` touched (once per version change on this instance). */
+async function suivre(tx: Tx, c: Cache, version: number): Promise<void> {
+  while (c.lecture) await c.lecture;
+  if (c.derniere === null || version <= c.derniere) {
+    if (c.derniere === null || version < c.derniere) c.journal = [];
+    c.derniere = Math.max(version, c.derniere ?? version);
+    return;
+  }
+  const depuis = c.derniere;
+  c.lecture = (async () => {
+    let touches: Touches;
+    try {
+      touches = await lireTouches(tx, depuis, version);
+    } catch {
+      touches = 'tout';
+    }
+    c.journal.push({ depuis, jusqua: version, touches });
+    if (c.journal.length > JOURNAL_MAX) c.journal.shift();
+    c.derniere = version;
+  })();
+  try {
+    await c.lecture;
+  } finally {
+    c.lecture = null;
+  }
+}
+
+function concerne(p: Portee, touches: Touches): boolean {
+  if (p === 'tout' || touches === 'tout') return true;
+  for (const b of p.bailleurs ?? []) if (touches.has(cleBailleur(b))) return true;
+  for (const d of p.departements ?? []) if (touches.has(cleDepartement(d))) return true;
+  return false;
+}
+
+/** Whether an answer of scope `p` computed at version `depuis` still holds at `jusqua`. */
+function tientToujours(c: Cache, p: Portee, depuis: number, jusqua: number): boolean {
+  if (p === 'tout') return false;
+  let v = depuis;
+  for (const j of c.journal) {
+    if (j.jusqua <= v) continue;
+    if (j.depuis !== v) return false; // a gap: not known what changed
+    if (concerne(p, j.touches)) return false;
+    v = j.jusqua;
+    if (v >= jusqua) break;
+  }
+  return v === jusqua;
+}
+
+/**
+ * The cached value of `cle` if nothing in its scope changed since, else `calcul()` (then cached).
+ * Concurrent requests for the same missing value share one computation.
+ */
+export async function memoiser<T>(tx: Tx, cle: string, calcul: () => Promise<T>, portee: Portee = 'tout'): Promise<T> {
+  const c = cacheDe(tx);
   const version = await versionDonnees(tx);
+  await suivre(tx, c, version);
+  const { memoire } = c;
   const deja = memoire.get(cle);
-  sondes.cache('reponse', deja?.version === version);
-  if (deja && deja.version === version) return deja.valeur as Promise<T>;
+  if (deja && deja.version === version) {
+    sondes.cache('reponse', true);
+    statistiquesCache.trouves++;
+    return deja.valeur as Promise<T>;
+  }
+  if (deja && deja.version < version && tientToujours(c, deja.portee, deja.version, version)) {
+    deja.version = version;
+    statistiquesCache.reportes++;
+    sondes.cache('reponse', true);
+    return deja.valeur as Promise<T>;
+  }
+  sondes.cache('reponse', false);
+  statistiquesCache.calcules++;
   const valeur = calcul();
+  memoire.delete(cle);
   if (memoire.size >= TAILLE_MAX) memoire.delete(memoire.keys().next().value!);
-  memoire.set(cle, { version, valeur });
+  memoire.set(cle, { version, portee, valeur });
   // A failed computation is not kept: the next request tries again.
   valeur.catch(() => {
     if (memoire.get(cle)?.valeur === valeur) memoire.delete(cle);
@@ -71,6 +192,42 @@ export async function memoiserJson<T>(
   cle: string,
   contrat: { parse(v: unknown): T },
   calcul: () => Promise<T>,
+  portee: Portee = 'tout',
 ): Promise<string> {
-  return memoiser(tx, `json|${cle}`, async () => JSON.stringify(contrat.parse(await calcul())));
+  return memoiser(tx, `json|${cle}`, async () => JSON.stringify(contrat.parse(await calcul())), portee);
+}
+
+/**
+ * The scope of what an actor reads: a bailleur's agent its own data; a réservataire's, the
+ * bailleurs it has conventions with; the State pilot, its département; others everything.
+ * A convention change places no scope, so it drops these too.
+ */
+export async function porteeActeur(db: Tx, acteur: Acteur): Promise<Portee> {
+  switch (acteur.role) {
+    case 'agent_bailleur':
+      return { bailleurs: [acteur.organisationId] };
+    case 'agent_reservataire':
+      return memoiser(
+        db,
+        `portee|${acteur.organisationId}`,
+        async () => {
+          const rows = await db
+            .selectDistinct({ b: conventions.bailleurId })
+            .from(conventions)
+            .where(eq(conventions.reservataireId, acteur.organisationId));
+          return { bailleurs: rows.map((r) => r.b) };
+        },
+        { bailleurs: [] },
+      );
+    case 'pilote_etat':
+      return acteur.departement ? { departements: [acteur.departement] } : 'tout';
+    default:
+      return 'tout';
+  }
+}
+
+/** The scope `p` widened to one more bailleur's data (an answer about a named bailleur). */
+export function avecBailleur(p: Portee, bailleur: string | undefined): Portee {
+  if (p === 'tout' || !bailleur) return p;
+  return { ...p, bailleurs: [...(p.bailleurs ?? []), bailleur] };
 }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, isNull } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import type { Db, Tx } from '../db/client.ts';
-import { adhesions, locations, logements, notifications, organisations, utilisateurs } from '../db/schema.ts';
+import { adhesions, communes, locations, logements, notifications, organisations, utilisateurs } from '../db/schema.ts';
 import type { NotificationsApi } from '../contracts/orientation.ts';
 import { LIBELLES_SUITE } from '../domain/cal.ts';
 import { dateLongue } from '../domain/calendrier.ts';
@@ -76,7 +76,7 @@ export async function marquerLue(tx: Tx, acteur: Acteur, id: string, maintenant:
     .select()
     .from(notifications)
     .where(and(eq(notifications.id, id), eq(notifications.organisationId, acteur.organisationId)));
-  if (!n) throw new Introuvable(`notification ${id} introuvable`);
+  if (!n) throw new Introuvable('notification introuvable');
   if (n.lueLe !== null) return;
   await tx.update(notifications).set({ lueLe: maintenant }).where(eq(notifications.id, id));
   await journaliser(tx, acteur, {
@@ -104,12 +104,13 @@ const LIBELLES_DECISION: Record<DecisionCal, string> = {
  */
 export async function notifierResultatCal(tx: Tx, resultat: ResultatCal, maintenant: Date = new Date()): Promise<void> {
   const [r] = await tx
-    .select({ l: locations, commune: logements.commune, typologie: logements.typologie })
+    .select({ l: locations, commune: logements.commune, nomCommune: communes.nom, typologie: logements.typologie })
     .from(locations)
     .innerJoin(logements, eq(logements.id, locations.logementId))
+    .leftJoin(communes, eq(communes.code, logements.commune))
     .where(eq(locations.id, resultat.locationId));
-  if (!r) throw new Introuvable(`vacance ${resultat.locationId} introuvable`);
-  const unite = `le logement ${r.l.logementId} (${r.typologie}, commune ${r.commune})`;
+  if (!r) throw new Introuvable('vacance introuvable');
+  const unite = `le logement ${r.l.logementId} (${r.typologie}, ${r.nomCommune ?? `commune ${r.commune}`})`;
   const suite = resultat.suite ? ` Suite : ${LIBELLES_SUITE[resultat.suite]}.` : '';
   const { titre, message } =
     resultat.type === 'decision' && resultat.decision

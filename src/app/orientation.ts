@@ -9,14 +9,24 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { delaisProposition, locations, logements, organisations } from '../db/schema.ts';
+import { communes, delaisProposition, locations, logements, organisations } from '../db/schema.ts';
 import type { DecisionOrientationCorps, RecommandationApi } from '../contracts/orientation.ts';
 import type { LocationApi } from '../contracts/api.ts';
 import { DIMENSIONS, type Orientation } from '../domain/engine.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
+import { LIBELLES_EXCLUSION, type MotifExclusion } from '../domain/flow.ts';
 import { BAILLEUR } from '../domain/types.ts';
 import { resultatAnnee, type CleAnnee } from './annee.ts';
 import { journaliser } from './audit.ts';
+import {
+  chiffre,
+  LIBELLES_DECISION_ORIENTATION,
+  LIBELLES_ETAT_LOCATION,
+  NOM_PART_BAILLEUR,
+  phraseDroit,
+  phraseEcheance,
+  raisonCandidat,
+} from './explication.ts';
 import { echeanceProposition, parametresConventions } from './echeances.ts';
 import { Conflit, Introuvable } from './errors.ts';
 import { appliquerTransition, epinglerOrientation } from './locations.ts';
@@ -24,14 +34,8 @@ import { dateFr, notifier } from './notifications.ts';
 import { porteeLocations } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
 
-const NOM_BAILLEUR = 'le bailleur (part non réservée)';
-
-function chiffre(n: number): string {
-  return n.toLocaleString('fr-FR', { maximumFractionDigits: 2 });
-}
-
 async function noms(tx: Tx, ids: string[]): Promise<Map<string, string>> {
-  const m = new Map<string, string>([[BAILLEUR, NOM_BAILLEUR]]);
+  const m = new Map<string, string>([[BAILLEUR, NOM_PART_BAILLEUR]]);
   const autres = ids.filter((i) => i !== BAILLEUR);
   if (autres.length)
     for (const o of await tx
@@ -55,7 +59,7 @@ async function chargerVacance(tx: Tx, acteur: Acteur, id: string) {
     .from(locations)
     .innerJoin(logements, eq(logements.id, locations.logementId))
     .where(and(eq(locations.id, id), porteeLocations(acteur)));
-  if (!r) throw new Introuvable(`vacance ${id} introuvable`);
+  if (!r) throw new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   return r;
 }
 
@@ -64,11 +68,13 @@ export async function recommandation(tx: Tx, acteur: Acteur, id: string): Promis
   exiger(acteur, ['agent_bailleur', 'pilote_etat'], 'lire la recommandation d’orientation');
   const { l, logement } = await chargerVacance(tx, acteur, id);
   if (l.etat === 'exclue')
-    throw new Conflit(`la vacance est hors du flux (${l.exclusion ?? 'exclusion'}) : aucune orientation à recommander`);
+    throw new Conflit(
+      `la vacance est hors du flux (${l.exclusion ? (LIBELLES_EXCLUSION[l.exclusion as MotifExclusion] ?? 'exclusion') : 'exclusion'}) : aucune orientation à recommander`,
+    );
   const cle: CleAnnee = { bailleurId: l.bailleurId, departement: l.departement, annee: l.annee };
   const { resultat } = await resultatAnnee(tx, cle);
   const o = orientationDe(resultat.orientations, l.logementId);
-  if (!o) throw new Introuvable(`aucune orientation du moteur pour la vacance ${id}`);
+  if (!o) throw new Introuvable('Flux n’a pas encore calculé d’orientation pour cette vacance : rechargez la page');
   const recommandee = o.forcee ? (o.recommandation ?? null) : o.reservataire;
   const [decision] = await tx.select().from(delaisProposition).where(eq(delaisProposition.locationId, id));
   const nomme = await noms(tx, [
@@ -83,6 +89,15 @@ export async function recommandation(tx: Tx, acteur: Acteur, id: string): Promis
     qpv: logement.qpv === null ? 'hors_qpv' : 'qpv',
     commune: logement.commune,
   };
+  const nomsCommunes = await tx.select({ nom: communes.nom }).from(communes).where(eq(communes.code, logement.commune));
+  const libelleValeur = (dimension: (typeof DIMENSIONS)[number], valeur: string): string =>
+    dimension === 'qpv'
+      ? valeur === 'qpv'
+        ? 'en QPV'
+        : 'hors QPV'
+      : dimension === 'commune'
+        ? `à ${nomsCommunes[0]?.nom ?? `la commune ${valeur}`}`
+        : valeur;
   const candidats = o.explication.candidats.map((c) => {
     const retard = Math.round((c.droitExact - c.oriente) * 1e6) / 1e6;
     const ecarts = DIMENSIONS.flatMap((dimension) => {
@@ -91,15 +106,15 @@ export async function recommandation(tx: Tx, acteur: Acteur, id: string): Promis
     });
     const manque = ecarts
       .filter((e) => e.ecart < -0.05)
-      .map((e) => `${e.valeur} (${chiffre(e.part * 100)} % reçus contre ${chiffre(e.partFlux * 100)} % du flux)`);
-    const du =
-      retard > 0
-        ? `${nom(c.reservataire)} est en retard de ${chiffre(retard)} logement${retard >= 2 ? 's' : ''} sur son droit (${chiffre(c.droitExact)} dus, ${c.oriente} orientés)`
-        : `${nom(c.reservataire)} a atteint son droit (${chiffre(c.droitExact)} dus, ${c.oriente} orientés)`;
-    const echeance =
-      c.echeance === null ? '' : `, échéance dans ${chiffre(c.echeance)} logement${c.echeance >= 2 ? 's' : ''} du flux`;
-    const qualitatif = manque.length ? ` ; il manque de logements ${manque.join(', ')}` : '';
+      .map(
+        (e) =>
+          `${libelleValeur(e.dimension, e.valeur)} (${chiffre(e.part * 100)} % de ses logements contre ${chiffre(e.partFlux * 100)} % du flux)`,
+      );
+    const echeance = phraseEcheance(c.echeance);
+    const qualitatif = manque.length ? ` ; il a reçu peu de logements ${manque.join(', ')}` : '';
     const recommande = c.reservataire === recommandee;
+    const humaine = o.forcee || o.pool !== undefined || o.recommandation !== undefined;
+    const raison = raisonCandidat(c, o.explication.candidats, nom, humaine ? { recommande: recommandee } : undefined);
     return {
       ligne: c.reservataire,
       nom: nom(c.reservataire),
@@ -109,19 +124,19 @@ export async function recommandation(tx: Tx, acteur: Acteur, id: string): Promis
       echeance: c.echeance,
       besoinQualitatif: c.besoinQualitatif,
       recommande,
-      raison: c.raison,
+      raison,
       ecarts,
-      phrase: `${du}${echeance}${qualitatif}. ${recommande ? 'Recommandé' : 'Non retenu'} : ${c.raison.replace(/^retenu : /, '')}.`,
+      phrase: `${phraseDroit(nom(c.reservataire), c.droitExact, c.oriente)}${echeance ? ` ; ${echeance}` : ''}${qualitatif}. ${raison.charAt(0).toUpperCase()}${raison.slice(1)}.`,
     };
   });
   const explication = recommandee
-    ? `Le moteur recommande ${nom(recommandee)}. ${candidats.find((c) => c.recommande)?.phrase ?? ''} Les autres lignes éligibles : ${
+    ? `Le moteur recommande ${nom(recommandee)}. ${candidats.find((c) => c.recommande)?.phrase ?? ''} Les autres lignes qui ont un droit sur ce logement : ${
         candidats
           .filter((c) => !c.recommande)
-          .map((c) => `${c.nom} — ${c.raison.replace(/^retenu par décision du bailleur.*$/, 'retenu par le bailleur')}`)
+          .map((c) => `${c.nom} — ${c.raison}`)
           .join(' ; ') || 'aucune'
       }.`
-    : 'Aucune ligne éligible : le logement revient à la part du bailleur.';
+    : 'Aucun réservataire n’a de droit sur ce logement : il revient à la part non réservée du bailleur.';
   return {
     locationId: l.id,
     version: l.version,
@@ -169,7 +184,8 @@ export async function deciderOrientation(
 ): Promise<LocationApi> {
   exiger(acteur, ['agent_bailleur'], 'décider l’orientation d’une vacance');
   const { l } = await chargerVacance(tx, acteur, id);
-  if (l.etat !== 'orientee') throw new Conflit(`la vacance n’est plus à orienter (elle est « ${l.etat} »)`);
+  if (l.etat !== 'orientee')
+    throw new Conflit(`la vacance n’est plus à orienter (elle est « ${LIBELLES_ETAT_LOCATION[l.etat] ?? l.etat} »)`);
   if (corps.version !== l.version) {
     throw new Conflit(
       `la vacance a changé entre-temps (version ${l.version} ; vous aviez vu la version ${corps.version}) : rechargez la page`,
@@ -178,7 +194,7 @@ export async function deciderOrientation(
   const [deja] = await tx.select().from(delaisProposition).where(eq(delaisProposition.locationId, id));
   if (deja)
     throw new Conflit(
-      `l’orientation de cette vacance a déjà été décidée le ${dateFr(deja.orienteeLe)} (${deja.decision})`,
+      `l’orientation de cette vacance a déjà été décidée le ${dateFr(deja.orienteeLe)} (${LIBELLES_DECISION_ORIENTATION[deja.decision] ?? deja.decision})`,
     );
   const rec = await recommandation(tx, acteur, id);
   const recommandee = rec.recommande?.ligne ?? null;
@@ -247,14 +263,18 @@ export async function deciderOrientation(
     .insert(delaisProposition)
     .values({ locationId: id, decision, orienteeLe: date, echeance, decidePar: acteur.utilisateurId });
   const [logement] = await tx.select().from(logements).where(eq(logements.id, l.logementId));
+  const [commune] = logement
+    ? await tx.select({ nom: communes.nom }).from(communes).where(eq(communes.code, logement.commune))
+    : [];
+  const nomCommune = commune?.nom ?? logement?.commune ?? '';
   for (const organisationId of titulaires) {
     await notifier(tx, {
       organisationId,
       type: 'orientation',
       locationId: id,
-      titre: `Nouveau logement orienté : ${logement?.typologie ?? ''} à ${logement?.commune ?? ''}`.trim(),
+      titre: `Nouveau logement orienté : ${logement?.typologie ?? ''} à ${nomCommune}`.trim(),
       message:
-        `Le bailleur vous oriente le logement ${l.logementId} (${logement?.typologie}, ${logement?.financement}, commune ${logement?.commune}` +
+        `Le bailleur vous oriente le logement ${l.logementId} (${logement?.typologie}, ${logement?.financement}, à ${nomCommune}` +
         `${logement?.qpv ? `, en QPV ${logement.qpv}` : ', hors QPV'})${apres.pool ? ', proposé à plusieurs réservataires à la fois' : ''}. ` +
         `Proposez vos candidats avant le ${dateFr(echeance!)} au soir ; sans proposition, le logement revient au bailleur pour un tour.`,
       cle: `orientation|${id}|${organisationId}`,

@@ -21,6 +21,7 @@ import {
   type TypePiece,
 } from '../contracts/pieces.ts';
 import { journaliser } from './audit.ts';
+import { LIBELLES_ETAT_LOCATION } from './explication.ts';
 import { Conflit, Introuvable } from './errors.ts';
 import { porteeLocations } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
@@ -104,7 +105,7 @@ function vue(p: LignePiece): PieceApi {
   };
 }
 
-const introuvable = (id: string) => new Introuvable(`vacance ${id} introuvable`);
+const introuvable = () => new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
 
 /** GET /api/locations/:id/pieces */
 export async function listerPieces(tx: Tx, acteur: Acteur, locationId: string): Promise<PiecesApi> {
@@ -117,7 +118,7 @@ export async function listerPieces(tx: Tx, acteur: Acteur, locationId: string): 
     .select({ id: locations.id })
     .from(locations)
     .where(and(eq(locations.id, locationId), lisibles(acteur)));
-  if (!l) throw introuvable(locationId);
+  if (!l) throw introuvable();
   const rows = await tx
     .select(colonnes)
     .from(piecesVacances)
@@ -143,7 +144,7 @@ export async function lirePiece(
     .from(piecesVacances)
     .innerJoin(locations, eq(locations.id, piecesVacances.locationId))
     .where(and(eq(piecesVacances.id, pieceId), eq(piecesVacances.locationId, locationId), lisibles(acteur)));
-  if (!p) throw new Introuvable(`pièce ${pieceId} introuvable pour la vacance ${locationId}`);
+  if (!p) throw new Introuvable('pièce jointe introuvable pour cette vacance');
   return { ...vue(p), contenu: p.contenu };
 }
 
@@ -217,9 +218,11 @@ export async function ajouterPiece(
     .from(locations)
     .where(and(eq(locations.id, locationId), eq(locations.bailleurId, acteur.organisationId)))
     .for('update');
-  if (!l) throw introuvable(locationId);
+  if (!l) throw introuvable();
   if (ETATS_CLOS.includes(l.etat))
-    throw new Conflit(`la vacance est close (« ${l.etat} ») : on n’y joint plus de photo ni de plan`);
+    throw new Conflit(
+      `la vacance est close (« ${LIBELLES_ETAT_LOCATION[l.etat] ?? l.etat} ») : on n’y joint plus de photo ni de plan`,
+    );
   const [{ n } = { n: 0 }] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(piecesVacances)
@@ -274,7 +277,7 @@ export async function supprimerPiece(tx: Tx, acteur: Acteur, locationId: string,
         eq(locations.bailleurId, acteur.organisationId),
       ),
     );
-  if (!p) throw new Introuvable(`pièce ${pieceId} introuvable pour la vacance ${locationId}`);
+  if (!p) throw new Introuvable('pièce jointe introuvable pour cette vacance');
   const supprimees = await tx
     .delete(piecesVacances)
     .where(eq(piecesVacances.id, pieceId))

@@ -275,7 +275,19 @@ function vuePrevision(
     exclusions: p.exclusions.map((e) => ({ ...e, libelle: LIBELLES_EXCLUSION[e.motif] })),
     droits: p.droits.map(droit),
     bailleur: droit(p.bailleur),
-    avertissements: [...p.avertissements],
+    // The domain's warnings name a convention by its identifiers (for the command line): officers
+    // read the réservataire's name instead.
+    avertissements: [
+      ...p.avertissements.filter(
+        (a) => !p.droits.some((d) => !d.applicable && a.startsWith(`convention ${d.convention} (`)),
+      ),
+      ...p.droits
+        .filter((d) => !d.applicable)
+        .map(
+          (d) =>
+            `${droit(d).nom} : le périmètre de sa convention ne couvre pas celui de cette prévision ; sa part est comprise ici dans celle du bailleur (sa prévision se fait sur son propre périmètre)`,
+        ),
+    ],
   };
 }
 

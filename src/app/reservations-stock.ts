@@ -5,12 +5,15 @@
  *   RESERVATAIRE  the réservataire's Flux identifier or SIREN; empty for a free unit;
  *   TYPE          optional: « reserve » (default when a réservataire is given), « droit unique »,
  *                 « aucune » (default when none is given), « inconnue ».
- * All or nothing: any invalid row and nothing is written, every problem named by line and column.
+ * All or nothing: any invalid row and nothing is written, every problem named by line and column:
+ * the rejected rows go, as they are found, to an error file (their three columns and `Erreur`) that
+ * the refusal (`ReservationsRefusees`) hands to the caller with the first problems only.
  * Units absent from the file keep their reservation. One audit event lists every change.
  */
 import { createHash } from 'node:crypto';
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { analyser, type Tx } from '../db/client.ts';
+import { EcritureTemporaire, type FichierTemporaire } from '../import/fichier-temporaire.ts';
 import { logements, organisations } from '../db/schema.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import type { Reservation } from '../domain/etat-des-lieux.ts';
@@ -45,6 +48,26 @@ const cle = (s: string): string =>
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z]/g, '');
+
+/** Problems a refusal keeps (the error file has them all). */
+export const PROBLEMES_GARDES_RESERVATIONS = 50;
+
+/**
+ * Rows were rejected: nothing was written. The first problems, how many in all, and the error file
+ * (a temporary file the caller stores or copies, then deletes).
+ */
+export class ReservationsRefusees extends DonneesInvalides {
+  constructor(
+    problemes: Probleme[],
+    readonly nombreProblemes: number,
+    readonly rejetes: number,
+    readonly erreurs: FichierTemporaire,
+  ) {
+    super(problemes);
+  }
+}
+
+const celluleErreurs = (s: string): string => (/[;"\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s);
 
 export interface ResumeReservations {
   bailleur: string;
@@ -107,6 +130,9 @@ export async function importerReservationsStock(
     ).map((l) => [l.rpls, l]),
   );
   const problemes: Probleme[] = [];
+  let nombreProblemes = 0;
+  let rejetes = 0;
+  let erreurs: EcritureTemporaire | null = null;
   const vus = new Map<string, number>();
   const changements: { rpls: string; reservation: Reservation; reservataire: string | null }[] = [];
   const audit: [string, Reservation, string | null, Reservation, string | null][] = [];
@@ -166,7 +192,22 @@ export async function importerReservationsStock(
         message: `un logement de type « ${type} » n’a pas de réservataire (« ${valeurs.reservataire} » donné)`,
       });
     }
-    if (problemes.length > avant || !unite) continue;
+    if (problemes.length > avant) {
+      // The row goes to the error file as it is found; only the first problems are kept.
+      const siens = problemes.splice(avant);
+      nombreProblemes += siens.length;
+      rejetes++;
+      if (problemes.length < PROBLEMES_GARDES_RESERVATIONS)
+        problemes.push(...siens.slice(0, PROBLEMES_GARDES_RESERVATIONS - problemes.length));
+      erreurs ??= await EcritureTemporaire.ouvrir(`\uFEFFRPLS;RESERVATAIRE;TYPE;Erreur\r\n`);
+      const erreur = siens.map((p) => `${p.chemin} : ${p.message}`).join(' | ');
+      erreurs.ajouter(
+        `${[valeurs.rpls, valeurs.reservataire, valeurs.type, erreur].map(celluleErreurs).join(';')}\r\n`,
+      );
+      if (erreurs.plein) await erreurs.vider();
+      continue;
+    }
+    if (!unite) continue;
     resume.parNature[type]++;
     const apres: Reservation = type === 'inconnue' ? null : type;
     const apresReservataire = apres === 'reserve' || apres === 'droit_unique' ? reservataire : null;
@@ -179,7 +220,7 @@ export async function importerReservationsStock(
     changements.push({ rpls: valeurs.rpls, reservation: apres, reservataire: apresReservataire });
     audit.push([valeurs.rpls, unite.reservation as Reservation, unite.reservataire, apres, apresReservataire]);
   }
-  if (problemes.length) throw new DonneesInvalides(problemes);
+  if (erreurs) throw new ReservationsRefusees(problemes, nombreProblemes, rejetes, await erreurs.fermer());
   resume.modifies = changements.length;
   for (let i = 0; i < changements.length; i += 10_000) {
     const lot = JSON.stringify(changements.slice(i, i + 10_000));

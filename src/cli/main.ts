@@ -110,7 +110,8 @@ interface OptionsImportRplsCli {
 const PROBLEMES_AFFICHES = 20;
 
 async function importRpls(fichier: string, options: OptionsImportRplsCli, io: Sorties): Promise<number> {
-  const { writeFile } = await import('node:fs/promises');
+  const { copyFile } = await import('node:fs/promises');
+  const { supprimerTemporaire } = await import('../import/fichier-temporaire.ts');
   const { basename, dirname, extname, join } = await import('node:path');
   const { tmpdir } = await import('node:os');
   const { ouvrirBase } = await import('../db/client.ts');
@@ -154,12 +155,18 @@ async function importRpls(fichier: string, options: OptionsImportRplsCli, io: So
     }
     if (tty) io.err('\r\x1b[K');
     if (r.erreurs !== null) {
+      // The import wrote it to a temporary file as it read: copied next to the input (or to the
+      // system's temporary directory when that one is read-only), never held in memory.
       let chemin = options.erreurs ?? join(dirname(fichier), `${basename(fichier, extname(fichier))}.erreurs.csv`);
       try {
-        await writeFile(chemin, r.erreurs, 'utf8');
-      } catch {
-        chemin = join(tmpdir(), `${basename(fichier, extname(fichier))}.erreurs.csv`);
-        await writeFile(chemin, r.erreurs, 'utf8');
+        try {
+          await copyFile(r.erreurs.chemin, chemin);
+        } catch {
+          chemin = join(tmpdir(), `${basename(fichier, extname(fichier))}.erreurs.csv`);
+          await copyFile(r.erreurs.chemin, chemin);
+        }
+      } finally {
+        await supprimerTemporaire(r.erreurs.chemin);
       }
       r.resume.fichierErreurs = chemin;
     }
@@ -167,8 +174,8 @@ async function importRpls(fichier: string, options: OptionsImportRplsCli, io: So
     else io.out(`${resumeImportFrancais(r.resume)}\n`);
     if (r.resume.importe) return 0;
     for (const p of r.problemes.slice(0, PROBLEMES_AFFICHES)) io.err(`${p.chemin} : ${p.message}\n`);
-    if (r.problemes.length > PROBLEMES_AFFICHES)
-      io.err(`… et ${r.problemes.length - PROBLEMES_AFFICHES} autres problèmes\n`);
+    if (r.nombreProblemes > PROBLEMES_AFFICHES)
+      io.err(`… et ${r.nombreProblemes - PROBLEMES_AFFICHES} autres problèmes\n`);
     io.err(
       `${r.resume.rejetes} ligne(s) rejetée(s), rien n’a été importé ; fichier d’erreurs : ${r.resume.fichierErreurs}\n`,
     );

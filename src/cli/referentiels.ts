@@ -51,10 +51,35 @@ export function ajouterImportsReferentiels(importer: Command, io: Sorties, fin: 
     .option('--json', 'résumé JSON')
     .option('--data <dossier>', 'dossier PGlite', DOSSIER_DEFAUT)
     .action(async (fichier: string, o: { bailleur: string; json?: boolean; data: string }) => {
-      const { importerReservationsStock, resumeReservationsFrancais } = await import('../app/reservations-stock.ts');
-      const r = await executer(fichier, o.data, io, (tx, octets, nom) =>
-        importerReservationsStock(tx, null, { bailleur: o.bailleur, fichier: nom, octets }),
-      );
+      const { importerReservationsStock, resumeReservationsFrancais, ReservationsRefusees } =
+        await import('../app/reservations-stock.ts');
+      let r;
+      try {
+        r = await executer(fichier, o.data, io, (tx, octets, nom) =>
+          importerReservationsStock(tx, null, { bailleur: o.bailleur, fichier: nom, octets }),
+        );
+      } catch (err) {
+        if (!(err instanceof ReservationsRefusees)) throw err;
+        // The error file next to the input (the system's temporary directory when that one is read-only).
+        const { copyFile } = await import('node:fs/promises');
+        const { tmpdir } = await import('node:os');
+        const { dirname, extname, join } = await import('node:path');
+        const { supprimerTemporaire } = await import('../import/fichier-temporaire.ts');
+        const nom = `${basename(fichier, extname(fichier))}.erreurs.csv`;
+        let chemin = join(dirname(fichier), nom);
+        try {
+          await copyFile(err.erreurs.chemin, chemin).catch(() =>
+            copyFile(err.erreurs.chemin, (chemin = join(tmpdir(), nom))),
+          );
+        } finally {
+          await supprimerTemporaire(err.erreurs.chemin);
+        }
+        for (const p of err.problemes) io.err(`${p.chemin} : ${p.message}\n`);
+        if (err.nombreProblemes > err.problemes.length)
+          io.err(`… et ${err.nombreProblemes - err.problemes.length} autres problèmes\n`);
+        io.err(`${err.rejetes} ligne(s) rejetée(s), rien n’a été importé ; fichier d’erreurs : ${chemin}\n`);
+        return fin(2);
+      }
       if (!r) return fin(2);
       io.out(o.json ? `${JSON.stringify(r, null, 2)}\n` : `${resumeReservationsFrancais(r)}\n`);
       fin(0);

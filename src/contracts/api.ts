@@ -3,7 +3,8 @@
  * validates with them and publishes them as OpenAPI) and the web front end (which types its calls).
  */
 import { z } from 'zod';
-import { DECISIONS_CAL, EXCLUSIONS, FINANCEMENTS } from '../domain/types.ts';
+import { dateCalendaire } from './dates.ts';
+import { DECISIONS_CAL, EXCLUSIONS, FINANCEMENTS, TYPOLOGIES } from '../domain/types.ts';
 
 export const ROLES_API = [
   'agent_bailleur',
@@ -87,20 +88,45 @@ export type AccueilApi = z.infer<typeof accueilSchema>;
 
 export const anneeQuerySchema = z.strictObject({ annee: z.coerce.number().int().min(2000).max(2100).optional() });
 
-export const pageQuerySchema = z.strictObject({
+/** The most rows a list answers at once (issue 12: lists page on the server). */
+export const PAR_PAGE_MAX = 100;
+
+/**
+ * Paging of a list: `page` from 1, `parPage` rows (at most 100, 50 by default). `taille` is the
+ * former name of `parPage`, still accepted and capped at 100 so that older links keep working.
+ */
+const pagination = {
   page: z.coerce.number().int().min(1).max(100_000).default(1),
-  taille: z.coerce.number().int().min(1).max(500).default(50),
-  commune: z
-    .string()
-    .regex(/^\d[\dAB]\d{3}$/)
-    .optional(),
+  parPage: z.coerce.number().int().min(1).max(PAR_PAGE_MAX).optional(),
+  taille: z.coerce.number().int().min(1).max(10_000).optional(),
+};
+
+/** The rows per page a query asks for (`parPage`, else the capped `taille`, else 50). */
+export function parPageDe(q: { parPage?: number | undefined; taille?: number | undefined }): number {
+  return q.parPage ?? Math.min(q.taille ?? 50, PAR_PAGE_MAX);
+}
+
+const codeCommune = z.string().regex(/^\d[\dAB]\d{3}$/, 'code INSEE de commune attendu (5 caractères)');
+/** A search for a unit: its RPLS number, its internal id or part of its address. */
+const recherche = z.string().trim().min(1).max(100).optional();
+
+export const pageQuerySchema = z.strictObject({
+  ...pagination,
+  commune: codeCommune.optional(),
+  typologie: z.enum(TYPOLOGIES).optional(),
+  bailleur: z.string().min(1).max(200).optional(),
+  q: recherche,
 });
 
 export const logementSchema = z.object({
   id: z.string(),
   bailleurId: z.string(),
   rpls: z.string(),
+  /** Street address from the RPLS file, null when unknown. */
+  adresse: z.string().nullable(),
   commune: z.string(),
+  /** The commune's name (COG), what lists show first; the INSEE code comes second. */
+  nomCommune: z.string(),
   qpv: z.string().nullable(),
   typologie: z.string(),
   financement: z.string(),
@@ -110,6 +136,7 @@ export const logementSchema = z.object({
 export const pageLogementsSchema = z.object({
   total: z.number(),
   page: z.number(),
+  parPage: z.number(),
   logements: z.array(logementSchema),
 });
 
@@ -117,12 +144,18 @@ export const locationSchema = z.object({
   id: z.string(),
   logementId: z.string(),
   bailleurId: z.string(),
+  /** The unit's RPLS number and address, shown with its internal id (issue 12: one name for a unit). */
+  rpls: z.string(),
+  adresse: z.string().nullable(),
   commune: z.string(),
+  nomCommune: z.string(),
   typologie: z.string(),
   /** The day the letting opened: the tenant's notice (ADR 0026). */
   dateLiberation: z.string(),
   /** The tenant's departure when later than the notice; the lease is dated on or after it. */
   dateDepart: z.string().nullable(),
+  /** The réservataire's proposal deadline once the bailleur decided the orientation (Europe/Paris), else null. */
+  echeance: z.string().nullable(),
   etat: z.string(),
   exclusion: z.string().nullable(),
   ligne: z.string().nullable(),
@@ -152,16 +185,26 @@ export type LocationApi = z.infer<typeof locationSchema>;
 export const pageLocationsSchema = z.object({
   total: z.number(),
   page: z.number(),
+  parPage: z.number(),
   locations: z.array(locationSchema),
 });
+/** Deadline filters: passed, within 7 days, within 30 days (proposal deadline, Europe/Paris). */
+export const FILTRES_ECHEANCE = ['depassee', 'semaine', 'mois'] as const;
 export const locationsQuerySchema = z.strictObject({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  taille: z.coerce.number().int().min(1).max(500).default(50),
+  ...pagination,
   etat: z.string().max(40).optional(),
   annee: z.coerce.number().int().min(2000).max(2100).optional(),
+  echeance: z.enum(FILTRES_ECHEANCE).optional(),
+  commune: codeCommune.optional(),
+  typologie: z.enum(TYPOLOGIES).optional(),
+  reservataire: z.string().min(1).max(200).optional(),
+  bailleur: z.string().min(1).max(200).optional(),
+  q: recherche,
+  /** `urgence` (default): open lettings first, soonest deadline first; `recentes`: latest liberation first. */
+  tri: z.enum(['urgence', 'recentes']).default('urgence'),
 });
 
-const dateIso = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ');
+const dateIso = dateCalendaire;
 
 export const declarationSchema = z.strictObject({
   logementId: z.string().min(1),
@@ -263,7 +306,7 @@ export const nouvelleOrganisationSchema = z.strictObject({
   typeReservataire: z.string().max(40).optional(),
   departement: z
     .string()
-    .regex(/^(\d{2}|2[AB]|97\d)$/)
+    .regex(/^(\d{2}|2[AB]|97\d)$/, 'code de département attendu (45, 2A, 971)')
     .optional(),
 });
 export const utilisateurSchema = z.object({
@@ -318,7 +361,7 @@ export const importRplsQuerySchema = z.strictObject({
   nom: z.string().min(1).max(255).optional(),
 });
 
-/** The summary of an RPLS import (`ResumeImportRpls` of the use case, without the error file's path). */
+/** The summary of an RPLS import (`ResumeImportRpls` of the use case; `fichierErreurs` is a link here, not a path). */
 export const resumeImportRplsSchema = z.object({
   fichier: z.string(),
   bailleur: z.object({ id: z.string(), nom: z.string(), siren: z.string() }),
@@ -346,12 +389,10 @@ export const resumeImportRplsSchema = z.object({
     disparus: z.array(z.string()),
   }),
   dureeMs: z.number(),
+  /** With `valides=1` and rows rejected: the link of the error file (GET, 24 hours). */
+  fichierErreurs: z.string().optional(),
 });
 export type ResumeImportRplsApi = z.infer<typeof resumeImportRplsSchema>;
 
-/** A refused RPLS import (422): the first problems, and the whole error file (UTF-8 with BOM, base64) when rows were rejected. */
-export const erreurImportRplsSchema = erreurSchema.extend({
-  fichierErreurs: z.string().optional(),
-  nomFichierErreurs: z.string().optional(),
-});
-export type ErreurImportRplsApi = z.infer<typeof erreurImportRplsSchema>;
+/** A refused RPLS import (422): the summary, the first problems and the error file's link (`contracts/televersement.ts`). */
+export type { ErreurTeleversementApi as ErreurImportRplsApi } from './televersement.ts';

@@ -3,11 +3,12 @@
  * shared by the server (validation, OpenAPI) and the web front end.
  */
 import { z } from 'zod';
+import { dateCalendaire } from './dates.ts';
 import { SUITES_ECHEC } from '../domain/cal.ts';
 import { TENDANCES } from '../domain/objectifs.ts';
 import { DECISIONS_CAL } from '../domain/types.ts';
 
-const dateIso = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ');
+const dateIso = dateCalendaire;
 
 export const nouvelleSessionSchema = z.strictObject({
   date: dateIso,

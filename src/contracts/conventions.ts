@@ -4,11 +4,12 @@
  * takes effect. One schema per contract, shared by the API, the web client and `flux conventions`.
  */
 import { z } from 'zod';
+import { dateCalendaire } from './dates.ts';
 import { chiffresLigneSchema } from './api.ts';
 import { FORMES_CONVENTION, type FormeConvention } from '../domain/types.ts';
 import { conventionSchema } from './scenario.ts';
 
-const dateIso = z.iso.date('date attendue au format AAAA-MM-JJ');
+const dateIso = dateCalendaire;
 const departement = z.string().regex(/^(\d{2}|2[AB]|97\d)$/, 'code de département attendu (45, 2A, 971)');
 const motif = z.string().trim().min(1, 'le motif est obligatoire').max(2000, '2 000 caractères au plus');
 
@@ -49,6 +50,12 @@ export type NouvelleConventionEntree = z.input<typeof nouvelleConventionSchema>;
 export const registreQuerySchema = z.strictObject({
   annee: z.coerce.number().int().min(2000).max(2100).optional(),
   bailleur: z.string().min(1).max(200).optional(),
+  /** Issue 12: one page (at most 100), filtered by réservataire, form status or a name, most urgent first. */
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  parPage: z.coerce.number().int().min(1).max(100).default(50),
+  reservataire: z.string().min(1).max(200).optional(),
+  statut: z.enum(['flux', 'a_convertir', 'caduque']).optional(),
+  q: z.string().trim().min(1).max(100).optional(),
 });
 
 export const anneeConventionQuerySchema = z.strictObject({
@@ -130,6 +137,10 @@ export type ConventionResumeApi = z.infer<typeof conventionResumeSchema>;
 export const registreConventionsSchema = z.object({
   annee: z.number().int(),
   aujourdhui: z.string(),
+  /** Conventions matching the filters (all pages); `conventions` holds page `page` of `parPage`. */
+  total: z.number().int(),
+  page: z.number().int(),
+  parPage: z.number().int(),
   conventions: z.array(conventionResumeSchema),
 });
 export type RegistreConventionsApi = z.infer<typeof registreConventionsSchema>;

@@ -1,5 +1,6 @@
 /** API contracts of the annual bilan's issuing, sending, year lock and late corrections (issue 7). */
 import { z } from 'zod';
+import { dateCalendaire } from './dates.ts';
 import { FENETRE_MAX_JOURS, MOTIF_FENETRE_MIN } from '../domain/emission-bilan.ts';
 
 const annee = z.coerce.number().int().min(2000, 'année invalide').max(2100, 'année invalide');
@@ -12,6 +13,12 @@ export const emissionQuerySchema = z.strictObject({
 });
 
 export const emissionVersionParamsSchema = z.strictObject({ version: z.coerce.number().int().min(1) });
+
+/** An issued version as a document: XLSX, PDF or CSV. */
+export const emissionDocumentParamsSchema = z.strictObject({
+  version: z.coerce.number().int().min(1),
+  format: z.enum(['xlsx', 'pdf', 'csv']),
+});
 
 export const emettreSchema = z.strictObject({ annee, departement: departement.optional() });
 
@@ -31,7 +38,7 @@ export const fenetreSchema = z.strictObject({
     .min(MOTIF_FENETRE_MIN, `motif écrit d’au moins ${MOTIF_FENETRE_MIN} caractères obligatoire`)
     .max(2000),
   /** Last day of the window (inclusive), at most FENETRE_MAX_JOURS days ahead. */
-  fin: z.iso.date(`fin : AAAA-MM-JJ attendu (au plus ${FENETRE_MAX_JOURS} jours)`),
+  fin: dateCalendaire.describe(`dernier jour de la fenêtre, au plus ${FENETRE_MAX_JOURS} jours après aujourd’hui`),
 });
 
 const changement = { avant: z.number(), apres: z.number() };

@@ -1,5 +1,6 @@
 /** API contracts of the état des lieux of reservations and of the stock-reservation import. */
 import { z } from 'zod';
+import { dateCalendaire } from './dates.ts';
 import { DIMENSIONS } from '../domain/etat-des-lieux.ts';
 
 const dimensions = <T extends z.ZodType>(t: T) =>
@@ -12,7 +13,7 @@ export const etatQuerySchema = z.strictObject({
     .regex(/^(\d{2,3}|2[AB])$/, 'département : 2 ou 3 caractères (45, 2A, 971)')
     .optional(),
   /** The picture's date (AAAA-MM-JJ), today by default: the APL barème in force that day applies. */
-  date: z.iso.date('date : AAAA-MM-JJ attendu').optional(),
+  date: dateCalendaire.optional(),
 });
 
 export const groupeEtatSchema = z.object({
@@ -62,7 +63,7 @@ export const verrouillageSchema = z.strictObject({
   bailleur: z.string().min(1).max(200).optional(),
   departement: z
     .string()
-    .regex(/^(\d{2,3}|2[AB])$/)
+    .regex(/^(\d{2,3}|2[AB])$/, 'département : 2 ou 3 caractères (45, 2A, 971)')
     .optional(),
 });
 

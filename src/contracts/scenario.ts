@@ -6,6 +6,7 @@
  * with defaults: `horsFlux`, `report`, `delaiPropositionJours`, `candidatsDemandes`, `gestion`.
  */
 import { z } from 'zod';
+import { dateCalendaire } from './dates.ts';
 import {
   DECISIONS_CAL,
   EXCLUSIONS,
@@ -18,24 +19,7 @@ import {
   TYPOLOGIES,
 } from '../domain/types.ts';
 
-/**
- * Dates already found to exist. A year's scenario has a few hundred distinct dates for hundreds of
- * thousands of events; building a Date for each cost ≈ 0.8 s at a large bailleur (bench/engine).
- */
-const datesExistantes = new Set<string>();
-function dateExiste(d: string): boolean {
-  if (datesExistantes.has(d)) return true;
-  const ok = !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
-  if (ok && datesExistantes.size < 100_000) datesExistantes.add(d);
-  return ok;
-}
-
-const dateIso = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'date attendue au format AAAA-MM-JJ')
-  .refine(dateExiste, {
-    message: 'date inexistante',
-  });
+const dateIso = dateCalendaire;
 const id = z.string().min(1, 'identifiant vide');
 const codeCommune = z.string().regex(/^(\d{5}|2[AB]\d{3})$/, 'code commune INSEE attendu (5 caractères)');
 const taux = z
@@ -67,7 +51,7 @@ export const reservataireSchema = z.strictObject({
   commune: codeCommune.optional(),
   epci: z
     .string()
-    .regex(/^\d{9}$/)
+    .regex(/^\d{9}$/, 'SIREN d’EPCI attendu (9 chiffres)')
     .optional(),
 });
 

@@ -10,6 +10,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -735,4 +736,43 @@ export const piecesVacances = pgTable(
       sql`${t.taille} > 0 and ${t.taille} <= 5242880 and ${t.taille} = octet_length(${t.contenu})`,
     ),
   ],
+);
+
+/**
+ * Error files of refused uploads (RPLS, stock reservations): written once, as the upload is read,
+ * gzip-compressed in chunks of at most 1 MiB (`fichiers_erreurs_morceaux`), downloaded by their own
+ * link by the organisation that uploaded, until `expire_le` (then purged). Never in the 422 itself.
+ */
+export const fichiersErreurs = pgTable(
+  'fichiers_erreurs',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    /** Who uploaded (null: the command line). */
+    utilisateurId: text('utilisateur_id').references(() => utilisateurs.id),
+    /** The file name offered at download (`patrimoine.erreurs.csv`). */
+    nom: text('nom').notNull(),
+    /** Size of the uncompressed file, in bytes. */
+    taille: bigint('taille', { mode: 'number' }).notNull(),
+    /** Rejected rows in the file. */
+    lignes: integer('lignes').notNull(),
+    creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
+    expireLe: timestamp('expire_le', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('fichiers_erreurs_expiration').on(t.expireLe)],
+);
+
+export const fichiersErreursMorceaux = pgTable(
+  'fichiers_erreurs_morceaux',
+  {
+    fichierId: text('fichier_id')
+      .notNull()
+      .references(() => fichiersErreurs.id, { onDelete: 'cascade' }),
+    rang: integer('rang').notNull(),
+    /** A piece of the gzip stream of the file. */
+    octets: octets('octets').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.fichierId, t.rang] })],
 );

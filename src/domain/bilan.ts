@@ -9,6 +9,7 @@
  */
 import type { DetailLocation, LigneBilan, Objectifs, ResultatSimulation } from './engine.ts';
 import { periodeDe, PERIODES } from './etat-des-lieux.ts';
+import { COMPTEURS, type Compteur } from './compteurs.ts';
 import { LIBELLES_EXCLUSION, type FluxAnnuel, type MotifExclusion } from './flow.ts';
 import { BAILLEUR, FINANCEMENTS, TYPOLOGIES, type Logement, type Scenario } from './types.ts';
 
@@ -24,29 +25,8 @@ export const LIBELLES_DIMENSIONS_BILAN: Readonly<Record<DimensionBilan, string>>
 };
 
 /** The figures counted for a line, in total or for one value of a dimension. */
-export const COMPTEURS = [
-  'misADisposition',
-  'proposes',
-  'attribues',
-  'bauxSignes',
-  'echecs',
-  'pourUnTour',
-  'decomptes',
-  'enCours',
-] as const;
-export type Compteur = (typeof COMPTEURS)[number];
+export { COMPTEURS, LIBELLES_COMPTEURS, type Compteur } from './compteurs.ts';
 export type Compteurs = Record<Compteur, number>;
-
-export const LIBELLES_COMPTEURS: Readonly<Record<Compteur, string>> = {
-  misADisposition: 'Logements proposés (mis à disposition)',
-  proposes: 'Avec candidats proposés',
-  attribues: 'Attribués en CAL',
-  bauxSignes: 'Baux signés',
-  echecs: 'Échecs',
-  pourUnTour: 'Loués par le bailleur pour un tour',
-  decomptes: 'Décomptés du droit',
-  enCours: 'En cours au 31 décembre',
-};
 
 export interface LigneBilanAnnuel extends Compteurs {
   /** Réservataire id, or "BAILLEUR" for the bailleur's own share. */

@@ -37,3 +37,12 @@ export class TransitionImpossible extends FluxError {
     this.name = 'TransitionImpossible';
   }
 }
+
+/** An event the engine cannot apply to the year as it stands (no letting in progress, a lease naming another line…). */
+export class EvenementRefuse extends FluxError {
+  readonly code = 'EVENEMENT_REFUSE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'EvenementRefuse';
+  }
+}

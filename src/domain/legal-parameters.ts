@@ -2,6 +2,7 @@
  * Legal parameters as dated, sourced data — never literals in the rules. Each value holds from
  * `du` (inclusive) to `au` (inclusive, null = still in force). `valeurAu` picks the one in force.
  */
+import { DonneesInvalides } from './errors.ts';
 
 export interface ParametreDate<T> {
   valeur: T;
@@ -162,9 +163,20 @@ export function parametreEnVigueur<N extends NomParametre>(
   return (found ?? null) as ParametreDate<(typeof PARAMETRES)[N][number]['valeur']> | null;
 }
 
-/** The value of a parameter in force on an ISO date. Throws if none is (a data error, not user input). */
+/**
+ * The value of a parameter in force on an ISO date. A date before the law that set it (a year asked
+ * for out of the period Flux covers) is a `DonneesInvalides`, named in French.
+ */
 export function valeurAu<N extends NomParametre>(nom: N, date: string): (typeof PARAMETRES)[N][number]['valeur'] {
   const found = parametreEnVigueur(nom, date);
-  if (!found) throw new Error(`Paramètre légal « ${nom} » sans valeur en vigueur au ${date}`);
+  if (!found) {
+    const [a, m, j] = date.split('-');
+    throw new DonneesInvalides([
+      {
+        chemin: 'annee',
+        message: `date hors de la période couverte par les règles légales de Flux (aucune règle en vigueur au ${j}/${m}/${a})`,
+      },
+    ]);
+  }
   return found.valeur;
 }

@@ -126,6 +126,14 @@ export function avancementAnnee(annee: number, aujourdhui: string): number {
   return Math.min(1, Math.max(0, ecoules / jours));
 }
 
+/** What the leases still expected this year must do, in words (never « 0 baux »). */
+function attendus(restants: number, partRequise: number): string {
+  if (restants === 0)
+    return 'moins d’un bail est encore attendu d’ici au 31 décembre : il faudrait qu’il serve l’objectif';
+  if (restants === 1) return 'il faudrait que le bail encore attendu d’ici au 31 décembre serve l’objectif';
+  return `il faudrait que ${pct(partRequise)} des quelque ${restants} baux encore attendus d’ici au 31 décembre servent l’objectif`;
+}
+
 /** One objective's state and trend (see the module's comment for the rule). */
 export function suivre(
   numerateur: number,
@@ -155,13 +163,13 @@ export function suivre(
     tendance = 'hors_d_atteinte';
     explication =
       `${libelle} : ${pct(part)} (${numerateur}/${denominateur}) pour un objectif de ${pct(cible)} — hors d’atteinte : au rythme de l’année, ` +
-      `${Math.round(restants) === 0 ? 'moins d’un bail est encore attendu' : `environ ${Math.round(restants)} bail(aux) encore attendu(s)`} d’ici au 31 décembre, ` +
+      `${Math.round(restants) === 0 ? 'moins d’un bail est encore attendu' : Math.round(restants) === 1 ? 'environ un bail est encore attendu' : `environ ${Math.round(restants)} baux sont encore attendus`} d’ici au 31 décembre, ` +
       `alors qu’il en faudrait ${Math.ceil(manquants)} de plus servant l’objectif`;
   } else {
     tendance = 'en_retard';
     explication =
       `${libelle} : ${pct(part)} (${numerateur}/${denominateur}) pour un objectif de ${pct(cible)} — en retard : à ce rythme l’année finit sous l’objectif ; ` +
-      `il faudrait ${pct(partRequise ?? 1)} des quelque ${Math.round(restants)} baux restants`;
+      attendus(Math.round(restants), partRequise ?? 1);
   }
   return {
     numerateur,

@@ -6,7 +6,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { messageIssue } from '../contracts/issues.ts';
-import { Conflit, Interdit, Introuvable, NonAuthentifie } from '../app/errors.ts';
+import { Conflit, FichierTropVolumineux, Interdit, Introuvable, NonAuthentifie } from '../app/errors.ts';
+import { libelleTaille } from '../contracts/televersement.ts';
+import { EntreeInvalide } from './entrees.ts';
 import { DonneesInvalides, FluxError, TransitionImpossible, type Probleme } from '../domain/errors.ts';
 import { erreurBaseIndisponible } from './erreurs-base.ts';
 import { TropDeTentatives } from './limites.ts';
@@ -67,6 +69,13 @@ export function gestionnaireErreurs(error: FastifyError, request: FastifyRequest
       problemes,
     });
   }
+  if (error instanceof EntreeInvalide) {
+    return reply.status(400).send({
+      erreur: 'REQUETE_INVALIDE',
+      message: error.problemes.map((p) => `${p.chemin} : ${p.message}`).join(' ; '),
+      problemes: error.problemes,
+    });
+  }
   if (error instanceof DonneesInvalides) {
     return reply.status(422).send({
       erreur: error.code,
@@ -85,6 +94,13 @@ export function gestionnaireErreurs(error: FastifyError, request: FastifyRequest
   if (error instanceof Interdit) return reply.status(403).send({ erreur: error.code, message: error.message });
   if (error instanceof Introuvable) return reply.status(404).send({ erreur: error.code, message: error.message });
   if (error instanceof Conflit) return reply.status(409).send({ erreur: error.code, message: error.message });
+  if (error instanceof FichierTropVolumineux) {
+    return reply.status(413).send({
+      erreur: error.code,
+      message: `fichier : ${error.message}`,
+      problemes: [{ chemin: 'fichier', message: error.message }],
+    });
+  }
   if (error instanceof FluxError) return reply.status(422).send({ erreur: error.code, message: error.message });
   if (isResponseSerializationError(error)) {
     request.log.error(error, 'réponse non conforme au contrat');
@@ -95,7 +111,10 @@ export function gestionnaireErreurs(error: FastifyError, request: FastifyRequest
     const messages: Record<string, string> = {
       FST_ERR_CTP_INVALID_MEDIA_TYPE: 'type de contenu non pris en charge : envoyez du JSON (application/json)',
       FST_ERR_CTP_EMPTY_JSON_BODY: 'corps JSON vide',
-      FST_ERR_CTP_BODY_TOO_LARGE: 'corps de requête trop volumineux',
+      FST_ERR_CTP_BODY_TOO_LARGE: `corps de requête trop volumineux : ${libelleTaille(request.routeOptions.bodyLimit ?? 1 << 20)} au plus`,
+      FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'longueur du corps (Content-Length) différente des octets reçus',
+      FST_ERR_CTP_INVALID_CHARSET: 'jeu de caractères non pris en charge : envoyez de l’UTF-8',
+      FST_ERR_CTP_INVALID_TYPE: 'type de contenu (Content-Type) invalide',
       FST_ERR_CTP_INVALID_JSON_BODY: 'JSON invalide',
     };
     const message =
@@ -106,7 +125,8 @@ export function gestionnaireErreurs(error: FastifyError, request: FastifyRequest
           : status === 429
             ? 'trop de tentatives : réessayez dans une minute'
             : 'requête invalide';
-    return reply.status(status).send({ erreur: status === 429 ? 'TROP_DE_REQUETES' : 'REQUETE_INVALIDE', message });
+    const erreur = status === 429 ? 'TROP_DE_REQUETES' : status === 413 ? 'CORPS_TROP_VOLUMINEUX' : 'REQUETE_INVALIDE';
+    return reply.status(status).send({ erreur, message });
   }
   const base = erreurBaseIndisponible(error);
   if (base) {

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { SessionOuverte } from '../app/auth.ts';
 import {
   cloturerFenetre,
@@ -15,11 +16,17 @@ import {
   telechargerVersion,
 } from '../app/emission-bilan.ts';
 import type { Acteur } from '../app/roles.ts';
+import { jourParis } from '../app/echeances.ts';
+import { csvBilan } from '../reports/bilan-csv.ts';
+import { pdfBilan } from '../reports/bilan-pdf.ts';
+import { classeurBilan, nomFichierBilan } from '../reports/bilan-xlsx.ts';
+import { FORMATS } from './routes-bilan.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
 import {
   emettreSchema,
   emissionQuerySchema,
   emissionsAnneeSchema,
+  emissionDocumentParamsSchema,
   emissionVersionParamsSchema,
   envoiSchema,
   fenetreSchema,
@@ -123,6 +130,46 @@ export async function enregistrerRoutesBilanEmission(api: FastifyInstance, optio
           ),
         )
         .send({ ...v, bilan: b as unknown as Record<string, unknown> });
+    },
+  );
+
+  // An issued version as the documents officers file and forward: XLSX, PDF or CSV, with its
+  // number, date and fingerprint; the download is recorded like the JSON one.
+  app.get(
+    '/bilan/emissions/:version/:format',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['bilan'],
+        summary:
+          'Télécharger une version émise au format XLSX, PDF ou CSV ; un réservataire reçoit ses seules lignes ; le téléchargement est enregistré',
+        params: emissionDocumentParamsSchema,
+        querystring: emissionQuerySchema,
+        response: { 200: z.string().describe('le document de la version émise'), ...erreurs },
+      },
+    },
+    async (request, reply) => {
+      const { format, version } = request.params;
+      const v = await db.transaction((tx) =>
+        telechargerVersion(tx, acteur(request), { ...request.query, version }, maintenant()),
+      );
+      const b = v.bilan;
+      const emisLe = jourParis(new Date(v.emisLe));
+      const statut = { etat: 'emis', version: v.version, emisLe, empreinte: v.empreinte } as const;
+      const corps =
+        format === 'xlsx'
+          ? await classeurBilan(b, emisLe, statut)
+          : format === 'pdf'
+            ? await pdfBilan(b, emisLe, { statut })
+            : csvBilan(b);
+      const base = nomFichierBilan(b, format).replace(new RegExp(`\\.${format}$`), `-v${v.version}.${format}`);
+      return reply
+        .type(FORMATS[format].type)
+        .header(
+          'content-disposition',
+          pieceJointe(base, `Bilan ${b.annee} — ${b.bailleur.nom} — ${b.departement} — version ${v.version}.${format}`),
+        )
+        .send(corps as unknown as string);
     },
   );
 

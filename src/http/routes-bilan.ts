@@ -8,7 +8,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SessionOuverte } from '../app/auth.ts';
 import { bilansAccessibles, lireBilan, scenarioDuBilan } from '../app/bilan.ts';
-import { memoiserJson } from '../app/memo.ts';
+import { statutBilan } from '../app/documents-bilan.ts';
+import { avecBailleur, memoiserJson, porteeActeur } from '../app/memo.ts';
 import type { Acteur } from '../app/roles.ts';
 import { erreurSchema } from '../contracts/api.ts';
 import { bilanQuerySchema, bilanSchema, bilansAccessiblesSchema } from '../contracts/bilan.ts';
@@ -37,7 +38,7 @@ const json = (reply: FastifyReply, texte: string): FastifyReply =>
     .serializer((x: unknown) => x as string)
     .send(texte);
 
-const FORMATS = {
+export const FORMATS = {
   xlsx: { type: TYPE_XLSX, description: 'classeur XLSX : synthèse, une feuille par dimension, détail des locations' },
   csv: {
     type: TYPE_CSV,
@@ -91,6 +92,7 @@ export async function enregistrerRoutesBilan(api: FastifyInstance, options: Opti
           db.transaction((tx) =>
             lireBilan(tx, a, { annee: q.annee, bailleurId: q.bailleur, departement: q.departement }),
           ),
+        avecBailleur(await porteeActeur(db, a), q.bailleur),
       );
       return json(reply, texte);
     },
@@ -141,16 +143,22 @@ export async function enregistrerRoutesBilan(api: FastifyInstance, options: Opti
         },
       },
       async (request, reply) => {
-        const b = await db.transaction((tx) =>
-          lireBilan(tx, acteur(request), {
+        const { b, statut } = await db.transaction(async (tx) => {
+          const a = acteur(request);
+          const b = await lireBilan(tx, a, {
             annee: request.query.annee,
             bailleurId: request.query.bailleur,
             departement: request.query.departement,
-          }),
-        );
+          });
+          return { b, statut: await statutBilan(tx, a, b) };
+        });
         const edite = aujourdhui();
         const corps =
-          format === 'xlsx' ? await classeurBilan(b, edite) : format === 'pdf' ? await pdfBilan(b, edite) : csvBilan(b);
+          format === 'xlsx'
+            ? await classeurBilan(b, edite, statut)
+            : format === 'pdf'
+              ? await pdfBilan(b, edite, { statut })
+              : csvBilan(b);
         return reply
           .type(FORMATS[format].type)
           .header(

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ajouterAvenant, creerConvention, lireConvention, listerConventions, type Quand } from '../app/conventions.ts';
+import { pageRegistre } from '../app/listes.ts';
 import type { SessionOuverte } from '../app/auth.ts';
 import type { Acteur } from '../app/roles.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
@@ -54,10 +55,12 @@ export async function enregistrerRoutesConventions(api: FastifyInstance, options
         response: { 200: registreConventionsSchema, ...erreurs },
       },
     },
-    async (request) =>
-      db.transaction((tx) =>
+    async (request) => {
+      const registre = await db.transaction((tx) =>
         listerConventions(tx, acteur(request), { bailleur: request.query.bailleur }, quand(request.query.annee)),
-      ),
+      );
+      return { ...registre, ...pageRegistre(registre.conventions, request.query) };
+    },
   );
 
   app.get(

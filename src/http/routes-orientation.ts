@@ -3,23 +3,25 @@
  * Each validates with the contracts and calls one use case in one transaction; the e-mails of the
  * notifications it stored go after the commit (SMTP from configuration, off when unset).
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { SessionOuverte } from '../app/auth.ts';
-import { lireBoite, proposerCandidats } from '../app/boite.ts';
+import { boiteEnCache, proposerCandidats } from '../app/boite.ts';
+import { pageBoite } from '../app/listes.ts';
+import { memoiser, porteeActeur } from '../app/memo.ts';
 import { jourParis } from '../app/echeances.ts';
 import { expedierNotifications, listerNotifications, marquerLue } from '../app/notifications.ts';
 import { deciderOrientation, recommandation } from '../app/orientation.ts';
 import type { Acteur } from '../app/roles.ts';
 import { erreurSchema, idParamSchema, locationSchema } from '../contracts/api.ts';
 import {
-  boiteSchema,
   decisionOrientationCorpsSchema,
   notificationsSchema,
   propositionCorpsSchema,
   recommandationSchema,
 } from '../contracts/orientation.ts';
+import { boiteQuerySchema, pageBoiteSchema } from '../contracts/listes.ts';
 import type { OptionsServeur } from './server.ts';
 
 const erreurs = {
@@ -88,11 +90,31 @@ export async function enregistrerRoutesOrientation(api: FastifyInstance, options
       schema: {
         tags: ['boîte de réception'],
         summary:
-          'Logements orientés au réservataire (ou, en gestion déléguée, au bailleur pour son compte) avec le compte à rebours du délai de proposition',
-        response: { 200: boiteSchema, ...erreurs },
+          'Logements orientés au réservataire (ou, en gestion déléguée, au bailleur pour son compte) avec le compte à rebours du délai de proposition : une page (100 au plus), filtrée, les plus urgents d’abord',
+        querystring: boiteQuerySchema,
+        response: { 200: pageBoiteSchema, ...erreurs },
       },
     },
-    async (request) => db.transaction((tx) => lireBoite(tx, acteur(request), aujourdhui())),
+    async (request, reply) => {
+      const a = acteur(request);
+      const jour = aujourdhui();
+      // The whole inbox is computed once per scope change (boiteEnCache, ADR 0023); each page asked
+      // for is checked against its contract and serialised once too, until a write in its scope.
+      const texte = await memoiser(
+        db,
+        `json|boite|${a.organisationId}|${a.role}|${jour}|${JSON.stringify(request.query)}`,
+        async () => {
+          const boite = await boiteEnCache(db, a, jour);
+          const page = { aujourdhui: boite.aujourdhui, ...(await pageBoite(db, boite.elements, request.query)) };
+          return JSON.stringify(pageBoiteSchema.parse(page));
+        },
+        await porteeActeur(db, a),
+      );
+      return (reply as FastifyReply)
+        .type('application/json; charset=utf-8')
+        .serializer((x: unknown) => x as string)
+        .send(texte);
+    },
   );
 
   app.post(

@@ -12,7 +12,19 @@ import {
   signerEtatDesLieux,
   verrouillerEtatDesLieux,
 } from '../app/etat-des-lieux.ts';
-import { importerReservationsStock } from '../app/reservations-stock.ts';
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { enregistrerFichierErreurs, lienFichierErreurs } from '../app/fichiers-erreurs.ts';
+import { importerReservationsStock, ReservationsRefusees } from '../app/reservations-stock.ts';
+import {
+  erreurTeleversementSchema,
+  libelleTaille,
+  PROBLEMES_MAX_TELEVERSEMENT,
+  TAILLE_MAX_RESERVATIONS,
+} from '../contracts/televersement.ts';
+import { DonneesInvalides } from '../domain/errors.ts';
+import { supprimerTemporaire } from '../import/fichier-temporaire.ts';
+import { accepterTeleversements, estTeleversement } from './televersement.ts';
 import type { Acteur } from '../app/roles.ts';
 import type { SessionOuverte } from '../app/auth.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
@@ -56,7 +68,6 @@ const pieceJointe = (ascii: string, francais: string) =>
 
 /** Who may read an état des lieux (the use case narrows to the actor's bailleurs and scope). */
 const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] as const;
-const RESERVATIONS_MAX = 50 * 1024 * 1024;
 
 export async function enregistrerRoutesPatrimoine(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
@@ -212,41 +223,84 @@ export async function enregistrerRoutesPatrimoine(api: FastifyInstance, options:
         ),
   );
 
-  // The raw reservations file: its own scope, so only this route reads CSV bodies (as a Buffer).
+  // The raw reservations file: its own scope, so only this route reads CSV bodies (streamed to a
+  // temporary file, read from there once the size is known to be within the limit).
   await app.register(async (portee) => {
     const route = portee.withTypeProvider<ZodTypeProvider>();
-    route.addContentTypeParser(
-      ['text/csv', 'application/octet-stream'],
-      { parseAs: 'buffer', bodyLimit: RESERVATIONS_MAX },
-      (_r, corps, fini) => fini(null, corps),
-    );
+    accepterTeleversements(portee, ['text/csv', 'application/octet-stream'], TAILLE_MAX_RESERVATIONS);
     route.post(
       '/patrimoine/reservations',
       {
-        bodyLimit: RESERVATIONS_MAX,
         config: { acces: ['agent_bailleur'] },
         schema: {
           tags: ['patrimoine'],
-          summary: 'Importer les réservations du stock (corps : CSV RPLS ; RESERVATAIRE ; TYPE) — tout ou rien',
+          summary: `Importer les réservations du stock (corps : CSV RPLS ; RESERVATAIRE ; TYPE ; ${libelleTaille(TAILLE_MAX_RESERVATIONS)} au plus) — tout ou rien`,
+          description:
+            'Refusé (422) : le résumé, les premiers problèmes et, pour les lignes rejetées, le lien du fichier d’erreurs (GET /api/fichiers-erreurs/{id}, 24 heures, organisation qui a téléversé).',
           querystring: reservationsQuerySchema,
-          response: { 200: resumeReservationsSchema, ...erreurs, 415: erreurSchema },
+          response: {
+            200: resumeReservationsSchema,
+            ...erreurs,
+            413: erreurSchema,
+            415: erreurSchema,
+            422: erreurTeleversementSchema,
+          },
         },
       },
       async (request, reply) => {
-        if (!Buffer.isBuffer(request.body))
+        if (!estTeleversement(request.body))
           return reply.status(415).send({
             erreur: 'TYPE_NON_PRIS_EN_CHARGE',
             message: 'envoyez le fichier CSV lui-même (content-type text/csv)',
           });
         const a = acteur(request);
-        const octets = request.body;
-        return db.transaction((tx) =>
-          importerReservationsStock(tx, a, {
-            bailleur: a.organisationId,
-            fichier: request.query.nom ?? 'reservations.csv',
-            octets,
-          }),
-        );
+        const nom = request.query.nom ?? 'reservations.csv';
+        const octets = await readFile(request.body.chemin);
+        try {
+          return await db.transaction((tx) =>
+            importerReservationsStock(tx, a, { bailleur: a.organisationId, fichier: nom, octets }),
+          );
+        } catch (err) {
+          if (err instanceof ReservationsRefusees) {
+            let fichier;
+            try {
+              fichier = await enregistrerFichierErreurs(
+                db,
+                a,
+                err.erreurs,
+                `${basename(nom, extname(nom))}.erreurs.csv`,
+              );
+            } finally {
+              await supprimerTemporaire(err.erreurs.chemin);
+            }
+            const n = err.nombreProblemes;
+            return reply.status(422).send({
+              erreur: 'LIGNES_INVALIDES',
+              message: `${n} problème${n > 1 ? 's' : ''} sur ${err.rejetes} ligne${err.rejetes > 1 ? 's' : ''} rejetée${err.rejetes > 1 ? 's' : ''} : rien n’a été modifié. Corrigez le fichier et importez-le de nouveau.`,
+              rejetes: err.rejetes,
+              nombreProblemes: n,
+              problemes: err.problemes.slice(0, PROBLEMES_MAX_TELEVERSEMENT),
+              fichierErreurs: {
+                url: lienFichierErreurs(fichier.id),
+                nom: fichier.nom,
+                lignes: fichier.lignes,
+                taille: fichier.taille,
+                expireLe: fichier.expireLe.toISOString(),
+              },
+            });
+          }
+          // A file whose shape is wrong (header, field counts): the first problems only, never all of them.
+          if (err instanceof DonneesInvalides && err.problemes.length > PROBLEMES_MAX_TELEVERSEMENT) {
+            const n = err.problemes.length;
+            return reply.status(422).send({
+              erreur: err.code,
+              message: `${n} problèmes dans le fichier : rien n’a été modifié (les ${PROBLEMES_MAX_TELEVERSEMENT} premiers ci-dessous).`,
+              nombreProblemes: n,
+              problemes: err.problemes.slice(0, PROBLEMES_MAX_TELEVERSEMENT),
+            });
+          }
+          throw err;
+        }
       },
     );
   });

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { SessionOuverte } from '../app/auth.ts';
 import { jourParis } from '../app/echeances.ts';
-import { memoiserJson } from '../app/memo.ts';
+import { memoiserJson, porteeActeur } from '../app/memo.ts';
 import type { Acteur } from '../app/roles.ts';
 import { lireTableau, ROLES_TABLEAU } from '../app/tableaux.ts';
 import { erreurSchema } from '../contracts/api.ts';
@@ -43,6 +43,7 @@ export async function enregistrerRoutesTableaux(api: FastifyInstance, options: O
         `tableau|${a.organisationId}|${a.role}|${annee}|${jour}`,
         tableauSchema,
         () => db.transaction((tx) => lireTableau(tx, a, annee, jour)),
+        await porteeActeur(db, a),
       );
       // Already checked against the contract and serialised once (see `memoiserJson`).
       return (reply as FastifyReply)

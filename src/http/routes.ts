@@ -8,21 +8,29 @@ import { accueil, lignesConventions } from '../app/accueil.ts';
 import { creerOrganisation, creerUtilisateur, listerOrganisations, listerUtilisateurs } from '../app/admin.ts';
 import { verifierAudit } from '../app/audit.ts';
 import { connecter, deconnecter, DUREE_SESSION_MS, type SessionOuverte } from '../app/auth.ts';
-import { listerLogements } from '../app/logements.ts';
-import { memoiserJson } from '../app/memo.ts';
+import { listerLocations, listerLogements } from '../app/listes.ts';
+import { avecBailleur, memoiserJson, porteeActeur } from '../app/memo.ts';
 import { lireQualite, qualiteComplete } from '../app/qualite.ts';
-import { appliquerTransition, declarerVacance, lireLocation, listerLocations } from '../app/locations.ts';
+import { appliquerTransition, declarerVacance, lireLocation } from '../app/locations.ts';
 import { jourDuVerrou } from '../app/emission-bilan.ts';
 import type { Acteur } from '../app/roles.ts';
 import { organisations } from '../db/schema.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
-import { importerRpls, sourceOctets } from '../import/rpls-import.ts';
+import { importerRpls, sourceFichier } from '../import/rpls-import.ts';
+import { enregistrerFichierErreurs, lienFichierErreurs, lireFichierErreurs } from '../app/fichiers-erreurs.ts';
+import { supprimerTemporaire } from '../import/fichier-temporaire.ts';
+import {
+  erreurTeleversementSchema,
+  libelleTaille,
+  PROBLEMES_MAX_TELEVERSEMENT,
+  TAILLE_MAX_RPLS,
+} from '../contracts/televersement.ts';
+import { accepterTeleversements, estTeleversement } from './televersement.ts';
 import {
   accueilSchema,
   anneeQuerySchema,
   connexionSchema,
   declarationSchema,
-  erreurImportRplsSchema,
   erreurSchema,
   idParamSchema,
   importRplsQuerySchema,
@@ -35,6 +43,7 @@ import {
   pageLocationsSchema,
   pageLogementsSchema,
   pageQuerySchema,
+  parPageDe,
   qualiteQuerySchema,
   rapportQualiteSchema,
   resumeImportRplsSchema,
@@ -90,10 +99,7 @@ function pieceJointe(ascii: string, francais: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
 }
 
-/** The largest RPLS file accepted by the upload (a big bailleur's national file is a few hundred MB). */
-export const TAILLE_MAX_RPLS = 300 * 1024 * 1024;
-/** Problems listed in a refused import's answer (the error file has them all). */
-export const PROBLEMES_MAX_RPLS = 50;
+export { TAILLE_MAX_RPLS } from '../contracts/televersement.ts';
 const TYPES_FICHIER_RPLS = ['text/csv', 'application/octet-stream'];
 
 /** A file name as sent by the browser, without any path, safe for a header or a download. */
@@ -179,8 +185,12 @@ export async function enregistrerRoutes(
       const annee = request.query.annee ?? anneeCourante();
       return json(
         reply,
-        await memoiserJson(db, `accueil|${a.organisationId}|${a.role}|${annee}`, accueilSchema, () =>
-          db.transaction((tx) => accueil(tx, a, annee)),
+        await memoiserJson(
+          db,
+          `accueil|${a.organisationId}|${a.role}|${annee}`,
+          accueilSchema,
+          () => db.transaction((tx) => accueil(tx, a, annee)),
+          await porteeActeur(db, a),
         ),
       );
     },
@@ -210,6 +220,7 @@ export async function enregistrerRoutes(
             const { lignes } = await db.transaction((tx) => lignesConventions(tx, a, annee));
             return { annee, conventions: lignes };
           },
+          await porteeActeur(db, a),
         ),
       );
     },
@@ -221,7 +232,8 @@ export async function enregistrerRoutes(
       config: { acces: ['agent_bailleur', 'pilote_etat', 'lecteur_epci'] },
       schema: {
         tags: ['patrimoine'],
-        summary: 'Logements visibles',
+        summary:
+          'Logements visibles, une page (100 au plus) : filtres (commune, typologie, bailleur), recherche (numéro RPLS, identifiant, adresse)',
         querystring: pageQuerySchema,
         response: { 200: pageLogementsSchema, ...erreurs },
       },
@@ -233,9 +245,10 @@ export async function enregistrerRoutes(
         reply,
         await memoiserJson(
           db,
-          `logements|${a.organisationId}|${a.role}|${q.page}|${q.taille}|${q.commune ?? ''}`,
+          `logements|${a.organisationId}|${a.role}|${JSON.stringify({ ...q, parPage: parPageDe(q), taille: undefined })}`,
           pageLogementsSchema,
-          () => listerLogements(db, a, q),
+          () => listerLogements(db, a, { ...q, parPage: parPageDe(q) }),
+          await porteeActeur(db, a),
         ),
       );
     },
@@ -264,6 +277,7 @@ export async function enregistrerRoutes(
           `qualite|${a.organisationId}|${a.role}|${q.bailleur ?? ''}|${q.annee ?? courante - 1}`,
           rapportQualiteSchema,
           () => db.transaction((tx) => lireQualite(tx, a, q, courante)),
+          avecBailleur(await porteeActeur(db, a), q.bailleur),
         ),
       );
     },
@@ -297,37 +311,32 @@ export async function enregistrerRoutes(
     },
   );
 
-  // The raw RPLS file: its own scope, so only this route reads CSV / octet-stream bodies (as a Buffer).
+  // The raw RPLS file: its own scope, so only this route reads CSV / octet-stream bodies (streamed
+  // to a temporary file, never held in memory).
   await app.register(async (portee) => {
     const route = portee.withTypeProvider<ZodTypeProvider>();
-    route.addContentTypeParser(
-      TYPES_FICHIER_RPLS,
-      { parseAs: 'buffer', bodyLimit: TAILLE_MAX_RPLS },
-      (_request, corps, fini) => fini(null, corps),
-    );
+    accepterTeleversements(portee, TYPES_FICHIER_RPLS, TAILLE_MAX_RPLS);
     route.post(
       '/patrimoine/import-rpls',
       {
-        bodyLimit: TAILLE_MAX_RPLS,
         config: { acces: ['agent_bailleur'] },
         schema: {
           tags: ['patrimoine'],
-          summary:
-            'Importer le fichier RPLS du bailleur (corps : le fichier brut, text/csv ou application/octet-stream ; 300 Mo au plus)',
+          summary: `Importer le fichier RPLS du bailleur (corps : le fichier brut, text/csv ou application/octet-stream ; ${libelleTaille(TAILLE_MAX_RPLS)} au plus)`,
           description:
-            'Tout ou rien : une ligne invalide et rien n’est importé (422, avec les premiers problèmes et le fichier d’erreurs en base64), sauf avec `valides=1` qui importe les lignes valides.',
+            'Tout ou rien : une ligne invalide et rien n’est importé (422, avec le résumé, les premiers problèmes et le lien du fichier d’erreurs), sauf avec `valides=1` qui importe les lignes valides (200, avec le lien du fichier d’erreurs s’il y a des lignes rejetées). Le fichier d’erreurs se télécharge par GET /api/fichiers-erreurs/{id}, pendant 24 heures, par l’organisation qui a téléversé.',
           querystring: importRplsQuerySchema,
           response: {
             200: resumeImportRplsSchema,
             ...erreurs,
             413: erreurSchema,
             415: erreurSchema,
-            422: erreurImportRplsSchema,
+            422: erreurTeleversementSchema,
           },
         },
       },
       async (request, reply) => {
-        if (!Buffer.isBuffer(request.body)) {
+        if (!estTeleversement(request.body)) {
           return reply.status(415).send({
             erreur: 'TYPE_NON_PRIS_EN_CHARGE',
             message: 'envoyez le fichier RPLS lui-même (content-type text/csv ou application/octet-stream)',
@@ -348,27 +357,67 @@ export async function enregistrerRoutes(
         }
         const nom = nomDeFichier(request.query.nom);
         const valides = request.query.valides === '1' || request.query.valides === 'true';
-        const r = await importerRpls(db, sourceOctets(nom, request.body), {
-          siren: organisation.siren,
-          valideSeulement: valides,
-          acteur: a,
-        });
-        if (r.resume.importe) return r.resume;
-        const n = r.problemes.length;
+        const r = await importerRpls(
+          db,
+          { ...(await sourceFichier(request.body.chemin)), nom },
+          { siren: organisation.siren, valideSeulement: valides, acteur: a },
+        );
+        // The error file, written as the upload was read, is stored once and linked, never sent here.
+        let fichier = null;
+        if (r.erreurs) {
+          try {
+            fichier = await enregistrerFichierErreurs(db, a, r.erreurs, `${basename(nom, extname(nom))}.erreurs.csv`);
+          } finally {
+            await supprimerTemporaire(r.erreurs.chemin);
+          }
+        }
+        if (r.resume.importe)
+          return fichier ? { ...r.resume, fichierErreurs: lienFichierErreurs(fichier.id) } : r.resume;
+        const n = r.nombreProblemes;
+        const rejetes = r.resume.rejetes;
         return reply.status(422).send({
           erreur: 'LIGNES_INVALIDES',
-          message: `${n} problème${n > 1 ? 's' : ''} sur ${r.resume.rejetes} ligne${r.resume.rejetes > 1 ? 's' : ''} rejetée${r.resume.rejetes > 1 ? 's' : ''} : rien n’a été importé. Corrigez le fichier, ou importez seulement les lignes valides.`,
-          problemes: r.problemes.slice(0, PROBLEMES_MAX_RPLS),
-          ...(r.erreurs !== null
+          message: `${n} problème${n > 1 ? 's' : ''} sur ${rejetes} ligne${rejetes > 1 ? 's' : ''} rejetée${rejetes > 1 ? 's' : ''} : rien n’a été importé. Corrigez le fichier, ou importez seulement les lignes valides.`,
+          rejetes,
+          nombreProblemes: n,
+          problemes: r.problemes.slice(0, PROBLEMES_MAX_TELEVERSEMENT),
+          ...(fichier
             ? {
-                fichierErreurs: Buffer.from(r.erreurs, 'utf8').toString('base64'),
-                nomFichierErreurs: `${basename(nom, extname(nom))}.erreurs.csv`,
+                fichierErreurs: {
+                  url: lienFichierErreurs(fichier.id),
+                  nom: fichier.nom,
+                  lignes: fichier.lignes,
+                  taille: fichier.taille,
+                  expireLe: fichier.expireLe.toISOString(),
+                },
               }
             : {}),
         });
       },
     );
   });
+
+  app.get(
+    '/fichiers-erreurs/:id',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['patrimoine'],
+        summary:
+          'Télécharger le fichier d’erreurs d’un téléversement refusé (CSV, UTF-8 avec BOM, « ; ») : l’organisation du bailleur qui a téléversé, pendant 24 heures',
+        params: z.strictObject({ id: z.uuid('identifiant de fichier d’erreurs invalide') }),
+        response: { 200: z.string().describe('fichier CSV (text/csv)'), ...erreurs },
+      },
+    },
+    async (request, reply) => {
+      const f = await lireFichierErreurs(db, acteur(request), request.params.id);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-length', String(f.taille))
+        .header('content-disposition', pieceJointe(f.nom.replace(/[^\x20-\x7e]|["\\]/g, '_'), f.nom))
+        .send(f.contenu as unknown as string); // a stream is piped as is, never serialised
+    },
+  );
 
   await enregistrerRoutesPatrimoine(api, options);
   await enregistrerRoutesOrientation(api, options);
@@ -378,6 +427,7 @@ export async function enregistrerRoutes(
   await (await import('./routes-bilan-emission.ts')).enregistrerRoutesBilanEmission(api, options);
   await (await import('./routes-bilan.ts')).enregistrerRoutesBilan(api, options);
   await (await import('./routes-pieces.ts')).enregistrerRoutesPieces(api, options);
+  await (await import('./routes-listes.ts')).enregistrerRoutesListes(api, options);
 
   app.get(
     '/locations',
@@ -385,7 +435,8 @@ export async function enregistrerRoutes(
       config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
       schema: {
         tags: ['vacances'],
-        summary: 'Vacances visibles',
+        summary:
+          'Vacances visibles, une page (100 au plus) : filtres (état, échéance, commune, typologie, réservataire, bailleur), recherche d’un logement (numéro RPLS, identifiant, adresse), les plus urgentes d’abord',
         querystring: locationsQuerySchema,
         response: { 200: pageLocationsSchema, ...erreurs },
       },
@@ -393,14 +444,17 @@ export async function enregistrerRoutes(
     async (request, reply) => {
       const a = acteur(request);
       const q = request.query;
-      // Keyed by the day too: a correction window's end changes each row's lock state without any write.
+      const f = { ...q, parPage: parPageDe(q), taille: undefined };
+      // Keyed by the day too: a correction window's end and the deadline filters change without any write.
+      const jour = jourDuVerrou();
       return json(
         reply,
         await memoiserJson(
           db,
-          `locations|${a.organisationId}|${a.role}|${q.page}|${q.taille}|${q.etat ?? ''}|${q.annee ?? ''}|${jourDuVerrou()}`,
+          `locations|${a.organisationId}|${a.role}|${JSON.stringify(f)}|${jour}`,
           pageLocationsSchema,
-          () => listerLocations(db, a, q),
+          () => listerLocations(db, a, f, jour),
+          await porteeActeur(db, a),
         ),
       );
     },

@@ -38,6 +38,7 @@ import {
 import type { Role } from '../app/roles.ts';
 import { verificationPlanifiee } from '../app/verification.ts';
 import type { Base } from '../db/client.ts';
+import { controlerEntrees } from './entrees.ts';
 import { gestionnaireErreurs } from './errors.ts';
 import { brancherJournal, journalDepuisEnv, optionsLogger, type OptionsJournal } from './journal.ts';
 import {
@@ -158,6 +159,8 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  // Control characters refused in every field, a malformed session cookie taken as no session.
+  controlerEntrees(app, COOKIE_SESSION);
 
   // Deny by default: a route without an `acces` declaration answers 403 to everyone. Runs on
   // request, before the body is even parsed: an unauthorised caller learns nothing from validation.

@@ -11,6 +11,7 @@ interface EpciCog {
 }
 interface CommuneCog {
   code: string;
+  nom: string;
   type: string;
   anciensCodes?: string[];
 }
@@ -18,6 +19,7 @@ interface CommuneCog {
 const require = createRequire(import.meta.url);
 let epciParCommune: Map<string, string> | null = null;
 let communeActuelle: Map<string, string> | null = null;
+let nomParCommune: Map<string, string> | null = null;
 
 function charger(): void {
   if (epciParCommune) return;
@@ -26,8 +28,10 @@ function charger(): void {
   epciParCommune = new Map();
   for (const e of epcis) for (const m of e.membres) epciParCommune.set(m.code, e.code);
   communeActuelle = new Map();
+  nomParCommune = new Map();
   for (const c of communes) {
     if (c.type !== 'commune-actuelle') continue;
+    nomParCommune.set(c.code, c.nom);
     communeActuelle.set(c.code, c.code);
     for (const ancien of c.anciensCodes ?? []) if (!communeActuelle.has(ancien)) communeActuelle.set(ancien, c.code);
   }
@@ -44,4 +48,11 @@ export function epciDeCommune(code: string): string | null {
   charger();
   const courante = communeCourante(code);
   return courante ? (epciParCommune!.get(courante) ?? null) : null;
+}
+
+/** The commune's name in the COG (following mergers), or null if the code is unknown. */
+export function nomDeCommune(code: string): string | null {
+  charger();
+  const courante = communeCourante(code);
+  return courante ? (nomParCommune!.get(courante) ?? null) : null;
 }

@@ -10,6 +10,8 @@
  * - Encoding: UTF-8 (a BOM is dropped) or, when the bytes are not valid UTF-8, Windows-1252 (the
  *   Latin-1 of French spreadsheets; WHATWG's "latin1"). Invalid UTF-8 is reported by throwing
  *   `Utf8Invalide`: the caller reads the file again as Windows-1252 (`lireTout` does).
+ * - Control characters in a cell (NUL, DEL and the other C0 characters but tab, LF and CR) are
+ *   dropped.
  * - Each record carries the number of the physical line it starts on (the header is line 1).
  *   Blank lines are skipped. A quoted field still open at the end of the input (a truncated file)
  *   yields its record with `guillemetNonFerme`.
@@ -33,6 +35,12 @@ export class Utf8Invalide extends Error {
     this.name = 'Utf8Invalide';
   }
 }
+
+/** Control characters dropped from cells (tab, LF and CR aside). */
+// eslint-disable-next-line no-control-regex -- control characters are what is dropped
+const CONTROLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex -- control characters are what is dropped
+const CONTROLES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 const GUILLEMET = 34;
 const LF = 10;
@@ -149,6 +157,10 @@ export class DecoupeurCsv {
   private emettre(sortie: Enregistrement[], guillemetNonFerme = false): void {
     const champs = this.champs;
     this.champs = [];
+    // Control characters (NUL and the like, never typed in a cell) are dropped: PostgreSQL cannot
+    // store NUL, and a spreadsheet shows none of them. Tabs and line breaks inside quotes are kept.
+    for (let i = 0; i < champs.length; i++)
+      if (CONTROLE.test(champs[i]!)) champs[i] = champs[i]!.replace(CONTROLES, '');
     if (!guillemetNonFerme && champs.length === 1 && champs[0] === '') return; // blank line
     sortie.push({ ligne: this.ligneDebut, champs, guillemetNonFerme });
   }

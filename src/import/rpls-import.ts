@@ -42,6 +42,7 @@ import { importsRpls, organisations } from '../db/schema.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import { FINANCEMENTS, type Financement } from '../domain/types.ts';
 import { communeCourante, epciDeCommune } from './cog.ts';
+import { EcritureTemporaire, supprimerTemporaire, type FichierTemporaire } from './fichier-temporaire.ts';
 import { LecteurCsv, Utf8Invalide, type Encodage, type Enregistrement, type Separateur } from './rpls-csv.ts';
 import {
   CHAMPS_COMPARES,
@@ -49,8 +50,9 @@ import {
   ValidationRpls,
   analyserEntete,
   chemin,
-  fichierErreurs,
+  enteteErreurs,
   identifiantsDeValeur,
+  ligneErreurs,
   type BilanValidation,
   type ChampCompare,
   type Doublons,
@@ -137,13 +139,20 @@ export interface ResumeImportRpls {
 
 export interface ResultatImportRpls {
   resume: ResumeImportRpls;
-  /** Problems of the rejected rows, in file order. */
+  /** Problems of the first rejected rows (at most `REJETS_GARDES` rows), in file order. */
   problemes: Probleme[];
-  /** The error file's content (UTF-8 BOM, `;`, CRLF), when rows were rejected. */
-  erreurs: string | null;
+  /** Problems of all the rejected rows. */
+  nombreProblemes: number;
+  /**
+   * The error file (UTF-8 BOM, `;`, CRLF: the rejected rows and an `Erreur` column), when rows were
+   * rejected: a temporary file the caller copies where it belongs, then deletes.
+   */
+  erreurs: FichierTemporaire | null;
 }
 
 export const DETAIL_MAX = 100;
+/** Rejected rows whose problems the result keeps (the error file has them all). */
+export const REJETS_GARDES = 100;
 /** Advisory lock class for imports (the key's second half is the bailleur). */
 const VERROU_IMPORT = 7_201_203;
 
@@ -154,6 +163,8 @@ export interface Lecture {
   encodage: Encodage;
   separateur: Separateur;
   empreinte: string;
+  /** The error file of this pass (when rows were rejected and the pass was asked to write one). */
+  erreurs: FichierTemporaire | null;
 }
 
 // ───────────────────────────── the staging table ─────────────────────────────
@@ -426,34 +437,64 @@ async function passe(
   doublons: Doublons | undefined,
   chargeur: Chargeur | null,
   cible: Cible = { genre: 'transit' },
+  avecErreurs = true,
 ): Promise<Lecture> {
   const lecteur = new LecteurCsv(encodage);
   const hash = createHash('sha256');
   const referentiel = options.referentiel ?? cog;
   const ecriture = new Ecriture(chargeur, cible);
   let validation: ValidationRpls | null = null;
+  // The rejected rows go to the error file as they come; the bilan keeps the first ones only.
+  let erreurs: EcritureTemporaire | null = null;
   let lus = 0;
   const traiter = async (enregistrements: readonly Enregistrement[]): Promise<void> => {
     for (const e of enregistrements) {
-      if (validation) ecriture.ajouter(validation.ajouter(e));
-      else {
+      if (validation) {
+        const issue = validation.ajouter(e);
+        if (issue.genre === 'rejetee' && avecErreurs) {
+          erreurs ??= await EcritureTemporaire.ouvrir(enteteErreurs(validation.entete));
+          erreurs.ajouter(ligneErreurs(validation.entete, issue.rejet));
+          if (erreurs.plein) await erreurs.vider();
+        }
+        ecriture.ajouter(issue);
+      } else {
         const entete = analyserEntete(e);
         if (cible.genre === 'logements' && entete.identifiant === IDENTIFIANT_CONSTRUIT) throw new PasDirect();
-        validation = new ValidationRpls(entete, referentiel, { departement: options.departement, doublons });
+        validation = new ValidationRpls(entete, referentiel, {
+          departement: options.departement,
+          doublons,
+          rejetsGardes: REJETS_GARDES,
+        });
       }
       if (ecriture.plein) await ecriture.vider();
     }
   };
-  for await (const morceau of source.ouvrir()) {
-    hash.update(morceau);
-    lus += morceau.length;
-    await traiter(lecteur.pousser(morceau));
-    options.surProgression?.(lus, source.taille);
+  try {
+    for await (const morceau of source.ouvrir()) {
+      hash.update(morceau);
+      lus += morceau.length;
+      await traiter(lecteur.pousser(morceau));
+      options.surProgression?.(lus, source.taille);
+    }
+    await traiter(lecteur.terminer());
+    await ecriture.vider();
+  } catch (err) {
+    await (erreurs as EcritureTemporaire | null)?.supprimer();
+    throw err;
   }
-  await traiter(lecteur.terminer());
-  await ecriture.vider();
   const v = validation ?? new ValidationRpls(analyserEntete(undefined), referentiel);
-  return { bilan: v.bilan(), encodage, separateur: lecteur.separateur ?? ';', empreinte: hash.digest('hex') };
+  return {
+    bilan: v.bilan(),
+    encodage,
+    separateur: lecteur.separateur ?? ';',
+    empreinte: hash.digest('hex'),
+    erreurs: erreurs ? await (erreurs as EcritureTemporaire).fermer() : null,
+  };
+}
+
+/** Deletes the error file of a pass that is not the last one. */
+async function oublier(lecture: Lecture): Promise<void> {
+  if (lecture.erreurs) await supprimerTemporaire(lecture.erreurs.chemin);
 }
 
 /**
@@ -462,10 +503,10 @@ async function passe(
  */
 export async function lireRpls(source: SourceRpls, options: OptionsImportRpls): Promise<Lecture> {
   try {
-    return await passe(source, 'utf-8', options, undefined, null);
+    return await passe(source, 'utf-8', options, undefined, null, undefined, false);
   } catch (err) {
     if (!(err instanceof Utf8Invalide)) throw err;
-    return passe(source, 'windows-1252', options, undefined, null);
+    return passe(source, 'windows-1252', options, undefined, null, undefined, false);
   }
 }
 
@@ -484,7 +525,12 @@ async function passeTransit(
   const chargeur = nouveauChargeur(brut, cible);
   try {
     const lecture = await passe(source, encodage, options, doublons, chargeur, cible);
-    await chargeur.terminer();
+    try {
+      await chargeur.terminer();
+    } catch (err) {
+      await oublier(lecture);
+      throw err;
+    }
     return lecture;
   } catch (err) {
     // A bad UTF-8 byte: the rows so far are whole CSV rows; the caller empties the table.
@@ -529,6 +575,7 @@ async function lireDansTransit(
     );
     if (doublons.length > 0) {
       await vider();
+      await oublier(lecture);
       lecture = await passeTransit(
         brut,
         source,
@@ -629,6 +676,8 @@ export async function importerRpls(
     }
   }
   const departement = options.departement ?? null;
+  // The error file of the last pass read, deleted if the import fails.
+  let erreurs: FichierTemporaire | null = null;
   try {
     return await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${VERROU_IMPORT}, hashtext(${bailleur.id}))`);
@@ -649,12 +698,14 @@ export async function importerRpls(
         lecture = await lireDansTransit(tx, clientBrut(tx), source, options);
       }
       const b = lecture.bilan;
+      erreurs = lecture.erreurs;
       const resultat = (resume: ResumeImportRpls): ResultatImportRpls => {
         resume.dureeMs = Math.round(performance.now() - debut);
         return {
           resume,
           problemes: b.rejets.flatMap((r) => r.problemes),
-          erreurs: b.rejets.length > 0 ? fichierErreurs(b.entete, b.rejets) : null,
+          nombreProblemes: b.problemes,
+          erreurs: lecture.erreurs,
         };
       };
       const resume: ResumeImportRpls = {
@@ -666,7 +717,7 @@ export async function importerRpls(
         identifiant: b.entete.identifiant,
         lignes: b.lignes,
         logements: b.logements,
-        rejetes: b.rejets.length,
+        rejetes: b.rejetes,
         horsDepartement: b.horsDepartement,
         importe: false,
         nouveaux: 0,
@@ -684,7 +735,7 @@ export async function importerRpls(
         detail: { nouveaux: [], modifies: [], disparus: [] },
         dureeMs: 0,
       };
-      if (b.logements === 0 && b.rejets.length === 0) {
+      if (b.logements === 0 && b.rejetes === 0) {
         // An empty file would mark the whole stock as gone: refused.
         const ou = departement ? ` du département ${departement}` : '';
         throw new DonneesInvalides([
@@ -694,8 +745,7 @@ export async function importerRpls(
           },
         ]);
       }
-      if (b.rejets.length > 0 && (!options.valideSeulement || b.logements === 0))
-        throw new Annulation(resultat(resume));
+      if (b.rejetes > 0 && (!options.valideSeulement || b.logements === 0)) throw new Annulation(resultat(resume));
 
       const perimetre = sql`s.bailleur_id = ${bailleur.id}${departement ? sql` and s.departement = ${departement}` : sql``}`;
       resume.importe = true;
@@ -748,6 +798,7 @@ export async function importerRpls(
     });
   } catch (err) {
     if (err instanceof Annulation) return err.resultat;
+    if (erreurs) await supprimerTemporaire((erreurs as FichierTemporaire).chemin);
     throw err;
   }
 }

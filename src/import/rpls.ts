@@ -207,12 +207,22 @@ export interface OptionsValidation {
   departement?: string | undefined;
   /** Rows whose identifier repeats an earlier row's (see `Doublons`). */
   doublons?: Doublons | undefined;
+  /**
+   * Rejected rows kept in the bilan (the first ones; all by default). An import streams them to its
+   * error file as they come (`Issue.rejet`) and keeps only these, so memory stays flat.
+   */
+  rejetsGardes?: number | undefined;
 }
 
 /** Counts of a pass over the file: bounded whatever its size (the rejected rows aside). */
 export interface BilanValidation {
   entete: Entete;
+  /** The rejected rows kept (all of them, or the first `rejetsGardes`). */
   rejets: Rejet[];
+  /** Rejected rows, all of them. */
+  rejetes: number;
+  /** Problems of the rejected rows, all of them. */
+  problemes: number;
   /** Data records read (blank lines aside). */
   lignes: number;
   /** Valid units (a grouped row counts its `nb` units). */
@@ -225,7 +235,10 @@ export interface BilanValidation {
   parCategorie: Record<Financement, number>;
 }
 
-export interface ResultatValidation extends Omit<BilanValidation, 'logements' | 'parCategorie'> {
+export interface ResultatValidation extends Omit<
+  BilanValidation,
+  'logements' | 'parCategorie' | 'rejetes' | 'problemes'
+> {
   logements: LogementRpls[];
   /** Identifiers of the rejected rows' units (when they can be told): not "gone" in the comparison. */
   identifiantsRejetes: Set<string>;
@@ -348,6 +361,8 @@ type ColonneLue = (typeof COLONNES_LUES)[number];
  */
 export class ValidationRpls {
   private readonly rejets: Rejet[] = [];
+  private rejetes = 0;
+  private problemes = 0;
   private lignes = 0;
   private logements = 0;
   private horsDepartement = 0;
@@ -637,6 +652,10 @@ export class ValidationRpls {
   }
 
   private rejeter(e: Enregistrement, problemes: Probleme[], identite: Identite | null): Issue {
+    this.rejetes++;
+    this.problemes += problemes.length;
+    if (this.rejets.length >= (this.options.rejetsGardes ?? Infinity))
+      return { genre: 'rejetee', rejet: { ligne: e.ligne, champs: e.champs, problemes }, identite };
     // Kept to the end: copied, so that they do not hold on to the chunk of text the reader cut
     // them from (V8 strings may be slices of a larger one).
     const rejet = JSON.parse(JSON.stringify({ ligne: e.ligne, champs: e.champs, problemes })) as Rejet;
@@ -648,6 +667,8 @@ export class ValidationRpls {
     return {
       entete: this.entete,
       rejets: this.rejets,
+      rejetes: this.rejetes,
+      problemes: this.problemes,
       lignes: this.lignes,
       logements: this.logements,
       horsDepartement: this.horsDepartement,
@@ -769,13 +790,18 @@ function cellule(s: string): string {
  * spreadsheet: UTF-8 with a BOM, `;`, CRLF, whatever the input's encoding and separator.
  */
 export function fichierErreurs(entete: Entete, rejets: readonly Rejet[]): string {
-  const n = entete.noms.length;
-  const lignes = [[...entete.noms, 'Erreur'].map(cellule).join(';')];
-  for (const r of rejets) {
-    // Exactly the header's columns (fields in excess are named by the error), then the error.
-    const champs = Array.from({ length: n }, (_, i) => r.champs[i] ?? '');
-    const erreur = r.problemes.map((p) => `${p.chemin} : ${p.message}`).join(' | ');
-    lignes.push([...champs, erreur].map(cellule).join(';'));
-  }
-  return `\uFEFF${lignes.join('\r\n')}\r\n`;
+  return enteteErreurs(entete) + rejets.map((r) => ligneErreurs(entete, r)).join('');
+}
+
+/** The error file's first line: the BOM, the input's column names and `Erreur`. */
+export function enteteErreurs(entete: Entete): string {
+  return `\uFEFF${[...entete.noms, 'Erreur'].map(cellule).join(';')}\r\n`;
+}
+
+/** One rejected row of the error file (with its CRLF), for writers that stream it. */
+export function ligneErreurs(entete: Entete, r: Rejet): string {
+  // Exactly the header's columns (fields in excess are named by the error), then the error.
+  const champs = Array.from({ length: entete.noms.length }, (_, i) => r.champs[i] ?? '');
+  const erreur = r.problemes.map((p) => `${p.chemin} : ${p.message}`).join(' | ');
+  return `${[...champs, erreur].map(cellule).join(';')}\r\n`;
 }

@@ -9,6 +9,7 @@
 import PDFDocument from 'pdfkit';
 import { DIMENSIONS_BILAN, LIBELLES_DIMENSIONS_BILAN, type BilanAnnuel } from '../domain/bilan.ts';
 import { TYPOLOGIES } from '../domain/types.ts';
+import { dateFrancaise, mentionStatut, type StatutDocument } from './statut-document.ts';
 import { fluxAutresValeurs, LIBELLE_AUTRES_VALEURS, objectifsLibelles } from './bilan-xlsx.ts';
 
 export const TYPE_PDF = 'application/pdf';
@@ -35,13 +36,17 @@ const COULEURS = [
 const pdfTexte = (s: string): string =>
   s
     .replace(/[\u202f\u2009]/g, '\u00a0')
-    .replace(/\u2212/g, '-')
+    .replace(/\u2212/g, '\u2013')
+    // A negative number: the en dash stands for the minus sign (WinAnsi has no U+2212).
+    .replace(/(^|[\s([;:=×+/])-(?=\d)/g, '$1\u2013')
     .replace(/≤/g, '<=')
     .replace(/≥/g, '>=');
 
 export interface OptionsPdf {
   /** Uncompressed content streams (tests read the text); default compressed. */
   compresser?: boolean;
+  /** Issued version or provisional figures; without it, the document is « provisoire ». */
+  statut?: StatutDocument;
 }
 
 export function titreBilan(b: Pick<BilanAnnuel, 'annee'>): string {
@@ -49,6 +54,8 @@ export function titreBilan(b: Pick<BilanAnnuel, 'annee'>): string {
 }
 
 export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = {}): Promise<Buffer> {
+  const statut: StatutDocument = options.statut ?? { etat: 'provisoire', derniere: null };
+  const provisoire = statut.etat === 'provisoire';
   const marge = 42;
   const doc = new PDFDocument({
     size: 'A4',
@@ -56,7 +63,7 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
     compress: options.compresser ?? true,
     bufferPages: true,
     info: {
-      Title: `${titreBilan(b)} — ${b.bailleur.nom} — ${b.departement}`,
+      Title: `${titreBilan(b)} — ${b.bailleur.nom} — ${b.departement}${provisoire ? ' (provisoire)' : ''}`,
       Author: 'Flux',
       CreationDate: new Date(0),
     },
@@ -133,10 +140,13 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
   doc.font('Helvetica-Bold').fontSize(16).fillColor('#000000');
   t(titreBilan(b));
   doc.font('Helvetica').fontSize(10).fillColor('#3a3a3a');
-  t(`${b.bailleur.nom} (${b.bailleur.id}) — département ${b.departement} — année ${b.annee}`);
+  t(`${b.bailleur.nom} — département ${b.departement} — année ${b.annee}`);
   t(
-    `Édité le ${editeLe} par Flux. CCH R.441-5-1 : bilan transmis par le bailleur à chaque réservataire avant le 28 février.`,
+    `Édité le ${dateFrancaise(editeLe)} par Flux. CCH R.441-5-1 : bilan transmis par le bailleur à chaque réservataire avant le 28 février.`,
   );
+  doc.font('Helvetica-Bold').fillColor(provisoire ? '#ce0500' : '#18753c');
+  t(mentionStatut(statut));
+  doc.font('Helvetica').fillColor('#3a3a3a');
   if (b.lignes.length === 1 && b.lignes[0]!.ligne !== 'BAILLEUR')
     t(`Bilan restreint à la ligne de ${b.lignes[0]!.nom}.`);
   doc.fillColor('#000000');
@@ -347,11 +357,26 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
   for (let i = 0; i < pages.count; i++) {
     doc.switchToPage(pages.start + i);
     doc.page.margins.bottom = 0; // the footer sits in the margin: no automatic new page
+    if (provisoire) {
+      // A watermark across every page: figures not issued are never taken for the bilan.
+      doc.save();
+      doc.rotate(-40, { origin: [doc.page.width / 2, doc.page.height / 2] });
+      doc
+        .font('Helvetica-Bold')
+        .fontSize(96)
+        .fillColor('#ce0500')
+        .fillOpacity(0.12)
+        .text('PROVISOIRE', 0, doc.page.height / 2 - 48, { width: doc.page.width, align: 'center', lineBreak: false });
+      doc.restore();
+      doc.font('Helvetica').fillOpacity(1);
+    }
     doc
       .fontSize(7)
       .fillColor('#666666')
       .text(
-        pdfTexte(`${b.bailleur.nom} — bilan ${b.annee} — page ${i + 1} / ${pages.count}`),
+        pdfTexte(
+          `${b.bailleur.nom} — bilan ${b.annee}${provisoire ? ' — PROVISOIRE' : ` — version ${statut.etat === 'emis' ? statut.version : ''}`} — page ${i + 1} / ${pages.count}`,
+        ),
         marge,
         doc.page.height - marge + 12,
         { width: largeur, align: 'right', lineBreak: false },

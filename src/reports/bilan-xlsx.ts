@@ -13,9 +13,10 @@ import {
   LIBELLES_DIMENSIONS_BILAN,
   LIBELLES_STATUT,
   type BilanAnnuel,
-  type Compteur,
   type DimensionDuBilan,
 } from '../domain/bilan.ts';
+import { DEFINITIONS_COMPTEURS, TITRES_COMPTEURS } from '../domain/compteurs.ts';
+import { dateFrancaise, mentionStatut, type StatutDocument } from './statut-document.ts';
 import { LIBELLES_EXCLUSION, type MotifExclusion } from '../domain/flow.ts';
 import type { Indicateur } from '../domain/engine.ts';
 
@@ -29,17 +30,26 @@ export function nomFichierBilan(
   return `bilan-${b.annee}-${b.bailleur.id.replace(/[^A-Za-z0-9_-]/g, '_')}-${b.departement.replace(/[^A-Za-z0-9_-]/g, '_')}.${extension}`;
 }
 
-/** Short column titles for the counters (the long ones are in LIBELLES_COMPTEURS). */
-export const TITRES_COMPTEURS: Readonly<Record<Compteur, string>> = {
-  misADisposition: 'Proposés (mis à disposition)',
-  proposes: 'Avec candidats',
-  attribues: 'Attribués',
-  bauxSignes: 'Baux signés',
-  echecs: 'Échecs',
-  pourUnTour: 'Pour un tour',
-  decomptes: 'Décomptés',
-  enCours: 'En cours au 31/12',
+/** A signed number with the typographic minus sign (U+2212), one decimal kept to two. */
+const SIGNE = '0.00;"\u2212"0.00;0.00';
+
+/** A day as an Excel date (shown 07/12/2026, sortable), from "2026-12-07". */
+function jourExcel(iso: string): Date {
+  const [a, m, j] = iso.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(a, m - 1, j));
+}
+
+/** The CAL's decisions, in words. */
+const LIBELLES_DECISION_CAL: Readonly<Record<string, string>> = {
+  attribution: 'attribution',
+  attribution_rang: 'attribution avec classement',
+  attribution_condition_suspensive: 'attribution sous condition suspensive',
+  non_attribution: 'non-attribution',
+  irrecevabilite: 'irrecevabilité',
 };
+
+/** The counters' words (the glossary, src/domain/compteurs.ts). */
+export { TITRES_COMPTEURS };
 
 /** The objectives of the year, labelled (R.441-5 / L.441-1 targets), for every renderer. */
 export function objectifsLibelles(b: BilanAnnuel): { libelle: string; indicateur: Indicateur }[] {
@@ -75,7 +85,11 @@ const ouiNon = (v: boolean | null): string => (v === null ? '' : v ? 'oui' : 'no
 /** Sheet names: ≤ 31 characters, none of : \ / ? * [ ]. */
 const nomFeuille = (s: string): string => s.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31);
 
-export async function classeurBilan(b: BilanAnnuel, editeLe: string): Promise<Buffer> {
+export async function classeurBilan(
+  b: BilanAnnuel,
+  editeLe: string,
+  statut: StatutDocument = { etat: 'provisoire', derniere: null },
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Flux';
   wb.created = new Date(0);
@@ -95,10 +109,12 @@ export async function classeurBilan(b: BilanAnnuel, editeLe: string): Promise<Bu
     bold: true,
     size: 14,
   };
-  s.addRow(['Bailleur', `${b.bailleur.nom} (${b.bailleur.id})`]);
+  s.addRow(['Bailleur', b.bailleur.nom]);
   s.addRow(['Département', b.departement]);
   s.addRow(['Année', b.annee]);
-  s.addRow(['Édité le', editeLe]);
+  s.addRow(['Édité le', dateFrancaise(editeLe)]);
+  const mention = s.addRow(['Statut', mentionStatut(statut)]);
+  mention.font = { bold: true, color: { argb: statut.etat === 'emis' ? 'FF18753C' : 'FFCE0500' } };
   s.addRow([]);
   entete(s.addRow(['Flux de l’année', 'Logements']));
   s.addRow(['Logements disponibles (remises en location et premières mises en location)', b.flux.disponibles]);
@@ -119,7 +135,9 @@ export async function classeurBilan(b: BilanAnnuel, editeLe: string): Promise<Bu
   for (const l of b.lignes) {
     const r = s.addRow([l.nom, l.taux, l.droit, ...COMPTEURS.map((c) => l[c]), l.solde, l.reportAnneeSuivante]);
     r.getCell(2).numFmt = '0.00%';
-    for (const c of [3, COMPTEURS.length + 4, COMPTEURS.length + 5]) r.getCell(c).numFmt = '0.00';
+    r.getCell(3).numFmt = '0.00';
+    // Signed figures with the typographic minus (U+2212), as on the pages.
+    for (const c of [COMPTEURS.length + 4, COMPTEURS.length + 5]) r.getCell(c).numFmt = SIGNE;
   }
   s.addRow([]);
   entete(s.addRow(['Relogements', 'Logements']));
@@ -250,13 +268,13 @@ export async function classeurBilan(b: BilanAnnuel, editeLe: string): Promise<Bu
       x.financement,
       x.qpv ?? '',
       x.periode,
-      x.date,
+      jourExcel(x.date),
       x.exclusion ? LIBELLES_EXCLUSION[x.exclusion] : '',
       x.ligne ? (nomLigne.get(x.ligne) ?? x.ligne) : '',
       x.pool ? x.pool.map((p) => nomLigne.get(p) ?? p).join(', ') : '',
       LIBELLES_STATUT[x.statut],
-      x.decision ?? '',
-      x.dateFin ?? '',
+      x.decision ? (LIBELLES_DECISION_CAL[x.decision] ?? x.decision) : '',
+      x.dateFin ? jourExcel(x.dateFin) : '',
       ouiNon(x.decompte),
       ouiNon(x.pourUnTour),
       ouiNon(x.quartile1),
@@ -264,13 +282,15 @@ export async function classeurBilan(b: BilanAnnuel, editeLe: string): Promise<Bu
       ouiNon(x.relogementAnru),
     ]);
   }
+  d.getColumn(7).numFmt = 'dd/mm/yyyy';
+  d.getColumn(13).numFmt = 'dd/mm/yyyy';
   d.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: 18 } };
 
   // The long labels of the counters, for whoever opens the workbook without the interface.
   const l = wb.addWorksheet('Légende');
   l.columns = [{ width: 30 }, { width: 60 }];
   entete(l.addRow(['Colonne', 'Signification']));
-  for (const c of COMPTEURS) l.addRow([TITRES_COMPTEURS[c], LIBELLES_COMPTEURS[c]]);
+  for (const c of COMPTEURS) l.addRow([TITRES_COMPTEURS[c], `${LIBELLES_COMPTEURS[c]} : ${DEFINITIONS_COMPTEURS[c]}`]);
   l.addRow(['Droit', 'Droit exact de l’année (taux × flux du périmètre + report), non arrondi']);
   l.addRow(['Solde', 'Décomptés − droit']);
   l.addRow(['Report N+1', 'Report sur l’année suivante selon la convention']);

@@ -6,6 +6,7 @@
 import ExcelJS from 'exceljs';
 import type { VersionEtat } from '../app/etat-des-lieux.ts';
 import { DIMENSIONS, LIBELLES_DIMENSIONS, partAbordable, type EtatDesLieux } from '../domain/etat-des-lieux.ts';
+import { dateFrancaise } from './statut-document.ts';
 
 export { TYPE_XLSX } from './qualite-xlsx.ts';
 
@@ -36,7 +37,7 @@ export async function classeurEtatDesLieux(etat: EtatDesLieux, version: VersionE
   s.addRow(['État des lieux des réservations']).font = { bold: true, size: 14 };
   s.addRow(['Bailleur', `${etat.bailleur.nom} (${etat.bailleur.id})`]);
   s.addRow(['Département', etat.departement]);
-  s.addRow(['Date de la photographie', etat.date]);
+  s.addRow(['Date de la photographie', dateFrancaise(etat.date)]);
   s.addRow([
     'Version',
     version
@@ -46,7 +47,9 @@ export async function classeurEtatDesLieux(etat: EtatDesLieux, version: VersionE
   if (version) s.addRow(['Empreinte (SHA-256)', version.empreinte]);
   s.addRow([
     'Plafonds APL',
-    etat.bareme ? `${etat.bareme.source}, depuis le ${etat.bareme.du}` : 'aucun barème en vigueur à cette date',
+    etat.bareme
+      ? `${etat.bareme.source}, depuis le ${dateFrancaise(etat.bareme.du)}`
+      : 'aucun barème en vigueur à cette date',
   ]);
   s.addRow([
     'Ménage retenu par typologie',

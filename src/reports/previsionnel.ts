@@ -8,6 +8,7 @@ import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import type { ReponsePrevision } from '../contracts/prevision.ts';
 import { LIBELLES_EXCLUSION, type MotifExclusion } from '../domain/flow.ts';
+import { dateFrancaise } from './statut-document.ts';
 
 export { TYPE_XLSX } from './qualite-xlsx.ts';
 export const TYPE_PDF = 'application/pdf';
@@ -129,7 +130,9 @@ export async function classeurPrevisionnel(p: ReponsePrevision): Promise<Buffer>
 const pdfTexte = (s: string): string =>
   s
     .replace(/[\u202f\u2009]/g, '\u00a0')
-    .replace(/\u2212/g, '-')
+    .replace(/\u2212/g, '\u2013')
+    // A negative number: the en dash stands for the minus sign (WinAnsi has no U+2212).
+    .replace(/(^|[\s([;:=×+/])-(?=\d)/g, '$1\u2013')
     .replace(/[≤]/g, '<=')
     .replace(/[≥]/g, '>=');
 
@@ -149,7 +152,7 @@ export function pdfPrevisionnel(p: ReponsePrevision, genereLe: string): Promise<
   t(`Prévisionnel de flux ${p.annee}`);
   doc.font('Helvetica').fontSize(10).fillColor('#3a3a3a');
   t(
-    `${p.bailleur.nom} — département ${p.departement} — établi le ${genereLe} (CCH R.441-5 I : à transmettre aux réservataires avant le 28 février)`,
+    `${p.bailleur.nom} — département ${p.departement} — établi le ${dateFrancaise(genereLe)} (CCH R.441-5 I : à transmettre aux réservataires avant le 28 février)`,
   );
   doc.moveDown();
 

@@ -5,6 +5,7 @@
  */
 import PDFDocument from 'pdfkit';
 import type { SessionCalDetailApi } from '../contracts/cal.ts';
+import { dateFrancaise } from './statut-document.ts';
 
 export const TYPE_PDF = 'application/pdf';
 
@@ -19,7 +20,9 @@ export function nomFichierProcesVerbal(s: SessionCalDetailApi): string {
 const pdfTexte = (s: string): string =>
   s
     .replace(/[\u202f\u2009]/g, '\u00a0')
-    .replace(/\u2212/g, '-')
+    .replace(/\u2212/g, '\u2013')
+    // A negative number: the en dash stands for the minus sign (WinAnsi has no U+2212).
+    .replace(/(^|[\s([;:=×+/])-(?=\d)/g, '$1\u2013')
     .replace(/[≤]/g, '<=')
     .replace(/[≥]/g, '>=')
     .replace(/[→]/g, '->');
@@ -38,7 +41,11 @@ export function pdfProcesVerbal(
   const doc = new PDFDocument({
     size: 'A4',
     margin: 48,
-    info: { Title: `Procès-verbal de la CAL du ${s.date} — ${s.bailleur}`, Author: 'Flux', CreationDate: new Date(0) },
+    info: {
+      Title: `Procès-verbal de la CAL du ${dateFrancaise(s.date)} — ${s.bailleur}`,
+      Author: 'Flux',
+      CreationDate: new Date(0),
+    },
   });
   const morceaux: Buffer[] = [];
   doc.on('data', (b: Buffer) => morceaux.push(b));
@@ -49,9 +56,9 @@ export function pdfProcesVerbal(
   doc.font('Helvetica-Bold').fontSize(16);
   t('Procès-verbal de la commission d’attribution des logements et d’examen de l’occupation des logements (CALEOL)');
   doc.font('Helvetica').fontSize(10).fillColor('#3a3a3a');
-  t(`${s.bailleur} — séance du ${s.date}${s.lieu ? ` — ${s.lieu}` : ''} — département ${s.departement}`);
+  t(`${s.bailleur} — séance du ${dateFrancaise(s.date)}${s.lieu ? ` — ${s.lieu}` : ''} — département ${s.departement}`);
   t(
-    `${s.examens} logement(s) examiné(s), ${s.decides} décision(s). Décisions prises en application de l’article R.441-3 du CCH. Établi le ${genereLe}.`,
+    `${s.examens} logement(s) examiné(s), ${s.decides} décision(s). Décisions prises en application de l’article R.441-3 du CCH. Établi le ${dateFrancaise(genereLe)}.`,
   );
   doc.fillColor('#000000').moveDown();
 
@@ -99,7 +106,7 @@ export function pdfProcesVerbal(
     }
     for (const o of e.offres) {
       t(
-        `Offre au rang ${o.rang} (n° ${o.numeroSne}) le ${o.dateOffre}, réponse attendue au plus tard le ${o.echeance} : ${o.reponse ? `${REPONSES[o.reponse]} le ${o.dateReponse}` : 'en attente'}`,
+        `Offre au rang ${o.rang} (n° ${o.numeroSne}) le ${dateFrancaise(o.dateOffre)}, réponse attendue au plus tard le ${dateFrancaise(o.echeance)} : ${o.reponse ? `${REPONSES[o.reponse]} le ${dateFrancaise(o.dateReponse ?? '')}` : 'en attente'}`,
       );
     }
     if (e.libelleSuite) t(`Suite : ${e.libelleSuite}`);

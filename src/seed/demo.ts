@@ -48,6 +48,7 @@ import {
 } from '../db/schema.ts';
 import { ajouterJours, echeanceReponse, suiteApresEchec } from '../domain/cal.ts';
 import { echeanceProposition } from '../app/echeances.ts';
+import { motifOrientation, nomsDesLignes } from '../app/explication.ts';
 import { simuler } from '../domain/engine.ts';
 import type { EtatLocation } from '../domain/lifecycle.ts';
 import {
@@ -995,6 +996,7 @@ function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lign
   }
   const resultat = simuler({ ...scenario, evenements });
   const orientation = new Map(resultat.orientations.map((o) => [o.logement, o]));
+  const nomsLignes = nomsDesLignes(scenario);
   for (const e of scenario.evenements) {
     const locationId = locationDe.get(e.logement)!;
     const u = parId.get(e.logement)!;
@@ -1016,7 +1018,7 @@ function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lign
         ligne,
         pool: o.pool ?? null,
         forcee: o.forcee,
-        motif: o.motif,
+        motif: motifOrientation(o, nomsLignes),
       });
     } else if (e.type === 'candidats') {
       // Candidates identified by a synthetic SNE number only; the first one is the household that signs.

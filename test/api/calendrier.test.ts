@@ -38,10 +38,11 @@ describe.each(genresDeTest())('calendrier d’une location (%s)', (genre) => {
   });
 
   const libres: string[] = [];
+  let pageLue = 0;
   /** Declares a vacancy on a free unit outside QPV, opened by the notice of `date`. */
   async function vacance(date: string, dateDepart?: string): Promise<Vacance> {
-    for (let page = 1; libres.length === 0 && page < 40; page++) {
-      const r = await s.appel(BAILLEUR, 'GET', `/api/logements?page=${page}&taille=200`);
+    while (libres.length === 0 && pageLue < 80) {
+      const r = await s.appel(BAILLEUR, 'GET', `/api/logements?page=${++pageLue}&parPage=100`);
       const { logements } = r.json() as { logements: { id: string; qpv: string | null; horsFlux: string | null }[] };
       libres.push(...logements.filter((l) => l.qpv === null && l.horsFlux === null).map((l) => l.id));
     }

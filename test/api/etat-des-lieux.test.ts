@@ -4,6 +4,7 @@
  * role, the XLSX read back, the lock as an immutable version, each party's signature, and the
  * « photo de départ ».
  */
+import type { ErreurTeleversementApi } from '../../src/contracts/televersement.ts';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +87,17 @@ describe.each(genresDeTest())('état des lieux des réservations (%s)', (genre) 
     expect(r.statusCode).toBe(422);
     const chemins = (r.json() as { problemes: { chemin: string }[] }).problemes.map((p) => p.chemin);
     expect(chemins).toEqual(['reservations.csv:3:RPLS', 'reservations.csv:4:RESERVATAIRE', 'reservations.csv:5:TYPE']);
+    // The rejected rows, with their errors, by the error file's own link (never in the answer itself).
+    const refus = r.json() as ErreurTeleversementApi;
+    expect(refus).toMatchObject({ erreur: 'LIGNES_INVALIDES', rejetes: 3, nombreProblemes: 3 });
+    expect(refus.fichierErreurs).toMatchObject({ nom: 'reservations.erreurs.csv', lignes: 3 });
+    const d = await s.appel(BAILLEUR, 'GET', refus.fichierErreurs!.url);
+    expect(d.statusCode).toBe(200);
+    const lignes = d.body.replace(/^\uFEFF/, '').split('\r\n');
+    expect(lignes[0]).toBe('RPLS;RESERVATAIRE;TYPE;Erreur');
+    expect(lignes[1]).toMatch(/^INCONNU-1;ACTION-LOGEMENT;;reservations\.csv:3:RPLS : logement INCONNU-1 inconnu/);
+    expect(lignes[3]).toMatch(/;bizarre;reservations\.csv:5:TYPE : type « bizarre » inconnu/);
+    expect((await s.appel(BAILLEUR3, 'GET', refus.fichierErreurs!.url)).statusCode).toBe(404);
     const apres = await s.t.base.db
       .select({ r: logements.reservationStock, id: logements.reservataireStockId })
       .from(logements)

@@ -141,7 +141,9 @@ describe.each(genresDeTest())('notifications dans l’application et par courrie
     expect(recus).toHaveLength(1);
     const m = recus[0]!;
     expect(m.destinataires).toEqual([DEPT]);
-    expect(m.sujet).toMatch(/^\[Flux\] Nouveau logement orienté : T\d à \d{5}$/);
+    // The commune by its name, never its INSEE code; no organisation identifier.
+    expect(m.sujet).toMatch(/^\[Flux\] Nouveau logement orienté : T\d à \p{Lu}[\p{L}’' -]+$/u);
+    expect(`${m.sujet} ${m.corps}`).not.toMatch(/(?<![\w-])\d{5}\b|DEPARTEMENT-45|ACTION-LOGEMENT|ETAT-45/);
     expect(m.corps).toMatch(/^Bonjour,/);
     expect(m.corps).toMatch(
       /Le bailleur vous oriente le logement .* Proposez vos candidats avant le 22 décembre 2026 au soir ; sans proposition, le logement revient au bailleur pour un tour\./s,

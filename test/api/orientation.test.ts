@@ -58,10 +58,20 @@ describe.each(genresDeTest())('orientation : recommandation confirmée ou forcé
     expect(candidats.length).toBeGreaterThanOrEqual(3);
     expect(candidats.filter((c) => c.recommande).map((c) => c.ligne)).toEqual([v.ligne]);
     for (const c of candidats) {
-      expect(c.phrase).toMatch(/(en retard de|a atteint son droit).*\. (Recommandé|Non retenu) : /);
+      // Plain French with the réservataire's name: « X a reçu 462 logements pour 463,5 dus : en retard de 1,5 ».
+      expect(c.phrase.startsWith(c.nom.charAt(0).toUpperCase() + c.nom.slice(1))).toBe(true);
+      expect(c.phrase).toMatch(
+        / a reçu [\d\s\u202f]+ logements? pour [\d\s\u202f,]+ dus : (en retard de|en avance de|à jour)/,
+      );
+      expect(c.phrase).toMatch(/\. (Retenu|Non retenu) : /);
       expect(c.retard).toBeCloseTo(c.droitExact - c.oriente, 5);
     }
-    expect(candidats.find((c) => c.ligne === LIGNE_BAILLEUR)?.nom).toBe('le bailleur (part non réservée)');
+    // What officers read names no internal identifier and no negative deadline.
+    const lu = [rec.explication, ...candidats.map((c) => c.phrase)].join(' ');
+    for (const id of Object.values(ORG)) expect(lu).not.toContain(id);
+    expect(lu).not.toContain(LIGNE_BAILLEUR);
+    expect(lu).not.toMatch(/dans -|dans \u2212|échéance dans/);
+    expect(candidats.find((c) => c.ligne === LIGNE_BAILLEUR)?.nom).toBe('la part non réservée du bailleur');
     // The réservataire does not read the others' entitlements; another bailleur does not see the vacancy.
     expect((await s.appel(AL, 'GET', `/api/locations/${v.id}/recommandation`)).statusCode).toBe(403);
     expect((await s.appel('bailleur2@demo.flux', 'GET', `/api/locations/${v.id}/recommandation`)).statusCode).toBe(404);

@@ -67,7 +67,7 @@ const CAS: Cas[] = [
     titre: 'Action Logement Services',
     badge: 'Agent de réservataire',
     navigation: menuDe('agent_reservataire'),
-    tuiles: [/^Droit \d{4}$/, 'Logements orientés'],
+    tuiles: [/^Droit \d{4}$/, 'Logements mis à disposition'],
   },
   {
     email: 'commune@demo.flux',
@@ -75,7 +75,7 @@ const CAS: Cas[] = [
     titre: 'Ville d’Orléans',
     badge: 'Agent de réservataire',
     navigation: menuDe('agent_reservataire'),
-    tuiles: [/^Droit/, 'Logements orientés'],
+    tuiles: [/^Droit/, 'Logements mis à disposition'],
   },
   {
     email: 'etat@demo.flux',
@@ -91,7 +91,7 @@ const CAS: Cas[] = [
     titre: 'Orléans Métropole',
     badge: 'Lecteur EPCI',
     navigation: menuDe('lecteur_epci'),
-    tuiles: ['Logements du parc', 'Logements en QPV', /^Droit/, 'Logements orientés'],
+    tuiles: ['Logements du parc', 'Logements en QPV', /^Droit/, 'Logements mis à disposition'],
   },
   {
     email: 'admin@demo.flux',

@@ -47,8 +47,9 @@ decrireNavigateur('cloisonnement et administration (navigateur)', () => {
     await seConnecter(page, 'bailleur@demo.flux');
     await allerAuMenu(page, 'Logements');
     await page.waitForURL((u) => u.pathname === '/logements');
-    await page.getByLabel('Code commune (INSEE)').fill(COMMUNE_ORLEANS);
-    await page.getByRole('button', { name: 'Filtrer' }).click();
+    // The commune by its name (issue 12): typed, picked among the suggestions « Orléans (45234) ».
+    await page.getByLabel(/^Commune/).fill(`Orléans (${COMMUNE_ORLEANS})`);
+    await page.getByLabel(/^Commune/).press('Enter');
     await page.waitForURL((u) => u.searchParams.get('commune') === COMMUNE_ORLEANS);
     await expect
       .poll(() => page.getByRole('status').first().textContent())
@@ -59,7 +60,7 @@ decrireNavigateur('cloisonnement et administration (navigateur)', () => {
       expect(hld.has(rpls), `${rpls} est à HLD`).toBe(true);
       expect(vll.has(rpls), `${rpls} n’est pas à VLL`).toBe(false);
     }
-    expect(await page.title()).toBe(`Logements de la commune ${COMMUNE_ORLEANS} — Flux`);
+    await expect.poll(() => page.title()).toBe(`Logements de la commune Orléans (${COMMUNE_ORLEANS}) — Flux`);
     expect(violationsGraves(await auditer(page), 'logements')).toEqual([]);
 
     // The API answers the same, whatever the page asks for.

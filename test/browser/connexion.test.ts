@@ -27,7 +27,9 @@ decrireNavigateur('connexion (navigateur)', () => {
     await expect.poll(() => page.title()).toBe('Connexion — Flux');
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Connexion à Flux');
-    expect(await page.getByText('Comptes de démonstration : voir le terminal de npm start').isVisible()).toBe(true);
+    // No command-line hint for officers: who to ask for an account.
+    expect(await page.getByText('Pas encore de compte ? Demandez-le à l’administrateur').isVisible()).toBe(true);
+    expect(await page.locator('body').innerText()).not.toMatch(/npm|npx|terminal/);
     // Form fields: labelled, with the autocomplete a password manager needs.
     expect(await page.getByLabel('Adresse électronique').getAttribute('autocomplete')).toBe('username');
     expect(await page.getByLabel('Mot de passe', { exact: true }).getAttribute('autocomplete')).toBe(

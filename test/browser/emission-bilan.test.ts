@@ -72,7 +72,7 @@ decrireNavigateur('émission et envoi du bilan annuel (navigateur)', () => {
 
     const [telechargement] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('link', { name: /Télécharger la version 1/ }).click(),
+      page.getByRole('link', { name: /Télécharger la version 1 au format JSON/ }).click(),
     ]);
     const v = JSON.parse(readFileSync((await telechargement.path())!, 'utf8')) as {
       version: number;

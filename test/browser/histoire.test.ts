@@ -32,7 +32,7 @@ const CANDIDATS = ['045261100040001', '045261100040002', '045261100040003'];
 /** The ledger's counters a letting moves, as the convention's page names them. */
 const COMPTEURS = [
   ['misADisposition', 'Mis à disposition'],
-  ['proposes', 'Proposés'],
+  ['proposes', 'Avec candidats'],
   ['attribues', 'Attribués'],
   ['bauxSignes', 'Baux signés'],
   ['decomptes', 'Décomptés'],
@@ -93,7 +93,9 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
     // The recommendation and its explanation: who is owed, by how much, why not the others.
     const panneau = page.getByRole('region', { name: `Recommandation pour le logement ${logementId}` });
     expect(await panneau.textContent()).toContain(`Le moteur recommande ${nom}`);
-    expect(await page.locator('#tableau-recommandation caption').textContent()).toContain('Lignes éligibles');
+    expect(await page.locator('#tableau-recommandation caption').textContent()).toContain(
+      'Réservataires qui ont un droit sur ce logement',
+    );
     expect((await colonne(page, '#tableau-recommandation', 'Explication')).every((t) => t.length > 10)).toBe(true);
     expect(violationsGraves(await auditer(page), 'recommandation après déclaration')).toEqual([]);
     await capturer(page, 'histoire-1-recommandation');

@@ -58,7 +58,7 @@ decrireNavigateur('import RPLS (navigateur)', () => {
     await capturer(page, 'import-rpls-resume');
   });
 
-  it('une ligne invalide : rien n’est importé, les problèmes et le fichier d’erreurs', async () => {
+  it('une ligne invalide : rien n’est importé, les problèmes et le lien du fichier d’erreurs', async () => {
     const chemin = join(dossier, 'invalide.csv');
     writeFileSync(chemin, csv([ligne('NAV-1'), ligne('NAV-5', { SURFHAB: 'grande' })]));
     await seConnecter(page, 'bailleur@demo.flux');
@@ -66,11 +66,12 @@ decrireNavigateur('import RPLS (navigateur)', () => {
     await page.getByLabel('Fichier RPLS').setInputFiles(chemin);
     await page.getByRole('button', { name: 'Importer le fichier' }).click();
     await page.getByRole('alert').filter({ hasText: 'Rien n’a été importé' }).waitFor();
-    expect(await page.locator('#import-problemes li').first().textContent()).toContain('ligne 3, colonne SURFHAB');
-    const [telechargement] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Télécharger le fichier d’erreurs' }).click(),
-    ]);
+    expect(await page.locator('.flux-problemes li').first().textContent()).toContain('ligne 3, colonne SURFHAB');
+    const lien = page.getByRole('link', { name: /^Télécharger le fichier d’erreurs \(1 ligne rejetée\)/ });
+    expect(await lien.textContent()).toMatch(
+      /CSV – [\d,]+ (octets|Ko) – disponible jusqu’au \d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}/,
+    );
+    const [telechargement] = await Promise.all([page.waitForEvent('download'), lien.click()]);
     expect(telechargement.suggestedFilename()).toBe('invalide.erreurs.csv');
     const contenu = readFileSync((await telechargement.path())!);
     expect([...contenu.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

@@ -30,7 +30,15 @@ decrireNavigateur('orientation et boîte de réception (navigateur)', () => {
     const panneau = bailleur.getByRole('region', { name: `Recommandation pour le logement ${logementId}` });
     await expect.poll(() => panneau.isVisible()).toBe(true);
     expect(await panneau.textContent()).toContain(`Le moteur recommande ${rec.recommande!.nom}`);
-    expect(await bailleur.locator('#tableau-recommandation caption').textContent()).toContain('Lignes éligibles');
+    expect(await bailleur.locator('#tableau-recommandation caption').textContent()).toContain(
+      'Réservataires qui ont un droit sur ce logement',
+    );
+    // Plain French with names: « X a reçu N logements pour Y dus », never an identifier nor a negative deadline.
+    const explication = (await panneau.textContent())!;
+    expect(explication).toContain(`${rec.recommande!.nom} a reçu `);
+    expect(explication).not.toMatch(
+      /ETAT-45|ACTION-LOGEMENT|DEPARTEMENT-45|VILLE-ORLEANS|BAILLEUR|dans -|échéance dans/,
+    );
     const graves = violationsGraves(await auditer(bailleur), 'recommandation');
     expect(graves).toEqual([]);
     await capturer(bailleur, 'orientation-recommandation');

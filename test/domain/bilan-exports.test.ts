@@ -100,11 +100,31 @@ describe('sorties du bilan annuel', () => {
     expect(ligneAl!.getCell(2).value).toBe(0.25);
     expect(ligneAl!.getCell(2).numFmt).toBe('0.00%');
     expect(typeof ligneAl!.getCell(3).value).toBe('number');
-    expect(s.getCell('B5').value).toBe('2026-01-15');
+    expect(s.getCell('B5').value).toBe('15/01/2026');
     const typo = wb.getWorksheet('Typologie')!;
     expect(typo.views[0]).toMatchObject({ state: 'frozen', ySplit: 2, xSplit: 3 });
     expect(typo.getColumn(1).width).toBeGreaterThan(20);
     expect(wb.getWorksheet('Détail')!.rowCount).toBe(1 + b.detail.length);
+  });
+
+  it('PDF : sans statut, « provisoire » ; dates françaises ; les soldes négatifs avec un vrai signe moins', async () => {
+    const b = unBilan();
+    expect(b.lignes.some((l) => l.solde < 0)).toBe(true);
+    const texte = textePdf(await pdfBilan(b, '2026-01-15', { compresser: false }));
+    expect(texte).toContain('Édité le 15/01/2026');
+    expect(texte).toContain('Document provisoire : ce bilan n’a pas encore été émis');
+    expect(texte).toContain('PROVISOIRE');
+    // WinAnsi has no U+2212: the en dash stands for it, never the hyphen.
+    expect(texte).toMatch(/\u2013\d/);
+    expect(texte).not.toMatch(/(^|[\s(])-\d/m);
+    const emis = textePdf(
+      await pdfBilan(b, '2026-01-15', {
+        compresser: false,
+        statut: { etat: 'emis', version: 2, emisLe: '2026-01-20', empreinte: 'abcdef0123456789ffff' },
+      }),
+    );
+    expect(emis).toContain('Version 2 émise le 20/01/2026 — empreinte SHA-256 abcdef0123456789…');
+    expect(emis).not.toContain('PROVISOIRE');
   });
 
   it('PDF : un long bilan (200 communes) tient sur plusieurs pages, en-tête répété, chaque valeur écrite', async () => {

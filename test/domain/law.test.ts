@@ -682,10 +682,13 @@ describe('paramètres légaux datés et sourcés (CCH R.441-5, R.441-5-1, R.441-
     }
   });
 
-  it.each(entrees)('%s : valeurAu lève une erreur avant la première version', (nom, versions) => {
+  it.each(entrees)('%s : valeurAu refuse (DonneesInvalides) une date avant la première version', (nom, versions) => {
     const premier = [...versions].map((v) => v.du).sort()[0]!;
     const veille = new Date(Date.parse(`${premier}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-    expect(() => valeurAu(nom, veille)).toThrow(nom);
+    // A typed, French refusal (a year asked for before the law): a 422 at the API, never a 500.
+    expect(() => valeurAu(nom, veille)).toThrow(DonneesInvalides);
+    const [a, m, j] = veille.split('-');
+    expect(() => valeurAu(nom, veille)).toThrow(`aucune règle en vigueur au ${j}/${m}/${a}`);
     expect(valeurAu(nom, premier)).toBe(versions.find((v) => v.du === premier)!.valeur);
   });
 

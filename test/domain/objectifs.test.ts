@@ -61,7 +61,20 @@ describe('tendance d’un objectif', () => {
     expect(s.manquants).toBeCloseTo(3, 6);
     expect(s.partRequiseRestants).toBeCloseTo(0.3, 6);
     expect(s.explication).toContain('en retard');
-    expect(s.explication).toContain('30 %');
+    expect(s.explication).toContain('il faudrait que 30 % des quelque 10 baux encore attendus');
+  });
+
+  it('ne parle jamais de « 0 baux » : en fin d’année, moins d’un bail attendu, ou un seul', () => {
+    // 401 leases at 99.9 % of the year: about 0.4 more expected, 100 serve a 25 % target (0.35 missing).
+    const fin = suivre(100, 401, 0.25, 0.999, 'Fin');
+    expect(fin.tendance).toBe('en_retard');
+    expect(fin.explication).toContain('moins d’un bail est encore attendu d’ici au 31 décembre');
+    expect(fin.explication).not.toMatch(/\b0 baux|quelque 0/);
+    const un = suivre(3, 13, 0.25, 13 / 14, 'Un');
+    expect(un.explication).toContain('il faudrait que le bail encore attendu d’ici au 31 décembre serve l’objectif');
+    for (let n = 0; n <= 12; n++)
+      for (const av of [0.1, 0.5, 0.9, 0.99, 1])
+        expect(suivre(n, 12, 0.5, av, 'X').explication).not.toMatch(/\b0 baux|\(aux\)|\(s\)|-\d/);
   });
 });
 

@@ -43,7 +43,7 @@ describe('paramètres légaux datés (ADR 0007)', () => {
   });
 
   it('valeurAu refuse une date sans version en vigueur ; parametreEnVigueur rend null', () => {
-    expect(() => valeurAu('echeanceBilan', '2019-01-01')).toThrow(/sans valeur en vigueur/);
+    expect(() => valeurAu('echeanceBilan', '2019-01-01')).toThrow(/hors de la période couverte/);
     expect(parametreEnVigueur('echeanceBilan', '2019-01-01')).toBeNull();
     expect(parametreEnVigueur('delaiReponseDemandeurJours', '2026-12-07')?.valeur).toBe(10);
   });

@@ -114,6 +114,25 @@ describe.each(genresDeTest())('flux import rpls (%s)', (genre) => {
     expect(option.err).toMatch(/--bailleur/);
   });
 
+  it('flux import reservations : une ligne rejetée → statut 2, les premiers problèmes et le fichier d’erreurs à côté', async () => {
+    const rpls = fichier('stock.csv', csv([ligne('S-1'), ligne('S-2')]));
+    expect((await lancer(['import', 'rpls', rpls, '--bailleur', SIREN])).code).toBe(0);
+    const f = fichier('reservations.csv', 'RPLS;RESERVATAIRE;TYPE\nS-1;;aucune\nS-9;;aucune\nS-2;;bizarre\n');
+    const r = await lancer(['import', 'reservations', f, '--bailleur', SIREN]);
+    expect(r.code).toBe(2);
+    const chemin = join(dossier, 'reservations.erreurs.csv');
+    expect(r.err).toContain(`2 ligne(s) rejetée(s), rien n’a été importé ; fichier d’erreurs : ${chemin}`);
+    expect(r.err).toContain('reservations.csv:3:RPLS : logement S-9 inconnu');
+    const lignes = readFileSync(chemin, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .split('\r\n');
+    expect(lignes.slice(0, 2)).toEqual([
+      'RPLS;RESERVATAIRE;TYPE;Erreur',
+      expect.stringMatching(/^S-9;;aucune;reservations\.csv:3:RPLS : logement S-9 inconnu/),
+    ]);
+    expect(lignes[2]).toMatch(/^S-2;;bizarre;reservations\.csv:4:TYPE/);
+  });
+
   it('par le vrai binaire : statut 2 sur une ligne invalide', () => {
     const f = fichier('binaire.csv', csv([ligne('Z', { QPV: '' })]));
     const env = { ...process.env };

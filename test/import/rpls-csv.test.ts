@@ -97,6 +97,13 @@ describe('découpage', () => {
     expect(champs(decouperParCaractere(texte, sep))).toEqual(attendu);
   });
 
+  it('retire des cellules les caractères de contrôle (NUL, DEL…), garde tabulations et sauts de ligne cités', () => {
+    expect(champs(decouper('a\u0000b;c\u0007\u007f\n"d\te\r\nf";\u0000\n'))).toEqual([
+      ['ab', 'c'],
+      ['d\te\r\nf', ''],
+    ]);
+  });
+
   it('numérote les lignes physiques, y compris dans les champs cités', () => {
     const es = decouper('h1;h2\r\n"a\r\nb";c\r\n\r\nd;e\r\n');
     expect(es.map((e) => e.ligne)).toEqual([1, 2, 5]);

@@ -4,6 +4,9 @@
  * error file, in-file duplicates, a re-import's differences (and the stock reservation it must
  * leave alone), merged communes, the département filter, the audit event.
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { and, count, eq, isNotNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifierAudit } from '../../src/app/audit.ts';
@@ -16,11 +19,16 @@ import {
   importerRpls,
   sourceOctets,
   type OptionsImportRpls,
+  REJETS_GARDES,
   type ResultatImportRpls,
 } from '../../src/import/rpls-import.ts';
+import type { FichierTemporaire } from '../../src/import/fichier-temporaire.ts';
 import { COLONNES_ADRESSE_IDENTIFIANT } from '../../src/import/rpls.ts';
 import { genresDeTest, ouvrirBaseDeTest, type BaseDeTest } from '../helpers/database.ts';
 import { COLONNES_DE_BASE, NARBONNE_LOGEMENTS, csv, latin1, ligne, narbonne, utf8, utf8Bom } from './fichiers.ts';
+
+/** The error file the import wrote (a temporary file: the caller copies and deletes it). */
+const texte = (f: FichierTemporaire): string => readFileSync(f.chemin, 'utf8');
 
 describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
   let t: BaseDeTest;
@@ -226,7 +234,9 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
       expect(await evenements(b.id)).toHaveLength(0);
       expect(await t.base.db.select().from(importsRpls).where(eq(importsRpls.bailleurId, b.id))).toHaveLength(0);
 
-      const f = r.erreurs!;
+      const f = texte(r.erreurs!);
+      expect(r.erreurs!.lignes).toBe(1);
+      expect(r.erreurs!.octets).toBe(Buffer.byteLength(f));
       expect(f.charCodeAt(0)).toBe(0xfeff);
       const lignes = f.slice(1).split('\r\n');
       expect(lignes).toHaveLength(3); // header, the bad row, the final CRLF
@@ -240,13 +250,53 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
       expect(rejet).toHaveLength(entete.length + 1);
     });
 
+    it('beaucoup de lignes rejetées : les premiers problèmes en mémoire, toutes les lignes dans le fichier d’erreurs', async () => {
+      const b = await bailleur();
+      const n = REJETS_GARDES * 3;
+      const r = await importer(
+        utf8(csv(Array.from({ length: n }, (_, i) => ligne(`X-${i}`, { FINAN: '77' })))),
+        b.siren,
+      );
+      expect(r.resume).toMatchObject({ importe: false, rejetes: n, logements: 0 });
+      expect(r.problemes).toHaveLength(REJETS_GARDES);
+      expect(r.nombreProblemes).toBe(n);
+      expect(r.erreurs!.lignes).toBe(n);
+      const lignes = texte(r.erreurs!).split('\r\n');
+      expect(lignes).toHaveLength(n + 2);
+      expect(lignes[n]).toContain(`X-${n - 1}`);
+      expect(lignes[n]).toContain(`ligne ${n + 1}, colonne FINAN`);
+    });
+
+    it('une passe relue (doublons, Latin-1) ne laisse que le fichier d’erreurs rendu', async () => {
+      const b = await bailleur();
+      const dossier = mkdtempSync(join(tmpdir(), 'flux-tmp-'));
+      const avant = process.env['TMPDIR'];
+      process.env['TMPDIR'] = dossier;
+      try {
+        // Duplicates: a second pass; a Latin-1 byte at the end: each pass read again as Windows-1252.
+        const r = await importer(
+          latin1(csv([ligne('D-1'), ligne('D-1'), ligne('D-2', { FINAN: '77', LIBCOM: 'BÉZIERS' })])),
+          b.siren,
+        );
+        expect(r.resume).toMatchObject({ importe: false, rejetes: 2, encodage: 'windows-1252' });
+        expect(readdirSync(dossier)).toEqual([basename(r.erreurs!.chemin)]);
+        // A refused header: no error file at all.
+        await expect(importer(utf8('rien;du;tout\n1;2;3\n'), b.siren)).rejects.toBeInstanceOf(DonneesInvalides);
+        expect(readdirSync(dossier)).toHaveLength(1);
+      } finally {
+        if (avant === undefined) delete process.env['TMPDIR'];
+        else process.env['TMPDIR'] = avant;
+        rmSync(dossier, { recursive: true, force: true });
+      }
+    });
+
     it('--valides-seulement : les lignes valides sont importées, le fichier d’erreurs est rendu', async () => {
       const b = await bailleur();
       const entete = lireTout(narbonne()).enregistrements[0]!.champs;
       const octets = Buffer.concat([narbonne(), utf8(`${mauvaiseLigne(entete)}\n`)]);
       const r = await importer(octets, b.siren, { valideSeulement: true });
       expect(r.resume).toMatchObject({ importe: true, rejetes: 1, nouveaux: NARBONNE_LOGEMENTS });
-      expect(r.erreurs).toMatch(/ligne 1172, colonne FINAN : code de financement inconnu « 77 »/);
+      expect(texte(r.erreurs!)).toMatch(/ligne 1172, colonne FINAN : code de financement inconnu « 77 »/);
       expect(await nombre(b.id)).toBe(NARBONNE_LOGEMENTS);
     });
 
@@ -441,7 +491,7 @@ describe.each(genresDeTest())('import RPLS (%s)', (genre) => {
         { chemin: 'ligne 5, colonne FINAN', message: 'code de financement inconnu « 77 »' },
         { chemin: 'ligne 7, colonne RPLS_ID', message: 'identifiant en double « A » (déjà ligne 2)' },
       ]);
-      expect(r.erreurs!.split('\r\n')).toHaveLength(5);
+      expect(texte(r.erreurs!).split('\r\n')).toHaveLength(5);
       expect(await nombre(b.id)).toBe(0);
     });
 

@@ -257,15 +257,14 @@ export async function seDeconnecter(): Promise<void> {
 export const lireAccueil = (annee: number | undefined, signal?: AbortSignal) =>
   requete<AccueilApi>('GET', avecParametres('/api/accueil', { annee }), { signal });
 
-export const lireLogements = (
-  p: { page: number; taille: number; commune?: string | undefined },
-  signal?: AbortSignal,
-) => requete<PageLogements>('GET', avecParametres('/api/logements', p), { signal });
+/** Query parameters of a list (issue 12): values left out when empty. */
+export type ParametresListe = Record<string, string | number | undefined>;
 
-export const lireLocations = (
-  p: { page: number; taille: number; etat?: string | undefined; annee?: number | undefined },
-  signal?: AbortSignal,
-) => requete<PageLocations>('GET', avecParametres('/api/locations', p), { signal });
+export const lireLogements = (p: { page: number; parPage: number } & ParametresListe, signal?: AbortSignal) =>
+  requete<PageLogements>('GET', avecParametres('/api/logements', p), { signal });
+
+export const lireLocations = (p: { page: number; parPage: number } & ParametresListe, signal?: AbortSignal) =>
+  requete<PageLocations>('GET', avecParametres('/api/locations', p), { signal });
 
 /** A vacancy the bailleur declares: a tenant's notice with the expected date, or a first letting; out of the flow with a legal reason. */
 export type DeclarationVacance = z.input<typeof declarationSchema>;
@@ -349,10 +348,26 @@ export const signerEtat = (id: string, empreinte: string) =>
 export const adresseVersionXlsx = (id: string) => `/api/patrimoine/etats-des-lieux/${encodeURIComponent(id)}/xlsx`;
 
 /** Uploads a stock-reservations CSV (raw body); refused files come back as an ErreurApi with their problems. */
-export const televerserReservations = (fichier: File) =>
-  televerser<ResumeReservationsApi>(avecParametres('/api/patrimoine/reservations', { nom: fichier.name }), fichier, {
-    type: 'text/csv',
-  });
+export async function televerserReservations(fichier: File): Promise<ResumeReservationsApi> {
+  try {
+    return await televerser<ResumeReservationsApi>(
+      avecParametres('/api/patrimoine/reservations', { nom: fichier.name }),
+      fichier,
+      { type: 'text/csv' },
+    );
+  } catch (e) {
+    if (e instanceof ErreurApi && e.statut === 422 && e.code === 'LIGNES_INVALIDES')
+      throw new RefusTeleversementApi(e.corps as ErreurImportRplsApi);
+    throw e;
+  }
+}
+
+/** An upload refused for its rows: the summary, the first problems and the error file's link. */
+export class RefusTeleversementApi extends ErreurApi {
+  constructor(readonly refus: ErreurImportRplsApi) {
+    super(422, refus.erreur, refus.message, refus.problemes ?? []);
+  }
+}
 
 // ——— Prévision du flux et conversion ———
 
@@ -400,7 +415,7 @@ import type {
 
 /** The conventions the actor may see: version in force, form, balance of the year. */
 export const lireRegistreConventions = (
-  p: { annee?: number | undefined; bailleur?: string | undefined },
+  p: { annee?: number | undefined; bailleur?: string | undefined } & ParametresListe,
   signal?: AbortSignal,
 ) => requete<_Registre>('GET', avecParametres('/api/conventions/registre', p), { signal });
 /** One convention: its versions (avenants), its form and its ledger line of the year. */
@@ -469,7 +484,6 @@ export type {
   RecommandationApi,
 } from '../../src/contracts/orientation.ts';
 import type {
-  BoiteApi as _Boite,
   candidatBoiteSchema as _candidatBoiteSchema,
   decisionOrientationCorpsSchema as _decisionOrientationCorpsSchema,
   NotificationsApi as _Notifications,
@@ -487,7 +501,8 @@ export const lireRecommandation = (id: string, signal?: AbortSignal) =>
   requete<_Recommandation>('GET', `/api/locations/${encodeURIComponent(id)}/recommandation`, { signal });
 export const deciderOrientation = (id: string, corps: DecisionOrientation) =>
   requete<_Location>('POST', `/api/locations/${encodeURIComponent(id)}/orientation`, { corps });
-export const lireBoite = (signal?: AbortSignal) => requete<_Boite>('GET', '/api/boite', { signal });
+export const lireBoite = (p: { page: number; parPage: number } & ParametresListe, signal?: AbortSignal) =>
+  requete<PageBoiteApi>('GET', avecParametres('/api/boite', p), { signal });
 export const proposerCandidats = (id: string, corps: z.input<typeof _propositionCorpsSchema>) =>
   requete<_Location>('POST', `/api/boite/${encodeURIComponent(id)}/candidats`, { corps });
 export const lireNotifications = (signal?: AbortSignal) =>
@@ -582,3 +597,30 @@ export const cloreFenetreCorrection = (id: string) =>
 
 export const lireTableau = (annee: number | undefined, signal?: AbortSignal) =>
   requete<_Tableau>('GET', avecParametres('/api/tableau', { annee }), { signal });
+
+// ——— work-queue lists, unit search, vacancy page (issue 12) ———
+
+export type {
+  DossierVacanceApi,
+  ElementBoiteListeApi,
+  FaitChronologieApi,
+  PageBoiteApi,
+  SuggestionLogementApi,
+} from '../../src/contracts/listes.ts';
+import type {
+  DossierVacanceApi as _Dossier,
+  PageBoiteApi,
+  SuggestionLogementApi as _Suggestion,
+} from '../../src/contracts/listes.ts';
+
+/** GET /api/logements/recherche: up to 10 units by RPLS number, internal id or address. */
+export const rechercherLogements = (q: string, signal?: AbortSignal) =>
+  requete<{ logements: _Suggestion[] }>('GET', avecParametres('/api/logements/recherche', { q }), { signal });
+/** GET /api/communes/recherche: up to 10 communes by name or INSEE code. */
+export const rechercherCommunes = (q: string, signal?: AbortSignal) =>
+  requete<{ communes: { code: string; nom: string }[] }>('GET', avecParametres('/api/communes/recherche', { q }), {
+    signal,
+  });
+/** GET /api/locations/:id/dossier: the vacancy page. */
+export const lireDossier = (id: string, signal?: AbortSignal) =>
+  requete<_Dossier>('GET', `/api/locations/${encodeURIComponent(id)}/dossier`, { signal });

@@ -7,12 +7,14 @@
  */
 import type {
   DemandeBilan,
+  lireBoite,
   lireConversion,
   lireEtatDesLieux,
   lireLogements,
   lireLocations,
   lirePrevision,
   lireQualite,
+  lireRegistreConventions,
   lireVersionsEtat,
 } from './api.ts';
 
@@ -54,8 +56,8 @@ export const cles = {
   conventions: {
     /** The register, every year. */
     tout: () => ['conventions'] as const,
-    /** The register as the conventions page reads it (the current year). */
-    registre: () => ['conventions', 'registre'] as const,
+    /** One page of the register as the conventions page reads it (filters, page). */
+    registre: (d: Demande<typeof lireRegistreConventions>) => ['conventions', 'registre', d] as const,
     /** The register of one year (the lines a vacancy may be oriented to). */
     registreAnnee: (annee: number) => ['conventions', 'registre', annee] as const,
   },
@@ -65,17 +67,27 @@ export const cles = {
     annee: (id: string, annee: number | undefined) => ['convention', id, annee] as const,
   },
 
-  logements: (d: Omit<Demande<typeof lireLogements>, 'taille'>) => ['logements', d] as const,
+  logements: (d: Demande<typeof lireLogements>) => ['logements', d] as const,
   locations: {
     /** Every page of the vacancies list. */
     tout: () => ['locations'] as const,
-    page: (d: Omit<Demande<typeof lireLocations>, 'taille'>) => ['locations', d] as const,
+    page: (d: Demande<typeof lireLocations>) => ['locations', d] as const,
+    /** The vacancy page: under `locations`, so that whatever refreshes the list refreshes it too. */
+    dossier: (id: string) => ['locations', 'dossier', id] as const,
   },
+  /** Units found as the officer types (RPLS number, internal id or address). */
+  rechercheLogements: (q: string) => ['recherche-logements', q] as const,
+  /** Communes found by name or INSEE code. */
+  communes: (q: string) => ['communes', q] as const,
   /** One vacancy (when the page does not list it). */
   location: (id: string) => ['location', id] as const,
   pieces: (locationId: string) => ['pieces', locationId] as const,
   recommandation: (locationId: string) => ['recommandation', locationId] as const,
-  boite: () => ['boite'] as const,
+  boite: {
+    /** Every page of the réservataire's (or bailleur's) inbox. */
+    tout: () => ['boite'] as const,
+    page: (d: Demande<typeof lireBoite>) => ['boite', d] as const,
+  },
   notifications: () => ['notifications'] as const,
 
   qualite: (d: Demande<typeof lireQualite>) => ['qualite', d] as const,

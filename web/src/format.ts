@@ -25,17 +25,20 @@ const dateCourte = new Intl.DateTimeFormat('fr-FR', {
   timeZone: 'UTC',
 });
 
-/** 12 345 */
-export const nombre = (n: number): string => entier.format(n);
+/** The typographic minus (U+2212) in place of the hyphen Intl writes for a negative number. */
+const moins = (s: string): string => s.replace('-', '\u2212');
 
-/** 12,3 (one decimal, for fractional entitlements) */
-export const decimal = (n: number): string => uneDecimale.format(n);
+/** 12 345 ; −3 */
+export const nombre = (n: number): string => moins(entier.format(n));
+
+/** 12,3 (one decimal, for fractional entitlements) ; −0,4 */
+export const decimal = (n: number): string => moins(uneDecimale.format(n));
 
 /** +1,4 / −0,6 / 0,0 — with a true minus sign (U+2212) so screen readers and eyes read it alike. */
-export const signe = (n: number): string => uneDecimaleSignee.format(Math.abs(n) < 0.05 ? 0 : n).replace('-', '\u2212');
+export const signe = (n: number): string => moins(uneDecimaleSignee.format(Math.abs(n) < 0.05 ? 0 : n));
 
 /** A fraction as a percentage: 0.3 → 30 %, 0.0536 → 5,36 % */
-export const taux = (fraction: number): string => pourcentage.format(fraction);
+export const taux = (fraction: number): string => moins(pourcentage.format(fraction));
 
 /** "2026-03-14" → "14/03/2026" */
 export function date(iso: string): string {

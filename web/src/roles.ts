@@ -174,3 +174,6 @@ export const HORS_FLUX: Record<string, string> = {
   securite_interieure: 'Sécurité intérieure',
   eps: 'Établissement public de santé',
 };
+
+/** The typologies of a unit (T6 = six rooms and more), the lists' filter. */
+export const TYPOLOGIES: readonly string[] = ['T1', 'T2', 'T3', 'T4', 'T5', 'T6'];

@@ -15,6 +15,7 @@ import { ConventionsFiche } from './pages/ConventionsFiche.tsx';
 import { ImportRpls } from './pages/ImportRpls.tsx';
 import { Introuvable } from './pages/Introuvable.tsx';
 import { Locations } from './pages/Locations.tsx';
+import { Vacance } from './pages/Vacance.tsx';
 import { Logements } from './pages/Logements.tsx';
 import { Cal, CalSeance } from './pages/Cal.tsx';
 import { Objectifs } from './pages/Objectifs.tsx';
@@ -48,6 +49,14 @@ export const routeur = createBrowserRouter([
             element: (
               <Reserve rubrique="locations">
                 <Locations />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'locations/:id',
+            element: (
+              <Reserve rubrique="locations">
+                <Vacance />
               </Reserve>
             ),
           },

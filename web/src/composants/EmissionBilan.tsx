@@ -36,9 +36,9 @@ interface Cle {
 }
 
 const CHIFFRES: Record<string, string> = {
-  misADisposition: 'Logements proposés',
+  misADisposition: 'Mis à disposition',
   proposes: 'Avec candidats',
-  attribues: 'Attribués en CAL',
+  attribues: 'Attribués',
   bauxSignes: 'Baux signés',
   echecs: 'Échecs',
   pourUnTour: 'Pour un tour',
@@ -78,8 +78,10 @@ const ACTIONS: Record<string, string> = {
 };
 
 const adresseVersion = (c: Cle, version: number) => avecParametres(`/api/bilan/emissions/${version}`, { ...c });
+const adresseDocument = (c: Cle, version: number, format: 'xlsx' | 'pdf' | 'csv') =>
+  avecParametres(`/api/bilan/emissions/${version}/${format}`, { ...c });
 const chiffre = (x: number) =>
-  Number.isInteger(x) ? nombre(x) : x.toLocaleString('fr-FR', { maximumFractionDigits: 2 });
+  Number.isInteger(x) ? nombre(x) : x.toLocaleString('fr-FR', { maximumFractionDigits: 2 }).replace('-', '\u2212');
 const jourPlus = (iso: string, n: number) => {
   const d = new Date(`${iso}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
@@ -361,10 +363,33 @@ function UneVersion({
           )}
         </p>
       ) : null}
-      <a className="fr-link fr-link--download" href={adresseVersion(cle, v.version)} download>
-        Télécharger la version {v.version}
-        <span className="fr-link__detail">{estReservataire ? 'JSON, vos seules lignes' : 'JSON, telle qu’émise'}</span>
-      </a>
+      <ul className="flux-liste-nue">
+        {(
+          [
+            ['xlsx', 'XLSX', 'classeur'],
+            ['pdf', 'PDF', 'document à transmettre'],
+            ['csv', 'CSV', 'table « ; » pour un tableur'],
+          ] as const
+        ).map(([format, titre, detail]) => (
+          <li key={format} className="fr-mb-1w">
+            <a className="fr-link fr-link--download" href={adresseDocument(cle, v.version, format)} download>
+              Télécharger la version {v.version} au format {titre}
+              <span className="fr-link__detail">
+                {detail}
+                {estReservataire ? ', vos seules lignes' : ', telle qu’émise'}
+              </span>
+            </a>
+          </li>
+        ))}
+        <li>
+          <a className="fr-link fr-link--download" href={adresseVersion(cle, v.version)} download>
+            Télécharger la version {v.version} au format JSON
+            <span className="fr-link__detail">
+              {estReservataire ? 'les chiffres, vos seules lignes' : 'les chiffres, tels qu’émis'}
+            </span>
+          </a>
+        </li>
+      </ul>
       {!estReservataire ? (
         <Tableau
           id={`tableau-destinataires-${v.version}`}

@@ -136,7 +136,7 @@ export function PiecesVacance({
   const logementId = connu ?? location?.logementId ?? '…';
   const rafraichir = () => {
     void client.invalidateQueries({ queryKey: cles.pieces(locationId) });
-    void client.invalidateQueries({ queryKey: cles.boite() });
+    void client.invalidateQueries({ queryKey: cles.boite.tout() });
   };
   const envoi = useMutation({
     mutationFn: (f: File) => joindrePiece(locationId, f, { description: description.trim() }),

@@ -5,10 +5,11 @@
  */
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
+import { createModal } from '@codegouvfr/react-dsfr/Modal';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import { deciderOrientation, lireRecommandation, type DecisionOrientation, type RecommandationApi } from '../api.ts';
-import { date, decimal, nombre } from '../format.ts';
+import { date, decimal, nombre, signe } from '../format.ts';
 import { Chargement, ErreurChargement, messageErreur } from './Etats.tsx';
 import { Tableau, type Colonne } from './Tableau.tsx';
 import { cles } from '../cles.ts';
@@ -42,12 +43,18 @@ export function PanneauRecommandation({
   const [ligne, setLigne] = useState('');
   const [pool, setPool] = useState<string[]>([]);
   const [motif, setMotif] = useState('');
+  const [faute, setFaute] = useState<string | null>(null);
+  // Overriding the engine cannot be undone: a DSFR modal says what will happen first (issue 12).
+  const confirmation = useMemo(
+    () => createModal({ id: `confirmer-orientation-${id.replace(/[^A-Za-z0-9_-]/g, '')}`, isOpenedByDefault: false }),
+    [id],
+  );
   const decision = useMutation({
     mutationFn: (corps: DecisionOrientation) => deciderOrientation(id, corps),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: cles.recommandation(id) });
       void client.invalidateQueries({ queryKey: cles.locations.tout() });
-      void client.invalidateQueries({ queryKey: cles.boite() });
+      void client.invalidateQueries({ queryKey: cles.boite.tout() });
     },
   });
 
@@ -66,17 +73,26 @@ export function PanneauRecommandation({
       entete: true,
     },
     { titre: 'Droit exact', valeur: (c) => decimal(c.droitExact), nombre: true },
-    { titre: 'Orientés', valeur: (c) => nombre(c.oriente), nombre: true },
-    { titre: 'Retard', valeur: (c) => decimal(c.retard), nombre: true },
-    { titre: 'Échéance (logements)', valeur: (c) => (c.echeance === null ? '—' : decimal(c.echeance)), nombre: true },
+    { titre: 'Mis à disposition', valeur: (c) => nombre(c.oriente), nombre: true },
+    { titre: 'Retard', valeur: (c) => signe(c.retard), nombre: true },
     { titre: 'Explication', valeur: (c) => c.phrase },
   ];
   const reservataires = r.candidats.filter((c) => c.ligne !== 'BAILLEUR');
   const autres = r.candidats.filter((c) => !c.recommande);
   const aDecider = peutDecider && r.decision === null && r.etat === 'orientee';
 
+  const nomDe = (ligne: string) => r.candidats.find((c) => c.ligne === ligne)?.nom ?? ligne;
   const orienterAutrement = (e: FormEvent) => {
     e.preventDefault();
+    const m = motif.trim();
+    if (mode === 'autre' && !ligne) return setFaute('Choisissez la ligne vers laquelle orienter le logement.');
+    if (mode === 'pool' && pool.length < 2) return setFaute('Choisissez au moins deux réservataires.');
+    if (m.length < 3)
+      return setFaute('Écrivez le motif : pourquoi ne pas suivre la recommandation (3 caractères au moins).');
+    setFaute(null);
+    confirmation.open();
+  };
+  const confirmer = () => {
     if (mode === 'autre')
       decision.mutate({
         decision: 'forcer',
@@ -86,6 +102,7 @@ export function PanneauRecommandation({
       });
     else decision.mutate({ decision: 'pool', version: r.version, reservataires: pool, motif: motif.trim() });
   };
+  const vers = mode === 'autre' ? (ligne ? `« ${nomDe(ligne)} »` : '') : pool.map((p) => `« ${nomDe(p)} »`).join(', ');
 
   return (
     <section
@@ -111,7 +128,7 @@ export function PanneauRecommandation({
       ) : null}
       <Tableau
         id="tableau-recommandation"
-        legende="Lignes éligibles : droit, retard et raison du choix"
+        legende="Réservataires qui ont un droit sur ce logement : droit, logements mis à disposition à la date de la libération, retard et raison du choix"
         colonnes={colonnes}
         lignes={r.candidats}
         cle={(c) => c.ligne}
@@ -225,10 +242,37 @@ export function PanneauRecommandation({
                 maxLength={2000}
               />
             </div>
+            {faute ? (
+              <p className="fr-error-text" role="alert">
+                {faute}
+              </p>
+            ) : null}
             <Button type="submit" priority="secondary" disabled={decision.isPending}>
               Orienter autrement
             </Button>
           </form>
+          <confirmation.Component
+            title="Orienter autrement que la recommandation ?"
+            buttons={[
+              { children: 'Annuler', priority: 'secondary' },
+              { children: 'Confirmer l’orientation', onClick: confirmer, doClosesModal: true },
+            ]}
+          >
+            <>
+              <p>
+                Le logement {r.logement.id} sera orienté vers {vers}
+                {mode === 'pool' ? ' à la fois (il comptera pour celui dont le candidat signera le bail)' : ''}, au lieu
+                de la recommandation du moteur{r.recommande ? ` (« ${r.recommande.nom} »)` : ''}.
+              </p>
+              <p>
+                Le motif « {motif.trim()} » sera conservé au journal d’audit et visible de tous.{' '}
+                {mode === 'autre' && ligne === 'BAILLEUR'
+                  ? 'Le logement compte pour la part propre du bailleur.'
+                  : 'Le réservataire est prévenu et son délai de proposition commence aujourd’hui.'}{' '}
+                Cette décision ne s’annule pas : pour la changer ensuite, il faudra une nouvelle décision motivée.
+              </p>
+            </>
+          </confirmation.Component>
         </div>
       ) : null}
       {decision.error ? (

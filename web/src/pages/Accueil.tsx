@@ -143,7 +143,7 @@ function TableauDeBord({ accueil }: { accueil: AccueilApi }) {
               detail={`logements dus au titre de ${conventions.length} convention${conventions.length >= 2 ? 's' : ''}`}
             />
             <ChiffreCle
-              libelle="Logements orientés"
+              libelle="Logements mis à disposition"
               valeur={nombre(somme((l) => l.misADisposition))}
               detail={`dont ${nombre(somme((l) => l.bauxSignes))} avec bail signé`}
               lien={voitLocations ? '/locations' : undefined}
@@ -227,9 +227,10 @@ function Parc({ stock }: { stock: NonNullable<AccueilApi['stock']> }) {
 const LEGENDE_BILAN = (
   <>
     <strong>Droit</strong> : taux × flux annuel du périmètre, report compris, en logements (jamais arrondi).{' '}
-    <strong>Orientés</strong> : logements mis à disposition. <strong>Décomptés</strong> : logements comptés selon la
-    règle de la convention. <strong>Solde</strong> = décomptés − droit ; négatif, le réservataire attend encore des
-    logements.
+    <strong>Mis à disposition</strong> : logements orientés vers la ligne et qu’elle détient.{' '}
+    <strong>Avec candidats</strong> : parmi eux, ceux qui ont reçu des candidats. <strong>Décomptés</strong> : logements
+    comptés selon la règle de la convention. <strong>Solde</strong> = décomptés − droit ; négatif, le réservataire
+    attend encore des logements.
   </>
 );
 
@@ -313,8 +314,8 @@ function TableauBilan({
     ...(plusieursDepartements ? [{ titre: 'Département', valeur: (l: LigneConventionApi) => l.departement }] : []),
     { titre: 'Taux', valeur: (l) => taux(l.taux), nombre: true },
     { titre: 'Droit', valeur: (l) => decimal(l.droit), nombre: true },
-    { titre: 'Orientés', valeur: (l) => nombre(l.misADisposition), nombre: true },
-    { titre: 'Proposés', valeur: (l) => nombre(l.proposes), nombre: true },
+    { titre: 'Mis à disposition', valeur: (l) => nombre(l.misADisposition), nombre: true },
+    { titre: 'Avec candidats', valeur: (l) => nombre(l.proposes), nombre: true },
     { titre: 'Attribués', valeur: (l) => nombre(l.attribues), nombre: true },
     { titre: 'Baux signés', valeur: (l) => nombre(l.bauxSignes), nombre: true },
     { titre: 'Échecs', valeur: (l) => nombre(l.echecs), nombre: true },

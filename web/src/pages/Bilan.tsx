@@ -11,6 +11,12 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
+import {
+  COMPTEURS as CODES_COMPTEURS,
+  DEFINITIONS_COMPTEURS,
+  LIBELLES_COMPTEURS,
+  TITRES_COMPTEURS,
+} from '../../../src/domain/compteurs.ts';
 import { avecParametres, lireBilan, lireBilans, type BilanApi, type DemandeBilan as Demande } from '../api.ts';
 import { BarresEmpilees, type Serie } from '../composants/Barres.tsx';
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
@@ -25,8 +31,7 @@ import { cles } from '../cles.ts';
 
 type Ligne = BilanApi['lignes'][number];
 type Dimension = keyof BilanApi['dimensions'];
-type Compteur =
-  'misADisposition' | 'proposes' | 'attribues' | 'bauxSignes' | 'echecs' | 'pourUnTour' | 'decomptes' | 'enCours';
+type Compteur = (typeof CODES_COMPTEURS)[number];
 const adresseBilan = (d: Demande, format: 'xlsx' | 'csv' | 'pdf' | 'json') =>
   avecParametres(format === 'json' ? '/api/bilan' : `/api/bilan.${format}`, { ...d });
 
@@ -38,16 +43,12 @@ const DIMENSIONS: { code: Dimension; libelle: string }[] = [
   { code: 'periode', libelle: 'Période de construction' },
 ];
 
-const COMPTEURS: { code: Compteur; titre: string; libelle: string }[] = [
-  { code: 'misADisposition', titre: 'Proposés', libelle: 'Logements proposés (mis à disposition)' },
-  { code: 'proposes', titre: 'Avec candidats', libelle: 'Logements avec candidats proposés' },
-  { code: 'attribues', titre: 'Attribués', libelle: 'Logements attribués en CAL' },
-  { code: 'bauxSignes', titre: 'Baux signés', libelle: 'Baux signés' },
-  { code: 'echecs', titre: 'Échecs', libelle: 'Échecs (refus, sans candidat)' },
-  { code: 'pourUnTour', titre: 'Pour un tour', libelle: 'Loués par le bailleur pour un tour' },
-  { code: 'decomptes', titre: 'Décomptés', libelle: 'Décomptés du droit' },
-  { code: 'enCours', titre: 'En cours', libelle: 'En cours au 31 décembre' },
-];
+/** The counters, with the glossary's words (src/domain/compteurs.ts, docs/glossaire-compteurs.md). */
+const COMPTEURS: { code: Compteur; titre: string; libelle: string }[] = CODES_COMPTEURS.map((code) => ({
+  code,
+  titre: TITRES_COMPTEURS[code],
+  libelle: LIBELLES_COMPTEURS[code],
+}));
 
 /** Communes beyond this rank are summed in « Autres communes » in the chart (the table has them all). */
 const VALEURS_DANS_LE_GRAPHIQUE = 10;
@@ -150,7 +151,7 @@ export function Bilan() {
 }
 
 function Contenu({ b }: { b: BilanApi }) {
-  // The year's events replayable with `flux simulate --bilan`: for the parties who read every line.
+  // The year's events, replayable by the engine (`flux simulate --bilan`): for the parties who read every line.
   const { role } = useSessionOuverte();
   const scenario = role === 'agent_bailleur' || role === 'pilote_etat' || role === 'lecteur_epci';
   const [compteur, setCompteur] = useState<Compteur>('misADisposition');
@@ -199,7 +200,7 @@ function Contenu({ b }: { b: BilanApi }) {
         <Tableau
           id="tableau-bilan-lignes"
           legende={`Bilan ${b.annee} par ligne — ${b.bailleur.nom}, département ${b.departement}`}
-          description="Proposés : logements mis à disposition de la ligne ; décomptés : imputés sur son droit selon sa convention ; solde = décomptés − droit."
+          description={`Mis à disposition : ${DEFINITIONS_COMPTEURS.misADisposition} ; décomptés : ${DEFINITIONS_COMPTEURS.decomptes} ; solde = décomptés − droit.`}
           colonnes={colonnes}
           lignes={b.lignes}
           cle={(l) => l.ligne}
@@ -308,7 +309,7 @@ function Contenu({ b }: { b: BilanApi }) {
             >
               Télécharger les événements de l’année (scénario JSON)
               <span className="fr-link__detail">
-                pour recalculer ce bilan à l’identique : flux simulate FICHIER --bilan
+                pour que chacun puisse recalculer ce bilan à l’identique avec le moteur de Flux
               </span>
             </a>
           </p>

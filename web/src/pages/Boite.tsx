@@ -6,18 +6,31 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
-import { ErreurApi, lireBoite, proposerCandidats, type CandidatSaisi, type ElementBoiteApi } from '../api.ts';
+import { Select } from '@codegouvfr/react-dsfr/Select';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
+import {
+  ErreurApi,
+  lireAccueil,
+  lireBoite,
+  proposerCandidats,
+  type CandidatSaisi,
+  type ElementBoiteApi,
+  type ElementBoiteListeApi,
+} from '../api.ts';
 import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants/Etats.tsx';
+import { Commune, EffacerFiltres, FiltreCommune, NomLogement, PAR_PAGE, useFiltres } from '../composants/Listes.tsx';
 import { Page } from '../composants/Page.tsx';
+import { pageDemandee, Pagination } from '../composants/Pagination.tsx';
 import { ListePieces } from '../composants/PiecesVacance.tsx';
 import { Priorites } from '../composants/Priorites.tsx';
 import { CANDIDAT_VIDE, candidatsAEnvoyer, fautesCandidats, SaisieCandidats } from '../composants/SaisieCandidats.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
-import { dateEnLettres, pluriel } from '../format.ts';
+import { date, dateEnLettres, nombre, pluriel } from '../format.ts';
+import { ETATS_LOCATION, TYPOLOGIES } from '../roles.ts';
 import { useSessionOuverte } from '../session.tsx';
-import { EtatLocation } from './Locations.tsx';
+import { ECHEANCES, EtatLocation } from './Locations.tsx';
 import { cles } from '../cles.ts';
 
 function CompteARebours({ e }: { e: ElementBoiteApi }) {
@@ -36,7 +49,7 @@ function CompteARebours({ e }: { e: ElementBoiteApi }) {
   );
 }
 
-function FormulaireCandidats({ e }: { e: ElementBoiteApi }) {
+export function FormulaireCandidats({ e }: { e: ElementBoiteApi }) {
   const id = useId();
   const client = useQueryClient();
   const [candidats, setCandidats] = useState<CandidatSaisi[]>(() =>
@@ -45,7 +58,10 @@ function FormulaireCandidats({ e }: { e: ElementBoiteApi }) {
   const [erreurs, setErreurs] = useState<Record<number, string>>({});
   const envoi = useMutation({
     mutationFn: () => proposerCandidats(e.locationId, { version: e.version, candidats: candidatsAEnvoyer(candidats) }),
-    onSuccess: () => void client.invalidateQueries({ queryKey: cles.boite() }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: cles.boite.tout() });
+      void client.invalidateQueries({ queryKey: cles.locations.tout() });
+    },
   });
   const envoyer = (ev: FormEvent) => {
     ev.preventDefault();
@@ -77,26 +93,92 @@ function FormulaireCandidats({ e }: { e: ElementBoiteApi }) {
   );
 }
 
+const FILTRES = ['q', 'etat', 'echeance', 'typologie', 'reservataire', 'bailleur', 'commune'] as const;
+
 export function Boite() {
   const session = useSessionOuverte();
-  const { data, error, isPending, refetch } = useQuery({
-    queryKey: cles.boite(),
-    queryFn: ({ signal }) => lireBoite(signal),
+  const { data: accueil } = useQuery({
+    queryKey: cles.accueil.annee(undefined),
+    queryFn: ({ signal }) => lireAccueil(undefined, signal),
+    staleTime: 5 * 60_000,
+  });
+  const [parametres] = useSearchParams();
+  const page = pageDemandee(parametres.get('page'));
+  const { valeurs: f, changer, actifs } = useFiltres(FILTRES);
+  const requete = {
+    page,
+    parPage: PAR_PAGE,
+    q: f.q.trim() || undefined,
+    etat: ['orientee', 'candidats', 'decision_cal'].includes(f.etat) ? f.etat : undefined,
+    echeance: f.echeance in ECHEANCES ? f.echeance : undefined,
+    typologie: TYPOLOGIES.includes(f.typologie) ? f.typologie : undefined,
+    reservataire: f.reservataire || undefined,
+    bailleur: f.bailleur || undefined,
+    commune: /^\d[\dAB]\d{3}$/.test(f.commune) ? f.commune : undefined,
+  };
+  const { data, error, isPending, isFetching, refetch } = useQuery({
+    queryKey: cles.boite.page(requete),
+    queryFn: ({ signal }) => lireBoite(requete, signal),
+    placeholderData: keepPreviousData,
   });
   const [choisi, setChoisi] = useState<string | null>(null);
+  const [choix, setChoix] = useState(() => ({ ...f }));
+  useEffect(() => setChoix({ ...f }), [parametres]); // the form follows the address (links, « Précédent »)
+  const choisir = (k: (typeof FILTRES)[number]) => (e: { target: { value: string } }) =>
+    setChoix((c) => ({ ...c, [k]: e.target.value }));
+  const filtrer = (e: FormEvent) => {
+    e.preventDefault();
+    changer({ ...choix, commune: f.commune });
+  };
+  const bailleur = session.role === 'agent_bailleur';
+  const organisations = new Map<string, string>();
+  for (const l of accueil?.conventions ?? [])
+    if (bailleur) organisations.set(l.reservataire.id, l.reservataire.nom);
+    else organisations.set(l.bailleur.id, l.bailleur.nom);
+  const nomCommune = data?.elements.find((e) => e.logement.commune === requete.commune)?.logement.nomCommune;
 
-  const colonnes: Colonne<ElementBoiteApi>[] = [
-    { titre: 'Logement', valeur: (e) => e.logement.id, entete: true },
-    ...(session.role === 'agent_bailleur'
-      ? [{ titre: 'Pour le compte de', valeur: (e: ElementBoiteApi) => e.reservataire.nom }]
-      : [{ titre: 'Bailleur', valeur: (e: ElementBoiteApi) => e.bailleur.nom }]),
-    { titre: 'Commune (INSEE)', valeur: (e) => e.logement.commune },
-    { titre: 'Typologie', valeur: (e) => e.logement.typologie },
-    { titre: 'Financement', valeur: (e) => e.logement.financement },
-    { titre: 'QPV', valeur: (e) => (e.logement.qpv ? `oui (${e.logement.qpv})` : 'non') },
-    { titre: 'Photos et plans', valeur: (e) => <ListePieces locationId={e.locationId} pieces={e.pieces} /> },
-    { titre: 'Orienté le', valeur: (e) => dateEnLettres(e.orienteeLe) },
-    { titre: 'Délai de proposition', valeur: (e) => <CompteARebours e={e} /> },
+  const colonnes: Colonne<ElementBoiteListeApi>[] = [
+    {
+      titre: 'Logement',
+      valeur: (e) => (
+        <>
+          <NomLogement
+            id={e.logement.id}
+            rpls={e.logement.rpls}
+            adresse={e.logement.adresse}
+            vers={`/locations/${e.locationId}`}
+          />
+          {e.pieces.length > 0 ? (
+            <div className="fr-mt-1v">
+              <ListePieces locationId={e.locationId} pieces={e.pieces} />
+            </div>
+          ) : null}
+        </>
+      ),
+      entete: true,
+    },
+    ...(bailleur
+      ? [{ titre: 'Pour le compte de', valeur: (e: ElementBoiteListeApi) => e.reservataire.nom }]
+      : [{ titre: 'Bailleur', valeur: (e: ElementBoiteListeApi) => e.bailleur.nom }]),
+    { titre: 'Commune', valeur: (e) => <Commune nom={e.logement.nomCommune} code={e.logement.commune} /> },
+    {
+      titre: 'Caractéristiques',
+      valeur: (e) => (
+        <>
+          {e.logement.typologie} · {e.logement.financement}
+          <span className="flux-secondaire">{e.logement.qpv ? `en QPV (${e.logement.qpv})` : 'hors QPV'}</span>
+        </>
+      ),
+    },
+    {
+      titre: 'Délai de proposition',
+      valeur: (e) => (
+        <>
+          <CompteARebours e={e} />
+          <span className="flux-secondaire">orienté le {date(e.orienteeLe)}</span>
+        </>
+      ),
+    },
     { titre: 'État', valeur: (e) => <EtatLocation etat={e.etat} /> },
     {
       titre: 'Candidats',
@@ -126,29 +208,112 @@ export function Boite() {
   return (
     <Page titre="Boîte de réception" titreDocument="Boîte de réception">
       <p className="fr-text--lead">
-        {session.role === 'agent_bailleur'
+        {bailleur
           ? 'Les logements orientés aux réservataires dont vous assurez la gestion déléguée : vous désignez les candidats pour leur compte.'
-          : 'Les logements que le bailleur vous a orientés, avec le délai pour proposer vos candidats. Sans proposition dans le délai, le logement revient au bailleur pour un tour.'}
+          : 'Les logements que le bailleur vous a orientés, avec le délai pour proposer vos candidats. Sans proposition dans le délai, le logement revient au bailleur pour un tour.'}{' '}
+        Les délais les plus proches d’abord.
       </p>
+      <form onSubmit={filtrer} className="flux-filtres fr-mb-2w" aria-label="Filtrer la boîte de réception">
+        <div className="fr-input-group flux-filtre-recherche">
+          <label className="fr-label" htmlFor="boite-q">
+            Rechercher un logement
+            <span className="fr-hint-text">Numéro RPLS, identifiant ou adresse</span>
+          </label>
+          <input
+            className="fr-input"
+            type="search"
+            id="boite-q"
+            name="q"
+            value={choix.q}
+            onChange={choisir('q')}
+            autoComplete="off"
+            spellCheck={false}
+          />
+        </div>
+        <Select
+          label="Délai de proposition"
+          nativeSelectProps={{ id: 'boite-echeance', value: choix.echeance, onChange: choisir('echeance') }}
+        >
+          <option value="">Tous les délais</option>
+          {Object.entries(ECHEANCES).map(([code, libelle]) => (
+            <option key={code} value={code}>
+              {libelle}
+            </option>
+          ))}
+        </Select>
+        <Select label="État" nativeSelectProps={{ id: 'boite-etat', value: choix.etat, onChange: choisir('etat') }}>
+          <option value="">Tous les états</option>
+          {['orientee', 'candidats', 'decision_cal'].map((code) => (
+            <option key={code} value={code}>
+              {ETATS_LOCATION[code]?.libelle ?? code}
+            </option>
+          ))}
+        </Select>
+        <Select
+          label="Typologie"
+          nativeSelectProps={{ id: 'boite-typologie', value: choix.typologie, onChange: choisir('typologie') }}
+        >
+          <option value="">Toutes</option>
+          {TYPOLOGIES.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </Select>
+        {organisations.size > 1 ? (
+          <Select
+            label={bailleur ? 'Pour le compte de' : 'Bailleur'}
+            nativeSelectProps={{
+              id: 'boite-organisation',
+              value: bailleur ? choix.reservataire : choix.bailleur,
+              onChange: choisir(bailleur ? 'reservataire' : 'bailleur'),
+            }}
+          >
+            <option value="">Tous</option>
+            {[...organisations].map(([id, n]) => (
+              <option key={id} value={id}>
+                {n}
+              </option>
+            ))}
+          </Select>
+        ) : null}
+        <Button type="submit" iconId="fr-icon-filter-line" priority="secondary">
+          Filtrer
+        </Button>
+      </form>
+      <div className="flux-filtres fr-mb-3w">
+        <FiltreCommune code={requete.commune ?? ''} nom={nomCommune} choisir={(c) => changer({ commune: c })} />
+        <EffacerFiltres actifs={actifs} effacer={() => changer(Object.fromEntries(FILTRES.map((k) => [k, ''])))} />
+      </div>
       {isPending ? (
         <Chargement quoi="la boîte de réception" />
       ) : error || !data ? (
         <ErreurChargement erreur={error} quoi="la boîte de réception" reessayer={() => void refetch()} />
       ) : data.elements.length === 0 ? (
-        <Vide>Aucun logement ne vous est orienté pour le moment.</Vide>
+        <Vide>
+          {actifs > 0
+            ? 'Aucun logement de votre boîte ne correspond à ces critères.'
+            : 'Aucun logement ne vous est orienté pour le moment.'}
+        </Vide>
       ) : (
         <>
           <p role="status">
-            {pluriel(data.elements.length, 'logement')} — délais comptés au {dateEnLettres(data.aujourdhui)} (heure de
-            Paris)
+            {pluriel(data.total, 'logement')}
+            {data.aProposer > 0 ? `, dont ${nombre(data.aProposer)} où proposer des candidats` : ''} — page{' '}
+            {nombre(page)} sur {nombre(Math.max(1, Math.ceil(data.total / data.parPage)))} — délais comptés au{' '}
+            {dateEnLettres(data.aujourdhui)} (heure de Paris){isFetching ? ' (mise à jour…)' : ''}
           </p>
-          <Tableau
-            id="tableau-boite"
-            legende="Logements orientés et délais de proposition"
-            colonnes={colonnes}
-            lignes={data.elements}
-            cle={(e) => e.locationId}
-          />
+          <div className="flux-actions-collantes">
+            <Tableau
+              id="tableau-boite"
+              legende="Logements orientés et délais de proposition"
+              colonnes={colonnes}
+              lignes={data.elements}
+              cle={(e) => e.locationId}
+              compact
+            />
+          </div>
+          <Pagination page={page} total={data.total} taille={data.parPage} />
           {element ? <FormulaireCandidats key={element.locationId} e={element} /> : null}
           {choisi && !element && data.elements.some((e) => e.locationId === choisi) ? (
             <Alert

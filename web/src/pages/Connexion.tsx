@@ -139,8 +139,8 @@ export function Connexion() {
             </fieldset>
           </form>
           <p className="fr-text--sm fr-mt-4w flux-indice">
-            <span className="fr-icon-information-line fr-icon--sm" aria-hidden="true" /> Comptes de démonstration : voir
-            le terminal de <code>npm start</code>.
+            <span className="fr-icon-information-line fr-icon--sm" aria-hidden="true" /> Pas encore de compte ?
+            Demandez-le à l’administrateur de Flux de votre organisation.
           </p>
         </Page>
       </div>

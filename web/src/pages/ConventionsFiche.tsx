@@ -257,7 +257,7 @@ function Bilan({ convention: c }: { convention: ConventionDetailApi }) {
             { titre: `Report de ${c.annee - 1}`, valeur: () => decimal(l.report), nombre: true },
             { titre: 'Droit', valeur: () => decimal(l.droit), nombre: true },
             { titre: 'Mis à disposition', valeur: () => nombre(l.misADisposition), nombre: true },
-            { titre: 'Proposés', valeur: () => nombre(l.proposes), nombre: true },
+            { titre: 'Avec candidats', valeur: () => nombre(l.proposes), nombre: true },
             { titre: 'Attribués', valeur: () => nombre(l.attribues), nombre: true },
             { titre: 'Baux signés', valeur: () => nombre(l.bauxSignes), nombre: true },
             { titre: 'Échecs', valeur: () => nombre(l.echecs), nombre: true },

@@ -21,6 +21,7 @@ import {
   lireEtatDesLieux,
   lireVersionsEtat,
   signerEtat,
+  RefusTeleversementApi,
   televerserReservations,
   verrouillerEtat,
   type EtatDesLieuxApi,
@@ -31,10 +32,12 @@ import { BarresEmpilees, BarresSimples } from '../composants/Barres.tsx';
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
 import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
+import { RefusTeleversement } from '../composants/RefusTeleversement.tsx';
 import { SelectBailleur } from '../composants/SelectBailleur.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { date, nombre, pluriel, taux } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
+import { libelleTaille, TAILLE_MAX_RESERVATIONS } from '../../../src/contracts/televersement.ts';
 import { cles } from '../cles.ts';
 
 type Groupe = EtatDesLieuxApi['groupes'][number];
@@ -394,9 +397,10 @@ function ImportReservations() {
     mutationFn: (f: File) => televerserReservations(f),
     onSuccess: () => client.invalidateQueries({ queryKey: cles.etatDesLieux.tout() }),
   });
+  const tropGros = fichier !== null && fichier.size > TAILLE_MAX_RESERVATIONS;
   const envoyer = (e: FormEvent) => {
     e.preventDefault();
-    if (fichier) envoi.mutate(fichier);
+    if (fichier && !tropGros) envoi.mutate(fichier);
   };
   return (
     <section aria-labelledby="edl-import" className="fr-mb-6w">
@@ -411,20 +415,32 @@ function ImportReservations() {
       <form onSubmit={envoyer} aria-label="Import des réservations du stock" noValidate>
         <Upload
           label="Fichier des réservations"
-          hint="CSV « ; » ou « , », UTF-8 ou Latin-1."
+          hint={`CSV « ; » ou « , », UTF-8 ou Latin-1, ${libelleTaille(TAILLE_MAX_RESERVATIONS)} au plus.`}
+          state={tropGros ? 'error' : 'default'}
+          stateRelatedMessage={
+            tropGros
+              ? `Ce fichier fait ${libelleTaille(fichier!.size)} : ${libelleTaille(TAILLE_MAX_RESERVATIONS)} au plus.`
+              : undefined
+          }
           nativeInputProps={{
             id: 'edl-fichier',
             accept: '.csv,text/csv',
             onChange: (e) => setFichier(e.target.files?.[0] ?? null),
           }}
         />
-        <Button type="submit" className="fr-mt-2w" disabled={!fichier || envoi.isPending}>
+        <Button type="submit" className="fr-mt-2w" disabled={!fichier || tropGros || envoi.isPending}>
           Importer
         </Button>
       </form>
       <div aria-live="polite">
         {envoi.data ? <ResumeImport resume={envoi.data} /> : null}
-        {envoi.error ? (
+        {envoi.error instanceof RefusTeleversementApi ? (
+          <RefusTeleversement
+            refus={envoi.error.refus}
+            titre="Fichier refusé : rien n’a été modifié"
+            id="edl-import-refus"
+          />
+        ) : envoi.error ? (
           <Alert
             severity="error"
             small={false}

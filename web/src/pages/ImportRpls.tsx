@@ -1,8 +1,9 @@
 /**
  * « Import RPLS » (POST /api/patrimoine/import-rpls): the bailleur chooses its RPLS file, which is
  * sent raw with a real upload progress bar; then the summary (new, modified, gone, rejected units,
- * merged communes) or, when rows are invalid and nothing was imported, the problems and the error
- * file to download.
+ * merged communes) or, when rows are invalid and nothing was imported, the summary, the first
+ * problems and the link of the error file (kept 24 hours by the server). The size limit is stated
+ * and checked before sending.
  */
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
@@ -14,6 +15,8 @@ import { televerserRpls, type ErreurImportRplsApi, type ResumeImportRplsApi } fr
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
 import { messageErreur } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
+import { LienFichierErreurs, RefusTeleversement } from '../composants/RefusTeleversement.tsx';
+import { libelleTaille, TAILLE_MAX_RPLS } from '../../../src/contracts/televersement.ts';
 import { nombre, pluriel } from '../format.ts';
 
 type Etat =
@@ -36,6 +39,13 @@ export function ImportRpls() {
     e.preventDefault();
     if (!fichier) {
       setErreurChoix('Choisissez le fichier RPLS à importer.');
+      champ.current?.focus();
+      return;
+    }
+    if (fichier.size > TAILLE_MAX_RPLS) {
+      setErreurChoix(
+        `Ce fichier fait ${libelleTaille(fichier.size)} : le fichier RPLS doit faire ${libelleTaille(TAILLE_MAX_RPLS)} au plus.`,
+      );
       champ.current?.focus();
       return;
     }
@@ -65,7 +75,7 @@ export function ImportRpls() {
       <form onSubmit={(e) => void envoyer(e)} className="fr-mb-6w" aria-label="Choix du fichier à importer" noValidate>
         <Upload
           label="Fichier RPLS"
-          hint="Format CSV (séparateur « ; » ou « , », UTF-8 ou Latin-1), 300 Mo au plus."
+          hint={`Format CSV (séparateur « ; » ou « , », UTF-8 ou Latin-1), ${libelleTaille(TAILLE_MAX_RPLS)} au plus.`}
           state={erreurChoix ? 'error' : 'default'}
           stateRelatedMessage={erreurChoix}
           disabled={enCours}
@@ -110,7 +120,9 @@ export function ImportRpls() {
           className="fr-mb-4w"
         />
       ) : null}
-      {etat.etape === 'refuse' ? <Refus refus={etat.refus} /> : null}
+      {etat.etape === 'refuse' ? (
+        <RefusTeleversement refus={etat.refus} titre="Rien n’a été importé" id="import-refus" />
+      ) : null}
       {etat.etape === 'importe' ? <Resume resume={etat.resume} /> : null}
     </Page>
   );
@@ -140,57 +152,6 @@ function Progression({ envoyes, total }: { envoyes: number; total: number }) {
   );
 }
 
-function telecharger(base64: string, nom: string): void {
-  const octets = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([octets], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = nom;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-function Refus({ refus }: { refus: ErreurImportRplsApi }) {
-  const problemes = refus.problemes ?? [];
-  return (
-    <section aria-labelledby="import-refus" className="fr-mb-6w">
-      <Alert
-        severity="error"
-        as="h2"
-        role="alert"
-        title={<span id="import-refus">Rien n’a été importé</span>}
-        description={refus.message}
-        className="fr-mb-4w"
-      />
-      {problemes.length > 0 ? (
-        <>
-          <h3 className="fr-h5">
-            {problemes.length >= 50 ? 'Les 50 premiers problèmes' : pluriel(problemes.length, 'problème')}
-          </h3>
-          <ul id="import-problemes">
-            {problemes.map((p, i) => (
-              <li key={i}>
-                <strong>{p.chemin}</strong> : {p.message}
-              </li>
-            ))}
-          </ul>
-        </>
-      ) : null}
-      {refus.fichierErreurs && refus.nomFichierErreurs ? (
-        <Button
-          priority="secondary"
-          iconId="fr-icon-download-line"
-          onClick={() => telecharger(refus.fichierErreurs!, refus.nomFichierErreurs!)}
-        >
-          Télécharger le fichier d’erreurs
-        </Button>
-      ) : null}
-    </section>
-  );
-}
-
 function Resume({ resume }: { resume: ResumeImportRplsApi }) {
   return (
     <section aria-labelledby="import-resume" className="fr-mb-6w">
@@ -202,6 +163,15 @@ function Resume({ resume }: { resume: ResumeImportRplsApi }) {
         description={`${resume.fichier} : ${pluriel(resume.logements, 'logement valide', 'logements valides')} sur ${pluriel(resume.lignes, 'ligne')}${resume.rejetes > 0 ? `, ${pluriel(resume.rejetes, 'ligne rejetée', 'lignes rejetées')}` : ''}.`}
         className="fr-mb-4w"
       />
+      {resume.fichierErreurs && resume.rejetes > 0 ? (
+        <LienFichierErreurs
+          fichier={{
+            url: resume.fichierErreurs,
+            nom: `${resume.fichier.replace(/\.[^.]*$/, '')}.erreurs.csv`,
+            lignes: resume.rejetes,
+          }}
+        />
+      ) : null}
       <ChiffresCles titre="Ce qui a changé">
         <ChiffreCle libelle="Nouveaux" valeur={nombre(resume.nouveaux)} detail="logements ajoutés au patrimoine" />
         <ChiffreCle

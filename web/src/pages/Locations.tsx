@@ -10,21 +10,37 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { declarerVacance, ErreurApi, lireLocations, type DeclarationVacance, type LocationApi } from '../api.ts';
+import {
+  declarerVacance,
+  ErreurApi,
+  lireAccueil,
+  lireLocations,
+  rechercherLogements,
+  type DeclarationVacance,
+  type LocationApi,
+  type SuggestionLogementApi,
+} from '../api.ts';
 import { CorrectionVacance, transitionsOffertes } from '../composants/CorrectionVacance.tsx';
 import { EtatRequete, messageErreur, Vide } from '../composants/Etats.tsx';
 import { PanneauRecommandation } from '../composants/Recommandation.tsx';
 import { PiecesVacance } from '../composants/PiecesVacance.tsx';
+import {
+  Commune,
+  EffacerFiltres,
+  FiltreCommune,
+  NomLogement,
+  PAR_PAGE,
+  useDiffere,
+  useFiltres,
+} from '../composants/Listes.tsx';
 import { Page } from '../composants/Page.tsx';
 import { pageDemandee, Pagination } from '../composants/Pagination.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { aujourdhuiParis, date, nombre, pluriel } from '../format.ts';
 import { useNoms } from '../noms.ts';
-import { ETATS_LOCATION, EXCLUSIONS, HORS_FLUX } from '../roles.ts';
+import { ETATS_LOCATION, EXCLUSIONS, HORS_FLUX, TYPOLOGIES } from '../roles.ts';
 import { useSessionOuverte } from '../session.tsx';
 import { cles } from '../cles.ts';
-
-const TAILLE = 50;
 
 export function EtatLocation({ etat }: { etat: string }) {
   const e = ETATS_LOCATION[etat] ?? { libelle: etat };
@@ -57,9 +73,10 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
   });
   const envoyer = (e: FormEvent) => {
     e.preventDefault();
-    const logement = logementId.trim();
+    // A suggestion picked from the list reads « HLD-000123 — RPLS n° … »: the id is before the dash.
+    const logement = logementId.split(' — ')[0]!.trim();
     if (!logement) {
-      setErreur('Indiquez l’identifiant du logement libéré.');
+      setErreur('Indiquez le logement libéré : son numéro RPLS, son identifiant ou son adresse.');
       return;
     }
     setErreur(null);
@@ -72,6 +89,17 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
     });
   };
   const fait = declaration.data;
+  // Suggestions as the officer types: RPLS number, internal id or address (GET /api/logements/recherche).
+  const differee = useDiffere(logementId.trim());
+  const { data: suggestions } = useQuery({
+    queryKey: cles.rechercheLogements(differee),
+    queryFn: ({ signal }) => rechercherLogements(differee, signal),
+    enabled: differee.length >= 2,
+    staleTime: 30_000,
+  });
+  const trouves = suggestions?.logements ?? [];
+  const libelleSuggestion = (l: SuggestionLogementApi) =>
+    `${l.id} — RPLS n° ${l.rpls}${l.adresse ? ` — ${l.adresse}` : ''} — ${l.nomCommune} — ${l.typologie}${l.vacanceEnCours ? ' (vacance déjà en cours)' : ''}`;
   return (
     <form onSubmit={envoyer} aria-labelledby={`${id}-titre`} className="fr-mb-4w" noValidate>
       <h2 id={`${id}-titre`} className="fr-h4">
@@ -107,17 +135,25 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
         <div className={`fr-col-12 fr-col-md-4 fr-input-group${erreur ? ' fr-input-group--error' : ''}`}>
           <label className="fr-label" htmlFor={`${id}-logement`}>
             Logement libéré
-            <span className="fr-hint-text">Son identifiant dans votre patrimoine, par exemple HLD-000123</span>
+            <span className="fr-hint-text">
+              Son numéro RPLS, son identifiant (par exemple HLD-000123) ou son adresse : choisissez-le dans la liste
+            </span>
           </label>
           <input
             className={`fr-input${erreur ? ' fr-input--error' : ''}`}
             id={`${id}-logement`}
             value={logementId}
             onChange={(e) => setLogementId(e.target.value)}
+            list={`${id}-suggestions`}
             autoComplete="off"
             spellCheck={false}
             {...(erreur ? { 'aria-describedby': `${id}-logement-erreur`, 'aria-invalid': true } : {})}
           />
+          <datalist id={`${id}-suggestions`}>
+            {trouves.map((l) => (
+              <option key={l.id} value={libelleSuggestion(l)} />
+            ))}
+          </datalist>
           {erreur ? (
             <p className="fr-error-text" id={`${id}-logement-erreur`}>
               {erreur}
@@ -194,8 +230,8 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
           className="fr-mt-2w"
           description={
             fait.exclusion
-              ? `Vacance du logement ${fait.logementId} déclarée hors du flux : ${EXCLUSIONS[fait.exclusion] ?? HORS_FLUX[fait.exclusion] ?? fait.exclusion}.`
-              : `Vacance du logement ${fait.logementId} déclarée. Lisez la recommandation du moteur et décidez de l’orientation.`
+              ? `Vacance du logement ${fait.logementId} déclarée hors du flux : ${EXCLUSIONS[fait.exclusion] ?? HORS_FLUX[fait.exclusion] ?? fait.exclusion}. Son numéro RPLS : ${fait.rpls}.`
+              : `Vacance du logement ${fait.logementId} déclarée. Son numéro RPLS : ${fait.rpls}. Lisez la recommandation du moteur et décidez de l’orientation.`
           }
         />
       ) : null}
@@ -217,29 +253,75 @@ export function VerrouAnnee({ l }: { l: LocationApi }) {
   );
 }
 
+/** The proposal deadline of an oriented letting: its date and the days left, never a negative count. */
+export function Echeance({ echeance, etat }: { echeance: string | null; etat: string }) {
+  if (!echeance || etat !== 'orientee') return <span className="flux-secondaire">—</span>;
+  const j = Math.round(
+    (Date.parse(`${echeance}T12:00:00Z`) - Date.parse(`${aujourdhuiParis()}T12:00:00Z`)) / 86_400_000,
+  );
+  return (
+    <>
+      {date(echeance)}
+      <span className="flux-secondaire">
+        {j < 0
+          ? `dépassée depuis ${pluriel(-j, 'jour')}`
+          : j === 0
+            ? 'dernier jour'
+            : `${pluriel(j, 'jour')} restant${j >= 2 ? 's' : ''}`}
+      </span>
+    </>
+  );
+}
+
+const FILTRES = ['etat', 'echeance', 'annee', 'typologie', 'reservataire', 'bailleur', 'commune', 'q', 'tri'] as const;
+
+export const ECHEANCES: Record<string, string> = {
+  depassee: 'Délai dépassé',
+  semaine: 'Dans les 7 jours',
+  mois: 'Dans les 30 jours',
+};
+
 export function Locations() {
   const session = useSessionOuverte();
   const nom = useNoms();
+  const { data: accueil } = useQuery({
+    queryKey: cles.accueil.annee(undefined),
+    queryFn: ({ signal }) => lireAccueil(undefined, signal),
+    staleTime: 5 * 60_000,
+  });
   const [parametres, setParametres] = useSearchParams();
   const page = pageDemandee(parametres.get('page'));
-  const etatParam = parametres.get('etat') ?? '';
-  const etat = etatParam in ETATS_LOCATION ? etatParam : undefined;
-  const anneeParam = Number(parametres.get('annee'));
+  const { valeurs: f, changer, actifs } = useFiltres(FILTRES);
+  const etat = f.etat in ETATS_LOCATION ? f.etat : undefined;
+  const anneeParam = Number(f.annee);
   const annee = Number.isInteger(anneeParam) && anneeParam >= 2000 && anneeParam <= 2100 ? anneeParam : undefined;
+  const requete = {
+    page,
+    parPage: PAR_PAGE,
+    etat,
+    annee,
+    echeance: f.echeance in ECHEANCES ? f.echeance : undefined,
+    typologie: TYPOLOGIES.includes(f.typologie) ? f.typologie : undefined,
+    reservataire: f.reservataire || undefined,
+    bailleur: f.bailleur || undefined,
+    commune: /^\d[\dAB]\d{3}$/.test(f.commune) ? f.commune : undefined,
+    q: f.q.trim() || undefined,
+    tri: f.tri === 'recentes' ? 'recentes' : undefined,
+  };
   const { data, error, isPending, isFetching, refetch } = useQuery({
-    queryKey: cles.locations.page({ page, etat, annee }),
-    queryFn: ({ signal }) => lireLocations({ page, taille: TAILLE, etat, annee }, signal),
+    queryKey: cles.locations.page(requete),
+    queryFn: ({ signal }) => lireLocations(requete, signal),
     placeholderData: keepPreviousData,
   });
 
-  const [choixEtat, setChoixEtat] = useState(etat ?? '');
-  const [choixAnnee, setChoixAnnee] = useState(annee ? String(annee) : '');
+  // The form's choices, applied together by « Filtrer » (the commune applies on its own).
+  const [choix, setChoix] = useState(() => ({ ...f }));
+  useEffect(() => setChoix({ ...f }), [parametres]); // the form follows the address (links, « Précédent »)
+  const choisir = (k: (typeof FILTRES)[number]) => (e: { target: { value: string } }) =>
+    setChoix((c) => ({ ...c, [k]: e.target.value }));
   const filtrer = (e: FormEvent) => {
     e.preventDefault();
-    const p: Record<string, string> = {};
-    if (choixEtat) p.etat = choixEtat;
-    if (choixAnnee) p.annee = choixAnnee;
-    setParametres(p);
+    changer({ ...choix, commune: f.commune });
   };
   // The recommendation panel of one vacancy (bailleur and State pilot), kept in the address.
   const vacance = parametres.get('vacance');
@@ -279,46 +361,56 @@ export function Locations() {
   ].sort();
   const courante = new Date().getFullYear();
   const annees = Array.from({ length: 6 }, (_, i) => courante + 1 - i);
+  // The réservataires and bailleurs of the user's ledger lines, by name.
+  const reservataires = new Map<string, string>();
+  const bailleurs = new Map<string, string>();
+  for (const l of accueil?.conventions ?? []) {
+    reservataires.set(l.reservataire.id, l.reservataire.nom);
+    bailleurs.set(l.bailleur.id, l.bailleur.nom);
+  }
+  const nomCommune = data?.locations.find((l) => l.commune === requete.commune)?.nomCommune;
 
   const orientation = (l: LocationApi) => {
     if (l.exclusion) return `Exclue : ${EXCLUSIONS[l.exclusion] ?? l.exclusion}`;
-    if (l.pool && l.pool.length > 0) return `Plusieurs réservataires : ${l.pool.map((r) => nom(r)).join(', ')}`;
-    if (l.reservataireId) return nom(l.reservataireId);
+    if (l.pool && l.pool.length > 0) {
+      // Names this person may read; the others are counted, never shown by their identifiers.
+      const connus = l.pool.filter((r) => nom(r) !== r).map((r) => nom(r));
+      const autres = l.pool.length - connus.length;
+      return `Plusieurs réservataires : ${[...connus, ...(autres ? [`${autres} autre${autres > 1 ? 's' : ''} réservataire${autres > 1 ? 's' : ''}`] : [])].join(', ')}`;
+    }
+    const nomLisible = (id: string) => (nom(id) !== id ? nom(id) : 'un autre réservataire');
+    if (l.reservataireId) return nomLisible(l.reservataireId);
     if (l.ligne === 'BAILLEUR') return 'Part propre du bailleur';
-    if (l.ligne) return nom(l.ligne);
+    if (l.ligne) return nomLisible(l.ligne);
     return <span className="flux-secondaire">à orienter</span>;
   };
 
   const colonnes: Colonne<LocationApi>[] = [
-    { titre: 'Libération', valeur: (l) => date(l.dateLiberation) },
-    { titre: 'Logement', valeur: (l) => l.logementId, entete: true },
+    {
+      titre: 'Logement',
+      valeur: (l) => <NomLogement id={l.logementId} rpls={l.rpls} adresse={l.adresse} vers={`/locations/${l.id}`} />,
+      entete: true,
+    },
     ...(session.role !== 'agent_bailleur'
       ? [{ titre: 'Bailleur', valeur: (l: LocationApi) => nom(l.bailleurId) }]
       : []),
-    { titre: 'Commune (INSEE)', valeur: (l) => l.commune },
+    { titre: 'Commune', valeur: (l) => <Commune nom={l.nomCommune} code={l.commune} /> },
     { titre: 'Typologie', valeur: (l) => l.typologie },
-    { titre: 'État', valeur: (l) => <EtatLocation etat={l.etat} /> },
     {
-      titre: 'Année',
+      titre: 'Libération',
       valeur: (l) => (
         <>
-          {l.annee}
+          {date(l.dateLiberation)}
           {l.verrouAnnee ? (
-            <>
-              {' '}
+            <span className="flux-bloc">
               <VerrouAnnee l={l} />
-            </>
-          ) : null}
-          {bailleur && l.verrouAnnee?.etat === 'correction' && transitionsOffertes(l.etat).length > 0 ? (
-            <div className="fr-mt-1v">
-              <Button type="button" size="small" priority="secondary" onClick={() => corriger(l)}>
-                Corriger<span className="fr-sr-only"> la vacance du logement {l.logementId}</span>
-              </Button>
-            </div>
+            </span>
           ) : null}
         </>
       ),
     },
+    { titre: 'État', valeur: (l) => <EtatLocation etat={l.etat} /> },
+    { titre: 'Délai de proposition', valeur: (l) => <Echeance echeance={l.echeance} etat={l.etat} /> },
     {
       titre: 'Orientation',
       valeur: (l) => (
@@ -336,38 +428,46 @@ export function Locations() {
         </>
       ),
     },
-    ...(voirRecommandation
-      ? [
-          {
-            titre: 'Recommandation',
-            valeur: (l: LocationApi) =>
-              l.etat === 'orientee' ? (
-                <Button type="button" size="small" priority="secondary" onClick={() => ouvrir(l.id)}>
-                  Voir<span className="fr-sr-only"> la recommandation pour le logement {l.logementId}</span>
-                </Button>
-              ) : null,
-          },
-        ]
-      : []),
-    ...(bailleur
-      ? [
-          {
-            titre: 'Photos et plans',
-            valeur: (l: LocationApi) =>
-              ['exclue', 'bail_signe', 'refus', 'sans_candidat'].includes(l.etat) ? null : (
-                <Button type="button" size="small" priority="tertiary" onClick={() => ouvrirPieces(l.id)}>
-                  Joindre<span className="fr-sr-only"> des photos ou plans au logement {l.logementId}</span>
-                </Button>
-              ),
-          },
-        ]
-      : []),
+    {
+      titre: 'Actions',
+      valeur: (l: LocationApi) => (
+        <ul className="flux-actions">
+          <li>
+            <Link to={`/locations/${l.id}`} className="fr-link fr-text--sm">
+              Ouvrir<span className="fr-sr-only"> la vacance du logement {l.logementId}</span>
+            </Link>
+          </li>
+          {voirRecommandation && l.etat === 'orientee' ? (
+            <li>
+              <Button type="button" size="small" priority="secondary" onClick={() => ouvrir(l.id)}>
+                Voir<span className="fr-sr-only"> la recommandation pour le logement {l.logementId}</span>
+              </Button>
+            </li>
+          ) : null}
+          {bailleur && !['exclue', 'bail_signe', 'refus', 'sans_candidat'].includes(l.etat) ? (
+            <li>
+              <Button type="button" size="small" priority="tertiary" onClick={() => ouvrirPieces(l.id)}>
+                Joindre<span className="fr-sr-only"> des photos ou plans au logement {l.logementId}</span>
+              </Button>
+            </li>
+          ) : null}
+          {bailleur && l.verrouAnnee?.etat === 'correction' && transitionsOffertes(l.etat).length > 0 ? (
+            <li>
+              <Button type="button" size="small" priority="secondary" onClick={() => corriger(l)}>
+                Corriger<span className="fr-sr-only"> la vacance du logement {l.logementId}</span>
+              </Button>
+            </li>
+          ) : null}
+        </ul>
+      ),
+    },
   ];
 
   return (
     <Page titre="Locations" titreDocument="Locations">
       <p className="fr-text--lead">
-        Chaque logement libéré, de sa libération à la signature du bail ou à l’échec, et son orientation.
+        Chaque logement libéré, de sa libération à la signature du bail ou à l’échec, et son orientation : les plus
+        urgents d’abord.
       </p>
       {session.role === 'agent_bailleur' ? <DeclarationDeVacance ouvrir={ouvrir} /> : null}
       {corrigee ? (
@@ -421,15 +521,27 @@ export function Locations() {
           {...(parametres.get('pieces') ? { fermer: () => ouvrirPieces(null) } : {})}
         />
       ) : null}
-      <form onSubmit={filtrer} className="flux-filtres fr-mb-3w" aria-label="Filtrer les locations">
+      <h2 className="fr-h5 fr-mb-1w">Trouver une location</h2>
+      <form onSubmit={filtrer} className="flux-filtres fr-mb-2w" aria-label="Filtrer les locations">
+        <div className="fr-input-group flux-filtre-recherche">
+          <label className="fr-label" htmlFor="filtre-q">
+            Rechercher un logement
+            <span className="fr-hint-text">Numéro RPLS, identifiant ou adresse</span>
+          </label>
+          <input
+            className="fr-input"
+            type="search"
+            id="filtre-q"
+            name="q"
+            value={choix.q}
+            onChange={choisir('q')}
+            autoComplete="off"
+            spellCheck={false}
+          />
+        </div>
         <Select
           label="État"
-          nativeSelectProps={{
-            id: 'filtre-etat',
-            name: 'etat',
-            value: choixEtat,
-            onChange: (e) => setChoixEtat(e.target.value),
-          }}
+          nativeSelectProps={{ id: 'filtre-etat', name: 'etat', value: choix.etat, onChange: choisir('etat') }}
         >
           <option value="">Tous les états</option>
           {Object.entries(ETATS_LOCATION).map(([code, e]) => (
@@ -439,13 +551,76 @@ export function Locations() {
           ))}
         </Select>
         <Select
-          label="Année"
+          label="Délai de proposition"
           nativeSelectProps={{
-            id: 'filtre-annee',
-            name: 'annee',
-            value: choixAnnee,
-            onChange: (e) => setChoixAnnee(e.target.value),
+            id: 'filtre-echeance',
+            name: 'echeance',
+            value: choix.echeance,
+            onChange: choisir('echeance'),
           }}
+        >
+          <option value="">Tous les délais</option>
+          {Object.entries(ECHEANCES).map(([code, libelle]) => (
+            <option key={code} value={code}>
+              {libelle}
+            </option>
+          ))}
+        </Select>
+        <Select
+          label="Typologie"
+          nativeSelectProps={{
+            id: 'filtre-typologie',
+            name: 'typologie',
+            value: choix.typologie,
+            onChange: choisir('typologie'),
+          }}
+        >
+          <option value="">Toutes</option>
+          {TYPOLOGIES.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </Select>
+        {session.role !== 'agent_reservataire' && reservataires.size > 0 ? (
+          <Select
+            label="Réservataire"
+            nativeSelectProps={{
+              id: 'filtre-reservataire',
+              name: 'reservataire',
+              value: choix.reservataire,
+              onChange: choisir('reservataire'),
+            }}
+          >
+            <option value="">Tous</option>
+            {[...reservataires].map(([id, n]) => (
+              <option key={id} value={id}>
+                {n}
+              </option>
+            ))}
+          </Select>
+        ) : null}
+        {session.role !== 'agent_bailleur' && bailleurs.size > 0 ? (
+          <Select
+            label="Bailleur"
+            nativeSelectProps={{
+              id: 'filtre-bailleur',
+              name: 'bailleur',
+              value: choix.bailleur,
+              onChange: choisir('bailleur'),
+            }}
+          >
+            <option value="">Tous</option>
+            {[...bailleurs].map(([id, n]) => (
+              <option key={id} value={id}>
+                {n}
+              </option>
+            ))}
+          </Select>
+        ) : null}
+        <Select
+          label="Année"
+          nativeSelectProps={{ id: 'filtre-annee', name: 'annee', value: choix.annee, onChange: choisir('annee') }}
         >
           <option value="">Toutes les années</option>
           {annees.map((a) => (
@@ -454,36 +629,50 @@ export function Locations() {
             </option>
           ))}
         </Select>
+        <Select
+          label="Ordre"
+          nativeSelectProps={{ id: 'filtre-tri', name: 'tri', value: choix.tri, onChange: choisir('tri') }}
+        >
+          <option value="">Les plus urgentes d’abord</option>
+          <option value="recentes">Les plus récentes d’abord</option>
+        </Select>
         <Button type="submit" iconId="fr-icon-filter-line" priority="secondary">
           Filtrer
         </Button>
       </form>
+      <div className="flux-filtres fr-mb-3w">
+        <FiltreCommune code={requete.commune ?? ''} nom={nomCommune} choisir={(c) => changer({ commune: c })} />
+        <EffacerFiltres actifs={actifs} effacer={() => changer(Object.fromEntries(FILTRES.map((k) => [k, ''])))} />
+      </div>
       <EtatRequete requete={{ data, error, isPending, refetch }} quoi="la liste des locations">
         {(data) => (
           <>
             <p role="status" className="fr-mb-2w">
               {data.total === 0
                 ? ''
-                : `${pluriel(data.total, 'location')} — page ${nombre(page)} sur ${nombre(Math.max(1, Math.ceil(data.total / TAILLE)))}${isFetching ? ' (mise à jour…)' : ''}`}
+                : `${pluriel(data.total, 'location')} — page ${nombre(page)} sur ${nombre(Math.max(1, Math.ceil(data.total / data.parPage)))}${isFetching ? ' (mise à jour…)' : ''}`}
             </p>
             {data.locations.length === 0 ? (
               <Vide>
-                {etat || annee
+                {actifs > 0
                   ? 'Aucune location ne correspond à ces critères.'
                   : session.role === 'agent_reservataire'
                     ? 'Aucun logement ne vous a encore été orienté.'
                     : 'Aucune libération de logement n’est encore enregistrée.'}
               </Vide>
             ) : (
-              <Tableau
-                id="tableau-locations"
-                legende={`Locations, page ${nombre(page)}`}
-                colonnes={colonnes}
-                lignes={data.locations}
-                cle={(l) => l.id}
-              />
+              <div className="flux-actions-collantes">
+                <Tableau
+                  id="tableau-locations"
+                  legende={`Locations, page ${nombre(page)}`}
+                  colonnes={colonnes}
+                  lignes={data.locations}
+                  cle={(l) => l.id}
+                  compact
+                />
+              </div>
             )}
-            <Pagination page={page} total={data.total} taille={TAILLE} />
+            <Pagination page={page} total={data.total} taille={data.parPage} />
           </>
         )}
       </EtatRequete>

@@ -1,0 +1,265 @@
+/**
+ * The year-end results of the engine's run: the bilan of every ledger line (CCH R.441-5-1; counting
+ * per ADR 0004, carry-over per ADR 0005), the allocation objectives, the qualitative deviations of
+ * each line's mix from its perimeter's flow, and the per-letting detail. Functions of the final
+ * engine state (`EtatMoteur`), nothing else.
+ */
+import { fromMicro, MICRO, toMicro } from './exact.ts';
+import type { FluxAnnuel, MotifExclusion } from './flow.ts';
+import { valeurAu } from './legal-parameters.ts';
+import { DIMENSIONS, type Dimension, type EtatMoteur, type Location } from './etat-moteur.ts';
+import type { Convention, DecisionCal, Menage } from './types.ts';
+
+export interface CandidatExplication {
+  reservataire: string;
+  /** Exact entitlement on this line's perimeter, this unit included. */
+  droitExact: number;
+  /** Units the line holds before this decision. */
+  oriente: number;
+  /** Further units of this perimeter's flow before the line's lag reaches one unit (null: rate 0). */
+  echeance: number | null;
+  /** How much the unit would improve the line's qualitative mix, in units (higher = more needed). */
+  besoinQualitatif: number;
+  retenu: boolean;
+  raison: string;
+}
+
+export interface Orientation {
+  logement: string;
+  date: string;
+  /** The line the unit counts for: a réservataire, "BAILLEUR", or null when out of the flow. */
+  reservataire: string | null;
+  motif: string;
+  forcee: boolean;
+  /** Réservataires of a pooled orientation (orientation_multiple). */
+  pool?: string[];
+  /** Recommended line when a person oriented otherwise. */
+  recommandation?: string | null;
+  explication: { candidats: CandidatExplication[] };
+}
+
+export interface LigneBilan {
+  reservataire: string;
+  taux: number;
+  droit: number;
+  misADisposition: number;
+  proposes: number;
+  attribues: number;
+  bauxSignes: number;
+  echecs: number;
+  /** Units let by the bailleur "pour un tour" after a failure that did not consume the right. */
+  pourUnTour: number;
+  decomptes: number;
+  solde: number;
+  reportAnneeSuivante: number;
+  /** Lettings still in progress at year end. */
+  enCours: number;
+}
+
+export interface Indicateur {
+  realise: number | null;
+  cible: number;
+  numerateur: number;
+  denominateur: number;
+}
+
+export interface Objectifs {
+  quartile1HorsQpv: Indicateur;
+  nonQuartile1EnQpv: Indicateur;
+  prioritaires: Record<string, Indicateur>;
+}
+
+export interface EcartValeur {
+  nombre: number;
+  part: number;
+  partFlux: number;
+  ecart: number;
+}
+
+export type Ecarts = Record<Dimension, Record<string, Record<string, EcartValeur>>>;
+
+/**
+ * One letting of the year as the engine counted it (only with `OptionsMoteur.detail`): what the
+ * annual bilan breaks down by dimension and the dashboards plot over time. Σ over the lettings of
+ * a line gives that line's `LigneBilan` figures exactly.
+ */
+export interface DetailLocation {
+  logement: string;
+  /** Date of the liberation (or first letting). */
+  date: string;
+  /** Why the unit is out of the flow, null when in it. */
+  exclusion: MotifExclusion | null;
+  premiereMiseEnLocation: boolean;
+  /** The line holding the letting at year end (a réservataire, "BAILLEUR"), null when out of the flow. */
+  ligne: string | null;
+  pool: string[] | null;
+  forcee: boolean;
+  propose: boolean;
+  attribue: boolean;
+  decision: DecisionCal | null;
+  bail: boolean;
+  echec: boolean;
+  /** Failed without consuming the right: let by the bailleur for one letting, counted on its line. */
+  pourUnTour: boolean;
+  /** Counted against `ligne`'s entitlement per its convention's rule. */
+  decompte: boolean;
+  enCours: boolean;
+  /** Dates of the steps reached (YYYY-MM-DD). */
+  dates: { candidats: string | null; decision: string | null; fin: string | null };
+  menage: Menage | null;
+  /** Entitlement this flow unit adds to each line covering it (units, exact to 1e-6). */
+  parts: Record<string, number>;
+}
+
+export interface ResultatSimulation {
+  flux: FluxAnnuel;
+  orientations: Orientation[];
+  bilan: LigneBilan[];
+  objectifs: Objectifs;
+  ecarts: Ecarts;
+  /** Only with `OptionsMoteur.detail`: one entry per liberation, in the order of `orientations`. */
+  detail?: DetailLocation[];
+}
+
+/** Whether a held letting counts against its holder's entitlement, per the convention's rule (ADR 0004). */
+export function estDecompte(c: Convention | null, loc: Location): boolean {
+  if (!c) return true;
+  if (loc.echec) return c.echecDecompte;
+  return c.decompte === 'mise_a_disposition' || (c.decompte === 'attribution' ? loc.attribue : loc.bail);
+}
+
+/** The ledger of each line at year end (the bailleur's own line last, `bailleur` its index). */
+export function bilanDesLignes(etat: EtatMoteur, bailleur: number): LigneBilan[] {
+  return etat.lignes.map((ligne, li) => {
+    const detenues = etat.locations.filter((loc) => loc.dansLeFlux && loc.detenteur === li);
+    const c = ligne.convention;
+    const pourUnTour = li === bailleur ? etat.locations.filter((loc) => loc.rendue).length : 0;
+    const decomptes = detenues.filter((loc) => estDecompte(c, loc)).length + pourUnTour;
+    const soldeMicro = decomptes * MICRO - ligne.droit;
+    const taux = c ? c.taux : etat.flux.fluxAnnuel > 0 ? fromMicro(ligne.rhoCumule / etat.flux.fluxAnnuel) : 0;
+    return {
+      reservataire: ligne.id,
+      taux,
+      droit: fromMicro(ligne.droit),
+      misADisposition: detenues.length,
+      proposes: detenues.filter((l) => l.propose).length,
+      attribues: detenues.filter((l) => l.attribue).length,
+      bauxSignes: detenues.filter((l) => l.bail).length,
+      echecs: detenues.filter((l) => l.echec).length,
+      pourUnTour,
+      decomptes,
+      solde: fromMicro(soldeMicro),
+      reportAnneeSuivante: fromMicro(reporter(soldeMicro, c)),
+      enCours: detenues.filter((l) => !l.bail && !l.echec).length,
+    };
+  });
+}
+
+/** The allocation objectives of the year's leases (read at 31 December of `annee`). */
+export function objectifsDeLAnnee(etat: EtatMoteur, annee: number): Objectifs {
+  const date = `${annee}-12-31`;
+  const baux = etat.locations.filter((l) => l.bail && l.dansLeFlux);
+  const horsQpv = baux.filter((l) => l.logement.qpv === null);
+  const enQpv = baux.filter((l) => l.logement.qpv !== null);
+  const prioritaires: Record<string, Indicateur> = {};
+  const cibleReservataire = valeurAu('objectifPrioritaires', date);
+  etat.lignes.forEach((ligne, li) => {
+    const siens = baux.filter((l) => l.detenteur === li);
+    // The State's contingent is for priority publics, but for its agents' share.
+    const cible =
+      ligne.reservataire?.type === 'etat' && ligne.convention
+        ? 1 - (ligne.convention.tauxAgents ?? 0) / (ligne.convention.taux || 1)
+        : cibleReservataire;
+    prioritaires[ligne.id] = indicateur(siens.filter((l) => l.menage?.prioritaire).length, siens.length, cible);
+  });
+  return {
+    quartile1HorsQpv: indicateur(
+      horsQpv.filter((l) => l.menage?.quartile1 || l.menage?.relogementAnru).length,
+      horsQpv.length,
+      valeurAu('objectifQuartile1HorsQpv', date),
+    ),
+    nonQuartile1EnQpv: indicateur(
+      enQpv.filter((l) => !l.menage?.quartile1).length,
+      enQpv.length,
+      valeurAu('objectifNonQuartile1EnQpv', date),
+    ),
+    prioritaires,
+  };
+}
+
+/** Each line's mix received against its perimeter's flow, by dimension and value (ADR 0003). */
+export function ecartsDesLignes(etat: EtatMoteur): Ecarts {
+  const ecarts = { typologie: {}, financement: {}, qpv: {}, commune: {} } as Ecarts;
+  for (const ligne of etat.lignes) {
+    DIMENSIONS.forEach((dim, d) => {
+      const parValeur: Record<string, EcartValeur> = {};
+      const cles = new Set<string>();
+      for (const k of ligne.fluxParValeur.keys()) if (k.startsWith(`${d}:`)) cles.add(k);
+      for (const [k, n] of ligne.recus) if (k.startsWith(`${d}:`) && n > 0) cles.add(k);
+      for (const cle of [...cles].sort()) {
+        const nombre = ligne.recus.get(cle) ?? 0;
+        const part = ligne.detenus > 0 ? nombre / ligne.detenus : 0;
+        const partFlux = ligne.fluxTotal > 0 ? (ligne.fluxParValeur.get(cle) ?? 0) / ligne.fluxTotal : 0;
+        parValeur[cle.slice(2)] = {
+          nombre,
+          part: arrondi(part),
+          partFlux: arrondi(partFlux),
+          ecart: arrondi(part - partFlux),
+        };
+      }
+      ecarts[dim][ligne.id] = parValeur;
+    });
+  }
+  return ecarts;
+}
+
+/** The year's lettings one by one, in the order of the orientations. */
+export function detailDesLocations(etat: EtatMoteur): DetailLocation[] {
+  return etat.locations.map((loc) => {
+    const parts: Record<string, number> = {};
+    if (loc.dansLeFlux) loc.cel.lignes.forEach((li, k) => (parts[etat.lignes[li]!.id] = fromMicro(loc.cel.rhos[k]!)));
+    const tenue = loc.dansLeFlux && loc.detenteur >= 0;
+    return {
+      logement: loc.logement.id,
+      date: loc.date,
+      exclusion: loc.dansLeFlux ? null : loc.exclusion,
+      premiereMiseEnLocation: loc.premiere,
+      ligne: tenue ? etat.lignes[loc.detenteur]!.id : null,
+      pool: loc.pool ? loc.pool.map((li) => etat.lignes[li]!.id) : null,
+      forcee: loc.forcee,
+      propose: loc.propose,
+      attribue: loc.attribue,
+      decision: loc.decision,
+      bail: loc.bail,
+      echec: loc.echec,
+      pourUnTour: loc.rendue,
+      decompte: tenue && estDecompte(etat.lignes[loc.detenteur]!.convention, loc),
+      enCours: tenue && !loc.bail && !loc.echec,
+      dates: { ...loc.dates },
+      menage: loc.menage,
+      parts,
+    };
+  });
+}
+
+export function arrondi(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+function indicateur(numerateur: number, denominateur: number, cible: number): Indicateur {
+  return {
+    realise: denominateur > 0 ? arrondi(numerateur / denominateur) : null,
+    cible: arrondi(cible),
+    numerateur,
+    denominateur,
+  };
+}
+
+/** What the convention's carry-over rule keeps of the balance (micro-units, same sign as solde; ADR 0005). */
+function reporter(soldeMicro: number, c: Convention | null): number {
+  const regle = c?.regleReport ?? 'integral';
+  if (regle === 'aucun') return 0;
+  if (regle === 'integral') return soldeMicro;
+  const plafond = toMicro(regle.plafond) ?? 0;
+  return Math.max(-plafond, Math.min(plafond, soldeMicro));
+}

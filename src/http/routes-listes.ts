@@ -1,0 +1,72 @@
+/**
+ * Routes of the work-queue lists (issue 12): the unit search of the declaration form and the
+ * vacancy page. Each validates with the contracts of src/contracts/listes.ts and calls one use case.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { SessionOuverte } from '../app/auth.ts';
+import { dossierVacance } from '../app/dossier.ts';
+import { jourParis } from '../app/echeances.ts';
+import { rechercherCommunes, rechercherLogements } from '../app/listes.ts';
+import type { Acteur } from '../app/roles.ts';
+import { erreurSchema, idParamSchema } from '../contracts/api.ts';
+import {
+  communesTrouveesSchema,
+  dossierVacanceSchema,
+  rechercheLogementsSchema,
+  rechercheQuerySchema,
+} from '../contracts/listes.ts';
+import type { OptionsServeur } from './server.ts';
+
+const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema };
+
+export async function enregistrerRoutesListes(api: FastifyInstance, options: OptionsServeur): Promise<void> {
+  const app = api.withTypeProvider<ZodTypeProvider>();
+  const { db } = options.base;
+  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
+  const aujourdhui = () => jourParis(options.horloge ? options.horloge() : new Date());
+
+  app.get(
+    '/logements/recherche',
+    {
+      config: { acces: ['agent_bailleur', 'pilote_etat', 'lecteur_epci'] },
+      schema: {
+        tags: ['patrimoine'],
+        summary:
+          'Trouver un logement par son numéro RPLS, son identifiant interne ou son adresse (10 au plus, les correspondances exactes d’abord)',
+        querystring: rechercheQuerySchema,
+        response: { 200: rechercheLogementsSchema, ...erreurs },
+      },
+    },
+    async (request) => rechercherLogements(db, acteur(request), request.query.q),
+  );
+
+  app.get(
+    '/communes/recherche',
+    {
+      config: { acces: 'connecte' },
+      schema: {
+        tags: ['référentiels'],
+        summary: 'Trouver une commune par son nom ou son code INSEE (10 au plus, celles de votre département d’abord)',
+        querystring: rechercheQuerySchema,
+        response: { 200: communesTrouveesSchema, ...erreurs },
+      },
+    },
+    async (request) => rechercherCommunes(db, acteur(request), request.query.q),
+  );
+
+  app.get(
+    '/locations/:id/dossier',
+    {
+      config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
+      schema: {
+        tags: ['vacances'],
+        summary:
+          'La page d’une vacance : le logement, son orientation, ses candidats, la CAL, les offres, le bail, la chronologie (qui, quand, pourquoi) et les actions possibles',
+        params: idParamSchema,
+        response: { 200: dossierVacanceSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => dossierVacance(tx, acteur(request), request.params.id, aujourdhui())),
+  );
+}

@@ -1,0 +1,99 @@
+/**
+ * Reads under writes (issue 15 item 6, ADR 0023): a write for one bailleur drops the cached answers
+ * that depend on it (its own, its réservataires', the State pilot's of its département) and keeps
+ * the others; the written year is resumed from the month of the new event, not replayed from
+ * January, and its ledger is still the full replay's — on PGlite and on PostgreSQL.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chargerScenario, resultatAnnee, statistiquesAnnees } from '../../src/app/annee.ts';
+import { statistiquesCache } from '../../src/app/memo.ts';
+import { lignes } from '../../src/db/client.ts';
+import { simuler } from '../../src/domain/engine.ts';
+import { genresDeTest } from '../helpers/database.ts';
+import { serveurDeTest, type ServeurDeTest } from './harness.ts';
+
+const HLD = 'bailleur@demo.flux';
+const VLL = 'bailleur2@demo.flux';
+
+describe.each(genresDeTest())('cache par portée (%s)', (genre) => {
+  let s: ServeurDeTest;
+  beforeAll(async () => {
+    s = await serveurDeTest(genre);
+  }, 120_000);
+  afterAll(() => s?.fermer());
+
+  const lire = async (email: string, url: string) => {
+    const r = await s.appel(email, 'GET', url);
+    expect(r.statusCode, r.body).toBe(200);
+    return r.body;
+  };
+
+  it('une écriture d’un bailleur garde les réponses des autres et rafraîchit les siennes', async () => {
+    const db = s.t.base.db;
+    const [libre] = await lignes<{ id: string; departement: string }>(
+      db,
+      sql`select id, departement from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id) order by id limit 1`,
+    );
+    const lectures: [string, string][] = [
+      [VLL, '/api/accueil?annee=2026'],
+      [VLL, '/api/locations'],
+      [HLD, '/api/accueil?annee=2026'],
+      [HLD, '/api/locations?taille=500'],
+      ['reservataire@demo.flux', '/api/boite'],
+      ['etat@demo.flux', '/api/conventions?annee=2026'],
+    ];
+    const avant = [];
+    for (const [email, url] of lectures) avant.push(await lire(email, url));
+    // The year is in memory and confirmed by a plain read: the write below resumes it.
+    await resultatAnnee(db, { bailleurId: 'HLD', departement: libre!.departement, annee: 2026 });
+
+    const annees = { ...statistiquesAnnees };
+    const r = await s.appel(HLD, 'POST', '/api/locations', { logementId: libre!.id, date: '2026-11-19' });
+    expect(r.statusCode, r.body).toBe(201);
+    expect(statistiquesAnnees.reprises).toBe(annees.reprises + 1);
+    expect(statistiquesAnnees.rejeuxComplets).toBe(annees.rejeuxComplets);
+
+    // The other bailleur's answers are carried over, unchanged and not recomputed.
+    const cache = { ...statistiquesCache };
+    expect(await lire(VLL, '/api/accueil?annee=2026')).toBe(avant[0]);
+    expect(await lire(VLL, '/api/locations')).toBe(avant[1]);
+    expect(statistiquesCache.calcules).toBe(cache.calcules);
+    expect(statistiquesCache.reportes).toBeGreaterThanOrEqual(cache.reportes + 2);
+
+    // The writer's own answers, and the State pilot's of its département, are recomputed.
+    expect(await lire(HLD, '/api/locations?taille=500')).toContain(libre!.id);
+    expect(await lire(HLD, '/api/accueil?annee=2026')).not.toBe(avant[2]);
+    await lire('etat@demo.flux', '/api/conventions?annee=2026');
+    expect(statistiquesCache.calcules).toBeGreaterThanOrEqual(cache.calcules + 3);
+
+    // The resumed year is the full replay of the stored events, byte for byte.
+    const cle = { bailleurId: 'HLD', departement: libre!.departement, annee: 2026 };
+    const { resultat } = await resultatAnnee(db, cle);
+    expect(JSON.stringify(resultat)).toBe(JSON.stringify(simuler(await chargerScenario(db, cle), { detail: true })));
+  });
+
+  it('la boîte de réception est en cache et suit les écritures de sa portée', async () => {
+    const cache = { ...statistiquesCache };
+    const b1 = await lire('reservataire@demo.flux', '/api/boite');
+    const b2 = await lire('reservataire@demo.flux', '/api/boite');
+    expect(b2).toBe(b1);
+    expect(statistiquesCache.trouves).toBeGreaterThan(cache.trouves);
+    const boite = JSON.parse(b1) as {
+      elements: { locationId: string; version: number; etat: string; bailleur: { id: string } }[];
+    };
+    const element = boite.elements.find((e) => e.etat === 'orientee');
+    if (!element) throw new Error('aucun logement orienté dans la boîte de démonstration');
+    // A vacancy of the inbox moves on: the inbox shows it at once.
+    const agent = { HLD: HLD, VLL: VLL, GBH: 'bailleur3@demo.flux' }[element.bailleur.id as 'HLD'];
+    const r = await s.appel(agent, 'POST', `/api/locations/${element.locationId}/transitions`, {
+      transition: 'constater_sans_candidat',
+      etatAttendu: 'orientee',
+      version: element.version,
+      date: '2026-11-20',
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const apres = JSON.parse(await lire('reservataire@demo.flux', '/api/boite')) as typeof boite;
+    expect(apres.elements.map((e) => e.locationId)).not.toContain(element.locationId);
+  });
+});
