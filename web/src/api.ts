@@ -1,7 +1,10 @@
 /**
- * The only way the front end talks to the server: `fetch` on the same origin, JSON in and out,
- * the session's CSRF token on every state-changing request, and the server's error JSON
- * ({erreur, message, problemes?}) turned into a thrown `ErreurApi`.
+ * The only way the front end talks to the server (ESLint refuses `fetch`, `XMLHttpRequest` and
+ * `requete` elsewhere in web/src): `requete` for JSON in and out, `televerser` for a file sent as
+ * the raw body; both on the same origin, with the session's CSRF token on every state-changing
+ * request, and the server's error JSON ({erreur, message, problemes?}) turned into a thrown
+ * `ErreurApi` with its French message. Request bodies are typed as `z.input` of the zod contracts
+ * the server validates them with; the query keys of the pages are in `cles.ts`.
  */
 import type { z } from 'zod';
 import type {
