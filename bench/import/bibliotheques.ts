@@ -1,5 +1,5 @@
 /**
- * Kept libraries against the hand-written pieces of the RPLS import (issue 16, ADR 0028):
+ * Kept libraries against the hand-written pieces of the RPLS import (issue 16, ADR 0024):
  *
  * - CSV: `csv-parse` (streaming parser, options giving the same records: `;`, quotes, line of each
  *   record) against `LecteurCsv` (src/import/rpls-csv.ts), on the same bytes read by 1 MiB chunks;

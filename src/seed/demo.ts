@@ -47,8 +47,11 @@ import {
   utilisateurs,
 } from '../db/schema.ts';
 import { ajouterJours, echeanceReponse, suiteApresEchec } from '../domain/cal.ts';
+import { reportsHerites } from '../app/annee.ts';
 import { echeanceProposition } from '../app/echeances.ts';
 import { motifOrientation, nomsDesLignes } from '../app/explication.ts';
+import { emettreBilan, marquerEnvoye } from '../app/emission-bilan.ts';
+import type { Acteur } from '../app/roles.ts';
 import { simuler } from '../domain/engine.ts';
 import type { EtatLocation } from '../domain/lifecycle.ts';
 import {
@@ -125,6 +128,18 @@ export interface ResumeDemo {
   /** CAL sessions (the last weeks' and the next one) and offers made after their decisions. */
   sessionsCal: number;
   offresCal: number;
+  /**
+   * The previous year (N−1): its complete lettings (counted in the totals above too), and its
+   * bilan issued (version 1, the year locked) by each bailleur, sent to some of its recipients.
+   */
+  anneePrecedente: {
+    annee: number;
+    locations: number;
+    baux: number;
+    bilansEmis: number;
+    envois: number;
+    emisLe: string;
+  };
   /** RPLS 2019 commune codes merged since, mapped to their current COG code, and how many units they had. */
   communesRenumerotees: { codes: number; logements: number };
   annee: number;
@@ -884,6 +899,40 @@ function genererAnnee(
   return { scenario, evenements };
 }
 
+/**
+ * The previous year (N−1), whole (issue 12 item 8): the same draws as a year of the demo over the
+ * real stock (the new programmes are delivered in N), kept only for the lettings that were over by
+ * 31 December (a lease signed, or the unit left out of the flow), so that no letting of the locked
+ * year waits for an event. A smaller year than N's pace (the lettings of the last weeks are
+ * missing), but every one of its lettings is complete.
+ */
+function genererAnneePrecedente(
+  b: (typeof BAILLEURS_DEMO)[number],
+  unites: readonly Unite[],
+  mobilite: ReturnType<typeof mobilites>,
+  annee: number,
+): Annee {
+  const stock = unites.filter((u) => !u.neuf);
+  const a = genererAnnee(b, stock, mobilite, annee, new Calendrier(annee).jours - 1);
+  const derniers = new Map<string, Evenement>();
+  for (const e of a.scenario.evenements) derniers.set(e.logement, e);
+  const horsFlux = new Set(stock.filter((u) => u.horsFlux !== null).map((u) => u.logement.id));
+  const terminee = (logement: string): boolean => {
+    const e = derniers.get(logement)!;
+    return e.type === 'bail_signe' || (e.type === 'liberation' && (e.exclusion != null || horsFlux.has(logement)));
+  };
+  const evenements = a.evenements.filter((e) => terminee(e.evenement.logement));
+  const gardes = new Set(evenements.map((e) => e.evenement.logement));
+  return {
+    scenario: {
+      ...a.scenario,
+      logements: a.scenario.logements.filter((l) => gardes.has(l.id)),
+      evenements: evenements.map((e) => e.evenement),
+    },
+    evenements,
+  };
+}
+
 /** The state of a letting after its last event (src/domain/lifecycle.ts). */
 function etatApres(e: Evenement, horsFlux: boolean): EtatLocation {
   switch (e.type) {
@@ -932,7 +981,12 @@ interface Lignes {
 const ETATS_OUVERTS: ReadonlySet<EtatLocation> = new Set(['orientee', 'candidats', 'decision_cal']);
 
 /** Runs the year through the engine and turns it into rows: lettings, events, candidates, decisions, leases. */
-function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lignes {
+function lignesDeLAnnee(
+  b: string,
+  unites: readonly Unite[],
+  annee: Annee,
+  idLocation: (n: number) => string = (n) => `${b}-LOC-${String(n).padStart(4, '0')}`,
+): Lignes {
   const { scenario } = annee;
   const out: Lignes = {
     locations: [],
@@ -960,7 +1014,7 @@ function lignesDeLAnnee(b: string, unites: readonly Unite[], annee: Annee): Lign
   const derniers = new Map<string, Evenement>();
   const bauxSignes = new Map<string, Extract<Evenement, { type: 'bail_signe' }>>();
   for (const e of scenario.evenements) {
-    if (e.type === 'liberation') locationDe.set(e.logement, `${b}-LOC-${String(locationDe.size + 1).padStart(4, '0')}`);
+    if (e.type === 'liberation') locationDe.set(e.logement, idLocation(locationDe.size + 1));
     if (e.type === 'bail_signe') bauxSignes.set(e.logement, e);
     derniers.set(e.logement, e);
   }
@@ -1259,6 +1313,9 @@ const VERROU_DEMO = 0x464c5558;
 const BASE_NON_VIDE =
   'la base n’est pas vide : la démonstration ne s’installe que sur une base neuve (aucune organisation ni aucun utilisateur)';
 
+const minDate = (a: string, b: string): string => (a < b ? a : b);
+const idUtilisateur = (c: CompteDemo): string => `U-${c.email.split('@')[0]!.toUpperCase()}`;
+
 function dateDuJour(): string {
   return new Date().toISOString().slice(0, 10);
 }
@@ -1287,13 +1344,31 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
   const mobilite = mobilites(cog);
   const cal = new Calendrier(annee);
   const jusqua = Math.min(cal.jourDe(aujourdhui), cal.jours - 1);
+  // This year's rows are made in the transaction, once the previous year's bilan gave its carry-over.
   const annees = BAILLEURS_DEMO.map((b) => {
     const unites = parc.unites.get(b.id)!;
     const a = genererAnnee(b, unites, mobilite, annee, jusqua);
-    const lignes = lignesDeLAnnee(b.id, unites, a);
-    calDeLAnnee(b.id, a.scenario, unites, lignes, cal.date(jusqua));
+    return {
+      b,
+      unites,
+      annee: a,
+      lignes: lignesDeLAnnee(b.id, unites, { ...a, scenario: { ...a.scenario, evenements: [] } }),
+    };
+  });
+  // The previous year, over and complete: its bilan is issued below (issue 12 item 8).
+  const precedentes = BAILLEURS_DEMO.map((b) => {
+    const unites = parc.unites.get(b.id)!;
+    const a = genererAnneePrecedente(b, unites, mobilite, annee - 1);
+    const lignes = lignesDeLAnnee(b.id, unites, a, (n) => `${b.id}-LOC-${annee - 1}-${String(n).padStart(4, '0')}`);
     return { b, unites, annee: a, lignes };
   });
+  // The previous year's bilan is issued on 15 January at 10:00 (Paris) and sent three days later,
+  // or on the demo's day if that comes first: nothing is dated after it.
+  const jourEmission = minDate(aujourdhui, `${annee}-01-15`);
+  const emisLe = new Date(`${jourEmission}T09:00:00Z`);
+  const envoyeLe = new Date(`${minDate(aujourdhui, ajouterJours(jourEmission, 3))}T10:00:00Z`);
+  let bilansEmis = 0;
+  let envois = 0;
   const motsDePasse = await Promise.all(COMPTES_DEMO.map(() => hash(MOT_DE_PASSE_DEMO)));
 
   const lignesConventions: (typeof conventions.$inferInsert)[] = [];
@@ -1306,7 +1381,8 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
         id: `${id}-V1`,
         conventionId: id,
         version: 1,
-        effectifLe: `${annee}-01-01`,
+        // In force since the previous year, whose bilan the demo issues.
+        effectifLe: `${annee - 1}-01-01`,
         taux: c.taux.toFixed(6),
         tauxAgents: c.tauxAgents !== undefined ? c.tauxAgents.toFixed(6) : null,
         parametres: c.parametres,
@@ -1321,7 +1397,7 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
     await inserer(tx, organisations, ORGANISATIONS);
     await tx.insert(utilisateurs).values(
       COMPTES_DEMO.map((c, i) => ({
-        id: `U-${c.email.split('@')[0]!.toUpperCase()}`,
+        id: idUtilisateur(c),
         email: c.email,
         nom: c.nom,
         motDePasse: motsDePasse[i]!,
@@ -1329,7 +1405,7 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
     );
     await tx.insert(adhesions).values(
       COMPTES_DEMO.map((c) => ({
-        utilisateurId: `U-${c.email.split('@')[0]!.toUpperCase()}`,
+        utilisateurId: idUtilisateur(c),
         organisationId: c.organisationId,
         role: c.role,
       })),
@@ -1358,7 +1434,8 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
       );
     await inserer(tx, conventions, lignesConventions);
     await inserer(tx, conventionVersions, lignesVersions);
-    for (const { lignes } of annees) {
+    // The previous year first: its events take the lower ids, as they were recorded first.
+    const insererLignes = async (lignes: Lignes): Promise<void> => {
       await inserer(tx, locations, lignes.locations);
       // In the scenario's order: the ids (bigserial) give it back.
       await inserer(tx, evenementsFlux, lignes.evenements);
@@ -1369,10 +1446,52 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
       await inserer(tx, sessionsCal, lignes.sessions);
       await inserer(tx, examensCal, lignes.examens);
       await inserer(tx, offresCal, lignes.offres);
+    };
+    for (const { lignes } of precedentes) await insererLignes(lignes);
+    // Each bailleur issues the previous year's bilan through the server's use case (version 1, the
+    // year locked), then marks it sent to its first recipients only: the others are still to send.
+    for (const { b, lignes } of precedentes) {
+      if (lignes.evenements.length === 0) continue;
+      const c = COMPTES_DEMO.find((x) => x.role === 'agent_bailleur' && x.organisationId === b.id)!;
+      const acteur: Acteur = {
+        utilisateurId: idUtilisateur(c),
+        organisationId: b.id,
+        role: 'agent_bailleur',
+        departement: DEPARTEMENT_DEMO,
+        epci: null,
+      };
+      const emission = await emettreBilan(tx, acteur, { annee: annee - 1, departement: DEPARTEMENT_DEMO }, emisLe);
+      const aEnvoyer = emission.destinataires.slice(0, Math.ceil(emission.destinataires.length / 2));
+      for (const d of aEnvoyer) {
+        await marquerEnvoye(
+          tx,
+          acteur,
+          { annee: annee - 1, departement: DEPARTEMENT_DEMO, version: 1, organisationId: d.organisationId },
+          envoyeLe,
+        );
+        envois++;
+      }
+      bilansEmis++;
+    }
+    // Then this year, replayed with the carry-over it inherits from that bilan, read as the server
+    // reads it (ADR 0019): the orientations the bailleur decided are the engine's with it.
+    for (const x of annees) {
+      const herites = await reportsHerites(tx, { bailleurId: x.b.id, departement: DEPARTEMENT_DEMO, annee });
+      const scenario: Scenario = {
+        ...x.annee.scenario,
+        conventions: x.annee.scenario.conventions.map((c) => {
+          const report = herites?.reports.get(c.reservataire);
+          return report === undefined ? c : { ...c, report };
+        }),
+      };
+      x.annee = { ...x.annee, scenario };
+      x.lignes = lignesDeLAnnee(x.b.id, x.unites, x.annee);
+      calDeLAnnee(x.b.id, scenario, x.unites, x.lignes, cal.date(jusqua));
+      await insererLignes(x.lignes);
     }
   });
 
-  const somme = (f: (l: Lignes) => number): number => annees.reduce((s, a) => s + f(a.lignes), 0);
+  const somme = (f: (l: Lignes) => number): number => [...precedentes, ...annees].reduce((s, a) => s + f(a.lignes), 0);
   return {
     organisations: ORGANISATIONS.length,
     utilisateurs: COMPTES_DEMO.length,
@@ -1388,6 +1507,14 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
     sessionsCal: somme((l) => l.sessions.length),
     offresCal: somme((l) => l.offres.length),
     communesRenumerotees: parc.communesRenumerotees,
+    anneePrecedente: {
+      annee: annee - 1,
+      locations: precedentes.reduce((s, a) => s + a.lignes.locations.length, 0),
+      baux: precedentes.reduce((s, a) => s + a.lignes.baux.length, 0),
+      bilansEmis,
+      envois,
+      emisLe: emisLe.toISOString(),
+    },
     annee,
     aujourdhui: cal.date(jusqua),
   };

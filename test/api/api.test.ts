@@ -269,7 +269,7 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
       const v = r.json();
       expect(v.etat).toBe('orientee');
       expect(v.ligne).toBeTruthy();
-      expect(v.motif).toMatch(/Droit le plus pressant|Équilibre qualitatif/);
+      expect(v.motif).toMatch(/^Orienté vers .*(sera dû le plus tôt|il manque davantage de logements de ce type)/);
       const avant = await ligne(BAILLEUR, v.ligne);
       // Force it to Action Logement, with a written reason.
       const f = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/transitions`, {

@@ -85,6 +85,7 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'GET /api/bilan/emissions': DONNEES,
   'POST /api/bilan/emissions/envois': ['agent_bailleur'],
   'GET /api/bilan/emissions/{version}': DONNEES,
+  'GET /api/bilan/emissions/{version}/{format}': DONNEES,
   'POST /api/annees/corrections': ['agent_bailleur'],
   'POST /api/annees/corrections/{id}/cloture': ['agent_bailleur'],
   'GET /api/audit/verification': ['administrateur', 'pilote_etat'],

@@ -315,6 +315,12 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
           r.json() as { conventions: { conventionId: string | null; taux: number; droit: number }[] }
         ).conventions.find((l) => l.conventionId === CV_AL)!;
       };
+      // The droit holds last year's carry-over (the demo issued that bilan, ADR 0019); the rate scales the rest.
+      const reportAl = async () =>
+        (
+          (await s.appel(BAILLEUR, 'GET', `/api/conventions/registre?annee=${ANNEE}`)).json() as RegistreConventionsApi
+        ).conventions.find((x) => x.id === CV_AL)!.ligne!.report;
+      const report = await reportAl();
       const avant = await ligneAl();
       expect(avant.taux).toBe(0.25);
       const r = await avenant(BAILLEUR, CV_AL, {
@@ -327,7 +333,8 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
       expect(c.ligne?.taux).toBe(0.3);
       const apres = await ligneAl();
       expect(apres.taux).toBe(0.3);
-      if (avant.droit > 0) expect(apres.droit).toBeCloseTo((avant.droit * 0.3) / 0.25, 6);
+      expect(await reportAl()).toBe(report);
+      if (avant.droit > 0) expect(apres.droit - report).toBeCloseTo(((avant.droit - report) * 0.3) / 0.25, 6);
       // The ledger read back through the register agrees.
       const reg = (
         await s.appel(BAILLEUR, 'GET', `/api/conventions/registre?annee=${ANNEE}`)

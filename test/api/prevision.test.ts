@@ -95,30 +95,33 @@ describe.each(genresDeTest())('prévision du flux et conversion (%s)', (genre) =
     );
   });
 
-  it('fenêtre de deux ans : l’année sans événements doit être saisie', async () => {
+  it('fenêtre de trois ans : l’année sans événements doit être saisie', async () => {
     const sans = await s.appel(BAILLEUR, 'PUT', '/api/flux/prevision', {
       annee: ANNEE,
       version: 1,
-      parametres: { fenetre: 2 },
+      parametres: { fenetre: 3 },
     });
+    // The demo holds 2026 and 2025 (its bilan issued); 2024 has no event.
     expect(sans.statusCode).toBe(422);
-    expect(sans.body).toContain('2025');
+    expect(sans.body).toContain('2024');
+    expect(sans.body).not.toContain('2025');
     const avec = await s.appel(BAILLEUR, 'PUT', '/api/flux/prevision', {
       annee: ANNEE,
       version: 1,
       parametres: {
-        fenetre: 2,
+        fenetre: 3,
         livraisons: 30,
         volumePru: 12,
         fluxSaisis: [
-          { annee: 2025, disponibles: 1500, premieresMisesEnLocation: 40, exclus: { mutation_interne: 90 } },
+          { annee: 2024, disponibles: 1500, premieresMisesEnLocation: 40, exclus: { mutation_interne: 90 } },
         ],
       },
     });
     expect(avec.statusCode, avec.body).toBe(200);
     const p = avec.json() as ReponsePrevision;
-    expect(p.historique.find((h) => h.annee === 2025)).toMatchObject({ source: 'saisi', fluxAnnuel: 1410 });
-    expect(p.previsions[0]!.anneesRetenues).toEqual([2025, 2026]);
+    expect(p.historique.find((h) => h.annee === 2024)).toMatchObject({ source: 'saisi', fluxAnnuel: 1410 });
+    expect(p.historique.find((h) => h.annee === 2025)).toMatchObject({ source: 'flux' });
+    expect(p.previsions[0]!.anneesRetenues).toEqual([2024, 2025, 2026]);
     // A perimeter forecast cannot use a département-wide entered year: said, not invented.
     expect(p.previsions).toHaveLength(1);
     expect(p.previsions[0]!.avertissements.join(' ')).toMatch(/pas de prévision propre/);

@@ -16,13 +16,6 @@ const LARGEUR = 1366;
 /** The menu pages a role gets, in the table's order (web/src/roles.ts). */
 const pagesDe = (role: Role) => Object.values(RUBRIQUES).filter((r) => r.roles.includes(role));
 
-/**
- * TODO(integration): « Locations » and « Boîte de réception » are being re-laid out as work queues
- * in another branch (issue 12, item 2). Once merged, empty this set so that their width is
- * checked like every other page's: '/locations', '/boite'.
- */
-const LARGEUR_A_VENIR: ReadonlySet<string> = new Set(['/locations', '/boite']);
-
 /** Ids an officer must never read: the seed's réservataire ids, the bailleurs' codes as ids, UUIDs. */
 const IDS_INTERNES = [...new Set(Object.values(ORG))].filter((id) => /[-_]/.test(id) && id.length > 3);
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i;
@@ -99,11 +92,7 @@ decrireNavigateur('chaque page du menu de chaque rôle, à 1366 px', () => {
       const constats: Constat[] = [];
       for (const r of pagesDe(role)) constats.push(await examiner(page, r.chemin));
       expect(constats.map((c) => c.chemin)).toEqual(pagesDe(role).map((r) => r.chemin));
-      for (const c of constats.filter((x) => LARGEUR_A_VENIR.has(x.chemin)))
-        console.info(`${email} ${c.chemin} : ${c.largeur} px (vérifié après intégration, TODO(integration))`);
-      const trop = constats
-        .filter((c) => c.largeur > LARGEUR && !LARGEUR_A_VENIR.has(c.chemin))
-        .map((c) => `${c.chemin} : ${c.largeur} px`);
+      const trop = constats.filter((c) => c.largeur > LARGEUR).map((c) => `${c.chemin} : ${c.largeur} px`);
       expect(trop, 'pages plus larges que 1366 px').toEqual([]);
       expect(
         constats.filter((c) => c.axe.length).map((c) => `${c.chemin} — ${c.axe.join('\n')}`),

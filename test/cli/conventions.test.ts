@@ -53,7 +53,7 @@ describe.each(genresDeTest())('flux conventions (%s)', (genre) => {
     const lignes = r.out.trimEnd().split('\n');
     expect(lignes.length).toBeGreaterThanOrEqual(3);
     expect(lignes[0]).toMatch(
-      /^HLD-CV1 — Préfecture du Loiret — DDETS \(45\) : taux 25 % \(dont agents 5 %\), version 1 du 01\/01\/2026 ; en flux ; droit 2026 [\d,]+, solde /,
+      /^HLD-CV1 — Préfecture du Loiret — DDETS \(45\) : taux 25 % \(dont agents 5 %\), version 1 du 01\/01\/2025 ; en flux ; droit 2026 [\d,]+, solde /,
     );
     // The SIREN names the bailleur too.
     const parSiren = await lancer(['conventions', 'list', '--bailleur', '999450001', '--annee', '2026']);

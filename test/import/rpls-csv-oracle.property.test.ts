@@ -1,5 +1,5 @@
 /**
- * ADR 0028: the RPLS import keeps its hand-written CSV reader (measured ≈ 4 × faster than
+ * ADR 0024: the RPLS import keeps its hand-written CSV reader (measured ≈ 4 × faster than
  * csv-parse on the national file) and its time-ordered ids (≈ 9 × faster than the `uuid`
  * package). The kept libraries serve as oracles here: on any well-formed CSV, `LecteurCsv` yields
  * exactly csv-parse's records, with the line each starts on, whatever the chunking; every
@@ -34,7 +34,7 @@ function lireParMorceaux(octets: Uint8Array, coupes: number[]): Enregistrement[]
   return sortie;
 }
 
-describe('lecteur CSV du RPLS : csv-parse comme oracle (ADR 0028)', () => {
+describe('lecteur CSV du RPLS : csv-parse comme oracle (ADR 0024)', () => {
   it('mêmes enregistrements et mêmes lignes de début que csv-parse, quel que soit le découpage', () => {
     fc.assert(
       fc.property(

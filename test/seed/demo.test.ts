@@ -10,7 +10,13 @@ import { verify } from '@node-rs/argon2';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { chargerScenario } from '../../src/app/annee.ts';
+import { canonique } from '../../src/app/audit.ts';
+import { lireBilan } from '../../src/app/bilan.ts';
+import { jourParis } from '../../src/app/echeances.ts';
+import { destinatairesBilan, empreinteBilan, etatDeLAnnee } from '../../src/app/emission-bilan.ts';
+import type { Acteur } from '../../src/app/roles.ts';
 import { ROLES } from '../../src/app/roles.ts';
 import {
   adhesions,
@@ -21,7 +27,10 @@ import {
   conventionVersions,
   decisionsCal,
   delaisProposition,
+  emissionsBilan,
+  envoisBilan,
   epcis,
+  evenementsAudit,
   evenementsFlux,
   examensCal,
   locations,
@@ -365,19 +374,20 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
   });
 
   it('rejoue chaque année avec le moteur : mêmes orientations que `locations`, états et tables filles cohérents', async () => {
-    for (const b of BAILLEURS_DEMO) {
-      const cle = { bailleurId: b.id, departement: '45', annee: ANNEE };
+    for (const [b, annee] of BAILLEURS_DEMO.flatMap((b) => [ANNEE - 1, ANNEE].map((a) => [b, a] as const))) {
+      const cle = { bailleurId: b.id, departement: '45', annee };
       const scenario = await chargerScenario(t.base.db, cle);
       expect(validerScenario(scenario)).toEqual([]);
       // The stored events in id order are the scenario's order: dates never go back.
       expect(scenario.evenements.every((e, i) => i === 0 || e.date >= scenario.evenements[i - 1]!.date)).toBe(true);
-      expect(scenario.evenements.every((e) => e.date >= `${ANNEE}-01-01` && e.date <= AUJOURDHUI)).toBe(true);
+      const fin = annee === ANNEE ? AUJOURDHUI : `${annee}-12-31`;
+      expect(scenario.evenements.every((e) => e.date >= `${annee}-01-01` && e.date <= fin)).toBe(true);
       const resultat = simuler(scenario);
 
       const locs = await t.base.db
         .select()
         .from(locations)
-        .where(eq(locations.bailleurId, b.id))
+        .where(and(eq(locations.bailleurId, b.id), eq(locations.annee, annee)))
         .orderBy(asc(locations.id));
       expect(locs.length).toBe(resultat.orientations.length);
       const parLogement = new Map(locs.map((l) => [l.logementId, l]));
@@ -402,7 +412,7 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
       const evs = await t.base.db
         .select({ locationId: evenementsFlux.locationId, evenement: evenementsFlux.evenement })
         .from(evenementsFlux)
-        .where(eq(evenementsFlux.bailleurId, b.id))
+        .where(and(eq(evenementsFlux.bailleurId, b.id), eq(evenementsFlux.annee, annee)))
         .orderBy(asc(evenementsFlux.id));
       const parLocation = new Map<string, Evenement[]>();
       for (const e of evs) {
@@ -414,7 +424,7 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
         .select({ locationId: candidatures.locationId, n: count() })
         .from(candidatures)
         .innerJoin(locations, eq(locations.id, candidatures.locationId))
-        .where(eq(locations.bailleurId, b.id))
+        .where(and(eq(locations.bailleurId, b.id), eq(locations.annee, annee)))
         .groupBy(candidatures.locationId);
       const nCand = new Map(cands.map((c) => [c.locationId, Number(c.n)]));
       const bauxB = new Map(
@@ -423,7 +433,7 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
             .select()
             .from(baux)
             .innerJoin(locations, eq(locations.id, baux.locationId))
-            .where(eq(locations.bailleurId, b.id))
+            .where(and(eq(locations.bailleurId, b.id), eq(locations.annee, annee)))
         ).map((r) => [r.baux.locationId, r.baux]),
       );
       for (const l of locs) {
@@ -471,6 +481,110 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
       });
     }
     expect(rows.filter((r) => r.d !== null).length).toBe(ouvertes.length);
+  });
+
+  it('l’année précédente est complète, son bilan émis en version 1, verrouillé, empreinte vérifiable et envoyé en partie', async () => {
+    const precedente = ANNEE - 1;
+    expect(resume.anneePrecedente).toMatchObject({ annee: precedente, bilansEmis: 3 });
+    const locs = await t.base.db.select().from(locations).where(eq(locations.annee, precedente));
+    expect(locs.length).toBe(resume.anneePrecedente.locations);
+    expect(locs.length).toBeGreaterThan(1000);
+    // Every letting of the locked year is over: a lease signed or the unit left out of the flow.
+    expect(locs.every((l) => l.etat === 'bail_signe' || l.etat === 'exclue')).toBe(true);
+    expect(locs.filter((l) => l.etat === 'bail_signe').length).toBe(resume.anneePrecedente.baux);
+    expect(
+      locs.filter((l) => l.dateLiberation < `${precedente}-01-01` || l.dateLiberation > `${precedente}-12-31`),
+    ).toEqual([]);
+
+    const emissions = await t.base.db.select().from(emissionsBilan).orderBy(asc(emissionsBilan.bailleurId));
+    expect(emissions.map((e) => [e.bailleurId, e.annee, e.version])).toEqual([
+      ['GBH', precedente, 1],
+      ['HLD', precedente, 1],
+      ['VLL', precedente, 1],
+    ]);
+    for (const e of emissions) {
+      // The SHA-256 of the stored content's canonical JSON, recomputed here.
+      expect(createHash('sha256').update(canonique(e.contenu)).digest('hex')).toBe(e.empreinte);
+      expect(e.emisLe.toISOString()).toBe(resume.anneePrecedente.emisLe);
+      expect(jourParis(e.emisLe) <= AUJOURDHUI).toBe(true);
+      const cle = { bailleurId: e.bailleurId, departement: '45', annee: precedente };
+      expect((await etatDeLAnnee(t.base.db, cle, AUJOURDHUI)).etat).toBe('verrouillee');
+      // The issued bilan is the year as the server reads it now (nothing changed since).
+      const c = COMPTES_DEMO.find((x) => x.role === 'agent_bailleur' && x.organisationId === e.bailleurId)!;
+      const acteur: Acteur = {
+        utilisateurId: `U-${c.email.split('@')[0]!.toUpperCase()}`,
+        organisationId: e.bailleurId,
+        role: 'agent_bailleur',
+        departement: '45',
+        epci: null,
+      };
+      expect(empreinteBilan(await lireBilan(t.base.db, acteur, cle))).toBe(e.empreinte);
+      // Sent to some of its recipients, not all: the others are still to send.
+      const destinataires = await destinatairesBilan(t.base.db, e.bailleurId, '45');
+      const envois = await t.base.db.select().from(envoisBilan).where(eq(envoisBilan.emissionId, e.id));
+      expect(envois.length).toBeGreaterThan(0);
+      expect(envois.length).toBeLessThan(destinataires.length);
+      expect(envois.every((x) => x.envoyeLe >= e.emisLe && jourParis(x.envoyeLe) <= AUJOURDHUI)).toBe(true);
+    }
+    expect(await nombre(t, envoisBilan)).toBe(resume.anneePrecedente.envois);
+  });
+
+  it('l’année en cours hérite, par convention, du report émis de l’année précédente (ADR 0019)', async () => {
+    let nonNuls = 0;
+    for (const b of BAILLEURS_DEMO) {
+      const [e] = await t.base.db
+        .select()
+        .from(emissionsBilan)
+        .where(and(eq(emissionsBilan.bailleurId, b.id), eq(emissionsBilan.annee, ANNEE - 1)));
+      const lignes = (e!.contenu as { lignes: { ligne: string; reportAnneeSuivante: number }[] }).lignes;
+      const scenario = await chargerScenario(t.base.db, { bailleurId: b.id, departement: '45', annee: ANNEE });
+      expect(scenario.conventions.length).toBeGreaterThan(0);
+      for (const c of scenario.conventions) {
+        const ligne = lignes.find((l) => l.ligne === c.reservataire);
+        expect(ligne, `${b.id} ${c.reservataire}`).toBeDefined();
+        expect(c.report, `${b.id} ${c.reservataire}`).toBe(0 - ligne!.reportAnneeSuivante);
+        if (c.report !== 0) nonNuls++;
+      }
+    }
+    // The carry-over is not all zero: year N's figures do move with it.
+    expect(nonNuls).toBeGreaterThan(0);
+    // This year was replayed with it: issuing the bilan had no orientation of it to move.
+    const [provisoires] = await t.base.db
+      .select({ n: count() })
+      .from(evenementsAudit)
+      .where(eq(evenementsAudit.action, 'vacance.orientation_provisoire'));
+    expect(Number(provisoires?.n)).toBe(0);
+  });
+
+  it('rien n’est daté après le jour de la démonstration (hors séance de CAL prévue et échéances)', async () => {
+    const demain = new Date(`${AUJOURDHUI}T00:00:00Z`);
+    demain.setUTCDate(demain.getUTCDate() + 1);
+    const apres = async (table: PgTable, condition: ReturnType<typeof sql>): Promise<number> => {
+      const [r] = await t.base.db.select({ n: count() }).from(table).where(condition);
+      return Number(r?.n ?? 0);
+    };
+    expect({
+      evenements: await apres(evenementsFlux, sql`(${evenementsFlux.evenement}->>'date') > ${AUJOURDHUI}`),
+      liberations: await apres(locations, sql`${locations.dateLiberation} > ${AUJOURDHUI}`),
+      decisions: await apres(decisionsCal, sql`${decisionsCal.dateDecision} > ${AUJOURDHUI}`),
+      baux: await apres(baux, sql`${baux.dateSignature} > ${AUJOURDHUI}`),
+      offres: await apres(
+        offresCal,
+        sql`${offresCal.dateOffre} > ${AUJOURDHUI} or ${offresCal.dateReponse} > ${AUJOURDHUI}`,
+      ),
+      orientations: await apres(delaisProposition, sql`${delaisProposition.orienteeLe} > ${AUJOURDHUI}`),
+      emissions: await apres(emissionsBilan, sql`${emissionsBilan.emisLe} >= ${demain.toISOString()}`),
+      envois: await apres(envoisBilan, sql`${envoisBilan.envoyeLe} >= ${demain.toISOString()}`),
+    }).toEqual({
+      evenements: 0,
+      liberations: 0,
+      decisions: 0,
+      baux: 0,
+      offres: 0,
+      orientations: 0,
+      emissions: 0,
+      envois: 0,
+    });
   });
 
   it('refuse de s’installer sur une base qui n’est pas vide', async () => {
