@@ -88,7 +88,7 @@ describe.each(genresDeTest())('entrées hostiles (%s)', (genre) => {
     const commune = await s.appel('bailleur@demo.flux', 'GET', '/api/logements?commune=ABCDE');
     expect(commune.statusCode).toBe(400);
     expect(commune.json().problemes).toEqual([
-      { chemin: 'paramètres.commune', message: 'code commune INSEE à 5 caractères attendu' },
+      { chemin: 'paramètres.commune', message: 'code INSEE de commune attendu (5 caractères)' },
     ]);
     const uuid = await s.appel('bailleur@demo.flux', 'GET', '/api/fichiers-erreurs/xyz');
     expect(uuid.json().problemes).toEqual([

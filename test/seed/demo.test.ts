@@ -12,6 +12,7 @@ import type { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { chargerScenario } from '../../src/app/annee.ts';
+import { motifOrientation, nomsDesLignes } from '../../src/app/explication.ts';
 import { canonique } from '../../src/app/audit.ts';
 import { lireBilan } from '../../src/app/bilan.ts';
 import { jourParis } from '../../src/app/echeances.ts';
@@ -393,12 +394,14 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
       const parLogement = new Map(locs.map((l) => [l.logementId, l]));
       expect(parLogement.size).toBe(locs.length);
       const reservataires = new Set(scenario.reservataires.map((r) => r.id));
+      // The stored motif is the engine's, told with names for officers (src/app/explication.ts).
+      const noms = nomsDesLignes(scenario);
       for (const o of resultat.orientations) {
         const l = parLogement.get(o.logement)!;
         expect(l, o.logement).toBeDefined();
         expect({ ligne: l.ligne, motif: l.motif, forcee: l.forcee, pool: l.pool, date: l.dateLiberation }).toEqual({
           ligne: o.reservataire,
-          motif: o.motif,
+          motif: motifOrientation(o, noms),
           forcee: o.forcee,
           pool: o.pool ?? null,
           date: o.date,
