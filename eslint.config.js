@@ -27,4 +27,43 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  {
+    // The web client reaches the server only through web/src/api.ts, and writes its query keys only in web/src/cles.ts.
+    files: ['web/src/**/*.{ts,tsx}'],
+    ignores: ['web/src/api.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'Call the server through a function of web/src/api.ts.' },
+        { name: 'XMLHttpRequest', message: 'Upload through televerser() in web/src/api.ts.' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/api.ts'],
+              importNames: ['requete', 'televerser'],
+              message: 'Add the call as a function of web/src/api.ts instead of calling requete() here.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'MemberExpression[property.name=/^(fetch|XMLHttpRequest)$/]',
+          message: 'Call the server through a function of web/src/api.ts.',
+        },
+        {
+          selector: "Property[key.name='queryKey'] > ArrayExpression",
+          message: 'Take the query key from web/src/cles.ts.',
+        },
+        {
+          selector: 'CallExpression[callee.property.name=/^(get|set)QueryData$/] > ArrayExpression',
+          message: 'Take the query key from web/src/cles.ts.',
+        },
+      ],
+    },
+  },
 );

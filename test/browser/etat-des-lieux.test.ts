@@ -97,4 +97,29 @@ decrireNavigateur('état des lieux des réservations (navigateur)', () => {
     expect(violationsGraves(await auditer(page), 'état des lieux (réservataire)')).toEqual([]);
     await capturer(page, 'etat-des-lieux-reservataire');
   });
+
+  it('un fichier aux lignes invalides est refusé : le message du serveur, ses problèmes et le fichier d’erreurs', async () => {
+    await seConnecter(page, 'bailleur@demo.flux');
+    await allerAuMenu(page, 'État des lieux');
+    await page.waitForURL((u) => u.pathname === '/etat-des-lieux');
+    const avant = await (await page.request.get('/api/patrimoine/etat-des-lieux')).text();
+    const dossier = mkdtempSync(join(tmpdir(), 'flux-edl-'));
+    const fichier = join(dossier, 'reservations.csv');
+    writeFileSync(fichier, 'RPLS;RESERVATAIRE\nINCONNU0000001;ACTION-LOGEMENT\n');
+    // The upload goes through api.ts's helper: same origin, raw CSV body, the session's CSRF token.
+    const requete = page.waitForRequest((r) => r.url().includes('/api/patrimoine/reservations'));
+    await page.locator('#edl-fichier').setInputFiles(fichier);
+    await page.getByRole('button', { name: 'Importer', exact: true }).click();
+    const envoyee = await requete;
+    expect(envoyee.method()).toBe('POST');
+    expect(await envoyee.headerValue('content-type')).toBe('text/csv');
+    expect(await envoyee.headerValue('x-csrf-token')).toBeTruthy();
+
+    const refus = page.locator('section[aria-labelledby="edl-import-refus"]');
+    await refus.getByText('Fichier refusé : rien n’a été modifié').waitFor();
+    expect(await refus.getByRole('alert').textContent()).toMatch(/rien n’a été modifié/);
+    expect(await refus.locator('ul.flux-problemes li').count()).toBeGreaterThan(0);
+    expect(await refus.locator('#fichier-erreurs').getAttribute('href')).toMatch(/^\/api\/fichiers-erreurs\//);
+    expect(await (await page.request.get('/api/patrimoine/etat-des-lieux')).text()).toBe(avant);
+  });
 });

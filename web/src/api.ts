@@ -1,11 +1,15 @@
 /**
- * The only way the front end talks to the server: `fetch` on the same origin, JSON in and out,
- * the session's CSRF token on every state-changing request, and the server's error JSON
- * ({erreur, message, problemes?}) turned into a thrown `ErreurApi`.
+ * The only way the front end talks to the server (ESLint refuses `fetch`, `XMLHttpRequest` and
+ * `requete` elsewhere in web/src): `requete` for JSON in and out, `televerser` for a file sent as
+ * the raw body; both on the same origin, with the session's CSRF token on every state-changing
+ * request, and the server's error JSON ({erreur, message, problemes?}) turned into a thrown
+ * `ErreurApi` with its French message. Request bodies are typed as `z.input` of the zod contracts
+ * the server validates them with; the query keys of the pages are in `cles.ts`.
  */
 import type { z } from 'zod';
 import type {
   AccueilApi,
+  declarationSchema,
   ErreurImportRplsApi,
   logementSchema,
   nouvelleOrganisationSchema,
@@ -22,6 +26,8 @@ import type {
 import type {
   etatDesLieuxSchema,
   resumeReservationsSchema,
+  signatureSchema,
+  verrouillageSchema,
   versionEtatSchema,
 } from '../../src/contracts/etat-des-lieux.ts';
 
@@ -51,6 +57,8 @@ export class ErreurApi extends Error {
     readonly code: string,
     message: string,
     readonly problemes: Probleme[] = [],
+    /** The server's error JSON as answered (some refusals carry more than a message, e.g. an error file). */
+    readonly corps: unknown = null,
   ) {
     super(message);
   }
@@ -99,7 +107,7 @@ function estObjet(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null;
 }
 
-async function versErreur(reponse: Response): Promise<ErreurApi> {
+async function versErreur(reponse: Response, messages: Partial<Record<number, string>> = {}): Promise<ErreurApi> {
   let corps: unknown = null;
   try {
     corps = await reponse.json();
@@ -115,10 +123,16 @@ async function versErreur(reponse: Response): Promise<ErreurApi> {
     const code = typeof corps.erreur === 'string' ? corps.erreur : `HTTP_${reponse.status}`;
     // 429 from the rate limiter may carry an English message: keep ours.
     const message = reponse.status === 429 ? messageParDefaut(429) : corps.message;
-    return new ErreurApi(reponse.status, code, message, problemes);
+    return new ErreurApi(reponse.status, code, message, problemes, corps);
   }
-  return new ErreurApi(reponse.status, `HTTP_${reponse.status}`, messageParDefaut(reponse.status));
+  return new ErreurApi(
+    reponse.status,
+    `HTTP_${reponse.status}`,
+    messages[reponse.status] ?? messageParDefaut(reponse.status),
+  );
 }
+
+const MESSAGE_RESEAU = 'Le serveur est injoignable : vérifiez votre connexion puis réessayez.';
 
 type Methode = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -145,11 +159,53 @@ export async function requete<T>(methode: Methode, chemin: string, options: Opti
     });
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
-    throw new ErreurApi(0, 'RESEAU', 'Le serveur est injoignable : vérifiez votre connexion puis réessayez.');
+    throw new ErreurApi(0, 'RESEAU', MESSAGE_RESEAU);
   }
   if (!reponse.ok) throw await versErreur(reponse);
   if (reponse.status === 204) return undefined as T;
   return (await reponse.json()) as T;
+}
+
+export interface OptionsTeleversement {
+  /** The body's media type; the file's own type (or application/octet-stream) by default. */
+  type?: string | undefined;
+  /** Called as the body goes out (bytes sent, total bytes). */
+  surProgression?: ((envoyes: number, total: number) => void) | undefined;
+  /** Messages for statuses answered without the server's error JSON (a proxy's 413…). */
+  messages?: Partial<Record<number, string>> | undefined;
+}
+
+/**
+ * Uploads a file as the raw body of a POST, with the session's CSRF token; resolves with the JSON
+ * answer, throws an `ErreurApi` as `requete` does. XMLHttpRequest rather than fetch: it reports
+ * the upload's progress.
+ */
+export function televerser<T>(chemin: string, fichier: File, options: OptionsTeleversement = {}): Promise<T> {
+  return new Promise<T>((resoudre, rejeter) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', chemin);
+    xhr.setRequestHeader('content-type', options.type ?? (fichier.type || 'application/octet-stream'));
+    xhr.setRequestHeader('accept', 'application/json');
+    if (jetonCsrf) xhr.setRequestHeader('x-csrf-token', jetonCsrf);
+    xhr.withCredentials = true;
+    xhr.responseType = 'text';
+    const { surProgression } = options;
+    if (surProgression)
+      xhr.upload.onprogress = (e) => surProgression(e.loaded, e.lengthComputable ? e.total : fichier.size);
+    xhr.onerror = () => rejeter(new ErreurApi(0, 'RESEAU', MESSAGE_RESEAU));
+    xhr.onload = () => {
+      if (xhr.status >= 200 && xhr.status < 300) {
+        if (xhr.status === 204 || !xhr.responseText) return resoudre(undefined as T);
+        try {
+          return resoudre(JSON.parse(xhr.responseText) as T);
+        } catch {
+          return rejeter(new ErreurApi(xhr.status, `HTTP_${xhr.status}`, messageParDefaut(500)));
+        }
+      }
+      void versErreur(new Response(xhr.responseText || null, { status: xhr.status }), options.messages).then(rejeter);
+    };
+    xhr.send(fichier);
+  });
 }
 
 /** Builds "/api/x?a=1&b=2", leaving out empty values. */
@@ -214,14 +270,7 @@ export const lireLocations = (p: { page: number; parPage: number } & ParametresL
   requete<PageLocations>('GET', avecParametres('/api/locations', p), { signal });
 
 /** A vacancy the bailleur declares: a tenant's notice with the expected date, or a first letting; out of the flow with a legal reason. */
-export interface DeclarationVacance {
-  logementId: string;
-  date: string;
-  /** The tenant's departure, when later than the notice (ADR 0026). */
-  dateDepart?: string;
-  premiereMiseEnLocation?: boolean;
-  exclusion?: string;
-}
+export type DeclarationVacance = z.input<typeof declarationSchema>;
 export const declarerVacance = (corps: DeclarationVacance) => requete<_Location>('POST', '/api/locations', { corps });
 
 /** A list answered either as an array or wrapped in an object ({organisations: […]}). */
@@ -255,52 +304,29 @@ export type ResultatTeleversement =
   { importe: true; resume: ResumeImportRplsApi } | { importe: false; refus: ErreurImportRplsApi };
 
 /**
- * Uploads an RPLS file as the raw body of POST /api/patrimoine/import-rpls. XMLHttpRequest rather
- * than fetch: it reports the upload's progress (`surProgression(envoyes, total)`). Other errors are
- * thrown as `ErreurApi`.
+ * Uploads an RPLS file as the raw body of POST /api/patrimoine/import-rpls, reporting the upload's
+ * progress (`surProgression(envoyes, total)`). A refusal because rows are invalid is a result (its
+ * problems and error file); other errors are thrown as `ErreurApi`.
  */
-export function televerserRpls(
+export async function televerserRpls(
   fichier: File,
   options: { validesSeulement: boolean; surProgression?: (envoyes: number, total: number) => void },
 ): Promise<ResultatTeleversement> {
-  return new Promise((resoudre, rejeter) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open(
-      'POST',
-      avecParametres('/api/patrimoine/import-rpls', {
-        valides: options.validesSeulement ? '1' : undefined,
-        nom: fichier.name,
-      }),
-    );
-    xhr.setRequestHeader('content-type', 'text/csv');
-    xhr.setRequestHeader('accept', 'application/json');
-    if (jetonCsrf) xhr.setRequestHeader('x-csrf-token', jetonCsrf);
-    xhr.withCredentials = true;
-    xhr.responseType = 'text';
-    xhr.upload.onprogress = (e) => options.surProgression?.(e.loaded, e.lengthComputable ? e.total : fichier.size);
-    xhr.onerror = () =>
-      rejeter(new ErreurApi(0, 'RESEAU', 'Le serveur est injoignable : vérifiez votre connexion puis réessayez.'));
-    xhr.onload = () => {
-      let corps: unknown = null;
-      try {
-        corps = JSON.parse(xhr.responseText);
-      } catch {
-        // not JSON: the status says enough
-      }
-      if (xhr.status === 200 && estObjet(corps))
-        return resoudre({ importe: true, resume: corps as ResumeImportRplsApi });
-      if (
-        xhr.status === 422 &&
-        estObjet(corps) &&
-        typeof corps.message === 'string' &&
-        corps.erreur === 'LIGNES_INVALIDES'
-      ) {
-        return resoudre({ importe: false, refus: corps as ErreurImportRplsApi });
-      }
-      void versErreur(new Response(xhr.responseText || null, { status: xhr.status })).then(rejeter);
-    };
-    xhr.send(fichier);
+  const chemin = avecParametres('/api/patrimoine/import-rpls', {
+    valides: options.validesSeulement ? '1' : undefined,
+    nom: fichier.name,
   });
+  try {
+    const resume = await televerser<ResumeImportRplsApi>(chemin, fichier, {
+      type: 'text/csv',
+      surProgression: options.surProgression,
+    });
+    return { importe: true, resume };
+  } catch (e) {
+    if (e instanceof ErreurApi && e.statut === 422 && e.code === 'LIGNES_INVALIDES')
+      return { importe: false, refus: e.corps as ErreurImportRplsApi };
+    throw e;
+  }
 }
 
 // ——— État des lieux des réservations ———
@@ -316,45 +342,27 @@ export const lireEtatDesLieux = (p: DemandeEtat, signal?: AbortSignal) =>
 export const adresseEtatXlsx = (p: DemandeEtat) => avecParametres('/api/patrimoine/etat-des-lieux.xlsx', p);
 export const lireVersionsEtat = (p: DemandeEtat, signal?: AbortSignal) =>
   requete<VersionEtatApi[]>('GET', avecParametres('/api/patrimoine/etats-des-lieux', p), { signal });
-export const verrouillerEtat = (p: DemandeEtat) =>
+export const verrouillerEtat = (p: z.input<typeof verrouillageSchema>) =>
   requete<VersionEtatApi>('POST', '/api/patrimoine/etats-des-lieux', { corps: p });
 export const signerEtat = (id: string, empreinte: string) =>
   requete<VersionEtatApi>('POST', `/api/patrimoine/etats-des-lieux/${encodeURIComponent(id)}/signatures`, {
-    corps: { empreinte },
+    corps: { empreinte } satisfies z.input<typeof signatureSchema>,
   });
 export const adresseVersionXlsx = (id: string) => `/api/patrimoine/etats-des-lieux/${encodeURIComponent(id)}/xlsx`;
 
 /** Uploads a stock-reservations CSV (raw body); refused files come back as an ErreurApi with their problems. */
 export async function televerserReservations(fichier: File): Promise<ResumeReservationsApi> {
-  let reponse: Response;
   try {
-    reponse = await fetch(avecParametres('/api/patrimoine/reservations', { nom: fichier.name }), {
-      method: 'POST',
-      headers: {
-        'content-type': 'text/csv',
-        accept: 'application/json',
-        ...(jetonCsrf ? { 'x-csrf-token': jetonCsrf } : {}),
-      },
-      credentials: 'same-origin',
-      body: fichier,
-    });
-  } catch {
-    throw new ErreurApi(0, 'RESEAU', 'Le serveur est injoignable : vérifiez votre connexion puis réessayez.');
+    return await televerser<ResumeReservationsApi>(
+      avecParametres('/api/patrimoine/reservations', { nom: fichier.name }),
+      fichier,
+      { type: 'text/csv' },
+    );
+  } catch (e) {
+    if (e instanceof ErreurApi && e.statut === 422 && e.code === 'LIGNES_INVALIDES')
+      throw new RefusTeleversementApi(e.corps as ErreurImportRplsApi);
+    throw e;
   }
-  if (reponse.status === 422) {
-    const texte = await reponse.text();
-    let corps: unknown = null;
-    try {
-      corps = JSON.parse(texte);
-    } catch {
-      // not JSON: the status says enough
-    }
-    if (estObjet(corps) && corps.erreur === 'LIGNES_INVALIDES' && typeof corps.message === 'string')
-      throw new RefusTeleversementApi(corps as ErreurImportRplsApi);
-    throw await versErreur(new Response(texte || null, { status: 422 }));
-  }
-  if (!reponse.ok) throw await versErreur(reponse);
-  return (await reponse.json()) as ResumeReservationsApi;
 }
 
 /** An upload refused for its rows: the summary, the first problems and the error file's link. */
@@ -369,7 +377,8 @@ export class RefusTeleversementApi extends ErreurApi {
 export type { ReponsePrevision as PrevisionApi, ParametresPrevision } from '../../src/contracts/prevision.ts';
 export type { ReponseConversion as ConversionApi } from '../../src/app/conversion.ts';
 import type {
-  ParametresPrevision as _Parametres,
+  avenantsConversionSchema as _avenantsConversionSchema,
+  enregistrementPrevisionSchema as _enregistrementPrevisionSchema,
   ReponsePrevision as _Prevision,
 } from '../../src/contracts/prevision.ts';
 import type { ReponseConversion as _Conversion } from '../../src/app/conversion.ts';
@@ -377,7 +386,7 @@ import type { ReponseConversion as _Conversion } from '../../src/app/conversion.
 type DemandePrevision = { bailleur?: string | undefined; departement?: string | undefined; annee?: number | undefined };
 export const lirePrevision = (p: DemandePrevision, signal?: AbortSignal) =>
   requete<_Prevision>('GET', avecParametres('/api/flux/prevision', p), { signal });
-export const enregistrerPrevision = (corps: { annee: number; version: number; parametres: Partial<_Parametres> }) =>
+export const enregistrerPrevision = (corps: z.input<typeof _enregistrementPrevisionSchema>) =>
   requete<_Prevision>('PUT', '/api/flux/prevision', { corps });
 export const adressePrevisionnel = (p: DemandePrevision, format: 'xlsx' | 'pdf') =>
   avecParametres(`/api/flux/prevision.${format}`, p);
@@ -389,14 +398,8 @@ export const lireConversion = (
   },
   signal?: AbortSignal,
 ) => requete<_Conversion>('GET', avecParametres('/api/flux/conversion', p), { signal });
-export const creerAvenantsConversion = (corps: {
-  methode: 'programme' | 'segment' | 'bailleur';
-  annee: number;
-  fenetre?: number | undefined;
-  droitsUniques?: 'ponctuel' | 'etale' | undefined;
-  annees?: number | undefined;
-  motif?: string | undefined;
-}) => requete<{ conventions: string[] }>('POST', '/api/flux/conversion/avenants', { corps });
+export const creerAvenantsConversion = (corps: z.input<typeof _avenantsConversionSchema>) =>
+  requete<{ conventions: string[] }>('POST', '/api/flux/conversion/avenants', { corps });
 
 // ——— Conventions et avenants ———
 
@@ -437,43 +440,39 @@ export type {
 } from '../../src/contracts/cal.ts';
 import type {
   AExaminerApi as _AExaminer,
+  ajoutExamenSchema as _ajoutExamenSchema,
+  annulationSessionSchema as _annulationSessionSchema,
+  bailOffreSchema as _bailOffreSchema,
+  decisionExamenSchema as _decisionExamenSchema,
+  nouvelleSessionSchema as _nouvelleSessionSchema,
   ObjectifsApi as _Objectifs,
   PageSessionsCalApi as _PageSessionsCal,
+  reponseOffreSchema as _reponseOffreSchema,
+  retraitExamenSchema as _retraitExamenSchema,
   SessionCalApi as _SessionCal,
   SessionCalDetailApi as _SessionCalDetail,
 } from '../../src/contracts/cal.ts';
-import type { DecisionCal as _DecisionCal } from '../../src/domain/types.ts';
 
 export const lireSessionsCal = (p: { page: number; parPage: number } & ParametresListe, signal?: AbortSignal) =>
   requete<_PageSessionsCal>('GET', avecParametres('/api/cal/sessions', p), { signal });
-export const creerSessionCal = (corps: { date: string; departement: string; lieu?: string | undefined }) =>
+export const creerSessionCal = (corps: z.input<typeof _nouvelleSessionSchema>) =>
   requete<_SessionCal>('POST', '/api/cal/sessions', { corps });
 export const lireSessionCal = (id: string, signal?: AbortSignal) =>
   requete<_SessionCalDetail>('GET', `/api/cal/sessions/${encodeURIComponent(id)}`, { signal });
 export const lireAExaminer = (signal?: AbortSignal) => requete<_AExaminer[]>('GET', '/api/cal/a-examiner', { signal });
-export const inscrireExamen = (
-  session: string,
-  corps: { locationId: string; motifMoinsDeTrois?: string | undefined },
-) => requete<_SessionCalDetail>('POST', `/api/cal/sessions/${encodeURIComponent(session)}/examens`, { corps });
-export const deciderExamen = (
-  session: string,
-  corps: {
-    locationId: string;
-    version: number;
-    decision: _DecisionCal;
-    motif?: string | undefined;
-    classement: string[];
-  },
-) => requete<_SessionCalDetail>('POST', `/api/cal/sessions/${encodeURIComponent(session)}/decisions`, { corps });
-export const retirerExamen = (session: string, corps: { locationId: string; motif?: string | undefined }) =>
+export const inscrireExamen = (session: string, corps: z.input<typeof _ajoutExamenSchema>) =>
+  requete<_SessionCalDetail>('POST', `/api/cal/sessions/${encodeURIComponent(session)}/examens`, { corps });
+export const deciderExamen = (session: string, corps: z.input<typeof _decisionExamenSchema>) =>
+  requete<_SessionCalDetail>('POST', `/api/cal/sessions/${encodeURIComponent(session)}/decisions`, { corps });
+export const retirerExamen = (session: string, corps: z.input<typeof _retraitExamenSchema>) =>
   requete<_SessionCalDetail>('POST', `/api/cal/sessions/${encodeURIComponent(session)}/retraits`, { corps });
-export const annulerSessionCal = (session: string, corps: { motif: string }) =>
+export const annulerSessionCal = (session: string, corps: z.input<typeof _annulationSessionSchema>) =>
   requete<_SessionCalDetail>('POST', `/api/cal/sessions/${encodeURIComponent(session)}/annulation`, { corps });
 export const adresseProcesVerbal = (session: string) =>
   `/api/cal/sessions/${encodeURIComponent(session)}/proces-verbal.pdf`;
-export const repondreOffre = (offre: string, corps: { reponse: 'acceptee' | 'refusee'; date: string }) =>
+export const repondreOffre = (offre: string, corps: z.input<typeof _reponseOffreSchema>) =>
   requete<_SessionCalDetail>('POST', `/api/cal/offres/${encodeURIComponent(offre)}/reponse`, { corps });
-export const signerBailOffre = (offre: string, corps: { date: string; version: number; relogementAnru?: boolean }) =>
+export const signerBailOffre = (offre: string, corps: z.input<typeof _bailOffreSchema>) =>
   requete<_SessionCalDetail>('POST', `/api/cal/offres/${encodeURIComponent(offre)}/bail`, { corps });
 export const expirerOffres = () =>
   requete<{ expirees: number; offres: string[] }>('POST', '/api/cal/offres/expirer', { corps: {} });
@@ -490,24 +489,18 @@ export type {
   RecommandationApi,
 } from '../../src/contracts/orientation.ts';
 import type {
+  candidatBoiteSchema as _candidatBoiteSchema,
+  decisionOrientationCorpsSchema as _decisionOrientationCorpsSchema,
   NotificationsApi as _Notifications,
+  propositionCorpsSchema as _propositionCorpsSchema,
   RecommandationApi as _Recommandation,
 } from '../../src/contracts/orientation.ts';
 import type { LocationApi as _Location } from '../../src/contracts/api.ts';
 
 /** A candidate as the CAL needs it: SNE number, household size and flags, nothing else. */
-export interface CandidatSaisi {
-  numeroSne: string;
-  tailleMenage: number;
-  quartile1: boolean;
-  dalo: boolean;
-  pdalhpd: boolean;
-  autreL4411: boolean;
-}
-export type DecisionOrientation =
-  | { decision: 'confirmer'; version: number }
-  | { decision: 'forcer'; version: number; reservataire: string; motif?: string | undefined }
-  | { decision: 'pool'; version: number; reservataires: string[]; motif: string };
+export type CandidatSaisi = z.input<typeof _candidatBoiteSchema>;
+/** Confirm the recommendation, or override it (another line, or a pool) with a reason. */
+export type DecisionOrientation = z.input<typeof _decisionOrientationCorpsSchema>;
 
 export const lireRecommandation = (id: string, signal?: AbortSignal) =>
   requete<_Recommandation>('GET', `/api/locations/${encodeURIComponent(id)}/recommandation`, { signal });
@@ -515,7 +508,7 @@ export const deciderOrientation = (id: string, corps: DecisionOrientation) =>
   requete<_Location>('POST', `/api/locations/${encodeURIComponent(id)}/orientation`, { corps });
 export const lireBoite = (p: { page: number; parPage: number } & ParametresListe, signal?: AbortSignal) =>
   requete<PageBoiteApi>('GET', avecParametres('/api/boite', p), { signal });
-export const proposerCandidats = (id: string, corps: { version: number; candidats: CandidatSaisi[] }) =>
+export const proposerCandidats = (id: string, corps: z.input<typeof _propositionCorpsSchema>) =>
   requete<_Location>('POST', `/api/boite/${encodeURIComponent(id)}/candidats`, { corps });
 export const lireNotifications = (signal?: AbortSignal) =>
   requete<_Notifications>('GET', '/api/notifications', { signal });
@@ -538,6 +531,77 @@ export type { ATraiterApi, ElementATraiterApi } from '../../src/contracts/a-trai
 import type { ATraiterApi as _ATraiter } from '../../src/contracts/a-traiter.ts';
 /** What waits for the signed-in person, most urgent first. */
 export const lireATraiter = (signal?: AbortSignal) => requete<_ATraiter>('GET', '/api/a-traiter', { signal });
+
+// ——— Photos and plans of a vacancy (issue 6 item 2) ———
+
+export type { PieceApi, PieceBoiteApi, PiecesApi } from '../../src/contracts/pieces.ts';
+import {
+  adressePiece as _adressePiece,
+  TAILLE_MAX_PIECE as _TAILLE_MAX_PIECE,
+  type ajoutPieceQuerySchema as _ajoutPieceQuerySchema,
+  type PieceApi as _Piece,
+  type PiecesApi as _Pieces,
+} from '../../src/contracts/pieces.ts';
+
+/** One vacancy (the unit's identifier when the page does not show it). */
+export const lireLocation = (id: string, signal?: AbortSignal) =>
+  requete<_Location>('GET', `/api/locations/${encodeURIComponent(id)}`, { signal });
+export const lirePieces = (locationId: string, signal?: AbortSignal) =>
+  requete<_Pieces>('GET', `/api/locations/${encodeURIComponent(locationId)}/pieces`, { signal });
+/** Attaches a photo or plan (the file's own type as the body's); its name and description go in the query. */
+export const joindrePiece = (
+  locationId: string,
+  fichier: File,
+  p: Omit<z.input<typeof _ajoutPieceQuerySchema>, 'nom'>,
+) =>
+  televerser<_Piece>(
+    avecParametres(`/api/locations/${encodeURIComponent(locationId)}/pieces`, { nom: fichier.name, ...p }),
+    fichier,
+    { messages: { 413: `Fichier trop volumineux : ${_TAILLE_MAX_PIECE / (1024 * 1024)} Mo au plus.` } },
+  );
+export const supprimerPiece = (locationId: string, pieceId: string) =>
+  requete<undefined>('DELETE', _adressePiece(locationId, pieceId));
+
+// ——— Bilan annuel, its issuing and sending, the dashboard (issue 7) ———
+
+export type { BilanAccessibleApi, BilanApi } from '../../src/contracts/bilan.ts';
+export type { EmissionsAnneeApi } from '../../src/contracts/emission-bilan.ts';
+export type { LigneTableauApi, TableauApi } from '../../src/contracts/tableaux.ts';
+import type { BilanAccessibleApi as _BilanAccessible, BilanApi as _Bilan } from '../../src/contracts/bilan.ts';
+import type {
+  emettreSchema as _emettreSchema,
+  EmissionsAnneeApi as _EmissionsAnnee,
+  envoiSchema as _envoiSchema,
+  fenetreSchema as _fenetreSchema,
+} from '../../src/contracts/emission-bilan.ts';
+import type { TableauApi as _Tableau } from '../../src/contracts/tableaux.ts';
+
+/** A year's bilan of one bailleur in one département. */
+export interface DemandeBilan {
+  annee: number;
+  bailleur?: string | undefined;
+  departement?: string | undefined;
+}
+
+/** The bilans the actor may read (bailleur × département). */
+export const lireBilans = (signal?: AbortSignal) =>
+  requete<{ bilans: _BilanAccessible[] }>('GET', '/api/bilans', { signal });
+export const lireBilan = (d: DemandeBilan, signal?: AbortSignal) =>
+  requete<_Bilan>('GET', avecParametres('/api/bilan', { ...d }), { signal });
+/** The issued versions of a year's bilan, their sending, the late-correction windows. */
+export const lireEmissionsBilan = (d: DemandeBilan, signal?: AbortSignal) =>
+  requete<_EmissionsAnnee>('GET', avecParametres('/api/bilan/emissions', { ...d }), { signal });
+export const emettreBilan = (corps: z.input<typeof _emettreSchema>) =>
+  requete<_EmissionsAnnee>('POST', '/api/bilan/emissions', { corps });
+export const marquerBilanEnvoye = (corps: z.input<typeof _envoiSchema>) =>
+  requete<_EmissionsAnnee>('POST', '/api/bilan/emissions/envois', { corps });
+export const ouvrirFenetreCorrection = (corps: z.input<typeof _fenetreSchema>) =>
+  requete<_EmissionsAnnee>('POST', '/api/annees/corrections', { corps });
+export const cloreFenetreCorrection = (id: string) =>
+  requete<_EmissionsAnnee>('POST', `/api/annees/corrections/${encodeURIComponent(id)}/cloture`);
+
+export const lireTableau = (annee: number | undefined, signal?: AbortSignal) =>
+  requete<_Tableau>('GET', avecParametres('/api/tableau', { annee }), { signal });
 
 // ——— work-queue lists, unit search, vacancy page (issue 12) ———
 

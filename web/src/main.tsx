@@ -6,7 +6,7 @@ import { createRoot } from 'react-dom/client';
 import { Link, RouterProvider } from 'react-router';
 import { ErreurApi } from './api.ts';
 import { routeur } from './routes.tsx';
-import { CLE_SESSION } from './session.tsx';
+import { cles } from './cles.ts';
 import './styles.css';
 
 startReactDsfr({ defaultColorScheme: 'system', Link });
@@ -22,7 +22,7 @@ const client: QueryClient = new QueryClient({
     // A 401 on any call means the session ended (expired, or signed out elsewhere): forget it,
     // and the protected pages send the user back to the sign-in form.
     onError: (erreur) => {
-      if (erreur instanceof ErreurApi && erreur.statut === 401) client.setQueryData(CLE_SESSION, null);
+      if (erreur instanceof ErreurApi && erreur.statut === 401) client.setQueryData(cles.session(), null);
     },
   }),
   defaultOptions: {

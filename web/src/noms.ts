@@ -5,10 +5,11 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { lireAccueil } from './api.ts';
+import { cles } from './cles.ts';
 
 export function useNoms(actif = true): (id: string | null | undefined) => string {
   const { data } = useQuery({
-    queryKey: ['accueil', 'courante'],
+    queryKey: cles.accueil.annee(undefined),
     queryFn: ({ signal }) => lireAccueil(undefined, signal),
     staleTime: 5 * 60_000,
     enabled: actif,

@@ -2,12 +2,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, use } from 'react';
 import { lireSession, seConnecter, seDeconnecter, type SessionApi } from './api.ts';
-
-export const CLE_SESSION = ['session'] as const;
+import { cles } from './cles.ts';
 
 /** The session, or null when nobody is signed in. */
 export function useSession() {
-  return useQuery({ queryKey: CLE_SESSION, queryFn: ({ signal }) => lireSession(signal), staleTime: 5 * 60_000 });
+  return useQuery({ queryKey: cles.session(), queryFn: ({ signal }) => lireSession(signal), staleTime: 5 * 60_000 });
 }
 
 export function useConnexion() {
@@ -16,8 +15,8 @@ export function useConnexion() {
     mutationFn: (v: { email: string; motDePasse: string }) => seConnecter(v.email, v.motDePasse),
     onSuccess: (session) => {
       // Another user may have used this browser: drop whatever the previous session loaded.
-      client.removeQueries({ predicate: (q) => q.queryKey[0] !== CLE_SESSION[0] });
-      client.setQueryData(CLE_SESSION, session);
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== cles.session()[0] });
+      client.setQueryData(cles.session(), session);
     },
   });
 }
@@ -27,8 +26,8 @@ export function useDeconnexion() {
   return useMutation({
     mutationFn: seDeconnecter,
     onSettled: () => {
-      client.removeQueries({ predicate: (q) => q.queryKey[0] !== CLE_SESSION[0] });
-      client.setQueryData(CLE_SESSION, null);
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== cles.session()[0] });
+      client.setQueryData(cles.session(), null);
     },
   });
 }

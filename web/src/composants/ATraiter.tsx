@@ -11,6 +11,7 @@ import { Link } from 'react-router';
 import { lireATraiter, type ElementATraiterApi } from '../api.ts';
 import { date, pluriel } from '../format.ts';
 import { EtatRequete, Vide } from './Etats.tsx';
+import { cles } from '../cles.ts';
 
 /** How many items show before « Afficher les autres ». */
 const VISIBLES = 8;
@@ -58,7 +59,7 @@ function Element({ e }: { e: ElementATraiterApi }) {
 }
 
 export function ATraiter() {
-  const requete = useQuery({ queryKey: ['a-traiter'], queryFn: ({ signal }) => lireATraiter(signal) });
+  const requete = useQuery({ queryKey: cles.aTraiter(), queryFn: ({ signal }) => lireATraiter(signal) });
   const [tout, setTout] = useState(false);
   return (
     <section aria-labelledby="a-traiter" className="fr-mb-6w flux-a-traiter">

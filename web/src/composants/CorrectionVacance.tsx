@@ -26,6 +26,7 @@ import { aujourdhuiParis, date } from '../format.ts';
 import { ETATS_LOCATION } from '../roles.ts';
 import { messageErreur } from './Etats.tsx';
 import { CANDIDAT_VIDE, candidatsAEnvoyer, fautesCandidats, SaisieCandidats } from './SaisieCandidats.tsx';
+import { cles } from '../cles.ts';
 
 /** The shortest reason of a late correction on this screen (the window's own rule). */
 export const MOTIF_CORRECTION_MIN = 10;
@@ -132,7 +133,7 @@ export function CorrectionVacance({
 
   const orienter = transition === 'orienter' || transition === 'reorienter';
   const registre = useQuery({
-    queryKey: ['conventions', 'registre', l.annee],
+    queryKey: cles.conventions.registreAnnee(l.annee),
     queryFn: ({ signal }) => lireRegistreConventions({ annee: l.annee }, signal),
     enabled: orienter,
     staleTime: 60_000,
@@ -148,7 +149,7 @@ export function CorrectionVacance({
   const envoi = useMutation({
     mutationFn: (corps: TransitionVacance) => appliquerTransition(l.id, corps),
     onSuccess: (apres) => {
-      void client.invalidateQueries({ queryKey: ['locations'] });
+      void client.invalidateQueries({ queryKey: cles.locations.tout() });
       const avant = ETATS_LOCATION[l.etat]?.libelle ?? l.etat;
       const etat = ETATS_LOCATION[apres.etat]?.libelle ?? apres.etat;
       reussi(
@@ -157,7 +158,8 @@ export function CorrectionVacance({
     },
     // A stale page: the list is read again, the officer reopens the form on the current state.
     onError: (e) => {
-      if (e instanceof ErreurApi && e.statut === 409) void client.invalidateQueries({ queryKey: ['locations'] });
+      if (e instanceof ErreurApi && e.statut === 409)
+        void client.invalidateQueries({ queryKey: cles.locations.tout() });
     },
   });
   const refus = envoi.error instanceof ErreurApi ? envoi.error : null;

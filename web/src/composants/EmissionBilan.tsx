@@ -10,13 +10,22 @@ import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import type { EmissionsAnneeApi } from '../../../src/contracts/emission-bilan.ts';
-import { avecParametres, ErreurApi, requete } from '../api.ts';
+import {
+  avecParametres,
+  cloreFenetreCorrection,
+  emettreBilan,
+  ErreurApi,
+  lireEmissionsBilan,
+  marquerBilanEnvoye,
+  ouvrirFenetreCorrection,
+  type EmissionsAnneeApi,
+} from '../api.ts';
 import { useSessionOuverte } from '../session.tsx';
 import { date, dateEnLettres, nombre } from '../format.ts';
 import { Confirmation } from './Confirmation.tsx';
 import { Chargement, ErreurChargement, messageErreur, Vide } from './Etats.tsx';
 import { Tableau } from './Tableau.tsx';
+import { cles } from '../cles.ts';
 
 type Version = EmissionsAnneeApi['versions'][number];
 type Difference = NonNullable<Version['difference']>;
@@ -68,8 +77,6 @@ const ACTIONS: Record<string, string> = {
   'vacance.constater_sans_candidat': 'Sans candidat',
 };
 
-const lire = (c: Cle, signal?: AbortSignal) =>
-  requete<EmissionsAnneeApi>('GET', avecParametres('/api/bilan/emissions', { ...c }), { signal });
 const adresseVersion = (c: Cle, version: number) => avecParametres(`/api/bilan/emissions/${version}`, { ...c });
 const adresseDocument = (c: Cle, version: number, format: 'xlsx' | 'pdf' | 'csv') =>
   avecParametres(`/api/bilan/emissions/${version}/${format}`, { ...c });
@@ -89,10 +96,14 @@ export function EmissionBilan({ annee, bailleur, departement, vide = false }: Cl
   const session = useSessionOuverte();
   const cle: Cle = { annee, bailleur, departement };
   const client = useQueryClient();
-  const q = useQuery({ queryKey: ['emissions-bilan', cle], queryFn: ({ signal }) => lire(cle, signal), retry: false });
-  const rafraichir = (e: EmissionsAnneeApi) => client.setQueryData(['emissions-bilan', cle], e);
+  const q = useQuery({
+    queryKey: cles.emissionsBilan(cle),
+    queryFn: ({ signal }) => lireEmissionsBilan(cle, signal),
+    retry: false,
+  });
+  const rafraichir = (e: EmissionsAnneeApi) => client.setQueryData(cles.emissionsBilan(cle), e);
   const emission = useMutation({
-    mutationFn: () => requete<EmissionsAnneeApi>('POST', '/api/bilan/emissions', { corps: { annee, departement } }),
+    mutationFn: () => emettreBilan({ annee, departement }),
     onSuccess: rafraichir,
   });
   const estBailleur = session.role === 'agent_bailleur';
@@ -228,10 +239,7 @@ function Fenetre({
   const [fin, setFin] = useState('');
   const max = jourPlus(e.aujourdhui, e.fenetreMaxJours);
   const ouverture = useMutation({
-    mutationFn: () =>
-      requete<EmissionsAnneeApi>('POST', '/api/annees/corrections', {
-        corps: { annee: cle.annee, departement: cle.departement, motif, fin },
-      }),
+    mutationFn: () => ouvrirFenetreCorrection({ annee: cle.annee, departement: cle.departement, motif, fin }),
     onSuccess: (r) => {
       setMotif('');
       setFin('');
@@ -240,8 +248,7 @@ function Fenetre({
   });
   const ouverte = e.fenetres.find((f) => f.ouverte);
   const cloture = useMutation({
-    mutationFn: (id: string) =>
-      requete<EmissionsAnneeApi>('POST', `/api/annees/corrections/${encodeURIComponent(id)}/cloture`),
+    mutationFn: (id: string) => cloreFenetreCorrection(id),
     onSuccess: rafraichir,
   });
   const err = ouverture.error instanceof ErreurApi ? ouverture.error : null;
@@ -333,9 +340,7 @@ function UneVersion({
 }) {
   const envoi = useMutation({
     mutationFn: (organisationId: string) =>
-      requete<EmissionsAnneeApi>('POST', '/api/bilan/emissions/envois', {
-        corps: { annee: cle.annee, departement: cle.departement, version: v.version, organisationId },
-      }),
+      marquerBilanEnvoye({ annee: cle.annee, departement: cle.departement, version: v.version, organisationId }),
     onSuccess: rafraichir,
   });
   const envoiA = new Map(v.envois.map((x) => [x.organisationId, x]));

@@ -9,6 +9,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { rechercherCommunes } from '../api.ts';
+import { cles } from '../cles.ts';
 
 /** Rows a list page asks for. */
 export const PAR_PAGE = 50;
@@ -102,7 +103,7 @@ export function FiltreCommune({
   const [saisie, setSaisie] = useState('');
   const differee = useDiffere(saisie.trim());
   const { data } = useQuery({
-    queryKey: ['communes', differee],
+    queryKey: cles.communes(differee),
     queryFn: ({ signal }) => rechercherCommunes(differee, signal),
     enabled: differee.length >= 2,
     staleTime: 60 * 60_000,

@@ -8,6 +8,7 @@ import { useId, useState } from 'react';
 import { Link } from 'react-router';
 import { lireNotifications, marquerNotificationLue } from '../api.ts';
 import { messageErreur } from './Etats.tsx';
+import { cles } from '../cles.ts';
 
 /** The list opens under the button, above the page (inline: the style sheet belongs to the whole app). */
 const PANNEAU = {
@@ -29,13 +30,13 @@ export function IndicateurNotifications() {
   const client = useQueryClient();
   const [ouvert, setOuvert] = useState(false);
   const { data, error } = useQuery({
-    queryKey: ['notifications'],
+    queryKey: cles.notifications(),
     queryFn: ({ signal }) => lireNotifications(signal),
     refetchInterval: 60_000,
   });
   const lecture = useMutation({
     mutationFn: marquerNotificationLue,
-    onSuccess: () => void client.invalidateQueries({ queryKey: ['notifications'] }),
+    onSuccess: () => void client.invalidateQueries({ queryKey: cles.notifications() }),
   });
   const nonLues = data?.nonLues ?? 0;
   return (

@@ -9,18 +9,16 @@ import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Upload } from '@codegouvfr/react-dsfr/Upload';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { avecParametres, ErreurApi, requete, type LocationApi } from '../api.ts';
+import { ErreurApi, joindrePiece, lireLocation, lirePieces, supprimerPiece } from '../api.ts';
+import { cles } from '../cles.ts';
 import {
   adressePiece,
   EXTENSIONS_PIECES,
   PIECES_MAX_PAR_VACANCE,
   TAILLE_MAX_PIECE,
   TYPES_PIECES,
-  type PieceApi,
   type PieceBoiteApi,
-  type PiecesApi,
 } from '../../../src/contracts/pieces.ts';
-import { useSessionOuverte } from '../session.tsx';
 import { Chargement, ErreurChargement, messageErreur } from './Etats.tsx';
 
 const FORMATS: Record<string, string> = {
@@ -101,30 +99,6 @@ export function ListePieces({
   );
 }
 
-async function erreurDe(reponse: Response): Promise<ErreurApi> {
-  try {
-    const corps = (await reponse.json()) as {
-      erreur?: string;
-      message?: string;
-      problemes?: { chemin: string; message: string }[];
-    };
-    if (typeof corps.message === 'string')
-      return new ErreurApi(
-        reponse.status,
-        corps.erreur ?? `HTTP_${reponse.status}`,
-        corps.message,
-        corps.problemes ?? [],
-      );
-  } catch {
-    // not JSON: the status says enough
-  }
-  return new ErreurApi(
-    reponse.status,
-    `HTTP_${reponse.status}`,
-    reponse.status === 413 ? 'Fichier trop volumineux : 5 Mo au plus.' : `Erreur inattendue (${reponse.status}).`,
-  );
-}
-
 /** The message of a refused upload: the server's, on the field it names. */
 function messageEnvoi(e: unknown): string {
   if (e instanceof ErreurApi && e.problemes.length > 0)
@@ -143,7 +117,6 @@ export function PiecesVacance({
   fermer?: () => void;
 }) {
   const id = useId();
-  const session = useSessionOuverte();
   const client = useQueryClient();
   const champ = useRef<HTMLInputElement>(null);
   const [fichier, setFichier] = useState<File | null>(null);
@@ -151,48 +124,22 @@ export function PiecesVacance({
   const [erreurChoix, setErreurChoix] = useState<string | null>(null);
   const [annonce, setAnnonce] = useState('');
   const { data, error, isPending, refetch } = useQuery({
-    queryKey: ['pieces', locationId],
-    queryFn: ({ signal }) =>
-      requete<PiecesApi>('GET', `/api/locations/${encodeURIComponent(locationId)}/pieces`, { signal }),
+    queryKey: cles.pieces(locationId),
+    queryFn: ({ signal }) => lirePieces(locationId, signal),
   });
   // The unit's identifier, when the vacancy is not on the page the bailleur is looking at.
   const { data: location } = useQuery({
-    queryKey: ['location', locationId],
-    queryFn: ({ signal }) =>
-      requete<LocationApi>('GET', `/api/locations/${encodeURIComponent(locationId)}`, { signal }),
+    queryKey: cles.location(locationId),
+    queryFn: ({ signal }) => lireLocation(locationId, signal),
     enabled: !connu,
   });
   const logementId = connu ?? location?.logementId ?? '…';
   const rafraichir = () => {
-    void client.invalidateQueries({ queryKey: ['pieces', locationId] });
-    void client.invalidateQueries({ queryKey: ['boite'] });
+    void client.invalidateQueries({ queryKey: cles.pieces(locationId) });
+    void client.invalidateQueries({ queryKey: cles.boite.tout() });
   };
   const envoi = useMutation({
-    mutationFn: async (f: File): Promise<PieceApi> => {
-      let reponse: Response;
-      try {
-        reponse = await fetch(
-          avecParametres(`/api/locations/${encodeURIComponent(locationId)}/pieces`, {
-            nom: f.name,
-            description: description.trim(),
-          }),
-          {
-            method: 'POST',
-            headers: {
-              'content-type': f.type || 'application/octet-stream',
-              accept: 'application/json',
-              'x-csrf-token': session.csrf,
-            },
-            credentials: 'same-origin',
-            body: f,
-          },
-        );
-      } catch {
-        throw new ErreurApi(0, 'RESEAU', 'Le serveur est injoignable : vérifiez votre connexion puis réessayez.');
-      }
-      if (!reponse.ok) throw await erreurDe(reponse);
-      return (await reponse.json()) as PieceApi;
-    },
+    mutationFn: (f: File) => joindrePiece(locationId, f, { description: description.trim() }),
     onSuccess: (p) => {
       setAnnonce(`« ${p.nom} » est joint à la vacance.`);
       setFichier(null);
@@ -202,7 +149,7 @@ export function PiecesVacance({
     },
   });
   const suppression = useMutation({
-    mutationFn: (p: PieceBoiteApi) => requete<undefined>('DELETE', adressePiece(locationId, p.id)),
+    mutationFn: (p: PieceBoiteApi) => supprimerPiece(locationId, p.id),
     onSuccess: (_r, p) => {
       setAnnonce(`« ${p.nom} » est supprimé.`);
       rafraichir();

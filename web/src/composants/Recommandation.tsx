@@ -12,6 +12,7 @@ import { deciderOrientation, lireRecommandation, type DecisionOrientation, type 
 import { date, decimal, nombre, signe } from '../format.ts';
 import { Chargement, ErreurChargement, messageErreur } from './Etats.tsx';
 import { Tableau, type Colonne } from './Tableau.tsx';
+import { cles } from '../cles.ts';
 
 type Candidat = RecommandationApi['candidats'][number];
 
@@ -37,7 +38,7 @@ export function PanneauRecommandation({
     error,
     isPending,
     refetch,
-  } = useQuery({ queryKey: ['recommandation', id], queryFn: ({ signal }) => lireRecommandation(id, signal) });
+  } = useQuery({ queryKey: cles.recommandation(id), queryFn: ({ signal }) => lireRecommandation(id, signal) });
   const [mode, setMode] = useState<'autre' | 'pool'>('autre');
   const [ligne, setLigne] = useState('');
   const [pool, setPool] = useState<string[]>([]);
@@ -51,9 +52,9 @@ export function PanneauRecommandation({
   const decision = useMutation({
     mutationFn: (corps: DecisionOrientation) => deciderOrientation(id, corps),
     onSuccess: () => {
-      void client.invalidateQueries({ queryKey: ['recommandation', id] });
-      void client.invalidateQueries({ queryKey: ['locations'] });
-      void client.invalidateQueries({ queryKey: ['boite'] });
+      void client.invalidateQueries({ queryKey: cles.recommandation(id) });
+      void client.invalidateQueries({ queryKey: cles.locations.tout() });
+      void client.invalidateQueries({ queryKey: cles.boite.tout() });
     },
   });
 

@@ -9,11 +9,12 @@ import { useSearchParams } from 'react-router';
 import { lireAccueil } from '../api.ts';
 import { useSessionOuverte } from '../session.tsx';
 import { Chargement } from './Etats.tsx';
+import { cles } from '../cles.ts';
 
 /** The bailleurs of the actor's ledger lines, in the order the « Bailleur » choice lists them. */
 function useBailleurs(actif = true): { bailleurs: Map<string, string>; charge: boolean } {
   const { data: accueil, isPending } = useQuery({
-    queryKey: ['accueil', 'courante'],
+    queryKey: cles.accueil.annee(undefined),
     queryFn: ({ signal }) => lireAccueil(undefined, signal),
     staleTime: 5 * 60_000,
     enabled: actif,

@@ -19,6 +19,7 @@ import { SelectAnnee } from '../composants/SelectAnnee.tsx';
 import { decimal, nombre, taux } from '../format.ts';
 import { HORS_FLUX, LIBELLES_ROLE, peutOuvrir, TYPES_RESERVATAIRE } from '../roles.ts';
 import { useSessionOuverte } from '../session.tsx';
+import { cles } from '../cles.ts';
 
 function anneeDemandee(valeur: string | null): number | undefined {
   const n = Number(valeur);
@@ -30,7 +31,7 @@ export function Accueil() {
   const [parametres] = useSearchParams();
   const annee = anneeDemandee(parametres.get('annee'));
   const requete = useQuery({
-    queryKey: ['accueil', annee ?? 'courante'],
+    queryKey: cles.accueil.annee(annee),
     queryFn: ({ signal }) => lireAccueil(annee, signal),
     placeholderData: keepPreviousData,
   });

@@ -6,7 +6,7 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import {
   cheminDansLeCorps,
@@ -21,6 +21,7 @@ import {
   type Organisation,
   type Utilisateur,
 } from '../api.ts';
+import { cles } from '../cles.ts';
 import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
@@ -41,12 +42,15 @@ const LIBELLES_CHAMPS: Record<string, string> = {
   role: 'Rôle',
 };
 
-const CLE_ORGANISATIONS = ['admin', 'organisations'] as const;
-const CLE_UTILISATEURS = ['admin', 'utilisateurs'] as const;
-
 export function Administration() {
-  const organisations = useQuery({ queryKey: CLE_ORGANISATIONS, queryFn: ({ signal }) => lireOrganisations(signal) });
-  const utilisateurs = useQuery({ queryKey: CLE_UTILISATEURS, queryFn: ({ signal }) => lireUtilisateurs(signal) });
+  const organisations = useQuery({
+    queryKey: cles.admin.organisations(),
+    queryFn: ({ signal }) => lireOrganisations(signal),
+  });
+  const utilisateurs = useQuery({
+    queryKey: cles.admin.utilisateurs(),
+    queryFn: ({ signal }) => lireUtilisateurs(signal),
+  });
   const nomOrganisation = (id: string) => organisations.data?.find((o) => o.id === id)?.nom ?? id;
 
   const colonnesOrganisations: Colonne<Organisation>[] = [
@@ -191,58 +195,107 @@ function Issue({
   );
 }
 
-const ORGANISATION_VIDE = { id: '', nom: '', categorie: 'bailleur', siren: '', typeReservataire: '', departement: '' };
-
-function FormulaireOrganisation() {
+/**
+ * What the two creation forms share: the values typed, the form's own checks (shown on each field,
+ * the first faulty field focused), the request, its outcome (focused once settled) and the refresh
+ * of the list it adds to and of the home page (organisations' names).
+ */
+function useFormulaireCreation<V extends Record<string, string>, D, R>({
+  prefixe,
+  vide,
+  verifier,
+  demande,
+  creer,
+  succes,
+  liste,
+}: {
+  /** The fields' ids are `${prefixe}-${champ}`. */
+  prefixe: string;
+  vide: V;
+  /** The form's own checks: a French message per faulty field. */
+  verifier: (v: V) => Record<string, string>;
+  /** The request's body from values that passed the checks. */
+  demande: (v: V) => D;
+  creer: (d: D) => Promise<R>;
+  succes: (r: R, d: D) => string;
+  /** The list the new element appears in. */
+  liste: QueryKey;
+}) {
   const client = useQueryClient();
-  const [v, setV] = useState(ORGANISATION_VIDE);
+  const [v, setV] = useState(vide);
   const [locales, setLocales] = useState<Record<string, string>>({});
-  const [succes, setSucces] = useState<string | null>(null);
+  const [annonce, setAnnonce] = useState<string | null>(null);
   const issue = useRef<HTMLDivElement>(null);
   const creation = useMutation({
-    mutationFn: creerOrganisation,
-    onSuccess: (o, demande) => {
-      setSucces(`L’organisation « ${o?.nom ?? demande.nom} » est créée.`);
-      setV(ORGANISATION_VIDE);
-      void client.invalidateQueries({ queryKey: CLE_ORGANISATIONS });
-      void client.invalidateQueries({ queryKey: ['accueil'] });
+    mutationFn: creer,
+    onSuccess: (r, d) => {
+      setAnnonce(succes(r, d));
+      setV(vide);
+      void client.invalidateQueries({ queryKey: liste });
+      void client.invalidateQueries({ queryKey: cles.accueil.tout() });
     },
     onSettled: () => requestAnimationFrame(() => issue.current?.focus()),
   });
-  const champ = (nom: keyof typeof ORGANISATION_VIDE) => ({
+  const champ = (nom: keyof V & string) => ({
     name: nom,
-    id: `organisation-${nom}`,
+    id: `${prefixe}-${nom}`,
     value: v[nom],
     ...(messageChamp(creation.error, locales, nom) ? { 'aria-invalid': true as const } : {}),
     onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setV({ ...v, [nom]: e.target.value }),
   });
   const envoyer = (e: FormEvent) => {
     e.preventDefault();
-    setSucces(null);
-    const l: Record<string, string> = {};
-    if (!/^[A-Za-z0-9_-]{2,40}$/.test(v.id))
-      l.id = 'Identifiant : 2 à 40 lettres, chiffres, « - » ou « _ », sans espace.';
-    if (v.nom.trim().length < 2) l.nom = 'Saisissez le nom de l’organisation (2 caractères au moins).';
-    if (v.siren && !/^\d{9}$/.test(v.siren)) l.siren = 'Le SIREN compte 9 chiffres.';
-    if (v.departement && !/^(\d{2}|2[AB]|97\d)$/.test(v.departement))
-      l.departement = 'Code de département : 2 caractères (45, 2A…) ou 3 chiffres outre-mer (971…).';
+    setAnnonce(null);
+    const l = verifier(v);
     setLocales(l);
     if (Object.keys(l).length > 0) {
       creation.reset();
-      requestAnimationFrame(() => document.getElementById(`organisation-${Object.keys(l)[0]}`)?.focus());
+      requestAnimationFrame(() => document.getElementById(`${prefixe}-${Object.keys(l)[0]}`)?.focus());
       return;
     }
-    const o: NouvelleOrganisation = {
-      id: v.id,
-      nom: v.nom.trim(),
-      categorie: v.categorie as NouvelleOrganisation['categorie'],
-    };
-    if (v.siren) o.siren = v.siren;
-    if (v.typeReservataire) o.typeReservataire = v.typeReservataire;
-    if (v.departement) o.departement = v.departement;
-    creation.mutate(o);
+    creation.mutate(demande(v));
   };
-  const err = creation.error;
+  return {
+    champ,
+    /** The DSFR state of one field: the form's own message, else the server's. */
+    etat: (nom: keyof V & string) => etatChamp(creation.error, locales, nom),
+    envoyer,
+    issue: <Issue succes={annonce} erreur={creation.error} refIssue={issue} />,
+    enCours: creation.isPending,
+  };
+}
+
+const ORGANISATION_VIDE = { id: '', nom: '', categorie: 'bailleur', siren: '', typeReservataire: '', departement: '' };
+
+function FormulaireOrganisation() {
+  const { champ, etat, envoyer, issue, enCours } = useFormulaireCreation({
+    prefixe: 'organisation',
+    vide: ORGANISATION_VIDE,
+    verifier: (v) => {
+      const l: Record<string, string> = {};
+      if (!/^[A-Za-z0-9_-]{2,40}$/.test(v.id))
+        l.id = 'Identifiant : 2 à 40 lettres, chiffres, « - » ou « _ », sans espace.';
+      if (v.nom.trim().length < 2) l.nom = 'Saisissez le nom de l’organisation (2 caractères au moins).';
+      if (v.siren && !/^\d{9}$/.test(v.siren)) l.siren = 'Le SIREN compte 9 chiffres.';
+      if (v.departement && !/^(\d{2}|2[AB]|97\d)$/.test(v.departement))
+        l.departement = 'Code de département : 2 caractères (45, 2A…) ou 3 chiffres outre-mer (971…).';
+      return l;
+    },
+    demande: (v) => {
+      const o: NouvelleOrganisation = {
+        id: v.id,
+        nom: v.nom.trim(),
+        categorie: v.categorie as NouvelleOrganisation['categorie'],
+      };
+      if (v.siren) o.siren = v.siren;
+      if (v.typeReservataire) o.typeReservataire = v.typeReservataire;
+      if (v.departement) o.departement = v.departement;
+      return o;
+    },
+    creer: creerOrganisation,
+    succes: (o, demande) => `L’organisation « ${o?.nom ?? demande.nom} » est créée.`,
+    liste: cles.admin.organisations(),
+  });
   return (
     <form
       onSubmit={envoyer}
@@ -253,13 +306,13 @@ function FormulaireOrganisation() {
       <h3 id="titre-nouvelle-organisation" className="fr-h5">
         Créer une organisation
       </h3>
-      <Issue succes={succes} erreur={err} refIssue={issue} />
+      {issue}
       <p className="fr-text--sm">Les champs marqués d’un astérisque (*) sont obligatoires.</p>
       <div className="fr-grid-row fr-grid-row--gutters">
         <div className="fr-col-12 fr-col-md-6">
           <Input
             label="Nom *"
-            {...etatChamp(err, locales, 'nom')}
+            {...etat('nom')}
             nativeInputProps={{ ...champ('nom'), required: true, autoComplete: 'organization' }}
           />
         </div>
@@ -267,14 +320,14 @@ function FormulaireOrganisation() {
           <Input
             label="Identifiant *"
             hintText="Lettres, chiffres, « - » et « _ » ; par exemple bailleur-orleans"
-            {...etatChamp(err, locales, 'id')}
+            {...etat('id')}
             nativeInputProps={{ ...champ('id'), required: true, autoComplete: 'off', spellCheck: false }}
           />
         </div>
         <div className="fr-col-12 fr-col-md-4">
           <Select
             label="Catégorie *"
-            {...etatChamp(err, locales, 'categorie')}
+            {...etat('categorie')}
             nativeSelectProps={{ ...champ('categorie'), required: true }}
           >
             {Object.entries(CATEGORIES).map(([code, libelle]) => (
@@ -288,7 +341,7 @@ function FormulaireOrganisation() {
           <Select
             label="Type de réservataire"
             hint="Pour un réservataire seulement"
-            {...etatChamp(err, locales, 'typeReservataire')}
+            {...etat('typeReservataire')}
             nativeSelectProps={champ('typeReservataire')}
           >
             <option value="">Sans objet</option>
@@ -305,7 +358,7 @@ function FormulaireOrganisation() {
           <Input
             label="SIREN"
             hintText="9 chiffres"
-            {...etatChamp(err, locales, 'siren')}
+            {...etat('siren')}
             nativeInputProps={{ ...champ('siren'), inputMode: 'numeric', maxLength: 9, autoComplete: 'off' }}
           />
         </div>
@@ -313,13 +366,13 @@ function FormulaireOrganisation() {
           <Input
             label="Département"
             hintText="Ex. : 45"
-            {...etatChamp(err, locales, 'departement')}
+            {...etat('departement')}
             nativeInputProps={{ ...champ('departement'), maxLength: 3, autoComplete: 'off' }}
           />
         </div>
       </div>
-      <Button type="submit" disabled={creation.isPending} iconId="fr-icon-add-line" className="fr-mt-2w">
-        {creation.isPending ? 'Création en cours…' : 'Créer l’organisation'}
+      <Button type="submit" disabled={enCours} iconId="fr-icon-add-line" className="fr-mt-2w">
+        {enCours ? 'Création en cours…' : 'Créer l’organisation'}
       </Button>
     </form>
   );
@@ -328,67 +381,42 @@ function FormulaireOrganisation() {
 const UTILISATEUR_VIDE = { email: '', nom: '', motDePasse: '', organisationId: '', role: 'agent_bailleur' };
 
 function FormulaireUtilisateur({ organisations }: { organisations: Organisation[] }) {
-  const client = useQueryClient();
-  const [v, setV] = useState(UTILISATEUR_VIDE);
-  const [locales, setLocales] = useState<Record<string, string>>({});
-  const [succes, setSucces] = useState<string | null>(null);
-  const issue = useRef<HTMLDivElement>(null);
-  const creation = useMutation({
-    mutationFn: creerUtilisateur,
-    onSuccess: (u, demande) => {
-      setSucces(
-        `Le compte de ${u?.nom ?? demande.nom} (${u?.email ?? demande.email}) est créé : communiquez-lui son mot de passe par un canal sûr.`,
-      );
-      setV(UTILISATEUR_VIDE);
-      void client.invalidateQueries({ queryKey: CLE_UTILISATEURS });
-      void client.invalidateQueries({ queryKey: ['accueil'] });
+  const { champ, etat, envoyer, issue, enCours } = useFormulaireCreation({
+    prefixe: 'utilisateur',
+    vide: UTILISATEUR_VIDE,
+    verifier: (v) => {
+      const l: Record<string, string> = {};
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email.trim()))
+        l.email = 'Saisissez une adresse électronique valide, par exemple prenom.nom@organisme.fr.';
+      if (v.nom.trim().length < 2) l.nom = 'Saisissez le prénom et le nom de la personne.';
+      if (v.motDePasse.length < 12) l.motDePasse = 'Le mot de passe doit compter au moins 12 caractères.';
+      if (!v.organisationId) l.organisationId = 'Choisissez l’organisation de la personne.';
+      return l;
     },
-    onSettled: () => requestAnimationFrame(() => issue.current?.focus()),
-  });
-  const champ = (nom: keyof typeof UTILISATEUR_VIDE) => ({
-    name: nom,
-    id: `utilisateur-${nom}`,
-    value: v[nom],
-    ...(messageChamp(creation.error, locales, nom) ? { 'aria-invalid': true as const } : {}),
-    onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setV({ ...v, [nom]: e.target.value }),
-  });
-  const envoyer = (e: FormEvent) => {
-    e.preventDefault();
-    setSucces(null);
-    const l: Record<string, string> = {};
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email.trim()))
-      l.email = 'Saisissez une adresse électronique valide, par exemple prenom.nom@organisme.fr.';
-    if (v.nom.trim().length < 2) l.nom = 'Saisissez le prénom et le nom de la personne.';
-    if (v.motDePasse.length < 12) l.motDePasse = 'Le mot de passe doit compter au moins 12 caractères.';
-    if (!v.organisationId) l.organisationId = 'Choisissez l’organisation de la personne.';
-    setLocales(l);
-    if (Object.keys(l).length > 0) {
-      creation.reset();
-      requestAnimationFrame(() => document.getElementById(`utilisateur-${Object.keys(l)[0]}`)?.focus());
-      return;
-    }
-    const u: NouvelUtilisateur = {
+    demande: (v): NouvelUtilisateur => ({
       email: v.email.trim(),
       nom: v.nom.trim(),
       motDePasse: v.motDePasse,
       organisationId: v.organisationId,
       role: v.role as Role,
-    };
-    creation.mutate(u);
-  };
-  const err = creation.error;
+    }),
+    creer: creerUtilisateur,
+    succes: (u, demande) =>
+      `Le compte de ${u?.nom ?? demande.nom} (${u?.email ?? demande.email}) est créé : communiquez-lui son mot de passe par un canal sûr.`,
+    liste: cles.admin.utilisateurs(),
+  });
   return (
     <form onSubmit={envoyer} noValidate className="flux-formulaire fr-mt-4w" aria-labelledby="titre-nouvel-utilisateur">
       <h3 id="titre-nouvel-utilisateur" className="fr-h5">
         Créer un compte
       </h3>
-      <Issue succes={succes} erreur={err} refIssue={issue} />
+      {issue}
       <p className="fr-text--sm">Tous les champs sont obligatoires.</p>
       <div className="fr-grid-row fr-grid-row--gutters">
         <div className="fr-col-12 fr-col-md-6">
           <Input
             label="Prénom et nom"
-            {...etatChamp(err, locales, 'nom')}
+            {...etat('nom')}
             nativeInputProps={{ ...champ('nom'), required: true, autoComplete: 'off' }}
           />
         </div>
@@ -396,7 +424,7 @@ function FormulaireUtilisateur({ organisations }: { organisations: Organisation[
           <Input
             label="Adresse électronique"
             hintText="Format attendu : nom@organisme.fr"
-            {...etatChamp(err, locales, 'email')}
+            {...etat('email')}
             nativeInputProps={{
               ...champ('email'),
               type: 'email',
@@ -410,7 +438,7 @@ function FormulaireUtilisateur({ organisations }: { organisations: Organisation[
           <Input
             label="Mot de passe initial"
             hintText="12 caractères au moins"
-            {...etatChamp(err, locales, 'motDePasse')}
+            {...etat('motDePasse')}
             nativeInputProps={{
               ...champ('motDePasse'),
               type: 'password',
@@ -423,7 +451,7 @@ function FormulaireUtilisateur({ organisations }: { organisations: Organisation[
         <div className="fr-col-12 fr-col-md-4">
           <Select
             label="Organisation"
-            {...etatChamp(err, locales, 'organisationId')}
+            {...etat('organisationId')}
             nativeSelectProps={{ ...champ('organisationId'), required: true }}
           >
             <option value="" disabled>
@@ -437,11 +465,7 @@ function FormulaireUtilisateur({ organisations }: { organisations: Organisation[
           </Select>
         </div>
         <div className="fr-col-12 fr-col-md-4">
-          <Select
-            label="Rôle"
-            {...etatChamp(err, locales, 'role')}
-            nativeSelectProps={{ ...champ('role'), required: true }}
-          >
+          <Select label="Rôle" {...etat('role')} nativeSelectProps={{ ...champ('role'), required: true }}>
             {Object.entries(LIBELLES_ROLE).map(([code, libelle]) => (
               <option key={code} value={code}>
                 {libelle}
@@ -450,8 +474,8 @@ function FormulaireUtilisateur({ organisations }: { organisations: Organisation[
           </Select>
         </div>
       </div>
-      <Button type="submit" disabled={creation.isPending} iconId="fr-icon-user-add-line" className="fr-mt-2w">
-        {creation.isPending ? 'Création en cours…' : 'Créer le compte'}
+      <Button type="submit" disabled={enCours} iconId="fr-icon-user-add-line" className="fr-mt-2w">
+        {enCours ? 'Création en cours…' : 'Créer le compte'}
       </Button>
     </form>
   );

@@ -11,14 +11,13 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import type { BilanAccessibleApi, BilanApi } from '../../../src/contracts/bilan.ts';
 import {
   COMPTEURS as CODES_COMPTEURS,
   DEFINITIONS_COMPTEURS,
   LIBELLES_COMPTEURS,
   TITRES_COMPTEURS,
 } from '../../../src/domain/compteurs.ts';
-import { avecParametres, requete } from '../api.ts';
+import { avecParametres, lireBilan, lireBilans, type BilanApi, type DemandeBilan as Demande } from '../api.ts';
 import { BarresEmpilees, type Serie } from '../composants/Barres.tsx';
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
 import { EmissionBilan } from '../composants/EmissionBilan.tsx';
@@ -28,20 +27,11 @@ import { useSessionOuverte } from '../session.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { SelectAnnee } from '../composants/SelectAnnee.tsx';
 import { decimal, nombre, signe, taux } from '../format.ts';
+import { cles } from '../cles.ts';
 
 type Ligne = BilanApi['lignes'][number];
 type Dimension = keyof BilanApi['dimensions'];
 type Compteur = (typeof CODES_COMPTEURS)[number];
-interface Demande {
-  annee: number;
-  bailleur?: string | undefined;
-  departement?: string | undefined;
-}
-
-const lireBilans = (signal?: AbortSignal) =>
-  requete<{ bilans: BilanAccessibleApi[] }>('GET', '/api/bilans', { signal });
-const lireBilan = (d: Demande, signal?: AbortSignal) =>
-  requete<BilanApi>('GET', avecParametres('/api/bilan', { ...d }), { signal });
 const adresseBilan = (d: Demande, format: 'xlsx' | 'csv' | 'pdf' | 'json') =>
   avecParametres(format === 'json' ? '/api/bilan' : `/api/bilan.${format}`, { ...d });
 
@@ -67,7 +57,11 @@ export function Bilan() {
   const [parametres, setParametres] = useSearchParams();
   const anneeDerniere = new Date().getFullYear() - 1;
   const annee = Number(parametres.get('annee')) || anneeDerniere;
-  const bilans = useQuery({ queryKey: ['bilans'], queryFn: ({ signal }) => lireBilans(signal), staleTime: 5 * 60_000 });
+  const bilans = useQuery({
+    queryKey: cles.bilans(),
+    queryFn: ({ signal }) => lireBilans(signal),
+    staleTime: 5 * 60_000,
+  });
   const liste = bilans.data?.bilans ?? [];
   // Never blank (issue 12 item 7): without a choice, the first bilan of the list.
   const bailleur = parametres.get('bailleur') || liste[0]?.bailleurId;
@@ -76,7 +70,7 @@ export function Bilan() {
   const demande: Demande = { annee, bailleur, departement };
   const actif = bailleur !== undefined && departement !== undefined;
   const bilan = useQuery({
-    queryKey: ['bilan', demande],
+    queryKey: cles.bilan(demande),
     queryFn: ({ signal }) => lireBilan(demande, signal),
     placeholderData: keepPreviousData,
     enabled: actif,

@@ -31,6 +31,7 @@ import { date, dateEnLettres, nombre, pluriel } from '../format.ts';
 import { ETATS_LOCATION, TYPOLOGIES } from '../roles.ts';
 import { useSessionOuverte } from '../session.tsx';
 import { ECHEANCES, EtatLocation } from './Locations.tsx';
+import { cles } from '../cles.ts';
 
 function CompteARebours({ e }: { e: ElementBoiteApi }) {
   if (e.echeance === null || e.joursRestants === null) return <>—</>;
@@ -58,8 +59,8 @@ export function FormulaireCandidats({ e }: { e: ElementBoiteApi }) {
   const envoi = useMutation({
     mutationFn: () => proposerCandidats(e.locationId, { version: e.version, candidats: candidatsAEnvoyer(candidats) }),
     onSuccess: () => {
-      void client.invalidateQueries({ queryKey: ['boite'] });
-      void client.invalidateQueries({ queryKey: ['locations'] });
+      void client.invalidateQueries({ queryKey: cles.boite.tout() });
+      void client.invalidateQueries({ queryKey: cles.locations.tout() });
     },
   });
   const envoyer = (ev: FormEvent) => {
@@ -97,7 +98,7 @@ const FILTRES = ['q', 'etat', 'echeance', 'typologie', 'reservataire', 'bailleur
 export function Boite() {
   const session = useSessionOuverte();
   const { data: accueil } = useQuery({
-    queryKey: ['accueil', 'courante'],
+    queryKey: cles.accueil.annee(undefined),
     queryFn: ({ signal }) => lireAccueil(undefined, signal),
     staleTime: 5 * 60_000,
   });
@@ -116,7 +117,7 @@ export function Boite() {
     commune: /^\d[\dAB]\d{3}$/.test(f.commune) ? f.commune : undefined,
   };
   const { data, error, isPending, isFetching, refetch } = useQuery({
-    queryKey: ['boite', requete],
+    queryKey: cles.boite.page(requete),
     queryFn: ({ signal }) => lireBoite(requete, signal),
     placeholderData: keepPreviousData,
   });

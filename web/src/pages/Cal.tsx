@@ -46,6 +46,7 @@ import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { aujourdhuiParis, date, dateEnLettres, nombre, pluriel } from '../format.ts';
 import { ETATS_LOCATION } from '../roles.ts';
 import { useSessionOuverte } from '../session.tsx';
+import { cles } from '../cles.ts';
 
 const DECISIONS = [
   { code: 'attribution', libelle: 'Attribution', aide: 'un candidat, rang 1' },
@@ -99,7 +100,7 @@ export function Cal() {
     au: estDate(f.au) ? f.au : undefined,
   };
   const { data, error, isPending, isFetching, refetch } = useQuery({
-    queryKey: ['cal', 'sessions', requete],
+    queryKey: cles.cal.page(requete),
     queryFn: ({ signal }) => lireSessionsCal(requete, signal),
     placeholderData: keepPreviousData,
   });
@@ -244,7 +245,7 @@ function NouvelleSession({ departement }: { departement: string }) {
   const creation = useMutation({
     mutationFn: () => creerSessionCal({ date: jour, departement, ...(lieu ? { lieu } : {}) }),
     onSuccess: (s) => {
-      void client.invalidateQueries({ queryKey: ['cal'] });
+      void client.invalidateQueries({ queryKey: cles.cal.tout() });
       void navigate(`/cal/${encodeURIComponent(s.id)}`);
     },
   });
@@ -304,13 +305,13 @@ export function CalSeance() {
   const bailleur = session.role === 'agent_bailleur';
   const client = useQueryClient();
   const { data, error, isPending, refetch } = useQuery({
-    queryKey: ['cal', 'session', id],
+    queryKey: cles.cal.session(id),
     queryFn: ({ signal }) => lireSessionCal(id, signal),
   });
   const maj = (s: SessionCalDetailApi) => {
-    client.setQueryData(['cal', 'session', id], s);
-    void client.invalidateQueries({ queryKey: ['cal', 'sessions'] });
-    void client.invalidateQueries({ queryKey: ['cal', 'a-examiner'] });
+    client.setQueryData(cles.cal.session(id), s);
+    void client.invalidateQueries({ queryKey: cles.cal.sessions() });
+    void client.invalidateQueries({ queryKey: cles.cal.aExaminer() });
   };
   const expiration = useMutation({ mutationFn: expirerOffres, onSuccess: () => void refetch() });
   const titre = data ? `Séance de CAL du ${dateEnLettres(data.date)}` : 'Séance de CAL';
@@ -389,7 +390,7 @@ export function CalSeance() {
 
 function Inscription({ session, surMaj }: { session: SessionCalDetailApi; surMaj: (s: SessionCalDetailApi) => void }) {
   const id = useId();
-  const { data } = useQuery({ queryKey: ['cal', 'a-examiner'], queryFn: ({ signal }) => lireAExaminer(signal) });
+  const { data } = useQuery({ queryKey: cles.cal.aExaminer(), queryFn: ({ signal }) => lireAExaminer(signal) });
   const [locationId, setLocationId] = useState('');
   const [motif, setMotif] = useState('');
   const possibles = (data ?? []).filter((a) => a.departement === session.departement);

@@ -20,6 +20,7 @@ import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { date, decimal, taux } from '../format.ts';
 import { TYPES_RESERVATAIRE } from '../roles.ts';
 import { useSessionOuverte } from '../session.tsx';
+import { cles } from '../cles.ts';
 
 /** The form of a convention as a badge: words, not colour alone. */
 export function BadgeForme({ forme }: { forme: ConventionResumeApi['forme'] }) {
@@ -59,12 +60,12 @@ export function Conventions() {
     bailleur: f.bailleur || undefined,
   };
   const { data, error, isPending, refetch } = useQuery({
-    queryKey: ['conventions', 'registre', requete],
+    queryKey: cles.conventions.registre(requete),
     queryFn: ({ signal }) => lireRegistreConventions(requete, signal),
     placeholderData: keepPreviousData,
   });
   const { data: accueil } = useQuery({
-    queryKey: ['accueil', 'courante'],
+    queryKey: cles.accueil.annee(undefined),
     queryFn: ({ signal }) => lireAccueil(undefined, signal),
     staleTime: 5 * 60_000,
   });

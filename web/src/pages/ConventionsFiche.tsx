@@ -28,6 +28,7 @@ import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { date, dateEnLettres, decimal, nombre, pluriel, taux } from '../format.ts';
 import { TYPES_RESERVATAIRE } from '../roles.ts';
 import { BadgeForme } from './Conventions.tsx';
+import { cles } from '../cles.ts';
 
 const DECOMPTES: Record<string, string> = {
   mise_a_disposition: 'dès que le logement lui est orienté (mise à disposition)',
@@ -151,7 +152,7 @@ export function ConventionsFiche() {
   const { id = '' } = useParams();
   const annee = anneeDemandee();
   const { data, error, isPending, refetch } = useQuery({
-    queryKey: ['convention', id, annee],
+    queryKey: cles.convention.annee(id, annee),
     queryFn: ({ signal }) => lireConvention(id, annee, signal),
   });
   const titre = data ? `Convention ${data.reservataire.nom}` : 'Convention';
@@ -349,9 +350,9 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
   const envoi = useMutation({
     mutationFn: (corps: Parameters<typeof ajouterAvenant>[1]) => ajouterAvenant(c.id, corps),
     onSuccess: (nouvelle) => {
-      client.setQueryData(['convention', c.id, undefined], nouvelle);
-      void client.invalidateQueries({ queryKey: ['convention', c.id] });
-      void client.invalidateQueries({ queryKey: ['conventions'] });
+      client.setQueryData(cles.convention.annee(c.id, undefined), nouvelle);
+      void client.invalidateQueries({ queryKey: cles.convention.tout(c.id) });
+      void client.invalidateQueries({ queryKey: cles.conventions.tout() });
       setMotif('');
       setEffectifLe('');
     },

@@ -20,6 +20,7 @@ import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { decimal, nombre } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
 import { ProjetsEnAvenants } from './ConversionAvenants.tsx';
+import { cles } from '../cles.ts';
 
 type Methode = 'programme' | 'segment' | 'bailleur';
 const METHODES: { code: Methode; libelle: string }[] = [
@@ -42,7 +43,7 @@ export function Conversion() {
   };
   const actif = !choisit || demande.bailleur !== undefined;
   const { data, error, isPending, refetch } = useQuery({
-    queryKey: ['conversion', demande],
+    queryKey: cles.conversion(demande),
     queryFn: ({ signal }) => lireConversion(demande, signal),
     placeholderData: keepPreviousData,
     enabled: actif,

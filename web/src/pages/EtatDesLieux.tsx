@@ -38,6 +38,7 @@ import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { date, nombre, pluriel, taux } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
 import { libelleTaille, TAILLE_MAX_RESERVATIONS } from '../../../src/contracts/televersement.ts';
+import { cles } from '../cles.ts';
 
 type Groupe = EtatDesLieuxApi['groupes'][number];
 type Dimension = keyof EtatDesLieuxApi['modalites'];
@@ -70,13 +71,13 @@ export function EtatDesLieux() {
   const demande = { bailleur };
   const actif = !choisit || bailleur !== undefined;
   const etat = useQuery({
-    queryKey: ['etat-des-lieux', demande],
+    queryKey: cles.etatDesLieux.demande(demande),
     queryFn: ({ signal }) => lireEtatDesLieux(demande, signal),
     placeholderData: keepPreviousData,
     enabled: actif,
   });
   const versions = useQuery({
-    queryKey: ['etats-des-lieux', demande],
+    queryKey: cles.versionsEtat.demande(demande),
     queryFn: ({ signal }) => lireVersionsEtat(demande, signal),
     enabled: actif,
   });
@@ -293,7 +294,7 @@ function Versions({
 }) {
   const session = useSessionOuverte();
   const client = useQueryClient();
-  const rafraichir = () => client.invalidateQueries({ queryKey: ['etats-des-lieux'] });
+  const rafraichir = () => client.invalidateQueries({ queryKey: cles.versionsEtat.tout() });
   const verrouillage = useMutation({ mutationFn: () => verrouillerEtat(demande), onSuccess: rafraichir });
   const signature = useMutation({
     mutationFn: (v: VersionEtatApi) => signerEtat(v.id, v.empreinte),
@@ -394,7 +395,7 @@ function ImportReservations() {
   const [fichier, setFichier] = useState<File | null>(null);
   const envoi = useMutation({
     mutationFn: (f: File) => televerserReservations(f),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['etat-des-lieux'] }),
+    onSuccess: () => client.invalidateQueries({ queryKey: cles.etatDesLieux.tout() }),
   });
   const tropGros = fichier !== null && fichier.size > TAILLE_MAX_RESERVATIONS;
   const envoyer = (e: FormEvent) => {

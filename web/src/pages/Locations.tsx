@@ -40,6 +40,7 @@ import { aujourdhuiParis, date, nombre, pluriel } from '../format.ts';
 import { useNoms } from '../noms.ts';
 import { ETATS_LOCATION, EXCLUSIONS, HORS_FLUX, TYPOLOGIES } from '../roles.ts';
 import { useSessionOuverte } from '../session.tsx';
+import { cles } from '../cles.ts';
 
 export function EtatLocation({ etat }: { etat: string }) {
   const e = ETATS_LOCATION[etat] ?? { libelle: etat };
@@ -58,12 +59,12 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
   const [nature, setNature] = useState<'preavis' | 'premiere'>('preavis');
   const [jour, setJour] = useState(aujourdhuiParis);
   const [depart, setDepart] = useState('');
-  const [exclusion, setExclusion] = useState('');
+  const [exclusion, setExclusion] = useState<DeclarationVacance['exclusion'] | ''>('');
   const [erreur, setErreur] = useState<string | null>(null);
   const declaration = useMutation({
     mutationFn: (corps: DeclarationVacance) => declarerVacance(corps),
     onSuccess: (l) => {
-      void client.invalidateQueries({ queryKey: ['locations'] });
+      void client.invalidateQueries({ queryKey: cles.locations.tout() });
       setLogementId('');
       setDepart('');
       setExclusion('');
@@ -91,7 +92,7 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
   // Suggestions as the officer types: RPLS number, internal id or address (GET /api/logements/recherche).
   const differee = useDiffere(logementId.trim());
   const { data: suggestions } = useQuery({
-    queryKey: ['recherche-logements', differee],
+    queryKey: cles.rechercheLogements(differee),
     queryFn: ({ signal }) => rechercherLogements(differee, signal),
     enabled: differee.length >= 2,
     staleTime: 30_000,
@@ -199,7 +200,8 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
             nativeSelectProps={{
               id: `${id}-exclusion`,
               value: exclusion,
-              onChange: (e) => setExclusion(e.target.value),
+              // the options are the codes of EXCLUSIONS, the contract's list
+              onChange: (e) => setExclusion(e.target.value as DeclarationVacance['exclusion'] | ''),
             }}
           >
             <option value="">Non : le logement entre dans le flux</option>
@@ -283,7 +285,7 @@ export function Locations() {
   const session = useSessionOuverte();
   const nom = useNoms();
   const { data: accueil } = useQuery({
-    queryKey: ['accueil', 'courante'],
+    queryKey: cles.accueil.annee(undefined),
     queryFn: ({ signal }) => lireAccueil(undefined, signal),
     staleTime: 5 * 60_000,
   });
@@ -307,7 +309,7 @@ export function Locations() {
     tri: f.tri === 'recentes' ? 'recentes' : undefined,
   };
   const { data, error, isPending, isFetching, refetch } = useQuery({
-    queryKey: ['locations', requete],
+    queryKey: cles.locations.page(requete),
     queryFn: ({ signal }) => lireLocations(requete, signal),
     placeholderData: keepPreviousData,
   });

@@ -14,6 +14,7 @@ import { nombre, pluriel } from '../format.ts';
 import { HORS_FLUX, TYPOLOGIES } from '../roles.ts';
 import { useNoms } from '../noms.ts';
 import { useSessionOuverte } from '../session.tsx';
+import { cles } from '../cles.ts';
 
 const FILTRES = ['q', 'commune', 'typologie', 'bailleur'] as const;
 
@@ -27,7 +28,7 @@ export function Logements() {
   const plusieursBailleurs = session.role !== 'agent_bailleur';
   const nom = useNoms(plusieursBailleurs);
   const { data: accueil } = useQuery({
-    queryKey: ['accueil', 'courante'],
+    queryKey: cles.accueil.annee(undefined),
     queryFn: ({ signal }) => lireAccueil(undefined, signal),
     staleTime: 5 * 60_000,
     enabled: plusieursBailleurs,
@@ -42,7 +43,7 @@ export function Logements() {
   };
   const commune = requete.commune;
   const { data, error, isPending, isFetching, refetch } = useQuery({
-    queryKey: ['logements', requete],
+    queryKey: cles.logements(requete),
     queryFn: ({ signal }) => lireLogements(requete, signal),
     placeholderData: keepPreviousData,
   });

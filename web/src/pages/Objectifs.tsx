@@ -13,6 +13,7 @@ import { Chargement, ErreurChargement, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { dateEnLettres, decimal, nombre, taux } from '../format.ts';
+import { cles } from '../cles.ts';
 
 type Suivi = ObjectifsApi['parLigne'][number]['prioritaires'];
 
@@ -102,7 +103,7 @@ function SuiviObjectif<T>({
 
 export function Objectifs() {
   const { data, error, isPending, refetch } = useQuery({
-    queryKey: ['objectifs'],
+    queryKey: cles.objectifs(),
     queryFn: ({ signal }) => lireObjectifs(undefined, signal),
   });
   return (

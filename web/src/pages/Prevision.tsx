@@ -22,6 +22,7 @@ import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { SelectAnnee } from '../composants/SelectAnnee.tsx';
 import { decimal, nombre, taux } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
+import { cles } from '../cles.ts';
 
 type UnePrevision = PrevisionApi['previsions'][number];
 type Droit = UnePrevision['droits'][number];
@@ -44,7 +45,7 @@ export function Prevision() {
   const demande = { bailleur, annee };
   const actif = !choisit || bailleur !== undefined;
   const { data, error, isPending, refetch } = useQuery({
-    queryKey: ['prevision', demande],
+    queryKey: cles.prevision.demande(demande),
     queryFn: ({ signal }) => lirePrevision(demande, signal),
     placeholderData: keepPreviousData,
     enabled: actif,
@@ -283,7 +284,7 @@ function Hypotheses({
           ),
         },
       }),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['prevision'] }),
+    onSuccess: () => client.invalidateQueries({ queryKey: cles.prevision.tout() }),
   });
   const probleme = (champ: string) =>
     envoi.error instanceof ErreurApi ? envoi.error.probleme(`parametres.${champ}`) : undefined;

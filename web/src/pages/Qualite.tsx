@@ -18,6 +18,7 @@ import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { SelectAnnee } from '../composants/SelectAnnee.tsx';
 import { nombre, pluriel, taux } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
+import { cles } from '../cles.ts';
 
 type Controle = RapportQualiteApi['controles'][number];
 
@@ -34,7 +35,7 @@ export function Qualite() {
   const bailleur = pilote ? parametres.get('bailleur') || undefined : undefined;
   const demande = { bailleur, annee };
   const { data, error, isPending, refetch } = useQuery({
-    queryKey: ['qualite', demande],
+    queryKey: cles.qualite(demande),
     queryFn: ({ signal }) => lireQualite(demande, signal),
     placeholderData: keepPreviousData,
     enabled: !pilote || bailleur !== undefined,

@@ -12,8 +12,7 @@ import { Button } from '@codegouvfr/react-dsfr/Button';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import type { LigneTableauApi, TableauApi } from '../../../src/contracts/tableaux.ts';
-import { avecParametres, requete } from '../api.ts';
+import { lireTableau, type LigneTableauApi, type TableauApi } from '../api.ts';
 import { BarresEmpilees, BarresSimples } from '../composants/Barres.tsx';
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
 import { Courbes, MOIS_COURTS } from '../composants/Courbes.tsx';
@@ -22,9 +21,7 @@ import { Page } from '../composants/Page.tsx';
 import { Tableau as TableDonnees, type Colonne } from '../composants/Tableau.tsx';
 import { SelectAnnee } from '../composants/SelectAnnee.tsx';
 import { dateEnLettres, decimal, nombre, signe, taux } from '../format.ts';
-
-export const lireTableau = (annee: number | undefined, signal?: AbortSignal) =>
-  requete<TableauApi>('GET', avecParametres('/api/tableau', { annee }), { signal });
+import { cles } from '../cles.ts';
 
 type Suivi = TableauApi['objectifs']['parLigne'][number]['prioritaires'];
 const TENDANCES: Record<
@@ -56,7 +53,7 @@ export function Tableau() {
   const annee = Number(parametres.get('annee')) || anneeCourante;
   const [choix, setChoix] = useState(String(annee));
   const { data, error, isPending, refetch } = useQuery({
-    queryKey: ['tableau', annee],
+    queryKey: cles.tableau(annee),
     queryFn: ({ signal }) => lireTableau(annee, signal),
     placeholderData: keepPreviousData,
     retry: false,

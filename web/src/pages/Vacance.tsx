@@ -25,6 +25,7 @@ import { EXCLUSIONS, HORS_FLUX } from '../roles.ts';
 import { useSessionOuverte } from '../session.tsx';
 import { FormulaireCandidats } from './Boite.tsx';
 import { Echeance, EtatLocation, VerrouAnnee } from './Locations.tsx';
+import { cles } from '../cles.ts';
 
 const REPONSES: Record<string, string> = {
   acceptee: 'Acceptée',
@@ -265,7 +266,7 @@ function Contenu({ d }: { d: DossierVacanceApi }) {
 export function Vacance() {
   const { id = '' } = useParams();
   const requete = useQuery({
-    queryKey: ['locations', 'dossier', id],
+    queryKey: cles.locations.dossier(id),
     queryFn: ({ signal }) => lireDossier(id, signal),
   });
   const titre = requete.data ? `Vacance du logement ${requete.data.logement.id}` : 'Vacance';
