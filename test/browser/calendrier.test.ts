@@ -31,6 +31,9 @@ async function capturerPourLeReadme(page: Page, nom: string): Promise<void> {
   mkdirSync(dossier, { recursive: true });
   await page.setViewportSize({ width: 1366, height: 900 });
   await page.mouse.move(0, 0);
+  // A modal still fading in would be photographed half transparent.
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
+  await page.waitForTimeout(300);
   await page.screenshot({ path: join(dossier, `${nom}.png`) });
 }
 

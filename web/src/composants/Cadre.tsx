@@ -92,7 +92,7 @@ export function Cadre() {
         id="pied-de-page"
         brandTop={BRAND_TOP}
         homeLinkProps={ACCUEIL}
-        accessibility="non compliant"
+        accessibility="partially compliant"
         accessibilityLinkProps={{ to: '/accessibilite' }}
         contentDescription="Flux tient le registre partagé des droits de réservation de logements sociaux gérés en flux (Code de la construction et de l’habitation, art. R.441-5) : conventions, flux annuel, orientations, décompte et bilan."
         license={
