@@ -85,9 +85,12 @@ decrireNavigateur('à traiter et menu de chaque rôle (navigateur)', () => {
       await section()
         .getByRole('button', { name: /^Afficher les \d+ autres$/ })
         .click();
-    const li = element(item.titre);
+    // Two units of the same kind in the same commune read alike: the item is the one linking to its page.
+    const li = section()
+      .locator('li.flux-a-traiter__element')
+      .filter({ has: page.locator(`a[href="/locations/${v.id}"]`) });
+    expect(await li.textContent()).toContain(item.titre);
     expect(await li.textContent()).toContain(`aujourd’hui échéance le ${dateFr(item.echeance!)}`);
-    expect(await li.getByRole('link').getAttribute('href')).toBe(`/locations/${v.id}`);
     expect(await section().textContent()).not.toMatch(/−\d|-\d+ jour/);
 
     // The CAL to prepare (the demo's): its link opens the CAL.
