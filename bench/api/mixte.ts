@@ -6,6 +6,8 @@
  */
 import autocannon from 'autocannon';
 
+/** Rows per page the lists give at most (issue 12: work queues page by 100). */
+const PAR_PAGE = 100;
 export interface Agent {
   email: string;
   cookie: string;
@@ -34,23 +36,23 @@ export async function agent(port: number, email: string, besoin: number): Promis
   for (let page = 1; ; page++) {
     const p = await json<{ total: number; locations: { logementId: string }[] }>(
       port,
-      `/api/locations?taille=500&page=${page}`,
+      `/api/locations?parPage=${PAR_PAGE}&page=${page}`,
       cookie,
     );
     for (const l of p.locations) pris.add(l.logementId);
-    if (page * 500 >= p.total) break;
+    if (page * PAR_PAGE >= p.total) break;
   }
   const libres: string[] = [];
   let total = 0;
   for (let page = 1; libres.length < besoin; page++) {
     const p = await json<{ total: number; logements: { id: string; horsFlux: string | null }[] }>(
       port,
-      `/api/logements?taille=500&page=${page}`,
+      `/api/logements?parPage=${PAR_PAGE}&page=${page}`,
       cookie,
     );
     total = p.total;
     for (const l of p.logements) if (!pris.has(l.id) && !l.horsFlux) libres.push(l.id);
-    if (page * 500 >= p.total) break;
+    if (page * PAR_PAGE >= p.total) break;
   }
   return { email, cookie, csrf, libres, total };
 }
@@ -107,9 +109,14 @@ export async function charge(
 }
 
 /** Declarations one after the other by one agent: the p50 and p99 of a single write, in ms. */
-export async function ecrituresSeules(port: number, a: Agent, n: number): Promise<{ p50: number; p99: number }> {
+export async function ecrituresSeules(
+  port: number,
+  a: Agent,
+  n: number,
+): Promise<{ p50: number; p99: number; refus: string[] }> {
   const date = jourParis();
   const durees: number[] = [];
+  const refus: string[] = [];
   for (let i = 0; i < n; i++) {
     const logementId = a.libres.pop();
     if (!logementId) break;
@@ -119,11 +126,12 @@ export async function ecrituresSeules(port: number, a: Agent, n: number): Promis
       headers: { cookie: a.cookie, 'x-csrf-token': a.csrf, 'content-type': 'application/json' },
       body: JSON.stringify({ logementId, date }),
     });
-    await r.arrayBuffer();
+    const corps = await r.text();
     durees.push(performance.now() - debut);
-    if (r.status !== 201) throw new Error(`déclaration : ${r.status}`);
+    // A refusal is reported, not fatal: the figures are those of the declarations made.
+    if (r.status !== 201) refus.push(`${r.status} ${corps}`);
   }
   durees.sort((x, y) => x - y);
   const q = (p: number) => Math.round(durees[Math.min(durees.length - 1, Math.floor(p * durees.length))]!);
-  return { p50: q(0.5), p99: q(0.99) };
+  return { p50: q(0.5), p99: q(0.99), refus };
 }

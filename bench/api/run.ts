@@ -104,9 +104,11 @@ try {
   const plusGrand = agents.reduce((a, b) => (b.total > a.total ? b : a));
   const seules = await ecrituresSeules(flux.port, plusGrand, smoke ? 20 : 200);
   console.log(
-    `${`une déclaration à la fois (${plusGrand.email.split('@')[0]}, ${plusGrand.total} logements)`.padEnd(40)} p50 ${seules.p50} ms   p99 ${seules.p99} ms`,
+    `${`une déclaration à la fois (${plusGrand.email.split('@')[0]}, ${plusGrand.total} logements)`.padEnd(40)} p50 ${seules.p50} ms   p99 ${seules.p99} ms${seules.refus.length ? `   ${seules.refus.length} refusées` : ''}`,
   );
-  if (lectures.erreurs + mixte.erreurs > 0) echec = true;
+  // A refused declaration is a defect (it found the resumed-year one, ADR 0023): said, and fatal.
+  if (seules.refus.length) console.error(`déclarations refusées : ${seules.refus[0]!.slice(0, 300)}`);
+  if (lectures.erreurs + mixte.erreurs + seules.refus.length > 0) echec = true;
   if (echec) process.exitCode = 1;
 
   // ─── « À traiter » (issue 12 item 1) — a separate addition, kept apart from the cases above ───

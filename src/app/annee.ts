@@ -291,7 +291,17 @@ export async function resultatAnnee(
       .where(inArray(evenementsFlux.id, enCache.aVerifier));
     if (Number(vus?.n ?? 0) === enCache.aVerifier.length) enCache.confirmee = true;
   }
-  if (enCache?.confirmee && enCache.cadre === cadre && n > enCache.n && dernier > enCache.dernier) {
+  // Resuming is off unless FLUX_REPRISE=1: under concurrent reads and writes on PostgreSQL (bench/api,
+  // mixed 4:1) a resumed year held a new unit's letting twice and refused the next declarations
+  // with a wrong 409 (found at integration; ADR 0023, « Known defect »). Writes replay the whole
+  // year until that is mended; the engine's resumption itself is proven identical (property test).
+  if (
+    process.env['FLUX_REPRISE'] === '1' &&
+    enCache?.confirmee &&
+    enCache.cadre === cadre &&
+    n > enCache.n &&
+    dernier > enCache.dernier
+  ) {
     // Committed events never disappear: if as many events are above the cached last id as were
     // added, those are exactly the new ones (an older id committed late would make one short).
     const nouveaux = await tx
