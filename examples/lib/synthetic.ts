@@ -107,10 +107,17 @@ export interface Convention {
   contraintes?: { uniformiteCommunale?: boolean; partHorsQpvMin?: number };
 }
 
+/** A lease's household (docs/scenario-format.md; second edition: resources, composition, categories). */
 export interface Menage {
-  quartile1: boolean;
-  prioritaire: boolean;
-  relogementAnru: boolean;
+  quartile1?: boolean | null;
+  prioritaire?: boolean;
+  relogementAnru?: boolean;
+  ressourcesAnnuelles?: number;
+  personnes?: number;
+  enfantsMoins14?: number;
+  categories?: string[];
+  relogement?: 'anru' | 'orcod' | null;
+  agentEtat?: boolean;
 }
 
 export type Evenement =

@@ -101,9 +101,11 @@ export function lireScenario(texte: string): Scenario {
   return completerEpci(r.data);
 }
 
-/** Fills `logements[].epci` from the COG when an EPCI perimeter needs it and the file left it out. */
+/**
+ * Fills `logements[].epci` from the COG where the file left it out: EPCI perimeters and the
+ * objectives per EPCI (first-quartile thresholds, CIA targets) need it.
+ */
 export function completerEpci(s: Scenario): Scenario {
-  if (!s.conventions.some((c) => 'epci' in c.perimetre)) return s;
   if (s.logements.every((l) => l.epci !== undefined)) return s;
   return {
     ...s,

@@ -23,7 +23,10 @@ function indicateur(nom: string, i: Indicateur): string {
   const realise =
     i.realise === null ? 'sans objet (aucun bail)' : `${pourcent(i.realise)} (${i.numerateur}/${i.denominateur})`;
   const etat = i.realise === null ? '' : i.realise >= i.cible ? '  ✓ atteint' : '  ✗ non atteint';
-  return `  ${nom} : ${realise}, cible ${pourcent(i.cible)}${etat}`;
+  const inconnus = i.inconnus
+    ? `, dont ${nombre(i.inconnus)} ménage${i.inconnus > 1 ? 's' : ''} au quartile inconnu`
+    : '';
+  return `  ${nom} : ${realise}${inconnus}, cible ${pourcent(i.cible)}${etat}`;
 }
 
 export function resumeFrancais(r: ResultatSimulation, titre: string): string {
@@ -78,10 +81,33 @@ export function resumeFrancais(r: ResultatSimulation, titre: string): string {
     'Solde = décomptés − droit : négatif, le réservataire est créancier ; le report de l’année suivante s’ajoute à son droit avec le signe opposé.',
   );
   out.push('', 'Objectifs d’attribution (baux signés) :');
-  out.push(indicateur('Hors QPV, 1er quartile ou relogés ANRU', r.objectifs.quartile1HorsQpv));
+  out.push(indicateur('Hors QPV, 1er quartile ou relogés ANRU/ORCOD', r.objectifs.quartile1HorsQpv));
   out.push(indicateur('En QPV, hors 1er quartile', r.objectifs.nonQuartile1EnQpv));
+  for (const [epci, o] of Object.entries(r.objectifs.parEpci)) {
+    out.push(indicateur(`EPCI ${epci} — hors QPV, 1er quartile ou relogés ANRU/ORCOD`, o.quartile1HorsQpv));
+    out.push(indicateur(`EPCI ${epci} — en QPV, hors 1er quartile`, o.nonQuartile1EnQpv));
+  }
   for (const [id, i] of Object.entries(r.objectifs.prioritaires))
     out.push(indicateur(`Publics prioritaires — ${id}`, i));
+  if (r.objectifs.quartile1Declares > 0)
+    out.push(
+      `  ${nombre(r.objectifs.quartile1Declares)} bail(s) au 1er quartile déclaré plutôt que calculé sur les ressources`,
+    );
+  const relogements = Object.entries(r.relogements).filter(([, b]) => b.liberes > 0);
+  if (relogements.length > 0) {
+    out.push('', 'Locations hors flux (bilan des relogements, CCH R.441-5) :');
+    out.push(
+      tableau(
+        ['Catégorie', 'Libérés', 'Baux signés', 'En cours'],
+        relogements.map(([k, b]) => [
+          LIBELLES_EXCLUSION[k as MotifExclusion],
+          nombre(b.liberes),
+          nombre(b.bauxSignes),
+          nombre(b.enCours),
+        ]),
+      ),
+    );
+  }
   const forcees = r.orientations.filter((o) => o.forcee).length;
   out.push(
     '',

@@ -67,6 +67,7 @@ async function simulate(fichier: string, options: OptionsSimulate, io: Sorties):
     return 0;
   }
   const resultat = simulerTexte(texte);
+  for (const a of resultat.avertissements) io.err(`avertissement : ${a.chemin} : ${a.message}\n`);
   if (options.json) {
     // Compact and streamed: a large bailleur's year is hundreds of MB of JSON, never one string.
     const explications = options.explications !== false && !options.sansExplications;

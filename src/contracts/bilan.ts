@@ -38,7 +38,9 @@ const indicateurSchema = z.object({
   cible: z.number(),
   numerateur: z.number(),
   denominateur: z.number(),
+  inconnus: z.number().int().optional(),
 });
+const indicateurEpciSchema = indicateurSchema.extend({ inconnus: z.number().int() });
 
 const dimensionSchema = z.object({
   valeurs: z.array(z.string()),
@@ -80,6 +82,11 @@ export const bilanSchema = z.object({
     quartile1HorsQpv: indicateurSchema,
     nonQuartile1EnQpv: indicateurSchema,
     prioritaires: z.record(z.string(), indicateurSchema),
+    parEpci: z.record(
+      z.string(),
+      z.object({ quartile1HorsQpv: indicateurEpciSchema, nonQuartile1EnQpv: indicateurEpciSchema }),
+    ),
+    quartile1Declares: z.number().int(),
   }),
   detail: z.array(
     z.object({

@@ -2,8 +2,9 @@
  * The scenario file's contract (docs/scenario-format.md) as one zod schema,
  * shared by the CLI, the API and the published JSON Schema (`schemas/scenario.schema.json`).
  * Unknown fields are errors. Fields added to the contract: `logements[].epci`,
- * `reservataires[].epci`, `conventions[].derogation`, `conventions[].regleReport`, `conventions[].forme`; optional
- * with defaults: `horsFlux`, `report`, `delaiPropositionJours`, `candidatsDemandes`, `gestion`.
+ * `reservataires[].epci`, `conventions[].derogation`, `conventions[].regleReport`, `conventions[].forme`,
+ * `conventions[].contrepartie.autre|reference`; the second edition's households, thresholds and CIA
+ * targets (docs/scenario-format.md « Deuxième édition »); optional with defaults: `horsFlux`, `report`, `delaiPropositionJours`, `candidatsDemandes`, `gestion`.
  */
 import { z } from 'zod';
 import { dateCalendaire } from './dates.ts';
@@ -15,6 +16,7 @@ import {
   HORS_FLUX,
   MODES_GESTION,
   REGLES_DECOMPTE,
+  RELOGEMENTS,
   TYPES_RESERVATAIRE,
   TYPOLOGIES,
 } from '../domain/types.ts';
@@ -61,6 +63,15 @@ const perimetreSchema = z.union([
   z.strictObject({ epci: z.string().regex(/^\d{9}$/, 'SIREN d’EPCI attendu (9 chiffres)') }),
 ]);
 
+/** Parts of a convention's taux by what the réservataire gave (CCH R.441-5); Σ = taux. */
+const contrepartieSchema = z.strictObject({
+  garantie: taux.default(0),
+  financement: taux.default(0),
+  terrain: taux.default(0),
+  autre: taux.default(0),
+  reference: z.string().min(1).max(300).optional(),
+});
+
 export const conventionSchema = z.strictObject({
   id,
   reservataire: id,
@@ -84,14 +95,32 @@ export const conventionSchema = z.strictObject({
   derogation: z.strictObject({ arrete: z.string().min(1), du: dateIso, au: dateIso }).optional(),
   regleReport: z.union([z.enum(['aucun', 'integral']), z.strictObject({ plafond: z.number().min(0) })]).optional(),
   forme: z.enum(FORMES_CONVENTION).optional(),
+  contrepartie: contrepartieSchema.optional(),
 });
 
 const base = { date: dateIso, logement: id };
+/**
+ * The household of a lease. Second edition: resources, composition, priority categories, rehousing,
+ * State agent; the first edition's flags (`quartile1`, `prioritaire`, `relogementAnru`) stay
+ * accepted, and an explicit `quartile1` overrides the computation (counted apart as declared).
+ */
 const menageSchema = z.strictObject({
-  quartile1: z.boolean(),
-  prioritaire: z.boolean(),
-  relogementAnru: z.boolean().default(false),
+  quartile1: z.boolean().nullable().optional(),
+  prioritaire: z.boolean().optional(),
+  relogementAnru: z.boolean().optional(),
+  ressourcesAnnuelles: z
+    .number()
+    .min(0, 'des ressources annuelles en euros, positives ou nulles')
+    .max(10_000_000, 'des ressources annuelles en euros (au plus 10 000 000)')
+    .optional(),
+  personnes: z.number().int('un nombre entier de personnes').min(1, 'au moins une personne').max(30).optional(),
+  enfantsMoins14: z.number().int('un nombre entier d’enfants').min(0).max(29).optional(),
+  categories: z.array(z.string().min(1, 'catégorie vide').max(60)).max(20).optional(),
+  relogement: z.enum(RELOGEMENTS).nullable().optional(),
+  agentEtat: z.boolean().optional(),
 });
+
+const siren = z.string().regex(/^\d{9}$/, 'SIREN d’EPCI attendu (9 chiffres)');
 
 export const evenementSchema = z.discriminatedUnion('type', [
   z.strictObject({
@@ -140,6 +169,12 @@ export const scenarioSchema = z.strictObject({
   reservataires: z.array(reservataireSchema),
   conventions: z.array(conventionSchema),
   evenements: z.array(evenementSchema),
+  seuilsPremierQuartile: z
+    .record(siren, z.number().positive('un montant en euros par unité de consommation et par an').max(1_000_000))
+    .optional(),
+  objectifsEpci: z
+    .record(siren, z.strictObject({ quartile1HorsQpv: taux.optional(), nonQuartile1EnQpv: taux.optional() }))
+    .optional(),
 });
 
 export type ScenarioEntree = z.input<typeof scenarioSchema>;

@@ -25,6 +25,7 @@ import { MICRO, fromMicro, toMicro } from './exact.ts';
 import { ajouterAuFlux, fluxVide, LIBELLES_EXCLUSION, type MotifExclusion } from './flow.ts';
 import { valeurAu } from './legal-parameters.ts';
 import { transiter, type Transition } from './lifecycle.ts';
+import { resoudreMenage } from './menage.ts';
 import { contient } from './perimeter.ts';
 import { choisirEcheance, compareUrgence, echeance, faisable, type LigneQuota } from './quota.ts';
 import {
@@ -32,6 +33,7 @@ import {
   detailDesLocations,
   ecartsDesLignes,
   objectifsDeLAnnee,
+  relogementsDeLAnnee,
   type CandidatExplication,
   type ResultatSimulation,
 } from './resultats-annee.ts';
@@ -45,7 +47,7 @@ import {
   type Reservataire,
   type Scenario,
 } from './types.ts';
-import { indexerLogements, validerScenario } from './validation.ts';
+import { avertirScenario, indexerLogements, validerScenario } from './validation.ts';
 
 export { DIMENSIONS, type Dimension } from './etat-moteur.ts';
 export type {
@@ -112,6 +114,8 @@ class Moteur {
   readonly parReservataire = new Map<string, number>();
   etat: EtatMoteur;
   readonly problemes: Probleme[] = [];
+  /** What the law flags but does not forbid, found before the run (`avertirScenario`). */
+  avertissements: Probleme[] = [];
 
   constructor(
     readonly scenario: Scenario,
@@ -242,7 +246,9 @@ class Moteur {
       flux: this.etat.flux,
       orientations: this.etat.orientations,
       bilan: bilanDesLignes(this.etat, this.bailleur),
-      objectifs: objectifsDeLAnnee(this.etat, s.annee),
+      objectifs: objectifsDeLAnnee(this.etat, s),
+      relogements: relogementsDeLAnnee(this.etat),
+      avertissements: this.avertissements,
       ecarts: ecartsDesLignes(this.etat),
       ...(this.options.detail ? { detail: detailDesLocations(this.etat) } : {}),
     };
@@ -260,6 +266,16 @@ class Moteur {
     return loc;
   }
 
+  /** The letting in progress of a unit, which must be in the flow to be oriented. */
+  private enCoursDansLeFlux(logement: string): Location {
+    const loc = this.enCours(logement);
+    if (!loc.dansLeFlux)
+      throw new EvenementRefuse(
+        `le logement ${logement} est hors du flux (${LIBELLES_EXCLUSION[loc.exclusion!]}) : il n’est orienté vers aucun réservataire ; sa location se poursuit sans orientation`,
+      );
+    return loc;
+  }
+
   private appliquer(e: Evenement, logement: Logement, manuelle: boolean): void {
     switch (e.type) {
       case 'liberation': {
@@ -269,13 +285,13 @@ class Moteur {
         return;
       }
       case 'orientation_forcee': {
-        const loc = this.enCours(e.logement);
+        const loc = this.enCoursDansLeFlux(e.logement);
         const cible = e.reservataire === BAILLEUR ? this.bailleur : this.parReservataire.get(e.reservataire)!;
         if (e.confirmee) return this.confirmer(loc, cible);
         return this.orienterParLeBailleur(loc, [cible], `Orientation décidée par le bailleur : ${e.motif}`);
       }
       case 'orientation_multiple': {
-        const loc = this.enCours(e.logement);
+        const loc = this.enCoursDansLeFlux(e.logement);
         const membres = e.reservataires.map((id) => this.parReservataire.get(id)!);
         return this.orienterParLeBailleur(loc, membres, (provisoire) => {
           const ligne = this.lignes[provisoire]!.id;
@@ -371,6 +387,11 @@ class Moteur {
     if (loc && loc.etat === 'decision_cal' && (loc.decision === null || !DECISIONS_POSITIVES.has(loc.decision))) {
       throw new EvenementRefuse(`bail signé sans décision d’attribution de la CAL pour le logement ${e.logement}`);
     }
+    if (loc && !loc.dansLeFlux && e.reservataire !== undefined) {
+      throw new EvenementRefuse(
+        `le logement ${e.logement} est hors du flux (${LIBELLES_EXCLUSION[loc.exclusion!]}) : son bail ne compte pour aucun réservataire, retirez « reservataire »`,
+      );
+    }
     if (loc && e.reservataire !== undefined) {
       const r = this.parReservataire.get(e.reservataire)!;
       if (loc.pool) {
@@ -414,7 +435,8 @@ class Moteur {
     }
     l.bail = true;
     l.dates.fin = e.date;
-    l.menage = e.menage ?? { quartile1: false, prioritaire: false, relogementAnru: false };
+    const epci = l.logement.epci;
+    l.menage = resoudreMenage(e.menage, epci === undefined ? undefined : this.scenario.seuilsPremierQuartile?.[epci]);
     this.etat.enCours.delete(e.logement);
   }
 
@@ -426,7 +448,11 @@ class Moteur {
     manuelle: boolean,
   ): void {
     const precedente = this.etat.enCours.get(logement.id);
-    if (precedente) {
+    // A letting outside the flow that never got a candidate ends with the next notice (first-edition
+    // files record only the exclusion of such lettings).
+    if (precedente?.etat === 'exclue') {
+      this.etat.enCours.delete(logement.id);
+    } else if (precedente) {
       throw new EvenementRefuse(
         `le logement ${logement.id} est déjà en cours de location depuis le ${precedente.date} (état « ${precedente.etat} »)`,
       );
@@ -474,6 +500,8 @@ class Moteur {
         forcee: false,
         explication: { candidats: [] },
       });
+      // Outside the flow, the letting still lives: candidates, CAL, lease (ADR 0031).
+      this.etat.enCours.set(logement.id, loc);
       return;
     }
     this.etat.enCours.set(logement.id, loc);
@@ -732,6 +760,17 @@ function valider(scenario: Scenario): Map<string, Logement> {
   return logements;
 }
 
+function nouveauMoteur(
+  scenario: Scenario,
+  logements: Map<string, Logement>,
+  options: OptionsMoteur,
+  cellules?: Map<string, Cellule>,
+): Moteur {
+  const moteur = new Moteur(scenario, logements, options, cellules);
+  moteur.avertissements = avertirScenario(scenario);
+  return moteur;
+}
+
 /**
  * Runs a scenario's year through the engine. Throws `DonneesInvalides` listing every problem
  * (meaning of the data, impossible transitions) with its field path.
@@ -742,7 +781,7 @@ export function simuler(scenario: Scenario, options: OptionsMoteur = {}): Result
 
 /** `simuler`, keeping the state at each month start so that a later change can be replayed from there (`reprendre`). */
 export function simulerAvecReprises(scenario: Scenario, options: OptionsMoteur = {}): RejeuAnnee {
-  const moteur = new Moteur(scenario, valider(scenario), options);
+  const moteur = nouveauMoteur(scenario, valider(scenario), options);
   const points: PointDeReprise[] = [{ mois: '', etat: copierEtat(moteur.etat) }];
   const resultat = moteur.run(ordreDesEvenements(scenario.evenements), 0, points);
   return { resultat, reprises: { scenario, options, cellules: moteur.cellules, points } };
@@ -774,7 +813,7 @@ export function reprendre(precedent: Reprises, scenario: Scenario, options: Opti
   // Every event before the point's month is an old one, applied in the same order.
   let debut = 0;
   while (debut < ordre.length && scenario.evenements[ordre[debut]!]!.date.slice(0, 7) < point.mois) debut++;
-  const moteur = new Moteur(scenario, logements, options, precedent.cellules);
+  const moteur = nouveauMoteur(scenario, logements, options, precedent.cellules);
   moteur.reprendreA(point);
   const points = precedent.points.slice(0, p + 1);
   const resultat = moteur.run(ordre, debut, points);
@@ -785,7 +824,16 @@ export function reprendre(precedent: Reprises, scenario: Scenario, options: Opti
 function prolonge(avant: Scenario, apres: Scenario): boolean {
   if (apres.evenements.length < avant.evenements.length) return false;
   for (let i = 0; i < avant.evenements.length; i++) if (apres.evenements[i] !== avant.evenements[i]) return false;
-  const cadre = (s: Scenario) => JSON.stringify([s.annee, s.departement, s.bailleur, s.reservataires, s.conventions]);
+  const cadre = (s: Scenario) =>
+    JSON.stringify([
+      s.annee,
+      s.departement,
+      s.bailleur,
+      s.reservataires,
+      s.conventions,
+      s.seuilsPremierQuartile ?? null,
+      s.objectifsEpci ?? null,
+    ]);
   return cadre(avant) === cadre(apres);
 }
 

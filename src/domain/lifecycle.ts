@@ -2,12 +2,15 @@
  * The lifecycle of one letting (one vacancy of one unit), as an explicit transition table:
  *
  *   liberee ──orienter──▶ orientee ──proposer_candidats──▶ candidats ──decider──▶ decision_cal
- *      │                    │  ▲ reorienter                     │                   │
- *      │ exclure            │  └──────┘                         │ refuser           ├─ signer_bail ─▶ bail_signe
+ *      │                    │  ▲ reorienter           ▲         │                   │
+ *      │ exclure            │  └──────┘               │         │ refuser           ├─ signer_bail ─▶ bail_signe
  *      ▼                    └─ constater_sans_candidat ─▶ sans_candidat             ├─ refuser ─────▶ refus
- *   exclue                                                                          └─ proposer_candidats (after a negative decision)
+ *   exclue ──proposer_candidats─────────────────────┘                               └─ proposer_candidats (after a negative decision)
  *
- * bail_signe, refus, sans_candidat and exclue are final. An impossible transition throws
+ * A letting outside the flow (`exclue`: a mutation interne, a rehousing, a unit kept out of the
+ * flow) lives the same life without orientation (CCH R.441-5 I takes it out of the flow, not out
+ * of the CAL): candidates, a CAL decision, a lease or a refusal; it counts on no ledger line.
+ * bail_signe, refus and sans_candidat are final; exclue waits for its candidates. An impossible transition throws
  * `TransitionImpossible`. Concurrency is the caller's business: the server applies a transition
  * with `update … where etat = $expected`.
  *
@@ -33,7 +36,7 @@ export type EtatLocation = (typeof ETATS_LOCATION)[number];
 /** Each state as officers read it. */
 export const LIBELLES_ETAT: Record<EtatLocation, string> = {
   liberee: 'libérée',
-  exclue: 'hors du flux',
+  exclue: 'hors du flux, en attente de candidats',
   orientee: 'orientée, en attente de candidats',
   candidats: 'candidats proposés',
   decision_cal: 'décision de la CAL',
@@ -46,7 +49,7 @@ export const TRANSITIONS = {
   exclure: { de: ['liberee'], vers: 'exclue' },
   orienter: { de: ['liberee'], vers: 'orientee' },
   reorienter: { de: ['orientee'], vers: 'orientee' },
-  proposer_candidats: { de: ['orientee', 'decision_cal'], vers: 'candidats' },
+  proposer_candidats: { de: ['orientee', 'decision_cal', 'exclue'], vers: 'candidats' },
   decider: { de: ['candidats'], vers: 'decision_cal' },
   signer_bail: { de: ['decision_cal'], vers: 'bail_signe' },
   refuser: { de: ['candidats', 'decision_cal'], vers: 'refus' },
@@ -55,7 +58,7 @@ export const TRANSITIONS = {
 
 export type Transition = keyof typeof TRANSITIONS;
 
-export const ETATS_FINAUX: ReadonlySet<EtatLocation> = new Set(['exclue', 'bail_signe', 'refus', 'sans_candidat']);
+export const ETATS_FINAUX: ReadonlySet<EtatLocation> = new Set(['bail_signe', 'refus', 'sans_candidat']);
 
 export function peutTransiter(etat: EtatLocation, transition: Transition): boolean {
   return (TRANSITIONS[transition].de as readonly EtatLocation[]).includes(etat);

@@ -8,7 +8,9 @@ import { fromMicro, MICRO, toMicro } from './exact.ts';
 import type { FluxAnnuel, MotifExclusion } from './flow.ts';
 import { valeurAu } from './legal-parameters.ts';
 import { DIMENSIONS, type Dimension, type EtatMoteur, type Location } from './etat-moteur.ts';
-import type { Convention, DecisionCal, Menage } from './types.ts';
+import type { Probleme } from './errors.ts';
+import { estRelogePru } from './menage.ts';
+import { EXCLUSIONS, type Convention, type DecisionCal, type Exclusion, type Menage, type Scenario } from './types.ts';
 
 export interface CandidatExplication {
   reservataire: string;
@@ -61,12 +63,33 @@ export interface Indicateur {
   cible: number;
   numerateur: number;
   denominateur: number;
+  /** Leases of the denominator whose household's quartile is unknown (counted in no numerator). */
+  inconnus?: number;
+}
+
+/** An EPCI's two objectives over every lease of the year on its territory (CCH L.441-1). */
+export interface ObjectifsEpciAnnee {
+  quartile1HorsQpv: Indicateur & { inconnus: number };
+  nonQuartile1EnQpv: Indicateur & { inconnus: number };
 }
 
 export interface Objectifs {
   quartile1HorsQpv: Indicateur;
   nonQuartile1EnQpv: Indicateur;
   prioritaires: Record<string, Indicateur>;
+  /** By EPCI SIREN (units whose EPCI is known), every lease of the year, in the flow or outside it. */
+  parEpci: Record<string, ObjectifsEpciAnnee>;
+  /** Leases whose first quartile was declared rather than computed from resources (the bilan counts them apart). */
+  quartile1Declares: number;
+}
+
+/** The rehousing lettings of one exclusion category (R.441-5: their bilan before 28 February). */
+export interface BilanRelogement {
+  /** Units freed in the year for this category. */
+  liberes: number;
+  bauxSignes: number;
+  /** Lettings still open at year end (no lease, no refusal). */
+  enCours: number;
 }
 
 export interface EcartValeur {
@@ -116,7 +139,11 @@ export interface ResultatSimulation {
   orientations: Orientation[];
   bilan: LigneBilan[];
   objectifs: Objectifs;
+  /** Lettings outside the flow by exclusion category. */
+  relogements: Record<Exclusion, BilanRelogement>;
   ecarts: Ecarts;
+  /** What the law flags but does not forbid (the run still succeeds). */
+  avertissements: Probleme[];
   /** Only with `OptionsMoteur.detail`: one entry per liberation, in the order of `orientations`. */
   detail?: DetailLocation[];
 }
@@ -155,36 +182,81 @@ export function bilanDesLignes(etat: EtatMoteur, bailleur: number): LigneBilan[]
   });
 }
 
-/** The allocation objectives of the year's leases (read at 31 December of `annee`). */
-export function objectifsDeLAnnee(etat: EtatMoteur, annee: number): Objectifs {
-  const date = `${annee}-12-31`;
-  const baux = etat.locations.filter((l) => l.bail && l.dansLeFlux);
-  const horsQpv = baux.filter((l) => l.logement.qpv === null);
-  const enQpv = baux.filter((l) => l.logement.qpv !== null);
+/**
+ * The allocation objectives of the year's leases (read at 31 December), CCH L.441-1 and rules.md §6:
+ * every lease of the year, in the flow or outside it. First quartile outside QPV: leases to a
+ * first-quartile household or to one rehoused under an ANRU or ORCOD operation; in QPV: leases to a
+ * household known not to be in the first quartile. A household whose quartile is unknown stays in
+ * the denominator and in no numerator (`inconnus` says how many). Per line, the priority share;
+ * the State line's target is all of its leases but those to State agents, which it does not count.
+ */
+export function objectifsDeLAnnee(etat: EtatMoteur, scenario: Scenario): Objectifs {
+  const date = `${scenario.annee}-12-31`;
+  const baux = etat.locations.filter((l) => l.bail);
+  const cibleQ1 = valeurAu('objectifQuartile1HorsQpv', date);
+  const cibleQpv = valeurAu('objectifNonQuartile1EnQpv', date);
   const prioritaires: Record<string, Indicateur> = {};
   const cibleReservataire = valeurAu('objectifPrioritaires', date);
   etat.lignes.forEach((ligne, li) => {
-    const siens = baux.filter((l) => l.detenteur === li);
-    // The State's contingent is for priority publics, but for its agents' share.
-    const cible =
-      ligne.reservataire?.type === 'etat' && ligne.convention
-        ? 1 - (ligne.convention.tauxAgents ?? 0) / (ligne.convention.taux || 1)
-        : cibleReservataire;
-    prioritaires[ligne.id] = indicateur(siens.filter((l) => l.menage?.prioritaire).length, siens.length, cible);
+    const siens = baux.filter((l) => l.dansLeFlux && l.detenteur === li);
+    if (ligne.reservataire?.type === 'etat') {
+      // The State's contingent is for priority publics, but for the leases to its agents (L.441-1).
+      const horsAgents = siens.filter((l) => !l.menage?.agentEtat);
+      prioritaires[ligne.id] = indicateur(horsAgents.filter((l) => l.menage?.prioritaire).length, horsAgents.length, 1);
+    } else {
+      prioritaires[ligne.id] = indicateur(
+        siens.filter((l) => l.menage?.prioritaire).length,
+        siens.length,
+        cibleReservataire,
+      );
+    }
   });
+  const parEpci: Record<string, ObjectifsEpciAnnee> = {};
+  const epcis = [...new Set(baux.map((l) => l.logement.epci).filter((e): e is string => e !== undefined))].sort();
+  for (const epci of epcis) {
+    const siens = baux.filter((l) => l.logement.epci === epci);
+    const cibles = scenario.objectifsEpci?.[epci];
+    parEpci[epci] = {
+      quartile1HorsQpv: quartile1HorsQpv(siens, cibles?.quartile1HorsQpv ?? cibleQ1),
+      nonQuartile1EnQpv: nonQuartile1EnQpv(siens, cibles?.nonQuartile1EnQpv ?? cibleQpv),
+    };
+  }
   return {
-    quartile1HorsQpv: indicateur(
-      horsQpv.filter((l) => l.menage?.quartile1 || l.menage?.relogementAnru).length,
-      horsQpv.length,
-      valeurAu('objectifQuartile1HorsQpv', date),
-    ),
-    nonQuartile1EnQpv: indicateur(
-      enQpv.filter((l) => !l.menage?.quartile1).length,
-      enQpv.length,
-      valeurAu('objectifNonQuartile1EnQpv', date),
-    ),
+    quartile1HorsQpv: quartile1HorsQpv(baux, cibleQ1),
+    nonQuartile1EnQpv: nonQuartile1EnQpv(baux, cibleQpv),
     prioritaires,
+    parEpci,
+    quartile1Declares: baux.filter((l) => l.menage?.origineQuartile1 === 'declare').length,
   };
+}
+
+function quartile1HorsQpv(baux: readonly Location[], cible: number): Indicateur & { inconnus: number } {
+  const hors = baux.filter((l) => l.logement.qpv === null);
+  const sert = (l: Location) => l.menage !== null && (l.menage.quartile1 === true || estRelogePru(l.menage));
+  const inconnus = hors.filter((l) => !sert(l) && (l.menage?.quartile1 ?? null) === null).length;
+  return { ...indicateur(hors.filter(sert).length, hors.length, cible), inconnus };
+}
+
+function nonQuartile1EnQpv(baux: readonly Location[], cible: number): Indicateur & { inconnus: number } {
+  const en = baux.filter((l) => l.logement.qpv !== null);
+  const inconnus = en.filter((l) => (l.menage?.quartile1 ?? null) === null).length;
+  return { ...indicateur(en.filter((l) => l.menage?.quartile1 === false).length, en.length, cible), inconnus };
+}
+
+/** The year's lettings outside the flow by exclusion category: freed, leased, still open. */
+export function relogementsDeLAnnee(etat: EtatMoteur): Record<Exclusion, BilanRelogement> {
+  const r = Object.fromEntries(EXCLUSIONS.map((e) => [e, { liberes: 0, bauxSignes: 0, enCours: 0 }])) as Record<
+    Exclusion,
+    BilanRelogement
+  >;
+  for (const loc of etat.locations) {
+    if (loc.dansLeFlux || loc.exclusion === null || !(loc.exclusion in r)) continue;
+    const b = r[loc.exclusion as Exclusion];
+    b.liberes += 1;
+    if (loc.bail) b.bauxSignes += 1;
+    else if (etat.enCours.get(loc.logement.id) === loc) b.enCours += 1;
+  }
+  return r;
 }
 
 /** Each line's mix received against its perimeter's flow, by dimension and value (ADR 0003). */

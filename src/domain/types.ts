@@ -111,6 +111,20 @@ export interface Derogation {
 /** Carry-over rule of the year's balance: none, all of it, or capped at ± plafond units. */
 export type RegleReport = 'aucun' | 'integral' | { plafond: number };
 
+/**
+ * What the réservataire gave for its rights (CCH R.441-5): parts of the convention's taux, Σ = taux.
+ * Only the collectivities' loan-guarantee parts are capped (20 %, a warning); land and financing
+ * come on top. Absent: all of the taux counted as guarantee.
+ */
+export interface Contrepartie {
+  garantie: number;
+  financement: number;
+  terrain: number;
+  autre: number;
+  /** The act granting the rights (deliberation, financing decision, land deed…). */
+  reference?: string;
+}
+
 export interface Convention {
   id: string;
   reservataire: string;
@@ -129,12 +143,54 @@ export interface Convention {
   regleReport?: RegleReport;
   /** The convention's form; absent = 'flux'. Recorded, not used by the engine. */
   forme?: FormeConvention;
+  contrepartie?: Contrepartie;
 }
 
+/** Rehousing operations whose households count in the first-quartile objective outside QPV (L.441-1). */
+export const RELOGEMENTS = ['anru', 'orcod'] as const;
+export type Relogement = (typeof RELOGEMENTS)[number];
+
+/** How a household's first quartile is known: declared (an explicit override) or computed from its resources. */
+export type OrigineQuartile1 = 'declare' | 'calcule';
+
+/**
+ * The household of a lease, as the objectives and the bilan read it (see `menage.ts` for how it is
+ * resolved from what was entered). `quartile1` is null when unknown: no resources recorded, or no
+ * first-quartile threshold for the unit's EPCI, and no declared flag.
+ */
 export interface Menage {
-  quartile1: boolean;
+  quartile1: boolean | null;
+  /** Absent on households recorded before resources were (first edition): read as declared. */
+  origineQuartile1?: OrigineQuartile1;
+  /** Priority household: a priority category (DALO, L.441-1) or the first edition's flag. */
   prioritaire: boolean;
+  /** Rehoused under a renewal operation (ANRU/NPNRU); the first edition's flag, = relogement « anru ». */
   relogementAnru: boolean;
+  relogement?: Relogement | null;
+  /** Priority categories kept apart (« dalo », L.441-1 categories). */
+  categories?: string[];
+  /** A State agent housed on the State line (out of the State's priority denominator). */
+  agentEtat?: boolean;
+  /** € per year, as recorded in the demand. */
+  ressourcesAnnuelles?: number;
+  personnes?: number;
+  enfantsMoins14?: number;
+  /** Consumption units (official scale), when the composition is known. */
+  uc?: number;
+}
+
+/** A household as entered: the second edition's fields, or the first edition's flags, or both. */
+export interface MenageSaisi {
+  /** Declared first quartile (an override); null or absent: computed from the resources, or unknown. */
+  quartile1?: boolean | null;
+  prioritaire?: boolean;
+  relogementAnru?: boolean;
+  ressourcesAnnuelles?: number;
+  personnes?: number;
+  enfantsMoins14?: number;
+  categories?: string[];
+  relogement?: Relogement | null;
+  agentEtat?: boolean;
 }
 
 interface EvenementBase {
@@ -154,7 +210,7 @@ export type Evenement =
   | (EvenementBase & { type: 'orientation_multiple'; reservataires: string[]; motif: string })
   | (EvenementBase & { type: 'candidats'; nombre: number })
   | (EvenementBase & { type: 'decision_cal'; decision: DecisionCal })
-  | (EvenementBase & { type: 'bail_signe'; menage?: Menage; reservataire?: string })
+  | (EvenementBase & { type: 'bail_signe'; menage?: MenageSaisi; reservataire?: string })
   | (EvenementBase & { type: 'refus' })
   | (EvenementBase & { type: 'sans_candidat' });
 
@@ -168,6 +224,16 @@ export interface Scenario {
   reservataires: Reservataire[];
   conventions: Convention[];
   evenements: Evenement[];
+  /** € per consumption unit and per year, by EPCI SIREN: the annual arrêté's first-quartile amounts. */
+  seuilsPremierQuartile?: Record<string, number>;
+  /** A CIA's own targets by EPCI SIREN; an EPCI not listed gets the legal ones. */
+  objectifsEpci?: Record<string, CiblesEpci>;
+}
+
+/** The allocation targets of an EPCI's intercommunal agreement (CIA), shares of its leases (L.441-1). */
+export interface CiblesEpci {
+  quartile1HorsQpv?: number;
+  nonQuartile1EnQpv?: number;
 }
 
 /** The bailleur's own share, a ledger line like any réservataire's. */

@@ -6,7 +6,7 @@ import type { Probleme } from './errors.ts';
 import { toMicro, MICRO } from './exact.ts';
 import { valeurAu } from './legal-parameters.ts';
 import { contient, departementDeCommune, estTerritorial } from './perimeter.ts';
-import type { Convention, Logement, Reservataire, Scenario, TypeReservataire } from './types.ts';
+import type { Convention, Logement, MenageSaisi, Reservataire, Scenario, TypeReservataire } from './types.ts';
 
 const COLLECTIVITES: ReadonlySet<TypeReservataire> = new Set(['commune', 'epci', 'ept', 'departement', 'region']);
 const TERRITORIAUX: ReadonlySet<TypeReservataire> = new Set(['commune', 'epci', 'ept']);
@@ -129,7 +129,8 @@ export interface JeuConventions {
 /**
  * The legal rules on a set of conventions, as `validerScenario` checks them: one per réservataire
  * (CCH R.441-5 I), the State's caps and derogation (R.441-5-2 I), perimeters (R.441-5-3), Σ taux
- * ≤ 100 % and collectivities ≤ 20 % on every place. Each problem is named `conventions[i].champ`.
+ * ≤ 100 % on every place, contreparties that add up to the taux. Each problem is named
+ * `conventions[i].champ`. The collectivities' 20 % is a warning (`avertirConventions`).
  */
 export function validerConventions(jeu: JeuConventions): Probleme[] {
   const reservataires = new Map<string, Reservataire>();
@@ -179,6 +180,7 @@ function verifierConventions(s: JeuConventions, reservataires: Map<string, Reser
       }
     }
     if (toMicro(c.report) === null) problemes.push({ chemin: `${chemin}.report`, message: 'au plus 6 décimales' });
+    validerContrepartie(c, chemin, problemes);
     if (r.type === 'etat') validerEtat(c, i, s.annee, problemes);
     if (c.derogation && r.type !== 'etat') {
       problemes.push({
@@ -226,14 +228,32 @@ function verifierConventions(s: JeuConventions, reservataires: Map<string, Reser
       });
     }
   });
-  validerSommes(s, reservataires, problemes);
+  validerSommes(s, problemes);
 }
 
-/** Σ taux ≤ 100 % and collectivities ≤ 20 % wherever the perimeters overlap, commune by commune. */
-function validerSommes(s: JeuConventions, reservataires: Map<string, Reservataire>, problemes: Probleme[]): void {
-  const plafondCollectivites = toMicro(valeurAu('plafondGarantiesCollectivites', `${s.annee}-01-01`))!;
-  const signales = new Set<string>();
-  // Distinct places (commune, EPCI) of the units, by commune; a département-wide place when there are none.
+/** Σ taux ≤ 100 % wherever the perimeters overlap, commune by commune (the 20 % is a warning: `avertirConventions`). */
+function validerSommes(s: JeuConventions, problemes: Probleme[]): void {
+  const signales = new Set<number>();
+  for (const l of lieuxDesLogements(s)) {
+    let total = 0;
+    let dernier = -1;
+    s.conventions.forEach((c, i) => {
+      if (!couvre(s, c, l)) return;
+      total += toMicro(c.taux) ?? 0;
+      dernier = i;
+    });
+    if (total > MICRO && !signales.has(dernier)) {
+      signales.add(dernier);
+      problemes.push({
+        chemin: `conventions[${dernier}].taux`,
+        message: `la somme des taux atteint ${pct(total)} sur la commune ${l.commune} : elle ne peut dépasser 100 % du flux`,
+      });
+    }
+  }
+}
+
+/** Distinct places (commune, EPCI) of the units; one département-wide place when there are none. */
+function lieuxDesLogements(s: JeuConventions): Pick<Logement, 'commune' | 'epci'>[] {
   const parCommune = new Map<string, Pick<Logement, 'commune' | 'epci'>[]>();
   for (const l of s.logements) {
     const deja = parCommune.get(l.commune);
@@ -241,39 +261,109 @@ function validerSommes(s: JeuConventions, reservataires: Map<string, Reservatair
     else if (deja[deja.length - 1]!.epci !== l.epci && !deja.some((x) => x.epci === l.epci)) deja.push(l);
   }
   const lieux = [...parCommune.values()].flat();
-  const sansLogement = lieux.length === 0;
-  if (sansLogement) lieux.push({ commune: `${s.departement}000` });
-  for (const l of lieux) {
-    let total = 0;
-    let collectivites = 0;
+  if (lieux.length === 0) lieux.push({ commune: `${s.departement}000` });
+  return lieux;
+}
+
+/** Whether convention `c` covers place `l` (without units, only the département-wide perimeters are known to overlap). */
+function couvre(s: JeuConventions, c: Convention, l: Pick<Logement, 'commune' | 'epci'>): boolean {
+  return s.logements.length === 0 ? !estTerritorial(c.perimetre) : contient(c.perimetre, l);
+}
+
+/** The part of a convention's taux granted for a loan guarantee (all of it without `contrepartie`), micro. */
+function partGarantie(c: Convention): number {
+  return toMicro(c.contrepartie ? c.contrepartie.garantie : c.taux) ?? 0;
+}
+
+/**
+ * What the law flags on a set of conventions without forbidding it: the collectivities' rights
+ * granted for loan guarantees above 20 % of the flow on a place (CCH R.441-5: « les réservations
+ * obtenues en contrepartie de la garantie des emprunts ne peuvent représenter plus de 20 % » — rights
+ * for land or financing come on top). Each warning names the last guarantee part that crosses it.
+ */
+export function avertirConventions(s: JeuConventions): Probleme[] {
+  const reservataires = new Map(s.reservataires.map((r) => [r.id, r]));
+  const plafond = toMicro(valeurAu('plafondGarantiesCollectivites', `${s.annee}-01-01`))!;
+  const avertissements: Probleme[] = [];
+  const signales = new Set<number>();
+  for (const l of lieuxDesLogements(s)) {
+    let garanties = 0;
     let dernier = -1;
-    let dernierCollectivite = -1;
     s.conventions.forEach((c, i) => {
-      if (sansLogement ? estTerritorial(c.perimetre) : !contient(c.perimetre, l)) return;
-      const t = toMicro(c.taux) ?? 0;
-      total += t;
-      dernier = i;
       const r = reservataires.get(c.reservataire);
-      if (r && COLLECTIVITES.has(r.type)) {
-        collectivites += t;
-        dernierCollectivite = i;
-      }
+      if (!r || !COLLECTIVITES.has(r.type) || !couvre(s, c, l)) return;
+      const g = partGarantie(c);
+      if (g === 0) return;
+      garanties += g;
+      dernier = i;
     });
-    if (total > MICRO && !signales.has(`t${dernier}`)) {
-      signales.add(`t${dernier}`);
-      problemes.push({
-        chemin: `conventions[${dernier}].taux`,
-        message: `la somme des taux atteint ${pct(total)} sur la commune ${l.commune} : elle ne peut dépasser 100 % du flux`,
-      });
-    }
-    if (collectivites > plafondCollectivites && !signales.has(`c${dernierCollectivite}`)) {
-      signales.add(`c${dernierCollectivite}`);
-      problemes.push({
-        chemin: `conventions[${dernierCollectivite}].taux`,
-        message: `les droits des collectivités atteignent ${pct(collectivites)} sur la commune ${l.commune} : ${pct(plafondCollectivites)} au plus (CCH R.441-5, garanties d’emprunt)`,
+    if (garanties > plafond && !signales.has(dernier)) {
+      signales.add(dernier);
+      const c = s.conventions[dernier]!;
+      avertissements.push({
+        chemin: c.contrepartie ? `conventions[${dernier}].contrepartie.garantie` : `conventions[${dernier}].taux`,
+        message:
+          `les droits des collectivités en contrepartie de garanties d’emprunt atteignent ${pct(garanties)} sur la commune ${l.commune}, ` +
+          `au-delà des ${pct(plafond)} de CCH R.441-5` +
+          (c.contrepartie ? '' : ' (sans « contrepartie », tout le taux est compté comme garantie)') +
+          ' ; les droits obtenus pour un apport de terrain ou un financement s’y ajoutent sans plafond',
       });
     }
   }
+  return avertissements;
+}
+
+/** What the law or the data flag in a scenario without forbidding it (the run goes on): see `avertirConventions`, and households whose quartile cannot be computed. */
+export function avertirScenario(s: Scenario): Probleme[] {
+  const avertissements = avertirConventions(s);
+  s.evenements.forEach((e, i) => {
+    if (e.type !== 'bail_signe' || !e.menage) return;
+    const m = e.menage;
+    if (m.ressourcesAnnuelles !== undefined && m.personnes === undefined && (m.quartile1 ?? null) === null)
+      avertissements.push({
+        chemin: `evenements[${i}].menage.personnes`,
+        message:
+          'ressources indiquées sans le nombre de personnes : les unités de consommation, donc le quartile du ménage, restent inconnus',
+      });
+  });
+  return avertissements;
+}
+
+/** A household's own consistency (composition, rehousing). */
+function validerMenage(m: MenageSaisi, chemin: string, problemes: Probleme[]): void {
+  if (m.enfantsMoins14 !== undefined && m.personnes !== undefined && m.enfantsMoins14 > m.personnes - 1)
+    problemes.push({
+      chemin: `${chemin}.enfantsMoins14`,
+      message: `${m.enfantsMoins14} enfants de moins de 14 ans pour ${m.personnes} personne${m.personnes > 1 ? 's' : ''} : le ménage compte au moins un adulte, « personnes » inclut les enfants`,
+    });
+  if (m.enfantsMoins14 !== undefined && m.personnes === undefined)
+    problemes.push({
+      chemin: `${chemin}.personnes`,
+      message: 'indiquez le nombre de personnes du ménage (enfants compris) avec le nombre d’enfants',
+    });
+  if (m.relogementAnru === true && m.relogement !== undefined && m.relogement !== 'anru')
+    problemes.push({
+      chemin: `${chemin}.relogement`,
+      message: `« relogementAnru » et « relogement : ${m.relogement ?? 'null'} » se contredisent : gardez « relogement »`,
+    });
+}
+
+/** Each contrepartie's parts add up to the convention's taux (CCH R.441-5). */
+function validerContrepartie(c: Convention, chemin: string, problemes: Probleme[]): void {
+  const k = c.contrepartie;
+  if (!k) return;
+  const parts = [k.garantie, k.financement, k.terrain, k.autre].map((x) => toMicro(x));
+  if (parts.some((x) => x === null)) {
+    problemes.push({ chemin: `${chemin}.contrepartie`, message: 'au plus 6 décimales' });
+    return;
+  }
+  const somme = parts.reduce((a, b) => a! + b!, 0)!;
+  const taux = toMicro(c.taux) ?? 0;
+  if (somme !== taux)
+    problemes.push({
+      chemin: `${chemin}.contrepartie`,
+      message: `les parts de la contrepartie (garantie, financement, terrain, autre) font ${pct(somme)} : elles doivent faire le taux de la convention, ${pct(taux)}`,
+    });
 }
 
 function validerReferencesEvenements(
@@ -325,6 +415,7 @@ function validerReferencesEvenements(
         });
       }
     }
+    if (e.type === 'bail_signe' && e.menage) validerMenage(e.menage, `${chemin}.menage`, problemes);
     if (e.type === 'orientation_multiple' && new Set(e.reservataires).size !== e.reservataires.length) {
       problemes.push({ chemin: `${chemin}.reservataires`, message: 'réservataire cité deux fois' });
     }

@@ -1088,12 +1088,12 @@ function lignesDeLAnnee(
       for (let rang = 1; rang <= e.nombre; rang++) {
         const reservataireId = pour(rang);
         const menage = rang === 1 ? bail?.menage : undefined;
-        const prioritaire = menage ? menage.prioritaire : rng.chance(PART_PRIORITAIRE);
+        const prioritaire = menage ? (menage.prioritaire ?? false) : rng.chance(PART_PRIORITAIRE);
         const id = `${locationId}-C${rang}`;
         // Drawn in this order (the demo's data stay the same from one version to the next).
         const numeroSne = `045${rng.chiffres(11)}`;
         const tailleMenage = rng.int(min, max);
-        const quartile1 = menage ? menage.quartile1 : rng.chance(PART_QUARTILE1);
+        const quartile1 = menage ? (menage.quartile1 ?? false) : rng.chance(PART_QUARTILE1);
         const dalo = prioritaire && reservataireId === ORG.etat && rng.chance(0.4);
         // A priority household not DALO is PDALHPD or another L.441-1 category (its own draw).
         const pdalhpd = prioritaire && !dalo && new Rng(hashSeed(`flux-demo-categorie-${id}`)).chance(0.5);
@@ -1131,7 +1131,11 @@ function lignesDeLAnnee(
         id: `${locationId}-BAIL`,
         locationId,
         dateSignature: e.date,
-        menage: e.menage ?? { quartile1: false, prioritaire: false, relogementAnru: false },
+        menage: {
+          quartile1: e.menage?.quartile1 ?? false,
+          prioritaire: e.menage?.prioritaire ?? false,
+          relogementAnru: e.menage?.relogementAnru ?? false,
+        },
       });
     }
   }

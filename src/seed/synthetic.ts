@@ -14,7 +14,7 @@ import type {
   Financement,
   HorsFlux,
   Logement,
-  Menage,
+  MenageSaisi,
   TypeReservataire,
   Typologie,
 } from '../domain/types.ts';
@@ -323,7 +323,7 @@ export function cycleDeLocation(
     return out;
   }
   const tBail = at(tCal.jour + rng.int(10, 40));
-  const menage: Menage = {
+  const menage: MenageSaisi = {
     quartile1: rng.chance(PART_QUARTILE1),
     prioritaire: rng.chance(PART_PRIORITAIRE),
     relogementAnru: rng.chance(PART_RELOGEMENT_ANRU),

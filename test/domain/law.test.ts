@@ -277,12 +277,13 @@ describe('CCH R.441-5 I et R.441-5-3 — conventions et périmètres', () => {
     expect(r.orientations.filter((o) => o.reservataire === 'C234').every((o) => o.logement.startsWith('A'))).toBe(true);
   });
 
-  it('CCH R.441-5 — les droits des collectivités en contrepartie des garanties d’emprunt sont plafonnés à 20 %', () => {
+  it('CCH R.441-5 — les droits des collectivités en contrepartie des garanties d’emprunt : 20 % au plus, un avertissement, pas un refus', () => {
     const ok = avecConventions(
       [convention('CV-DEP', 'DEP', 0.1), convention('CV-C', 'C234', 0.1, { perimetre: { communes: ['45234'] } })],
       territoriaux,
     );
     expect(problemes(ok)).toEqual([]);
+    expect(simuler(ok).avertissements).toEqual([]);
     const trop = avecConventions(
       [
         convention('CV-DEP', 'DEP', 0.15),
@@ -291,11 +292,56 @@ describe('CCH R.441-5 I et R.441-5-3 — conventions et périmètres', () => {
       ],
       territoriaux,
     );
-    const p = problemes(trop);
-    expect(p).toHaveLength(1);
-    expect(p[0]!.chemin).toBe('conventions[2].taux');
-    expect(p[0]!.message).toContain('20 %');
-    expect(p[0]!.message).toContain('25 %');
+    // Lawful (R.441-5 caps only the guarantee parts, and only for… guarantees): the year runs.
+    expect(problemes(trop)).toEqual([]);
+    const a = simuler(trop).avertissements;
+    expect(a).toHaveLength(1);
+    expect(a[0]!.chemin).toBe('conventions[2].taux');
+    expect(a[0]!.message).toContain('20 %');
+    expect(a[0]!.message).toContain('25 %');
+  });
+
+  it('CCH R.441-5 — les droits obtenus pour un terrain ou un financement s’ajoutent aux 20 % de garanties', () => {
+    // A Département at 12 % and an EPCI-like commune at 12 %: 24 % in all, but only 10 % + 10 % of guarantees.
+    const s = avecConventions(
+      [
+        convention('CV-DEP', 'DEP', 0.12, { contrepartie: { garantie: 0.1, financement: 0.02, terrain: 0, autre: 0 } }),
+        convention('CV-C', 'C234', 0.12, {
+          perimetre: { communes: ['45234'] },
+          contrepartie: { garantie: 0.1, financement: 0, terrain: 0.02, autre: 0, reference: 'délibération 2024-17' },
+        }),
+      ],
+      territoriaux,
+    );
+    expect(problemes(s)).toEqual([]);
+    expect(simuler(s).avertissements).toEqual([]);
+    // The guarantee parts above 20 %: a warning on the part that crosses it.
+    const t = avecConventions(
+      [
+        convention('CV-DEP', 'DEP', 0.12, { contrepartie: { garantie: 0.12, financement: 0, terrain: 0, autre: 0 } }),
+        convention('CV-C', 'C234', 0.12, {
+          perimetre: { communes: ['45234'] },
+          contrepartie: { garantie: 0.1, financement: 0.02, terrain: 0, autre: 0 },
+        }),
+      ],
+      territoriaux,
+    );
+    expect(simuler(t).avertissements.map((x) => x.chemin)).toEqual(['conventions[1].contrepartie.garantie']);
+  });
+
+  it('CCH R.441-5 — les parts de la contrepartie font le taux de la convention', () => {
+    const s = avecConventions(
+      [
+        convention('CV-DEP', 'DEP', 0.12, {
+          contrepartie: { garantie: 0.05, financement: 0.05, terrain: 0, autre: 0 },
+        }),
+      ],
+      territoriaux,
+    );
+    const p = problemes(s);
+    expect(p.map((x) => x.chemin)).toEqual(['conventions[0].contrepartie']);
+    expect(p[0]!.message).toContain('10 %');
+    expect(p[0]!.message).toContain('12 %');
   });
 });
 
@@ -618,21 +664,33 @@ describe('CCH L.441-1 — objectifs d’attribution', () => {
 
   it('CCH L.441-1 — ≥ 25 % des attributions hors QPV au premier quartile ou aux relogés de l’ANRU', () => {
     const r = simuler(s);
-    // Leases outside QPV: H1 (quartile 1), H2 (ANRU rehousing), H3, H4 → 2 / 4.
-    expect(r.objectifs.quartile1HorsQpv).toEqual({ realise: 0.5, cible: 0.25, numerateur: 2, denominateur: 4 });
+    // Leases outside QPV: H1 (quartile 1), H2 (ANRU rehousing), H3 (declared not Q1), H4 (no household: unknown) → 2 / 4.
+    expect(r.objectifs.quartile1HorsQpv).toEqual({
+      realise: 0.5,
+      cible: 0.25,
+      numerateur: 2,
+      denominateur: 4,
+      inconnus: 1,
+    });
   });
 
   it('CCH L.441-1 — ≥ 50 % des attributions en QPV hors premier quartile', () => {
     const r = simuler(s);
-    // Leases in QPV: Q1 (quartile 1), Q2, Q3 → 2 / 3.
-    expect(r.objectifs.nonQuartile1EnQpv).toEqual({ realise: 0.666667, cible: 0.5, numerateur: 2, denominateur: 3 });
+    // Leases in QPV: Q1 (quartile 1), Q2, Q3 (declared not Q1) → 2 / 3.
+    expect(r.objectifs.nonQuartile1EnQpv).toEqual({
+      realise: 0.666667,
+      cible: 0.5,
+      numerateur: 2,
+      denominateur: 3,
+      inconnus: 0,
+    });
   });
 
-  it('CCH L.441-1 — 25 % des attributions de chaque réservataire aux publics prioritaires ; l’État, hors part des agents, entièrement', () => {
+  it('CCH L.441-1 — 25 % des attributions de chaque réservataire aux publics prioritaires ; l’État, hors baux de ses agents, entièrement', () => {
     const r = simuler(s);
     expect(r.objectifs.prioritaires).toEqual({
-      // ETAT: H1 (prioritaire), Q1 → 1/2; target 1 − 0.05 / 0.30 (its agents' share is not for priority publics).
-      ETAT: { realise: 0.5, cible: 0.833333, numerateur: 1, denominateur: 2 },
+      // ETAT: H1 (prioritaire), Q1 → 1/2; target 100 % of its leases but its agents' (none here).
+      ETAT: { realise: 0.5, cible: 1, numerateur: 1, denominateur: 2 },
       // AL: H2, H4, Q2 (prioritaire) → 1/3.
       AL: { realise: 0.333333, cible: 0.25, numerateur: 1, denominateur: 3 },
       // BAILLEUR: H3 (prioritaire), Q3 → 1/2.

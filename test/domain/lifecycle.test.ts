@@ -36,7 +36,7 @@ import {
  */
 const ATTENDU: Record<EtatLocation, Partial<Record<Transition, EtatLocation>>> = {
   liberee: { exclure: 'exclue', orienter: 'orientee' },
-  exclue: {},
+  exclue: { proposer_candidats: 'candidats' },
   orientee: { reorienter: 'orientee', proposer_candidats: 'candidats', constater_sans_candidat: 'sans_candidat' },
   candidats: { decider: 'decision_cal', refuser: 'refus' },
   decision_cal: { signer_bail: 'bail_signe', refuser: 'refus', proposer_candidats: 'candidats' },
@@ -188,21 +188,55 @@ describe('the engine applies the lifecycle to the events', () => {
     expect(p[0]!.message).toMatch(/aucune location en cours pour le logement L2/);
   });
 
-  it('candidats on an excluded unit → error (an excluded letting is final)', () => {
-    const p = problemes(
-      scenario([liberation(jour(0), 'L1', { exclusion: 'mutation_interne' }), candidats(jour(1), 'L1')]),
+  it('a letting outside the flow lives its life: candidates, CAL, lease, on no ledger line (CCH R.441-5 I)', () => {
+    const r = simuler(
+      scenario([
+        liberation(jour(0), 'L1', { exclusion: 'mutation_interne' }),
+        candidats(jour(1), 'L1'),
+        decisionCal(jour(2), 'L1'),
+        bailSigne(jour(3), 'L1'),
+      ]),
     );
-    expect(p.map((x) => x.chemin)).toEqual(['evenements[1]']);
-    expect(p[0]!.message).toMatch(/aucune location en cours/);
+    expect(r.orientations[0]!.reservataire).toBeNull();
+    expect(r.relogements.mutation_interne).toEqual({ liberes: 1, bauxSignes: 1, enCours: 0 });
+    expect(r.bilan.every((l) => l.misADisposition === 0 && l.bauxSignes === 0)).toBe(true);
   });
 
-  it('candidats on a hors-flux (défense) unit → error', () => {
+  it('a lease outside the flow naming a réservataire → error (it counts for none)', () => {
     const p = problemes(
+      scenario([
+        liberation(jour(0), 'L1', { exclusion: 'relogement_anru' }),
+        candidats(jour(1), 'L1'),
+        decisionCal(jour(2), 'L1'),
+        bailSigne(jour(3), 'L1', { reservataire: 'AL' }),
+      ]),
+    );
+    expect(p.map((x) => x.chemin)).toEqual(['evenements[3]']);
+    expect(p[0]!.message).toMatch(/hors du flux/);
+  });
+
+  it('a lease outside the flow without a CAL decision → error (same lifecycle)', () => {
+    const p = problemes(
+      scenario([liberation(jour(0), 'L1', { exclusion: 'mutation_interne' }), bailSigne(jour(3), 'L1')]),
+    );
+    expect(p.map((x) => x.chemin)).toEqual(['evenements[1]']);
+  });
+
+  it('a hors-flux (défense) unit gets candidates too, and counts on no line', () => {
+    const r = simuler(
       scenario([liberation(jour(0), 'L1'), candidats(jour(1), 'L1')], {
         logements: [logement('L1', { horsFlux: 'defense' })],
       }),
     );
-    expect(p.map((x) => x.chemin)).toEqual(['evenements[1]']);
+    expect(r.bilan.every((l) => l.misADisposition === 0)).toBe(true);
+  });
+
+  it('a new notice ends a letting outside the flow that never got a candidate (first-edition files)', () => {
+    const r = simuler(
+      scenario([liberation(jour(0), 'L1', { exclusion: 'mutation_interne' }), liberation(jour(5), 'L1')]),
+    );
+    expect(r.flux.fluxAnnuel).toBe(1);
+    expect(r.relogements.mutation_interne).toEqual({ liberes: 1, bauxSignes: 0, enCours: 0 });
   });
 
   it('a second liberation of a unit still being let → error naming the first one', () => {
@@ -293,7 +327,7 @@ describe('the engine applies the lifecycle to the events', () => {
       ),
     );
     expect(p.map((x) => x.chemin)).toEqual(['evenements[1]']);
-    expect(p[0]!.message).toMatch(/aucune location en cours/);
+    expect(p[0]!.message).toMatch(/hors du flux/);
   });
 
   it('every problem is reported at once, not only the first', () => {

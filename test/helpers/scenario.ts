@@ -14,7 +14,7 @@ import {
   type Evenement,
   type Exclusion,
   type Logement,
-  type Menage,
+  type MenageSaisi,
   type Reservataire,
   type Scenario,
   type TypeReservataire,
@@ -123,7 +123,7 @@ export function decisionCal(date: string, logement: string, decision: DecisionCa
 export function bailSigne(
   date: string,
   logement: string,
-  extra: { menage?: Menage; reservataire?: string } = {},
+  extra: { menage?: MenageSaisi; reservataire?: string } = {},
 ): Evenement {
   return { date, type: 'bail_signe', logement, ...extra };
 }
@@ -136,7 +136,7 @@ export function sansCandidat(date: string, logement: string): Evenement {
   return { date, type: 'sans_candidat', logement };
 }
 
-export function menage(overrides: Partial<Menage> = {}): Menage {
+export function menage(overrides: MenageSaisi = {}): MenageSaisi {
   return { quartile1: false, prioritaire: false, relogementAnru: false, ...overrides };
 }
 
@@ -147,7 +147,7 @@ export function menage(overrides: Partial<Menage> = {}): Menage {
 export function locationComplete(
   k: number,
   logement: string,
-  extra: { menage?: Menage; reservataire?: string } = {},
+  extra: { menage?: MenageSaisi; reservataire?: string } = {},
 ): Evenement[] {
   return [candidats(jour(k), logement), decisionCal(jour(k + 1), logement), bailSigne(jour(k + 2), logement, extra)];
 }
