@@ -436,7 +436,11 @@ class Moteur {
     l.bail = true;
     l.dates.fin = e.date;
     const epci = l.logement.epci;
-    l.menage = resoudreMenage(e.menage, epci === undefined ? undefined : this.scenario.seuilsPremierQuartile?.[epci]);
+    l.menage = resoudreMenage(
+      e.menage,
+      epci === undefined ? undefined : this.scenario.seuilsPremierQuartile?.[epci],
+      e.date,
+    );
     this.etat.enCours.delete(e.logement);
   }
 

@@ -149,6 +149,35 @@ export const PARAMETRES = {
       source: 'CCH art. R.441-10 (délai de réflexion d’au moins dix jours ; le silence vaut refus en pratique)',
     },
   ],
+  /**
+   * Consumption units of a household, for its first quartile (L.441-1): the first person, each other
+   * person of 14 or more, each child under 14. The INSEE's « échelle OCDE modifiée », which the
+   * annual arrêté's amounts are expressed in (ADR 0031: the arrêté's wording to be checked).
+   */
+  ucPremierePersonne: [
+    {
+      valeur: 1,
+      du: '2017-01-27',
+      au: null,
+      source: 'CCH art. L.441-1 (ressources par unité de consommation) ; échelle OCDE modifiée (INSEE) — ADR 0031',
+    },
+  ],
+  ucAutrePersonne14Ans: [
+    {
+      valeur: 0.5,
+      du: '2017-01-27',
+      au: null,
+      source: 'CCH art. L.441-1 (ressources par unité de consommation) ; échelle OCDE modifiée (INSEE) — ADR 0031',
+    },
+  ],
+  ucEnfantMoins14Ans: [
+    {
+      valeur: 0.3,
+      du: '2017-01-27',
+      au: null,
+      source: 'CCH art. L.441-1 (ressources par unité de consommation) ; échelle OCDE modifiée (INSEE) — ADR 0031',
+    },
+  ],
 } as const satisfies Record<string, readonly ParametreDate<number | string>[]>;
 
 export type NomParametre = keyof typeof PARAMETRES;

@@ -239,6 +239,112 @@ describe('flux simulate — bad inputs exit 2 with `chemin: message` lines', () 
   });
 });
 
+describe('flux simulate — second edition: households, lettings outside the flow, warnings', () => {
+  /** Département at 12 % (10 % guarantee, 2 % financing) and the commune at 12 % (all guarantee). */
+  function deuxiemeEdition(): string {
+    return fichier(
+      JSON.stringify({
+        annee: 2025,
+        departement: '45',
+        bailleur: { id: 'B1', nom: 'Office X' },
+        seuilsPremierQuartile: { '244500468': 10000 },
+        objectifsEpci: { '244500468': { quartile1HorsQpv: 0.3 } },
+        logements: [
+          { id: 'L1', commune: '45234', qpv: null, typologie: 'T3', financement: 'PLUS', construction: 1975 },
+          { id: 'L2', commune: '45234', qpv: null, typologie: 'T3', financement: 'PLUS', construction: 1975 },
+        ],
+        reservataires: [
+          { id: 'C234', type: 'commune', nom: 'Saint-Jean-de-Braye', commune: '45234' },
+          { id: 'D45', type: 'departement', nom: 'Département du Loiret' },
+        ],
+        conventions: [
+          {
+            id: 'CV1',
+            reservataire: 'C234',
+            taux: 0.12,
+            perimetre: { communes: ['45234'] },
+            decompte: 'bail_signe',
+            echecDecompte: false,
+          },
+          {
+            id: 'CV2',
+            reservataire: 'D45',
+            taux: 0.12,
+            perimetre: { departement: '45' },
+            decompte: 'bail_signe',
+            echecDecompte: false,
+            contrepartie: { garantie: 0.1, financement: 0.02, terrain: 0 },
+          },
+        ],
+        evenements: [
+          { date: '2025-01-06', type: 'liberation', logement: 'L1', exclusion: 'mutation_interne' },
+          { date: '2025-02-01', type: 'candidats', logement: 'L1', nombre: 1 },
+          { date: '2025-02-15', type: 'decision_cal', logement: 'L1', decision: 'attribution' },
+          {
+            date: '2025-03-01',
+            type: 'bail_signe',
+            logement: 'L1',
+            menage: {
+              ressourcesAnnuelles: 14200,
+              personnes: 3,
+              enfantsMoins14: 1,
+              categories: ['dalo'],
+              relogement: null,
+              agentEtat: false,
+            },
+          },
+          { date: '2025-01-07', type: 'liberation', logement: 'L2', exclusion: 'relogement_orcod' },
+        ],
+      }),
+    );
+  }
+
+  it('CCH R.441-5 — a Département at 12 % and a commune at 12 % run (exit 0) with a warning on stderr', async () => {
+    const r = await lancer(['simulate', deuxiemeEdition(), '--json']);
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.out) as ResultatSimulation;
+    expect(o.avertissements).toHaveLength(1);
+    expect(o.avertissements[0]!.chemin).toBe('conventions[1].contrepartie.garantie');
+    expect(r.err).toMatch(/^avertissement : conventions\[1\]\.contrepartie\.garantie : .*22 %.*R\.441-5/m);
+  });
+
+  it('the mutation is let on no line; objectives by EPCI (filled from the COG) and relogements by category', async () => {
+    const r = await lancer(['simulate', deuxiemeEdition(), '--json']);
+    const o = JSON.parse(r.out) as ResultatSimulation;
+    expect(o.bilan.every((l) => l.bauxSignes === 0)).toBe(true);
+    expect(o.relogements.mutation_interne).toEqual({ liberes: 1, bauxSignes: 1, enCours: 0 });
+    expect(o.relogements.relogement_orcod).toEqual({ liberes: 1, bauxSignes: 0, enCours: 1 });
+    // Saint-Jean-de-Braye is in Orléans Métropole: 14 200 € / 1.8 UC < 10 000 € → first quartile.
+    expect(o.objectifs.parEpci['244500468']!.quartile1HorsQpv).toEqual({
+      realise: 1,
+      cible: 0.3,
+      numerateur: 1,
+      denominateur: 1,
+      inconnus: 0,
+    });
+  });
+
+  it('without --json: the French summary lists the EPCI objective and the rehousing bilan', async () => {
+    const r = await lancer(['simulate', deuxiemeEdition()]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('EPCI 244500468');
+    expect(r.out).toContain('bilan des relogements');
+  });
+
+  it('a household with more children than persons → evenements[i].menage.enfantsMoins14, exit 2', async () => {
+    const f = modifie((s) => {
+      s.evenements.push(
+        { date: jour(2), type: 'candidats', logement: 'L1', nombre: 1 },
+        { date: jour(3), type: 'decision_cal', logement: 'L1', decision: 'attribution' },
+        { date: jour(4), type: 'bail_signe', logement: 'L1', menage: { personnes: 2, enfantsMoins14: 2 } },
+      );
+    });
+    const r = await lancer(['simulate', f, '--json']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('evenements[4].menage.enfantsMoins14');
+  });
+});
+
 describe('flux simulate --json at scale: compact, streamed, explanations optional', () => {
   const LOIRET = join(RACINE, 'examples', 'loiret-2019.json');
 

@@ -183,8 +183,8 @@ export const LOCATION_ALEATOIRE = {
 
 /**
  * The events of one random letting of unit `id`, up to `u.etape`: the liberation on
- * `dates.liberation` (out of the flow with `u.exclusion`, and then nothing else), the orientation
- * forced to `u.ligne` the same day when given; candidates and the CAL's decision on `dates.suite`;
+ * `dates.liberation` (out of the flow with `u.exclusion`: no orientation, no « sans candidat »), the
+ * orientation forced to `u.ligne` the same day when given; candidates and the CAL's decision on `dates.suite`;
  * a refusal or the signed lease on `dates.fin` (default: `dates.suite`).
  */
 export function evenementsDeLocation(
@@ -193,11 +193,11 @@ export function evenementsDeLocation(
   dates: { liberation: string; suite: string; fin?: string },
 ): Evenement[] {
   const evenements = [liberation(dates.liberation, id, u.exclusion ? { exclusion: u.exclusion } : {})];
-  if (u.exclusion) return evenements;
-  if (u.ligne) evenements.push(orientationForcee(dates.liberation, id, u.ligne));
+  // Outside the flow, a letting has no orientation and never ends « sans candidat », but lives the rest.
+  if (u.ligne && !u.exclusion) evenements.push(orientationForcee(dates.liberation, id, u.ligne));
   const a = dates.suite;
   const b = dates.fin ?? dates.suite;
-  if (u.etape === 'rien') return evenements;
+  if (u.etape === 'rien' || (u.exclusion && u.etape === 'sans_candidat')) return evenements;
   if (u.etape === 'sans_candidat') return [...evenements, sansCandidat(a, id)];
   evenements.push(candidats(a, id));
   if (u.etape === 'candidats') return evenements;
