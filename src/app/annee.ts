@@ -156,12 +156,24 @@ export async function reportsHerites(
   return { version: e.id, annee: cle.annee - 1, emission: e.version, reports };
 }
 
+/** The year's scenario as stored (see `chargerScenarioLu`). */
 export async function chargerScenario(tx: Tx, cle: CleAnnee): Promise<Scenario> {
+  return (await chargerScenarioLu(tx, cle)).scenario;
+}
+
+/**
+ * The year's scenario and the version of the events it holds — their last id and their count, as
+ * read by the same statement. Each statement of a READ COMMITTED transaction sees what was
+ * committed when it began, so a version counted by an earlier statement may lag the events loaded
+ * here: the cache must be labelled by what was loaded, or a later resumption would append an event
+ * the scenario already holds (the defect of ADR 0023, found under the mixed bench on PostgreSQL).
+ */
+async function chargerScenarioLu(tx: Tx, cle: CleAnnee): Promise<{ scenario: Scenario; dernier: number; n: number }> {
   const [bailleur] = await tx.select().from(organisations).where(eq(organisations.id, cle.bailleurId));
   const convs = await conventionsEnVigueur(tx, cle);
   const herites = await reportsHerites(tx, cle);
   const evs = await tx
-    .select({ evenement: evenementsFlux.evenement })
+    .select({ id: evenementsFlux.id, evenement: evenementsFlux.evenement })
     .from(evenementsFlux)
     .where(
       and(
@@ -184,14 +196,20 @@ export async function chargerScenario(tx: Tx, cle: CleAnnee): Promise<Scenario> 
   unites.sort((a, b) => (a.id < b.id ? -1 : 1));
   const reservataires = convs.map(({ reservataire: r }) => versReservataire(r));
   const convsScenario = convs.map((cv) => versConvention(cv, herites?.reports.get(cv.convention.reservataireId)));
+  let dernier = 0;
+  for (const e of evs) if (Number(e.id) > dernier) dernier = Number(e.id);
   return {
-    annee: cle.annee,
-    departement: cle.departement,
-    bailleur: { id: cle.bailleurId, nom: bailleur?.nom ?? cle.bailleurId },
-    logements: unites,
-    reservataires,
-    conventions: convsScenario,
-    evenements,
+    scenario: {
+      annee: cle.annee,
+      departement: cle.departement,
+      bailleur: { id: cle.bailleurId, nom: bailleur?.nom ?? cle.bailleurId },
+      logements: unites,
+      reservataires,
+      conventions: convsScenario,
+      evenements,
+    },
+    dernier,
+    n: evs.length,
   };
 }
 
@@ -243,6 +261,8 @@ export const statistiquesAnnees = { enCache: 0, reprises: 0, rejeuxComplets: 0, 
 export async function resultatAnnee(
   tx: Tx,
   cle: CleAnnee,
+  /** Test seam: runs after the version is counted, where a concurrent commit lands in production. */
+  essai: { apresComptage?: () => Promise<void> } = {},
 ): Promise<{ resultat: ResultatSimulation; scenario: Scenario }> {
   // Event ids are taken at insert, not at commit: a transaction may commit an id below one already
   // visible. The count and the last id together change with every committed event (append-only).
@@ -272,6 +292,7 @@ export async function resultatAnnee(
   const cadre = `${cv?.n ?? 0}|${String(cv?.dernier ?? '')}|${herites?.version ?? ''}`;
   const version = `${dernier}|${n}|${cadre}`;
   const confirmee = ev?.ecriture === null || ev?.ecriture === undefined;
+  await essai.apresComptage?.();
   const k = `${cle.bailleurId}|${cle.departement}|${cle.annee}`;
   const enCache = cache.get(k);
   sondes.cache('annee', enCache?.version === version);
@@ -283,6 +304,8 @@ export async function resultatAnnee(
   }
   let rejeu: RejeuAnnee | null = null;
   let aVerifier: number[] | null = null;
+  // What the cached run holds: set from what was loaded, never from the counts above alone.
+  let charge = { dernier, n };
   if (enCache && !enCache.confirmee && enCache.aVerifier && enCache.aVerifier.length <= 1_000) {
     // A run made in another write transaction: were its events committed?
     const [vus] = await tx
@@ -291,12 +314,9 @@ export async function resultatAnnee(
       .where(inArray(evenementsFlux.id, enCache.aVerifier));
     if (Number(vus?.n ?? 0) === enCache.aVerifier.length) enCache.confirmee = true;
   }
-  // Resuming is off unless FLUX_REPRISE=1: under concurrent reads and writes on PostgreSQL (bench/api,
-  // mixed 4:1) a resumed year held a new unit's letting twice and refused the next declarations
-  // with a wrong 409 (found at integration; ADR 0023, « Known defect »). Writes replay the whole
-  // year until that is mended; the engine's resumption itself is proven identical (property test).
+  // Resuming (ADR 0023) is on unless FLUX_REPRISE=0, the operator's escape hatch: the same answer, slower.
   if (
-    process.env['FLUX_REPRISE'] === '1' &&
+    process.env['FLUX_REPRISE'] !== '0' &&
     enCache?.confirmee &&
     enCache.cadre === cadre &&
     n > enCache.n &&
@@ -327,14 +347,19 @@ export async function resultatAnnee(
       statistiquesAnnees.msMoteur += performance.now() - debut;
       sondes.rejeu(performance.now() - debut);
       aVerifier = nouveaux.map((e) => e.id);
+      charge = {
+        dernier: Math.max(enCache.dernier, ...nouveaux.map((e) => Number(e.id))),
+        n: enCache.n + nouveaux.length,
+      };
       statistiquesAnnees.reprises++;
     }
   }
   if (!rejeu) {
     // With the per-letting detail: the bilan and the dashboards read it (the rest is unchanged).
-    const scenario = await chargerScenario(tx, cle);
+    const lu = await chargerScenarioLu(tx, cle);
+    charge = { dernier: lu.dernier, n: lu.n };
     const debut = performance.now();
-    rejeu = simulerAvecReprises(scenario, { detail: true });
+    rejeu = simulerAvecReprises(lu.scenario, { detail: true });
     statistiquesAnnees.msMoteur += performance.now() - debut;
     sondes.rejeu(performance.now() - debut);
     statistiquesAnnees.rejeuxComplets++;
@@ -360,10 +385,10 @@ export async function resultatAnnee(
     cache,
     k,
     {
-      version,
+      version: `${charge.dernier}|${charge.n}|${cadre}`,
       cadre,
-      dernier,
-      n,
+      dernier: charge.dernier,
+      n: charge.n,
       resultat: rejeu.resultat,
       scenario,
       rejeu,

@@ -18,8 +18,8 @@ const VLL = 'bailleur2@demo.flux';
 
 describe.each(genresDeTest())('cache par portée (%s)', (genre) => {
   let s: ServeurDeTest;
-  // Resuming a year is opt-in while its defect under concurrent load is open (ADR 0023): these
-  // sequential cases exercise it.
+  // Resuming is on by default (ADR 0023); set here so that an operator's FLUX_REPRISE=0 in the
+  // environment does not hide these cases.
   const avant = process.env['FLUX_REPRISE'];
   beforeAll(async () => {
     process.env['FLUX_REPRISE'] = '1';
@@ -79,6 +79,28 @@ describe.each(genresDeTest())('cache par portée (%s)', (genre) => {
     const cle = { bailleurId: 'HLD', departement: libre!.departement, annee: 2026 };
     const { resultat } = await resultatAnnee(db, cle);
     expect(JSON.stringify(resultat)).toBe(JSON.stringify(simuler(await chargerScenario(db, cle), { detail: true })));
+  });
+
+  it('un événement validé entre le comptage et la lecture n’est jamais rejoué deux fois (ADR 0023)', async () => {
+    const db = s.t.base.db;
+    const libres = await lignes<{ id: string; departement: string }>(
+      db,
+      sql`select id, departement from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id) and not exists (select 1 from evenements_flux e where e.evenement ->> 'logement' = l.id) order by id desc limit 2`,
+    );
+    const cle = { bailleurId: 'HLD', departement: libres[0]!.departement, annee: 2026 };
+    const liberer = (id: string) =>
+      db.execute(
+        sql`insert into evenements_flux (bailleur_id, departement, annee, evenement) values ('HLD', ${cle.departement}, 2026, ${JSON.stringify({ date: '2026-11-20', type: 'liberation', logement: id })}::jsonb)`,
+      );
+    await resultatAnnee(db, cle);
+    await liberer(libres[0]!.id);
+    // The second notice commits after the version was counted, before the year is loaded (what
+    // READ COMMITTED allows between two statements): the year held must say it holds it.
+    await resultatAnnee(db, cle, { apresComptage: () => liberer(libres[1]!.id).then(() => undefined) });
+    const { resultat } = await resultatAnnee(db, cle);
+    const nouvelles = resultat.orientations.filter((o) => o.logement === libres[0]!.id || o.logement === libres[1]!.id);
+    expect(nouvelles).toHaveLength(2);
+    expect(JSON.stringify(resultat.bilan)).toBe(JSON.stringify(simuler(await chargerScenario(db, cle)).bilan));
   });
 
   it('la boîte de réception est en cache et suit les écritures de sa portée', async () => {
