@@ -175,6 +175,24 @@ export const scenarioSchema = z.strictObject({
   objectifsEpci: z
     .record(siren, z.strictObject({ quartile1HorsQpv: taux.optional(), nonQuartile1EnQpv: taux.optional() }))
     .optional(),
+  programmes: z
+    .array(
+      z.strictObject({
+        id,
+        nom: z.string().min(1).optional(),
+        financement: z.strictObject({ decision: z.string().min(1, 'la référence de la décision'), date: dateIso }),
+        logements: z.array(id).min(1, 'au moins un logement'),
+        droits: z
+          .array(
+            z.strictObject({
+              reservataire: id,
+              logements: z.number().int('un nombre entier de logements').min(1, 'au moins un logement'),
+            }),
+          )
+          .min(1, 'au moins un droit négocié'),
+      }),
+    )
+    .optional(),
 });
 
 export type ScenarioEntree = z.input<typeof scenarioSchema>;

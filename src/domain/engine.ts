@@ -114,6 +114,8 @@ class Moteur {
   readonly parReservataire = new Map<string, number>();
   etat: EtatMoteur;
   readonly problemes: Probleme[] = [];
+  /** Programme index of each unit of a programme. */
+  readonly programmeDe = new Map<string, number>();
   /** What the law flags but does not forbid, found before the run (`avertirScenario`). */
   avertissements: Probleme[] = [];
 
@@ -162,7 +164,11 @@ class Moteur {
       locations: [],
       enCours: new Map(),
       fluxCommune: new Map(),
+      droitsProgrammes: new Map(),
     };
+    scenario.programmes?.forEach((p, i) => {
+      for (const l of p.logements) this.programmeDe.set(l, i);
+    });
   }
 
   /** Resumes from a month start: the state is a copy, the point stays as it was. */
@@ -522,7 +528,53 @@ class Moteur {
       });
       return;
     }
+    if (premiere && this.orienterParProgramme(loc)) return;
     this.orienter(loc);
+  }
+
+  /**
+   * A new programme's first letting goes to the rights negotiated at its financing, in their order,
+   * while some remain for a line that covers the unit (ADR 0035); false when none applies.
+   */
+  private orienterParProgramme(loc: Location): boolean {
+    const pi = this.programmeDe.get(loc.logement.id);
+    if (pi === undefined) return false;
+    const programme = this.scenario.programmes![pi]!;
+    for (let k = 0; k < programme.droits.length; k++) {
+      const droit = programme.droits[k]!;
+      const cle = `${pi}|${k}`;
+      const donnes = this.etat.droitsProgrammes.get(cle) ?? 0;
+      const li = this.parReservataire.get(droit.reservataire);
+      if (donnes >= droit.logements || li === undefined || !loc.cel.lignes.includes(li)) continue;
+      const choix = this.choisirLigne(loc);
+      loc.etat = transiter(loc.etat, 'orienter', loc.logement.id);
+      this.tenir(li, loc);
+      this.etat.droitsProgrammes.set(cle, donnes + 1);
+      const id = this.lignes[li]!.id;
+      const [a, m, j] = programme.financement.date.split('-');
+      this.etat.orientations.push({
+        logement: loc.logement.id,
+        date: loc.date,
+        reservataire: id,
+        motif: `Première mise en location du programme ${programme.nom ?? programme.id} : droits négociés à son financement (${programme.financement.decision} du ${j}/${m}/${a}) — ${id}, logement ${donnes + 1} sur ${droit.logements}`,
+        forcee: false,
+        recommandation: choix.recommande,
+        explication: {
+          candidats: choix.candidats.map((c) => ({
+            ...c,
+            retenu: c.reservataire === id,
+            raison:
+              c.reservataire === id
+                ? 'retenu : droits négociés au financement du programme'
+                : c.reservataire === choix.recommande
+                  ? `recommandé par le moteur hors programme (${c.raison.replace(/^retenu : /, '')})`
+                  : c.raison,
+          })),
+        },
+      });
+      return true;
+    }
+    return false;
   }
 
   /** Adds a flow unit to the entitlements and to the flow mix of every line covering it. */
@@ -837,6 +889,7 @@ function prolonge(avant: Scenario, apres: Scenario): boolean {
       s.conventions,
       s.seuilsPremierQuartile ?? null,
       s.objectifsEpci ?? null,
+      s.programmes ?? null,
     ]);
   return cadre(avant) === cadre(apres);
 }

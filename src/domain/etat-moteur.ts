@@ -111,6 +111,8 @@ export interface EtatMoteur {
   enCours: Map<string, Location>;
   /** Flow units per commune, for the communal uniformity of a rate. */
   fluxCommune: Map<string, number>;
+  /** Programme rights used so far: "programme index|right index" → units given (ADR 0035). */
+  droitsProgrammes: Map<string, number>;
 }
 
 /** A copy of the state that the copy's events cannot change (units, cells and orientations are shared, being immutable). */
@@ -130,6 +132,7 @@ export function copierEtat(e: EtatMoteur): EtatMoteur {
     locations,
     enCours,
     fluxCommune: new Map(e.fluxCommune),
+    droitsProgrammes: new Map(e.droitsProgrammes),
   };
 }
 

@@ -228,6 +228,23 @@ export interface Scenario {
   seuilsPremierQuartile?: Record<string, number>;
   /** A CIA's own targets by EPCI SIREN; an EPCI not listed gets the legal ones. */
   objectifsEpci?: Record<string, CiblesEpci>;
+  /** New programmes and the rights negotiated at their financing, for their first lettings (ADR 0035). */
+  programmes?: Programme[];
+}
+
+/**
+ * A new programme (an RPLS programme or an operation) and the rights a réservataire negotiated at
+ * its financing: `logements` units at first letting (e.g. Action Logement « au moment du
+ * financement »). Its first lettings go to those rights in order, then the programme joins the flow.
+ */
+export interface Programme {
+  id: string;
+  nom?: string;
+  /** The financing decision: its reference and date. */
+  financement: { decision: string; date: string };
+  /** The programme's units (ids of `logements`). */
+  logements: string[];
+  droits: { reservataire: string; logements: number }[];
 }
 
 /** The allocation targets of an EPCI's intercommunal agreement (CIA), shares of its leases (L.441-1). */

@@ -110,7 +110,45 @@ export function validerScenario(s: Scenario, logements: Map<string, Logement> = 
   });
   verifierConventions(s, reservataires, problemes);
   validerReferencesEvenements(s, logements, reservataires, problemes);
+  validerProgrammes(s, logements, problemes);
   return problemes;
+}
+
+/** Programmes: known units, each in one programme, rights held by a convention, no more rights than units. */
+function validerProgrammes(s: Scenario, logements: Map<string, Logement>, problemes: Probleme[]): void {
+  const conventionDe = new Set(s.conventions.map((c) => c.reservataire));
+  const ids = new Set<string>();
+  const programmeDe = new Map<string, number>();
+  s.programmes?.forEach((p, i) => {
+    const chemin = `programmes[${i}]`;
+    if (ids.has(p.id)) problemes.push({ chemin: `${chemin}.id`, message: `identifiant « ${p.id} » en double` });
+    ids.add(p.id);
+    p.logements.forEach((l, k) => {
+      if (!logements.has(l))
+        problemes.push({ chemin: `${chemin}.logements[${k}]`, message: `logement « ${l} » inconnu` });
+      const autre = programmeDe.get(l);
+      if (autre !== undefined)
+        problemes.push({
+          chemin: `${chemin}.logements[${k}]`,
+          message: `le logement « ${l} » appartient déjà au programme programmes[${autre}]`,
+        });
+      programmeDe.set(l, i);
+    });
+    let total = 0;
+    p.droits.forEach((d, k) => {
+      total += d.logements;
+      if (!conventionDe.has(d.reservataire))
+        problemes.push({
+          chemin: `${chemin}.droits[${k}].reservataire`,
+          message: `« ${d.reservataire} » n’a pas de convention avec ce bailleur : ses droits sur le programme ne peuvent être tenus`,
+        });
+    });
+    if (total > p.logements.length)
+      problemes.push({
+        chemin: `${chemin}.droits`,
+        message: `${total} logements de droits pour un programme de ${p.logements.length} logements`,
+      });
+  });
 }
 
 /**
