@@ -10,6 +10,7 @@ import { bilanAnnuel } from '../domain/bilan.ts';
 import { simuler } from '../domain/engine.ts';
 import { FluxError, DonneesInvalides } from '../domain/errors.ts';
 import { ajouterAdministration } from './admin.ts';
+import { ajouterPlanification } from './planification.ts';
 import { ajouterConventions } from './conventions.ts';
 import { resumeFrancais } from './format.ts';
 import { ecrireJsonEnFlux, type Ecrire } from './json-en-flux.ts';
@@ -250,6 +251,9 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     code = c;
   });
   ajouterAdministration(program, io, (c) => {
+    code = c;
+  });
+  ajouterPlanification(program, io, (c) => {
     code = c;
   });
   try {

@@ -1,0 +1,29 @@
+/**
+ * Use case « plan the year before signing »: read a plan file, check it, complete the units' EPCI
+ * from the COG, run the Monte Carlo year (`src/domain/planification.ts`).
+ */
+import { problemesZod } from '../contracts/issues.ts';
+import { planSchema } from '../contracts/planification.ts';
+import { DonneesInvalides } from '../domain/errors.ts';
+import { planifier, type ResultatPlan } from '../domain/planification.ts';
+import { completerEpci, positionJson } from './scenario.ts';
+
+export function planifierTexte(texte: string, surcharges: { tirages?: number; graine?: number } = {}): ResultatPlan {
+  let brut: unknown;
+  try {
+    brut = JSON.parse(texte);
+  } catch (err) {
+    throw new DonneesInvalides([{ chemin: positionJson(texte, err), message: 'JSON invalide' }]);
+  }
+  const r = planSchema.safeParse(brut, { reportInput: true });
+  if (!r.success) throw new DonneesInvalides(problemesZod(r.error));
+  const plan = { ...r.data, ...surcharges, scenario: completerEpci(r.data.scenario) };
+  try {
+    return planifier(plan);
+  } catch (err) {
+    // The scenario's own problems, named in the plan file.
+    if (err instanceof DonneesInvalides)
+      throw new DonneesInvalides(err.problemes.map((p) => ({ ...p, chemin: `scenario.${p.chemin}` })));
+    throw err;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * `flux planifier PLAN`: the Monte Carlo year of a set of conventions before signing
+ * (docs/planification.md): each line's units and balance at 31 December as a range over the runs,
+ * the chance of ending behind its right, and the monthly workload, for each option.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { planifierTexte } from '../app/planification.ts';
+import { DonneesInvalides } from '../domain/errors.ts';
+import type { Fourchette, ResultatPlan } from '../domain/planification.ts';
+
+interface Sorties {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const nombre = (x: number) => x.toLocaleString('fr-FR', { maximumFractionDigits: 1 }).replace(/\u202f/g, ' ');
+const fourchette = (f: Fourchette) => `${nombre(f.mediane)} [${nombre(f.p10)} ; ${nombre(f.p90)}]`;
+
+/** The plan's result as French tables. */
+export function resumePlan(r: ResultatPlan): string {
+  const out = [
+    `${r.tirages} années tirées (graine ${r.graine}) ; médiane [10 % ; 90 %] de chaque chiffre sur les tirages.`,
+  ];
+  for (const o of r.options) {
+    out.push('', `Option « ${o.nom} » — flux annuel ${fourchette(o.fluxAnnuel)} logements`);
+    for (const l of o.lignes) {
+      out.push(
+        `  ${l.reservataire} : droit ${fourchette(l.droit)}, mis à disposition ${fourchette(l.misADisposition)}, ` +
+          `baux ${fourchette(l.bauxSignes)}, solde au 31/12 ${fourchette(l.solde)} ; ` +
+          `en retard de plus de ${nombre(r.seuilRetard)} logement(s) dans ${Math.round(l.probabiliteRetard * 100)} % des tirages`,
+      );
+    }
+    const pointe = [...o.charge].sort((a, b) => b.examensCal - a.examensCal)[0];
+    if (pointe)
+      out.push(
+        `  Charge : ${nombre(o.charge.reduce((n, m) => n + m.examensCal, 0))} examens en CAL sur l’année (médianes mensuelles), au plus ${nombre(pointe.examensCal)} en ${pointe.mois}`,
+      );
+  }
+  return out.join('\n');
+}
+
+export function ajouterPlanification(program: Command, io: Sorties, fin: (code: number) => void): void {
+  program
+    .command('planifier')
+    .description(
+      'Année de Monte Carlo d’un jeu de conventions avant signature : fourchettes par réservataire, risque de retard, charge de travail (fichier plan JSON)',
+    )
+    .argument('<fichier>', 'plan JSON (voir docs/planification.md)')
+    .option('--tirages <n>', 'nombre d’années tirées (remplace celui du fichier)')
+    .option('--graine <n>', 'graine du tirage (remplace celle du fichier)')
+    .option('--json', 'sortie JSON')
+    .action(async (fichier: string, options: { tirages?: string; graine?: string; json?: boolean }) => {
+      let texte: string;
+      try {
+        texte = await readFile(fichier, 'utf8');
+      } catch (err) {
+        io.err(`${fichier}: fichier illisible (${(err as NodeJS.ErrnoException).code ?? 'erreur'})\n`);
+        return fin(2);
+      }
+      const entier = (v: string | undefined, nom: string, max: number) => {
+        if (v === undefined) return undefined;
+        if (!/^\d+$/.test(v) || Number(v) > max || (nom === '--tirages' && Number(v) < 1))
+          throw new DonneesInvalides([
+            { chemin: nom, message: `entier attendu, de ${nom === '--tirages' ? 1 : 0} à ${max}` },
+          ]);
+        return Number(v);
+      };
+      const surcharges = {
+        ...(options.tirages !== undefined ? { tirages: entier(options.tirages, '--tirages', 2000) } : {}),
+        ...(options.graine !== undefined ? { graine: entier(options.graine, '--graine', 2 ** 32 - 1) } : {}),
+      };
+      const r = planifierTexte(texte, surcharges as { tirages?: number; graine?: number });
+      io.out(options.json ? `${JSON.stringify(r)}\n` : `${resumePlan(r)}\n`);
+      fin(0);
+    });
+}

@@ -1,0 +1,251 @@
+/**
+ * The Monte Carlo year (issue 18): before signing, what a set of conventions may give each party —
+ * not one expected year but the range. Each run draws a year from the stated assumptions (units
+ * freed at the observed turnover, by typology, with its seasonality and the spread of past years;
+ * the PRU volume as a range; refusals and missed deadlines at observed rates) and runs the real
+ * engine over it; the runs give, per ledger line, the distribution of its units, of its balance at
+ * 31 December, the probability of ending behind its right by more than k units, and the month by
+ * month workload (files to instruct, CAL examinations). The same draws run under each option
+ * (counting rule, failures), so options differ by their rules only. Pure and seeded: the same plan
+ * and seed give the same answer everywhere.
+ */
+import { Rng } from './aleatoire.ts';
+import { ajouterJours } from './calendrier.ts';
+import { simuler, type ResultatSimulation } from './engine.ts';
+import { BAILLEUR, type Evenement, type RegleDecompte, type Scenario, type Typologie } from './types.ts';
+
+/** What the year is drawn from; rates are fractions of a year or of the lettings. */
+export interface HypothesesAnnee {
+  /** Share of the units freed in a year (turnover), unless `rotationParTypologie` says otherwise. */
+  rotation: number;
+  rotationParTypologie?: Partial<Record<Typologie, number>>;
+  /** Turnover of past years: each run draws one of them and scales the rates by it over their mean. */
+  historiqueRotation?: number[];
+  /** Twelve monthly weights of the notices (January first); flat when absent. */
+  saisonnalite?: number[];
+  /** Share of lettings ending in a refusal (every candidate refuses, or the CAL allocates nobody). */
+  refus: number;
+  /** Share of lettings whose réservataire misses the proposal deadline. */
+  sansCandidat: number;
+  /** Units freed for PRU rehousing (out of the flow), a range [min, max] drawn uniformly. */
+  pru?: [number, number];
+  /** Days from the notice to the candidates, to the CAL, to the lease (defaults 15, 30, 45). */
+  delais?: { candidats: number; cal: number; bail: number };
+}
+
+/** An option to compare: the same draws under other rules. */
+export interface OptionPlan {
+  nom: string;
+  decompte?: RegleDecompte;
+  echecDecompte?: boolean;
+}
+
+export interface Plan {
+  /** The bailleur's stock (`logements`), réservataires and conventions; its events are not read. */
+  scenario: Scenario;
+  hypotheses: HypothesesAnnee;
+  tirages: number;
+  graine: number;
+  /** Options beside the conventions as they are (the first, « conventions telles quelles »). */
+  options?: OptionPlan[];
+  /** k: a line is « en retard » when its balance at 31 December is below −k units (default 1). */
+  seuilRetard?: number;
+}
+
+/** The 10th percentile, the median and the 90th percentile of a figure over the runs. */
+export interface Fourchette {
+  p10: number;
+  mediane: number;
+  p90: number;
+}
+
+export interface LignePlan {
+  reservataire: string;
+  droit: Fourchette;
+  misADisposition: Fourchette;
+  bauxSignes: Fourchette;
+  solde: Fourchette;
+  /** Share of the runs where the balance at 31 December is below −k. */
+  probabiliteRetard: number;
+}
+
+export interface ChargeMois {
+  /** YYYY-MM. */
+  mois: string;
+  /** Files the réservataires instruct (candidates asked for each proposal), median over the runs, by line. */
+  dossiers: Record<string, number>;
+  /** Candidates the bailleur's CAL examines, median over the runs. */
+  examensCal: number;
+}
+
+export interface ResultatOption {
+  nom: string;
+  fluxAnnuel: Fourchette;
+  lignes: LignePlan[];
+  charge: ChargeMois[];
+}
+
+export interface ResultatPlan {
+  tirages: number;
+  graine: number;
+  seuilRetard: number;
+  options: ResultatOption[];
+}
+
+const JOURS_MOIS = (annee: number, m: number) => new Date(Date.UTC(annee, m + 1, 0)).getUTCDate();
+
+/** One year of events drawn from the assumptions (notices in date order, then the lettings' steps). */
+export function tirerAnnee(s: Scenario, h: HypothesesAnnee, rng: Rng): Evenement[] {
+  const facteur =
+    h.historiqueRotation && h.historiqueRotation.length > 0
+      ? rng.pick(h.historiqueRotation) /
+        (h.historiqueRotation.reduce((a, b) => a + b, 0) / h.historiqueRotation.length || 1)
+      : 1;
+  const poids = h.saisonnalite ?? Array.from({ length: 12 }, () => 1);
+  const moisPoids = Object.fromEntries(poids.map((w, m) => [String(m), w])) as Record<string, number>;
+  const liberes: { date: string; logement: string }[] = [];
+  const unites = [...s.logements].filter((l) => l.horsFlux === null).sort((a, b) => (a.id < b.id ? -1 : 1));
+  for (const l of unites) {
+    const p = Math.min(1, (h.rotationParTypologie?.[l.typologie] ?? h.rotation) * facteur);
+    if (!rng.chance(p)) continue;
+    const m = Number(rng.weighted(moisPoids));
+    const j = rng.int(1, JOURS_MOIS(s.annee, m));
+    liberes.push({
+      date: `${s.annee}-${String(m + 1).padStart(2, '0')}-${String(j).padStart(2, '0')}`,
+      logement: l.id,
+    });
+  }
+  liberes.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.logement < b.logement ? -1 : 1));
+  const pru = h.pru ? Math.min(liberes.length, rng.int(h.pru[0], h.pru[1])) : 0;
+  const relogements = new Set(rng.sample(liberes.length, pru));
+  const d = h.delais ?? { candidats: 15, cal: 30, bail: 45 };
+  const fin = `${s.annee}-12-31`;
+  const evenements: Evenement[] = [];
+  liberes.forEach(({ date, logement }, i) => {
+    const exclu = relogements.has(i);
+    evenements.push(
+      exclu
+        ? { date, type: 'liberation', logement, exclusion: 'relogement_anru' }
+        : { date, type: 'liberation', logement },
+    );
+    const u = rng.next();
+    const suite: Evenement[] = [];
+    if (!exclu && u < h.sansCandidat) {
+      suite.push({ date: ajouterJours(date, d.cal), type: 'sans_candidat', logement });
+    } else if (u < h.sansCandidat + h.refus) {
+      suite.push({ date: ajouterJours(date, d.candidats), type: 'candidats', logement, nombre: 3 });
+      suite.push({ date: ajouterJours(date, d.cal), type: 'refus', logement });
+    } else {
+      suite.push({ date: ajouterJours(date, d.candidats), type: 'candidats', logement, nombre: 3 });
+      suite.push({ date: ajouterJours(date, d.cal), type: 'decision_cal', logement, decision: 'attribution' });
+      suite.push({ date: ajouterJours(date, d.bail), type: 'bail_signe', logement });
+    }
+    // What falls after 31 December stays in progress at year end.
+    for (const e of suite) if (e.date <= fin) evenements.push(e);
+  });
+  return evenements;
+}
+
+/** The p-quantile of sorted values (nearest rank), rounded to 0.1. */
+function quantile(tries: readonly number[], p: number): number {
+  if (tries.length === 0) return 0;
+  const i = Math.min(tries.length - 1, Math.max(0, Math.ceil(p * tries.length) - 1));
+  return Math.round(tries[i]! * 10) / 10;
+}
+
+function fourchette(valeurs: number[]): Fourchette {
+  const t = [...valeurs].sort((a, b) => a - b);
+  return { p10: quantile(t, 0.1), mediane: quantile(t, 0.5), p90: quantile(t, 0.9) };
+}
+
+/** The scenario under an option's rules. */
+function sousOption(s: Scenario, o: OptionPlan | null, evenements: Evenement[]): Scenario {
+  return {
+    ...s,
+    evenements,
+    conventions: o
+      ? s.conventions.map((c) => ({
+          ...c,
+          ...(o.decompte ? { decompte: o.decompte } : {}),
+          ...(o.echecDecompte !== undefined ? { echecDecompte: o.echecDecompte } : {}),
+        }))
+      : s.conventions,
+  };
+}
+
+/** The workload of one run by month: files per line (candidates asked per proposal) and CAL examinations. */
+function chargeDuTirage(
+  s: Scenario,
+  evenements: readonly Evenement[],
+  r: ResultatSimulation,
+): Map<string, { dossiers: Map<string, number>; examens: number }> {
+  const ligneDe = new Map<string, string>();
+  for (const o of r.orientations) if (o.reservataire) ligneDe.set(o.logement, o.reservataire);
+  const demandes = new Map(s.conventions.map((c) => [c.reservataire, c.candidatsDemandes]));
+  const parMois = new Map<string, { dossiers: Map<string, number>; examens: number }>();
+  const mois = (m: string) => {
+    let x = parMois.get(m);
+    if (!x) parMois.set(m, (x = { dossiers: new Map(), examens: 0 }));
+    return x;
+  };
+  for (const e of evenements) {
+    if (e.type === 'candidats') {
+      const ligne = ligneDe.get(e.logement) ?? BAILLEUR;
+      const x = mois(e.date.slice(0, 7));
+      x.dossiers.set(ligne, (x.dossiers.get(ligne) ?? 0) + (demandes.get(ligne) ?? e.nombre));
+    } else if (e.type === 'decision_cal' || e.type === 'refus') {
+      mois(e.date.slice(0, 7)).examens += demandes.get(ligneDe.get(e.logement) ?? '') ?? 3;
+    }
+  }
+  return parMois;
+}
+
+/** Runs the plan: `tirages` years drawn once, each run under every option. */
+export function planifier(plan: Plan): ResultatPlan {
+  const rng = new Rng(plan.graine);
+  const k = plan.seuilRetard ?? 1;
+  const options: (OptionPlan | null)[] = [null, ...(plan.options ?? [])];
+  const annees = Array.from({ length: plan.tirages }, () => tirerAnnee(plan.scenario, plan.hypotheses, rng));
+  const moisDeLAnnee = Array.from({ length: 12 }, (_, m) => `${plan.scenario.annee}-${String(m + 1).padStart(2, '0')}`);
+  return {
+    tirages: plan.tirages,
+    graine: plan.graine,
+    seuilRetard: k,
+    options: options.map((o): ResultatOption => {
+      const resultats = annees.map((evenements) => {
+        const s = sousOption(plan.scenario, o, evenements);
+        const r = simuler(s);
+        return { r, charge: chargeDuTirage(s, evenements, r) };
+      });
+      const ids = resultats[0]?.r.bilan.map((l) => l.reservataire) ?? [];
+      const lignes = ids.map((id, i): LignePlan => {
+        const de = (f: (l: ResultatSimulation['bilan'][number]) => number) => resultats.map(({ r }) => f(r.bilan[i]!));
+        const soldes = de((l) => l.solde);
+        return {
+          reservataire: id,
+          droit: fourchette(de((l) => l.droit)),
+          misADisposition: fourchette(de((l) => l.misADisposition)),
+          bauxSignes: fourchette(de((l) => l.bauxSignes)),
+          solde: fourchette(soldes),
+          probabiliteRetard: soldes.filter((x) => x < -k).length / Math.max(1, soldes.length),
+        };
+      });
+      const charge = moisDeLAnnee.map((mois): ChargeMois => {
+        const dossiers: Record<string, number> = {};
+        for (const id of ids)
+          dossiers[id] = fourchette(resultats.map(({ charge }) => charge.get(mois)?.dossiers.get(id) ?? 0)).mediane;
+        return {
+          mois,
+          dossiers,
+          examensCal: fourchette(resultats.map(({ charge }) => charge.get(mois)?.examens ?? 0)).mediane,
+        };
+      });
+      return {
+        nom: o?.nom ?? 'conventions telles quelles',
+        fluxAnnuel: fourchette(resultats.map(({ r }) => r.flux.fluxAnnuel)),
+        lignes,
+        charge,
+      };
+    }),
+  };
+}
