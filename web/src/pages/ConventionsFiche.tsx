@@ -508,7 +508,9 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
       <p>
         L’avenant crée la version n° {derniere.version + 1} avec les paramètres de la version n° {derniere.version}, le
         nouveau taux et la forme choisie. Il est contrôlé avec les autres conventions en vigueur à sa date d’effet :
-        plafonds de l’État (CCH R.441-5-2 I), somme des taux, droits des collectivités, périmètres.
+        plafonds de l’État (CCH R.441-5-2 I), somme des taux, périmètres, contrepartie égale au taux ; au-delà de 20 %
+        de droits des collectivités en contrepartie de garanties d’emprunt, un avertissement (CCH R.441-5), pas un
+        refus.
       </p>
       <form onSubmit={envoyer} aria-label="Ajouter un avenant" noValidate>
         <div className="fr-grid-row fr-grid-row--gutters">
