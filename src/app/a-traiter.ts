@@ -35,6 +35,7 @@ import {
   logements,
   offresCal,
   organisations,
+  reprisesPrefet,
   sessionsCal,
 } from '../db/schema.ts';
 import {
@@ -613,9 +614,12 @@ async function pourPilote(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
       version: conventionVersions.version,
       effectifLe: conventionVersions.effectifLe,
       parametres: conventionVersions.parametres,
+      repriseLe: reprisesPrefet.decideLe,
+      repriseReference: reprisesPrefet.reference,
     })
     .from(conventions)
     .innerJoin(conventionVersions, eq(conventionVersions.conventionId, conventions.id))
+    .leftJoin(reprisesPrefet, eq(reprisesPrefet.conventionId, conventions.id))
     .where(eq(conventions.departement, d));
 
   const bailleurs = await tx
@@ -679,7 +683,11 @@ async function pourPilote(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
   for (const [id, vs] of parConvention) {
     const enVigueur = versionAu(vs, aujourdhui);
     if (!enVigueur) continue;
-    const etat = etatForme(formeDe(enVigueur.parametres), aujourdhui);
+    const reprise =
+      enVigueur.repriseLe !== null && enVigueur.repriseReference !== null
+        ? { decideLe: enVigueur.repriseLe, reference: enVigueur.repriseReference }
+        : null;
+    const etat = etatForme(formeDe(enVigueur.parametres), aujourdhui, reprise);
     if (etat.statut === 'flux') continue;
     const qui = `${c.nom(enVigueur.bailleurId)} — ${c.nom(enVigueur.reservataireId)}`;
     out.push({
@@ -687,7 +695,9 @@ async function pourPilote(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
       type: etat.statut === 'caduque' ? 'convention_caduque' : 'convention_a_convertir',
       titre:
         etat.statut === 'caduque'
-          ? `Convention caduque, droits repris par le préfet : ${qui}`
+          ? reprise
+            ? `Convention caduque, droits repris par le préfet, à signer en flux : ${qui}`
+            : `Convention caduque, reprise possible par décision du préfet : ${qui}`
           : `Convention ${etat.libelle} à convertir en flux : ${qui}`,
       detail: etat.message,
       echeance: etat.echeance?.date ?? null,

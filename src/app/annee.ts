@@ -17,6 +17,7 @@ import {
 } from '../db/schema.ts';
 import { reprendre, simulerAvecReprises, type RejeuAnnee, type ResultatSimulation } from '../domain/engine.ts';
 import { sondes } from './sondes.ts';
+import { contrepartieEnOption } from './contreparties.ts';
 import {
   BAILLEUR,
   type Convention,
@@ -122,6 +123,7 @@ export function versConvention({ convention: c, version: v }: LigneConventionVer
     taux: Number(v.taux),
     ...(v.tauxAgents !== null ? { tauxAgents: Number(v.tauxAgents) } : {}),
     ...(report !== undefined ? { report } : {}),
+    ...contrepartieEnOption(v),
   };
 }
 

@@ -7,8 +7,12 @@
  * audited in the same transaction.
  *
  * The convention's form (stock, conversion, flux) is `parametres.forme` (absent = flux). A stock
- * convention not converted by the deadline (`dateLimiteConversion`, 24 Nov 2023) is caduque: its
- * share of the flow is exercised by the préfet, on top of the State's own line.
+ * convention not converted by the deadline (`dateLimiteConversion`, 24 Nov 2023) is caduque: the
+ * préfet may take its rights back — a decision the State pilot records (`enregistrerReprisePrefet`),
+ * after which its share of the flow is the préfet's, on top of the State's own line (ADR 0032).
+ *
+ * Each version records its contrepartie (CCH R.441-5) in its own columns; the collectivities' 20 %
+ * of guarantees is a warning answered beside the written convention, never a refusal.
  */
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
@@ -19,14 +23,17 @@ import {
   evenementsAudit,
   logements,
   organisations,
+  reprisesPrefet,
   utilisateurs,
 } from '../db/schema.ts';
 import {
   LIBELLES_FORME,
   type ConventionDetailApi,
   type ConventionResumeApi,
+  type AvertissementApi,
   type ParametresVersion,
   type RegistreConventionsApi,
+  type RepriseApi,
   type VersionConventionApi,
 } from '../contracts/conventions.ts';
 import type { LigneBilan, ResultatSimulation } from '../domain/engine.ts';
@@ -35,9 +42,10 @@ import { dateCourte } from '../domain/calendrier.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import { parametreEnVigueur } from '../domain/legal-parameters.ts';
 import type { Convention, FormeConvention, Reservataire, Scenario, TypeReservataire } from '../domain/types.ts';
-import { validerConventions } from '../domain/validation.ts';
+import { avertirConventions, validerConventions } from '../domain/validation.ts';
 import { resultatAnnee } from './annee.ts';
 import { journaliser } from './audit.ts';
+import { colonnesContrepartie, contrepartieApi, contrepartieDe, nommerAvertissements } from './contreparties.ts';
 import { Conflit, Introuvable } from './errors.ts';
 import { reconcilierAnneesDepuis } from './locations.ts';
 import { porteeConventions } from './portee.ts';
@@ -83,9 +91,14 @@ export interface EtatForme {
 
 /**
  * A convention's form on a date: in flow; still to convert before the deadline; or, past it,
- * caduque — its rights are the préfet's (loi ELAN art. 114 IV, loi 3DS, décret 2020-145 art. 3).
+ * caduque — the préfet may take its rights back (loi ELAN art. 114 IV, loi 3DS, décret 2020-145
+ * art. 3); once its decision is recorded (`reprise`), they are the préfet's.
  */
-export function etatForme(forme: FormeConvention, aujourdhui: string): EtatForme {
+export function etatForme(
+  forme: FormeConvention,
+  aujourdhui: string,
+  reprise?: { decideLe: string; reference: string } | null,
+): EtatForme {
   const echeance = echeanceConversion(aujourdhui);
   const libelle = LIBELLES_FORME[forme];
   if (forme === 'flux')
@@ -104,7 +117,9 @@ export function etatForme(forme: FormeConvention, aujourdhui: string): EtatForme
       libelle,
       echeance,
       statut: 'caduque',
-      message: `${quoi} non convertie au ${dateFr(echeance.date)} : caduque — droits repris par le préfet. Sa part du flux relève du contingent de l’État jusqu’à la signature d’une convention en flux.`,
+      message: reprise
+        ? `${quoi} non convertie au ${dateFr(echeance.date)} : caduque — ${repriseEnClair(reprise)}. Sa part du flux relève du contingent de l’État jusqu’à la signature d’une convention en flux.`
+        : `${quoi} non convertie au ${dateFr(echeance.date)} : caduque — reprise possible par décision du préfet. Tant qu’elle n’est pas prise, la convention reste au bilan ; le pilote de l’État enregistre la décision du préfet quand elle est prise.`,
     };
   }
   return {
@@ -116,6 +131,11 @@ export function etatForme(forme: FormeConvention, aujourdhui: string): EtatForme
       ? `${quoi} : à convertir en flux au plus tard le ${dateFr(echeance.date)} ; à défaut, ses droits seront repris par le préfet.`
       : `${quoi}.`,
   };
+}
+
+/** « droits repris par le préfet le 15/01/2024 (arrêté n° 2024-12) ». */
+export function repriseEnClair(r: { decideLe: string; reference: string }): string {
+  return `droits repris par le préfet le ${dateFr(r.decideLe)} (${r.reference})`;
 }
 
 /** The version in force on a date: the highest-numbered one effective on or before it. */
@@ -143,6 +163,7 @@ function vueVersion(
     tauxAgents: v.tauxAgents === null ? null : Number(v.tauxAgents),
     forme: formeDe(v.parametres),
     parametres: { forme: 'flux', ...(v.parametres as Record<string, unknown>) },
+    contrepartie: contrepartieApi(v),
     creeLe: v.creeLe.toISOString(),
     auteur: audit?.auteur ?? null,
     motif: audit?.motif ?? null,
@@ -166,8 +187,10 @@ interface Annee {
 }
 
 /**
- * What a caduque convention's rights do to the State's line this year: its taux and droit are
- * added to the State's (shown only to those who may see the State's convention).
+ * What a caduque convention's rights do to the State's line this year, once the préfet takes them
+ * back: its taux and droit added to the State's (shown only to those who may see the State's
+ * convention). Before the préfet's decision (`reprise` null) the same figures say what the reprise
+ * would do; the ledger keeps the convention's own line either way.
  */
 function caducite(
   etat: EtatForme,
@@ -177,6 +200,8 @@ function caducite(
   annee: Annee | null,
   an: number,
   etatVisible: (id: string) => boolean,
+  reprise: RepriseApi | null,
+  piloteEtat: boolean,
 ): ConventionResumeApi['forme']['caducite'] {
   if (etat.statut !== 'caduque' || !etat.echeance) return null;
   const ligne = annee?.resultat.bilan.find((b) => b.reservataire === c.reservataireId) ?? null;
@@ -190,6 +215,8 @@ function caducite(
       tauxRepris: 0,
       droitRepris: null,
       etat: null,
+      reprise: null,
+      repriseEnregistrable: false,
       message: 'Convention de l’État : le préfet exerce déjà ces droits ; elle doit être signée en flux.',
     };
   }
@@ -210,21 +237,29 @@ function caducite(
           droitApres: ligneEtat && droitRepris !== null ? ligneEtat.droit + droitRepris : null,
         }
       : null;
-  const part = `ses ${pct(taux)} du flux${droitRepris !== null ? ` (droit ${an} : ${unites(droitRepris)} logement${droitRepris >= 2 ? 's' : ''})` : ''} relèvent du contingent de l’État`;
-  const surEtat = etatVu
-    ? `, qui passe de ${pct(etatVu.tauxAvant)} à ${pct(etatVu.tauxApres)} du flux${
-        etatVu.droitAvant !== null && etatVu.droitApres !== null
-          ? ` (droit ${an} : ${unites(etatVu.droitAvant)} → ${unites(etatVu.droitApres)} logements)`
-          : ''
-      }`
-    : '';
+  const droit =
+    droitRepris !== null ? ` (droit ${an} : ${unites(droitRepris)} logement${droitRepris >= 2 ? 's' : ''})` : '';
+  const chiffresEtat =
+    etatVu && etatVu.droitAvant !== null && etatVu.droitApres !== null
+      ? ` (droit ${an} : ${unites(etatVu.droitAvant)} → ${unites(etatVu.droitApres)} logements)`
+      : '';
+  const tete = `Caduque depuis le ${dateFr(depuis)} (échéance de conversion : ${dateFr(etat.echeance.date)})`;
+  const message = reprise
+    ? `${tete} — ${repriseEnClair(reprise)} : ses ${pct(taux)} du flux${droit} relèvent du contingent de l’État${
+        etatVu ? `, qui passe de ${pct(etatVu.tauxAvant)} à ${pct(etatVu.tauxApres)} du flux${chiffresEtat}` : ''
+      }, jusqu’à la signature d’une convention en flux.`
+    : `${tete} — reprise possible par décision du préfet : s’il la prend, ses ${pct(taux)} du flux${droit} relèveront du contingent de l’État${
+        etatVu ? `, qui passerait de ${pct(etatVu.tauxAvant)} à ${pct(etatVu.tauxApres)} du flux${chiffresEtat}` : ''
+      }, jusqu’à la signature d’une convention en flux.`;
   return {
     depuis,
     source: etat.echeance.source,
     tauxRepris: taux,
     droitRepris,
     etat: etatVu,
-    message: `Caduque depuis le ${dateFr(depuis)} (échéance de conversion : ${dateFr(etat.echeance.date)}) — droits repris par le préfet : ${part}${surEtat}, jusqu’à la signature d’une convention en flux.`,
+    reprise,
+    repriseEnregistrable: piloteEtat && reprise === null,
+    message,
   };
 }
 
@@ -246,6 +281,27 @@ async function versionsDe(tx: Tx, ids: readonly string[]): Promise<Map<string, L
     }
   }
   return parConvention;
+}
+
+/** The préfet's reprise decisions recorded on these conventions, with who recorded them. */
+async function reprisesDe(tx: Tx, ids: readonly string[]): Promise<Map<string, RepriseApi>> {
+  const out = new Map<string, RepriseApi>();
+  for (let i = 0; i < ids.length; i += 5000) {
+    const lot = await tx
+      .select({ r: reprisesPrefet, auteur: utilisateurs.nom })
+      .from(reprisesPrefet)
+      .leftJoin(utilisateurs, eq(utilisateurs.id, reprisesPrefet.enregistrePar))
+      .where(inArray(reprisesPrefet.conventionId, ids.slice(i, i + 5000)));
+    for (const { r, auteur } of lot)
+      out.set(r.conventionId, {
+        decideLe: r.decideLe,
+        reference: r.reference,
+        commentaire: r.commentaire,
+        enregistreLe: r.enregistreLe.toISOString(),
+        auteur: auteur ?? (r.enregistrePar === null ? 'ligne de commande' : null),
+      });
+  }
+  return out;
 }
 
 /** Resolves a bailleur named by its Flux id or SIREN. */
@@ -289,6 +345,10 @@ export async function listerConventions(
     tx,
     lignes.map((l) => l.convention.id),
   );
+  const reprises = await reprisesDe(
+    tx,
+    lignes.map((l) => l.convention.id),
+  );
   const visibles = new Set(lignes.map((l) => l.convention.id));
   const annees = new Map<string, Annee>();
   const out: ConventionResumeApi[] = [];
@@ -303,7 +363,12 @@ export async function listerConventions(
       });
       annees.set(cle, annee);
     }
-    out.push(resume(l, versions.get(l.convention.id) ?? [], annee, quand, (id) => acteur === null || visibles.has(id)));
+    out.push(
+      resume(l, versions.get(l.convention.id) ?? [], annee, quand, (id) => acteur === null || visibles.has(id), {
+        reprise: reprises.get(l.convention.id) ?? null,
+        piloteEtat: acteur?.role === 'pilote_etat',
+      }),
+    );
   }
   return { annee: quand.annee, aujourdhui: quand.aujourdhui, conventions: out };
 }
@@ -314,12 +379,13 @@ function resume(
   annee: Annee,
   quand: Quand,
   etatVisible: (id: string) => boolean,
+  prefet: { reprise: RepriseApi | null; piloteEtat: boolean },
   audit?: Map<string, { auteur: string | null; motif: string | null }>,
 ): ConventionResumeApi {
   const enVigueur = versionAu(versions, quand.aujourdhui);
   // Before its first version takes effect, a convention is shown with that version.
   const reference = enVigueur ?? versions[0] ?? null;
-  const forme = etatForme(formeDe(reference?.parametres), quand.aujourdhui);
+  const forme = etatForme(formeDe(reference?.parametres), quand.aujourdhui, prefet.reprise);
   const ligne = annee.resultat.bilan.find(
     (b) =>
       b.reservataire === l.convention.reservataireId &&
@@ -342,6 +408,8 @@ function resume(
         annee,
         quand.annee,
         etatVisible,
+        prefet.reprise,
+        prefet.piloteEtat,
       ),
     },
     // The report in effect: the previous year's carry-over once its bilan is issued (ADR 0019), else the convention's.
@@ -407,14 +475,45 @@ export async function lireConvention(
         ).map((r) => r.id),
       )
     : null;
-  const base = resume(l, versions, annee, quand, (x) => visibles === null || visibles.has(x), audit);
+  const reprise = (await reprisesDe(tx, [id])).get(id) ?? null;
+  const base = resume(
+    l,
+    versions,
+    annee,
+    quand,
+    (x) => visibles === null || visibles.has(x),
+    {
+      reprise,
+      piloteEtat: acteur?.role === 'pilote_etat',
+    },
+    audit,
+  );
   const enVigueur = base.versionEnVigueur?.id;
+  // Today's warnings on this convention: its version in force among the others in force today.
+  const vEnVigueur = versionAu(versions, quand.aujourdhui);
+  const avertissements = vEnVigueur
+    ? (
+        await controlerJeu(
+          tx,
+          {
+            bailleurId: l.convention.bailleurId,
+            departement: l.convention.departement,
+            reservataire: l.reservataire,
+            remplace: id,
+          },
+          versConvention(id, l.convention.reservataireId, vEnVigueur),
+          quand.aujourdhui,
+          { dateSeule: true },
+        )
+      ).avertissements
+    : [];
   return {
     ...base,
     annee: quand.annee,
     aujourdhui: quand.aujourdhui,
     historique: [...versions].reverse().map((v) => vueVersion(v, v.id === enVigueur, audit.get(v.id))),
     modifiable: acteur?.role === 'agent_bailleur' && acteur.organisationId === l.convention.bailleurId,
+    avertissements,
   };
 }
 
@@ -432,6 +531,7 @@ const HORS_PARAMETRES = new Set([
   'versionLue',
   'reservataire',
   'departement',
+  'contrepartie',
 ]);
 
 /** The parameters stored in `convention_versions.parametres` (the taux apart, in their own columns); the form always written. */
@@ -445,14 +545,25 @@ function parametresStockes(e: EntreeVersion): Record<string, unknown> {
 function versConvention(
   id: string,
   reservataire: string,
-  v: { taux: string | number; tauxAgents?: string | number | null | undefined; parametres: unknown },
+  v: {
+    taux: string | number;
+    tauxAgents?: string | number | null | undefined;
+    parametres: unknown;
+    contrepartieGarantie?: string | null | undefined;
+    contrepartieFinancement?: string | null | undefined;
+    contrepartieTerrain?: string | null | undefined;
+    contrepartieAutre?: string | null | undefined;
+    contrepartieReference?: string | null | undefined;
+  },
 ): Convention {
+  const contrepartie = contrepartieDe(v);
   return {
     ...(v.parametres as Omit<Convention, 'id' | 'reservataire' | 'taux' | 'tauxAgents'>),
     id,
     reservataire,
     taux: Number(v.taux),
     ...(v.tauxAgents !== null && v.tauxAgents !== undefined ? { tauxAgents: Number(v.tauxAgents) } : {}),
+    ...(contrepartie ? { contrepartie } : {}),
   };
 }
 
@@ -472,18 +583,29 @@ async function verrouiller(tx: Tx, bailleurId: string, departement: string): Pro
   );
 }
 
+interface Cible {
+  bailleurId: string;
+  departement: string;
+  reservataire: LigneOrganisation;
+  remplace: string | null;
+}
+
 /**
  * The legal rules on the bailleur's conventions in force on the new version's date, with it in
  * place of (or beside) the convention's — and again at each later date another convention's
- * version takes effect. Problems on the written convention are named by the request's field
- * (`taux`, `derogation`…); those on another convention by `conventions.<id>.<champ>`.
+ * version takes effect (`dateSeule`: on that date only). Problems on the written convention are
+ * named by the request's field (`taux`, `derogation`…); those on another convention by
+ * `conventions.<id>.<champ>`. Warnings (the collectivities' 20 % of guarantees, CCH R.441-5): those
+ * of the written convention only, put last so that each place it overshoots names it, worded for a
+ * person (`nommerAvertissements`).
  */
-async function verifierJeu(
+async function controlerJeu(
   tx: Tx,
-  cible: { bailleurId: string; departement: string; reservataire: LigneOrganisation; remplace: string | null },
+  cible: Cible,
   nouvelle: Convention,
   effectifLe: string,
-): Promise<void> {
+  options: { dateSeule?: boolean } = {},
+): Promise<{ problemes: Probleme[]; avertissements: AvertissementApi[] }> {
   const autres = (
     await tx
       .select({ convention: conventions, reservataire: organisations })
@@ -502,8 +624,10 @@ async function verifierJeu(
     .where(and(eq(logements.bailleurId, cible.bailleurId), eq(logements.departement, cible.departement)));
   const places = lieux.map((p) => ({ commune: p.commune, ...(p.epci ? { epci: p.epci } : {}) }));
   const dates = new Set([effectifLe]);
-  for (const vs of versions.values()) for (const v of vs) if (v.effectifLe > effectifLe) dates.add(v.effectifLe);
+  if (!options.dateSeule)
+    for (const vs of versions.values()) for (const v of vs) if (v.effectifLe > effectifLe) dates.add(v.effectifLe);
   const problemes: Probleme[] = [];
+  const avertissements: Probleme[] = [];
   const vus = new Set<string>();
   for (const date of [...dates].sort()) {
     const enVigueur: { convention: Convention; reservataire: Reservataire }[] = [];
@@ -517,13 +641,25 @@ async function verifierJeu(
     }
     enVigueur.push({ convention: nouvelle, reservataire: versReservataire(cible.reservataire) });
     const dernier = enVigueur.length - 1;
-    const trouves = validerConventions({
+    const jeu = {
       annee: Number(date.slice(0, 4)),
       departement: cible.departement,
       logements: places,
       reservataires: enVigueur.map((e) => e.reservataire),
       conventions: enVigueur.map((e) => e.convention),
-    });
+    };
+    const trouves = validerConventions(jeu);
+    for (const a of avertirConventions(jeu)) {
+      const m = /^conventions\[(\d+)\](?:\.(.*))?$/.exec(a.chemin);
+      if (!m || Number(m[1]) !== dernier) continue;
+      const chemin = m[2] ?? 'taux';
+      const message =
+        date === effectifLe ? a.message : `${a.message} (au ${dateFr(date)}, date d’effet d’un autre avenant)`;
+      const cle = `a|${chemin}|${a.message}`;
+      if (vus.has(cle)) continue;
+      vus.add(cle);
+      avertissements.push({ chemin, message });
+    }
     for (const p of trouves) {
       const m = /^conventions\[(\d+)\](?:\.(.*))?$/.exec(p.chemin);
       const i = m ? Number(m[1]) : -1;
@@ -545,7 +681,19 @@ async function verifierJeu(
       problemes.push({ chemin, message });
     }
   }
+  return { problemes, avertissements: await nommerAvertissements(tx, avertissements, cible.reservataire.nom) };
+}
+
+/** `controlerJeu`, refusing the write on any problem (422); the warnings are answered beside the write. */
+async function verifierJeu(
+  tx: Tx,
+  cible: Cible,
+  nouvelle: Convention,
+  effectifLe: string,
+): Promise<AvertissementApi[]> {
+  const { problemes, avertissements } = await controlerJeu(tx, cible, nouvelle, effectifLe);
   if (problemes.length) throw new DonneesInvalides(problemes);
+  return avertissements;
 }
 
 function ecrireVersion(
@@ -561,6 +709,7 @@ function ecrireVersion(
     taux: e.taux.toFixed(6),
     tauxAgents: e.tauxAgents !== undefined ? e.tauxAgents.toFixed(6) : null,
     parametres: parametresStockes(e),
+    ...colonnesContrepartie(e.contrepartie),
   };
 }
 
@@ -572,6 +721,7 @@ function resumeAudit(v: typeof conventionVersions.$inferInsert | LigneVersion) {
     taux: Number(v.taux),
     tauxAgents: v.tauxAgents === null || v.tauxAgents === undefined ? null : Number(v.tauxAgents),
     parametres: v.parametres,
+    contrepartie: contrepartieApi(v),
   };
 }
 
@@ -624,7 +774,7 @@ export async function ajouterAvenant(
     ]);
   }
   const ligne = ecrireVersion(conventionId, max + 1, entree);
-  await verifierJeu(
+  const avertissements = await verifierJeu(
     tx,
     {
       bailleurId: c.convention.bailleurId,
@@ -659,7 +809,7 @@ export async function ajouterAvenant(
     c.convention.departement,
     Number(entree.effectifLe.slice(0, 4)),
   );
-  return lireConvention(tx, acteur, conventionId, quand);
+  return { ...(await lireConvention(tx, acteur, conventionId, quand)), avertissements };
 }
 
 /** A new convention of the acting bailleur with a réservataire in a département, and its first version. */
@@ -692,7 +842,7 @@ export async function creerConvention(
         eq(conventions.departement, entree.departement),
       ),
     );
-  await verifierJeu(
+  const avertissements = await verifierJeu(
     tx,
     { bailleurId, departement: entree.departement, reservataire, remplace: null },
     versConvention(`${id} (nouvelle)`, reservataire.id, ligne),
@@ -725,5 +875,78 @@ export async function creerConvention(
     motif: entree.motif ?? null,
   });
   await reconcilierAnneesDepuis(tx, bailleurId, entree.departement, Number(entree.effectifLe.slice(0, 4)));
-  return lireConvention(tx, acteur, id, quand);
+  return { ...(await lireConvention(tx, acteur, id, quand)), avertissements };
+}
+
+/**
+ * The préfet's decision taking back a caduque convention's rights (loi ELAN art. 114 IV, loi 3DS;
+ * ADR 0032), recorded by the State pilot of the convention's département: once, never changed,
+ * audited in the same transaction. Refused on a convention that is not caduque today, on the
+ * State's own convention, on a decision dated before the convention fell due or after today.
+ */
+export async function enregistrerReprisePrefet(
+  tx: Tx,
+  acteur: Acteur,
+  conventionId: string,
+  entree: { decideLe: string; reference: string; commentaire?: string | undefined },
+  quand: Quand,
+): Promise<ConventionDetailApi> {
+  exiger(acteur, ['pilote_etat'], 'enregistrer la décision de reprise du préfet');
+  const [c] = await tx
+    .select({ convention: conventions, reservataire: organisations })
+    .from(conventions)
+    .innerJoin(organisations, eq(organisations.id, conventions.reservataireId))
+    .where(and(eq(conventions.id, conventionId), porteeConventions(acteur)));
+  if (!c) throw new Introuvable(`convention « ${conventionId} » introuvable`);
+  await verrouiller(tx, c.convention.bailleurId, c.convention.departement);
+  const versions = (await versionsDe(tx, [conventionId])).get(conventionId) ?? [];
+  const reference = versionAu(versions, quand.aujourdhui) ?? versions[0] ?? null;
+  const forme = etatForme(formeDe(reference?.parametres), quand.aujourdhui);
+  if (forme.statut !== 'caduque' || !forme.echeance)
+    throw new Conflit(
+      `la convention avec ${c.reservataire.nom} n’est pas caduque (${forme.libelle}) : il n’y a pas de droits à reprendre`,
+    );
+  if (c.reservataire.typeReservataire === 'etat')
+    throw new Conflit('c’est la convention de l’État : le préfet exerce déjà ces droits, il n’y a rien à reprendre');
+  const [deja] = await tx.select().from(reprisesPrefet).where(eq(reprisesPrefet.conventionId, conventionId));
+  if (deja)
+    throw new Conflit(
+      `la décision du préfet est déjà enregistrée : ${repriseEnClair(deja)} ; elle ne se modifie pas (rechargez la page)`,
+    );
+  const depuis = new Date(Date.parse(`${forme.echeance.date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const problemes: Probleme[] = [];
+  if (entree.decideLe < depuis)
+    problemes.push({
+      chemin: 'decideLe',
+      message: `la convention n’est caduque que depuis le ${dateFr(depuis)} (échéance de conversion du ${dateFr(forme.echeance.date)}) : la décision du préfet ne peut la précéder`,
+    });
+  if (entree.decideLe > quand.aujourdhui)
+    problemes.push({
+      chemin: 'decideLe',
+      message: `une décision est enregistrée une fois prise : au plus tard aujourd’hui (${dateFr(quand.aujourdhui)})`,
+    });
+  if (problemes.length) throw new DonneesInvalides(problemes);
+  const ligne = {
+    conventionId,
+    decideLe: entree.decideLe,
+    reference: entree.reference.trim(),
+    commentaire: entree.commentaire?.trim() || null,
+    enregistrePar: acteur.utilisateurId,
+  };
+  try {
+    await tx.insert(reprisesPrefet).values(ligne);
+  } catch (err) {
+    if (violeUnicite(err))
+      throw new Conflit('la décision du préfet vient d’être enregistrée par quelqu’un d’autre ; rechargez la page');
+    throw err;
+  }
+  await journaliser(tx, acteur, {
+    action: 'convention.reprise_prefet',
+    cibleType: 'convention',
+    cibleId: conventionId,
+    avant: null,
+    apres: { decideLe: ligne.decideLe, reference: ligne.reference, commentaire: ligne.commentaire },
+    motif: ligne.commentaire,
+  });
+  return lireConvention(tx, acteur, conventionId, quand);
 }

@@ -5,11 +5,16 @@
  * picture), takes the forecast net flow of `lirePrevision`, and runs `convertirStock` with every
  * method side by side, plus the draft convention terms of each method (`projeterConventions`).
  *
+ * The collectivities' 20 % of loan guarantees (CCH R.441-5) is checked on the drafts as the
+ * conventions would stand (`avertirConventions`): each draft keeps its convention's contrepartie
+ * when the parts still add up to the new taux, else it is counted all as guarantee (ADR 0032).
+ *
  * Who: the bailleur and the State pilot see every réservataire; a réservataire its own lines.
  */
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { conventions, conventionVersions, organisations } from '../db/schema.ts';
+import { conventions, conventionVersions, logements, organisations } from '../db/schema.ts';
+import type { AvertissementApi } from '../contracts/conventions.ts';
 import {
   convertirStock,
   LIBELLES_METHODE,
@@ -25,9 +30,13 @@ import {
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import type { UniteEtat } from '../domain/etat-des-lieux.ts';
 import { departsParLogement } from '../domain/flux-observe.ts';
-import { FINANCEMENTS, type Financement, type TypeReservataire } from '../domain/types.ts';
-import { conventionsEnVigueur, resultatAnnee } from './annee.ts';
+import { toMicro } from '../domain/exact.ts';
+import type { Contrepartie, Convention, Perimetre, Reservataire, TypeReservataire } from '../domain/types.ts';
+import { FINANCEMENTS, type Financement } from '../domain/types.ts';
+import { avertirConventions } from '../domain/validation.ts';
+import { conventionsEnVigueur, resultatAnnee, versConvention, versReservataire } from './annee.ts';
 import { ajouterAvenant, creerConvention, type EntreeVersion } from './conventions.ts';
+import { contrepartieDe, nommerAvertissements } from './contreparties.ts';
 import { Interdit } from './errors.ts';
 import { perimetreAutorise, photoDeDepart } from './etat-des-lieux.ts';
 import { calculerPrevision } from './prevision.ts';
@@ -159,12 +168,9 @@ export async function lireConversion(
   );
   const [departementale, ...territoriales] = prevision.previsions;
   const fluxParReservataire: Record<string, number> = {};
+  const enVigueur = await conventionsEnVigueur(tx, { bailleurId: bailleur.id, departement, annee });
   // A commune's or an EPCI's convention covers its territory only (CCH R.441-5-3): its taux is a share of that perimeter's flow.
-  for (const { convention: cv, version: v } of await conventionsEnVigueur(tx, {
-    bailleurId: bailleur.id,
-    departement,
-    annee,
-  })) {
+  for (const { convention: cv, version: v } of enVigueur) {
     const perimetre = JSON.stringify((v.parametres as { perimetre: unknown }).perimetre);
     const propre = territoriales.find((p) => JSON.stringify(p.perimetre) === perimetre);
     if (propre && ids.includes(cv.reservataireId)) fluxParReservataire[cv.reservataireId] = propre.fluxNet.valeur;
@@ -189,6 +195,44 @@ export async function lireConversion(
   >;
   const noms = Object.fromEntries(orgs.map((o) => [o.id, o.nom]));
 
+  // The 20 % of guarantees on the conventions as each method would leave them: the domain's check
+  // counts every draft as guarantee; this one knows the contreparties (CCH R.441-5, ADR 0032).
+  const places = await lieuxDuBailleur(tx, bailleur.id, departement);
+  const organisationsProjet = new Map(
+    (ids.length ? await tx.select().from(organisations).where(inArray(organisations.id, ids)) : []).map((o) => [
+      o.id,
+      o,
+    ]),
+  );
+  for (const e of enVigueur) organisationsProjet.set(e.reservataire.id, e.reservataire);
+  for (const m of METHODES_CONVERSION) {
+    const jeu = jeuProjete(projets[m], enVigueur, organisationsProjet, departement);
+    const avertissements: Probleme[] = [];
+    // Each draft checked last, as its avenant will be: every draft that crosses the cap is named.
+    for (const p of projets[m].projets) {
+      if (acteur.role === 'agent_reservataire' && p.reservataire !== acteur.organisationId) continue;
+      const conventionsDansLOrdre = [
+        ...jeu.conventions.filter((x) => x.reservataire !== p.reservataire),
+        ...jeu.conventions.filter((x) => x.reservataire === p.reservataire),
+      ];
+      const dernier = conventionsDansLOrdre.length - 1;
+      const trouves = avertirConventions({
+        annee,
+        departement,
+        logements: places,
+        reservataires: jeu.reservataires,
+        conventions: conventionsDansLOrdre,
+      }).filter((a) => a.chemin.startsWith(`conventions[${dernier}]`));
+      const nom = organisationsProjet.get(p.reservataire)?.nom ?? p.reservataire;
+      for (const a of await nommerAvertissements(tx, trouves, nom))
+        avertissements.push({ chemin: `projets.${p.reservataire}`, message: a.message });
+    }
+    projets[m].avertissements = [
+      ...projets[m].avertissements.filter((a) => !a.message.includes('garanties d’emprunt')),
+      ...avertissements,
+    ];
+  }
+
   if (acteur.role === 'agent_reservataire') {
     const moi = acteur.organisationId;
     for (const m of METHODES_CONVERSION) {
@@ -209,6 +253,73 @@ export async function lireConversion(
   };
 }
 
+/** Distinct places (commune, EPCI) of the bailleur's units in the département. */
+async function lieuxDuBailleur(tx: Tx, bailleurId: string, departement: string) {
+  const lieux = await tx
+    .selectDistinct({ commune: logements.commune, epci: logements.epci })
+    .from(logements)
+    .where(and(eq(logements.bailleurId, bailleurId), eq(logements.departement, departement)));
+  return lieux.map((p) => ({ commune: p.commune, ...(p.epci ? { epci: p.epci } : {}) }));
+}
+
+/** A new convention's perimeter from its réservataire: a commune's or an EPCI's own territory (CCH R.441-5-3), else the département. */
+function perimetreProjete(
+  type: TypeReservataire,
+  org: { commune: string | null; epci: string | null } | undefined,
+  departement: string,
+): Perimetre {
+  return type === 'commune' && org?.commune
+    ? { communes: [org.commune] }
+    : (type === 'epci' || type === 'ept') && org?.epci
+      ? { epci: org.epci }
+      : { departement };
+}
+
+/** The contrepartie a draft keeps from its convention: only when its parts still add up to the new taux. */
+function contrepartieReprise(k: Contrepartie | undefined, taux: number): Contrepartie | undefined {
+  if (!k) return undefined;
+  const somme = [k.garantie, k.financement, k.terrain, k.autre].reduce((s, x) => s + (toMicro(x) ?? 0), 0);
+  return somme === toMicro(taux) ? k : undefined;
+}
+
+/** The conventions one method's drafts would leave in force: the drafts, and the conventions they do not touch. */
+function jeuProjete(
+  projet: ProjetConventions,
+  enVigueur: Awaited<ReturnType<typeof conventionsEnVigueur>>,
+  orgs: Map<string, typeof organisations.$inferSelect>,
+  departement: string,
+): { reservataires: Reservataire[]; conventions: Convention[] } {
+  const conventionsProjetees: Convention[] = [];
+  const touches = new Set(projet.projets.map((p) => p.reservataire));
+  for (const e of enVigueur)
+    if (!touches.has(e.convention.reservataireId)) conventionsProjetees.push(versConvention(e));
+  for (const p of projet.projets) {
+    const e = enVigueur.find((x) => x.convention.reservataireId === p.reservataire);
+    const base: Convention = e
+      ? versConvention(e)
+      : {
+          id: `projet-${p.reservataire}`,
+          reservataire: p.reservataire,
+          taux: p.taux,
+          perimetre: perimetreProjete(p.type, orgs.get(p.reservataire), departement),
+          decompte: 'mise_a_disposition',
+          echecDecompte: true,
+          delaiPropositionJours: 30,
+          candidatsDemandes: 3,
+          gestion: 'directe',
+          report: 0,
+        };
+    const { contrepartie, ...reste } = base;
+    const gardee = contrepartieReprise(contrepartie, p.taux);
+    conventionsProjetees.push({ ...reste, taux: p.taux, ...(gardee ? { contrepartie: gardee } : {}) });
+  }
+  const reservataires = [...new Set(conventionsProjetees.map((c) => c.reservataire))].flatMap((id) => {
+    const o = orgs.get(id);
+    return o ? [versReservataire(o)] : [];
+  });
+  return { reservataires, conventions: conventionsProjetees };
+}
+
 export interface DemandeAvenants extends DemandeConversion {
   methode: MethodeConversion;
   motif?: string | undefined;
@@ -227,7 +338,7 @@ export async function creerAvenantsDeConversion(
   demande: DemandeAvenants,
   anneeCourante: number,
   aujourdhui: string,
-): Promise<{ conventions: string[] }> {
+): Promise<{ conventions: string[]; avertissements: AvertissementApi[] }> {
   if (acteur.role !== 'agent_bailleur') throw new Interdit('seul le bailleur transforme la conversion en avenants');
   const c = await lireConversion(tx, acteur, demande, anneeCourante);
   const projets = c.projets[demande.methode];
@@ -242,6 +353,7 @@ export async function creerAvenantsDeConversion(
     .where(and(eq(conventions.bailleurId, c.bailleur.id), eq(conventions.departement, c.departement)));
   const faites: string[] = [];
   const problemes: Probleme[] = [];
+  const avertissements: AvertissementApi[] = [];
   for (const p of projets.projets) {
     const existante = existantes.find((e) => e.reservataire === p.reservataire);
     try {
@@ -253,16 +365,18 @@ export async function creerAvenantsDeConversion(
           .orderBy(desc(conventionVersions.version))
           .limit(1);
         const parametres = (derniere?.parametres ?? {}) as Omit<EntreeVersion, 'taux' | 'effectifLe'>;
+        const contrepartie = derniere ? contrepartieReprise(contrepartieDe(derniere), p.taux) : undefined;
         const tauxAgents =
           derniere?.tauxAgents === null || derniere?.tauxAgents === undefined
             ? undefined
             : Math.min(Number(derniere.tauxAgents), p.taux);
-        await ajouterAvenant(
+        const d = await ajouterAvenant(
           tx,
           acteur,
           existante.id,
           {
             ...parametres,
+            ...(contrepartie ? { contrepartie } : {}),
             taux: p.taux,
             ...(tauxAgents !== undefined ? { tauxAgents } : {}),
             forme: 'flux',
@@ -273,17 +387,13 @@ export async function creerAvenantsDeConversion(
           quand,
         );
         faites.push(existante.id);
+        avertissements.push(...d.avertissements);
       } else {
         const [org] = await tx
           .select({ commune: organisations.commune, epci: organisations.epci })
           .from(organisations)
           .where(eq(organisations.id, p.reservataire));
-        const perimetre =
-          p.type === 'commune' && org?.commune
-            ? { communes: [org.commune] }
-            : (p.type === 'epci' || p.type === 'ept') && org?.epci
-              ? { epci: org.epci }
-              : { departement: c.departement };
+        const perimetre = perimetreProjete(p.type, org, c.departement);
         const d = await creerConvention(
           tx,
           acteur,
@@ -305,6 +415,7 @@ export async function creerAvenantsDeConversion(
           quand,
         );
         faites.push(d.id);
+        avertissements.push(...d.avertissements);
       }
     } catch (err) {
       if (!(err instanceof DonneesInvalides)) throw err;
@@ -317,5 +428,5 @@ export async function creerAvenantsDeConversion(
     }
   }
   if (problemes.length) throw new DonneesInvalides(problemes);
-  return { conventions: faites };
+  return { conventions: faites, avertissements };
 }

@@ -53,7 +53,13 @@ function ligneFrancaise(c: ConventionResumeApi, annee: number): string {
   const solde = c.ligne
     ? `droit ${annee} ${c.ligne.droit.toLocaleString('fr-FR', { maximumFractionDigits: 2 })}, solde ${signe(c.ligne.solde)}`
     : `pas de ligne au bilan ${annee}`;
-  const forme = c.forme.statut === 'caduque' ? 'CADUQUE — droits repris par le préfet' : c.forme.libelle;
+  const reprise = c.forme.caducite?.reprise;
+  const forme =
+    c.forme.statut === 'caduque'
+      ? reprise
+        ? `CADUQUE — droits repris par le préfet le ${dateFr(reprise.decideLe)} (${reprise.reference})`
+        : 'CADUQUE — reprise possible par décision du préfet'
+      : c.forme.libelle;
   return `${c.id} — ${c.reservataire.nom} (${c.departement}) : ${taux} ; ${forme} ; ${solde}`;
 }
 
@@ -129,6 +135,8 @@ export function ajouterConventions(program: Command, io: Sorties, fin: (code: nu
         io.out(
           `Avenant enregistré : convention ${c.id} (${c.reservataire.nom}), version ${v.version} effective le ${dateFr(v.effectifLe)}, taux ${pct(v.taux)}, ${c.forme.libelle}.\n`,
         );
+      // What the law flags without forbidding it (CCH R.441-5, 20 % of guarantees), as `flux simulate` says it.
+      for (const a of c.avertissements) io.err(`avertissement : ${a.chemin} : ${a.message}\n`);
       fin(0);
     });
 }

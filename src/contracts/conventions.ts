@@ -74,6 +74,28 @@ export const ligneAnneeSchema = chiffresLigneSchema.extend({
 });
 
 /** A stock convention past the conversion deadline: its rights fall to the préfet, and what that does to the State's flow. */
+/** The préfet's decision taking back a caduque convention's rights, as the State pilot recorded it. */
+export const repriseApiSchema = z.object({
+  decideLe: z.string(),
+  reference: z.string(),
+  commentaire: z.string().nullable(),
+  enregistreLe: z.string(),
+  auteur: z.string().nullable(),
+});
+export type RepriseApi = z.infer<typeof repriseApiSchema>;
+
+/** POST /api/conventions/:id/reprise-prefet — the préfet's reprise decision, recorded once (irreversible). */
+export const repriseEntreeSchema = z.strictObject({
+  decideLe: dateIso,
+  reference: z
+    .string()
+    .trim()
+    .min(1, 'la référence de l’acte du préfet est obligatoire (arrêté, décision)')
+    .max(300, '300 caractères au plus'),
+  commentaire: z.string().trim().max(2000, '2 000 caractères au plus').optional(),
+});
+export type RepriseEntree = z.input<typeof repriseEntreeSchema>;
+
 export const caduciteSchema = z.object({
   /** The first day the convention is caduque (the day after the deadline). */
   depuis: z.string(),
@@ -91,6 +113,10 @@ export const caduciteSchema = z.object({
       droitApres: z.number().nullable(),
     })
     .nullable(),
+  /** The préfet's decision once recorded; null while the reprise is only possible. */
+  reprise: repriseApiSchema.nullable(),
+  /** May the signed-in actor record the préfet's decision (the State pilot, none recorded yet). */
+  repriseEnregistrable: z.boolean(),
   message: z.string(),
 });
 
@@ -100,10 +126,27 @@ export const formeSchema = z.object({
   /** The conversion deadline in force (24 Nov 2023) and its source; null before the loi ELAN. */
   echeance: z.object({ date: z.string(), source: z.string() }).nullable(),
   statut: z.enum(['flux', 'a_convertir', 'caduque']),
-  /** « caduque — droits repris par le préfet », or what is left before the deadline. */
+  /** « caduque — reprise possible par décision du préfet » (or the decision once recorded), or what is left before the deadline. */
   message: z.string(),
   caducite: caduciteSchema.nullable(),
 });
+
+/** A warning the law raises without forbidding (the collectivities' 20 % of guarantees, CCH R.441-5): the write succeeds. */
+export const avertissementSchema = z.object({ chemin: z.string(), message: z.string() });
+export type AvertissementApi = z.infer<typeof avertissementSchema>;
+
+/**
+ * What the réservataire gave for its rights (CCH R.441-5): the taux split, Σ = taux, and the act.
+ * Null on a version written before it was recorded: all of the taux counted as loan guarantee.
+ */
+export const contrepartieApiSchema = z.object({
+  garantie: z.number(),
+  financement: z.number(),
+  terrain: z.number(),
+  autre: z.number(),
+  reference: z.string().nullable(),
+});
+export type ContrepartieApi = z.infer<typeof contrepartieApiSchema>;
 
 export const versionConventionSchema = z.object({
   id: z.string(),
@@ -113,6 +156,7 @@ export const versionConventionSchema = z.object({
   tauxAgents: z.number().nullable(),
   forme: z.enum(FORMES_CONVENTION),
   parametres: z.record(z.string(), z.unknown()),
+  contrepartie: contrepartieApiSchema.nullable(),
   creeLe: z.string(),
   /** From the audit trail: who wrote it and why. */
   auteur: z.string().nullable(),
@@ -152,5 +196,10 @@ export const conventionDetailSchema = conventionResumeSchema.extend({
   historique: z.array(versionConventionSchema),
   /** May the signed-in actor write an avenant (the bailleur's agent). */
   modifiable: z.boolean(),
+  /**
+   * What the law flags on this convention without forbidding it (CCH R.441-5, the collectivities' 20 %
+   * of guarantees): today's conventions on a read; after a write, those of the version written.
+   */
+  avertissements: z.array(avertissementSchema),
 });
 export type ConventionDetailApi = z.infer<typeof conventionDetailSchema>;

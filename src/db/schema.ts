@@ -303,10 +303,44 @@ export const conventionVersions = pgTable(
     tauxAgents: numeric('taux_agents', { precision: 9, scale: 6 }),
     /** The convention's parameters in the scenario format (perimetre, decompte, contraintes…). */
     parametres: jsonb('parametres').notNull(),
+    /**
+     * The contrepartie (CCH R.441-5, ADR 0032): the taux split by what the réservataire gave, Σ =
+     * taux, and the act's reference. All null on versions written before it was recorded: read as
+     * all of the taux granted for loan guarantees, not specified.
+     */
+    contrepartieGarantie: numeric('contrepartie_garantie', { precision: 9, scale: 6 }),
+    contrepartieFinancement: numeric('contrepartie_financement', { precision: 9, scale: 6 }),
+    contrepartieTerrain: numeric('contrepartie_terrain', { precision: 9, scale: 6 }),
+    contrepartieAutre: numeric('contrepartie_autre', { precision: 9, scale: 6 }),
+    contrepartieReference: text('contrepartie_reference'),
     creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('convention_versions_unique').on(t.conventionId, t.version)],
+  (t) => [
+    uniqueIndex('convention_versions_unique').on(t.conventionId, t.version),
+    check(
+      'convention_versions_contrepartie',
+      sql`(contrepartie_garantie is null and contrepartie_financement is null and contrepartie_terrain is null and contrepartie_autre is null and contrepartie_reference is null) or (contrepartie_garantie >= 0 and contrepartie_financement >= 0 and contrepartie_terrain >= 0 and contrepartie_autre >= 0 and contrepartie_garantie + contrepartie_financement + contrepartie_terrain + contrepartie_autre = taux)`,
+    ),
+  ],
 );
+
+/**
+ * The préfet's decision to take back the rights of a stock convention not converted by the
+ * deadline (loi 3DS; ADR 0032): recorded once by the State pilot, never changed, audited. Before
+ * it, a caduque convention's reprise is only possible.
+ */
+export const reprisesPrefet = pgTable('reprises_prefet', {
+  conventionId: text('convention_id')
+    .primaryKey()
+    .references(() => conventions.id),
+  /** The date of the préfet's decision. */
+  decideLe: date('decide_le').notNull(),
+  /** The act's reference (arrêté, décision). */
+  reference: text('reference').notNull(),
+  commentaire: text('commentaire'),
+  enregistrePar: text('enregistre_par').references(() => utilisateurs.id),
+  enregistreLe: timestamp('enregistre_le', { withTimezone: true }).notNull().defaultNow(),
+});
 
 /**
  * The bailleur's forecast inputs for a year in a département (issue 5 item 2): window, planned

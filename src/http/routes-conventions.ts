@@ -1,11 +1,19 @@
 /**
  * Routes of conventions kept as versions (avenants): the register, one convention with its history
- * and its ledger line, a new convention, a new version. GET /api/conventions (the ledger lines of
+ * and its ledger line, a new convention, a new version, the préfet's reprise of a caduque convention
+ * (State pilot). GET /api/conventions (the ledger lines of
  * the home page) stays in routes.ts. Each route validates with the contracts and calls one use case.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ajouterAvenant, creerConvention, lireConvention, listerConventions, type Quand } from '../app/conventions.ts';
+import {
+  ajouterAvenant,
+  creerConvention,
+  enregistrerReprisePrefet,
+  lireConvention,
+  listerConventions,
+  type Quand,
+} from '../app/conventions.ts';
 import { pageRegistre } from '../app/listes.ts';
 import type { SessionOuverte } from '../app/auth.ts';
 import type { Acteur } from '../app/roles.ts';
@@ -17,6 +25,7 @@ import {
   nouvelleConventionSchema,
   registreConventionsSchema,
   registreQuerySchema,
+  repriseEntreeSchema,
 } from '../contracts/conventions.ts';
 import { aujourdhuiParis } from './routes-patrimoine.ts';
 import type { OptionsServeur } from './server.ts';
@@ -117,6 +126,29 @@ export async function enregistrerRoutesConventions(api: FastifyInstance, options
         .send(
           await db.transaction((tx) =>
             ajouterAvenant(tx, acteur(request), request.params.id, request.body, quand(undefined)),
+          ),
+        ),
+  );
+
+  app.post(
+    '/conventions/:id/reprise-prefet',
+    {
+      config: { acces: ['pilote_etat'] },
+      schema: {
+        tags: ['conventions'],
+        summary:
+          'Enregistrer la décision du préfet reprenant les droits d’une convention caduque (date, acte, commentaire) : une fois, irréversible, auditée',
+        params: idParamSchema,
+        body: repriseEntreeSchema,
+        response: { 201: conventionDetailSchema, ...erreurs },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await db.transaction((tx) =>
+            enregistrerReprisePrefet(tx, acteur(request), request.params.id, request.body, quand(undefined)),
           ),
         ),
   );

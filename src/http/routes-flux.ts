@@ -140,7 +140,13 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
         summary:
           'Transformer les projets d’une méthode de conversion en avenants (ou nouvelles conventions), effectifs au 1er janvier, en une fois : tout ou rien',
         body: avenantsConversionSchema,
-        response: { 201: z.object({ conventions: z.array(z.string()) }), ...erreurs },
+        response: {
+          201: z.object({
+            conventions: z.array(z.string()),
+            avertissements: z.array(z.object({ chemin: z.string(), message: z.string() })),
+          }),
+          ...erreurs,
+        },
       },
     },
     async (request, reply) =>

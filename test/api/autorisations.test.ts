@@ -25,6 +25,7 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'GET /api/conventions/{id}': DONNEES,
   'POST /api/conventions': ['agent_bailleur'],
   'POST /api/conventions/{id}/versions': ['agent_bailleur'],
+  'POST /api/conventions/{id}/reprise-prefet': ['pilote_etat'],
   'GET /api/logements': ['agent_bailleur', 'pilote_etat', 'lecteur_epci'],
   'GET /api/logements/recherche': ['agent_bailleur', 'pilote_etat', 'lecteur_epci'],
   'GET /api/communes/recherche': TOUS,

@@ -50,7 +50,10 @@ describe('fonctions pures : version en vigueur et forme de la convention', () =>
     expect(etatForme('stock', '2023-11-24').statut).toBe('a_convertir');
     const caduque = etatForme('stock', '2023-11-25');
     expect(caduque.statut).toBe('caduque');
-    expect(caduque.message).toContain('caduque — droits repris par le préfet');
+    expect(caduque.message).toContain('caduque — reprise possible par décision du préfet');
+    expect(
+      etatForme('stock', '2026-01-01', { decideLe: '2024-03-15', reference: 'arrêté n° 2024-045' }).message,
+    ).toContain('caduque — droits repris par le préfet le 15/03/2024 (arrêté n° 2024-045)');
     expect(caduque.echeance?.source).toMatch(/3DS/);
     expect(etatForme('conversion', '2026-01-01').statut).toBe('caduque');
     expect(etatForme('flux', '2026-01-01').statut).toBe('flux');
@@ -210,12 +213,6 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
       expect(p[0]!.message).toMatch(/la somme des taux atteint .* ne peut dépasser 100 % du flux/);
     });
 
-    it('CCH R.441-5 — droits des collectivités (garanties d’emprunt) plafonnés à 20 % (champ taux)', async () => {
-      const p = refus(await avenant(BAILLEUR, CV_DEP, { taux: 0.21 }));
-      expect(p[0]).toMatchObject({ chemin: 'taux' });
-      expect(p[0]!.message).toContain('garanties d’emprunt');
-    });
-
     it('CCH R.441-5-3 — un périmètre communal est refusé à Action Logement (champ perimetre)', async () => {
       const p = refus(await avenant(BAILLEUR, CV_AL, { perimetre: { communes: ['45234'] } }));
       expect(p).toEqual([
@@ -342,7 +339,7 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
       expect(reg.conventions.find((x) => x.id === CV_AL)?.ligne?.droit).toBe(apres.droit);
     });
 
-    it('loi ELAN art. 114 IV / loi 3DS — une convention en stock après le 24/11/2023 est caduque : ses droits vont au contingent de l’État', async () => {
+    it('loi ELAN art. 114 IV / loi 3DS — une convention en stock après le 24/11/2023 est caduque : reprise possible par le préfet, ce qu’elle ferait au contingent de l’État', async () => {
       const r = await avenant(BAILLEUR, CV_DEP, {
         forme: 'stock',
         effectifLe: '2026-09-01',
@@ -351,7 +348,7 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
       expect(r.statusCode, r.body).toBe(201);
       const c = r.json() as ConventionDetailApi;
       expect(c.forme).toMatchObject({ forme: 'stock', statut: 'caduque', echeance: { date: '2023-11-24' } });
-      expect(c.forme.message).toContain('caduque — droits repris par le préfet');
+      expect(c.forme.message).toContain('caduque — reprise possible par décision du préfet');
       const cad = c.forme.caducite!;
       expect(cad.tauxRepris).toBe(c.versionEnVigueur!.taux);
       const etat = await lire(BAILLEUR, CV_ETAT);
@@ -360,7 +357,8 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
       expect(cad.droitRepris).toBe(c.ligne!.droit);
       expect(cad.etat!.droitApres).toBeCloseTo(etat.ligne!.droit + c.ligne!.droit, 9);
       expect(cad.depuis).toBe('2023-11-25');
-      expect(cad.message).toMatch(/relèvent du contingent de l’État, qui passe de 25 % à 2\d(,\d+)? % du flux/);
+      expect(cad.reprise).toBeNull();
+      expect(cad.message).toMatch(/relèveront du contingent de l’État, qui passerait de 25 % à 2\d(,\d+)? % du flux/);
       // The Département sees its own convention fall, but not the State's figures.
       const dep = await lire('departement@demo.flux', CV_DEP);
       expect(dep.forme.statut).toBe('caduque');

@@ -214,25 +214,40 @@ describe.each(genresDeTest())('prévision du flux et conversion (%s)', (genre) =
     expect((await verifierAudit(s.t.base.db)).ok).toBe(true);
   });
 
-  it('les projets d’une méthode deviennent des avenants au 1er janvier, en une fois, contrôlés par les règles des conventions', async () => {
+  it('les projets d’une méthode deviennent des avenants au 1er janvier, en une fois, contrôlés par les règles des conventions ; les 20 % de garanties des collectivités avertissent sans refuser (CCH R.441-5)', async () => {
     const db = s.t.base.db;
     const versions = async () =>
       Number((await db.select({ n: sql<number>`count(*)::int` }).from(conventionVersions))[0]!.n);
     expect(
       (await s.appel(AL, 'POST', '/api/flux/conversion/avenants', { methode: 'segment', annee: ANNEE })).statusCode,
     ).toBe(403);
-    // With the Ville d’Orléans’ reserved units, its converted share breaks the collectivities’ 20 % on Orléans: refused, nothing written.
+    // CCH R.441-5 — with the Ville d’Orléans’ reserved units, its converted share takes the collectivities’
+    // guarantees past 20 % on Orléans: a warning naming the convention, shown before and answered after; the
+    // avenants are written all the same (the cap reads per programme, ADR 0032).
     const avant = await versions();
-    const refus = await s.appel(BAILLEUR, 'POST', '/api/flux/conversion/avenants', {
+    const apercu = (await s.appel(BAILLEUR, 'GET', `/api/flux/conversion?annee=${ANNEE}`)).json() as ReponseConversion;
+    const avertiVille = apercu.projets.segment.avertissements.filter((a) => a.chemin === 'projets.VILLE-ORLEANS');
+    expect(avertiVille).toHaveLength(1);
+    expect(avertiVille[0]!.message).toMatch(/^Convention avec Ville d’Orléans : .*garanties d’emprunt.*CCH R\.441-5/);
+    expect(
+      apercu.projets.segment.avertissements.some((a) => a.message.startsWith('les droits des collectivités')),
+    ).toBe(false);
+    const premiere = await s.appel(BAILLEUR, 'POST', '/api/flux/conversion/avenants', {
       methode: 'segment',
       annee: ANNEE,
     });
-    expect(refus.statusCode).toBe(422);
-    expect((refus.json() as { problemes: { chemin: string; message: string }[] }).problemes[0]).toMatchObject({
-      chemin: 'VILLE-ORLEANS.taux',
-    });
-    expect(refus.body).toMatch(/CCH R\.441-5/);
-    expect(await versions()).toBe(avant);
+    expect(premiere.statusCode, premiere.body).toBe(201);
+    const rendu = premiere.json() as { conventions: string[]; avertissements: { chemin: string; message: string }[] };
+    expect(rendu.avertissements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          message: expect.stringMatching(/^Convention avec Ville d’Orléans : .*au-delà des 20 % de CCH R\.441-5/),
+        }),
+      ]),
+    );
+    expect(rendu.avertissements.every((a) => a.message.startsWith('Convention avec '))).toBe(true);
+    expect(await versions()).toBe(avant + rendu.conventions.length);
+    const ecrites = await versions();
 
     // The parties agree to release the city's units: a new picture, locked and signed by all.
     const orleans = await db
@@ -273,7 +288,7 @@ describe.each(genresDeTest())('prévision du flux et conversion (%s)', (genre) =
     const ok = await s.appel(BAILLEUR, 'POST', '/api/flux/conversion/avenants', { methode: 'segment', annee: ANNEE });
     expect(ok.statusCode, ok.body).toBe(201);
     expect((ok.json() as { conventions: string[] }).conventions).toHaveLength(c.projets.segment.projets.length);
-    expect(await versions()).toBe(avant + c.projets.segment.projets.length);
+    expect(await versions()).toBe(ecrites + c.projets.segment.projets.length);
     // The forecast of the year now uses the converted rates.
     const p = await lire(BAILLEUR);
     expect(p.previsions[0]!.droits.find((d) => d.reservataire === 'ACTION-LOGEMENT')!.taux).toBe(projetAl.taux);

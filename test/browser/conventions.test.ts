@@ -1,8 +1,12 @@
 /**
  * « Conventions » in the browser: the bailleur opens the list, then a convention (parameters in plain
  * French, history, the year's ledger line), sees the server's French message on the taux field for
- * an illegal avenant, adds a legal one and sees the new version, then records a convention still in
- * stock and sees it caduque with the State's new share; the State pilot reads without a form. Checked with axe-core and photographed into /tmp/flux-screens/.
+ * an illegal avenant, adds a legal one and sees the new version; on the Département's convention,
+ * takes the collectivities' guarantees past 20 % and sees the warning (saved all the same), then
+ * records the contrepartie and sees it in plain French (CCH R.441-5); records a convention still in
+ * stock and sees it « caduque — reprise possible par décision du préfet »; the State pilot reads
+ * without an avenant form and records the préfet's reprise after a confirmation (loi 3DS). Checked
+ * with axe-core and photographed into /tmp/flux-screens/.
  */
 import type { Page } from 'playwright-core';
 import { beforeEach, expect, it } from 'vitest';
@@ -81,22 +85,99 @@ decrireNavigateur('conventions et avenants (navigateur)', () => {
     expect(violationsGraves(await auditer(page), 'convention après avenant')).toEqual([]);
     await capturer(page, 'convention-apres-avenant');
 
-    // A convention recorded as still in stock is past the conversion deadline: caduque, its share goes to the State.
+    // CCH R.441-5 — the Département to 9 %: 10 + 9 + 5 = 24 % of collectivities' guarantees on Orléans, a warning, saved.
     await page.goto('/conventions/HLD-CV4');
     await page.locator('#tableau-cv-parametres').waitFor();
+    await page.getByText('tout le taux en contrepartie de garanties d’emprunt (non précisé)').waitFor();
+    await page.getByLabel('Nouveau taux (en % du flux annuel)').fill('9');
+    await page.getByLabel('Date d’effet').fill(`${annee}-01-01`);
+    await page.getByLabel('Motif').fill('hausse du Département');
+    await page.getByRole('button', { name: 'Enregistrer l’avenant' }).click();
+    await page.getByText(/Avenant enregistré : version n° 2/).waitFor();
+    await page.getByText('Enregistré, avec un avertissement (CCH R.441-5)').waitFor();
+    await page
+      .getByRole('heading', {
+        name: 'Avertissement : droits des collectivités en contrepartie de garanties d’emprunt (CCH R.441-5)',
+      })
+      .waitFor();
+    await page
+      .getByText(/^Convention avec Département du Loiret : .*garanties d’emprunt atteignent 24\s% à Orléans/)
+      .first()
+      .waitFor();
+    expect(violationsGraves(await auditer(page), 'avertissement des 20 %')).toEqual([]);
+    await capturer(page, 'convention-avertissement-garanties');
+
+    // The contrepartie recorded: 2 % guarantee, 7 % financing; no warning any more, the page says it in words.
+    await page.getByLabel('Garantie d’emprunt (en %)').fill('2');
+    await page.getByLabel('Financement (en %)').fill('7');
+    await page.getByLabel('Acte accordant les droits (facultatif)').fill('Délibération CD45 n° 2026-114');
+    await page.getByLabel('Date d’effet').fill(`${annee}-01-01`);
+    await page.getByLabel('Motif').fill('contrepartie précisée');
+    await page.getByRole('button', { name: 'Enregistrer l’avenant' }).click();
+    await page.getByText(/Avenant enregistré : version n° 3/).waitFor();
+    await page
+      .getByText(
+        /^2\s% en contrepartie de garanties d’emprunt ; 7\s% en contrepartie d’un financement — acte : Délibération CD45 n° 2026-114$/,
+      )
+      .waitFor();
+    await expect
+      .poll(() => page.getByRole('heading', { name: /^Avertissement : droits des collectivités/ }).count())
+      .toBe(0);
+
+    // Parts that do not make the taux: refused, the message under the contrepartie.
+    await page.getByLabel('Financement (en %)').fill('5');
+    await page.getByLabel('Date d’effet').fill(`${annee}-01-01`);
+    await page.getByLabel('Motif').fill('parts fausses');
+    await page.getByRole('button', { name: 'Enregistrer l’avenant' }).click();
+    await page.getByText('Avenant refusé : rien n’a été enregistré').waitFor();
+    expect(await page.locator('#avenant-contrepartie-erreur').textContent()).toMatch(
+      /les parts de la contrepartie .* font 7\s% : elles doivent faire le taux de la convention, 9\s%/,
+    );
+    expect(violationsGraves(await auditer(page), 'contrepartie refusée')).toEqual([]);
+    await page.getByLabel('Financement (en %)').fill('7');
+
+    // A convention recorded as still in stock is past the conversion deadline: caduque, the préfet may take its rights back.
     await page.locator('#avenant-forme').selectOption('stock');
     await page.getByLabel('Date d’effet').fill(`${annee}-01-01`);
     await page.getByLabel('Motif').fill('convention historique restée en stock');
     await page.getByRole('button', { name: 'Enregistrer l’avenant' }).click();
-    await page.getByText(/Avenant enregistré : version n° 2/).waitFor();
-    await page.getByRole('heading', { name: 'Caduque — droits repris par le préfet', exact: true }).waitFor();
-    await page.getByText(/Contingent de l’État : 25\s% → 28\s% du flux/).waitFor();
+    await page.getByText(/Avenant enregistré : version n° 4/).waitFor();
+    await page
+      .getByRole('heading', { name: 'Caduque — reprise possible par décision du préfet', exact: true })
+      .waitFor();
+    await page.getByText(/Contingent de l’État si le préfet reprend ces droits : 25\s% → 34\s% du flux/).waitFor();
     await page.getByText(/Caduque depuis le 25\/11\/2023 \(échéance de conversion : 24\/11\/2023\)/).waitFor();
+    // Only the State pilot records the préfet's decision.
+    expect(await page.getByRole('heading', { name: 'Enregistrer la décision de reprise du préfet' }).count()).toBe(0);
     expect(violationsGraves(await auditer(page), 'convention caduque')).toEqual([]);
     await capturer(page, 'convention-caduque');
     await page.goto('/conventions');
     await page.locator('#tableau-conventions').waitFor();
-    expect(await colonne(page, '#tableau-conventions', 'Forme')).toContain('Caduque — droits repris par le préfet');
+    expect(await colonne(page, '#tableau-conventions', 'Forme')).toContain('Caduque — reprise possible par le préfet');
+  });
+
+  it('loi 3DS — le pilote de l’État enregistre la décision de reprise du préfet après confirmation', async () => {
+    await seConnecter(page, 'etat@demo.flux');
+    await page.goto('/conventions/HLD-CV4');
+    await page.getByRole('heading', { name: 'Enregistrer la décision de reprise du préfet' }).waitFor();
+    expect(violationsGraves(await auditer(page), 'reprise à enregistrer (pilote)')).toEqual([]);
+    await page.getByLabel('Date de la décision').fill('2024-03-15');
+    await page.getByLabel('Acte du préfet').fill('arrêté préfectoral n° 2024-045');
+    await page.getByRole('button', { name: 'Enregistrer la décision du préfet' }).click();
+    const modale = page.getByRole('dialog', { name: 'Enregistrer la reprise des droits par le préfet ?' });
+    await modale.waitFor();
+    await modale.getByText('Cette décision ne peut être ni modifiée ni retirée dans Flux', { exact: false }).waitFor();
+    await modale.getByRole('button', { name: 'Enregistrer la décision' }).click();
+    await page
+      .getByRole('heading', { name: 'Caduque — droits repris par le préfet le 15/03/2024', exact: true })
+      .waitFor();
+    await page
+      .getByText(/droits repris par le préfet le 15\/03\/2024 \(arrêté préfectoral n° 2024-045\)/)
+      .first()
+      .waitFor();
+    expect(await page.getByRole('heading', { name: 'Enregistrer la décision de reprise du préfet' }).count()).toBe(0);
+    expect(violationsGraves(await auditer(page), 'reprise enregistrée (pilote)')).toEqual([]);
+    await capturer(page, 'convention-reprise-prefet');
   });
 
   it('le pilote de l’État lit une convention sans formulaire d’avenant', async () => {

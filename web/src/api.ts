@@ -399,21 +399,29 @@ export const lireConversion = (
   signal?: AbortSignal,
 ) => requete<_Conversion>('GET', avecParametres('/api/flux/conversion', p), { signal });
 export const creerAvenantsConversion = (corps: z.input<typeof _avenantsConversionSchema>) =>
-  requete<{ conventions: string[] }>('POST', '/api/flux/conversion/avenants', { corps });
+  requete<{ conventions: string[]; avertissements: { chemin: string; message: string }[] }>(
+    'POST',
+    '/api/flux/conversion/avenants',
+    { corps },
+  );
 
 // ——— Conventions et avenants ———
 
 export type {
   AvenantEntree,
+  AvertissementApi,
+  ContrepartieApi,
   ConventionDetailApi,
   ConventionResumeApi,
   RegistreConventionsApi,
+  RepriseEntree,
   VersionConventionApi,
 } from '../../src/contracts/conventions.ts';
 import type {
   AvenantEntree as _Avenant,
   ConventionDetailApi as _Convention,
   RegistreConventionsApi as _Registre,
+  RepriseEntree as _Reprise,
 } from '../../src/contracts/conventions.ts';
 
 /** The conventions the actor may see: version in force, form, balance of the year. */
@@ -427,6 +435,9 @@ export const lireConvention = (id: string, annee: number | undefined, signal?: A
 /** A new version of the convention; refused (422) with a French message per field, or 409 when another version was written since `versionLue`. */
 export const ajouterAvenant = (id: string, corps: _Avenant) =>
   requete<_Convention>('POST', `/api/conventions/${encodeURIComponent(id)}/versions`, { corps });
+/** The préfet's decision taking back a caduque convention's rights (State pilot only; once, irreversible). */
+export const enregistrerReprisePrefet = (id: string, corps: _Reprise) =>
+  requete<_Convention>('POST', `/api/conventions/${encodeURIComponent(id)}/reprise-prefet`, { corps });
 
 // ───────────── CAL sessions and allocation objectives (issue 6 items 4 and 6) ─────────────
 

@@ -27,7 +27,7 @@ export function BadgeForme({ forme }: { forme: ConventionResumeApi['forme'] }) {
   if (forme.statut === 'caduque')
     return (
       <Badge as="span" severity="error" small>
-        Caduque — droits repris par le préfet
+        {forme.caducite?.reprise ? 'Caduque — droits repris par le préfet' : 'Caduque — reprise possible par le préfet'}
       </Badge>
     );
   if (forme.statut === 'a_convertir')
@@ -200,8 +200,8 @@ export function Conventions() {
           {caduques > 0 ? (
             <p className="fr-text--sm">
               {caduques === 1 ? 'Une convention est caduque' : `${caduques} conventions sont caduques`} : non converties
-              en flux à l’échéance légale, leurs droits sont repris par le préfet (détail sur la page de chaque
-              convention).
+              en flux à l’échéance légale, leurs droits peuvent être repris par décision du préfet (détail et décision
+              sur la page de chaque convention).
             </p>
           ) : null}
           <Tableau

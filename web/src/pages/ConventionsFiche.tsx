@@ -2,8 +2,10 @@
  * One convention (GET /api/conventions/:id): the parameters of the version in force in plain
  * French, its form and the conversion deadline (a caduque convention's share of the flow and what
  * it adds to the State's line), the ledger line of the year, the history of versions (avenants);
- * and, for the bailleur, a form to add an avenant — the server's French messages shown on the
- * fields they name.
+ * the contrepartie of the rights and the collectivities' 20 % of guarantees as a warning (CCH
+ * R.441-5); for the bailleur, a form to add an avenant — the server's French messages shown on the
+ * fields they name; for the State pilot, the préfet's reprise of a caduque convention, recorded
+ * after a confirmation (irreversible).
  */
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
@@ -16,11 +18,14 @@ import { Link, useParams } from 'react-router';
 import {
   ajouterAvenant,
   cheminDansLeCorps,
+  enregistrerReprisePrefet,
   ErreurApi,
   lireConvention,
+  type ContrepartieApi,
   type ConventionDetailApi,
   type VersionConventionApi,
 } from '../api.ts';
+import { Confirmation } from '../composants/Confirmation.tsx';
 import { EtatRequete, messageErreur } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Solde } from '../composants/Solde.tsx';
@@ -54,6 +59,22 @@ interface Parametres {
   derogation?: { arrete: string; du: string; au: string };
 }
 
+/** What the réservataire gave for its rights (CCH R.441-5), in words; absent: all of it as guarantee, not specified. */
+export function contrepartieEnClair(k: ContrepartieApi | null): string {
+  if (!k) return 'tout le taux en contrepartie de garanties d’emprunt (non précisé)';
+  const parts = [
+    [k.garantie, 'en contrepartie de garanties d’emprunt'],
+    [k.financement, 'en contrepartie d’un financement'],
+    [k.terrain, 'en contrepartie d’un apport de terrain'],
+    [k.autre, 'pour une autre contrepartie'],
+  ] as const;
+  const texte = parts
+    .filter(([x]) => x > 0)
+    .map(([x, quoi]) => `${taux(x)} ${quoi}`)
+    .join(' ; ');
+  return `${texte || 'aucune part'}${k.reference ? ` — acte : ${k.reference}` : ''}`;
+}
+
 /** The version's parameters as sentences, one per line of the table. */
 function enClair(v: VersionConventionApi, typeReservataire: string): { terme: string; valeur: string }[] {
   const p = v.parametres as Parametres;
@@ -63,6 +84,7 @@ function enClair(v: VersionConventionApi, typeReservataire: string): { terme: st
     terme: 'Taux',
     valeur: `${taux(v.taux)} du flux annuel de logements libérés${v.tauxAgents !== null ? `, dont ${taux(v.tauxAgents)} pour les agents de l’État` : ''}`,
   });
+  lignes.push({ terme: 'Contrepartie', valeur: contrepartieEnClair(v.contrepartie) });
   const per = p.perimetre ?? {};
   lignes.push({
     terme: 'Périmètre',
@@ -187,31 +209,70 @@ function Fiche({ convention: c }: { convention: ConventionDetailApi }) {
           Forme de la convention <BadgeForme forme={f} />
         </h2>
         {f.statut === 'caduque' ? (
-          <Alert
-            severity="error"
-            title="Caduque — droits repris par le préfet"
-            description={
-              <>
-                <p>{f.caducite?.message ?? f.message}</p>
-                {f.caducite?.etat ? (
-                  <p>
-                    Contingent de l’État : {taux(f.caducite.etat.tauxAvant)} → {taux(f.caducite.etat.tauxApres)} du flux
-                    {f.caducite.etat.droitAvant !== null && f.caducite.etat.droitApres !== null
-                      ? `, droit ${c.annee} : ${decimal(f.caducite.etat.droitAvant)} → ${decimal(f.caducite.etat.droitApres)} logements`
-                      : ''}
-                    .
-                  </p>
-                ) : null}
-                <p className="fr-text--sm">Source : {f.echeance?.source}</p>
-              </>
-            }
-          />
+          <>
+            <Alert
+              severity={f.caducite?.reprise ? 'error' : 'warning'}
+              title={
+                f.caducite?.reprise
+                  ? `Caduque — droits repris par le préfet le ${date(f.caducite.reprise.decideLe)}`
+                  : 'Caduque — reprise possible par décision du préfet'
+              }
+              description={
+                <>
+                  <p>{f.caducite?.message ?? f.message}</p>
+                  {f.caducite?.etat ? (
+                    <p>
+                      Contingent de l’État{f.caducite.reprise ? '' : ' si le préfet reprend ces droits'} :{' '}
+                      {taux(f.caducite.etat.tauxAvant)} → {taux(f.caducite.etat.tauxApres)} du flux
+                      {f.caducite.etat.droitAvant !== null && f.caducite.etat.droitApres !== null
+                        ? `, droit ${c.annee} : ${decimal(f.caducite.etat.droitAvant)} → ${decimal(f.caducite.etat.droitApres)} logements`
+                        : ''}
+                      .
+                    </p>
+                  ) : null}
+                  {f.caducite?.reprise ? (
+                    <p>
+                      Décision du préfet : {f.caducite.reprise.reference}, du{' '}
+                      {dateEnLettres(f.caducite.reprise.decideLe)}
+                      {f.caducite.reprise.commentaire ? ` — ${f.caducite.reprise.commentaire}` : ''}. Enregistrée le{' '}
+                      {date(f.caducite.reprise.enregistreLe)}
+                      {f.caducite.reprise.auteur ? ` par ${f.caducite.reprise.auteur}` : ''}.
+                    </p>
+                  ) : null}
+                  <p className="fr-text--sm">Source : {f.echeance?.source}</p>
+                </>
+              }
+            />
+            {f.caducite?.repriseEnregistrable ? <FormulaireReprise convention={c} /> : null}
+          </>
         ) : f.statut === 'a_convertir' ? (
           <Alert severity="warning" title={`Convention ${f.libelle}`} description={<p>{f.message}</p>} />
         ) : (
           <p>{f.message}</p>
         )}
       </section>
+
+      {c.avertissements.length ? (
+        <Alert
+          className="fr-mb-6w"
+          severity="warning"
+          title="Avertissement : droits des collectivités en contrepartie de garanties d’emprunt (CCH R.441-5)"
+          description={
+            <>
+              <ul>
+                {c.avertissements.map((a) => (
+                  <li key={`${a.chemin}${a.message}`}>{a.message}</li>
+                ))}
+              </ul>
+              <p className="fr-text--sm fr-mb-0">
+                Un avertissement, pas un refus : la loi plafonne à 20 % les réservations obtenues pour la garantie des
+                emprunts ; celles obtenues pour un financement ou un apport de terrain s’y ajoutent. Précisez la
+                contrepartie par un avenant si elle est connue.
+              </p>
+            </>
+          }
+        />
+      ) : null}
 
       <section aria-labelledby="cv-version" className="fr-mb-6w">
         <h2 id="cv-version" className="fr-h3">
@@ -339,9 +400,30 @@ function fractionDePourcentage(texte: string): number | null {
   return Math.round(Number(t) * 10_000) / 1_000_000;
 }
 
+const PARTS = [
+  ['garantie', 'Garantie d’emprunt'],
+  ['financement', 'Financement'],
+  ['terrain', 'Apport de terrain'],
+  ['autre', 'Autre'],
+] as const;
+type Part = (typeof PARTS)[number][0];
+
+/** A fraction as the form shows it: 0.275 → "27,5". */
+const enPourcentage = (x: number) => String(Math.round(x * 1_000_000) / 10_000).replace('.', ',');
+
 function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi }) {
   const client = useQueryClient();
   const derniere = c.historique[0]!;
+  const [parts, setParts] = useState<Record<Part, string>>(() => {
+    const k = derniere.contrepartie;
+    return {
+      garantie: k ? enPourcentage(k.garantie) : '',
+      financement: k ? enPourcentage(k.financement) : '',
+      terrain: k ? enPourcentage(k.terrain) : '',
+      autre: k ? enPourcentage(k.autre) : '',
+    };
+  });
+  const [acte, setActe] = useState(derniere.contrepartie?.reference ?? '');
   const [tauxSaisi, setTaux] = useState(String(Math.round(derniere.taux * 1_000_000) / 10_000).replace('.', ','));
   const [effectifLe, setEffectifLe] = useState('');
   const [motif, setMotif] = useState('');
@@ -369,7 +451,7 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
     erreur instanceof ErreurApi
       ? erreur.problemes.filter(
           (p) =>
-            !['taux', 'effectifLe', 'motif', 'forme'].some(
+            !['taux', 'effectifLe', 'motif', 'forme', 'contrepartie'].some(
               (ch) => cheminDansLeCorps(p.chemin) === ch || cheminDansLeCorps(p.chemin).startsWith(`${ch}.`),
             ),
         )
@@ -381,6 +463,16 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
     if (fraction === null) manquants.taux = 'indiquez un pourcentage, par exemple 27,5';
     if (!effectifLe) manquants.effectifLe = 'indiquez la date d’effet de l’avenant';
     if (!motif.trim()) manquants.motif = 'indiquez le motif de l’avenant';
+    // No part entered: the contrepartie stays unspecified (all of the taux read as guarantee).
+    const precisee = PARTS.some(([k]) => parts[k].trim() !== '');
+    const fractions = Object.fromEntries(
+      PARTS.map(([k]) => [k, parts[k].trim() === '' ? 0 : fractionDePourcentage(parts[k])]),
+    ) as Record<Part, number | null>;
+    for (const [k, libelle] of PARTS)
+      if (fractions[k] === null)
+        manquants[`contrepartie.${k}`] = `${libelle} : indiquez un pourcentage, par exemple 5, ou laissez vide`;
+    if (!precisee && acte.trim())
+      manquants['contrepartie.garantie'] = 'indiquez les parts du taux que l’acte accorde (au moins une)';
     setLocales(manquants);
     if (Object.keys(manquants).length) return;
     envoi.mutate({
@@ -391,11 +483,23 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
       forme,
       taux: fraction!,
       ...(derniere.tauxAgents !== null ? { tauxAgents: derniere.tauxAgents } : {}),
+      ...(precisee
+        ? {
+            contrepartie: {
+              garantie: fractions.garantie!,
+              financement: fractions.financement!,
+              terrain: fractions.terrain!,
+              autre: fractions.autre!,
+              ...(acte.trim() ? { reference: acte.trim() } : {}),
+            },
+          }
+        : {}),
       effectifLe,
       motif: motif.trim(),
       versionLue: derniere.version,
     });
   };
+  const erreurContrepartie = erreur instanceof ErreurApi ? erreur.probleme('contrepartie') : undefined;
   return (
     <section aria-labelledby="cv-avenant" className="fr-mb-6w">
       <h2 id="cv-avenant" className="fr-h3">
@@ -404,7 +508,9 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
       <p>
         L’avenant crée la version n° {derniere.version + 1} avec les paramètres de la version n° {derniere.version}, le
         nouveau taux et la forme choisie. Il est contrôlé avec les autres conventions en vigueur à sa date d’effet :
-        plafonds de l’État (CCH R.441-5-2 I), somme des taux, droits des collectivités, périmètres.
+        plafonds de l’État (CCH R.441-5-2 I), somme des taux, périmètres, contrepartie égale au taux ; au-delà de 20 %
+        de droits des collectivités en contrepartie de garanties d’emprunt, un avertissement (CCH R.441-5), pas un
+        refus.
       </p>
       <form onSubmit={envoyer} aria-label="Ajouter un avenant" noValidate>
         <div className="fr-grid-row fr-grid-row--gutters">
@@ -459,6 +565,56 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
               <option value="stock">En stock (logements identifiés)</option>
             </Select>
           </div>
+          <fieldset
+            className="fr-col-12 fr-fieldset fr-mb-0"
+            aria-labelledby="avenant-contrepartie-legende"
+            aria-describedby={erreurContrepartie ? 'avenant-contrepartie-erreur' : undefined}
+          >
+            <legend id="avenant-contrepartie-legende" className="fr-fieldset__legend">
+              Contrepartie des droits (CCH R.441-5)
+              <span className="fr-hint-text">
+                Les parts du taux selon ce que le réservataire a apporté ; leur somme fait le nouveau taux. Laissées
+                vides, tout le taux est compté en contrepartie de garanties d’emprunt (non précisé). Seules les
+                garanties des collectivités comptent dans leur plafond de 20 %.
+              </span>
+            </legend>
+            {PARTS.map(([k, libelle]) => (
+              <div key={k} className="fr-fieldset__element fr-fieldset__element--inline fr-col-12 fr-col-md-3">
+                <Input
+                  label={`${libelle} (en %)`}
+                  {...etat(`contrepartie.${k}`)}
+                  nativeInputProps={{
+                    id: `avenant-contrepartie-${k}`,
+                    name: `contrepartie.${k}`,
+                    inputMode: 'decimal',
+                    'aria-invalid': message(`contrepartie.${k}`) ? true : undefined,
+                    value: parts[k],
+                    onChange: (e) => setParts({ ...parts, [k]: e.target.value }),
+                    autoComplete: 'off',
+                  }}
+                />
+              </div>
+            ))}
+            <div className="fr-fieldset__element">
+              <Input
+                label="Acte accordant les droits (facultatif)"
+                hintText="Délibération, décision de financement, acte de cession du terrain…"
+                nativeInputProps={{
+                  id: 'avenant-contrepartie-acte',
+                  name: 'contrepartie.reference',
+                  value: acte,
+                  maxLength: 300,
+                  onChange: (e) => setActe(e.target.value),
+                  autoComplete: 'off',
+                }}
+              />
+            </div>
+            {erreurContrepartie && !PARTS.some(([k]) => message(`contrepartie.${k}`)) ? (
+              <p id="avenant-contrepartie-erreur" className="fr-message fr-message--error fr-ml-2w">
+                {erreurContrepartie}
+              </p>
+            ) : null}
+          </fieldset>
           <div className="fr-col-12">
             <Input
               label="Motif"
@@ -517,6 +673,151 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
             severity="success"
             small
             description={`Avenant enregistré : version n° ${envoi.data.historique[0]!.version}, effective le ${date(envoi.data.historique[0]!.effectifLe)}.`}
+          />
+        ) : null}
+        {envoi.data && !erreur && envoi.data.avertissements.length ? (
+          <Alert
+            className="fr-mt-2w"
+            severity="warning"
+            title="Enregistré, avec un avertissement (CCH R.441-5)"
+            description={
+              <ul>
+                {envoi.data.avertissements.map((a) => (
+                  <li key={`${a.chemin}${a.message}`}>{a.message}</li>
+                ))}
+              </ul>
+            }
+          />
+        ) : null}
+      </div>
+    </section>
+  );
+}
+
+/**
+ * The State pilot records the préfet's decision taking back a caduque convention's rights: date,
+ * act, optional comment, then a confirmation — it cannot be changed afterwards.
+ */
+function FormulaireReprise({ convention: c }: { convention: ConventionDetailApi }) {
+  const client = useQueryClient();
+  const [decideLe, setDecideLe] = useState('');
+  const [reference, setReference] = useState('');
+  const [commentaire, setCommentaire] = useState('');
+  const [locales, setLocales] = useState<Record<string, string>>({});
+  const envoi = useMutation({
+    mutationFn: () =>
+      enregistrerReprisePrefet(c.id, {
+        decideLe,
+        reference: reference.trim(),
+        ...(commentaire.trim() ? { commentaire: commentaire.trim() } : {}),
+      }),
+    onSuccess: (nouvelle) => {
+      client.setQueryData(cles.convention.annee(c.id, undefined), nouvelle);
+      void client.invalidateQueries({ queryKey: cles.convention.tout(c.id) });
+      void client.invalidateQueries({ queryKey: cles.conventions.tout() });
+    },
+  });
+  const erreur = envoi.error;
+  const message = (champ: string) =>
+    locales[champ] ?? (erreur instanceof ErreurApi ? erreur.probleme(champ) : undefined);
+  const etat = (champ: string) => {
+    const m = message(champ);
+    return m ? ({ state: 'error', stateRelatedMessage: m } as const) : ({ state: 'default' } as const);
+  };
+  const confirmer = () => {
+    const manquants: Record<string, string> = {};
+    if (!decideLe) manquants.decideLe = 'indiquez la date de la décision du préfet';
+    if (!reference.trim()) manquants.reference = 'indiquez la référence de l’acte (arrêté, décision)';
+    setLocales(manquants);
+    if (Object.keys(manquants).length) return;
+    envoi.mutate();
+  };
+  const depuis = c.forme.caducite?.depuis;
+  return (
+    <section aria-labelledby="cv-reprise" className="fr-mt-4w">
+      <h3 id="cv-reprise" className="fr-h5">
+        Enregistrer la décision de reprise du préfet
+      </h3>
+      <p>
+        La convention n’a pas été convertie en flux à l’échéance : le préfet peut reprendre ses droits par décision.
+        Enregistrez-la une fois prise ; elle figure ensuite sur la convention, pour le bailleur et le réservataire.
+      </p>
+      <div className="fr-grid-row fr-grid-row--gutters">
+        <div className="fr-col-12 fr-col-md-4">
+          <Input
+            label="Date de la décision"
+            hintText={depuis ? `Entre le ${date(depuis)} et aujourd’hui` : undefined}
+            {...etat('decideLe')}
+            nativeInputProps={{
+              id: 'reprise-date',
+              name: 'decideLe',
+              type: 'date',
+              'aria-invalid': message('decideLe') ? true : undefined,
+              value: decideLe,
+              ...(depuis ? { min: depuis } : {}),
+              max: c.aujourdhui,
+              onChange: (e) => setDecideLe(e.target.value),
+              required: true,
+            }}
+          />
+        </div>
+        <div className="fr-col-12 fr-col-md-8">
+          <Input
+            label="Acte du préfet"
+            hintText="Par exemple : arrêté préfectoral n° 2024-045"
+            {...etat('reference')}
+            nativeInputProps={{
+              id: 'reprise-acte',
+              name: 'reference',
+              'aria-invalid': message('reference') ? true : undefined,
+              value: reference,
+              maxLength: 300,
+              onChange: (e) => setReference(e.target.value),
+              required: true,
+              autoComplete: 'off',
+            }}
+          />
+        </div>
+        <div className="fr-col-12">
+          <Input
+            label="Commentaire (facultatif)"
+            textArea
+            {...etat('commentaire')}
+            nativeTextAreaProps={{
+              id: 'reprise-commentaire',
+              name: 'commentaire',
+              value: commentaire,
+              maxLength: 2000,
+              onChange: (e) => setCommentaire(e.target.value),
+              rows: 2,
+            }}
+          />
+        </div>
+      </div>
+      <Confirmation
+        libelle="Enregistrer la décision du préfet"
+        titre="Enregistrer la reprise des droits par le préfet ?"
+        iconId="fr-icon-check-line"
+        disabled={envoi.isPending}
+        consequences={
+          <p>
+            La convention avec {c.reservataire.nom} sera affichée « droits repris par le préfet
+            {decideLe ? ` le ${date(decideLe)}` : ''}
+            {reference.trim() ? ` (${reference.trim()})` : ''} » pour toutes les parties. L’enregistrement est inscrit
+            au journal d’audit.
+          </p>
+        }
+        correction="Cette décision ne peut être ni modifiée ni retirée dans Flux : vérifiez la date et l’acte avant de confirmer."
+        confirmer="Enregistrer la décision"
+        surConfirmation={confirmer}
+      />
+      <div aria-live="polite">
+        {erreur && !(erreur instanceof ErreurApi && erreur.statut === 422) ? (
+          <Alert
+            className="fr-mt-2w"
+            severity="error"
+            title="Décision non enregistrée"
+            description={messageErreur(erreur)}
           />
         ) : null}
       </div>

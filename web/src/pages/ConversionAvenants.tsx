@@ -36,7 +36,21 @@ export function ProjetsEnAvenants({
           <Alert
             severity="success"
             small
-            description={`${action.data.conventions.length} convention(s) mises à jour : ${action.data.conventions.join(', ')}.`}
+            description={`${action.data.conventions.length} convention(s) mises à jour.`}
+            className="fr-mt-2w"
+          />
+        ) : null}
+        {action.data?.avertissements.length ? (
+          <Alert
+            severity="warning"
+            title="Avenants enregistrés, avec des avertissements (CCH R.441-5)"
+            description={
+              <ul>
+                {action.data.avertissements.map((a) => (
+                  <li key={`${a.chemin}${a.message}`}>{a.message}</li>
+                ))}
+              </ul>
+            }
             className="fr-mt-2w"
           />
         ) : null}
