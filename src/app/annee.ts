@@ -17,6 +17,8 @@ import {
 } from '../db/schema.ts';
 import { reprendre, simulerAvecReprises, type RejeuAnnee, type ResultatSimulation } from '../domain/engine.ts';
 import { sondes } from './sondes.ts';
+import { seuilsDeLAnnee, versionSeuils } from './quartiles.ts';
+import { completerEpci } from './scenario.ts';
 import {
   BAILLEUR,
   type Convention,
@@ -184,7 +186,7 @@ export async function chargerScenario(tx: Tx, cle: CleAnnee): Promise<Scenario> 
   unites.sort((a, b) => (a.id < b.id ? -1 : 1));
   const reservataires = convs.map(({ reservataire: r }) => versReservataire(r));
   const convsScenario = convs.map((cv) => versConvention(cv, herites?.reports.get(cv.convention.reservataireId)));
-  return {
+  return completerEpci({
     annee: cle.annee,
     departement: cle.departement,
     bailleur: { id: cle.bailleurId, nom: bailleur?.nom ?? cle.bailleurId },
@@ -192,7 +194,9 @@ export async function chargerScenario(tx: Tx, cle: CleAnnee): Promise<Scenario> 
     reservataires,
     conventions: convsScenario,
     evenements,
-  };
+    // The year's first-quartile thresholds: the engine computes each lease's household quartile.
+    seuilsPremierQuartile: await seuilsDeLAnnee(tx, cle.annee),
+  });
 }
 
 /** Puts `v` under `k` as the most recent entry and drops the least recent beyond `max`; returns `v`. */
@@ -269,7 +273,7 @@ export async function resultatAnnee(
   const herites = await reportsHerites(tx, cle);
   const dernier = Number(ev?.dernier ?? 0);
   const n = Number(ev?.n ?? 0);
-  const cadre = `${cv?.n ?? 0}|${String(cv?.dernier ?? '')}|${herites?.version ?? ''}`;
+  const cadre = `${cv?.n ?? 0}|${String(cv?.dernier ?? '')}|${herites?.version ?? ''}|${await versionSeuils(tx, cle.annee)}`;
   const version = `${dernier}|${n}|${cadre}`;
   const confirmee = ev?.ecriture === null || ev?.ecriture === undefined;
   const k = `${cle.bailleurId}|${cle.departement}|${cle.annee}`;
@@ -384,7 +388,7 @@ async function prolongerScenario(tx: Tx, scenario: Scenario, evenements: Eveneme
     unites = [...unites, ...lus.map(versLogement)];
     unites.sort((a, b) => (a.id < b.id ? -1 : 1));
   }
-  return { ...scenario, logements: unites, evenements: [...scenario.evenements, ...evenements] };
+  return completerEpci({ ...scenario, logements: unites, evenements: [...scenario.evenements, ...evenements] });
 }
 
 /** The (bailleur, département) pairs that have conventions or events, for a set of bailleurs or all. */

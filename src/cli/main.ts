@@ -14,6 +14,7 @@ import { ajouterConventions } from './conventions.ts';
 import { resumeFrancais } from './format.ts';
 import { ecrireJsonEnFlux, type Ecrire } from './json-en-flux.ts';
 import { ajouterImportsReferentiels } from './referentiels.ts';
+import { ajouterRgpd } from './rgpd.ts';
 import { ajouterSauvegarde } from './sauvegarde.ts';
 
 export const EXIT_ENTREE_INVALIDE = 2;
@@ -250,6 +251,9 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     code = c;
   });
   ajouterAdministration(program, io, (c) => {
+    code = c;
+  });
+  ajouterRgpd(program, io, (c) => {
     code = c;
   });
   try {

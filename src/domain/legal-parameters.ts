@@ -149,6 +149,19 @@ export const PARAMETRES = {
       source: 'CCH art. R.441-10 (délai de réflexion d’au moins dix jours ; le silence vaut refus en pratique)',
     },
   ],
+  /**
+   * Months after an unsuccessful candidate's letting closed before its household data is erased
+   * (RGPD art. 5.1.e, storage limitation): no text sets it for this processing, hence a choice.
+   */
+  delaiAnonymisationCandidatsMois: [
+    {
+      valeur: 12,
+      du: '2017-01-01',
+      au: null,
+      source:
+        'Choix de Flux (ADR 0034) : un an après la fin de la location, le temps d’une contestation de la décision et du renouvellement annuel de la demande',
+    },
+  ],
 } as const satisfies Record<string, readonly ParametreDate<number | string>[]>;
 
 export type NomParametre = keyof typeof PARAMETRES;
