@@ -18,6 +18,8 @@ import {
 import { reprendre, simulerAvecReprises, type RejeuAnnee, type ResultatSimulation } from '../domain/engine.ts';
 import { sondes } from './sondes.ts';
 import { contrepartieEnOption } from './contreparties.ts';
+import { seuilsDeLAnnee, versionSeuils } from './quartiles.ts';
+import { completerEpci } from './scenario.ts';
 import {
   BAILLEUR,
   type Convention,
@@ -201,7 +203,7 @@ async function chargerScenarioLu(tx: Tx, cle: CleAnnee): Promise<{ scenario: Sce
   let dernier = 0;
   for (const e of evs) if (Number(e.id) > dernier) dernier = Number(e.id);
   return {
-    scenario: {
+    scenario: completerEpci({
       annee: cle.annee,
       departement: cle.departement,
       bailleur: { id: cle.bailleurId, nom: bailleur?.nom ?? cle.bailleurId },
@@ -209,7 +211,9 @@ async function chargerScenarioLu(tx: Tx, cle: CleAnnee): Promise<{ scenario: Sce
       reservataires,
       conventions: convsScenario,
       evenements,
-    },
+      // The year's first-quartile thresholds: the engine computes each lease's household quartile.
+      seuilsPremierQuartile: await seuilsDeLAnnee(tx, cle.annee),
+    }),
     dernier,
     n: evs.length,
   };
@@ -291,7 +295,7 @@ export async function resultatAnnee(
   const herites = await reportsHerites(tx, cle);
   const dernier = Number(ev?.dernier ?? 0);
   const n = Number(ev?.n ?? 0);
-  const cadre = `${cv?.n ?? 0}|${String(cv?.dernier ?? '')}|${herites?.version ?? ''}`;
+  const cadre = `${cv?.n ?? 0}|${String(cv?.dernier ?? '')}|${herites?.version ?? ''}|${await versionSeuils(tx, cle.annee)}`;
   const version = `${dernier}|${n}|${cadre}`;
   const confirmee = ev?.ecriture === null || ev?.ecriture === undefined;
   await essai.apresComptage?.();
@@ -411,7 +415,7 @@ async function prolongerScenario(tx: Tx, scenario: Scenario, evenements: Eveneme
     unites = [...unites, ...lus.map(versLogement)];
     unites.sort((a, b) => (a.id < b.id ? -1 : 1));
   }
-  return { ...scenario, logements: unites, evenements: [...scenario.evenements, ...evenements] };
+  return completerEpci({ ...scenario, logements: unites, evenements: [...scenario.evenements, ...evenements] });
 }
 
 /** The (bailleur, département) pairs that have conventions or events, for a set of bailleurs or all. */

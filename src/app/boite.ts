@@ -19,6 +19,7 @@ import { LIBELLES_ETAT_LOCATION } from './explication.ts';
 import { piecesDesVacances } from './pieces.ts';
 import { dateFr } from './notifications.ts';
 import { exiger, type Acteur } from './roles.ts';
+import { peutLireMenage, vueMenage } from './menages.ts';
 
 const ETATS_BOITE = ['orientee', 'candidats', 'decision_cal'];
 
@@ -99,7 +100,7 @@ export async function elements(
       joursRestants: d.echeance ? joursEntre(aujourdhui, d.echeance) : null,
       candidatsDemandes: p.candidatsDemandes,
       peutProposer,
-      candidats: cands.map(vueCandidat),
+      candidats: cands.map((c) => vueCandidat(c, peutLireMenage(acteur, c, l.bailleurId))),
       pieces: pieces.get(l.id) ?? [],
     });
   }
@@ -168,11 +169,16 @@ export async function proposerCandidats(
     candidats: corps.candidats.map((c) => ({
       numeroSne: c.numeroSne.toUpperCase(),
       tailleMenage: c.tailleMenage,
-      quartile1: c.quartile1,
       prioritaire: c.dalo || c.pdalhpd || c.autreL4411,
       dalo: c.dalo,
       pdalhpd: c.pdalhpd,
       autreL4411: c.autreL4411,
+      enfantsMoins14: c.enfantsMoins14,
+      ressourcesAnnuelles: c.ressourcesAnnuelles,
+      relogement: c.relogement,
+      agentEtat: c.agentEtat,
+      quartile1Declare: c.quartile1Declare,
+      ...(c.motifQuartile1 !== undefined ? { motifQuartile1: c.motifQuartile1 } : {}),
     })),
   });
   // In a pool, the candidates are the proposing réservataire's, not the provisional holder's.
@@ -182,15 +188,15 @@ export async function proposerCandidats(
 }
 
 /** What a screen shows of a candidature: its SNE number, rank and what the CAL needs (ADR 0014). */
-export function vueCandidat(c: typeof candidatures.$inferSelect) {
+export function vueCandidat(c: typeof candidatures.$inferSelect, voit = true) {
   return {
     numeroSne: c.numeroSne,
     rang: c.rang,
-    tailleMenage: c.tailleMenage,
-    quartile1: c.quartile1,
     prioritaire: c.prioritaire,
     dalo: c.dalo,
     pdalhpd: c.pdalhpd,
     autreL4411: c.autreL4411,
+    // Resources and composition: the bailleur and the réservataire who proposed it (docs/rgpd.md).
+    ...vueMenage(c, voit),
   };
 }

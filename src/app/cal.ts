@@ -49,6 +49,7 @@ import { journaliser } from './audit.ts';
 import { ajouterJours, jourParis } from './echeances.ts';
 import { Conflit, Introuvable } from './errors.ts';
 import { vueCandidat } from './boite.ts';
+import { fixerQuartiles, menageSaisiDe, peutLireMenage } from './menages.ts';
 import { jourDuVerrou } from './emission-bilan.ts';
 import { appliquerTransition, etapesDeLaLocation } from './locations.ts';
 import { exiger, type Acteur } from './roles.ts';
@@ -272,7 +273,11 @@ export async function lireSession(tx: Tx, acteur: Acteur, id: string): Promise<S
       candidats: (r.e.candidats as string[])
         .map((c) => parId.get(c))
         .filter((c) => c !== undefined)
-        .map((c) => ({ id: c.id, reservataireId: c.reservataireId, ...vueCandidat(c) })),
+        .map((c) => ({
+          id: c.id,
+          reservataireId: c.reservataireId,
+          ...vueCandidat(c, peutLireMenage(acteur, c, s.bailleurId)),
+        })),
       decision: r.d
         ? {
             decision: r.d.decision as DecisionCal,
@@ -458,6 +463,8 @@ export async function deciderExamen(
     decision: d.decision,
     ...(d.motif ? { motif: d.motif } : {}),
   });
+  // Each examined household's first quartile, fixed at the decision (ADR 0034).
+  const quartiles = await fixerQuartiles(tx, d.locationId, e.candidats as string[]);
   const deja = new Set(dejaLa.map((a) => a.id));
   const [nouvelle] = (
     await tx.select({ id: decisionsCal.id }).from(decisionsCal).where(eq(decisionsCal.locationId, d.locationId))
@@ -486,7 +493,7 @@ export async function deciderExamen(
     cibleType: 'location',
     cibleId: d.locationId,
     avant: null,
-    apres: { session: sessionId, decision: d.decision, classement: d.classement, suite },
+    apres: { session: sessionId, decision: d.decision, classement: d.classement, suite, quartiles },
     motif: d.motif ?? null,
   });
   await notifierResultatCal(tx, { locationId: d.locationId, type: 'decision', decision: d.decision, suite });
@@ -687,7 +694,7 @@ export async function signerBailOffre(
     etatAttendu: 'decision_cal',
     version: d.version,
     date: d.date,
-    menage: { quartile1: c!.quartile1, prioritaire: c!.prioritaire, relogementAnru: d.relogementAnru },
+    menage: { prioritaire: c!.prioritaire, relogementAnru: false, ...menageSaisiDe(c!, d.relogementAnru) },
     ...(pool && c!.reservataireId ? { reservataire: c!.reservataireId } : {}),
   });
   await tx.update(examensCal).set({ suite: 'bail' }).where(eq(examensCal.id, e.id));

@@ -27,7 +27,8 @@ import type { ElementBoiteApi } from '../contracts/orientation.ts';
 import { ETATS_FINAUX, type EtatLocation } from '../domain/lifecycle.ts';
 import { BAILLEUR, type Evenement } from '../domain/types.ts';
 import { nomDeCommune } from '../import/cog.ts';
-import { elements as elementsBoite } from './boite.ts';
+import { elements as elementsBoite, vueCandidat } from './boite.ts';
+import { peutLireMenage } from './menages.ts';
 import { joursEntre } from './echeances.ts';
 import { lireLocation } from './locations.ts';
 import { dateFr } from './notifications.ts';
@@ -227,14 +228,7 @@ export async function dossierVacance(
         }
       : null,
     candidats: cands.map((c) => ({
-      numeroSne: c.numeroSne,
-      rang: c.rang,
-      tailleMenage: c.tailleMenage,
-      quartile1: c.quartile1,
-      prioritaire: c.prioritaire,
-      dalo: c.dalo,
-      pdalhpd: c.pdalhpd,
-      autreL4411: c.autreL4411,
+      ...vueCandidat(c, peutLireMenage(acteur, c, logement.bailleurId)),
       reservataire: c.reservataireId ? (noms.get(c.reservataireId) ?? null) : null,
     })),
     cal: examens.map(({ e, s, d }) => ({

@@ -40,6 +40,7 @@ import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { dateFr } from './notifications.ts';
 import { porteeLocations } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
+import { colonnesMenage, menageDuBail, verifierMenages } from './menages.ts';
 
 export type LigneLocation = typeof locations.$inferSelect;
 
@@ -502,6 +503,7 @@ async function enregistrerTransition(tx: Tx, cle: CleAnnee, loc: LigneLocation, 
       });
       break;
     case 'proposer_candidats':
+      await verifierMenages(tx, loc.reservataireId, t.candidats);
       await ajouterEvenement(tx, cle, id, { ...base, type: 'candidats', nombre: t.candidats.length });
       await tx.insert(candidatures).values(
         t.candidats.map((c, i) => ({
@@ -511,7 +513,8 @@ async function enregistrerTransition(tx: Tx, cle: CleAnnee, loc: LigneLocation, 
           numeroSne: c.numeroSne,
           rang: i + 1,
           tailleMenage: c.tailleMenage ?? null,
-          quartile1: c.quartile1,
+          // The household entered once (ADR 0034); its quartile is fixed at the CAL decision.
+          ...colonnesMenage(c),
           // What the objectives count: any priority category (rules.md §6).
           prioritaire: c.prioritaire || c.dalo || c.pdalhpd || c.autreL4411,
           dalo: c.dalo,
@@ -537,7 +540,13 @@ async function enregistrerTransition(tx: Tx, cle: CleAnnee, loc: LigneLocation, 
         menage: t.menage,
         ...(t.reservataire ? { reservataire: t.reservataire } : {}),
       });
-      await tx.insert(baux).values({ id: randomUUID(), locationId: id, dateSignature: t.date, menage: t.menage });
+      // The lease keeps the household as the objectives read it: its quartile resolved (ADR 0034).
+      await tx.insert(baux).values({
+        id: randomUUID(),
+        locationId: id,
+        dateSignature: t.date,
+        menage: await menageDuBail(tx, loc, t.menage),
+      });
       break;
     case 'refuser':
       await ajouterEvenement(tx, cle, id, { ...base, type: 'refus' });

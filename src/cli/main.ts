@@ -15,6 +15,7 @@ import { ajouterConventions } from './conventions.ts';
 import { resumeFrancais } from './format.ts';
 import { ecrireJsonEnFlux, type Ecrire } from './json-en-flux.ts';
 import { ajouterImportsReferentiels } from './referentiels.ts';
+import { ajouterRgpd } from './rgpd.ts';
 import { ajouterSauvegarde } from './sauvegarde.ts';
 
 export const EXIT_ENTREE_INVALIDE = 2;
@@ -254,6 +255,9 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     code = c;
   });
   ajouterPlanification(program, io, (c) => {
+    code = c;
+  });
+  ajouterRgpd(program, io, (c) => {
     code = c;
   });
   try {

@@ -1,6 +1,6 @@
 /**
- * `flux import reservations|qpv|zonage`: a bailleur's stock reservations and the reference lists
- * (QPV, APL zones, zones tendues). Each reads a whole CSV, checks every row and writes all or
+ * `flux import reservations|qpv|zonage|quartiles`: a bailleur's stock reservations and the reference
+ * lists (QPV, APL zones, zones tendues, first-quartile thresholds). Each reads a whole CSV, checks every row and writes all or
  * nothing in one transaction on the database of DATABASE_URL (else the PGlite folder `--data`).
  */
 import { readFile } from 'node:fs/promises';
@@ -158,4 +158,60 @@ export function ajouterImportsReferentiels(importer: Command, io: Sorties, fin: 
         fin(0);
       },
     );
+  importer
+    .command('quartiles')
+    .description(
+      'Importe les seuils du premier quartile d’une année (CSV : SIREN ; MONTANT en € par UC) : tout ou rien',
+    )
+    .argument('<fichier>', 'CSV « ; » ou « , » : SIREN de l’EPCI, montant en euros par unité de consommation')
+    .requiredOption('--annee <n>', 'année des seuils (celle de l’arrêté)')
+    .option(
+      '--source <texte>',
+      'arrêté (ex. « arrêté du 3 juin 2025, JORF … ») ; par défaut l’arrêté annuel de l’année',
+    )
+    .option('--json', 'résumé JSON')
+    .option('--data <dossier>', 'dossier PGlite', DOSSIER_DEFAUT)
+    .action(async (fichier: string, o: { annee: string; source?: string; json?: boolean; data: string }) => {
+      const annee = Number(o.annee);
+      if (!/^\d{4}$/.test(o.annee) || annee < 2017) {
+        io.err(`--annee : « ${o.annee} » invalide (une année, 2017 ou après)\n`);
+        return fin(2);
+      }
+      const { createReadStream } = await import('node:fs');
+      const { access } = await import('node:fs/promises');
+      const { importerSeuils, lireSeuils } = await import('../app/quartiles.ts');
+      const { DonneesInvalides } = await import('../domain/errors.ts');
+      try {
+        await access(fichier);
+      } catch (err) {
+        io.err(`${fichier}: fichier illisible (${(err as NodeJS.ErrnoException).code ?? 'erreur'})\n`);
+        return fin(2);
+      }
+      let seuils;
+      try {
+        seuils = await lireSeuils(createReadStream(fichier), basename(fichier));
+      } catch (err) {
+        if (!(err instanceof DonneesInvalides)) throw err;
+        for (const p of err.problemes) io.err(`${p.chemin} : ${p.message}\n`);
+        io.err('rien n’a été importé\n');
+        return fin(2);
+      }
+      const { ouvrirBase } = await import('../db/client.ts');
+      const base = await ouvrirBase({ url: process.env.DATABASE_URL, dossier: o.data });
+      let r;
+      try {
+        await base.migrer();
+        r = await base.db.transaction((tx) =>
+          importerSeuils(tx, null, { annee, fichier: basename(fichier), source: o.source, seuils }),
+        );
+      } finally {
+        await base.fermer();
+      }
+      io.out(
+        o.json
+          ? `${JSON.stringify(r, null, 2)}\n`
+          : `Seuils du premier quartile ${r.annee} importés (${r.fichier}) : ${r.epci} EPCI, ${r.modifies} montant(s) modifié(s), ${r.retires} EPCI retiré(s) ; source : ${r.source}.\n`,
+      );
+      fin(0);
+    });
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { dateCalendaire } from './dates.ts';
 import { DECISIONS_CAL, EXCLUSIONS, FINANCEMENTS, TYPOLOGIES } from '../domain/types.ts';
+import { champsMenage } from './orientation.ts';
 
 export const ROLES_API = [
   'agent_bailleur',
@@ -247,7 +248,7 @@ export const transitionSchema = z.discriminatedUnion('transition', [
         z.strictObject({
           numeroSne: z.string().regex(/^[0-9A-Z]{8,20}$/, 'numéro unique SNE attendu'),
           tailleMenage: z.number().int().min(1).max(20).optional(),
-          quartile1: z.boolean().default(false),
+          ...champsMenage,
           /** A priority household, category not given; stored true as well for any of the three below. */
           prioritaire: z.boolean().default(false),
           dalo: z.boolean().default(false),
@@ -267,10 +268,17 @@ export const transitionSchema = z.discriminatedUnion('transition', [
   z.strictObject({
     ...commun,
     transition: z.literal('signer_bail'),
+    /** The household as the engine reads it (scenario « Second edition »): declared flags or resources. */
     menage: z.strictObject({
-      quartile1: z.boolean(),
-      prioritaire: z.boolean(),
+      quartile1: z.boolean().nullable().optional(),
+      prioritaire: z.boolean().default(false),
       relogementAnru: z.boolean().default(false),
+      ressourcesAnnuelles: z.number().int().min(0).max(10_000_000).optional(),
+      personnes: z.number().int().min(1).max(30).optional(),
+      enfantsMoins14: z.number().int().min(0).max(29).optional(),
+      categories: z.array(z.string().min(1).max(60)).max(20).optional(),
+      relogement: z.enum(['anru', 'orcod']).nullable().optional(),
+      agentEtat: z.boolean().optional(),
     }),
     reservataire: z.string().optional(),
   }),

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { PAR_PAGE_MAX } from './api.ts';
 import { dateCalendaire } from './dates.ts';
+import { candidatureBoiteSchema } from './orientation.ts';
 import { SUITES_ECHEC } from '../domain/cal.ts';
 import { TENDANCES } from '../domain/objectifs.ts';
 import { DECISIONS_CAL } from '../domain/types.ts';
@@ -63,20 +64,10 @@ export const pageSessionsCalSchema = z.object({
 });
 export type PageSessionsCalApi = z.infer<typeof pageSessionsCalSchema>;
 
-export const candidatCalSchema = z.object({
+/** A candidate as the CAL page shows it: the household reserved to its bailleur and proposer (`masque`). */
+export const candidatCalSchema = candidatureBoiteSchema.extend({
   id: z.string(),
-  numeroSne: z.string(),
-  /** Order of the réservataire's proposal. */
-  rang: z.number(),
   reservataireId: z.string().nullable(),
-  tailleMenage: z.number().nullable(),
-  quartile1: z.boolean(),
-  /** Any of the three priority categories below: what the allocation objectives count. */
-  prioritaire: z.boolean(),
-  dalo: z.boolean(),
-  pdalhpd: z.boolean(),
-  /** Another priority category of CCH L.441-1. */
-  autreL4411: z.boolean(),
 });
 
 export const offreCalSchema = z.object({

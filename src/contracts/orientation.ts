@@ -94,15 +94,50 @@ export const FORMAT_NUMERO_SNE = /^[0-9A-Za-z]{10,20}$/;
 export const MESSAGE_NUMERO_SNE =
   'numéro unique SNE invalide : 10 à 20 lettres ou chiffres, sans espace ni tiret (par exemple 045261100012345)';
 
-/** A candidate: only what the CAL needs — no name, no other personal data. */
+/**
+ * A candidate's household as the objectives and the bilan need it, and nothing more (docs/rgpd.md):
+ * children under 14 (consumption units), the annual resources recorded in the demand (€, null =
+ * not recorded), the rehousing operation, a State agent (State line only), and a declared first
+ * quartile — an override that needs its motif; without it the quartile is computed at the CAL
+ * decision from the resources per UC against the EPCI's threshold (ADR 0034).
+ */
+export const champsMenage = {
+  enfantsMoins14: z
+    .number()
+    .int('enfants de moins de 14 ans : un nombre entier')
+    .min(0, 'enfants de moins de 14 ans : 0 ou plus')
+    .max(19)
+    .optional(),
+  ressourcesAnnuelles: z
+    .number()
+    .int('ressources annuelles : un nombre entier d’euros')
+    .min(0, 'ressources annuelles : 0 € ou plus')
+    .max(10_000_000, 'ressources annuelles : au plus 10 000 000 €')
+    .nullable()
+    .optional(),
+  relogement: z.enum(['anru', 'orcod']).nullable().optional(),
+  agentEtat: z.boolean().optional(),
+  quartile1Declare: z.boolean().nullable().optional(),
+  motifQuartile1: z.string().trim().max(300, 'motif : 300 caractères au plus').optional(),
+  /** Before resources were entered the quartile was a box: `true` is no longer accepted without a motif. */
+  quartile1: z
+    .boolean()
+    .optional()
+    .refine(
+      (v): boolean => v !== true,
+      'premier quartile : il est calculé à la décision de la CAL sur les ressources ; pour le déclarer, renseignez « quartile1Declare » et son motif',
+    ),
+};
+
+/** A candidate: only what the CAL and the objectives need — no name (docs/rgpd.md). */
 export const candidatBoiteSchema = z.strictObject({
   numeroSne: z.string().regex(FORMAT_NUMERO_SNE, MESSAGE_NUMERO_SNE),
   tailleMenage: z.number().int().min(1, 'taille du ménage : au moins 1 personne').max(20),
-  quartile1: z.boolean(),
   dalo: z.boolean(),
   pdalhpd: z.boolean(),
   /** Another priority category of CCH L.441-1. */
   autreL4411: z.boolean(),
+  ...champsMenage,
 });
 export type CandidatBoite = z.infer<typeof candidatBoiteSchema>;
 
@@ -115,7 +150,17 @@ export const candidatureBoiteSchema = z.object({
   numeroSne: z.string(),
   rang: z.number(),
   tailleMenage: z.number().nullable(),
-  quartile1: z.boolean(),
+  /** Null: not decided yet, unknown, or hidden from this reader (`masque`). */
+  quartile1: z.boolean().nullable(),
+  enfantsMoins14: z.number().nullable(),
+  ressourcesAnnuelles: z.number().nullable(),
+  relogement: z.enum(['anru', 'orcod']).nullable(),
+  agentEtat: z.boolean().nullable(),
+  origineQuartile1: z.enum(['calcule', 'declare']).nullable(),
+  /** « 1er quartile : oui — 7 889 € par UC, seuil 10 000 € (arrêté …) », in French. */
+  libelleQuartile1: z.string(),
+  /** The household's data is reserved to the bailleur and the réservataire who proposed it. */
+  masque: z.boolean(),
   /** Any of the three priority categories below: what the allocation objectives count. */
   prioritaire: z.boolean(),
   dalo: z.boolean(),

@@ -423,7 +423,10 @@ export const evenementsFlux = pgTable(
   ],
 );
 
-/** Candidates proposed for a vacancy, identified by their SNE number only (no other personal data). */
+/**
+ * Candidates proposed for a vacancy: the SNE number and only what the allocation objectives and the
+ * bilan need of the household (docs/rgpd.md) — no name. Entered once by whoever proposes it.
+ */
 export const candidatures = pgTable(
   'candidatures',
   {
@@ -434,8 +437,28 @@ export const candidatures = pgTable(
     reservataireId: text('reservataire_id').references(() => organisations.id),
     numeroSne: text('numero_sne').notNull(),
     rang: integer('rang').notNull(),
+    /** Persons in the household (all ages). */
     tailleMenage: integer('taille_menage'),
-    quartile1: boolean('quartile1').notNull().default(false),
+    /** Of which children under 14 (consumption units: 0.3 each). */
+    enfantsMoins14: integer('enfants_moins_14'),
+    /** Annual resources recorded in the demand, whole euros. */
+    ressourcesAnnuelles: integer('ressources_annuelles'),
+    /** First quartile: computed at the CAL decision (or declared); null = unknown or not decided yet. */
+    quartile1: boolean('quartile1'),
+    /** 'calcule' (resources per UC against the threshold) or 'declare' (an override with its motif). */
+    origineQuartile1: text('origine_quartile1'),
+    /** The override entered with the candidate: true/false declared, null = computed. */
+    quartile1Declare: boolean('quartile1_declare'),
+    motifQuartile1: text('motif_quartile1'),
+    /** The threshold (€ per UC) the quartile was computed against, and its act. */
+    seuilQuartile1: integer('seuil_quartile1'),
+    sourceSeuilQuartile1: text('source_seuil_quartile1'),
+    /** Rehousing operation: 'anru' | 'orcod' (counted with the first quartile outside QPV). */
+    relogement: text('relogement'),
+    /** A State agent, meaningful on the State line only (out of its priority denominator). */
+    agentEtat: boolean('agent_etat').notNull().default(false),
+    /** When an unsuccessful candidate's household data was erased (docs/rgpd.md, ADR 0034). */
+    anonymiseLe: timestamp('anonymise_le', { withTimezone: true }),
     /** Any priority category (DALO, PDALHPD or another L.441-1 one): what the objectives count. */
     prioritaire: boolean('prioritaire').notNull().default(false),
     dalo: boolean('dalo').notNull().default(false),
@@ -446,6 +469,24 @@ export const candidatures = pgTable(
     creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('candidatures_location').on(t.locationId)],
+);
+
+/**
+ * First-quartile thresholds (CCH L.441-1): per EPCI and year, the annual arrêté's amount in € per
+ * consumption unit, with its act and who imported it (`flux import quartiles`, ADR 0034).
+ */
+export const seuilsPremierQuartile = pgTable(
+  'seuils_premier_quartile',
+  {
+    epci: text('epci').notNull(),
+    annee: integer('annee').notNull(),
+    /** € per consumption unit and per year. */
+    montant: integer('montant').notNull(),
+    source: text('source').notNull(),
+    importePar: text('importe_par').notNull(),
+    importeLe: timestamp('importe_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.annee, t.epci] })],
 );
 
 export const decisionsCal = pgTable('decisions_cal', {

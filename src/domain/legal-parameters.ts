@@ -178,6 +178,19 @@ export const PARAMETRES = {
       source: 'CCH art. L.441-1 (ressources par unité de consommation) ; échelle OCDE modifiée (INSEE) — ADR 0031',
     },
   ],
+  /**
+   * Months after an unsuccessful candidate's letting closed before its household data is erased
+   * (RGPD art. 5.1.e, storage limitation): no text sets it for this processing, hence a choice.
+   */
+  delaiAnonymisationCandidatsMois: [
+    {
+      valeur: 12,
+      du: '2017-01-01',
+      au: null,
+      source:
+        'Choix de Flux (ADR 0034) : un an après la fin de la location, le temps d’une contestation de la décision et du renouvellement annuel de la demande',
+    },
+  ],
 } as const satisfies Record<string, readonly ParametreDate<number | string>[]>;
 
 export type NomParametre = keyof typeof PARAMETRES;

@@ -427,6 +427,7 @@ export async function enregistrerRoutes(
   await (await import('./routes-bilan-emission.ts')).enregistrerRoutesBilanEmission(api, options);
   await (await import('./routes-bilan.ts')).enregistrerRoutesBilan(api, options);
   await (await import('./routes-pieces.ts')).enregistrerRoutesPieces(api, options);
+  await (await import('./routes-quartiles.ts')).enregistrerRoutesQuartiles(api, options);
   await (await import('./routes-listes.ts')).enregistrerRoutesListes(api, options);
 
   app.get(

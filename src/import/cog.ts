@@ -20,12 +20,14 @@ const require = createRequire(import.meta.url);
 let epciParCommune: Map<string, string> | null = null;
 let communeActuelle: Map<string, string> | null = null;
 let nomParCommune: Map<string, string> | null = null;
+let nomParEpci: Map<string, string> | null = null;
 
 function charger(): void {
   if (epciParCommune) return;
   const epcis = require('@etalab/decoupage-administratif/data/epci.json') as EpciCog[];
   const communes = require('@etalab/decoupage-administratif/data/communes.json') as CommuneCog[];
   epciParCommune = new Map();
+  nomParEpci = new Map(epcis.map((e) => [e.code, e.nom]));
   for (const e of epcis) for (const m of e.membres) epciParCommune.set(m.code, e.code);
   communeActuelle = new Map();
   nomParCommune = new Map();
@@ -55,4 +57,10 @@ export function nomDeCommune(code: string): string | null {
   charger();
   const courante = communeCourante(code);
   return courante ? (nomParCommune!.get(courante) ?? null) : null;
+}
+
+/** The EPCI's name in the COG, or null if the SIREN is unknown. */
+export function nomEpci(siren: string): string | null {
+  charger();
+  return nomParEpci!.get(siren) ?? null;
 }

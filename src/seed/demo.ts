@@ -43,6 +43,7 @@ import {
   offresCal,
   organisations,
   programmes,
+  seuilsPremierQuartile,
   sessionsCal,
   utilisateurs,
 } from '../db/schema.ts';
@@ -67,6 +68,10 @@ import {
   type Typologie,
 } from '../domain/types.ts';
 import { validerScenario } from '../domain/validation.ts';
+import { resoudreMenage } from '../domain/menage.ts';
+import { quartileALaDecision } from '../domain/quartile.ts';
+import { epciDeCommune } from '../import/cog.ts';
+import { menageDemo, menageSaisiDemo, seuilDemo, SOURCE_SEUILS_DEMO } from './menages-demo.ts';
 import { chargerQpvEmbarques } from '../reference/qpv.ts';
 import { zonesAplDemo } from '../reference/zonage-demo.ts';
 import {
@@ -954,6 +959,52 @@ const TAILLES_MENAGE: Readonly<Record<Typologie, [number, number]>> = {
   T5: [4, 6],
   T6: [5, 7],
 };
+/** The unit's EPCI (the COG's when the RPLS row left it out). */
+const epciDe = (u: Unite): string | null => u.logement.epci ?? epciDeCommune(u.logement.commune);
+
+/**
+ * The year with its households in the scenario's second edition (ADR 0034): each lease's household
+ * gets a composition and resources drawn around its EPCI's threshold (fictifs, démonstration), and
+ * the scenario carries the year's thresholds, as the server's `chargerScenario` does.
+ */
+function avecMenages(a: Annee, unites: readonly Unite[]): Annee {
+  const annee = a.scenario.annee;
+  const parId = new Map(unites.map((u) => [u.logement.id, u]));
+  const seuils: Record<string, number> = {};
+  for (const u of [...unites].sort((x, y) => (x.logement.id < y.logement.id ? -1 : 1))) {
+    const epci = epciDe(u);
+    if (epci && seuils[epci] === undefined) seuils[epci] = seuilDemo(epci, annee);
+  }
+  const evenements = a.scenario.evenements.map((e): Evenement => {
+    if (e.type !== 'bail_signe') return e;
+    const u = parId.get(e.logement)!;
+    const [min, max] = TAILLES_MENAGE[u.logement.typologie];
+    const personnes = new Rng(hashSeed(`flux-demo-personnes-${annee}-${e.logement}`)).int(min, max);
+    const epci = epciDe(u);
+    return {
+      ...e,
+      menage: menageSaisiDemo(`${annee}-${e.logement}`, e.menage, personnes, epci ? seuils[epci] : undefined),
+    };
+  });
+  return { ...a, scenario: { ...a.scenario, evenements, seuilsPremierQuartile: seuils } };
+}
+
+/** The demo's thresholds rows of the years it covers (fictifs, démonstration). */
+function lignesSeuilsDemo(scenarios: readonly Scenario[]): (typeof seuilsPremierQuartile.$inferInsert)[] {
+  const rows = new Map<string, typeof seuilsPremierQuartile.$inferInsert>();
+  for (const sc of scenarios)
+    for (const [epci, montant] of Object.entries(sc.seuilsPremierQuartile ?? {}))
+      rows.set(`${sc.annee}|${epci}`, {
+        epci,
+        annee: sc.annee,
+        montant,
+        source: SOURCE_SEUILS_DEMO,
+        importePar: 'données de démonstration',
+        importeLe: new Date(`${sc.annee}-01-02T09:00:00Z`),
+      });
+  return [...rows.values()].sort((x, y) => x.annee - y.annee || (x.epci < y.epci ? -1 : 1));
+}
+
 const MOTIFS_NON_ATTRIBUTION = [
   'Taux d’effort trop élevé au regard des ressources',
   'Logement inadapté à la composition du ménage',
@@ -1051,6 +1102,7 @@ function lignesDeLAnnee(
   const resultat = simuler({ ...scenario, evenements });
   const orientation = new Map(resultat.orientations.map((o) => [o.logement, o]));
   const nomsLignes = nomsDesLignes(scenario);
+  const decisions = new Set(scenario.evenements.filter((e) => e.type === 'decision_cal').map((e) => e.logement));
   for (const e of scenario.evenements) {
     const locationId = locationDe.get(e.logement)!;
     const u = parId.get(e.logement)!;
@@ -1093,18 +1145,42 @@ function lignesDeLAnnee(
         // Drawn in this order (the demo's data stay the same from one version to the next).
         const numeroSne = `045${rng.chiffres(11)}`;
         const tailleMenage = rng.int(min, max);
-        const quartile1 = menage ? (menage.quartile1 ?? false) : rng.chance(PART_QUARTILE1);
+        const quartile1 = menage ? false : rng.chance(PART_QUARTILE1);
         const dalo = prioritaire && reservataireId === ORG.etat && rng.chance(0.4);
         // A priority household not DALO is PDALHPD or another L.441-1 category (its own draw).
         const pdalhpd = prioritaire && !dalo && new Rng(hashSeed(`flux-demo-categorie-${id}`)).chance(0.5);
+        // The household (ADR 0034): the lease's for the one who signed, else drawn around the threshold.
+        const epci = epciDe(u);
+        const seuil = epci ? scenario.seuilsPremierQuartile?.[epci] : undefined;
+        const foyer =
+          menage?.personnes !== undefined && menage.ressourcesAnnuelles !== undefined
+            ? {
+                personnes: menage.personnes,
+                enfantsMoins14: menage.enfantsMoins14 ?? 0,
+                ressourcesAnnuelles: menage.ressourcesAnnuelles,
+              }
+            : menageDemo(`${scenario.annee}-${id}`, tailleMenage, quartile1, seuil);
+        // The CAL examined the first round of the lettings it decided: their quartile is fixed.
+        const decide = decisions.has(e.logement)
+          ? quartileALaDecision(
+              { ...foyer, quartile1Declare: null },
+              seuil === undefined ? null : { montant: seuil, source: SOURCE_SEUILS_DEMO },
+            )
+          : null;
         out.candidatures.push({
           id,
           locationId,
           reservataireId,
           numeroSne,
           rang,
-          tailleMenage,
-          quartile1,
+          tailleMenage: foyer.personnes,
+          enfantsMoins14: foyer.enfantsMoins14,
+          ressourcesAnnuelles: foyer.ressourcesAnnuelles,
+          quartile1: decide?.quartile1 ?? null,
+          origineQuartile1: decide?.origine ?? null,
+          seuilQuartile1: decide?.seuil ?? null,
+          sourceSeuilQuartile1: decide?.source ?? null,
+          relogement: menage?.relogementAnru ? 'anru' : null,
           prioritaire,
           dalo,
           pdalhpd,
@@ -1131,11 +1207,8 @@ function lignesDeLAnnee(
         id: `${locationId}-BAIL`,
         locationId,
         dateSignature: e.date,
-        menage: {
-          quartile1: e.menage?.quartile1 ?? false,
-          prioritaire: e.menage?.prioritaire ?? false,
-          relogementAnru: e.menage?.relogementAnru ?? false,
-        },
+        // Resolved as the server records it (src/app/menages.ts `menageDuBail`).
+        menage: resoudreMenage(e.menage, epciDe(u) ? scenario.seuilsPremierQuartile?.[epciDe(u)!] : undefined),
       });
     }
   }
@@ -1351,7 +1424,7 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
   // This year's rows are made in the transaction, once the previous year's bilan gave its carry-over.
   const annees = BAILLEURS_DEMO.map((b) => {
     const unites = parc.unites.get(b.id)!;
-    const a = genererAnnee(b, unites, mobilite, annee, jusqua);
+    const a = avecMenages(genererAnnee(b, unites, mobilite, annee, jusqua), unites);
     return {
       b,
       unites,
@@ -1362,7 +1435,7 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
   // The previous year, over and complete: its bilan is issued below (issue 12 item 8).
   const precedentes = BAILLEURS_DEMO.map((b) => {
     const unites = parc.unites.get(b.id)!;
-    const a = genererAnneePrecedente(b, unites, mobilite, annee - 1);
+    const a = avecMenages(genererAnneePrecedente(b, unites, mobilite, annee - 1), unites);
     const lignes = lignesDeLAnnee(b.id, unites, a, (n) => `${b.id}-LOC-${annee - 1}-${String(n).padStart(4, '0')}`);
     return { b, unites, annee: a, lignes };
   });
@@ -1418,6 +1491,12 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
       .insert(epcis)
       .values([...cog.epcis.values()].sort((a, b) => (a.siren < b.siren ? -1 : 1)))
       .onConflictDoNothing();
+    // The first-quartile thresholds of both years, fictifs (démonstration): ADR 0034.
+    await inserer(
+      tx,
+      seuilsPremierQuartile,
+      lignesSeuilsDemo([...precedentes, ...annees].map((x) => x.annee.scenario)),
+    );
     await tx
       .insert(communes)
       .values(

@@ -75,6 +75,8 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'POST /api/cal/offres/{id}/bail': ['agent_bailleur'],
   'POST /api/cal/offres/expirer': ['agent_bailleur'],
   'GET /api/objectifs': DONNEES,
+  'GET /api/quartiles': ['agent_bailleur', 'pilote_etat', 'lecteur_epci', 'administrateur'],
+  'POST /api/quartiles': ['pilote_etat', 'administrateur'],
   'GET /api/tableau': DONNEES,
   'GET /api/bilans': DONNEES,
   'GET /api/bilan': DONNEES,

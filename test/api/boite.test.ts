@@ -26,7 +26,8 @@ const CLE = { bailleurId: 'HLD', departement: '45', annee: 2026 };
 const candidat = (numeroSne: string, plus: Record<string, unknown> = {}) => ({
   numeroSne,
   tailleMenage: 3,
-  quartile1: true,
+  quartile1Declare: true,
+  motifQuartile1: 'ressources de l’année en cours',
   dalo: false,
   pdalhpd: true,
   autreL4411: false,
@@ -167,7 +168,7 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
       candidats: [
         candidat('045261100012345'),
         candidat('0452611000abcde', { pdalhpd: false, dalo: true, tailleMenage: 1 }),
-        candidat('04526110009999', { pdalhpd: false, quartile1: false }),
+        candidat('04526110009999', { pdalhpd: false, quartile1Declare: false }),
         candidat('04526110008888', { pdalhpd: false, autreL4411: true }),
       ],
     });
@@ -231,7 +232,14 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
     ]);
     const apres = (await boite(DEPT)).find((e) => e.locationId === pourDept)!;
     expect(apres).toMatchObject({ etat: 'candidats', peutProposer: false, joursRestants: 30 });
-    expect(apres.candidats).toEqual([
+    // The réservataire reads the households it proposed (docs/rgpd.md); the quartile is declared here.
+    expect(apres.candidats[0]).toMatchObject({
+      masque: false,
+      enfantsMoins14: 0,
+      origineQuartile1: 'declare',
+      libelleQuartile1: '1er quartile : oui (déclaré : ressources de l’année en cours)',
+    });
+    expect(apres.candidats).toMatchObject([
       {
         numeroSne: '045261100012345',
         rang: 1,

@@ -76,7 +76,8 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
   ) => ({
     numeroSne: `045${String(n).padStart(11, '0')}`,
     tailleMenage: 2,
-    quartile1: options.q1 ?? false,
+    // A first quartile here is declared, with its motif (ADR 0034: otherwise computed at the CAL).
+    ...(options.q1 ? { quartile1Declare: true, motifQuartile1: 'situation déclarée par le réservataire' } : {}),
     prioritaire: options.prioritaire ?? false,
     dalo: options.dalo ?? false,
     pdalhpd: options.pdalhpd ?? false,

@@ -61,7 +61,8 @@ decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
             {
               numeroSne: '04500000000101',
               tailleMenage: 3,
-              quartile1: true,
+              quartile1Declare: true,
+              motifQuartile1: 'ressources de l’année en cours',
               prioritaire: false,
               dalo: false,
               pdalhpd: true,

@@ -77,7 +77,15 @@ decrireNavigateur('orientation et boîte de réception (navigateur)', () => {
     await formulaire.getByLabel('Taille du ménage du candidat 1 (personnes)').fill('4');
     await formulaire.getByLabel('DALO (candidat 1)').check({ force: true });
     await formulaire.getByLabel('Numéro unique SNE du candidat 2').fill('045261100012346');
-    await formulaire.getByLabel('Premier quartile de revenus (candidat 2)').check({ force: true });
+    await formulaire.getByLabel('Ressources annuelles du ménage du candidat 1 (€)').fill('21000');
+    await formulaire.getByLabel('Dont enfants de moins de 14 ans (candidat 1)').fill('2');
+    // A first quartile declared instead of computed at the CAL: an override with its motif (ADR 0034).
+    await formulaire.getByLabel(/^Premier quartile \(candidat 2\)/).selectOption('oui');
+    await formulaire.getByRole('button', { name: 'Proposer les candidats' }).click();
+    await expect
+      .poll(() => formulaire.textContent())
+      .toContain('Candidat 2 : indiquez le motif du premier quartile déclaré');
+    await formulaire.getByLabel(/^Motif de la déclaration \(candidat 2\)/).fill('perte d’emploi depuis la demande');
     await formulaire.getByLabel('Autre public prioritaire (L.441-1) (candidat 2)').check({ force: true });
     expect(violationsGraves(await auditer(reservataire), 'formulaire des candidats')).toEqual([]);
     await capturer(reservataire, 'orientation-boite');
@@ -95,10 +103,12 @@ decrireNavigateur('orientation et boîte de réception (navigateur)', () => {
       pdalhpd: boolean;
       autre_l4411: boolean;
       prioritaire: boolean;
-      quartile1: boolean;
+      quartile1: boolean | null;
+      enfants_moins_14: number;
+      ressources_annuelles: number | null;
     }>(
       nav.env.base.db,
-      sql`select numero_sne, taille_menage, dalo, pdalhpd, autre_l4411, prioritaire, quartile1 from candidatures where location_id = ${id} order by rang`,
+      sql`select numero_sne, taille_menage, dalo, pdalhpd, autre_l4411, prioritaire, quartile1, enfants_moins_14, ressources_annuelles from candidatures where location_id = ${id} order by rang`,
     );
     expect(c).toEqual([
       {
@@ -108,7 +118,9 @@ decrireNavigateur('orientation et boîte de réception (navigateur)', () => {
         pdalhpd: false,
         autre_l4411: false,
         prioritaire: true,
-        quartile1: false,
+        quartile1: null,
+        enfants_moins_14: 2,
+        ressources_annuelles: 21_000,
       },
       {
         numero_sne: '045261100012346',
@@ -118,6 +130,8 @@ decrireNavigateur('orientation et boîte de réception (navigateur)', () => {
         autre_l4411: true,
         prioritaire: true,
         quartile1: true,
+        enfants_moins_14: 0,
+        ressources_annuelles: null,
       },
     ]);
   });

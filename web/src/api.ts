@@ -640,3 +640,24 @@ export const rechercherCommunes = (q: string, signal?: AbortSignal) =>
 /** GET /api/locations/:id/dossier: the vacancy page. */
 export const lireDossier = (id: string, signal?: AbortSignal) =>
   requete<_Dossier>('GET', `/api/locations/${encodeURIComponent(id)}/dossier`, { signal });
+
+// ——— Seuils du premier quartile (ADR 0034) ———
+
+import type {
+  resumeImportQuartilesSchema as _resumeImportQuartilesSchema,
+  SeuilsAnneeApi as _SeuilsAnnee,
+} from '../../src/contracts/quartiles.ts';
+
+export type SeuilsAnneeApi = _SeuilsAnnee;
+export type ResumeImportQuartilesApi = z.infer<typeof _resumeImportQuartilesSchema>;
+
+export const lireQuartiles = (annee: number, signal?: AbortSignal) =>
+  requete<SeuilsAnneeApi>('GET', avecParametres('/api/quartiles', { annee }), { signal });
+
+/** Uploads a thresholds CSV (SIREN ; MONTANT) for one year: all or nothing, problems by line:column. */
+export const televerserQuartiles = (fichier: File, annee: number, source?: string) =>
+  televerser<ResumeImportQuartilesApi>(
+    avecParametres('/api/quartiles', { annee, nom: fichier.name, ...(source ? { source } : {}) }),
+    fichier,
+    { type: 'text/csv' },
+  );

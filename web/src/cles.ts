@@ -94,6 +94,7 @@ export const cles = {
   notifications: () => ['notifications'] as const,
 
   qualite: (d: Demande<typeof lireQualite>) => ['qualite', d] as const,
+  quartiles: (annee: number) => ['quartiles', annee] as const,
   etatDesLieux: {
     tout: () => ['etat-des-lieux'] as const,
     demande: (d: Demande<typeof lireEtatDesLieux>) => ['etat-des-lieux', d] as const,

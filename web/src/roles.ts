@@ -22,6 +22,7 @@ export type Rubrique =
   | 'boite'
   | 'cal'
   | 'objectifs'
+  | 'quartiles'
   | 'tableau'
   | 'conventions'
   | 'qualite'
@@ -54,6 +55,11 @@ export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles:
     titre: 'Objectifs',
     chemin: '/objectifs',
     roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'],
+  },
+  quartiles: {
+    titre: 'Seuils du premier quartile',
+    chemin: '/quartiles',
+    roles: ['pilote_etat', 'lecteur_epci', 'administrateur'],
   },
   tableau: {
     titre: 'Tableau de bord',
@@ -101,7 +107,7 @@ export function peutOuvrir(role: Role, rubrique: Rubrique): boolean {
 export const MENU: readonly (Rubrique | { titre: string; rubriques: readonly Rubrique[] })[] = [
   'accueil',
   { titre: 'Au quotidien', rubriques: ['locations', 'boite', 'cal'] },
-  { titre: 'Pilotage', rubriques: ['tableau', 'objectifs', 'bilan'] },
+  { titre: 'Pilotage', rubriques: ['tableau', 'objectifs', 'bilan', 'quartiles'] },
   {
     titre: 'Patrimoine et conventions',
     rubriques: ['conventions', 'logements', 'qualite', 'etat-des-lieux', 'prevision', 'conversion', 'import'],

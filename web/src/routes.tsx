@@ -23,6 +23,7 @@ import { Conversion } from './pages/Conversion.tsx';
 import { EtatDesLieux } from './pages/EtatDesLieux.tsx';
 import { Prevision } from './pages/Prevision.tsx';
 import { Qualite } from './pages/Qualite.tsx';
+import { Quartiles } from './pages/Quartiles.tsx';
 import { Tableau } from './pages/Tableau.tsx';
 
 export const routeur = createBrowserRouter([
@@ -89,6 +90,14 @@ export const routeur = createBrowserRouter([
             element: (
               <Reserve rubrique="objectifs">
                 <Objectifs />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'quartiles',
+            element: (
+              <Reserve rubrique="quartiles">
+                <Quartiles />
               </Reserve>
             ),
           },

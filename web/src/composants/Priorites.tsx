@@ -5,7 +5,7 @@
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 
 export interface CategoriesCandidat {
-  quartile1?: boolean;
+  quartile1?: boolean | null;
   prioritaire: boolean;
   dalo: boolean;
   pdalhpd: boolean;
@@ -38,4 +38,33 @@ export function Priorites({ c }: { c: CategoriesCandidat }) {
       ))}
     </ul>
   );
+}
+
+/** A household as the CAL reads it: its composition and resources (hidden from who may not read them). */
+export interface MenageCandidat {
+  tailleMenage: number | null;
+  enfantsMoins14: number | null;
+  ressourcesAnnuelles: number | null;
+  relogement: 'anru' | 'orcod' | null;
+  agentEtat: boolean | null;
+  masque: boolean;
+}
+
+const euros = (n: number) => `${new Intl.NumberFormat('fr-FR').format(n)} €`;
+
+/** « 3 personnes dont 1 enfant de moins de 14 ans — 14 200 € par an », with the rehousing and the State agent. */
+export function libelleMenage(c: MenageCandidat): string {
+  if (c.masque) return 'réservé au bailleur et au réservataire qui l’a proposé';
+  const parts: string[] = [];
+  if (c.tailleMenage) {
+    const n = c.tailleMenage;
+    const e = c.enfantsMoins14 ?? 0;
+    parts.push(
+      `${n} personne${n > 1 ? 's' : ''}${e > 0 ? ` dont ${e} enfant${e > 1 ? 's' : ''} de moins de 14 ans` : ''}`,
+    );
+  }
+  parts.push(c.ressourcesAnnuelles === null ? 'ressources non renseignées' : `${euros(c.ressourcesAnnuelles)} par an`);
+  if (c.relogement) parts.push(c.relogement === 'anru' ? 'relogement ANRU' : 'relogement ORCOD');
+  if (c.agentEtat) parts.push('agent de l’État');
+  return parts.join(' — ');
 }

@@ -1,6 +1,9 @@
 /**
- * The candidates of a vacancy as the CAL needs them (ADR 0014): the SNE number, the household's
- * size and the priority flags — no name, no other personal data. Used by the réservataire's inbox
+ * The candidates of a vacancy as the CAL and the objectives need them (ADR 0014, ADR 0034): the SNE
+ * number, the household's composition (persons, children under 14), its annual resources as recorded
+ * in the demand, the priority categories kept apart, a rehousing (ANRU/ORCOD), a State agent (State
+ * line only) — no name, nothing else (docs/rgpd.md). The first quartile is computed at the CAL
+ * decision; declaring it is an explicit override with its motif. Used by the réservataire's inbox
  * and by the bailleur's late correction; the SNE format is the server's own.
  */
 import { Button } from '@codegouvfr/react-dsfr/Button';
@@ -10,16 +13,19 @@ import type { CandidatSaisi } from '../api.ts';
 export const CANDIDAT_VIDE: CandidatSaisi = {
   numeroSne: '',
   tailleMenage: 1,
-  quartile1: false,
+  enfantsMoins14: 0,
+  ressourcesAnnuelles: null,
   dalo: false,
   pdalhpd: false,
   autreL4411: false,
+  relogement: null,
+  agentEtat: false,
+  quartile1Declare: null,
 };
 /** As the API accepts at most. */
 export const CANDIDATS_MAX = 10;
 
-const DRAPEAUX: { cle: 'quartile1' | 'dalo' | 'pdalhpd' | 'autreL4411'; libelle: string }[] = [
-  { cle: 'quartile1', libelle: 'Premier quartile de revenus' },
+const DRAPEAUX: { cle: 'dalo' | 'pdalhpd' | 'autreL4411'; libelle: string }[] = [
   { cle: 'dalo', libelle: 'DALO' },
   { cle: 'pdalhpd', libelle: 'PDALHPD' },
   { cle: 'autreL4411', libelle: 'Autre public prioritaire (L.441-1)' },
@@ -32,6 +38,12 @@ export function fautesCandidats(candidats: readonly CandidatSaisi[]): Record<num
     const n = c.numeroSne.trim();
     if (n !== '' && !FORMAT_NUMERO_SNE.test(n))
       fautes[i] = 'Numéro unique SNE invalide : 10 à 20 lettres ou chiffres, sans espace ni tiret.';
+    else if (n !== '' && (c.enfantsMoins14 ?? 0) > (c.tailleMenage ?? 1) - 1)
+      fautes[i] =
+        `Candidat ${i + 1} : au plus ${(c.tailleMenage ?? 1) - 1} enfant(s) de moins de 14 ans pour ce ménage (le demandeur compte pour une personne).`;
+    else if (n !== '' && c.quartile1Declare != null && (c.motifQuartile1 ?? '').trim().length < 3)
+      fautes[i] =
+        `Candidat ${i + 1} : indiquez le motif du premier quartile déclaré, ou laissez-le calculer à la décision de la CAL.`;
   });
   if (candidats.every((c) => c.numeroSne.trim() === '')) fautes[0] = 'Indiquez au moins un candidat.';
   return fautes;
@@ -47,12 +59,15 @@ export function SaisieCandidats({
   candidats,
   setCandidats,
   faute,
+  agentEtatPossible = false,
 }: {
   id: string;
   candidats: CandidatSaisi[];
   setCandidats: (c: CandidatSaisi[]) => void;
   /** The message of candidate i's SNE field, if any. */
   faute: (i: number) => string | undefined;
+  /** The unit is on the State line: a candidate may be a State agent. */
+  agentEtatPossible?: boolean;
 }) {
   const maj = (i: number, c: Partial<CandidatSaisi>) =>
     setCandidats(candidats.map((x, k) => (k === i ? { ...x, ...c } : x)));
@@ -99,6 +114,43 @@ export function SaisieCandidats({
                 onChange={(ev) => maj(i, { tailleMenage: Number(ev.target.value) || 1 })}
               />
             </div>
+            <div className="fr-fieldset__element fr-input-group">
+              <label className="fr-label" htmlFor={`${id}-enfants-${i}`}>
+                Dont enfants de moins de 14 ans (candidat {i + 1})
+              </label>
+              <input
+                className="fr-input"
+                type="number"
+                min={0}
+                max={19}
+                id={`${id}-enfants-${i}`}
+                value={c.enfantsMoins14 ?? 0}
+                onChange={(ev) => maj(i, { enfantsMoins14: Math.max(0, Math.floor(Number(ev.target.value) || 0)) })}
+              />
+            </div>
+            <div className="fr-fieldset__element fr-input-group">
+              <label className="fr-label" htmlFor={`${id}-ressources-${i}`}>
+                Ressources annuelles du ménage du candidat {i + 1} (€)
+                <span className="fr-hint-text">
+                  Celles enregistrées dans la demande ; vide si elles ne le sont pas.
+                </span>
+              </label>
+              <input
+                className="fr-input"
+                type="number"
+                min={0}
+                step={1}
+                inputMode="numeric"
+                id={`${id}-ressources-${i}`}
+                value={c.ressourcesAnnuelles ?? ''}
+                onChange={(ev) =>
+                  maj(i, {
+                    ressourcesAnnuelles:
+                      ev.target.value === '' ? null : Math.max(0, Math.round(Number(ev.target.value) || 0)),
+                  })
+                }
+              />
+            </div>
             {DRAPEAUX.map((d) => (
               <div key={d.cle} className="fr-fieldset__element fr-fieldset__element--inline">
                 <div className="fr-checkbox-group fr-checkbox-group--sm">
@@ -115,6 +167,72 @@ export function SaisieCandidats({
                 </div>
               </div>
             ))}
+            <div className="fr-fieldset__element fr-select-group">
+              <label className="fr-label" htmlFor={`${id}-relogement-${i}`}>
+                Relogement (candidat {i + 1})
+              </label>
+              <select
+                className="fr-select"
+                id={`${id}-relogement-${i}`}
+                value={c.relogement ?? ''}
+                onChange={(ev) => maj(i, { relogement: (ev.target.value || null) as 'anru' | 'orcod' | null })}
+              >
+                <option value="">Aucun</option>
+                <option value="anru">Renouvellement urbain (ANRU / NPNRU)</option>
+                <option value="orcod">Copropriété dégradée (ORCOD)</option>
+              </select>
+            </div>
+            {agentEtatPossible ? (
+              <div className="fr-fieldset__element fr-fieldset__element--inline">
+                <div className="fr-checkbox-group fr-checkbox-group--sm">
+                  <input
+                    type="checkbox"
+                    id={`${id}-agent-${i}`}
+                    checked={c.agentEtat ?? false}
+                    onChange={(ev) => maj(i, { agentEtat: ev.target.checked })}
+                  />
+                  <label className="fr-label" htmlFor={`${id}-agent-${i}`}>
+                    Agent de l’État
+                    <span className="fr-sr-only"> (candidat {i + 1})</span>
+                  </label>
+                </div>
+              </div>
+            ) : null}
+            <div className="fr-fieldset__element fr-select-group">
+              <label className="fr-label" htmlFor={`${id}-q1-${i}`}>
+                Premier quartile (candidat {i + 1})
+                <span className="fr-hint-text">
+                  Calculé à la décision de la CAL : ressources par unité de consommation sous le seuil de l’EPCI.
+                </span>
+              </label>
+              <select
+                className="fr-select"
+                id={`${id}-q1-${i}`}
+                value={c.quartile1Declare == null ? '' : c.quartile1Declare ? 'oui' : 'non'}
+                onChange={(ev) =>
+                  maj(i, { quartile1Declare: ev.target.value === '' ? null : ev.target.value === 'oui' })
+                }
+              >
+                <option value="">Calculé sur les ressources (par défaut)</option>
+                <option value="oui">Déclaré : au premier quartile</option>
+                <option value="non">Déclaré : hors du premier quartile</option>
+              </select>
+            </div>
+            {c.quartile1Declare != null ? (
+              <div className="fr-fieldset__element fr-input-group">
+                <label className="fr-label" htmlFor={`${id}-motifq1-${i}`}>
+                  Motif de la déclaration (candidat {i + 1})
+                  <span className="fr-hint-text">Obligatoire : le bilan compte à part les quartiles déclarés.</span>
+                </label>
+                <input
+                  className="fr-input"
+                  id={`${id}-motifq1-${i}`}
+                  value={c.motifQuartile1 ?? ''}
+                  maxLength={300}
+                  onChange={(ev) => maj(i, { motifQuartile1: ev.target.value })}
+                />
+              </div>
+            ) : null}
           </fieldset>
         );
       })}

@@ -51,6 +51,7 @@ function CompteARebours({ e }: { e: ElementBoiteApi }) {
 
 export function FormulaireCandidats({ e }: { e: ElementBoiteApi }) {
   const id = useId();
+  const session = useSessionOuverte();
   const client = useQueryClient();
   const [candidats, setCandidats] = useState<CandidatSaisi[]>(() =>
     Array.from({ length: Math.max(1, e.candidatsDemandes) }, () => ({ ...CANDIDAT_VIDE })),
@@ -78,7 +79,13 @@ export function FormulaireCandidats({ e }: { e: ElementBoiteApi }) {
         Seulement ce dont la CAL a besoin : le numéro unique SNE, la taille du ménage et les critères de priorité. Aucun
         nom ni autre donnée personnelle. {e.candidatsDemandes} candidats demandés (un seul pour une désignation DALO).
       </p>
-      <SaisieCandidats id={id} candidats={candidats} setCandidats={setCandidats} faute={(i) => erreurs[i]} />{' '}
+      <SaisieCandidats
+        id={id}
+        candidats={candidats}
+        setCandidats={setCandidats}
+        faute={(i) => erreurs[i]}
+        agentEtatPossible={session.role === 'pilote_etat'}
+      />{' '}
       <Button type="submit" disabled={envoi.isPending}>
         Proposer les candidats
       </Button>

@@ -41,7 +41,7 @@ import { Chargement, ErreurChargement, messageErreur as messageBrut, Vide } from
 import { EffacerFiltres, PAR_PAGE, useFiltres } from '../composants/Listes.tsx';
 import { Page } from '../composants/Page.tsx';
 import { pageDemandee, Pagination } from '../composants/Pagination.tsx';
-import { Priorites } from '../composants/Priorites.tsx';
+import { libelleMenage, Priorites } from '../composants/Priorites.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { aujourdhuiParis, date, dateEnLettres, nombre, pluriel } from '../format.ts';
 import { ETATS_LOCATION } from '../roles.ts';
@@ -484,8 +484,9 @@ function Examen({
   const colonnes: Colonne<ExamenCalApi['candidats'][number]>[] = [
     { titre: 'N° unique (SNE)', entete: true, valeur: (c) => c.numeroSne },
     { titre: 'Ordre de proposition', valeur: (c) => c.rang, nombre: true },
-    { titre: 'Ménage', valeur: (c) => (c.tailleMenage ? pluriel(c.tailleMenage, 'personne') : '—') },
+    { titre: 'Ménage', valeur: (c) => libelleMenage(c) },
     { titre: 'Situation', valeur: (c) => <Priorites c={c} /> },
+    { titre: 'Premier quartile', valeur: (c) => c.libelleQuartile1 },
     { titre: 'Classement de la CAL', valeur: (c) => rangCal(c.id) },
   ];
   return (

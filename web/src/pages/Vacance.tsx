@@ -17,10 +17,10 @@ import { EtatRequete } from '../composants/Etats.tsx';
 import { Commune } from '../composants/Listes.tsx';
 import { Page } from '../composants/Page.tsx';
 import { PiecesVacance } from '../composants/PiecesVacance.tsx';
-import { Priorites } from '../composants/Priorites.tsx';
+import { libelleMenage, Priorites } from '../composants/Priorites.tsx';
 import { PanneauRecommandation } from '../composants/Recommandation.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
-import { date, decimal, pluriel } from '../format.ts';
+import { date, decimal } from '../format.ts';
 import { EXCLUSIONS, HORS_FLUX } from '../roles.ts';
 import { useSessionOuverte } from '../session.tsx';
 import { FormulaireCandidats } from './Boite.tsx';
@@ -180,11 +180,9 @@ function Contenu({ d }: { d: DossierVacanceApi }) {
               { titre: 'Rang', valeur: (c) => String(c.rang), nombre: true },
               { titre: 'N° unique SNE', valeur: (c) => c.numeroSne, entete: true },
               { titre: 'Proposé par', valeur: (c) => c.reservataire ?? 'le bailleur' },
-              {
-                titre: 'Ménage',
-                valeur: (c) => (c.tailleMenage ? pluriel(c.tailleMenage, 'personne') : '—'),
-              },
+              { titre: 'Ménage', valeur: (c) => libelleMenage(c) },
               { titre: 'Priorités', valeur: (c) => <Priorites c={c} /> },
+              { titre: 'Premier quartile', valeur: (c) => c.libelleQuartile1 },
             ]}
             lignes={d.candidats}
             cle={(c) => `${c.numeroSne}|${c.rang}`}
