@@ -74,6 +74,7 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'POST /api/cal/offres/{id}/bail': ['agent_bailleur'],
   'POST /api/cal/offres/expirer': ['agent_bailleur'],
   'GET /api/objectifs': DONNEES,
+  'GET /api/objectifs/baux': DONNEES,
   'GET /api/tableau': DONNEES,
   'GET /api/bilans': DONNEES,
   'GET /api/bilan': DONNEES,
