@@ -64,13 +64,26 @@ function colonnesSuivi<T>(
   lien?: (l: T) => string,
 ): Colonne<T>[] {
   return [
-    { titre, entete: true, valeur: nom },
+    {
+      titre,
+      entete: true,
+      // The name opens the leases behind the figures (the drill-down), when the list has them.
+      valeur: (l) =>
+        lien ? (
+          <Link to={lien(l)}>
+            {nom(l)}
+            <span className="fr-sr-only"> : voir les baux</span>
+          </Link>
+        ) : (
+          nom(l)
+        ),
+    },
     { titre: 'Baux', valeur: (l) => nombre(suivi(l).denominateur), nombre: true },
     { titre: 'Servant l’objectif', valeur: (l) => nombre(suivi(l).numerateur), nombre: true },
     ...(quartiles
       ? [
           {
-            titre: 'dont au quartile inconnu',
+            titre: 'Quartile inconnu',
             valeur: (l: T) => (suivi(l).inconnus ? nombre(suivi(l).inconnus) : '—'),
             nombre: true,
           },
@@ -81,18 +94,6 @@ function colonnesSuivi<T>(
     { titre: 'Baux attendus au 31 déc.', valeur: (l) => decimal(suivi(l).projectionFinAnnee), nombre: true },
     { titre: 'Part requise des baux restants', valeur: (l) => partRequise(suivi(l).partRequiseRestants), nombre: true },
     { titre: 'Tendance', valeur: (l) => <BadgeTendance suivi={suivi(l)} /> },
-    ...(lien
-      ? [
-          {
-            titre: 'Détail',
-            valeur: (l: T) => (
-              <Link to={lien(l)} className="fr-link fr-text--sm">
-                Voir<span className="fr-sr-only"> les baux : {nom(l)}</span>
-              </Link>
-            ),
-          },
-        ]
-      : []),
   ];
 }
 
@@ -172,22 +173,31 @@ function BauxEpci({ epci, page }: { epci: string; page: number }) {
               titre: 'Logement',
               entete: true,
               valeur: (b: Bail) => (
-                <NomLogement
-                  id={b.logement.id}
-                  rpls={b.logement.rpls}
-                  adresse={b.logement.adresse}
-                  vers={`/locations/${b.locationId}`}
-                />
+                <>
+                  <NomLogement
+                    id={b.logement.id}
+                    rpls={b.logement.rpls}
+                    adresse={b.logement.adresse}
+                    vers={`/locations/${b.locationId}`}
+                  />
+                  <span className="flux-secondaire">
+                    {b.logement.nomCommune}, {b.logement.qpv ? 'en QPV' : 'hors QPV'}
+                  </span>
+                </>
               ),
             },
             { titre: 'Bail signé le', valeur: (b) => date(b.dateSignature) },
-            { titre: 'Commune', valeur: (b) => b.logement.nomCommune },
-            { titre: 'Bailleur', valeur: (b) => b.bailleur },
             {
               titre: 'Attribution',
-              valeur: (b) => (b.horsFlux ? `Hors du flux : ${b.horsFlux}` : (b.ligne ?? '—')),
+              valeur: (b) => (
+                <>
+                  {b.bailleur}
+                  <span className="flux-secondaire">
+                    {b.horsFlux ? `hors du flux : ${b.horsFlux}` : (b.ligne ?? '—')}
+                  </span>
+                </>
+              ),
             },
-            { titre: 'Quartier', valeur: (b) => (b.logement.qpv ? 'en QPV' : 'hors QPV') },
             {
               titre: 'Ménage',
               valeur: (b) =>
