@@ -47,8 +47,8 @@ import {
 } from '../contracts/a-traiter.ts';
 import { echeanceLegale, premierJourEmission } from '../domain/emission-bilan.ts';
 import { LIBELLES_TENDANCE } from '../domain/objectifs.ts';
-import { BAILLEUR } from '../domain/types.ts';
-import type { CleAnnee } from './annee.ts';
+import { BAILLEUR, EXCLUSIONS } from '../domain/types.ts';
+import { resultatAnnee, type CleAnnee } from './annee.ts';
 import { bilansAccessibles } from './bilan.ts';
 import { aExaminer } from './cal.ts';
 import { etatForme, formeDe, versionAu } from './conventions.ts';
@@ -287,6 +287,23 @@ async function pourBailleur(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
     }
   }
 
+  // Lettings outside the flow waiting for their candidates: the bailleur designates them (one item).
+  const [horsFlux] = await tx
+    .select({ n: count(), premiere: min(locations.dateLiberation) })
+    .from(locations)
+    .where(and(eq(locations.bailleurId, b), eq(locations.etat, 'exclue')));
+  if (horsFlux && horsFlux.n > 0)
+    out.push({
+      cle: 'hors-flux|designer',
+      type: 'candidats_a_designer',
+      titre: `Désigner des candidats pour ${pluriel(horsFlux.n, 'logement')} hors du flux`,
+      detail: `Mutations internes et relogements${horsFlux.premiere ? ` (le plus ancien libéré le ${jj(horsFlux.premiere)})` : ''} : vous désignez le ménage, ou enregistrez celui que désigne le pilote de l’opération ; la CAL décide comme pour les autres attributions, sans compter sur aucune ligne.`,
+      echeance: null,
+      lien: '/boite?etat=exclue',
+      action: 'Désigner les candidats',
+      nombre: horsFlux.n,
+    });
+
   // The CAL's queue: units with candidates not yet on a session; the deadline is the next session.
   const file = await aExaminer(tx, acteur);
   if (file.length > 0) {
@@ -378,6 +395,23 @@ async function pourBailleur(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
       if (!(await c.aDesEvenements(b, departement, annee))) continue;
       const emise = await derniereEmission(tx, cle);
       const echeance = echeanceLegale(annee);
+      // The bilan of rehousing allocations of last year (R.441-5): due with the bilan, before 28 February.
+      if (!emise && annee < c.annee && aujourdhui <= echeance) {
+        const { resultat } = await resultatAnnee(tx, cle);
+        const r = EXCLUSIONS.map((m) => resultat.relogements[m]);
+        const total = (k: 'liberes' | 'bauxSignes' | 'enCours') => r.reduce((s, x) => s + x[k], 0);
+        if (total('liberes') > 0)
+          out.push({
+            cle: `relogements|${departement}|${annee}`,
+            type: 'relogements_a_transmettre',
+            titre: `Transmettre le bilan des relogements ${annee} (département ${departement})`,
+            detail: `${pluriel(total('liberes'), 'logement libéré', 'logements libérés')} hors du flux (mutations, relogements), ${pluriel(total('bauxSignes'), 'bail signé', 'baux signés')}, ${pluriel(total('enCours'), 'location en cours', 'locations en cours')} : à transmettre avec le bilan annuel avant le ${jj(echeance)} (CCH R.441-5).`,
+            echeance,
+            lien: `${lienBilan(cle)}#bilan-relogements`,
+            action: 'Voir le bilan des relogements',
+            nombre: total('liberes'),
+          });
+      }
       if (!emise) {
         out.push({
           cle: `bilan|${departement}|${annee}`,

@@ -13,6 +13,7 @@ import { DonneesInvalides } from '../domain/errors.ts';
 import type { Scenario } from '../domain/types.ts';
 import { resultatAnnee, type CleAnnee } from './annee.ts';
 import { Interdit, Introuvable } from './errors.ts';
+import { volumePruPrevu } from './prevision.ts';
 import { exiger, type Acteur } from './roles.ts';
 
 export interface BilanAccessible {
@@ -87,7 +88,10 @@ export async function lireBilan(tx: Tx, acteur: Acteur, q: QuestionBilan): Promi
   const noms = codes.length
     ? await tx.select({ code: communes.code, nom: communes.nom }).from(communes).where(inArray(communes.code, codes))
     : [];
-  const bilan = bilanAnnuel(scenario, resultat, { communes: new Map(noms.map((n) => [n.code, n.nom])) });
+  const bilan = bilanAnnuel(scenario, resultat, {
+    communes: new Map(noms.map((n) => [n.code, n.nom])),
+    volumePru: await volumePruPrevu(tx, cle),
+  });
   if (acteur.role !== 'agent_reservataire') return bilan;
   const [conv] = await tx
     .select({ id: conventions.id })

@@ -4,8 +4,11 @@
  * the candidates it proposes by SNE number with only what the CAL needs. In delegated management
  * (`gestion: 'deleguee'`, rules.md §2) the bailleur designates on the réservataire's behalf: the
  * bailleur's inbox holds those units and only the bailleur proposes; the réservataire sees them.
+ * A letting outside the flow (a mutation interne, a rehousing, a unit kept out of the flow) is in
+ * the bailleur's inbox only: the bailleur designates its candidates (it pilots the operation, or
+ * enters those of the operation's pilot), with no deadline; it never reaches a réservataire.
  */
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { candidatures, delaisProposition, locations, logements, organisations } from '../db/schema.ts';
 import type { BoiteApi, CandidatBoite, ElementBoiteApi } from '../contracts/orientation.ts';
@@ -22,6 +25,8 @@ import { exiger, type Acteur } from './roles.ts';
 import { peutLireMenage, vueMenage } from './menages.ts';
 
 const ETATS_BOITE = ['orientee', 'candidats', 'decision_cal'];
+/** Candidates asked for a letting outside the flow: the household to transfer or rehouse. */
+const CANDIDATS_HORS_FLUX = 1;
 
 /** The vacancies whose inbox the actor holds, before the delegated-management filter. */
 function portee(acteur: Acteur) {
@@ -39,11 +44,20 @@ export async function elements(
   const rows = await tx
     .select({ l: locations, d: delaisProposition, logement: logements, bailleur: organisations.nom })
     .from(locations)
-    .innerJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
+    .leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
     .innerJoin(logements, eq(logements.id, locations.logementId))
     .innerJoin(organisations, eq(organisations.id, locations.bailleurId))
     .where(
-      and(portee(acteur), inArray(locations.etat, ETATS_BOITE), locationId ? eq(locations.id, locationId) : undefined),
+      and(
+        portee(acteur),
+        acteur.role === 'agent_bailleur'
+          ? or(
+              and(inArray(locations.etat, ETATS_BOITE), isNotNull(delaisProposition.locationId)),
+              and(inArray(locations.etat, [...ETATS_BOITE, 'exclue']), isNotNull(locations.exclusion)),
+            )
+          : and(inArray(locations.etat, ETATS_BOITE), isNotNull(delaisProposition.locationId)),
+        locationId ? eq(locations.id, locationId) : undefined,
+      ),
     )
     .orderBy(delaisProposition.echeance, locations.id);
   const pieces = await piecesDesVacances(
@@ -54,6 +68,46 @@ export async function elements(
   const noms = new Map<string, string>();
   const out: ElementBoiteApi[] = [];
   for (const { l, d, logement, bailleur } of rows) {
+    const cands = (pour: string | null) =>
+      tx
+        .select()
+        .from(candidatures)
+        .where(
+          and(eq(candidatures.locationId, l.id), l.pool && pour ? eq(candidatures.reservataireId, pour) : undefined),
+        )
+        .orderBy(candidatures.rang);
+    const unite = {
+      id: logement.id,
+      commune: logement.commune,
+      typologie: logement.typologie,
+      financement: logement.financement,
+      qpv: logement.qpv,
+      construction: logement.construction,
+    };
+    if (l.exclusion !== null || !d) {
+      if (acteur.role !== 'agent_bailleur' || l.exclusion === null) continue;
+      out.push({
+        locationId: l.id,
+        version: l.version,
+        etat: l.etat,
+        bailleur: { id: l.bailleurId, nom: bailleur },
+        logement: unite,
+        dateLiberation: l.dateLiberation,
+        // The bailleur designates for itself: it counts on no line.
+        reservataire: { id: l.bailleurId, nom: bailleur },
+        exclusion: l.exclusion,
+        pool: null,
+        gestion: 'deleguee',
+        orienteeLe: l.dateLiberation,
+        echeance: null,
+        joursRestants: null,
+        candidatsDemandes: CANDIDATS_HORS_FLUX,
+        peutProposer: l.etat === 'exclue',
+        candidats: (await cands(null)).map((c) => vueCandidat(c, peutLireMenage(acteur, c, l.bailleurId))),
+        pieces: pieces.get(l.id) ?? [],
+      });
+      continue;
+    }
     const titulaire = l.pool ? (acteur.role === 'agent_bailleur' ? null : acteur.organisationId) : l.reservataireId;
     const cle: CleAnnee = { bailleurId: l.bailleurId, departement: l.departement, annee: l.annee };
     const k = `${cle.bailleurId}|${cle.departement}|${cle.annee}`;
@@ -73,26 +127,15 @@ export async function elements(
     }
     const peutProposer =
       l.etat === 'orientee' && (acteur.role === 'agent_bailleur' ? p.gestion === 'deleguee' : p.gestion === 'directe');
-    const cands = await tx
-      .select()
-      .from(candidatures)
-      .where(and(eq(candidatures.locationId, l.id), l.pool ? eq(candidatures.reservataireId, pour) : undefined))
-      .orderBy(candidatures.rang);
     out.push({
       locationId: l.id,
       version: l.version,
       etat: l.etat,
       bailleur: { id: l.bailleurId, nom: bailleur },
-      logement: {
-        id: logement.id,
-        commune: logement.commune,
-        typologie: logement.typologie,
-        financement: logement.financement,
-        qpv: logement.qpv,
-        construction: logement.construction,
-      },
+      logement: unite,
       dateLiberation: l.dateLiberation,
       reservataire: { id: pour, nom: noms.get(pour)! },
+      exclusion: null,
       pool: (l.pool as string[] | null) ?? null,
       gestion: p.gestion,
       orienteeLe: d.orienteeLe,
@@ -100,7 +143,7 @@ export async function elements(
       joursRestants: d.echeance ? joursEntre(aujourdhui, d.echeance) : null,
       candidatsDemandes: p.candidatsDemandes,
       peutProposer,
-      candidats: cands.map((c) => vueCandidat(c, peutLireMenage(acteur, c, l.bailleurId))),
+      candidats: (await cands(pour)).map((c) => vueCandidat(c, peutLireMenage(acteur, c, l.bailleurId))),
       pieces: pieces.get(l.id) ?? [],
     });
   }
@@ -141,7 +184,7 @@ export async function proposerCandidats(
   const [el] = await elements(tx, acteur, aujourdhui, id);
   if (!el) throw new Introuvable('vacance introuvable dans votre boîte de réception');
   if (!el.peutProposer) {
-    if (el.etat !== 'orientee')
+    if (el.etat !== 'orientee' && el.etat !== 'exclue')
       throw new Conflit(
         `des candidats ont déjà été proposés pour cette vacance (elle est « ${LIBELLES_ETAT_LOCATION[el.etat] ?? el.etat} »)`,
       );
@@ -163,7 +206,7 @@ export async function proposerCandidats(
   const annee = Number(el.dateLiberation.slice(0, 4));
   const apres = await appliquerTransition(tx, acteur, id, {
     transition: 'proposer_candidats',
-    etatAttendu: 'orientee',
+    etatAttendu: el.etat === 'exclue' ? 'exclue' : 'orientee',
     version: corps.version,
     date: date > `${annee}-12-31` ? `${annee}-12-31` : date,
     candidats: corps.candidats.map((c) => ({

@@ -46,6 +46,7 @@ const ACTIONS: Record<string, string> = {
   'vacance.signer_bail': 'Bail signé',
   'vacance.refuser': 'Refus enregistré',
   'vacance.constater_sans_candidat': 'Délai de proposition dépassé sans candidat',
+  'vacance.clore_hors_flux': 'Close sans candidat : nouveau préavis sur le logement (hors du flux)',
   'vacance.piece.ajouter': 'Photo ou plan joint',
   'vacance.piece.supprimer': 'Photo ou plan retiré',
   'cal.examen.inscrire': 'Inscrite à l’ordre du jour d’une CAL',
@@ -199,7 +200,11 @@ export async function dossierVacance(
   const bailleur = acteur.role === 'agent_bailleur' && location.bailleurId === acteur.organisationId;
   const ouverte = !ETATS_FINAUX.has(location.etat as EtatLocation);
   let boite: ElementBoiteApi | undefined;
-  if (location.etat === 'orientee' && acteur.role !== 'lecteur_epci' && acteur.role !== 'administrateur')
+  if (
+    (location.etat === 'orientee' || location.etat === 'exclue') &&
+    acteur.role !== 'lecteur_epci' &&
+    acteur.role !== 'administrateur'
+  )
     [boite] = await elementsBoite(tx, acteur, aujourdhui, id);
 
   return {
@@ -255,7 +260,7 @@ export async function dossierVacance(
         location.etat === 'orientee' && (bailleur || acteur.role === 'pilote_etat') && location.exclusion === null,
       decider: bailleur && location.etat === 'orientee' && delai === undefined,
       proposer: boite?.peutProposer ?? false,
-      pieces: bailleur && ouverte && location.etat !== 'exclue',
+      pieces: bailleur && ouverte,
       corriger: bailleur && location.verrouAnnee?.etat === 'correction',
     },
   };

@@ -128,7 +128,7 @@ export const LIBELLES_ETAT_LOCATION: Record<string, string> = {
   bail_signe: 'bail signé',
   refus: 'refus',
   sans_candidat: 'sans candidat',
-  exclue: 'exclue du flux',
+  exclue: 'hors du flux, en attente de candidats',
 };
 
 /** The bailleur's orientation decision, in words. */

@@ -307,15 +307,17 @@ export async function declarerVacance(
   };
   await verrouillerAnnee(tx, cle);
   const [ouverte] = await tx
-    .select({ id: locations.id, etat: locations.etat })
+    .select({ id: locations.id, etat: locations.etat, version: locations.version })
     .from(locations)
     .where(
       and(
         eq(locations.logementId, logement.id),
-        sql`${locations.etat} not in ('exclue', 'bail_signe', 'refus', 'sans_candidat')`,
+        sql`${locations.etat} not in ('bail_signe', 'refus', 'sans_candidat')`,
       ),
     );
-  if (ouverte)
+  // A letting outside the flow that never got a candidate ends with the unit's next notice, as in the engine.
+  if (ouverte?.etat === 'exclue') await clore(tx, acteur, ouverte, d.date);
+  else if (ouverte)
     throw new Conflit(
       `le logement ${logement.id} a déjà une vacance en cours (état « ${LIBELLES_ETAT_LOCATION[ouverte.etat] ?? ouverte.etat} »)`,
     );
@@ -361,6 +363,30 @@ export async function declarerVacance(
   const apres = await lireLocation(tx, null, id);
   await journaliser(tx, acteur, { action: 'vacance.declarer', cibleType: 'location', cibleId: id, avant: null, apres });
   return apres;
+}
+
+/**
+ * Ends a letting outside the flow that never got a candidate, when its unit's next notice comes: it
+ * is closed without a candidate (no event: the engine ends it at that notice by itself, and it
+ * counted on no line). Audited with the new notice's date.
+ */
+async function clore(tx: Tx, acteur: Acteur, l: { id: string; version: number }, date: string): Promise<void> {
+  const avant = await lireLocation(tx, null, l.id);
+  const maj = await tx
+    .update(locations)
+    .set({ etat: 'sans_candidat', version: sql`${locations.version} + 1`, majLe: new Date() })
+    .where(and(eq(locations.id, l.id), eq(locations.etat, 'exclue'), eq(locations.version, l.version)))
+    .returning({ id: locations.id });
+  if (maj.length === 0)
+    throw new Conflit('la vacance précédente de ce logement vient d’être modifiée ; rechargez la page');
+  await journaliser(tx, acteur, {
+    action: 'vacance.clore_hors_flux',
+    cibleType: 'location',
+    cibleId: l.id,
+    avant,
+    apres: await lireLocation(tx, null, l.id),
+    motif: `close sans candidat : nouveau préavis du ${dateFr(date)} sur le logement`,
+  });
 }
 
 const TRANSITIONS_API: Record<TransitionApi['transition'], Transition> = {

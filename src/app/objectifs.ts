@@ -2,24 +2,19 @@
  * Allocation objectives, live and per territory (issue 6 item 6): the signed leases of the year so
  * far, in the actor's scope, through the pure computation of src/domain/objectifs.ts.
  *
- * Scope: a bailleur sees its own leases; a réservataire the leases counted on its line; the State
- * pilot its département; an EPCI reader the units of its territory. Targets are the dated legal
- * parameters (CCH L.441-1); the State's line is for priority publics but for its agents' share
- * (1 − taux agents / taux of its conventions in force, averaged when several bailleurs are in scope).
+ * Every lease of the year counts, in the flow or outside it (a mutation interne, a rehousing, a unit
+ * kept out of the flow: per EPCI, on no line). Scope: a bailleur sees its own leases; a réservataire
+ * the leases counted on its line; the State pilot its département; an EPCI reader the units of its
+ * territory, every bailleur's (the CIL's view). Targets are the dated legal parameters (CCH
+ * L.441-1); the State's line is for priority publics: all of its leases but those to its agents.
  */
-import { and, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import {
-  baux,
-  communes,
-  conventions,
-  conventionVersions,
-  epcis,
-  locations,
-  logements,
-  organisations,
-} from '../db/schema.ts';
-import type { ObjectifsApi } from '../contracts/cal.ts';
+import { baux, communes, epcis, locations, logements, organisations } from '../db/schema.ts';
+import type { BauxObjectifsApi, ObjectifsApi } from '../contracts/cal.ts';
+import { nomDeCommune } from '../import/cog.ts';
+import { LIBELLES_EXCLUSION, type MotifExclusion } from '../domain/flow.ts';
+import { estRelogePru } from '../domain/menage.ts';
 import { valeurAu } from '../domain/legal-parameters.ts';
 import { calculerObjectifs, type BailObjectif } from '../domain/objectifs.ts';
 import { BAILLEUR, type Menage } from '../domain/types.ts';
@@ -42,7 +37,7 @@ export async function lireObjectifs(tx: Tx, acteur: Acteur, annee: number, aujou
       date: baux.dateSignature,
       menage: baux.menage,
       ligne: locations.ligne,
-      bailleurId: locations.bailleurId,
+      exclusion: locations.exclusion,
       qpv: logements.qpv,
       epci: sql<string | null>`coalesce(${logements.epci}, ${communes.epci})`,
     })
@@ -61,11 +56,12 @@ export async function lireObjectifs(tx: Tx, acteur: Acteur, annee: number, aujou
     date: r.date,
     epci: r.epci,
     qpv: r.qpv !== null,
-    ligne: r.ligne ?? BAILLEUR,
+    // Outside the flow: counted per EPCI, on no line.
+    ligne: r.exclusion !== null ? null : (r.ligne ?? BAILLEUR),
     menage: r.menage as Menage,
   }));
 
-  const idsLignes = [...new Set(liste.map((b) => b.ligne))].filter((l) => l !== BAILLEUR);
+  const idsLignes = [...new Set(liste.map((b) => b.ligne))].filter((l): l is string => l !== null && l !== BAILLEUR);
   if (acteur.role === 'agent_reservataire' && !idsLignes.includes(acteur.organisationId))
     idsLignes.push(acteur.organisationId);
   const orgs = idsLignes.length
@@ -83,14 +79,6 @@ export async function lireObjectifs(tx: Tx, acteur: Acteur, annee: number, aujou
   );
   const nomsLignes = Object.fromEntries(orgs.map((o) => [o.id, o.nom]));
 
-  // The State's line: its priority target is its share for priority publics.
-  const ciblesPrioritairesParLigne: Record<string, number> = {};
-  for (const o of orgs.filter((x) => x.type === 'etat')) {
-    const bailleurs = [...new Set(rows.filter((r) => r.ligne === o.id).map((r) => r.bailleurId))];
-    const parts = await partsPrioritairesEtat(tx, o.id, bailleurs, `${annee}-12-31`);
-    if (parts.length) ciblesPrioritairesParLigne[o.id] = parts.reduce((s, x) => s + x, 0) / parts.length;
-  }
-
   const date = `${annee}-12-31`;
   const r = calculerObjectifs(
     liste,
@@ -100,7 +88,7 @@ export async function lireObjectifs(tx: Tx, acteur: Acteur, annee: number, aujou
       cibleQuartile1HorsQpv: valeurAu('objectifQuartile1HorsQpv', date),
       cibleNonQuartile1EnQpv: valeurAu('objectifNonQuartile1EnQpv', date),
       ciblePrioritaires: valeurAu('objectifPrioritaires', date),
-      ciblesPrioritairesParLigne,
+      lignesEtat: orgs.filter((o) => o.type === 'etat').map((o) => o.id),
     },
     { lignes: acteur.role === 'agent_reservataire' ? [acteur.organisationId] : [], nomsEpci, nomsLignes },
   );
@@ -109,6 +97,7 @@ export async function lireObjectifs(tx: Tx, acteur: Acteur, annee: number, aujou
     aujourdhui: r.aujourdhui,
     avancement: r.avancement,
     baux: r.baux,
+    bauxHorsFlux: r.bauxHorsFlux,
     methode: METHODE_TENDANCE,
     parEpci: r.parEpci.map((e) => ({ ...e, nom: e.epci === null ? 'Hors EPCI connu' : (nomsEpci[e.epci] ?? e.epci) })),
     parLigne: r.parLigne.map((l) => ({
@@ -119,28 +108,110 @@ export async function lireObjectifs(tx: Tx, acteur: Acteur, annee: number, aujou
   };
 }
 
-/** 1 − taux agents / taux of the State's conventions with these bailleurs, latest version effective by `date`. */
-async function partsPrioritairesEtat(tx: Tx, etat: string, bailleurs: string[], date: string): Promise<number[]> {
-  if (bailleurs.length === 0) return [];
+/**
+ * The leases behind an EPCI's objectives (the drill-down): every lease of the year so far on its
+ * territory in the actor's scope, in the flow or outside it, each with what the objectives read of
+ * it, most recent first, a page at a time. `epci` null: the units in no known EPCI.
+ */
+export async function lireBauxObjectifs(
+  tx: Tx,
+  acteur: Acteur,
+  q: { annee: number; epci: string | null; page: number; parPage: number },
+  aujourdhui: string,
+): Promise<BauxObjectifsApi> {
+  exiger(
+    acteur,
+    ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'],
+    'consulter les baux des objectifs d’attribution',
+  );
+  const epci = sql<string | null>`coalesce(${logements.epci}, ${communes.epci})`;
+  const conditions = and(
+    gte(baux.dateSignature, `${q.annee}-01-01`),
+    lte(baux.dateSignature, `${q.annee}-12-31`),
+    lte(baux.dateSignature, aujourdhui),
+    q.epci === null ? sql`${epci} is null` : sql`${epci} = ${q.epci}`,
+    porteeLignesLocations(acteur),
+  );
+  const [{ n } = { n: 0 }] = await tx
+    .select({ n: count() })
+    .from(baux)
+    .innerJoin(locations, eq(locations.id, baux.locationId))
+    .innerJoin(logements, eq(logements.id, locations.logementId))
+    .leftJoin(communes, eq(communes.code, logements.commune))
+    .where(conditions);
   const rows = await tx
     .select({
-      convention: conventions.id,
-      version: conventionVersions.version,
-      taux: conventionVersions.taux,
-      tauxAgents: conventionVersions.tauxAgents,
+      locationId: locations.id,
+      date: baux.dateSignature,
+      menage: baux.menage,
+      ligne: locations.ligne,
+      exclusion: locations.exclusion,
+      logementId: logements.id,
+      rpls: logements.rpls,
+      adresse: logements.adresse,
+      commune: logements.commune,
+      nomCommune: communes.nom,
+      qpv: logements.qpv,
+      bailleur: organisations.nom,
     })
-    .from(conventions)
-    .innerJoin(conventionVersions, eq(conventionVersions.conventionId, conventions.id))
-    .where(
-      and(
-        eq(conventions.reservataireId, etat),
-        inArray(conventions.bailleurId, bailleurs),
-        lte(conventionVersions.effectifLe, date),
-      ),
-    );
-  const derniere = new Map<string, (typeof rows)[number]>();
-  for (const r of rows) if ((derniere.get(r.convention)?.version ?? -1) < r.version) derniere.set(r.convention, r);
-  return [...derniere.values()]
-    .filter((r) => Number(r.taux) > 0)
-    .map((r) => 1 - Number(r.tauxAgents ?? 0) / Number(r.taux));
+    .from(baux)
+    .innerJoin(locations, eq(locations.id, baux.locationId))
+    .innerJoin(logements, eq(logements.id, locations.logementId))
+    .innerJoin(organisations, eq(organisations.id, locations.bailleurId))
+    .leftJoin(communes, eq(communes.code, logements.commune))
+    .where(conditions)
+    .orderBy(desc(baux.dateSignature), asc(logements.id))
+    .limit(q.parPage)
+    .offset((q.page - 1) * q.parPage);
+  const idsLignes = [...new Set(rows.map((r) => r.ligne))].filter((l): l is string => l !== null && l !== BAILLEUR);
+  const noms = new Map(
+    (idsLignes.length
+      ? await tx
+          .select({ id: organisations.id, nom: organisations.nom })
+          .from(organisations)
+          .where(inArray(organisations.id, idsLignes))
+      : []
+    ).map((o) => [o.id, o.nom]),
+  );
+  const [territoire] =
+    q.epci === null ? [] : await tx.select({ nom: epcis.nom }).from(epcis).where(eq(epcis.siren, q.epci));
+  return {
+    annee: q.annee,
+    epci: q.epci,
+    nom: q.epci === null ? 'Hors EPCI connu' : (territoire?.nom ?? `EPCI ${q.epci}`),
+    total: n,
+    page: q.page,
+    parPage: q.parPage,
+    baux: rows.map((r) => {
+      const m = r.menage as Menage;
+      const quartile1 = m.quartile1 ?? null;
+      const horsQpv = r.qpv === null;
+      return {
+        locationId: r.locationId,
+        dateSignature: r.date,
+        bailleur: r.bailleur,
+        logement: {
+          id: r.logementId,
+          rpls: r.rpls,
+          adresse: r.adresse,
+          commune: r.commune,
+          nomCommune: r.nomCommune ?? nomDeCommune(r.commune) ?? r.commune,
+          qpv: r.qpv,
+        },
+        horsFlux: r.exclusion === null ? null : (LIBELLES_EXCLUSION[r.exclusion as MotifExclusion] ?? 'hors du flux'),
+        ligne:
+          r.exclusion !== null
+            ? null
+            : r.ligne === null || r.ligne === BAILLEUR
+              ? 'Part propre du bailleur'
+              : (noms.get(r.ligne) ?? 'Réservataire'),
+        quartile1,
+        relogement: estRelogePru(m) ? (m.relogement === 'orcod' ? 'ORCOD' : 'ANRU') : null,
+        prioritaire: m.prioritaire,
+        agentEtat: m.agentEtat ?? false,
+        objectif: horsQpv ? 'quartile1HorsQpv' : 'nonQuartile1EnQpv',
+        sert: horsQpv ? quartile1 === true || estRelogePru(m) : quartile1 === false,
+      };
+    }),
+  };
 }

@@ -36,7 +36,7 @@ const LIBELLES_TYPE: Record<TypePiece, string> = {
 const ACCEPTES = 'seuls les photos JPEG, PNG ou WebP et les plans PDF sont acceptés';
 
 /** Vacancies whose life is over: nothing more is attached to them. */
-const ETATS_CLOS = ['exclue', 'bail_signe', 'refus', 'sans_candidat'];
+const ETATS_CLOS = ['bail_signe', 'refus', 'sans_candidat'];
 
 /** The type the file's first bytes say, or null when they are none of the accepted ones. */
 export function typeReel(octets: Uint8Array): TypePiece | null {

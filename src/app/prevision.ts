@@ -441,3 +441,21 @@ export async function enregistrerPrevision(
   });
   return lirePrevision(tx, acteur, { bailleur: bailleur.id, departement, annee: demande.annee }, anneeCourante);
 }
+
+/** The volume reserved for PRU/ANRU rehousing in the year's stored forecast; null when none was made. */
+export async function volumePruPrevu(
+  tx: Tx,
+  cle: { bailleurId: string; departement: string; annee: number },
+): Promise<number | null> {
+  const [stocke] = await tx
+    .select({ parametres: previsionsFlux.parametres })
+    .from(previsionsFlux)
+    .where(
+      and(
+        eq(previsionsFlux.bailleurId, cle.bailleurId),
+        eq(previsionsFlux.departement, cle.departement),
+        eq(previsionsFlux.annee, cle.annee),
+      ),
+    );
+  return stocke ? parametresPrevisionSchema.parse(stocke.parametres).volumePru : null;
+}

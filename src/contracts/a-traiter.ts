@@ -17,6 +17,7 @@ export const TYPES_A_TRAITER = [
   'correction_tardive',
   'bilan_a_emettre',
   'bilan_a_envoyer',
+  'relogements_a_transmettre',
   // réservataire
   'candidats_a_proposer',
   'resultat_cal',

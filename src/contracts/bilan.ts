@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { COMPTEURS, DIMENSIONS_BILAN, type BilanAnnuel } from '../domain/bilan.ts';
 import { LIBELLES_EXCLUSION, type MotifExclusion } from '../domain/flow.ts';
+import { EXCLUSIONS } from '../domain/types.ts';
 
 const departement = z.string().regex(/^(\d{2,3}|2[AB])$/, 'département : 2 ou 3 caractères (45, 2A, 971)');
 const motif = z.enum(Object.keys(LIBELLES_EXCLUSION) as [MotifExclusion, ...MotifExclusion[]]);
@@ -77,7 +78,18 @@ export const bilanSchema = z.object({
     >,
   ),
   exclusions: z.array(z.object({ motif, libelle: z.string(), logements: z.number().int() })),
-  relogements: z.object({ exclusHorsFlux: z.number().int(), bauxRelogementAnru: z.number().int() }),
+  relogements: z.object({
+    categories: z.array(
+      z.object({
+        motif: z.enum(EXCLUSIONS),
+        libelle: z.string(),
+        liberes: z.number().int(),
+        bauxSignes: z.number().int(),
+        enCours: z.number().int(),
+      }),
+    ),
+    volumePru: z.number().nullable(),
+  }),
   objectifs: z.object({
     quartile1HorsQpv: indicateurSchema,
     nonQuartile1EnQpv: indicateurSchema,

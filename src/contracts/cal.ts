@@ -182,6 +182,8 @@ export const objectifsQuerySchema = z.strictObject({
 const suiviSchema = z.object({
   numerateur: z.number(),
   denominateur: z.number(),
+  /** Leases of the denominator whose household's quartile is unknown (in no numerator). */
+  inconnus: z.number().int(),
   part: z.number().nullable(),
   cible: z.number(),
   projectionFinAnnee: z.number(),
@@ -197,6 +199,8 @@ export const objectifsSchema = z.object({
   aujourdhui: z.string(),
   avancement: z.number(),
   baux: z.number(),
+  /** Of which leases outside the flow (mutations, rehousings): counted per EPCI, on no line. */
+  bauxHorsFlux: z.number(),
   methode: z.string(),
   parEpci: z.array(
     z.object({
@@ -210,3 +214,49 @@ export const objectifsSchema = z.object({
   alertes: z.array(z.string()),
 });
 export type ObjectifsApi = z.infer<typeof objectifsSchema>;
+
+export const bauxObjectifsQuerySchema = z.strictObject({
+  annee: z.coerce.number().int().min(2000).max(2100).optional(),
+  /** The EPCI's SIREN (9 digits), or « aucun » for the units in no known EPCI. */
+  epci: z.union([z.literal('aucun'), z.string().regex(/^\d{9}$/, 'numéro SIREN de l’EPCI attendu (9 chiffres)')]),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  parPage: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+/** The leases behind an EPCI's objectives (drill-down), every one of the year, in the flow or outside it. */
+export const bauxObjectifsSchema = z.object({
+  annee: z.number(),
+  epci: z.string().nullable(),
+  nom: z.string(),
+  total: z.number(),
+  page: z.number(),
+  parPage: z.number(),
+  baux: z.array(
+    z.object({
+      locationId: z.string(),
+      dateSignature: z.string(),
+      bailleur: z.string(),
+      logement: z.object({
+        id: z.string(),
+        rpls: z.string(),
+        adresse: z.string().nullable(),
+        commune: z.string(),
+        nomCommune: z.string(),
+        qpv: z.string().nullable(),
+      }),
+      /** The exclusion of a lease outside the flow, in words; null in the flow. */
+      horsFlux: z.string().nullable(),
+      /** The line's name in the flow; null outside it. */
+      ligne: z.string().nullable(),
+      /** The household's first quartile; null when unknown. */
+      quartile1: z.boolean().nullable(),
+      relogement: z.enum(['ANRU', 'ORCOD']).nullable(),
+      prioritaire: z.boolean(),
+      agentEtat: z.boolean(),
+      /** The EPCI objective it counts in (by its unit: outside QPV or in QPV), and whether it serves it. */
+      objectif: z.enum(['quartile1HorsQpv', 'nonQuartile1EnQpv']),
+      sert: z.boolean(),
+    }),
+  ),
+});
+export type BauxObjectifsApi = z.infer<typeof bauxObjectifsSchema>;

@@ -183,7 +183,10 @@ export const elementBoiteSchema = z.object({
     construction: z.number(),
   }),
   dateLiberation: z.string(),
+  /** For whom candidates are designated; the bailleur itself for a letting outside the flow. */
   reservataire: z.object({ id: z.string(), nom: z.string() }),
+  /** The exclusion of a letting outside the flow (its candidates are the bailleur's to designate), else null. */
+  exclusion: z.string().nullable(),
   pool: z.array(z.string()).nullable(),
   gestion: z.enum(['directe', 'deleguee']),
   orienteeLe: z.string(),

@@ -397,9 +397,10 @@ export const locations = pgTable(
   (t) => [
     index('locations_bailleur_annee').on(t.bailleurId, t.departement, t.annee),
     index('locations_reservataire').on(t.reservataireId),
+    // One open letting per unit; a letting outside the flow (`exclue`) waits for its candidates, so it is open.
     uniqueIndex('locations_en_cours')
       .on(t.logementId)
-      .where(sql`etat not in ('exclue', 'bail_signe', 'refus', 'sans_candidat')`),
+      .where(sql`etat not in ('bail_signe', 'refus', 'sans_candidat')`),
   ],
 );
 

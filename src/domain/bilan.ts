@@ -3,7 +3,8 @@
  * convention's line, the units put at its disposal ("proposés"), those with candidates, allocated,
  * let, failed and let by the bailleur "pour un tour", broken down by typology, financing, in/out
  * QPV, commune and construction period; its entitlement, counted units, balance and carry-over;
- * the units excluded from the flow by category and the rehousing results; the allocation
+ * the units excluded from the flow by category and the bilan of rehousing allocations (the lettings
+ * outside the flow by category: freed, leased, open, against the forecast PRU volume); the allocation
  * objectives. Pure, and made of the engine's own figures: the lines are the engine's `bilan`, the
  * breakdowns are Σ of its per-letting `detail` (Σ over a dimension's values = the line, always).
  */
@@ -11,7 +12,15 @@ import type { DetailLocation, LigneBilan, Objectifs, ResultatSimulation } from '
 import { periodeDe, PERIODES } from './etat-des-lieux.ts';
 import { COMPTEURS, type Compteur } from './compteurs.ts';
 import { LIBELLES_EXCLUSION, type FluxAnnuel, type MotifExclusion } from './flow.ts';
-import { BAILLEUR, FINANCEMENTS, TYPOLOGIES, type Logement, type Scenario } from './types.ts';
+import {
+  BAILLEUR,
+  EXCLUSIONS,
+  FINANCEMENTS,
+  TYPOLOGIES,
+  type Exclusion,
+  type Logement,
+  type Scenario,
+} from './types.ts';
 
 export const DIMENSIONS_BILAN = ['typologie', 'financement', 'qpv', 'commune', 'periode'] as const;
 export type DimensionBilan = (typeof DIMENSIONS_BILAN)[number];
@@ -87,11 +96,28 @@ export interface BilanAnnuel {
   flux: FluxAnnuel;
   lignes: LigneBilanAnnuel[];
   dimensions: Record<DimensionBilan, DimensionDuBilan>;
-  /** Excluded units by category, with the rehousing results (leases of rehoused ANRU households). */
+  /** Excluded units by category. */
   exclusions: { motif: MotifExclusion; libelle: string; logements: number }[];
-  relogements: { exclusHorsFlux: number; bauxRelogementAnru: number };
+  /** The bilan of rehousing allocations (R.441-5, before 28 February): the lettings outside the flow. */
+  relogements: BilanRelogements;
   objectifs: Objectifs;
   detail: LigneDetailBilan[];
+}
+
+/** One exclusion category's lettings outside the flow in the year: freed, leased, still open. */
+export interface RelogementDuBilan {
+  motif: Exclusion;
+  libelle: string;
+  liberes: number;
+  bauxSignes: number;
+  enCours: number;
+}
+
+export interface BilanRelogements {
+  /** Every exclusion category, in the law's order (the engine's `relogements`). */
+  categories: RelogementDuBilan[];
+  /** The volume reserved for PRU/ANRU rehousing in the year's forecast; null without a forecast. */
+  volumePru: number | null;
 }
 
 /** The figures of a ledger line every screen shows (the registry, the home page, a convention). */
@@ -161,7 +187,7 @@ function statutDe(d: DetailLocation): StatutLocation {
 export function bilanAnnuel(
   scenario: Scenario,
   resultat: ResultatSimulation,
-  noms: { communes?: ReadonlyMap<string, string> } = {},
+  noms: { communes?: ReadonlyMap<string, string>; volumePru?: number | null } = {},
 ): BilanAnnuel {
   if (!resultat.detail) throw new Error('bilanAnnuel : le moteur doit être lancé avec { detail: true }');
   const logements = new Map(scenario.logements.map((l) => [l.id, l]));
@@ -180,7 +206,6 @@ export function bilanAnnuel(
   for (const l of lignes) for (const dim of DIMENSIONS_BILAN) dimensions[dim].parLigne[l.ligne] = {};
 
   const detail: LigneDetailBilan[] = [];
-  let bauxRelogementAnru = 0;
   for (const d of resultat.detail) {
     const logement = logements.get(d.logement)!;
     detail.push({
@@ -204,7 +229,6 @@ export function bilanAnnuel(
       relogementAnru: d.menage?.relogementAnru ?? null,
     });
     if (d.ligne === null) continue;
-    if (d.bail && d.menage?.relogementAnru) bauxRelogementAnru += 1;
     for (const dim of DIMENSIONS_BILAN) {
       const v = valeurDe(dim, logement);
       const D = dimensions[dim];
@@ -239,7 +263,11 @@ export function bilanAnnuel(
   const exclusions = (Object.entries(resultat.flux.exclus) as [MotifExclusion, number][])
     .filter(([, n]) => n > 0)
     .map(([motif, n]) => ({ motif, libelle: LIBELLES_EXCLUSION[motif], logements: n }));
-  const reloges = exclusions.filter((e) => e.motif.startsWith('relogement_')).reduce((s, e) => s + e.logements, 0);
+  const categories = EXCLUSIONS.map((motif) => ({
+    motif,
+    libelle: LIBELLES_EXCLUSION[motif],
+    ...resultat.relogements[motif],
+  }));
 
   return {
     annee: scenario.annee,
@@ -249,7 +277,7 @@ export function bilanAnnuel(
     lignes,
     dimensions,
     exclusions,
-    relogements: { exclusHorsFlux: reloges, bauxRelogementAnru },
+    relogements: { categories, volumePru: noms.volumePru ?? null },
     objectifs: resultat.objectifs,
     detail,
   };

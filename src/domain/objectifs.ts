@@ -2,11 +2,15 @@
  * Allocation objectives, live and per territory (rules.md §6, CCH L.441-1): from the leases signed
  * so far in the year, each objective's share, and a warning when the trend will miss it by year end.
  *
- * - per EPCI: ≥ 25 % of the allocations outside QPV to first-quartile or ANRU-rehoused households;
- *   in QPV, ≥ 50 % to households above the first quartile (unless the CIL set another figure);
- * - per ledger line (each réservataire, and the bailleur's own share `BAILLEUR`): ≥ 25 % to
- *   priority households (DALO and the other L.441-1 categories); the State's line is for priority
- *   publics but for its agents' share (the caller passes that line's target).
+ * - per EPCI, over every lease of the year, in the flow or outside it (mutations, rehousings):
+ *   ≥ 25 % of the allocations outside QPV to first-quartile households or to households rehoused
+ *   under an ANRU or ORCOD operation; in QPV, ≥ 50 % to households known not to be in the first
+ *   quartile (unless the CIL set another figure). A household whose quartile is unknown stays in the
+ *   denominator and in no numerator (`inconnus` says how many);
+ * - per ledger line (each réservataire, and the bailleur's own share `BAILLEUR`), over the leases
+ *   of the flow only: ≥ 25 % to priority households (DALO and the other L.441-1 categories); the
+ *   State's line is for priority publics: 100 % of its leases but those to State agents, which it
+ *   does not count (`lignesEtat`).
  *
  * The trend. The pace is this year's: the leases of a group so far over the elapsed fraction of the
  * year f (days elapsed / days in the year, Europe/Paris dates given by the caller), so the year is
@@ -21,6 +25,7 @@
  * - « sans données »: no lease yet in the group.
  * Pure: no clock, no I/O.
  */
+import { estRelogePru } from './menage.ts';
 import { BAILLEUR, type Menage } from './types.ts';
 
 /** One signed lease, with what the objectives need. */
@@ -30,8 +35,8 @@ export interface BailObjectif {
   /** SIREN of the unit's EPCI; null when the unit is in none (or unknown). */
   epci: string | null;
   qpv: boolean;
-  /** The ledger line the lease counts for: a réservataire's id or `BAILLEUR`. */
-  ligne: string;
+  /** The ledger line the lease counts for: a réservataire's id or `BAILLEUR`; null outside the flow (no line). */
+  ligne: string | null;
   menage: Menage;
 }
 
@@ -44,8 +49,10 @@ export interface ParametresObjectifs {
   cibleNonQuartile1EnQpv: number;
   ciblesQpvParEpci?: Readonly<Record<string, number>>;
   ciblePrioritaires: number;
-  /** A line's own target (the State's line: 1 − its agents' share); others get `ciblePrioritaires`. */
+  /** A line's own target; others get `ciblePrioritaires`. */
   ciblesPrioritairesParLigne?: Readonly<Record<string, number>>;
+  /** The State's lines: target 100 %, over their leases but those to State agents (L.441-1). */
+  lignesEtat?: readonly string[];
 }
 
 export const TENDANCES = [
@@ -70,6 +77,8 @@ export const LIBELLES_TENDANCE: Record<Tendance, string> = {
 export interface SuiviObjectif {
   numerateur: number;
   denominateur: number;
+  /** Leases of the denominator whose household's quartile is unknown (in no numerator); 0 for priority. */
+  inconnus: number;
   /** numerateur / denominateur, null without lease. */
   part: number | null;
   cible: number;
@@ -104,6 +113,8 @@ export interface ResultatObjectifs {
   /** Elapsed fraction of the year (0–1). */
   avancement: number;
   baux: number;
+  /** Of which leases outside the flow (mutations, rehousings, units out of the flow): on no line. */
+  bauxHorsFlux: number;
   parEpci: ObjectifsEpci[];
   parLigne: ObjectifsLigne[];
   /** Every objective « en retard » or « hors d'atteinte » (or « non atteint »), as sentences. */
@@ -141,6 +152,7 @@ export function suivre(
   cible: number,
   avancement: number,
   libelle: string,
+  inconnus = 0,
 ): SuiviObjectif {
   const part = denominateur > 0 ? numerateur / denominateur : null;
   const projection = denominateur > 0 && avancement > 0 ? denominateur / avancement : denominateur;
@@ -171,9 +183,11 @@ export function suivre(
       `${libelle} : ${pct(part)} (${numerateur}/${denominateur}) pour un objectif de ${pct(cible)} — en retard : à ce rythme l’année finit sous l’objectif ; ` +
       attendus(Math.round(restants), partRequise ?? 1);
   }
+  if (inconnus > 0) explication += ` ; dont ${inconnus} au quartile inconnu`;
   return {
     numerateur,
     denominateur,
+    inconnus,
     part: part === null ? null : arrondi(part),
     cible,
     projectionFinAnnee: arrondi(projection),
@@ -213,33 +227,39 @@ export function calculerObjectifs(
     const en = siens.filter((b) => b.qpv);
     const nom = epci === null ? 'hors EPCI' : (options.nomsEpci?.[epci] ?? `EPCI ${epci}`);
     const cibleQpv = (epci !== null ? p.ciblesQpvParEpci?.[epci] : undefined) ?? p.cibleNonQuartile1EnQpv;
+    const sert = (m: Menage) => m.quartile1 === true || estRelogePru(m);
+    const inconnu = (m: Menage) => (m.quartile1 ?? null) === null;
     return {
       epci,
       quartile1HorsQpv: suivre(
-        hors.filter((b) => b.menage.quartile1 || b.menage.relogementAnru).length,
+        hors.filter((b) => sert(b.menage)).length,
         hors.length,
         p.cibleQuartile1HorsQpv,
         avancement,
-        `${nom}, hors QPV, 1er quartile ou relogés ANRU`,
+        `${nom}, hors QPV, 1er quartile ou relogés ANRU/ORCOD`,
+        hors.filter((b) => !sert(b.menage) && inconnu(b.menage)).length,
       ),
       nonQuartile1EnQpv: suivre(
-        en.filter((b) => !b.menage.quartile1).length,
+        en.filter((b) => b.menage.quartile1 === false).length,
         en.length,
         cibleQpv,
         avancement,
         `${nom}, en QPV, hors 1er quartile`,
+        en.filter((b) => inconnu(b.menage)).length,
       ),
     };
   });
 
   const connues = options.lignes ?? [];
   const autres = [...new Set(duMoment.map((b) => b.ligne))]
-    .filter((l) => !connues.includes(l))
+    .filter((l): l is string => l !== null && !connues.includes(l))
     .sort((a, b) => (a === BAILLEUR ? 1 : b === BAILLEUR ? -1 : a < b ? -1 : 1));
   const parLigne = [...connues, ...autres].map((ligne): ObjectifsLigne => {
-    const siens = duMoment.filter((b) => b.ligne === ligne);
+    const etat = p.lignesEtat?.includes(ligne) ?? false;
+    // The State does not count the leases to its agents (its agents' share, L.441-1 and R.441-5-2).
+    const siens = duMoment.filter((b) => b.ligne === ligne && !(etat && b.menage.agentEtat));
     const nom = ligne === BAILLEUR ? 'part propre du bailleur' : (options.nomsLignes?.[ligne] ?? ligne);
-    const cible = p.ciblesPrioritairesParLigne?.[ligne] ?? p.ciblePrioritaires;
+    const cible = etat ? 1 : (p.ciblesPrioritairesParLigne?.[ligne] ?? p.ciblePrioritaires);
     return {
       ligne,
       prioritaires: suivre(
@@ -247,7 +267,7 @@ export function calculerObjectifs(
         siens.length,
         cible,
         avancement,
-        `${nom}, ménages prioritaires`,
+        `${nom}, ménages prioritaires${etat ? ' (hors agents de l’État)' : ''}`,
       ),
     };
   });
@@ -264,6 +284,7 @@ export function calculerObjectifs(
     aujourdhui: p.aujourdhui,
     avancement: arrondi(avancement),
     baux: duMoment.length,
+    bauxHorsFlux: duMoment.filter((b) => b.ligne === null).length,
     parEpci,
     parLigne,
     alertes,

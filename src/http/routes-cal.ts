@@ -20,7 +20,7 @@ import {
   signerBailOffre,
 } from '../app/cal.ts';
 import { jourDuVerrou } from '../app/emission-bilan.ts';
-import { lireObjectifs } from '../app/objectifs.ts';
+import { lireBauxObjectifs, lireObjectifs } from '../app/objectifs.ts';
 import type { Acteur } from '../app/roles.ts';
 import { organisations } from '../db/schema.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
@@ -32,6 +32,8 @@ import {
   decisionExamenSchema,
   expirationSchema,
   nouvelleSessionSchema,
+  bauxObjectifsQuerySchema,
+  bauxObjectifsSchema,
   objectifsQuerySchema,
   objectifsSchema,
   pageSessionsCalSchema,
@@ -269,6 +271,37 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
       const aujourdhui = aujourdhuiParis();
       const annee = request.query.annee ?? Number(aujourdhui.slice(0, 4));
       return db.transaction((tx) => lireObjectifs(tx, acteur(request), annee, aujourdhui));
+    },
+  );
+
+  app.get(
+    '/objectifs/baux',
+    {
+      config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] },
+      schema: {
+        tags: ['objectifs'],
+        summary:
+          'Les baux de l’année derrière les objectifs d’un EPCI (dans le flux et hors du flux), ce que les objectifs en retiennent : une page (100 au plus), les plus récents d’abord',
+        querystring: bauxObjectifsQuerySchema,
+        response: { 200: bauxObjectifsSchema, ...erreurs },
+      },
+    },
+    async (request) => {
+      const aujourdhui = aujourdhuiParis();
+      const q = request.query;
+      return db.transaction((tx) =>
+        lireBauxObjectifs(
+          tx,
+          acteur(request),
+          {
+            annee: q.annee ?? Number(aujourdhui.slice(0, 4)),
+            epci: q.epci === 'aucun' ? null : q.epci,
+            page: q.page,
+            parPage: q.parPage,
+          },
+          aujourdhui,
+        ),
+      );
     },
   );
 }

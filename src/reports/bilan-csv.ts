@@ -1,7 +1,10 @@
 /**
  * The annual bilan as one long CSV table a spreadsheet can pivot: a row per dimension × value ×
  * line with the line's counters for that value, and the line totals as dimension « ensemble » (with
- * taux, droit, solde and carry-over, empty on the other rows). French conventions: `;` separator,
+ * taux, droit, solde and carry-over, empty on the other rows), then the bilan of rehousing
+ * allocations (R.441-5) as dimension « relogement », one row per exclusion category with its own
+ * columns (freed, leases signed, in progress; the forecast PRU volume on the ANRU row), empty on the
+ * other rows. French conventions: `;` separator,
  * UTF-8 with BOM, CRLF line ends, decimal comma; fields quoted when they need it.
  */
 import { COMPTEURS, DIMENSIONS_BILAN, type BilanAnnuel } from '../domain/bilan.ts';
@@ -26,6 +29,10 @@ export const COLONNES_CSV = [
   'droit',
   'solde',
   'report N+1',
+  'relogements libérés',
+  'relogements baux signés',
+  'relogements en cours',
+  'volume PRU prévu',
 ] as const;
 
 export function csvBilan(b: BilanAnnuel): string {
@@ -41,6 +48,10 @@ export function csvBilan(b: BilanAnnuel): string {
       l.droit,
       l.solde,
       l.reportAnneeSuivante,
+      null,
+      null,
+      null,
+      null,
     ]);
   for (const dim of DIMENSIONS_BILAN) {
     const D = b.dimensions[dim];
@@ -48,9 +59,25 @@ export function csvBilan(b: BilanAnnuel): string {
       for (const l of b.lignes) {
         const c = D.parLigne[l.ligne]?.[v];
         if (!c) continue;
-        lignes.push([dim, v, D.libelles[v] ?? v, l.nom, ...COMPTEURS.map((k) => c[k]), null, null, null, null]);
+        lignes.push([dim, v, D.libelles[v] ?? v, l.nom, ...COMPTEURS.map((k) => c[k]), ...Array<null>(8).fill(null)]);
       }
     }
   }
+  for (const r of b.relogements.categories)
+    lignes.push([
+      'relogement',
+      r.motif,
+      r.libelle,
+      'hors du flux (aucune ligne)',
+      ...COMPTEURS.map(() => null),
+      null,
+      null,
+      null,
+      null,
+      r.liberes,
+      r.bauxSignes,
+      r.enCours,
+      r.motif === 'relogement_anru' ? b.relogements.volumePru : null,
+    ]);
   return `\ufeff${lignes.map((r) => r.map(champCsv).join(';')).join('\r\n')}\r\n`;
 }

@@ -324,20 +324,21 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
   }
 
   // ——— rehousing and objectives ———
-  titre2('Relogements');
+  titre2('Bilan des relogements (CCH R.441-5)');
   tableau(
-    ['Relogements', 'Logements'],
-    [
-      [
-        'Logements exclus du flux pour un relogement (ANRU, ORCOD, insalubrité, vente)',
-        nombre.format(b.relogements.exclusHorsFlux),
-      ],
-      [
-        'Baux signés par des ménages relogés au titre de l’ANRU (dans le flux)',
-        nombre.format(b.relogements.bauxRelogementAnru),
-      ],
-    ],
-    [largeur - 90, 90],
+    ['Catégorie (hors du flux)', 'Libérés', 'Baux signés', 'En cours', 'Volume PRU prévu'],
+    b.relogements.categories.map((r) => [
+      r.libelle,
+      nombre.format(r.liberes),
+      nombre.format(r.bauxSignes),
+      nombre.format(r.enCours),
+      r.motif !== 'relogement_anru'
+        ? ''
+        : b.relogements.volumePru === null
+          ? 'sans prévision'
+          : nombre.format(b.relogements.volumePru),
+    ]),
+    [largeur - 300, 70, 75, 70, 85],
   );
   titre2('Objectifs d’attribution');
   tableau(

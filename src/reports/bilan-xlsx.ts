@@ -140,12 +140,16 @@ export async function classeurBilan(
     for (const c of [COMPTEURS.length + 4, COMPTEURS.length + 5]) r.getCell(c).numFmt = SIGNE;
   }
   s.addRow([]);
-  entete(s.addRow(['Relogements', 'Logements']));
-  s.addRow([
-    'Logements exclus du flux pour un relogement (ANRU, ORCOD, insalubrité, vente)',
-    b.relogements.exclusHorsFlux,
-  ]);
-  s.addRow(['Baux signés par des ménages relogés au titre de l’ANRU (dans le flux)', b.relogements.bauxRelogementAnru]);
+  s.addRow(['Bilan des relogements (CCH R.441-5) : locations hors du flux, sur aucune ligne']).font = { bold: true };
+  entete(s.addRow(['Catégorie', 'Logements libérés', 'Baux signés', 'En cours', 'Volume PRU prévu']));
+  for (const r of b.relogements.categories)
+    s.addRow([
+      r.libelle,
+      r.liberes,
+      r.bauxSignes,
+      r.enCours,
+      r.motif === 'relogement_anru' ? (b.relogements.volumePru ?? 'sans prévision') : '',
+    ]);
   s.addRow([]);
   entete(
     s.addRow([

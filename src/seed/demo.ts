@@ -62,6 +62,7 @@ import {
   type Financement,
   type HorsFlux,
   type Logement,
+  type Relogement,
   type Reservataire,
   type Scenario,
   type TypeReservataire,
@@ -86,6 +87,7 @@ import {
   Calendrier,
   Rng,
   arrondiSystematique,
+  cycleDeLocation,
   evenementsDeLiberation,
   financementOf,
   hashSeed,
@@ -813,6 +815,33 @@ const versLogement = (u: Unite): Logement => ({
 });
 
 /**
+ * A letting outside the flow lives its life (ADR 0031): after the liberation that excludes it, the
+ * bailleur's candidates, the CAL, a lease or a refusal, drawn with the unit's own generator (so the
+ * year's other draws stay the same). A rehousing's household is rehoused under its operation. Some
+ * never get a candidate in the year: they stay open, waiting for one.
+ */
+function vieHorsFlux(annee: number, cal: Calendrier, evs: EvenementDate[]): EvenementDate[] {
+  const [premier] = evs;
+  if (evs.length !== 1 || premier?.evenement.type !== 'liberation') return evs;
+  const liberation = premier.evenement;
+  const rng = new Rng(hashSeed(`flux-demo-hors-flux-${annee}-${liberation.logement}`));
+  const cycle = cycleDeLocation(rng, cal, liberation.logement, premier.jour, null).filter(
+    (e) => e.evenement.date !== '',
+  );
+  if (cycle[0]?.evenement.type !== 'candidats') return evs;
+  const relogement: Relogement | null =
+    liberation.exclusion === 'relogement_anru' ? 'anru' : liberation.exclusion === 'relogement_orcod' ? 'orcod' : null;
+  return [
+    premier,
+    ...cycle.map((e) =>
+      e.evenement.type === 'bail_signe' && relogement
+        ? { ...e, evenement: { ...e.evenement, menage: { ...e.evenement.menage, relogement } } }
+        : e,
+    ),
+  ];
+}
+
+/**
  * The bailleur's events of the year up to day `jusqua`: for each commune, its RPLS turnover rate ×
  * the bailleur's units there gives the year's re-lettings (rounded systematically over the
  * communes), drawn among its units on working days of the whole year; then the first lettings of
@@ -856,7 +885,11 @@ function genererAnnee(
     for (const k of rng.sample(liste.length, relocations[i]!)) {
       const u = liste[k]!;
       const jour = cal.jourOuvreAuHasard(rng);
-      const evs = evenementsDeLiberation(rng, cal, { id: u.logement.id, horsFlux: u.horsFlux }, jour, eligibles(u));
+      const evs = vieHorsFlux(
+        annee,
+        cal,
+        evenementsDeLiberation(rng, cal, { id: u.logement.id, horsFlux: u.horsFlux }, jour, eligibles(u)),
+      );
       if (jour <= jusqua) datees.push(...jusquAu(jusqua, evs));
     }
   });
@@ -921,10 +954,10 @@ function genererAnneePrecedente(
   const a = genererAnnee(b, stock, mobilite, annee, new Calendrier(annee).jours - 1);
   const derniers = new Map<string, Evenement>();
   for (const e of a.scenario.evenements) derniers.set(e.logement, e);
-  const horsFlux = new Set(stock.filter((u) => u.horsFlux !== null).map((u) => u.logement.id));
   const terminee = (logement: string): boolean => {
     const e = derniers.get(logement)!;
-    return e.type === 'bail_signe' || (e.type === 'liberation' && (e.exclusion != null || horsFlux.has(logement)));
+    // A letting outside the flow waits for its candidates like the others: over only at its lease.
+    return e.type === 'bail_signe';
   };
   const evenements = a.evenements.filter((e) => terminee(e.evenement.logement));
   const gardes = new Set(evenements.map((e) => e.evenement.logement));

@@ -77,6 +77,7 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'GET /api/objectifs': DONNEES,
   'GET /api/quartiles': ['agent_bailleur', 'pilote_etat', 'lecteur_epci', 'administrateur'],
   'POST /api/quartiles': ['pilote_etat', 'administrateur'],
+  'GET /api/objectifs/baux': DONNEES,
   'GET /api/tableau': DONNEES,
   'GET /api/bilans': DONNEES,
   'GET /api/bilan': DONNEES,

@@ -268,7 +268,7 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
     expect([...octets.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const texte = octets.toString('utf8');
     expect(texte.split('\r\n')[0]).toBe(
-      `\ufeffdimension;valeur;libellé;réservataire;${COMPTEURS.map((c) => TITRES_COMPTEURS[c]).join(';')};taux;droit;solde;report N+1`,
+      `\ufeffdimension;valeur;libellé;réservataire;${COMPTEURS.map((c) => TITRES_COMPTEURS[c]).join(';')};taux;droit;solde;report N+1;relogements libérés;relogements baux signés;relogements en cours;volume PRU prévu`,
     );
     expect(texte.replace(/\r\n/g, '')).not.toContain('\n');
     const rows = lignesCsv(octets);
@@ -285,6 +285,16 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
           .reduce((t, x) => t + Number(x[TITRES_COMPTEURS.misADisposition]), 0);
         expect(somme, `${dim} ${l.ligne}`).toBe(l.misADisposition);
       }
+    }
+    // The bilan of rehousing allocations (R.441-5): one « relogement » row per category = JSON.
+    for (const c of b.relogements.categories) {
+      const x = rows.find((r) => r.dimension === 'relogement' && r.valeur === c.motif)!;
+      expect(x, c.motif).toBeDefined();
+      expect([x['relogements libérés'], x['relogements baux signés'], x['relogements en cours']].map(Number)).toEqual([
+        c.liberes,
+        c.bauxSignes,
+        c.enCours,
+      ]);
     }
     // A commune label with a comma or a quote would be quoted; every row has the header's width.
     expect(
@@ -341,7 +351,11 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
       expect(somme, nom).toBe(b.flux.fluxAnnuel);
     }
     const csv = lignesCsv((await telecharger(AL, 'csv')).rawPayload);
-    expect(new Set(csv.map((x) => x['réservataire']))).toEqual(new Set([b.lignes[0]!.nom]));
+    // Its line, and the rehousing rows, which count on no line (the flow's exclusions, as in the JSON).
+    expect(new Set(csv.filter((x) => x.dimension !== 'relogement').map((x) => x['réservataire']))).toEqual(
+      new Set([b.lignes[0]!.nom]),
+    );
+    expect(b.relogements).toEqual(tout.relogements);
 
     // The State pilot and the EPCI of the territory read every line (the bilan is addressed to them).
     expect((await lire('etat@demo.flux')).lignes).toEqual(tout.lignes);

@@ -30,7 +30,7 @@ describe.each(genresDeTest())('objectifs d’attribution par l’API (%s)', (gen
   it('le bailleur voit ses baux de l’année, par EPCI et par ligne, recomptés depuis la base', async () => {
     const o = await lire('bailleur@demo.flux');
     const rows = await s.t.base.db
-      .select({ menage: baux.menage, qpv: logements.qpv, ligne: locations.ligne })
+      .select({ menage: baux.menage, qpv: logements.qpv, ligne: locations.ligne, exclusion: locations.exclusion })
       .from(baux)
       .innerJoin(locations, eq(locations.id, baux.locationId))
       .innerJoin(logements, eq(logements.id, locations.logementId))
@@ -48,16 +48,20 @@ describe.each(genresDeTest())('objectifs d’attribution par l’API (%s)', (gen
     );
     const horsQpv = rows.filter((r) => r.qpv === null);
     const q1 = horsQpv.filter((r) => {
-      const m = r.menage as { quartile1: boolean; relogementAnru: boolean };
-      return m.quartile1 || m.relogementAnru;
+      const m = r.menage as { quartile1: boolean | null; relogementAnru: boolean; relogement?: string };
+      return m.quartile1 === true || m.relogementAnru || m.relogement === 'anru' || m.relogement === 'orcod';
     }).length;
     expect(o.parEpci.reduce((n, e) => n + e.quartile1HorsQpv.numerateur, 0)).toBe(q1);
-    expect(o.parLigne.reduce((n, l) => n + l.prioritaires.denominateur, 0)).toBe(rows.length);
+    // Every lease of the year above, in the flow or outside it (L.441-1); on the lines, those of the flow only.
+    const horsFlux = rows.filter((r) => r.exclusion !== null).length;
+    expect(horsFlux).toBeGreaterThan(0);
+    expect(o.bauxHorsFlux).toBe(horsFlux);
+    expect(o.parLigne.reduce((n, l) => n + l.prioritaires.denominateur, 0)).toBe(rows.length - horsFlux);
     expect(o.parLigne.at(-1)!.nom).toBe('Part propre du bailleur');
     for (const l of o.parLigne) expect(TENDANCES).toContain(l.prioritaires.tendance);
-    // The State's line is for priority publics but for its agents' share.
+    // The State's line is for priority publics: all of its leases but those to its agents (L.441-1).
     const etat = o.parLigne.find((l) => l.ligne === ORG.etat);
-    if (etat) expect(etat.prioritaires.cible).toBeGreaterThan(0.25);
+    if (etat) expect(etat.prioritaires.cible).toBe(1);
     expect(o.methode).toContain('rythme de l’année');
     expect(o.alertes).toEqual(
       [...o.parEpci.flatMap((e) => [e.quartile1HorsQpv, e.nonQuartile1EnQpv]), ...o.parLigne.map((l) => l.prioritaires)]

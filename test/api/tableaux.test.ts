@@ -134,7 +134,7 @@ describe.each(genresDeTest())('tableaux de bord par l’API (%s)', (genre) => {
     const [r] = await lignes<{ n: number }>(
       s.t.base.db,
       sql`select count(*)::int as n from locations v join logements l on l.id = v.logement_id left join communes c on c.code = l.commune
-          where v.annee = ${ANNEE} and v.departement = '45' and v.etat <> 'exclue' and coalesce(l.epci, c.epci) = ${ter.epci}`,
+          where v.annee = ${ANNEE} and v.departement = '45' and v.exclusion is null and coalesce(l.epci, c.epci) = ${ter.epci}`,
     );
     expect(flux).toBe(Number(r!.n));
     expect(ter.mois.reduce((n, m) => n + m.baux, 0)).toBeLessThanOrEqual(flux);

@@ -123,7 +123,11 @@ describe('bilan annuel (R.441-5-1)', () => {
       { motif: 'mutation_interne', libelle: expect.any(String), logements: 1 },
       { motif: 'relogement_anru', libelle: expect.any(String), logements: 1 },
     ]);
-    expect(b.relogements).toEqual({ exclusHorsFlux: 1, bauxRelogementAnru: 0 });
+    expect(b.relogements.categories.filter((c) => c.liberes > 0)).toEqual([
+      { motif: 'mutation_interne', libelle: 'mutation interne', liberes: 1, bauxSignes: 0, enCours: 1 },
+      { motif: 'relogement_anru', libelle: 'relogement ANRU/NPNRU', liberes: 1, bauxSignes: 0, enCours: 1 },
+    ]);
+    expect(b.relogements.volumePru).toBeNull();
 
     const al = b.lignes.find((l) => l.ligne === 'AL')!;
     expect(al).toMatchObject({

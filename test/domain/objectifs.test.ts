@@ -1,6 +1,7 @@
 /**
  * Allocation objectives per EPCI and per line, and the year-end trend (src/domain/objectifs.ts).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   avancementAnnee,
@@ -9,7 +10,7 @@ import {
   type BailObjectif,
   type ParametresObjectifs,
 } from '../../src/domain/objectifs.ts';
-import { BAILLEUR } from '../../src/domain/types.ts';
+import { BAILLEUR, type Menage } from '../../src/domain/types.ts';
 
 const P: ParametresObjectifs = {
   annee: 2026,
@@ -148,5 +149,119 @@ describe('objectifs par EPCI et par ligne', () => {
       P,
     );
     expect(r.baux).toBe(1);
+  });
+});
+
+describe('tous les baux de l’année, dans le flux et hors du flux (CCH L.441-1, rules.md §6)', () => {
+  const menage = (m: Partial<Menage>): Menage => ({
+    quartile1: false,
+    prioritaire: false,
+    relogementAnru: false,
+    ...m,
+  });
+  const b = (x: Partial<BailObjectif>): BailObjectif => ({
+    date: '2026-03-01',
+    epci: 'E1',
+    qpv: false,
+    ligne: 'AL',
+    menage: menage({}),
+    ...x,
+  });
+
+  it('hors QPV : relogés ORCOD au numérateur avec l’ANRU ; quartile inconnu au dénominateur seulement, et dit', () => {
+    const r = calculerObjectifs(
+      [
+        b({ menage: menage({ relogement: 'orcod' }) }),
+        b({ ligne: null, menage: menage({ relogement: 'anru' }) }),
+        b({ menage: menage({ quartile1: true }) }),
+        b({ menage: menage({ quartile1: null }) }),
+        b({ ligne: null, menage: menage({ quartile1: null }) }),
+        b({ menage: menage({ quartile1: false }) }),
+        // In QPV: known above the first quartile, and one unknown.
+        b({ qpv: true, menage: menage({ quartile1: false }) }),
+        b({ qpv: true, ligne: null, menage: menage({ quartile1: null }) }),
+      ],
+      P,
+    );
+    const e = r.parEpci[0]!;
+    expect([e.quartile1HorsQpv.numerateur, e.quartile1HorsQpv.denominateur, e.quartile1HorsQpv.inconnus]).toEqual([
+      3, 6, 2,
+    ]);
+    expect(e.quartile1HorsQpv.explication).toContain('dont 2 au quartile inconnu');
+    expect([e.nonQuartile1EnQpv.numerateur, e.nonQuartile1EnQpv.denominateur, e.nonQuartile1EnQpv.inconnus]).toEqual([
+      1, 2, 1,
+    ]);
+    expect(r.baux).toBe(8);
+    expect(r.bauxHorsFlux).toBe(3);
+    // Outside the flow: on no line.
+    expect(r.parLigne.map((l) => [l.ligne, l.prioritaires.denominateur])).toEqual([['AL', 5]]);
+  });
+
+  it('la ligne de l’État : cible 100 %, sur ses baux hors agents de l’État (L.441-1, R.441-5-2)', () => {
+    const r = calculerObjectifs(
+      [
+        b({ ligne: 'ETAT', menage: menage({ prioritaire: true }) }),
+        b({ ligne: 'ETAT', menage: menage({ prioritaire: true }) }),
+        b({ ligne: 'ETAT', menage: menage({ agentEtat: true }) }),
+        b({ ligne: 'AL', menage: menage({ agentEtat: true }) }),
+      ],
+      { ...P, lignesEtat: ['ETAT'] },
+    );
+    const etat = r.parLigne.find((l) => l.ligne === 'ETAT')!.prioritaires;
+    expect([etat.numerateur, etat.denominateur, etat.cible, etat.part]).toEqual([2, 2, 1, 1]);
+    expect(etat.tendance).toBe('en_bonne_voie');
+    // Only the State leaves its agents out.
+    expect(r.parLigne.find((l) => l.ligne === 'AL')!.prioritaires.denominateur).toBe(1);
+  });
+
+  it('propriété : Σ des baux des objectifs par EPCI = tous les baux de l’année ; Σ par ligne = ceux du flux', () => {
+    const arbBail = fc.record({
+      jour: fc.integer({ min: 1, max: 28 }),
+      mois: fc.integer({ min: 1, max: 6 }),
+      epci: fc.constantFrom<string | null>('E1', 'E2', null),
+      qpv: fc.boolean(),
+      ligne: fc.constantFrom<string | null>('AL', 'ETAT', BAILLEUR, null),
+      quartile1: fc.constantFrom<boolean | null>(true, false, null),
+      relogement: fc.constantFrom<'anru' | 'orcod' | null>('anru', 'orcod', null),
+      prioritaire: fc.boolean(),
+      agentEtat: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(arbBail, { maxLength: 60 }), (xs) => {
+        const baux = xs.map((x) =>
+          b({
+            date: `2026-${String(x.mois).padStart(2, '0')}-${String(x.jour).padStart(2, '0')}`,
+            epci: x.epci,
+            qpv: x.qpv,
+            ligne: x.ligne,
+            menage: menage({
+              quartile1: x.quartile1,
+              relogement: x.relogement,
+              prioritaire: x.prioritaire,
+              agentEtat: x.agentEtat,
+            }),
+          }),
+        );
+        const r = calculerObjectifs(baux, { ...P, lignesEtat: ['ETAT'] });
+        const parEpci = r.parEpci.reduce(
+          (t, e) => t + e.quartile1HorsQpv.denominateur + e.nonQuartile1EnQpv.denominateur,
+          0,
+        );
+        const parLigne = r.parLigne.reduce((t, l) => t + l.prioritaires.denominateur, 0);
+        const etatAgents = baux.filter((x) => x.ligne === 'ETAT' && x.menage.agentEtat).length;
+        const inconnus = r.parEpci.reduce((t, e) => t + e.quartile1HorsQpv.inconnus + e.nonQuartile1EnQpv.inconnus, 0);
+        const attendusInconnus = baux.filter(
+          (x) => x.menage.quartile1 === null && (x.qpv || x.menage.relogement === null),
+        ).length;
+        return (
+          r.baux === baux.length &&
+          parEpci === baux.length &&
+          r.bauxHorsFlux === baux.filter((x) => x.ligne === null).length &&
+          parLigne === baux.filter((x) => x.ligne !== null).length - etatAgents &&
+          inconnus === attendusInconnus
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -444,6 +444,7 @@ export const enregistrerReprisePrefet = (id: string, corps: _Reprise) =>
 export type {
   AExaminerApi,
   ExamenCalApi,
+  BauxObjectifsApi,
   ObjectifsApi,
   OffreCalApi,
   SessionCalApi,
@@ -456,6 +457,7 @@ import type {
   bailOffreSchema as _bailOffreSchema,
   decisionExamenSchema as _decisionExamenSchema,
   nouvelleSessionSchema as _nouvelleSessionSchema,
+  BauxObjectifsApi as _BauxObjectifs,
   ObjectifsApi as _Objectifs,
   PageSessionsCalApi as _PageSessionsCal,
   reponseOffreSchema as _reponseOffreSchema,
@@ -489,6 +491,11 @@ export const expirerOffres = () =>
   requete<{ expirees: number; offres: string[] }>('POST', '/api/cal/offres/expirer', { corps: {} });
 export const lireObjectifs = (annee: number | undefined, signal?: AbortSignal) =>
   requete<_Objectifs>('GET', avecParametres('/api/objectifs', { annee }), { signal });
+/** The leases behind one EPCI's objectives (`epci`: SIREN, or « aucun »), a page at a time. */
+export const lireBauxObjectifs = (
+  p: { epci: string; page: number; parPage: number; annee?: number | undefined },
+  signal?: AbortSignal,
+) => requete<_BauxObjectifs>('GET', avecParametres('/api/objectifs/baux', p), { signal });
 
 // ——— orientation decision, réservataire's inbox, notifications (issue 6) ———
 

@@ -55,6 +55,8 @@ export const cles = {
     aExaminer: () => ['cal', 'a-examiner'] as const,
   },
   objectifs: () => ['objectifs'] as const,
+  /** The leases behind one EPCI's objectives: under `objectifs`, refreshed with them. */
+  bauxObjectifs: (p: { epci: string; page: number }) => ['objectifs', 'baux', p] as const,
 
   conventions: {
     /** The register, every year. */

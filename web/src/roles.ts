@@ -164,7 +164,7 @@ export const ETATS_LOCATION: Record<
   bail_signe: { libelle: 'Bail signé', severite: 'success' },
   refus: { libelle: 'Refus', severite: 'error' },
   sans_candidat: { libelle: 'Sans candidat', severite: 'error' },
-  exclue: { libelle: 'Exclue du flux' },
+  exclue: { libelle: 'Hors du flux, candidats à désigner', severite: 'new' },
 };
 
 export const EXCLUSIONS: Record<string, string> = {

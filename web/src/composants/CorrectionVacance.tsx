@@ -45,7 +45,7 @@ const OFFERTES: { [E in EtatLocation]: readonly Permises<E>[] } = {
   orientee: ['reorienter', 'proposer_candidats', 'constater_sans_candidat'],
   candidats: ['decider', 'refuser'],
   decision_cal: ['signer_bail', 'proposer_candidats', 'refuser'],
-  exclue: [],
+  exclue: ['proposer_candidats'],
   bail_signe: [],
   refus: [],
   sans_candidat: [],

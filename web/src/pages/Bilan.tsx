@@ -234,7 +234,7 @@ function Contenu({ b }: { b: BilanApi }) {
 
       <section aria-labelledby="bilan-exclusions" className="fr-mb-6w">
         <h2 id="bilan-exclusions" className="fr-h3">
-          Logements exclus du flux et relogements
+          Logements exclus du flux
         </h2>
         {b.exclusions.length ? (
           <Tableau
@@ -251,12 +251,9 @@ function Contenu({ b }: { b: BilanApi }) {
         ) : (
           <p>Aucun logement exclu du flux cette année.</p>
         )}
-        <p>
-          {nombre(b.relogements.exclusHorsFlux)} logement(s) exclu(s) du flux pour un relogement (ANRU, ORCOD,
-          insalubrité, vente) ; {nombre(b.relogements.bauxRelogementAnru)} bail(baux) signé(s) dans le flux par des
-          ménages relogés au titre de l’ANRU.
-        </p>
       </section>
+
+      <Relogements b={b} />
 
       <Objectifs b={b} />
 
@@ -413,6 +410,48 @@ function UneDimension({
   );
 }
 
+type Relogement = BilanApi['relogements']['categories'][number];
+
+/** The bilan of rehousing allocations (CCH R.441-5): the lettings outside the flow, per category, against the PRU volume. */
+function Relogements({ b }: { b: BilanApi }) {
+  const { categories, volumePru } = b.relogements;
+  const total = (k: 'liberes' | 'bauxSignes' | 'enCours') => categories.reduce((s, r) => s + r[k], 0);
+  return (
+    <section aria-labelledby="bilan-relogements" className="fr-mb-6w">
+      <h2 id="bilan-relogements" className="fr-h3">
+        Bilan des relogements
+      </h2>
+      <p>
+        Les mutations internes et les relogements sortent du flux (CCH R.441-5) : ils ne comptent sur aucune ligne, mais
+        passent en CAL comme les autres attributions. {nombre(total('liberes'))} logement(s) libéré(s),{' '}
+        {nombre(total('bauxSignes'))} bail(baux) signé(s), {nombre(total('enCours'))} location(s) en cours.
+        {volumePru === null
+          ? ' Aucune prévision de volume PRU pour cette année.'
+          : ` Volume réservé aux relogements PRU/ANRU dans la prévision : ${decimal(volumePru)} logement(s).`}
+      </p>
+      <Tableau
+        id="tableau-bilan-relogements"
+        legende={`Bilan des relogements ${b.annee}, par catégorie`}
+        colonnes={[
+          { titre: 'Catégorie', valeur: (r: Relogement) => r.libelle, entete: true },
+          { titre: 'Logements libérés', valeur: (r) => nombre(r.liberes), nombre: true },
+          { titre: 'Baux signés', valeur: (r) => nombre(r.bauxSignes), nombre: true },
+          { titre: 'En cours', valeur: (r) => nombre(r.enCours), nombre: true },
+          {
+            titre: 'Volume PRU prévu',
+            valeur: (r) =>
+              r.motif !== 'relogement_anru' ? '—' : volumePru === null ? 'sans prévision' : decimal(volumePru),
+            nombre: true,
+          },
+        ]}
+        lignes={categories}
+        cle={(r) => r.motif}
+        bordure
+      />
+    </section>
+  );
+}
+
 function Objectifs({ b }: { b: BilanApi }) {
   const nom = new Map(b.lignes.map((l) => [l.ligne, l.nom]));
   const lignes = [
@@ -438,7 +477,8 @@ function Objectifs({ b }: { b: BilanApi }) {
           { titre: 'Cible', valeur: (o) => taux(o.i.cible), nombre: true },
           {
             titre: 'Attributions retenues / comptées',
-            valeur: (o) => `${nombre(o.i.numerateur)} / ${nombre(o.i.denominateur)}`,
+            valeur: (o) =>
+              `${nombre(o.i.numerateur)} / ${nombre(o.i.denominateur)}${o.i.inconnus ? ` (dont ${nombre(o.i.inconnus)} au quartile inconnu)` : ''}`,
             nombre: true,
           },
           {

@@ -28,7 +28,7 @@ import { Priorites } from '../composants/Priorites.tsx';
 import { CANDIDAT_VIDE, candidatsAEnvoyer, fautesCandidats, SaisieCandidats } from '../composants/SaisieCandidats.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { date, dateEnLettres, nombre, pluriel } from '../format.ts';
-import { ETATS_LOCATION, TYPOLOGIES } from '../roles.ts';
+import { ETATS_LOCATION, EXCLUSIONS, HORS_FLUX, TYPOLOGIES } from '../roles.ts';
 import { useSessionOuverte } from '../session.tsx';
 import { ECHEANCES, EtatLocation } from './Locations.tsx';
 import { cles } from '../cles.ts';
@@ -77,7 +77,10 @@ export function FormulaireCandidats({ e }: { e: ElementBoiteApi }) {
       </h2>
       <p className="fr-text--sm">
         Seulement ce dont la CAL a besoin : le numéro unique SNE, la taille du ménage et les critères de priorité. Aucun
-        nom ni autre donnée personnelle. {e.candidatsDemandes} candidats demandés (un seul pour une désignation DALO).
+        nom ni autre donnée personnelle.{' '}
+        {e.exclusion
+          ? 'Hors du flux : désignez le ménage à muter ou à reloger, ou celui que désigne le pilote de l’opération ; il ne compte sur aucune ligne.'
+          : `${e.candidatsDemandes} candidats demandés (un seul pour une désignation DALO).`}
       </p>
       <SaisieCandidats
         id={id}
@@ -116,7 +119,7 @@ export function Boite() {
     page,
     parPage: PAR_PAGE,
     q: f.q.trim() || undefined,
-    etat: ['orientee', 'candidats', 'decision_cal'].includes(f.etat) ? f.etat : undefined,
+    etat: ['orientee', 'exclue', 'candidats', 'decision_cal'].includes(f.etat) ? f.etat : undefined,
     echeance: f.echeance in ECHEANCES ? f.echeance : undefined,
     typologie: TYPOLOGIES.includes(f.typologie) ? f.typologie : undefined,
     reservataire: f.reservataire || undefined,
@@ -165,7 +168,22 @@ export function Boite() {
       entete: true,
     },
     ...(bailleur
-      ? [{ titre: 'Pour le compte de', valeur: (e: ElementBoiteListeApi) => e.reservataire.nom }]
+      ? [
+          {
+            titre: 'Pour le compte de',
+            valeur: (e: ElementBoiteListeApi) =>
+              e.exclusion ? (
+                <>
+                  Hors du flux
+                  <span className="flux-secondaire">
+                    {EXCLUSIONS[e.exclusion] ?? HORS_FLUX[e.exclusion] ?? 'exclusion'} : vous désignez
+                  </span>
+                </>
+              ) : (
+                e.reservataire.nom
+              ),
+          },
+        ]
       : [{ titre: 'Bailleur', valeur: (e: ElementBoiteListeApi) => e.bailleur.nom }]),
     { titre: 'Commune', valeur: (e) => <Commune nom={e.logement.nomCommune} code={e.logement.commune} /> },
     {
@@ -182,7 +200,9 @@ export function Boite() {
       valeur: (e) => (
         <>
           <CompteARebours e={e} />
-          <span className="flux-secondaire">orienté le {date(e.orienteeLe)}</span>
+          <span className="flux-secondaire">
+            {e.exclusion ? 'libéré' : 'orienté'} le {date(e.orienteeLe)}
+          </span>
         </>
       ),
     },
@@ -216,7 +236,7 @@ export function Boite() {
     <Page titre="Boîte de réception" titreDocument="Boîte de réception">
       <p className="fr-text--lead">
         {bailleur
-          ? 'Les logements orientés aux réservataires dont vous assurez la gestion déléguée : vous désignez les candidats pour leur compte.'
+          ? 'Les logements orientés aux réservataires dont vous assurez la gestion déléguée, et ceux hors du flux (mutations, relogements) : vous désignez les candidats.'
           : 'Les logements que le bailleur vous a orientés, avec le délai pour proposer vos candidats. Sans proposition dans le délai, le logement revient au bailleur pour un tour.'}{' '}
         Les délais les plus proches d’abord.
       </p>
@@ -250,7 +270,10 @@ export function Boite() {
         </Select>
         <Select label="État" nativeSelectProps={{ id: 'boite-etat', value: choix.etat, onChange: choisir('etat') }}>
           <option value="">Tous les états</option>
-          {['orientee', 'candidats', 'decision_cal'].map((code) => (
+          {(bailleur
+            ? ['orientee', 'exclue', 'candidats', 'decision_cal']
+            : ['orientee', 'candidats', 'decision_cal']
+          ).map((code) => (
             <option key={code} value={code}>
               {ETATS_LOCATION[code]?.libelle ?? code}
             </option>

@@ -444,7 +444,7 @@ export function Locations() {
               </Button>
             </li>
           ) : null}
-          {bailleur && !['exclue', 'bail_signe', 'refus', 'sans_candidat'].includes(l.etat) ? (
+          {bailleur && !['bail_signe', 'refus', 'sans_candidat'].includes(l.etat) ? (
             <li>
               <Button type="button" size="small" priority="tertiary" onClick={() => ouvrirPieces(l.id)}>
                 Joindre<span className="fr-sr-only"> des photos ou plans au logement {l.logementId}</span>

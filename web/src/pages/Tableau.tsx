@@ -394,7 +394,7 @@ function Objectifs({ o }: { o: TableauApi['objectifs'] }) {
   type Ligne = { id: string; nom: string; s: Suivi };
   const lignes: Ligne[] = [
     ...o.parEpci.flatMap((e) => [
-      { id: `${e.epci}-q1`, nom: `${e.nom} — hors QPV, 1er quartile ou relogés ANRU`, s: e.quartile1HorsQpv },
+      { id: `${e.epci}-q1`, nom: `${e.nom} — hors QPV, 1er quartile ou relogés ANRU/ORCOD`, s: e.quartile1HorsQpv },
       { id: `${e.epci}-qpv`, nom: `${e.nom} — en QPV, hors 1er quartile`, s: e.nonQuartile1EnQpv },
     ]),
     ...o.parLigne.map((l) => ({ id: `ligne-${l.ligne}`, nom: `${l.nom} — ménages prioritaires`, s: l.prioritaires })),
@@ -404,7 +404,7 @@ function Objectifs({ o }: { o: TableauApi['objectifs'] }) {
       <h2 id="tableau-objectifs" className="fr-h3">
         Objectifs d’attribution et tendance
       </h2>
-      <p className="fr-text--sm">{`${nombre(o.baux)} bail(aux) signé(s), ${taux(o.avancement)} de l’année écoulée. ${o.methode}`}</p>
+      <p className="fr-text--sm">{`${nombre(o.baux)} bail(aux) signé(s)${o.bauxHorsFlux ? `, dont ${nombre(o.bauxHorsFlux)} hors du flux (mutations, relogements : comptés par EPCI, sur aucune ligne)` : ''}, ${taux(o.avancement)} de l’année écoulée. ${o.methode}`}</p>
       {o.alertes.length ? (
         <Alert
           severity="warning"
@@ -429,6 +429,11 @@ function Objectifs({ o }: { o: TableauApi['objectifs'] }) {
             { titre: 'Objectif', valeur: (l) => l.nom, entete: true },
             { titre: 'Baux', valeur: (l) => nombre(l.s.denominateur), nombre: true },
             { titre: 'Servant l’objectif', valeur: (l) => nombre(l.s.numerateur), nombre: true },
+            {
+              titre: 'Quartile inconnu',
+              valeur: (l) => (l.s.inconnus ? nombre(l.s.inconnus) : '—'),
+              nombre: true,
+            },
             { titre: 'Part', valeur: (l) => (l.s.part === null ? '—' : taux(l.s.part)), nombre: true },
             { titre: 'Objectif', valeur: (l) => taux(l.s.cible), nombre: true },
             { titre: 'Tendance', valeur: (l) => <BadgeTendance s={l.s} /> },

@@ -111,7 +111,7 @@ function Contenu({ d }: { d: DossierVacanceApi }) {
             [
               'Orientation',
               l.exclusion
-                ? `Exclue du flux : ${EXCLUSIONS[l.exclusion] ?? HORS_FLUX[l.exclusion] ?? l.exclusion}`
+                ? `Hors du flux : ${EXCLUSIONS[l.exclusion] ?? HORS_FLUX[l.exclusion] ?? l.exclusion} (sur aucune ligne ; le bailleur désigne les candidats)`
                 : d.orientation
                   ? `${d.orientation}${d.delai ? ` — ${DECISIONS_ORIENTATION[d.delai.decision] ?? ''} le ${date(d.delai.orienteeLe)}` : ' — à décider par le bailleur'}`
                   : 'à orienter',
