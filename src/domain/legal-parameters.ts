@@ -178,6 +178,19 @@ export const PARAMETRES = {
       source: 'CCH art. L.441-1 (ressources par unité de consommation) ; échelle OCDE modifiée (INSEE) — ADR 0031',
     },
   ],
+  /**
+   * How long a demand of social housing stays valid, in months, from its registration or its last
+   * renewal; not renewed, it is struck off (radiée). Flux keeps an imported demand no longer (ADR 0036).
+   */
+  dureeValiditeDemandeMois: [
+    {
+      valeur: 12,
+      du: '2010-05-03',
+      au: null,
+      source:
+        'CCH art. R.441-2-7 (décret n° 2010-431 du 29 avril 2010) : « une durée de validité d’un an à compter de sa présentation initiale ou, le cas échéant, de son dernier renouvellement »',
+    },
+  ],
 } as const satisfies Record<string, readonly ParametreDate<number | string>[]>;
 
 export type NomParametre = keyof typeof PARAMETRES;
