@@ -328,7 +328,10 @@ export function rapprochementFrancais(r: Rapprochement): string {
     );
   out.push(
     `  Écarts : ${Object.entries(resultat.total.ecarts)
-      .map(([k, n]) => `${LIBELLES_ECART[k as keyof typeof LIBELLES_ECART].toLowerCase()} ${n}`)
+      .map(([k, n]) => {
+        const l = LIBELLES_ECART[k as keyof typeof LIBELLES_ECART];
+        return `${l.charAt(0).toLowerCase()}${l.slice(1)} ${n}`;
+      })
       .join(', ')}`,
   );
   return out.join('\n');

@@ -30,6 +30,8 @@ export type Rubrique =
   | 'bilan'
   | 'conversion'
   | 'import'
+  | 'demandes'
+  | 'rapprochement'
   | 'administration';
 
 export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles: readonly Role[] }> = {
@@ -87,6 +89,16 @@ export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles:
     roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   },
   import: { titre: 'Import RPLS', chemin: '/import', roles: ['agent_bailleur'] },
+  demandes: {
+    titre: 'Demandes',
+    chemin: '/demandes',
+    roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+  },
+  rapprochement: {
+    titre: 'Rapprochement SNE',
+    chemin: '/rapprochement',
+    roles: ['agent_bailleur', 'pilote_etat'],
+  },
   administration: { titre: 'Administration', chemin: '/administration', roles: ['administrateur'] },
 };
 
@@ -100,8 +112,8 @@ export function peutOuvrir(role: Role, rubrique: Rubrique): boolean {
  */
 export const MENU: readonly (Rubrique | { titre: string; rubriques: readonly Rubrique[] })[] = [
   'accueil',
-  { titre: 'Au quotidien', rubriques: ['locations', 'boite', 'cal'] },
-  { titre: 'Pilotage', rubriques: ['tableau', 'objectifs', 'bilan'] },
+  { titre: 'Au quotidien', rubriques: ['locations', 'boite', 'cal', 'demandes'] },
+  { titre: 'Pilotage', rubriques: ['tableau', 'objectifs', 'bilan', 'rapprochement'] },
   {
     titre: 'Patrimoine et conventions',
     rubriques: ['conventions', 'logements', 'qualite', 'etat-des-lieux', 'prevision', 'conversion', 'import'],
