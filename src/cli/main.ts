@@ -16,6 +16,7 @@ import { resumeFrancais } from './format.ts';
 import { ecrireJsonEnFlux, type Ecrire } from './json-en-flux.ts';
 import { ajouterImportsReferentiels } from './referentiels.ts';
 import { ajouterRgpd } from './rgpd.ts';
+import { ajouterDemandes } from './demandes.ts';
 import { ajouterSauvegarde } from './sauvegarde.ts';
 
 export const EXIT_ENTREE_INVALIDE = 2;
@@ -243,6 +244,9 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
       code = await importRpls(fichier, options, io);
     });
   ajouterImportsReferentiels(importer, io, (c) => {
+    code = c;
+  });
+  ajouterDemandes(program, importer, io, (c) => {
     code = c;
   });
   ajouterConventions(program, io, (c) => {

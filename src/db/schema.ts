@@ -852,3 +852,44 @@ export const fichiersErreursMorceaux = pgTable(
   },
   (t) => [primaryKey({ columns: [t.fichierId, t.rang] })],
 );
+
+/**
+ * Demands of housing a réservataire (or a bailleur, for the demands it designates on its own
+ * share) imported from its SNE/Imhoweb extract (`flux import demandes`, docs/demandes.md; ADR 0036):
+ * only the template's fields, read only by the organisation that imported them. One row per
+ * organisation × numéro unique; a re-import of the same number updates it (`version` + 1, the
+ * import in `import_id`, audited as `demandes.importer`). Purged once the demand's validity (one
+ * year from its registration or last renewal, CCH R.441-2-7) has passed.
+ */
+export const demandes = pgTable(
+  'demandes',
+  {
+    id: text('id').primaryKey(),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    numeroSne: text('numero_sne').notNull(),
+    dateDemande: date('date_demande').notNull(),
+    dateRenouvellement: date('date_renouvellement'),
+    personnes: integer('personnes').notNull(),
+    enfantsMoins14: integer('enfants_moins_14').notNull().default(0),
+    /** € per year as recorded in the demand; null = not given. */
+    ressourcesAnnuelles: integer('ressources_annuelles'),
+    dalo: boolean('dalo').notNull().default(false),
+    pdalhpd: boolean('pdalhpd').notNull().default(false),
+    autreL4411: boolean('autre_l4411').notNull().default(false),
+    /** INSEE codes of the communes wished, in the file's order. */
+    communes: jsonb('communes').$type<string[]>().notNull(),
+    /** Typologies wished (T1…T6). */
+    typologies: jsonb('typologies').$type<string[]>().notNull(),
+    /** The import that created or last changed the row (the audit event's target). */
+    importId: text('import_id').notNull(),
+    version: integer('version').notNull().default(1),
+    creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
+    majLe: timestamp('maj_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('demandes_organisation_numero').on(t.organisationId, t.numeroSne),
+    check('demandes_composition', sql`personnes >= 1 and enfants_moins_14 >= 0 and enfants_moins_14 < personnes`),
+  ],
+);

@@ -191,6 +191,19 @@ export const PARAMETRES = {
         'Choix de Flux (ADR 0034) : un an après la fin de la location, le temps d’une contestation de la décision et du renouvellement annuel de la demande',
     },
   ],
+  /**
+   * How long a demand of social housing stays valid, in months, from its registration or its last
+   * renewal; not renewed, it is struck off (radiée). Flux keeps an imported demand no longer (ADR 0036).
+   */
+  dureeValiditeDemandeMois: [
+    {
+      valeur: 12,
+      du: '2010-05-03',
+      au: null,
+      source:
+        'CCH art. R.441-2-7 (décret n° 2010-431 du 29 avril 2010) : « une durée de validité d’un an à compter de sa présentation initiale ou, le cas échéant, de son dernier renouvellement »',
+    },
+  ],
 } as const satisfies Record<string, readonly ParametreDate<number | string>[]>;
 
 export type NomParametre = keyof typeof PARAMETRES;

@@ -400,11 +400,12 @@ export async function enregistrerRoutes(
   app.get(
     '/fichiers-erreurs/:id',
     {
-      config: { acces: ['agent_bailleur'] },
+      // Whoever may upload a file that answers with one (RPLS, reservations, demands); only its organisation reads it.
+      config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
       schema: {
         tags: ['patrimoine'],
         summary:
-          'Télécharger le fichier d’erreurs d’un téléversement refusé (CSV, UTF-8 avec BOM, « ; ») : l’organisation du bailleur qui a téléversé, pendant 24 heures',
+          'Télécharger le fichier d’erreurs d’un téléversement refusé (CSV, UTF-8 avec BOM, « ; ») : l’organisation qui a téléversé, pendant 24 heures',
         params: z.strictObject({ id: z.uuid('identifiant de fichier d’erreurs invalide') }),
         response: { 200: z.string().describe('fichier CSV (text/csv)'), ...erreurs },
       },

@@ -54,6 +54,7 @@ import { enregistrerOidc, type ConfigOidc } from './oidc.ts';
 import { enregistrerRoutes } from './routes.ts';
 import { enregistrerRoutesTableaux } from './routes-tableaux.ts';
 import { enregistrerRoutesATraiter } from './routes-a-traiter.ts';
+import { enregistrerRoutesDemandes } from './routes-demandes.ts';
 
 export const COOKIE_SESSION = 'flux_session';
 
@@ -253,6 +254,7 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
   );
   await app.register(async (api) => enregistrerRoutesTableaux(api, options), { prefix: '/api' });
   await app.register(async (api) => enregistrerRoutesATraiter(api, options), { prefix: '/api' });
+  await app.register(async (api) => enregistrerRoutesDemandes(api, options), { prefix: '/api' });
   if (options.oidc) await app.register(async (api) => enregistrerOidc(api, options), { prefix: '/api' });
 
   if (options.webDist && existsSync(resolve(options.webDist, 'index.html'))) {

@@ -668,3 +668,81 @@ export const televerserQuartiles = (fichier: File, annee: number, source?: strin
     fichier,
     { type: 'text/csv' },
   );
+
+// ——— Demandes et rapprochement des attributions (ADR 0036) ———
+
+export type {
+  EcartRapprochementApi,
+  PageDemandesApi,
+  RapprochementApi,
+  ResumeDemandesApi,
+} from '../../src/contracts/demandes.ts';
+import type {
+  PageDemandesApi as _PageDemandes,
+  RapprochementApi as _Rapprochement,
+  ResumeDemandesApi as _ResumeDemandes,
+} from '../../src/contracts/demandes.ts';
+
+/** One page of the organisation's own demands. */
+export const lireDemandes = (p: { page: number; parPage: number; numero?: string | undefined }, signal?: AbortSignal) =>
+  requete<_PageDemandes>('GET', avecParametres('/api/demandes', p), { signal });
+
+/** Uploads a demands file (raw body); a refusal for its rows comes back as a `RefusTeleversementApi`. */
+export async function televerserDemandes(
+  fichier: File,
+  surProgression?: (envoyes: number, total: number) => void,
+): Promise<_ResumeDemandes> {
+  try {
+    return await televerser<_ResumeDemandes>(avecParametres('/api/demandes', { nom: fichier.name }), fichier, {
+      type: 'text/csv',
+      surProgression,
+    });
+  } catch (e) {
+    if (e instanceof ErreurApi && e.statut === 422 && e.code === 'LIGNES_INVALIDES')
+      throw new RefusTeleversementApi(e.corps as ErreurImportRplsApi);
+    throw e;
+  }
+}
+
+type DemandeRapprochement = { annee: number; departement?: string | undefined };
+
+/** Reconciles a year's allocations file with Flux's leases; nothing of the file is kept by the server. */
+export const rapprocherAttributions = (fichier: File, p: DemandeRapprochement) =>
+  televerser<_Rapprochement>(avecParametres('/api/rapprochements', { ...p, nom: fichier.name }), fichier, {
+    type: 'text/csv',
+  });
+
+/**
+ * The same reconciliation as an XLSX workbook: the file is sent again (the server keeps nothing of
+ * it) and the answer saved by the browser under `nom`.
+ */
+export function telechargerRapprochement(fichier: File, p: DemandeRapprochement, nom: string): Promise<void> {
+  return new Promise<void>((resoudre, rejeter) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', avecParametres('/api/rapprochements.xlsx', { ...p, nom: fichier.name }));
+    xhr.setRequestHeader('content-type', 'text/csv');
+    if (jetonCsrf) xhr.setRequestHeader('x-csrf-token', jetonCsrf);
+    xhr.withCredentials = true;
+    xhr.responseType = 'blob';
+    xhr.onerror = () => rejeter(new ErreurApi(0, 'RESEAU', MESSAGE_RESEAU));
+    xhr.onload = () => {
+      const corps = xhr.response as Blob;
+      if (xhr.status >= 200 && xhr.status < 300) {
+        const url = URL.createObjectURL(corps);
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = nom;
+        document.body.append(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+        return resoudre();
+      }
+      void corps
+        .text()
+        .then((t) => versErreur(new Response(t || null, { status: xhr.status })))
+        .then(rejeter);
+    };
+    xhr.send(fichier);
+  });
+}

@@ -9,6 +9,7 @@ import type {
   DemandeBilan,
   lireBoite,
   lireConversion,
+  lireDemandes,
   lireEtatDesLieux,
   lireLogements,
   lireLocations,
@@ -110,4 +111,9 @@ export const cles = {
     demande: (d: Demande<typeof lirePrevision>) => ['prevision', d] as const,
   },
   conversion: (d: Demande<typeof lireConversion>) => ['conversion', d] as const,
+  demandes: {
+    /** Every page of the organisation's demands (an import refreshes them all). */
+    tout: () => ['demandes'] as const,
+    page: (d: Demande<typeof lireDemandes>) => ['demandes', d] as const,
+  },
 } as const;

@@ -31,6 +31,8 @@ export type Rubrique =
   | 'bilan'
   | 'conversion'
   | 'import'
+  | 'demandes'
+  | 'rapprochement'
   | 'administration';
 
 export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles: readonly Role[] }> = {
@@ -93,6 +95,16 @@ export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles:
     roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   },
   import: { titre: 'Import RPLS', chemin: '/import', roles: ['agent_bailleur'] },
+  demandes: {
+    titre: 'Demandes',
+    chemin: '/demandes',
+    roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+  },
+  rapprochement: {
+    titre: 'Rapprochement SNE',
+    chemin: '/rapprochement',
+    roles: ['agent_bailleur', 'pilote_etat'],
+  },
   administration: { titre: 'Administration', chemin: '/administration', roles: ['administrateur'] },
 };
 
@@ -106,8 +118,8 @@ export function peutOuvrir(role: Role, rubrique: Rubrique): boolean {
  */
 export const MENU: readonly (Rubrique | { titre: string; rubriques: readonly Rubrique[] })[] = [
   'accueil',
-  { titre: 'Au quotidien', rubriques: ['locations', 'boite', 'cal'] },
-  { titre: 'Pilotage', rubriques: ['tableau', 'objectifs', 'bilan', 'quartiles'] },
+  { titre: 'Au quotidien', rubriques: ['locations', 'boite', 'cal', 'demandes'] },
+  { titre: 'Pilotage', rubriques: ['tableau', 'objectifs', 'bilan', 'quartiles', 'rapprochement'] },
   {
     titre: 'Patrimoine et conventions',
     rubriques: ['conventions', 'logements', 'qualite', 'etat-des-lieux', 'prevision', 'conversion', 'import'],

@@ -12,6 +12,7 @@ import { Administration } from './pages/Administration.tsx';
 import { Connexion } from './pages/Connexion.tsx';
 import { Conventions } from './pages/Conventions.tsx';
 import { ConventionsFiche } from './pages/ConventionsFiche.tsx';
+import { Demandes } from './pages/Demandes.tsx';
 import { ImportRpls } from './pages/ImportRpls.tsx';
 import { Introuvable } from './pages/Introuvable.tsx';
 import { Locations } from './pages/Locations.tsx';
@@ -24,6 +25,7 @@ import { EtatDesLieux } from './pages/EtatDesLieux.tsx';
 import { Prevision } from './pages/Prevision.tsx';
 import { Qualite } from './pages/Qualite.tsx';
 import { Quartiles } from './pages/Quartiles.tsx';
+import { Rapprochement } from './pages/Rapprochement.tsx';
 import { Tableau } from './pages/Tableau.tsx';
 
 export const routeur = createBrowserRouter([
@@ -178,6 +180,22 @@ export const routeur = createBrowserRouter([
             element: (
               <Reserve rubrique="import">
                 <ImportRpls />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'demandes',
+            element: (
+              <Reserve rubrique="demandes">
+                <Demandes />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'rapprochement',
+            element: (
+              <Reserve rubrique="rapprochement">
+                <Rapprochement />
               </Reserve>
             ),
           },

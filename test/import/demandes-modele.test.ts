@@ -1,0 +1,55 @@
+/**
+ * The demands template shipped with the docs (examples/demandes/modele-demandes.csv) is valid as
+ * it stands, and the rules of a row read as docs/demandes.md says (ADR 0036; validity: CCH
+ * R.441-2-7).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { valeurAu } from '../../src/domain/legal-parameters.ts';
+import {
+  COLONNES_ALLOCATIONS,
+  COLONNES_DEMANDES,
+  finDeValidite,
+  lireAllocation,
+  lireDate,
+  lireDemande,
+  lireEntete,
+} from '../../src/import/demandes.ts';
+import { lireTout } from '../../src/import/rpls-csv.ts';
+
+const lire = (chemin: string) => lireTout(readFileSync(new URL(`../../${chemin}`, import.meta.url))).enregistrements;
+
+describe('le modèle de fichier de demandes', () => {
+  it('chaque ligne du modèle est valide', () => {
+    const [entete, ...lignes] = lire('examples/demandes/modele-demandes.csv');
+    const e = lireEntete(entete, COLONNES_DEMANDES);
+    const fiches = lignes.map((l) => lireDemande(e, l, '2026-12-07'));
+    expect(fiches.flatMap((f) => f.problemes)).toEqual([]);
+    expect(fiches[0]!.fiche).toMatchObject({
+      numero: '045261100012345',
+      personnes: 3,
+      dalo: true,
+      typologies: ['T2', 'T3'],
+    });
+  });
+
+  it('l’exemple du rapprochement est valide', () => {
+    const [entete, ...lignes] = lire('examples/demandes/attributions-sne.csv');
+    const e = lireEntete(entete, COLONNES_ALLOCATIONS);
+    expect(lignes.map((l) => lireAllocation(e, l).problemes)).toEqual([[], [], []]);
+  });
+
+  it('validité d’une demande : un an après son dépôt ou son dernier renouvellement (CCH R.441-2-7)', () => {
+    expect(valeurAu('dureeValiditeDemandeMois', '2026-12-07')).toBe(12);
+    expect(finDeValidite({ dateDemande: '2026-01-12', dateRenouvellement: null }, 12)).toBe('2027-01-11');
+    expect(finDeValidite({ dateDemande: '2024-01-12', dateRenouvellement: '2025-02-28' }, 12)).toBe('2026-02-27');
+    expect(finDeValidite({ dateDemande: '2024-02-29', dateRenouvellement: null }, 12)).toBe('2025-02-27');
+  });
+
+  it('dates JJ/MM/AAAA ou AAAA-MM-JJ, réelles', () => {
+    expect(lireDate('07/12/2026')).toBe('2026-12-07');
+    expect(lireDate('2026-12-07')).toBe('2026-12-07');
+    expect(lireDate('29/02/2026')).toBeNull();
+    expect(lireDate('12/2026')).toBeNull();
+  });
+});

@@ -1,0 +1,225 @@
+/**
+ * « Demandes » (ADR 0036): the organisation's own demands of housing — a réservataire's, the
+ * State's, or a bailleur's for the units it designates itself. The officer downloads the template,
+ * fills it (or exports it from the SNE / Imhoweb), uploads it: all or nothing, the refusal lists the
+ * first problems by line and column and links the error file. Then the demands held, page by page.
+ * Only this organisation reads them; a demand leaves Flux when its validity (one year from its
+ * registration or last renewal) has ended.
+ */
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
+import { Button } from '@codegouvfr/react-dsfr/Button';
+import { Upload } from '@codegouvfr/react-dsfr/Upload';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRef, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
+import {
+  lireDemandes,
+  RefusTeleversementApi,
+  televerserDemandes,
+  type ErreurImportRplsApi,
+  type PageDemandesApi,
+  type ResumeDemandesApi,
+} from '../api.ts';
+import { cles } from '../cles.ts';
+import { EtatRequete, messageErreur, Vide } from '../composants/Etats.tsx';
+import { Page } from '../composants/Page.tsx';
+import { pageDemandee, Pagination } from '../composants/Pagination.tsx';
+import { RefusTeleversement } from '../composants/RefusTeleversement.tsx';
+import { Tableau } from '../composants/Tableau.tsx';
+import { libelleTaille } from '../../../src/contracts/televersement.ts';
+import { TAILLE_MAX_DEMANDES } from '../../../src/contracts/demandes.ts';
+import { date, nombre, pluriel } from '../format.ts';
+
+const PAR_PAGE = 50;
+
+/** The template offered for download: its header and one example row (docs/demandes.md). */
+const MODELE =
+  '\uFEFFNUMERO_UNIQUE;DATE_DEMANDE;DATE_RENOUVELLEMENT;PERSONNES;ENFANTS_MOINS_14;RESSOURCES_ANNUELLES;CATEGORIES;COMMUNES;TYPOLOGIES\r\n' +
+  '045261100012345;12/01/2026;;3;1;18400;dalo;45234|45302;T2|T3\r\n';
+
+type Etat =
+  | { etape: 'choix' }
+  | { etape: 'envoi' }
+  | { etape: 'importe'; resume: ResumeDemandesApi }
+  | { etape: 'refuse'; refus: ErreurImportRplsApi }
+  | { etape: 'erreur'; message: string };
+
+export function Demandes() {
+  const [fichier, setFichier] = useState<File | null>(null);
+  const [erreurChoix, setErreurChoix] = useState<string | null>(null);
+  const [etat, setEtat] = useState<Etat>({ etape: 'choix' });
+  const champ = useRef<HTMLInputElement>(null);
+  const client = useQueryClient();
+  const [parametres] = useSearchParams();
+  const page = pageDemandee(parametres.get('page'));
+  const demande = { page, parPage: PAR_PAGE };
+  const requete = useQuery({
+    queryKey: cles.demandes.page(demande),
+    queryFn: ({ signal }) => lireDemandes(demande, signal),
+    placeholderData: keepPreviousData,
+  });
+
+  const envoyer = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!fichier) {
+      setErreurChoix('Choisissez le fichier de demandes à importer.');
+      champ.current?.focus();
+      return;
+    }
+    if (fichier.size > TAILLE_MAX_DEMANDES) {
+      setErreurChoix(`Ce fichier fait ${libelleTaille(fichier.size)} : ${libelleTaille(TAILLE_MAX_DEMANDES)} au plus.`);
+      champ.current?.focus();
+      return;
+    }
+    setErreurChoix(null);
+    setEtat({ etape: 'envoi' });
+    try {
+      const resume = await televerserDemandes(fichier);
+      setEtat({ etape: 'importe', resume });
+      await client.invalidateQueries({ queryKey: cles.demandes.tout() });
+    } catch (err) {
+      if (err instanceof RefusTeleversementApi) setEtat({ etape: 'refuse', refus: err.refus });
+      else setEtat({ etape: 'erreur', message: messageErreur(err) });
+    }
+  };
+
+  return (
+    <Page titre="Demandes" titreDocument="Demandes">
+      <p className="fr-text--lead">
+        Les demandes de logement de votre organisation, importées de votre extrait du système national d’enregistrement
+        (SNE) ou d’Imhoweb, pour proposer vos candidats. Vous seuls les voyez. Une demande dont la validité (un an après
+        son dépôt ou son dernier renouvellement) est passée est supprimée.
+      </p>
+      <section aria-labelledby="demandes-import" className="fr-mb-6w">
+        <h2 id="demandes-import" className="fr-h4">
+          Importer un fichier de demandes
+        </h2>
+        <p>
+          <a
+            className="fr-link fr-link--download"
+            href={`data:text/csv;charset=utf-8,${encodeURIComponent(MODELE)}`}
+            download="modele-demandes.csv"
+          >
+            Télécharger le modèle de fichier
+            <span className="fr-link__detail">CSV – une ligne d’exemple à remplacer</span>
+          </a>
+        </p>
+        <p className="fr-text--sm">
+          Une ligne par demande : numéro unique, date de la demande et du dernier renouvellement (JJ/MM/AAAA), nombre de
+          personnes et d’enfants de moins de 14 ans, ressources annuelles en euros, catégories prioritaires (dalo,
+          pdalhpd, autre_l441_1), communes souhaitées (codes INSEE) et typologies (T1 à T6), les listes séparées par « |
+          ». Les autres colonnes d’un extrait (noms, adresses…) sont ignorées et jamais conservées. Un numéro déjà
+          importé est mis à jour. Une seule ligne invalide et rien n’est importé.
+        </p>
+        <form onSubmit={(e) => void envoyer(e)} aria-label="Fichier de demandes à importer" noValidate>
+          <Upload
+            label="Fichier de demandes"
+            hint={`Format CSV (séparateur « ; » ou « , », UTF-8 ou Latin-1), ${libelleTaille(TAILLE_MAX_DEMANDES)} au plus.`}
+            state={erreurChoix ? 'error' : 'default'}
+            stateRelatedMessage={erreurChoix}
+            disabled={etat.etape === 'envoi'}
+            nativeInputProps={{
+              id: 'demandes-fichier',
+              name: 'fichier',
+              accept: '.csv,text/csv',
+              ref: champ,
+              onChange: (e) => {
+                setFichier(e.target.files?.[0] ?? null);
+                setErreurChoix(null);
+              },
+            }}
+          />
+          <Button type="submit" className="fr-mt-2w" disabled={etat.etape === 'envoi'} iconId="fr-icon-upload-line">
+            Importer les demandes
+          </Button>
+        </form>
+        {etat.etape === 'envoi' ? (
+          <p role="status" className="fr-mt-2w">
+            Import en cours…
+          </p>
+        ) : null}
+        {etat.etape === 'erreur' ? (
+          <Alert
+            severity="error"
+            as="h3"
+            role="alert"
+            title="L’import n’a pas pu être fait"
+            description={etat.message}
+            className="fr-mt-2w"
+          />
+        ) : null}
+        {etat.etape === 'refuse' ? (
+          <RefusTeleversement refus={etat.refus} titre="Aucune demande n’a été importée" id="demandes-refus" />
+        ) : null}
+        {etat.etape === 'importe' ? <Resume resume={etat.resume} /> : null}
+      </section>
+      <section aria-labelledby="demandes-liste">
+        <h2 id="demandes-liste" className="fr-h4">
+          Vos demandes
+        </h2>
+        <EtatRequete requete={requete} quoi="vos demandes">
+          {(d) => <Liste donnees={d} page={page} />}
+        </EtatRequete>
+      </section>
+    </Page>
+  );
+}
+
+function Resume({ resume: r }: { resume: ResumeDemandesApi }) {
+  return (
+    <Alert
+      severity="success"
+      as="h3"
+      role="status"
+      title="Demandes importées"
+      className="fr-mt-2w"
+      description={
+        <>
+          {pluriel(r.lignes, 'ligne lue', 'lignes lues')} :{' '}
+          {pluriel(r.nouvelles, 'nouvelle demande', 'nouvelles demandes')},{' '}
+          {pluriel(r.modifiees, 'demande mise à jour', 'demandes mises à jour')},{' '}
+          {pluriel(r.inchangees, 'inchangée', 'inchangées')}
+          {r.expireesIgnorees > 0
+            ? `, ${pluriel(r.expireesIgnorees, 'demande expirée non importée', 'demandes expirées non importées')}`
+            : ''}
+          {r.purgees > 0 ? `, ${pluriel(r.purgees, 'demande expirée supprimée', 'demandes expirées supprimées')}` : ''}.
+        </>
+      }
+    />
+  );
+}
+
+type Demande = PageDemandesApi['demandes'][number];
+
+function Liste({ donnees, page }: { donnees: PageDemandesApi; page: number }) {
+  if (donnees.total === 0) return <Vide>Aucune demande importée pour l’instant.</Vide>;
+  return (
+    <>
+      <Tableau<Demande>
+        legende={`${pluriel(donnees.total, 'demande', 'demandes')}, de la plus ancienne à la plus récente`}
+        cle={(d) => d.numeroUnique}
+        compact
+        colonnes={[
+          { titre: 'Numéro unique', valeur: (d) => d.numeroUnique, entete: true },
+          { titre: 'Déposée le', valeur: (d) => date(d.dateDemande) },
+          { titre: 'Valable jusqu’au', valeur: (d) => date(d.finValidite) },
+          {
+            titre: 'Ménage',
+            valeur: (d) =>
+              `${pluriel(d.personnes, 'personne', 'personnes')}${d.enfantsMoins14 ? ` dont ${pluriel(d.enfantsMoins14, 'enfant', 'enfants')} de moins de 14 ans` : ''}`,
+          },
+          {
+            titre: 'Ressources annuelles',
+            valeur: (d) => (d.ressourcesAnnuelles === null ? 'Non renseignées' : `${nombre(d.ressourcesAnnuelles)} €`),
+            nombre: true,
+          },
+          { titre: 'Priorités', valeur: (d) => (d.categories.length ? d.categories.join(', ') : 'Aucune') },
+          { titre: 'Communes souhaitées', valeur: (d) => d.communes.map((c) => c.nom).join(', ') },
+          { titre: 'Typologies', valeur: (d) => d.typologies.join(', ') },
+        ]}
+        lignes={donnees.demandes}
+      />
+      <Pagination page={page} total={donnees.total} taille={donnees.parPage} />
+    </>
+  );
+}
