@@ -11,7 +11,7 @@ import { lireSession, DUREE_SESSION_MS } from '../app/auth.ts';
 import { journaliser } from '../app/audit.ts';
 import { NonAuthentifie } from '../app/errors.ts';
 import { adhesions, sessions, utilisateurs } from '../db/schema.ts';
-import type { OptionsServeur } from './server.ts';
+import type { OptionsServeur } from './commun.ts';
 
 export interface ConfigOidc {
   issuer: string;

@@ -7,8 +7,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ajouterAvenant, creerConvention, lireConvention, listerConventions, type Quand } from '../app/conventions.ts';
 import { pageRegistre } from '../app/listes.ts';
-import type { SessionOuverte } from '../app/auth.ts';
-import type { Acteur } from '../app/roles.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
 import {
   anneeConventionQuerySchema,
@@ -18,8 +16,7 @@ import {
   registreConventionsSchema,
   registreQuerySchema,
 } from '../contracts/conventions.ts';
-import { aujourdhuiParis } from './routes-patrimoine.ts';
-import type { OptionsServeur } from './server.ts';
+import { acteur, horlogeServeur, type OptionsServeur } from './commun.ts';
 
 const erreurs = {
   400: erreurSchema,
@@ -32,16 +29,15 @@ const erreurs = {
 
 const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] as const;
 
-/** Today (Europe/Paris) and the year asked, this year by default. */
-function quand(annee: number | undefined): Quand {
-  const aujourdhui = aujourdhuiParis();
+/** Today (Europe/Paris, from the server's clock) and the year asked, this year by default. */
+function quand(annee: number | undefined, aujourdhui: string): Quand {
   return { annee: annee ?? Number(aujourdhui.slice(0, 4)), aujourdhui };
 }
 
 export async function enregistrerRoutesConventions(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
   const { db } = options.base;
-  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
+  const { aujourdhui } = horlogeServeur(options);
 
   app.get(
     '/conventions/registre',
@@ -57,7 +53,12 @@ export async function enregistrerRoutesConventions(api: FastifyInstance, options
     },
     async (request) => {
       const registre = await db.transaction((tx) =>
-        listerConventions(tx, acteur(request), { bailleur: request.query.bailleur }, quand(request.query.annee)),
+        listerConventions(
+          tx,
+          acteur(request),
+          { bailleur: request.query.bailleur },
+          quand(request.query.annee, aujourdhui()),
+        ),
       );
       return { ...registre, ...pageRegistre(registre.conventions, request.query) };
     },
@@ -77,7 +78,9 @@ export async function enregistrerRoutesConventions(api: FastifyInstance, options
       },
     },
     async (request) =>
-      db.transaction((tx) => lireConvention(tx, acteur(request), request.params.id, quand(request.query.annee))),
+      db.transaction((tx) =>
+        lireConvention(tx, acteur(request), request.params.id, quand(request.query.annee, aujourdhui())),
+      ),
   );
 
   app.post(
@@ -95,7 +98,11 @@ export async function enregistrerRoutesConventions(api: FastifyInstance, options
     async (request, reply) =>
       reply
         .status(201)
-        .send(await db.transaction((tx) => creerConvention(tx, acteur(request), request.body, quand(undefined)))),
+        .send(
+          await db.transaction((tx) =>
+            creerConvention(tx, acteur(request), request.body, quand(undefined, aujourdhui())),
+          ),
+        ),
   );
 
   app.post(
@@ -116,7 +123,7 @@ export async function enregistrerRoutesConventions(api: FastifyInstance, options
         .status(201)
         .send(
           await db.transaction((tx) =>
-            ajouterAvenant(tx, acteur(request), request.params.id, request.body, quand(undefined)),
+            ajouterAvenant(tx, acteur(request), request.params.id, request.body, quand(undefined, aujourdhui())),
           ),
         ),
   );
