@@ -6,7 +6,7 @@
  */
 import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { communes, delaisProposition, locations, logements } from '../db/schema.ts';
+import { communes, delaisProposition, locations, logements, organisations } from '../db/schema.ts';
 import { nomDeCommune } from '../import/cog.ts';
 import { ajouterJours } from '../domain/calendrier.ts';
 import { ETATS_FINAUX } from '../domain/lifecycle.ts';
@@ -122,6 +122,12 @@ export async function listerLocations(
     parPage: q.parPage,
     locations: rows.map((r) => versApi(r.l, r, verrou(r.l))),
   };
+}
+
+/** Every organisation's name by its id (documents name the parties, never their ids). */
+export async function nomsDesOrganisations(tx: Tx): Promise<Record<string, string>> {
+  const orgs = await tx.select({ id: organisations.id, nom: organisations.nom }).from(organisations);
+  return Object.fromEntries(orgs.map((o) => [o.id, o.nom]));
 }
 
 /** Commune names by code: the stored reference (`communes`), else the COG, else the code itself. */

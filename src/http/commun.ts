@@ -13,16 +13,16 @@
 import type { FastifyReply } from 'fastify';
 import type { SessionOuverte } from '../app/auth.ts';
 import { DUREE_SESSION_MS } from '../app/auth.ts';
+import type { Base } from '../app/base.ts';
 import type { ConfigSmtp, Expediteur } from '../app/notifications.ts';
 import type { Acteur, Role } from '../app/roles.ts';
-import type { Base } from '../db/client.ts';
 import { anneeParis, jourParis } from '../domain/calendrier.ts';
 import { TYPE_CSV } from '../reports/bilan-csv.ts';
 import { TYPE_PDF } from '../reports/bilan-pdf.ts';
 import { TYPE_XLSX } from '../reports/bilan-xlsx.ts';
 import type { LimiteCompte } from './limites.ts';
 import type { OptionsJournal } from './journal.ts';
-import type { ConfigOidc } from './oidc.ts';
+import type { ConfigOidc } from '../app/proconnect.ts';
 
 export const COOKIE_SESSION = 'flux_session';
 

@@ -18,9 +18,9 @@ import {
   retirerExamen,
   signerBailOffre,
 } from '../app/cal.ts';
+import { nomsDesOrganisations } from '../app/listes.ts';
 import { lireObjectifs } from '../app/objectifs.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
-import { organisations } from '../db/schema.ts';
 import {
   aExaminerSchema,
   ajoutExamenSchema,
@@ -191,8 +191,7 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
     async (request, reply) => {
       const { s, noms } = await db.transaction(async (tx) => {
         const s = await lireSession(tx, acteur(request), request.params.id);
-        const orgs = await tx.select({ id: organisations.id, nom: organisations.nom }).from(organisations);
-        return { s, noms: Object.fromEntries(orgs.map((o) => [o.id, o.nom])) };
+        return { s, noms: await nomsDesOrganisations(tx) };
       });
       const pdf = await pdfProcesVerbal(s, noms, aujourdhui());
       return reply

@@ -1,6 +1,5 @@
 /** The API's routes: each validates with the shared zod contracts and calls one use case. */
 import { basename, extname } from 'node:path';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -12,9 +11,7 @@ import { listerLocations, listerLogements } from '../app/listes.ts';
 import { avecBailleur, memoiserJson, porteeActeur } from '../app/memo.ts';
 import { lireQualite, qualiteComplete } from '../app/qualite.ts';
 import { appliquerTransition, declarerVacance, lireLocation } from '../app/locations.ts';
-import { organisations } from '../db/schema.ts';
-import { DonneesInvalides } from '../domain/errors.ts';
-import { importerRpls, sourceFichier } from '../import/rpls-import.ts';
+import { importerRplsDeSonOrganisme, sourceFichier } from '../app/import-rpls.ts';
 import { enregistrerFichierErreurs, lienFichierErreurs, lireFichierErreurs } from '../app/fichiers-erreurs.ts';
 import { supprimerTemporaire } from '../import/fichier-temporaire.ts';
 import {
@@ -318,24 +315,13 @@ export async function enregistrerRoutes(
           });
         }
         const a = acteur(request);
-        const [organisation] = await db
-          .select({ siren: organisations.siren })
-          .from(organisations)
-          .where(eq(organisations.id, a.organisationId));
-        if (!organisation?.siren) {
-          throw new DonneesInvalides([
-            {
-              chemin: 'bailleur',
-              message: 'votre organisme n’a pas de SIREN : l’administrateur doit le renseigner avant un import RPLS',
-            },
-          ]);
-        }
         const nom = nomDeFichier(request.query.nom);
         const valides = request.query.valides === '1' || request.query.valides === 'true';
-        const r = await importerRpls(
+        const r = await importerRplsDeSonOrganisme(
           db,
+          a,
           { ...(await sourceFichier(request.body.chemin)), nom },
-          { siren: organisation.siren, valideSeulement: valides, acteur: a },
+          { valideSeulement: valides },
         );
         // The error file, written as the upload was read, is stored once and linked, never sent here.
         let fichier = null;
