@@ -1,6 +1,52 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import regles from './scripts/couches.json' with { type: 'json' };
+
+/**
+ * The layers (ADR 0030), from scripts/couches.json: what each folder of src/ may not import, and
+ * the routes files' rule. Static imports only: `npm run cycles` and test/ci/couches.test.ts read
+ * dynamic `import()` too, from the same table.
+ */
+const REGLE = (pourquoi) => `${pourquoi} (ADR 0030, scripts/couches.json)`;
+const COUCHES = Object.entries(regles.couches).map(([couche, r]) => ({
+  files: [`src/${couche}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: [...r.interdits.map((c) => `../${c}/*`), ...(r.permis ?? []).map((f) => `!../${f}`)],
+            message: REGLE(r.pourquoi),
+          },
+          ...(r.sansNode ? [{ group: ['node:*'], message: REGLE(r.pourquoi) }] : []),
+          ...(couche === 'http'
+            ? [{ group: regles.routes.fichiers.map((f) => `./${f}`), message: REGLE(regles.routes.pourquoi) }]
+            : []),
+        ],
+      },
+    ],
+  },
+}));
+const HTTP = regles.couches.http;
+const ASSEMBLEUR = {
+  // server.ts assembles the routes: the one file of src/http that imports the routes files.
+  files: [`src/http/${regles.routes.assembleur}`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: [...HTTP.interdits.map((c) => `../${c}/*`), ...(HTTP.permis ?? []).map((f) => `!../${f}`)],
+            message: REGLE(HTTP.pourquoi),
+          },
+        ],
+      },
+    ],
+  },
+};
 
 export default tseslint.config(
   {
@@ -66,4 +112,6 @@ export default tseslint.config(
       ],
     },
   },
+  ...COUCHES,
+  ASSEMBLEUR,
 );

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ouvrirBase } from '../src/db/client.ts';
 import { construireServeur } from '../src/http/server.ts';
-import { configOidcDepuisEnv } from '../src/http/oidc.ts';
+import { configOidcDepuisEnv } from '../src/app/proconnect.ts';
 import { chargerQpvEmbarques } from '../src/reference/qpv.ts';
 import { COMPTES_DEMO, MOT_DE_PASSE_DEMO, estVide, seedDemo } from '../src/seed/demo.ts';
 

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse';
 import { v7 } from 'uuid';
 import { LecteurCsv } from '../../src/import/rpls-csv.ts';
-import { uuidOrdonne } from '../../src/import/rpls-import.ts';
+import { uuidOrdonne } from '../../src/app/import-rpls.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

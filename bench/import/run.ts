@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { lignes, ouvrirBase, type Base } from '../../src/db/client.ts';
 import { organisations } from '../../src/db/schema.ts';
-import { COLONNES_COPIE, importerRpls, lireRpls, sourceFichier } from '../../src/import/rpls-import.ts';
+import { COLONNES_COPIE, importerRpls, lireRpls, sourceFichier } from '../../src/app/import-rpls.ts';
 import { creerBaseTemporaire } from '../base-temporaire.ts';
 import { cheminSortie, generer } from './generate.ts';
 

@@ -13,8 +13,9 @@ import type { Tx } from '../db/client.ts';
 import { candidatures, delaisProposition, locations, logements, organisations } from '../db/schema.ts';
 import type { BoiteApi, CandidatBoite, ElementBoiteApi } from '../contracts/orientation.ts';
 import type { LocationApi } from '../contracts/api.ts';
+import { jourParis, joursEntre } from '../domain/calendrier.ts';
 import type { CleAnnee } from './annee.ts';
-import { joursEntre, parametresConventions, type ParametresConvention } from './echeances.ts';
+import { parametresConventions, type ParametresConvention } from './echeances.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { appliquerTransition } from './locations.ts';
 import { memoiser, porteeActeur } from './memo.ts';
@@ -179,8 +180,9 @@ export async function proposerCandidats(
   acteur: Acteur,
   id: string,
   corps: { version: number; candidats: CandidatBoite[] },
-  aujourdhui: string,
+  maintenant: Date,
 ): Promise<LocationApi> {
+  const aujourdhui = jourParis(maintenant);
   const [el] = await elements(tx, acteur, aujourdhui, id);
   if (!el) throw new Introuvable('vacance introuvable dans votre boîte de réception');
   if (!el.peutProposer) {
@@ -204,26 +206,32 @@ export async function proposerCandidats(
     throw new Conflit('le même numéro unique SNE figure deux fois dans la proposition');
   const date = [aujourdhui, el.orienteeLe, el.dateLiberation].sort().at(-1)!;
   const annee = Number(el.dateLiberation.slice(0, 4));
-  const apres = await appliquerTransition(tx, acteur, id, {
-    transition: 'proposer_candidats',
-    etatAttendu: el.etat === 'exclue' ? 'exclue' : 'orientee',
-    version: corps.version,
-    date: date > `${annee}-12-31` ? `${annee}-12-31` : date,
-    candidats: corps.candidats.map((c) => ({
-      numeroSne: c.numeroSne.toUpperCase(),
-      tailleMenage: c.tailleMenage,
-      prioritaire: c.dalo || c.pdalhpd || c.autreL4411,
-      dalo: c.dalo,
-      pdalhpd: c.pdalhpd,
-      autreL4411: c.autreL4411,
-      enfantsMoins14: c.enfantsMoins14,
-      ressourcesAnnuelles: c.ressourcesAnnuelles,
-      relogement: c.relogement,
-      agentEtat: c.agentEtat,
-      quartile1Declare: c.quartile1Declare,
-      ...(c.motifQuartile1 !== undefined ? { motifQuartile1: c.motifQuartile1 } : {}),
-    })),
-  });
+  const apres = await appliquerTransition(
+    tx,
+    acteur,
+    id,
+    {
+      transition: 'proposer_candidats',
+      etatAttendu: el.etat === 'exclue' ? 'exclue' : 'orientee',
+      version: corps.version,
+      date: date > `${annee}-12-31` ? `${annee}-12-31` : date,
+      candidats: corps.candidats.map((c) => ({
+        numeroSne: c.numeroSne.toUpperCase(),
+        tailleMenage: c.tailleMenage,
+        prioritaire: c.dalo || c.pdalhpd || c.autreL4411,
+        dalo: c.dalo,
+        pdalhpd: c.pdalhpd,
+        autreL4411: c.autreL4411,
+        enfantsMoins14: c.enfantsMoins14,
+        ressourcesAnnuelles: c.ressourcesAnnuelles,
+        relogement: c.relogement,
+        agentEtat: c.agentEtat,
+        quartile1Declare: c.quartile1Declare,
+        ...(c.motifQuartile1 !== undefined ? { motifQuartile1: c.motifQuartile1 } : {}),
+      })),
+    },
+    maintenant,
+  );
   // In a pool, the candidates are the proposing réservataire's, not the provisional holder's.
   if (el.pool)
     await tx.update(candidatures).set({ reservataireId: el.reservataire.id }).where(eq(candidatures.locationId, id));

@@ -50,8 +50,8 @@ import { ajouterJours, jourParis } from './echeances.ts';
 import { Conflit, Introuvable } from './errors.ts';
 import { vueCandidat } from './boite.ts';
 import { fixerQuartiles, menageSaisiDe, peutLireMenage } from './menages.ts';
-import { jourDuVerrou } from './emission-bilan.ts';
 import { appliquerTransition, etapesDeLaLocation } from './locations.ts';
+import type { ResultatCal } from './notifications.ts';
 import { exiger, type Acteur } from './roles.ts';
 
 type LigneSession = typeof sessionsCal.$inferSelect;
@@ -59,13 +59,6 @@ type LigneExamen = typeof examensCal.$inferSelect;
 type LigneOffre = typeof offresCal.$inferSelect;
 type Reponse = 'acceptee' | 'refusee' | 'silence';
 
-/** A CAL result, as the notifications need it. */
-export interface ResultatCal {
-  locationId: string;
-  type: 'decision' | 'echec_offre' | 'bail';
-  decision?: DecisionCal;
-  suite?: SuiteEchec | 'bail' | null;
-}
 type EcouteurCal = (tx: Tx, resultat: ResultatCal) => Promise<void>;
 let ecouteurCal: EcouteurCal | null = null;
 
@@ -431,6 +424,7 @@ export async function deciderExamen(
   acteur: Acteur,
   sessionId: string,
   d: DecisionExamenApi,
+  maintenant: Date,
 ): Promise<SessionCalDetailApi> {
   exiger(acteur, ['agent_bailleur'], 'enregistrer une décision de CAL');
   const s = await session(tx, acteur, sessionId);
@@ -440,7 +434,7 @@ export async function deciderExamen(
   const problemes = verifierDecision(d.decision, d.classement, d.motif, e.candidats as string[]);
   if (problemes.length) throw new DonneesInvalides(problemes);
   // The decision is dated on the session: it must have sat, after the steps the unit went through.
-  const aujourdhui = jourDuVerrou();
+  const aujourdhui = jourParis(maintenant);
   if (s.dateSession > aujourdhui)
     throw new Conflit(
       `la séance du ${dateFrancaise(s.dateSession)} n’a pas encore eu lieu : enregistrez ses décisions à partir de ce jour`,
@@ -455,14 +449,20 @@ export async function deciderExamen(
     .from(decisionsCal)
     .where(eq(decisionsCal.locationId, d.locationId));
   // The vacancy's own transition: version lock, year's event, the engine's check, its audit.
-  await appliquerTransition(tx, acteur, d.locationId, {
-    transition: 'decider',
-    etatAttendu: 'candidats',
-    version: d.version,
-    date: s.dateSession,
-    decision: d.decision,
-    ...(d.motif ? { motif: d.motif } : {}),
-  });
+  await appliquerTransition(
+    tx,
+    acteur,
+    d.locationId,
+    {
+      transition: 'decider',
+      etatAttendu: 'candidats',
+      version: d.version,
+      date: s.dateSession,
+      decision: d.decision,
+      ...(d.motif ? { motif: d.motif } : {}),
+    },
+    maintenant,
+  );
   // Each examined household's first quartile, fixed at the decision (ADR 0034).
   const quartiles = await fixerQuartiles(tx, d.locationId, e.candidats as string[]);
   const deja = new Set(dejaLa.map((a) => a.id));
@@ -666,6 +666,7 @@ export async function signerBailOffre(
   acteur: Acteur,
   offreId: string,
   d: { date: string; version: number; relogementAnru: boolean },
+  maintenant: Date,
 ): Promise<SessionCalDetailApi> {
   exiger(acteur, ['agent_bailleur'], 'enregistrer un bail signé');
   const { o, e, s } = await offreDuBailleur(tx, acteur, offreId);
@@ -678,7 +679,7 @@ export async function signerBailOffre(
   const problemes = verifierDateSaisie({
     quoi: 'le bail',
     date: d.date,
-    aujourdhui: jourDuVerrou(),
+    aujourdhui: jourParis(maintenant),
     suit: [
       { libelle: 'la décision de la CAL', date: s.dateSession },
       { libelle: 'l’acceptation de l’offre', date: o.dateReponse ?? o.dateOffre },
@@ -689,14 +690,20 @@ export async function signerBailOffre(
   const [c] = await tx.select().from(candidatures).where(eq(candidatures.id, o.candidatureId));
   const [loc] = await tx.select({ pool: locations.pool }).from(locations).where(eq(locations.id, e.locationId));
   const pool = (loc?.pool as string[] | null) ?? null;
-  await appliquerTransition(tx, acteur, e.locationId, {
-    transition: 'signer_bail',
-    etatAttendu: 'decision_cal',
-    version: d.version,
-    date: d.date,
-    menage: { prioritaire: c!.prioritaire, relogementAnru: false, ...menageSaisiDe(c!, d.relogementAnru) },
-    ...(pool && c!.reservataireId ? { reservataire: c!.reservataireId } : {}),
-  });
+  await appliquerTransition(
+    tx,
+    acteur,
+    e.locationId,
+    {
+      transition: 'signer_bail',
+      etatAttendu: 'decision_cal',
+      version: d.version,
+      date: d.date,
+      menage: { prioritaire: c!.prioritaire, relogementAnru: false, ...menageSaisiDe(c!, d.relogementAnru) },
+      ...(pool && c!.reservataireId ? { reservataire: c!.reservataireId } : {}),
+    },
+    maintenant,
+  );
   await tx.update(examensCal).set({ suite: 'bail' }).where(eq(examensCal.id, e.id));
   await journaliser(tx, acteur, {
     action: 'cal.bail',

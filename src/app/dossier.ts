@@ -24,12 +24,12 @@ import {
 } from '../db/schema.ts';
 import type { DossierVacanceApi, FaitChronologieApi } from '../contracts/listes.ts';
 import type { ElementBoiteApi } from '../contracts/orientation.ts';
+import { jourParis, joursEntre } from '../domain/calendrier.ts';
 import { ETATS_FINAUX, type EtatLocation } from '../domain/lifecycle.ts';
 import { BAILLEUR, type Evenement } from '../domain/types.ts';
 import { nomDeCommune } from '../import/cog.ts';
 import { elements as elementsBoite, vueCandidat } from './boite.ts';
 import { peutLireMenage } from './menages.ts';
-import { joursEntre } from './echeances.ts';
 import { lireLocation } from './locations.ts';
 import { dateFr } from './notifications.ts';
 import type { Acteur } from './roles.ts';
@@ -98,8 +98,9 @@ function enFrancais(texte: string | null): string | null {
   return t.trim() || null;
 }
 
+/** The Europe/Paris day of a stored instant. */
 function jourDe(instant: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(instant));
+  return jourParis(new Date(instant));
 }
 
 /** What an event adds to its title (the CAL's decision, how many candidates). */
@@ -111,13 +112,9 @@ function detail(e: Evenement): string {
 }
 
 /** GET /api/locations/:id/dossier */
-export async function dossierVacance(
-  tx: Tx,
-  acteur: Acteur,
-  id: string,
-  aujourdhui: string,
-): Promise<DossierVacanceApi> {
-  const location = await lireLocation(tx, acteur, id); // 404 outside the actor's scope
+export async function dossierVacance(tx: Tx, acteur: Acteur, id: string, maintenant: Date): Promise<DossierVacanceApi> {
+  const aujourdhui = jourParis(maintenant);
+  const location = await lireLocation(tx, acteur, id, maintenant); // 404 outside the actor's scope
   const [u] = await tx
     .select({ l: logements, nomCommune: communes.nom, bailleur: organisations.nom })
     .from(logements)

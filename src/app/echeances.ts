@@ -13,10 +13,10 @@ import { delaisProposition, locations, logements } from '../db/schema.ts';
 import { ajouterJours, jourParis, joursEntre } from '../domain/calendrier.ts';
 import type { Convention } from '../domain/types.ts';
 import { conventionsEnVigueur, type CleAnnee } from './annee.ts';
-import { AnneeVerrouillee } from './emission-bilan.ts';
 import { Conflit } from './errors.ts';
 import { constaterSansCandidatSysteme } from './locations.ts';
 import { dateFr, notifier } from './notifications.ts';
+import { AnneeVerrouillee } from './verrou-annee.ts';
 
 // The calendar lives in src/domain/calendrier.ts; re-exported for the modules that import it from here.
 export { ajouterJours, jourParis, joursEntre } from '../domain/calendrier.ts';
@@ -127,6 +127,7 @@ export async function verifierEcheances(db: Db, maintenant: Date): Promise<Bilan
           r.l.id,
           dateEvenement,
           `délai de proposition expiré le ${dateFr(echeance)} sans candidat : ${consequence}`,
+          maintenant,
         );
         if (!apres) return false;
         for (const organisationId of [...destinataires, r.l.bailleurId]) {

@@ -4,8 +4,8 @@
  *
  * - `emettreBilan`: the bailleur issues the bilan of year N once N is over: an immutable version
  *   (the `lireBilan` JSON, its SHA-256, who, when; from version 2 what changed and the corrections
- *   behind it). From then on year N is locked: `controlerEcritureAnnee`, called by every write of
- *   an event of the year (src/app/locations.ts), refuses it with a 409 naming the lock.
+ *   behind it). From then on year N is locked: `controlerEcritureAnnee` (src/app/verrou-annee.ts),
+ *   called by every write of an event of the year (src/app/locations.ts), refuses it with a 409.
  * - `ouvrirFenetre` / `cloturerFenetre`: a late-correction window (written reason, end date within
  *   30 days); while it is open, writes of year N are accepted if they carry a reason, and each one
  *   is recorded as a correction. Its end or its closing relocks; issuing again closes it too.
@@ -15,7 +15,7 @@
  * - `rappelsBilan`: the scheduled check's reminder to the bailleur from 1 and from 21 February.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import {
   conventions,
@@ -40,32 +40,19 @@ import {
   fenetreOuverte,
   peutEmettre,
   premierJourEmission,
-  refusEcriture,
   validerFenetre,
   type DifferenceBilan,
-  type EtatAnnee,
-  type FenetreCorrection,
 } from '../domain/emission-bilan.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import { anneesConnues, type CleAnnee } from './annee.ts';
 import { canonique, journaliser } from './audit.ts';
 import { bilansAccessibles, lireBilan } from './bilan.ts';
-import { jourParis } from './echeances.ts';
+import { jourParis } from '../domain/calendrier.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { reconcilierAnnee } from './locations.ts';
 import { dateFr, notifier } from './notifications.ts';
 import { exiger, type Acteur } from './roles.ts';
-
-/** A write refused because the year's bilan is issued and no correction window is open (409). */
-export class AnneeVerrouillee extends Conflit {}
-
-// The clock of the lock check (the day a window is open on). The server plugs its own (tests fix it).
-let horloge: () => Date = () => new Date();
-export function brancherHorlogeAnnees(h: (() => Date) | undefined): void {
-  horloge = h ?? (() => new Date());
-}
-/** Today (Europe/Paris) by the lock's clock: the day a window is judged open on. */
-export const jourDuVerrou = (): string => jourParis(horloge());
+import { etatDeLAnnee, verrouillerAnnee, versFenetre } from './verrou-annee.ts';
 
 export interface Destinataire {
   organisationId: string;
@@ -158,77 +145,6 @@ async function fenetres(tx: Tx, cle: CleAnnee) {
       ),
     )
     .orderBy(asc(fenetresCorrection.ouverteLe), asc(fenetresCorrection.id));
-}
-
-function versFenetre(f: typeof fenetresCorrection.$inferSelect): FenetreCorrection {
-  return { id: f.id, motif: f.motif, fin: f.fin, clotureeLe: f.clotureeLe?.toISOString() ?? null };
-}
-
-/** The state of year N for writes: open, locked by its issued bilan, or in a correction window. */
-export async function etatDeLAnnee(tx: Tx, cle: CleAnnee, aujourdhui: string): Promise<EtatAnnee> {
-  const [derniere] = await tx
-    .select({ version: emissionsBilan.version, emisLe: emissionsBilan.emisLe })
-    .from(emissionsBilan)
-    .where(
-      and(
-        eq(emissionsBilan.bailleurId, cle.bailleurId),
-        eq(emissionsBilan.departement, cle.departement),
-        eq(emissionsBilan.annee, cle.annee),
-      ),
-    )
-    .orderBy(desc(emissionsBilan.version))
-    .limit(1);
-  if (!derniere) return { etat: 'ouverte' };
-  const ouvertes = await tx
-    .select()
-    .from(fenetresCorrection)
-    .where(
-      and(
-        eq(fenetresCorrection.bailleurId, cle.bailleurId),
-        eq(fenetresCorrection.departement, cle.departement),
-        eq(fenetresCorrection.annee, cle.annee),
-        isNull(fenetresCorrection.clotureeLe),
-      ),
-    );
-  return etatAnnee(
-    { version: derniere.version, emisLe: derniere.emisLe.toISOString() },
-    ouvertes.map(versFenetre),
-    aujourdhui,
-  );
-}
-
-/** Serialises with the vacancy writes of the same year (same key as src/app/locations.ts). */
-async function verrouillerAnnee(tx: Tx, cle: CleAnnee): Promise<void> {
-  await tx.execute(
-    sql`select pg_advisory_xact_lock(hashtext(${`flux|${cle.bailleurId}|${cle.departement}|${cle.annee}`}))`,
-  );
-}
-
-/**
- * Called by every write of an event of year N (under the year's advisory lock): refuses it when
- * the year's bilan is issued and no correction window is open (409), or when a window is open but
- * the write has no reason (422); in a window, records the write as a correction.
- */
-export async function controlerEcritureAnnee(
-  tx: Tx,
-  cle: CleAnnee,
-  e: { acteur: Acteur | null; locationId: string; action: string; motif: string | null | undefined },
-): Promise<void> {
-  const etat = await etatDeLAnnee(tx, cle, jourParis(horloge()));
-  const refus = refusEcriture(etat, cle.annee, e.motif);
-  if (refus?.type === 'verrouillee') throw new AnneeVerrouillee(refus.message);
-  if (refus) throw new DonneesInvalides([{ chemin: 'motif', message: refus.message }]);
-  if (etat.etat !== 'correction') return;
-  await tx.insert(correctionsAnnee).values({
-    id: randomUUID(),
-    fenetreId: etat.fenetre.id,
-    locationId: e.locationId,
-    action: e.action,
-    motif: e.motif!.trim(),
-    utilisateurId: e.acteur?.utilisateurId ?? null,
-    organisationId: e.acteur?.organisationId ?? null,
-    corrigeLe: horloge(),
-  });
 }
 
 export const empreinteBilan = (b: BilanAnnuel): string => createHash('sha256').update(canonique(b)).digest('hex');

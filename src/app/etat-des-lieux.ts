@@ -32,7 +32,9 @@ import {
   vueReservataire,
   type EtatDesLieux,
   type LogementEtat,
+  type PartieSignataire,
   type Reservation,
+  type VersionEtat,
 } from '../domain/etat-des-lieux.ts';
 import { ZONES_APL, type ZoneApl } from '../domain/plafonds-apl.ts';
 import { TYPOLOGIES, type Typologie } from '../domain/types.ts';
@@ -234,25 +236,7 @@ export function empreinteEtat(etat: EtatDesLieux): string {
   return createHash('sha256').update(canonique(etat)).digest('hex');
 }
 
-export interface PartieSignataire {
-  organisationId: string;
-  nom: string;
-  signeLe: string | null;
-  signataire: string | null;
-}
-
-export interface VersionEtat {
-  id: string;
-  bailleurId: string;
-  departement: string;
-  version: number;
-  verrouilleLe: string;
-  verrouillePar: string;
-  empreinte: string;
-  parties: PartieSignataire[];
-  /** 'en_signature' until every party has signed, then 'signe'. */
-  statut: 'en_signature' | 'signe';
-}
+export type { PartieSignataire, VersionEtat } from '../domain/etat-des-lieux.ts';
 
 async function versions(tx: Tx, filtre: SQL): Promise<VersionEtat[]> {
   const lignes = await tx

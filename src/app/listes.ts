@@ -6,8 +6,9 @@
  */
 import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { communes, delaisProposition, locations, logements } from '../db/schema.ts';
+import { communes, delaisProposition, locations, logements, organisations } from '../db/schema.ts';
 import { nomDeCommune } from '../import/cog.ts';
+import { ajouterJours } from '../domain/calendrier.ts';
 import { ETATS_FINAUX } from '../domain/lifecycle.ts';
 import type { ElementBoiteApi } from '../contracts/orientation.ts';
 import { COLONNES_UNITE, verrousDesAnnees, versApi } from './locations.ts';
@@ -45,13 +46,6 @@ export function rechercheLogement(q: string): SQL {
   return or(ilike(logements.id, m), ilike(logements.rpls, m), ilike(logements.adresse, m))!;
 }
 
-/** The last day a deadline filter keeps (inclusive), from today (Europe/Paris). */
-function jourPlus(aujourdhui: string, jours: number): string {
-  const d = new Date(`${aujourdhui}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + jours);
-  return d.toISOString().slice(0, 10);
-}
-
 function conditionsLocations(acteur: Acteur, f: FiltresLocations, aujourdhui: string): SQL {
   const conds: (SQL | undefined)[] = [porteeLocations(acteur)];
   if (f.etat) conds.push(eq(locations.etat, f.etat));
@@ -71,7 +65,7 @@ function conditionsLocations(acteur: Acteur, f: FiltresLocations, aujourdhui: st
     if (f.echeance === 'depassee') conds.push(sql`${delaisProposition.echeance} < ${aujourdhui}`);
     else
       conds.push(
-        sql`${delaisProposition.echeance} between ${aujourdhui} and ${jourPlus(aujourdhui, f.echeance === 'semaine' ? 7 : 30)}`,
+        sql`${delaisProposition.echeance} between ${aujourdhui} and ${ajouterJours(aujourdhui, f.echeance === 'semaine' ? 7 : 30)}`,
       );
   }
   if (f.q) conds.push(or(rechercheLogement(f.q), eq(locations.id, f.q.trim()))!);
@@ -120,6 +114,7 @@ export async function listerLocations(
   const verrou = await verrousDesAnnees(
     tx,
     rows.map((r) => r.l),
+    aujourdhui,
   );
   return {
     total: total?.n ?? 0,
@@ -127,6 +122,12 @@ export async function listerLocations(
     parPage: q.parPage,
     locations: rows.map((r) => versApi(r.l, r, verrou(r.l))),
   };
+}
+
+/** Every organisation's name by its id (documents name the parties, never their ids). */
+export async function nomsDesOrganisations(tx: Tx): Promise<Record<string, string>> {
+  const orgs = await tx.select({ id: organisations.id, nom: organisations.nom }).from(organisations);
+  return Object.fromEntries(orgs.map((o) => [o.id, o.nom]));
 }
 
 /** Commune names by code: the stored reference (`communes`), else the COG, else the code itself. */

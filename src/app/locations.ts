@@ -22,6 +22,7 @@ import {
 import { nomDeCommune } from '../import/cog.ts';
 import type { LocationApi, TransitionApi } from '../contracts/api.ts';
 import type { Orientation } from '../domain/engine.ts';
+import { jourParis } from '../domain/calendrier.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import {
   dateFrancaise,
@@ -35,24 +36,24 @@ import { BAILLEUR, type Evenement, type Exclusion } from '../domain/types.ts';
 import { resultatAnnee, type CleAnnee } from './annee.ts';
 import { LIBELLES_ETAT_LOCATION, motifOrientation, nomsDesLignes } from './explication.ts';
 import { journaliser } from './audit.ts';
-import { controlerEcritureAnnee, etatDeLAnnee, jourDuVerrou } from './emission-bilan.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { dateFr } from './notifications.ts';
 import { porteeLocations } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
 import { colonnesMenage, menageDuBail, verifierMenages } from './menages.ts';
+import { controlerEcritureAnnee, etatDeLAnnee } from './verrou-annee.ts';
 
 export type LigneLocation = typeof locations.$inferSelect;
 
 export type VerrouAnnee = LocationApi['verrouAnnee'];
 
-/** The lock state of each (bailleur, département, year) of these lettings, by the lock's clock (two indexed reads per year). */
+/** The lock state of each (bailleur, département, year) of these lettings on this day (two indexed reads per year). */
 export async function verrousDesAnnees(
   tx: Tx,
   ls: readonly LigneLocation[],
+  aujourdhui: string,
 ): Promise<(l: LigneLocation) => VerrouAnnee> {
   const cleDe = (l: LigneLocation) => `${l.bailleurId}|${l.departement}|${l.annee}`;
-  const aujourdhui = jourDuVerrou();
   const verrous = new Map<string, VerrouAnnee>();
   for (const l of ls) {
     const k = cleDe(l);
@@ -119,7 +120,7 @@ export function versApi(l: LigneLocation, u: UniteDeLocation, verrouAnnee: Verro
 }
 
 /** A vacancy the actor may see (404 otherwise, whether it exists or not). */
-export async function lireLocation(tx: Tx, acteur: Acteur | null, id: string): Promise<LocationApi> {
+export async function lireLocation(tx: Tx, acteur: Acteur | null, id: string, maintenant: Date): Promise<LocationApi> {
   const [r] = await tx
     .select({ l: locations, ...COLONNES_UNITE })
     .from(locations)
@@ -128,7 +129,7 @@ export async function lireLocation(tx: Tx, acteur: Acteur | null, id: string): P
     .leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
     .where(and(eq(locations.id, id), acteur ? porteeLocations(acteur) : undefined));
   if (!r) throw new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
-  return versApi(r.l, r, (await verrousDesAnnees(tx, [r.l]))(r.l));
+  return versApi(r.l, r, (await verrousDesAnnees(tx, [r.l], jourParis(maintenant)))(r.l));
 }
 
 /** Serialises the engine's decisions of one bailleur × département × year across connections. */
@@ -273,6 +274,7 @@ export async function declarerVacance(
     premiereMiseEnLocation?: boolean | undefined;
     motif?: string | undefined;
   },
+  maintenant: Date,
 ): Promise<LocationApi> {
   exiger(acteur, ['agent_bailleur'], 'déclarer une vacance');
   if (d.dateDepart !== undefined && d.dateDepart < d.date)
@@ -316,7 +318,7 @@ export async function declarerVacance(
       ),
     );
   // A letting outside the flow that never got a candidate ends with the unit's next notice, as in the engine.
-  if (ouverte?.etat === 'exclue') await clore(tx, acteur, ouverte, d.date);
+  if (ouverte?.etat === 'exclue') await clore(tx, acteur, ouverte, d.date, maintenant);
   else if (ouverte)
     throw new Conflit(
       `le logement ${logement.id} a déjà une vacance en cours (état « ${LIBELLES_ETAT_LOCATION[ouverte.etat] ?? ouverte.etat} »)`,
@@ -336,7 +338,12 @@ export async function declarerVacance(
     etat: exclu ? 'exclue' : 'liberee',
   });
   // An issued year is locked (issue 7): refused, or recorded as a late correction with its reason.
-  await controlerEcritureAnnee(tx, cle, { acteur, locationId: id, action: 'vacance.declarer', motif: d.motif });
+  await controlerEcritureAnnee(
+    tx,
+    cle,
+    { acteur, locationId: id, action: 'vacance.declarer', motif: d.motif },
+    maintenant,
+  );
   await ajouterEvenement(tx, cle, id, {
     date: d.date,
     type: 'liberation',
@@ -360,7 +367,7 @@ export async function declarerVacance(
       })
       .where(eq(locations.id, id));
   }
-  const apres = await lireLocation(tx, null, id);
+  const apres = await lireLocation(tx, null, id, maintenant);
   await journaliser(tx, acteur, { action: 'vacance.declarer', cibleType: 'location', cibleId: id, avant: null, apres });
   return apres;
 }
@@ -370,8 +377,14 @@ export async function declarerVacance(
  * is closed without a candidate (no event: the engine ends it at that notice by itself, and it
  * counted on no line). Audited with the new notice's date.
  */
-async function clore(tx: Tx, acteur: Acteur, l: { id: string; version: number }, date: string): Promise<void> {
-  const avant = await lireLocation(tx, null, l.id);
+async function clore(
+  tx: Tx,
+  acteur: Acteur,
+  l: { id: string; version: number },
+  date: string,
+  maintenant: Date,
+): Promise<void> {
+  const avant = await lireLocation(tx, null, l.id, maintenant);
   const maj = await tx
     .update(locations)
     .set({ etat: 'sans_candidat', version: sql`${locations.version} + 1`, majLe: new Date() })
@@ -384,7 +397,7 @@ async function clore(tx: Tx, acteur: Acteur, l: { id: string; version: number },
     cibleType: 'location',
     cibleId: l.id,
     avant,
-    apres: await lireLocation(tx, null, l.id),
+    apres: await lireLocation(tx, null, l.id, maintenant),
     motif: `close sans candidat : nouveau préavis du ${dateFr(date)} sur le logement`,
   });
 }
@@ -399,7 +412,13 @@ const TRANSITIONS_API: Record<TransitionApi['transition'], Transition> = {
   constater_sans_candidat: 'constater_sans_candidat',
 };
 
-export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t: TransitionApi): Promise<LocationApi> {
+export async function appliquerTransition(
+  tx: Tx,
+  acteur: Acteur,
+  id: string,
+  t: TransitionApi,
+  maintenant: Date,
+): Promise<LocationApi> {
   const [loc] = await tx
     .select()
     .from(locations)
@@ -424,16 +443,21 @@ export async function appliquerTransition(tx: Tx, acteur: Acteur, id: string, t:
   if (maj.length === 0) throw new Conflit('la vacance vient d’être modifiée par quelqu’un d’autre ; rechargez la page');
   const cle: CleAnnee = { bailleurId: loc.bailleurId, departement: loc.departement, annee: loc.annee };
   await verrouillerAnnee(tx, cle);
-  await controlerEcritureAnnee(tx, cle, { acteur, locationId: id, action: `vacance.${t.transition}`, motif: t.motif });
-  await verifierDateTransition(tx, loc, t);
+  await controlerEcritureAnnee(
+    tx,
+    cle,
+    { acteur, locationId: id, action: `vacance.${t.transition}`, motif: t.motif },
+    maintenant,
+  );
+  await verifierDateTransition(tx, loc, t, jourParis(maintenant));
   // Before/after for the audit trail, read whatever the actor's scope (it may change with the action).
-  const avant = await lireLocation(tx, null, id).then((l) => ({ ...l, etat, version: loc.version }));
+  const avant = await lireLocation(tx, null, id, maintenant).then((l) => ({ ...l, etat, version: loc.version }));
   try {
     await enregistrerTransition(tx, cle, loc, t);
   } catch (err) {
     throw refusEnFrancais(err);
   }
-  const apres = await lireLocation(tx, null, id);
+  const apres = await lireLocation(tx, null, id, maintenant);
   await journaliser(tx, acteur, {
     action: `vacance.${t.transition}`,
     cibleType: 'location',
@@ -476,14 +500,14 @@ export async function etapesDeLaLocation(tx: Tx, locationId: string): Promise<Et
  * lease never in the future, a lease never before the tenant's departure (ADR 0026). French, with
  * the date that would do.
  */
-async function verifierDateTransition(tx: Tx, loc: LigneLocation, t: TransitionApi): Promise<void> {
+async function verifierDateTransition(tx: Tx, loc: LigneLocation, t: TransitionApi, aujourdhui: string): Promise<void> {
   const quoi = QUOI_TRANSITION[t.transition];
   if (!quoi) return;
   const problemes = verifierDateSaisie({
     quoi,
     date: t.date,
     // Candidates may be proposed during the notice, dated by the inbox; the others happened.
-    aujourdhui: t.transition === 'proposer_candidats' ? '9999-12-31' : jourDuVerrou(),
+    aujourdhui: t.transition === 'proposer_candidats' ? '9999-12-31' : aujourdhui,
     suit: await etapesDeLaLocation(tx, loc.id),
     depart: t.transition === 'signer_bail' ? loc.dateDepart : null,
   });
@@ -603,7 +627,13 @@ async function enregistrerTransition(tx: Tx, cle: CleAnnee, loc: LigneLocation, 
  * `confirmee`, dated on the liberation, so that no event recorded later and dated before it moves
  * the unit to another line (ADR 0018). Guarded by the vacancy's version like any transition.
  */
-export async function epinglerOrientation(tx: Tx, acteur: Acteur, id: string, version: number): Promise<LocationApi> {
+export async function epinglerOrientation(
+  tx: Tx,
+  acteur: Acteur,
+  id: string,
+  version: number,
+  maintenant: Date,
+): Promise<LocationApi> {
   const [loc] = await tx
     .select()
     .from(locations)
@@ -621,12 +651,17 @@ export async function epinglerOrientation(tx: Tx, acteur: Acteur, id: string, ve
   if (maj.length === 0) throw new Conflit('la vacance vient d’être modifiée par quelqu’un d’autre ; rechargez la page');
   const cle: CleAnnee = { bailleurId: loc.bailleurId, departement: loc.departement, annee: loc.annee };
   await verrouillerAnnee(tx, cle);
-  await controlerEcritureAnnee(tx, cle, {
-    acteur,
-    locationId: id,
-    action: 'vacance.confirmer_orientation',
-    motif: undefined,
-  });
+  await controlerEcritureAnnee(
+    tx,
+    cle,
+    {
+      acteur,
+      locationId: id,
+      action: 'vacance.confirmer_orientation',
+      motif: undefined,
+    },
+    maintenant,
+  );
   await ajouterEvenement(tx, cle, id, {
     date: loc.dateLiberation,
     type: 'orientation_forcee',
@@ -646,7 +681,7 @@ export async function epinglerOrientation(tx: Tx, acteur: Acteur, id: string, ve
         motif: o.motif,
       })
       .where(eq(locations.id, id));
-  return lireLocation(tx, null, id);
+  return lireLocation(tx, null, id, maintenant);
 }
 
 /** Who may move a vacancy: its bailleur always; the réservataire it is oriented to may propose candidates. */
@@ -696,6 +731,7 @@ export async function constaterSansCandidatSysteme(
   id: string,
   date: string,
   motif: string,
+  maintenant: Date,
 ): Promise<LocationApi | null> {
   const [loc] = await tx.select().from(locations).where(eq(locations.id, id));
   if (!loc || loc.etat !== 'orientee') return null;
@@ -711,13 +747,22 @@ export async function constaterSansCandidatSysteme(
   if (maj.length === 0) return null;
   const cle: CleAnnee = { bailleurId: loc.bailleurId, departement: loc.departement, annee: loc.annee };
   await verrouillerAnnee(tx, cle);
-  await controlerEcritureAnnee(tx, cle, {
-    acteur: null,
-    locationId: id,
-    action: 'vacance.constater_sans_candidat',
-    motif,
-  });
-  const avant = await lireLocation(tx, null, id).then((l) => ({ ...l, etat: 'orientee', version: loc.version }));
+  await controlerEcritureAnnee(
+    tx,
+    cle,
+    {
+      acteur: null,
+      locationId: id,
+      action: 'vacance.constater_sans_candidat',
+      motif,
+    },
+    maintenant,
+  );
+  const avant = await lireLocation(tx, null, id, maintenant).then((l) => ({
+    ...l,
+    etat: 'orientee',
+    version: loc.version,
+  }));
   await ajouterEvenement(tx, cle, id, { date, type: 'sans_candidat', logement: loc.logementId });
   const o = await orientationMoteur(tx, cle, loc.logementId);
   if (o) {
@@ -732,7 +777,7 @@ export async function constaterSansCandidatSysteme(
       })
       .where(eq(locations.id, id));
   }
-  const apres = await lireLocation(tx, null, id);
+  const apres = await lireLocation(tx, null, id, maintenant);
   await journaliser(tx, null, {
     action: 'vacance.constater_sans_candidat',
     cibleType: 'location',

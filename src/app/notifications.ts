@@ -10,10 +10,9 @@ import nodemailer from 'nodemailer';
 import type { Db, Tx } from '../db/client.ts';
 import { adhesions, communes, locations, logements, notifications, organisations, utilisateurs } from '../db/schema.ts';
 import type { NotificationsApi } from '../contracts/orientation.ts';
-import { LIBELLES_SUITE } from '../domain/cal.ts';
+import { LIBELLES_SUITE, type SuiteEchec } from '../domain/cal.ts';
 import { dateLongue } from '../domain/calendrier.ts';
 import type { DecisionCal } from '../domain/types.ts';
-import type { ResultatCal } from './cal.ts';
 import { journaliser } from './audit.ts';
 import { Introuvable } from './errors.ts';
 import type { Acteur } from './roles.ts';
@@ -95,6 +94,14 @@ const LIBELLES_DECISION: Record<DecisionCal, string> = {
   non_attribution: 'non-attribution',
   irrecevabilite: 'irrecevabilité',
 };
+
+/** What a CAL action tells the notifications (src/app/cal.ts calls `notifierResultatCal` with it). */
+export interface ResultatCal {
+  locationId: string;
+  type: 'decision' | 'echec_offre' | 'bail';
+  decision?: DecisionCal;
+  suite?: SuiteEchec | 'bail' | null;
+}
 
 /**
  * A CAL result (decision, offer refused or unanswered and what follows, lease signed), notified to

@@ -13,6 +13,7 @@ import { communes, delaisProposition, locations, logements, organisations } from
 import type { DecisionOrientationCorps, RecommandationApi } from '../contracts/orientation.ts';
 import type { LocationApi } from '../contracts/api.ts';
 import { DIMENSIONS, type Orientation } from '../domain/engine.ts';
+import { jourParis } from '../domain/calendrier.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import { LIBELLES_EXCLUSION, type MotifExclusion } from '../domain/flow.ts';
 import { BAILLEUR } from '../domain/types.ts';
@@ -180,8 +181,9 @@ export async function deciderOrientation(
   acteur: Acteur,
   id: string,
   corps: DecisionOrientationCorps,
-  aujourdhui: string,
+  maintenant: Date,
 ): Promise<LocationApi> {
+  const aujourdhui = jourParis(maintenant);
   exiger(acteur, ['agent_bailleur'], 'décider l’orientation d’une vacance');
   const { l } = await chargerVacance(tx, acteur, id);
   if (l.etat !== 'orientee')
@@ -210,7 +212,7 @@ export async function deciderOrientation(
     if (l.forcee || recommandee === null || l.ligne !== recommandee)
       throw new Conflit('il n’y a pas de recommandation du moteur à confirmer pour cette vacance');
     // Pinned as an event: no event recorded later and dated before it moves it (ADR 0018).
-    apres = await epinglerOrientation(tx, acteur, id, l.version);
+    apres = await epinglerOrientation(tx, acteur, id, l.version, maintenant);
     await journaliser(tx, acteur, {
       action: 'vacance.confirmer_orientation',
       cibleType: 'location',
@@ -228,12 +230,18 @@ export async function deciderOrientation(
           message: `motif écrit obligatoire : le moteur recommande ${rec.recommande?.nom ?? 'une autre ligne'}`,
         },
       ]);
-    apres = await appliquerTransition(tx, acteur, id, {
-      ...surLaLiberation,
-      transition: 'orienter',
-      reservataire: corps.reservataire,
-      motif: corps.motif,
-    });
+    apres = await appliquerTransition(
+      tx,
+      acteur,
+      id,
+      {
+        ...surLaLiberation,
+        transition: 'orienter',
+        reservataire: corps.reservataire,
+        motif: corps.motif,
+      },
+      maintenant,
+    );
     decision = 'forcee';
   } else if (corps.decision === 'pool') {
     if (new Set(corps.reservataires).size !== corps.reservataires.length || corps.reservataires.includes(BAILLEUR)) {
@@ -241,12 +249,18 @@ export async function deciderOrientation(
         { chemin: 'reservataires', message: 'réservataires distincts attendus, sans la part du bailleur' },
       ]);
     }
-    apres = await appliquerTransition(tx, acteur, id, {
-      ...surLaLiberation,
-      transition: 'orienter_multiple',
-      reservataires: corps.reservataires,
-      motif: corps.motif,
-    });
+    apres = await appliquerTransition(
+      tx,
+      acteur,
+      id,
+      {
+        ...surLaLiberation,
+        transition: 'orienter_multiple',
+        reservataires: corps.reservataires,
+        motif: corps.motif,
+      },
+      maintenant,
+    );
     decision = 'pool';
   } else {
     throw new Conflit('décision inconnue');

@@ -13,8 +13,8 @@ import {
   departementDuQpv,
   logementsParControle,
   rapportQualite,
-  type CodeControle,
   type LogementQualite,
+  type QualiteComplete,
   type RapportQualite,
 } from '../domain/qualite.ts';
 import { communeCourante } from '../import/cog.ts';
@@ -28,12 +28,7 @@ export interface DemandeQualite {
   annee?: number | undefined;
 }
 
-export interface QualiteComplete {
-  rapport: RapportQualite;
-  /** The units read, by id, and every unit failing each control (for the XLSX's detail sheets). */
-  logements: Map<string, LogementQualite>;
-  enDefaut: Map<CodeControle, string[]>;
-}
+export type { QualiteComplete } from '../domain/qualite.ts';
 
 /** The bailleur whose report the actor may read, or an error. */
 async function bailleurAutorise(tx: Tx, acteur: Acteur, demande: DemandeQualite): Promise<{ id: string; nom: string }> {

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import type { z } from 'zod';
 import { problemesZod } from '../contracts/issues.ts';
 import { nouvelleOrganisationSchema, nouvelUtilisateurSchema } from '../contracts/api.ts';
-import type { Tx } from '../db/client.ts';
+import type { Tx } from '../app/base.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 
 interface Sorties {
@@ -24,7 +24,7 @@ const DOSSIER_DEFAUT = process.env.FLUX_DATA_DIR ?? 'data/flux';
 export const VARIABLE_MOT_DE_PASSE = 'FLUX_MOT_DE_PASSE';
 
 async function dansLaBase<R>(data: string, action: (tx: Tx) => Promise<R>): Promise<R> {
-  const { ouvrirBase } = await import('../db/client.ts');
+  const { ouvrirBase } = await import('../app/base.ts');
   const base = await ouvrirBase({ url: process.env.DATABASE_URL, dossier: data });
   try {
     await base.migrer();

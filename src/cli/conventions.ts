@@ -11,7 +11,7 @@ import { Introuvable } from '../app/errors.ts';
 import { positionJson } from '../app/scenario.ts';
 import { problemesZod } from '../contracts/issues.ts';
 import { fichierAvenantSchema, type ConventionResumeApi } from '../contracts/conventions.ts';
-import type { Tx } from '../db/client.ts';
+import type { Tx } from '../app/base.ts';
 import { dateCourte, jourParis } from '../domain/calendrier.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 
@@ -30,7 +30,7 @@ function quand(annee: string | undefined): Quand {
 }
 
 async function dansLaBase<R>(data: string, action: (tx: Tx) => Promise<R>): Promise<R> {
-  const { ouvrirBase } = await import('../db/client.ts');
+  const { ouvrirBase } = await import('../app/base.ts');
   const base = await ouvrirBase({ url: process.env.DATABASE_URL, dossier: data });
   try {
     await base.migrer();

@@ -5,7 +5,7 @@
  * Thin: each opens the base (DATABASE_URL, else the PGlite folder `--data`) and calls one use case.
  */
 import type { Command } from 'commander';
-import type { Db } from '../db/client.ts';
+import type { Db } from '../app/base.ts';
 
 interface Sorties {
   out: (s: string) => void;

@@ -82,7 +82,7 @@ async function simulate(fichier: string, options: OptionsSimulate, io: Sorties):
 }
 
 async function auditVerify(dossier: string, io: Sorties): Promise<number> {
-  const { ouvrirBase } = await import('../db/client.ts');
+  const { ouvrirBase } = await import('../app/base.ts');
   const { verifierAudit } = await import('../app/audit.ts');
   const base = await ouvrirBase({ url: process.env.DATABASE_URL, dossier });
   try {
@@ -118,8 +118,8 @@ async function importRpls(fichier: string, options: OptionsImportRplsCli, io: So
   const { supprimerTemporaire } = await import('../import/fichier-temporaire.ts');
   const { basename, dirname, extname, join } = await import('node:path');
   const { tmpdir } = await import('node:os');
-  const { ouvrirBase } = await import('../db/client.ts');
-  const { importerRpls, resumeImportFrancais, sourceFichier } = await import('../import/rpls-import.ts');
+  const { ouvrirBase } = await import('../app/base.ts');
+  const { importerRpls, resumeImportFrancais, sourceFichier } = await import('../app/import-rpls.ts');
   let source: Awaited<ReturnType<typeof sourceFichier>>;
   try {
     source = await sourceFichier(fichier);

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import type { Tx } from '../db/client.ts';
+import type { Tx } from '../app/base.ts';
 
 interface Sorties {
   out: (s: string) => void;
@@ -29,7 +29,7 @@ async function executer<R>(
     io.err(`${fichier}: fichier illisible (${(err as NodeJS.ErrnoException).code ?? 'erreur'})\n`);
     return null;
   }
-  const { ouvrirBase } = await import('../db/client.ts');
+  const { ouvrirBase } = await import('../app/base.ts');
   const base = await ouvrirBase({ url: process.env.DATABASE_URL, dossier: data });
   try {
     await base.migrer();

@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { Command } from 'commander';
-import type { Base } from '../db/client.ts';
+import type { Base } from '../app/base.ts';
 
 interface Sorties {
   out: (s: string) => void;
@@ -30,7 +30,7 @@ const octets = (n: number): string =>
     : `${(n / 2 ** 20).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mio`;
 
 async function ouvrir(options: { url?: string; data: string }): Promise<Base> {
-  const { ouvrirBase } = await import('../db/client.ts');
+  const { ouvrirBase } = await import('../app/base.ts');
   const base = await ouvrirBase({ url: options.url, dossier: options.data });
   try {
     await base.migrer();

@@ -15,11 +15,7 @@ export const ROLES_API = [
   'administrateur',
 ] as const;
 
-export const erreurSchema = z.object({
-  erreur: z.string(),
-  message: z.string(),
-  problemes: z.array(z.object({ chemin: z.string(), message: z.string() })).optional(),
-});
+export { erreurSchema } from './erreur.ts';
 
 export const connexionSchema = z.strictObject({
   email: z.string().min(3, 'adresse électronique attendue').max(254),

@@ -5,7 +5,7 @@
  * the file itself. Shared by the server and the web app.
  */
 import { z } from 'zod';
-import { erreurSchema } from './api.ts';
+import { erreurSchema } from './erreur.ts';
 
 /** The largest RPLS file accepted by the upload (a big bailleur's national file is a few hundred MB). */
 export const TAILLE_MAX_RPLS = 300 * 1024 * 1024;

@@ -274,3 +274,25 @@ export function partAbordable(g: Groupe): number | null {
   const connus = (m['abordable'] ?? 0) + (m['au-dessus'] ?? 0);
   return connus === 0 ? null : (m['abordable'] ?? 0) / connus;
 }
+
+/** A party to a locked version of the état des lieux, and whether it has signed. */
+export interface PartieSignataire {
+  organisationId: string;
+  nom: string;
+  signeLe: string | null;
+  signataire: string | null;
+}
+
+/** A locked version of the état des lieux: who locked it, its fingerprint, its parties' signatures. */
+export interface VersionEtat {
+  id: string;
+  bailleurId: string;
+  departement: string;
+  version: number;
+  verrouilleLe: string;
+  verrouillePar: string;
+  empreinte: string;
+  parties: PartieSignataire[];
+  /** 'en_signature' until every party has signed, then 'signe'. */
+  statut: 'en_signature' | 'signe';
+}

@@ -7,7 +7,34 @@
 import type { FluxAnnuel, MotifExclusion } from './flow.ts';
 import type { EtatLocation } from './lifecycle.ts';
 import type { Convention, DecisionCal, Logement, Menage, Reservataire } from './types.ts';
-import type { Orientation } from './resultats-annee.ts';
+
+export interface CandidatExplication {
+  reservataire: string;
+  /** Exact entitlement on this line's perimeter, this unit included. */
+  droitExact: number;
+  /** Units the line holds before this decision. */
+  oriente: number;
+  /** Further units of this perimeter's flow before the line's lag reaches one unit (null: rate 0). */
+  echeance: number | null;
+  /** How much the unit would improve the line's qualitative mix, in units (higher = more needed). */
+  besoinQualitatif: number;
+  retenu: boolean;
+  raison: string;
+}
+
+export interface Orientation {
+  logement: string;
+  date: string;
+  /** The line the unit counts for: a réservataire, "BAILLEUR", or null when out of the flow. */
+  reservataire: string | null;
+  motif: string;
+  forcee: boolean;
+  /** Réservataires of a pooled orientation (orientation_multiple). */
+  pool?: string[];
+  /** Recommended line when a person oriented otherwise. */
+  recommandation?: string | null;
+  explication: { candidats: CandidatExplication[] };
+}
 
 /** The dimensions of the qualitative mix, in this order everywhere (keys, deviations). */
 export const DIMENSIONS = ['typologie', 'financement', 'qpv', 'commune'] as const;

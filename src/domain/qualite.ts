@@ -321,3 +321,11 @@ export function rapportQualite(entree: EntreeQualite): RapportQualite {
     },
   };
 }
+
+/** The report with what its XLSX details: the units read and the units failing each control. */
+export interface QualiteComplete {
+  rapport: RapportQualite;
+  /** The units read, by id, and every unit failing each control (for the XLSX's detail sheets). */
+  logements: Map<string, LogementQualite>;
+  enDefaut: Map<CodeControle, string[]>;
+}

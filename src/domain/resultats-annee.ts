@@ -7,38 +7,13 @@
 import { fromMicro, MICRO, toMicro } from './exact.ts';
 import type { FluxAnnuel, MotifExclusion } from './flow.ts';
 import { valeurAu } from './legal-parameters.ts';
-import { DIMENSIONS, type Dimension, type EtatMoteur, type Location } from './etat-moteur.ts';
+import { DIMENSIONS, type Dimension, type EtatMoteur, type Location, type Orientation } from './etat-moteur.ts';
 import type { Probleme } from './errors.ts';
 import { estRelogePru } from './menage.ts';
 import { EXCLUSIONS, type Convention, type DecisionCal, type Exclusion, type Menage, type Scenario } from './types.ts';
 
-export interface CandidatExplication {
-  reservataire: string;
-  /** Exact entitlement on this line's perimeter, this unit included. */
-  droitExact: number;
-  /** Units the line holds before this decision. */
-  oriente: number;
-  /** Further units of this perimeter's flow before the line's lag reaches one unit (null: rate 0). */
-  echeance: number | null;
-  /** How much the unit would improve the line's qualitative mix, in units (higher = more needed). */
-  besoinQualitatif: number;
-  retenu: boolean;
-  raison: string;
-}
-
-export interface Orientation {
-  logement: string;
-  date: string;
-  /** The line the unit counts for: a réservataire, "BAILLEUR", or null when out of the flow. */
-  reservataire: string | null;
-  motif: string;
-  forcee: boolean;
-  /** Réservataires of a pooled orientation (orientation_multiple). */
-  pool?: string[];
-  /** Recommended line when a person oriented otherwise. */
-  recommandation?: string | null;
-  explication: { candidats: CandidatExplication[] };
-}
+// The per-letting shapes live with the engine's state, which holds them (no import cycle).
+export type { CandidatExplication, Orientation } from './etat-moteur.ts';
 
 export interface LigneBilan {
   reservataire: string;

@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { brancherSondes } from '../app/sondes.ts';
 import { Interdit, NonAuthentifie } from '../app/errors.ts';
-import type { Base } from '../db/client.ts';
+import type { Base } from '../app/base.ts';
 
 interface Metriques {
   registre: Registry;

@@ -1,34 +1,13 @@
 /**
- * Sign-in through ProConnect (OpenID Connect), wired behind configuration and off by default:
- * set FLUX_OIDC_ISSUER, FLUX_OIDC_CLIENT_ID, FLUX_OIDC_CLIENT_SECRET and FLUX_OIDC_REDIRECT_URI.
- * A ProConnect identity signs in to the Flux account with the same e-mail address.
+ * Sign-in through ProConnect (OpenID Connect), the routes: the redirection to ProConnect and its
+ * callback (discovery, PKCE, state and nonce). The account and the session are the use case's
+ * (`connecterProConnect`, src/app/proconnect.ts). Wired behind configuration, off by default.
  */
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import * as client from 'openid-client';
-import { eq, asc } from 'drizzle-orm';
-import { lireSession, DUREE_SESSION_MS } from '../app/auth.ts';
-import { journaliser } from '../app/audit.ts';
 import { NonAuthentifie } from '../app/errors.ts';
-import { adhesions, sessions, utilisateurs } from '../db/schema.ts';
-import type { OptionsServeur } from './server.ts';
-
-export interface ConfigOidc {
-  issuer: string;
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-}
-
-export function configOidcDepuisEnv(env: NodeJS.ProcessEnv): ConfigOidc | null {
-  const {
-    FLUX_OIDC_ISSUER: issuer,
-    FLUX_OIDC_CLIENT_ID: clientId,
-    FLUX_OIDC_CLIENT_SECRET: clientSecret,
-    FLUX_OIDC_REDIRECT_URI: redirectUri,
-  } = env;
-  return issuer && clientId && clientSecret && redirectUri ? { issuer, clientId, clientSecret, redirectUri } : null;
-}
+import { connecterProConnect } from '../app/proconnect.ts';
+import { poserCookieSession, type OptionsServeur } from './commun.ts';
 
 export async function enregistrerOidc(app: FastifyInstance, options: OptionsServeur): Promise<void> {
   const conf = options.oidc!;
@@ -81,40 +60,10 @@ export async function enregistrerOidc(app: FastifyInstance, options: OptionsServ
         expectedNonce: attendu.nonce,
       });
       const email = String(jetons.claims()?.email ?? '').toLowerCase();
-      const id = await options.base.db.transaction(async (tx) => {
-        const [u] = await tx.select().from(utilisateurs).where(eq(utilisateurs.email, email));
-        if (!u || !u.actif) throw new NonAuthentifie(`aucun compte Flux actif pour ${email}`);
-        const [a] = await tx
-          .select()
-          .from(adhesions)
-          .where(eq(adhesions.utilisateurId, u.id))
-          .orderBy(asc(adhesions.organisationId))
-          .limit(1);
-        if (!a) throw new NonAuthentifie('ce compte n’est rattaché à aucune organisation');
-        const sid = randomBytes(32).toString('hex');
-        await tx.insert(sessions).values({
-          id: sid,
-          utilisateurId: u.id,
-          organisationId: a.organisationId,
-          csrf: randomBytes(24).toString('hex'),
-          expireLe: new Date(Date.now() + DUREE_SESSION_MS),
-        });
-        await journaliser(
-          tx,
-          { utilisateurId: u.id, organisationId: a.organisationId },
-          { action: 'connexion.proconnect', cibleType: 'utilisateur', cibleId: u.id },
-        );
-        return sid;
-      });
-      if (!(await lireSession(options.base.db, id))) throw new NonAuthentifie();
+      const session = await options.base.db.transaction((tx) => connecterProConnect(tx, email));
       reply.clearCookie('flux_oidc', { path: '/api/auth' });
-      reply.setCookie('flux_session', id, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: true,
-        maxAge: DUREE_SESSION_MS / 1000,
-      });
+      // ProConnect only answers over https: the cookie is always Secure.
+      poserCookieSession(reply, session.id, true);
       return reply.redirect('/');
     },
   );

@@ -6,21 +6,17 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { lireATraiter, ROLES_A_TRAITER } from '../app/a-traiter.ts';
-import type { SessionOuverte } from '../app/auth.ts';
-import { jourParis } from '../app/echeances.ts';
 import { memoiserJson } from '../app/memo.ts';
-import type { Acteur } from '../app/roles.ts';
 import { aTraiterSchema } from '../contracts/a-traiter.ts';
 import { erreurSchema } from '../contracts/api.ts';
-import type { OptionsServeur } from './server.ts';
+import { acteur, horlogeServeur, type OptionsServeur } from './commun.ts';
 
 const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 422: erreurSchema };
 
 export async function enregistrerRoutesATraiter(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
   const { db } = options.base;
-  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
-  const aujourdhui = () => jourParis(options.horloge ? options.horloge() : new Date());
+  const { aujourdhui } = horlogeServeur(options);
 
   app.get(
     '/a-traiter',

@@ -6,7 +6,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { SessionOuverte } from '../app/auth.ts';
 import {
   cloturerFenetre,
   emettreBilan,
@@ -15,12 +14,10 @@ import {
   ouvrirFenetre,
   telechargerVersion,
 } from '../app/emission-bilan.ts';
-import type { Acteur } from '../app/roles.ts';
-import { jourParis } from '../app/echeances.ts';
+import { jourParis } from '../domain/calendrier.ts';
 import { csvBilan } from '../reports/bilan-csv.ts';
 import { pdfBilan } from '../reports/bilan-pdf.ts';
 import { classeurBilan, nomFichierBilan } from '../reports/bilan-xlsx.ts';
-import { FORMATS } from './routes-bilan.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
 import {
   emettreSchema,
@@ -32,7 +29,7 @@ import {
   fenetreSchema,
   versionEmiseSchema,
 } from '../contracts/emission-bilan.ts';
-import type { OptionsServeur } from './server.ts';
+import { acteur, FORMATS_BILAN, horlogeServeur, pieceJointe, type OptionsServeur } from './commun.ts';
 
 const erreurs = {
   400: erreurSchema,
@@ -44,14 +41,10 @@ const erreurs = {
 };
 const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] as const;
 
-const pieceJointe = (ascii: string, francais: string) =>
-  `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
-
 export async function enregistrerRoutesBilanEmission(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
   const { db } = options.base;
-  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
-  const maintenant = () => (options.horloge ? options.horloge() : new Date());
+  const { maintenant } = horlogeServeur(options);
 
   app.post(
     '/bilan/emissions',
@@ -164,7 +157,7 @@ export async function enregistrerRoutesBilanEmission(api: FastifyInstance, optio
             : csvBilan(b);
       const base = nomFichierBilan(b, format).replace(new RegExp(`\\.${format}$`), `-v${v.version}.${format}`);
       return reply
-        .type(FORMATS[format].type)
+        .type(FORMATS_BILAN[format].type)
         .header(
           'content-disposition',
           pieceJointe(base, `Bilan ${b.annee} — ${b.bailleur.nom} — ${b.departement} — version ${v.version}.${format}`),

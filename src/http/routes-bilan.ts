@@ -6,18 +6,15 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { SessionOuverte } from '../app/auth.ts';
 import { bilansAccessibles, lireBilan, scenarioDuBilan } from '../app/bilan.ts';
 import { statutBilan } from '../app/documents-bilan.ts';
 import { avecBailleur, memoiserJson, porteeActeur } from '../app/memo.ts';
-import type { Acteur } from '../app/roles.ts';
 import { erreurSchema } from '../contracts/api.ts';
 import { bilanQuerySchema, bilanSchema, bilansAccessiblesSchema } from '../contracts/bilan.ts';
-import { csvBilan, TYPE_CSV } from '../reports/bilan-csv.ts';
-import { pdfBilan, TYPE_PDF } from '../reports/bilan-pdf.ts';
-import { classeurBilan, nomFichierBilan, TYPE_XLSX } from '../reports/bilan-xlsx.ts';
-import { aujourdhuiParis } from './routes-patrimoine.ts';
-import type { OptionsServeur } from './server.ts';
+import { csvBilan } from '../reports/bilan-csv.ts';
+import { pdfBilan } from '../reports/bilan-pdf.ts';
+import { classeurBilan, nomFichierBilan } from '../reports/bilan-xlsx.ts';
+import { acteur, FORMATS_BILAN, horlogeServeur, pieceJointe, type OptionsServeur } from './commun.ts';
 
 const erreurs = {
   400: erreurSchema,
@@ -28,8 +25,6 @@ const erreurs = {
   422: erreurSchema,
 };
 const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] as const;
-const pieceJointe = (ascii: string, francais: string) =>
-  `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
 
 /** Sends an answer already checked against its contract and serialised (see `memoiserJson`). */
 const json = (reply: FastifyReply, texte: string): FastifyReply =>
@@ -38,21 +33,10 @@ const json = (reply: FastifyReply, texte: string): FastifyReply =>
     .serializer((x: unknown) => x as string)
     .send(texte);
 
-export const FORMATS = {
-  xlsx: { type: TYPE_XLSX, description: 'classeur XLSX : synthèse, une feuille par dimension, détail des locations' },
-  csv: {
-    type: TYPE_CSV,
-    description:
-      'table CSV (« ; », UTF-8 avec BOM) : une ligne par dimension × valeur × réservataire, et les totaux par ligne',
-  },
-  pdf: { type: TYPE_PDF, description: 'document PDF avec graphiques' },
-} as const;
-
 export async function enregistrerRoutesBilan(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
   const { db } = options.base;
-  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
-  const aujourdhui = () => (options.horloge ? options.horloge().toISOString().slice(0, 10) : aujourdhuiParis());
+  const { aujourdhui } = horlogeServeur(options);
 
   app.get(
     '/bilans',
@@ -137,7 +121,7 @@ export async function enregistrerRoutesBilan(api: FastifyInstance, options: Opti
           summary: `Bilan annuel R.441-5-1, au format ${format.toUpperCase()}`,
           querystring: bilanQuerySchema,
           response: {
-            200: z.string().describe(`${FORMATS[format].description} (${FORMATS[format].type})`),
+            200: z.string().describe(`${FORMATS_BILAN[format].description} (${FORMATS_BILAN[format].type})`),
             ...erreurs,
           },
         },
@@ -160,7 +144,7 @@ export async function enregistrerRoutesBilan(api: FastifyInstance, options: Opti
               ? await pdfBilan(b, edite, { statut })
               : csvBilan(b);
         return reply
-          .type(FORMATS[format].type)
+          .type(FORMATS_BILAN[format].type)
           .header(
             'content-disposition',
             pieceJointe(

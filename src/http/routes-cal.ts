@@ -5,7 +5,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { SessionOuverte } from '../app/auth.ts';
 import {
   aExaminer,
   ajouterExamen,
@@ -19,10 +18,8 @@ import {
   retirerExamen,
   signerBailOffre,
 } from '../app/cal.ts';
-import { jourDuVerrou } from '../app/emission-bilan.ts';
+import { nomsDesOrganisations } from '../app/listes.ts';
 import { lireBauxObjectifs, lireObjectifs } from '../app/objectifs.ts';
-import type { Acteur } from '../app/roles.ts';
-import { organisations } from '../db/schema.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
 import {
   aExaminerSchema,
@@ -44,8 +41,7 @@ import {
   sessionsCalQuerySchema,
 } from '../contracts/cal.ts';
 import { nomFichierProcesVerbal, pdfProcesVerbal, TYPE_PDF } from '../reports/proces-verbal.ts';
-import { aujourdhuiParis } from './routes-patrimoine.ts';
-import type { OptionsServeur } from './server.ts';
+import { acteur, horlogeServeur, pieceJointe, type OptionsServeur } from './commun.ts';
 
 const erreurs = {
   400: erreurSchema,
@@ -55,8 +51,6 @@ const erreurs = {
   409: erreurSchema,
   422: erreurSchema,
 };
-const pieceJointe = (ascii: string, francais: string) =>
-  `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
 
 /** Who reads CAL sessions: the bailleur (its own) and the State pilot (a CAL member, its département). */
 const LECTEURS_CAL = ['agent_bailleur', 'pilote_etat'] as const;
@@ -64,7 +58,7 @@ const LECTEURS_CAL = ['agent_bailleur', 'pilote_etat'] as const;
 export async function enregistrerRoutesCal(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
   const { db } = options.base;
-  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
+  const { maintenant, aujourdhui } = horlogeServeur(options);
 
   app.get(
     '/cal/sessions',
@@ -78,7 +72,7 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
         response: { 200: pageSessionsCalSchema, ...erreurs },
       },
     },
-    async (request) => db.transaction((tx) => listerSessions(tx, acteur(request), request.query, jourDuVerrou())),
+    async (request) => db.transaction((tx) => listerSessions(tx, acteur(request), request.query, aujourdhui())),
   );
 
   app.post(
@@ -181,7 +175,8 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
         response: { 200: sessionCalDetailSchema, ...erreurs },
       },
     },
-    async (request) => db.transaction((tx) => deciderExamen(tx, acteur(request), request.params.id, request.body)),
+    async (request) =>
+      db.transaction((tx) => deciderExamen(tx, acteur(request), request.params.id, request.body, maintenant())),
   );
 
   app.get(
@@ -198,10 +193,9 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
     async (request, reply) => {
       const { s, noms } = await db.transaction(async (tx) => {
         const s = await lireSession(tx, acteur(request), request.params.id);
-        const orgs = await tx.select({ id: organisations.id, nom: organisations.nom }).from(organisations);
-        return { s, noms: Object.fromEntries(orgs.map((o) => [o.id, o.nom])) };
+        return { s, noms: await nomsDesOrganisations(tx) };
       });
-      const pdf = await pdfProcesVerbal(s, noms, aujourdhuiParis());
+      const pdf = await pdfProcesVerbal(s, noms, aujourdhui());
       return reply
         .type(TYPE_PDF)
         .header(
@@ -225,7 +219,7 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
       },
     },
     async (request) =>
-      db.transaction((tx) => repondreOffre(tx, acteur(request), request.params.id, request.body, jourDuVerrou())),
+      db.transaction((tx) => repondreOffre(tx, acteur(request), request.params.id, request.body, aujourdhui())),
   );
 
   app.post(
@@ -240,7 +234,8 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
         response: { 200: sessionCalDetailSchema, ...erreurs },
       },
     },
-    async (request) => db.transaction((tx) => signerBailOffre(tx, acteur(request), request.params.id, request.body)),
+    async (request) =>
+      db.transaction((tx) => signerBailOffre(tx, acteur(request), request.params.id, request.body, maintenant())),
   );
 
   app.post(
@@ -253,7 +248,7 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
         response: { 200: expirationSchema, ...erreurs },
       },
     },
-    async (request) => db.transaction((tx) => expirerOffres(tx, acteur(request), aujourdhuiParis())),
+    async (request) => db.transaction((tx) => expirerOffres(tx, acteur(request), aujourdhui())),
   );
 
   app.get(
@@ -268,9 +263,9 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
       },
     },
     async (request) => {
-      const aujourdhui = aujourdhuiParis();
-      const annee = request.query.annee ?? Number(aujourdhui.slice(0, 4));
-      return db.transaction((tx) => lireObjectifs(tx, acteur(request), annee, aujourdhui));
+      const jour = aujourdhui();
+      const annee = request.query.annee ?? Number(jour.slice(0, 4));
+      return db.transaction((tx) => lireObjectifs(tx, acteur(request), annee, jour));
     },
   );
 
@@ -287,19 +282,19 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
       },
     },
     async (request) => {
-      const aujourdhui = aujourdhuiParis();
+      const jour = aujourdhui();
       const q = request.query;
       return db.transaction((tx) =>
         lireBauxObjectifs(
           tx,
           acteur(request),
           {
-            annee: q.annee ?? Number(aujourdhui.slice(0, 4)),
+            annee: q.annee ?? Number(jour.slice(0, 4)),
             epci: q.epci === 'aucun' ? null : q.epci,
             page: q.page,
             parPage: q.parPage,
           },
-          aujourdhui,
+          jour,
         ),
       );
     },

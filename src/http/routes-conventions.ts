@@ -15,8 +15,6 @@ import {
   type Quand,
 } from '../app/conventions.ts';
 import { pageRegistre } from '../app/listes.ts';
-import type { SessionOuverte } from '../app/auth.ts';
-import type { Acteur } from '../app/roles.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
 import {
   anneeConventionQuerySchema,
@@ -27,8 +25,7 @@ import {
   registreQuerySchema,
   repriseEntreeSchema,
 } from '../contracts/conventions.ts';
-import { aujourdhuiParis } from './routes-patrimoine.ts';
-import type { OptionsServeur } from './server.ts';
+import { acteur, horlogeServeur, type OptionsServeur } from './commun.ts';
 
 const erreurs = {
   400: erreurSchema,
@@ -41,16 +38,15 @@ const erreurs = {
 
 const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] as const;
 
-/** Today (Europe/Paris) and the year asked, this year by default. */
-function quand(annee: number | undefined): Quand {
-  const aujourdhui = aujourdhuiParis();
+/** Today (Europe/Paris, from the server's clock) and the year asked, this year by default. */
+function quand(annee: number | undefined, aujourdhui: string): Quand {
   return { annee: annee ?? Number(aujourdhui.slice(0, 4)), aujourdhui };
 }
 
 export async function enregistrerRoutesConventions(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
   const { db } = options.base;
-  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
+  const { aujourdhui } = horlogeServeur(options);
 
   app.get(
     '/conventions/registre',
@@ -66,7 +62,12 @@ export async function enregistrerRoutesConventions(api: FastifyInstance, options
     },
     async (request) => {
       const registre = await db.transaction((tx) =>
-        listerConventions(tx, acteur(request), { bailleur: request.query.bailleur }, quand(request.query.annee)),
+        listerConventions(
+          tx,
+          acteur(request),
+          { bailleur: request.query.bailleur },
+          quand(request.query.annee, aujourdhui()),
+        ),
       );
       return { ...registre, ...pageRegistre(registre.conventions, request.query) };
     },
@@ -86,7 +87,9 @@ export async function enregistrerRoutesConventions(api: FastifyInstance, options
       },
     },
     async (request) =>
-      db.transaction((tx) => lireConvention(tx, acteur(request), request.params.id, quand(request.query.annee))),
+      db.transaction((tx) =>
+        lireConvention(tx, acteur(request), request.params.id, quand(request.query.annee, aujourdhui())),
+      ),
   );
 
   app.post(
@@ -104,7 +107,11 @@ export async function enregistrerRoutesConventions(api: FastifyInstance, options
     async (request, reply) =>
       reply
         .status(201)
-        .send(await db.transaction((tx) => creerConvention(tx, acteur(request), request.body, quand(undefined)))),
+        .send(
+          await db.transaction((tx) =>
+            creerConvention(tx, acteur(request), request.body, quand(undefined, aujourdhui())),
+          ),
+        ),
   );
 
   app.post(
@@ -125,7 +132,7 @@ export async function enregistrerRoutesConventions(api: FastifyInstance, options
         .status(201)
         .send(
           await db.transaction((tx) =>
-            ajouterAvenant(tx, acteur(request), request.params.id, request.body, quand(undefined)),
+            ajouterAvenant(tx, acteur(request), request.params.id, request.body, quand(undefined, aujourdhui())),
           ),
         ),
   );
@@ -148,7 +155,13 @@ export async function enregistrerRoutesConventions(api: FastifyInstance, options
         .status(201)
         .send(
           await db.transaction((tx) =>
-            enregistrerReprisePrefet(tx, acteur(request), request.params.id, request.body, quand(undefined)),
+            enregistrerReprisePrefet(
+              tx,
+              acteur(request),
+              request.params.id,
+              request.body,
+              quand(undefined, aujourdhui()),
+            ),
           ),
         ),
   );

@@ -15,10 +15,8 @@ import {
   ROLES_DEMANDES,
   sourceFichierDemandes,
 } from '../app/demandes.ts';
-import { jourParis } from '../app/echeances.ts';
 import { enregistrerFichierErreurs, lienFichierErreurs } from '../app/fichiers-erreurs.ts';
 import { executerRapprochement, rapprochementApi, ROLES_RAPPROCHEMENT } from '../app/rapprochement.ts';
-import type { Acteur } from '../app/roles.ts';
 import { erreurSchema } from '../contracts/api.ts';
 import {
   demandesQuerySchema,
@@ -35,7 +33,7 @@ import { erreurTeleversementSchema, libelleTaille, PROBLEMES_MAX_TELEVERSEMENT }
 import { DonneesInvalides } from '../domain/errors.ts';
 import { supprimerTemporaire } from '../import/fichier-temporaire.ts';
 import { classeurRapprochement, nomFichierRapprochement, TYPE_XLSX } from '../reports/rapprochement-xlsx.ts';
-import type { OptionsServeur } from './server.ts';
+import { acteur, horlogeServeur, type OptionsServeur } from './commun.ts';
 import { accepterTeleversements, estTeleversement } from './televersement.ts';
 
 const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 422: erreurSchema };
@@ -61,8 +59,7 @@ function refusForme(err: DonneesInvalides) {
 export async function enregistrerRoutesDemandes(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
   const { db } = options.base;
-  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
-  const aujourdhui = () => jourParis(options.horloge ? options.horloge() : new Date());
+  const { aujourdhui } = horlogeServeur(options);
 
   app.get(
     '/demandes',

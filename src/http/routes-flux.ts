@@ -7,8 +7,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { creerAvenantsDeConversion, lireConversion } from '../app/conversion.ts';
 import { enregistrerPrevision, lirePrevision } from '../app/prevision.ts';
-import type { Acteur } from '../app/roles.ts';
-import type { SessionOuverte } from '../app/auth.ts';
 import { erreurSchema } from '../contracts/api.ts';
 import {
   avenantsConversionSchema,
@@ -24,9 +22,7 @@ import {
   TYPE_PDF,
   TYPE_XLSX,
 } from '../reports/previsionnel.ts';
-import { aujourdhuiParis } from './routes-patrimoine.ts';
-import { anneeCourante } from './routes.ts';
-import type { OptionsServeur } from './server.ts';
+import { acteur, horlogeServeur, pieceJointe, type OptionsServeur } from './commun.ts';
 
 const erreurs = {
   400: erreurSchema,
@@ -37,13 +33,11 @@ const erreurs = {
   422: erreurSchema,
 };
 const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] as const;
-const pieceJointe = (ascii: string, francais: string) =>
-  `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
 
 export async function enregistrerRoutesFlux(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
   const { db } = options.base;
-  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
+  const { aujourdhui, anneeCourante } = horlogeServeur(options);
 
   app.get(
     '/flux/prevision',
@@ -92,7 +86,7 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
       },
       async (request, reply) => {
         const p = await db.transaction((tx) => lirePrevision(tx, acteur(request), request.query, anneeCourante()));
-        const corps = format === 'xlsx' ? await classeurPrevisionnel(p) : await pdfPrevisionnel(p, aujourdhuiParis());
+        const corps = format === 'xlsx' ? await classeurPrevisionnel(p) : await pdfPrevisionnel(p, aujourdhui());
         return reply
           .type(format === 'xlsx' ? TYPE_XLSX : TYPE_PDF)
           .header(
@@ -154,7 +148,7 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
         .status(201)
         .send(
           await db.transaction((tx) =>
-            creerAvenantsDeConversion(tx, acteur(request), request.body, anneeCourante(), aujourdhuiParis()),
+            creerAvenantsDeConversion(tx, acteur(request), request.body, anneeCourante(), aujourdhui()),
           ),
         ),
   );

@@ -4,11 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { SessionOuverte } from '../app/auth.ts';
 import { dossierVacance } from '../app/dossier.ts';
-import { jourParis } from '../app/echeances.ts';
 import { rechercherCommunes, rechercherLogements } from '../app/listes.ts';
-import type { Acteur } from '../app/roles.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
 import {
   communesTrouveesSchema,
@@ -16,15 +13,14 @@ import {
   rechercheLogementsSchema,
   rechercheQuerySchema,
 } from '../contracts/listes.ts';
-import type { OptionsServeur } from './server.ts';
+import { acteur, horlogeServeur, type OptionsServeur } from './commun.ts';
 
 const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema };
 
 export async function enregistrerRoutesListes(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
   const { db } = options.base;
-  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
-  const aujourdhui = () => jourParis(options.horloge ? options.horloge() : new Date());
+  const { maintenant } = horlogeServeur(options);
 
   app.get(
     '/logements/recherche',
@@ -67,6 +63,6 @@ export async function enregistrerRoutesListes(api: FastifyInstance, options: Opt
         response: { 200: dossierVacanceSchema, ...erreurs },
       },
     },
-    async (request) => db.transaction((tx) => dossierVacance(tx, acteur(request), request.params.id, aujourdhui())),
+    async (request) => db.transaction((tx) => dossierVacance(tx, acteur(request), request.params.id, maintenant())),
   );
 }

@@ -6,14 +6,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { SessionOuverte } from '../app/auth.ts';
 import { boiteEnCache, proposerCandidats } from '../app/boite.ts';
 import { pageBoite } from '../app/listes.ts';
 import { memoiser, porteeActeur } from '../app/memo.ts';
-import { jourParis } from '../app/echeances.ts';
 import { expedierNotifications, listerNotifications, marquerLue } from '../app/notifications.ts';
 import { deciderOrientation, recommandation } from '../app/orientation.ts';
-import type { Acteur } from '../app/roles.ts';
 import { erreurSchema, idParamSchema, locationSchema } from '../contracts/api.ts';
 import {
   decisionOrientationCorpsSchema,
@@ -22,7 +19,7 @@ import {
   recommandationSchema,
 } from '../contracts/orientation.ts';
 import { boiteQuerySchema, pageBoiteSchema } from '../contracts/listes.ts';
-import type { OptionsServeur } from './server.ts';
+import { acteur, horlogeServeur, type OptionsServeur } from './commun.ts';
 
 const erreurs = {
   400: erreurSchema,
@@ -36,8 +33,7 @@ const erreurs = {
 export async function enregistrerRoutesOrientation(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
   const { db } = options.base;
-  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
-  const aujourdhui = () => jourParis(options.horloge ? options.horloge() : new Date());
+  const { maintenant, aujourdhui } = horlogeServeur(options);
   const expedier = async (log: { error: (o: unknown, m: string) => void }) => {
     try {
       await (options.expedier ? options.expedier() : expedierNotifications(db, options.expediteur ?? null));
@@ -76,7 +72,7 @@ export async function enregistrerRoutesOrientation(api: FastifyInstance, options
     },
     async (request) => {
       const r = await db.transaction((tx) =>
-        deciderOrientation(tx, acteur(request), request.params.id, request.body, aujourdhui()),
+        deciderOrientation(tx, acteur(request), request.params.id, request.body, maintenant()),
       );
       await expedier(request.log);
       return r;
@@ -130,7 +126,7 @@ export async function enregistrerRoutesOrientation(api: FastifyInstance, options
       },
     },
     async (request) =>
-      db.transaction((tx) => proposerCandidats(tx, acteur(request), request.params.id, request.body, aujourdhui())),
+      db.transaction((tx) => proposerCandidats(tx, acteur(request), request.params.id, request.body, maintenant())),
   );
 
   app.get(

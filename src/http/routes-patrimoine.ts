@@ -25,8 +25,6 @@ import {
 import { DonneesInvalides } from '../domain/errors.ts';
 import { supprimerTemporaire } from '../import/fichier-temporaire.ts';
 import { accepterTeleversements, estTeleversement } from './televersement.ts';
-import type { Acteur } from '../app/roles.ts';
-import type { SessionOuverte } from '../app/auth.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
 import {
   etatDesLieuxSchema,
@@ -40,7 +38,7 @@ import {
 } from '../contracts/etat-des-lieux.ts';
 import type { EtatDesLieux } from '../domain/etat-des-lieux.ts';
 import { classeurEtatDesLieux, nomFichierEtat, TYPE_XLSX } from '../reports/etat-des-lieux-xlsx.ts';
-import type { OptionsServeur } from './server.ts';
+import { acteur, horlogeServeur, pieceJointe, type OptionsServeur } from './commun.ts';
 
 const erreurs = {
   400: erreurSchema,
@@ -51,20 +49,8 @@ const erreurs = {
   422: erreurSchema,
 };
 
-/** Today in Europe/Paris (YYYY-MM-DD). */
-const FORMAT_JOUR_PARIS = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Paris',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-export const aujourdhuiParis = (): string => FORMAT_JOUR_PARIS.format(new Date());
-
 /** The JSON form: the unit-level detail is replaced by its size (it is in the XLSX). */
 const resume = (e: EtatDesLieux) => ({ ...e, unites: e.unites.length });
-
-const pieceJointe = (ascii: string, francais: string) =>
-  `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
 
 /** Who may read an état des lieux (the use case narrows to the actor's bailleurs and scope). */
 const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] as const;
@@ -72,7 +58,7 @@ const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] as cons
 export async function enregistrerRoutesPatrimoine(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
   const { db } = options.base;
-  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
+  const { aujourdhui } = horlogeServeur(options);
 
   app.get(
     '/patrimoine/etat-des-lieux',
@@ -89,7 +75,7 @@ export async function enregistrerRoutesPatrimoine(api: FastifyInstance, options:
     async (request) =>
       resume(
         await db.transaction((tx) =>
-          lireEtatDesLieux(tx, acteur(request), request.query, request.query.date ?? aujourdhuiParis()),
+          lireEtatDesLieux(tx, acteur(request), request.query, request.query.date ?? aujourdhui()),
         ),
       ),
   );
@@ -107,7 +93,7 @@ export async function enregistrerRoutesPatrimoine(api: FastifyInstance, options:
       },
     },
     async (request, reply) => {
-      const date = request.query.date ?? aujourdhuiParis();
+      const date = request.query.date ?? aujourdhui();
       const etat = await db.transaction((tx) => lireEtatDesLieux(tx, acteur(request), request.query, date));
       const classeur = await classeurEtatDesLieux(etat, null);
       return reply
@@ -152,9 +138,7 @@ export async function enregistrerRoutesPatrimoine(api: FastifyInstance, options:
     async (request, reply) =>
       reply
         .status(201)
-        .send(
-          await db.transaction((tx) => verrouillerEtatDesLieux(tx, acteur(request), request.body, aujourdhuiParis())),
-        ),
+        .send(await db.transaction((tx) => verrouillerEtatDesLieux(tx, acteur(request), request.body, aujourdhui()))),
   );
 
   app.get(

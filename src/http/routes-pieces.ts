@@ -7,9 +7,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { SessionOuverte } from '../app/auth.ts';
 import { ajouterPiece, listerPieces, lirePiece, messageTaille, supprimerPiece } from '../app/pieces.ts';
-import type { Acteur } from '../app/roles.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
 import {
   ajoutPieceQuerySchema,
@@ -20,7 +18,7 @@ import {
 } from '../contracts/pieces.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import { gestionnaireErreurs } from './errors.ts';
-import type { OptionsServeur } from './server.ts';
+import { acteur, nomAscii, pieceJointe, type OptionsServeur } from './commun.ts';
 
 const erreurs = {
   400: erreurSchema,
@@ -34,19 +32,9 @@ const erreurs = {
 /** The file responses: nothing in them may run or load anything. */
 const CSP_FICHIER = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'";
 
-/** `inline` or `attachment` with an ASCII file name and its UTF-8 form (RFC 6266). */
-function disposition(genre: 'inline' | 'attachment', nom: string): string {
-  const ascii = nom
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `${genre}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(nom)}`;
-}
-
 export async function enregistrerRoutesPieces(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
   const { db } = options.base;
-  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
 
   app.get(
     '/locations/:id/pieces',
@@ -80,7 +68,10 @@ export async function enregistrerRoutesPieces(api: FastifyInstance, options: Opt
       const p = await db.transaction((tx) => lirePiece(tx, acteur(request), request.params.id, request.params.piece));
       return reply
         .type(p.type)
-        .header('content-disposition', disposition(p.type === 'application/pdf' ? 'attachment' : 'inline', p.nom))
+        .header(
+          'content-disposition',
+          pieceJointe(nomAscii(p.nom), p.nom, p.type === 'application/pdf' ? 'attachment' : 'inline'),
+        )
         .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', CSP_FICHIER)
         .header('cache-control', 'private, no-cache')

@@ -7,8 +7,6 @@ import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { importerSeuils, lireSeuils, lireSeuilsAnnee } from '../app/quartiles.ts';
-import type { SessionOuverte } from '../app/auth.ts';
-import type { Acteur } from '../app/roles.ts';
 import { erreurSchema } from '../contracts/api.ts';
 import {
   importQuartilesQuerySchema,
@@ -18,14 +16,14 @@ import {
   TAILLE_MAX_QUARTILES,
 } from '../contracts/quartiles.ts';
 import { accepterTeleversements, estTeleversement } from './televersement.ts';
-import type { OptionsServeur } from './server.ts';
+import { acteur, horlogeServeur, type OptionsServeur } from './commun.ts';
 
 const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 422: erreurSchema };
 
 export async function enregistrerRoutesQuartiles(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
   const { db } = options.base;
-  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
+  const { anneeCourante } = horlogeServeur(options);
 
   app.get(
     '/quartiles',
@@ -40,7 +38,7 @@ export async function enregistrerRoutesQuartiles(api: FastifyInstance, options: 
     },
     async (request) => {
       const a = acteur(request);
-      const annee = request.query.annee ?? new Date().getFullYear();
+      const annee = request.query.annee ?? anneeCourante();
       return db.transaction((tx) => lireSeuilsAnnee(tx, a, annee));
     },
   );

@@ -4,22 +4,18 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { SessionOuverte } from '../app/auth.ts';
-import { jourParis } from '../app/echeances.ts';
 import { memoiserJson, porteeActeur } from '../app/memo.ts';
-import type { Acteur } from '../app/roles.ts';
 import { lireTableau, ROLES_TABLEAU } from '../app/tableaux.ts';
 import { erreurSchema } from '../contracts/api.ts';
 import { tableauQuerySchema, tableauSchema } from '../contracts/tableaux.ts';
-import type { OptionsServeur } from './server.ts';
+import { acteur, horlogeServeur, type OptionsServeur } from './commun.ts';
 
 const erreurs = { 400: erreurSchema, 401: erreurSchema, 403: erreurSchema, 404: erreurSchema, 422: erreurSchema };
 
 export async function enregistrerRoutesTableaux(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
   const { db } = options.base;
-  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
-  const aujourdhui = () => jourParis(options.horloge ? options.horloge() : new Date());
+  const { aujourdhui } = horlogeServeur(options);
 
   app.get(
     '/tableau',

@@ -1,22 +1,17 @@
 /** The API's routes: each validates with the shared zod contracts and calls one use case. */
 import { basename, extname } from 'node:path';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { accueil, lignesConventions } from '../app/accueil.ts';
 import { creerOrganisation, creerUtilisateur, listerOrganisations, listerUtilisateurs } from '../app/admin.ts';
 import { verifierAudit } from '../app/audit.ts';
-import { connecter, deconnecter, DUREE_SESSION_MS, type SessionOuverte } from '../app/auth.ts';
+import { connecter, deconnecter, type SessionOuverte } from '../app/auth.ts';
 import { listerLocations, listerLogements } from '../app/listes.ts';
 import { avecBailleur, memoiserJson, porteeActeur } from '../app/memo.ts';
 import { lireQualite, qualiteComplete } from '../app/qualite.ts';
 import { appliquerTransition, declarerVacance, lireLocation } from '../app/locations.ts';
-import { jourDuVerrou } from '../app/emission-bilan.ts';
-import type { Acteur } from '../app/roles.ts';
-import { organisations } from '../db/schema.ts';
-import { DonneesInvalides } from '../domain/errors.ts';
-import { importerRpls, sourceFichier } from '../import/rpls-import.ts';
+import { importerRplsDeSonOrganisme, sourceFichier } from '../app/import-rpls.ts';
 import { enregistrerFichierErreurs, lienFichierErreurs, lireFichierErreurs } from '../app/fichiers-erreurs.ts';
 import { supprimerTemporaire } from '../import/fichier-temporaire.ts';
 import {
@@ -53,11 +48,14 @@ import {
   verificationAuditSchema,
 } from '../contracts/api.ts';
 import { classeurQualite, nomFichierQualite, TYPE_XLSX } from '../reports/qualite-xlsx.ts';
-import { enregistrerRoutesConventions } from './routes-conventions.ts';
-import { enregistrerRoutesFlux } from './routes-flux.ts';
-import { enregistrerRoutesOrientation } from './routes-orientation.ts';
-import { enregistrerRoutesPatrimoine } from './routes-patrimoine.ts';
-import { COOKIE_SESSION, type OptionsServeur } from './server.ts';
+import {
+  acteur,
+  COOKIE_SESSION,
+  horlogeServeur,
+  pieceJointe,
+  poserCookieSession,
+  type OptionsServeur,
+} from './commun.ts';
 
 const erreurs = {
   400: erreurSchema,
@@ -83,22 +81,6 @@ function json(reply: FastifyReply, texte: string): FastifyReply {
     .send(texte);
 }
 
-/** The current year in Europe/Paris. */
-const FORMAT_ANNEE_PARIS = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric' });
-
-/** Today in Europe/Paris, as YYYY-MM-DD (file names). */
-const FORMAT_JOUR_PARIS = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Paris',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
-/** `attachment` with an ASCII file name and its French (UTF-8, RFC 6266) form. */
-function pieceJointe(ascii: string, francais: string): string {
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(francais)}`;
-}
-
 export { TAILLE_MAX_RPLS } from '../contracts/televersement.ts';
 const TYPES_FICHIER_RPLS = ['text/csv', 'application/octet-stream'];
 
@@ -111,17 +93,13 @@ function nomDeFichier(nom: string | undefined): string {
   return propre || 'RPLS.csv';
 }
 
-export function anneeCourante(maintenant = new Date()): number {
-  return Number(FORMAT_ANNEE_PARIS.format(maintenant));
-}
-
 export async function enregistrerRoutes(
   api: FastifyInstance & { withTypeProvider: () => FastifyInstance },
   options: OptionsServeur,
 ): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
   const { db } = options.base;
-  const acteur = (request: { session: SessionOuverte | null }): Acteur => request.session!.acteur;
+  const { maintenant, aujourdhui, anneeCourante } = horlogeServeur(options);
 
   app.post(
     '/session',
@@ -136,13 +114,7 @@ export async function enregistrerRoutes(
     },
     async (request, reply) => {
       const session = await db.transaction((tx) => connecter(tx, request.body.email, request.body.motDePasse));
-      reply.setCookie(COOKIE_SESSION, session.id, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: options.https ?? request.protocol === 'https',
-        maxAge: DUREE_SESSION_MS / 1000,
-      });
+      poserCookieSession(reply, session.id, options.https ?? request.protocol === 'https');
       return vueSession(session);
     },
   );
@@ -296,7 +268,7 @@ export async function enregistrerRoutes(
     },
     async (request, reply) => {
       const q = await db.transaction((tx) => qualiteComplete(tx, acteur(request), request.query, anneeCourante()));
-      const jour = FORMAT_JOUR_PARIS.format(new Date());
+      const jour = aujourdhui();
       const classeur = await classeurQualite(q);
       return reply
         .type(TYPE_XLSX)
@@ -343,24 +315,13 @@ export async function enregistrerRoutes(
           });
         }
         const a = acteur(request);
-        const [organisation] = await db
-          .select({ siren: organisations.siren })
-          .from(organisations)
-          .where(eq(organisations.id, a.organisationId));
-        if (!organisation?.siren) {
-          throw new DonneesInvalides([
-            {
-              chemin: 'bailleur',
-              message: 'votre organisme n’a pas de SIREN : l’administrateur doit le renseigner avant un import RPLS',
-            },
-          ]);
-        }
         const nom = nomDeFichier(request.query.nom);
         const valides = request.query.valides === '1' || request.query.valides === 'true';
-        const r = await importerRpls(
+        const r = await importerRplsDeSonOrganisme(
           db,
+          a,
           { ...(await sourceFichier(request.body.chemin)), nom },
-          { siren: organisation.siren, valideSeulement: valides, acteur: a },
+          { valideSeulement: valides },
         );
         // The error file, written as the upload was read, is stored once and linked, never sent here.
         let fichier = null;
@@ -420,17 +381,6 @@ export async function enregistrerRoutes(
     },
   );
 
-  await enregistrerRoutesPatrimoine(api, options);
-  await enregistrerRoutesOrientation(api, options);
-  await (await import('./routes-cal.ts')).enregistrerRoutesCal(api, options);
-  await enregistrerRoutesConventions(api, options);
-  await enregistrerRoutesFlux(api, options);
-  await (await import('./routes-bilan-emission.ts')).enregistrerRoutesBilanEmission(api, options);
-  await (await import('./routes-bilan.ts')).enregistrerRoutesBilan(api, options);
-  await (await import('./routes-pieces.ts')).enregistrerRoutesPieces(api, options);
-  await (await import('./routes-quartiles.ts')).enregistrerRoutesQuartiles(api, options);
-  await (await import('./routes-listes.ts')).enregistrerRoutesListes(api, options);
-
   app.get(
     '/locations',
     {
@@ -448,7 +398,7 @@ export async function enregistrerRoutes(
       const q = request.query;
       const f = { ...q, parPage: parPageDe(q), taille: undefined };
       // Keyed by the day too: a correction window's end and the deadline filters change without any write.
-      const jour = jourDuVerrou();
+      const jour = aujourdhui();
       return json(
         reply,
         await memoiserJson(
@@ -473,7 +423,7 @@ export async function enregistrerRoutes(
         response: { 200: locationSchema, ...erreurs },
       },
     },
-    async (request) => lireLocation(db, acteur(request), request.params.id),
+    async (request) => lireLocation(db, acteur(request), request.params.id, maintenant()),
   );
 
   app.post(
@@ -488,7 +438,7 @@ export async function enregistrerRoutes(
       },
     },
     async (request, reply) => {
-      const loc = await db.transaction((tx) => declarerVacance(tx, acteur(request), request.body));
+      const loc = await db.transaction((tx) => declarerVacance(tx, acteur(request), request.body, maintenant()));
       return reply.status(201).send(loc);
     },
   );
@@ -506,7 +456,7 @@ export async function enregistrerRoutes(
       },
     },
     async (request) =>
-      db.transaction((tx) => appliquerTransition(tx, acteur(request), request.params.id, request.body)),
+      db.transaction((tx) => appliquerTransition(tx, acteur(request), request.params.id, request.body, maintenant())),
   );
 
   app.get(

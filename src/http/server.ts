@@ -22,9 +22,8 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { csrfValide, lireSession, type SessionOuverte } from '../app/auth.ts';
+import { csrfValide, lireSession } from '../app/auth.ts';
 import { brancherNotificationsCal } from '../app/cal.ts';
-import { brancherHorlogeAnnees } from '../app/emission-bilan.ts';
 import { Interdit, NonAuthentifie } from '../app/errors.ts';
 import { oublierVersion } from '../app/memo.ts';
 import {
@@ -32,74 +31,32 @@ import {
   creerExpediteur,
   expedierNotifications,
   notifierResultatCal,
-  type ConfigSmtp,
-  type Expediteur,
 } from '../app/notifications.ts';
-import type { Role } from '../app/roles.ts';
 import { verificationPlanifiee } from '../app/verification.ts';
-import type { Base } from '../db/client.ts';
+import { COOKIE_SESSION, horlogeServeur, type OptionsServeur } from './commun.ts';
 import { controlerEntrees } from './entrees.ts';
 import { gestionnaireErreurs } from './errors.ts';
-import { brancherJournal, journalDepuisEnv, optionsLogger, type OptionsJournal } from './journal.ts';
-import {
-  brancherLimiteCompte,
-  erreurLimiteAdresse,
-  LIMITE_COMPTE_PAR_DEFAUT,
-  proxiesDepuisTexte,
-  type LimiteCompte,
-} from './limites.ts';
+import { brancherJournal, journalDepuisEnv, optionsLogger } from './journal.ts';
+import { brancherLimiteCompte, erreurLimiteAdresse, LIMITE_COMPTE_PAR_DEFAUT, proxiesDepuisTexte } from './limites.ts';
 import { brancherMetriques } from './metriques.ts';
 import { enregistrerRoutesExploitation } from './routes-exploitation.ts';
-import { enregistrerOidc, type ConfigOidc } from './oidc.ts';
+import { enregistrerOidc } from './oidc.ts';
 import { enregistrerRoutes } from './routes.ts';
+import { enregistrerRoutesBilan } from './routes-bilan.ts';
+import { enregistrerRoutesBilanEmission } from './routes-bilan-emission.ts';
+import { enregistrerRoutesCal } from './routes-cal.ts';
+import { enregistrerRoutesConventions } from './routes-conventions.ts';
+import { enregistrerRoutesFlux } from './routes-flux.ts';
+import { enregistrerRoutesListes } from './routes-listes.ts';
+import { enregistrerRoutesOrientation } from './routes-orientation.ts';
+import { enregistrerRoutesPatrimoine } from './routes-patrimoine.ts';
+import { enregistrerRoutesPieces } from './routes-pieces.ts';
 import { enregistrerRoutesTableaux } from './routes-tableaux.ts';
 import { enregistrerRoutesATraiter } from './routes-a-traiter.ts';
 import { enregistrerRoutesDemandes } from './routes-demandes.ts';
+import { enregistrerRoutesQuartiles } from './routes-quartiles.ts';
 
-export const COOKIE_SESSION = 'flux_session';
-
-/** Who may call a route: nobody signed in needed, any signed-in user, or these roles only. */
-export type Acces = 'public' | 'connecte' | readonly Role[];
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    acces?: Acces;
-  }
-  interface FastifyRequest {
-    session: SessionOuverte | null;
-  }
-}
-
-export interface OptionsServeur {
-  base: Base;
-  /** Built web app to serve at / (web/dist); none in API-only tests. */
-  webDist?: string | undefined;
-  /** Behind https: Secure cookies. */
-  https?: boolean;
-  /** JSON log: default from FLUX_JOURNAL (on unless `0`); false: off. */
-  journal?: boolean | OptionsJournal;
-  oidc?: ConfigOidc | null;
-  /** Sign-in attempts allowed per minute and client address (default 10). */
-  limiteConnexion?: number;
-  /** Wrong passwords allowed per account before it is locked for a while (default 10 in 15 minutes). */
-  limiteCompte?: LimiteCompte;
-  /** Proxies whose X-Forwarded-For gives the client's address (IPs, CIDRs); default from FLUX_PROXIES, else none. */
-  proxies?: readonly string[];
-  /** OpenAPI document and Swagger UI without signing in; default FLUX_API_DOCS_PUBLIQUE=1, else signed-in users only. */
-  docsPubliques?: boolean;
-  /** Token required to read /metrics; default FLUX_METRICS_TOKEN; null: loopback only. */
-  jetonMetriques?: string | null;
-  /** SMTP for the notification e-mails; default from FLUX_SMTP_URL / FLUX_SMTP_FROM (off when unset); null: off. */
-  smtp?: ConfigSmtp | null;
-  /** Interval of the scheduled check (proposal deadlines, CAL offers), in ms (default 15 minutes); 0: not started. */
-  verificationEcheancesMs?: number;
-  /** The clock of the routes that date a decision or a countdown (tests fix it); default the system's. */
-  horloge?: () => Date;
-  /** Set by the server from `smtp`: what the routes send the e-mails with. */
-  expediteur?: Expediteur | null;
-  /** Set by the server: sends the pending e-mails, one run at a time. */
-  expedier?: () => Promise<unknown>;
-}
+export { COOKIE_SESSION, type Acces, type OptionsServeur } from './commun.ts';
 
 /** Default interval of the scheduled check (proposal deadlines and CAL offers). */
 export const VERIFICATION_ECHEANCES_MS = 15 * 60_000;
@@ -202,16 +159,16 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
   // E-mail of the notifications and the scheduled check (proposal deadlines, CAL offers), stopped
   // when the server closes.
   brancherNotificationsCal((tx, resultat) => notifierResultatCal(tx, resultat));
-  // The day the year lock reads (is a late-correction window still open?): the server's clock.
-  brancherHorlogeAnnees(options.horloge);
   const smtp = options.smtp === undefined ? configSmtpDepuisEnv() : options.smtp;
   const expediteur = options.expediteur ?? (smtp ? creerExpediteur(smtp) : null);
   const intervalle = options.verificationEcheancesMs ?? VERIFICATION_ECHEANCES_MS;
+  // The scheduled check reads the same clock as the routes (ADR 0030).
+  const { maintenant } = horlogeServeur(options);
   let verification: Promise<void> | null = null;
   const minuteur =
     intervalle > 0
       ? setInterval(() => {
-          verification ??= verificationPlanifiee(options.base.db, new Date())
+          verification ??= verificationPlanifiee(options.base.db, maintenant())
             .then((v) => {
               for (const b of v.echeances.bloquees)
                 app.log.warn(
@@ -248,8 +205,22 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
   });
 
   await app.register(async (api) => enregistrerRoutesExploitation(api, options), { prefix: '/api' });
+  // The business routes share one scope (as before ADR 0030, when routes.ts registered the others).
   await app.register(
-    async (api) => enregistrerRoutes(api.withTypeProvider<ZodTypeProvider>(), { ...options, expediteur, expedier }),
+    async (api) => {
+      const o = { ...options, expediteur, expedier };
+      await enregistrerRoutes(api.withTypeProvider<ZodTypeProvider>(), o);
+      await enregistrerRoutesPatrimoine(api, o);
+      await enregistrerRoutesOrientation(api, o);
+      await enregistrerRoutesCal(api, o);
+      await enregistrerRoutesConventions(api, o);
+      await enregistrerRoutesFlux(api, o);
+      await enregistrerRoutesBilanEmission(api, o);
+      await enregistrerRoutesBilan(api, o);
+      await enregistrerRoutesPieces(api, o);
+      await enregistrerRoutesQuartiles(api, o);
+      await enregistrerRoutesListes(api, o);
+    },
     { prefix: '/api' },
   );
   await app.register(async (api) => enregistrerRoutesTableaux(api, options), { prefix: '/api' });

@@ -1,7 +1,7 @@
 /**
  * RPLS import, the pure part: header, row validation, transformation into units, and the error
  * file. No I/O, no clock, no database: records come from `rpls-csv.ts`, the COG through
- * `Referentiel`; `rpls-import.ts` streams the valid rows into a staging table as they come and
+ * `Referentiel`; `src/app/import-rpls.ts` streams the valid rows into a staging table as they come and
  * does there what needs the whole file (ranks of built identifiers, duplicates, the comparison
  * with the stored units). `validerEnregistrements` does the same in memory, for small inputs.
  *

@@ -4,8 +4,13 @@
  * dimension (counts and shares of each group), and « Logements » (the unit-level reservations).
  */
 import ExcelJS from 'exceljs';
-import type { VersionEtat } from '../app/etat-des-lieux.ts';
-import { DIMENSIONS, LIBELLES_DIMENSIONS, partAbordable, type EtatDesLieux } from '../domain/etat-des-lieux.ts';
+import {
+  DIMENSIONS,
+  LIBELLES_DIMENSIONS,
+  partAbordable,
+  type EtatDesLieux,
+  type VersionEtat,
+} from '../domain/etat-des-lieux.ts';
 import { dateFrancaise } from './statut-document.ts';
 
 export { TYPE_XLSX } from './qualite-xlsx.ts';

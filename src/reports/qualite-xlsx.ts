@@ -4,8 +4,7 @@
  * header row frozen.
  */
 import ExcelJS from 'exceljs';
-import type { QualiteComplete } from '../app/qualite.ts';
-import { REGLES, type CodeControle } from '../domain/qualite.ts';
+import { REGLES, type CodeControle, type QualiteComplete } from '../domain/qualite.ts';
 
 export const TYPE_XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

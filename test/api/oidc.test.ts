@@ -1,6 +1,6 @@
 /** ProConnect (OpenID Connect) sign-in: off by default, wired when configured. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configOidcDepuisEnv } from '../../src/http/oidc.ts';
+import { configOidcDepuisEnv } from '../../src/app/proconnect.ts';
 import { construireServeur } from '../../src/http/server.ts';
 import { ouvrirBaseDeTest, type BaseDeTest } from '../helpers/database.ts';
 

@@ -10,7 +10,7 @@
 import { and, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anneeCourante } from '../../src/http/routes.ts';
+import { anneeParis } from '../../src/domain/calendrier.ts';
 import type { RapportQualiteApi } from '../../src/contracts/api.ts';
 import { locations, logements } from '../../src/db/schema.ts';
 import { ENTETES_SYNTHESE, TYPE_XLSX } from '../../src/reports/qualite-xlsx.ts';
@@ -113,7 +113,7 @@ describe.each(genresDeTest())('qualité des données du patrimoine (%s)', (genre
     const r = await s.appel(BAILLEUR, 'GET', '/api/patrimoine/qualite?bailleur=HLD');
     expect(r.statusCode).toBe(200);
     expect((r.json() as RapportQualiteApi).indicateurs.partAttributionsReservataireConnu.annee).toBe(
-      anneeCourante() - 1,
+      anneeParis(new Date()) - 1,
     );
   });
 

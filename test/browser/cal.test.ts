@@ -51,43 +51,49 @@ decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
           .limit(1);
         logementId = libre!.id;
         const jour = aujourdhui();
-        const loc = await declarerVacance(tx, acteur, { logementId, date: jour });
-        await appliquerTransition(tx, acteur, loc.id, {
-          transition: 'proposer_candidats',
-          etatAttendu: loc.etat,
-          version: loc.version,
-          date: jour,
-          candidats: [
-            {
-              numeroSne: '04500000000101',
-              tailleMenage: 3,
-              quartile1Declare: true,
-              motifQuartile1: 'ressources de l’année en cours',
-              prioritaire: false,
-              dalo: false,
-              pdalhpd: true,
-              autreL4411: false,
-            },
-            {
-              numeroSne: '04500000000102',
-              tailleMenage: 2,
-              quartile1: false,
-              prioritaire: false,
-              dalo: false,
-              pdalhpd: false,
-              autreL4411: false,
-            },
-            {
-              numeroSne: '04500000000103',
-              tailleMenage: 4,
-              quartile1: false,
-              prioritaire: false,
-              dalo: false,
-              pdalhpd: false,
-              autreL4411: false,
-            },
-          ],
-        });
+        const loc = await declarerVacance(tx, acteur, { logementId, date: jour }, new Date());
+        await appliquerTransition(
+          tx,
+          acteur,
+          loc.id,
+          {
+            transition: 'proposer_candidats',
+            etatAttendu: loc.etat,
+            version: loc.version,
+            date: jour,
+            candidats: [
+              {
+                numeroSne: '04500000000101',
+                tailleMenage: 3,
+                quartile1Declare: true,
+                motifQuartile1: 'ressources de l’année en cours',
+                prioritaire: false,
+                dalo: false,
+                pdalhpd: true,
+                autreL4411: false,
+              },
+              {
+                numeroSne: '04500000000102',
+                tailleMenage: 2,
+                quartile1: false,
+                prioritaire: false,
+                dalo: false,
+                pdalhpd: false,
+                autreL4411: false,
+              },
+              {
+                numeroSne: '04500000000103',
+                tailleMenage: 4,
+                quartile1: false,
+                prioritaire: false,
+                dalo: false,
+                pdalhpd: false,
+                autreL4411: false,
+              },
+            ],
+          },
+          new Date(),
+        );
       });
     },
   });

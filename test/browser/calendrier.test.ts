@@ -66,26 +66,37 @@ decrireNavigateur('calendrier d’une location : préavis, CAL, départ, bail (n
           .limit(2);
         // A: notice 20 days ago, departure 2 days ago. B: notice 20 days ago, no later departure.
         for (const [k, l] of libres.entries()) {
-          const loc = await declarerVacance(tx, acteur, {
-            logementId: l.id,
-            date: jour(-20),
-            ...(k === 0 ? { dateDepart: jour(-2) } : {}),
-          });
-          await appliquerTransition(tx, acteur, loc.id, {
-            transition: 'proposer_candidats',
-            etatAttendu: loc.etat,
-            version: loc.version,
-            date: jour(-15),
-            candidats: [1, 2, 3].map((r) => ({
-              numeroSne: SNE(100 * (k + 1) + r),
-              tailleMenage: 2,
-              quartile1: r === 1,
-              prioritaire: false,
-              dalo: false,
-              pdalhpd: false,
-              autreL4411: false,
-            })),
-          });
+          const loc = await declarerVacance(
+            tx,
+            acteur,
+            {
+              logementId: l.id,
+              date: jour(-20),
+              ...(k === 0 ? { dateDepart: jour(-2) } : {}),
+            },
+            new Date(),
+          );
+          await appliquerTransition(
+            tx,
+            acteur,
+            loc.id,
+            {
+              transition: 'proposer_candidats',
+              etatAttendu: loc.etat,
+              version: loc.version,
+              date: jour(-15),
+              candidats: [1, 2, 3].map((r) => ({
+                numeroSne: SNE(100 * (k + 1) + r),
+                tailleMenage: 2,
+                quartile1: r === 1,
+                prioritaire: false,
+                dalo: false,
+                pdalhpd: false,
+                autreL4411: false,
+              })),
+            },
+            new Date(),
+          );
           logementsPrepares.push(l.id);
         }
       });

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { organisations } from '../../src/db/schema.ts';
 import { lireTout } from '../../src/import/rpls-csv.ts';
-import type { ResumeImportRpls } from '../../src/import/rpls-import.ts';
+import type { ResumeImportRpls } from '../../src/app/import-rpls.ts';
 import { baseCli } from '../helpers/cli.ts';
 import { genresDeTest } from '../helpers/database.ts';
 import { NARBONNE_CHEMIN, NARBONNE_LOGEMENTS, csv, ligne, narbonne } from './fichiers.ts';

@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logements, organisations } from '../../src/db/schema.ts';
 import { lireTout } from '../../src/import/rpls-csv.ts';
-import { ficheCsv, importerRpls, sourceOctets, uuidOrdonne } from '../../src/import/rpls-import.ts';
+import { ficheCsv, importerRpls, sourceOctets, uuidOrdonne } from '../../src/app/import-rpls.ts';
 import { validerEnregistrements, type FicheLogement } from '../../src/import/rpls.ts';
 import { genresDeTest, ouvrirBaseDeTest, type BaseDeTest } from '../helpers/database.ts';
 import { COG, COLONNES_DE_BASE, csv, ligne, utf8 } from './fichiers.ts';

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { validate, version } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { LecteurCsv, type Enregistrement } from '../../src/import/rpls-csv.ts';
-import { uuidOrdonne } from '../../src/import/rpls-import.ts';
+import { uuidOrdonne } from '../../src/app/import-rpls.ts';
 
 const champ = fc.oneof(
   fc.string({ unit: fc.constantFrom('a', 'é', ' ', '1', ';', '"', '⏎', ',', 'Œ'), maxLength: 8 }),

@@ -21,7 +21,7 @@ import {
   type OptionsImportRpls,
   REJETS_GARDES,
   type ResultatImportRpls,
-} from '../../src/import/rpls-import.ts';
+} from '../../src/app/import-rpls.ts';
 import type { FichierTemporaire } from '../../src/import/fichier-temporaire.ts';
 import { COLONNES_ADRESSE_IDENTIFIANT } from '../../src/import/rpls.ts';
 import { genresDeTest, ouvrirBaseDeTest, type BaseDeTest } from '../helpers/database.ts';

@@ -16,7 +16,8 @@ import { motifOrientation, nomsDesLignes } from '../../src/app/explication.ts';
 import { canonique } from '../../src/app/audit.ts';
 import { lireBilan } from '../../src/app/bilan.ts';
 import { jourParis } from '../../src/app/echeances.ts';
-import { destinatairesBilan, empreinteBilan, etatDeLAnnee } from '../../src/app/emission-bilan.ts';
+import { destinatairesBilan, empreinteBilan } from '../../src/app/emission-bilan.ts';
+import { etatDeLAnnee } from '../../src/app/verrou-annee.ts';
 import type { Acteur } from '../../src/app/roles.ts';
 import { ROLES } from '../../src/app/roles.ts';
 import {

@@ -1,6 +1,8 @@
 /**
- * Use case « import a bailleur's RPLS file »: read (streaming) → validate and transform (pure,
- * `rpls.ts`) → stage → compare and load (SQL), in ONE transaction, with one audit event.
+ * Use case « import a bailleur's RPLS file »: read (streaming, `src/import/rpls-csv.ts`) → validate
+ * and transform (pure, `src/import/rpls.ts`) → stage → compare and load (SQL), in ONE transaction,
+ * with one audit event. The file formats stay in `src/import`; this use case is here, in
+ * `src/app`, because it writes the database (ADR 0030).
  *
  * - Streaming, flat memory: each valid row is written, as it is read, to a temporary staging
  *   table (`rpls_transit`, dropped at commit) by COPY — `pg-copy-streams` on the transaction's own
@@ -34,16 +36,16 @@ import type { PGlite, Transaction as TransactionPglite } from '@electric-sql/pgl
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
-import { journaliser } from '../app/audit.ts';
-import { Interdit, Introuvable } from '../app/errors.ts';
-import { exiger, type Acteur } from '../app/roles.ts';
+import { journaliser } from './audit.ts';
+import { Interdit, Introuvable } from './errors.ts';
+import { exiger, type Acteur } from './roles.ts';
 import { analyser, lignes, type Db, type Tx } from '../db/client.ts';
 import { importsRpls, organisations } from '../db/schema.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import { FINANCEMENTS, type Financement } from '../domain/types.ts';
-import { communeCourante, epciDeCommune } from './cog.ts';
-import { EcritureTemporaire, supprimerTemporaire, type FichierTemporaire } from './fichier-temporaire.ts';
-import { LecteurCsv, Utf8Invalide, type Encodage, type Enregistrement, type Separateur } from './rpls-csv.ts';
+import { communeCourante, epciDeCommune } from '../import/cog.ts';
+import { EcritureTemporaire, supprimerTemporaire, type FichierTemporaire } from '../import/fichier-temporaire.ts';
+import { LecteurCsv, Utf8Invalide, type Encodage, type Enregistrement, type Separateur } from '../import/rpls-csv.ts';
 import {
   CHAMPS_COMPARES,
   IDENTIFIANT_CONSTRUIT,
@@ -60,7 +62,7 @@ import {
   type Identite,
   type Issue,
   type Referentiel,
-} from './rpls.ts';
+} from '../import/rpls.ts';
 
 /** Where the bytes come from; `ouvrir` may be called more than once (Windows-1252, duplicates). */
 export interface SourceRpls {
@@ -651,6 +653,31 @@ async function trouverBailleur(db: Db | Tx, siren: string) {
       `aucun bailleur de SIREN ${siren} : créez d’abord l’organisation (catégorie « bailleur ») avec ce SIREN`,
     );
   return { id: b.id, nom: b.nom, siren };
+}
+
+/**
+ * The upload of a signed-in bailleur: its own organisation's SIREN, which the administrator must
+ * have filled in (422 naming it otherwise), then `importerRpls`.
+ */
+export async function importerRplsDeSonOrganisme(
+  db: Db,
+  acteur: Acteur,
+  source: SourceRpls,
+  options: { valideSeulement: boolean },
+): Promise<ResultatImportRpls> {
+  const [organisation] = await db
+    .select({ siren: organisations.siren })
+    .from(organisations)
+    .where(eq(organisations.id, acteur.organisationId));
+  if (!organisation?.siren) {
+    throw new DonneesInvalides([
+      {
+        chemin: 'bailleur',
+        message: 'votre organisme n’a pas de SIREN : l’administrateur doit le renseigner avant un import RPLS',
+      },
+    ]);
+  }
+  return importerRpls(db, source, { siren: organisation.siren, valideSeulement: options.valideSeulement, acteur });
 }
 
 /** Thrown inside the transaction to roll it back and hand this result out (rows rejected). */
