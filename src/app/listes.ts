@@ -326,8 +326,8 @@ export async function pageBoite(
     total: garde.length,
     page: f.page,
     parPage: f.parPage,
-    /** Units where the actor may still propose, before filters: the figure of the page's title. */
-    aProposer: elements.filter((e) => e.peutProposer && (e.joursRestants === null || e.joursRestants >= 0)).length,
+    /** Of the units listed (after filters), those where the actor may still propose: « N logements, dont M ». */
+    aProposer: garde.filter((e) => e.peutProposer && (e.joursRestants === null || e.joursRestants >= 0)).length,
     elements: garde.slice(debut, debut + f.parPage),
   };
 }

@@ -171,6 +171,8 @@ describe.each(genresDeTest())('listes de travail (%s)', (genre) => {
     const b = r.json() as { total: number; parPage: number; aProposer: number; elements: ElementBoiteListeApi[] };
     expect(b.total).toBeGreaterThan(0);
     expect(b.elements.length).toBe(Math.min(100, b.total));
+    // « N logements, dont M où proposer »: M counts among the N listed.
+    expect(b.aProposer).toBeLessThanOrEqual(b.total);
     // Proposals still possible come first, soonest deadline first.
     const possibles = b.elements.filter(
       (e) => e.etat === 'orientee' && e.joursRestants !== null && e.joursRestants >= 0,
