@@ -1106,6 +1106,13 @@ function lignesDeLAnnee(
   // waiting: each decision is pinned as the server records it (ADR 0018), right after its
   // liberation, so that no event recorded later moves a decided letting. Same figures (tested).
   const premier = simuler(scenario);
+  // The State's contingent goes to priority households (all of it but its agents', L.441-1): its
+  // leases are drawn priority at 85 %, on their own stream (the rest of the demo is unchanged).
+  for (const o of premier.orientations) {
+    const bail = o.reservataire === ORG.etat ? bauxSignes.get(o.logement) : undefined;
+    if (bail?.menage && !bail.reservataire)
+      bail.menage.prioritaire = new Rng(hashSeed(`flux-demo-prioritaire-etat-${o.logement}`)).chance(0.85);
+  }
   const epingles = new Map<string, Evenement>();
   for (const o of premier.orientations) {
     if (o.reservataire === null || o.forcee) continue;
