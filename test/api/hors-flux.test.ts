@@ -19,10 +19,12 @@ const BAILLEUR = 'bailleur@demo.flux';
 const RESERVATAIRE = 'reservataire@demo.flux';
 const EPCI = 'epci@demo.flux';
 
+/** A household whose first quartile is declared (ADR 0034: an override with its motif, whatever the thresholds). */
 const candidat = (numeroSne: string, quartile1: boolean) => ({
   numeroSne,
   tailleMenage: 3,
-  quartile1,
+  quartile1Declare: quartile1,
+  motifQuartile1: 'ressources de l’année en cours, justifiées',
   dalo: false,
   pdalhpd: false,
   autreL4411: false,
