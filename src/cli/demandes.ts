@@ -26,7 +26,7 @@ const jourParis = () =>
   }).format(new Date());
 
 async function avecBase<R>(data: string, action: (db: Db) => Promise<R>): Promise<R> {
-  const { ouvrirBase } = await import('../db/client.ts');
+  const { ouvrirBase } = await import('../app/base.ts');
   const base = await ouvrirBase({ url: process.env.DATABASE_URL, dossier: data });
   try {
     await base.migrer();

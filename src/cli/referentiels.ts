@@ -196,7 +196,7 @@ export function ajouterImportsReferentiels(importer: Command, io: Sorties, fin: 
         io.err('rien n’a été importé\n');
         return fin(2);
       }
-      const { ouvrirBase } = await import('../db/client.ts');
+      const { ouvrirBase } = await import('../app/base.ts');
       const base = await ouvrirBase({ url: process.env.DATABASE_URL, dossier: o.data });
       let r;
       try {

@@ -27,7 +27,7 @@ export function ajouterRgpd(program: Command, io: Sorties, fin: (code: number) =
         io.err(`--date : « ${o.date} » invalide (AAAA-MM-JJ)\n`);
         return fin(2);
       }
-      const { ouvrirBase } = await import('../db/client.ts');
+      const { ouvrirBase } = await import('../app/base.ts');
       const { anonymiserCandidatsNonRetenus } = await import('../app/menages.ts');
       const base = await ouvrirBase({ url: process.env.DATABASE_URL, dossier: o.data });
       try {

@@ -127,7 +127,9 @@ decrireNavigateur('accueil de chaque rôle (navigateur)', () => {
     expect(await page.locator('.flux-perimetre').textContent()).toBe(api.perimetre);
     expect(await entreesDuMenu(page)).toEqual(c.navigation);
     expect(c.navigation[0]).toBe('Accueil');
-    if (c.badge === 'Administrateur') expect(c.navigation).toEqual(['Accueil', 'Administration']);
+    // The administrator also loads reference data: the first-quartile thresholds (ADR 0034).
+    if (c.badge === 'Administrateur')
+      expect(c.navigation).toEqual(['Accueil', 'Seuils du premier quartile', 'Administration']);
     for (const t of c.tuiles) expect(await tuile(t).count(), `tuile ${String(t)}`).toBe(1);
     if (api.stock) {
       expect(await tuile('Logements du parc').textContent()).toBe(enFrancais(api.stock.logements));

@@ -121,7 +121,9 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
       await formulaire.getByLabel(`Taille du ménage du candidat ${i + 1} (personnes)`).fill(String(i + 2));
     }
     await formulaire.getByLabel('PDALHPD (candidat 1)').check({ force: true });
-    await formulaire.getByLabel('Premier quartile de revenus (candidat 2)').check({ force: true });
+    // The first quartile is computed at the CAL from resources; declaring it takes a motif (ADR 0034).
+    await formulaire.getByLabel('Premier quartile (candidat 2)').selectOption('oui');
+    await formulaire.getByLabel('Motif de la déclaration (candidat 2)').fill('avis d’imposition de l’année en cours');
     expect(violationsGraves(await auditer(page), 'boîte de réception (proposition)')).toEqual([]);
     await formulaire.getByRole('button', { name: 'Proposer les candidats' }).click();
     const proposes = ligne.locator('li', { hasText: /^n° / });

@@ -22,6 +22,9 @@ function useDefilement() {
     const observateur = new ResizeObserver(mesurer);
     observateur.observe(el);
     if (el.firstElementChild) observateur.observe(el.firstElementChild);
+    // The table itself may widen (a longer cell after an action) while its wrappers keep their size.
+    const table = el.querySelector('table');
+    if (table) observateur.observe(table);
     return () => observateur.disconnect();
   }, []);
   return { ref, defile };
