@@ -116,11 +116,12 @@ describe.each(genresDeTest())('import RPLS par l’API (%s)', (genre) => {
     expect(lignes[0]!.split(';').at(-1)).toBe('Erreur');
     expect(lignes[1]).toContain('R-3');
     expect(lignes[1]).toContain('SURFHAB');
-    // Another bailleur is told it does not exist; other roles never upload, and are refused.
+    // Another organisation is told it does not exist (réservataires upload demands files and read
+    // their own error files since ADR 0036); without a session, refused.
     const autre = await s.appel('bailleur@demo.flux', 'GET', f.url);
     expect(autre.statusCode).toBe(404);
     expect(autre.json().message).toMatch(/^fichier d’erreurs introuvable ou expiré/);
-    expect((await s.appel('reservataire@demo.flux', 'GET', f.url)).statusCode).toBe(403);
+    expect((await s.appel('reservataire@demo.flux', 'GET', f.url)).statusCode).toBe(404);
     expect((await s.appel(null, 'GET', f.url)).statusCode).toBe(401);
     expect((await s.appel('bailleur2@demo.flux', 'GET', '/api/fichiers-erreurs/pas-un-uuid')).statusCode).toBe(400);
     // Expired: gone (and purged by the next file stored).
