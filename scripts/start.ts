@@ -61,10 +61,10 @@ if (process.env.FLUX_DEMO !== '0' && (await estVide(base.db))) {
   console.log('Base vide : chargement du département de démonstration (Loiret)…');
   const r = await seedDemo(base.db);
   console.log(
-    `  ${r.logements} logements, ${r.conventions} conventions, ${r.locations - r.anneePrecedente.locations} vacances ${r.annee} rejouées par le moteur.`,
+    `  ${r.logements} logements, ${r.conventions} conventions, ${r.locations - r.anneePrecedente.locations} locations ${r.annee} rejouées par le moteur.`,
   );
   console.log(
-    `  ${r.anneePrecedente.annee} : ${r.anneePrecedente.locations} vacances terminées, bilan émis par chacun des ${r.anneePrecedente.bilansEmis} bailleurs.`,
+    `  ${r.anneePrecedente.annee} : ${r.anneePrecedente.locations} locations terminées, bilan émis par chacun des ${r.anneePrecedente.bilansEmis} bailleurs.`,
   );
 }
 const serveur = await construireServeur({

@@ -67,7 +67,7 @@ try {
   const median = temps[Math.floor(temps.length / 2)]!;
   const p95 = temps[Math.min(temps.length - 1, Math.ceil(temps.length * 0.95) - 1)]!;
   console.log(
-    `À traiter, pilote de l’État : ${elements} éléments ; ${tours} calculs sans cache sur ${resume.logements} logements et ${resume.locations} vacances (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, échelle ${echelle})`,
+    `À traiter, pilote de l’État : ${elements} éléments ; ${tours} calculs sans cache sur ${resume.logements} logements et ${resume.locations} locations (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, échelle ${echelle})`,
   );
   console.log(
     `  médiane ${median.toFixed(0)} ms   p95 ${p95.toFixed(0)} ms   max ${temps.at(-1)!.toFixed(0)} ms   cible ≤ ${CIBLE_MS} ms`,

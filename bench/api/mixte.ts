@@ -1,7 +1,7 @@
 /**
  * Reads under writes (issue 15 item 6): officers of three bailleurs read their home, lists, inbox
- * and conventions and declare vacancies, 4 reads to 1 write, on many connections at once; and one
- * officer of the largest bailleur declaring vacancies one after the other (the write's own latency).
+ * and conventions and declare lettings, 4 reads to 1 write, on many connections at once; and one
+ * officer of the largest bailleur declaring lettings one after the other (the write's own latency).
  * Each declaration is a real one: a unit of the bailleur with no letting, dated today.
  */
 import autocannon from 'autocannon';

@@ -195,7 +195,7 @@ async function derniereEmission(tx: Tx, cle: CleAnnee) {
 const lienBilan = (cle: CleAnnee): string =>
   `/bilan?annee=${cle.annee}&bailleur=${encodeURIComponent(cle.bailleurId)}&departement=${encodeURIComponent(cle.departement)}`;
 
-const lienVacance = (id: string): string => `/locations/${encodeURIComponent(id)}`;
+const lienLocation = (id: string): string => `/locations/${encodeURIComponent(id)}`;
 
 /** Open lettings oriented and decided, waiting for candidates, with their unit. */
 function enAttenteDeCandidats(tx: Tx, condition: ReturnType<typeof and>) {
@@ -254,7 +254,7 @@ async function pourBailleur(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
       titre: `Confirmer l’orientation du ${c.unite(r)}`,
       detail: `Le moteur recommande ${c.nom(r.ligne)} ; libération le ${jj(r.dateLiberation)}. Confirmez ou orientez autrement, avec un motif.`,
       echeance: r.dateLiberation,
-      lien: lienVacance(r.id),
+      lien: lienLocation(r.id),
       action: 'Voir la recommandation',
     });
 
@@ -270,7 +270,7 @@ async function pourBailleur(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
         titre: `Désigner des candidats pour ${c.nom(delegue)} : ${c.unite(r)}`,
         detail: `Gestion déléguée : vous proposez les candidats pour le compte ${de(c.nom(delegue))}. Sans candidat à l’échéance, le logement revient au bailleur pour un tour.`,
         echeance: r.echeance,
-        lien: lienVacance(r.id),
+        lien: lienLocation(r.id),
         action: 'Proposer des candidats',
       });
     } else if (r.echeance! <= relance) {
@@ -281,8 +281,8 @@ async function pourBailleur(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
         titre: `Candidats attendus ${de(qui)} : ${c.unite(r)}`,
         detail: `Orienté le ${jj(r.orienteeLe)} ; aucun candidat proposé à ce jour. Relancez le réservataire avant l’échéance.`,
         echeance: r.echeance,
-        lien: lienVacance(r.id),
-        action: 'Voir la vacance',
+        lien: lienLocation(r.id),
+        action: 'Voir la location',
       });
     }
   }
@@ -552,7 +552,7 @@ async function pourReservataire(c: Contexte, acteur: Acteur): Promise<Nouveau[]>
       titre: `Proposer des candidats : ${c.unite(x)}`,
       detail: `Logement ${de(c.nom(x.bailleurId))} orienté vers vous le ${jj(x.orienteeLe)}${x.pool ? ' (proposé à plusieurs réservataires)' : ''}. Sans proposition à l’échéance, il revient au bailleur pour un tour.`,
       echeance: x.echeance,
-      lien: lienVacance(x.id),
+      lien: lienLocation(x.id),
       action: 'Proposer des candidats',
     });
   }
@@ -563,8 +563,8 @@ async function pourReservataire(c: Contexte, acteur: Acteur): Promise<Nouveau[]>
       titre: `Offre faite à votre candidat : ${c.unite(o)}`,
       detail: `La CAL ${de(c.nom(o.bailleurId))} a attribué le logement ; offre du ${jj(o.dateOffre)}, réponse attendue au plus tard le ${jj(o.echeance)} (le silence vaut refus).`,
       echeance: o.echeance,
-      lien: lienVacance(o.locationId),
-      action: 'Voir la vacance',
+      lien: lienLocation(o.locationId),
+      action: 'Voir la location',
     });
   for (const x of rendues)
     out.push({
@@ -573,8 +573,8 @@ async function pourReservataire(c: Contexte, acteur: Acteur): Promise<Nouveau[]>
       titre: `Après la CAL du ${jj(x.date)} : de nouveaux candidats à proposer pour le ${c.unite(x)}`,
       detail: `La CAL ${de(c.nom(x.bailleurId))} n’a pas abouti ; le logement vous revient pour une nouvelle proposition.`,
       echeance: null,
-      lien: lienVacance(x.locationId),
-      action: 'Voir la vacance',
+      lien: lienLocation(x.locationId),
+      action: 'Voir la location',
     });
   return out;
 }

@@ -90,7 +90,7 @@ export async function lignesConventions(
 }
 
 const PERIMETRES: Record<Acteur['role'], string> = {
-  agent_bailleur: 'Vous voyez le patrimoine, les vacances et toutes les conventions de votre organisme.',
+  agent_bailleur: 'Vous voyez le patrimoine, les locations et toutes les conventions de votre organisme.',
   agent_reservataire: 'Vous voyez vos conventions avec chaque bailleur et les logements orientés vers vous.',
   pilote_etat:
     'Vous voyez tous les bailleurs et toutes les conventions de votre département, en lecture ; vous agissez sur le contingent de l’État.',

@@ -39,6 +39,35 @@ export function hacher(hashPrecedent: string, contenu: ContenuAudit): string {
   return createHash('sha256').update(hashPrecedent).update('\n').update(canonique(contenu)).digest('hex');
 }
 
+/**
+ * Audit actions renamed since events were written under them (migration 0017, ADR 0041): a letting
+ * was once called « vacance » in the code. Stored events keep their bytes — the chain hashes them —
+ * and every reader takes the action through `actionCourante`; no new event is written under an old
+ * name (`journaliser` refuses it).
+ */
+export const ACTIONS_RENOMMEES: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    'declarer',
+    'orientation_provisoire',
+    'confirmer_orientation',
+    'orienter',
+    'orienter_multiple',
+    'proposer_candidats',
+    'decider',
+    'signer_bail',
+    'refuser',
+    'constater_sans_candidat',
+    'clore_hors_flux',
+    'piece.ajouter',
+    'piece.supprimer',
+  ].map((a) => [`vacance.${a}`, `location.${a}`]),
+);
+
+/** The action's current name, whatever name the event was written under. */
+export function actionCourante(action: string): string {
+  return ACTIONS_RENOMMEES[action] ?? action;
+}
+
 /** A lock key that serialises appends to the chain across connections (PostgreSQL advisory lock). */
 const VERROU_AUDIT = 7_201_202;
 
@@ -55,6 +84,9 @@ export async function journaliser(
   },
   maintenant: Date = new Date(),
 ): Promise<void> {
+  if (evenement.action in ACTIONS_RENOMMEES) {
+    throw new Error(`action d’audit renommée : écrire « ${ACTIONS_RENOMMEES[evenement.action]} »`);
+  }
   await tx.execute(sql`select pg_advisory_xact_lock(${VERROU_AUDIT})`);
   const [dernier] = await tx
     .select({ hash: evenementsAudit.hash })

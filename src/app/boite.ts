@@ -20,7 +20,7 @@ import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { appliquerTransition } from './locations.ts';
 import { memoiser, porteeActeur } from './memo.ts';
 import { LIBELLES_ETAT_LOCATION } from './explication.ts';
-import { piecesDesVacances } from './pieces.ts';
+import { piecesDesLocations } from './pieces.ts';
 import { dateFr } from './notifications.ts';
 import { exiger, type Acteur } from './roles.ts';
 import { peutLireMenage, vueMenage } from './menages.ts';
@@ -29,7 +29,7 @@ const ETATS_BOITE = ['orientee', 'candidats', 'decision_cal'];
 /** Candidates asked for a letting outside the flow: the household to transfer or rehouse. */
 const CANDIDATS_HORS_FLUX = 1;
 
-/** The vacancies whose inbox the actor holds, before the delegated-management filter. */
+/** The lettings whose inbox the actor holds, before the delegated-management filter. */
 function portee(acteur: Acteur) {
   if (acteur.role === 'agent_bailleur') return eq(locations.bailleurId, acteur.organisationId);
   return sql`(${locations.reservataireId} = ${acteur.organisationId} or ${locations.pool} @> ${JSON.stringify([acteur.organisationId])}::jsonb)`;
@@ -61,7 +61,7 @@ export async function elements(
       ),
     )
     .orderBy(delaisProposition.echeance, locations.id);
-  const pieces = await piecesDesVacances(
+  const pieces = await piecesDesLocations(
     tx,
     rows.map((r) => r.l.id),
   );
@@ -157,7 +157,7 @@ export async function lireBoite(tx: Tx, acteur: Acteur, aujourdhui: string): Pro
 }
 
 /**
- * The actor's whole inbox of the day, kept in memory on `db` until a vacancy, CAL session or offer
+ * The actor's whole inbox of the day, kept in memory on `db` until a letting, CAL session or offer
  * of its scope changes (ADR 0023): the computation per scope, that a page or a filter then reads.
  * The answer is shared between requests: never change it.
  */
@@ -184,11 +184,11 @@ export async function proposerCandidats(
 ): Promise<LocationApi> {
   const aujourdhui = jourParis(maintenant);
   const [el] = await elements(tx, acteur, aujourdhui, id);
-  if (!el) throw new Introuvable('vacance introuvable dans votre boîte de réception');
+  if (!el) throw new Introuvable('location introuvable dans votre boîte de réception');
   if (!el.peutProposer) {
     if (el.etat !== 'orientee' && el.etat !== 'exclue')
       throw new Conflit(
-        `des candidats ont déjà été proposés pour cette vacance (elle est « ${LIBELLES_ETAT_LOCATION[el.etat] ?? el.etat} »)`,
+        `des candidats ont déjà été proposés pour cette location (elle est « ${LIBELLES_ETAT_LOCATION[el.etat] ?? el.etat} »)`,
       );
     throw new Interdit(
       el.gestion === 'deleguee'

@@ -1,11 +1,11 @@
 /**
  * Use cases of the CAL (issue 6 item 4): sessions, the units each examines with their ranked
- * candidates, the five decisions (through the vacancy's `decider` transition, so the year's events
+ * candidates, the five decisions (through the letting's `decider` transition, so the year's events
  * and the ledger follow), the offer to the candidate ranked first and its 10-day answer (silence =
  * refusal), the lease, or the failure and what follows (next ranked candidate; back to the
  * réservataire; in a QPV, the mayor designates). Each runs in the caller's transaction and is audited.
  *
- * After a failure the vacancy stays « décision CAL »: whoever designates next (the réservataire, the
+ * After a failure the letting stays « décision CAL »: whoever designates next (the réservataire, the
  * mayor through the bailleur, or the bailleur) proposes new candidates with `proposer_candidats`,
  * which the lifecycle allows from that state, and a later session examines them.
  */
@@ -199,7 +199,7 @@ async function session(tx: Tx, acteur: Acteur, id: string): Promise<LigneSession
   return { ...r.s, bailleur: r.bailleur };
 }
 
-/** The candidatures of the latest round of proposals of a vacancy (one `proposer_candidats`). */
+/** The candidatures of the latest round of proposals of a letting (one `proposer_candidats`). */
 async function candidatsDuTour(tx: Tx, locationId: string) {
   return tx
     .select()
@@ -301,7 +301,7 @@ function offreVersApi(o: LigneOffre, numeroSne: string): OffreCalApi {
   };
 }
 
-/** The bailleur's vacancies with candidates and no pending examination: what a session can examine. */
+/** The bailleur's lettings with candidates and no pending examination: what a session can examine. */
 export async function aExaminer(tx: Tx, acteur: Acteur): Promise<AExaminerApi[]> {
   exiger(acteur, ['agent_bailleur'], 'préparer une séance de CAL');
   const rows = await tx
@@ -354,9 +354,9 @@ export async function ajouterExamen(
     .select()
     .from(locations)
     .where(and(eq(locations.id, d.locationId), eq(locations.bailleurId, acteur.organisationId)));
-  if (!loc) throw new Introuvable('vacance introuvable dans votre patrimoine');
+  if (!loc) throw new Introuvable('location introuvable dans votre patrimoine');
   if (loc.departement !== s.departement)
-    throw new Conflit(`la vacance est dans le département ${loc.departement}, la séance dans le ${s.departement}`);
+    throw new Conflit(`la location est dans le département ${loc.departement}, la séance dans le ${s.departement}`);
   if (loc.etat !== 'candidats') {
     const etat = loc.etat as EtatLocation;
     const suite =
@@ -448,7 +448,7 @@ export async function deciderExamen(
     .select({ id: decisionsCal.id })
     .from(decisionsCal)
     .where(eq(decisionsCal.locationId, d.locationId));
-  // The vacancy's own transition: version lock, year's event, the engine's check, its audit.
+  // The letting's own transition: version lock, year's event, the engine's check, its audit.
   await appliquerTransition(
     tx,
     acteur,
@@ -500,7 +500,7 @@ export async function deciderExamen(
   return lireSession(tx, acteur, sessionId);
 }
 
-/** What follows a failure on this vacancy (the candidate's réservataire, else the vacancy's). */
+/** What follows a failure on this letting (the candidate's réservataire, else the letting's). */
 async function suiteDe(
   tx: Tx,
   locationId: string,
@@ -660,7 +660,7 @@ export function expirerOffresAu(
   return expirerOffres(tx, acteur, jourParis(maintenant));
 }
 
-/** The lease signed by the candidate who accepted the offer: the vacancy's `signer_bail` transition. */
+/** The lease signed by the candidate who accepted the offer: the letting's `signer_bail` transition. */
 export async function signerBailOffre(
   tx: Tx,
   acteur: Acteur,

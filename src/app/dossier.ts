@@ -1,5 +1,5 @@
 /**
- * The vacancy page (issue 12, `/locations/:id`): one letting's whole story — its unit named by its
+ * The letting page (issue 12, `/locations/:id`): one letting's whole story — its unit named by its
  * internal id, RPLS number and address, its orientation and proposal deadline, candidates, CAL
  * examinations, offers and lease — and a timeline in French built from the letting's events (the
  * day it happened) and the audit trail (who recorded it, when, why). Read-only: the actions stay
@@ -22,12 +22,13 @@ import {
   sessionsCal,
   utilisateurs,
 } from '../db/schema.ts';
-import type { DossierVacanceApi, FaitChronologieApi } from '../contracts/listes.ts';
+import type { DossierLocationApi, FaitChronologieApi } from '../contracts/listes.ts';
 import type { ElementBoiteApi } from '../contracts/orientation.ts';
 import { jourParis, joursEntre } from '../domain/calendrier.ts';
 import { ETATS_FINAUX, type EtatLocation } from '../domain/lifecycle.ts';
 import { BAILLEUR, type Evenement } from '../domain/types.ts';
 import { nomDeCommune } from '../import/cog.ts';
+import { actionCourante } from './audit.ts';
 import { elements as elementsBoite, vueCandidat } from './boite.ts';
 import { peutLireMenage } from './menages.ts';
 import { lireLocation } from './locations.ts';
@@ -36,19 +37,19 @@ import type { Acteur } from './roles.ts';
 
 /** The audit trail's actions in French (an action not listed reads « Modification enregistrée »). */
 const ACTIONS: Record<string, string> = {
-  'vacance.declarer': 'Vacance déclarée',
-  'vacance.orientation_provisoire': 'Orientation provisoire recalculée par le moteur',
-  'vacance.confirmer_orientation': 'Recommandation du moteur confirmée par le bailleur',
-  'vacance.orienter': 'Orientation décidée par le bailleur (autre que la recommandation)',
-  'vacance.orienter_multiple': 'Orientée vers plusieurs réservataires à la fois',
-  'vacance.proposer_candidats': 'Candidats proposés',
-  'vacance.decider': 'Décision de la CAL enregistrée',
-  'vacance.signer_bail': 'Bail signé',
-  'vacance.refuser': 'Refus enregistré',
-  'vacance.constater_sans_candidat': 'Délai de proposition dépassé sans candidat',
-  'vacance.clore_hors_flux': 'Close sans candidat : nouveau préavis sur le logement (hors du flux)',
-  'vacance.piece.ajouter': 'Photo ou plan joint',
-  'vacance.piece.supprimer': 'Photo ou plan retiré',
+  'location.declarer': 'Location ouverte (préavis ou livraison déclaré)',
+  'location.orientation_provisoire': 'Orientation provisoire recalculée par le moteur',
+  'location.confirmer_orientation': 'Recommandation du moteur confirmée par le bailleur',
+  'location.orienter': 'Orientation décidée par le bailleur (autre que la recommandation)',
+  'location.orienter_multiple': 'Orientée vers plusieurs réservataires à la fois',
+  'location.proposer_candidats': 'Candidats proposés',
+  'location.decider': 'Décision de la CAL enregistrée',
+  'location.signer_bail': 'Bail signé',
+  'location.refuser': 'Refus enregistré',
+  'location.constater_sans_candidat': 'Délai de proposition dépassé sans candidat',
+  'location.clore_hors_flux': 'Close sans candidat : nouveau préavis sur le logement (hors du flux)',
+  'location.piece.ajouter': 'Photo ou plan joint',
+  'location.piece.supprimer': 'Photo ou plan retiré',
   'cal.examen.inscrire': 'Inscrite à l’ordre du jour d’une CAL',
   'cal.decider': 'Décision de la CAL',
   'cal.offre.accepter': 'Offre acceptée par le candidat',
@@ -71,14 +72,14 @@ const EVENEMENTS: Record<Evenement['type'], string> = {
 
 /** Which audit actions record which event of the letting (so that one fact is one line of the timeline). */
 const ACTIONS_DE_L_EVENEMENT: Record<string, readonly string[]> = {
-  liberation: ['vacance.declarer'],
-  orientation_forcee: ['vacance.confirmer_orientation', 'vacance.orienter'],
-  orientation_multiple: ['vacance.orienter_multiple'],
-  candidats: ['vacance.proposer_candidats'],
-  decision_cal: ['vacance.decider', 'cal.decider'],
-  bail_signe: ['vacance.signer_bail', 'cal.bail'],
-  refus: ['vacance.refuser'],
-  sans_candidat: ['vacance.constater_sans_candidat'],
+  liberation: ['location.declarer'],
+  orientation_forcee: ['location.confirmer_orientation', 'location.orienter'],
+  orientation_multiple: ['location.orienter_multiple'],
+  candidats: ['location.proposer_candidats'],
+  decision_cal: ['location.decider', 'cal.decider'],
+  bail_signe: ['location.signer_bail', 'cal.bail'],
+  refus: ['location.refuser'],
+  sans_candidat: ['location.constater_sans_candidat'],
 };
 
 export const DECISIONS_CAL_FR: Record<string, string> = {
@@ -89,7 +90,7 @@ export const DECISIONS_CAL_FR: Record<string, string> = {
   irrecevabilite: 'Irrecevabilité',
 };
 
-const UUID = /\s*\(?(?:vacance\s+)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)?/gi;
+const UUID = /\s*\(?(?:(?:vacance|location)\s+)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)?/gi;
 
 /** A reason as people read it: no internal ids, ISO dates as 07/12/2026. */
 function enFrancais(texte: string | null): string | null {
@@ -112,7 +113,12 @@ function detail(e: Evenement): string {
 }
 
 /** GET /api/locations/:id/dossier */
-export async function dossierVacance(tx: Tx, acteur: Acteur, id: string, maintenant: Date): Promise<DossierVacanceApi> {
+export async function dossierLocation(
+  tx: Tx,
+  acteur: Acteur,
+  id: string,
+  maintenant: Date,
+): Promise<DossierLocationApi> {
   const aujourdhui = jourParis(maintenant);
   const location = await lireLocation(tx, acteur, id, maintenant); // 404 outside the actor's scope
   const [u] = await tx
@@ -186,7 +192,7 @@ export async function dossierVacance(tx: Tx, acteur: Acteur, id: string, mainten
         ? (noms.get(location.ligne) ?? location.ligne)
         : null;
 
-  const chronologie = await chronologieVacance(
+  const chronologie = await chronologieLocation(
     tx,
     id,
     offres.map((o) => o.id),
@@ -268,7 +274,7 @@ export async function dossierVacance(tx: Tx, acteur: Acteur, id: string, mainten
  * (who, when, why); audit lines with no event of their own (photos, provisional re-orientation,
  * offers) come in at the day they were recorded. Oldest first.
  */
-async function chronologieVacance(
+async function chronologieLocation(
   tx: Tx,
   id: string,
   offres: string[],
@@ -308,7 +314,7 @@ async function chronologieVacance(
   for (const { e } of evenements) {
     const ev = e as Evenement;
     const actions = ACTIONS_DE_L_EVENEMENT[ev.type] ?? [];
-    const trace = audit.find((r) => !utilises.has(r.a.seq) && actions.includes(r.a.action));
+    const trace = audit.find((r) => !utilises.has(r.a.seq) && actions.includes(actionCourante(r.a.action)));
     if (trace) utilises.add(trace.a.seq);
     const motifEvenement = 'motif' in ev && typeof ev.motif === 'string' ? ev.motif : null;
     faits.push({
@@ -326,11 +332,11 @@ async function chronologieVacance(
   for (const r of audit) {
     if (utilises.has(r.a.seq)) continue;
     // A réservataire does not read the bailleur's internal re-computations of other lettings.
-    if (reservataire && r.a.action === 'vacance.orientation_provisoire') continue;
+    if (reservataire && actionCourante(r.a.action) === 'location.orientation_provisoire') continue;
     faits.push({
       date: jourDe(r.a.horodatage),
       enregistreLe: r.a.horodatage,
-      quoi: ACTIONS[r.a.action] ?? 'Modification enregistrée',
+      quoi: ACTIONS[actionCourante(r.a.action)] ?? 'Modification enregistrée',
       qui: qui(r),
       pourquoi: enFrancais(r.a.motif),
       ordre: ordre++,

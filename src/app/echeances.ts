@@ -5,7 +5,7 @@
  * "now") reminds two days before, and at the deadline without candidates ends the letting
  * `sans_candidat`: the unit goes back to the bailleur for this letting (« pour un tour »), counted
  * against the réservataire or not per the convention's `echecDecompte` (the engine's bilan).
- * Running it twice changes nothing more: expired vacancies are final, notifications have unique keys.
+ * Running it twice changes nothing more: expired lettings are final, notifications have unique keys.
  */
 import { and, eq, isNotNull, lte } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
@@ -58,15 +58,15 @@ export async function parametresConventions(tx: Tx, cle: CleAnnee): Promise<Map<
 
 export interface BilanVerification {
   aujourdhui: string;
-  /** Vacancies ended `sans_candidat` by this run. */
+  /** Lettings ended `sans_candidat` by this run. */
   expirees: string[];
   /** Reminders stored by this run or earlier ones (J-2 and closer). */
   rappels: number;
-  /** Expired vacancies left as they are: ending them now would move a decided letting (ADR 0018), or the year is locked. */
+  /** Expired lettings left as they are: ending them now would move a decided letting (ADR 0018), or the year is locked. */
   bloquees: { locationId: string; raison: string }[];
 }
 
-/** The scheduled check. Each expired vacancy is handled in its own transaction. */
+/** The scheduled check. Each expired letting is handled in its own transaction. */
 export async function verifierEcheances(db: Db, maintenant: Date): Promise<BilanVerification> {
   const aujourdhui = jourParis(maintenant);
   const rows = await db
@@ -147,7 +147,7 @@ export async function verifierEcheances(db: Db, maintenant: Date): Promise<Bilan
         return true;
       })
       .catch((e: unknown) => {
-        // One vacancy that cannot end now never stops the others' check; it is reported.
+        // One letting that cannot end now never stops the others' check; it is reported.
         if (e instanceof AnneeVerrouillee) return false;
         if (e instanceof Conflit) {
           bilan.bloquees.push({ locationId: r.l.id, raison: e.message });

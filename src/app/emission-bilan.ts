@@ -45,7 +45,7 @@ import {
 } from '../domain/emission-bilan.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import { anneesConnues, type CleAnnee } from './annee.ts';
-import { canonique, journaliser } from './audit.ts';
+import { actionCourante, canonique, journaliser } from './audit.ts';
 import { bilansAccessibles, lireBilan } from './bilan.ts';
 import { jourParis } from '../domain/calendrier.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
@@ -189,7 +189,7 @@ async function correctionsDeLAnnee(tx: Tx, cle: CleAnnee): Promise<CorrectionEmi
     id: r.c.id,
     locationId: r.c.locationId,
     logementId: r.logementId,
-    action: r.c.action,
+    action: actionCourante(r.c.action),
     motif: r.c.motif,
     par: r.par ?? (r.c.utilisateurId === null ? 'vérification planifiée' : null),
     le: r.c.corrigeLe.toISOString(),

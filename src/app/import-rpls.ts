@@ -19,7 +19,7 @@
  *   inserted, changed ones updated (the fields of `CHAMPS_COMPARES`; `horsFlux`, `programmeId` and
  *   the stock reservation, which are Flux's own, are never touched), unchanged ones left alone.
  * - Units of the bailleur (in the département, with `departement`) absent from the file are NOT
- *   deleted — vacancies and events refer to them: they are marked `absent_rpls_depuis` = this
+ *   deleted — lettings and events refer to them: they are marked `absent_rpls_depuis` = this
  *   import and reported as `disparus`; the mark is cleared when a later file has them again.
  *   Units of rejected rows (with `valideSeulement`) are not counted as gone: they are staged too,
  *   with their identifier only.

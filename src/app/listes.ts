@@ -227,7 +227,7 @@ export async function rechercherLogements(tx: Tx, acteur: Acteur, q: string) {
       nomCommune: nomCommune ?? nomDeCommune(l.commune) ?? l.commune,
       typologie: l.typologie,
       horsFlux: l.horsFlux,
-      vacanceEnCours: enCours,
+      locationEnCours: enCours,
     })),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Use cases of the vacancy lifecycle. Each runs in one transaction: the state change (guarded by
+ * Use cases of the letting lifecycle. Each runs in one transaction: the state change (guarded by
  * `update … where etat = $expected and version = $seen`, so of two concurrent actions exactly one wins and the other
  * gets a `Conflit`), the event appended to the year's events in the scenario format, the engine's
  * run over the year (which checks the event and decides the orientation), and the audit event.
@@ -119,7 +119,7 @@ export function versApi(l: LigneLocation, u: UniteDeLocation, verrouAnnee: Verro
   };
 }
 
-/** A vacancy the actor may see (404 otherwise, whether it exists or not). */
+/** A letting the actor may see (404 otherwise, whether it exists or not). */
 export async function lireLocation(tx: Tx, acteur: Acteur | null, id: string, maintenant: Date): Promise<LocationApi> {
   const [r] = await tx
     .select({ l: locations, ...COLONNES_UNITE })
@@ -128,7 +128,7 @@ export async function lireLocation(tx: Tx, acteur: Acteur | null, id: string, ma
     .leftJoin(communes, eq(communes.code, logements.commune))
     .leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
     .where(and(eq(locations.id, id), acteur ? porteeLocations(acteur) : undefined));
-  if (!r) throw new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
+  if (!r) throw new Introuvable('location introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   return versApi(r.l, r, (await verrousDesAnnees(tx, [r.l], jourParis(maintenant)))(r.l));
 }
 
@@ -230,19 +230,19 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
       })
       .where(eq(locations.id, l.id));
     await journaliser(tx, null, {
-      action: 'vacance.orientation_provisoire',
+      action: 'location.orientation_provisoire',
       cibleType: 'location',
       cibleId: l.id,
       avant: { ligne: l.ligne, version: l.version },
       apres: { ligne: o.reservataire, version: l.version + 1 },
-      motif: `orientation provisoire recalculée par le moteur après un événement du ${dateFr(depuis)} (vacance ${sauf})`,
+      motif: `orientation provisoire recalculée par le moteur après un événement du ${dateFr(depuis)} (location ${sauf})`,
     });
   }
   if (conflits.length > 0) {
     const liste =
       conflits.slice(0, 5).join(' ; ') + (conflits.length > 5 ? ` ; et ${conflits.length - 5} autre(s)` : '');
     throw new Conflit(
-      `cet événement du ${dateFr(depuis)} changerait l’orientation de vacances déjà décidées : ${liste}. Datez-le après ces libérations, ou corrigez d’abord ces vacances.`,
+      `cet événement du ${dateFr(depuis)} changerait l’orientation de locations déjà décidées : ${liste}. Datez-le après ces libérations, ou corrigez d’abord ces locations.`,
     );
   }
 }
@@ -263,7 +263,7 @@ function ligneVersOrganisation(ligne: string | null): string | null {
   return ligne === null || ligne === BAILLEUR ? null : ligne;
 }
 
-export async function declarerVacance(
+export async function declarerLocation(
   tx: Tx,
   acteur: Acteur,
   d: {
@@ -276,12 +276,12 @@ export async function declarerVacance(
   },
   maintenant: Date,
 ): Promise<LocationApi> {
-  exiger(acteur, ['agent_bailleur'], 'déclarer une vacance');
+  exiger(acteur, ['agent_bailleur'], 'déclarer une location');
   if (d.dateDepart !== undefined && d.dateDepart < d.date)
     throw new DonneesInvalides([
       {
         chemin: 'dateDepart',
-        message: `le départ du locataire (${dateFrancaise(d.dateDepart)}) ne peut précéder son préavis (${dateFrancaise(d.date)}) : la vacance s’ouvre au préavis, indiquez un départ à cette date ou après`,
+        message: `le départ du locataire (${dateFrancaise(d.dateDepart)}) ne peut précéder son préavis (${dateFrancaise(d.date)}) : la location s’ouvre au préavis, indiquez un départ à cette date ou après`,
       },
     ]);
   // The departure is kept when later than the notice: the lease will be dated on or after it.
@@ -321,7 +321,7 @@ export async function declarerVacance(
   if (ouverte?.etat === 'exclue') await clore(tx, acteur, ouverte, d.date, maintenant);
   else if (ouverte)
     throw new Conflit(
-      `le logement ${logement.id} a déjà une vacance en cours (état « ${LIBELLES_ETAT_LOCATION[ouverte.etat] ?? ouverte.etat} »)`,
+      `le logement ${logement.id} a déjà une location en cours (état « ${LIBELLES_ETAT_LOCATION[ouverte.etat] ?? ouverte.etat} »)`,
     );
   const id = randomUUID();
   const exclu = d.exclusion !== undefined || logement.horsFlux !== null;
@@ -341,7 +341,7 @@ export async function declarerVacance(
   await controlerEcritureAnnee(
     tx,
     cle,
-    { acteur, locationId: id, action: 'vacance.declarer', motif: d.motif },
+    { acteur, locationId: id, action: 'location.declarer', motif: d.motif },
     maintenant,
   );
   await ajouterEvenement(tx, cle, id, {
@@ -368,7 +368,13 @@ export async function declarerVacance(
       .where(eq(locations.id, id));
   }
   const apres = await lireLocation(tx, null, id, maintenant);
-  await journaliser(tx, acteur, { action: 'vacance.declarer', cibleType: 'location', cibleId: id, avant: null, apres });
+  await journaliser(tx, acteur, {
+    action: 'location.declarer',
+    cibleType: 'location',
+    cibleId: id,
+    avant: null,
+    apres,
+  });
   return apres;
 }
 
@@ -391,9 +397,9 @@ async function clore(
     .where(and(eq(locations.id, l.id), eq(locations.etat, 'exclue'), eq(locations.version, l.version)))
     .returning({ id: locations.id });
   if (maj.length === 0)
-    throw new Conflit('la vacance précédente de ce logement vient d’être modifiée ; rechargez la page');
+    throw new Conflit('la location précédente de ce logement vient d’être modifiée ; rechargez la page');
   await journaliser(tx, acteur, {
-    action: 'vacance.clore_hors_flux',
+    action: 'location.clore_hors_flux',
     cibleType: 'location',
     cibleId: l.id,
     avant,
@@ -423,12 +429,12 @@ export async function appliquerTransition(
     .select()
     .from(locations)
     .where(and(eq(locations.id, id), porteeLocations(acteur)));
-  if (!loc) throw new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
+  if (!loc) throw new Introuvable('location introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   peutAgir(acteur, loc, t);
   const etat = loc.etat as EtatLocation;
   if (t.etatAttendu !== etat || t.version !== loc.version) {
     throw new Conflit(
-      `la vacance a changé entre-temps (elle est « ${LIBELLES_ETAT_LOCATION[etat] ?? etat} », version ${loc.version} ; vous aviez vu « ${LIBELLES_ETAT_LOCATION[t.etatAttendu] ?? t.etatAttendu} », version ${t.version}) : rechargez la page`,
+      `la location a changé entre-temps (elle est « ${LIBELLES_ETAT_LOCATION[etat] ?? etat} », version ${loc.version} ; vous aviez vu « ${LIBELLES_ETAT_LOCATION[t.etatAttendu] ?? t.etatAttendu} », version ${t.version}) : rechargez la page`,
     );
   }
   let transition = TRANSITIONS_API[t.transition];
@@ -440,13 +446,14 @@ export async function appliquerTransition(
     .set({ etat: suivant, version: sql`${locations.version} + 1`, majLe: new Date() })
     .where(and(eq(locations.id, id), eq(locations.etat, etat), eq(locations.version, t.version)))
     .returning({ id: locations.id });
-  if (maj.length === 0) throw new Conflit('la vacance vient d’être modifiée par quelqu’un d’autre ; rechargez la page');
+  if (maj.length === 0)
+    throw new Conflit('la location vient d’être modifiée par quelqu’un d’autre ; rechargez la page');
   const cle: CleAnnee = { bailleurId: loc.bailleurId, departement: loc.departement, annee: loc.annee };
   await verrouillerAnnee(tx, cle);
   await controlerEcritureAnnee(
     tx,
     cle,
-    { acteur, locationId: id, action: `vacance.${t.transition}`, motif: t.motif },
+    { acteur, locationId: id, action: `location.${t.transition}`, motif: t.motif },
     maintenant,
   );
   await verifierDateTransition(tx, loc, t, jourParis(maintenant));
@@ -459,7 +466,7 @@ export async function appliquerTransition(
   }
   const apres = await lireLocation(tx, null, id, maintenant);
   await journaliser(tx, acteur, {
-    action: `vacance.${t.transition}`,
+    action: `location.${t.transition}`,
     cibleType: 'location',
     cibleId: id,
     avant,
@@ -477,7 +484,7 @@ const QUOI_TRANSITION: Partial<Record<TransitionApi['transition'], string>> = {
   refuser: 'le refus',
 };
 const ETAPES: Partial<Record<Evenement['type'], string>> = {
-  liberation: 'l’ouverture de la vacance (préavis)',
+  liberation: 'l’ouverture de la location (préavis)',
   candidats: 'la proposition des candidats',
   decision_cal: 'la décision de la CAL',
 };
@@ -522,7 +529,7 @@ export function refusEnFrancais(err: unknown): unknown {
   if (!(err instanceof DonneesInvalides) || !err.problemes.some((p) => p.chemin.startsWith('evenements'))) return err;
   const motifs = [...new Set(err.problemes.map((p) => p.message))].join(' ; ');
   return new Conflit(
-    `le calendrier de la vacance ne permet pas cette étape (${motifs}) : vérifiez sa date — après le préavis, après l’étape précédente, et pour un bail après le départ du locataire — ou corrigez d’abord l’étape précédente`,
+    `le calendrier de la location ne permet pas cette étape (${motifs}) : vérifiez sa date — après le préavis, après l’étape précédente, et pour un bail après le départ du locataire — ou corrigez d’abord l’étape précédente`,
   );
 }
 
@@ -625,7 +632,7 @@ async function enregistrerTransition(tx: Tx, cle: CleAnnee, loc: LigneLocation, 
 /**
  * The bailleur confirms the engine's recommendation: pinned as an `orientation_forcee` with
  * `confirmee`, dated on the liberation, so that no event recorded later and dated before it moves
- * the unit to another line (ADR 0018). Guarded by the vacancy's version like any transition.
+ * the unit to another line (ADR 0018). Guarded by the letting's version like any transition.
  */
 export async function epinglerOrientation(
   tx: Tx,
@@ -638,17 +645,18 @@ export async function epinglerOrientation(
     .select()
     .from(locations)
     .where(and(eq(locations.id, id), porteeLocations(acteur)));
-  if (!loc) throw new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
+  if (!loc) throw new Introuvable('location introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   if (loc.etat !== 'orientee' || loc.ligne === null)
     throw new Conflit(
-      `la vacance n’est plus à orienter (elle est « ${LIBELLES_ETAT_LOCATION[loc.etat] ?? loc.etat} »)`,
+      `la location n’est plus à orienter (elle est « ${LIBELLES_ETAT_LOCATION[loc.etat] ?? loc.etat} »)`,
     );
   const maj = await tx
     .update(locations)
     .set({ version: sql`${locations.version} + 1`, majLe: new Date() })
     .where(and(eq(locations.id, id), eq(locations.etat, 'orientee'), eq(locations.version, version)))
     .returning({ id: locations.id });
-  if (maj.length === 0) throw new Conflit('la vacance vient d’être modifiée par quelqu’un d’autre ; rechargez la page');
+  if (maj.length === 0)
+    throw new Conflit('la location vient d’être modifiée par quelqu’un d’autre ; rechargez la page');
   const cle: CleAnnee = { bailleurId: loc.bailleurId, departement: loc.departement, annee: loc.annee };
   await verrouillerAnnee(tx, cle);
   await controlerEcritureAnnee(
@@ -657,7 +665,7 @@ export async function epinglerOrientation(
     {
       acteur,
       locationId: id,
-      action: 'vacance.confirmer_orientation',
+      action: 'location.confirmer_orientation',
       motif: undefined,
     },
     maintenant,
@@ -684,7 +692,7 @@ export async function epinglerOrientation(
   return lireLocation(tx, null, id, maintenant);
 }
 
-/** Who may move a vacancy: its bailleur always; the réservataire it is oriented to may propose candidates. */
+/** Who may move a letting: its bailleur always; the réservataire it is oriented to may propose candidates. */
 function peutAgir(acteur: Acteur, loc: LigneLocation, t: TransitionApi): void {
   if (acteur.role === 'agent_bailleur' && loc.bailleurId === acteur.organisationId) return;
   const titulaire =
@@ -697,7 +705,7 @@ function peutAgir(acteur: Acteur, loc: LigneLocation, t: TransitionApi): void {
   )
     return;
   throw new Interdit(
-    'seul le bailleur fait avancer cette vacance ; le réservataire titulaire peut proposer des candidats',
+    'seul le bailleur fait avancer cette location ; le réservataire titulaire peut proposer des candidats',
   );
 }
 
@@ -724,7 +732,7 @@ async function verifierConventions(tx: Tx, loc: LigneLocation, reservataires: st
  * The scheduled check's transition (issue 6): a proposal deadline passed without candidates, so the
  * letting ends `sans_candidat` and the unit goes back to the bailleur for this letting (counted or
  * not per the convention's `echecDecompte`, in the engine). No actor: audited as the system. Guarded
- * like any transition; returns null when the vacancy moved meanwhile (nothing to do).
+ * like any transition; returns null when the letting moved meanwhile (nothing to do).
  */
 export async function constaterSansCandidatSysteme(
   tx: Tx,
@@ -753,7 +761,7 @@ export async function constaterSansCandidatSysteme(
     {
       acteur: null,
       locationId: id,
-      action: 'vacance.constater_sans_candidat',
+      action: 'location.constater_sans_candidat',
       motif,
     },
     maintenant,
@@ -779,7 +787,7 @@ export async function constaterSansCandidatSysteme(
   }
   const apres = await lireLocation(tx, null, id, maintenant);
   await journaliser(tx, null, {
-    action: 'vacance.constater_sans_candidat',
+    action: 'location.constater_sans_candidat',
     cibleType: 'location',
     cibleId: id,
     avant,

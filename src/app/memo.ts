@@ -4,10 +4,10 @@
  * global data version. This instance reads it at most every VERSION_TTL_MS, and forgets it as soon
  * as one of its own writes is answered (`oublierVersion`): its users always read their own writes;
  * a write made through another instance shows within VERSION_TTL_MS (and acting on a stale page is
- * refused by the vacancy's version lock, never applied twice).
+ * refused by the letting's version lock, never applied twice).
  *
  * When the version moves, the audit events in between say which bailleur × département they
- * touched (a vacancy, a CAL session or offer); a cached answer whose scope (`Portee`) none of them
+ * touched (a letting, a CAL session or offer); a cached answer whose scope (`Portee`) none of them
  * touches is kept and carried to the new version. An event this cannot place (a convention, an
  * import, an account…) drops every answer, as does a gap too long to read.
  */
@@ -79,7 +79,7 @@ export function oublierVersion(db: Tx): void {
 
 /**
  * The scopes the audit events after `depuis` up to `jusqua` touched: the bailleur and département
- * of the vacancy, CAL session or CAL offer each names; `tout` if one names anything else.
+ * of the letting, CAL session or CAL offer each names; `tout` if one names anything else.
  */
 async function lireTouches(tx: Tx, depuis: number, jusqua: number): Promise<Touches> {
   const rows = await tx.execute<{ bailleur: string | null; departement: string | null }>(sql`

@@ -105,7 +105,7 @@ export interface ResultatCal {
 
 /**
  * A CAL result (decision, offer refused or unanswered and what follows, lease signed), notified to
- * the réservataire(s) the vacancy is oriented to, in the CAL action's transaction. The CAL module
+ * the réservataire(s) the letting is oriented to, in the CAL action's transaction. The CAL module
  * (src/app/cal.ts) calls it through its `brancherNotificationsCal` hook, plugged in by the server.
  * Nothing for the bailleur's own line.
  */
@@ -116,7 +116,7 @@ export async function notifierResultatCal(tx: Tx, resultat: ResultatCal, mainten
     .innerJoin(logements, eq(logements.id, locations.logementId))
     .leftJoin(communes, eq(communes.code, logements.commune))
     .where(eq(locations.id, resultat.locationId));
-  if (!r) throw new Introuvable('vacance introuvable');
+  if (!r) throw new Introuvable('location introuvable');
   const unite = `le logement ${r.l.logementId} (${r.typologie}, ${r.nomCommune ?? `commune ${r.commune}`})`;
   const suite = resultat.suite ? ` Suite : ${LIBELLES_SUITE[resultat.suite]}.` : '';
   const { titre, message } =

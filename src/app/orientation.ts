@@ -1,6 +1,6 @@
 /**
  * The bailleur's orientation decision (issue 6, rules.md §5: « pas un bouton magique »). A declared
- * vacancy is oriented at once by the engine to its recommended line, provisionally; the bailleur
+ * letting is oriented at once by the engine to its recommended line, provisionally; the bailleur
  * reads the recommendation with its explanation and confirms it (no reason needed), or overrides
  * it — another line, or several réservataires at once (pool) — with a written reason. The override
  * is the lifecycle's `orienter` / `orienter_multiple` transition (an `orientation_forcee` or
@@ -54,28 +54,28 @@ function orientationDe(orientations: Orientation[], logementId: string): Orienta
   return undefined;
 }
 
-async function chargerVacance(tx: Tx, acteur: Acteur, id: string) {
+async function chargerLocation(tx: Tx, acteur: Acteur, id: string) {
   const [r] = await tx
     .select({ l: locations, logement: logements })
     .from(locations)
     .innerJoin(logements, eq(logements.id, locations.logementId))
     .where(and(eq(locations.id, id), porteeLocations(acteur)));
-  if (!r) throw new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
+  if (!r) throw new Introuvable('location introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   return r;
 }
 
 /** GET /api/locations/:id/recommandation — the recommendation and its explanation, in French. */
 export async function recommandation(tx: Tx, acteur: Acteur, id: string): Promise<RecommandationApi> {
   exiger(acteur, ['agent_bailleur', 'pilote_etat'], 'lire la recommandation d’orientation');
-  const { l, logement } = await chargerVacance(tx, acteur, id);
+  const { l, logement } = await chargerLocation(tx, acteur, id);
   if (l.etat === 'exclue')
     throw new Conflit(
-      `la vacance est hors du flux (${l.exclusion ? (LIBELLES_EXCLUSION[l.exclusion as MotifExclusion] ?? 'exclusion') : 'exclusion'}) : aucune orientation à recommander`,
+      `la location est hors du flux (${l.exclusion ? (LIBELLES_EXCLUSION[l.exclusion as MotifExclusion] ?? 'exclusion') : 'exclusion'}) : aucune orientation à recommander`,
     );
   const cle: CleAnnee = { bailleurId: l.bailleurId, departement: l.departement, annee: l.annee };
   const { resultat } = await resultatAnnee(tx, cle);
   const o = orientationDe(resultat.orientations, l.logementId);
-  if (!o) throw new Introuvable('Flux n’a pas encore calculé d’orientation pour cette vacance : rechargez la page');
+  if (!o) throw new Introuvable('Flux n’a pas encore calculé d’orientation pour cette location : rechargez la page');
   const recommandee = o.forcee ? (o.recommandation ?? null) : o.reservataire;
   const [decision] = await tx.select().from(delaisProposition).where(eq(delaisProposition.locationId, id));
   const nomme = await noms(tx, [
@@ -173,7 +173,7 @@ function dateDecision(l: { dateLiberation: string; annee: number }, aujourdhui: 
 }
 
 /**
- * POST /api/locations/:id/orientation — confirm the recommendation or override it. A vacancy is
+ * POST /api/locations/:id/orientation — confirm the recommendation or override it. A letting is
  * decided once, while oriented and without candidates; confirming needs the engine's own line.
  */
 export async function deciderOrientation(
@@ -184,19 +184,19 @@ export async function deciderOrientation(
   maintenant: Date,
 ): Promise<LocationApi> {
   const aujourdhui = jourParis(maintenant);
-  exiger(acteur, ['agent_bailleur'], 'décider l’orientation d’une vacance');
-  const { l } = await chargerVacance(tx, acteur, id);
+  exiger(acteur, ['agent_bailleur'], 'décider l’orientation d’une location');
+  const { l } = await chargerLocation(tx, acteur, id);
   if (l.etat !== 'orientee')
-    throw new Conflit(`la vacance n’est plus à orienter (elle est « ${LIBELLES_ETAT_LOCATION[l.etat] ?? l.etat} »)`);
+    throw new Conflit(`la location n’est plus à orienter (elle est « ${LIBELLES_ETAT_LOCATION[l.etat] ?? l.etat} »)`);
   if (corps.version !== l.version) {
     throw new Conflit(
-      `la vacance a changé entre-temps (version ${l.version} ; vous aviez vu la version ${corps.version}) : rechargez la page`,
+      `la location a changé entre-temps (version ${l.version} ; vous aviez vu la version ${corps.version}) : rechargez la page`,
     );
   }
   const [deja] = await tx.select().from(delaisProposition).where(eq(delaisProposition.locationId, id));
   if (deja)
     throw new Conflit(
-      `l’orientation de cette vacance a déjà été décidée le ${dateFr(deja.orienteeLe)} (${LIBELLES_DECISION_ORIENTATION[deja.decision] ?? deja.decision})`,
+      `l’orientation de cette location a déjà été décidée le ${dateFr(deja.orienteeLe)} (${LIBELLES_DECISION_ORIENTATION[deja.decision] ?? deja.decision})`,
     );
   const rec = await recommandation(tx, acteur, id);
   const recommandee = rec.recommande?.ligne ?? null;
@@ -210,11 +210,11 @@ export async function deciderOrientation(
     corps.decision === 'confirmer' || (corps.decision === 'forcer' && corps.reservataire === recommandee && !l.forcee);
   if (confirmer) {
     if (l.forcee || recommandee === null || l.ligne !== recommandee)
-      throw new Conflit('il n’y a pas de recommandation du moteur à confirmer pour cette vacance');
+      throw new Conflit('il n’y a pas de recommandation du moteur à confirmer pour cette location');
     // Pinned as an event: no event recorded later and dated before it moves it (ADR 0018).
     apres = await epinglerOrientation(tx, acteur, id, l.version, maintenant);
     await journaliser(tx, acteur, {
-      action: 'vacance.confirmer_orientation',
+      action: 'location.confirmer_orientation',
       cibleType: 'location',
       cibleId: id,
       avant: { ligne: l.ligne, version: l.version },

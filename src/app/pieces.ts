@@ -1,18 +1,18 @@
 /**
- * Photos and plans of a vacancy (issue 6 item 2): the bailleur attaches them (JPEG, PNG, WebP or
- * PDF, recognised by their first bytes, not only by the declared type; 5 MiB each, 10 per vacancy)
+ * Photos and plans of a letting (issue 6 item 2): the bailleur attaches them (JPEG, PNG, WebP or
+ * PDF, recognised by their first bytes, not only by the declared type; 5 MiB each, 10 per letting)
  * and deletes them, audited without their content (name, size, fingerprint). Who reads them is
- * decided in the queries: the bailleur of the vacancy; the réservataire(s) it is oriented to (alone
+ * decided in the queries: the bailleur of the letting; the réservataire(s) it is oriented to (alone
  * or in a pool) once the bailleur's orientation decision exists, as for the inbox; the State pilot
  * of the département. Anyone else is told the piece does not exist (404).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { delaisProposition, locations, piecesVacances } from '../db/schema.ts';
+import { delaisProposition, locations, piecesLocations } from '../db/schema.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import {
-  PIECES_MAX_PAR_VACANCE,
+  PIECES_MAX_PAR_LOCATION,
   TAILLE_MAX_PIECE,
   TYPES_PIECES,
   type PieceApi,
@@ -35,7 +35,7 @@ const LIBELLES_TYPE: Record<TypePiece, string> = {
 
 const ACCEPTES = 'seuls les photos JPEG, PNG ou WebP et les plans PDF sont acceptés';
 
-/** Vacancies whose life is over: nothing more is attached to them. */
+/** Lettings whose life is over: nothing more is attached to them. */
 const ETATS_CLOS = ['bail_signe', 'refus', 'sans_candidat'];
 
 /** The type the file's first bytes say, or null when they are none of the accepted ones. */
@@ -59,7 +59,7 @@ export function nomPropre(nom: string): string {
 }
 
 /**
- * The vacancies whose pieces the actor may read: `porteeLocations`, and for a réservataire only once
+ * The lettings whose pieces the actor may read: `porteeLocations`, and for a réservataire only once
  * the bailleur decided the orientation (the inbox's rule).
  */
 function lisibles(acteur: Acteur): SQL {
@@ -72,14 +72,14 @@ function lisibles(acteur: Acteur): SQL {
 }
 
 const colonnes = {
-  id: piecesVacances.id,
-  locationId: piecesVacances.locationId,
-  nom: piecesVacances.nom,
-  description: piecesVacances.description,
-  typeMime: piecesVacances.typeMime,
-  taille: piecesVacances.taille,
-  empreinte: piecesVacances.empreinte,
-  ajouteLe: piecesVacances.ajouteLe,
+  id: piecesLocations.id,
+  locationId: piecesLocations.locationId,
+  nom: piecesLocations.nom,
+  description: piecesLocations.description,
+  typeMime: piecesLocations.typeMime,
+  taille: piecesLocations.taille,
+  empreinte: piecesLocations.empreinte,
+  ajouteLe: piecesLocations.ajouteLe,
 };
 interface LignePiece {
   id: string;
@@ -105,14 +105,14 @@ function vue(p: LignePiece): PieceApi {
   };
 }
 
-const introuvable = () => new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
+const introuvable = () => new Introuvable('location introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
 
 /** GET /api/locations/:id/pieces */
 export async function listerPieces(tx: Tx, acteur: Acteur, locationId: string): Promise<PiecesApi> {
   exiger(
     acteur,
     ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
-    'consulter les photos et plans d’une vacance',
+    'consulter les photos et plans d’une location',
   );
   const [l] = await tx
     .select({ id: locations.id })
@@ -121,10 +121,10 @@ export async function listerPieces(tx: Tx, acteur: Acteur, locationId: string): 
   if (!l) throw introuvable();
   const rows = await tx
     .select(colonnes)
-    .from(piecesVacances)
-    .where(eq(piecesVacances.locationId, locationId))
-    .orderBy(asc(piecesVacances.ajouteLe), asc(piecesVacances.id));
-  return { locationId, pieces: rows.map(vue), maximum: PIECES_MAX_PAR_VACANCE, tailleMax: TAILLE_MAX_PIECE };
+    .from(piecesLocations)
+    .where(eq(piecesLocations.locationId, locationId))
+    .orderBy(asc(piecesLocations.ajouteLe), asc(piecesLocations.id));
+  return { locationId, pieces: rows.map(vue), maximum: PIECES_MAX_PAR_LOCATION, tailleMax: TAILLE_MAX_PIECE };
 }
 
 /** GET /api/locations/:id/pieces/:piece — the piece with its content. */
@@ -137,26 +137,26 @@ export async function lirePiece(
   exiger(
     acteur,
     ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
-    'consulter les photos et plans d’une vacance',
+    'consulter les photos et plans d’une location',
   );
   const [p] = await tx
-    .select({ ...colonnes, contenu: piecesVacances.contenu })
-    .from(piecesVacances)
-    .innerJoin(locations, eq(locations.id, piecesVacances.locationId))
-    .where(and(eq(piecesVacances.id, pieceId), eq(piecesVacances.locationId, locationId), lisibles(acteur)));
-  if (!p) throw new Introuvable('pièce jointe introuvable pour cette vacance');
+    .select({ ...colonnes, contenu: piecesLocations.contenu })
+    .from(piecesLocations)
+    .innerJoin(locations, eq(locations.id, piecesLocations.locationId))
+    .where(and(eq(piecesLocations.id, pieceId), eq(piecesLocations.locationId, locationId), lisibles(acteur)));
+  if (!p) throw new Introuvable('pièce jointe introuvable pour cette location');
   return { ...vue(p), contenu: p.contenu };
 }
 
-/** The pieces of the inbox's vacancies (already scoped by the inbox), without their content. */
-export async function piecesDesVacances(tx: Tx, ids: string[]): Promise<Map<string, PieceBoiteApi[]>> {
+/** The pieces of the inbox's lettings (already scoped by the inbox), without their content. */
+export async function piecesDesLocations(tx: Tx, ids: string[]): Promise<Map<string, PieceBoiteApi[]>> {
   const out = new Map<string, PieceBoiteApi[]>();
   if (ids.length === 0) return out;
   const rows = await tx
     .select(colonnes)
-    .from(piecesVacances)
-    .where(inArray(piecesVacances.locationId, ids))
-    .orderBy(asc(piecesVacances.ajouteLe), asc(piecesVacances.id));
+    .from(piecesLocations)
+    .where(inArray(piecesLocations.locationId, ids))
+    .orderBy(asc(piecesLocations.ajouteLe), asc(piecesLocations.id));
   for (const p of rows) {
     const liste = out.get(p.locationId) ?? [];
     liste.push({
@@ -180,14 +180,14 @@ export interface NouvellePiece {
   contenu: Buffer;
 }
 
-/** POST /api/locations/:id/pieces — the bailleur of the vacancy attaches a photo or a plan. */
+/** POST /api/locations/:id/pieces — the bailleur of the letting attaches a photo or a plan. */
 export async function ajouterPiece(
   tx: Tx,
   acteur: Acteur,
   locationId: string,
   piece: NouvellePiece,
 ): Promise<PieceApi> {
-  exiger(acteur, ['agent_bailleur'], 'joindre une photo ou un plan à une vacance');
+  exiger(acteur, ['agent_bailleur'], 'joindre une photo ou un plan à une location');
   const type = piece.typeDeclare.split(';')[0]!.trim().toLowerCase();
   if (!(TYPES_PIECES as readonly string[]).includes(type)) {
     throw new DonneesInvalides([
@@ -212,7 +212,7 @@ export async function ajouterPiece(
   if (!nom) throw new DonneesInvalides([{ chemin: 'nom', message: 'nom du fichier obligatoire' }]);
   const description = piece.description?.trim() || null;
 
-  // The vacancy's row locked: two uploads at once cannot both be the tenth.
+  // The letting's row locked: two uploads at once cannot both be the tenth.
   const [l] = await tx
     .select({ id: locations.id, etat: locations.etat })
     .from(locations)
@@ -221,17 +221,17 @@ export async function ajouterPiece(
   if (!l) throw introuvable();
   if (ETATS_CLOS.includes(l.etat))
     throw new Conflit(
-      `la vacance est close (« ${LIBELLES_ETAT_LOCATION[l.etat] ?? l.etat} ») : on n’y joint plus de photo ni de plan`,
+      `la location est close (« ${LIBELLES_ETAT_LOCATION[l.etat] ?? l.etat} ») : on n’y joint plus de photo ni de plan`,
     );
   const [{ n } = { n: 0 }] = await tx
     .select({ n: sql<number>`count(*)::int` })
-    .from(piecesVacances)
-    .where(eq(piecesVacances.locationId, locationId));
-  if (n >= PIECES_MAX_PAR_VACANCE) {
+    .from(piecesLocations)
+    .where(eq(piecesLocations.locationId, locationId));
+  if (n >= PIECES_MAX_PAR_LOCATION) {
     throw new DonneesInvalides([
       {
         chemin: 'fichier',
-        message: `${PIECES_MAX_PAR_VACANCE} photos ou plans au plus par vacance : supprimez-en un avant d’en joindre un autre`,
+        message: `${PIECES_MAX_PAR_LOCATION} photos ou plans au plus par location : supprimez-en un avant d’en joindre un autre`,
       },
     ]);
   }
@@ -239,7 +239,7 @@ export async function ajouterPiece(
   const id = randomUUID();
   const empreinte = createHash('sha256').update(piece.contenu).digest('hex');
   const [row] = await tx
-    .insert(piecesVacances)
+    .insert(piecesLocations)
     .values({
       id,
       locationId,
@@ -254,7 +254,7 @@ export async function ajouterPiece(
     .returning(colonnes);
   const apres = vue(row!);
   await journaliser(tx, acteur, {
-    action: 'vacance.piece.ajouter',
+    action: 'location.piece.ajouter',
     cibleType: 'location',
     cibleId: locationId,
     avant: null,
@@ -263,28 +263,28 @@ export async function ajouterPiece(
   return apres;
 }
 
-/** DELETE /api/locations/:id/pieces/:piece — by the bailleur of the vacancy, audited. */
+/** DELETE /api/locations/:id/pieces/:piece — by the bailleur of the letting, audited. */
 export async function supprimerPiece(tx: Tx, acteur: Acteur, locationId: string, pieceId: string): Promise<void> {
-  exiger(acteur, ['agent_bailleur'], 'supprimer une photo ou un plan d’une vacance');
+  exiger(acteur, ['agent_bailleur'], 'supprimer une photo ou un plan d’une location');
   const [p] = await tx
     .select(colonnes)
-    .from(piecesVacances)
-    .innerJoin(locations, eq(locations.id, piecesVacances.locationId))
+    .from(piecesLocations)
+    .innerJoin(locations, eq(locations.id, piecesLocations.locationId))
     .where(
       and(
-        eq(piecesVacances.id, pieceId),
-        eq(piecesVacances.locationId, locationId),
+        eq(piecesLocations.id, pieceId),
+        eq(piecesLocations.locationId, locationId),
         eq(locations.bailleurId, acteur.organisationId),
       ),
     );
-  if (!p) throw new Introuvable('pièce jointe introuvable pour cette vacance');
+  if (!p) throw new Introuvable('pièce jointe introuvable pour cette location');
   const supprimees = await tx
-    .delete(piecesVacances)
-    .where(eq(piecesVacances.id, pieceId))
-    .returning({ id: piecesVacances.id });
+    .delete(piecesLocations)
+    .where(eq(piecesLocations.id, pieceId))
+    .returning({ id: piecesLocations.id });
   if (supprimees.length === 0) throw new Conflit('cette pièce vient d’être supprimée par quelqu’un d’autre');
   await journaliser(tx, acteur, {
-    action: 'vacance.piece.supprimer',
+    action: 'location.piece.supprimer',
     cibleType: 'location',
     cibleId: locationId,
     avant: resumeAudit(vue(p)),

@@ -38,7 +38,7 @@ export function porteeConventions(a: Acteur): SQL {
   }
 }
 
-/** Vacancies the actor may see: its own (bailleur), those oriented or pooled to it (réservataire). */
+/** Lettings the actor may see: its own (bailleur), those oriented or pooled to it (réservataire). */
 export function porteeLocations(a: Acteur): SQL {
   switch (a.role) {
     case 'agent_bailleur':

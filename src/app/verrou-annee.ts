@@ -56,7 +56,7 @@ export async function etatDeLAnnee(tx: Tx, cle: CleAnnee, aujourdhui: string): P
   );
 }
 
-/** Serialises with the vacancy writes of the same year (same key as src/app/locations.ts). */
+/** Serialises with the letting writes of the same year (same key as src/app/locations.ts). */
 export async function verrouillerAnnee(tx: Tx, cle: CleAnnee): Promise<void> {
   await tx.execute(
     sql`select pg_advisory_xact_lock(hashtext(${`flux|${cle.bailleurId}|${cle.departement}|${cle.annee}`}))`,

@@ -217,7 +217,7 @@ export const declarationSchema = z.strictObject({
 
 const commun = {
   etatAttendu: z.string().min(1, 'état attendu (pour détecter un conflit)'),
-  /** The vacancy's `version` as the user saw it: another change in between → 409. */
+  /** The letting's `version` as the user saw it: another change in between → 409. */
   version: z.number().int().min(0),
   date: dateIso,
   /** The reason: required by some transitions, and by any on a year whose bilan is issued, in a late-correction window (issue 7). */

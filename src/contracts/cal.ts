@@ -122,7 +122,7 @@ export type ExamenCalApi = z.infer<typeof examenCalSchema>;
 export const sessionCalDetailSchema = sessionCalSchema.extend({ liste: z.array(examenCalSchema) });
 export type SessionCalDetailApi = z.infer<typeof sessionCalDetailSchema>;
 
-/** A vacancy with candidates, waiting for a CAL. */
+/** A letting with candidates, waiting for a CAL. */
 export const aExaminerSchema = z.object({
   locationId: z.string(),
   logementId: z.string(),
@@ -154,7 +154,7 @@ export const annulationSessionSchema = z.strictObject({
 
 export const decisionExamenSchema = z.strictObject({
   locationId: z.string().min(1),
-  /** The vacancy's version as the user saw it (optimistic lock, 409 when it changed). */
+  /** The letting's version as the user saw it (optimistic lock, 409 when it changed). */
   version: z.number().int().min(0),
   decision: z.enum(DECISIONS_CAL),
   motif: z.string().max(2000).optional(),

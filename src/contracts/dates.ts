@@ -1,7 +1,7 @@
 /**
  * The one date of the contracts: a real calendar day written AAAA-MM-JJ (2026-02-30 and
  * 2026-13-01 are refused, 2024-02-29 is accepted), with a French message. Every date an officer or
- * a file sends — a vacancy's, a CAL session's, a convention's, a scenario's — is checked by it, so
+ * a file sends — a letting's, a CAL session's, a convention's, a scenario's — is checked by it, so
  * that no impossible date reaches the engine or the database.
  */
 import { z } from 'zod';

@@ -1,6 +1,6 @@
 /**
  * Contracts of the work-queue lists (issue 12): the inbox page, the unit search of the
- * declaration form, and the vacancy page (`/locations/:id`) with its timeline. Shared by the
+ * declaration form, and the letting page (`/locations/:id`) with its timeline. Shared by the
  * server and the web front end.
  */
 import { z } from 'zod';
@@ -56,12 +56,12 @@ export const suggestionLogementSchema = z.object({
   typologie: z.string(),
   horsFlux: z.string().nullable(),
   /** A letting is already under way: a new declaration would be refused. */
-  vacanceEnCours: z.boolean(),
+  locationEnCours: z.boolean(),
 });
 export type SuggestionLogementApi = z.infer<typeof suggestionLogementSchema>;
 export const rechercheLogementsSchema = z.object({ logements: z.array(suggestionLogementSchema) });
 
-/** One line of a vacancy's timeline: what happened, on which day, who recorded it and when, and why. */
+/** One line of a letting's timeline: what happened, on which day, who recorded it and when, and why. */
 export const faitChronologieSchema = z.object({
   /** The day it happened (the event's date), YYYY-MM-DD. */
   date: z.string(),
@@ -74,7 +74,7 @@ export const faitChronologieSchema = z.object({
 });
 export type FaitChronologieApi = z.infer<typeof faitChronologieSchema>;
 
-export const dossierVacanceSchema = z.object({
+export const dossierLocationSchema = z.object({
   location: locationSchema,
   logement: z.object({
     id: z.string(),
@@ -123,9 +123,9 @@ export const dossierVacanceSchema = z.object({
   ),
   bail: z.object({ dateSignature: z.string() }).nullable(),
   chronologie: z.array(faitChronologieSchema),
-  /** The vacancy as the actor's inbox shows it (deadline, who proposes), null when it is not in it. */
+  /** The letting as the actor's inbox shows it (deadline, who proposes), null when it is not in it. */
   boite: elementBoiteSchema.nullable(),
-  /** What the signed-in actor may do now on this vacancy. */
+  /** What the signed-in actor may do now on this letting. */
   actions: z.object({
     /** Read (and for the bailleur, decide) the engine's recommendation. */
     recommandation: z.boolean(),
@@ -135,6 +135,6 @@ export const dossierVacanceSchema = z.object({
     corriger: z.boolean(),
   }),
 });
-export type DossierVacanceApi = z.infer<typeof dossierVacanceSchema>;
+export type DossierLocationApi = z.infer<typeof dossierLocationSchema>;
 
 export const communesTrouveesSchema = z.object({ communes: z.array(z.object({ code: z.string(), nom: z.string() })) });

@@ -1,7 +1,7 @@
 /**
- * Contracts of the photos and plans attached to a vacancy (issue 6 item 2): the bailleur uploads
+ * Contracts of the photos and plans attached to a letting (issue 6 item 2): the bailleur uploads
  * each file as the raw body (its own Content-Type, the name and description as query parameters);
- * the vacancy's readers list them and download each one. Shared by the server and the web app.
+ * the letting's readers list them and download each one. Shared by the server and the web app.
  */
 import { z } from 'zod';
 
@@ -10,8 +10,8 @@ export const TYPES_PIECES = ['image/jpeg', 'image/png', 'image/webp', 'applicati
 export type TypePiece = (typeof TYPES_PIECES)[number];
 /** 5 MiB per file. */
 export const TAILLE_MAX_PIECE = 5 * 1024 * 1024;
-/** 10 files per vacancy. */
-export const PIECES_MAX_PAR_VACANCE = 10;
+/** 10 files per letting. */
+export const PIECES_MAX_PAR_LOCATION = 10;
 /** For the file input's `accept` and the messages. */
 export const EXTENSIONS_PIECES = '.jpg, .jpeg, .png, .webp, .pdf';
 

@@ -5,7 +5,7 @@
  *
  * The year of a bailleur in a département is kept as its events, in the scenario format of
  * `flux simulate` (`evenements_flux`): the ledger is always the engine's run over them, so the
- * server and the CLI cannot disagree. `locations` holds each vacancy's current state, moved only
+ * server and the CLI cannot disagree. `locations` holds each letting's current state, moved only
  * through the lifecycle's transitions with `update … where etat = $expected`.
  */
 import { sql } from 'drizzle-orm';
@@ -363,7 +363,7 @@ export const previsionsFlux = pgTable(
   (t) => [primaryKey({ columns: [t.bailleurId, t.departement, t.annee] })],
 );
 
-/** A vacancy (one letting of one unit) and its lifecycle state (src/domain/lifecycle.ts). */
+/** A letting (one letting of one unit) and its lifecycle state (src/domain/lifecycle.ts). */
 export const locations = pgTable(
   'locations',
   {
@@ -425,7 +425,7 @@ export const evenementsFlux = pgTable(
 );
 
 /**
- * Candidates proposed for a vacancy: the SNE number and only what the allocation objectives and the
+ * Candidates proposed for a letting: the SNE number and only what the allocation objectives and the
  * bilan need of the household (docs/rgpd.md) — no name. Entered once by whoever proposes it.
  */
 export const candidatures = pgTable(
@@ -532,10 +532,10 @@ export const evenementsAudit = pgTable('evenements_audit', {
 });
 
 /**
- * The bailleur's decision on a vacancy's orientation (issue 6): the engine's line confirmed, or
- * overridden (another line, or a pool, with the reason kept on the vacancy and in the audit). It
+ * The bailleur's decision on a letting's orientation (issue 6): the engine's line confirmed, or
+ * overridden (another line, or a pool, with the reason kept on the letting and in the audit). It
  * opens the réservataire's proposal delay: `echeance` = `orienteeLe` + the convention's
- * `delaiPropositionJours`, both Europe/Paris dates. One row per vacancy, replaced by a new decision.
+ * `delaiPropositionJours`, both Europe/Paris dates. One row per letting, replaced by a new decision.
  */
 export const delaisProposition = pgTable(
   'delais_proposition',
@@ -583,8 +583,8 @@ export const notifications = pgTable(
 );
 
 /**
- * CAL sessions (issue 6 item 4): one date, one bailleur, the vacancies it examines. A session's
- * decisions go through the vacancy's `decider` transition (`decisions_cal`); this records the
+ * CAL sessions (issue 6 item 4): one date, one bailleur, the lettings it examines. A session's
+ * decisions go through the letting's `decider` transition (`decisions_cal`); this records the
  * session, the order of examination and what followed each decision.
  */
 export const sessionsCal = pgTable(
@@ -605,7 +605,7 @@ export const sessionsCal = pgTable(
   (t) => [index('sessions_cal_bailleur').on(t.bailleurId, t.dateSession)],
 );
 
-/** One vacancy examined by one session, with the CAL's ranking and what followed its decision. */
+/** One letting examined by one session, with the CAL's ranking and what followed its decision. */
 export const examensCal = pgTable(
   'examens_cal',
   {
@@ -761,7 +761,7 @@ export const correctionsAnnee = pgTable(
       .notNull()
       .references(() => fenetresCorrection.id),
     locationId: text('location_id').references(() => locations.id),
-    /** The vacancy action (vacance.declarer, vacance.orienter, …). */
+    /** The letting's audit action (location.declarer, location.orienter, …; `location.*` before migration 0017). */
     action: text('action').notNull(),
     motif: text('motif').notNull(),
     /** null when the scheduled check wrote it. */
@@ -779,12 +779,12 @@ const octets = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
 });
 
 /**
- * Photos and plans the bailleur attached to a vacancy (issue 6 item 2): JPEG, PNG, WebP or PDF
- * (checked on their magic bytes), 5 MiB each, 10 per vacancy. Read by the bailleur, the
+ * Photos and plans the bailleur attached to a letting (issue 6 item 2): JPEG, PNG, WebP or PDF
+ * (checked on their magic bytes), 5 MiB each, 10 per letting. Read by the bailleur, the
  * réservataire(s) it was oriented to once decided, and the State pilot of the département.
  */
-export const piecesVacances = pgTable(
-  'pieces_vacances',
+export const piecesLocations = pgTable(
+  'pieces_locations',
   {
     id: text('id').primaryKey(),
     locationId: text('location_id')
@@ -805,10 +805,10 @@ export const piecesVacances = pgTable(
     ajouteLe: timestamp('ajoute_le', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index('pieces_vacances_location').on(t.locationId, t.ajouteLe),
-    check('pieces_vacances_type', sql`${t.typeMime} in ('image/jpeg', 'image/png', 'image/webp', 'application/pdf')`),
+    index('pieces_locations_location').on(t.locationId, t.ajouteLe),
+    check('pieces_locations_type', sql`${t.typeMime} in ('image/jpeg', 'image/png', 'image/webp', 'application/pdf')`),
     check(
-      'pieces_vacances_taille',
+      'pieces_locations_taille',
       sql`${t.taille} > 0 and ${t.taille} <= 5242880 and ${t.taille} = octet_length(${t.contenu})`,
     ),
   ],

@@ -1,5 +1,5 @@
 /**
- * The lifecycle of one letting (one vacancy of one unit), as an explicit transition table:
+ * The lifecycle of one letting (one letting of one unit), as an explicit transition table:
  *
  *   liberee ──orienter──▶ orientee ──proposer_candidats──▶ candidats ──decider──▶ decision_cal
  *      │                    │  ▲ reorienter           ▲         │                   │

@@ -28,7 +28,7 @@ export interface LogementQualite {
   absentRplsDepuis: string | null;
 }
 
-/** One letting (vacancy) of the year, as read from `locations`. */
+/** One letting (letting) of the year, as read from `locations`. */
 export interface LocationQualite {
   id: string;
   etat: string;

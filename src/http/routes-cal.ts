@@ -96,7 +96,7 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
       config: { acces: ['agent_bailleur'] },
       schema: {
         tags: ['cal'],
-        summary: 'Vacances dont les candidats sont proposés, à inscrire à une séance',
+        summary: 'Locations dont les candidats sont proposés, à inscrire à une séance',
         response: { 200: z.array(aExaminerSchema), ...erreurs },
       },
     },
@@ -123,7 +123,7 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
       config: { acces: ['agent_bailleur'] },
       schema: {
         tags: ['cal'],
-        summary: 'Inscrire une vacance à la séance (au moins trois candidatures, sauf désignation DALO ou motif)',
+        summary: 'Inscrire une location à la séance (au moins trois candidatures, sauf désignation DALO ou motif)',
         params: idParamSchema,
         body: ajoutExamenSchema,
         response: { 200: sessionCalDetailSchema, ...erreurs },

@@ -1,15 +1,15 @@
 /**
  * Routes of the work-queue lists (issue 12): the unit search of the declaration form and the
- * vacancy page. Each validates with the contracts of src/contracts/listes.ts and calls one use case.
+ * letting page. Each validates with the contracts of src/contracts/listes.ts and calls one use case.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { dossierVacance } from '../app/dossier.ts';
+import { dossierLocation } from '../app/dossier.ts';
 import { rechercherCommunes, rechercherLogements } from '../app/listes.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
 import {
   communesTrouveesSchema,
-  dossierVacanceSchema,
+  dossierLocationSchema,
   rechercheLogementsSchema,
   rechercheQuerySchema,
 } from '../contracts/listes.ts';
@@ -56,13 +56,13 @@ export async function enregistrerRoutesListes(api: FastifyInstance, options: Opt
     {
       config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
       schema: {
-        tags: ['vacances'],
+        tags: ['locations'],
         summary:
-          'La page d’une vacance : le logement, son orientation, ses candidats, la CAL, les offres, le bail, la chronologie (qui, quand, pourquoi) et les actions possibles',
+          'La page d’une location : le logement, son orientation, ses candidats, la CAL, les offres, le bail, la chronologie (qui, quand, pourquoi) et les actions possibles',
         params: idParamSchema,
-        response: { 200: dossierVacanceSchema, ...erreurs },
+        response: { 200: dossierLocationSchema, ...erreurs },
       },
     },
-    async (request) => db.transaction((tx) => dossierVacance(tx, acteur(request), request.params.id, maintenant())),
+    async (request) => db.transaction((tx) => dossierLocation(tx, acteur(request), request.params.id, maintenant())),
   );
 }

@@ -47,7 +47,7 @@ export async function enregistrerRoutesOrientation(api: FastifyInstance, options
     {
       config: { acces: ['agent_bailleur', 'pilote_etat'] },
       schema: {
-        tags: ['vacances'],
+        tags: ['locations'],
         summary:
           'Recommandation d’orientation du moteur et son explication : qui est dû, de combien, les écarts qualitatifs, pourquoi pas les autres',
         params: idParamSchema,
@@ -62,7 +62,7 @@ export async function enregistrerRoutesOrientation(api: FastifyInstance, options
     {
       config: { acces: ['agent_bailleur'] },
       schema: {
-        tags: ['vacances'],
+        tags: ['locations'],
         summary:
           'Décision du bailleur : confirmer la recommandation (sans motif), ou orienter autrement ou vers plusieurs réservataires (motif écrit obligatoire)',
         params: idParamSchema,

@@ -1,5 +1,5 @@
 /**
- * Routes of the photos and plans of a vacancy (issue 6 item 2). The upload is the raw file as the
+ * Routes of the photos and plans of a letting (issue 6 item 2). The upload is the raw file as the
  * body with its own Content-Type (name and description as query parameters), in its own scope so
  * only this route reads binary bodies; a file is served with its stored type, never sniffed, in a
  * sandbox (Content-Security-Policy), inline for an image and as a download for a PDF.
@@ -41,8 +41,8 @@ export async function enregistrerRoutesPieces(api: FastifyInstance, options: Opt
     {
       config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
       schema: {
-        tags: ['vacances'],
-        summary: 'Photos et plans joints à une vacance',
+        tags: ['locations'],
+        summary: 'Photos et plans joints à une location',
         params: idParamSchema,
         response: { 200: piecesSchema, ...erreurs },
       },
@@ -55,7 +55,7 @@ export async function enregistrerRoutesPieces(api: FastifyInstance, options: Opt
     {
       config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
       schema: {
-        tags: ['vacances'],
+        tags: ['locations'],
         summary: 'Le fichier d’une photo (affichée) ou d’un plan PDF (téléchargé)',
         params: pieceParamsSchema,
         response: {
@@ -85,8 +85,8 @@ export async function enregistrerRoutesPieces(api: FastifyInstance, options: Opt
     {
       config: { acces: ['agent_bailleur'] },
       schema: {
-        tags: ['vacances'],
-        summary: 'Supprimer une photo ou un plan d’une vacance (journalisé)',
+        tags: ['locations'],
+        summary: 'Supprimer une photo ou un plan d’une location (journalisé)',
         params: pieceParamsSchema,
         response: { 204: z.null(), ...erreurs },
       },
@@ -122,9 +122,9 @@ export async function enregistrerRoutesPieces(api: FastifyInstance, options: Opt
         bodyLimit: TAILLE_MAX_PIECE,
         config: { acces: ['agent_bailleur'] },
         schema: {
-          tags: ['vacances'],
+          tags: ['locations'],
           summary:
-            'Joindre une photo (JPEG, PNG, WebP) ou un plan (PDF) à une vacance : le fichier brut en corps, avec son Content-Type ; 5 Mo au plus, 10 par vacance',
+            'Joindre une photo (JPEG, PNG, WebP) ou un plan (PDF) à une location : le fichier brut en corps, avec son Content-Type ; 5 Mo au plus, 10 par location',
           params: idParamSchema,
           querystring: ajoutPieceQuerySchema,
           response: { 201: pieceSchema, ...erreurs, 413: erreurSchema },

@@ -10,7 +10,7 @@ import { connecter, deconnecter, type SessionOuverte } from '../app/auth.ts';
 import { listerLocations, listerLogements } from '../app/listes.ts';
 import { avecBailleur, memoiserJson, porteeActeur } from '../app/memo.ts';
 import { lireQualite, qualiteComplete } from '../app/qualite.ts';
-import { appliquerTransition, declarerVacance, lireLocation } from '../app/locations.ts';
+import { appliquerTransition, declarerLocation, lireLocation } from '../app/locations.ts';
 import { importerRplsDeSonOrganisme, sourceFichier } from '../app/import-rpls.ts';
 import { enregistrerFichierErreurs, lienFichierErreurs, lireFichierErreurs } from '../app/fichiers-erreurs.ts';
 import { supprimerTemporaire } from '../import/fichier-temporaire.ts';
@@ -386,9 +386,9 @@ export async function enregistrerRoutes(
     {
       config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
       schema: {
-        tags: ['vacances'],
+        tags: ['locations'],
         summary:
-          'Vacances visibles, une page (100 au plus) : filtres (état, échéance, commune, typologie, réservataire, bailleur), recherche d’un logement (numéro RPLS, identifiant, adresse), les plus urgentes d’abord',
+          'Locations visibles, une page (100 au plus) : filtres (état, échéance, commune, typologie, réservataire, bailleur), recherche d’un logement (numéro RPLS, identifiant, adresse), les plus urgentes d’abord',
         querystring: locationsQuerySchema,
         response: { 200: pageLocationsSchema, ...erreurs },
       },
@@ -417,8 +417,8 @@ export async function enregistrerRoutes(
     {
       config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
       schema: {
-        tags: ['vacances'],
-        summary: 'Une vacance',
+        tags: ['locations'],
+        summary: 'Une location',
         params: idParamSchema,
         response: { 200: locationSchema, ...erreurs },
       },
@@ -431,14 +431,14 @@ export async function enregistrerRoutes(
     {
       config: { acces: ['agent_bailleur'] },
       schema: {
-        tags: ['vacances'],
-        summary: 'Déclarer une vacance (préavis, livraison)',
+        tags: ['locations'],
+        summary: 'Ouvrir une location (préavis, livraison)',
         body: declarationSchema,
         response: { 201: locationSchema, ...erreurs },
       },
     },
     async (request, reply) => {
-      const loc = await db.transaction((tx) => declarerVacance(tx, acteur(request), request.body, maintenant()));
+      const loc = await db.transaction((tx) => declarerLocation(tx, acteur(request), request.body, maintenant()));
       return reply.status(201).send(loc);
     },
   );
@@ -448,8 +448,8 @@ export async function enregistrerRoutes(
     {
       config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
       schema: {
-        tags: ['vacances'],
-        summary: 'Faire avancer une vacance (orienter, proposer des candidats, décision CAL, bail, échec)',
+        tags: ['locations'],
+        summary: 'Faire avancer une location (orienter, proposer des candidats, décision CAL, bail, échec)',
         params: idParamSchema,
         body: transitionSchema,
         response: { 200: locationSchema, ...erreurs },

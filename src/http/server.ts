@@ -172,8 +172,8 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
             .then((v) => {
               for (const b of v.echeances.bloquees)
                 app.log.warn(
-                  { vacance: b.locationId },
-                  `délai de proposition expiré, vacance laissée en l’état : ${b.raison}`,
+                  { locationId: b.locationId },
+                  `délai de proposition expiré, location laissée en l’état : ${b.raison}`,
                 );
             })
             .then(() => expedierNotifications(options.base.db, expediteur))

@@ -6,7 +6,7 @@
  *   via MaelTheuliere/rrrpls; see data/README.md for its licence);
  * - `data/loiret-rpls-2019-loyers.csv`: the RPLS 2019 mean rent per m² of the Loiret and of its
  *   EPCI (same source);
- * - `data/loiret-rpls-2024-communes.csv`: the Loiret's social-housing count, turnover and vacancy
+ * - `data/loiret-rpls-2024-communes.csv`: the Loiret's social-housing count, turnover and letting
  *   rates by commune (SDES, RPLS at 1 January 2024, Licence Ouverte; see data/README.md);
  * - the COG 2026 communes and EPCI of the Loiret, from the npm package
  *   `@etalab/decoupage-administratif` (data: Licence Ouverte), a dependency of the product.
@@ -25,7 +25,7 @@ export interface CommuneRpls {
   nbLs: number;
   /** Turnover rate in % (moves during 2023). */
   txMob: number;
-  /** Vacancy rate in %. */
+  /** Letting rate in %. */
   txVac: number;
 }
 

@@ -35,7 +35,7 @@ describe.each(genresDeTest())('à traiter, par rôle (%s)', (genre) => {
   }
   const dont = (a: ATraiterApi, type: ElementATraiterApi['type']) => a.elements.filter((e) => e.type === type);
 
-  /** A new vacancy of HLD, declared on `date`, its orientation not decided yet. */
+  /** A new letting of HLD, declared on `date`, its orientation not decided yet. */
   async function declarer(date = '2026-11-21'): Promise<{ id: string; version: number }> {
     const logementId = await logementLibre();
     const r = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date });
@@ -76,7 +76,7 @@ describe.each(genresDeTest())('à traiter, par rôle (%s)', (genre) => {
   });
 
   let aConfirmer = '';
-  it('bailleur : une orientation à confirmer, à la date de libération, liée à sa vacance ; pas chez un autre bailleur', async () => {
+  it('bailleur : une orientation à confirmer, à la date de libération, liée à sa location ; pas chez un autre bailleur', async () => {
     const v = await declarer('2026-11-21');
     aConfirmer = v.id;
     const el = (await aTraiter(BAILLEUR)).elements.find((e) => e.cle === `orientation|${v.id}`);

@@ -1,6 +1,6 @@
 /**
  * API integration tests on a real database: PGlite always, PostgreSQL too when DATABASE_URL is set
- * (as in CI). Inputs, security, isolation between organisations, the vacancy lifecycle through the
+ * (as in CI). Inputs, security, isolation between organisations, the letting lifecycle through the
  * engine, concurrent transitions and the hash-chained audit trail.
  */
 import { sql, type SQL } from 'drizzle-orm';
@@ -225,7 +225,7 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
         403,
       );
     });
-    it('une vacance d’un autre bailleur est introuvable (404), même par son identifiant', async () => {
+    it('une location d’un autre bailleur est introuvable (404), même par son identifiant', async () => {
       const autre = (await s.appel(BAILLEUR2, 'GET', '/api/locations?taille=1')).json().locations[0] as { id: string };
       expect((await s.appel(BAILLEUR, 'GET', `/api/locations/${autre.id}`)).statusCode).toBe(404);
       expect(
@@ -247,7 +247,7 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
     });
   });
 
-  describe('cycle d’une vacance, par le moteur', () => {
+  describe('cycle d’une location, par le moteur', () => {
     let libres = 0;
     async function logementLibre(email: string): Promise<string> {
       const org = s.comptes[email]!.organisationId;
@@ -328,7 +328,7 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
       expect(x.json().message).toMatch(/transition impossible/);
     });
 
-    it('deux transitions concurrentes sur une vacance : une seule réussit, l’autre reçoit 409 ; rien n’est compté deux fois', async () => {
+    it('deux transitions concurrentes sur une location : une seule réussit, l’autre reçoit 409 ; rien n’est compté deux fois', async () => {
       const logementId = await logementLibre(BAILLEUR);
       const v = (await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date: '2026-11-21' })).json();
       const avant = await compter(s, sql`select count(*)::int as n from evenements_flux where location_id = ${v.id}`);
@@ -373,7 +373,7 @@ describe.each(genresDeTest())('API (%s)', (genre) => {
       const v = await verifierAudit(s.t.base.db);
       expect(v).toMatchObject({ ok: true, anomalie: null });
       expect(
-        await compter(s, sql`select count(*)::int as n from evenements_audit where action like 'vacance.%'`),
+        await compter(s, sql`select count(*)::int as n from evenements_audit where action like 'location.%'`),
       ).toBeGreaterThan(0);
       const r = await s.appel(ETAT, 'GET', '/api/audit/verification');
       expect(r.json().ok).toBe(true);

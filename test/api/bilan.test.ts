@@ -143,7 +143,7 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
     expect(Object.values(api.dimensions.commune.libelles).some((l) => /^Orléans \(45234\)$/.test(l))).toBe(true);
   });
 
-  it('une location vécue par l’API (vacance, candidats, CAL, bail) : le bilan bouge d’une unité sur la bonne ligne et la bonne typologie', async () => {
+  it('une location vécue par l’API (location, candidats, CAL, bail) : le bilan bouge d’une unité sur la bonne ligne et la bonne typologie', async () => {
     const avant = await lire(BAILLEUR);
     const [libre] = await lignesSql<{ id: string; typologie: string }>(
       s.t.base.db,

@@ -49,7 +49,7 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
   const s = serveurDeSuite(genre, { horloge: () => MAINTENANT, verificationEcheancesMs: 0 });
   const logementLibre = logementsLibres(s);
 
-  /** A new vacancy of HLD oriented by the bailleur to `reservataire` (forced with a reason unless recommended). */
+  /** A new letting of HLD oriented by the bailleur to `reservataire` (forced with a reason unless recommended). */
   async function orienter(reservataire: string): Promise<string> {
     const logementId = await logementLibre();
     const v = (await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId, date: '2026-11-21' })).json();
@@ -364,7 +364,7 @@ describe.each(genresDeTest())('boîte de réception et délais de proposition (%
     expect(apres[LIGNE_BAILLEUR]!.pourUnTour).toBe(avant[LIGNE_BAILLEUR]!.pourUnTour + 1);
     const audit = await lignes<{ utilisateur_id: string | null; organisation_id: string | null; motif: string }>(
       s.t.base.db,
-      sql`select utilisateur_id, organisation_id, motif from evenements_audit where cible_id = ${dept} and action = 'vacance.constater_sans_candidat'`,
+      sql`select utilisateur_id, organisation_id, motif from evenements_audit where cible_id = ${dept} and action = 'location.constater_sans_candidat'`,
     );
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ utilisateur_id: null, organisation_id: null });

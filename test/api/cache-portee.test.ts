@@ -114,7 +114,7 @@ describe.each(genresDeTest())('cache par portée (%s)', (genre) => {
     };
     const element = boite.elements.find((e) => e.etat === 'orientee');
     if (!element) throw new Error('aucun logement orienté dans la boîte de démonstration');
-    // A vacancy of the inbox moves on: the inbox shows it at once.
+    // A letting of the inbox moves on: the inbox shows it at once.
     const agent = { HLD: HLD, VLL: VLL, GBH: 'bailleur3@demo.flux' }[element.bailleur.id as 'HLD'];
     const r = await s.appel(agent, 'POST', `/api/locations/${element.locationId}/transitions`, {
       transition: 'constater_sans_candidat',

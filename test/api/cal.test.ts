@@ -1,6 +1,6 @@
 /**
  * CAL sessions through the API, on the seeded demo (PGlite, and PostgreSQL when DATABASE_URL is
- * set): three vacancies declared, given candidates and examined by one session; the five decisions'
+ * set): three lettings declared, given candidates and examined by one session; the five decisions'
  * rules (three applications but for DALO, ranking, written reasons); the offer to rang 1, a refusal
  * that passes to rang 2, the acceptance and the lease; a negative decision sent back; an offer left
  * unanswered in a QPV turned into a refusal after 10 days (idempotent) with the mayor designating;
@@ -84,8 +84,8 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
     autreL4411: options.autreL4411 ?? false,
   });
 
-  /** Declares a vacancy on a free unit of the bailleur (in QPV or not) and returns it. */
-  async function vacance(qpv: boolean): Promise<{ id: string; version: number; etat: string }> {
+  /** Declares a letting on a free unit of the bailleur (in QPV or not) and returns it. */
+  async function laLocation(qpv: boolean): Promise<{ id: string; version: number; etat: string }> {
     for (let page = 1; page < 40; page++) {
       const r = await s.appel(BAILLEUR, 'GET', `/api/logements?page=${page}&taille=200`);
       const { logements } = r.json() as { logements: { id: string; qpv: string | null; horsFlux: string | null }[] };
@@ -115,10 +115,10 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
   let detail: SessionCalDetailApi;
   const examen = (loc: string) => detail.liste.find((e) => e.locationId === loc)!;
 
-  it('prépare trois vacances avec leurs candidats', async () => {
-    A = (await vacance(false)).id;
-    B = (await vacance(false)).id;
-    C = (await vacance(true)).id;
+  it('prépare trois locations avec leurs candidats', async () => {
+    A = (await laLocation(false)).id;
+    B = (await laLocation(false)).id;
+    C = (await laLocation(true)).id;
     // C is oriented to Action Logement: a failure in QPV then passes to the mayor.
     await transition(C, {
       transition: 'orienter',
@@ -330,7 +330,7 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
   });
 
   it('la vérification planifiée du serveur constate l’offre sans réponse : refus, offre au rang suivant', async () => {
-    const D = (await vacance(false)).id;
+    const D = (await laLocation(false)).id;
     await transition(D, { transition: 'proposer_candidats', candidats: [candidat(12), candidat(13), candidat(14)] });
     let r = await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/examens`, { locationId: D });
     expect(r.statusCode, r.body).toBe(200);
@@ -409,7 +409,7 @@ describe.each(genresDeTest())('séances de CAL par l’API (%s)', (genre) => {
       'cal.offre.accepter',
       'cal.offre.expirer',
       'cal.bail',
-      'vacance.decider',
+      'location.decider',
     ])
       expect(faites).toContain(a);
   });

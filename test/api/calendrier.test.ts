@@ -16,7 +16,7 @@ import { serveurDeSuite } from './harness.ts';
 const BAILLEUR = 'bailleur@demo.flux';
 const AUJOURDHUI = '2026-12-07';
 
-interface Vacance {
+interface LocationLue {
   id: string;
   version: number;
   etat: string;
@@ -39,8 +39,8 @@ describe.each(genresDeTest())('calendrier d’une location (%s)', (genre) => {
 
   const libres: string[] = [];
   let pageLue = 0;
-  /** Declares a vacancy on a free unit outside QPV, opened by the notice of `date`. */
-  async function vacance(date: string, dateDepart?: string): Promise<Vacance> {
+  /** Declares a letting on a free unit outside QPV, opened by the notice of `date`. */
+  async function laLocation(date: string, dateDepart?: string): Promise<LocationLue> {
     while (libres.length === 0 && pageLue < 80) {
       const r = await s.appel(BAILLEUR, 'GET', `/api/logements?page=${++pageLue}&parPage=100`);
       const { logements } = r.json() as { logements: { id: string; qpv: string | null; horsFlux: string | null }[] };
@@ -53,13 +53,13 @@ describe.each(genresDeTest())('calendrier d’une location (%s)', (genre) => {
         date,
         ...(dateDepart ? { dateDepart } : {}),
       });
-      if (d.statusCode === 201 || d.statusCode === 200) return d.json() as Vacance;
+      if (d.statusCode === 201 || d.statusCode === 200) return d.json() as LocationLue;
     }
     throw new Error('aucun logement libre');
   }
 
   async function transition(id: string, corps: Record<string, unknown>) {
-    const loc = (await s.appel(BAILLEUR, 'GET', `/api/locations/${id}`)).json() as Vacance;
+    const loc = (await s.appel(BAILLEUR, 'GET', `/api/locations/${id}`)).json() as LocationLue;
     return s.appel(BAILLEUR, 'POST', `/api/locations/${id}/transitions`, {
       etatAttendu: loc.etat,
       version: loc.version,
@@ -67,7 +67,7 @@ describe.each(genresDeTest())('calendrier d’une location (%s)', (genre) => {
     });
   }
 
-  async function avecCandidats(v: Vacance, date: string): Promise<void> {
+  async function avecCandidats(v: LocationLue, date: string): Promise<void> {
     const r = await transition(v.id, {
       transition: 'proposer_candidats',
       date,
@@ -90,7 +90,7 @@ describe.each(genresDeTest())('calendrier d’une location (%s)', (genre) => {
   /** A message officers read: French, no path into the year's events. */
   const lisible = (message: string) => expect(message).not.toMatch(/evenements\[|\bundefined\b/);
 
-  it('le départ ne précède pas le préavis ; il est gardé sur la vacance', async () => {
+  it('le départ ne précède pas le préavis ; il est gardé sur la location', async () => {
     const r = await s.appel(BAILLEUR, 'GET', '/api/logements?page=3&taille=5');
     const l = (r.json() as { logements: { id: string }[] }).logements[0]!;
     const faux = await s.appel(BAILLEUR, 'POST', '/api/locations', {
@@ -100,13 +100,13 @@ describe.each(genresDeTest())('calendrier d’une location (%s)', (genre) => {
     });
     expect(faux.statusCode).toBe(422);
     expect(faux.json().message).toContain('ne peut précéder son préavis (20/11/2026)');
-    const v = await vacance('2026-11-20', '2026-12-21');
+    const v = await laLocation('2026-11-20', '2026-12-21');
     expect(v).toMatchObject({ dateLiberation: '2026-11-20', dateDepart: '2026-12-21', etat: 'orientee' });
   });
 
   it('la CAL décide pendant le préavis ; le bail attend le départ, puis s’enregistre', async () => {
     // Notice on 2 November, departure on 28 November, the CAL sits on the 25th: during the notice.
-    const v = await vacance('2026-11-02', '2026-11-28');
+    const v = await laLocation('2026-11-02', '2026-11-28');
     await avecCandidats(v, '2026-11-10');
     const session = await seance('2026-11-25');
     expect((await inscrire(session.id, v.id)).statusCode).toBe(200);
@@ -144,7 +144,7 @@ describe.each(genresDeTest())('calendrier d’une location (%s)', (genre) => {
     });
     expect(ok.statusCode, ok.body).toBe(200);
 
-    const loc = () => s.appel(BAILLEUR, 'GET', `/api/locations/${v.id}`).then((r) => r.json() as Vacance);
+    const loc = () => s.appel(BAILLEUR, 'GET', `/api/locations/${v.id}`).then((r) => r.json() as LocationLue);
     const bail = async (date: string) =>
       s.appel(BAILLEUR, 'POST', `/api/cal/offres/${offre.id}/bail`, { date, version: (await loc()).version });
     // Before the departure: refused, saying from when.
@@ -162,7 +162,7 @@ describe.each(genresDeTest())('calendrier d’une location (%s)', (genre) => {
   });
 
   it('la voie des transitions : décision datée dans le futur, avant les candidats, bail avant le départ — refusés en français', async () => {
-    const v = await vacance('2026-11-03', '2026-11-29');
+    const v = await laLocation('2026-11-03', '2026-11-29');
     await avecCandidats(v, '2026-11-12');
     const futur = await transition(v.id, { transition: 'decider', date: '2026-12-20', decision: 'attribution' });
     expect(futur.statusCode).toBe(422);
@@ -185,10 +185,10 @@ describe.each(genresDeTest())('calendrier d’une location (%s)', (genre) => {
     lisible(bail.json().message);
   });
 
-  it('la vacance déclarée au départ (ancienne façon) : la séance qui la précède le dit et propose quoi faire', async () => {
+  it('la location déclarée au départ (ancienne façon) : la séance qui la précède le dit et propose quoi faire', async () => {
     // The measured dead end: notice recorded on the departure (21 December), candidates dated on it,
     // a session on the 5th. The inscription is refused with what to do; nothing is stuck.
-    const v = await vacance('2026-12-21');
+    const v = await laLocation('2026-12-21');
     await avecCandidats(v, '2026-12-21');
     const session = await seance('2026-12-05');
     const r = await inscrire(session.id, v.id);
@@ -200,7 +200,7 @@ describe.each(genresDeTest())('calendrier d’une location (%s)', (genre) => {
   });
 
   it('une séance à venir ne décide pas encore ; un logement se retire d’une séance et revient « à examiner »', async () => {
-    const v = await vacance('2026-11-04');
+    const v = await laLocation('2026-11-04');
     await avecCandidats(v, '2026-11-13');
     const prochaine = await seance('2026-12-10');
     expect((await inscrire(prochaine.id, v.id)).statusCode).toBe(200);
@@ -254,7 +254,7 @@ describe.each(genresDeTest())('calendrier d’une location (%s)', (genre) => {
   });
 
   it('une séance sans décision s’annule avec son motif : ses logements reviennent « à examiner »', async () => {
-    const v = await vacance('2026-11-05');
+    const v = await laLocation('2026-11-05');
     await avecCandidats(v, '2026-11-16');
     const session = await seance('2026-12-17');
     expect((await inscrire(session.id, v.id)).statusCode).toBe(200);

@@ -60,13 +60,13 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
     return r.json() as { version: number; empreinte: string; bilan: BilanAnnuel };
   };
 
-  let vacance: LocationListe['locations'][number];
+  let laLocation: LocationListe['locations'][number];
 
-  /** The lock state each vacancy of the year shows, in the list and alone (GET /api/locations/:id). */
+  /** The lock state each letting of the year shows, in the list and alone (GET /api/locations/:id). */
   const verrousListes = async (email = BAILLEUR) => {
     const r = await s.appel(email, 'GET', `/api/locations?annee=${ANNEE}&taille=100`);
     expect(r.statusCode, r.body).toBe(200);
-    // A réservataire also sees other bailleurs' vacancies, whose year is not issued: HLD's only.
+    // A réservataire also sees other bailleurs' lettings, whose year is not issued: HLD's only.
     const ls = (r.json() as LocationListe).locations.filter((l) => l.bailleurId === 'HLD');
     expect(ls.length).toBeGreaterThan(0);
     expect(ls.every((l) => l.annee === ANNEE)).toBe(true);
@@ -110,7 +110,7 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
     expect(encore.statusCode).toBe(409);
     expect(encore.json().message).toContain('n’a pas changé depuis la version 1');
 
-    // Each vacancy of the year says its year is locked (for the réservataire too).
+    // Each letting of the year says its year is locked (for the réservataire too).
     await attendre();
     const emisLe = e.versions[0]!.emisLe;
     expect(await verrousListes()).toEqual([{ etat: 'verrouillee', version: 1, emisLe, fin: null }]);
@@ -121,15 +121,15 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
     const l = await s.appel(BAILLEUR, 'GET', `/api/locations?etat=orientee&annee=${ANNEE}&taille=100`);
     expect(l.statusCode, l.body).toBe(200);
     const orientees = (l.json() as LocationListe).locations;
-    vacance =
+    laLocation =
       orientees.find((x) => x.reservataireId === ORG.actionLogement) ??
       orientees.find((x) => x.reservataireId !== null) ??
       orientees[0]!;
-    expect(vacance).toBeDefined();
-    const t = await s.appel(BAILLEUR, 'POST', `/api/locations/${vacance.id}/transitions`, {
+    expect(laLocation).toBeDefined();
+    const t = await s.appel(BAILLEUR, 'POST', `/api/locations/${laLocation.id}/transitions`, {
       transition: 'constater_sans_candidat',
       etatAttendu: 'orientee',
-      version: vacance.version,
+      version: laLocation.version,
       date: '2026-12-30',
       motif: 'délai dépassé',
     });
@@ -138,8 +138,8 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
     expect(t.json().message).toContain('fenêtre de correction');
     // Nothing moved.
     await attendre();
-    const apres = await s.appel(BAILLEUR, 'GET', `/api/locations/${vacance.id}`);
-    expect(apres.json()).toMatchObject({ etat: 'orientee', version: vacance.version });
+    const apres = await s.appel(BAILLEUR, 'GET', `/api/locations/${laLocation.id}`);
+    expect(apres.json()).toMatchObject({ etat: 'orientee', version: laLocation.version });
   });
 
   it('fenêtre de correction : motif et fin contrôlés ; une écriture sans motif refusée, avec motif acceptée et enregistrée', async () => {
@@ -187,13 +187,13 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
     const corps = {
       transition: 'constater_sans_candidat',
       etatAttendu: 'orientee',
-      version: vacance.version,
+      version: laLocation.version,
       date: '2026-12-30',
     };
-    const sans = await s.appel(BAILLEUR, 'POST', `/api/locations/${vacance.id}/transitions`, corps);
+    const sans = await s.appel(BAILLEUR, 'POST', `/api/locations/${laLocation.id}/transitions`, corps);
     expect(sans.statusCode).toBe(422);
     expect(sans.json().problemes[0].chemin).toBe('motif');
-    const avec = await s.appel(BAILLEUR, 'POST', `/api/locations/${vacance.id}/transitions`, {
+    const avec = await s.appel(BAILLEUR, 'POST', `/api/locations/${laLocation.id}/transitions`, {
       ...corps,
       motif: 'aucun candidat reçu dans le délai',
     });
@@ -205,9 +205,9 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
     expect(e.correctionsEnAttente.map((c) => ({ locationId: c.locationId, motif: c.motif, action: c.action }))).toEqual(
       [
         {
-          locationId: vacance.id,
+          locationId: laLocation.id,
           motif: 'aucun candidat reçu dans le délai',
-          action: 'vacance.constater_sans_candidat',
+          action: 'location.constater_sans_candidat',
         },
       ],
     );
@@ -236,10 +236,10 @@ describe.each(genresDeTest())('émission du bilan annuel et verrou de l’année
     expect(d.identique).toBe(false);
     // The one letting that changed: in progress → failed.
     expect(d.logements).toEqual([
-      { logement: vacance.logementId, date: expect.any(String), champ: 'statut', avant: 'en_cours', apres: 'echec' },
+      { logement: laLocation.logementId, date: expect.any(String), champ: 'statut', avant: 'en_cours', apres: 'echec' },
     ]);
     // The line's figures: one failure more, one letting in progress less, before → after from version 1.
-    const ligne = v1.bilan.lignes.find((x) => x.ligne === vacance.ligne)!;
+    const ligne = v1.bilan.lignes.find((x) => x.ligne === laLocation.ligne)!;
     expect(d.lignes).toEqual(
       expect.arrayContaining([
         expect.objectContaining({

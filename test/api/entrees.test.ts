@@ -67,16 +67,16 @@ describe.each(genresDeTest())('entrées hostiles (%s)', (genre) => {
     expect(profond.json().message).toMatch(/imbrication trop profonde \(32 niveaux au plus\)/);
   });
 
-  it('dates impossibles (2026-02-30, 2026-13-01) : 400 nommant la date, sur les sessions de CAL et les vacances', async () => {
+  it('dates impossibles (2026-02-30, 2026-13-01) : 400 nommant la date, sur les sessions de CAL et les locations', async () => {
     for (const date of ['2026-02-30', '2026-13-01', '2026-2-3']) {
       const cal = await s.appel('bailleur@demo.flux', 'POST', '/api/cal/sessions', { date, departement: '45' });
       expect(cal.statusCode).toBe(400);
       expect(cal.json().problemes).toEqual([
         { chemin: 'corps.date', message: 'date réelle attendue au format AAAA-MM-JJ (par exemple 2026-03-14)' },
       ]);
-      const vacance = await s.appel('bailleur@demo.flux', 'POST', '/api/locations', { logementId: 'L1', date });
-      expect(vacance.statusCode).toBe(400);
-      expect(vacance.json().problemes[0].chemin).toBe('corps.date');
+      const laLocation = await s.appel('bailleur@demo.flux', 'POST', '/api/locations', { logementId: 'L1', date });
+      expect(laLocation.statusCode).toBe(400);
+      expect(laLocation.json().problemes[0].chemin).toBe('corps.date');
     }
     expect(
       (await s.appel('bailleur@demo.flux', 'POST', '/api/cal/sessions', { date: '2028-02-29', departement: '45' }))

@@ -2,13 +2,13 @@
  * Lists as work queues (issue 12 items 2–3): pagination bounds, filters, search by RPLS number,
  * internal id or address, most urgent first, scoping (an organisation never sees another's rows
  * through a filter or a search), commune names, the unit search of the declaration form (which
- * also accepts an RPLS number), and the vacancy page with its French timeline.
+ * also accepts an RPLS number), and the letting page with its French timeline.
  */
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { lignes } from '../../src/db/client.ts';
 import type { LocationApi } from '../../src/contracts/api.ts';
-import type { DossierVacanceApi, ElementBoiteListeApi } from '../../src/contracts/listes.ts';
+import type { DossierLocationApi, ElementBoiteListeApi } from '../../src/contracts/listes.ts';
 import { ORG } from '../../src/seed/demo.ts';
 import { genresDeTest } from '../helpers/database.ts';
 import { logementsLibres, serveurDeSuite } from './harness.ts';
@@ -62,7 +62,7 @@ describe.each(genresDeTest())('listes de travail (%s)', (genre) => {
     expect(lp.logements.length).toBe(100);
   });
 
-  it('trie les plus urgentes d’abord : les vacances en cours avant les closes, l’échéance la plus proche en tête', async () => {
+  it('trie les plus urgentes d’abord : les locations en cours avant les closes, l’échéance la plus proche en tête', async () => {
     const { locations } = await page(BAILLEUR, 'parPage=100');
     // A letting outside the flow waiting for its candidates is under way (ADR 0033).
     const fermees = new Set(['bail_signe', 'refus', 'sans_candidat']);
@@ -256,20 +256,20 @@ describe.each(genresDeTest())('listes de travail (%s)', (genre) => {
     const r = await s.appel(BAILLEUR, 'GET', `/api/logements/recherche?q=${encodeURIComponent(rpls)}`);
     expect(r.statusCode, r.body).toBe(200);
     const [premier] = r.json().logements;
-    expect(premier).toMatchObject({ id, rpls, vacanceEnCours: false });
+    expect(premier).toMatchObject({ id, rpls, locationEnCours: false });
     expect(premier.nomCommune).not.toMatch(/^\d/);
     expect((await s.appel(BAILLEUR, 'GET', '/api/logements/recherche?q=')).statusCode).toBe(400);
     const d = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: rpls, date: AUJOURDHUI });
     expect(d.statusCode, d.body).toBe(201);
     expect(d.json()).toMatchObject({ logementId: id, rpls });
     const encore = (await s.appel(BAILLEUR, 'GET', `/api/logements/recherche?q=${encodeURIComponent(id)}`)).json();
-    expect(encore.logements[0]).toMatchObject({ id, vacanceEnCours: true });
+    expect(encore.logements[0]).toMatchObject({ id, locationEnCours: true });
     const inconnu = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: 'ZZZ-INCONNU', date: AUJOURDHUI });
     expect(inconnu.statusCode).toBe(404);
     expect(inconnu.json().message).toContain('ni identifiant interne, ni numéro RPLS');
   });
 
-  it('la page d’une vacance raconte son histoire en français : qui, quand, pourquoi', async () => {
+  it('la page d’une location raconte son histoire en français : qui, quand, pourquoi', async () => {
     const id = await logementLibre();
     const d = (await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: id, date: AUJOURDHUI })).json();
     const rec = (await s.appel(BAILLEUR, 'GET', `/api/locations/${d.id}/recommandation`)).json();
@@ -285,7 +285,7 @@ describe.each(genresDeTest())('listes de travail (%s)', (genre) => {
     expect(o.statusCode, o.body).toBe(200);
     const r = await s.appel(BAILLEUR, 'GET', `/api/locations/${d.id}/dossier`);
     expect(r.statusCode, r.body).toBe(200);
-    const dossier = r.json() as DossierVacanceApi;
+    const dossier = r.json() as DossierLocationApi;
     expect(dossier.logement).toMatchObject({ id });
     expect(dossier.logement.nomCommune).not.toMatch(/^\d/);
     expect(dossier.orientation).toBe(autre.nom);
@@ -299,13 +299,13 @@ describe.each(genresDeTest())('listes de travail (%s)', (genre) => {
     expect(force.enregistreLe).not.toBeNull();
     const texte = JSON.stringify(dossier.chronologie);
     expect(texte).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
-    expect(texte).not.toMatch(/vacance\.|cal\.|orientation_forcee/);
+    expect(texte).not.toMatch(/(?:vacance|location)\.|cal\.|orientation_forcee/);
     expect(dossier.actions).toMatchObject({ recommandation: true, decider: false, pieces: true });
 
     // The réservataire it went to reads the same page, and may propose.
     const titulaire = RESERVATAIRES.find((e) => s.comptes[e]!.organisationId === autre.ligne);
     if (titulaire) {
-      const vu = (await s.appel(titulaire, 'GET', `/api/locations/${d.id}/dossier`)).json() as DossierVacanceApi;
+      const vu = (await s.appel(titulaire, 'GET', `/api/locations/${d.id}/dossier`)).json() as DossierLocationApi;
       expect(vu.actions.recommandation).toBe(false);
       expect(vu.chronologie.length).toBeGreaterThan(0);
     }

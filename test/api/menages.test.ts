@@ -42,7 +42,7 @@ describe.each(genresDeTest())('ménages et premier quartile par l’API (%s)', (
 
   let logement: { id: string; commune: string };
   let epci: string;
-  let vacance: string;
+  let laLocation: string;
 
   it('la démonstration charge des seuils fictifs, dits tels', async () => {
     const d = await seuils(EPCI);
@@ -116,17 +116,17 @@ describe.each(genresDeTest())('ménages et premier quartile par l’API (%s)', (
   it('la proposition refuse un ménage incohérent, en français, champ par champ', async () => {
     const d = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: logement.id, date: '2026-11-21' });
     expect([200, 201]).toContain(d.statusCode);
-    vacance = (d.json() as { id: string }).id;
+    laLocation = (d.json() as { id: string }).id;
     expect(
       (
-        await transition(vacance, {
+        await transition(laLocation, {
           transition: 'orienter',
           reservataire: AL,
           motif: 'candidats d’Action Logement attendus pour ce logement',
         })
       ).statusCode,
     ).toBe(200);
-    const r = await transition(vacance, {
+    const r = await transition(laLocation, {
       transition: 'proposer_candidats',
       candidats: [
         menage(901, 18_000, { enfantsMoins14: 3 }),
@@ -141,7 +141,7 @@ describe.each(genresDeTest())('ménages et premier quartile par l’API (%s)', (
       'candidats[2].agentEtat',
     ]);
     // The first edition's box alone is no longer a quartile.
-    const coche = await transition(vacance, {
+    const coche = await transition(laLocation, {
       transition: 'proposer_candidats',
       candidats: [{ numeroSne: '04500000000904', quartile1: true }],
     });
@@ -153,7 +153,7 @@ describe.each(genresDeTest())('ménages et premier quartile par l’API (%s)', (
   let detail: SessionCalDetailApi;
 
   it('à la décision de la CAL, le quartile est calculé : strictement sous le seuil, par unité de consommation', async () => {
-    const r = await transition(vacance, {
+    const r = await transition(laLocation, {
       transition: 'proposer_candidats',
       candidats: [
         menage(911, 18_000),
@@ -167,7 +167,7 @@ describe.each(genresDeTest())('ménages et premier quartile par l’API (%s)', (
       await s.appel(BAILLEUR, 'POST', '/api/cal/sessions', { date: '2026-11-25', departement: '45', lieu: 'Siège' })
     ).json() as SessionCalApi;
     detail = (
-      await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/examens`, { locationId: vacance })
+      await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/examens`, { locationId: laLocation })
     ).json() as SessionCalDetailApi;
     const avant = detail.liste[0]!.candidats;
     expect(avant.map((c) => c.libelleQuartile1)).toEqual([
@@ -178,7 +178,7 @@ describe.each(genresDeTest())('ménages et premier quartile par l’API (%s)', (
     ]);
     const declare = avant[2]!;
     const d = await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/decisions`, {
-      locationId: vacance,
+      locationId: laLocation,
       version: detail.liste[0]!.version,
       decision: 'attribution',
       classement: [declare.id],
@@ -204,16 +204,16 @@ describe.each(genresDeTest())('ménages et premier quartile par l’API (%s)', (
     const c = vu.liste[0]!.candidats[0]!;
     expect(c).toMatchObject({ masque: true, ressourcesAnnuelles: null, tailleMenage: null, quartile1: null });
     expect(c.libelleQuartile1).toContain('réservées au bailleur et au réservataire');
-    const dossier = (await s.appel(ETAT, 'GET', `/api/locations/${vacance}/dossier`)).json() as {
+    const dossier = (await s.appel(ETAT, 'GET', `/api/locations/${laLocation}/dossier`)).json() as {
       candidats: { masque: boolean }[];
     };
     expect(dossier.candidats.every((x) => x.masque)).toBe(true);
-    const bailleur = (await s.appel(BAILLEUR, 'GET', `/api/locations/${vacance}/dossier`)).json() as {
+    const bailleur = (await s.appel(BAILLEUR, 'GET', `/api/locations/${laLocation}/dossier`)).json() as {
       candidats: { masque: boolean; ressourcesAnnuelles: number | null }[];
     };
     expect(bailleur.candidats.some((x) => !x.masque && x.ressourcesAnnuelles === 18_000)).toBe(true);
     // Action Logement proposed them (the unit is on its line): it reads its own.
-    const al = (await s.appel('reservataire@demo.flux', 'GET', `/api/locations/${vacance}/dossier`)).json() as {
+    const al = (await s.appel('reservataire@demo.flux', 'GET', `/api/locations/${laLocation}/dossier`)).json() as {
       candidats: { masque: boolean }[];
     };
     expect(al.candidats.length).toBeGreaterThan(0);

@@ -71,10 +71,10 @@ describe.each(genresDeTest())('orientations et événements antidatés (%s)', (g
       if (apres.ligne !== precedente) changements++;
       precedente = apres.ligne;
     }
-    expect(changements, 'la vacance provisoire a changé de ligne au moins une fois').toBeGreaterThan(0);
+    expect(changements, 'la location provisoire a changé de ligne au moins une fois').toBeGreaterThan(0);
     const audit = await lignes<{ n: number }>(
       s.t.base.db,
-      sql`select count(*)::int as n from evenements_audit where action = 'vacance.orientation_provisoire' and cible_id = ${provisoire.id} and utilisateur_id is null`,
+      sql`select count(*)::int as n from evenements_audit where action = 'location.orientation_provisoire' and cible_id = ${provisoire.id} and utilisateur_id is null`,
     );
     expect(audit[0]!.n).toBe(changements);
   });
@@ -125,13 +125,13 @@ describe.each(genresDeTest())('orientations et événements antidatés (%s)', (g
     await verifierCoherence();
   });
 
-  it('les décisions de la démonstration sont épinglées : un préavis du 2 janvier déclaré ensuite est accepté et ne déplace aucune vacance décidée', async () => {
+  it('les décisions de la démonstration sont épinglées : un préavis du 2 janvier déclaré ensuite est accepté et ne déplace aucune location décidée', async () => {
     const r = await declarer(libres.shift()!, '2026-01-02');
     expect(r.statusCode, r.body).toBe(201);
     await verifierCoherence();
   });
 
-  it('une vacance décidée sans décision d’orientation enregistrée ne bouge pas : l’événement antidaté est refusé, rien n’est enregistré', async () => {
+  it('une location décidée sans décision d’orientation enregistrée ne bouge pas : l’événement antidaté est refusé, rien n’est enregistré', async () => {
     // A letting moved on through the API without the bailleur's orientation decision: not pinned.
     const p = (await declarer(libres.shift()!, '2026-12-31')).json() as V;
     const t = await s.appel(BAILLEUR, 'POST', `/api/locations/${p.id}/transitions`, {
@@ -151,15 +151,15 @@ describe.each(genresDeTest())('orientations et événements antidatés (%s)', (g
       expect(r.statusCode, r.body).toBe(409);
       refus = r.json() as { message: string };
       expect(await compter()).toBe(avant);
-      const vacances = await lignes<{ n: number }>(
+      const lesLocations = await lignes<{ n: number }>(
         s.t.base.db,
         sql`select count(*)::int as n from locations where logement_id = ${logementId}`,
       );
-      expect(vacances[0]!.n).toBe(0);
+      expect(lesLocations[0]!.n).toBe(0);
     }
     expect(refus?.message).toMatch(
       new RegExp(
-        `changerait l’orientation de vacances déjà décidées : logement ${p.logementId} libéré le 31 décembre 2026`,
+        `changerait l’orientation de locations déjà décidées : logement ${p.logementId} libéré le 31 décembre 2026`,
       ),
     );
     await verifierCoherence();

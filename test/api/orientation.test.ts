@@ -72,7 +72,7 @@ describe.each(genresDeTest())('orientation : recommandation confirmée ou forcé
     expect(lu).not.toContain(LIGNE_BAILLEUR);
     expect(lu).not.toMatch(/dans -|dans \u2212|échéance dans/);
     expect(candidats.find((c) => c.ligne === LIGNE_BAILLEUR)?.nom).toBe('la part non réservée du bailleur');
-    // The réservataire does not read the others' entitlements; another bailleur does not see the vacancy.
+    // The réservataire does not read the others' entitlements; another bailleur does not see the letting.
     expect((await s.appel(AL, 'GET', `/api/locations/${v.id}/recommandation`)).statusCode).toBe(403);
     expect((await s.appel('bailleur2@demo.flux', 'GET', `/api/locations/${v.id}/recommandation`)).statusCode).toBe(404);
     expect((await s.appel(ETAT, 'GET', `/api/locations/${v.id}/recommandation`)).statusCode).toBe(200);
@@ -100,7 +100,7 @@ describe.each(genresDeTest())('orientation : recommandation confirmée ou forcé
       expect(rec.decision.echeance).toBeNull();
     }
     const a = await audit(v.id);
-    expect(a.at(-1)).toMatchObject({ action: 'vacance.confirmer_orientation', motif: null });
+    expect(a.at(-1)).toMatchObject({ action: 'location.confirmer_orientation', motif: null });
     expect(a.at(-1)!.utilisateur_id).not.toBeNull();
     const encore = await s.appel(BAILLEUR, 'POST', `/api/locations/${v.id}/orientation`, {
       decision: 'confirmer',
@@ -159,7 +159,7 @@ describe.each(genresDeTest())('orientation : recommandation confirmée ou forcé
       decision: { decision: 'forcee' },
     });
     expect((await audit(v.id)).at(-1)).toMatchObject({
-      action: 'vacance.orienter',
+      action: 'location.orienter',
       motif: 'Logement adapté PMR, demandeur identifié',
     });
   });
@@ -173,7 +173,7 @@ describe.each(genresDeTest())('orientation : recommandation confirmée ou forcé
     });
     expect(r.statusCode, r.body).toBe(200);
     expect(r.json().forcee).toBe(false);
-    expect((await audit(v.id)).at(-1)!.action).toBe('vacance.confirmer_orientation');
+    expect((await audit(v.id)).at(-1)!.action).toBe('location.confirmer_orientation');
   });
 
   it('plusieurs réservataires à la fois (pool) : motif obligatoire, délai le plus court, chacun notifié', async () => {
@@ -199,7 +199,7 @@ describe.each(genresDeTest())('orientation : recommandation confirmée ou forcé
     );
     expect(n.map((x) => x.organisation_id)).toEqual([ORG.actionLogement, ORG.departement].sort());
     expect((await audit(v.id)).at(-1)).toMatchObject({
-      action: 'vacance.orienter_multiple',
+      action: 'location.orienter_multiple',
       motif: 'Grand logement : élargir les candidatures',
     });
     const rec = (await s.appel(BAILLEUR, 'GET', `/api/locations/${v.id}/recommandation`)).json();

@@ -1,6 +1,6 @@
 /**
- * One ledger (issue 6 item 9): a year lived through the API — vacancies declared, candidates, CAL
- * decisions, a lease, a vacancy without candidate — then the same stored events given to
+ * One ledger (issue 6 item 9): a year lived through the API — lettings declared, candidates, CAL
+ * decisions, a lease, a letting without candidate — then the same stored events given to
  * `flux simulate` (the command line, on a scenario file): every ledger line the API shows equals
  * the command's, figure by figure. PGlite, and PostgreSQL when DATABASE_URL is set.
  */
@@ -41,14 +41,14 @@ describe.each(genresDeTest())('le même registre par l’API et par flux simulat
       expect(r.statusCode, r.body).toBe(200);
       return r.json() as V;
     };
-    const vacances: V[] = [];
+    const lesLocations: V[] = [];
     for (const [i, l] of libres.entries()) {
       const r = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: l.id, date: `2026-11-0${i + 2}` });
       expect(r.statusCode, r.body).toBe(201);
-      vacances.push(r.json() as V);
+      lesLocations.push(r.json() as V);
     }
     // One to the lease, one refused by the CAL, one without candidate.
-    let a = await transition(vacances[0]!, {
+    let a = await transition(lesLocations[0]!, {
       transition: 'proposer_candidats',
       date: '2026-11-10',
       candidats: [{ numeroSne: '045261100012345' }, { numeroSne: '045261100012346' }, { numeroSne: '045261100012347' }],
@@ -59,7 +59,7 @@ describe.each(genresDeTest())('le même registre par l’API et par flux simulat
       date: '2026-11-18',
       menage: { quartile1: true, prioritaire: true },
     });
-    const b = await transition(vacances[1]!, {
+    const b = await transition(lesLocations[1]!, {
       transition: 'proposer_candidats',
       date: '2026-11-10',
       candidats: [{ numeroSne: '045261100022345' }],
@@ -70,7 +70,7 @@ describe.each(genresDeTest())('le même registre par l’API et par flux simulat
       decision: 'non_attribution',
       motif: 'ressources au-dessus des plafonds',
     });
-    await transition(vacances[2]!, { transition: 'constater_sans_candidat', date: '2026-11-19' });
+    await transition(lesLocations[2]!, { transition: 'constater_sans_candidat', date: '2026-11-19' });
 
     // The same stored events, as a scenario file, through the command line.
     const scenario = await chargerScenario(db, { bailleurId: 'HLD', departement: '45', annee: 2026 });

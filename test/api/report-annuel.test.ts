@@ -32,7 +32,7 @@ describe.each(genresDeTest())('report du solde sur l’année suivante (%s)', (g
     );
     const d = await s.appel(AGENT, 'POST', '/api/locations', { logementId: libre!.id, date: '2027-01-10' });
     expect(d.statusCode, d.body).toBe(201);
-    const vacance = d.json() as { id: string; ligne: string | null };
+    const laLocation = d.json() as { id: string; ligne: string | null };
 
     const avant = await resultatAnnee(s.t.base.db, CLE_2027);
     const saisis = new Map(avant.scenario.conventions.map((c) => [c.reservataire, c.report]));
@@ -58,7 +58,7 @@ describe.each(genresDeTest())('report du solde sur l’année suivante (%s)', (g
     }
     // The provisional 2027 orientation is the engine's, after the change.
     const o = apres.resultat.orientations.find((x) => x.logement === libre!.id)!;
-    const stockee = (await s.appel(AGENT, 'GET', `/api/locations/${vacance.id}`)).json() as { ligne: string | null };
+    const stockee = (await s.appel(AGENT, 'GET', `/api/locations/${laLocation.id}`)).json() as { ligne: string | null };
     expect(stockee.ligne).toBe(o.reservataire);
   });
 });

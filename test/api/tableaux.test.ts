@@ -19,7 +19,7 @@ const BAILLEUR = 'bailleur@demo.flux';
 
 describe.each(genresDeTest())('tableaux de bord par l’API (%s)', (genre) => {
   let s: ServeurDeTest;
-  /** Today for the server; the vacancies of these tests are dated today, after every stored event of the demo. */
+  /** Today for the server; the lettings of these tests are dated today, after every stored event of the demo. */
   const JOUR = '2026-11-20';
   const AUJOURDHUI = new Date(`${JOUR}T10:00:00Z`);
   let maintenant = AUJOURDHUI;
@@ -130,7 +130,7 @@ describe.each(genresDeTest())('tableaux de bord par l’API (%s)', (genre) => {
     expect(flux).toBeGreaterThan(0);
     expect(ter.parLigne.reduce((n, l) => n + l.logements, 0)).toBe(flux);
     expect(ter.parBailleur.reduce((n, b) => n + b.flux, 0)).toBe(flux);
-    // Re-derived from the database: the year's vacancies in the flow of units of the territory.
+    // Re-derived from the database: the year's lettings in the flow of units of the territory.
     const [r] = await lignes<{ n: number }>(
       s.t.base.db,
       sql`select count(*)::int as n from locations v join logements l on l.id = v.logement_id left join communes c on c.code = l.commune
@@ -202,7 +202,7 @@ describe.each(genresDeTest())('tableaux de bord par l’API (%s)', (genre) => {
       const lendemain = maintenant.toISOString().slice(0, 10);
       for (const [i, [email, portee, hausse]] of comptes.entries()) {
         const apres = await lire(email);
-        // The demo's other vacancies still waiting for candidates whose deadline passed meanwhile, in the same month.
+        // The demo's other lettings still waiting for candidates whose deadline passed meanwhile, in the same month.
         const [autres] = await lignes<{ n: number }>(
           db,
           sql`select count(*)::int as n from delais_proposition d join locations v on v.id = d.location_id

@@ -58,7 +58,7 @@ decrireNavigateur('à traiter et menu de chaque rôle (navigateur)', () => {
     return api;
   }
 
-  /** As the bailleur HLD (signed in on `page`), through the API: a vacancy of a free unit declared today. */
+  /** As the bailleur HLD (signed in on `page`), through the API: a letting of a free unit declared today. */
   async function declarer(): Promise<{ id: string; version: number }> {
     const { csrf } = (await (await page.request.get('/api/session')).json()) as { csrf: string };
     for (const logementId of await logementsLibresHld(nav.env, 'desc')) {
@@ -130,7 +130,7 @@ decrireNavigateur('à traiter et menu de chaque rôle (navigateur)', () => {
     await page.waitForURL((u) => u.pathname === '/conventions');
   });
 
-  it('réservataire en gestion directe : le logement orienté par le bailleur, « dans 30 jours », lié à sa vacance', async () => {
+  it('réservataire en gestion directe : le logement orienté par le bailleur, « dans 30 jours », lié à sa location', async () => {
     await seConnecter(page, 'bailleur@demo.flux');
     const v = await declarer();
     const { csrf } = (await (await page.request.get('/api/session')).json()) as { csrf: string };

@@ -1,5 +1,5 @@
 /**
- * « CAL » and « Objectifs » in the browser: a vacancy with three candidates is prepared through the
+ * « CAL » and « Objectifs » in the browser: a letting with three candidates is prepared through the
  * use cases; the bailleur creates a session, inscribes the unit, records an attribution with its
  * ranking and reason, downloads the minutes (a PDF), records the candidate's acceptance and the
  * lease; the State pilot reads the session without forms; the objectives page shows its bars, tables
@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { beforeEach, expect, it } from 'vitest';
-import { appliquerTransition, declarerVacance } from '../../src/app/locations.ts';
+import { appliquerTransition, declarerLocation } from '../../src/app/locations.ts';
 import type { Acteur } from '../../src/app/roles.ts';
 import { logements } from '../../src/db/schema.ts';
 import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
@@ -51,7 +51,7 @@ decrireNavigateur('séance de CAL et objectifs (navigateur)', () => {
           .limit(1);
         logementId = libre!.id;
         const jour = aujourdhui();
-        const loc = await declarerVacance(tx, acteur, { logementId, date: jour }, new Date());
+        const loc = await declarerLocation(tx, acteur, { logementId, date: jour }, new Date());
         await appliquerTransition(
           tx,
           acteur,

@@ -13,7 +13,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { beforeEach, expect, it } from 'vitest';
 import { jourParis } from '../../src/app/echeances.ts';
-import { appliquerTransition, declarerVacance } from '../../src/app/locations.ts';
+import { appliquerTransition, declarerLocation } from '../../src/app/locations.ts';
 import type { Acteur } from '../../src/app/roles.ts';
 import { logements } from '../../src/db/schema.ts';
 import { ajouterJours } from '../../src/domain/cal.ts';
@@ -66,7 +66,7 @@ decrireNavigateur('calendrier d’une location : préavis, CAL, départ, bail (n
           .limit(2);
         // A: notice 20 days ago, departure 2 days ago. B: notice 20 days ago, no later departure.
         for (const [k, l] of libres.entries()) {
-          const loc = await declarerVacance(
+          const loc = await declarerLocation(
             tx,
             acteur,
             {

@@ -1,11 +1,11 @@
 /**
  * A late correction from « Locations » (issue 7 item 3), the server's clock on 20 January of the
- * year after the demo's: the bailleur issues the demo year's bilan (API); each vacancy of the year
+ * year after the demo's: the bailleur issues the demo year's bilan (API); each letting of the year
  * shows « Année verrouillée (bilan émis) » and the page points to « Bilan annuel », with no
  * « Corriger »; a correction window opened (API), each shows « Correction tardive ouverte jusqu’au … »
  * and « Corriger »; the form offers the lifecycle's transitions from « Orientée », refuses a reason
- * under 10 characters (counted), says a stale vacancy's 409 in French, then records « no candidate »
- * with its reason: the vacancy is « Sans candidat », and the re-issued bilan (version 2) shows the
+ * under 10 characters (counted), says a stale letting's 409 in French, then records « no candidate »
+ * with its reason: the letting is « Sans candidat », and the re-issued bilan (version 2) shows the
  * change and the reason, on « Bilan annuel » too. Checked with axe-core.
  */
 import type { Page } from 'playwright-core';
@@ -15,7 +15,7 @@ import type { EmissionsAnneeApi } from '../../src/contracts/emission-bilan.ts';
 import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
 import { allerAuMenu } from './menu.ts';
 
-decrireNavigateur('correction tardive d’une vacance depuis « Locations » (navigateur)', () => {
+decrireNavigateur('correction tardive d’une location depuis « Locations » (navigateur)', () => {
   // The demo seeds the current year; the server lives on 20 January of the next one.
   const annee = new Date().getFullYear();
   const maintenant = new Date(`${annee + 1}-01-20T10:00:00Z`);
@@ -31,7 +31,7 @@ decrireNavigateur('correction tardive d’une vacance depuis « Locations » (na
   const poster = async (url: string, data: unknown) =>
     page.request.post(url, { data, headers: { 'x-csrf-token': await csrf() } });
   const orientees = async () => {
-    // The page's first page of oriented vacancies of the year, in the same order.
+    // The page's first page of oriented lettings of the year, in the same order.
     const r = await page.request.get(`/api/locations?etat=orientee&annee=${annee}&page=1&taille=50`);
     expect(r.status()).toBe(200);
     return ((await r.json()) as { locations: LocationApi[] }).locations;
@@ -48,12 +48,12 @@ decrireNavigateur('correction tardive d’une vacance depuis « Locations » (na
     await page.locator('#tableau-locations').waitFor();
   };
 
-  it('bilan émis : verrouillée sans « Corriger » ; fenêtre ouverte : correction avec motif, la vacance change, la version 2 montre le motif', async () => {
+  it('bilan émis : verrouillée sans « Corriger » ; fenêtre ouverte : correction avec motif, la location change, la version 2 montre le motif', async () => {
     await seConnecter(page, 'bailleur@demo.flux');
     const emis = await poster('/api/bilan/emissions', { annee });
     expect(emis.status(), await emis.text()).toBe(201);
 
-    // Locked, no window: a badge on each vacancy of the year, no « Corriger », the way to « Bilan annuel ».
+    // Locked, no window: a badge on each letting of the year, no « Corriger », the way to « Bilan annuel ».
     await ouvrirLocations();
     const tableau = page.locator('#tableau-locations');
     const lignes = (await orientees()).length;
@@ -82,12 +82,12 @@ decrireNavigateur('correction tardive d’une vacance depuis « Locations » (na
     const [v, autre] = (await orientees()).filter((l) => l.reservataireId !== null);
     expect(v && autre).toBeTruthy();
 
-    // A stale form: the vacancy moved after the form was opened → 409 in French, the list reloads.
+    // A stale form: the letting moved after the form was opened → 409 in French, the list reloads.
     await page
-      .getByRole('button', { name: `Corriger la vacance du logement ${autre!.logementId}`, exact: true })
+      .getByRole('button', { name: `Corriger la location du logement ${autre!.logementId}`, exact: true })
       .click();
     const formulaire = page.getByRole('region', {
-      name: `Corriger la vacance du logement ${autre!.logementId}`,
+      name: `Corriger la location du logement ${autre!.logementId}`,
       exact: true,
     });
     await formulaire.waitFor();
@@ -105,13 +105,13 @@ decrireNavigateur('correction tardive d’une vacance depuis « Locations » (na
     const refus = formulaire.getByRole('alert');
     await expect
       .poll(() => refus.textContent())
-      .toContain('La correction n’a pas été enregistrée. La vacance a changé entre-temps');
+      .toContain('La correction n’a pas été enregistrée. La location a changé entre-temps');
     expect(await refus.textContent()).toContain('rouvrez « Corriger »');
     await formulaire.getByRole('button', { name: 'Annuler' }).click();
 
     // The correction itself.
-    await page.getByRole('button', { name: `Corriger la vacance du logement ${v!.logementId}`, exact: true }).click();
-    const form = page.getByRole('region', { name: `Corriger la vacance du logement ${v!.logementId}`, exact: true });
+    await page.getByRole('button', { name: `Corriger la location du logement ${v!.logementId}`, exact: true }).click();
+    const form = page.getByRole('region', { name: `Corriger la location du logement ${v!.logementId}`, exact: true });
     await form.waitFor();
     // The lifecycle's transitions from « Orientée », nothing else.
     expect(
@@ -149,7 +149,7 @@ decrireNavigateur('correction tardive d’une vacance depuis « Locations » (na
       )
       .waitFor();
     expect(await form.count()).toBe(0);
-    // The list refreshed: neither corrected vacancy is « Orientée » any more.
+    // The list refreshed: neither corrected letting is « Orientée » any more.
     const restantes = (await orientees()).length;
     expect(restantes).toBeGreaterThan(0);
     await expect.poll(() => tableau.locator('tbody tr').count()).toBe(restantes);
@@ -169,7 +169,7 @@ decrireNavigateur('correction tardive d’une vacance depuis « Locations » (na
     const e = (await re.json()) as EmissionsAnneeApi;
     const v2 = e.versions.find((x) => x.version === 2)!;
     expect(v2.corrections.map((c) => ({ locationId: c.locationId, motif: c.motif, action: c.action }))).toEqual(
-      expect.arrayContaining([{ locationId: v!.id, motif: raison, action: 'vacance.constater_sans_candidat' }]),
+      expect.arrayContaining([{ locationId: v!.id, motif: raison, action: 'location.constater_sans_candidat' }]),
     );
     expect(v2.difference!.logements).toEqual(
       expect.arrayContaining([

@@ -100,7 +100,7 @@ decrireNavigateur('émission et envoi du bilan annuel (navigateur)', () => {
     await page.getByRole('button', { name: 'Ouvrir la fenêtre de correction' }).click();
     await page.getByText('Fenêtre de correction ouverte').waitFor();
 
-    // The correction itself, through the API with its reason (a vacancy of the year still oriented).
+    // The correction itself, through the API with its reason (a letting of the year still oriented).
     const { csrf } = (await (await page.request.get('/api/session')).json()) as { csrf: string };
     const l = (await (await page.request.get(`/api/locations?etat=orientee&annee=${annee}&taille=100`)).json()) as {
       locations: { id: string; version: number; reservataireId: string | null; logementId: string }[];

@@ -353,7 +353,7 @@ export async function colonne(page: Page, tableau: string, entete: string): Prom
 /** fr-FR integer, as the interface writes it (narrow no-break space as thousands separator). */
 export const enFrancais = (n: number): string => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 }).format(n);
 
-// ——— a vacancy for a réservataire in gestion directe ———
+// ——— a letting for a réservataire in gestion directe ———
 
 /** Réservataires in gestion directe with a demo account that holds an inbox (the seed's conventions with HLD). */
 export const COMPTES_GESTION_DIRECTE: Readonly<Record<string, string>> = {
@@ -372,12 +372,12 @@ export async function logementsLibresHld(env: Environnement, ordre: 'asc' | 'des
 }
 
 /**
- * Through the API as the bailleur signed in on `page` (HLD): declares vacancies of the free units
+ * Through the API as the bailleur signed in on `page` (HLD): declares lettings of the free units
  * (`logementsLibresHld`), liberated today in Paris, one by one until the engine recommends a
  * réservataire in gestion directe (the others stay declared, oriented elsewhere). Fails the test
- * when none is. Returns the vacancy, its unit, the recommendation and that réservataire's account.
+ * when none is. Returns the letting, its unit, the recommendation and that réservataire's account.
  */
-export async function vacanceOrienteeVersDirecte(
+export async function locationOrienteeVersDirecte(
   page: Page,
   env: Environnement,
   ordre: 'asc' | 'desc' = 'asc',
@@ -398,6 +398,6 @@ export async function vacanceOrienteeVersDirecte(
       break;
     }
   }
-  expect(choisi, 'une vacance recommandée à un réservataire en gestion directe').not.toBeNull();
+  expect(choisi, 'une location recommandée à un réservataire en gestion directe').not.toBeNull();
   return { ...choisi!, compte: COMPTES_GESTION_DIRECTE[choisi!.rec.recommande!.ligne]! };
 }

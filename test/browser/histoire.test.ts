@@ -1,6 +1,6 @@
 /**
  * The whole story of one letting in the browser (issue 6 item 9), through the screens: the bailleur
- * declares a vacancy in « Locations » (the tenant's notice with its expected date), reads the
+ * declares a letting in « Locations » (the tenant's notice with its expected date), reads the
  * engine's recommendation with its explanation and confirms it; the réservataire (in gestion
  * directe, with a demo account) finds the unit in its « Boîte de réception » and proposes three
  * candidates by SNE number; the bailleur holds a CAL session: the unit, an attribution with ranking,
@@ -53,7 +53,7 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
   /** Reads are cached up to 250 ms per data version: leave that long after the last write. */
   const laisserPasserLeCache = () => page.waitForTimeout(300);
 
-  it('1. le bailleur déclare la vacance dans « Locations », lit la recommandation expliquée et la confirme', async () => {
+  it('1. le bailleur déclare la location dans « Locations », lit la recommandation expliquée et la confirme', async () => {
     await seConnecter(page, BAILLEUR);
     const registre = (await (await page.request.get('/api/conventions/registre')).json()) as RegistreConventionsApi;
     for (const c of registre.conventions)
@@ -63,7 +63,7 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
 
     await allerAuMenu(page, 'Locations');
     await page.waitForURL((u) => u.pathname === '/locations');
-    const formulaire = page.getByRole('form', { name: 'Déclarer une vacance' });
+    const formulaire = page.getByRole('form', { name: 'Déclarer un préavis ou une livraison' });
     await formulaire.waitFor();
     expect(violationsGraves(await auditer(page), 'locations (déclaration)')).toEqual([]);
 
@@ -74,11 +74,11 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
       await formulaire.getByLabel('Départ du locataire (préavis reçu)').check({ force: true }); // the DSFR label covers its radio
       await formulaire.getByLabel('Logement libéré').fill(logementId);
       await formulaire.getByLabel('Date du préavis').fill(aujourdhui);
-      await formulaire.getByRole('button', { name: 'Déclarer la vacance' }).click();
+      await formulaire.getByRole('button', { name: 'Ouvrir la location' }).click();
       const panneau = page.getByRole('region', { name: `Recommandation pour le logement ${logementId}` });
       await panneau.waitFor();
       await expect.poll(() => panneau.textContent()).toContain('Le moteur recommande');
-      const id = new URL(page.url()).searchParams.get('vacance')!;
+      const id = new URL(page.url()).searchParams.get('location')!;
       const rec = (await (await page.request.get(`/api/locations/${id}/recommandation`)).json()) as RecommandationApi;
       expect(rec.locationId).toBe(id);
       if (rec.recommande && COMPTES[rec.recommande.ligne]) {
@@ -86,9 +86,9 @@ decrireNavigateur('une location de bout en bout : du préavis au bail, le regist
         break;
       }
     }
-    expect(choisi, 'une vacance recommandée à un réservataire en gestion directe').not.toBeNull();
+    expect(choisi, 'une location recommandée à un réservataire en gestion directe').not.toBeNull();
     const { logementId, nom } = choisi!;
-    expect(await formulaire.textContent()).toContain(`Vacance du logement ${logementId} déclarée.`);
+    expect(await formulaire.textContent()).toContain(`Location du logement ${logementId} ouverte.`);
 
     // The recommendation and its explanation: who is owed, by how much, why not the others.
     const panneau = page.getByRole('region', { name: `Recommandation pour le logement ${logementId}` });

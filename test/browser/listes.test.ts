@@ -1,6 +1,6 @@
 /**
  * Lists as work queues in the browser (issue 12 items 2–3): filters kept in the address (a link
- * opens the list filtered, a reload keeps it), a row opens the vacancy page with its timeline,
+ * opens the list filtered, a reload keeps it), a row opens the letting page with its timeline,
  * no page wider than the screen at 1366×900 (a wide table scrolls in its own box, its action
  * column in view) and readable at 390 px, the declaration's unit suggestions, and the DSFR modal
  * before overriding a recommendation. axe-core on each page.
@@ -19,10 +19,10 @@ import {
 
 const largeur = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
-decrireNavigateur('listes de travail et page d’une vacance (navigateur)', () => {
+decrireNavigateur('listes de travail et page d’une location (navigateur)', () => {
   const nav = preparerNavigateur();
 
-  it('Locations : filtres dans l’adresse, plus large que l’écran jamais, une ligne ouvre la page de la vacance', async () => {
+  it('Locations : filtres dans l’adresse, plus large que l’écran jamais, une ligne ouvre la page de la location', async () => {
     const page = nav.page;
     await page.setViewportSize({ width: 1366, height: 900 });
     await seConnecter(page, 'bailleur@demo.flux');
@@ -50,21 +50,21 @@ decrireNavigateur('listes de travail et page d’une vacance (navigateur)', () =
     expect(await page.getByLabel('Typologie').inputValue()).toBe('T3');
     for (const t of await page.locator('#tableau-locations tbody tr').allTextContents()) expect(t).toContain('T3');
 
-    // A row opens its vacancy page: the unit's one name, its timeline in French.
+    // A row opens its letting page: the unit's one name, its timeline in French.
     await page.goto('/locations?etat=orientee');
     const lien = page.locator('#tableau-locations tbody tr').first().getByRole('link').first();
     const nom = (await lien.textContent())!;
     await lien.click();
     await page.waitForURL((u) => /^\/locations\/[^/]+$/.test(u.pathname));
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Vacance du l${nom.slice(1)}`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(`Location du l${nom.slice(1)}`);
     await page.getByRole('heading', { name: 'Chronologie' }).waitFor();
     const chronologie = (await page.locator('.flux-chronologie').textContent())!;
     expect(chronologie).toContain('Libération du logement');
-    expect(chronologie).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-|vacance\.|orientation_forcee/);
+    expect(chronologie).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-|(?:vacance|location)\.|orientation_forcee/);
     expect(await page.locator('main').textContent()).toContain('RPLS n°');
     expect(await largeur(page)).toBeLessThanOrEqual(1366);
-    expect(violationsGraves(await auditer(page), 'page d’une vacance')).toEqual([]);
-    await capturer(page, 'listes-vacance');
+    expect(violationsGraves(await auditer(page), 'page d’une location')).toEqual([]);
+    await capturer(page, 'listes-location');
   });
 
   it('Boîte de réception : paginée, les délais les plus proches d’abord, pas plus large que l’écran', async () => {
@@ -90,7 +90,7 @@ decrireNavigateur('listes de travail et page d’une vacance (navigateur)', () =
     }
   });
 
-  it('au téléphone (390 px), chaque liste et la page d’une vacance se lisent sans défilement horizontal', async () => {
+  it('au téléphone (390 px), chaque liste et la page d’une location se lisent sans défilement horizontal', async () => {
     const page = nav.page;
     await seConnecter(page, 'bailleur@demo.flux');
     await page.setViewportSize({ width: 390, height: 844 });
@@ -106,8 +106,8 @@ decrireNavigateur('listes de travail et page d’une vacance (navigateur)', () =
     await page.goto('/locations');
     await page.locator('#tableau-locations tbody tr').first().getByRole('link').first().click();
     await page.getByRole('heading', { name: 'Chronologie' }).waitFor();
-    expect(await largeur(page), 'page d’une vacance').toBeLessThanOrEqual(390);
-    expect(violationsGraves(await auditer(page), 'page d’une vacance au téléphone')).toEqual([]);
+    expect(await largeur(page), 'page d’une location').toBeLessThanOrEqual(390);
+    expect(violationsGraves(await auditer(page), 'page d’une location au téléphone')).toEqual([]);
   });
 
   it('la déclaration propose les logements par numéro RPLS ; orienter autrement demande confirmation dans une fenêtre', async () => {
@@ -127,10 +127,10 @@ decrireNavigateur('listes de travail et page d’une vacance (navigateur)', () =
       .poll(async () => (await suggestion.count()) > 0 && (await suggestion.getAttribute('value')))
       .toContain(`${logementId} — RPLS n° ${rpls}`);
     await champ.fill((await suggestion.getAttribute('value'))!);
-    await page.getByRole('button', { name: 'Déclarer la vacance' }).click();
+    await page.getByRole('button', { name: 'Ouvrir la location' }).click();
     await expect
       .poll(() => page.locator('.fr-alert--success').first().textContent())
-      .toContain(`Vacance du logement ${logementId} déclarée. Son numéro RPLS : ${rpls}.`);
+      .toContain(`Location du logement ${logementId} ouverte. Son numéro RPLS : ${rpls}.`);
 
     // Its page: the recommendation, and overriding it asks first.
     const { locations } = (await (await page.request.get(`/api/locations?q=${logementId}`)).json()) as {

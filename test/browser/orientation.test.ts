@@ -13,7 +13,7 @@ import {
   decrireNavigateur,
   preparerNavigateur,
   seConnecter,
-  vacanceOrienteeVersDirecte,
+  locationOrienteeVersDirecte,
   violationsGraves,
 } from './harness.ts';
 import { allerAuMenu } from './menu.ts';
@@ -24,9 +24,9 @@ decrireNavigateur('orientation et boîte de réception (navigateur)', () => {
   it('le bailleur confirme la recommandation ; le réservataire la voit avec le compte à rebours et propose ses candidats', async () => {
     const bailleur = nav.page;
     await seConnecter(bailleur, 'bailleur@demo.flux');
-    const { id, logementId, rec, compte } = await vacanceOrienteeVersDirecte(bailleur, nav.env);
+    const { id, logementId, rec, compte } = await locationOrienteeVersDirecte(bailleur, nav.env);
 
-    await bailleur.goto(`/locations?vacance=${id}`);
+    await bailleur.goto(`/locations?location=${id}`);
     const panneau = bailleur.getByRole('region', { name: `Recommandation pour le logement ${logementId}` });
     await expect.poll(() => panneau.isVisible()).toBe(true);
     expect(await panneau.textContent()).toContain(`Le moteur recommande ${rec.recommande!.nom}`);

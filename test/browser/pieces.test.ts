@@ -1,6 +1,6 @@
 /**
  * Photos and plans in the browser (issue 6 item 2): the bailleur confirms the recommendation of a
- * vacancy for a réservataire in gestion directe, attaches a plan (PDF) and a photo (PNG, with its
+ * letting for a réservataire in gestion directe, attaches a plan (PDF) and a photo (PNG, with its
  * description) from « Locations », is told in French when a file is not what it claims; the
  * réservataire then finds them in its « Boîte de réception »: the photo as a thumbnail with its
  * description as alternative text, the plan as a download link with its size. axe-core on both.
@@ -14,7 +14,7 @@ import {
   decrireNavigateur,
   preparerNavigateur,
   seConnecter,
-  vacanceOrienteeVersDirecte,
+  locationOrienteeVersDirecte,
   violationsGraves,
 } from './harness.ts';
 
@@ -27,16 +27,16 @@ const PDF = Buffer.from(
   'latin1',
 );
 
-decrireNavigateur('photos et plans d’une vacance (navigateur)', () => {
+decrireNavigateur('photos et plans d’une location (navigateur)', () => {
   const nav = preparerNavigateur();
 
-  it('le bailleur joint un plan et une photo à une vacance orientée ; le réservataire les voit dans sa boîte de réception', async () => {
+  it('le bailleur joint un plan et une photo à une location orientée ; le réservataire les voit dans sa boîte de réception', async () => {
     const bailleur = nav.page;
     await seConnecter(bailleur, 'bailleur@demo.flux');
-    const { id, logementId, rec, compte } = await vacanceOrienteeVersDirecte(bailleur, nav.env, 'desc');
+    const { id, logementId, rec, compte } = await locationOrienteeVersDirecte(bailleur, nav.env, 'desc');
 
     // The bailleur confirms the recommendation, then attaches the files under it.
-    await bailleur.goto(`/locations?vacance=${id}`);
+    await bailleur.goto(`/locations?location=${id}`);
     await bailleur.getByRole('button', { name: `Confirmer la recommandation : ${rec.recommande!.nom}` }).click();
     await expect
       .poll(() => bailleur.getByRole('status').filter({ hasText: 'Décision enregistrée.' }).isVisible())
@@ -58,11 +58,11 @@ decrireNavigateur('photos et plans d’une vacance (navigateur)', () => {
 
     await fichier.setInputFiles({ name: 'plan-T3.pdf', mimeType: 'application/pdf', buffer: PDF });
     await panneau.getByRole('button', { name: 'Joindre le fichier' }).click();
-    await expect.poll(() => panneau.getByRole('status').textContent()).toBe('« plan-T3.pdf » est joint à la vacance.');
+    await expect.poll(() => panneau.getByRole('status').textContent()).toBe('« plan-T3.pdf » est joint à la location.');
     await fichier.setInputFiles({ name: 'sejour.png', mimeType: 'image/png', buffer: PNG });
     await panneau.getByLabel('Description (facultative)').fill('Séjour avec balcon, vue sur le parc');
     await panneau.getByRole('button', { name: 'Joindre le fichier' }).click();
-    await expect.poll(() => panneau.getByRole('status').textContent()).toBe('« sejour.png » est joint à la vacance.');
+    await expect.poll(() => panneau.getByRole('status').textContent()).toBe('« sejour.png » est joint à la location.');
     await expect
       .poll(() => panneau.getByRole('img', { name: 'Séjour avec balcon, vue sur le parc' }).isVisible())
       .toBe(true);
@@ -74,7 +74,7 @@ decrireNavigateur('photos et plans d’une vacance (navigateur)', () => {
 
     const stockees = await lignes<{ nom: string; type_mime: string; taille: number }>(
       nav.env.base.db,
-      sql`select nom, type_mime, taille from pieces_vacances where location_id = ${id} order by ajoute_le`,
+      sql`select nom, type_mime, taille from pieces_locations where location_id = ${id} order by ajoute_le`,
     );
     expect(stockees).toEqual([
       { nom: 'plan-T3.pdf', type_mime: 'application/pdf', taille: PDF.length },

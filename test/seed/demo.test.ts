@@ -556,7 +556,7 @@ describe.each(genresDeTest())('base de démonstration du Loiret (%s)', (genre) =
     const [provisoires] = await t.base.db
       .select({ n: count() })
       .from(evenementsAudit)
-      .where(eq(evenementsAudit.action, 'vacance.orientation_provisoire'));
+      .where(eq(evenementsAudit.action, 'location.orientation_provisoire'));
     expect(Number(provisoires?.n)).toBe(0);
   });
 

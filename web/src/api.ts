@@ -269,9 +269,9 @@ export const lireLogements = (p: { page: number; parPage: number } & ParametresL
 export const lireLocations = (p: { page: number; parPage: number } & ParametresListe, signal?: AbortSignal) =>
   requete<PageLocations>('GET', avecParametres('/api/locations', p), { signal });
 
-/** A vacancy the bailleur declares: a tenant's notice with the expected date, or a first letting; out of the flow with a legal reason. */
-export type DeclarationVacance = z.input<typeof declarationSchema>;
-export const declarerVacance = (corps: DeclarationVacance) => requete<_Location>('POST', '/api/locations', { corps });
+/** A letting the bailleur declares: a tenant's notice with the expected date, or a first letting; out of the flow with a legal reason. */
+export type DeclarationLocation = z.input<typeof declarationSchema>;
+export const declarerLocation = (corps: DeclarationLocation) => requete<_Location>('POST', '/api/locations', { corps });
 
 /** A list answered either as an array or wrapped in an object ({organisations: […]}). */
 function liste<T>(reponse: unknown, cle: string): T[] {
@@ -533,14 +533,14 @@ export const lireNotifications = (signal?: AbortSignal) =>
 export const marquerNotificationLue = (id: string) =>
   requete<{ ok: true }>('POST', `/api/notifications/${encodeURIComponent(id)}/lue`, { corps: {} });
 
-// ——— late correction of a vacancy (issue 7 item 3) ———
+// ——— late correction of a letting (issue 7 item 3) ———
 
 import type { transitionSchema as _transitionSchema } from '../../src/contracts/api.ts';
 
-/** A transition of a vacancy as the API takes it; `motif` is required for any of them on a year in a late-correction window. */
-export type TransitionVacance = z.input<typeof _transitionSchema>;
-/** POST /api/locations/:id/transitions: 409 when the year is locked or the vacancy changed since `version`, 422 with the field (`motif`…) otherwise. */
-export const appliquerTransition = (id: string, corps: TransitionVacance) =>
+/** A transition of a letting as the API takes it; `motif` is required for any of them on a year in a late-correction window. */
+export type TransitionLocation = z.input<typeof _transitionSchema>;
+/** POST /api/locations/:id/transitions: 409 when the year is locked or the letting changed since `version`, 422 with the field (`motif`…) otherwise. */
+export const appliquerTransition = (id: string, corps: TransitionLocation) =>
   requete<_Location>('POST', `/api/locations/${encodeURIComponent(id)}/transitions`, { corps });
 
 // ——— « À traiter » on each role's home (issue 12 item 1) ———
@@ -550,7 +550,7 @@ import type { ATraiterApi as _ATraiter } from '../../src/contracts/a-traiter.ts'
 /** What waits for the signed-in person, most urgent first. */
 export const lireATraiter = (signal?: AbortSignal) => requete<_ATraiter>('GET', '/api/a-traiter', { signal });
 
-// ——— Photos and plans of a vacancy (issue 6 item 2) ———
+// ——— Photos and plans of a letting (issue 6 item 2) ———
 
 export type { PieceApi, PieceBoiteApi, PiecesApi } from '../../src/contracts/pieces.ts';
 import {
@@ -561,7 +561,7 @@ import {
   type PiecesApi as _Pieces,
 } from '../../src/contracts/pieces.ts';
 
-/** One vacancy (the unit's identifier when the page does not show it). */
+/** One letting (the unit's identifier when the page does not show it). */
 export const lireLocation = (id: string, signal?: AbortSignal) =>
   requete<_Location>('GET', `/api/locations/${encodeURIComponent(id)}`, { signal });
 export const lirePieces = (locationId: string, signal?: AbortSignal) =>
@@ -621,17 +621,17 @@ export const cloreFenetreCorrection = (id: string) =>
 export const lireTableau = (annee: number | undefined, signal?: AbortSignal) =>
   requete<_Tableau>('GET', avecParametres('/api/tableau', { annee }), { signal });
 
-// ——— work-queue lists, unit search, vacancy page (issue 12) ———
+// ——— work-queue lists, unit search, letting page (issue 12) ———
 
 export type {
-  DossierVacanceApi,
+  DossierLocationApi,
   ElementBoiteListeApi,
   FaitChronologieApi,
   PageBoiteApi,
   SuggestionLogementApi,
 } from '../../src/contracts/listes.ts';
 import type {
-  DossierVacanceApi as _Dossier,
+  DossierLocationApi as _Dossier,
   PageBoiteApi,
   SuggestionLogementApi as _Suggestion,
 } from '../../src/contracts/listes.ts';
@@ -644,7 +644,7 @@ export const rechercherCommunes = (q: string, signal?: AbortSignal) =>
   requete<{ communes: { code: string; nom: string }[] }>('GET', avecParametres('/api/communes/recherche', { q }), {
     signal,
   });
-/** GET /api/locations/:id/dossier: the vacancy page. */
+/** GET /api/locations/:id/dossier: the letting page. */
 export const lireDossier = (id: string, signal?: AbortSignal) =>
   requete<_Dossier>('GET', `/api/locations/${encodeURIComponent(id)}/dossier`, { signal });
 

@@ -64,7 +64,7 @@ export const cles = {
     tout: () => ['conventions'] as const,
     /** One page of the register as the conventions page reads it (filters, page). */
     registre: (d: Demande<typeof lireRegistreConventions>) => ['conventions', 'registre', d] as const,
-    /** The register of one year (the lines a vacancy may be oriented to). */
+    /** The register of one year (the lines a letting may be oriented to). */
     registreAnnee: (annee: number) => ['conventions', 'registre', annee] as const,
   },
   convention: {
@@ -75,17 +75,17 @@ export const cles = {
 
   logements: (d: Demande<typeof lireLogements>) => ['logements', d] as const,
   locations: {
-    /** Every page of the vacancies list. */
+    /** Every page of the lettings list. */
     tout: () => ['locations'] as const,
     page: (d: Demande<typeof lireLocations>) => ['locations', d] as const,
-    /** The vacancy page: under `locations`, so that whatever refreshes the list refreshes it too. */
+    /** The letting page: under `locations`, so that whatever refreshes the list refreshes it too. */
     dossier: (id: string) => ['locations', 'dossier', id] as const,
   },
   /** Units found as the officer types (RPLS number, internal id or address). */
   rechercheLogements: (q: string) => ['recherche-logements', q] as const,
   /** Communes found by name or INSEE code. */
   communes: (q: string) => ['communes', q] as const,
-  /** One vacancy (when the page does not list it). */
+  /** One letting (when the page does not list it). */
   location: (id: string) => ['location', id] as const,
   pieces: (locationId: string) => ['pieces', locationId] as const,
   recommandation: (locationId: string) => ['recommandation', locationId] as const,

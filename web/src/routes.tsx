@@ -16,7 +16,7 @@ import { Demandes } from './pages/Demandes.tsx';
 import { ImportRpls } from './pages/ImportRpls.tsx';
 import { Introuvable } from './pages/Introuvable.tsx';
 import { Locations } from './pages/Locations.tsx';
-import { Vacance } from './pages/Vacance.tsx';
+import { DossierLocation } from './pages/DossierLocation.tsx';
 import { Logements } from './pages/Logements.tsx';
 import { Cal, CalSeance } from './pages/Cal.tsx';
 import { Objectifs } from './pages/Objectifs.tsx';
@@ -59,7 +59,7 @@ export const routeur = createBrowserRouter([
             path: 'locations/:id',
             element: (
               <Reserve rubrique="locations">
-                <Vacance />
+                <DossierLocation />
               </Reserve>
             ),
           },

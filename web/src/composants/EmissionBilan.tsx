@@ -67,14 +67,14 @@ const STATUTS: Record<string, string> = {
   false: 'non',
 };
 const ACTIONS: Record<string, string> = {
-  'vacance.declarer': 'Vacance déclarée',
-  'vacance.orienter': 'Orientation',
-  'vacance.orienter_multiple': 'Orientation multiple',
-  'vacance.proposer_candidats': 'Candidats proposés',
-  'vacance.decider': 'Décision de CAL',
-  'vacance.signer_bail': 'Bail signé',
-  'vacance.refuser': 'Refus',
-  'vacance.constater_sans_candidat': 'Sans candidat',
+  'location.declarer': 'Location ouverte',
+  'location.orienter': 'Orientation',
+  'location.orienter_multiple': 'Orientation multiple',
+  'location.proposer_candidats': 'Candidats proposés',
+  'location.decider': 'Décision de CAL',
+  'location.signer_bail': 'Bail signé',
+  'location.refuser': 'Refus',
+  'location.constater_sans_candidat': 'Sans candidat',
 };
 
 const adresseVersion = (c: Cle, version: number) => avecParametres(`/api/bilan/emissions/${version}`, { ...c });

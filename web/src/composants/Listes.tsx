@@ -46,7 +46,7 @@ export function Commune({ nom, code }: { nom: string; code: string }) {
   );
 }
 
-/** A unit's one name: RPLS number, address, internal id — as a link to its vacancy page when given. */
+/** A unit's one name: RPLS number, address, internal id — as a link to its letting page when given. */
 export function NomLogement({
   id,
   rpls,

@@ -1,5 +1,5 @@
 /**
- * The engine's recommendation for one vacancy, with its explanation (who is owed, by how much, the
+ * The engine's recommendation for one letting, with its explanation (who is owed, by how much, the
  * qualitative deviations, why not the others), and the bailleur's decision: confirm it (no reason),
  * or orient otherwise — another line, or several réservataires at once — with a written reason.
  */

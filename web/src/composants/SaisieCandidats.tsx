@@ -1,5 +1,5 @@
 /**
- * The candidates of a vacancy as the CAL and the objectives need them (ADR 0014, ADR 0034): the SNE
+ * The candidates of a letting as the CAL and the objectives need them (ADR 0014, ADR 0034): the SNE
  * number, the household's composition (persons, children under 14), its annual resources as recorded
  * in the demand, the priority categories kept apart, a rehousing (ANRU/ORCOD), a State agent (State
  * line only) — no name, nothing else (docs/rgpd.md). The first quartile is computed at the CAL

@@ -23,7 +23,7 @@ import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants
 import { Commune, EffacerFiltres, FiltreCommune, NomLogement, PAR_PAGE, useFiltres } from '../composants/Listes.tsx';
 import { Page } from '../composants/Page.tsx';
 import { pageDemandee, Pagination } from '../composants/Pagination.tsx';
-import { ListePieces } from '../composants/PiecesVacance.tsx';
+import { ListePieces } from '../composants/PiecesLocation.tsx';
 import { Priorites } from '../composants/Priorites.tsx';
 import { CANDIDAT_VIDE, candidatsAEnvoyer, fautesCandidats, SaisieCandidats } from '../composants/SaisieCandidats.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';

@@ -836,7 +836,7 @@ function Offres({
                         {e.dateDepart ? `, à partir du départ du locataire le ${date(e.dateDepart)}` : ''}.
                       </p>
                     }
-                    correction="Une réponse enregistrée ne s’annule pas ici : si le candidat se désiste avant le bail, la CAL statue à nouveau après une nouvelle proposition de candidats ; une erreur de saisie se corrige par une correction motivée de la vacance."
+                    correction="Une réponse enregistrée ne s’annule pas ici : si le candidat se désiste avant le bail, la CAL statue à nouveau après une nouvelle proposition de candidats ; une erreur de saisie se corrige par une correction motivée de la location."
                   >
                     <ChampDate
                       id={`${id}-reponse-${o.id}`}
@@ -892,7 +892,7 @@ function Offres({
                         ]
                       : []
                   }
-                  correction="Un bail enregistré termine la vacance et ne s’annule pas : une erreur se corrige par une correction motivée de l’année (fenêtre de correction, avec son motif)."
+                  correction="Un bail enregistré termine la location et ne s’annule pas : une erreur se corrige par une correction motivée de l’année (fenêtre de correction, avec son motif)."
                 >
                   <ChampDate
                     id={`${id}-bail-${o.id}`}

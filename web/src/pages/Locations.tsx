@@ -1,6 +1,6 @@
 /**
  * The lettings (from a unit's liberation to its lease) the user may see, with their state; the
- * bailleur declares a vacancy here (a tenant's notice with the expected date, or a first letting;
+ * bailleur declares a letting here (a tenant's notice with the expected date, or a first letting;
  * out of the flow with a legal reason) and reads the engine's recommendation for it at once.
  */
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
@@ -11,19 +11,19 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import {
-  declarerVacance,
+  declarerLocation,
   ErreurApi,
   lireAccueil,
   lireLocations,
   rechercherLogements,
-  type DeclarationVacance,
+  type DeclarationLocation,
   type LocationApi,
   type SuggestionLogementApi,
 } from '../api.ts';
-import { CorrectionVacance, transitionsOffertes } from '../composants/CorrectionVacance.tsx';
+import { CorrectionLocation, transitionsOffertes } from '../composants/CorrectionLocation.tsx';
 import { EtatRequete, messageErreur, Vide } from '../composants/Etats.tsx';
 import { PanneauRecommandation } from '../composants/Recommandation.tsx';
-import { PiecesVacance } from '../composants/PiecesVacance.tsx';
+import { PiecesLocation } from '../composants/PiecesLocation.tsx';
 import {
   Commune,
   EffacerFiltres,
@@ -51,18 +51,18 @@ export function EtatLocation({ etat }: { etat: string }) {
   );
 }
 
-/** The bailleur's declaration of a vacancy; a unit in the flow opens its recommendation. */
-function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
+/** The bailleur's declaration of a letting; a unit in the flow opens its recommendation. */
+function DeclarationDeLocation({ ouvrir }: { ouvrir: (id: string) => void }) {
   const id = useId();
   const client = useQueryClient();
   const [logementId, setLogementId] = useState('');
   const [nature, setNature] = useState<'preavis' | 'premiere'>('preavis');
   const [jour, setJour] = useState(aujourdhuiParis);
   const [depart, setDepart] = useState('');
-  const [exclusion, setExclusion] = useState<DeclarationVacance['exclusion'] | ''>('');
+  const [exclusion, setExclusion] = useState<DeclarationLocation['exclusion'] | ''>('');
   const [erreur, setErreur] = useState<string | null>(null);
   const declaration = useMutation({
-    mutationFn: (corps: DeclarationVacance) => declarerVacance(corps),
+    mutationFn: (corps: DeclarationLocation) => declarerLocation(corps),
     onSuccess: (l) => {
       void client.invalidateQueries({ queryKey: cles.locations.tout() });
       setLogementId('');
@@ -99,15 +99,15 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
   });
   const trouves = suggestions?.logements ?? [];
   const libelleSuggestion = (l: SuggestionLogementApi) =>
-    `${l.id} — RPLS n° ${l.rpls}${l.adresse ? ` — ${l.adresse}` : ''} — ${l.nomCommune} — ${l.typologie}${l.vacanceEnCours ? ' (vacance déjà en cours)' : ''}`;
+    `${l.id} — RPLS n° ${l.rpls}${l.adresse ? ` — ${l.adresse}` : ''} — ${l.nomCommune} — ${l.typologie}${l.locationEnCours ? ' (location déjà en cours)' : ''}`;
   return (
     <form onSubmit={envoyer} aria-labelledby={`${id}-titre`} className="fr-mb-4w" noValidate>
       <h2 id={`${id}-titre`} className="fr-h4">
-        Déclarer une vacance
+        Déclarer un préavis ou une livraison
       </h2>
       <fieldset className="fr-fieldset" aria-labelledby={`${id}-nature`}>
         <legend className="fr-fieldset__legend fr-text--regular" id={`${id}-nature`}>
-          Nature de la vacance
+          Nature de la libération
         </legend>
         {(
           [
@@ -163,7 +163,7 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
         <div className="fr-col-12 fr-col-md-4 fr-input-group">
           <label className="fr-label" htmlFor={`${id}-date`}>
             {nature === 'premiere' ? 'Date de mise en location' : 'Date du préavis'}
-            <span className="fr-hint-text">Le jour où la vacance s’ouvre : il la place dans le flux de l’année</span>
+            <span className="fr-hint-text">Le jour où la location s’ouvre : il la place dans le flux de l’année</span>
           </label>
           <input
             className="fr-input"
@@ -201,7 +201,7 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
               id: `${id}-exclusion`,
               value: exclusion,
               // the options are the codes of EXCLUSIONS, the contract's list
-              onChange: (e) => setExclusion(e.target.value as DeclarationVacance['exclusion'] | ''),
+              onChange: (e) => setExclusion(e.target.value as DeclarationLocation['exclusion'] | ''),
             }}
           >
             <option value="">Non : le logement entre dans le flux</option>
@@ -214,7 +214,7 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
         </div>
       </div>
       <Button type="submit" iconId="fr-icon-add-line" disabled={declaration.isPending}>
-        Déclarer la vacance
+        Ouvrir la location
       </Button>
       {declaration.error ? (
         <p className="fr-error-text" role="alert">
@@ -230,8 +230,8 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
           className="fr-mt-2w"
           description={
             fait.exclusion
-              ? `Vacance du logement ${fait.logementId} déclarée hors du flux : ${EXCLUSIONS[fait.exclusion] ?? HORS_FLUX[fait.exclusion] ?? fait.exclusion}. Son numéro RPLS : ${fait.rpls}.`
-              : `Vacance du logement ${fait.logementId} déclarée. Son numéro RPLS : ${fait.rpls}. Lisez la recommandation du moteur et décidez de l’orientation.`
+              ? `Location du logement ${fait.logementId} ouverte hors du flux : ${EXCLUSIONS[fait.exclusion] ?? HORS_FLUX[fait.exclusion] ?? fait.exclusion}. Son numéro RPLS : ${fait.rpls}.`
+              : `Location du logement ${fait.logementId} ouverte. Son numéro RPLS : ${fait.rpls}. Lisez la recommandation du moteur et décidez de l’orientation.`
           }
         />
       ) : null}
@@ -239,7 +239,7 @@ function DeclarationDeVacance({ ouvrir }: { ouvrir: (id: string) => void }) {
   );
 }
 
-/** The lock of the vacancy's year (issue 7): « Année verrouillée (bilan émis) » or « Correction tardive ouverte jusqu’au … ». */
+/** The lock of the letting's year (issue 7): « Année verrouillée (bilan émis) » or « Correction tardive ouverte jusqu’au … ». */
 export function VerrouAnnee({ l }: { l: LocationApi }) {
   if (!l.verrouAnnee) return null;
   return l.verrouAnnee.etat === 'correction' ? (
@@ -323,17 +323,17 @@ export function Locations() {
     e.preventDefault();
     changer({ ...choix, commune: f.commune });
   };
-  // The recommendation panel of one vacancy (bailleur and State pilot), kept in the address.
-  const vacance = parametres.get('vacance');
+  // The recommendation panel of one letting (bailleur and State pilot), kept in the address.
+  const ouverte = parametres.get('location');
   const voirRecommandation = session.role === 'agent_bailleur' || session.role === 'pilote_etat';
   const ouvrir = (id: string | null) => {
     const p = new URLSearchParams(parametres);
     p.delete('pieces');
-    if (id) p.set('vacance', id);
-    else p.delete('vacance');
+    if (id) p.set('location', id);
+    else p.delete('location');
     setParametres(p);
   };
-  // The late correction of one vacancy (bailleur, in a correction window of its year).
+  // The late correction of one letting (bailleur, in a correction window of its year).
   const [aCorriger, setACorriger] = useState<LocationApi | null>(null);
   const [corrigee, setCorrigee] = useState<string | null>(null);
   const annonce = useRef<HTMLDivElement>(null);
@@ -345,11 +345,11 @@ export function Locations() {
     setACorriger(l);
   };
   const bailleur = session.role === 'agent_bailleur';
-  // The photos and plans of one vacancy (bailleur): under its recommendation, or opened on their own.
-  const piecesDe = bailleur ? (parametres.get('pieces') ?? vacance) : null;
+  // The photos and plans of one letting (bailleur): under its recommendation, or opened on their own.
+  const piecesDe = bailleur ? (parametres.get('pieces') ?? ouverte) : null;
   const ouvrirPieces = (id: string | null) => {
     const p = new URLSearchParams(parametres);
-    p.delete('vacance');
+    p.delete('location');
     if (id) p.set('pieces', id);
     else p.delete('pieces');
     setParametres(p);
@@ -434,7 +434,7 @@ export function Locations() {
         <ul className="flux-actions">
           <li>
             <Link to={`/locations/${l.id}`} className="fr-link fr-text--sm">
-              Ouvrir<span className="fr-sr-only"> la vacance du logement {l.logementId}</span>
+              Ouvrir<span className="fr-sr-only"> la location du logement {l.logementId}</span>
             </Link>
           </li>
           {voirRecommandation && l.etat === 'orientee' ? (
@@ -454,7 +454,7 @@ export function Locations() {
           {bailleur && l.verrouAnnee?.etat === 'correction' && transitionsOffertes(l.etat).length > 0 ? (
             <li>
               <Button type="button" size="small" priority="secondary" onClick={() => corriger(l)}>
-                Corriger<span className="fr-sr-only"> la vacance du logement {l.logementId}</span>
+                Corriger<span className="fr-sr-only"> la location du logement {l.logementId}</span>
               </Button>
             </li>
           ) : null}
@@ -469,14 +469,14 @@ export function Locations() {
         Chaque logement libéré, de sa libération à la signature du bail ou à l’échec, et son orientation : les plus
         urgents d’abord.
       </p>
-      {session.role === 'agent_bailleur' ? <DeclarationDeVacance ouvrir={ouvrir} /> : null}
+      {session.role === 'agent_bailleur' ? <DeclarationDeLocation ouvrir={ouvrir} /> : null}
       {corrigee ? (
         <div ref={annonce} tabIndex={-1} className="fr-mb-3w">
           <Alert small severity="success" description={corrigee} closable onClose={() => setCorrigee(null)} />
         </div>
       ) : null}
       {aCorriger && bailleur ? (
-        <CorrectionVacance
+        <CorrectionLocation
           key={`${aCorriger.id}|${aCorriger.version}`}
           l={aCorriger}
           fermer={() => setACorriger(null)}
@@ -495,26 +495,26 @@ export function Locations() {
             <>
               {verrouillees.map((a) => (
                 <span key={a} className="fr-mb-0 fr-text--sm">
-                  L’année {a} est verrouillée : son bilan annuel est émis, ses vacances ne changent plus. Pour en
+                  L’année {a} est verrouillée : son bilan annuel est émis, ses locations ne changent plus. Pour en
                   corriger une, ouvrez une fenêtre de correction tardive (avec son motif) dans{' '}
                   <Link to={`/bilan?annee=${a}`}>« Bilan annuel » {a}</Link>, puis revenez ici : « Corriger » apparaîtra
-                  sur chaque vacance de {a}.{' '}
+                  sur chaque location de {a}.{' '}
                 </span>
               ))}
             </>
           }
         />
       ) : null}
-      {vacance && voirRecommandation ? (
+      {ouverte && voirRecommandation ? (
         <PanneauRecommandation
-          key={vacance}
-          id={vacance}
+          key={ouverte}
+          id={ouverte}
           peutDecider={session.role === 'agent_bailleur'}
           fermer={() => ouvrir(null)}
         />
       ) : null}
       {piecesDe ? (
-        <PiecesVacance
+        <PiecesLocation
           key={`pieces-${piecesDe}`}
           locationId={piecesDe}
           logementId={logementDe(piecesDe)}

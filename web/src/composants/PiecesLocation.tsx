@@ -1,7 +1,7 @@
 /**
- * Photos and plans of a vacancy (issue 6 item 2). `ListePieces` shows them — each image as a
+ * Photos and plans of a letting (issue 6 item 2). `ListePieces` shows them — each image as a
  * thumbnail whose alternative text is its description (or its file name), each PDF as a download
- * link with its size — in the réservataire's « Boîte de réception » and here; `PiecesVacance` is the
+ * link with its size — in the réservataire's « Boîte de réception » and here; `PiecesLocation` is the
  * bailleur's panel: attach a file (DSFR upload field, its description as the alternative text),
  * see the list, delete one.
  */
@@ -14,7 +14,7 @@ import { cles } from '../cles.ts';
 import {
   adressePiece,
   EXTENSIONS_PIECES,
-  PIECES_MAX_PAR_VACANCE,
+  PIECES_MAX_PAR_LOCATION,
   TAILLE_MAX_PIECE,
   TYPES_PIECES,
   type PieceBoiteApi,
@@ -106,8 +106,8 @@ function messageEnvoi(e: unknown): string {
   return messageErreur(e);
 }
 
-/** The bailleur's panel of a vacancy's photos and plans. */
-export function PiecesVacance({
+/** The bailleur's panel of a letting's photos and plans. */
+export function PiecesLocation({
   locationId,
   logementId: connu,
   fermer,
@@ -127,7 +127,7 @@ export function PiecesVacance({
     queryKey: cles.pieces(locationId),
     queryFn: ({ signal }) => lirePieces(locationId, signal),
   });
-  // The unit's identifier, when the vacancy is not on the page the bailleur is looking at.
+  // The unit's identifier, when the letting is not on the page the bailleur is looking at.
   const { data: location } = useQuery({
     queryKey: cles.location(locationId),
     queryFn: ({ signal }) => lireLocation(locationId, signal),
@@ -141,7 +141,7 @@ export function PiecesVacance({
   const envoi = useMutation({
     mutationFn: (f: File) => joindrePiece(locationId, f, { description: description.trim() }),
     onSuccess: (p) => {
-      setAnnonce(`« ${p.nom} » est joint à la vacance.`);
+      setAnnonce(`« ${p.nom} » est joint à la location.`);
       setFichier(null);
       setDescription('');
       if (champ.current) champ.current.value = '';
@@ -173,7 +173,7 @@ export function PiecesVacance({
     envoi.mutate(fichier);
   };
 
-  const complet = (data?.pieces.length ?? 0) >= PIECES_MAX_PAR_VACANCE;
+  const complet = (data?.pieces.length ?? 0) >= PIECES_MAX_PAR_LOCATION;
   const erreur = erreurChoix ?? (envoi.error ? messageEnvoi(envoi.error) : null);
   return (
     <section
@@ -213,12 +213,12 @@ export function PiecesVacance({
             </h3>
             {complet ? (
               <p className="fr-text--sm">
-                {PIECES_MAX_PAR_VACANCE} fichiers au plus par vacance : supprimez-en un pour en joindre un autre.
+                {PIECES_MAX_PAR_LOCATION} fichiers au plus par location : supprimez-en un pour en joindre un autre.
               </p>
             ) : null}
             <Upload
               label="Photo ou plan"
-              hint={`JPEG, PNG, WebP ou PDF, ${tailleLisible(TAILLE_MAX_PIECE)} au plus ; ${PIECES_MAX_PAR_VACANCE} fichiers au plus par vacance.`}
+              hint={`JPEG, PNG, WebP ou PDF, ${tailleLisible(TAILLE_MAX_PIECE)} au plus ; ${PIECES_MAX_PAR_LOCATION} fichiers au plus par location.`}
               state={erreur ? 'error' : 'default'}
               stateRelatedMessage={erreur}
               disabled={envoi.isPending || complet}

@@ -1,10 +1,10 @@
 /**
- * The late correction of one vacancy (issue 7 item 3, ADR 0017), from « Locations »: once the
+ * The late correction of one letting (issue 7 item 3, ADR 0017), from « Locations »: once the
  * bilan of its year is issued, the year is locked; while the bailleur's late-correction window is
- * open, a vacancy may still move, each time with a written reason (`motif`), which the re-issued
- * bilan lists. The form offers the lifecycle's transitions from the vacancy's state
+ * open, a letting may still move, each time with a written reason (`motif`), which the re-issued
+ * bilan lists. The form offers the lifecycle's transitions from the letting's state
  * (src/domain/lifecycle.ts), with the fields the API needs for each, and the mandatory « Motif de
- * la correction » (≥ 10 characters, counted). A refusal (409: year locked again, vacancy changed;
+ * la correction » (≥ 10 characters, counted). A refusal (409: year locked again, letting changed;
  * 422: a field) is said in French with the field's name.
  */
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
@@ -20,7 +20,7 @@ import {
   lireRegistreConventions,
   type CandidatSaisi,
   type LocationApi,
-  type TransitionVacance,
+  type TransitionLocation,
 } from '../api.ts';
 import { aujourdhuiParis, date } from '../format.ts';
 import { ETATS_LOCATION } from '../roles.ts';
@@ -81,8 +81,8 @@ const CHAMPS: Record<string, string> = {
   candidats: 'Candidats',
   decision: 'Décision de la CAL',
   menage: 'Ménage signataire',
-  version: 'Version de la vacance',
-  etatAttendu: 'État de la vacance',
+  version: 'Version de la location',
+  etatAttendu: 'État de la location',
 };
 
 function nomDuChamp(chemin: string): string {
@@ -102,12 +102,12 @@ export function messageRefus(e: unknown): string {
   return messageErreur(e);
 }
 
-/** The transitions the form offers for this vacancy (none in a final state). */
+/** The transitions the form offers for this letting (none in a final state). */
 export function transitionsOffertes(etat: string): readonly Transition[] {
   return etat in OFFERTES ? OFFERTES[etat as EtatLocation] : [];
 }
 
-export function CorrectionVacance({
+export function CorrectionLocation({
   l,
   fermer,
   reussi,
@@ -147,7 +147,7 @@ export function CorrectionVacance({
   ].sort((a, b) => a[1].localeCompare(b[1], 'fr'));
 
   const envoi = useMutation({
-    mutationFn: (corps: TransitionVacance) => appliquerTransition(l.id, corps),
+    mutationFn: (corps: TransitionLocation) => appliquerTransition(l.id, corps),
     onSuccess: (apres) => {
       void client.invalidateQueries({ queryKey: cles.locations.tout() });
       const avant = ETATS_LOCATION[l.etat]?.libelle ?? l.etat;
@@ -180,7 +180,7 @@ export function CorrectionVacance({
     setFautes(f);
     if (Object.keys(f).length > 0 || !transition) return;
     const commun = { etatAttendu: l.etat, version: l.version, date: jour, motif: motif.trim() };
-    let corps: TransitionVacance;
+    let corps: TransitionLocation;
     switch (transition) {
       case 'orienter':
       case 'reorienter':
@@ -222,10 +222,10 @@ export function CorrectionVacance({
       aria-labelledby={`${id}-titre`}
     >
       <h2 id={`${id}-titre`} className="fr-h4" tabIndex={-1} ref={titre}>
-        Corriger la vacance du logement {l.logementId}
+        Corriger la location du logement {l.logementId}
       </h2>
       <p>
-        Le bilan {l.annee} est émis : cette vacance (état « {ETATS_LOCATION[l.etat]?.libelle ?? l.etat} », libérée le{' '}
+        Le bilan {l.annee} est émis : cette location (état « {ETATS_LOCATION[l.etat]?.libelle ?? l.etat} », libérée le{' '}
         {date(l.dateLiberation)}) ne change que pendant la fenêtre de correction tardive
         {l.verrouAnnee?.fin ? `, ouverte jusqu’au ${date(l.verrouAnnee.fin)}` : ''}. Chaque correction porte son motif ;
         la prochaine version du bilan les liste, avec ce qui a changé.
@@ -234,7 +234,7 @@ export function CorrectionVacance({
         <Alert
           small
           severity="info"
-          description="Cette vacance est dans un état final : aucune transition n’en part."
+          description="Cette location est dans un état final : aucune transition n’en part."
         />
       ) : (
         <form onSubmit={envoyer} noValidate aria-labelledby={`${id}-titre`}>
@@ -397,7 +397,7 @@ export function CorrectionVacance({
               severity="error"
               className="fr-mt-2w"
               role="alert"
-              description={`La correction n’a pas été enregistrée. ${messageRefus(envoi.error)}${refus?.statut === 409 ? ' La liste est rechargée : rouvrez « Corriger » sur la vacance à jour.' : ''}`}
+              description={`La correction n’a pas été enregistrée. ${messageRefus(envoi.error)}${refus?.statut === 409 ? ' La liste est rechargée : rouvrez « Corriger » sur la location à jour.' : ''}`}
             />
           ) : null}
         </form>

@@ -1,5 +1,5 @@
 /**
- * The vacancy page (issue 12, `/locations/:id`): one letting's whole story on one page — the unit
+ * The letting page (issue 12, `/locations/:id`): one letting's whole story on one page — the unit
  * (RPLS number, address, internal id), its orientation and deadline, the recommendation and its
  * explanation, candidates, CAL, offers, lease, photos and plans, a timeline (what, when, who, why)
  * — and the actions possible now, through the existing components (recommendation decision,
@@ -11,12 +11,12 @@ import { Button } from '@codegouvfr/react-dsfr/Button';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
-import { lireDossier, type DossierVacanceApi } from '../api.ts';
-import { CorrectionVacance, transitionsOffertes } from '../composants/CorrectionVacance.tsx';
+import { lireDossier, type DossierLocationApi } from '../api.ts';
+import { CorrectionLocation, transitionsOffertes } from '../composants/CorrectionLocation.tsx';
 import { EtatRequete } from '../composants/Etats.tsx';
 import { Commune } from '../composants/Listes.tsx';
 import { Page } from '../composants/Page.tsx';
-import { PiecesVacance } from '../composants/PiecesVacance.tsx';
+import { PiecesLocation } from '../composants/PiecesLocation.tsx';
 import { libelleMenage, Priorites } from '../composants/Priorites.tsx';
 import { PanneauRecommandation } from '../composants/Recommandation.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
@@ -69,7 +69,7 @@ function Fiche({ lignes }: { lignes: [string, ReactNode][] }) {
   );
 }
 
-function Contenu({ d }: { d: DossierVacanceApi }) {
+function Contenu({ d }: { d: DossierLocationApi }) {
   const session = useSessionOuverte();
   const l = d.location;
   const [corriger, setCorriger] = useState(false);
@@ -96,7 +96,7 @@ function Contenu({ d }: { d: DossierVacanceApi }) {
         </div>
       ) : null}
 
-      <Section titre="Le logement et sa vacance">
+      <Section titre="Le logement et sa location">
         <Fiche
           lignes={[
             ['Logement', `${u.id} (RPLS n° ${u.rpls})`],
@@ -141,7 +141,7 @@ function Contenu({ d }: { d: DossierVacanceApi }) {
         ) : null}
         {d.actions.corriger && transitionsOffertes(l.etat).length > 0 ? (
           corriger ? (
-            <CorrectionVacance
+            <CorrectionLocation
               key={`${l.id}|${l.version}`}
               l={l}
               fermer={() => setCorriger(false)}
@@ -152,7 +152,7 @@ function Contenu({ d }: { d: DossierVacanceApi }) {
             />
           ) : (
             <Button type="button" priority="secondary" onClick={() => setCorriger(true)}>
-              Corriger<span className="fr-sr-only"> la vacance du logement {l.logementId}</span>
+              Corriger<span className="fr-sr-only"> la location du logement {l.logementId}</span>
             </Button>
           )
         ) : null}
@@ -164,7 +164,7 @@ function Contenu({ d }: { d: DossierVacanceApi }) {
         ) : null}
         {!d.actions.recommandation && !element && !d.actions.corriger && !d.actions.pieces ? (
           <p className="flux-indice">
-            Rien à faire pour vous sur cette vacance pour le moment : la chronologie ci-dessous dit où elle en est.
+            Rien à faire pour vous sur cette location pour le moment : la chronologie ci-dessous dit où elle en est.
           </p>
         ) : null}
       </Section>
@@ -233,7 +233,7 @@ function Contenu({ d }: { d: DossierVacanceApi }) {
 
       {d.actions.pieces ? (
         <Section titre="Photos et plans">
-          <PiecesVacance locationId={l.id} logementId={l.logementId} />
+          <PiecesLocation locationId={l.id} logementId={l.logementId} />
         </Section>
       ) : null}
 
@@ -261,13 +261,13 @@ function Contenu({ d }: { d: DossierVacanceApi }) {
   );
 }
 
-export function Vacance() {
+export function DossierLocation() {
   const { id = '' } = useParams();
   const requete = useQuery({
     queryKey: cles.locations.dossier(id),
     queryFn: ({ signal }) => lireDossier(id, signal),
   });
-  const titre = requete.data ? `Vacance du logement ${requete.data.logement.id}` : 'Vacance';
+  const titre = requete.data ? `Location du logement ${requete.data.logement.id}` : 'Location';
   return (
     <Page
       titre={titre}
@@ -280,7 +280,7 @@ export function Vacance() {
         />
       }
     >
-      <EtatRequete requete={requete} quoi="la vacance">
+      <EtatRequete requete={requete} quoi="la location">
         {(d) => <Contenu d={d} />}
       </EtatRequete>
     </Page>
