@@ -18,6 +18,7 @@ import { estRelogePru } from '../domain/menage.ts';
 import { valeurAu } from '../domain/legal-parameters.ts';
 import { calculerObjectifs, type BailObjectif } from '../domain/objectifs.ts';
 import { BAILLEUR, type Menage } from '../domain/types.ts';
+import { ciaDeLAnnee } from './cibles-cia.ts';
 import { porteeLignesLocations } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
 
@@ -80,6 +81,8 @@ export async function lireObjectifs(tx: Tx, acteur: Acteur, annee: number, aujou
   const nomsLignes = Object.fromEntries(orgs.map((o) => [o.id, o.nom]));
 
   const date = `${annee}-12-31`;
+  // The CIA's own targets where the EPCI entered them (ADR 0038); the law's elsewhere.
+  const cia = await ciaDeLAnnee(tx, annee);
   const r = calculerObjectifs(
     liste,
     {
@@ -88,6 +91,7 @@ export async function lireObjectifs(tx: Tx, acteur: Acteur, annee: number, aujou
       cibleQuartile1HorsQpv: valeurAu('objectifQuartile1HorsQpv', date),
       cibleNonQuartile1EnQpv: valeurAu('objectifNonQuartile1EnQpv', date),
       ciblePrioritaires: valeurAu('objectifPrioritaires', date),
+      ciblesParEpci: Object.fromEntries([...cia].map(([e, v]) => [e, v.cibles])),
       lignesEtat: orgs.filter((o) => o.type === 'etat').map((o) => o.id),
     },
     { lignes: acteur.role === 'agent_reservataire' ? [acteur.organisationId] : [], nomsEpci, nomsLignes },
@@ -99,7 +103,11 @@ export async function lireObjectifs(tx: Tx, acteur: Acteur, annee: number, aujou
     baux: r.baux,
     bauxHorsFlux: r.bauxHorsFlux,
     methode: METHODE_TENDANCE,
-    parEpci: r.parEpci.map((e) => ({ ...e, nom: e.epci === null ? 'Hors EPCI connu' : (nomsEpci[e.epci] ?? e.epci) })),
+    parEpci: r.parEpci.map((e) => ({
+      ...e,
+      nom: e.epci === null ? 'Hors EPCI connu' : (nomsEpci[e.epci] ?? e.epci),
+      referenceCia: (e.epci !== null ? cia.get(e.epci)?.referenceCia : undefined) ?? null,
+    })),
     parLigne: r.parLigne.map((l) => ({
       ...l,
       nom: l.ligne === BAILLEUR ? 'Part propre du bailleur' : (nomsLignes[l.ligne] ?? l.ligne),
