@@ -6,6 +6,7 @@
  * pilot, EPCI), the engine's year (bilan) and the scenario it exports for `flux simulate`.
  */
 import { eq } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CiblesCiaApi } from '../../src/contracts/cibles-cia.ts';
 import type { ObjectifsApi } from '../../src/contracts/cal.ts';
@@ -164,6 +165,17 @@ describe.each(genresDeTest())('objectifs de la CIA par l’API (%s)', (genre) =>
     expect(bilan.objectifs.parEpci[SIREN_ORLEANS_METROPOLE]!.nonQuartile1EnQpv.cible).toBe(0.4);
     for (const [epci, o] of Object.entries(bilan.objectifs.parEpci))
       if (epci !== SIREN_ORLEANS_METROPOLE) expect(o.quartile1HorsQpv.cible).toBe(0.25);
+    // The bilan's XLSX: one row per EPCI objective, named, against the CIA's target.
+    const x = await s.appel('etat@demo.flux', 'GET', `/api/bilan.xlsx?annee=${ANNEE}&bailleur=HLD`);
+    expect(x.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(x.rawPayload as unknown as ArrayBuffer);
+    const lignes: unknown[][] = [];
+    wb.getWorksheet('Synthèse')!.eachRow((r) => lignes.push((r.values as unknown[]).slice(1)));
+    const orleans = lignes.find((l) => String(l[0]).startsWith('Orléans Métropole — hors QPV'));
+    expect(orleans, 'ligne de l’objectif hors QPV d’Orléans Métropole').toBeDefined();
+    expect(orleans![2]).toBe(0.3);
+    expect(lignes.find((l) => String(l[0]).startsWith('Orléans Métropole — en QPV'))![2]).toBe(0.4);
     const sc = await s.appel('etat@demo.flux', 'GET', `/api/bilan/scenario?annee=${ANNEE}&bailleur=HLD`);
     expect(sc.statusCode, sc.body).toBe(200);
     expect(JSON.parse(sc.body).objectifsEpci).toEqual({

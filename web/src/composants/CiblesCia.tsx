@@ -62,7 +62,7 @@ function Contenu({ data }: { data: CiblesCiaApi }) {
       <p>
         {v.origine === 'cia'
           ? `Objectifs ${data.annee} fixés par la CIA (${v.referenceCia ?? ''}, adoptée le ${v.adopteeLe ? date(v.adopteeLe) : ''}, applicables depuis le ${v.applicableDu ? date(v.applicableDu) : ''}) : `
-          : `Aucune CIA saisie pour ${data.annee} : les objectifs de la loi s’appliquent (${data.legales.source}) : `}
+          : `Aucune CIA saisie pour ${data.annee} : les objectifs de la loi s’appliquent — ${data.legales.source} : `}
         <strong>{taux(v.quartile1HorsQpv)}</strong> des baux hors QPV au premier quartile ou à des ménages relogés
         ANRU/ORCOD, <strong>{taux(v.nonQuartile1EnQpv)}</strong> des baux en QPV à des ménages hors premier quartile.
       </p>
@@ -199,7 +199,14 @@ function Saisie({ data }: { data: CiblesCiaApi }) {
           severity="info"
           small
           className="fr-mb-2w"
-          description={`Pour enregistrer : ${Object.values(local).join(' ')}`}
+          title="Avant d’enregistrer"
+          description={
+            <ul className="fr-mb-0">
+              {Object.entries(local).map(([k, m]) => (
+                <li key={k}>{m}</li>
+              ))}
+            </ul>
+          }
         />
       ) : null}
       <div>

@@ -291,10 +291,10 @@ export function Objectifs() {
           )}
           {data.baux === 0 ? <Vide>Aucun bail signé cette année dans votre périmètre.</Vide> : null}
           {estEpci ? <CiblesCia epci={null} annee={data.annee} /> : null}
-          {epci ? <BauxEpci key={epci} epci={epci} page={page} /> : null}
           {epci && epci !== 'aucun' && !estEpci ? (
             <CiblesCia key={`cia-${epci}`} epci={epci} annee={data.annee} />
           ) : null}
+          {epci ? <BauxEpci key={epci} epci={epci} page={page} /> : null}
           {data.parEpci.length ? (
             <section aria-labelledby="objectifs-epci">
               <h2 id="objectifs-epci" className="fr-h3 fr-mt-4w">
