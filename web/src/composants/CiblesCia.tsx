@@ -69,7 +69,7 @@ function Contenu({ data }: { data: CiblesCiaApi }) {
       {data.versions.length ? (
         <Tableau
           id="tableau-versions-cia"
-          legende={`Versions des objectifs de la CIA de ${data.nom}`}
+          legende={`Versions des objectifs de la CIA ${/^[AEIOUYÉÈÂÎ]/i.test(data.nom) ? 'd’' : 'de '}${data.nom}`}
           compact
           lignes={data.versions}
           cle={(x) => String(x.version)}
