@@ -94,7 +94,8 @@ const PERIMETRES: Record<Acteur['role'], string> = {
   agent_reservataire: 'Vous voyez vos conventions avec chaque bailleur et les logements orientés vers vous.',
   pilote_etat:
     'Vous voyez tous les bailleurs et toutes les conventions de votre département, en lecture ; vous agissez sur le contingent de l’État.',
-  lecteur_epci: 'Vous voyez le patrimoine social de votre territoire et vos conventions, en lecture seule.',
+  lecteur_epci:
+    'Vous voyez le patrimoine social et les objectifs d’attribution de votre territoire, et saisissez les objectifs de votre CIA.',
   administrateur: 'Vous gérez les organisations et les comptes ; vous ne voyez aucune donnée de logement.',
 };
 

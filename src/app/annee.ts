@@ -19,6 +19,7 @@ import { reprendre, simulerAvecReprises, type RejeuAnnee, type ResultatSimulatio
 import { sondes } from './sondes.ts';
 import { contrepartieEnOption } from './contreparties.ts';
 import { seuilsDeLAnnee, versionSeuils } from './quartiles.ts';
+import { ciblesCiaDeLAnnee, versionCiblesCia } from './cibles-cia.ts';
 import { completerEpci } from './scenario.ts';
 import {
   BAILLEUR,
@@ -213,10 +214,17 @@ async function chargerScenarioLu(tx: Tx, cle: CleAnnee): Promise<{ scenario: Sce
       evenements,
       // The year's first-quartile thresholds: the engine computes each lease's household quartile.
       seuilsPremierQuartile: await seuilsDeLAnnee(tx, cle.annee),
+      // The CIA targets the EPCIs entered (ADR 0038); absent when none, as in a first-edition file.
+      ...(await avecObjectifsEpci(tx, cle.annee)),
     }),
     dernier,
     n: evs.length,
   };
+}
+
+async function avecObjectifsEpci(tx: Tx, annee: number): Promise<Pick<Scenario, 'objectifsEpci'>> {
+  const cibles = await ciblesCiaDeLAnnee(tx, annee);
+  return Object.keys(cibles).length ? { objectifsEpci: cibles } : {};
 }
 
 /** Puts `v` under `k` as the most recent entry and drops the least recent beyond `max`; returns `v`. */
@@ -295,7 +303,7 @@ export async function resultatAnnee(
   const herites = await reportsHerites(tx, cle);
   const dernier = Number(ev?.dernier ?? 0);
   const n = Number(ev?.n ?? 0);
-  const cadre = `${cv?.n ?? 0}|${String(cv?.dernier ?? '')}|${herites?.version ?? ''}|${await versionSeuils(tx, cle.annee)}`;
+  const cadre = `${cv?.n ?? 0}|${String(cv?.dernier ?? '')}|${herites?.version ?? ''}|${await versionSeuils(tx, cle.annee)}|${await versionCiblesCia(tx)}`;
   const version = `${dernier}|${n}|${cadre}`;
   const confirmee = ev?.ecriture === null || ev?.ecriture === undefined;
   await essai.apresComptage?.();

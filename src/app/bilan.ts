@@ -7,10 +7,11 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { communes, conventions, logements, organisations } from '../db/schema.ts';
+import { communes, conventions, epcis, logements, organisations } from '../db/schema.ts';
 import { bilanAnnuel, bilanDuReservataire, type BilanAnnuel } from '../domain/bilan.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import type { Scenario } from '../domain/types.ts';
+import { nomEpci } from '../import/cog.ts';
 import { resultatAnnee, type CleAnnee } from './annee.ts';
 import { Interdit, Introuvable } from './errors.ts';
 import { volumePruPrevu } from './prevision.ts';
@@ -88,9 +89,15 @@ export async function lireBilan(tx: Tx, acteur: Acteur, q: QuestionBilan): Promi
   const noms = codes.length
     ? await tx.select({ code: communes.code, nom: communes.nom }).from(communes).where(inArray(communes.code, codes))
     : [];
+  // The EPCIs' names for the objectives per EPCI (measured against each one's CIA, ADR 0038).
+  const sirens = Object.keys(resultat.objectifs.parEpci);
+  const epcisNommes = sirens.length
+    ? await tx.select({ siren: epcis.siren, nom: epcis.nom }).from(epcis).where(inArray(epcis.siren, sirens))
+    : [];
   const bilan = bilanAnnuel(scenario, resultat, {
     communes: new Map(noms.map((n) => [n.code, n.nom])),
     volumePru: await volumePruPrevu(tx, cle),
+    epcis: new Map(sirens.map((e) => [e, epcisNommes.find((x) => x.siren === e)?.nom ?? nomEpci(e) ?? `EPCI ${e}`])),
   });
   if (acteur.role !== 'agent_reservataire') return bilan;
   const [conv] = await tx

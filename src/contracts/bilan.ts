@@ -100,6 +100,8 @@ export const bilanSchema = z.object({
     ),
     quartile1Declares: z.number().int(),
   }),
+  /** The names of the EPCIs of `objectifs.parEpci`, by SIREN (absent from `flux simulate --bilan`). */
+  nomsEpci: z.record(z.string(), z.string()).optional(),
   detail: z.array(
     z.object({
       logement: z.string(),

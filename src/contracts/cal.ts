@@ -206,6 +206,8 @@ export const objectifsSchema = z.object({
     z.object({
       epci: z.string().nullable(),
       nom: z.string(),
+      /** The CIA whose targets apply (ADR 0038); null: the law's targets. */
+      referenceCia: z.string().nullable(),
       quartile1HorsQpv: suiviSchema,
       nonQuartile1EnQpv: suiviSchema,
     }),

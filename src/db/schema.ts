@@ -893,3 +893,40 @@ export const demandes = pgTable(
     check('demandes_composition', sql`personnes >= 1 and enfants_moins_14 >= 0 and enfants_moins_14 < personnes`),
   ],
 );
+
+/**
+ * An EPCI's CIA targets (convention intercommunale d'attribution, CCH L.441-1 and L.441-1-6), as
+ * dated, versioned data (ADR 0038): each row is one version, never updated; the one in force for
+ * a year is the latest taking effect on or before its 31 December. A target left null keeps the
+ * legal one. Entered by the EPCI itself (`lecteur_epci`), audited.
+ */
+export const ciblesCia = pgTable(
+  'cibles_cia',
+  {
+    epci: text('epci')
+      .notNull()
+      .references(() => epcis.siren),
+    version: integer('version').notNull(),
+    /** Share of leases outside QPV to Q1 or ANRU/ORCOD-rehoused households (0–1); null = the law's. */
+    quartile1HorsQpv: numeric('quartile1_hors_qpv', { precision: 5, scale: 4 }),
+    /** Share of leases in QPV to households above the first quartile (0–1); null = the law's. */
+    nonQuartile1EnQpv: numeric('non_quartile1_en_qpv', { precision: 5, scale: 4 }),
+    /** The date the targets apply from (leases signed from then on). */
+    applicableDu: date('applicable_du').notNull(),
+    /** The CIA's reference: deliberation, signature, its number. */
+    referenceCia: text('reference_cia').notNull(),
+    /** The date the CIA (or its amendment) was adopted. */
+    adopteeLe: date('adoptee_le').notNull(),
+    saisiPar: text('saisi_par')
+      .notNull()
+      .references(() => utilisateurs.id),
+    saisiLe: timestamp('saisi_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.epci, t.version] }),
+    check(
+      'cibles_cia_parts',
+      sql`(quartile1_hors_qpv is null or (quartile1_hors_qpv >= 0 and quartile1_hors_qpv <= 1)) and (non_quartile1_en_qpv is null or (non_quartile1_en_qpv >= 0 and non_quartile1_en_qpv <= 1))`,
+    ),
+  ],
+);

@@ -101,6 +101,8 @@ export interface BilanAnnuel {
   /** The bilan of rehousing allocations (R.441-5, before 28 February): the lettings outside the flow. */
   relogements: BilanRelogements;
   objectifs: Objectifs;
+  /** The names of the EPCIs of `objectifs.parEpci`, by SIREN, when the caller knows them (the server). */
+  nomsEpci?: Record<string, string>;
   detail: LigneDetailBilan[];
 }
 
@@ -187,7 +189,11 @@ function statutDe(d: DetailLocation): StatutLocation {
 export function bilanAnnuel(
   scenario: Scenario,
   resultat: ResultatSimulation,
-  noms: { communes?: ReadonlyMap<string, string>; volumePru?: number | null } = {},
+  noms: {
+    communes?: ReadonlyMap<string, string>;
+    volumePru?: number | null;
+    epcis?: ReadonlyMap<string, string>;
+  } = {},
 ): BilanAnnuel {
   if (!resultat.detail) throw new Error('bilanAnnuel : le moteur doit être lancé avec { detail: true }');
   const logements = new Map(scenario.logements.map((l) => [l.id, l]));
@@ -279,6 +285,7 @@ export function bilanAnnuel(
     exclusions,
     relogements: { categories, volumePru: noms.volumePru ?? null },
     objectifs: resultat.objectifs,
+    ...(noms.epcis ? { nomsEpci: Object.fromEntries(noms.epcis) } : {}),
     detail,
   };
 }

@@ -26,7 +26,7 @@
  * Pure: no clock, no I/O.
  */
 import { estRelogePru } from './menage.ts';
-import { BAILLEUR, type Menage } from './types.ts';
+import { BAILLEUR, type CiblesEpci, type Menage } from './types.ts';
 
 /** One signed lease, with what the objectives need. */
 export interface BailObjectif {
@@ -48,6 +48,8 @@ export interface ParametresObjectifs {
   /** Default share of non-Q1 allocations in QPV; `ciblesQpvParEpci` holds a CIL's own figure. */
   cibleNonQuartile1EnQpv: number;
   ciblesQpvParEpci?: Readonly<Record<string, number>>;
+  /** The CIA's own targets per EPCI SIREN (ADR 0038); a target left out gets the legal one. */
+  ciblesParEpci?: Readonly<Record<string, CiblesEpci>>;
   ciblePrioritaires: number;
   /** A line's own target; others get `ciblePrioritaires`. */
   ciblesPrioritairesParLigne?: Readonly<Record<string, number>>;
@@ -226,7 +228,10 @@ export function calculerObjectifs(
     const hors = siens.filter((b) => !b.qpv);
     const en = siens.filter((b) => b.qpv);
     const nom = epci === null ? 'hors EPCI' : (options.nomsEpci?.[epci] ?? `EPCI ${epci}`);
-    const cibleQpv = (epci !== null ? p.ciblesQpvParEpci?.[epci] : undefined) ?? p.cibleNonQuartile1EnQpv;
+    const cia = epci !== null ? p.ciblesParEpci?.[epci] : undefined;
+    const cibleQ1 = cia?.quartile1HorsQpv ?? p.cibleQuartile1HorsQpv;
+    const cibleQpv =
+      cia?.nonQuartile1EnQpv ?? (epci !== null ? p.ciblesQpvParEpci?.[epci] : undefined) ?? p.cibleNonQuartile1EnQpv;
     const sert = (m: Menage) => m.quartile1 === true || estRelogePru(m);
     const inconnu = (m: Menage) => (m.quartile1 ?? null) === null;
     return {
@@ -234,7 +239,7 @@ export function calculerObjectifs(
       quartile1HorsQpv: suivre(
         hors.filter((b) => sert(b.menage)).length,
         hors.length,
-        p.cibleQuartile1HorsQpv,
+        cibleQ1,
         avancement,
         `${nom}, hors QPV, 1er quartile ou relogés ANRU/ORCOD`,
         hors.filter((b) => !sert(b.menage) && inconnu(b.menage)).length,

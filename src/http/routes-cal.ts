@@ -2,7 +2,7 @@
  * Routes of the CAL sessions (issue 6 item 4) and of the live allocation objectives (item 6). Each
  * validates with the contracts of src/contracts/cal.ts and calls one use case.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -19,6 +19,7 @@ import {
   signerBailOffre,
 } from '../app/cal.ts';
 import { nomsDesOrganisations } from '../app/listes.ts';
+import { memoiserJson, porteeActeur } from '../app/memo.ts';
 import { lireBauxObjectifs, lireObjectifs } from '../app/objectifs.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
 import {
@@ -262,10 +263,24 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
         response: { 200: objectifsSchema, ...erreurs },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      const a = acteur(request);
       const jour = aujourdhui();
       const annee = request.query.annee ?? Number(jour.slice(0, 4));
-      return db.transaction((tx) => lireObjectifs(tx, acteur(request), annee, jour));
+      // Cached by the actor's scope until a write touches it (ADR 0023): the State pilot's
+      // département-wide answer is recomputed only after a change in its département.
+      const texte = await memoiserJson(
+        db,
+        `objectifs|${a.organisationId}|${a.role}|${annee}|${jour}`,
+        objectifsSchema,
+        () => db.transaction((tx) => lireObjectifs(tx, a, annee, jour)),
+        await porteeActeur(db, a),
+      );
+      // Already checked against the contract and serialised once (see `memoiserJson`).
+      return (reply as FastifyReply)
+        .type('application/json; charset=utf-8')
+        .serializer((x: unknown) => x as string)
+        .send(texte);
     },
   );
 

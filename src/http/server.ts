@@ -55,6 +55,7 @@ import { enregistrerRoutesTableaux } from './routes-tableaux.ts';
 import { enregistrerRoutesATraiter } from './routes-a-traiter.ts';
 import { enregistrerRoutesDemandes } from './routes-demandes.ts';
 import { enregistrerRoutesQuartiles } from './routes-quartiles.ts';
+import { enregistrerRoutesCiblesCia } from './routes-cibles-cia.ts';
 
 export { COOKIE_SESSION, type Acces, type OptionsServeur } from './commun.ts';
 
@@ -219,6 +220,7 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
       await enregistrerRoutesBilan(api, o);
       await enregistrerRoutesPieces(api, o);
       await enregistrerRoutesQuartiles(api, o);
+      await enregistrerRoutesCiblesCia(api, o);
       await enregistrerRoutesListes(api, o);
     },
     { prefix: '/api' },

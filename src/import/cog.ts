@@ -7,7 +7,9 @@ import { createRequire } from 'node:module';
 interface EpciCog {
   code: string;
   nom: string;
-  membres: { code: string }[];
+  type?: string;
+  populationTotale?: number;
+  membres: { code: string; populationTotale?: number }[];
 }
 interface CommuneCog {
   code: string;
@@ -21,6 +23,7 @@ let epciParCommune: Map<string, string> | null = null;
 let communeActuelle: Map<string, string> | null = null;
 let nomParCommune: Map<string, string> | null = null;
 let nomParEpci: Map<string, string> | null = null;
+let epciParSiren: Map<string, EpciCog> | null = null;
 
 function charger(): void {
   if (epciParCommune) return;
@@ -28,6 +31,7 @@ function charger(): void {
   const communes = require('@etalab/decoupage-administratif/data/communes.json') as CommuneCog[];
   epciParCommune = new Map();
   nomParEpci = new Map(epcis.map((e) => [e.code, e.nom]));
+  epciParSiren = new Map(epcis.map((e) => [e.code, e]));
   for (const e of epcis) for (const m of e.membres) epciParCommune.set(m.code, e.code);
   communeActuelle = new Map();
   nomParCommune = new Map();
@@ -63,4 +67,19 @@ export function nomDeCommune(code: string): string | null {
 export function nomEpci(siren: string): string | null {
   charger();
   return nomParEpci!.get(siren) ?? null;
+}
+
+/** An EPCI's nature (METRO, CU, CA, CC…), population and member communes in the COG, or null. */
+export function descriptionEpci(
+  siren: string,
+): { nature: string; population: number; plusGrandeCommune: number; communes: string[] } | null {
+  charger();
+  const e = epciParSiren!.get(siren);
+  if (!e) return null;
+  return {
+    nature: e.type ?? '',
+    population: e.populationTotale ?? 0,
+    plusGrandeCommune: Math.max(0, ...e.membres.map((m) => m.populationTotale ?? 0)),
+    communes: e.membres.map((m) => m.code),
+  };
 }

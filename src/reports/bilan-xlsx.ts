@@ -61,6 +61,14 @@ export function objectifsLibelles(b: BilanAnnuel): { libelle: string; indicateur
       libelle: `Ménages prioritaires — ${nom.get(l) ?? l}`,
       indicateur,
     })),
+    // Per EPCI, against its CIA's targets where it set them (ADR 0038), else the law's.
+    ...Object.entries(b.objectifs.parEpci).flatMap(([e, o]) => {
+      const epci = b.nomsEpci?.[e] ?? `EPCI (SIREN ${e})`;
+      return [
+        { libelle: `${epci} — hors QPV, 1er quartile ou relogés ANRU/ORCOD`, indicateur: o.quartile1HorsQpv },
+        { libelle: `${epci} — en QPV, ménages hors 1er quartile`, indicateur: o.nonQuartile1EnQpv },
+      ];
+    }),
   ];
 }
 

@@ -81,6 +81,8 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'GET /api/objectifs': DONNEES,
   'GET /api/quartiles': ['agent_bailleur', 'pilote_etat', 'lecteur_epci', 'administrateur'],
   'POST /api/quartiles': ['pilote_etat', 'administrateur'],
+  'GET /api/cibles-cia': DONNEES,
+  'POST /api/cibles-cia': ['lecteur_epci'],
   'GET /api/objectifs/baux': DONNEES,
   'GET /api/tableau': DONNEES,
   'GET /api/bilans': DONNEES,

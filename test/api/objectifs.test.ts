@@ -3,10 +3,10 @@
  * DATABASE_URL is set): the count of the year's signed leases per scope (bailleur, réservataire,
  * State pilot, EPCI reader), the figures re-derived from the database, the trends and warnings.
  */
-import { and, eq, gte, lte } from 'drizzle-orm';
+import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ObjectifsApi } from '../../src/contracts/cal.ts';
-import { baux, locations, logements } from '../../src/db/schema.ts';
+import type { BauxObjectifsApi, ObjectifsApi } from '../../src/contracts/cal.ts';
+import { baux, communes, locations, logements } from '../../src/db/schema.ts';
 import { TENDANCES } from '../../src/domain/objectifs.ts';
 import { ORG, SIREN_ORLEANS_METROPOLE } from '../../src/seed/demo.ts';
 import { genresDeTest } from '../helpers/database.ts';
@@ -80,6 +80,67 @@ describe.each(genresDeTest())('objectifs d’attribution par l’API (%s)', (gen
     const bailleur = await lire('bailleur@demo.flux');
     expect(etat.baux).toBeGreaterThanOrEqual(bailleur.baux);
     expect(etat.baux).toBeGreaterThanOrEqual(epci.baux);
+  });
+
+  it('l’EPCI voit les baux de son territoire chez tous les bailleurs, jusqu’au détail (vue de la CIL)', async () => {
+    const epci = await lire('epci@demo.flux');
+    const rows = await s.t.base.db
+      .select({ bailleur: locations.bailleurId })
+      .from(baux)
+      .innerJoin(locations, eq(locations.id, baux.locationId))
+      .innerJoin(logements, eq(logements.id, locations.logementId))
+      .leftJoin(communes, eq(communes.code, logements.commune))
+      .where(
+        and(
+          sql`coalesce(${logements.epci}, ${communes.epci}) = ${SIREN_ORLEANS_METROPOLE}`,
+          gte(baux.dateSignature, `${ANNEE}-01-01`),
+          lte(baux.dateSignature, epci.aujourdhui),
+        ),
+      );
+    expect(epci.baux).toBe(rows.length);
+    expect(new Set(rows.map((r) => r.bailleur)).size).toBeGreaterThan(1);
+    // The drill-down lists the same leases, every bailleur's.
+    const e = epci.parEpci[0]!;
+    const d = (
+      await s.appel('epci@demo.flux', 'GET', `/api/objectifs/baux?annee=${ANNEE}&epci=${e.epci}&parPage=100`)
+    ).json() as BauxObjectifsApi;
+    expect(d.total).toBe(rows.length);
+    expect(new Set(d.baux.map((b) => b.bailleur)).size).toBeGreaterThan(1);
+    expect(d.baux.filter((b) => b.objectif === 'quartile1HorsQpv' && b.sert).length).toBeLessThanOrEqual(
+      e.quartile1HorsQpv.numerateur,
+    );
+  });
+
+  it('la ligne de l’État : 100 % de ses baux hors agents de l’État ; 25 % pour les autres lignes et la part propre', async () => {
+    const o = await lire('etat@demo.flux');
+    const rows = await s.t.base.db
+      .select({ menage: baux.menage, ligne: locations.ligne })
+      .from(baux)
+      .innerJoin(locations, eq(locations.id, baux.locationId))
+      .where(
+        and(
+          eq(locations.departement, '45'),
+          sql`${locations.exclusion} is null`,
+          gte(baux.dateSignature, `${ANNEE}-01-01`),
+          lte(baux.dateSignature, o.aujourdhui),
+        ),
+      );
+    const etat = o.parLigne.find((l) => l.ligne === ORG.etat)!;
+    const siens = rows.filter((r) => r.ligne === ORG.etat);
+    const agents = siens.filter((r) => (r.menage as { agentEtat?: boolean }).agentEtat === true).length;
+    expect(etat.prioritaires.cible).toBe(1);
+    expect(etat.prioritaires.denominateur).toBe(siens.length - agents);
+    expect(etat.prioritaires.numerateur).toBe(
+      siens.filter((r) => {
+        const m = r.menage as { agentEtat?: boolean; prioritaire: boolean };
+        return m.agentEtat !== true && m.prioritaire;
+      }).length,
+    );
+    for (const l of o.parLigne.filter((x) => x.ligne !== ORG.etat)) expect(l.prioritaires.cible).toBe(0.25);
+    expect(o.parLigne.some((l) => l.nom === 'Part propre du bailleur')).toBe(true);
+    // The projection and the warnings: each objective projects the year and says why it warns.
+    for (const x of [...o.parLigne.map((l) => l.prioritaires), ...o.parEpci.map((e) => e.quartile1HorsQpv)])
+      if (x.denominateur > 0) expect(x.projectionFinAnnee).toBeGreaterThanOrEqual(x.denominateur);
   });
 
   it('refuse l’administrateur (pas de données d’attribution)', async () => {

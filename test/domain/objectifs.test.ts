@@ -120,6 +120,31 @@ describe('objectifs par EPCI et par ligne', () => {
     expect(r.parEpci[1]!.nonQuartile1EnQpv.cible).toBe(0.5);
   });
 
+  it('mesure un EPCI aux cibles de sa CIA (ADR 0038), les autres à la loi ; une cible absente reste la loi', () => {
+    const baux = [
+      bail({ q1: true }),
+      bail({}),
+      bail({}),
+      bail({}),
+      bail({ epci: 'E2', q1: true }),
+      bail({ epci: 'E2' }),
+    ];
+    baux.push(bail({ qpv: true }), bail({ epci: 'E2', qpv: true }));
+    const r = calculerObjectifs(baux, { ...P, ciblesParEpci: { E1: { quartile1HorsQpv: 0.3 } } });
+    const [e1, e2] = r.parEpci;
+    // E1: 1 of 4 outside QPV (25 %) — on track for the law, late for the CIA's 30 %.
+    expect(e1!.quartile1HorsQpv).toMatchObject({ numerateur: 1, denominateur: 4, cible: 0.3, tendance: 'en_retard' });
+    expect(e1!.nonQuartile1EnQpv.cible).toBe(0.5);
+    expect(e2!.quartile1HorsQpv.cible).toBe(0.25);
+    const qpv = calculerObjectifs(baux, {
+      ...P,
+      ciblesQpvParEpci: { E1: 0.6 },
+      ciblesParEpci: { E1: { nonQuartile1EnQpv: 0.4 } },
+    });
+    // The CIA's figure wins over the older per-EPCI QPV parameter.
+    expect(qpv.parEpci[0]!.nonQuartile1EnQpv.cible).toBe(0.4);
+  });
+
   it('suit 25 % de ménages prioritaires par ligne, la part propre du bailleur en dernier, et la cible propre de l’État', () => {
     const r = calculerObjectifs(
       [

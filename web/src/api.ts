@@ -648,6 +648,23 @@ export const rechercherCommunes = (q: string, signal?: AbortSignal) =>
 export const lireDossier = (id: string, signal?: AbortSignal) =>
   requete<_Dossier>('GET', `/api/locations/${encodeURIComponent(id)}/dossier`, { signal });
 
+// ——— Objectifs de la CIA d’un EPCI (ADR 0038) ———
+
+import type {
+  CiblesCiaApi as _CiblesCia,
+  SaisieCiblesCia as _SaisieCiblesCia,
+} from '../../src/contracts/cibles-cia.ts';
+
+export type CiblesCiaApi = _CiblesCia;
+export type SaisieCiblesCia = _SaisieCiblesCia;
+
+/** GET /api/cibles-cia: an EPCI's targets for the year (its own for an EPCI reader when `epci` is omitted). */
+export const lireCiblesCia = (p: { epci?: string | undefined; annee?: number | undefined }, signal?: AbortSignal) =>
+  requete<CiblesCiaApi>('GET', avecParametres('/api/cibles-cia', p), { signal });
+/** POST /api/cibles-cia: the EPCI enters a new version of its CIA targets. */
+export const enregistrerCiblesCia = (corps: SaisieCiblesCia) =>
+  requete<{ version: number }>('POST', '/api/cibles-cia', { corps });
+
 // ——— Seuils du premier quartile (ADR 0034) ———
 
 import type {

@@ -58,6 +58,8 @@ export const cles = {
   objectifs: () => ['objectifs'] as const,
   /** The leases behind one EPCI's objectives: under `objectifs`, refreshed with them. */
   bauxObjectifs: (p: { epci: string; page: number }) => ['objectifs', 'baux', p] as const,
+  /** An EPCI's CIA targets (its own when `epci` is null): under `objectifs`, refreshed with them. */
+  ciblesCia: (epci: string | null) => ['objectifs', 'cibles-cia', epci ?? 'propre'] as const,
 
   conventions: {
     /** The register, every year. */

@@ -25,7 +25,14 @@ import {
 import { aujourdhuiParis, date } from '../format.ts';
 import { ETATS_LOCATION } from '../roles.ts';
 import { messageErreur } from './Etats.tsx';
-import { CANDIDAT_VIDE, candidatsAEnvoyer, fautesCandidats, SaisieCandidats } from './SaisieCandidats.tsx';
+import {
+  CANDIDAT_VIDE,
+  candidatsAEnvoyer,
+  fauteMenage,
+  fautesCandidats,
+  menagePourBail,
+  SaisieCandidats,
+} from './SaisieCandidats.tsx';
 import { cles } from '../cles.ts';
 
 /** The shortest reason of a late correction on this screen (the window's own rule). */
@@ -127,7 +134,8 @@ export function CorrectionLocation({
   const [motif, setMotif] = useState('');
   const [reservataire, setReservataire] = useState('');
   const [decision, setDecision] = useState<(typeof DECISIONS)[number]['code']>('attribution');
-  const [menage, setMenage] = useState({ quartile1: false, prioritaire: false, relogementAnru: false });
+  // The lease's household, entered as a candidate's is (second edition): its quartile computed from its resources.
+  const [signataire, setSignataire] = useState<CandidatSaisi>({ ...CANDIDAT_VIDE });
   const [candidats, setCandidats] = useState<CandidatSaisi[]>([{ ...CANDIDAT_VIDE }]);
   const [fautes, setFautes] = useState<Record<string, string>>({});
 
@@ -177,6 +185,10 @@ export function CorrectionLocation({
     if (transition === 'proposer_candidats') {
       for (const [i, m] of Object.entries(fautesCandidats(candidats))) f[`sne${i}`] = m;
     }
+    if (transition === 'signer_bail') {
+      const m = fauteMenage(signataire, 'Ménage signataire');
+      if (m) f.menage = m;
+    }
     setFautes(f);
     if (Object.keys(f).length > 0 || !transition) return;
     const commun = { etatAttendu: l.etat, version: l.version, date: jour, motif: motif.trim() };
@@ -197,7 +209,15 @@ export function CorrectionLocation({
         corps = { ...commun, transition: 'decider', decision };
         break;
       case 'signer_bail':
-        corps = { ...commun, transition: 'signer_bail', menage };
+        corps = {
+          ...commun,
+          // A declared quartile's motif goes with the correction's (audited, listed in the next bilan).
+          ...(signataire.quartile1Declare != null
+            ? { motif: `${commun.motif} — premier quartile déclaré : ${(signataire.motifQuartile1 ?? '').trim()}` }
+            : {}),
+          transition: 'signer_bail',
+          menage: menagePourBail(signataire),
+        };
         break;
       case 'refuser':
         corps = { ...commun, transition: 'refuser' };
@@ -297,32 +317,14 @@ export function CorrectionLocation({
             </Select>
           ) : null}
           {transition === 'signer_bail' ? (
-            <fieldset className="fr-fieldset" aria-labelledby={`${id}-menage`}>
-              <legend className="fr-fieldset__legend fr-text--regular" id={`${id}-menage`}>
-                Ménage signataire
-              </legend>
-              {(
-                [
-                  ['quartile1', 'Premier quartile de revenus'],
-                  ['prioritaire', 'Public prioritaire'],
-                  ['relogementAnru', 'Relogement ANRU'],
-                ] as const
-              ).map(([cle, libelle]) => (
-                <div key={cle} className="fr-fieldset__element fr-fieldset__element--inline">
-                  <div className="fr-checkbox-group fr-checkbox-group--sm">
-                    <input
-                      type="checkbox"
-                      id={`${id}-m-${cle}`}
-                      checked={menage[cle]}
-                      onChange={(e) => setMenage({ ...menage, [cle]: e.target.checked })}
-                    />
-                    <label className="fr-label" htmlFor={`${id}-m-${cle}`}>
-                      {libelle}
-                    </label>
-                  </div>
-                </div>
-              ))}
-            </fieldset>
+            <SaisieCandidats
+              id={`${id}-bail`}
+              candidats={[signataire]}
+              setCandidats={(c) => setSignataire(c[0] ?? { ...CANDIDAT_VIDE })}
+              faute={() => fautes.menage ?? fauteServeur('menage')}
+              agentEtatPossible
+              signataire
+            />
           ) : null}
           {transition === 'proposer_candidats' ? (
             <SaisieCandidats

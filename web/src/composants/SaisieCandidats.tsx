@@ -31,6 +31,15 @@ const DRAPEAUX: { cle: 'dalo' | 'pdalhpd' | 'autreL4411'; libelle: string }[] = 
   { cle: 'autreL4411', libelle: 'Autre public prioritaire (L.441-1)' },
 ];
 
+/** The household's own problems (composition, a declared quartile without its motif), or undefined. */
+export function fauteMenage(c: CandidatSaisi, qui: string): string | undefined {
+  if ((c.enfantsMoins14 ?? 0) > (c.tailleMenage ?? 1) - 1)
+    return `${qui} : au plus ${(c.tailleMenage ?? 1) - 1} enfant(s) de moins de 14 ans pour ce ménage (le demandeur compte pour une personne).`;
+  if (c.quartile1Declare != null && (c.motifQuartile1 ?? '').trim().length < 3)
+    return `${qui} : indiquez le motif du premier quartile déclaré, ou laissez-le calculer sur les ressources.`;
+  return undefined;
+}
+
 /** The entry's problems by candidate index, said before sending (empty when none). */
 export function fautesCandidats(candidats: readonly CandidatSaisi[]): Record<number, string> {
   const fautes: Record<number, string> = {};
@@ -38,15 +47,49 @@ export function fautesCandidats(candidats: readonly CandidatSaisi[]): Record<num
     const n = c.numeroSne.trim();
     if (n !== '' && !FORMAT_NUMERO_SNE.test(n))
       fautes[i] = 'Numéro unique SNE invalide : 10 à 20 lettres ou chiffres, sans espace ni tiret.';
-    else if (n !== '' && (c.enfantsMoins14 ?? 0) > (c.tailleMenage ?? 1) - 1)
-      fautes[i] =
-        `Candidat ${i + 1} : au plus ${(c.tailleMenage ?? 1) - 1} enfant(s) de moins de 14 ans pour ce ménage (le demandeur compte pour une personne).`;
-    else if (n !== '' && c.quartile1Declare != null && (c.motifQuartile1 ?? '').trim().length < 3)
-      fautes[i] =
-        `Candidat ${i + 1} : indiquez le motif du premier quartile déclaré, ou laissez-le calculer à la décision de la CAL.`;
+    else if (n !== '') {
+      const f = fauteMenage(c, `Candidat ${i + 1}`);
+      if (f) fautes[i] = f;
+    }
   });
   if (candidats.every((c) => c.numeroSne.trim() === '')) fautes[0] = 'Indiquez au moins un candidat.';
   return fautes;
+}
+
+/**
+ * The household of a lease (`signer_bail`), from the same entry as a candidate's, as the server's
+ * `menageSaisiDe` builds it from a candidature (scenario « Second edition »): composition,
+ * resources, priority categories, rehousing, State agent; the quartile only when declared (else
+ * computed from the resources). No first-edition flag is sent for what the entry does not say.
+ */
+export function menagePourBail(c: CandidatSaisi): {
+  prioritaire: boolean;
+  relogementAnru: boolean;
+  quartile1?: boolean;
+  ressourcesAnnuelles?: number;
+  personnes: number;
+  enfantsMoins14: number;
+  categories?: string[];
+  relogement?: 'anru' | 'orcod';
+  agentEtat?: boolean;
+} {
+  const categories = [
+    ...(c.dalo ? ['dalo'] : []),
+    ...(c.pdalhpd ? ['pdalhpd'] : []),
+    ...(c.autreL4411 ? ['autre_l441_1'] : []),
+  ];
+  const personnes = c.tailleMenage ?? 1;
+  return {
+    prioritaire: categories.length > 0,
+    relogementAnru: c.relogement === 'anru',
+    ...(c.quartile1Declare != null ? { quartile1: c.quartile1Declare } : {}),
+    ...(c.ressourcesAnnuelles != null ? { ressourcesAnnuelles: c.ressourcesAnnuelles } : {}),
+    personnes,
+    enfantsMoins14: Math.min(c.enfantsMoins14 ?? 0, personnes - 1),
+    ...(categories.length ? { categories } : {}),
+    ...(c.relogement ? { relogement: c.relogement } : {}),
+    ...(c.agentEtat ? { agentEtat: true } : {}),
+  };
 }
 
 /** The candidates entered, SNE numbers trimmed; blank lines left out. */
@@ -60,6 +103,7 @@ export function SaisieCandidats({
   setCandidats,
   faute,
   agentEtatPossible = false,
+  signataire = false,
 }: {
   id: string;
   candidats: CandidatSaisi[];
@@ -68,7 +112,11 @@ export function SaisieCandidats({
   faute: (i: number) => string | undefined;
   /** The unit is on the State line: a candidate may be a State agent. */
   agentEtatPossible?: boolean;
+  /** One household, the lease's signatory (the late correction): no SNE number, no second one. */
+  signataire?: boolean;
 }) {
+  const qui = (i: number) => (signataire ? 'ménage signataire' : `candidat ${i + 1}`);
+  const duMenage = (i: number) => (signataire ? 'signataire' : `du candidat ${i + 1}`);
   const maj = (i: number, c: Partial<CandidatSaisi>) =>
     setCandidats(candidats.map((x, k) => (k === i ? { ...x, ...c } : x)));
   return (
@@ -78,31 +126,38 @@ export function SaisieCandidats({
         return (
           <fieldset key={i} className="fr-fieldset" aria-labelledby={`${id}-c${i}`}>
             <legend className="fr-fieldset__legend fr-text--regular" id={`${id}-c${i}`}>
-              Candidat {i + 1}
+              {signataire ? 'Ménage signataire' : `Candidat ${i + 1}`}
             </legend>
-            <div className={`fr-fieldset__element fr-input-group${erreur ? ' fr-input-group--error' : ''}`}>
-              <label className="fr-label" htmlFor={`${id}-sne-${i}`}>
-                Numéro unique SNE du candidat {i + 1}
-                <span className="fr-hint-text">10 à 20 lettres ou chiffres, par exemple 045261100012345</span>
-              </label>
-              <input
-                className={`fr-input${erreur ? ' fr-input--error' : ''}`}
-                id={`${id}-sne-${i}`}
-                value={c.numeroSne}
-                onChange={(ev) => maj(i, { numeroSne: ev.target.value })}
-                autoComplete="off"
-                spellCheck={false}
-                {...(erreur ? { 'aria-describedby': `${id}-sne-${i}-erreur`, 'aria-invalid': true } : {})}
-              />
-              {erreur ? (
-                <p className="fr-error-text" id={`${id}-sne-${i}-erreur`}>
-                  {erreur}
-                </p>
-              ) : null}
-            </div>
+            {signataire && erreur ? (
+              <p className="fr-error-text fr-fieldset__element" id={`${id}-menage-${i}-erreur`}>
+                {erreur}
+              </p>
+            ) : null}
+            {signataire ? null : (
+              <div className={`fr-fieldset__element fr-input-group${erreur ? ' fr-input-group--error' : ''}`}>
+                <label className="fr-label" htmlFor={`${id}-sne-${i}`}>
+                  Numéro unique SNE du candidat {i + 1}
+                  <span className="fr-hint-text">10 à 20 lettres ou chiffres, par exemple 045261100012345</span>
+                </label>
+                <input
+                  className={`fr-input${erreur ? ' fr-input--error' : ''}`}
+                  id={`${id}-sne-${i}`}
+                  value={c.numeroSne}
+                  onChange={(ev) => maj(i, { numeroSne: ev.target.value })}
+                  autoComplete="off"
+                  spellCheck={false}
+                  {...(erreur ? { 'aria-describedby': `${id}-sne-${i}-erreur`, 'aria-invalid': true } : {})}
+                />
+                {erreur ? (
+                  <p className="fr-error-text" id={`${id}-sne-${i}-erreur`}>
+                    {erreur}
+                  </p>
+                ) : null}
+              </div>
+            )}
             <div className="fr-fieldset__element fr-input-group">
               <label className="fr-label" htmlFor={`${id}-taille-${i}`}>
-                Taille du ménage du candidat {i + 1} (personnes)
+                Taille du ménage {duMenage(i)} (personnes)
               </label>
               <input
                 className="fr-input"
@@ -116,7 +171,7 @@ export function SaisieCandidats({
             </div>
             <div className="fr-fieldset__element fr-input-group">
               <label className="fr-label" htmlFor={`${id}-enfants-${i}`}>
-                Dont enfants de moins de 14 ans (candidat {i + 1})
+                Dont enfants de moins de 14 ans ({qui(i)})
               </label>
               <input
                 className="fr-input"
@@ -130,7 +185,7 @@ export function SaisieCandidats({
             </div>
             <div className="fr-fieldset__element fr-input-group">
               <label className="fr-label" htmlFor={`${id}-ressources-${i}`}>
-                Ressources annuelles du ménage du candidat {i + 1} (€)
+                Ressources annuelles du ménage {duMenage(i)} (€)
                 <span className="fr-hint-text">
                   Celles enregistrées dans la demande ; vide si elles ne le sont pas.
                 </span>
@@ -162,14 +217,14 @@ export function SaisieCandidats({
                   />
                   <label className="fr-label" htmlFor={`${id}-${d.cle}-${i}`}>
                     {d.libelle}
-                    <span className="fr-sr-only"> (candidat {i + 1})</span>
+                    <span className="fr-sr-only"> ({qui(i)})</span>
                   </label>
                 </div>
               </div>
             ))}
             <div className="fr-fieldset__element fr-select-group">
               <label className="fr-label" htmlFor={`${id}-relogement-${i}`}>
-                Relogement (candidat {i + 1})
+                Relogement ({qui(i)})
               </label>
               <select
                 className="fr-select"
@@ -193,16 +248,18 @@ export function SaisieCandidats({
                   />
                   <label className="fr-label" htmlFor={`${id}-agent-${i}`}>
                     Agent de l’État
-                    <span className="fr-sr-only"> (candidat {i + 1})</span>
+                    <span className="fr-sr-only"> ({qui(i)})</span>
                   </label>
                 </div>
               </div>
             ) : null}
             <div className="fr-fieldset__element fr-select-group">
               <label className="fr-label" htmlFor={`${id}-q1-${i}`}>
-                Premier quartile (candidat {i + 1})
+                Premier quartile ({qui(i)})
                 <span className="fr-hint-text">
-                  Calculé à la décision de la CAL : ressources par unité de consommation sous le seuil de l’EPCI.
+                  {signataire
+                    ? 'Calculé sur les ressources : par unité de consommation, sous le seuil de l’EPCI de l’année.'
+                    : 'Calculé à la décision de la CAL : ressources par unité de consommation sous le seuil de l’EPCI.'}
                 </span>
               </label>
               <select
@@ -221,7 +278,7 @@ export function SaisieCandidats({
             {c.quartile1Declare != null ? (
               <div className="fr-fieldset__element fr-input-group">
                 <label className="fr-label" htmlFor={`${id}-motifq1-${i}`}>
-                  Motif de la déclaration (candidat {i + 1})
+                  Motif de la déclaration ({qui(i)})
                   <span className="fr-hint-text">Obligatoire : le bilan compte à part les quartiles déclarés.</span>
                 </label>
                 <input
@@ -236,16 +293,18 @@ export function SaisieCandidats({
           </fieldset>
         );
       })}
-      <Button
-        type="button"
-        priority="tertiary"
-        size="small"
-        iconId="fr-icon-add-line"
-        onClick={() => setCandidats([...candidats, { ...CANDIDAT_VIDE }])}
-        disabled={candidats.length >= CANDIDATS_MAX}
-      >
-        Ajouter un candidat
-      </Button>
+      {signataire ? null : (
+        <Button
+          type="button"
+          priority="tertiary"
+          size="small"
+          iconId="fr-icon-add-line"
+          onClick={() => setCandidats([...candidats, { ...CANDIDAT_VIDE }])}
+          disabled={candidats.length >= CANDIDATS_MAX}
+        >
+          Ajouter un candidat
+        </Button>
+      )}
     </>
   );
 }

@@ -11,6 +11,7 @@ import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { lireBauxObjectifs, lireObjectifs, type BauxObjectifsApi, type ObjectifsApi } from '../api.ts';
+import { CiblesCia } from '../composants/CiblesCia.tsx';
 import { NomLogement } from '../composants/Listes.tsx';
 import { Pagination, pageDemandee } from '../composants/Pagination.tsx';
 import { BarresEmpilees, type Serie } from '../composants/Barres.tsx';
@@ -19,6 +20,7 @@ import { Page } from '../composants/Page.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { date, dateEnLettres, decimal, nombre, taux } from '../format.ts';
 import { cles } from '../cles.ts';
+import { useSessionOuverte } from '../session.tsx';
 
 type Suivi = ObjectifsApi['parLigne'][number]['prioritaires'];
 
@@ -236,6 +238,8 @@ export function Objectifs() {
   const [parametres] = useSearchParams();
   const epci = parametres.get('epci');
   const page = pageDemandee(parametres.get('page'));
+  const session = useSessionOuverte();
+  const estEpci = session.role === 'lecteur_epci';
   const { data, error, isPending, refetch } = useQuery({
     queryKey: cles.objectifs(),
     queryFn: ({ signal }) => lireObjectifs(undefined, signal),
@@ -286,12 +290,25 @@ export function Objectifs() {
             />
           )}
           {data.baux === 0 ? <Vide>Aucun bail signé cette année dans votre périmètre.</Vide> : null}
+          {estEpci ? <CiblesCia epci={null} annee={data.annee} /> : null}
+          {epci && epci !== 'aucun' && !estEpci ? (
+            <CiblesCia key={`cia-${epci}`} epci={epci} annee={data.annee} />
+          ) : null}
           {epci ? <BauxEpci key={epci} epci={epci} page={page} /> : null}
           {data.parEpci.length ? (
             <section aria-labelledby="objectifs-epci">
               <h2 id="objectifs-epci" className="fr-h3 fr-mt-4w">
                 Par EPCI
               </h2>
+              <p className="fr-text--sm">
+                {data.parEpci.some((e) => e.referenceCia)
+                  ? `Objectifs fixés par la CIA pour : ${data.parEpci
+                      .filter((e) => e.referenceCia)
+                      .map((e) => `${e.nom} (${e.referenceCia})`)
+                      .join(' ; ')}. Ailleurs, ceux de la loi.`
+                  : 'Aucune CIA saisie par les EPCI de votre périmètre : les objectifs de la loi s’appliquent.'}{' '}
+                Choisissez un EPCI pour voir ses baux et les objectifs de sa CIA.
+              </p>
               <h3 className="fr-h5">Hors QPV : premier quartile ou relogés ANRU/ORCOD</h3>
               <SuiviObjectif
                 id="tableau-objectifs-q1"
