@@ -11,8 +11,8 @@
  * and a missed term says by how much. Which terms conflict is found by solving again without
  * each missed term.
  *
- * Pure: this module builds the model, writes it as CPLEX LP text and reads a solution; the solver
- * is passed in (`Solveur`), HiGHS being an adapter outside the domain (src/app/solveur-lineaire.ts).
+ * Pure: this module builds the model and reads a solution; the solver is passed in (`Solveur`),
+ * HiGHS being an adapter outside the domain (src/app/solveur-lineaire.ts).
  */
 import { contient } from './perimeter.ts';
 import { valeurAu } from './legal-parameters.ts';
@@ -417,27 +417,6 @@ export function cleTerme(t: Terme): string {
     case 'melange':
       return `melange:${t.ligne}:${t.dimension}:${t.valeur}`;
   }
-}
-
-const nombreLp = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(12).replace(/\.?0+$/, ''));
-
-/** The model as CPLEX LP text (what HiGHS reads). */
-export function ecrireLp(m: ModeleLineaire): string {
-  const lignes: string[] = ['Minimize', ' obj:'];
-  const couts = m.colonnes.flatMap((c) => (c.cout !== 0 ? [`${nombreLp(c.cout)} ${c.nom}`] : []));
-  // An objective with no term still needs one: 0 × the first column.
-  if (couts.length === 0 && m.colonnes.length > 0) couts.push(`0 ${m.colonnes[0]!.nom}`);
-  for (let i = 0; i < couts.length; i += 20) lignes.push(`  + ${couts.slice(i, i + 20).join(' + ')}`);
-  lignes.push('Subject To');
-  for (const c of m.contraintes) {
-    if (c.termes.length === 0) continue;
-    const t = c.termes.map(([j, a]) => `${a < 0 ? '-' : '+'} ${nombreLp(Math.abs(a))} ${m.colonnes[j]!.nom}`);
-    const corps: string[] = [];
-    for (let i = 0; i < t.length; i += 20) corps.push(t.slice(i, i + 20).join(' '));
-    lignes.push(` ${c.nom}: ${corps.join('\n   ')} ${c.sens} ${nombreLp(c.valeur)}`);
-  }
-  lignes.push('End');
-  return lignes.join('\n');
 }
 
 // ——— Reading the solution ———
