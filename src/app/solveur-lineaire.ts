@@ -2,7 +2,8 @@
  * The linear solver adapter (ADR 0042): HiGHS compiled to WebAssembly (`highs`, MIT). The domain
  * builds the model (`src/domain/plan-attribution.ts`) and reads the answer; this file loads the
  * solver once (the .wasm file is read from node_modules, the only I/O), hands it the model as
- * sparse rows (CSR) and gives back the columns' values in the model's order.
+ * sparse rows (CSR) and gives back the columns' values in the model's order, then solves the same
+ * model again under other costs (the plan's variants) from the last basis.
  */
 import highsModule from 'highs';
 import type { ModeleLineaire, Solveur } from '../domain/plan-attribution.ts';
@@ -19,7 +20,7 @@ let chargement: ReturnType<Chargeur> | null = null;
 export async function solveurHighs(): Promise<Solveur> {
   chargement ??= loadHighs();
   const highs = await chargement;
-  return (m: ModeleLineaire) => {
+  return (m: ModeleLineaire, couts: readonly (readonly number[])[] = []) => {
     const n = m.colonnes.length;
     const starts = new Int32Array(m.contraintes.length + 1);
     let nnz = 0;
@@ -50,12 +51,21 @@ export async function solveurHighs(): Promise<Solveur> {
       },
       (modele) => {
         modele.options.set({ output_flag: false });
-        modele.run();
-        const statut = modele.getModelStatus();
-        // The model is elastic (every term has its slack): anything but an optimum is a bug, not an input problem.
-        if (statut !== highs.constants.modelStatus.optimal)
-          throw new Error(`le solveur linéaire n’a pas trouvé d’optimum (statut ${statut})`);
-        return Array.from(modele.getSolution().colValue);
+        const resoudre = () => {
+          modele.run();
+          const statut = modele.getModelStatus();
+          // The model is elastic (every term has its slack): anything but an optimum is a bug, not an input problem.
+          if (statut !== highs.constants.modelStatus.optimal)
+            throw new Error(`le solveur linéaire n’a pas trouvé d’optimum (statut ${statut})`);
+          return Array.from(modele.getSolution().colValue);
+        };
+        const solutions = [resoudre()];
+        // Other costs on the same constraints: HiGHS starts again from the last basis.
+        for (const c of couts) {
+          modele.changeColsCost({ kind: 'range', from: 0, to: n - 1 }, Float64Array.from(c));
+          solutions.push(resoudre());
+        }
+        return solutions;
       },
     );
   };

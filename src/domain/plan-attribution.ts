@@ -165,8 +165,11 @@ export interface ModeleLineaire {
   contraintes: Contrainte[];
 }
 
-/** A solver: the columns' values at an optimum, in the model's column order. */
-export type Solveur = (m: ModeleLineaire) => number[];
+/**
+ * A solver: the columns' values at an optimum, in the model's column order — for the model, then
+ * for the same model under each of `couts` (other costs per column, same constraints).
+ */
+export type Solveur = (m: ModeleLineaire, couts?: readonly (readonly number[])[]) => number[][];
 
 export interface LignePlanifiee {
   /** The réservataire's id, or BAILLEUR. */
@@ -517,7 +520,7 @@ export function planifierAttribution(
   commune: (code: string) => string = (c) => `la commune ${c}`,
 ): ResultatPlanAttribution {
   const mp = construireModele(e);
-  const valeurs = resoudre(mp.modele);
+  const valeurs = resoudre(mp.modele)[0]!;
   const nom = (id: string) => e.lignes.find((l) => l.ligne === id)?.nom ?? id;
   const manquesDe = (m: ModelePlan, v: number[]) => {
     const par = new Map<string, { terme: Terme; ecart: number }>();
@@ -542,53 +545,59 @@ export function planifierAttribution(
     const ligne = e.lignes.find((l) => l.ligne === g.slice('uniformite:'.length))!;
     return `le taux de ${pct(ligne.taux)} ${deNom(ligne.nom)} dans chaque commune`;
   };
-  const resultatManques: TermeManque[] = [...manques.entries()]
-    .slice(0, ANALYSES_MAX)
-    .map(([cle, { terme, ecart }]) => {
-      // Who stands in the way: the other missed terms, then the line's own droit and commitments;
-      // the State's rate in every commune is tried as one commitment (one commune alone cannot
-      // move a unit without breaking another).
-      const candidats = [
-        ...new Set([
-          ...[...manques.keys()].filter((k) => k !== cle).map(groupe),
-          ...engagements
-            .filter((k) => k !== cle && !manques.has(k) && termeDe.get(k)!.ligne === terme.ligne)
-            .map(groupe),
-        ]),
-      ]
-        .filter((g) => g !== groupe(cle))
-        .slice(0, CANDIDATS_MAX);
-      const enConflitAvec = candidats.filter((g) => {
-        const sans = construireModele(e, new Set(engagements.filter((k) => groupe(k) === g)));
-        const apres = manquesDe(sans, resoudre(sans.modele)).get(cle);
-        return !apres || Math.abs(apres.ecart) < Math.abs(ecart) - TOLERANCE;
-      });
-      // Alone with the droits (the law's quantities), does the flow allow it?
-      const seul = construireModele(
-        e,
-        new Set(engagements.filter((k) => k !== cle && termeDe.get(k)!.type !== 'droit')),
-      );
-      const intenableSeul = manquesDe(seul, resoudre(seul.modele)).has(cle);
-      const obtenu = terme.cible + ecart;
-      const mesure =
-        ecart < 0
-          ? `il manque ${logementsMot(-ecart)} (${fmt(obtenu)} au plan)`
-          : `${logementsMot(ecart)} de trop (${fmt(obtenu)} au plan)`;
-      const raison = [
-        ...(intenableSeul ? ['le flux prévu ne le permet pas, même sans les autres engagements'] : []),
-        ...(enConflitAvec.length > 0 ? [`en conflit avec ${liste(enConflitAvec.map((g) => libelleGroupe(g)))}`] : []),
-      ];
-      if (raison.length === 0) raison.push('en conflit avec plusieurs engagements à la fois');
-      return {
-        cle,
-        terme,
-        ecart: arrondi6(ecart),
-        obtenu: arrondi6(obtenu),
-        enConflitAvec,
-        intenableSeul,
-        message: `${libelleTerme(terme, nom, commune)} : ${mesure} — ${raison.join(' ; ')}`,
-      };
+  // Who stands in the way of each missed term: the other missed terms, then its line's own droit
+  // and commitments; the State's rate in every commune is tried as one commitment (one commune
+  // alone cannot move a unit without breaking another). Then: alone with the droits (the law's
+  // quantities), does the flow allow it? Every variant is the same model with some slacks free,
+  // solved in one call so the solver starts each from the last basis.
+  const analyses = [...manques.entries()].slice(0, ANALYSES_MAX).map(([cle, { terme, ecart }]) => {
+    const candidats = [
+      ...new Set([
+        ...[...manques.keys()].filter((k) => k !== cle).map(groupe),
+        ...engagements.filter((k) => k !== cle && !manques.has(k) && termeDe.get(k)!.ligne === terme.ligne).map(groupe),
+      ]),
+    ]
+      .filter((g) => g !== groupe(cle))
+      .slice(0, CANDIDATS_MAX);
+    return { cle, terme, ecart, candidats };
+  });
+  const variantes: ReadonlySet<string>[] = analyses.flatMap(({ cle, candidats }) => [
+    ...candidats.map((g) => new Set(engagements.filter((k) => groupe(k) === g))),
+    new Set(engagements.filter((k) => k !== cle && termeDe.get(k)!.type !== 'droit')),
+  ]);
+  const couts = variantes.map((libres) => {
+    const c = mp.modele.colonnes.map((col) => col.cout);
+    for (const ec of mp.ecarts) if (libres.has(cleTerme(ec.terme))) c[ec.colonne] = 0;
+    return c;
+  });
+  const solutions = variantes.length > 0 ? resoudre(mp.modele, couts).slice(1) : [];
+  let v = 0;
+  const resultatManques: TermeManque[] = analyses.map(({ cle, terme, ecart, candidats }) => {
+    const enConflitAvec = candidats.filter(() => {
+      const apres = manquesDe(mp, solutions[v++]!).get(cle);
+      return !apres || Math.abs(apres.ecart) < Math.abs(ecart) - TOLERANCE;
     });
+    const intenableSeul = manquesDe(mp, solutions[v++]!).has(cle);
+    const obtenu = terme.cible + ecart;
+    const mesure =
+      ecart < 0
+        ? `il manque ${logementsMot(-ecart)} (${fmt(obtenu)} au plan)`
+        : `${logementsMot(ecart)} de trop (${fmt(obtenu)} au plan)`;
+    const raison = [
+      ...(intenableSeul ? ['le flux prévu ne le permet pas, même sans les autres engagements'] : []),
+      ...(enConflitAvec.length > 0 ? [`en conflit avec ${liste(enConflitAvec.map((g) => libelleGroupe(g)))}`] : []),
+    ];
+    if (raison.length === 0) raison.push('en conflit avec plusieurs engagements à la fois');
+    return {
+      cle,
+      terme,
+      ecart: arrondi6(ecart),
+      obtenu: arrondi6(obtenu),
+      enConflitAvec,
+      intenableSeul,
+      message: `${libelleTerme(terme, nom, commune)} : ${mesure} — ${raison.join(' ; ')}`,
+    };
+  });
 
   const fluxPrevu = e.segments.reduce((n, s) => n + s.flux, 0);
   const lignes = e.lignes.map((l, il): ResultatLignePlan => {
