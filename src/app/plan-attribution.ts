@@ -8,6 +8,7 @@ import { planAttributionSchema } from '../contracts/plan-attribution.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import { departementDeCommune } from '../domain/perimeter.ts';
 import {
+  cleSegment,
   fluxPrevuParSegment,
   planifierAttribution,
   preparerPlan,
@@ -35,7 +36,16 @@ export async function planAttributionTexte(texte: string): Promise<ResultatPlanA
     if (!ids.has(id))
       problemes.push({ chemin: `attribution.loyersSousPlafondApl[${i}]`, message: `logement « ${id} » inconnu` });
   });
+  const vus = new Map<string, number>();
   r.data.attribution?.segments?.forEach((s, i) => {
+    const cle = cleSegment(s);
+    const avant = vus.get(cle);
+    if (avant !== undefined)
+      problemes.push({
+        chemin: `attribution.segments[${i}]`,
+        message: `même commune, typologie, financement et QPV que attribution.segments[${avant}] : un segment une fois`,
+      });
+    else vus.set(cle, i);
     if (departementDeCommune(s.commune) !== scenario.departement)
       problemes.push({
         chemin: `attribution.segments[${i}].commune`,

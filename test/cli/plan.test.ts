@@ -130,6 +130,12 @@ describe('flux plan', () => {
       'attribution.loyersSousPlafondApl[0]: logement « X9 » inconnu\n' +
         'attribution.segments[0].commune: la commune 75056 n’est pas dans le département 45\n',
     );
+    const seg = { commune: '45284', typologie: 'T4', financement: 'PLS', qpv: false, flux: 5 };
+    const doublon = await lancer(['plan', fichier({ scenario: p.scenario, attribution: { segments: [seg, seg] } })]);
+    expect(doublon.code).toBe(2);
+    expect(doublon.err).toBe(
+      'attribution.segments[1]: même commune, typologie, financement et QPV que attribution.segments[0] : un segment une fois\n',
+    );
     const r3 = await lancer(['plan', fichier({ scenario: p.scenario })]);
     expect(r3.code).toBe(2);
     expect(r3.err).toContain('hypotheses: il faut les hypothèses (rotation) ou les segments du flux prévu');
