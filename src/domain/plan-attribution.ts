@@ -17,15 +17,7 @@
 import { contient } from './perimeter.ts';
 import { valeurAu } from './legal-parameters.ts';
 import type { HypothesesAnnee } from './planification.ts';
-import {
-  BAILLEUR,
-  FINANCEMENTS,
-  TYPOLOGIES,
-  type Financement,
-  type Logement,
-  type Scenario,
-  type Typologie,
-} from './types.ts';
+import { BAILLEUR, type Financement, type Logement, type Scenario, type Typologie } from './types.ts';
 
 /** One cell of the forecast flow: units expected to be freed (and in the flow) in the year. */
 export interface Segment {
@@ -659,6 +651,3 @@ export function planifierAttribution(
     },
   };
 }
-
-/** Every typology and financing, for the callers that list values in order. */
-export const VALEURS = { typologie: TYPOLOGIES, financement: FINANCEMENTS } as const;
