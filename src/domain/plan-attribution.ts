@@ -476,28 +476,34 @@ const fmt = (x: number) => {
 const pct = (x: number) => `${fmt(x * 100)} %`;
 const logementsMot = (x: number) => `${fmt(x)} logement${Math.abs(Math.round(x * 10) / 10) >= 2 ? 's' : ''}`;
 
-/** « de X », « d’X » before a vowel. */
-const deNom = (n: string) => (/^[aeiouyàâéèêëîïôûh]/i.test(n) ? `d’${n}` : `de ${n}`);
 /** « A », « A et B », « A, B et C ». */
 const liste = (t: string[]) => (t.length <= 1 ? t.join('') : `${t.slice(0, -1).join(', ')} et ${t.at(-1)}`);
 
-/** A term in French words, without its figures (« la part de T1 d’au moins 10 % d’Action Logement »). */
-export function libelleTerme(t: Terme, nom: (ligne: string) => string, commune: (c: string) => string): string {
-  const de = deNom(nom(t.ligne));
+/**
+ * A term in French words, owned by its line: « son droit (2 logements) » when the line is the one
+ * spoken of (`proprietaire`), else « Action Logement : son droit (2 logements) » — names are
+ * quoted as written, never declined.
+ */
+export function libelleTerme(
+  t: Terme,
+  nom: (ligne: string) => string,
+  commune: (c: string) => string,
+  proprietaire: string | null = null,
+): string {
+  const qui = t.ligne === proprietaire ? '' : `${nom(t.ligne)} : `;
   switch (t.type) {
     case 'droit':
-      return `le droit ${de} (${logementsMot(t.cible)})`;
-    case 'fourchette': {
-      return `${t.borne === 'min' ? 'au moins' : 'au plus'} ${pct(t.part)} de logements ${t.valeur} pour ${nom(t.ligne)} (${logementsMot(t.cible)})`;
-    }
+      return `${qui}son droit (${logementsMot(t.cible)})`;
+    case 'fourchette':
+      return `${qui}son engagement d’${t.borne === 'min' ? 'au moins' : 'au plus'} ${pct(t.part)} de logements ${t.valeur} (${logementsMot(t.cible)})`;
     case 'horsQpv':
-      return `au moins ${pct(t.part)} de logements hors QPV pour ${nom(t.ligne)} (${logementsMot(t.cible)})`;
+      return `${qui}son engagement d’au moins ${pct(t.part)} de logements hors QPV (${logementsMot(t.cible)})`;
     case 'uniformite':
-      return `le taux de ${pct(t.taux)} ${de} à ${commune(t.commune)} (${logementsMot(t.cible)})`;
+      return `${qui}son taux de ${pct(t.taux)} à ${commune(t.commune)} (${logementsMot(t.cible)})`;
     case 'melange':
-      return `la part de ${t.valeur} ${de}`;
+      return `${qui}sa part de ${t.valeur}`;
     case 'bonMarche':
-      return `la part de logements bon marché ${de}`;
+      return `${qui}sa part de logements bon marché`;
   }
 }
 
@@ -532,10 +538,12 @@ export function planifierAttribution(
   const termeDe = new Map(mp.ecarts.map((x) => [cleTerme(x.terme), x.terme]));
   /** A term's group: the State's rate in every commune is one, the others stand alone. */
   const groupe = (cle: string) => (cle.startsWith('uniformite:') ? cle.slice(0, cle.lastIndexOf(':')) : cle);
-  const libelleGroupe = (g: string) => {
-    if (!g.startsWith('uniformite:') || termeDe.has(g)) return libelleTerme(termeDe.get(g)!, nom, commune);
+  const libelleGroupe = (g: string, proprietaire: string) => {
+    if (!g.startsWith('uniformite:') || termeDe.has(g))
+      return libelleTerme(termeDe.get(g)!, nom, commune, proprietaire);
     const ligne = e.lignes.find((l) => l.ligne === g.slice('uniformite:'.length))!;
-    return `le taux de ${pct(ligne.taux)} ${deNom(ligne.nom)} dans chaque commune`;
+    const qui = ligne.ligne === proprietaire ? '' : `${ligne.nom} : `;
+    return `${qui}son taux de ${pct(ligne.taux)} dans chaque commune`;
   };
   // Who stands in the way of each missed term: the other missed terms, then its line's own droit
   // and commitments; the State's rate in every commune is tried as one commitment (one commune
@@ -573,11 +581,13 @@ export function planifierAttribution(
     const obtenu = terme.cible + ecart;
     const mesure =
       ecart < 0
-        ? `il manque ${logementsMot(-ecart)} (${fmt(obtenu)} au plan)`
-        : `${logementsMot(ecart)} de trop (${fmt(obtenu)} au plan)`;
+        ? `manque de ${logementsMot(-ecart)} (${fmt(obtenu)} au plan)`
+        : `est dépassé de ${logementsMot(ecart)} (${fmt(obtenu)} au plan)`;
     const raison = [
       ...(intenableSeul ? ['le flux prévu ne le permet pas, même sans les autres engagements'] : []),
-      ...(enConflitAvec.length > 0 ? [`en conflit avec ${liste(enConflitAvec.map((g) => libelleGroupe(g)))}`] : []),
+      ...(enConflitAvec.length > 0
+        ? [`en conflit avec ${liste(enConflitAvec.map((g) => libelleGroupe(g, terme.ligne)))}`]
+        : []),
     ];
     if (raison.length === 0) raison.push('en conflit avec plusieurs engagements à la fois');
     return {
@@ -587,7 +597,7 @@ export function planifierAttribution(
       obtenu: arrondi6(obtenu),
       enConflitAvec,
       intenableSeul,
-      message: `${libelleTerme(terme, nom, commune)} : ${mesure} — ${raison.join(' ; ')}`,
+      message: `${libelleTerme(terme, nom, commune)} ${mesure} — ${raison.join(' ; ')}`,
     };
   });
 

@@ -80,7 +80,7 @@ describe('flux plan', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('Les engagements ne peuvent pas tous tenir (1 manqué(s)) :');
     expect(r.out).toMatch(
-      /– au moins 50 % de logements PLAI pour Réservataire AL \(1 logement\) : il manque 0,6 logement \(0,4 au plan\) — en conflit avec .*au moins 80 % de logements T3 pour Réservataire AL/,
+      /– Réservataire AL : son engagement d’au moins 50 % de logements PLAI \(1 logement\) manque de 0,6 logement \(0,4 au plan\) — en conflit avec .*son engagement d’au moins 80 % de logements T3/,
     );
   });
 

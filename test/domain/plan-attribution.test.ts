@@ -86,8 +86,8 @@ describe('plan d’attribution — engagements qui ne tiennent pas ensemble', ()
     expect(m.intenableSeul).toBe(false);
     expect(m.enConflitAvec).toEqual(expect.arrayContaining(['droit:AL', 'fourchette:AL:typologie:T2:min']));
     expect(m.message).toBe(
-      'au moins 80 % de logements PLAI pour Réservataire AL (1,6 logement) : il manque 0,6 logement (1 au plan) — ' +
-        'en conflit avec le droit de Réservataire AL (2 logements) et au moins 50 % de logements T2 pour Réservataire AL (1 logement)',
+      'Réservataire AL : son engagement d’au moins 80 % de logements PLAI (1,6 logement) manque de 0,6 logement (1 au plan) — ' +
+        'en conflit avec son droit (2 logements) et son engagement d’au moins 50 % de logements T2 (1 logement)',
     );
   });
 
@@ -115,8 +115,8 @@ describe('plan d’attribution — engagements qui ne tiennent pas ensemble', ()
     proche(r.manques[0]!.ecart, -0.48);
     expect(r.manques[0]!.enConflitAvec).toEqual(['uniformite:ETAT']);
     expect(r.manques[0]!.message).toBe(
-      'au moins 30 % de logements hors QPV pour Réservataire ETAT (1,1 logement) : il manque 0,5 logement (0,6 au plan) — ' +
-        'en conflit avec le taux de 30 % de Réservataire ETAT dans chaque commune',
+      'Réservataire ETAT : son engagement d’au moins 30 % de logements hors QPV (1,1 logement) manque de 0,5 logement (0,6 au plan) — ' +
+        'en conflit avec son taux de 30 % dans chaque commune',
     );
   });
 
