@@ -10,6 +10,7 @@ import { bilanAnnuel } from '../domain/bilan.ts';
 import { simuler } from '../domain/engine.ts';
 import { FluxError, DonneesInvalides } from '../domain/errors.ts';
 import { ajouterAdministration } from './admin.ts';
+import { ajouterPlanAttribution } from './plan-attribution.ts';
 import { ajouterPlanification } from './planification.ts';
 import { ajouterConventions } from './conventions.ts';
 import { resumeFrancais } from './format.ts';
@@ -259,6 +260,9 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     code = c;
   });
   ajouterPlanification(program, io, (c) => {
+    code = c;
+  });
+  ajouterPlanAttribution(program, io, (c) => {
     code = c;
   });
   ajouterRgpd(program, io, (c) => {
