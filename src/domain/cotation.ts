@@ -478,3 +478,21 @@ export function essayerGrille(
   descendent.sort((x, y) => y.rangBrouillon - y.rangEnVigueur - (x.rangBrouillon - x.rangEnVigueur));
   return { distribution, groupes, mouvements: [...montent.slice(0, 20), ...descendent.slice(0, 20)] };
 }
+
+/**
+ * Whether the CAL's ranking goes against the cotation's order: a ranked candidate has, among the
+ * examined candidates, one with a strictly higher note that is not ranked before it. Candidates
+ * without a note (no demand known, no grid) do not count. The CAL may do so — with a reason.
+ */
+export function contreOrdreCotation(
+  classement: readonly string[],
+  examines: readonly string[],
+  notes: ReadonlyMap<string, number>,
+): boolean {
+  return classement.some((c, k) => {
+    const n = notes.get(c);
+    if (n === undefined) return false;
+    const avant = new Set(classement.slice(0, k));
+    return examines.some((x) => x !== c && !avant.has(x) && (notes.get(x) ?? -Infinity) > n);
+  });
+}
