@@ -128,3 +128,107 @@ describe.each(genresDeTest())('cotation (%s)', (genre) => {
     expect(r.body).toContain('au moins un critère');
   });
 });
+
+describe.each(genresDeTest())('cotation dans la CAL (%s)', (genre) => {
+  const BAILLEUR = 'bailleur@demo.flux';
+  let s: ServeurDeTest;
+  beforeAll(async () => {
+    s = await serveurDeTest(genre);
+  }, 180_000);
+  afterAll(() => s?.fermer());
+
+  it('les candidats portent leur note et leur rang ; classer contre l’ordre demande un motif, conservé', async () => {
+    // Three demands of the métropole with distinct notes (the réservataire's, as its page shows them).
+    const page = (await s.appel(RESERVATAIRE, 'GET', '/api/demandes?page=1&parPage=200')).json() as PageDemandesApi;
+    const notees = page.demandes.filter((d) => d.cotation?.epci === ORLEANS_METROPOLE);
+    const choisies: typeof notees = [];
+    for (const d of notees) if (!choisies.some((x) => x.cotation!.note === d.cotation!.note)) choisies.push(d);
+    expect(choisies.length).toBeGreaterThanOrEqual(3);
+    const [haute, moyenne, basse] = choisies.slice(0, 3).sort((a, b) => b.cotation!.note - a.cotation!.note) as [
+      (typeof notees)[0],
+      (typeof notees)[0],
+      (typeof notees)[0],
+    ];
+
+    // A vacancy on a free unit of the métropole, the three households proposed, a session.
+    let location: { id: string } | null = null;
+    for (let p = 1; p < 40 && !location; p++) {
+      const r = await s.appel(BAILLEUR, 'GET', `/api/logements?page=${p}&taille=200`);
+      const { logements } = r.json() as { logements: { id: string; commune: string; horsFlux: string | null }[] };
+      for (const l of logements.filter((x) => x.commune === '45234' && x.horsFlux === null)) {
+        const d = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: l.id, date: '2026-11-21' });
+        if (d.statusCode === 201 || d.statusCode === 200) {
+          location = d.json() as { id: string };
+          break;
+        }
+      }
+    }
+    const id = location!.id;
+    const loc = (await s.appel(BAILLEUR, 'GET', `/api/locations/${id}`)).json() as { etat: string; version: number };
+    const prop = await s.appel(BAILLEUR, 'POST', `/api/locations/${id}/transitions`, {
+      etatAttendu: loc.etat,
+      version: loc.version,
+      date: '2026-11-22',
+      transition: 'proposer_candidats',
+      candidats: [basse, haute, moyenne].map((d) => ({
+        numeroSne: d.numeroUnique,
+        tailleMenage: d.personnes,
+        prioritaire: false,
+        dalo: false,
+        pdalhpd: false,
+        autreL4411: false,
+      })),
+    });
+    expect(prop.statusCode, prop.body).toBe(200);
+    const session = (
+      await s.appel(BAILLEUR, 'POST', '/api/cal/sessions', { date: '2026-11-25', departement: '45', lieu: 'Siège' })
+    ).json() as { id: string };
+    expect(
+      (await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/examens`, { locationId: id })).statusCode,
+    ).toBeLessThan(300);
+    type Detail = {
+      liste: {
+        locationId: string;
+        version: number;
+        candidats: {
+          id: string;
+          numeroSne: string;
+          cotation: { note: number; rangCandidats: number; candidats: number } | null;
+        }[];
+        decision: { motifEcartCotation: string | null } | null;
+      }[];
+    };
+    const detail = (await s.appel(BAILLEUR, 'GET', `/api/cal/sessions/${session.id}`)).json() as Detail;
+    const e = detail.liste.find((x) => x.locationId === id)!;
+    const de = (d: (typeof notees)[0]) => e.candidats.find((c) => c.numeroSne === d.numeroUnique)!;
+    expect(de(haute).cotation).toMatchObject({ rangCandidats: 1, candidats: 3 });
+    expect(de(basse).cotation).toMatchObject({ rangCandidats: 3 });
+
+    const corps = {
+      locationId: id,
+      version: e.version,
+      decision: 'attribution_rang',
+      classement: [de(basse).id, de(haute).id],
+      motif: 'classement de la commission',
+    };
+    const sansMotif = await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/decisions`, corps);
+    expect(sansMotif.statusCode).toBe(422);
+    expect(sansMotif.body).toContain('s’écarte de l’ordre de la cotation');
+    const ok = await s.appel(BAILLEUR, 'POST', `/api/cal/sessions/${session.id}/decisions`, {
+      ...corps,
+      motifEcartCotation: 'rapprochement du lieu de travail, urgence signalée par le réservataire',
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const apres = (ok.json() as Detail).liste.find((x) => x.locationId === id)!;
+    expect(apres.decision!.motifEcartCotation).toBe(
+      'rapprochement du lieu de travail, urgence signalée par le réservataire',
+    );
+    const [audit] = await s.t.base.db
+      .select()
+      .from(evenementsAudit)
+      .where(and(eq(evenementsAudit.action, 'cal.decider'), eq(evenementsAudit.cibleId, id)));
+    expect(audit!.apres).toMatchObject({
+      cotation: { motifEcart: 'rapprochement du lieu de travail, urgence signalée par le réservataire' },
+    });
+  });
+});

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  contreOrdreCotation,
   enoncer,
   essayerGrille,
   moisEntre,
@@ -177,5 +178,24 @@ describe('cotation — toutes les demandes à la fois (listes, essai, bench/cota
     const tout = positionnerTout(ds, grille, DATE);
     expect(tout[0]!.positionnement).toEqual({ rang: 1, sur: 3, dureeMoyenneAttenteJours: 365 });
     ds.forEach((d, i) => expect(tout[i]!.positionnement).toEqual(positionner(d, ds, grille, DATE)));
+  });
+});
+
+describe('cotation — un classement de la CAL contre l’ordre des notes', () => {
+  const notes = new Map([
+    ['a', 80],
+    ['b', 60],
+    ['c', 60],
+  ]);
+  it.each([
+    [['a', 'b', 'c'], false, 'dans l’ordre'],
+    [['a', 'c', 'b'], false, 'deux notes égales dans un sens ou dans l’autre'],
+    [['a'], false, 'le mieux noté seul'],
+    [['b', 'a'], true, 'un moins bien noté avant le mieux noté'],
+    [['b'], true, 'le mieux noté écarté'],
+    [['x', 'a'], false, 'un candidat sans note ne compte pas'],
+    [[], false, 'aucun classement (décision négative)'],
+  ])('%j → %s (%s)', (classement, attendu) => {
+    expect(contreOrdreCotation(classement, ['a', 'b', 'c', 'x'], notes)).toBe(attendu);
   });
 });
