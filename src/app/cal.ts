@@ -47,7 +47,7 @@ import { DonneesInvalides } from '../domain/errors.ts';
 import { dateFrancaise, LIBELLES_ETAT, verifierDateSaisie, type EtatLocation } from '../domain/lifecycle.ts';
 import { DECISIONS_POSITIVES, type DecisionCal } from '../domain/types.ts';
 import { journaliser } from './audit.ts';
-import { noterCandidats, type CotationCandidat } from './cotation.ts';
+import { noterCandidats, type CotationCandidat, type MemoCotation } from './cotation.ts';
 import { ajouterJours, jourParis } from './echeances.ts';
 import { Conflit, Introuvable } from './errors.ts';
 import { vueCandidat } from './boite.ts';
@@ -247,6 +247,7 @@ export async function lireSession(tx: Tx, acteur: Acteur, id: string): Promise<S
     : [];
   // The cotation of each unit's candidates, on the session's date (an aid shown beside them).
   const cotations = new Map<string, Map<string, CotationCandidat>>();
+  const memo: MemoCotation = new Map();
   for (const r of rows)
     cotations.set(
       r.e.id,
@@ -258,6 +259,7 @@ export async function lireSession(tx: Tx, acteur: Acteur, id: string): Promise<S
           return x ? [{ id: x.id, numeroSne: x.numeroSne }] : [];
         }),
         s.dateSession,
+        memo,
       ),
     );
   const liste = rows.map((r): ExamenCalApi => {

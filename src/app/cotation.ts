@@ -30,6 +30,7 @@ import {
   type Critere,
   type DemandeCotee,
   type GrilleCotation,
+  type NotePositionnee,
 } from '../domain/cotation.ts';
 import { jourParis } from '../domain/calendrier.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
@@ -462,19 +463,26 @@ export async function noterCandidats(
   communeLogement: string,
   candidats: readonly { id: string; numeroSne: string }[],
   date: string,
+  memo: MemoCotation = new Map(),
 ): Promise<Map<string, CotationCandidat>> {
   const r = new Map<string, CotationCandidat>();
   if (candidats.length === 0) return r;
   const [c] = await tx.select({ e: communes.epci }).from(communes).where(eq(communes.code, communeLogement));
   if (!c?.e) return r;
-  const ligne = await grilleEnVigueur(tx, c.e, date);
-  if (!ligne) return r;
-  const g = versGrille(ligne);
-  const ds = await demandesDeLEpci(tx, c.e);
-  const voulus = new Set(candidats.map((x) => x.numeroSne));
-  if (!ds.some((d) => voulus.has(d.numero))) return r;
-  const tout = positionnerTout(ds, g, date);
-  const index = new Map(ds.map((d, i) => [d.numero, i]));
+  const cle = `${c.e}|${date}`;
+  let ctx = memo.get(cle);
+  if (ctx === undefined) {
+    const ligne = await grilleEnVigueur(tx, c.e, date);
+    if (!ligne) ctx = null;
+    else {
+      const g = versGrille(ligne);
+      const ds = await demandesDeLEpci(tx, c.e);
+      ctx = { g, ds, tout: positionnerTout(ds, g, date), index: new Map(ds.map((d, i) => [d.numero, i])) };
+    }
+    memo.set(cle, ctx);
+  }
+  if (!ctx) return r;
+  const { g, ds, tout, index } = ctx;
   const notes: { id: string; i: number }[] = [];
   for (const x of candidats) {
     const i = index.get(x.numeroSne);
@@ -494,3 +502,9 @@ export async function noterCandidats(
   }
   return r;
 }
+
+/** One request's computed cotation per EPCI and day (a page lists many units of one EPCI). */
+export type MemoCotation = Map<
+  string,
+  { g: GrilleCotation; ds: DemandeCotee[]; tout: NotePositionnee[]; index: Map<string, number> } | null
+>;

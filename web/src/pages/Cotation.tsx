@@ -42,8 +42,18 @@ export function Cotation() {
 }
 
 function Contenu({ donnees: d }: { donnees: GrillesEpciApi }) {
+  const [adoptee, setAdoptee] = useState<number | null>(null);
   return (
     <>
+      {adoptee !== null ? (
+        <Alert
+          severity="success"
+          small
+          role="status"
+          className="fr-mb-3w"
+          description={`Adoption enregistrée : la version ${adoptee} est publiée et s’applique à partir de sa date d’entrée en vigueur.`}
+        />
+      ) : null}
       <p className="fr-text--lead">
         La grille de cotation de {d.epci.nom} : elle note chaque demande pour aider la commission d’attribution, qui
         reste libre de sa décision. La grille en vigueur est publiée sur la{' '}
@@ -72,11 +82,11 @@ function Contenu({ donnees: d }: { donnees: GrillesEpciApi }) {
       </section>
       <Editeur donnees={d} />
       {d.brouillon ? <Essai demandes={d.demandes} /> : null}
-      {d.brouillon ? <Adoption donnees={d} /> : null}
+      {d.brouillon ? <Adoption donnees={d} surAdoption={setAdoptee} /> : null}
       {d.historique.length ? (
         <section aria-labelledby="cotation-historique" className="fr-mt-6w">
           <h2 id="cotation-historique" className="fr-h4">
-            Versions antérieures
+            Autres versions adoptées
           </h2>
           <ul>
             {d.historique.map((g) => (
@@ -422,7 +432,7 @@ function ResultatEssai({ essai: e }: { essai: EssaiApi }) {
   );
 }
 
-function Adoption({ donnees: d }: { donnees: GrillesEpciApi }) {
+function Adoption({ donnees: d, surAdoption }: { donnees: GrillesEpciApi; surAdoption: (v: number) => void }) {
   const [acte, setActe] = useState('');
   const [par, setPar] = useState('le conseil communautaire');
   const [le, setLe] = useState(aujourdhuiParis());
@@ -431,6 +441,7 @@ function Adoption({ donnees: d }: { donnees: GrillesEpciApi }) {
   const adopter = useMutation({
     mutationFn: () => adopterBrouillon({ acte, par, le, enVigueurDu: du }),
     onSuccess: async (r) => {
+      surAdoption(version);
       client.setQueryData(cles.cotation.epci(), r);
       await client.invalidateQueries({ queryKey: cles.cotation.tout() });
     },
@@ -478,15 +489,6 @@ function Adoption({ donnees: d }: { donnees: GrillesEpciApi }) {
       />
       {adopter.isError ? (
         <Alert severity="error" small role="alert" className="fr-mt-2w" description={messageErreur(adopter.error)} />
-      ) : null}
-      {adopter.isSuccess ? (
-        <Alert
-          severity="success"
-          small
-          role="status"
-          className="fr-mt-2w"
-          description="Adoption enregistrée : la grille est publiée."
-        />
       ) : null}
     </section>
   );
