@@ -16,6 +16,7 @@ import type { LocationApi } from '../contracts/api.ts';
 import { jourParis, joursEntre } from '../domain/calendrier.ts';
 import type { CleAnnee } from './annee.ts';
 import { parametresConventions, type ParametresConvention } from './echeances.ts';
+import { noterCandidats, type MemoCotation } from './cotation.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { appliquerTransition } from './locations.ts';
 import { memoiser, porteeActeur } from './memo.ts';
@@ -68,6 +69,15 @@ export async function elements(
   const parametres = new Map<string, Map<string, ParametresConvention>>();
   const noms = new Map<string, string>();
   const out: ElementBoiteApi[] = [];
+  const memo: MemoCotation = new Map();
+  /** The candidates as the inbox shows them, with their cotation when the reader sees the household. */
+  const vues = async (cs: (typeof candidatures.$inferSelect)[], commune: string, bailleurId: string) => {
+    const notes = await noterCandidats(tx, commune, cs, aujourdhui, memo);
+    return cs.map((c) => {
+      const voit = peutLireMenage(acteur, c, bailleurId);
+      return { ...vueCandidat(c, voit), cotation: voit ? (notes.get(c.id) ?? null) : null };
+    });
+  };
   for (const { l, d, logement, bailleur } of rows) {
     const cands = (pour: string | null) =>
       tx
@@ -104,7 +114,7 @@ export async function elements(
         joursRestants: null,
         candidatsDemandes: CANDIDATS_HORS_FLUX,
         peutProposer: l.etat === 'exclue',
-        candidats: (await cands(null)).map((c) => vueCandidat(c, peutLireMenage(acteur, c, l.bailleurId))),
+        candidats: await vues(await cands(null), logement.commune, l.bailleurId),
         pieces: pieces.get(l.id) ?? [],
       });
       continue;
@@ -144,7 +154,7 @@ export async function elements(
       joursRestants: d.echeance ? joursEntre(aujourdhui, d.echeance) : null,
       candidatsDemandes: p.candidatsDemandes,
       peutProposer,
-      candidats: (await cands(pour)).map((c) => vueCandidat(c, peutLireMenage(acteur, c, l.bailleurId))),
+      candidats: await vues(await cands(pour), logement.commune, l.bailleurId),
       pieces: pieces.get(l.id) ?? [],
     });
   }

@@ -42,10 +42,12 @@ import {
   verifierExamen,
   type SuiteEchec,
 } from '../domain/cal.ts';
+import { contreOrdreCotation } from '../domain/cotation.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import { dateFrancaise, LIBELLES_ETAT, verifierDateSaisie, type EtatLocation } from '../domain/lifecycle.ts';
 import { DECISIONS_POSITIVES, type DecisionCal } from '../domain/types.ts';
 import { journaliser } from './audit.ts';
+import { noterCandidats, type CotationCandidat, type MemoCotation } from './cotation.ts';
 import { ajouterJours, jourParis } from './echeances.ts';
 import { Conflit, Introuvable } from './errors.ts';
 import { vueCandidat } from './boite.ts';
@@ -243,6 +245,23 @@ export async function lireSession(tx: Tx, acteur: Acteur, id: string): Promise<S
         )
         .orderBy(asc(offresCal.rang))
     : [];
+  // The cotation of each unit's candidates, on the session's date (an aid shown beside them).
+  const cotations = new Map<string, Map<string, CotationCandidat>>();
+  const memo: MemoCotation = new Map();
+  for (const r of rows)
+    cotations.set(
+      r.e.id,
+      await noterCandidats(
+        tx,
+        r.logement.commune,
+        (r.e.candidats as string[]).flatMap((c) => {
+          const x = parId.get(c);
+          return x ? [{ id: x.id, numeroSne: x.numeroSne }] : [];
+        }),
+        s.dateSession,
+        memo,
+      ),
+    );
   const liste = rows.map((r): ExamenCalApi => {
     const suite = r.e.suite as ExamenCalApi['suite'];
     return {
@@ -266,11 +285,15 @@ export async function lireSession(tx: Tx, acteur: Acteur, id: string): Promise<S
       candidats: (r.e.candidats as string[])
         .map((c) => parId.get(c))
         .filter((c) => c !== undefined)
-        .map((c) => ({
-          id: c.id,
-          reservataireId: c.reservataireId,
-          ...vueCandidat(c, peutLireMenage(acteur, c, s.bailleurId)),
-        })),
+        .map((c) => {
+          const voit = peutLireMenage(acteur, c, s.bailleurId);
+          return {
+            id: c.id,
+            reservataireId: c.reservataireId,
+            ...vueCandidat(c, voit),
+            cotation: voit ? (cotations.get(r.e.id)?.get(c.id) ?? null) : null,
+          };
+        }),
       decision: r.d
         ? {
             decision: r.d.decision as DecisionCal,
@@ -278,6 +301,7 @@ export async function lireSession(tx: Tx, acteur: Acteur, id: string): Promise<S
             motif: r.d.motif,
             date: r.d.dateDecision,
             classement: r.e.classement as string[],
+            motifEcartCotation: r.e.motifEcartCotation,
           }
         : null,
       offres: offres.filter((o) => o.o.examenId === r.e.id).map((o) => offreVersApi(o.o, o.numeroSne)),
@@ -418,6 +442,26 @@ async function examenDe(tx: Tx, sessionId: string, locationId: string): Promise<
   return e;
 }
 
+/** The notes of a unit's examined candidates (candidature id → note) on the session's date. */
+async function ordreCotation(tx: Tx, locationId: string, examines: string[], date: string) {
+  const [l] = await tx
+    .select({ commune: logements.commune })
+    .from(locations)
+    .innerJoin(logements, eq(logements.id, locations.logementId))
+    .where(eq(locations.id, locationId));
+  const cands = examines.length
+    ? await tx
+        .select({ id: candidatures.id, numeroSne: candidatures.numeroSne })
+        .from(candidatures)
+        .where(inArray(candidatures.id, examines))
+    : [];
+  const c = l ? await noterCandidats(tx, l.commune, cands, date) : new Map<string, CotationCandidat>();
+  return {
+    notes: new Map([...c].map(([id, x]) => [id, x.note])),
+    version: [...c.values()][0]?.version ?? null,
+  };
+}
+
 /** Records the CAL's decision on one examined unit; a positive one sends the offer to rang 1. */
 export async function deciderExamen(
   tx: Tx,
@@ -433,6 +477,18 @@ export async function deciderExamen(
   sessionOuverte(s);
   const problemes = verifierDecision(d.decision, d.classement, d.motif, e.candidats as string[]);
   if (problemes.length) throw new DonneesInvalides(problemes);
+  // The cotation is an aid: ranking against its order is allowed, with a reason (issue 17).
+  const cotation = await ordreCotation(tx, d.locationId, e.candidats as string[], s.dateSession);
+  const contre = contreOrdreCotation(d.classement, e.candidats as string[], cotation.notes);
+  const motifEcart = contre ? (d.motifEcartCotation ?? '') : null;
+  if (motifEcart !== null && motifEcart.length < 3)
+    throw new DonneesInvalides([
+      {
+        chemin: 'motifEcartCotation',
+        message:
+          'ce classement s’écarte de l’ordre de la cotation : indiquez pourquoi la commission en décide ainsi (3 caractères au moins)',
+      },
+    ]);
   // The decision is dated on the session: it must have sat, after the steps the unit went through.
   const aujourdhui = jourParis(maintenant);
   if (s.dateSession > aujourdhui)
@@ -476,7 +532,7 @@ export async function deciderExamen(
   if (!positive) suite = await suiteDe(tx, d.locationId, [], 0, null);
   await tx
     .update(examensCal)
-    .set({ decisionCalId: nouvelle!.id, classement: d.classement, suite })
+    .set({ decisionCalId: nouvelle!.id, classement: d.classement, suite, motifEcartCotation: motifEcart })
     .where(eq(examensCal.id, e.id));
   if (positive && premier) {
     await tx.insert(offresCal).values({
@@ -493,7 +549,16 @@ export async function deciderExamen(
     cibleType: 'location',
     cibleId: d.locationId,
     avant: null,
-    apres: { session: sessionId, decision: d.decision, classement: d.classement, suite, quartiles },
+    apres: {
+      session: sessionId,
+      decision: d.decision,
+      classement: d.classement,
+      suite,
+      quartiles,
+      ...(cotation.notes.size
+        ? { cotation: { notes: Object.fromEntries(cotation.notes), version: cotation.version, motifEcart } }
+        : {}),
+    },
     motif: d.motif ?? null,
   });
   await notifierResultatCal(tx, { locationId: d.locationId, type: 'decision', decision: d.decision, suite });

@@ -43,7 +43,9 @@ import {
 } from '../import/demandes.ts';
 import { EcritureTemporaire, type FichierTemporaire } from '../import/fichier-temporaire.ts';
 import { Utf8Invalide, type Encodage } from '../import/rpls-csv.ts';
+import type { CotationApi } from '../contracts/cotation.ts';
 import { journaliser } from './audit.ts';
+import { noterDemandes } from './cotation.ts';
 import { Interdit, Introuvable } from './errors.ts';
 import { exiger, type Acteur, type Role } from './roles.ts';
 
@@ -438,6 +440,7 @@ export interface DemandeLue {
   communes: { code: string; nom: string }[];
   typologies: string[];
   majLe: string;
+  cotation: CotationApi | null;
 }
 
 /** One page of the actor's own demands (oldest registration first), and how many it holds. */
@@ -460,6 +463,11 @@ export async function lireDemandes(
     .orderBy(asc(demandes.dateDemande), asc(demandes.numeroSne))
     .limit(p.parPage)
     .offset((p.page - 1) * p.parPage);
+  const notes = await noterDemandes(
+    tx,
+    rows.map((d) => ({ numero: d.numeroSne, communes: d.communes })),
+    p.aujourdhui,
+  );
   return {
     total: Number(n?.n ?? 0),
     page: p.page,
@@ -478,6 +486,7 @@ export async function lireDemandes(
       communes: d.communes.map((code) => ({ code, nom: nomDeCommune(code) ?? code })),
       typologies: d.typologies,
       majLe: d.majLe.toISOString(),
+      cotation: notes.get(d.numeroSne) ?? null,
     })),
   };
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { PAR_PAGE_MAX } from './api.ts';
+import { cotationCandidatSchema } from './cotation.ts';
 import { dateCalendaire } from './dates.ts';
 import { candidatureBoiteSchema } from './orientation.ts';
 import { SUITES_ECHEC } from '../domain/cal.ts';
@@ -68,6 +69,8 @@ export type PageSessionsCalApi = z.infer<typeof pageSessionsCalSchema>;
 export const candidatCalSchema = candidatureBoiteSchema.extend({
   id: z.string(),
   reservataireId: z.string().nullable(),
+  /** Its demand's cotation and its rank among the noted candidates (an aid; null: no note). */
+  cotation: cotationCandidatSchema.nullable(),
 });
 
 export const offreCalSchema = z.object({
@@ -111,6 +114,8 @@ export const examenCalSchema = z.object({
       date: z.string(),
       /** Candidature ids ranked by the CAL, rang 1 first. */
       classement: z.array(z.string()),
+      /** Why the CAL ranked against the cotation's order (issue 17), null when it did not. */
+      motifEcartCotation: z.string().nullable(),
     })
     .nullable(),
   offres: z.array(offreCalSchema),
@@ -159,6 +164,8 @@ export const decisionExamenSchema = z.strictObject({
   decision: z.enum(DECISIONS_CAL),
   motif: z.string().max(2000).optional(),
   classement: z.array(z.string().min(1)).max(3).default([]),
+  /** Required when the ranking goes against the cotation's order (the CAL decides, and says why). */
+  motifEcartCotation: z.string().trim().max(2000).optional(),
 });
 export type DecisionExamenApi = z.infer<typeof decisionExamenSchema>;
 

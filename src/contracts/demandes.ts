@@ -4,6 +4,7 @@
  * Shared by the server and the web app.
  */
 import { z } from 'zod';
+import { cotationSchema } from './cotation.ts';
 
 /** The largest demands file (one short row per demand: a few MB for the largest réservataire). */
 export const TAILLE_MAX_DEMANDES = 50 * 1024 * 1024;
@@ -58,6 +59,8 @@ export const pageDemandesSchema = z.object({
       communes: z.array(z.object({ code: z.string(), nom: z.string() })),
       typologies: z.array(z.string()),
       majLe: z.string(),
+      /** Its note under the grid in force of the EPCI it wishes (issue 17), null without one. */
+      cotation: cotationSchema.nullable(),
     }),
   ),
 });

@@ -4,6 +4,7 @@
  * notifications. Shared by the server and the web front end.
  */
 import { z } from 'zod';
+import { cotationCandidatSchema } from './cotation.ts';
 import { pieceBoiteSchema } from './pieces.ts';
 
 /** A ledger line named for people: a réservataire organisation, or the bailleur's own share. */
@@ -167,6 +168,8 @@ export const candidatureBoiteSchema = z.object({
   pdalhpd: z.boolean(),
   /** Another priority category of CCH L.441-1. */
   autreL4411: z.boolean(),
+  /** Its demand's cotation and rank among the unit's noted candidates (issue 17): an aid. */
+  cotation: cotationCandidatSchema.nullable().optional(),
 });
 
 export const elementBoiteSchema = z.object({

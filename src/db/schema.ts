@@ -624,6 +624,8 @@ export const examensCal = pgTable(
     decisionCalId: text('decision_cal_id').references(() => decisionsCal.id),
     /** Candidatures ranked by the CAL (rang 1, 2, 3), in order; empty for a negative decision. */
     classement: jsonb('classement').notNull().default([]),
+    /** Why the CAL ranked candidates against the cotation's order (issue 17, ADR 0039); null = in order. */
+    motifEcartCotation: text('motif_ecart_cotation'),
     /** After a failure or a negative decision: rang_suivant | reservataire | bailleur | maire; bail once signed. */
     suite: text('suite'),
   },
@@ -927,6 +929,52 @@ export const ciblesCia = pgTable(
     check(
       'cibles_cia_parts',
       sql`(quartile1_hors_qpv is null or (quartile1_hors_qpv >= 0 and quartile1_hors_qpv <= 1)) and (non_quartile1_en_qpv is null or (non_quartile1_en_qpv >= 0 and non_quartile1_en_qpv <= 1))`,
+    ),
+  ],
+);
+
+/**
+ * Cotation grids of an EPCI (CCH L.441-2-8; ADR 0037, 0039): dated, versioned data. At most one
+ * draft per EPCI (`brouillon`, version null) that its officers edit and try on the current demands;
+ * adopting it gives it the next version, the act, who adopted it and when, and the date it applies
+ * from. An adopted grid is never changed again (the next one supersedes it from its date). Every
+ * write is audited (`cotation.enregistrer`, `cotation.adopter`).
+ */
+export const grillesCotation = pgTable(
+  'grilles_cotation',
+  {
+    id: text('id').primaryKey(),
+    epci: text('epci')
+      .notNull()
+      .references(() => epcis.siren),
+    /** brouillon | adoptee */
+    statut: text('statut').notNull(),
+    version: integer('version'),
+    /** The criteria and their points (src/domain/cotation.ts `Critere[]`). */
+    criteres: jsonb('criteres').notNull(),
+    /** Points off per suitable unit refused, for how many months. */
+    refusPoints: integer('refus_points').notNull().default(0),
+    refusDureeMois: integer('refus_duree_mois').notNull().default(12),
+    mutationsPoints: integer('mutations_points').notNull().default(0),
+    enVigueurDu: date('en_vigueur_du'),
+    /** The adopting body (« le conseil communautaire ») and its act (« délibération n° … du … »). */
+    adoptionPar: text('adoption_par'),
+    adoptionActe: text('adoption_acte'),
+    adoptionLe: date('adoption_le'),
+    /** The officer who recorded the adoption in Flux, and when. */
+    adopteeParUtilisateur: text('adoptee_par_utilisateur').references(() => utilisateurs.id),
+    enregistreeLe: timestamp('enregistree_le', { withTimezone: true }),
+    creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
+    majLe: timestamp('maj_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('grilles_cotation_version').on(t.epci, t.version),
+    uniqueIndex('grilles_cotation_un_brouillon')
+      .on(t.epci)
+      .where(sql`statut = 'brouillon'`),
+    check(
+      'grilles_cotation_statut',
+      sql`(statut = 'brouillon' and version is null) or (statut = 'adoptee' and version >= 1 and en_vigueur_du is not null and adoption_le is not null)`,
     ),
   ],
 );

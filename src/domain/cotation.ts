@@ -78,9 +78,8 @@ const points = (x: number) => `${nombre(x)} point${Math.abs(x) >= 2 ? 's' : ''}`
 
 /** Full months from `de` to `a` (a demand of 2025-01-15 is 3 months old on 2025-04-15). */
 export function moisEntre(de: string, a: string): number {
-  const [ya, ma, da] = de.split('-').map(Number) as [number, number, number];
-  const [yb, mb, db] = a.split('-').map(Number) as [number, number, number];
-  return Math.max(0, (yb - ya) * 12 + (mb - ma) - (db < da ? 1 : 0));
+  const mois = (+a.slice(0, 4) - +de.slice(0, 4)) * 12 + (+a.slice(5, 7) - +de.slice(5, 7));
+  return Math.max(0, mois - (+a.slice(8, 10) < +de.slice(8, 10) ? 1 : 0));
 }
 
 /** The criterion's name as the breakdown shows it. */
@@ -104,48 +103,64 @@ function libelleCritere(c: Critere): string {
 /** The note of a demand on `date`, criterion by criterion (criteria that give nothing are left out). */
 export function noter(d: DemandeCotee, g: GrilleCotation, date: string): Note {
   const detail: LigneNote[] = [];
-  const ajouter = (critere: string, p: number) => {
-    if (p !== 0) detail.push({ critere, points: arrondi(p) });
+  return { numero: d.numero, total: calculer(d, g, date, detail), detail };
+}
+
+/** The note's total alone (what a list sorts by): the same sum as `noter`, without the labels. */
+export function noterTotal(d: DemandeCotee, g: GrilleCotation, date: string): number {
+  return calculer(d, g, date, null);
+}
+
+function calculer(d: DemandeCotee, g: GrilleCotation, date: string, detail: LigneNote[] | null): number {
+  let total = 0;
+  const ajouter = (critere: () => string, p: number) => {
+    if (p === 0) return;
+    const a = arrondi(p);
+    total += a;
+    detail?.push({ critere: critere(), points: a });
   };
   for (const c of g.criteres) {
-    const libelle = libelleCritere(c);
     switch (c.type) {
-      case 'anciennete':
-        ajouter(
-          `${libelle} (${moisEntre(d.dateDemande, date)} mois)`,
-          Math.min(c.plafond, c.pointsParMois * moisEntre(d.dateDemande, date)),
-        );
+      case 'anciennete': {
+        const mois = moisEntre(d.dateDemande, date);
+        ajouter(() => `${libelleCritere(c)} (${mois} mois)`, Math.min(c.plafond, c.pointsParMois * mois));
         break;
+      }
       case 'categorie':
-        if (d.categories.includes(c.categorie)) ajouter(libelle, c.points);
+        if (d.categories.includes(c.categorie)) ajouter(() => libelleCritere(c), c.points);
         break;
       case 'situation':
-        if (d.situations.includes(c.situation)) ajouter(libelle, c.points);
+        if (d.situations.includes(c.situation)) ajouter(() => libelleCritere(c), c.points);
         break;
       case 'ressources':
         if (
           d.ressourcesAnnuelles !== null &&
           estPremierQuartile(d.ressourcesAnnuelles, d.personnes, d.enfantsMoins14, c.plafondParUc, date)
         )
-          ajouter(libelle, c.points);
+          ajouter(() => libelleCritere(c), c.points);
         break;
       case 'adequation': {
-        const pieces = Math.min(...d.typologiesSouhaitees.map((t) => TYPOLOGIE_PIECES[t]));
+        let pieces = Infinity;
+        for (const t of d.typologiesSouhaitees) pieces = Math.min(pieces, TYPOLOGIE_PIECES[t]);
         if (Number.isFinite(pieces) && pieces >= d.personnes - 1 && pieces <= d.personnes + 1)
-          ajouter(libelle, c.points);
+          ajouter(() => libelleCritere(c), c.points);
         break;
       }
       case 'lienLocal':
-        if (d.lienLocal) ajouter(libelle, c.points);
+        if (d.lienLocal) ajouter(() => libelleCritere(c), c.points);
         break;
     }
   }
-  const depuis = `${g.refusAdapte.dureeMois}`;
-  const refus = d.refusAdaptes.filter((r) => r <= date && moisEntre(r, date) < g.refusAdapte.dureeMois).length;
-  if (refus > 0)
-    ajouter(`${refus} refus de logement adapté depuis moins de ${depuis} mois`, -refus * g.refusAdapte.points);
-  if (d.mutationInterne) ajouter('mutation interne', g.mutationsInternes.points);
-  return { numero: d.numero, total: arrondi(detail.reduce((s, l) => s + l.points, 0)), detail };
+  if (d.refusAdaptes.length > 0) {
+    const refus = d.refusAdaptes.filter((r) => r <= date && moisEntre(r, date) < g.refusAdapte.dureeMois).length;
+    if (refus > 0)
+      ajouter(
+        () => `${refus} refus de logement adapté depuis moins de ${g.refusAdapte.dureeMois} mois`,
+        -refus * g.refusAdapte.points,
+      );
+  }
+  if (d.mutationInterne) ajouter(() => 'mutation interne', g.mutationsInternes.points);
+  return arrondi(total);
 }
 
 /** Whether two demands are similar: a commune and a typology wished in common. */
@@ -237,9 +252,165 @@ export interface EssaiGrille {
   }[];
 }
 
-/** Ranks of the demands by note, highest first (ties share the better rank). */
+/** How many of the sorted (ascending) `notes` are strictly above `n`. */
+function auDessus(tries: Float64Array, n: number): number {
+  let lo = 0;
+  let hi = tries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tries[mid]! <= n) lo = mid + 1;
+    else hi = mid;
+  }
+  return tries.length - lo;
+}
+
+/** Ranks of the demands by note, highest first (ties share the better rank). O(n log n). */
 function rangs(notes: readonly number[]): number[] {
-  return notes.map((n) => notes.filter((x) => x > n).length + 1);
+  const tries = Float64Array.from(notes).sort();
+  return notes.map((n) => auDessus(tries, n) + 1);
+}
+
+/** A demand's note and its position among the similar demands, as the lists show them. */
+export interface NotePositionnee {
+  numero: string;
+  /** The note's total (its breakdown: `noter`). */
+  note: number;
+  positionnement: Positionnement;
+}
+
+/** Sets of at most `max` of the `items` (none empty), each with its size. */
+function sousEnsembles<T>(items: readonly T[], max: number): { cle: string; taille: number }[] {
+  const r: { cle: string; taille: number }[] = [];
+  const aller = (debut: number, pris: T[]) => {
+    for (let i = debut; i < items.length; i++) {
+      pris.push(items[i]!);
+      r.push({ cle: pris.join(','), taille: pris.length });
+      if (pris.length < max) aller(i + 1, pris);
+      pris.pop();
+    }
+  };
+  aller(0, []);
+  return r;
+}
+
+/** Communes and typologies up to which a demand is positioned by inclusion–exclusion. */
+const LIMITE_COMMUNES = 4;
+const LIMITE_TYPOLOGIES = 3;
+
+/**
+ * The note and position of every demand at once — the same answers as `noter` and `positionner`
+ * for each, without comparing every pair. Two demands are similar when they have a commune AND a
+ * typology wished in common, so by inclusion–exclusion over the sets A of the demand's communes and
+ * B of its typologies, the similar demands number Σ (−1)^(|A|+|B|) · #{x : A ⊆ communes(x),
+ * B ⊆ typologies(x)}; each (A, B) keeps the sorted notes and the summed wait of the demands that
+ * wish all of it, so the count above a note is a binary search. A demand wishing more than
+ * `LIMITE_COMMUNES` communes or `LIMITE_TYPOLOGIES` typologies is positioned by a plain union of
+ * the demands sharing one of its (commune, typology) pairs.
+ */
+export function positionnerTout(demandes: readonly DemandeCotee[], g: GrilleCotation, date: string): NotePositionnee[] {
+  const n = demandes.length;
+  const notes = demandes.map((d) => noterTotal(d, g, date));
+  const attente = new Float64Array(n);
+  const aujourdhui = Date.parse(`${date}T00:00:00Z`);
+  const communes: string[][] = [];
+  const typologies: string[][] = [];
+  demandes.forEach((d, i) => {
+    attente[i] = Math.max(0, Math.round((aujourdhui - Date.parse(`${d.dateDemande}T00:00:00Z`)) / 86_400_000));
+    communes.push([...new Set(d.communesSouhaitees)].sort());
+    typologies.push([...new Set<string>(d.typologiesSouhaitees)].sort());
+  });
+  const combinaisons = (i: number) => {
+    const r: { cle: string; signe: number }[] = [];
+    const bs = sousEnsembles(typologies[i]!, LIMITE_TYPOLOGIES);
+    for (const a of sousEnsembles(communes[i]!, LIMITE_COMMUNES))
+      for (const b of bs) r.push({ cle: `${a.cle}/${b.cle}`, signe: (a.taille + b.taille) % 2 === 0 ? 1 : -1 });
+    return r;
+  };
+  // Each (A, B) gets a number; each demand keeps its numbers and signs.
+  const numeros = new Map<string, number>();
+  const membres: number[][] = [];
+  const sommes: number[] = [];
+  const cles: Int32Array[] = [];
+  const signes: Int8Array[] = [];
+  const paires = new Map<string, number[]>();
+  const parSignature = new Map<string, { ks: Int32Array; ss: Int8Array }>();
+  for (let i = 0; i < n; i++) {
+    const signature = `${communes[i]!.join(',')}/${typologies[i]!.join(',')}`;
+    let sig = parSignature.get(signature);
+    if (!sig) {
+      const c = combinaisons(i);
+      sig = { ks: new Int32Array(c.length), ss: new Int8Array(c.length) };
+      for (let x = 0; x < c.length; x++) {
+        let k = numeros.get(c[x]!.cle);
+        if (k === undefined) {
+          k = membres.length;
+          numeros.set(c[x]!.cle, k);
+          membres.push([]);
+          sommes.push(0);
+        }
+        sig.ks[x] = k;
+        sig.ss[x] = c[x]!.signe;
+      }
+      parSignature.set(signature, sig);
+    }
+    for (let x = 0; x < sig.ks.length; x++) {
+      membres[sig.ks[x]!]!.push(notes[i]!);
+      sommes[sig.ks[x]!]! += attente[i]!;
+    }
+    cles.push(sig.ks);
+    signes.push(sig.ss);
+    if (communes[i]!.length > LIMITE_COMMUNES || typologies[i]!.length > LIMITE_TYPOLOGIES)
+      for (const c of communes[i]!)
+        for (const t of typologies[i]!) {
+          const p = paires.get(`${c}/${t}`);
+          if (p) p.push(i);
+          else paires.set(`${c}/${t}`, [i]);
+        }
+  }
+  const tries = membres.map((m) => Float64Array.from(m).sort());
+  // The fallback needs every demand of each pair it reads, not only the large ones.
+  if (paires.size > 0)
+    for (let i = 0; i < n; i++)
+      if (communes[i]!.length <= LIMITE_COMMUNES && typologies[i]!.length <= LIMITE_TYPOLOGIES)
+        for (const c of communes[i]!) for (const t of typologies[i]!) paires.get(`${c}/${t}`)?.push(i);
+  const marque = new Int32Array(n).fill(-1);
+  return demandes.map((_, i): NotePositionnee => {
+    const note = notes[i]!;
+    if (communes[i]!.length === 0 || typologies[i]!.length === 0)
+      return {
+        numero: demandes[i]!.numero,
+        note,
+        positionnement: { rang: 1, sur: 1, dureeMoyenneAttenteJours: attente[i]! },
+      };
+    let sur = 0;
+    let devant = 0;
+    let somme = 0;
+    if (communes[i]!.length <= LIMITE_COMMUNES && typologies[i]!.length <= LIMITE_TYPOLOGIES) {
+      const ks = cles[i]!;
+      const ss = signes[i]!;
+      for (let x = 0; x < ks.length; x++) {
+        const t = tries[ks[x]!]!;
+        sur += ss[x]! * t.length;
+        devant += ss[x]! * auDessus(t, note);
+        somme += ss[x]! * sommes[ks[x]!]!;
+      }
+    } else {
+      for (const c of communes[i]!)
+        for (const t of typologies[i]!)
+          for (const j of paires.get(`${c}/${t}`) ?? [])
+            if (marque[j] !== i) {
+              marque[j] = i;
+              sur += 1;
+              somme += attente[j]!;
+              if (notes[j]! > note) devant += 1;
+            }
+    }
+    return {
+      numero: demandes[i]!.numero,
+      note,
+      positionnement: { rang: devant + 1, sur, dureeMoyenneAttenteJours: Math.round(somme / sur) },
+    };
+  });
 }
 
 /**
@@ -306,4 +477,22 @@ export function essayerGrille(
   const descendent = tous.filter((m) => m.rangBrouillon > m.rangEnVigueur);
   descendent.sort((x, y) => y.rangBrouillon - y.rangEnVigueur - (x.rangBrouillon - x.rangEnVigueur));
   return { distribution, groupes, mouvements: [...montent.slice(0, 20), ...descendent.slice(0, 20)] };
+}
+
+/**
+ * Whether the CAL's ranking goes against the cotation's order: a ranked candidate has, among the
+ * examined candidates, one with a strictly higher note that is not ranked before it. Candidates
+ * without a note (no demand known, no grid) do not count. The CAL may do so — with a reason.
+ */
+export function contreOrdreCotation(
+  classement: readonly string[],
+  examines: readonly string[],
+  notes: ReadonlyMap<string, number>,
+): boolean {
+  return classement.some((c, k) => {
+    const n = notes.get(c);
+    if (n === undefined) return false;
+    const avant = new Set(classement.slice(0, k));
+    return examines.some((x) => x !== c && !avant.has(x) && (notes.get(x) ?? -Infinity) > n);
+  });
 }

@@ -53,6 +53,7 @@ import { enregistrerRoutesPatrimoine } from './routes-patrimoine.ts';
 import { enregistrerRoutesPieces } from './routes-pieces.ts';
 import { enregistrerRoutesTableaux } from './routes-tableaux.ts';
 import { enregistrerRoutesATraiter } from './routes-a-traiter.ts';
+import { enregistrerRoutesCotation } from './routes-cotation.ts';
 import { enregistrerRoutesDemandes } from './routes-demandes.ts';
 import { enregistrerRoutesQuartiles } from './routes-quartiles.ts';
 import { enregistrerRoutesCiblesCia } from './routes-cibles-cia.ts';
@@ -228,6 +229,7 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
   await app.register(async (api) => enregistrerRoutesTableaux(api, options), { prefix: '/api' });
   await app.register(async (api) => enregistrerRoutesATraiter(api, options), { prefix: '/api' });
   await app.register(async (api) => enregistrerRoutesDemandes(api, options), { prefix: '/api' });
+  await app.register(async (api) => enregistrerRoutesCotation(api, options), { prefix: '/api' });
   if (options.oidc) await app.register(async (api) => enregistrerOidc(api, options), { prefix: '/api' });
 
   if (options.webDist && existsSync(resolve(options.webDist, 'index.html'))) {

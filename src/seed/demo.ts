@@ -35,7 +35,9 @@ import {
   conventionVersions,
   decisionsCal,
   delaisProposition,
+  demandes,
   epcis,
+  grillesCotation,
   evenementsFlux,
   examensCal,
   locations,
@@ -72,6 +74,7 @@ import { validerScenario } from '../domain/validation.ts';
 import { resoudreMenage } from '../domain/menage.ts';
 import { quartileALaDecision } from '../domain/quartile.ts';
 import { epciDeCommune } from '../import/cog.ts';
+import { demandesDemo, grillesDemo } from './cotation-demo.ts';
 import { menageDemo, menageSaisiDemo, seuilDemo, SOURCE_SEUILS_DEMO } from './menages-demo.ts';
 import { chargerQpvEmbarques } from '../reference/qpv.ts';
 import { zonesAplDemo } from '../reference/zonage-demo.ts';
@@ -1612,6 +1615,29 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
       calDeLAnnee(x.b.id, scenario, x.unites, x.lignes, cal.date(jusqua));
       await insererLignes(x.lignes);
     }
+    // The cotation (issue 17): each EPCI of the stock adopts the demo's grid; the candidates'
+    // demands, and more of Action Logement's, are held so that the screens show real notes.
+    const epcisParc = annees.flatMap((x) => x.unites.map((u) => u.logement.epci ?? epciDeCommune(u.logement.commune)));
+    await inserer(
+      tx,
+      grillesCotation,
+      grillesDemo(
+        epcisParc.filter((e): e is string => !!e && cog.epcis.has(e)),
+        annee,
+      ),
+    );
+    await inserer(
+      tx,
+      demandes,
+      demandesDemo({
+        aujourdhui,
+        candidatures: annees.flatMap((x) => x.lignes.candidatures),
+        locations: annees.flatMap((x) => x.lignes.locations),
+        logements: new Map(annees.flatMap((x) => x.unites.map((u) => [u.logement.id, u.logement] as const))),
+        communesEpci: [...cog.communes.values()].filter((c) => c.epci === SIREN_ORLEANS_METROPOLE).map((c) => c.code),
+        actionLogement: ORG.actionLogement,
+      }),
+    );
   });
 
   const somme = (f: (l: Lignes) => number): number => [...precedentes, ...annees].reduce((s, a) => s + f(a.lignes), 0);

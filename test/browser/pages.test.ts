@@ -84,6 +84,17 @@ decrireNavigateur('chaque page du menu de chaque rôle, à 1366 px', () => {
     expect(await page.locator('main ul').last().locator('li').count()).toBeGreaterThan(0);
   });
 
+  it('les grilles de cotation publiques (sans connexion) : largeur, accessibilité, mots', async () => {
+    const { page } = nav;
+    await page.setViewportSize({ width: LARGEUR, height: 900 });
+    await page.context().clearCookies();
+    for (const chemin of ['/cotation', '/cotation/244500468']) {
+      const c = await examiner(page, chemin);
+      expect(c).toEqual({ chemin, largeur: c.largeur, axe: [], ids: [] });
+      expect(c.largeur).toBeLessThanOrEqual(LARGEUR);
+    }
+  });
+
   for (const { email, role } of COMPTES)
     it(`${email} : largeur, accessibilité, mots des pages`, { timeout: 300_000 }, async () => {
       const { page } = nav;

@@ -2,13 +2,16 @@
  * Cotation of demands (CCH L.441-2-8, décret 2019-1378): the note and its breakdown, the position
  * among similar demands, the grid in plain French, a draft tried against the grid in force.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  contreOrdreCotation,
   enoncer,
   essayerGrille,
   moisEntre,
   noter,
   positionner,
+  positionnerTout,
   type DemandeCotee,
   type GrilleCotation,
 } from '../../src/domain/cotation.ts';
@@ -137,5 +140,62 @@ describe('cotation — essayer une grille avant de l’adopter', () => {
     expect(groupe('catégorie dalo')).toMatchObject({ demandes: 1, descendent: 1 });
     expect(groupe('quartile inconnu').demandes).toBe(1);
     expect(e.mouvements[0]).toMatchObject({ numero: 'B', rangBrouillon: 1 });
+  });
+});
+
+describe('cotation — toutes les demandes à la fois (listes, essai, bench/cotation)', () => {
+  const communes = ['45234', '45147', '45302', '45208', '45285', '45001'];
+  const arbDemande = fc.record({
+    dateDemande: fc.constantFrom('2020-03-01', '2023-11-30', '2024-06-10', '2025-06-10'),
+    personnes: fc.integer({ min: 1, max: 6 }),
+    ressourcesAnnuelles: fc.option(fc.integer({ min: 3_000, max: 40_000 })),
+    categories: fc.subarray(['dalo', 'pdalhpd']),
+    communesSouhaitees: fc.subarray(communes, { maxLength: 6 }),
+    typologiesSouhaitees: fc.subarray(['T1', 'T2', 'T3', 'T4', 'T5'] as const, { maxLength: 5 }),
+  });
+
+  it('la même note et le même positionnement que noter() et positionner() pour chaque demande', () => {
+    fc.assert(
+      fc.property(fc.array(arbDemande, { maxLength: 40 }), (xs) => {
+        const ds = xs.map((x, i) => demande(`N${i}`, { ...x, typologiesSouhaitees: [...x.typologiesSouhaitees] }));
+        const tout = positionnerTout(ds, grille, DATE);
+        ds.forEach((d, i) => {
+          expect(tout[i]!.note).toBe(noter(d, grille, DATE).total);
+          expect(tout[i]!.positionnement).toEqual(positionner(d, ds, grille, DATE));
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('une demande à six communes passe par l’union simple, avec le même résultat', () => {
+    const ds = [
+      demande('A', { communesSouhaitees: communes, categories: ['dalo'] }),
+      demande('B'),
+      demande('C', { communesSouhaitees: ['45001'], typologiesSouhaitees: ['T3', 'T4'] }),
+      demande('D', { communesSouhaitees: ['45001'], typologiesSouhaitees: ['T2'] }),
+    ];
+    const tout = positionnerTout(ds, grille, DATE);
+    expect(tout[0]!.positionnement).toEqual({ rang: 1, sur: 3, dureeMoyenneAttenteJours: 365 });
+    ds.forEach((d, i) => expect(tout[i]!.positionnement).toEqual(positionner(d, ds, grille, DATE)));
+  });
+});
+
+describe('cotation — un classement de la CAL contre l’ordre des notes', () => {
+  const notes = new Map([
+    ['a', 80],
+    ['b', 60],
+    ['c', 60],
+  ]);
+  it.each([
+    [['a', 'b', 'c'], false, 'dans l’ordre'],
+    [['a', 'c', 'b'], false, 'deux notes égales dans un sens ou dans l’autre'],
+    [['a'], false, 'le mieux noté seul'],
+    [['b', 'a'], true, 'un moins bien noté avant le mieux noté'],
+    [['b'], true, 'le mieux noté écarté'],
+    [['x', 'a'], false, 'un candidat sans note ne compte pas'],
+    [[], false, 'aucun classement (décision négative)'],
+  ])('%j → %s (%s)', (classement, attendu) => {
+    expect(contreOrdreCotation(classement, ['a', 'b', 'c', 'x'], notes)).toBe(attendu);
   });
 });

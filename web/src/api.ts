@@ -763,3 +763,37 @@ export function telechargerRapprochement(fichier: File, p: DemandeRapprochement,
     xhr.send(fichier);
   });
 }
+
+// ——— Cotation des demandes (issue 17, ADR 0039) ———
+
+export type {
+  AdoptionApi,
+  BrouillonApi,
+  CotationApi,
+  CritereApi,
+  EssaiApi,
+  GrilleApi,
+  GrillePubliqueApi,
+  GrillesEpciApi,
+  GrillesPubliquesApi,
+} from '../../src/contracts/cotation.ts';
+import type {
+  AdoptionApi as _Adoption,
+  BrouillonApi as _Brouillon,
+  EssaiApi as _Essai,
+  GrillePubliqueApi as _GrillePublique,
+  GrillesEpciApi as _GrillesEpci,
+  GrillesPubliquesApi as _GrillesPubliques,
+} from '../../src/contracts/cotation.ts';
+
+export const lireGrillesPubliques = (signal?: AbortSignal) =>
+  requete<_GrillesPubliques>('GET', '/api/cotation/grilles', { signal });
+export const lireGrillePublique = (siren: string, signal?: AbortSignal) =>
+  requete<_GrillePublique>('GET', `/api/cotation/grilles/${encodeURIComponent(siren)}`, { signal });
+export const lireGrillesEpci = (signal?: AbortSignal) => requete<_GrillesEpci>('GET', '/api/cotation/epci', { signal });
+export const enregistrerBrouillon = (b: _Brouillon) =>
+  requete<_GrillesEpci>('PUT', '/api/cotation/epci/brouillon', { corps: b });
+export const adopterBrouillon = (a: _Adoption) =>
+  requete<_GrillesEpci>('POST', '/api/cotation/epci/adoption', { corps: a });
+export const lireEssai = (signal?: AbortSignal) => requete<_Essai>('GET', '/api/cotation/epci/essai', { signal });
+export const ADRESSE_ESSAI_XLSX = '/api/cotation/epci/essai.xlsx';

@@ -118,4 +118,12 @@ export const cles = {
     tout: () => ['demandes'] as const,
     page: (d: Demande<typeof lireDemandes>) => ['demandes', d] as const,
   },
+  cotation: {
+    /** The public grids and the EPCI's own (an adoption refreshes them all). */
+    tout: () => ['cotation'] as const,
+    publiques: () => ['cotation', 'publiques'] as const,
+    publique: (siren: string) => ['cotation', 'publique', siren] as const,
+    epci: () => ['cotation', 'epci'] as const,
+    essai: () => ['cotation', 'essai'] as const,
+  },
 } as const;

@@ -32,6 +32,7 @@ export type Rubrique =
   | 'conversion'
   | 'import'
   | 'demandes'
+  | 'cotation'
   | 'rapprochement'
   | 'administration';
 
@@ -100,6 +101,7 @@ export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles:
     chemin: '/demandes',
     roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   },
+  cotation: { titre: 'Grille de cotation', chemin: '/grille-de-cotation', roles: ['lecteur_epci'] },
   rapprochement: {
     titre: 'Rapprochement SNE',
     chemin: '/rapprochement',
@@ -119,7 +121,7 @@ export function peutOuvrir(role: Role, rubrique: Rubrique): boolean {
 export const MENU: readonly (Rubrique | { titre: string; rubriques: readonly Rubrique[] })[] = [
   'accueil',
   { titre: 'Au quotidien', rubriques: ['locations', 'boite', 'cal', 'demandes'] },
-  { titre: 'Pilotage', rubriques: ['tableau', 'objectifs', 'bilan', 'quartiles', 'rapprochement'] },
+  { titre: 'Pilotage', rubriques: ['tableau', 'objectifs', 'bilan', 'quartiles', 'cotation', 'rapprochement'] },
   {
     titre: 'Patrimoine et conventions',
     rubriques: ['conventions', 'logements', 'qualite', 'etat-des-lieux', 'prevision', 'conversion', 'import'],

@@ -12,6 +12,8 @@ import { Administration } from './pages/Administration.tsx';
 import { Connexion } from './pages/Connexion.tsx';
 import { Conventions } from './pages/Conventions.tsx';
 import { ConventionsFiche } from './pages/ConventionsFiche.tsx';
+import { Cotation } from './pages/Cotation.tsx';
+import { GrillePublique, GrillesPubliques } from './pages/CotationPublique.tsx';
 import { Demandes } from './pages/Demandes.tsx';
 import { ImportRpls } from './pages/ImportRpls.tsx';
 import { Introuvable } from './pages/Introuvable.tsx';
@@ -35,6 +37,8 @@ export const routeur = createBrowserRouter([
     children: [
       { path: 'connexion', element: <Connexion /> },
       { path: 'accessibilite', element: <Accessibilite /> },
+      { path: 'cotation', element: <GrillesPubliques /> },
+      { path: 'cotation/:siren', element: <GrillePublique /> },
       {
         element: <Protege />,
         children: [
@@ -60,6 +64,14 @@ export const routeur = createBrowserRouter([
             element: (
               <Reserve rubrique="locations">
                 <DossierLocation />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'grille-de-cotation',
+            element: (
+              <Reserve rubrique="cotation">
+                <Cotation />
               </Reserve>
             ),
           },

@@ -94,6 +94,7 @@ export function Cadre() {
         homeLinkProps={ACCUEIL}
         accessibility="partially compliant"
         accessibilityLinkProps={{ to: '/accessibilite' }}
+        bottomItems={[{ text: 'Grilles de cotation des demandes', linkProps: { to: '/cotation' } }]}
         contentDescription="Flux tient le registre partagé des droits de réservation de logements sociaux gérés en flux (Code de la construction et de l’habitation, art. R.441-5) : conventions, flux annuel, orientations, décompte et bilan."
         license={
           <>

@@ -216,6 +216,23 @@ export function Boite() {
               <li key={c.numeroSne}>
                 n° {c.numeroSne}
                 <Priorites c={c} />
+                {c.cotation ? (
+                  <details className="fr-text--sm">
+                    <summary>
+                      cotation : {c.cotation.note} pts,{' '}
+                      {c.cotation.rangCandidats === 1 ? '1er' : `${c.cotation.rangCandidats}e`} des{' '}
+                      {c.cotation.candidats} candidats notés (aide, la CAL décide)
+                    </summary>
+                    <ul className="fr-mb-0">
+                      {c.cotation.detail.map((l) => (
+                        <li key={l.critere}>
+                          {l.critere} : {l.points > 0 ? '+' : ''}
+                          {l.points}
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -487,6 +487,31 @@ function Examen({
     { titre: 'Ménage', valeur: (c) => libelleMenage(c) },
     { titre: 'Situation', valeur: (c) => <Priorites c={c} /> },
     { titre: 'Premier quartile', valeur: (c) => c.libelleQuartile1 },
+    {
+      titre: 'Cotation (aide, la CAL décide)',
+      valeur: (c) =>
+        c.cotation ? (
+          <details>
+            <summary>
+              {c.cotation.note} pts · {c.cotation.rangCandidats === 1 ? '1er' : `${c.cotation.rangCandidats}e`} des{' '}
+              {c.cotation.candidats} candidats notés
+            </summary>
+            <ul className="fr-text--sm fr-mb-0">
+              {c.cotation.detail.map((l) => (
+                <li key={l.critere}>
+                  {l.critere} : {l.points > 0 ? '+' : ''}
+                  {l.points}
+                </li>
+              ))}
+              <li>
+                {c.cotation.rang === 1 ? '1re' : `${c.cotation.rang}e`} des {c.cotation.sur} demandes semblables
+              </li>
+            </ul>
+          </details>
+        ) : (
+          'Non notée'
+        ),
+    },
     { titre: 'Classement de la CAL', valeur: (c) => rangCal(c.id) },
   ];
   return (
@@ -518,6 +543,11 @@ function Examen({
             <strong>Décision : {e.decision.libelle}</strong> (le {date(e.decision.date)})
             {e.decision.motif ? ` — motif : ${e.decision.motif}` : ''}
           </p>
+          {e.decision.motifEcartCotation ? (
+            <p className="fr-text--sm">
+              Classement différent de l’ordre de la cotation : {e.decision.motifEcartCotation}
+            </p>
+          ) : null}
           {e.offres.length ? <Offres examen={e} bailleur={bailleur} surMaj={surMaj} /> : null}
           {e.libelleSuite ? (
             <Alert
@@ -553,11 +583,25 @@ function FormulaireDecision({
   const [decision, setDecision] = useState<Decision | ''>('');
   const [motif, setMotif] = useState('');
   const [rangs, setRangs] = useState<Record<string, string>>({});
+  const [motifEcart, setMotifEcart] = useState('');
   const negative = decision === 'non_attribution' || decision === 'irrecevabilite';
   const classement = Object.entries(rangs)
     .filter(([, r]) => r !== '')
     .sort((a, b) => Number(a[1]) - Number(b[1]))
     .map(([c]) => c);
+  // The same rule as the server's (src/domain/cotation.ts `contreOrdreCotation`): says when a reason is asked.
+  const note = (c: string) => e.candidats.find((x) => x.id === c)?.cotation?.note;
+  const contreOrdre =
+    !negative &&
+    classement.some((c, k) => {
+      const n = note(c);
+      return (
+        n !== undefined &&
+        e.candidats.some(
+          (x) => x.id !== c && !classement.slice(0, k).includes(x.id) && (x.cotation?.note ?? -Infinity) > n,
+        )
+      );
+    });
   const envoi = useMutation({
     mutationFn: () =>
       deciderExamen(session.id, {
@@ -566,6 +610,7 @@ function FormulaireDecision({
         decision: decision as Decision,
         classement: negative ? [] : classement,
         ...(motif ? { motif } : {}),
+        ...(contreOrdre && motifEcart ? { motifEcartCotation: motifEcart } : {}),
       }),
     onSuccess: surMaj,
   });
@@ -627,6 +672,25 @@ function FormulaireDecision({
             </div>
           ))}
         </fieldset>
+      ) : null}
+      {contreOrdre ? (
+        <div className="fr-input-group">
+          <label className="fr-label" htmlFor={`${id}-ecart`}>
+            Pourquoi ce classement s’écarte de l’ordre de la cotation
+            <span className="fr-hint-text">
+              La cotation aide la commission sans la lier : un classement différent est possible, motivé (3 caractères
+              au moins). Le motif est conservé avec la décision.
+            </span>
+          </label>
+          <textarea
+            className="fr-input"
+            id={`${id}-ecart`}
+            value={motifEcart}
+            onChange={(ev) => setMotifEcart(ev.target.value)}
+            rows={2}
+            maxLength={2000}
+          />
+        </div>
       ) : null}
       <div className="fr-input-group">
         <label className="fr-label" htmlFor={`${id}-motif`}>

@@ -216,10 +216,36 @@ function Liste({ donnees, page }: { donnees: PageDemandesApi; page: number }) {
           { titre: 'Priorités', valeur: (d) => (d.categories.length ? d.categories.join(', ') : 'Aucune') },
           { titre: 'Communes souhaitées', valeur: (d) => d.communes.map((c) => c.nom).join(', ') },
           { titre: 'Typologies', valeur: (d) => d.typologies.join(', ') },
+          { titre: 'Cotation (aide à la décision)', valeur: (d) => <NoteDemande cotation={d.cotation} /> },
         ]}
         lignes={donnees.demandes}
       />
       <Pagination page={page} total={donnees.total} taille={donnees.parPage} />
     </>
+  );
+}
+
+/** The note with its breakdown, the rank among similar demands and their average wait. */
+function NoteDemande({ cotation: c }: { cotation: Demande['cotation'] }) {
+  if (!c) return <span className="fr-text--sm">Pas de grille en vigueur</span>;
+  return (
+    <details>
+      <summary>
+        {nombre(c.note)} point{c.note >= 2 ? 's' : ''} · {c.rang === 1 ? '1re' : `${nombre(c.rang)}e`} sur{' '}
+        {nombre(c.sur)}
+      </summary>
+      <ul className="fr-text--sm fr-mb-0">
+        {c.detail.map((l) => (
+          <li key={l.critere}>
+            {l.critere} : {l.points > 0 ? '+' : ''}
+            {nombre(l.points)}
+          </li>
+        ))}
+        <li>
+          Rang parmi les {nombre(c.sur)} demandes semblables (même commune et même typologie souhaitées), attente
+          moyenne {pluriel(Math.round(c.dureeMoyenneAttenteJours / 30.44), 'mois', 'mois')}
+        </li>
+      </ul>
+    </details>
   );
 }
