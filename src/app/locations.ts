@@ -127,7 +127,7 @@ export async function lireLocation(tx: Tx, acteur: Acteur | null, id: string, ma
     .innerJoin(logements, eq(logements.id, locations.logementId))
     .leftJoin(communes, eq(communes.code, logements.commune))
     .leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
-    .where(and(eq(locations.id, id), acteur ? porteeLocations(acteur) : undefined));
+    .where(and(eq(locations.id, id), acteur ? porteeLocations(acteur, jourParis(maintenant)) : undefined));
   if (!r) throw new Introuvable('vacance introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   return versApi(r.l, r, (await verrousDesAnnees(tx, [r.l], jourParis(maintenant)))(r.l));
 }
