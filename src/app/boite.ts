@@ -225,6 +225,10 @@ export async function proposerCandidats(
       throw new Conflit(
         `des candidats ont déjà été proposés pour cette vacance (elle est « ${LIBELLES_ETAT_LOCATION[el.etat] ?? el.etat} »)`,
       );
+    if (el.delegation && acteur.role === 'pilote_etat')
+      throw new Interdit(
+        `le contingent de l’État est délégué à ${el.delegation.delegataire} pour ce logement jusqu’au ${dateFr(el.delegation.fin)} : c’est le délégataire qui propose les candidats`,
+      );
     throw new Interdit(
       el.gestion === 'deleguee'
         ? 'gestion déléguée : le bailleur désigne les candidats pour le compte du réservataire'

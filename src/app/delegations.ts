@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
-import { communes, delegationsContingent, organisations, utilisateurs } from '../db/schema.ts';
+import { communes, delegationsContingent, logements, organisations, utilisateurs } from '../db/schema.ts';
 import type { DelegationApi, DelegationsApi } from '../contracts/territoire.ts';
 import { dateCourte } from '../domain/calendrier.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
@@ -66,6 +66,18 @@ export async function delegationsActives(
     fin: d.fin,
     acte: d.acte,
   }));
+}
+
+/** The delegation of the State's line `etatId` holding on `jour` for the unit `logementId`, if any. */
+export async function delegationDuLogement(
+  tx: Tx,
+  etatId: string,
+  logementId: string,
+  jour: string,
+): Promise<DelegationActive | null> {
+  const [l] = await tx.select({ commune: logements.commune }).from(logements).where(eq(logements.id, logementId));
+  if (!l) return null;
+  return (await delegationsActives(tx, etatId, jour, 'etat')).find((d) => d.communes.includes(l.commune)) ?? null;
 }
 
 /** The organisations a State pilot may delegate to: communes and EPCIs of its département. */
