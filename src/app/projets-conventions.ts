@@ -148,7 +148,12 @@ export async function lireProjets(
       };
     });
     vus.sort((x, y) => x.epciNom.localeCompare(y.epciNom, 'fr'));
-    const { taux, effectifLe, motif, versionLue: _lue, reservataire: _r, departement: _d, ...parametres } = entree;
+    const { taux, effectifLe, motif } = entree;
+    const parametres = Object.fromEntries(
+      Object.entries(entree).filter(
+        ([k]) => !['taux', 'effectifLe', 'motif', 'versionLue', 'reservataire', 'departement'].includes(k),
+      ),
+    );
     return {
       id: p.id,
       bailleur: { id: bailleur.id, nom: bailleur.nom },
