@@ -225,7 +225,7 @@ function Formulaire({ d }: { d: DelegationsApi }) {
           </p>
         }
         correction="Une délégation enregistrée ne se modifie pas dans Flux : vérifiez les communes, les dates et l’acte."
-        confirmer="Enregistrer la délégation"
+        confirmer="Confirmer la délégation"
         surConfirmation={confirmer}
       />
       <div aria-live="polite">

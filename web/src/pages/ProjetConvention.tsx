@@ -253,7 +253,7 @@ function FormulaireAvis({ projet: p, avis: a }: { projet: ProjetApi; avis: AvisC
           </p>
         }
         correction="L’avis ne peut être ni modifié ni retiré dans Flux : vérifiez la date et les réserves avant de confirmer."
-        confirmer="Enregistrer l’avis"
+        confirmer="Confirmer l’avis"
         surConfirmation={confirmer}
       />
       <div aria-live="polite">
@@ -309,7 +309,7 @@ function Signature({ projet: p }: { projet: ProjetApi }) {
           </p>
         }
         correction="Une version écrite ne se modifie pas : une correction se fait par un nouvel avenant."
-        confirmer="Enregistrer la signature"
+        confirmer="Confirmer la signature"
         surConfirmation={() => envoi.mutate()}
       />
       <div aria-live="polite">
