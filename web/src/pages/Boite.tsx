@@ -192,7 +192,7 @@ export function Boite() {
                 {e.bailleur.nom}
                 {e.delegation && session.role !== 'pilote_etat' ? (
                   <span className="flux-secondaire">
-                    contingent de l’État délégué ({e.delegation.acte}) jusqu’au {date(e.delegation.fin)}
+                    contingent de l’État délégué jusqu’au {date(e.delegation.fin)}
                   </span>
                 ) : null}
               </>
