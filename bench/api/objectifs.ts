@@ -5,7 +5,7 @@
  * - cold: the first read after a write in the pilot's département (the cached answer is dropped:
  *   ADR 0023), each write a real declaration by the demo bailleur; median over the runs;
  * - warm: the read right after, from the cache;
- * - under writes: reads one after the other while the bailleur declares vacancies without pause.
+ * - under writes: reads one after the other while the bailleur declares lettings without pause.
  *
  *   node bin/run-ts.js bench/api/objectifs.ts             # whole demo Loiret, PGlite in memory
  *   DATABASE_URL=postgres://… node bin/run-ts.js bench/api/objectifs.ts

@@ -47,7 +47,13 @@ export async function lignesConventions(
     .select({ convention: conventions, bailleur: organisations })
     .from(conventions)
     .innerJoin(organisations, eq(organisations.id, conventions.bailleurId))
-    .where(porteeConventions(acteur))
+    // An EPCI's home shows its own lines as a réservataire; the conventions of its territory are on
+    // « Conventions du territoire » (ADR 0040).
+    .where(
+      acteur.role === 'lecteur_epci'
+        ? eq(conventions.reservataireId, acteur.organisationId)
+        : porteeConventions(acteur),
+    )
     .orderBy(conventions.bailleurId, conventions.departement, conventions.id);
   const annees = new Map<string, { bailleurId: string; bailleurNom: string; departement: string }>();
   for (const v of visibles)

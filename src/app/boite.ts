@@ -25,6 +25,7 @@ import { piecesDesLocations } from './pieces.ts';
 import { dateFr } from './notifications.ts';
 import { exiger, type Acteur } from './roles.ts';
 import { peutLireMenage, vueMenage } from './menages.ts';
+import { delegationsActives, type DelegationActive } from './delegations.ts';
 
 const ETATS_BOITE = ['orientee', 'candidats', 'decision_cal'];
 /** Candidates asked for a letting outside the flow: the household to transfer or rehouse. */
@@ -43,6 +44,16 @@ export async function elements(
   locationId?: string,
 ): Promise<ElementBoiteApi[]> {
   exiger(acteur, ['agent_reservataire', 'pilote_etat', 'agent_bailleur'], 'consulter la boîte de réception');
+  // Delegation of the State's contingent (CCH L.441-1, ADR 0040): the delegatee holds the State's
+  // units of its communes; the State pilot keeps them in view, without proposing.
+  const delegues: DelegationActive[] =
+    acteur.role === 'agent_reservataire'
+      ? await delegationsActives(tx, acteur.organisationId, aujourdhui)
+      : acteur.role === 'pilote_etat'
+        ? await delegationsActives(tx, acteur.organisationId, aujourdhui, 'etat')
+        : [];
+  const delegationDe = (l: typeof locations.$inferSelect, commune: string) =>
+    l.pool ? undefined : delegues.find((d) => d.etatId === l.reservataireId && d.communes.includes(commune));
   const rows = await tx
     .select({ l: locations, d: delaisProposition, logement: logements, bailleur: organisations.nom })
     .from(locations)
@@ -51,7 +62,18 @@ export async function elements(
     .innerJoin(organisations, eq(organisations.id, locations.bailleurId))
     .where(
       and(
-        portee(acteur),
+        acteur.role === 'agent_reservataire' && delegues.length
+          ? or(
+              portee(acteur),
+              ...delegues.map((d) =>
+                and(
+                  eq(locations.reservataireId, d.etatId),
+                  sql`${locations.pool} is null`,
+                  inArray(logements.commune, d.communes),
+                ),
+              ),
+            )
+          : portee(acteur),
         acteur.role === 'agent_bailleur'
           ? or(
               and(inArray(locations.etat, ETATS_BOITE), isNotNull(delaisProposition.locationId)),
@@ -116,6 +138,7 @@ export async function elements(
         peutProposer: l.etat === 'exclue',
         candidats: await vues(await cands(null), logement.commune, l.bailleurId),
         pieces: pieces.get(l.id) ?? [],
+        delegation: null,
       });
       continue;
     }
@@ -136,8 +159,11 @@ export async function elements(
       const [o] = await tx.select({ nom: organisations.nom }).from(organisations).where(eq(organisations.id, pour));
       noms.set(pour, o?.nom ?? pour);
     }
+    const delegation = delegationDe(l, logement.commune);
     const peutProposer =
-      l.etat === 'orientee' && (acteur.role === 'agent_bailleur' ? p.gestion === 'deleguee' : p.gestion === 'directe');
+      l.etat === 'orientee' &&
+      !(acteur.role === 'pilote_etat' && delegation) &&
+      (acteur.role === 'agent_bailleur' ? p.gestion === 'deleguee' : p.gestion === 'directe');
     out.push({
       locationId: l.id,
       version: l.version,
@@ -156,6 +182,9 @@ export async function elements(
       peutProposer,
       candidats: await vues(await cands(pour), logement.commune, l.bailleurId),
       pieces: pieces.get(l.id) ?? [],
+      delegation: delegation
+        ? { delegataire: delegation.delegataireNom, acte: delegation.acte, fin: delegation.fin }
+        : null,
     });
   }
   return out;
@@ -172,11 +201,17 @@ export async function lireBoite(tx: Tx, acteur: Acteur, aujourdhui: string): Pro
  * The answer is shared between requests: never change it.
  */
 export async function boiteEnCache(db: Tx, acteur: Acteur, aujourdhui: string): Promise<BoiteApi> {
+  const portee = await porteeActeur(db, acteur);
+  // A delegatee's inbox also follows the State's units of its département (ADR 0040).
+  const delegues =
+    acteur.role === 'agent_reservataire' ? await delegationsActives(db, acteur.organisationId, aujourdhui) : [];
   return memoiser(
     db,
     `boite|${acteur.organisationId}|${acteur.role}|${aujourdhui}`,
     () => db.transaction((tx) => lireBoite(tx, acteur, aujourdhui)),
-    await porteeActeur(db, acteur),
+    delegues.length && portee !== 'tout'
+      ? { ...portee, departements: [...(portee.departements ?? []), ...delegues.map((d) => d.departement)] }
+      : portee,
   );
 }
 
@@ -199,6 +234,10 @@ export async function proposerCandidats(
     if (el.etat !== 'orientee' && el.etat !== 'exclue')
       throw new Conflit(
         `des candidats ont déjà été proposés pour cette location (elle est « ${LIBELLES_ETAT_LOCATION[el.etat] ?? el.etat} »)`,
+      );
+    if (el.delegation && acteur.role === 'pilote_etat')
+      throw new Interdit(
+        `le contingent de l’État est délégué à ${el.delegation.delegataire} pour ce logement jusqu’au ${dateFr(el.delegation.fin)} : c’est le délégataire qui propose les candidats`,
       );
     throw new Interdit(
       el.gestion === 'deleguee'

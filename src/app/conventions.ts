@@ -696,6 +696,32 @@ async function verifierJeu(
   return avertissements;
 }
 
+/**
+ * The legal checks of a draft (issue 14 item 3): the version it proposes among the bailleur's
+ * conventions in force at its date, exactly as `creerConvention` / `ajouterAvenant` will check it
+ * when the parties sign. Problems refuse the draft (422); the warnings are answered beside it.
+ */
+export async function verifierProjetVersion(
+  tx: Tx,
+  cible: { bailleurId: string; departement: string; reservataireId: string; conventionId: string | null },
+  entree: EntreeVersion,
+): Promise<AvertissementApi[]> {
+  const [reservataire] = await tx.select().from(organisations).where(eq(organisations.id, cible.reservataireId));
+  if (!reservataire) throw new Introuvable(`réservataire « ${cible.reservataireId} » introuvable`);
+  const id = cible.conventionId ?? `${cible.bailleurId}-CV-${cible.departement}-${reservataire.id} (projet)`;
+  return verifierJeu(
+    tx,
+    {
+      bailleurId: cible.bailleurId,
+      departement: cible.departement,
+      reservataire,
+      remplace: cible.conventionId,
+    },
+    versConvention(id, reservataire.id, ecrireVersion(id, 1, entree)),
+    entree.effectifLe,
+  );
+}
+
 function ecrireVersion(
   conventionId: string,
   version: number,

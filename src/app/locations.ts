@@ -38,6 +38,7 @@ import { LIBELLES_ETAT_LOCATION, motifOrientation, nomsDesLignes } from './expli
 import { journaliser } from './audit.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { dateFr } from './notifications.ts';
+import { delegationDuLogement } from './delegations.ts';
 import { porteeLocations } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
 import { colonnesMenage, menageDuBail, verifierMenages } from './menages.ts';
@@ -127,7 +128,7 @@ export async function lireLocation(tx: Tx, acteur: Acteur | null, id: string, ma
     .innerJoin(logements, eq(logements.id, locations.logementId))
     .leftJoin(communes, eq(communes.code, logements.commune))
     .leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
-    .where(and(eq(locations.id, id), acteur ? porteeLocations(acteur) : undefined));
+    .where(and(eq(locations.id, id), acteur ? porteeLocations(acteur, jourParis(maintenant)) : undefined));
   if (!r) throw new Introuvable('location introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   return versApi(r.l, r, (await verrousDesAnnees(tx, [r.l], jourParis(maintenant)))(r.l));
 }
@@ -428,9 +429,22 @@ export async function appliquerTransition(
   const [loc] = await tx
     .select()
     .from(locations)
-    .where(and(eq(locations.id, id), porteeLocations(acteur)));
+    .where(and(eq(locations.id, id), porteeLocations(acteur, jourParis(maintenant))));
   if (!loc) throw new Introuvable('location introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
-  peutAgir(acteur, loc, t);
+  // A réservataire's agent reaching a letting neither oriented nor pooled to it holds it by a
+  // delegation of the State's contingent (`porteeLocations`); the State pilot then only follows it (ADR 0040).
+  const delegue =
+    acteur.role === 'agent_reservataire' &&
+    loc.reservataireId !== acteur.organisationId &&
+    !((loc.pool as string[] | null) ?? []).includes(acteur.organisationId);
+  if (acteur.role === 'pilote_etat' && t.transition === 'proposer_candidats' && !loc.pool) {
+    const d = await delegationDuLogement(tx, loc.reservataireId ?? '', loc.logementId, jourParis(maintenant));
+    if (d)
+      throw new Interdit(
+        `le contingent de l’État est délégué à ${d.delegataireNom} pour ce logement jusqu’au ${dateFr(d.fin)} (${d.acte}) : c’est le délégataire qui propose les candidats`,
+      );
+  }
+  peutAgir(acteur, loc, t, delegue);
   const etat = loc.etat as EtatLocation;
   if (t.etatAttendu !== etat || t.version !== loc.version) {
     throw new Conflit(
@@ -693,9 +707,10 @@ export async function epinglerOrientation(
 }
 
 /** Who may move a letting: its bailleur always; the réservataire it is oriented to may propose candidates. */
-function peutAgir(acteur: Acteur, loc: LigneLocation, t: TransitionApi): void {
+function peutAgir(acteur: Acteur, loc: LigneLocation, t: TransitionApi, delegue = false): void {
   if (acteur.role === 'agent_bailleur' && loc.bailleurId === acteur.organisationId) return;
   const titulaire =
+    delegue ||
     loc.reservataireId === acteur.organisationId ||
     ((loc.pool as string[] | null) ?? []).includes(acteur.organisationId);
   if (

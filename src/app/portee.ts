@@ -29,8 +29,22 @@ export function porteeConventions(a: Acteur): SQL {
     case 'agent_bailleur':
       return eq(conventions.bailleurId, a.organisationId);
     case 'agent_reservataire':
-    case 'lecteur_epci':
       return eq(conventions.reservataireId, a.organisationId);
+    case 'lecteur_epci':
+      // Its own, and every convention covering its territory, for every bailleur (issue 14 item 3):
+      // one whose latest version's périmètre covers a unit of the bailleur on the EPCI's territory.
+      return a.epci
+        ? sql`(${conventions.reservataireId} = ${a.organisationId} or exists (
+            select 1 from convention_versions v
+            join logements l on l.bailleur_id = ${conventions.bailleurId} and l.departement = ${conventions.departement}
+            left join communes c on c.code = l.commune
+            where v.convention_id = ${conventions.id}
+              and v.version = (select max(w.version) from convention_versions w where w.convention_id = ${conventions.id})
+              and coalesce(l.epci, c.epci) = ${a.epci}
+              and (jsonb_exists(v.parametres -> 'perimetre', 'departement')
+                or v.parametres -> 'perimetre' ->> 'epci' = ${a.epci}
+                or jsonb_exists(v.parametres -> 'perimetre' -> 'communes', l.commune))))`
+        : eq(conventions.reservataireId, a.organisationId);
     case 'pilote_etat':
       return a.departement ? eq(conventions.departement, a.departement) : RIEN;
     default:
@@ -38,13 +52,22 @@ export function porteeConventions(a: Acteur): SQL {
   }
 }
 
-/** Lettings the actor may see: its own (bailleur), those oriented or pooled to it (réservataire). */
-export function porteeLocations(a: Acteur): SQL {
+/**
+ * Lettings the actor may see: its own (bailleur), those oriented or pooled to it (réservataire) —
+ * and, given the day (`jour`), the State's of the communes whose contingent was delegated to it
+ * (CCH L.441-1, ADR 0040).
+ */
+export function porteeLocations(a: Acteur, jour?: string): SQL {
   switch (a.role) {
     case 'agent_bailleur':
       return eq(locations.bailleurId, a.organisationId);
     case 'agent_reservataire':
-      return sql`(${locations.reservataireId} = ${a.organisationId} or ${locations.pool} @> ${JSON.stringify([a.organisationId])}::jsonb)`;
+      return jour
+        ? sql`(${locations.reservataireId} = ${a.organisationId} or ${locations.pool} @> ${JSON.stringify([a.organisationId])}::jsonb
+            or (${locations.pool} is null and exists (select 1 from delegations_contingent d join logements lg on lg.id = ${locations.logementId}
+              where d.delegataire_id = ${a.organisationId} and d.etat_id = ${locations.reservataireId}
+                and d.debut <= ${jour} and d.fin >= ${jour} and jsonb_exists(d.communes, lg.commune))))`
+        : sql`(${locations.reservataireId} = ${a.organisationId} or ${locations.pool} @> ${JSON.stringify([a.organisationId])}::jsonb)`;
     case 'pilote_etat':
       return a.departement ? eq(locations.departement, a.departement) : RIEN;
     default:

@@ -202,6 +202,8 @@ export const elementBoiteSchema = z.object({
   candidats: z.array(candidatureBoiteSchema),
   /** Photos and plans the bailleur attached (GET /api/locations/:id/pieces/:piece for each). */
   pieces: z.array(pieceBoiteSchema),
+  /** The State's contingent delegated to a maire or an EPCI for this unit (CCH L.441-1), else null. */
+  delegation: z.object({ delegataire: z.string(), acte: z.string(), fin: z.string() }).nullable(),
 });
 export type ElementBoiteApi = z.infer<typeof elementBoiteSchema>;
 

@@ -978,3 +978,88 @@ export const grillesCotation = pgTable(
     ),
   ],
 );
+
+/**
+ * A draft of a convention or of an avenant (issue 14 item 3, ADR 0040): the version's parameters as
+ * the bailleur proposes them, presented to the CIL of each EPCI it covers before the parties sign.
+ * `etat`: `projet` → `signe` (its version written, `versionId`) | `abandonne`. Changed under an
+ * optimistic lock (`version`), audited.
+ */
+export const projetsConventions = pgTable(
+  'projets_conventions',
+  {
+    id: text('id').primaryKey(),
+    bailleurId: text('bailleur_id')
+      .notNull()
+      .references(() => organisations.id),
+    reservataireId: text('reservataire_id')
+      .notNull()
+      .references(() => organisations.id),
+    departement: text('departement').notNull(),
+    /** SIRENs of the EPCIs whose territory holds units the draft's périmètre covers (each CIL reviews it). */
+    epcis: jsonb('epcis').notNull(),
+    /** The convention an avenant draft amends; null for a new convention. */
+    conventionId: text('convention_id').references(() => conventions.id),
+    /** The version's parameters and date of effect as entered (the contracts' `EntreeVersion`). */
+    entree: jsonb('entree').notNull(),
+    etat: text('etat').notNull().default('projet'),
+    version: integer('version').notNull().default(1),
+    /** The version written when the parties signed. */
+    versionId: text('version_id').references(() => conventionVersions.id),
+    signeLe: date('signe_le'),
+    creePar: text('cree_par').references(() => utilisateurs.id),
+    creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('projets_conventions_departement').on(t.departement, t.etat)],
+);
+
+/**
+ * The CIL's review of a draft (CCH L.441-1-5; issue 14 item 3): one per draft and EPCI, recorded by
+ * the EPCI once, never changed; `avis` favorable or réservé (then `motifs` required).
+ */
+export const avisCil = pgTable(
+  'avis_cil',
+  {
+    projetId: text('projet_id')
+      .notNull()
+      .references(() => projetsConventions.id),
+    /** SIREN of the EPCI whose CIL gave the review. */
+    epci: text('epci').notNull(),
+    seanceLe: date('seance_le').notNull(),
+    avis: text('avis').notNull(),
+    motifs: text('motifs'),
+    enregistrePar: text('enregistre_par').references(() => utilisateurs.id),
+    enregistreLe: timestamp('enregistre_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projetId, t.epci] })],
+);
+
+/**
+ * The préfet's delegation of the State's contingent to a maire or an EPCI president (CCH L.441-1;
+ * issue 14 item 5): the delegatee organisation acts on the State's line for the units of its scope
+ * (communes) from `debut` to `fin` included; the State pilot keeps the view. Recorded by the pilot,
+ * audited, never changed nor deleted (a new act is a new delegation).
+ */
+export const delegationsContingent = pgTable(
+  'delegations_contingent',
+  {
+    id: text('id').primaryKey(),
+    departement: text('departement').notNull(),
+    /** The State's organisation (réservataire `etat`) whose line is delegated. */
+    etatId: text('etat_id')
+      .notNull()
+      .references(() => organisations.id),
+    delegataireId: text('delegataire_id')
+      .notNull()
+      .references(() => organisations.id),
+    /** INSEE codes of the communes the delegation covers. */
+    communes: jsonb('communes').notNull(),
+    debut: date('debut').notNull(),
+    fin: date('fin').notNull(),
+    /** The delegation convention or arrêté (reference). */
+    acte: text('acte').notNull(),
+    enregistrePar: text('enregistre_par').references(() => utilisateurs.id),
+    enregistreLe: timestamp('enregistre_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('delegations_contingent_delegataire').on(t.delegataireId, t.fin)],
+);

@@ -50,6 +50,7 @@ import { enregistrerRoutesFlux } from './routes-flux.ts';
 import { enregistrerRoutesListes } from './routes-listes.ts';
 import { enregistrerRoutesOrientation } from './routes-orientation.ts';
 import { enregistrerRoutesPatrimoine } from './routes-patrimoine.ts';
+import { enregistrerRoutesTerritoire } from './routes-territoire.ts';
 import { enregistrerRoutesPieces } from './routes-pieces.ts';
 import { enregistrerRoutesTableaux } from './routes-tableaux.ts';
 import { enregistrerRoutesATraiter } from './routes-a-traiter.ts';
@@ -216,6 +217,7 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
       await enregistrerRoutesOrientation(api, o);
       await enregistrerRoutesCal(api, o);
       await enregistrerRoutesConventions(api, o);
+      await enregistrerRoutesTerritoire(api, o);
       await enregistrerRoutesFlux(api, o);
       await enregistrerRoutesBilanEmission(api, o);
       await enregistrerRoutesBilan(api, o);

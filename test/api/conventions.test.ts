@@ -123,10 +123,14 @@ describe.each(genresDeTest())('conventions et avenants (%s)', (genre) => {
       expect(new Set(pilote.map((c) => c.bailleur.id))).toEqual(new Set(['HLD', 'VLL', 'GBH']));
       expect(pilote.every((c) => c.departement === '45')).toBe(true);
 
+      // The EPCI: every convention covering its territory, for every bailleur with units there
+      // (issue 14 item 3, ADR 0040) — not those of a bailleur absent from it.
       const epci = await registre(EPCI);
-      expect(epci.length).toBeGreaterThan(0);
-      expect(epci.every((c) => c.reservataire.id === 'ORLEANS-METROPOLE')).toBe(true);
-      expect((await s.appel(EPCI, 'GET', `/api/conventions/${CV_AL}`)).statusCode).toBe(404);
+      expect(epci.some((c) => c.reservataire.id === 'ORLEANS-METROPOLE')).toBe(true);
+      expect(new Set(epci.map((c) => c.bailleur.id))).toEqual(new Set(['HLD', 'VLL']));
+      expect((await s.appel(EPCI, 'GET', `/api/conventions/${CV_AL}`)).statusCode).toBe(200);
+      const gbh = pilote.find((c) => c.bailleur.id === 'GBH')!;
+      expect((await s.appel(EPCI, 'GET', `/api/conventions/${gbh.id}`)).statusCode).toBe(404);
 
       expect((await s.appel(ADMIN, 'GET', '/api/conventions/registre')).statusCode).toBe(403);
       expect((await s.appel(null, 'GET', '/api/conventions/registre')).statusCode).toBe(401);

@@ -150,7 +150,7 @@ describe.each(genresDeTest())('cotation dans la CAL (%s)', (genre) => {
       (typeof notees)[0],
     ];
 
-    // A vacancy on a free unit of the métropole, the three households proposed, a session.
+    // A letting on a free unit of the métropole, the three households proposed, a session.
     let location: { id: string } | null = null;
     for (let p = 1; p < 40 && !location; p++) {
       const r = await s.appel(BAILLEUR, 'GET', `/api/logements?page=${p}&taille=200`);

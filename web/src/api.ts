@@ -439,6 +439,51 @@ export const ajouterAvenant = (id: string, corps: _Avenant) =>
 export const enregistrerReprisePrefet = (id: string, corps: _Reprise) =>
   requete<_Convention>('POST', `/api/conventions/${encodeURIComponent(id)}/reprise-prefet`, { corps });
 
+// ——— Projets de convention, avis de la CIL, territoire, délégation (issue 14 items 3 et 5) ———
+
+export type {
+  AvisCilApi,
+  AvisCilEntree,
+  ConsolidationEpciApi,
+  DelegationApi,
+  DelegationEntree,
+  DelegationsApi,
+  ProjetApi,
+  VueDepartementaleApi,
+} from '../../src/contracts/territoire.ts';
+import type {
+  AvisCilEntree as _AvisCil,
+  ConsolidationEpciApi as _Consolidation,
+  DelegationEntree as _Delegation,
+  DelegationsApi as _Delegations,
+  ProjetApi as _Projet,
+  VueDepartementaleApi as _VueDepartementale,
+} from '../../src/contracts/territoire.ts';
+
+/** A draft of an avenant (the avenant's body): checked, nothing in force until the parties sign. */
+export const creerProjetAvenant = (id: string, corps: _Avenant) =>
+  requete<_Projet>('POST', `/api/conventions/${encodeURIComponent(id)}/projets`, { corps });
+export const lireProjets = (signal?: AbortSignal) =>
+  requete<{ projets: _Projet[] }>('GET', '/api/conventions/projets', { signal });
+export const lireProjet = (id: string, signal?: AbortSignal) =>
+  requete<_Projet>('GET', `/api/conventions/projets/${encodeURIComponent(id)}`, { signal });
+/** The CIL's review, by the EPCI (once, before the signature). */
+export const enregistrerAvisCil = (id: string, corps: _AvisCil) =>
+  requete<_Projet>('POST', `/api/conventions/projets/${encodeURIComponent(id)}/avis-cil`, { corps });
+/** The parties signed: the draft's version is written. */
+export const signerProjet = (id: string, version: number) =>
+  requete<_Projet>('POST', `/api/conventions/projets/${encodeURIComponent(id)}/signature`, { corps: { version } });
+export const lireConsolidationEpci = (annee: number | undefined, signal?: AbortSignal) =>
+  requete<_Consolidation>('GET', avecParametres('/api/territoire/epci', { annee }), { signal });
+export const lireVueDepartementale = (annee: number | undefined, signal?: AbortSignal) =>
+  requete<_VueDepartementale>('GET', avecParametres('/api/territoire/departement', { annee }), { signal });
+/** The address of the départemental view's XLSX (a plain link: the browser downloads it). */
+export const lienVueDepartementaleXlsx = (annee: number | undefined) =>
+  avecParametres('/api/territoire/departement.xlsx', { annee });
+export const lireDelegations = (signal?: AbortSignal) => requete<_Delegations>('GET', '/api/delegations', { signal });
+export const enregistrerDelegation = (corps: _Delegation) =>
+  requete<_Delegations>('POST', '/api/delegations', { corps });
+
 // ───────────── CAL sessions and allocation objectives (issue 6 items 4 and 6) ─────────────
 
 export type {

@@ -69,6 +69,18 @@ export const cles = {
     /** The register of one year (the lines a letting may be oriented to). */
     registreAnnee: (annee: number) => ['conventions', 'registre', annee] as const,
   },
+  /** Drafts of conventions and the CIL's review (each draft under `projets`). */
+  projets: {
+    tout: () => ['projets'] as const,
+    projet: (id: string) => ['projets', id] as const,
+  },
+  /** The EPCI's consolidation and the State pilot's départemental view. */
+  territoire: {
+    tout: () => ['territoire'] as const,
+    epci: (annee: number | undefined) => ['territoire', 'epci', annee ?? 'courante'] as const,
+    departement: (annee: number | undefined) => ['territoire', 'departement', annee ?? 'courante'] as const,
+  },
+  delegations: () => ['delegations'] as const,
   convention: {
     /** One convention, every year. */
     tout: (id: string) => ['convention', id] as const,

@@ -25,6 +25,9 @@ export type Rubrique =
   | 'quartiles'
   | 'tableau'
   | 'conventions'
+  | 'territoire'
+  | 'departement'
+  | 'delegations'
   | 'qualite'
   | 'etat-des-lieux'
   | 'prevision'
@@ -74,6 +77,9 @@ export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles:
     chemin: '/conventions',
     roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'],
   },
+  territoire: { titre: 'Conventions du territoire', chemin: '/territoire', roles: ['lecteur_epci'] },
+  departement: { titre: 'Vue départementale', chemin: '/departement', roles: ['pilote_etat'] },
+  delegations: { titre: 'Délégations du contingent', chemin: '/delegations', roles: ['pilote_etat'] },
   qualite: { titre: 'Qualité des données', chemin: '/qualite', roles: ['agent_bailleur', 'pilote_etat'] },
   'etat-des-lieux': {
     titre: 'État des lieux',
@@ -124,7 +130,18 @@ export const MENU: readonly (Rubrique | { titre: string; rubriques: readonly Rub
   { titre: 'Pilotage', rubriques: ['tableau', 'objectifs', 'bilan', 'quartiles', 'cotation', 'rapprochement'] },
   {
     titre: 'Patrimoine et conventions',
-    rubriques: ['conventions', 'logements', 'qualite', 'etat-des-lieux', 'prevision', 'conversion', 'import'],
+    rubriques: [
+      'conventions',
+      'territoire',
+      'departement',
+      'delegations',
+      'logements',
+      'qualite',
+      'etat-des-lieux',
+      'prevision',
+      'conversion',
+      'import',
+    ],
   },
   'administration',
 ];

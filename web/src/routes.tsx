@@ -29,6 +29,9 @@ import { Qualite } from './pages/Qualite.tsx';
 import { Quartiles } from './pages/Quartiles.tsx';
 import { Rapprochement } from './pages/Rapprochement.tsx';
 import { Tableau } from './pages/Tableau.tsx';
+import { Delegations } from './pages/Delegations.tsx';
+import { ProjetConvention } from './pages/ProjetConvention.tsx';
+import { Departement, Territoire } from './pages/Territoire.tsx';
 
 export const routeur = createBrowserRouter([
   {
@@ -128,6 +131,38 @@ export const routeur = createBrowserRouter([
             element: (
               <Reserve rubrique="conventions">
                 <Conventions />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'conventions/projets/:id',
+            element: (
+              <Reserve rubrique="conventions">
+                <ProjetConvention />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'territoire',
+            element: (
+              <Reserve rubrique="territoire">
+                <Territoire />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'departement',
+            element: (
+              <Reserve rubrique="departement">
+                <Departement />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'delegations',
+            element: (
+              <Reserve rubrique="delegations">
+                <Delegations />
               </Reserve>
             ),
           },

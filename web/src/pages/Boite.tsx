@@ -184,7 +184,21 @@ export function Boite() {
               ),
           },
         ]
-      : [{ titre: 'Bailleur', valeur: (e: ElementBoiteListeApi) => e.bailleur.nom }]),
+      : [
+          {
+            titre: 'Bailleur',
+            valeur: (e: ElementBoiteListeApi) => (
+              <>
+                {e.bailleur.nom}
+                {e.delegation && session.role !== 'pilote_etat' ? (
+                  <span className="flux-secondaire">
+                    contingent de l’État délégué jusqu’au {date(e.delegation.fin)}
+                  </span>
+                ) : null}
+              </>
+            ),
+          },
+        ]),
     { titre: 'Commune', valeur: (e) => <Commune nom={e.logement.nomCommune} code={e.logement.commune} /> },
     {
       titre: 'Caractéristiques',
@@ -240,6 +254,10 @@ export function Boite() {
           <Button type="button" size="small" priority="secondary" onClick={() => setChoisi(e.locationId)}>
             Proposer<span className="fr-sr-only"> des candidats pour le logement {e.logement.id}</span>
           </Button>
+        ) : e.delegation && session.role === 'pilote_etat' ? (
+          <span className="flux-secondaire">
+            contingent délégué à {e.delegation.delegataire} jusqu’au {date(e.delegation.fin)} : il désigne
+          </span>
         ) : e.gestion === 'deleguee' ? (
           <span className="flux-secondaire">gestion déléguée : le bailleur désigne</span>
         ) : (

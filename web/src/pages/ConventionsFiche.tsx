@@ -14,10 +14,12 @@ import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import {
   ajouterAvenant,
   cheminDansLeCorps,
+  creerProjetAvenant,
+  lireProjets,
   enregistrerReprisePrefet,
   ErreurApi,
   lireConvention,
@@ -297,6 +299,7 @@ function Fiche({ convention: c }: { convention: ConventionDetailApi }) {
 
       <Bilan convention={c} />
       <Historique convention={c} />
+      <ProjetsDeLaConvention id={c.id} />
       {c.modifiable ? <FormulaireAvenant convention={c} /> : null}
     </>
   );
@@ -408,6 +411,30 @@ const PARTS = [
 ] as const;
 type Part = (typeof PARTS)[number][0];
 
+/** The drafts of avenants of this convention (issue 14 item 3), with their CIL status; nothing when there is none. */
+function ProjetsDeLaConvention({ id }: { id: string }) {
+  const { data } = useQuery({ queryKey: cles.projets.tout(), queryFn: ({ signal }) => lireProjets(signal) });
+  const projets = (data?.projets ?? []).filter((p) => p.conventionId === id);
+  if (!projets.length) return null;
+  return (
+    <section aria-labelledby="cv-projets" className="fr-mb-6w">
+      <h2 id="cv-projets" className="fr-h3">
+        Projets d’avenant
+      </h2>
+      <ul>
+        {projets.map((p) => (
+          <li key={p.id}>
+            <Link to={`/conventions/projets/${encodeURIComponent(p.id)}`}>
+              Projet au taux de {taux(p.taux)}, effet le {date(p.effectifLe)}
+            </Link>{' '}
+            — {p.statut}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /** A fraction as the form shows it: 0.275 → "27,5". */
 const enPourcentage = (x: number) => String(Math.round(x * 1_000_000) / 10_000).replace('.', ',');
 
@@ -439,7 +466,15 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
       setEffectifLe('');
     },
   });
-  const erreur = envoi.error;
+  const navigate = useNavigate();
+  const projet = useMutation({
+    mutationFn: (corps: Parameters<typeof ajouterAvenant>[1]) => creerProjetAvenant(c.id, corps),
+    onSuccess: (p) => {
+      void client.invalidateQueries({ queryKey: cles.projets.tout() });
+      void navigate(`/conventions/projets/${encodeURIComponent(p.id)}`);
+    },
+  });
+  const erreur = envoi.error ?? projet.error;
   const message = (champ: string) =>
     locales[champ] ?? (erreur instanceof ErreurApi ? erreur.probleme(champ) : undefined);
   const etat = (champ: string) => {
@@ -456,8 +491,10 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
             ),
         )
       : [];
-  const envoyer = (e: FormEvent) => {
+  const envoyer = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
+    // « Préparer un projet » submits the same terms as a draft for the CIL (issue 14 item 3).
+    const commeProjet = (e.nativeEvent as SubmitEvent).submitter?.getAttribute('name') === 'projet' ? projet : envoi;
     const fraction = fractionDePourcentage(tauxSaisi);
     const manquants: Record<string, string> = {};
     if (fraction === null) manquants.taux = 'indiquez un pourcentage, par exemple 27,5';
@@ -475,7 +512,7 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
       manquants['contrepartie.garantie'] = 'indiquez les parts du taux que l’acte accorde (au moins une)';
     setLocales(manquants);
     if (Object.keys(manquants).length) return;
-    envoi.mutate({
+    commeProjet.mutate({
       ...(derniere.parametres as Omit<
         Parameters<typeof ajouterAvenant>[1],
         'taux' | 'effectifLe' | 'motif' | 'versionLue'
@@ -633,9 +670,28 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
             />
           </div>
         </div>
-        <Button type="submit" iconId="fr-icon-add-line" disabled={envoi.isPending} className="fr-mt-2w">
-          {envoi.isPending ? 'Enregistrement…' : 'Enregistrer l’avenant'}
-        </Button>
+        <ul className="fr-btns-group fr-btns-group--inline-md fr-mt-2w">
+          <li>
+            <Button type="submit" iconId="fr-icon-add-line" disabled={envoi.isPending || projet.isPending}>
+              {envoi.isPending ? 'Enregistrement…' : 'Enregistrer l’avenant'}
+            </Button>
+          </li>
+          <li>
+            <Button
+              type="submit"
+              priority="secondary"
+              iconId="fr-icon-draft-line"
+              disabled={envoi.isPending || projet.isPending}
+              nativeButtonProps={{ name: 'projet' }}
+            >
+              {projet.isPending ? 'Préparation…' : 'Préparer un projet d’avenant pour la CIL'}
+            </Button>
+          </li>
+        </ul>
+        <p className="fr-hint-text">
+          Un projet n’entre pas en vigueur : il est présenté à la CIL de chaque EPCI concerné, puis la signature des
+          parties écrit la version.
+        </p>
       </form>
       <div aria-live="polite">
         {erreur ? (

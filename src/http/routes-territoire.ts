@@ -1,0 +1,241 @@
+/**
+ * Routes of the territory's consolidation (issue 14 items 3 and 5, ADR 0040): drafts of conventions
+ * and the CIL's review, the EPCI's consolidation, the State pilot's départemental view (and its
+ * XLSX), the delegation of the State's contingent. Each route validates with the contracts and
+ * calls one use case.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { enregistrerDelegation, listerDelegations } from '../app/delegations.ts';
+import { creerProjet, enregistrerAvisCil, lireProjet, lireProjets, signerProjet } from '../app/projets-conventions.ts';
+import { consolidationEpci, vueDepartementale } from '../app/territoire.ts';
+import type { Quand } from '../app/conventions.ts';
+import { erreurSchema, idParamSchema } from '../contracts/api.ts';
+import {
+  anneeQuerySchema,
+  avisCilEntreeSchema,
+  consolidationEpciSchema,
+  delegationEntreeSchema,
+  delegationsApiSchema,
+  nouveauProjetSchema,
+  projetApiSchema,
+  projetAvenantSchema,
+  projetsApiSchema,
+  signatureProjetSchema,
+  vueDepartementaleSchema,
+} from '../contracts/territoire.ts';
+import { classeurDepartement, nomFichierDepartement, TYPE_XLSX } from '../reports/departement-xlsx.ts';
+import { acteur, horlogeServeur, pieceJointe, type OptionsServeur } from './commun.ts';
+
+const erreurs = {
+  400: erreurSchema,
+  401: erreurSchema,
+  403: erreurSchema,
+  404: erreurSchema,
+  409: erreurSchema,
+  422: erreurSchema,
+};
+
+const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteur_epci'] as const;
+
+export async function enregistrerRoutesTerritoire(api: FastifyInstance, options: OptionsServeur): Promise<void> {
+  const app = api.withTypeProvider<ZodTypeProvider>();
+  const { db } = options.base;
+  const { aujourdhui } = horlogeServeur(options);
+  const quand = (annee?: number): Quand => {
+    const jour = aujourdhui();
+    return { annee: annee ?? Number(jour.slice(0, 4)), aujourdhui: jour };
+  };
+
+  app.get(
+    '/conventions/projets',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['conventions'],
+        summary: 'Projets de conventions et d’avenants visibles, avec l’avis de chaque CIL (CCH L.441-1-5)',
+        response: { 200: projetsApiSchema, ...erreurs },
+      },
+    },
+    async (request) => ({ projets: await db.transaction((tx) => lireProjets(tx, acteur(request))) }),
+  );
+
+  app.get(
+    '/conventions/projets/:id',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['conventions'],
+        summary: 'Un projet de convention : ses termes, l’avis de chaque CIL concernée, son statut',
+        params: idParamSchema,
+        response: { 200: projetApiSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => lireProjet(tx, acteur(request), request.params.id)),
+  );
+
+  app.post(
+    '/conventions/projets',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['conventions'],
+        summary: 'Préparer le projet d’une nouvelle convention (contrôles légaux ; rien n’entre en vigueur)',
+        body: nouveauProjetSchema,
+        response: { 201: projetApiSchema, ...erreurs },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await db.transaction((tx) => creerProjet(tx, acteur(request), null, request.body))),
+  );
+
+  app.post(
+    '/conventions/:id/projets',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['conventions'],
+        summary: 'Préparer le projet d’un avenant, à présenter aux CIL avant signature',
+        params: idParamSchema,
+        body: projetAvenantSchema,
+        response: { 201: projetApiSchema, ...erreurs },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await db.transaction((tx) => creerProjet(tx, acteur(request), request.params.id, request.body))),
+  );
+
+  app.post(
+    '/conventions/projets/:id/avis-cil',
+    {
+      config: { acces: ['lecteur_epci'] },
+      schema: {
+        tags: ['conventions'],
+        summary:
+          'Enregistrer l’avis de la CIL sur un projet (séance, favorable ou réservé avec ses raisons) : une fois, avant la signature, audité',
+        params: idParamSchema,
+        body: avisCilEntreeSchema,
+        response: { 201: projetApiSchema, ...erreurs },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await db.transaction((tx) =>
+            enregistrerAvisCil(tx, acteur(request), request.params.id, request.body, quand()),
+          ),
+        ),
+  );
+
+  app.post(
+    '/conventions/projets/:id/signature',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['conventions'],
+        summary: 'Les parties ont signé le projet : sa version est écrite (mêmes contrôles qu’un avenant)',
+        params: idParamSchema,
+        body: signatureProjetSchema,
+        response: { 201: projetApiSchema, ...erreurs },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await db.transaction((tx) => signerProjet(tx, acteur(request), request.params.id, request.body, quand())),
+        ),
+  );
+
+  app.get(
+    '/territoire/epci',
+    {
+      config: { acces: ['lecteur_epci'] },
+      schema: {
+        tags: ['conventions'],
+        summary:
+          'Les conventions couvrant le territoire de l’EPCI, tous bailleurs, consolidées par réservataire (taux, logements attendus, termes qualitatifs), et les projets à examiner en CIL',
+        querystring: anneeQuerySchema,
+        response: { 200: consolidationEpciSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => consolidationEpci(tx, acteur(request), quand(request.query.annee))),
+  );
+
+  app.get(
+    '/territoire/departement',
+    {
+      config: { acces: ['pilote_etat'] },
+      schema: {
+        tags: ['conventions'],
+        summary:
+          'Vue départementale : conventions de chaque bailleur, part de l’État par bailleur et par commune, conventions manquantes ou caduques, projets en attente',
+        querystring: anneeQuerySchema,
+        response: { 200: vueDepartementaleSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => vueDepartementale(tx, acteur(request), quand(request.query.annee))),
+  );
+
+  app.get(
+    '/territoire/departement.xlsx',
+    {
+      config: { acces: ['pilote_etat'] },
+      schema: {
+        tags: ['conventions'],
+        summary: 'La vue départementale au format tableur (XLSX)',
+        querystring: anneeQuerySchema,
+        response: { 200: z.string().describe(`classeur XLSX (${TYPE_XLSX})`), ...erreurs },
+      },
+    },
+    async (request, reply) => {
+      const vue = await db.transaction((tx) => vueDepartementale(tx, acteur(request), quand(request.query.annee)));
+      return reply
+        .type(TYPE_XLSX)
+        .header(
+          'content-disposition',
+          pieceJointe(
+            nomFichierDepartement(vue.departement, vue.annee),
+            `Vue départementale — ${vue.departement} — ${vue.annee}.xlsx`,
+          ),
+        )
+        .send((await classeurDepartement(vue)) as unknown as string);
+    },
+  );
+
+  app.get(
+    '/delegations',
+    {
+      config: { acces: ['pilote_etat', 'agent_reservataire', 'lecteur_epci'] },
+      schema: {
+        tags: ['conventions'],
+        summary:
+          'Délégations du contingent de l’État (CCH L.441-1) : celles du département (pilote de l’État) ou celles reçues par votre organisation',
+        response: { 200: delegationsApiSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => listerDelegations(tx, acteur(request), aujourdhui())),
+  );
+
+  app.post(
+    '/delegations',
+    {
+      config: { acces: ['pilote_etat'] },
+      schema: {
+        tags: ['conventions'],
+        summary:
+          'Enregistrer la délégation du contingent de l’État à un maire ou un EPCI (communes, dates, acte) : auditée, non modifiable',
+        body: delegationEntreeSchema,
+        response: { 201: delegationsApiSchema, ...erreurs },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await db.transaction((tx) => enregistrerDelegation(tx, acteur(request), request.body, aujourdhui()))),
+  );
+}
