@@ -65,3 +65,6 @@ export const aujourdhuiParis = (): string =>
 export function pluriel(n: number, singulier: string, pluriel = `${singulier}s`): string {
   return `${nombre(n)} ${Math.abs(n) >= 2 ? pluriel : singulier}`;
 }
+
+/** « de » before a name, elided before a vowel or a mute h: « d’Orléans Métropole », « de Tours ». */
+export const de = (nom: string): string => (/^[aeiouyhéèêàâîôûœ]/i.test(nom) ? `d’${nom}` : `de ${nom}`);

@@ -28,7 +28,7 @@ import { Confirmation } from '../composants/Confirmation.tsx';
 import { EtatRequete, messageErreur, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
-import { aujourdhuiParis, date, decimal, nombre, pluriel } from '../format.ts';
+import { aujourdhuiParis, date, de, decimal, nombre, pluriel } from '../format.ts';
 
 export function Cotation() {
   const requete = useQuery({ queryKey: cles.cotation.epci(), queryFn: ({ signal }) => lireGrillesEpci(signal) });
@@ -55,7 +55,7 @@ function Contenu({ donnees: d }: { donnees: GrillesEpciApi }) {
         />
       ) : null}
       <p className="fr-text--lead">
-        La grille de cotation de {d.epci.nom} : elle note chaque demande pour aider la commission d’attribution, qui
+        La grille de cotation {de(d.epci.nom)} : elle note chaque demande pour aider la commission d’attribution, qui
         reste libre de sa décision. La grille en vigueur est publiée sur la{' '}
         <Link to={`/cotation/${d.epci.siren}`}>page publique des grilles de cotation</Link>.
       </p>
@@ -478,7 +478,7 @@ function Adoption({ donnees: d, surAdoption }: { donnees: GrillesEpciApi; surAdo
         titre={`Enregistrer l’adoption de la version ${version} ?`}
         consequences={
           <p>
-            La grille devient la version {version} de {d.epci.nom}, en vigueur à partir du {du ? date(du) : '—'} : elle
+            La grille devient la version {version} {de(d.epci.nom)}, en vigueur à partir du {du ? date(du) : '—'} : elle
             note les demandes à partir de cette date et remplace la version en vigueur sur la page publique.
           </p>
         }

@@ -18,7 +18,7 @@ import { BarresEmpilees, type Serie } from '../composants/Barres.tsx';
 import { Chargement, ErreurChargement, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
-import { date, dateEnLettres, decimal, nombre, taux } from '../format.ts';
+import { date, dateEnLettres, de, decimal, nombre, taux } from '../format.ts';
 import { cles } from '../cles.ts';
 import { useSessionOuverte } from '../session.tsx';
 
@@ -169,7 +169,7 @@ function BauxEpci({ epci, page }: { epci: string; page: number }) {
       ) : (
         <Tableau
           id="tableau-objectifs-baux"
-          legende={`Baux de ${data.nom} et ce que les objectifs en retiennent`}
+          legende={`Baux ${de(data.nom)} et ce que les objectifs en retiennent`}
           colonnes={[
             {
               titre: 'Logement',

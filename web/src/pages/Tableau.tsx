@@ -20,7 +20,7 @@ import { EtatRequete, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Tableau as TableDonnees, type Colonne } from '../composants/Tableau.tsx';
 import { SelectAnnee } from '../composants/SelectAnnee.tsx';
-import { dateEnLettres, decimal, nombre, signe, taux } from '../format.ts';
+import { dateEnLettres, de, decimal, nombre, signe, taux } from '../format.ts';
 import { cles } from '../cles.ts';
 
 type Suivi = TableauApi['objectifs']['parLigne'][number]['prioritaires'];
@@ -306,7 +306,7 @@ function Territoire({ ter, moisCourant }: { ter: NonNullable<TableauApi['territo
   return (
     <section aria-labelledby="tableau-territoire" className="fr-mb-6w">
       <h2 id="tableau-territoire" className="fr-h3">
-        {`Territoire de ${ter.nom}`}
+        {`Territoire ${de(ter.nom)}`}
       </h2>
       <p>{`${nombre(ter.communes)} commune(s) ; ${nombre(flux)} logement(s) du flux libéré(s), ${nombre(baux)} bail(aux) signé(s) cette année.`}</p>
       <Courbes
@@ -348,13 +348,13 @@ function Territoire({ ter, moisCourant }: { ter: NonNullable<TableauApi['territo
       />
       <h3 className="fr-h5">Logements du territoire par ligne</h3>
       <BarresSimples
-        titre={`Logements du flux de ${ter.nom} par réservataire`}
+        titre={`Logements du flux ${de(ter.nom)} par réservataire`}
         items={ter.parLigne.map((l) => ({ id: l.ligne, libelle: l.nom, valeur: l.logements }))}
         total={flux}
       />
       <TableDonnees
         id="tableau-territoire-lignes"
-        legende={`Logements du flux de ${ter.nom} par réservataire`}
+        legende={`Logements du flux ${de(ter.nom)} par réservataire`}
         colonnes={[
           { titre: 'Réservataire', valeur: (l) => l.nom, entete: true },
           { titre: 'Logements', valeur: (l) => nombre(l.logements), nombre: true },
@@ -367,7 +367,7 @@ function Territoire({ ter, moisCourant }: { ter: NonNullable<TableauApi['territo
       />
       <TableDonnees
         id="tableau-territoire-bailleurs"
-        legende={`Logements du flux de ${ter.nom} par bailleur`}
+        legende={`Logements du flux ${de(ter.nom)} par bailleur`}
         colonnes={[
           { titre: 'Bailleur', valeur: (b) => b.bailleur, entete: true },
           { titre: 'Logements', valeur: (b) => nombre(b.flux), nombre: true },

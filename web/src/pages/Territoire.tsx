@@ -22,7 +22,7 @@ import { cles } from '../cles.ts';
 import { EtatRequete } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
-import { date, decimal, nombre, taux } from '../format.ts';
+import { date, de, decimal, nombre, taux } from '../format.ts';
 import { TYPES_RESERVATAIRE } from '../roles.ts';
 import { BadgeProjet } from './ProjetConvention.tsx';
 
@@ -138,7 +138,7 @@ function Consolidation({ c }: { c: ConsolidationEpciApi }) {
             {r.reservataire.nom}
           </h3>
           <Tableau
-            legende={`Conventions de ${r.reservataire.nom} sur le territoire`}
+            legende={`Conventions ${de(r.reservataire.nom)} sur le territoire`}
             legendeMasquee
             compact
             colonnes={[
