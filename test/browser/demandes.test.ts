@@ -32,12 +32,13 @@ decrireNavigateur('demandes et rapprochement SNE (navigateur)', () => {
     const valide = join(dossier, 'demandes.csv');
     writeFileSync(
       valide,
-      `${ENTETE}\r\n045261100000301;12/01/2026;;3;1;18400;dalo;45234|45302;T2|T3\r\n045261100000302;02/03/2026;;1;0;;;45234;T1\r\n`,
+      // Registered long ago and renewed: listed first, before the demo's own demands (the cotation's).
+      `${ENTETE}\r\n045261100000301;12/01/2012;10/06/2026;3;1;18400;dalo;45234|45302;T2|T3\r\n045261100000302;02/03/2012;10/06/2026;1;0;;;45234;T1\r\n`,
     );
     await seConnecter(page, 'reservataire@demo.flux');
     await allerAuMenu(page, 'Demandes');
     await page.waitForURL((u) => u.pathname === '/demandes');
-    await page.getByText('Aucune demande importée pour l’instant.').waitFor();
+    await page.locator('#demandes-liste').waitFor();
     await page.locator('#demandes-fichier').setInputFiles(valide);
     await page.getByRole('button', { name: 'Importer les demandes' }).click();
     await page.getByRole('heading', { name: 'Demandes importées' }).waitFor();
