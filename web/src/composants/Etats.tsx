@@ -17,6 +17,14 @@ export function messageErreur(erreur: unknown): string {
   return 'Une erreur inattendue est survenue : rechargez la page.';
 }
 
+/**
+ * An error to show as a whole-form alert: anything but a refusal of fields (400, 422), which the
+ * form shows beside each field instead.
+ */
+export function erreurHorsChamps(erreur: unknown): boolean {
+  return Boolean(erreur) && !(erreur instanceof ErreurApi && (erreur.statut === 422 || erreur.statut === 400));
+}
+
 export function ErreurChargement({
   erreur,
   quoi,

@@ -14,7 +14,7 @@ import { useState } from 'react';
 import { enregistrerDelegation, ErreurApi, lireDelegations, type DelegationApi, type DelegationsApi } from '../api.ts';
 import { cles } from '../cles.ts';
 import { Confirmation } from '../composants/Confirmation.tsx';
-import { EtatRequete, messageErreur } from '../composants/Etats.tsx';
+import { erreurHorsChamps, EtatRequete, messageErreur } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
 import { date } from '../format.ts';
@@ -229,7 +229,7 @@ function Formulaire({ d }: { d: DelegationsApi }) {
         surConfirmation={confirmer}
       />
       <div aria-live="polite">
-        {erreur && !(erreur instanceof ErreurApi && (erreur.statut === 422 || erreur.statut === 400)) ? (
+        {erreurHorsChamps(erreur) ? (
           <Alert
             className="fr-mt-2w"
             severity="error"

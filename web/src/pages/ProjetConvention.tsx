@@ -15,7 +15,7 @@ import { Link, useParams } from 'react-router';
 import { enregistrerAvisCil, ErreurApi, lireProjet, signerProjet, type AvisCilApi, type ProjetApi } from '../api.ts';
 import { cles } from '../cles.ts';
 import { Confirmation } from '../composants/Confirmation.tsx';
-import { EtatRequete, messageErreur } from '../composants/Etats.tsx';
+import { erreurHorsChamps, EtatRequete, messageErreur } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
 import { date, pluriel, taux } from '../format.ts';
@@ -257,7 +257,7 @@ function FormulaireAvis({ projet: p, avis: a }: { projet: ProjetApi; avis: AvisC
         surConfirmation={confirmer}
       />
       <div aria-live="polite">
-        {erreur && !(erreur instanceof ErreurApi && (erreur.statut === 422 || erreur.statut === 400)) ? (
+        {erreurHorsChamps(erreur) ? (
           <Alert
             className="fr-mt-2w"
             severity="error"
