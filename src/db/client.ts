@@ -28,6 +28,8 @@ export interface Base {
   fermer(): Promise<void>;
   /** PostgreSQL: the connection pool's state (metrics); PGlite: null (one in-process connection). */
   etatPool(): EtatPool | null;
+  /** PGlite: its whole data directory as a tar archive (reopened with `OptionsBase.donnees`); PostgreSQL: absent. */
+  exporterDonnees?(): Promise<Blob>;
 }
 
 export interface EtatPool {
@@ -48,6 +50,8 @@ export interface OptionsBase {
   dossier?: string;
   /** PostgreSQL: limits of the application's connections (default from the environment, `delaisDepuisEnv`). */
   delais?: Partial<DelaisPostgres>;
+  /** PGlite: start from this data directory (a tar archive from `Base.exporterDonnees`). */
+  donnees?: Blob;
 }
 
 /**
@@ -179,7 +183,7 @@ export async function ouvrirBase(options: OptionsBase = {}): Promise<Base> {
   }
   const dossier = options.dossier ?? './data/flux';
   if (!dossier.startsWith('memory://')) mkdirSync(dossier, { recursive: true });
-  const client = new PGlite(dossier);
+  const client = new PGlite(dossier, options.donnees ? { loadDataDir: options.donnees } : {});
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
@@ -188,6 +192,7 @@ export async function ouvrirBase(options: OptionsBase = {}): Promise<Base> {
     migrer: () => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: migrations }),
     fermer: () => client.close(),
     etatPool: () => null,
+    exporterDonnees: () => client.dumpDataDir('none'),
   };
 }
 

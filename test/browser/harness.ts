@@ -16,9 +16,10 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jourParis } from '../../src/app/echeances.ts';
 import type { RecommandationApi } from '../../src/contracts/orientation.ts';
-import { lignes, ouvrirBase, type Base } from '../../src/db/client.ts';
+import { lignes, type Base } from '../../src/db/client.ts';
 import { construireServeur } from '../../src/http/server.ts';
 import { MOT_DE_PASSE_DEMO, ORG, seedDemo } from '../../src/seed/demo.ts';
+import { baseModele } from '../helpers/modele.ts';
 
 export const RACINE = resolve(import.meta.dirname, '../..');
 export const WEB_DIST = join(RACINE, 'web/dist');
@@ -142,9 +143,10 @@ export interface Environnement {
 export async function demarrer(options: { echelle?: number; horloge?: () => Date } = {}): Promise<Environnement> {
   if (!CHROMIUM_PRESENT) throw new Error(MESSAGE_ABSENT);
   assurerWeb();
-  const base = await ouvrirBase({ dossier: 'memory://' });
-  await base.migrer();
-  await seedDemo(base.db, { echelle: options.echelle ?? Number(process.env.FLUX_ECHELLE_TESTS ?? 0.1) });
+  const echelle = options.echelle ?? Number(process.env.FLUX_ECHELLE_TESTS ?? 0.1);
+  const base = await baseModele(`demo-${echelle}`, async (b) => {
+    await seedDemo(b.db, { echelle });
+  });
   // Many sign-ins from one address in a few seconds: lift the rate limit for the suite.
   const serveur = await construireServeur({
     base,

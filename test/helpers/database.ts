@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ouvrirBase, type Base } from '../../src/db/client.ts';
+import { baseModele } from './modele.ts';
 
 export type GenreBase = Base['genre'];
 
@@ -43,8 +44,7 @@ async function administrer<T>(url: string, f: (client: pg.Client) => Promise<T>)
 /** A fresh migrated database of the given kind. */
 export async function ouvrirBaseDeTest(genre: GenreBase): Promise<BaseDeTest> {
   if (genre === 'pglite') {
-    const base = await ouvrirBase({ dossier: 'memory://' });
-    await base.migrer();
+    const base = await baseModele('migree', async () => undefined);
     let ferme = false;
     return {
       genre,
