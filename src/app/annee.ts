@@ -20,12 +20,14 @@ import { sondes } from './sondes.ts';
 import { contrepartieEnOption } from './contreparties.ts';
 import { seuilsDeLAnnee, versionSeuils } from './quartiles.ts';
 import { ciblesCiaDeLAnnee, versionCiblesCia } from './cibles-cia.ts';
+import { programmesDuBailleur, versionDroitsProgrammes } from './programmes.ts';
 import { completerEpci } from './scenario.ts';
 import {
   BAILLEUR,
   type Convention,
   type Evenement,
   type Logement,
+  type Programme,
   type Reservataire,
   type Scenario,
   type TypeReservataire,
@@ -197,6 +199,13 @@ async function chargerScenarioLu(tx: Tx, cle: CleAnnee): Promise<{ scenario: Sce
     .where(
       sql`${logements.id} in (select distinct ${evenementsFlux.evenement} ->> 'logement' from ${evenementsFlux} where ${evenementsFlux.bailleurId} = ${cle.bailleurId} and ${evenementsFlux.departement} = ${cle.departement} and ${evenementsFlux.annee} = ${cle.annee})`,
     );
+  // New programmes with rights negotiated at their financing (ADR 0035, 0043): all their units are
+  // known to the engine from the start, so a first letting declared later resumes the same way.
+  const progs = await programmesDuBailleur(tx, cle.bailleurId, cle.departement);
+  const lusIds = new Set(lus.map((l) => l.id));
+  const manquants = progs.logements.filter((id) => !lusIds.has(id));
+  if (manquants.length > 0)
+    lus.push(...(await tx.select(COLONNES_LOGEMENT).from(logements).where(inArray(logements.id, manquants))));
   const unites = lus.map(versLogement);
   unites.sort((a, b) => (a.id < b.id ? -1 : 1));
   const reservataires = convs.map(({ reservataire: r }) => versReservataire(r));
@@ -216,10 +225,32 @@ async function chargerScenarioLu(tx: Tx, cle: CleAnnee): Promise<{ scenario: Sce
       seuilsPremierQuartile: await seuilsDeLAnnee(tx, cle.annee),
       // The CIA targets the EPCIs entered (ADR 0038); absent when none, as in a first-edition file.
       ...(await avecObjectifsEpci(tx, cle.annee)),
+      ...avecProgrammes(progs.programmes, new Set(reservataires.map((r) => r.id))),
     }),
     dernier,
     n: evs.length,
   };
+}
+
+/**
+ * The programmes as the engine can hold them this year: rights only for réservataires with a
+ * convention in force (a right whose convention ended waits for its renewal, never stops the year),
+ * and never more rights than the programme's units in the département.
+ */
+function avecProgrammes(programmes: Programme[], enVigueur: ReadonlySet<string>): Pick<Scenario, 'programmes'> {
+  const tenus = programmes.flatMap((p) => {
+    let reste = p.logements.length;
+    const droits = p.droits
+      .filter((d) => enVigueur.has(d.reservataire))
+      .map((d) => {
+        const n = Math.min(d.logements, reste);
+        reste -= n;
+        return { ...d, logements: n };
+      })
+      .filter((d) => d.logements > 0);
+    return droits.length ? [{ ...p, droits }] : [];
+  });
+  return tenus.length ? { programmes: tenus } : {};
 }
 
 async function avecObjectifsEpci(tx: Tx, annee: number): Promise<Pick<Scenario, 'objectifsEpci'>> {
@@ -303,7 +334,7 @@ export async function resultatAnnee(
   const herites = await reportsHerites(tx, cle);
   const dernier = Number(ev?.dernier ?? 0);
   const n = Number(ev?.n ?? 0);
-  const cadre = `${cv?.n ?? 0}|${String(cv?.dernier ?? '')}|${herites?.version ?? ''}|${await versionSeuils(tx, cle.annee)}|${await versionCiblesCia(tx)}`;
+  const cadre = `${cv?.n ?? 0}|${String(cv?.dernier ?? '')}|${herites?.version ?? ''}|${await versionSeuils(tx, cle.annee)}|${await versionCiblesCia(tx)}|${await versionDroitsProgrammes(tx, cle.bailleurId)}`;
   const version = `${dernier}|${n}|${cadre}`;
   const confirmee = ev?.ecriture === null || ev?.ecriture === undefined;
   await essai.apresComptage?.();

@@ -1063,3 +1063,28 @@ export const delegationsContingent = pgTable(
   },
   (t) => [index('delegations_contingent_delegataire').on(t.delegataireId, t.fin)],
 );
+
+/**
+ * The rights réservataires negotiated at a new programme's financing (ADR 0035, 0043): each entry is
+ * a new version of the programme's whole list (never an update), with the financing decision it
+ * rests on; the latest version is in force. An empty list withdraws the rights.
+ */
+export const droitsProgrammes = pgTable(
+  'droits_programmes',
+  {
+    programmeId: text('programme_id')
+      .notNull()
+      .references(() => programmes.id),
+    version: integer('version').notNull(),
+    /** The financing decision's reference (convention of financing, deliberation, decision number). */
+    decisionFinancement: text('decision_financement').notNull(),
+    dateFinancement: date('date_financement').notNull(),
+    /** In order: the réservataire (organisation id) and the number of first lettings it holds. */
+    droits: jsonb('droits').$type<{ reservataire: string; logements: number }[]>().notNull(),
+    saisiPar: text('saisi_par')
+      .notNull()
+      .references(() => utilisateurs.id),
+    saisiLe: timestamp('saisi_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.programmeId, t.version] })],
+);

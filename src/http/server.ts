@@ -58,6 +58,7 @@ import { enregistrerRoutesCotation } from './routes-cotation.ts';
 import { enregistrerRoutesDemandes } from './routes-demandes.ts';
 import { enregistrerRoutesQuartiles } from './routes-quartiles.ts';
 import { enregistrerRoutesCiblesCia } from './routes-cibles-cia.ts';
+import { enregistrerRoutesProgrammes } from './routes-programmes.ts';
 
 export { COOKIE_SESSION, type Acces, type OptionsServeur } from './commun.ts';
 
@@ -224,6 +225,7 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
       await enregistrerRoutesPieces(api, o);
       await enregistrerRoutesQuartiles(api, o);
       await enregistrerRoutesCiblesCia(api, o);
+      await enregistrerRoutesProgrammes(api, o);
       await enregistrerRoutesListes(api, o);
     },
     { prefix: '/api' },

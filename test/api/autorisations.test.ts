@@ -101,6 +101,8 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'POST /api/quartiles': ['pilote_etat', 'administrateur'],
   'GET /api/cibles-cia': DONNEES,
   'POST /api/cibles-cia': ['lecteur_epci'],
+  'GET /api/programmes': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+  'PUT /api/programmes/{id}/droits': ['agent_bailleur'],
   'GET /api/objectifs/baux': DONNEES,
   'GET /api/tableau': DONNEES,
   'GET /api/bilans': DONNEES,

@@ -31,8 +31,10 @@ export async function serveurDeTest(
   options: Partial<OptionsServeur> = {},
   echelle = 0.05,
 ): Promise<ServeurDeTest> {
-  const t = await ouvrirBaseDeTest(genre);
-  await seedDemo(t.base.db, { echelle, aujourdhui: '2026-11-20' });
+  const t = await ouvrirBaseDeTest(genre, {
+    cle: `demo-api-${echelle}`,
+    preparer: (b) => seedDemo(b.db, { echelle, aujourdhui: '2026-11-20' }).then(() => undefined),
+  });
   const app = await construireServeur({ base: t.base, limiteConnexion: 10_000, ...options });
   const comptes: Record<string, Connecte> = {};
   for (const c of COMPTES_DEMO) {

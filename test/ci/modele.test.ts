@@ -27,8 +27,8 @@ describe('bases préparées une fois pour la suite', () => {
       expect(preparations).toBe(process.env['FLUX_MODELES'] === '0' ? 2 : 1);
       expect(await lignes<{ n: number }>(seconde.db, sql`select n from essai_modele order by n`)).toEqual([{ n: 1 }]);
       // Migrated: the application's tables are there.
-      const [{ n }] = await lignes<{ n: number }>(seconde.db, sql`select count(*)::int as n from organisations`);
-      expect(n).toBe(0);
+      const [o] = await lignes<{ n: number }>(seconde.db, sql`select count(*)::int as n from organisations`);
+      expect(o?.n).toBe(0);
     } finally {
       await premiere.fermer();
       await seconde.fermer();

@@ -41,10 +41,16 @@ async function administrer<T>(url: string, f: (client: pg.Client) => Promise<T>)
   }
 }
 
-/** A fresh migrated database of the given kind. */
-export async function ouvrirBaseDeTest(genre: GenreBase): Promise<BaseDeTest> {
+/** What a suite puts in its fresh database, named by `cle` (PGlite builds it once for the suite: `baseModele`). */
+export interface Preparation {
+  cle: string;
+  preparer(base: Base): Promise<void>;
+}
+
+/** A fresh migrated database of the given kind, prepared by `preparation` when given. */
+export async function ouvrirBaseDeTest(genre: GenreBase, preparation?: Preparation): Promise<BaseDeTest> {
   if (genre === 'pglite') {
-    const base = await baseModele('migree', async () => undefined);
+    const base = await baseModele(preparation?.cle ?? 'migree', preparation?.preparer ?? (async () => undefined));
     let ferme = false;
     return {
       genre,
@@ -77,6 +83,7 @@ export async function ouvrirBaseDeTest(genre: GenreBase): Promise<BaseDeTest> {
   try {
     base = await ouvrirBase({ url: url.href });
     await base.migrer();
+    await preparation?.preparer(base);
   } catch (err) {
     await fermer();
     throw err;
