@@ -484,6 +484,26 @@ export const lireDelegations = (signal?: AbortSignal) => requete<_Delegations>('
 export const enregistrerDelegation = (corps: _Delegation) =>
   requete<_Delegations>('POST', '/api/delegations', { corps });
 
+// ───────────── New programmes and the rights negotiated at their financing (issue 14 item 4) ─────────────
+
+import type {
+  ProgrammeApi as _Programme,
+  ProgrammesApi as _Programmes,
+  SaisieDroitsProgramme as _SaisieDroitsProgramme,
+} from '../../src/contracts/programmes.ts';
+export type ProgrammeApi = _Programme;
+export type ProgrammesApi = _Programmes;
+export type SaisieDroitsProgramme = _SaisieDroitsProgramme;
+
+/** GET /api/programmes: a bailleur's new programmes (or those matching `recherche`) and their rights. */
+export const lireProgrammes = (
+  p: { bailleur?: string | undefined; recherche?: string | undefined },
+  signal?: AbortSignal,
+) => requete<_Programmes>('GET', avecParametres('/api/programmes', p), { signal });
+/** PUT /api/programmes/:id/droits: the bailleur enters a new version of a programme's rights. */
+export const enregistrerDroitsProgramme = (id: string, corps: _SaisieDroitsProgramme) =>
+  requete<{ version: number }>('PUT', `/api/programmes/${encodeURIComponent(id)}/droits`, { corps });
+
 // ───────────── CAL sessions and allocation objectives (issue 6 items 4 and 6) ─────────────
 
 export type {

@@ -81,6 +81,11 @@ export const cles = {
     departement: (annee: number | undefined) => ['territoire', 'departement', annee ?? 'courante'] as const,
   },
   delegations: () => ['delegations'] as const,
+  programmes: {
+    tout: () => ['programmes'] as const,
+    liste: (bailleur: string | undefined, recherche: string | undefined) =>
+      ['programmes', bailleur ?? 'le sien', recherche ?? ''] as const,
+  },
   convention: {
     /** One convention, every year. */
     tout: (id: string) => ['convention', id] as const,

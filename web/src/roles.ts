@@ -28,6 +28,7 @@ export type Rubrique =
   | 'territoire'
   | 'departement'
   | 'delegations'
+  | 'programmes'
   | 'qualite'
   | 'etat-des-lieux'
   | 'prevision'
@@ -80,6 +81,11 @@ export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles:
   territoire: { titre: 'Conventions du territoire', chemin: '/territoire', roles: ['lecteur_epci'] },
   departement: { titre: 'Vue départementale', chemin: '/departement', roles: ['pilote_etat'] },
   delegations: { titre: 'Délégations du contingent', chemin: '/delegations', roles: ['pilote_etat'] },
+  programmes: {
+    titre: 'Programmes neufs',
+    chemin: '/programmes',
+    roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+  },
   qualite: { titre: 'Qualité des données', chemin: '/qualite', roles: ['agent_bailleur', 'pilote_etat'] },
   'etat-des-lieux': {
     titre: 'État des lieux',
@@ -136,6 +142,7 @@ export const MENU: readonly (Rubrique | { titre: string; rubriques: readonly Rub
       'departement',
       'delegations',
       'logements',
+      'programmes',
       'qualite',
       'etat-des-lieux',
       'prevision',

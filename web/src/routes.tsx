@@ -24,6 +24,7 @@ import { Cal, CalSeance } from './pages/Cal.tsx';
 import { Objectifs } from './pages/Objectifs.tsx';
 import { Conversion } from './pages/Conversion.tsx';
 import { EtatDesLieux } from './pages/EtatDesLieux.tsx';
+import { Programmes } from './pages/Programmes.tsx';
 import { Prevision } from './pages/Prevision.tsx';
 import { Qualite } from './pages/Qualite.tsx';
 import { Quartiles } from './pages/Quartiles.tsx';
@@ -155,6 +156,16 @@ export const routeur = createBrowserRouter([
             element: (
               <Reserve rubrique="departement">
                 <Departement />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'programmes',
+            element: (
+              <Reserve rubrique="programmes">
+                <BailleurParDefaut>
+                  <Programmes />
+                </BailleurParDefaut>
               </Reserve>
             ),
           },
