@@ -12,11 +12,11 @@ import { and, asc, desc, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { communes, delegationsContingent, logements, organisations, utilisateurs } from '../db/schema.ts';
 import type { DelegationApi, DelegationsApi } from '../contracts/territoire.ts';
-import { dateCourte } from '../domain/calendrier.ts';
+import { ajouterJours, dateCourte, jourParis } from '../domain/calendrier.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import { statutDelegation } from '../domain/territoire.ts';
 import { journaliser } from './audit.ts';
-import { Conflit, Interdit } from './errors.ts';
+import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { exiger, type Acteur } from './roles.ts';
 
 /** A delegation as the inbox reads it. */
@@ -140,6 +140,8 @@ export async function listerDelegations(tx: Tx, acteur: Acteur, aujourdhui: stri
     statut: statutDelegation(d, aujourdhui),
     enregistreLe: d.enregistreLe.toISOString(),
     auteur: auteur ?? null,
+    finAnticipee: d.finInitiale ? { finInitiale: d.finInitiale, motif: d.motifFin ?? '' } : null,
+    terminable: acteur.role === 'pilote_etat' && d.etatId === acteur.organisationId && d.fin >= aujourdhui,
   }));
   const possibles =
     acteur.role === 'pilote_etat' && acteur.departement ? await delegatairesPossibles(tx, acteur.departement) : [];
@@ -153,7 +155,8 @@ export async function listerDelegations(tx: Tx, acteur: Acteur, aujourdhui: stri
 /**
  * POST /api/delegations — the préfet's delegation, recorded by the State pilot of the département:
  * to a commune (its own territory) or an EPCI (communes of its territory), for dates that end today
- * or later, never two delegations of one commune on overlapping dates. Never changed afterwards.
+ * or later, never two delegations of one commune on overlapping dates. Never changed afterwards,
+ * but ended early by the préfet's decision (`terminerDelegation`).
  */
 export async function enregistrerDelegation(
   tx: Tx,
@@ -237,5 +240,69 @@ export async function enregistrerDelegation(
     },
     motif: ligne.acte,
   });
+  return listerDelegations(tx, acteur, aujourdhui);
+}
+
+/**
+ * POST /api/delegations/:id/fin — the préfet ends a delegation before its last day: the State pilot
+ * records the decision (its reference or reason) and the new last day, between yesterday (the
+ * delegatee no longer acts from today) and the day before the act's last day, never before its
+ * first day. The act's last day is kept beside; audited. From the day after, the units of those
+ * communes oriented to the State go back to the pilot's inbox.
+ */
+export async function terminerDelegation(
+  tx: Tx,
+  acteur: Acteur,
+  id: string,
+  entree: { dernierJour: string; motif: string },
+  maintenant: Date,
+): Promise<DelegationsApi> {
+  const aujourdhui = jourParis(maintenant);
+  exiger(acteur, ['pilote_etat'], 'mettre fin à une délégation du contingent de l’État');
+  await tx.execute(sql`select pg_advisory_xact_lock(7201204, hashtext(${acteur.departement ?? ''}))`);
+  const [d] = await tx.select().from(delegationsContingent).where(eq(delegationsContingent.id, id));
+  if (!d || d.etatId !== acteur.organisationId) throw new Introuvable('délégation introuvable');
+  const veille = ajouterJours(aujourdhui, -1);
+  if (d.fin < aujourdhui) throw new Conflit(`cette délégation est déjà terminée (dernier jour : ${dateCourte(d.fin)})`);
+  const problemes: Probleme[] = [];
+  const auPlusTot = d.debut > veille ? d.debut : veille;
+  if (entree.dernierJour < auPlusTot)
+    problemes.push({
+      chemin: 'dernierJour',
+      message:
+        d.debut > veille
+          ? `la délégation commence le ${dateCourte(d.debut)} : son dernier jour ne peut pas la précéder`
+          : `dernier jour : hier (${dateCourte(veille)}) au plus tôt — ce qui a été fait pendant la délégation reste acquis`,
+    });
+  if (entree.dernierJour >= d.fin)
+    problemes.push({
+      chemin: 'dernierJour',
+      message: `dernier jour : avant le ${dateCourte(d.fin)}, le dernier jour prévu par l’acte`,
+    });
+  if (problemes.length) throw new DonneesInvalides(problemes);
+  const motif = entree.motif.trim();
+  await tx
+    .update(delegationsContingent)
+    .set({
+      fin: entree.dernierJour,
+      finInitiale: d.finInitiale ?? d.fin,
+      motifFin: motif,
+      termineePar: acteur.utilisateurId,
+      termineeLe: maintenant,
+    })
+    .where(eq(delegationsContingent.id, id));
+  await journaliser(
+    tx,
+    acteur,
+    {
+      action: 'contingent.delegation.fin',
+      cibleType: 'delegation_contingent',
+      cibleId: id,
+      avant: { fin: d.fin },
+      apres: { fin: entree.dernierJour },
+      motif,
+    },
+    maintenant,
+  );
   return listerDelegations(tx, acteur, aujourdhui);
 }

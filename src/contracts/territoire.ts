@@ -226,6 +226,13 @@ export const delegationEntreeSchema = z
   });
 export type DelegationEntree = z.input<typeof delegationEntreeSchema>;
 
+/** POST /api/delegations/:id/fin — the préfet ends a delegation early. */
+export const finDelegationSchema = z.strictObject({
+  dernierJour: dateCalendaire,
+  motif: texte(300, 'indiquez la décision qui met fin à la délégation (sa référence, son motif)'),
+});
+export type FinDelegation = z.input<typeof finDelegationSchema>;
+
 export const delegationApiSchema = z.object({
   id: z.string(),
   departement: z.string(),
@@ -238,6 +245,10 @@ export const delegationApiSchema = z.object({
   statut: z.enum(['a_venir', 'active', 'terminee']),
   enregistreLe: z.string(),
   auteur: z.string().nullable(),
+  /** Ended before the act's last day by the préfet's decision: that day and the decision. */
+  finAnticipee: z.object({ finInitiale: z.string(), motif: z.string() }).nullable(),
+  /** Whether the actor may end it early (the State pilot, while it is to come or in force). */
+  terminable: z.boolean(),
 });
 export type DelegationApi = z.infer<typeof delegationApiSchema>;
 

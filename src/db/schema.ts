@@ -1060,6 +1060,12 @@ export const delegationsContingent = pgTable(
     acte: text('acte').notNull(),
     enregistrePar: text('enregistre_par').references(() => utilisateurs.id),
     enregistreLe: timestamp('enregistre_le', { withTimezone: true }).notNull().defaultNow(),
+    /** Ended early by the préfet's decision: the last day the act first gave (`fin` is then the new one). */
+    finInitiale: date('fin_initiale'),
+    /** The decision ending it early (reference, reason). */
+    motifFin: text('motif_fin'),
+    termineePar: text('terminee_par').references(() => utilisateurs.id),
+    termineeLe: timestamp('terminee_le', { withTimezone: true }),
   },
   (t) => [index('delegations_contingent_delegataire').on(t.delegataireId, t.fin)],
 );

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { enregistrerDelegation, listerDelegations } from '../app/delegations.ts';
+import { enregistrerDelegation, listerDelegations, terminerDelegation } from '../app/delegations.ts';
 import { creerProjet, enregistrerAvisCil, lireProjet, lireProjets, signerProjet } from '../app/projets-conventions.ts';
 import { consolidationEpci, vueDepartementale } from '../app/territoire.ts';
 import type { Quand } from '../app/conventions.ts';
@@ -18,6 +18,7 @@ import {
   consolidationEpciSchema,
   delegationEntreeSchema,
   delegationsApiSchema,
+  finDelegationSchema,
   nouveauProjetSchema,
   projetApiSchema,
   projetAvenantSchema,
@@ -42,7 +43,7 @@ const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat', 'lecteu
 export async function enregistrerRoutesTerritoire(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
   const { db } = options.base;
-  const { aujourdhui } = horlogeServeur(options);
+  const { aujourdhui, maintenant } = horlogeServeur(options);
   const quand = (annee?: number): Quand => {
     const jour = aujourdhui();
     return { annee: annee ?? Number(jour.slice(0, 4)), aujourdhui: jour };
@@ -237,5 +238,22 @@ export async function enregistrerRoutesTerritoire(api: FastifyInstance, options:
       reply
         .status(201)
         .send(await db.transaction((tx) => enregistrerDelegation(tx, acteur(request), request.body, aujourdhui()))),
+  );
+
+  app.post(
+    '/delegations/:id/fin',
+    {
+      config: { acces: ['pilote_etat'] },
+      schema: {
+        tags: ['conventions'],
+        summary:
+          'Mettre fin à une délégation du contingent avant son dernier jour, sur décision du préfet (auditée ; le dernier jour prévu est conservé)',
+        params: z.strictObject({ id: z.string().min(1).max(200) }),
+        body: finDelegationSchema,
+        response: { 200: delegationsApiSchema, ...erreurs, 409: erreurSchema },
+      },
+    },
+    async (request) =>
+      db.transaction((tx) => terminerDelegation(tx, acteur(request), request.params.id, request.body, maintenant())),
   );
 }

@@ -37,6 +37,7 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'GET /api/territoire/departement.xlsx': ['pilote_etat'],
   'GET /api/delegations': ['pilote_etat', 'agent_reservataire', 'lecteur_epci'],
   'POST /api/delegations': ['pilote_etat'],
+  'POST /api/delegations/{id}/fin': ['pilote_etat'],
   'GET /api/logements': ['agent_bailleur', 'pilote_etat', 'lecteur_epci'],
   'GET /api/logements/recherche': ['agent_bailleur', 'pilote_etat', 'lecteur_epci'],
   'GET /api/communes/recherche': TOUS,

@@ -420,6 +420,67 @@ describe.each(genresDeTest())('consolidation du territoire et délégation du co
       expect((await s.appel(COMMUNE, 'GET', `/api/locations/${suivant}/dossier`)).statusCode).toBe(404);
       const liste = (await s.appel(ETAT, 'GET', '/api/delegations')).json() as DelegationsApi;
       expect(liste.delegations[0]!.statut).toBe('terminee');
+      expect(liste.delegations[0]!.terminable).toBe(false);
+    });
+
+    it('CCH L.441-1 — le préfet met fin à une délégation avant son terme : le pilote l’enregistre (auditée), les logements lui reviennent le lendemain', async () => {
+      maintenant = new Date('2026-11-25T09:00:00Z');
+      const r = await s.appel(ETAT, 'POST', '/api/delegations', {
+        delegataire: ORG.orleans,
+        communes: [COMMUNE_ORLEANS],
+        debut: '2026-11-24',
+        fin: '2026-12-31',
+        acte: 'Convention de délégation du contingent préfectoral n° 2026-45-02',
+      });
+      expect(r.statusCode, r.body).toBe(201);
+      const d = (r.json() as DelegationsApi).delegations.find((x) => x.fin === '2026-12-31')!;
+      expect(d).toMatchObject({ statut: 'active', terminable: true, finAnticipee: null });
+      const suivant = await locationEtatAOrleans();
+      expect((await boite(COMMUNE)).map((e) => e.locationId)).toContain(suivant);
+      const fin = (corps: unknown, qui = ETAT) => s.appel(qui, 'POST', `/api/delegations/${d.id}/fin`, corps);
+      // Only the State pilot; a French refusal for a day before yesterday, or not before the act's last day.
+      expect((await fin({ dernierJour: '2026-11-25', motif: 'arrêté du préfet' }, COMMUNE)).statusCode).toBe(403);
+      const avant = await fin({ dernierJour: '2026-11-23', motif: 'arrêté du préfet' });
+      expect(avant.statusCode).toBe(422);
+      expect(avant.json().message).toContain('au plus tôt');
+      const apres = await fin({ dernierJour: '2026-12-31', motif: 'arrêté du préfet' });
+      expect(apres.statusCode).toBe(422);
+      expect(apres.json().message).toContain('le dernier jour prévu par l’acte');
+      expect((await fin({ dernierJour: '2026-11-25', motif: '' })).statusCode).toBe(400);
+      expect(
+        (await s.appel(ETAT, 'POST', '/api/delegations/inconnue/fin', { dernierJour: '2026-11-25', motif: 'x' }))
+          .statusCode,
+      ).toBe(404);
+
+      const ok = await fin({
+        dernierJour: '2026-11-25',
+        motif: 'Arrêté préfectoral n° 2026-11-25 mettant fin à la délégation',
+      });
+      expect(ok.statusCode, ok.body).toBe(200);
+      const terminee = (ok.json() as DelegationsApi).delegations.find((x) => x.id === d.id)!;
+      expect(terminee).toMatchObject({
+        fin: '2026-11-25',
+        statut: 'active',
+        terminable: true,
+        finAnticipee: {
+          finInitiale: '2026-12-31',
+          motif: 'Arrêté préfectoral n° 2026-11-25 mettant fin à la délégation',
+        },
+      });
+      expect(await audit('contingent.delegation.fin', d.id)).toHaveLength(1);
+      // Today the Ville still acts; tomorrow the unit is the pilot's again, and the delegation is over.
+      expect((await boite(COMMUNE)).map((e) => e.locationId)).toContain(suivant);
+      maintenant = new Date('2026-11-26T09:00:00Z');
+      expect((await boite(COMMUNE)).map((e) => e.locationId)).not.toContain(suivant);
+      expect((await boite(ETAT)).find((e) => e.locationId === suivant)).toMatchObject({
+        peutProposer: true,
+        delegation: null,
+      });
+      const liste = (await s.appel(ETAT, 'GET', '/api/delegations')).json() as DelegationsApi;
+      expect(liste.delegations.find((x) => x.id === d.id)).toMatchObject({ statut: 'terminee', terminable: false });
+      const encore = await fin({ dernierJour: '2026-11-26', motif: 'x' });
+      expect(encore.statusCode).toBe(409);
+      expect(encore.json().message).toContain('déjà terminée');
     });
   });
 });

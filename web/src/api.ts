@@ -483,6 +483,9 @@ export const lienVueDepartementaleXlsx = (annee: number | undefined) =>
 export const lireDelegations = (signal?: AbortSignal) => requete<_Delegations>('GET', '/api/delegations', { signal });
 export const enregistrerDelegation = (corps: _Delegation) =>
   requete<_Delegations>('POST', '/api/delegations', { corps });
+/** The préfet ends a delegation early: its new last day and the decision. */
+export const terminerDelegation = (id: string, corps: { dernierJour: string; motif: string }) =>
+  requete<_Delegations>('POST', `/api/delegations/${encodeURIComponent(id)}/fin`, { corps });
 
 // ───────────── New programmes and the rights negotiated at their financing (issue 14 item 4) ─────────────
 

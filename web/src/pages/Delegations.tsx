@@ -11,7 +11,14 @@ import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { enregistrerDelegation, ErreurApi, lireDelegations, type DelegationApi, type DelegationsApi } from '../api.ts';
+import {
+  enregistrerDelegation,
+  ErreurApi,
+  lireDelegations,
+  terminerDelegation,
+  type DelegationApi,
+  type DelegationsApi,
+} from '../api.ts';
 import { cles } from '../cles.ts';
 import { Confirmation } from '../composants/Confirmation.tsx';
 import { erreurHorsChamps, EtatRequete, messageErreur } from '../composants/Etats.tsx';
@@ -57,7 +64,19 @@ export function Delegations() {
                     { titre: 'Délégataire', valeur: (x: DelegationApi) => x.delegataire.nom, entete: true },
                     { titre: 'Communes', valeur: (x) => x.communes.map((c) => c.nom).join(', ') },
                     { titre: 'Du', valeur: (x) => date(x.debut) },
-                    { titre: 'Au', valeur: (x) => date(x.fin) },
+                    {
+                      titre: 'Au',
+                      valeur: (x) => (
+                        <>
+                          {date(x.fin)}
+                          {x.finAnticipee ? (
+                            <span className="flux-secondaire">
+                              fin anticipée (prévue le {date(x.finAnticipee.finInitiale)}) : {x.finAnticipee.motif}
+                            </span>
+                          ) : null}
+                        </>
+                      ),
+                    },
                     { titre: 'Acte', valeur: (x) => x.acte },
                     {
                       titre: 'Statut',
@@ -71,6 +90,15 @@ export function Delegations() {
                         </Badge>
                       ),
                     },
+                    ...(d.delegations.some((x) => x.terminable)
+                      ? [
+                          {
+                            titre: 'Action',
+                            valeur: (x: DelegationApi) =>
+                              x.terminable ? <Terminer delegation={x} aujourdhui={d.aujourdhui} /> : null,
+                          },
+                        ]
+                      : []),
                   ]}
                   lignes={d.delegations}
                   cle={(x) => x.id}
@@ -84,6 +112,77 @@ export function Delegations() {
         )}
       </EtatRequete>
     </Page>
+  );
+}
+
+/** Ending a delegation before its last day, on the préfet's decision: the day and the decision, confirmed. */
+function Terminer({ delegation, aujourdhui }: { delegation: DelegationApi; aujourdhui: string }) {
+  const client = useQueryClient();
+  const veille = new Date(`${aujourdhui}T12:00:00Z`);
+  veille.setUTCDate(veille.getUTCDate() - 1);
+  const auPlusTot = [delegation.debut, veille.toISOString().slice(0, 10)].sort()[1]!;
+  const [dernierJour, setDernierJour] = useState(aujourdhui < delegation.fin ? aujourdhui : auPlusTot);
+  const [motif, setMotif] = useState('');
+  const envoi = useMutation({
+    mutationFn: () => terminerDelegation(delegation.id, { dernierJour, motif: motif.trim() }),
+    onSuccess: (nouveau) => {
+      client.setQueryData(cles.delegations(), nouveau);
+      void client.invalidateQueries({ queryKey: cles.boite.tout() });
+    },
+  });
+  return (
+    <>
+      <Confirmation
+        libelle="Mettre fin"
+        size="small"
+        priority="secondary"
+        titre={`Mettre fin à la délégation à ${delegation.delegataire.nom} ?`}
+        disabled={envoi.isPending}
+        consequences={
+          <p>
+            Après le {dernierJour ? date(dernierJour) : '…'}, {delegation.delegataire.nom} ne proposera plus de
+            candidats sur les logements orientés à l’État dans ses communes : ils reviennent dans votre boîte de
+            réception. Ce qui a été fait pendant la délégation reste acquis ; la fin est inscrite au journal d’audit.
+          </p>
+        }
+        correction={`Le dernier jour prévu par l’acte (${date(delegation.fin)}) reste affiché à côté de la fin anticipée.`}
+        confirmer="Confirmer la fin"
+        surConfirmation={() => envoi.mutate()}
+      >
+        <Input
+          label="Fin anticipée : dernier jour"
+          hintText={`Du ${date(auPlusTot)} au plus tôt`}
+          nativeInputProps={{
+            id: `fin-${delegation.id}-jour`,
+            type: 'date',
+            value: dernierJour,
+            min: auPlusTot,
+            onChange: (e) => setDernierJour(e.target.value),
+          }}
+        />
+        <Input
+          label="Décision du préfet"
+          hintText="Sa référence et son motif"
+          nativeInputProps={{
+            id: `fin-${delegation.id}-motif`,
+            value: motif,
+            maxLength: 300,
+            autoComplete: 'off',
+            onChange: (e) => setMotif(e.target.value),
+          }}
+        />
+      </Confirmation>
+      <div aria-live="polite">
+        {envoi.error ? (
+          <p className="fr-error-text">
+            Fin non enregistrée :{' '}
+            {envoi.error instanceof ErreurApi && envoi.error.problemes.length
+              ? envoi.error.problemes.map((p) => p.message).join(' ; ')
+              : messageErreur(envoi.error)}
+          </p>
+        ) : null}
+      </div>
+    </>
   );
 }
 
