@@ -5,8 +5,14 @@
 import { problemesZod } from '../contracts/issues.ts';
 import { planSchema } from '../contracts/planification.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
-import { planifier, type ResultatPlan } from '../domain/planification.ts';
-import { completerEpci, positionJson } from './scenario.ts';
+import {
+  hypothesesObservees,
+  OPTIONS_DECOMPTE,
+  planifier,
+  type HypothesesAnnee,
+  type ResultatPlan,
+} from '../domain/planification.ts';
+import { completerEpci, lireScenario, positionJson } from './scenario.ts';
 
 export function planifierTexte(texte: string, surcharges: { tirages?: number; graine?: number } = {}): ResultatPlan {
   let brut: unknown;
@@ -26,4 +32,20 @@ export function planifierTexte(texte: string, surcharges: { tirages?: number; gr
       throw new DonneesInvalides(err.problemes.map((p) => ({ ...p, chemin: `scenario.${p.chemin}` })));
     throw err;
   }
+}
+
+/** The Monte Carlo year of a scenario: its assumptions, observed, and the runs under each option. */
+export interface MonteCarloScenario extends ResultatPlan {
+  hypotheses: HypothesesAnnee;
+}
+
+/**
+ * `flux simulate SCENARIO --monte-carlo N`: the year the scenario's events show (turnover by
+ * typology, months, refusals, missed deadlines, PRU) drawn N times and run through the engine, under
+ * the conventions as written and counted at orientation, attribution and lease.
+ */
+export function monteCarloTexte(texte: string, tirages: number, graine: number): MonteCarloScenario {
+  const scenario = lireScenario(texte);
+  const hypotheses = hypothesesObservees(scenario);
+  return { hypotheses, ...planifier({ scenario, hypotheses, tirages, graine, options: [...OPTIONS_DECOMPTE] }) };
 }

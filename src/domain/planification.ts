@@ -249,3 +249,66 @@ export function planifier(plan: Plan): ResultatPlan {
     }),
   };
 }
+
+const arrondi3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * The assumptions a stored or replayed year shows (`flux simulate --monte-carlo`, the « Simulation »
+ * page): the turnover by typology (units of the flow freed ÷ units of the flow), the months of the
+ * notices, the shares of the lettings ending in a refusal or a missed deadline, and the PRU volume
+ * (notices excluded for ANRU rehousing) as a one-point range. Other exclusions (internal transfers,
+ * other rehousing) are not drawn: their units stay in the flow. A year without any notice gives
+ * turnover 0 and flat months.
+ */
+export function hypothesesObservees(s: Scenario): HypothesesAnnee {
+  const typologieDe = new Map<string, Typologie>();
+  const parc = new Map<Typologie, number>();
+  for (const l of s.logements)
+    if (l.horsFlux === null) {
+      typologieDe.set(l.id, l.typologie);
+      parc.set(l.typologie, (parc.get(l.typologie) ?? 0) + 1);
+    }
+  const liberes = new Map<Typologie, number>();
+  const mois = Array.from({ length: 12 }, () => 0);
+  let pru = 0;
+  let dansLeFlux = 0;
+  const vus = new Set<string>();
+  for (const e of s.evenements) {
+    if (e.type !== 'liberation') continue;
+    const t = typologieDe.get(e.logement);
+    // A unit freed twice in the year counts once: a draw frees each unit at most once.
+    if (t === undefined || vus.has(e.logement)) continue;
+    vus.add(e.logement);
+    liberes.set(t, (liberes.get(t) ?? 0) + 1);
+    mois[Number(e.date.slice(5, 7)) - 1]!++;
+    if (e.exclusion === 'relogement_anru') pru++;
+    else if (!e.exclusion) dansLeFlux++;
+  }
+  const fins = { refus: 0, sansCandidat: 0 };
+  for (const e of s.evenements)
+    if (e.type === 'refus') fins.refus++;
+    else if (e.type === 'sans_candidat') fins.sansCandidat++;
+  const unites = [...parc.values()].reduce((a, b) => a + b, 0);
+  const total = [...liberes.values()].reduce((a, b) => a + b, 0);
+  const rotationParTypologie: Partial<Record<Typologie, number>> = {};
+  for (const [t, n] of [...parc].sort(([a], [b]) => (a < b ? -1 : 1)))
+    rotationParTypologie[t] = arrondi3((liberes.get(t) ?? 0) / n);
+  const part = (n: number) => (dansLeFlux > 0 ? Math.min(1, n / dansLeFlux) : 0);
+  const refus = arrondi3(part(fins.refus));
+  const sansCandidat = arrondi3(Math.min(1 - refus, part(fins.sansCandidat)));
+  return {
+    rotation: unites > 0 ? arrondi3(total / unites) : 0,
+    rotationParTypologie,
+    ...(total > 0 ? { saisonnalite: mois } : {}),
+    refus,
+    sansCandidat,
+    pru: [pru, pru],
+  };
+}
+
+/** The options every comparison shows: the same draws counted at orientation, attribution, lease. */
+export const OPTIONS_DECOMPTE: readonly OptionPlan[] = [
+  { nom: 'décompte à l’orientation', decompte: 'mise_a_disposition' },
+  { nom: 'décompte à l’attribution', decompte: 'attribution' },
+  { nom: 'décompte au bail signé', decompte: 'bail_signe' },
+];
