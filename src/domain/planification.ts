@@ -67,6 +67,8 @@ export interface LignePlan {
   solde: Fourchette;
   /** Share of the runs where the balance at 31 December is below −k. */
   probabiliteRetard: number;
+  /** Units oriented to the line from 1 January to the end of each month (twelve ranges): the fan chart. */
+  cumulMensuel: Fourchette[];
 }
 
 export interface ChargeMois {
@@ -200,6 +202,14 @@ function chargeDuTirage(
   return parMois;
 }
 
+/** Units oriented to `ligne` from 1 January to the end of each month of one run. */
+function cumulParMois(r: ResultatSimulation, ligne: string): number[] {
+  const parMois = Array.from({ length: 12 }, () => 0);
+  for (const o of r.orientations) if (o.reservataire === ligne) parMois[Number(o.date.slice(5, 7)) - 1]!++;
+  for (let m = 1; m < 12; m++) parMois[m]! += parMois[m - 1]!;
+  return parMois;
+}
+
 /** Runs the plan: `tirages` years drawn once, each run under every option. */
 export function planifier(plan: Plan): ResultatPlan {
   const rng = new Rng(plan.graine);
@@ -221,6 +231,7 @@ export function planifier(plan: Plan): ResultatPlan {
       const lignes = ids.map((id, i): LignePlan => {
         const de = (f: (l: ResultatSimulation['bilan'][number]) => number) => resultats.map(({ r }) => f(r.bilan[i]!));
         const soldes = de((l) => l.solde);
+        const cumuls = resultats.map(({ r }) => cumulParMois(r, id));
         return {
           reservataire: id,
           droit: fourchette(de((l) => l.droit)),
@@ -228,6 +239,7 @@ export function planifier(plan: Plan): ResultatPlan {
           bauxSignes: fourchette(de((l) => l.bauxSignes)),
           solde: fourchette(soldes),
           probabiliteRetard: soldes.filter((x) => x < -k).length / Math.max(1, soldes.length),
+          cumulMensuel: Array.from({ length: 12 }, (_, m) => fourchette(cumuls.map((c) => c[m]!))),
         };
       });
       const charge = moisDeLAnnee.map((mois): ChargeMois => {

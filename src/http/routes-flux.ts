@@ -7,6 +7,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { creerAvenantsDeConversion, lireConversion } from '../app/conversion.ts';
 import { enregistrerPrevision, lirePrevision } from '../app/prevision.ts';
+import { lireSimulation } from '../app/simulation.ts';
+import { reponseSimulationSchema, simulationQuerySchema } from '../contracts/simulation.ts';
+import { classeurSimulation, nomFichierSimulation } from '../reports/simulation-xlsx.ts';
 import { erreurSchema } from '../contracts/api.ts';
 import {
   avenantsConversionSchema,
@@ -100,6 +103,44 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
       },
     );
   }
+
+  app.get(
+    '/flux/simulation',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['flux'],
+        summary:
+          'Année de Monte Carlo d’une année stockée (hypothèses observées, modifiables) : par option de décompte et par ligne, logements et solde au 31 décembre en médiane et fourchette 10–90 %, probabilité de retard, charge de travail par mois ; un réservataire ne voit que sa ligne',
+        querystring: simulationQuerySchema,
+        response: { 200: reponseSimulationSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => lireSimulation(tx, acteur(request), request.query, anneeCourante())),
+  );
+
+  app.get(
+    '/flux/simulation.xlsx',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['flux'],
+        summary: 'La simulation de Monte Carlo au format XLSX (hypothèses, options côte à côte, charge par mois)',
+        querystring: simulationQuerySchema,
+        response: { 200: z.string().describe(`classeur XLSX (${TYPE_XLSX})`), ...erreurs },
+      },
+    },
+    async (request, reply) => {
+      const r = await db.transaction((tx) => lireSimulation(tx, acteur(request), request.query, anneeCourante()));
+      return reply
+        .type(TYPE_XLSX)
+        .header(
+          'content-disposition',
+          pieceJointe(nomFichierSimulation(r), `Simulation ${r.annee} — ${r.bailleur.nom} — ${r.departement}.xlsx`),
+        )
+        .send((await classeurSimulation(r)) as unknown as string);
+    },
+  );
 
   app.get(
     '/flux/conversion',
