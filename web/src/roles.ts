@@ -31,6 +31,7 @@ export type Rubrique =
   | 'qualite'
   | 'etat-des-lieux'
   | 'prevision'
+  | 'simulation'
   | 'bilan'
   | 'conversion'
   | 'import'
@@ -91,6 +92,11 @@ export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles:
     chemin: '/prevision',
     roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   },
+  simulation: {
+    titre: 'Simulation',
+    chemin: '/simulation',
+    roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+  },
   bilan: {
     titre: 'Bilan annuel',
     chemin: '/bilan',
@@ -139,6 +145,7 @@ export const MENU: readonly (Rubrique | { titre: string; rubriques: readonly Rub
       'qualite',
       'etat-des-lieux',
       'prevision',
+      'simulation',
       'conversion',
       'import',
     ],

@@ -25,6 +25,7 @@ import { Objectifs } from './pages/Objectifs.tsx';
 import { Conversion } from './pages/Conversion.tsx';
 import { EtatDesLieux } from './pages/EtatDesLieux.tsx';
 import { Prevision } from './pages/Prevision.tsx';
+import { Simulation } from './pages/Simulation.tsx';
 import { Qualite } from './pages/Qualite.tsx';
 import { Quartiles } from './pages/Quartiles.tsx';
 import { Rapprochement } from './pages/Rapprochement.tsx';
@@ -200,6 +201,16 @@ export const routeur = createBrowserRouter([
               <Reserve rubrique="prevision">
                 <BailleurParDefaut>
                   <Prevision />
+                </BailleurParDefaut>
+              </Reserve>
+            ),
+          },
+          {
+            path: 'simulation',
+            element: (
+              <Reserve rubrique="simulation">
+                <BailleurParDefaut>
+                  <Simulation />
                 </BailleurParDefaut>
               </Reserve>
             ),
