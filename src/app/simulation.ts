@@ -13,7 +13,12 @@ import { and, desc, eq, isNull, lte } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { evenementsFlux, logements } from '../db/schema.ts';
 import { TIRAGES_MAX_API, type ReponseSimulation, type simulationQuerySchema } from '../contracts/simulation.ts';
-import { hypothesesObservees, OPTIONS_DECOMPTE, planifier, type HypothesesAnnee } from '../domain/planification.ts';
+import {
+  hypothesesObservees,
+  OPTIONS_DECOMPTE,
+  planifierPasAPas,
+  type HypothesesAnnee,
+} from '../domain/planification.ts';
 import { BAILLEUR, type Scenario } from '../domain/types.ts';
 import type { z } from 'zod';
 import { COLONNES_LOGEMENT, resultatAnnee, versLogement } from './annee.ts';
@@ -80,18 +85,40 @@ export function hypothesesEditees(observees: HypothesesAnnee, d: DemandeSimulati
   };
 }
 
-export async function lireSimulation(
+/** What the runs need, read in one transaction; the runs themselves go outside it (`calculerSimulation`). */
+export interface SimulationPreparee {
+  acteur: Acteur;
+  demande: DemandeSimulation;
+  bailleur: { id: string; nom: string };
+  departement: string;
+  annee: number;
+  scenario: Scenario;
+}
+
+export async function preparerSimulation(
   tx: Tx,
   acteur: Acteur,
   demande: DemandeSimulation,
   anneeCourante: number,
-): Promise<ReponseSimulation> {
+): Promise<SimulationPreparee> {
   const { bailleur, departement } = await perimetreAutorise(tx, acteur, demande);
   const annee = demande.annee ?? (await derniereAnnee(tx, bailleur.id, departement, anneeCourante));
   const scenario = await scenarioDuParc(tx, { bailleurId: bailleur.id, departement, annee });
+  return { acteur, demande, bailleur, departement, annee, scenario };
+}
+
+/** How long the runs hold the event loop before giving it back to the other requests. */
+const TRANCHE_MS = 20;
+
+/**
+ * The runs, one engine run at a time: every ~20 ms the event loop is given back, so the other
+ * requests go on while a simulation runs (the number of runs is bounded by the contract).
+ */
+export async function calculerSimulation(p: SimulationPreparee): Promise<ReponseSimulation> {
+  const { acteur, demande, bailleur, departement, annee, scenario } = p;
   const observees = hypothesesObservees(scenario);
   const hypotheses = hypothesesEditees(observees, demande);
-  const r = planifier({
+  const etapes = planifierPasAPas({
     scenario,
     hypotheses,
     tirages: demande.tirages,
@@ -99,6 +126,16 @@ export async function lireSimulation(
     options: [...OPTIONS_DECOMPTE],
     seuilRetard: demande.seuil,
   });
+  let debut = performance.now();
+  let n = etapes.next();
+  while (!n.done) {
+    if (performance.now() - debut > TRANCHE_MS) {
+      await new Promise((fin) => setImmediate(fin));
+      debut = performance.now();
+    }
+    n = etapes.next();
+  }
+  const r = n.value;
   const noms = new Map(scenario.reservataires.map((x) => [x.id, x.nom]));
   noms.set(BAILLEUR, `${bailleur.nom} (part propre)`);
   const voit = (ligne: string) => acteur.role !== 'agent_reservataire' || ligne === acteur.organisationId;

@@ -212,54 +212,74 @@ function cumulParMois(r: ResultatSimulation, ligne: string): number[] {
 
 /** Runs the plan: `tirages` years drawn once, each run under every option. */
 export function planifier(plan: Plan): ResultatPlan {
+  const etapes = planifierPasAPas(plan);
+  for (;;) {
+    const n = etapes.next();
+    if (n.done) return n.value;
+  }
+}
+
+/**
+ * `planifier` one engine run at a time: the generator yields after each run, so that a server can
+ * give the event loop back between runs; the result is the same, byte for byte.
+ */
+export function* planifierPasAPas(plan: Plan): Generator<void, ResultatPlan, void> {
   const rng = new Rng(plan.graine);
   const k = plan.seuilRetard ?? 1;
   const options: (OptionPlan | null)[] = [null, ...(plan.options ?? [])];
   const annees = Array.from({ length: plan.tirages }, () => tirerAnnee(plan.scenario, plan.hypotheses, rng));
   const moisDeLAnnee = Array.from({ length: 12 }, (_, m) => `${plan.scenario.annee}-${String(m + 1).padStart(2, '0')}`);
-  return {
-    tirages: plan.tirages,
-    graine: plan.graine,
-    seuilRetard: k,
-    options: options.map((o): ResultatOption => {
-      const resultats = annees.map((evenements) => {
-        const s = sousOption(plan.scenario, o, evenements);
-        const r = simuler(s);
-        return { r, charge: chargeDuTirage(s, evenements, r) };
+  const sorties: ResultatOption[] = [];
+  for (const o of options) {
+    // Only what the ranges read is kept of each run (a département's run holds thousands of explained orientations).
+    const resultats: {
+      r: { bilan: ResultatSimulation['bilan']; flux: { fluxAnnuel: number } };
+      cumuls: number[][];
+      charge: ReturnType<typeof chargeDuTirage>;
+    }[] = [];
+    for (const evenements of annees) {
+      const s = sousOption(plan.scenario, o, evenements);
+      const r = simuler(s);
+      resultats.push({
+        r: { bilan: r.bilan, flux: { fluxAnnuel: r.flux.fluxAnnuel } },
+        cumuls: r.bilan.map((l) => cumulParMois(r, l.reservataire)),
+        charge: chargeDuTirage(s, evenements, r),
       });
-      const ids = resultats[0]?.r.bilan.map((l) => l.reservataire) ?? [];
-      const lignes = ids.map((id, i): LignePlan => {
-        const de = (f: (l: ResultatSimulation['bilan'][number]) => number) => resultats.map(({ r }) => f(r.bilan[i]!));
-        const soldes = de((l) => l.solde);
-        const cumuls = resultats.map(({ r }) => cumulParMois(r, id));
-        return {
-          reservataire: id,
-          droit: fourchette(de((l) => l.droit)),
-          misADisposition: fourchette(de((l) => l.misADisposition)),
-          bauxSignes: fourchette(de((l) => l.bauxSignes)),
-          solde: fourchette(soldes),
-          probabiliteRetard: soldes.filter((x) => x < -k).length / Math.max(1, soldes.length),
-          cumulMensuel: Array.from({ length: 12 }, (_, m) => fourchette(cumuls.map((c) => c[m]!))),
-        };
-      });
-      const charge = moisDeLAnnee.map((mois): ChargeMois => {
-        const dossiers: Record<string, number> = {};
-        for (const id of ids)
-          dossiers[id] = fourchette(resultats.map(({ charge }) => charge.get(mois)?.dossiers.get(id) ?? 0)).mediane;
-        return {
-          mois,
-          dossiers,
-          examensCal: fourchette(resultats.map(({ charge }) => charge.get(mois)?.examens ?? 0)).mediane,
-        };
-      });
+      yield;
+    }
+    const ids = resultats[0]?.r.bilan.map((l) => l.reservataire) ?? [];
+    const lignes = ids.map((id, i): LignePlan => {
+      const de = (f: (l: ResultatSimulation['bilan'][number]) => number) => resultats.map(({ r }) => f(r.bilan[i]!));
+      const soldes = de((l) => l.solde);
+      const cumuls = resultats.map((x) => x.cumuls[i]!);
       return {
-        nom: o?.nom ?? 'conventions telles quelles',
-        fluxAnnuel: fourchette(resultats.map(({ r }) => r.flux.fluxAnnuel)),
-        lignes,
-        charge,
+        reservataire: id,
+        droit: fourchette(de((l) => l.droit)),
+        misADisposition: fourchette(de((l) => l.misADisposition)),
+        bauxSignes: fourchette(de((l) => l.bauxSignes)),
+        solde: fourchette(soldes),
+        probabiliteRetard: soldes.filter((x) => x < -k).length / Math.max(1, soldes.length),
+        cumulMensuel: Array.from({ length: 12 }, (_, m) => fourchette(cumuls.map((c) => c[m]!))),
       };
-    }),
-  };
+    });
+    const charge = moisDeLAnnee.map((mois): ChargeMois => {
+      const dossiers: Record<string, number> = {};
+      for (const id of ids)
+        dossiers[id] = fourchette(resultats.map(({ charge }) => charge.get(mois)?.dossiers.get(id) ?? 0)).mediane;
+      return {
+        mois,
+        dossiers,
+        examensCal: fourchette(resultats.map(({ charge }) => charge.get(mois)?.examens ?? 0)).mediane,
+      };
+    });
+    sorties.push({
+      nom: o?.nom ?? 'conventions telles quelles',
+      fluxAnnuel: fourchette(resultats.map(({ r }) => r.flux.fluxAnnuel)),
+      lignes,
+      charge,
+    });
+  }
+  return { tirages: plan.tirages, graine: plan.graine, seuilRetard: k, options: sorties };
 }
 
 const arrondi3 = (x: number) => Math.round(x * 1000) / 1000;

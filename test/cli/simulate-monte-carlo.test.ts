@@ -147,3 +147,29 @@ describe('flux simulate --monte-carlo', () => {
     expect(r.err).toMatch(/conventions\[0\]\.taux/);
   });
 });
+
+describe('planifierPasAPas', () => {
+  it('rend la réponse de planifier, un pas par passage du moteur', async () => {
+    const { planifier, planifierPasAPas, OPTIONS_DECOMPTE } = await import('../../src/domain/planification.ts');
+    const plan = {
+      scenario: scenario(),
+      hypotheses: hypothesesObservees(scenario()),
+      tirages: 5,
+      graine: 9,
+      options: [...OPTIONS_DECOMPTE],
+    };
+    const etapes = planifierPasAPas(plan);
+    let pas = 0;
+    let n = etapes.next();
+    while (!n.done) {
+      pas++;
+      n = etapes.next();
+    }
+    expect(pas).toBe(5 * 4);
+    expect(n.value).toEqual(planifier(plan));
+    for (const l of n.value.options[0]!.lignes) {
+      expect(l.cumulMensuel).toHaveLength(12);
+      expect(l.cumulMensuel[11]!.mediane).toBe(l.misADisposition.mediane);
+    }
+  });
+});
