@@ -4,7 +4,10 @@
  */
 import { problemesZod } from '../contracts/issues.ts';
 import { planSchema } from '../contracts/planification.ts';
+import { z } from 'zod';
+import type { OptionsMoteur } from '../domain/engine.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
+import type { CiblesPlan } from '../domain/suivi-plan.ts';
 import {
   hypothesesObservees,
   OPTIONS_DECOMPTE,
@@ -44,8 +47,49 @@ export interface MonteCarloScenario extends ResultatPlan {
  * typology, months, refusals, missed deadlines, PRU) drawn N times and run through the engine, under
  * the conventions as written and counted at orientation, attribution and lease.
  */
-export function monteCarloTexte(texte: string, tirages: number, graine: number): MonteCarloScenario {
+export function monteCarloTexte(
+  texte: string,
+  tirages: number,
+  graine: number,
+  moteur: OptionsMoteur = {},
+): MonteCarloScenario {
   const scenario = lireScenario(texte);
   const hypotheses = hypothesesObservees(scenario);
-  return { hypotheses, ...planifier({ scenario, hypotheses, tirages, graine, options: [...OPTIONS_DECOMPTE] }) };
+  return {
+    hypotheses,
+    ...planifier({ scenario, hypotheses, tirages, graine, options: [...OPTIONS_DECOMPTE], moteur }),
+  };
+}
+
+const ciblesSchema = z.looseObject({
+  lignes: z
+    .array(
+      z.looseObject({
+        ligne: z.string().min(1),
+        parSegment: z.record(z.string(), z.number().min(0, 'un nombre de logements positif ou nul')),
+      }),
+    )
+    .min(1, 'au moins une ligne'),
+});
+
+/**
+ * The segment targets of an allocation plan, from the output of `flux plan --json` (its
+ * `lignes[].ligne` and `lignes[].parSegment`), for the engine to follow (`OptionsMoteur.plan`).
+ */
+export function lireCiblesPlan(texte: string): CiblesPlan {
+  let brut: unknown;
+  try {
+    brut = JSON.parse(texte);
+  } catch (err) {
+    throw new DonneesInvalides([{ chemin: `--plan: ${positionJson(texte, err)}`, message: 'JSON invalide' }]);
+  }
+  const r = ciblesSchema.safeParse(brut, { reportInput: true });
+  if (!r.success)
+    throw new DonneesInvalides(
+      problemesZod(r.error).map((p) => ({
+        chemin: `--plan: ${p.chemin}`,
+        message: `${p.message} (sortie de flux plan --json attendue)`,
+      })),
+    );
+  return Object.fromEntries(r.data.lignes.map((l) => [l.ligne, l.parSegment]));
 }

@@ -5,10 +5,10 @@
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
-import { monteCarloTexte } from '../app/planification.ts';
+import { lireCiblesPlan, monteCarloTexte } from '../app/planification.ts';
 import { lireScenario, simulerTexte } from '../app/scenario.ts';
 import { bilanAnnuel } from '../domain/bilan.ts';
-import { simuler } from '../domain/engine.ts';
+import { simuler, type OptionsMoteur } from '../domain/engine.ts';
 import { FluxError, DonneesInvalides } from '../domain/errors.ts';
 import { ajouterAdministration } from './admin.ts';
 import { ajouterPlanAttribution } from './plan-attribution.ts';
@@ -50,6 +50,7 @@ interface OptionsSimulate {
   sansExplications?: boolean;
   monteCarlo?: string;
   seed?: string;
+  plan?: string;
 }
 
 /** Most runs `--monte-carlo` accepts (as `flux planifier --tirages`). */
@@ -80,6 +81,18 @@ async function simulate(fichier: string, options: OptionsSimulate, io: Sorties):
     io.err(`${fichier}: fichier illisible (${(err as NodeJS.ErrnoException).code ?? 'erreur'})\n`);
     return EXIT_ENTREE_INVALIDE;
   }
+  let moteur: OptionsMoteur = {};
+  if (options.plan !== undefined) {
+    let plan: string;
+    try {
+      plan = await readFile(options.plan, 'utf8');
+    } catch (err) {
+      io.err(`${options.plan}: fichier illisible (${(err as NodeJS.ErrnoException).code ?? 'erreur'})\n`);
+      return EXIT_ENTREE_INVALIDE;
+    }
+    if (options.bilan) throw new DonneesInvalides([{ chemin: '--plan', message: 'ne se combine pas avec --bilan' }]);
+    moteur = { plan: lireCiblesPlan(plan) };
+  }
   if (options.seed !== undefined && options.monteCarlo === undefined)
     throw new DonneesInvalides([{ chemin: '--seed', message: 'ne s’emploie qu’avec --monte-carlo N' }]);
   if (options.monteCarlo !== undefined) {
@@ -87,7 +100,7 @@ async function simulate(fichier: string, options: OptionsSimulate, io: Sorties):
       throw new DonneesInvalides([{ chemin: '--bilan', message: 'ne se combine pas avec --monte-carlo' }]);
     const tirages = entierOption(options.monteCarlo, '--monte-carlo', 1, TIRAGES_MAX_CLI);
     const graine = options.seed === undefined ? 1 : entierOption(options.seed, '--seed', 0, 2 ** 32 - 1);
-    const r = monteCarloTexte(texte, tirages, graine);
+    const r = monteCarloTexte(texte, tirages, graine, moteur);
     io.out(options.json ? `${JSON.stringify(r)}\n` : `${resumeMonteCarlo(r, fichier)}\n`);
     return 0;
   }
@@ -96,7 +109,7 @@ async function simulate(fichier: string, options: OptionsSimulate, io: Sorties):
     io.out(`${JSON.stringify(bilanAnnuel(scenario, simuler(scenario, { detail: true })), null, 2)}\n`);
     return 0;
   }
-  const resultat = simulerTexte(texte);
+  const resultat = simulerTexte(texte, moteur);
   for (const a of resultat.avertissements) io.err(`avertissement : ${a.chemin} : ${a.message}\n`);
   if (options.json) {
     // Compact and streamed: a large bailleur's year is hundreds of MB of JSON, never one string.
@@ -245,6 +258,10 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
       `tire n années (1 à ${TIRAGES_MAX_CLI.toLocaleString('fr-FR')}) selon la rotation, la saisonnalité, les refus et le PRU observés dans le scénario, et rend les fourchettes par réservataire et par règle de décompte`,
     )
     .option('--seed <s>', 'avec --monte-carlo : graine du tirage (défaut 1) ; même graine, même réponse')
+    .option(
+      '--plan <fichier>',
+      'suit les cibles par segment d’un plan d’attribution (sortie de flux plan --json), la propriété de quota restant tenue',
+    )
     .action(async (fichier: string, options: OptionsSimulate) => {
       code = await simulate(fichier, options, io);
     });

@@ -11,7 +11,7 @@
  */
 import { Rng } from './aleatoire.ts';
 import { ajouterJours } from './calendrier.ts';
-import { simuler, type ResultatSimulation } from './engine.ts';
+import { simuler, type OptionsMoteur, type ResultatSimulation } from './engine.ts';
 import { BAILLEUR, type Evenement, type RegleDecompte, type Scenario, type Typologie } from './types.ts';
 
 /** What the year is drawn from; rates are fractions of a year or of the lettings. */
@@ -50,6 +50,8 @@ export interface Plan {
   options?: OptionPlan[];
   /** k: a line is « en retard » when its balance at 31 December is below −k units (default 1). */
   seuilRetard?: number;
+  /** The engine's options for every run (e.g. `plan`, the allocation plan's targets to follow). */
+  moteur?: OptionsMoteur;
 }
 
 /** The 10th percentile, the median and the 90th percentile of a figure over the runs. */
@@ -239,7 +241,7 @@ export function* planifierPasAPas(plan: Plan): Generator<void, ResultatPlan, voi
     }[] = [];
     for (const evenements of annees) {
       const s = sousOption(plan.scenario, o, evenements);
-      const r = simuler(s);
+      const r = simuler(s, plan.moteur);
       resultats.push({
         r: { bilan: r.bilan, flux: { fluxAnnuel: r.flux.fluxAnnuel } },
         cumuls: r.bilan.map((l) => cumulParMois(r, l.reservataire)),

@@ -173,3 +173,38 @@ describe('planifierPasAPas', () => {
     }
   });
 });
+
+describe('flux simulate --plan', () => {
+  /** Every T3 PLUS outside QPV of the test commune planned for AL. */
+  const cibles = (ligne = 'AL') => ({
+    lignes: [{ ligne, parSegment: { '45234|T3|PLUS|horsQPV': 40 } }],
+  });
+
+  it('le moteur suit les cibles du plan, le motif le dit ; la propriété de quota tient', async () => {
+    const r = await lancer(['simulate', fichier(scenario()), '--json', '--plan', fichier(cibles())]);
+    expect(r.code, r.err).toBe(0);
+    const o = JSON.parse(r.out) as { orientations: { reservataire: string | null; motif: string }[] };
+    expect(o.orientations.some((x) => x.motif.startsWith('Plan d’attribution : AL'))).toBe(true);
+    const sans = await lancer(['simulate', fichier(scenario()), '--json']);
+    expect(sans.out).not.toContain('Plan d’attribution');
+  });
+
+  it('avec --monte-carlo, chaque tirage suit le plan', async () => {
+    const f = fichier(scenario());
+    const avec = await lancer(['simulate', f, '--monte-carlo', '4', '--json', '--plan', fichier(cibles())]);
+    const sans = await lancer(['simulate', f, '--monte-carlo', '4', '--json']);
+    expect(avec.code, avec.err).toBe(0);
+    expect(avec.out).not.toBe(sans.out);
+  });
+
+  it.each([
+    ['{"lignes": 3}', '--plan: lignes'],
+    ['pas du json', '--plan: '],
+  ])('un plan invalide (%s) : sortie 2, le problème nommé', async (texte, message) => {
+    const chemin = join(dossier, `plan-invalide-${++n}.json`);
+    writeFileSync(chemin, texte);
+    const r = await lancer(['simulate', fichier(scenario()), '--plan', chemin]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+  });
+});
