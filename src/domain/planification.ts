@@ -229,7 +229,9 @@ export function* planifierPasAPas(plan: Plan): Generator<void, ResultatPlan, voi
   const rng = new Rng(plan.graine);
   const k = plan.seuilRetard ?? 1;
   const options: (OptionPlan | null)[] = [null, ...(plan.options ?? [])];
-  const annees = Array.from({ length: plan.tirages }, () => tirerAnnee(plan.scenario, plan.hypotheses, rng));
+  // Drawn as the first option's runs need them, in the same order (nothing else reads the generator):
+  // the same years as drawing them all first, without holding the caller for all the draws at once.
+  const annees: Evenement[][] = [];
   const moisDeLAnnee = Array.from({ length: 12 }, (_, m) => `${plan.scenario.annee}-${String(m + 1).padStart(2, '0')}`);
   const sorties: ResultatOption[] = [];
   for (const o of options) {
@@ -239,7 +241,8 @@ export function* planifierPasAPas(plan: Plan): Generator<void, ResultatPlan, voi
       cumuls: number[][];
       charge: ReturnType<typeof chargeDuTirage>;
     }[] = [];
-    for (const evenements of annees) {
+    for (let i = 0; i < plan.tirages; i++) {
+      const evenements = (annees[i] ??= tirerAnnee(plan.scenario, plan.hypotheses, rng));
       const s = sousOption(plan.scenario, o, evenements);
       const r = simuler(s, plan.moteur);
       resultats.push({
