@@ -19,10 +19,13 @@ import {
   planifierPasAPas,
   type HypothesesAnnee,
 } from '../domain/planification.ts';
+import { fluxPrevuParSegment, planifierAttribution, preparerPlan } from '../domain/plan-attribution.ts';
+import type { CiblesPlan } from '../domain/suivi-plan.ts';
 import { BAILLEUR, type Scenario } from '../domain/types.ts';
 import type { z } from 'zod';
 import { COLONNES_LOGEMENT, resultatAnnee, versLogement } from './annee.ts';
 import { perimetreAutorise } from './etat-des-lieux.ts';
+import { solveurHighs } from './solveur-lineaire.ts';
 import type { Acteur } from './roles.ts';
 import { completerEpci } from './scenario.ts';
 
@@ -107,6 +110,19 @@ export async function preparerSimulation(
   return { acteur, demande, bailleur, departement, annee, scenario };
 }
 
+/** The option where the engine follows the allocation plan (ADR 0042) computed for these assumptions. */
+export const OPTION_PLAN = 'suivi du plan d’attribution';
+
+/**
+ * The allocation plan's segment targets for the year's conventions, over the flow the assumptions
+ * forecast (`fluxPrevuParSegment`), solved with HiGHS: what the engine follows under `OPTION_PLAN`.
+ */
+async function ciblesDuPlan(scenario: Scenario, hypotheses: HypothesesAnnee): Promise<CiblesPlan> {
+  const segments = fluxPrevuParSegment(scenario, hypotheses);
+  const r = planifierAttribution(preparerPlan(scenario, segments), await solveurHighs());
+  return Object.fromEntries(r.lignes.map((l) => [l.ligne, l.parSegment]));
+}
+
 /** How long the runs hold the event loop before giving it back to the other requests. */
 const TRANCHE_MS = 20;
 
@@ -123,7 +139,7 @@ export async function calculerSimulation(p: SimulationPreparee): Promise<Reponse
     hypotheses,
     tirages: demande.tirages,
     graine: demande.graine,
-    options: [...OPTIONS_DECOMPTE],
+    options: [...OPTIONS_DECOMPTE, { nom: OPTION_PLAN, plan: await ciblesDuPlan(scenario, hypotheses) }],
     seuilRetard: demande.seuil,
   });
   let debut = performance.now();

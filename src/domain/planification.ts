@@ -12,6 +12,7 @@
 import { Rng } from './aleatoire.ts';
 import { ajouterJours } from './calendrier.ts';
 import { simuler, type OptionsMoteur, type ResultatSimulation } from './engine.ts';
+import type { CiblesPlan } from './suivi-plan.ts';
 import { BAILLEUR, type Evenement, type RegleDecompte, type Scenario, type Typologie } from './types.ts';
 
 /** What the year is drawn from; rates are fractions of a year or of the lettings. */
@@ -38,6 +39,8 @@ export interface OptionPlan {
   nom: string;
   decompte?: RegleDecompte;
   echecDecompte?: boolean;
+  /** The allocation plan's segment targets the engine follows under this option (`OptionsMoteur.plan`). */
+  plan?: CiblesPlan;
 }
 
 export interface Plan {
@@ -244,7 +247,7 @@ export function* planifierPasAPas(plan: Plan): Generator<void, ResultatPlan, voi
     for (let i = 0; i < plan.tirages; i++) {
       const evenements = (annees[i] ??= tirerAnnee(plan.scenario, plan.hypotheses, rng));
       const s = sousOption(plan.scenario, o, evenements);
-      const r = simuler(s, plan.moteur);
+      const r = simuler(s, o?.plan ? { ...plan.moteur, plan: o.plan } : plan.moteur);
       resultats.push({
         r: { bilan: r.bilan, flux: { fluxAnnuel: r.flux.fluxAnnuel } },
         cumuls: r.bilan.map((l) => cumulParMois(r, l.reservataire)),

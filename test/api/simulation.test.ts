@@ -38,6 +38,7 @@ describe.each(genresDeTest())('simulation de Monte Carlo (%s)', (genre) => {
       'décompte à l’orientation',
       'décompte à l’attribution',
       'décompte au bail signé',
+      'suivi du plan d’attribution',
     ]);
     const o = p.options[0]!;
     expect(o.lignes.length).toBeGreaterThan(2);

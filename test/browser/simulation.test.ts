@@ -59,8 +59,8 @@ decrireNavigateur('simulation de Monte Carlo (navigateur)', () => {
     await page.goto('/simulation?tirages=5');
     const tableau = page.getByRole('table', { name: /Par ligne et par option/ });
     await tableau.waitFor({ timeout: 60_000 });
-    // Four options of one line, plus the header row.
-    expect(await tableau.getByRole('row').count()).toBe(5);
+    // Five options of one line, plus the header row.
+    expect(await tableau.getByRole('row').count()).toBe(6);
     expect(await tableau.textContent()).not.toContain('Préfecture du Loiret');
     expect(violationsGraves(await auditer(page), 'simulation du réservataire')).toEqual([]);
   });

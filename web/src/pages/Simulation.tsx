@@ -223,8 +223,9 @@ function Contenu({ s, demande }: { s: SimulationApi; demande: DemandeSimulation 
         </h2>
         <p>
           Les mêmes années tirées, sous les conventions telles qu’écrites puis décomptées à l’orientation, à
-          l’attribution ou au bail signé : les options ne diffèrent que par leur règle. Solde au 31 décembre = logements
-          décomptés − droit ; négatif, la ligne attend des logements.
+          l’attribution ou au bail signé, et orientées en suivant le plan d’attribution (le programme linéaire qui
+          répartit le flux prévu par segment : commune, typologie, financement, QPV) : les options ne diffèrent que par
+          leur règle. Solde au 31 décembre = logements décomptés − droit ; négatif, la ligne attend des logements.
         </p>
         <div className="fr-grid-row fr-grid-row--gutters">
           {lignes.map((l) => (
