@@ -4,9 +4,18 @@
  */
 import { problemesZod } from '../contracts/issues.ts';
 import { planSchema } from '../contracts/planification.ts';
+import { z } from 'zod';
+import type { OptionsMoteur } from '../domain/engine.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
-import { planifier, type ResultatPlan } from '../domain/planification.ts';
-import { completerEpci, positionJson } from './scenario.ts';
+import type { CiblesPlan } from '../domain/suivi-plan.ts';
+import {
+  hypothesesObservees,
+  OPTIONS_DECOMPTE,
+  planifier,
+  type HypothesesAnnee,
+  type ResultatPlan,
+} from '../domain/planification.ts';
+import { completerEpci, lireScenario, positionJson } from './scenario.ts';
 
 export function planifierTexte(texte: string, surcharges: { tirages?: number; graine?: number } = {}): ResultatPlan {
   let brut: unknown;
@@ -26,4 +35,61 @@ export function planifierTexte(texte: string, surcharges: { tirages?: number; gr
       throw new DonneesInvalides(err.problemes.map((p) => ({ ...p, chemin: `scenario.${p.chemin}` })));
     throw err;
   }
+}
+
+/** The Monte Carlo year of a scenario: its assumptions, observed, and the runs under each option. */
+export interface MonteCarloScenario extends ResultatPlan {
+  hypotheses: HypothesesAnnee;
+}
+
+/**
+ * `flux simulate SCENARIO --monte-carlo N`: the year the scenario's events show (turnover by
+ * typology, months, refusals, missed deadlines, PRU) drawn N times and run through the engine, under
+ * the conventions as written and counted at orientation, attribution and lease.
+ */
+export function monteCarloTexte(
+  texte: string,
+  tirages: number,
+  graine: number,
+  moteur: OptionsMoteur = {},
+): MonteCarloScenario {
+  const scenario = lireScenario(texte);
+  const hypotheses = hypothesesObservees(scenario);
+  return {
+    hypotheses,
+    ...planifier({ scenario, hypotheses, tirages, graine, options: [...OPTIONS_DECOMPTE], moteur }),
+  };
+}
+
+const ciblesSchema = z.looseObject({
+  lignes: z
+    .array(
+      z.looseObject({
+        ligne: z.string().min(1),
+        parSegment: z.record(z.string(), z.number().min(0, 'un nombre de logements positif ou nul')),
+      }),
+    )
+    .min(1, 'au moins une ligne'),
+});
+
+/**
+ * The segment targets of an allocation plan, from the output of `flux plan --json` (its
+ * `lignes[].ligne` and `lignes[].parSegment`), for the engine to follow (`OptionsMoteur.plan`).
+ */
+export function lireCiblesPlan(texte: string): CiblesPlan {
+  let brut: unknown;
+  try {
+    brut = JSON.parse(texte);
+  } catch (err) {
+    throw new DonneesInvalides([{ chemin: `--plan: ${positionJson(texte, err)}`, message: 'JSON invalide' }]);
+  }
+  const r = ciblesSchema.safeParse(brut, { reportInput: true });
+  if (!r.success)
+    throw new DonneesInvalides(
+      problemesZod(r.error).map((p) => ({
+        chemin: `--plan: ${p.chemin}`,
+        message: `${p.message} (sortie de flux plan --json attendue)`,
+      })),
+    );
+  return Object.fromEntries(r.data.lignes.map((l) => [l.ligne, l.parSegment]));
 }

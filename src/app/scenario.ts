@@ -4,7 +4,7 @@
  */
 import { problemesZod } from '../contracts/issues.ts';
 import { scenarioSchema } from '../contracts/scenario.ts';
-import { simuler, type ResultatSimulation } from '../domain/engine.ts';
+import { simuler, type OptionsMoteur, type ResultatSimulation } from '../domain/engine.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import type { Scenario } from '../domain/types.ts';
 import { epciDeCommune } from '../import/cog.ts';
@@ -117,6 +117,6 @@ export function completerEpci(s: Scenario): Scenario {
   };
 }
 
-export function simulerTexte(texte: string): ResultatSimulation {
-  return simuler(lireScenario(texte));
+export function simulerTexte(texte: string, options: OptionsMoteur = {}): ResultatSimulation {
+  return simuler(lireScenario(texte), options);
 }

@@ -5,13 +5,14 @@
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
+import { lireCiblesPlan, monteCarloTexte } from '../app/planification.ts';
 import { lireScenario, simulerTexte } from '../app/scenario.ts';
 import { bilanAnnuel } from '../domain/bilan.ts';
-import { simuler } from '../domain/engine.ts';
+import { simuler, type OptionsMoteur } from '../domain/engine.ts';
 import { FluxError, DonneesInvalides } from '../domain/errors.ts';
 import { ajouterAdministration } from './admin.ts';
 import { ajouterPlanAttribution } from './plan-attribution.ts';
-import { ajouterPlanification } from './planification.ts';
+import { ajouterPlanification, resumeMonteCarlo } from './planification.ts';
 import { ajouterConventions } from './conventions.ts';
 import { resumeFrancais } from './format.ts';
 import { ecrireJsonEnFlux, type Ecrire } from './json-en-flux.ts';
@@ -47,6 +48,21 @@ interface OptionsSimulate {
   /** `--no-explications` sets it false; default true. */
   explications?: boolean;
   sansExplications?: boolean;
+  monteCarlo?: string;
+  seed?: string;
+  plan?: string;
+}
+
+/** Most runs `--monte-carlo` accepts (as `flux planifier --tirages`). */
+export const TIRAGES_MAX_CLI = 2000;
+
+/** A whole number of the CLI between `min` and `max`, else the option named in the error. */
+function entierOption(v: string, nom: string, min: number, max: number): number {
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+    throw new DonneesInvalides([
+      { chemin: nom, message: `entier attendu, de ${min.toLocaleString('fr-FR')} à ${max.toLocaleString('fr-FR')}` },
+    ]);
+  return Number(v);
 }
 
 /** An orientation without its `explication` (the candidates weighed), for `--sans-explications`. */
@@ -65,12 +81,35 @@ async function simulate(fichier: string, options: OptionsSimulate, io: Sorties):
     io.err(`${fichier}: fichier illisible (${(err as NodeJS.ErrnoException).code ?? 'erreur'})\n`);
     return EXIT_ENTREE_INVALIDE;
   }
+  let moteur: OptionsMoteur = {};
+  if (options.plan !== undefined) {
+    let plan: string;
+    try {
+      plan = await readFile(options.plan, 'utf8');
+    } catch (err) {
+      io.err(`${options.plan}: fichier illisible (${(err as NodeJS.ErrnoException).code ?? 'erreur'})\n`);
+      return EXIT_ENTREE_INVALIDE;
+    }
+    if (options.bilan) throw new DonneesInvalides([{ chemin: '--plan', message: 'ne se combine pas avec --bilan' }]);
+    moteur = { plan: lireCiblesPlan(plan) };
+  }
+  if (options.seed !== undefined && options.monteCarlo === undefined)
+    throw new DonneesInvalides([{ chemin: '--seed', message: 'ne s’emploie qu’avec --monte-carlo N' }]);
+  if (options.monteCarlo !== undefined) {
+    if (options.bilan)
+      throw new DonneesInvalides([{ chemin: '--bilan', message: 'ne se combine pas avec --monte-carlo' }]);
+    const tirages = entierOption(options.monteCarlo, '--monte-carlo', 1, TIRAGES_MAX_CLI);
+    const graine = options.seed === undefined ? 1 : entierOption(options.seed, '--seed', 0, 2 ** 32 - 1);
+    const r = monteCarloTexte(texte, tirages, graine, moteur);
+    io.out(options.json ? `${JSON.stringify(r)}\n` : `${resumeMonteCarlo(r, fichier)}\n`);
+    return 0;
+  }
   if (options.bilan) {
     const scenario = lireScenario(texte);
     io.out(`${JSON.stringify(bilanAnnuel(scenario, simuler(scenario, { detail: true })), null, 2)}\n`);
     return 0;
   }
-  const resultat = simulerTexte(texte);
+  const resultat = simulerTexte(texte, moteur);
   for (const a of resultat.avertissements) io.err(`avertissement : ${a.chemin} : ${a.message}\n`);
   if (options.json) {
     // Compact and streamed: a large bailleur's year is hundreds of MB of JSON, never one string.
@@ -213,6 +252,15 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     .option(
       '--bilan',
       'sortie JSON du bilan annuel R.441-5-1 (par réservataire et par dimension, détail par logement), celui de l’API',
+    )
+    .option(
+      '--monte-carlo <n>',
+      `tire n années (1 à ${TIRAGES_MAX_CLI.toLocaleString('fr-FR')}) selon la rotation, la saisonnalité, les refus et le PRU observés dans le scénario, et rend les fourchettes par réservataire et par règle de décompte`,
+    )
+    .option('--seed <s>', 'avec --monte-carlo : graine du tirage (défaut 1) ; même graine, même réponse')
+    .option(
+      '--plan <fichier>',
+      'suit les cibles par segment d’un plan d’attribution (sortie de flux plan --json), la propriété de quota restant tenue',
     )
     .action(async (fichier: string, options: OptionsSimulate) => {
       code = await simulate(fichier, options, io);

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { planifierTexte } from '../app/planification.ts';
+import { planifierTexte, type MonteCarloScenario } from '../app/planification.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import type { Fourchette, ResultatPlan } from '../domain/planification.ts';
 
@@ -38,6 +38,23 @@ export function resumePlan(r: ResultatPlan): string {
       );
   }
   return out.join('\n');
+}
+
+const pourcent = (x: number) => `${nombre(Math.round(x * 1000) / 10)} %`;
+
+/** `flux simulate --monte-carlo`: the assumptions read in the scenario, then the plan's tables. */
+export function resumeMonteCarlo(r: MonteCarloScenario, fichier: string): string {
+  const h = r.hypotheses;
+  const parTypologie = Object.entries(h.rotationParTypologie ?? {})
+    .map(([t, x]) => `${t} ${pourcent(x)}`)
+    .join(', ');
+  return [
+    `Monte Carlo de ${fichier}`,
+    `Hypothèses observées dans le scénario : rotation ${pourcent(h.rotation)}${parTypologie ? ` (${parTypologie})` : ''}, ` +
+      `refus ${pourcent(h.refus)}, délais manqués ${pourcent(h.sansCandidat)}, ` +
+      `relogements PRU ${h.pru ? nombre(h.pru[0]) : 0}, préavis ${h.saisonnalite ? 'selon les mois observés' : 'répartis uniformément'}.`,
+    resumePlan(r),
+  ].join('\n');
 }
 
 export function ajouterPlanification(program: Command, io: Sorties, fin: (code: number) => void): void {

@@ -21,6 +21,7 @@ import {
   type Ligne,
   type Location,
 } from './etat-moteur.ts';
+import { choisirSelonPlan, CLE_PLAN, segmentDuLogement, type CiblesPlan } from './suivi-plan.ts';
 import { MICRO, fromMicro, toMicro } from './exact.ts';
 import { ajouterAuFlux, fluxVide, LIBELLES_EXCLUSION, type MotifExclusion } from './flow.ts';
 import { valeurAu } from './legal-parameters.ts';
@@ -73,6 +74,12 @@ export interface OptionsMoteur {
   equilibreQualitatif?: boolean;
   /** Add `detail`, the year's lettings one by one (for the bilan and the dashboards). */
   detail?: boolean;
+  /**
+   * Follow the allocation plan's segment targets (issue 18 item 1, `choisirSelonPlan`) in place of
+   * the qualitative balance, under the same feasibility guard. Absent: the engine as before, byte
+   * for byte.
+   */
+  plan?: CiblesPlan;
 }
 
 /** The line the rule chooses for a unit, with the explanation of every candidate line. */
@@ -84,6 +91,8 @@ interface ChoixDeLigne {
   candidats: CandidatExplication[];
   /** Chosen by the qualitative balance rather than by the earliest deadline. */
   qualitatif: boolean;
+  /** Chosen for the plan's target in the unit's segment: the units of it the plan still gives the line. */
+  planifie: number | null;
 }
 
 /** The engine's state before the first event dated in `mois` (YYYY-MM): where a replay may resume. */
@@ -476,7 +485,10 @@ class Moteur {
     });
     const loc: Location = {
       logement,
-      cles: clesDuLogement(logement),
+      // With a plan, the unit's segment is one more key: each line's units of it are counted as the others.
+      cles: this.options.plan
+        ? [...clesDuLogement(logement), `${CLE_PLAN}${segmentDuLogement(logement)}`]
+        : clesDuLogement(logement),
       cel: this.cellule(logement),
       date,
       slot: this.etat.orientations.length,
@@ -683,7 +695,19 @@ class Moteur {
     const besoins = lignes.map((q) => this.besoin(q.index, loc));
     let choix = edf;
     let qualitatif = false;
-    if (edf >= 0 && this.options.equilibreQualitatif !== false) {
+    let planifie: number | null = null;
+    const plan = this.options.plan;
+    if (edf >= 0 && plan) {
+      // The plan's targets in the unit's segment, under the feasibility guard (`choisirSelonPlan`).
+      const cle = loc.cles[loc.cles.length - 1]!;
+      const segment = cle.slice(CLE_PLAN.length);
+      const reste = lignes.map((q) => {
+        const ligne = this.lignes[q.index]!;
+        return (plan[ligne.id]?.[segment] ?? 0) - (ligne.recus.get(cle) ?? 0);
+      });
+      choix = choisirSelonPlan(lignes, reste);
+      if (lignes[choix]!.retard > 0 && reste[choix]! > 0) planifie = Math.round(reste[choix]! * 1000) / 1000;
+    } else if (edf >= 0 && this.options.equilibreQualitatif !== false) {
       // The qualitative balance may serve another line below its entitlement, when it needs this
       // unit by at least one more unit of mix and the quota stays reachable for everyone.
       const ordre = lignes
@@ -703,10 +727,17 @@ class Moteur {
       const ligne = this.lignes[q.index]!;
       let raison: string;
       if (k === choix)
-        raison = qualitatif
-          ? 'retenu : équilibre qualitatif, le quota restant tenu'
-          : 'retenu : échéance la plus proche';
+        raison =
+          planifie !== null
+            ? 'retenu : plan d’attribution, ce segment lui reste à recevoir, le quota restant tenu'
+            : qualitatif
+              ? 'retenu : équilibre qualitatif, le quota restant tenu'
+              : 'retenu : échéance la plus proche';
       else if (q.retard <= 0) raison = 'droit atteint : aucun retard sur son droit exact';
+      else if (plan && k === edf)
+        raison =
+          'échéance la plus proche, mais le plan d’attribution donne ce segment à une autre ligne sans compromettre le quota';
+      else if (plan) raison = 'en retard, mais le plan d’attribution ou l’échéance d’une autre ligne passe avant';
       else if (k === edf)
         raison =
           'échéance la plus proche, mais le logement manque davantage à une autre ligne sans compromettre le quota';
@@ -729,20 +760,24 @@ class Moteur {
       choix: choix >= 0 ? lignes[choix]!.index : -1,
       candidats,
       qualitatif,
+      planifie,
     };
   }
 
   /** The engine's own orientation of a flow unit: the rule's line (`choisirLigne`), with its motive. */
   private orienter(loc: Location): void {
-    const { choix, candidats, qualitatif } = this.choisirLigne(loc);
+    const { choix, candidats, qualitatif, planifie } = this.choisirLigne(loc);
     const li = choix >= 0 ? choix : this.bailleur;
     loc.etat = transiter(loc.etat, 'orienter', loc.logement.id);
     this.tenir(li, loc);
     const ligne = this.lignes[li]!;
     const c = candidats.find((x) => x.reservataire === ligne.id);
-    const motif = qualitatif
-      ? `Équilibre qualitatif : ${ligne.id} est en retard sur son droit (${format(c?.droitExact ?? 0)} dû, ${c?.oriente ?? 0} orientés) et manque de logements de ce type ; le quota de chacun reste tenu`
-      : `Droit le plus pressant : ${ligne.id} (${format(c?.droitExact ?? 0)} dû, ${c?.oriente ?? 0} orientés) atteindrait le plus tôt un logement de retard`;
+    const motif =
+      planifie !== null
+        ? `Plan d’attribution : ${ligne.id} est en retard sur son droit (${format(c?.droitExact ?? 0)} dû, ${c?.oriente ?? 0} orientés) et le plan lui donne encore ${format(planifie)} logement(s) de ce segment ; le quota de chacun reste tenu`
+        : qualitatif
+          ? `Équilibre qualitatif : ${ligne.id} est en retard sur son droit (${format(c?.droitExact ?? 0)} dû, ${c?.oriente ?? 0} orientés) et manque de logements de ce type ; le quota de chacun reste tenu`
+          : `Droit le plus pressant : ${ligne.id} (${format(c?.droitExact ?? 0)} dû, ${c?.oriente ?? 0} orientés) atteindrait le plus tôt un logement de retard`;
     this.etat.orientations.push({
       logement: loc.logement.id,
       date: loc.date,

@@ -11,7 +11,8 @@
  */
 import { Rng } from './aleatoire.ts';
 import { ajouterJours } from './calendrier.ts';
-import { simuler, type ResultatSimulation } from './engine.ts';
+import { simuler, type OptionsMoteur, type ResultatSimulation } from './engine.ts';
+import type { CiblesPlan } from './suivi-plan.ts';
 import { BAILLEUR, type Evenement, type RegleDecompte, type Scenario, type Typologie } from './types.ts';
 
 /** What the year is drawn from; rates are fractions of a year or of the lettings. */
@@ -38,6 +39,8 @@ export interface OptionPlan {
   nom: string;
   decompte?: RegleDecompte;
   echecDecompte?: boolean;
+  /** The allocation plan's segment targets the engine follows under this option (`OptionsMoteur.plan`). */
+  plan?: CiblesPlan;
 }
 
 export interface Plan {
@@ -50,6 +53,8 @@ export interface Plan {
   options?: OptionPlan[];
   /** k: a line is « en retard » when its balance at 31 December is below −k units (default 1). */
   seuilRetard?: number;
+  /** The engine's options for every run (e.g. `plan`, the allocation plan's targets to follow). */
+  moteur?: OptionsMoteur;
 }
 
 /** The 10th percentile, the median and the 90th percentile of a figure over the runs. */
@@ -67,6 +72,8 @@ export interface LignePlan {
   solde: Fourchette;
   /** Share of the runs where the balance at 31 December is below −k. */
   probabiliteRetard: number;
+  /** Units oriented to the line from 1 January to the end of each month (twelve ranges): the fan chart. */
+  cumulMensuel: Fourchette[];
 }
 
 export interface ChargeMois {
@@ -200,52 +207,148 @@ function chargeDuTirage(
   return parMois;
 }
 
+/** Units oriented to `ligne` from 1 January to the end of each month of one run. */
+function cumulParMois(r: ResultatSimulation, ligne: string): number[] {
+  const parMois = Array.from({ length: 12 }, () => 0);
+  for (const o of r.orientations) if (o.reservataire === ligne) parMois[Number(o.date.slice(5, 7)) - 1]!++;
+  for (let m = 1; m < 12; m++) parMois[m]! += parMois[m - 1]!;
+  return parMois;
+}
+
 /** Runs the plan: `tirages` years drawn once, each run under every option. */
 export function planifier(plan: Plan): ResultatPlan {
+  const etapes = planifierPasAPas(plan);
+  for (;;) {
+    const n = etapes.next();
+    if (n.done) return n.value;
+  }
+}
+
+/**
+ * `planifier` one engine run at a time: the generator yields after each run, so that a server can
+ * give the event loop back between runs; the result is the same, byte for byte.
+ */
+export function* planifierPasAPas(plan: Plan): Generator<void, ResultatPlan, void> {
   const rng = new Rng(plan.graine);
   const k = plan.seuilRetard ?? 1;
   const options: (OptionPlan | null)[] = [null, ...(plan.options ?? [])];
-  const annees = Array.from({ length: plan.tirages }, () => tirerAnnee(plan.scenario, plan.hypotheses, rng));
+  // Drawn as the first option's runs need them, in the same order (nothing else reads the generator):
+  // the same years as drawing them all first, without holding the caller for all the draws at once.
+  const annees: Evenement[][] = [];
   const moisDeLAnnee = Array.from({ length: 12 }, (_, m) => `${plan.scenario.annee}-${String(m + 1).padStart(2, '0')}`);
-  return {
-    tirages: plan.tirages,
-    graine: plan.graine,
-    seuilRetard: k,
-    options: options.map((o): ResultatOption => {
-      const resultats = annees.map((evenements) => {
-        const s = sousOption(plan.scenario, o, evenements);
-        const r = simuler(s);
-        return { r, charge: chargeDuTirage(s, evenements, r) };
+  const sorties: ResultatOption[] = [];
+  for (const o of options) {
+    // Only what the ranges read is kept of each run (a département's run holds thousands of explained orientations).
+    const resultats: {
+      r: { bilan: ResultatSimulation['bilan']; flux: { fluxAnnuel: number } };
+      cumuls: number[][];
+      charge: ReturnType<typeof chargeDuTirage>;
+    }[] = [];
+    for (let i = 0; i < plan.tirages; i++) {
+      const evenements = (annees[i] ??= tirerAnnee(plan.scenario, plan.hypotheses, rng));
+      const s = sousOption(plan.scenario, o, evenements);
+      const r = simuler(s, o?.plan ? { ...plan.moteur, plan: o.plan } : plan.moteur);
+      resultats.push({
+        r: { bilan: r.bilan, flux: { fluxAnnuel: r.flux.fluxAnnuel } },
+        cumuls: r.bilan.map((l) => cumulParMois(r, l.reservataire)),
+        charge: chargeDuTirage(s, evenements, r),
       });
-      const ids = resultats[0]?.r.bilan.map((l) => l.reservataire) ?? [];
-      const lignes = ids.map((id, i): LignePlan => {
-        const de = (f: (l: ResultatSimulation['bilan'][number]) => number) => resultats.map(({ r }) => f(r.bilan[i]!));
-        const soldes = de((l) => l.solde);
-        return {
-          reservataire: id,
-          droit: fourchette(de((l) => l.droit)),
-          misADisposition: fourchette(de((l) => l.misADisposition)),
-          bauxSignes: fourchette(de((l) => l.bauxSignes)),
-          solde: fourchette(soldes),
-          probabiliteRetard: soldes.filter((x) => x < -k).length / Math.max(1, soldes.length),
-        };
-      });
-      const charge = moisDeLAnnee.map((mois): ChargeMois => {
-        const dossiers: Record<string, number> = {};
-        for (const id of ids)
-          dossiers[id] = fourchette(resultats.map(({ charge }) => charge.get(mois)?.dossiers.get(id) ?? 0)).mediane;
-        return {
-          mois,
-          dossiers,
-          examensCal: fourchette(resultats.map(({ charge }) => charge.get(mois)?.examens ?? 0)).mediane,
-        };
-      });
+      yield;
+    }
+    const ids = resultats[0]?.r.bilan.map((l) => l.reservataire) ?? [];
+    const lignes = ids.map((id, i): LignePlan => {
+      const de = (f: (l: ResultatSimulation['bilan'][number]) => number) => resultats.map(({ r }) => f(r.bilan[i]!));
+      const soldes = de((l) => l.solde);
+      const cumuls = resultats.map((x) => x.cumuls[i]!);
       return {
-        nom: o?.nom ?? 'conventions telles quelles',
-        fluxAnnuel: fourchette(resultats.map(({ r }) => r.flux.fluxAnnuel)),
-        lignes,
-        charge,
+        reservataire: id,
+        droit: fourchette(de((l) => l.droit)),
+        misADisposition: fourchette(de((l) => l.misADisposition)),
+        bauxSignes: fourchette(de((l) => l.bauxSignes)),
+        solde: fourchette(soldes),
+        probabiliteRetard: soldes.filter((x) => x < -k).length / Math.max(1, soldes.length),
+        cumulMensuel: Array.from({ length: 12 }, (_, m) => fourchette(cumuls.map((c) => c[m]!))),
       };
-    }),
+    });
+    const charge = moisDeLAnnee.map((mois): ChargeMois => {
+      const dossiers: Record<string, number> = {};
+      for (const id of ids)
+        dossiers[id] = fourchette(resultats.map(({ charge }) => charge.get(mois)?.dossiers.get(id) ?? 0)).mediane;
+      return {
+        mois,
+        dossiers,
+        examensCal: fourchette(resultats.map(({ charge }) => charge.get(mois)?.examens ?? 0)).mediane,
+      };
+    });
+    sorties.push({
+      nom: o?.nom ?? 'conventions telles quelles',
+      fluxAnnuel: fourchette(resultats.map(({ r }) => r.flux.fluxAnnuel)),
+      lignes,
+      charge,
+    });
+  }
+  return { tirages: plan.tirages, graine: plan.graine, seuilRetard: k, options: sorties };
+}
+
+const arrondi3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * The assumptions a stored or replayed year shows (`flux simulate --monte-carlo`, the « Simulation »
+ * page): the turnover by typology (units of the flow freed ÷ units of the flow), the months of the
+ * notices, the shares of the lettings ending in a refusal or a missed deadline, and the PRU volume
+ * (notices excluded for ANRU rehousing) as a one-point range. Other exclusions (internal transfers,
+ * other rehousing) are not drawn: their units stay in the flow. A year without any notice gives
+ * turnover 0 and flat months.
+ */
+export function hypothesesObservees(s: Scenario): HypothesesAnnee {
+  const typologieDe = new Map<string, Typologie>();
+  const parc = new Map<Typologie, number>();
+  for (const l of s.logements)
+    if (l.horsFlux === null) {
+      typologieDe.set(l.id, l.typologie);
+      parc.set(l.typologie, (parc.get(l.typologie) ?? 0) + 1);
+    }
+  const liberes = new Map<Typologie, number>();
+  const mois = Array.from({ length: 12 }, () => 0);
+  let pru = 0;
+  let dansLeFlux = 0;
+  const vus = new Set<string>();
+  for (const e of s.evenements) {
+    if (e.type !== 'liberation') continue;
+    const t = typologieDe.get(e.logement);
+    // A unit freed twice in the year counts once: a draw frees each unit at most once.
+    if (t === undefined || vus.has(e.logement)) continue;
+    vus.add(e.logement);
+    liberes.set(t, (liberes.get(t) ?? 0) + 1);
+    mois[Number(e.date.slice(5, 7)) - 1]!++;
+    if (e.exclusion === 'relogement_anru') pru++;
+    else if (!e.exclusion) dansLeFlux++;
+  }
+  const fins = { refus: 0, sansCandidat: 0 };
+  for (const e of s.evenements)
+    if (e.type === 'refus') fins.refus++;
+    else if (e.type === 'sans_candidat') fins.sansCandidat++;
+  const unites = [...parc.values()].reduce((a, b) => a + b, 0);
+  const total = [...liberes.values()].reduce((a, b) => a + b, 0);
+  const rotationParTypologie: Partial<Record<Typologie, number>> = {};
+  for (const [t, n] of [...parc].sort(([a], [b]) => (a < b ? -1 : 1)))
+    rotationParTypologie[t] = arrondi3((liberes.get(t) ?? 0) / n);
+  const part = (n: number) => (dansLeFlux > 0 ? Math.min(1, n / dansLeFlux) : 0);
+  const refus = arrondi3(part(fins.refus));
+  const sansCandidat = arrondi3(Math.min(1 - refus, part(fins.sansCandidat)));
+  return {
+    rotation: unites > 0 ? arrondi3(total / unites) : 0,
+    rotationParTypologie,
+    ...(total > 0 ? { saisonnalite: mois } : {}),
+    refus,
+    sansCandidat,
+    pru: [pru, pru],
   };
 }
+
+/** The options every comparison shows: the same draws counted at orientation, attribution, lease. */
+export const OPTIONS_DECOMPTE: readonly OptionPlan[] = [
+  { nom: 'décompte à l’orientation', decompte: 'mise_a_disposition' },
+  { nom: 'décompte à l’attribution', decompte: 'attribution' },
+  { nom: 'décompte au bail signé', decompte: 'bail_signe' },
+];

@@ -3,11 +3,26 @@
  * the unit goes to the line in lag that has the most of its plan left in the unit's segment,
  * provided the quota stays reachable for every line — the feasibility guard of ADR 0003 — else to
  * the earliest deadline (ADR 0002). The quota property therefore holds whatever the targets: every
- * line stays within one unit of its exact droit (tested with fast-check). The engine does not call
- * this yet: it is the rule, proven on its own, that the engine's qualitative step can adopt.
+ * line stays within one unit of its exact droit (tested with fast-check). The engine calls it
+ * when it is given a plan (`OptionsMoteur.plan`), in place of its qualitative step.
  */
 import { MICRO } from './exact.ts';
 import { choisirEcheance, compareUrgence, faisable, type LigneQuota } from './quota.ts';
+import type { Logement } from './types.ts';
+
+/**
+ * The plan's segment targets the engine follows (`OptionsMoteur.plan`): for each line id (the
+ * conventions' réservataires, `BAILLEUR`), its planned units by segment key — the `parSegment` of
+ * `flux plan --json` (`lignes[].ligne` → `lignes[].parSegment`).
+ */
+export type CiblesPlan = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
+/** A unit's segment, keyed as the plan keys it (`cleSegment` of plan-attribution.ts): commune|typologie|financement|QPV. */
+export const segmentDuLogement = (l: Pick<Logement, 'commune' | 'typologie' | 'financement' | 'qpv'>): string =>
+  `${l.commune}|${l.typologie}|${l.financement}|${l.qpv !== null ? 'QPV' : 'horsQPV'}`;
+
+/** The segment's key among a unit's keys in the engine (a prefix no dimension uses). */
+export const CLE_PLAN = 'plan:';
 
 /**
  * The line (index in `lignes`) a unit goes to. `resteCible[k]`: units of this unit's segment the

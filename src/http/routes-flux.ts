@@ -7,6 +7,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { creerAvenantsDeConversion, lireConversion } from '../app/conversion.ts';
 import { enregistrerPrevision, lirePrevision } from '../app/prevision.ts';
+import { calculerSimulation, preparerSimulation, type SimulationPreparee } from '../app/simulation.ts';
+import { reponseSimulationSchema, simulationQuerySchema } from '../contracts/simulation.ts';
+import { classeurSimulation, nomFichierSimulation } from '../reports/simulation-xlsx.ts';
 import { erreurSchema } from '../contracts/api.ts';
 import {
   avenantsConversionSchema,
@@ -23,6 +26,7 @@ import {
   TYPE_XLSX,
 } from '../reports/previsionnel.ts';
 import { acteur, horlogeServeur, pieceJointe, type OptionsServeur } from './commun.ts';
+import { TropDeTentatives } from './limites.ts';
 
 const erreurs = {
   400: erreurSchema,
@@ -34,10 +38,28 @@ const erreurs = {
 };
 const LECTEURS = ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] as const;
 
+/** Simulations computed at once by this server; one more is told to come back (429). */
+export const SIMULATIONS_SIMULTANEES = 2;
+
 export async function enregistrerRoutesFlux(api: FastifyInstance, options: OptionsServeur): Promise<void> {
   const app = api.withTypeProvider<ZodTypeProvider>();
   const { db } = options.base;
   const { aujourdhui, anneeCourante } = horlogeServeur(options);
+  let simulationsEnCours = 0;
+  /** The Monte Carlo runs, at most `SIMULATIONS_SIMULTANEES` at a time (each gives the loop back as it goes). */
+  const simuler = async (p: SimulationPreparee) => {
+    if (simulationsEnCours >= SIMULATIONS_SIMULTANEES)
+      throw new TropDeTentatives(
+        'des simulations sont déjà en cours sur le serveur : réessayez dans quelques secondes',
+        Date.now() + 5_000,
+      );
+    simulationsEnCours++;
+    try {
+      return await calculerSimulation(p);
+    } finally {
+      simulationsEnCours--;
+    }
+  };
 
   app.get(
     '/flux/prevision',
@@ -100,6 +122,47 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
       },
     );
   }
+
+  app.get(
+    '/flux/simulation',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['flux'],
+        summary:
+          'Année de Monte Carlo d’une année stockée (hypothèses observées, modifiables) : par option de décompte et par ligne, logements et solde au 31 décembre en médiane et fourchette 10–90 %, probabilité de retard, charge de travail par mois ; un réservataire ne voit que sa ligne',
+        querystring: simulationQuerySchema,
+        response: { 200: reponseSimulationSchema, ...erreurs, 429: erreurSchema },
+      },
+    },
+    async (request) =>
+      simuler(await db.transaction((tx) => preparerSimulation(tx, acteur(request), request.query, anneeCourante()))),
+  );
+
+  app.get(
+    '/flux/simulation.xlsx',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['flux'],
+        summary: 'La simulation de Monte Carlo au format XLSX (hypothèses, options côte à côte, charge par mois)',
+        querystring: simulationQuerySchema,
+        response: { 200: z.string().describe(`classeur XLSX (${TYPE_XLSX})`), ...erreurs, 429: erreurSchema },
+      },
+    },
+    async (request, reply) => {
+      const r = await simuler(
+        await db.transaction((tx) => preparerSimulation(tx, acteur(request), request.query, anneeCourante())),
+      );
+      return reply
+        .type(TYPE_XLSX)
+        .header(
+          'content-disposition',
+          pieceJointe(nomFichierSimulation(r), `Simulation ${r.annee} — ${r.bailleur.nom} — ${r.departement}.xlsx`),
+        )
+        .send((await classeurSimulation(r)) as unknown as string);
+    },
+  );
 
   app.get(
     '/flux/conversion',

@@ -388,6 +388,23 @@ export const lirePrevision = (p: DemandePrevision, signal?: AbortSignal) =>
   requete<_Prevision>('GET', avecParametres('/api/flux/prevision', p), { signal });
 export const enregistrerPrevision = (corps: z.input<typeof _enregistrementPrevisionSchema>) =>
   requete<_Prevision>('PUT', '/api/flux/prevision', { corps });
+export type { ReponseSimulation as SimulationApi } from '../../src/contracts/simulation.ts';
+import type { ReponseSimulation as _Simulation } from '../../src/contracts/simulation.ts';
+/** The Monte Carlo year's query: the stored year, then the editable assumptions. */
+export type DemandeSimulation = {
+  bailleur?: string | undefined;
+  annee?: number | undefined;
+  tirages?: number | undefined;
+  graine?: number | undefined;
+  pruMin?: number | undefined;
+  pruMax?: number | undefined;
+  refus?: number | undefined;
+  visitesParCandidat?: number | undefined;
+  seuil?: number | undefined;
+};
+export const lireSimulation = (p: DemandeSimulation, signal?: AbortSignal) =>
+  requete<_Simulation>('GET', avecParametres('/api/flux/simulation', p), { signal });
+export const adresseSimulationXlsx = (p: DemandeSimulation) => avecParametres('/api/flux/simulation.xlsx', p);
 export const adressePrevisionnel = (p: DemandePrevision, format: 'xlsx' | 'pdf') =>
   avecParametres(`/api/flux/prevision.${format}`, p);
 export const lireConversion = (

@@ -9,6 +9,7 @@ import type {
   DemandeBilan,
   lireBoite,
   lireConversion,
+  lireSimulation,
   lireDemandes,
   lireEtatDesLieux,
   lireLogements,
@@ -130,6 +131,7 @@ export const cles = {
     demande: (d: Demande<typeof lirePrevision>) => ['prevision', d] as const,
   },
   conversion: (d: Demande<typeof lireConversion>) => ['conversion', d] as const,
+  simulation: (d: Demande<typeof lireSimulation>) => ['simulation', d] as const,
   demandes: {
     /** Every page of the organisation's demands (an import refreshes them all). */
     tout: () => ['demandes'] as const,

@@ -32,6 +32,7 @@ export type Rubrique =
   | 'qualite'
   | 'etat-des-lieux'
   | 'prevision'
+  | 'simulation'
   | 'bilan'
   | 'conversion'
   | 'import'
@@ -97,6 +98,11 @@ export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles:
     chemin: '/prevision',
     roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   },
+  simulation: {
+    titre: 'Simulation',
+    chemin: '/simulation',
+    roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+  },
   bilan: {
     titre: 'Bilan annuel',
     chemin: '/bilan',
@@ -146,6 +152,7 @@ export const MENU: readonly (Rubrique | { titre: string; rubriques: readonly Rub
       'qualite',
       'etat-des-lieux',
       'prevision',
+      'simulation',
       'conversion',
       'import',
     ],

@@ -26,6 +26,7 @@ import { Conversion } from './pages/Conversion.tsx';
 import { EtatDesLieux } from './pages/EtatDesLieux.tsx';
 import { Programmes } from './pages/Programmes.tsx';
 import { Prevision } from './pages/Prevision.tsx';
+import { Simulation } from './pages/Simulation.tsx';
 import { Qualite } from './pages/Qualite.tsx';
 import { Quartiles } from './pages/Quartiles.tsx';
 import { Rapprochement } from './pages/Rapprochement.tsx';
@@ -211,6 +212,16 @@ export const routeur = createBrowserRouter([
               <Reserve rubrique="prevision">
                 <BailleurParDefaut>
                   <Prevision />
+                </BailleurParDefaut>
+              </Reserve>
+            ),
+          },
+          {
+            path: 'simulation',
+            element: (
+              <Reserve rubrique="simulation">
+                <BailleurParDefaut>
+                  <Simulation />
                 </BailleurParDefaut>
               </Reserve>
             ),

@@ -1,0 +1,193 @@
+/**
+ * Use case of the « Simulation » page (issue 18 items 2–5): the Monte Carlo year of a stored year.
+ * The stock in the flow (every unit of the bailleur × département still in RPLS), the réservataires
+ * and conventions of the year, and the flow observed in its events give the assumptions
+ * (`hypothesesObservees`); the reader edits the number of runs, the seed, the PRU range, the refusal
+ * rate and the visits per candidate; the runs go through the engine under the conventions as they
+ * are and counted at orientation, attribution and lease (`planifier`).
+ *
+ * Who: the bailleur (its own), the State pilot (any bailleur of its département), a réservataire
+ * holding a convention or reservations with the bailleur — its own line only. Reads, no write.
+ */
+import { and, desc, eq, isNull, lte } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { evenementsFlux, logements } from '../db/schema.ts';
+import { TIRAGES_MAX_API, type ReponseSimulation, type simulationQuerySchema } from '../contracts/simulation.ts';
+import {
+  hypothesesObservees,
+  OPTIONS_DECOMPTE,
+  planifierPasAPas,
+  type HypothesesAnnee,
+} from '../domain/planification.ts';
+import { fluxPrevuParSegment, planifierAttribution, preparerPlan } from '../domain/plan-attribution.ts';
+import type { CiblesPlan } from '../domain/suivi-plan.ts';
+import { BAILLEUR, type Scenario } from '../domain/types.ts';
+import type { z } from 'zod';
+import { COLONNES_LOGEMENT, resultatAnnee, versLogement } from './annee.ts';
+import { perimetreAutorise } from './etat-des-lieux.ts';
+import { solveurHighs } from './solveur-lineaire.ts';
+import type { Acteur } from './roles.ts';
+import { completerEpci } from './scenario.ts';
+
+export type DemandeSimulation = z.output<typeof simulationQuerySchema>;
+
+const dixieme = (x: number) => Math.round(x * 10) / 10;
+
+/** The latest year with events of a bailleur × département, else the current year. */
+async function derniereAnnee(tx: Tx, bailleurId: string, departement: string, anneeCourante: number): Promise<number> {
+  const [r] = await tx
+    .select({ annee: evenementsFlux.annee })
+    .from(evenementsFlux)
+    .where(
+      and(
+        eq(evenementsFlux.bailleurId, bailleurId),
+        eq(evenementsFlux.departement, departement),
+        // A year to come holds no observed flow; the current one, in progress, is the latest seen.
+        lte(evenementsFlux.annee, anneeCourante),
+      ),
+    )
+    .orderBy(desc(evenementsFlux.annee))
+    .limit(1);
+  return r?.annee ?? anneeCourante;
+}
+
+/** The stored year with the whole stock in the flow, not only the units its events name. */
+async function scenarioDuParc(
+  tx: Tx,
+  cle: { bailleurId: string; departement: string; annee: number },
+): Promise<Scenario> {
+  const { scenario } = await resultatAnnee(tx, cle);
+  const stock = (
+    await tx
+      .select(COLONNES_LOGEMENT)
+      .from(logements)
+      .where(
+        and(
+          eq(logements.bailleurId, cle.bailleurId),
+          eq(logements.departement, cle.departement),
+          isNull(logements.absentRplsDepuis),
+        ),
+      )
+  ).map(versLogement);
+  const ids = new Set(stock.map((l) => l.id));
+  const unites = [...stock, ...scenario.logements.filter((l) => !ids.has(l.id))].sort((a, b) => (a.id < b.id ? -1 : 1));
+  return completerEpci({ ...scenario, logements: unites });
+}
+
+/** The observed assumptions with the reader's edits. */
+export function hypothesesEditees(observees: HypothesesAnnee, d: DemandeSimulation): HypothesesAnnee {
+  const refus = d.refus ?? observees.refus;
+  const [a, b] = observees.pru ?? [0, 0];
+  const pruMin = d.pruMin ?? (d.pruMax !== undefined ? Math.min(a, d.pruMax) : a);
+  const pruMax = d.pruMax ?? Math.max(b, pruMin);
+  return {
+    ...observees,
+    refus,
+    sansCandidat: Math.min(observees.sansCandidat, 1 - refus),
+    pru: [pruMin, pruMax],
+  };
+}
+
+/** What the runs need, read in one transaction; the runs themselves go outside it (`calculerSimulation`). */
+export interface SimulationPreparee {
+  acteur: Acteur;
+  demande: DemandeSimulation;
+  bailleur: { id: string; nom: string };
+  departement: string;
+  annee: number;
+  scenario: Scenario;
+}
+
+export async function preparerSimulation(
+  tx: Tx,
+  acteur: Acteur,
+  demande: DemandeSimulation,
+  anneeCourante: number,
+): Promise<SimulationPreparee> {
+  const { bailleur, departement } = await perimetreAutorise(tx, acteur, demande);
+  const annee = demande.annee ?? (await derniereAnnee(tx, bailleur.id, departement, anneeCourante));
+  const scenario = await scenarioDuParc(tx, { bailleurId: bailleur.id, departement, annee });
+  return { acteur, demande, bailleur, departement, annee, scenario };
+}
+
+/** The option where the engine follows the allocation plan (ADR 0042) computed for these assumptions. */
+export const OPTION_PLAN = 'suivi du plan d’attribution';
+
+/**
+ * The allocation plan's segment targets for the year's conventions, over the flow the assumptions
+ * forecast (`fluxPrevuParSegment`), solved with HiGHS: what the engine follows under `OPTION_PLAN`.
+ */
+async function ciblesDuPlan(scenario: Scenario, hypotheses: HypothesesAnnee): Promise<CiblesPlan> {
+  const segments = fluxPrevuParSegment(scenario, hypotheses);
+  const r = planifierAttribution(preparerPlan(scenario, segments), await solveurHighs());
+  return Object.fromEntries(r.lignes.map((l) => [l.ligne, l.parSegment]));
+}
+
+/** How long the runs hold the event loop before giving it back to the other requests. */
+const TRANCHE_MS = 20;
+
+/**
+ * The runs, one engine run at a time: every ~20 ms the event loop is given back, so the other
+ * requests go on while a simulation runs (the number of runs is bounded by the contract).
+ */
+export async function calculerSimulation(p: SimulationPreparee): Promise<ReponseSimulation> {
+  const { acteur, demande, bailleur, departement, annee, scenario } = p;
+  const observees = hypothesesObservees(scenario);
+  const hypotheses = hypothesesEditees(observees, demande);
+  const etapes = planifierPasAPas({
+    scenario,
+    hypotheses,
+    tirages: demande.tirages,
+    graine: demande.graine,
+    options: [...OPTIONS_DECOMPTE, { nom: OPTION_PLAN, plan: await ciblesDuPlan(scenario, hypotheses) }],
+    seuilRetard: demande.seuil,
+  });
+  let debut = performance.now();
+  let n = etapes.next();
+  while (!n.done) {
+    if (performance.now() - debut > TRANCHE_MS) {
+      await new Promise((fin) => setImmediate(fin));
+      debut = performance.now();
+    }
+    n = etapes.next();
+  }
+  const r = n.value;
+  const noms = new Map(scenario.reservataires.map((x) => [x.id, x.nom]));
+  noms.set(BAILLEUR, `${bailleur.nom} (part propre)`);
+  const voit = (ligne: string) => acteur.role !== 'agent_reservataire' || ligne === acteur.organisationId;
+  return {
+    bailleur,
+    departement,
+    annee,
+    parc: scenario.logements.filter((l) => l.horsFlux === null).length,
+    observees: {
+      rotation: observees.rotation,
+      refus: observees.refus,
+      sansCandidat: observees.sansCandidat,
+      pru: observees.pru ?? [0, 0],
+      saisonnalite: observees.saisonnalite ?? null,
+    },
+    hypotheses: {
+      rotation: hypotheses.rotation,
+      refus: hypotheses.refus,
+      sansCandidat: hypotheses.sansCandidat,
+      pru: hypotheses.pru ?? [0, 0],
+      visitesParCandidat: demande.visitesParCandidat,
+    },
+    tirages: r.tirages,
+    graine: r.graine,
+    tiragesMax: TIRAGES_MAX_API,
+    seuilRetard: r.seuilRetard,
+    options: r.options.map((o) => ({
+      nom: o.nom,
+      fluxAnnuel: o.fluxAnnuel,
+      lignes: o.lignes.filter((l) => voit(l.reservataire)).map((l) => ({ ...l, nom: noms.get(l.reservataire) ?? '' })),
+      charge: o.charge.map((m) => ({
+        mois: m.mois,
+        dossiers: Object.fromEntries(Object.entries(m.dossiers).filter(([id]) => voit(id))),
+        examensCal: m.examensCal,
+        visites: dixieme(m.examensCal * demande.visitesParCandidat),
+      })),
+    })),
+  };
+}
