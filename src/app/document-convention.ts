@@ -38,7 +38,12 @@ export async function documentProjet(tx: Tx, acteur: Acteur, id: string): Promis
   const [ligne] = await tx.select().from(projetsConventions).where(eq(projetsConventions.id, id));
   if (!ligne) throw new Introuvable('projet de convention introuvable');
   const entree = ligne.entree as EntreeVersion & Record<string, unknown>;
-  const { effectifLe, motif, versionLue: _v, reservataire: _r, departement: _d, ...parametres } = entree;
+  const { effectifLe, motif } = entree;
+  const parametres = Object.fromEntries(
+    Object.entries(entree).filter(
+      ([k]) => !['effectifLe', 'motif', 'versionLue', 'reservataire', 'departement'].includes(k),
+    ),
+  );
   let avenantDe: { version: number; taux: number; forme: string | null } | null = null;
   if (ligne.conventionId) {
     const conds = [eq(conventionVersions.conventionId, ligne.conventionId)];
@@ -99,12 +104,7 @@ export async function lireProjetEtDocument(tx: Tx, acteur: Acteur, id: string): 
  * A party signs the document it read: `empreinte` must be the document's as it reads now (409
  * otherwise: the clauses changed, or a CIL gave its review since). Once per party and fingerprint.
  */
-export async function signerDocumentProjet(
-  tx: Tx,
-  acteur: Acteur,
-  id: string,
-  empreinte: string,
-): Promise<ProjetApi> {
+export async function signerDocumentProjet(tx: Tx, acteur: Acteur, id: string, empreinte: string): Promise<ProjetApi> {
   if (!['agent_bailleur', 'agent_reservataire', 'pilote_etat'].includes(acteur.role))
     throw new Interdit('votre rôle ne permet pas de signer une convention');
   const [ligne] = await tx.select().from(projetsConventions).where(eq(projetsConventions.id, id)).for('update');

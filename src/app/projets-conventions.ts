@@ -203,16 +203,14 @@ export async function lireProjets(
       empreinte: null,
       signatures: signees
         .filter((x) => x.s.projetId === p.id)
-        .map(
-          (x): SignatureDocumentApi => ({
-            partie: x.s.organisationId === p.bailleurId ? 'bailleur' : 'reservataire',
-            organisation: x.s.organisationId === p.bailleurId ? bailleur.nom : reservataire.nom,
-            signataire: x.signataire,
-            signeLe: x.s.signeLe.toISOString(),
-            empreinte: x.s.empreinte,
-            aJour: null,
-          }),
-        ),
+        .map((x): SignatureDocumentApi => ({
+          partie: x.s.organisationId === p.bailleurId ? 'bailleur' : 'reservataire',
+          organisation: x.s.organisationId === p.bailleurId ? bailleur.nom : reservataire.nom,
+          signataire: x.signataire,
+          signeLe: x.s.signeLe.toISOString(),
+          empreinte: x.s.empreinte,
+          aJour: null,
+        })),
       signataire: partieSignataire(acteur, p),
     };
   });
@@ -247,7 +245,7 @@ export async function creerProjet(
   exiger(acteur, ['agent_bailleur'], 'préparer un projet de convention');
   const { clauses: clausesEntrees, ...entree } = corps;
   let reservataireId: string;
-  let typeReservataire = '';
+  let typeReservataire: string;
   let departement: string;
   if (conventionId) {
     const [c] = await tx
@@ -466,10 +464,8 @@ export async function modifierClauses(
   exiger(acteur, ['agent_bailleur'], 'modifier les clauses d’un projet de convention');
   const p = await projetPourEcriture(tx, acteur, id);
   if (p.bailleurId !== acteur.organisationId) throw new Introuvable('projet de convention introuvable');
-  if (p.etat !== 'projet')
-    throw new Conflit('les parties ont signé : les clauses se modifient par un nouvel avenant');
-  if (p.version !== corps.version)
-    throw new Conflit('ce projet a changé depuis votre lecture ; rechargez la page');
+  if (p.etat !== 'projet') throw new Conflit('les parties ont signé : les clauses se modifient par un nouvel avenant');
+  if (p.version !== corps.version) throw new Conflit('ce projet a changé depuis votre lecture ; rechargez la page');
   verifierClauses(corps.clauses);
   const [r] = await tx
     .select({ type: organisations.typeReservataire })

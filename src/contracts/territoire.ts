@@ -10,6 +10,14 @@ import { dateCalendaire } from './dates.ts';
 import { avenantSchema, avertissementSchema, nouvelleConventionSchema } from './conventions.ts';
 import { CATEGORIES_PRIORITAIRES, RENOUVELLEMENTS, type CategoriePrioritaire } from '../domain/convention-document.ts';
 
+export {
+  CATEGORIES_PRIORITAIRES,
+  LIBELLES_RENOUVELLEMENT,
+  RENOUVELLEMENTS,
+  type CategoriePrioritaire,
+  type Renouvellement,
+} from '../domain/convention-document.ts';
+
 const texte = (max: number, requis: string) => z.string().trim().min(1, requis).max(max, `${max} caractères au plus`);
 const partie = z.object({ id: z.string(), nom: z.string() });
 

@@ -239,7 +239,9 @@ export function documentConvention(e: EntreeDocument): DocumentConvention {
         `Les attributions respectent la convention intercommunale d’attribution : ${c.referenceCia}.`,
         `Orientations de la conférence intercommunale du logement : ${c.orientationsCil}.`,
       ],
-      references: etat ? ['CCH L.441-1', 'CCH R.441-5-2 II', 'CCH L.441-1-5', 'CCH L.441-1-6'] : ['CCH L.441-1', 'CCH L.441-1-5', 'CCH L.441-1-6'],
+      references: etat
+        ? ['CCH L.441-1', 'CCH R.441-5-2 II', 'CCH L.441-1-5', 'CCH L.441-1-6']
+        : ['CCH L.441-1', 'CCH L.441-1-5', 'CCH L.441-1-6'],
     },
     {
       titre: 'Orientation et signalement des logements libérés',

@@ -9,7 +9,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { enregistrerDelegation, listerDelegations } from '../app/delegations.ts';
 import { documentProjet, lireProjetEtDocument, signerDocumentProjet } from '../app/document-convention.ts';
-import { creerProjet, enregistrerAvisCil, lireProjets, modifierClauses, signerProjet } from '../app/projets-conventions.ts';
+import {
+  creerProjet,
+  enregistrerAvisCil,
+  lireProjets,
+  modifierClauses,
+  signerProjet,
+} from '../app/projets-conventions.ts';
 import { consolidationEpci, vueDepartementale } from '../app/territoire.ts';
 import type { Quand } from '../app/conventions.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
@@ -195,7 +201,8 @@ export async function enregistrerRoutesTerritoire(api: FastifyInstance, options:
           { bailleur: projet.bailleur.nom, reservataire: projet.reservataire.nom, departement: projet.departement },
           format,
         );
-        const contenu = format === 'pdf' ? await pdfConvention(document, empreinte) : docxConvention(document, empreinte);
+        const contenu =
+          format === 'pdf' ? await pdfConvention(document, empreinte) : docxConvention(document, empreinte);
         return reply
           .type(type)
           .header('x-empreinte', empreinte)

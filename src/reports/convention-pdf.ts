@@ -62,7 +62,9 @@ export function pdfConvention(d: DocumentConvention, empreinte: string): Promise
   doc.font('Helvetica-Bold').fontSize(11);
   t('Signatures des parties');
   doc.font('Helvetica').fontSize(9);
-  t('Chaque partie signe dans Flux l’empreinte du document qu’elle a lu ; le registre du projet dit qui a signé quelle empreinte, et quand.');
+  t(
+    'Chaque partie signe dans Flux l’empreinte du document qu’elle a lu ; le registre du projet dit qui a signé quelle empreinte, et quand.',
+  );
   doc.end();
   return fini;
 }

@@ -57,7 +57,9 @@ describe('le contenu légal d’une convention (arrêté du 10 mars 2011, art. 1
 
   it('une convention finit après son début : sinon un problème en français sur clauses.finLe', () => {
     const c = { ...clausesParDefaut('etat', '2027-01-01', undefined), finLe: '2026-12-31' };
-    expect(problemesClauses(c)).toEqual([{ chemin: 'clauses.finLe', message: expect.stringMatching(/prend fin après/) }]);
+    expect(problemesClauses(c)).toEqual([
+      { chemin: 'clauses.finLe', message: expect.stringMatching(/prend fin après/) },
+    ]);
     expect(finApres('2024-03-01', 3)).toBe('2027-02-28');
   });
 });
@@ -93,8 +95,10 @@ describe('le document de la convention (modèle de convention ; CCH R.441-5, R.4
 
   it('CCH R.441-5 — le délai de proposition est celui de la version ; la règle d’absence de candidat et le décompte sont écrits', () => {
     const e = entree('action_logement');
-    const art6 = documentConvention({ ...e, parametres: { ...e.parametres, delaiPropositionJours: 21, echecDecompte: true } })
-      .articles[5]!;
+    const art6 = documentConvention({
+      ...e,
+      parametres: { ...e.parametres, delaiPropositionJours: 21, echecDecompte: true },
+    }).articles[5]!;
     expect(art6.alineas[0]).toMatch(/21 jours/);
     expect(art6.alineas[1]).toMatch(/pour un tour/);
     expect(art6.alineas[2]).toMatch(/est décompté/);
