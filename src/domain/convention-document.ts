@@ -301,8 +301,8 @@ export function documentConvention(e: EntreeDocument): DocumentConvention {
         ...(e.avisCil.length
           ? e.avisCil.map((a) =>
               a.avis === null
-                ? `Avis de la CIL de ${a.epci} : attendu.`
-                : `Avis de la CIL de ${a.epci} : ${a.avis === 'favorable' ? 'favorable' : 'réservé'} (séance du ${dateLongue(a.seanceLe!)})${a.motifs ? ` — réserves : ${a.motifs}` : ''}.`,
+                ? `Avis de la CIL (${a.epci}) : attendu.`
+                : `Avis de la CIL (${a.epci}) : ${a.avis === 'favorable' ? 'favorable' : 'réservé'} (séance du ${dateLongue(a.seanceLe!)})${a.motifs ? ` — réserves : ${a.motifs}` : ''}.`,
             )
           : ['Le projet ne couvre le territoire d’aucun EPCI connu : aucun avis de CIL n’est attendu.']),
       ],

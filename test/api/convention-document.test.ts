@@ -10,7 +10,7 @@ import { inflateRawSync } from 'node:zlib';
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { verifierAudit } from '../../src/app/audit.ts';
-import type { ConventionDetailApi } from '../../src/contracts/conventions.ts';
+import type { ConventionDetailApi, RegistreConventionsApi } from '../../src/contracts/conventions.ts';
 import type { ProjetApi } from '../../src/contracts/territoire.ts';
 import { conventionVersions, evenementsAudit } from '../../src/db/schema.ts';
 import { valeurAu } from '../../src/domain/legal-parameters.ts';
@@ -195,6 +195,37 @@ describe.each(genresDeTest())('le document de la convention et ses signatures (%
     ).toEqual(['bailleur', 'reservataire']);
     expect(registre.signatures.every((x) => x.signataire.length > 0 && x.signeLe.length > 0)).toBe(true);
     expect(await audit('convention.document_signe', projet.id)).toHaveLength(3);
+  });
+
+  it('CCH R.441-5-2 — un projet de l’État désigne les publics prioritaires ; le pilote signe pour l’État', async () => {
+    const registre = (
+      await s.appel(BAILLEUR, 'GET', '/api/conventions/registre?annee=2026&parPage=100')
+    ).json() as RegistreConventionsApi;
+    const id = registre.conventions.find((c) => c.reservataire.type === 'etat')!.id;
+    const v = ((await s.appel(BAILLEUR, 'GET', `/api/conventions/${id}?annee=2026`)).json() as ConventionDetailApi)
+      .historique[0]!;
+    const r = await s.appel(BAILLEUR, 'POST', `/api/conventions/${id}/projets`, {
+      ...v.parametres,
+      taux: v.taux,
+      ...(v.tauxAgents !== null ? { tauxAgents: v.tauxAgents } : {}),
+      effectifLe: '2027-01-01',
+      motif: 'convention de réservation de l’État 2027',
+      versionLue: v.version,
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    const etat = r.json() as ProjetApi;
+    expect(etat.clauses.categoriesPrioritaires).toEqual(['dalo', 'pdalhpd', 'autre_l441_1']);
+    const lu = await lire(ETAT, etat.id);
+    expect(lu.signataire).toBe('reservataire');
+    const docx = await s.appel(ETAT, 'GET', `/api/conventions/projets/${etat.id}/document.docx`);
+    const xml = entreeZip(docx.rawPayload, 'word/document.xml');
+    expect(xml).toContain('Ménages reconnus prioritaires et urgents (DALO');
+    expect(xml).toContain('au moins 30 % hors QPV');
+    const signe = await s.appel(ETAT, 'POST', `/api/conventions/projets/${etat.id}/signatures-document`, {
+      empreinte: lu.empreinte,
+    });
+    expect(signe.statusCode, signe.body).toBe(201);
+    expect((signe.json() as ProjetApi).signatures).toMatchObject([{ partie: 'reservataire', aJour: true }]);
   });
 
   it('la version écrite à la signature garde les clauses ; la signature du document est close ensuite', async () => {

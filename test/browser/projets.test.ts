@@ -104,7 +104,7 @@ decrireNavigateur('un projet de convention et l’avis de la CIL (navigateur)', 
     await page.getByRole('button', { name: 'Modifier les clauses' }).click();
     await page.getByLabel('Signalement d’un logement libéré').fill('5');
     await page.getByRole('button', { name: 'Enregistrer les clauses' }).click();
-    await page.getByRole('cell', { name: 'dans les 5 jours' }).waitFor();
+    await page.getByText('dans les 5 jours', { exact: true }).waitFor();
     // The document is written from the stored terms: the PDF and the editable DOCX download.
     for (const [nom, type] of [
       ['Télécharger le document PDF', 'application/pdf'],

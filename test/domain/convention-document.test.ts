@@ -125,7 +125,9 @@ describe('le document de la convention (modèle de convention ; CCH R.441-5, R.4
         },
       }),
     );
-    expect(d.articles[9]!.alineas.join(' ')).toMatch(/Orléans Métropole : favorable \(séance du 18 novembre 2026\)/);
+    expect(d.articles[9]!.alineas.join(' ')).toMatch(
+      /Avis de la CIL \(Orléans Métropole\) : favorable \(séance du 18 novembre 2026\)/,
+    );
     expect(d.annexes[0]!.tableau!.lignes).toContainEqual(['Logements réservés à Action Logement Services', '140']);
   });
 

@@ -32,7 +32,7 @@ import { cles } from '../cles.ts';
 import { Confirmation } from '../composants/Confirmation.tsx';
 import { erreurHorsChamps, messageErreur } from '../composants/Etats.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
-import { date } from '../format.ts';
+import { date, de } from '../format.ts';
 
 const jours = (n: number) => `${n} jour${n > 1 ? 's' : ''}`;
 
@@ -71,16 +71,14 @@ export function ClausesProjet({ projet: p }: { projet: ProjetApi }) {
         d’information, référence à la convention intercommunale d’attribution et aux orientations de la CIL, évaluation
         annuelle.
       </p>
-      <Tableau
-        legende="Clauses de la convention"
-        legendeMasquee
-        colonnes={[
-          { titre: 'Clause', valeur: (l: { terme: string; valeur: string }) => l.terme, entete: true },
-          { titre: 'Stipulation', valeur: (l) => l.valeur },
-        ]}
-        lignes={lignes}
-        cle={(l) => l.terme}
-      />
+      <dl className="fr-mb-3w">
+        {lignes.map((l) => (
+          <div key={l.terme} className="fr-mb-2w">
+            <dt className="fr-text--bold fr-mb-0">{l.terme}</dt>
+            <dd className="fr-ml-0">{l.valeur}</dd>
+          </div>
+        ))}
+      </dl>
       {p.clausesModifiables && !edition ? (
         <Button priority="secondary" iconId="fr-icon-edit-line" onClick={() => setEdition(true)}>
           Modifier les clauses
@@ -334,7 +332,7 @@ export function DocumentProjet({ projet: p }: { projet: ProjetApi }) {
           disabled={envoi.isPending}
           avertissements={p.avisCil
             .filter((a) => a.avis === null)
-            .map((a) => `Avis de la CIL de ${a.epciNom} encore attendu : il changera le document.`)}
+            .map((a) => `Avis de la CIL ${de(a.epciNom)} encore attendu : il changera le document.`)}
           consequences={
             <>
               <p>
