@@ -23,6 +23,7 @@ import {
   logements,
   organisations,
   projetsConventions,
+  signaturesProjetsConventions,
   utilisateurs,
 } from '../db/schema.ts';
 import type { AvertissementApi } from '../contracts/conventions.ts';
@@ -30,9 +31,12 @@ import {
   LIBELLES_AVIS_CIL,
   type AvisCil,
   type AvisCilApi,
+  type ClausesApi,
   type EtatProjet,
   type ProjetApi,
+  type SignatureDocumentApi,
 } from '../contracts/territoire.ts';
+import { clausesParDefaut, problemesClauses, type ClausesConvention } from '../domain/convention-document.ts';
 import { dateCourte } from '../domain/calendrier.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import { epcisCouverts } from '../domain/territoire.ts';
@@ -49,6 +53,19 @@ import { Conflit, Introuvable } from './errors.ts';
 import { exiger, type Acteur } from './roles.ts';
 
 type LigneProjet = typeof projetsConventions.$inferSelect;
+type EntreeProjet = EntreeVersion & { reservataire?: string; departement?: string; versionLue?: number };
+
+/** The draft's clauses: as stored, else Flux's defaults for its réservataire and date of effect. */
+export function clausesDuProjet(p: LigneProjet, typeReservataire: string): ClausesConvention {
+  if (p.clauses) return p.clauses as ClausesConvention;
+  const entree = p.entree as EntreeProjet;
+  return clausesParDefaut(typeReservataire, String(entree.effectifLe), entree.contrepartie?.reference);
+}
+
+function verifierClauses(c: ClausesConvention): void {
+  const problemes = problemesClauses(c);
+  if (problemes.length) throw new DonneesInvalides(problemes);
+}
 
 const bailleurs = alias(organisations, 'bailleur');
 const reservataires = alias(organisations, 'reservataire');
@@ -126,6 +143,12 @@ export async function lireProjets(
     .from(avisCil)
     .leftJoin(utilisateurs, eq(utilisateurs.id, avisCil.enregistrePar))
     .where(inArray(avisCil.projetId, ids));
+  const signees = await tx
+    .select({ s: signaturesProjetsConventions, signataire: utilisateurs.nom })
+    .from(signaturesProjetsConventions)
+    .innerJoin(utilisateurs, eq(utilisateurs.id, signaturesProjetsConventions.utilisateurId))
+    .where(inArray(signaturesProjetsConventions.projetId, ids))
+    .orderBy(asc(signaturesProjetsConventions.signeLe));
   const sirens = [...new Set(lignes.flatMap((l) => l.p.epcis as string[]))];
   const noms = new Map(
     sirens.length
@@ -174,8 +197,32 @@ export async function lireProjets(
       statut: statutProjet(p.etat as EtatProjet, p.signeLe, vus),
       signable: p.etat === 'projet' && acteur.role === 'agent_bailleur' && acteur.organisationId === p.bailleurId,
       avertissements: [],
+      clauses: clausesDuProjet(p, reservataire.typeReservataire ?? ''),
+      clausesModifiables:
+        p.etat === 'projet' && acteur.role === 'agent_bailleur' && acteur.organisationId === p.bailleurId,
+      empreinte: null,
+      signatures: signees
+        .filter((x) => x.s.projetId === p.id)
+        .map((x): SignatureDocumentApi => ({
+          partie: x.s.organisationId === p.bailleurId ? 'bailleur' : 'reservataire',
+          organisation: x.s.organisationId === p.bailleurId ? bailleur.nom : reservataire.nom,
+          signataire: x.signataire,
+          signeLe: x.s.signeLe.toISOString(),
+          empreinte: x.s.empreinte,
+          aJour: null,
+        })),
+      signataire: partieSignataire(acteur, p),
     };
   });
+}
+
+/** As which party the actor may sign a draft's document: an agent of the bailleur or of the réservataire. */
+export function partieSignataire(acteur: Acteur, p: LigneProjet): 'bailleur' | 'reservataire' | null {
+  if (p.etat !== 'projet') return null;
+  if (acteur.role === 'agent_bailleur' && acteur.organisationId === p.bailleurId) return 'bailleur';
+  if (['agent_reservataire', 'pilote_etat'].includes(acteur.role) && acteur.organisationId === p.reservataireId)
+    return 'reservataire';
+  return null;
 }
 
 export async function lireProjet(tx: Tx, acteur: Acteur, id: string): Promise<ProjetApi> {
@@ -193,10 +240,12 @@ export async function creerProjet(
   tx: Tx,
   acteur: Acteur,
   conventionId: string | null,
-  entree: EntreeVersion & { reservataire?: string; departement?: string; versionLue?: number },
+  corps: EntreeProjet & { clauses?: ClausesApi | undefined },
 ): Promise<ProjetApi> {
   exiger(acteur, ['agent_bailleur'], 'préparer un projet de convention');
+  const { clauses: clausesEntrees, ...entree } = corps;
   let reservataireId: string;
+  let typeReservataire: string;
   let departement: string;
   if (conventionId) {
     const [c] = await tx
@@ -216,6 +265,11 @@ export async function creerProjet(
       );
     reservataireId = c.reservataireId;
     departement = c.departement;
+    const [r] = await tx
+      .select({ type: organisations.typeReservataire })
+      .from(organisations)
+      .where(eq(organisations.id, c.reservataireId));
+    typeReservataire = r?.type ?? '';
   } else {
     const [r] = await tx
       .select()
@@ -244,7 +298,11 @@ export async function creerProjet(
         },
       ]);
     reservataireId = r.id;
+    typeReservataire = r.typeReservataire;
   }
+  const clauses: ClausesConvention =
+    clausesEntrees ?? clausesParDefaut(typeReservataire, entree.effectifLe, entree.contrepartie?.reference);
+  verifierClauses(clauses);
   const avertissements: AvertissementApi[] = await verifierProjetVersion(
     tx,
     { bailleurId: acteur.organisationId, departement, reservataireId, conventionId },
@@ -260,6 +318,7 @@ export async function creerProjet(
     conventionId,
     epcis: couverts,
     entree,
+    clauses,
     creePar: acteur.utilisateurId,
   });
   await journaliser(tx, acteur, {
@@ -267,7 +326,7 @@ export async function creerProjet(
     cibleType: 'projet_convention',
     cibleId: id,
     avant: null,
-    apres: { conventionId, reservataireId, departement, epcis: couverts, entree },
+    apres: { conventionId, reservataireId, departement, epcis: couverts, entree, clauses },
     motif: entree.motif ?? null,
   });
   return { ...(await lireProjet(tx, acteur, id)), avertissements };
@@ -357,7 +416,7 @@ export async function signerProjet(
   const p = await projetPourEcriture(tx, acteur, id);
   if (p.etat !== 'projet' || p.version !== corps.version)
     throw new Conflit('ce projet a changé depuis votre lecture ; rechargez la page');
-  const entree = p.entree as EntreeVersion & { reservataire?: string; departement?: string; versionLue?: number };
+  const entree = p.entree as EntreeProjet;
   const ecrite = p.conventionId
     ? await ajouterAvenant(tx, acteur, p.conventionId, { ...entree, motif: entree.motif ?? 'projet signé' }, quand)
     : await creerConvention(
@@ -367,6 +426,14 @@ export async function signerProjet(
         quand,
       );
   const versionId = ecrite.historique[0]!.id;
+  const [r] = await tx
+    .select({ type: organisations.typeReservataire })
+    .from(organisations)
+    .where(eq(organisations.id, p.reservataireId));
+  await tx
+    .update(conventionVersions)
+    .set({ clauses: clausesDuProjet(p, r?.type ?? '') })
+    .where(eq(conventionVersions.id, versionId));
   const maj = await tx
     .update(projetsConventions)
     .set({ etat: 'signe', signeLe: quand.aujourdhui, versionId, version: p.version + 1 })
@@ -382,4 +449,42 @@ export async function signerProjet(
     motif: null,
   });
   return { ...(await lireProjet(tx, acteur, id)), avertissements: ecrite.avertissements };
+}
+
+/**
+ * The bailleur changes a draft's clauses (the draft's version it read; 409 otherwise). The document
+ * changes with them: a signature given before is kept in the register but no longer matches.
+ */
+export async function modifierClauses(
+  tx: Tx,
+  acteur: Acteur,
+  id: string,
+  corps: { version: number; clauses: ClausesApi },
+): Promise<ProjetApi> {
+  exiger(acteur, ['agent_bailleur'], 'modifier les clauses d’un projet de convention');
+  const p = await projetPourEcriture(tx, acteur, id);
+  if (p.bailleurId !== acteur.organisationId) throw new Introuvable('projet de convention introuvable');
+  if (p.etat !== 'projet') throw new Conflit('les parties ont signé : les clauses se modifient par un nouvel avenant');
+  if (p.version !== corps.version) throw new Conflit('ce projet a changé depuis votre lecture ; rechargez la page');
+  verifierClauses(corps.clauses);
+  const [r] = await tx
+    .select({ type: organisations.typeReservataire })
+    .from(organisations)
+    .where(eq(organisations.id, p.reservataireId));
+  const avant = clausesDuProjet(p, r?.type ?? '');
+  const maj = await tx
+    .update(projetsConventions)
+    .set({ clauses: corps.clauses, version: p.version + 1 })
+    .where(and(eq(projetsConventions.id, id), eq(projetsConventions.version, p.version)))
+    .returning({ id: projetsConventions.id });
+  if (!maj.length) throw new Conflit('ce projet a changé depuis votre lecture ; rechargez la page');
+  await journaliser(tx, acteur, {
+    action: 'convention.projet_clauses',
+    cibleType: 'projet_convention',
+    cibleId: id,
+    avant,
+    apres: corps.clauses,
+    motif: null,
+  });
+  return lireProjet(tx, acteur, id);
 }

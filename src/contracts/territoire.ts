@@ -8,6 +8,15 @@
 import { z } from 'zod';
 import { dateCalendaire } from './dates.ts';
 import { avenantSchema, avertissementSchema, nouvelleConventionSchema } from './conventions.ts';
+import { CATEGORIES_PRIORITAIRES, RENOUVELLEMENTS, type CategoriePrioritaire } from '../domain/convention-document.ts';
+
+export {
+  CATEGORIES_PRIORITAIRES,
+  LIBELLES_RENOUVELLEMENT,
+  RENOUVELLEMENTS,
+  type CategoriePrioritaire,
+  type Renouvellement,
+} from '../domain/convention-document.ts';
 
 const texte = (max: number, requis: string) => z.string().trim().min(1, requis).max(max, `${max} caractères au plus`);
 const partie = z.object({ id: z.string(), nom: z.string() });
@@ -24,10 +33,69 @@ export const LIBELLES_AVIS_CIL: Readonly<Record<AvisCil, string>> = {
 export const ETATS_PROJET = ['projet', 'signe', 'abandonne'] as const;
 export type EtatProjet = (typeof ETATS_PROJET)[number];
 
+const delai = (quoi: string) =>
+  z
+    .number(`un nombre de jours pour ${quoi}`)
+    .int(`un nombre entier de jours pour ${quoi}`)
+    .min(1, `au moins un jour pour ${quoi}`)
+    .max(365, `au plus 365 jours pour ${quoi}`);
+
+/**
+ * The legal content of a convention beyond its rates (issue 14 item 2, ADR 0043): the basis and
+ * duration of the rights, the State's priority categories, the information exchanged, the CIA and
+ * the CIL's orientations, the annual evaluation. Absent at creation: Flux's defaults
+ * (`clausesParDefaut`, the dated parameters in force).
+ */
+export const clausesSchema = z.strictObject({
+  fondement: texte(1000, 'indiquez le fondement des droits (l’acte, la garantie, le financement…)'),
+  debutLe: dateCalendaire,
+  finLe: dateCalendaire,
+  renouvellement: z.enum(RENOUVELLEMENTS, 'renouvellement exprès, tacite ou aucun attendu'),
+  categoriesPrioritaires: z
+    .array(
+      z.enum(
+        Object.keys(CATEGORIES_PRIORITAIRES) as [CategoriePrioritaire, ...CategoriePrioritaire[]],
+        'catégorie prioritaire inconnue',
+      ),
+    )
+    .max(10),
+  delaiSignalementJours: delai('signaler un logement libéré'),
+  regleSansCandidat: texte(2000, 'dites ce qui se passe à défaut de candidat dans le délai'),
+  delaiInformationCalJours: delai('informer de la décision de la CALEOL'),
+  delaiInformationBailJours: delai('informer de la signature du bail'),
+  referenceCia: texte(1000, 'indiquez la convention intercommunale d’attribution de référence'),
+  orientationsCil: texte(2000, 'indiquez les orientations de la CIL'),
+  evaluation: texte(2000, 'dites comment la convention est évaluée chaque année'),
+});
+export type ClausesApi = z.infer<typeof clausesSchema>;
+
 /** POST /api/conventions/projets — a draft of a new convention of the signed-in bailleur. */
-export const nouveauProjetSchema = nouvelleConventionSchema;
+export const nouveauProjetSchema = nouvelleConventionSchema.extend({ clauses: clausesSchema.optional() });
 /** POST /api/conventions/:id/projets — a draft of an avenant (the version it starts from: `versionLue`). */
-export const projetAvenantSchema = avenantSchema;
+export const projetAvenantSchema = avenantSchema.extend({ clauses: clausesSchema.optional() });
+
+/** PUT /api/conventions/projets/:id/clauses — the bailleur changes the draft's clauses (the version it read). */
+export const modificationClausesSchema = z.strictObject({
+  version: z.number().int().min(1),
+  clauses: clausesSchema,
+});
+
+/** POST /api/conventions/projets/:id/signatures-document — a party signs the document it read. */
+export const signatureDocumentSchema = z.strictObject({
+  empreinte: z.string().regex(/^[0-9a-f]{64}$/, 'empreinte SHA-256 attendue (64 caractères hexadécimaux)'),
+});
+
+export const PARTIES_SIGNATAIRES = ['bailleur', 'reservataire'] as const;
+export const signatureDocumentApiSchema = z.object({
+  partie: z.enum(PARTIES_SIGNATAIRES),
+  organisation: z.string(),
+  signataire: z.string(),
+  signeLe: z.string(),
+  empreinte: z.string(),
+  /** Whether it is the fingerprint of the document as it reads now (null when not computed: lists). */
+  aJour: z.boolean().nullable(),
+});
+export type SignatureDocumentApi = z.infer<typeof signatureDocumentApiSchema>;
 
 /** POST /api/conventions/projets/:id/avis-cil — the CIL's review, recorded once by the EPCI. */
 export const avisCilEntreeSchema = z
@@ -90,6 +158,16 @@ export const projetApiSchema = z.object({
   /** May the signed-in actor record the parties' signature (the bailleur's agent, a draft). */
   signable: z.boolean(),
   avertissements: z.array(avertissementSchema),
+  /** The legal content (ADR 0043); the defaults when the draft was written before clauses were. */
+  clauses: clausesSchema,
+  /** May the signed-in actor change the clauses (the bailleur's agent, a draft). */
+  clausesModifiables: z.boolean(),
+  /** SHA-256 of the document's canonical content as it reads now (null in lists). */
+  empreinte: z.string().nullable(),
+  /** Every signature of the document, oldest first: who signed which fingerprint. */
+  signatures: z.array(signatureDocumentApiSchema),
+  /** As which party the signed-in actor may sign the document now (null: not a party, or not a draft). */
+  signataire: z.enum(PARTIES_SIGNATAIRES).nullable(),
 });
 export type ProjetApi = z.infer<typeof projetApiSchema>;
 

@@ -313,6 +313,8 @@ export const conventionVersions = pgTable(
     contrepartieTerrain: numeric('contrepartie_terrain', { precision: 9, scale: 6 }),
     contrepartieAutre: numeric('contrepartie_autre', { precision: 9, scale: 6 }),
     contrepartieReference: text('contrepartie_reference'),
+    /** The legal content signed with the version (ADR 0043, the draft's `clauses`); null when written without a draft. */
+    clauses: jsonb('clauses'),
     creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -1002,6 +1004,8 @@ export const projetsConventions = pgTable(
     conventionId: text('convention_id').references(() => conventions.id),
     /** The version's parameters and date of effect as entered (the contracts' `EntreeVersion`). */
     entree: jsonb('entree').notNull(),
+    /** The legal content beyond rates (ADR 0043, `ClausesConvention`); null on drafts written before: the defaults. */
+    clauses: jsonb('clauses'),
     etat: text('etat').notNull().default('projet'),
     version: integer('version').notNull().default(1),
     /** The version written when the parties signed. */
@@ -1011,6 +1015,29 @@ export const projetsConventions = pgTable(
     creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('projets_conventions_departement').on(t.departement, t.etat)],
+);
+
+/**
+ * A party's signature of a draft's document (ADR 0043): the SHA-256 of the document's canonical
+ * content it read, signed by an agent of the bailleur or of the réservataire; never changed. A party
+ * signs each fingerprint once; a changed document needs a new signature.
+ */
+export const signaturesProjetsConventions = pgTable(
+  'signatures_projets_conventions',
+  {
+    projetId: text('projet_id')
+      .notNull()
+      .references(() => projetsConventions.id),
+    organisationId: text('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    utilisateurId: text('utilisateur_id')
+      .notNull()
+      .references(() => utilisateurs.id),
+    empreinte: text('empreinte').notNull(),
+    signeLe: timestamp('signe_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projetId, t.organisationId, t.empreinte] })],
 );
 
 /**

@@ -204,6 +204,49 @@ export const PARAMETRES = {
         'CCH art. R.441-2-7 (décret n° 2010-431 du 29 avril 2010) : « une durée de validité d’un an à compter de sa présentation initiale ou, le cas échéant, de son dernier renouvellement »',
     },
   ],
+  /**
+   * Default terms of a convention's document (issue 14 item 2, ADR 0043). The texts read fix none of
+   * them: R.441-5-2 III leaves the matters to a ministerial arrêté, whose 2011 list (arrêté du 10 mars
+   * 2011, art. 1) names the duration and renewal, the notice of vacancies and the information on the
+   * CAL's decisions and the leases without figures. Flux's choices, each party may change them in
+   * the draft.
+   */
+  dureeConventionAns: [
+    {
+      valeur: 3,
+      du: '2020-02-22',
+      au: null,
+      source:
+        'Choix de Flux (ADR 0043) : durée proposée par défaut ; la durée et le renouvellement sont des matières de la convention (arrêté du 10 mars 2011, art. 1, 10°)',
+    },
+  ],
+  delaiSignalementVacanceJours: [
+    {
+      valeur: 8,
+      du: '2020-02-22',
+      au: null,
+      source:
+        'Choix de Flux (ADR 0043) : délai proposé par défaut pour signaler un logement libéré au réservataire (arrêté du 10 mars 2011, art. 1, 4°)',
+    },
+  ],
+  delaiInformationCalJours: [
+    {
+      valeur: 15,
+      du: '2020-02-22',
+      au: null,
+      source:
+        'Choix de Flux (ADR 0043) : délai proposé par défaut pour informer le réservataire des décisions de la CALEOL (arrêté du 10 mars 2011, art. 1, 7°)',
+    },
+  ],
+  delaiInformationBailJours: [
+    {
+      valeur: 30,
+      du: '2020-02-22',
+      au: null,
+      source:
+        'Choix de Flux (ADR 0043) : délai proposé par défaut pour informer le réservataire des baux signés (arrêté du 10 mars 2011, art. 1, 9°)',
+    },
+  ],
 } as const satisfies Record<string, readonly ParametreDate<number | string>[]>;
 
 export type NomParametre = keyof typeof PARAMETRES;

@@ -8,7 +8,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { enregistrerDelegation, listerDelegations, terminerDelegation } from '../app/delegations.ts';
-import { creerProjet, enregistrerAvisCil, lireProjet, lireProjets, signerProjet } from '../app/projets-conventions.ts';
+import { documentProjet, lireProjetEtDocument, signerDocumentProjet } from '../app/document-convention.ts';
+import {
+  creerProjet,
+  enregistrerAvisCil,
+  lireProjets,
+  modifierClauses,
+  signerProjet,
+} from '../app/projets-conventions.ts';
 import { consolidationEpci, vueDepartementale } from '../app/territoire.ts';
 import type { Quand } from '../app/conventions.ts';
 import { erreurSchema, idParamSchema } from '../contracts/api.ts';
@@ -19,13 +26,17 @@ import {
   delegationEntreeSchema,
   delegationsApiSchema,
   finDelegationSchema,
+  modificationClausesSchema,
   nouveauProjetSchema,
   projetApiSchema,
   projetAvenantSchema,
   projetsApiSchema,
+  signatureDocumentSchema,
   signatureProjetSchema,
   vueDepartementaleSchema,
 } from '../contracts/territoire.ts';
+import { docxConvention, nomFichierConvention, TYPE_DOCX } from '../reports/convention-docx.ts';
+import { pdfConvention, TYPE_PDF } from '../reports/convention-pdf.ts';
 import { classeurDepartement, nomFichierDepartement, TYPE_XLSX } from '../reports/departement-xlsx.ts';
 import { acteur, horlogeServeur, pieceJointe, type OptionsServeur } from './commun.ts';
 
@@ -73,7 +84,7 @@ export async function enregistrerRoutesTerritoire(api: FastifyInstance, options:
         response: { 200: projetApiSchema, ...erreurs },
       },
     },
-    async (request) => db.transaction((tx) => lireProjet(tx, acteur(request), request.params.id)),
+    async (request) => db.transaction((tx) => lireProjetEtDocument(tx, acteur(request), request.params.id)),
   );
 
   app.post(
@@ -149,6 +160,78 @@ export async function enregistrerRoutesTerritoire(api: FastifyInstance, options:
         .status(201)
         .send(
           await db.transaction((tx) => signerProjet(tx, acteur(request), request.params.id, request.body, quand())),
+        ),
+  );
+
+  app.put(
+    '/conventions/projets/:id/clauses',
+    {
+      config: { acces: ['agent_bailleur'] },
+      schema: {
+        tags: ['conventions'],
+        summary:
+          'Modifier les clauses d’un projet (fondement, durée, catégories prioritaires, échanges d’information, CIA et CIL, évaluation) : audité ; les signatures déjà données ne correspondent plus',
+        params: idParamSchema,
+        body: modificationClausesSchema,
+        response: { 200: projetApiSchema, ...erreurs },
+      },
+    },
+    async (request) => db.transaction((tx) => modifierClauses(tx, acteur(request), request.params.id, request.body)),
+  );
+
+  for (const [format, type, description] of [
+    ['pdf', TYPE_PDF, 'document PDF'],
+    ['docx', TYPE_DOCX, 'document DOCX modifiable'],
+  ] as const)
+    app.get(
+      `/conventions/projets/:id/document.${format}`,
+      {
+        config: { acces: [...LECTEURS] },
+        schema: {
+          tags: ['conventions'],
+          summary: `Le document de la convention (${format.toUpperCase()}) écrit depuis les termes enregistrés : articles du modèle de convention, annexes, empreinte à signer`,
+          params: idParamSchema,
+          response: { 200: z.string().describe(`${description} (${type})`), ...erreurs },
+        },
+      },
+      async (request, reply) => {
+        const { projet, document, empreinte } = await db.transaction((tx) =>
+          documentProjet(tx, acteur(request), request.params.id),
+        );
+        const nom = nomFichierConvention(
+          { bailleur: projet.bailleur.nom, reservataire: projet.reservataire.nom, departement: projet.departement },
+          format,
+        );
+        const contenu =
+          format === 'pdf' ? await pdfConvention(document, empreinte) : docxConvention(document, empreinte);
+        return reply
+          .type(type)
+          .header('x-empreinte', empreinte)
+          .header('content-disposition', pieceJointe(nom, nom))
+          .send(contenu as unknown as string);
+      },
+    );
+
+  app.post(
+    '/conventions/projets/:id/signatures-document',
+    {
+      config: { acces: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'] },
+      schema: {
+        tags: ['conventions'],
+        summary:
+          'Signer le document lu (son empreinte SHA-256) au nom de sa partie, bailleur ou réservataire : refusé si le document a changé depuis, audité',
+        params: idParamSchema,
+        body: signatureDocumentSchema,
+        response: { 201: projetApiSchema, ...erreurs },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await db.transaction((tx) =>
+            signerDocumentProjet(tx, acteur(request), request.params.id, request.body.empreinte),
+          ),
         ),
   );
 

@@ -3,8 +3,10 @@
  * a draft of an avenant from the convention's form and lands on the draft's page « en attente de
  * l’avis de la CIL »; the EPCI finds it on « Conventions du territoire », records its CIL's avis
  * réservé with its reasons after a confirmation (CCH L.441-1-5); the bailleur reads the review on
- * the draft's page and records the parties' signature after a confirmation that recalls the
- * reserve; the State pilot reads its départemental view (CCH R.441-5-2) and records a delegation of
+ * the draft's page, changes a clause of the convention (issue 14 item 2, ADR 0043), downloads the
+ * document (PDF, DOCX) and signs the fingerprint it read after a confirmation; Action Logement
+ * signs the same fingerprint; the register shows who signed what; the bailleur then records the
+ * parties' signature after a confirmation that recalls the reserve; the State pilot reads its départemental view (CCH R.441-5-2) and records a delegation of
  * the contingent to the Ville d'Orléans (CCH L.441-1) after a confirmation. Checked with axe-core,
  * photographed into /tmp/flux-screens/.
  */
@@ -95,6 +97,52 @@ decrireNavigateur('un projet de convention et l’avis de la CIL (navigateur)', 
     await capturer(page, 'projet-avis-cil');
   });
 
+  it('arrêté du 10 mars 2011 art. 1 — le bailleur modifie une clause, télécharge le document et signe l’empreinte lue après confirmation', async () => {
+    await seConnecter(page, 'bailleur@demo.flux');
+    await page.goto(adresse);
+    await page.getByRole('heading', { name: 'Clauses de la convention' }).waitFor();
+    await page.getByRole('button', { name: 'Modifier les clauses' }).click();
+    await page.getByLabel('Signalement d’un logement libéré').fill('5');
+    await page.getByRole('button', { name: 'Enregistrer les clauses' }).click();
+    await page.getByText('dans les 5 jours', { exact: true }).waitFor();
+    // The document is written from the stored terms: the PDF and the editable DOCX download.
+    for (const [nom, type] of [
+      ['Télécharger le document PDF', 'application/pdf'],
+      ['Télécharger le document modifiable DOCX', 'application/vnd.openxmlformats-officedocument'],
+    ] as const) {
+      const href = await page.getByRole('link', { name: nom }).getAttribute('href');
+      const r = await page.request.get(href!);
+      expect(r.status()).toBe(200);
+      expect(r.headers()['content-type']).toContain(type);
+    }
+    const empreinte = (await page.getByTestId('empreinte-document').textContent())!;
+    expect(empreinte).toMatch(/^[0-9a-f]{64}$/);
+    await page.getByRole('button', { name: /^Signer le document pour / }).click();
+    const modale = page.getByRole('dialog', { name: 'Signer le document de la convention ?' });
+    await modale.waitFor();
+    await modale.getByText(empreinte).waitFor();
+    expect(violationsGraves(await auditer(page), 'signature du document (modale)')).toEqual([]);
+    await modale.getByRole('button', { name: 'Confirmer la signature' }).click();
+    await page.getByRole('cell', { name: 'celui de maintenant' }).waitFor();
+    expect(await page.getByRole('button', { name: /^Signer le document pour / }).count()).toBe(0);
+    expect(violationsGraves(await auditer(page), 'projet (clauses et document)')).toEqual([]);
+    await capturer(page, 'projet-document');
+  });
+
+  it('Action Logement signe la même empreinte ; le registre dit qui a signé quoi et quand', async () => {
+    await seConnecter(page, 'reservataire@demo.flux');
+    await page.goto(adresse);
+    await page.getByRole('heading', { name: 'Registre des signatures' }).waitFor();
+    await page.getByRole('button', { name: 'Signer le document pour Action Logement Services' }).click();
+    const modale = page.getByRole('dialog', { name: 'Signer le document de la convention ?' });
+    await modale.waitFor();
+    await modale.getByRole('button', { name: 'Confirmer la signature' }).click();
+    await expect.poll(() => page.getByRole('cell', { name: 'celui de maintenant' }).count()).toBe(2);
+    await page.getByRole('rowheader', { name: 'Action Logement Services' }).waitFor();
+    expect(violationsGraves(await auditer(page), 'registre des signatures')).toEqual([]);
+    await capturer(page, 'projet-registre-signatures');
+  });
+
   it('le bailleur lit l’avis de la CIL et enregistre la signature des parties après confirmation', async () => {
     await seConnecter(page, 'bailleur@demo.flux');
     await page.goto(adresse);
@@ -105,6 +153,8 @@ decrireNavigateur('un projet de convention et l’avis de la CIL (navigateur)', 
     const modale = page.getByRole('dialog', { name: 'Enregistrer la signature des parties ?' });
     await modale.waitFor();
     await modale.getByText('Avis réservé de la CIL : Orléans Métropole.').waitFor();
+    // Both parties signed the document as it reads: no warning about a missing signature.
+    expect(await modale.getByText('Document pas encore signé').count()).toBe(0);
     await modale.getByRole('button', { name: 'Confirmer la signature' }).click();
     await page
       .getByText(/^signé le \d{2}\/\d{2}\/\d{4}$/)

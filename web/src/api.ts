@@ -461,6 +461,8 @@ export const enregistrerReprisePrefet = (id: string, corps: _Reprise) =>
 export type {
   AvisCilApi,
   AvisCilEntree,
+  ClausesApi,
+  SignatureDocumentApi,
   ConsolidationEpciApi,
   DelegationApi,
   DelegationEntree,
@@ -470,6 +472,7 @@ export type {
 } from '../../src/contracts/territoire.ts';
 import type {
   AvisCilEntree as _AvisCil,
+  ClausesApi as _Clauses,
   ConsolidationEpciApi as _Consolidation,
   DelegationEntree as _Delegation,
   DelegationsApi as _Delegations,
@@ -490,6 +493,19 @@ export const enregistrerAvisCil = (id: string, corps: _AvisCil) =>
 /** The parties signed: the draft's version is written. */
 export const signerProjet = (id: string, version: number) =>
   requete<_Projet>('POST', `/api/conventions/projets/${encodeURIComponent(id)}/signature`, { corps: { version } });
+/** The bailleur changes the draft's clauses (the draft's version it read). */
+export const modifierClausesProjet = (id: string, version: number, clauses: _Clauses) =>
+  requete<_Projet>('PUT', `/api/conventions/projets/${encodeURIComponent(id)}/clauses`, {
+    corps: { version, clauses },
+  });
+/** A party signs the document it read (its fingerprint). */
+export const signerDocumentProjet = (id: string, empreinte: string) =>
+  requete<_Projet>('POST', `/api/conventions/projets/${encodeURIComponent(id)}/signatures-document`, {
+    corps: { empreinte },
+  });
+/** The address of the draft's document (a plain link: the browser downloads it). */
+export const adresseDocumentProjet = (id: string, format: 'pdf' | 'docx') =>
+  `/api/conventions/projets/${encodeURIComponent(id)}/document.${format}`;
 export const lireConsolidationEpci = (annee: number | undefined, signal?: AbortSignal) =>
   requete<_Consolidation>('GET', avecParametres('/api/territoire/epci', { annee }), { signal });
 export const lireVueDepartementale = (annee: number | undefined, signal?: AbortSignal) =>

@@ -16,6 +16,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import {
+  adresseDocumentProjet,
   ajouterAvenant,
   cheminDansLeCorps,
   creerProjetAvenant,
@@ -427,7 +428,21 @@ function ProjetsDeLaConvention({ id }: { id: string }) {
             <Link to={`/conventions/projets/${encodeURIComponent(p.id)}`}>
               Projet au taux de {taux(p.taux)}, effet le {date(p.effectifLe)}
             </Link>{' '}
-            — {p.statut}
+            — {p.statut} —{' '}
+            <a className="fr-link fr-link--sm" href={adresseDocumentProjet(p.id, 'pdf')} download>
+              document PDF
+              <span className="fr-sr-only">
+                {' '}
+                du projet au taux de {taux(p.taux)}, effet le {date(p.effectifLe)}
+              </span>
+            </a>{' '}
+            <a className="fr-link fr-link--sm" href={adresseDocumentProjet(p.id, 'docx')} download>
+              document DOCX
+              <span className="fr-sr-only">
+                {' '}
+                du projet au taux de {taux(p.taux)}, effet le {date(p.effectifLe)}
+              </span>
+            </a>
           </li>
         ))}
       </ul>

@@ -20,6 +20,7 @@ import { Page } from '../composants/Page.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
 import { date, pluriel, taux } from '../format.ts';
 import { TYPES_RESERVATAIRE } from '../roles.ts';
+import { ClausesProjet, DocumentProjet } from './ProjetConventionDocument.tsx';
 
 export function BadgeProjet({ projet: p }: { projet: Pick<ProjetApi, 'etat' | 'statut'> }) {
   const severite = p.etat === 'signe' ? 'success' : p.etat === 'abandonne' ? undefined : 'new';
@@ -140,6 +141,10 @@ function Fiche({ projet: p }: { projet: ProjetApi }) {
             <FormulaireAvis key={a.epci} projet={p} avis={a} />
           ))}
       </section>
+
+      <ClausesProjet projet={p} />
+
+      <DocumentProjet projet={p} />
 
       {p.signable ? <Signature projet={p} /> : null}
     </>
@@ -283,14 +288,17 @@ function Signature({ projet: p }: { projet: ProjetApi }) {
   });
   const attendus = p.avisCil.filter((a) => a.avis === null);
   const reserves = p.avisCil.filter((a) => a.avis === 'reserve');
+  const sansSignature = (['bailleur', 'reservataire'] as const).filter(
+    (partie) => !p.signatures.some((s) => s.partie === partie && s.aJour !== false),
+  );
   return (
     <section aria-labelledby="pj-signature" className="fr-mb-6w">
       <h2 id="pj-signature" className="fr-h3">
         Signature des parties
       </h2>
       <p>
-        Quand le bailleur et {p.reservataire.nom} ont signé, enregistrez-le : la version est alors écrite, avec les
-        mêmes contrôles qu’un avenant, et prend effet le {date(p.effectifLe)}.
+        Quand le bailleur et {p.reservataire.nom} ont signé le document, enregistrez-le : la version est alors écrite,
+        avec ses clauses et les mêmes contrôles qu’un avenant, et prend effet le {date(p.effectifLe)}.
       </p>
       <Confirmation
         libelle="Enregistrer la signature"
@@ -300,6 +308,11 @@ function Signature({ projet: p }: { projet: ProjetApi }) {
         avertissements={[
           ...(attendus.length ? [`Avis de la CIL encore attendu : ${attendus.map((a) => a.epciNom).join(', ')}.`] : []),
           ...(reserves.length ? [`Avis réservé de la CIL : ${reserves.map((a) => a.epciNom).join(', ')}.`] : []),
+          ...(sansSignature.length
+            ? [
+                `Document pas encore signé dans Flux par : ${sansSignature.map((x) => (x === 'bailleur' ? p.bailleur.nom : p.reservataire.nom)).join(', ')}.`,
+              ]
+            : []),
         ]}
         consequences={
           <p>
