@@ -37,10 +37,15 @@ describe('examen de l’occupation par la CALEOL (API, PGlite)', () => {
           order by l.rpls limit 4`,
     );
     expect(u).toHaveLength(4);
-    // The demo's zones are fictitious; this test sets its own: the first unit's commune since 2019.
+    // The demo's households: the page is not empty, the zones say they are fictitious.
+    const demo = (await s.appel(BAILLEUR, 'GET', '/api/caleol')).json() as ListeCaleolApi;
+    expect(demo.menages.length).toBeGreaterThan(5);
+    expect(new Set(demo.menages.flatMap((m) => m.cas.map((c) => c.cas))).size).toBe(5);
+    expect(demo.sourcesZones.join()).toContain('Liste fictive (démonstration)');
+    // The demo's zones are fictitious (Orléans Métropole); this test puts its units' communes in, since 2019.
     await s.t.base.db
       .delete(zonagesCommunes)
-      .where(and(eq(zonagesCommunes.zonage, 'zone_examen_occupation'), eq(zonagesCommunes.commune, u[0]!.commune)));
+      .where(and(eq(zonagesCommunes.zonage, 'zone_examen_occupation'), eq(zonagesCommunes.du, '2019-01-01')));
     await s.t.base.db.insert(zonagesCommunes).values(
       [...new Set(u.map((x) => x.commune))].map((commune) => ({
         commune,
