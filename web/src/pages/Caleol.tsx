@@ -138,19 +138,24 @@ function Contenu({ d }: { d: ListeCaleolApi }) {
             colonnes={[
               {
                 titre: 'Logement',
-                valeur: (m) => `${m.rpls} (${m.typologie})${m.adresse ? ` — ${m.adresse}` : ''}`,
+                valeur: (m) => `${m.rpls} (${m.typologie})`,
                 entete: true,
               },
-              { titre: 'Bail', valeur: (m) => date(m.dateBail) },
               {
                 titre: 'Échéance',
-                valeur: (m) => `${date(m.echeance)}${m.echu ? '' : ' (à venir)'}`,
+                valeur: (m) => (
+                  <>
+                    {date(m.echeance)}
+                    {m.echu ? '' : ' (à venir)'}
+                    <span className="flux-secondaire">bail du {date(m.dateBail)}</span>
+                  </>
+                ),
               },
               { titre: 'Ménage', valeur: (m) => pluriel(m.personnes, 'personne', 'personnes') },
               {
                 titre: 'Situations',
                 valeur: (m) => (
-                  <ul className="fr-text--sm fr-mb-0">
+                  <ul className="fr-text--sm fr-mb-0 flux-motif">
                     {m.cas.map((c) => (
                       <li key={c.cas}>
                         <strong>{c.libelle}</strong> ({c.texte}) : {c.motif}
@@ -192,7 +197,12 @@ function Contenu({ d }: { d: ListeCaleolApi }) {
                   { titre: 'Situations', valeur: (a) => a.cas.map((c) => c.libelle).join(', ') },
                   {
                     titre: 'Avis',
-                    valeur: (a) => `${a.libelleAvis}${a.caracteristiques ? ` — ${a.caracteristiques}` : ''}`,
+                    valeur: (a) => (
+                      <span className="flux-motif">
+                        {a.libelleAvis}
+                        {a.caracteristiques ? ` — ${a.caracteristiques}` : ''}
+                      </span>
+                    ),
                   },
                   {
                     titre: 'Suivi',
@@ -315,6 +325,7 @@ function RendreAvis({ menage, seance }: { menage: MenageCaleolApi; seance: Seanc
           </label>
           <input
             className="fr-input"
+            type="text"
             id={`${id}-carac`}
             value={carac}
             maxLength={1000}
@@ -358,6 +369,7 @@ function Suivi({ avis: a }: { avis: AvisCaleolApi }) {
             </label>
             <input
               className="fr-input"
+              type="text"
               id={`${id}-rpls`}
               value={rpls}
               required
