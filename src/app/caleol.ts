@@ -342,9 +342,13 @@ async function zonesDe(tx: Tx, communes: string[]) {
     .where(and(eq(zonagesCommunes.zonage, 'zone_examen_occupation'), inArray(zonagesCommunes.commune, communes)));
 }
 
+/**
+ * Per household, the latest anniversary an avis was given for: a session may examine a household
+ * ahead of its anniversary (within the horizon), so the session's date would not close it.
+ */
 async function derniersAvis(tx: Tx, bailleurId: string): Promise<Map<string, string>> {
   const r = await tx
-    .select({ occupationId: avisCaleol.occupationId, date: sql<string>`max(${seancesCaleol.dateSeance})` })
+    .select({ occupationId: avisCaleol.occupationId, date: sql<string>`max(${avisCaleol.echeance})` })
     .from(avisCaleol)
     .innerJoin(seancesCaleol, eq(seancesCaleol.id, avisCaleol.seanceId))
     .where(eq(seancesCaleol.bailleurId, bailleurId))

@@ -143,8 +143,17 @@ describe('examen de l’occupation par la CALEOL (API, PGlite)', () => {
       avis: 'maintien',
     });
     expect(deux.statusCode).toBe(409);
+    // A household examined ahead of its anniversary (within the horizon) leaves the list too.
+    const avance = l.menages.find((x) => x.rpls === u[1]!.rpls)!;
+    const r2 = await s.appel(BAILLEUR, 'POST', `/api/caleol/seances/${id}/avis`, {
+      occupationId: avance.occupationId,
+      avis: 'maintien',
+    });
+    expect(r2.statusCode, r2.body).toBe(200);
+    expect(r2.json()).toMatchObject({ echeance: '2026-12-01', suivi: null });
     const apres = (await s.appel(BAILLEUR, 'GET', '/api/caleol?date=2026-11-20')).json() as ListeCaleolApi;
     expect(apres.menages.map((x) => x.rpls)).not.toContain(u[0]!.rpls);
+    expect(apres.menages.map((x) => x.rpls)).not.toContain(u[1]!.rpls);
     expect(apres.seances[0]!.avis.map((a) => a.rpls)).toContain(u[0]!.rpls);
     const audit = await s.t.base.db.select().from(evenementsAudit).where(eq(evenementsAudit.cibleId, avis.id));
     expect(audit.map((e) => e.action)).toEqual(['caleol.avis']);
