@@ -10,7 +10,7 @@ import type { logements, occupations, zonagesCommunes } from '../db/schema.ts';
 import { ajouterAns, ajouterJours } from '../domain/caleol.ts';
 
 export const SOURCE_ZONES_CALEOL_DEMO =
-  'Liste fictive (démonstration) : communes d’Orléans Métropole — à remplacer par la liste de l’arrêté pris en application de l’article R.442-3-3 du CCH (flux import zonage --type zone_examen_occupation)';
+  'Liste fictive (démonstration) : communes d’Orléans Métropole — à remplacer par la liste de l’arrêté pris en application de l’article R.442-3-3 du CCH';
 
 /** Households written (a small set: the page is not empty, the seed stays fast). */
 const MENAGES_DEMO = 24;

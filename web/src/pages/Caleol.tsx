@@ -81,7 +81,7 @@ function Contenu({ d }: { d: ListeCaleolApi }) {
           severity="warning"
           small
           className="fr-mb-4w"
-          description="Aucune commune de votre patrimoine n’est dans les zones de l’article L.442-5-2 : l’administrateur importe leur liste (arrêté pris en application de l’article R.442-3-3) avec « flux import zonage --type zone_examen_occupation »."
+          description="Aucune commune de votre patrimoine n’est dans les zones de l’article L.442-5-2 : l’administrateur de Flux importe leur liste, celle de l’arrêté pris en application de l’article R.442-3-3."
         />
       ) : (
         <p className="fr-text--sm">
