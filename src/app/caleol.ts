@@ -296,6 +296,115 @@ export function resumeOccupationFrancais(r: ResumeOccupationApi): string {
   return `Occupation importée pour ${r.bailleur} (${r.fichier}) : ${r.lignes} logement(s) lu(s), ${r.nouveaux} nouveau(x), ${r.modifies} modifié(s), ${r.inchanges} inchangé(s) ; ${r.purges} ménage(s) parti(s) effacé(s).`;
 }
 
+/**
+ * Enters (or corrects) the household in place in one unit, named by its RPLS number: the same
+ * fields and checks as a row of the file (`lireOccupation`), its problems by field. Audited
+ * `occupation.saisir` with the fields changed, never a value.
+ */
+export async function saisirOccupation(
+  tx: Tx,
+  acteur: Acteur,
+  d: {
+    rpls: string;
+    dateBail: string;
+    personnes: number;
+    ressources?: number | null | undefined;
+    plafond?: number | null | undefined;
+    handicap?: boolean | null | undefined;
+    logementAdapte?: boolean | null | undefined;
+    pieces?: number | null | undefined;
+    surface?: number | null | undefined;
+  },
+  aujourdhui: string,
+  maintenant: Date,
+): Promise<{ rpls: string; nouveau: boolean; champs: string[] }> {
+  exiger(acteur, ROLES_CALEOL, 'saisir l’occupation d’un logement');
+  const texte = (v: number | boolean | null | undefined) =>
+    v === null || v === undefined ? '' : typeof v === 'boolean' ? (v ? 'oui' : 'non') : String(v);
+  const champs = [
+    d.rpls,
+    d.dateBail,
+    String(d.personnes),
+    texte(d.ressources),
+    texte(d.plafond),
+    texte(d.handicap),
+    texte(d.logementAdapte),
+    texte(d.pieces),
+    texte(d.surface),
+  ];
+  const entete = lireEntete(
+    { ligne: 0, champs: CHAMPS_SAISIE.map((c) => COLONNES_OCCUPATION[c].noms[0]), guillemetNonFerme: false },
+    COLONNES_OCCUPATION,
+  );
+  const r = lireOccupation(entete, { ligne: 1, champs, guillemetNonFerme: false }, aujourdhui);
+  if (!r.fiche)
+    throw new DonneesInvalides(
+      r.problemes.map((p) => ({ chemin: p.chemin.replace(/^ligne 1, colonne /, ''), message: p.message })),
+    );
+  const f = r.fiche;
+  const [unite] = await tx
+    .select({ id: logements.id, rpls: logements.rpls })
+    .from(logements)
+    .where(and(eq(logements.bailleurId, acteur.organisationId), eq(logements.rpls, f.rpls)));
+  if (!unite) throw new Introuvable(`logement RPLS ${f.rpls} introuvable dans votre patrimoine`);
+  const ligne = {
+    bailleurId: acteur.organisationId,
+    logementId: unite.id,
+    dateBail: f.dateBail,
+    personnes: f.personnes,
+    ressources: f.ressources,
+    plafond: f.plafond,
+    handicap: f.handicap,
+    logementAdapte: f.logementAdapte,
+    pieces: f.pieces,
+    surface: f.surface === null ? null : f.surface.toFixed(2),
+    importId: null,
+  };
+  const [avant] = await tx.select().from(occupations).where(eq(occupations.logementId, unite.id));
+  let modifies: string[] = [...CHAMPS_OCCUPATION];
+  const id = avant?.id ?? randomUUID();
+  if (!avant) await tx.insert(occupations).values({ id, ...ligne });
+  else {
+    const ancien: Record<(typeof CHAMPS_OCCUPATION)[number], unknown> = {
+      dateBail: avant.dateBail,
+      personnes: avant.personnes,
+      ressources: avant.ressources,
+      plafond: avant.plafond,
+      handicap: avant.handicap,
+      logementAdapte: avant.logementAdapte,
+      pieces: avant.pieces,
+      surface: avant.surface === null ? null : Number(avant.surface),
+    };
+    modifies = CHAMPS_OCCUPATION.filter((c) => ancien[c] !== f[c]);
+    if (modifies.length)
+      await tx
+        .update(occupations)
+        .set({ ...ligne, version: sql`${occupations.version} + 1`, majLe: new Date() })
+        .where(eq(occupations.id, avant.id));
+  }
+  const resultat = { rpls: unite.rpls, nouveau: !avant, champs: modifies };
+  if (modifies.length)
+    await journaliser(
+      tx,
+      acteur,
+      { action: 'occupation.saisir', cibleType: 'occupation', cibleId: id, avant: null, apres: resultat },
+      maintenant,
+    );
+  return resultat;
+}
+
+const CHAMPS_SAISIE = [
+  'rpls',
+  'dateBail',
+  'personnes',
+  'ressources',
+  'plafond',
+  'handicap',
+  'logementAdapte',
+  'pieces',
+  'surface',
+] as const;
+
 // ───────────────────────────── the list ─────────────────────────────
 
 interface OccupationLue extends OccupationCaleol {

@@ -99,3 +99,20 @@ export const suiviCaleolBodySchema = z.strictObject({
   date: dateCalendaire.optional(),
   dateLiberation: dateCalendaire.optional(),
 });
+
+export const saisieOccupationSchema = z.strictObject({
+  rpls: z.string().min(1).max(50),
+  dateBail: dateCalendaire,
+  personnes: z.number().int(),
+  ressources: z.number().nullable().optional(),
+  plafond: z.number().nullable().optional(),
+  handicap: z.boolean().nullable().optional(),
+  logementAdapte: z.boolean().nullable().optional(),
+  pieces: z.number().int().nullable().optional(),
+  surface: z.number().nullable().optional(),
+});
+export const resultatSaisieOccupationSchema = z.object({
+  rpls: z.string(),
+  nouveau: z.boolean(),
+  champs: z.array(z.string()),
+});

@@ -13,6 +13,7 @@ import {
   lireListeCaleol,
   OccupationRefusee,
   ROLES_CALEOL,
+  saisirOccupation,
   suivreAvisCaleol,
 } from '../app/caleol.ts';
 import { sourceFichierDemandes } from '../app/demandes.ts';
@@ -25,7 +26,9 @@ import {
   listeCaleolQuerySchema,
   listeCaleolSchema,
   occupationUploadQuerySchema,
+  resultatSaisieOccupationSchema,
   resumeOccupationSchema,
+  saisieOccupationSchema,
   seanceCaleolSchema,
   suiviCaleolBodySchema,
   TAILLE_MAX_OCCUPATION,
@@ -116,6 +119,22 @@ export async function enregistrerRoutesCaleol(api: FastifyInstance, options: Opt
     },
     async (request) =>
       db.transaction((tx) => suivreAvisCaleol(tx, acteur(request), request.params.id, request.body, maintenant())),
+  );
+
+  app.put(
+    '/occupation',
+    {
+      config: ACCES,
+      schema: {
+        tags: ['caleol'],
+        summary:
+          'Saisir ou corriger le ménage en place dans un logement (numéro RPLS) : mêmes champs et contrôles qu’une ligne du fichier',
+        body: saisieOccupationSchema,
+        response: { 200: resultatSaisieOccupationSchema, ...erreurs },
+      },
+    },
+    async (request) =>
+      db.transaction((tx) => saisirOccupation(tx, acteur(request), request.body, aujourdhui(), maintenant())),
   );
 
   await app.register(async (portee) => {

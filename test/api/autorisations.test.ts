@@ -59,6 +59,7 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'POST /api/caleol/seances/{id}/avis': ['agent_bailleur'],
   'POST /api/caleol/avis/{id}/suivi': ['agent_bailleur'],
   'POST /api/occupation': ['agent_bailleur'],
+  'PUT /api/occupation': ['agent_bailleur'],
   'POST /api/rapprochements': ['agent_bailleur', 'pilote_etat'],
   'GET /api/cotation/grilles': ['public', ...TOUS],
   'GET /api/cotation/grilles/{siren}': ['public', ...TOUS],

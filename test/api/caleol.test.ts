@@ -210,6 +210,41 @@ describe('examen de l’occupation par la CALEOL (API, PGlite)', () => {
     expect(encore.statusCode).toBe(422);
   });
 
+  it('saisie d’un ménage sur un logement : mêmes contrôles, journalisée sans valeur', async () => {
+    const faux = await s.appel(BAILLEUR, 'PUT', '/api/occupation', {
+      rpls: u[2]!.rpls,
+      dateBail: '2031-01-01',
+      personnes: 0,
+    });
+    expect(faux.statusCode).toBe(422);
+    expect(faux.body).toContain('DATE_BAIL');
+    expect(faux.body).toContain('PERSONNES');
+    const r = await s.appel(BAILLEUR, 'PUT', '/api/occupation', {
+      rpls: u[2]!.rpls,
+      dateBail: '2023-01-10',
+      personnes: 1,
+      ressources: 41_000,
+      plafond: 24_000,
+      handicap: false,
+      logementAdapte: false,
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ rpls: u[2]!.rpls, nouveau: false });
+    expect((r.json() as { champs: string[] }).champs.sort()).toEqual(
+      ['dateBail', 'handicap', 'logementAdapte', 'plafond', 'ressources'].sort(),
+    );
+    const l = (await s.appel(BAILLEUR, 'GET', '/api/caleol?date=2026-11-20')).json() as ListeCaleolApi;
+    expect(l.menages.find((m) => m.rpls === u[2]!.rpls)?.cas.map((c) => c.cas)).toEqual([
+      'sous_occupation',
+      'depassement_plafond',
+    ]);
+    const audit = await s.t.base.db
+      .select()
+      .from(evenementsAudit)
+      .where(eq(evenementsAudit.action, 'occupation.saisir'));
+    expect(JSON.stringify(audit)).not.toContain('41000');
+  });
+
   it('seul l’agent du bailleur y accède', async () => {
     for (const qui of ['reservataire@demo.flux', 'etat@demo.flux', 'epci@demo.flux'])
       expect((await s.appel(qui, 'GET', '/api/caleol')).statusCode).toBe(403);

@@ -50,6 +50,15 @@ decrireNavigateur('CALEOL (navigateur)', () => {
     await page.locator('section:has(#caleol-suivi) tbody tr').filter({ hasText: logement }).first().waitFor();
     await expect.poll(() => lignes.count()).toBe(avant - 1);
 
+    // Entry on the page: the same household corrected by hand.
+    const saisie = page.getByRole('form', { name: 'Ménage en place dans un logement' });
+    await saisie.getByLabel('Logement (numéro RPLS)').fill(logement);
+    await saisie.getByLabel('Signature du bail').fill('2020-01-15');
+    await saisie.getByLabel(/^Personnes/).fill('2');
+    await saisie.getByRole('button', { name: 'Enregistrer le ménage' }).click();
+    await page.getByText(`Ménage du logement ${logement} mis à jour.`).waitFor();
+    expect(violationsGraves(await auditer(page), 'caleol (saisie)')).toEqual([]);
+
     await page.setViewportSize({ width: 390, height: 900 });
     expect(violationsGraves(await auditer(page), 'caleol (390 px)')).toEqual([]);
     await capturer(page, 'caleol-390');

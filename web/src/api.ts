@@ -848,6 +848,19 @@ export const suivreAvisCaleol = (
   },
 ) => requete<_AvisCaleol>('POST', `/api/caleol/avis/${encodeURIComponent(avisId)}/suivi`, { corps });
 
+/** Enters or corrects the household in place in one unit (by its RPLS number). */
+export const saisirOccupation = (corps: {
+  rpls: string;
+  dateBail: string;
+  personnes: number;
+  ressources: number | null;
+  plafond: number | null;
+  handicap: boolean | null;
+  logementAdapte: boolean | null;
+  pieces: number | null;
+  surface: number | null;
+}) => requete<{ rpls: string; nouveau: boolean; champs: string[] }>('PUT', '/api/occupation', { corps });
+
 /** Uploads the occupancy file (raw body); a refusal for its rows comes back as a `RefusTeleversementApi`. */
 export async function televerserOccupation(fichier: File): Promise<_ResumeOccupation> {
   try {

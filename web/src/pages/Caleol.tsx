@@ -16,6 +16,7 @@ import {
   enregistrerAvisCaleol,
   lireCaleol,
   RefusTeleversementApi,
+  saisirOccupation,
   suivreAvisCaleol,
   televerserOccupation,
   type AvisCaleolApi,
@@ -68,6 +69,7 @@ export function Caleol() {
         {(d) => <Contenu d={d} />}
       </EtatRequete>
       <ImportOccupation />
+      <SaisieOccupation />
     </Page>
   );
 }
@@ -566,6 +568,116 @@ function ImportOccupation() {
           className="fr-mt-2w"
           description={`${pluriel(etat.resume.lignes, 'ligne lue', 'lignes lues')} : ${pluriel(etat.resume.nouveaux, 'nouveau ménage', 'nouveaux ménages')}, ${pluriel(etat.resume.modifies, 'mis à jour', 'mis à jour')}, ${pluriel(etat.resume.inchanges, 'inchangé', 'inchangés')}, ${pluriel(etat.resume.purges, 'ménage parti effacé', 'ménages partis effacés')}.`}
         />
+      ) : null}
+    </section>
+  );
+}
+
+const nombreOuNul = (s: string): number | null => {
+  const t = s.replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
+  return t === '' ? null : Number(t);
+};
+const ouiNon = (s: string): boolean | null => (s === 'oui' ? true : s === 'non' ? false : null);
+
+/** Entry (or correction) of one household, by the unit's RPLS number: the same checks as a row of the file. */
+function SaisieOccupation() {
+  const id = useId();
+  const client = useQueryClient();
+  const [v, setV] = useState({
+    rpls: '',
+    dateBail: '',
+    personnes: '',
+    ressources: '',
+    plafond: '',
+    handicap: '',
+    logementAdapte: '',
+    pieces: '',
+    surface: '',
+  });
+  const maj = useMutation({
+    mutationFn: () =>
+      saisirOccupation({
+        rpls: v.rpls.trim(),
+        dateBail: v.dateBail,
+        personnes: Number(v.personnes),
+        ressources: nombreOuNul(v.ressources),
+        plafond: nombreOuNul(v.plafond),
+        handicap: ouiNon(v.handicap),
+        logementAdapte: ouiNon(v.logementAdapte),
+        pieces: nombreOuNul(v.pieces),
+        surface: nombreOuNul(v.surface),
+      }),
+    onSuccess: () => client.invalidateQueries({ queryKey: cles.caleol.tout() }),
+  });
+  const champ = (cle: keyof typeof v, libelle: string, type = 'text', aide?: string) => (
+    <div className="fr-input-group fr-col-12 fr-col-md-4">
+      <label className="fr-label" htmlFor={`${id}-${cle}`}>
+        {libelle}
+        {aide ? <span className="fr-hint-text">{aide}</span> : null}
+      </label>
+      <input
+        className="fr-input"
+        type={type}
+        id={`${id}-${cle}`}
+        value={v[cle]}
+        onChange={(e) => setV({ ...v, [cle]: e.target.value })}
+      />
+    </div>
+  );
+  const choix = (cle: 'handicap' | 'logementAdapte', libelle: string) => (
+    <div className="fr-select-group fr-col-12 fr-col-md-4">
+      <label className="fr-label" htmlFor={`${id}-${cle}`}>
+        {libelle}
+      </label>
+      <select
+        className="fr-select"
+        id={`${id}-${cle}`}
+        value={v[cle]}
+        onChange={(e) => setV({ ...v, [cle]: e.target.value })}
+      >
+        <option value="">Non renseigné</option>
+        <option value="oui">Oui</option>
+        <option value="non">Non</option>
+      </select>
+    </div>
+  );
+  return (
+    <section aria-labelledby="occupation-saisie" className="fr-mt-6w">
+      <h2 id="occupation-saisie" className="fr-h4">
+        Saisir ou corriger un ménage
+      </h2>
+      <form
+        aria-label="Ménage en place dans un logement"
+        onSubmit={(e) => {
+          e.preventDefault();
+          maj.mutate();
+        }}
+      >
+        <div className="fr-grid-row fr-grid-row--gutters">
+          {champ('rpls', 'Logement (numéro RPLS)')}
+          {champ('dateBail', 'Signature du bail', 'date')}
+          {champ('personnes', 'Personnes', 'text', 'Résidant dans le logement')}
+          {champ('ressources', 'Ressources annuelles (€)', 'text', 'Enquête SLS ; vide si inconnues')}
+          {champ('plafond', 'Plafond applicable (€)', 'text', 'Enquête SLS ; vide si inconnu')}
+          {choix('handicap', 'Handicap nécessitant un logement adapté')}
+          {choix('logementAdapte', 'Logement adapté')}
+          {champ('pieces', 'Pièces habitables', 'text', 'Vide : selon la typologie')}
+          {champ('surface', 'Surface habitable (m²)', 'text', 'Vide : celle du RPLS')}
+        </div>
+        <Button type="submit" priority="secondary" disabled={maj.isPending || !v.rpls || !v.dateBail}>
+          Enregistrer le ménage
+        </Button>
+      </form>
+      {maj.data ? (
+        <p role="status" className="fr-mt-2w">
+          Ménage du logement {maj.data.rpls}{' '}
+          {maj.data.nouveau ? 'enregistré' : maj.data.champs.length ? 'mis à jour' : 'inchangé'}.
+        </p>
+      ) : null}
+      {maj.error ? (
+        <p className="fr-error-text" role="alert">
+          {messageErreur(maj.error)}
+        </p>
       ) : null}
     </section>
   );
