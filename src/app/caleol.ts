@@ -6,7 +6,7 @@
  *   column, the rejected rows in an error file. One row per unit (the household in place), upserted;
  *   one audit event without a personal value.
  * - `purgerOccupations`: the households that left (a later lease of the unit signed in Flux) are
- *   erased — run by each import and each reading.
+ *   erased by each import (counted in its audit event); a reading skips them meanwhile.
  * - `lireListeCaleol`: the households to examine by case, on a date, in the zones of L.442-5-2.
  * - `creerSeanceCaleol`, `enregistrerAvisCaleol`: a session and its avis per household (audited).
  * - `suivreAvisCaleol`: the follow-up of the proposal; an accepted mutation opens a letting outside
@@ -419,7 +419,15 @@ async function occupationsDuBailleur(tx: Tx, bailleurId: string): Promise<Occupa
     .select({ o: occupations, l: logements })
     .from(occupations)
     .innerJoin(logements, eq(logements.id, occupations.logementId))
-    .where(eq(occupations.bailleurId, bailleurId));
+    .where(
+      and(
+        eq(occupations.bailleurId, bailleurId),
+        // A household that left (a later lease of its unit signed in Flux) is not read; the next
+        // import erases it (audited there).
+        sql`not exists (select 1 from locations l join baux b on b.location_id = l.id
+              where l.logement_id = ${occupations.logementId} and l.etat = 'bail_signe' and b.date_signature > ${occupations.dateBail})`,
+      ),
+    );
   return lignes.map(({ o, l }) => ({
     id: o.id,
     commune: l.commune,
@@ -467,7 +475,6 @@ async function derniersAvis(tx: Tx, bailleurId: string): Promise<Map<string, str
 
 export async function lireListeCaleol(tx: Tx, acteur: Acteur, date: string): Promise<ListeCaleolApi> {
   exiger(acteur, ROLES_CALEOL, 'lire l’examen de l’occupation');
-  await purgerOccupations(tx, acteur.organisationId);
   const occ = await occupationsDuBailleur(tx, acteur.organisationId);
   const zones = await zonesDe(tx, [...new Set(occ.map((o) => o.commune))]);
   const liste = menagesAExaminer({
