@@ -8,7 +8,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lignes } from '../../src/db/client.ts';
-import { evenementsAudit, locations, occupations, zonagesCommunes } from '../../src/db/schema.ts';
+import { baux, evenementsAudit, locations, occupations, zonagesCommunes } from '../../src/db/schema.ts';
 import type { AvisCaleolApi, ListeCaleolApi, SeanceCaleolApi } from '../../src/contracts/caleol.ts';
 import { serveurDeTest, type ServeurDeTest } from './harness.ts';
 
@@ -243,6 +243,32 @@ describe('examen de l’occupation par la CALEOL (API, PGlite)', () => {
       .from(evenementsAudit)
       .where(eq(evenementsAudit.action, 'occupation.saisir'));
     expect(JSON.stringify(audit)).not.toContain('41000');
+  });
+
+  it('un ménage parti (bail postérieur signé) n’est plus lu ; l’import suivant l’efface, journalisé', async () => {
+    const [l] = await lignes<{ departement: string }>(
+      s.t.base.db,
+      sql`select departement from logements where id = ${u[2]!.id}`,
+    );
+    // A later lease of the unit, written directly (its CAL and offer are not this test's subject).
+    await s.t.base.db.insert(locations).values({
+      id: 'caleol-test-depart',
+      bailleurId: s.comptes[BAILLEUR]!.organisationId,
+      logementId: u[2]!.id,
+      departement: l!.departement,
+      annee: 2026,
+      dateLiberation: '2026-06-01',
+      etat: 'bail_signe',
+    });
+    await s.t.base.db
+      .insert(baux)
+      .values({ id: 'caleol-test-bail', locationId: 'caleol-test-depart', dateSignature: '2026-07-01', menage: {} });
+    const liste = (await s.appel(BAILLEUR, 'GET', '/api/caleol?date=2026-11-20')).json() as ListeCaleolApi;
+    expect(liste.menages.map((m) => m.rpls)).not.toContain(u[2]!.rpls);
+    const r = await televerser([ENTETE, `${u[3]!.rpls};;10/01/2025;2;;;;;`].join('\n'));
+    expect(r.statusCode, r.body).toBe(200);
+    expect((r.json() as { purges: number }).purges).toBe(1);
+    expect(await s.t.base.db.select().from(occupations).where(eq(occupations.logementId, u[2]!.id))).toEqual([]);
   });
 
   it('seul l’agent du bailleur y accède', async () => {
