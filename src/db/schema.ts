@@ -191,8 +191,8 @@ export const quartiersPrioritaires = pgTable(
 /**
  * Dated zonings per commune: 'zone_apl' (I, II, III — the APL rent-ceiling zone, arrêté du 17 mars
  * 1978), 'zone_tendue' ('oui' — décret 2013-392, then 2023-822: the rent-control list) and
- * 'zone_examen_occupation' ('oui' — the zones of CCH L.442-5-2, arrêté under R.442-3-3; ADR 0044). A commune's value on a date
- * is the row with du ≤ date < au (au null = still in force).
+ * 'zone_examen_occupation' ('oui' — the zones of CCH L.442-5-2, arrêté under R.442-3-3; ADR 0044).
+ * A commune's value on a date is the row with du ≤ date < au (au null = still in force).
  */
 export const zonagesCommunes = pgTable(
   'zonages_communes',
