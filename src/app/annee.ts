@@ -199,7 +199,7 @@ async function chargerScenarioLu(tx: Tx, cle: CleAnnee): Promise<{ scenario: Sce
     .where(
       sql`${logements.id} in (select distinct ${evenementsFlux.evenement} ->> 'logement' from ${evenementsFlux} where ${evenementsFlux.bailleurId} = ${cle.bailleurId} and ${evenementsFlux.departement} = ${cle.departement} and ${evenementsFlux.annee} = ${cle.annee})`,
     );
-  // New programmes with rights negotiated at their financing (ADR 0035, 0043): all their units are
+  // New programmes with rights negotiated at their financing (ADR 0035, 0047): all their units are
   // known to the engine from the start, so a first letting declared later resumes the same way.
   const progs = await programmesDuBailleur(tx, cle.bailleurId, cle.departement);
   const lusIds = new Set(lus.map((l) => l.id));

@@ -1,5 +1,5 @@
 /**
- * New programmes and the rights negotiated at their financing (issue 14 item 4; ADR 0035, 0043).
+ * New programmes and the rights negotiated at their financing (issue 14 item 4; ADR 0035, 0047).
  * The bailleur records, per programme, the financing decision and the réservataires' rights in
  * order (Action Logement k first lettings « au moment du financement »…); each entry is a new
  * version of the whole list, audited. The year's engine reads the version in force

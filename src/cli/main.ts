@@ -18,6 +18,7 @@ import { resumeFrancais } from './format.ts';
 import { ecrireJsonEnFlux, type Ecrire } from './json-en-flux.ts';
 import { ajouterImportsReferentiels } from './referentiels.ts';
 import { ajouterRgpd } from './rgpd.ts';
+import { ajouterOccupation } from './caleol.ts';
 import { ajouterDemandes } from './demandes.ts';
 import { ajouterSauvegarde } from './sauvegarde.ts';
 
@@ -296,6 +297,9 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     code = c;
   });
   ajouterDemandes(program, importer, io, (c) => {
+    code = c;
+  });
+  ajouterOccupation(importer, io, (c) => {
     code = c;
   });
   ajouterConventions(program, io, (c) => {

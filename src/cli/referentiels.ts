@@ -115,9 +115,11 @@ export function ajouterImportsReferentiels(importer: Command, io: Sorties, fin: 
     });
   importer
     .command('zonage')
-    .description('Importe un zonage daté des communes : zone APL (I, II, III) ou zone tendue')
+    .description(
+      'Importe un zonage daté des communes : zone APL (I, II, III), zone tendue (décret 2023-822) ou zones de l’examen de l’occupation (CCH L.442-5-2, arrêté pris en application de R.442-3-3)',
+    )
     .argument('<fichier>', 'CSV : CODGEO (commune) et, pour la zone APL, ZONE')
-    .requiredOption('--type <zonage>', 'zone_apl ou zone_tendue')
+    .requiredOption('--type <zonage>', 'zone_apl, zone_tendue ou zone_examen_occupation')
     .requiredOption('--du <date>', 'premier jour de validité (AAAA-MM-JJ)')
     .option('--au <date>', 'fin de validité, exclue (AAAA-MM-JJ)')
     .requiredOption('--source <texte>', 'texte officiel (ex. « décret n° 2023-822 du 25 août 2023 »)')
@@ -132,7 +134,7 @@ export function ajouterImportsReferentiels(importer: Command, io: Sorties, fin: 
         const { ZONAGES, importerZonage } = await import('../reference/zonages.ts');
         const zonage = ZONAGES.find((z) => z === o.type);
         if (!zonage) {
-          io.err(`--type : « ${o.type} » invalide (zone_apl ou zone_tendue)\n`);
+          io.err(`--type : « ${o.type} » invalide (zone_apl, zone_tendue ou zone_examen_occupation)\n`);
           return fin(2);
         }
         const r = await executer(fichier, o.data, io, (tx, octets, nom) =>

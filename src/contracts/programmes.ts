@@ -1,5 +1,5 @@
 /**
- * New programmes and the rights negotiated at their financing (ADR 0035, 0043): read by the
+ * New programmes and the rights negotiated at their financing (ADR 0035, 0047): read by the
  * bailleur, the réservataires holding rights and the State pilot; entered by the bailleur.
  */
 import { z } from 'zod';

@@ -190,8 +190,9 @@ export const quartiersPrioritaires = pgTable(
 
 /**
  * Dated zonings per commune: 'zone_apl' (I, II, III — the APL rent-ceiling zone, arrêté du 17 mars
- * 1978) and 'zone_tendue' ('oui' — décret 2013-392, then 2023-822). A commune's value on a date
- * is the row with du ≤ date < au (au null = still in force).
+ * 1978), 'zone_tendue' ('oui' — décret 2013-392, then 2023-822: the rent-control list) and
+ * 'zone_examen_occupation' ('oui' — the zones of CCH L.442-5-2, arrêté under R.442-3-3; ADR 0044).
+ * A commune's value on a date is the row with du ≤ date < au (au null = still in force).
  */
 export const zonagesCommunes = pgTable(
   'zonages_communes',
@@ -1098,7 +1099,7 @@ export const delegationsContingent = pgTable(
 );
 
 /**
- * The rights réservataires negotiated at a new programme's financing (ADR 0035, 0043): each entry is
+ * The rights réservataires negotiated at a new programme's financing (ADR 0035, 0047): each entry is
  * a new version of the programme's whole list (never an update), with the financing decision it
  * rests on; the latest version is in force. An empty list withdraws the rights.
  */
@@ -1120,4 +1121,101 @@ export const droitsProgrammes = pgTable(
     saisiLe: timestamp('saisi_le', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.programmeId, t.version] })],
+);
+
+/**
+ * The household in place in a unit, for the CALEOL's occupancy review (CCH L.442-5-2, ADR 0044):
+ * what the review needs and nothing more — the lease date, the persons, the annual resources and
+ * the ceiling applicable (the SLS survey's figures), a disability needing an adapted unit, the
+ * unit's adaptation, and when the file says so the rooms and surface (else the unit's typology and
+ * RPLS surface). No name, no birth date. One row per unit (the household in place); imported
+ * (`flux import occupation`, docs/occupation.md) or entered, audited. Erased when a later lease of
+ * the unit is recorded in Flux (the household left) and on a re-import's newer lease date.
+ */
+export const occupations = pgTable(
+  'occupations',
+  {
+    id: text('id').primaryKey(),
+    bailleurId: text('bailleur_id')
+      .notNull()
+      .references(() => organisations.id),
+    logementId: text('logement_id')
+      .notNull()
+      .references(() => logements.id),
+    dateBail: date('date_bail').notNull(),
+    personnes: integer('personnes').notNull(),
+    /** € per year (SLS survey); null = unknown. */
+    ressources: integer('ressources'),
+    /** The ceiling applicable to the unit and household, € per year; null = unknown. */
+    plafond: integer('plafond'),
+    /** A person of the household has a recognised disability or loss of autonomy needing an adapted unit. */
+    handicap: boolean('handicap'),
+    /** The unit is adapted to persons with disabilities. */
+    logementAdapte: boolean('logement_adapte'),
+    /** Habitable rooms (kitchens not counted) when the file says so; null = the unit's typology. */
+    pieces: integer('pieces'),
+    /** Habitable surface (m²) when the file says so; null = the unit's RPLS surface. */
+    surface: numeric('surface', { precision: 8, scale: 2 }),
+    importId: text('import_id'),
+    version: integer('version').notNull().default(1),
+    majLe: timestamp('maj_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('occupations_logement').on(t.logementId),
+    index('occupations_bailleur').on(t.bailleurId),
+    check('occupations_personnes', sql`personnes >= 1`),
+  ],
+);
+
+/** A CALEOL session (occupancy review) of a bailleur: one date, the avis it gives per household. */
+export const seancesCaleol = pgTable(
+  'seances_caleol',
+  {
+    id: text('id').primaryKey(),
+    bailleurId: text('bailleur_id')
+      .notNull()
+      .references(() => organisations.id),
+    dateSeance: date('date_seance').notNull(),
+    creeLe: timestamp('cree_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('seances_caleol_bailleur').on(t.bailleurId, t.dateSeance)],
+);
+
+/**
+ * The CALEOL's avis on one household (ADR 0044): the anniversary examined, the cases found (with
+ * their reasons, as shown to the commission), the avis, the characteristics of the unit to
+ * propose, and the follow-up of the proposal; an accepted mutation names the letting it opened
+ * (outside the flow, `mutation_interne`) on the new unit and the notice of the freed unit.
+ * Kept after the occupancy row is erased (`occupation_id` set null): no personal data but the
+ * unit and the cases.
+ */
+export const avisCaleol = pgTable(
+  'avis_caleol',
+  {
+    id: text('id').primaryKey(),
+    seanceId: text('seance_id')
+      .notNull()
+      .references(() => seancesCaleol.id),
+    occupationId: text('occupation_id').references(() => occupations.id, { onDelete: 'set null' }),
+    logementId: text('logement_id')
+      .notNull()
+      .references(() => logements.id),
+    echeance: date('echeance').notNull(),
+    cas: jsonb('cas').$type<{ cas: string; motif: string }[]>().notNull(),
+    avis: text('avis').notNull(),
+    /** The characteristics of a unit suited to the household, as the commission defines them. */
+    caracteristiques: text('caracteristiques'),
+    suivi: text('suivi'),
+    logementProposeId: text('logement_propose_id').references(() => logements.id),
+    /** The letting outside the flow opened on the new unit when the mutation was accepted. */
+    locationMutationId: text('location_mutation_id').references(() => locations.id),
+    /** The notice declared on the freed unit. */
+    locationLibereeId: text('location_liberee_id').references(() => locations.id),
+    version: integer('version').notNull().default(1),
+    majLe: timestamp('maj_le', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('avis_caleol_unique').on(t.seanceId, t.logementId),
+    index('avis_caleol_occupation').on(t.occupationId),
+  ],
 );

@@ -247,6 +247,85 @@ export const PARAMETRES = {
         'Choix de Flux (ADR 0043) : délai proposé par défaut pour informer le réservataire des baux signés (arrêté du 10 mars 2011, art. 1, 9°)',
     },
   ],
+  /**
+   * The CALEOL's occupancy review (CCH L.442-5-2, loi ELAN n° 2018-1021): every `periodicite` years
+   * from the lease's signature, in the zones of the article (ADR 0044).
+   */
+  periodiciteExamenOccupationAns: [
+    {
+      valeur: 3,
+      du: '2018-11-25',
+      au: null,
+      source:
+        'CCH art. L.442-5-2 (loi ELAN n° 2018-1021) : « tous les trois ans à compter de la date de signature du contrat de location »',
+    },
+  ],
+  /**
+   * Under-occupation (L.442-5-2 2° → L.621-2): habitable rooms, kitchens not counted, MORE than the
+   * persons living there by more than this number.
+   */
+  sousOccupationPiecesEnPlus: [
+    {
+      valeur: 1,
+      du: '2018-11-25',
+      au: null,
+      source:
+        'CCH art. L.621-2 (rédaction de la loi n° 2017-86) : pièces habitables, non compris les cuisines, « supérieur de plus de un au nombre de personnes qui y ont effectivement leur résidence principale »',
+    },
+  ],
+  /**
+   * Over-occupation (L.442-5-2 1° → L.822-10, the housing benefit's occupancy condition): least
+   * habitable surface, in m², for one person, for two, added per further person, and its cap (eight
+   * persons and more). Strictly below = over-occupied.
+   */
+  surfaceMinUnePersonne: [
+    {
+      valeur: 9,
+      du: '2018-11-25',
+      au: null,
+      source:
+        'CCH art. L.442-5-2 1° → L.822-10 (ancien CSS L.542-2 I 3°) ; seuils de l’ancien CSS art. D.542-14 2° : 9 m² pour une personne seule',
+    },
+  ],
+  surfaceMinDeuxPersonnes: [
+    {
+      valeur: 16,
+      du: '2018-11-25',
+      au: null,
+      source:
+        'CCH art. L.442-5-2 1° → L.822-10 ; seuils de l’ancien CSS art. D.542-14 2° : 16 m² pour un ménage sans enfant ou deux personnes',
+    },
+  ],
+  surfaceMinParPersonneEnPlus: [
+    {
+      valeur: 9,
+      du: '2018-11-25',
+      au: null,
+      source:
+        'CCH art. L.442-5-2 1° → L.822-10 ; seuils de l’ancien CSS art. D.542-14 2° : augmentée de 9 m² par personne en plus',
+    },
+  ],
+  surfaceMinPlafond: [
+    {
+      valeur: 70,
+      du: '2018-11-25',
+      au: null,
+      source:
+        'CCH art. L.442-5-2 1° → L.822-10 ; seuils de l’ancien CSS art. D.542-14 2° : dans la limite de 70 m² pour huit personnes et plus',
+    },
+  ],
+  /**
+   * Days ahead of an anniversary from which the bailleur's list shows the household (to prepare its
+   * file for the CALEOL). Not in a text: Flux's choice (ADR 0044), one quarter.
+   */
+  horizonExamenOccupationJours: [
+    {
+      valeur: 90,
+      du: '2018-11-25',
+      au: null,
+      source: 'Choix de Flux (ADR 0044) : un trimestre pour préparer le dossier avant l’échéance triennale',
+    },
+  ],
 } as const satisfies Record<string, readonly ParametreDate<number | string>[]>;
 
 export type NomParametre = keyof typeof PARAMETRES;

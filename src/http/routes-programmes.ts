@@ -1,5 +1,5 @@
 /**
- * New programmes and the rights negotiated at their financing (ADR 0035, 0043): GET /api/programmes
+ * New programmes and the rights negotiated at their financing (ADR 0035, 0047): GET /api/programmes
  * (a bailleur's programmes, units, first lettings and rights in force) and
  * PUT /api/programmes/:id/droits (the bailleur enters a new version of a programme's rights).
  * Thin: validation by the contract, the work in src/app/programmes.ts.

@@ -55,6 +55,7 @@ import { enregistrerRoutesPieces } from './routes-pieces.ts';
 import { enregistrerRoutesTableaux } from './routes-tableaux.ts';
 import { enregistrerRoutesATraiter } from './routes-a-traiter.ts';
 import { enregistrerRoutesCotation } from './routes-cotation.ts';
+import { enregistrerRoutesCaleol } from './routes-caleol.ts';
 import { enregistrerRoutesDemandes } from './routes-demandes.ts';
 import { enregistrerRoutesQuartiles } from './routes-quartiles.ts';
 import { enregistrerRoutesCiblesCia } from './routes-cibles-cia.ts';
@@ -234,6 +235,7 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
   await app.register(async (api) => enregistrerRoutesATraiter(api, options), { prefix: '/api' });
   await app.register(async (api) => enregistrerRoutesDemandes(api, options), { prefix: '/api' });
   await app.register(async (api) => enregistrerRoutesCotation(api, options), { prefix: '/api' });
+  await app.register(async (api) => enregistrerRoutesCaleol(api, options), { prefix: '/api' });
   if (options.oidc) await app.register(async (api) => enregistrerOidc(api, options), { prefix: '/api' });
 
   if (options.webDist && existsSync(resolve(options.webDist, 'index.html'))) {

@@ -1,8 +1,10 @@
 /**
  * Dated zonings per commune: the APL zone (I, II, III; arrêté du 17 mars 1978 modifié), which sets
  * the rent ceilings of the état des lieux's affordable share, and the « zone tendue » (communes of
- * the list annexed to décret 2013-392, replaced by décret 2023-822), which triggers the CALEOL's
- * occupancy reviews. A value holds from `du` (inclusive) to `au` (exclusive; null = in force).
+ * the list annexed to décret 2013-392, replaced by décret 2023-822: the rent-control list), and the
+ * zones of CCH L.442-5-2 (`zone_examen_occupation`: set by the housing minister's arrêté among the
+ * zones of CGI art. 31, CCH R.442-3-3), where the CALEOL reviews occupancy every three years (ADR
+ * 0044). A value holds from `du` (inclusive) to `au` (exclusive; null = in force).
  *
  * `importerZonage` loads a list (CSV: commune code, and for the APL zone its zone), closing the
  * commune's open period at the new list's first day; with `remplacer`, the open periods of
@@ -17,7 +19,7 @@ import { journaliser } from '../app/audit.ts';
 import type { Acteur } from '../app/roles.ts';
 import { lireTableau, type Colonnes } from './tableau.ts';
 
-export const ZONAGES = ['zone_apl', 'zone_tendue'] as const;
+export const ZONAGES = ['zone_apl', 'zone_tendue', 'zone_examen_occupation'] as const;
 export type Zonage = (typeof ZONAGES)[number];
 
 const COLONNES = {
@@ -75,7 +77,7 @@ export function lireListeZonage(octets: Uint8Array, fichier: string, zonage: Zon
     } else if (valeurs.valeur && !/^(oui|1|o|x|zone tendue)$/i.test(valeurs.valeur)) {
       problemes.push({
         chemin: ici('VALEUR'),
-        message: `valeur « ${valeurs.valeur} » : la liste des zones tendues ne contient que les communes concernées (laissez vide ou « oui »)`,
+        message: `valeur « ${valeurs.valeur} » : la liste ne contient que les communes concernées (laissez vide ou « oui »)`,
       });
     }
     resultat.push({ commune: valeurs.commune, valeur });

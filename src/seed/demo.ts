@@ -42,12 +42,14 @@ import {
   examensCal,
   locations,
   logements,
+  occupations,
   offresCal,
   organisations,
   programmes,
   seuilsPremierQuartile,
   sessionsCal,
   utilisateurs,
+  zonagesCommunes,
 } from '../db/schema.ts';
 import { ajouterJours, echeanceReponse, suiteApresEchec } from '../domain/cal.ts';
 import { reportsHerites } from '../app/annee.ts';
@@ -75,6 +77,7 @@ import { resoudreMenage } from '../domain/menage.ts';
 import { quartileALaDecision } from '../domain/quartile.ts';
 import { epciDeCommune } from '../import/cog.ts';
 import { demandesDemo, grillesDemo } from './cotation-demo.ts';
+import { occupationsDemo } from './occupation-demo.ts';
 import { menageDemo, menageSaisiDemo, seuilDemo, SOURCE_SEUILS_DEMO } from './menages-demo.ts';
 import { chargerQpvEmbarques } from '../reference/qpv.ts';
 import { zonesAplDemo } from '../reference/zonage-demo.ts';
@@ -1638,6 +1641,19 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
         actionLogement: ORG.actionLogement,
       }),
     );
+    // The CALEOL's occupancy review (ADR 0044): a few households of the demo bailleur in place, and
+    // the zones of L.442-5-2 as a fictitious list labelled as such.
+    const caleol = occupationsDemo({
+      aujourdhui,
+      bailleurId: BAILLEURS_DEMO[0].id,
+      logements: annees.flatMap((x) => x.unites.map((u) => u.logement)),
+      logementsAvecLocation: new Set(
+        [...precedentes, ...annees].flatMap((x) => x.lignes.locations.map((l) => l.logementId)),
+      ),
+      communesZone: [...cog.communes.values()].filter((c) => c.epci === SIREN_ORLEANS_METROPOLE).map((c) => c.code),
+    });
+    await inserer(tx, zonagesCommunes, caleol.zones);
+    await inserer(tx, occupations, caleol.occupations);
   });
 
   const somme = (f: (l: Lignes) => number): number => [...precedentes, ...annees].reduce((s, a) => s + f(a.lignes), 0);

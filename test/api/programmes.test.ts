@@ -1,6 +1,6 @@
 /**
  * New programmes and the rights negotiated at their financing, through the API and the year's engine
- * (issue 14 item 4; ADR 0035, 0043), on the seeded demo (PGlite, and PostgreSQL when DATABASE_URL is
+ * (issue 14 item 4; ADR 0035, 0047), on the seeded demo (PGlite, and PostgreSQL when DATABASE_URL is
  * set). CCH R.441-5 I puts first lettings in the annual flow; the rights a réservataire negotiated
  * « au moment du financement » decide who receives a new programme's first lettings, counted on its
  * line. The bailleur enters them (versioned, audited, a stale form refused, French errors); the

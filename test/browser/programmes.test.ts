@@ -1,5 +1,5 @@
 /**
- * New programmes in the browser (issue 14 item 4; ADR 0035, 0043): the bailleur opens « Programmes
+ * New programmes in the browser (issue 14 item 4; ADR 0035, 0047): the bailleur opens « Programmes
  * neufs » from the menu, enters the rights Action Logement negotiated at a programme's financing
  * (CCH R.441-5 I: first lettings are in the flow) after a confirmation, and reads them in the list;
  * a field left wrong is named in French; Action Logement reads the programme where it holds rights.

@@ -865,6 +865,71 @@ export function telechargerRapprochement(fichier: File, p: DemandeRapprochement,
   });
 }
 
+// ——— Examen de l’occupation par la CALEOL (issue 17, ADR 0044) ———
+
+export type {
+  AvisCaleolApi,
+  ListeCaleolApi,
+  MenageCaleolApi,
+  ResumeOccupationApi,
+  SeanceCaleolApi,
+} from '../../src/contracts/caleol.ts';
+import type {
+  AvisCaleolApi as _AvisCaleol,
+  ListeCaleolApi as _ListeCaleol,
+  ResumeOccupationApi as _ResumeOccupation,
+  SeanceCaleolApi as _SeanceCaleol,
+} from '../../src/contracts/caleol.ts';
+
+/** The households to examine by case on a date (today by default), the sessions and their avis. */
+export const lireCaleol = (p: { date?: string | undefined }, signal?: AbortSignal) =>
+  requete<_ListeCaleol>('GET', avecParametres('/api/caleol', p), { signal });
+
+export const creerSeanceCaleol = (date: string) =>
+  requete<_SeanceCaleol>('POST', '/api/caleol/seances', { corps: { date } });
+
+export const enregistrerAvisCaleol = (
+  seanceId: string,
+  corps: { occupationId: string; avis: _AvisCaleol['avis']; caracteristiques?: string | null },
+) => requete<_AvisCaleol>('POST', `/api/caleol/seances/${encodeURIComponent(seanceId)}/avis`, { corps });
+
+export const suivreAvisCaleol = (
+  avisId: string,
+  corps: {
+    suivi: NonNullable<_AvisCaleol['suivi']>;
+    version: number;
+    logementPropose?: string;
+    date?: string;
+    dateLiberation?: string;
+  },
+) => requete<_AvisCaleol>('POST', `/api/caleol/avis/${encodeURIComponent(avisId)}/suivi`, { corps });
+
+/** Enters or corrects the household in place in one unit (by its RPLS number). */
+export const saisirOccupation = (corps: {
+  rpls: string;
+  dateBail: string;
+  personnes: number;
+  ressources: number | null;
+  plafond: number | null;
+  handicap: boolean | null;
+  logementAdapte: boolean | null;
+  pieces: number | null;
+  surface: number | null;
+}) => requete<{ rpls: string; nouveau: boolean; champs: string[] }>('PUT', '/api/occupation', { corps });
+
+/** Uploads the occupancy file (raw body); a refusal for its rows comes back as a `RefusTeleversementApi`. */
+export async function televerserOccupation(fichier: File): Promise<_ResumeOccupation> {
+  try {
+    return await televerser<_ResumeOccupation>(avecParametres('/api/occupation', { nom: fichier.name }), fichier, {
+      type: 'text/csv',
+    });
+  } catch (e) {
+    if (e instanceof ErreurApi && e.statut === 422 && e.code === 'LIGNES_INVALIDES')
+      throw new RefusTeleversementApi(e.corps as ErreurImportRplsApi);
+    throw e;
+  }
+}
+
 // ——— Cotation des demandes (issue 17, ADR 0039) ———
 
 export type {

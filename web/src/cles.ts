@@ -132,6 +132,11 @@ export const cles = {
   },
   conversion: (d: Demande<typeof lireConversion>) => ['conversion', d] as const,
   simulation: (d: Demande<typeof lireSimulation>) => ['simulation', d] as const,
+  /** The CALEOL page (list, sessions, avis): every write refreshes it. */
+  caleol: {
+    tout: () => ['caleol'] as const,
+    date: (date: string | undefined) => ['caleol', date ?? 'aujourdhui'] as const,
+  },
   demandes: {
     /** Every page of the organisation's demands (an import refreshes them all). */
     tout: () => ['demandes'] as const,

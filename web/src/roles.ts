@@ -37,6 +37,7 @@ export type Rubrique =
   | 'conversion'
   | 'import'
   | 'demandes'
+  | 'caleol'
   | 'cotation'
   | 'rapprochement'
   | 'administration';
@@ -119,6 +120,7 @@ export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles:
     chemin: '/demandes',
     roles: ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   },
+  caleol: { titre: 'CALEOL', chemin: '/caleol', roles: ['agent_bailleur'] },
   cotation: { titre: 'Grille de cotation', chemin: '/grille-de-cotation', roles: ['lecteur_epci'] },
   rapprochement: {
     titre: 'Rapprochement SNE',
@@ -138,7 +140,7 @@ export function peutOuvrir(role: Role, rubrique: Rubrique): boolean {
  */
 export const MENU: readonly (Rubrique | { titre: string; rubriques: readonly Rubrique[] })[] = [
   'accueil',
-  { titre: 'Au quotidien', rubriques: ['locations', 'boite', 'cal', 'demandes'] },
+  { titre: 'Au quotidien', rubriques: ['locations', 'boite', 'cal', 'caleol', 'demandes'] },
   { titre: 'Pilotage', rubriques: ['tableau', 'objectifs', 'bilan', 'quartiles', 'cotation', 'rapprochement'] },
   {
     titre: 'Patrimoine et conventions',

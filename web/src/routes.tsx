@@ -14,6 +14,7 @@ import { Conventions } from './pages/Conventions.tsx';
 import { ConventionsFiche } from './pages/ConventionsFiche.tsx';
 import { Cotation } from './pages/Cotation.tsx';
 import { GrillePublique, GrillesPubliques } from './pages/CotationPublique.tsx';
+import { Caleol } from './pages/Caleol.tsx';
 import { Demandes } from './pages/Demandes.tsx';
 import { ImportRpls } from './pages/ImportRpls.tsx';
 import { Introuvable } from './pages/Introuvable.tsx';
@@ -249,6 +250,14 @@ export const routeur = createBrowserRouter([
             element: (
               <Reserve rubrique="import">
                 <ImportRpls />
+              </Reserve>
+            ),
+          },
+          {
+            path: 'caleol',
+            element: (
+              <Reserve rubrique="caleol">
+                <Caleol />
               </Reserve>
             ),
           },

@@ -1,5 +1,5 @@
 /**
- * « Programmes neufs » (issue 14 item 4; ADR 0035, 0043): a bailleur's new programmes — units, first
+ * « Programmes neufs » (issue 14 item 4; ADR 0035, 0047): a bailleur's new programmes — units, first
  * lettings declared — with the rights réservataires negotiated at their financing (Action Logement
  * « au moment du financement », a collectivity for its guarantee or its land). The bailleur enters
  * them, in order, with the financing decision, after a confirmation; the engine gives the
