@@ -191,5 +191,16 @@ decrireNavigateur('un projet de convention et l’avis de la CIL (navigateur)', 
     await page.getByText('en vigueur', { exact: true }).waitFor();
     expect(violationsGraves(await auditer(page), 'délégations')).toEqual([]);
     await capturer(page, 'delegations');
+
+    // The préfet ends it early: the decision asked for in the confirmation, the act's last day kept beside.
+    await page.getByRole('button', { name: 'Mettre fin' }).click();
+    const fin = page.getByRole('dialog', { name: 'Mettre fin à la délégation à Ville d’Orléans ?' });
+    await fin.waitFor();
+    await fin.getByLabel('Décision du préfet').fill('Arrêté préfectoral mettant fin à la délégation');
+    await fin.getByRole('button', { name: 'Confirmer la fin' }).click();
+    await expect
+      .poll(() => page.getByRole('row').filter({ hasText: 'Ville d’Orléans' }).first().textContent())
+      .toContain(`fin anticipée (prévue le 31/12/${anneeProchaine}) : Arrêté préfectoral mettant fin à la délégation`);
+    expect(violationsGraves(await auditer(page), 'délégation terminée')).toEqual([]);
   });
 });
