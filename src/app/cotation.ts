@@ -23,6 +23,7 @@ import type {
   GrillesPubliquesApi,
 } from '../contracts/cotation.ts';
 import {
+  codeSituation,
   enoncer,
   essayerGrille,
   noter,
@@ -45,13 +46,17 @@ export const ROLES_COTATION: readonly Role[] = ['lecteur_epci'];
 
 type LigneGrille = typeof grillesCotation.$inferSelect;
 
+/** A situation criterion with its code as the demands file writes it (`codeSituation`). */
+const avecCodeSituation = <C extends { type: string; situation?: string }>(c: C): C =>
+  c.type === 'situation' && c.situation !== undefined ? { ...c, situation: codeSituation(c.situation) } : c;
+
 function versGrille(r: LigneGrille): GrilleCotation {
   return {
     epci: r.epci,
     version: r.version ?? 0,
     enVigueurDu: r.enVigueurDu ?? '',
     adoption: { par: r.adoptionPar ?? '', le: r.adoptionLe ?? '', acte: r.adoptionActe ?? '' },
-    criteres: r.criteres as Critere[],
+    criteres: (r.criteres as Critere[]).map(avecCodeSituation),
     refusAdapte: { points: r.refusPoints, dureeMois: r.refusDureeMois },
     mutationsInternes: { points: r.mutationsPoints },
   };
@@ -146,7 +151,7 @@ export async function enregistrerBrouillon(
 ): Promise<GrillesEpciApi> {
   const siren = epciActeur(acteur, 'modifier la grille de cotation');
   const contenu = {
-    criteres: b.criteres,
+    criteres: b.criteres.map(avecCodeSituation),
     refusPoints: b.refusAdapte.points,
     refusDureeMois: b.refusAdapte.dureeMois,
     mutationsPoints: b.mutationsInternes.points,
@@ -333,12 +338,12 @@ async function demandesDeLEpci(tx: Tx, epci: string): Promise<DemandeCotee[]> {
       enfantsMoins14: d.enfantsMoins14,
       ressourcesAnnuelles: d.ressourcesAnnuelles,
       categories: (['dalo', 'pdalhpd', 'autreL4411'] as const).filter((k) => d[k]).map((k) => CATEGORIE_CODE[k]),
-      situations: [],
+      situations: d.situations,
       communesSouhaitees: d.communes.filter((c) => dans.has(c)),
       typologiesSouhaitees: d.typologies as Typologie[],
-      lienLocal: false,
-      refusAdaptes: [],
-      mutationInterne: false,
+      lienLocal: d.lienLocal,
+      refusAdaptes: d.refusAdaptes,
+      mutationInterne: d.mutationInterne,
     });
   }
   return r;

@@ -334,10 +334,14 @@ async function ecrire(
         autre_l4411: boolean;
         communes: string[];
         typologies: string[];
+        situations: string[];
+        lien_local: boolean;
+        refus_adaptes: string[];
+        mutation_interne: boolean;
       }>(
         tx,
         sql`select numero_sne as numero, date_demande::text, date_renouvellement::text, personnes, enfants_moins_14, ressources_annuelles,
-                   dalo, pdalhpd, autre_l4411, communes, typologies
+                   dalo, pdalhpd, autre_l4411, communes, typologies, situations, lien_local, refus_adaptes, mutation_interne
             from demandes where organisation_id = ${organisationId}
             and numero_sne in (select jsonb_array_elements_text(${numeros}::jsonb))`,
       )
@@ -355,6 +359,10 @@ async function ecrire(
         autreL4411: r.autre_l4411,
         communes: r.communes,
         typologies: r.typologies,
+        situations: r.situations,
+        lienLocal: r.lien_local,
+        refusAdaptes: r.refus_adaptes,
+        mutationInterne: r.mutation_interne,
       },
     ]),
   );
@@ -391,20 +399,28 @@ async function ecrire(
       autre: f.autreL4411,
       communes: f.communes,
       typologies: f.typologies,
+      situations: f.situations,
+      lien_local: f.lienLocal,
+      refus_adaptes: f.refusAdaptes,
+      mutation_interne: f.mutationInterne,
     })),
   );
   await tx.execute(sql`
     insert into demandes (id, organisation_id, numero_sne, date_demande, date_renouvellement, personnes, enfants_moins_14,
-                          ressources_annuelles, dalo, pdalhpd, autre_l4411, communes, typologies, import_id)
+                          ressources_annuelles, dalo, pdalhpd, autre_l4411, communes, typologies, situations, lien_local,
+                          refus_adaptes, mutation_interne, import_id)
     select v.id, ${organisationId}, v.numero, v.date_demande, v.date_renouvellement, v.personnes, v.enfants, v.ressources,
-           v.dalo, v.pdalhpd, v.autre, v.communes, v.typologies, ${importId}
+           v.dalo, v.pdalhpd, v.autre, v.communes, v.typologies, v.situations, v.lien_local, v.refus_adaptes, v.mutation_interne,
+           ${importId}
     from jsonb_to_recordset(${lot}::jsonb) as v(id text, numero text, date_demande date, date_renouvellement date, personnes integer,
-         enfants integer, ressources integer, dalo boolean, pdalhpd boolean, autre boolean, communes jsonb, typologies jsonb)
+         enfants integer, ressources integer, dalo boolean, pdalhpd boolean, autre boolean, communes jsonb, typologies jsonb,
+         situations jsonb, lien_local boolean, refus_adaptes jsonb, mutation_interne boolean)
     on conflict (organisation_id, numero_sne) do update set
       date_demande = excluded.date_demande, date_renouvellement = excluded.date_renouvellement, personnes = excluded.personnes,
       enfants_moins_14 = excluded.enfants_moins_14, ressources_annuelles = excluded.ressources_annuelles, dalo = excluded.dalo,
       pdalhpd = excluded.pdalhpd, autre_l4411 = excluded.autre_l4411, communes = excluded.communes, typologies = excluded.typologies,
-      import_id = excluded.import_id, version = demandes.version + 1, maj_le = now()`);
+      situations = excluded.situations, lien_local = excluded.lien_local, refus_adaptes = excluded.refus_adaptes,
+      mutation_interne = excluded.mutation_interne, import_id = excluded.import_id, version = demandes.version + 1, maj_le = now()`);
 }
 
 /**

@@ -887,6 +887,14 @@ export const demandes = pgTable(
     communes: jsonb('communes').$type<string[]>().notNull(),
     /** Typologies wished (T1…T6). */
     typologies: jsonb('typologies').$type<string[]>().notNull(),
+    /** Situations of the demand (codes as `codeSituation` writes them), for the cotation grids. */
+    situations: jsonb('situations').$type<string[]>().notNull().default([]),
+    /** Works or lives in the territory (the grids' « lien local »). */
+    lienLocal: boolean('lien_local').notNull().default(false),
+    /** Dates of the suitable units the household refused (the grids' refusal effect). */
+    refusAdaptes: jsonb('refus_adaptes').$type<string[]>().notNull().default([]),
+    /** A tenant of a bailleur asking for another of its units (the grids' internal mutations). */
+    mutationInterne: boolean('mutation_interne').notNull().default(false),
     /** The import that created or last changed the row (the audit event's target). */
     importId: text('import_id').notNull(),
     version: integer('version').notNull().default(1),

@@ -41,6 +41,20 @@ export interface GrilleCotation {
   mutationsInternes: { points: number };
 }
 
+/**
+ * A situation's code as the demands file and the grid both write it: lower case, no accents, words
+ * joined by « _ » (« Hébergé chez un tiers » → « heberge_chez_un_tiers »), so that an EPCI's grid
+ * and a réservataire's file meet on the same code whatever their spelling.
+ */
+export function codeSituation(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
+
 /** A demand as the grid reads it (the demand side's file, docs/demandes.md). */
 export interface DemandeCotee {
   numero: string;

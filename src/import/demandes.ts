@@ -7,6 +7,7 @@
  * (names, addresses of an SNE extract) are ignored: never read, never stored, never copied to the
  * error file.
  */
+import { codeSituation } from '../domain/cotation.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import { normaliserTexte } from '../domain/rapprochement.ts';
 import { communeCourante } from './cog.ts';
@@ -132,6 +133,10 @@ export const COLONNES_DEMANDES = {
   categories: { noms: ['CATEGORIES', 'CATEGORIES_PRIORITAIRES', 'PRIORITES'], obligatoire: false },
   communes: { noms: ['COMMUNES', 'COMMUNES_SOUHAITEES', 'CODES_INSEE'], obligatoire: true },
   typologies: { noms: ['TYPOLOGIES', 'TYPOLOGIES_SOUHAITEES', 'TYPES_LOGEMENT'], obligatoire: true },
+  situations: { noms: ['SITUATIONS', 'SITUATION', 'MOTIFS', 'MOTIFS_DEMANDE'], obligatoire: false },
+  lienLocal: { noms: ['LIEN_LOCAL', 'LIEN_AVEC_LE_TERRITOIRE'], obligatoire: false },
+  refus: { noms: ['REFUS_ADAPTES', 'REFUS_LOGEMENT_ADAPTE', 'DATES_REFUS'], obligatoire: false },
+  mutation: { noms: ['MUTATION_INTERNE', 'MUTATION'], obligatoire: false },
 } as const satisfies Record<string, DefinitionColonne>;
 export type ChampDemande = keyof typeof COLONNES_DEMANDES;
 
@@ -152,6 +157,8 @@ const TYPOLOGIES = ['T1', 'T2', 'T3', 'T4', 'T5', 'T6'] as const;
 export const PERSONNES_MAX = 20;
 export const RESSOURCES_MAX = 1_000_000;
 export const COMMUNES_MAX = 20;
+export const SITUATIONS_MAX = 10;
+export const REFUS_MAX = 20;
 
 export interface FicheDemande {
   numero: string;
@@ -165,6 +172,14 @@ export interface FicheDemande {
   autreL4411: boolean;
   communes: string[];
   typologies: string[];
+  /** Situations of the demand (codes as `codeSituation` writes them), for the cotation grids' criteria. */
+  situations: string[];
+  /** Works or lives in the territory (the grids' « lien local »). */
+  lienLocal: boolean;
+  /** Dates of the suitable units the household refused (the grids' refusal effect). */
+  refusAdaptes: string[];
+  /** A tenant of the bailleur asking for another unit (the grids' internal mutations). */
+  mutationInterne: boolean;
 }
 
 /** The fields a re-import compares (what `champs` of an update names). */
@@ -179,7 +194,14 @@ export const CHAMPS_DEMANDE = [
   'autreL4411',
   'communes',
   'typologies',
+  'situations',
+  'lienLocal',
+  'refusAdaptes',
+  'mutationInterne',
 ] as const satisfies readonly (keyof FicheDemande)[];
+
+const OUI = new Set(['oui', 'o', '1', 'vrai', 'x']);
+const NON = new Set(['non', 'n', '0', 'faux', '']);
 
 /** An integer cell: spaces (thousands) allowed, a decimal part with « , » or « . » rounded. */
 function entier(s: string): number | null {
@@ -274,6 +296,43 @@ export function lireDemande(
     else if (!typologies.includes(k)) typologies.push(k);
   }
   typologies.sort();
+  const situations: string[] = [];
+  const lues = liste(v.situations);
+  if (lues.length > SITUATIONS_MAX) ici('situations', `${lues.length} situations : ${SITUATIONS_MAX} au plus`);
+  for (const x of lues) {
+    const code = codeSituation(x);
+    if (code === '' || code.length > 60)
+      ici(
+        'situations',
+        `situation « ${x} » : un code de 1 à 60 lettres ou chiffres attendu (par exemple sans_logement)`,
+      );
+    else if (!situations.includes(code)) situations.push(code);
+  }
+  situations.sort();
+  const ouiNon = (c: 'lienLocal' | 'mutation'): boolean => {
+    const t = normaliserTexte(v[c]);
+    if (OUI.has(t)) return true;
+    if (!NON.has(t)) ici(c, `« ${v[c]} » : oui ou non attendu (vide : non)`);
+    return false;
+  };
+  const lienLocal = ouiNon('lienLocal');
+  const mutationInterne = ouiNon('mutation');
+  const refusAdaptes: string[] = [];
+  // Dates hold « / »: only « | » separates them.
+  const refus = v.refus
+    .split('|')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+  if (refus.length > REFUS_MAX) ici('refus', `${refus.length} refus : ${REFUS_MAX} au plus`);
+  for (const x of refus) {
+    const d = lireDate(x);
+    if (!d) ici('refus', `date de refus « ${x} » invalide (JJ/MM/AAAA attendu, séparées par « | »)`);
+    else if (d > aujourdhui) ici('refus', `refus du ${dateFr(d)} dans le futur`);
+    else if (dateDemande && d < dateDemande)
+      ici('refus', `refus du ${dateFr(d)} avant la demande du ${dateFr(dateDemande)}`);
+    else if (!refusAdaptes.includes(d)) refusAdaptes.push(d);
+  }
+  refusAdaptes.sort();
   if (problemes.length || !numero || !dateDemande || personnes === null) return { v, fiche: null, problemes };
   return {
     v,
@@ -290,6 +349,10 @@ export function lireDemande(
       autreL4411: categories.has('autre_l441_1'),
       communes,
       typologies,
+      situations,
+      lienLocal,
+      refusAdaptes,
+      mutationInterne,
     },
   };
 }
