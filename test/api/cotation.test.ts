@@ -137,6 +137,39 @@ describe.each(genresDeTest())('cotation dans la CAL (%s)', (genre) => {
   }, 180_000);
   afterAll(() => s?.fermer());
 
+  it('dans la boîte de réception, les candidats portent leur note et leur rang parmi les candidats du logement', async () => {
+    type Candidat = {
+      numeroSne: string;
+      masque: boolean;
+      cotation?: { epci: string; note: number; rangCandidats: number; candidats: number } | null;
+    };
+    type Boite = { elements: { locationId: string; logement: { commune: string }; candidats: Candidat[] }[] };
+    // Action Logement's lettings in Orléans (the métropole's grid) where it proposed several households.
+    const boite = (await s.appel(RESERVATAIRE, 'GET', '/api/boite?commune=45234&parPage=100')).json() as Boite;
+    const avec = boite.elements.filter((e) => e.candidats.filter((c) => !c.masque).length >= 2);
+    expect(avec.length).toBeGreaterThan(0);
+    const notes = new Map(
+      ((await s.appel(RESERVATAIRE, 'GET', '/api/demandes?page=1&parPage=200')).json() as PageDemandesApi).demandes
+        .filter((d) => d.cotation)
+        .map((d) => [d.numeroUnique, d.cotation!.note]),
+    );
+    for (const e of avec) {
+      const cs = e.candidats.filter((c) => c.cotation);
+      expect(cs.length).toBeGreaterThanOrEqual(2);
+      for (const c of cs) {
+        expect(c.cotation!.epci).toBe(ORLEANS_METROPOLE);
+        expect(c.cotation!.candidats).toBe(cs.length);
+        // The same note as on the demand's own line; the rank follows the notes (ties share it).
+        if (notes.has(c.numeroSne)) expect(c.cotation!.note).toBe(notes.get(c.numeroSne));
+        const devant = cs.filter((x) => x.cotation!.note > c.cotation!.note).length;
+        expect(c.cotation!.rangCandidats).toBe(devant + 1);
+      }
+    }
+    // The Ville d’Orléans does not hold these lettings: it never reads these households nor their notes.
+    const ville = (await s.appel('commune@demo.flux', 'GET', '/api/boite?parPage=100')).json() as Boite;
+    for (const e of avec) expect(ville.elements.find((x) => x.locationId === e.locationId)).toBeUndefined();
+  });
+
   it('les candidats portent leur note et leur rang ; classer contre l’ordre demande un motif, conservé', async () => {
     // Three demands of the métropole with distinct notes (the réservataire's, as its page shows them).
     const page = (await s.appel(RESERVATAIRE, 'GET', '/api/demandes?page=1&parPage=200')).json() as PageDemandesApi;
