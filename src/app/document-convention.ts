@@ -9,10 +9,24 @@
  */
 import { createHash } from 'node:crypto';
 import { and, desc, eq, lte } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Tx } from '../db/client.ts';
-import { conventionVersions, organisations, projetsConventions, signaturesProjetsConventions } from '../db/schema.ts';
+import {
+  conventions,
+  conventionVersions,
+  organisations,
+  projetsConventions,
+  signaturesProjetsConventions,
+} from '../db/schema.ts';
 import type { ProjetApi } from '../contracts/territoire.ts';
-import { documentConvention, type DocumentConvention } from '../domain/convention-document.ts';
+import {
+  clausesParDefaut,
+  documentConvention,
+  type ClausesConvention,
+  type DocumentConvention,
+} from '../domain/convention-document.ts';
+import { versConvention } from './annee.ts';
+import { porteeConventions } from './portee.ts';
 import type { Convention } from '../domain/types.ts';
 import { canonique, journaliser } from './audit.ts';
 import type { EntreeVersion } from './conventions.ts';
@@ -143,4 +157,93 @@ export async function signerDocumentProjet(tx: Tx, acteur: Acteur, id: string, e
     motif: null,
   });
   return lireProjetEtDocument(tx, acteur, id);
+}
+
+/**
+ * The document of a convention's version as written (the one in force when `version` is absent):
+ * its terms, the clauses signed with it — or, for a version written without a draft, the defaults
+ * a draft would have started from, said so in the document's heading — and the état des lieux.
+ * Read by whoever sees the convention; nobody signs it here (the parties signed the act itself).
+ */
+export async function documentVersion(
+  tx: Tx,
+  acteur: Acteur,
+  conventionId: string,
+  version: number | undefined,
+  aujourdhui: string,
+): Promise<{
+  document: DocumentConvention;
+  empreinte: string;
+  bailleur: string;
+  reservataire: string;
+  departement: string;
+}> {
+  const bailleurs = alias(organisations, 'bailleur');
+  const reservataires = alias(organisations, 'reservataire');
+  const [c] = await tx
+    .select({ convention: conventions, bailleur: bailleurs, reservataire: reservataires })
+    .from(conventions)
+    .innerJoin(bailleurs, eq(bailleurs.id, conventions.bailleurId))
+    .innerJoin(reservataires, eq(reservataires.id, conventions.reservataireId))
+    .where(and(eq(conventions.id, conventionId), porteeConventions(acteur)));
+  if (!c) throw new Introuvable('convention introuvable');
+  const versions = await tx
+    .select()
+    .from(conventionVersions)
+    .where(eq(conventionVersions.conventionId, conventionId))
+    .orderBy(desc(conventionVersions.version));
+  const v =
+    version === undefined
+      ? (versions.find((x) => x.effectifLe <= aujourdhui) ?? versions[versions.length - 1])
+      : versions.find((x) => x.version === version);
+  if (!v)
+    throw new Introuvable(
+      version === undefined ? 'cette convention n’a aucune version' : `version ${version} introuvable`,
+    );
+  const type = c.reservataire.typeReservataire ?? '';
+  const parametres = versConvention({ convention: c.convention, version: v });
+  const precedente = versions.find((x) => x.version === v.version - 1);
+  const photo = await photoDeDepart(tx, c.convention.bailleurId, c.convention.departement);
+  const groupe = photo?.etat.groupes.find((g) => g.id === c.convention.reservataireId);
+  const ensemble = photo?.etat.groupes.find((g) => g.nature === 'ensemble');
+  const document = documentConvention({
+    bailleur: c.bailleur.nom,
+    reservataire: { nom: c.reservataire.nom, type },
+    departement: c.convention.departement,
+    avenantDe: precedente
+      ? {
+          version: precedente.version,
+          taux: Number(precedente.taux),
+          forme: (precedente.parametres as { forme?: string }).forme ?? null,
+        }
+      : null,
+    parametres,
+    effectifLe: v.effectifLe,
+    motif: null,
+    clauses:
+      (v.clauses as ClausesConvention | null) ??
+      clausesParDefaut(type, v.effectifLe, v.contrepartieReference ?? undefined),
+    avisCil: [],
+    etatDesLieux: photo
+      ? {
+          version: photo.version.version,
+          date: photo.etat.date,
+          empreinte: photo.version.empreinte,
+          logements: ensemble?.logements ?? photo.etat.unites.length,
+          reservesReservataire: groupe?.logements ?? 0,
+          droitsUniquesReservataire: groupe?.droitsUniques ?? 0,
+        }
+      : null,
+  });
+  if (!v.clauses)
+    document.entete.push(
+      `Version ${v.version} enregistrée sans projet : les clauses ci-dessous sont celles que Flux propose par défaut, à vérifier contre l’acte signé.`,
+    );
+  return {
+    document,
+    empreinte: empreinteDocument(document),
+    bailleur: c.bailleur.nom,
+    reservataire: c.reservataire.nom,
+    departement: c.convention.departement,
+  };
 }

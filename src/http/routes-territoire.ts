@@ -8,7 +8,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { enregistrerDelegation, listerDelegations, terminerDelegation } from '../app/delegations.ts';
-import { documentProjet, lireProjetEtDocument, signerDocumentProjet } from '../app/document-convention.ts';
+import {
+  documentProjet,
+  documentVersion,
+  lireProjetEtDocument,
+  signerDocumentProjet,
+} from '../app/document-convention.ts';
 import {
   creerProjet,
   enregistrerAvisCil,
@@ -207,6 +212,40 @@ export async function enregistrerRoutesTerritoire(api: FastifyInstance, options:
         return reply
           .type(type)
           .header('x-empreinte', empreinte)
+          .header('content-disposition', pieceJointe(nom, nom))
+          .send(contenu as unknown as string);
+      },
+    );
+
+  for (const [format, type, description] of [
+    ['pdf', TYPE_PDF, 'document PDF'],
+    ['docx', TYPE_DOCX, 'document DOCX modifiable'],
+  ] as const)
+    app.get(
+      `/conventions/:id/document.${format}`,
+      {
+        config: { acces: [...LECTEURS] },
+        schema: {
+          tags: ['conventions'],
+          summary: `Le document (${format.toUpperCase()}) d’une version de la convention — celle en vigueur, ou ?version=N — écrit depuis ses termes et les clauses signées avec elle (à défaut, celles que Flux propose, signalées)`,
+          params: idParamSchema,
+          querystring: z.strictObject({ version: z.coerce.number().int().min(1).max(10_000).optional() }),
+          response: { 200: z.string().describe(`${description} (${type})`), ...erreurs },
+        },
+      },
+      async (request, reply) => {
+        const d = await db.transaction((tx) =>
+          documentVersion(tx, acteur(request), request.params.id, request.query.version, aujourdhui()),
+        );
+        const nom = nomFichierConvention(
+          { bailleur: d.bailleur, reservataire: d.reservataire, departement: d.departement },
+          format,
+        );
+        const contenu =
+          format === 'pdf' ? await pdfConvention(d.document, d.empreinte) : docxConvention(d.document, d.empreinte);
+        return reply
+          .type(type)
+          .header('x-empreinte', d.empreinte)
           .header('content-disposition', pieceJointe(nom, nom))
           .send(contenu as unknown as string);
       },

@@ -35,6 +35,8 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'PUT /api/conventions/projets/{id}/clauses': ['agent_bailleur'],
   'GET /api/conventions/projets/{id}/document.pdf': DONNEES,
   'GET /api/conventions/projets/{id}/document.docx': DONNEES,
+  'GET /api/conventions/{id}/document.pdf': DONNEES,
+  'GET /api/conventions/{id}/document.docx': DONNEES,
   'POST /api/conventions/projets/{id}/signatures-document': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'GET /api/territoire/epci': ['lecteur_epci'],
   'GET /api/territoire/departement': ['pilote_etat'],

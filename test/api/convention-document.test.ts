@@ -247,5 +247,31 @@ describe.each(genresDeTest())('le document de la convention et ses signatures (%
     });
     expect(tard.statusCode).toBe(409);
     expect((await verifierAudit(s.t.base.db)).ok).toBe(true);
+
+    // The version written from the draft has its document, with the clauses signed.
+    const doc = await s.appel(AL, 'GET', `/api/conventions/${CV_AL}/document.docx?version=${v!.version}`);
+    expect(doc.statusCode, doc.body).toBe(200);
+    const xml = entreeZip(doc.rawPayload, 'word/document.xml');
+    expect(xml).toContain('Financement PEEC, convention n° 2019-12');
+    expect(xml).toContain('Article 9 — Durée');
+    expect(xml).not.toContain('enregistrée sans projet');
+  });
+
+  it('CCH R.441-5 — chaque version d’une convention a son document ; sans projet, les clauses par défaut sont signalées', async () => {
+    // Version 1 of the demo's convention was written without a draft.
+    const pdf = await s.appel(BAILLEUR, 'GET', `/api/conventions/${CV_AL}/document.pdf?version=1`);
+    expect(pdf.statusCode, pdf.body).toBe(200);
+    expect(pdf.headers['content-type']).toMatch(/application\/pdf/);
+    expect(pdf.headers['x-empreinte']).toMatch(/^[0-9a-f]{64}$/);
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const docx = await s.appel(AL, 'GET', `/api/conventions/${CV_AL}/document.docx?version=1`);
+    expect(docx.statusCode).toBe(200);
+    const xml = entreeZip(docx.rawPayload, 'word/document.xml');
+    expect(xml).toContain('Version 1 enregistrée sans projet');
+    expect(xml).toContain('Article 3 — Part du flux réservée');
+    // The version in force by default; an unknown version, or a reader outside the convention: 404.
+    expect((await s.appel(BAILLEUR, 'GET', `/api/conventions/${CV_AL}/document.pdf`)).statusCode).toBe(200);
+    expect((await s.appel(BAILLEUR, 'GET', `/api/conventions/${CV_AL}/document.pdf?version=99`)).statusCode).toBe(404);
+    expect((await s.appel(COMMUNE, 'GET', `/api/conventions/${CV_AL}/document.pdf`)).statusCode).toBe(404);
   });
 });

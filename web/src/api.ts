@@ -504,6 +504,9 @@ export const signerDocumentProjet = (id: string, empreinte: string) =>
     corps: { empreinte },
   });
 /** The address of the draft's document (a plain link: the browser downloads it). */
+/** The document of a convention's version (a plain link: the browser downloads it). */
+export const adresseDocumentVersion = (id: string, version: number, format: 'pdf' | 'docx') =>
+  `/api/conventions/${encodeURIComponent(id)}/document.${format}?version=${version}`;
 export const adresseDocumentProjet = (id: string, format: 'pdf' | 'docx') =>
   `/api/conventions/projets/${encodeURIComponent(id)}/document.${format}`;
 export const lireConsolidationEpci = (annee: number | undefined, signal?: AbortSignal) =>

@@ -17,6 +17,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import {
   adresseDocumentProjet,
+  adresseDocumentVersion,
   ajouterAvenant,
   cheminDansLeCorps,
   creerProjetAvenant,
@@ -375,6 +376,19 @@ function Historique({ convention: c }: { convention: ConventionDetailApi }) {
     },
     { titre: 'Motif', valeur: (v) => v.motif ?? '—' },
     { titre: 'Enregistrée', valeur: (v) => `le ${date(v.creeLe)}${v.auteur ? ` par ${v.auteur}` : ''}` },
+    {
+      titre: 'Document',
+      valeur: (v) => (
+        <span className="flux-actions">
+          {(['pdf', 'docx'] as const).map((f) => (
+            <a key={f} className="fr-link fr-link--sm" href={adresseDocumentVersion(c.id, v.version, f)} download>
+              {f.toUpperCase()}
+              <span className="fr-sr-only"> : document de la version n° {v.version}</span>
+            </a>
+          ))}
+        </span>
+      ),
+    },
   ];
   return (
     <section aria-labelledby="cv-historique" className="fr-mb-6w">
