@@ -26,6 +26,7 @@ import { BAILLEUR, type Perimetre, type Scenario } from '../domain/types.ts';
 import { parametresPrevisionSchema, type ParametresPrevision, type ReponsePrevision } from '../contracts/prevision.ts';
 import { conventionsEnVigueur, resultatAnnee } from './annee.ts';
 import { journaliser } from './audit.ts';
+import { livraisonsDeLAnnee } from './programmes.ts';
 import { Conflit, Interdit } from './errors.ts';
 import { perimetreAutorise, type DemandeEtat, type Perimetre as PerimetreAcces } from './etat-des-lieux.ts';
 import type { Acteur } from './roles.ts';
@@ -256,6 +257,12 @@ export async function calculerPrevision(
     historique,
     previsions,
     suiviPru: await suiviPru(tx, bailleur.id, departement, annee, parametres, nomsCommunes),
+    livraisonsProgrammes: (await livraisonsDeLAnnee(tx, bailleur.id, departement, annee)).map((l) => ({
+      nom: l.nom,
+      livraisonPrevue: l.livraisonPrevue,
+      logements: l.logements,
+      droits: l.droits.map((d) => ({ nom: d.nom, logements: d.logements })),
+    })),
   };
 }
 

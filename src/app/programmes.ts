@@ -216,6 +216,7 @@ export async function listerProgrammes(
       version: d?.version ?? 0,
       versions: nVersions.get(p.id) ?? 0,
       financement: d ? { decision: d.decisionFinancement, date: d.dateFinancement } : null,
+      livraisonPrevue: d?.livraisonPrevue ?? null,
       droits: (d?.droits ?? []).map((x) => ({
         reservataire: x.reservataire,
         nom: nomDe.get(x.reservataire) ?? 'réservataire sans convention avec le bailleur',
@@ -264,6 +265,11 @@ export async function enregistrerDroitsProgramme(
   const [p] = await tx.select().from(programmes).where(eq(programmes.id, programmeId));
   if (!p || p.bailleurId !== acteur.organisationId) throw new Introuvable('programme introuvable');
   const problemes: Probleme[] = [];
+  if (saisie.livraisonPrevue && saisie.livraisonPrevue < saisie.dateFinancement)
+    problemes.push({
+      chemin: 'livraisonPrevue',
+      message: 'livraison prévue : après la décision de financement',
+    });
   if (saisie.dateFinancement > aujourdhui)
     problemes.push({
       chemin: 'dateFinancement',
@@ -306,6 +312,7 @@ export async function enregistrerDroitsProgramme(
     version,
     decisionFinancement: saisie.decisionFinancement,
     dateFinancement: saisie.dateFinancement,
+    livraisonPrevue: saisie.livraisonPrevue ?? null,
     droits: saisie.droits.map((d) => ({ reservataire: d.reservataire, logements: d.logements })),
     saisiPar: acteur.utilisateurId,
   };
@@ -318,4 +325,66 @@ export async function enregistrerDroitsProgramme(
     apres: { ...ligne, saisiPar: undefined },
   });
   return { version };
+}
+
+/** A programme delivered in a year, as the forecast of that year counts it. */
+export interface LivraisonProgramme {
+  programme: string;
+  nom: string;
+  livraisonPrevue: string;
+  /** Its units in the département: its first lettings. */
+  logements: number;
+  droits: { reservataire: string; nom: string; logements: number }[];
+}
+
+/**
+ * The bailleur's programmes whose planned delivery (rights version in force) falls in `annee`, with
+ * their units in the département and the rights negotiated at their financing: what the year's
+ * forecast counts as first lettings, and who holds them.
+ */
+export async function livraisonsDeLAnnee(
+  tx: Tx,
+  bailleurId: string,
+  departement: string,
+  annee: number,
+): Promise<LivraisonProgramme[]> {
+  const ps = await tx
+    .selectDistinct({ id: programmes.id, nom: programmes.nom })
+    .from(programmes)
+    .innerJoin(droitsProgrammes, eq(droitsProgrammes.programmeId, programmes.id))
+    .where(eq(programmes.bailleurId, bailleurId));
+  const droits = await droitsEnVigueur(
+    tx,
+    ps.map((p) => p.id),
+  );
+  const livres = ps.filter((p) => droits.get(p.id)?.livraisonPrevue?.startsWith(`${annee}-`));
+  if (livres.length === 0) return [];
+  const parc = await tx
+    .select({ programme: logements.programmeId, n: count() })
+    .from(logements)
+    .where(
+      and(
+        inArray(
+          logements.programmeId,
+          livres.map((p) => p.id),
+        ),
+        eq(logements.departement, departement),
+      ),
+    )
+    .groupBy(logements.programmeId);
+  const nUnites = new Map(parc.map((v) => [v.programme!, v.n]));
+  const nomDe = new Map((await reservatairesDuBailleur(tx, bailleurId)).map((r) => [r.id, r.nom]));
+  return livres
+    .filter((p) => (nUnites.get(p.id) ?? 0) > 0)
+    .map((p) => {
+      const d = droits.get(p.id)!;
+      return {
+        programme: p.id,
+        nom: p.nom,
+        livraisonPrevue: d.livraisonPrevue!,
+        logements: nUnites.get(p.id)!,
+        droits: d.droits.map((x) => ({ ...x, nom: nomDe.get(x.reservataire) ?? 'réservataire sans convention' })),
+      };
+    })
+    .sort((a, b) => (a.livraisonPrevue < b.livraisonPrevue ? -1 : a.livraisonPrevue > b.livraisonPrevue ? 1 : 0));
 }

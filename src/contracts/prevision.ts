@@ -123,6 +123,19 @@ export const reponsePrevisionSchema = z.object({
       z.object({ commune: z.string(), nom: z.string(), prevus: z.number().nullable(), realises: z.number() }),
     ),
   }),
+  /**
+   * The programmes whose planned delivery falls in the forecast year (« Programmes neufs », ADR
+   * 0047): their units are that year's first lettings; the rights negotiated at their financing say
+   * who holds the first of them. Their sum is compared with the deliveries entered (`livraisons`).
+   */
+  livraisonsProgrammes: z.array(
+    z.object({
+      nom: z.string(),
+      livraisonPrevue: z.string(),
+      logements: z.number(),
+      droits: z.array(z.object({ nom: z.string(), logements: z.number() })),
+    }),
+  ),
 });
 export type ReponsePrevision = z.infer<typeof reponsePrevisionSchema>;
 

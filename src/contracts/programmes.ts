@@ -19,6 +19,8 @@ export const saisieDroitsProgrammeSchema = z.strictObject({
     .min(3, 'décision de financement : 3 caractères au moins (sa référence : convention, délibération, numéro)')
     .max(300, 'décision de financement : 300 caractères au plus'),
   dateFinancement: dateCalendaire,
+  /** The programme's planned delivery (its first lettings), counted by that year's forecast; null when unknown. */
+  livraisonPrevue: dateCalendaire.nullable().default(null),
   /** In order: the first lettings go to the first right while it lasts, then the next. Empty withdraws them. */
   droits: z
     .array(
@@ -35,7 +37,7 @@ export const saisieDroitsProgrammeSchema = z.strictObject({
   /** The version the form was filled from (0 = none yet): a concurrent entry is refused. */
   versionAttendue: z.number().int().min(0),
 });
-export type SaisieDroitsProgramme = z.infer<typeof saisieDroitsProgrammeSchema>;
+export type SaisieDroitsProgramme = z.input<typeof saisieDroitsProgrammeSchema>;
 
 export const programmeSchema = z.object({
   id: z.string(),
@@ -50,6 +52,7 @@ export const programmeSchema = z.object({
   version: z.number(),
   versions: z.number(),
   financement: z.object({ decision: z.string(), date: z.string() }).nullable(),
+  livraisonPrevue: z.string().nullable(),
   droits: z.array(z.object({ reservataire: z.string(), nom: z.string(), logements: z.number() })),
   saisi: z.object({ par: z.string(), le: z.string() }).nullable(),
 });

@@ -1123,6 +1123,8 @@ export const droitsProgrammes = pgTable(
     dateFinancement: date('date_financement').notNull(),
     /** In order: the réservataire (organisation id) and the number of first lettings it holds. */
     droits: jsonb('droits').$type<{ reservataire: string; logements: number }[]>().notNull(),
+    /** The programme's planned delivery (its first lettings): what the forecast of that year counts. */
+    livraisonPrevue: date('livraison_prevue'),
     saisiPar: text('saisi_par')
       .notNull()
       .references(() => utilisateurs.id),

@@ -10,6 +10,7 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { resultatAnnee } from '../../src/app/annee.ts';
 import { lignes } from '../../src/db/client.ts';
+import type { ReponsePrevision } from '../../src/contracts/prevision.ts';
 import type { ProgrammesApi } from '../../src/contracts/programmes.ts';
 import { evenementsAudit } from '../../src/db/schema.ts';
 import { ORG } from '../../src/seed/demo.ts';
@@ -177,8 +178,39 @@ describe.each(genresDeTest())('programmes neufs et droits négociés au financem
     expect((await lire('commune@demo.flux', '?bailleur=HLD')).programmes).toEqual([]);
     expect((await lire('etat@demo.flux', '?bailleur=HLD')).programmes.map((x) => x.id)).toContain(libre!.programme);
 
-    // Withdrawn (an empty list, version 2): the first letting follows the flow again.
-    const retrait = await s.appel('bailleur@demo.flux', 'PUT', url, saisie([], 1));
+    // A planned delivery: the forecast of that year counts the programme's units and names its rights.
+    const avantFinancement = await s.appel('bailleur@demo.flux', 'PUT', url, {
+      ...saisie([{ reservataire: ORG.actionLogement, logements: 1 }], 1),
+      livraisonPrevue: '2024-01-01',
+    });
+    expect(avantFinancement.statusCode).toBe(422);
+    expect(avantFinancement.json().message).toContain('après la décision de financement');
+    const livraison = await s.appel('bailleur@demo.flux', 'PUT', url, {
+      ...saisie([{ reservataire: ORG.actionLogement, logements: 1 }], 1),
+      livraisonPrevue: '2027-03-15',
+    });
+    expect(livraison.statusCode, livraison.body).toBe(200);
+    expect((await lire('bailleur@demo.flux')).programmes.find((x) => x.id === libre!.programme)!.livraisonPrevue).toBe(
+      '2027-03-15',
+    );
+    const prevision = async (annee: number) => {
+      const r = await s.appel('bailleur@demo.flux', 'GET', `/api/flux/prevision?annee=${annee}`);
+      expect(r.statusCode, r.body).toBe(200);
+      return (r.json() as ReponsePrevision).livraisonsProgrammes;
+    };
+    const en2027 = await prevision(2027);
+    expect(en2027).toEqual([
+      {
+        nom: lu.nom,
+        livraisonPrevue: '2027-03-15',
+        logements: lu.logements,
+        droits: [{ nom: lu.droits[0]!.nom, logements: 1 }],
+      },
+    ]);
+    expect(await prevision(2026)).toEqual([]);
+
+    // Withdrawn (an empty list, version 3): the first letting follows the flow again.
+    const retrait = await s.appel('bailleur@demo.flux', 'PUT', url, saisie([], 2));
     expect(retrait.statusCode, retrait.body).toBe(200);
     const ensuite = (await resultatAnnee(s.t.base.db, cle)).resultat;
     expect(ensuite.orientations.some((x) => x.motif.includes('droits négociés à son financement'))).toBe(false);

@@ -34,6 +34,7 @@ decrireNavigateur('programmes neufs et droits négociés au financement (navigat
 
     await page.getByLabel('Décision de financement').fill('Convention de financement Action Logement n° AL-2024-117');
     await page.getByLabel('Date de la décision').fill('2024-06-12');
+    await page.getByLabel('Livraison prévue').fill(`${new Date().getFullYear() + 1}-03-15`);
     await page.getByLabel('Réservataire du droit n° 1').selectOption({ label: 'Action Logement Services' });
     await page.getByLabel('Logements du droit n° 1').fill('2');
     await page.getByRole('button', { name: 'Enregistrer les droits' }).click();
@@ -48,6 +49,16 @@ decrireNavigateur('programmes neufs et droits négociés au financement (navigat
       'Convention de financement Action Logement n° AL-2024-117 du 12/06/2024',
     );
     await capturer(page, 'programmes-bailleur');
+
+    // The forecast of the delivery's year counts the programme and names its rights.
+    await page.goto(`/prevision?annee=${new Date().getFullYear() + 1}`);
+    const livres = page.getByRole('table', {
+      name: `Programmes livrés en ${new Date().getFullYear() + 1} et droits négociés à leur financement`,
+    });
+    await livres.waitFor();
+    await expect.poll(() => livres.textContent()).toContain(nom);
+    expect(await livres.textContent()).toContain('Action Logement Services : 2');
+    expect(violationsGraves(await auditer(page), 'prévision (programmes livrés)')).toEqual([]);
 
     // Action Logement reads the programme where it holds rights, without the form.
     const al = await nav.nouvellePage();

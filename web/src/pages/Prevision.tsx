@@ -20,7 +20,7 @@ import { Page } from '../composants/Page.tsx';
 import { SelectBailleur } from '../composants/SelectBailleur.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { SelectAnnee } from '../composants/SelectAnnee.tsx';
-import { decimal, nombre, taux } from '../format.ts';
+import { date, decimal, nombre, pluriel, taux } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
 import { cles } from '../cles.ts';
 
@@ -167,6 +167,7 @@ function Contenu({ p }: { p: PrevisionApi }) {
           bordure
         />
       </section>
+      <LivraisonsProgrammes p={p} />
       {p.previsions.map((prev, i) => (
         <UnPerimetre key={prev.libelle} prev={prev} id={`perimetre-${i}`} />
       ))}
@@ -189,6 +190,49 @@ function Contenu({ p }: { p: PrevisionApi }) {
         </a>
       </p>
     </>
+  );
+}
+
+/**
+ * The programmes delivered in the forecast year (« Programmes neufs »): their units are the year's
+ * first lettings, the rights negotiated at their financing say who holds the first of them; their
+ * sum set beside the deliveries entered in the hypotheses.
+ */
+function LivraisonsProgrammes({ p }: { p: PrevisionApi }) {
+  if (p.livraisonsProgrammes.length === 0) return null;
+  const total = p.livraisonsProgrammes.reduce((x, l) => x + l.logements, 0);
+  const saisies = p.parametres.livraisons;
+  return (
+    <section aria-labelledby="prevision-programmes" className="fr-mb-6w">
+      <h2 id="prevision-programmes" className="fr-h3">
+        Programmes livrés en {p.annee}
+      </h2>
+      <p>
+        {pluriel(p.livraisonsProgrammes.length, 'programme', 'programmes')} dont la livraison est prévue en {p.annee} :{' '}
+        {pluriel(total, 'première mise en location', 'premières mises en location')}.{' '}
+        {saisies === total
+          ? 'C’est le nombre de livraisons retenu dans les hypothèses.'
+          : `Les hypothèses retiennent ${nombre(saisies)} livraison${saisies > 1 ? 's' : ''} : ajustez-les si les programmes font foi.`}
+      </p>
+      <Tableau
+        id="tableau-livraisons-programmes"
+        legende={`Programmes livrés en ${p.annee} et droits négociés à leur financement`}
+        legendeMasquee
+        colonnes={[
+          { titre: 'Programme', valeur: (l: PrevisionApi['livraisonsProgrammes'][number]) => l.nom, entete: true },
+          { titre: 'Livraison prévue', valeur: (l) => date(l.livraisonPrevue) },
+          { titre: 'Logements', valeur: (l) => nombre(l.logements), nombre: true },
+          {
+            titre: 'Droits négociés au financement',
+            valeur: (l) =>
+              l.droits.length ? l.droits.map((d) => `${d.nom} : ${nombre(d.logements)}`).join(' ; ') : 'aucun',
+          },
+        ]}
+        lignes={p.livraisonsProgrammes}
+        cle={(l) => `${l.nom}-${l.livraisonPrevue}`}
+        bordure
+      />
+    </section>
   );
 }
 

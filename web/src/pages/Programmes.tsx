@@ -136,6 +136,7 @@ export function Programmes() {
                             {p.financement ? (
                               <span className="flux-secondaire">
                                 {p.financement.decision} du {date(p.financement.date)}
+                                {p.livraisonPrevue ? ` ; livraison prévue le ${date(p.livraisonPrevue)}` : ''}
                               </span>
                             ) : null}
                           </div>
@@ -202,6 +203,7 @@ function FormulaireDroits({ d, programme, fermer }: { d: ProgrammesApi; programm
   const client = useQueryClient();
   const [decision, setDecision] = useState(programme.financement?.decision ?? '');
   const [dateFinancement, setDateFinancement] = useState(programme.financement?.date ?? '');
+  const [livraison, setLivraison] = useState(programme.livraisonPrevue ?? '');
   const [droits, setDroits] = useState<LigneDroit[]>(
     programme.droits.length
       ? programme.droits.map((x) => ({ reservataire: x.reservataire, logements: String(x.logements) }))
@@ -219,6 +221,7 @@ function FormulaireDroits({ d, programme, fermer }: { d: ProgrammesApi; programm
       enregistrerDroitsProgramme(programme.id, {
         decisionFinancement: decision.trim(),
         dateFinancement,
+        livraisonPrevue: livraison || null,
         droits: droits
           .filter((x) => x.reservataire || x.logements)
           .map((x) => ({ reservataire: x.reservataire, logements: Number(x.logements) })),
@@ -266,7 +269,7 @@ function FormulaireDroits({ d, programme, fermer }: { d: ProgrammesApi; programm
           : 'Aucun droit saisi.'}
       </p>
       <div className="fr-grid-row fr-grid-row--gutters">
-        <div className="fr-col-12 fr-col-md-8">
+        <div className="fr-col-12 fr-col-md-6">
           <Input
             label="Décision de financement"
             hintText="Sa référence : convention de financement, délibération, numéro de décision"
@@ -280,7 +283,20 @@ function FormulaireDroits({ d, programme, fermer }: { d: ProgrammesApi; programm
             }}
           />
         </div>
-        <div className="fr-col-12 fr-col-md-4">
+        <div className="fr-col-12 fr-col-md-3">
+          <Input
+            label="Livraison prévue"
+            hintText="Comptée par la prévision de son année"
+            {...etat('livraisonPrevue')}
+            nativeInputProps={{
+              id: 'programme-livraison',
+              type: 'date',
+              value: livraison,
+              onChange: (e) => setLivraison(e.target.value),
+            }}
+          />
+        </div>
+        <div className="fr-col-12 fr-col-md-3">
           <Input
             label="Date de la décision"
             {...etat('dateFinancement')}

@@ -1,0 +1,1 @@
+ALTER TABLE "droits_programmes" ADD COLUMN "livraison_prevue" date;
