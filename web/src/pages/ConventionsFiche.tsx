@@ -699,7 +699,7 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
             />
           </div>
         </div>
-        <ul className="fr-btns-group fr-btns-group--inline-md fr-mt-2w">
+        <ul className="fr-btns-group fr-btns-group--inline-md fr-btns-group--icon-left fr-mt-2w">
           <li>
             <Button type="submit" iconId="fr-icon-add-line" disabled={envoi.isPending || projet.isPending}>
               {envoi.isPending ? 'Enregistrement…' : 'Enregistrer l’avenant'}
