@@ -15,7 +15,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import { avisCaleol, logements, occupations, organisations, seancesCaleol, zonagesCommunes } from '../db/schema.ts';
+import { avisCaleol, logements, occupations, seancesCaleol, zonagesCommunes } from '../db/schema.ts';
 import type {
   AvisCaleolApi,
   ListeCaleolApi,
@@ -57,7 +57,8 @@ import {
 } from '../import/occupation.ts';
 import { Utf8Invalide, type Encodage } from '../import/rpls-csv.ts';
 import { journaliser } from './audit.ts';
-import { Conflit, Interdit, Introuvable } from './errors.ts';
+import { organisationDeLImport } from './organisation-cible.ts';
+import { Conflit, Introuvable } from './errors.ts';
 import { declarerLocation } from './locations.ts';
 import { exiger, type Acteur, type Role } from './roles.ts';
 
@@ -85,26 +86,15 @@ class Annulation extends Error {
   }
 }
 
-async function bailleurCible(tx: Tx, acteur: Acteur | null, cible: string | null) {
-  if (acteur) {
-    exiger(acteur, ROLES_CALEOL, 'importer l’occupation du patrimoine');
-    if (cible !== null && cible !== acteur.organisationId)
-      throw new Interdit('vous n’importez que l’occupation de votre propre patrimoine');
-  }
-  const ref = acteur?.organisationId ?? cible;
-  if (!ref) throw new DonneesInvalides([{ chemin: 'bailleur', message: 'bailleur manquant' }]);
-  const [o] = await tx
-    .select({ id: organisations.id, nom: organisations.nom })
-    .from(organisations)
-    .where(
-      and(
-        sql`(${organisations.id} = ${ref} or ${organisations.siren} = ${ref})`,
-        eq(organisations.categorie, 'bailleur'),
-      ),
-    )
-    .limit(1);
-  if (!o) throw new Introuvable(`bailleur inconnu : ${ref} (identifiant Flux ou SIREN d’un bailleur)`);
-  return o;
+function bailleurCible(tx: Tx, acteur: Acteur | null, cible: string | null) {
+  return organisationDeLImport(tx, acteur, cible, {
+    roles: ROLES_CALEOL,
+    action: 'importer l’occupation du patrimoine',
+    autreOrganisation: 'vous n’importez que l’occupation de votre propre patrimoine',
+    chemin: 'bailleur',
+    categories: ['bailleur'],
+    inconnue: (ref) => `bailleur inconnu : ${ref} (identifiant Flux ou SIREN d’un bailleur)`,
+  });
 }
 
 /** Erases the households that left: a lease of their unit signed in Flux after theirs. */

@@ -20,9 +20,9 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { and, asc, count, eq, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, lt, sql } from 'drizzle-orm';
 import { lignes as lignesSql, type Db, type Tx } from '../db/client.ts';
-import { demandes, organisations } from '../db/schema.ts';
+import { demandes } from '../db/schema.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import { valeurAu } from '../domain/legal-parameters.ts';
 import { nomDeCommune } from '../import/cog.ts';
@@ -45,8 +45,8 @@ import { EcritureTemporaire, type FichierTemporaire } from '../import/fichier-te
 import { Utf8Invalide, type Encodage } from '../import/rpls-csv.ts';
 import type { CotationApi } from '../contracts/cotation.ts';
 import { journaliser } from './audit.ts';
+import { organisationDeLImport } from './organisation-cible.ts';
 import { noterDemandes } from './cotation.ts';
-import { Interdit, Introuvable } from './errors.ts';
 import { exiger, type Acteur, type Role } from './roles.ts';
 
 /** Who imports and reads demands: for their own organisation only. */
@@ -105,29 +105,15 @@ export interface ResumeDemandes {
 }
 
 /** The organisation a demand file belongs to: the actor's own, or (command line) the one named. */
-async function organisationCible(tx: Tx, acteur: Acteur | null, cible: string | null) {
-  if (acteur) {
-    exiger(acteur, ROLES_DEMANDES, 'importer des demandes');
-    if (cible !== null && cible !== acteur.organisationId)
-      throw new Interdit('vous n’importez que les demandes de votre propre organisation');
-  }
-  const ref = acteur?.organisationId ?? cible;
-  if (!ref) throw new DonneesInvalides([{ chemin: 'reservataire', message: 'réservataire manquant' }]);
-  const [o] = await tx
-    .select({ id: organisations.id, nom: organisations.nom })
-    .from(organisations)
-    .where(
-      and(
-        or(eq(organisations.id, ref), eq(organisations.siren, ref)),
-        sql`${organisations.categorie} in ('reservataire', 'etat', 'epci', 'bailleur')`,
-      ),
-    )
-    .limit(1);
-  if (!o)
-    throw new Introuvable(
-      `réservataire inconnu : ${ref} (identifiant Flux ou SIREN d’un réservataire ou d’un bailleur)`,
-    );
-  return o;
+function organisationCible(tx: Tx, acteur: Acteur | null, cible: string | null) {
+  return organisationDeLImport(tx, acteur, cible, {
+    roles: ROLES_DEMANDES,
+    action: 'importer des demandes',
+    autreOrganisation: 'vous n’importez que les demandes de votre propre organisation',
+    chemin: 'reservataire',
+    categories: ['reservataire', 'etat', 'epci', 'bailleur'],
+    inconnue: (ref) => `réservataire inconnu : ${ref} (identifiant Flux ou SIREN d’un réservataire ou d’un bailleur)`,
+  });
 }
 
 /** Thrown inside the transaction to roll it back; carries the refusal out. */

@@ -25,6 +25,23 @@ export function erreurHorsChamps(erreur: unknown): boolean {
   return Boolean(erreur) && !(erreur instanceof ErreurApi && (erreur.statut === 422 || erreur.statut === 400));
 }
 
+/**
+ * Each field's message in a form and its DSFR state: the form's own checks (`locales`) first, then
+ * the server's refusal of that field (looked up under `prefixe` first, e.g. « clauses. »).
+ */
+export function champsEnErreur(erreur: unknown, locales: Readonly<Record<string, string>> = {}, prefixe = '') {
+  const message = (champ: string): string | undefined =>
+    locales[champ] ??
+    (erreur instanceof ErreurApi
+      ? ((prefixe ? erreur.probleme(`${prefixe}${champ}`) : undefined) ?? erreur.probleme(champ))
+      : undefined);
+  const etat = (champ: string) => {
+    const m = message(champ);
+    return m ? ({ state: 'error', stateRelatedMessage: m } as const) : ({ state: 'default' } as const);
+  };
+  return { message, etat };
+}
+
 export function ErreurChargement({
   erreur,
   quoi,

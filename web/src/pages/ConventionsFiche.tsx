@@ -30,7 +30,7 @@ import {
   type VersionConventionApi,
 } from '../api.ts';
 import { Confirmation } from '../composants/Confirmation.tsx';
-import { EtatRequete, messageErreur } from '../composants/Etats.tsx';
+import { champsEnErreur, EtatRequete, messageErreur } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Solde } from '../composants/Solde.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
@@ -504,12 +504,7 @@ function FormulaireAvenant({ convention: c }: { convention: ConventionDetailApi 
     },
   });
   const erreur = envoi.error ?? projet.error;
-  const message = (champ: string) =>
-    locales[champ] ?? (erreur instanceof ErreurApi ? erreur.probleme(champ) : undefined);
-  const etat = (champ: string) => {
-    const m = message(champ);
-    return m ? ({ state: 'error', stateRelatedMessage: m } as const) : ({ state: 'default' } as const);
-  };
+  const { message, etat } = champsEnErreur(erreur, locales);
   // Problems on fields the form does not show (périmètre, dérogation, another convention…).
   const autres =
     erreur instanceof ErreurApi
@@ -803,12 +798,7 @@ function FormulaireReprise({ convention: c }: { convention: ConventionDetailApi 
     },
   });
   const erreur = envoi.error;
-  const message = (champ: string) =>
-    locales[champ] ?? (erreur instanceof ErreurApi ? erreur.probleme(champ) : undefined);
-  const etat = (champ: string) => {
-    const m = message(champ);
-    return m ? ({ state: 'error', stateRelatedMessage: m } as const) : ({ state: 'default' } as const);
-  };
+  const { message, etat } = champsEnErreur(erreur, locales);
   const confirmer = () => {
     const manquants: Record<string, string> = {};
     if (!decideLe) manquants.decideLe = 'indiquez la date de la décision du préfet';

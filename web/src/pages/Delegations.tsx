@@ -21,7 +21,7 @@ import {
 } from '../api.ts';
 import { cles } from '../cles.ts';
 import { Confirmation } from '../composants/Confirmation.tsx';
-import { erreurHorsChamps, EtatRequete, messageErreur } from '../composants/Etats.tsx';
+import { champsEnErreur, erreurHorsChamps, EtatRequete, messageErreur } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
 import { date } from '../format.ts';
@@ -209,12 +209,7 @@ function Formulaire({ d }: { d: DelegationsApi }) {
     },
   });
   const erreur = envoi.error;
-  const message = (champ: string) =>
-    locales[champ] ?? (erreur instanceof ErreurApi ? erreur.probleme(champ) : undefined);
-  const etat = (champ: string) => {
-    const m = message(champ);
-    return m ? ({ state: 'error', stateRelatedMessage: m } as const) : ({ state: 'default' } as const);
-  };
+  const { etat } = champsEnErreur(erreur, locales);
   const nom = d.delegatairesPossibles.find((o) => o.id === delegataire)?.nom ?? '';
   const confirmer = () => {
     const manquants: Record<string, string> = {};

@@ -14,16 +14,10 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import {
-  enregistrerDroitsProgramme,
-  ErreurApi,
-  lireProgrammes,
-  type ProgrammeApi,
-  type ProgrammesApi,
-} from '../api.ts';
+import { enregistrerDroitsProgramme, lireProgrammes, type ProgrammeApi, type ProgrammesApi } from '../api.ts';
 import { cles } from '../cles.ts';
 import { Confirmation } from '../composants/Confirmation.tsx';
-import { erreurHorsChamps, EtatRequete, messageErreur, Vide } from '../composants/Etats.tsx';
+import { champsEnErreur, erreurHorsChamps, EtatRequete, messageErreur, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { SelectBailleur } from '../composants/SelectBailleur.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
@@ -230,12 +224,7 @@ function FormulaireDroits({ d, programme, fermer }: { d: ProgrammesApi; programm
     onSuccess: () => void client.invalidateQueries({ queryKey: cles.programmes.tout() }),
   });
   const erreur = envoi.error;
-  const message = (champ: string) =>
-    locales[champ] ?? (erreur instanceof ErreurApi ? erreur.probleme(champ) : undefined);
-  const etat = (champ: string) => {
-    const m = message(champ);
-    return m ? ({ state: 'error', stateRelatedMessage: m } as const) : ({ state: 'default' } as const);
-  };
+  const { message, etat } = champsEnErreur(erreur, locales);
   const remplies = droits.filter((x) => x.reservataire || x.logements);
   const nomDe = new Map(d.reservataires.map((r) => [r.id, r.nom]));
   const confirmer = () => {

@@ -15,7 +15,7 @@ import { Link, useParams } from 'react-router';
 import { enregistrerAvisCil, ErreurApi, lireProjet, signerProjet, type AvisCilApi, type ProjetApi } from '../api.ts';
 import { cles } from '../cles.ts';
 import { Confirmation } from '../composants/Confirmation.tsx';
-import { erreurHorsChamps, EtatRequete, messageErreur } from '../composants/Etats.tsx';
+import { champsEnErreur, erreurHorsChamps, EtatRequete, messageErreur } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
 import { date, pluriel, taux } from '../format.ts';
@@ -171,12 +171,7 @@ function FormulaireAvis({ projet: p, avis: a }: { projet: ProjetApi; avis: AvisC
     },
   });
   const erreur = envoi.error;
-  const message = (champ: string) =>
-    locales[champ] ?? (erreur instanceof ErreurApi ? erreur.probleme(champ) : undefined);
-  const etat = (champ: string) => {
-    const m = message(champ);
-    return m ? ({ state: 'error', stateRelatedMessage: m } as const) : ({ state: 'default' } as const);
-  };
+  const { message, etat } = champsEnErreur(erreur, locales);
   const confirmer = () => {
     const manquants: Record<string, string> = {};
     if (!seanceLe) manquants.seanceLe = 'indiquez la date de la séance de la CIL';

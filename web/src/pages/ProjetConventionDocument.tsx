@@ -21,7 +21,6 @@ import {
 } from '../../../src/contracts/territoire.ts';
 import {
   adresseDocumentProjet,
-  ErreurApi,
   modifierClausesProjet,
   signerDocumentProjet,
   type ClausesApi,
@@ -30,7 +29,7 @@ import {
 } from '../api.ts';
 import { cles } from '../cles.ts';
 import { Confirmation } from '../composants/Confirmation.tsx';
-import { erreurHorsChamps, messageErreur } from '../composants/Etats.tsx';
+import { champsEnErreur, erreurHorsChamps, messageErreur } from '../composants/Etats.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
 import { date, de } from '../format.ts';
 
@@ -101,12 +100,7 @@ function FormulaireClauses({ projet: p, fermer }: { projet: ProjetApi; fermer: (
     },
   });
   const erreur = envoi.error;
-  const message = (champ: string) =>
-    erreur instanceof ErreurApi ? (erreur.probleme(`clauses.${champ}`) ?? erreur.probleme(champ)) : undefined;
-  const etat = (champ: string) => {
-    const m = message(champ);
-    return m ? ({ state: 'error', stateRelatedMessage: m } as const) : ({ state: 'default' } as const);
-  };
+  const { etat } = champsEnErreur(erreur, {}, 'clauses.');
   const texte = (champ: keyof ClausesApi, label: string, rows = 2) => (
     <Input
       label={label}
