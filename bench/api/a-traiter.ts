@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { lireATraiter } from '../../src/app/a-traiter.ts';
-import { jourParis } from '../../src/app/echeances.ts';
+import { jourParis } from '../../src/domain/calendrier.ts';
 import type { Acteur } from '../../src/app/roles.ts';
 import { aTraiterSchema } from '../../src/contracts/a-traiter.ts';
 import { ouvrirBase, type Base } from '../../src/db/client.ts';

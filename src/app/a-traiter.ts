@@ -53,7 +53,8 @@ import { bilansAccessibles } from './bilan.ts';
 import { aExaminer } from './cal.ts';
 import { etatForme, formeDe, versionAu } from './conventions.ts';
 import { destinatairesBilan } from './emission-bilan.ts';
-import { ajouterJours, joursEntre, parametresConventions, type ParametresConvention } from './echeances.ts';
+import { parametresConventions, type ParametresConvention } from './echeances.ts';
+import { ajouterJours, dateCourte, jourParis, joursEntre } from '../domain/calendrier.ts';
 import { lireObjectifs } from './objectifs.ts';
 import { exiger, type Acteur } from './roles.ts';
 
@@ -66,7 +67,6 @@ export const PREAVIS_RELANCE_JOURS = 7;
 const A_RISQUE = new Set(['en_retard', 'hors_d_atteinte', 'non_atteint']);
 
 /** 2026-12-07 → 07/12/2026. */
-const jj = (iso: string): string => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 /** « de Val de Loire Logis », « d’Action Logement Services ». */
 export const de = (nom: string): string => (/^[aeiouyhéèêàâîôûAEIOUYHÉÈÊÀÂÎÔÛ]/.test(nom) ? `d’${nom}` : `de ${nom}`);
 const pluriel = (n: number, mot: string, motPluriel = `${mot}s`): string => `${n} ${n >= 2 ? motPluriel : mot}`;
@@ -252,7 +252,7 @@ async function pourBailleur(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
       cle: `orientation|${r.id}`,
       type: 'orientation_a_confirmer',
       titre: `Confirmer l’orientation du ${c.unite(r)}`,
-      detail: `Le moteur recommande ${c.nom(r.ligne)} ; libération le ${jj(r.dateLiberation)}. Confirmez ou orientez autrement, avec un motif.`,
+      detail: `Le moteur recommande ${c.nom(r.ligne)} ; libération le ${dateCourte(r.dateLiberation)}. Confirmez ou orientez autrement, avec un motif.`,
       echeance: r.dateLiberation,
       lien: lienLocation(r.id),
       action: 'Voir la recommandation',
@@ -279,7 +279,7 @@ async function pourBailleur(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
         cle: `relance|${r.id}`,
         type: 'candidats_en_retard',
         titre: `Candidats attendus ${de(qui)} : ${c.unite(r)}`,
-        detail: `Orienté le ${jj(r.orienteeLe)} ; aucun candidat proposé à ce jour. Relancez le réservataire avant l’échéance.`,
+        detail: `Orienté le ${dateCourte(r.orienteeLe)} ; aucun candidat proposé à ce jour. Relancez le réservataire avant l’échéance.`,
         echeance: r.echeance,
         lien: lienLocation(r.id),
         action: 'Voir la location',
@@ -297,7 +297,7 @@ async function pourBailleur(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
       cle: 'hors-flux|designer',
       type: 'candidats_a_designer',
       titre: `Désigner des candidats pour ${pluriel(horsFlux.n, 'logement')} hors du flux`,
-      detail: `Mutations internes et relogements${horsFlux.premiere ? ` (le plus ancien libéré le ${jj(horsFlux.premiere)})` : ''} : vous désignez le ménage, ou enregistrez celui que désigne le pilote de l’opération ; la CAL décide comme pour les autres attributions, sans compter sur aucune ligne.`,
+      detail: `Mutations internes et relogements${horsFlux.premiere ? ` (le plus ancien libéré le ${dateCourte(horsFlux.premiere)})` : ''} : vous désignez le ménage, ou enregistrez celui que désigne le pilote de l’opération ; la CAL décide comme pour les autres attributions, sans compter sur aucune ligne.`,
       echeance: null,
       lien: '/boite?etat=exclue',
       action: 'Désigner les candidats',
@@ -317,7 +317,7 @@ async function pourBailleur(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
       type: 'cal_a_preparer',
       titre: `Préparer la CAL : ${pluriel(file.length, 'logement')} avec candidats à inscrire`,
       detail: date
-        ? `Prochaine séance le ${jj(date)} : inscrivez-y les logements dont les candidats sont proposés.`
+        ? `Prochaine séance le ${dateCourte(date)} : inscrivez-y les logements dont les candidats sont proposés.`
         : 'Aucune séance de CAL n’est programmée : créez-en une et inscrivez-y ces logements.',
       echeance: date,
       lien: '/cal',
@@ -332,7 +332,7 @@ async function pourBailleur(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
         cle: `offre|${o.id}`,
         type: 'offre_en_attente',
         titre: `Réponse du candidat attendue : ${c.unite(o)}`,
-        detail: `Offre du ${jj(o.dateOffre)} au candidat classé ${o.rang === 1 ? '1er' : `${o.rang}e`} par la CAL ; sans réponse le ${jj(o.echeance)} au soir, le silence vaut refus.`,
+        detail: `Offre du ${dateCourte(o.dateOffre)} au candidat classé ${o.rang === 1 ? '1er' : `${o.rang}e`} par la CAL ; sans réponse le ${dateCourte(o.echeance)} au soir, le silence vaut refus.`,
         echeance: o.echeance,
         lien: `/cal/${encodeURIComponent(o.sessionId)}`,
         action: 'Enregistrer la réponse',
@@ -344,7 +344,7 @@ async function pourBailleur(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
         cle: `bail|${o.id}`,
         type: 'bail_a_enregistrer',
         titre: `Enregistrer le bail : ${c.unite(o)}`,
-        detail: `Offre acceptée le ${jj(o.dateReponse ?? o.dateOffre)} ; libération le ${jj(o.dateLiberation)}. Enregistrez la signature du bail.`,
+        detail: `Offre acceptée le ${dateCourte(o.dateReponse ?? o.dateOffre)} ; libération le ${dateCourte(o.dateLiberation)}. Enregistrez la signature du bail.`,
         echeance: des,
         lien: `/cal/${encodeURIComponent(o.sessionId)}`,
         action: 'Enregistrer le bail',
@@ -377,7 +377,7 @@ async function pourBailleur(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
       cle: `correction|${f.id}`,
       type: 'correction_tardive',
       titre: `Corrections tardives de ${f.annee} (département ${f.departement}) : fenêtre ouverte`,
-      detail: `${f.corrections === 0 ? 'Aucune correction enregistrée' : `${pluriel(f.corrections, 'correction enregistrée', 'corrections enregistrées')}`} ; la fenêtre se ferme le ${jj(f.fin)}. Émettez ensuite une nouvelle version du bilan.`,
+      detail: `${f.corrections === 0 ? 'Aucune correction enregistrée' : `${pluriel(f.corrections, 'correction enregistrée', 'corrections enregistrées')}`} ; la fenêtre se ferme le ${dateCourte(f.fin)}. Émettez ensuite une nouvelle version du bilan.`,
       echeance: f.fin,
       lien: lienBilan({ bailleurId: b, departement: f.departement, annee: f.annee }),
       action: 'Voir le bilan',
@@ -405,7 +405,7 @@ async function pourBailleur(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
             cle: `relogements|${departement}|${annee}`,
             type: 'relogements_a_transmettre',
             titre: `Transmettre le bilan des relogements ${annee} (département ${departement})`,
-            detail: `${pluriel(total('liberes'), 'logement libéré', 'logements libérés')} hors du flux (mutations, relogements), ${pluriel(total('bauxSignes'), 'bail signé', 'baux signés')}, ${pluriel(total('enCours'), 'location en cours', 'locations en cours')} : à transmettre avec le bilan annuel avant le ${jj(echeance)} (CCH R.441-5).`,
+            detail: `${pluriel(total('liberes'), 'logement libéré', 'logements libérés')} hors du flux (mutations, relogements), ${pluriel(total('bauxSignes'), 'bail signé', 'baux signés')}, ${pluriel(total('enCours'), 'location en cours', 'locations en cours')} : à transmettre avec le bilan annuel avant le ${dateCourte(echeance)} (CCH R.441-5).`,
             echeance,
             lien: `${lienBilan(cle)}#bilan-relogements`,
             action: 'Voir le bilan des relogements',
@@ -419,8 +419,8 @@ async function pourBailleur(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
           titre: `Émettre le bilan annuel ${annee} (département ${departement})`,
           detail:
             aujourdhui < premierJourEmission(annee)
-              ? `À émettre à partir du ${jj(premierJourEmission(annee))}, l’année terminée, et à adresser à chaque réservataire et aux EPCI avant le ${jj(echeance)} (CCH R.441-5-1).`
-              : `À adresser à chaque réservataire et aux EPCI avant le ${jj(echeance)} (CCH R.441-5-1).`,
+              ? `À émettre à partir du ${dateCourte(premierJourEmission(annee))}, l’année terminée, et à adresser à chaque réservataire et aux EPCI avant le ${dateCourte(echeance)} (CCH R.441-5-1).`
+              : `À adresser à chaque réservataire et aux EPCI avant le ${dateCourte(echeance)} (CCH R.441-5-1).`,
           echeance,
           lien: lienBilan(cle),
           action: 'Ouvrir le bilan',
@@ -550,7 +550,7 @@ async function pourReservataire(c: Contexte, acteur: Acteur): Promise<Nouveau[]>
       cle: `proposer|${x.id}`,
       type: 'candidats_a_proposer',
       titre: `Proposer des candidats : ${c.unite(x)}`,
-      detail: `Logement ${de(c.nom(x.bailleurId))} orienté vers vous le ${jj(x.orienteeLe)}${x.pool ? ' (proposé à plusieurs réservataires)' : ''}. Sans proposition à l’échéance, il revient au bailleur pour un tour.`,
+      detail: `Logement ${de(c.nom(x.bailleurId))} orienté vers vous le ${dateCourte(x.orienteeLe)}${x.pool ? ' (proposé à plusieurs réservataires)' : ''}. Sans proposition à l’échéance, il revient au bailleur pour un tour.`,
       echeance: x.echeance,
       lien: lienLocation(x.id),
       action: 'Proposer des candidats',
@@ -561,7 +561,7 @@ async function pourReservataire(c: Contexte, acteur: Acteur): Promise<Nouveau[]>
       cle: `offre|${o.id}`,
       type: 'offre_en_attente',
       titre: `Offre faite à votre candidat : ${c.unite(o)}`,
-      detail: `La CAL ${de(c.nom(o.bailleurId))} a attribué le logement ; offre du ${jj(o.dateOffre)}, réponse attendue au plus tard le ${jj(o.echeance)} (le silence vaut refus).`,
+      detail: `La CAL ${de(c.nom(o.bailleurId))} a attribué le logement ; offre du ${dateCourte(o.dateOffre)}, réponse attendue au plus tard le ${dateCourte(o.echeance)} (le silence vaut refus).`,
       echeance: o.echeance,
       lien: lienLocation(o.locationId),
       action: 'Voir la location',
@@ -570,7 +570,7 @@ async function pourReservataire(c: Contexte, acteur: Acteur): Promise<Nouveau[]>
     out.push({
       cle: `cal|${x.locationId}`,
       type: 'resultat_cal',
-      titre: `Après la CAL du ${jj(x.date)} : de nouveaux candidats à proposer pour le ${c.unite(x)}`,
+      titre: `Après la CAL du ${dateCourte(x.date)} : de nouveaux candidats à proposer pour le ${c.unite(x)}`,
       detail: `La CAL ${de(c.nom(x.bailleurId))} n’a pas abouti ; le logement vous revient pour une nouvelle proposition.`,
       echeance: null,
       lien: lienLocation(x.locationId),
@@ -676,8 +676,8 @@ async function pourPilote(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
       titre: `${pluriel(x.n, 'logement')} du contingent de l’État chez ${c.nom(x.bailleurId)} ${x.n >= 2 ? 'attendent' : 'attend'} des candidats`,
       detail:
         x.retard > 0
-          ? `Dont ${x.retard} au délai de proposition dépassé ; le plus ancien délai était le ${jj(x.premiere!)}.`
-          : `Le premier délai de proposition expire le ${jj(x.premiere!)}.`,
+          ? `Dont ${x.retard} au délai de proposition dépassé ; le plus ancien délai était le ${dateCourte(x.premiere!)}.`
+          : `Le premier délai de proposition expire le ${dateCourte(x.premiere!)}.`,
       echeance: x.premiere,
       lien: '/boite',
       action: 'Ouvrir la boîte de réception',
@@ -704,7 +704,7 @@ async function pourPilote(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
       cle: `delais|${bailleurId}`,
       type: 'delais_manques',
       titre: `Délais manqués en ${annee} chez ${c.nom(bailleurId)} : ${m.propositions + m.offres}`,
-      detail: `${parts.join(' et ')} ; le dernier le ${jj(m.derniere)}.`,
+      detail: `${parts.join(' et ')} ; le dernier le ${dateCourte(m.derniere)}.`,
       echeance: null,
       lien: '/tableau',
       action: 'Voir le tableau de bord',
@@ -753,8 +753,8 @@ async function pourPilote(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
       titre: `Bilan annuel ${anneeBilan} ${de(c.nom(bailleurId))} non émis`,
       detail:
         aujourdhui > echeance
-          ? `L’échéance légale du ${jj(echeance)} est passée (CCH R.441-5-1).`
-          : `Échéance légale : ${jj(echeance)} (CCH R.441-5-1).`,
+          ? `L’échéance légale du ${dateCourte(echeance)} est passée (CCH R.441-5-1).`
+          : `Échéance légale : ${dateCourte(echeance)} (CCH R.441-5-1).`,
       echeance,
       lien: lienBilan(cle),
       action: 'Voir le bilan',
@@ -807,7 +807,7 @@ async function pourEpci(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
         cle: `bilan|${a.bailleurId}|${a.departement}|${anneeBilan}`,
         type: 'bilan_recu',
         titre: `Bilan annuel ${anneeBilan} ${de(a.bailleur)} reçu`,
-        detail: `Version ${emise.version}, émise le ${jj(emise.emisLe.toISOString().slice(0, 10))}, envoyée le ${jj(envoi.le.toISOString().slice(0, 10))}.`,
+        detail: `Version ${emise.version}, émise le ${dateCourte(jourParis(emise.emisLe))}, envoyée le ${dateCourte(jourParis(envoi.le))}.`,
         echeance: null,
         lien: lienBilan(cle),
         action: 'Lire le bilan',
@@ -819,8 +819,8 @@ async function pourEpci(c: Contexte, acteur: Acteur): Promise<Nouveau[]> {
       type: 'bilan_manquant',
       titre: `Bilan annuel ${anneeBilan} ${de(a.bailleur)} non reçu`,
       detail: emise
-        ? `Émis le ${jj(emise.emisLe.toISOString().slice(0, 10))} (version ${emise.version}) mais pas encore marqué envoyé à votre EPCI ; échéance légale le ${jj(echeance)}.`
-        : `Pas encore émis par le bailleur ; échéance légale le ${jj(echeance)} (CCH R.441-5-1).`,
+        ? `Émis le ${dateCourte(jourParis(emise.emisLe))} (version ${emise.version}) mais pas encore marqué envoyé à votre EPCI ; échéance légale le ${dateCourte(echeance)}.`
+        : `Pas encore émis par le bailleur ; échéance légale le ${dateCourte(echeance)} (CCH R.441-5-1).`,
       echeance,
       lien: lienBilan(cle),
       action: 'Voir le bilan',

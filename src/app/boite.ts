@@ -13,7 +13,7 @@ import type { Tx } from '../db/client.ts';
 import { candidatures, delaisProposition, locations, logements, organisations } from '../db/schema.ts';
 import type { BoiteApi, CandidatBoite, ElementBoiteApi } from '../contracts/orientation.ts';
 import type { LocationApi } from '../contracts/api.ts';
-import { jourParis, joursEntre } from '../domain/calendrier.ts';
+import { dateLongue, jourParis, joursEntre } from '../domain/calendrier.ts';
 import type { CleAnnee } from './annee.ts';
 import { parametresConventions, type ParametresConvention } from './echeances.ts';
 import { noterCandidats, type MemoCotation } from './cotation.ts';
@@ -22,7 +22,6 @@ import { appliquerTransition } from './locations.ts';
 import { memoiser, porteeActeur } from './memo.ts';
 import { LIBELLES_ETAT_LOCATION } from './explication.ts';
 import { piecesDesLocations } from './pieces.ts';
-import { dateFr } from './notifications.ts';
 import { exiger, type Acteur } from './roles.ts';
 import { peutLireMenage, vueMenage } from './menages.ts';
 import { delegationsActives, type DelegationActive } from './delegations.ts';
@@ -237,7 +236,7 @@ export async function proposerCandidats(
       );
     if (el.delegation && acteur.role === 'pilote_etat')
       throw new Interdit(
-        `le contingent de l’État est délégué à ${el.delegation.delegataire} pour ce logement jusqu’au ${dateFr(el.delegation.fin)} : c’est le délégataire qui propose les candidats`,
+        `le contingent de l’État est délégué à ${el.delegation.delegataire} pour ce logement jusqu’au ${dateLongue(el.delegation.fin)} : c’est le délégataire qui propose les candidats`,
       );
     throw new Interdit(
       el.gestion === 'deleguee'
@@ -247,7 +246,7 @@ export async function proposerCandidats(
   }
   if (el.echeance !== null && aujourdhui > el.echeance) {
     throw new Conflit(
-      `le délai de proposition a expiré le ${dateFr(el.echeance)} : le logement revient au bailleur pour un tour`,
+      `le délai de proposition a expiré le ${dateLongue(el.echeance)} : le logement revient au bailleur pour un tour`,
     );
   }
   const sne = corps.candidats.map((c) => c.numeroSne.toUpperCase());

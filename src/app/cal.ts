@@ -44,11 +44,11 @@ import {
 } from '../domain/cal.ts';
 import { contreOrdreCotation } from '../domain/cotation.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
-import { dateFrancaise, LIBELLES_ETAT, verifierDateSaisie, type EtatLocation } from '../domain/lifecycle.ts';
+import { LIBELLES_ETAT, verifierDateSaisie, type EtatLocation } from '../domain/lifecycle.ts';
 import { DECISIONS_POSITIVES, type DecisionCal } from '../domain/types.ts';
 import { journaliser } from './audit.ts';
 import { noterCandidats, type CotationCandidat, type MemoCotation } from './cotation.ts';
-import { ajouterJours, jourParis } from './echeances.ts';
+import { ajouterJours, dateCourte, jourParis } from '../domain/calendrier.ts';
 import { Conflit, Introuvable } from './errors.ts';
 import { vueCandidat } from './boite.ts';
 import { fixerQuartiles, menageSaisiDe, peutLireMenage } from './menages.ts';
@@ -401,13 +401,13 @@ export async function ajouterExamen(
     .where(and(eq(examensCal.locationId, loc.id), isNull(examensCal.decisionCalId)));
   if (enCours)
     throw new Conflit(
-      `ce logement est déjà inscrit à la séance du ${dateFrancaise(enCours.date)}, qui n’a pas encore statué : retirez-le de cette séance pour l’inscrire à une autre`,
+      `ce logement est déjà inscrit à la séance du ${dateCourte(enCours.date)}, qui n’a pas encore statué : retirez-le de cette séance pour l’inscrire à une autre`,
     );
   // The CAL may sit during the notice, but not before the candidates it examines (ADR 0026).
   const avantSeance = (await etapesDeLaLocation(tx, loc.id)).filter((e) => e.date > s.dateSession);
   if (avantSeance.length)
     throw new Conflit(
-      `la séance du ${dateFrancaise(s.dateSession)} précède ${avantSeance.at(-1)!.libelle} du ${dateFrancaise(avantSeance.at(-1)!.date)} : inscrivez ce logement à une séance datée de ce jour ou après`,
+      `la séance du ${dateCourte(s.dateSession)} précède ${avantSeance.at(-1)!.libelle} du ${dateCourte(avantSeance.at(-1)!.date)} : inscrivez ce logement à une séance datée de ce jour ou après`,
     );
   const cands = await candidatsDuTour(tx, loc.id);
   const problemes = verifierExamen(cands, d.motifMoinsDeTrois);
@@ -493,12 +493,12 @@ export async function deciderExamen(
   const aujourdhui = jourParis(maintenant);
   if (s.dateSession > aujourdhui)
     throw new Conflit(
-      `la séance du ${dateFrancaise(s.dateSession)} n’a pas encore eu lieu : enregistrez ses décisions à partir de ce jour`,
+      `la séance du ${dateCourte(s.dateSession)} n’a pas encore eu lieu : enregistrez ses décisions à partir de ce jour`,
     );
   const avant = (await etapesDeLaLocation(tx, d.locationId)).filter((x) => x.date > s.dateSession);
   if (avant.length)
     throw new Conflit(
-      `la séance du ${dateFrancaise(s.dateSession)} précède ${avant.at(-1)!.libelle} du ${dateFrancaise(avant.at(-1)!.date)} : retirez ce logement de la séance et inscrivez-le à une séance datée de ce jour ou après`,
+      `la séance du ${dateCourte(s.dateSession)} précède ${avant.at(-1)!.libelle} du ${dateCourte(avant.at(-1)!.date)} : retirez ce logement de la séance et inscrivez-le à une séance datée de ce jour ou après`,
     );
   const dejaLa = await tx
     .select({ id: decisionsCal.id })
@@ -668,7 +668,7 @@ export async function repondreOffre(
   if (problemes.length) throw new DonneesInvalides(problemes);
   if (d.reponse === 'acceptee' && d.date > o.echeance) {
     throw new Conflit(
-      `le délai de réponse a expiré le ${dateFrancaise(o.echeance)} : le silence vaut refus, l’offre ne peut plus être acceptée ; enregistrez un refus, l’offre passe alors au candidat suivant ou à la suite prévue`,
+      `le délai de réponse a expiré le ${dateCourte(o.echeance)} : le silence vaut refus, l’offre ne peut plus être acceptée ; enregistrez un refus, l’offre passe alors au candidat suivant ou à la suite prévue`,
     );
   }
   await cloreOffre(tx, acteur, o, e, d.reponse, d.date);
@@ -785,7 +785,7 @@ export async function signerBailOffre(
 function sessionOuverte(s: LigneSession): void {
   if (s.annuleeLe !== null)
     throw new Conflit(
-      `la séance du ${dateFrancaise(s.dateSession)} a été annulée (${s.motifAnnulation ?? 'sans motif'}) : inscrivez les logements à une autre séance`,
+      `la séance du ${dateCourte(s.dateSession)} a été annulée (${s.motifAnnulation ?? 'sans motif'}) : inscrivez les logements à une autre séance`,
     );
 }
 
@@ -842,7 +842,7 @@ export async function annulerSession(
     .where(and(eq(examensCal.sessionId, sessionId), sql`${examensCal.decisionCalId} is not null`));
   if ((decidees?.n ?? 0) > 0)
     throw new Conflit(
-      `la séance du ${dateFrancaise(s.dateSession)} a déjà statué sur ${decidees!.n} logement(s) : elle a eu lieu et ne s’annule pas ; retirez un à un les logements qu’elle n’a pas examinés`,
+      `la séance du ${dateCourte(s.dateSession)} a déjà statué sur ${decidees!.n} logement(s) : elle a eu lieu et ne s’annule pas ; retirez un à un les logements qu’elle n’a pas examinés`,
     );
   const retires = await tx
     .delete(examensCal)

@@ -37,7 +37,6 @@ import {
   type SuiviProposition,
 } from '../domain/caleol.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
-import { dateFrancaise } from '../domain/lifecycle.ts';
 import {
   chemin,
   enregistrements,
@@ -61,6 +60,7 @@ import { organisationDeLImport } from './organisation-cible.ts';
 import { Conflit, Introuvable } from './errors.ts';
 import { declarerLocation } from './locations.ts';
 import { exiger, type Acteur, type Role } from './roles.ts';
+import { dateCourte } from '../domain/calendrier.ts';
 
 /** Who imports occupancy and runs the CALEOL: the bailleur's officers, for their own stock only. */
 export const ROLES_CALEOL: readonly Role[] = ['agent_bailleur'];
@@ -640,7 +640,7 @@ export async function enregistrerAvisCaleol(
     throw new DonneesInvalides([
       {
         chemin: 'occupationId',
-        message: `le ménage du logement ${occ.rpls} n’est pas à examiner à la date de la séance (${dateFrancaise(seance.dateSeance)}) : hors zone, avant son échéance triennale ou sans aucun des cas de l’article L.442-5-2`,
+        message: `le ménage du logement ${occ.rpls} n’est pas à examiner à la date de la séance (${dateCourte(seance.dateSeance)}) : hors zone, avant son échéance triennale ou sans aucun des cas de l’article L.442-5-2`,
       },
     ]);
   const [unit] = await tx

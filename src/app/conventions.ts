@@ -38,7 +38,7 @@ import {
 } from '../contracts/conventions.ts';
 import type { LigneBilan, ResultatSimulation } from '../domain/engine.ts';
 import { chiffresLigne } from '../domain/bilan.ts';
-import { dateCourte } from '../domain/calendrier.ts';
+import { ajouterJours, dateCourte } from '../domain/calendrier.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import { parametreEnVigueur } from '../domain/legal-parameters.ts';
 import type { Convention, FormeConvention, Reservataire, Scenario, TypeReservataire } from '../domain/types.ts';
@@ -66,7 +66,6 @@ const VERROU_CONVENTIONS = 7_201_203;
 
 const pct = (x: number) => `${(x * 100).toLocaleString('fr-FR', { maximumFractionDigits: 4 })} %`;
 const unites = (x: number) => x.toLocaleString('fr-FR', { maximumFractionDigits: 1 });
-const dateFr = dateCourte;
 
 // ───────────────────────────── form and conversion deadline (pure) ─────────────────────────────
 
@@ -118,8 +117,8 @@ export function etatForme(
       echeance,
       statut: 'caduque',
       message: reprise
-        ? `${quoi} non convertie au ${dateFr(echeance.date)} : caduque — ${repriseEnClair(reprise)}. Sa part du flux relève du contingent de l’État jusqu’à la signature d’une convention en flux.`
-        : `${quoi} non convertie au ${dateFr(echeance.date)} : caduque — reprise possible par décision du préfet. Tant qu’elle n’est pas prise, la convention reste au bilan ; le pilote de l’État enregistre la décision du préfet quand elle est prise.`,
+        ? `${quoi} non convertie au ${dateCourte(echeance.date)} : caduque — ${repriseEnClair(reprise)}. Sa part du flux relève du contingent de l’État jusqu’à la signature d’une convention en flux.`
+        : `${quoi} non convertie au ${dateCourte(echeance.date)} : caduque — reprise possible par décision du préfet. Tant qu’elle n’est pas prise, la convention reste au bilan ; le pilote de l’État enregistre la décision du préfet quand elle est prise.`,
     };
   }
   return {
@@ -128,14 +127,14 @@ export function etatForme(
     echeance,
     statut: 'a_convertir',
     message: echeance
-      ? `${quoi} : à convertir en flux au plus tard le ${dateFr(echeance.date)} ; à défaut, ses droits seront repris par le préfet.`
+      ? `${quoi} : à convertir en flux au plus tard le ${dateCourte(echeance.date)} ; à défaut, ses droits seront repris par le préfet.`
       : `${quoi}.`,
   };
 }
 
 /** « droits repris par le préfet le 15/01/2024 (arrêté n° 2024-12) ». */
 export function repriseEnClair(r: { decideLe: string; reference: string }): string {
-  return `droits repris par le préfet le ${dateFr(r.decideLe)} (${r.reference})`;
+  return `droits repris par le préfet le ${dateCourte(r.decideLe)} (${r.reference})`;
 }
 
 /** The version in force on a date: the highest-numbered one effective on or before it. */
@@ -207,7 +206,7 @@ function caducite(
   const ligne = annee?.resultat.bilan.find((b) => b.reservataire === c.reservataireId) ?? null;
   const droitRepris = ligne ? ligne.droit : null;
   // Caduque from the day after the deadline (the deadline day itself was still in time).
-  const depuis = new Date(Date.parse(`${etat.echeance.date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const depuis = ajouterJours(etat.echeance.date, 1);
   if (reservataire.typeReservataire === 'etat') {
     return {
       depuis,
@@ -243,7 +242,7 @@ function caducite(
     etatVu && etatVu.droitAvant !== null && etatVu.droitApres !== null
       ? ` (droit ${an} : ${unites(etatVu.droitAvant)} → ${unites(etatVu.droitApres)} logements)`
       : '';
-  const tete = `Caduque depuis le ${dateFr(depuis)} (échéance de conversion : ${dateFr(etat.echeance.date)})`;
+  const tete = `Caduque depuis le ${dateCourte(depuis)} (échéance de conversion : ${dateCourte(etat.echeance.date)})`;
   const message = reprise
     ? `${tete} — ${repriseEnClair(reprise)} : ses ${pct(taux)} du flux${droit} relèvent du contingent de l’État${
         etatVu ? `, qui passe de ${pct(etatVu.tauxAvant)} à ${pct(etatVu.tauxApres)} du flux${chiffresEtat}` : ''
@@ -654,7 +653,7 @@ async function controlerJeu(
       if (!m || Number(m[1]) !== dernier) continue;
       const chemin = m[2] ?? 'taux';
       const message =
-        date === effectifLe ? a.message : `${a.message} (au ${dateFr(date)}, date d’effet d’un autre avenant)`;
+        date === effectifLe ? a.message : `${a.message} (au ${dateCourte(date)}, date d’effet d’un autre avenant)`;
       const cle = `a|${chemin}|${a.message}`;
       if (vus.has(cle)) continue;
       vus.add(cle);
@@ -674,7 +673,8 @@ async function controlerJeu(
       const texte = p.message.replace(/conventions\[(\d+)\]/g, (_t, k: string) =>
         Number(k) === dernier ? 'cette convention' : `la convention ${enVigueur[Number(k)]?.convention.id ?? k}`,
       );
-      const message = date === effectifLe ? texte : `${texte} (au ${dateFr(date)}, date d’effet d’un autre avenant)`;
+      const message =
+        date === effectifLe ? texte : `${texte} (au ${dateCourte(date)}, date d’effet d’un autre avenant)`;
       const cle = `${chemin}|${p.message}`;
       if (vus.has(cle)) continue;
       vus.add(cle);
@@ -795,7 +795,7 @@ export async function ajouterAvenant(
     throw new DonneesInvalides([
       {
         chemin: 'effectifLe',
-        message: `un avenant prend effet au plus tôt à la date de la version précédente (version ${derniere.version}, effective le ${dateFr(derniere.effectifLe)})`,
+        message: `un avenant prend effet au plus tôt à la date de la version précédente (version ${derniere.version}, effective le ${dateCourte(derniere.effectifLe)})`,
       },
     ]);
   }
@@ -939,17 +939,17 @@ export async function enregistrerReprisePrefet(
     throw new Conflit(
       `la décision du préfet est déjà enregistrée : ${repriseEnClair(deja)} ; elle ne se modifie pas (rechargez la page)`,
     );
-  const depuis = new Date(Date.parse(`${forme.echeance.date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const depuis = ajouterJours(forme.echeance.date, 1);
   const problemes: Probleme[] = [];
   if (entree.decideLe < depuis)
     problemes.push({
       chemin: 'decideLe',
-      message: `la convention n’est caduque que depuis le ${dateFr(depuis)} (échéance de conversion du ${dateFr(forme.echeance.date)}) : la décision du préfet ne peut la précéder`,
+      message: `la convention n’est caduque que depuis le ${dateCourte(depuis)} (échéance de conversion du ${dateCourte(forme.echeance.date)}) : la décision du préfet ne peut la précéder`,
     });
   if (entree.decideLe > quand.aujourdhui)
     problemes.push({
       chemin: 'decideLe',
-      message: `une décision est enregistrée une fois prise : au plus tard aujourd’hui (${dateFr(quand.aujourdhui)})`,
+      message: `une décision est enregistrée une fois prise : au plus tard aujourd’hui (${dateCourte(quand.aujourdhui)})`,
     });
   if (problemes.length) throw new DonneesInvalides(problemes);
   const ligne = {

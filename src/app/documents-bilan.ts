@@ -8,7 +8,7 @@ import type { Tx } from '../db/client.ts';
 import { emissionsBilan } from '../db/schema.ts';
 import { bilanDuReservataire, type BilanAnnuel } from '../domain/bilan.ts';
 import type { StatutDocument } from '../reports/statut-document.ts';
-import { jourParis } from './echeances.ts';
+import { jourParis } from '../domain/calendrier.ts';
 import { empreinteBilan } from './emission-bilan.ts';
 import type { Acteur } from './roles.ts';
 

@@ -24,7 +24,7 @@ import {
 } from '../db/schema.ts';
 import type { DossierLocationApi, FaitChronologieApi } from '../contracts/listes.ts';
 import type { ElementBoiteApi } from '../contracts/orientation.ts';
-import { jourParis, joursEntre } from '../domain/calendrier.ts';
+import { dateLongue, jourParis, joursEntre } from '../domain/calendrier.ts';
 import { ETATS_FINAUX, type EtatLocation } from '../domain/lifecycle.ts';
 import { BAILLEUR, type Evenement } from '../domain/types.ts';
 import { nomDeCommune } from '../import/cog.ts';
@@ -32,7 +32,6 @@ import { actionCourante } from './audit.ts';
 import { elements as elementsBoite, vueCandidat } from './boite.ts';
 import { peutLireMenage } from './menages.ts';
 import { lireLocation } from './locations.ts';
-import { dateFr } from './notifications.ts';
 import type { Acteur } from './roles.ts';
 
 /** The audit trail's actions in French (an action not listed reads « Modification enregistrée »). */
@@ -95,7 +94,7 @@ const UUID = /\s*\(?(?:(?:vacance|location)\s+)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]
 /** A reason as people read it: no internal ids, ISO dates as 07/12/2026. */
 function enFrancais(texte: string | null): string | null {
   if (!texte) return null;
-  const t = texte.replace(UUID, '').replace(/\b(\d{4}-\d{2}-\d{2})\b/g, (d) => dateFr(d));
+  const t = texte.replace(UUID, '').replace(/\b(\d{4}-\d{2}-\d{2})\b/g, (d) => dateLongue(d));
   return t.trim() || null;
 }
 

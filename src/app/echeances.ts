@@ -10,16 +10,13 @@
 import { and, eq, isNotNull, lte } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { delaisProposition, locations, logements } from '../db/schema.ts';
-import { ajouterJours, jourParis, joursEntre } from '../domain/calendrier.ts';
+import { ajouterJours, dateLongue, jourParis, joursEntre } from '../domain/calendrier.ts';
 import type { Convention } from '../domain/types.ts';
 import { conventionsEnVigueur, type CleAnnee } from './annee.ts';
 import { Conflit } from './errors.ts';
 import { constaterSansCandidatSysteme } from './locations.ts';
-import { dateFr, notifier } from './notifications.ts';
+import { notifier } from './notifications.ts';
 import { AnneeVerrouillee } from './verrou-annee.ts';
-
-// The calendar lives in src/domain/calendrier.ts; re-exported for the modules that import it from here.
-export { ajouterJours, jourParis, joursEntre } from '../domain/calendrier.ts';
 
 /** Days to propose candidates when the convention does not say (CONTEXT.md, délai de proposition). */
 export const DELAI_PROPOSITION_DEFAUT = 30;
@@ -99,7 +96,7 @@ export async function verifierEcheances(db: Db, maintenant: Date): Promise<Bilan
               type: 'echeance_proche',
               locationId: r.l.id,
               titre: `Délai de proposition : ${reste === 0 ? 'dernier jour' : `plus que ${reste} jour${reste > 1 ? 's' : ''}`}`,
-              message: `Le délai pour proposer des candidats sur ${unite} expire le ${dateFr(echeance)} au soir. Sans proposition, le logement revient au bailleur pour un tour.`,
+              message: `Le délai pour proposer des candidats sur ${unite} expire le ${dateLongue(echeance)} au soir. Sans proposition, le logement revient au bailleur pour un tour.`,
               cle: `echeance_proche|${r.l.id}|${echeance}|${organisationId}`,
             },
             maintenant,
@@ -126,7 +123,7 @@ export async function verifierEcheances(db: Db, maintenant: Date): Promise<Bilan
           tx,
           r.l.id,
           dateEvenement,
-          `délai de proposition expiré le ${dateFr(echeance)} sans candidat : ${consequence}`,
+          `délai de proposition expiré le ${dateLongue(echeance)} sans candidat : ${consequence}`,
           maintenant,
         );
         if (!apres) return false;
@@ -138,7 +135,7 @@ export async function verifierEcheances(db: Db, maintenant: Date): Promise<Bilan
               type: 'echeance_depassee',
               locationId: r.l.id,
               titre: 'Délai de proposition dépassé : logement rendu au bailleur pour un tour',
-              message: `Aucun candidat n’a été proposé pour ${unite} avant le ${dateFr(echeance)} : ${consequence}.`,
+              message: `Aucun candidat n’a été proposé pour ${unite} avant le ${dateLongue(echeance)} : ${consequence}.`,
               cle: `echeance_depassee|${r.l.id}|${organisationId}`,
             },
             maintenant,

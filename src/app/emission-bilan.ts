@@ -47,10 +47,10 @@ import { DonneesInvalides } from '../domain/errors.ts';
 import { anneesConnues, type CleAnnee } from './annee.ts';
 import { actionCourante, canonique, journaliser } from './audit.ts';
 import { bilansAccessibles, lireBilan } from './bilan.ts';
-import { jourParis } from '../domain/calendrier.ts';
+import { dateLongue, jourParis } from '../domain/calendrier.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { reconcilierAnnee } from './locations.ts';
-import { dateFr, notifier } from './notifications.ts';
+import { notifier } from './notifications.ts';
 import { exiger, type Acteur } from './roles.ts';
 import { etatDeLAnnee, verrouillerAnnee, versFenetre } from './verrou-annee.ts';
 
@@ -210,7 +210,7 @@ export async function emettreBilan(
   const aujourdhui = jourParis(maintenant);
   if (!peutEmettre(d.annee, aujourdhui)) {
     throw new Conflit(
-      `l’année ${d.annee} n’est pas terminée : son bilan s’émet à partir du ${dateFr(premierJourEmission(d.annee))}`,
+      `l’année ${d.annee} n’est pas terminée : son bilan s’émet à partir du ${dateLongue(premierJourEmission(d.annee))}`,
     );
   }
   await verrouillerAnnee(tx, cle);
@@ -226,7 +226,7 @@ export async function emettreBilan(
   if (precedente) {
     if (precedente.empreinte === empreinte) {
       throw new Conflit(
-        `le bilan ${d.annee} n’a pas changé depuis la version ${precedente.version} émise le ${dateFr(jourParis(precedente.emisLe))} : rien à émettre`,
+        `le bilan ${d.annee} n’a pas changé depuis la version ${precedente.version} émise le ${dateLongue(jourParis(precedente.emisLe))} : rien à émettre`,
       );
     }
     const [avant] = await tx
@@ -605,7 +605,9 @@ export async function ouvrirFenetre(
       `l’année ${d.annee} n’est pas verrouillée (son bilan n’est pas émis) : ses événements s’enregistrent sans fenêtre de correction`,
     );
   if (etat.etat === 'correction')
-    throw new Conflit(`une fenêtre de correction est déjà ouverte sur ${d.annee} jusqu’au ${dateFr(etat.fenetre.fin)}`);
+    throw new Conflit(
+      `une fenêtre de correction est déjà ouverte sur ${d.annee} jusqu’au ${dateLongue(etat.fenetre.fin)}`,
+    );
   const problemes = validerFenetre(d, aujourdhui);
   if (problemes.length) throw new DonneesInvalides(problemes);
   const id = randomUUID();
@@ -690,7 +692,7 @@ export async function rappelsBilan(db: Db, maintenant: Date): Promise<BilanRappe
       let message = '';
       if (!derniere) {
         manque = 'emission';
-        message = `Le bilan annuel ${annee} (département ${departement}) n’est pas encore émis. La loi (CCH R.441-5-1) demande de l’adresser à chaque réservataire et aux EPCI avant le ${dateFr(echeanceLegale(annee))}. Émettez-le dans Flux, puis marquez-le envoyé à chaque destinataire.`;
+        message = `Le bilan annuel ${annee} (département ${departement}) n’est pas encore émis. La loi (CCH R.441-5-1) demande de l’adresser à chaque réservataire et aux EPCI avant le ${dateLongue(echeanceLegale(annee))}. Émettez-le dans Flux, puis marquez-le envoyé à chaque destinataire.`;
       } else {
         const destinataires = await destinatairesBilan(tx, bailleurId, departement);
         const envoyes = new Set(
@@ -704,7 +706,7 @@ export async function rappelsBilan(db: Db, maintenant: Date): Promise<BilanRappe
         const manquants = destinataires.filter((d) => !envoyes.has(d.organisationId));
         if (manquants.length) {
           manque = 'envoi';
-          message = `La version ${derniere.version} du bilan annuel ${annee} (département ${departement}) n’est pas marquée envoyée à : ${manquants.map((m) => m.nom).join(', ')}. Échéance légale : ${dateFr(echeanceLegale(annee))} (CCH R.441-5-1).`;
+          message = `La version ${derniere.version} du bilan annuel ${annee} (département ${departement}) n’est pas marquée envoyée à : ${manquants.map((m) => m.nom).join(', ')}. Échéance légale : ${dateLongue(echeanceLegale(annee))} (CCH R.441-5-1).`;
         }
       }
       if (!manque) continue;
@@ -716,7 +718,7 @@ export async function rappelsBilan(db: Db, maintenant: Date): Promise<BilanRappe
           locationId: null,
           titre:
             etape.etape === 'premier'
-              ? `Bilan annuel ${annee} : à adresser avant le ${dateFr(echeanceLegale(annee))}`
+              ? `Bilan annuel ${annee} : à adresser avant le ${dateLongue(echeanceLegale(annee))}`
               : `Bilan annuel ${annee} : plus qu’une semaine avant l’échéance légale`,
           message,
           cle: `rappel_bilan|${bailleurId}|${departement}|${annee}|${etape.etape}`,

@@ -22,10 +22,9 @@ import {
 import { nomDeCommune } from '../import/cog.ts';
 import type { LocationApi, TransitionApi } from '../contracts/api.ts';
 import type { Orientation } from '../domain/engine.ts';
-import { jourParis } from '../domain/calendrier.ts';
+import { dateCourte, dateLongue, jourParis } from '../domain/calendrier.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import {
-  dateFrancaise,
   transiter,
   verifierDateSaisie,
   type EtapeDatee,
@@ -37,7 +36,6 @@ import { resultatAnnee, type CleAnnee } from './annee.ts';
 import { LIBELLES_ETAT_LOCATION, motifOrientation, nomsDesLignes } from './explication.ts';
 import { journaliser } from './audit.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
-import { dateFr } from './notifications.ts';
 import { delegationDuLogement } from './delegations.ts';
 import { porteeLocations } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
@@ -216,7 +214,7 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
       (l.etat === 'orientee' && !decidee && !l.forcee) || (pool !== null && memePool && l.etat !== 'bail_signe');
     if (!provisoire) {
       conflits.push(
-        `logement ${l.logementId} libéré le ${dateFr(l.dateLiberation)} (${nom(l.ligne, 'non orienté')} → ${nom(o.reservataire, 'aucune ligne')})`,
+        `logement ${l.logementId} libéré le ${dateLongue(l.dateLiberation)} (${nom(l.ligne, 'non orienté')} → ${nom(o.reservataire, 'aucune ligne')})`,
       );
       continue;
     }
@@ -236,14 +234,14 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
       cibleId: l.id,
       avant: { ligne: l.ligne, version: l.version },
       apres: { ligne: o.reservataire, version: l.version + 1 },
-      motif: `orientation provisoire recalculée par le moteur après un événement du ${dateFr(depuis)} (location ${sauf})`,
+      motif: `orientation provisoire recalculée par le moteur après un événement du ${dateLongue(depuis)} (location ${sauf})`,
     });
   }
   if (conflits.length > 0) {
     const liste =
       conflits.slice(0, 5).join(' ; ') + (conflits.length > 5 ? ` ; et ${conflits.length - 5} autre(s)` : '');
     throw new Conflit(
-      `cet événement du ${dateFr(depuis)} changerait l’orientation de locations déjà décidées : ${liste}. Datez-le après ces libérations, ou corrigez d’abord ces locations.`,
+      `cet événement du ${dateLongue(depuis)} changerait l’orientation de locations déjà décidées : ${liste}. Datez-le après ces libérations, ou corrigez d’abord ces locations.`,
     );
   }
 }
@@ -282,7 +280,7 @@ export async function declarerLocation(
     throw new DonneesInvalides([
       {
         chemin: 'dateDepart',
-        message: `le départ du locataire (${dateFrancaise(d.dateDepart)}) ne peut précéder son préavis (${dateFrancaise(d.date)}) : la location s’ouvre au préavis, indiquez un départ à cette date ou après`,
+        message: `le départ du locataire (${dateCourte(d.dateDepart)}) ne peut précéder son préavis (${dateCourte(d.date)}) : la location s’ouvre au préavis, indiquez un départ à cette date ou après`,
       },
     ]);
   // The departure is kept when later than the notice: the lease will be dated on or after it.
@@ -405,7 +403,7 @@ async function clore(
     cibleId: l.id,
     avant,
     apres: await lireLocation(tx, null, l.id, maintenant),
-    motif: `close sans candidat : nouveau préavis du ${dateFr(date)} sur le logement`,
+    motif: `close sans candidat : nouveau préavis du ${dateLongue(date)} sur le logement`,
   });
 }
 
@@ -441,7 +439,7 @@ export async function appliquerTransition(
     const d = await delegationDuLogement(tx, loc.reservataireId ?? '', loc.logementId, jourParis(maintenant));
     if (d)
       throw new Interdit(
-        `le contingent de l’État est délégué à ${d.delegataireNom} pour ce logement jusqu’au ${dateFr(d.fin)} (${d.acte}) : c’est le délégataire qui propose les candidats`,
+        `le contingent de l’État est délégué à ${d.delegataireNom} pour ce logement jusqu’au ${dateLongue(d.fin)} (${d.acte}) : c’est le délégataire qui propose les candidats`,
       );
   }
   peutAgir(acteur, loc, t, delegue);

@@ -9,6 +9,7 @@
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import type { CandidatBoite } from '../contracts/orientation.ts';
+import { jourParis } from '../domain/calendrier.ts';
 import { candidatures, decisionsCal, locations, logements, offresCal, organisations } from '../db/schema.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import { libelleQuartile, problemesMenage, quartileALaDecision, type QuartileDecide } from '../domain/quartile.ts';
@@ -216,7 +217,7 @@ export async function anonymiserCandidatsNonRetenus(
   acteur: Acteur | null,
   maintenant: Date,
 ): Promise<BilanAnonymisation> {
-  const jour = maintenant.toISOString().slice(0, 10);
+  const jour = jourParis(maintenant);
   const delaiMois = valeurAu('delaiAnonymisationCandidatsMois', jour);
   const limite = new Date(maintenant);
   limite.setUTCMonth(limite.getUTCMonth() - delaiMois);

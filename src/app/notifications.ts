@@ -11,7 +11,6 @@ import type { Db, Tx } from '../db/client.ts';
 import { adhesions, communes, locations, logements, notifications, organisations, utilisateurs } from '../db/schema.ts';
 import type { NotificationsApi } from '../contracts/orientation.ts';
 import { LIBELLES_SUITE, type SuiteEchec } from '../domain/cal.ts';
-import { dateLongue } from '../domain/calendrier.ts';
 import type { DecisionCal } from '../domain/types.ts';
 import { journaliser } from './audit.ts';
 import { Introuvable } from './errors.ts';
@@ -150,9 +149,6 @@ export async function notifierResultatCal(tx: Tx, resultat: ResultatCal, mainten
     );
   }
 }
-
-/** 2026-12-01 → 1er décembre 2026 (src/domain/calendrier.ts). */
-export const dateFr = dateLongue;
 
 // ───────────────────────────── e-mail ─────────────────────────────
 

@@ -13,7 +13,7 @@ import { communes, delaisProposition, locations, logements, organisations } from
 import type { DecisionOrientationCorps, RecommandationApi } from '../contracts/orientation.ts';
 import type { LocationApi } from '../contracts/api.ts';
 import { DIMENSIONS, type Orientation } from '../domain/engine.ts';
-import { jourParis } from '../domain/calendrier.ts';
+import { dateLongue, jourParis } from '../domain/calendrier.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import { LIBELLES_EXCLUSION, type MotifExclusion } from '../domain/flow.ts';
 import { BAILLEUR } from '../domain/types.ts';
@@ -31,7 +31,7 @@ import {
 import { echeanceProposition, parametresConventions } from './echeances.ts';
 import { Conflit, Introuvable } from './errors.ts';
 import { appliquerTransition, epinglerOrientation } from './locations.ts';
-import { dateFr, notifier } from './notifications.ts';
+import { notifier } from './notifications.ts';
 import { porteeLocations } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
 
@@ -196,7 +196,7 @@ export async function deciderOrientation(
   const [deja] = await tx.select().from(delaisProposition).where(eq(delaisProposition.locationId, id));
   if (deja)
     throw new Conflit(
-      `l’orientation de cette location a déjà été décidée le ${dateFr(deja.orienteeLe)} (${LIBELLES_DECISION_ORIENTATION[deja.decision] ?? deja.decision})`,
+      `l’orientation de cette location a déjà été décidée le ${dateLongue(deja.orienteeLe)} (${LIBELLES_DECISION_ORIENTATION[deja.decision] ?? deja.decision})`,
     );
   const rec = await recommandation(tx, acteur, id);
   const recommandee = rec.recommande?.ligne ?? null;
@@ -290,7 +290,7 @@ export async function deciderOrientation(
       message:
         `Le bailleur vous oriente le logement ${l.logementId} (${logement?.typologie}, ${logement?.financement}, à ${nomCommune}` +
         `${logement?.qpv ? `, en QPV ${logement.qpv}` : ', hors QPV'})${apres.pool ? ', proposé à plusieurs réservataires à la fois' : ''}. ` +
-        `Proposez vos candidats avant le ${dateFr(echeance!)} au soir ; sans proposition, le logement revient au bailleur pour un tour.`,
+        `Proposez vos candidats avant le ${dateLongue(echeance!)} au soir ; sans proposition, le logement revient au bailleur pour un tour.`,
       cle: `orientation|${id}|${organisationId}`,
     });
   }

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { lignes, type Db, type Tx } from '../db/client.ts';
+import { ajouterJours } from '../domain/calendrier.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import {
   LIBELLES_ECART,
@@ -77,9 +78,6 @@ export function perimetreDe(acteur: Acteur | null, annee: number, departement: s
   }
   return { annee, departement, bailleurId: acteur.organisationId };
 }
-
-const ajouterJours = (iso: string, jours: number) =>
-  new Date(Date.parse(`${iso}T00:00:00Z`) + jours * 86_400_000).toISOString().slice(0, 10);
 
 /** Flux's leases of the year in the scope, and those within the tolerance around it. */
 async function lireBaux(tx: Tx, p: Perimetre): Promise<BailFlux[]> {

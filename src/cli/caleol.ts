@@ -4,6 +4,7 @@
  * else the PGlite folder `--data`) and calls one use case.
  */
 import type { Command } from 'commander';
+import { jourParis } from '../domain/calendrier.ts';
 
 interface Sorties {
   out: (s: string) => void;
@@ -13,13 +14,8 @@ interface Sorties {
 const DOSSIER_DEFAUT = process.env.FLUX_DATA_DIR ?? 'data/flux';
 const PROBLEMES_AFFICHES = 20;
 
-const jourParis = () =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Paris',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
+/** Today in Europe/Paris (YYYY-MM-DD), by the machine's clock (a command runs now). */
+const aujourdhui = (): string => jourParis(new Date());
 
 export function ajouterOccupation(importer: Command, io: Sorties, fin: (code: number) => void): void {
   importer
@@ -50,7 +46,7 @@ export function ajouterOccupation(importer: Command, io: Sorties, fin: (code: nu
         r = await importerOccupation(base.db, null, {
           source: sourceFichierDemandes(fichier, basename(fichier)),
           bailleur: o.bailleur,
-          aujourdhui: jourParis(),
+          aujourdhui: aujourdhui(),
         });
       } catch (err) {
         if (!(err instanceof OccupationRefusee)) throw err;

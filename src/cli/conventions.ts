@@ -41,14 +41,13 @@ async function dansLaBase<R>(data: string, action: (tx: Tx) => Promise<R>): Prom
 }
 
 const pct = (x: number) => `${(x * 100).toLocaleString('fr-FR', { maximumFractionDigits: 4 })} %`;
-const dateFr = dateCourte;
 const signe = (x: number) =>
   x.toLocaleString('fr-FR', { maximumFractionDigits: 2, signDisplay: 'exceptZero' }).replace('-', '−');
 
 function ligneFrancaise(c: ConventionResumeApi, annee: number): string {
   const v = c.versionEnVigueur;
   const taux = v
-    ? `taux ${pct(v.taux)}${v.tauxAgents !== null ? ` (dont agents ${pct(v.tauxAgents)})` : ''}, version ${v.version} du ${dateFr(v.effectifLe)}`
+    ? `taux ${pct(v.taux)}${v.tauxAgents !== null ? ` (dont agents ${pct(v.tauxAgents)})` : ''}, version ${v.version} du ${dateCourte(v.effectifLe)}`
     : 'aucune version en vigueur';
   const solde = c.ligne
     ? `droit ${annee} ${c.ligne.droit.toLocaleString('fr-FR', { maximumFractionDigits: 2 })}, solde ${signe(c.ligne.solde)}`
@@ -57,7 +56,7 @@ function ligneFrancaise(c: ConventionResumeApi, annee: number): string {
   const forme =
     c.forme.statut === 'caduque'
       ? reprise
-        ? `CADUQUE — droits repris par le préfet le ${dateFr(reprise.decideLe)} (${reprise.reference})`
+        ? `CADUQUE — droits repris par le préfet le ${dateCourte(reprise.decideLe)} (${reprise.reference})`
         : 'CADUQUE — reprise possible par décision du préfet'
       : c.forme.libelle;
   return `${c.id} — ${c.reservataire.nom} (${c.departement}) : ${taux} ; ${forme} ; ${solde}`;
@@ -133,7 +132,7 @@ export function ajouterConventions(program: Command, io: Sorties, fin: (code: nu
       if (o.json) io.out(`${JSON.stringify(c, null, 2)}\n`);
       else
         io.out(
-          `Avenant enregistré : convention ${c.id} (${c.reservataire.nom}), version ${v.version} effective le ${dateFr(v.effectifLe)}, taux ${pct(v.taux)}, ${c.forme.libelle}.\n`,
+          `Avenant enregistré : convention ${c.id} (${c.reservataire.nom}), version ${v.version} effective le ${dateCourte(v.effectifLe)}, taux ${pct(v.taux)}, ${c.forme.libelle}.\n`,
         );
       // What the law flags without forbidding it (CCH R.441-5, 20 % of guarantees), as `flux simulate` says it.
       for (const a of c.avertissements) io.err(`avertissement : ${a.chemin} : ${a.message}\n`);

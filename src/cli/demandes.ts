@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import type { Db } from '../app/base.ts';
+import { jourParis } from '../domain/calendrier.ts';
 
 interface Sorties {
   out: (s: string) => void;
@@ -16,14 +17,8 @@ const DOSSIER_DEFAUT = process.env.FLUX_DATA_DIR ?? 'data/flux';
 /** Problems printed (the error file has them all). */
 const PROBLEMES_AFFICHES = 20;
 
-/** Today in Europe/Paris (YYYY-MM-DD). */
-const jourParis = () =>
-  new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Paris',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date());
+/** Today in Europe/Paris (YYYY-MM-DD), by the machine's clock (a command runs now). */
+const aujourdhui = (): string => jourParis(new Date());
 
 async function avecBase<R>(data: string, action: (db: Db) => Promise<R>): Promise<R> {
   const { ouvrirBase } = await import('../app/base.ts');
@@ -66,7 +61,7 @@ export function ajouterDemandes(program: Command, importer: Command, io: Sorties
           importerDemandes(db, null, {
             source: sourceFichierDemandes(fichier, basename(fichier)),
             organisation: o.reservataire,
-            aujourdhui: jourParis(),
+            aujourdhui: aujourdhui(),
           }),
         );
       } catch (err) {

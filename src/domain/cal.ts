@@ -87,8 +87,6 @@ export function verifierDecision(
   return p;
 }
 
-export { ajouterJours } from './calendrier.ts';
-
 /**
  * The last day to answer an offer made on `dateOffre`: the applicant's delay in force that day
  * (`delaiReponseDemandeurJours`, CCH R.441-10); silence counts as a refusal (regulation.md §2.11).

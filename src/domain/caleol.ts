@@ -20,6 +20,7 @@
  * A datum left unknown never makes a case: it is counted as missing, and said.
  */
 import { DonneesInvalides } from './errors.ts';
+import { ajouterJours } from './calendrier.ts';
 import { valeurAu } from './legal-parameters.ts';
 
 export const CAS_CALEOL = [
@@ -99,12 +100,6 @@ export function ajouterAns(iso: string, ans: number): string {
   const j = Number(iso.slice(8, 10));
   const dernier = new Date(Date.UTC(a, m, 0)).getUTCDate();
   return `${String(a).padStart(4, '0')}-${iso.slice(5, 7)}-${String(Math.min(j, dernier)).padStart(2, '0')}`;
-}
-
-export function ajouterJours(iso: string, jours: number): string {
-  const d = new Date(`${iso}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + jours);
-  return d.toISOString().slice(0, 10);
 }
 
 /**

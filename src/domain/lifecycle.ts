@@ -20,6 +20,7 @@
  * The dates an officer enters (decision, answer to an offer, lease) are checked by `verifierDateSaisie`.
  */
 import { TransitionImpossible, type Probleme } from './errors.ts';
+import { dateCourte } from './calendrier.ts';
 
 export const ETATS_LOCATION = [
   'liberee',
@@ -76,12 +77,6 @@ export interface EtapeDatee {
   date: string;
 }
 
-/** 2026-12-07 → 07/12/2026 (the officers' way; no clock, no Intl). */
-export function dateFrancaise(iso: string): string {
-  const [a, m, j] = iso.split('-');
-  return `${j}/${m}/${a}`;
-}
-
 /**
  * Problems with a date an officer enters for a step of a letting (empty = fine): never in the future
  * (`aujourdhui`, Europe/Paris, given by the caller), never before a step it follows, and a lease never
@@ -102,19 +97,19 @@ export function verifierDateSaisie(d: {
   if (d.date > d.aujourdhui)
     p.push({
       chemin,
-      message: `${d.quoi} : le ${dateFrancaise(d.date)} est dans le futur ; indiquez la date où c’est arrivé, le ${dateFrancaise(d.aujourdhui)} au plus tard`,
+      message: `${d.quoi} : le ${dateCourte(d.date)} est dans le futur ; indiquez la date où c’est arrivé, le ${dateCourte(d.aujourdhui)} au plus tard`,
     });
   let plusTard: EtapeDatee | null = null;
   for (const e of d.suit ?? []) if (d.date < e.date && (plusTard === null || e.date > plusTard.date)) plusTard = e;
   if (plusTard)
     p.push({
       chemin,
-      message: `${d.quoi} ne peut précéder ${plusTard.libelle} du ${dateFrancaise(plusTard.date)} : choisissez le ${dateFrancaise(plusTard.date)} ou une date postérieure`,
+      message: `${d.quoi} ne peut précéder ${plusTard.libelle} du ${dateCourte(plusTard.date)} : choisissez le ${dateCourte(plusTard.date)} ou une date postérieure`,
     });
   if (d.depart && d.date < d.depart)
     p.push({
       chemin,
-      message: `le bail ne peut être signé avant le départ du locataire, le ${dateFrancaise(d.depart)} : enregistrez-le à cette date ou après`,
+      message: `le bail ne peut être signé avant le départ du locataire, le ${dateCourte(d.depart)} : enregistrez-le à cette date ou après`,
     });
   return p;
 }

@@ -12,6 +12,7 @@ import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import { normaliserTexte } from '../domain/rapprochement.ts';
 import { communeCourante } from './cog.ts';
 import { LecteurCsv, type Encodage, type Enregistrement } from './rpls-csv.ts';
+import { dateCourte } from '../domain/calendrier.ts';
 
 export const chemin = (ligne: number, colonne: string): string => `ligne ${ligne}, colonne ${colonne}`;
 
@@ -99,9 +100,6 @@ export function lireDate(s: string): string | null {
   const d = new Date(`${iso}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso ? iso : null;
 }
-
-/** « 07/12/2026 » */
-export const dateFr = (iso: string): string => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 /** The SNE number as stored: upper case, without spaces or dashes; null when malformed. */
 export function lireNumeroUnique(s: string): string | null {
@@ -233,7 +231,7 @@ export function lireDemande(
     }
     const d = lireDate(v[c]);
     if (!d) ici(c, `date « ${v[c]} » invalide (JJ/MM/AAAA attendu)`);
-    else if (d > aujourdhui) ici(c, `date du ${dateFr(d)} dans le futur`);
+    else if (d > aujourdhui) ici(c, `date du ${dateCourte(d)} dans le futur`);
     return d;
   };
   const dateDemande = date('dateDemande', true);
@@ -241,7 +239,7 @@ export function lireDemande(
   if (dateDemande && dateRenouvellement && dateRenouvellement < dateDemande)
     ici(
       'dateRenouvellement',
-      `renouvellement du ${dateFr(dateRenouvellement)} avant la demande du ${dateFr(dateDemande)}`,
+      `renouvellement du ${dateCourte(dateRenouvellement)} avant la demande du ${dateCourte(dateDemande)}`,
     );
   const personnes = v.personnes ? entier(v.personnes) : null;
   if (!v.personnes) ici('personnes', 'nombre de personnes manquant');
@@ -327,9 +325,9 @@ export function lireDemande(
   for (const x of refus) {
     const d = lireDate(x);
     if (!d) ici('refus', `date de refus « ${x} » invalide (JJ/MM/AAAA attendu, séparées par « | »)`);
-    else if (d > aujourdhui) ici('refus', `refus du ${dateFr(d)} dans le futur`);
+    else if (d > aujourdhui) ici('refus', `refus du ${dateCourte(d)} dans le futur`);
     else if (dateDemande && d < dateDemande)
-      ici('refus', `refus du ${dateFr(d)} avant la demande du ${dateFr(dateDemande)}`);
+      ici('refus', `refus du ${dateCourte(d)} avant la demande du ${dateCourte(dateDemande)}`);
     else if (!refusAdaptes.includes(d)) refusAdaptes.push(d);
   }
   refusAdaptes.sort();

@@ -8,7 +8,8 @@
  */
 import type { Probleme } from '../domain/errors.ts';
 import type { Enregistrement } from './rpls-csv.ts';
-import { chemin, dateFr, lireDate, valeurs, type DefinitionColonne, type Entete } from './demandes.ts';
+import { chemin, lireDate, valeurs, type DefinitionColonne, type Entete } from './demandes.ts';
+import { dateCourte } from '../domain/calendrier.ts';
 
 export const COLONNES_OCCUPATION = {
   rpls: { noms: ['RPLS', 'NUMERO_RPLS', 'IDENT_REP', 'RPLS_ID', 'IDENTIFIANT_RPLS'], obligatoire: true },
@@ -77,7 +78,7 @@ export function lireOccupation(
   const dateBail = v.dateBail ? lireDate(v.dateBail) : null;
   if (!v.dateBail) ici('dateBail', 'date de signature du bail manquante (JJ/MM/AAAA)');
   else if (!dateBail) ici('dateBail', `date « ${v.dateBail} » invalide (JJ/MM/AAAA attendu)`);
-  else if (dateBail > aujourdhui) ici('dateBail', `date du ${dateFr(dateBail)} dans le futur`);
+  else if (dateBail > aujourdhui) ici('dateBail', `date du ${dateCourte(dateBail)} dans le futur`);
   const personnes = /^\s*\d+\s*$/.test(v.personnes) ? Number(v.personnes) : null;
   if (!v.personnes) ici('personnes', 'nombre de personnes manquant');
   else if (personnes === null || personnes < 1 || personnes > PERSONNES_MAX_OCCUPATION)

@@ -4,14 +4,15 @@
  * SHA-256 fingerprint) is the bilan of CCH R.441-5-1; the live figures of a year not issued, or
  * changed since its last version, are « provisoire » (the PDF carries a watermark).
  */
+import { dateCourte } from '../domain/calendrier.ts';
+
 export type StatutDocument =
   | { etat: 'provisoire'; derniere: { version: number; emisLe: string } | null }
   | { etat: 'emis'; version: number; emisLe: string; empreinte: string };
 
 /** "2027-01-15" or an ISO timestamp → "15/01/2027" (the day as given, no time zone shift). */
 export function dateFrancaise(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
+  return /^\d{4}-\d{2}-\d{2}/.test(iso) ? dateCourte(iso.slice(0, 10)) : iso;
 }
 
 /** The one sentence a document of the bilan shows under its title. */

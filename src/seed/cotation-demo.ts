@@ -5,7 +5,7 @@
  * a few hundred more demands wishing the métropole's communes, so that a demand's position among
  * similar ones means something. Fictitious: numbers, dates and households are drawn with a seed.
  */
-import { ajouterJours } from '../domain/cal.ts';
+import { ajouterJours } from '../domain/calendrier.ts';
 import type { Typologie } from '../domain/types.ts';
 import type { candidatures, demandes, grillesCotation, locations } from '../db/schema.ts';
 import { CRITERES_DEMO } from './grille-demo.ts';

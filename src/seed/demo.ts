@@ -51,7 +51,8 @@ import {
   utilisateurs,
   zonagesCommunes,
 } from '../db/schema.ts';
-import { ajouterJours, echeanceReponse, suiteApresEchec } from '../domain/cal.ts';
+import { echeanceReponse, suiteApresEchec } from '../domain/cal.ts';
+import { ajouterJours, jourParis } from '../domain/calendrier.ts';
 import { reportsHerites } from '../app/annee.ts';
 import { echeanceProposition } from '../app/echeances.ts';
 import { motifOrientation, nomsDesLignes } from '../app/explication.ts';
@@ -1440,7 +1441,7 @@ const minDate = (a: string, b: string): string => (a < b ? a : b);
 const idUtilisateur = (c: CompteDemo): string => `U-${c.email.split('@')[0]!.toUpperCase()}`;
 
 function dateDuJour(): string {
-  return new Date().toISOString().slice(0, 10);
+  return jourParis(new Date());
 }
 
 /**

@@ -7,7 +7,8 @@
  * order, no random stream.
  */
 import type { logements, occupations, zonagesCommunes } from '../db/schema.ts';
-import { ajouterAns, ajouterJours } from '../domain/caleol.ts';
+import { ajouterAns } from '../domain/caleol.ts';
+import { ajouterJours } from '../domain/calendrier.ts';
 
 export const SOURCE_ZONES_CALEOL_DEMO =
   'Liste fictive (démonstration) : communes d’Orléans Métropole — à remplacer par la liste de l’arrêté pris en application de l’article R.442-3-3 du CCH';

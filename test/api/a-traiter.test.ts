@@ -4,7 +4,7 @@
  * internal identifier). Each item is created through the API and followed to its end.
  */
 import { describe, expect, it } from 'vitest';
-import { joursEntre } from '../../src/app/echeances.ts';
+import { joursEntre } from '../../src/domain/calendrier.ts';
 import type { ATraiterApi, ElementATraiterApi } from '../../src/contracts/a-traiter.ts';
 import { ORG } from '../../src/seed/demo.ts';
 import { genresDeTest } from '../helpers/database.ts';

@@ -7,7 +7,8 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { resultatAnnee } from '../../src/app/annee.ts';
-import { ajouterJours, jourParis, joursEntre, verifierEcheances } from '../../src/app/echeances.ts';
+import { verifierEcheances } from '../../src/app/echeances.ts';
+import { ajouterJours, jourParis, joursEntre } from '../../src/domain/calendrier.ts';
 import { lignes } from '../../src/db/client.ts';
 import type { ElementBoiteApi } from '../../src/contracts/orientation.ts';
 import { BAILLEUR as LIGNE_BAILLEUR } from '../../src/domain/types.ts';

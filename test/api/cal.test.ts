@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifierAudit } from '../../src/app/audit.ts';
 import { expirerOffres, expirerOffresAu } from '../../src/app/cal.ts';
-import { jourParis } from '../../src/app/echeances.ts';
+import { jourParis } from '../../src/domain/calendrier.ts';
 import { verificationPlanifiee } from '../../src/app/verification.ts';
 import type { AExaminerApi, PageSessionsCalApi, SessionCalApi, SessionCalDetailApi } from '../../src/contracts/cal.ts';
 import {

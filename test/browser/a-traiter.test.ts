@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { beforeEach, expect, it } from 'vitest';
-import { jourParis } from '../../src/app/echeances.ts';
+import { jourParis } from '../../src/domain/calendrier.ts';
 import type { ATraiterApi } from '../../src/contracts/a-traiter.ts';
 import { ORG } from '../../src/seed/demo.ts';
 import {

@@ -12,12 +12,10 @@ import { join } from 'node:path';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { beforeEach, expect, it } from 'vitest';
-import { jourParis } from '../../src/app/echeances.ts';
 import { appliquerTransition, declarerLocation } from '../../src/app/locations.ts';
 import type { Acteur } from '../../src/app/roles.ts';
 import { logements } from '../../src/db/schema.ts';
-import { ajouterJours } from '../../src/domain/cal.ts';
-import { dateFrancaise } from '../../src/domain/lifecycle.ts';
+import { ajouterJours, dateCourte, jourParis } from '../../src/domain/calendrier.ts';
 import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
 import { allerAuMenu } from './menu.ts';
 
@@ -136,7 +134,7 @@ decrireNavigateur('calendrier d’une location : préavis, CAL, départ, bail (n
       .toBe(true);
 
     // A is examined during the notice: the page says when the tenant leaves.
-    await page.getByText(`départ du locataire le ${dateFrancaise(jour(-2))}`).waitFor();
+    await page.getByText(`départ du locataire le ${dateCourte(jour(-2))}`).waitFor();
     await page.getByRole('radio', { name: /^Attribution\s*un candidat/ }).check({ force: true });
     await page.getByLabel(`Rang du candidat n° ${SNE(101)}`).selectOption('1');
     await page.getByRole('button', { name: 'Enregistrer la décision' }).click();
@@ -148,7 +146,7 @@ decrireNavigateur('calendrier d’une location : préavis, CAL, départ, bail (n
     await dialogue.getByLabel('Date de la réponse').fill(jour(-8));
     expect(violationsGraves(await auditer(page), 'CAL (confirmation de l’acceptation)')).toEqual([]);
     await dialogue.getByRole('button', { name: 'Enregistrer l’acceptation' }).click();
-    await page.getByText(`Acceptée le ${dateFrancaise(jour(-8))}`).waitFor();
+    await page.getByText(`Acceptée le ${dateCourte(jour(-8))}`).waitFor();
 
     // A lease before the departure is refused, saying from when; after it, recorded.
     await page.getByRole('button', { name: `Bail signé (n° ${SNE(101)})` }).click();
@@ -156,7 +154,7 @@ decrireNavigateur('calendrier d’une location : préavis, CAL, départ, bail (n
     await dialogue.getByRole('button', { name: 'Enregistrer le bail' }).click();
     const erreur = page.getByRole('alert').filter({ hasText: 'avant le départ du locataire' });
     await erreur.waitFor();
-    expect(await erreur.textContent()).toContain(dateFrancaise(jour(-2)));
+    expect(await erreur.textContent()).toContain(dateCourte(jour(-2)));
     expect(await erreur.textContent()).not.toMatch(/evenements\[/);
     await page.getByRole('button', { name: `Bail signé (n° ${SNE(101)})` }).click();
     await dialogue.getByLabel('Date de signature du bail').fill(jour(-1));

@@ -10,7 +10,7 @@
  */
 import type { Page } from 'playwright-core';
 import { beforeEach, expect, it } from 'vitest';
-import { jourParis } from '../../src/app/echeances.ts';
+import { jourParis } from '../../src/domain/calendrier.ts';
 import type { ConventionResumeApi, RegistreConventionsApi } from '../../src/contracts/conventions.ts';
 import type { RecommandationApi } from '../../src/contracts/orientation.ts';
 import {

@@ -6,9 +6,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { dateCourte } from '../../src/domain/calendrier.ts';
 import { simuler } from '../../src/domain/engine.ts';
 import { DonneesInvalides } from '../../src/domain/errors.ts';
-import { dateFrancaise, verifierDateSaisie } from '../../src/domain/lifecycle.ts';
+import { verifierDateSaisie } from '../../src/domain/lifecycle.ts';
 import type { Evenement } from '../../src/domain/types.ts';
 import { bailSigne, candidats, convention, decisionCal, jour, logement, unScenario } from '../helpers/scenario.ts';
 
@@ -65,7 +66,7 @@ describe('dates saisies par les agents', () => {
     );
   });
   it('dates à la française', () => {
-    expect(dateFrancaise('2026-12-07')).toBe('07/12/2026');
+    expect(dateCourte('2026-12-07')).toBe('07/12/2026');
   });
 });
 

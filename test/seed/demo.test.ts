@@ -15,7 +15,7 @@ import { chargerScenario } from '../../src/app/annee.ts';
 import { motifOrientation, nomsDesLignes } from '../../src/app/explication.ts';
 import { canonique } from '../../src/app/audit.ts';
 import { lireBilan } from '../../src/app/bilan.ts';
-import { jourParis } from '../../src/app/echeances.ts';
+import { jourParis } from '../../src/domain/calendrier.ts';
 import { destinatairesBilan, empreinteBilan } from '../../src/app/emission-bilan.ts';
 import { etatDeLAnnee } from '../../src/app/verrou-annee.ts';
 import type { Acteur } from '../../src/app/roles.ts';
