@@ -37,5 +37,5 @@ describe('bases préparées une fois pour la suite', () => {
         if (f.startsWith(cle)) rmSync(join(dossier, f), { force: true });
       }
     }
-  }, 60_000);
+  }, 180_000);
 });
