@@ -80,7 +80,15 @@ decrireNavigateur('prévision du flux et conversion (navigateur)', () => {
   it('la conversion explique qu’il faut d’abord un état des lieux signé', async () => {
     await seConnecter(page, 'bailleur@demo.flux');
     await page.goto('/conversion');
-    await page.getByText(/aucun état des lieux signé par toutes les parties/).waitFor();
+    await page.getByText(/aucun état des lieux signé par toutes les parties/i).waitFor();
+    // Said as a step to take, not as a failure, in words only: no field path, no « Réessayer ».
+    await page.getByRole('heading', { name: 'La conversion attend l’état des lieux signé' }).waitFor();
+    const texte = await page.locator('main').innerText();
+    expect(texte).not.toMatch(/etatDesLieux|Impossible de charger|Réessayer/);
+    await page.getByRole('link', { name: 'Voir l’état des lieux et ses signatures' }).click();
+    await page.waitForURL((u) => u.pathname === '/etat-des-lieux');
+    await page.goto('/conversion');
+    await page.getByRole('heading', { name: 'La conversion attend l’état des lieux signé' }).waitFor();
     expect(violationsGraves(await auditer(page), 'conversion')).toEqual([]);
   });
 });

@@ -13,7 +13,16 @@ export function Chargement({ quoi }: { quoi: string }) {
 }
 
 export function messageErreur(erreur: unknown): string {
-  if (erreur instanceof ErreurApi) return erreur.message;
+  if (erreur instanceof ErreurApi) {
+    // The server's message prefixes each problem with its field path (« etatDesLieux : … »), for
+    // the API's users; a page shows the French messages only, and keeps a path that is words
+    // (« ligne 3, colonne FINAN »).
+    if (erreur.problemes.length === 0) return erreur.message;
+    const interne = /^[A-Za-z0-9_.[\]]+$/;
+    return [
+      ...new Set(erreur.problemes.map((p) => (interne.test(p.chemin) ? p.message : `${p.chemin} : ${p.message}`))),
+    ].join(' ; ');
+  }
   return 'Une erreur inattendue est survenue : rechargez la page.';
 }
 

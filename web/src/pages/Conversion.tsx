@@ -10,8 +10,8 @@ import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Select } from '@codegouvfr/react-dsfr/Select';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useSearchParams } from 'react-router';
-import { lireConversion, type ConversionApi } from '../api.ts';
+import { Link, useSearchParams } from 'react-router';
+import { ErreurApi, lireConversion, type ConversionApi } from '../api.ts';
 import { BarresSimples } from '../composants/Barres.tsx';
 import { EtatRequete, Vide } from '../composants/Etats.tsx';
 import { Page } from '../composants/Page.tsx';
@@ -49,6 +49,8 @@ export function Conversion() {
     enabled: actif,
     retry: false,
   });
+  const sansEtatDesLieux =
+    error instanceof ErreurApi && error.statut === 422 ? error.probleme('etatDesLieux') : undefined;
   const [choix, setChoix] = useState({
     bailleur: demande.bailleur ?? '',
     fenetre: String(demande.fenetre ?? 1),
@@ -129,6 +131,28 @@ export function Conversion() {
       </form>
       {!actif ? (
         <Vide>Choisissez un bailleur pour afficher sa conversion.</Vide>
+      ) : sansEtatDesLieux && !data ? (
+        // Not a failure: the conversion starts from an état des lieux every party has signed.
+        <Alert
+          severity="info"
+          as="h2"
+          title="La conversion attend l’état des lieux signé"
+          description={
+            <>
+              {sansEtatDesLieux.charAt(0).toUpperCase() + sansEtatDesLieux.slice(1)}.{' '}
+              <Link
+                to={
+                  demande.bailleur
+                    ? `/etat-des-lieux?bailleur=${encodeURIComponent(demande.bailleur)}`
+                    : '/etat-des-lieux'
+                }
+              >
+                Voir l’état des lieux et ses signatures
+              </Link>
+            </>
+          }
+          className="fr-mb-4w"
+        />
       ) : (
         <EtatRequete requete={{ data, error, isPending, refetch }} quoi="la conversion">
           {(data) => <Resultat c={data} peutCreer={session.role === 'agent_bailleur'} />}
