@@ -1,6 +1,6 @@
 /**
  * « Seuils du premier quartile » in the browser (ADR 0034): the State pilot opens it from the menu,
- * reads the year's fictitious demo thresholds per EPCI (said so), uploads a file with invalid rows
+ * reads the year's demo thresholds per EPCI (the arrêté's for Orléans Métropole, with its act), uploads a file with invalid rows
  * (nothing imported, each problem named by line:column) then a valid one (the table changes); the
  * EPCI reader reads the page without the import; a réservataire is told it is not for its role.
  * Checked with axe-core.
@@ -33,7 +33,8 @@ decrireNavigateur('seuils du premier quartile (navigateur)', () => {
     await page.waitForURL((u) => u.pathname === '/quartiles');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Seuils du premier quartile');
     await ligneOrleans().first().waitFor();
-    expect(await ligneOrleans().first().textContent()).toContain('fictifs (démonstration)');
+    expect(await ligneOrleans().first().textContent()).toContain('Arrêté du 23 avril 2026');
+    expect(await ligneOrleans().first().textContent()).toMatch(/10\s289\s€/);
     expect(violationsGraves(await auditer(page), 'seuils (liste)')).toEqual([]);
 
     const mauvais = join(dossier, 'mauvais.csv');
