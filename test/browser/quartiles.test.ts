@@ -1,8 +1,9 @@
 /**
- * « Seuils du premier quartile » in the browser (ADR 0034): the State pilot opens it from the menu,
- * reads the year's demo thresholds per EPCI (the arrêté's for Orléans Métropole, with its act), uploads a file with invalid rows
- * (nothing imported, each problem named by line:column) then a valid one (the table changes); the
- * EPCI reader reads the page without the import; a réservataire is told it is not for its role.
+ * « Seuils du premier quartile » in the browser (ADR 0034, ADR 0050): the State pilot opens it from
+ * the menu, reads the year's demo thresholds per EPCI (the arrêté's for Orléans Métropole, with its
+ * act), uploads a file with invalid rows (nothing imported, each problem named by line:column) then
+ * a valid one (the table changes); the EPCI reader and the bailleur (its CAL computes the quartiles)
+ * read the page without the import; a réservataire is told it is not for its role.
  * Checked with axe-core.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -58,12 +59,14 @@ decrireNavigateur('seuils du premier quartile (navigateur)', () => {
     await capturer(page, 'quartiles-import');
   });
 
-  it('le lecteur EPCI lit la page sans l’import ; un réservataire n’y a pas accès', async () => {
-    await seConnecter(page, 'epci@demo.flux');
-    await allerAuMenu(page, 'Seuils du premier quartile');
-    await page.getByRole('heading', { level: 1, name: 'Seuils du premier quartile' }).waitFor();
-    await page.getByRole('table').first().waitFor();
-    expect(await page.getByRole('button', { name: 'Importer les seuils' }).count()).toBe(0);
+  it('le lecteur EPCI et le bailleur lisent la page sans l’import ; un réservataire n’y a pas accès', async () => {
+    for (const email of ['epci@demo.flux', 'bailleur@demo.flux']) {
+      await seConnecter(page, email);
+      await allerAuMenu(page, 'Seuils du premier quartile');
+      await page.getByRole('heading', { level: 1, name: 'Seuils du premier quartile' }).waitFor();
+      await page.getByRole('table').first().waitFor();
+      expect(await page.getByRole('button', { name: 'Importer les seuils' }).count(), email).toBe(0);
+    }
     const autre = await nav.nouvellePage();
     await seConnecter(autre, 'reservataire@demo.flux');
     await autre.goto('/quartiles');
