@@ -6,7 +6,7 @@
  * The guard is the version the user saw (`version`, bumped by every transition) and its state.
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import {
   baux,
@@ -31,7 +31,7 @@ import {
   type EtatLocation,
   type Transition,
 } from '../domain/lifecycle.ts';
-import { BAILLEUR, type Evenement, type Exclusion } from '../domain/types.ts';
+import { BAILLEUR, type Evenement, type Exclusion, type MenageSaisi } from '../domain/types.ts';
 import { resultatAnnee, type CleAnnee } from './annee.ts';
 import { LIBELLES_ETAT_LOCATION, motifOrientation, nomsDesLignes } from './explication.ts';
 import { journaliser } from './audit.ts';
@@ -39,7 +39,7 @@ import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { delegationDuLogement } from './delegations.ts';
 import { porteeLocations } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
-import { colonnesMenage, menageDuBail, verifierMenages } from './menages.ts';
+import { colonnesMenage, fixerQuartiles, menageDuBail, menageSaisiDe, verifierMenages } from './menages.ts';
 import { controlerEcritureAnnee, etatDeLAnnee } from './verrou-annee.ts';
 
 export type LigneLocation = typeof locations.$inferSelect;
@@ -483,9 +483,82 @@ export async function appliquerTransition(
     cibleId: id,
     avant,
     apres,
-    motif: 'motif' in t ? (t.motif ?? null) : null,
+    motif: motifJournal(t),
   });
   return apres;
+}
+
+/** The audited reason: the transition's, with a declared quartile's own motif when a lease declares one. */
+function motifJournal(t: TransitionApi): string | null {
+  const motif = 'motif' in t ? (t.motif ?? null) : null;
+  if (t.transition !== 'signer_bail' || t.menage?.quartile1Declare == null) return motif;
+  const q = `premier quartile déclaré (${t.menage.quartile1Declare ? 'oui' : 'non'}) : ${t.menage.motifQuartile1 ?? ''}`;
+  return motif ? `${motif} — ${q}` : q;
+}
+
+/**
+ * The household a lease signed through `appliquerTransition` hands to the engine (ADR 0050): the
+ * candidate's, entered once with the proposal (`candidatSne`), its quartile fixed at the CAL (now, if
+ * the CAL's decision did not); else the one entered with the lease (`menage`), a declared quartile
+ * only with its motif. Refusals name the field.
+ */
+async function menageDuSignataire(
+  tx: Tx,
+  loc: LigneLocation,
+  t: Extract<TransitionApi, { transition: 'signer_bail' }>,
+): Promise<MenageSaisi> {
+  if ((t.candidatSne === undefined) === (t.menage === undefined))
+    throw new DonneesInvalides([
+      {
+        chemin: t.candidatSne === undefined ? 'candidatSne' : 'menage',
+        message:
+          'ménage signataire : indiquez soit le candidat de la location qui signe (son numéro unique SNE), soit le ménage saisi avec le bail, pas les deux',
+      },
+    ]);
+  if (t.candidatSne !== undefined) {
+    const [c] = await tx
+      .select()
+      .from(candidatures)
+      .where(
+        and(
+          eq(candidatures.locationId, loc.id),
+          eq(candidatures.numeroSne, t.candidatSne),
+          isNull(candidatures.anonymiseLe),
+        ),
+      )
+      .orderBy(desc(candidatures.creeLe))
+      .limit(1);
+    if (!c)
+      throw new DonneesInvalides([
+        {
+          chemin: 'candidatSne',
+          message: `candidat signataire : aucun candidat de numéro unique ${t.candidatSne} n’a été proposé pour cette location`,
+        },
+      ]);
+    if (c.origineQuartile1 === null) {
+      await fixerQuartiles(tx, loc.id, [c.id]);
+      const [fixe] = await tx.select().from(candidatures).where(eq(candidatures.id, c.id));
+      return menageSaisiDe(fixe!);
+    }
+    return menageSaisiDe(c);
+  }
+  const { quartile1Declare, motifQuartile1, ...m } = t.menage!;
+  if (quartile1Declare != null && (motifQuartile1 ?? '').trim().length < 3)
+    throw new DonneesInvalides([
+      {
+        chemin: 'menage.motifQuartile1',
+        message:
+          'premier quartile déclaré : indiquez son motif (3 caractères au moins), ou laissez-le calculer sur les ressources',
+      },
+    ]);
+  if (m.enfantsMoins14 !== undefined && m.enfantsMoins14 > (m.personnes ?? 1) - 1)
+    throw new DonneesInvalides([
+      {
+        chemin: 'menage.enfantsMoins14',
+        message: `ménage signataire : au plus ${(m.personnes ?? 1) - 1} enfant(s) de moins de 14 ans (le demandeur compte pour une personne)`,
+      },
+    ]);
+  return quartile1Declare != null ? { ...m, quartile1: quartile1Declare } : m;
 }
 
 /** What each step the officer dates is called, and the steps of a letting it follows (ADR 0026). */
@@ -592,8 +665,21 @@ async function enregistrerTransition(tx: Tx, cle: CleAnnee, loc: LigneLocation, 
         })),
       );
       break;
-    case 'decider':
+    case 'decider': {
       await ajouterEvenement(tx, cle, id, { ...base, type: 'decision_cal', decision: t.decision });
+      // A decision entered here (a late correction) fixes the quartile of the candidates whose
+      // quartile is not fixed yet, as the CAL page does for those it examined (ADR 0050).
+      const examines = await tx
+        .select({ id: candidatures.id })
+        .from(candidatures)
+        .where(
+          and(eq(candidatures.locationId, id), isNull(candidatures.anonymiseLe), isNull(candidatures.origineQuartile1)),
+        );
+      await fixerQuartiles(
+        tx,
+        id,
+        examines.map((c) => c.id),
+      );
       await tx.insert(decisionsCal).values({
         id: randomUUID(),
         locationId: id,
@@ -602,11 +688,13 @@ async function enregistrerTransition(tx: Tx, cle: CleAnnee, loc: LigneLocation, 
         dateDecision: t.date,
       });
       break;
-    case 'signer_bail':
+    }
+    case 'signer_bail': {
+      const menage = await menageDuSignataire(tx, loc, t);
       await ajouterEvenement(tx, cle, id, {
         ...base,
         type: 'bail_signe',
-        menage: t.menage,
+        menage,
         ...(t.reservataire ? { reservataire: t.reservataire } : {}),
       });
       // The lease keeps the household as the objectives read it: its quartile resolved (ADR 0034).
@@ -614,9 +702,10 @@ async function enregistrerTransition(tx: Tx, cle: CleAnnee, loc: LigneLocation, 
         id: randomUUID(),
         locationId: id,
         dateSignature: t.date,
-        menage: await menageDuBail(tx, loc, t.menage),
+        menage: await menageDuBail(tx, loc, menage),
       });
       break;
+    }
     case 'refuser':
       await ajouterEvenement(tx, cle, id, { ...base, type: 'refus' });
       break;

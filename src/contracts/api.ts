@@ -264,18 +264,35 @@ export const transitionSchema = z.discriminatedUnion('transition', [
   z.strictObject({
     ...commun,
     transition: z.literal('signer_bail'),
-    /** The household as the engine reads it (scenario « Second edition »): declared flags or resources. */
-    menage: z.strictObject({
-      quartile1: z.boolean().nullable().optional(),
-      prioritaire: z.boolean().default(false),
-      relogementAnru: z.boolean().default(false),
-      ressourcesAnnuelles: z.number().int().min(0).max(10_000_000).optional(),
-      personnes: z.number().int().min(1).max(30).optional(),
-      enfantsMoins14: z.number().int().min(0).max(29).optional(),
-      categories: z.array(z.string().min(1).max(60)).max(20).optional(),
-      relogement: z.enum(['anru', 'orcod']).nullable().optional(),
-      agentEtat: z.boolean().optional(),
-    }),
+    /**
+     * The letting's candidate who signs, by SNE number: the lease takes the household entered with
+     * the proposal, its quartile fixed at the CAL (entered once, ADR 0050). Either this or `menage`.
+     */
+    candidatSne: z
+      .string()
+      .regex(/^[0-9A-Z]{8,20}$/, 'numéro unique SNE attendu')
+      .optional(),
+    /**
+     * The household as the engine reads it (scenario « Second edition »), when no candidate of the
+     * letting signs: composition and resources, the quartile computed; `quartile1Declare` with its
+     * `motifQuartile1` an explicit override. `quartile1`, `prioritaire`, `relogementAnru`: the first
+     * edition's flags, still read.
+     */
+    menage: z
+      .strictObject({
+        quartile1Declare: z.boolean().nullable().optional(),
+        motifQuartile1: z.string().trim().max(300, 'motif : 300 caractères au plus').optional(),
+        quartile1: z.boolean().nullable().optional(),
+        prioritaire: z.boolean().default(false),
+        relogementAnru: z.boolean().default(false),
+        ressourcesAnnuelles: z.number().int().min(0).max(10_000_000).optional(),
+        personnes: z.number().int().min(1).max(30).optional(),
+        enfantsMoins14: z.number().int().min(0).max(29).optional(),
+        categories: z.array(z.string().min(1).max(60)).max(20).optional(),
+        relogement: z.enum(['anru', 'orcod']).nullable().optional(),
+        agentEtat: z.boolean().optional(),
+      })
+      .optional(),
     reservataire: z.string().optional(),
   }),
   z.strictObject({ ...commun, transition: z.literal('refuser') }),

@@ -5,8 +5,10 @@
  * reconciliation (numéro unique, RPLS number, lease date, réservataire). Each problem names its
  * line and column (« ligne 12, colonne PERSONNES : … »). Columns that the template does not list
  * (names, addresses of an SNE extract) are ignored: never read, never stored, never copied to the
- * error file.
+ * error file. A file is CSV, or an Excel workbook (XLSX, recognised by its bytes): its first sheet
+ * read as the same rows, a line being the sheet's row number.
  */
+import ExcelJS from 'exceljs';
 import { codeSituation } from '../domain/cotation.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import { normaliserTexte } from '../domain/rapprochement.ts';
@@ -426,9 +428,59 @@ export interface SourceOctets {
   ouvrir(): AsyncIterable<Uint8Array>;
 }
 
-/** The records of a source in one encoding, chunk by chunk (throws `Utf8Invalide` in UTF-8). */
+/** What an XLSX file (a zip archive) starts with. */
+const SIGNATURE_XLSX = [0x50, 0x4b, 0x03, 0x04];
+
+/**
+ * The records of a source: a CSV in one encoding, chunk by chunk (throws `Utf8Invalide` in UTF-8),
+ * or an XLSX workbook, recognised by its first bytes whatever its name or content type.
+ */
 export async function* enregistrements(source: SourceOctets, encodage: Encodage): AsyncGenerator<Enregistrement> {
+  const morceaux = source.ouvrir()[Symbol.asyncIterator]();
+  const premier = await morceaux.next();
+  if (!premier.done && SIGNATURE_XLSX.every((o, i) => premier.value[i] === o)) {
+    const tout: Uint8Array[] = [premier.value];
+    for (let m = await morceaux.next(); !m.done; m = await morceaux.next()) tout.push(m.value);
+    yield* lignesXlsx(Buffer.concat(tout));
+    return;
+  }
   const lecteur = new LecteurCsv(encodage);
-  for await (const morceau of source.ouvrir()) yield* lecteur.pousser(morceau);
+  if (!premier.done) yield* lecteur.pousser(premier.value);
+  for (let m = await morceaux.next(); !m.done; m = await morceaux.next()) yield* lecteur.pousser(m.value);
   yield* lecteur.terminer();
+}
+
+/** A cell as the CSV would hold it: a date `JJ/MM/AAAA`, a number as written, a formula's result. */
+function texteCellule(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return dateFr(v.toISOString().slice(0, 10));
+  if (typeof v === 'object') {
+    if ('result' in v) return texteCellule(v.result as ExcelJS.CellValue);
+    if ('richText' in v) return v.richText.map((r) => r.text).join('');
+    if ('text' in v) return String(v.text);
+    if ('error' in v) return String(v.error);
+    return '';
+  }
+  return String(v);
+}
+
+/** The first sheet's rows, each with its row number as the line; empty rows left out. */
+async function* lignesXlsx(octets: Buffer): AsyncGenerator<Enregistrement> {
+  const classeur = new ExcelJS.Workbook();
+  try {
+    await classeur.xlsx.load(octets as unknown as ArrayBuffer);
+  } catch {
+    throw new DonneesInvalides([
+      { chemin: 'fichier', message: 'classeur Excel illisible : enregistrez-le à nouveau en .xlsx, ou en CSV' },
+    ]);
+  }
+  const feuille = classeur.worksheets[0];
+  if (!feuille) return;
+  const largeur = feuille.columnCount;
+  const lignes: Enregistrement[] = [];
+  feuille.eachRow({ includeEmpty: false }, (row, numero) => {
+    const champs = Array.from({ length: largeur }, (_, i) => texteCellule(row.getCell(i + 1).value).trim());
+    lignes.push({ ligne: numero, champs, guillemetNonFerme: false });
+  });
+  yield* lignes;
 }

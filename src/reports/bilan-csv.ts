@@ -4,11 +4,13 @@
  * taux, droit, solde and carry-over, empty on the other rows), then the bilan of rehousing
  * allocations (R.441-5) as dimension « relogement », one row per exclusion category with its own
  * columns (freed, leases signed, in progress; the forecast PRU volume on the ANRU row), empty on the
- * other rows. French conventions: `;` separator,
+ * other rows; last, the allocation objectives (L.441-1, per EPCI and per line, as the XLSX and the
+ * PDF give them) as dimension « objectif », each with its achieved share, target, leases retained
+ * and counted, and those whose household's quartile is unknown. French conventions: `;` separator,
  * UTF-8 with BOM, CRLF line ends, decimal comma; fields quoted when they need it.
  */
 import { COMPTEURS, DIMENSIONS_BILAN, type BilanAnnuel } from '../domain/bilan.ts';
-import { TITRES_COMPTEURS } from './bilan-xlsx.ts';
+import { objectifsLibelles, TITRES_COMPTEURS } from './bilan-xlsx.ts';
 
 export const TYPE_CSV = 'text/csv; charset=utf-8';
 
@@ -33,7 +35,15 @@ export const COLONNES_CSV = [
   'relogements baux signés',
   'relogements en cours',
   'volume PRU prévu',
+  'objectif réalisé',
+  'objectif cible',
+  'objectif baux retenus',
+  'objectif baux comptés',
+  'objectif quartile inconnu',
 ] as const;
+
+/** Empty cells for the objectives' columns, on the rows that are not objectives. */
+const SANS_OBJECTIF = Array<null>(5).fill(null);
 
 export function csvBilan(b: BilanAnnuel): string {
   const lignes: (string | number | null)[][] = [[...COLONNES_CSV]];
@@ -52,6 +62,7 @@ export function csvBilan(b: BilanAnnuel): string {
       null,
       null,
       null,
+      ...SANS_OBJECTIF,
     ]);
   for (const dim of DIMENSIONS_BILAN) {
     const D = b.dimensions[dim];
@@ -59,7 +70,15 @@ export function csvBilan(b: BilanAnnuel): string {
       for (const l of b.lignes) {
         const c = D.parLigne[l.ligne]?.[v];
         if (!c) continue;
-        lignes.push([dim, v, D.libelles[v] ?? v, l.nom, ...COMPTEURS.map((k) => c[k]), ...Array<null>(8).fill(null)]);
+        lignes.push([
+          dim,
+          v,
+          D.libelles[v] ?? v,
+          l.nom,
+          ...COMPTEURS.map((k) => c[k]),
+          ...Array<null>(8).fill(null),
+          ...SANS_OBJECTIF,
+        ]);
       }
     }
   }
@@ -78,6 +97,21 @@ export function csvBilan(b: BilanAnnuel): string {
       r.bauxSignes,
       r.enCours,
       r.motif === 'relogement_anru' ? b.relogements.volumePru : null,
+      ...SANS_OBJECTIF,
+    ]);
+  for (const { code, libelle, indicateur: i } of objectifsLibelles(b))
+    lignes.push([
+      'objectif',
+      code,
+      libelle,
+      code.startsWith('prioritaires:') ? libelle.replace(/^Ménages prioritaires — /, '') : null,
+      ...COMPTEURS.map(() => null),
+      ...Array<null>(8).fill(null),
+      i.realise,
+      i.cible,
+      i.numerateur,
+      i.denominateur,
+      i.inconnus ?? null,
     ]);
   return `\ufeff${lignes.map((r) => r.map(champCsv).join(';')).join('\r\n')}\r\n`;
 }

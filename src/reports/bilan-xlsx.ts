@@ -51,13 +51,22 @@ const LIBELLES_DECISION_CAL: Readonly<Record<string, string>> = {
 /** The counters' words (the glossary, src/domain/compteurs.ts). */
 export { TITRES_COMPTEURS };
 
-/** The objectives of the year, labelled (R.441-5 / L.441-1 targets), for every renderer. */
-export function objectifsLibelles(b: BilanAnnuel): { libelle: string; indicateur: Indicateur }[] {
+/** The objectives of the year, labelled (R.441-5 / L.441-1 targets), each with a stable code, for every renderer. */
+export function objectifsLibelles(b: BilanAnnuel): { code: string; libelle: string; indicateur: Indicateur }[] {
   const nom = new Map(b.lignes.map((l) => [l.ligne, l.nom]));
   return [
-    { libelle: 'Attributions hors QPV à des ménages du 1er quartile', indicateur: b.objectifs.quartile1HorsQpv },
-    { libelle: 'Attributions en QPV à des ménages hors 1er quartile', indicateur: b.objectifs.nonQuartile1EnQpv },
+    {
+      code: 'quartile1_hors_qpv',
+      libelle: 'Attributions hors QPV à des ménages du 1er quartile',
+      indicateur: b.objectifs.quartile1HorsQpv,
+    },
+    {
+      code: 'hors_quartile1_en_qpv',
+      libelle: 'Attributions en QPV à des ménages hors 1er quartile',
+      indicateur: b.objectifs.nonQuartile1EnQpv,
+    },
     ...Object.entries(b.objectifs.prioritaires).map(([l, indicateur]) => ({
+      code: `prioritaires:${l}`,
       libelle: `Ménages prioritaires — ${nom.get(l) ?? l}`,
       indicateur,
     })),
@@ -65,8 +74,16 @@ export function objectifsLibelles(b: BilanAnnuel): { libelle: string; indicateur
     ...Object.entries(b.objectifs.parEpci).flatMap(([e, o]) => {
       const epci = b.nomsEpci?.[e] ?? `EPCI (SIREN ${e})`;
       return [
-        { libelle: `${epci} — hors QPV, 1er quartile ou relogés ANRU/ORCOD`, indicateur: o.quartile1HorsQpv },
-        { libelle: `${epci} — en QPV, ménages hors 1er quartile`, indicateur: o.nonQuartile1EnQpv },
+        {
+          code: `epci:${e}:quartile1_hors_qpv`,
+          libelle: `${epci} — hors QPV, 1er quartile ou relogés ANRU/ORCOD`,
+          indicateur: o.quartile1HorsQpv,
+        },
+        {
+          code: `epci:${e}:hors_quartile1_en_qpv`,
+          libelle: `${epci} — en QPV, ménages hors 1er quartile`,
+          indicateur: o.nonQuartile1EnQpv,
+        },
       ];
     }),
   ];

@@ -79,7 +79,7 @@ import { quartileALaDecision } from '../domain/quartile.ts';
 import { epciDeCommune } from '../import/cog.ts';
 import { demandesDemo, grillesDemo } from './cotation-demo.ts';
 import { occupationsDemo } from './occupation-demo.ts';
-import { menageDemo, menageSaisiDemo, seuilDemo, SOURCE_SEUILS_DEMO } from './menages-demo.ts';
+import { menageDemo, menageSaisiDemo, seuilDemo, sourceSeuilDemo } from './menages-demo.ts';
 import { chargerQpvEmbarques } from '../reference/qpv.ts';
 import { zonesAplDemo } from '../reference/zonage-demo.ts';
 import {
@@ -1029,7 +1029,7 @@ function avecMenages(a: Annee, unites: readonly Unite[]): Annee {
   return { ...a, scenario: { ...a.scenario, evenements, seuilsPremierQuartile: seuils } };
 }
 
-/** The demo's thresholds rows of the years it covers (fictifs, démonstration). */
+/** The demo's thresholds rows of the years it covers (the arrêtés' for the Loiret's EPCI, else fictifs). */
 function lignesSeuilsDemo(scenarios: readonly Scenario[]): (typeof seuilsPremierQuartile.$inferInsert)[] {
   const rows = new Map<string, typeof seuilsPremierQuartile.$inferInsert>();
   for (const sc of scenarios)
@@ -1038,7 +1038,7 @@ function lignesSeuilsDemo(scenarios: readonly Scenario[]): (typeof seuilsPremier
         epci,
         annee: sc.annee,
         montant,
-        source: SOURCE_SEUILS_DEMO,
+        source: sourceSeuilDemo(epci, sc.annee),
         importePar: 'données de démonstration',
         importeLe: new Date(`${sc.annee}-01-02T09:00:00Z`),
       });
@@ -1211,7 +1211,7 @@ function lignesDeLAnnee(
         const decide = decisions.has(e.logement)
           ? quartileALaDecision(
               { ...foyer, quartile1Declare: null },
-              seuil === undefined ? null : { montant: seuil, source: SOURCE_SEUILS_DEMO },
+              seuil === undefined || !epci ? null : { montant: seuil, source: sourceSeuilDemo(epci, scenario.annee) },
             )
           : null;
         out.candidatures.push({
@@ -1538,7 +1538,7 @@ export async function seedDemo(db: Db, options: OptionsDemo = {}): Promise<Resum
       .insert(epcis)
       .values([...cog.epcis.values()].sort((a, b) => (a.siren < b.siren ? -1 : 1)))
       .onConflictDoNothing();
-    // The first-quartile thresholds of both years, fictifs (démonstration): ADR 0034.
+    // The first-quartile thresholds of both years: the arrêtés' where known, else fictifs (ADR 0050).
     await inserer(
       tx,
       seuilsPremierQuartile,

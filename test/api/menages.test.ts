@@ -44,10 +44,16 @@ describe.each(genresDeTest())('ménages et premier quartile par l’API (%s)', (
   let epci: string;
   let laLocation: string;
 
-  it('la démonstration charge des seuils fictifs, dits tels', async () => {
+  it('la démonstration charge les seuils de l’arrêté pour le Loiret, des seuils fictifs ailleurs, dits tels', async () => {
     const d = await seuils(EPCI);
     expect(d.seuils.length).toBeGreaterThan(0);
-    expect(d.seuils.every((x) => x.source.includes('fictifs (démonstration)'))).toBe(true);
+    const officiels = new Set(['244500468', '244500203', '244500211', '200066280', '200070100']);
+    const orleans = d.seuils.find((x) => x.epci === '244500468');
+    expect(orleans).toMatchObject({ montant: 10_289, montantPrecedent: 10_347 });
+    expect(orleans?.source).toContain('Arrêté du 23 avril 2026');
+    for (const x of d.seuils)
+      if (officiels.has(x.epci)) expect(x.source).toContain('Arrêté');
+      else expect(x.source).toContain('fictifs (démonstration)');
     expect(d.peutImporter).toBe(false);
     expect((await seuils(ETAT)).peutImporter).toBe(true);
   });

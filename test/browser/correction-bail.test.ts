@@ -1,15 +1,16 @@
 /**
- * « Corriger » a lease's signature (issue 13 item 3): the late correction enters the signatory
- * household with the same entry as the candidates' form (second edition: persons, children under
- * 14, resources, priority categories, rehousing) — no first-edition box — and the lease records its
- * data, the first quartile computed from its resources against the EPCI's threshold, not declared.
+ * « Corriger » a lease's signature (issue 13, ADR 0050): the household is entered once. The late
+ * correction lists the letting's candidates (their households entered with the proposal, the
+ * quartile fixed at the CAL) and the officer picks the one who signed — nothing to re-enter, no
+ * first-edition box, no household field — and the lease records that candidate's household, its
+ * first quartile computed from its resources against the EPCI's threshold, not declared.
  * The server's clock is on 20 January of the year after the demo's, a correction window open.
  */
-import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { beforeEach, expect, it } from 'vitest';
 import type { LocationApi } from '../../src/contracts/api.ts';
-import { baux } from '../../src/db/schema.ts';
+import { and, eq as egal } from 'drizzle-orm';
+import { baux, candidatures } from '../../src/db/schema.ts';
 import type { Menage } from '../../src/domain/types.ts';
 import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
 
@@ -30,7 +31,7 @@ decrireNavigateur('correction tardive : la signature du bail et le ménage signa
     return ((await r.json()) as { locations: LocationApi[] }).locations;
   };
 
-  it('le ménage signataire se saisit comme un candidat ; le bail garde ses données et son quartile calculé', async () => {
+  it('le bail reprend le ménage du candidat désigné, saisi à la proposition ; rien n’est ressaisi', async () => {
     await seConnecter(page, 'bailleur@demo.flux');
     expect((await poster('/api/bilan/emissions', { annee })).status()).toBe(201);
     const fenetre = await poster('/api/annees/corrections', {
@@ -62,31 +63,39 @@ decrireNavigateur('correction tardive : la signature du bail et le ménage signa
     const form = page.getByRole('region', { name: `Corriger la location du logement ${l.logementId}`, exact: true });
     await form.waitFor();
     await form.getByLabel('Enregistrer la signature du bail').check({ force: true }); // the DSFR label covers its radio
-    // The candidates' entry, for one household: no SNE number, no first-edition box.
-    await form.getByRole('group', { name: 'Ménage signataire' }).waitFor();
+    // The letting's candidates, one to pick: no household field, no first-edition box.
+    const signataires = form.getByRole('group', { name: /Candidat signataire/ });
+    await signataires.getByRole('radio').first().waitFor();
     expect(await form.getByLabel('Premier quartile de revenus').count()).toBe(0);
-    expect(await form.getByLabel(/Numéro unique SNE/).count()).toBe(0);
-    await form.getByLabel('Taille du ménage signataire (personnes)').fill('3');
-    await form.getByLabel('Dont enfants de moins de 14 ans (ménage signataire)').fill('3');
-    await form.getByLabel('Ressources annuelles du ménage signataire (€)').fill('9000');
-    await form.getByLabel(/^DALO/).check({ force: true });
+    expect(await form.getByLabel(/Taille du ménage/).count()).toBe(0);
+    expect(await form.getByLabel(/Ressources annuelles/).count()).toBe(0);
+    // The CAL's first-ranked (or the latest round's first) is chosen by default; take the last one listed.
+    expect(await signataires.getByRole('radio', { checked: true }).count()).toBe(1);
+    const choix = signataires.getByRole('radio').last();
+    await choix.check({ force: true }); // the DSFR label covers its radio
+    const libelle = (await signataires.locator(`label[for="${await choix.getAttribute('id')}"]`).textContent())!;
+    const sne = /n° (\w+)/.exec(libelle)![1]!;
+    expect(libelle).toMatch(/1er quartile : /);
     await form.getByLabel('Date de l’événement').fill(`${annee}-12-20`);
     await form.getByLabel('Motif de la correction').fill('Bail signé le 20 décembre, saisi en retard');
-    await form.getByRole('button', { name: 'Enregistrer la correction' }).click();
-    // Said before sending, in French: three children under 14 in a household of three.
-    await form.getByText(/Ménage signataire : au plus 2 enfant\(s\) de moins de 14 ans/).waitFor();
-    expect(violationsGraves(await auditer(page), 'correction : ménage signataire')).toEqual([]);
-    await capturer(page, 'correction-menage-signataire');
-    await form.getByLabel('Dont enfants de moins de 14 ans (ménage signataire)').fill('1');
+    expect(violationsGraves(await auditer(page), 'correction : candidat signataire')).toEqual([]);
+    await capturer(page, 'correction-candidat-signataire');
     await form.getByRole('button', { name: 'Enregistrer la correction' }).click();
     await page.getByText(new RegExp(`Correction enregistrée pour le logement ${l.logementId}`)).waitFor();
 
-    const [bail] = await nav.env.base.db.select().from(baux).where(eq(baux.locationId, l.id));
+    const [bail] = await nav.env.base.db.select().from(baux).where(egal(baux.locationId, l.id));
+    const [c] = await nav.env.base.db
+      .select()
+      .from(candidatures)
+      .where(and(egal(candidatures.locationId, l.id), egal(candidatures.numeroSne, sne)));
     const m = bail!.menage as Menage;
-    expect(m).toMatchObject({ personnes: 3, enfantsMoins14: 1, ressourcesAnnuelles: 9000, categories: ['dalo'] });
-    expect(m.prioritaire).toBe(true);
-    // Computed from 9,000 € for 1.8 UC against the EPCI's threshold, never declared by a box.
-    expect(m.origineQuartile1).toBe('calcule');
-    expect(typeof m.quartile1).toBe('boolean');
+    // The household entered with the proposal, as is: composition, resources, categories.
+    expect(m.personnes).toBe(c!.tailleMenage ?? undefined);
+    expect(m.ressourcesAnnuelles).toBe(c!.ressourcesAnnuelles ?? undefined);
+    expect(m.prioritaire).toBe(c!.prioritaire);
+    // Its quartile, fixed at the CAL (computed when it has resources and a threshold), the lease's too.
+    expect(c!.origineQuartile1).not.toBeNull();
+    if (c!.origineQuartile1 === 'calcule')
+      expect(m).toMatchObject({ quartile1: c!.quartile1, origineQuartile1: 'calcule' });
   });
 });

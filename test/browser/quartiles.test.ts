@@ -1,8 +1,9 @@
 /**
- * « Seuils du premier quartile » in the browser (ADR 0034): the State pilot opens it from the menu,
- * reads the year's fictitious demo thresholds per EPCI (said so), uploads a file with invalid rows
- * (nothing imported, each problem named by line:column) then a valid one (the table changes); the
- * EPCI reader reads the page without the import; a réservataire is told it is not for its role.
+ * « Seuils du premier quartile » in the browser (ADR 0034, ADR 0050): the State pilot opens it from
+ * the menu, reads the year's demo thresholds per EPCI (the arrêté's for Orléans Métropole, with its
+ * act), uploads a file with invalid rows (nothing imported, each problem named by line:column) then
+ * a valid one (the table changes); the EPCI reader and the bailleur (its CAL computes the quartiles)
+ * read the page without the import; a réservataire is told it is not for its role.
  * Checked with axe-core.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -33,7 +34,8 @@ decrireNavigateur('seuils du premier quartile (navigateur)', () => {
     await page.waitForURL((u) => u.pathname === '/quartiles');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Seuils du premier quartile');
     await ligneOrleans().first().waitFor();
-    expect(await ligneOrleans().first().textContent()).toContain('fictifs (démonstration)');
+    expect(await ligneOrleans().first().textContent()).toContain('Arrêté du 23 avril 2026');
+    expect(await ligneOrleans().first().textContent()).toMatch(/10\s289\s€/);
     expect(violationsGraves(await auditer(page), 'seuils (liste)')).toEqual([]);
 
     const mauvais = join(dossier, 'mauvais.csv');
@@ -57,12 +59,16 @@ decrireNavigateur('seuils du premier quartile (navigateur)', () => {
     await capturer(page, 'quartiles-import');
   });
 
-  it('le lecteur EPCI lit la page sans l’import ; un réservataire n’y a pas accès', async () => {
-    await seConnecter(page, 'epci@demo.flux');
-    await allerAuMenu(page, 'Seuils du premier quartile');
-    await page.getByRole('heading', { level: 1, name: 'Seuils du premier quartile' }).waitFor();
-    await page.getByRole('table').first().waitFor();
-    expect(await page.getByRole('button', { name: 'Importer les seuils' }).count()).toBe(0);
+  it('le lecteur EPCI et le bailleur lisent la page sans l’import ; un réservataire n’y a pas accès', async () => {
+    for (const email of ['epci@demo.flux', 'bailleur@demo.flux']) {
+      // One page per account (a signed-in page is not shown the sign-in form again).
+      const p = email === 'epci@demo.flux' ? page : await nav.nouvellePage();
+      await seConnecter(p, email);
+      await allerAuMenu(p, 'Seuils du premier quartile');
+      await p.getByRole('heading', { level: 1, name: 'Seuils du premier quartile' }).waitFor();
+      await p.getByRole('table').first().waitFor();
+      expect(await p.getByRole('button', { name: 'Importer les seuils' }).count(), email).toBe(0);
+    }
     const autre = await nav.nouvellePage();
     await seConnecter(autre, 'reservataire@demo.flux');
     await autre.goto('/quartiles');

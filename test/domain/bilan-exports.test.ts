@@ -11,7 +11,7 @@ import { simuler } from '../../src/domain/engine.ts';
 import { lireTout } from '../../src/import/rpls-csv.ts';
 import { champCsv, csvBilan } from '../../src/reports/bilan-csv.ts';
 import { pdfBilan, titreBilan } from '../../src/reports/bilan-pdf.ts';
-import { classeurBilan } from '../../src/reports/bilan-xlsx.ts';
+import { classeurBilan, objectifsLibelles } from '../../src/reports/bilan-xlsx.ts';
 import {
   convention,
   jour,
@@ -85,6 +85,28 @@ describe('sorties du bilan annuel', () => {
     expect(total[entete!.indexOf('Baux signés')]).toBe(String(al.bauxSignes));
     expect(total[entete!.indexOf('taux')]).toBe('0,25');
     expect(rows.filter((r) => r[0] === 'typologie' && r[3] === al.nom).map((r) => [r[1], r[4]])).toEqual([['T2', '1']]);
+  });
+
+  it('CSV : les objectifs d’attribution (L.441-1), comme le classeur et le PDF, un par ligne', () => {
+    const b = unBilan();
+    const [entete, ...rows] = lireTout(Buffer.from(csvBilan(b), 'utf8')).enregistrements.map((e) => e.champs);
+    const col = (nom: string) => entete!.indexOf(nom);
+    const objectifs = rows.filter((r) => r[0] === 'objectif');
+    const attendus = objectifsLibelles(b);
+    expect(attendus.length).toBeGreaterThanOrEqual(4);
+    expect(objectifs.map((r) => [r[1], r[2]])).toEqual(attendus.map((o) => [o.code, o.libelle]));
+    for (const o of attendus) {
+      const r = objectifs.find((x) => x[1] === o.code)!;
+      expect(r[col('objectif cible')]).toBe(champCsv(o.indicateur.cible));
+      expect(r[col('objectif réalisé')]).toBe(champCsv(o.indicateur.realise));
+      expect(r[col('objectif baux retenus')]).toBe(String(o.indicateur.numerateur));
+      expect(r[col('objectif baux comptés')]).toBe(String(o.indicateur.denominateur));
+    }
+    // The State line's own target: all its leases but the agents', to priority households.
+    expect(objectifs.find((r) => r[1] === 'prioritaires:ETAT')?.[col('objectif cible')]).toBe('1');
+    expect(objectifs.find((r) => r[1] === 'prioritaires:AL')?.[3]).toBe('Action Logement; « Services » "AL"');
+    // The other rows leave the objectives' columns empty.
+    expect(rows.filter((r) => r[0] !== 'objectif').every((r) => r[col('objectif cible')] === '')).toBe(true);
   });
 
   it('XLSX : des nombres, les taux en pourcentage, les en-têtes figés', async () => {

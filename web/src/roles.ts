@@ -68,7 +68,8 @@ export const RUBRIQUES: Record<Rubrique, { titre: string; chemin: string; roles:
   quartiles: {
     titre: 'Seuils du premier quartile',
     chemin: '/quartiles',
-    roles: ['pilote_etat', 'lecteur_epci', 'administrateur'],
+    // The bailleur reads them too: its CAL computes each candidate's quartile against them (ADR 0050).
+    roles: ['agent_bailleur', 'pilote_etat', 'lecteur_epci', 'administrateur'],
   },
   tableau: {
     titre: 'Tableau de bord',

@@ -5,7 +5,10 @@
  * bilan lists. The form offers the lifecycle's transitions from the letting's state
  * (src/domain/lifecycle.ts), with the fields the API needs for each, and the mandatory « Motif de
  * la correction » (≥ 10 characters, counted). A refusal (409: year locked again, letting changed;
- * 422: a field) is said in French with the field's name.
+ * 422: a field) is said in French with the field's name. A lease's household is entered once: the
+ * officer picks the letting's candidate who signed (its household entered with the proposal, its
+ * quartile fixed at the CAL; ADR 0050); only a letting without any candidate on file asks for the
+ * household, with the candidates' entry (a declared quartile only with its motif).
  */
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
@@ -17,12 +20,13 @@ import {
   appliquerTransition,
   cheminDansLeCorps,
   ErreurApi,
+  lireDossier,
   lireRegistreConventions,
   type CandidatSaisi,
   type LocationApi,
   type TransitionLocation,
 } from '../api.ts';
-import { aujourdhuiParis, date } from '../format.ts';
+import { aujourdhuiParis, date, nombre } from '../format.ts';
 import { ETATS_LOCATION } from '../roles.ts';
 import { messageErreur } from './Etats.tsx';
 import {
@@ -88,6 +92,7 @@ const CHAMPS: Record<string, string> = {
   candidats: 'Candidats',
   decision: 'Décision de la CAL',
   menage: 'Ménage signataire',
+  candidatSne: 'Candidat signataire',
   version: 'Version de la location',
   etatAttendu: 'État de la location',
 };
@@ -136,6 +141,8 @@ export function CorrectionLocation({
   const [decision, setDecision] = useState<(typeof DECISIONS)[number]['code']>('attribution');
   // The lease's household, entered as a candidate's is (second edition): its quartile computed from its resources.
   const [signataire, setSignataire] = useState<CandidatSaisi>({ ...CANDIDAT_VIDE });
+  // Or, when the letting has candidates on file, the one who signed (its SNE number).
+  const [candidatSne, setCandidatSne] = useState('');
   const [candidats, setCandidats] = useState<CandidatSaisi[]>([{ ...CANDIDAT_VIDE }]);
   const [fautes, setFautes] = useState<Record<string, string>>({});
 
@@ -153,6 +160,21 @@ export function CorrectionLocation({
         .map((c) => [c.reservataire.id, c.reservataire.nom] as const),
     ),
   ].sort((a, b) => a[1].localeCompare(b[1], 'fr'));
+
+  // The letting's candidates, for the lease: their households were entered with the proposal.
+  const dossier = useQuery({
+    queryKey: cles.locations.dossier(l.id),
+    queryFn: ({ signal }) => lireDossier(l.id, signal),
+    enabled: transition === 'signer_bail',
+    staleTime: 30_000,
+  });
+  const candidatsConnus = (dossier.data?.candidats ?? []).filter((c) => c.numeroSne !== 'anonymisé');
+  // The CAL's first-ranked candidate of its last decision, else the latest round's first.
+  const classement = dossier.data?.cal.at(-1)?.classement ?? [];
+  const parDefaut =
+    classement.find((sne) => candidatsConnus.some((c) => c.numeroSne === sne)) ?? candidatsConnus.at(-1)?.numeroSne;
+  const sneChoisi = candidatSne || parDefaut || '';
+  const saisirMenage = transition === 'signer_bail' && dossier.isSuccess && candidatsConnus.length === 0;
 
   const envoi = useMutation({
     mutationFn: (corps: TransitionLocation) => appliquerTransition(l.id, corps),
@@ -186,8 +208,10 @@ export function CorrectionLocation({
       for (const [i, m] of Object.entries(fautesCandidats(candidats))) f[`sne${i}`] = m;
     }
     if (transition === 'signer_bail') {
-      const m = fauteMenage(signataire, 'Ménage signataire');
-      if (m) f.menage = m;
+      if (saisirMenage) {
+        const m = fauteMenage(signataire, 'Ménage signataire');
+        if (m) f.menage = m;
+      } else if (!sneChoisi) f.candidatSne = 'Choisissez le candidat qui a signé le bail.';
     }
     setFautes(f);
     if (Object.keys(f).length > 0 || !transition) return;
@@ -209,15 +233,11 @@ export function CorrectionLocation({
         corps = { ...commun, transition: 'decider', decision };
         break;
       case 'signer_bail':
-        corps = {
-          ...commun,
-          // A declared quartile's motif goes with the correction's (audited, listed in the next bilan).
-          ...(signataire.quartile1Declare != null
-            ? { motif: `${commun.motif} — premier quartile déclaré : ${(signataire.motifQuartile1 ?? '').trim()}` }
-            : {}),
-          transition: 'signer_bail',
-          menage: menagePourBail(signataire),
-        };
+        // The candidate's household, entered once with the proposal; the household entered here only
+        // for a letting without any candidate on file (a declared quartile with its motif, audited).
+        corps = saisirMenage
+          ? { ...commun, transition: 'signer_bail', menage: menagePourBail(signataire) }
+          : { ...commun, transition: 'signer_bail', candidatSne: sneChoisi };
         break;
       case 'refuser':
         corps = { ...commun, transition: 'refuser' };
@@ -316,7 +336,63 @@ export function CorrectionLocation({
               ))}
             </Select>
           ) : null}
-          {transition === 'signer_bail' ? (
+          {transition === 'signer_bail' && !saisirMenage ? (
+            <fieldset
+              className={`fr-fieldset${(fautes.candidatSne ?? fauteServeur('candidatSne')) ? ' fr-fieldset--error' : ''}`}
+              aria-labelledby={`${id}-signataire`}
+              {...((fautes.candidatSne ?? fauteServeur('candidatSne'))
+                ? { 'aria-describedby': `${id}-signataire-erreur` }
+                : {})}
+            >
+              <legend className="fr-fieldset__legend fr-text--regular" id={`${id}-signataire`}>
+                Candidat signataire
+                <span className="fr-hint-text">
+                  Son ménage a été saisi avec la proposition : le bail reprend ses données, et son premier quartile est
+                  celui fixé à la décision de la CAL. Rien n’est à ressaisir.
+                </span>
+              </legend>
+              {dossier.isPending ? <p className="fr-fieldset__element">Chargement des candidats…</p> : null}
+              {dossier.isError ? (
+                <p className="fr-fieldset__element fr-error-text">
+                  Les candidats de la location n’ont pas pu être lus : {messageErreur(dossier.error)}
+                </p>
+              ) : null}
+              {candidatsConnus.map((c) => (
+                <div key={`${c.numeroSne}-${c.rang}`} className="fr-fieldset__element">
+                  <div className="fr-radio-group fr-radio-group--sm">
+                    <input
+                      type="radio"
+                      id={`${id}-sne-${c.numeroSne}-${c.rang}`}
+                      name={`${id}-signataire`}
+                      checked={sneChoisi === c.numeroSne}
+                      onChange={() => setCandidatSne(c.numeroSne)}
+                    />
+                    <label className="fr-label" htmlFor={`${id}-sne-${c.numeroSne}-${c.rang}`}>
+                      Candidat n° {c.numeroSne} (rang {c.rang}
+                      {c.reservataire ? `, proposé par ${c.reservataire}` : ''})
+                      <span className="fr-hint-text">
+                        {c.tailleMenage !== null
+                          ? `${c.tailleMenage} personne${c.tailleMenage > 1 ? 's' : ''}`
+                          : 'composition non renseignée'}
+                        {' · '}
+                        {c.ressourcesAnnuelles !== null
+                          ? `${nombre(c.ressourcesAnnuelles)} € de ressources annuelles`
+                          : 'ressources non renseignées'}
+                        {' · 1er quartile : '}
+                        {c.libelleQuartile1}
+                      </span>
+                    </label>
+                  </div>
+                </div>
+              ))}
+              {(fautes.candidatSne ?? fauteServeur('candidatSne')) ? (
+                <p className="fr-error-text fr-fieldset__element" id={`${id}-signataire-erreur`}>
+                  {fautes.candidatSne ?? fauteServeur('candidatSne')}
+                </p>
+              ) : null}
+            </fieldset>
+          ) : null}
+          {saisirMenage ? (
             <SaisieCandidats
               id={`${id}-bail`}
               candidats={[signataire]}

@@ -57,15 +57,15 @@ export function fautesCandidats(candidats: readonly CandidatSaisi[]): Record<num
 }
 
 /**
- * The household of a lease (`signer_bail`), from the same entry as a candidate's, as the server's
- * `menageSaisiDe` builds it from a candidature (scenario « Second edition »): composition,
- * resources, priority categories, rehousing, State agent; the quartile only when declared (else
- * computed from the resources). No first-edition flag is sent for what the entry does not say.
+ * The household of a lease (`signer_bail`) when no candidate of the letting signs, from the same
+ * entry as a candidate's (scenario « Second edition »): composition, resources, priority categories,
+ * rehousing, State agent — the server derives the priority and the rehousing from them. The
+ * quartile is computed from the resources; a declared one goes as `quartile1Declare` with its
+ * motif (an explicit override). No first-edition flag (`quartile1`, `prioritaire`, `relogementAnru`).
  */
 export function menagePourBail(c: CandidatSaisi): {
-  prioritaire: boolean;
-  relogementAnru: boolean;
-  quartile1?: boolean;
+  quartile1Declare?: boolean;
+  motifQuartile1?: string;
   ressourcesAnnuelles?: number;
   personnes: number;
   enfantsMoins14: number;
@@ -80,9 +80,9 @@ export function menagePourBail(c: CandidatSaisi): {
   ];
   const personnes = c.tailleMenage ?? 1;
   return {
-    prioritaire: categories.length > 0,
-    relogementAnru: c.relogement === 'anru',
-    ...(c.quartile1Declare != null ? { quartile1: c.quartile1Declare } : {}),
+    ...(c.quartile1Declare != null
+      ? { quartile1Declare: c.quartile1Declare, motifQuartile1: (c.motifQuartile1 ?? '').trim() }
+      : {}),
     ...(c.ressourcesAnnuelles != null ? { ressourcesAnnuelles: c.ressourcesAnnuelles } : {}),
     personnes,
     enfantsMoins14: Math.min(c.enfantsMoins14 ?? 0, personnes - 1),

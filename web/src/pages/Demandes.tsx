@@ -114,14 +114,14 @@ export function Demandes() {
         <form onSubmit={(e) => void envoyer(e)} aria-label="Fichier de demandes à importer" noValidate>
           <Upload
             label="Fichier de demandes"
-            hint={`Format CSV (séparateur « ; » ou « , », UTF-8 ou Latin-1), ${libelleTaille(TAILLE_MAX_DEMANDES)} au plus.`}
+            hint={`Format CSV (séparateur « ; » ou « , », UTF-8 ou Latin-1) ou classeur Excel (.xlsx, première feuille), ${libelleTaille(TAILLE_MAX_DEMANDES)} au plus.`}
             state={erreurChoix ? 'error' : 'default'}
             stateRelatedMessage={erreurChoix}
             disabled={etat.etape === 'envoi'}
             nativeInputProps={{
               id: 'demandes-fichier',
               name: 'fichier',
-              accept: '.csv,text/csv',
+              accept: '.csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
               ref: champ,
               onChange: (e) => {
                 setFichier(e.target.files?.[0] ?? null);
