@@ -453,7 +453,7 @@ export async function* enregistrements(source: SourceOctets, encodage: Encodage)
 /** A cell as the CSV would hold it: a date `JJ/MM/AAAA`, a number as written, a formula's result. */
 function texteCellule(v: ExcelJS.CellValue): string {
   if (v === null || v === undefined) return '';
-  if (v instanceof Date) return dateFr(v.toISOString().slice(0, 10));
+  if (v instanceof Date) return dateCourte(v.toISOString().slice(0, 10));
   if (typeof v === 'object') {
     if ('result' in v) return texteCellule(v.result as ExcelJS.CellValue);
     if ('richText' in v) return v.richText.map((r) => r.text).join('');
