@@ -141,8 +141,8 @@ class Moteur {
     readonly logements: Map<string, Logement>,
     readonly options: OptionsMoteur = {},
     readonly cellules = new Map<string, Cellule>(),
-    /** Each unit's dimension keys (`clesDuLogement`, and the plan's segment), kept across runs of the same options. */
-    readonly clesDe = new Map<Logement, string[]>(),
+    /** Each unit's dimension keys (`clesDuLogement`, and the plan's segment) and cell, kept across runs of the same options. */
+    readonly uniteDe = new Map<Logement, { cles: string[]; cel: Cellule }>(),
   ) {
     const reservataires = new Map(scenario.reservataires.map((r) => [r.id, r]));
     const defautHorsQpvEtat = valeurAu('partHorsQpvMinEtat', `${scenario.annee}-01-01`);
@@ -294,16 +294,19 @@ class Moteur {
     if (this.problemes.length > 0) throw new DonneesInvalides(this.problemes);
   }
 
-  /** A unit's dimension keys, with the plan's segment when the engine follows a plan; computed once a unit. */
-  private clesDuLogement(logement: Logement): string[] {
-    let cles = this.clesDe.get(logement);
-    if (!cles) {
-      cles = this.options.plan
-        ? [...clesDuLogement(logement), `${CLE_PLAN}${segmentDuLogement(logement)}`]
-        : clesDuLogement(logement);
-      this.clesDe.set(logement, cles);
+  /** A unit's dimension keys (with the plan's segment when the engine follows a plan) and cell; computed once a unit. */
+  private unite(logement: Logement): { cles: string[]; cel: Cellule } {
+    let u = this.uniteDe.get(logement);
+    if (!u) {
+      u = {
+        cles: this.options.plan
+          ? [...clesDuLogement(logement), `${CLE_PLAN}${segmentDuLogement(logement)}`]
+          : clesDuLogement(logement),
+        cel: this.cellule(logement),
+      };
+      this.uniteDe.set(logement, u);
     }
-    return cles;
+    return u;
   }
 
   private location(e: Evenement, transition: Transition): Location {
@@ -513,6 +516,7 @@ class Moteur {
         `le logement ${logement.id} est déjà en cours de location depuis le ${precedente.date} (état « ${precedente.etat} »)`,
       );
     }
+    const { cles, cel } = this.unite(logement);
     const horsFlux = logement.horsFlux;
     const motifExclu: MotifExclusion | null = horsFlux ?? exclusion;
     const dansLeFlux = ajouterAuFlux(this.etat.flux, {
@@ -523,8 +527,8 @@ class Moteur {
     const loc: Location = {
       logement,
       // With a plan, the unit's segment is one more key: each line's units of it are counted as the others.
-      cles: this.clesDuLogement(logement),
-      cel: this.cellule(logement),
+      cles,
+      cel,
       date,
       slot: this.etat.orientations.length,
       etat: 'liberee',
@@ -1020,9 +1024,15 @@ export function preparerAnnees(
   const logements = valider({ ...scenario, evenements: [] });
   const sansMots: OptionsMoteur = { ...options, explications: false, detail: false };
   const cellules = new Map<string, Cellule>();
-  const clesDe = new Map<Logement, string[]>();
+  const uniteDe = new Map<Logement, { cles: string[]; cel: Cellule }>();
   return (evenements, ordre = ordreDesEvenements(evenements)) => {
-    const moteur = new Moteur({ ...scenario, evenements: [...evenements] }, logements, sansMots, cellules, clesDe);
+    const moteur = new Moteur(
+      { ...scenario, evenements: evenements as Evenement[] },
+      logements,
+      sansMots,
+      cellules,
+      uniteDe,
+    );
     moteur.appliquerTout(evenements, ordre, 0, null);
     return {
       bilan: bilanDesLignes(moteur.etat, moteur.bailleur),

@@ -11,7 +11,7 @@
  */
 import { Rng } from './aleatoire.ts';
 import { ajouterJours } from './calendrier.ts';
-import { ordreDesEvenements, preparerAnnees, type AnneeCourte, type OptionsMoteur } from './engine.ts';
+import { preparerAnnees, type AnneeCourte, type OptionsMoteur } from './engine.ts';
 import type { CiblesPlan } from './suivi-plan.ts';
 import { BAILLEUR, type Evenement, type RegleDecompte, type Scenario, type Typologie } from './types.ts';
 
@@ -320,6 +320,21 @@ function mesurer(
 }
 
 /**
+ * The events' indexes by date, ties in index order — `ordreDesEvenements` for a drawn year, whose
+ * dates are all of one year: a counting sort on the day (month × 32 + day), O(n).
+ */
+function ordreParJour(evenements: readonly Evenement[]): number[] {
+  const cle = (d: string) =>
+    ((d.charCodeAt(5) - 48) * 10 + d.charCodeAt(6) - 48) * 32 + (d.charCodeAt(8) - 48) * 10 + d.charCodeAt(9) - 48;
+  const compte = new Array<number>(13 * 32 + 1).fill(0);
+  for (const e of evenements) compte[cle(e.date) + 1]!++;
+  for (let k = 1; k < compte.length; k++) compte[k]! += compte[k - 1]!;
+  const ordre = new Array<number>(evenements.length);
+  for (let i = 0; i < evenements.length; i++) ordre[compte[cle(evenements[i]!.date)]!++] = i;
+  return ordre;
+}
+
+/**
  * Runs `debut` to `fin − 1` (0-based), `rng` standing where the draws of the runs before `debut`
  * left it: each year drawn once, then run under every option; yields after each engine run.
  * Answers by option, then by run.
@@ -333,7 +348,7 @@ export function* mesurerTirages(
   const mesures: MesureTirage[][] = p.options.map(() => []);
   for (let i = debut; i < fin; i++) {
     const evenements = p.tirer(rng);
-    const ordre = ordreDesEvenements(evenements);
+    const ordre = ordreParJour(evenements);
     for (let k = 0; k < p.options.length; k++) {
       const o = p.options[k]!;
       mesures[k]!.push(mesurer(o, evenements, o.annee(evenements, ordre), p.lignes.length));
