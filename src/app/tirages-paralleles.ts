@@ -15,6 +15,7 @@ import { Rng } from '../domain/aleatoire.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import {
   agregerTirages,
+  mesurerTirages,
   planifier,
   preparerPlanification,
   type MesureTirage,
@@ -23,9 +24,17 @@ import {
 } from '../domain/planification.ts';
 
 export interface OptionsParalleles {
-  /** Worker threads (default: the cores available, at most 8); 0 or 1: in this thread, as `planifier`. */
-  travailleurs?: number;
-  /** Runs per slice handed to a worker (default: about a sixteenth of the runs per worker, 4 to 50). */
+  /**
+   * Threads computing the runs (default: the cores available, at most 8); 1: in this thread, as
+   * `planifier`.
+   */
+  fils?: number;
+  /**
+   * Whether this thread computes runs too (one worker fewer to start, ≈ 0.3–1 s of CPU each): for
+   * the command line and the benchmark. A server keeps its event loop free (false, the default).
+   */
+  ceFil?: boolean;
+  /** Runs per slice (default: about a sixteenth of each thread's share, 2 to 25). */
   tranche?: number;
 }
 
@@ -37,17 +46,15 @@ export interface DemandeTranche {
 }
 
 /** What a worker answers: the runs' figures by option, or the error that stopped it. */
-export type ReponseTranche =
-  | { debut: number; mesures: MesureTirage[][] }
-  | { erreur: string; problemes?: Probleme[] };
+export type ReponseTranche = { debut: number; mesures: MesureTirage[][] } | { erreur: string; problemes?: Probleme[] };
 
-/** Below this many engine runs (runs × options), the workers' start costs more than it saves. */
+/** Below this many engine runs (runs × options), a worker's start costs more than it saves. */
 export const PASSAGES_MIN_PARALLELES = 40;
 
-/** The default number of workers for `tirages` runs of `options` options (0: stay in this thread). */
-export function travailleursParDefaut(tirages: number, options: number): number {
-  if (tirages * options < PASSAGES_MIN_PARALLELES) return 0;
-  return Math.min(8, availableParallelism(), tirages);
+/** The default number of threads for `tirages` runs of `options` options (1: this thread only). */
+export function filsParDefaut(tirages: number, options: number): number {
+  if (tirages * options < PASSAGES_MIN_PARALLELES) return 1;
+  return Math.max(1, Math.min(8, availableParallelism(), tirages));
 }
 
 // The worker's entry, as a CommonJS script: tsx first, then the TypeScript module.
@@ -65,10 +72,12 @@ const MODULE = new URL('./travailleur-planification.ts', import.meta.url).href;
  */
 export async function planifierEnParallele(plan: Plan, options: OptionsParalleles = {}): Promise<ResultatPlan> {
   const nbOptions = 1 + (plan.options?.length ?? 0);
-  const n = Math.min(options.travailleurs ?? travailleursParDefaut(plan.tirages, nbOptions), plan.tirages);
-  if (n <= 1) return planifier(plan);
+  const fils = Math.min(options.fils ?? filsParDefaut(plan.tirages, nbOptions), plan.tirages);
+  if (fils <= 1) return planifier(plan);
+  const ceFil = options.ceFil === true;
+  const n = fils - (ceFil ? 1 : 0);
   const p = preparerPlanification(plan);
-  const tranche = Math.max(1, options.tranche ?? Math.min(50, Math.max(4, Math.ceil(plan.tirages / (16 * n)))));
+  const tranche = Math.max(1, options.tranche ?? Math.min(25, Math.max(2, Math.ceil(plan.tirages / (16 * fils)))));
   // The generator's state at the start of each slice: the years before it drawn without their events.
   const rng = new Rng(plan.graine);
   let prochain = 0;
@@ -82,29 +91,38 @@ export async function planifierEnParallele(plan: Plan, options: OptionsParallele
     return { debut, fin, etat };
   };
   const mesures: MesureTirage[][] = p.options.map(() => new Array<MesureTirage>(plan.tirages));
+  const ranger = (debut: number, parOption: MesureTirage[][]) =>
+    parOption.forEach((parTirage, k) => parTirage.forEach((m, j) => (mesures[k]![debut + j] = m)));
   const travailleurs: Worker[] = [];
+  let arret: Error | null = null;
   try {
-    await new Promise<void>((fini, echec) => {
+    const enCours = new Promise<void>((fini, echec) => {
       let actifs = n;
-      let arrete = false;
       const arreter = (err: Error) => {
-        if (arrete) return;
-        arrete = true;
+        if (arret) return;
+        arret = err;
         echec(err);
       };
       for (let w = 0; w < n; w++) {
         const worker = new Worker(AMORCE, { eval: true, workerData: { module: MODULE, plan } });
         travailleurs.push(worker);
+        // Two slices asked ahead, so that a worker never waits for this thread's own slice to end.
+        let demandees = 0;
         const donner = () => {
-          const d = arrete ? null : suivante();
-          if (d) worker.postMessage(d);
-          else if (--actifs === 0 && !arrete) fini();
+          while (demandees < 2) {
+            const d = arret ? null : suivante();
+            if (!d) break;
+            worker.postMessage(d);
+            demandees++;
+          }
+          if (demandees === 0 && --actifs === 0 && !arret) fini();
         };
         worker.on('message', (r: ReponseTranche | 'pret') => {
           if (r === 'pret') return donner();
           if ('erreur' in r)
             return arreter(r.problemes ? new DonneesInvalides(r.problemes) : new Error(`tirages : ${r.erreur}`));
-          r.mesures.forEach((parTirage, k) => parTirage.forEach((m, j) => (mesures[k]![r.debut + j] = m)));
+          demandees--;
+          ranger(r.debut, r.mesures);
           donner();
         });
         worker.on('error', arreter);
@@ -113,6 +131,18 @@ export async function planifierEnParallele(plan: Plan, options: OptionsParallele
         });
       }
     });
+    // This thread's share: a slice at a time, the event loop given back between (the workers' answers).
+    enCours.catch(() => {});
+    while (ceFil && !arret) {
+      const d = suivante();
+      if (!d) break;
+      const etapes = mesurerTirages(p, new Rng(d.etat), d.debut, d.fin);
+      let x = etapes.next();
+      while (!x.done) x = etapes.next();
+      ranger(d.debut, x.value);
+      await new Promise((suite) => setImmediate(suite));
+    }
+    await enCours;
   } finally {
     await Promise.all(travailleurs.map((w) => w.terminate()));
   }
