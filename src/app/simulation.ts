@@ -30,7 +30,7 @@ import { perimetreAutorise } from './etat-des-lieux.ts';
 import { solveurHighs } from './solveur-lineaire.ts';
 import type { Acteur } from './roles.ts';
 import { completerEpci } from './scenario.ts';
-import { filsParDefaut, planifierEnParallele } from './tirages-paralleles.ts';
+import { filsParDefaut, planifierEnParallele, type OptionsParalleles } from './tirages-paralleles.ts';
 
 export type DemandeSimulation = z.output<typeof simulationQuerySchema>;
 
@@ -135,8 +135,9 @@ const TRANCHE_MS = 20;
  * every ~20 ms, so the other requests go on while a simulation runs (the number of runs is bounded
  * by the contract). The same answer either way.
  */
-async function executer(plan: Plan): Promise<ResultatPlan> {
-  if (filsParDefaut(plan.tirages, 1 + (plan.options?.length ?? 0)) > 1) return planifierEnParallele(plan);
+async function executer(plan: Plan, parallele: OptionsParalleles): Promise<ResultatPlan> {
+  const fils = parallele.fils ?? filsParDefaut(plan.tirages, 1 + (plan.options?.length ?? 0));
+  if (fils > 1) return planifierEnParallele(plan, { ...parallele, fils, ceFil: false });
   const etapes = planifierPasAPas(plan);
   let debut = performance.now();
   let n = etapes.next();
@@ -150,7 +151,10 @@ async function executer(plan: Plan): Promise<ResultatPlan> {
   return n.value;
 }
 
-export async function calculerSimulation(p: SimulationPreparee): Promise<ReponseSimulation> {
+export async function calculerSimulation(
+  p: SimulationPreparee,
+  parallele: OptionsParalleles = {},
+): Promise<ReponseSimulation> {
   const { acteur, demande, bailleur, departement, annee, scenario } = p;
   const observees = hypothesesObservees(scenario);
   const hypotheses = hypothesesEditees(observees, demande);
@@ -162,7 +166,7 @@ export async function calculerSimulation(p: SimulationPreparee): Promise<Reponse
     options: [...OPTIONS_DECOMPTE, { nom: OPTION_PLAN, plan: await ciblesDuPlan(scenario, hypotheses) }],
     seuilRetard: demande.seuil,
   };
-  const r = await executer(plan);
+  const r = await executer(plan, parallele);
   const noms = new Map(scenario.reservataires.map((x) => [x.id, x.nom]));
   noms.set(BAILLEUR, `${bailleur.nom} (part propre)`);
   const voit = (ligne: string) => acteur.role !== 'agent_reservataire' || ligne === acteur.organisationId;
