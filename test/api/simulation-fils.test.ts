@@ -1,6 +1,7 @@
 /**
  * The « Simulation » route with enough runs to use worker threads (issue 18 item 6, ADR 0048): the
- * same answer as the runs computed in the request's own thread (the cooperative generator).
+ * same answer as the runs computed in the request's own thread (the cooperative generator); the
+ * bound of two simulations at once still answers 429 to a third.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Acteur } from '../../src/app/roles.ts';
@@ -33,5 +34,19 @@ describe('simulation de Monte Carlo sur plusieurs fils (PGlite)', () => {
     const seul = await calculerSimulation(p, { fils: 1 });
     expect(parFils.options).toEqual(JSON.parse(JSON.stringify(seul.options)));
     expect(parFils.options[0]!.lignes.length).toBeGreaterThan(2);
+  });
+
+  it('trois simulations à la fois sur des fils : la troisième reçoit 429 en français, les deux autres leur réponse', async () => {
+    const reponses = await Promise.all(
+      [1, 2, 3].map((g) => s.appel('bailleur@demo.flux', 'GET', `/api/flux/simulation?tirages=12&graine=${g}`)),
+    );
+    const codes = reponses.map((r) => r.statusCode).sort();
+    expect(codes).toEqual([200, 200, 429]);
+    const refusee = reponses.find((r) => r.statusCode === 429)!;
+    expect(refusee.body).toContain('des simulations sont déjà en cours');
+    expect(Number(refusee.headers['retry-after'])).toBeGreaterThan(0);
+    // Once they are done, a fourth is served.
+    const ensuite = await s.appel('bailleur@demo.flux', 'GET', '/api/flux/simulation?tirages=12&graine=4');
+    expect(ensuite.statusCode).toBe(200);
   });
 });
