@@ -22,11 +22,9 @@ try {
   const p = preparerPlanification((workerData as { plan: Plan }).plan);
   port.on('message', (d: DemandeTranche) => {
     try {
-      const t0 = performance.now();
       const etapes = mesurerTirages(p, new Rng(d.etat), d.debut, d.fin);
       let n = etapes.next();
       while (!n.done) n = etapes.next();
-      if (process.env.DEBUG_TIRAGES) console.error('tranche', d.debut, d.fin, (performance.now() - t0).toFixed(0));
       repondre({ debut: d.debut, mesures: n.value });
     } catch (err) {
       echec(err);
