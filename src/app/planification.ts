@@ -11,13 +11,17 @@ import type { CiblesPlan } from '../domain/suivi-plan.ts';
 import {
   hypothesesObservees,
   OPTIONS_DECOMPTE,
-  planifier,
   type HypothesesAnnee,
   type ResultatPlan,
 } from '../domain/planification.ts';
 import { completerEpci, lireScenario, positionJson } from './scenario.ts';
+import { planifierEnParallele, type OptionsParalleles } from './tirages-paralleles.ts';
 
-export function planifierTexte(texte: string, surcharges: { tirages?: number; graine?: number } = {}): ResultatPlan {
+export async function planifierTexte(
+  texte: string,
+  surcharges: { tirages?: number; graine?: number } = {},
+  parallele: OptionsParalleles = { fils: 1 },
+): Promise<ResultatPlan> {
   let brut: unknown;
   try {
     brut = JSON.parse(texte);
@@ -28,7 +32,7 @@ export function planifierTexte(texte: string, surcharges: { tirages?: number; gr
   if (!r.success) throw new DonneesInvalides(problemesZod(r.error));
   const plan = { ...r.data, ...surcharges, scenario: completerEpci(r.data.scenario) };
   try {
-    return planifier(plan);
+    return await planifierEnParallele(plan, parallele);
   } catch (err) {
     // The scenario's own problems, named in the plan file.
     if (err instanceof DonneesInvalides)
@@ -47,17 +51,21 @@ export interface MonteCarloScenario extends ResultatPlan {
  * typology, months, refusals, missed deadlines, PRU) drawn N times and run through the engine, under
  * the conventions as written and counted at orientation, attribution and lease.
  */
-export function monteCarloTexte(
+export async function monteCarloTexte(
   texte: string,
   tirages: number,
   graine: number,
   moteur: OptionsMoteur = {},
-): MonteCarloScenario {
+  parallele: OptionsParalleles = { fils: 1 },
+): Promise<MonteCarloScenario> {
   const scenario = lireScenario(texte);
   const hypotheses = hypothesesObservees(scenario);
   return {
     hypotheses,
-    ...planifier({ scenario, hypotheses, tirages, graine, options: [...OPTIONS_DECOMPTE], moteur }),
+    ...(await planifierEnParallele(
+      { scenario, hypotheses, tirages, graine, options: [...OPTIONS_DECOMPTE], moteur },
+      parallele,
+    )),
   };
 }
 

@@ -18,6 +18,8 @@ import {
   OPTIONS_DECOMPTE,
   planifierPasAPas,
   type HypothesesAnnee,
+  type Plan,
+  type ResultatPlan,
 } from '../domain/planification.ts';
 import { fluxPrevuParSegment, planifierAttribution, preparerPlan } from '../domain/plan-attribution.ts';
 import type { CiblesPlan } from '../domain/suivi-plan.ts';
@@ -28,6 +30,7 @@ import { perimetreAutorise } from './etat-des-lieux.ts';
 import { solveurHighs } from './solveur-lineaire.ts';
 import type { Acteur } from './roles.ts';
 import { completerEpci } from './scenario.ts';
+import { filsParDefaut, planifierEnParallele, type OptionsParalleles } from './tirages-paralleles.ts';
 
 export type DemandeSimulation = z.output<typeof simulationQuerySchema>;
 
@@ -127,21 +130,15 @@ async function ciblesDuPlan(scenario: Scenario, hypotheses: HypothesesAnnee): Pr
 const TRANCHE_MS = 20;
 
 /**
- * The runs, one engine run at a time: every ~20 ms the event loop is given back, so the other
- * requests go on while a simulation runs (the number of runs is bounded by the contract).
+ * The runs: in worker threads when they are many enough to pay for the workers' start (ADR 0048),
+ * the event loop then free; otherwise here, one engine run at a time, the event loop given back
+ * every ~20 ms, so the other requests go on while a simulation runs (the number of runs is bounded
+ * by the contract). The same answer either way.
  */
-export async function calculerSimulation(p: SimulationPreparee): Promise<ReponseSimulation> {
-  const { acteur, demande, bailleur, departement, annee, scenario } = p;
-  const observees = hypothesesObservees(scenario);
-  const hypotheses = hypothesesEditees(observees, demande);
-  const etapes = planifierPasAPas({
-    scenario,
-    hypotheses,
-    tirages: demande.tirages,
-    graine: demande.graine,
-    options: [...OPTIONS_DECOMPTE, { nom: OPTION_PLAN, plan: await ciblesDuPlan(scenario, hypotheses) }],
-    seuilRetard: demande.seuil,
-  });
+async function executer(plan: Plan, parallele: OptionsParalleles): Promise<ResultatPlan> {
+  const fils = parallele.fils ?? filsParDefaut(plan.tirages, 1 + (plan.options?.length ?? 0));
+  if (fils > 1) return planifierEnParallele(plan, { ...parallele, fils, ceFil: false });
+  const etapes = planifierPasAPas(plan);
   let debut = performance.now();
   let n = etapes.next();
   while (!n.done) {
@@ -151,7 +148,25 @@ export async function calculerSimulation(p: SimulationPreparee): Promise<Reponse
     }
     n = etapes.next();
   }
-  const r = n.value;
+  return n.value;
+}
+
+export async function calculerSimulation(
+  p: SimulationPreparee,
+  parallele: OptionsParalleles = {},
+): Promise<ReponseSimulation> {
+  const { acteur, demande, bailleur, departement, annee, scenario } = p;
+  const observees = hypothesesObservees(scenario);
+  const hypotheses = hypothesesEditees(observees, demande);
+  const plan: Plan = {
+    scenario,
+    hypotheses,
+    tirages: demande.tirages,
+    graine: demande.graine,
+    options: [...OPTIONS_DECOMPTE, { nom: OPTION_PLAN, plan: await ciblesDuPlan(scenario, hypotheses) }],
+    seuilRetard: demande.seuil,
+  };
+  const r = await executer(plan, parallele);
   const noms = new Map(scenario.reservataires.map((x) => [x.id, x.nom]));
   noms.set(BAILLEUR, `${bailleur.nom} (part propre)`);
   const voit = (ligne: string) => acteur.role !== 'agent_reservataire' || ligne === acteur.organisationId;

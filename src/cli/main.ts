@@ -101,7 +101,8 @@ async function simulate(fichier: string, options: OptionsSimulate, io: Sorties):
       throw new DonneesInvalides([{ chemin: '--bilan', message: 'ne se combine pas avec --monte-carlo' }]);
     const tirages = entierOption(options.monteCarlo, '--monte-carlo', 1, TIRAGES_MAX_CLI);
     const graine = options.seed === undefined ? 1 : entierOption(options.seed, '--seed', 0, 2 ** 32 - 1);
-    const r = monteCarloTexte(texte, tirages, graine, moteur);
+    // On every core, this thread included, when the runs are many enough (ADR 0048).
+    const r = await monteCarloTexte(texte, tirages, graine, moteur, { ceFil: true });
     io.out(options.json ? `${JSON.stringify(r)}\n` : `${resumeMonteCarlo(r, fichier)}\n`);
     return 0;
   }

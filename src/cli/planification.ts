@@ -87,7 +87,7 @@ export function ajouterPlanification(program: Command, io: Sorties, fin: (code: 
         ...(options.tirages !== undefined ? { tirages: entier(options.tirages, '--tirages', 2000) } : {}),
         ...(options.graine !== undefined ? { graine: entier(options.graine, '--graine', 2 ** 32 - 1) } : {}),
       };
-      const r = planifierTexte(texte, surcharges as { tirages?: number; graine?: number });
+      const r = await planifierTexte(texte, surcharges as { tirages?: number; graine?: number }, { ceFil: true });
       io.out(options.json ? `${JSON.stringify(r)}\n` : `${resumePlan(r)}\n`);
       fin(0);
     });

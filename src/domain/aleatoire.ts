@@ -11,6 +11,11 @@ export class Rng {
     this.state = seed >>> 0;
   }
 
+  /** The generator's whole state: `new Rng(rng.etat)` draws from here on what `rng` would (a worker resumes a sequence). */
+  get etat(): number {
+    return this.state;
+  }
+
   /** A float in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

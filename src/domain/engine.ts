@@ -23,7 +23,7 @@ import {
 } from './etat-moteur.ts';
 import { choisirSelonPlan, CLE_PLAN, segmentDuLogement, type CiblesPlan } from './suivi-plan.ts';
 import { MICRO, fromMicro, toMicro } from './exact.ts';
-import { ajouterAuFlux, fluxVide, LIBELLES_EXCLUSION, type MotifExclusion } from './flow.ts';
+import { ajouterAuFlux, fluxVide, LIBELLES_EXCLUSION, type FluxAnnuel, type MotifExclusion } from './flow.ts';
 import { valeurAu } from './legal-parameters.ts';
 import { transiter, type Transition } from './lifecycle.ts';
 import { resoudreMenage } from './menage.ts';
@@ -36,6 +36,8 @@ import {
   objectifsDeLAnnee,
   relogementsDeLAnnee,
   type CandidatExplication,
+  type LigneBilan,
+  type Orientation,
   type ResultatSimulation,
 } from './resultats-annee.ts';
 import {
@@ -80,6 +82,12 @@ export interface OptionsMoteur {
    * for byte.
    */
   plan?: CiblesPlan;
+  /**
+   * Explain each orientation (its motive, every candidate line's verdict); default true. The Monte
+   * Carlo year reads only which line got which unit when (`preparerAnnees`), and runs without: the
+   * choices are the same, only the words are not written.
+   */
+  explications?: boolean;
 }
 
 /** The line the rule chooses for a unit, with the explanation of every candidate line. */
@@ -133,6 +141,8 @@ class Moteur {
     readonly logements: Map<string, Logement>,
     readonly options: OptionsMoteur = {},
     readonly cellules = new Map<string, Cellule>(),
+    /** Each unit's dimension keys (`clesDuLogement`, and the plan's segment) and cell, kept across runs of the same options. */
+    readonly uniteDe = new Map<Logement, { cles: string[]; cel: Cellule }>(),
   ) {
     const reservataires = new Map(scenario.reservataires.map((r) => [r.id, r]));
     const defautHorsQpvEtat = valeurAu('partHorsQpvMinEtat', `${scenario.annee}-01-01`);
@@ -215,24 +225,49 @@ class Moteur {
    * adding a resumption point at each month start crossed, then checks and gives the year's results.
    */
   run(ordre: readonly number[], debut: number, points: PointDeReprise[]): ResultatSimulation {
+    this.appliquerTout(this.scenario.evenements, ordre, debut, points);
     const s = this.scenario;
+    return {
+      flux: this.etat.flux,
+      orientations: this.etat.orientations,
+      bilan: bilanDesLignes(this.etat, this.bailleur),
+      objectifs: objectifsDeLAnnee(this.etat, s),
+      relogements: relogementsDeLAnnee(this.etat),
+      avertissements: this.avertissements,
+      ecarts: ecartsDesLignes(this.etat),
+      ...(this.options.detail ? { detail: detailDesLocations(this.etat) } : {}),
+    };
+  }
+
+  /**
+   * Applies `evenements` from position `debut` of `ordre` (their indexes sorted by date), adding a
+   * resumption point at each month start crossed unless `points` is null, then checks the year.
+   */
+  appliquerTout(
+    evenements: readonly Evenement[],
+    ordre: readonly number[],
+    debut: number,
+    points: PointDeReprise[] | null,
+  ): void {
     const logements = this.logements;
     // A liberation is left for a person to orient when a forced or pooled orientation of the same
     // unit follows on the same date.
     const orientationManuelle = new Set<string>();
-    for (const e of s.evenements) {
+    for (const e of evenements) {
       // A confirmation pins the engine's own orientation: the liberation is oriented as usual first.
       if ((e.type === 'orientation_forcee' && !e.confirmee) || e.type === 'orientation_multiple')
         orientationManuelle.add(`${e.date}|${e.logement}`);
     }
-    let mois = points[points.length - 1]!.mois;
+    let mois = points ? points[points.length - 1]!.mois : '';
     for (let j = debut; j < ordre.length; j++) {
       const i = ordre[j]!;
-      const e = s.evenements[i]!;
-      const m = e.date.slice(0, 7);
-      if (m > mois) {
-        points.push({ mois: m, etat: copierEtat(this.etat) });
-        mois = m;
+      const e = evenements[i]!;
+      if (points) {
+        const m = e.date.slice(0, 7);
+        if (m > mois) {
+          points.push({ mois: m, etat: copierEtat(this.etat) });
+          mois = m;
+        }
       }
       const logement = logements.get(e.logement)!;
       const manuelle =
@@ -257,16 +292,21 @@ class Moteur {
       }
     }
     if (this.problemes.length > 0) throw new DonneesInvalides(this.problemes);
-    return {
-      flux: this.etat.flux,
-      orientations: this.etat.orientations,
-      bilan: bilanDesLignes(this.etat, this.bailleur),
-      objectifs: objectifsDeLAnnee(this.etat, s),
-      relogements: relogementsDeLAnnee(this.etat),
-      avertissements: this.avertissements,
-      ecarts: ecartsDesLignes(this.etat),
-      ...(this.options.detail ? { detail: detailDesLocations(this.etat) } : {}),
-    };
+  }
+
+  /** A unit's dimension keys (with the plan's segment when the engine follows a plan) and cell; computed once a unit. */
+  private unite(logement: Logement): { cles: string[]; cel: Cellule } {
+    let u = this.uniteDe.get(logement);
+    if (!u) {
+      u = {
+        cles: this.options.plan
+          ? [...clesDuLogement(logement), `${CLE_PLAN}${segmentDuLogement(logement)}`]
+          : clesDuLogement(logement),
+        cel: this.cellule(logement),
+      };
+      this.uniteDe.set(logement, u);
+    }
+    return u;
   }
 
   private location(e: Evenement, transition: Transition): Location {
@@ -476,6 +516,7 @@ class Moteur {
         `le logement ${logement.id} est déjà en cours de location depuis le ${precedente.date} (état « ${precedente.etat} »)`,
       );
     }
+    const { cles, cel } = this.unite(logement);
     const horsFlux = logement.horsFlux;
     const motifExclu: MotifExclusion | null = horsFlux ?? exclusion;
     const dansLeFlux = ajouterAuFlux(this.etat.flux, {
@@ -486,10 +527,8 @@ class Moteur {
     const loc: Location = {
       logement,
       // With a plan, the unit's segment is one more key: each line's units of it are counted as the others.
-      cles: this.options.plan
-        ? [...clesDuLogement(logement), `${CLE_PLAN}${segmentDuLogement(logement)}`]
-        : clesDuLogement(logement),
-      cel: this.cellule(logement),
+      cles,
+      cel,
       date,
       slot: this.etat.orientations.length,
       etat: 'liberee',
@@ -723,6 +762,14 @@ class Moteur {
         }
       }
     }
+    if (this.options.explications === false)
+      return {
+        recommande: choix >= 0 ? this.lignes[lignes[choix]!.index]!.id : null,
+        choix: choix >= 0 ? lignes[choix]!.index : -1,
+        candidats: [],
+        qualitatif,
+        planifie,
+      };
     const candidats = lignes.map((q, k): CandidatExplication => {
       const ligne = this.lignes[q.index]!;
       let raison: string;
@@ -771,6 +818,17 @@ class Moteur {
     loc.etat = transiter(loc.etat, 'orienter', loc.logement.id);
     this.tenir(li, loc);
     const ligne = this.lignes[li]!;
+    if (this.options.explications === false) {
+      this.etat.orientations.push({
+        logement: loc.logement.id,
+        date: loc.date,
+        reservataire: ligne.id,
+        motif: '',
+        forcee: false,
+        explication: SANS_EXPLICATION,
+      });
+      return;
+    }
     const c = candidats.find((x) => x.reservataire === ligne.id);
     const motif =
       planifie !== null
@@ -788,6 +846,9 @@ class Moteur {
     });
   }
 }
+
+/** The explanation of an orientation run without explanations (`OptionsMoteur.explications` false): shared, never changed. */
+const SANS_EXPLICATION: Orientation['explication'] = Object.freeze({ candidats: Object.freeze([]) as never[] });
 
 /** A candidate line of an orientation decided by a person rather than by the engine. */
 function decisionHumaine(c: CandidatExplication, choisi: string, recommande: string | null): CandidatExplication {
@@ -831,7 +892,7 @@ function format(x: number): string {
 }
 
 /** The events' indexes by date, stable (each event keeps its index in the file for error paths). */
-function ordreDesEvenements(evenements: readonly Evenement[]): number[] {
+export function ordreDesEvenements(evenements: readonly Evenement[]): number[] {
   const ordre = evenements.map((_, i) => i);
   // Skipped when the file is already in order.
   if (evenements.some((e, i) => i > 0 && e.date < evenements[i - 1]!.date)) {
@@ -930,5 +991,53 @@ function prolonge(avant: Scenario, apres: Scenario): boolean {
 }
 
 function memesOptions(a: OptionsMoteur, b: OptionsMoteur): boolean {
-  return a.regleQuota === b.regleQuota && a.equilibreQualitatif === b.equilibreQualitatif && !!a.detail === !!b.detail;
+  return (
+    a.regleQuota === b.regleQuota &&
+    a.equilibreQualitatif === b.equilibreQualitatif &&
+    !!a.detail === !!b.detail &&
+    (a.explications !== false) === (b.explications !== false)
+  );
+}
+
+/** One year of `preparerAnnees`: the ledger, the year's flow, and which line got which unit when. */
+export interface AnneeCourte {
+  bilan: LigneBilan[];
+  flux: FluxAnnuel;
+  /** As `simuler` gives them, without motives or explanations (`OptionsMoteur.explications` false). */
+  orientations: readonly Orientation[];
+}
+
+/**
+ * Many years over one stock, one set of parties and conventions (the Monte Carlo year,
+ * `planification.ts`): the scenario, its events aside, is checked once; the lines' cells and the
+ * units' keys are kept from run to run; no month-start copy is made and no explanation written.
+ * Each run gives the ledger, the flow and the orientations' lines and dates that
+ * `simuler({ ...scenario, evenements }, options)` gives. The events are those `tirerAnnee` draws —
+ * the scenario's units, within its year — and their references are not checked again; an
+ * impossible transition still throws `DonneesInvalides`. `ordre`: the events' order by date when
+ * the caller already has it (`ordreDesEvenements`), e.g. for the same year under several options.
+ */
+export function preparerAnnees(
+  scenario: Scenario,
+  options: OptionsMoteur = {},
+): (evenements: readonly Evenement[], ordre?: readonly number[]) => AnneeCourte {
+  const logements = valider({ ...scenario, evenements: [] });
+  const sansMots: OptionsMoteur = { ...options, explications: false, detail: false };
+  const cellules = new Map<string, Cellule>();
+  const uniteDe = new Map<Logement, { cles: string[]; cel: Cellule }>();
+  return (evenements, ordre = ordreDesEvenements(evenements)) => {
+    const moteur = new Moteur(
+      { ...scenario, evenements: evenements as Evenement[] },
+      logements,
+      sansMots,
+      cellules,
+      uniteDe,
+    );
+    moteur.appliquerTout(evenements, ordre, 0, null);
+    return {
+      bilan: bilanDesLignes(moteur.etat, moteur.bailleur),
+      flux: moteur.etat.flux,
+      orientations: moteur.etat.orientations,
+    };
+  };
 }

@@ -11,7 +11,7 @@
  */
 import { Rng } from './aleatoire.ts';
 import { ajouterJours } from './calendrier.ts';
-import { simuler, type OptionsMoteur, type ResultatSimulation } from './engine.ts';
+import { preparerAnnees, type AnneeCourte, type OptionsMoteur } from './engine.ts';
 import type { CiblesPlan } from './suivi-plan.ts';
 import { BAILLEUR, type Evenement, type RegleDecompte, type Scenario, type Typologie } from './types.ts';
 
@@ -101,56 +101,103 @@ export interface ResultatPlan {
 
 const JOURS_MOIS = (annee: number, m: number) => new Date(Date.UTC(annee, m + 1, 0)).getUTCDate();
 
-/** One year of events drawn from the assumptions (notices in date order, then the lettings' steps). */
-export function tirerAnnee(s: Scenario, h: HypothesesAnnee, rng: Rng): Evenement[] {
-  const facteur =
-    h.historiqueRotation && h.historiqueRotation.length > 0
-      ? rng.pick(h.historiqueRotation) /
-        (h.historiqueRotation.reduce((a, b) => a + b, 0) / h.historiqueRotation.length || 1)
-      : 1;
+/**
+ * `tirerAnnee` with what does not change from one draw to the next computed once (the units in the
+ * flow sorted by id, their turnover, the months' weights, the year's dates and the dates the delays
+ * give): the Monte Carlo draws hundreds of years of the same stock. With `evenements` false, the
+ * draw makes the same calls to `rng` and builds nothing: it moves a generator past a year (a
+ * worker starting at the n-th year needs the generator as the n − 1 years before left it).
+ */
+export function preparerTirage(s: Scenario, h: HypothesesAnnee): (rng: Rng, evenements?: boolean) => Evenement[] {
+  const historique = h.historiqueRotation && h.historiqueRotation.length > 0 ? h.historiqueRotation : null;
+  const moyenne = historique ? historique.reduce((a, b) => a + b, 0) / historique.length || 1 : 1;
   const poids = h.saisonnalite ?? Array.from({ length: 12 }, () => 1);
-  const moisPoids = Object.fromEntries(poids.map((w, m) => [String(m), w])) as Record<string, number>;
-  const liberes: { date: string; logement: string }[] = [];
+  // `Rng.weighted` over { '0': w0, '1': w1, … }: the same total, summed in the same order.
+  const totalPoids = poids.reduce((t, w) => t + w, 0);
   const unites = [...s.logements].filter((l) => l.horsFlux === null).sort((a, b) => (a.id < b.id ? -1 : 1));
-  for (const l of unites) {
-    const p = Math.min(1, (h.rotationParTypologie?.[l.typologie] ?? h.rotation) * facteur);
-    if (!rng.chance(p)) continue;
-    const m = Number(rng.weighted(moisPoids));
-    const j = rng.int(1, JOURS_MOIS(s.annee, m));
-    liberes.push({
-      date: `${s.annee}-${String(m + 1).padStart(2, '0')}-${String(j).padStart(2, '0')}`,
-      logement: l.id,
-    });
+  const rotations = unites.map((l) => h.rotationParTypologie?.[l.typologie] ?? h.rotation);
+  // Day k of the year (0 = 1 January) and its date; the dates each delay gives, null past 31 December.
+  const premierJour: number[] = [];
+  const joursMois = Array.from({ length: 12 }, (_, m) => JOURS_MOIS(s.annee, m));
+  const dates: string[] = [];
+  for (let m = 0; m < 12; m++) {
+    premierJour.push(dates.length);
+    for (let j = 1; j <= joursMois[m]!; j++)
+      dates.push(`${s.annee}-${String(m + 1).padStart(2, '0')}-${String(j).padStart(2, '0')}`);
   }
-  liberes.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.logement < b.logement ? -1 : 1));
-  const pru = h.pru ? Math.min(liberes.length, rng.int(h.pru[0], h.pru[1])) : 0;
-  const relogements = new Set(rng.sample(liberes.length, pru));
   const d = h.delais ?? { candidats: 15, cal: 30, bail: 45 };
   const fin = `${s.annee}-12-31`;
-  const evenements: Evenement[] = [];
-  liberes.forEach(({ date, logement }, i) => {
-    const exclu = relogements.has(i);
-    evenements.push(
-      exclu
-        ? { date, type: 'liberation', logement, exclusion: 'relogement_anru' }
-        : { date, type: 'liberation', logement },
-    );
-    const u = rng.next();
-    const suite: Evenement[] = [];
-    if (!exclu && u < h.sansCandidat) {
-      suite.push({ date: ajouterJours(date, d.cal), type: 'sans_candidat', logement });
-    } else if (u < h.sansCandidat + h.refus) {
-      suite.push({ date: ajouterJours(date, d.candidats), type: 'candidats', logement, nombre: 3 });
-      suite.push({ date: ajouterJours(date, d.cal), type: 'refus', logement });
-    } else {
-      suite.push({ date: ajouterJours(date, d.candidats), type: 'candidats', logement, nombre: 3 });
-      suite.push({ date: ajouterJours(date, d.cal), type: 'decision_cal', logement, decision: 'attribution' });
-      suite.push({ date: ajouterJours(date, d.bail), type: 'bail_signe', logement });
+  const apres = (n: number) =>
+    dates.map((date) => {
+      const x = ajouterJours(date, n);
+      // What falls after 31 December stays in progress at year end.
+      return x <= fin ? x : null;
+    });
+  const candidats = apres(d.candidats);
+  const cal = apres(d.cal);
+  const bail = apres(d.bail);
+  return (rng, construire = true) => {
+    const facteur = historique ? rng.pick(historique) / moyenne : 1;
+    // The freed units by day, each day's in id order: the order of sorting them by date, then id.
+    const parJour: number[][] = dates.map(() => []);
+    let nombre = 0;
+    for (let u = 0; u < unites.length; u++) {
+      const p = Math.min(1, rotations[u]! * facteur);
+      if (!rng.chance(p)) continue;
+      let v = rng.next() * totalPoids;
+      let m = poids.length - 1;
+      for (let k = 0; k < poids.length; k++) {
+        if (v < poids[k]!) {
+          m = k;
+          break;
+        }
+        v -= poids[k]!;
+      }
+      const j = rng.int(1, joursMois[m]!);
+      if (construire) parJour[premierJour[m]! + j - 1]!.push(u);
+      nombre++;
     }
-    // What falls after 31 December stays in progress at year end.
-    for (const e of suite) if (e.date <= fin) evenements.push(e);
-  });
-  return evenements;
+    const pru = h.pru ? Math.min(nombre, rng.int(h.pru[0], h.pru[1])) : 0;
+    const relogements = new Set(rng.sample(nombre, pru));
+    const evenements: Evenement[] = [];
+    if (!construire) {
+      for (let i = 0; i < nombre; i++) rng.next();
+      return evenements;
+    }
+    let i = 0;
+    for (let k = 0; k < dates.length; k++) {
+      const date = dates[k]!;
+      for (const u of parJour[k]!) {
+        const logement = unites[u]!.id;
+        const exclu = relogements.has(i++);
+        evenements.push(
+          exclu
+            ? { date, type: 'liberation', logement, exclusion: 'relogement_anru' }
+            : { date, type: 'liberation', logement },
+        );
+        const x = rng.next();
+        const c = candidats[k];
+        const a = cal[k];
+        const b = bail[k];
+        if (!exclu && x < h.sansCandidat) {
+          if (a) evenements.push({ date: a, type: 'sans_candidat', logement });
+        } else if (x < h.sansCandidat + h.refus) {
+          if (c) evenements.push({ date: c, type: 'candidats', logement, nombre: 3 });
+          if (a) evenements.push({ date: a, type: 'refus', logement });
+        } else {
+          if (c) evenements.push({ date: c, type: 'candidats', logement, nombre: 3 });
+          if (a) evenements.push({ date: a, type: 'decision_cal', logement, decision: 'attribution' });
+          if (b) evenements.push({ date: b, type: 'bail_signe', logement });
+        }
+      }
+    }
+    return evenements;
+  };
+}
+
+/** One year of events drawn from the assumptions (notices in date order, then the lettings' steps). */
+export function tirerAnnee(s: Scenario, h: HypothesesAnnee, rng: Rng): Evenement[] {
+  return preparerTirage(s, h)(rng);
 }
 
 /** The p-quantile of sorted values (nearest rank), rounded to 0.1. */
@@ -180,39 +227,171 @@ function sousOption(s: Scenario, o: OptionPlan | null, evenements: Evenement[]):
   };
 }
 
-/** The workload of one run by month: files per line (candidates asked per proposal) and CAL examinations. */
-function chargeDuTirage(
-  s: Scenario,
-  evenements: readonly Evenement[],
-  r: ResultatSimulation,
-): Map<string, { dossiers: Map<string, number>; examens: number }> {
-  const ligneDe = new Map<string, string>();
-  for (const o of r.orientations) if (o.reservataire) ligneDe.set(o.logement, o.reservataire);
-  const demandes = new Map(s.conventions.map((c) => [c.reservataire, c.candidatsDemandes]));
-  const parMois = new Map<string, { dossiers: Map<string, number>; examens: number }>();
-  const mois = (m: string) => {
-    let x = parMois.get(m);
-    if (!x) parMois.set(m, (x = { dossiers: new Map(), examens: 0 }));
-    return x;
+/**
+ * What the ranges read of one run under one option — plain numbers, so that a worker thread can
+ * send them back. Lines in the ledger's order (the conventions', then the bailleur's share).
+ */
+export interface MesureTirage {
+  fluxAnnuel: number;
+  droit: number[];
+  misADisposition: number[];
+  bauxSignes: number[];
+  solde: number[];
+  /** By line, the units oriented to it from 1 January to the end of each month (12). */
+  cumuls: number[][];
+  /** By month (12), the files each line instructs (candidates asked for each proposal). */
+  dossiers: number[][];
+  /** By month (12), the candidates the bailleur's CAL examines. */
+  examens: number[];
+}
+
+/** The plan made ready for its runs: the draw, and the engine made ready under each option. */
+export interface PlanPrepare {
+  plan: Plan;
+  tirer: (rng: Rng, evenements?: boolean) => Evenement[];
+  options: {
+    nom: string;
+    annee: ReturnType<typeof preparerAnnees>;
+    /** The line's index of each réservataire, and the candidates its convention asks for each proposal. */
+    indexLigne: Map<string, number>;
+    demandes: Map<string, number>;
+  }[];
+  /** The ledger's lines: the conventions' réservataires, then the bailleur's share. */
+  lignes: string[];
+}
+
+/** Checks the plan's scenario once per option and prepares the draw; throws `DonneesInvalides` as `simuler` would. */
+export function preparerPlanification(plan: Plan): PlanPrepare {
+  const options: (OptionPlan | null)[] = [null, ...(plan.options ?? [])];
+  const lignes = [...plan.scenario.conventions.map((c) => c.reservataire), BAILLEUR];
+  return {
+    plan,
+    tirer: preparerTirage(plan.scenario, plan.hypotheses),
+    lignes,
+    options: options.map((o) => {
+      const s = sousOption(plan.scenario, o, []);
+      return {
+        nom: o?.nom ?? 'conventions telles quelles',
+        annee: preparerAnnees(s, o?.plan ? { ...plan.moteur, plan: o.plan } : plan.moteur),
+        indexLigne: new Map(lignes.map((id, i) => [id, i])),
+        demandes: new Map(s.conventions.map((c) => [c.reservataire, c.candidatsDemandes])),
+      };
+    }),
   };
+}
+
+/** One run's figures: the ledger, the monthly cumulated orientations and the workload by month. */
+function mesurer(
+  o: PlanPrepare['options'][number],
+  evenements: readonly Evenement[],
+  r: AnneeCourte,
+  nbLignes: number,
+): MesureTirage {
+  const bailleur = nbLignes - 1;
+  const cumuls = Array.from({ length: nbLignes }, () => Array.from({ length: 12 }, () => 0));
+  const ligneDe = new Map<string, string>();
+  for (const x of r.orientations)
+    if (x.reservataire) {
+      ligneDe.set(x.logement, x.reservataire);
+      cumuls[o.indexLigne.get(x.reservataire)!]![Number(x.date.slice(5, 7)) - 1]!++;
+    }
+  for (const c of cumuls) for (let m = 1; m < 12; m++) c[m]! += c[m - 1]!;
+  const dossiers = Array.from({ length: 12 }, () => Array.from({ length: nbLignes }, () => 0));
+  const examens = Array.from({ length: 12 }, () => 0);
   for (const e of evenements) {
     if (e.type === 'candidats') {
       const ligne = ligneDe.get(e.logement) ?? BAILLEUR;
-      const x = mois(e.date.slice(0, 7));
-      x.dossiers.set(ligne, (x.dossiers.get(ligne) ?? 0) + (demandes.get(ligne) ?? e.nombre));
+      const li = ligne === BAILLEUR ? bailleur : o.indexLigne.get(ligne)!;
+      dossiers[Number(e.date.slice(5, 7)) - 1]![li]! += o.demandes.get(ligne) ?? e.nombre;
     } else if (e.type === 'decision_cal' || e.type === 'refus') {
-      mois(e.date.slice(0, 7)).examens += demandes.get(ligneDe.get(e.logement) ?? '') ?? 3;
+      examens[Number(e.date.slice(5, 7)) - 1]! += o.demandes.get(ligneDe.get(e.logement) ?? '') ?? 3;
     }
   }
-  return parMois;
+  return {
+    fluxAnnuel: r.flux.fluxAnnuel,
+    droit: r.bilan.map((l) => l.droit),
+    misADisposition: r.bilan.map((l) => l.misADisposition),
+    bauxSignes: r.bilan.map((l) => l.bauxSignes),
+    solde: r.bilan.map((l) => l.solde),
+    cumuls,
+    dossiers,
+    examens,
+  };
 }
 
-/** Units oriented to `ligne` from 1 January to the end of each month of one run. */
-function cumulParMois(r: ResultatSimulation, ligne: string): number[] {
-  const parMois = Array.from({ length: 12 }, () => 0);
-  for (const o of r.orientations) if (o.reservataire === ligne) parMois[Number(o.date.slice(5, 7)) - 1]!++;
-  for (let m = 1; m < 12; m++) parMois[m]! += parMois[m - 1]!;
-  return parMois;
+/**
+ * The events' indexes by date, ties in index order — `ordreDesEvenements` for a drawn year, whose
+ * dates are all of one year: a counting sort on the day (month × 32 + day), O(n).
+ */
+function ordreParJour(evenements: readonly Evenement[]): number[] {
+  const cle = (d: string) =>
+    ((d.charCodeAt(5) - 48) * 10 + d.charCodeAt(6) - 48) * 32 + (d.charCodeAt(8) - 48) * 10 + d.charCodeAt(9) - 48;
+  const compte = new Array<number>(13 * 32 + 1).fill(0);
+  for (const e of evenements) compte[cle(e.date) + 1]!++;
+  for (let k = 1; k < compte.length; k++) compte[k]! += compte[k - 1]!;
+  const ordre = new Array<number>(evenements.length);
+  for (let i = 0; i < evenements.length; i++) ordre[compte[cle(evenements[i]!.date)]!++] = i;
+  return ordre;
+}
+
+/**
+ * Runs `debut` to `fin − 1` (0-based), `rng` standing where the draws of the runs before `debut`
+ * left it: each year drawn once, then run under every option; yields after each engine run.
+ * Answers by option, then by run.
+ */
+export function* mesurerTirages(
+  p: PlanPrepare,
+  rng: Rng,
+  debut: number,
+  fin: number,
+): Generator<void, MesureTirage[][], void> {
+  const mesures: MesureTirage[][] = p.options.map(() => []);
+  for (let i = debut; i < fin; i++) {
+    const evenements = p.tirer(rng);
+    const ordre = ordreParJour(evenements);
+    for (let k = 0; k < p.options.length; k++) {
+      const o = p.options[k]!;
+      mesures[k]!.push(mesurer(o, evenements, o.annee(evenements, ordre), p.lignes.length));
+      yield;
+    }
+  }
+  return mesures;
+}
+
+/** The ranges over the runs (`mesures`: by option, every run in order). */
+export function agregerTirages(p: PlanPrepare, mesures: readonly (readonly MesureTirage[])[]): ResultatPlan {
+  const k = p.plan.seuilRetard ?? 1;
+  const ids = p.lignes;
+  const moisDeLAnnee = Array.from(
+    { length: 12 },
+    (_, m) => `${p.plan.scenario.annee}-${String(m + 1).padStart(2, '0')}`,
+  );
+  const sorties = p.options.map((o, oi): ResultatOption => {
+    const runs = mesures[oi]!;
+    const lignes =
+      runs.length === 0
+        ? []
+        : ids.map((id, i): LignePlan => {
+            const soldes = runs.map((r) => r.solde[i]!);
+            return {
+              reservataire: id,
+              droit: fourchette(runs.map((r) => r.droit[i]!)),
+              misADisposition: fourchette(runs.map((r) => r.misADisposition[i]!)),
+              bauxSignes: fourchette(runs.map((r) => r.bauxSignes[i]!)),
+              solde: fourchette(soldes),
+              probabiliteRetard: soldes.filter((x) => x < -k).length / Math.max(1, soldes.length),
+              cumulMensuel: Array.from({ length: 12 }, (_, m) => fourchette(runs.map((r) => r.cumuls[i]![m]!))),
+            };
+          });
+    const charge = moisDeLAnnee.map((mois, m): ChargeMois => {
+      const dossiers: Record<string, number> = {};
+      if (runs.length > 0)
+        ids.forEach((id, i) => (dossiers[id] = fourchette(runs.map((r) => r.dossiers[m]![i]!)).mediane));
+      return { mois, dossiers, examensCal: fourchette(runs.map((r) => r.examens[m]!)).mediane };
+    });
+    return { nom: o.nom, fluxAnnuel: fourchette(runs.map((r) => r.fluxAnnuel)), lignes, charge };
+  });
+  return { tirages: p.plan.tirages, graine: p.plan.graine, seuilRetard: k, options: sorties };
 }
 
 /** Runs the plan: `tirages` years drawn once, each run under every option. */
@@ -229,65 +408,9 @@ export function planifier(plan: Plan): ResultatPlan {
  * give the event loop back between runs; the result is the same, byte for byte.
  */
 export function* planifierPasAPas(plan: Plan): Generator<void, ResultatPlan, void> {
-  const rng = new Rng(plan.graine);
-  const k = plan.seuilRetard ?? 1;
-  const options: (OptionPlan | null)[] = [null, ...(plan.options ?? [])];
-  // Drawn as the first option's runs need them, in the same order (nothing else reads the generator):
-  // the same years as drawing them all first, without holding the caller for all the draws at once.
-  const annees: Evenement[][] = [];
-  const moisDeLAnnee = Array.from({ length: 12 }, (_, m) => `${plan.scenario.annee}-${String(m + 1).padStart(2, '0')}`);
-  const sorties: ResultatOption[] = [];
-  for (const o of options) {
-    // Only what the ranges read is kept of each run (a département's run holds thousands of explained orientations).
-    const resultats: {
-      r: { bilan: ResultatSimulation['bilan']; flux: { fluxAnnuel: number } };
-      cumuls: number[][];
-      charge: ReturnType<typeof chargeDuTirage>;
-    }[] = [];
-    for (let i = 0; i < plan.tirages; i++) {
-      const evenements = (annees[i] ??= tirerAnnee(plan.scenario, plan.hypotheses, rng));
-      const s = sousOption(plan.scenario, o, evenements);
-      const r = simuler(s, o?.plan ? { ...plan.moteur, plan: o.plan } : plan.moteur);
-      resultats.push({
-        r: { bilan: r.bilan, flux: { fluxAnnuel: r.flux.fluxAnnuel } },
-        cumuls: r.bilan.map((l) => cumulParMois(r, l.reservataire)),
-        charge: chargeDuTirage(s, evenements, r),
-      });
-      yield;
-    }
-    const ids = resultats[0]?.r.bilan.map((l) => l.reservataire) ?? [];
-    const lignes = ids.map((id, i): LignePlan => {
-      const de = (f: (l: ResultatSimulation['bilan'][number]) => number) => resultats.map(({ r }) => f(r.bilan[i]!));
-      const soldes = de((l) => l.solde);
-      const cumuls = resultats.map((x) => x.cumuls[i]!);
-      return {
-        reservataire: id,
-        droit: fourchette(de((l) => l.droit)),
-        misADisposition: fourchette(de((l) => l.misADisposition)),
-        bauxSignes: fourchette(de((l) => l.bauxSignes)),
-        solde: fourchette(soldes),
-        probabiliteRetard: soldes.filter((x) => x < -k).length / Math.max(1, soldes.length),
-        cumulMensuel: Array.from({ length: 12 }, (_, m) => fourchette(cumuls.map((c) => c[m]!))),
-      };
-    });
-    const charge = moisDeLAnnee.map((mois): ChargeMois => {
-      const dossiers: Record<string, number> = {};
-      for (const id of ids)
-        dossiers[id] = fourchette(resultats.map(({ charge }) => charge.get(mois)?.dossiers.get(id) ?? 0)).mediane;
-      return {
-        mois,
-        dossiers,
-        examensCal: fourchette(resultats.map(({ charge }) => charge.get(mois)?.examens ?? 0)).mediane,
-      };
-    });
-    sorties.push({
-      nom: o?.nom ?? 'conventions telles quelles',
-      fluxAnnuel: fourchette(resultats.map(({ r }) => r.flux.fluxAnnuel)),
-      lignes,
-      charge,
-    });
-  }
-  return { tirages: plan.tirages, graine: plan.graine, seuilRetard: k, options: sorties };
+  const p = preparerPlanification(plan);
+  const mesures = yield* mesurerTirages(p, new Rng(plan.graine), 0, plan.tirages);
+  return agregerTirages(p, mesures);
 }
 
 const arrondi3 = (x: number) => Math.round(x * 1000) / 1000;
