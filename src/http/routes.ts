@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { accueil, lignesConventions } from '../app/accueil.ts';
 import { creerOrganisation, creerUtilisateur, listerOrganisations, listerUtilisateurs } from '../app/admin.ts';
 import { verifierAudit } from '../app/audit.ts';
-import { connecter, deconnecter, type SessionOuverte } from '../app/auth.ts';
+import { connecter, deconnecter, oublierSessions, type SessionOuverte } from '../app/auth.ts';
 import { listerLocations, listerLogements } from '../app/listes.ts';
 import { avecBailleur, memoiserJson, porteeActeur } from '../app/memo.ts';
 import { lireQualite, qualiteComplete } from '../app/qualite.ts';
@@ -136,6 +136,8 @@ export async function enregistrerRoutes(
     },
     async (request, reply) => {
       await db.transaction((tx) => deconnecter(tx, request.session!));
+      // Refused at once by this instance; others see the sign-out's audit event (ADR 0046).
+      oublierSessions(db, { id: request.session!.id });
       reply.clearCookie(COOKIE_SESSION, { path: '/' });
       return reply.status(204).send(null);
     },
