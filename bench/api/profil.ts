@@ -73,6 +73,21 @@ try {
       console.log(`déclarations une à une : p50 ${s.p50} ms, p99 ${s.p99} ms, ${s.refus.length} refusées`);
     }
   }
+  // Server time by route (the Prometheus histogram: its sum and count since the start, warm-up included).
+  const texte = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const parRoute = new Map<string, { somme: number; n: number }>();
+  for (const m of texte.matchAll(/^flux_http_requete_duree_secondes_(sum|count)\{([^}]*)\} (\S+)$/gm)) {
+    const cle = m[2]!.replace(/,?statut="[^"]*"/, '');
+    const e = parRoute.get(cle) ?? { somme: 0, n: 0 };
+    if (m[1] === 'sum') e.somme += Number(m[3]);
+    else e.n += Number(m[3]);
+    parRoute.set(cle, e);
+  }
+  console.log('\ntemps serveur par route (depuis le démarrage) :');
+  for (const [cle, e] of [...parRoute].sort((a, b) => b[1].somme - a[1].somme).slice(0, 8))
+    console.log(`${cle.padEnd(50)} ${String(e.n).padStart(6)} requêtes, moyenne ${((1000 * e.somme) / e.n).toFixed(1)} ms`);
+  for (const m of texte.matchAll(/^(flux_cache_total\{[^}]*\}|flux_moteur_rejeu_duree_secondes_(?:sum|count)) (\S+)$/gm))
+    console.log(`${m[1]} ${m[2]}`);
 } finally {
   proc.kill('SIGTERM');
   await fin;

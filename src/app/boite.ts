@@ -88,27 +88,37 @@ export async function elements(
     tx,
     rows.map((r) => r.l.id),
   );
+  // Every row's candidates in a few statements (one per row was ≈ 220 statements for a bailleur).
+  const candidatsDe = new Map<string, (typeof candidatures.$inferSelect)[]>();
+  const ids = rows.map((r) => r.l.id);
+  for (let i = 0; i < ids.length; i += 1_000) {
+    const lus = await tx
+      .select()
+      .from(candidatures)
+      .where(inArray(candidatures.locationId, ids.slice(i, i + 1_000)))
+      .orderBy(candidatures.locationId, candidatures.rang);
+    for (const c of lus) {
+      const deja = candidatsDe.get(c.locationId);
+      if (deja) deja.push(c);
+      else candidatsDe.set(c.locationId, [c]);
+    }
+  }
   const parametres = new Map<string, Map<string, ParametresConvention>>();
   const noms = new Map<string, string>();
   const out: ElementBoiteApi[] = [];
   const memo: MemoCotation = new Map();
+  const epcis = new Map<string, string | null>();
   /** The candidates as the inbox shows them, with their cotation when the reader sees the household. */
   const vues = async (cs: (typeof candidatures.$inferSelect)[], commune: string, bailleurId: string) => {
-    const notes = await noterCandidats(tx, commune, cs, aujourdhui, memo);
+    const notes = await noterCandidats(tx, commune, cs, aujourdhui, memo, epcis);
     return cs.map((c) => {
       const voit = peutLireMenage(acteur, c, bailleurId);
       return { ...vueCandidat(c, voit), cotation: voit ? (notes.get(c.id) ?? null) : null };
     });
   };
   for (const { l, d, logement, bailleur } of rows) {
-    const cands = (pour: string | null) =>
-      tx
-        .select()
-        .from(candidatures)
-        .where(
-          and(eq(candidatures.locationId, l.id), l.pool && pour ? eq(candidatures.reservataireId, pour) : undefined),
-        )
-        .orderBy(candidatures.rang);
+    const cands = async (pour: string | null) =>
+      (candidatsDe.get(l.id) ?? []).filter((c) => !(l.pool && pour) || c.reservataireId === pour);
     const unite = {
       id: logement.id,
       commune: logement.commune,
