@@ -67,7 +67,9 @@ try {
     proc.kill('SIGUSR2');
     if (nomCharge === 'mixte') {
       const m = await charge(port, agents, connexions, duree, true);
-      console.log(`mixte : ${m.rps.toFixed(0)} req/s, p99 ${m.p99} ms, ${m.ecrites} déclarations, ${m.erreurs} erreurs`);
+      console.log(
+        `mixte : ${m.rps.toFixed(0)} req/s, p99 ${m.p99} ms, ${m.ecrites} déclarations, ${m.erreurs} erreurs`,
+      );
     } else {
       const s = await ecrituresSeules(port, agents[0]!, 200);
       console.log(`déclarations une à une : p50 ${s.p50} ms, p99 ${s.p99} ms, ${s.refus.length} refusées`);
@@ -85,8 +87,12 @@ try {
   }
   console.log('\ntemps serveur par route (depuis le démarrage) :');
   for (const [cle, e] of [...parRoute].sort((a, b) => b[1].somme - a[1].somme).slice(0, 8))
-    console.log(`${cle.padEnd(50)} ${String(e.n).padStart(6)} requêtes, moyenne ${((1000 * e.somme) / e.n).toFixed(1)} ms`);
-  for (const m of texte.matchAll(/^(flux_cache_total\{[^}]*\}|flux_moteur_rejeu_duree_secondes_(?:sum|count)) (\S+)$/gm))
+    console.log(
+      `${cle.padEnd(50)} ${String(e.n).padStart(6)} requêtes, moyenne ${((1000 * e.somme) / e.n).toFixed(1)} ms`,
+    );
+  for (const m of texte.matchAll(
+    /^(flux_cache_total\{[^}]*\}|flux_moteur_rejeu_duree_secondes_(?:sum|count)) (\S+)$/gm,
+  ))
     console.log(`${m[1]} ${m[2]}`);
 } finally {
   proc.kill('SIGTERM');

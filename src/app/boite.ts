@@ -224,12 +224,9 @@ export async function boiteEnCache(db: Tx, acteur: Acteur, aujourdhui: string): 
   // The demands' cotation of the day per EPCI (every demand of the EPCI noted and ranked) changes
   // only with a demands import or a grid, events no scope describes: kept across the inboxes
   // recomputed after each letting's write, filled as they need it.
-  const cotations = await memoiser<MemoCotation>(
-    db,
-    `cotation|${aujourdhui}`,
-    () => Promise.resolve(new Map()),
-    { bailleurs: [] },
-  );
+  const cotations = await memoiser<MemoCotation>(db, `cotation|${aujourdhui}`, () => Promise.resolve(new Map()), {
+    bailleurs: [],
+  });
   return memoiser(
     db,
     `boite|${acteur.organisationId}|${acteur.role}|${aujourdhui}`,
