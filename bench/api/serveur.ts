@@ -4,6 +4,8 @@
  * on a free port; prints "PRET <port>" when ready.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { ouvrirBase, type Base } from '../../src/db/client.ts';
@@ -37,7 +39,18 @@ if (process.argv.includes('--nu')) {
       await c.end();
       process.exit(0);
     };
-    process.on('SIGTERM', () => void nettoyer());
+    process.on('SIGTERM', () => void finir().then(nettoyer));
+  } else process.on('SIGTERM', () => void finir().then(() => process.exit(0)));
+  // bench/api/profil.ts: V8's profile from SIGUSR2 (after the seeding) to SIGTERM, written to FLUX_BENCH_PROFIL.
+  const profil = process.env.FLUX_BENCH_PROFIL ? new Session() : null;
+  profil?.connect();
+  process.on('SIGUSR2', () => {
+    void profil?.post('Profiler.enable').then(() => profil.post('Profiler.start'));
+  });
+  async function finir(): Promise<void> {
+    if (!profil) return;
+    const { profile } = await profil.post('Profiler.stop');
+    writeFileSync(process.env.FLUX_BENCH_PROFIL!, JSON.stringify(profile));
   }
   const base: Base = await ouvrirBase({ url, dossier: 'memory://' });
   await base.migrer();

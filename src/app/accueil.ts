@@ -6,6 +6,7 @@ import type { AccueilApi, LigneConventionApi } from '../contracts/api.ts';
 import { chiffresLigne } from '../domain/bilan.ts';
 import { BAILLEUR } from '../domain/types.ts';
 import { resultatAnnee } from './annee.ts';
+import { memoiser } from './memo.ts';
 import { porteeConventions, porteeLogements } from './portee.ts';
 import type { Acteur } from './roles.ts';
 
@@ -105,9 +106,26 @@ const PERIMETRES: Record<Acteur['role'], string> = {
   administrateur: 'Vous gérez les organisations et les comptes ; vous ne voyez aucune donnée de logement.',
 };
 
-export async function accueil(tx: Tx, acteur: Acteur, annee: number): Promise<AccueilApi> {
+/**
+ * The actor's units by kind, kept in memory on `db`: only an import or a change no scope describes
+ * changes units (a letting, a CAL session or offer never does), so a declaration keeps it (ADR 0023).
+ */
+export function stockEnCache(db: Tx, acteur: Acteur): Promise<AccueilApi['stock']> {
+  return memoiser(db, `stock|${acteur.organisationId}|${acteur.role}`, () => stock(db, acteur), { bailleurs: [] });
+}
+
+/** Whether the home shows the actor its units. */
+export const voitStock = (acteur: Acteur): boolean =>
+  acteur.role === 'agent_bailleur' || acteur.role === 'pilote_etat' || acteur.role === 'lecteur_epci';
+
+export async function accueil(
+  tx: Tx,
+  acteur: Acteur,
+  annee: number,
+  /** The units by kind, read in `tx` unless given (`stockEnCache`, read before the transaction). */
+  stockLu?: AccueilApi['stock'],
+): Promise<AccueilApi> {
   const [org] = await tx.select().from(organisations).where(eq(organisations.id, acteur.organisationId));
-  const voitStock = acteur.role === 'agent_bailleur' || acteur.role === 'pilote_etat' || acteur.role === 'lecteur_epci';
   const { lignes, flux } =
     acteur.role === 'administrateur' ? { lignes: [], flux: null } : await lignesConventions(tx, acteur, annee);
   let administration: AccueilApi['administration'] = null;
@@ -121,7 +139,7 @@ export async function accueil(tx: Tx, acteur: Acteur, annee: number): Promise<Ac
     organisation: { id: acteur.organisationId, nom: org?.nom ?? acteur.organisationId },
     annee,
     perimetre: PERIMETRES[acteur.role],
-    stock: voitStock ? await stock(tx, acteur) : null,
+    stock: voitStock(acteur) ? (stockLu ?? (await stock(tx, acteur))) : null,
     flux: acteur.role === 'agent_bailleur' || acteur.role === 'pilote_etat' ? flux : null,
     conventions: lignes,
     administration,

@@ -5,8 +5,8 @@
  * each request (a cheap indexed query), so several server instances stay correct; new events are
  * replayed from the month start before them (ADR 0023).
  */
-import { and, asc, desc, eq, gt, inArray, lte, max, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { lignes, type Tx } from '../db/client.ts';
 import {
   conventions,
   conventionVersions,
@@ -18,9 +18,9 @@ import {
 import { reprendre, simulerAvecReprises, type RejeuAnnee, type ResultatSimulation } from '../domain/engine.ts';
 import { sondes } from './sondes.ts';
 import { contrepartieEnOption } from './contreparties.ts';
-import { seuilsDeLAnnee, versionSeuils } from './quartiles.ts';
-import { ciblesCiaDeLAnnee, versionCiblesCia } from './cibles-cia.ts';
-import { programmesDuBailleur, versionDroitsProgrammes } from './programmes.ts';
+import { seuilsDeLAnnee } from './quartiles.ts';
+import { ciblesCiaDeLAnnee } from './cibles-cia.ts';
+import { programmesDuBailleur } from './programmes.ts';
 import { completerEpci } from './scenario.ts';
 import {
   BAILLEUR,
@@ -311,30 +311,37 @@ export async function resultatAnnee(
 ): Promise<{ resultat: ResultatSimulation; scenario: Scenario }> {
   // Event ids are taken at insert, not at commit: a transaction may commit an id below one already
   // visible. The count and the last id together change with every committed event (append-only).
-  // `txid_current_if_assigned()` is not null inside a transaction that has written.
-  const [ev] = await tx
-    .select({
-      dernier: max(evenementsFlux.id),
-      n: sql<string>`count(*)::text`,
-      ecriture: sql<string | null>`txid_current_if_assigned()::text`,
-    })
-    .from(evenementsFlux)
-    .where(
-      and(
-        eq(evenementsFlux.bailleurId, cle.bailleurId),
-        eq(evenementsFlux.departement, cle.departement),
-        eq(evenementsFlux.annee, cle.annee),
-      ),
-    );
-  const [cv] = await tx
-    .select({ n: sql<string>`count(*)::text`, dernier: max(conventionVersions.creeLe) })
-    .from(conventionVersions)
-    .innerJoin(conventions, eq(conventions.id, conventionVersions.conventionId))
-    .where(and(eq(conventions.bailleurId, cle.bailleurId), eq(conventions.departement, cle.departement)));
-  const herites = await reportsHerites(tx, cle);
+  // `txid_current_if_assigned()` is not null inside a transaction that has written. The rest is
+  // what else the run reads: convention versions, the inherited carry-over (the issued bilan's id),
+  // the year's quartile thresholds, the CIA targets, the bailleur's programme rights. One statement
+  // (one snapshot, one round trip: six before ADR 0046), run at every write and every cache miss.
+  const [ev] = await lignes<{
+    dernier: string | null;
+    n: string;
+    ecriture: string | null;
+    cadre: string;
+  }>(
+    tx,
+    sql`select e.dernier::text, e.n::text, txid_current_if_assigned()::text as ecriture,
+      concat_ws('|',
+        (select count(*)::text || '|' || coalesce(max(v.cree_le)::text, '') from convention_versions v
+          join conventions c on c.id = v.convention_id
+          where c.bailleur_id = ${cle.bailleurId} and c.departement = ${cle.departement}),
+        coalesce((select b.id from emissions_bilan b
+          where b.bailleur_id = ${cle.bailleurId} and b.departement = ${cle.departement} and b.annee = ${cle.annee - 1}
+          order by b.version desc limit 1), ''),
+        (select count(*)::text || '@' || coalesce(max(q.importe_le)::text, '') from seuils_premier_quartile q
+          where q.annee = ${cle.annee}),
+        (select count(*)::text || '@' || coalesce(max(ci.saisi_le)::text, '') from cibles_cia ci),
+        (select count(*)::text || '@' || coalesce(max(d.saisi_le)::text, '') from droits_programmes d
+          join programmes p on p.id = d.programme_id where p.bailleur_id = ${cle.bailleurId})
+      ) as cadre
+    from (select max(f.id) as dernier, count(*) as n from evenements_flux f
+      where f.bailleur_id = ${cle.bailleurId} and f.departement = ${cle.departement} and f.annee = ${cle.annee}) e`,
+  );
   const dernier = Number(ev?.dernier ?? 0);
   const n = Number(ev?.n ?? 0);
-  const cadre = `${cv?.n ?? 0}|${String(cv?.dernier ?? '')}|${herites?.version ?? ''}|${await versionSeuils(tx, cle.annee)}|${await versionCiblesCia(tx)}|${await versionDroitsProgrammes(tx, cle.bailleurId)}`;
+  const cadre = ev?.cadre ?? '';
   const version = `${dernier}|${n}|${cadre}`;
   const confirmee = ev?.ecriture === null || ev?.ecriture === undefined;
   await essai.apresComptage?.();

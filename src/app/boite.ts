@@ -41,6 +41,8 @@ export async function elements(
   acteur: Acteur,
   aujourdhui: string,
   locationId?: string,
+  /** The cotation of each EPCI's demands for the day, shared by the cached inboxes (`boiteEnCache`). */
+  memo: MemoCotation = new Map(),
 ): Promise<ElementBoiteApi[]> {
   exiger(acteur, ['agent_reservataire', 'pilote_etat', 'agent_bailleur'], 'consulter la boîte de réception');
   // Delegation of the State's contingent (CCH L.441-1, ADR 0040): the delegatee holds the State's
@@ -87,27 +89,36 @@ export async function elements(
     tx,
     rows.map((r) => r.l.id),
   );
+  // Every row's candidates in a few statements (one per row was ≈ 220 statements for a bailleur).
+  const candidatsDe = new Map<string, (typeof candidatures.$inferSelect)[]>();
+  const ids = rows.map((r) => r.l.id);
+  for (let i = 0; i < ids.length; i += 1_000) {
+    const lus = await tx
+      .select()
+      .from(candidatures)
+      .where(inArray(candidatures.locationId, ids.slice(i, i + 1_000)))
+      .orderBy(candidatures.locationId, candidatures.rang);
+    for (const c of lus) {
+      const deja = candidatsDe.get(c.locationId);
+      if (deja) deja.push(c);
+      else candidatsDe.set(c.locationId, [c]);
+    }
+  }
   const parametres = new Map<string, Map<string, ParametresConvention>>();
   const noms = new Map<string, string>();
   const out: ElementBoiteApi[] = [];
-  const memo: MemoCotation = new Map();
+  const epcis = new Map<string, string | null>();
   /** The candidates as the inbox shows them, with their cotation when the reader sees the household. */
   const vues = async (cs: (typeof candidatures.$inferSelect)[], commune: string, bailleurId: string) => {
-    const notes = await noterCandidats(tx, commune, cs, aujourdhui, memo);
+    const notes = await noterCandidats(tx, commune, cs, aujourdhui, memo, epcis);
     return cs.map((c) => {
       const voit = peutLireMenage(acteur, c, bailleurId);
       return { ...vueCandidat(c, voit), cotation: voit ? (notes.get(c.id) ?? null) : null };
     });
   };
   for (const { l, d, logement, bailleur } of rows) {
-    const cands = (pour: string | null) =>
-      tx
-        .select()
-        .from(candidatures)
-        .where(
-          and(eq(candidatures.locationId, l.id), l.pool && pour ? eq(candidatures.reservataireId, pour) : undefined),
-        )
-        .orderBy(candidatures.rang);
+    const cands = async (pour: string | null) =>
+      (candidatsDe.get(l.id) ?? []).filter((c) => !(l.pool && pour) || c.reservataireId === pour);
     const unite = {
       id: logement.id,
       commune: logement.commune,
@@ -190,8 +201,13 @@ export async function elements(
 }
 
 /** GET /api/boite */
-export async function lireBoite(tx: Tx, acteur: Acteur, aujourdhui: string): Promise<BoiteApi> {
-  return { aujourdhui, elements: await elements(tx, acteur, aujourdhui) };
+export async function lireBoite(
+  tx: Tx,
+  acteur: Acteur,
+  aujourdhui: string,
+  memo: MemoCotation = new Map(),
+): Promise<BoiteApi> {
+  return { aujourdhui, elements: await elements(tx, acteur, aujourdhui, undefined, memo) };
 }
 
 /**
@@ -204,10 +220,16 @@ export async function boiteEnCache(db: Tx, acteur: Acteur, aujourdhui: string): 
   // A delegatee's inbox also follows the State's units of its département (ADR 0040).
   const delegues =
     acteur.role === 'agent_reservataire' ? await delegationsActives(db, acteur.organisationId, aujourdhui) : [];
+  // The demands' cotation of the day per EPCI (every demand of the EPCI noted and ranked) changes
+  // only with a demands import or a grid, events no scope describes: kept across the inboxes
+  // recomputed after each letting's write, filled as they need it.
+  const cotations = await memoiser<MemoCotation>(db, `cotation|${aujourdhui}`, () => Promise.resolve(new Map()), {
+    bailleurs: [],
+  });
   return memoiser(
     db,
     `boite|${acteur.organisationId}|${acteur.role}|${aujourdhui}`,
-    () => db.transaction((tx) => lireBoite(tx, acteur, aujourdhui)),
+    () => db.transaction((tx) => lireBoite(tx, acteur, aujourdhui, cotations)),
     delegues.length && portee !== 'tout'
       ? { ...portee, departements: [...(portee.departements ?? []), ...delegues.map((d) => d.departement)] }
       : portee,

@@ -61,12 +61,6 @@ export async function ciaDeLAnnee(
   return r;
 }
 
-/** A label of every CIA target entered: part of the version of the years the engine keeps in memory. */
-export async function versionCiblesCia(tx: Tx): Promise<string> {
-  const [v] = await tx.select({ n: count(), dernier: max(ciblesCia.saisiLe) }).from(ciblesCia);
-  return `${v?.n ?? 0}@${String(v?.dernier ?? '')}`;
-}
-
 /** Whether the reform binds the EPCI: its nature and populations in the COG, a QPV on its territory. */
 export async function reformeDeLEpci(tx: Tx, siren: string): Promise<Assujettissement & { source: string }> {
   const cog = descriptionEpci(siren);

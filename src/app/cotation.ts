@@ -469,11 +469,17 @@ export async function noterCandidats(
   candidats: readonly { id: string; numeroSne: string }[],
   date: string,
   memo: MemoCotation = new Map(),
+  /** The EPCI of each commune already read (a list of many units reads each commune once). */
+  epcis: Map<string, string | null> = new Map(),
 ): Promise<Map<string, CotationCandidat>> {
   const r = new Map<string, CotationCandidat>();
   if (candidats.length === 0) return r;
-  const [c] = await tx.select({ e: communes.epci }).from(communes).where(eq(communes.code, communeLogement));
-  if (!c?.e) return r;
+  if (!epcis.has(communeLogement)) {
+    const [lu] = await tx.select({ e: communes.epci }).from(communes).where(eq(communes.code, communeLogement));
+    epcis.set(communeLogement, lu?.e ?? null);
+  }
+  const c = { e: epcis.get(communeLogement) ?? null };
+  if (!c.e) return r;
   const cle = `${c.e}|${date}`;
   let ctx = memo.get(cle);
   if (ctx === undefined) {

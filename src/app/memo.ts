@@ -9,7 +9,11 @@
  * When the version moves, the audit events in between say which bailleur × département they
  * touched (a letting, a CAL session or offer); a cached answer whose scope (`Portee`) none of them
  * touches is kept and carried to the new version. An event this cannot place (a convention, an
- * import, an account…) drops every answer, as does a gap too long to read.
+ * import, an account…) drops every answer, as does a gap too long to read. A sign-in or sign-out
+ * changes no data an answer shows: it drops none.
+ *
+ * The same events say whose sessions changed (`comptesTouches`: an account deactivated, a sign-out,
+ * an organisation): the sessions cached by `auth.ts` are re-read from the database (ADR 0046).
  */
 import { eq, max, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
@@ -36,6 +40,9 @@ export type Portee = 'tout' | { bailleurs?: readonly string[]; departements?: re
 /** The keys a version change touched, or every key. */
 type Touches = 'tout' | Set<string>;
 
+/** The accounts (user ids) whose sessions a version change may have closed or changed, or every account. */
+type Comptes = 'tous' | Set<string>;
+
 const cleBailleur = (b: string) => `b:${b}`;
 const cleDepartement = (d: string) => `d:${d}`;
 
@@ -47,7 +54,9 @@ interface Cache {
   memoire: Map<string, { version: number; portee: Portee; valeur: Promise<unknown> }>;
   versionLue: { valeur: number; jusqua: number } | null;
   /** Consecutive version changes and what each touched: `depuis` < `jusqua`, in order. */
-  journal: { depuis: number; jusqua: number; touches: Touches }[];
+  journal: { depuis: number; jusqua: number; touches: Touches; comptes: Comptes }[];
+  /** The version being read (one query shared by concurrent requests). */
+  versionEnCours: Promise<number> | null;
   /** Reading what the last version change touched (one query shared by concurrent reads). */
   lecture: Promise<void> | null;
   derniere: number | null;
@@ -55,7 +64,11 @@ interface Cache {
 const caches = new WeakMap<object, Cache>();
 const cacheDe = (tx: Tx): Cache => {
   let c = caches.get(tx);
-  if (!c) caches.set(tx, (c = { memoire: new Map(), versionLue: null, journal: [], lecture: null, derniere: null }));
+  if (!c)
+    caches.set(
+      tx,
+      (c = { memoire: new Map(), versionLue: null, journal: [], versionEnCours: null, lecture: null, derniere: null }),
+    );
   return c;
 };
 
@@ -64,26 +77,47 @@ export const statistiquesCache = { trouves: 0, reportes: 0, calcules: 0 };
 
 export async function versionDonnees(tx: Tx): Promise<number> {
   const c = cacheDe(tx);
-  const maintenant = Date.now();
-  if (c.versionLue && c.versionLue.jusqua > maintenant) return c.versionLue.valeur;
-  const [r] = await tx.select({ v: max(evenementsAudit.seq) }).from(evenementsAudit);
-  const valeur = Number(r?.v ?? 0);
-  c.versionLue = { valeur, jusqua: maintenant + VERSION_TTL_MS };
-  return valeur;
+  if (c.versionLue && c.versionLue.jusqua > Date.now()) return c.versionLue.valeur;
+  // Concurrent requests share the one query in flight (100 connections would otherwise send 100).
+  if (c.versionEnCours) return c.versionEnCours;
+  const lecture = (async () => {
+    const [r] = await tx.select({ v: max(evenementsAudit.seq) }).from(evenementsAudit);
+    return Number(r?.v ?? 0);
+  })();
+  c.versionEnCours = lecture;
+  try {
+    const valeur = await lecture;
+    // Forgotten meanwhile (`oublierVersion`: a write answered): this value may predate it, not kept.
+    if (c.versionEnCours === lecture) c.versionLue = { valeur, jusqua: Date.now() + VERSION_TTL_MS };
+    return valeur;
+  } finally {
+    if (c.versionEnCours === lecture) c.versionEnCours = null;
+  }
 }
 
 /** After a write of this instance on `db`: the next read asks the database for the version again. */
 export function oublierVersion(db: Tx): void {
-  cacheDe(db).versionLue = null;
+  const c = cacheDe(db);
+  c.versionLue = null;
+  c.versionEnCours = null;
+}
+
+/** The data version, with what changed since the previous one recorded (for the answers and the sessions). */
+export async function versionSuivie(tx: Tx): Promise<number> {
+  const c = cacheDe(tx);
+  const version = await versionDonnees(tx);
+  if (c.derniere !== version || c.lecture) await suivre(tx, c, version);
+  return version;
 }
 
 /**
  * The scopes the audit events after `depuis` up to `jusqua` touched: the bailleur and département
  * of the letting, CAL session or CAL offer each names; `tout` if one names anything else.
  */
-async function lireTouches(tx: Tx, depuis: number, jusqua: number): Promise<Touches> {
+async function lireTouches(tx: Tx, depuis: number, jusqua: number): Promise<{ touches: Touches; comptes: Comptes }> {
   const rows = await tx.execute<{ bailleur: string | null; departement: string | null }>(sql`
-    select coalesce(l.bailleur_id, s.bailleur_id, lo.bailleur_id) as bailleur,
+    select a.action, a.cible_type, a.cible_id,
+           coalesce(l.bailleur_id, s.bailleur_id, lo.bailleur_id) as bailleur,
            coalesce(l.departement, s.departement, lo.departement) as departement
     from evenements_audit a
     left join locations l on a.cible_type = 'location' and l.id = a.cible_id
@@ -94,15 +128,36 @@ async function lireTouches(tx: Tx, depuis: number, jusqua: number): Promise<Touc
     where a.seq > ${depuis} and a.seq <= ${jusqua}
     limit ${CHANGEMENTS_LUS_MAX + 1}`);
   const lignes = (rows as unknown as { rows?: unknown[] }).rows ?? (rows as unknown as unknown[]);
-  if (lignes.length > CHANGEMENTS_LUS_MAX) return 'tout';
-  const touches = new Set<string>();
-  for (const r of lignes as { bailleur: string | null; departement: string | null }[]) {
-    if (!r.bailleur || !r.departement) return 'tout';
-    touches.add(cleBailleur(r.bailleur));
-    touches.add(cleDepartement(r.departement));
+  if (lignes.length > CHANGEMENTS_LUS_MAX) return { touches: 'tout', comptes: 'tous' };
+  let touches: Touches = new Set<string>();
+  let comptes: Comptes = new Set<string>();
+  for (const r of lignes as LigneChangement[]) {
+    if (r.cible_type === 'utilisateur' && SESSION_SEULE.test(r.action)) {
+      // A sign-in opens a session nobody has cached; a sign-out closes one; no answer shows either.
+      if (r.action === 'deconnexion' && comptes !== 'tous') comptes.add(r.cible_id);
+      continue;
+    }
+    if (r.cible_type === 'utilisateur' && comptes !== 'tous') comptes.add(r.cible_id);
+    if (r.cible_type === 'organisation') comptes = 'tous';
+    if (!r.bailleur || !r.departement) touches = 'tout';
+    else if (touches !== 'tout') {
+      touches.add(cleBailleur(r.bailleur));
+      touches.add(cleDepartement(r.departement));
+    }
   }
-  return touches;
+  return { touches, comptes };
 }
+
+interface LigneChangement {
+  action: string;
+  cible_type: string;
+  cible_id: string;
+  bailleur: string | null;
+  departement: string | null;
+}
+
+/** The audit actions of an account that only open or close a session (`auth.ts`, `proconnect.ts`). */
+const SESSION_SEULE = /^(connexion(\..*)?|deconnexion)$/;
 
 /** Records what the change to `version` touched (once per version change on this instance). */
 async function suivre(tx: Tx, c: Cache, version: number): Promise<void> {
@@ -114,13 +169,13 @@ async function suivre(tx: Tx, c: Cache, version: number): Promise<void> {
   }
   const depuis = c.derniere;
   c.lecture = (async () => {
-    let touches: Touches;
+    let lu: { touches: Touches; comptes: Comptes };
     try {
-      touches = await lireTouches(tx, depuis, version);
+      lu = await lireTouches(tx, depuis, version);
     } catch {
-      touches = 'tout';
+      lu = { touches: 'tout', comptes: 'tous' };
     }
-    c.journal.push({ depuis, jusqua: version, touches });
+    c.journal.push({ depuis, jusqua: version, ...lu });
     if (c.journal.length > JOURNAL_MAX) c.journal.shift();
     c.derniere = version;
   })();
@@ -141,15 +196,34 @@ function concerne(p: Portee, touches: Touches): boolean {
 /** Whether an answer of scope `p` computed at version `depuis` still holds at `jusqua`. */
 function tientToujours(c: Cache, p: Portee, depuis: number, jusqua: number): boolean {
   if (p === 'tout') return false;
+  return aucunChangement(c, depuis, jusqua, (j) => concerne(p, j.touches));
+}
+
+/** Whether the recorded changes cover `depuis` → `jusqua` without a gap and none of them `concerne`. */
+function aucunChangement(
+  c: Cache,
+  depuis: number,
+  jusqua: number,
+  touche: (j: Cache['journal'][number]) => boolean,
+): boolean {
   let v = depuis;
   for (const j of c.journal) {
     if (j.jusqua <= v) continue;
     if (j.depuis !== v) return false; // a gap: not known what changed
-    if (concerne(p, j.touches)) return false;
+    if (touche(j)) return false;
     v = j.jusqua;
     if (v >= jusqua) break;
   }
   return v === jusqua;
+}
+
+/**
+ * Whether a session of `utilisateurId` read at version `depuis` is still as read at `jusqua`
+ * (both from `versionSuivie`): no recorded change named that account or every account.
+ */
+export function sessionTientToujours(tx: Tx, utilisateurId: string, depuis: number, jusqua: number): boolean {
+  if (depuis === jusqua) return true;
+  return aucunChangement(cacheDe(tx), depuis, jusqua, (j) => j.comptes === 'tous' || j.comptes.has(utilisateurId));
 }
 
 /**
@@ -158,8 +232,7 @@ function tientToujours(c: Cache, p: Portee, depuis: number, jusqua: number): boo
  */
 export async function memoiser<T>(tx: Tx, cle: string, calcul: () => Promise<T>, portee: Portee = 'tout'): Promise<T> {
   const c = cacheDe(tx);
-  const version = await versionDonnees(tx);
-  await suivre(tx, c, version);
+  const version = await versionSuivie(tx);
   const { memoire } = c;
   const deja = memoire.get(cle);
   if (deja && deja.version === version) {

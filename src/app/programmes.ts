@@ -99,16 +99,6 @@ export async function programmesDuBailleur(
   return { programmes: r, logements: r.flatMap((p) => p.logements) };
 }
 
-/** A label of a bailleur's rights entered: part of the version of the years kept in memory. */
-export async function versionDroitsProgrammes(tx: Tx, bailleurId: string): Promise<string> {
-  const [v] = await tx
-    .select({ n: count(), dernier: max(droitsProgrammes.saisiLe) })
-    .from(droitsProgrammes)
-    .innerJoin(programmes, eq(programmes.id, droitsProgrammes.programmeId))
-    .where(eq(programmes.bailleurId, bailleurId));
-  return `${v?.n ?? 0}@${String(v?.dernier ?? '')}`;
-}
-
 /** The bailleur whose programmes the actor reads: its own, or the one asked (réservataire, State pilot). */
 function bailleurLu(acteur: Acteur, demande: string | undefined): string {
   if (acteur.role === 'agent_bailleur') {

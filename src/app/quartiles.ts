@@ -6,7 +6,7 @@
  * named `fichier:ligne:colonne`. The year's engine reads them (`seuilsDeLAnnee`), and so does the
  * CAL decision that computes each candidate's quartile.
  */
-import { and, asc, count, eq, max, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { epcis, seuilsPremierQuartile, utilisateurs } from '../db/schema.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
@@ -222,15 +222,6 @@ export async function seuilsDeLAnnee(tx: Tx, annee: number): Promise<Record<stri
     .where(eq(seuilsPremierQuartile.annee, annee))
     .orderBy(asc(seuilsPremierQuartile.epci));
   return Object.fromEntries(rows.map((r) => [r.epci, r.montant]));
-}
-
-/** A version of the year's thresholds (the year's cache is replayed when it changes). */
-export async function versionSeuils(tx: Tx, annee: number): Promise<string> {
-  const [v] = await tx
-    .select({ n: count(), dernier: max(seuilsPremierQuartile.importeLe) })
-    .from(seuilsPremierQuartile)
-    .where(eq(seuilsPremierQuartile.annee, annee));
-  return `${v?.n ?? 0}@${v?.dernier ? new Date(v.dernier).toISOString() : ''}`;
 }
 
 /** The threshold in force for one EPCI and year, with its act; null when none was imported. */

@@ -28,6 +28,8 @@ export interface Base {
   fermer(): Promise<void>;
   /** PostgreSQL: the connection pool's state (metrics); PGlite: null (one in-process connection). */
   etatPool(): EtatPool | null;
+  /** Statements sent through Drizzle since the base was opened (metrics, and the tests of what a cached read costs). */
+  requetes(): number;
   /** PGlite: its whole data directory as a tar archive (reopened with `OptionsBase.donnees`); PostgreSQL: absent. */
   exporterDonnees?(): Promise<Blob>;
 }
@@ -145,7 +147,21 @@ export async function analyser(tx: Tx, tables: readonly string[]): Promise<void>
   }
 }
 
+/** Counts the statements Drizzle sends (its logger is called once per statement, transactions' included). */
+function compteur(): { logger: { logQuery(): void }; requetes(): number } {
+  let n = 0;
+  return {
+    logger: {
+      logQuery() {
+        n++;
+      },
+    },
+    requetes: () => n,
+  };
+}
+
 export async function ouvrirBase(options: OptionsBase = {}): Promise<Base> {
+  const { logger, requetes } = compteur();
   if (options.url) {
     const d = { ...delaisDepuisEnv(), ...options.delais };
     // Each connection starts with the limits set (startup parameters, no extra round trip).
@@ -167,10 +183,11 @@ export async function ouvrirBase(options: OptionsBase = {}): Promise<Base> {
     pool.on('connect', (client) =>
       client.on('error', (err) => console.error(`PostgreSQL : connexion perdue (${err.message})`)),
     );
-    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    const db = drizzlePg(pool, { schema, logger }) as unknown as Db;
     return {
       db,
       genre: 'postgresql',
+      requetes,
       migrer: () => migratePg(drizzlePg(pool, { schema }), { migrationsFolder: migrations }),
       fermer: () => pool.end(),
       etatPool: () => ({
@@ -185,10 +202,11 @@ export async function ouvrirBase(options: OptionsBase = {}): Promise<Base> {
   if (!dossier.startsWith('memory://')) mkdirSync(dossier, { recursive: true });
   const client = new PGlite(dossier, options.donnees ? { loadDataDir: options.donnees } : {});
   await client.waitReady;
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
   return {
     db,
     genre: 'pglite',
+    requetes,
     migrer: () => migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: migrations }),
     fermer: () => client.close(),
     etatPool: () => null,

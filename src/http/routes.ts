@@ -3,10 +3,10 @@ import { basename, extname } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { accueil, lignesConventions } from '../app/accueil.ts';
+import { accueil, lignesConventions, stockEnCache, voitStock } from '../app/accueil.ts';
 import { creerOrganisation, creerUtilisateur, listerOrganisations, listerUtilisateurs } from '../app/admin.ts';
 import { verifierAudit } from '../app/audit.ts';
-import { connecter, deconnecter, type SessionOuverte } from '../app/auth.ts';
+import { connecter, deconnecter, oublierSessions, type SessionOuverte } from '../app/auth.ts';
 import { listerLocations, listerLogements } from '../app/listes.ts';
 import { avecBailleur, memoiserJson, porteeActeur } from '../app/memo.ts';
 import { lireQualite, qualiteComplete } from '../app/qualite.ts';
@@ -136,6 +136,8 @@ export async function enregistrerRoutes(
     },
     async (request, reply) => {
       await db.transaction((tx) => deconnecter(tx, request.session!));
+      // Refused at once by this instance; others see the sign-out's audit event (ADR 0046).
+      oublierSessions(db, { id: request.session!.id });
       reply.clearCookie(COOKIE_SESSION, { path: '/' });
       return reply.status(204).send(null);
     },
@@ -161,7 +163,12 @@ export async function enregistrerRoutes(
           db,
           `accueil|${a.organisationId}|${a.role}|${annee}`,
           accueilSchema,
-          () => db.transaction((tx) => accueil(tx, a, annee)),
+          // The units by kind from their own cache, read before the transaction (PGlite has one
+          // connection: a statement outside the transaction would wait for its end).
+          async () => {
+            const stockLu = voitStock(a) ? await stockEnCache(db, a) : undefined;
+            return db.transaction((tx) => accueil(tx, a, annee, stockLu));
+          },
           await porteeActeur(db, a),
         ),
       );

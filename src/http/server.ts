@@ -22,7 +22,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { csrfValide, lireSession } from '../app/auth.ts';
+import { csrfValide, sessionDeRequete } from '../app/auth.ts';
 import { brancherNotificationsCal } from '../app/cal.ts';
 import { Interdit, NonAuthentifie } from '../app/errors.ts';
 import { oublierVersion } from '../app/memo.ts';
@@ -127,12 +127,13 @@ export async function construireServeur(options: OptionsServeur): Promise<Fastif
 
   // Deny by default: a route without an `acces` declaration answers 403 to everyone. Runs on
   // request, before the body is even parsed: an unauthorised caller learns nothing from validation.
-  // The session is read from the database on every request: one closed, expired or whose user was
-  // deactivated is refused at once, on every instance.
+  // The session comes from this instance's cache (ADR 0046): its expiry checked at every request,
+  // a sign-out here refused at once, a sign-out or a deactivation elsewhere once the data version
+  // shows it (≤ 250 ms); else from the database.
   app.addHook('onRequest', async (request: FastifyRequest) => {
     if (!request.url.startsWith('/api/') || request.is404) return;
     const id = request.cookies[COOKIE_SESSION];
-    if (id) request.session = await lireSession(options.base.db, id);
+    if (id) request.session = await sessionDeRequete(options.base.db, id);
     if (request.url === '/api/docs' || request.url.startsWith('/api/docs/') || request.url.startsWith('/api/docs?')) {
       if (!docsPubliques && !request.session) throw new NonAuthentifie('documentation de l’API : connexion requise');
       return;

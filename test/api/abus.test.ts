@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { desactiverUtilisateur } from '../../src/app/admin.ts';
+import { deconnecter, lireSession } from '../../src/app/auth.ts';
+import { VERSION_TTL_MS } from '../../src/app/memo.ts';
 import { construireServeur } from '../../src/http/server.ts';
 import { CompteurEchecs, delaiFrancais, proxiesDepuisTexte } from '../../src/http/limites.ts';
 import { MOT_DE_PASSE_DEMO } from '../../src/seed/demo.ts';
@@ -137,32 +140,67 @@ describe.each(genresDeTest())('abus (%s)', (genre) => {
     const lire = (cookie: string) =>
       s.app.inject({ method: 'GET', url: '/api/session', cookies: { flux_session: cookie } });
 
-    it('une session supprimée (déconnexion sur une autre instance) est refusée à la requête suivante', async () => {
+    // Sessions are cached by each instance (ADR 0046): what this instance does is seen at once, what
+    // another instance or the command line does (audited) once the data version is read again.
+    const apresVersion = () => new Promise((ok) => setTimeout(ok, VERSION_TTL_MS + 50));
+
+    it('une déconnexion sur cette instance est refusée à la requête suivante, même session en cache', async () => {
       const cookie = await nouvelleSession();
       expect((await lire(cookie)).statusCode).toBe(200);
-      await s.t.base.db.execute(sql`delete from sessions where id = ${cookie}`);
+      expect((await lire(cookie)).statusCode).toBe(200);
+      const r = await s.app.inject({
+        method: 'DELETE',
+        url: '/api/session',
+        cookies: { flux_session: cookie },
+        headers: { 'x-csrf-token': (await lire(cookie)).json().csrf as string },
+      });
+      expect(r.statusCode).toBe(204);
+      const apres = await lire(cookie);
+      expect(apres.statusCode).toBe(401);
+      expect(apres.json().message).toBe('connexion requise');
+    });
+
+    it('une déconnexion sur une autre instance est refusée dès que la version des données la montre', async () => {
+      const cookie = await nouvelleSession();
+      expect((await lire(cookie)).statusCode).toBe(200);
+      // Another instance signs it out: the audited use case, without this instance's cache.
+      const session = await lireSession(s.t.base.db, cookie);
+      await s.t.base.db.transaction((tx) => deconnecter(tx, session!));
+      await apresVersion();
       const r = await lire(cookie);
       expect(r.statusCode).toBe(401);
       expect(r.json().message).toBe('connexion requise');
     });
 
-    it('une session expirée est refusée à la requête suivante', async () => {
+    it('une session expirée est refusée à la requête suivante (l’échéance en cache est vérifiée)', async () => {
       const cookie = await nouvelleSession();
+      await s.t.base.db.execute(
+        sql`update sessions set expire_le = now() + interval '1500 milliseconds' where id = ${cookie}`,
+      );
       expect((await lire(cookie)).statusCode).toBe(200);
-      await s.t.base.db.execute(sql`update sessions set expire_le = now() - interval '1 second' where id = ${cookie}`);
+      const requetes = s.t.base.requetes();
+      expect((await lire(cookie)).statusCode).toBe(200);
+      await new Promise((ok) => setTimeout(ok, 1_600));
       expect((await lire(cookie)).statusCode).toBe(401);
+      // Refused from the cached expiry: no more than the data version was read.
+      expect(s.t.base.requetes() - requetes).toBeLessThanOrEqual(1);
     });
 
-    it('le compte désactivé perd ses sessions à la requête suivante', async () => {
-      const cookie = await nouvelleSession();
+    it('le compte désactivé (ligne de commande) perd ses sessions dès que la version des données le montre', async () => {
+      // An account no other test of this file uses: deactivating closes all its sessions.
+      const email = 'departement@demo.flux';
+      const r0 = await connexion(s.app, email, MOT_DE_PASSE_DEMO);
+      const cookie = r0.cookies[0]!.value;
       expect((await lire(cookie)).statusCode).toBe(200);
-      await s.t.base.db.execute(sql`update utilisateurs set actif = false where email = ${AL}`);
       try {
+        const r = await s.t.base.db.transaction((tx) => desactiverUtilisateur(tx, null, email));
+        expect(r.sessionsFermees).toBeGreaterThanOrEqual(1);
+        await apresVersion();
         expect((await lire(cookie)).statusCode).toBe(401);
       } finally {
-        await s.t.base.db.execute(sql`update utilisateurs set actif = true where email = ${AL}`);
+        await s.t.base.db.execute(sql`update utilisateurs set actif = true where email = ${email}`);
       }
-      expect((await lire(cookie)).statusCode).toBe(200);
+      expect((await lire((await connexion(s.app, email, MOT_DE_PASSE_DEMO)).cookies[0]!.value)).statusCode).toBe(200);
     });
   });
 
