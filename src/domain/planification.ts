@@ -12,8 +12,16 @@
 import { Rng } from './aleatoire.ts';
 import { ajouterJours } from './calendrier.ts';
 import { simuler, type OptionsMoteur, type ResultatSimulation } from './engine.ts';
+import { reecrireTirage, type ReglesTirage } from './options-simulation.ts';
 import type { CiblesPlan } from './suivi-plan.ts';
-import { BAILLEUR, type Evenement, type RegleDecompte, type Scenario, type Typologie } from './types.ts';
+import {
+  BAILLEUR,
+  type Evenement,
+  type RegleDecompte,
+  type RegleReport,
+  type Scenario,
+  type Typologie,
+} from './types.ts';
 
 /** What the year is drawn from; rates are fractions of a year or of the lettings. */
 export interface HypothesesAnnee {
@@ -34,11 +42,21 @@ export interface HypothesesAnnee {
   delais?: { candidats: number; cal: number; bail: number };
 }
 
-/** An option to compare: the same draws under other rules. */
-export interface OptionPlan {
+/**
+ * An option to compare: the same draws under other rules (ADR 0045, 0049). `parLogement` and
+ * `gestionDeleguee` rewrite the drawn year (`reecrireTirage`); `hypotheses` draws the years again
+ * from the plan's seed with these assumptions in place (the history of the turnover).
+ */
+export interface OptionPlan extends ReglesTirage {
   nom: string;
+  /** The option's assumptions in words (shown beside its name). */
+  description?: string;
   decompte?: RegleDecompte;
   echecDecompte?: boolean;
+  /** The carry-over rule of every convention (ADR 0005): what of the solde goes to next year. */
+  regleReport?: RegleReport;
+  /** Assumptions replacing the plan's for this option's draws (same seed, drawn again). */
+  hypotheses?: Partial<HypothesesAnnee>;
   /** The allocation plan's segment targets the engine follows under this option (`OptionsMoteur.plan`). */
   plan?: CiblesPlan;
 }
@@ -70,6 +88,8 @@ export interface LignePlan {
   misADisposition: Fourchette;
   bauxSignes: Fourchette;
   solde: Fourchette;
+  /** What the carry-over rule keeps of the solde for next year (ADR 0005). */
+  reportAnneeSuivante: Fourchette;
   /** Share of the runs where the balance at 31 December is below −k. */
   probabiliteRetard: number;
   /** Units oriented to the line from 1 January to the end of each month (twelve ranges): the fan chart. */
@@ -87,6 +107,7 @@ export interface ChargeMois {
 
 export interface ResultatOption {
   nom: string;
+  description?: string;
   fluxAnnuel: Fourchette;
   lignes: LignePlan[];
   charge: ChargeMois[];
@@ -165,9 +186,11 @@ function fourchette(valeurs: number[]): Fourchette {
   return { p10: quantile(t, 0.1), mediane: quantile(t, 0.5), p90: quantile(t, 0.9) };
 }
 
-/** The scenario under an option's rules. */
-function sousOption(s: Scenario, o: OptionPlan | null, evenements: Evenement[]): Scenario {
-  return {
+/** The scenario under an option's rules (the drawn year rewritten when the option says so). */
+function sousOption(plan: Plan, o: OptionPlan | null, evenements: Evenement[], moteur?: OptionsMoteur): Scenario {
+  const s = plan.scenario;
+  const delegues = new Set(o?.gestionDeleguee?.lignes ?? []);
+  const sous: Scenario = {
     ...s,
     evenements,
     conventions: o
@@ -175,9 +198,20 @@ function sousOption(s: Scenario, o: OptionPlan | null, evenements: Evenement[]):
           ...c,
           ...(o.decompte ? { decompte: o.decompte } : {}),
           ...(o.echecDecompte !== undefined ? { echecDecompte: o.echecDecompte } : {}),
+          ...(o.regleReport !== undefined ? { regleReport: o.regleReport } : {}),
+          ...(delegues.has(c.reservataire) ? { gestion: 'deleguee' as const } : {}),
         }))
       : s.conventions,
   };
+  if (!o) return sous;
+  const h = { ...plan.hypotheses, ...o.hypotheses };
+  const rearrange = reecrireTirage(sous, o, {
+    graine: plan.graine,
+    ...(moteur ? { moteur } : {}),
+    delais: h.delais ?? { candidats: 15, cal: 30, bail: 45 },
+    sansCandidat: h.sansCandidat,
+  });
+  return rearrange === evenements ? sous : { ...sous, evenements: rearrange };
 }
 
 /** The workload of one run by month: files per line (candidates asked per proposal) and CAL examinations. */
@@ -188,7 +222,13 @@ function chargeDuTirage(
 ): Map<string, { dossiers: Map<string, number>; examens: number }> {
   const ligneDe = new Map<string, string>();
   for (const o of r.orientations) if (o.reservataire) ligneDe.set(o.logement, o.reservataire);
+  // A pooled unit: every member instructs its files; a delegated line's files are the bailleur's.
+  const membres = new Map<string, readonly string[]>();
+  for (const o of r.orientations) if (o.pool) membres.set(o.logement, o.pool);
   const demandes = new Map(s.conventions.map((c) => [c.reservataire, c.candidatsDemandes]));
+  const instruitPar = new Map(
+    s.conventions.map((c) => [c.reservataire, c.gestion === 'deleguee' ? BAILLEUR : c.reservataire]),
+  );
   const parMois = new Map<string, { dossiers: Map<string, number>; examens: number }>();
   const mois = (m: string) => {
     let x = parMois.get(m);
@@ -197,9 +237,11 @@ function chargeDuTirage(
   };
   for (const e of evenements) {
     if (e.type === 'candidats') {
-      const ligne = ligneDe.get(e.logement) ?? BAILLEUR;
       const x = mois(e.date.slice(0, 7));
-      x.dossiers.set(ligne, (x.dossiers.get(ligne) ?? 0) + (demandes.get(ligne) ?? e.nombre));
+      for (const ligne of membres.get(e.logement) ?? [ligneDe.get(e.logement) ?? BAILLEUR]) {
+        const qui = instruitPar.get(ligne) ?? ligne;
+        x.dossiers.set(qui, (x.dossiers.get(qui) ?? 0) + (demandes.get(ligne) ?? e.nombre));
+      }
     } else if (e.type === 'decision_cal' || e.type === 'refus') {
       mois(e.date.slice(0, 7)).examens += demandes.get(ligneDe.get(e.logement) ?? '') ?? 3;
     }
@@ -244,14 +286,19 @@ export function* planifierPasAPas(plan: Plan): Generator<void, ResultatPlan, voi
       cumuls: number[][];
       charge: ReturnType<typeof chargeDuTirage>;
     }[] = [];
+    // An option with its own assumptions draws its years again from the same seed.
+    const propre = o?.hypotheses ? { rng: new Rng(plan.graine), h: { ...plan.hypotheses, ...o.hypotheses } } : null;
     for (let i = 0; i < plan.tirages; i++) {
-      const evenements = (annees[i] ??= tirerAnnee(plan.scenario, plan.hypotheses, rng));
-      const s = sousOption(plan.scenario, o, evenements);
-      const r = simuler(s, o?.plan ? { ...plan.moteur, plan: o.plan } : plan.moteur);
+      const evenements = propre
+        ? tirerAnnee(plan.scenario, propre.h, propre.rng)
+        : (annees[i] ??= tirerAnnee(plan.scenario, plan.hypotheses, rng));
+      const moteur = o?.plan ? { ...plan.moteur, plan: o.plan } : plan.moteur;
+      const s = sousOption(plan, o, evenements, moteur);
+      const r = simuler(s, moteur);
       resultats.push({
         r: { bilan: r.bilan, flux: { fluxAnnuel: r.flux.fluxAnnuel } },
         cumuls: r.bilan.map((l) => cumulParMois(r, l.reservataire)),
-        charge: chargeDuTirage(s, evenements, r),
+        charge: chargeDuTirage(s, s.evenements, r),
       });
       yield;
     }
@@ -266,6 +313,7 @@ export function* planifierPasAPas(plan: Plan): Generator<void, ResultatPlan, voi
         misADisposition: fourchette(de((l) => l.misADisposition)),
         bauxSignes: fourchette(de((l) => l.bauxSignes)),
         solde: fourchette(soldes),
+        reportAnneeSuivante: fourchette(de((l) => l.reportAnneeSuivante)),
         probabiliteRetard: soldes.filter((x) => x < -k).length / Math.max(1, soldes.length),
         cumulMensuel: Array.from({ length: 12 }, (_, m) => fourchette(cumuls.map((c) => c[m]!))),
       };
@@ -282,6 +330,7 @@ export function* planifierPasAPas(plan: Plan): Generator<void, ResultatPlan, voi
     });
     sorties.push({
       nom: o?.nom ?? 'conventions telles quelles',
+      ...(o?.description ? { description: o.description } : {}),
       fluxAnnuel: fourchette(resultats.map(({ r }) => r.flux.fluxAnnuel)),
       lignes,
       charge,
