@@ -157,6 +157,34 @@ describe('flux simulate --monte-carlo', () => {
     expect(faux.err).toContain('--historique');
   });
 
+  it('flux planifier lit les options de l’ADR 0049 dans le fichier plan', async () => {
+    const plan = {
+      scenario: { ...scenario(), evenements: [] },
+      hypotheses: { rotation: 0.5, refus: 0.1, sansCandidat: 0.2 },
+      tirages: 5,
+      options: [
+        { nom: 'tous', parLogement: 'tous' },
+        { nom: 'délégué', gestionDeleguee: { lignes: ['ETAT'] } },
+        { nom: 'sans report', regleReport: 'aucun', description: 'rien reporté' },
+      ],
+    };
+    const r = await lancer(['planifier', fichier(plan), '--json']);
+    expect(r.code, r.err).toBe(0);
+    const o = JSON.parse(r.out) as MonteCarloScenario;
+    expect(o.options.map((x) => x.nom)).toEqual(['conventions telles quelles', 'tous', 'délégué', 'sans report']);
+    expect(o.options[3]!.description).toBe('rien reporté');
+    const etat = (i: number) => o.options[i]!.charge.reduce((n, m) => n + (m.dossiers['ETAT'] ?? 0), 0);
+    expect(etat(2)).toBe(0);
+    expect(etat(1)).toBeGreaterThan(etat(0));
+    const faux = await lancer([
+      'planifier',
+      fichier({ ...plan, options: [{ nom: 'x', parLogement: 'deux' }] }),
+      '--json',
+    ]);
+    expect(faux.code).toBe(2);
+    expect(faux.err).toContain('options[0].parLogement');
+  });
+
   it('sans --monte-carlo, la sortie de flux simulate ne change pas', async () => {
     const r = await lancer(['simulate', fichier(scenario()), '--json']);
     expect(r.code, r.err).toBe(0);
