@@ -37,7 +37,8 @@ export function resumePlan(r: ResultatPlan): string {
     const pointe = [...o.charge].sort((a, b) => b.examensCal - a.examensCal)[0];
     if (pointe)
       out.push(
-        `  Charge : ${nombre(o.charge.reduce((n, m) => n + m.examensCal, 0))} examens en CAL sur l’année (médianes mensuelles), au plus ${nombre(pointe.examensCal)} en ${pointe.mois}`,
+        `  Charge : ${nombre(o.charge.reduce((n, m) => n + m.examensCal, 0))} examens en CAL sur l’année (médianes mensuelles), au plus ${nombre(pointe.examensCal)} en ${pointe.mois} ; ` +
+          `dossiers instruits : ${o.lignes.map((l) => `${l.reservataire} ${nombre(o.charge.reduce((n, m) => n + (m.dossiers[l.reservataire] ?? 0), 0))}`).join(', ')}`,
       );
   }
   return out.join('\n');

@@ -148,6 +148,7 @@ describe('flux simulate --monte-carlo', () => {
     expect(r.out).toContain('Option « historique de 3 ans (rotation) »');
     expect(r.out).toContain('Option « report plafonné à 1 logement »');
     expect(r.out).toContain('Option « tous les réservataires par logement »');
+    expect(r.out).toMatch(/dossiers instruits : ETAT [\d ]+, AL [\d ]+, BAILLEUR [\d ]+/);
     expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
     const sans = await lancer(['simulate', fichier(scenario()), '--pdf', pdf]);
     expect(sans.code).toBe(2);
