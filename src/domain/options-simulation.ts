@@ -2,15 +2,15 @@
  * The options of the Monte Carlo year that change more than a convention's field (issue 18 item 3,
  * ADR 0049): one réservataire or all of them per freed unit, delegated or direct management of a
  * line. Both are read on the same drawn year: the engine first runs the year under the option's
- * other rules (the units it gives each line), then the year's events are rewritten as the option
- * says, and the engine runs again on them — the runner counts that second run. Pure and seeded: the
+ * other rules (the units it gives each line: `orientations`, from whichever engine path the runner
+ * uses), then the year's events are rewritten as the option says, and the engine runs again on
+ * them — the runner counts that second run. Pure and seeded: the
  * only chance drawn here (who fills a pooled unit first, which missed deadline stays under
  * delegation) comes from a generator seeded by the plan's seed, the unit and its date, so the same
  * draw gives the same answer whatever the order of the runs.
  */
 import { Rng } from './aleatoire.ts';
 import { ajouterJours } from './calendrier.ts';
-import { simuler, type OptionsMoteur } from './engine.ts';
 import { contient } from './perimeter.ts';
 import { BAILLEUR, type Evenement, type Scenario } from './types.ts';
 
@@ -56,23 +56,22 @@ export const doitReecrire = (r: ReglesTirage): boolean =>
 
 /**
  * The drawn year rewritten under the option: `s` is the scenario under the option's other rules
- * with the drawn events; `delais` are the drawn year's delays (days after the notice) and
- * `sansCandidat` its rate of missed deadlines.
+ * with the drawn events, `orientations` the engine's first run of it; `delais` are the drawn year's
+ * delays (days after the notice) and `sansCandidat` its rate of missed deadlines.
  */
 export function reecrireTirage(
   s: Scenario,
   r: ReglesTirage,
+  orientations: readonly { logement: string; reservataire: string | null }[],
   contexte: {
     graine: number;
-    moteur?: OptionsMoteur;
     delais: { candidats: number; cal: number; bail: number };
     sansCandidat: number;
   },
 ): Evenement[] {
   if (!doitReecrire(r)) return s.evenements;
-  const premier = simuler(s, contexte.moteur);
   const ligneDe = new Map<string, string>();
-  for (const o of premier.orientations) if (o.reservataire) ligneDe.set(o.logement, o.reservataire);
+  for (const o of orientations) if (o.reservataire) ligneDe.set(o.logement, o.reservataire);
   const logements = new Map(s.logements.map((l) => [l.id, l]));
   const fin = `${s.annee}-12-31`;
   const deleguees = new Set(r.gestionDeleguee?.lignes ?? []);

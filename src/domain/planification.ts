@@ -12,7 +12,7 @@
 import { Rng } from './aleatoire.ts';
 import { ajouterJours } from './calendrier.ts';
 import { simuler, type OptionsMoteur, type ResultatSimulation } from './engine.ts';
-import { reecrireTirage, type ReglesTirage } from './options-simulation.ts';
+import { doitReecrire, reecrireTirage, type ReglesTirage } from './options-simulation.ts';
 import type { CiblesPlan } from './suivi-plan.ts';
 import {
   BAILLEUR,
@@ -203,15 +203,15 @@ function sousOption(plan: Plan, o: OptionPlan | null, evenements: Evenement[], m
         }))
       : s.conventions,
   };
-  if (!o) return sous;
+  if (!o || !doitReecrire(o)) return sous;
+  // Pooled or delegated: the engine's first run says which line each unit goes to, then the year is rewritten.
   const h = { ...plan.hypotheses, ...o.hypotheses };
-  const rearrange = reecrireTirage(sous, o, {
+  const rearrange = reecrireTirage(sous, o, simuler(sous, moteur).orientations, {
     graine: plan.graine,
-    ...(moteur ? { moteur } : {}),
     delais: h.delais ?? { candidats: 15, cal: 30, bail: 45 },
     sansCandidat: h.sansCandidat,
   });
-  return rearrange === evenements ? sous : { ...sous, evenements: rearrange };
+  return { ...sous, evenements: rearrange };
 }
 
 /** The workload of one run by month: files per line (candidates asked per proposal) and CAL examinations. */

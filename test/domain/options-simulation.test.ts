@@ -17,6 +17,7 @@ import {
 import { reecrireTirage } from '../../src/domain/options-simulation.ts';
 import { planifier, tirerAnnee, type Plan, type ResultatOption } from '../../src/domain/planification.ts';
 import { Rng } from '../../src/domain/aleatoire.ts';
+import { simuler } from '../../src/domain/engine.ts';
 import { convention, logements, unScenario } from '../helpers/scenario.ts';
 
 const SANS_CONTRAINTES = { contraintes: { uniformiteCommunale: false, partHorsQpvMin: 0 } };
@@ -145,9 +146,10 @@ describe('options de la simulation — les mêmes tirages, une seule règle chan
     const evenements = tirerAnnee(scenario, hypotheses, new Rng(3));
     const s = { ...scenario, evenements };
     const contexte = { graine: 7, delais: { candidats: 15, cal: 30, bail: 45 }, sansCandidat: 0.12 };
-    const a = reecrireTirage(s, { parLogement: 'tous' }, contexte);
-    expect(reecrireTirage(s, { parLogement: 'tous' }, contexte)).toEqual(a);
-    expect(reecrireTirage(s, {}, contexte)).toBe(evenements);
+    const { orientations } = simuler(s);
+    const a = reecrireTirage(s, { parLogement: 'tous' }, orientations, contexte);
+    expect(reecrireTirage(s, { parLogement: 'tous' }, orientations, contexte)).toEqual(a);
+    expect(reecrireTirage(s, {}, orientations, contexte)).toBe(evenements);
     const pools = a.filter((e) => e.type === 'orientation_multiple');
     expect(pools.length).toBeGreaterThan(0);
     for (const e of pools) if (e.type === 'orientation_multiple') expect(e.reservataires).toEqual(['AL', 'ETAT']);
