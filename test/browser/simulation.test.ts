@@ -97,7 +97,7 @@ decrireNavigateur('simulation de Monte Carlo (navigateur)', () => {
     const pdf = await page.request.get(lienPdf!);
     expect(pdf.status()).toBe(200);
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
-  });
+  }, 180_000); // two 30-run simulations of eleven options on a shared 2-core machine
 
   it('un réservataire ne voit que sa ligne', async () => {
     await seConnecter(page, 'reservataire@demo.flux');
