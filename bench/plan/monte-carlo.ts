@@ -27,13 +27,8 @@ import { lireScenario } from '../../src/app/scenario.ts';
 import { filsParDefaut, planifierEnParallele } from '../../src/app/tirages-paralleles.ts';
 import { Rng } from '../../src/domain/aleatoire.ts';
 import { simuler } from '../../src/domain/engine.ts';
-import {
-  hypothesesObservees,
-  OPTIONS_DECOMPTE,
-  planifier,
-  tirerAnnee,
-  type Plan,
-} from '../../src/domain/planification.ts';
+import { optionsComparees, PARAMETRES_OPTIONS_DEFAUT } from '../../src/domain/options-comparees.ts';
+import { hypothesesObservees, planifier, tirerAnnee, type Plan } from '../../src/domain/planification.ts';
 import { anneeHld } from './annee-hld.ts';
 
 const racine = resolve(import.meta.dirname, '../..');
@@ -107,12 +102,15 @@ export async function bancMonteCarlo(o: OptionsBanc): Promise<boolean> {
     `${nUn} tirages dans ce seul fil (planifier) : ${s(un.mur)} (CPU ${s(un.cpu)}), ${ms(un.mur / nUn)} par tirage`,
   );
 
+  // The options `flux simulate --monte-carlo` runs (ADR 0049; no history given: no history option).
   const nQuatre = o.smoke ? 4 : 100;
+  const comparees = optionsComparees(scenario, hypotheses, PARAMETRES_OPTIONS_DEFAUT).options;
   const quatre = await chrono(() =>
-    planifierEnParallele({ ...plan, tirages: nQuatre, options: [...OPTIONS_DECOMPTE] }, { fils, ceFil: true }),
+    planifierEnParallele({ ...plan, tirages: nQuatre, options: comparees }, { fils, ceFil: true }),
   );
   console.log(
-    `${nQuatre} tirages × 4 options (flux simulate --monte-carlo ${nQuatre}) : ${s(quatre.mur)} (CPU ${s(quatre.cpu)})`,
+    `${nQuatre} tirages × ${1 + comparees.length} options (flux simulate --monte-carlo ${nQuatre}) : ` +
+      `${s(quatre.mur)} (CPU ${s(quatre.cpu)})`,
   );
   console.log(
     `charge de la machine : ${loadavg()

@@ -8,12 +8,8 @@ import { z } from 'zod';
 import type { OptionsMoteur } from '../domain/engine.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import type { CiblesPlan } from '../domain/suivi-plan.ts';
-import {
-  hypothesesObservees,
-  OPTIONS_DECOMPTE,
-  type HypothesesAnnee,
-  type ResultatPlan,
-} from '../domain/planification.ts';
+import { optionsComparees, PARAMETRES_OPTIONS_DEFAUT, type ParametresOptions } from '../domain/options-comparees.ts';
+import { hypothesesObservees, type HypothesesAnnee, type ResultatPlan } from '../domain/planification.ts';
 import { completerEpci, lireScenario, positionJson } from './scenario.ts';
 import { planifierEnParallele, type OptionsParalleles } from './tirages-paralleles.ts';
 
@@ -43,27 +39,52 @@ export async function planifierTexte(
 
 /** The Monte Carlo year of a scenario: its assumptions, observed, and the runs under each option. */
 export interface MonteCarloScenario extends ResultatPlan {
+  /** The scenario's year. */
+  annee: number;
   hypotheses: HypothesesAnnee;
+  /** The options' own numbers (delegated missed deadlines, cap of the carry-over, history). */
+  parametres: ParametresOptions;
+  /** Options not run for this scenario, and why. */
+  optionsAbsentes: { nom: string; raison: string }[];
 }
 
 /**
  * `flux simulate SCENARIO --monte-carlo N`: the year the scenario's events show (turnover by
  * typology, months, refusals, missed deadlines, PRU) drawn N times and run through the engine, under
- * the conventions as written and counted at orientation, attribution and lease.
+ * the conventions as written and under each option of `optionsComparees` (counting, one or all
+ * réservataires per unit, delegated management, carry-over, history when given).
  */
 export async function monteCarloTexte(
   texte: string,
   tirages: number,
   graine: number,
   moteur: OptionsMoteur = {},
+  options: { plafondReport?: number; historique?: number[] } = {},
   parallele: OptionsParalleles = { fils: 1 },
 ): Promise<MonteCarloScenario> {
   const scenario = lireScenario(texte);
   const hypotheses = hypothesesObservees(scenario);
+  const n = options.historique?.length ?? 0;
+  const parametres: ParametresOptions = {
+    ...PARAMETRES_OPTIONS_DEFAUT,
+    ...(options.plafondReport !== undefined ? { plafondReport: options.plafondReport } : {}),
+    historique:
+      n > 0
+        ? {
+            annees: Array.from({ length: n + 1 }, (_, i) => scenario.annee - n + i),
+            rotations: [...options.historique!, hypotheses.rotation],
+            source: 'saisie',
+          }
+        : null,
+  };
+  const comparees = optionsComparees(scenario, hypotheses, parametres);
   return {
+    annee: scenario.annee,
     hypotheses,
+    parametres,
+    optionsAbsentes: comparees.absentes,
     ...(await planifierEnParallele(
-      { scenario, hypotheses, tirages, graine, options: [...OPTIONS_DECOMPTE], moteur },
+      { scenario, hypotheses, tirages, graine, options: comparees.options, moteur },
       parallele,
     )),
   };

@@ -9,13 +9,13 @@
  * Who: the bailleur (its own), the State pilot (any bailleur of its département), a réservataire
  * holding a convention or reservations with the bailleur — its own line only. Reads, no write.
  */
-import { and, desc, eq, isNull, lte } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { evenementsFlux, logements } from '../db/schema.ts';
 import { TIRAGES_MAX_API, type ReponseSimulation, type simulationQuerySchema } from '../contracts/simulation.ts';
+import { DESCRIPTION_TELLES_QUELLES, optionsComparees, type HistoriqueRotation } from '../domain/options-comparees.ts';
 import {
   hypothesesObservees,
-  OPTIONS_DECOMPTE,
   planifierPasAPas,
   type HypothesesAnnee,
   type Plan,
@@ -99,6 +99,60 @@ export interface SimulationPreparee {
   departement: string;
   annee: number;
   scenario: Scenario;
+  /** The turnover of the two years before `annee` read in their stored events (those that have some). */
+  rotationsPassees: { annee: number; rotation: number }[];
+}
+
+/**
+ * The turnover of the years before `annee` that hold stored events: the units of today's flow
+ * freed in that year ÷ the units of today's flow (the stock as it is now: a unit sold or demolished
+ * since is not counted, a unit delivered since lowers the rate a little).
+ */
+async function rotationsPassees(
+  tx: Tx,
+  cle: { bailleurId: string; departement: string; annee: number },
+  flux: ReadonlySet<string>,
+): Promise<{ annee: number; rotation: number }[]> {
+  const annees = [cle.annee - 2, cle.annee - 1];
+  const rows = await tx
+    .select({ annee: evenementsFlux.annee, logement: sql<string>`${evenementsFlux.evenement}->>'logement'` })
+    .from(evenementsFlux)
+    .where(
+      and(
+        eq(evenementsFlux.bailleurId, cle.bailleurId),
+        eq(evenementsFlux.departement, cle.departement),
+        inArray(evenementsFlux.annee, annees),
+        sql`${evenementsFlux.evenement}->>'type' = 'liberation'`,
+      ),
+    );
+  if (flux.size === 0) return [];
+  return annees.flatMap((annee) => {
+    const liberes = new Set(rows.filter((r) => r.annee === annee && flux.has(r.logement)).map((r) => r.logement));
+    return liberes.size > 0 ? [{ annee, rotation: Math.round((liberes.size / flux.size) * 1000) / 1000 }] : [];
+  });
+}
+
+/** The history the « 3 ans » option replays: entered by the reader, else the stored years, with the observed one. */
+export function historiqueRetenu(
+  d: DemandeSimulation,
+  annee: number,
+  stockees: readonly { annee: number; rotation: number }[],
+  observee: number,
+): HistoriqueRotation | null {
+  if (d.historique && d.historique.length > 0) {
+    const n = d.historique.length;
+    return {
+      annees: [...d.historique.map((_, i) => annee - n + i), annee],
+      rotations: [...d.historique, observee],
+      source: 'saisie',
+    };
+  }
+  if (stockees.length === 0) return null;
+  return {
+    annees: [...stockees.map((x) => x.annee), annee],
+    rotations: [...stockees.map((x) => x.rotation), observee],
+    source: 'stockee',
+  };
 }
 
 export async function preparerSimulation(
@@ -110,7 +164,9 @@ export async function preparerSimulation(
   const { bailleur, departement } = await perimetreAutorise(tx, acteur, demande);
   const annee = demande.annee ?? (await derniereAnnee(tx, bailleur.id, departement, anneeCourante));
   const scenario = await scenarioDuParc(tx, { bailleurId: bailleur.id, departement, annee });
-  return { acteur, demande, bailleur, departement, annee, scenario };
+  const flux = new Set(scenario.logements.filter((l) => l.horsFlux === null).map((l) => l.id));
+  const passees = await rotationsPassees(tx, { bailleurId: bailleur.id, departement, annee }, flux);
+  return { acteur, demande, bailleur, departement, annee, scenario, rotationsPassees: passees };
 }
 
 /** The option where the engine follows the allocation plan (ADR 0042) computed for these assumptions. */
@@ -158,12 +214,26 @@ export async function calculerSimulation(
   const { acteur, demande, bailleur, departement, annee, scenario } = p;
   const observees = hypothesesObservees(scenario);
   const hypotheses = hypothesesEditees(observees, demande);
+  const historique = historiqueRetenu(demande, annee, p.rotationsPassees, observees.rotation);
+  const comparees = optionsComparees(scenario, hypotheses, {
+    sansCandidatDelegue: demande.sansCandidatDelegue,
+    plafondReport: demande.plafondReport,
+    historique,
+  });
   const plan: Plan = {
     scenario,
     hypotheses,
     tirages: demande.tirages,
     graine: demande.graine,
-    options: [...OPTIONS_DECOMPTE, { nom: OPTION_PLAN, plan: await ciblesDuPlan(scenario, hypotheses) }],
+    options: [
+      ...comparees.options,
+      {
+        nom: OPTION_PLAN,
+        description:
+          'Le moteur suit le plan d’attribution (programme linéaire, ADR 0042) calculé sur le flux que ces hypothèses prévoient, sous la garde du quota.',
+        plan: await ciblesDuPlan(scenario, hypotheses),
+      },
+    ],
     seuilRetard: demande.seuil,
   };
   const r = await executer(plan, parallele);
@@ -188,6 +258,9 @@ export async function calculerSimulation(
       sansCandidat: hypotheses.sansCandidat,
       pru: hypotheses.pru ?? [0, 0],
       visitesParCandidat: demande.visitesParCandidat,
+      sansCandidatDelegue: Math.min(demande.sansCandidatDelegue, hypotheses.sansCandidat),
+      plafondReport: demande.plafondReport,
+      historique,
     },
     tirages: r.tirages,
     graine: r.graine,
@@ -195,6 +268,7 @@ export async function calculerSimulation(
     seuilRetard: r.seuilRetard,
     options: r.options.map((o) => ({
       nom: o.nom,
+      description: o.description ?? DESCRIPTION_TELLES_QUELLES,
       fluxAnnuel: o.fluxAnnuel,
       lignes: o.lignes.filter((l) => voit(l.reservataire)).map((l) => ({ ...l, nom: noms.get(l.reservataire) ?? '' })),
       charge: o.charge.map((m) => ({
@@ -204,5 +278,6 @@ export async function calculerSimulation(
         visites: dixieme(m.examensCal * demande.visitesParCandidat),
       })),
     })),
+    optionsAbsentes: comparees.absentes,
   };
 }

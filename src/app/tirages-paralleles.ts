@@ -11,13 +11,17 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { Rng } from '../domain/aleatoire.ts';
 import { DonneesInvalides, type Probleme } from '../domain/errors.ts';
 import {
   agregerTirages,
+  etatsGenerateurs,
+  generateurs,
   mesurerTirages,
+  passerTirage,
   planifier,
   preparerPlanification,
+  reprendreGenerateurs,
+  type EtatsGenerateurs,
   type MesureTirage,
   type Plan,
   type ResultatPlan,
@@ -38,11 +42,13 @@ export interface OptionsParalleles {
   tranche?: number;
 }
 
-/** What a worker is asked: runs `debut` to `fin − 1`, the generator's state at `debut`. */
-export interface DemandeTranche {
+/**
+ * What a worker is asked: runs `debut` to `fin − 1`, the generators' states at `debut` (the plan's,
+ * and that of each option drawing its own years, ADR 0049).
+ */
+export interface DemandeTranche extends EtatsGenerateurs {
   debut: number;
   fin: number;
-  etat: number;
 }
 
 /** What a worker answers: the runs' figures by option, or the error that stopped it. */
@@ -85,17 +91,17 @@ export async function planifierEnParallele(plan: Plan, options: OptionsParallele
   const n = fils - (ceFil ? 1 : 0);
   const p = preparerPlanification(plan);
   const tranche = Math.max(1, options.tranche ?? Math.min(25, Math.max(2, Math.ceil(plan.tirages / (16 * fils)))));
-  // The generator's state at the start of each slice: the years before it drawn without their events.
-  const rng = new Rng(plan.graine);
+  // The generators' states at the start of each slice: the years before it drawn without their events.
+  const g = generateurs(p);
   let prochain = 0;
   const suivante = (): DemandeTranche | null => {
     if (prochain >= plan.tirages) return null;
     const debut = prochain;
     const fin = Math.min(plan.tirages, debut + tranche);
-    const etat = rng.etat;
-    for (let i = debut; i < fin; i++) p.tirer(rng, false);
+    const etats = etatsGenerateurs(g);
+    for (let i = debut; i < fin; i++) passerTirage(p, g);
     prochain = fin;
-    return { debut, fin, etat };
+    return { debut, fin, ...etats };
   };
   const mesures: MesureTirage[][] = p.options.map(() => new Array<MesureTirage>(plan.tirages));
   const ranger = (debut: number, parOption: MesureTirage[][]) =>
@@ -147,7 +153,7 @@ export async function planifierEnParallele(plan: Plan, options: OptionsParallele
     while (ceFil && !arret) {
       const d = suivante();
       if (!d) break;
-      const etapes = mesurerTirages(p, new Rng(d.etat), d.debut, d.fin);
+      const etapes = mesurerTirages(p, reprendreGenerateurs(d), d.debut, d.fin);
       let x = etapes.next();
       while (!x.done) x = etapes.next();
       ranger(d.debut, x.value);

@@ -4,9 +4,8 @@
  * figures. Loaded only inside a worker (through tsx).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Rng } from '../domain/aleatoire.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
-import { mesurerTirages, preparerPlanification, type Plan } from '../domain/planification.ts';
+import { mesurerTirages, preparerPlanification, reprendreGenerateurs, type Plan } from '../domain/planification.ts';
 import type { DemandeTranche, ReponseTranche } from './tirages-paralleles.ts';
 
 const port = parentPort!;
@@ -22,7 +21,7 @@ try {
   const p = preparerPlanification((workerData as { plan: Plan }).plan);
   port.on('message', (d: DemandeTranche) => {
     try {
-      const etapes = mesurerTirages(p, new Rng(d.etat), d.debut, d.fin);
+      const etapes = mesurerTirages(p, reprendreGenerateurs(d), d.debut, d.fin);
       let n = etapes.next();
       while (!n.done) n = etapes.next();
       repondre({ debut: d.debut, mesures: n.value });

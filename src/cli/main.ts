@@ -3,7 +3,7 @@
  * errors become exit status 2 with one line per problem, never a stack trace.
  */
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import { lireCiblesPlan, monteCarloTexte } from '../app/planification.ts';
 import { lireScenario, simulerTexte } from '../app/scenario.ts';
@@ -12,7 +12,7 @@ import { simuler, type OptionsMoteur } from '../domain/engine.ts';
 import { FluxError, DonneesInvalides } from '../domain/errors.ts';
 import { ajouterAdministration } from './admin.ts';
 import { ajouterPlanAttribution } from './plan-attribution.ts';
-import { ajouterPlanification, resumeMonteCarlo } from './planification.ts';
+import { ajouterPlanification, documentMonteCarlo, resumeMonteCarlo } from './planification.ts';
 import { ajouterConventions } from './conventions.ts';
 import { resumeFrancais } from './format.ts';
 import { ecrireJsonEnFlux, type Ecrire } from './json-en-flux.ts';
@@ -52,6 +52,9 @@ interface OptionsSimulate {
   monteCarlo?: string;
   seed?: string;
   plan?: string;
+  pdf?: string;
+  historique?: string;
+  plafondReport?: string;
 }
 
 /** Most runs `--monte-carlo` accepts (as `flux planifier --tirages`). */
@@ -64,6 +67,19 @@ function entierOption(v: string, nom: string, min: number, max: number): number 
       { chemin: nom, message: `entier attendu, de ${min.toLocaleString('fr-FR')} à ${max.toLocaleString('fr-FR')}` },
     ]);
   return Number(v);
+}
+
+/** `--historique 0,085;0,09`: one or two past years' turnover, shares between 0 and 1. */
+function rotationsSaisies(v: string): number[] {
+  const parts = v.split(';').map((x) => x.trim().replace(',', '.'));
+  if (parts.length > 2 || parts.some((x) => !/^\d+(\.\d+)?$/.test(x) || Number(x) > 1))
+    throw new DonneesInvalides([
+      {
+        chemin: '--historique',
+        message: 'la rotation d’une ou deux années passées, des parts séparées par « ; » (0,085;0,09)',
+      },
+    ]);
+  return parts.map(Number);
 }
 
 /** An orientation without its `explication` (the candidates weighed), for `--sans-explications`. */
@@ -102,10 +118,38 @@ async function simulate(fichier: string, options: OptionsSimulate, io: Sorties):
     const tirages = entierOption(options.monteCarlo, '--monte-carlo', 1, TIRAGES_MAX_CLI);
     const graine = options.seed === undefined ? 1 : entierOption(options.seed, '--seed', 0, 2 ** 32 - 1);
     // On every core, this thread included, when the runs are many enough (ADR 0048).
-    const r = await monteCarloTexte(texte, tirages, graine, moteur, { ceFil: true });
+    const r = await monteCarloTexte(
+      texte,
+      tirages,
+      graine,
+      moteur,
+      {
+        ...(options.plafondReport !== undefined
+          ? { plafondReport: entierOption(options.plafondReport, '--plafond-report', 0, 1000) }
+          : {}),
+        ...(options.historique !== undefined ? { historique: rotationsSaisies(options.historique) } : {}),
+      },
+      { ceFil: true },
+    );
+    if (options.pdf !== undefined) {
+      const { pdfSimulation } = await import('../reports/simulation-pdf.ts');
+      const corps = await pdfSimulation(documentMonteCarlo(r, fichier), new Date().toISOString().slice(0, 10));
+      try {
+        await writeFile(options.pdf, corps);
+      } catch (err) {
+        io.err(`${options.pdf}: écriture impossible (${(err as NodeJS.ErrnoException).code ?? 'erreur'})\n`);
+        return EXIT_ENTREE_INVALIDE;
+      }
+    }
     io.out(options.json ? `${JSON.stringify(r)}\n` : `${resumeMonteCarlo(r, fichier)}\n`);
     return 0;
   }
+  for (const [o, nom] of [
+    [options.pdf, '--pdf'],
+    [options.historique, '--historique'],
+    [options.plafondReport, '--plafond-report'],
+  ] as const)
+    if (o !== undefined) throw new DonneesInvalides([{ chemin: nom, message: 'ne s’emploie qu’avec --monte-carlo N' }]);
   if (options.bilan) {
     const scenario = lireScenario(texte);
     io.out(`${JSON.stringify(bilanAnnuel(scenario, simuler(scenario, { detail: true })), null, 2)}\n`);
@@ -257,13 +301,19 @@ export async function main(argv: string[], io: Sorties = sortiesStandard): Promi
     )
     .option(
       '--monte-carlo <n>',
-      `tire n années (1 à ${TIRAGES_MAX_CLI.toLocaleString('fr-FR')}) selon la rotation, la saisonnalité, les refus et le PRU observés dans le scénario, et rend les fourchettes par réservataire et par règle de décompte`,
+      `tire n années (1 à ${TIRAGES_MAX_CLI.toLocaleString('fr-FR')}) selon la rotation, la saisonnalité, les refus et le PRU observés dans le scénario, et rend les fourchettes par réservataire et par option (décompte, un ou tous les réservataires, gestion déléguée, report, historique)`,
     )
     .option('--seed <s>', 'avec --monte-carlo : graine du tirage (défaut 1) ; même graine, même réponse')
     .option(
       '--plan <fichier>',
       'suit les cibles par segment d’un plan d’attribution (sortie de flux plan --json), la propriété de quota restant tenue',
     )
+    .option('--pdf <fichier>', 'avec --monte-carlo : écrit aussi le PDF des options (tableau et éventails)')
+    .option(
+      '--historique <rotations>',
+      'avec --monte-carlo : rotation d’une ou deux années passées (« 0,085;0,09 ») pour l’option « historique »',
+    )
+    .option('--plafond-report <n>', 'avec --monte-carlo : plafond du report plafonné, en logements (défaut 2)')
     .action(async (fichier: string, options: OptionsSimulate) => {
       code = await simulate(fichier, options, io);
     });

@@ -7,7 +7,9 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { planifierTexte, type MonteCarloScenario } from '../app/planification.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
+import { DESCRIPTION_TELLES_QUELLES } from '../domain/options-comparees.ts';
 import type { Fourchette, ResultatPlan } from '../domain/planification.ts';
+import { titreSimulation, type DocumentSimulation } from '../reports/simulation-pdf.ts';
 
 interface Sorties {
   out: (s: string) => void;
@@ -24,17 +26,19 @@ export function resumePlan(r: ResultatPlan): string {
   ];
   for (const o of r.options) {
     out.push('', `Option « ${o.nom} » — flux annuel ${fourchette(o.fluxAnnuel)} logements`);
+    if (o.description) out.push(`  ${o.description}`);
     for (const l of o.lignes) {
       out.push(
         `  ${l.reservataire} : droit ${fourchette(l.droit)}, mis à disposition ${fourchette(l.misADisposition)}, ` +
-          `baux ${fourchette(l.bauxSignes)}, solde au 31/12 ${fourchette(l.solde)} ; ` +
+          `baux ${fourchette(l.bauxSignes)}, solde au 31/12 ${fourchette(l.solde)}, report ${fourchette(l.reportAnneeSuivante)} ; ` +
           `en retard de plus de ${nombre(r.seuilRetard)} logement(s) dans ${Math.round(l.probabiliteRetard * 100)} % des tirages`,
       );
     }
     const pointe = [...o.charge].sort((a, b) => b.examensCal - a.examensCal)[0];
     if (pointe)
       out.push(
-        `  Charge : ${nombre(o.charge.reduce((n, m) => n + m.examensCal, 0))} examens en CAL sur l’année (médianes mensuelles), au plus ${nombre(pointe.examensCal)} en ${pointe.mois}`,
+        `  Charge : ${nombre(o.charge.reduce((n, m) => n + m.examensCal, 0))} examens en CAL sur l’année (médianes mensuelles), au plus ${nombre(pointe.examensCal)} en ${pointe.mois} ; ` +
+          `dossiers instruits : ${o.lignes.map((l) => `${l.reservataire} ${nombre(o.charge.reduce((n, m) => n + (m.dossiers[l.reservataire] ?? 0), 0))}`).join(', ')}`,
       );
   }
   return out.join('\n');
@@ -54,7 +58,54 @@ export function resumeMonteCarlo(r: MonteCarloScenario, fichier: string): string
       `refus ${pourcent(h.refus)}, délais manqués ${pourcent(h.sansCandidat)}, ` +
       `relogements PRU ${h.pru ? nombre(h.pru[0]) : 0}, préavis ${h.saisonnalite ? 'selon les mois observés' : 'répartis uniformément'}.`,
     resumePlan(r),
+    ...r.optionsAbsentes.map((a) => `\nOption « ${a.nom} » non calculée : ${a.raison}.`),
   ].join('\n');
+}
+
+const somme = (xs: readonly number[]) => Math.round(xs.reduce((a, b) => a + b, 0) * 10) / 10;
+
+/** `--pdf`: the command's result as the PDF's document (the lines by their réservataire's id). */
+export function documentMonteCarlo(r: MonteCarloScenario, fichier: string): DocumentSimulation {
+  const h = r.hypotheses;
+  const p = r.parametres;
+  return {
+    titre: titreSimulation(r.annee),
+    contexte: `Scénario ${fichier}`,
+    tirages: r.tirages,
+    graine: r.graine,
+    seuilRetard: r.seuilRetard,
+    hypotheses: [
+      ['Rotation (part du parc libérée dans l’année)', pourcent(h.rotation)],
+      ['Refus (part des locations)', pourcent(h.refus)],
+      ['Délais manqués (part des locations)', pourcent(h.sansCandidat)],
+      ['Relogements PRU (hors flux)', h.pru ? `de ${nombre(h.pru[0])} à ${nombre(h.pru[1])} logements` : 'aucun'],
+      ['Délais manqués en gestion déléguée', pourcent(Math.min(p.sansCandidatDelegue, h.sansCandidat))],
+      ['Plafond du report plafonné', `${nombre(p.plafondReport)} logement(s)`],
+      [
+        'Historique de rotation',
+        p.historique
+          ? p.historique.annees.map((a, i) => `${a} : ${pourcent(p.historique!.rotations[i]!)}`).join(' ; ')
+          : 'l’année observée seule',
+      ],
+    ],
+    options: r.options.map((o) => ({
+      nom: o.nom,
+      description: o.description ?? DESCRIPTION_TELLES_QUELLES,
+      fluxAnnuel: o.fluxAnnuel,
+      lignes: o.lignes.map((l) => ({
+        nom: l.reservataire,
+        misADisposition: l.misADisposition,
+        bauxSignes: l.bauxSignes,
+        solde: l.solde,
+        reportAnneeSuivante: l.reportAnneeSuivante,
+        probabiliteRetard: l.probabiliteRetard,
+        cumulMensuel: l.cumulMensuel,
+        dossiers: somme(o.charge.map((m) => m.dossiers[l.reservataire] ?? 0)),
+      })),
+      examensCal: somme(o.charge.map((m) => m.examensCal)),
+    })),
+    optionsAbsentes: r.optionsAbsentes,
+  };
 }
 
 export function ajouterPlanification(program: Command, io: Sorties, fin: (code: number) => void): void {

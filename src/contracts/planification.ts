@@ -55,11 +55,24 @@ export const planSchema = z.strictObject({
     .array(
       z.strictObject({
         nom: z.string().min(1, 'le nom de l’option'),
+        description: z.string().max(2000).optional(),
         decompte: z.enum(REGLES_DECOMPTE).optional(),
         echecDecompte: z.boolean().optional(),
+        /** ADR 0049: every réservataire covering a unit is offered it at once; the first to fill takes it. */
+        parLogement: z.enum(['un', 'tous']).optional(),
+        /** ADR 0049: the bailleur designates for these lines; `sansCandidat` of their lettings still missed. */
+        gestionDeleguee: z
+          .strictObject({
+            lignes: z.array(z.string().min(1)).min(1, 'au moins une ligne'),
+            sansCandidat: part.default(0),
+          })
+          .optional(),
+        regleReport: z
+          .union([z.enum(['aucun', 'integral']), z.strictObject({ plafond: z.number().min(0).max(1000) })])
+          .optional(),
       }),
     )
-    .max(10)
+    .max(12)
     .optional(),
   seuilRetard: z.number().min(0).max(1000).default(1),
 });

@@ -43,6 +43,24 @@ export const simulationQuerySchema = z
     visitesParCandidat: z.coerce.number().min(0, 'positif ou nul').max(10, 'au plus 10').default(1),
     /** k: a line is « en retard » when its balance at 31 December is below −k. */
     seuil: z.coerce.number().min(0, 'positif ou nul').max(1000, 'au plus 1 000 logements').default(1),
+    /** Delegated management: share of the State's lettings still ending without a candidate. */
+    sansCandidatDelegue: part.default(0),
+    /** Capped carry-over: the cap, in units either way. */
+    plafondReport: z.coerce.number().min(0, 'positif ou nul').max(1000, 'au plus 1 000 logements').default(2),
+    /**
+     * The turnover of one or two past years, oldest first, as shares separated by « ; » (e.g.
+     * « 0,085;0,09 »): replaces the years read in the stored events; the observed year comes after.
+     */
+    historique: z
+      .string()
+      .max(200)
+      .regex(
+        /^\s*\d+(?:[.,]\d+)?(?:\s*;\s*\d+(?:[.,]\d+)?)?\s*$/,
+        'historique : la rotation d’une ou deux années passées, des parts séparées par « ; » (0,085;0,09)',
+      )
+      .transform((x) => x.split(';').map((v) => Number(v.trim().replace(',', '.'))))
+      .refine((v) => v.every((x) => x <= 1), 'historique : chaque rotation est une part entre 0 et 1')
+      .optional(),
   })
   .refine((q) => q.pruMin === undefined || q.pruMax === undefined || q.pruMin <= q.pruMax, {
     message: 'fourchette PRU : le minimum ne peut dépasser le maximum',
@@ -59,6 +77,7 @@ const ligne = z.object({
   misADisposition: fourchette,
   bauxSignes: fourchette,
   solde: fourchette,
+  reportAnneeSuivante: fourchette,
   probabiliteRetard: z.number(),
   cumulMensuel: z.array(fourchette),
 });
@@ -90,6 +109,12 @@ export const reponseSimulationSchema = z.object({
     sansCandidat: z.number(),
     pru: z.tuple([z.number(), z.number()]),
     visitesParCandidat: z.number(),
+    sansCandidatDelegue: z.number(),
+    plafondReport: z.number(),
+    /** Turnover of the years the history option replays (oldest first); null: no such option. */
+    historique: z
+      .object({ annees: z.array(z.number()), rotations: z.array(z.number()), source: z.enum(['stockee', 'saisie']) })
+      .nullable(),
   }),
   tirages: z.number(),
   graine: z.number(),
@@ -99,10 +124,14 @@ export const reponseSimulationSchema = z.object({
   options: z.array(
     z.object({
       nom: z.string(),
+      /** The option's assumptions in words. */
+      description: z.string(),
       fluxAnnuel: fourchette,
       lignes: z.array(ligne),
       charge: z.array(chargeMois),
     }),
   ),
+  /** Options not run for this year, and why (no State convention, no history). */
+  optionsAbsentes: z.array(z.object({ nom: z.string(), raison: z.string() })),
 });
 export type ReponseSimulation = z.infer<typeof reponseSimulationSchema>;

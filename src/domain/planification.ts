@@ -12,8 +12,16 @@
 import { Rng } from './aleatoire.ts';
 import { ajouterJours } from './calendrier.ts';
 import { preparerAnnees, type AnneeCourte, type OptionsMoteur } from './engine.ts';
+import { doitReecrire, reecrireTirage, type ReglesTirage } from './options-simulation.ts';
 import type { CiblesPlan } from './suivi-plan.ts';
-import { BAILLEUR, type Evenement, type RegleDecompte, type Scenario, type Typologie } from './types.ts';
+import {
+  BAILLEUR,
+  type Evenement,
+  type RegleDecompte,
+  type RegleReport,
+  type Scenario,
+  type Typologie,
+} from './types.ts';
 
 /** What the year is drawn from; rates are fractions of a year or of the lettings. */
 export interface HypothesesAnnee {
@@ -34,11 +42,22 @@ export interface HypothesesAnnee {
   delais?: { candidats: number; cal: number; bail: number };
 }
 
-/** An option to compare: the same draws under other rules. */
-export interface OptionPlan {
+/**
+ * An option to compare: the same draws under other rules (ADR 0045, 0049). `parLogement` and
+ * `gestionDeleguee` rewrite the drawn year (`reecrireTirage`); `hypotheses` draws the years again
+ * from the plan's seed with these assumptions in place (the history of the turnover). Plain data:
+ * a worker thread receives it (ADR 0048).
+ */
+export interface OptionPlan extends ReglesTirage {
   nom: string;
+  /** The option's assumptions in words (shown beside its name). */
+  description?: string;
   decompte?: RegleDecompte;
   echecDecompte?: boolean;
+  /** The carry-over rule of every convention (ADR 0005): what of the solde goes to next year. */
+  regleReport?: RegleReport;
+  /** Assumptions replacing the plan's for this option's draws (same seed, drawn again). */
+  hypotheses?: Partial<HypothesesAnnee>;
   /** The allocation plan's segment targets the engine follows under this option (`OptionsMoteur.plan`). */
   plan?: CiblesPlan;
 }
@@ -70,6 +89,8 @@ export interface LignePlan {
   misADisposition: Fourchette;
   bauxSignes: Fourchette;
   solde: Fourchette;
+  /** What the carry-over rule keeps of the solde for next year (ADR 0005). */
+  reportAnneeSuivante: Fourchette;
   /** Share of the runs where the balance at 31 December is below −k. */
   probabiliteRetard: number;
   /** Units oriented to the line from 1 January to the end of each month (twelve ranges): the fan chart. */
@@ -87,6 +108,7 @@ export interface ChargeMois {
 
 export interface ResultatOption {
   nom: string;
+  description?: string;
   fluxAnnuel: Fourchette;
   lignes: LignePlan[];
   charge: ChargeMois[];
@@ -212,8 +234,9 @@ function fourchette(valeurs: number[]): Fourchette {
   return { p10: quantile(t, 0.1), mediane: quantile(t, 0.5), p90: quantile(t, 0.9) };
 }
 
-/** The scenario under an option's rules. */
+/** The scenario under an option's rules (the drawn year is rewritten by the runs, `mesurerTirages`). */
 function sousOption(s: Scenario, o: OptionPlan | null, evenements: Evenement[]): Scenario {
+  const delegues = new Set(o?.gestionDeleguee?.lignes ?? []);
   return {
     ...s,
     evenements,
@@ -222,6 +245,8 @@ function sousOption(s: Scenario, o: OptionPlan | null, evenements: Evenement[]):
           ...c,
           ...(o.decompte ? { decompte: o.decompte } : {}),
           ...(o.echecDecompte !== undefined ? { echecDecompte: o.echecDecompte } : {}),
+          ...(o.regleReport !== undefined ? { regleReport: o.regleReport } : {}),
+          ...(delegues.has(c.reservataire) ? { gestion: 'deleguee' as const } : {}),
         }))
       : s.conventions,
   };
@@ -237,6 +262,7 @@ export interface MesureTirage {
   misADisposition: number[];
   bauxSignes: number[];
   solde: number[];
+  reportAnneeSuivante: number[];
   /** By line, the units oriented to it from 1 January to the end of each month (12). */
   cumuls: number[][];
   /** By month (12), the files each line instructs (candidates asked for each proposal). */
@@ -251,10 +277,22 @@ export interface PlanPrepare {
   tirer: (rng: Rng, evenements?: boolean) => Evenement[];
   options: {
     nom: string;
+    description?: string;
     annee: ReturnType<typeof preparerAnnees>;
     /** The line's index of each réservataire, and the candidates its convention asks for each proposal. */
     indexLigne: Map<string, number>;
     demandes: Map<string, number>;
+    /** The line whose column counts a réservataire's files: the bailleur's for a delegated line. */
+    instruitPar: Map<string, number>;
+    /** The option's own draw (its `hypotheses`), from its own generator seeded with the plan's seed. */
+    tirer: ((rng: Rng, evenements?: boolean) => Evenement[]) | null;
+    /** Pooled or delegated: the drawn year rewritten after a first run (`reecrireTirage`). */
+    reecriture: {
+      regles: ReglesTirage;
+      scenario: Scenario;
+      delais: { candidats: number; cal: number; bail: number };
+      sansCandidat: number;
+    } | null;
   }[];
   /** The ledger's lines: the conventions' réservataires, then the bailleur's share. */
   lignes: string[];
@@ -270,11 +308,33 @@ export function preparerPlanification(plan: Plan): PlanPrepare {
     lignes,
     options: options.map((o) => {
       const s = sousOption(plan.scenario, o, []);
+      const indexLigne = new Map(lignes.map((id, i) => [id, i]));
+      const h = { ...plan.hypotheses, ...o?.hypotheses };
+      const delegues = new Set(o?.gestionDeleguee?.lignes ?? []);
       return {
         nom: o?.nom ?? 'conventions telles quelles',
+        ...(o?.description ? { description: o.description } : {}),
         annee: preparerAnnees(s, o?.plan ? { ...plan.moteur, plan: o.plan } : plan.moteur),
-        indexLigne: new Map(lignes.map((id, i) => [id, i])),
+        indexLigne,
         demandes: new Map(s.conventions.map((c) => [c.reservataire, c.candidatsDemandes])),
+        // Only the lines the option delegates: a convention already « déléguée » in the scenario keeps
+        // its files on its own line, as before ADR 0049 (the options' figures stay those of ADR 0048).
+        instruitPar: new Map(
+          s.conventions.map((c) => [
+            c.reservataire,
+            delegues.has(c.reservataire) ? lignes.length - 1 : indexLigne.get(c.reservataire)!,
+          ]),
+        ),
+        tirer: o?.hypotheses ? preparerTirage(plan.scenario, h) : null,
+        reecriture:
+          o && doitReecrire(o)
+            ? {
+                regles: { parLogement: o.parLogement, gestionDeleguee: o.gestionDeleguee },
+                scenario: s,
+                delais: h.delais ?? { candidats: 15, cal: 30, bail: 45 },
+                sansCandidat: h.sansCandidat,
+              }
+            : null,
       };
     }),
   };
@@ -290,19 +350,28 @@ function mesurer(
   const bailleur = nbLignes - 1;
   const cumuls = Array.from({ length: nbLignes }, () => Array.from({ length: 12 }, () => 0));
   const ligneDe = new Map<string, string>();
-  for (const x of r.orientations)
+  // A pooled unit: every member instructs its files.
+  const membres = new Map<string, readonly string[]>();
+  for (const x of r.orientations) {
+    if (x.pool) membres.set(x.logement, x.pool);
     if (x.reservataire) {
       ligneDe.set(x.logement, x.reservataire);
       cumuls[o.indexLigne.get(x.reservataire)!]![Number(x.date.slice(5, 7)) - 1]!++;
     }
+  }
   for (const c of cumuls) for (let m = 1; m < 12; m++) c[m]! += c[m - 1]!;
   const dossiers = Array.from({ length: 12 }, () => Array.from({ length: nbLignes }, () => 0));
   const examens = Array.from({ length: 12 }, () => 0);
   for (const e of evenements) {
     if (e.type === 'candidats') {
-      const ligne = ligneDe.get(e.logement) ?? BAILLEUR;
-      const li = ligne === BAILLEUR ? bailleur : o.indexLigne.get(ligne)!;
-      dossiers[Number(e.date.slice(5, 7)) - 1]![li]! += o.demandes.get(ligne) ?? e.nombre;
+      const mois = dossiers[Number(e.date.slice(5, 7)) - 1]!;
+      const pool = membres.get(e.logement);
+      const une = pool ? null : (ligneDe.get(e.logement) ?? BAILLEUR);
+      // A delegated line's files are the bailleur's to instruct.
+      for (const ligne of pool ?? [une!]) {
+        const li = ligne === BAILLEUR ? bailleur : (o.instruitPar.get(ligne) ?? o.indexLigne.get(ligne)!);
+        mois[li]! += o.demandes.get(ligne) ?? e.nombre;
+      }
     } else if (e.type === 'decision_cal' || e.type === 'refus') {
       examens[Number(e.date.slice(5, 7)) - 1]! += o.demandes.get(ligneDe.get(e.logement) ?? '') ?? 3;
     }
@@ -313,6 +382,7 @@ function mesurer(
     misADisposition: r.bilan.map((l) => l.misADisposition),
     bauxSignes: r.bilan.map((l) => l.bauxSignes),
     solde: r.bilan.map((l) => l.solde),
+    reportAnneeSuivante: r.bilan.map((l) => l.reportAnneeSuivante),
     cumuls,
     dossiers,
     examens,
@@ -335,23 +405,73 @@ function ordreParJour(evenements: readonly Evenement[]): number[] {
 }
 
 /**
- * Runs `debut` to `fin − 1` (0-based), `rng` standing where the draws of the runs before `debut`
- * left it: each year drawn once, then run under every option; yields after each engine run.
+ * The generators of the runs: the plan's (`commun`, the years every option shares) and, by option,
+ * its own when it draws its years with its own assumptions (null otherwise), each seeded with the
+ * plan's seed.
+ */
+export interface Generateurs {
+  commun: Rng;
+  propres: (Rng | null)[];
+}
+
+/** The generators before the first run. */
+export function generateurs(p: PlanPrepare): Generateurs {
+  return { commun: new Rng(p.plan.graine), propres: p.options.map((o) => (o.tirer ? new Rng(p.plan.graine) : null)) };
+}
+
+/** Moves every generator past one run, building no event (a worker starting at the n-th run). */
+export function passerTirage(p: PlanPrepare, g: Generateurs): void {
+  p.tirer(g.commun, false);
+  p.options.forEach((o, k) => o.tirer?.(g.propres[k]!, false));
+}
+
+/** The generators' states, plain numbers a worker thread can be sent. */
+export interface EtatsGenerateurs {
+  etat: number;
+  etatsPropres: (number | null)[];
+}
+
+export const etatsGenerateurs = (g: Generateurs): EtatsGenerateurs => ({
+  etat: g.commun.etat,
+  etatsPropres: g.propres.map((r) => (r ? r.etat : null)),
+});
+
+export const reprendreGenerateurs = (e: EtatsGenerateurs): Generateurs => ({
+  commun: new Rng(e.etat),
+  propres: e.etatsPropres.map((x) => (x === null ? null : new Rng(x))),
+});
+
+/**
+ * Runs `debut` to `fin − 1` (0-based), the generators standing where the draws of the runs before
+ * `debut` left them: each year drawn once (again for an option with its own assumptions), then run
+ * under every option — twice for a pooled or delegated option, whose year is rewritten after the
+ * first run (`reecrireTirage`) and counted on the second; yields after each option's run.
  * Answers by option, then by run.
  */
 export function* mesurerTirages(
   p: PlanPrepare,
-  rng: Rng,
+  g: Generateurs,
   debut: number,
   fin: number,
 ): Generator<void, MesureTirage[][], void> {
   const mesures: MesureTirage[][] = p.options.map(() => []);
   for (let i = debut; i < fin; i++) {
-    const evenements = p.tirer(rng);
+    const evenements = p.tirer(g.commun);
     const ordre = ordreParJour(evenements);
     for (let k = 0; k < p.options.length; k++) {
       const o = p.options[k]!;
-      mesures[k]!.push(mesurer(o, evenements, o.annee(evenements, ordre), p.lignes.length));
+      let ev = o.tirer ? o.tirer(g.propres[k]!) : evenements;
+      let r = o.annee(ev, o.tirer ? ordreParJour(ev) : ordre);
+      if (o.reecriture) {
+        const x = o.reecriture;
+        ev = reecrireTirage({ ...x.scenario, evenements: ev }, x.regles, r.orientations, {
+          graine: p.plan.graine,
+          delais: x.delais,
+          sansCandidat: x.sansCandidat,
+        });
+        r = o.annee(ev, ordreParJour(ev));
+      }
+      mesures[k]!.push(mesurer(o, ev, r, p.lignes.length));
       yield;
     }
   }
@@ -379,6 +499,7 @@ export function agregerTirages(p: PlanPrepare, mesures: readonly (readonly Mesur
               misADisposition: fourchette(runs.map((r) => r.misADisposition[i]!)),
               bauxSignes: fourchette(runs.map((r) => r.bauxSignes[i]!)),
               solde: fourchette(soldes),
+              reportAnneeSuivante: fourchette(runs.map((r) => r.reportAnneeSuivante[i]!)),
               probabiliteRetard: soldes.filter((x) => x < -k).length / Math.max(1, soldes.length),
               cumulMensuel: Array.from({ length: 12 }, (_, m) => fourchette(runs.map((r) => r.cumuls[i]![m]!))),
             };
@@ -389,7 +510,13 @@ export function agregerTirages(p: PlanPrepare, mesures: readonly (readonly Mesur
         ids.forEach((id, i) => (dossiers[id] = fourchette(runs.map((r) => r.dossiers[m]![i]!)).mediane));
       return { mois, dossiers, examensCal: fourchette(runs.map((r) => r.examens[m]!)).mediane };
     });
-    return { nom: o.nom, fluxAnnuel: fourchette(runs.map((r) => r.fluxAnnuel)), lignes, charge };
+    return {
+      nom: o.nom,
+      ...(o.description ? { description: o.description } : {}),
+      fluxAnnuel: fourchette(runs.map((r) => r.fluxAnnuel)),
+      lignes,
+      charge,
+    };
   });
   return { tirages: p.plan.tirages, graine: p.plan.graine, seuilRetard: k, options: sorties };
 }
@@ -409,7 +536,7 @@ export function planifier(plan: Plan): ResultatPlan {
  */
 export function* planifierPasAPas(plan: Plan): Generator<void, ResultatPlan, void> {
   const p = preparerPlanification(plan);
-  const mesures = yield* mesurerTirages(p, new Rng(plan.graine), 0, plan.tirages);
+  const mesures = yield* mesurerTirages(p, generateurs(p), 0, plan.tirages);
   return agregerTirages(p, mesures);
 }
 

@@ -9,6 +9,7 @@ import { creerAvenantsDeConversion, lireConversion } from '../app/conversion.ts'
 import { enregistrerPrevision, lirePrevision } from '../app/prevision.ts';
 import { calculerSimulation, preparerSimulation, type SimulationPreparee } from '../app/simulation.ts';
 import { reponseSimulationSchema, simulationQuerySchema } from '../contracts/simulation.ts';
+import { documentDeReponse, nomFichierSimulationPdf, pdfSimulation } from '../reports/simulation-pdf.ts';
 import { classeurSimulation, nomFichierSimulation } from '../reports/simulation-xlsx.ts';
 import { erreurSchema } from '../contracts/api.ts';
 import {
@@ -161,6 +162,32 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
           pieceJointe(nomFichierSimulation(r), `Simulation ${r.annee} — ${r.bailleur.nom} — ${r.departement}.xlsx`),
         )
         .send((await classeurSimulation(r)) as unknown as string);
+    },
+  );
+
+  app.get(
+    '/flux/simulation.pdf',
+    {
+      config: { acces: [...LECTEURS] },
+      schema: {
+        tags: ['flux'],
+        summary:
+          'La simulation de Monte Carlo au format PDF, à joindre à un projet de convention (hypothèses, tableau des options, éventails par ligne)',
+        querystring: simulationQuerySchema,
+        response: { 200: z.string().describe(`document PDF (${TYPE_PDF})`), ...erreurs, 429: erreurSchema },
+      },
+    },
+    async (request, reply) => {
+      const r = await simuler(
+        await db.transaction((tx) => preparerSimulation(tx, acteur(request), request.query, anneeCourante())),
+      );
+      return reply
+        .type(TYPE_PDF)
+        .header(
+          'content-disposition',
+          pieceJointe(nomFichierSimulationPdf(r), `Simulation ${r.annee} — ${r.bailleur.nom} — ${r.departement}.pdf`),
+        )
+        .send((await pdfSimulation(documentDeReponse(r), aujourdhui())) as unknown as string);
     },
   );
 

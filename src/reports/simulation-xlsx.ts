@@ -1,7 +1,8 @@
 /**
  * The « Simulation » page as an XLSX workbook (issue 18 item 3), to attach to a convention draft:
  * « Hypothèses » (observed and used), « Options » (one row per option × line: units, leases and
- * balance at 31 December as median and 10–90 % band, the chance of ending behind), « Charge » (one
+ * balance at 31 December as median and 10–90 % band, the carry-over, the chance of ending behind),
+ * « Options décrites » (each option's assumptions in words), « Charge » (one
  * row per option × month: files per line, CAL examinations, visits). French headers, names only.
  */
 import ExcelJS from 'exceljs';
@@ -19,6 +20,7 @@ export const ENTETES_OPTIONS = [
   'Solde au 31/12 (médiane)',
   'Solde au 31/12 (10 %)',
   'Solde au 31/12 (90 %)',
+  'Report sur l’année suivante (médiane)',
   'Probabilité de retard',
 ] as const;
 
@@ -59,6 +61,16 @@ export async function classeurSimulation(r: ReponseSimulation): Promise<Buffer> 
     ['Tirages', '', r.tirages, undefined],
     ['Graine', '', r.graine, undefined],
     ['Seuil de retard (logements)', '', r.seuilRetard, undefined],
+    ['Délais manqués en gestion déléguée (part)', '', r.hypotheses.sansCandidatDelegue, pct],
+    ['Plafond du report plafonné (logements)', '', r.hypotheses.plafondReport, undefined],
+    [
+      'Historique de rotation',
+      '',
+      r.hypotheses.historique
+        ? `${r.hypotheses.historique.annees.map((a, i) => `${a} : ${Math.round(r.hypotheses.historique!.rotations[i]! * 1000) / 10} %`).join(' ; ')} (${r.hypotheses.historique.source === 'stockee' ? 'événements stockés' : 'saisi'})`
+        : 'l’année observée seule',
+      undefined,
+    ],
   ] as const) {
     const row = h.addRow({ nom, observee, retenue });
     if (format) {
@@ -82,10 +94,20 @@ export async function classeurSimulation(r: ReponseSimulation): Promise<Buffer> 
         l.solde.mediane,
         l.solde.p10,
         l.solde.p90,
+        l.reportAnneeSuivante.mediane,
         l.probabiliteRetard,
       ]);
-      row.getCell(10).numFmt = '0 %';
+      row.getCell(11).numFmt = '0 %';
     }
+
+  const d = wb.addWorksheet('Options décrites', { views: [{ state: 'frozen', ySplit: 1 }] });
+  d.columns = [
+    { header: 'Option', key: 'nom', width: 44 },
+    { header: 'Hypothèses de l’option', key: 'description', width: 120 },
+  ];
+  entete(d);
+  for (const opt of r.options) d.addRow({ nom: opt.nom, description: opt.description }).alignment = { wrapText: true };
+  for (const a of r.optionsAbsentes) d.addRow({ nom: a.nom, description: `Non calculée : ${a.raison}.` });
 
   const c = wb.addWorksheet('Charge', { views: [{ state: 'frozen', ySplit: 1 }] });
   const lignes = r.options[0]?.lignes ?? [];

@@ -82,6 +82,7 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'GET /api/flux/prevision.pdf': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'GET /api/flux/simulation': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'GET /api/flux/simulation.xlsx': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+  'GET /api/flux/simulation.pdf': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'GET /api/flux/conversion': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'POST /api/flux/conversion/avenants': ['agent_bailleur'],
   'GET /api/locations': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],

@@ -8,6 +8,7 @@ import type { Acteur } from '../../src/app/roles.ts';
 import { calculerSimulation, preparerSimulation } from '../../src/app/simulation.ts';
 import { filsParDefaut } from '../../src/app/tirages-paralleles.ts';
 import { simulationQuerySchema, type ReponseSimulation } from '../../src/contracts/simulation.ts';
+import { NOM_DELEGUEE, NOM_TOUS, nomHistorique } from '../../src/domain/options-comparees.ts';
 import { serveurDeTest, type ServeurDeTest } from './harness.ts';
 
 describe('simulation de Monte Carlo sur plusieurs fils (PGlite)', () => {
@@ -17,9 +18,14 @@ describe('simulation de Monte Carlo sur plusieurs fils (PGlite)', () => {
   }, 120_000);
   afterAll(() => s?.fermer());
 
-  it('12 tirages × 5 options : la réponse des fils de calcul est celle du seul fil de la requête', async () => {
+  it('12 tirages × chaque option (ADR 0049 comprise) : la réponse des fils de calcul est celle du seul fil de la requête', async () => {
     expect(filsParDefaut(12, 5)).toBeGreaterThan(1);
-    const r = await s.appel('bailleur@demo.flux', 'GET', '/api/flux/simulation?tirages=12&graine=3');
+    // The history option draws its own years: its generator too is carried to each worker's slice.
+    const r = await s.appel(
+      'bailleur@demo.flux',
+      'GET',
+      '/api/flux/simulation?tirages=12&graine=3&historique=0,05;0,08&sansCandidatDelegue=0.01',
+    );
     expect(r.statusCode, r.body).toBe(200);
     const parFils = r.json() as ReponseSimulation;
     const acteur: Acteur = {
@@ -29,11 +35,18 @@ describe('simulation de Monte Carlo sur plusieurs fils (PGlite)', () => {
       departement: '45',
       epci: null,
     };
-    const demande = simulationQuerySchema.parse({ tirages: '12', graine: '3' });
+    const demande = simulationQuerySchema.parse({
+      tirages: '12',
+      graine: '3',
+      historique: '0,05;0,08',
+      sansCandidatDelegue: '0.01',
+    });
     const p = await s.t.base.db.transaction((tx) => preparerSimulation(tx, acteur, demande, 2026));
     const seul = await calculerSimulation(p, { fils: 1 });
     expect(parFils.options).toEqual(JSON.parse(JSON.stringify(seul.options)));
     expect(parFils.options[0]!.lignes.length).toBeGreaterThan(2);
+    const noms = parFils.options.map((o) => o.nom);
+    for (const nom of [NOM_TOUS, NOM_DELEGUEE, nomHistorique(3)]) expect(noms).toContain(nom);
   });
 
   it('trois simulations à la fois sur des fils : la troisième reçoit 429 en français, les deux autres leur réponse', async () => {

@@ -1,11 +1,21 @@
 /**
  * The « Simulation » API (issue 18 items 2–5) on the seeded demo: the Monte Carlo year of the stored
- * year, deterministic for a seed, the assumptions observed then edited, four options side by side,
- * the workload by month, what a réservataire sees (its line), the bound on the runs, the XLSX.
+ * year, deterministic for a seed, the assumptions observed then edited, the options side by side
+ * (ADR 0045, 0049), the workload by month, what a réservataire sees (its line), the bound on the
+ * runs, the XLSX and the PDF.
  */
+import { inflateSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReponseSimulation } from '../../src/contracts/simulation.ts';
+import {
+  NOM_DELEGUEE,
+  NOM_REPORT_AUCUN,
+  NOM_REPORT_INTEGRAL,
+  NOM_TOUS,
+  nomHistorique,
+  nomReportPlafonne,
+} from '../../src/domain/options-comparees.ts';
 import { ENTETES_OPTIONS } from '../../src/reports/simulation-xlsx.ts';
 import { genresDeTest } from '../helpers/database.ts';
 import { serveurDeTest, type ServeurDeTest } from './harness.ts';
@@ -13,6 +23,30 @@ import { serveurDeTest, type ServeurDeTest } from './harness.ts';
 const BAILLEUR = 'bailleur@demo.flux';
 const AL = 'reservataire@demo.flux';
 const ETAT = 'etat@demo.flux';
+
+/** The text of a PDF written with the standard fonts: every content stream inflated, the TJ strings read (WinAnsi). */
+const WIN_ANSI: Record<number, string> = { 0x92: '’', 0x96: '–', 0x97: '—', 0xab: '«', 0xbb: '»' };
+function textePdf(pdf: Buffer): string {
+  const brut = pdf.toString('latin1');
+  const morceaux: string[] = [];
+  for (const m of brut.matchAll(/stream\r?\n/g)) {
+    const debut = m.index + m[0].length;
+    const fin = brut.indexOf('endstream', debut);
+    try {
+      morceaux.push(inflateSync(pdf.subarray(debut, fin)).toString('latin1'));
+    } catch {
+      // Not a deflated stream (fonts are not embedded; nothing else to read).
+    }
+  }
+  return morceaux
+    .flatMap((c) => [...c.matchAll(/\[((?:<[0-9a-f]*>\s*-?[\d.]*\s*)+)\]\s*TJ/g)])
+    .map((m) =>
+      [...m[1]!.matchAll(/<([0-9a-f]*)>/g)]
+        .map((h) => [...Buffer.from(h[1]!, 'hex')].map((o) => WIN_ANSI[o] ?? String.fromCharCode(o)).join(''))
+        .join(''),
+    )
+    .join('\n');
+}
 
 describe.each(genresDeTest())('simulation de Monte Carlo (%s)', (genre) => {
   let s: ServeurDeTest;
@@ -27,19 +61,29 @@ describe.each(genresDeTest())('simulation de Monte Carlo (%s)', (genre) => {
     return r.json() as ReponseSimulation;
   };
 
-  it('l’année stockée : hypothèses observées, quatre options, fourchettes par ligne, charge par mois', async () => {
+  it('l’année stockée : hypothèses observées, les options, fourchettes par ligne, charge par mois', async () => {
     const p = await lire(BAILLEUR, 'tirages=6&graine=4');
     expect(p).toMatchObject({ bailleur: { id: 'HLD' }, departement: '45', annee: 2026, tirages: 6, graine: 4 });
     expect(p.parc).toBeGreaterThan(0);
     expect(p.observees.rotation).toBeGreaterThan(0);
     expect(p.hypotheses.rotation).toBe(p.observees.rotation);
+    // The demo stores 2025 before 2026: the history option replays both, read in their events.
+    expect(p.hypotheses.historique).toMatchObject({ annees: [2025, 2026], source: 'stockee' });
+    expect(p.optionsAbsentes).toEqual([]);
     expect(p.options.map((o) => o.nom)).toEqual([
       'conventions telles quelles',
       'décompte à l’orientation',
       'décompte à l’attribution',
       'décompte au bail signé',
+      NOM_TOUS,
+      NOM_DELEGUEE,
+      NOM_REPORT_AUCUN,
+      nomReportPlafonne(2),
+      NOM_REPORT_INTEGRAL,
+      nomHistorique(2),
       'suivi du plan d’attribution',
     ]);
+    for (const x of p.options) expect(x.description.length).toBeGreaterThan(20);
     const o = p.options[0]!;
     expect(o.lignes.length).toBeGreaterThan(2);
     for (const l of o.lignes) {
@@ -73,6 +117,67 @@ describe.each(genresDeTest())('simulation de Monte Carlo (%s)', (genre) => {
     expect(sans.statusCode).toBe(422);
   });
 
+  it('les hypothèses des options : délais manqués en gestion déléguée, plafond du report, historique saisi', async () => {
+    const p = await lire(BAILLEUR, 'tirages=4&graine=3&plafondReport=1&historique=0,05;0,3&sansCandidatDelegue=0');
+    expect(p.hypotheses).toMatchObject({ plafondReport: 1, sansCandidatDelegue: 0 });
+    expect(p.hypotheses.historique).toEqual({
+      annees: [2024, 2025, 2026],
+      rotations: [0.05, 0.3, p.observees.rotation],
+      source: 'saisie',
+    });
+    const option = (nom: string) => p.options.find((o) => o.nom === nom)!;
+    const base = p.options[0]!;
+    // The conventions' lines; the bailleur's own line always carries its whole solde (ADR 0005).
+    const conventions = (nom: string) => option(nom).lignes.filter((l) => l.reservataire !== 'BAILLEUR');
+    for (const l of conventions(nomReportPlafonne(1)))
+      for (const k of ['p10', 'mediane', 'p90'] as const)
+        expect(Math.abs(l.reportAnneeSuivante[k])).toBeLessThanOrEqual(1);
+    for (const l of conventions(NOM_REPORT_AUCUN))
+      expect(l.reportAnneeSuivante).toEqual({ p10: 0, mediane: 0, p90: 0 });
+    for (const l of conventions(NOM_REPORT_INTEGRAL)) expect(l.reportAnneeSuivante).toEqual(l.solde);
+    // The delegated State's files are the bailleur's: fewer files for the réservataires, more for the bailleur.
+    const dossiers = (nom: string, bailleur: boolean) =>
+      option(nom).charge.reduce(
+        (n, m) =>
+          n + Object.entries(m.dossiers).reduce((t, [id, x]) => t + ((id === 'BAILLEUR') === bailleur ? x : 0), 0),
+        0,
+      );
+    expect(dossiers(NOM_DELEGUEE, false)).toBeLessThan(dossiers(base.nom, false));
+    expect(dossiers(NOM_DELEGUEE, true)).toBeGreaterThan(dossiers(base.nom, true));
+    // Every réservataire instructs files for every unit offered to all.
+    expect(dossiers(NOM_TOUS, false)).toBeGreaterThan(dossiers(base.nom, false));
+    // Three years with 5 % and 30 % of turnover: a wider band of the annual flow than the observed year alone.
+    const trois = option(nomHistorique(3));
+    expect(trois.fluxAnnuel.p90 - trois.fluxAnnuel.p10).toBeGreaterThan(base.fluxAnnuel.p90 - base.fluxAnnuel.p10);
+    const faux = await s.appel(BAILLEUR, 'GET', '/api/flux/simulation?historique=abc');
+    expect(faux.statusCode).toBe(400);
+    expect(faux.body).toContain('historique');
+  });
+
+  it('le PDF : même paramètres que le XLSX, les options nommées, à joindre au projet de convention', async () => {
+    const r = await s.appel(BAILLEUR, 'GET', '/api/flux/simulation.pdf?tirages=3&graine=2&plafondReport=3');
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.headers['content-type']).toBe('application/pdf');
+    expect(r.headers['content-disposition']).toContain('simulation-2026-45-graine-2.pdf');
+    expect(r.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const texte = textePdf(r.rawPayload);
+    for (const nom of [
+      'conventions telles quelles',
+      'décompte au bail signé',
+      NOM_TOUS,
+      NOM_REPORT_AUCUN,
+      nomReportPlafonne(3),
+      'Options côte à côte',
+      'Hypothèses',
+    ])
+      expect(texte, nom).toContain(nom);
+    expect(texte).toContain('gestion déléguée au bailleur');
+    const xlsx = await s.appel(BAILLEUR, 'GET', '/api/flux/simulation.pdf?tirages=500');
+    expect(xlsx.statusCode).toBe(400);
+    const al = await s.appel(AL, 'GET', '/api/flux/simulation.pdf?bailleur=HLD&tirages=2');
+    expect(al.statusCode, al.body).toBe(200);
+  });
+
   it('au-delà du maximum de tirages : 400 en français, rien n’est calculé', async () => {
     const r = await s.appel(BAILLEUR, 'GET', '/api/flux/simulation?tirages=5000');
     expect(r.statusCode).toBe(400);
@@ -88,7 +193,7 @@ describe.each(genresDeTest())('simulation de Monte Carlo (%s)', (genre) => {
     expect(r.headers['content-type']).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Hypothèses', 'Options', 'Charge']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Hypothèses', 'Options', 'Options décrites', 'Charge']);
     const options = wb.getWorksheet('Options')!;
     expect((options.getRow(1).values as unknown[]).slice(1)).toEqual([...ENTETES_OPTIONS]);
     expect(options.rowCount).toBeGreaterThan(4);

@@ -3,7 +3,7 @@
  * events show, drawn N times through the engine; deterministic for a seed; the default output of
  * `flux simulate` untouched.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -113,10 +113,77 @@ describe('flux simulate --monte-carlo', () => {
     expect(c.out).not.toBe(a.out);
     const o = JSON.parse(a.out) as MonteCarloScenario;
     expect(o).toMatchObject({ tirages: 8, graine: 7, hypotheses: { rotation: 0.25 } });
-    expect(o.options).toHaveLength(4);
+    expect(o.options.map((x) => x.nom)).toEqual([
+      'conventions telles quelles',
+      'décompte à l’orientation',
+      'décompte à l’attribution',
+      'décompte au bail signé',
+      'tous les réservataires par logement',
+      'gestion déléguée au bailleur (contingent de l’État)',
+      'report : aucun',
+      'report plafonné à 2 logements',
+      'report : intégral',
+    ]);
+    expect(o.optionsAbsentes.map((a) => a.nom)).toEqual(['historique de 3 ans (rotation)']);
     expect(o.options[0]!.lignes.map((l) => l.reservataire)).toEqual(['ETAT', 'AL', 'BAILLEUR']);
     expect(o.options[0]!.charge).toHaveLength(12);
     expect((JSON.parse(d.out) as MonteCarloScenario).graine).toBe(1);
+  });
+
+  it('--historique, --plafond-report et --pdf : l’option d’historique, le plafond, le PDF écrit', async () => {
+    const pdf = join(dossier, 'options.pdf');
+    const r = await lancer([
+      'simulate',
+      fichier(scenario()),
+      '--monte-carlo',
+      '6',
+      '--historique',
+      '0,1;0,4',
+      '--plafond-report',
+      '1',
+      '--pdf',
+      pdf,
+    ]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('Option « historique de 3 ans (rotation) »');
+    expect(r.out).toContain('Option « report plafonné à 1 logement »');
+    expect(r.out).toContain('Option « tous les réservataires par logement »');
+    expect(r.out).toMatch(/dossiers instruits : ETAT [\d ]+, AL [\d ]+, BAILLEUR [\d ]+/);
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    const sans = await lancer(['simulate', fichier(scenario()), '--pdf', pdf]);
+    expect(sans.code).toBe(2);
+    expect(sans.err).toContain('--pdf: ne s’emploie qu’avec --monte-carlo N');
+    const faux = await lancer(['simulate', fichier(scenario()), '--monte-carlo', '2', '--historique', '0,1;0,2;0,3']);
+    expect(faux.code).toBe(2);
+    expect(faux.err).toContain('--historique');
+  });
+
+  it('flux planifier lit les options de l’ADR 0049 dans le fichier plan', async () => {
+    const plan = {
+      scenario: { ...scenario(), evenements: [] },
+      hypotheses: { rotation: 0.5, refus: 0.1, sansCandidat: 0.2 },
+      tirages: 5,
+      options: [
+        { nom: 'tous', parLogement: 'tous' },
+        { nom: 'délégué', gestionDeleguee: { lignes: ['ETAT'] } },
+        { nom: 'sans report', regleReport: 'aucun', description: 'rien reporté' },
+      ],
+    };
+    const r = await lancer(['planifier', fichier(plan), '--json']);
+    expect(r.code, r.err).toBe(0);
+    const o = JSON.parse(r.out) as MonteCarloScenario;
+    expect(o.options.map((x) => x.nom)).toEqual(['conventions telles quelles', 'tous', 'délégué', 'sans report']);
+    expect(o.options[3]!.description).toBe('rien reporté');
+    const etat = (i: number) => o.options[i]!.charge.reduce((n, m) => n + (m.dossiers['ETAT'] ?? 0), 0);
+    expect(etat(2)).toBe(0);
+    expect(etat(1)).toBeGreaterThan(etat(0));
+    const faux = await lancer([
+      'planifier',
+      fichier({ ...plan, options: [{ nom: 'x', parLogement: 'deux' }] }),
+      '--json',
+    ]);
+    expect(faux.code).toBe(2);
+    expect(faux.err).toContain('options[0].parLogement');
   });
 
   it('sans --monte-carlo, la sortie de flux simulate ne change pas', async () => {

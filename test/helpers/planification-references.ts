@@ -1,14 +1,16 @@
 /**
  * The Monte Carlo plans whose seeded answers are kept in test/domain/references/ (captured from
  * main before the runner was made faster, issue 18 item 6): the faster runner, in one thread or in
- * worker threads, must give them byte for byte.
+ * worker threads, must give them byte for byte. Written again when ADR 0049 added each line's
+ * `reportAnneeSuivante` and appended its option kinds to the synthetic plan: the figures of the
+ * options before them did not move. `ecrireReferences` writes them.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lireScenario } from '../../src/app/scenario.ts';
 import { solveurHighs } from '../../src/app/solveur-lineaire.ts';
 import { fluxPrevuParSegment, planifierAttribution, preparerPlan } from '../../src/domain/plan-attribution.ts';
-import { hypothesesObservees, OPTIONS_DECOMPTE, type Plan } from '../../src/domain/planification.ts';
+import { hypothesesObservees, OPTIONS_DECOMPTE, planifier, type Plan } from '../../src/domain/planification.ts';
 import type { CiblesPlan } from '../../src/domain/suivi-plan.ts';
 import { convention, logement, reservataire, unScenario, COMMUNES } from './scenario.ts';
 
@@ -69,6 +71,11 @@ function synthetique(): Plan {
       ...OPTIONS_DECOMPTE,
       { nom: 'échecs non décomptés', echecDecompte: false },
       { nom: 'bail, échecs décomptés', decompte: 'bail_signe', echecDecompte: true },
+      // ADR 0049's kinds, appended (the options before them keep their figures).
+      { nom: 'tous par logement', description: 'un pool par logement', parLogement: 'tous' },
+      { nom: 'gestion déléguée', gestionDeleguee: { lignes: ['ETAT'], sansCandidat: 0.02 } },
+      { nom: 'report plafonné', regleReport: { plafond: 1 } },
+      { nom: 'historique', hypotheses: { historiqueRotation: [0.06, 0.09, 0.12], sansCandidat: 0.1 } },
     ],
     seuilRetard: 2,
   };
@@ -101,4 +108,10 @@ export async function plansDeReference(): Promise<Record<string, Plan>> {
     'synthetique-40-graine-2026.json': s,
     'synthetique-moteur-plan-15-graine-9.json': { ...s, tirages: 15, graine: 9, moteur: { plan: await cibles(s) } },
   };
+}
+
+/** Writes every reference from `planifier` (from a one-line script run with `node bin/run-ts.js`). */
+export async function ecrireReferences(): Promise<void> {
+  for (const [nom, plan] of Object.entries(await plansDeReference()))
+    writeFileSync(`${DOSSIER_REFERENCES}/${nom}`, `${JSON.stringify(planifier(plan))}\n`);
 }

@@ -401,10 +401,15 @@ export type DemandeSimulation = {
   refus?: number | undefined;
   visitesParCandidat?: number | undefined;
   seuil?: number | undefined;
+  sansCandidatDelegue?: number | undefined;
+  plafondReport?: number | undefined;
+  /** One or two past years' turnover, shares separated by « ; ». */
+  historique?: string | undefined;
 };
 export const lireSimulation = (p: DemandeSimulation, signal?: AbortSignal) =>
   requete<_Simulation>('GET', avecParametres('/api/flux/simulation', p), { signal });
 export const adresseSimulationXlsx = (p: DemandeSimulation) => avecParametres('/api/flux/simulation.xlsx', p);
+export const adresseSimulationPdf = (p: DemandeSimulation) => avecParametres('/api/flux/simulation.pdf', p);
 export const adressePrevisionnel = (p: DemandePrevision, format: 'xlsx' | 'pdf') =>
   avecParametres(`/api/flux/prevision.${format}`, p);
 export const lireConversion = (

@@ -105,9 +105,10 @@ export function BandesOptions({
   options: readonly { nom: string; solde: Fourchette }[];
 }) {
   const id = useId();
-  const largeur = 560;
   const ligne = 30;
-  const gauche = 190;
+  // Room for the longest option name on the left (about 5.8 units a character at the labels' size).
+  const gauche = Math.max(190, 12 + 5.8 * Math.max(0, ...options.map((o) => o.nom.length)));
+  const largeur = gauche + 370;
   const droite = 16;
   const haut = 8;
   const bas = 24;

@@ -2,10 +2,14 @@
  * « Simulation » (issue 18 items 2–5): the Monte Carlo year of a stored year, before signing. The
  * assumptions come from the year's observed flow (turnover, months, refusals, missed deadlines,
  * PRU) and are editable (runs, seed, PRU range, refusal rate, visits per candidate, the lag
- * threshold k); the page shows per line the median and 10–90 % band of its units and of its balance
- * at 31 December, the chance of ending behind by more than k units, the options side by side
- * (counting at orientation, attribution, lease), a fan chart per line, the workload by month, and
- * the XLSX to attach to a convention draft. A réservataire sees its own line.
+ * threshold k, and the options' numbers: missed deadlines under delegated management, the cap of the
+ * capped carry-over, past years' turnover); the page shows per line the median and 10–90 % band of
+ * its units and of its balance at 31 December, the carry-over it leaves, the chance of ending behind
+ * by more than k units, the options side by side with their assumptions in words (counting at
+ * orientation, attribution, lease; one or all réservataires per unit; delegated management;
+ * carry-over rules; 1 or 3 years of history; the allocation plan — ADR 0045, 0049), a fan chart per
+ * line, the workload by month, and the XLSX and PDF to attach to a convention draft. A réservataire
+ * sees its own line.
  */
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
@@ -13,7 +17,13 @@ import { Select } from '@codegouvfr/react-dsfr/Select';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
-import { adresseSimulationXlsx, lireSimulation, type DemandeSimulation, type SimulationApi } from '../api.ts';
+import {
+  adresseSimulationPdf,
+  adresseSimulationXlsx,
+  lireSimulation,
+  type DemandeSimulation,
+  type SimulationApi,
+} from '../api.ts';
 import { cles } from '../cles.ts';
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
 import { MOIS_COURTS } from '../composants/Courbes.tsx';
@@ -29,7 +39,18 @@ type Option = SimulationApi['options'][number];
 type Ligne = Option['lignes'][number];
 type Mois = Option['charge'][number];
 
-const CHAMPS = ['tirages', 'graine', 'pruMin', 'pruMax', 'refus', 'visitesParCandidat', 'seuil'] as const;
+const CHAMPS = [
+  'tirages',
+  'graine',
+  'pruMin',
+  'pruMax',
+  'refus',
+  'visitesParCandidat',
+  'seuil',
+  'sansCandidatDelegue',
+  'plafondReport',
+  'historique',
+] as const;
 type Champ = (typeof CHAMPS)[number];
 
 const fourchette = (f: Fourchette) => `${decimal(f.mediane)} (${decimal(f.p10)} à ${decimal(f.p90)})`;
@@ -41,6 +62,10 @@ function demandeDe(parametres: URLSearchParams, bailleur: string | undefined): D
     return v === null || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v);
   };
   const refus = n('refus');
+  const delegue = n('sansCandidatDelegue');
+  // Past years' turnover typed in % (« 8,5 ; 9 »): shares for the API; a typo goes as typed, the API names it.
+  const historique = parametres.get('historique')?.trim() || undefined;
+  const parts = historique?.split(';').map((x) => Number(x.trim().replace(',', '.')));
   return {
     bailleur,
     annee: n('annee'),
@@ -52,6 +77,12 @@ function demandeDe(parametres: URLSearchParams, bailleur: string | undefined): D
     refus: refus === undefined ? undefined : refus / 100,
     visitesParCandidat: n('visitesParCandidat'),
     seuil: n('seuil'),
+    sansCandidatDelegue: delegue === undefined ? undefined : delegue / 100,
+    plafondReport: n('plafondReport'),
+    historique:
+      parts && parts.every((x) => Number.isFinite(x))
+        ? parts.map((x) => String(Math.round(x * 10) / 1000)).join(';')
+        : historique,
   };
 }
 
@@ -79,7 +110,8 @@ export function Simulation() {
     if (choisit && saisie.bailleur) p['bailleur'] = saisie.bailleur;
     const annee = parametres.get('annee');
     if (annee) p['annee'] = annee;
-    for (const c of CHAMPS) if (saisie[c].trim() !== '') p[c] = saisie[c].trim().replace(',', '.');
+    for (const c of CHAMPS)
+      if (saisie[c].trim() !== '') p[c] = c === 'historique' ? saisie[c].trim() : saisie[c].trim().replace(',', '.');
     setParametres(p);
   };
   const champ = (c: Champ, label: string, aide: string, attributs: Record<string, string | number>) => (
@@ -88,7 +120,7 @@ export function Simulation() {
       hintText={aide}
       nativeInputProps={{
         id: `simulation-${c}`,
-        type: 'number',
+        type: c === 'historique' ? 'text' : 'number',
         inputMode: 'decimal',
         value: saisie[c],
         onChange: (e) => setSaisie({ ...saisie, [c]: e.target.value }),
@@ -137,6 +169,29 @@ export function Simulation() {
           })}
           {champ('visitesParCandidat', 'Visites par candidat examiné', 'défaut 1', { min: 0, max: 10, step: 'any' })}
         </div>
+        <div className="flux-filtres">
+          {champ(
+            'sansCandidatDelegue',
+            'Délais manqués en gestion déléguée (%)',
+            obs ? `option « gestion déléguée » ; défaut 0, au plus ${taux(obs.sansCandidat)} (observé)` : 'défaut 0',
+            { min: 0, max: 100, step: 'any' },
+          )}
+          {champ('plafondReport', 'Plafond du report (logements)', 'option « report plafonné » ; défaut 2', {
+            min: 0,
+            step: 1,
+          })}
+          {champ(
+            'historique',
+            'Rotation des années passées (%)',
+            data?.hypotheses.historique?.source === 'stockee'
+              ? `lue dans les années stockées : ${data.hypotheses.historique.rotations
+                  .slice(0, -1)
+                  .map((x) => taux(x))
+                  .join(' ; ')} ; une ou deux valeurs séparées par « ; » pour la remplacer`
+              : 'une ou deux années, la plus ancienne d’abord, séparées par « ; » (8,5 ; 9)',
+            { maxLength: 40 },
+          )}
+        </div>
         <Button type="submit" priority="secondary" disabled={isFetching}>
           Simuler
         </Button>
@@ -170,6 +225,7 @@ function Contenu({ s, demande }: { s: SimulationApi; demande: DemandeSimulation 
     { titre: 'Logements', valeur: (r) => fourchette(r.ligne.misADisposition), nombre: true },
     { titre: 'Baux signés', valeur: (r) => fourchette(r.ligne.bauxSignes), nombre: true },
     { titre: 'Solde au 31 décembre', valeur: (r) => fourchette(r.ligne.solde), nombre: true },
+    { titre: 'Report sur l’année suivante', valeur: (r) => decimal(r.ligne.reportAnneeSuivante.mediane), nombre: true },
     {
       titre: `Retard de plus de ${decimal(s.seuilRetard)} logement${s.seuilRetard > 1 ? 's' : ''}`,
       valeur: (r) => taux(r.ligne.probabiliteRetard),
@@ -211,22 +267,49 @@ function Contenu({ s, demande }: { s: SimulationApi; demande: DemandeSimulation 
           detail={`graine ${nombre(s.graine)} ; PRU de ${nombre(s.hypotheses.pru[0])} à ${nombre(s.hypotheses.pru[1])}`}
         />
       </ChiffresCles>
-      <p>
-        <a className="fr-link fr-icon-download-line fr-link--icon-left" href={adresseSimulationXlsx(demande)} download>
-          Télécharger la simulation (XLSX)
-        </a>
-      </p>
+      <ul className="fr-links-group">
+        <li>
+          <a
+            className="fr-link fr-icon-download-line fr-link--icon-left"
+            href={adresseSimulationXlsx(demande)}
+            download
+          >
+            Télécharger la simulation (XLSX)
+          </a>
+        </li>
+        <li>
+          <a className="fr-link fr-icon-download-line fr-link--icon-left" href={adresseSimulationPdf(demande)} download>
+            Télécharger les options (PDF, à joindre au projet de convention)
+          </a>
+        </li>
+      </ul>
 
       <section aria-labelledby="simulation-options" className="fr-mb-6w">
         <h2 id="simulation-options" className="fr-h3">
           Options côte à côte
         </h2>
         <p>
-          Les mêmes années tirées, sous les conventions telles qu’écrites puis décomptées à l’orientation, à
-          l’attribution ou au bail signé, et orientées en suivant le plan d’attribution (le programme linéaire qui
-          répartit le flux prévu par segment : commune, typologie, financement, QPV) : les options ne diffèrent que par
-          leur règle. Solde au 31 décembre = logements décomptés − droit ; négatif, la ligne attend des logements.
+          Les mêmes années tirées (même graine) sous chaque option : elles ne diffèrent que par leur règle. Solde au 31
+          décembre = logements décomptés − droit ; négatif, la ligne attend des logements ; le report est ce que la
+          règle en garde pour l’année suivante.
         </p>
+        <details className="fr-mb-3w">
+          <summary>Les options et leurs hypothèses</summary>
+          <dl className="flux-options-decrites">
+            {s.options.map((o) => (
+              <div key={o.nom}>
+                <dt className="fr-text--bold fr-mb-0">{o.nom}</dt>
+                <dd className="fr-mb-1w fr-ml-0">{o.description}</dd>
+              </div>
+            ))}
+            {s.optionsAbsentes.map((a) => (
+              <div key={a.nom}>
+                <dt className="fr-text--bold fr-mb-0">{a.nom}</dt>
+                <dd className="fr-mb-1w fr-ml-0">Non calculée : {a.raison}.</dd>
+              </div>
+            ))}
+          </dl>
+        </details>
         <div className="fr-grid-row fr-grid-row--gutters">
           {lignes.map((l) => (
             <div key={l.reservataire} className="fr-col-12 fr-col-lg-6">
@@ -283,9 +366,11 @@ function Contenu({ s, demande }: { s: SimulationApi; demande: DemandeSimulation 
         </h2>
         <p>
           Hypothèses : chaque proposition demande à la ligne orientée autant de dossiers à instruire que sa convention
-          demande de candidats ; la CAL du bailleur examine ces candidats ; {decimal(s.hypotheses.visitesParCandidat)}{' '}
-          visite par candidat examiné (modifiable ci-dessus). Médianes des tirages, option « {option.nom} ». Sur l’année
-          : {decimal(total((m) => m.examensCal))} examens en CAL et {decimal(total((m) => m.visites))} visites.
+          demande de candidats (option « tous les réservataires » : à chaque réservataire à qui le logement est proposé
+          ; gestion déléguée : au bailleur) ; la CAL du bailleur examine les candidats de la ligne retenue ;{' '}
+          {decimal(s.hypotheses.visitesParCandidat)} visite par candidat examiné (modifiable ci-dessus). Médianes des
+          tirages, option « {option.nom} ». Sur l’année : {decimal(total((m) => m.examensCal))} examens en CAL et{' '}
+          {decimal(total((m) => m.visites))} visites.
         </p>
         <Tableau
           legende={`Dossiers, examens en CAL et visites par mois — ${option.nom}`}
