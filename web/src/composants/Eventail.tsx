@@ -106,8 +106,9 @@ export function BandesOptions({
 }) {
   const id = useId();
   const ligne = 30;
-  // Room for the longest option name on the left (about 5.8 units a character at the labels' size).
-  const gauche = Math.max(190, 12 + 5.8 * Math.max(0, ...options.map((o) => o.nom.length)));
+  // Room for the longest option name on the left: Marianne at the labels' 13 px takes up to about
+  // 7.2 units a character (5.8 clipped « gestion déléguée au bailleur (contingent de l’État) »).
+  const gauche = Math.max(190, 12 + 7.2 * Math.max(0, ...options.map((o) => o.nom.length)));
   const largeur = gauche + 370;
   const droite = 16;
   const haut = 8;

@@ -137,7 +137,7 @@ export function Simulation() {
         en fourchette de 10 % à 90 % des tirages.
       </p>
       <form onSubmit={simuler} className="fr-mb-4w" aria-label="Hypothèses de la simulation">
-        <div className="flux-filtres">
+        <div className="flux-filtres fr-mb-3w">
           {choisit ? (
             <SelectBailleur
               id="simulation-bailleur"
@@ -153,7 +153,7 @@ export function Simulation() {
           {champ('graine', 'Graine', 'même graine, même réponse', { min: 0, step: 1 })}
           {champ('seuil', 'Seuil de retard k', 'en logements ; défaut 1', { min: 0, step: 1 })}
         </div>
-        <div className="flux-filtres">
+        <div className="flux-filtres fr-mb-3w">
           {champ('pruMin', 'Relogements PRU, minimum', obs ? `observé : ${nombre(obs.pru[0])}` : 'logements', {
             min: 0,
             step: 1,
@@ -169,7 +169,7 @@ export function Simulation() {
           })}
           {champ('visitesParCandidat', 'Visites par candidat examiné', 'défaut 1', { min: 0, max: 10, step: 'any' })}
         </div>
-        <div className="flux-filtres">
+        <div className="flux-filtres fr-mb-3w">
           {champ(
             'sansCandidatDelegue',
             'Délais manqués en gestion déléguée (%)',
