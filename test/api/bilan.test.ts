@@ -268,7 +268,7 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
     expect([...octets.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const texte = octets.toString('utf8');
     expect(texte.split('\r\n')[0]).toBe(
-      `\ufeffdimension;valeur;libellé;réservataire;${COMPTEURS.map((c) => TITRES_COMPTEURS[c]).join(';')};taux;droit;solde;report N+1;relogements libérés;relogements baux signés;relogements en cours;volume PRU prévu`,
+      `\ufeffdimension;valeur;libellé;réservataire;${COMPTEURS.map((c) => TITRES_COMPTEURS[c]).join(';')};taux;droit;solde;report N+1;relogements libérés;relogements baux signés;relogements en cours;volume PRU prévu;objectif réalisé;objectif cible;objectif baux retenus;objectif baux comptés;objectif quartile inconnu`,
     );
     expect(texte.replace(/\r\n/g, '')).not.toContain('\n');
     const rows = lignesCsv(octets);
@@ -351,10 +351,22 @@ describe.each(genresDeTest())('bilan annuel R.441-5-1 (%s)', (genre) => {
       expect(somme, nom).toBe(b.flux.fluxAnnuel);
     }
     const csv = lignesCsv((await telecharger(AL, 'csv')).rawPayload);
-    // Its line, and the rehousing rows, which count on no line (the flow's exclusions, as in the JSON).
+    // Its line, the rehousing rows, which count on no line (the flow's exclusions, as in the JSON),
+    // and the allocation objectives: the bailleur's and the EPCIs' name no line, a priority objective
+    // names its own line only.
     expect(new Set(csv.filter((x) => x.dimension !== 'relogement').map((x) => x['réservataire']))).toEqual(
-      new Set([b.lignes[0]!.nom]),
+      new Set([b.lignes[0]!.nom, '']),
     );
+    expect(
+      csv
+        .filter((x) => x.dimension !== 'objectif' && x.dimension !== 'relogement')
+        .every((x) => x['réservataire'] === b.lignes[0]!.nom),
+    ).toBe(true);
+    expect(
+      csv
+        .filter((x) => x.dimension === 'objectif' && x.valeur!.startsWith('prioritaires:'))
+        .map((x) => x['réservataire']),
+    ).toEqual([b.lignes[0]!.nom]);
     expect(b.relogements).toEqual(tout.relogements);
 
     // The State pilot and the EPCI of the territory read every line (the bilan is addressed to them).
