@@ -7,6 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Command, CommanderError } from 'commander';
 import { lireCiblesPlan, monteCarloTexte } from '../app/planification.ts';
 import { lireScenario, simulerTexte } from '../app/scenario.ts';
+import { jourParis } from '../domain/calendrier.ts';
 import { bilanAnnuel } from '../domain/bilan.ts';
 import { simuler, type OptionsMoteur } from '../domain/engine.ts';
 import { FluxError, DonneesInvalides } from '../domain/errors.ts';
@@ -133,7 +134,7 @@ async function simulate(fichier: string, options: OptionsSimulate, io: Sorties):
     );
     if (options.pdf !== undefined) {
       const { pdfSimulation } = await import('../reports/simulation-pdf.ts');
-      const corps = await pdfSimulation(documentMonteCarlo(r, fichier), new Date().toISOString().slice(0, 10));
+      const corps = await pdfSimulation(documentMonteCarlo(r, fichier), jourParis(new Date()));
       try {
         await writeFile(options.pdf, corps);
       } catch (err) {
