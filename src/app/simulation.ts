@@ -155,18 +155,55 @@ export function historiqueRetenu(
   };
 }
 
+/** Whose year a simulation runs: the bailleur and département the reader may see, and the stored year. */
+export interface CadreSimulation {
+  bailleur: { id: string; nom: string };
+  departement: string;
+  annee: number;
+}
+
+export async function cadreSimulation(
+  tx: Tx,
+  acteur: Acteur,
+  demande: DemandeSimulation,
+  anneeCourante: number,
+): Promise<CadreSimulation> {
+  const { bailleur, departement } = await perimetreAutorise(tx, acteur, demande);
+  const annee = demande.annee ?? (await derniereAnnee(tx, bailleur.id, departement, anneeCourante));
+  return { bailleur, departement, annee };
+}
+
+/** The stock, conventions and past turnover of a year whose scope was checked (`cadreSimulation`). */
+export async function lireSimulation(
+  tx: Tx,
+  acteur: Acteur,
+  demande: DemandeSimulation,
+  { bailleur, departement, annee }: CadreSimulation,
+): Promise<SimulationPreparee> {
+  const scenario = await scenarioDuParc(tx, { bailleurId: bailleur.id, departement, annee });
+  const flux = new Set(scenario.logements.filter((l) => l.horsFlux === null).map((l) => l.id));
+  const passees = await rotationsPassees(tx, { bailleurId: bailleur.id, departement, annee }, flux);
+  return { acteur, demande, bailleur, departement, annee, scenario, rotationsPassees: passees };
+}
+
 export async function preparerSimulation(
   tx: Tx,
   acteur: Acteur,
   demande: DemandeSimulation,
   anneeCourante: number,
 ): Promise<SimulationPreparee> {
-  const { bailleur, departement } = await perimetreAutorise(tx, acteur, demande);
-  const annee = demande.annee ?? (await derniereAnnee(tx, bailleur.id, departement, anneeCourante));
-  const scenario = await scenarioDuParc(tx, { bailleurId: bailleur.id, departement, annee });
-  const flux = new Set(scenario.logements.filter((l) => l.horsFlux === null).map((l) => l.id));
-  const passees = await rotationsPassees(tx, { bailleurId: bailleur.id, departement, annee }, flux);
-  return { acteur, demande, bailleur, departement, annee, scenario, rotationsPassees: passees };
+  return lireSimulation(tx, acteur, demande, await cadreSimulation(tx, acteur, demande, anneeCourante));
+}
+
+/**
+ * The key of a simulation's whole answer: the year and every assumption asked, whatever the reader
+ * (a réservataire's answer is the same runs with the other lines removed, `pourLecteur`).
+ */
+export function cleSimulation(cadre: CadreSimulation, demande: DemandeSimulation): string {
+  const hypotheses = Object.entries(demande)
+    .filter(([k, v]) => v !== undefined && k !== 'bailleur' && k !== 'departement' && k !== 'annee')
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return `simulation|${cadre.bailleur.id}|${cadre.departement}|${cadre.annee}|${JSON.stringify(hypotheses)}`;
 }
 
 /** The option where the engine follows the allocation plan (ADR 0042) computed for these assumptions. */
@@ -207,11 +244,37 @@ async function executer(plan: Plan, parallele: OptionsParalleles): Promise<Resul
   return n.value;
 }
 
+/** What the reader may see of a simulation: a réservataire its own line (and its own files), others everything. */
+export function pourLecteur(r: ReponseSimulation, acteur: Acteur): ReponseSimulation {
+  if (acteur.role !== 'agent_reservataire') return r;
+  const voit = (ligne: string) => ligne === acteur.organisationId;
+  return {
+    ...r,
+    options: r.options.map((o) => ({
+      ...o,
+      lignes: o.lignes.filter((l) => voit(l.reservataire)),
+      charge: o.charge.map((m) => ({
+        ...m,
+        dossiers: Object.fromEntries(Object.entries(m.dossiers).filter(([id]) => voit(id))),
+      })),
+    })),
+  };
+}
+
+/** The runs and the answer as the reader of `p` may see it. */
 export async function calculerSimulation(
   p: SimulationPreparee,
   parallele: OptionsParalleles = {},
 ): Promise<ReponseSimulation> {
-  const { acteur, demande, bailleur, departement, annee, scenario } = p;
+  return pourLecteur(await simulationComplete(p, parallele), p.acteur);
+}
+
+/** The runs and the answer with every line: the same for every reader of this year and these assumptions. */
+export async function simulationComplete(
+  p: SimulationPreparee,
+  parallele: OptionsParalleles = {},
+): Promise<ReponseSimulation> {
+  const { demande, bailleur, departement, annee, scenario } = p;
   const observees = hypothesesObservees(scenario);
   const hypotheses = hypothesesEditees(observees, demande);
   const historique = historiqueRetenu(demande, annee, p.rotationsPassees, observees.rotation);
@@ -239,7 +302,6 @@ export async function calculerSimulation(
   const r = await executer(plan, parallele);
   const noms = new Map(scenario.reservataires.map((x) => [x.id, x.nom]));
   noms.set(BAILLEUR, `${bailleur.nom} (part propre)`);
-  const voit = (ligne: string) => acteur.role !== 'agent_reservataire' || ligne === acteur.organisationId;
   return {
     bailleur,
     departement,
@@ -270,10 +332,10 @@ export async function calculerSimulation(
       nom: o.nom,
       description: o.description ?? DESCRIPTION_TELLES_QUELLES,
       fluxAnnuel: o.fluxAnnuel,
-      lignes: o.lignes.filter((l) => voit(l.reservataire)).map((l) => ({ ...l, nom: noms.get(l.reservataire) ?? '' })),
+      lignes: o.lignes.map((l) => ({ ...l, nom: noms.get(l.reservataire) ?? '' })),
       charge: o.charge.map((m) => ({
         mois: m.mois,
-        dossiers: Object.fromEntries(Object.entries(m.dossiers).filter(([id]) => voit(id))),
+        dossiers: m.dossiers,
         examensCal: m.examensCal,
         visites: dixieme(m.examensCal * demande.visitesParCandidat),
       })),

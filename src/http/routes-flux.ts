@@ -7,7 +7,17 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { creerAvenantsDeConversion, lireConversion } from '../app/conversion.ts';
 import { enregistrerPrevision, lirePrevision } from '../app/prevision.ts';
-import { calculerSimulation, preparerSimulation, type SimulationPreparee } from '../app/simulation.ts';
+import {
+  cadreSimulation,
+  cleSimulation,
+  lireSimulation,
+  pourLecteur,
+  simulationComplete,
+  type DemandeSimulation,
+  type SimulationPreparee,
+} from '../app/simulation.ts';
+import { memoiser } from '../app/memo.ts';
+import type { Acteur } from '../app/roles.ts';
 import { reponseSimulationSchema, simulationQuerySchema } from '../contracts/simulation.ts';
 import { documentDeReponse, nomFichierSimulationPdf, pdfSimulation } from '../reports/simulation-pdf.ts';
 import { classeurSimulation, nomFichierSimulation } from '../reports/simulation-xlsx.ts';
@@ -48,7 +58,7 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
   const { aujourdhui, anneeCourante } = horlogeServeur(options);
   let simulationsEnCours = 0;
   /** The Monte Carlo runs, at most `SIMULATIONS_SIMULTANEES` at a time (each gives the loop back as it goes). */
-  const simuler = async (p: SimulationPreparee) => {
+  const executer = async (p: SimulationPreparee) => {
     if (simulationsEnCours >= SIMULATIONS_SIMULTANEES)
       throw new TropDeTentatives(
         'des simulations sont déjà en cours sur le serveur : réessayez dans quelques secondes',
@@ -56,10 +66,26 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
       );
     simulationsEnCours++;
     try {
-      return await calculerSimulation(p);
+      return await simulationComplete(p);
     } finally {
       simulationsEnCours--;
     }
+  };
+  /**
+   * A simulation as its reader may see it. The whole answer is kept until the bailleur's data
+   * change (`memoiser`, scope: the bailleur): the page, then its XLSX and PDF, and the other readers
+   * of the same year and assumptions share one computation, which a cached answer does not count
+   * against the limit above.
+   */
+  const simuler = async (lecteur: Acteur, demande: DemandeSimulation) => {
+    const cadre = await db.transaction((tx) => cadreSimulation(tx, lecteur, demande, anneeCourante()));
+    const complete = await memoiser(
+      db,
+      cleSimulation(cadre, demande),
+      async () => executer(await db.transaction((tx) => lireSimulation(tx, lecteur, demande, cadre))),
+      { bailleurs: [cadre.bailleur.id] },
+    );
+    return pourLecteur(complete, lecteur);
   };
 
   app.get(
@@ -136,8 +162,7 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
         response: { 200: reponseSimulationSchema, ...erreurs, 429: erreurSchema },
       },
     },
-    async (request) =>
-      simuler(await db.transaction((tx) => preparerSimulation(tx, acteur(request), request.query, anneeCourante()))),
+    async (request) => simuler(acteur(request), request.query),
   );
 
   app.get(
@@ -152,9 +177,7 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
       },
     },
     async (request, reply) => {
-      const r = await simuler(
-        await db.transaction((tx) => preparerSimulation(tx, acteur(request), request.query, anneeCourante())),
-      );
+      const r = await simuler(acteur(request), request.query);
       return reply
         .type(TYPE_XLSX)
         .header(
@@ -178,9 +201,7 @@ export async function enregistrerRoutesFlux(api: FastifyInstance, options: Optio
       },
     },
     async (request, reply) => {
-      const r = await simuler(
-        await db.transaction((tx) => preparerSimulation(tx, acteur(request), request.query, anneeCourante())),
-      );
+      const r = await simuler(acteur(request), request.query);
       return reply
         .type(TYPE_PDF)
         .header(

@@ -5,9 +5,12 @@
  * runs, the XLSX and the PDF.
  */
 import { inflateSync } from 'node:zlib';
+import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statistiquesCache } from '../../src/app/memo.ts';
 import type { ReponseSimulation } from '../../src/contracts/simulation.ts';
+import { lignes } from '../../src/db/client.ts';
 import {
   NOM_DELEGUEE,
   NOM_REPORT_AUCUN,
@@ -176,6 +179,42 @@ describe.each(genresDeTest())('simulation de Monte Carlo (%s)', (genre) => {
     expect(xlsx.statusCode).toBe(400);
     const al = await s.appel(AL, 'GET', '/api/flux/simulation.pdf?bailleur=HLD&tirages=2');
     expect(al.statusCode, al.body).toBe(200);
+  });
+
+  it('une simulation calculée une fois sert la page, ses fichiers et chaque lecteur, jusqu’à une écriture du bailleur', async () => {
+    const requete = 'tirages=2&graine=4242&refus=0.2';
+    let calcules = statistiquesCache.calcules;
+    const etat = await lire(ETAT, `bailleur=HLD&${requete}`);
+    expect(statistiquesCache.calcules).toBe(calcules + 1);
+    calcules = statistiquesCache.calcules;
+    // The bailleur's page, then its XLSX and PDF, and a réservataire: the same runs, not run again.
+    expect(await lire(BAILLEUR, requete)).toEqual(etat);
+    for (const format of ['xlsx', 'pdf']) {
+      const r = await s.appel(BAILLEUR, 'GET', `/api/flux/simulation.${format}?${requete}`);
+      expect(r.statusCode, r.body).toBe(200);
+    }
+    const al = await lire(AL, `bailleur=HLD&${requete}`);
+    expect(statistiquesCache.calcules).toBe(calcules);
+    // The réservataire reads its line of those runs, and its own files only.
+    for (const [i, o] of al.options.entries()) {
+      expect(o.lignes).toEqual(etat.options[i]!.lignes.filter((l) => l.reservataire === o.lignes[0]!.reservataire));
+      expect(o.lignes).toHaveLength(1);
+      for (const m of o.charge) expect(Object.keys(m.dossiers)).toEqual([o.lignes[0]!.reservataire]);
+    }
+    // Other assumptions are other runs.
+    await lire(BAILLEUR, 'tirages=2&graine=4243&refus=0.2');
+    expect(statistiquesCache.calcules).toBe(calcules + 1);
+
+    // A letting of the bailleur changes its year: the next reader gets new runs.
+    const [libre] = await lignes<{ id: string }>(
+      s.t.base.db,
+      sql`select id from logements l where bailleur_id = 'HLD' and hors_flux is null and not exists (select 1 from locations v where v.logement_id = l.id) order by id limit 1`,
+    );
+    const ecrit = await s.appel(BAILLEUR, 'POST', '/api/locations', { logementId: libre!.id, date: '2026-11-19' });
+    expect(ecrit.statusCode, ecrit.body).toBe(201);
+    calcules = statistiquesCache.calcules;
+    await lire(ETAT, `bailleur=HLD&${requete}`);
+    expect(statistiquesCache.calcules).toBeGreaterThan(calcules);
   });
 
   it('au-delà du maximum de tirages : 400 en français, rien n’est calculé', async () => {

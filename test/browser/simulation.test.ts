@@ -11,8 +11,8 @@ import type { ReponseSimulation } from '../../src/contracts/simulation.ts';
 import { auditer, capturer, decrireNavigateur, preparerNavigateur, seConnecter, violationsGraves } from './harness.ts';
 import { allerAuMenu } from './menu.ts';
 
-const decimal = (x: number) =>
-  new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(x).replace('-', '−');
+/** As the page writes a median: one decimal at most, none on a whole number (« 2 043 », not « 2 043,0 »). */
+const decimal = (x: number) => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(x).replace('-', '−');
 
 decrireNavigateur('simulation de Monte Carlo (navigateur)', () => {
   const nav = preparerNavigateur();

@@ -2,6 +2,7 @@
 
 const entier = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
 const uneDecimale = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const auPlusUneDecimale = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const uneDecimaleSignee = new Intl.NumberFormat('fr-FR', {
   minimumFractionDigits: 1,
   maximumFractionDigits: 1,
@@ -33,6 +34,9 @@ export const nombre = (n: number): string => moins(entier.format(n));
 
 /** 12,3 (one decimal, for fractional entitlements) ; −0,4 */
 export const decimal = (n: number): string => moins(uneDecimale.format(n));
+
+/** 2 043 ; 2 043,5 ; −0,4 (a count that may be fractional, as a median: no « ,0 » on whole numbers) */
+export const quantite = (n: number): string => moins(auPlusUneDecimale.format(n));
 
 /** +1,4 / −0,6 / 0,0 — with a true minus sign (U+2212) so screen readers and eyes read it alike. */
 export const signe = (n: number): string => moins(uneDecimaleSignee.format(Math.abs(n) < 0.05 ? 0 : n));

@@ -32,7 +32,7 @@ import { BandesOptions, Eventail, type Fourchette } from '../composants/Eventail
 import { Page } from '../composants/Page.tsx';
 import { SelectBailleur } from '../composants/SelectBailleur.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
-import { decimal, nombre, taux } from '../format.ts';
+import { nombre, quantite, taux } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
 
 type Option = SimulationApi['options'][number];
@@ -53,7 +53,7 @@ const CHAMPS = [
 ] as const;
 type Champ = (typeof CHAMPS)[number];
 
-const fourchette = (f: Fourchette) => `${decimal(f.mediane)} (${decimal(f.p10)} à ${decimal(f.p90)})`;
+const fourchette = (f: Fourchette) => `${quantite(f.mediane)} (${quantite(f.p10)} à ${quantite(f.p90)})`;
 
 /** The query read from the address: absent or empty fields are the observed assumptions. */
 function demandeDe(parametres: URLSearchParams, bailleur: string | undefined): DemandeSimulation {
@@ -225,9 +225,13 @@ function Contenu({ s, demande }: { s: SimulationApi; demande: DemandeSimulation 
     { titre: 'Logements', valeur: (r) => fourchette(r.ligne.misADisposition), nombre: true },
     { titre: 'Baux signés', valeur: (r) => fourchette(r.ligne.bauxSignes), nombre: true },
     { titre: 'Solde au 31 décembre', valeur: (r) => fourchette(r.ligne.solde), nombre: true },
-    { titre: 'Report sur l’année suivante', valeur: (r) => decimal(r.ligne.reportAnneeSuivante.mediane), nombre: true },
     {
-      titre: `Retard de plus de ${decimal(s.seuilRetard)} logement${s.seuilRetard > 1 ? 's' : ''}`,
+      titre: 'Report sur l’année suivante',
+      valeur: (r) => quantite(r.ligne.reportAnneeSuivante.mediane),
+      nombre: true,
+    },
+    {
+      titre: `Retard de plus de ${quantite(s.seuilRetard)} logement${s.seuilRetard > 1 ? 's' : ''}`,
       valeur: (r) => taux(r.ligne.probabiliteRetard),
       nombre: true,
     },
@@ -236,11 +240,11 @@ function Contenu({ s, demande }: { s: SimulationApi; demande: DemandeSimulation 
     { titre: 'Mois', valeur: (m) => MOIS_COURTS[Number(m.mois.slice(5, 7)) - 1], entete: true },
     ...option.lignes.map((l): Colonne<Mois> => ({
       titre: `Dossiers — ${l.nom}`,
-      valeur: (m) => decimal(m.dossiers[l.reservataire] ?? 0),
+      valeur: (m) => quantite(m.dossiers[l.reservataire] ?? 0),
       nombre: true,
     })),
-    { titre: 'Examens en CAL', valeur: (m) => decimal(m.examensCal), nombre: true },
-    { titre: 'Visites', valeur: (m) => decimal(m.visites), nombre: true },
+    { titre: 'Examens en CAL', valeur: (m) => quantite(m.examensCal), nombre: true },
+    { titre: 'Visites', valeur: (m) => quantite(m.visites), nombre: true },
   ];
   const total = (f: (m: Mois) => number) => option.charge.reduce((t, m) => t + f(m), 0);
   return (
@@ -258,8 +262,8 @@ function Contenu({ s, demande }: { s: SimulationApi; demande: DemandeSimulation 
         />
         <ChiffreCle
           libelle="Flux annuel"
-          valeur={decimal(s.options[0]!.fluxAnnuel.mediane)}
-          detail={`de ${decimal(s.options[0]!.fluxAnnuel.p10)} à ${decimal(s.options[0]!.fluxAnnuel.p90)} logements (10 % – 90 %)`}
+          valeur={quantite(s.options[0]!.fluxAnnuel.mediane)}
+          detail={`de ${quantite(s.options[0]!.fluxAnnuel.p10)} à ${quantite(s.options[0]!.fluxAnnuel.p90)} logements (10 % – 90 %)`}
         />
         <ChiffreCle
           libelle="Tirages"
@@ -368,9 +372,9 @@ function Contenu({ s, demande }: { s: SimulationApi; demande: DemandeSimulation 
           Hypothèses : chaque proposition demande à la ligne orientée autant de dossiers à instruire que sa convention
           demande de candidats (option « tous les réservataires » : à chaque réservataire à qui le logement est proposé
           ; gestion déléguée : au bailleur) ; la CAL du bailleur examine les candidats de la ligne retenue ;{' '}
-          {decimal(s.hypotheses.visitesParCandidat)} visite par candidat examiné (modifiable ci-dessus). Médianes des
-          tirages, option « {option.nom} ». Sur l’année : {decimal(total((m) => m.examensCal))} examens en CAL et{' '}
-          {decimal(total((m) => m.visites))} visites.
+          {quantite(s.hypotheses.visitesParCandidat)} visite par candidat examiné (modifiable ci-dessus). Médianes des
+          tirages, option « {option.nom} ». Sur l’année : {quantite(total((m) => m.examensCal))} examens en CAL et{' '}
+          {quantite(total((m) => m.visites))} visites.
         </p>
         <Tableau
           legende={`Dossiers, examens en CAL et visites par mois — ${option.nom}`}
