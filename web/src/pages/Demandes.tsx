@@ -9,22 +9,23 @@
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
-import { lireDemandes, televerserDemandes, type PageDemandesApi, type ResumeDemandesApi } from '../api.ts';
+import {
+  ADRESSE_MODELE_DEMANDES_XLSX,
+  lireDemandes,
+  televerserDemandes,
+  type PageDemandesApi,
+  type ResumeDemandesApi,
+} from '../api.ts';
 import { cles } from '../cles.ts';
 import { EtatRequete, Vide } from '../composants/Etats.tsx';
 import { FormulaireTeleversement } from '../composants/FormulaireTeleversement.tsx';
 import { Page } from '../composants/Page.tsx';
 import { pageDemandee, Pagination } from '../composants/Pagination.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
-import { TAILLE_MAX_DEMANDES } from '../../../src/contracts/demandes.ts';
+import { MODELE_DEMANDES_CSV, TAILLE_MAX_DEMANDES } from '../../../src/contracts/demandes.ts';
 import { date, nombre, pluriel } from '../format.ts';
 
 const PAR_PAGE = 50;
-
-/** The template offered for download: its header and one example row (docs/demandes.md). */
-const MODELE =
-  '\uFEFFNUMERO_UNIQUE;DATE_DEMANDE;DATE_RENOUVELLEMENT;PERSONNES;ENFANTS_MOINS_14;RESSOURCES_ANNUELLES;CATEGORIES;COMMUNES;TYPOLOGIES;SITUATIONS;LIEN_LOCAL;REFUS_ADAPTES;MUTATION_INTERNE\r\n' +
-  '045261100012345;12/01/2026;;3;1;18400;dalo;45234|45302;T2|T3;sans_logement;oui;;non\r\n';
 
 export function Demandes() {
   const client = useQueryClient();
@@ -48,16 +49,28 @@ export function Demandes() {
         <h2 id="demandes-import" className="fr-h4">
           Importer un fichier de demandes
         </h2>
-        <p>
-          <a
-            className="fr-link fr-link--download"
-            href={`data:text/csv;charset=utf-8,${encodeURIComponent(MODELE)}`}
-            download="modele-demandes.csv"
-          >
-            Télécharger le modèle de fichier
-            <span className="fr-link__detail">CSV – une ligne d’exemple à remplacer</span>
-          </a>
-        </p>
+        <ul className="fr-raw-list flux-modeles" aria-label="Modèles de fichier">
+          <li>
+            <a
+              className="fr-link fr-link--download"
+              href={`data:text/csv;charset=utf-8,${encodeURIComponent(MODELE_DEMANDES_CSV)}`}
+              download="modele-demandes.csv"
+            >
+              Télécharger le modèle de fichier
+              <span className="fr-link__detail">CSV – une ligne d’exemple à remplacer</span>
+            </a>
+          </li>
+          <li>
+            <a
+              className="fr-link fr-link--download"
+              href={ADRESSE_MODELE_DEMANDES_XLSX}
+              download="modele-demandes.xlsx"
+            >
+              Télécharger le modèle pour Excel
+              <span className="fr-link__detail">XLSX – une ligne d’exemple à remplacer, le mode d’emploi</span>
+            </a>
+          </li>
+        </ul>
         <p className="fr-text--sm">
           Une ligne par demande : numéro unique, date de la demande et du dernier renouvellement (JJ/MM/AAAA), nombre de
           personnes et d’enfants de moins de 14 ans, ressources annuelles en euros, catégories prioritaires (dalo,
