@@ -7,11 +7,11 @@
  * pdfkit, A4 landscape, standard fonts, French. The API (`documentDeReponse`) and the command line
  * (`flux simulate --monte-carlo N --pdf FICHIER`) give it the same shape.
  */
-import PDFDocument from 'pdfkit';
 import type { ReponseSimulation } from '../contracts/simulation.ts';
+import { ouvrirPdf } from './pdf.ts';
 import { dateFrancaise } from './statut-document.ts';
 
-export { TYPE_PDF } from './bilan-pdf.ts';
+export { TYPE_PDF } from './pdf.ts';
 
 interface Fourchette {
   p10: number;
@@ -134,16 +134,12 @@ export function pdfSimulation(
   options: OptionsPdfSimulation = {},
 ): Promise<Buffer> {
   const marge = 36;
-  const doc = new PDFDocument({
-    size: 'A4',
-    layout: 'landscape',
-    margin: marge,
-    compress: options.compresser ?? true,
-    info: { Title: `${d.titre} — ${d.contexte}`, Author: 'Flux', CreationDate: new Date(0) },
+  const { doc, terminer } = ouvrirPdf({
+    titre: `${d.titre} — ${d.contexte}`,
+    marge,
+    paysage: true,
+    compresser: options.compresser,
   });
-  const morceaux: Buffer[] = [];
-  doc.on('data', (x: Buffer) => morceaux.push(x));
-  const fini = new Promise<Buffer>((ok) => doc.on('end', () => ok(Buffer.concat(morceaux))));
   const largeur = doc.page.width - 2 * marge;
   const bas = () => doc.page.height - marge;
   const place = (h: number) => {
@@ -292,6 +288,5 @@ export function pdfSimulation(
     });
   }
 
-  doc.end();
-  return fini;
+  return terminer();
 }
