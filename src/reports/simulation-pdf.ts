@@ -8,6 +8,7 @@
  * (`flux simulate --monte-carlo N --pdf FICHIER`) give it the same shape.
  */
 import type { ReponseSimulation } from '../contracts/simulation.ts';
+import { DESCRIPTION_TELLES_QUELLES } from '../domain/options-comparees.ts';
 import { ouvrirPdf } from './pdf.ts';
 import { dateFrancaise } from './statut-document.ts';
 
@@ -76,6 +77,51 @@ export function nomFichierSimulationPdf(r: Pick<ReponseSimulation, 'annee' | 'de
 
 const somme = (xs: readonly number[]) => Math.round(xs.reduce((a, b) => a + b, 0) * 10) / 10;
 
+/** An option's figures as the engine's plan gives them, in the API's answer and in the command's result. */
+interface OptionCalculee<L> {
+  nom: string;
+  description?: string | undefined;
+  fluxAnnuel: Fourchette;
+  lignes: readonly L[];
+  charge: readonly { examensCal: number; dossiers: Readonly<Record<string, number>> }[];
+}
+
+interface LigneCalculee {
+  reservataire: string;
+  misADisposition: Fourchette;
+  bauxSignes: Fourchette;
+  solde: Fourchette;
+  reportAnneeSuivante: Fourchette;
+  probabiliteRetard: number;
+  cumulMensuel: Fourchette[];
+}
+
+/**
+ * The options as the PDF prints them — each line's ranges and files over the year, the CAL's
+ * examinations — for the page (lines by their réservataire's name) and the command (by their id).
+ */
+export function optionsDuDocument<L extends LigneCalculee>(
+  options: readonly OptionCalculee<L>[],
+  nomLigne: (l: L) => string,
+): DocumentSimulation['options'] {
+  return options.map((o) => ({
+    nom: o.nom,
+    description: o.description ?? DESCRIPTION_TELLES_QUELLES,
+    fluxAnnuel: o.fluxAnnuel,
+    lignes: o.lignes.map((l) => ({
+      nom: nomLigne(l),
+      misADisposition: l.misADisposition,
+      bauxSignes: l.bauxSignes,
+      solde: l.solde,
+      reportAnneeSuivante: l.reportAnneeSuivante,
+      probabiliteRetard: l.probabiliteRetard,
+      cumulMensuel: l.cumulMensuel,
+      dossiers: somme(o.charge.map((m) => m.dossiers[l.reservataire] ?? 0)),
+    })),
+    examensCal: somme(o.charge.map((m) => m.examensCal)),
+  }));
+}
+
 /** The API's answer as the PDF's document (the lines the reader sees, their names). */
 export function documentDeReponse(r: ReponseSimulation): DocumentSimulation {
   const h = r.hypotheses;
@@ -103,22 +149,7 @@ export function documentDeReponse(r: ReponseSimulation): DocumentSimulation {
           : 'l’année observée seule',
       ],
     ],
-    options: r.options.map((o) => ({
-      nom: o.nom,
-      description: o.description,
-      fluxAnnuel: o.fluxAnnuel,
-      lignes: o.lignes.map((l) => ({
-        nom: l.nom,
-        misADisposition: l.misADisposition,
-        bauxSignes: l.bauxSignes,
-        solde: l.solde,
-        reportAnneeSuivante: l.reportAnneeSuivante,
-        probabiliteRetard: l.probabiliteRetard,
-        cumulMensuel: l.cumulMensuel,
-        dossiers: somme(o.charge.map((m) => m.dossiers[l.reservataire] ?? 0)),
-      })),
-      examensCal: somme(o.charge.map((m) => m.examensCal)),
-    })),
+    options: optionsDuDocument(r.options, (l) => l.nom),
     optionsAbsentes: r.optionsAbsentes,
   };
 }
