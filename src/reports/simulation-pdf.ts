@@ -9,6 +9,7 @@
  */
 import type { ReponseSimulation } from '../contracts/simulation.ts';
 import { DESCRIPTION_TELLES_QUELLES } from '../domain/options-comparees.ts';
+import type { LignePlan } from '../domain/planification.ts';
 import { ouvrirPdf } from './pdf.ts';
 import { dateFrancaise } from './statut-document.ts';
 
@@ -86,15 +87,8 @@ interface OptionCalculee<L> {
   charge: readonly { examensCal: number; dossiers: Readonly<Record<string, number>> }[];
 }
 
-interface LigneCalculee {
-  reservataire: string;
-  misADisposition: Fourchette;
-  bauxSignes: Fourchette;
-  solde: Fourchette;
-  reportAnneeSuivante: Fourchette;
-  probabiliteRetard: number;
-  cumulMensuel: Fourchette[];
-}
+/** A line's ranges, as the plan computes them (the API's answer adds the réservataire's name). */
+type LigneCalculee = Omit<LignePlan, 'droit'>;
 
 /**
  * The options as the PDF prints them — each line's ranges and files over the year, the CAL's

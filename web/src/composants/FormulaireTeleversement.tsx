@@ -64,6 +64,31 @@ export interface ProprietesTeleversement<R> {
   children?: ReactNode;
 }
 
+/** A CSV template's address: the text itself, with its BOM, downloaded without asking the server. */
+export const adresseCsv = (contenu: string): string => `data:text/csv;charset=utf-8,${encodeURIComponent(contenu)}`;
+
+/** A template to download beside the form (a DSFR download link): its format, what to do with it. */
+export function LienModele({
+  href,
+  nom,
+  detail,
+  libelle = 'Télécharger le modèle de fichier',
+}: {
+  href: string;
+  /** The file name offered. */
+  nom: string;
+  /** « CSV – une ligne d’exemple à remplacer ». */
+  detail: string;
+  libelle?: string;
+}) {
+  return (
+    <a className="fr-link fr-link--download" href={href} download={nom}>
+      {libelle}
+      <span className="fr-link__detail">{detail}</span>
+    </a>
+  );
+}
+
 /** A refusal to show with its problems: the server's 422 with an error file, or any refusal listing problems. */
 function refusDe(err: unknown): ErreurImportRplsApi | null {
   if (err instanceof RefusTeleversementApi) return err.refus;

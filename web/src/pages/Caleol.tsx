@@ -26,7 +26,7 @@ import {
 import { cles } from '../cles.ts';
 import { Confirmation } from '../composants/Confirmation.tsx';
 import { EtatRequete, messageErreur, Vide } from '../composants/Etats.tsx';
-import { FormulaireTeleversement } from '../composants/FormulaireTeleversement.tsx';
+import { adresseCsv, FormulaireTeleversement, LienModele } from '../composants/FormulaireTeleversement.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
 import { TAILLE_MAX_OCCUPATION } from '../../../src/contracts/caleol.ts';
@@ -463,14 +463,11 @@ function ImportOccupation() {
         Importer l’occupation du patrimoine
       </h2>
       <p>
-        <a
-          className="fr-link fr-link--download"
-          href={`data:text/csv;charset=utf-8,${encodeURIComponent(MODELE)}`}
-          download="modele-occupation.csv"
-        >
-          Télécharger le modèle de fichier
-          <span className="fr-link__detail">CSV – une ligne d’exemple à remplacer</span>
-        </a>
+        <LienModele
+          href={adresseCsv(MODELE)}
+          nom="modele-occupation.csv"
+          detail="CSV – une ligne d’exemple à remplacer"
+        />
       </p>
       <p className="fr-text--sm">
         Une ligne par logement occupé : numéro RPLS, date de signature du bail (JJ/MM/AAAA), nombre de personnes,

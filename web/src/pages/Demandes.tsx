@@ -18,7 +18,7 @@ import {
 } from '../api.ts';
 import { cles } from '../cles.ts';
 import { EtatRequete, Vide } from '../composants/Etats.tsx';
-import { FormulaireTeleversement } from '../composants/FormulaireTeleversement.tsx';
+import { adresseCsv, FormulaireTeleversement, LienModele } from '../composants/FormulaireTeleversement.tsx';
 import { Page } from '../composants/Page.tsx';
 import { pageDemandee, Pagination } from '../composants/Pagination.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
@@ -51,24 +51,19 @@ export function Demandes() {
         </h2>
         <ul className="fr-raw-list flux-modeles" aria-label="Modèles de fichier">
           <li>
-            <a
-              className="fr-link fr-link--download"
-              href={`data:text/csv;charset=utf-8,${encodeURIComponent(MODELE_DEMANDES_CSV)}`}
-              download="modele-demandes.csv"
-            >
-              Télécharger le modèle de fichier
-              <span className="fr-link__detail">CSV – une ligne d’exemple à remplacer</span>
-            </a>
+            <LienModele
+              href={adresseCsv(MODELE_DEMANDES_CSV)}
+              nom="modele-demandes.csv"
+              detail="CSV – une ligne d’exemple à remplacer"
+            />
           </li>
           <li>
-            <a
-              className="fr-link fr-link--download"
+            <LienModele
               href={ADRESSE_MODELE_DEMANDES_XLSX}
-              download="modele-demandes.xlsx"
-            >
-              Télécharger le modèle pour Excel
-              <span className="fr-link__detail">XLSX – une ligne d’exemple à remplacer, le mode d’emploi</span>
-            </a>
+              nom="modele-demandes.xlsx"
+              libelle="Télécharger le modèle pour Excel"
+              detail="XLSX – une ligne d’exemple à remplacer, le mode d’emploi"
+            />
           </li>
         </ul>
         <p className="fr-text--sm">
