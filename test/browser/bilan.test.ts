@@ -131,7 +131,7 @@ decrireNavigateur('bilan annuel (navigateur)', () => {
     const horsFlux = b.relogements.categories.reduce((t, r) => t + r.bauxSignes, 0);
     expect(horsFlux).toBeGreaterThan(0);
     expect(await baux.textContent()).toContain(
-      `et ${enFrancais(horsFlux)} ${horsFlux >= 2 ? 'baux signés' : 'bail signé'} hors flux (mutations, relogements)`,
+      `et ${enFrancais(horsFlux)} ${horsFlux >= 2 ? 'baux' : 'bail'} hors flux (mutations, relogements)`,
     );
     expect(violationsGraves(await auditer(page), 'bilan annuel (bailleur)')).toEqual([]);
     await capturer(page, 'bilan-bailleur');
