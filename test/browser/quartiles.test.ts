@@ -55,6 +55,10 @@ decrireNavigateur('seuils du premier quartile (navigateur)', () => {
     await page.getByRole('button', { name: 'Importer les seuils' }).click();
     await page.getByRole('alert').filter({ hasText: 'Rien n’a été importé' }).waitFor();
     expect(await page.locator('#quartiles-problemes li').first().textContent()).toContain('mauvais.csv:3:1');
+    // The summary above the list, the problems once (in the list, not again in the alert).
+    const alerte = page.getByRole('alert').filter({ hasText: 'Rien n’a été importé' });
+    expect(await alerte.textContent()).toContain('1 problème dans le fichier : corrigez-le et envoyez-le de nouveau.');
+    expect(await alerte.textContent()).not.toContain('mauvais.csv:3:1');
     expect(await ligneOrleans().first().textContent()).not.toContain('12 345');
     expect(violationsGraves(await auditer(page), 'seuils (refus)')).toEqual([]);
 

@@ -13,6 +13,7 @@ import { ErreurApi, RefusTeleversementApi, type ErreurImportRplsApi } from '../a
 import { messageErreur } from './Etats.tsx';
 import { RefusTeleversement } from './RefusTeleversement.tsx';
 import { libelleTaille } from '../../../src/contracts/televersement.ts';
+import { pluriel } from '../format.ts';
 
 /** Sends the file; `surProgression` reports the bytes sent when the page shows a progress bar. */
 export type Envoi<R> = (fichier: File, surProgression: (envoyes: number, total: number) => void) => Promise<R>;
@@ -92,8 +93,14 @@ export function LienModele({
 /** A refusal to show with its problems: the server's 422 with an error file, or any refusal listing problems. */
 function refusDe(err: unknown): ErreurImportRplsApi | null {
   if (err instanceof RefusTeleversementApi) return err.refus;
+  // A refusal of the file's shape (a header, a cell): the server's message lists the problems,
+  // which the refusal lists below it; a summary stands above them.
   if (err instanceof ErreurApi && err.problemes.length > 0 && (err.statut === 422 || err.statut === 400))
-    return { erreur: err.code, message: err.message, problemes: err.problemes };
+    return {
+      erreur: err.code,
+      message: `${pluriel(err.problemes.length, 'problème')} dans le fichier : corrigez-le et envoyez-le de nouveau.`,
+      problemes: err.problemes,
+    };
   return null;
 }
 
