@@ -195,7 +195,7 @@ function Contenu({ b }: { b: BilanApi }) {
               <>
                 {nombre(total('attribues'))} attribution(s) en CAL
                 <br />
-                et {pluriel(bauxHorsFlux, 'bail', 'baux')} hors flux (mutations, relogements)
+                et {pluriel(bauxHorsFlux, 'bail', 'baux')} hors flux
               </>
             )
           }
