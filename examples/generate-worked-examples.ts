@@ -13,6 +13,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Convention, Evenement, Logement, Scenario } from '../src/domain/types.ts';
+import { conventionDeBase } from '../test/helpers/scenario.ts';
 
 // Orléans Métropole: Orléans (45234) and five other member communes.
 const AUTRES_COMMUNES = ['45284', '45147', '45232', '45302', '45075'];
@@ -61,19 +62,7 @@ function evenements(): Evenement[] {
 }
 
 function convention(id: string, reservataire: string, taux: number, extra: Partial<Convention> = {}): Convention {
-  return {
-    id,
-    reservataire,
-    taux,
-    perimetre: { departement: '45' },
-    decompte: 'mise_a_disposition',
-    echecDecompte: true,
-    delaiPropositionJours: 30,
-    candidatsDemandes: 3,
-    gestion: 'directe',
-    report: 0,
-    ...extra,
-  };
+  return { id, reservataire, taux, ...conventionDeBase(), ...extra };
 }
 
 const base = {

@@ -30,6 +30,7 @@ import {
   type Segment,
 } from '../../src/domain/plan-attribution.ts';
 import { FINANCEMENTS, TYPOLOGIES, type Convention, type Reservataire } from '../../src/domain/types.ts';
+import { conventionDeBase } from '../../test/helpers/scenario.ts';
 
 const { values } = parseArgs({
   options: {
@@ -72,20 +73,12 @@ async function bancLp(): Promise<void> {
     });
   }
 
-  const base = {
-    decompte: 'mise_a_disposition',
-    echecDecompte: true,
-    delaiPropositionJours: 30,
-    candidatsDemandes: 3,
-    gestion: 'directe',
-    report: 0,
-  } as const;
   const reservataires: Reservataire[] = [];
   const conventions: Convention[] = [];
-  const ajouter = (r: Reservataire, c: Omit<Convention, keyof typeof base | 'id' | 'reservataire'>) => {
+  const ajouter = (r: Reservataire, c: Pick<Convention, 'taux' | 'perimetre'> & Partial<Convention>) => {
     if (conventions.length >= NB_CONVENTIONS) return;
     reservataires.push(r);
-    conventions.push({ ...base, id: `CV-${r.id}`, reservataire: r.id, ...c });
+    conventions.push({ ...conventionDeBase(), id: `CV-${r.id}`, reservataire: r.id, ...c });
   };
   ajouter({ id: 'ETAT', type: 'etat', nom: 'Préfet' }, { taux: 0.25, perimetre: { departement: '45' } });
   ajouter(

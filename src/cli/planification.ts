@@ -7,9 +7,8 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { planifierTexte, type MonteCarloScenario } from '../app/planification.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
-import { DESCRIPTION_TELLES_QUELLES } from '../domain/options-comparees.ts';
 import type { Fourchette, ResultatPlan } from '../domain/planification.ts';
-import { titreSimulation, type DocumentSimulation } from '../reports/simulation-pdf.ts';
+import { optionsDuDocument, titreSimulation, type DocumentSimulation } from '../reports/simulation-pdf.ts';
 
 interface Sorties {
   out: (s: string) => void;
@@ -62,8 +61,6 @@ export function resumeMonteCarlo(r: MonteCarloScenario, fichier: string): string
   ].join('\n');
 }
 
-const somme = (xs: readonly number[]) => Math.round(xs.reduce((a, b) => a + b, 0) * 10) / 10;
-
 /** `--pdf`: the command's result as the PDF's document (the lines by their réservataire's id). */
 export function documentMonteCarlo(r: MonteCarloScenario, fichier: string): DocumentSimulation {
   const h = r.hypotheses;
@@ -88,22 +85,7 @@ export function documentMonteCarlo(r: MonteCarloScenario, fichier: string): Docu
           : 'l’année observée seule',
       ],
     ],
-    options: r.options.map((o) => ({
-      nom: o.nom,
-      description: o.description ?? DESCRIPTION_TELLES_QUELLES,
-      fluxAnnuel: o.fluxAnnuel,
-      lignes: o.lignes.map((l) => ({
-        nom: l.reservataire,
-        misADisposition: l.misADisposition,
-        bauxSignes: l.bauxSignes,
-        solde: l.solde,
-        reportAnneeSuivante: l.reportAnneeSuivante,
-        probabiliteRetard: l.probabiliteRetard,
-        cumulMensuel: l.cumulMensuel,
-        dossiers: somme(o.charge.map((m) => m.dossiers[l.reservataire] ?? 0)),
-      })),
-      examensCal: somme(o.charge.map((m) => m.examensCal)),
-    })),
+    options: optionsDuDocument(r.options, (l) => l.reservataire),
     optionsAbsentes: r.optionsAbsentes,
   };
 }

@@ -10,6 +10,92 @@ import { cotationSchema } from './cotation.ts';
 export const TAILLE_MAX_DEMANDES = 50 * 1024 * 1024;
 /** The largest allocations file of a reconciliation (a département's year). */
 export const TAILLE_MAX_RAPPROCHEMENT = 20 * 1024 * 1024;
+/**
+ * The demands template's columns (docs/demandes.md), in the template's order, with the example row
+ * the CSV and the XLSX templates offer and what each column holds. The import accepts more spellings
+ * of each name (`COLONNES_DEMANDES`, src/import/demandes.ts); these are the ones it writes.
+ */
+export const MODELE_DEMANDES = [
+  {
+    colonne: 'NUMERO_UNIQUE',
+    obligatoire: true,
+    exemple: '045261100012345',
+    contenu: 'le numéro unique de la demande (SNE) : 10 à 20 lettres ou chiffres',
+  },
+  {
+    colonne: 'DATE_DEMANDE',
+    obligatoire: true,
+    exemple: '12/01/2026',
+    contenu: 'la date du dépôt de la demande, JJ/MM/AAAA, pas dans le futur',
+  },
+  {
+    colonne: 'DATE_RENOUVELLEMENT',
+    obligatoire: false,
+    exemple: '',
+    contenu: 'la date du dernier renouvellement, JJ/MM/AAAA ; vide si jamais renouvelée',
+  },
+  { colonne: 'PERSONNES', obligatoire: true, exemple: '3', contenu: 'le nombre de personnes à loger, de 1 à 20' },
+  {
+    colonne: 'ENFANTS_MOINS_14',
+    obligatoire: false,
+    exemple: '1',
+    contenu: 'dont les enfants de moins de 14 ans ; vide : aucun',
+  },
+  {
+    colonne: 'RESSOURCES_ANNUELLES',
+    obligatoire: false,
+    exemple: '18400',
+    contenu: 'les ressources annuelles du ménage, en euros ; vide : inconnues',
+  },
+  {
+    colonne: 'CATEGORIES',
+    obligatoire: false,
+    exemple: 'dalo',
+    contenu: 'les catégories prioritaires, séparées par « | » : dalo, pdalhpd, autre_l441_1 ; vide : aucune',
+  },
+  {
+    colonne: 'COMMUNES',
+    obligatoire: true,
+    exemple: '45234|45302',
+    contenu: 'les communes souhaitées, codes INSEE séparés par « | » (1 à 20)',
+  },
+  {
+    colonne: 'TYPOLOGIES',
+    obligatoire: true,
+    exemple: 'T2|T3',
+    contenu: 'les typologies souhaitées, T1 à T6, séparées par « | »',
+  },
+  {
+    colonne: 'SITUATIONS',
+    obligatoire: false,
+    exemple: 'sans_logement',
+    contenu: 'les situations de la demande pour la grille de cotation, séparées par « | » ; vide : aucune',
+  },
+  {
+    colonne: 'LIEN_LOCAL',
+    obligatoire: false,
+    exemple: 'oui',
+    contenu: 'travaille ou habite sur le territoire : oui ou non ; vide : non',
+  },
+  {
+    colonne: 'REFUS_ADAPTES',
+    obligatoire: false,
+    exemple: '',
+    contenu: 'les dates des logements adaptés refusés, JJ/MM/AAAA séparées par « | »',
+  },
+  {
+    colonne: 'MUTATION_INTERNE',
+    obligatoire: false,
+    exemple: 'non',
+    contenu: 'locataire du bailleur demandant un autre logement : oui ou non ; vide : non',
+  },
+] as const;
+
+/** The CSV template: UTF-8 BOM, `;`, CRLF, the header then the example row. */
+export const MODELE_DEMANDES_CSV =
+  `\uFEFF${MODELE_DEMANDES.map((c) => c.colonne).join(';')}\r\n` +
+  `${MODELE_DEMANDES.map((c) => c.exemple).join(';')}\r\n`;
+
 /** Mismatches listed in the JSON answer (the XLSX lists them all). */
 export const ECARTS_MAX_REPONSE = 2_000;
 

@@ -32,6 +32,7 @@ import {
 import { erreurTeleversementSchema, libelleTaille, PROBLEMES_MAX_TELEVERSEMENT } from '../contracts/televersement.ts';
 import { DonneesInvalides } from '../domain/errors.ts';
 import { supprimerTemporaire } from '../import/fichier-temporaire.ts';
+import { classeurModeleDemandes, NOM_MODELE_DEMANDES_XLSX } from '../reports/modele-demandes-xlsx.ts';
 import { classeurRapprochement, nomFichierRapprochement, TYPE_XLSX } from '../reports/rapprochement-xlsx.ts';
 import { acteur, horlogeServeur, type OptionsServeur } from './commun.ts';
 import { accepterTeleversements, estTeleversement } from './televersement.ts';
@@ -74,6 +75,24 @@ export async function enregistrerRoutesDemandes(api: FastifyInstance, options: O
     },
     async (request) =>
       db.transaction((tx) => lireDemandes(tx, acteur(request), { ...request.query, aujourdhui: aujourdhui() })),
+  );
+
+  app.get(
+    '/demandes/modele.xlsx',
+    {
+      config: { acces: [...ROLES_DEMANDES] },
+      schema: {
+        tags: ['demandes'],
+        summary:
+          'Le modèle du fichier de demandes au format tableur (XLSX) : les colonnes du modèle CSV, une ligne d’exemple, le mode d’emploi',
+        response: { 200: z.string().describe(`classeur XLSX (${TYPE_XLSX})`), ...erreurs },
+      },
+    },
+    async (_request, reply) =>
+      reply
+        .type(TYPE_XLSX)
+        .header('content-disposition', `attachment; filename="${NOM_MODELE_DEMANDES_XLSX}"`)
+        .send((await classeurModeleDemandes()) as unknown as string), // bytes sent as they are, never serialised
   );
 
   await app.register(async (portee) => {

@@ -6,13 +6,13 @@
  * dimension (units proposed / allocated per line and value); the rehousing results and the
  * allocation objectives. Every block checks the room left on the page first.
  */
-import PDFDocument from 'pdfkit';
 import { DIMENSIONS_BILAN, LIBELLES_DIMENSIONS_BILAN, type BilanAnnuel } from '../domain/bilan.ts';
 import { TYPOLOGIES } from '../domain/types.ts';
+import { ouvrirPdf } from './pdf.ts';
 import { dateFrancaise, mentionStatut, type StatutDocument } from './statut-document.ts';
 import { fluxAutresValeurs, LIBELLE_AUTRES_VALEURS, objectifsLibelles } from './bilan-xlsx.ts';
 
-export const TYPE_PDF = 'application/pdf';
+export { TYPE_PDF } from './pdf.ts';
 
 const nombre = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -57,20 +57,12 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
   const statut: StatutDocument = options.statut ?? { etat: 'provisoire', derniere: null };
   const provisoire = statut.etat === 'provisoire';
   const marge = 42;
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: marge,
-    compress: options.compresser ?? true,
-    bufferPages: true,
-    info: {
-      Title: `${titreBilan(b)} — ${b.bailleur.nom} — ${b.departement}${provisoire ? ' (provisoire)' : ''}`,
-      Author: 'Flux',
-      CreationDate: new Date(0),
-    },
+  const { doc, terminer } = ouvrirPdf({
+    titre: `${titreBilan(b)} — ${b.bailleur.nom} — ${b.departement}${provisoire ? ' (provisoire)' : ''}`,
+    marge,
+    compresser: options.compresser,
+    pagesEnMemoire: true,
   });
-  const morceaux: Buffer[] = [];
-  doc.on('data', (x: Buffer) => morceaux.push(x));
-  const fini = new Promise<Buffer>((ok) => doc.on('end', () => ok(Buffer.concat(morceaux))));
   const largeur = doc.page.width - 2 * marge;
   const bas = () => doc.page.height - marge;
   /** Starts a new page when fewer than `h` points are left. */
@@ -383,6 +375,5 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
         { width: largeur, align: 'right', lineBreak: false },
       );
   }
-  doc.end();
-  return fini;
+  return terminer();
 }

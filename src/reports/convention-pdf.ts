@@ -3,10 +3,10 @@
  * ten articles with the texts they apply, the two annexes, and the fingerprint the parties sign.
  * Deterministic (no creation date inside): the same document gives the same bytes.
  */
-import PDFDocument from 'pdfkit';
+import { ouvrirPdf } from './pdf.ts';
 import type { DocumentConvention } from '../domain/convention-document.ts';
 
-export const TYPE_PDF = 'application/pdf';
+export { TYPE_PDF } from './pdf.ts';
 
 /** Standard PDF fonts write WinAnsi: narrow spaces and signs outside it are replaced. */
 const pdfTexte = (s: string): string =>
@@ -18,14 +18,7 @@ const pdfTexte = (s: string): string =>
     .replace(/[→]/g, '->');
 
 export function pdfConvention(d: DocumentConvention, empreinte: string): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: 56,
-    info: { Title: pdfTexte(d.titre), Author: 'Flux', CreationDate: new Date(0) },
-  });
-  const morceaux: Buffer[] = [];
-  doc.on('data', (b: Buffer) => morceaux.push(b));
-  const fini = new Promise<Buffer>((ok) => doc.on('end', () => ok(Buffer.concat(morceaux))));
+  const { doc, terminer } = ouvrirPdf({ titre: pdfTexte(d.titre), marge: 56 });
   const t = (texte: string, options?: PDFKit.Mixins.TextOptions) => doc.text(pdfTexte(texte), options);
 
   doc.font('Helvetica-Bold').fontSize(16);
@@ -65,6 +58,5 @@ export function pdfConvention(d: DocumentConvention, empreinte: string): Promise
   t(
     'Chaque partie signe dans Flux l’empreinte du document qu’elle a lu ; le registre du projet dit qui a signé quelle empreinte, et quand.',
   );
-  doc.end();
-  return fini;
+  return terminer();
 }

@@ -5,13 +5,13 @@
  * and as a PDF (pdfkit, standard fonts, a bar chart of the past flows and the forecast).
  */
 import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
 import type { ReponsePrevision } from '../contracts/prevision.ts';
 import { LIBELLES_EXCLUSION, type MotifExclusion } from '../domain/flow.ts';
+import { ouvrirPdf } from './pdf.ts';
 import { dateFrancaise } from './statut-document.ts';
 
 export { TYPE_XLSX } from './qualite-xlsx.ts';
-export const TYPE_PDF = 'application/pdf';
+export { TYPE_PDF } from './pdf.ts';
 
 export function nomFichierPrevisionnel(p: ReponsePrevision, extension: 'xlsx' | 'pdf'): string {
   return `previsionnel-${p.annee}-${p.bailleur.id.replace(/[^A-Za-z0-9_-]/g, '_')}-${p.departement}.${extension}`;
@@ -137,14 +137,7 @@ const pdfTexte = (s: string): string =>
     .replace(/[≥]/g, '>=');
 
 export function pdfPrevisionnel(p: ReponsePrevision, genereLe: string): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: 48,
-    info: { Title: `Prévisionnel de flux ${p.annee} — ${p.bailleur.nom}`, Author: 'Flux', CreationDate: new Date(0) },
-  });
-  const morceaux: Buffer[] = [];
-  doc.on('data', (b: Buffer) => morceaux.push(b));
-  const fini = new Promise<Buffer>((ok) => doc.on('end', () => ok(Buffer.concat(morceaux))));
+  const { doc, terminer } = ouvrirPdf({ titre: `Prévisionnel de flux ${p.annee} — ${p.bailleur.nom}`, marge: 48 });
   const t = (s: string, options?: PDFKit.Mixins.TextOptions) => doc.text(pdfTexte(s), options);
   const largeur = doc.page.width - 96;
 
@@ -249,6 +242,5 @@ export function pdfPrevisionnel(p: ReponsePrevision, genereLe: string): Promise<
     for (const [m, n] of Object.entries(precedente.exclus))
       if (n > 0) t(`${LIBELLES_EXCLUSION[m as MotifExclusion] ?? m} : ${nombre.format(n)}`);
   }
-  doc.end();
-  return fini;
+  return terminer();
 }

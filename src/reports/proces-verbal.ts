@@ -3,11 +3,11 @@
  * examined, its characteristics, the candidates on the table (SNE number and the flags the CAL
  * needs only), the decision with its reasons and the CAL's ranking, the offers and what followed.
  */
-import PDFDocument from 'pdfkit';
 import type { SessionCalDetailApi } from '../contracts/cal.ts';
+import { ouvrirPdf } from './pdf.ts';
 import { dateFrancaise } from './statut-document.ts';
 
-export const TYPE_PDF = 'application/pdf';
+export { TYPE_PDF } from './pdf.ts';
 
 export function nomFichierProcesVerbal(s: SessionCalDetailApi): string {
   return `proces-verbal-cal-${s.date}-${s.bailleurId.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf`;
@@ -38,18 +38,10 @@ export function pdfProcesVerbal(
   noms: Readonly<Record<string, string>>,
   genereLe: string,
 ): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: 48,
-    info: {
-      Title: `Procès-verbal de la CAL du ${dateFrancaise(s.date)} — ${s.bailleur}`,
-      Author: 'Flux',
-      CreationDate: new Date(0),
-    },
+  const { doc, terminer } = ouvrirPdf({
+    titre: `Procès-verbal de la CAL du ${dateFrancaise(s.date)} — ${s.bailleur}`,
+    marge: 48,
   });
-  const morceaux: Buffer[] = [];
-  doc.on('data', (b: Buffer) => morceaux.push(b));
-  const fini = new Promise<Buffer>((ok) => doc.on('end', () => ok(Buffer.concat(morceaux))));
   const t = (texte: string, options?: PDFKit.Mixins.TextOptions) => doc.text(pdfTexte(texte), options);
   const nom = (id: string | null) => (id === null ? 'part propre du bailleur' : (noms[id] ?? id));
 
@@ -118,6 +110,5 @@ export function pdfProcesVerbal(
   t(
     'Les candidats sont identifiés par leur numéro unique d’enregistrement (SNE) ; aucune autre donnée personnelle ne figure au procès-verbal.',
   );
-  doc.end();
-  return fini;
+  return terminer();
 }

@@ -7,11 +7,13 @@
  * pdfkit, A4 landscape, standard fonts, French. The API (`documentDeReponse`) and the command line
  * (`flux simulate --monte-carlo N --pdf FICHIER`) give it the same shape.
  */
-import PDFDocument from 'pdfkit';
 import type { ReponseSimulation } from '../contracts/simulation.ts';
+import { DESCRIPTION_TELLES_QUELLES } from '../domain/options-comparees.ts';
+import type { LignePlan } from '../domain/planification.ts';
+import { ouvrirPdf } from './pdf.ts';
 import { dateFrancaise } from './statut-document.ts';
 
-export { TYPE_PDF } from './bilan-pdf.ts';
+export { TYPE_PDF } from './pdf.ts';
 
 interface Fourchette {
   p10: number;
@@ -76,6 +78,44 @@ export function nomFichierSimulationPdf(r: Pick<ReponseSimulation, 'annee' | 'de
 
 const somme = (xs: readonly number[]) => Math.round(xs.reduce((a, b) => a + b, 0) * 10) / 10;
 
+/** An option's figures as the engine's plan gives them, in the API's answer and in the command's result. */
+interface OptionCalculee<L> {
+  nom: string;
+  description?: string | undefined;
+  fluxAnnuel: Fourchette;
+  lignes: readonly L[];
+  charge: readonly { examensCal: number; dossiers: Readonly<Record<string, number>> }[];
+}
+
+/** A line's ranges, as the plan computes them (the API's answer adds the réservataire's name). */
+type LigneCalculee = Omit<LignePlan, 'droit'>;
+
+/**
+ * The options as the PDF prints them — each line's ranges and files over the year, the CAL's
+ * examinations — for the page (lines by their réservataire's name) and the command (by their id).
+ */
+export function optionsDuDocument<L extends LigneCalculee>(
+  options: readonly OptionCalculee<L>[],
+  nomLigne: (l: L) => string,
+): DocumentSimulation['options'] {
+  return options.map((o) => ({
+    nom: o.nom,
+    description: o.description ?? DESCRIPTION_TELLES_QUELLES,
+    fluxAnnuel: o.fluxAnnuel,
+    lignes: o.lignes.map((l) => ({
+      nom: nomLigne(l),
+      misADisposition: l.misADisposition,
+      bauxSignes: l.bauxSignes,
+      solde: l.solde,
+      reportAnneeSuivante: l.reportAnneeSuivante,
+      probabiliteRetard: l.probabiliteRetard,
+      cumulMensuel: l.cumulMensuel,
+      dossiers: somme(o.charge.map((m) => m.dossiers[l.reservataire] ?? 0)),
+    })),
+    examensCal: somme(o.charge.map((m) => m.examensCal)),
+  }));
+}
+
 /** The API's answer as the PDF's document (the lines the reader sees, their names). */
 export function documentDeReponse(r: ReponseSimulation): DocumentSimulation {
   const h = r.hypotheses;
@@ -103,22 +143,7 @@ export function documentDeReponse(r: ReponseSimulation): DocumentSimulation {
           : 'l’année observée seule',
       ],
     ],
-    options: r.options.map((o) => ({
-      nom: o.nom,
-      description: o.description,
-      fluxAnnuel: o.fluxAnnuel,
-      lignes: o.lignes.map((l) => ({
-        nom: l.nom,
-        misADisposition: l.misADisposition,
-        bauxSignes: l.bauxSignes,
-        solde: l.solde,
-        reportAnneeSuivante: l.reportAnneeSuivante,
-        probabiliteRetard: l.probabiliteRetard,
-        cumulMensuel: l.cumulMensuel,
-        dossiers: somme(o.charge.map((m) => m.dossiers[l.reservataire] ?? 0)),
-      })),
-      examensCal: somme(o.charge.map((m) => m.examensCal)),
-    })),
+    options: optionsDuDocument(r.options, (l) => l.nom),
     optionsAbsentes: r.optionsAbsentes,
   };
 }
@@ -134,16 +159,12 @@ export function pdfSimulation(
   options: OptionsPdfSimulation = {},
 ): Promise<Buffer> {
   const marge = 36;
-  const doc = new PDFDocument({
-    size: 'A4',
-    layout: 'landscape',
-    margin: marge,
-    compress: options.compresser ?? true,
-    info: { Title: `${d.titre} — ${d.contexte}`, Author: 'Flux', CreationDate: new Date(0) },
+  const { doc, terminer } = ouvrirPdf({
+    titre: `${d.titre} — ${d.contexte}`,
+    marge,
+    paysage: true,
+    compresser: options.compresser,
   });
-  const morceaux: Buffer[] = [];
-  doc.on('data', (x: Buffer) => morceaux.push(x));
-  const fini = new Promise<Buffer>((ok) => doc.on('end', () => ok(Buffer.concat(morceaux))));
   const largeur = doc.page.width - 2 * marge;
   const bas = () => doc.page.height - marge;
   const place = (h: number) => {
@@ -292,6 +313,5 @@ export function pdfSimulation(
     });
   }
 
-  doc.end();
-  return fini;
+  return terminer();
 }

@@ -61,6 +61,7 @@ const MATRICE: Record<string, readonly Qui[]> = {
   'GET /api/fichiers-erreurs/{id}': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'GET /api/demandes': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'POST /api/demandes': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
+  'GET /api/demandes/modele.xlsx': ['agent_bailleur', 'agent_reservataire', 'pilote_etat'],
   'GET /api/caleol': ['agent_bailleur'],
   'POST /api/caleol/seances': ['agent_bailleur'],
   'POST /api/caleol/seances/{id}/avis': ['agent_bailleur'],

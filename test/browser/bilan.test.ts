@@ -59,6 +59,8 @@ decrireNavigateur('bilan annuel (navigateur)', () => {
     expect(await colonne(page, '#tableau-bilan-lignes', 'Ligne')).toEqual(['Action Logement Services']);
     expect(await colonne(page, '#tableau-bilan-lignes', 'Baux signés')).toEqual([enFrancais(b.lignes[0]!.bauxSignes)]);
     expect(await page.getByText('Ce bilan est limité à votre ligne').isVisible()).toBe(true);
+    expect(await page.getByRole('heading', { name: 'Baux signés sur votre ligne' }).count()).toBe(1);
+    expect(await page.getByText(/(bail|baux) hors flux/).count()).toBe(0);
     expect(await page.getByRole('link', { name: /événements de l’année/ }).count()).toBe(0);
     // Each dimension's table has the flow's column and this line's only.
     const typologie = page.locator('#tableau-bilan-typologie thead th');
@@ -119,6 +121,22 @@ decrireNavigateur('bilan annuel (navigateur)', () => {
       ),
     );
     expect(await page.getByRole('img', { name: /Typologie : répartition du flux/ }).count()).toBe(1);
+    // The key figure says it counts the flow's leases, with those signed outside the flow beside them.
+    const baux = page.locator('.flux-chiffre', {
+      has: page.getByRole('heading', { name: 'Baux signés dans le flux' }),
+    });
+    expect((await baux.locator('.flux-chiffre__valeur').textContent())?.trim()).toBe(
+      enFrancais(b.lignes.reduce((t, l) => t + l.bauxSignes, 0)),
+    );
+    const horsFlux = b.relogements.categories.reduce((t, r) => t + r.bauxSignes, 0);
+    expect(horsFlux).toBeGreaterThan(0);
+    expect(await baux.textContent()).toContain(
+      `et ${enFrancais(horsFlux)} ${horsFlux >= 2 ? 'baux' : 'bail'} hors flux`,
+    );
+    // Two lines on a laptop, like its neighbours' (a line of the tile's detail is 1.25 rem = 20 px).
+    await page.setViewportSize({ width: 1366, height: 900 });
+    expect((await baux.locator('.fr-tile__detail').boundingBox())!.height).toBeLessThanOrEqual(44);
+    await page.setViewportSize({ width: 1280, height: 900 });
     expect(violationsGraves(await auditer(page), 'bilan annuel (bailleur)')).toEqual([]);
     await capturer(page, 'bilan-bailleur');
     const pdf = await page.request.get((await page.getByRole('link', { name: /au format PDF/ }).getAttribute('href'))!);

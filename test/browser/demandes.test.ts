@@ -39,6 +39,15 @@ decrireNavigateur('demandes et rapprochement SNE (navigateur)', () => {
     await allerAuMenu(page, 'Demandes');
     await page.waitForURL((u) => u.pathname === '/demandes');
     await page.locator('#demandes-liste').waitFor();
+    // The two templates side by side: the CSV, and the workbook served by the API.
+    const modeles = page.getByRole('list', { name: 'Modèles de fichier' });
+    expect(await modeles.getByRole('link').count()).toBe(2);
+    const [xlsx] = await Promise.all([
+      page.waitForEvent('download'),
+      modeles.getByRole('link', { name: /^Télécharger le modèle pour Excel/ }).click(),
+    ]);
+    expect(xlsx.suggestedFilename()).toBe('modele-demandes.xlsx');
+    expect(await xlsx.failure()).toBeNull();
     await page.locator('#demandes-fichier').setInputFiles(valide);
     await page.getByRole('button', { name: 'Importer les demandes' }).click();
     await page.getByRole('heading', { name: 'Demandes importées' }).waitFor();

@@ -115,7 +115,7 @@ decrireNavigateur('état des lieux des réservations (navigateur)', () => {
     expect(await envoyee.headerValue('content-type')).toBe('text/csv');
     expect(await envoyee.headerValue('x-csrf-token')).toBeTruthy();
 
-    const refus = page.locator('section[aria-labelledby="edl-import-refus"]');
+    const refus = page.locator('section[aria-labelledby="edl-refus"]');
     await refus.getByText('Fichier refusé : rien n’a été modifié').waitFor();
     expect(await refus.getByRole('alert').textContent()).toMatch(/rien n’a été modifié/);
     expect(await refus.locator('ul.flux-problemes li').count()).toBeGreaterThan(0);

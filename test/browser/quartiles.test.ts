@@ -38,12 +38,27 @@ decrireNavigateur('seuils du premier quartile (navigateur)', () => {
     expect(await ligneOrleans().first().textContent()).toMatch(/10\s289\s€/);
     expect(violationsGraves(await auditer(page), 'seuils (liste)')).toEqual([]);
 
+    // The shared upload form: the size limit stated, a missing file and a file too big refused before sending.
+    expect(await page.locator('.fr-upload-group').textContent()).toContain('1 Mo au plus');
+    await page.getByRole('button', { name: 'Importer les seuils' }).click();
+    await page.getByText('Choisissez le fichier des seuils à importer.').waitFor();
+    const gros = join(dossier, 'gros.csv');
+    writeFileSync(gros, `SIREN;MONTANT\n${'244500468;10500\n'.repeat(80_000)}`);
+    await page.getByLabel('Fichier des seuils').setInputFiles(gros);
+    await page.getByRole('button', { name: 'Importer les seuils' }).click();
+    await page.getByText(/^Ce fichier fait 1,2 Mo : 1 Mo au plus\.$/).waitFor();
+    expect(await page.getByRole('status').filter({ hasText: 'Import en cours' }).count()).toBe(0);
+
     const mauvais = join(dossier, 'mauvais.csv');
     writeFileSync(mauvais, 'SIREN;MONTANT\n244500468;12345\n2445;9000\n');
     await page.getByLabel('Fichier des seuils').setInputFiles(mauvais);
     await page.getByRole('button', { name: 'Importer les seuils' }).click();
     await page.getByRole('alert').filter({ hasText: 'Rien n’a été importé' }).waitFor();
     expect(await page.locator('#quartiles-problemes li').first().textContent()).toContain('mauvais.csv:3:1');
+    // The summary above the list, the problems once (in the list, not again in the alert).
+    const alerte = page.getByRole('alert').filter({ hasText: 'Rien n’a été importé' });
+    expect(await alerte.textContent()).toContain('1 problème dans le fichier : corrigez-le et envoyez-le de nouveau.');
+    expect(await alerte.textContent()).not.toContain('mauvais.csv:3:1');
     expect(await ligneOrleans().first().textContent()).not.toContain('12 345');
     expect(violationsGraves(await auditer(page), 'seuils (refus)')).toEqual([]);
 

@@ -10,6 +10,7 @@ import { MICRO, toMicro } from '../../src/domain/exact.ts';
 import { cleSegment } from '../../src/domain/plan-attribution.ts';
 import { segmentDuLogement, type CiblesPlan } from '../../src/domain/suivi-plan.ts';
 import type { Convention, Scenario } from '../../src/domain/types.ts';
+import { conventionDeBase } from '../helpers/scenario.ts';
 
 const COMMUNES = ['45234', '45284'];
 const SEGMENTS = COMMUNES.flatMap((commune) =>
@@ -39,13 +40,7 @@ function scenarioDe(t: { taux: number[]; unites: number[] }): Scenario {
     id: `CV${i}`,
     reservataire: `R${i}`,
     taux: m / MICRO,
-    perimetre: { departement: '45' },
-    decompte: 'mise_a_disposition',
-    echecDecompte: true,
-    delaiPropositionJours: 30,
-    candidatsDemandes: 3,
-    gestion: 'directe',
-    report: 0,
+    ...conventionDeBase(),
     contraintes: { uniformiteCommunale: false, partHorsQpvMin: 0 },
   }));
   return {

@@ -16,6 +16,7 @@ import {
   type Logement,
   type Scenario,
 } from '../../src/domain/types.ts';
+import { conventionDeBase } from '../helpers/scenario.ts';
 
 /** Round percentages as real conventions use them, and arbitrary ones. */
 const POURCENTAGES = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 35, 40];
@@ -57,13 +58,7 @@ function scenarioDe(t: Tirage, avecExclusions = false): Scenario {
     id: `CV${i}`,
     reservataire: `R${i}`,
     taux,
-    perimetre: { departement: '45' },
-    decompte: 'mise_a_disposition',
-    echecDecompte: true,
-    delaiPropositionJours: 30,
-    candidatsDemandes: 3,
-    gestion: 'directe',
-    report: 0,
+    ...conventionDeBase(),
     contraintes: { uniformiteCommunale: false, partHorsQpvMin: 0 },
   }));
   const evenements: Evenement[] = t.logements.map((_, i) => {

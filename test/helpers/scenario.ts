@@ -61,25 +61,30 @@ export function logements(prefix: string, n: number, overrides: Partial<Logement
   return Array.from({ length: n }, (_, i) => logement(`${prefix}${i + 1}`, overrides));
 }
 
-export function convention(
-  id: string,
-  reservataire: string,
-  taux: number,
-  overrides: Partial<Convention> = {},
-): Convention {
+/**
+ * The settings every test, bench and example convention starts from, in the order a scenario file
+ * writes them: the whole département, counted at the mise à disposition with failures counted,
+ * 30 days to propose 3 candidates, direct management, no carry-over.
+ */
+export function conventionDeBase() {
   return {
-    id,
-    reservataire,
-    taux,
-    perimetre: { departement: DEPARTEMENT },
+    perimetre: { departement: DEPARTEMENT } as Convention['perimetre'],
     decompte: 'mise_a_disposition',
     echecDecompte: true,
     delaiPropositionJours: 30,
     candidatsDemandes: 3,
     gestion: 'directe',
     report: 0,
-    ...overrides,
-  };
+  } as const satisfies Partial<Convention>;
+}
+
+export function convention(
+  id: string,
+  reservataire: string,
+  taux: number,
+  overrides: Partial<Convention> = {},
+): Convention {
+  return { id, reservataire, taux, ...conventionDeBase(), ...overrides };
 }
 
 /** The ISO date of the k-th day of the test year (k = 0 is 1 January; k ≤ 364). */

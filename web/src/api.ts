@@ -813,6 +813,9 @@ import type {
 export const lireDemandes = (p: { page: number; parPage: number; numero?: string | undefined }, signal?: AbortSignal) =>
   requete<_PageDemandes>('GET', avecParametres('/api/demandes', p), { signal });
 
+/** The demands template as an Excel workbook (a plain link: the browser downloads it). */
+export const ADRESSE_MODELE_DEMANDES_XLSX = '/api/demandes/modele.xlsx';
+
 /** Uploads a demands file (raw body); a refusal for its rows comes back as a `RefusTeleversementApi`. */
 export async function televerserDemandes(
   fichier: File,

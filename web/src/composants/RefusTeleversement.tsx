@@ -1,5 +1,5 @@
 /**
- * A refused upload (RPLS, stock reservations): the server's summary, the first problems it lists,
+ * A refused upload (RPLS, stock reservations, demands, occupancy, thresholds…): the server's summary, the first problems it lists,
  * and the link of the error file (the rejected rows with an « Erreur » column), which the server
  * keeps for 24 hours for the organisation that uploaded. The file itself never travels in the answer.
  */
@@ -44,14 +44,28 @@ export function LienFichierErreurs({
   );
 }
 
-export function RefusTeleversement({ refus, titre, id }: { refus: ErreurImportRplsApi; titre: string; id: string }) {
+export function RefusTeleversement({
+  refus,
+  titre,
+  id,
+  niveau = 'h2',
+  idProblemes,
+}: {
+  refus: ErreurImportRplsApi;
+  titre: string;
+  id: string;
+  /** The title's level: h2 directly under the page's title, h3 inside a section. */
+  niveau?: 'h2' | 'h3';
+  idProblemes?: string | undefined;
+}) {
   const problemes = refus.problemes ?? [];
   const total = refus.nombreProblemes ?? problemes.length;
+  const SousTitre = niveau === 'h2' ? 'h3' : 'h4';
   return (
     <section aria-labelledby={id} className="fr-mb-6w fr-mt-2w">
       <Alert
         severity="error"
-        as="h2"
+        as={niveau}
         role="alert"
         title={<span id={id}>{titre}</span>}
         description={refus.message}
@@ -60,12 +74,12 @@ export function RefusTeleversement({ refus, titre, id }: { refus: ErreurImportRp
       {refus.fichierErreurs ? <LienFichierErreurs fichier={refus.fichierErreurs} /> : null}
       {problemes.length > 0 ? (
         <>
-          <h3 className="fr-h5">
+          <SousTitre className="fr-h5">
             {total > problemes.length
               ? `Les ${nombre(problemes.length)} premiers problèmes sur ${nombre(total)}`
               : pluriel(problemes.length, 'problème')}
-          </h3>
-          <ul className="flux-problemes">
+          </SousTitre>
+          <ul className="flux-problemes" id={idProblemes}>
             {problemes.map((p, i) => (
               <li key={i}>
                 <strong>{p.chemin}</strong> : {p.message}

@@ -26,7 +26,7 @@ import { Page } from '../composants/Page.tsx';
 import { useSessionOuverte } from '../session.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { SelectAnnee } from '../composants/SelectAnnee.tsx';
-import { decimal, nombre, signe, taux } from '../format.ts';
+import { decimal, nombre, pluriel, signe, taux } from '../format.ts';
 import { cles } from '../cles.ts';
 
 type Ligne = BilanApi['lignes'][number];
@@ -157,6 +157,7 @@ function Contenu({ b }: { b: BilanApi }) {
   const [compteur, setCompteur] = useState<Compteur>('misADisposition');
   const total = (k: Compteur) => b.lignes.reduce((t, l) => t + l[k], 0);
   const restreint = b.lignes.length === 1 && b.lignes[0]!.ligne !== 'BAILLEUR';
+  const bauxHorsFlux = b.relogements.categories.reduce((t, r) => t + r.bauxSignes, 0);
   const colonnes: Colonne<Ligne>[] = [
     { titre: 'Ligne', valeur: (l) => l.nom, entete: true },
     { titre: 'Taux', valeur: (l) => taux(l.taux), nombre: true },
@@ -183,10 +184,21 @@ function Contenu({ b }: { b: BilanApi }) {
           valeur={nombre(b.flux.fluxAnnuel)}
           detail="base des droits des réservataires"
         />
+        {/* The lines' leases are those of the flow; mutations and rehousing are signed outside it. */}
         <ChiffreCle
-          libelle={restreint ? 'Baux signés sur votre ligne' : 'Baux signés'}
+          libelle={restreint ? 'Baux signés sur votre ligne' : 'Baux signés dans le flux'}
           valeur={nombre(total('bauxSignes'))}
-          detail={`${nombre(total('attribues'))} attribution(s) en CAL`}
+          detail={
+            restreint ? (
+              `${nombre(total('attribues'))} attribution(s) en CAL`
+            ) : (
+              <>
+                {nombre(total('attribues'))} attribution(s) en CAL
+                <br />
+                et {pluriel(bauxHorsFlux, 'bail', 'baux')} hors flux
+              </>
+            )
+          }
         />
       </ChiffresCles>
 

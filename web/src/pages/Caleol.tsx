@@ -8,19 +8,16 @@
  */
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Upload } from '@codegouvfr/react-dsfr/Upload';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import {
   creerSeanceCaleol,
   enregistrerAvisCaleol,
   lireCaleol,
-  RefusTeleversementApi,
   saisirOccupation,
   suivreAvisCaleol,
   televerserOccupation,
   type AvisCaleolApi,
-  type ErreurImportRplsApi,
   type ListeCaleolApi,
   type MenageCaleolApi,
   type ResumeOccupationApi,
@@ -29,10 +26,9 @@ import {
 import { cles } from '../cles.ts';
 import { Confirmation } from '../composants/Confirmation.tsx';
 import { EtatRequete, messageErreur, Vide } from '../composants/Etats.tsx';
+import { adresseCsv, FormulaireTeleversement, LienModele } from '../composants/FormulaireTeleversement.tsx';
 import { Page } from '../composants/Page.tsx';
-import { RefusTeleversement } from '../composants/RefusTeleversement.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
-import { libelleTaille } from '../../../src/contracts/televersement.ts';
 import { TAILLE_MAX_OCCUPATION } from '../../../src/contracts/caleol.ts';
 import { date, nombre, pluriel } from '../format.ts';
 
@@ -459,58 +455,19 @@ function Suivi({ avis: a }: { avis: AvisCaleolApi }) {
   );
 }
 
-type Etat =
-  | { etape: 'choix' }
-  | { etape: 'envoi' }
-  | { etape: 'importe'; resume: ResumeOccupationApi }
-  | { etape: 'refuse'; refus: ErreurImportRplsApi }
-  | { etape: 'erreur'; message: string };
-
 function ImportOccupation() {
-  const [fichier, setFichier] = useState<File | null>(null);
-  const [erreurChoix, setErreurChoix] = useState<string | null>(null);
-  const [etat, setEtat] = useState<Etat>({ etape: 'choix' });
-  const champ = useRef<HTMLInputElement>(null);
   const client = useQueryClient();
-  const envoyer = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!fichier) {
-      setErreurChoix('Choisissez le fichier d’occupation à importer.');
-      champ.current?.focus();
-      return;
-    }
-    if (fichier.size > TAILLE_MAX_OCCUPATION) {
-      setErreurChoix(
-        `Ce fichier fait ${libelleTaille(fichier.size)} : ${libelleTaille(TAILLE_MAX_OCCUPATION)} au plus.`,
-      );
-      champ.current?.focus();
-      return;
-    }
-    setErreurChoix(null);
-    setEtat({ etape: 'envoi' });
-    try {
-      const resume = await televerserOccupation(fichier);
-      setEtat({ etape: 'importe', resume });
-      await client.invalidateQueries({ queryKey: cles.caleol.tout() });
-    } catch (err) {
-      if (err instanceof RefusTeleversementApi) setEtat({ etape: 'refuse', refus: err.refus });
-      else setEtat({ etape: 'erreur', message: messageErreur(err) });
-    }
-  };
   return (
     <section aria-labelledby="occupation-import">
       <h2 id="occupation-import" className="fr-h4">
         Importer l’occupation du patrimoine
       </h2>
       <p>
-        <a
-          className="fr-link fr-link--download"
-          href={`data:text/csv;charset=utf-8,${encodeURIComponent(MODELE)}`}
-          download="modele-occupation.csv"
-        >
-          Télécharger le modèle de fichier
-          <span className="fr-link__detail">CSV – une ligne d’exemple à remplacer</span>
-        </a>
+        <LienModele
+          href={adresseCsv(MODELE)}
+          nom="modele-occupation.csv"
+          detail="CSV – une ligne d’exemple à remplacer"
+        />
       </p>
       <p className="fr-text--sm">
         Une ligne par logement occupé : numéro RPLS, date de signature du bail (JJ/MM/AAAA), nombre de personnes,
@@ -519,56 +476,30 @@ function ImportOccupation() {
         Aucun nom n’est lu ni conservé ; un ménage parti (nouveau bail signé sur le logement) est effacé. Une seule
         ligne invalide et rien n’est importé.
       </p>
-      <form onSubmit={(e) => void envoyer(e)} aria-label="Fichier d’occupation à importer" noValidate>
-        <Upload
-          label="Fichier d’occupation"
-          hint={`Format CSV (séparateur « ; » ou « , », UTF-8 ou Latin-1), ${libelleTaille(TAILLE_MAX_OCCUPATION)} au plus.`}
-          state={erreurChoix ? 'error' : 'default'}
-          stateRelatedMessage={erreurChoix}
-          disabled={etat.etape === 'envoi'}
-          nativeInputProps={{
-            id: 'occupation-fichier',
-            name: 'fichier',
-            accept: '.csv,text/csv',
-            ref: champ,
-            onChange: (e) => {
-              setFichier(e.target.files?.[0] ?? null);
-              setErreurChoix(null);
-            },
-          }}
-        />
-        <Button type="submit" className="fr-mt-2w" disabled={etat.etape === 'envoi'} iconId="fr-icon-upload-line">
-          Importer l’occupation
-        </Button>
-      </form>
-      {etat.etape === 'envoi' ? (
-        <p role="status" className="fr-mt-2w">
-          Import en cours…
-        </p>
-      ) : null}
-      {etat.etape === 'erreur' ? (
-        <Alert
-          severity="error"
-          as="h3"
-          role="alert"
-          title="L’import n’a pas pu être fait"
-          description={etat.message}
-          className="fr-mt-2w"
-        />
-      ) : null}
-      {etat.etape === 'refuse' ? (
-        <RefusTeleversement refus={etat.refus} titre="Rien n’a été importé" id="occupation-refus" />
-      ) : null}
-      {etat.etape === 'importe' ? (
-        <Alert
-          severity="success"
-          as="h3"
-          role="status"
-          title="Occupation importée"
-          className="fr-mt-2w"
-          description={`${pluriel(etat.resume.lignes, 'ligne lue', 'lignes lues')} : ${pluriel(etat.resume.nouveaux, 'nouveau ménage', 'nouveaux ménages')}, ${pluriel(etat.resume.modifies, 'mis à jour', 'mis à jour')}, ${pluriel(etat.resume.inchanges, 'inchangé', 'inchangés')}, ${pluriel(etat.resume.purges, 'ménage parti effacé', 'ménages partis effacés')}.`}
-        />
-      ) : null}
+      <FormulaireTeleversement<ResumeOccupationApi>
+        id="occupation"
+        libelle="Fichier d’occupation"
+        format="Format CSV (séparateur « ; » ou « , », UTF-8 ou Latin-1)"
+        accept=".csv,text/csv"
+        tailleMax={TAILLE_MAX_OCCUPATION}
+        messageChoix="Choisissez le fichier d’occupation à importer."
+        nomFormulaire="Fichier d’occupation à importer"
+        bouton="Importer l’occupation"
+        titreRefus="Rien n’a été importé"
+        niveau="h3"
+        envoyer={(fichier) => televerserOccupation(fichier)}
+        apres={() => client.invalidateQueries({ queryKey: cles.caleol.tout() })}
+        resultat={(resume) => (
+          <Alert
+            severity="success"
+            as="h3"
+            role="status"
+            title="Occupation importée"
+            className="fr-mt-2w"
+            description={`${pluriel(resume.lignes, 'ligne lue', 'lignes lues')} : ${pluriel(resume.nouveaux, 'nouveau ménage', 'nouveaux ménages')}, ${pluriel(resume.modifies, 'mis à jour', 'mis à jour')}, ${pluriel(resume.inchanges, 'inchangé', 'inchangés')}, ${pluriel(resume.purges, 'ménage parti effacé', 'ménages partis effacés')}.`}
+          />
+        )}
+      />
     </section>
   );
 }

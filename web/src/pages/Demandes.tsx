@@ -7,48 +7,27 @@
  * registration or last renewal) has ended.
  */
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
-import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Upload } from '@codegouvfr/react-dsfr/Upload';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import {
+  ADRESSE_MODELE_DEMANDES_XLSX,
   lireDemandes,
-  RefusTeleversementApi,
   televerserDemandes,
-  type ErreurImportRplsApi,
   type PageDemandesApi,
   type ResumeDemandesApi,
 } from '../api.ts';
 import { cles } from '../cles.ts';
-import { EtatRequete, messageErreur, Vide } from '../composants/Etats.tsx';
+import { EtatRequete, Vide } from '../composants/Etats.tsx';
+import { adresseCsv, FormulaireTeleversement, LienModele } from '../composants/FormulaireTeleversement.tsx';
 import { Page } from '../composants/Page.tsx';
 import { pageDemandee, Pagination } from '../composants/Pagination.tsx';
-import { RefusTeleversement } from '../composants/RefusTeleversement.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
-import { libelleTaille } from '../../../src/contracts/televersement.ts';
-import { TAILLE_MAX_DEMANDES } from '../../../src/contracts/demandes.ts';
+import { MODELE_DEMANDES_CSV, TAILLE_MAX_DEMANDES } from '../../../src/contracts/demandes.ts';
 import { date, nombre, pluriel } from '../format.ts';
 
 const PAR_PAGE = 50;
 
-/** The template offered for download: its header and one example row (docs/demandes.md). */
-const MODELE =
-  '\uFEFFNUMERO_UNIQUE;DATE_DEMANDE;DATE_RENOUVELLEMENT;PERSONNES;ENFANTS_MOINS_14;RESSOURCES_ANNUELLES;CATEGORIES;COMMUNES;TYPOLOGIES;SITUATIONS;LIEN_LOCAL;REFUS_ADAPTES;MUTATION_INTERNE\r\n' +
-  '045261100012345;12/01/2026;;3;1;18400;dalo;45234|45302;T2|T3;sans_logement;oui;;non\r\n';
-
-type Etat =
-  | { etape: 'choix' }
-  | { etape: 'envoi' }
-  | { etape: 'importe'; resume: ResumeDemandesApi }
-  | { etape: 'refuse'; refus: ErreurImportRplsApi }
-  | { etape: 'erreur'; message: string };
-
 export function Demandes() {
-  const [fichier, setFichier] = useState<File | null>(null);
-  const [erreurChoix, setErreurChoix] = useState<string | null>(null);
-  const [etat, setEtat] = useState<Etat>({ etape: 'choix' });
-  const champ = useRef<HTMLInputElement>(null);
   const client = useQueryClient();
   const [parametres] = useSearchParams();
   const page = pageDemandee(parametres.get('page'));
@@ -58,30 +37,6 @@ export function Demandes() {
     queryFn: ({ signal }) => lireDemandes(demande, signal),
     placeholderData: keepPreviousData,
   });
-
-  const envoyer = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!fichier) {
-      setErreurChoix('Choisissez le fichier de demandes à importer.');
-      champ.current?.focus();
-      return;
-    }
-    if (fichier.size > TAILLE_MAX_DEMANDES) {
-      setErreurChoix(`Ce fichier fait ${libelleTaille(fichier.size)} : ${libelleTaille(TAILLE_MAX_DEMANDES)} au plus.`);
-      champ.current?.focus();
-      return;
-    }
-    setErreurChoix(null);
-    setEtat({ etape: 'envoi' });
-    try {
-      const resume = await televerserDemandes(fichier);
-      setEtat({ etape: 'importe', resume });
-      await client.invalidateQueries({ queryKey: cles.demandes.tout() });
-    } catch (err) {
-      if (err instanceof RefusTeleversementApi) setEtat({ etape: 'refuse', refus: err.refus });
-      else setEtat({ etape: 'erreur', message: messageErreur(err) });
-    }
-  };
 
   return (
     <Page titre="Demandes" titreDocument="Demandes">
@@ -94,16 +49,23 @@ export function Demandes() {
         <h2 id="demandes-import" className="fr-h4">
           Importer un fichier de demandes
         </h2>
-        <p>
-          <a
-            className="fr-link fr-link--download"
-            href={`data:text/csv;charset=utf-8,${encodeURIComponent(MODELE)}`}
-            download="modele-demandes.csv"
-          >
-            Télécharger le modèle de fichier
-            <span className="fr-link__detail">CSV – une ligne d’exemple à remplacer</span>
-          </a>
-        </p>
+        <ul className="fr-raw-list flux-modeles" aria-label="Modèles de fichier">
+          <li>
+            <LienModele
+              href={adresseCsv(MODELE_DEMANDES_CSV)}
+              nom="modele-demandes.csv"
+              detail="CSV – une ligne d’exemple à remplacer"
+            />
+          </li>
+          <li>
+            <LienModele
+              href={ADRESSE_MODELE_DEMANDES_XLSX}
+              nom="modele-demandes.xlsx"
+              libelle="Télécharger le modèle pour Excel"
+              detail="XLSX – une ligne d’exemple à remplacer, le mode d’emploi"
+            />
+          </li>
+        </ul>
         <p className="fr-text--sm">
           Une ligne par demande : numéro unique, date de la demande et du dernier renouvellement (JJ/MM/AAAA), nombre de
           personnes et d’enfants de moins de 14 ans, ressources annuelles en euros, catégories prioritaires (dalo,
@@ -111,47 +73,21 @@ export function Demandes() {
           ». Les autres colonnes d’un extrait (noms, adresses…) sont ignorées et jamais conservées. Un numéro déjà
           importé est mis à jour. Une seule ligne invalide et rien n’est importé.
         </p>
-        <form onSubmit={(e) => void envoyer(e)} aria-label="Fichier de demandes à importer" noValidate>
-          <Upload
-            label="Fichier de demandes"
-            hint={`Format CSV (séparateur « ; » ou « , », UTF-8 ou Latin-1) ou classeur Excel (.xlsx, première feuille), ${libelleTaille(TAILLE_MAX_DEMANDES)} au plus.`}
-            state={erreurChoix ? 'error' : 'default'}
-            stateRelatedMessage={erreurChoix}
-            disabled={etat.etape === 'envoi'}
-            nativeInputProps={{
-              id: 'demandes-fichier',
-              name: 'fichier',
-              accept: '.csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-              ref: champ,
-              onChange: (e) => {
-                setFichier(e.target.files?.[0] ?? null);
-                setErreurChoix(null);
-              },
-            }}
-          />
-          <Button type="submit" className="fr-mt-2w" disabled={etat.etape === 'envoi'} iconId="fr-icon-upload-line">
-            Importer les demandes
-          </Button>
-        </form>
-        {etat.etape === 'envoi' ? (
-          <p role="status" className="fr-mt-2w">
-            Import en cours…
-          </p>
-        ) : null}
-        {etat.etape === 'erreur' ? (
-          <Alert
-            severity="error"
-            as="h3"
-            role="alert"
-            title="L’import n’a pas pu être fait"
-            description={etat.message}
-            className="fr-mt-2w"
-          />
-        ) : null}
-        {etat.etape === 'refuse' ? (
-          <RefusTeleversement refus={etat.refus} titre="Aucune demande n’a été importée" id="demandes-refus" />
-        ) : null}
-        {etat.etape === 'importe' ? <Resume resume={etat.resume} /> : null}
+        <FormulaireTeleversement<ResumeDemandesApi>
+          id="demandes"
+          libelle="Fichier de demandes"
+          format="Format CSV (séparateur « ; » ou « , », UTF-8 ou Latin-1) ou classeur Excel (.xlsx, première feuille)"
+          accept=".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          tailleMax={TAILLE_MAX_DEMANDES}
+          messageChoix="Choisissez le fichier de demandes à importer."
+          nomFormulaire="Fichier de demandes à importer"
+          bouton="Importer les demandes"
+          titreRefus="Aucune demande n’a été importée"
+          niveau="h3"
+          envoyer={(fichier) => televerserDemandes(fichier)}
+          apres={() => client.invalidateQueries({ queryKey: cles.demandes.tout() })}
+          resultat={(resume) => <Resume resume={resume} />}
+        />
       </section>
       <section aria-labelledby="demandes-liste">
         <h2 id="demandes-liste" className="fr-h4">

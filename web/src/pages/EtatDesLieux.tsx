@@ -10,7 +10,6 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Select } from '@codegouvfr/react-dsfr/Select';
-import { Upload } from '@codegouvfr/react-dsfr/Upload';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router';
@@ -21,7 +20,6 @@ import {
   lireEtatDesLieux,
   lireVersionsEtat,
   signerEtat,
-  RefusTeleversementApi,
   televerserReservations,
   verrouillerEtat,
   type EtatDesLieuxApi,
@@ -31,13 +29,13 @@ import {
 import { BarresEmpilees, BarresSimples } from '../composants/Barres.tsx';
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
 import { Chargement, ErreurChargement, messageErreur, Vide } from '../composants/Etats.tsx';
+import { FormulaireTeleversement } from '../composants/FormulaireTeleversement.tsx';
 import { Page } from '../composants/Page.tsx';
-import { RefusTeleversement } from '../composants/RefusTeleversement.tsx';
 import { SelectBailleur } from '../composants/SelectBailleur.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { date, nombre, pluriel, taux } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
-import { libelleTaille, TAILLE_MAX_RESERVATIONS } from '../../../src/contracts/televersement.ts';
+import { TAILLE_MAX_RESERVATIONS } from '../../../src/contracts/televersement.ts';
 import { cles } from '../cles.ts';
 
 type Groupe = EtatDesLieuxApi['groupes'][number];
@@ -392,16 +390,6 @@ function Versions({
 
 function ImportReservations() {
   const client = useQueryClient();
-  const [fichier, setFichier] = useState<File | null>(null);
-  const envoi = useMutation({
-    mutationFn: (f: File) => televerserReservations(f),
-    onSuccess: () => client.invalidateQueries({ queryKey: cles.etatDesLieux.tout() }),
-  });
-  const tropGros = fichier !== null && fichier.size > TAILLE_MAX_RESERVATIONS;
-  const envoyer = (e: FormEvent) => {
-    e.preventDefault();
-    if (fichier && !tropGros) envoi.mutate(fichier);
-  };
   return (
     <section aria-labelledby="edl-import" className="fr-mb-6w">
       <h2 id="edl-import" className="fr-h3">
@@ -412,57 +400,22 @@ function ImportReservations() {
         (identifiant Flux ou SIREN ; vide si non réservé) et, au besoin, <code>TYPE</code> (réservé, droit unique,
         aucune, inconnue). Tout ou rien : une ligne invalide et rien n’est modifié.
       </p>
-      <form onSubmit={envoyer} aria-label="Import des réservations du stock" noValidate>
-        <Upload
-          label="Fichier des réservations"
-          hint={`CSV « ; » ou « , », UTF-8 ou Latin-1, ${libelleTaille(TAILLE_MAX_RESERVATIONS)} au plus.`}
-          state={tropGros ? 'error' : 'default'}
-          stateRelatedMessage={
-            tropGros
-              ? `Ce fichier fait ${libelleTaille(fichier!.size)} : ${libelleTaille(TAILLE_MAX_RESERVATIONS)} au plus.`
-              : undefined
-          }
-          nativeInputProps={{
-            id: 'edl-fichier',
-            accept: '.csv,text/csv',
-            onChange: (e) => setFichier(e.target.files?.[0] ?? null),
-          }}
-        />
-        <Button type="submit" className="fr-mt-2w" disabled={!fichier || tropGros || envoi.isPending}>
-          Importer
-        </Button>
-      </form>
-      <div aria-live="polite">
-        {envoi.data ? <ResumeImport resume={envoi.data} /> : null}
-        {envoi.error instanceof RefusTeleversementApi ? (
-          <RefusTeleversement
-            refus={envoi.error.refus}
-            titre="Fichier refusé : rien n’a été modifié"
-            id="edl-import-refus"
-          />
-        ) : envoi.error ? (
-          <Alert
-            severity="error"
-            small={false}
-            title="Fichier refusé : rien n’a été modifié"
-            description={
-              <>
-                <p>{messageErreur(envoi.error)}</p>
-                {envoi.error instanceof ErreurApi && envoi.error.problemes.length ? (
-                  <ul>
-                    {envoi.error.problemes.slice(0, 20).map((p) => (
-                      <li key={`${p.chemin}${p.message}`}>
-                        {p.chemin} : {p.message}
-                      </li>
-                    ))}
-                  </ul>
-                ) : null}
-              </>
-            }
-            className="fr-mt-2w"
-          />
-        ) : null}
-      </div>
+      <FormulaireTeleversement<ResumeReservationsApi>
+        id="edl"
+        libelle="Fichier des réservations"
+        format="CSV « ; » ou « , », UTF-8 ou Latin-1"
+        accept=".csv,text/csv"
+        tailleMax={TAILLE_MAX_RESERVATIONS}
+        messageChoix="Choisissez le fichier des réservations à importer."
+        nomFormulaire="Import des réservations du stock"
+        bouton="Importer"
+        titreRefus="Fichier refusé : rien n’a été modifié"
+        titreErreur="Fichier refusé : rien n’a été modifié"
+        niveau="h3"
+        envoyer={(fichier) => televerserReservations(fichier)}
+        apres={() => client.invalidateQueries({ queryKey: cles.etatDesLieux.tout() })}
+        resultat={(resume) => <ResumeImport resume={resume} />}
+      />
     </section>
   );
 }
@@ -471,6 +424,8 @@ function ResumeImport({ resume }: { resume: ResumeReservationsApi }) {
   return (
     <Alert
       severity="success"
+      as="h3"
+      role="status"
       title="Réservations importées"
       description={`${pluriel(resume.lignes, 'ligne')} lues : ${pluriel(resume.modifies, 'logement modifié', 'logements modifiés')}, ${nombre(resume.inchanges)} inchangé(s) ; réservés ${nombre(resume.parNature.reserve)}, droits uniques ${nombre(resume.parNature.droit_unique)}, non réservés ${nombre(resume.parNature.aucune)}, inconnus ${nombre(resume.parNature.inconnue)}.`}
       className="fr-mt-2w"

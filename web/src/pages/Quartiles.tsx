@@ -6,19 +6,19 @@
  * resources per UC are strictly below its EPCI's amount (ADR 0034).
  */
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
-import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
-import { Upload } from '@codegouvfr/react-dsfr/Upload';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { ErreurApi, lireQuartiles, televerserQuartiles, type SeuilsAnneeApi } from '../api.ts';
+import { lireQuartiles, televerserQuartiles, type ResumeImportQuartilesApi, type SeuilsAnneeApi } from '../api.ts';
 import { cles } from '../cles.ts';
-import { EtatRequete, messageErreur, Vide } from '../composants/Etats.tsx';
+import { EtatRequete, Vide } from '../composants/Etats.tsx';
+import { FormulaireTeleversement } from '../composants/FormulaireTeleversement.tsx';
 import { Page } from '../composants/Page.tsx';
 import { SelectAnnee } from '../composants/SelectAnnee.tsx';
 import { Tableau, type Colonne } from '../composants/Tableau.tsx';
 import { date, nombre, pluriel } from '../format.ts';
+import { TAILLE_MAX_QUARTILES } from '../../../src/contracts/quartiles.ts';
 
 type Seuil = SeuilsAnneeApi['seuils'][number];
 
@@ -95,43 +95,9 @@ export function Quartiles() {
   );
 }
 
-type Etat =
-  | { etape: 'choix' }
-  | { etape: 'envoi' }
-  | { etape: 'importe'; message: string }
-  | { etape: 'refuse'; message: string; problemes: { chemin: string; message: string }[] };
-
 function Import({ annee }: { annee: number }) {
-  const [fichier, setFichier] = useState<File | null>(null);
   const [source, setSource] = useState('');
-  const [erreurChoix, setErreurChoix] = useState<string | null>(null);
-  const [etat, setEtat] = useState<Etat>({ etape: 'choix' });
-  const champ = useRef<HTMLInputElement>(null);
   const client = useQueryClient();
-  const envoyer = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!fichier) {
-      setErreurChoix('Choisissez le fichier des seuils à importer.');
-      champ.current?.focus();
-      return;
-    }
-    setErreurChoix(null);
-    setEtat({ etape: 'envoi' });
-    try {
-      const r = await televerserQuartiles(fichier, annee, source.trim() || undefined);
-      setEtat({
-        etape: 'importe',
-        message: `${r.fichier} : ${pluriel(r.epci, 'EPCI')} pour ${r.annee}, ${pluriel(r.modifies, 'montant modifié', 'montants modifiés')}, ${pluriel(r.retires, 'EPCI retiré', 'EPCI retirés')}.`,
-      });
-      await client.invalidateQueries();
-    } catch (err) {
-      setEtat({
-        etape: 'refuse',
-        message: messageErreur(err),
-        problemes: err instanceof ErreurApi ? err.problemes : [],
-      });
-    }
-  };
   return (
     <section aria-labelledby="quartiles-import" className="fr-mt-6w">
       <h2 id="quartiles-import" className="fr-h4">
@@ -142,67 +108,38 @@ function Import({ annee }: { annee: number }) {
         244500468;10 500 »), avec ou sans ligne d’en-tête « SIREN;MONTANT ». Il remplace les seuils de {annee} ; une
         seule ligne invalide et rien n’est importé.
       </p>
-      <form onSubmit={(e) => void envoyer(e)} noValidate aria-label={`Import des seuils de ${annee}`}>
-        <Upload
-          label="Fichier des seuils"
-          hint="Format CSV (séparateur « ; » ou « , »), UTF-8."
-          state={erreurChoix ? 'error' : 'default'}
-          stateRelatedMessage={erreurChoix}
-          disabled={etat.etape === 'envoi'}
-          nativeInputProps={{
-            id: 'quartiles-fichier',
-            name: 'fichier',
-            accept: '.csv,text/csv',
-            ref: champ,
-            onChange: (e) => {
-              setFichier(e.target.files?.[0] ?? null);
-              setErreurChoix(null);
-            },
-          }}
-        />
+      <FormulaireTeleversement<ResumeImportQuartilesApi>
+        id="quartiles"
+        libelle="Fichier des seuils"
+        format="Format CSV (séparateur « ; » ou « , »), UTF-8"
+        accept=".csv,text/csv"
+        tailleMax={TAILLE_MAX_QUARTILES}
+        messageChoix="Choisissez le fichier des seuils à importer."
+        nomFormulaire={`Import des seuils de ${annee}`}
+        bouton="Importer les seuils"
+        titreRefus="Rien n’a été importé"
+        titreErreur="Rien n’a été importé"
+        niveau="h3"
+        envoyer={(fichier) => televerserQuartiles(fichier, annee, source.trim() || undefined)}
+        apres={() => client.invalidateQueries()}
+        resultat={(r) => (
+          <Alert
+            severity="success"
+            as="h3"
+            role="status"
+            title="Seuils importés"
+            description={`${r.fichier} : ${pluriel(r.epci, 'EPCI')} pour ${r.annee}, ${pluriel(r.modifies, 'montant modifié', 'montants modifiés')}, ${pluriel(r.retires, 'EPCI retiré', 'EPCI retirés')}.`}
+            className="fr-mt-4w"
+          />
+        )}
+      >
         <Input
           className="fr-mt-4w"
           label="Arrêté (source)"
           hintText="Par exemple « Arrêté du 3 juin 2025 fixant le seuil de ressources des demandeurs de logement social du premier quartile ». Vide : l’arrêté annuel de l’année."
           nativeInputProps={{ id: 'quartiles-source', value: source, onChange: (e) => setSource(e.target.value) }}
         />
-        <Button type="submit" disabled={etat.etape === 'envoi'} iconId="fr-icon-upload-line">
-          Importer les seuils
-        </Button>
-      </form>
-      {etat.etape === 'importe' ? (
-        <Alert
-          severity="success"
-          as="h3"
-          role="status"
-          title="Seuils importés"
-          description={etat.message}
-          className="fr-mt-4w"
-        />
-      ) : null}
-      {etat.etape === 'refuse' ? (
-        <Alert
-          severity="error"
-          as="h3"
-          role="alert"
-          className="fr-mt-4w"
-          title="Rien n’a été importé"
-          description={
-            <>
-              <p>{etat.message}</p>
-              {etat.problemes.length ? (
-                <ul id="quartiles-problemes">
-                  {etat.problemes.map((p, i) => (
-                    <li key={i}>
-                      {p.chemin} : {p.message}
-                    </li>
-                  ))}
-                </ul>
-              ) : null}
-            </>
-          }
-        />
-      ) : null}
+      </FormulaireTeleversement>
     </section>
   );
 }

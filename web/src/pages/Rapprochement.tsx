@@ -10,10 +10,8 @@ import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
-import { Upload } from '@codegouvfr/react-dsfr/Upload';
-import { useRef, useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import {
-  ErreurApi,
   rapprocherAttributions,
   telechargerRapprochement,
   type EcartRapprochementApi,
@@ -21,10 +19,10 @@ import {
 } from '../api.ts';
 import { ChiffreCle, ChiffresCles } from '../composants/ChiffreCle.tsx';
 import { messageErreur } from '../composants/Etats.tsx';
+import { FormulaireTeleversement } from '../composants/FormulaireTeleversement.tsx';
 import { Page } from '../composants/Page.tsx';
 import { Tableau } from '../composants/Tableau.tsx';
 import { GENRES_ECART_API, TAILLE_MAX_RAPPROCHEMENT } from '../../../src/contracts/demandes.ts';
-import { libelleTaille } from '../../../src/contracts/televersement.ts';
 import { date, nombre, pluriel, taux } from '../format.ts';
 import { useSessionOuverte } from '../session.tsx';
 
@@ -39,55 +37,18 @@ const LIBELLES: Record<(typeof GENRES_ECART_API)[number], string> = {
   absent_fichier: 'Bail absent du fichier',
 };
 
-type Etat =
-  | { etape: 'choix' }
-  | { etape: 'envoi' }
-  | { etape: 'resultat'; resultat: RapprochementApi; fichier: File }
-  | { etape: 'erreur'; message: string; problemes: { chemin: string; message: string }[] };
-
 const part = (p: number | null) => (p === null ? '—' : taux(Math.round(p * 1000) / 1000));
 
 export function Rapprochement() {
   const session = useSessionOuverte();
   const pilote = session.role === 'pilote_etat';
-  const [fichier, setFichier] = useState<File | null>(null);
   const [annee, setAnnee] = useState(String(new Date().getFullYear()));
   const [departement, setDepartement] = useState('');
-  const [erreurChoix, setErreurChoix] = useState<string | null>(null);
-  const [etat, setEtat] = useState<Etat>({ etape: 'choix' });
-  const champ = useRef<HTMLInputElement>(null);
 
   const parametres = () => ({
     annee: Number(annee),
     departement: pilote ? undefined : departement.trim() || undefined,
   });
-
-  const envoyer = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!fichier) {
-      setErreurChoix('Choisissez le fichier des attributions.');
-      champ.current?.focus();
-      return;
-    }
-    if (fichier.size > TAILLE_MAX_RAPPROCHEMENT) {
-      setErreurChoix(
-        `Ce fichier fait ${libelleTaille(fichier.size)} : ${libelleTaille(TAILLE_MAX_RAPPROCHEMENT)} au plus.`,
-      );
-      champ.current?.focus();
-      return;
-    }
-    setErreurChoix(null);
-    setEtat({ etape: 'envoi' });
-    try {
-      setEtat({ etape: 'resultat', resultat: await rapprocherAttributions(fichier, parametres()), fichier });
-    } catch (err) {
-      setEtat({
-        etape: 'erreur',
-        message: messageErreur(err),
-        problemes: err instanceof ErreurApi ? err.problemes : [],
-      });
-    }
-  };
 
   return (
     <Page titre="Rapprochement avec le SNE" titreDocument="Rapprochement SNE">
@@ -97,29 +58,29 @@ export function Rapprochement() {
         écart. {pilote ? 'Tous les bailleurs de votre département.' : 'Les baux de votre organisme.'} Le fichier n’est
         pas conservé.
       </p>
-      <form
-        onSubmit={(e) => void envoyer(e)}
-        aria-label="Fichier des attributions à rapprocher"
-        noValidate
+      <FormulaireTeleversement<RapprochementApi>
+        id="rapprochement"
+        libelle="Attributions de l’année (export SNE)"
+        format="CSV avec les colonnes NUMERO_UNIQUE, RPLS, DATE_BAIL (JJ/MM/AAAA), RESERVATAIRE et, facultative, BAILLEUR (SIREN)"
+        accept=".csv,text/csv"
+        tailleMax={TAILLE_MAX_RAPPROCHEMENT}
+        messageChoix="Choisissez le fichier des attributions."
+        nomFormulaire="Fichier des attributions à rapprocher"
+        bouton="Rapprocher"
+        titreRefus="Le rapprochement n’a pas pu être fait"
+        titreErreur="Le rapprochement n’a pas pu être fait"
+        messageEnvoi="Rapprochement en cours…"
         className="fr-mb-6w"
+        envoyer={(fichier) => rapprocherAttributions(fichier, parametres())}
+        resultat={(resultat, fichier) => (
+          <Resultat
+            r={resultat}
+            telecharger={() =>
+              telechargerRapprochement(fichier, parametres(), `rapprochement-attributions-${resultat.annee}.xlsx`)
+            }
+          />
+        )}
       >
-        <Upload
-          label="Attributions de l’année (export SNE)"
-          hint={`CSV avec les colonnes NUMERO_UNIQUE, RPLS, DATE_BAIL (JJ/MM/AAAA), RESERVATAIRE et, facultative, BAILLEUR (SIREN) ; ${libelleTaille(TAILLE_MAX_RAPPROCHEMENT)} au plus.`}
-          state={erreurChoix ? 'error' : 'default'}
-          stateRelatedMessage={erreurChoix}
-          disabled={etat.etape === 'envoi'}
-          nativeInputProps={{
-            id: 'rapprochement-fichier',
-            name: 'fichier',
-            accept: '.csv,text/csv',
-            ref: champ,
-            onChange: (e) => {
-              setFichier(e.target.files?.[0] ?? null);
-              setErreurChoix(null);
-            },
-          }}
-        />
         <div className="fr-grid-row fr-grid-row--gutters fr-mt-2w">
           <div className="fr-col-12 fr-col-md-3">
             <Input
@@ -149,45 +110,7 @@ export function Rapprochement() {
             </div>
           )}
         </div>
-        <Button type="submit" disabled={etat.etape === 'envoi'} iconId="fr-icon-upload-line">
-          Rapprocher
-        </Button>
-      </form>
-      {etat.etape === 'envoi' ? <p role="status">Rapprochement en cours…</p> : null}
-      {etat.etape === 'erreur' ? (
-        <Alert
-          severity="error"
-          as="h2"
-          role="alert"
-          title="Le rapprochement n’a pas pu être fait"
-          description={
-            <>
-              {etat.message}
-              {etat.problemes.length ? (
-                <ul className="flux-problemes">
-                  {etat.problemes.map((p, i) => (
-                    <li key={i}>
-                      <strong>{p.chemin}</strong> : {p.message}
-                    </li>
-                  ))}
-                </ul>
-              ) : null}
-            </>
-          }
-        />
-      ) : null}
-      {etat.etape === 'resultat' ? (
-        <Resultat
-          r={etat.resultat}
-          telecharger={() =>
-            telechargerRapprochement(
-              etat.fichier,
-              parametres(),
-              `rapprochement-attributions-${etat.resultat.annee}.xlsx`,
-            )
-          }
-        />
-      ) : null}
+      </FormulaireTeleversement>
     </Page>
   );
 }
