@@ -136,6 +136,9 @@ decrireNavigateur('bilan annuel (navigateur)', () => {
     // Two lines on a laptop, like its neighbours' (a line of the tile's detail is 1.25 rem = 20 px).
     await page.setViewportSize({ width: 1366, height: 900 });
     expect((await baux.locator('.fr-tile__detail').boundingBox())!.height).toBeLessThanOrEqual(44);
+    // On a phone the page is no wider than the screen (the download links' details wrap).
+    await page.setViewportSize({ width: 390, height: 800 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1280, height: 900 });
     expect(violationsGraves(await auditer(page), 'bilan annuel (bailleur)')).toEqual([]);
     await capturer(page, 'bilan-bailleur');
