@@ -11,6 +11,7 @@ import { listerLocations, listerLogements } from '../app/listes.ts';
 import { avecBailleur, memoiserJson, porteeActeur } from '../app/memo.ts';
 import { lireQualite, qualiteComplete } from '../app/qualite.ts';
 import { appliquerTransition, declarerLocation, lireLocation } from '../app/locations.ts';
+import { cleFileEcritures, enFileDEcriture } from '../app/verrou-annee.ts';
 import { importerRplsDeSonOrganisme, sourceFichier } from '../app/import-rpls.ts';
 import { enregistrerFichierErreurs, lienFichierErreurs, lireFichierErreurs } from '../app/fichiers-erreurs.ts';
 import { supprimerTemporaire } from '../import/fichier-temporaire.ts';
@@ -445,7 +446,11 @@ export async function enregistrerRoutes(
       },
     },
     async (request, reply) => {
-      const loc = await db.transaction((tx) => declarerLocation(tx, acteur(request), request.body, maintenant()));
+      const a = acteur(request);
+      // Queued per bailleur × year before taking a connection: waiting writes leave the pool to reads.
+      const loc = await enFileDEcriture(cleFileEcritures(a.organisationId, request.body.date.slice(0, 4)), () =>
+        db.transaction((tx) => declarerLocation(tx, a, request.body, maintenant())),
+      );
       return reply.status(201).send(loc);
     },
   );

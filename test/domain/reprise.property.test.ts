@@ -362,7 +362,7 @@ describe('reprise avec des logements ajoutés, contrôlée sur ce qui est ajout�
     fc.assert(
       fc.property(ajoutArb, (x) => {
         const { base, lots } = scenarioParLots(x);
-        let dernier: RejeuAnnee | null = null;
+        const dernier: { rejeu: RejeuAnnee | null } = { rejeu: null };
         let logements: Logement[] = [];
         let evenements: Evenement[] = [];
         for (const lot of lots) {
@@ -370,17 +370,16 @@ describe('reprise avec des logements ajoutés, contrôlée sur ce qui est ajout�
           evenements = [...evenements, ...lot.evenements];
           const scenario: Scenario = { ...base, logements, evenements };
           const complet = issue(() => ({ resultat: simuler(scenario, { detail: true }) }));
-          const p: RejeuAnnee | null = dernier;
+          const p = dernier.rejeu;
           const repris = issue(() => {
             const r = p
               ? reprendre(p.reprises, scenario, { detail: true })
               : simulerAvecReprises(scenario, { detail: true });
-            dernier = r;
+            dernier.rejeu = r;
             return r;
           });
           expect(repris).toBe(complet);
-          // A refused batch is not kept: the server's next write reads it again with the next one;
-          // here the next batch resumes from the last good run, with the refused batch still in.
+          // A refused batch stays in: the next batch resumes from the last good run, the refused one with it.
         }
       }),
       { numRuns: 300 },
