@@ -171,6 +171,7 @@ export async function enregistrerRoutes(
             return db.transaction((tx) => accueil(tx, a, annee, stockLu));
           },
           await porteeActeur(db, a),
+          a.utilisateurId,
         ),
       );
     },
@@ -201,6 +202,7 @@ export async function enregistrerRoutes(
             return { annee, conventions: lignes };
           },
           await porteeActeur(db, a),
+          a.utilisateurId,
         ),
       );
     },
@@ -229,6 +231,7 @@ export async function enregistrerRoutes(
           pageLogementsSchema,
           () => listerLogements(db, a, { ...q, parPage: parPageDe(q) }),
           await porteeActeur(db, a),
+          a.utilisateurId,
         ),
       );
     },
@@ -258,6 +261,7 @@ export async function enregistrerRoutes(
           rapportQualiteSchema,
           () => db.transaction((tx) => lireQualite(tx, a, q, courante)),
           avecBailleur(await porteeActeur(db, a), q.bailleur),
+          a.utilisateurId,
         ),
       );
     },
@@ -415,6 +419,7 @@ export async function enregistrerRoutes(
           pageLocationsSchema,
           () => listerLocations(db, a, f, jour),
           await porteeActeur(db, a),
+          a.utilisateurId,
         ),
       );
     },
