@@ -321,6 +321,9 @@ export async function memoiser<T>(
   }
   // One recomputation per key and version, shared; the answer it replaces stays until it is done.
   let cours = c.enCours.get(cle);
+  // A recomputation begun at an earlier version still holds if nothing in its scope changed since
+  // (the other bailleurs' writes move the version constantly): shared, not begun again.
+  if (cours && cours.version < version && tientToujours(c, portee, cours.version, version)) cours.version = version;
   if (!cours || cours.version < version) {
     sondes.cache('reponse', false);
     statistiquesCache.calcules++;
@@ -335,11 +338,12 @@ export async function memoiser<T>(
       () => {
         fini();
         // A later version may already be cached (two recomputations in flight): never go back.
+        // (`lance.version`: the version it was begun at, or carried to since.)
         const present = memoire.get(cle);
-        if (present && present.version > version) return;
+        if (present && present.version > lance.version) return;
         memoire.delete(cle);
         if (memoire.size >= TAILLE_MAX) memoire.delete(memoire.keys().next().value!);
-        memoire.set(cle, { version, portee, valeur });
+        memoire.set(cle, { version: lance.version, portee, valeur });
       },
       // A failed computation is not kept: the next request tries again.
       fini,
