@@ -349,12 +349,14 @@ export async function resultatAnnee(
           join programmes p on p.id = d.programme_id where p.bailleur_id = ${cle.bailleurId})
       ) as cadre,
       ${
-        aVerifier
-          ? sql`(select count(*)::text from evenements_flux v where v.id in (${sql.join(
-              aVerifier.map((id) => sql`${id}`),
-              sql`, `,
-            )}))`
-          : sql`null`
+        aVerifier && aVerifier.length === 0
+          ? sql`'0'`
+          : aVerifier
+            ? sql`(select count(*)::text from evenements_flux v where v.id in (${sql.join(
+                aVerifier.map((id) => sql`${id}`),
+                sql`, `,
+              )}))`
+            : sql`null`
       } as vus,
       ${
         reprise
