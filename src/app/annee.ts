@@ -5,7 +5,7 @@
  * each request (a cheap indexed query), so several server instances stay correct; new events are
  * replayed from the month start before them (ADR 0023).
  */
-import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import { lignes, type Tx } from '../db/client.ts';
 import {
   conventions,
@@ -309,6 +309,15 @@ export async function resultatAnnee(
   /** Test seam: runs after the version is counted, where a concurrent commit lands in production. */
   essai: { apresComptage?: () => Promise<void> } = {},
 ): Promise<{ resultat: ResultatSimulation; scenario: Scenario }> {
+  const k = `${cle.bailleurId}|${cle.departement}|${cle.annee}`;
+  const enCache = cache.get(k);
+  // What a resumption would read, asked in the same statement when this year is in memory (one
+  // round trip instead of four at each declaration, and one snapshot): whether the events of the
+  // cached run made in another write transaction are committed (`vus`), the events after its last
+  // id and the units they name.
+  const aVerifier =
+    enCache && !enCache.confirmee && enCache.aVerifier && enCache.aVerifier.length <= 1_000 ? enCache.aVerifier : null;
+  const reprise = enCache !== undefined && process.env['FLUX_REPRISE'] !== '0';
   // Event ids are taken at insert, not at commit: a transaction may commit an id below one already
   // visible. The count and the last id together change with every committed event (append-only).
   // `txid_current_if_assigned()` is not null inside a transaction that has written. The rest is
@@ -320,6 +329,9 @@ export async function resultatAnnee(
     n: string;
     ecriture: string | null;
     cadre: string;
+    vus: string | null;
+    nouveaux: unknown;
+    unites: unknown;
   }>(
     tx,
     sql`select e.dernier::text, e.n::text, txid_current_if_assigned()::text as ecriture,
@@ -335,7 +347,33 @@ export async function resultatAnnee(
         (select count(*)::text || '@' || coalesce(max(ci.saisi_le)::text, '') from cibles_cia ci),
         (select count(*)::text || '@' || coalesce(max(d.saisi_le)::text, '') from droits_programmes d
           join programmes p on p.id = d.programme_id where p.bailleur_id = ${cle.bailleurId})
-      ) as cadre
+      ) as cadre,
+      ${
+        aVerifier && aVerifier.length === 0
+          ? sql`'0'`
+          : aVerifier
+            ? sql`(select count(*)::text from evenements_flux v where v.id in (${sql.join(
+                aVerifier.map((id) => sql`${id}`),
+                sql`, `,
+              )}))`
+            : sql`null`
+      } as vus,
+      ${
+        reprise
+          ? sql`(select json_agg(json_build_object('id', f.id, 'evenement', f.evenement) order by f.id) from evenements_flux f
+          where f.bailleur_id = ${cle.bailleurId} and f.departement = ${cle.departement} and f.annee = ${cle.annee}
+            and f.id > ${enCache.dernier})`
+          : sql`null`
+      } as nouveaux,
+      ${
+        reprise
+          ? sql`(select json_agg(json_build_object('id', l.id, 'commune', l.commune, 'qpv', l.qpv, 'typologie', l.typologie,
+              'financement', l.financement, 'construction', l.construction, 'horsFlux', l.hors_flux, 'epci', l.epci))
+            from logements l where l.id in (select f.evenement ->> 'logement' from evenements_flux f
+              where f.bailleur_id = ${cle.bailleurId} and f.departement = ${cle.departement} and f.annee = ${cle.annee}
+                and f.id > ${enCache.dernier}))`
+          : sql`null`
+      } as unites
     from (select max(f.id) as dernier, count(*) as n from evenements_flux f
       where f.bailleur_id = ${cle.bailleurId} and f.departement = ${cle.departement} and f.annee = ${cle.annee}) e`,
   );
@@ -345,8 +383,6 @@ export async function resultatAnnee(
   const version = `${dernier}|${n}|${cadre}`;
   const confirmee = ev?.ecriture === null || ev?.ecriture === undefined;
   await essai.apresComptage?.();
-  const k = `${cle.bailleurId}|${cle.departement}|${cle.annee}`;
-  const enCache = cache.get(k);
   sondes.cache('annee', enCache?.version === version);
   if (enCache && enCache.version === version) {
     // Read outside any write with the same version: what the run read is committed.
@@ -355,17 +391,11 @@ export async function resultatAnnee(
     return garderRecent(cache, k, enCache, ANNEES_EN_CACHE);
   }
   let rejeu: RejeuAnnee | null = null;
-  let aVerifier: number[] | null = null;
+  let verifies: number[] | null = null;
   // What the cached run holds: set from what was loaded, never from the counts above alone.
   let charge = { dernier, n };
-  if (enCache && !enCache.confirmee && enCache.aVerifier && enCache.aVerifier.length <= 1_000) {
-    // A run made in another write transaction: were its events committed?
-    const [vus] = await tx
-      .select({ n: sql<string>`count(*)::text` })
-      .from(evenementsFlux)
-      .where(inArray(evenementsFlux.id, enCache.aVerifier));
-    if (Number(vus?.n ?? 0) === enCache.aVerifier.length) enCache.confirmee = true;
-  }
+  // A run made in another write transaction: were its events committed?
+  if (enCache && aVerifier && Number(ev?.vus ?? 0) === aVerifier.length) enCache.confirmee = true;
   // Resuming (ADR 0023) is on unless FLUX_REPRISE=0, the operator's escape hatch: the same answer, slower.
   if (
     process.env['FLUX_REPRISE'] !== '0' &&
@@ -376,29 +406,20 @@ export async function resultatAnnee(
   ) {
     // Committed events never disappear: if as many events are above the cached last id as were
     // added, those are exactly the new ones (an older id committed late would make one short).
-    const nouveaux = await tx
-      .select({ id: evenementsFlux.id, evenement: evenementsFlux.evenement })
-      .from(evenementsFlux)
-      .where(
-        and(
-          eq(evenementsFlux.bailleurId, cle.bailleurId),
-          eq(evenementsFlux.departement, cle.departement),
-          eq(evenementsFlux.annee, cle.annee),
-          gt(evenementsFlux.id, enCache.dernier),
-        ),
-      )
-      .orderBy(asc(evenementsFlux.id));
+    const nouveaux = json<{ id: number; evenement: Evenement }[]>(ev?.nouveaux) ?? [];
     if (nouveaux.length === n - enCache.n) {
-      const scenario = await prolongerScenario(
-        tx,
+      const scenario = prolongerScenario(
         enCache.scenario,
-        nouveaux.map((e) => e.evenement as Evenement),
+        nouveaux.map((e) => e.evenement),
+        (json<LigneLogement[]>(ev?.unites) ?? []).map(versLogement),
+        // The run's units by id (the engine's index of the scenario: no set of thousands rebuilt).
+        enCache.rejeu.reprises.verifie.logements,
       );
       const debut = performance.now();
       rejeu = reprendre(enCache.rejeu.reprises, scenario, { detail: true });
       statistiquesAnnees.msMoteur += performance.now() - debut;
       sondes.rejeu(performance.now() - debut);
-      aVerifier = nouveaux.map((e) => e.id);
+      verifies = nouveaux.map((e) => Number(e.id));
       charge = {
         dernier: Math.max(enCache.dernier, ...nouveaux.map((e) => Number(e.id))),
         n: enCache.n + nouveaux.length,
@@ -429,7 +450,7 @@ export async function resultatAnnee(
             sql`age(${evenementsFlux}.xmin) <= 0`,
           ),
         );
-      aVerifier = propres.map((e) => e.id);
+      verifies = propres.map((e) => e.id);
     }
   }
   const { scenario } = rejeu.reprises;
@@ -445,23 +466,32 @@ export async function resultatAnnee(
       scenario,
       rejeu,
       confirmee,
-      aVerifier: confirmee ? null : aVerifier,
+      aVerifier: confirmee ? null : verifies,
     },
     ANNEES_EN_CACHE,
   );
 }
 
-/** The year's scenario with `evenements` appended (in id order) and the units they name that it lacked. */
-async function prolongerScenario(tx: Tx, scenario: Scenario, evenements: Evenement[]): Promise<Scenario> {
-  const connus = new Set(scenario.logements.map((l) => l.id));
-  const manquants = [...new Set(evenements.map((e) => e.logement))].filter((id) => !connus.has(id));
+/** The year's scenario with `evenements` appended (in id order) and those of `lus` (the units they name) it lacked. */
+function prolongerScenario(
+  scenario: Scenario,
+  evenements: Evenement[],
+  lus: Logement[],
+  connus: { has(id: string): boolean },
+): Scenario {
+  const manquants = lus.filter((l) => !connus.has(l.id));
   let unites = scenario.logements;
   if (manquants.length > 0) {
-    const lus = await tx.select(COLONNES_LOGEMENT).from(logements).where(inArray(logements.id, manquants));
-    unites = [...unites, ...lus.map(versLogement)];
+    unites = [...unites, ...manquants];
     unites.sort((a, b) => (a.id < b.id ? -1 : 1));
   }
   return completerEpci({ ...scenario, logements: unites, evenements: [...scenario.evenements, ...evenements] });
+}
+
+/** A `json` column of a raw statement: parsed by the driver, or its text. */
+function json<T>(v: unknown): T | null {
+  if (v === null || v === undefined) return null;
+  return (typeof v === 'string' ? JSON.parse(v) : v) as T;
 }
 
 /** The (bailleur, département) pairs that have conventions or events, for a set of bailleurs or all. */

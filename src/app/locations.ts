@@ -138,9 +138,21 @@ async function verrouillerAnnee(tx: Tx, cle: CleAnnee): Promise<void> {
   );
 }
 
-async function ajouterEvenement(tx: Tx, cle: CleAnnee, locationId: string, evenement: Evenement): Promise<void> {
+/** The year's run as `resultatAnnee` gives it. */
+type AnneeCalculee = Awaited<ReturnType<typeof resultatAnnee>>;
+
+/**
+ * Stores an event and reconciles the provisional orientations after it; returns the year's run
+ * when the reconciliation needed it (with this event: the caller need not ask for it again).
+ */
+async function ajouterEvenement(
+  tx: Tx,
+  cle: CleAnnee,
+  locationId: string,
+  evenement: Evenement,
+): Promise<AnneeCalculee | null> {
   await tx.insert(evenementsFlux).values({ ...cle, locationId, evenement });
-  await reconcilierOrientations(tx, cle, evenement.date, locationId);
+  return reconcilierOrientations(tx, cle, evenement.date, locationId);
 }
 
 /**
@@ -153,8 +165,8 @@ async function ajouterEvenement(tx: Tx, cle: CleAnnee, locationId: string, evene
  * parties' backs, and the ledger never counts a unit for a line whose screens do not show it).
  */
 /** The whole year reconciled with the engine's replay (after a change of its inputs other than an event). */
-export function reconcilierAnnee(tx: Tx, cle: CleAnnee): Promise<void> {
-  return reconcilierOrientations(tx, cle, `${cle.annee}-01-01`, '');
+export async function reconcilierAnnee(tx: Tx, cle: CleAnnee): Promise<void> {
+  await reconcilierOrientations(tx, cle, `${cle.annee}-01-01`, '');
 }
 
 /** Every stored year of a bailleur × département from `annee` on, reconciled (after a convention changed). */
@@ -178,7 +190,12 @@ export async function reconcilierAnneesDepuis(
   for (const a of annees) await reconcilierAnnee(tx, { bailleurId, departement, annee: a.annee });
 }
 
-async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sauf: string): Promise<void> {
+async function reconcilierOrientations(
+  tx: Tx,
+  cle: CleAnnee,
+  depuis: string,
+  sauf: string,
+): Promise<AnneeCalculee | null> {
   const rows = await tx
     .select({
       l: locations,
@@ -198,8 +215,9 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
         ne(locations.etat, 'liberee'),
       ),
     );
-  if (rows.length === 0) return;
-  const { resultat, scenario } = await resultatAnnee(tx, cle);
+  if (rows.length === 0) return null;
+  const annee = await resultatAnnee(tx, cle);
+  const { resultat, scenario } = annee;
   const noms = nomsDesLignes(scenario);
   const nom = (ligne: string | null, sinon: string) => (ligne === null ? sinon : (noms.get(ligne) ?? ligne));
   const parLiberation = new Map(resultat.orientations.map((o) => [`${o.logement}|${o.date}`, o]));
@@ -244,11 +262,18 @@ async function reconcilierOrientations(tx: Tx, cle: CleAnnee, depuis: string, sa
       `cet événement du ${dateLongue(depuis)} changerait l’orientation de locations déjà décidées : ${liste}. Datez-le après ces libérations, ou corrigez d’abord ces locations.`,
     );
   }
+  return annee;
 }
 
 /** The engine's orientation of this letting (the last one of the unit in the year). */
-async function orientationMoteur(tx: Tx, cle: CleAnnee, logementId: string): Promise<Orientation | undefined> {
-  const { resultat, scenario } = await resultatAnnee(tx, cle);
+async function orientationMoteur(
+  tx: Tx,
+  cle: CleAnnee,
+  logementId: string,
+  /** The year's run already computed since the last event was stored (`ajouterEvenement`). */
+  annee?: AnneeCalculee | null,
+): Promise<Orientation | undefined> {
+  const { resultat, scenario } = annee ?? (await resultatAnnee(tx, cle));
   const noms = nomsDesLignes(scenario);
   for (let i = resultat.orientations.length - 1; i >= 0; i--) {
     const o = resultat.orientations[i]!;
@@ -343,7 +368,7 @@ export async function declarerLocation(
     { acteur, locationId: id, action: 'location.declarer', motif: d.motif },
     maintenant,
   );
-  await ajouterEvenement(tx, cle, id, {
+  const annee = await ajouterEvenement(tx, cle, id, {
     date: d.date,
     type: 'liberation',
     logement: logement.id,
@@ -353,7 +378,7 @@ export async function declarerLocation(
   }).catch((err: unknown) => {
     throw refusEnFrancais(err);
   });
-  const o = await orientationMoteur(tx, cle, logement.id);
+  const o = await orientationMoteur(tx, cle, logement.id, annee);
   if (!exclu && o) {
     await tx
       .update(locations)

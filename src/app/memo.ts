@@ -12,6 +12,9 @@
  * import, an account…) drops every answer, as does a gap too long to read. A sign-in or sign-out
  * changes no data an answer shows: it drops none.
  *
+ * While an outdated answer is recomputed, users who made none of the changes that outdated it may
+ * be served it, for at most `perimeMaxMs` (`FLUX_PERIME_MS`, off by default) after this instance learned of the first (ADR 0052).
+ *
  * The same events say whose sessions changed (`comptesTouches`: an account deactivated, a sign-out,
  * an organisation): the sessions cached by `auth.ts` are re-read from the database (ADR 0046).
  */
@@ -54,7 +57,9 @@ interface Cache {
   memoire: Map<string, { version: number; portee: Portee; valeur: Promise<unknown> }>;
   versionLue: { valeur: number; jusqua: number } | null;
   /** Consecutive version changes and what each touched: `depuis` < `jusqua`, in order. */
-  journal: { depuis: number; jusqua: number; touches: Touches; comptes: Comptes }[];
+  journal: Changement[];
+  /** Recomputations in flight, by key: the version they compute (a stale answer stays in `memoire` meanwhile). */
+  enCours: Map<string, { version: number; valeur: Promise<unknown> }>;
   /** The version being read (one query shared by concurrent requests). */
   versionEnCours: Promise<number> | null;
   /** Reading what the last version change touched (one query shared by concurrent reads). */
@@ -67,13 +72,48 @@ const cacheDe = (tx: Tx): Cache => {
   if (!c)
     caches.set(
       tx,
-      (c = { memoire: new Map(), versionLue: null, journal: [], versionEnCours: null, lecture: null, derniere: null }),
+      (c = {
+        memoire: new Map(),
+        versionLue: null,
+        journal: [],
+        enCours: new Map(),
+        versionEnCours: null,
+        lecture: null,
+        derniere: null,
+      }),
     );
   return c;
 };
 
-/** Counters of the cache (for the tests and the metrics). */
-export const statistiquesCache = { trouves: 0, reportes: 0, calcules: 0 };
+/**
+ * One version change as this instance recorded it: the scopes it touched, the accounts whose
+ * sessions it may have changed, the users who made it (`inconnus` when it could not be read) and
+ * when this instance learned of it.
+ */
+interface Changement {
+  depuis: number;
+  jusqua: number;
+  touches: Touches;
+  comptes: Comptes;
+  auteurs: Set<string> | 'inconnus';
+  vuLe: number;
+}
+
+/**
+ * How long an answer may be served to a user who did not make the change that outdated it, while
+ * its recomputation runs (ADR 0052): from the moment this instance learned of that change. 0 (the
+ * default): never, every reader waits for the recomputation. `FLUX_PERIME_MS` sets it (2000 is
+ * the value ADR 0052 reasons about).
+ */
+export let perimeMaxMs = Math.max(0, Number(process.env['FLUX_PERIME_MS'] ?? 0) || 0);
+
+/** Sets `perimeMaxMs` (the tests; an operator sets `FLUX_PERIME_MS`). */
+export function reglerPerime(ms: number): void {
+  perimeMaxMs = Math.max(0, ms);
+}
+
+/** Counters of the cache (for the tests and the metrics): `perimes`, answers served while their recomputation ran. */
+export const statistiquesCache = { trouves: 0, reportes: 0, calcules: 0, perimes: 0 };
 
 export async function versionDonnees(tx: Tx): Promise<number> {
   const c = cacheDe(tx);
@@ -114,9 +154,13 @@ export async function versionSuivie(tx: Tx): Promise<number> {
  * The scopes the audit events after `depuis` up to `jusqua` touched: the bailleur and département
  * of the letting, CAL session or CAL offer each names; `tout` if one names anything else.
  */
-async function lireTouches(tx: Tx, depuis: number, jusqua: number): Promise<{ touches: Touches; comptes: Comptes }> {
+async function lireTouches(
+  tx: Tx,
+  depuis: number,
+  jusqua: number,
+): Promise<{ touches: Touches; comptes: Comptes; auteurs: Set<string> | 'inconnus' }> {
   const rows = await tx.execute<{ bailleur: string | null; departement: string | null }>(sql`
-    select a.action, a.cible_type, a.cible_id,
+    select a.action, a.cible_type, a.cible_id, a.utilisateur_id,
            coalesce(l.bailleur_id, s.bailleur_id, lo.bailleur_id) as bailleur,
            coalesce(l.departement, s.departement, lo.departement) as departement
     from evenements_audit a
@@ -128,10 +172,12 @@ async function lireTouches(tx: Tx, depuis: number, jusqua: number): Promise<{ to
     where a.seq > ${depuis} and a.seq <= ${jusqua}
     limit ${CHANGEMENTS_LUS_MAX + 1}`);
   const lignes = (rows as unknown as { rows?: unknown[] }).rows ?? (rows as unknown as unknown[]);
-  if (lignes.length > CHANGEMENTS_LUS_MAX) return { touches: 'tout', comptes: 'tous' };
+  if (lignes.length > CHANGEMENTS_LUS_MAX) return { touches: 'tout', comptes: 'tous', auteurs: 'inconnus' };
   let touches: Touches = new Set<string>();
   let comptes: Comptes = new Set<string>();
+  const auteurs = new Set<string>();
   for (const r of lignes as LigneChangement[]) {
+    if (r.utilisateur_id) auteurs.add(r.utilisateur_id);
     if (r.cible_type === 'utilisateur' && SESSION_SEULE.test(r.action)) {
       // A sign-in opens a session nobody has cached; a sign-out closes one; no answer shows either.
       if (r.action === 'deconnexion' && comptes !== 'tous') comptes.add(r.cible_id);
@@ -145,10 +191,11 @@ async function lireTouches(tx: Tx, depuis: number, jusqua: number): Promise<{ to
       touches.add(cleDepartement(r.departement));
     }
   }
-  return { touches, comptes };
+  return { touches, comptes, auteurs };
 }
 
 interface LigneChangement {
+  utilisateur_id: string | null;
   action: string;
   cible_type: string;
   cible_id: string;
@@ -169,13 +216,13 @@ async function suivre(tx: Tx, c: Cache, version: number): Promise<void> {
   }
   const depuis = c.derniere;
   c.lecture = (async () => {
-    let lu: { touches: Touches; comptes: Comptes };
+    let lu: { touches: Touches; comptes: Comptes; auteurs: Set<string> | 'inconnus' };
     try {
       lu = await lireTouches(tx, depuis, version);
     } catch {
-      lu = { touches: 'tout', comptes: 'tous' };
+      lu = { touches: 'tout', comptes: 'tous', auteurs: 'inconnus' };
     }
-    c.journal.push({ depuis, jusqua: version, ...lu });
+    c.journal.push({ depuis, jusqua: version, ...lu, vuLe: Date.now() });
     if (c.journal.length > JOURNAL_MAX) c.journal.shift();
     c.derniere = version;
   })();
@@ -200,12 +247,7 @@ function tientToujours(c: Cache, p: Portee, depuis: number, jusqua: number): boo
 }
 
 /** Whether the recorded changes cover `depuis` → `jusqua` without a gap and none of them `concerne`. */
-function aucunChangement(
-  c: Cache,
-  depuis: number,
-  jusqua: number,
-  touche: (j: Cache['journal'][number]) => boolean,
-): boolean {
+function aucunChangement(c: Cache, depuis: number, jusqua: number, touche: (j: Changement) => boolean): boolean {
   let v = depuis;
   for (const j of c.journal) {
     if (j.jusqua <= v) continue;
@@ -227,10 +269,41 @@ export function sessionTientToujours(tx: Tx, utilisateurId: string, depuis: numb
 }
 
 /**
- * The cached value of `cle` if nothing in its scope changed since, else `calcul()` (then cached).
- * Concurrent requests for the same missing value share one computation.
+ * Whether an answer of scope `p` computed at `depuis` may still be served to user `lecteur` at
+ * `jusqua` while it is recomputed (ADR 0052): the changes in between are all known (no gap, their
+ * authors read), `lecteur` made none of those that touch `p` (a user always reads their own
+ * writes), and this instance learned of the first of them at most `perimeMaxMs` ago.
  */
-export async function memoiser<T>(tx: Tx, cle: string, calcul: () => Promise<T>, portee: Portee = 'tout'): Promise<T> {
+function servirPerime(c: Cache, p: Portee, depuis: number, jusqua: number, lecteur: string): boolean {
+  if (p === 'tout' || perimeMaxMs === 0) return false;
+  let v = depuis;
+  let premier: number | null = null;
+  for (const j of c.journal) {
+    if (j.jusqua <= v) continue;
+    if (j.depuis !== v) return false;
+    if (concerne(p, j.touches)) {
+      if (j.auteurs === 'inconnus' || j.auteurs.has(lecteur)) return false;
+      premier ??= j.vuLe;
+    }
+    v = j.jusqua;
+    if (v >= jusqua) break;
+  }
+  return v === jusqua && premier !== null && Date.now() - premier <= perimeMaxMs;
+}
+
+/**
+ * The cached value of `cle` if nothing in its scope changed since, else `calcul()` (then cached).
+ * Concurrent requests for the same missing value share one computation. With `lecteur` (the user
+ * an HTTP answer is for; never inside another computation), an answer outdated by other users'
+ * changes is served while its recomputation runs, within `perimeMaxMs` (ADR 0052).
+ */
+export async function memoiser<T>(
+  tx: Tx,
+  cle: string,
+  calcul: () => Promise<T>,
+  portee: Portee = 'tout',
+  lecteur?: string,
+): Promise<T> {
   const c = cacheDe(tx);
   const version = await versionSuivie(tx);
   const { memoire } = c;
@@ -246,17 +319,51 @@ export async function memoiser<T>(tx: Tx, cle: string, calcul: () => Promise<T>,
     sondes.cache('reponse', true);
     return deja.valeur as Promise<T>;
   }
-  sondes.cache('reponse', false);
-  statistiquesCache.calcules++;
-  const valeur = calcul();
-  memoire.delete(cle);
-  if (memoire.size >= TAILLE_MAX) memoire.delete(memoire.keys().next().value!);
-  memoire.set(cle, { version, portee, valeur });
-  // A failed computation is not kept: the next request tries again.
-  valeur.catch(() => {
-    if (memoire.get(cle)?.valeur === valeur) memoire.delete(cle);
-  });
-  return valeur;
+  // One recomputation per key and version, shared; the answer it replaces stays until it is done.
+  let cours = c.enCours.get(cle);
+  // A recomputation begun at an earlier version still holds if nothing in its scope changed since
+  // (the other bailleurs' writes move the version constantly): shared, not begun again.
+  if (cours && cours.version < version && tientToujours(c, portee, cours.version, version)) cours.version = version;
+  if (!cours || cours.version < version) {
+    sondes.cache('reponse', false);
+    statistiquesCache.calcules++;
+    const valeur = calcul();
+    const lance = { version, valeur: valeur as Promise<unknown> };
+    cours = lance;
+    c.enCours.set(cle, lance);
+    const fini = () => {
+      if (c.enCours.get(cle) === lance) c.enCours.delete(cle);
+    };
+    valeur.then(
+      () => {
+        fini();
+        // A later version may already be cached (two recomputations in flight): never go back.
+        // (`lance.version`: the version it was begun at, or carried to since.)
+        const present = memoire.get(cle);
+        if (present && present.version > lance.version) return;
+        memoire.delete(cle);
+        if (memoire.size >= TAILLE_MAX) memoire.delete(memoire.keys().next().value!);
+        memoire.set(cle, { version: lance.version, portee, valeur });
+      },
+      // A failed computation is not kept: the next request tries again.
+      fini,
+    );
+  } else {
+    sondes.cache('reponse', true);
+    statistiquesCache.trouves++;
+  }
+  if (
+    lecteur !== undefined &&
+    deja &&
+    deja.version < version &&
+    servirPerime(c, deja.portee, deja.version, version, lecteur)
+  ) {
+    statistiquesCache.perimes++;
+    // The recomputation goes on; its failure is the next reader's (it is tried again then).
+    cours.valeur.catch(() => undefined);
+    return deja.valeur as Promise<T>;
+  }
+  return cours.valeur as Promise<T>;
 }
 
 /** Like `memoiser`, for an HTTP answer: checked once against its contract, serialised once. */
@@ -266,8 +373,9 @@ export async function memoiserJson<T>(
   contrat: { parse(v: unknown): T },
   calcul: () => Promise<T>,
   portee: Portee = 'tout',
+  lecteur?: string,
 ): Promise<string> {
-  return memoiser(tx, `json|${cle}`, async () => JSON.stringify(contrat.parse(await calcul())), portee);
+  return memoiser(tx, `json|${cle}`, async () => JSON.stringify(contrat.parse(await calcul())), portee, lecteur);
 }
 
 /**

@@ -56,6 +56,44 @@ export async function etatDeLAnnee(tx: Tx, cle: CleAnnee, aujourdhui: string): P
   );
 }
 
+/** The writes of this process waiting for their turn, by key: the promise of the last one queued. */
+const files = new Map<string, Promise<void>>();
+
+/**
+ * Runs `ecriture` after the writes of this process queued before it under the same key (a
+ * bailleur's year: `cleFileEcritures`), one at a time. The year's advisory lock
+ * (`verrouillerAnnee`) still serialises the writes across processes; this queue is taken before a
+ * pool connection, so that the writes of one year waiting for each other wait here, not on a
+ * connection the reads need (issue 15 item 6). A failed write lets the next one run.
+ */
+export async function enFileDEcriture<T>(cle: string, ecriture: () => Promise<T>): Promise<T> {
+  const avant = files.get(cle);
+  let liberer!: () => void;
+  const tour = new Promise<void>((r) => (liberer = r));
+  const suite = avant ? avant.then(() => tour) : tour;
+  files.set(cle, suite);
+  try {
+    if (avant) await avant;
+    return await ecriture();
+  } finally {
+    liberer();
+    if (files.get(cle) === suite) files.delete(cle);
+  }
+}
+
+/** Writes waiting in `enFileDEcriture`'s queues (for the tests and the metrics). */
+export function ecrituresEnFile(): number {
+  return files.size;
+}
+
+/**
+ * The queue of a write in a bailleur's year, before its unit (hence its département) is read: a
+ * bailleur × year, coarser than the advisory lock's bailleur × département × year.
+ */
+export function cleFileEcritures(bailleurId: string, annee: number | string): string {
+  return `${bailleurId}|${annee}`;
+}
+
 /** Serialises with the letting writes of the same year (same key as src/app/locations.ts). */
 export async function verrouillerAnnee(tx: Tx, cle: CleAnnee): Promise<void> {
   await tx.execute(

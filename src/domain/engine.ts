@@ -50,7 +50,7 @@ import {
   type Reservataire,
   type Scenario,
 } from './types.ts';
-import { avertirScenario, indexerLogements, validerScenario } from './validation.ts';
+import { avertirScenario, indexerLogements, validerScenario, verifierAjout, type Verifie } from './validation.ts';
 
 export { DIMENSIONS, type Dimension } from './etat-moteur.ts';
 export type {
@@ -118,6 +118,10 @@ export interface Reprises {
   readonly options: OptionsMoteur;
   readonly cellules: Map<string, Cellule>;
   readonly points: readonly PointDeReprise[];
+  /** The scenario's checks, for a resumption to check only what it appends (`verifierAjout`). */
+  readonly verifie: Verifie;
+  /** The events' indexes by date (`ordreDesEvenements`), merged with the appended ones on resuming. */
+  readonly ordre: readonly number[];
 }
 
 export interface RejeuAnnee {
@@ -917,9 +921,10 @@ function nouveauMoteur(
   logements: Map<string, Logement>,
   options: OptionsMoteur,
   cellules?: Map<string, Cellule>,
+  avertissements: Probleme[] = avertirScenario(scenario),
 ): Moteur {
   const moteur = new Moteur(scenario, logements, options, cellules);
-  moteur.avertissements = avertirScenario(scenario);
+  moteur.avertissements = avertissements;
   return moteur;
 }
 
@@ -933,25 +938,30 @@ export function simuler(scenario: Scenario, options: OptionsMoteur = {}): Result
 
 /** `simuler`, keeping the state at each month start so that a later change can be replayed from there (`reprendre`). */
 export function simulerAvecReprises(scenario: Scenario, options: OptionsMoteur = {}): RejeuAnnee {
-  const moteur = nouveauMoteur(scenario, valider(scenario), options);
+  const logements = valider(scenario);
+  const moteur = nouveauMoteur(scenario, logements, options);
   const points: PointDeReprise[] = [{ mois: '', etat: copierEtat(moteur.etat) }];
-  const resultat = moteur.run(ordreDesEvenements(scenario.evenements), 0, points);
-  return { resultat, reprises: { scenario, options, cellules: moteur.cellules, points } };
+  const ordre = ordreDesEvenements(scenario.evenements);
+  const resultat = moteur.run(ordre, 0, points);
+  const verifie: Verifie = { logements, avertissements: moteur.avertissements.slice(), lieux: null };
+  return { resultat, reprises: { scenario, options, cellules: moteur.cellules, points, verifie, ordre } };
 }
 
 /**
  * The year of `scenario`, where `scenario` is `precedent`'s with events appended (the same event
- * and unit objects, more of them): replayed from the last month start before the earliest new
- * event. Exactly `simulerAvecReprises(scenario, options)` — anything else (a convention, a unit or
- * an earlier event changed, other options) is run in full.
+ * and unit objects, more of them; new units may come between the old ones): replayed from the last
+ * month start before the earliest new event, and checked only for what was appended (the parties
+ * and conventions are the same; each event's checks are its own: `verifierAjout`). Exactly
+ * `simulerAvecReprises(scenario, options)` — anything else (a convention, a unit or an earlier
+ * event changed, other options, a problem in what was appended) is run in full.
  */
 export function reprendre(precedent: Reprises, scenario: Scenario, options: OptionsMoteur = {}): RejeuAnnee {
   const avant = precedent.scenario;
   const n = avant.evenements.length;
   if (!prolonge(avant, scenario) || !memesOptions(precedent.options, options))
     return simulerAvecReprises(scenario, options);
-  const logements = valider(scenario);
-  for (const l of avant.logements) if (logements.get(l.id) !== l) return simulerAvecReprises(scenario, options);
+  const verifie = verifierAjout(avant, precedent.verifie, scenario);
+  if (!verifie) return simulerAvecReprises(scenario, options);
   let premier = '\uffff';
   for (let i = n; i < scenario.evenements.length; i++) {
     const d = scenario.evenements[i]!.date;
@@ -961,23 +971,59 @@ export function reprendre(precedent: Reprises, scenario: Scenario, options: Opti
   let p = 0;
   while (p + 1 < precedent.points.length && precedent.points[p + 1]!.mois <= mois) p++;
   const point = precedent.points[p]!;
-  const ordre = ordreDesEvenements(scenario.evenements);
+  const ordre = ordreProlonge(scenario.evenements, precedent.ordre, n);
   // Every event before the point's month is an old one, applied in the same order.
   let debut = 0;
   while (debut < ordre.length && scenario.evenements[ordre[debut]!]!.date.slice(0, 7) < point.mois) debut++;
-  const moteur = nouveauMoteur(scenario, logements, options, precedent.cellules);
+  const moteur = nouveauMoteur(
+    scenario,
+    verifie.logements,
+    options,
+    precedent.cellules,
+    verifie.avertissements.slice(),
+  );
   moteur.reprendreA(point);
   const points = precedent.points.slice(0, p + 1);
   const resultat = moteur.run(ordre, debut, points);
-  return { resultat, reprises: { scenario, options, cellules: moteur.cellules, points } };
+  return { resultat, reprises: { scenario, options, cellules: moteur.cellules, points, verifie, ordre } };
+}
+
+/**
+ * `ordreDesEvenements(evenements)` when `ancien` is that of the first `n` events: the appended
+ * ones sorted by date then index, merged in (on a tie of dates the old event, of lower index, first).
+ */
+function ordreProlonge(evenements: readonly Evenement[], ancien: readonly number[], n: number): number[] {
+  const nouveaux: number[] = [];
+  for (let i = n; i < evenements.length; i++) nouveaux.push(i);
+  nouveaux.sort((a, b) => {
+    const da = evenements[a]!.date;
+    const db = evenements[b]!.date;
+    return da < db ? -1 : da > db ? 1 : a - b;
+  });
+  const ordre: number[] = new Array<number>(evenements.length);
+  let a = 0;
+  let b = 0;
+  let k = 0;
+  while (a < ancien.length && b < nouveaux.length)
+    ordre[k++] = evenements[ancien[a]!]!.date <= evenements[nouveaux[b]!]!.date ? ancien[a++]! : nouveaux[b++]!;
+  while (a < ancien.length) ordre[k++] = ancien[a++]!;
+  while (b < nouveaux.length) ordre[k++] = nouveaux[b++]!;
+  return ordre;
 }
 
 /** Whether `apres` is `avant` with events appended: same year, parties and conventions, same earlier events. */
 function prolonge(avant: Scenario, apres: Scenario): boolean {
   if (apres.evenements.length < avant.evenements.length) return false;
   for (let i = 0; i < avant.evenements.length; i++) if (apres.evenements[i] !== avant.evenements[i]) return false;
-  const cadre = (s: Scenario) =>
-    JSON.stringify([
+  return cadreDe(avant) === cadreDe(apres);
+}
+
+/** A scenario's year, parties and conventions as text, once per scenario object (a resumption compares them). */
+const cadres = new WeakMap<Scenario, string>();
+function cadreDe(s: Scenario): string {
+  let c = cadres.get(s);
+  if (c === undefined) {
+    c = JSON.stringify([
       s.annee,
       s.departement,
       s.bailleur,
@@ -987,7 +1033,9 @@ function prolonge(avant: Scenario, apres: Scenario): boolean {
       s.objectifsEpci ?? null,
       s.programmes ?? null,
     ]);
-  return cadre(avant) === cadre(apres);
+    cadres.set(s, c);
+  }
+  return c;
 }
 
 function memesOptions(a: OptionsMoteur, b: OptionsMoteur): boolean {

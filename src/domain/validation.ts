@@ -354,8 +354,15 @@ export function avertirConventions(s: JeuConventions): Probleme[] {
 /** What the law or the data flag in a scenario without forbidding it (the run goes on): see `avertirConventions`, and households whose quartile cannot be computed. */
 export function avertirScenario(s: Scenario): Probleme[] {
   const avertissements = avertirConventions(s);
-  s.evenements.forEach((e, i) => {
-    if (e.type !== 'bail_signe' || !e.menage) return;
+  avertirEvenements(s, 0, avertissements);
+  return avertissements;
+}
+
+/** The warnings of the events from index `depuis` on (households whose quartile cannot be computed), pushed to `avertissements`. */
+function avertirEvenements(s: Scenario, depuis: number, avertissements: Probleme[]): void {
+  for (let i = depuis; i < s.evenements.length; i++) {
+    const e = s.evenements[i]!;
+    if (e.type !== 'bail_signe' || !e.menage) continue;
     const m = e.menage;
     if (m.ressourcesAnnuelles !== undefined && m.personnes === undefined && (m.quartile1 ?? null) === null)
       avertissements.push({
@@ -363,8 +370,94 @@ export function avertirScenario(s: Scenario): Probleme[] {
         message:
           'ressources indiquées sans le nombre de personnes : les unités de consommation, donc le quartile du ménage, restent inconnus',
       });
-  });
-  return avertissements;
+  }
+}
+
+/**
+ * What a valid scenario's checks leave to a later one with events (and units) appended: its units
+ * by id, its warnings, and — computed on first need — the places the Σ taux checks and the
+ * collectivities' warnings visit, in their order.
+ */
+export interface Verifie {
+  readonly logements: Map<string, Logement>;
+  readonly avertissements: readonly Probleme[];
+  lieux: string | null;
+}
+
+/**
+ * A map of units over another one, holding only the units added (a resumption adds one or two
+ * to thousands: copying them all was a quarter of it). Only `get`, `has` and `set` are used on the
+ * units of a resumption (the engine and the event checks); `entrees` flattens it.
+ */
+class LogementsAjoutes extends Map<string, Logement> {
+  readonly profondeur: number;
+  constructor(private readonly dessous: Map<string, Logement>) {
+    super();
+    this.profondeur = dessous instanceof LogementsAjoutes ? dessous.profondeur + 1 : 1;
+  }
+  override get(id: string): Logement | undefined {
+    return super.get(id) ?? this.dessous.get(id);
+  }
+  override has(id: string): boolean {
+    return super.has(id) || this.dessous.has(id);
+  }
+  *entrees(): IterableIterator<[string, Logement]> {
+    yield* this.dessous instanceof LogementsAjoutes ? this.dessous.entrees() : this.dessous.entries();
+    yield* super.entries();
+  }
+}
+
+/** The places of `lieuxDesLogements` as one key (same key: same conventions checks, same warnings). */
+function cleDesLieux(s: JeuConventions): string {
+  return lieuxDesLogements(s)
+    .map((l) => `${l.commune}|${l.epci ?? ''}`)
+    .join(';');
+}
+
+/**
+ * The checks of `apres` — `avant` (valid, checked as `verifie`) with events appended from index
+ * `avant.evenements.length` and perhaps units added, the same year, parties and conventions —
+ * done on what was appended only: the new events (each event's checks read only the event, its
+ * unit and the parties) and the new units. Exactly `validerScenario(apres)` and
+ * `avertirScenario(apres)` when it answers; `null` when it cannot tell cheaply — a unit changed,
+ * removed or reordered, a new unit that repeats an id or opens a place the conventions' checks
+ * did not visit (the sums and warnings by place), or any problem (the full check then lists them
+ * in their order) — and the caller checks the whole scenario.
+ */
+export function verifierAjout(avant: Scenario, verifie: Verifie, apres: Scenario): Verifie | null {
+  let logements = verifie.logements;
+  let lieux = verifie.lieux;
+  if (apres.logements !== avant.logements) {
+    // The old units, the same objects in the same order, with new ones between them (both lists
+    // keep the order they were given in).
+    const anciens = avant.logements;
+    const nouveaux: Logement[] = [];
+    let j = 0;
+    for (const l of apres.logements) {
+      if (j < anciens.length && l === anciens[j]) j++;
+      else nouveaux.push(l);
+    }
+    if (j !== anciens.length) return null;
+    if (nouveaux.length > 0) {
+      if (anciens.length === 0) return null;
+      const ajoutes = new LogementsAjoutes(logements);
+      for (const l of nouveaux) {
+        if (ajoutes.has(l.id) || departementDeCommune(l.commune) !== apres.departement) return null;
+        ajoutes.set(l.id, l);
+      }
+      logements = ajoutes.profondeur > 16 ? new Map(ajoutes.entrees()) : ajoutes;
+      lieux = verifie.lieux ?? cleDesLieux(avant);
+      verifie.lieux = lieux;
+      if (cleDesLieux(apres) !== lieux) return null;
+    }
+  }
+  const problemes: Probleme[] = [];
+  const reservataires = new Map<string, Reservataire>(apres.reservataires.map((r) => [r.id, r]));
+  validerReferencesEvenements(apres, logements, reservataires, problemes, avant.evenements.length);
+  if (problemes.length > 0) return null;
+  const avertissements = verifie.avertissements.slice();
+  avertirEvenements(apres, avant.evenements.length, avertissements);
+  return { logements, avertissements, lieux };
 }
 
 /** A household's own consistency (composition, rehousing). */
@@ -409,11 +502,13 @@ function validerReferencesEvenements(
   logements: Map<string, Logement>,
   reservataires: Map<string, Reservataire>,
   problemes: Probleme[],
+  depuis = 0,
 ): void {
   const conventionDe = new Map(s.conventions.map((c) => [c.reservataire, c]));
   const debut = `${s.annee}-01-01`;
   const fin = `${s.annee}-12-31`;
-  s.evenements.forEach((e, i) => {
+  for (let i = depuis; i < s.evenements.length; i++) {
+    const e = s.evenements[i]!;
     const chemin = `evenements[${i}]`;
     if (e.date < debut || e.date > fin) {
       problemes.push({ chemin: `${chemin}.date`, message: `la date ${e.date} est hors de l’année ${s.annee}` });
@@ -427,7 +522,7 @@ function validerReferencesEvenements(
     const logement = logements.get(e.logement);
     if (logement === undefined) {
       problemes.push({ chemin: `${chemin}.logement`, message: `logement « ${e.logement} » inconnu` });
-      return;
+      continue;
     }
     const cibles =
       e.type === 'orientation_forcee'
@@ -457,5 +552,5 @@ function validerReferencesEvenements(
     if (e.type === 'orientation_multiple' && new Set(e.reservataires).size !== e.reservataires.length) {
       problemes.push({ chemin: `${chemin}.reservataires`, message: 'réservataire cité deux fois' });
     }
-  });
+  }
 }

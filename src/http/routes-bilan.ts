@@ -77,6 +77,7 @@ export async function enregistrerRoutesBilan(api: FastifyInstance, options: Opti
             lireBilan(tx, a, { annee: q.annee, bailleurId: q.bailleur, departement: q.departement }),
           ),
         avecBailleur(await porteeActeur(db, a), q.bailleur),
+        a.utilisateurId,
       );
       return json(reply, texte);
     },

@@ -275,6 +275,7 @@ export async function enregistrerRoutesCal(api: FastifyInstance, options: Option
         objectifsSchema,
         () => db.transaction((tx) => lireObjectifs(tx, a, annee, jour)),
         await porteeActeur(db, a),
+        a.utilisateurId,
       );
       // Already checked against the contract and serialised once (see `memoiserJson`).
       return (reply as FastifyReply)

@@ -105,6 +105,7 @@ export async function enregistrerRoutesOrientation(api: FastifyInstance, options
           return JSON.stringify(pageBoiteSchema.parse(page));
         },
         await porteeActeur(db, a),
+        a.utilisateurId,
       );
       return (reply as FastifyReply)
         .type('application/json; charset=utf-8')

@@ -40,6 +40,7 @@ export async function enregistrerRoutesTableaux(api: FastifyInstance, options: O
         tableauSchema,
         () => db.transaction((tx) => lireTableau(tx, a, annee, jour)),
         await porteeActeur(db, a),
+        a.utilisateurId,
       );
       // Already checked against the contract and serialised once (see `memoiserJson`).
       return (reply as FastifyReply)

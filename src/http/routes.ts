@@ -11,6 +11,7 @@ import { listerLocations, listerLogements } from '../app/listes.ts';
 import { avecBailleur, memoiserJson, porteeActeur } from '../app/memo.ts';
 import { lireQualite, qualiteComplete } from '../app/qualite.ts';
 import { appliquerTransition, declarerLocation, lireLocation } from '../app/locations.ts';
+import { cleFileEcritures, enFileDEcriture } from '../app/verrou-annee.ts';
 import { importerRplsDeSonOrganisme, sourceFichier } from '../app/import-rpls.ts';
 import { enregistrerFichierErreurs, lienFichierErreurs, lireFichierErreurs } from '../app/fichiers-erreurs.ts';
 import { supprimerTemporaire } from '../import/fichier-temporaire.ts';
@@ -170,6 +171,7 @@ export async function enregistrerRoutes(
             return db.transaction((tx) => accueil(tx, a, annee, stockLu));
           },
           await porteeActeur(db, a),
+          a.utilisateurId,
         ),
       );
     },
@@ -200,6 +202,7 @@ export async function enregistrerRoutes(
             return { annee, conventions: lignes };
           },
           await porteeActeur(db, a),
+          a.utilisateurId,
         ),
       );
     },
@@ -228,6 +231,7 @@ export async function enregistrerRoutes(
           pageLogementsSchema,
           () => listerLogements(db, a, { ...q, parPage: parPageDe(q) }),
           await porteeActeur(db, a),
+          a.utilisateurId,
         ),
       );
     },
@@ -257,6 +261,7 @@ export async function enregistrerRoutes(
           rapportQualiteSchema,
           () => db.transaction((tx) => lireQualite(tx, a, q, courante)),
           avecBailleur(await porteeActeur(db, a), q.bailleur),
+          a.utilisateurId,
         ),
       );
     },
@@ -414,6 +419,7 @@ export async function enregistrerRoutes(
           pageLocationsSchema,
           () => listerLocations(db, a, f, jour),
           await porteeActeur(db, a),
+          a.utilisateurId,
         ),
       );
     },
@@ -445,7 +451,11 @@ export async function enregistrerRoutes(
       },
     },
     async (request, reply) => {
-      const loc = await db.transaction((tx) => declarerLocation(tx, acteur(request), request.body, maintenant()));
+      const a = acteur(request);
+      // Queued per bailleur × year before taking a connection: waiting writes leave the pool to reads.
+      const loc = await enFileDEcriture(cleFileEcritures(a.organisationId, request.body.date.slice(0, 4)), () =>
+        db.transaction((tx) => declarerLocation(tx, a, request.body, maintenant())),
+      );
       return reply.status(201).send(loc);
     },
   );

@@ -270,3 +270,196 @@ describe('reprise depuis un début de mois (ADR 0023)', () => {
     );
   });
 });
+
+/**
+ * As the server resumes a year (`src/app/annee.ts`): each batch of events brings the units it names
+ * for the first time, sorted by id among the others (new places, a commune's collectivity whose
+ * guarantees cross the 20 % warning once its first unit comes); and a batch may bring what the
+ * checks refuse or flag — an unknown unit or réservataire, a date outside the year, a unit of
+ * another département or repeating an id, a household whose quartile is unknown.
+ */
+const ajoutArb = fc.record({
+  annee: anneeArb,
+  epci: fc.array(fc.boolean(), { minLength: 25, maxLength: 25 }),
+  collectivite: fc.boolean(),
+  defauts: fc.array(
+    fc.constantFrom(
+      'aucun',
+      'aucun',
+      'aucun',
+      'logementInconnu',
+      'horsAnnee',
+      'reservataireInconnu',
+      'autreDepartement',
+      'doublon',
+      'quartileInconnu',
+    ),
+    { minLength: 4, maxLength: 4 },
+  ),
+});
+
+function scenarioParLots(x: typeof ajoutArb extends fc.Arbitrary<infer T> ? T : never): {
+  base: Omit<Scenario, 'evenements' | 'logements'>;
+  lots: { logements: Logement[]; evenements: Evenement[] }[];
+} {
+  const { base, evenements } = scenarioDe(x.annee);
+  const logements = base.logements.map((l, i) => (x.epci[i] ? { ...l, epci: '244500468' } : l));
+  const parId = new Map(logements.map((l) => [l.id, l]));
+  const evs = evenements.map((e) => ({ ...e, logement: e.logement }));
+  const reservataires = x.collectivite
+    ? base.reservataires.map((r, i) => (i === 2 ? { ...r, type: 'commune' as const, commune: '45147' } : r))
+    : base.reservataires;
+  const conventions = x.collectivite
+    ? base.conventions.map((c, i) => (i === 2 ? { ...c, taux: 0.25, perimetre: { communes: ['45147'] } } : c))
+    : base.conventions;
+  const bornes = [...new Set(x.annee.coupes.map((c) => Math.floor(c * evs.length)))].sort((a, b) => a - b);
+  const lots: { logements: Logement[]; evenements: Evenement[] }[] = [];
+  const vus = new Set<string>();
+  let debut = 0;
+  [...bornes, evs.length].forEach((fin, k) => {
+    const lot = evs.slice(debut, fin) as Evenement[];
+    debut = fin;
+    const nouveaux: Logement[] = [];
+    for (const e of lot)
+      if (!vus.has(e.logement)) {
+        vus.add(e.logement);
+        nouveaux.push(parId.get(e.logement)!);
+      }
+    const defaut = k === 0 ? 'aucun' : x.defauts[k % x.defauts.length]!;
+    const date = lot[0]?.date ?? '2025-06-01';
+    if (defaut === 'logementInconnu') lot.push({ date, type: 'liberation', logement: 'LX' });
+    if (defaut === 'horsAnnee') lot.push({ ...lot[0]!, date: '2026-01-02' });
+    if (defaut === 'reservataireInconnu')
+      lot.push({
+        date,
+        type: 'orientation_forcee',
+        logement: lot[0]?.logement ?? 'L0',
+        reservataire: 'R9',
+        motif: 'choix',
+      });
+    if (defaut === 'autreDepartement') {
+      nouveaux.push({ ...logements[0]!, id: 'LY', commune: '75056' });
+      lot.push({ date, type: 'liberation', logement: 'LY' });
+    }
+    if (defaut === 'doublon') nouveaux.push({ ...logements[0]!, commune: '45284' });
+    if (defaut === 'quartileInconnu')
+      lot.push({
+        date,
+        type: 'bail_signe',
+        logement: lot[0]?.logement ?? 'L0',
+        menage: { ressourcesAnnuelles: 20_000 },
+      });
+    lots.push({
+      logements: nouveaux,
+      evenements: lot.filter((e) => e.date !== '2026-01-02' || defaut === 'horsAnnee'),
+    });
+  });
+  return { base: { ...base, reservataires, conventions }, lots };
+}
+
+describe('reprise avec des logements ajoutés, contrôlée sur ce qui est ajouté seulement', () => {
+  it('donne exactement la réponse (ou le refus, ou les avertissements) d’un rejeu complet', () => {
+    fc.assert(
+      fc.property(ajoutArb, (x) => {
+        const { base, lots } = scenarioParLots(x);
+        const dernier: { rejeu: RejeuAnnee | null } = { rejeu: null };
+        let logements: Logement[] = [];
+        let evenements: Evenement[] = [];
+        for (const lot of lots) {
+          logements = [...logements, ...lot.logements].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+          evenements = [...evenements, ...lot.evenements];
+          const scenario: Scenario = { ...base, logements, evenements };
+          const complet = issue(() => ({ resultat: simuler(scenario, { detail: true }) }));
+          const p = dernier.rejeu;
+          const repris = issue(() => {
+            const r = p
+              ? reprendre(p.reprises, scenario, { detail: true })
+              : simulerAvecReprises(scenario, { detail: true });
+            dernier.rejeu = r;
+            return r;
+          });
+          expect(repris).toBe(complet);
+          // A refused batch stays in: the next batch resumes from the last good run, the refused one with it.
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('ne recontrôle pas l’année entière quand on ajoute un événement et un logement d’un lieu connu', () => {
+    const { base, evenements } = scenarioDe(anneeFixe);
+    const liberations = evenements.filter((e) => e.type === 'liberation').sort((x, y) => (x.date < y.date ? -1 : 1));
+    const dernier = liberations.at(-1)!;
+    const sans = base.logements.filter((l) => l.id !== dernier.logement);
+    const avant: Scenario = { ...base, logements: sans, evenements: liberations.slice(0, -1) };
+    const premier = simulerAvecReprises(avant);
+    const apres: Scenario = { ...base, evenements: liberations };
+    const repris = reprendre(premier.reprises, apres);
+    expect(JSON.stringify(repris.resultat)).toBe(JSON.stringify(simuler(apres)));
+    // The same units map underneath (only the added unit is held apart), and the same month points.
+    expect(repris.reprises.verifie.logements.get(dernier.logement)?.id).toBe(dernier.logement);
+    expect(repris.reprises.verifie.logements).not.toBe(premier.reprises.verifie.logements);
+    expect(repris.reprises.points[1]).toBe(premier.reprises.points[1]);
+    // An unknown unit appended: refused exactly as the full check refuses it.
+    const inconnu: Scenario = { ...apres, evenements: [...liberations, { ...dernier, logement: 'LX' }] };
+    expect(issue(() => reprendre(repris.reprises, inconnu))).toBe(issue(() => ({ resultat: simuler(inconnu) })));
+  });
+
+  it('contrôle et avertit sur ce qui est ajouté comme le rejeu complet (lieu nouveau, autre département, doublon, ménage)', () => {
+    const { base, evenements } = scenarioDe(anneeFixe);
+    // A commune's collectivity, 25 % of guarantees on its territory (the 20 % warning) once a unit is there.
+    const jeu = {
+      ...base,
+      reservataires: base.reservataires.map((r, i) =>
+        i === 2 ? { ...r, type: 'commune' as const, commune: '45147' } : r,
+      ),
+      conventions: base.conventions.map((c, i) =>
+        i === 2 ? { ...c, taux: 0.25, perimetre: { communes: ['45147'] } } : c,
+      ),
+    };
+    const trie = (ls: Logement[]) => [...ls].sort((a, b) => (a.id < b.id ? -1 : 1));
+    // In id order, as the server keeps them: a resumption finds the old units in the same order.
+    const hors = trie(jeu.logements.filter((l) => l.commune !== '45147'));
+    const dans = jeu.logements.find((l) => l.commune === '45147')!;
+    const libs = evenements.filter(
+      (e) => e.type === 'liberation' && hors.some((l) => l.id === e.logement) && e.date < '2025-10-01',
+    );
+    const avant: Scenario = { ...jeu, logements: hors, evenements: libs };
+    const premier = simulerAvecReprises(avant, { detail: true });
+    expect(premier.resultat.avertissements).toEqual([]);
+    const cas: Scenario[] = [
+      // A new place: the warning appears, as in the full run.
+      {
+        ...jeu,
+        logements: trie([...hors, dans]),
+        evenements: [...libs, { date: '2025-11-03', type: 'liberation', logement: dans.id }],
+      },
+      // A unit of another département, and one repeating an id: refused as the full check refuses them.
+      {
+        ...jeu,
+        logements: trie([...hors, { ...dans, id: 'LY', commune: '75056' }]),
+        evenements: [...libs, { date: '2025-11-03', type: 'liberation', logement: 'LY' }],
+      },
+      {
+        ...jeu,
+        logements: trie([...hors, { ...hors[0]! }]),
+        evenements: [...libs, { date: '2025-11-03', type: 'liberation', logement: hors[0]!.id }],
+      },
+    ];
+    // A lease whose household's resources come without its size: a warning of the appended event.
+    const l0 = hors.find((l) => !libs.some((e) => e.logement === l.id))!;
+    const bail: Evenement[] = [
+      { date: '2025-11-03', type: 'liberation', logement: l0.id },
+      { date: '2025-11-04', type: 'candidats', logement: l0.id, nombre: 3 },
+      { date: '2025-11-05', type: 'decision_cal', logement: l0.id, decision: 'attribution' },
+      { date: '2025-11-06', type: 'bail_signe', logement: l0.id, menage: { ressourcesAnnuelles: 20_000 } },
+    ];
+    cas.push({ ...avant, evenements: [...libs, ...bail] });
+    const textes = cas.map((s) => issue(() => ({ resultat: simuler(s, { detail: true }) })));
+    expect(textes[0]).toContain('garanties d’emprunt');
+    expect(textes[1]).toContain('refus');
+    expect(textes[2]).toContain('en double');
+    expect(textes[3]).toContain('unités de consommation');
+    cas.forEach((s, i) => expect(issue(() => reprendre(premier.reprises, s, { detail: true }))).toBe(textes[i]));
+  });
+});
