@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { ouvrirBase } from '../src/db/client.ts';
 import { construireServeur } from '../src/http/server.ts';
 import { configOidcDepuisEnv } from '../src/app/proconnect.ts';
+import { perimeDepuisEnv, reglerPerime } from '../src/app/memo.ts';
 import { chargerQpvEmbarques } from '../src/reference/qpv.ts';
 import { COMPTES_DEMO, MOT_DE_PASSE_DEMO, estVide, seedDemo } from '../src/seed/demo.ts';
 
@@ -49,6 +50,8 @@ async function construireWebSiBesoin(): Promise<void> {
   await construireWeb();
 }
 
+// ADR 0052: how long others may read an outdated answer while it is recomputed (off unless set).
+reglerPerime(perimeDepuisEnv());
 const debut = Date.now();
 const avecWeb = process.env.FLUX_WEB !== '0';
 if (avecWeb) await construireWebSiBesoin();

@@ -10,6 +10,7 @@ import Fastify from 'fastify';
 import pg from 'pg';
 import { ouvrirBase, type Base } from '../../src/db/client.ts';
 import { construireServeur } from '../../src/http/server.ts';
+import { perimeDepuisEnv, reglerPerime } from '../../src/app/memo.ts';
 import { seedDemo } from '../../src/seed/demo.ts';
 
 if (process.argv.includes('--nu')) {
@@ -55,6 +56,7 @@ if (process.argv.includes('--nu')) {
   const base: Base = await ouvrirBase({ url, dossier: 'memory://' });
   await base.migrer();
   await seedDemo(base.db, { echelle: Number(process.env.FLUX_BENCH_ECHELLE ?? 1) });
+  reglerPerime(perimeDepuisEnv());
   const app = await construireServeur({ base, limiteConnexion: 1000, journal: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const a = app.server.address();

@@ -105,7 +105,17 @@ interface Changement {
  * default): never, every reader waits for the recomputation. `FLUX_PERIME_MS` sets it (2000 is
  * the value ADR 0052 reasons about).
  */
-export let perimeMaxMs = Math.max(0, Number(process.env['FLUX_PERIME_MS'] ?? 0) || 0);
+export let perimeMaxMs = 0;
+
+/** `FLUX_PERIME_MS` read from the environment: a whole number of milliseconds, 0 when unset; a bad value is refused. */
+export function perimeDepuisEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const texte = env['FLUX_PERIME_MS']?.trim();
+  if (!texte) return 0;
+  const n = Number(texte);
+  if (!/^\d+$/.test(texte) || !Number.isSafeInteger(n))
+    throw new Error(`FLUX_PERIME_MS : « ${texte} » n’est pas un nombre entier de millisecondes`);
+  return n;
+}
 
 /** Sets `perimeMaxMs` (the tests; an operator sets `FLUX_PERIME_MS`). */
 export function reglerPerime(ms: number): void {
