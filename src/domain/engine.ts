@@ -22,6 +22,7 @@ import {
   type Location,
 } from './etat-moteur.ts';
 import { choisirSelonPlan, CLE_PLAN, segmentDuLogement, type CiblesPlan } from './suivi-plan.ts';
+import { compteursVides, RegistreCles, type CompteursNumeriques } from './compteurs-numeriques.ts';
 import { MICRO, fromMicro, toMicro } from './exact.ts';
 import { ajouterAuFlux, fluxVide, LIBELLES_EXCLUSION, type FluxAnnuel, type MotifExclusion } from './flow.ts';
 import { valeurAu } from './legal-parameters.ts';
@@ -125,6 +126,17 @@ export interface RejeuAnnee {
   reprises: Reprises;
 }
 
+/** A unit as the engine counts it: its dimension keys (with the plan's segment), their numbers, its cell. */
+interface UniteMoteur {
+  logement: Logement;
+  cles: string[];
+  /** The keys' numbers in the run's `RegistreCles` (empty without one). */
+  ids: number[];
+  cel: Cellule;
+}
+
+const SANS_IDS: number[] = [];
+
 class Moteur {
   lignes: Ligne[];
   readonly bailleur: number;
@@ -135,6 +147,8 @@ class Moteur {
   readonly programmeDe = new Map<string, number>();
   /** What the law flags but does not forbid, found before the run (`avertirScenario`). */
   avertissements: Probleme[] = [];
+  /** The mix's counters by key number, in place of the lines' maps (with a `registre`). */
+  readonly num: CompteursNumeriques | null;
 
   constructor(
     readonly scenario: Scenario,
@@ -142,7 +156,12 @@ class Moteur {
     readonly options: OptionsMoteur = {},
     readonly cellules = new Map<string, Cellule>(),
     /** Each unit's dimension keys (`clesDuLogement`, and the plan's segment) and cell, kept across runs of the same options. */
-    readonly uniteDe = new Map<Logement, { cles: string[]; cel: Cellule }>(),
+    readonly uniteDe = new Map<Logement, UniteMoteur>(),
+    /**
+     * The keys' numbers (`preparerAnnees`): the mix is then counted in typed arrays (`num`) and the
+     * lines' maps stay empty — no resumption point can be taken.
+     */
+    readonly registre: RegistreCles | null = null,
   ) {
     const reservataires = new Map(scenario.reservataires.map((r) => [r.id, r]));
     const defautHorsQpvEtat = valeurAu('partHorsQpvMinEtat', `${scenario.annee}-01-01`);
@@ -176,6 +195,7 @@ class Moteur {
       }),
     );
     this.lignes = lignes;
+    this.num = registre ? compteursVides(registre, lignes) : null;
     this.etat = {
       lignes,
       flux: fluxVide(),
@@ -248,6 +268,8 @@ class Moteur {
     ordre: readonly number[],
     debut: number,
     points: PointDeReprise[] | null,
+    /** Each event's unit, prepared (`preparerAnnees`): no lookup by id. */
+    unites?: readonly UniteMoteur[],
   ): void {
     const logements = this.logements;
     // A liberation is left for a person to orient when a forced or pooled orientation of the same
@@ -269,11 +291,12 @@ class Moteur {
           mois = m;
         }
       }
-      const logement = logements.get(e.logement)!;
+      const u = unites ? unites[i]! : null;
+      const logement = u ? u.logement : logements.get(e.logement)!;
       const manuelle =
         e.type === 'liberation' && orientationManuelle.size > 0 && orientationManuelle.has(`${e.date}|${e.logement}`);
       try {
-        this.appliquer(e, logement, manuelle);
+        this.appliquer(e, logement, manuelle, u);
       } catch (err) {
         if (err instanceof TransitionImpossible || err instanceof EvenementRefuse) {
           this.problemes.push({ chemin: `evenements[${i}]`, message: err.message });
@@ -295,15 +318,14 @@ class Moteur {
   }
 
   /** A unit's dimension keys (with the plan's segment when the engine follows a plan) and cell; computed once a unit. */
-  private unite(logement: Logement): { cles: string[]; cel: Cellule } {
+  unite(logement: Logement): UniteMoteur {
     let u = this.uniteDe.get(logement);
     if (!u) {
-      u = {
-        cles: this.options.plan
-          ? [...clesDuLogement(logement), `${CLE_PLAN}${segmentDuLogement(logement)}`]
-          : clesDuLogement(logement),
-        cel: this.cellule(logement),
-      };
+      const cles = this.options.plan
+        ? [...clesDuLogement(logement), `${CLE_PLAN}${segmentDuLogement(logement)}`]
+        : clesDuLogement(logement);
+      const registre = this.registre;
+      u = { logement, cles, ids: registre ? cles.map((c) => registre.id(c)) : SANS_IDS, cel: this.cellule(logement) };
       this.uniteDe.set(logement, u);
     }
     return u;
@@ -331,10 +353,10 @@ class Moteur {
     return loc;
   }
 
-  private appliquer(e: Evenement, logement: Logement, manuelle: boolean): void {
+  private appliquer(e: Evenement, logement: Logement, manuelle: boolean, u: UniteMoteur | null): void {
     switch (e.type) {
       case 'liberation': {
-        this.liberer(e.date, logement, e.exclusion ?? null, e.premiereMiseEnLocation ?? false, manuelle);
+        this.liberer(e.date, logement, e.exclusion ?? null, e.premiereMiseEnLocation ?? false, manuelle, u);
         const ouverte = this.etat.enCours.get(logement.id);
         if (e.depart !== undefined && ouverte?.date === e.date) ouverte.depart = e.depart;
         return;
@@ -505,6 +527,7 @@ class Moteur {
     exclusion: Exclusion | null,
     premiere: boolean,
     manuelle: boolean,
+    u: UniteMoteur | null,
   ): void {
     const precedente = this.etat.enCours.get(logement.id);
     // A letting outside the flow that never got a candidate ends with the next notice (first-edition
@@ -516,7 +539,7 @@ class Moteur {
         `le logement ${logement.id} est déjà en cours de location depuis le ${precedente.date} (état « ${precedente.etat} »)`,
       );
     }
-    const { cles, cel } = this.unite(logement);
+    const { cles, ids, cel } = u ?? this.unite(logement);
     const horsFlux = logement.horsFlux;
     const motifExclu: MotifExclusion | null = horsFlux ?? exclusion;
     const dansLeFlux = ajouterAuFlux(this.etat.flux, {
@@ -528,6 +551,7 @@ class Moteur {
       logement,
       // With a plan, the unit's segment is one more key: each line's units of it are counted as the others.
       cles,
+      ids,
       cel,
       date,
       slot: this.etat.orientations.length,
@@ -630,28 +654,44 @@ class Moteur {
 
   /** Adds a flow unit to the entitlements and to the flow mix of every line covering it. */
   private compterDansLeFlux(loc: Location): void {
-    const { cel } = loc;
+    const { cel, ids } = loc;
+    const num = this.num;
     for (let k = 0; k < cel.lignes.length; k++) {
-      const ligne = this.lignes[cel.lignes[k]!]!;
+      const li = cel.lignes[k]!;
+      const ligne = this.lignes[li]!;
       ligne.droit += cel.rhos[k]!;
       ligne.rhoCumule += cel.rhos[k]!;
       ligne.fluxTotal += 1;
-      for (const cle of loc.cles) incr(ligne.fluxParValeur, cle, 1);
+      if (num) {
+        const f = num.flux[li]!;
+        for (let d = 0; d < ids.length; d++) f[ids[d]!]! += 1;
+      } else for (const cle of loc.cles) incr(ligne.fluxParValeur, cle, 1);
     }
-    incr(this.etat.fluxCommune, loc.logement.commune, 1);
+    if (num) num.fluxCommune[ids[DIM_COMMUNE]!]! += 1;
+    else incr(this.etat.fluxCommune, loc.logement.commune, 1);
+  }
+
+  /** Adds `n` to line `li`'s held units of each of the unit's keys. */
+  private compterRecus(li: number, loc: Location, n: number): void {
+    const num = this.num;
+    if (num) {
+      const r = num.recus[li]!;
+      const ids = loc.ids;
+      for (let d = 0; d < ids.length; d++) r[ids[d]!]! += n;
+    } else for (const cle of loc.cles) incr(this.lignes[li]!.recus, cle, n);
   }
 
   private tenir(li: number, loc: Location): void {
     const ligne = this.lignes[li]!;
     loc.detenteur = li;
     ligne.detenus += 1;
-    for (const cle of loc.cles) incr(ligne.recus, cle, 1);
+    this.compterRecus(li, loc, 1);
   }
 
   private retirer(li: number, loc: Location): void {
     const ligne = this.lignes[li]!;
     ligne.detenus -= 1;
-    for (const cle of loc.cles) incr(ligne.recus, cle, -1);
+    this.compterRecus(li, loc, -1);
   }
 
   private echouer(loc: Location, date: string): void {
@@ -666,7 +706,7 @@ class Moteur {
       this.retirer(loc.detenteur, loc);
       const bailleur = this.lignes[this.bailleur]!;
       bailleur.detenus += 1;
-      for (const cle of loc.cles) incr(bailleur.recus, cle, 1);
+      this.compterRecus(this.bailleur, loc, 1);
     }
   }
 
@@ -691,6 +731,7 @@ class Moteur {
    * (> 0: under-served in these characteristics), with the commitments of its convention (ADR 0003).
    */
   private besoin(li: number, loc: Location): number {
+    if (this.num) return this.besoinNumerique(li, loc, this.num);
     const ligne = this.lignes[li]!;
     const l = loc.logement;
     const apres = ligne.detenus + 1;
@@ -722,6 +763,40 @@ class Moteur {
     return score;
   }
 
+  /** `besoin` read from the counters by key number: the same figures, in the same order. */
+  private besoinNumerique(li: number, loc: Location, num: CompteursNumeriques): number {
+    const ligne = this.lignes[li]!;
+    const r = num.recus[li]!;
+    const flux = num.flux[li]!;
+    const fourchettes = num.fourchettes[li]!;
+    const ids = loc.ids;
+    const apres = ligne.detenus + 1;
+    let score = 0;
+    for (let d = DIM_TYPOLOGIE; d <= DIM_COMMUNE; d++) {
+      const id = ids[d]!;
+      const recus = r[id]!;
+      if (d === DIM_COMMUNE && ligne.contraintes.uniformiteCommunale) {
+        const du = (ligne.tauxMicro * num.fluxCommune[id]!) / MICRO;
+        score += 2 * (du - recus);
+        continue;
+      }
+      const part = ligne.fluxTotal > 0 ? flux[id]! / ligne.fluxTotal : 0;
+      score += part * apres - recus;
+      const f = fourchettes[id];
+      if (f) {
+        if (recus / Math.max(1, ligne.detenus) < f[0]) score += POIDS_ENGAGEMENT;
+        if ((recus + 1) / apres > f[1]) score -= POIDS_ENGAGEMENT;
+      }
+    }
+    const min = ligne.contraintes.partHorsQpvMin;
+    if (min > 0) {
+      const horsQpv = r[num.horsQpv]!;
+      if (loc.logement.qpv === null && horsQpv < min * apres) score += POIDS_ENGAGEMENT;
+      if (loc.logement.qpv !== null && horsQpv < min * apres) score -= POIDS_ENGAGEMENT;
+    }
+    return score;
+  }
+
   /**
    * The orientation rule: the line a flow unit counts for. Among the lines covering the unit, the
    * one whose lag reaches one unit soonest (earliest deadline, ADR 0002), unless the qualitative
@@ -740,9 +815,12 @@ class Moteur {
       // The plan's targets in the unit's segment, under the feasibility guard (`choisirSelonPlan`).
       const cle = loc.cles[loc.cles.length - 1]!;
       const segment = cle.slice(CLE_PLAN.length);
+      const num = this.num;
+      const id = loc.ids[loc.ids.length - 1]!;
       const reste = lignes.map((q) => {
         const ligne = this.lignes[q.index]!;
-        return (plan[ligne.id]?.[segment] ?? 0) - (ligne.recus.get(cle) ?? 0);
+        const recus = num ? num.recus[q.index]![id]! : (ligne.recus.get(cle) ?? 0);
+        return (plan[ligne.id]?.[segment] ?? 0) - recus;
       });
       choix = choisirSelonPlan(lignes, reste);
       if (lignes[choix]!.retard > 0 && reste[choix]! > 0) planifie = Math.round(reste[choix]! * 1000) / 1000;
@@ -1016,24 +1094,31 @@ export interface AnneeCourte {
  * the scenario's units, within its year — and their references are not checked again; an
  * impossible transition still throws `DonneesInvalides`. `ordre`: the events' order by date when
  * the caller already has it (`ordreDesEvenements`), e.g. for the same year under several options.
+ * `indices`: each event's unit as its index in `scenario.logements`, when the caller knows it (the
+ * draw does): no lookup by id. The mix is counted by key number (`RegistreCles`, ADR 0051).
  */
 export function preparerAnnees(
   scenario: Scenario,
   options: OptionsMoteur = {},
-): (evenements: readonly Evenement[], ordre?: readonly number[]) => AnneeCourte {
+): (evenements: readonly Evenement[], ordre?: readonly number[], indices?: ArrayLike<number>) => AnneeCourte {
   const logements = valider({ ...scenario, evenements: [] });
   const sansMots: OptionsMoteur = { ...options, explications: false, detail: false };
   const cellules = new Map<string, Cellule>();
-  const uniteDe = new Map<Logement, { cles: string[]; cel: Cellule }>();
-  return (evenements, ordre = ordreDesEvenements(evenements)) => {
+  const uniteDe = new Map<Logement, UniteMoteur>();
+  // Every unit's keys numbered, its cell found, once: the runs count in typed arrays of fixed size.
+  const registre = new RegistreCles();
+  const prete = new Moteur(scenario, logements, sansMots, cellules, uniteDe, registre);
+  const parIndice = scenario.logements.map((l) => prete.unite(l));
+  return (evenements, ordre = ordreDesEvenements(evenements), indices) => {
     const moteur = new Moteur(
       { ...scenario, evenements: evenements as Evenement[] },
       logements,
       sansMots,
       cellules,
       uniteDe,
+      registre,
     );
-    moteur.appliquerTout(evenements, ordre, 0, null);
+    moteur.appliquerTout(evenements, ordre, 0, null, indices ? Array.from(indices, (k) => parIndice[k]!) : undefined);
     return {
       bilan: bilanDesLignes(moteur.etat, moteur.bailleur),
       flux: moteur.etat.flux,

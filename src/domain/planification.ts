@@ -131,12 +131,27 @@ const JOURS_MOIS = (annee: number, m: number) => new Date(Date.UTC(annee, m + 1,
  * worker starting at the n-th year needs the generator as the n − 1 years before left it).
  */
 export function preparerTirage(s: Scenario, h: HypothesesAnnee): (rng: Rng, evenements?: boolean) => Evenement[] {
+  const tirer = preparerTirageIndexe(s, h);
+  return (rng, construire = true) => tirer(rng, construire).evenements;
+}
+
+/** A drawn year, with each event's unit as its index in the scenario's `logements` (`preparerAnnees`). */
+export interface AnneeTiree {
+  evenements: Evenement[];
+  indices: number[];
+}
+
+/** `preparerTirage`, each event's unit given by its index as well. */
+function preparerTirageIndexe(s: Scenario, h: HypothesesAnnee): (rng: Rng, evenements?: boolean) => AnneeTiree {
   const historique = h.historiqueRotation && h.historiqueRotation.length > 0 ? h.historiqueRotation : null;
   const moyenne = historique ? historique.reduce((a, b) => a + b, 0) / historique.length || 1 : 1;
   const poids = h.saisonnalite ?? Array.from({ length: 12 }, () => 1);
   // `Rng.weighted` over { '0': w0, '1': w1, … }: the same total, summed in the same order.
   const totalPoids = poids.reduce((t, w) => t + w, 0);
   const unites = [...s.logements].filter((l) => l.horsFlux === null).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const indiceDe = new Map(s.logements.map((l, k) => [l, k]));
+  const indices = unites.map((l) => indiceDe.get(l)!);
+  const ids = unites.map((l) => l.id);
   const rotations = unites.map((l) => h.rotationParTypologie?.[l.typologie] ?? h.rotation);
   // Day k of the year (0 = 1 January) and its date; the dates each delay gives, null past 31 December.
   const premierJour: number[] = [];
@@ -182,15 +197,18 @@ export function preparerTirage(s: Scenario, h: HypothesesAnnee): (rng: Rng, even
     const pru = h.pru ? Math.min(nombre, rng.int(h.pru[0], h.pru[1])) : 0;
     const relogements = new Set(rng.sample(nombre, pru));
     const evenements: Evenement[] = [];
+    const parEvenement: number[] = [];
     if (!construire) {
       for (let i = 0; i < nombre; i++) rng.next();
-      return evenements;
+      return { evenements, indices: parEvenement };
     }
     let i = 0;
     for (let k = 0; k < dates.length; k++) {
       const date = dates[k]!;
       for (const u of parJour[k]!) {
-        const logement = unites[u]!.id;
+        const logement = ids[u]!;
+        const indice = indices[u]!;
+        const n0 = evenements.length;
         const exclu = relogements.has(i++);
         evenements.push(
           exclu
@@ -211,9 +229,10 @@ export function preparerTirage(s: Scenario, h: HypothesesAnnee): (rng: Rng, even
           if (a) evenements.push({ date: a, type: 'decision_cal', logement, decision: 'attribution' });
           if (b) evenements.push({ date: b, type: 'bail_signe', logement });
         }
+        for (let x = n0; x < evenements.length; x++) parEvenement.push(indice);
       }
     }
-    return evenements;
+    return { evenements, indices: parEvenement };
   };
 }
 
@@ -274,7 +293,7 @@ export interface MesureTirage {
 /** The plan made ready for its runs: the draw, and the engine made ready under each option. */
 export interface PlanPrepare {
   plan: Plan;
-  tirer: (rng: Rng, evenements?: boolean) => Evenement[];
+  tirer: (rng: Rng, evenements?: boolean) => AnneeTiree;
   options: {
     nom: string;
     description?: string;
@@ -285,7 +304,7 @@ export interface PlanPrepare {
     /** The line whose column counts a réservataire's files: the bailleur's for a delegated line. */
     instruitPar: Map<string, number>;
     /** The option's own draw (its `hypotheses`), from its own generator seeded with the plan's seed. */
-    tirer: ((rng: Rng, evenements?: boolean) => Evenement[]) | null;
+    tirer: ((rng: Rng, evenements?: boolean) => AnneeTiree) | null;
     /** Pooled or delegated: the drawn year rewritten after a first run (`reecrireTirage`). */
     reecriture: {
       regles: ReglesTirage;
@@ -304,7 +323,7 @@ export function preparerPlanification(plan: Plan): PlanPrepare {
   const lignes = [...plan.scenario.conventions.map((c) => c.reservataire), BAILLEUR];
   return {
     plan,
-    tirer: preparerTirage(plan.scenario, plan.hypotheses),
+    tirer: preparerTirageIndexe(plan.scenario, plan.hypotheses),
     lignes,
     options: options.map((o) => {
       const s = sousOption(plan.scenario, o, []);
@@ -325,7 +344,7 @@ export function preparerPlanification(plan: Plan): PlanPrepare {
             delegues.has(c.reservataire) ? lignes.length - 1 : indexLigne.get(c.reservataire)!,
           ]),
         ),
-        tirer: o?.hypotheses ? preparerTirage(plan.scenario, h) : null,
+        tirer: o?.hypotheses ? preparerTirageIndexe(plan.scenario, h) : null,
         reecriture:
           o && doitReecrire(o)
             ? {
@@ -456,12 +475,13 @@ export function* mesurerTirages(
 ): Generator<void, MesureTirage[][], void> {
   const mesures: MesureTirage[][] = p.options.map(() => []);
   for (let i = debut; i < fin; i++) {
-    const evenements = p.tirer(g.commun);
-    const ordre = ordreParJour(evenements);
+    const commune = p.tirer(g.commun);
+    const ordre = ordreParJour(commune.evenements);
     for (let k = 0; k < p.options.length; k++) {
       const o = p.options[k]!;
-      let ev = o.tirer ? o.tirer(g.propres[k]!) : evenements;
-      let r = o.annee(ev, o.tirer ? ordreParJour(ev) : ordre);
+      const tiree = o.tirer ? o.tirer(g.propres[k]!) : commune;
+      let ev = tiree.evenements;
+      let r = o.annee(ev, o.tirer ? ordreParJour(ev) : ordre, tiree.indices);
       if (o.reecriture) {
         const x = o.reecriture;
         ev = reecrireTirage({ ...x.scenario, evenements: ev }, x.regles, r.orientations, {
