@@ -23,6 +23,16 @@ import {
 } from './etat-moteur.ts';
 import { choisirSelonPlan, CLE_PLAN, segmentDuLogement, type CiblesPlan } from './suivi-plan.ts';
 import { compteursVides, RegistreCles, type CompteursNumeriques } from './compteurs-numeriques.ts';
+import {
+  ATTRIBUTION,
+  BAIL_SIGNE,
+  CANDIDATS,
+  LIBERATION,
+  LIBERATION_ANRU,
+  REFUS,
+  SANS_CANDIDAT,
+  type AnneeCompacte,
+} from './annee-compacte.ts';
 import { MICRO, fromMicro, toMicro } from './exact.ts';
 import { ajouterAuFlux, fluxVide, LIBELLES_EXCLUSION, type FluxAnnuel, type MotifExclusion } from './flow.ts';
 import { valeurAu } from './legal-parameters.ts';
@@ -268,8 +278,6 @@ class Moteur {
     ordre: readonly number[],
     debut: number,
     points: PointDeReprise[] | null,
-    /** Each event's unit, prepared (`preparerAnnees`): no lookup by id. */
-    unites?: readonly UniteMoteur[],
   ): void {
     const logements = this.logements;
     // A liberation is left for a person to orient when a forced or pooled orientation of the same
@@ -291,12 +299,11 @@ class Moteur {
           mois = m;
         }
       }
-      const u = unites ? unites[i]! : null;
-      const logement = u ? u.logement : logements.get(e.logement)!;
+      const logement = logements.get(e.logement)!;
       const manuelle =
         e.type === 'liberation' && orientationManuelle.size > 0 && orientationManuelle.has(`${e.date}|${e.logement}`);
       try {
-        this.appliquer(e, logement, manuelle, u);
+        this.appliquer(e, logement, manuelle);
       } catch (err) {
         if (err instanceof TransitionImpossible || err instanceof EvenementRefuse) {
           this.problemes.push({ chemin: `evenements[${i}]`, message: err.message });
@@ -305,7 +312,11 @@ class Moteur {
         }
       }
     }
-    // A liberation left for a manual orientation that never came is an input error.
+    this.verifierFin();
+  }
+
+  /** The year's end: a liberation left for a manual orientation that never came is an input error. */
+  private verifierFin(): void {
     for (const loc of this.etat.locations) {
       if (loc.dansLeFlux && loc.etat === 'liberee') {
         this.problemes.push({
@@ -315,6 +326,59 @@ class Moteur {
       }
     }
     if (this.problemes.length > 0) throw new DonneesInvalides(this.problemes);
+  }
+
+  /**
+   * `appliquerTout` for a drawn year given as numbers (`AnneeCompacte`, ADR 0051): the same
+   * transitions in the same order, no event object read; `unites` is each scenario unit prepared.
+   */
+  appliquerCompact(a: AnneeCompacte, unites: readonly UniteMoteur[]): void {
+    const { types, jours, ordre, dates } = a;
+    for (let j = 0; j < a.n; j++) {
+      const i = ordre[j]!;
+      const u = unites[a.unites[i]!]!;
+      const date = dates[jours[i]!]!;
+      const id = u.logement.id;
+      try {
+        switch (types[i]) {
+          case LIBERATION:
+            this.liberer(date, u.logement, null, false, false, u);
+            break;
+          case LIBERATION_ANRU:
+            this.liberer(date, u.logement, 'relogement_anru', false, false, u);
+            break;
+          case CANDIDATS: {
+            const loc = this.transiterLocation(id, 'proposer_candidats');
+            loc.propose = true;
+            loc.dates.candidats ??= date;
+            break;
+          }
+          case ATTRIBUTION: {
+            const loc = this.transiterLocation(id, 'decider');
+            loc.decision = 'attribution';
+            loc.attribue = true;
+            loc.dates.decision = date;
+            break;
+          }
+          case BAIL_SIGNE:
+            this.signerBail({ date, type: 'bail_signe', logement: id });
+            break;
+          case REFUS:
+            this.echouer(this.transiterLocation(id, 'refuser'), date);
+            break;
+          case SANS_CANDIDAT:
+            this.echouer(this.transiterLocation(id, 'constater_sans_candidat'), date);
+            break;
+        }
+      } catch (err) {
+        if (err instanceof TransitionImpossible || err instanceof EvenementRefuse) {
+          this.problemes.push({ chemin: `evenements[${i}]`, message: err.message });
+        } else {
+          throw err;
+        }
+      }
+    }
+    this.verifierFin();
   }
 
   /** A unit's dimension keys (with the plan's segment when the engine follows a plan) and cell; computed once a unit. */
@@ -332,8 +396,12 @@ class Moteur {
   }
 
   private location(e: Evenement, transition: Transition): Location {
-    const loc = this.enCours(e.logement);
-    loc.etat = transiter(loc.etat, transition, e.logement);
+    return this.transiterLocation(e.logement, transition);
+  }
+
+  private transiterLocation(logement: string, transition: Transition): Location {
+    const loc = this.enCours(logement);
+    loc.etat = transiter(loc.etat, transition, logement);
     return loc;
   }
 
@@ -353,10 +421,10 @@ class Moteur {
     return loc;
   }
 
-  private appliquer(e: Evenement, logement: Logement, manuelle: boolean, u: UniteMoteur | null): void {
+  private appliquer(e: Evenement, logement: Logement, manuelle: boolean): void {
     switch (e.type) {
       case 'liberation': {
-        this.liberer(e.date, logement, e.exclusion ?? null, e.premiereMiseEnLocation ?? false, manuelle, u);
+        this.liberer(e.date, logement, e.exclusion ?? null, e.premiereMiseEnLocation ?? false, manuelle);
         const ouverte = this.etat.enCours.get(logement.id);
         if (e.depart !== undefined && ouverte?.date === e.date) ouverte.depart = e.depart;
         return;
@@ -527,7 +595,8 @@ class Moteur {
     exclusion: Exclusion | null,
     premiere: boolean,
     manuelle: boolean,
-    u: UniteMoteur | null,
+    /** The unit as prepared (`appliquerCompact`); else found by `unite`. */
+    u: UniteMoteur | null = null,
   ): void {
     const precedente = this.etat.enCours.get(logement.id);
     // A letting outside the flow that never got a candidate ends with the next notice (first-edition
@@ -1094,22 +1163,24 @@ export interface AnneeCourte {
  * the scenario's units, within its year — and their references are not checked again; an
  * impossible transition still throws `DonneesInvalides`. `ordre`: the events' order by date when
  * the caller already has it (`ordreDesEvenements`), e.g. for the same year under several options.
- * `indices`: each event's unit as its index in `scenario.logements`, when the caller knows it (the
- * draw does): no lookup by id. The mix is counted by key number (`RegistreCles`, ADR 0051).
+ * The mix is counted by key number (`RegistreCles`, ADR 0051).
  */
-export function preparerAnnees(
-  scenario: Scenario,
-  options: OptionsMoteur = {},
-): (evenements: readonly Evenement[], ordre?: readonly number[], indices?: ArrayLike<number>) => AnneeCourte {
-  const logements = valider({ ...scenario, evenements: [] });
+export function preparerAnnees(scenario: Scenario, options: OptionsMoteur = {}): AnneesPreparees {
+  const sansEvenements = { ...scenario, evenements: [] };
+  const logements = valider(sansEvenements);
   const sansMots: OptionsMoteur = { ...options, explications: false, detail: false };
   const cellules = new Map<string, Cellule>();
   const uniteDe = new Map<Logement, UniteMoteur>();
-  // Every unit's keys numbered, its cell found, once: the runs count in typed arrays of fixed size.
+  // Every unit's keys numbered and its cell found once: the runs count in typed arrays of fixed size.
   const registre = new RegistreCles();
-  const prete = new Moteur(scenario, logements, sansMots, cellules, uniteDe, registre);
+  const prete = new Moteur(sansEvenements, logements, sansMots, cellules, uniteDe, registre);
   const parIndice = scenario.logements.map((l) => prete.unite(l));
-  return (evenements, ordre = ordreDesEvenements(evenements), indices) => {
+  const resultat = (moteur: Moteur): AnneeCourte => ({
+    bilan: bilanDesLignes(moteur.etat, moteur.bailleur),
+    flux: moteur.etat.flux,
+    orientations: moteur.etat.orientations,
+  });
+  const annee = (evenements: readonly Evenement[], ordre: readonly number[] = ordreDesEvenements(evenements)) => {
     const moteur = new Moteur(
       { ...scenario, evenements: evenements as Evenement[] },
       logements,
@@ -1118,11 +1189,21 @@ export function preparerAnnees(
       uniteDe,
       registre,
     );
-    moteur.appliquerTout(evenements, ordre, 0, null, indices ? Array.from(indices, (k) => parIndice[k]!) : undefined);
-    return {
-      bilan: bilanDesLignes(moteur.etat, moteur.bailleur),
-      flux: moteur.etat.flux,
-      orientations: moteur.etat.orientations,
-    };
+    moteur.appliquerTout(evenements, ordre, 0, null);
+    return resultat(moteur);
   };
+  return Object.assign(annee, {
+    compacte: (a: AnneeCompacte) => {
+      const moteur = new Moteur(sansEvenements, logements, sansMots, cellules, uniteDe, registre);
+      moteur.appliquerCompact(a, parIndice);
+      return resultat(moteur);
+    },
+  });
+}
+
+/** `preparerAnnees`' runs: a year's events, or a drawn year given as numbers. */
+export interface AnneesPreparees {
+  (evenements: readonly Evenement[], ordre?: readonly number[]): AnneeCourte;
+  /** The year `evenementsCompacts(a)` gives, run without building its events; its units are `scenario.logements`. */
+  compacte(a: AnneeCompacte): AnneeCourte;
 }
