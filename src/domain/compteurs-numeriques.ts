@@ -36,22 +36,43 @@ export interface CompteursNumeriques {
   horsQpv: number;
 }
 
-/** Empty counters for `lignes`; every unit's keys must be in `registre` already. */
+/** Empty counters for `lignes`, one slot for each key of `registre` (`agrandir` when it grows). */
 export function compteursVides(registre: RegistreCles, lignes: readonly Ligne[]): CompteursNumeriques {
   const n = registre.ids.size;
-  return {
+  const c: CompteursNumeriques = {
     recus: lignes.map(() => new Float64Array(n)),
     flux: lignes.map(() => new Float64Array(n)),
     fluxCommune: new Float64Array(n),
-    fourchettes: lignes.map((l) => {
-      const f: (readonly [number, number] | undefined)[] = [];
-      // A key no unit has is never read.
-      for (const [cle, v] of l.contraintes.fourchettes) {
-        const i = registre.ids.get(cle);
-        if (i !== undefined) f[i] = v;
-      }
-      return f;
-    }),
+    fourchettes: lignes.map(() => []),
     horsQpv: registre.ids.get(CLE_HORS_QPV)!,
   };
+  lignes.forEach((l, li) => {
+    // A key numbered later is found by `agrandir`.
+    for (const [cle, v] of l.contraintes.fourchettes) {
+      const i = registre.ids.get(cle);
+      if (i !== undefined) c.fourchettes[li]![i] = v;
+    }
+  });
+  return c;
+}
+
+/** Makes room for the keys numbered since (a unit seen for the first time), their counts 0. */
+export function agrandir(c: CompteursNumeriques, registre: RegistreCles, lignes: readonly Ligne[]): void {
+  const n = registre.ids.size;
+  const avant = c.fluxCommune.length;
+  if (n <= avant) return;
+  const plus = (a: Float64Array) => {
+    const b = new Float64Array(n);
+    b.set(a);
+    return b;
+  };
+  c.recus = c.recus.map(plus);
+  c.flux = c.flux.map(plus);
+  c.fluxCommune = plus(c.fluxCommune);
+  lignes.forEach((l, li) => {
+    for (const [cle, v] of l.contraintes.fourchettes) {
+      const i = registre.ids.get(cle);
+      if (i !== undefined && i >= avant) c.fourchettes[li]![i] = v;
+    }
+  });
 }

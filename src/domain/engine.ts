@@ -22,7 +22,7 @@ import {
   type Location,
 } from './etat-moteur.ts';
 import { choisirSelonPlan, CLE_PLAN, segmentDuLogement, type CiblesPlan } from './suivi-plan.ts';
-import { compteursVides, RegistreCles, type CompteursNumeriques } from './compteurs-numeriques.ts';
+import { agrandir, compteursVides, RegistreCles, type CompteursNumeriques } from './compteurs-numeriques.ts';
 import {
   ATTRIBUTION,
   BAIL_SIGNE,
@@ -139,6 +139,8 @@ export interface RejeuAnnee {
 /** A unit as the engine counts it: its dimension keys (with the plan's segment), their numbers, its cell. */
 interface UniteMoteur {
   logement: Logement;
+  /** `logement.id`, read here without reaching the unit. */
+  id: string;
   cles: string[];
   /** The keys' numbers in the run's `RegistreCles` (empty without one). */
   ids: number[];
@@ -158,7 +160,7 @@ class Moteur {
   /** What the law flags but does not forbid, found before the run (`avertirScenario`). */
   avertissements: Probleme[] = [];
   /** The mix's counters by key number, in place of the lines' maps (with a `registre`). */
-  readonly num: CompteursNumeriques | null;
+  num: CompteursNumeriques | null;
 
   constructor(
     readonly scenario: Scenario,
@@ -332,13 +334,14 @@ class Moteur {
    * `appliquerTout` for a drawn year given as numbers (`AnneeCompacte`, ADR 0051): the same
    * transitions in the same order, no event object read; `unites` is each scenario unit prepared.
    */
-  appliquerCompact(a: AnneeCompacte, unites: readonly UniteMoteur[]): void {
+  appliquerCompact(a: AnneeCompacte, unites: (UniteMoteur | undefined)[]): void {
     const { types, jours, ordre, dates } = a;
     for (let j = 0; j < a.n; j++) {
       const i = ordre[j]!;
-      const u = unites[a.unites[i]!]!;
+      const k = a.unites[i]!;
+      const u = unites[k] ?? (unites[k] = this.unite(a.logements[k]!));
       const date = dates[jours[i]!]!;
-      const id = u.logement.id;
+      const id = u.id;
       try {
         switch (types[i]) {
           case LIBERATION:
@@ -389,8 +392,15 @@ class Moteur {
         ? [...clesDuLogement(logement), `${CLE_PLAN}${segmentDuLogement(logement)}`]
         : clesDuLogement(logement);
       const registre = this.registre;
-      u = { logement, cles, ids: registre ? cles.map((c) => registre.id(c)) : SANS_IDS, cel: this.cellule(logement) };
+      u = {
+        logement,
+        id: logement.id,
+        cles,
+        ids: registre ? cles.map((c) => registre.id(c)) : SANS_IDS,
+        cel: this.cellule(logement),
+      };
       this.uniteDe.set(logement, u);
+      if (registre && this.num) agrandir(this.num, registre, this.lignes);
     }
     return u;
   }
@@ -896,10 +906,11 @@ class Moteur {
     } else if (edf >= 0 && this.options.equilibreQualitatif !== false) {
       // The qualitative balance may serve another line below its entitlement, when it needs this
       // unit by at least one more unit of mix and the quota stays reachable for everyone.
-      const ordre = lignes
-        .map((_, k) => k)
-        .filter((k) => k !== edf && lignes[k]!.retard > 0 && besoins[k]! >= besoins[edf]! + 1)
-        .sort((a, b) => besoins[b]! - besoins[a]! || compareUrgence(lignes[a]!, lignes[b]!));
+      const ordre: number[] = [];
+      const seuil = besoins[edf]! + 1;
+      for (let k = 0; k < lignes.length; k++)
+        if (k !== edf && lignes[k]!.retard > 0 && besoins[k]! >= seuil) ordre.push(k);
+      if (ordre.length > 1) ordre.sort((a, b) => besoins[b]! - besoins[a]! || compareUrgence(lignes[a]!, lignes[b]!));
       for (const k of ordre) {
         const apres = lignes.map((q, j) => (j === k ? { ...q, retard: q.retard - MICRO } : q));
         if (faisable(apres)) {
@@ -1171,10 +1182,9 @@ export function preparerAnnees(scenario: Scenario, options: OptionsMoteur = {}):
   const sansMots: OptionsMoteur = { ...options, explications: false, detail: false };
   const cellules = new Map<string, Cellule>();
   const uniteDe = new Map<Logement, UniteMoteur>();
-  // Every unit's keys numbered and its cell found once: the runs count in typed arrays of fixed size.
+  // Each unit's keys numbered and its cell found once, when first freed; the runs count in typed arrays.
   const registre = new RegistreCles();
-  const prete = new Moteur(sansEvenements, logements, sansMots, cellules, uniteDe, registre);
-  const parIndice = scenario.logements.map((l) => prete.unite(l));
+  const parIndice: (UniteMoteur | undefined)[] = new Array<UniteMoteur | undefined>(scenario.logements.length);
   const resultat = (moteur: Moteur): AnneeCourte => ({
     bilan: bilanDesLignes(moteur.etat, moteur.bailleur),
     flux: moteur.etat.flux,

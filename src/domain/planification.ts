@@ -479,12 +479,12 @@ function mesurerCompacte(
     const t = a.types[i]!;
     if (t !== LIBERATION && t !== LIBERATION_ANRU) continue;
     const orientation = r.orientations[j++]!;
-    if (orientation.logement !== a.logements[a.unites[i]!]!.id || orientation.pool)
-      throw new Error(`tirage : orientation inattendue du logement ${orientation.logement}`);
+    if (orientation.pool) throw new Error(`tirage : orientation inattendue du logement ${orientation.logement}`);
     const li = orientation.reservataire === null ? -1 : o.indexLigne.get(orientation.reservataire)!;
     ligneDe[i] = li;
     if (li >= 0) cumuls[li]![a.mois[a.jours[i]!]!]!++;
   }
+  if (j !== r.orientations.length) throw new Error('tirage : une orientation par préavis attendue');
   for (const c of cumuls) for (let m = 1; m < 12; m++) c[m]! += c[m - 1]!;
   const dossiers = Array.from({ length: 12 }, () => Array.from({ length: nbLignes }, () => 0));
   const examens = Array.from({ length: 12 }, () => 0);
