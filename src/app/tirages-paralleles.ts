@@ -106,6 +106,8 @@ export async function planifierEnParallele(plan: Plan, options: OptionsParallele
   const mesures: MesureTirage[][] = p.options.map(() => new Array<MesureTirage>(plan.tirages));
   const ranger = (debut: number, parOption: MesureTirage[][]) =>
     parOption.forEach((parTirage, k) => parTirage.forEach((m, j) => (mesures[k]![debut + j] = m)));
+  // The scenario's own events are not read by the runs (each draws its year): not copied to the workers.
+  const pourLesFils: Plan = { ...plan, scenario: { ...plan.scenario, evenements: [] } };
   const travailleurs: Worker[] = [];
   let arret: Error | null = null;
   try {
@@ -119,7 +121,7 @@ export async function planifierEnParallele(plan: Plan, options: OptionsParallele
       for (let w = 0; w < n; w++) {
         const worker = new Worker(AMORCE, {
           eval: true,
-          workerData: { module: MODULE, plan },
+          workerData: { module: MODULE, plan: pourLesFils },
           resourceLimits: { maxYoungGenerationSizeMb: JEUNE_GENERATION_MO },
         });
         travailleurs.push(worker);
