@@ -885,7 +885,9 @@ class Moteur {
   private choisirLigne(loc: Location): ChoixDeLigne {
     const lignes = this.quota(loc);
     const edf = (this.options.regleQuota ?? choisirEcheance)(lignes);
-    const besoins = lignes.map((q) => this.besoin(q.index, loc));
+    // Without explanations a line's need is read only by the qualitative balance, for the lines in lag.
+    const sansMots = this.options.explications === false;
+    const besoins = sansMots ? new Array<number>(lignes.length) : lignes.map((q) => this.besoin(q.index, loc));
     let choix = edf;
     let qualitatif = false;
     let planifie: number | null = null;
@@ -907,9 +909,13 @@ class Moteur {
       // The qualitative balance may serve another line below its entitlement, when it needs this
       // unit by at least one more unit of mix and the quota stays reachable for everyone.
       const ordre: number[] = [];
+      if (sansMots) besoins[edf] = this.besoin(lignes[edf]!.index, loc);
       const seuil = besoins[edf]! + 1;
-      for (let k = 0; k < lignes.length; k++)
-        if (k !== edf && lignes[k]!.retard > 0 && besoins[k]! >= seuil) ordre.push(k);
+      for (let k = 0; k < lignes.length; k++) {
+        if (k === edf || lignes[k]!.retard <= 0) continue;
+        if (sansMots) besoins[k] = this.besoin(lignes[k]!.index, loc);
+        if (besoins[k]! >= seuil) ordre.push(k);
+      }
       if (ordre.length > 1) ordre.sort((a, b) => besoins[b]! - besoins[a]! || compareUrgence(lignes[a]!, lignes[b]!));
       for (const k of ordre) {
         const apres = lignes.map((q, j) => (j === k ? { ...q, retard: q.retard - MICRO } : q));
