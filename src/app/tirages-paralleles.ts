@@ -20,7 +20,6 @@ import {
   passerTirage,
   planifier,
   preparerPlanification,
-  reprendreGenerateurs,
   type EtatsGenerateurs,
   type MesureTirage,
   type Plan,
@@ -94,18 +93,21 @@ export async function planifierEnParallele(plan: Plan, options: OptionsParallele
   // The generators' states at the start of each slice: the years before it drawn without their events.
   const g = generateurs(p);
   let prochain = 0;
-  const suivante = (): DemandeTranche | null => {
+  /** The next slice; `passer` false: the caller draws its years from `g` at once (this thread's own slice). */
+  const suivante = (passer = true): DemandeTranche | null => {
     if (prochain >= plan.tirages) return null;
     const debut = prochain;
     const fin = Math.min(plan.tirages, debut + tranche);
     const etats = etatsGenerateurs(g);
-    for (let i = debut; i < fin; i++) passerTirage(p, g);
+    if (passer) for (let i = debut; i < fin; i++) passerTirage(p, g);
     prochain = fin;
     return { debut, fin, ...etats };
   };
   const mesures: MesureTirage[][] = p.options.map(() => new Array<MesureTirage>(plan.tirages));
   const ranger = (debut: number, parOption: MesureTirage[][]) =>
     parOption.forEach((parTirage, k) => parTirage.forEach((m, j) => (mesures[k]![debut + j] = m)));
+  // The scenario's own events are not read by the runs (each draws its year): not copied to the workers.
+  const pourLesFils: Plan = { ...plan, scenario: { ...plan.scenario, evenements: [] } };
   const travailleurs: Worker[] = [];
   let arret: Error | null = null;
   try {
@@ -119,7 +121,7 @@ export async function planifierEnParallele(plan: Plan, options: OptionsParallele
       for (let w = 0; w < n; w++) {
         const worker = new Worker(AMORCE, {
           eval: true,
-          workerData: { module: MODULE, plan },
+          workerData: { module: MODULE, plan: pourLesFils },
           resourceLimits: { maxYoungGenerationSizeMb: JEUNE_GENERATION_MO },
         });
         travailleurs.push(worker);
@@ -151,9 +153,11 @@ export async function planifierEnParallele(plan: Plan, options: OptionsParallele
     // This thread's share: a slice at a time, the event loop given back between (the workers' answers).
     enCours.catch(() => {});
     while (ceFil && !arret) {
-      const d = suivante();
+      const d = suivante(false);
       if (!d) break;
-      const etapes = mesurerTirages(p, reprendreGenerateurs(d), d.debut, d.fin);
+      // Drawn from `g` itself, to the end before any worker's answer is read: `g` then stands at `fin`
+      // as the passing would have left it, the same draws made once instead of twice.
+      const etapes = mesurerTirages(p, g, d.debut, d.fin);
       let x = etapes.next();
       while (!x.done) x = etapes.next();
       ranger(d.debut, x.value);

@@ -22,6 +22,17 @@ import {
   type Location,
 } from './etat-moteur.ts';
 import { choisirSelonPlan, CLE_PLAN, segmentDuLogement, type CiblesPlan } from './suivi-plan.ts';
+import { agrandir, compteursVides, RegistreCles, type CompteursNumeriques } from './compteurs-numeriques.ts';
+import {
+  ATTRIBUTION,
+  BAIL_SIGNE,
+  CANDIDATS,
+  LIBERATION,
+  LIBERATION_ANRU,
+  REFUS,
+  SANS_CANDIDAT,
+  type AnneeCompacte,
+} from './annee-compacte.ts';
 import { MICRO, fromMicro, toMicro } from './exact.ts';
 import { ajouterAuFlux, fluxVide, LIBELLES_EXCLUSION, type FluxAnnuel, type MotifExclusion } from './flow.ts';
 import { valeurAu } from './legal-parameters.ts';
@@ -129,6 +140,19 @@ export interface RejeuAnnee {
   reprises: Reprises;
 }
 
+/** A unit as the engine counts it: its dimension keys (with the plan's segment), their numbers, its cell. */
+interface UniteMoteur {
+  logement: Logement;
+  /** `logement.id`, read here without reaching the unit. */
+  id: string;
+  cles: string[];
+  /** The keys' numbers in the run's `RegistreCles` (empty without one). */
+  ids: number[];
+  cel: Cellule;
+}
+
+const SANS_IDS: number[] = [];
+
 class Moteur {
   lignes: Ligne[];
   readonly bailleur: number;
@@ -139,6 +163,8 @@ class Moteur {
   readonly programmeDe = new Map<string, number>();
   /** What the law flags but does not forbid, found before the run (`avertirScenario`). */
   avertissements: Probleme[] = [];
+  /** The mix's counters by key number, in place of the lines' maps (with a `registre`). */
+  num: CompteursNumeriques | null;
 
   constructor(
     readonly scenario: Scenario,
@@ -146,7 +172,12 @@ class Moteur {
     readonly options: OptionsMoteur = {},
     readonly cellules = new Map<string, Cellule>(),
     /** Each unit's dimension keys (`clesDuLogement`, and the plan's segment) and cell, kept across runs of the same options. */
-    readonly uniteDe = new Map<Logement, { cles: string[]; cel: Cellule }>(),
+    readonly uniteDe = new Map<Logement, UniteMoteur>(),
+    /**
+     * The keys' numbers (`preparerAnnees`): the mix is then counted in typed arrays (`num`) and the
+     * lines' maps stay empty — no resumption point can be taken.
+     */
+    readonly registre: RegistreCles | null = null,
   ) {
     const reservataires = new Map(scenario.reservataires.map((r) => [r.id, r]));
     const defautHorsQpvEtat = valeurAu('partHorsQpvMinEtat', `${scenario.annee}-01-01`);
@@ -180,6 +211,7 @@ class Moteur {
       }),
     );
     this.lignes = lignes;
+    this.num = registre ? compteursVides(registre, lignes) : null;
     this.etat = {
       lignes,
       flux: fluxVide(),
@@ -286,7 +318,11 @@ class Moteur {
         }
       }
     }
-    // A liberation left for a manual orientation that never came is an input error.
+    this.verifierFin();
+  }
+
+  /** The year's end: a liberation left for a manual orientation that never came is an input error. */
+  private verifierFin(): void {
     for (const loc of this.etat.locations) {
       if (loc.dansLeFlux && loc.etat === 'liberee') {
         this.problemes.push({
@@ -298,24 +334,88 @@ class Moteur {
     if (this.problemes.length > 0) throw new DonneesInvalides(this.problemes);
   }
 
+  /**
+   * `appliquerTout` for a drawn year given as numbers (`AnneeCompacte`, ADR 0051): the same
+   * transitions in the same order, no event object read; `unites` is each scenario unit prepared.
+   */
+  appliquerCompact(a: AnneeCompacte, unites: (UniteMoteur | undefined)[]): void {
+    const { types, jours, ordre, dates } = a;
+    for (let j = 0; j < a.n; j++) {
+      const i = ordre[j]!;
+      const k = a.unites[i]!;
+      const u = unites[k] ?? (unites[k] = this.unite(a.logements[k]!));
+      const date = dates[jours[i]!]!;
+      const id = u.id;
+      try {
+        switch (types[i]) {
+          case LIBERATION:
+            this.liberer(date, u.logement, null, false, false, u);
+            break;
+          case LIBERATION_ANRU:
+            this.liberer(date, u.logement, 'relogement_anru', false, false, u);
+            break;
+          case CANDIDATS: {
+            const loc = this.transiterLocation(id, 'proposer_candidats');
+            loc.propose = true;
+            loc.dates.candidats ??= date;
+            break;
+          }
+          case ATTRIBUTION: {
+            const loc = this.transiterLocation(id, 'decider');
+            loc.decision = 'attribution';
+            loc.attribue = true;
+            loc.dates.decision = date;
+            break;
+          }
+          case BAIL_SIGNE:
+            this.signerBail({ date, type: 'bail_signe', logement: id });
+            break;
+          case REFUS:
+            this.echouer(this.transiterLocation(id, 'refuser'), date);
+            break;
+          case SANS_CANDIDAT:
+            this.echouer(this.transiterLocation(id, 'constater_sans_candidat'), date);
+            break;
+        }
+      } catch (err) {
+        if (err instanceof TransitionImpossible || err instanceof EvenementRefuse) {
+          this.problemes.push({ chemin: `evenements[${i}]`, message: err.message });
+        } else {
+          throw err;
+        }
+      }
+    }
+    this.verifierFin();
+  }
+
   /** A unit's dimension keys (with the plan's segment when the engine follows a plan) and cell; computed once a unit. */
-  private unite(logement: Logement): { cles: string[]; cel: Cellule } {
+  unite(logement: Logement): UniteMoteur {
     let u = this.uniteDe.get(logement);
     if (!u) {
+      const cles = this.options.plan
+        ? [...clesDuLogement(logement), `${CLE_PLAN}${segmentDuLogement(logement)}`]
+        : clesDuLogement(logement);
+      const registre = this.registre;
       u = {
-        cles: this.options.plan
-          ? [...clesDuLogement(logement), `${CLE_PLAN}${segmentDuLogement(logement)}`]
-          : clesDuLogement(logement),
+        logement,
+        id: logement.id,
+        cles,
+        ids: registre ? cles.map((c) => registre.id(c)) : SANS_IDS,
         cel: this.cellule(logement),
       };
       this.uniteDe.set(logement, u);
+      if (registre && this.num) agrandir(this.num, registre, this.lignes);
     }
     return u;
   }
 
   private location(e: Evenement, transition: Transition): Location {
-    const loc = this.enCours(e.logement);
-    loc.etat = transiter(loc.etat, transition, e.logement);
+    return this.transiterLocation(e.logement, transition);
+  }
+
+  private transiterLocation(logement: string, transition: Transition): Location {
+    const loc = this.enCours(logement);
+    loc.etat = transiter(loc.etat, transition, logement);
     return loc;
   }
 
@@ -509,6 +609,8 @@ class Moteur {
     exclusion: Exclusion | null,
     premiere: boolean,
     manuelle: boolean,
+    /** The unit as prepared (`appliquerCompact`); else found by `unite`. */
+    u: UniteMoteur | null = null,
   ): void {
     const precedente = this.etat.enCours.get(logement.id);
     // A letting outside the flow that never got a candidate ends with the next notice (first-edition
@@ -520,7 +622,7 @@ class Moteur {
         `le logement ${logement.id} est déjà en cours de location depuis le ${precedente.date} (état « ${precedente.etat} »)`,
       );
     }
-    const { cles, cel } = this.unite(logement);
+    const { cles, ids, cel } = u ?? this.unite(logement);
     const horsFlux = logement.horsFlux;
     const motifExclu: MotifExclusion | null = horsFlux ?? exclusion;
     const dansLeFlux = ajouterAuFlux(this.etat.flux, {
@@ -532,6 +634,7 @@ class Moteur {
       logement,
       // With a plan, the unit's segment is one more key: each line's units of it are counted as the others.
       cles,
+      ids,
       cel,
       date,
       slot: this.etat.orientations.length,
@@ -634,28 +737,44 @@ class Moteur {
 
   /** Adds a flow unit to the entitlements and to the flow mix of every line covering it. */
   private compterDansLeFlux(loc: Location): void {
-    const { cel } = loc;
+    const { cel, ids } = loc;
+    const num = this.num;
     for (let k = 0; k < cel.lignes.length; k++) {
-      const ligne = this.lignes[cel.lignes[k]!]!;
+      const li = cel.lignes[k]!;
+      const ligne = this.lignes[li]!;
       ligne.droit += cel.rhos[k]!;
       ligne.rhoCumule += cel.rhos[k]!;
       ligne.fluxTotal += 1;
-      for (const cle of loc.cles) incr(ligne.fluxParValeur, cle, 1);
+      if (num) {
+        const f = num.flux[li]!;
+        for (let d = 0; d < ids.length; d++) f[ids[d]!]! += 1;
+      } else for (const cle of loc.cles) incr(ligne.fluxParValeur, cle, 1);
     }
-    incr(this.etat.fluxCommune, loc.logement.commune, 1);
+    if (num) num.fluxCommune[ids[DIM_COMMUNE]!]! += 1;
+    else incr(this.etat.fluxCommune, loc.logement.commune, 1);
+  }
+
+  /** Adds `n` to line `li`'s held units of each of the unit's keys. */
+  private compterRecus(li: number, loc: Location, n: number): void {
+    const num = this.num;
+    if (num) {
+      const r = num.recus[li]!;
+      const ids = loc.ids;
+      for (let d = 0; d < ids.length; d++) r[ids[d]!]! += n;
+    } else for (const cle of loc.cles) incr(this.lignes[li]!.recus, cle, n);
   }
 
   private tenir(li: number, loc: Location): void {
     const ligne = this.lignes[li]!;
     loc.detenteur = li;
     ligne.detenus += 1;
-    for (const cle of loc.cles) incr(ligne.recus, cle, 1);
+    this.compterRecus(li, loc, 1);
   }
 
   private retirer(li: number, loc: Location): void {
     const ligne = this.lignes[li]!;
     ligne.detenus -= 1;
-    for (const cle of loc.cles) incr(ligne.recus, cle, -1);
+    this.compterRecus(li, loc, -1);
   }
 
   private echouer(loc: Location, date: string): void {
@@ -670,7 +789,7 @@ class Moteur {
       this.retirer(loc.detenteur, loc);
       const bailleur = this.lignes[this.bailleur]!;
       bailleur.detenus += 1;
-      for (const cle of loc.cles) incr(bailleur.recus, cle, 1);
+      this.compterRecus(this.bailleur, loc, 1);
     }
   }
 
@@ -695,6 +814,7 @@ class Moteur {
    * (> 0: under-served in these characteristics), with the commitments of its convention (ADR 0003).
    */
   private besoin(li: number, loc: Location): number {
+    if (this.num) return this.besoinNumerique(li, loc, this.num);
     const ligne = this.lignes[li]!;
     const l = loc.logement;
     const apres = ligne.detenus + 1;
@@ -726,6 +846,40 @@ class Moteur {
     return score;
   }
 
+  /** `besoin` read from the counters by key number: the same figures, in the same order. */
+  private besoinNumerique(li: number, loc: Location, num: CompteursNumeriques): number {
+    const ligne = this.lignes[li]!;
+    const r = num.recus[li]!;
+    const flux = num.flux[li]!;
+    const fourchettes = num.fourchettes[li]!;
+    const ids = loc.ids;
+    const apres = ligne.detenus + 1;
+    let score = 0;
+    for (let d = DIM_TYPOLOGIE; d <= DIM_COMMUNE; d++) {
+      const id = ids[d]!;
+      const recus = r[id]!;
+      if (d === DIM_COMMUNE && ligne.contraintes.uniformiteCommunale) {
+        const du = (ligne.tauxMicro * num.fluxCommune[id]!) / MICRO;
+        score += 2 * (du - recus);
+        continue;
+      }
+      const part = ligne.fluxTotal > 0 ? flux[id]! / ligne.fluxTotal : 0;
+      score += part * apres - recus;
+      const f = fourchettes[id];
+      if (f) {
+        if (recus / Math.max(1, ligne.detenus) < f[0]) score += POIDS_ENGAGEMENT;
+        if ((recus + 1) / apres > f[1]) score -= POIDS_ENGAGEMENT;
+      }
+    }
+    const min = ligne.contraintes.partHorsQpvMin;
+    if (min > 0) {
+      const horsQpv = r[num.horsQpv]!;
+      if (loc.logement.qpv === null && horsQpv < min * apres) score += POIDS_ENGAGEMENT;
+      if (loc.logement.qpv !== null && horsQpv < min * apres) score -= POIDS_ENGAGEMENT;
+    }
+    return score;
+  }
+
   /**
    * The orientation rule: the line a flow unit counts for. Among the lines covering the unit, the
    * one whose lag reaches one unit soonest (earliest deadline, ADR 0002), unless the qualitative
@@ -735,7 +889,9 @@ class Moteur {
   private choisirLigne(loc: Location): ChoixDeLigne {
     const lignes = this.quota(loc);
     const edf = (this.options.regleQuota ?? choisirEcheance)(lignes);
-    const besoins = lignes.map((q) => this.besoin(q.index, loc));
+    // Without explanations a line's need is read only by the qualitative balance, for the lines in lag.
+    const sansMots = this.options.explications === false;
+    const besoins = sansMots ? new Array<number>(lignes.length) : lignes.map((q) => this.besoin(q.index, loc));
     let choix = edf;
     let qualitatif = false;
     let planifie: number | null = null;
@@ -744,19 +900,27 @@ class Moteur {
       // The plan's targets in the unit's segment, under the feasibility guard (`choisirSelonPlan`).
       const cle = loc.cles[loc.cles.length - 1]!;
       const segment = cle.slice(CLE_PLAN.length);
+      const num = this.num;
+      const id = loc.ids[loc.ids.length - 1]!;
       const reste = lignes.map((q) => {
         const ligne = this.lignes[q.index]!;
-        return (plan[ligne.id]?.[segment] ?? 0) - (ligne.recus.get(cle) ?? 0);
+        const recus = num ? num.recus[q.index]![id]! : (ligne.recus.get(cle) ?? 0);
+        return (plan[ligne.id]?.[segment] ?? 0) - recus;
       });
       choix = choisirSelonPlan(lignes, reste);
       if (lignes[choix]!.retard > 0 && reste[choix]! > 0) planifie = Math.round(reste[choix]! * 1000) / 1000;
     } else if (edf >= 0 && this.options.equilibreQualitatif !== false) {
       // The qualitative balance may serve another line below its entitlement, when it needs this
       // unit by at least one more unit of mix and the quota stays reachable for everyone.
-      const ordre = lignes
-        .map((_, k) => k)
-        .filter((k) => k !== edf && lignes[k]!.retard > 0 && besoins[k]! >= besoins[edf]! + 1)
-        .sort((a, b) => besoins[b]! - besoins[a]! || compareUrgence(lignes[a]!, lignes[b]!));
+      const ordre: number[] = [];
+      if (sansMots) besoins[edf] = this.besoin(lignes[edf]!.index, loc);
+      const seuil = besoins[edf]! + 1;
+      for (let k = 0; k < lignes.length; k++) {
+        if (k === edf || lignes[k]!.retard <= 0) continue;
+        if (sansMots) besoins[k] = this.besoin(lignes[k]!.index, loc);
+        if (besoins[k]! >= seuil) ordre.push(k);
+      }
+      if (ordre.length > 1) ordre.sort((a, b) => besoins[b]! - besoins[a]! || compareUrgence(lignes[a]!, lignes[b]!));
       for (const k of ordre) {
         const apres = lignes.map((q, j) => (j === k ? { ...q, retard: q.retard - MICRO } : q));
         if (faisable(apres)) {
@@ -1064,28 +1228,46 @@ export interface AnneeCourte {
  * the scenario's units, within its year — and their references are not checked again; an
  * impossible transition still throws `DonneesInvalides`. `ordre`: the events' order by date when
  * the caller already has it (`ordreDesEvenements`), e.g. for the same year under several options.
+ * The mix is counted by key number (`RegistreCles`, ADR 0051).
  */
-export function preparerAnnees(
-  scenario: Scenario,
-  options: OptionsMoteur = {},
-): (evenements: readonly Evenement[], ordre?: readonly number[]) => AnneeCourte {
-  const logements = valider({ ...scenario, evenements: [] });
+export function preparerAnnees(scenario: Scenario, options: OptionsMoteur = {}): AnneesPreparees {
+  const sansEvenements = { ...scenario, evenements: [] };
+  const logements = valider(sansEvenements);
   const sansMots: OptionsMoteur = { ...options, explications: false, detail: false };
   const cellules = new Map<string, Cellule>();
-  const uniteDe = new Map<Logement, { cles: string[]; cel: Cellule }>();
-  return (evenements, ordre = ordreDesEvenements(evenements)) => {
+  const uniteDe = new Map<Logement, UniteMoteur>();
+  // Each unit's keys numbered and its cell found once, when first freed; the runs count in typed arrays.
+  const registre = new RegistreCles();
+  const parIndice: (UniteMoteur | undefined)[] = new Array<UniteMoteur | undefined>(scenario.logements.length);
+  const resultat = (moteur: Moteur): AnneeCourte => ({
+    bilan: bilanDesLignes(moteur.etat, moteur.bailleur),
+    flux: moteur.etat.flux,
+    orientations: moteur.etat.orientations,
+  });
+  const annee = (evenements: readonly Evenement[], ordre: readonly number[] = ordreDesEvenements(evenements)) => {
     const moteur = new Moteur(
       { ...scenario, evenements: evenements as Evenement[] },
       logements,
       sansMots,
       cellules,
       uniteDe,
+      registre,
     );
     moteur.appliquerTout(evenements, ordre, 0, null);
-    return {
-      bilan: bilanDesLignes(moteur.etat, moteur.bailleur),
-      flux: moteur.etat.flux,
-      orientations: moteur.etat.orientations,
-    };
+    return resultat(moteur);
   };
+  return Object.assign(annee, {
+    compacte: (a: AnneeCompacte) => {
+      const moteur = new Moteur(sansEvenements, logements, sansMots, cellules, uniteDe, registre);
+      moteur.appliquerCompact(a, parIndice);
+      return resultat(moteur);
+    },
+  });
+}
+
+/** `preparerAnnees`' runs: a year's events, or a drawn year given as numbers. */
+export interface AnneesPreparees {
+  (evenements: readonly Evenement[], ordre?: readonly number[]): AnneeCourte;
+  /** The year `evenementsCompacts(a)` gives, run without building its events; its units are `scenario.logements`. */
+  compacte(a: AnneeCompacte): AnneeCourte;
 }

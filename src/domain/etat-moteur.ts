@@ -103,6 +103,8 @@ export interface Location {
   logement: Logement;
   /** Dimension keys of the unit (see `clesDuLogement`) and the lines eligible for it, computed once. */
   cles: string[];
+  /** The keys' numbers when the engine counts the mix in typed arrays (`preparerAnnees`), else empty. */
+  ids: number[];
   cel: Cellule;
   date: string;
   slot: number; // index in orientations

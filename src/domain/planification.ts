@@ -10,6 +10,18 @@
  * and seed give the same answer everywhere.
  */
 import { Rng } from './aleatoire.ts';
+import {
+  ATTRIBUTION,
+  BAIL_SIGNE,
+  CANDIDATS,
+  CANDIDATS_TIRES,
+  evenementsCompacts,
+  LIBERATION,
+  LIBERATION_ANRU,
+  REFUS,
+  SANS_CANDIDAT,
+  type AnneeCompacte,
+} from './annee-compacte.ts';
 import { ajouterJours } from './calendrier.ts';
 import { preparerAnnees, type AnneeCourte, type OptionsMoteur } from './engine.ts';
 import { doitReecrire, reecrireTirage, type ReglesTirage } from './options-simulation.ts';
@@ -17,6 +29,7 @@ import type { CiblesPlan } from './suivi-plan.ts';
 import {
   BAILLEUR,
   type Evenement,
+  type Logement,
   type RegleDecompte,
   type RegleReport,
   type Scenario,
@@ -131,37 +144,61 @@ const JOURS_MOIS = (annee: number, m: number) => new Date(Date.UTC(annee, m + 1,
  * worker starting at the n-th year needs the generator as the n − 1 years before left it).
  */
 export function preparerTirage(s: Scenario, h: HypothesesAnnee): (rng: Rng, evenements?: boolean) => Evenement[] {
+  const tirer = preparerTirageCompact(s, h);
+  return (rng, construire = true) => {
+    const a = tirer(rng, construire);
+    return construire ? evenementsCompacts(a) : [];
+  };
+}
+
+/**
+ * `preparerTirage` giving the year as numbers (`AnneeCompacte`, ADR 0051): the same calls to
+ * `rng`, the same events in the same order, none built as an object.
+ */
+export function preparerTirageCompact(
+  s: Scenario,
+  h: HypothesesAnnee,
+): (rng: Rng, evenements?: boolean) => AnneeCompacte {
   const historique = h.historiqueRotation && h.historiqueRotation.length > 0 ? h.historiqueRotation : null;
   const moyenne = historique ? historique.reduce((a, b) => a + b, 0) / historique.length || 1 : 1;
   const poids = h.saisonnalite ?? Array.from({ length: 12 }, () => 1);
   // `Rng.weighted` over { '0': w0, '1': w1, … }: the same total, summed in the same order.
   const totalPoids = poids.reduce((t, w) => t + w, 0);
   const unites = [...s.logements].filter((l) => l.horsFlux === null).sort((a, b) => (a.id < b.id ? -1 : 1));
-  const rotations = unites.map((l) => h.rotationParTypologie?.[l.typologie] ?? h.rotation);
-  // Day k of the year (0 = 1 January) and its date; the dates each delay gives, null past 31 December.
+  const indiceDe = new Map(s.logements.map((l, k) => [l, k]));
+  const indices = Int32Array.from(unites, (l) => indiceDe.get(l)!);
+  const rotations = Float64Array.from(unites, (l) => h.rotationParTypologie?.[l.typologie] ?? h.rotation);
+  // Day k of the year (0 = 1 January) and its date; the days each delay gives, −1 past 31 December.
   const premierJour: number[] = [];
   const joursMois = Array.from({ length: 12 }, (_, m) => JOURS_MOIS(s.annee, m));
   const dates: string[] = [];
+  const moisDuJour: number[] = [];
   for (let m = 0; m < 12; m++) {
     premierJour.push(dates.length);
-    for (let j = 1; j <= joursMois[m]!; j++)
+    for (let j = 1; j <= joursMois[m]!; j++) {
       dates.push(`${s.annee}-${String(m + 1).padStart(2, '0')}-${String(j).padStart(2, '0')}`);
+      moisDuJour.push(m);
+    }
   }
+  const mois = Uint8Array.from(moisDuJour);
+  const jourDe = new Map(dates.map((date, k) => [date, k]));
   const d = h.delais ?? { candidats: 15, cal: 30, bail: 45 };
   const fin = `${s.annee}-12-31`;
   const apres = (n: number) =>
-    dates.map((date) => {
+    Int32Array.from(dates, (date) => {
       const x = ajouterJours(date, n);
       // What falls after 31 December stays in progress at year end.
-      return x <= fin ? x : null;
+      return x <= fin ? jourDe.get(x)! : -1;
     });
   const candidats = apres(d.candidats);
   const cal = apres(d.cal);
   const bail = apres(d.bail);
+  // The freed units and their days, reused from one draw to the next (a draw is read before the next).
+  const libres = new Int32Array(unites.length);
+  const joursLibres = new Uint16Array(unites.length);
+  const parJour = new Int32Array(dates.length + 1);
   return (rng, construire = true) => {
     const facteur = historique ? rng.pick(historique) / moyenne : 1;
-    // The freed units by day, each day's in id order: the order of sorting them by date, then id.
-    const parJour: number[][] = dates.map(() => []);
     let nombre = 0;
     for (let u = 0; u < unites.length; u++) {
       const p = Math.min(1, rotations[u]! * facteur);
@@ -176,46 +213,73 @@ export function preparerTirage(s: Scenario, h: HypothesesAnnee): (rng: Rng, even
         v -= poids[k]!;
       }
       const j = rng.int(1, joursMois[m]!);
-      if (construire) parJour[premierJour[m]! + j - 1]!.push(u);
+      libres[nombre] = u;
+      joursLibres[nombre] = premierJour[m]! + j - 1;
       nombre++;
     }
     const pru = h.pru ? Math.min(nombre, rng.int(h.pru[0], h.pru[1])) : 0;
-    const relogements = new Set(rng.sample(nombre, pru));
-    const evenements: Evenement[] = [];
+    const relogements = new Uint8Array(nombre);
+    for (const x of rng.sample(nombre, pru)) relogements[x] = 1;
     if (!construire) {
       for (let i = 0; i < nombre; i++) rng.next();
-      return evenements;
+      return anneeVide(dates, mois, s.logements);
     }
-    let i = 0;
-    for (let k = 0; k < dates.length; k++) {
-      const date = dates[k]!;
-      for (const u of parJour[k]!) {
-        const logement = unites[u]!.id;
-        const exclu = relogements.has(i++);
-        evenements.push(
-          exclu
-            ? { date, type: 'liberation', logement, exclusion: 'relogement_anru' }
-            : { date, type: 'liberation', logement },
-        );
-        const x = rng.next();
-        const c = candidats[k];
-        const a = cal[k];
-        const b = bail[k];
-        if (!exclu && x < h.sansCandidat) {
-          if (a) evenements.push({ date: a, type: 'sans_candidat', logement });
-        } else if (x < h.sansCandidat + h.refus) {
-          if (c) evenements.push({ date: c, type: 'candidats', logement, nombre: 3 });
-          if (a) evenements.push({ date: a, type: 'refus', logement });
-        } else {
-          if (c) evenements.push({ date: c, type: 'candidats', logement, nombre: 3 });
-          if (a) evenements.push({ date: a, type: 'decision_cal', logement, decision: 'attribution' });
-          if (b) evenements.push({ date: b, type: 'bail_signe', logement });
-        }
+    // The freed units by day, each day's in id order: the order of sorting them by date, then id.
+    parJour.fill(0);
+    for (let x = 0; x < nombre; x++) parJour[joursLibres[x]! + 1]!++;
+    for (let k = 1; k < parJour.length; k++) parJour[k]! += parJour[k - 1]!;
+    const parDate = new Int32Array(nombre);
+    for (let x = 0; x < nombre; x++) parDate[parJour[joursLibres[x]!]!++] = x;
+    const types = new Uint8Array(4 * nombre);
+    const jours = new Uint16Array(4 * nombre);
+    const qui = new Int32Array(4 * nombre);
+    let n = 0;
+    const ajouter = (type: number, jour: number, unite: number) => {
+      types[n] = type;
+      jours[n] = jour;
+      qui[n++] = unite;
+    };
+    for (let i = 0; i < nombre; i++) {
+      const x = parDate[i]!;
+      const k = joursLibres[x]!;
+      const unite = indices[libres[x]!]!;
+      const exclu = relogements[i] === 1;
+      ajouter(exclu ? LIBERATION_ANRU : LIBERATION, k, unite);
+      const r = rng.next();
+      const c = candidats[k]!;
+      const a = cal[k]!;
+      const b = bail[k]!;
+      if (!exclu && r < h.sansCandidat) {
+        if (a >= 0) ajouter(SANS_CANDIDAT, a, unite);
+      } else if (r < h.sansCandidat + h.refus) {
+        if (c >= 0) ajouter(CANDIDATS, c, unite);
+        if (a >= 0) ajouter(REFUS, a, unite);
+      } else {
+        if (c >= 0) ajouter(CANDIDATS, c, unite);
+        if (a >= 0) ajouter(ATTRIBUTION, a, unite);
+        if (b >= 0) ajouter(BAIL_SIGNE, b, unite);
       }
     }
-    return evenements;
+    // The events by date, ties in index order: a counting sort on the day.
+    const compte = new Int32Array(dates.length + 1);
+    for (let i = 0; i < n; i++) compte[jours[i]! + 1]!++;
+    for (let k = 1; k < compte.length; k++) compte[k]! += compte[k - 1]!;
+    const ordre = new Int32Array(n);
+    for (let i = 0; i < n; i++) ordre[compte[jours[i]!]!++] = i;
+    return { n, types, jours, unites: qui, ordre, dates, mois, logements: s.logements };
   };
 }
+
+const anneeVide = (dates: readonly string[], mois: Uint8Array, logements: readonly Logement[]): AnneeCompacte => ({
+  n: 0,
+  types: new Uint8Array(0),
+  jours: new Uint16Array(0),
+  unites: new Int32Array(0),
+  ordre: new Int32Array(0),
+  dates,
+  mois,
+  logements,
+});
 
 /** One year of events drawn from the assumptions (notices in date order, then the lettings' steps). */
 export function tirerAnnee(s: Scenario, h: HypothesesAnnee, rng: Rng): Evenement[] {
@@ -274,7 +338,7 @@ export interface MesureTirage {
 /** The plan made ready for its runs: the draw, and the engine made ready under each option. */
 export interface PlanPrepare {
   plan: Plan;
-  tirer: (rng: Rng, evenements?: boolean) => Evenement[];
+  tirer: (rng: Rng, evenements?: boolean) => AnneeCompacte;
   options: {
     nom: string;
     description?: string;
@@ -285,7 +349,7 @@ export interface PlanPrepare {
     /** The line whose column counts a réservataire's files: the bailleur's for a delegated line. */
     instruitPar: Map<string, number>;
     /** The option's own draw (its `hypotheses`), from its own generator seeded with the plan's seed. */
-    tirer: ((rng: Rng, evenements?: boolean) => Evenement[]) | null;
+    tirer: ((rng: Rng, evenements?: boolean) => AnneeCompacte) | null;
     /** Pooled or delegated: the drawn year rewritten after a first run (`reecrireTirage`). */
     reecriture: {
       regles: ReglesTirage;
@@ -304,7 +368,7 @@ export function preparerPlanification(plan: Plan): PlanPrepare {
   const lignes = [...plan.scenario.conventions.map((c) => c.reservataire), BAILLEUR];
   return {
     plan,
-    tirer: preparerTirage(plan.scenario, plan.hypotheses),
+    tirer: preparerTirageCompact(plan.scenario, plan.hypotheses),
     lignes,
     options: options.map((o) => {
       const s = sousOption(plan.scenario, o, []);
@@ -325,7 +389,7 @@ export function preparerPlanification(plan: Plan): PlanPrepare {
             delegues.has(c.reservataire) ? lignes.length - 1 : indexLigne.get(c.reservataire)!,
           ]),
         ),
-        tirer: o?.hypotheses ? preparerTirage(plan.scenario, h) : null,
+        tirer: o?.hypotheses ? preparerTirageCompact(plan.scenario, h) : null,
         reecriture:
           o && doitReecrire(o)
             ? {
@@ -374,6 +438,66 @@ function mesurer(
       }
     } else if (e.type === 'decision_cal' || e.type === 'refus') {
       examens[Number(e.date.slice(5, 7)) - 1]! += o.demandes.get(ligneDe.get(e.logement) ?? '') ?? 3;
+    }
+  }
+  return {
+    fluxAnnuel: r.flux.fluxAnnuel,
+    droit: r.bilan.map((l) => l.droit),
+    misADisposition: r.bilan.map((l) => l.misADisposition),
+    bauxSignes: r.bilan.map((l) => l.bauxSignes),
+    solde: r.bilan.map((l) => l.solde),
+    reportAnneeSuivante: r.bilan.map((l) => l.reportAnneeSuivante),
+    cumuls,
+    dossiers,
+    examens,
+  };
+}
+
+/**
+ * `mesurer` for a drawn year given as numbers (`AnneeCompacte`): the same figures. The year's
+ * orientations are its notices' in date order (one each); a notice's steps follow it in index order.
+ */
+function mesurerCompacte(
+  o: PlanPrepare['options'][number],
+  a: AnneeCompacte,
+  r: AnneeCourte,
+  lignes: readonly string[],
+): MesureTirage {
+  const nbLignes = lignes.length;
+  const bailleur = nbLignes - 1;
+  const cumuls = Array.from({ length: nbLignes }, () => Array.from({ length: 12 }, () => 0));
+  // By line: the candidates its convention asks for, the line whose column counts its files.
+  const demandes = lignes.map((id) => o.demandes.get(id));
+  const instruit = lignes.map((id, li) =>
+    li === bailleur ? bailleur : (o.instruitPar.get(id) ?? o.indexLigne.get(id)!),
+  );
+  // Each notice's line (−1: none), by event index.
+  const ligneDe = new Int32Array(a.n);
+  let j = 0;
+  for (let x = 0; x < a.n; x++) {
+    const i = a.ordre[x]!;
+    const t = a.types[i]!;
+    if (t !== LIBERATION && t !== LIBERATION_ANRU) continue;
+    const orientation = r.orientations[j++]!;
+    if (orientation.pool) throw new Error(`tirage : orientation inattendue du logement ${orientation.logement}`);
+    const li = orientation.reservataire === null ? -1 : o.indexLigne.get(orientation.reservataire)!;
+    ligneDe[i] = li;
+    if (li >= 0) cumuls[li]![a.mois[a.jours[i]!]!]!++;
+  }
+  if (j !== r.orientations.length) throw new Error('tirage : une orientation par préavis attendue');
+  for (const c of cumuls) for (let m = 1; m < 12; m++) c[m]! += c[m - 1]!;
+  const dossiers = Array.from({ length: 12 }, () => Array.from({ length: nbLignes }, () => 0));
+  const examens = Array.from({ length: 12 }, () => 0);
+  let ligne = -1;
+  for (let i = 0; i < a.n; i++) {
+    const t = a.types[i]!;
+    if (t === LIBERATION || t === LIBERATION_ANRU) ligne = ligneDe[i]!;
+    else if (t === CANDIDATS) {
+      // No line: the bailleur's files.
+      const li = ligne < 0 ? bailleur : ligne;
+      dossiers[a.mois[a.jours[i]!]!]![instruit[li]!]! += demandes[li] ?? CANDIDATS_TIRES;
+    } else if (t === ATTRIBUTION || t === REFUS) {
+      examens[a.mois[a.jours[i]!]!]! += (ligne < 0 ? undefined : demandes[ligne]) ?? CANDIDATS_TIRES;
     }
   }
   return {
@@ -456,22 +580,20 @@ export function* mesurerTirages(
 ): Generator<void, MesureTirage[][], void> {
   const mesures: MesureTirage[][] = p.options.map(() => []);
   for (let i = debut; i < fin; i++) {
-    const evenements = p.tirer(g.commun);
-    const ordre = ordreParJour(evenements);
+    const commune = p.tirer(g.commun);
     for (let k = 0; k < p.options.length; k++) {
       const o = p.options[k]!;
-      let ev = o.tirer ? o.tirer(g.propres[k]!) : evenements;
-      let r = o.annee(ev, o.tirer ? ordreParJour(ev) : ordre);
+      const a = o.tirer ? o.tirer(g.propres[k]!) : commune;
+      const r = o.annee.compacte(a);
       if (o.reecriture) {
         const x = o.reecriture;
-        ev = reecrireTirage({ ...x.scenario, evenements: ev }, x.regles, r.orientations, {
+        const ev = reecrireTirage({ ...x.scenario, evenements: evenementsCompacts(a) }, x.regles, r.orientations, {
           graine: p.plan.graine,
           delais: x.delais,
           sansCandidat: x.sansCandidat,
         });
-        r = o.annee(ev, ordreParJour(ev));
-      }
-      mesures[k]!.push(mesurer(o, ev, r, p.lignes.length));
+        mesures[k]!.push(mesurer(o, ev, o.annee(ev, ordreParJour(ev)), p.lignes.length));
+      } else mesures[k]!.push(mesurerCompacte(o, a, r, p.lignes));
       yield;
     }
   }

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/domain/aleatoire.ts';
 import { preparerAnnees, simuler } from '../../src/domain/engine.ts';
 import { DonneesInvalides } from '../../src/domain/errors.ts';
-import { preparerTirage } from '../../src/domain/planification.ts';
+import { evenementsCompacts } from '../../src/domain/annee-compacte.ts';
+import { preparerTirage, preparerTirageCompact } from '../../src/domain/planification.ts';
 import { plansDeReference } from '../helpers/planification-references.ts';
 
 const plans = await plansDeReference();
@@ -33,6 +34,29 @@ describe('preparerAnnees — plusieurs années d’un même parc', () => {
         expect(orientees.length).toBeGreaterThan(0);
         expect(orientees.every((o) => o.motif === '' && o.explication.candidats.length === 0)).toBe(true);
         expect(attendu.orientations.some((o) => o.explication.candidats.length > 0)).toBe(true);
+      }
+    }
+  });
+
+  it('une année tirée en nombres (compacte) : le bilan, le flux et les orientations de ses événements', () => {
+    for (const nom of ['synthetique-40-graine-2026.json', 'synthetique-moteur-plan-15-graine-9.json']) {
+      const { scenario, hypotheses, moteur } = plans[nom]!;
+      const annee = preparerAnnees(scenario, moteur);
+      const compacte = preparerTirageCompact(scenario, hypotheses);
+      const tirer = preparerTirage(scenario, hypotheses);
+      const a = new Rng(4);
+      const b = new Rng(4);
+      for (let i = 0; i < 8; i++) {
+        const c = compacte(a);
+        const evenements = evenementsCompacts(c);
+        // The same events as the draw builds, in the same order.
+        expect(evenements).toEqual(tirer(b));
+        expect(c.n).toBeGreaterThan(0);
+        const attendu = annee(evenements);
+        const r = annee.compacte(c);
+        expect(r.bilan).toEqual(attendu.bilan);
+        expect(r.flux).toEqual(attendu.flux);
+        expect(r.orientations).toEqual(attendu.orientations);
       }
     }
   });
