@@ -311,14 +311,17 @@ class Moteur {
       try {
         this.appliquer(e, logement, manuelle);
       } catch (err) {
-        if (err instanceof TransitionImpossible || err instanceof EvenementRefuse) {
-          this.problemes.push({ chemin: `evenements[${i}]`, message: err.message });
-        } else {
-          throw err;
-        }
+        this.signalerRefus(err, i);
       }
     }
     this.verifierFin();
+  }
+
+  /** An event the ledger refuses is a problem named by its index; anything else is a bug and goes up. */
+  private signalerRefus(err: unknown, i: number): void {
+    if (err instanceof TransitionImpossible || err instanceof EvenementRefuse)
+      this.problemes.push({ chemin: `evenements[${i}]`, message: err.message });
+    else throw err;
   }
 
   /** The year's end: a liberation left for a manual orientation that never came is an input error. */
@@ -378,11 +381,7 @@ class Moteur {
             break;
         }
       } catch (err) {
-        if (err instanceof TransitionImpossible || err instanceof EvenementRefuse) {
-          this.problemes.push({ chemin: `evenements[${i}]`, message: err.message });
-        } else {
-          throw err;
-        }
+        this.signalerRefus(err, i);
       }
     }
     this.verifierFin();

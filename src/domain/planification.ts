@@ -404,6 +404,18 @@ export function preparerPlanification(plan: Plan): PlanPrepare {
   };
 }
 
+/** A run's ledger figures, by line in the ledger's order. */
+function chiffresDuBilan(r: AnneeCourte): Omit<MesureTirage, 'cumuls' | 'dossiers' | 'examens'> {
+  return {
+    fluxAnnuel: r.flux.fluxAnnuel,
+    droit: r.bilan.map((l) => l.droit),
+    misADisposition: r.bilan.map((l) => l.misADisposition),
+    bauxSignes: r.bilan.map((l) => l.bauxSignes),
+    solde: r.bilan.map((l) => l.solde),
+    reportAnneeSuivante: r.bilan.map((l) => l.reportAnneeSuivante),
+  };
+}
+
 /** One run's figures: the ledger, the monthly cumulated orientations and the workload by month. */
 function mesurer(
   o: PlanPrepare['options'][number],
@@ -440,17 +452,7 @@ function mesurer(
       examens[Number(e.date.slice(5, 7)) - 1]! += o.demandes.get(ligneDe.get(e.logement) ?? '') ?? 3;
     }
   }
-  return {
-    fluxAnnuel: r.flux.fluxAnnuel,
-    droit: r.bilan.map((l) => l.droit),
-    misADisposition: r.bilan.map((l) => l.misADisposition),
-    bauxSignes: r.bilan.map((l) => l.bauxSignes),
-    solde: r.bilan.map((l) => l.solde),
-    reportAnneeSuivante: r.bilan.map((l) => l.reportAnneeSuivante),
-    cumuls,
-    dossiers,
-    examens,
-  };
+  return { ...chiffresDuBilan(r), cumuls, dossiers, examens };
 }
 
 /**
@@ -500,17 +502,7 @@ function mesurerCompacte(
       examens[a.mois[a.jours[i]!]!]! += (ligne < 0 ? undefined : demandes[ligne]) ?? CANDIDATS_TIRES;
     }
   }
-  return {
-    fluxAnnuel: r.flux.fluxAnnuel,
-    droit: r.bilan.map((l) => l.droit),
-    misADisposition: r.bilan.map((l) => l.misADisposition),
-    bauxSignes: r.bilan.map((l) => l.bauxSignes),
-    solde: r.bilan.map((l) => l.solde),
-    reportAnneeSuivante: r.bilan.map((l) => l.reportAnneeSuivante),
-    cumuls,
-    dossiers,
-    examens,
-  };
+  return { ...chiffresDuBilan(r), cumuls, dossiers, examens };
 }
 
 /**

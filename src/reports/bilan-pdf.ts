@@ -8,7 +8,7 @@
  */
 import { DIMENSIONS_BILAN, LIBELLES_DIMENSIONS_BILAN, type BilanAnnuel } from '../domain/bilan.ts';
 import { TYPOLOGIES } from '../domain/types.ts';
-import { ouvrirPdf } from './pdf.ts';
+import { fondDeLigne, ouvrirPdf } from './pdf.ts';
 import { dateFrancaise, mentionStatut, type StatutDocument } from './statut-document.ts';
 import { fluxAutresValeurs, LIBELLE_AUTRES_VALEURS, objectifsLibelles } from './bilan-xlsx.ts';
 
@@ -96,15 +96,7 @@ export function pdfBilan(b: BilanAnnuel, editeLe: string, options: OptionsPdf = 
             3,
         ),
       );
-      if (fond)
-        doc
-          .rect(
-            marge,
-            y - 1,
-            largeurs.reduce((a, x) => a + x, 0),
-            hauteur,
-          )
-          .fill(fond);
+      if (fond) fondDeLigne(doc, marge, y, largeurs, hauteur, fond);
       doc.fillColor('#000000').font(enGras ? 'Helvetica-Bold' : 'Helvetica');
       let x = marge;
       cells.forEach((c, i) => {

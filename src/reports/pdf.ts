@@ -45,3 +45,22 @@ export function ouvrirPdf(o: OuverturePdf): DocumentPdf {
     },
   };
 }
+
+/** A table row's background: from `x`, across the columns' widths, one point above `y`. */
+export function fondDeLigne(
+  doc: PDFKit.PDFDocument,
+  x: number,
+  y: number,
+  largeurs: readonly number[],
+  hauteur: number,
+  couleur: string,
+): void {
+  doc
+    .rect(
+      x,
+      y - 1,
+      largeurs.reduce((a, l) => a + l, 0),
+      hauteur,
+    )
+    .fill(couleur);
+}

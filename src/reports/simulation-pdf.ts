@@ -10,7 +10,7 @@
 import type { ReponseSimulation } from '../contracts/simulation.ts';
 import { DESCRIPTION_TELLES_QUELLES } from '../domain/options-comparees.ts';
 import type { LignePlan } from '../domain/planification.ts';
-import { ouvrirPdf } from './pdf.ts';
+import { fondDeLigne, ouvrirPdf } from './pdf.ts';
 import { dateFrancaise } from './statut-document.ts';
 
 export { TYPE_PDF } from './pdf.ts';
@@ -181,15 +181,7 @@ export function pdfSimulation(
       );
       if (doc.y + hauteur > bas()) doc.addPage();
       const y = doc.y;
-      if (fond)
-        doc
-          .rect(
-            marge,
-            y - 1,
-            largeurs.reduce((a, x) => a + x, 0),
-            hauteur,
-          )
-          .fill(fond);
+      if (fond) fondDeLigne(doc, marge, y, largeurs, hauteur, fond);
       doc.fillColor('#000000');
       let x = marge;
       cells.forEach((c, i) => {

@@ -182,6 +182,19 @@ function issue(f: () => { resultat: unknown }): string {
   }
 }
 
+/**
+ * The answer of `scenario` resumed from the last good run (the first run has nothing to resume
+ * from); a good run becomes the next one's starting point, a refused one leaves it, as on the server.
+ */
+function repriseApres(dernier: { rejeu: RejeuAnnee | null }, scenario: Scenario): string {
+  const p = dernier.rejeu;
+  return issue(() => {
+    const r = p ? reprendre(p.reprises, scenario, { detail: true }) : simulerAvecReprises(scenario, { detail: true });
+    dernier.rejeu = r;
+    return r;
+  });
+}
+
 /** A year of 36 liberations, three a month, with no other event. */
 const anneeFixe: Annee = {
   taux: [0.3, 0.2, 0.1],
@@ -220,16 +233,9 @@ describe('reprise depuis un début de mois (ADR 0023)', () => {
         const dernier: { rejeu: RejeuAnnee | null } = { rejeu: null };
         for (const n of [...bornes, evenements.length]) {
           const scenario: Scenario = { ...base, evenements: evenements.slice(0, n) };
-          const complet = issue(() => ({ resultat: simuler(scenario, { detail: true }) }));
-          const p = dernier.rejeu;
-          const repris = issue(() => {
-            const r = p
-              ? reprendre(p.reprises, scenario, { detail: true })
-              : simulerAvecReprises(scenario, { detail: true });
-            dernier.rejeu = r;
-            return r;
-          });
-          expect(repris).toBe(complet);
+          expect(repriseApres(dernier, scenario)).toBe(
+            issue(() => ({ resultat: simuler(scenario, { detail: true }) })),
+          );
           // A refused year keeps the last good run to resume from, as the server does.
         }
       }),
@@ -369,16 +375,9 @@ describe('reprise avec des logements ajoutés, contrôlée sur ce qui est ajout�
           logements = [...logements, ...lot.logements].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
           evenements = [...evenements, ...lot.evenements];
           const scenario: Scenario = { ...base, logements, evenements };
-          const complet = issue(() => ({ resultat: simuler(scenario, { detail: true }) }));
-          const p = dernier.rejeu;
-          const repris = issue(() => {
-            const r = p
-              ? reprendre(p.reprises, scenario, { detail: true })
-              : simulerAvecReprises(scenario, { detail: true });
-            dernier.rejeu = r;
-            return r;
-          });
-          expect(repris).toBe(complet);
+          expect(repriseApres(dernier, scenario)).toBe(
+            issue(() => ({ resultat: simuler(scenario, { detail: true }) })),
+          );
           // A refused batch stays in: the next batch resumes from the last good run, the refused one with it.
         }
       }),
