@@ -19,7 +19,7 @@ import { parametresConventions, type ParametresConvention } from './echeances.ts
 import { noterCandidats, type MemoCotation } from './cotation.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { appliquerTransition } from './locations.ts';
-import { memoiser, porteeActeur } from './memo.ts';
+import { enBoite, memoiser, porteeActeur, type Portee } from './memo.ts';
 import { LIBELLES_ETAT_LOCATION } from './explication.ts';
 import { piecesDesLocations } from './pieces.ts';
 import { exiger, type Acteur } from './roles.ts';
@@ -216,10 +216,6 @@ export async function lireBoite(
  * The answer is shared between requests: never change it.
  */
 export async function boiteEnCache(db: Tx, acteur: Acteur, aujourdhui: string): Promise<BoiteApi> {
-  const portee = await porteeActeur(db, acteur);
-  // A delegatee's inbox also follows the State's units of its département (ADR 0040).
-  const delegues =
-    acteur.role === 'agent_reservataire' ? await delegationsActives(db, acteur.organisationId, aujourdhui) : [];
   // The demands' cotation of the day per EPCI (every demand of the EPCI noted and ranked) changes
   // only with a demands import or a grid, events no scope describes: kept across the inboxes
   // recomputed after each letting's write, filled as they need it.
@@ -230,9 +226,27 @@ export async function boiteEnCache(db: Tx, acteur: Acteur, aujourdhui: string): 
     db,
     `boite|${acteur.organisationId}|${acteur.role}|${aujourdhui}`,
     () => db.transaction((tx) => lireBoite(tx, acteur, aujourdhui, cotations)),
-    delegues.length && portee !== 'tout'
-      ? { ...portee, departements: [...(portee.departements ?? []), ...delegues.map((d) => d.departement)] }
-      : portee,
+    await porteeBoite(db, acteur, aujourdhui),
+  );
+}
+
+/**
+ * What the actor's inbox depends on: what the actor reads (`porteeActeur`) and, for a delegatee,
+ * the State's units of the delegated départements (ADR 0040); a declaration in the flow does not
+ * touch it (`enBoite`). Its pages share it.
+ */
+export async function porteeBoite(db: Tx, acteur: Acteur, aujourdhui: string): Promise<Portee> {
+  const portee = await porteeActeur(db, acteur);
+  if (acteur.role !== 'agent_reservataire' || portee === 'tout') return enBoite(portee);
+  // Kept like `porteeActeur`'s: a delegation's change places no scope, so it drops this too.
+  const departements = await memoiser(
+    db,
+    `delegations|${acteur.organisationId}|${aujourdhui}`,
+    async () => (await delegationsActives(db, acteur.organisationId, aujourdhui)).map((d) => d.departement),
+    { bailleurs: [] },
+  );
+  return enBoite(
+    departements.length ? { ...portee, departements: [...(portee.departements ?? []), ...departements] } : portee,
   );
 }
 

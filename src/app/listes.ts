@@ -85,12 +85,13 @@ export async function listerLocations(
   aujourdhui: string,
 ) {
   const where = conditionsLocations(acteur, q, aujourdhui);
-  const [total] = await tx
-    .select({ n: count() })
-    .from(locations)
-    .innerJoin(logements, eq(logements.id, locations.logementId))
-    .leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
-    .where(where);
+  // The units and deadlines are joined only where a filter or the order reads them: the count of a
+  // bailleur's 3,385 lettings walked as many units for nothing (issue 15 item 6).
+  const parUnite = Boolean(q.commune || q.typologie || q.q);
+  const compte = tx.select({ n: count() }).from(locations).$dynamic();
+  if (parUnite) compte.innerJoin(logements, eq(logements.id, locations.logementId));
+  if (q.echeance) compte.leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id));
+  const [total] = await compte.where(where);
   const ouverte = OUVERTE;
   const ordre =
     q.tri === 'recentes'
@@ -101,16 +102,32 @@ export async function listerLocations(
           desc(locations.dateLiberation),
           asc(locations.id),
         ];
-  const rows = await tx
-    .select({ l: locations, ...COLONNES_UNITE })
+  // The page's ids first (sorted on the lettings and their deadlines), then their rows with units.
+  const ids = tx
+    .select({ id: locations.id })
     .from(locations)
-    .innerJoin(logements, eq(logements.id, locations.logementId))
-    .leftJoin(communes, eq(communes.code, logements.commune))
     .leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
-    .where(where)
-    .orderBy(...ordre)
-    .limit(q.parPage)
-    .offset((q.page - 1) * q.parPage);
+    .$dynamic();
+  if (parUnite) ids.innerJoin(logements, eq(logements.id, locations.logementId));
+  const page = (
+    await ids
+      .where(where)
+      .orderBy(...ordre)
+      .limit(q.parPage)
+      .offset((q.page - 1) * q.parPage)
+  ).map((r) => r.id);
+  const lues =
+    page.length === 0
+      ? []
+      : await tx
+          .select({ l: locations, ...COLONNES_UNITE })
+          .from(locations)
+          .innerJoin(logements, eq(logements.id, locations.logementId))
+          .leftJoin(communes, eq(communes.code, logements.commune))
+          .leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
+          .where(inArray(locations.id, page));
+  const rang = new Map(page.map((id, i) => [id, i]));
+  const rows = lues.sort((a, b) => rang.get(a.l.id)! - rang.get(b.l.id)!);
   const verrou = await verrousDesAnnees(
     tx,
     rows.map((r) => r.l),

@@ -36,9 +36,11 @@ const JOURNAL_MAX = 256;
 /**
  * What a cached answer depends on: everything, or the data of some bailleurs (in every
  * département) and of every bailleur of some départements. `{ bailleurs: [] }` depends only on
- * what no scope describes (conventions, organisations, reference data).
+ * what no scope describes (conventions, organisations, reference data). `boite`: an inbox, which
+ * shows only lettings waiting for candidates — a letting declared in the flow never enters one
+ * (it waits for the bailleur's decision), so such a declaration leaves it as it is (`enBoite`).
  */
-export type Portee = 'tout' | { bailleurs?: readonly string[]; departements?: readonly string[] };
+export type Portee = 'tout' | { bailleurs?: readonly string[]; departements?: readonly string[]; boite?: true };
 
 /** The keys a version change touched, or every key. */
 type Touches = 'tout' | Set<string>;
@@ -46,8 +48,13 @@ type Touches = 'tout' | Set<string>;
 /** The accounts (user ids) whose sessions a version change may have closed or changed, or every account. */
 type Comptes = 'tous' | Set<string>;
 
-const cleBailleur = (b: string) => `b:${b}`;
-const cleDepartement = (d: string) => `d:${d}`;
+const cleBailleur = (b: string, boite = false) => `${boite ? 'boite|' : ''}b:${b}`;
+const cleDepartement = (d: string, boite = false) => `${boite ? 'boite|' : ''}d:${d}`;
+
+/** An inbox's scope: `p` that a declaration in the flow does not touch (see `Portee`). */
+export function enBoite(p: Portee): Portee {
+  return p === 'tout' ? p : { ...p, boite: true };
+}
 
 /**
  * One cache per database handle: two servers of one process on two databases (the tests run
@@ -170,7 +177,7 @@ async function lireTouches(
   jusqua: number,
 ): Promise<{ touches: Touches; comptes: Comptes; auteurs: Set<string> | 'inconnus' }> {
   const rows = await tx.execute<{ bailleur: string | null; departement: string | null }>(sql`
-    select a.action, a.cible_type, a.cible_id, a.utilisateur_id,
+    select a.action, a.cible_type, a.cible_id, a.utilisateur_id, a.apres ->> 'etat' as etat_apres,
            coalesce(l.bailleur_id, s.bailleur_id, lo.bailleur_id) as bailleur,
            coalesce(l.departement, s.departement, lo.departement) as departement
     from evenements_audit a
@@ -199,6 +206,12 @@ async function lireTouches(
     else if (touches !== 'tout') {
       touches.add(cleBailleur(r.bailleur));
       touches.add(cleDepartement(r.departement));
+      // A letting declared in the flow waits for the bailleur's decision: in no inbox yet. Outside
+      // the flow (`exclue`) it is in the bailleur's; anything else may move an inbox's row.
+      if (!(r.action === 'location.declarer' && r.etat_apres !== null && r.etat_apres !== 'exclue')) {
+        touches.add(cleBailleur(r.bailleur, true));
+        touches.add(cleDepartement(r.departement, true));
+      }
     }
   }
   return { touches, comptes, auteurs };
@@ -211,6 +224,7 @@ interface LigneChangement {
   cible_id: string;
   bailleur: string | null;
   departement: string | null;
+  etat_apres: string | null;
 }
 
 /** The audit actions of an account that only open or close a session (`auth.ts`, `proconnect.ts`). */
@@ -245,8 +259,9 @@ async function suivre(tx: Tx, c: Cache, version: number): Promise<void> {
 
 function concerne(p: Portee, touches: Touches): boolean {
   if (p === 'tout' || touches === 'tout') return true;
-  for (const b of p.bailleurs ?? []) if (touches.has(cleBailleur(b))) return true;
-  for (const d of p.departements ?? []) if (touches.has(cleDepartement(d))) return true;
+  const boite = p.boite === true;
+  for (const b of p.bailleurs ?? []) if (touches.has(cleBailleur(b, boite))) return true;
+  for (const d of p.departements ?? []) if (touches.has(cleDepartement(d, boite))) return true;
   return false;
 }
 

@@ -6,9 +6,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { boiteEnCache, proposerCandidats } from '../app/boite.ts';
+import { boiteEnCache, porteeBoite, proposerCandidats } from '../app/boite.ts';
 import { pageBoite } from '../app/listes.ts';
-import { memoiser, porteeActeur } from '../app/memo.ts';
+import { memoiser } from '../app/memo.ts';
 import { expedierNotifications, listerNotifications, marquerLue } from '../app/notifications.ts';
 import { deciderOrientation, recommandation } from '../app/orientation.ts';
 import { erreurSchema, idParamSchema, locationSchema } from '../contracts/api.ts';
@@ -104,7 +104,8 @@ export async function enregistrerRoutesOrientation(api: FastifyInstance, options
           const page = { aujourdhui: boite.aujourdhui, ...(await pageBoite(db, boite.elements, request.query)) };
           return JSON.stringify(pageBoiteSchema.parse(page));
         },
-        await porteeActeur(db, a),
+        // The page's scope is its inbox's: a delegatee's pages follow the State's units too.
+        await porteeBoite(db, a, jour),
         a.utilisateurId,
       );
       return (reply as FastifyReply)

@@ -7,11 +7,12 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chargerScenario, resultatAnnee, statistiquesAnnees } from '../../src/app/annee.ts';
+import { lireBoite } from '../../src/app/boite.ts';
 import { statistiquesCache } from '../../src/app/memo.ts';
 import { lignes } from '../../src/db/client.ts';
 import { simuler } from '../../src/domain/engine.ts';
 import { genresDeTest } from '../helpers/database.ts';
-import { serveurDeTest, type ServeurDeTest } from './harness.ts';
+import { logementsLibres, serveurDeTest, type ServeurDeTest } from './harness.ts';
 
 const HLD = 'bailleur@demo.flux';
 const VLL = 'bailleur2@demo.flux';
@@ -125,5 +126,46 @@ describe.each(genresDeTest())('cache par portée (%s)', (genre) => {
     expect(r.statusCode, r.body).toBe(200);
     const apres = JSON.parse(await lire('reservataire@demo.flux', '/api/boite')) as typeof boite;
     expect(apres.elements.map((e) => e.locationId)).not.toContain(element.locationId);
+  });
+
+  it('une déclaration dans le flux garde les boîtes en cache ; hors du flux, elle entre dans celle du bailleur', async () => {
+    const libre = logementsLibres(s);
+    const boites: [string, string][] = [
+      [HLD, '/api/boite'],
+      ['reservataire@demo.flux', '/api/boite'],
+      ['etat@demo.flux', '/api/boite'],
+    ];
+    const avant: string[] = [];
+    for (const [email, url] of boites) avant.push(await lire(email, url));
+
+    // In the flow: the new letting waits for the bailleur's decision, in no inbox.
+    const dansLeFlux = await libre();
+    const r = await s.appel(HLD, 'POST', '/api/locations', { logementId: dansLeFlux, date: '2026-11-21' });
+    expect(r.statusCode, r.body).toBe(201);
+    expect((JSON.parse(r.body) as { etat: string }).etat).not.toBe('exclue');
+    const cache = { ...statistiquesCache };
+    for (const [i, [email, url]] of boites.entries()) expect(await lire(email, url)).toBe(avant[i]);
+    expect(statistiquesCache.calcules).toBe(cache.calcules);
+    // What the cache kept is what a recomputation gives.
+    const [compte] = await lignes<{ id: string }>(s.t.base.db, sql`select id from utilisateurs where email = ${HLD}`);
+    const bailleur = { utilisateurId: compte!.id, organisationId: 'HLD', role: 'agent_bailleur' as const };
+    const jour = (JSON.parse(avant[0]!) as { aujourdhui: string }).aujourdhui;
+    const frais = await lireBoite(s.t.base.db, { ...bailleur, departement: null, epci: null }, jour);
+    expect(frais.elements.map((e) => e.locationId)).not.toContain(JSON.parse(r.body).id);
+    expect(frais.elements.length).toBe((JSON.parse(avant[0]!) as { total: number }).total);
+    // The lettings list, which shows it, is recomputed.
+    expect(await lire(HLD, `/api/locations?q=${dansLeFlux}`)).toContain(dansLeFlux);
+
+    // Outside the flow: the bailleur designates its candidates, the letting enters its inbox.
+    const horsFlux = await libre();
+    const e = await s.appel(HLD, 'POST', '/api/locations', {
+      logementId: horsFlux,
+      date: '2026-11-21',
+      exclusion: 'mutation_interne',
+    });
+    expect(e.statusCode, e.body).toBe(201);
+    const id = (JSON.parse(e.body) as { id: string }).id;
+    const apres = JSON.parse(await lire(HLD, `/api/boite?q=${horsFlux}`)) as { elements: { locationId: string }[] };
+    expect(apres.elements.map((x) => x.locationId)).toContain(id);
   });
 });
