@@ -319,7 +319,9 @@ export async function resultatAnnee(
     enCache && !enCache.confirmee && enCache.aVerifier && enCache.aVerifier.length <= 1_000 ? enCache.aVerifier : null;
   const reprise = enCache !== undefined && process.env['FLUX_REPRISE'] !== '0';
   // Event ids are taken at insert, not at commit: a transaction may commit an id below one already
-  // visible. The count and the last id together change with every committed event (append-only).
+  // visible. The count and the last id together change with every committed event (append-only);
+  // the count is the one the triggers keep (`compteurs_evenements`, migration 0027), committed with
+  // the events: a key lookup, where counting a large bailleur's 9,000 events cost 5 to 13 ms.
   // `txid_current_if_assigned()` is not null inside a transaction that has written. The rest is
   // what else the run reads: convention versions, the inherited carry-over (the issued bilan's id),
   // the year's quartile thresholds, the CIA targets, the bailleur's programme rights. One statement
@@ -374,8 +376,10 @@ export async function resultatAnnee(
                 and f.id > ${enCache.dernier}))`
           : sql`null`
       } as unites
-    from (select max(f.id) as dernier, count(*) as n from evenements_flux f
-      where f.bailleur_id = ${cle.bailleurId} and f.departement = ${cle.departement} and f.annee = ${cle.annee}) e`,
+    from (select (select max(f.id) from evenements_flux f
+        where f.bailleur_id = ${cle.bailleurId} and f.departement = ${cle.departement} and f.annee = ${cle.annee}) as dernier,
+      coalesce((select c.n from compteurs_evenements c
+        where c.bailleur_id = ${cle.bailleurId} and c.departement = ${cle.departement} and c.annee = ${cle.annee}), 0) as n) e`,
   );
   const dernier = Number(ev?.dernier ?? 0);
   const n = Number(ev?.n ?? 0);

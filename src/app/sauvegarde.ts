@@ -311,6 +311,7 @@ export async function restaurer(
         throw new SauvegardeRefusee(`table ${nom} : ${lu} lignes restaurées pour ${nombre} sauvegardées`);
     }
     await recalerSequences(tx);
+    await recompterEvenements(tx);
     const audit = await verifierAudit(tx);
     if (!audit.ok) {
       throw new SauvegardeRefusee(
@@ -344,6 +345,17 @@ async function recalerSequences(tx: Tx): Promise<void> {
       ),
     );
   }
+}
+
+/**
+ * The events' counts per year (`compteurs_evenements`, derived data kept by triggers) recomputed
+ * from the events restored: the dump's counts and the triggers' both landed during the restore.
+ */
+async function recompterEvenements(tx: Tx): Promise<void> {
+  await tx.execute(sql`delete from compteurs_evenements`);
+  await tx.execute(
+    sql`insert into compteurs_evenements (bailleur_id, departement, annee, n) select bailleur_id, departement, annee, count(*) from evenements_flux group by 1, 2, 3`,
+  );
 }
 
 /** Row counts of every table, and the audit chain's verification: what `flux migrer` compares. */

@@ -428,6 +428,23 @@ export const evenementsFlux = pgTable(
 );
 
 /**
+ * How many events each bailleur × département × year holds, kept by triggers on `evenements_flux`
+ * (migration 0027, whoever writes): with the last event id, the year's version that every write
+ * and every cache miss reads (`resultatAnnee`), a key lookup instead of counting thousands of
+ * events. Derived data: recomputed after a restore (`recompterEvenements`).
+ */
+export const compteursEvenements = pgTable(
+  'compteurs_evenements',
+  {
+    bailleurId: text('bailleur_id').notNull(),
+    departement: text('departement').notNull(),
+    annee: integer('annee').notNull(),
+    n: bigint('n', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bailleurId, t.departement, t.annee] })],
+);
+
+/**
  * Candidates proposed for a letting: the SNE number and only what the allocation objectives and the
  * bilan need of the household (docs/rgpd.md) — no name. Entered once by whoever proposes it.
  */
