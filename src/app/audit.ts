@@ -74,38 +74,63 @@ const VERROU_AUDIT = 7_201_202;
 export async function journaliser(
   tx: Tx,
   acteur: { utilisateurId: string | null; organisationId: string | null } | null,
-  evenement: {
-    action: string;
-    cibleType: string;
-    cibleId: string;
-    avant?: unknown;
-    apres?: unknown;
-    motif?: string | null;
-  },
+  evenement: EvenementAJournaliser,
   maintenant: Date = new Date(),
 ): Promise<void> {
-  if (evenement.action in ACTIONS_RENOMMEES) {
-    throw new Error(`action d’audit renommée : écrire « ${ACTIONS_RENOMMEES[evenement.action]} »`);
-  }
+  await journaliserTout(tx, [{ acteur, evenement, maintenant }]);
+}
+
+/** What `journaliser` records of one write. */
+export interface EvenementAJournaliser {
+  action: string;
+  cibleType: string;
+  cibleId: string;
+  avant?: unknown;
+  apres?: unknown;
+  motif?: string | null;
+}
+
+/**
+ * Several audit events appended in order, chained as `journaliser` chains them one by one, in
+ * three statements whatever their number (the declarations of one batch: `declarerLocations`).
+ */
+export async function journaliserTout(
+  tx: Tx,
+  ecritures: readonly {
+    acteur: { utilisateurId: string | null; organisationId: string | null } | null;
+    evenement: EvenementAJournaliser;
+    maintenant?: Date;
+  }[],
+): Promise<void> {
+  if (ecritures.length === 0) return;
+  for (const { evenement } of ecritures)
+    if (evenement.action in ACTIONS_RENOMMEES)
+      throw new Error(`action d’audit renommée : écrire « ${ACTIONS_RENOMMEES[evenement.action]} »`);
   await tx.execute(sql`select pg_advisory_xact_lock(${VERROU_AUDIT})`);
   const [dernier] = await tx
     .select({ hash: evenementsAudit.hash })
     .from(evenementsAudit)
     .orderBy(desc(evenementsAudit.seq))
     .limit(1);
-  const hashPrecedent = dernier?.hash ?? HASH_ORIGINE;
-  const contenu: ContenuAudit = {
-    horodatage: maintenant.toISOString(),
-    utilisateurId: acteur?.utilisateurId ?? null,
-    organisationId: acteur?.organisationId ?? null,
-    action: evenement.action,
-    cibleType: evenement.cibleType,
-    cibleId: evenement.cibleId,
-    avant: normaliser(evenement.avant),
-    apres: normaliser(evenement.apres),
-    motif: evenement.motif ?? null,
-  };
-  await tx.insert(evenementsAudit).values({ ...contenu, hashPrecedent, hash: hacher(hashPrecedent, contenu) });
+  let hashPrecedent = dernier?.hash ?? HASH_ORIGINE;
+  const lignes = ecritures.map(({ acteur, evenement, maintenant = new Date() }) => {
+    const contenu: ContenuAudit = {
+      horodatage: maintenant.toISOString(),
+      utilisateurId: acteur?.utilisateurId ?? null,
+      organisationId: acteur?.organisationId ?? null,
+      action: evenement.action,
+      cibleType: evenement.cibleType,
+      cibleId: evenement.cibleId,
+      avant: normaliser(evenement.avant),
+      apres: normaliser(evenement.apres),
+      motif: evenement.motif ?? null,
+    };
+    const ligne = { ...contenu, hashPrecedent, hash: hacher(hashPrecedent, contenu) };
+    hashPrecedent = ligne.hash;
+    return ligne;
+  });
+  // One statement: its rows take their sequence numbers in this order, the chain's.
+  await tx.insert(evenementsAudit).values(lignes);
 }
 
 /** What jsonb gives back: undefined fields dropped, dates as strings. */

@@ -6,7 +6,7 @@
  * The guard is the version the user saw (`version`, bumped by every transition) and its state.
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gte, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import {
   baux,
@@ -31,16 +31,17 @@ import {
   type EtatLocation,
   type Transition,
 } from '../domain/lifecycle.ts';
+import type { EtatAnnee } from '../domain/emission-bilan.ts';
 import { BAILLEUR, type Evenement, type Exclusion, type MenageSaisi } from '../domain/types.ts';
 import { resultatAnnee, type CleAnnee } from './annee.ts';
 import { LIBELLES_ETAT_LOCATION, motifOrientation, nomsDesLignes } from './explication.ts';
-import { journaliser } from './audit.ts';
+import { journaliser, journaliserTout } from './audit.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { delegationDuLogement } from './delegations.ts';
 import { porteeLocations } from './portee.ts';
 import { exiger, type Acteur } from './roles.ts';
 import { colonnesMenage, fixerQuartiles, menageDuBail, menageSaisiDe, verifierMenages } from './menages.ts';
-import { controlerEcritureAnnee, etatDeLAnnee } from './verrou-annee.ts';
+import { controlerEcritureAnnee, etatDeLAnnee, noterCorrection, refuserEcriture, type Issue } from './verrou-annee.ts';
 
 export type LigneLocation = typeof locations.$inferSelect;
 
@@ -152,7 +153,7 @@ async function ajouterEvenement(
   evenement: Evenement,
 ): Promise<AnneeCalculee | null> {
   await tx.insert(evenementsFlux).values({ ...cle, locationId, evenement });
-  return reconcilierOrientations(tx, cle, evenement.date, locationId);
+  return reconcilierOrientations(tx, cle, evenement.date, [locationId]);
 }
 
 /**
@@ -166,7 +167,7 @@ async function ajouterEvenement(
  */
 /** The whole year reconciled with the engine's replay (after a change of its inputs other than an event). */
 export async function reconcilierAnnee(tx: Tx, cle: CleAnnee): Promise<void> {
-  await reconcilierOrientations(tx, cle, `${cle.annee}-01-01`, '');
+  await reconcilierOrientations(tx, cle, `${cle.annee}-01-01`, []);
 }
 
 /** Every stored year of a bailleur × département from `annee` on, reconciled (after a convention changed). */
@@ -194,7 +195,8 @@ async function reconcilierOrientations(
   tx: Tx,
   cle: CleAnnee,
   depuis: string,
-  sauf: string,
+  /** The lettings whose events were just stored (their orientation is set by their own write). */
+  sauf: readonly string[],
 ): Promise<AnneeCalculee | null> {
   const rows = await tx
     .select({
@@ -210,7 +212,7 @@ async function reconcilierOrientations(
         eq(locations.departement, cle.departement),
         eq(locations.annee, cle.annee),
         gte(locations.dateLiberation, depuis),
-        ne(locations.id, sauf),
+        sauf.length ? notInArray(locations.id, [...sauf]) : undefined,
         ne(locations.etat, 'exclue'),
         ne(locations.etat, 'liberee'),
       ),
@@ -252,7 +254,7 @@ async function reconcilierOrientations(
       cibleId: l.id,
       avant: { ligne: l.ligne, version: l.version },
       apres: { ligne: o.reservataire, version: l.version + 1 },
-      motif: `orientation provisoire recalculée par le moteur après un événement du ${dateLongue(depuis)} (location ${sauf})`,
+      motif: `orientation provisoire recalculée par le moteur après un événement du ${dateLongue(depuis)} (location ${sauf.join(', ')})`,
     });
   }
   if (conflits.length > 0) {
@@ -287,19 +289,121 @@ function ligneVersOrganisation(ligne: string | null): string | null {
   return ligne === null || ligne === BAILLEUR ? null : ligne;
 }
 
-export async function declarerLocation(
+/** What an officer declares: a unit's notice (or delivery), with its departure, exclusion and reason. */
+export interface Declaration {
+  logementId: string;
+  date: string;
+  dateDepart?: string | undefined;
+  exclusion?: Exclusion | undefined;
+  premiereMiseEnLocation?: boolean | undefined;
+  motif?: string | undefined;
+}
+
+/** One declaration of a batch: who, what, when (`declarerLocations`). */
+export interface DemandeDeclaration {
+  acteur: Acteur;
+  declaration: Declaration;
+  maintenant: Date;
+}
+
+/** What became of one declaration of a batch: the letting, or the refusal it alone gets. */
+export type IssueDeclaration = Issue<LocationApi>;
+
+export async function declarerLocation(tx: Tx, acteur: Acteur, d: Declaration, maintenant: Date): Promise<LocationApi> {
+  const [issue] = await declarerLocations(tx, [{ acteur, declaration: d, maintenant }]);
+  if (!issue || 'erreur' in issue) throw issue?.erreur;
+  return issue.ok;
+}
+
+/**
+ * Declarations one after the other in one transaction, as if each had its own (issue 15 item 6):
+ * each is checked against what the ones before it wrote (a unit declared twice is refused the
+ * second time) and a refused one writes nothing; then the engine runs once per year for all of
+ * them, each letting is oriented, and their audit events are appended together. When the engine
+ * refuses, the whole transaction is refused (`declarerEnLot` then tries each one on its own).
+ */
+export async function declarerLocations(tx: Tx, demandes: readonly DemandeDeclaration[]): Promise<IssueDeclaration[]> {
+  const issues: IssueDeclaration[] = [];
+  const acceptees: ({ rang: number; demande: DemandeDeclaration } & Enregistree)[] = [];
+  const annees: AnneesDuLot = { verrouillees: new Map(), etats: new Map() };
+  for (const [rang, demande] of demandes.entries()) {
+    try {
+      acceptees.push({ rang, demande, ...(await enregistrerDeclaration(tx, demande, annees)) });
+      issues.push({ erreur: null });
+    } catch (erreur) {
+      issues.push({ erreur });
+    }
+  }
+  // The engine, once per year, with all the new events; the lettings it would move are reconciled.
+  const calculees = new Map<string, AnneeCalculee>();
+  for (const [k, a] of annees.verrouillees) {
+    if (a.ids.length === 0) continue;
+    const annee = await reconcilierOrientations(tx, a.cle, a.depuis, a.ids).catch((err: unknown) => {
+      throw refusEnFrancais(err);
+    });
+    calculees.set(k, annee ?? (await resultatAnnee(tx, a.cle)));
+  }
+  for (const { id, logementId, cle, exclu } of acceptees) {
+    const o = await orientationMoteur(tx, cle, logementId, calculees.get(cleTexte(cle)));
+    if (!exclu && o) {
+      await tx
+        .update(locations)
+        .set({
+          etat: 'orientee',
+          ligne: o.reservataire,
+          reservataireId: ligneVersOrganisation(o.reservataire),
+          motif: o.motif,
+          majLe: new Date(),
+        })
+        .where(eq(locations.id, id));
+    }
+  }
+  const lues = await lireLocations(
+    tx,
+    acceptees.map((a) => a.id),
+    demandes[0]?.maintenant ?? new Date(),
+  );
+  await journaliserTout(
+    tx,
+    acceptees.map(({ demande, id }) => ({
+      acteur: demande.acteur,
+      evenement: { action: 'location.declarer', cibleType: 'location', cibleId: id, avant: null, apres: lues.get(id) },
+      maintenant: demande.maintenant,
+    })),
+  );
+  for (const { rang, id } of acceptees) issues[rang] = { ok: lues.get(id)! };
+  return issues;
+}
+
+const cleTexte = (cle: CleAnnee) => `${cle.bailleurId}|${cle.departement}|${cle.annee}`;
+
+/**
+ * The years a batch wrote in: locked once each, with the earliest new event and the new lettings;
+ * and each year's state (issued, in a correction window) by day, read once.
+ */
+interface AnneesDuLot {
+  verrouillees: Map<string, { cle: CleAnnee; depuis: string; ids: string[] }>;
+  etats: Map<string, EtatAnnee>;
+}
+
+/** A declaration written, waiting for the engine. */
+interface Enregistree {
+  id: string;
+  logementId: string;
+  cle: CleAnnee;
+  exclu: boolean;
+}
+
+/**
+ * One declaration of a batch checked, then written (the letting, its correction record in a
+ * correction window, its event), under its year's lock: every refusal comes before its first
+ * write, so a refused declaration leaves the batch's transaction as it was.
+ */
+async function enregistrerDeclaration(
   tx: Tx,
-  acteur: Acteur,
-  d: {
-    logementId: string;
-    date: string;
-    dateDepart?: string | undefined;
-    exclusion?: Exclusion | undefined;
-    premiereMiseEnLocation?: boolean | undefined;
-    motif?: string | undefined;
-  },
-  maintenant: Date,
-): Promise<LocationApi> {
+  { acteur, declaration: d, maintenant }: DemandeDeclaration,
+  annees: AnneesDuLot,
+): Promise<Enregistree> {
   exiger(acteur, ['agent_bailleur'], 'déclarer une location');
   if (d.dateDepart !== undefined && d.dateDepart < d.date)
     throw new DonneesInvalides([
@@ -331,7 +435,16 @@ export async function declarerLocation(
     departement: logement.departement,
     annee: Number(d.date.slice(0, 4)),
   };
-  await verrouillerAnnee(tx, cle);
+  const k = cleTexte(cle);
+  let annee = annees.verrouillees.get(k);
+  if (!annee) {
+    await verrouillerAnnee(tx, cle);
+    annee = { cle, depuis: d.date, ids: [] };
+    annees.verrouillees.set(k, annee);
+  }
+  const jour = jourParis(maintenant);
+  let etat = annees.etats.get(`${k}|${jour}`);
+  if (!etat) annees.etats.set(`${k}|${jour}`, (etat = await etatDeLAnnee(tx, cle, jour)));
   const [ouverte] = await tx
     .select({ id: locations.id, etat: locations.etat, version: locations.version })
     .from(locations)
@@ -341,12 +454,14 @@ export async function declarerLocation(
         sql`${locations.etat} not in ('bail_signe', 'refus', 'sans_candidat')`,
       ),
     );
-  // A letting outside the flow that never got a candidate ends with the unit's next notice, as in the engine.
-  if (ouverte?.etat === 'exclue') await clore(tx, acteur, ouverte, d.date, maintenant);
-  else if (ouverte)
+  if (ouverte && ouverte.etat !== 'exclue')
     throw new Conflit(
       `le logement ${logement.id} a déjà une location en cours (état « ${LIBELLES_ETAT_LOCATION[ouverte.etat] ?? ouverte.etat} »)`,
     );
+  // An issued year is locked (issue 7): refused, or recorded as a late correction with its reason.
+  refuserEcriture(etat, cle, d.motif);
+  // A letting outside the flow that never got a candidate ends with the unit's next notice, as in the engine.
+  if (ouverte) await clore(tx, acteur, ouverte, d.date, maintenant);
   const id = randomUUID();
   const exclu = d.exclusion !== undefined || logement.horsFlux !== null;
   await tx.insert(locations).values({
@@ -361,45 +476,61 @@ export async function declarerLocation(
     exclusion: d.exclusion ?? logement.horsFlux,
     etat: exclu ? 'exclue' : 'liberee',
   });
-  // An issued year is locked (issue 7): refused, or recorded as a late correction with its reason.
-  await controlerEcritureAnnee(
-    tx,
-    cle,
-    { acteur, locationId: id, action: 'location.declarer', motif: d.motif },
-    maintenant,
-  );
-  const annee = await ajouterEvenement(tx, cle, id, {
+  await noterCorrection(tx, etat, { acteur, locationId: id, action: 'location.declarer', motif: d.motif }, maintenant);
+  const evenement: Evenement = {
     date: d.date,
     type: 'liberation',
     logement: logement.id,
     ...(d.exclusion ? { exclusion: d.exclusion } : {}),
     ...(d.premiereMiseEnLocation ? { premiereMiseEnLocation: true } : {}),
     ...(depart ? { depart } : {}),
-  }).catch((err: unknown) => {
-    throw refusEnFrancais(err);
-  });
-  const o = await orientationMoteur(tx, cle, logement.id, annee);
-  if (!exclu && o) {
-    await tx
-      .update(locations)
-      .set({
-        etat: 'orientee',
-        ligne: o.reservataire,
-        reservataireId: ligneVersOrganisation(o.reservataire),
-        motif: o.motif,
-        majLe: new Date(),
-      })
-      .where(eq(locations.id, id));
+  };
+  await tx.insert(evenementsFlux).values({ ...cle, locationId: id, evenement });
+  annee.ids.push(id);
+  if (d.date < annee.depuis) annee.depuis = d.date;
+  return { id, logementId: logement.id, cle, exclu };
+}
+
+/** Lettings by id, as `lireLocation` gives each (no scope: the caller wrote them). */
+async function lireLocations(tx: Tx, ids: readonly string[], maintenant: Date): Promise<Map<string, LocationApi>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .select({ l: locations, ...COLONNES_UNITE })
+    .from(locations)
+    .innerJoin(logements, eq(logements.id, locations.logementId))
+    .leftJoin(communes, eq(communes.code, logements.commune))
+    .leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
+    .where(inArray(locations.id, [...ids]));
+  const verrou = await verrousDesAnnees(
+    tx,
+    rows.map((r) => r.l),
+    jourParis(maintenant),
+  );
+  return new Map(rows.map((r) => [r.l.id, versApi(r.l, r, verrou(r.l))]));
+}
+
+/**
+ * Declarations that arrived together for one bailleur's year (`enLot`), in one transaction; if
+ * the engine refuses the batch (one of them, or a conflict with a decided letting), each is tried
+ * again on its own, so each gets exactly the answer it would have had alone.
+ */
+export async function declarerEnLot(db: Tx, demandes: readonly DemandeDeclaration[]): Promise<IssueDeclaration[]> {
+  if (demandes.length > 1) {
+    try {
+      return await db.transaction((tx) => declarerLocations(tx, demandes));
+    } catch {
+      // Nothing of the batch was kept: each declaration on its own below.
+    }
   }
-  const apres = await lireLocation(tx, null, id, maintenant);
-  await journaliser(tx, acteur, {
-    action: 'location.declarer',
-    cibleType: 'location',
-    cibleId: id,
-    avant: null,
-    apres,
-  });
-  return apres;
+  const issues: IssueDeclaration[] = [];
+  for (const d of demandes) {
+    try {
+      issues.push({ ok: await db.transaction((tx) => declarerLocation(tx, d.acteur, d.declaration, d.maintenant)) });
+    } catch (erreur) {
+      issues.push({ erreur });
+    }
+  }
+  return issues;
 }
 
 /**

@@ -56,34 +56,78 @@ export async function etatDeLAnnee(tx: Tx, cle: CleAnnee, aujourdhui: string): P
   );
 }
 
-/** The writes of this process waiting for their turn, by key: the promise of the last one queued. */
-const files = new Map<string, Promise<void>>();
+/** Turns of the event loop a batch lets pass before it starts (`vider`). */
+const TOURS_AVANT_LOT = 2;
 
-/**
- * Runs `ecriture` after the writes of this process queued before it under the same key (a
- * bailleur's year: `cleFileEcritures`), one at a time. The year's advisory lock
- * (`verrouillerAnnee`) still serialises the writes across processes; this queue is taken before a
- * pool connection, so that the writes of one year waiting for each other wait here, not on a
- * connection the reads need (issue 15 item 6). A failed write lets the next one run.
- */
-export async function enFileDEcriture<T>(cle: string, ecriture: () => Promise<T>): Promise<T> {
-  const avant = files.get(cle);
-  let liberer!: () => void;
-  const tour = new Promise<void>((r) => (liberer = r));
-  const suite = avant ? avant.then(() => tour) : tour;
-  files.set(cle, suite);
-  try {
-    if (avant) await avant;
-    return await ecriture();
-  } finally {
-    liberer();
-    if (files.get(cle) === suite) files.delete(cle);
-  }
+/** A request waiting in `enLot`: what it asks, and how to answer it. */
+interface EnAttente<E, R> {
+  element: E;
+  ok: (r: R) => void;
+  ko: (e: unknown) => void;
 }
 
-/** Writes waiting in `enFileDEcriture`'s queues (for the tests and the metrics). */
+/** What became of one element of a batch: its result, or the error it alone gets. */
+export type Issue<R> = { ok: R } | { erreur: unknown };
+
+/** The requests of this process waiting for their key's next batch (a key is listed while its batches run). */
+const lots = new Map<string, unknown[]>();
+
+/**
+ * Runs `element` in a batch with the others of its key (a bailleur's year: `cleFileEcritures`),
+ * one batch at a time per key: what arrived together makes a batch (at most `max`), and what
+ * arrives while it runs makes the next one, in arrival order. A group commit (issue 15 item 6): one
+ * transaction and one engine run for what arrived together, instead of each waiting for the
+ * others one by one. `traiter` answers each element in order; if it throws, every element of its
+ * batch gets that error, and the next batch runs. The year's advisory lock (`verrouillerAnnee`)
+ * still serialises the writes across processes; here they wait before taking a pool connection.
+ */
+export function enLot<E, R>(
+  cle: string,
+  element: E,
+  traiter: (elements: E[]) => Promise<Issue<R>[]>,
+  max = 50,
+): Promise<R> {
+  return new Promise<R>((ok, ko) => {
+    const attente = lots.get(cle) as EnAttente<E, R>[] | undefined;
+    if (attente) {
+      attente.push({ element, ok, ko });
+      return;
+    }
+    const nouvelle: EnAttente<E, R>[] = [{ element, ok, ko }];
+    lots.set(cle, nouvelle);
+    void vider(cle, nouvelle, traiter, max);
+  });
+}
+
+async function vider<E, R>(
+  cle: string,
+  attente: EnAttente<E, R>[],
+  traiter: (elements: E[]) => Promise<Issue<R>[]>,
+  max: number,
+): Promise<void> {
+  while (attente.length > 0) {
+    // The requests already received finish reading their bodies first (I/O callbacks, which an
+    // embedded database's transaction, run in microtasks, would hold back until it ends): those
+    // that ask for this key join this batch instead of each waiting for a batch of its own.
+    for (let i = 0; i < TOURS_AVANT_LOT; i++) await new Promise((r) => setImmediate(r));
+    const lot = attente.splice(0, max);
+    try {
+      const issues = await traiter(lot.map((a) => a.element));
+      lot.forEach((a, i) => {
+        const issue = issues[i];
+        if (issue && 'ok' in issue) a.ok(issue.ok);
+        else a.ko(issue ? issue.erreur : new Error('lot : aucune réponse pour cette demande'));
+      });
+    } catch (err) {
+      for (const a of lot) a.ko(err);
+    }
+  }
+  lots.delete(cle);
+}
+
+/** Keys (bailleurs' years) with a batch running or waiting in `enLot` (for the tests and the metrics). */
 export function ecrituresEnFile(): number {
-  return files.size;
+  return lots.size;
 }
 
 /**
@@ -108,16 +152,29 @@ export async function verrouillerAnnee(tx: Tx, cle: CleAnnee): Promise<void> {
  * the caller's clock (the server's injected one): its Paris day decides whether a window is open,
  * and it dates the correction.
  */
-export async function controlerEcritureAnnee(
-  tx: Tx,
-  cle: CleAnnee,
-  e: { acteur: Acteur | null; locationId: string; action: string; motif: string | null | undefined },
-  maintenant: Date,
-): Promise<void> {
+export async function controlerEcritureAnnee(tx: Tx, cle: CleAnnee, e: EcritureAnnee, maintenant: Date): Promise<void> {
   const etat = await etatDeLAnnee(tx, cle, jourParis(maintenant));
-  const refus = refusEcriture(etat, cle.annee, e.motif);
+  refuserEcriture(etat, cle, e.motif);
+  await noterCorrection(tx, etat, e, maintenant);
+}
+
+/** A write of an event of year N, as `controlerEcritureAnnee` checks and records it. */
+export interface EcritureAnnee {
+  acteur: Acteur | null;
+  locationId: string;
+  action: string;
+  motif: string | null | undefined;
+}
+
+/** The refusal of `controlerEcritureAnnee`, before anything is written (`etat`: `etatDeLAnnee`'s). */
+export function refuserEcriture(etat: EtatAnnee, cle: CleAnnee, motif: string | null | undefined): void {
+  const refus = refusEcriture(etat, cle.annee, motif);
   if (refus?.type === 'verrouillee') throw new AnneeVerrouillee(refus.message);
   if (refus) throw new DonneesInvalides([{ chemin: 'motif', message: refus.message }]);
+}
+
+/** In a correction window, the write recorded as a correction (after `refuserEcriture`). */
+export async function noterCorrection(tx: Tx, etat: EtatAnnee, e: EcritureAnnee, maintenant: Date): Promise<void> {
   if (etat.etat !== 'correction') return;
   await tx.insert(correctionsAnnee).values({
     id: randomUUID(),

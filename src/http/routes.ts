@@ -10,8 +10,8 @@ import { connecter, deconnecter, oublierSessions, type SessionOuverte } from '..
 import { listerLocations, listerLogements } from '../app/listes.ts';
 import { avecBailleur, memoiserJson, porteeActeur } from '../app/memo.ts';
 import { lireQualite, qualiteComplete } from '../app/qualite.ts';
-import { appliquerTransition, declarerLocation, lireLocation } from '../app/locations.ts';
-import { cleFileEcritures, enFileDEcriture } from '../app/verrou-annee.ts';
+import { appliquerTransition, declarerEnLot, lireLocation } from '../app/locations.ts';
+import { cleFileEcritures, enLot } from '../app/verrou-annee.ts';
 import { importerRplsDeSonOrganisme, sourceFichier } from '../app/import-rpls.ts';
 import { enregistrerFichierErreurs, lienFichierErreurs, lireFichierErreurs } from '../app/fichiers-erreurs.ts';
 import { supprimerTemporaire } from '../import/fichier-temporaire.ts';
@@ -452,9 +452,12 @@ export async function enregistrerRoutes(
     },
     async (request, reply) => {
       const a = acteur(request);
-      // Queued per bailleur × year before taking a connection: waiting writes leave the pool to reads.
-      const loc = await enFileDEcriture(cleFileEcritures(a.organisationId, request.body.date.slice(0, 4)), () =>
-        db.transaction((tx) => declarerLocation(tx, a, request.body, maintenant())),
+      // Declarations of a bailleur's year that arrive together are written together (one
+      // transaction, one engine run), before taking a connection: waiting writes leave the pool to reads.
+      const loc = await enLot(
+        cleFileEcritures(a.organisationId, request.body.date.slice(0, 4)),
+        { acteur: a, declaration: request.body, maintenant: maintenant() },
+        (demandes) => declarerEnLot(db, demandes),
       );
       return reply.status(201).send(loc);
     },
