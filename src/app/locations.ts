@@ -198,9 +198,20 @@ async function reconcilierOrientations(
   /** The lettings whose events were just stored (their orientation is set by their own write). */
   sauf: readonly string[],
 ): Promise<AnneeCalculee | null> {
+  // Only what the comparison reads: a large bailleur's lettings after a date are thousands of rows,
+  // and their explanations (`motif`) most of the bytes read.
   const rows = await tx
     .select({
-      l: locations,
+      l: {
+        id: locations.id,
+        logementId: locations.logementId,
+        dateLiberation: locations.dateLiberation,
+        ligne: locations.ligne,
+        pool: locations.pool,
+        etat: locations.etat,
+        forcee: locations.forcee,
+        version: locations.version,
+      },
       decidee: sql<boolean>`exists (select 1 from delais_proposition d where d.location_id = ${locations.id})`.mapWith(
         Boolean,
       ),
