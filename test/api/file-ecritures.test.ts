@@ -4,7 +4,7 @@
  * or refusal; a batch that fails refuses its elements and lets the next batch run; other keys are
  * not held; nothing stays queued afterwards.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cleFileEcritures, ecrituresEnFile, enLot, type Issue } from '../../src/app/verrou-annee.ts';
 
 function differe(): { promesse: Promise<void>; tenir: () => void; echouer: (e: Error) => void } {
@@ -16,8 +16,7 @@ function differe(): { promesse: Promise<void>; tenir: () => void; echouer: (e: E
   });
   return { promesse, tenir, echouer };
 }
-// Long enough for a batch to begin: it first lets the event loop turn twice (`enLot`).
-const tick = () => new Promise((r) => setTimeout(r, 5));
+const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('lots des écritures d’une année (avant la connexion)', () => {
   it('ce qui arrive pendant un lot fait le suivant, dans l’ordre ; chacune sa réponse ; les autres clés ne sont pas tenues', async () => {
@@ -34,7 +33,8 @@ describe('lots des écritures d’une année (avant la connexion)', () => {
       );
     };
     const pa = enLot(cle, 'a', traiter);
-    await tick(); // a's batch has begun
+    // a's batch has begun (a batch first lets the event loop turn twice).
+    await vi.waitFor(() => expect(lots).toHaveLength(1));
     const pb = enLot(cle, 'b', traiter);
     const pRefus = enLot(cle, 'refus-c', traiter);
     const pd = enLot(cle, 'd', traiter);
@@ -51,16 +51,15 @@ describe('lots des écritures d’une année (avant la connexion)', () => {
     await expect(pAutre).resolves.toBe('autre');
     suites[0]!.tenir();
     await expect(pa).resolves.toBe('A');
-    await tick();
+    await vi.waitFor(() => expect(lots).toHaveLength(2));
     // Those that arrived meanwhile: one batch, in arrival order; each gets its own answer.
     expect(lots).toEqual([['a'], ['b', 'refus-c', 'd']]);
     const pe = enLot(cle, 'e', traiter);
-    await tick();
     suites[1]!.tenir();
     await expect(pb).resolves.toBe('B');
     await expect(pRefus).rejects.toThrow('refusée : refus-c');
     await expect(pd).resolves.toBe('D');
-    await tick();
+    await vi.waitFor(() => expect(lots).toHaveLength(3));
     expect(lots).toEqual([['a'], ['b', 'refus-c', 'd'], ['e']]);
     // A batch that fails as a whole refuses each of its elements; the key is then free.
     suites[2]!.echouer(new Error('base indisponible'));
@@ -77,8 +76,8 @@ describe('lots des écritures d’une année (avant la connexion)', () => {
       if (tailles.length === 1) await premier.promesse;
       return ns.map((n) => ({ ok: n * 2 }));
     };
+    // Asked in the same turn: all queued before the first batch begins.
     const promesses = Array.from({ length: 8 }, (_, i) => enLot(cle, i, traiter, 3));
-    await tick();
     premier.tenir();
     expect(await Promise.all(promesses)).toEqual([0, 2, 4, 6, 8, 10, 12, 14]);
     expect(tailles).toEqual([3, 3, 2]);
