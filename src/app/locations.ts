@@ -23,7 +23,7 @@ import { nomDeCommune } from '../import/cog.ts';
 import type { LocationApi, TransitionApi } from '../contracts/api.ts';
 import type { Orientation } from '../domain/engine.ts';
 import { dateCourte, dateLongue, jourParis } from '../domain/calendrier.ts';
-import { DonneesInvalides } from '../domain/errors.ts';
+import { DonneesInvalides, FluxError } from '../domain/errors.ts';
 import {
   transiter,
   verifierDateSaisie,
@@ -35,7 +35,7 @@ import type { EtatAnnee } from '../domain/emission-bilan.ts';
 import { BAILLEUR, type Evenement, type Exclusion, type MenageSaisi } from '../domain/types.ts';
 import { resultatAnnee, type CleAnnee } from './annee.ts';
 import { LIBELLES_ETAT_LOCATION, motifOrientation, nomsDesLignes } from './explication.ts';
-import { journaliser, journaliserTout } from './audit.ts';
+import { journaliser, journaliserTout, type EvenementAJournaliser } from './audit.ts';
 import { Conflit, Interdit, Introuvable } from './errors.ts';
 import { delegationDuLogement } from './delegations.ts';
 import { porteeLocations } from './portee.ts';
@@ -336,19 +336,22 @@ export async function declarerLocation(tx: Tx, acteur: Acteur, d: Declaration, m
 export async function declarerLocations(tx: Tx, demandes: readonly DemandeDeclaration[]): Promise<IssueDeclaration[]> {
   const issues: IssueDeclaration[] = [];
   const acceptees: ({ rang: number; demande: DemandeDeclaration } & Enregistree)[] = [];
-  const annees: AnneesDuLot = { verrouillees: new Map(), etats: new Map() };
+  const lot: Lot = { annees: new Map(), etats: new Map(), unites: new Set(), journal: [], seul: demandes.length === 1 };
   for (const [rang, demande] of demandes.entries()) {
     try {
-      acceptees.push({ rang, demande, ...(await enregistrerDeclaration(tx, demande, annees)) });
+      acceptees.push({ rang, demande, ...(await enregistrerDeclaration(tx, demande, lot)) });
       issues.push({ erreur: null });
     } catch (erreur) {
+      // A refusal is this declaration's alone (it wrote nothing); anything else — a database
+      // error, which may have aborted the transaction — refuses the batch (`declarerEnLot`).
+      if (!(erreur instanceof FluxError)) throw erreur;
       issues.push({ erreur });
     }
   }
   // The engine, once per year, with all the new events; the lettings it would move are reconciled.
   const calculees = new Map<string, AnneeCalculee>();
-  for (const [k, a] of annees.verrouillees) {
-    if (a.ids.length === 0) continue;
+  for (const [k, a] of lot.annees) {
+    if (a.depuis === null) continue;
     const annee = await reconcilierOrientations(tx, a.cle, a.depuis, a.ids).catch((err: unknown) => {
       throw refusEnFrancais(err);
     });
@@ -371,38 +374,44 @@ export async function declarerLocations(tx: Tx, demandes: readonly DemandeDeclar
   }
   const lues = await lireLocations(
     tx,
-    acceptees.map((a) => a.id),
-    demandes[0]?.maintenant ?? new Date(),
+    acceptees.map((a) => ({ id: a.id, maintenant: a.demande.maintenant })),
   );
-  await journaliserTout(
-    tx,
-    acceptees.map(({ demande, id }) => ({
-      acteur: demande.acteur,
-      evenement: { action: 'location.declarer', cibleType: 'location', cibleId: id, avant: null, apres: lues.get(id) },
-      maintenant: demande.maintenant,
-    })),
-  );
+  for (const { audit, id } of acceptees) audit.apres = lues.get(id);
+  // After the year locks, as every other write takes the audit trail's lock.
+  await journaliserTout(tx, lot.journal);
   for (const { rang, id } of acceptees) issues[rang] = { ok: lues.get(id)! };
   return issues;
 }
 
+/**
+ * A batch that cannot be written as one: a unit declared twice in it (its second declaration
+ * must read the first one as it would be alone, oriented). `declarerEnLot` writes each alone.
+ */
+class LotARejouer extends Error {}
+
 const cleTexte = (cle: CleAnnee) => `${cle.bailleurId}|${cle.departement}|${cle.annee}`;
 
 /**
- * The years a batch wrote in: locked once each, with the earliest new event and the new lettings;
- * and each year's state (issued, in a correction window) by day, read once.
+ * What a batch holds while it is written: the years it locked, each with the earliest event and
+ * the lettings it accepted there; each year's state (issued, in a correction window) by day, read
+ * once; the units it declared; its audit events, in order, appended at the end.
  */
-interface AnneesDuLot {
-  verrouillees: Map<string, { cle: CleAnnee; depuis: string; ids: string[] }>;
+interface Lot {
+  annees: Map<string, { cle: CleAnnee; depuis: string | null; ids: string[] }>;
   etats: Map<string, EtatAnnee>;
+  unites: Set<string>;
+  journal: { acteur: Acteur; evenement: EvenementAJournaliser }[];
+  /** A batch of one declaration: nothing to write again alone. */
+  seul: boolean;
 }
 
-/** A declaration written, waiting for the engine. */
+/** A declaration written, waiting for the engine; its audit event, whose `apres` is read last. */
 interface Enregistree {
   id: string;
   logementId: string;
   cle: CleAnnee;
   exclu: boolean;
+  audit: EvenementAJournaliser;
 }
 
 /**
@@ -413,7 +422,7 @@ interface Enregistree {
 async function enregistrerDeclaration(
   tx: Tx,
   { acteur, declaration: d, maintenant }: DemandeDeclaration,
-  annees: AnneesDuLot,
+  lot: Lot,
 ): Promise<Enregistree> {
   exiger(acteur, ['agent_bailleur'], 'déclarer une location');
   if (d.dateDepart !== undefined && d.dateDepart < d.date)
@@ -446,16 +455,17 @@ async function enregistrerDeclaration(
     departement: logement.departement,
     annee: Number(d.date.slice(0, 4)),
   };
+  if (lot.unites.has(logement.id) && !lot.seul) throw new LotARejouer();
   const k = cleTexte(cle);
-  let annee = annees.verrouillees.get(k);
+  let annee = lot.annees.get(k);
   if (!annee) {
     await verrouillerAnnee(tx, cle);
-    annee = { cle, depuis: d.date, ids: [] };
-    annees.verrouillees.set(k, annee);
+    annee = { cle, depuis: null, ids: [] };
+    lot.annees.set(k, annee);
   }
   const jour = jourParis(maintenant);
-  let etat = annees.etats.get(`${k}|${jour}`);
-  if (!etat) annees.etats.set(`${k}|${jour}`, (etat = await etatDeLAnnee(tx, cle, jour)));
+  let etat = lot.etats.get(`${k}|${jour}`);
+  if (!etat) lot.etats.set(`${k}|${jour}`, (etat = await etatDeLAnnee(tx, cle, jour)));
   const [ouverte] = await tx
     .select({ id: locations.id, etat: locations.etat, version: locations.version })
     .from(locations)
@@ -472,7 +482,7 @@ async function enregistrerDeclaration(
   // An issued year is locked (issue 7): refused, or recorded as a late correction with its reason.
   refuserEcriture(etat, cle, d.motif);
   // A letting outside the flow that never got a candidate ends with the unit's next notice, as in the engine.
-  if (ouverte) await clore(tx, acteur, ouverte, d.date, maintenant);
+  if (ouverte) lot.journal.push({ acteur, evenement: await clore(tx, ouverte, d.date, maintenant) });
   const id = randomUUID();
   const exclu = d.exclusion !== undefined || logement.horsFlux !== null;
   await tx.insert(locations).values({
@@ -498,26 +508,43 @@ async function enregistrerDeclaration(
   };
   await tx.insert(evenementsFlux).values({ ...cle, locationId: id, evenement });
   annee.ids.push(id);
-  if (d.date < annee.depuis) annee.depuis = d.date;
-  return { id, logementId: logement.id, cle, exclu };
+  if (annee.depuis === null || d.date < annee.depuis) annee.depuis = d.date;
+  lot.unites.add(logement.id);
+  const audit: EvenementAJournaliser = { action: 'location.declarer', cibleType: 'location', cibleId: id, avant: null };
+  lot.journal.push({ acteur, evenement: audit });
+  return { id, logementId: logement.id, cle, exclu, audit };
 }
 
-/** Lettings by id, as `lireLocation` gives each (no scope: the caller wrote them). */
-async function lireLocations(tx: Tx, ids: readonly string[], maintenant: Date): Promise<Map<string, LocationApi>> {
-  if (ids.length === 0) return new Map();
+/** Lettings by id, as `lireLocation` gives each on its own day (no scope: the caller wrote them). */
+async function lireLocations(
+  tx: Tx,
+  demandees: readonly { id: string; maintenant: Date }[],
+): Promise<Map<string, LocationApi>> {
+  if (demandees.length === 0) return new Map();
   const rows = await tx
     .select({ l: locations, ...COLONNES_UNITE })
     .from(locations)
     .innerJoin(logements, eq(logements.id, locations.logementId))
     .leftJoin(communes, eq(communes.code, logements.commune))
     .leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
-    .where(inArray(locations.id, [...ids]));
-  const verrou = await verrousDesAnnees(
-    tx,
-    rows.map((r) => r.l),
-    jourParis(maintenant),
-  );
-  return new Map(rows.map((r) => [r.l.id, versApi(r.l, r, verrou(r.l))]));
+    .where(
+      inArray(
+        locations.id,
+        demandees.map((d) => d.id),
+      ),
+    );
+  const jourDe = new Map(demandees.map((d) => [d.id, jourParis(d.maintenant)]));
+  const lues = new Map<string, LocationApi>();
+  for (const jour of new Set(jourDe.values())) {
+    const duJour = rows.filter((r) => jourDe.get(r.l.id) === jour);
+    const verrou = await verrousDesAnnees(
+      tx,
+      duJour.map((r) => r.l),
+      jour,
+    );
+    for (const r of duJour) lues.set(r.l.id, versApi(r.l, r, verrou(r.l)));
+  }
+  return lues;
 }
 
 /**
@@ -547,15 +574,15 @@ export async function declarerEnLot(db: Tx, demandes: readonly DemandeDeclaratio
 /**
  * Ends a letting outside the flow that never got a candidate, when its unit's next notice comes: it
  * is closed without a candidate (no event: the engine ends it at that notice by itself, and it
- * counted on no line). Audited with the new notice's date.
+ * counted on no line). Returns its audit event, with the new notice's date, which the batch appends
+ * after its year locks (`declarerLocations`).
  */
 async function clore(
   tx: Tx,
-  acteur: Acteur,
   l: { id: string; version: number },
   date: string,
   maintenant: Date,
-): Promise<void> {
+): Promise<EvenementAJournaliser> {
   const avant = await lireLocation(tx, null, l.id, maintenant);
   const maj = await tx
     .update(locations)
@@ -564,14 +591,14 @@ async function clore(
     .returning({ id: locations.id });
   if (maj.length === 0)
     throw new Conflit('la location précédente de ce logement vient d’être modifiée ; rechargez la page');
-  await journaliser(tx, acteur, {
+  return {
     action: 'location.clore_hors_flux',
     cibleType: 'location',
     cibleId: l.id,
     avant,
     apres: await lireLocation(tx, null, l.id, maintenant),
     motif: `close sans candidat : nouveau préavis du ${dateLongue(date)} sur le logement`,
-  });
+  };
 }
 
 const TRANSITIONS_API: Record<TransitionApi['transition'], Transition> = {

@@ -1,9 +1,9 @@
 /**
  * Declarations that arrive together are written together (issue 15 item 6, ADR 0053): one
  * transaction and one engine run per batch, yet each declaration gets the answer it would have had
- * alone — a unit declared twice is refused the second time, an unknown unit or a departure before
- * the notice is refused without holding the others, a declaration the engine refuses is refused
- * alone (the batch is tried again one by one) — each is audited once, the audit chain verifies,
+ * alone — an unknown unit or a departure before the notice is refused without holding the others;
+ * a declaration the engine refuses, or a unit declared twice, makes the batch be written again
+ * one declaration at a time — each is audited once, the audit chain verifies,
  * and the year's ledger is the full replay of its events. On PGlite and PostgreSQL.
  */
 import { sql } from 'drizzle-orm';
@@ -29,7 +29,6 @@ describe.each(genresDeTest())('déclarations arrivées ensemble (%s)', (genre) =
     const [rpls] = await lignes<{ rpls: string }>(db, sql`select rpls from logements where id = ${unites[8]!}`);
     const demandes: { corps: Record<string, unknown>; statut: number }[] = [
       ...unites.slice(0, 6).map((logementId) => ({ corps: { logementId, date: DATE }, statut: 201 })),
-      { corps: { logementId: unites[2]!, date: DATE }, statut: 409 }, // the same unit twice: the second refused
       { corps: { logementId: 'HLD-INCONNU', date: DATE }, statut: 404 },
       { corps: { logementId: unites[6]!, date: DATE, dateDepart: '2026-11-01' }, statut: 422 },
       { corps: { logementId: unites[7]!, date: DATE, exclusion: 'mutation_interne' }, statut: 201 },
@@ -72,6 +71,21 @@ describe.each(genresDeTest())('déclarations arrivées ensemble (%s)', (genre) =
     const cle = { bailleurId: 'HLD', departement: u!.departement, annee: 2026 };
     const { resultat } = await resultatAnnee(db, cle);
     expect(JSON.stringify(resultat)).toBe(JSON.stringify(simuler(await chargerScenario(db, cle), { detail: true })));
+  });
+
+  it('le même logement deux fois dans un lot : la seconde refusée comme elle le serait seule', async () => {
+    const libre = logementsLibres(s);
+    const [a, b] = [await libre(), await libre()];
+    const reponses = await Promise.all([a, b, a].map((logementId) => declarer({ logementId, date: DATE })));
+    expect(
+      reponses.map((r) => r.statusCode),
+      reponses.map((r) => r.body.slice(0, 160)).join('\n'),
+    ).toEqual([201, 201, 409]);
+    // The first declaration of the unit was oriented before the second was read, as alone.
+    expect(reponses[2]!.json<{ message: string }>().message).toContain(
+      `le logement ${a} a déjà une location en cours (état « orientée »)`,
+    );
+    expect((await verifierAudit(s.t.base.db)).ok).toBe(true);
   });
 
   it('une déclaration que le moteur refuse est refusée seule : les autres du lot passent', async () => {
