@@ -328,10 +328,10 @@ export async function declarerLocation(tx: Tx, acteur: Acteur, d: Declaration, m
 
 /**
  * Declarations one after the other in one transaction, as if each had its own (issue 15 item 6):
- * each is checked against what the ones before it wrote (a unit declared twice is refused the
- * second time) and a refused one writes nothing; then the engine runs once per year for all of
- * them, each letting is oriented, and their audit events are appended together. When the engine
- * refuses, the whole transaction is refused (`declarerEnLot` then tries each one on its own).
+ * each is checked against what the ones before it wrote and a refused one writes nothing; then the
+ * engine runs once per year for all of them, each letting is oriented, and their audit events are
+ * appended together. When the engine refuses, a statement fails or a unit comes twice, the whole
+ * transaction is refused (`declarerEnLot` then tries each one on its own).
  */
 export async function declarerLocations(tx: Tx, demandes: readonly DemandeDeclaration[]): Promise<IssueDeclaration[]> {
   const issues: IssueDeclaration[] = [];
@@ -549,8 +549,9 @@ async function lireLocations(
 
 /**
  * Declarations that arrived together for one bailleur's year (`enLot`), in one transaction; if
- * the engine refuses the batch (one of them, or a conflict with a decided letting), each is tried
- * again on its own, so each gets exactly the answer it would have had alone.
+ * the batch is refused as a whole (the engine refusing one of them or a conflict with a decided
+ * letting, a database error, a unit declared twice), each is tried again on its own, so each gets
+ * exactly the answer it would have had alone.
  */
 export async function declarerEnLot(db: Tx, demandes: readonly DemandeDeclaration[]): Promise<IssueDeclaration[]> {
   if (demandes.length > 1) {
