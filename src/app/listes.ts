@@ -11,7 +11,7 @@ import { nomDeCommune } from '../import/cog.ts';
 import { ajouterJours } from '../domain/calendrier.ts';
 import { ETATS_FINAUX } from '../domain/lifecycle.ts';
 import type { ElementBoiteApi } from '../contracts/orientation.ts';
-import { COLONNES_UNITE, verrousDesAnnees, versApi } from './locations.ts';
+import { lignesAvecUnite, verrousDesAnnees, versApi } from './locations.ts';
 import { porteeLocations, porteeLogements } from './portee.ts';
 import type { Acteur } from './roles.ts';
 
@@ -116,16 +116,7 @@ export async function listerLocations(
       .limit(q.parPage)
       .offset((q.page - 1) * q.parPage)
   ).map((r) => r.id);
-  const lues =
-    page.length === 0
-      ? []
-      : await tx
-          .select({ l: locations, ...COLONNES_UNITE })
-          .from(locations)
-          .innerJoin(logements, eq(logements.id, locations.logementId))
-          .leftJoin(communes, eq(communes.code, logements.commune))
-          .leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
-          .where(inArray(locations.id, page));
+  const lues = page.length === 0 ? [] : await lignesAvecUnite(tx, inArray(locations.id, page));
   const rang = new Map(page.map((id, i) => [id, i]));
   const rows = lues.sort((a, b) => rang.get(a.l.id)! - rang.get(b.l.id)!);
   const verrou = await verrousDesAnnees(

@@ -6,7 +6,7 @@
  * The guard is the version the user saw (`version`, bumped by every transition) and its state.
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gte, inArray, isNull, ne, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import {
   baux,
@@ -93,6 +93,20 @@ export const COLONNES_UNITE = {
   echeance: delaisProposition.echeance,
 };
 
+/**
+ * Lettings with what their rows show of their units (`COLONNES_UNITE`), those `condition` selects:
+ * the one read of a letting that `lireLocation`, a batch's declarations and the lettings list share.
+ */
+export function lignesAvecUnite(tx: Tx, condition: SQL | undefined) {
+  return tx
+    .select({ l: locations, ...COLONNES_UNITE })
+    .from(locations)
+    .innerJoin(logements, eq(logements.id, locations.logementId))
+    .leftJoin(communes, eq(communes.code, logements.commune))
+    .leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
+    .where(condition);
+}
+
 export function versApi(l: LigneLocation, u: UniteDeLocation, verrouAnnee: VerrouAnnee): LocationApi {
   return {
     id: l.id,
@@ -121,13 +135,10 @@ export function versApi(l: LigneLocation, u: UniteDeLocation, verrouAnnee: Verro
 
 /** A letting the actor may see (404 otherwise, whether it exists or not). */
 export async function lireLocation(tx: Tx, acteur: Acteur | null, id: string, maintenant: Date): Promise<LocationApi> {
-  const [r] = await tx
-    .select({ l: locations, ...COLONNES_UNITE })
-    .from(locations)
-    .innerJoin(logements, eq(logements.id, locations.logementId))
-    .leftJoin(communes, eq(communes.code, logements.commune))
-    .leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
-    .where(and(eq(locations.id, id), acteur ? porteeLocations(acteur, jourParis(maintenant)) : undefined));
+  const [r] = await lignesAvecUnite(
+    tx,
+    and(eq(locations.id, id), acteur ? porteeLocations(acteur, jourParis(maintenant)) : undefined),
+  );
   if (!r) throw new Introuvable('location introuvable : elle n’existe pas ou n’est pas dans votre périmètre');
   return versApi(r.l, r, (await verrousDesAnnees(tx, [r.l], jourParis(maintenant)))(r.l));
 }
@@ -521,18 +532,13 @@ async function lireLocations(
   demandees: readonly { id: string; maintenant: Date }[],
 ): Promise<Map<string, LocationApi>> {
   if (demandees.length === 0) return new Map();
-  const rows = await tx
-    .select({ l: locations, ...COLONNES_UNITE })
-    .from(locations)
-    .innerJoin(logements, eq(logements.id, locations.logementId))
-    .leftJoin(communes, eq(communes.code, logements.commune))
-    .leftJoin(delaisProposition, eq(delaisProposition.locationId, locations.id))
-    .where(
-      inArray(
-        locations.id,
-        demandees.map((d) => d.id),
-      ),
-    );
+  const rows = await lignesAvecUnite(
+    tx,
+    inArray(
+      locations.id,
+      demandees.map((d) => d.id),
+    ),
+  );
   const jourDe = new Map(demandees.map((d) => [d.id, jourParis(d.maintenant)]));
   const lues = new Map<string, LocationApi>();
   for (const jour of new Set(jourDe.values())) {
